@@ -1,0 +1,604 @@
+//! Stage 4: emit. Turns the named model into Rust token streams, one file
+//! per component schema (its inline types beside it), plus the module files
+//! that tie them together. Only what differs per API is emitted; shared
+//! behaviour comes from the `api-runtime` crate.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::ir::*;
+use crate::naming::Names;
+
+/// A file to write: its path relative to the API module directory and its
+/// tokens (formatting happens in the next stage).
+pub struct EmittedFile {
+    pub path: String,
+    pub tokens: TokenStream,
+    pub inner_doc: Vec<String>,
+}
+
+/// Emits every file of one API's module.
+pub fn emit_api(model: &ApiModel, names: &Names, with_schema_index: bool) -> Vec<EmittedFile> {
+    let mut files = Vec::new();
+    files.push(api_module_file(model, with_schema_index));
+    files.push(types_module_file(model, names));
+    files.push(consts_file(model, names));
+    for (home, module) in &names.modules {
+        let mut emitter = FileEmitter::new(model, names, *home);
+        let tokens = emitter.home_file();
+        files.push(EmittedFile {
+            path: format!("types/{module}.rs"),
+            tokens,
+            inner_doc: Vec::new(),
+        });
+    }
+    if with_schema_index {
+        files.push(schema_index_file(model, names));
+    }
+    files
+}
+
+fn api_module_file(model: &ApiModel, with_schema_index: bool) -> EmittedFile {
+    let index = with_schema_index.then(|| {
+        quote! {
+            #[cfg(feature = "schema-index")]
+            #[doc(hidden)]
+            pub mod schema_index;
+        }
+    });
+    let mut inner_doc = vec![format!("{} (version {})", model.title, model.version)];
+    if let Some(description) = &model.description {
+        inner_doc.push(String::new());
+        inner_doc.extend(doc_lines(description));
+    }
+    EmittedFile {
+        path: "mod.rs".to_owned(),
+        tokens: quote! {
+            #[allow(deprecated)]
+            pub mod types;
+            #index
+        },
+        inner_doc,
+    }
+}
+
+fn types_module_file(model: &ApiModel, names: &Names) -> EmittedFile {
+    let mut items = vec![quote! { pub mod consts; }];
+    for (home, module) in &names.modules {
+        let module_ident = format_ident!("{}", module);
+        let exported = model
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, def)| def.home == *home)
+            .map(|(index, _)| format_ident!("{}", names.types[index]));
+        items.push(quote! {
+            mod #module_ident;
+            pub use #module_ident::{#(#exported),*};
+        });
+    }
+    EmittedFile {
+        path: "types/mod.rs".to_owned(),
+        tokens: quote! { #(#items)* },
+        inner_doc: vec![
+            "Every schema of the API as a Rust type: one file per component schema, with the"
+                .to_owned(),
+            "types of its inline schemas beside it.".to_owned(),
+        ],
+    }
+}
+
+fn consts_file(model: &ApiModel, names: &Names) -> EmittedFile {
+    let items = model.consts.iter().map(|value| {
+        let name = format_ident!("{}", names.consts[value]);
+        let doc = format!(" Always `{value:?}`.");
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+            pub enum #name {
+                #[default]
+                #[serde(rename = #value)]
+                #name,
+            }
+        }
+    });
+    let imports = (!model.consts.is_empty()).then(|| {
+        quote!(
+            use serde::{Deserialize, Serialize};
+        )
+    });
+    EmittedFile {
+        path: "types/consts.rs".to_owned(),
+        tokens: quote! {
+            #imports
+            #(#items)*
+        },
+        inner_doc: vec![
+            "One-value types for the spec's string `const`s. Each has a single variant and"
+                .to_owned(),
+            "`Default`, so a request never needs to spell the constant out.".to_owned(),
+        ],
+    }
+}
+
+fn schema_index_file(model: &ApiModel, names: &Names) -> EmittedFile {
+    let mut seen = BTreeSet::new();
+    let mut emitter = FileEmitter::new(model, names, TypeId(usize::MAX));
+    emitter.uses.insert("Value");
+    let arms: Vec<TokenStream> = model
+        .example_sites
+        .iter()
+        .filter(|site| seen.insert(site.pointer.clone()))
+        .map(|site| {
+            let pointer = &site.pointer;
+            let ty = emitter.type_tokens(&site.ty);
+            quote! { #pointer => round_trip::<#ty>, }
+        })
+        .collect();
+    let imports = emitter.imports();
+    let body = if arms.is_empty() {
+        quote! {
+            let _ = (pointer, value);
+            None
+        }
+    } else {
+        quote! {
+            let round_trip_as: fn(Value) -> Result<Value, String> = match pointer {
+                #(#arms)*
+                _ => return None,
+            };
+            Some(round_trip_as(value))
+        }
+    };
+    let runtime_import = (!arms.is_empty()).then(|| {
+        quote!(
+            use api_runtime::examples::round_trip;
+        )
+    });
+    EmittedFile {
+        path: "schema_index.rs".to_owned(),
+        tokens: quote! {
+            #imports
+            #runtime_import
+
+            /// Decodes `value` as the type generated for the schema at
+            /// `pointer` and encodes it again; `None` for a pointer that has
+            /// no examples.
+            pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, String>> {
+                #body
+            }
+        },
+        inner_doc: vec![
+            "For tests: the generated type of every schema that carries `example` or".to_owned(),
+            "`examples`, by the schema's JSON pointer.".to_owned(),
+        ],
+    }
+}
+
+/// Emits the types of one file and remembers what they use.
+struct FileEmitter<'a> {
+    model: &'a ApiModel,
+    names: &'a Names,
+    home: TypeId,
+    imported_types: BTreeSet<String>,
+    uses: BTreeSet<&'static str>,
+}
+
+impl<'a> FileEmitter<'a> {
+    fn new(model: &'a ApiModel, names: &'a Names, home: TypeId) -> Self {
+        FileEmitter {
+            model,
+            names,
+            home,
+            imported_types: BTreeSet::new(),
+            uses: BTreeSet::new(),
+        }
+    }
+
+    fn home_file(&mut self) -> TokenStream {
+        let model = self.model;
+        let home = self.home;
+        let items: Vec<TokenStream> = model
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, def)| def.home == home)
+            .map(|(index, def)| self.type_def(TypeId(index), def))
+            .collect();
+        let imports = self.imports();
+        quote! {
+            #imports
+            #(#items)*
+        }
+    }
+
+    fn imports(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        let serde: Vec<Ident> = ["Deserialize", "Deserializer", "Serialize"]
+            .into_iter()
+            .filter(|name| self.uses.contains(name))
+            .map(|name| format_ident!("{}", name))
+            .collect();
+        if !serde.is_empty() {
+            out.extend(quote! { use serde::{#(#serde),*}; });
+        }
+        if self.uses.contains("Value") {
+            out.extend(quote! { use serde_json::Value; });
+        }
+        if self.uses.contains("BTreeMap") {
+            out.extend(quote! { use std::collections::BTreeMap; });
+        }
+        let runtime: Vec<Ident> = ["File", "Nullable", "Timestamp"]
+            .into_iter()
+            .filter(|name| self.uses.contains(name))
+            .map(|name| format_ident!("{}", name))
+            .collect();
+        if !runtime.is_empty() {
+            out.extend(quote! { use api_runtime::{#(#runtime),*}; });
+        }
+        let in_module: Vec<Ident> = self
+            .uses
+            .contains("consts")
+            .then(|| format_ident!("consts"))
+            .into_iter()
+            .chain(
+                self.imported_types
+                    .iter()
+                    .map(|name| format_ident!("{}", name)),
+            )
+            .collect();
+        if !in_module.is_empty() {
+            let path = if self.home == TypeId(usize::MAX) {
+                quote!(super::types)
+            } else {
+                quote!(super)
+            };
+            out.extend(quote! { use #path::{#(#in_module),*}; });
+        }
+        out
+    }
+
+    fn type_def(&mut self, id: TypeId, def: &TypeDef) -> TokenStream {
+        let name = format_ident!("{}", self.names.types[id.0]);
+        let mut docs = def.docs.clone();
+        if docs
+            .title
+            .as_deref()
+            .is_some_and(|t| same_words(t, &self.names.types[id.0]))
+        {
+            docs.title = None;
+        }
+        let docs = doc_attrs(&docs, Some(&def.pointer));
+        let body = match &def.kind {
+            TypeKind::Struct(s) => self.struct_def(id, &name, s),
+            TypeKind::StringEnum(values) => self.string_enum(id, &name, values),
+            TypeKind::Union(u) => self.union_def(id, &name, u),
+            TypeKind::Alias(target) => {
+                let target = self.type_tokens(target);
+                quote! { pub type #name = #target; }
+            }
+        };
+        quote! {
+            #docs
+            #body
+        }
+    }
+
+    fn struct_def(&mut self, id: TypeId, name: &Ident, def: &StructDef) -> TokenStream {
+        self.uses.insert("Serialize");
+        self.uses.insert("Deserialize");
+        let idents = &self.names.fields[&id];
+        let mut fields: Vec<TokenStream> = def
+            .fields
+            .iter()
+            .zip(idents)
+            .map(|(field, ident)| self.field(field, ident))
+            .collect();
+        if let Some(additional) = &def.additional {
+            let ident = format_ident!("{}", idents.last().expect("named additional field"));
+            self.uses.insert("BTreeMap");
+            let value = self.type_tokens(additional);
+            fields.push(quote! {
+                /// Properties the schema does not declare.
+                #[serde(flatten)]
+                pub #ident: BTreeMap<String, #value>,
+            });
+        }
+        let all_optional = def
+            .fields
+            .iter()
+            .all(|f| !f.required || matches!(f.ty, TypeRef::Const(_)));
+        let default = all_optional.then(|| quote!(Default,));
+        quote! {
+            #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    }
+
+    fn field(&mut self, field: &FieldDef, ident: &str) -> TokenStream {
+        let docs = doc_attrs(&field.docs, None);
+        let ident = format_ident!("{}", ident);
+        let rename = (ident != field.wire_name).then(|| {
+            let wire = &field.wire_name;
+            quote!(rename = #wire,)
+        });
+        let mut ty = self.type_tokens(&field.ty);
+        if field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let (ty, presence) = if matches!(field.ty, TypeRef::Const(_)) {
+            (ty, quote!(default,))
+        } else {
+            match (field.required, field.nullable) {
+                (true, false) => (ty, quote!()),
+                (true, true) => (quote!(Option<#ty>), quote!()),
+                (false, false) => (
+                    quote!(Option<#ty>),
+                    quote!(default, skip_serializing_if = "Option::is_none",),
+                ),
+                (false, true) => {
+                    self.uses.insert("Nullable");
+                    (
+                        quote!(Nullable<#ty>),
+                        quote!(default, skip_serializing_if = "Nullable::is_absent",),
+                    )
+                }
+            }
+        };
+        let serde =
+            (rename.is_some() || !presence.is_empty()).then(|| quote!(#[serde(#rename #presence)]));
+        quote! {
+            #docs
+            #serde
+            pub #ident: #ty,
+        }
+    }
+
+    fn string_enum(&mut self, id: TypeId, name: &Ident, values: &[String]) -> TokenStream {
+        self.uses.insert("Serialize");
+        self.uses.insert("Deserialize");
+        let idents: Vec<Ident> = self.names.variants[&id]
+            .iter()
+            .map(|v| format_ident!("{}", v))
+            .collect();
+        let (known, catch_all) = idents.split_at(values.len());
+        let catch_all = &catch_all[0];
+        quote! {
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+            pub enum #name {
+                #(
+                    #[serde(rename = #values)]
+                    #known,
+                )*
+                /// A value this version of the client does not know yet.
+                #[serde(untagged)]
+                #catch_all(String),
+            }
+
+            impl #name {
+                /// The value as it is sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#known => #values,)*
+                        Self::#catch_all(value) => value,
+                    }
+                }
+            }
+        }
+    }
+
+    fn union_def(&mut self, id: TypeId, name: &Ident, def: &UnionDef) -> TokenStream {
+        let idents: Vec<Ident> = self.names.variants[&id]
+            .iter()
+            .map(|v| format_ident!("{}", v))
+            .collect();
+        let variants: Vec<TokenStream> = def
+            .variants
+            .iter()
+            .zip(&idents)
+            .map(|(variant, ident)| {
+                let docs = doc_attrs(&variant.docs, None);
+                let mut ty = self.type_tokens(&variant.ty);
+                if variant.boxed {
+                    ty = quote!(Box<#ty>);
+                }
+                quote! { #docs #ident(#ty), }
+            })
+            .collect();
+        self.uses.insert("Serialize");
+        match &def.discriminator {
+            None => {
+                self.uses.insert("Deserialize");
+                quote! {
+                    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+                    #[serde(untagged)]
+                    pub enum #name {
+                        #(#variants)*
+                    }
+                }
+            }
+            Some(property) => self.tagged_union(name, property, def, &idents, &variants),
+        }
+    }
+
+    fn tagged_union(
+        &mut self,
+        name: &Ident,
+        property: &str,
+        def: &UnionDef,
+        idents: &[Ident],
+        variants: &[TokenStream],
+    ) -> TokenStream {
+        self.uses.insert("Deserialize");
+        self.uses.insert("Deserializer");
+        self.uses.insert("Value");
+        let catch_all = idents.last().expect("tagged unions have a catch-all");
+        let arms = def.variants.iter().zip(idents).map(|(variant, ident)| {
+            let tags = &variant.tags;
+            quote! {
+                Some(#(#tags)|*) => decode_member::<_, D>(value).map(Self::#ident),
+            }
+        });
+        let doc =
+            format!(" Objects whose `{property}` is none of the known values; kept as they came.");
+        quote! {
+            #[derive(Debug, Clone, PartialEq, Serialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                #[doc = #doc]
+                #catch_all(Value),
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use api_runtime::union::{decode_member, read_tagged};
+                    let (tag, value) = read_tagged(deserializer, #property)?;
+                    match tag.as_deref() {
+                        #(#arms)*
+                        _ => Ok(Self::#catch_all(value)),
+                    }
+                }
+            }
+        }
+    }
+
+    fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Named(id) => {
+                let name = &self.names.types[id.0];
+                if self.model.types[id.0].home != self.home {
+                    self.imported_types.insert(name.clone());
+                }
+                let ident = format_ident!("{}", name);
+                quote!(#ident)
+            }
+            TypeRef::Const(value) => {
+                self.uses.insert("consts");
+                let ident = format_ident!("{}", self.names.consts[value]);
+                quote!(consts::#ident)
+            }
+            TypeRef::String => quote!(String),
+            TypeRef::Integer(IntFormat::I32) => quote!(i32),
+            TypeRef::Integer(IntFormat::I64) => quote!(i64),
+            TypeRef::Integer(IntFormat::U32) => quote!(u32),
+            TypeRef::Integer(IntFormat::U64) => quote!(u64),
+            TypeRef::Number(NumFormat::F32) => quote!(f32),
+            TypeRef::Number(NumFormat::F64) => quote!(f64),
+            TypeRef::Boolean => quote!(bool),
+            TypeRef::DateTime => {
+                self.uses.insert("Timestamp");
+                quote!(Timestamp)
+            }
+            TypeRef::Binary => {
+                self.uses.insert("File");
+                quote!(File)
+            }
+            TypeRef::Json => {
+                self.uses.insert("Value");
+                quote!(Value)
+            }
+            TypeRef::Array(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                self.uses.insert("BTreeMap");
+                let inner = self.type_tokens(inner);
+                quote!(BTreeMap<String, #inner>)
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(Option<#inner>)
+            }
+        }
+    }
+}
+
+/// `#[doc]` attributes from a schema's description (or title), its default
+/// and, for named types, the JSON pointer it was generated from; plus
+/// `#[deprecated]`.
+fn doc_attrs(docs: &Docs, pointer: Option<&str>) -> TokenStream {
+    let mut lines = Vec::new();
+    if let Some(text) = docs.description.as_deref().or(docs.title.as_deref()) {
+        lines.extend(doc_lines(text));
+    }
+    if let Some(default) = &docs.default {
+        if !default.is_null() {
+            push_paragraph(
+                &mut lines,
+                format!("Defaults to `{}`.", compact_json(default)),
+            );
+        }
+    }
+    if let Some(pointer) = pointer {
+        push_paragraph(&mut lines, format!("Schema: `#{pointer}`"));
+    }
+    let attrs = lines.iter().map(|line| {
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        let literal = Literal::string(&text);
+        quote!(#[doc = #literal])
+    });
+    let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #(#attrs)*
+        #deprecated
+    }
+}
+
+/// True when a title only repeats the type name (`AgentTransferOp`,
+/// `Agent Transfer Op`).
+fn same_words(title: &str, name: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    letters(title) == letters(name)
+}
+
+fn push_paragraph(lines: &mut Vec<String>, text: String) {
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(text);
+}
+
+fn compact_json(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() > 120 {
+        format!("{}…", text.chars().take(117).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// Description text as doc lines: trailing spaces trimmed, code fences
+/// marked as `text` so rustdoc never compiles them.
+pub fn doc_lines(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text
+        .trim()
+        .lines()
+        .map(|line| {
+            let line = line.trim_end();
+            match line.trim_start().strip_prefix("```") {
+                Some(lang) if !lang.is_empty() && lang.chars().all(|c| c.is_alphanumeric()) => {
+                    format!("{}```text", &line[..line.len() - line.trim_start().len()])
+                }
+                _ => line.to_owned(),
+            }
+        })
+        .collect();
+    lines.dedup_by(|a, b| a.is_empty() && b.is_empty());
+    lines
+}

@@ -1,0 +1,181 @@
+//! Stage 2: the intermediate model. Named types and what they are made of,
+//! independent of the parsing crate: emitting never looks at raw OpenAPI.
+
+use serde_json::Value;
+
+/// Index of a [`TypeDef`] in [`ApiModel::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone)]
+pub struct ApiModel {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub types: Vec<TypeDef>,
+    /// Distinct string `const` values, each emitted once as a one-value enum.
+    pub consts: Vec<String>,
+    /// Schemas that carry `example`/`examples`, with the type that holds them.
+    pub example_sites: Vec<ExampleSite>,
+    pub fallbacks: Vec<Fallback>,
+    pub counts: DocumentCounts,
+}
+
+/// What the document declares, for the coverage report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentCounts {
+    pub operations: usize,
+    pub component_schemas: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Name segments from where the schema stands, e.g. `["Voice", "settings"]`.
+    pub name_hint: Vec<String>,
+    /// The component schema this type belongs to (itself for components);
+    /// types are emitted in the file of their component.
+    pub home: TypeId,
+    /// The component schema's own name, for components.
+    pub component_name: Option<String>,
+    pub pointer: String,
+    pub docs: Docs,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub default: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(StructDef),
+    /// A string enum; unknown values are kept by a catch-all variant.
+    StringEnum(Vec<String>),
+    Union(UnionDef),
+    /// Another type under this name (`pub type`).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct StructDef {
+    pub fields: Vec<FieldDef>,
+    /// Type of undeclared properties, when the schema keeps them.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub wire_name: String,
+    /// The field's type without its nullability.
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Set by the recursion pass where the field would make its type infinite.
+    pub boxed: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionDef {
+    pub variants: Vec<VariantDef>,
+    /// The discriminator property, for tagged unions.
+    pub discriminator: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VariantDef {
+    pub ty: TypeRef,
+    /// Discriminator values that select this member.
+    pub tags: Vec<String>,
+    pub boxed: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IntFormat {
+    I32,
+    I64,
+    U32,
+    U64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NumFormat {
+    F32,
+    F64,
+}
+
+/// A type as used in a position (field, item, member).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    Named(TypeId),
+    /// A string that must equal this value.
+    Const(String),
+    String,
+    Integer(IntFormat),
+    Number(NumFormat),
+    Boolean,
+    DateTime,
+    Binary,
+    /// Any JSON value.
+    Json,
+    Array(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// The type or `null`.
+    Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    pub fn nullable(inner: TypeRef) -> TypeRef {
+        match inner {
+            already @ TypeRef::Nullable(_) => already,
+            inner => TypeRef::Nullable(Box::new(inner)),
+        }
+    }
+
+    /// Splits off one level of nullability.
+    pub fn split_nullable(self) -> (TypeRef, bool) {
+        match self {
+            TypeRef::Nullable(inner) => (*inner, true),
+            other => (other, false),
+        }
+    }
+
+    /// Named types this position holds by value (not behind a `Vec` or map).
+    pub fn by_value_targets(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Nullable(inner) => inner.by_value_targets(out),
+            _ => {}
+        }
+    }
+
+    /// All named types this position mentions.
+    pub fn mentioned(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.mentioned(out)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A schema that carries examples, and the type its values must decode into.
+#[derive(Debug, Clone)]
+pub struct ExampleSite {
+    pub pointer: String,
+    pub ty: TypeRef,
+}
+
+/// A place where a schema became `serde_json::Value`, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fallback {
+    pub pointer: String,
+    pub reason: String,
+}

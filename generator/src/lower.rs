@@ -1,0 +1,642 @@
+//! Stage 2 (building): turns the typed document into the intermediate
+//! model. Every component schema becomes a named type; inline schemas that
+//! need a name (objects, enums, unions) become named types too, with a name
+//! hint taken from where they stand.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use crate::error::{push_pointer, Error, Result};
+use crate::ir::*;
+use crate::load::{self, LoadedDocument};
+use crate::spec::{AdditionalProperties, Schema};
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// Builds the model of a loaded document.
+pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
+    let doc = &loaded.document;
+    let mut lowerer = Lowerer::new(&loaded.path, &loaded.raw, &doc.components.schemas);
+    lowerer.lower_components()?;
+    let mut types: Vec<TypeDef> = lowerer
+        .types
+        .into_iter()
+        .map(|t| t.expect("every reserved type is filled"))
+        .collect();
+    crate::recursion::box_recursive_fields(&mut types, &loaded.path)?;
+    Ok(ApiModel {
+        title: doc.info.title.clone(),
+        version: doc.info.version.clone(),
+        description: doc.info.description.clone(),
+        types,
+        consts: lowerer.consts.into_iter().collect(),
+        example_sites: lowerer.example_sites,
+        fallbacks: lowerer.fallbacks,
+        counts: DocumentCounts {
+            operations: doc
+                .paths
+                .values()
+                .map(|item| item.operations().count())
+                .sum(),
+            component_schemas: doc.components.schemas.len(),
+        },
+    })
+}
+
+struct Lowerer<'a> {
+    file: &'a Path,
+    raw: &'a Value,
+    schemas: &'a IndexMap<String, Schema>,
+    component_ids: HashMap<&'a str, TypeId>,
+    types: Vec<Option<TypeDef>>,
+    consts: BTreeSet<String>,
+    example_sites: Vec<ExampleSite>,
+    fallbacks: Vec<Fallback>,
+    /// Lowered non-component local references, by pointer.
+    foreign_refs: HashMap<String, TypeRef>,
+    foreign_in_progress: HashSet<String>,
+    /// The component whose types are being lowered (their file).
+    home: TypeId,
+}
+
+/// Where a schema stands: its pointer and the name hint for inline types.
+#[derive(Clone)]
+struct Site {
+    pointer: String,
+    hint: Vec<String>,
+}
+
+impl Site {
+    fn child(&self, pointer_token: &str, hint: Option<&str>) -> Site {
+        let mut next_hint = self.hint.clone();
+        if let Some(hint) = hint {
+            next_hint.push(hint.to_owned());
+        }
+        Site {
+            pointer: push_pointer(&self.pointer, pointer_token),
+            hint: next_hint,
+        }
+    }
+
+    fn index(&self, key: &str, index: usize, hint: Option<&str>) -> Site {
+        let site = self.child(key, hint);
+        Site {
+            pointer: format!("{}/{index}", site.pointer),
+            hint: site.hint,
+        }
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(file: &'a Path, raw: &'a Value, schemas: &'a IndexMap<String, Schema>) -> Self {
+        let component_ids = schemas
+            .keys()
+            .enumerate()
+            .map(|(i, name)| (name.as_str(), TypeId(i)))
+            .collect();
+        Lowerer {
+            file,
+            raw,
+            schemas,
+            component_ids,
+            types: vec![None; schemas.len()],
+            consts: BTreeSet::new(),
+            example_sites: Vec::new(),
+            fallbacks: Vec::new(),
+            foreign_refs: HashMap::new(),
+            foreign_in_progress: HashSet::new(),
+            home: TypeId(0),
+        }
+    }
+
+    fn lower_components(&mut self) -> Result<()> {
+        for (index, (name, schema)) in self.schemas.iter().enumerate() {
+            let id = TypeId(index);
+            self.home = id;
+            let site = Site {
+                pointer: push_pointer("/components/schemas", name),
+                hint: vec![name.clone()],
+            };
+            self.record_examples(schema, &site, TypeRef::Named(id));
+            let kind = self.named_kind(schema, &site)?;
+            self.types[index] = Some(TypeDef {
+                name_hint: site.hint.clone(),
+                home: id,
+                component_name: Some(name.clone()),
+                pointer: site.pointer,
+                docs: docs_of(schema),
+                kind,
+            });
+        }
+        Ok(())
+    }
+
+    /// The kind of a schema that gets a name of its own.
+    fn named_kind(&mut self, schema: &Schema, site: &Site) -> Result<TypeKind> {
+        if needs_own_type(schema) {
+            self.own_type_kind(schema, site)
+        } else {
+            Ok(TypeKind::Alias(self.type_ref_inner(schema, site)?))
+        }
+    }
+
+    /// The kind of a schema that [`needs_own_type`].
+    fn own_type_kind(&mut self, schema: &Schema, site: &Site) -> Result<TypeKind> {
+        if let Some(values) = string_enum_values(schema) {
+            return Ok(TypeKind::StringEnum(values));
+        }
+        let members = non_null_members(schema);
+        if !schema.all_of.is_empty() || is_object_with_properties(schema) {
+            return Ok(TypeKind::Struct(self.struct_def(schema, site)?));
+        }
+        if members.len() >= 2 {
+            return Ok(TypeKind::Union(self.union_def(schema, site)?));
+        }
+        unreachable!("needs_own_type admitted a schema that is no struct, enum or union")
+    }
+
+    fn reserve_inline(&mut self, site: &Site, docs: Docs) -> TypeId {
+        let id = TypeId(self.types.len());
+        self.types.push(Some(TypeDef {
+            name_hint: site.hint.clone(),
+            home: self.home,
+            component_name: None,
+            pointer: site.pointer.clone(),
+            docs,
+            kind: TypeKind::Alias(TypeRef::Json),
+        }));
+        id
+    }
+
+    /// Lowers a schema in a position, recording its examples.
+    fn type_ref(&mut self, schema: &Schema, site: &Site) -> Result<TypeRef> {
+        let ty = self.type_ref_inner(schema, site)?;
+        self.record_examples(schema, site, ty.clone());
+        Ok(ty)
+    }
+
+    fn type_ref_inner(&mut self, schema: &Schema, site: &Site) -> Result<TypeRef> {
+        if let Some(reference) = &schema.reference {
+            let target = self.reference(reference, site)?;
+            return Ok(wrap_nullable(target, schema.nullable));
+        }
+        let nullable = schema.admits_null_itself() || has_null_member(schema);
+        let members = non_null_members(schema);
+        if schema.all_of.is_empty() && members.len() == 1 && !is_object_with_properties(schema) {
+            let (index, key, member) = members[0];
+            let inner = self.type_ref(member, &site.index(key, index, None))?;
+            return Ok(wrap_nullable(inner, nullable));
+        }
+        if needs_own_type(schema) {
+            let id = self.reserve_inline(site, docs_of(schema));
+            let kind = self.own_type_kind(schema, site)?;
+            self.types[id.0].as_mut().expect("reserved").kind = kind;
+            return Ok(wrap_nullable(TypeRef::Named(id), nullable));
+        }
+        let base = self.plain_type(schema, site)?;
+        Ok(wrap_nullable(base, nullable))
+    }
+
+    /// Scalars, arrays, maps, constants and free-form values.
+    fn plain_type(&mut self, schema: &Schema, site: &Site) -> Result<TypeRef> {
+        if let Some(Value::String(value)) = &schema.const_value {
+            self.consts.insert(value.clone());
+            return Ok(TypeRef::Const(value.clone()));
+        }
+        let declared: Vec<&str> = schema.types.non_null().collect();
+        let kind = match declared.as_slice() {
+            [single] => *single,
+            [] => return Ok(self.untyped(schema, site)),
+            _ => {
+                return Ok(self.fallback(
+                    site,
+                    format!("several types ({}) in one schema", declared.join(", ")),
+                ))
+            }
+        };
+        Ok(match kind {
+            "string" => match schema.format.as_deref() {
+                Some("date-time") => TypeRef::DateTime,
+                Some("binary") => TypeRef::Binary,
+                _ => TypeRef::String,
+            },
+            "integer" => TypeRef::Integer(int_format(schema.format.as_deref())),
+            "number" => TypeRef::Number(match schema.format.as_deref() {
+                Some("float") => NumFormat::F32,
+                _ => NumFormat::F64,
+            }),
+            "boolean" => TypeRef::Boolean,
+            "array" => self.array_type(schema, site)?,
+            "object" => self.map_type(schema, site)?,
+            other => {
+                return Err(Error::at_pointer(
+                    self.file,
+                    &push_pointer(&site.pointer, "type"),
+                    format!("unknown schema type {other:?}"),
+                ))
+            }
+        })
+    }
+
+    fn array_type(&mut self, schema: &Schema, site: &Site) -> Result<TypeRef> {
+        match &schema.items {
+            Some(items) => Ok(TypeRef::Array(Box::new(
+                self.type_ref(items, &site.child("items", Some("Item")))?,
+            ))),
+            None => Ok(TypeRef::Array(Box::new(
+                self.fallback(site, "array without `items`".to_owned()),
+            ))),
+        }
+    }
+
+    fn map_type(&mut self, schema: &Schema, site: &Site) -> Result<TypeRef> {
+        match &schema.additional_properties {
+            Some(AdditionalProperties::Schema(values)) if !is_empty_schema(values) => {
+                Ok(TypeRef::Map(Box::new(self.type_ref(
+                    values,
+                    &site.child("additionalProperties", Some("Value")),
+                )?)))
+            }
+            _ => Ok(self.fallback(site, "free-form object (no properties declared)".to_owned())),
+        }
+    }
+
+    fn untyped(&mut self, schema: &Schema, site: &Site) -> TypeRef {
+        if let Some(values) = &schema.enum_values {
+            if values.iter().all(|v| v.is_i64() || v.is_u64()) && !values.is_empty() {
+                return TypeRef::Integer(IntFormat::I64);
+            }
+        }
+        if schema.additional_properties.is_some() {
+            return self.map_type(schema, site).unwrap_or(TypeRef::Json);
+        }
+        if schema.items.is_some() {
+            return self.array_type(schema, site).unwrap_or(TypeRef::Json);
+        }
+        self.fallback(site, "schema declares no type (any JSON value)".to_owned())
+    }
+
+    fn fallback(&mut self, site: &Site, reason: String) -> TypeRef {
+        self.fallbacks.push(Fallback {
+            pointer: site.pointer.clone(),
+            reason,
+        });
+        TypeRef::Json
+    }
+
+    fn reference(&mut self, reference: &str, site: &Site) -> Result<TypeRef> {
+        let ref_pointer = push_pointer(&site.pointer, "$ref");
+        if !reference.starts_with('#') {
+            return Err(Error::at_pointer(
+                self.file,
+                &ref_pointer,
+                format!("reference {reference:?} points into another document; only local references (#/...) are supported"),
+            ));
+        }
+        if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) {
+            if let Some(id) = self.component_ids.get(name) {
+                return Ok(TypeRef::Named(*id));
+            }
+        }
+        self.foreign_reference(reference, &ref_pointer)
+    }
+
+    /// A local reference to something other than a whole component schema.
+    fn foreign_reference(&mut self, reference: &str, ref_pointer: &str) -> Result<TypeRef> {
+        if let Some(done) = self.foreign_refs.get(reference) {
+            return Ok(done.clone());
+        }
+        let target = load::resolve_local(self.raw, reference).ok_or_else(|| {
+            Error::at_pointer(
+                self.file,
+                ref_pointer,
+                format!("reference {reference:?} does not resolve to anything in this document"),
+            )
+        })?;
+        if !self.foreign_in_progress.insert(reference.to_owned()) {
+            return Err(Error::at_pointer(
+                self.file,
+                ref_pointer,
+                format!("reference {reference:?} refers to itself"),
+            ));
+        }
+        let target_pointer = reference.trim_start_matches('#').to_owned();
+        let schema: Schema = load::typed_at(self.file, &target_pointer, target)?;
+        let hint = target_pointer
+            .rsplit('/')
+            .find(|token| {
+                !token.is_empty() && token.parse::<usize>().is_err() && *token != "properties"
+            })
+            .unwrap_or("Schema")
+            .to_owned();
+        let site = Site {
+            pointer: target_pointer,
+            hint: vec![hint],
+        };
+        let ty = self.type_ref(&schema, &site)?;
+        self.foreign_in_progress.remove(reference);
+        self.foreign_refs.insert(reference.to_owned(), ty.clone());
+        Ok(ty)
+    }
+
+    fn struct_def(&mut self, schema: &Schema, site: &Site) -> Result<StructDef> {
+        let mut merged = MergedObject::default();
+        self.merge_object(schema, site, &mut merged, &mut Vec::new())?;
+        let mut fields = Vec::with_capacity(merged.properties.len());
+        for (wire_name, (property, property_site)) in merged.properties {
+            let required = merged.required.contains(&wire_name);
+            fields.push(self.field(wire_name, &property, &property_site, required)?);
+        }
+        Ok(StructDef {
+            fields,
+            additional: merged.additional,
+        })
+    }
+
+    fn field(
+        &mut self,
+        wire_name: String,
+        property: &Schema,
+        site: &Site,
+        required: bool,
+    ) -> Result<FieldDef> {
+        let (ty, nullable) = self.type_ref(property, site)?.split_nullable();
+        Ok(FieldDef {
+            wire_name,
+            ty,
+            required,
+            nullable,
+            boxed: false,
+            docs: Docs {
+                title: None,
+                ..docs_of(property)
+            },
+        })
+    }
+
+    /// Collects the properties of an object schema and its `allOf` members.
+    fn merge_object(
+        &mut self,
+        schema: &Schema,
+        site: &Site,
+        merged: &mut MergedObject,
+        visiting: &mut Vec<String>,
+    ) -> Result<()> {
+        if let Some(reference) = &schema.reference {
+            return self.merge_reference(reference, site, merged, visiting);
+        }
+        for (index, member) in schema.all_of.iter().enumerate() {
+            self.merge_object(member, &site.index("allOf", index, None), merged, visiting)?;
+        }
+        for (name, property) in &schema.properties {
+            let property_site = site.child("properties", None).child(name, Some(name));
+            merged
+                .properties
+                .insert(name.clone(), (property.clone(), property_site));
+        }
+        merged.required.extend(schema.required.iter().cloned());
+        match &schema.additional_properties {
+            Some(AdditionalProperties::Schema(values)) if !is_empty_schema(values) => {
+                let values_site = site.child("additionalProperties", Some("Value"));
+                merged.additional = Some(self.type_ref(values, &values_site)?);
+            }
+            Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Allowed(true)) => {
+                merged.additional = Some(TypeRef::Json);
+            }
+            _ => {}
+        }
+        if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
+            self.fallbacks.push(Fallback {
+                pointer: site.pointer.clone(),
+                reason:
+                    "oneOf/anyOf beside properties or allOf: only the common properties are typed"
+                        .to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn merge_reference(
+        &mut self,
+        reference: &str,
+        site: &Site,
+        merged: &mut MergedObject,
+        visiting: &mut Vec<String>,
+    ) -> Result<()> {
+        let ref_pointer = push_pointer(&site.pointer, "$ref");
+        if visiting.iter().any(|seen| seen == reference) {
+            return Err(Error::at_pointer(
+                self.file,
+                &ref_pointer,
+                format!("allOf cycle: {} -> {reference}", visiting.join(" -> ")),
+            ));
+        }
+        let target = load::resolve_local(self.raw, reference).ok_or_else(|| {
+            Error::at_pointer(
+                self.file,
+                &ref_pointer,
+                format!("reference {reference:?} does not resolve to anything in this document"),
+            )
+        })?;
+        let target_pointer = reference.trim_start_matches('#').to_owned();
+        let schema: Schema = load::typed_at(self.file, &target_pointer, target)?;
+        visiting.push(reference.to_owned());
+        let target_site = Site {
+            pointer: target_pointer,
+            hint: site.hint.clone(),
+        };
+        self.merge_object(&schema, &target_site, merged, visiting)?;
+        visiting.pop();
+        Ok(())
+    }
+
+    fn union_def(&mut self, schema: &Schema, site: &Site) -> Result<UnionDef> {
+        let tags_by_target = discriminator_tags(schema);
+        let mut variants = Vec::new();
+        for (index, key, member) in non_null_members(schema) {
+            let hint = member
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("Variant{index}"));
+            let member_site = site.index(key, index, Some(&hint));
+            let ty = self.type_ref(member, &member_site)?;
+            let tags = match (&schema.discriminator, &member.reference) {
+                (Some(discriminator), Some(reference)) => {
+                    self.member_tags(reference, &discriminator.property_name, &tags_by_target)
+                }
+                _ => Vec::new(),
+            };
+            variants.push(VariantDef {
+                ty,
+                tags,
+                boxed: false,
+                docs: docs_of(member),
+            });
+        }
+        let discriminator = schema
+            .discriminator
+            .as_ref()
+            .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
+            .map(|d| d.property_name.clone());
+        Ok(UnionDef {
+            variants,
+            discriminator,
+        })
+    }
+
+    /// The discriminator values of a member: from the mapping, else the
+    /// member's `const`/single `enum` on the property, else its name.
+    fn member_tags(
+        &self,
+        reference: &str,
+        property: &str,
+        mapping: &HashMap<String, Vec<String>>,
+    ) -> Vec<String> {
+        if let Some(tags) = mapping.get(reference) {
+            return tags.clone();
+        }
+        let name = reference
+            .strip_prefix(COMPONENT_PREFIX)
+            .unwrap_or(reference);
+        let from_property = self
+            .schemas
+            .get(name)
+            .and_then(|member| member.properties.get(property))
+            .and_then(single_string_value);
+        vec![from_property.unwrap_or_else(|| name.to_owned())]
+    }
+
+    fn record_examples(&mut self, schema: &Schema, site: &Site, ty: TypeRef) {
+        if schema.example.is_some() || schema.examples.is_some() {
+            self.example_sites.push(ExampleSite {
+                pointer: site.pointer.clone(),
+                ty,
+            });
+        }
+    }
+}
+
+#[derive(Default)]
+struct MergedObject {
+    properties: IndexMap<String, (Schema, Site)>,
+    required: BTreeSet<String>,
+    additional: Option<TypeRef>,
+}
+
+fn discriminator_tags(schema: &Schema) -> HashMap<String, Vec<String>> {
+    let mut tags: HashMap<String, Vec<String>> = HashMap::new();
+    if let Some(discriminator) = &schema.discriminator {
+        for (tag, target) in &discriminator.mapping {
+            // A mapping value may be a reference or a bare schema name.
+            let reference = if target.starts_with('#') {
+                target.clone()
+            } else {
+                format!("{COMPONENT_PREFIX}{target}")
+            };
+            tags.entry(reference).or_default().push(tag.clone());
+        }
+    }
+    tags
+}
+
+fn single_string_value(schema: &Schema) -> Option<String> {
+    if let Some(Value::String(value)) = &schema.const_value {
+        return Some(value.clone());
+    }
+    match schema.enum_values.as_deref() {
+        Some([Value::String(value)]) => Some(value.clone()),
+        _ => None,
+    }
+}
+
+fn wrap_nullable(ty: TypeRef, nullable: bool) -> TypeRef {
+    if nullable {
+        TypeRef::nullable(ty)
+    } else {
+        ty
+    }
+}
+
+fn int_format(format: Option<&str>) -> IntFormat {
+    match format {
+        Some("int32") => IntFormat::I32,
+        Some("uint32") => IntFormat::U32,
+        Some("uint64") => IntFormat::U64,
+        _ => IntFormat::I64,
+    }
+}
+
+/// `oneOf`/`anyOf` members other than `{type: 'null'}`, with their index
+/// and keyword.
+fn non_null_members(schema: &Schema) -> Vec<(usize, &'static str, &Schema)> {
+    let (key, members) = if schema.one_of.is_empty() {
+        ("anyOf", &schema.any_of)
+    } else {
+        ("oneOf", &schema.one_of)
+    };
+    members
+        .iter()
+        .enumerate()
+        .filter(|(_, member)| !member.is_null_type())
+        .map(|(index, member)| (index, key, member))
+        .collect()
+}
+
+fn has_null_member(schema: &Schema) -> bool {
+    schema
+        .one_of
+        .iter()
+        .chain(&schema.any_of)
+        .any(Schema::is_null_type)
+}
+
+fn is_object_with_properties(schema: &Schema) -> bool {
+    !schema.properties.is_empty()
+}
+
+fn is_empty_schema(schema: &Schema) -> bool {
+    schema.reference.is_none()
+        && schema.types.0.is_empty()
+        && schema.properties.is_empty()
+        && schema.items.is_none()
+        && schema.all_of.is_empty()
+        && schema.any_of.is_empty()
+        && schema.one_of.is_empty()
+        && schema.enum_values.is_none()
+        && schema.const_value.is_none()
+        && schema.additional_properties.is_none()
+}
+
+/// String enums with at least one value (null allowed beside them).
+fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
+    let values = schema.enum_values.as_ref()?;
+    let strings: Vec<String> = values
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect();
+    let only_strings_and_null = values.iter().all(|v| v.is_string() || v.is_null());
+    (only_strings_and_null && !strings.is_empty()).then_some(strings)
+}
+
+/// Structs, string enums and unions get a named type even when inline.
+fn needs_own_type(schema: &Schema) -> bool {
+    if schema.reference.is_some() {
+        return false;
+    }
+    string_enum_values(schema).is_some()
+        || !schema.all_of.is_empty()
+        || is_object_with_properties(schema)
+        || non_null_members(schema).len() >= 2
+}
+
+fn docs_of(schema: &Schema) -> Docs {
+    Docs {
+        title: schema.title.clone(),
+        description: schema.description.clone(),
+        deprecated: schema.deprecated,
+        default: schema.default.clone(),
+    }
+}

@@ -1,0 +1,89 @@
+//! The project's manifest of APIs (`specs/apis.toml`).
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::{Error, Location, Result};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    #[serde(rename = "crate")]
+    pub krate: CrateSettings,
+    #[serde(rename = "api")]
+    pub apis: Vec<ApiEntry>,
+    /// Directory of the manifest file; relative paths start from here.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateSettings {
+    /// Package name of the generated crate.
+    pub name: String,
+    /// Directory of the generated crate.
+    pub output: PathBuf,
+    /// Path of the `api-runtime` crate, relative to the generated crate.
+    pub runtime: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiEntry {
+    /// Short name used on the command line (`generator update elevenlabs`).
+    pub name: String,
+    /// Rust module of the API in the generated crate.
+    pub module: String,
+    /// The vendored document.
+    pub spec: PathBuf,
+    /// Where upstream publishes the document.
+    pub upstream: String,
+    /// Overlay documents applied in order before generation.
+    #[serde(default)]
+    pub overlays: Vec<PathBuf>,
+}
+
+impl Manifest {
+    pub fn load(path: &Path) -> Result<Manifest> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut manifest: Manifest = toml::from_str(&text).map_err(|e| {
+            let location = e
+                .span()
+                .map(|span| {
+                    let prefix = &text[..span.start.min(text.len())];
+                    Location::LineColumn {
+                        line: prefix.matches('\n').count() + 1,
+                        column: prefix.len() - prefix.rfind('\n').map_or(0, |i| i + 1) + 1,
+                    }
+                })
+                .unwrap_or(Location::Document);
+            Error::invalid(path, location, e.message().to_owned())
+        })?;
+        manifest.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(manifest)
+    }
+
+    pub fn resolve(&self, relative: &Path) -> PathBuf {
+        self.base_dir.join(relative)
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.resolve(&self.krate.output)
+    }
+
+    pub fn api(&self, name: &str) -> Option<&ApiEntry> {
+        self.apis.iter().find(|api| api.name == name)
+    }
+
+    /// Every file whose change should regenerate the crate.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        self.apis
+            .iter()
+            .flat_map(|api| std::iter::once(&api.spec).chain(&api.overlays))
+            .map(|path| self.resolve(path))
+            .collect()
+    }
+}

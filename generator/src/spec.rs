@@ -1,0 +1,175 @@
+//! A typed view of the parts of an OpenAPI 3.0 / 3.1 document the generator
+//! reads. Both versions deserialize into the same structs: `type` may be a
+//! string or a list, `nullable` (3.0) and `type: 'null'` (3.1) both survive,
+//! and unknown keys are ignored so that vendor extensions never break a load.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Document {
+    pub openapi: String,
+    pub info: Info,
+    pub servers: Vec<Server>,
+    pub paths: IndexMap<String, PathItem>,
+    pub components: Components,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Info {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Components {
+    pub schemas: IndexMap<String, Schema>,
+}
+
+/// The HTTP methods OpenAPI allows in a path item, in the order they are read.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PathItem {
+    pub get: Option<Value>,
+    pub put: Option<Value>,
+    pub post: Option<Value>,
+    pub delete: Option<Value>,
+    pub options: Option<Value>,
+    pub head: Option<Value>,
+    pub patch: Option<Value>,
+    pub trace: Option<Value>,
+}
+
+impl PathItem {
+    pub fn operations(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        let slots = [
+            &self.get,
+            &self.put,
+            &self.post,
+            &self.delete,
+            &self.options,
+            &self.head,
+            &self.patch,
+            &self.trace,
+        ];
+        METHODS
+            .into_iter()
+            .zip(slots)
+            .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
+    }
+}
+
+/// A Schema Object (or a Reference Object: `$ref` is just one more field,
+/// since 3.1 allows siblings next to it).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Schema {
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    #[serde(rename = "type")]
+    pub types: SchemaTypes,
+    pub format: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub properties: IndexMap<String, Schema>,
+    pub required: Vec<String>,
+    pub additional_properties: Option<AdditionalProperties>,
+    pub items: Option<Box<Schema>>,
+    pub all_of: Vec<Schema>,
+    pub any_of: Vec<Schema>,
+    pub one_of: Vec<Schema>,
+    pub discriminator: Option<Discriminator>,
+    #[serde(rename = "enum")]
+    pub enum_values: Option<Vec<Value>>,
+    #[serde(rename = "const", deserialize_with = "present_value")]
+    pub const_value: Option<Value>,
+    pub nullable: bool,
+    pub deprecated: bool,
+    #[serde(deserialize_with = "present_value")]
+    pub default: Option<Value>,
+    #[serde(deserialize_with = "present_value")]
+    pub example: Option<Value>,
+    pub examples: Option<Value>,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub not: Option<Box<Schema>>,
+}
+
+/// Keeps an explicit `null` as `Some(Value::Null)` (`const: null`,
+/// `default: null`), which plain `Option<Value>` would turn into `None`.
+fn present_value<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum AdditionalProperties {
+    Allowed(bool),
+    Schema(Box<Schema>),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Discriminator {
+    pub property_name: String,
+    pub mapping: IndexMap<String, String>,
+}
+
+/// `type` as written: absent, one name, or (3.1) a list of names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchemaTypes(pub Vec<String>);
+
+impl SchemaTypes {
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.iter().any(|t| t == name)
+    }
+
+    /// The declared types other than `null`.
+    pub fn non_null(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(String::as_str).filter(|t| *t != "null")
+    }
+}
+
+impl<'de> Deserialize<'de> for SchemaTypes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged, expecting = "a type name or a list of type names")]
+        enum OneOrMany {
+            One(String),
+            Many(Vec<String>),
+        }
+        Ok(match OneOrMany::deserialize(deserializer)? {
+            OneOrMany::One(name) => SchemaTypes(vec![name]),
+            OneOrMany::Many(names) => SchemaTypes(names),
+        })
+    }
+}
+
+impl Schema {
+    /// True when this schema admits `null`, in either spelling: 3.0
+    /// `nullable: true`, 3.1 `type: [.., 'null']`, or `type: 'null'` alone.
+    pub fn admits_null_itself(&self) -> bool {
+        self.nullable || self.types.contains("null")
+    }
+
+    /// True for the 3.1 null schema `{type: 'null'}`.
+    pub fn is_null_type(&self) -> bool {
+        !self.types.0.is_empty() && self.types.non_null().next().is_none()
+    }
+}
