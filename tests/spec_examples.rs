@@ -312,7 +312,8 @@ fn compare(original: &Value, encoded: &Value, at: &str, dropped: &mut usize) -> 
                 }
             }
             let unexpected = |(key, value): &(&String, &Value)| {
-                !a.contains_key(*key) && !(value.is_string() || value.is_null())
+                let constant_or_null = value.is_string() || value.is_null();
+                !a.contains_key(*key) && !constant_or_null
             };
             match b.iter().find(unexpected) {
                 Some((key, value)) => Err(format!("at {at:?}: encoding added {key:?} = {value}")),
