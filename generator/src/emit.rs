@@ -46,6 +46,7 @@ fn api_module_file(model: &ApiModel, with_schema_index: bool) -> EmittedFile {
         quote! {
             #[cfg(feature = "schema-index")]
             #[doc(hidden)]
+            #[allow(deprecated)]
             pub mod schema_index;
         }
     });

@@ -13,6 +13,7 @@
 //! [`generate_crate`] runs them all for a manifest; [`generate_standalone`]
 //! for a single document.
 
+pub mod check;
 pub mod coverage;
 pub mod emit;
 pub mod error;

@@ -33,6 +33,13 @@ enum Command {
         #[arg(long, requires = "spec")]
         name: Option<String>,
     },
+    /// Regenerate in memory and compare with the committed crate; exit 1
+    /// and show the differences when they are not identical.
+    Check {
+        /// The manifest of APIs.
+        #[arg(long, default_value = "specs/apis.toml")]
+        manifest: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +54,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
+        Command::Check { manifest } => check(&manifest),
         Command::Generate {
             manifest,
             spec,
@@ -65,6 +73,27 @@ fn run(cli: Cli) -> Result<(), String> {
             }
         },
     }
+}
+
+fn check(manifest: &std::path::Path) -> Result<(), String> {
+    let manifest = Manifest::load(manifest).map_err(|e| e.to_string())?;
+    let generated = generate_from_manifest(&manifest).map_err(|e| e.to_string())?;
+    let output = manifest.output_dir();
+    let on_disk = generator::write::read_existing(&output).map_err(|e| e.to_string())?;
+    let drift = generator::check::compare(&on_disk, &generated.files);
+    if drift.is_clean() {
+        println!(
+            "{}: up to date ({} files)",
+            output.display(),
+            generated.files.len()
+        );
+        return Ok(());
+    }
+    print!("{drift}");
+    Err(format!(
+        "{} is out of date: run `cargo run -p generator -- generate` and commit the result",
+        output.display()
+    ))
 }
 
 fn finish(out: &std::path::Path, generated: generator::GeneratedCrate) -> Result<(), String> {

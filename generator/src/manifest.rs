@@ -66,8 +66,28 @@ impl Manifest {
         Ok(manifest)
     }
 
+    /// A manifest path made absolute-or-relative like the manifest's own,
+    /// with `dir/..` pairs folded (`specs/../generated` -> `generated`).
     pub fn resolve(&self, relative: &Path) -> PathBuf {
-        self.base_dir.join(relative)
+        let mut out = PathBuf::new();
+        for component in self.base_dir.join(relative).components() {
+            match component {
+                std::path::Component::ParentDir
+                    if matches!(
+                        out.components().next_back(),
+                        Some(std::path::Component::Normal(_))
+                    ) =>
+                {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        if out.as_os_str().is_empty() {
+            out.push(".");
+        }
+        out
     }
 
     pub fn output_dir(&self) -> PathBuf {

@@ -1331,3 +1331,34 @@ fn swagger_2_is_refused() {
         "{message}"
     );
 }
+
+#[test]
+fn local_refs_resolve_at_any_depth_and_cycles_are_refused() {
+    let yaml = doc31(
+        "    Outer:\n      type: object\n      properties:\n        inner:\n          type: object\n          properties:\n            level: {type: string, enum: [low, high]}\n    Other:\n      type: object\n      properties:\n        level: {$ref: '#/components/schemas/Outer/properties/inner/properties/level'}\n        same: {$ref: '#/components/schemas/Outer/properties/inner/properties/level'}\n",
+    );
+    let (model, names) = model(&yaml);
+    let other = struct_of(&model, &names, "Other");
+    let level = field(other, "level");
+    let same = field(other, "same");
+    assert_eq!(level.ty, same.ty, "one pointer lowers to one type");
+    let TypeRef::Named(id) = &level.ty else {
+        panic!("{:?}", level.ty)
+    };
+    assert!(matches!(model.types[id.0].kind, TypeKind::StringEnum(_)));
+
+    let cyclic = doc31(
+        "    A:\n      type: object\n      properties:\n        x: {$ref: '#/components/schemas/B/properties/y'}\n    B:\n      type: object\n      properties:\n        y: {$ref: '#/components/schemas/A/properties/x'}\n",
+    );
+    let error = load_error_model(&cyclic);
+    assert!(error.contains("demo.yaml:#/components/schemas/"), "{error}");
+    assert!(error.contains("refers to itself"), "{error}");
+}
+
+fn load_error_model(yaml: &str) -> String {
+    let loaded =
+        generator::load::load_bytes(Path::new("demo.yaml"), yaml.as_bytes()).expect("loads");
+    generator::lower::build_model(&loaded)
+        .unwrap_err()
+        .to_string()
+}

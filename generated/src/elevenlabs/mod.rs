@@ -12,4 +12,5 @@ pub mod types;
 
 #[cfg(feature = "schema-index")]
 #[doc(hidden)]
+#[allow(deprecated)]
 pub mod schema_index;
