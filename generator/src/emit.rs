@@ -216,13 +216,18 @@ impl<'a> FileEmitter<'a> {
         }
     }
 
+    /// The candidates this file uses, in the order given.
+    fn used_idents(&self, candidates: &[&str]) -> Vec<Ident> {
+        candidates
+            .iter()
+            .filter(|name| self.uses.contains(*name))
+            .map(|name| format_ident!("{}", name))
+            .collect()
+    }
+
     fn imports(&self) -> TokenStream {
         let mut out = TokenStream::new();
-        let serde: Vec<Ident> = ["Deserialize", "Deserializer", "Serialize"]
-            .into_iter()
-            .filter(|name| self.uses.contains(name))
-            .map(|name| format_ident!("{}", name))
-            .collect();
+        let serde = self.used_idents(&["Deserialize", "Deserializer", "Serialize"]);
         if !serde.is_empty() {
             out.extend(quote! { use serde::{#(#serde),*}; });
         }
@@ -232,11 +237,7 @@ impl<'a> FileEmitter<'a> {
         if self.uses.contains("BTreeMap") {
             out.extend(quote! { use std::collections::BTreeMap; });
         }
-        let runtime: Vec<Ident> = ["File", "Nullable", "Timestamp"]
-            .into_iter()
-            .filter(|name| self.uses.contains(name))
-            .map(|name| format_ident!("{}", name))
-            .collect();
+        let runtime = self.used_idents(&["File", "Nullable", "Timestamp"]);
         if !runtime.is_empty() {
             out.extend(quote! { use api_runtime::{#(#runtime),*}; });
         }
