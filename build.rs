@@ -6,8 +6,9 @@
 
 use std::path::Path;
 
+use generator::check::drift_of;
 use generator::manifest::Manifest;
-use generator::write::{read_existing, write_crate, WriteOutcome};
+use generator::write::{write_crate, WriteOutcome};
 
 fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
@@ -32,9 +33,9 @@ fn main() {
         generator::generate_from_manifest(&manifest).unwrap_or_else(|e| fail(&e.to_string()));
     let output = manifest.output_dir();
     if std::env::var("CI").is_ok_and(|v| v == "true") {
-        let existing = read_existing(&output).unwrap_or_else(|e| fail(&e.to_string()));
-        if existing != generated.files {
-            fail("generated/ is out of date with the specs or the generator: run `cargo run -p generator -- generate` and commit the result");
+        let drift = drift_of(&output, &generated.files).unwrap_or_else(|e| fail(&e.to_string()));
+        if !drift.is_clean() {
+            fail(&format!("{drift}generated/ is out of date with the specs or the generator: run `cargo run -p generator -- generate` and commit the result"));
         }
         return;
     }

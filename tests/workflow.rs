@@ -3,10 +3,14 @@
 //! output left untouched when generation fails.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
+use generator::check::drift_of;
 use generator::manifest::Manifest;
 use generator::write::{read_existing, write_crate, WriteOutcome};
-use generator::{generate_crate, generate_from_manifest, standalone_input, Coverage};
+use generator::{
+    generate_crate, generate_from_manifest, standalone_input, Coverage, GeneratedCrate,
+};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -14,6 +18,12 @@ fn root() -> PathBuf {
 
 fn manifest() -> Manifest {
     Manifest::load(&root().join("specs/apis.toml")).expect("the manifest loads")
+}
+
+/// One generation of the manifest's crate, shared by the tests that only read it.
+fn fresh() -> &'static GeneratedCrate {
+    static FRESH: OnceLock<GeneratedCrate> = OnceLock::new();
+    FRESH.get_or_init(|| generate_from_manifest(&manifest()).expect("generation succeeds"))
 }
 
 fn coverage_of<'a>(all: &'a [Coverage], api: &str) -> &'a Coverage {
@@ -24,7 +34,7 @@ fn coverage_of<'a>(all: &'a [Coverage], api: &str) -> &'a Coverage {
 
 #[test]
 fn every_component_schema_of_both_apis_becomes_a_rust_type() {
-    let generated = generate_from_manifest(&manifest()).expect("generation succeeds");
+    let generated = fresh();
     let elevenlabs = coverage_of(&generated.coverage, "elevenlabs");
     assert_eq!(elevenlabs.schemas_in_document, 1472);
     assert_eq!(elevenlabs.schemas_emitted, 1472);
@@ -49,9 +59,8 @@ fn every_component_schema_of_both_apis_becomes_a_rust_type() {
 
 #[test]
 fn two_runs_give_byte_identical_output() {
-    let manifest = manifest();
-    let first = generate_from_manifest(&manifest).expect("first run");
-    let second = generate_from_manifest(&manifest).expect("second run");
+    let first = fresh();
+    let second = generate_from_manifest(&manifest()).expect("second run");
     assert_eq!(first.files.len(), second.files.len());
     for (path, content) in &first.files {
         assert!(
@@ -64,25 +73,16 @@ fn two_runs_give_byte_identical_output() {
 
 #[test]
 fn committed_generated_crate_matches_a_fresh_generation() {
-    let manifest = manifest();
-    let fresh = generate_from_manifest(&manifest).expect("generation succeeds");
-    let committed = read_existing(&manifest.output_dir()).expect("generated/ is readable");
-    let stale: Vec<_> = fresh
-        .files
-        .iter()
-        .filter(|(path, content)| committed.get(*path) != Some(*content))
-        .map(|(path, _)| path.display().to_string())
-        .collect();
-    let extra: Vec<_> = committed
-        .keys()
-        .filter(|p| !fresh.files.contains_key(*p))
-        .collect();
-    assert!(stale.is_empty() && extra.is_empty(), "generated/ is out of date: run `cargo run -p generator -- generate`\nchanged: {stale:?}\nleft over: {extra:?}");
+    let drift = drift_of(&manifest().output_dir(), &fresh().files).expect("generated/ is readable");
+    assert!(
+        drift.is_clean(),
+        "generated/ is out of date: run `cargo run -p generator -- generate`\n{drift}"
+    );
 }
 
 #[test]
 fn every_generated_file_names_its_input_document_and_checksum() {
-    let generated = generate_from_manifest(&manifest()).expect("generation succeeds");
+    let generated = fresh();
     let sum = "58d8d64f97a99185f162e89423743275ae64cf79da03f566df93d1b46409db16";
     let tavus_file = &generated.files[Path::new("src/tavus/types/mod.rs")];
     assert!(

@@ -1,11 +1,17 @@
 //! Drift detection: compares a fresh generation with the files on disk.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::write::FileSet;
+use crate::error::Result;
+use crate::write::{read_existing, FileSet};
+
+/// Compares the crate in `dir` with a fresh generation of it.
+pub fn drift_of(dir: &Path, fresh: &FileSet) -> Result<Drift> {
+    Ok(compare(&read_existing(dir)?, fresh))
+}
 
 /// How the files on disk differ from a fresh generation.
 #[derive(Debug, Default, PartialEq, Eq)]

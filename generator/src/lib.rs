@@ -10,8 +10,8 @@
 //! 4. [`emit`]: token streams per file.
 //! 5. [`write`]: format with prettyplease and swap the files in at once.
 //!
-//! [`generate_crate`] runs them all for a manifest; [`generate_standalone`]
-//! for a single document.
+//! [`generate_from_manifest`] runs them all for the manifest's crate;
+//! [`generate_crate`] with [`standalone_input`] for a single document.
 
 pub mod check;
 pub mod coverage;

@@ -79,8 +79,7 @@ fn check(manifest: &std::path::Path) -> Result<(), String> {
     let manifest = Manifest::load(manifest).map_err(|e| e.to_string())?;
     let generated = generate_from_manifest(&manifest).map_err(|e| e.to_string())?;
     let output = manifest.output_dir();
-    let on_disk = generator::write::read_existing(&output).map_err(|e| e.to_string())?;
-    let drift = generator::check::compare(&on_disk, &generated.files);
+    let drift = generator::check::drift_of(&output, &generated.files).map_err(|e| e.to_string())?;
     if drift.is_clean() {
         println!(
             "{}: up to date ({} files)",

@@ -1,28 +1,36 @@
 //! The `generator` command line: exit status, coverage summary and error
 //! messages that name the file and the place.
 
-use std::path::Path;
 use std::process::{Command, Output};
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_generator"))
-        .args(args)
-        .current_dir(dir)
+use tempfile::TempDir;
+
+/// Writes `document` as `file` in a fresh directory and runs
+/// `generator generate --spec file --out out` there.
+fn generate(file: &str, document: &str, out: &str) -> (TempDir, Output) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(file), document).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["generate", "--spec", file, "--out", out])
+        .current_dir(dir.path())
         .output()
-        .expect("the generator binary runs")
+        .expect("the generator binary runs");
+    (dir, output)
+}
+
+/// Asserts a failure with exit status 1 and returns stderr.
+fn failure(output: &Output) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    stderr
 }
 
 #[test]
 fn generates_a_standalone_crate_and_prints_coverage() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("pets.yaml"),
+    let (dir, output) = generate(
+        "pets.yaml",
         "openapi: 3.0.3\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    get: {responses: {'200': {description: ok}}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        extra: {type: object}\n",
-    )
-    .unwrap();
-    let output = run(
-        &["generate", "--spec", "pets.yaml", "--out", "pets-client"],
-        dir.path(),
+        "pets-client",
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
@@ -47,18 +55,12 @@ fn generates_a_standalone_crate_and_prints_coverage() {
 
 #[test]
 fn a_syntax_error_names_the_file_line_and_column_and_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("bad.yaml"),
+    let (dir, output) = generate(
+        "bad.yaml",
         "openapi: 3.1.0\ninfo:\n  title: [unclosed\n",
-    )
-    .unwrap();
-    let output = run(
-        &["generate", "--spec", "bad.yaml", "--out", "out"],
-        dir.path(),
+        "out",
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = failure(&output);
     assert!(stderr.starts_with("error: bad.yaml:"), "{stderr}");
     assert!(stderr.contains("invalid YAML"), "{stderr}");
     assert!(
@@ -69,19 +71,13 @@ fn a_syntax_error_names_the_file_line_and_column_and_fails() {
 
 #[test]
 fn a_wrongly_typed_field_names_its_json_pointer() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("typed.json"),
+    let (_dir, output) = generate(
+        "typed.json",
         r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
             "components": {"schemas": {"A": {"type": "object", "required": "name"}}}}"#,
-    )
-    .unwrap();
-    let output = run(
-        &["generate", "--spec", "typed.json", "--out", "out"],
-        dir.path(),
+        "out",
     );
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let stderr = failure(&output);
     assert!(
         stderr.contains("typed.json:#/components/schemas/A/required: invalid type: string"),
         "{stderr}"
