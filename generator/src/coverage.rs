@@ -22,7 +22,7 @@ impl Coverage {
         Coverage {
             api: api.to_owned(),
             operations_in_document: model.counts.operations,
-            operations_emitted: 0,
+            operations_emitted: model.operations.len(),
             schemas_in_document: model.counts.component_schemas,
             schemas_emitted: model
                 .types

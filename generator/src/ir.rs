@@ -13,6 +13,13 @@ pub struct ApiModel {
     pub version: String,
     pub description: Option<String>,
     pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    /// Base URLs the document lists, with their descriptions.
+    pub servers: Vec<ServerDef>,
+    /// The header that carries the API key, from the security schemes.
+    pub api_key_header: Option<String>,
+    /// Struct types sent as `multipart/form-data` bodies.
+    pub multipart_bodies: Vec<TypeId>,
     /// Distinct string `const` values, each emitted once as a one-value enum.
     pub consts: Vec<String>,
     /// Schemas that carry `example`/`examples`, with the type that holds them.
@@ -164,6 +171,91 @@ impl TypeRef {
             _ => {}
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerDef {
+    pub url: String,
+    pub description: Option<String>,
+}
+
+/// The home of inline types that belong to operations (parameters, bodies
+/// and responses written in place), which have no component schema.
+pub const OPERATIONS_HOME: TypeId = TypeId(usize::MAX - 1);
+
+/// One HTTP operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// JSON pointer of the Operation Object.
+    pub pointer: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template, e.g. `/v1/voices/{voice_id}`.
+    pub path: String,
+    pub operation_id: Option<String>,
+    /// Where the call lives on the client, outermost first
+    /// (`["conversational_ai", "agents", "deployments"]`); empty for the
+    /// client itself.
+    pub group: Vec<String>,
+    /// The method's name as the document suggests it (`create`).
+    pub name: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<ParamDef>,
+    pub body: Option<BodyDef>,
+    pub response: ResponseDef,
+    /// Declared error bodies by status (`422`, `4XX`, `default`).
+    pub errors: Vec<(String, TypeRef)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParamDef {
+    pub wire_name: String,
+    pub location: ParamLocation,
+    /// The type without nullability (an unset parameter is not sent).
+    pub ty: TypeRef,
+    pub required: bool,
+    /// Arrays as repeated keys (`explode`, the default for queries) or
+    /// comma-joined.
+    pub explode: bool,
+    pub docs: Docs,
+}
+
+#[derive(Debug, Clone)]
+pub struct BodyDef {
+    pub encoding: BodyEncoding,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    Json,
+    Multipart,
+    /// Raw bytes with this media type.
+    Binary(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseDef {
+    /// No body (204, or a 2xx without content).
+    Empty,
+    Json(TypeRef),
+    /// `text/*` with a string schema.
+    Text(String),
+    /// Any other media type: bytes, streamed. The media types offered.
+    Binary(Vec<String>),
+    /// `text/event-stream`: events whose data decode as this type.
+    EventStream(TypeRef),
 }
 
 /// A schema that carries examples, and the type its values must decode into.

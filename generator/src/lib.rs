@@ -22,6 +22,7 @@ pub mod load;
 pub mod lower;
 pub mod manifest;
 pub mod naming;
+pub mod overlay;
 pub mod recursion;
 pub mod spec;
 pub mod write;
@@ -42,6 +43,8 @@ pub struct ApiInput {
     pub spec: PathBuf,
     /// How the header names the document (stable across machines).
     pub display_path: String,
+    /// Overlays applied in order, with how the header names each.
+    pub overlays: Vec<(PathBuf, String)>,
 }
 
 /// The crate around one or more APIs.
@@ -84,6 +87,16 @@ pub fn crate_input(manifest: &Manifest) -> CrateInput {
                 module: api.module.clone(),
                 spec: manifest.resolve(&api.spec),
                 display_path: display_relative_to_workspace(manifest, &api.spec),
+                overlays: api
+                    .overlays
+                    .iter()
+                    .map(|o| {
+                        (
+                            manifest.resolve(o),
+                            display_relative_to_workspace(manifest, o),
+                        )
+                    })
+                    .collect(),
             })
             .collect(),
     }
@@ -135,6 +148,7 @@ pub fn standalone_input(spec: &Path, name: Option<&str>) -> CrateInput {
                 .file_name()
                 .map(|f| f.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            overlays: Vec::new(),
         }],
     }
 }
@@ -162,12 +176,27 @@ pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
 
 /// Load -> model -> names -> emit -> format for one API.
 pub fn generate_api(api: &ApiInput) -> Result<(FileSet, Coverage)> {
-    let loaded = load::load_file(&api.spec)?;
+    let overlays = api
+        .overlays
+        .iter()
+        .map(|(path, _)| overlay::load_overlay(path))
+        .collect::<Result<Vec<_>>>()?;
+    let loaded = load::load_with_overlays(&api.spec, &overlays)?;
     let model = lower::build_model(&loaded)?;
     let names = naming::assign_names(&model);
-    let header = write::header(&api.display_path, &loaded.sha256);
+    let overlay_lines: Vec<(&str, &str)> = api
+        .overlays
+        .iter()
+        .zip(&overlays)
+        .map(|((_, display), overlay)| (display.as_str(), overlay.sha256.as_str()))
+        .collect();
+    let header = write::header(&api.display_path, &loaded.sha256, &overlay_lines);
     let mut files = FileSet::new();
-    for file in emit::emit_api(&model, &names, true) {
+    let identity = emit::ApiIdentity {
+        name: &api.name,
+        module: &api.module,
+    };
+    for file in emit::emit_api(&model, &names, &identity, true) {
         let content = write::format_file(&file, &header)?;
         files.insert(PathBuf::from(&file.path), content);
     }

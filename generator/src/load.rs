@@ -31,6 +31,24 @@ pub fn load_file(path: &Path) -> Result<LoadedDocument> {
     load_bytes(path, &bytes)
 }
 
+/// Reads a document, applies overlays in order, then builds the typed view
+/// (the checksum is the vendored file's own).
+pub fn load_with_overlays(
+    path: &Path,
+    overlays: &[crate::overlay::Overlay],
+) -> Result<LoadedDocument> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let mut raw = parse_tree(path, &bytes)?;
+    crate::overlay::apply_all(&mut raw, overlays)?;
+    let document = typed_view(path, &raw)?;
+    Ok(LoadedDocument {
+        path: path.to_path_buf(),
+        sha256: hex_sha256(&bytes),
+        raw,
+        document,
+    })
+}
+
 /// Parses a document from bytes; `path` is used for messages and to pick
 /// JSON or YAML by extension (content sniffing decides otherwise).
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedDocument> {

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
-use crate::ir::{ApiModel, TypeId, TypeKind, TypeRef};
+use crate::ir::{ApiModel, Operation, TypeId, TypeKind, TypeRef, OPERATIONS_HOME};
 
 /// Names every part of a model needs in Rust.
 #[derive(Debug, Clone)]
@@ -22,7 +22,29 @@ pub struct Names {
     pub fields: BTreeMap<TypeId, Vec<String>>,
     /// Variant identifiers per enum or union type (the catch-all last).
     pub variants: BTreeMap<TypeId, Vec<String>>,
+    /// Per operation, in model order.
+    pub operations: Vec<OperationNames>,
+    /// Struct name per group path (snake segments); the first segment is
+    /// also the group's module.
+    pub groups: BTreeMap<Vec<String>, String>,
 }
+
+#[derive(Debug, Clone)]
+pub struct OperationNames {
+    /// The group path as Rust identifiers (empty: the client itself).
+    pub group: Vec<String>,
+    pub method: String,
+    /// The request builder's type, for operations with optional inputs.
+    pub builder: Option<String>,
+    /// Identifier per parameter, in model order.
+    pub params: Vec<String>,
+}
+
+/// Methods of the generated `Client` that operations must not take.
+const CLIENT_METHODS: &[&str] = &["new", "builder", "from_env", "transport", "clone", "fmt"];
+
+/// Builder fields and methods beside the parameters.
+const BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "into_future"];
 
 /// Names that generated files use for imported items; a type may not
 /// take them.
@@ -52,7 +74,17 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 /// Module names the generator itself uses beside the type files.
-const RESERVED_MODULE_NAMES: &[&str] = &["mod", "consts", "schema_index", "types", "lib"];
+const RESERVED_MODULE_NAMES: &[&str] = &[
+    "mod",
+    "consts",
+    "schema_index",
+    "types",
+    "lib",
+    OPERATION_TYPES_MODULE,
+];
+
+/// The file of inline types that belong to operations.
+pub const OPERATION_TYPES_MODULE: &str = "operation_types";
 
 const KEYWORDS: &[&str] = &[
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
@@ -103,13 +135,94 @@ pub fn assign_names(model: &ApiModel) -> Names {
             TypeKind::Alias(_) => {}
         }
     }
+    let (operations, groups) = operation_names(model);
     Names {
         types,
         modules,
         consts,
         fields,
         variants,
+        operations,
+        groups,
     }
+}
+
+fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<String>, String>) {
+    let paths: Vec<Vec<String>> = model
+        .operations
+        .iter()
+        .map(|op| op.group.iter().map(|g| field_ident(g)).collect())
+        .collect();
+    let mut groups = BTreeMap::new();
+    for path in &paths {
+        for depth in 1..=path.len() {
+            let prefix = path[..depth].to_vec();
+            groups
+                .entry(prefix.clone())
+                .or_insert_with(|| type_ident(&prefix));
+        }
+    }
+    // What each group struct (or the client, at []) already offers.
+    let mut members: BTreeMap<Vec<String>, HashSet<String>> = BTreeMap::new();
+    members.insert(
+        Vec::new(),
+        CLIENT_METHODS.iter().map(|s| s.to_string()).collect(),
+    );
+    for path in groups.keys() {
+        let (last, parent) = path.split_last().expect("group paths are not empty");
+        members
+            .entry(parent.to_vec())
+            .or_default()
+            .insert(last.clone());
+    }
+    // Type names per file: the group structs of a top-level group, or the
+    // client's file for operations on the client itself.
+    let mut types_in_file: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for (path, name) in &groups {
+        types_in_file
+            .entry(path[0].clone())
+            .or_default()
+            .insert(name.clone());
+    }
+    types_in_file
+        .entry(String::new())
+        .or_default()
+        .extend(["Client", "ErrorBody", "Error", "ByteStream", "EventStream"].map(String::from));
+    let mut operations = Vec::with_capacity(model.operations.len());
+    for (op, group) in model.operations.iter().zip(paths) {
+        let taken = members.entry(group.clone()).or_default();
+        let method = claim(taken, field_ident(&op.name), |n, i| format!("{n}_{i}"));
+        let builder = needs_builder(op).then(|| {
+            let file = group.first().cloned().unwrap_or_default();
+            let mut words = op.group.clone();
+            words.push(op.name.clone());
+            let taken = types_in_file.entry(file).or_default();
+            claim(taken, type_ident(&words), |n, i| format!("{n}{i}"))
+        });
+        let mut taken: HashSet<String> = BUILDER_MEMBERS.iter().map(|s| s.to_string()).collect();
+        let params = op
+            .params
+            .iter()
+            .map(|p| {
+                claim(&mut taken, field_ident(&p.wire_name), |n, i| {
+                    format!("{n}_{i}")
+                })
+            })
+            .collect();
+        operations.push(OperationNames {
+            group,
+            method,
+            builder,
+            params,
+        });
+    }
+    (operations, groups)
+}
+
+/// Operations with optional inputs take them through a builder; the rest
+/// are plain async methods.
+pub fn needs_builder(op: &Operation) -> bool {
+    op.params.iter().any(|p| !p.required) || op.body.as_ref().is_some_and(|b| !b.required)
 }
 
 fn type_names(model: &ApiModel) -> Vec<String> {
@@ -147,6 +260,9 @@ fn module_names(model: &ApiModel, types: &[String]) -> BTreeMap<TypeId, String> 
             let name = claim(&mut taken, base, |name, n| format!("{name}_{n}"));
             modules.insert(TypeId(index), name);
         }
+    }
+    if model.types.iter().any(|def| def.home == OPERATIONS_HOME) {
+        modules.insert(OPERATIONS_HOME, OPERATION_TYPES_MODULE.to_owned());
     }
     modules
 }
@@ -287,7 +403,7 @@ fn strip_prefix_word(variant: &str, union: &str) -> String {
     }
 }
 
-fn union_variant_name(ty: &TypeRef, types: &[String]) -> String {
+pub(crate) fn union_variant_name(ty: &TypeRef, types: &[String]) -> String {
     match ty {
         TypeRef::Named(id) => types[id.0].clone(),
         TypeRef::Const(value) => variant_ident(value),

@@ -15,6 +15,8 @@ pub struct Document {
     pub servers: Vec<Server>,
     pub paths: IndexMap<String, PathItem>,
     pub components: Components,
+    /// Security requirements that apply to every operation.
+    pub security: Vec<IndexMap<String, Vec<String>>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,6 +38,17 @@ pub struct Server {
 #[serde(default, rename_all = "camelCase")]
 pub struct Components {
     pub schemas: IndexMap<String, Schema>,
+    pub security_schemes: IndexMap<String, SecurityScheme>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SecurityScheme {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(rename = "in")]
+    pub location: Option<String>,
+    pub name: Option<String>,
 }
 
 /// The HTTP methods OpenAPI allows in a path item, in the order they are read.
@@ -46,6 +59,9 @@ pub const METHODS: [&str; 8] = [
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct PathItem {
+    /// Parameters shared by every operation of the path (raw: each may be
+    /// a `$ref`).
+    pub parameters: Vec<Value>,
     pub get: Option<Value>,
     pub put: Option<Value>,
     pub post: Option<Value>,
@@ -172,4 +188,85 @@ impl Schema {
     pub fn is_null_type(&self) -> bool {
         !self.types.0.is_empty() && self.types.non_null().next().is_none()
     }
+}
+
+/// An Operation Object. Parameters, the request body and responses stay raw
+/// here because each may be a `$ref`; the model stage resolves them one by
+/// one so that errors point at the exact place.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Operation {
+    pub operation_id: Option<String>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub deprecated: bool,
+    pub parameters: Vec<Value>,
+    pub request_body: Option<Value>,
+    pub responses: IndexMap<String, Value>,
+    /// Fern's SDK grouping hint: one name or a path of names.
+    #[serde(rename = "x-fern-sdk-group-name")]
+    pub sdk_group_name: Option<OneOrMany>,
+    #[serde(rename = "x-fern-sdk-method-name")]
+    pub sdk_method_name: Option<String>,
+}
+
+/// A string or a list of strings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged, expecting = "a string or a list of strings")]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(one) => vec![one],
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Parameter {
+    pub name: String,
+    #[serde(rename = "in")]
+    pub location: String,
+    pub description: Option<String>,
+    pub required: bool,
+    pub deprecated: bool,
+    pub schema: Option<Schema>,
+    pub style: Option<String>,
+    pub explode: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RequestBody {
+    pub description: Option<String>,
+    pub required: bool,
+    pub content: IndexMap<String, MediaType>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MediaType {
+    pub schema: Option<Schema>,
+    pub encoding: IndexMap<String, Encoding>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct Encoding {
+    pub content_type: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Response {
+    pub description: Option<String>,
+    /// `None` when absent; some documents write `content: null`.
+    pub content: Option<IndexMap<String, MediaType>>,
 }

@@ -2,17 +2,50 @@
 //!
 //! The generator emits only what differs between APIs (types, operations);
 //! everything that is the same for all of them lives here as ordinary,
-//! tested Rust.
+//! tested Rust: nullable fields, timestamps, files, and the HTTP layer.
+//!
+//! # How a generated operation uses this crate
+//!
+//! ```ignore
+//! let request = Request::new(Method::GET, format!("/v1/voices/{}", path_param(&voice_id)))
+//!     .query("show_legacy", &params.show_legacy);
+//! let response = self.transport.send::<ErrorBody>(request).await?;
+//! response.json().await
+//! ```
+//!
+//! [`Transport::send`] adds the API key, the user agent and a default
+//! `accept`, retries what is worth retrying (see [`RetryPolicy`]), and turns
+//! a non-2xx answer into [`Error::Status`]. The [`Response`] methods then
+//! decode a successful body as JSON, text, bytes, a byte stream or a stream
+//! of server-sent events.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod client;
+mod error;
 pub mod examples;
 mod file;
+mod form;
 mod nullable;
+mod request;
+mod response;
+mod retry;
 mod timestamp;
 pub mod union;
+mod value;
 
+pub use bytes::Bytes;
+pub use reqwest;
+
+pub use client::{ApiConfig, BoxFuture, ClientBuilder, FromTransport, Transport};
+pub use error::{
+    ConfigError, DecodeError, Error, ErrorBody, NoErrorBody, RequestError, StatusError,
+};
 pub use file::File;
+pub use form::Form;
 pub use nullable::Nullable;
+pub use request::{path_param, Request};
+pub use response::{ByteStream, EventStream, Response};
+pub use retry::RetryPolicy;
 pub use timestamp::Timestamp;

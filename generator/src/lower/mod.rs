@@ -14,6 +14,10 @@ use crate::ir::*;
 use crate::load::{self, LoadedDocument};
 use crate::spec::{AdditionalProperties, Schema};
 
+mod operations;
+
+pub use operations::template_names;
+
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 /// Builds the model of a loaded document.
@@ -21,6 +25,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
     let doc = &loaded.document;
     let mut lowerer = Lowerer::new(&loaded.path, &loaded.raw, &doc.components.schemas);
     lowerer.lower_components()?;
+    let operations = lowerer.lower_operations(doc)?;
     let mut types: Vec<TypeDef> = lowerer
         .types
         .into_iter()
@@ -32,6 +37,17 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
         types,
+        operations,
+        servers: doc
+            .servers
+            .iter()
+            .map(|s| ServerDef {
+                url: s.url.clone(),
+                description: s.description.clone(),
+            })
+            .collect(),
+        api_key_header: operations::api_key_header(doc),
+        multipart_bodies: lowerer.multipart_bodies,
         consts: lowerer.consts.into_iter().collect(),
         example_sites: lowerer.example_sites,
         fallbacks: lowerer.fallbacks,
@@ -60,6 +76,7 @@ struct Lowerer<'a> {
     foreign_in_progress: HashSet<String>,
     /// The component whose types are being lowered (their file).
     home: TypeId,
+    multipart_bodies: Vec<TypeId>,
 }
 
 /// Where a schema stands: its pointer and the name hint for inline types.
@@ -109,6 +126,7 @@ impl<'a> Lowerer<'a> {
             foreign_refs: HashMap::new(),
             foreign_in_progress: HashSet::new(),
             home: TypeId(0),
+            multipart_bodies: Vec::new(),
         }
     }
 

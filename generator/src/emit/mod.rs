@@ -12,6 +12,10 @@ use serde_json::Value;
 use crate::ir::*;
 use crate::naming::Names;
 
+mod operations;
+
+pub use operations::{type_path, ApiIdentity};
+
 /// A file to write: its path relative to the API module directory and its
 /// tokens (formatting happens in the next stage).
 pub struct EmittedFile {
@@ -21,9 +25,15 @@ pub struct EmittedFile {
 }
 
 /// Emits every file of one API's module.
-pub fn emit_api(model: &ApiModel, names: &Names, with_schema_index: bool) -> Vec<EmittedFile> {
+pub fn emit_api(
+    model: &ApiModel,
+    names: &Names,
+    api: &ApiIdentity,
+    with_schema_index: bool,
+) -> Vec<EmittedFile> {
     let mut files = Vec::new();
     files.push(api_module_file(model, with_schema_index));
+    files.extend(operations::operation_files(model, names, api));
     files.push(types_module_file(model, names));
     files.push(consts_file(model, names));
     for (home, module) in &names.modules {
@@ -60,6 +70,11 @@ fn api_module_file(model: &ApiModel, with_schema_index: bool) -> EmittedFile {
         tokens: quote! {
             #[allow(deprecated)]
             pub mod types;
+            #[allow(deprecated)]
+            pub mod operations;
+            #[allow(deprecated)]
+            mod client;
+            pub use client::{servers, ByteStream, Client, Error, ErrorBody, EventStream};
             #index
         },
         inner_doc,
@@ -314,10 +329,102 @@ impl<'a> FileEmitter<'a> {
             .iter()
             .all(|f| !f.required || matches!(f.ty, TypeRef::Const(_)));
         let default = all_optional.then(|| quote!(Default,));
+        let constructor = (!all_optional).then(|| self.constructor(name, def, idents));
+        let form = self
+            .model
+            .multipart_bodies
+            .contains(&id)
+            .then(|| self.to_form(name, def, idents));
         quote! {
             #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
             pub struct #name {
                 #(#fields)*
+            }
+
+            #constructor
+            #form
+        }
+    }
+
+    /// `new` with the required fields as arguments; the optional ones (and
+    /// constants) start at their defaults.
+    fn constructor(&mut self, name: &Ident, def: &StructDef, idents: &[String]) -> TokenStream {
+        let mut args = Vec::new();
+        let mut inits = Vec::new();
+        for (field, ident) in def.fields.iter().zip(idents) {
+            let ident = format_ident!("{}", ident);
+            let is_input = field.required && !matches!(field.ty, TypeRef::Const(_));
+            if !is_input {
+                inits.push(quote!(#ident: Default::default()));
+                continue;
+            }
+            if field.ty == TypeRef::String && !field.nullable {
+                args.push(quote!(#ident: impl Into<String>));
+                inits.push(quote!(#ident: #ident.into()));
+                continue;
+            }
+            let mut ty = self.type_tokens(&field.ty);
+            if field.nullable {
+                ty = quote!(Option<#ty>);
+            }
+            args.push(quote!(#ident: #ty));
+            inits.push(if field.boxed && !field.nullable {
+                quote!(#ident: Box::new(#ident))
+            } else if field.boxed {
+                quote!(#ident: #ident.map(Box::new))
+            } else {
+                quote!(#ident)
+            });
+        }
+        if def.additional.is_some() {
+            let ident = format_ident!("{}", idents.last().expect("named additional field"));
+            inits.push(quote!(#ident: Default::default()));
+        }
+        let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #name {
+                /// A value with the required fields given and the optional ones unset.
+                #allow
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    }
+
+    /// How a multipart body becomes a form: files as file parts, every
+    /// other field as text (the runtime writes objects as JSON).
+    fn to_form(&self, name: &Ident, def: &StructDef, idents: &[String]) -> TokenStream {
+        let parts = def.fields.iter().zip(idents).map(|(field, ident)| {
+            let ident = format_ident!("{}", ident);
+            let wire = &field.wire_name;
+            let call = match &field.ty {
+                TypeRef::Binary => quote!(file),
+                TypeRef::Array(item) if **item == TypeRef::Binary => quote!(files),
+                _ => return quote!(form.text(#wire, &self.#ident);),
+            };
+            match (field.required, field.nullable) {
+                (true, false) => quote!(form.#call(#wire, &self.#ident);),
+                (false, true) => quote! {
+                    if let api_runtime::Nullable::Value(value) = &self.#ident {
+                        form.#call(#wire, value);
+                    }
+                },
+                _ => quote! {
+                    if let Some(value) = &self.#ident {
+                        form.#call(#wire, value);
+                    }
+                },
+            }
+        });
+        quote! {
+            impl #name {
+                /// The `multipart/form-data` form this body is sent as.
+                pub fn to_form(&self) -> api_runtime::Form {
+                    let mut form = api_runtime::Form::new();
+                    #(#parts)*
+                    form
+                }
             }
         }
     }

@@ -1,0 +1,926 @@
+//! Stage 4 (emit), operations: the `Client`, one struct per call group
+//! (`client.conversational_ai().agents()`), and per operation an async
+//! method, or a request builder when it has optional inputs. Sending,
+//! retries, multipart and decoding are `api-runtime`'s; what is emitted
+//! here only states the method, path, parameters, body and response kind.
+
+use std::collections::BTreeMap;
+
+use heck::ToShoutySnakeCase;
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, doc_lines, push_paragraph, EmittedFile};
+use crate::ir::*;
+use crate::naming::{union_variant_name, Names, OperationNames};
+
+/// What the emitted code needs to know about the API beside its model.
+pub struct ApiIdentity<'a> {
+    /// The API's name in the manifest (`elevenlabs`).
+    pub name: &'a str,
+    /// Its module in the generated crate.
+    pub module: &'a str,
+}
+
+/// `client.rs`, `operations/mod.rs` and one file per top-level group.
+pub fn operation_files(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Vec<EmittedFile> {
+    let emitter = OperationEmitter { model, names, api };
+    let mut files = vec![emitter.client_file()];
+    let top_groups: Vec<&String> = names
+        .groups
+        .keys()
+        .filter(|path| path.len() == 1)
+        .map(|path| &path[0])
+        .collect();
+    let modules = top_groups.iter().map(|m| format_ident!("{}", m));
+    files.push(EmittedFile {
+        path: "operations/mod.rs".to_owned(),
+        tokens: quote! { #(pub mod #modules;)* },
+        inner_doc: vec![
+            "The API's operations, one module per top-level group of the client.".to_owned(),
+        ],
+    });
+    for top in top_groups {
+        files.push(emitter.group_file(top));
+    }
+    files
+}
+
+struct OperationEmitter<'a> {
+    model: &'a ApiModel,
+    names: &'a Names,
+    api: &'a ApiIdentity<'a>,
+}
+
+impl OperationEmitter<'_> {
+    fn api_path(&self) -> TokenStream {
+        let module = format_ident!("{}", self.api.module);
+        quote!(crate::#module)
+    }
+
+    fn client_file(&self) -> EmittedFile {
+        let api = self.api_path();
+        let config = self.config();
+        let servers = self.servers();
+        let error_body = self.error_body();
+        let constructors = self.constructors();
+        let accessors = self.child_accessors(&[], quote!(self));
+        let (methods, builders) = self.operations_of(&[]);
+        let tokens = quote! {
+            #[allow(unused_imports)]
+            use #api::{operations, types};
+
+            #servers
+            #config
+            #error_body
+
+            /// Errors of this API's calls.
+            pub type Error = api_runtime::Error<ErrorBody>;
+
+            /// A binary response body, as bytes or as a stream of chunks.
+            pub type ByteStream = api_runtime::ByteStream<ErrorBody>;
+
+            /// A `text/event-stream` response, as a stream of decoded events.
+            pub type EventStream<T> = api_runtime::EventStream<T, ErrorBody>;
+
+            /// The client. Cheap to clone; clones share one connection pool.
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                transport: api_runtime::Transport,
+            }
+
+            impl api_runtime::FromTransport for Client {
+                const CONFIG: &'static api_runtime::ApiConfig = &CONFIG;
+
+                fn from_transport(transport: api_runtime::Transport) -> Self {
+                    Client { transport }
+                }
+            }
+
+            impl Client {
+                #constructors
+
+                /// The transport the calls go through.
+                pub fn transport(&self) -> &api_runtime::Transport {
+                    &self.transport
+                }
+
+                #accessors
+                #(#methods)*
+            }
+
+            #(#builders)*
+        };
+        EmittedFile {
+            path: "client.rs".to_owned(),
+            tokens,
+            inner_doc: vec![format!(
+                "The {} client and its configuration.",
+                self.model.title
+            )],
+        }
+    }
+
+    fn config(&self) -> TokenStream {
+        let name = self.api.name;
+        let base_url = self
+            .model
+            .servers
+            .first()
+            .map(|s| s.url.as_str())
+            .unwrap_or_default();
+        let (header, env) = match &self.model.api_key_header {
+            Some(header) => {
+                let env = format!("{}_API_KEY", name.to_shouty_snake_case());
+                (quote!(Some(#header)), quote!(Some(#env)))
+            }
+            None => (quote!(None), quote!(None)),
+        };
+        quote! {
+            const CONFIG: api_runtime::ApiConfig = api_runtime::ApiConfig {
+                name: #name,
+                default_base_url: #base_url,
+                api_key_header: #header,
+                api_key_env: #env,
+                user_agent: concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")),
+            };
+        }
+    }
+
+    fn servers(&self) -> TokenStream {
+        let mut taken = std::collections::HashSet::new();
+        let consts = self
+            .model
+            .servers
+            .iter()
+            .enumerate()
+            .map(|(index, server)| {
+                let base = server
+                    .description
+                    .as_deref()
+                    .map(|d| d.to_shouty_snake_case())
+                    .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
+                    .unwrap_or_else(|| host_const_name(&server.url, index));
+                let mut name = base.clone();
+                let mut n = 2;
+                while !taken.insert(name.clone()) {
+                    name = format!("{base}_{n}");
+                    n += 1;
+                }
+                let ident = format_ident!("{}", name);
+                let url = &server.url;
+                let doc = server
+                    .description
+                    .as_deref()
+                    .map(|d| format!(" {d}: <{url}>"))
+                    .unwrap_or_else(|| format!(" <{url}>"));
+                let default_note =
+                    (index == 0).then(|| quote!(#[doc = ""] #[doc = " The default."]));
+                quote! {
+                    #[doc = #doc]
+                    #default_note
+                    pub const #ident: &str = #url;
+                }
+            });
+        quote! {
+            /// The servers the API is served from; pass one to
+            /// [`ClientBuilder::base_url`](api_runtime::ClientBuilder::base_url).
+            pub mod servers {
+                #(#consts)*
+            }
+        }
+    }
+
+    fn constructors(&self) -> TokenStream {
+        let builder = quote! {
+            /// A builder for every setting: base URL, timeouts, retries,
+            /// user agent, or your own `reqwest::Client`.
+            pub fn builder() -> api_runtime::ClientBuilder<Self> {
+                api_runtime::ClientBuilder::new()
+            }
+        };
+        match &self.model.api_key_header {
+            Some(header) => {
+                let env = format!("{}_API_KEY", self.api.name.to_shouty_snake_case());
+                let new_doc = format!(
+                    " A client for the default server that sends `api_key` in the `{header}` header."
+                );
+                let env_doc = format!(" A client whose API key is read from `{env}`.");
+                quote! {
+                    #[doc = #new_doc]
+                    pub fn new(api_key: impl Into<String>) -> Result<Self, api_runtime::ConfigError> {
+                        Self::builder().api_key(api_key).build()
+                    }
+
+                    #[doc = #env_doc]
+                    pub fn from_env() -> Result<Self, api_runtime::ConfigError> {
+                        Self::builder().api_key_from_env().build()
+                    }
+
+                    #builder
+                }
+            }
+            None => quote! {
+                /// A client for the default server.
+                pub fn new() -> Result<Self, api_runtime::ConfigError> {
+                    Self::builder().build()
+                }
+
+                #builder
+            },
+        }
+    }
+
+    /// The declared error bodies as one enum, decoded by status.
+    fn error_body(&self) -> TokenStream {
+        let mut variants: Vec<(TypeRef, String)> = Vec::new();
+        let mut by_status: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for op in &self.model.operations {
+            for (status, ty) in &op.errors {
+                let index = match variants.iter().position(|(t, _)| t == ty) {
+                    Some(index) => index,
+                    None => {
+                        let name = union_variant_name(ty, &self.names.types);
+                        variants.push((ty.clone(), name));
+                        variants.len() - 1
+                    }
+                };
+                let entry = by_status.entry(status.clone()).or_default();
+                if !entry.contains(&index) {
+                    entry.push(index);
+                }
+            }
+        }
+        if variants.is_empty() {
+            return quote! {
+                /// The API declares no error bodies; errors keep the raw body.
+                pub type ErrorBody = api_runtime::NoErrorBody;
+            };
+        }
+        dedupe_variant_names(&mut variants);
+        let variant_items = variants.iter().map(|(ty, name)| {
+            let ident = format_ident!("{}", name);
+            let ty = type_path(ty, self.names);
+            let statuses: Vec<&str> = by_status
+                .iter()
+                .filter(|(_, members)| members.iter().any(|m| variants[*m].1 == *name))
+                .map(|(status, _)| status.as_str())
+                .collect();
+            let doc = format!(" Sent with status {}.", statuses.join(", "));
+            quote! {
+                #[doc = #doc]
+                #ident(#ty),
+            }
+        });
+        let arms = status_arms(&by_status, &variants);
+        quote! {
+            /// The error bodies the API declares, decoded by status. A body
+            /// that matches none stays raw in [`api_runtime::StatusError`].
+            #[derive(Debug, Clone, PartialEq)]
+            #[allow(clippy::large_enum_variant)]
+            pub enum ErrorBody {
+                #(#variant_items)*
+            }
+
+            impl api_runtime::ErrorBody for ErrorBody {
+                fn decode(status: u16, body: &[u8]) -> Option<Self> {
+                    match status {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    }
+
+    /// Accessors for the groups directly below `path`.
+    fn child_accessors(&self, path: &[String], client: TokenStream) -> TokenStream {
+        let children = self
+            .names
+            .groups
+            .iter()
+            .filter(|(child, _)| child.len() == path.len() + 1 && child.starts_with(path));
+        let items = children.map(|(child, struct_name)| {
+            let method = format_ident!("{}", child.last().expect("child paths are not empty"));
+            let module = format_ident!("{}", child[0]);
+            let ty = format_ident!("{}", struct_name);
+            let ty_path = if path.is_empty() {
+                quote!(operations::#module::#ty)
+            } else {
+                quote!(#ty)
+            };
+            let doc = format!(" The `{}` operations.", child.join("."));
+            quote! {
+                #[doc = #doc]
+                pub fn #method(&self) -> #ty_path<'_> {
+                    #ty_path { client: #client }
+                }
+            }
+        });
+        quote! { #(#items)* }
+    }
+
+    /// Methods and request builders of the operations at `path`.
+    fn operations_of(&self, path: &[String]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+        let mut methods = Vec::new();
+        let mut builders = Vec::new();
+        for (op, names) in self.model.operations.iter().zip(&self.names.operations) {
+            if names.group != path {
+                continue;
+            }
+            let call = Call::new(op, names, self.names);
+            match &names.builder {
+                Some(builder) => {
+                    let owner = self.names.groups.get(path).map_or("Client", String::as_str);
+                    let (method, builder) = call.builder_method(builder, owner, path.is_empty());
+                    methods.push(method);
+                    builders.push(builder);
+                }
+                None => methods.push(call.async_method(path.is_empty())),
+            }
+        }
+        (methods, builders)
+    }
+
+    fn group_file(&self, top: &str) -> EmittedFile {
+        let api = self.api_path();
+        let groups = self
+            .names
+            .groups
+            .iter()
+            .filter(|(path, _)| path[0] == top)
+            .map(|(path, name)| self.group_struct(path, name));
+        EmittedFile {
+            path: format!("operations/{top}.rs"),
+            tokens: quote! {
+                #[allow(unused_imports)]
+                use #api::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+                #(#groups)*
+            },
+            inner_doc: vec![format!("The `{top}` operations.")],
+        }
+    }
+
+    fn group_struct(&self, path: &[String], name: &str) -> TokenStream {
+        let ident = format_ident!("{}", name);
+        let accessors = self.child_accessors(path, quote!(self.client));
+        let (methods, builders) = self.operations_of(path);
+        let doc = format!(" The `{}` operations.", path.join("."));
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #ident<'a> {
+                pub(crate) client: &'a Client,
+            }
+
+            impl<'a> #ident<'a> {
+                #accessors
+                #(#methods)*
+            }
+
+            #(#builders)*
+        }
+    }
+}
+
+/// `https://api.us.example.com/v1` -> `API_US_EXAMPLE_COM`.
+fn host_const_name(url: &str, index: usize) -> String {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default()
+        .to_shouty_snake_case();
+    if host.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        host
+    } else {
+        format!("SERVER_{}", index + 1)
+    }
+}
+
+/// Gives error-body variants distinct names.
+fn dedupe_variant_names(variants: &mut [(TypeRef, String)]) {
+    let mut seen = std::collections::HashSet::new();
+    for (_, name) in variants.iter_mut() {
+        let base = name.clone();
+        let mut n = 2;
+        while !seen.insert(name.clone()) {
+            *name = format!("{base}{n}");
+            n += 1;
+        }
+    }
+}
+
+/// `match status` arms: exact codes, then `4XX`-style ranges, then
+/// `default`; each tries its schemas in order.
+fn status_arms(
+    by_status: &BTreeMap<String, Vec<usize>>,
+    variants: &[(TypeRef, String)],
+) -> Vec<TokenStream> {
+    let decode = |members: &[usize]| {
+        let attempts = members.iter().map(|m| {
+            let ident = format_ident!("{}", variants[*m].1);
+            quote!(serde_json::from_slice(body).ok().map(Self::#ident))
+        });
+        quote!(None #(.or_else(|| #attempts))*)
+    };
+    let mut exact = Vec::new();
+    let mut ranges = Vec::new();
+    let mut default = None;
+    for (status, members) in by_status {
+        let body = decode(members);
+        if let Ok(code) = status.parse::<u16>() {
+            let code = Literal::u16_unsuffixed(code);
+            exact.push(quote!(#code => #body,));
+        } else if let Some(class) = status
+            .strip_suffix("XX")
+            .or_else(|| status.strip_suffix("xx"))
+            .and_then(|d| d.parse::<u16>().ok())
+        {
+            let low = Literal::u16_unsuffixed(class * 100);
+            let high = Literal::u16_unsuffixed(class * 100 + 99);
+            ranges.push(quote!(#low..=#high => #body,));
+        } else {
+            default = Some(body);
+        }
+    }
+    let fallback = default.unwrap_or_else(|| quote!(None));
+    exact
+        .into_iter()
+        .chain(ranges)
+        .chain([quote!(_ => #fallback,)])
+        .collect()
+}
+
+/// One operation's pieces of code.
+struct Call<'a> {
+    op: &'a Operation,
+    names: &'a OperationNames,
+    all_names: &'a Names,
+}
+
+impl<'a> Call<'a> {
+    fn new(op: &'a Operation, names: &'a OperationNames, all_names: &'a Names) -> Self {
+        Call {
+            op,
+            names,
+            all_names,
+        }
+    }
+
+    fn param_ident(&self, index: usize) -> proc_macro2::Ident {
+        format_ident!("{}", self.names.params[index])
+    }
+
+    /// The required parameters, in path-template order for path
+    /// parameters, then the others as declared.
+    fn required_params(&self) -> Vec<usize> {
+        let path_order = crate::lower::template_names(&self.op.path);
+        let mut required: Vec<usize> = path_order
+            .iter()
+            .filter_map(|name| {
+                self.op
+                    .params
+                    .iter()
+                    .position(|p| p.location == ParamLocation::Path && p.wire_name == *name)
+            })
+            .collect();
+        for (index, param) in self.op.params.iter().enumerate() {
+            if param.required && param.location != ParamLocation::Path {
+                required.push(index);
+            }
+        }
+        required
+    }
+
+    fn optional_params(&self) -> Vec<usize> {
+        (0..self.op.params.len())
+            .filter(|i| !self.op.params[*i].required)
+            .collect()
+    }
+
+    fn method_docs(&self) -> TokenStream {
+        let mut lines = Vec::new();
+        if let Some(summary) = &self.op.summary {
+            lines.extend(doc_lines(summary));
+        }
+        if let Some(description) = &self.op.description {
+            if self.op.summary.as_deref() != Some(description.trim()) {
+                if !lines.is_empty() {
+                    lines.push(String::new());
+                }
+                lines.extend(doc_lines(description));
+            }
+        }
+        push_paragraph(&mut lines, format!("`{} {}`", self.op.method, self.op.path));
+        let docs = Docs {
+            title: None,
+            description: Some(lines.join("\n")),
+            deprecated: self.op.deprecated,
+            default: None,
+        };
+        doc_attrs(&docs, None)
+    }
+
+    fn output_type(&self) -> TokenStream {
+        match &self.op.response {
+            ResponseDef::Empty => quote!(()),
+            ResponseDef::Json(ty) => type_path(ty, self.all_names),
+            ResponseDef::Text(_) => quote!(String),
+            ResponseDef::Binary(_) => quote!(ByteStream),
+            ResponseDef::EventStream(ty) => {
+                let ty = type_path(ty, self.all_names);
+                quote!(EventStream<#ty>)
+            }
+        }
+    }
+
+    /// `(ident: Type)` arguments of the method: required parameters, then
+    /// a required body.
+    fn arguments(&self, lifetime: Option<&TokenStream>) -> Vec<TokenStream> {
+        let mut args: Vec<TokenStream> = self
+            .required_params()
+            .into_iter()
+            .map(|index| {
+                let ident = self.param_ident(index);
+                let ty = argument_type(&self.op.params[index].ty, self.all_names, lifetime);
+                quote!(#ident: #ty)
+            })
+            .collect();
+        if let Some(body) = self.op.body.as_ref().filter(|b| b.required) {
+            let ty = body_type(body, self.all_names);
+            args.push(quote!(body: &#lifetime #ty));
+        }
+        args
+    }
+
+    fn async_method(&self, on_client: bool) -> TokenStream {
+        let docs = self.method_docs();
+        let method = format_ident!("{}", self.names.method);
+        let args = self.arguments(None);
+        let output = self.output_type();
+        let client = if on_client {
+            quote!(self)
+        } else {
+            quote!(self.client)
+        };
+        let send = self.send_body();
+        quote! {
+            #docs
+            pub async fn #method(&self, #(#args),*) -> Result<#output, Error> {
+                let client = #client;
+                #send
+            }
+        }
+    }
+
+    /// The method returning the builder, and the builder itself.
+    fn builder_method(
+        &self,
+        builder: &str,
+        owner: &str,
+        on_client: bool,
+    ) -> (TokenStream, TokenStream) {
+        let lifetime = quote!('a);
+        let docs = self.method_docs();
+        let method = format_ident!("{}", self.names.method);
+        let builder_ident = format_ident!("{}", builder);
+        let args = self.arguments(Some(&lifetime));
+        let client = if on_client {
+            quote!(self)
+        } else {
+            quote!(self.client)
+        };
+        let required: Vec<proc_macro2::Ident> = self
+            .required_params()
+            .into_iter()
+            .map(|i| self.param_ident(i))
+            .collect();
+        let optional: Vec<proc_macro2::Ident> = self
+            .optional_params()
+            .into_iter()
+            .map(|i| self.param_ident(i))
+            .collect();
+        let body_init = self.op.body.as_ref().map(|b| {
+            if b.required {
+                quote!(body,)
+            } else {
+                quote!(body: None,)
+            }
+        });
+        let (signature_lifetime, self_ref) = if on_client {
+            (quote!(<'a>), quote!(&'a self))
+        } else {
+            (quote!(), quote!(&self))
+        };
+        let how = " Set optional inputs on the returned builder, then `.await` it.";
+        let method_tokens = quote! {
+            #docs
+            #[doc = ""]
+            #[doc = #how]
+            pub fn #method #signature_lifetime (#self_ref, #(#args),*) -> #builder_ident<'a> {
+                #builder_ident {
+                    client: #client,
+                    #(#required,)*
+                    #(#optional: None,)*
+                    #body_init
+                }
+            }
+        };
+        (method_tokens, self.builder_struct(&builder_ident, owner))
+    }
+
+    fn builder_struct(&self, ident: &proc_macro2::Ident, owner: &str) -> TokenStream {
+        let lifetime = quote!('a);
+        let mut fields = Vec::new();
+        for index in self.required_params() {
+            let name = self.param_ident(index);
+            let ty = argument_type(&self.op.params[index].ty, self.all_names, Some(&lifetime));
+            fields.push(quote!(#name: #ty,));
+        }
+        let mut setters = Vec::new();
+        for index in self.optional_params() {
+            let param = &self.op.params[index];
+            let name = self.param_ident(index);
+            let ty = type_path(&param.ty, self.all_names);
+            fields.push(quote!(#name: Option<#ty>,));
+            setters.push(setter(&name, param, self.all_names));
+        }
+        if let Some(body) = &self.op.body {
+            let ty = body_type(body, self.all_names);
+            if body.required {
+                fields.push(quote!(body: &'a #ty,));
+            } else {
+                fields.push(quote!(body: Option<&'a #ty>,));
+                let doc = body
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| "The request body.".to_owned());
+                let docs = doc_attrs(
+                    &Docs {
+                        description: Some(doc),
+                        ..Docs::default()
+                    },
+                    None,
+                );
+                setters.push(quote! {
+                    #docs
+                    pub fn body(mut self, body: &'a #ty) -> Self {
+                        self.body = Some(body);
+                        self
+                    }
+                });
+            }
+        }
+        let method = &self.names.method;
+        let doc = format!(
+            " Request builder for [`{owner}::{method}`]: set optional inputs, then `.await` it (or call [`send`](Self::send))."
+        );
+        let output = self.output_type();
+        let send = self.send_body();
+        let mut destructured: Vec<proc_macro2::Ident> = self
+            .required_params()
+            .into_iter()
+            .chain(self.optional_params())
+            .map(|i| self.param_ident(i))
+            .collect();
+        if self.op.body.is_some() {
+            destructured.push(format_ident!("body"));
+        }
+        quote! {
+            #[doc = #doc]
+            #[derive(Debug, Clone)]
+            #[must_use = "a request does nothing until it is awaited"]
+            pub struct #ident<'a> {
+                client: &'a Client,
+                #(#fields)*
+            }
+
+            impl<'a> #ident<'a> {
+                #(#setters)*
+
+                /// Sends the request.
+                pub async fn send(self) -> Result<#output, Error> {
+                    let Self { client, #(#destructured),* } = self;
+                    #send
+                }
+            }
+
+            impl<'a> std::future::IntoFuture for #ident<'a> {
+                type Output = Result<#output, Error>;
+                type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+
+                fn into_future(self) -> Self::IntoFuture {
+                    Box::pin(self.send())
+                }
+            }
+        }
+    }
+
+    /// Builds the request from the bindings in scope (`client`, each
+    /// parameter by its identifier, `body`), sends it and decodes the answer.
+    fn send_body(&self) -> TokenStream {
+        let method = format_ident!("{}", self.op.method);
+        let path = self.path_expression();
+        let params = self
+            .op
+            .params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.location != ParamLocation::Path)
+            .map(|(index, param)| {
+                let ident = self.param_ident(index);
+                let wire = &param.wire_name;
+                let value = quote!(&#ident);
+                match param.location {
+                    ParamLocation::Query if !param.explode && is_array(&param.ty) => {
+                        quote!(.query_joined(#wire, #value, ","))
+                    }
+                    ParamLocation::Query => quote!(.query(#wire, #value)),
+                    _ => quote!(.header(#wire, #value)),
+                }
+            });
+        let accept = self.accept();
+        let body = self.body_call();
+        let decode = match &self.op.response {
+            ResponseDef::Empty => quote!(response.empty().await),
+            ResponseDef::Json(_) => quote!(response.json().await),
+            ResponseDef::Text(_) => quote!(response.text().await),
+            ResponseDef::Binary(_) => quote!(Ok(response.byte_stream())),
+            ResponseDef::EventStream(_) => quote!(Ok(response.event_stream())),
+        };
+        quote! {
+            let request = api_runtime::Request::new(api_runtime::reqwest::Method::#method, #path)
+                #(#params)*
+                #accept;
+            #body
+            let response = client.transport().send::<ErrorBody>(request).await?;
+            #decode
+        }
+    }
+
+    fn path_expression(&self) -> TokenStream {
+        let names = crate::lower::template_names(&self.op.path);
+        if names.is_empty() {
+            let path = &self.op.path;
+            return quote!(#path);
+        }
+        let mut template = String::new();
+        let mut rest = self.op.path.as_str();
+        while let Some(start) = rest.find('{') {
+            template.push_str(&rest[..start].replace('}', "}}"));
+            template.push_str("{}");
+            let end = rest[start..]
+                .find('}')
+                .map_or(rest.len(), |e| start + e + 1);
+            rest = &rest[end..];
+        }
+        template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+        let args = names.iter().map(|name| {
+            let index = self
+                .op
+                .params
+                .iter()
+                .position(|p| p.location == ParamLocation::Path && p.wire_name == *name)
+                .expect("the model checked every template name");
+            let ident = self.param_ident(index);
+            quote!(api_runtime::path_param(&#ident))
+        });
+        quote!(format!(#template, #(#args),*))
+    }
+
+    fn accept(&self) -> Option<TokenStream> {
+        let media_types = match &self.op.response {
+            ResponseDef::Binary(types) => types.join(", "),
+            ResponseDef::Text(media_type) => media_type.clone(),
+            ResponseDef::EventStream(_) => "text/event-stream".to_owned(),
+            ResponseDef::Empty | ResponseDef::Json(_) => return None,
+        };
+        Some(quote!(.accept(#media_types)))
+    }
+
+    fn body_call(&self) -> Option<TokenStream> {
+        let body = self.op.body.as_ref()?;
+        let attach = match &body.encoding {
+            BodyEncoding::Json => quote!(request.json(body)),
+            BodyEncoding::Multipart => quote!(request.multipart(body.to_form())),
+            BodyEncoding::Binary(media_type) => quote!(request.bytes(body.clone(), #media_type)),
+        };
+        Some(if body.required {
+            quote!(let request = #attach;)
+        } else {
+            quote! {
+                let request = match body {
+                    Some(body) => #attach,
+                    None => request,
+                };
+            }
+        })
+    }
+}
+
+fn setter(name: &proc_macro2::Ident, param: &ParamDef, names: &Names) -> TokenStream {
+    let docs = doc_attrs(&param.docs, None);
+    match &param.ty {
+        TypeRef::String => quote! {
+            #docs
+            pub fn #name(mut self, value: impl Into<String>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        },
+        TypeRef::Array(item) if **item == TypeRef::String => quote! {
+            #docs
+            pub fn #name(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
+                self.#name = Some(values.into_iter().map(Into::into).collect());
+                self
+            }
+        },
+        TypeRef::Array(item) => {
+            let item = type_path(item, names);
+            quote! {
+                #docs
+                pub fn #name(mut self, values: impl IntoIterator<Item = #item>) -> Self {
+                    self.#name = Some(values.into_iter().collect());
+                    self
+                }
+            }
+        }
+        ty => {
+            let ty = type_path(ty, names);
+            quote! {
+                #docs
+                pub fn #name(mut self, value: #ty) -> Self {
+                    self.#name = Some(value);
+                    self
+                }
+            }
+        }
+    }
+}
+
+fn is_array(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Array(_))
+}
+
+fn body_type(body: &BodyDef, names: &Names) -> TokenStream {
+    match body.encoding {
+        BodyEncoding::Binary(_) => quote!(api_runtime::Bytes),
+        _ => type_path(&body.ty, names),
+    }
+}
+
+/// How a required parameter is taken: strings and slices borrowed,
+/// numbers and booleans by value, other types by reference.
+fn argument_type(ty: &TypeRef, names: &Names, lifetime: Option<&TokenStream>) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(&#lifetime str),
+        TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean => type_path(ty, names),
+        TypeRef::Array(item) => {
+            let item = type_path(item, names);
+            quote!(&#lifetime [#item])
+        }
+        other => {
+            let ty = type_path(other, names);
+            quote!(&#lifetime #ty)
+        }
+    }
+}
+
+/// A type written with full paths, for files outside `types/`.
+pub fn type_path(ty: &TypeRef, names: &Names) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let ident = format_ident!("{}", names.types[id.0]);
+            quote!(types::#ident)
+        }
+        TypeRef::Const(value) => {
+            let ident = format_ident!("{}", names.consts[value]);
+            quote!(types::consts::#ident)
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Integer(IntFormat::I32) => quote!(i32),
+        TypeRef::Integer(IntFormat::I64) => quote!(i64),
+        TypeRef::Integer(IntFormat::U32) => quote!(u32),
+        TypeRef::Integer(IntFormat::U64) => quote!(u64),
+        TypeRef::Number(NumFormat::F32) => quote!(f32),
+        TypeRef::Number(NumFormat::F64) => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::DateTime => quote!(api_runtime::Timestamp),
+        TypeRef::Binary => quote!(api_runtime::File),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Array(inner) => {
+            let inner = type_path(inner, names);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_path(inner, names);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = type_path(inner, names);
+            quote!(Option<#inner>)
+        }
+    }
+}

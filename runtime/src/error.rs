@@ -1,0 +1,442 @@
+//! Errors of building a client and of sending a request.
+//!
+//! No error here ever holds the API key: the key only lives in a header
+//! value marked sensitive inside the transport.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+
+/// How many characters of a body an error message quotes.
+const EXCERPT_CHARS: usize = 200;
+
+/// Decodes the typed error body of a non-2xx answer; generated per API.
+pub trait ErrorBody: Sized + Send + fmt::Debug + 'static {
+    /// The typed body for `status`, or `None` when the API declares none for
+    /// that status or the body does not match it (the raw bytes are kept
+    /// either way in [`StatusError::raw_body`]).
+    fn decode(status: u16, body: &[u8]) -> Option<Self>;
+}
+
+/// The error body type of APIs that declare no error bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoErrorBody {}
+
+impl ErrorBody for NoErrorBody {
+    fn decode(_status: u16, _body: &[u8]) -> Option<Self> {
+        None
+    }
+}
+
+/// Everything that can go wrong when sending a request and reading its
+/// answer. `E` is the API's typed error body (see [`ErrorBody`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// Building the request failed: a body or parameter did not serialize,
+    /// a file to upload could not be opened, a stream was already used, or
+    /// the URL is invalid. Nothing was sent.
+    Request(RequestError),
+    /// The connection failed: refused, reset, DNS, TLS and the like.
+    Transport(reqwest::Error),
+    /// The total timeout or the read timeout fired.
+    Timeout(reqwest::Error),
+    /// The server answered with a status other than 2xx.
+    Status(Box<StatusError<E>>),
+    /// A 2xx body did not decode into the expected type.
+    Decode(Box<DecodeError>),
+    /// The body broke off while it was being read.
+    Body(reqwest::Error),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status of the answer, when one was received (for
+    /// [`Error::Status`] and [`Error::Decode`]).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Status(error) => Some(error.status),
+            Error::Decode(error) => Some(error.status),
+            _ => None,
+        }
+    }
+
+    /// The typed error body, when the answer had one that `E` decoded.
+    pub fn error_body(&self) -> Option<&E> {
+        self.status_error().and_then(|error| error.body.as_ref())
+    }
+
+    /// The details of a non-2xx answer.
+    pub fn status_error(&self) -> Option<&StatusError<E>> {
+        match self {
+            Error::Status(error) => Some(error),
+            _ => None,
+        }
+    }
+
+    /// True when a timeout fired.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Request(error) => write!(f, "could not build the request: {error}"),
+            Error::Transport(_) => f.write_str("could not reach the API"),
+            Error::Timeout(_) => f.write_str("the request timed out"),
+            Error::Status(error) => fmt::Display::fmt(error, f),
+            Error::Decode(error) => fmt::Display::fmt(error, f),
+            Error::Body(_) => f.write_str("the response body broke off"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> StdError for Error<E> {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            Error::Request(error) => error.source(),
+            Error::Transport(error) | Error::Timeout(error) | Error::Body(error) => Some(error),
+            Error::Status(_) | Error::Decode(_) => None,
+        }
+    }
+}
+
+/// Why a request could not be built.
+#[derive(Debug)]
+pub struct RequestError {
+    message: String,
+    source: Option<Box<dyn StdError + Send + Sync>>,
+}
+
+impl RequestError {
+    /// An error with a message and no underlying cause.
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        RequestError {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An error caused by `source`.
+    pub(crate) fn caused_by(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn StdError + Send + Sync>>,
+    ) -> Self {
+        RequestError {
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// What went wrong, without the underlying cause.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for RequestError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_deref().map(|source| source as _)
+    }
+}
+
+/// A non-2xx answer.
+#[non_exhaustive]
+pub struct StatusError<E> {
+    /// The HTTP status code.
+    pub status: u16,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body exactly as received.
+    pub raw_body: Bytes,
+    /// The body decoded by the API's [`ErrorBody`], if it matched.
+    pub body: Option<E>,
+}
+
+impl<E> StatusError<E> {
+    /// The raw body as text, with invalid UTF-8 replaced.
+    pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.raw_body)
+    }
+}
+
+impl<E: ErrorBody> StatusError<E> {
+    pub(crate) fn decode(raw: RawStatus) -> Self {
+        let body = E::decode(raw.status, &raw.body);
+        StatusError {
+            status: raw.status,
+            headers: raw.headers,
+            raw_body: raw.body,
+            body,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for StatusError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StatusError")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .field("raw_body", &excerpt(&self.raw_body))
+            .finish()
+    }
+}
+
+impl<E> fmt::Display for StatusError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the API answered HTTP {}", self.status)?;
+        if let Some(reason) = reqwest::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|status| status.canonical_reason())
+        {
+            write!(f, " {reason}")?;
+        }
+        if !self.raw_body.is_empty() {
+            write!(f, ": {}", excerpt(&self.raw_body))?;
+        }
+        Ok(())
+    }
+}
+
+/// A 2xx body (or one server-sent event) that did not decode.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct DecodeError {
+    /// Where in the JSON document decoding failed, like `items[1].id`
+    /// (`.` for the document itself).
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The start of the body, for context.
+    pub excerpt: String,
+}
+
+impl DecodeError {
+    pub(crate) fn new(status: u16, path: String, message: String, body: &[u8]) -> Box<Self> {
+        Box::new(DecodeError {
+            path,
+            message,
+            status,
+            excerpt: excerpt(body),
+        })
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "could not decode the response body at `{}`: {} (HTTP {}, body: {})",
+            self.path, self.message, self.status, self.excerpt
+        )
+    }
+}
+
+impl StdError for DecodeError {}
+
+/// Why a client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The environment variable meant to hold the API key is unset or empty.
+    MissingApiKeyEnv {
+        /// The variable's name.
+        variable: &'static str,
+    },
+    /// The API names no environment variable for its key.
+    NoApiKeyEnv {
+        /// The API's name.
+        api: &'static str,
+    },
+    /// An API key was given, but the API names no header to send it in.
+    NoApiKeyHeader {
+        /// The API's name.
+        api: &'static str,
+    },
+    /// The API key is empty or cannot be sent in a header (the key itself
+    /// is not repeated here).
+    InvalidApiKey,
+    /// The user agent cannot be sent in a header.
+    InvalidUserAgent,
+    /// A header name from the API's configuration is not valid.
+    InvalidHeaderName {
+        /// The name.
+        name: &'static str,
+    },
+    /// The base URL is not an absolute `http` or `https` URL.
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The HTTP client could not be created.
+    HttpClient(reqwest::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingApiKeyEnv { variable } => write!(
+                f,
+                "the environment variable {variable} that should hold the API key is unset or empty"
+            ),
+            ConfigError::NoApiKeyEnv { api } => write!(
+                f,
+                "the {api} API has no environment variable for its key; pass the key with `api_key`"
+            ),
+            ConfigError::NoApiKeyHeader { api } => {
+                write!(f, "the {api} API declares no header to send an API key in")
+            }
+            ConfigError::InvalidApiKey => {
+                f.write_str("the API key is empty or contains characters a header cannot carry")
+            }
+            ConfigError::InvalidUserAgent => {
+                f.write_str("the user agent contains characters a header cannot carry")
+            }
+            ConfigError::InvalidHeaderName { name } => {
+                write!(f, "`{name}` is not a valid header name")
+            }
+            ConfigError::InvalidBaseUrl { url, reason } => {
+                write!(f, "invalid base URL `{url}`: {reason}")
+            }
+            ConfigError::HttpClient(_) => f.write_str("could not create the HTTP client"),
+        }
+    }
+}
+
+impl StdError for ConfigError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        match self {
+            ConfigError::HttpClient(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// A failure that does not depend on the API's error body type; the
+/// non-generic parts of the crate return this and the generic entry points
+/// convert it into [`Error`].
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Request(RequestError),
+    Transport(reqwest::Error),
+    Timeout(reqwest::Error),
+    Decode(Box<DecodeError>),
+    Body(reqwest::Error),
+}
+
+impl Failure {
+    /// Classifies an error of sending a request and waiting for its answer.
+    pub(crate) fn from_send(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Failure::Timeout(error)
+        } else if error.is_builder() {
+            Failure::Request(RequestError::caused_by("invalid request", error))
+        } else {
+            Failure::Transport(error)
+        }
+    }
+
+    /// Classifies an error of reading a response body.
+    pub(crate) fn from_body(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Failure::Timeout(error)
+        } else {
+            Failure::Body(error)
+        }
+    }
+}
+
+impl<E> From<Failure> for Error<E> {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Request(error) => Error::Request(error),
+            Failure::Transport(error) => Error::Transport(error),
+            Failure::Timeout(error) => Error::Timeout(error),
+            Failure::Decode(error) => Error::Decode(error),
+            Failure::Body(error) => Error::Body(error),
+        }
+    }
+}
+
+impl From<RequestError> for Failure {
+    fn from(error: RequestError) -> Self {
+        Failure::Request(error)
+    }
+}
+
+/// A non-2xx answer before its body is decoded by the API's error type.
+#[derive(Debug)]
+pub(crate) struct RawStatus {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// The start of a body as text, for error messages.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_cuts_long_bodies_on_a_character_boundary() {
+        let body = "é".repeat(EXCERPT_CHARS + 10);
+        let text = excerpt(body.as_bytes());
+        assert_eq!(text.chars().count(), EXCERPT_CHARS + 1);
+        assert!(text.ends_with('…'));
+        assert_eq!(excerpt(b"short"), "short");
+    }
+
+    #[test]
+    fn status_error_display_names_the_status_and_quotes_the_body() {
+        let error: Error<NoErrorBody> = Error::Status(Box::new(StatusError {
+            status: 404,
+            headers: HeaderMap::new(),
+            raw_body: Bytes::from_static(b"{\"detail\":\"voice not found\"}"),
+            body: None,
+        }));
+        assert_eq!(
+            error.to_string(),
+            r#"the API answered HTTP 404 Not Found: {"detail":"voice not found"}"#
+        );
+        assert_eq!(error.status(), Some(404));
+    }
+
+    #[test]
+    fn decode_error_display_names_the_path() {
+        let error = DecodeError::new(200, "items[1].id".into(), "missing".into(), b"{}");
+        assert_eq!(
+            error.to_string(),
+            "could not decode the response body at `items[1].id`: missing (HTTP 200, body: {})"
+        );
+    }
+
+    #[test]
+    fn missing_env_error_names_the_variable() {
+        let error = ConfigError::MissingApiKeyEnv {
+            variable: "ELEVENLABS_API_KEY",
+        };
+        assert!(error.to_string().contains("ELEVENLABS_API_KEY"));
+    }
+}
