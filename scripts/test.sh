@@ -13,5 +13,8 @@ cargo fmt --check -p generator -p api-runtime -p openapi-sdks
 echo "== clippy -D warnings (hand-written crates)"
 cargo clippy --workspace --exclude api-clients --all-targets -- -D warnings
 
+echo "== docs of the generated crate and the runtime, warnings are errors"
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p api-clients -p api-runtime
+
 echo "== tests"
 cargo test --workspace

@@ -271,13 +271,15 @@ async fn text_response_is_a_string() {
         .mount(&server)
         .await;
 
-    let text = client(&server)
+    let client = client(&server);
+    // A call can be kept and awaited later: it borrows the client, not the
+    // temporary groups on the way to it.
+    let call = client
         .conversational_ai()
         .knowledge_base()
         .documents()
-        .get_content("doc1")
-        .await
-        .unwrap();
+        .get_content("doc1");
+    let text = call.await.unwrap();
 
     assert_eq!(text, html);
     let request = only_request(&server).await;
@@ -295,11 +297,9 @@ async fn event_stream_response_yields_each_event() {
         .mount(&server)
         .await;
 
-    let stream = client(&server)
-        .music()
-        .compose_detailed_stream()
-        .await
-        .unwrap();
+    let client = client(&server);
+    let call = client.music().compose_detailed_stream();
+    let stream = call.await.unwrap();
     let received: Vec<String> = stream.map(|event| event.unwrap()).collect().await;
 
     assert_eq!(

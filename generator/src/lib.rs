@@ -252,6 +252,9 @@ doctest = false
 [features]
 # Exposes `<api>::schema_index`, which tests use to check the spec's examples.
 schema-index = []
+# Exposes `<api>::operation_index`, which contract tests use to call every
+# operation with JSON arguments.
+operation-index = []
 
 [dependencies]
 api-runtime = {{ path = "{runtime}" }}

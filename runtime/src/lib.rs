@@ -23,6 +23,8 @@
 #![warn(missing_docs)]
 
 mod client;
+#[doc(hidden)]
+pub mod contract;
 mod error;
 pub mod examples;
 mod file;

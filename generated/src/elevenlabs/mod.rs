@@ -24,3 +24,8 @@ pub use client::{servers, ByteStream, Client, Error, ErrorBody, EventStream};
 #[doc(hidden)]
 #[allow(deprecated)]
 pub mod schema_index;
+
+#[cfg(feature = "operation-index")]
+#[doc(hidden)]
+#[allow(deprecated)]
+pub mod operation_index;

@@ -14,7 +14,7 @@ use crate::naming::Names;
 
 mod operations;
 
-pub use operations::{type_path, ApiIdentity};
+pub use operations::{operation_index_file, type_path, ApiIdentity};
 
 /// A file to write: its path relative to the API module directory and its
 /// tokens (formatting happens in the next stage).
@@ -47,6 +47,7 @@ pub fn emit_api(
     }
     if with_schema_index {
         files.push(schema_index_file(model, names));
+        files.push(operation_index_file(model, names, api));
     }
     files
 }
@@ -58,6 +59,10 @@ fn api_module_file(model: &ApiModel, with_schema_index: bool) -> EmittedFile {
             #[doc(hidden)]
             #[allow(deprecated)]
             pub mod schema_index;
+            #[cfg(feature = "operation-index")]
+            #[doc(hidden)]
+            #[allow(deprecated)]
+            pub mod operation_index;
         }
     });
     let mut inner_doc = vec![format!("{} (version {})", model.title, model.version)];

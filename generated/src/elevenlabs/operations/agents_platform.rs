@@ -26,7 +26,7 @@ impl<'a> AgentsPlatform<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_signed_url_deprecated(
-        &self,
+        self,
         agent_id: &'a str,
     ) -> AgentsPlatformGetSignedUrlDeprecated<'a> {
         AgentsPlatformGetSignedUrlDeprecated {
@@ -46,7 +46,7 @@ impl<'a> AgentsPlatform<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn query_knowledge_base_rag(
-        &self,
+        self,
         agent_id: &'a str,
         body: &'a types::AgentKnowledgeBaseRagQueryRequestModel,
     ) -> AgentsPlatformQueryKnowledgeBaseRag<'a> {

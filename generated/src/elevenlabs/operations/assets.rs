@@ -24,7 +24,7 @@ impl<'a> Assets<'a> {
     /// `GET /v1/assets`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> AssetsList<'a> {
+    pub fn list(self) -> AssetsList<'a> {
         AssetsList {
             client: self.client,
             page_size: None,
@@ -38,7 +38,7 @@ impl<'a> Assets<'a> {
     ///
     /// `POST /v1/assets`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyUploadAssetV1AssetsPost,
     ) -> Result<types::AssetResponse, Error> {
         let client = self.client;
@@ -52,7 +52,7 @@ impl<'a> Assets<'a> {
     /// Retrieve a single asset by ID.
     ///
     /// `GET /v1/assets/{asset_id}`
-    pub async fn get(&self, asset_id: &str) -> Result<types::AssetResponse, Error> {
+    pub async fn get(self, asset_id: &str) -> Result<types::AssetResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -66,7 +66,7 @@ impl<'a> Assets<'a> {
     /// Delete an asset by ID.
     ///
     /// `DELETE /v1/assets/{asset_id}`
-    pub async fn delete(&self, asset_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, asset_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,

@@ -23,7 +23,7 @@ impl<'a> AudioIsolation<'a> {
     ///
     /// `POST /v1/audio-isolation`
     pub async fn convert(
-        &self,
+        self,
         body: &types::BodyAudioIsolationV1AudioIsolationPost,
     ) -> Result<ByteStream, Error> {
         let client = self.client;
@@ -41,7 +41,7 @@ impl<'a> AudioIsolation<'a> {
     /// `GET /v1/audio-isolation/history`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> AudioIsolationList<'a> {
+    pub fn list(self) -> AudioIsolationList<'a> {
         AudioIsolationList {
             client: self.client,
             page_size: None,
@@ -54,7 +54,7 @@ impl<'a> AudioIsolation<'a> {
     /// Deletes a specific audio isolation history item and the associated media files.
     ///
     /// `DELETE /v1/audio-isolation/history/{history_item_id}`
-    pub async fn delete(&self, history_item_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, history_item_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -72,7 +72,7 @@ impl<'a> AudioIsolation<'a> {
     ///
     /// `POST /v1/audio-isolation/stream`
     pub async fn stream(
-        &self,
+        self,
         body: &types::BodyAudioIsolationStreamV1AudioIsolationStreamPost,
     ) -> Result<ByteStream, Error> {
         let client = self.client;

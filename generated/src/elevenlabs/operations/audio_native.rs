@@ -23,7 +23,7 @@ impl<'a> AudioNative<'a> {
     ///
     /// `POST /v1/audio-native`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreatesAudioNativeEnabledProjectV1AudioNativePost,
     ) -> Result<types::AudioNativeCreateProjectResponseModel, Error> {
         let client = self.client;
@@ -39,7 +39,7 @@ impl<'a> AudioNative<'a> {
     ///
     /// `GET /v1/audio-native/{project_id}/settings`
     pub async fn get_settings(
-        &self,
+        self,
         project_id: &str,
     ) -> Result<types::GetAudioNativeProjectSettingsResponseModel, Error> {
         let client = self.client;
@@ -60,7 +60,7 @@ impl<'a> AudioNative<'a> {
     /// `POST /v1/audio-native/{project_id}/content`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn update(&self, project_id: &'a str) -> AudioNativeUpdate<'a> {
+    pub fn update(self, project_id: &'a str) -> AudioNativeUpdate<'a> {
         AudioNativeUpdate {
             client: self.client,
             project_id,
@@ -73,7 +73,7 @@ impl<'a> AudioNative<'a> {
     ///
     /// `POST /v1/audio-native/content`
     pub async fn update_content_from_url(
-        &self,
+        self,
         body: &types::BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost,
     ) -> Result<types::AudioNativeEditContentResponseModel, Error> {
         let client = self.client;

@@ -18,121 +18,121 @@ pub struct ConversationalAi<'a> {
 
 impl<'a> ConversationalAi<'a> {
     /// The `conversational_ai.agents` operations.
-    pub fn agents(&self) -> ConversationalAiAgents<'_> {
+    pub fn agents(&self) -> ConversationalAiAgents<'a> {
         ConversationalAiAgents {
             client: self.client,
         }
     }
     /// The `conversational_ai.analytics` operations.
-    pub fn analytics(&self) -> ConversationalAiAnalytics<'_> {
+    pub fn analytics(&self) -> ConversationalAiAnalytics<'a> {
         ConversationalAiAnalytics {
             client: self.client,
         }
     }
     /// The `conversational_ai.batch_calls` operations.
-    pub fn batch_calls(&self) -> ConversationalAiBatchCalls<'_> {
+    pub fn batch_calls(&self) -> ConversationalAiBatchCalls<'a> {
         ConversationalAiBatchCalls {
             client: self.client,
         }
     }
     /// The `conversational_ai.conversations` operations.
-    pub fn conversations(&self) -> ConversationalAiConversations<'_> {
+    pub fn conversations(&self) -> ConversationalAiConversations<'a> {
         ConversationalAiConversations {
             client: self.client,
         }
     }
     /// The `conversational_ai.dashboard` operations.
-    pub fn dashboard(&self) -> ConversationalAiDashboard<'_> {
+    pub fn dashboard(&self) -> ConversationalAiDashboard<'a> {
         ConversationalAiDashboard {
             client: self.client,
         }
     }
     /// The `conversational_ai.exotel` operations.
-    pub fn exotel(&self) -> ConversationalAiExotel<'_> {
+    pub fn exotel(&self) -> ConversationalAiExotel<'a> {
         ConversationalAiExotel {
             client: self.client,
         }
     }
     /// The `conversational_ai.knowledge_base` operations.
-    pub fn knowledge_base(&self) -> ConversationalAiKnowledgeBase<'_> {
+    pub fn knowledge_base(&self) -> ConversationalAiKnowledgeBase<'a> {
         ConversationalAiKnowledgeBase {
             client: self.client,
         }
     }
     /// The `conversational_ai.llm` operations.
-    pub fn llm(&self) -> ConversationalAiLlm<'_> {
+    pub fn llm(&self) -> ConversationalAiLlm<'a> {
         ConversationalAiLlm {
             client: self.client,
         }
     }
     /// The `conversational_ai.llm_usage` operations.
-    pub fn llm_usage(&self) -> ConversationalAiLlmUsage<'_> {
+    pub fn llm_usage(&self) -> ConversationalAiLlmUsage<'a> {
         ConversationalAiLlmUsage {
             client: self.client,
         }
     }
     /// The `conversational_ai.mcp_servers` operations.
-    pub fn mcp_servers(&self) -> ConversationalAiMcpServers<'_> {
+    pub fn mcp_servers(&self) -> ConversationalAiMcpServers<'a> {
         ConversationalAiMcpServers {
             client: self.client,
         }
     }
     /// The `conversational_ai.phone_numbers` operations.
-    pub fn phone_numbers(&self) -> ConversationalAiPhoneNumbers<'_> {
+    pub fn phone_numbers(&self) -> ConversationalAiPhoneNumbers<'a> {
         ConversationalAiPhoneNumbers {
             client: self.client,
         }
     }
     /// The `conversational_ai.secrets` operations.
-    pub fn secrets(&self) -> ConversationalAiSecrets<'_> {
+    pub fn secrets(&self) -> ConversationalAiSecrets<'a> {
         ConversationalAiSecrets {
             client: self.client,
         }
     }
     /// The `conversational_ai.settings` operations.
-    pub fn settings(&self) -> ConversationalAiSettings<'_> {
+    pub fn settings(&self) -> ConversationalAiSettings<'a> {
         ConversationalAiSettings {
             client: self.client,
         }
     }
     /// The `conversational_ai.sip_trunk` operations.
-    pub fn sip_trunk(&self) -> ConversationalAiSipTrunk<'_> {
+    pub fn sip_trunk(&self) -> ConversationalAiSipTrunk<'a> {
         ConversationalAiSipTrunk {
             client: self.client,
         }
     }
     /// The `conversational_ai.tests` operations.
-    pub fn tests(&self) -> ConversationalAiTests<'_> {
+    pub fn tests(&self) -> ConversationalAiTests<'a> {
         ConversationalAiTests {
             client: self.client,
         }
     }
     /// The `conversational_ai.tools` operations.
-    pub fn tools(&self) -> ConversationalAiTools<'_> {
+    pub fn tools(&self) -> ConversationalAiTools<'a> {
         ConversationalAiTools {
             client: self.client,
         }
     }
     /// The `conversational_ai.twilio` operations.
-    pub fn twilio(&self) -> ConversationalAiTwilio<'_> {
+    pub fn twilio(&self) -> ConversationalAiTwilio<'a> {
         ConversationalAiTwilio {
             client: self.client,
         }
     }
     /// The `conversational_ai.users` operations.
-    pub fn users(&self) -> ConversationalAiUsers<'_> {
+    pub fn users(&self) -> ConversationalAiUsers<'a> {
         ConversationalAiUsers {
             client: self.client,
         }
     }
     /// The `conversational_ai.whatsapp` operations.
-    pub fn whatsapp(&self) -> ConversationalAiWhatsapp<'_> {
+    pub fn whatsapp(&self) -> ConversationalAiWhatsapp<'a> {
         ConversationalAiWhatsapp {
             client: self.client,
         }
     }
     /// The `conversational_ai.whatsapp_accounts` operations.
-    pub fn whatsapp_accounts(&self) -> ConversationalAiWhatsappAccounts<'_> {
+    pub fn whatsapp_accounts(&self) -> ConversationalAiWhatsappAccounts<'a> {
         ConversationalAiWhatsappAccounts {
             client: self.client,
         }
@@ -145,7 +145,7 @@ impl<'a> ConversationalAi<'a> {
     #[deprecated]
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn add_to_knowledge_base(&self) -> ConversationalAiAddToKnowledgeBase<'a> {
+    pub fn add_to_knowledge_base(self) -> ConversationalAiAddToKnowledgeBase<'a> {
         ConversationalAiAddToKnowledgeBase {
             client: self.client,
             agent_id: None,
@@ -157,7 +157,7 @@ impl<'a> ConversationalAi<'a> {
     /// Provides total size and other information of RAG indexes used by knowledgebase documents
     ///
     /// `GET /v1/convai/knowledge-base/rag-index`
-    pub async fn rag_index_overview(&self) -> Result<types::RagIndexOverviewResponseModel, Error> {
+    pub async fn rag_index_overview(self) -> Result<types::RagIndexOverviewResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -172,7 +172,7 @@ impl<'a> ConversationalAi<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/rag-index`
     pub async fn get_document_rag_indexes(
-        &self,
+        self,
         documentation_id: &str,
     ) -> Result<types::RagDocumentIndexesResponseModel, Error> {
         let client = self.client;
@@ -192,7 +192,7 @@ impl<'a> ConversationalAi<'a> {
     ///
     /// `DELETE /v1/convai/knowledge-base/{documentation_id}/rag-index/{rag_index_id}`
     pub async fn delete_document_rag_index(
-        &self,
+        self,
         documentation_id: &str,
         rag_index_id: &str,
     ) -> Result<types::RagDocumentIndexResponseModel, Error> {
@@ -270,61 +270,61 @@ pub struct ConversationalAiAgents<'a> {
 
 impl<'a> ConversationalAiAgents<'a> {
     /// The `conversational_ai.agents.branches` operations.
-    pub fn branches(&self) -> ConversationalAiAgentsBranches<'_> {
+    pub fn branches(&self) -> ConversationalAiAgentsBranches<'a> {
         ConversationalAiAgentsBranches {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.deployments` operations.
-    pub fn deployments(&self) -> ConversationalAiAgentsDeployments<'_> {
+    pub fn deployments(&self) -> ConversationalAiAgentsDeployments<'a> {
         ConversationalAiAgentsDeployments {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.drafts` operations.
-    pub fn drafts(&self) -> ConversationalAiAgentsDrafts<'_> {
+    pub fn drafts(&self) -> ConversationalAiAgentsDrafts<'a> {
         ConversationalAiAgentsDrafts {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.knowledge_base` operations.
-    pub fn knowledge_base(&self) -> ConversationalAiAgentsKnowledgeBase<'_> {
+    pub fn knowledge_base(&self) -> ConversationalAiAgentsKnowledgeBase<'a> {
         ConversationalAiAgentsKnowledgeBase {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.link` operations.
-    pub fn link(&self) -> ConversationalAiAgentsLink<'_> {
+    pub fn link(&self) -> ConversationalAiAgentsLink<'a> {
         ConversationalAiAgentsLink {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.llm_usage` operations.
-    pub fn llm_usage(&self) -> ConversationalAiAgentsLlmUsage<'_> {
+    pub fn llm_usage(&self) -> ConversationalAiAgentsLlmUsage<'a> {
         ConversationalAiAgentsLlmUsage {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.procedures` operations.
-    pub fn procedures(&self) -> ConversationalAiAgentsProcedures<'_> {
+    pub fn procedures(&self) -> ConversationalAiAgentsProcedures<'a> {
         ConversationalAiAgentsProcedures {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.summaries` operations.
-    pub fn summaries(&self) -> ConversationalAiAgentsSummaries<'_> {
+    pub fn summaries(&self) -> ConversationalAiAgentsSummaries<'a> {
         ConversationalAiAgentsSummaries {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.versions` operations.
-    pub fn versions(&self) -> ConversationalAiAgentsVersions<'_> {
+    pub fn versions(&self) -> ConversationalAiAgentsVersions<'a> {
         ConversationalAiAgentsVersions {
             client: self.client,
         }
     }
     /// The `conversational_ai.agents.widget` operations.
-    pub fn widget(&self) -> ConversationalAiAgentsWidget<'_> {
+    pub fn widget(&self) -> ConversationalAiAgentsWidget<'a> {
         ConversationalAiAgentsWidget {
             client: self.client,
         }
@@ -337,7 +337,7 @@ impl<'a> ConversationalAiAgents<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
-        &self,
+        self,
         body: &'a types::BodyCreateAgentV1ConvaiAgentsCreatePost,
     ) -> ConversationalAiAgentsCreate<'a> {
         ConversationalAiAgentsCreate {
@@ -353,7 +353,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// `GET /v1/convai/agents/{agent_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, agent_id: &'a str) -> ConversationalAiAgentsGet<'a> {
+    pub fn get(self, agent_id: &'a str) -> ConversationalAiAgentsGet<'a> {
         ConversationalAiAgentsGet {
             client: self.client,
             agent_id,
@@ -366,7 +366,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// Delete an agent
     ///
     /// `DELETE /v1/convai/agents/{agent_id}`
-    pub async fn delete(&self, agent_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, agent_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -382,7 +382,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// `PATCH /v1/convai/agents/{agent_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn update(&self, agent_id: &'a str) -> ConversationalAiAgentsUpdate<'a> {
+    pub fn update(self, agent_id: &'a str) -> ConversationalAiAgentsUpdate<'a> {
         ConversationalAiAgentsUpdate {
             client: self.client,
             agent_id,
@@ -398,7 +398,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// `GET /v1/convai/agents`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiAgentsList<'a> {
+    pub fn list(self) -> ConversationalAiAgentsList<'a> {
         ConversationalAiAgentsList {
             client: self.client,
             page_size: None,
@@ -418,7 +418,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// `POST /v1/convai/agents/{agent_id}/duplicate`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn duplicate(&self, agent_id: &'a str) -> ConversationalAiAgentsDuplicate<'a> {
+    pub fn duplicate(self, agent_id: &'a str) -> ConversationalAiAgentsDuplicate<'a> {
         ConversationalAiAgentsDuplicate {
             client: self.client,
             agent_id,
@@ -432,7 +432,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// `POST /v1/convai/agents/{agent_id}/simulate-conversation`
     #[deprecated]
     pub async fn simulate_conversation(
-        &self,
+        self,
         agent_id: &str,
         body: &types::BodySimulatesAConversationV1ConvaiAgentsAgentIdSimulateConversationPost,
     ) -> Result<types::AgentSimulatedChatTestResponseModel, Error> {
@@ -455,7 +455,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// `POST /v1/convai/agents/{agent_id}/simulate-conversation/stream`
     #[deprecated]
     pub async fn simulate_conversation_stream(
-        &self,
+        self,
         agent_id: &str,
         body: &types::BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost,
     ) -> Result<(), Error> {
@@ -477,7 +477,7 @@ impl<'a> ConversationalAiAgents<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/run-tests`
     pub async fn run_tests(
-        &self,
+        self,
         agent_id: &str,
         body: &types::RunAgentTestsRequestModel,
     ) -> Result<types::GetTestSuiteInvocationResponseModel, Error> {
@@ -819,7 +819,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     /// `GET /v1/convai/agents/{agent_id}/branches`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self, agent_id: &'a str) -> ConversationalAiAgentsBranchesList<'a> {
+    pub fn list(self, agent_id: &'a str) -> ConversationalAiAgentsBranchesList<'a> {
         ConversationalAiAgentsBranchesList {
             client: self.client,
             agent_id,
@@ -834,7 +834,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches`
     pub async fn create(
-        &self,
+        self,
         agent_id: &str,
         body: &types::BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost,
     ) -> Result<types::CreateAgentBranchResponseModel, Error> {
@@ -856,7 +856,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}`
     pub async fn get(
-        &self,
+        self,
         agent_id: &str,
         branch_id: &str,
     ) -> Result<types::AgentBranchResponse, Error> {
@@ -880,7 +880,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
-        &self,
+        self,
         agent_id: &'a str,
         branch_id: &'a str,
     ) -> ConversationalAiAgentsBranchesUpdate<'a> {
@@ -899,7 +899,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn preview_merge(
-        &self,
+        self,
         agent_id: &'a str,
         source_branch_id: &'a str,
         target_branch_id: &'a str,
@@ -920,7 +920,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn merge(
-        &self,
+        self,
         agent_id: &'a str,
         source_branch_id: &'a str,
         target_branch_id: &'a str,
@@ -939,7 +939,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}/rebase-preview`
     pub async fn preview_rebase(
-        &self,
+        self,
         agent_id: &str,
         branch_id: &str,
     ) -> Result<types::MergePreviewResponseModel, Error> {
@@ -960,11 +960,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     /// Rebase a branch onto the latest main branch, incorporating main's changes while preserving the branch's own changes.
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches/{branch_id}/rebase`
-    pub async fn rebase(
-        &self,
-        agent_id: &str,
-        branch_id: &str,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn rebase(self, agent_id: &str, branch_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1217,7 +1213,7 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/deployments`
     pub async fn create(
-        &self,
+        self,
         agent_id: &str,
         body: &types::BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost,
     ) -> Result<types::AgentDeploymentResponse, Error> {
@@ -1248,7 +1244,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/drafts`
     pub async fn create(
-        &self,
+        self,
         agent_id: &str,
         branch_id: &str,
         body: &types::BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost,
@@ -1271,11 +1267,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
     /// Delete a draft for an agent
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/drafts`
-    pub async fn delete(
-        &self,
-        agent_id: &str,
-        branch_id: &str,
-    ) -> Result<serde_json::Value, Error> {
+    pub async fn delete(self, agent_id: &str, branch_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -1303,7 +1295,7 @@ impl<'a> ConversationalAiAgentsKnowledgeBase<'a> {
     ///
     /// `GET /v1/convai/agent/{agent_id}/knowledge-base/size`
     pub async fn size(
-        &self,
+        self,
         agent_id: &str,
     ) -> Result<types::GetAgentKnowledgebaseSizeResponseModel, Error> {
         let client = self.client;
@@ -1331,7 +1323,7 @@ impl<'a> ConversationalAiAgentsLink<'a> {
     /// Get the current link used to share the agent with others
     ///
     /// `GET /v1/convai/agents/{agent_id}/link`
-    pub async fn get(&self, agent_id: &str) -> Result<types::GetAgentLinkResponseModel, Error> {
+    pub async fn get(self, agent_id: &str) -> Result<types::GetAgentLinkResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1358,7 +1350,7 @@ impl<'a> ConversationalAiAgentsLlmUsage<'a> {
     ///
     /// `POST /v1/convai/agent/{agent_id}/llm-usage/calculate`
     pub async fn calculate(
-        &self,
+        self,
         agent_id: &str,
         body: &types::LlmUsageCalculatorRequestModel,
     ) -> Result<types::LlmUsageCalculatorResponseModel, Error> {
@@ -1384,7 +1376,7 @@ pub struct ConversationalAiAgentsProcedures<'a> {
 
 impl<'a> ConversationalAiAgentsProcedures<'a> {
     /// The `conversational_ai.agents.procedures.drafts` operations.
-    pub fn drafts(&self) -> ConversationalAiAgentsProceduresDrafts<'_> {
+    pub fn drafts(&self) -> ConversationalAiAgentsProceduresDrafts<'a> {
         ConversationalAiAgentsProceduresDrafts {
             client: self.client,
         }
@@ -1397,7 +1389,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn list(
-        &self,
+        self,
         agent_id: &'a str,
         branch_id: &'a str,
     ) -> ConversationalAiAgentsProceduresList<'a> {
@@ -1416,7 +1408,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
-        &self,
+        self,
         agent_id: &'a str,
         branch_id: &'a str,
     ) -> ConversationalAiAgentsProceduresCreate<'a> {
@@ -1433,7 +1425,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/compile`
     pub async fn compile(
-        &self,
+        self,
         agent_id: &str,
         branch_id: &str,
     ) -> Result<types::CompileProceduresResponseModel, Error> {
@@ -1457,7 +1449,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get(
-        &self,
+        self,
         agent_id: &'a str,
         branch_id: &'a str,
         procedure_id: &'a str,
@@ -1477,7 +1469,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}`
     pub async fn remove(
-        &self,
+        self,
         agent_id: &str,
         branch_id: &str,
         procedure_id: &str,
@@ -1662,7 +1654,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
     pub async fn get(
-        &self,
+        self,
         agent_id: &str,
         branch_id: &str,
         procedure_id: &str,
@@ -1686,7 +1678,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
     pub async fn delete(
-        &self,
+        self,
         agent_id: &str,
         branch_id: &str,
         procedure_id: &str,
@@ -1710,7 +1702,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     ///
     /// `PATCH /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
     pub async fn update(
-        &self,
+        self,
         agent_id: &str,
         branch_id: &str,
         procedure_id: &str,
@@ -1745,7 +1737,7 @@ impl<'a> ConversationalAiAgentsSummaries<'a> {
     ///
     /// `GET /v1/convai/agents/summaries`
     pub async fn get(
-        &self,
+        self,
         agent_ids: &[String],
     ) -> Result<
         std::collections::BTreeMap<String, types::ConversationalAiAgentsSummariesGetResponseValue>,
@@ -1775,7 +1767,7 @@ impl<'a> ConversationalAiAgentsVersions<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/versions/{version_id}`
     pub async fn get(
-        &self,
+        self,
         agent_id: &str,
         version_id: &str,
     ) -> Result<types::AgentVersionMetadata, Error> {
@@ -1801,7 +1793,7 @@ pub struct ConversationalAiAgentsWidget<'a> {
 
 impl<'a> ConversationalAiAgentsWidget<'a> {
     /// The `conversational_ai.agents.widget.avatar` operations.
-    pub fn avatar(&self) -> ConversationalAiAgentsWidgetAvatar<'_> {
+    pub fn avatar(&self) -> ConversationalAiAgentsWidgetAvatar<'a> {
         ConversationalAiAgentsWidgetAvatar {
             client: self.client,
         }
@@ -1813,7 +1805,7 @@ impl<'a> ConversationalAiAgentsWidget<'a> {
     /// `GET /v1/convai/agents/{agent_id}/widget`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, agent_id: &'a str) -> ConversationalAiAgentsWidgetGet<'a> {
+    pub fn get(self, agent_id: &'a str) -> ConversationalAiAgentsWidgetGet<'a> {
         ConversationalAiAgentsWidgetGet {
             client: self.client,
             agent_id,
@@ -1878,7 +1870,7 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/avatar`
     pub async fn create(
-        &self,
+        self,
         agent_id: &str,
         body: &types::BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost,
     ) -> Result<types::PostAgentAvatarResponseModel, Error> {
@@ -1904,7 +1896,7 @@ pub struct ConversationalAiAnalytics<'a> {
 
 impl<'a> ConversationalAiAnalytics<'a> {
     /// The `conversational_ai.analytics.live_count` operations.
-    pub fn live_count(&self) -> ConversationalAiAnalyticsLiveCount<'_> {
+    pub fn live_count(&self) -> ConversationalAiAnalyticsLiveCount<'a> {
         ConversationalAiAnalyticsLiveCount {
             client: self.client,
         }
@@ -1925,7 +1917,7 @@ impl<'a> ConversationalAiAnalyticsLiveCount<'a> {
     /// `GET /v1/convai/analytics/live-count`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self) -> ConversationalAiAnalyticsLiveCountGet<'a> {
+    pub fn get(self) -> ConversationalAiAnalyticsLiveCountGet<'a> {
         ConversationalAiAnalyticsLiveCountGet {
             client: self.client,
             agent_id: None,
@@ -1993,7 +1985,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     ///
     /// `POST /v1/convai/batch-calling/submit`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost,
     ) -> Result<types::BatchCallResponse, Error> {
         let client = self.client;
@@ -2012,7 +2004,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// `GET /v1/convai/batch-calling/workspace`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiBatchCallsList<'a> {
+    pub fn list(self) -> ConversationalAiBatchCallsList<'a> {
         ConversationalAiBatchCallsList {
             client: self.client,
             limit: None,
@@ -2025,7 +2017,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Get detailed information about a batch call including all recipients.
     ///
     /// `GET /v1/convai/batch-calling/{batch_id}`
-    pub async fn get(&self, batch_id: &str) -> Result<types::BatchCallDetailedResponse, Error> {
+    pub async fn get(self, batch_id: &str) -> Result<types::BatchCallDetailedResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -2042,7 +2034,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Permanently delete a batch call and all recipient records. Conversations remain in history.
     ///
     /// `DELETE /v1/convai/batch-calling/{batch_id}`
-    pub async fn delete(&self, batch_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, batch_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -2059,7 +2051,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Cancel a running batch call and set all recipients to cancelled status.
     ///
     /// `POST /v1/convai/batch-calling/{batch_id}/cancel`
-    pub async fn cancel(&self, batch_id: &str) -> Result<types::BatchCallResponse, Error> {
+    pub async fn cancel(self, batch_id: &str) -> Result<types::BatchCallResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -2076,7 +2068,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Retry a batch call, calling failed and no-response recipients again.
     ///
     /// `POST /v1/convai/batch-calling/{batch_id}/retry`
-    pub async fn retry(&self, batch_id: &str) -> Result<types::BatchCallResponse, Error> {
+    pub async fn retry(self, batch_id: &str) -> Result<types::BatchCallResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -2093,7 +2085,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Download all recipients and conversation results for a terminal batch call as CSV.
     ///
     /// `GET /v1/convai/batch-calling/{batch_id}/export`
-    pub async fn export(&self, batch_id: &str) -> Result<ByteStream, Error> {
+    pub async fn export(self, batch_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -2169,43 +2161,43 @@ pub struct ConversationalAiConversations<'a> {
 
 impl<'a> ConversationalAiConversations<'a> {
     /// The `conversational_ai.conversations.analysis` operations.
-    pub fn analysis(&self) -> ConversationalAiConversationsAnalysis<'_> {
+    pub fn analysis(&self) -> ConversationalAiConversationsAnalysis<'a> {
         ConversationalAiConversationsAnalysis {
             client: self.client,
         }
     }
     /// The `conversational_ai.conversations.audio` operations.
-    pub fn audio(&self) -> ConversationalAiConversationsAudio<'_> {
+    pub fn audio(&self) -> ConversationalAiConversationsAudio<'a> {
         ConversationalAiConversationsAudio {
             client: self.client,
         }
     }
     /// The `conversational_ai.conversations.feedback` operations.
-    pub fn feedback(&self) -> ConversationalAiConversationsFeedback<'_> {
+    pub fn feedback(&self) -> ConversationalAiConversationsFeedback<'a> {
         ConversationalAiConversationsFeedback {
             client: self.client,
         }
     }
     /// The `conversational_ai.conversations.files` operations.
-    pub fn files(&self) -> ConversationalAiConversationsFiles<'_> {
+    pub fn files(&self) -> ConversationalAiConversationsFiles<'a> {
         ConversationalAiConversationsFiles {
             client: self.client,
         }
     }
     /// The `conversational_ai.conversations.messages` operations.
-    pub fn messages(&self) -> ConversationalAiConversationsMessages<'_> {
+    pub fn messages(&self) -> ConversationalAiConversationsMessages<'a> {
         ConversationalAiConversationsMessages {
             client: self.client,
         }
     }
     /// The `conversational_ai.conversations.tags` operations.
-    pub fn tags(&self) -> ConversationalAiConversationsTags<'_> {
+    pub fn tags(&self) -> ConversationalAiConversationsTags<'a> {
         ConversationalAiConversationsTags {
             client: self.client,
         }
     }
     /// The `conversational_ai.conversations.topics` operations.
-    pub fn topics(&self) -> ConversationalAiConversationsTopics<'_> {
+    pub fn topics(&self) -> ConversationalAiConversationsTopics<'a> {
         ConversationalAiConversationsTopics {
             client: self.client,
         }
@@ -2218,7 +2210,7 @@ impl<'a> ConversationalAiConversations<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_signed_url(
-        &self,
+        self,
         agent_id: &'a str,
     ) -> ConversationalAiConversationsGetSignedUrl<'a> {
         ConversationalAiConversationsGetSignedUrl {
@@ -2238,7 +2230,7 @@ impl<'a> ConversationalAiConversations<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_webrtc_token(
-        &self,
+        self,
         agent_id: &'a str,
     ) -> ConversationalAiConversationsGetWebrtcToken<'a> {
         ConversationalAiConversationsGetWebrtcToken {
@@ -2257,7 +2249,7 @@ impl<'a> ConversationalAiConversations<'a> {
     /// `GET /v1/convai/conversations`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiConversationsList<'a> {
+    pub fn list(self) -> ConversationalAiConversationsList<'a> {
         ConversationalAiConversationsList {
             client: self.client,
             cursor: None,
@@ -2308,7 +2300,7 @@ impl<'a> ConversationalAiConversations<'a> {
     ///
     /// `GET /v1/convai/conversations/resolve`
     pub async fn resolve(
-        &self,
+        self,
         agent_id: &str,
         reference: &str,
     ) -> Result<types::GetConversationResponseModel, Error> {
@@ -2329,7 +2321,7 @@ impl<'a> ConversationalAiConversations<'a> {
     /// `GET /v1/convai/conversations/{conversation_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, conversation_id: &'a str) -> ConversationalAiConversationsGet<'a> {
+    pub fn get(self, conversation_id: &'a str) -> ConversationalAiConversationsGet<'a> {
         ConversationalAiConversationsGet {
             client: self.client,
             conversation_id,
@@ -2341,7 +2333,7 @@ impl<'a> ConversationalAiConversations<'a> {
     /// Delete a particular conversation
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}`
-    pub async fn delete(&self, conversation_id: &str) -> Result<serde_json::Value, Error> {
+    pub async fn delete(self, conversation_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -2361,7 +2353,7 @@ impl<'a> ConversationalAiConversations<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_summary(
-        &self,
+        self,
         conversation_id: &'a str,
     ) -> ConversationalAiConversationsGetSummary<'a> {
         ConversationalAiConversationsGetSummary {
@@ -2378,7 +2370,7 @@ impl<'a> ConversationalAiConversations<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_sip_messages(
-        &self,
+        self,
         conversation_id: &'a str,
     ) -> ConversationalAiConversationsGetSipMessages<'a> {
         ConversationalAiConversationsGetSipMessages {
@@ -3085,7 +3077,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/analysis/run`
     pub async fn run(
-        &self,
+        self,
         conversation_id: &str,
     ) -> Result<types::GetConversationResponseModel, Error> {
         let client = self.client;
@@ -3105,7 +3097,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/analysis/evaluations/run`
     pub async fn run_evaluation(
-        &self,
+        self,
         conversation_id: &str,
         body: &types::RunConversationEvaluationsRequest,
     ) -> Result<types::GetConversationResponseModel, Error> {
@@ -3135,7 +3127,7 @@ impl<'a> ConversationalAiConversationsAudio<'a> {
     /// Get the audio recording of a particular conversation
     ///
     /// `GET /v1/convai/conversations/{conversation_id}/audio`
-    pub async fn get(&self, conversation_id: &str) -> Result<ByteStream, Error> {
+    pub async fn get(self, conversation_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -3163,7 +3155,7 @@ impl<'a> ConversationalAiConversationsFeedback<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/feedback`
     pub async fn create(
-        &self,
+        self,
         conversation_id: &str,
         body: &types::ConversationFeedbackRequestModel,
     ) -> Result<serde_json::Value, Error> {
@@ -3194,7 +3186,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/files`
     pub async fn create(
-        &self,
+        self,
         conversation_id: &str,
         body: &types::BodyUploadFileV1ConvaiConversationsConversationIdFilesPost,
     ) -> Result<types::ConvAiFileUploadResponseModel, Error> {
@@ -3216,7 +3208,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}/files/{file_id}`
     pub async fn delete(
-        &self,
+        self,
         conversation_id: &str,
         file_id: &str,
     ) -> Result<types::ConvAiFileUploadResponseModel, Error> {
@@ -3249,7 +3241,7 @@ impl<'a> ConversationalAiConversationsMessages<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn text_search(
-        &self,
+        self,
         text_query: &'a str,
     ) -> ConversationalAiConversationsMessagesTextSearch<'a> {
         ConversationalAiConversationsMessagesTextSearch {
@@ -3296,7 +3288,7 @@ impl<'a> ConversationalAiConversationsMessages<'a> {
     /// `GET /v1/convai/conversations/messages/smart-search`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn search(&self, text_query: &'a str) -> ConversationalAiConversationsMessagesSearch<'a> {
+    pub fn search(self, text_query: &'a str) -> ConversationalAiConversationsMessagesSearch<'a> {
         ConversationalAiConversationsMessagesSearch {
             client: self.client,
             text_query,
@@ -3713,7 +3705,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/tags`
     pub async fn assign(
-        &self,
+        self,
         conversation_id: &str,
         body: &types::AssignConversationTagsRequestModel,
     ) -> Result<(), Error> {
@@ -3734,7 +3726,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Remove a single conversation tag from a conversation.
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}/tags/{tag_id}`
-    pub async fn unassign(&self, conversation_id: &str, tag_id: &str) -> Result<(), Error> {
+    pub async fn unassign(self, conversation_id: &str, tag_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -3754,7 +3746,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// `GET /v1/convai/tags`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiConversationsTagsList<'a> {
+    pub fn list(self) -> ConversationalAiConversationsTagsList<'a> {
         ConversationalAiConversationsTagsList {
             client: self.client,
             page_size: None,
@@ -3767,7 +3759,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `POST /v1/convai/tags`
     pub async fn create(
-        &self,
+        self,
         body: &types::CreateConversationTagRequestModel,
     ) -> Result<types::ConversationTagResponseModel, Error> {
         let client = self.client;
@@ -3782,7 +3774,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Get a conversation tag by ID.
     ///
     /// `GET /v1/convai/tags/{tag_id}`
-    pub async fn get(&self, tag_id: &str) -> Result<types::ConversationTagResponseModel, Error> {
+    pub async fn get(self, tag_id: &str) -> Result<types::ConversationTagResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -3796,7 +3788,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Delete a conversation tag. Restricted to the tag owner or a workspace admin.
     ///
     /// `DELETE /v1/convai/tags/{tag_id}`
-    pub async fn delete(&self, tag_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, tag_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -3811,7 +3803,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `PATCH /v1/convai/tags/{tag_id}`
     pub async fn update(
-        &self,
+        self,
         tag_id: &str,
         body: &types::PatchConversationTagRequestModel,
     ) -> Result<types::ConversationTagResponseModel, Error> {
@@ -3886,7 +3878,7 @@ impl<'a> ConversationalAiConversationsTopics<'a> {
     /// `GET /v1/convai/agents/{agent_id}/topics`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, agent_id: &'a str) -> ConversationalAiConversationsTopicsGet<'a> {
+    pub fn get(self, agent_id: &'a str) -> ConversationalAiConversationsTopicsGet<'a> {
         ConversationalAiConversationsTopicsGet {
             client: self.client,
             agent_id,
@@ -4006,7 +3998,7 @@ pub struct ConversationalAiDashboard<'a> {
 
 impl<'a> ConversationalAiDashboard<'a> {
     /// The `conversational_ai.dashboard.settings` operations.
-    pub fn settings(&self) -> ConversationalAiDashboardSettings<'_> {
+    pub fn settings(&self) -> ConversationalAiDashboardSettings<'a> {
         ConversationalAiDashboardSettings {
             client: self.client,
         }
@@ -4025,7 +4017,7 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
     /// Retrieve Convai dashboard settings for the workspace
     ///
     /// `GET /v1/convai/settings/dashboard`
-    pub async fn get(&self) -> Result<types::GetConvAiDashboardSettingsResponseModel, Error> {
+    pub async fn get(self) -> Result<types::GetConvAiDashboardSettingsResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -4040,7 +4032,7 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
     ///
     /// `PATCH /v1/convai/settings/dashboard`
     pub async fn update(
-        &self,
+        self,
         body: &types::PatchConvAiDashboardSettingsRequest,
     ) -> Result<types::GetConvAiDashboardSettingsResponseModel, Error> {
         let client = self.client;
@@ -4067,7 +4059,7 @@ impl<'a> ConversationalAiExotel<'a> {
     ///
     /// `POST /v1/convai/exotel/outbound-call`
     pub async fn outbound_call(
-        &self,
+        self,
         body: &types::BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost,
     ) -> Result<types::ExotelOutboundCallResponse, Error> {
         let client = self.client;
@@ -4089,19 +4081,19 @@ pub struct ConversationalAiKnowledgeBase<'a> {
 
 impl<'a> ConversationalAiKnowledgeBase<'a> {
     /// The `conversational_ai.knowledge_base.crawl_jobs` operations.
-    pub fn crawl_jobs(&self) -> ConversationalAiKnowledgeBaseCrawlJobs<'_> {
+    pub fn crawl_jobs(&self) -> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
         ConversationalAiKnowledgeBaseCrawlJobs {
             client: self.client,
         }
     }
     /// The `conversational_ai.knowledge_base.document` operations.
-    pub fn document(&self) -> ConversationalAiKnowledgeBaseDocument<'_> {
+    pub fn document(&self) -> ConversationalAiKnowledgeBaseDocument<'a> {
         ConversationalAiKnowledgeBaseDocument {
             client: self.client,
         }
     }
     /// The `conversational_ai.knowledge_base.documents` operations.
-    pub fn documents(&self) -> ConversationalAiKnowledgeBaseDocuments<'_> {
+    pub fn documents(&self) -> ConversationalAiKnowledgeBaseDocuments<'a> {
         ConversationalAiKnowledgeBaseDocuments {
             client: self.client,
         }
@@ -4113,7 +4105,7 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
     /// `GET /v1/convai/knowledge-base`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiKnowledgeBaseList<'a> {
+    pub fn list(self) -> ConversationalAiKnowledgeBaseList<'a> {
         ConversationalAiKnowledgeBaseList {
             client: self.client,
             page_size: None,
@@ -4135,7 +4127,7 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/rag-index`
     pub async fn get_or_create_rag_indexes(
-        &self,
+        self,
         body: &types::BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost,
     ) -> Result<
         std::collections::BTreeMap<
@@ -4160,7 +4152,7 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
     /// `GET /v1/convai/knowledge-base/search`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn search(&self, query: &'a str) -> ConversationalAiKnowledgeBaseSearch<'a> {
+    pub fn search(self, query: &'a str) -> ConversationalAiKnowledgeBaseSearch<'a> {
         ConversationalAiKnowledgeBaseSearch {
             client: self.client,
             query,
@@ -4377,7 +4369,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     /// `GET /v1/convai/knowledge-base/crawl`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
+    pub fn list(self) -> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
         ConversationalAiKnowledgeBaseCrawlJobsList {
             client: self.client,
             include_job_ids: None,
@@ -4391,7 +4383,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/crawl`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost,
     ) -> Result<types::CreateCrawlJobResponseModel, Error> {
         let client = self.client;
@@ -4408,7 +4400,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     /// Get details about a specific crawl job including status and progress.
     ///
     /// `GET /v1/convai/knowledge-base/crawl/{crawl_job_id}`
-    pub async fn get(&self, crawl_job_id: &str) -> Result<types::GetCrawlJobResponseModel, Error> {
+    pub async fn get(self, crawl_job_id: &str) -> Result<types::GetCrawlJobResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -4425,7 +4417,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     /// Cancel a crawl job and delete all associated documents and folders.
     ///
     /// `POST /v1/convai/knowledge-base/crawl/{crawl_job_id}/cancel`
-    pub async fn cancel(&self, crawl_job_id: &str) -> Result<serde_json::Value, Error> {
+    pub async fn cancel(self, crawl_job_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -4508,7 +4500,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     ///
     /// `PATCH /v1/convai/knowledge-base/{documentation_id}/update-file`
     pub async fn update_file(
-        &self,
+        self,
         documentation_id: &str,
         body: &types::BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch,
     ) -> Result<types::ConversationalAiKnowledgeBaseDocumentUpdateFileResponse, Error> {
@@ -4530,7 +4522,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/{documentation_id}/refresh`
     pub async fn refresh(
-        &self,
+        self,
         documentation_id: &str,
     ) -> Result<types::ConversationalAiKnowledgeBaseDocumentRefreshResponse, Error> {
         let client = self.client;
@@ -4550,7 +4542,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/{documentation_id}/rag-index`
     pub async fn compute_rag_index(
-        &self,
+        self,
         documentation_id: &str,
         body: &types::RagIndexRequestModel,
     ) -> Result<types::RagDocumentIndexResponseModel, Error> {
@@ -4576,19 +4568,19 @@ pub struct ConversationalAiKnowledgeBaseDocuments<'a> {
 
 impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// The `conversational_ai.knowledge_base.documents.chunk` operations.
-    pub fn chunk(&self) -> ConversationalAiKnowledgeBaseDocumentsChunk<'_> {
+    pub fn chunk(&self) -> ConversationalAiKnowledgeBaseDocumentsChunk<'a> {
         ConversationalAiKnowledgeBaseDocumentsChunk {
             client: self.client,
         }
     }
     /// The `conversational_ai.knowledge_base.documents.chunks` operations.
-    pub fn chunks(&self) -> ConversationalAiKnowledgeBaseDocumentsChunks<'_> {
+    pub fn chunks(&self) -> ConversationalAiKnowledgeBaseDocumentsChunks<'a> {
         ConversationalAiKnowledgeBaseDocumentsChunks {
             client: self.client,
         }
     }
     /// The `conversational_ai.knowledge_base.documents.summaries` operations.
-    pub fn summaries(&self) -> ConversationalAiKnowledgeBaseDocumentsSummaries<'_> {
+    pub fn summaries(&self) -> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
         ConversationalAiKnowledgeBaseDocumentsSummaries {
             client: self.client,
         }
@@ -4599,7 +4591,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/url`
     pub async fn create_from_url(
-        &self,
+        self,
         body: &types::BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost,
     ) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
         let client = self.client;
@@ -4617,7 +4609,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/file`
     pub async fn create_from_file(
-        &self,
+        self,
         body: &types::BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost,
     ) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
         let client = self.client;
@@ -4635,7 +4627,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/text`
     pub async fn create_from_text(
-        &self,
+        self,
         body: &types::BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost,
     ) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
         let client = self.client;
@@ -4653,7 +4645,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/folder`
     pub async fn create_folder(
-        &self,
+        self,
         body: &types::BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost,
     ) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
         let client = self.client;
@@ -4672,7 +4664,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// `GET /v1/convai/knowledge-base/{documentation_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, documentation_id: &'a str) -> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
+    pub fn get(self, documentation_id: &'a str) -> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
         ConversationalAiKnowledgeBaseDocumentsGet {
             client: self.client,
             documentation_id,
@@ -4687,7 +4679,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn delete(
-        &self,
+        self,
         documentation_id: &'a str,
     ) -> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
         ConversationalAiKnowledgeBaseDocumentsDelete {
@@ -4704,7 +4696,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
-        &self,
+        self,
         documentation_id: &'a str,
     ) -> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
         ConversationalAiKnowledgeBaseDocumentsUpdate {
@@ -4721,7 +4713,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_agents(
-        &self,
+        self,
         documentation_id: &'a str,
     ) -> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
         ConversationalAiKnowledgeBaseDocumentsGetAgents {
@@ -4740,7 +4732,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_bulk_agents(
-        &self,
+        self,
         body: &'a types::BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost,
     ) -> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
         ConversationalAiKnowledgeBaseDocumentsGetBulkAgents {
@@ -4756,7 +4748,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Get the entire content of a document from the knowledge base
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/content`
-    pub async fn get_content(&self, documentation_id: &str) -> Result<String, Error> {
+    pub async fn get_content(self, documentation_id: &str) -> Result<String, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -4775,7 +4767,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/source-file-url`
     pub async fn get_source_file_url(
-        &self,
+        self,
         documentation_id: &str,
     ) -> Result<types::KnowledgeBaseSourceFileUrlResponseModel, Error> {
         let client = self.client;
@@ -4796,7 +4788,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// `POST /v1/convai/knowledge-base/{document_id}/move`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn move_(&self, document_id: &'a str) -> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
+    pub fn move_(self, document_id: &'a str) -> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
         ConversationalAiKnowledgeBaseDocumentsMove {
             client: self.client,
             document_id,
@@ -4809,7 +4801,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/bulk-move`
     pub async fn bulk_move(
-        &self,
+        self,
         body: &types::BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost,
     ) -> Result<(), Error> {
         let client = self.client;
@@ -4827,7 +4819,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/bulk-delete`
     pub async fn bulk_delete(
-        &self,
+        self,
         body: &types::BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost,
     ) -> Result<
         std::collections::BTreeMap<
@@ -5176,7 +5168,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunk<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get(
-        &self,
+        self,
         documentation_id: &'a str,
         chunk_id: &'a str,
     ) -> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
@@ -5250,7 +5242,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunks<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn list(
-        &self,
+        self,
         documentation_id: &'a str,
         embedding_model: &'a types::EmbeddingModelEnum,
     ) -> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
@@ -5333,7 +5325,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/summaries`
     pub async fn get(
-        &self,
+        self,
         document_ids: &[String],
     ) -> Result<
         std::collections::BTreeMap<
@@ -5365,7 +5357,7 @@ impl<'a> ConversationalAiLlm<'a> {
     /// Returns a list of available LLM models that can be used with agents, including their capabilities and any deprecation status. The response is filtered based on the data residency of the deployment and any compliance requirements (e.g. HIPAA) of the workspace subscription.
     ///
     /// `GET /v1/convai/llm/list`
-    pub async fn list(&self) -> Result<types::LlmListResponseModelInput, Error> {
+    pub async fn list(self) -> Result<types::LlmListResponseModelInput, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/llm/list");
@@ -5387,7 +5379,7 @@ impl<'a> ConversationalAiLlmUsage<'a> {
     ///
     /// `POST /v1/convai/llm-usage/calculate`
     pub async fn calculate(
-        &self,
+        self,
         body: &types::LlmUsageCalculatorPublicRequestModel,
     ) -> Result<types::LlmUsageCalculatorResponseModel, Error> {
         let client = self.client;
@@ -5409,25 +5401,25 @@ pub struct ConversationalAiMcpServers<'a> {
 
 impl<'a> ConversationalAiMcpServers<'a> {
     /// The `conversational_ai.mcp_servers.approval_policy` operations.
-    pub fn approval_policy(&self) -> ConversationalAiMcpServersApprovalPolicy<'_> {
+    pub fn approval_policy(&self) -> ConversationalAiMcpServersApprovalPolicy<'a> {
         ConversationalAiMcpServersApprovalPolicy {
             client: self.client,
         }
     }
     /// The `conversational_ai.mcp_servers.tool_approvals` operations.
-    pub fn tool_approvals(&self) -> ConversationalAiMcpServersToolApprovals<'_> {
+    pub fn tool_approvals(&self) -> ConversationalAiMcpServersToolApprovals<'a> {
         ConversationalAiMcpServersToolApprovals {
             client: self.client,
         }
     }
     /// The `conversational_ai.mcp_servers.tool_configs` operations.
-    pub fn tool_configs(&self) -> ConversationalAiMcpServersToolConfigs<'_> {
+    pub fn tool_configs(&self) -> ConversationalAiMcpServersToolConfigs<'a> {
         ConversationalAiMcpServersToolConfigs {
             client: self.client,
         }
     }
     /// The `conversational_ai.mcp_servers.tools` operations.
-    pub fn tools(&self) -> ConversationalAiMcpServersTools<'_> {
+    pub fn tools(&self) -> ConversationalAiMcpServersTools<'a> {
         ConversationalAiMcpServersTools {
             client: self.client,
         }
@@ -5437,7 +5429,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     /// Retrieve all MCP server configurations available in the workspace.
     ///
     /// `GET /v1/convai/mcp-servers`
-    pub async fn list(&self) -> Result<types::McpServersResponseModel, Error> {
+    pub async fn list(self) -> Result<types::McpServersResponseModel, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/mcp-servers");
@@ -5450,7 +5442,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     ///
     /// `POST /v1/convai/mcp-servers`
     pub async fn create(
-        &self,
+        self,
         body: &types::McpServerRequestModel,
     ) -> Result<types::McpServerResponseModel, Error> {
         let client = self.client;
@@ -5465,7 +5457,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     /// Retrieve a specific MCP server configuration from the workspace.
     ///
     /// `GET /v1/convai/mcp-servers/{mcp_server_id}`
-    pub async fn get(&self, mcp_server_id: &str) -> Result<types::McpServerResponseModel, Error> {
+    pub async fn get(self, mcp_server_id: &str) -> Result<types::McpServerResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -5482,7 +5474,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     /// Delete a specific MCP server configuration from the workspace.
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}`
-    pub async fn delete(&self, mcp_server_id: &str) -> Result<serde_json::Value, Error> {
+    pub async fn delete(self, mcp_server_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -5500,7 +5492,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     ///
     /// `PATCH /v1/convai/mcp-servers/{mcp_server_id}`
     pub async fn update(
-        &self,
+        self,
         mcp_server_id: &str,
         body: &types::McpServerConfigUpdateRequestModel,
     ) -> Result<types::McpServerResponseModel, Error> {
@@ -5532,7 +5524,7 @@ impl<'a> ConversationalAiMcpServersApprovalPolicy<'a> {
     /// `PATCH /v1/convai/mcp-servers/{mcp_server_id}/approval-policy`
     #[deprecated]
     pub async fn update(
-        &self,
+        self,
         mcp_server_id: &str,
         body: &types::McpApprovalPolicyUpdateRequestModel,
     ) -> Result<types::McpServerResponseModel, Error> {
@@ -5563,7 +5555,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
     ///
     /// `POST /v1/convai/mcp-servers/{mcp_server_id}/tool-approvals`
     pub async fn create(
-        &self,
+        self,
         mcp_server_id: &str,
         body: &types::McpToolAddApprovalRequestModel,
     ) -> Result<types::McpServerResponseModel, Error> {
@@ -5585,7 +5577,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}/tool-approvals/{tool_name}`
     pub async fn delete(
-        &self,
+        self,
         mcp_server_id: &str,
         tool_name: &str,
     ) -> Result<types::McpServerResponseModel, Error> {
@@ -5618,7 +5610,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create(
-        &self,
+        self,
         mcp_server_id: &'a str,
         body: &'a types::McpToolConfigOverrideCreateRequestModel,
     ) -> ConversationalAiMcpServersToolConfigsCreate<'a> {
@@ -5635,7 +5627,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
     ///
     /// `GET /v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
     pub async fn get(
-        &self,
+        self,
         mcp_server_id: &str,
         tool_name: &str,
     ) -> Result<types::McpToolConfigOverrideOutput, Error> {
@@ -5657,7 +5649,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
     pub async fn delete(
-        &self,
+        self,
         mcp_server_id: &str,
         tool_name: &str,
     ) -> Result<types::McpServerResponseModel, Error> {
@@ -5681,7 +5673,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
-        &self,
+        self,
         mcp_server_id: &'a str,
         tool_name: &'a str,
         body: &'a types::McpToolConfigOverrideUpdateRequestModel,
@@ -5809,7 +5801,7 @@ impl<'a> ConversationalAiMcpServersTools<'a> {
     /// `GET /v1/convai/mcp-servers/{mcp_server_id}/tools`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self, mcp_server_id: &'a str) -> ConversationalAiMcpServersToolsList<'a> {
+    pub fn list(self, mcp_server_id: &'a str) -> ConversationalAiMcpServersToolsList<'a> {
         ConversationalAiMcpServersToolsList {
             client: self.client,
             mcp_server_id,
@@ -5877,7 +5869,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     /// `GET /v1/convai/phone-numbers`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiPhoneNumbersList<'a> {
+    pub fn list(self) -> ConversationalAiPhoneNumbersList<'a> {
         ConversationalAiPhoneNumbersList {
             client: self.client,
             provider: None,
@@ -5891,7 +5883,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     ///
     /// `POST /v1/convai/phone-numbers`
     pub async fn create(
-        &self,
+        self,
         body: &types::ConversationalAiPhoneNumbersCreateRequest,
     ) -> Result<types::CreatePhoneNumberResponseModel, Error> {
         let client = self.client;
@@ -5909,7 +5901,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     ///
     /// `GET /v1/convai/phone-numbers/{phone_number_id}`
     pub async fn get(
-        &self,
+        self,
         phone_number_id: &str,
     ) -> Result<types::ConversationalAiPhoneNumbersGetResponse, Error> {
         let client = self.client;
@@ -5928,7 +5920,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     /// Delete Phone Number by ID
     ///
     /// `DELETE /v1/convai/phone-numbers/{phone_number_id}`
-    pub async fn delete(&self, phone_number_id: &str) -> Result<serde_json::Value, Error> {
+    pub async fn delete(self, phone_number_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -5946,7 +5938,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     ///
     /// `PATCH /v1/convai/phone-numbers/{phone_number_id}`
     pub async fn update(
-        &self,
+        self,
         phone_number_id: &str,
         body: &types::UpdatePhoneNumberRequest,
     ) -> Result<types::ConversationalAiPhoneNumbersUpdateResponse, Error> {
@@ -5970,7 +5962,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_sip_messages(
-        &self,
+        self,
         phone_number_id: &'a str,
     ) -> ConversationalAiPhoneNumbersGetSipMessages<'a> {
         ConversationalAiPhoneNumbersGetSipMessages {
@@ -6103,7 +6095,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     /// `GET /v1/convai/secrets`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiSecretsList<'a> {
+    pub fn list(self) -> ConversationalAiSecretsList<'a> {
         ConversationalAiSecretsList {
             client: self.client,
             page_size: None,
@@ -6118,7 +6110,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     ///
     /// `POST /v1/convai/secrets`
     pub async fn create(
-        &self,
+        self,
         body: &types::PostWorkspaceSecretRequest,
     ) -> Result<types::PostWorkspaceSecretResponseModel, Error> {
         let client = self.client;
@@ -6134,7 +6126,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     ///
     /// `GET /v1/convai/secrets/{secret_id}`
     pub async fn get(
-        &self,
+        self,
         secret_id: &str,
     ) -> Result<types::ConvAiWorkspaceStoredSecretConfig, Error> {
         let client = self.client;
@@ -6150,7 +6142,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     /// Delete a workspace secret if it's not in use
     ///
     /// `DELETE /v1/convai/secrets/{secret_id}`
-    pub async fn delete(&self, secret_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, secret_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -6165,7 +6157,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     ///
     /// `PATCH /v1/convai/secrets/{secret_id}`
     pub async fn update(
-        &self,
+        self,
         secret_id: &str,
         body: &types::PatchWorkspaceSecretRequest,
     ) -> Result<types::PostWorkspaceSecretResponseModel, Error> {
@@ -6186,7 +6178,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_dependencies(
-        &self,
+        self,
         secret_id: &'a str,
         resource_type: &'a types::SecretDependencyResourceType,
     ) -> ConversationalAiSecretsGetDependencies<'a> {
@@ -6328,7 +6320,7 @@ impl<'a> ConversationalAiSettings<'a> {
     /// Retrieve Convai settings for the workspace
     ///
     /// `GET /v1/convai/settings`
-    pub async fn get(&self) -> Result<types::GetConvAiSettingsResponseModel, Error> {
+    pub async fn get(self) -> Result<types::GetConvAiSettingsResponseModel, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/settings");
@@ -6341,7 +6333,7 @@ impl<'a> ConversationalAiSettings<'a> {
     ///
     /// `PATCH /v1/convai/settings`
     pub async fn update(
-        &self,
+        self,
         body: &types::PatchConvAiSettingsRequest,
     ) -> Result<types::GetConvAiSettingsResponseModel, Error> {
         let client = self.client;
@@ -6366,7 +6358,7 @@ impl<'a> ConversationalAiSipTrunk<'a> {
     ///
     /// `POST /v1/convai/sip-trunk/outbound-call`
     pub async fn outbound_call(
-        &self,
+        self,
         body: &types::BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost,
     ) -> Result<types::SipTrunkOutboundCallResponse, Error> {
         let client = self.client;
@@ -6388,13 +6380,13 @@ pub struct ConversationalAiTests<'a> {
 
 impl<'a> ConversationalAiTests<'a> {
     /// The `conversational_ai.tests.folders` operations.
-    pub fn folders(&self) -> ConversationalAiTestsFolders<'_> {
+    pub fn folders(&self) -> ConversationalAiTestsFolders<'a> {
         ConversationalAiTestsFolders {
             client: self.client,
         }
     }
     /// The `conversational_ai.tests.invocations` operations.
-    pub fn invocations(&self) -> ConversationalAiTestsInvocations<'_> {
+    pub fn invocations(&self) -> ConversationalAiTestsInvocations<'a> {
         ConversationalAiTestsInvocations {
             client: self.client,
         }
@@ -6405,7 +6397,7 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `POST /v1/convai/agent-testing/create`
     pub async fn create(
-        &self,
+        self,
         body: &types::ConversationalAiTestsCreateRequest,
     ) -> Result<types::CreateAgentTestResponseModel, Error> {
         let client = self.client;
@@ -6423,7 +6415,7 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `POST /v1/convai/agent-testing/bulk-move`
     pub async fn move_(
-        &self,
+        self,
         body: &types::BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost,
     ) -> Result<serde_json::Value, Error> {
         let client = self.client;
@@ -6441,7 +6433,7 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `GET /v1/convai/agent-testing/{test_id}`
     pub async fn get(
-        &self,
+        self,
         test_id: &str,
     ) -> Result<types::ConversationalAiTestsGetResponse, Error> {
         let client = self.client;
@@ -6461,7 +6453,7 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `PUT /v1/convai/agent-testing/{test_id}`
     pub async fn update(
-        &self,
+        self,
         test_id: &str,
         body: &types::ConversationalAiTestsUpdateRequest,
     ) -> Result<types::ConversationalAiTestsUpdateResponse, Error> {
@@ -6482,7 +6474,7 @@ impl<'a> ConversationalAiTests<'a> {
     /// Deletes an agent response test by ID.
     ///
     /// `DELETE /v1/convai/agent-testing/{test_id}`
-    pub async fn delete(&self, test_id: &str) -> Result<serde_json::Value, Error> {
+    pub async fn delete(self, test_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -6500,7 +6492,7 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `POST /v1/convai/agent-testing/summaries`
     pub async fn summaries(
-        &self,
+        self,
         body: &types::ListTestsByIdsRequestModel,
     ) -> Result<types::GetTestsSummariesByIdsResponseModel, Error> {
         let client = self.client;
@@ -6519,7 +6511,7 @@ impl<'a> ConversationalAiTests<'a> {
     /// `GET /v1/convai/agent-testing`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiTestsList<'a> {
+    pub fn list(self) -> ConversationalAiTestsList<'a> {
         ConversationalAiTestsList {
             client: self.client,
             cursor: None,
@@ -6648,7 +6640,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     ///
     /// `POST /v1/convai/agent-testing/folders`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost,
     ) -> Result<types::CreateAgentTestFolderResponseModel, Error> {
         let client = self.client;
@@ -6666,7 +6658,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     ///
     /// `GET /v1/convai/agent-testing/folders/{folder_id}`
     pub async fn get(
-        &self,
+        self,
         folder_id: &str,
     ) -> Result<types::GetAgentTestFolderResponseModel, Error> {
         let client = self.client;
@@ -6687,7 +6679,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     /// `DELETE /v1/convai/agent-testing/folders/{folder_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn delete(&self, folder_id: &'a str) -> ConversationalAiTestsFoldersDelete<'a> {
+    pub fn delete(self, folder_id: &'a str) -> ConversationalAiTestsFoldersDelete<'a> {
         ConversationalAiTestsFoldersDelete {
             client: self.client,
             folder_id,
@@ -6700,7 +6692,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     ///
     /// `PATCH /v1/convai/agent-testing/folders/{folder_id}`
     pub async fn update(
-        &self,
+        self,
         folder_id: &str,
         body: &types::BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch,
     ) -> Result<types::GetAgentTestFolderResponseModel, Error> {
@@ -6777,7 +6769,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
     /// `GET /v1/convai/test-invocations`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiTestsInvocationsList<'a> {
+    pub fn list(self) -> ConversationalAiTestsInvocationsList<'a> {
         ConversationalAiTestsInvocationsList {
             client: self.client,
             agent_id: None,
@@ -6791,7 +6783,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
     ///
     /// `GET /v1/convai/test-invocations/{test_invocation_id}`
     pub async fn get(
-        &self,
+        self,
         test_invocation_id: &str,
     ) -> Result<types::GetTestSuiteInvocationResponseModel, Error> {
         let client = self.client;
@@ -6811,7 +6803,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
     ///
     /// `POST /v1/convai/test-invocations/{test_invocation_id}/resubmit`
     pub async fn resubmit(
-        &self,
+        self,
         test_invocation_id: &str,
         body: &types::ResubmitTestsRequestModel,
     ) -> Result<serde_json::Value, Error> {
@@ -6893,7 +6885,7 @@ pub struct ConversationalAiTools<'a> {
 
 impl<'a> ConversationalAiTools<'a> {
     /// The `conversational_ai.tools.executions` operations.
-    pub fn executions(&self) -> ConversationalAiToolsExecutions<'_> {
+    pub fn executions(&self) -> ConversationalAiToolsExecutions<'a> {
         ConversationalAiToolsExecutions {
             client: self.client,
         }
@@ -6905,7 +6897,7 @@ impl<'a> ConversationalAiTools<'a> {
     /// `GET /v1/convai/tools`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiToolsList<'a> {
+    pub fn list(self) -> ConversationalAiToolsList<'a> {
         ConversationalAiToolsList {
             client: self.client,
             search: None,
@@ -6924,7 +6916,7 @@ impl<'a> ConversationalAiTools<'a> {
     ///
     /// `POST /v1/convai/tools`
     pub async fn create(
-        &self,
+        self,
         body: &types::ToolRequestModel,
     ) -> Result<types::ToolResponseModel, Error> {
         let client = self.client;
@@ -6941,7 +6933,7 @@ impl<'a> ConversationalAiTools<'a> {
     /// `GET /v1/convai/tools/{tool_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, tool_id: &'a str) -> ConversationalAiToolsGet<'a> {
+    pub fn get(self, tool_id: &'a str) -> ConversationalAiToolsGet<'a> {
         ConversationalAiToolsGet {
             client: self.client,
             tool_id,
@@ -6955,7 +6947,7 @@ impl<'a> ConversationalAiTools<'a> {
     /// `DELETE /v1/convai/tools/{tool_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn delete(&self, tool_id: &'a str) -> ConversationalAiToolsDelete<'a> {
+    pub fn delete(self, tool_id: &'a str) -> ConversationalAiToolsDelete<'a> {
         ConversationalAiToolsDelete {
             client: self.client,
             tool_id,
@@ -6968,7 +6960,7 @@ impl<'a> ConversationalAiTools<'a> {
     ///
     /// `PATCH /v1/convai/tools/{tool_id}`
     pub async fn update(
-        &self,
+        self,
         tool_id: &str,
         body: &types::ToolRequestModel,
     ) -> Result<types::ToolResponseModel, Error> {
@@ -6989,7 +6981,7 @@ impl<'a> ConversationalAiTools<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn get_dependent_agents(
-        &self,
+        self,
         tool_id: &'a str,
     ) -> ConversationalAiToolsGetDependentAgents<'a> {
         ConversationalAiToolsGetDependentAgents {
@@ -7249,7 +7241,7 @@ impl<'a> ConversationalAiToolsExecutions<'a> {
     /// `GET /v1/convai/tools/{tool_id}/executions`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, tool_id: &'a str) -> ConversationalAiToolsExecutionsGet<'a> {
+    pub fn get(self, tool_id: &'a str) -> ConversationalAiToolsExecutionsGet<'a> {
         ConversationalAiToolsExecutionsGet {
             client: self.client,
             tool_id,
@@ -7370,7 +7362,7 @@ impl<'a> ConversationalAiTwilio<'a> {
     ///
     /// `POST /v1/convai/twilio/outbound-call`
     pub async fn outbound_call(
-        &self,
+        self,
         body: &types::BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost,
     ) -> Result<types::TwilioOutboundCallResponse, Error> {
         let client = self.client;
@@ -7388,7 +7380,7 @@ impl<'a> ConversationalAiTwilio<'a> {
     ///
     /// `POST /v1/convai/twilio/register-call`
     pub async fn register_call(
-        &self,
+        self,
         body: &types::BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost,
     ) -> Result<String, Error> {
         let client = self.client;
@@ -7417,7 +7409,7 @@ impl<'a> ConversationalAiUsers<'a> {
     /// `GET /v1/convai/users`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiUsersList<'a> {
+    pub fn list(self) -> ConversationalAiUsersList<'a> {
         ConversationalAiUsersList {
             client: self.client,
             agent_id: None,
@@ -7552,7 +7544,7 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     ///
     /// `POST /v1/convai/whatsapp/outbound-call`
     pub async fn outbound_call(
-        &self,
+        self,
         body: &types::BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost,
     ) -> Result<types::WhatsAppOutboundCallResponse, Error> {
         let client = self.client;
@@ -7570,7 +7562,7 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     ///
     /// `POST /v1/convai/whatsapp/outbound-message`
     pub async fn outbound_message(
-        &self,
+        self,
         body: &types::BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost,
     ) -> Result<types::WhatsAppOutboundMessageResponse, Error> {
         let client = self.client;
@@ -7597,7 +7589,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     ///
     /// `GET /v1/convai/whatsapp-accounts/{phone_number_id}`
     pub async fn get(
-        &self,
+        self,
         phone_number_id: &str,
     ) -> Result<types::GetWhatsAppAccountResponse, Error> {
         let client = self.client;
@@ -7616,7 +7608,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     /// Delete a WhatsApp account
     ///
     /// `DELETE /v1/convai/whatsapp-accounts/{phone_number_id}`
-    pub async fn delete(&self, phone_number_id: &str) -> Result<serde_json::Value, Error> {
+    pub async fn delete(self, phone_number_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -7634,7 +7626,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     ///
     /// `PATCH /v1/convai/whatsapp-accounts/{phone_number_id}`
     pub async fn update(
-        &self,
+        self,
         phone_number_id: &str,
         body: &types::UpdateWhatsAppAccountRequest,
     ) -> Result<serde_json::Value, Error> {
@@ -7657,7 +7649,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     /// `GET /v1/convai/whatsapp-accounts`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ConversationalAiWhatsappAccountsList<'a> {
+    pub fn list(self) -> ConversationalAiWhatsappAccountsList<'a> {
         ConversationalAiWhatsappAccountsList {
             client: self.client,
             agent_id: None,

@@ -18,31 +18,31 @@ pub struct Dubbing<'a> {
 
 impl<'a> Dubbing<'a> {
     /// The `dubbing.audio` operations.
-    pub fn audio(&self) -> DubbingAudio<'_> {
+    pub fn audio(&self) -> DubbingAudio<'a> {
         DubbingAudio {
             client: self.client,
         }
     }
     /// The `dubbing.project` operations.
-    pub fn project(&self) -> DubbingProject<'_> {
+    pub fn project(&self) -> DubbingProject<'a> {
         DubbingProject {
             client: self.client,
         }
     }
     /// The `dubbing.resource` operations.
-    pub fn resource(&self) -> DubbingResource<'_> {
+    pub fn resource(&self) -> DubbingResource<'a> {
         DubbingResource {
             client: self.client,
         }
     }
     /// The `dubbing.transcript` operations.
-    pub fn transcript(&self) -> DubbingTranscript<'_> {
+    pub fn transcript(&self) -> DubbingTranscript<'a> {
         DubbingTranscript {
             client: self.client,
         }
     }
     /// The `dubbing.transcripts` operations.
-    pub fn transcripts(&self) -> DubbingTranscripts<'_> {
+    pub fn transcripts(&self) -> DubbingTranscripts<'a> {
         DubbingTranscripts {
             client: self.client,
         }
@@ -54,7 +54,7 @@ impl<'a> Dubbing<'a> {
     /// `GET /v1/dubbing`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> DubbingList<'a> {
+    pub fn list(self) -> DubbingList<'a> {
         DubbingList {
             client: self.client,
             cursor: None,
@@ -76,7 +76,7 @@ impl<'a> Dubbing<'a> {
     /// `POST /v1/dubbing`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn create(&self) -> DubbingCreate<'a> {
+    pub fn create(self) -> DubbingCreate<'a> {
         DubbingCreate {
             client: self.client,
             body: None,
@@ -87,7 +87,7 @@ impl<'a> Dubbing<'a> {
     /// Returns metadata about a dubbing project, including whether it's still in progress or not
     ///
     /// `GET /v1/dubbing/{dubbing_id}`
-    pub async fn get(&self, dubbing_id: &str) -> Result<types::DubbingMetadataResponse, Error> {
+    pub async fn get(self, dubbing_id: &str) -> Result<types::DubbingMetadataResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -102,7 +102,7 @@ impl<'a> Dubbing<'a> {
     ///
     /// `DELETE /v1/dubbing/{dubbing_id}`
     pub async fn delete(
-        &self,
+        self,
         dubbing_id: &str,
     ) -> Result<types::DeleteDubbingResponseModel, Error> {
         let client = self.client;
@@ -289,7 +289,7 @@ impl<'a> DubbingAudio<'a> {
     /// Returns dub as a streamed MP3 or MP4 file. If this dub has been edited using Dubbing Studio you need to use the resource render endpoint as this endpoint only returns the original automatic dub result.
     ///
     /// `GET /v1/dubbing/{dubbing_id}/audio/{language_code}`
-    pub async fn get(&self, dubbing_id: &str, language_code: &str) -> Result<ByteStream, Error> {
+    pub async fn get(self, dubbing_id: &str, language_code: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -313,13 +313,13 @@ pub struct DubbingProject<'a> {
 
 impl<'a> DubbingProject<'a> {
     /// The `dubbing.project.language` operations.
-    pub fn language(&self) -> DubbingProjectLanguage<'_> {
+    pub fn language(&self) -> DubbingProjectLanguage<'a> {
         DubbingProjectLanguage {
             client: self.client,
         }
     }
     /// The `dubbing.project.transcript` operations.
-    pub fn transcript(&self) -> DubbingProjectTranscript<'_> {
+    pub fn transcript(&self) -> DubbingProjectTranscript<'a> {
         DubbingProjectTranscript {
             client: self.client,
         }
@@ -331,7 +331,7 @@ impl<'a> DubbingProject<'a> {
     /// `GET /v1/dubbing/project`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> DubbingProjectList<'a> {
+    pub fn list(self) -> DubbingProjectList<'a> {
         DubbingProjectList {
             client: self.client,
             cursor: None,
@@ -347,7 +347,7 @@ impl<'a> DubbingProject<'a> {
     /// `POST /v1/dubbing/project`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn create(&self) -> DubbingProjectCreate<'a> {
+    pub fn create(self) -> DubbingProjectCreate<'a> {
         DubbingProjectCreate {
             client: self.client,
             body: None,
@@ -358,7 +358,7 @@ impl<'a> DubbingProject<'a> {
     /// Full project detail, including its language target ids.
     ///
     /// `GET /v1/dubbing/project/{project_id}`
-    pub async fn get(&self, project_id: &str) -> Result<types::DubbingProjectResponse, Error> {
+    pub async fn get(self, project_id: &str) -> Result<types::DubbingProjectResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -375,7 +375,7 @@ impl<'a> DubbingProject<'a> {
     /// Delete a project and its language targets.
     ///
     /// `DELETE /v1/dubbing/project/{project_id}`
-    pub async fn delete(&self, project_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, project_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -497,7 +497,7 @@ pub struct DubbingProjectLanguage<'a> {
 
 impl<'a> DubbingProjectLanguage<'a> {
     /// The `dubbing.project.language.transcript` operations.
-    pub fn transcript(&self) -> DubbingProjectLanguageTranscript<'_> {
+    pub fn transcript(&self) -> DubbingProjectLanguageTranscript<'a> {
         DubbingProjectLanguageTranscript {
             client: self.client,
         }
@@ -509,7 +509,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     /// `GET /v1/dubbing/project/{project_id}/language`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self, project_id: &'a str) -> DubbingProjectLanguageList<'a> {
+    pub fn list(self, project_id: &'a str) -> DubbingProjectLanguageList<'a> {
         DubbingProjectLanguageList {
             client: self.client,
             project_id,
@@ -524,7 +524,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     ///
     /// `POST /v1/dubbing/project/{project_id}/language`
     pub async fn create(
-        &self,
+        self,
         project_id: &str,
         body: &types::BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost,
     ) -> Result<types::DubbingLanguageResponse, Error> {
@@ -546,7 +546,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     ///
     /// `GET /v1/dubbing/project/{project_id}/language/{language_id}`
     pub async fn get(
-        &self,
+        self,
         project_id: &str,
         language_id: &str,
     ) -> Result<types::DubbingLanguageResponse, Error> {
@@ -567,7 +567,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     /// Delete a language target.
     ///
     /// `DELETE /v1/dubbing/project/{project_id}/language/{language_id}`
-    pub async fn delete(&self, project_id: &str, language_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, project_id: &str, language_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -656,7 +656,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ///
     /// `GET /v1/dubbing/project/{project_id}/language/{language_id}/transcript`
     pub async fn get(
-        &self,
+        self,
         project_id: &str,
         language_id: &str,
     ) -> Result<types::DubbingTargetTranscriptResponse, Error> {
@@ -678,7 +678,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/language/{language_id}/transcript/segment/{segment_id}`
     pub async fn update_segment(
-        &self,
+        self,
         project_id: &str,
         language_id: &str,
         segment_id: &str,
@@ -704,7 +704,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/language/{language_id}/transcript/segments`
     pub async fn update_segments(
-        &self,
+        self,
         project_id: &str,
         language_id: &str,
         body: &types::DubbingBulkTargetSegmentUpdateRequest,
@@ -728,7 +728,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ///
     /// `POST /v1/dubbing/project/{project_id}/language/{language_id}/transcript/regenerate`
     pub async fn regenerate(
-        &self,
+        self,
         project_id: &str,
         language_id: &str,
     ) -> Result<types::DubbingRegenerateResponse, Error> {
@@ -759,7 +759,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `GET /v1/dubbing/project/{project_id}/transcript`
     pub async fn get(
-        &self,
+        self,
         project_id: &str,
     ) -> Result<types::DubbingSourceTranscriptResponse, Error> {
         let client = self.client;
@@ -779,7 +779,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `DELETE /v1/dubbing/project/{project_id}/transcript/segment/{segment_id}`
     pub async fn delete_segment(
-        &self,
+        self,
         project_id: &str,
         segment_id: &str,
     ) -> Result<types::DubbingTranscriptRevisionResponse, Error> {
@@ -801,7 +801,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/transcript/segment/{segment_id}`
     pub async fn update_segment(
-        &self,
+        self,
         project_id: &str,
         segment_id: &str,
         body: &types::DubbingSegmentUpdateRequest,
@@ -825,7 +825,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/transcript/segments`
     pub async fn update_segments(
-        &self,
+        self,
         project_id: &str,
         body: &types::DubbingBulkSegmentUpdateRequest,
     ) -> Result<types::DubbingBulkSourceSegmentUpdateResponse, Error> {
@@ -847,7 +847,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `POST /v1/dubbing/project/{project_id}/transcript/segment`
     pub async fn create_segment(
-        &self,
+        self,
         project_id: &str,
         body: &types::DubbingSegmentCreateRequest,
     ) -> Result<types::DubbingSourceSegmentUpdateResponse, Error> {
@@ -873,19 +873,19 @@ pub struct DubbingResource<'a> {
 
 impl<'a> DubbingResource<'a> {
     /// The `dubbing.resource.language` operations.
-    pub fn language(&self) -> DubbingResourceLanguage<'_> {
+    pub fn language(&self) -> DubbingResourceLanguage<'a> {
         DubbingResourceLanguage {
             client: self.client,
         }
     }
     /// The `dubbing.resource.segment` operations.
-    pub fn segment(&self) -> DubbingResourceSegment<'_> {
+    pub fn segment(&self) -> DubbingResourceSegment<'a> {
         DubbingResourceSegment {
             client: self.client,
         }
     }
     /// The `dubbing.resource.speaker` operations.
-    pub fn speaker(&self) -> DubbingResourceSpeaker<'_> {
+    pub fn speaker(&self) -> DubbingResourceSpeaker<'a> {
         DubbingResourceSpeaker {
             client: self.client,
         }
@@ -896,7 +896,7 @@ impl<'a> DubbingResource<'a> {
     ///
     /// `GET /v1/dubbing/resource/{dubbing_id}`
     #[deprecated]
-    pub async fn get(&self, dubbing_id: &str) -> Result<types::DubbingResource, Error> {
+    pub async fn get(self, dubbing_id: &str) -> Result<types::DubbingResource, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -915,7 +915,7 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/migrate-segments`
     #[deprecated]
     pub async fn migrate_segments(
-        &self,
+        self,
         dubbing_id: &str,
         body: &types::BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost,
     ) -> Result<types::SegmentMigrationResponse, Error> {
@@ -938,7 +938,7 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/transcribe`
     #[deprecated]
     pub async fn transcribe(
-        &self,
+        self,
         dubbing_id: &str,
         body: &types::BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost,
     ) -> Result<types::SegmentTranscriptionResponse, Error> {
@@ -961,7 +961,7 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/translate`
     #[deprecated]
     pub async fn translate(
-        &self,
+        self,
         dubbing_id: &str,
         body: &types::BodyTranslatesAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdTranslatePost,
     ) -> Result<types::SegmentTranslationResponse, Error> {
@@ -984,7 +984,7 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/dub`
     #[deprecated]
     pub async fn dub(
-        &self,
+        self,
         dubbing_id: &str,
         body: &types::BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost,
     ) -> Result<types::SegmentDubResponse, Error> {
@@ -1007,7 +1007,7 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/render/{language}`
     #[deprecated]
     pub async fn render(
-        &self,
+        self,
         dubbing_id: &str,
         language: &str,
         body: &types::BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost,
@@ -1041,7 +1041,7 @@ impl<'a> DubbingResourceLanguage<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/language`
     #[deprecated]
     pub async fn add(
-        &self,
+        self,
         dubbing_id: &str,
         body: &types::BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost,
     ) -> Result<types::LanguageAddedResponse, Error> {
@@ -1073,7 +1073,7 @@ impl<'a> DubbingResourceSegment<'a> {
     /// `PATCH /v1/dubbing/resource/{dubbing_id}/segment/{segment_id}/{language}`
     #[deprecated]
     pub async fn update(
-        &self,
+        self,
         dubbing_id: &str,
         segment_id: &str,
         language: &str,
@@ -1100,7 +1100,7 @@ impl<'a> DubbingResourceSegment<'a> {
     /// `DELETE /v1/dubbing/resource/{dubbing_id}/segment/{segment_id}`
     #[deprecated]
     pub async fn delete(
-        &self,
+        self,
         dubbing_id: &str,
         segment_id: &str,
     ) -> Result<types::SegmentDeleteResponse, Error> {
@@ -1126,7 +1126,7 @@ pub struct DubbingResourceSpeaker<'a> {
 
 impl<'a> DubbingResourceSpeaker<'a> {
     /// The `dubbing.resource.speaker.segment` operations.
-    pub fn segment(&self) -> DubbingResourceSpeakerSegment<'_> {
+    pub fn segment(&self) -> DubbingResourceSpeakerSegment<'a> {
         DubbingResourceSpeakerSegment {
             client: self.client,
         }
@@ -1140,7 +1140,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
-        &self,
+        self,
         dubbing_id: &'a str,
         speaker_id: &'a str,
     ) -> DubbingResourceSpeakerUpdate<'a> {
@@ -1159,7 +1159,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
     #[deprecated]
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn create(&self, dubbing_id: &'a str) -> DubbingResourceSpeakerCreate<'a> {
+    pub fn create(self, dubbing_id: &'a str) -> DubbingResourceSpeakerCreate<'a> {
         DubbingResourceSpeakerCreate {
             client: self.client,
             dubbing_id,
@@ -1173,7 +1173,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
     /// `GET /v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/similar-voices`
     #[deprecated]
     pub async fn find_similar_voices(
-        &self,
+        self,
         dubbing_id: &str,
         speaker_id: &str,
     ) -> Result<types::SimilarVoicesForSpeakerResponse, Error> {
@@ -1308,7 +1308,7 @@ impl<'a> DubbingResourceSpeakerSegment<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/segment`
     #[deprecated]
     pub async fn create(
-        &self,
+        self,
         dubbing_id: &str,
         speaker_id: &str,
         body: &types::SegmentCreatePayload,
@@ -1343,7 +1343,7 @@ impl<'a> DubbingTranscript<'a> {
     #[deprecated]
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, dubbing_id: &'a str, language_code: &'a str) -> DubbingTranscriptGet<'a> {
+    pub fn get(self, dubbing_id: &'a str, language_code: &'a str) -> DubbingTranscriptGet<'a> {
         DubbingTranscriptGet {
             client: self.client,
             dubbing_id,
@@ -1414,7 +1414,7 @@ impl<'a> DubbingTranscripts<'a> {
     ///
     /// `GET /v1/dubbing/{dubbing_id}/transcripts/{language_code}/format/{format_type}`
     pub async fn get(
-        &self,
+        self,
         dubbing_id: &str,
         language_code: &str,
         format_type: &types::DubbingTranscriptsGetFormatType,

@@ -24,7 +24,7 @@ impl<'a> EnvironmentVariables<'a> {
     /// `GET /v1/convai/environment-variables`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> EnvironmentVariablesList<'a> {
+    pub fn list(self) -> EnvironmentVariablesList<'a> {
         EnvironmentVariablesList {
             client: self.client,
             cursor: None,
@@ -40,7 +40,7 @@ impl<'a> EnvironmentVariables<'a> {
     ///
     /// `POST /v1/convai/environment-variables`
     pub async fn create(
-        &self,
+        self,
         body: &types::EnvironmentVariablesCreateRequest,
     ) -> Result<types::EnvironmentVariableResponse, Error> {
         let client = self.client;
@@ -57,7 +57,7 @@ impl<'a> EnvironmentVariables<'a> {
     /// Get a specific environment variable by ID
     ///
     /// `GET /v1/convai/environment-variables/{env_var_id}`
-    pub async fn get(&self, env_var_id: &str) -> Result<types::EnvironmentVariableResponse, Error> {
+    pub async fn get(self, env_var_id: &str) -> Result<types::EnvironmentVariableResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -75,7 +75,7 @@ impl<'a> EnvironmentVariables<'a> {
     ///
     /// `PATCH /v1/convai/environment-variables/{env_var_id}`
     pub async fn update(
-        &self,
+        self,
         env_var_id: &str,
         body: &types::UpdateEnvironmentVariableRequest,
     ) -> Result<types::EnvironmentVariableResponse, Error> {

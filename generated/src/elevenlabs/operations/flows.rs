@@ -18,19 +18,19 @@ pub struct Flows<'a> {
 
 impl<'a> Flows<'a> {
     /// The `flows.image` operations.
-    pub fn image(&self) -> FlowsImage<'_> {
+    pub fn image(&self) -> FlowsImage<'a> {
         FlowsImage {
             client: self.client,
         }
     }
     /// The `flows.text_to_speech` operations.
-    pub fn text_to_speech(&self) -> FlowsTextToSpeech<'_> {
+    pub fn text_to_speech(&self) -> FlowsTextToSpeech<'a> {
         FlowsTextToSpeech {
             client: self.client,
         }
     }
     /// The `flows.video` operations.
-    pub fn video(&self) -> FlowsVideo<'_> {
+    pub fn video(&self) -> FlowsVideo<'a> {
         FlowsVideo {
             client: self.client,
         }
@@ -51,7 +51,7 @@ impl<'a> FlowsImage<'a> {
     /// `GET /v1/flows/image`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> FlowsImageList<'a> {
+    pub fn list(self) -> FlowsImageList<'a> {
         FlowsImageList {
             client: self.client,
             cursor: None,
@@ -66,7 +66,7 @@ impl<'a> FlowsImage<'a> {
     ///
     /// `POST /v1/flows/image`
     pub async fn create(
-        &self,
+        self,
         body: &types::ImageGenerationRequest,
     ) -> Result<types::MediaGenerationCreateResponse, Error> {
         let client = self.client;
@@ -81,7 +81,7 @@ impl<'a> FlowsImage<'a> {
     /// Retrieve the status of an image generation, and retrieve its output URL once completed.
     ///
     /// `GET /v1/flows/image/{generation_id}`
-    pub async fn get(&self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
+    pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -171,7 +171,7 @@ impl<'a> FlowsTextToSpeech<'a> {
     /// `GET /v1/flows/text-to-speech`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> FlowsTextToSpeechList<'a> {
+    pub fn list(self) -> FlowsTextToSpeechList<'a> {
         FlowsTextToSpeechList {
             client: self.client,
             cursor: None,
@@ -186,7 +186,7 @@ impl<'a> FlowsTextToSpeech<'a> {
     ///
     /// `POST /v1/flows/text-to-speech`
     pub async fn create(
-        &self,
+        self,
         body: &types::TextToSpeechGenerationRequest,
     ) -> Result<types::MediaGenerationCreateResponse, Error> {
         let client = self.client;
@@ -203,7 +203,7 @@ impl<'a> FlowsTextToSpeech<'a> {
     /// Retrieve the status of a speech generation, and retrieve its output URL once completed.
     ///
     /// `GET /v1/flows/text-to-speech/{generation_id}`
-    pub async fn get(&self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
+    pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -295,7 +295,7 @@ impl<'a> FlowsVideo<'a> {
     /// `GET /v1/flows/video`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> FlowsVideoList<'a> {
+    pub fn list(self) -> FlowsVideoList<'a> {
         FlowsVideoList {
             client: self.client,
             cursor: None,
@@ -310,7 +310,7 @@ impl<'a> FlowsVideo<'a> {
     ///
     /// `POST /v1/flows/video`
     pub async fn create(
-        &self,
+        self,
         body: &types::VideoGenerationRequest,
     ) -> Result<types::MediaGenerationCreateResponse, Error> {
         let client = self.client;
@@ -325,7 +325,7 @@ impl<'a> FlowsVideo<'a> {
     /// Retrieve the status of a video generation, and retrieve its output URL once completed.
     ///
     /// `GET /v1/flows/video/{generation_id}`
-    pub async fn get(&self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
+    pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,

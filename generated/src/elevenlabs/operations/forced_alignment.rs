@@ -23,7 +23,7 @@ impl<'a> ForcedAlignment<'a> {
     ///
     /// `POST /v1/forced-alignment`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreateForcedAlignmentV1ForcedAlignmentPost,
     ) -> Result<types::ForcedAlignmentResponseModel, Error> {
         let client = self.client;

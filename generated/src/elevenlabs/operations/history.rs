@@ -24,7 +24,7 @@ impl<'a> History<'a> {
     /// `GET /v1/history`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> HistoryList<'a> {
+    pub fn list(self) -> HistoryList<'a> {
         HistoryList {
             client: self.client,
             page_size: None,
@@ -44,7 +44,7 @@ impl<'a> History<'a> {
     ///
     /// `GET /v1/history/{history_item_id}`
     pub async fn get(
-        &self,
+        self,
         history_item_id: &str,
     ) -> Result<types::SpeechHistoryItemResponseModel, Error> {
         let client = self.client;
@@ -61,7 +61,7 @@ impl<'a> History<'a> {
     ///
     /// `DELETE /v1/history/{history_item_id}`
     pub async fn delete(
-        &self,
+        self,
         history_item_id: &str,
     ) -> Result<types::DeleteHistoryItemResponse, Error> {
         let client = self.client;
@@ -77,7 +77,7 @@ impl<'a> History<'a> {
     /// Returns the audio of an history item.
     ///
     /// `GET /v1/history/{history_item_id}/audio`
-    pub async fn get_audio(&self, history_item_id: &str) -> Result<ByteStream, Error> {
+    pub async fn get_audio(self, history_item_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -96,7 +96,7 @@ impl<'a> History<'a> {
     ///
     /// `POST /v1/history/download`
     pub async fn download(
-        &self,
+        self,
         body: &types::BodyDownloadHistoryItemsV1HistoryDownloadPost,
     ) -> Result<ByteStream, Error> {
         let client = self.client;

@@ -18,13 +18,13 @@ pub struct Music<'a> {
 
 impl<'a> Music<'a> {
     /// The `music.composition_plan` operations.
-    pub fn composition_plan(&self) -> MusicCompositionPlan<'_> {
+    pub fn composition_plan(&self) -> MusicCompositionPlan<'a> {
         MusicCompositionPlan {
             client: self.client,
         }
     }
     /// The `music.finetunes` operations.
-    pub fn finetunes(&self) -> MusicFinetunes<'_> {
+    pub fn finetunes(&self) -> MusicFinetunes<'a> {
         MusicFinetunes {
             client: self.client,
         }
@@ -37,7 +37,7 @@ impl<'a> Music<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn video_to_music(
-        &self,
+        self,
         body: &'a types::BodyVideoToMusicV1MusicVideoToMusicPost,
     ) -> MusicVideoToMusic<'a> {
         MusicVideoToMusic {
@@ -53,7 +53,7 @@ impl<'a> Music<'a> {
     /// `POST /v1/music`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn compose(&self) -> MusicCompose<'a> {
+    pub fn compose(self) -> MusicCompose<'a> {
         MusicCompose {
             client: self.client,
             output_format: None,
@@ -67,7 +67,7 @@ impl<'a> Music<'a> {
     /// `POST /v1/music/detailed`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn compose_detailed(&self) -> MusicComposeDetailed<'a> {
+    pub fn compose_detailed(self) -> MusicComposeDetailed<'a> {
         MusicComposeDetailed {
             client: self.client,
             output_format: None,
@@ -81,7 +81,7 @@ impl<'a> Music<'a> {
     /// `POST /v1/music/detailed/stream`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn compose_detailed_stream(&self) -> MusicComposeDetailedStream<'a> {
+    pub fn compose_detailed_stream(self) -> MusicComposeDetailedStream<'a> {
         MusicComposeDetailedStream {
             client: self.client,
             output_format: None,
@@ -95,7 +95,7 @@ impl<'a> Music<'a> {
     /// `POST /v1/music/stream`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn stream(&self) -> MusicStream<'a> {
+    pub fn stream(self) -> MusicStream<'a> {
         MusicStream {
             client: self.client,
             output_format: None,
@@ -108,7 +108,7 @@ impl<'a> Music<'a> {
     ///
     /// `POST /v1/music/upload`
     pub async fn upload(
-        &self,
+        self,
         body: &types::BodyUploadMusicV1MusicUploadPost,
     ) -> Result<types::MusicUploadResponse, Error> {
         let client = self.client;
@@ -126,7 +126,7 @@ impl<'a> Music<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn separate_stems(
-        &self,
+        self,
         body: &'a types::BodyStemSeparationV1MusicStemSeparationPost,
     ) -> MusicSeparateStems<'a> {
         MusicSeparateStems {
@@ -445,7 +445,7 @@ impl<'a> MusicCompositionPlan<'a> {
     ///
     /// `POST /v1/music/plan`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyGenerateCompositionPlanV1MusicPlanPost,
     ) -> Result<types::MusicCompositionPlanCreateResponse, Error> {
         let client = self.client;
@@ -471,7 +471,7 @@ impl<'a> MusicFinetunes<'a> {
     /// `GET /v1/music/finetunes`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> MusicFinetunesList<'a> {
+    pub fn list(self) -> MusicFinetunesList<'a> {
         MusicFinetunesList {
             client: self.client,
             cursor: None,
@@ -488,7 +488,7 @@ impl<'a> MusicFinetunes<'a> {
     ///
     /// `POST /v1/music/finetunes`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreateMusicFinetuneV1MusicFinetunesPost,
     ) -> Result<types::MusicFinetuneResponseModel, Error> {
         let client = self.client;
@@ -503,7 +503,7 @@ impl<'a> MusicFinetunes<'a> {
     /// Get a music finetune.
     ///
     /// `GET /v1/music/finetunes/{finetune_id}`
-    pub async fn get(&self, finetune_id: &str) -> Result<types::MusicFinetuneResponseModel, Error> {
+    pub async fn get(self, finetune_id: &str) -> Result<types::MusicFinetuneResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -521,7 +521,7 @@ impl<'a> MusicFinetunes<'a> {
     ///
     /// `DELETE /v1/music/finetunes/{finetune_id}`
     pub async fn delete(
-        &self,
+        self,
         finetune_id: &str,
     ) -> Result<types::MusicFinetuneResponseModel, Error> {
         let client = self.client;
@@ -541,7 +541,7 @@ impl<'a> MusicFinetunes<'a> {
     ///
     /// `PATCH /v1/music/finetunes/{finetune_id}`
     pub async fn update(
-        &self,
+        self,
         finetune_id: &str,
         body: &types::UpdateMusicFinetuneRequestModel,
     ) -> Result<types::MusicFinetuneResponseModel, Error> {

@@ -18,7 +18,7 @@ pub struct Productions<'a> {
 
 impl<'a> Productions<'a> {
     /// The `productions.orders` operations.
-    pub fn orders(&self) -> ProductionsOrders<'_> {
+    pub fn orders(&self) -> ProductionsOrders<'a> {
         ProductionsOrders {
             client: self.client,
         }
@@ -33,25 +33,25 @@ pub struct ProductionsOrders<'a> {
 
 impl<'a> ProductionsOrders<'a> {
     /// The `productions.orders.deliverables` operations.
-    pub fn deliverables(&self) -> ProductionsOrdersDeliverables<'_> {
+    pub fn deliverables(&self) -> ProductionsOrdersDeliverables<'a> {
         ProductionsOrdersDeliverables {
             client: self.client,
         }
     }
     /// The `productions.orders.items` operations.
-    pub fn items(&self) -> ProductionsOrdersItems<'_> {
+    pub fn items(&self) -> ProductionsOrdersItems<'a> {
         ProductionsOrdersItems {
             client: self.client,
         }
     }
     /// The `productions.orders.languages` operations.
-    pub fn languages(&self) -> ProductionsOrdersLanguages<'_> {
+    pub fn languages(&self) -> ProductionsOrdersLanguages<'a> {
         ProductionsOrdersLanguages {
             client: self.client,
         }
     }
     /// The `productions.orders.media` operations.
-    pub fn media(&self) -> ProductionsOrdersMedia<'_> {
+    pub fn media(&self) -> ProductionsOrdersMedia<'a> {
         ProductionsOrdersMedia {
             client: self.client,
         }
@@ -63,7 +63,7 @@ impl<'a> ProductionsOrders<'a> {
     /// `GET /v1/productions/orders`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> ProductionsOrdersList<'a> {
+    pub fn list(self) -> ProductionsOrdersList<'a> {
         ProductionsOrdersList {
             client: self.client,
             page_size: None,
@@ -80,7 +80,7 @@ impl<'a> ProductionsOrders<'a> {
     /// `POST /v1/productions/orders`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn create(&self) -> ProductionsOrdersCreate<'a> {
+    pub fn create(self) -> ProductionsOrdersCreate<'a> {
         ProductionsOrdersCreate {
             client: self.client,
             body: None,
@@ -93,7 +93,7 @@ impl<'a> ProductionsOrders<'a> {
     /// Quote and pricing information may not be available immediately; if you wish to see the quote before submission, you may need to poll the order details until it is ready.
     ///
     /// `GET /v1/productions/orders/{order_id}`
-    pub async fn get(&self, order_id: &types::OrderId) -> Result<types::OrderResponse, Error> {
+    pub async fn get(self, order_id: &types::OrderId) -> Result<types::OrderResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -111,7 +111,7 @@ impl<'a> ProductionsOrders<'a> {
     ///
     /// `PATCH /v1/productions/orders/{order_id}`
     pub async fn update(
-        &self,
+        self,
         order_id: &types::OrderId,
         body: &types::BodyUpdateOrderV1ProductionsOrdersOrderIdPatch,
     ) -> Result<types::UpdateOrderResponse, Error> {
@@ -135,7 +135,7 @@ impl<'a> ProductionsOrders<'a> {
     ///
     /// `POST /v1/productions/orders/{order_id}/submit`
     pub async fn submit(
-        &self,
+        self,
         order_id: &types::OrderId,
     ) -> Result<types::SubmitOrderResponse, Error> {
         let client = self.client;
@@ -272,7 +272,7 @@ impl<'a> ProductionsOrdersDeliverables<'a> {
     ///
     /// `GET /v1/productions/orders/{order_id}/deliverables`
     pub async fn list(
-        &self,
+        self,
         order_id: &types::OrderId,
     ) -> Result<types::OrderDeliverablesResponse, Error> {
         let client = self.client;
@@ -301,7 +301,7 @@ impl<'a> ProductionsOrdersItems<'a> {
     ///
     /// `POST /v1/productions/orders/{order_id}/items`
     pub async fn upsert(
-        &self,
+        self,
         order_id: &types::OrderId,
         body: &types::BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost,
     ) -> Result<types::UpsertOrderItemResponse, Error> {
@@ -323,7 +323,7 @@ impl<'a> ProductionsOrdersItems<'a> {
     ///
     /// `DELETE /v1/productions/orders/{order_id}/items/{item_id}`
     pub async fn remove(
-        &self,
+        self,
         order_id: &types::OrderId,
         item_id: &types::ItemId,
     ) -> Result<types::RemoveOrderItemResponse, Error> {
@@ -354,7 +354,7 @@ impl<'a> ProductionsOrdersLanguages<'a> {
     ///
     /// `GET /v1/productions/orders/languages/{order_item_kind}`
     pub async fn list(
-        &self,
+        self,
         order_item_kind: &types::OrderItemKind,
     ) -> Result<types::LanguagesResponse, Error> {
         let client = self.client;
@@ -383,7 +383,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
     ///
     /// `POST /v1/productions/orders/{order_id}/media`
     pub async fn register(
-        &self,
+        self,
         order_id: &types::OrderId,
         body: &types::BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost,
     ) -> Result<types::RegisterMediaResponse, Error> {
@@ -405,7 +405,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
     ///
     /// `GET /v1/productions/orders/{order_id}/media/{media_id}`
     pub async fn get(
-        &self,
+        self,
         order_id: &types::OrderId,
         media_id: &types::MediaId,
     ) -> Result<types::OrderMediaResponse, Error> {

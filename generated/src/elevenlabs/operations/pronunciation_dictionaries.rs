@@ -18,7 +18,7 @@ pub struct PronunciationDictionaries<'a> {
 
 impl<'a> PronunciationDictionaries<'a> {
     /// The `pronunciation_dictionaries.rules` operations.
-    pub fn rules(&self) -> PronunciationDictionariesRules<'_> {
+    pub fn rules(&self) -> PronunciationDictionariesRules<'a> {
         PronunciationDictionariesRules {
             client: self.client,
         }
@@ -29,7 +29,7 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/add-from-file`
     pub async fn create_from_file(
-        &self,
+        self,
         body: &types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost,
     ) -> Result<types::AddPronunciationDictionaryResponseModel, Error> {
         let client = self.client;
@@ -47,7 +47,7 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/add-from-rules`
     pub async fn create_from_rules(
-        &self,
+        self,
         body: &types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost,
     ) -> Result<types::AddPronunciationDictionaryResponseModel, Error> {
         let client = self.client;
@@ -65,7 +65,7 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// `GET /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}`
     pub async fn get(
-        &self,
+        self,
         pronunciation_dictionary_id: &str,
     ) -> Result<types::GetPronunciationDictionaryWithRulesResponseModel, Error> {
         let client = self.client;
@@ -87,7 +87,7 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
-        &self,
+        self,
         pronunciation_dictionary_id: &'a str,
     ) -> PronunciationDictionariesUpdate<'a> {
         PronunciationDictionariesUpdate {
@@ -102,7 +102,7 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// `GET /v1/pronunciation-dictionaries/{dictionary_id}/{version_id}/download`
     pub async fn download(
-        &self,
+        self,
         dictionary_id: &str,
         version_id: &str,
     ) -> Result<ByteStream, Error> {
@@ -126,7 +126,7 @@ impl<'a> PronunciationDictionaries<'a> {
     /// `GET /v1/pronunciation-dictionaries`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> PronunciationDictionariesList<'a> {
+    pub fn list(self) -> PronunciationDictionariesList<'a> {
         PronunciationDictionariesList {
             client: self.client,
             cursor: None,
@@ -284,7 +284,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/set-rules`
     pub async fn set(
-        &self,
+        self,
         pronunciation_dictionary_id: &str,
         body: &types::BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost,
     ) -> Result<types::PronunciationDictionaryRulesResponseModel, Error> {
@@ -306,7 +306,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/add-rules`
     pub async fn add(
-        &self,
+        self,
         pronunciation_dictionary_id: &str,
         body: &types::BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost,
     ) -> Result<types::PronunciationDictionaryRulesResponseModel, Error> {
@@ -328,7 +328,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/remove-rules`
     pub async fn remove(
-        &self,
+        self,
         pronunciation_dictionary_id: &str,
         body: &types::BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost,
     ) -> Result<types::PronunciationDictionaryRulesResponseModel, Error> {

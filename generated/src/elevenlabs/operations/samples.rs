@@ -23,7 +23,7 @@ impl<'a> Samples<'a> {
     ///
     /// `DELETE /v1/voices/{voice_id}/samples/{sample_id}`
     pub async fn delete(
-        &self,
+        self,
         voice_id: &str,
         sample_id: &str,
     ) -> Result<types::DeleteSampleResponseModel, Error> {

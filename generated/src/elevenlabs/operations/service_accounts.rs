@@ -18,7 +18,7 @@ pub struct ServiceAccounts<'a> {
 
 impl<'a> ServiceAccounts<'a> {
     /// The `service_accounts.api_keys` operations.
-    pub fn api_keys(&self) -> ServiceAccountsApiKeys<'_> {
+    pub fn api_keys(&self) -> ServiceAccountsApiKeys<'a> {
         ServiceAccountsApiKeys {
             client: self.client,
         }
@@ -28,7 +28,7 @@ impl<'a> ServiceAccounts<'a> {
     /// List all service accounts in the workspace
     ///
     /// `GET /v1/service-accounts`
-    pub async fn list(&self) -> Result<types::WorkspaceServiceAccountListResponseModel, Error> {
+    pub async fn list(self) -> Result<types::WorkspaceServiceAccountListResponseModel, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/service-accounts");
@@ -41,7 +41,7 @@ impl<'a> ServiceAccounts<'a> {
     ///
     /// `POST /v1/service-accounts`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreateServiceAccountV1ServiceAccountsPost,
     ) -> Result<types::WorkspaceCreateServiceAccountResponseModel, Error> {
         let client = self.client;
@@ -66,7 +66,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     ///
     /// `GET /v1/service-accounts/{service_account_user_id}/api-keys`
     pub async fn list(
-        &self,
+        self,
         service_account_user_id: &str,
     ) -> Result<types::WorkspaceApiKeyListResponseModel, Error> {
         let client = self.client;
@@ -86,7 +86,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     ///
     /// `POST /v1/service-accounts/{service_account_user_id}/api-keys`
     pub async fn create(
-        &self,
+        self,
         service_account_user_id: &str,
         body: &types::BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost,
     ) -> Result<types::WorkspaceCreateApiKeyResponseModel, Error> {
@@ -108,7 +108,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     ///
     /// `DELETE /v1/service-accounts/{service_account_user_id}/api-keys/{api_key_id}`
     pub async fn delete(
-        &self,
+        self,
         service_account_user_id: &str,
         api_key_id: &str,
     ) -> Result<serde_json::Value, Error> {
@@ -132,7 +132,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
-        &self,
+        self,
         service_account_user_id: &'a str,
         api_key_id: &'a str,
     ) -> ServiceAccountsApiKeysUpdate<'a> {

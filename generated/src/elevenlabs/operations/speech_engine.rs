@@ -24,7 +24,7 @@ impl<'a> SpeechEngine<'a> {
     /// `GET /v1/speech-engine`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> SpeechEngineList<'a> {
+    pub fn list(self) -> SpeechEngineList<'a> {
         SpeechEngineList {
             client: self.client,
             page_size: None,
@@ -40,7 +40,7 @@ impl<'a> SpeechEngine<'a> {
     ///
     /// `POST /v1/speech-engine`
     pub async fn create(
-        &self,
+        self,
         body: &types::CreateSpeechEngineRequest,
     ) -> Result<types::SpeechEngineResponse, Error> {
         let client = self.client;
@@ -55,7 +55,7 @@ impl<'a> SpeechEngine<'a> {
     /// Retrieve a Speech Engine resource
     ///
     /// `GET /v1/speech-engine/{speech_engine_id}`
-    pub async fn get(&self, speech_engine_id: &str) -> Result<types::SpeechEngineResponse, Error> {
+    pub async fn get(self, speech_engine_id: &str) -> Result<types::SpeechEngineResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -72,7 +72,7 @@ impl<'a> SpeechEngine<'a> {
     /// Delete a Speech Engine resource
     ///
     /// `DELETE /v1/speech-engine/{speech_engine_id}`
-    pub async fn delete(&self, speech_engine_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, speech_engine_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -90,7 +90,7 @@ impl<'a> SpeechEngine<'a> {
     ///
     /// `PATCH /v1/speech-engine/{speech_engine_id}`
     pub async fn update(
-        &self,
+        self,
         speech_engine_id: &str,
         body: &types::UpdateSpeechEngineRequest,
     ) -> Result<types::SpeechEngineResponse, Error> {

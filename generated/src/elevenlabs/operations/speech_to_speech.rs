@@ -25,7 +25,7 @@ impl<'a> SpeechToSpeech<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert(
-        &self,
+        self,
         voice_id: &'a str,
         body: &'a types::BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost,
     ) -> SpeechToSpeechConvert<'a> {
@@ -46,7 +46,7 @@ impl<'a> SpeechToSpeech<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream(
-        &self,
+        self,
         voice_id: &'a str,
         body: &'a types::BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost,
     ) -> SpeechToSpeechStream<'a> {

@@ -18,7 +18,7 @@ pub struct SpeechToText<'a> {
 
 impl<'a> SpeechToText<'a> {
     /// The `speech_to_text.transcripts` operations.
-    pub fn transcripts(&self) -> SpeechToTextTranscripts<'_> {
+    pub fn transcripts(&self) -> SpeechToTextTranscripts<'a> {
         SpeechToTextTranscripts {
             client: self.client,
         }
@@ -31,7 +31,7 @@ impl<'a> SpeechToText<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert(
-        &self,
+        self,
         body: &'a types::BodySpeechToTextV1SpeechToTextPost,
     ) -> SpeechToTextConvert<'a> {
         SpeechToTextConvert {
@@ -105,7 +105,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
     ///
     /// `GET /v1/speech-to-text/transcripts/{transcription_id}`
     pub async fn get(
-        &self,
+        self,
         transcription_id: &str,
     ) -> Result<types::SpeechToTextTranscriptsGetResponse, Error> {
         let client = self.client;
@@ -124,7 +124,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
     /// Delete a previously generated transcript by its ID.
     ///
     /// `DELETE /v1/speech-to-text/transcripts/{transcription_id}`
-    pub async fn delete(&self, transcription_id: &str) -> Result<serde_json::Value, Error> {
+    pub async fn delete(self, transcription_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,

@@ -18,7 +18,7 @@ pub struct Studio<'a> {
 
 impl<'a> Studio<'a> {
     /// The `studio.projects` operations.
-    pub fn projects(&self) -> StudioProjects<'_> {
+    pub fn projects(&self) -> StudioProjects<'a> {
         StudioProjects {
             client: self.client,
         }
@@ -31,7 +31,7 @@ impl<'a> Studio<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_podcast(
-        &self,
+        self,
         body: &'a types::BodyCreatePodcastV1StudioPodcastsPost,
     ) -> StudioCreatePodcast<'a> {
         StudioCreatePodcast {
@@ -89,25 +89,25 @@ pub struct StudioProjects<'a> {
 
 impl<'a> StudioProjects<'a> {
     /// The `studio.projects.chapters` operations.
-    pub fn chapters(&self) -> StudioProjectsChapters<'_> {
+    pub fn chapters(&self) -> StudioProjectsChapters<'a> {
         StudioProjectsChapters {
             client: self.client,
         }
     }
     /// The `studio.projects.content` operations.
-    pub fn content(&self) -> StudioProjectsContent<'_> {
+    pub fn content(&self) -> StudioProjectsContent<'a> {
         StudioProjectsContent {
             client: self.client,
         }
     }
     /// The `studio.projects.pronunciation_dictionaries` operations.
-    pub fn pronunciation_dictionaries(&self) -> StudioProjectsPronunciationDictionaries<'_> {
+    pub fn pronunciation_dictionaries(&self) -> StudioProjectsPronunciationDictionaries<'a> {
         StudioProjectsPronunciationDictionaries {
             client: self.client,
         }
     }
     /// The `studio.projects.snapshots` operations.
-    pub fn snapshots(&self) -> StudioProjectsSnapshots<'_> {
+    pub fn snapshots(&self) -> StudioProjectsSnapshots<'a> {
         StudioProjectsSnapshots {
             client: self.client,
         }
@@ -117,7 +117,7 @@ impl<'a> StudioProjects<'a> {
     /// Returns a list of your Studio projects with metadata.
     ///
     /// `GET /v1/studio/projects`
-    pub async fn list(&self) -> Result<types::GetProjectsResponseModel, Error> {
+    pub async fn list(self) -> Result<types::GetProjectsResponseModel, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/studio/projects");
@@ -130,7 +130,7 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `POST /v1/studio/projects`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreateStudioProjectV1StudioProjectsPost,
     ) -> Result<types::AddProjectResponseModel, Error> {
         let client = self.client;
@@ -147,7 +147,7 @@ impl<'a> StudioProjects<'a> {
     /// `GET /v1/studio/projects/{project_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, project_id: &'a str) -> StudioProjectsGet<'a> {
+    pub fn get(self, project_id: &'a str) -> StudioProjectsGet<'a> {
         StudioProjectsGet {
             client: self.client,
             project_id,
@@ -160,7 +160,7 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}`
     pub async fn update(
-        &self,
+        self,
         project_id: &str,
         body: &types::BodyUpdateStudioProjectV1StudioProjectsProjectIdPost,
     ) -> Result<types::EditProjectResponseModel, Error> {
@@ -182,7 +182,7 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `DELETE /v1/studio/projects/{project_id}`
     pub async fn delete(
-        &self,
+        self,
         project_id: &str,
     ) -> Result<types::DeleteProjectResponseModel, Error> {
         let client = self.client;
@@ -202,7 +202,7 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/convert`
     pub async fn convert(
-        &self,
+        self,
         project_id: &str,
     ) -> Result<types::ConvertProjectResponseModel, Error> {
         let client = self.client;
@@ -222,7 +222,7 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/muted-tracks`
     pub async fn get_muted_tracks(
-        &self,
+        self,
         project_id: &str,
     ) -> Result<types::ProjectMutedTracksResponseModel, Error> {
         let client = self.client;
@@ -289,7 +289,7 @@ pub struct StudioProjectsChapters<'a> {
 
 impl<'a> StudioProjectsChapters<'a> {
     /// The `studio.projects.chapters.snapshots` operations.
-    pub fn snapshots(&self) -> StudioProjectsChaptersSnapshots<'_> {
+    pub fn snapshots(&self) -> StudioProjectsChaptersSnapshots<'a> {
         StudioProjectsChaptersSnapshots {
             client: self.client,
         }
@@ -299,7 +299,7 @@ impl<'a> StudioProjectsChapters<'a> {
     /// Returns a list of a Studio project's chapters.
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters`
-    pub async fn list(&self, project_id: &str) -> Result<types::GetChaptersResponseModel, Error> {
+    pub async fn list(self, project_id: &str) -> Result<types::GetChaptersResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -317,7 +317,7 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/chapters`
     pub async fn create(
-        &self,
+        self,
         project_id: &str,
         body: &types::BodyCreateChapterV1StudioProjectsProjectIdChaptersPost,
     ) -> Result<types::AddChapterResponseModel, Error> {
@@ -339,7 +339,7 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}`
     pub async fn get(
-        &self,
+        self,
         project_id: &str,
         chapter_id: &str,
     ) -> Result<types::ChapterWithContentResponseModel, Error> {
@@ -363,7 +363,7 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn update(
-        &self,
+        self,
         project_id: &'a str,
         chapter_id: &'a str,
     ) -> StudioProjectsChaptersUpdate<'a> {
@@ -380,7 +380,7 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `DELETE /v1/studio/projects/{project_id}/chapters/{chapter_id}`
     pub async fn delete(
-        &self,
+        self,
         project_id: &str,
         chapter_id: &str,
     ) -> Result<types::DeleteChapterResponseModel, Error> {
@@ -402,7 +402,7 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/chapters/{chapter_id}/convert`
     pub async fn convert(
-        &self,
+        self,
         project_id: &str,
         chapter_id: &str,
     ) -> Result<types::ConvertChapterResponseModel, Error> {
@@ -485,7 +485,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots`
     pub async fn list(
-        &self,
+        self,
         project_id: &str,
         chapter_id: &str,
     ) -> Result<types::ChapterSnapshotsResponseModel, Error> {
@@ -507,7 +507,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots/{chapter_snapshot_id}`
     pub async fn get(
-        &self,
+        self,
         project_id: &str,
         chapter_id: &str,
         chapter_snapshot_id: &str,
@@ -533,7 +533,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream(
-        &self,
+        self,
         project_id: &'a str,
         chapter_id: &'a str,
         chapter_snapshot_id: &'a str,
@@ -620,7 +620,7 @@ impl<'a> StudioProjectsContent<'a> {
     /// `POST /v1/studio/projects/{project_id}/content`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn update(&self, project_id: &'a str) -> StudioProjectsContentUpdate<'a> {
+    pub fn update(self, project_id: &'a str) -> StudioProjectsContentUpdate<'a> {
         StudioProjectsContentUpdate {
             client: self.client,
             project_id,
@@ -691,7 +691,7 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/pronunciation-dictionaries`
     pub async fn create(
-        &self,
+        self,
         project_id: &str,
         body: &types::BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost,
     ) -> Result<types::CreatePronunciationDictionaryResponseModel, Error> {
@@ -722,7 +722,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/snapshots`
     pub async fn list(
-        &self,
+        self,
         project_id: &str,
     ) -> Result<types::ProjectSnapshotsResponseModel, Error> {
         let client = self.client;
@@ -742,7 +742,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}`
     pub async fn get(
-        &self,
+        self,
         project_id: &str,
         project_snapshot_id: &str,
     ) -> Result<types::ProjectSnapshotExtendedResponseModel, Error> {
@@ -766,7 +766,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream(
-        &self,
+        self,
         project_id: &'a str,
         project_snapshot_id: &'a str,
     ) -> StudioProjectsSnapshotsStream<'a> {
@@ -783,7 +783,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}/archive`
     pub async fn stream_archive(
-        &self,
+        self,
         project_id: &str,
         project_snapshot_id: &str,
     ) -> Result<ByteStream, Error> {

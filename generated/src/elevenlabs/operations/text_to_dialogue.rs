@@ -25,7 +25,7 @@ impl<'a> TextToDialogue<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert(
-        &self,
+        self,
         body: &'a types::BodyTextToDialogueMultiVoiceV1TextToDialoguePost,
     ) -> TextToDialogueConvert<'a> {
         TextToDialogueConvert {
@@ -43,7 +43,7 @@ impl<'a> TextToDialogue<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream(
-        &self,
+        self,
         body: &'a types::BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost,
     ) -> TextToDialogueStream<'a> {
         TextToDialogueStream {
@@ -61,7 +61,7 @@ impl<'a> TextToDialogue<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream_with_timestamps(
-        &self,
+        self,
         body: &'a types::BodyTextToDialogueStreamWithTimestamps,
     ) -> TextToDialogueStreamWithTimestamps<'a> {
         TextToDialogueStreamWithTimestamps {
@@ -79,7 +79,7 @@ impl<'a> TextToDialogue<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert_with_timestamps(
-        &self,
+        self,
         body: &'a types::BodyTextToDialogueFullWithTimestamps,
     ) -> TextToDialogueConvertWithTimestamps<'a> {
         TextToDialogueConvertWithTimestamps {

@@ -25,7 +25,7 @@ impl<'a> TextToSoundEffects<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert(
-        &self,
+        self,
         body: &'a types::BodySoundGenerationV1SoundGenerationPost,
     ) -> TextToSoundEffectsConvert<'a> {
         TextToSoundEffectsConvert {

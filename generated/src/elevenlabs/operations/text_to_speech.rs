@@ -25,7 +25,7 @@ impl<'a> TextToSpeech<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert(
-        &self,
+        self,
         voice_id: &'a str,
         body: &'a types::BodyTextToSpeechFull,
     ) -> TextToSpeechConvert<'a> {
@@ -46,7 +46,7 @@ impl<'a> TextToSpeech<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn convert_with_timestamps(
-        &self,
+        self,
         voice_id: &'a str,
         body: &'a types::BodyTextToSpeechFullWithTimestamps,
     ) -> TextToSpeechConvertWithTimestamps<'a> {
@@ -67,7 +67,7 @@ impl<'a> TextToSpeech<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream(
-        &self,
+        self,
         voice_id: &'a str,
         body: &'a types::BodyTextToSpeechStream,
     ) -> TextToSpeechStream<'a> {
@@ -88,7 +88,7 @@ impl<'a> TextToSpeech<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn stream_with_timestamps(
-        &self,
+        self,
         voice_id: &'a str,
         body: &'a types::BodyTextToSpeechStreamWithTimestamps,
     ) -> TextToSpeechStreamWithTimestamps<'a> {

@@ -18,7 +18,7 @@ pub struct TextToVoice<'a> {
 
 impl<'a> TextToVoice<'a> {
     /// The `text_to_voice.preview` operations.
-    pub fn preview(&self) -> TextToVoicePreview<'_> {
+    pub fn preview(&self) -> TextToVoicePreview<'a> {
         TextToVoicePreview {
             client: self.client,
         }
@@ -32,7 +32,7 @@ impl<'a> TextToVoice<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn create_previews(
-        &self,
+        self,
         body: &'a types::VoicePreviewsRequestModel,
     ) -> TextToVoiceCreatePreviews<'a> {
         TextToVoiceCreatePreviews {
@@ -47,7 +47,7 @@ impl<'a> TextToVoice<'a> {
     ///
     /// `POST /v1/text-to-voice`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost,
     ) -> Result<types::VoiceResponseModel, Error> {
         let client = self.client;
@@ -64,7 +64,7 @@ impl<'a> TextToVoice<'a> {
     /// `POST /v1/text-to-voice/design`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn design(&self, body: &'a types::VoiceDesignRequestModel) -> TextToVoiceDesign<'a> {
+    pub fn design(self, body: &'a types::VoiceDesignRequestModel) -> TextToVoiceDesign<'a> {
         TextToVoiceDesign {
             client: self.client,
             output_format: None,
@@ -79,7 +79,7 @@ impl<'a> TextToVoice<'a> {
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
     pub fn remix(
-        &self,
+        self,
         voice_id: &'a str,
         body: &'a types::VoiceRemixRequestModel,
     ) -> TextToVoiceRemix<'a> {
@@ -238,7 +238,7 @@ impl<'a> TextToVoicePreview<'a> {
     /// Stream a voice preview that was created via the /v1/text-to-voice/design endpoint.
     ///
     /// `GET /v1/text-to-voice/{generated_voice_id}/stream`
-    pub async fn stream(&self, generated_voice_id: &str) -> Result<ByteStream, Error> {
+    pub async fn stream(self, generated_voice_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,

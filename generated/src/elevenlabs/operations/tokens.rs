@@ -18,7 +18,7 @@ pub struct Tokens<'a> {
 
 impl<'a> Tokens<'a> {
     /// The `tokens.single_use` operations.
-    pub fn single_use(&self) -> TokensSingleUse<'_> {
+    pub fn single_use(&self) -> TokensSingleUse<'a> {
         TokensSingleUse {
             client: self.client,
         }
@@ -38,7 +38,7 @@ impl<'a> TokensSingleUse<'a> {
     ///
     /// `POST /v1/single-use-token/{token_type}`
     pub async fn create(
-        &self,
+        self,
         token_type: &types::SingleUseTokenType,
     ) -> Result<types::SingleUseTokenResponseModel, Error> {
         let client = self.client;

@@ -25,7 +25,7 @@ impl<'a> Usage<'a> {
     #[deprecated]
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, start_unix: i64, end_unix: i64) -> UsageGet<'a> {
+    pub fn get(self, start_unix: i64, end_unix: i64) -> UsageGet<'a> {
         UsageGet {
             client: self.client,
             start_unix,

@@ -18,7 +18,7 @@ pub struct User<'a> {
 
 impl<'a> User<'a> {
     /// The `user.subscription` operations.
-    pub fn subscription(&self) -> UserSubscription<'_> {
+    pub fn subscription(&self) -> UserSubscription<'a> {
         UserSubscription {
             client: self.client,
         }
@@ -28,7 +28,7 @@ impl<'a> User<'a> {
     /// Gets information about the user
     ///
     /// `GET /v1/user`
-    pub async fn get(&self) -> Result<types::UserResponseModel, Error> {
+    pub async fn get(self) -> Result<types::UserResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user");
         let response = client.transport().send::<ErrorBody>(request).await?;
@@ -48,7 +48,7 @@ impl<'a> UserSubscription<'a> {
     /// Gets extended information about the users subscription
     ///
     /// `GET /v1/user/subscription`
-    pub async fn get(&self) -> Result<types::ExtendedSubscriptionResponseModel, Error> {
+    pub async fn get(self) -> Result<types::ExtendedSubscriptionResponseModel, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user/subscription");

@@ -18,31 +18,31 @@ pub struct Voices<'a> {
 
 impl<'a> Voices<'a> {
     /// The `voices.accents` operations.
-    pub fn accents(&self) -> VoicesAccents<'_> {
+    pub fn accents(&self) -> VoicesAccents<'a> {
         VoicesAccents {
             client: self.client,
         }
     }
     /// The `voices.ivc` operations.
-    pub fn ivc(&self) -> VoicesIvc<'_> {
+    pub fn ivc(&self) -> VoicesIvc<'a> {
         VoicesIvc {
             client: self.client,
         }
     }
     /// The `voices.pvc` operations.
-    pub fn pvc(&self) -> VoicesPvc<'_> {
+    pub fn pvc(&self) -> VoicesPvc<'a> {
         VoicesPvc {
             client: self.client,
         }
     }
     /// The `voices.samples` operations.
-    pub fn samples(&self) -> VoicesSamples<'_> {
+    pub fn samples(&self) -> VoicesSamples<'a> {
         VoicesSamples {
             client: self.client,
         }
     }
     /// The `voices.settings` operations.
-    pub fn settings(&self) -> VoicesSettings<'_> {
+    pub fn settings(&self) -> VoicesSettings<'a> {
         VoicesSettings {
             client: self.client,
         }
@@ -54,7 +54,7 @@ impl<'a> Voices<'a> {
     /// `GET /v1/voices`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get_all(&self) -> VoicesGetAll<'a> {
+    pub fn get_all(self) -> VoicesGetAll<'a> {
         VoicesGetAll {
             client: self.client,
             show_legacy: None,
@@ -67,7 +67,7 @@ impl<'a> Voices<'a> {
     /// `GET /v1/voices/{voice_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, voice_id: &'a str) -> VoicesGet<'a> {
+    pub fn get(self, voice_id: &'a str) -> VoicesGet<'a> {
         VoicesGet {
             client: self.client,
             voice_id,
@@ -79,7 +79,7 @@ impl<'a> Voices<'a> {
     /// Deletes a voice by its ID.
     ///
     /// `DELETE /v1/voices/{voice_id}`
-    pub async fn delete(&self, voice_id: &str) -> Result<types::DeleteVoiceResponseModel, Error> {
+    pub async fn delete(self, voice_id: &str) -> Result<types::DeleteVoiceResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -94,7 +94,7 @@ impl<'a> Voices<'a> {
     ///
     /// `POST /v1/voices/{voice_id}/edit`
     pub async fn update(
-        &self,
+        self,
         voice_id: &str,
         body: &types::BodyEditVoiceV1VoicesVoiceIdEditPost,
     ) -> Result<types::EditVoiceResponseModel, Error> {
@@ -114,7 +114,7 @@ impl<'a> Voices<'a> {
     /// `GET /v2/voices`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn search(&self) -> VoicesSearch<'a> {
+    pub fn search(self) -> VoicesSearch<'a> {
         VoicesSearch {
             client: self.client,
             next_page_token: None,
@@ -145,7 +145,7 @@ impl<'a> Voices<'a> {
     ///
     /// `POST /v1/voices/{voice_id}/replicate-to-isolated-environment`
     pub async fn replicate_to_isolated_environment(
-        &self,
+        self,
         voice_id: &str,
         body: &types::ReplicateVoiceToIsolatedEnvironmentRequestModel,
     ) -> Result<types::ReplicateVoiceToIsolatedEnvironmentResponseModel, Error> {
@@ -167,7 +167,7 @@ impl<'a> Voices<'a> {
     ///
     /// `POST /v1/voices/add/{public_user_id}/{voice_id}`
     pub async fn share(
-        &self,
+        self,
         public_user_id: &str,
         voice_id: &str,
         body: &types::BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost,
@@ -192,7 +192,7 @@ impl<'a> Voices<'a> {
     /// `POST /v1/similar-voices`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn find_similar_voices(&self) -> VoicesFindSimilarVoices<'a> {
+    pub fn find_similar_voices(self) -> VoicesFindSimilarVoices<'a> {
         VoicesFindSimilarVoices {
             client: self.client,
             body: None,
@@ -205,7 +205,7 @@ impl<'a> Voices<'a> {
     /// `GET /v1/shared-voices`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get_shared(&self) -> VoicesGetShared<'a> {
+    pub fn get_shared(self) -> VoicesGetShared<'a> {
         VoicesGetShared {
             client: self.client,
             page_size: None,
@@ -731,7 +731,7 @@ impl<'a> VoicesAccents<'a> {
     /// `GET /v1/voices/accents`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self) -> VoicesAccentsGet<'a> {
+    pub fn get(self) -> VoicesAccentsGet<'a> {
         VoicesAccentsGet {
             client: self.client,
             language: None,
@@ -797,7 +797,7 @@ impl<'a> VoicesIvc<'a> {
     ///
     /// `POST /v1/voices/add`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyAddVoiceV1VoicesAddPost,
     ) -> Result<types::AddVoiceIvcResponseModel, Error> {
         let client = self.client;
@@ -817,13 +817,13 @@ pub struct VoicesPvc<'a> {
 
 impl<'a> VoicesPvc<'a> {
     /// The `voices.pvc.samples` operations.
-    pub fn samples(&self) -> VoicesPvcSamples<'_> {
+    pub fn samples(&self) -> VoicesPvcSamples<'a> {
         VoicesPvcSamples {
             client: self.client,
         }
     }
     /// The `voices.pvc.verification` operations.
-    pub fn verification(&self) -> VoicesPvcVerification<'_> {
+    pub fn verification(&self) -> VoicesPvcVerification<'a> {
         VoicesPvcVerification {
             client: self.client,
         }
@@ -834,7 +834,7 @@ impl<'a> VoicesPvc<'a> {
     ///
     /// `POST /v1/voices/pvc`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreatePvcVoiceV1VoicesPvcPost,
     ) -> Result<types::AddVoiceResponseModel, Error> {
         let client = self.client;
@@ -851,7 +851,7 @@ impl<'a> VoicesPvc<'a> {
     /// `POST /v1/voices/pvc/{voice_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn update(&self, voice_id: &'a str) -> VoicesPvcUpdate<'a> {
+    pub fn update(self, voice_id: &'a str) -> VoicesPvcUpdate<'a> {
         VoicesPvcUpdate {
             client: self.client,
             voice_id,
@@ -865,7 +865,7 @@ impl<'a> VoicesPvc<'a> {
     /// `POST /v1/voices/pvc/{voice_id}/train`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn train(&self, voice_id: &'a str) -> VoicesPvcTrain<'a> {
+    pub fn train(self, voice_id: &'a str) -> VoicesPvcTrain<'a> {
         VoicesPvcTrain {
             client: self.client,
             voice_id,
@@ -971,19 +971,19 @@ pub struct VoicesPvcSamples<'a> {
 
 impl<'a> VoicesPvcSamples<'a> {
     /// The `voices.pvc.samples.audio` operations.
-    pub fn audio(&self) -> VoicesPvcSamplesAudio<'_> {
+    pub fn audio(&self) -> VoicesPvcSamplesAudio<'a> {
         VoicesPvcSamplesAudio {
             client: self.client,
         }
     }
     /// The `voices.pvc.samples.speakers` operations.
-    pub fn speakers(&self) -> VoicesPvcSamplesSpeakers<'_> {
+    pub fn speakers(&self) -> VoicesPvcSamplesSpeakers<'a> {
         VoicesPvcSamplesSpeakers {
             client: self.client,
         }
     }
     /// The `voices.pvc.samples.waveform` operations.
-    pub fn waveform(&self) -> VoicesPvcSamplesWaveform<'_> {
+    pub fn waveform(&self) -> VoicesPvcSamplesWaveform<'a> {
         VoicesPvcSamplesWaveform {
             client: self.client,
         }
@@ -994,7 +994,7 @@ impl<'a> VoicesPvcSamples<'a> {
     ///
     /// `POST /v1/voices/pvc/{voice_id}/samples`
     pub async fn create(
-        &self,
+        self,
         voice_id: &str,
         body: &types::BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost,
     ) -> Result<Vec<types::SampleResponseModel>, Error> {
@@ -1017,7 +1017,7 @@ impl<'a> VoicesPvcSamples<'a> {
     /// `POST /v1/voices/pvc/{voice_id}/samples/{sample_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn update(&self, voice_id: &'a str, sample_id: &'a str) -> VoicesPvcSamplesUpdate<'a> {
+    pub fn update(self, voice_id: &'a str, sample_id: &'a str) -> VoicesPvcSamplesUpdate<'a> {
         VoicesPvcSamplesUpdate {
             client: self.client,
             voice_id,
@@ -1031,7 +1031,7 @@ impl<'a> VoicesPvcSamples<'a> {
     ///
     /// `DELETE /v1/voices/pvc/{voice_id}/samples/{sample_id}`
     pub async fn delete(
-        &self,
+        self,
         voice_id: &str,
         sample_id: &str,
     ) -> Result<types::DeleteVoiceSampleResponseModel, Error> {
@@ -1115,7 +1115,7 @@ impl<'a> VoicesPvcSamplesAudio<'a> {
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/audio`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, voice_id: &'a str, sample_id: &'a str) -> VoicesPvcSamplesAudioGet<'a> {
+    pub fn get(self, voice_id: &'a str, sample_id: &'a str) -> VoicesPvcSamplesAudioGet<'a> {
         VoicesPvcSamplesAudioGet {
             client: self.client,
             voice_id,
@@ -1181,7 +1181,7 @@ pub struct VoicesPvcSamplesSpeakers<'a> {
 
 impl<'a> VoicesPvcSamplesSpeakers<'a> {
     /// The `voices.pvc.samples.speakers.audio` operations.
-    pub fn audio(&self) -> VoicesPvcSamplesSpeakersAudio<'_> {
+    pub fn audio(&self) -> VoicesPvcSamplesSpeakersAudio<'a> {
         VoicesPvcSamplesSpeakersAudio {
             client: self.client,
         }
@@ -1192,7 +1192,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers`
     pub async fn get(
-        &self,
+        self,
         voice_id: &str,
         sample_id: &str,
     ) -> Result<types::SpeakerSeparationResponseModel, Error> {
@@ -1214,7 +1214,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
     ///
     /// `POST /v1/voices/pvc/{voice_id}/samples/{sample_id}/separate-speakers`
     pub async fn separate(
-        &self,
+        self,
         voice_id: &str,
         sample_id: &str,
     ) -> Result<types::StartSpeakerSeparationResponseModel, Error> {
@@ -1245,7 +1245,7 @@ impl<'a> VoicesPvcSamplesSpeakersAudio<'a> {
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers/{speaker_id}/audio`
     pub async fn get(
-        &self,
+        self,
         voice_id: &str,
         sample_id: &str,
         speaker_id: &str,
@@ -1278,7 +1278,7 @@ impl<'a> VoicesPvcSamplesWaveform<'a> {
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/waveform`
     pub async fn get(
-        &self,
+        self,
         voice_id: &str,
         sample_id: &str,
     ) -> Result<types::VoiceSampleVisualWaveformResponseModel, Error> {
@@ -1304,7 +1304,7 @@ pub struct VoicesPvcVerification<'a> {
 
 impl<'a> VoicesPvcVerification<'a> {
     /// The `voices.pvc.verification.captcha` operations.
-    pub fn captcha(&self) -> VoicesPvcVerificationCaptcha<'_> {
+    pub fn captcha(&self) -> VoicesPvcVerificationCaptcha<'a> {
         VoicesPvcVerificationCaptcha {
             client: self.client,
         }
@@ -1315,7 +1315,7 @@ impl<'a> VoicesPvcVerification<'a> {
     ///
     /// `POST /v1/voices/pvc/{voice_id}/verification`
     pub async fn request(
-        &self,
+        self,
         voice_id: &str,
         body: &types::BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost,
     ) -> Result<types::RequestPvcManualVerificationResponseModel, Error> {
@@ -1345,7 +1345,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
     /// Get captcha for PVC voice verification.
     ///
     /// `GET /v1/voices/pvc/{voice_id}/captcha`
-    pub async fn get(&self, voice_id: &str) -> Result<(), Error> {
+    pub async fn get(self, voice_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1363,7 +1363,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
     ///
     /// `POST /v1/voices/pvc/{voice_id}/captcha`
     pub async fn verify(
-        &self,
+        self,
         voice_id: &str,
         body: &types::BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost,
     ) -> Result<types::VerifyPvcVoiceCaptchaResponseModel, Error> {
@@ -1389,7 +1389,7 @@ pub struct VoicesSamples<'a> {
 
 impl<'a> VoicesSamples<'a> {
     /// The `voices.samples.audio` operations.
-    pub fn audio(&self) -> VoicesSamplesAudio<'_> {
+    pub fn audio(&self) -> VoicesSamplesAudio<'a> {
         VoicesSamplesAudio {
             client: self.client,
         }
@@ -1408,7 +1408,7 @@ impl<'a> VoicesSamplesAudio<'a> {
     /// Returns the audio corresponding to a sample attached to a voice.
     ///
     /// `GET /v1/voices/{voice_id}/samples/{sample_id}/audio`
-    pub async fn get(&self, voice_id: &str, sample_id: &str) -> Result<ByteStream, Error> {
+    pub async fn get(self, voice_id: &str, sample_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1436,7 +1436,7 @@ impl<'a> VoicesSettings<'a> {
     /// Gets the default settings for voices. "similarity_boost" corresponds to"Clarity + Similarity Enhancement" in the web app and "stability" corresponds to "Stability" slider in the web app.
     ///
     /// `GET /v1/voices/settings/default`
-    pub async fn get_default(&self) -> Result<types::VoiceSettingsResponseModel, Error> {
+    pub async fn get_default(self) -> Result<types::VoiceSettingsResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1450,7 +1450,7 @@ impl<'a> VoicesSettings<'a> {
     /// Returns the settings for a specific voice. "similarity_boost" corresponds to"Clarity + Similarity Enhancement" in the web app and "stability" corresponds to "Stability" slider in the web app.
     ///
     /// `GET /v1/voices/{voice_id}/settings`
-    pub async fn get(&self, voice_id: &str) -> Result<types::VoiceSettingsResponseModel, Error> {
+    pub async fn get(self, voice_id: &str) -> Result<types::VoiceSettingsResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1465,7 +1465,7 @@ impl<'a> VoicesSettings<'a> {
     ///
     /// `POST /v1/voices/{voice_id}/settings/edit`
     pub async fn update(
-        &self,
+        self,
         voice_id: &str,
         body: &types::VoiceSettingsResponseModel,
     ) -> Result<types::EditVoiceSettingsResponseModel, Error> {

@@ -24,7 +24,7 @@ impl<'a> Webhooks<'a> {
     /// `GET /v1/workspace/webhooks`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> WebhooksList<'a> {
+    pub fn list(self) -> WebhooksList<'a> {
         WebhooksList {
             client: self.client,
             include_usages: None,
@@ -36,7 +36,7 @@ impl<'a> Webhooks<'a> {
     ///
     /// `POST /v1/workspace/webhooks`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost,
     ) -> Result<types::WorkspaceCreateWebhookResponseModel, Error> {
         let client = self.client;
@@ -52,7 +52,7 @@ impl<'a> Webhooks<'a> {
     ///
     /// `DELETE /v1/workspace/webhooks/{webhook_id}`
     pub async fn delete(
-        &self,
+        self,
         webhook_id: &str,
     ) -> Result<types::DeleteWorkspaceWebhookResponseModel, Error> {
         let client = self.client;
@@ -72,7 +72,7 @@ impl<'a> Webhooks<'a> {
     ///
     /// `PATCH /v1/workspace/webhooks/{webhook_id}`
     pub async fn update(
-        &self,
+        self,
         webhook_id: &str,
         body: &types::BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch,
     ) -> Result<types::PatchWorkspaceWebhookResponseModel, Error> {

@@ -18,49 +18,49 @@ pub struct Workspace<'a> {
 
 impl<'a> Workspace<'a> {
     /// The `workspace.analytics` operations.
-    pub fn analytics(&self) -> WorkspaceAnalytics<'_> {
+    pub fn analytics(&self) -> WorkspaceAnalytics<'a> {
         WorkspaceAnalytics {
             client: self.client,
         }
     }
     /// The `workspace.audit_logs` operations.
-    pub fn audit_logs(&self) -> WorkspaceAuditLogs<'_> {
+    pub fn audit_logs(&self) -> WorkspaceAuditLogs<'a> {
         WorkspaceAuditLogs {
             client: self.client,
         }
     }
     /// The `workspace.auth_connections` operations.
-    pub fn auth_connections(&self) -> WorkspaceAuthConnections<'_> {
+    pub fn auth_connections(&self) -> WorkspaceAuthConnections<'a> {
         WorkspaceAuthConnections {
             client: self.client,
         }
     }
     /// The `workspace.groups` operations.
-    pub fn groups(&self) -> WorkspaceGroups<'_> {
+    pub fn groups(&self) -> WorkspaceGroups<'a> {
         WorkspaceGroups {
             client: self.client,
         }
     }
     /// The `workspace.invites` operations.
-    pub fn invites(&self) -> WorkspaceInvites<'_> {
+    pub fn invites(&self) -> WorkspaceInvites<'a> {
         WorkspaceInvites {
             client: self.client,
         }
     }
     /// The `workspace.members` operations.
-    pub fn members(&self) -> WorkspaceMembers<'_> {
+    pub fn members(&self) -> WorkspaceMembers<'a> {
         WorkspaceMembers {
             client: self.client,
         }
     }
     /// The `workspace.resources` operations.
-    pub fn resources(&self) -> WorkspaceResources<'_> {
+    pub fn resources(&self) -> WorkspaceResources<'a> {
         WorkspaceResources {
             client: self.client,
         }
     }
     /// The `workspace.usage` operations.
-    pub fn usage(&self) -> WorkspaceUsage<'_> {
+    pub fn usage(&self) -> WorkspaceUsage<'a> {
         WorkspaceUsage {
             client: self.client,
         }
@@ -72,7 +72,7 @@ impl<'a> Workspace<'a> {
     /// `POST /v1/workspaces/api-keys/third-party-disabling`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn set_third_party_disabling_policy(&self) -> WorkspaceSetThirdPartyDisablingPolicy<'a> {
+    pub fn set_third_party_disabling_policy(self) -> WorkspaceSetThirdPartyDisablingPolicy<'a> {
         WorkspaceSetThirdPartyDisablingPolicy {
             client: self.client,
             body: None,
@@ -131,7 +131,7 @@ pub struct WorkspaceAnalytics<'a> {
 
 impl<'a> WorkspaceAnalytics<'a> {
     /// The `workspace.analytics.requests` operations.
-    pub fn requests(&self) -> WorkspaceAnalyticsRequests<'_> {
+    pub fn requests(&self) -> WorkspaceAnalyticsRequests<'a> {
         WorkspaceAnalyticsRequests {
             client: self.client,
         }
@@ -152,7 +152,7 @@ impl<'a> WorkspaceAnalyticsRequests<'a> {
     /// `POST /v1/workspace/analytics/requests`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self) -> WorkspaceAnalyticsRequestsGet<'a> {
+    pub fn get(self) -> WorkspaceAnalyticsRequestsGet<'a> {
         WorkspaceAnalyticsRequestsGet {
             client: self.client,
             body: None,
@@ -215,7 +215,7 @@ impl<'a> WorkspaceAuditLogs<'a> {
     /// `GET /v1/workspace/audit-logs`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> WorkspaceAuditLogsList<'a> {
+    pub fn list(self) -> WorkspaceAuditLogsList<'a> {
         WorkspaceAuditLogsList {
             client: self.client,
             limit: None,
@@ -329,7 +329,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     /// Get all auth connections for the workspace
     ///
     /// `GET /v1/workspace/auth-connections`
-    pub async fn list(&self) -> Result<types::ListAuthConnectionsResponse, Error> {
+    pub async fn list(self) -> Result<types::ListAuthConnectionsResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -344,7 +344,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     ///
     /// `POST /v1/workspace/auth-connections`
     pub async fn create(
-        &self,
+        self,
         body: &types::WorkspaceAuthConnectionsCreateRequest,
     ) -> Result<types::WorkspaceAuthConnectionsCreateResponse, Error> {
         let client = self.client;
@@ -361,7 +361,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     /// Delete an auth connection
     ///
     /// `DELETE /v1/workspace/auth-connections/{auth_connection_id}`
-    pub async fn delete(&self, auth_connection_id: &str) -> Result<serde_json::Value, Error> {
+    pub async fn delete(self, auth_connection_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -379,7 +379,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     ///
     /// `PATCH /v1/workspace/auth-connections/{auth_connection_id}`
     pub async fn update(
-        &self,
+        self,
         auth_connection_id: &str,
         body: &types::WorkspaceAuthConnectionsUpdateRequest,
     ) -> Result<types::WorkspaceAuthConnectionsUpdateResponse, Error> {
@@ -405,7 +405,7 @@ pub struct WorkspaceGroups<'a> {
 
 impl<'a> WorkspaceGroups<'a> {
     /// The `workspace.groups.members` operations.
-    pub fn members(&self) -> WorkspaceGroupsMembers<'_> {
+    pub fn members(&self) -> WorkspaceGroupsMembers<'a> {
         WorkspaceGroupsMembers {
             client: self.client,
         }
@@ -416,7 +416,7 @@ impl<'a> WorkspaceGroups<'a> {
     ///
     /// `GET /v1/workspace/groups`
     pub async fn list(
-        &self,
+        self,
     ) -> Result<std::collections::BTreeMap<String, types::WorkspaceGroupResponseModel>, Error> {
         let client = self.client;
         let request =
@@ -430,7 +430,7 @@ impl<'a> WorkspaceGroups<'a> {
     ///
     /// `GET /v1/workspace/groups/search`
     pub async fn search(
-        &self,
+        self,
         name: &str,
     ) -> Result<Vec<types::WorkspaceGroupByNameResponseModel>, Error> {
         let client = self.client;
@@ -457,7 +457,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     ///
     /// `POST /v1/workspace/groups/{group_id}/members/remove`
     pub async fn remove(
-        &self,
+        self,
         group_id: &str,
         body: &types::BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost,
     ) -> Result<types::DeleteWorkspaceGroupMemberResponseModel, Error> {
@@ -479,7 +479,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     ///
     /// `POST /v1/workspace/groups/{group_id}/members`
     pub async fn add(
-        &self,
+        self,
         group_id: &str,
         body: &types::BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost,
     ) -> Result<types::AddWorkspaceGroupMemberResponseModel, Error> {
@@ -510,7 +510,7 @@ impl<'a> WorkspaceInvites<'a> {
     ///
     /// `POST /v1/workspace/invites/add`
     pub async fn create(
-        &self,
+        self,
         body: &types::BodyInviteUserV1WorkspaceInvitesAddPost,
     ) -> Result<types::AddWorkspaceInviteResponseModel, Error> {
         let client = self.client;
@@ -528,7 +528,7 @@ impl<'a> WorkspaceInvites<'a> {
     ///
     /// `POST /v1/workspace/invites/add-bulk`
     pub async fn create_batch(
-        &self,
+        self,
         body: &types::BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost,
     ) -> Result<types::AddWorkspaceInviteResponseModel, Error> {
         let client = self.client;
@@ -546,7 +546,7 @@ impl<'a> WorkspaceInvites<'a> {
     ///
     /// `DELETE /v1/workspace/invites`
     pub async fn delete(
-        &self,
+        self,
         body: &types::BodyDeleteExistingInvitationV1WorkspaceInvitesDelete,
     ) -> Result<types::DeleteWorkspaceInviteResponseModel, Error> {
         let client = self.client;
@@ -572,7 +572,7 @@ impl<'a> WorkspaceMembers<'a> {
     /// Gets a list of all members of the workspace, including locked members. Service accounts are excluded. Requires the workspace_members_read permission.
     ///
     /// `GET /v1/workspace/members`
-    pub async fn list(&self) -> Result<Vec<types::WorkspaceMemberResponseModel>, Error> {
+    pub async fn list(self) -> Result<Vec<types::WorkspaceMemberResponseModel>, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/members");
@@ -585,7 +585,7 @@ impl<'a> WorkspaceMembers<'a> {
     ///
     /// `POST /v1/workspace/members`
     pub async fn update(
-        &self,
+        self,
         body: &types::BodyUpdateMemberV1WorkspaceMembersPost,
     ) -> Result<types::UpdateWorkspaceMemberResponseModel, Error> {
         let client = self.client;
@@ -610,7 +610,7 @@ impl<'a> WorkspaceResources<'a> {
     ///
     /// `GET /v1/workspace/resources/{resource_id}`
     pub async fn get(
-        &self,
+        self,
         resource_id: &str,
         resource_type: &types::WorkspaceResourceType,
     ) -> Result<types::ResourceMetadataResponseModel, Error> {
@@ -632,7 +632,7 @@ impl<'a> WorkspaceResources<'a> {
     ///
     /// `POST /v1/workspace/resources/{resource_id}/share`
     pub async fn share(
-        &self,
+        self,
         resource_id: &str,
         body: &types::BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost,
     ) -> Result<serde_json::Value, Error> {
@@ -654,7 +654,7 @@ impl<'a> WorkspaceResources<'a> {
     ///
     /// `POST /v1/workspace/resources/{resource_id}/unshare`
     pub async fn unshare(
-        &self,
+        self,
         resource_id: &str,
         body: &types::BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost,
     ) -> Result<serde_json::Value, Error> {
@@ -685,7 +685,7 @@ impl<'a> WorkspaceUsage<'a> {
     ///
     /// `POST /v1/workspace/analytics/query/usage-by-product-over-time`
     pub async fn get_usage_by_product_over_time(
-        &self,
+        self,
         body: &types::BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost,
     ) -> Result<types::WorkspaceAnalyticsQueryResponseModel, Error> {
         let client = self.client;

@@ -18,7 +18,7 @@ pub struct Workspaces<'a> {
 
 impl<'a> Workspaces<'a> {
     /// The `workspaces.api_keys` operations.
-    pub fn api_keys(&self) -> WorkspacesApiKeys<'_> {
+    pub fn api_keys(&self) -> WorkspacesApiKeys<'a> {
         WorkspacesApiKeys {
             client: self.client,
         }
@@ -37,7 +37,7 @@ impl<'a> WorkspacesApiKeys<'a> {
     /// Disable the API key used to authenticate this request. Requires the query parameter `api_key_name=self` as an explicit confirmation.
     ///
     /// `POST /v1/workspaces/api-keys/disable`
-    pub async fn disable(&self, api_key_name: &str) -> Result<serde_json::Value, Error> {
+    pub async fn disable(self, api_key_name: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,

@@ -22,7 +22,7 @@ impl<'a> Conversations<'a> {
     /// Returns a list of all conversations.
     ///
     /// `GET /v2/conversations`
-    pub async fn list(&self) -> Result<types::ListConversationsResponse, Error> {
+    pub async fn list(self) -> Result<types::ListConversationsResponse, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/conversations");
@@ -35,7 +35,7 @@ impl<'a> Conversations<'a> {
     ///
     /// `POST /v2/conversations`
     pub async fn create(
-        &self,
+        self,
         body: &types::CreateConversationRequest,
     ) -> Result<types::CreateConversationResponse, Error> {
         let client = self.client;
@@ -52,7 +52,7 @@ impl<'a> Conversations<'a> {
     /// `GET /v2/conversations/{conversation_id}`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn get(&self, conversation_id: &'a str) -> ConversationsGet<'a> {
+    pub fn get(self, conversation_id: &'a str) -> ConversationsGet<'a> {
         ConversationsGet {
             client: self.client,
             conversation_id,
@@ -64,7 +64,7 @@ impl<'a> Conversations<'a> {
     /// Deletes a single conversation.
     ///
     /// `DELETE /v2/conversations/{conversation_id}`
-    pub async fn delete(&self, conversation_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, conversation_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -81,7 +81,7 @@ impl<'a> Conversations<'a> {
     /// Ends a single conversation.
     ///
     /// `POST /v2/conversations/{conversation_id}/end`
-    pub async fn end(&self, conversation_id: &str) -> Result<(), Error> {
+    pub async fn end(self, conversation_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,

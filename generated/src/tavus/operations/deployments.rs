@@ -21,7 +21,7 @@ impl<'a> Deployments<'a> {
     ///
     /// `POST /v2/deployments`
     pub async fn create(
-        &self,
+        self,
         body: &types::CreateDeploymentRequest,
     ) -> Result<types::Deployment, Error> {
         let client = self.client;

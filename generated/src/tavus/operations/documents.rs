@@ -24,7 +24,7 @@ impl<'a> Documents<'a> {
     /// `GET /v2/documents`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn list(&self) -> DocumentsList<'a> {
+    pub fn list(self) -> DocumentsList<'a> {
         DocumentsList {
             client: self.client,
             page: None,
@@ -38,7 +38,7 @@ impl<'a> Documents<'a> {
     ///
     /// `POST /v2/documents`
     pub async fn create(
-        &self,
+        self,
         body: &types::CreateDocumentRequest,
     ) -> Result<types::Document, Error> {
         let client = self.client;
@@ -53,7 +53,7 @@ impl<'a> Documents<'a> {
     /// Retrieve a specific document.
     ///
     /// `GET /v2/documents/{document_id}`
-    pub async fn get(&self, document_id: &str) -> Result<types::Document, Error> {
+    pub async fn get(self, document_id: &str) -> Result<types::Document, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -67,7 +67,7 @@ impl<'a> Documents<'a> {
     /// Delete a document.
     ///
     /// `DELETE /v2/documents/{document_id}`
-    pub async fn delete(&self, document_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, document_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -82,7 +82,7 @@ impl<'a> Documents<'a> {
     ///
     /// `PATCH /v2/documents/{document_id}`
     pub async fn update(
-        &self,
+        self,
         document_id: &str,
         body: &types::UpdateDocumentRequest,
     ) -> Result<types::Document, Error> {
@@ -102,7 +102,7 @@ impl<'a> Documents<'a> {
     /// `POST /v2/documents/{document_id}/recrawl`
     ///
     /// Set optional inputs on the returned builder, then `.await` it.
-    pub fn recrawl(&self, document_id: &'a str) -> DocumentsRecrawl<'a> {
+    pub fn recrawl(self, document_id: &'a str) -> DocumentsRecrawl<'a> {
         DocumentsRecrawl {
             client: self.client,
             document_id,

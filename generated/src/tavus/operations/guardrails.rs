@@ -22,7 +22,7 @@ impl<'a> Guardrails<'a> {
     /// Returns a list of all guardrails.
     ///
     /// `GET /v2/guardrails`
-    pub async fn list(&self) -> Result<types::ListGuardrailsResponse, Error> {
+    pub async fn list(self) -> Result<types::ListGuardrailsResponse, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/guardrails");
@@ -35,7 +35,7 @@ impl<'a> Guardrails<'a> {
     ///
     /// `POST /v2/guardrails`
     pub async fn create(
-        &self,
+        self,
         body: &types::CreateGuardrailsRequest,
     ) -> Result<types::Guardrails, Error> {
         let client = self.client;
@@ -50,7 +50,7 @@ impl<'a> Guardrails<'a> {
     /// Returns a single set of guardrails.
     ///
     /// `GET /v2/guardrails/{guardrails_id}`
-    pub async fn get(&self, guardrails_id: &str) -> Result<types::Guardrails, Error> {
+    pub async fn get(self, guardrails_id: &str) -> Result<types::Guardrails, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -64,7 +64,7 @@ impl<'a> Guardrails<'a> {
     /// Deletes a single set of guardrails.
     ///
     /// `DELETE /v2/guardrails/{guardrails_id}`
-    pub async fn delete(&self, guardrails_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, guardrails_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -79,7 +79,7 @@ impl<'a> Guardrails<'a> {
     ///
     /// `PATCH /v2/guardrails/{guardrails_id}`
     pub async fn patch(
-        &self,
+        self,
         guardrails_id: &str,
         body: &Vec<types::JsonPatchOperation>,
     ) -> Result<types::Guardrails, Error> {

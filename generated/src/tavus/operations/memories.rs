@@ -22,7 +22,7 @@ impl<'a> Memories<'a> {
     /// Delete a single memory from a memory store.
     ///
     /// `DELETE /v2/memories/{memory_store}/{memory_id}`
-    pub async fn delete(&self, memory_store: &str, memory_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, memory_store: &str, memory_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,

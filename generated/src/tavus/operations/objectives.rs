@@ -22,7 +22,7 @@ impl<'a> Objectives<'a> {
     /// Returns a list of all objectives.
     ///
     /// `GET /v2/objectives`
-    pub async fn list(&self) -> Result<types::ListObjectivesResponse, Error> {
+    pub async fn list(self) -> Result<types::ListObjectivesResponse, Error> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/objectives");
@@ -35,7 +35,7 @@ impl<'a> Objectives<'a> {
     ///
     /// `POST /v2/objectives`
     pub async fn create(
-        &self,
+        self,
         body: &types::CreateObjectivesRequest,
     ) -> Result<types::Objectives, Error> {
         let client = self.client;
@@ -50,7 +50,7 @@ impl<'a> Objectives<'a> {
     /// Returns a single objective.
     ///
     /// `GET /v2/objectives/{objectives_id}`
-    pub async fn get(&self, objectives_id: &str) -> Result<types::Objectives, Error> {
+    pub async fn get(self, objectives_id: &str) -> Result<types::Objectives, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -64,7 +64,7 @@ impl<'a> Objectives<'a> {
     /// Deletes a single objective.
     ///
     /// `DELETE /v2/objectives/{objectives_id}`
-    pub async fn delete(&self, objectives_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, objectives_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -79,7 +79,7 @@ impl<'a> Objectives<'a> {
     ///
     /// `PATCH /v2/objectives/{objectives_id}`
     pub async fn patch(
-        &self,
+        self,
         objectives_id: &str,
         body: &Vec<types::JsonPatchOperation>,
     ) -> Result<types::Objectives, Error> {

@@ -22,7 +22,7 @@ impl<'a> Personas<'a> {
     /// Returns a list of all personas.
     ///
     /// `GET /v2/personas`
-    pub async fn list(&self) -> Result<types::ListPersonasResponse, Error> {
+    pub async fn list(self) -> Result<types::ListPersonasResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/personas");
         let response = client.transport().send::<ErrorBody>(request).await?;
@@ -33,10 +33,7 @@ impl<'a> Personas<'a> {
     /// Create and customize a persona's behavior and capabilities for CVI.
     ///
     /// `POST /v2/personas`
-    pub async fn create(
-        &self,
-        body: &types::CreatePersonaRequest,
-    ) -> Result<types::Persona, Error> {
+    pub async fn create(self, body: &types::CreatePersonaRequest) -> Result<types::Persona, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/personas");
         let request = request.json(body);
@@ -48,7 +45,7 @@ impl<'a> Personas<'a> {
     /// Returns a single persona.
     ///
     /// `GET /v2/personas/{persona_id}`
-    pub async fn get(&self, persona_id: &str) -> Result<types::Persona, Error> {
+    pub async fn get(self, persona_id: &str) -> Result<types::Persona, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -62,7 +59,7 @@ impl<'a> Personas<'a> {
     /// Deletes a single persona.
     ///
     /// `DELETE /v2/personas/{persona_id}`
-    pub async fn delete(&self, persona_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, persona_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -77,7 +74,7 @@ impl<'a> Personas<'a> {
     ///
     /// `PATCH /v2/personas/{persona_id}`
     pub async fn patch(
-        &self,
+        self,
         persona_id: &str,
         body: &Vec<types::JsonPatchOperation>,
     ) -> Result<types::Persona, Error> {

@@ -22,7 +22,7 @@ impl<'a> Replicas<'a> {
     /// Returns a list of all replicas.
     ///
     /// `GET /v2/replicas`
-    pub async fn list(&self) -> Result<types::ListReplicasResponse, Error> {
+    pub async fn list(self) -> Result<types::ListReplicasResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/replicas");
         let response = client.transport().send::<ErrorBody>(request).await?;
@@ -33,10 +33,7 @@ impl<'a> Replicas<'a> {
     /// Create a new replica using the latest phoenix-4 model.
     ///
     /// `POST /v2/replicas`
-    pub async fn create(
-        &self,
-        body: &types::CreateReplicaRequest,
-    ) -> Result<types::Replica, Error> {
+    pub async fn create(self, body: &types::CreateReplicaRequest) -> Result<types::Replica, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/replicas");
         let request = request.json(body);
@@ -48,7 +45,7 @@ impl<'a> Replicas<'a> {
     /// Returns a single replica with training progress.
     ///
     /// `GET /v2/replicas/{replica_id}`
-    pub async fn get(&self, replica_id: &str) -> Result<types::Replica, Error> {
+    pub async fn get(self, replica_id: &str) -> Result<types::Replica, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -62,7 +59,7 @@ impl<'a> Replicas<'a> {
     /// Deletes a replica.
     ///
     /// `DELETE /v2/replicas/{replica_id}`
-    pub async fn delete(&self, replica_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, replica_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -77,7 +74,7 @@ impl<'a> Replicas<'a> {
     ///
     /// `PATCH /v2/replicas/{replica_id}/name`
     pub async fn rename(
-        &self,
+        self,
         replica_id: &str,
         body: &types::RenameReplicaRequest,
     ) -> Result<types::Replica, Error> {

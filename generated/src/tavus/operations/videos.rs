@@ -22,7 +22,7 @@ impl<'a> Videos<'a> {
     /// Returns a list of all videos.
     ///
     /// `GET /v2/videos`
-    pub async fn list(&self) -> Result<types::ListVideosResponse, Error> {
+    pub async fn list(self) -> Result<types::ListVideosResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/videos");
         let response = client.transport().send::<ErrorBody>(request).await?;
@@ -33,10 +33,7 @@ impl<'a> Videos<'a> {
     /// Generates a new video using a Replica and either a script or an audio file.
     ///
     /// `POST /v2/videos`
-    pub async fn generate(
-        &self,
-        body: &types::GenerateVideoRequest,
-    ) -> Result<types::Video, Error> {
+    pub async fn generate(self, body: &types::GenerateVideoRequest) -> Result<types::Video, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/videos");
         let request = request.json(body);
@@ -48,7 +45,7 @@ impl<'a> Videos<'a> {
     /// Returns a single video. If ready, includes download_url, stream_url, and hosted_url.
     ///
     /// `GET /v2/videos/{video_id}`
-    pub async fn get(&self, video_id: &str) -> Result<types::Video, Error> {
+    pub async fn get(self, video_id: &str) -> Result<types::Video, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -62,7 +59,7 @@ impl<'a> Videos<'a> {
     /// Deletes a single video.
     ///
     /// `DELETE /v2/videos/{video_id}`
-    pub async fn delete(&self, video_id: &str) -> Result<(), Error> {
+    pub async fn delete(self, video_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -77,7 +74,7 @@ impl<'a> Videos<'a> {
     ///
     /// `PATCH /v2/videos/{video_id}/name`
     pub async fn rename(
-        &self,
+        self,
         video_id: &str,
         body: &types::RenameVideoRequest,
     ) -> Result<types::Video, Error> {
