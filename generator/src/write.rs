@@ -55,11 +55,36 @@ fn unparse_spaced(syntax: syn::File) -> String {
             out.push('\n');
         }
         previous_was_use = is_use;
-        out.push_str(&prettyplease::unparse(&syn::File {
+        out.push_str(&space_members(&prettyplease::unparse(&syn::File {
             shebang: None,
             attrs: Vec::new(),
             items: vec![item],
-        }));
+        })));
+    }
+    out
+}
+
+/// Puts a blank line between the members of an `impl` or `mod` block: a
+/// line that starts a new member (doc comment, attribute or `pub`) right
+/// after a member's closing brace.
+fn space_members(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut previous = "";
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let closes_member = previous.trim_start() == "}"
+            && previous.len() - previous.trim_start().len() == indent
+            && indent > 0;
+        let starts_member = ["///", "#[", "pub ", "fn ", "const ", "type "]
+            .iter()
+            .any(|start| trimmed.starts_with(start));
+        if closes_member && starts_member {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = line;
     }
     out
 }
@@ -202,4 +227,24 @@ pub fn rustfmt_crate(files: &mut FileSet) -> Result<bool> {
         files.insert(relative, formatted);
     }
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_members;
+
+    #[test]
+    fn members_of_a_block_are_separated_by_a_blank_line() {
+        let text = "impl A {\n    fn a() {\n        x();\n    }\n    /// B.\n    fn b() {}\n}\n";
+        assert_eq!(
+            space_members(text),
+            "impl A {\n    fn a() {\n        x();\n    }\n\n    /// B.\n    fn b() {}\n}\n"
+        );
+    }
+
+    #[test]
+    fn nested_blocks_inside_a_body_are_left_alone() {
+        let text = "fn f() {\n    if x {\n        y();\n    }\n    z();\n}\n";
+        assert_eq!(space_members(text), text);
+    }
 }

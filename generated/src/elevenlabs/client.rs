@@ -99,149 +99,184 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Result<Self, api_runtime::ConfigError> {
         Self::builder().api_key(api_key).build()
     }
+
     /// A client whose API key is read from `ELEVENLABS_API_KEY`.
     pub fn from_env() -> Result<Self, api_runtime::ConfigError> {
         Self::builder().api_key_from_env().build()
     }
+
     /// A builder for every setting: base URL, timeouts, retries,
     /// user agent, or your own `reqwest::Client`.
     pub fn builder() -> api_runtime::ClientBuilder<Self> {
         api_runtime::ClientBuilder::new()
     }
+
     /// The transport the calls go through.
     pub fn transport(&self) -> &api_runtime::Transport {
         &self.transport
     }
+
     /// The `agents_platform` operations.
     pub fn agents_platform(&self) -> operations::agents_platform::AgentsPlatform<'_> {
         operations::agents_platform::AgentsPlatform { client: self }
     }
+
     /// The `assets` operations.
     pub fn assets(&self) -> operations::assets::Assets<'_> {
         operations::assets::Assets { client: self }
     }
+
     /// The `audio_isolation` operations.
     pub fn audio_isolation(&self) -> operations::audio_isolation::AudioIsolation<'_> {
         operations::audio_isolation::AudioIsolation { client: self }
     }
+
     /// The `audio_native` operations.
     pub fn audio_native(&self) -> operations::audio_native::AudioNative<'_> {
         operations::audio_native::AudioNative { client: self }
     }
+
     /// The `conversational_ai` operations.
     pub fn conversational_ai(&self) -> operations::conversational_ai::ConversationalAi<'_> {
         operations::conversational_ai::ConversationalAi { client: self }
     }
+
     /// The `dubbing` operations.
     pub fn dubbing(&self) -> operations::dubbing::Dubbing<'_> {
         operations::dubbing::Dubbing { client: self }
     }
+
     /// The `environment_variables` operations.
     pub fn environment_variables(
         &self,
     ) -> operations::environment_variables::EnvironmentVariables<'_> {
         operations::environment_variables::EnvironmentVariables { client: self }
     }
+
     /// The `flows` operations.
     pub fn flows(&self) -> operations::flows::Flows<'_> {
         operations::flows::Flows { client: self }
     }
+
     /// The `forced_alignment` operations.
     pub fn forced_alignment(&self) -> operations::forced_alignment::ForcedAlignment<'_> {
         operations::forced_alignment::ForcedAlignment { client: self }
     }
+
     /// The `history` operations.
     pub fn history(&self) -> operations::history::History<'_> {
         operations::history::History { client: self }
     }
+
     /// The `models` operations.
     pub fn models(&self) -> operations::models::Models<'_> {
         operations::models::Models { client: self }
     }
+
     /// The `music` operations.
     pub fn music(&self) -> operations::music::Music<'_> {
         operations::music::Music { client: self }
     }
+
     /// The `productions` operations.
     pub fn productions(&self) -> operations::productions::Productions<'_> {
         operations::productions::Productions { client: self }
     }
+
     /// The `pronunciation_dictionaries` operations.
     pub fn pronunciation_dictionaries(
         &self,
     ) -> operations::pronunciation_dictionaries::PronunciationDictionaries<'_> {
         operations::pronunciation_dictionaries::PronunciationDictionaries { client: self }
     }
+
     /// The `samples` operations.
     pub fn samples(&self) -> operations::samples::Samples<'_> {
         operations::samples::Samples { client: self }
     }
+
     /// The `service_accounts` operations.
     pub fn service_accounts(&self) -> operations::service_accounts::ServiceAccounts<'_> {
         operations::service_accounts::ServiceAccounts { client: self }
     }
+
     /// The `speech_engine` operations.
     pub fn speech_engine(&self) -> operations::speech_engine::SpeechEngine<'_> {
         operations::speech_engine::SpeechEngine { client: self }
     }
+
     /// The `speech_to_speech` operations.
     pub fn speech_to_speech(&self) -> operations::speech_to_speech::SpeechToSpeech<'_> {
         operations::speech_to_speech::SpeechToSpeech { client: self }
     }
+
     /// The `speech_to_text` operations.
     pub fn speech_to_text(&self) -> operations::speech_to_text::SpeechToText<'_> {
         operations::speech_to_text::SpeechToText { client: self }
     }
+
     /// The `studio` operations.
     pub fn studio(&self) -> operations::studio::Studio<'_> {
         operations::studio::Studio { client: self }
     }
+
     /// The `text_to_dialogue` operations.
     pub fn text_to_dialogue(&self) -> operations::text_to_dialogue::TextToDialogue<'_> {
         operations::text_to_dialogue::TextToDialogue { client: self }
     }
+
     /// The `text_to_sound_effects` operations.
     pub fn text_to_sound_effects(
         &self,
     ) -> operations::text_to_sound_effects::TextToSoundEffects<'_> {
         operations::text_to_sound_effects::TextToSoundEffects { client: self }
     }
+
     /// The `text_to_speech` operations.
     pub fn text_to_speech(&self) -> operations::text_to_speech::TextToSpeech<'_> {
         operations::text_to_speech::TextToSpeech { client: self }
     }
+
     /// The `text_to_voice` operations.
     pub fn text_to_voice(&self) -> operations::text_to_voice::TextToVoice<'_> {
         operations::text_to_voice::TextToVoice { client: self }
     }
+
     /// The `tokens` operations.
     pub fn tokens(&self) -> operations::tokens::Tokens<'_> {
         operations::tokens::Tokens { client: self }
     }
+
     /// The `usage` operations.
     pub fn usage(&self) -> operations::usage::Usage<'_> {
         operations::usage::Usage { client: self }
     }
+
     /// The `user` operations.
     pub fn user(&self) -> operations::user::User<'_> {
         operations::user::User { client: self }
     }
+
     /// The `voices` operations.
     pub fn voices(&self) -> operations::voices::Voices<'_> {
         operations::voices::Voices { client: self }
     }
+
     /// The `webhooks` operations.
     pub fn webhooks(&self) -> operations::webhooks::Webhooks<'_> {
         operations::webhooks::Webhooks { client: self }
     }
+
     /// The `workspace` operations.
     pub fn workspace(&self) -> operations::workspace::Workspace<'_> {
         operations::workspace::Workspace { client: self }
     }
+
     /// The `workspaces` operations.
     pub fn workspaces(&self) -> operations::workspaces::Workspaces<'_> {
         operations::workspaces::Workspaces { client: self }
     }
+
     /// List Agent Conversation Tickets
     ///
     /// List an agent's conversation triage tickets, ordered by most recently created first. These are tickets about the agent's own performance on a conversation (for triage with Architect), not tickets an agent opens for end users.
@@ -267,6 +302,7 @@ impl Client {
             cursor: None,
         }
     }
+
     /// Create Manual Agent Ticket
     ///
     /// Manually raise a follow-up ticket against an agent, not tied to any conversation (for example a task like 'add the KB about X'). The comment is shown as the ticket title. Requires viewer access to the agent.
@@ -289,6 +325,7 @@ impl Client {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Agent Conversation Ticket Assignable Users
     ///
     /// All non-service-account workspace members, each flagged with whether they currently have at least viewer access to the agent. Members without access are included (not filtered out) so the UI can offer them as an assignee and prompt to grant access first.
@@ -309,6 +346,7 @@ impl Client {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Agent Conversation Ticket
     ///
     /// Get an agent conversation ticket by ID.
@@ -329,6 +367,7 @@ impl Client {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Agent Conversation Ticket
     ///
     /// Delete an agent conversation ticket. Restricted to the ticket creator or a workspace admin.
@@ -349,6 +388,7 @@ impl Client {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Update Agent Conversation Ticket
     ///
     /// Update a ticket's comment, status, and/or assignee. Requires editor access to the ticket's agent.
@@ -371,6 +411,7 @@ impl Client {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Agent Conversation Ticket
     ///
     /// Raise a ticket about an agent's performance on a conversation, for triage with Architect. Provide an overall comment and/or turn-level comments describing what went wrong.
@@ -389,6 +430,7 @@ impl Client {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Add Comment To Agent Conversation Ticket
     ///
     /// Append a comment discussing how to resolve the ticket. Requires viewer access to the ticket's agent.
@@ -411,6 +453,7 @@ impl Client {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Add Turn Comment To Agent Conversation Ticket
     ///
     /// Append a turn-level comment to a ticket. Requires viewer access to the ticket's agent.
@@ -433,6 +476,7 @@ impl Client {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Redirect To Mintlify
     ///
     /// `GET /docs`
@@ -469,16 +513,19 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Filter tickets by conversation id.
     pub fn conversation_id(mut self, value: impl Into<String>) -> Self {
         self.conversation_id = Some(value.into());
         self
     }
+
     /// Filter tickets by status.
     pub fn status(mut self, value: types::AgentConversationTicketStatus) -> Self {
         self.status = Some(value);
         self
     }
+
     /// Filter tickets by how they were raised (qa, agent, manual). Repeat the parameter to filter by multiple sources.
     pub fn sources(
         mut self,
@@ -487,31 +534,37 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
         self.sources = Some(values.into_iter().collect());
         self
     }
+
     /// Filter tickets by creator. Use 'agent' for agent-raised tickets.
     pub fn owner_user_id(mut self, value: impl Into<String>) -> Self {
         self.owner_user_id = Some(value.into());
         self
     }
+
     /// Filter tickets by assignee. Use 'unassigned' for tickets with no assignee.
     pub fn assignee_user_id(mut self, value: impl Into<String>) -> Self {
         self.assignee_user_id = Some(value.into());
         self
     }
+
     /// Filter clusters by issue type.
     pub fn issue_type(mut self, value: types::AgentConversationTicketIssueType) -> Self {
         self.issue_type = Some(value);
         self
     }
+
     /// Filter tickets by an exact label.
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAgentConversationTicketsPageResponseModel, Error> {
         let Self {

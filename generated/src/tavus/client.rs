@@ -57,51 +57,63 @@ impl Client {
     pub fn new(api_key: impl Into<String>) -> Result<Self, api_runtime::ConfigError> {
         Self::builder().api_key(api_key).build()
     }
+
     /// A client whose API key is read from `TAVUS_API_KEY`.
     pub fn from_env() -> Result<Self, api_runtime::ConfigError> {
         Self::builder().api_key_from_env().build()
     }
+
     /// A builder for every setting: base URL, timeouts, retries,
     /// user agent, or your own `reqwest::Client`.
     pub fn builder() -> api_runtime::ClientBuilder<Self> {
         api_runtime::ClientBuilder::new()
     }
+
     /// The transport the calls go through.
     pub fn transport(&self) -> &api_runtime::Transport {
         &self.transport
     }
+
     /// The `conversations` operations.
     pub fn conversations(&self) -> operations::conversations::Conversations<'_> {
         operations::conversations::Conversations { client: self }
     }
+
     /// The `deployments` operations.
     pub fn deployments(&self) -> operations::deployments::Deployments<'_> {
         operations::deployments::Deployments { client: self }
     }
+
     /// The `documents` operations.
     pub fn documents(&self) -> operations::documents::Documents<'_> {
         operations::documents::Documents { client: self }
     }
+
     /// The `guardrails` operations.
     pub fn guardrails(&self) -> operations::guardrails::Guardrails<'_> {
         operations::guardrails::Guardrails { client: self }
     }
+
     /// The `memories` operations.
     pub fn memories(&self) -> operations::memories::Memories<'_> {
         operations::memories::Memories { client: self }
     }
+
     /// The `objectives` operations.
     pub fn objectives(&self) -> operations::objectives::Objectives<'_> {
         operations::objectives::Objectives { client: self }
     }
+
     /// The `personas` operations.
     pub fn personas(&self) -> operations::personas::Personas<'_> {
         operations::personas::Personas { client: self }
     }
+
     /// The `replicas` operations.
     pub fn replicas(&self) -> operations::replicas::Replicas<'_> {
         operations::replicas::Replicas { client: self }
     }
+
     /// The `videos` operations.
     pub fn videos(&self) -> operations::videos::Videos<'_> {
         operations::videos::Videos { client: self }

@@ -38,6 +38,7 @@ impl<'a> AgentsPlatform<'a> {
             debug_events_request: None,
         }
     }
+
     /// Query Agent Knowledge Base Rag
     ///
     /// Run the agent's exact RAG retrieval for an ad-hoc query and return the ranked chunks the agent would retrieve. Read-only: no conversation is created. The response reflects current retrieval internals and may evolve.
@@ -79,16 +80,19 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
         self.include_conversation_id = Some(value);
         self
     }
+
     /// The ID of the branch to use
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// The environment to use for resolving environment variables (e.g. 'production', 'staging'). Defaults to 'production'.
     pub fn environment(mut self, value: impl Into<String>) -> Self {
         self.environment = Some(value.into());
         self
     }
+
     /// Whether to enable debug events. Only available for users with editor access to the agent.
     ///
     /// Defaults to `false`.
@@ -96,6 +100,7 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
         self.debug_events_request = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ConversationSignedUrlResponseModel, Error> {
         let Self {
@@ -144,6 +149,7 @@ impl<'a> AgentsPlatformQueryKnowledgeBaseRag<'a> {
         self.branch_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::AgentKnowledgeBaseRagQueryResponseModel, Error> {
         let Self {

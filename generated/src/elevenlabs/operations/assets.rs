@@ -32,6 +32,7 @@ impl<'a> Assets<'a> {
             search: None,
         }
     }
+
     /// Upload Asset
     ///
     /// Upload a new asset.
@@ -47,6 +48,7 @@ impl<'a> Assets<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Asset
     ///
     /// Retrieve a single asset by ID.
@@ -61,6 +63,7 @@ impl<'a> Assets<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Asset
     ///
     /// Delete an asset by ID.
@@ -95,16 +98,19 @@ impl<'a> AssetsList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Token from a previous response's `next_cursor`. Omit to fetch the first page.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Optional free-text search filter over asset names.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::AssetListResponse, Error> {
         let Self {

@@ -34,6 +34,7 @@ impl<'a> AudioIsolation<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         Ok(response.byte_stream())
     }
+
     /// Get Audio Isolation History
     ///
     /// Returns a list of all your audio isolation generations.
@@ -49,6 +50,7 @@ impl<'a> AudioIsolation<'a> {
             search: None,
         }
     }
+
     /// Delete Audio Isolation History Item
     ///
     /// Deletes a specific audio isolation history item and the associated media files.
@@ -66,6 +68,7 @@ impl<'a> AudioIsolation<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Audio Isolation Stream
     ///
     /// Removes background noise from audio and streams the result
@@ -105,6 +108,7 @@ impl<'a> AudioIsolationList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Page number for search pagination (1-based). Only used when search is provided.
     ///
     /// Defaults to `1`.
@@ -112,11 +116,13 @@ impl<'a> AudioIsolationList<'a> {
         self.page = Some(value);
         self
     }
+
     /// Optional search term used for filtering audio isolation history (title/text).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAudioIsolationHistoryResponseModel, Error> {
         let Self {

@@ -33,6 +33,7 @@ impl<'a> AudioNative<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Audio Native Project Settings
     ///
     /// Get player settings for the specific project.
@@ -53,6 +54,7 @@ impl<'a> AudioNative<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Audio-Native Project Content
     ///
     /// Updates content for the specific AudioNative Project.
@@ -67,6 +69,7 @@ impl<'a> AudioNative<'a> {
             body: None,
         }
     }
+
     /// Update Audio-Native Content From Url
     ///
     /// Finds an AudioNative project matching the provided URL, extracts content from the URL, updates the project content, and queues it for conversion and auto-publishing.
@@ -105,6 +108,7 @@ impl<'a> AudioNativeUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::AudioNativeEditContentResponseModel, Error> {
         let Self {

@@ -23,120 +23,140 @@ impl<'a> ConversationalAi<'a> {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.analytics` operations.
     pub fn analytics(&self) -> ConversationalAiAnalytics<'a> {
         ConversationalAiAnalytics {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.batch_calls` operations.
     pub fn batch_calls(&self) -> ConversationalAiBatchCalls<'a> {
         ConversationalAiBatchCalls {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.conversations` operations.
     pub fn conversations(&self) -> ConversationalAiConversations<'a> {
         ConversationalAiConversations {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.dashboard` operations.
     pub fn dashboard(&self) -> ConversationalAiDashboard<'a> {
         ConversationalAiDashboard {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.exotel` operations.
     pub fn exotel(&self) -> ConversationalAiExotel<'a> {
         ConversationalAiExotel {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.knowledge_base` operations.
     pub fn knowledge_base(&self) -> ConversationalAiKnowledgeBase<'a> {
         ConversationalAiKnowledgeBase {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.llm` operations.
     pub fn llm(&self) -> ConversationalAiLlm<'a> {
         ConversationalAiLlm {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.llm_usage` operations.
     pub fn llm_usage(&self) -> ConversationalAiLlmUsage<'a> {
         ConversationalAiLlmUsage {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.mcp_servers` operations.
     pub fn mcp_servers(&self) -> ConversationalAiMcpServers<'a> {
         ConversationalAiMcpServers {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.phone_numbers` operations.
     pub fn phone_numbers(&self) -> ConversationalAiPhoneNumbers<'a> {
         ConversationalAiPhoneNumbers {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.secrets` operations.
     pub fn secrets(&self) -> ConversationalAiSecrets<'a> {
         ConversationalAiSecrets {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.settings` operations.
     pub fn settings(&self) -> ConversationalAiSettings<'a> {
         ConversationalAiSettings {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.sip_trunk` operations.
     pub fn sip_trunk(&self) -> ConversationalAiSipTrunk<'a> {
         ConversationalAiSipTrunk {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.tests` operations.
     pub fn tests(&self) -> ConversationalAiTests<'a> {
         ConversationalAiTests {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.tools` operations.
     pub fn tools(&self) -> ConversationalAiTools<'a> {
         ConversationalAiTools {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.twilio` operations.
     pub fn twilio(&self) -> ConversationalAiTwilio<'a> {
         ConversationalAiTwilio {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.users` operations.
     pub fn users(&self) -> ConversationalAiUsers<'a> {
         ConversationalAiUsers {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.whatsapp` operations.
     pub fn whatsapp(&self) -> ConversationalAiWhatsapp<'a> {
         ConversationalAiWhatsapp {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.whatsapp_accounts` operations.
     pub fn whatsapp_accounts(&self) -> ConversationalAiWhatsappAccounts<'a> {
         ConversationalAiWhatsappAccounts {
             client: self.client,
         }
     }
+
     /// Add To Knowledge Base
     ///
     /// Uploads a file or reference a webpage to use as part of the shared knowledge base
@@ -152,6 +172,7 @@ impl<'a> ConversationalAi<'a> {
             body: None,
         }
     }
+
     /// Get Rag Index Overview.
     ///
     /// Provides total size and other information of RAG indexes used by knowledgebase documents
@@ -166,6 +187,7 @@ impl<'a> ConversationalAi<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Rag Indexes Of The Specified Knowledgebase Document.
     ///
     /// Provides information about all RAG indexes of the specified knowledgebase document.
@@ -186,6 +208,7 @@ impl<'a> ConversationalAi<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Rag Index.
     ///
     /// Delete RAG index for the knowledgebase document.
@@ -225,6 +248,7 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
         self.agent_id = Some(value.into());
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -233,6 +257,7 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
         let Self {
@@ -275,60 +300,70 @@ impl<'a> ConversationalAiAgents<'a> {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.deployments` operations.
     pub fn deployments(&self) -> ConversationalAiAgentsDeployments<'a> {
         ConversationalAiAgentsDeployments {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.drafts` operations.
     pub fn drafts(&self) -> ConversationalAiAgentsDrafts<'a> {
         ConversationalAiAgentsDrafts {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.knowledge_base` operations.
     pub fn knowledge_base(&self) -> ConversationalAiAgentsKnowledgeBase<'a> {
         ConversationalAiAgentsKnowledgeBase {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.link` operations.
     pub fn link(&self) -> ConversationalAiAgentsLink<'a> {
         ConversationalAiAgentsLink {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.llm_usage` operations.
     pub fn llm_usage(&self) -> ConversationalAiAgentsLlmUsage<'a> {
         ConversationalAiAgentsLlmUsage {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.procedures` operations.
     pub fn procedures(&self) -> ConversationalAiAgentsProcedures<'a> {
         ConversationalAiAgentsProcedures {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.summaries` operations.
     pub fn summaries(&self) -> ConversationalAiAgentsSummaries<'a> {
         ConversationalAiAgentsSummaries {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.versions` operations.
     pub fn versions(&self) -> ConversationalAiAgentsVersions<'a> {
         ConversationalAiAgentsVersions {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.agents.widget` operations.
     pub fn widget(&self) -> ConversationalAiAgentsWidget<'a> {
         ConversationalAiAgentsWidget {
             client: self.client,
         }
     }
+
     /// Create Agent
     ///
     /// Create an agent from a config object
@@ -346,6 +381,7 @@ impl<'a> ConversationalAiAgents<'a> {
             body,
         }
     }
+
     /// Get Agent
     ///
     /// Retrieve config for an agent
@@ -361,6 +397,7 @@ impl<'a> ConversationalAiAgents<'a> {
             branch_id: None,
         }
     }
+
     /// Delete Agent
     ///
     /// Delete an agent
@@ -375,6 +412,7 @@ impl<'a> ConversationalAiAgents<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Patches An Agent Settings
     ///
     /// Patches an Agent settings
@@ -391,6 +429,7 @@ impl<'a> ConversationalAiAgents<'a> {
             body: None,
         }
     }
+
     /// List Agents
     ///
     /// Returns a list of your agents and their metadata.
@@ -411,6 +450,7 @@ impl<'a> ConversationalAiAgents<'a> {
             cursor: None,
         }
     }
+
     /// Duplicate Agent
     ///
     /// Create a new agent by duplicating an existing one
@@ -425,6 +465,7 @@ impl<'a> ConversationalAiAgents<'a> {
             body: None,
         }
     }
+
     /// Simulates A Conversation
     ///
     /// Deprecated. Use the `/v1/convai/agent-testing/create` and `/v1/convai/agents/:agent_id/run-tests` endpoints to create and run simulations. Run a conversation between the agent and a simulated user.
@@ -448,6 +489,7 @@ impl<'a> ConversationalAiAgents<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Simulates A Conversation (Stream)
     ///
     /// Deprecated. Use the `/v1/convai/agent-testing/create` and `/v1/convai/agents/:agent_id/run-tests` endpoints to create and run simulations. Run a conversation between the agent and a simulated user and stream back the response. Response is streamed back as partial lists of messages that should be concatenated and once the conversation has complete a single final message with the conversation analysis will be sent.
@@ -471,6 +513,7 @@ impl<'a> ConversationalAiAgents<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Run Tests On The Agent
     ///
     /// Run selected tests on the agent with provided configuration. If the agent configuration is provided, it will be used to override default agent configuration.
@@ -513,6 +556,7 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
         self.enable_versioning = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::CreateAgentResponseModel, Error> {
         let Self {
@@ -555,11 +599,13 @@ impl<'a> ConversationalAiAgentsGet<'a> {
         self.version_id = Some(value.into());
         self
     }
+
     /// The ID of the branch to use
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAgentResponseModel, Error> {
         let Self {
@@ -607,11 +653,13 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
         self.enable_versioning_if_not_enabled = Some(value);
         self
     }
+
     /// The ID of the branch to use
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -620,6 +668,7 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAgentResponseModel, Error> {
         let Self {
@@ -678,11 +727,13 @@ impl<'a> ConversationalAiAgentsList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Search by agents name.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// Filter agents by archived status
     ///
     /// Defaults to `false`.
@@ -690,6 +741,7 @@ impl<'a> ConversationalAiAgentsList<'a> {
         self.archived = Some(value);
         self
     }
+
     /// If set to true, the endpoint will omit any agents that were shared with you by someone else and include only the ones you own. Deprecated: use created_by_user_id instead.
     ///
     /// Defaults to `false`.
@@ -698,11 +750,13 @@ impl<'a> ConversationalAiAgentsList<'a> {
         self.show_only_owned_agents = Some(value);
         self
     }
+
     /// Filter agents by creator user ID. When set, only agents created by this user are returned. Takes precedence over show_only_owned_agents. Use '@me' to refer to the authenticated user.
     pub fn created_by_user_id(mut self, value: impl Into<String>) -> Self {
         self.created_by_user_id = Some(value.into());
         self
     }
+
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
@@ -710,16 +764,19 @@ impl<'a> ConversationalAiAgentsList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// The field to sort the results by
     pub fn sort_by(mut self, value: types::AgentSortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAgentsPageResponseModel, Error> {
         let Self {
@@ -774,6 +831,7 @@ impl<'a> ConversationalAiAgentsDuplicate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::CreateAgentResponseModel, Error> {
         let Self {
@@ -828,6 +886,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             include_commit_status: None,
         }
     }
+
     /// Create A New Branch
     ///
     /// Create a new branch from a given version of any branch
@@ -850,6 +909,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Agent Branch
     ///
     /// Get information about a single agent branch
@@ -872,6 +932,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Agent Branch
     ///
     /// Update agent branch properties such as archiving status and protection level
@@ -891,6 +952,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             body: None,
         }
     }
+
     /// Preview Merged Configuration
     ///
     /// Returns the result of merging the source branch into the target branch without performing the merge. Useful for showing an accurate diff before confirming.
@@ -912,6 +974,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             force: None,
         }
     }
+
     /// Merge A Branch Into A Target Branch
     ///
     /// Merge a branch into a target branch
@@ -933,6 +996,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             body: None,
         }
     }
+
     /// Preview Rebased Configuration
     ///
     /// Returns the result of rebasing the branch onto main without performing the rebase. Useful for showing an accurate diff before confirming.
@@ -955,6 +1019,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Rebase A Branch Onto Main
     ///
     /// Rebase a branch onto the latest main branch, incorporating main's changes while preserving the branch's own changes.
@@ -994,6 +1059,7 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
         self.include_archived = Some(value);
         self
     }
+
     /// How many results at most should be returned
     ///
     /// Defaults to `100`.
@@ -1001,6 +1067,7 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
         self.limit = Some(value);
         self
     }
+
     /// Whether to compute how far each branch has diverged from main (commits_ahead/commits_behind). This walks the version DAG of every branch, so it is slow on agents with long histories and is off by default, leaving those fields null.
     ///
     /// Defaults to `false`.
@@ -1008,6 +1075,7 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
         self.include_commit_status = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ListResponseAgentBranchSummary, Error> {
         let Self {
@@ -1059,6 +1127,7 @@ impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::AgentBranchResponse, Error> {
         let Self {
@@ -1111,6 +1180,7 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
         self.force = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::MergePreviewResponseModel, Error> {
         let Self {
@@ -1165,6 +1235,7 @@ impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self {
@@ -1262,6 +1333,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Agent Draft
     ///
     /// Delete a draft for an agent
@@ -1381,6 +1453,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
             client: self.client,
         }
     }
+
     /// List Procedures
     ///
     /// List the agent's procedures on a branch with their procedure_id, version_id, name, type, trigger, and has_draft. has_draft is true when a procedure has unpublished draft changes on this branch; its name/type/trigger then reflect that draft. Does not return procedure content -- use Get Procedure to read a procedure's body.
@@ -1400,6 +1473,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
             agent_version_id: None,
         }
     }
+
     /// Create Procedure
     ///
     /// Create a new procedure for the agent on a branch.
@@ -1419,6 +1493,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
             body: None,
         }
     }
+
     /// Compile Procedures
     ///
     /// Compile procedure drafts into a workflow.
@@ -1441,6 +1516,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Procedure
     ///
     /// Retrieve a procedure at a specific version or the current branch HEAD.
@@ -1463,6 +1539,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
             agent_version_id: None,
         }
     }
+
     /// Remove Procedure
     ///
     /// Remove a procedure from the agent's draft working set. Removing a folder cascades to its entire subtree, rejected if any procedure outside the subtree hands off into it.
@@ -1505,6 +1582,7 @@ impl<'a> ConversationalAiAgentsProceduresList<'a> {
         self.agent_version_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ListProceduresResponseModel, Error> {
         let Self {
@@ -1551,6 +1629,7 @@ impl<'a> ConversationalAiAgentsProceduresCreate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::CreateProcedureResponseModel, Error> {
         let Self {
@@ -1602,11 +1681,13 @@ impl<'a> ConversationalAiAgentsProceduresGet<'a> {
         self.version_id = Some(value.into());
         self
     }
+
     /// The agent version ID to retrieve the procedure for.
     pub fn agent_version_id(mut self, value: impl Into<String>) -> Self {
         self.agent_version_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ProcedureAtVersionResponseModel, Error> {
         let Self {
@@ -1672,6 +1753,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Procedure Draft
     ///
     /// Delete user's draft for a procedure, resetting to the committed version
@@ -1696,6 +1778,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Procedure Draft
     ///
     /// Create or update user's draft for a procedure
@@ -1798,6 +1881,7 @@ impl<'a> ConversationalAiAgentsWidget<'a> {
             client: self.client,
         }
     }
+
     /// Get Agent Widget Config
     ///
     /// Retrieve the widget configuration for an agent
@@ -1829,6 +1913,7 @@ impl<'a> ConversationalAiAgentsWidgetGet<'a> {
         self.conversation_signature = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAgentEmbedResponseModel, Error> {
         let Self {
@@ -1941,11 +2026,13 @@ impl<'a> ConversationalAiAnalyticsLiveCountGet<'a> {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Restrict analytics to the union of the given agents. Takes precedence over `agent_id` when both are supplied.
     pub fn agent_ids(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.agent_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetLiveCountResponse, Error> {
         let Self {
@@ -1997,6 +2084,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get All Batch Calls For A Workspace.
     ///
     /// Get all batch calls for the current workspace.
@@ -2012,6 +2100,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
             agent_id: None,
         }
     }
+
     /// Get A Batch Call By Id.
     ///
     /// Get detailed information about a batch call including all recipients.
@@ -2029,6 +2118,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete A Batch Call.
     ///
     /// Permanently delete a batch call and all recipient records. Conversations remain in history.
@@ -2046,6 +2136,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Cancel A Batch Call.
     ///
     /// Cancel a running batch call and set all recipients to cancelled status.
@@ -2063,6 +2154,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Retry A Batch Call.
     ///
     /// Retry a batch call, calling failed and no-response recipients again.
@@ -2080,6 +2172,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Export Batch Call Results
     ///
     /// Download all recipients and conversation results for a terminal batch call as CSV.
@@ -2116,15 +2209,18 @@ impl<'a> ConversationalAiBatchCallsList<'a> {
         self.limit = Some(value);
         self
     }
+
     pub fn last_doc(mut self, value: impl Into<String>) -> Self {
         self.last_doc = Some(value.into());
         self
     }
+
     /// Filter batch calls to a single agent.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::WorkspaceBatchCallsResponse, Error> {
         let Self {
@@ -2166,42 +2262,49 @@ impl<'a> ConversationalAiConversations<'a> {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.conversations.audio` operations.
     pub fn audio(&self) -> ConversationalAiConversationsAudio<'a> {
         ConversationalAiConversationsAudio {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.conversations.feedback` operations.
     pub fn feedback(&self) -> ConversationalAiConversationsFeedback<'a> {
         ConversationalAiConversationsFeedback {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.conversations.files` operations.
     pub fn files(&self) -> ConversationalAiConversationsFiles<'a> {
         ConversationalAiConversationsFiles {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.conversations.messages` operations.
     pub fn messages(&self) -> ConversationalAiConversationsMessages<'a> {
         ConversationalAiConversationsMessages {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.conversations.tags` operations.
     pub fn tags(&self) -> ConversationalAiConversationsTags<'a> {
         ConversationalAiConversationsTags {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.conversations.topics` operations.
     pub fn topics(&self) -> ConversationalAiConversationsTopics<'a> {
         ConversationalAiConversationsTopics {
             client: self.client,
         }
     }
+
     /// Get Signed Url
     ///
     /// Get a signed url to start a conversation with an agent with an agent that requires authorization
@@ -2222,6 +2325,7 @@ impl<'a> ConversationalAiConversations<'a> {
             debug_events_request: None,
         }
     }
+
     /// Get Webrtc Token
     ///
     /// Get a WebRTC session token for real-time communication.
@@ -2242,6 +2346,7 @@ impl<'a> ConversationalAiConversations<'a> {
             debug_events_request: None,
         }
     }
+
     /// Get Conversations
     ///
     /// Get all conversations of agents that user owns. With option to restrict to a specific agent.
@@ -2294,6 +2399,7 @@ impl<'a> ConversationalAiConversations<'a> {
             sort_direction: None,
         }
     }
+
     /// Resolve Conversation Reference
     ///
     /// Resolve a conversation URL (a Slack message URL or a Zendesk ticket URL) to the deterministic conversation ID for the given agent, then confirm the conversation exists.
@@ -2314,6 +2420,7 @@ impl<'a> ConversationalAiConversations<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Conversation Details
     ///
     /// Get the details of a particular conversation
@@ -2328,6 +2435,7 @@ impl<'a> ConversationalAiConversations<'a> {
             format: None,
         }
     }
+
     /// Delete Conversation
     ///
     /// Delete a particular conversation
@@ -2345,6 +2453,7 @@ impl<'a> ConversationalAiConversations<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Conversation Summary
     ///
     /// Get a lightweight summary of a conversation: its title, the generated transcript summary, whether the call was successful, and — only when the conversation is short — the plain chat messages. Tool calls, tool results, and contextual updates are omitted so the response stays small. Use this instead of the full conversation endpoint when you only need the gist (e.g. an agent reading many conversations); use GET /v1/convai/conversations/{conversation_id} when you need the full transcript with tool calls and contextual updates.
@@ -2362,6 +2471,7 @@ impl<'a> ConversationalAiConversations<'a> {
             max_messages: None,
         }
     }
+
     /// Get Sip Messages For A Conversation
     ///
     /// Get SIP messages associated with a conversation's phone call
@@ -2402,16 +2512,19 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
         self.include_conversation_id = Some(value);
         self
     }
+
     /// The ID of the branch to use
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// The environment to use for resolving environment variables (e.g. 'production', 'staging'). Defaults to 'production'.
     pub fn environment(mut self, value: impl Into<String>) -> Self {
         self.environment = Some(value.into());
         self
     }
+
     /// Whether to enable debug events. Only available for users with editor access to the agent.
     ///
     /// Defaults to `false`.
@@ -2419,6 +2532,7 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
         self.debug_events_request = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ConversationSignedUrlResponseModel, Error> {
         let Self {
@@ -2469,16 +2583,19 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
         self.participant_name = Some(value.into());
         self
     }
+
     /// The ID of the branch to use
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// The environment to use for resolving environment variables (e.g. 'production', 'staging'). Defaults to 'production'.
     pub fn environment(mut self, value: impl Into<String>) -> Self {
         self.environment = Some(value.into());
         self
     }
+
     /// Whether to enable debug events. Only available for users with editor access to the agent.
     ///
     /// Defaults to `false`.
@@ -2486,6 +2603,7 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
         self.debug_events_request = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::TokenResponseModel, Error> {
         let Self {
@@ -2571,11 +2689,13 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// Agent id (agent_…) or speech engine external id (seng_), resolved to the same underlying resource.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Filter conversations where any of these agents participated. Can not exceed 50 values.
     pub fn visited_agent_ids(
         mut self,
@@ -2584,6 +2704,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.visited_agent_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations where any of these agent branches participated. Can not exceed 50 values.
     pub fn visited_agent_branch_ids(
         mut self,
@@ -2592,6 +2713,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.visited_agent_branch_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations where any of these procedures were triggered. Can not exceed 50 values.
     pub fn triggered_procedure_ids(
         mut self,
@@ -2600,51 +2722,61 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.triggered_procedure_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The result of the success evaluation
     pub fn call_successful(mut self, value: types::EvaluationSuccessResult) -> Self {
         self.call_successful = Some(value);
         self
     }
+
     /// Unix timestamp (in seconds) to filter conversations up to this start date.
     pub fn call_start_before_unix(mut self, value: i64) -> Self {
         self.call_start_before_unix = Some(value);
         self
     }
+
     /// Unix timestamp (in seconds) to filter conversations after to this start date.
     pub fn call_start_after_unix(mut self, value: i64) -> Self {
         self.call_start_after_unix = Some(value);
         self
     }
+
     /// Minimum call duration in seconds.
     pub fn call_duration_min_secs(mut self, value: i64) -> Self {
         self.call_duration_min_secs = Some(value);
         self
     }
+
     /// Maximum call duration in seconds.
     pub fn call_duration_max_secs(mut self, value: i64) -> Self {
         self.call_duration_max_secs = Some(value);
         self
     }
+
     /// Maximum overall rating (1-5).
     pub fn rating_max(mut self, value: i64) -> Self {
         self.rating_max = Some(value);
         self
     }
+
     /// Minimum overall rating (1-5).
     pub fn rating_min(mut self, value: i64) -> Self {
         self.rating_min = Some(value);
         self
     }
+
     /// Filter conversations with user feedback comments.
     pub fn has_feedback_comment(mut self, value: bool) -> Self {
         self.has_feedback_comment = Some(value);
         self
     }
+
     /// Filter conversations by the user ID who initiated them.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Evaluation filters. Repeat param. Format: criteria_id:result. Example: eval=value_framing:success
     pub fn evaluation_params(
         mut self,
@@ -2653,6 +2785,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.evaluation_params = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Data collection filters. Repeat param. Format: id:op:value where op is one of eq|neq|gt|gte|lt|lte|in|exists|missing. For in, pipe-delimit values.
     pub fn data_collection_params(
         mut self,
@@ -2661,6 +2794,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.data_collection_params = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Data collection field IDs to include in each conversation summary. Repeat param. When omitted, data_collection_results is not returned.
     pub fn data_collection_ids(
         mut self,
@@ -2669,6 +2803,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.data_collection_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Evaluation criteria IDs to include in each conversation summary. Repeat param. When omitted, evaluation_criteria_results is not returned.
     pub fn evaluation_criteria_ids(
         mut self,
@@ -2677,11 +2812,13 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.evaluation_criteria_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations by tool names used during the call.
     pub fn tool_names(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tool_names = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations by tool names that had successful calls.
     pub fn tool_names_successful(
         mut self,
@@ -2690,6 +2827,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.tool_names_successful = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations by tool names that had errored calls.
     pub fn tool_names_errored(
         mut self,
@@ -2698,6 +2836,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.tool_names_errored = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Also match tool calls that never ran.
     ///
     /// Defaults to `false`.
@@ -2705,11 +2844,13 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.include_invalid_tool_calls = Some(value);
         self
     }
+
     /// Filter conversations by detected main language (language code).
     pub fn main_languages(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.main_languages = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// How many conversations to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -2717,6 +2858,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Whether to include transcript summaries in the response.
     ///
     /// Defaults to `"exclude"`.
@@ -2727,12 +2869,14 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.summary_mode = Some(value);
         self
     }
+
     /// Full-text or fuzzy search over transcript messages
     #[deprecated]
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     pub fn conversation_initiation_source(
         mut self,
         value: types::ConversationInitiationSource,
@@ -2740,35 +2884,42 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.conversation_initiation_source = Some(value);
         self
     }
+
     pub fn text_only(mut self, value: bool) -> Self {
         self.text_only = Some(value);
         self
     }
+
     /// Restrict results to a single conversation product surface.
     pub fn conversation_product_type(mut self, value: types::ConversationProduct) -> Self {
         self.conversation_product_type = Some(value);
         self
     }
+
     /// Filter conversations by branch ID.
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// Filter conversations by version ID.
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
         self
     }
+
     /// Filter conversations by parent conversation ID for subagent conversations.
     pub fn parent_conversation_id(mut self, value: impl Into<String>) -> Self {
         self.parent_conversation_id = Some(value.into());
         self
     }
+
     /// Filter conversations by topic IDs assigned during topic discovery.
     pub fn topic_ids(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.topic_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Exclude conversations with the given statuses. Useful for hiding in-progress / processing conversations from list views.
     pub fn exclude_statuses(
         mut self,
@@ -2777,16 +2928,19 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.exclude_statuses = Some(values.into_iter().collect());
         self
     }
+
     /// Filter conversations by conversation tag IDs assigned via the conversation-tags endpoints.
     pub fn tag_ids(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations to only those that entered the given node.
     pub fn workflow_node_entered_id(mut self, value: impl Into<String>) -> Self {
         self.workflow_node_entered_id = Some(value.into());
         self
     }
+
     /// Filter conversations by their stored termination_reason (metadata.termination_reason). Repeat param to match any of several.
     pub fn termination_reasons(
         mut self,
@@ -2795,6 +2949,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.termination_reasons = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter to conversations where a guardrail of any of these types triggered (metadata.triggered_guardrails.guardrail_type). Repeat param to match any of several.
     pub fn guardrail_types(
         mut self,
@@ -2803,6 +2958,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.guardrail_types = Some(values.into_iter().collect());
         self
     }
+
     /// Filter to conversations where a custom guardrail with any of these names triggered (metadata.triggered_guardrails.guardrail_name). Only custom guardrails carry a name. Repeat param to match any of several.
     pub fn custom_guardrail_names(
         mut self,
@@ -2811,6 +2967,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.custom_guardrail_names = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The direction to sort conversations by call start time. Defaults to descending (newest first).
     ///
     /// Defaults to `"desc"`.
@@ -2818,6 +2975,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetConversationsPageResponseModel, Error> {
         let Self {
@@ -2940,6 +3098,7 @@ impl<'a> ConversationalAiConversationsGet<'a> {
         self.format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetConversationResponseModel, Error> {
         let Self {
@@ -2985,6 +3144,7 @@ impl<'a> ConversationalAiConversationsGetSummary<'a> {
         self.max_messages = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetConversationSummaryResponseModel, Error> {
         let Self {
@@ -3029,11 +3189,13 @@ impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetSipLogMessagesResponse, Error> {
         let Self {
@@ -3091,6 +3253,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Run Conversation Evaluation
     ///
     /// Rerun a specific evaluation for a conversation.
@@ -3202,6 +3365,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete File Upload
     ///
     /// Remove a file upload from a conversation. Only possible if the file hasn't already been used in the conversation.
@@ -3281,6 +3445,7 @@ impl<'a> ConversationalAiConversationsMessages<'a> {
             cursor: None,
         }
     }
+
     /// Smart Search Conversation Messages
     ///
     /// Search conversation transcripts by semantic similarity to surface relevant messages based on meaning and intent, rather than exact keyword matches
@@ -3346,6 +3511,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Filter conversations where any of these agents participated. Can not exceed 50 values.
     pub fn visited_agent_ids(
         mut self,
@@ -3354,6 +3520,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.visited_agent_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations where any of these agent branches participated. Can not exceed 50 values.
     pub fn visited_agent_branch_ids(
         mut self,
@@ -3362,6 +3529,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.visited_agent_branch_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations where any of these procedures were triggered. Can not exceed 50 values.
     pub fn triggered_procedure_ids(
         mut self,
@@ -3370,51 +3538,61 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.triggered_procedure_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// The result of the success evaluation
     pub fn call_successful(mut self, value: types::EvaluationSuccessResult) -> Self {
         self.call_successful = Some(value);
         self
     }
+
     /// Unix timestamp (in seconds) to filter conversations up to this start date.
     pub fn call_start_before_unix(mut self, value: i64) -> Self {
         self.call_start_before_unix = Some(value);
         self
     }
+
     /// Unix timestamp (in seconds) to filter conversations after to this start date.
     pub fn call_start_after_unix(mut self, value: i64) -> Self {
         self.call_start_after_unix = Some(value);
         self
     }
+
     /// Minimum call duration in seconds.
     pub fn call_duration_min_secs(mut self, value: i64) -> Self {
         self.call_duration_min_secs = Some(value);
         self
     }
+
     /// Maximum call duration in seconds.
     pub fn call_duration_max_secs(mut self, value: i64) -> Self {
         self.call_duration_max_secs = Some(value);
         self
     }
+
     /// Maximum overall rating (1-5).
     pub fn rating_max(mut self, value: i64) -> Self {
         self.rating_max = Some(value);
         self
     }
+
     /// Minimum overall rating (1-5).
     pub fn rating_min(mut self, value: i64) -> Self {
         self.rating_min = Some(value);
         self
     }
+
     /// Filter conversations with user feedback comments.
     pub fn has_feedback_comment(mut self, value: bool) -> Self {
         self.has_feedback_comment = Some(value);
         self
     }
+
     /// Filter conversations by the user ID who initiated them.
     pub fn user_id(mut self, value: impl Into<String>) -> Self {
         self.user_id = Some(value.into());
         self
     }
+
     /// Evaluation filters. Repeat param. Format: criteria_id:result. Example: eval=value_framing:success
     pub fn evaluation_params(
         mut self,
@@ -3423,6 +3601,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.evaluation_params = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Data collection filters. Repeat param. Format: id:op:value where op is one of eq|neq|gt|gte|lt|lte|in|exists|missing. For in, pipe-delimit values.
     pub fn data_collection_params(
         mut self,
@@ -3431,11 +3610,13 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.data_collection_params = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations by tool names used during the call.
     pub fn tool_names(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tool_names = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations by tool names that had successful calls.
     pub fn tool_names_successful(
         mut self,
@@ -3444,6 +3625,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.tool_names_successful = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter conversations by tool names that had errored calls.
     pub fn tool_names_errored(
         mut self,
@@ -3452,6 +3634,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.tool_names_errored = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Also match tool calls that never ran.
     ///
     /// Defaults to `false`.
@@ -3459,11 +3642,13 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.include_invalid_tool_calls = Some(value);
         self
     }
+
     /// Filter conversations by detected main language (language code).
     pub fn main_languages(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.main_languages = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Exclude conversations with the given statuses. Useful for hiding in-progress / processing conversations from list views.
     pub fn exclude_statuses(
         mut self,
@@ -3474,6 +3659,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.exclude_statuses = Some(values.into_iter().collect());
         self
     }
+
     /// Filter conversations by their stored termination_reason (metadata.termination_reason). Repeat param to match any of several.
     pub fn termination_reasons(
         mut self,
@@ -3482,6 +3668,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.termination_reasons = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Number of results per page. Max 50.
     ///
     /// Defaults to `20`.
@@ -3489,6 +3676,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Whether to include transcript summaries in the response.
     ///
     /// Defaults to `"exclude"`.
@@ -3499,6 +3687,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.summary_mode = Some(value);
         self
     }
+
     pub fn conversation_initiation_source(
         mut self,
         value: types::ConversationInitiationSource,
@@ -3506,30 +3695,36 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.conversation_initiation_source = Some(value);
         self
     }
+
     pub fn text_only(mut self, value: bool) -> Self {
         self.text_only = Some(value);
         self
     }
+
     /// Restrict results to a single conversation product surface.
     pub fn conversation_product_type(mut self, value: types::ConversationProduct) -> Self {
         self.conversation_product_type = Some(value);
         self
     }
+
     /// Filter conversations by branch ID.
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// Filter conversations by version ID.
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
         self
     }
+
     /// Filter conversations by topic IDs assigned during topic discovery.
     pub fn topic_ids(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.topic_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Sort order for search results. 'search_score' sorts by search score, 'created_at' sorts by conversation start time.
     ///
     /// Defaults to `"search_score"`.
@@ -3537,11 +3732,13 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         self.sort_by = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::MessagesSearchResponse, Error> {
         let Self {
@@ -3650,6 +3847,7 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Number of results per page. Max 50.
     ///
     /// Defaults to `20`.
@@ -3657,11 +3855,13 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::MessagesSearchResponse, Error> {
         let Self {
@@ -3721,6 +3921,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Unassign Conversation Tag
     ///
     /// Remove a single conversation tag from a conversation.
@@ -3739,6 +3940,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// List Conversation Tags
     ///
     /// List conversation tags for the workspace, ordered by most recently created first.
@@ -3753,6 +3955,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
             cursor: None,
         }
     }
+
     /// Create Conversation Tag
     ///
     /// Create a new conversation tag for the workspace.
@@ -3769,6 +3972,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Conversation Tag
     ///
     /// Get a conversation tag by ID.
@@ -3783,6 +3987,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Conversation Tag
     ///
     /// Delete a conversation tag. Restricted to the tag owner or a workspace admin.
@@ -3797,6 +4002,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Update Conversation Tag
     ///
     /// Update a conversation tag's title and/or description. Restricted to the tag owner or a workspace admin.
@@ -3835,11 +4041,13 @@ impl<'a> ConversationalAiConversationsTagsList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetConversationTagsPageResponseModel, Error> {
         let Self {
@@ -3914,6 +4122,7 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Column to rank topics by. Use conversations for volume, sentiment with sort_direction=asc for the most negative topics, and frustration with sort_direction=desc for the most frustrated ones. Topics with no score are always ranked last.
     ///
     /// Defaults to `"conversations"`.
@@ -3921,6 +4130,7 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
         self.sort_by = Some(value);
         self
     }
+
     /// Direction to sort topics.
     ///
     /// Defaults to `"desc"`.
@@ -3928,16 +4138,19 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// Start of the window to view topics for. When set with to_unix_secs, the completed daily topic-discovery runs in the range are aggregated together, so the window scopes the metrics as well as the topic set. Floored to the start of its UTC day because runs cover whole UTC days; aggregated_run_count reports how many runs were summed. Omit both bounds to get the single latest run.
     pub fn from_unix_secs(mut self, value: i64) -> Self {
         self.from_unix_secs = Some(value);
         self
     }
+
     /// End of the window to view topics for.
     pub fn to_unix_secs(mut self, value: i64) -> Self {
         self.to_unix_secs = Some(value);
         self
     }
+
     /// Include the per-criteria evaluation breakdown on each topic's metrics. Pass false to drop it: it dominates the payload and the weighted success_rate is returned either way.
     ///
     /// Defaults to `true`.
@@ -3945,11 +4158,13 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
         self.include_evaluation_criteria = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetAgentTopicsResponseModel, Error> {
         let Self {
@@ -4026,6 +4241,7 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Convai Dashboard Settings
     ///
     /// Update Convai dashboard settings for the workspace
@@ -4086,18 +4302,21 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.knowledge_base.document` operations.
     pub fn document(&self) -> ConversationalAiKnowledgeBaseDocument<'a> {
         ConversationalAiKnowledgeBaseDocument {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.knowledge_base.documents` operations.
     pub fn documents(&self) -> ConversationalAiKnowledgeBaseDocuments<'a> {
         ConversationalAiKnowledgeBaseDocuments {
             client: self.client,
         }
     }
+
     /// Get Knowledge Base List
     ///
     /// Get a list of available knowledge base documents
@@ -4121,6 +4340,7 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
             cursor: None,
         }
     }
+
     /// Compute Rag Indexes In Batch
     ///
     /// Retrieves and/or creates RAG indexes for multiple knowledge base documents in a single request. Maximum 100 items per request.
@@ -4145,6 +4365,7 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Search Knowledge Base Content
     ///
     /// Fuzzy text search over knowledge base document content
@@ -4189,11 +4410,13 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// If specified, the endpoint returns only such knowledge base documents whose names start with this string.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// If set to true, the endpoint will return only documents owned by you (and not shared from somebody else). Deprecated: use created_by_user_id instead.
     ///
     /// Defaults to `false`.
@@ -4202,11 +4425,13 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
         self.show_only_owned_documents = Some(value);
         self
     }
+
     /// Filter documents by creator user ID. When set, only documents created by this user are returned. Takes precedence over show_only_owned_documents. Use '@me' to refer to the authenticated user.
     pub fn created_by_user_id(mut self, value: impl Into<String>) -> Self {
         self.created_by_user_id = Some(value.into());
         self
     }
+
     /// If present, the endpoint will return only documents of the given types.
     pub fn types(
         mut self,
@@ -4215,16 +4440,19 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
         self.types = Some(values.into_iter().collect());
         self
     }
+
     /// If set, the endpoint will return only documents that are direct children of the given folder.
     pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
         self.parent_folder_id = Some(value.into());
         self
     }
+
     /// If set, the endpoint will return only documents that are descendants of the given folder.
     pub fn ancestor_folder_id(mut self, value: impl Into<String>) -> Self {
         self.ancestor_folder_id = Some(value.into());
         self
     }
+
     /// Whether folders should be returned first in the list of documents.
     ///
     /// Defaults to `false`.
@@ -4232,6 +4460,7 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
         self.folders_first = Some(value);
         self
     }
+
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
@@ -4239,16 +4468,19 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// The field to sort the results by
     pub fn sort_by(mut self, value: types::KnowledgeBaseSortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetKnowledgeBaseListResponseModel, Error> {
         let Self {
@@ -4312,6 +4544,7 @@ impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// If present, the endpoint will return only documents of the given types.
     pub fn types(
         mut self,
@@ -4320,11 +4553,13 @@ impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
         self.types = Some(values.into_iter().collect());
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::KnowledgeBaseContentSearchResponseModel, Error> {
         let Self {
@@ -4377,6 +4612,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
             cursor: None,
         }
     }
+
     /// Create Crawl Job
     ///
     /// Create a crawl job to crawl the given URL with specified depth and page limits.
@@ -4395,6 +4631,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Crawl Job Details
     ///
     /// Get details about a specific crawl job including status and progress.
@@ -4412,6 +4649,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Cancel Crawl Job
     ///
     /// Cancel a crawl job and delete all associated documents and folders.
@@ -4447,6 +4685,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
         self.include_job_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -4454,11 +4693,13 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ListCrawlJobsResponseModel, Error> {
         let Self {
@@ -4516,6 +4757,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Refresh Url Document Content
     ///
     /// Manually refresh a URL document by re-fetching its content from the source URL.
@@ -4536,6 +4778,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Compute Rag Index.
     ///
     /// In case the document is not RAG indexed, it triggers rag indexing task, otherwise it just returns the current status.
@@ -4573,18 +4816,21 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.knowledge_base.documents.chunks` operations.
     pub fn chunks(&self) -> ConversationalAiKnowledgeBaseDocumentsChunks<'a> {
         ConversationalAiKnowledgeBaseDocumentsChunks {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.knowledge_base.documents.summaries` operations.
     pub fn summaries(&self) -> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
         ConversationalAiKnowledgeBaseDocumentsSummaries {
             client: self.client,
         }
     }
+
     /// Create Url Document
     ///
     /// Create a knowledge base document generated by scraping the given webpage.
@@ -4603,6 +4849,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create File Document
     ///
     /// Create a knowledge base document generated form the uploaded file.
@@ -4621,6 +4868,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Text Document
     ///
     /// Create a knowledge base document containing the provided text.
@@ -4639,6 +4887,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Folder
     ///
     /// Create a folder used for grouping documents together.
@@ -4657,6 +4906,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Documentation From Knowledge Base
     ///
     /// Get details about a specific documentation making up the agent's knowledge base
@@ -4671,6 +4921,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             agent_id: None,
         }
     }
+
     /// Delete Knowledge Base Document Or Folder
     ///
     /// Delete a document or folder from the knowledge base.
@@ -4688,6 +4939,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             force: None,
         }
     }
+
     /// Update Document
     ///
     /// Update the name and/or content of a document.
@@ -4705,6 +4957,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             body: None,
         }
     }
+
     /// Get Dependent Agents List
     ///
     /// Get a list of agents depending on this knowledge base document
@@ -4724,6 +4977,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             cursor: None,
         }
     }
+
     /// Get Dependent Agents For Multiple Documents
     ///
     /// Get a list of agents depending on any of the given knowledge base documents.
@@ -4743,6 +4997,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             body,
         }
     }
+
     /// Get Document Content
     ///
     /// Get the entire content of a document from the knowledge base
@@ -4761,6 +5016,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.text().await
     }
+
     /// Get Document Source File Url
     ///
     /// Get a signed URL to download the original source file of a file-type document from the knowledge base
@@ -4781,6 +5037,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Move Entity To Folder
     ///
     /// Moves the entity from one folder to another.
@@ -4795,6 +5052,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             body: None,
         }
     }
+
     /// Bulk Move Entities To Folder
     ///
     /// Moves multiple entities from one folder to another.
@@ -4813,6 +5071,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Bulk Delete Knowledge Base Documents
     ///
     /// Delete multiple documents or folders from the knowledge base. Each id succeeds or fails independently.
@@ -4854,6 +5113,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4901,6 +5161,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
         self.force = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self {
@@ -4947,6 +5208,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -4999,6 +5261,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
         self.dependent_type = Some(value);
         self
     }
+
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -5006,11 +5269,13 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error> {
         let Self {
@@ -5062,6 +5327,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
         self.dependent_type = Some(value);
         self
     }
+
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -5069,11 +5335,13 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error> {
         let Self {
@@ -5122,6 +5390,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<(), Error> {
         let Self {
@@ -5197,6 +5466,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
         self.embedding_model = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::KnowledgeBaseDocumentChunkResponseModel, Error> {
         let Self {
@@ -5275,11 +5545,13 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::KnowledgeBaseDocumentChunksResponseModel, Error> {
         let Self {
@@ -5406,24 +5678,28 @@ impl<'a> ConversationalAiMcpServers<'a> {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.mcp_servers.tool_approvals` operations.
     pub fn tool_approvals(&self) -> ConversationalAiMcpServersToolApprovals<'a> {
         ConversationalAiMcpServersToolApprovals {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.mcp_servers.tool_configs` operations.
     pub fn tool_configs(&self) -> ConversationalAiMcpServersToolConfigs<'a> {
         ConversationalAiMcpServersToolConfigs {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.mcp_servers.tools` operations.
     pub fn tools(&self) -> ConversationalAiMcpServersTools<'a> {
         ConversationalAiMcpServersTools {
             client: self.client,
         }
     }
+
     /// List Mcp Servers
     ///
     /// Retrieve all MCP server configurations available in the workspace.
@@ -5436,6 +5712,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Mcp Server
     ///
     /// Create a new MCP server configuration in the workspace.
@@ -5452,6 +5729,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Mcp Server
     ///
     /// Retrieve a specific MCP server configuration from the workspace.
@@ -5469,6 +5747,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Mcp Server
     ///
     /// Delete a specific MCP server configuration from the workspace.
@@ -5486,6 +5765,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Mcp Server Configuration
     ///
     /// Update the configuration settings for an MCP server.
@@ -5571,6 +5851,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Mcp Server Tool Approval
     ///
     /// Remove approval for a specific MCP tool when using per-tool approval mode.
@@ -5621,6 +5902,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
             body,
         }
     }
+
     /// Get Mcp Tool Configuration Override
     ///
     /// Retrieve configuration overrides for a specific MCP tool.
@@ -5643,6 +5925,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Mcp Tool Configuration Override
     ///
     /// Remove configuration overrides for a specific MCP tool.
@@ -5665,6 +5948,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Mcp Tool Configuration Override
     ///
     /// Update configuration overrides for a specific MCP tool.
@@ -5706,6 +5990,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
         self.environment = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::McpServerResponseModel, Error> {
         let Self {
@@ -5755,6 +6040,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
         self.environment = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::McpServerResponseModel, Error> {
         let Self {
@@ -5827,6 +6113,7 @@ impl<'a> ConversationalAiMcpServersToolsList<'a> {
         self.environment = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ListMcpToolsResponseModel, Error> {
         let Self {
@@ -5877,6 +6164,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
             branch_id: None,
         }
     }
+
     /// Import Phone Number
     ///
     /// Import Phone Number from provider configuration (Twilio, Exotel, or SIP trunk)
@@ -5895,6 +6183,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Phone Number
     ///
     /// Retrieve Phone Number details by ID
@@ -5915,6 +6204,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Phone Number
     ///
     /// Delete Phone Number by ID
@@ -5932,6 +6222,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Phone Number
     ///
     /// Update assigned agent of a phone number
@@ -5954,6 +6245,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Sip Messages For A Phone Number
     ///
     /// Get SIP messages for a phone number
@@ -5990,16 +6282,19 @@ impl<'a> ConversationalAiPhoneNumbersList<'a> {
         self.provider = Some(value);
         self
     }
+
     /// Filter by assigned agent ID
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Filter by assigned branch ID
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -6046,11 +6341,13 @@ impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetSipLogMessagesResponse, Error> {
         let Self {
@@ -6104,6 +6401,7 @@ impl<'a> ConversationalAiSecrets<'a> {
             cursor: None,
         }
     }
+
     /// Create Convai Workspace Secret
     ///
     /// Create a new secret for the workspace
@@ -6120,6 +6418,7 @@ impl<'a> ConversationalAiSecrets<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Convai Workspace Secret
     ///
     /// Get a workspace secret by ID
@@ -6137,6 +6436,7 @@ impl<'a> ConversationalAiSecrets<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Convai Workspace Secret
     ///
     /// Delete a workspace secret if it's not in use
@@ -6151,6 +6451,7 @@ impl<'a> ConversationalAiSecrets<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Update Convai Workspace Secret
     ///
     /// Update an existing secret for the workspace
@@ -6170,6 +6471,7 @@ impl<'a> ConversationalAiSecrets<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Secret Dependencies By Type
     ///
     /// Get paginated list of resources that depend on a specific secret, filtered by resource type.
@@ -6209,21 +6511,25 @@ impl<'a> ConversationalAiSecretsList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Maximum number of dependent resources (tools, agents, phone numbers) to return per secret. Can not exceed 100.
     pub fn dependency_limit(mut self, value: i64) -> Self {
         self.dependency_limit = Some(value);
         self
     }
+
     /// If specified, returns only secrets whose names start with this string.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetWorkspaceSecretsResponseModel, Error> {
         let Self {
@@ -6271,11 +6577,13 @@ impl<'a> ConversationalAiSecretsGetDependencies<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetSecretDependenciesResponseModel, Error> {
         let Self {
@@ -6327,6 +6635,7 @@ impl<'a> ConversationalAiSettings<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Convai Settings
     ///
     /// Update Convai settings for the workspace
@@ -6385,12 +6694,14 @@ impl<'a> ConversationalAiTests<'a> {
             client: self.client,
         }
     }
+
     /// The `conversational_ai.tests.invocations` operations.
     pub fn invocations(&self) -> ConversationalAiTestsInvocations<'a> {
         ConversationalAiTestsInvocations {
             client: self.client,
         }
     }
+
     /// Create Agent Response Test
     ///
     /// Creates a new agent response test.
@@ -6409,6 +6720,7 @@ impl<'a> ConversationalAiTests<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Bulk Move Tests To Folder
     ///
     /// Moves multiple tests or folders from one folder to another.
@@ -6427,6 +6739,7 @@ impl<'a> ConversationalAiTests<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Agent Response Test By Id
     ///
     /// Gets an agent response test by ID.
@@ -6447,6 +6760,7 @@ impl<'a> ConversationalAiTests<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Agent Response Test
     ///
     /// Updates an agent response test by ID.
@@ -6469,6 +6783,7 @@ impl<'a> ConversationalAiTests<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Agent Response Test
     ///
     /// Deletes an agent response test by ID.
@@ -6486,6 +6801,7 @@ impl<'a> ConversationalAiTests<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Agent Response Test Summaries By Ids
     ///
     /// Gets agent response test summaries for the requested test IDs.
@@ -6504,6 +6820,7 @@ impl<'a> ConversationalAiTests<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// List Agent Response Tests
     ///
     /// Lists all agent response tests with pagination support and optional search filtering.
@@ -6547,6 +6864,7 @@ impl<'a> ConversationalAiTestsList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many Tests to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -6554,27 +6872,32 @@ impl<'a> ConversationalAiTestsList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Search query to filter tests by name.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// Filter by parent folder ID. Use 'root' to get items in the root folder.
     pub fn parent_folder_id(mut self, value: impl Into<String>) -> Self {
         self.parent_folder_id = Some(value.into());
         self
     }
+
     /// If present, the endpoint will return only tests/folders of the given types.
     pub fn types(mut self, values: impl IntoIterator<Item = types::TestType>) -> Self {
         self.types = Some(values.into_iter().collect());
         self
     }
+
     /// Deprecated. Use the `types` query param and include `folder` instead.
     #[deprecated]
     pub fn include_folders(mut self, value: bool) -> Self {
         self.include_folders = Some(value);
         self
     }
+
     /// Sort mode for listing tests. Use 'folders_first' to place folders before tests.
     ///
     /// Defaults to `"default"`.
@@ -6582,6 +6905,7 @@ impl<'a> ConversationalAiTestsList<'a> {
         self.sort_mode = Some(value);
         self
     }
+
     /// Filter test visibility. Use `shared_with_me` to return only tests/folders shared with the current user that they did not create.
     ///
     /// Defaults to `"all"`.
@@ -6589,6 +6913,7 @@ impl<'a> ConversationalAiTestsList<'a> {
         self.sharing_mode = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetTestsPageResponseModel, Error> {
         let Self {
@@ -6652,6 +6977,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Agent Test Folder By Id
     ///
     /// Gets an agent test folder by ID, including its folder path.
@@ -6672,6 +6998,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Agent Test Folder
     ///
     /// Deletes an agent test folder by ID. Use force=true to delete a non-empty folder and all its contents.
@@ -6686,6 +7013,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
             force: None,
         }
     }
+
     /// Update Agent Test Folder
     ///
     /// Updates an agent test folder. Currently only supports updating the folder name.
@@ -6727,6 +7055,7 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
         self.force = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<(), Error> {
         let Self {
@@ -6777,6 +7106,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
             cursor: None,
         }
     }
+
     /// Get Test Invocation
     ///
     /// Gets a test invocation by ID.
@@ -6797,6 +7127,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Resubmit Tests
     ///
     /// Resubmits specific test runs from a test invocation.
@@ -6837,6 +7168,7 @@ impl<'a> ConversationalAiTestsInvocationsList<'a> {
         self.agent_id = Some(value.into());
         self
     }
+
     /// How many Tests to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -6844,11 +7176,13 @@ impl<'a> ConversationalAiTestsInvocationsList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetTestInvocationsPageResponseModel, Error> {
         let Self {
@@ -6890,6 +7224,7 @@ impl<'a> ConversationalAiTools<'a> {
             client: self.client,
         }
     }
+
     /// Get Tools
     ///
     /// Get all available tools in the workspace.
@@ -6910,6 +7245,7 @@ impl<'a> ConversationalAiTools<'a> {
             cursor: None,
         }
     }
+
     /// Add Tool
     ///
     /// Add a new tool to the available tools in the workspace.
@@ -6926,6 +7262,7 @@ impl<'a> ConversationalAiTools<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Tool
     ///
     /// Get tool that is available in the workspace.
@@ -6940,6 +7277,7 @@ impl<'a> ConversationalAiTools<'a> {
             environment: None,
         }
     }
+
     /// Delete Tool
     ///
     /// Delete tool from the workspace.
@@ -6954,6 +7292,7 @@ impl<'a> ConversationalAiTools<'a> {
             force: None,
         }
     }
+
     /// Update Tool
     ///
     /// Update tool that is available in the workspace.
@@ -6973,6 +7312,7 @@ impl<'a> ConversationalAiTools<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Dependent Agents List
     ///
     /// Get a list of agents depending on this tool
@@ -7014,11 +7354,13 @@ impl<'a> ConversationalAiToolsList<'a> {
         self.search = Some(value.into());
         self
     }
+
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
+
     /// If set to true, the endpoint will return only tools owned by you (and not shared from somebody else). Deprecated: use created_by_user_id instead.
     ///
     /// Defaults to `false`.
@@ -7027,16 +7369,19 @@ impl<'a> ConversationalAiToolsList<'a> {
         self.show_only_owned_documents = Some(value);
         self
     }
+
     /// Filter tools by creator user ID. When set, only tools created by this user are returned. Takes precedence over show_only_owned_documents. Use '@me' to refer to the authenticated user.
     pub fn created_by_user_id(mut self, value: impl Into<String>) -> Self {
         self.created_by_user_id = Some(value.into());
         self
     }
+
     /// If present, the endpoint will return only tools of the given types.
     pub fn types(mut self, values: impl IntoIterator<Item = types::ToolTypeFilter>) -> Self {
         self.types = Some(values.into_iter().collect());
         self
     }
+
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
@@ -7044,16 +7389,19 @@ impl<'a> ConversationalAiToolsList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// The field to sort the results by
     pub fn sort_by(mut self, value: types::ToolSortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ToolsResponseModel, Error> {
         let Self {
@@ -7107,6 +7455,7 @@ impl<'a> ConversationalAiToolsGet<'a> {
         self.environment = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ToolResponseModel, Error> {
         let Self {
@@ -7149,6 +7498,7 @@ impl<'a> ConversationalAiToolsDelete<'a> {
         self.force = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self {
@@ -7190,6 +7540,7 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -7197,6 +7548,7 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetToolDependentAgentsResponseModel, Error> {
         let Self {
@@ -7277,6 +7629,7 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many documents to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -7284,31 +7637,37 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Filter by error status. If not provided, returns all executions.
     pub fn is_error(mut self, value: bool) -> Self {
         self.is_error = Some(value);
         self
     }
+
     /// Filter by agent ID.
     pub fn agent_id(mut self, value: impl Into<String>) -> Self {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Filter by agent branch ID.
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// Filter executions from this Unix timestamp (inclusive).
     pub fn start_time(mut self, value: f64) -> Self {
         self.start_time = Some(value);
         self
     }
+
     /// Filter executions until this Unix timestamp (inclusive).
     pub fn end_time(mut self, value: f64) -> Self {
         self.end_time = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetToolExecutionsPageResponseModel, Error> {
         let Self {
@@ -7374,6 +7733,7 @@ impl<'a> ConversationalAiTwilio<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Register A Twilio Call And Return Twiml
     ///
     /// Register a Twilio call and return TwiML to connect the call
@@ -7447,26 +7807,31 @@ impl<'a> ConversationalAiUsersList<'a> {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Filter conversations by branch ID.
     pub fn branch_id(mut self, value: impl Into<String>) -> Self {
         self.branch_id = Some(value.into());
         self
     }
+
     /// Unix timestamp (in seconds) to filter conversations up to this start date.
     pub fn call_start_before_unix(mut self, value: i64) -> Self {
         self.call_start_before_unix = Some(value);
         self
     }
+
     /// Unix timestamp (in seconds) to filter conversations after to this start date.
     pub fn call_start_after_unix(mut self, value: i64) -> Self {
         self.call_start_after_unix = Some(value);
         self
     }
+
     /// Search/filter by user ID (exact match).
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// How many users to return at maximum. Defaults to 30.
     ///
     /// Defaults to `30`.
@@ -7474,6 +7839,7 @@ impl<'a> ConversationalAiUsersList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// The field to sort the results by. Defaults to last_contact_unix_secs.
     ///
     /// Defaults to `"last_contact_unix_secs"`.
@@ -7481,6 +7847,7 @@ impl<'a> ConversationalAiUsersList<'a> {
         self.sort_by = Some(value);
         self
     }
+
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
@@ -7488,11 +7855,13 @@ impl<'a> ConversationalAiUsersList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetConversationUsersPageResponseModel, Error> {
         let Self {
@@ -7556,6 +7925,7 @@ impl<'a> ConversationalAiWhatsapp<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Send An Outbound Message Via Whatsapp
     ///
     /// Send an outbound message via WhatsApp
@@ -7603,6 +7973,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Whatsapp Account
     ///
     /// Delete a WhatsApp account
@@ -7620,6 +7991,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Whatsapp Account
     ///
     /// Update a WhatsApp account
@@ -7642,6 +8014,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// List Whatsapp Accounts
     ///
     /// List all WhatsApp accounts
@@ -7671,6 +8044,7 @@ impl<'a> ConversationalAiWhatsappAccountsList<'a> {
         self.agent_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ListWhatsAppAccountsResponse, Error> {
         let Self { client, agent_id } = self;

@@ -23,30 +23,35 @@ impl<'a> Dubbing<'a> {
             client: self.client,
         }
     }
+
     /// The `dubbing.project` operations.
     pub fn project(&self) -> DubbingProject<'a> {
         DubbingProject {
             client: self.client,
         }
     }
+
     /// The `dubbing.resource` operations.
     pub fn resource(&self) -> DubbingResource<'a> {
         DubbingResource {
             client: self.client,
         }
     }
+
     /// The `dubbing.transcript` operations.
     pub fn transcript(&self) -> DubbingTranscript<'a> {
         DubbingTranscript {
             client: self.client,
         }
     }
+
     /// The `dubbing.transcripts` operations.
     pub fn transcripts(&self) -> DubbingTranscripts<'a> {
         DubbingTranscripts {
             client: self.client,
         }
     }
+
     /// List Dubs
     ///
     /// List the dubs you have access to.
@@ -69,6 +74,7 @@ impl<'a> Dubbing<'a> {
             order_direction: None,
         }
     }
+
     /// Dub A Video Or An Audio File
     ///
     /// Dubs a provided audio or video file into given language.
@@ -82,6 +88,7 @@ impl<'a> Dubbing<'a> {
             body: None,
         }
     }
+
     /// Get Dubbing
     ///
     /// Returns metadata about a dubbing project, including whether it's still in progress or not
@@ -96,6 +103,7 @@ impl<'a> Dubbing<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Dubbing
     ///
     /// Deletes a dubbing project.
@@ -138,6 +146,7 @@ impl<'a> DubbingList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many dubs to return at maximum. Can not exceed 200, defaults to 100.
     ///
     /// Defaults to `100`.
@@ -145,11 +154,13 @@ impl<'a> DubbingList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// What state the dub is currently in.
     pub fn dubbing_status(mut self, value: types::DubbingListDubbingStatus) -> Self {
         self.dubbing_status = Some(value);
         self
     }
+
     /// Filter by dubbing status.
     pub fn dubbing_statuses(
         mut self,
@@ -158,6 +169,7 @@ impl<'a> DubbingList<'a> {
         self.dubbing_statuses = Some(values.into_iter().collect());
         self
     }
+
     /// Filter by dubbing model generation.
     pub fn dubbing_models(
         mut self,
@@ -166,6 +178,7 @@ impl<'a> DubbingList<'a> {
         self.dubbing_models = Some(values.into_iter().collect());
         self
     }
+
     /// Filter by target language code.
     pub fn target_language_codes(
         mut self,
@@ -174,6 +187,7 @@ impl<'a> DubbingList<'a> {
         self.target_language_codes = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter by dubbing creation source.
     pub fn creation_sources(
         mut self,
@@ -182,6 +196,7 @@ impl<'a> DubbingList<'a> {
         self.creation_sources = Some(values.into_iter().collect());
         self
     }
+
     /// Filters who created the resources being listed, whether it was the user running the request or someone else that shared the resource with them.
     ///
     /// Defaults to `"all"`.
@@ -189,6 +204,7 @@ impl<'a> DubbingList<'a> {
         self.filter_by_creator = Some(value);
         self
     }
+
     /// The field to use for ordering results from this query.
     ///
     /// Defaults to `"created_at"`.
@@ -196,6 +212,7 @@ impl<'a> DubbingList<'a> {
         self.order_by = Some(value);
         self
     }
+
     /// The order direction to use for results from this query.
     ///
     /// Defaults to `"DESCENDING"`.
@@ -203,6 +220,7 @@ impl<'a> DubbingList<'a> {
         self.order_direction = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::DubbingMetadataPageResponseModel, Error> {
         let Self {
@@ -256,6 +274,7 @@ impl<'a> DubbingCreate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::DoDubbingResponseModel, Error> {
         let Self { client, body } = self;
@@ -318,12 +337,14 @@ impl<'a> DubbingProject<'a> {
             client: self.client,
         }
     }
+
     /// The `dubbing.project.transcript` operations.
     pub fn transcript(&self) -> DubbingProjectTranscript<'a> {
         DubbingProjectTranscript {
             client: self.client,
         }
     }
+
     /// List Dubbing Projects
     ///
     /// List the workspace's dubbing projects (cursor-paginated).
@@ -340,6 +361,7 @@ impl<'a> DubbingProject<'a> {
             sort_direction: None,
         }
     }
+
     /// Create Dubbing Project
     ///
     /// Create a dubbing project from an uploaded file or a source URL.
@@ -353,6 +375,7 @@ impl<'a> DubbingProject<'a> {
             body: None,
         }
     }
+
     /// Get Dubbing Project
     ///
     /// Full project detail, including its language target ids.
@@ -370,6 +393,7 @@ impl<'a> DubbingProject<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Dubbing Project
     ///
     /// Delete a project and its language targets.
@@ -406,6 +430,7 @@ impl<'a> DubbingProjectList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// Number of projects per page (max 100).
     ///
     /// Defaults to `20`.
@@ -413,11 +438,13 @@ impl<'a> DubbingProjectList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Filter to projects in this status (preparing, ready, failed).
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
+
     /// Sort by creation time (default 'DESCENDING').
     ///
     /// Defaults to `"DESCENDING"`.
@@ -425,6 +452,7 @@ impl<'a> DubbingProjectList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::DubbingProjectListResponse, Error> {
         let Self {
@@ -467,6 +495,7 @@ impl<'a> DubbingProjectCreate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::DubbingProjectResponse, Error> {
         let Self { client, body } = self;
@@ -502,6 +531,7 @@ impl<'a> DubbingProjectLanguage<'a> {
             client: self.client,
         }
     }
+
     /// List Dubbing Language Targets
     ///
     /// List a project's language targets (cursor-paginated).
@@ -518,6 +548,7 @@ impl<'a> DubbingProjectLanguage<'a> {
             status: None,
         }
     }
+
     /// Create Dubbing Language Target
     ///
     /// Queue a language target for a project (starts once the project is ready).
@@ -540,6 +571,7 @@ impl<'a> DubbingProjectLanguage<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Dubbing Language Target
     ///
     /// Full language-target detail.
@@ -562,6 +594,7 @@ impl<'a> DubbingProjectLanguage<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Dubbing Language Target
     ///
     /// Delete a language target.
@@ -599,6 +632,7 @@ impl<'a> DubbingProjectLanguageList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// Number of language targets per page (max 100).
     ///
     /// Defaults to `20`.
@@ -606,11 +640,13 @@ impl<'a> DubbingProjectLanguageList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Filter to targets in this status (queued, processing, completed, stale, failed).
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::DubbingLanguageListResponse, Error> {
         let Self {
@@ -672,6 +708,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Dubbing Target Transcript Segment
     ///
     /// Enterprise only. Edit a segment's translation for a language target.
@@ -698,6 +735,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Dubbing Target Transcript Segments
     ///
     /// Enterprise only. Edit several segments' translations for a language target in one atomic request.
@@ -722,6 +760,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Regenerate Dubbing Target
     ///
     /// Enterprise only. Re-dub a target from its edited transcript, re-synthesizing only the edited regions (charged like a generation). Conflicts when the target has no edits to apply -- nothing is dispatched and nothing is charged.
@@ -773,6 +812,7 @@ impl<'a> DubbingProjectTranscript<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Dubbing Transcript Segment
     ///
     /// Enterprise only. Remove a source segment from the transcript.
@@ -795,6 +835,7 @@ impl<'a> DubbingProjectTranscript<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Dubbing Transcript Segment
     ///
     /// Enterprise only. Edit a source segment's text, speaker, or timing.
@@ -819,6 +860,7 @@ impl<'a> DubbingProjectTranscript<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Dubbing Transcript Segments
     ///
     /// Enterprise only. Edit several source segments' text, speaker, or timing in one atomic request.
@@ -841,6 +883,7 @@ impl<'a> DubbingProjectTranscript<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Add Dubbing Transcript Segment
     ///
     /// Enterprise only. Add a new source segment to the transcript.
@@ -878,18 +921,21 @@ impl<'a> DubbingResource<'a> {
             client: self.client,
         }
     }
+
     /// The `dubbing.resource.segment` operations.
     pub fn segment(&self) -> DubbingResourceSegment<'a> {
         DubbingResourceSegment {
             client: self.client,
         }
     }
+
     /// The `dubbing.resource.speaker` operations.
     pub fn speaker(&self) -> DubbingResourceSpeaker<'a> {
         DubbingResourceSpeaker {
             client: self.client,
         }
     }
+
     /// Get The Dubbing Resource For An Id.
     ///
     /// Given a dubbing ID generated from the '/v1/dubbing' endpoint with studio enabled, returns the dubbing resource.
@@ -908,6 +954,7 @@ impl<'a> DubbingResource<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Move Segments Between Speakers
     ///
     /// Change the attribution of one or more segments to a different speaker.
@@ -931,6 +978,7 @@ impl<'a> DubbingResource<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Transcribes Segments
     ///
     /// Regenerate the transcriptions for the specified segments. Does not automatically regenerate translations or dubs.
@@ -954,6 +1002,7 @@ impl<'a> DubbingResource<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Translates All Or Some Segments And Languages
     ///
     /// Regenerate the translations for either the entire resource or the specified segments/languages. Will automatically transcribe missing transcriptions. Will not automatically regenerate the dubs.
@@ -977,6 +1026,7 @@ impl<'a> DubbingResource<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Dubs All Or Some Segments And Languages
     ///
     /// Regenerate the dubs for either the entire resource or the specified segments/languages. Will automatically transcribe and translate any missing transcriptions and translations.
@@ -1000,6 +1050,7 @@ impl<'a> DubbingResource<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Render Audio Or Video For The Given Language
     ///
     /// Regenerate the output media for a language using the latest Studio state. Please ensure all segments have been dubbed before rendering, otherwise they will be omitted. Renders are generated asynchronously, and to check the status of all renders please use the 'Get Dubbing Resource' endpoint.
@@ -1093,6 +1144,7 @@ impl<'a> DubbingResourceSegment<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Deletes A Single Segment
     ///
     /// Deletes a single segment from the dubbing.
@@ -1131,6 +1183,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
             client: self.client,
         }
     }
+
     /// Update Metadata For A Speaker
     ///
     /// Amend the metadata associated with a speaker, such as their voice. Both voice cloning and using voices from the ElevenLabs library are supported.
@@ -1151,6 +1204,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
             body: None,
         }
     }
+
     /// Create A New Speaker
     ///
     /// Creates a new speaker in a dubbing resource. The speaker is added to every available language and can optionally be associated with an ElevenLabs voice and voice settings.
@@ -1166,6 +1220,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
             body: None,
         }
     }
+
     /// Search The Elevenlabs Library For Voices Similar To A Speaker.
     ///
     /// Fetch the top 10 similar voices to a speaker, including the voice IDs, names, descriptions, and, where possible, a sample audio recording.
@@ -1212,6 +1267,7 @@ impl<'a> DubbingResourceSpeakerUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::SpeakerUpdatedResponse, Error> {
         let Self {
@@ -1263,6 +1319,7 @@ impl<'a> DubbingResourceSpeakerCreate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::SpeakerCreatedResponse, Error> {
         let Self {
@@ -1371,6 +1428,7 @@ impl<'a> DubbingTranscriptGet<'a> {
         self.format_type = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::DubbingTranscriptGetResponse, Error> {
         let Self {

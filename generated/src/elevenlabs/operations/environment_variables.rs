@@ -34,6 +34,7 @@ impl<'a> EnvironmentVariables<'a> {
             type_: None,
         }
     }
+
     /// Create Environment Variable
     ///
     /// Create a new environment variable for the workspace
@@ -52,6 +53,7 @@ impl<'a> EnvironmentVariables<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Environment Variable
     ///
     /// Get a specific environment variable by ID
@@ -69,6 +71,7 @@ impl<'a> EnvironmentVariables<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Environment Variable
     ///
     /// Replace an environment variable's values. Use null to remove an environment (except production).
@@ -111,6 +114,7 @@ impl<'a> EnvironmentVariablesList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// Number of items to return (1-100)
     ///
     /// Defaults to `100`.
@@ -118,21 +122,25 @@ impl<'a> EnvironmentVariablesList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Filter by exact label match
     pub fn label(mut self, value: impl Into<String>) -> Self {
         self.label = Some(value.into());
         self
     }
+
     /// Filter to only return variables that have this environment. When specified, the values dict in the response will only contain this environment.
     pub fn environment(mut self, value: impl Into<String>) -> Self {
         self.environment = Some(value.into());
         self
     }
+
     /// Filter by variable type
     pub fn type_(mut self, value: types::EnvironmentVariablesListType) -> Self {
         self.type_ = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::EnvironmentVariablesListResponse, Error> {
         let Self {

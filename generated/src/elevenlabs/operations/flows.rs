@@ -23,12 +23,14 @@ impl<'a> Flows<'a> {
             client: self.client,
         }
     }
+
     /// The `flows.text_to_speech` operations.
     pub fn text_to_speech(&self) -> FlowsTextToSpeech<'a> {
         FlowsTextToSpeech {
             client: self.client,
         }
     }
+
     /// The `flows.video` operations.
     pub fn video(&self) -> FlowsVideo<'a> {
         FlowsVideo {
@@ -60,6 +62,7 @@ impl<'a> FlowsImage<'a> {
             model_id: None,
         }
     }
+
     /// Create Image Generation
     ///
     /// Start an image generation with the selected model.
@@ -76,6 +79,7 @@ impl<'a> FlowsImage<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Image Generation
     ///
     /// Retrieve the status of an image generation, and retrieve its output URL once completed.
@@ -112,6 +116,7 @@ impl<'a> FlowsImageList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many generations to return per page.
     ///
     /// Defaults to `30`.
@@ -119,16 +124,19 @@ impl<'a> FlowsImageList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Only return generations with this lifecycle status.
     pub fn status(mut self, value: types::FlowsImageListStatus) -> Self {
         self.status = Some(value);
         self
     }
+
     /// Only return generations of this model.
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.model_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
         let Self {
@@ -180,6 +188,7 @@ impl<'a> FlowsTextToSpeech<'a> {
             model_id: None,
         }
     }
+
     /// Create Speech Generation
     ///
     /// Start a speech generation with the selected model. Charged per character via text-to-speech billing. Use this over `/v1/text-to-speech` for the asynchronous generation lifecycle or for models not offered there; for direct, synchronous speech synthesis, prefer `/v1/text-to-speech`.
@@ -198,6 +207,7 @@ impl<'a> FlowsTextToSpeech<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Speech Generation
     ///
     /// Retrieve the status of a speech generation, and retrieve its output URL once completed.
@@ -234,6 +244,7 @@ impl<'a> FlowsTextToSpeechList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many generations to return per page.
     ///
     /// Defaults to `30`.
@@ -241,16 +252,19 @@ impl<'a> FlowsTextToSpeechList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Only return generations with this lifecycle status.
     pub fn status(mut self, value: types::FlowsTextToSpeechListStatus) -> Self {
         self.status = Some(value);
         self
     }
+
     /// Only return generations of this model.
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.model_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
         let Self {
@@ -304,6 +318,7 @@ impl<'a> FlowsVideo<'a> {
             model_id: None,
         }
     }
+
     /// Create Video Generation
     ///
     /// Start a video generation with the selected model.
@@ -320,6 +335,7 @@ impl<'a> FlowsVideo<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Video Generation
     ///
     /// Retrieve the status of a video generation, and retrieve its output URL once completed.
@@ -356,6 +372,7 @@ impl<'a> FlowsVideoList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many generations to return per page.
     ///
     /// Defaults to `30`.
@@ -363,16 +380,19 @@ impl<'a> FlowsVideoList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Only return generations with this lifecycle status.
     pub fn status(mut self, value: types::FlowsVideoListStatus) -> Self {
         self.status = Some(value);
         self
     }
+
     /// Only return generations of this model.
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.model_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
         let Self {

@@ -38,6 +38,7 @@ impl<'a> History<'a> {
             source: None,
         }
     }
+
     /// Get History Item
     ///
     /// Retrieves a history item.
@@ -55,6 +56,7 @@ impl<'a> History<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete History Item
     ///
     /// Delete a history item by its ID
@@ -72,6 +74,7 @@ impl<'a> History<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Audio From History Item
     ///
     /// Returns the audio of an history item.
@@ -90,6 +93,7 @@ impl<'a> History<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         Ok(response.byte_stream())
     }
+
     /// Download History Items
     ///
     /// Download one or more history items. If one history item ID is provided, we will return a single audio file. If more than one history item IDs are provided, we will provide the history items packed into a .zip file.
@@ -133,31 +137,37 @@ impl<'a> HistoryList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// After which ID to start fetching, use this parameter to paginate across a large collection of history items. In case this parameter is not provided history items will be fetched starting from the most recently created one ordered descending by their creation date.
     pub fn start_after_history_item_id(mut self, value: impl Into<String>) -> Self {
         self.start_after_history_item_id = Some(value.into());
         self
     }
+
     /// Voice ID to be filtered for, you can use GET https://api.elevenlabs.io/v1/voices to receive a list of voices and their IDs.
     pub fn voice_id(mut self, value: impl Into<String>) -> Self {
         self.voice_id = Some(value.into());
         self
     }
+
     /// Model ID to filter history items by.
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.model_id = Some(value.into());
         self
     }
+
     /// Unix timestamp to filter history items before this date (exclusive).
     pub fn date_before_unix(mut self, value: i64) -> Self {
         self.date_before_unix = Some(value);
         self
     }
+
     /// Unix timestamp to filter history items after this date (inclusive).
     pub fn date_after_unix(mut self, value: i64) -> Self {
         self.date_after_unix = Some(value);
         self
     }
+
     /// Sort direction for the results.
     ///
     /// Defaults to `"desc"`.
@@ -165,16 +175,19 @@ impl<'a> HistoryList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// search term used for filtering
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// Source of the generated history item
     pub fn source(mut self, value: types::HistoryListSource) -> Self {
         self.source = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetSpeechHistoryResponseModel, Error> {
         let Self {

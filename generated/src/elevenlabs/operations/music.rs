@@ -23,12 +23,14 @@ impl<'a> Music<'a> {
             client: self.client,
         }
     }
+
     /// The `music.finetunes` operations.
     pub fn finetunes(&self) -> MusicFinetunes<'a> {
         MusicFinetunes {
             client: self.client,
         }
     }
+
     /// Video To Music
     ///
     /// Generate background music from one or more video files. Videos are combined in order. Optional description and style tags influence the generated music.
@@ -46,6 +48,7 @@ impl<'a> Music<'a> {
             body,
         }
     }
+
     /// Compose Music
     ///
     /// Compose a song from a prompt or a composition plan.
@@ -60,6 +63,7 @@ impl<'a> Music<'a> {
             body: None,
         }
     }
+
     /// Compose Music With A Detailed Response
     ///
     /// Compose a song from a prompt or a composition plan.
@@ -74,6 +78,7 @@ impl<'a> Music<'a> {
             body: None,
         }
     }
+
     /// Stream Composed Music With A Detailed Response
     ///
     /// Stream a song and its detailed metadata using Server-Sent Events (SSE).
@@ -88,6 +93,7 @@ impl<'a> Music<'a> {
             body: None,
         }
     }
+
     /// Stream Composed Music
     ///
     /// Stream a composed song from a prompt or a composition plan.
@@ -102,6 +108,7 @@ impl<'a> Music<'a> {
             body: None,
         }
     }
+
     /// Upload Music
     ///
     /// Upload a music file to be later used for inpainting. Price for uploading is the same as the one for song generation. All uploaded content gets inspected for copyright infringement. If copyrighted content is detected, half of the request cost is still charged.
@@ -118,6 +125,7 @@ impl<'a> Music<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Stem Separation
     ///
     /// Separate an audio file into individual stems. This endpoint might have high latency, depending on the length of the audio file.
@@ -154,6 +162,7 @@ impl<'a> MusicVideoToMusic<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -198,11 +207,13 @@ impl<'a> MusicCompose<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// The request body.
     pub fn body(mut self, body: &'a types::BodyComposeMusicV1MusicPost) -> Self {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -247,6 +258,7 @@ impl<'a> MusicComposeDetailed<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -255,6 +267,7 @@ impl<'a> MusicComposeDetailed<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -300,6 +313,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -308,6 +322,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<EventStream<String>, Error> {
         let Self {
@@ -355,11 +370,13 @@ impl<'a> MusicStream<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// The request body.
     pub fn body(mut self, body: &'a types::BodyStreamComposedMusicV1MusicStreamPost) -> Self {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -405,6 +422,7 @@ impl<'a> MusicSeparateStems<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -482,6 +500,7 @@ impl<'a> MusicFinetunes<'a> {
             sort_direction: None,
         }
     }
+
     /// Create Music Finetune
     ///
     /// Create a new music finetune
@@ -498,6 +517,7 @@ impl<'a> MusicFinetunes<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Music Finetune
     ///
     /// Get a music finetune.
@@ -515,6 +535,7 @@ impl<'a> MusicFinetunes<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Music Finetune
     ///
     /// Delete a music finetune
@@ -535,6 +556,7 @@ impl<'a> MusicFinetunes<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Music Finetune
     ///
     /// Update a music finetune.
@@ -578,6 +600,7 @@ impl<'a> MusicFinetunesList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many finetunes to return. Max 150, default 50.
     ///
     /// Defaults to `50`.
@@ -585,16 +608,19 @@ impl<'a> MusicFinetunesList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Filter by visibility. 'private' returns private finetunes; 'workspace' returns workspace-shared finetunes; 'public' returns public finetunes, which are currently ElevenLabs curated finetunes. Omit to return all accessible finetunes.
     pub fn visibility(mut self, value: types::FinetuneVisibility) -> Self {
         self.visibility = Some(value);
         self
     }
+
     /// Filter by creator. 'self' returns finetunes you created; 'workspace' returns finetunes created by workspace teammates; 'elevenlabs' returns ElevenLabs curated finetunes. Omit to return finetunes from all creators.
     pub fn created_by(mut self, value: types::FinetuneCreatedBy) -> Self {
         self.created_by = Some(value);
         self
     }
+
     /// Sort by field (created_at or name)
     ///
     /// Defaults to `"created_at"`.
@@ -602,6 +628,7 @@ impl<'a> MusicFinetunesList<'a> {
         self.sort = Some(value);
         self
     }
+
     /// Sort direction (asc or desc)
     ///
     /// Defaults to `"desc"`.
@@ -609,6 +636,7 @@ impl<'a> MusicFinetunesList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::MusicFinetunePageResponseModel, Error> {
         let Self {

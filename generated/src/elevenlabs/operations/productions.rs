@@ -38,24 +38,28 @@ impl<'a> ProductionsOrders<'a> {
             client: self.client,
         }
     }
+
     /// The `productions.orders.items` operations.
     pub fn items(&self) -> ProductionsOrdersItems<'a> {
         ProductionsOrdersItems {
             client: self.client,
         }
     }
+
     /// The `productions.orders.languages` operations.
     pub fn languages(&self) -> ProductionsOrdersLanguages<'a> {
         ProductionsOrdersLanguages {
             client: self.client,
         }
     }
+
     /// The `productions.orders.media` operations.
     pub fn media(&self) -> ProductionsOrdersMedia<'a> {
         ProductionsOrdersMedia {
             client: self.client,
         }
     }
+
     /// List Orders
     ///
     /// Lists Productions orders in the workspace. Supports filtering by status and date range, with pagination.
@@ -73,6 +77,7 @@ impl<'a> ProductionsOrders<'a> {
             end_date: None,
         }
     }
+
     /// Create Order
     ///
     /// Creates a new Productions order in the workspace. The order starts in the open state and can be configured with items before submission.
@@ -86,6 +91,7 @@ impl<'a> ProductionsOrders<'a> {
             body: None,
         }
     }
+
     /// Get Order
     ///
     /// Retrieves full details for a Productions order.
@@ -105,6 +111,7 @@ impl<'a> ProductionsOrders<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Order
     ///
     /// Updates an open order.
@@ -127,6 +134,7 @@ impl<'a> ProductionsOrders<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Submit Order
     ///
     /// Submits an open order for processing. The order must have at least one item. Once submitted, items can no longer be modified.
@@ -171,6 +179,7 @@ impl<'a> ProductionsOrdersList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Number of orders to skip for pagination.
     ///
     /// Defaults to `0`.
@@ -178,21 +187,25 @@ impl<'a> ProductionsOrdersList<'a> {
         self.offset = Some(value);
         self
     }
+
     /// Filter orders by one or more statuses.
     pub fn status(mut self, values: impl IntoIterator<Item = types::OrderState>) -> Self {
         self.status = Some(values.into_iter().collect());
         self
     }
+
     /// Filter orders created on or after this date.
     pub fn start_date(mut self, value: api_runtime::Timestamp) -> Self {
         self.start_date = Some(value);
         self
     }
+
     /// Filter orders created on or before this date.
     pub fn end_date(mut self, value: api_runtime::Timestamp) -> Self {
         self.end_date = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ListOrdersResponse, Error> {
         let Self {
@@ -237,6 +250,7 @@ impl<'a> ProductionsOrdersCreate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::CreateOrderResponse, Error> {
         let Self { client, body } = self;
@@ -317,6 +331,7 @@ impl<'a> ProductionsOrdersItems<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Remove Order Item
     ///
     /// Removes an order item from an open order.
@@ -399,6 +414,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Media Info
     ///
     /// Retrieves metadata and a time-limited download URL for a previously uploaded media file.

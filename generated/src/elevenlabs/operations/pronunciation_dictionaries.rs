@@ -23,6 +23,7 @@ impl<'a> PronunciationDictionaries<'a> {
             client: self.client,
         }
     }
+
     /// Add A Pronunciation Dictionary
     ///
     /// Creates a new pronunciation dictionary from a lexicon .PLS file
@@ -41,6 +42,7 @@ impl<'a> PronunciationDictionaries<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Add A Pronunciation Dictionary
     ///
     /// Creates a new pronunciation dictionary from provided rules.
@@ -59,6 +61,7 @@ impl<'a> PronunciationDictionaries<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Metadata For A Pronunciation Dictionary
     ///
     /// Get metadata for a pronunciation dictionary
@@ -79,6 +82,7 @@ impl<'a> PronunciationDictionaries<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Pronunciation Dictionary
     ///
     /// Partially update the pronunciation dictionary without changing the version
@@ -96,6 +100,7 @@ impl<'a> PronunciationDictionaries<'a> {
             body: None,
         }
     }
+
     /// Get A Pls File With A Pronunciation Dictionary Version Rules
     ///
     /// Get a PLS file with a pronunciation dictionary version rules
@@ -119,6 +124,7 @@ impl<'a> PronunciationDictionaries<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         Ok(response.byte_stream())
     }
+
     /// Get Pronunciation Dictionaries
     ///
     /// Get a list of the pronunciation dictionaries you have access to and their metadata
@@ -158,6 +164,7 @@ impl<'a> PronunciationDictionariesUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -209,6 +216,7 @@ impl<'a> PronunciationDictionariesList<'a> {
         self.cursor = Some(value.into());
         self
     }
+
     /// How many pronunciation dictionaries to return at maximum. Can not exceed 100, defaults to 30.
     ///
     /// Defaults to `30`.
@@ -216,6 +224,7 @@ impl<'a> PronunciationDictionariesList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Which field to sort by, one of 'created_at_unix' or 'name'.
     ///
     /// Defaults to `"creation_time_unix"`.
@@ -223,6 +232,7 @@ impl<'a> PronunciationDictionariesList<'a> {
         self.sort = Some(value);
         self
     }
+
     /// Which direction to sort the voices in. 'ascending' or 'descending'.
     ///
     /// Defaults to `"DESCENDING"`.
@@ -230,6 +240,7 @@ impl<'a> PronunciationDictionariesList<'a> {
         self.sort_direction = Some(value.into());
         self
     }
+
     /// Whether to include archived pronunciation dictionaries in the response.
     ///
     /// Defaults to `true`.
@@ -237,6 +248,7 @@ impl<'a> PronunciationDictionariesList<'a> {
         self.include_archived = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -300,6 +312,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Add Rules To The Pronunciation Dictionary
     ///
     /// Add rules to the pronunciation dictionary. If a rule with the same string_to_replace already exists, it will be replaced.
@@ -322,6 +335,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Remove Rules From The Pronunciation Dictionary
     ///
     /// Remove rules from the pronunciation dictionary

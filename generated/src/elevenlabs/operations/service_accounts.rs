@@ -23,6 +23,7 @@ impl<'a> ServiceAccounts<'a> {
             client: self.client,
         }
     }
+
     /// Get Workspace Service Accounts
     ///
     /// List all service accounts in the workspace
@@ -35,6 +36,7 @@ impl<'a> ServiceAccounts<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Service Account
     ///
     /// Create a new service account in the workspace. By default, a workspace can have up to 20 service accounts. Enterprise customers may request an increase to this limit, up to 100.
@@ -80,6 +82,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Service Account Api Key
     ///
     /// Create a new API key for a service account
@@ -102,6 +105,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Service Account Api Key
     ///
     /// Delete an existing API key for a service account
@@ -124,6 +128,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Edit Service Account Api Key
     ///
     /// Update an existing API key for a service account
@@ -166,6 +171,7 @@ impl<'a> ServiceAccountsApiKeysUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self {

@@ -34,6 +34,7 @@ impl<'a> SpeechEngine<'a> {
             cursor: None,
         }
     }
+
     /// Create Speech Engine
     ///
     /// Create a new Speech Engine resource
@@ -50,6 +51,7 @@ impl<'a> SpeechEngine<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Speech Engine
     ///
     /// Retrieve a Speech Engine resource
@@ -67,6 +69,7 @@ impl<'a> SpeechEngine<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Speech Engine
     ///
     /// Delete a Speech Engine resource
@@ -84,6 +87,7 @@ impl<'a> SpeechEngine<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Update Speech Engine
     ///
     /// Update a Speech Engine resource (partial update)
@@ -128,11 +132,13 @@ impl<'a> SpeechEngineList<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Search term to filter Speech Engines by name
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// The direction to sort the results
     ///
     /// Defaults to `"desc"`.
@@ -140,16 +146,19 @@ impl<'a> SpeechEngineList<'a> {
         self.sort_direction = Some(value);
         self
     }
+
     /// The field to sort the results by
     pub fn sort_by(mut self, value: types::AgentSortBy) -> Self {
         self.sort_by = Some(value);
         self
     }
+
     /// Used for fetching next page. Cursor is returned in the response.
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ListSpeechEnginesResponse, Error> {
         let Self {

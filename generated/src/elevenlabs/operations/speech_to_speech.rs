@@ -38,6 +38,7 @@ impl<'a> SpeechToSpeech<'a> {
             body,
         }
     }
+
     /// Speech To Speech Streaming
     ///
     /// Stream audio from one voice to another. Maintain full control over emotion, timing and delivery.
@@ -81,6 +82,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// You can turn on latency optimizations at some cost of quality. The best possible final latency varies by model. Possible values:
     /// 0 - default mode (no latency optimizations)
     /// 1 - normal latency optimizations (about 50% of possible latency improvement of option 3)
@@ -94,6 +96,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
         self.optimize_streaming_latency = Some(value);
         self
     }
+
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
@@ -101,6 +104,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -156,6 +160,7 @@ impl<'a> SpeechToSpeechStream<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// You can turn on latency optimizations at some cost of quality. The best possible final latency varies by model. Possible values:
     /// 0 - default mode (no latency optimizations)
     /// 1 - normal latency optimizations (about 50% of possible latency improvement of option 3)
@@ -169,6 +174,7 @@ impl<'a> SpeechToSpeechStream<'a> {
         self.optimize_streaming_latency = Some(value);
         self
     }
+
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
@@ -176,6 +182,7 @@ impl<'a> SpeechToSpeechStream<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {

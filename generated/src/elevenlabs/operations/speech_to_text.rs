@@ -23,6 +23,7 @@ impl<'a> SpeechToText<'a> {
             client: self.client,
         }
     }
+
     /// Speech To Text
     ///
     /// Transcribe an audio or video file. If webhook is set to true, the request will be processed asynchronously and results sent to configured webhooks. When use_multi_channel is true and the provided audio has multiple channels, a 'transcripts' object with separate transcripts for each channel is returned; set multichannel_output_style='combined' to instead receive a single transcript with all channels merged and sorted by time. Otherwise, returns a single transcript. The optional webhook_metadata parameter allows you to attach custom data that will be included in webhook responses for request correlation and tracking.
@@ -59,6 +60,7 @@ impl<'a> SpeechToTextConvert<'a> {
         self.token = Some(value.into());
         self
     }
+
     /// When enable_logging is set to false zero retention mode will be used for the request. This will mean log and transcript storage features are unavailable for this request. Zero retention mode may only be used by enterprise customers.
     ///
     /// Defaults to `true`.
@@ -66,6 +68,7 @@ impl<'a> SpeechToTextConvert<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::SpeechToTextConvertResponse, Error> {
         let Self {
@@ -119,6 +122,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Transcript By Id
     ///
     /// Delete a previously generated transcript by its ID.

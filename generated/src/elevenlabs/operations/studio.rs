@@ -23,6 +23,7 @@ impl<'a> Studio<'a> {
             client: self.client,
         }
     }
+
     /// Create Podcast
     ///
     /// Create and auto-convert a podcast project. Currently, the LLM cost is covered by us but you will still be charged for the audio generation. In the future, you will be charged for both the LLM and audio generation costs.
@@ -57,6 +58,7 @@ impl<'a> StudioCreatePodcast<'a> {
         self.safety_identifier = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::PodcastProjectResponseModel, Error> {
         let Self {
@@ -94,24 +96,28 @@ impl<'a> StudioProjects<'a> {
             client: self.client,
         }
     }
+
     /// The `studio.projects.content` operations.
     pub fn content(&self) -> StudioProjectsContent<'a> {
         StudioProjectsContent {
             client: self.client,
         }
     }
+
     /// The `studio.projects.pronunciation_dictionaries` operations.
     pub fn pronunciation_dictionaries(&self) -> StudioProjectsPronunciationDictionaries<'a> {
         StudioProjectsPronunciationDictionaries {
             client: self.client,
         }
     }
+
     /// The `studio.projects.snapshots` operations.
     pub fn snapshots(&self) -> StudioProjectsSnapshots<'a> {
         StudioProjectsSnapshots {
             client: self.client,
         }
     }
+
     /// List Studio Projects
     ///
     /// Returns a list of your Studio projects with metadata.
@@ -124,6 +130,7 @@ impl<'a> StudioProjects<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Studio Project
     ///
     /// Creates a new Studio project, it can be either initialized as blank, from a document or from a URL.
@@ -140,6 +147,7 @@ impl<'a> StudioProjects<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Studio Project
     ///
     /// Returns information about a specific Studio project. This endpoint returns more detailed information about a project than `GET /v1/studio`.
@@ -154,6 +162,7 @@ impl<'a> StudioProjects<'a> {
             share_id: None,
         }
     }
+
     /// Update Studio Project
     ///
     /// Updates the specified Studio project by setting the values of the parameters passed.
@@ -176,6 +185,7 @@ impl<'a> StudioProjects<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Studio Project
     ///
     /// Deletes a Studio project.
@@ -196,6 +206,7 @@ impl<'a> StudioProjects<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Convert Studio Project
     ///
     /// Starts conversion of a Studio project and all of its chapters.
@@ -216,6 +227,7 @@ impl<'a> StudioProjects<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Project Muted Tracks
     ///
     /// Returns a list of chapter IDs that have muted tracks in a project.
@@ -253,6 +265,7 @@ impl<'a> StudioProjectsGet<'a> {
         self.share_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ProjectExtendedResponseModel, Error> {
         let Self {
@@ -294,6 +307,7 @@ impl<'a> StudioProjectsChapters<'a> {
             client: self.client,
         }
     }
+
     /// List Chapters
     ///
     /// Returns a list of a Studio project's chapters.
@@ -311,6 +325,7 @@ impl<'a> StudioProjectsChapters<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Chapter
     ///
     /// Creates a new chapter either as blank or from a URL.
@@ -333,6 +348,7 @@ impl<'a> StudioProjectsChapters<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Chapter
     ///
     /// Returns information about a specific chapter.
@@ -355,6 +371,7 @@ impl<'a> StudioProjectsChapters<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Chapter
     ///
     /// Updates a chapter.
@@ -374,6 +391,7 @@ impl<'a> StudioProjectsChapters<'a> {
             body: None,
         }
     }
+
     /// Delete Chapter
     ///
     /// Deletes a chapter.
@@ -396,6 +414,7 @@ impl<'a> StudioProjectsChapters<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Convert Chapter
     ///
     /// Starts conversion of a specific chapter.
@@ -439,6 +458,7 @@ impl<'a> StudioProjectsChaptersUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::EditChapterResponseModel, Error> {
         let Self {
@@ -501,6 +521,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Chapter Snapshot
     ///
     /// Returns the chapter snapshot.
@@ -525,6 +546,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Stream Chapter Audio
     ///
     /// Stream the audio from a chapter snapshot. Use `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots` to return the snapshots of a chapter.
@@ -570,6 +592,7 @@ impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -647,6 +670,7 @@ impl<'a> StudioProjectsContentUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::EditProjectResponseModel, Error> {
         let Self {
@@ -736,6 +760,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Project Snapshot
     ///
     /// Returns the project snapshot.
@@ -758,6 +783,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Stream Studio Project Audio
     ///
     /// Stream the audio from a Studio project snapshot.
@@ -777,6 +803,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
             body: None,
         }
     }
+
     /// Stream Archive With Studio Project Audio
     ///
     /// Returns a compressed archive of the Studio project's audio.
@@ -823,6 +850,7 @@ impl<'a> StudioProjectsSnapshotsStream<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<(), Error> {
         let Self {

@@ -35,6 +35,7 @@ impl<'a> TextToDialogue<'a> {
             body,
         }
     }
+
     /// Text To Dialogue (Multi-Voice) Streaming
     ///
     /// Converts a list of text and voice ID pairs into speech (dialogue) and returns an audio stream.
@@ -53,6 +54,7 @@ impl<'a> TextToDialogue<'a> {
             body,
         }
     }
+
     /// Text To Dialogue Streaming With Timestamps
     ///
     /// Converts a list of text and voice ID pairs into speech (dialogue) and returns a stream of JSON blobs containing audio as a base64 encoded string and timestamps
@@ -71,6 +73,7 @@ impl<'a> TextToDialogue<'a> {
             body,
         }
     }
+
     /// Text To Dialogue With Timestamps
     ///
     /// Generate dialogue from text with precise character-level timing information for audio-text synchronization.
@@ -109,6 +112,7 @@ impl<'a> TextToDialogueConvert<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// When enable_logging is set to false zero retention mode will be used for the request. This will mean history features are unavailable for this request, including request stitching. Zero retention mode may only be used by enterprise customers.
     ///
     /// Defaults to `true`.
@@ -116,6 +120,7 @@ impl<'a> TextToDialogueConvert<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -161,6 +166,7 @@ impl<'a> TextToDialogueStream<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// When enable_logging is set to false zero retention mode will be used for the request. This will mean history features are unavailable for this request, including request stitching. Zero retention mode may only be used by enterprise customers.
     ///
     /// Defaults to `true`.
@@ -168,6 +174,7 @@ impl<'a> TextToDialogueStream<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -215,6 +222,7 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// When enable_logging is set to false zero retention mode will be used for the request. This will mean history features are unavailable for this request, including request stitching. Zero retention mode may only be used by enterprise customers.
     ///
     /// Defaults to `true`.
@@ -222,6 +230,7 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,
@@ -274,6 +283,7 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// When enable_logging is set to false zero retention mode will be used for the request. This will mean history features are unavailable for this request, including request stitching. Zero retention mode may only be used by enterprise customers.
     ///
     /// Defaults to `true`.
@@ -281,6 +291,7 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,

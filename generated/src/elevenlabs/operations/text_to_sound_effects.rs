@@ -53,6 +53,7 @@ impl<'a> TextToSoundEffectsConvert<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {

@@ -38,6 +38,7 @@ impl<'a> TextToSpeech<'a> {
             body,
         }
     }
+
     /// Text To Speech With Timestamps
     ///
     /// Generate speech from text with precise character-level timing information for audio-text synchronization.
@@ -59,6 +60,7 @@ impl<'a> TextToSpeech<'a> {
             body,
         }
     }
+
     /// Text To Speech Streaming
     ///
     /// Converts text into speech using a voice of your choice and returns audio as an audio stream.
@@ -80,6 +82,7 @@ impl<'a> TextToSpeech<'a> {
             body,
         }
     }
+
     /// Text To Speech Streaming With Timestamps
     ///
     /// Converts text into speech using a voice of your choice and returns a stream of JSONs containing audio as a base64 encoded string together with information on when which character was spoken.
@@ -123,6 +126,7 @@ impl<'a> TextToSpeechConvert<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// You can turn on latency optimizations at some cost of quality. The best possible final latency varies by model. Possible values:
     /// 0 - default mode (no latency optimizations)
     /// 1 - normal latency optimizations (about 50% of possible latency improvement of option 3)
@@ -136,6 +140,7 @@ impl<'a> TextToSpeechConvert<'a> {
         self.optimize_streaming_latency = Some(value);
         self
     }
+
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
@@ -143,6 +148,7 @@ impl<'a> TextToSpeechConvert<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -195,6 +201,7 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// You can turn on latency optimizations at some cost of quality. The best possible final latency varies by model. Possible values:
     /// 0 - default mode (no latency optimizations)
     /// 1 - normal latency optimizations (about 50% of possible latency improvement of option 3)
@@ -208,6 +215,7 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
         self.optimize_streaming_latency = Some(value);
         self
     }
+
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
@@ -218,6 +226,7 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::AudioWithTimestampsResponseModel, Error> {
         let Self {
@@ -272,6 +281,7 @@ impl<'a> TextToSpeechStream<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// You can turn on latency optimizations at some cost of quality. The best possible final latency varies by model. Possible values:
     /// 0 - default mode (no latency optimizations)
     /// 1 - normal latency optimizations (about 50% of possible latency improvement of option 3)
@@ -285,6 +295,7 @@ impl<'a> TextToSpeechStream<'a> {
         self.optimize_streaming_latency = Some(value);
         self
     }
+
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
@@ -292,6 +303,7 @@ impl<'a> TextToSpeechStream<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
@@ -347,6 +359,7 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
         self.enable_logging = Some(value);
         self
     }
+
     /// You can turn on latency optimizations at some cost of quality. The best possible final latency varies by model. Possible values:
     /// 0 - default mode (no latency optimizations)
     /// 1 - normal latency optimizations (about 50% of possible latency improvement of option 3)
@@ -360,6 +373,7 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
         self.optimize_streaming_latency = Some(value);
         self
     }
+
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
@@ -370,6 +384,7 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(
         self,

@@ -23,6 +23,7 @@ impl<'a> TextToVoice<'a> {
             client: self.client,
         }
     }
+
     /// [Deprecated] Generate A Voice Preview From Description
     ///
     /// **Deprecated.** Use `POST /v1/text-to-voice/design` instead. Generate a custom voice based on voice description. This method returns a list of voice previews. Each preview has a generated_voice_id and a sample of the voice as base64 encoded mp3 audio. To create the voice use `POST /v1/text-to-voice` with the chosen `generated_voice_id`.
@@ -41,6 +42,7 @@ impl<'a> TextToVoice<'a> {
             body,
         }
     }
+
     /// Create A New Voice From Voice Preview
     ///
     /// Create a voice from previously generated voice preview. This endpoint should be called after you fetched a generated_voice_id using POST /v1/text-to-voice/design or POST /v1/text-to-voice/:voice_id/remix.
@@ -57,6 +59,7 @@ impl<'a> TextToVoice<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Design A Voice.
     ///
     /// Design a voice via a prompt. This method returns a list of voice previews. Each preview has a generated_voice_id and a sample of the voice as base64 encoded mp3 audio. To create a voice use the generated_voice_id of the preferred preview with the /v1/text-to-voice endpoint.
@@ -71,6 +74,7 @@ impl<'a> TextToVoice<'a> {
             body,
         }
     }
+
     /// Remix A Voice.
     ///
     /// Remix an existing voice via a prompt. This method returns a list of voice previews. Each preview has a generated_voice_id and a sample of the voice as base64 encoded mp3 audio. To create a voice use the generated_voice_id of the preferred preview with the /v1/text-to-voice endpoint.
@@ -109,6 +113,7 @@ impl<'a> TextToVoiceCreatePreviews<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
         let Self {
@@ -152,6 +157,7 @@ impl<'a> TextToVoiceDesign<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
         let Self {
@@ -196,6 +202,7 @@ impl<'a> TextToVoiceRemix<'a> {
         self.output_format = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
         let Self {

@@ -61,6 +61,7 @@ impl<'a> UsageGet<'a> {
         self.include_workspace_metrics = Some(value);
         self
     }
+
     /// How to break down the information. Cannot be "user" if include_workspace_metrics is False.
     ///
     /// Defaults to `"none"`.
@@ -68,6 +69,7 @@ impl<'a> UsageGet<'a> {
         self.breakdown_type = Some(value);
         self
     }
+
     /// How to aggregate usage data over time. Can be "hour", "day", "week", "month", or "cumulative".
     ///
     /// Defaults to `"day"`.
@@ -75,11 +77,13 @@ impl<'a> UsageGet<'a> {
         self.aggregation_interval = Some(value);
         self
     }
+
     /// Aggregation bucket size in seconds. Overrides the aggregation interval.
     pub fn aggregation_bucket_size(mut self, value: i64) -> Self {
         self.aggregation_bucket_size = Some(value);
         self
     }
+
     /// Which metric to aggregate.
     ///
     /// Defaults to `"credits"`.
@@ -87,6 +91,7 @@ impl<'a> UsageGet<'a> {
         self.metric = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::UsageCharactersResponseModel, Error> {
         let Self {

@@ -23,6 +23,7 @@ impl<'a> User<'a> {
             client: self.client,
         }
     }
+
     /// Get User Info
     ///
     /// Gets information about the user

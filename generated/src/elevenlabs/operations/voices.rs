@@ -23,30 +23,35 @@ impl<'a> Voices<'a> {
             client: self.client,
         }
     }
+
     /// The `voices.ivc` operations.
     pub fn ivc(&self) -> VoicesIvc<'a> {
         VoicesIvc {
             client: self.client,
         }
     }
+
     /// The `voices.pvc` operations.
     pub fn pvc(&self) -> VoicesPvc<'a> {
         VoicesPvc {
             client: self.client,
         }
     }
+
     /// The `voices.samples` operations.
     pub fn samples(&self) -> VoicesSamples<'a> {
         VoicesSamples {
             client: self.client,
         }
     }
+
     /// The `voices.settings` operations.
     pub fn settings(&self) -> VoicesSettings<'a> {
         VoicesSettings {
             client: self.client,
         }
     }
+
     /// List Voices
     ///
     /// Returns a list of all available voices for a user. Stops working once the user's workspace exceeds 500 voices.
@@ -60,6 +65,7 @@ impl<'a> Voices<'a> {
             show_legacy: None,
         }
     }
+
     /// Get Voice
     ///
     /// Returns metadata about a specific voice.
@@ -74,6 +80,7 @@ impl<'a> Voices<'a> {
             with_settings: None,
         }
     }
+
     /// Delete Voice
     ///
     /// Deletes a voice by its ID.
@@ -88,6 +95,7 @@ impl<'a> Voices<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Edit Voice
     ///
     /// Edit a voice created by you.
@@ -107,6 +115,7 @@ impl<'a> Voices<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Voices V2
     ///
     /// Gets a list of all available voices for a user with search, filtering and pagination.
@@ -139,6 +148,7 @@ impl<'a> Voices<'a> {
             voice_ids: None,
         }
     }
+
     /// Replicate Voice To Isolated Environment
     ///
     /// Replicates an Instant Voice Clone or Voice Design voice to a workspace in a different data residency. The target workspace must belong to the same consolidated billing group. The user must have VOICES_WRITE in the source workspace, and be an admin on the source voice. Human users (i.e. not service accounts) must also have VOICES_WRITE in the target workspace. This endpoint is available on the central environment only.
@@ -161,6 +171,7 @@ impl<'a> Voices<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Add Shared Voice
     ///
     /// Add a shared voice to your collection of voices.
@@ -185,6 +196,7 @@ impl<'a> Voices<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Similar Library Voices
     ///
     /// Returns a list of shared voices similar to the provided audio sample. If neither similarity_threshold nor top_k is provided, we will apply default values.
@@ -198,6 +210,7 @@ impl<'a> Voices<'a> {
             body: None,
         }
     }
+
     /// Get Voices
     ///
     /// Retrieves a list of shared voices.
@@ -246,6 +259,7 @@ impl<'a> VoicesGetAll<'a> {
         self.show_legacy = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetVoicesResponseModel, Error> {
         let Self {
@@ -285,6 +299,7 @@ impl<'a> VoicesGet<'a> {
         self.with_settings = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::VoiceResponseModel, Error> {
         let Self {
@@ -343,6 +358,7 @@ impl<'a> VoicesSearch<'a> {
         self.next_page_token = Some(value.into());
         self
     }
+
     /// How many voices to return at maximum. Can not exceed 100, defaults to 10. Page 0 may include more voices due to default voices being included.
     ///
     /// Defaults to `10`.
@@ -350,86 +366,103 @@ impl<'a> VoicesSearch<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Search term to filter voices by. Searches in name, description, labels, category.
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// Which field to sort by, one of 'created_at_unix' or 'name'. 'created_at_unix' may not be available for older voices.
     pub fn sort(mut self, value: impl Into<String>) -> Self {
         self.sort = Some(value.into());
         self
     }
+
     /// Which direction to sort the voices in. 'asc' or 'desc'.
     pub fn sort_direction(mut self, value: impl Into<String>) -> Self {
         self.sort_direction = Some(value.into());
         self
     }
+
     /// Type of the voice to filter by. One of 'personal', 'community', 'default', 'workspace', 'non-default', 'non-community', 'saved'. 'non-default' is equal to all but 'default'. 'non-community' is equal to 'personal' and 'workspace' combined (excludes library copies). 'saved' is equal to non-default, but includes default voices if they have been added to a collection.
     pub fn voice_type(mut self, value: impl Into<String>) -> Self {
         self.voice_type = Some(value.into());
         self
     }
+
     /// Category of the voice to filter by. One of 'premade', 'cloned', 'generated', 'professional'
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
+
     /// State of the voice's fine tuning to filter by. Applicable only to professional voices clones. One of 'draft', 'not_verified', 'not_started', 'queued', 'fine_tuning', 'fine_tuned', 'failed', 'delayed'
     pub fn fine_tuning_state(mut self, value: impl Into<String>) -> Self {
         self.fine_tuning_state = Some(value.into());
         self
     }
+
     /// Collection ID to filter voices by.
     pub fn collection_id(mut self, value: impl Into<String>) -> Self {
         self.collection_id = Some(value.into());
         self
     }
+
     /// Gender used for filtering, based on the voice's 'gender' label.
     pub fn gender(mut self, value: impl Into<String>) -> Self {
         self.gender = Some(value.into());
         self
     }
+
     /// Age used for filtering, based on the voice's 'age' label.
     pub fn age(mut self, value: impl Into<String>) -> Self {
         self.age = Some(value.into());
         self
     }
+
     /// Languages used for filtering, based on the voice's 'language' label. Voices matching any of the given languages are returned.
     pub fn language(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.language = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Accent used for filtering, based on the voice's 'accent' label.
     pub fn accent(mut self, value: impl Into<String>) -> Self {
         self.accent = Some(value.into());
         self
     }
+
     /// Use cases used for filtering, based on the voice's 'use_case' label. Voices matching any of the given use cases are returned.
     pub fn use_cases(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.use_cases = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter to voices whose sharing notice period is at least the given number of days.
     pub fn min_notice_period_days(mut self, value: i64) -> Self {
         self.min_notice_period_days = Some(value);
         self
     }
+
     /// Whether to include voices that have a custom sharing rate. Defaults to including them.
     pub fn include_custom_rates(mut self, value: bool) -> Self {
         self.include_custom_rates = Some(value);
         self
     }
+
     /// Whether to include voices that have live moderation enabled. Defaults to including them.
     pub fn include_live_moderated(mut self, value: bool) -> Self {
         self.include_live_moderated = Some(value);
         self
     }
+
     /// When true, only return studio-quality voices (those whose category is 'high_quality').
     pub fn high_quality(mut self, value: bool) -> Self {
         self.high_quality = Some(value);
         self
     }
+
     /// Whether to include the total count of voices found in the response. NOTE: The total_count value is a live snapshot and may change between requests as users create, modify, or delete voices. For pagination, rely on the has_more flag instead. Only enable this when you actually need the total count (e.g., for display purposes), as it incurs a performance cost.
     ///
     /// Defaults to `true`.
@@ -437,11 +470,13 @@ impl<'a> VoicesSearch<'a> {
         self.include_total_count = Some(value);
         self
     }
+
     /// Voice IDs to lookup by. Maximum 100 voice IDs.
     pub fn voice_ids(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.voice_ids = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetVoicesV2ResponseModel, Error> {
         let Self {
@@ -515,6 +550,7 @@ impl<'a> VoicesFindSimilarVoices<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetLibraryVoicesResponseModel, Error> {
         let Self { client, body } = self;
@@ -570,51 +606,61 @@ impl<'a> VoicesGetShared<'a> {
         self.page_size = Some(value);
         self
     }
+
     /// Voice category used for filtering
     pub fn category(mut self, value: impl Into<String>) -> Self {
         self.category = Some(value.into());
         self
     }
+
     /// Gender used for filtering
     pub fn gender(mut self, value: impl Into<String>) -> Self {
         self.gender = Some(value.into());
         self
     }
+
     /// Age used for filtering
     pub fn age(mut self, value: impl Into<String>) -> Self {
         self.age = Some(value.into());
         self
     }
+
     /// Accent used for filtering
     pub fn accent(mut self, value: impl Into<String>) -> Self {
         self.accent = Some(value.into());
         self
     }
+
     /// Language used for filtering
     pub fn language(mut self, value: impl Into<String>) -> Self {
         self.language = Some(value.into());
         self
     }
+
     /// Locale used for filtering
     pub fn locale(mut self, value: impl Into<String>) -> Self {
         self.locale = Some(value.into());
         self
     }
+
     /// Search term used for filtering
     pub fn search(mut self, value: impl Into<String>) -> Self {
         self.search = Some(value.into());
         self
     }
+
     /// Use-case used for filtering
     pub fn use_cases(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.use_cases = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Search term used for filtering
     pub fn descriptives(mut self, values: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.descriptives = Some(values.into_iter().map(Into::into).collect());
         self
     }
+
     /// Filter featured voices
     ///
     /// Defaults to `false`.
@@ -622,21 +668,25 @@ impl<'a> VoicesGetShared<'a> {
         self.featured = Some(value);
         self
     }
+
     /// Filter voices with a minimum notice period of the given number of days.
     pub fn min_notice_period_days(mut self, value: i64) -> Self {
         self.min_notice_period_days = Some(value);
         self
     }
+
     /// Include/exclude voices with custom rates
     pub fn include_custom_rates(mut self, value: bool) -> Self {
         self.include_custom_rates = Some(value);
         self
     }
+
     /// Include/exclude voices that are live moderated
     pub fn include_live_moderated(mut self, value: bool) -> Self {
         self.include_live_moderated = Some(value);
         self
     }
+
     /// Filter voices that are enabled for the reader app
     ///
     /// Defaults to `false`.
@@ -644,11 +694,13 @@ impl<'a> VoicesGetShared<'a> {
         self.reader_app_enabled = Some(value);
         self
     }
+
     /// Filter voices by public owner ID
     pub fn owner_id(mut self, value: impl Into<String>) -> Self {
         self.owner_id = Some(value.into());
         self
     }
+
     /// Sort criteria. Must be one of: created_date, usage_character_count_1y, trending, cloned_by_count.
     ///
     /// Defaults to `"created_date"`.
@@ -656,11 +708,13 @@ impl<'a> VoicesGetShared<'a> {
         self.sort = Some(value.into());
         self
     }
+
     /// Defaults to `0`.
     pub fn page(mut self, value: i64) -> Self {
         self.page = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetLibraryVoicesResponseModel, Error> {
         let Self {
@@ -755,11 +809,13 @@ impl<'a> VoicesAccentsGet<'a> {
         self.language = Some(value.into());
         self
     }
+
     /// If provided, returns the accents available for this model. Defaults to the most complete accent list when omitted.
     pub fn model_id(mut self, value: impl Into<String>) -> Self {
         self.model_id = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::GetVoiceAccentsResponseModel, Error> {
         let Self {
@@ -822,12 +878,14 @@ impl<'a> VoicesPvc<'a> {
             client: self.client,
         }
     }
+
     /// The `voices.pvc.verification` operations.
     pub fn verification(&self) -> VoicesPvcVerification<'a> {
         VoicesPvcVerification {
             client: self.client,
         }
     }
+
     /// Create Pvc Voice
     ///
     /// Creates a new PVC voice with metadata but no samples
@@ -844,6 +902,7 @@ impl<'a> VoicesPvc<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Edit Pvc Voice
     ///
     /// Edit PVC voice metadata
@@ -858,6 +917,7 @@ impl<'a> VoicesPvc<'a> {
             body: None,
         }
     }
+
     /// Run Pvc Training
     ///
     /// Start PVC training process for a voice.
@@ -889,6 +949,7 @@ impl<'a> VoicesPvcUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::AddVoiceResponseModel, Error> {
         let Self {
@@ -932,6 +993,7 @@ impl<'a> VoicesPvcTrain<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::StartPvcVoiceTrainingResponseModel, Error> {
         let Self {
@@ -976,18 +1038,21 @@ impl<'a> VoicesPvcSamples<'a> {
             client: self.client,
         }
     }
+
     /// The `voices.pvc.samples.speakers` operations.
     pub fn speakers(&self) -> VoicesPvcSamplesSpeakers<'a> {
         VoicesPvcSamplesSpeakers {
             client: self.client,
         }
     }
+
     /// The `voices.pvc.samples.waveform` operations.
     pub fn waveform(&self) -> VoicesPvcSamplesWaveform<'a> {
         VoicesPvcSamplesWaveform {
             client: self.client,
         }
     }
+
     /// Add Samples To Pvc Voice
     ///
     /// Add audio samples to a PVC voice
@@ -1010,6 +1075,7 @@ impl<'a> VoicesPvcSamples<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Pvc Voice Sample
     ///
     /// Update a PVC voice sample - apply noise removal, select speaker, change trim times or file name.
@@ -1025,6 +1091,7 @@ impl<'a> VoicesPvcSamples<'a> {
             body: None,
         }
     }
+
     /// Delete Pvc Voice Sample
     ///
     /// Delete a sample from a PVC voice.
@@ -1068,6 +1135,7 @@ impl<'a> VoicesPvcSamplesUpdate<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::AddVoiceResponseModel, Error> {
         let Self {
@@ -1143,6 +1211,7 @@ impl<'a> VoicesPvcSamplesAudioGet<'a> {
         self.remove_background_noise = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::VoiceSamplePreviewResponseModel, Error> {
         let Self {
@@ -1186,6 +1255,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
             client: self.client,
         }
     }
+
     /// Retrieve Speaker Separation Status
     ///
     /// Retrieve the status of the speaker separation process and the list of detected speakers if complete.
@@ -1208,6 +1278,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Start Speaker Separation
     ///
     /// Start speaker separation process for a sample
@@ -1309,6 +1380,7 @@ impl<'a> VoicesPvcVerification<'a> {
             client: self.client,
         }
     }
+
     /// Request Manual Verification
     ///
     /// Request manual verification for a PVC voice.
@@ -1357,6 +1429,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Verify Pvc Voice Captcha
     ///
     /// Submit captcha verification for PVC voice.
@@ -1445,6 +1518,7 @@ impl<'a> VoicesSettings<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Voice Settings
     ///
     /// Returns the settings for a specific voice. "similarity_boost" corresponds to"Clarity + Similarity Enhancement" in the web app and "stability" corresponds to "Stability" slider in the web app.
@@ -1459,6 +1533,7 @@ impl<'a> VoicesSettings<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Edit Voice Settings
     ///
     /// Edit your settings for a specific voice. "similarity_boost" corresponds to "Clarity + Similarity Enhancement" in the web app and "stability" corresponds to "Stability" slider in the web app.

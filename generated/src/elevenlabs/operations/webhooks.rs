@@ -30,6 +30,7 @@ impl<'a> Webhooks<'a> {
             include_usages: None,
         }
     }
+
     /// Create Workspace Webhook
     ///
     /// Create a new webhook for the workspace with the specified authentication type.
@@ -46,6 +47,7 @@ impl<'a> Webhooks<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Workspace Webhook
     ///
     /// Delete the specified workspace webhook
@@ -66,6 +68,7 @@ impl<'a> Webhooks<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Workspace Webhook
     ///
     /// Update the specified workspace webhook
@@ -106,6 +109,7 @@ impl<'a> WebhooksList<'a> {
         self.include_usages = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::WorkspaceWebhookListResponseModel, Error> {
         let Self {

@@ -23,48 +23,56 @@ impl<'a> Workspace<'a> {
             client: self.client,
         }
     }
+
     /// The `workspace.audit_logs` operations.
     pub fn audit_logs(&self) -> WorkspaceAuditLogs<'a> {
         WorkspaceAuditLogs {
             client: self.client,
         }
     }
+
     /// The `workspace.auth_connections` operations.
     pub fn auth_connections(&self) -> WorkspaceAuthConnections<'a> {
         WorkspaceAuthConnections {
             client: self.client,
         }
     }
+
     /// The `workspace.groups` operations.
     pub fn groups(&self) -> WorkspaceGroups<'a> {
         WorkspaceGroups {
             client: self.client,
         }
     }
+
     /// The `workspace.invites` operations.
     pub fn invites(&self) -> WorkspaceInvites<'a> {
         WorkspaceInvites {
             client: self.client,
         }
     }
+
     /// The `workspace.members` operations.
     pub fn members(&self) -> WorkspaceMembers<'a> {
         WorkspaceMembers {
             client: self.client,
         }
     }
+
     /// The `workspace.resources` operations.
     pub fn resources(&self) -> WorkspaceResources<'a> {
         WorkspaceResources {
             client: self.client,
         }
     }
+
     /// The `workspace.usage` operations.
     pub fn usage(&self) -> WorkspaceUsage<'a> {
         WorkspaceUsage {
             client: self.client,
         }
     }
+
     /// Set Workspace Third-Party Disabling Policy
     ///
     /// Set the workspace-wide Third-Party Disabling policy. When set, it forces, for every API key in the workspace, whether the holder of a key (potentially a third party who found it) may disable it via the self-disable endpoint or when it leaks publicly — overriding each key's own setting. Pass `true` to allow it for all keys, `false` to forbid it for all keys, or `null` to clear the override so per-key values and the plan default apply again. Workspace admins only.
@@ -99,6 +107,7 @@ impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self { client, body } = self;
@@ -177,6 +186,7 @@ impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::WorkspaceAnalyticsQueryResponseModel, Error> {
         let Self { client, body } = self;
@@ -251,36 +261,43 @@ impl<'a> WorkspaceAuditLogsList<'a> {
         self.limit = Some(value);
         self
     }
+
     /// Cursor for the next page (from previous response)
     pub fn cursor(mut self, value: impl Into<String>) -> Self {
         self.cursor = Some(value.into());
         self
     }
+
     /// Only include entries at or after this time (ms since epoch)
     pub fn time_from_unix_ms(mut self, value: i64) -> Self {
         self.time_from_unix_ms = Some(value);
         self
     }
+
     /// Only include entries at or before this time (ms since epoch)
     pub fn time_to_unix_ms(mut self, value: i64) -> Self {
         self.time_to_unix_ms = Some(value);
         self
     }
+
     /// Filter by actor user ID
     pub fn actor_uid(mut self, value: impl Into<String>) -> Self {
         self.actor_uid = Some(value.into());
         self
     }
+
     /// Filter by OCSF event class name (e.g. Account Change)
     pub fn class_name(mut self, value: impl Into<String>) -> Self {
         self.class_name = Some(value.into());
         self
     }
+
     /// Filter by audit activity name (e.g. Subscription Creation)
     pub fn activity_name(mut self, value: impl Into<String>) -> Self {
         self.activity_name = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::WorkspaceAuditLogsPageResponse, Error> {
         let Self {
@@ -338,6 +355,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Workspace Auth Connection
     ///
     /// Create a new OAuth2 auth connection for the workspace
@@ -356,6 +374,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Workspace Auth Connection
     ///
     /// Delete an auth connection
@@ -373,6 +392,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Workspace Auth Connection
     ///
     /// Update an auth connection
@@ -410,6 +430,7 @@ impl<'a> WorkspaceGroups<'a> {
             client: self.client,
         }
     }
+
     /// Get All Groups
     ///
     /// Get all groups in the workspace
@@ -424,6 +445,7 @@ impl<'a> WorkspaceGroups<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Search User Groups
     ///
     /// Searches for user groups in the workspace. Multiple or no groups may be returned.
@@ -473,6 +495,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Add Member To User Group
     ///
     /// Adds a member of your workspace to the specified group. Requires `group_members_manage` permission.
@@ -522,6 +545,7 @@ impl<'a> WorkspaceInvites<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Invite Multiple Users
     ///
     /// Sends email invitations to join your workspace to the provided emails. Requires all email addresses to be part of a verified domain. If the users don't have an account they will be prompted to create one. If the users accept these invites they will be added as users to your workspace and your subscription using one of your seats. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission.
@@ -540,6 +564,7 @@ impl<'a> WorkspaceInvites<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Existing Invitation
     ///
     /// Invalidates an existing email invitation. The invitation will still show up in the inbox it has been delivered to, but activating it to join the workspace won't work. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission.
@@ -579,6 +604,7 @@ impl<'a> WorkspaceMembers<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Update Member
     ///
     /// Updates attributes of a workspace member. Apart from the email identifier, all parameters will remain unchanged unless specified. This endpoint may only be called by workspace administrators.
@@ -626,6 +652,7 @@ impl<'a> WorkspaceResources<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Share Workspace Resource
     ///
     /// Grants a role (one of 'admin', 'editor', 'commenter', or 'viewer') on a workspace resource to a user, group, or workspace (service account) API key. This overrides any existing role the target has on the resource. To target a user or service account, pass only the user email; the user must be in your workspace. To target a group, pass only the group id. To target a workspace (service account) API key, pass the api key id; the resource will be shared with the service account associated with that key. You must have admin access to the resource to share it.
@@ -648,6 +675,7 @@ impl<'a> WorkspaceResources<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Unshare Workspace Resource
     ///
     /// Removes any existing role on a workspace resource from a user, group, or workspace (service account) API key. To target a user or service account, pass only the user email; the user must be in your workspace. To target a group, pass only the group id. To target a workspace (service account) API key, pass the api key id; the resource will be unshared from the service account associated with that key. You must have admin access to the resource to unshare it. You cannot remove permissions from the user who created the resource.

@@ -29,6 +29,7 @@ impl<'a> Conversations<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Conversation
     ///
     /// Start a real-time video conversation with your AI replica and persona. The response includes a conversation_url to join the call or embed it.
@@ -45,6 +46,7 @@ impl<'a> Conversations<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Conversation
     ///
     /// Returns a single conversation. Append ?verbose=true for additional event data including transcript and perception analysis.
@@ -59,6 +61,7 @@ impl<'a> Conversations<'a> {
             verbose: None,
         }
     }
+
     /// Delete Conversation
     ///
     /// Deletes a single conversation.
@@ -76,6 +79,7 @@ impl<'a> Conversations<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// End Conversation
     ///
     /// Ends a single conversation.
@@ -110,6 +114,7 @@ impl<'a> ConversationsGet<'a> {
         self.verbose = Some(value);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::Conversation, Error> {
         let Self {

@@ -32,6 +32,7 @@ impl<'a> Documents<'a> {
             tags: None,
         }
     }
+
     /// Create Document
     ///
     /// Upload documents to your knowledge base for personas to reference. Supports .pdf, .txt, .docx, .doc, .png, .jpg, .pptx, .csv, .xlsx and URLs.
@@ -48,6 +49,7 @@ impl<'a> Documents<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Document
     ///
     /// Retrieve a specific document.
@@ -62,6 +64,7 @@ impl<'a> Documents<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Document
     ///
     /// Delete a document.
@@ -76,6 +79,7 @@ impl<'a> Documents<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Update Document
     ///
     /// Update document metadata.
@@ -95,6 +99,7 @@ impl<'a> Documents<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Recrawl Document
     ///
     /// Trigger a recrawl of a website document to fetch fresh content.
@@ -126,14 +131,17 @@ impl<'a> DocumentsList<'a> {
         self.page = Some(value);
         self
     }
+
     pub fn page_size(mut self, value: i64) -> Self {
         self.page_size = Some(value);
         self
     }
+
     pub fn tags(mut self, value: impl Into<String>) -> Self {
         self.tags = Some(value.into());
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::ListDocumentsResponse, Error> {
         let Self {
@@ -174,6 +182,7 @@ impl<'a> DocumentsRecrawl<'a> {
         self.body = Some(body);
         self
     }
+
     /// Sends the request.
     pub async fn send(self) -> Result<types::Document, Error> {
         let Self {

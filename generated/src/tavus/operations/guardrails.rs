@@ -29,6 +29,7 @@ impl<'a> Guardrails<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Guardrails
     ///
     /// Creates a new set of guardrails for a persona.
@@ -45,6 +46,7 @@ impl<'a> Guardrails<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Guardrails
     ///
     /// Returns a single set of guardrails.
@@ -59,6 +61,7 @@ impl<'a> Guardrails<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Guardrails
     ///
     /// Deletes a single set of guardrails.
@@ -73,6 +76,7 @@ impl<'a> Guardrails<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Patch Guardrails
     ///
     /// Update guardrails using JSON Patch operations.

@@ -29,6 +29,7 @@ impl<'a> Objectives<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Objectives
     ///
     /// Creates a new objective for a persona.
@@ -45,6 +46,7 @@ impl<'a> Objectives<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Objective
     ///
     /// Returns a single objective.
@@ -59,6 +61,7 @@ impl<'a> Objectives<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Objective
     ///
     /// Deletes a single objective.
@@ -73,6 +76,7 @@ impl<'a> Objectives<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Patch Objective
     ///
     /// Update an objective using JSON Patch operations.

@@ -28,6 +28,7 @@ impl<'a> Personas<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Persona
     ///
     /// Create and customize a persona's behavior and capabilities for CVI.
@@ -40,6 +41,7 @@ impl<'a> Personas<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Persona
     ///
     /// Returns a single persona.
@@ -54,6 +56,7 @@ impl<'a> Personas<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Persona
     ///
     /// Deletes a single persona.
@@ -68,6 +71,7 @@ impl<'a> Personas<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Patch Persona
     ///
     /// Updates a persona using JSON Patch (RFC 6902).

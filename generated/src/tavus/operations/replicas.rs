@@ -28,6 +28,7 @@ impl<'a> Replicas<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Create Replica
     ///
     /// Create a new replica using the latest phoenix-4 model.
@@ -40,6 +41,7 @@ impl<'a> Replicas<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Replica
     ///
     /// Returns a single replica with training progress.
@@ -54,6 +56,7 @@ impl<'a> Replicas<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Replica
     ///
     /// Deletes a replica.
@@ -68,6 +71,7 @@ impl<'a> Replicas<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Rename Replica
     ///
     /// Renames a single replica.

@@ -28,6 +28,7 @@ impl<'a> Videos<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Generate Video
     ///
     /// Generates a new video using a Replica and either a script or an audio file.
@@ -40,6 +41,7 @@ impl<'a> Videos<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Get Video
     ///
     /// Returns a single video. If ready, includes download_url, stream_url, and hosted_url.
@@ -54,6 +56,7 @@ impl<'a> Videos<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.json().await
     }
+
     /// Delete Video
     ///
     /// Deletes a single video.
@@ -68,6 +71,7 @@ impl<'a> Videos<'a> {
         let response = client.transport().send::<ErrorBody>(request).await?;
         response.empty().await
     }
+
     /// Rename Video
     ///
     /// Renames a single video.
