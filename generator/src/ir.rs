@@ -19,7 +19,7 @@ pub struct ApiModel {
     /// The header that carries the API key, from the security schemes.
     pub api_key_header: Option<String>,
     /// Struct types sent as `multipart/form-data` bodies.
-    pub multipart_bodies: Vec<TypeId>,
+    pub multipart_bodies: Vec<MultipartBody>,
     /// Distinct string `const` values, each emitted once as a one-value enum.
     pub consts: Vec<String>,
     /// Schemas that carry `example`/`examples`, with the type that holds them.
@@ -182,6 +182,15 @@ pub struct ServerDef {
 /// The home of inline types that belong to operations (parameters, bodies
 /// and responses written in place), which have no component schema.
 pub const OPERATIONS_HOME: TypeId = TypeId(usize::MAX - 1);
+
+/// A struct sent as `multipart/form-data`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MultipartBody {
+    pub ty: TypeId,
+    /// Fields whose `encoding` declares `application/json`: sent as one
+    /// JSON part each.
+    pub json_fields: Vec<String>,
+}
 
 /// One HTTP operation.
 #[derive(Debug, Clone)]

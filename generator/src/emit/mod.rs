@@ -338,8 +338,9 @@ impl<'a> FileEmitter<'a> {
         let form = self
             .model
             .multipart_bodies
-            .contains(&id)
-            .then(|| self.to_form(name, def, idents));
+            .iter()
+            .find(|body| body.ty == id)
+            .map(|body| self.to_form(name, def, idents, &body.json_fields));
         quote! {
             #[derive(Debug, Clone, PartialEq, #default Serialize, Deserialize)]
             pub struct #name {
@@ -399,13 +400,20 @@ impl<'a> FileEmitter<'a> {
 
     /// How a multipart body becomes a form: files as file parts, every
     /// other field as text (the runtime writes objects as JSON).
-    fn to_form(&self, name: &Ident, def: &StructDef, idents: &[String]) -> TokenStream {
+    fn to_form(
+        &self,
+        name: &Ident,
+        def: &StructDef,
+        idents: &[String],
+        json_fields: &[String],
+    ) -> TokenStream {
         let parts = def.fields.iter().zip(idents).map(|(field, ident)| {
             let ident = format_ident!("{}", ident);
             let wire = &field.wire_name;
             let call = match &field.ty {
                 TypeRef::Binary => quote!(file),
                 TypeRef::Array(item) if **item == TypeRef::Binary => quote!(files),
+                _ if json_fields.contains(wire) => return quote!(form.json(#wire, &self.#ident);),
                 _ => return quote!(form.text(#wire, &self.#ident);),
             };
             match (field.required, field.nullable) {

@@ -76,7 +76,7 @@ struct Lowerer<'a> {
     foreign_in_progress: HashSet<String>,
     /// The component whose types are being lowered (their file).
     home: TypeId,
-    multipart_bodies: Vec<TypeId>,
+    multipart_bodies: Vec<MultipartBody>,
 }
 
 /// Where a schema stands: its pointer and the name hint for inline types.

@@ -174,8 +174,18 @@ impl Lowerer<'_> {
         };
         if encoding == BodyEncoding::Multipart {
             let id = self.multipart_struct(&ty, &body_site.pointer)?;
-            if !self.multipart_bodies.contains(&id) {
-                self.multipart_bodies.push(id);
+            let json_fields = content
+                .encoding
+                .iter()
+                .filter(|(_, encoding)| encoding.content_type.as_deref().is_some_and(is_json))
+                .map(|(field, _)| field.clone())
+                .collect();
+            let body = MultipartBody {
+                ty: id,
+                json_fields,
+            };
+            if !self.multipart_bodies.iter().any(|b| b.ty == id) {
+                self.multipart_bodies.push(body);
             }
         }
         Ok(BodyDef {
