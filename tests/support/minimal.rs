@@ -18,7 +18,7 @@ const PLAIN_PATH_VALUE: &str = "id123";
 /// Deeper than this, schemas are treated as cyclic.
 const MAX_DEPTH: usize = 48;
 
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct MinimalArgs {
     pub path: Map<String, Value>,
     pub query: Map<String, Value>,
@@ -26,25 +26,10 @@ pub struct MinimalArgs {
     /// `Value::Null` when the operation has no request body. An optional body
     /// is still filled in, so that its encoding gets exercised.
     pub body: Value,
-    pub body_required: bool,
     pub content_type: Option<String>,
     /// The body's top-level properties that are files (binary strings or
     /// arrays of them): multipart parts with a filename.
     pub files: Vec<String>,
-}
-
-impl MinimalArgs {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "path": self.path,
-            "query": self.query,
-            "header": self.header,
-            "body": self.body,
-            "body_required": self.body_required,
-            "content_type": self.content_type,
-            "files": self.files,
-        })
-    }
 }
 
 /// The minimal arguments of the operation `method` (lower case) on the path
@@ -85,7 +70,6 @@ pub fn minimal_args(doc: &Value, path: &str, method: &str) -> MinimalArgs {
         if content_type == "multipart/form-data" {
             sampler.fill_empty_arrays(schema, &mut args.body);
         }
-        args.body_required = body["required"] == true;
         args.files = file_properties(doc, schema);
         args.content_type = Some(content_type.clone());
     }
@@ -163,7 +147,7 @@ fn is_file(doc: &Value, schema: &Value, depth: usize) -> bool {
 }
 
 /// Follows local `$ref`s (`#/...`) until a non-reference value.
-pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
+fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
     for _ in 0..MAX_DEPTH {
         let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
             return value;
@@ -560,7 +544,7 @@ fn pick_char(ranges: &[(char, char)]) -> Option<char> {
 
 /// Whether `value` is valid against `schema`: the JSON Schema keywords the
 /// two documents use, enough to reject a wrong `example` or `default`.
-pub fn conforms(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
+fn conforms(doc: &Value, schema: &Value, value: &Value, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return true;
     }

@@ -1,5 +1,7 @@
-//! Shared by the contract tests: a Prism mock server and minimal valid
-//! arguments for any operation of an OpenAPI document.
+//! Shared by the contract tests: a Prism mock server, a relay that keeps
+//! what Prism said about each request, and minimal valid arguments for any
+//! operation of an OpenAPI document.
 
 pub mod minimal;
 pub mod prism;
+pub mod relay;

@@ -5,8 +5,9 @@
 //! - static responses (no `--dynamic`): answers come from the document's
 //!   examples, or from a schema sample built without randomness, so runs are
 //!   deterministic;
-//! - the document as it is: Prism 5.16 reads the ElevenLabs 3.1 YAML without
-//!   changes, so no converted copy is needed;
+//! - the document as given (the contract test passes the vendored document
+//!   with the project's overlays applied, as JSON): Prism 5.16 reads the
+//!   ElevenLabs 3.1 and Tavus 3.0 documents without conversion;
 //! - no `--errors`: Prism validates every request either way (an invalid one
 //!   gets 422, or 401 for a missing security header, with the violations in
 //!   the `sl-violations` response header, or in the body when the document
@@ -63,6 +64,10 @@ impl PrismServer {
         server.wait_until_ready(spec);
         server.started_in = started.elapsed();
         server
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     pub fn base_url(&self) -> String {
