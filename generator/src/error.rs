@@ -42,6 +42,11 @@ pub enum Error {
     },
     #[error("generated code for {what} does not parse as Rust: {message}")]
     Emit { what: String, message: String },
+    #[error("could not download {url}: {message}")]
+    Fetch { url: String, message: String },
+    /// The command line asked for something the manifest does not have.
+    #[error("{0}")]
+    Usage(String),
 }
 
 fn location_suffix(location: &Location) -> String {

@@ -8,13 +8,14 @@
 //!    [`recursion`] boxes what would be infinitely sized.
 //! 3. [`naming`]: Rust identifiers for types, fields, variants and files.
 //! 4. [`emit`]: token streams per file.
-//! 5. [`write`]: format with prettyplease and swap the files in at once.
+//! 5. [`write`](mod@write): format with prettyplease and swap the files in at once.
 //!
 //! [`generate_from_manifest`] runs them all for the manifest's crate;
 //! [`generate_crate`] with [`standalone_input`] for a single document.
 
 pub mod check;
 pub mod coverage;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -25,6 +26,7 @@ pub mod naming;
 pub mod overlay;
 pub mod recursion;
 pub mod spec;
+pub mod update;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use generator::manifest::Manifest;
 use generator::write::{write_crate, WriteOutcome};
@@ -40,10 +40,74 @@ enum Command {
         #[arg(long, default_value = "specs/apis.toml")]
         manifest: PathBuf,
     },
+    /// A semantic changelog between two versions of an API description:
+    /// operations and schemas added, removed and changed, each classified
+    /// breaking or non-breaking for code that uses the generated crate.
+    ///
+    /// Exit status: 0; 1 with `--fail-on breaking` when a breaking change is
+    /// present; 2 when a document cannot be read.
+    Diff {
+        /// The old version: an OpenAPI document (JSON or YAML), or the name
+        /// of an API in the manifest (its vendored document with overlays).
+        old: String,
+        /// The new version, likewise.
+        new: String,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Exit with status 1 when changes of this kind are present.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// The manifest that API names are looked up in.
+        #[arg(long, default_value = "specs/apis.toml")]
+        manifest: PathBuf,
+    },
+    /// Fetch a new version of one API's document (from the manifest's
+    /// upstream URL, or --from a URL or file), check that it generates,
+    /// print the changelog, replace the vendored file and regenerate.
+    Update {
+        /// The API's name in the manifest.
+        api: String,
+        /// Where to read the new document: an http(s) URL or a file.
+        #[arg(long)]
+        from: Option<String>,
+        /// How to print the changelog.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// The manifest of APIs.
+        #[arg(long, default_value = "specs/apis.toml")]
+        manifest: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiffFormat {
+    /// For people; coloured when standard output is a terminal.
+    Text,
+    /// For a pull-request description.
+    Markdown,
+    /// For tools.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Any breaking change.
+    Breaking,
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    if let Command::Diff {
+        old,
+        new,
+        format,
+        fail_on,
+        manifest,
+    } = &cli.command
+    {
+        return diff(old, new, *format, *fail_on, manifest);
+    }
+    match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -55,6 +119,13 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Check { manifest } => check(&manifest),
+        Command::Diff { .. } => unreachable!("diff runs on its own in main"),
+        Command::Update {
+            api,
+            from,
+            format,
+            manifest,
+        } => update(&manifest, &api, from.as_deref(), format),
         Command::Generate {
             manifest,
             spec,
@@ -95,6 +166,50 @@ fn check(manifest: &std::path::Path) -> Result<(), String> {
     ))
 }
 
+fn update(
+    manifest: &std::path::Path,
+    api: &str,
+    from: Option<&str>,
+    format: DiffFormat,
+) -> Result<(), String> {
+    let manifest = Manifest::load(manifest).map_err(|e| e.to_string())?;
+    let report = generator::update::update(&manifest, api, from).map_err(|e| e.to_string())?;
+    print!(
+        "{}",
+        generator::diff::render::render(&report.changelog, format.into(), use_color())
+    );
+    for coverage in &report.coverage {
+        print!("{coverage}");
+    }
+    println!(
+        "{}: replaced with {}",
+        report.document.display(),
+        report.source
+    );
+    let output = manifest.output_dir();
+    match report.outcome {
+        WriteOutcome::Unchanged => println!("{}: up to date", output.display()),
+        WriteOutcome::Replaced => println!("{}: regenerated", output.display()),
+    }
+    Ok(())
+}
+
+fn use_color() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+impl From<DiffFormat> for generator::diff::render::Format {
+    fn from(format: DiffFormat) -> Self {
+        use generator::diff::render::Format;
+        match format {
+            DiffFormat::Text => Format::Text,
+            DiffFormat::Markdown => Format::Markdown,
+            DiffFormat::Json => Format::Json,
+        }
+    }
+}
+
 fn finish(out: &std::path::Path, generated: generator::GeneratedCrate) -> Result<(), String> {
     if !generated.rustfmt_applied {
         eprintln!("warning: rustfmt was not found; the code keeps prettyplease's layout");
@@ -114,4 +229,74 @@ fn finish(out: &std::path::Path, generated: generator::GeneratedCrate) -> Result
         }
     }
     Ok(())
+}
+
+/// `generator diff`: exit 0, 1 for breaking changes under `--fail-on
+/// breaking`, 2 for errors.
+fn diff(
+    old: &str,
+    new: &str,
+    format: DiffFormat,
+    fail_on: Option<FailOn>,
+    manifest: &std::path::Path,
+) -> ExitCode {
+    use generator::diff::render::{render, Format};
+    use std::io::Write;
+
+    let models = model_of(old, manifest).and_then(|o| Ok((o, model_of(new, manifest)?)));
+    let (old_model, new_model) = match models {
+        Ok(models) => models,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut changelog = generator::diff::diff(&old_model, &new_model);
+    changelog.old.source = old.to_owned();
+    changelog.new.source = new.to_owned();
+    let format: Format = format.into();
+    let output = render(&changelog, format, use_color());
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: writing the changelog: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    match fail_on {
+        Some(FailOn::Breaking) if changelog.has_breaking() => {
+            eprintln!(
+                "{} breaking change(s) between {old} and {new}",
+                changelog.breaking_count()
+            );
+            ExitCode::from(1)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// The model of one side: an existing file is a document; anything else is
+/// the name of an API in the manifest, whose overlays are applied.
+fn model_of(arg: &str, manifest_path: &std::path::Path) -> Result<generator::ir::ApiModel, String> {
+    let path = std::path::Path::new(arg);
+    if path.is_file() {
+        let loaded = generator::load::load_file(path).map_err(|e| e.to_string())?;
+        return generator::lower::build_model(&loaded).map_err(|e| e.to_string());
+    }
+    let manifest = Manifest::load(manifest_path).map_err(|e| {
+        format!("{arg} is not a file, and it cannot be looked up as an API name: {e}")
+    })?;
+    let Some(api) = manifest.api(arg) else {
+        let names: Vec<&str> = manifest.apis.iter().map(|a| a.name.as_str()).collect();
+        return Err(format!(
+            "{arg} is neither a file nor an API in {} (APIs: {})",
+            manifest_path.display(),
+            names.join(", ")
+        ));
+    };
+    generator::update::api_model(&manifest, api, &manifest.resolve(&api.spec))
+        .map_err(|e| e.to_string())
 }

@@ -1,0 +1,237 @@
+//! The upstream-change workflow end to end, on a temporary copy of the
+//! workspace's manifest, overlays, generated crate and vendored documents:
+//! `generator update` from a loopback HTTP server (changelog, replaced
+//! document, regenerated crate; a bad document changes nothing), and
+//! `generator check` catching a stale or hand-edited crate.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+
+use generator::check::drift_of;
+use generator::generate_from_manifest;
+use generator::manifest::Manifest;
+use generator::update::update;
+use generator::write::{write_crate, WriteOutcome};
+use serde_json::{json, Value};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `<tmp>/ws/{specs,generated}` and `<tmp>/shared/specs`, laid out like the
+/// real checkout so the manifest's relative paths hold.
+fn workspace_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    copy_dir(&root().join("specs"), &tmp.path().join("ws/specs"));
+    copy_dir(&root().join("generated"), &tmp.path().join("ws/generated"));
+    let shared = tmp.path().join("shared/specs");
+    fs::create_dir_all(&shared).unwrap();
+    for name in ["elevenlabs.yaml", "tavus.yaml"] {
+        fs::copy(root().join("../shared/specs").join(name), shared.join(name)).unwrap();
+    }
+    tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its content.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    files
+}
+
+/// Serves `body` once on 127.0.0.1 and returns its URL.
+fn serve_once(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/openapi.json", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = [0u8; 4096];
+        let _ = stream.read(&mut request);
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&body).unwrap();
+    });
+    url
+}
+
+/// The vendored Tavus document with one operation removed and a required
+/// request field added.
+fn newer_tavus(workspace: &Path) -> Value {
+    let text = fs::read_to_string(workspace.join("shared/specs/tavus.yaml")).unwrap();
+    let mut doc: Value = serde_yaml_ng::from_str(&text).unwrap();
+    doc["paths"]
+        .as_object_mut()
+        .unwrap()
+        .remove("/v2/memories/{memory_store}/{memory_id}")
+        .expect("the vendored document has the memories operation");
+    let rename = &mut doc["components"]["schemas"]["RenameReplicaRequest"];
+    rename["properties"]["reason"] = json!({"type": "string"});
+    rename["required"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("reason"));
+    doc
+}
+
+#[test]
+fn update_from_a_loopback_server_reports_the_changelog_and_regenerates() {
+    let tmp = workspace_copy();
+    let manifest = Manifest::load(&tmp.path().join("ws/specs/apis.toml")).unwrap();
+    let body = serde_json::to_vec_pretty(&newer_tavus(tmp.path())).unwrap();
+    let url = serve_once(body.clone());
+
+    let report = update(&manifest, "tavus", Some(&url)).expect("the update succeeds");
+
+    let removed: Vec<String> = report
+        .changelog
+        .operations
+        .removed
+        .iter()
+        .map(|op| format!("{} {} breaking={}", op.method, op.path, op.breaking))
+        .collect();
+    assert_eq!(
+        removed,
+        ["DELETE /v2/memories/{memory_store}/{memory_id} breaking=true"]
+    );
+    assert!(report.changelog.operations.added.is_empty());
+    let new_field = report
+        .changelog
+        .schemas
+        .changed
+        .iter()
+        .find(|c| c.schema == "RenameReplicaRequest")
+        .expect("the request schema changed");
+    assert!(new_field.change.breaking, "{new_field:?}");
+    assert_eq!(report.outcome, WriteOutcome::Replaced);
+    assert_eq!(
+        fs::read(tmp.path().join("shared/specs/tavus.yaml")).unwrap(),
+        body
+    );
+    let tavus = tmp.path().join("ws/generated/src/tavus");
+    assert!(
+        !tavus.join("operations/memories.rs").exists(),
+        "the removed group's file is gone"
+    );
+    let client = fs::read_to_string(tavus.join("client.rs")).unwrap();
+    assert!(
+        client.contains(&format!("// sha256 {}", generator::load::hex_sha256(&body))),
+        "the header names the new document's checksum"
+    );
+    assert!(!tmp.path().join("shared/specs/.tavus.yaml.update").exists());
+}
+
+#[test]
+fn a_document_that_does_not_generate_changes_nothing() {
+    let tmp = workspace_copy();
+    let manifest = Manifest::load(&tmp.path().join("ws/specs/apis.toml")).unwrap();
+    let mut broken = newer_tavus(tmp.path());
+    broken["paths"]["/v2/replicas/{replica_id}"]["get"]["parameters"] = json!([]);
+    let url = serve_once(serde_json::to_vec(&broken).unwrap());
+    let generated_before = snapshot(&tmp.path().join("ws/generated"));
+    let vendored_before = fs::read(tmp.path().join("shared/specs/tavus.yaml")).unwrap();
+
+    let error = update(&manifest, "tavus", Some(&url))
+        .unwrap_err()
+        .to_string();
+
+    assert!(
+        error.contains("#/paths/~1v2~1replicas~1{replica_id}/get: the path names {replica_id}"),
+        "{error}"
+    );
+    assert_eq!(
+        fs::read(tmp.path().join("shared/specs/tavus.yaml")).unwrap(),
+        vendored_before
+    );
+    assert!(snapshot(&tmp.path().join("ws/generated")) == generated_before);
+    assert!(!tmp.path().join("shared/specs/.tavus.yaml.update").exists());
+}
+
+#[test]
+fn an_unknown_api_name_lists_the_known_ones() {
+    let manifest = Manifest::load(&root().join("specs/apis.toml")).unwrap();
+    let error = update(&manifest, "openai", Some("/nonexistent"))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "no API named \"openai\" in the manifest (APIs: elevenlabs, tavus)"
+    );
+}
+
+/// What `generator check` reports for the copy: changed, missing and
+/// extra files.
+fn stale_files(manifest: &Manifest) -> Vec<PathBuf> {
+    let fresh = generate_from_manifest(manifest).expect("generation succeeds");
+    let drift = drift_of(&manifest.output_dir(), &fresh.files).unwrap();
+    [drift.changed, drift.missing, drift.extra].concat()
+}
+
+#[test]
+fn check_names_a_hand_edited_file_and_passes_after_generating() {
+    let tmp = workspace_copy();
+    let manifest = Manifest::load(&tmp.path().join("ws/specs/apis.toml")).unwrap();
+    let edited = tmp.path().join("ws/generated/src/tavus/client.rs");
+    let mut text = fs::read_to_string(&edited).unwrap();
+    text.push_str("// a local tweak\n");
+    fs::write(&edited, text).unwrap();
+
+    assert_eq!(
+        stale_files(&manifest),
+        [PathBuf::from("src/tavus/client.rs")]
+    );
+
+    let fresh = generate_from_manifest(&manifest).unwrap();
+    write_crate(&manifest.output_dir(), &fresh.files).unwrap();
+    assert!(stale_files(&manifest).is_empty());
+}
+
+#[test]
+fn check_fails_when_a_spec_changed_without_regenerating() {
+    let tmp = workspace_copy();
+    let manifest = Manifest::load(&tmp.path().join("ws/specs/apis.toml")).unwrap();
+    let newer = serde_json::to_vec(&newer_tavus(tmp.path())).unwrap();
+    fs::write(tmp.path().join("shared/specs/tavus.yaml"), newer).unwrap();
+
+    let stale = stale_files(&manifest);
+
+    assert!(
+        stale.contains(&PathBuf::from("src/tavus/client.rs")),
+        "{stale:?}"
+    );
+    assert!(
+        stale.iter().all(|path| path.starts_with("src/tavus")),
+        "only the Tavus module changes: {stale:?}"
+    );
+}
