@@ -235,3 +235,77 @@ fn check_fails_when_a_spec_changed_without_regenerating() {
         "only the Tavus module changes: {stale:?}"
     );
 }
+
+/// The compiled build script of this package, as cargo runs it: the newest
+/// `build-script-build` under the target directory's `build/openapi-sdks-*`.
+fn build_script() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let profile_dir = exe.parent().and_then(Path::parent).unwrap();
+    fs::read_dir(profile_dir.join("build"))
+        .unwrap()
+        .filter_map(|entry| {
+            let dir = entry.ok()?.path();
+            let name = dir.file_name()?.to_str()?.to_owned();
+            let script = dir.join("build-script-build");
+            (name.starts_with("openapi-sdks-") && script.is_file()).then_some(script)
+        })
+        .max_by_key(|script| fs::metadata(script).and_then(|m| m.modified()).unwrap())
+        .expect("cargo built this package's build script")
+}
+
+fn run_build_script(workspace: &Path, ci: bool) -> std::process::Output {
+    let out_dir = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new(build_script());
+    command
+        .env("CARGO_MANIFEST_DIR", workspace)
+        .env("OUT_DIR", out_dir.path())
+        .env_remove("CI");
+    if ci {
+        command.env("CI", "true");
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn build_rs_regenerates_after_a_spec_change_and_checks_under_ci() {
+    let tmp = workspace_copy();
+    let workspace = tmp.path().join("ws");
+    let manifest = Manifest::load(&workspace.join("specs/apis.toml")).unwrap();
+    let newer = serde_json::to_vec(&newer_tavus(tmp.path())).unwrap();
+    fs::write(tmp.path().join("shared/specs/tavus.yaml"), newer).unwrap();
+
+    let in_ci = run_build_script(&workspace, true);
+    let stderr = String::from_utf8_lossy(&in_ci.stderr);
+    assert!(!in_ci.status.success(), "CI=true fails on a stale crate");
+    assert!(stderr.contains("src/tavus/client.rs"), "{stderr}");
+    assert!(
+        !stale_files(&manifest).is_empty(),
+        "CI=true leaves the crate as it was"
+    );
+
+    let local = run_build_script(&workspace, false);
+    let stdout = String::from_utf8_lossy(&local.stdout);
+    assert!(
+        local.status.success(),
+        "{}",
+        String::from_utf8_lossy(&local.stderr)
+    );
+    assert!(stdout.contains("cargo:warning=regenerated"), "{stdout}");
+    for input in [
+        "specs",
+        "generator/src",
+        "tavus.yaml",
+        "overlays/tavus.yaml",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("cargo:rerun-if-changed=") && l.ends_with(input)),
+            "no rerun-if-changed for {input}: {stdout}"
+        );
+    }
+    assert!(
+        stale_files(&manifest).is_empty(),
+        "check passes after the build"
+    );
+}

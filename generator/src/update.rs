@@ -52,7 +52,7 @@ pub fn update(manifest: &Manifest, name: &str, from: Option<&str>) -> Result<Upd
         Ok(prepared) => prepared,
         Err(error) => {
             let _ = fs::remove_file(&staged);
-            return Err(error);
+            return Err(name_the_source(error, &staged, &source));
         }
     };
     fs::rename(&staged, &document).map_err(|e| Error::io(&document, e))?;
@@ -120,6 +120,22 @@ pub fn fetch(source: &str) -> Result<Vec<u8>> {
         .limit(MAX_DOCUMENT_BYTES)
         .read_to_vec()
         .map_err(|e| failed(e.to_string()))
+}
+
+/// Errors in the staged copy name where the document came from instead.
+fn name_the_source(error: Error, staged: &Path, source: &str) -> Error {
+    match error {
+        Error::Invalid {
+            file,
+            location,
+            message,
+        } if file == staged => Error::Invalid {
+            file: PathBuf::from(source),
+            location,
+            message,
+        },
+        other => other,
+    }
 }
 
 /// `dir/.name.update`: beside the target, so the final rename stays on one

@@ -83,3 +83,71 @@ fn a_wrongly_typed_field_names_its_json_pointer() {
         "{stderr}"
     );
 }
+
+const PETS_V1: &str = "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    get:\n      operationId: listPets\n      tags: [Pets]\n      responses: {'200': {description: ok}}\n";
+
+/// A manifest with one API, `pets`, vendored at `vendor/pets.yaml`.
+fn workspace_with_pets() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+    std::fs::create_dir_all(dir.path().join("vendor")).unwrap();
+    std::fs::write(dir.path().join("vendor/pets.yaml"), PETS_V1).unwrap();
+    std::fs::write(
+        dir.path().join("specs/apis.toml"),
+        "[crate]\nname = \"pets-clients\"\noutput = \"../generated\"\nruntime = \"../runtime\"\ndescription = \"Pets.\"\n\n[[api]]\nname = \"pets\"\nmodule = \"pets\"\nspec = \"../vendor/pets.yaml\"\nupstream = \"https://example.invalid/pets.yaml\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn run(dir: &TempDir, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .expect("the generator binary runs")
+}
+
+#[test]
+fn update_from_a_file_prints_the_changelog_replaces_the_document_and_regenerates() {
+    let dir = workspace_with_pets();
+    let v2 = PETS_V1.replace(
+        "paths:\n",
+        "paths:\n  /pets/{id}:\n    delete:\n      operationId: deletePet\n      tags: [Pets]\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'204': {description: gone}}\n",
+    );
+    std::fs::write(dir.path().join("pets-v2.yaml"), &v2).unwrap();
+
+    let output = run(&dir, &["update", "pets", "--from", "pets-v2.yaml"]);
+
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("+ DELETE /pets/{id}"), "{stdout}");
+    assert!(stdout.contains("regenerated"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("vendor/pets.yaml")).unwrap(),
+        v2
+    );
+    let pets =
+        std::fs::read_to_string(dir.path().join("generated/src/pets/operations/pets.rs")).unwrap();
+    assert!(pets.contains("pub async fn delete("), "{pets}");
+}
+
+#[test]
+fn update_refuses_a_document_that_does_not_load_and_keeps_the_old_one() {
+    let dir = workspace_with_pets();
+    std::fs::write(dir.path().join("broken.yaml"), "openapi: 3.1.0\ninfo: [\n").unwrap();
+
+    let output = run(&dir, &["update", "pets", "--from", "broken.yaml"]);
+
+    let stderr = failure(&output);
+    assert!(stderr.contains("error: broken.yaml:3:"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("vendor/pets.yaml")).unwrap(),
+        PETS_V1
+    );
+    assert!(!dir.path().join("generated").exists());
+}
