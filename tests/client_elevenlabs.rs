@@ -325,6 +325,17 @@ fn speech_to_text_body() -> BodySpeechToTextV1SpeechToTextPost {
     body
 }
 
+/// Answers speech-to-text with a minimal transcription.
+async fn mount_transcription(server: &MockServer) {
+    Mock::given(method("POST"))
+        .and(path("/v1/speech-to-text"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "language_code": "en", "language_probability": 0.98, "text": "hi", "words": []
+        })))
+        .mount(server)
+        .await;
+}
+
 /// The parts of a multipart body: (headers, content) per part.
 fn multipart_parts(request: &Request) -> Vec<(String, Vec<u8>)> {
     let content_type = header(request, "content-type");
@@ -364,13 +375,7 @@ fn part<'a>(parts: &'a [(String, Vec<u8>)], name: &str) -> &'a (String, Vec<u8>)
 #[tokio::test]
 async fn multipart_body_sends_text_fields_and_the_file_with_name_and_type() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path("/v1/speech-to-text"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "language_code": "en", "language_probability": 0.98, "text": "hi", "words": []
-        })))
-        .mount(&server)
-        .await;
+    mount_transcription(&server).await;
 
     client(&server)
         .speech_to_text()
@@ -527,13 +532,7 @@ async fn a_retried_multipart_request_resends_the_whole_form() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(method("POST"))
-        .and(path("/v1/speech-to-text"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "language_code": "en", "language_probability": 0.98, "text": "hi", "words": []
-        })))
-        .mount(&server)
-        .await;
+    mount_transcription(&server).await;
 
     fast_retries(&server)
         .speech_to_text()
