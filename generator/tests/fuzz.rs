@@ -6,7 +6,9 @@
 //!
 //! The suite runs 256 cases; a long run is
 //! `FUZZ_CASES=20000 cargo test --release -p generator --test fuzz -- --nocapture`
-//! (docs/ROBUSTNESS.md has the figures).
+//! (docs/ROBUSTNESS.md has the figures). A stack overflow aborts the process
+//! before proptest can shrink, so `FUZZ_DUMP=file` writes each document
+//! before it runs: after an abort, the file holds the culprit.
 
 use std::cell::Cell;
 use std::path::Path;
@@ -240,6 +242,9 @@ fn random_documents_give_code_or_an_error_never_a_panic() {
     let refused = Cell::new(0usize);
     runner
         .run(&document(), |document| {
+            if let Some(dump) = std::env::var_os("FUZZ_DUMP") {
+                std::fs::write(dump, serde_json::to_vec_pretty(&document).unwrap()).unwrap();
+            }
             let counter = if run_pipeline(&document).is_ok() {
                 &generated
             } else {

@@ -1362,3 +1362,37 @@ fn load_error_model(yaml: &str) -> String {
         .unwrap_err()
         .to_string()
 }
+
+#[test]
+fn all_of_with_a_single_reference_is_that_type() {
+    let (model, names) = model(&doc(
+        "3.0.3",
+        "    Base:\n      type: object\n      properties:\n        id: {type: string}\n    Wrapper:\n      type: object\n      properties:\n        base:\n          allOf: [{$ref: '#/components/schemas/Base'}]\n          nullable: true\n          description: The base, or null.\n        self_again:\n          allOf: [{$ref: '#/components/schemas/Wrapper'}]\n    Renamed:\n      allOf: [{$ref: '#/components/schemas/Base'}]\n",
+    ));
+    let base = type_id(&names, "Base");
+    let wrapper = struct_of(&model, &names, "Wrapper");
+    let field_base = field(wrapper, "base");
+    assert_eq!(field_base.ty, TypeRef::Named(base));
+    assert!(field_base.nullable);
+    assert_eq!(
+        field(wrapper, "self_again").ty,
+        TypeRef::Named(type_id(&names, "Wrapper"))
+    );
+    let renamed = &model.types[type_id(&names, "Renamed").0];
+    assert!(matches!(renamed.kind, TypeKind::Alias(TypeRef::Named(id)) if id == base));
+}
+
+#[test]
+fn an_inline_all_of_that_contains_itself_is_an_error_not_an_endless_type() {
+    let yaml = doc31(
+        "    Node:\n      type: object\n      properties:\n        child:\n          allOf:\n            - $ref: '#/components/schemas/Node'\n            - {type: object, properties: {depth: {type: integer}}}\n",
+    );
+    let loaded = generator::load::load_bytes(Path::new("demo.yaml"), yaml.as_bytes()).unwrap();
+    let message = generator::lower::build_model(&loaded)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.starts_with("demo.yaml:#/components/schemas/Node/properties/child: this schema contains itself through `allOf`"),
+        "{message}"
+    );
+}

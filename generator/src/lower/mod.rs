@@ -74,6 +74,9 @@ struct Lowerer<'a> {
     /// Lowered non-component local references, by pointer.
     foreign_refs: HashMap<String, TypeRef>,
     foreign_in_progress: HashSet<String>,
+    /// Pointers of the inline types being lowered, outermost first: one
+    /// that recurs would expand without end.
+    inline_in_progress: Vec<String>,
     /// The component whose types are being lowered (their file).
     home: TypeId,
     multipart_bodies: Vec<MultipartBody>,
@@ -125,6 +128,7 @@ impl<'a> Lowerer<'a> {
             fallbacks: Vec::new(),
             foreign_refs: HashMap::new(),
             foreign_in_progress: HashSet::new(),
+            inline_in_progress: Vec::new(),
             home: TypeId(0),
             multipart_bodies: Vec::new(),
         }
@@ -154,7 +158,7 @@ impl<'a> Lowerer<'a> {
 
     /// The kind of a schema that gets a name of its own.
     fn named_kind(&mut self, schema: &Schema, site: &Site) -> Result<TypeKind> {
-        if needs_own_type(schema) {
+        if needs_own_type(schema) && single_all_of_reference(schema).is_none() {
             self.own_type_kind(schema, site)
         } else {
             Ok(TypeKind::Alias(self.type_ref_inner(schema, site)?))
@@ -201,6 +205,11 @@ impl<'a> Lowerer<'a> {
             let target = self.reference(reference, site)?;
             return Ok(wrap_nullable(target, schema.nullable));
         }
+        if let Some(reference) = single_all_of_reference(schema) {
+            let member_site = site.index("allOf", 0, None);
+            let target = self.reference(reference, &member_site)?;
+            return Ok(wrap_nullable(target, schema.admits_null_itself()));
+        }
         let nullable = schema.admits_null_itself() || has_null_member(schema);
         let members = non_null_members(schema);
         if schema.all_of.is_empty() && members.len() == 1 && !is_object_with_properties(schema) {
@@ -209,9 +218,18 @@ impl<'a> Lowerer<'a> {
             return Ok(wrap_nullable(inner, nullable));
         }
         if needs_own_type(schema) {
+            if self.inline_in_progress.contains(&site.pointer) {
+                return Err(Error::at_pointer(
+                    self.file,
+                    &site.pointer,
+                    "this schema contains itself through `allOf` with no named schema in between, so its type would be infinite; make the repeated part a component schema and refer to it",
+                ));
+            }
+            self.inline_in_progress.push(site.pointer.clone());
             let id = self.reserve_inline(site, docs_of(schema));
-            let kind = self.own_type_kind(schema, site)?;
-            self.types[id.0].as_mut().expect("reserved").kind = kind;
+            let kind = self.own_type_kind(schema, site);
+            self.inline_in_progress.pop();
+            self.types[id.0].as_mut().expect("reserved").kind = kind?;
             return Ok(wrap_nullable(TypeRef::Named(id), nullable));
         }
         let base = self.plain_type(schema, site)?;
@@ -637,6 +655,20 @@ fn string_enum_values(schema: &Schema) -> Option<Vec<String>> {
         .collect();
     let only_strings_and_null = values.iter().all(|v| v.is_string() || v.is_null());
     (only_strings_and_null && !strings.is_empty()).then_some(strings)
+}
+
+/// `allOf: [{$ref: X}]` with nothing beside it (the 3.0 way to put a
+/// description or `nullable` next to a reference) is the referenced type.
+fn single_all_of_reference(schema: &Schema) -> Option<&str> {
+    let [member] = schema.all_of.as_slice() else {
+        return None;
+    };
+    let alone = schema.properties.is_empty()
+        && schema.one_of.is_empty()
+        && schema.any_of.is_empty()
+        && schema.additional_properties.is_none()
+        && schema.enum_values.is_none();
+    member.reference.as_deref().filter(|_| alone)
 }
 
 /// Structs, string enums and unions get a named type even when inline.
