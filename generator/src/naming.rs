@@ -112,7 +112,7 @@ pub fn assign_names(model: &ApiModel) -> Names {
                 if s.additional.is_some() {
                     names.push("additional_properties".to_owned());
                 }
-                fields.insert(id, dedupe(names, |name, n| format!("{name}_{n}")));
+                fields.insert(id, dedupe(names, numbered_snake));
             }
             TypeKind::StringEnum(values) => {
                 let mut names: Vec<String> = values.iter().map(|v| variant_ident(v)).collect();
@@ -191,7 +191,7 @@ fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<Strin
     let mut operations = Vec::with_capacity(model.operations.len());
     for (op, group) in model.operations.iter().zip(paths) {
         let taken = members.entry(group.clone()).or_default();
-        let method = claim(taken, field_ident(&op.name), |n, i| format!("{n}_{i}"));
+        let method = claim(taken, field_ident(&op.name), numbered_snake);
         let builder = needs_builder(op).then(|| {
             let file = group.first().cloned().unwrap_or_default();
             let mut words = op.group.clone();
@@ -203,11 +203,7 @@ fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<Strin
         let params = op
             .params
             .iter()
-            .map(|p| {
-                claim(&mut taken, field_ident(&p.wire_name), |n, i| {
-                    format!("{n}_{i}")
-                })
-            })
+            .map(|p| claim(&mut taken, field_ident(&p.wire_name), numbered_snake))
             .collect();
         operations.push(OperationNames {
             group,
@@ -306,6 +302,15 @@ fn dedupe(names: Vec<String>, with_suffix: impl Fn(&str, usize) -> String) -> Ve
         .into_iter()
         .map(|name| claim(&mut taken, name, &with_suffix))
         .collect()
+}
+
+/// `name_2`, or `type_2` for an escaped keyword `type_` (not `type__2`,
+/// which is not snake case).
+fn numbered_snake(name: &str, n: usize) -> String {
+    match name.strip_suffix('_') {
+        Some(_) => format!("{name}{n}"),
+        None => format!("{name}_{n}"),
+    }
 }
 
 fn catch_all_name(variants: &[String]) -> String {

@@ -27,5 +27,5 @@ pub mod schema_index;
 
 #[cfg(feature = "operation-index")]
 #[doc(hidden)]
-#[allow(deprecated)]
+#[allow(deprecated, unused_imports, unused_variables, unreachable_code)]
 pub mod operation_index;

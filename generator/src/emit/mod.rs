@@ -61,7 +61,7 @@ fn api_module_file(model: &ApiModel, with_schema_index: bool) -> EmittedFile {
             pub mod schema_index;
             #[cfg(feature = "operation-index")]
             #[doc(hidden)]
-            #[allow(deprecated)]
+            #[allow(deprecated, unused_imports, unused_variables, unreachable_code)]
             pub mod operation_index;
         }
     });

@@ -18,6 +18,10 @@ mod operations;
 
 pub use operations::template_names;
 
+/// How many schemas an `allOf` may pull in through nested references
+/// (real documents use a handful).
+const MAX_ALL_OF_DEPTH: usize = 64;
+
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 /// Builds the model of a loaded document.
@@ -468,6 +472,13 @@ impl<'a> Lowerer<'a> {
                 self.file,
                 &ref_pointer,
                 format!("allOf cycle: {} -> {reference}", visiting.join(" -> ")),
+            ));
+        }
+        if visiting.len() >= MAX_ALL_OF_DEPTH {
+            return Err(Error::at_pointer(
+                self.file,
+                &ref_pointer,
+                format!("allOf references chain more than {MAX_ALL_OF_DEPTH} schemas deep; the generator stops here rather than exhaust its stack"),
             ));
         }
         let target = load::resolve_local(self.raw, reference).ok_or_else(|| {
