@@ -95,6 +95,35 @@ enum FailOn {
     Breaking,
 }
 
+/// `print!` that keeps going when standard output is closed early
+/// (`generator generate | head`) instead of panicking: the files are still
+/// written.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        write_stdout(&format!($($arg)*))
+    };
+}
+
+/// `println!`, likewise.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        write_stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("warning: writing to standard output: {e}");
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Diff {
@@ -152,14 +181,14 @@ fn check(manifest: &std::path::Path) -> Result<(), String> {
     let output = manifest.output_dir();
     let drift = generator::check::drift_of(&output, &generated.files).map_err(|e| e.to_string())?;
     if drift.is_clean() {
-        println!(
+        outln!(
             "{}: up to date ({} files)",
             output.display(),
             generated.files.len()
         );
         return Ok(());
     }
-    print!("{drift}");
+    out!("{drift}");
     Err(format!(
         "{} is out of date: run `cargo run -p generator -- generate` and commit the result",
         output.display()
@@ -174,22 +203,22 @@ fn update(
 ) -> Result<(), String> {
     let manifest = Manifest::load(manifest).map_err(|e| e.to_string())?;
     let report = generator::update::update(&manifest, api, from).map_err(|e| e.to_string())?;
-    print!(
+    out!(
         "{}",
         generator::diff::render::render(&report.changelog, format.into(), use_color())
     );
     for coverage in &report.coverage {
-        print!("{coverage}");
+        out!("{coverage}");
     }
-    println!(
+    outln!(
         "{}: replaced with {}",
         report.document.display(),
         report.source
     );
     let output = manifest.output_dir();
     match report.outcome {
-        WriteOutcome::Unchanged => println!("{}: up to date", output.display()),
-        WriteOutcome::Replaced => println!("{}: regenerated", output.display()),
+        WriteOutcome::Unchanged => outln!("{}: up to date", output.display()),
+        WriteOutcome::Replaced => outln!("{}: regenerated", output.display()),
     }
     Ok(())
 }
@@ -215,17 +244,17 @@ fn finish(out: &std::path::Path, generated: generator::GeneratedCrate) -> Result
         eprintln!("warning: rustfmt was not found; the code keeps prettyplease's layout");
     }
     for coverage in &generated.coverage {
-        print!("{coverage}");
+        out!("{coverage}");
     }
     let outcome = write_crate(out, &generated.files).map_err(|e| e.to_string())?;
     match outcome {
-        WriteOutcome::Unchanged => println!(
+        WriteOutcome::Unchanged => outln!(
             "{}: up to date ({} files)",
             out.display(),
             generated.files.len()
         ),
         WriteOutcome::Replaced => {
-            println!("{}: wrote {} files", out.display(), generated.files.len())
+            outln!("{}: wrote {} files", out.display(), generated.files.len())
         }
     }
     Ok(())

@@ -151,3 +151,25 @@ fn update_refuses_a_document_that_does_not_load_and_keeps_the_old_one() {
     );
     assert!(!dir.path().join("generated").exists());
 }
+
+#[test]
+fn a_closed_standard_output_does_not_stop_generation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pets.yaml"), PETS_V1).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["generate", "--spec", "pets.yaml", "--out", "out"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // like `| head -0`: the reader is gone
+    let output = child.wait_with_output().unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("out/src/pets/client.rs").is_file());
+}
