@@ -10,6 +10,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Location, Result};
+use crate::overlay::{self, Overlay};
 use crate::spec::Document;
 
 /// A parsed document with what the later stages need to know about it.
@@ -27,37 +28,32 @@ pub struct LoadedDocument {
 
 /// Reads and parses a document from disk.
 pub fn load_file(path: &Path) -> Result<LoadedDocument> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    load_bytes(path, &bytes)
+    load_with_overlays(path, &[])
 }
 
 /// Reads a document, applies overlays in order, then builds the typed view
 /// (the checksum is the vendored file's own).
-pub fn load_with_overlays(
-    path: &Path,
-    overlays: &[crate::overlay::Overlay],
-) -> Result<LoadedDocument> {
+pub fn load_with_overlays(path: &Path, overlays: &[Overlay]) -> Result<LoadedDocument> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let mut raw = parse_tree(path, &bytes)?;
-    crate::overlay::apply_all(&mut raw, overlays)?;
-    let document = typed_view(path, &raw)?;
-    Ok(LoadedDocument {
-        path: path.to_path_buf(),
-        sha256: hex_sha256(&bytes),
-        raw,
-        document,
-    })
+    load_bytes_with_overlays(path, &bytes, overlays)
 }
 
 /// Parses a document from bytes; `path` is used for messages and to pick
 /// JSON or YAML by extension (content sniffing decides otherwise).
 pub fn load_bytes(path: &Path, bytes: &[u8]) -> Result<LoadedDocument> {
-    let sha256 = hex_sha256(bytes);
-    let raw = parse_tree(path, bytes)?;
+    load_bytes_with_overlays(path, bytes, &[])
+}
+
+fn load_bytes_with_overlays(
+    path: &Path,
+    bytes: &[u8],
+    overlays: &[Overlay],
+) -> Result<LoadedDocument> {
+    let raw = overlay::applied(parse_tree(path, bytes)?, overlays)?;
     let document = typed_view(path, &raw)?;
     Ok(LoadedDocument {
         path: path.to_path_buf(),
-        sha256,
+        sha256: hex_sha256(bytes),
         raw,
         document,
     })

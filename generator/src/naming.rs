@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 use crate::ir::{ApiModel, Operation, TypeId, TypeKind, TypeRef, OPERATIONS_HOME};
 
@@ -27,6 +27,8 @@ pub struct Names {
     /// Struct name per group path (snake segments); the first segment is
     /// also the group's module.
     pub groups: BTreeMap<Vec<String>, String>,
+    /// Constant name per server, in model order (`PRODUCTION`).
+    pub servers: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +146,42 @@ pub fn assign_names(model: &ApiModel) -> Names {
         variants,
         operations,
         groups,
+        servers: server_names(model),
+    }
+}
+
+/// From the server's description, else its host:
+/// `https://api.us.example.com/v1` -> `API_US_EXAMPLE_COM`.
+fn server_names(model: &ApiModel) -> Vec<String> {
+    let bases = model
+        .servers
+        .iter()
+        .enumerate()
+        .map(|(index, server)| {
+            server
+                .description
+                .as_deref()
+                .map(|d| d.to_shouty_snake_case())
+                .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
+                .unwrap_or_else(|| host_const_name(&server.url, index))
+        })
+        .collect();
+    dedupe(bases, |name, n| format!("{name}_{n}"))
+}
+
+fn host_const_name(url: &str, index: usize) -> String {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default()
+        .to_shouty_snake_case();
+    if host.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        host
+    } else {
+        format!("SERVER_{}", index + 1)
     }
 }
 
@@ -296,7 +334,8 @@ fn claim(
     name
 }
 
-fn dedupe(names: Vec<String>, with_suffix: impl Fn(&str, usize) -> String) -> Vec<String> {
+/// Makes the names distinct: a repeated one gets the smallest free suffix.
+pub fn dedupe(names: Vec<String>, with_suffix: impl Fn(&str, usize) -> String) -> Vec<String> {
     let mut taken = HashSet::new();
     names
         .into_iter()

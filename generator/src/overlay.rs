@@ -559,10 +559,15 @@ impl Overlay {
 
 /// Applies the overlays in order. On error the document is left unchanged.
 pub fn apply_all(document: &mut Value, overlays: &[Overlay]) -> Result<()> {
-    let mut work = document.clone();
-    for overlay in overlays {
-        overlay.apply_in_place(&mut work)?;
-    }
-    *document = work;
+    *document = applied(document.clone(), overlays)?;
     Ok(())
+}
+
+/// Applies the overlays in order to a document the caller hands over, so
+/// no copy is made (loading discards the tree on error anyway).
+pub fn applied(mut document: Value, overlays: &[Overlay]) -> Result<Value> {
+    for overlay in overlays {
+        overlay.apply_in_place(&mut document)?;
+    }
+    Ok(document)
 }

@@ -605,14 +605,9 @@ impl<'a> FileEmitter<'a> {
                 let ident = format_ident!("{}", self.names.consts[value]);
                 quote!(consts::#ident)
             }
-            TypeRef::String => quote!(String),
-            TypeRef::Integer(IntFormat::I32) => quote!(i32),
-            TypeRef::Integer(IntFormat::I64) => quote!(i64),
-            TypeRef::Integer(IntFormat::U32) => quote!(u32),
-            TypeRef::Integer(IntFormat::U64) => quote!(u64),
-            TypeRef::Number(NumFormat::F32) => quote!(f32),
-            TypeRef::Number(NumFormat::F64) => quote!(f64),
-            TypeRef::Boolean => quote!(bool),
+            TypeRef::String | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean => {
+                scalar_tokens(ty)
+            }
             TypeRef::DateTime => {
                 self.uses.insert("Timestamp");
                 quote!(Timestamp)
@@ -639,6 +634,21 @@ impl<'a> FileEmitter<'a> {
                 quote!(Option<#inner>)
             }
         }
+    }
+}
+
+/// The Rust spelling of a scalar type, the same in every file.
+fn scalar_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Integer(IntFormat::I32) => quote!(i32),
+        TypeRef::Integer(IntFormat::I64) => quote!(i64),
+        TypeRef::Integer(IntFormat::U32) => quote!(u32),
+        TypeRef::Integer(IntFormat::U64) => quote!(u64),
+        TypeRef::Number(NumFormat::F32) => quote!(f32),
+        TypeRef::Number(NumFormat::F64) => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        other => unreachable!("{other:?} is not a scalar"),
     }
 }
 

@@ -10,9 +10,9 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, doc_lines, push_paragraph, EmittedFile};
+use super::{doc_attrs, doc_lines, push_paragraph, scalar_tokens, EmittedFile};
 use crate::ir::*;
-use crate::naming::{union_variant_name, Names, OperationNames};
+use crate::naming::{dedupe, union_variant_name, Names, OperationNames};
 
 /// What the emitted code needs to know about the API beside its model.
 pub struct ApiIdentity<'a> {
@@ -148,25 +148,13 @@ impl OperationEmitter<'_> {
     }
 
     fn servers(&self) -> TokenStream {
-        let mut taken = std::collections::HashSet::new();
         let consts = self
             .model
             .servers
             .iter()
+            .zip(&self.names.servers)
             .enumerate()
-            .map(|(index, server)| {
-                let base = server
-                    .description
-                    .as_deref()
-                    .map(|d| d.to_shouty_snake_case())
-                    .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
-                    .unwrap_or_else(|| host_const_name(&server.url, index));
-                let mut name = base.clone();
-                let mut n = 2;
-                while !taken.insert(name.clone()) {
-                    name = format!("{base}_{n}");
-                    n += 1;
-                }
+            .map(|(index, (server, name))| {
                 let ident = format_ident!("{}", name);
                 let url = &server.url;
                 let doc = server
@@ -257,7 +245,13 @@ impl OperationEmitter<'_> {
                 pub type ErrorBody = api_runtime::NoErrorBody;
             };
         }
-        dedupe_variant_names(&mut variants);
+        let deduped = dedupe(
+            variants.iter().map(|(_, name)| name.clone()).collect(),
+            |name, n| format!("{name}{n}"),
+        );
+        for ((_, name), unique) in variants.iter_mut().zip(deduped) {
+            *name = unique;
+        }
         let variant_items = variants.iter().map(|(ty, name)| {
             let ident = format_ident!("{}", name);
             let ty = type_path(ty, self.names);
@@ -380,36 +374,6 @@ impl OperationEmitter<'_> {
             }
 
             #(#builders)*
-        }
-    }
-}
-
-/// `https://api.us.example.com/v1` -> `API_US_EXAMPLE_COM`.
-fn host_const_name(url: &str, index: usize) -> String {
-    let host = url
-        .split("://")
-        .nth(1)
-        .unwrap_or(url)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default()
-        .to_shouty_snake_case();
-    if host.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        host
-    } else {
-        format!("SERVER_{}", index + 1)
-    }
-}
-
-/// Gives error-body variants distinct names.
-fn dedupe_variant_names(variants: &mut [(TypeRef, String)]) {
-    let mut seen = std::collections::HashSet::new();
-    for (_, name) in variants.iter_mut() {
-        let base = name.clone();
-        let mut n = 2;
-        while !seen.insert(name.clone()) {
-            *name = format!("{base}{n}");
-            n += 1;
         }
     }
 }
@@ -903,14 +867,9 @@ pub fn type_path(ty: &TypeRef, names: &Names) -> TokenStream {
             let ident = format_ident!("{}", names.consts[value]);
             quote!(types::consts::#ident)
         }
-        TypeRef::String => quote!(String),
-        TypeRef::Integer(IntFormat::I32) => quote!(i32),
-        TypeRef::Integer(IntFormat::I64) => quote!(i64),
-        TypeRef::Integer(IntFormat::U32) => quote!(u32),
-        TypeRef::Integer(IntFormat::U64) => quote!(u64),
-        TypeRef::Number(NumFormat::F32) => quote!(f32),
-        TypeRef::Number(NumFormat::F64) => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
+        TypeRef::String | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean => {
+            scalar_tokens(ty)
+        }
         TypeRef::DateTime => quote!(api_runtime::Timestamp),
         TypeRef::Binary => quote!(api_runtime::File),
         TypeRef::Json => quote!(serde_json::Value),

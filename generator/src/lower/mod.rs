@@ -327,15 +327,27 @@ impl<'a> Lowerer<'a> {
         TypeRef::Json
     }
 
-    fn reference(&mut self, reference: &str, site: &Site) -> Result<TypeRef> {
-        let ref_pointer = push_pointer(&site.pointer, "$ref");
+    /// The node a `$ref` written at `ref_pointer` points to; only local
+    /// references (`#/...`) are followed.
+    fn resolve_ref(&self, reference: &str, ref_pointer: &str) -> Result<&'a Value> {
         if !reference.starts_with('#') {
             return Err(Error::at_pointer(
                 self.file,
-                &ref_pointer,
+                ref_pointer,
                 format!("reference {reference:?} points into another document; only local references (#/...) are supported"),
             ));
         }
+        load::resolve_local(self.raw, reference).ok_or_else(|| {
+            Error::at_pointer(
+                self.file,
+                ref_pointer,
+                format!("reference {reference:?} does not resolve to anything in this document"),
+            )
+        })
+    }
+
+    fn reference(&mut self, reference: &str, site: &Site) -> Result<TypeRef> {
+        let ref_pointer = push_pointer(&site.pointer, "$ref");
         if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) {
             if let Some(id) = self.component_ids.get(name) {
                 return Ok(TypeRef::Named(*id));
@@ -349,13 +361,7 @@ impl<'a> Lowerer<'a> {
         if let Some(done) = self.foreign_refs.get(reference) {
             return Ok(done.clone());
         }
-        let target = load::resolve_local(self.raw, reference).ok_or_else(|| {
-            Error::at_pointer(
-                self.file,
-                ref_pointer,
-                format!("reference {reference:?} does not resolve to anything in this document"),
-            )
-        })?;
+        let target = self.resolve_ref(reference, ref_pointer)?;
         if !self.foreign_in_progress.insert(reference.to_owned()) {
             return Err(Error::at_pointer(
                 self.file,
@@ -481,13 +487,7 @@ impl<'a> Lowerer<'a> {
                 format!("allOf references chain more than {MAX_ALL_OF_DEPTH} schemas deep; the generator stops here rather than exhaust its stack"),
             ));
         }
-        let target = load::resolve_local(self.raw, reference).ok_or_else(|| {
-            Error::at_pointer(
-                self.file,
-                &ref_pointer,
-                format!("reference {reference:?} does not resolve to anything in this document"),
-            )
-        })?;
+        let target = self.resolve_ref(reference, &ref_pointer)?;
         let target_pointer = reference.trim_start_matches('#').to_owned();
         let schema: Schema = load::typed_at(self.file, &target_pointer, target)?;
         visiting.push(reference.to_owned());

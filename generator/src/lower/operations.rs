@@ -241,7 +241,8 @@ impl Lowerer<'_> {
                 if success.is_none() {
                     success = Some(self.success_response(&content, &content_pointer, site)?);
                 }
-            } else if let Some((media_type, schema)) = declared_json_schema(&content) {
+            } else if let Some((media_type, Some(schema))) = json_media(&content) {
+                // An error response without a schema keeps its raw body.
                 let error_site = Site {
                     pointer: push_pointer(&push_pointer(&content_pointer, media_type), "schema"),
                     hint: vec![site.hint[0].clone(), format!("Error{status}")],
@@ -265,7 +266,9 @@ impl Lowerer<'_> {
         if content.is_empty() {
             return Ok(ResponseDef::Empty);
         }
-        if let Some((media_type, schema)) = json_schema(content) {
+        if let Some((media_type, schema)) = json_media(content) {
+            let any = Schema::default();
+            let schema = schema.unwrap_or(&any);
             let ty = self.type_ref(schema, &schema_site(media_type, "Response"))?;
             return Ok(ResponseDef::Json(ty));
         }
@@ -304,23 +307,7 @@ impl Lowerer<'_> {
                     current_pointer,
                 ));
             };
-            let ref_pointer = push_pointer(&current_pointer, "$ref");
-            if !reference.starts_with('#') {
-                return Err(Error::at_pointer(
-                    self.file,
-                    &ref_pointer,
-                    format!("reference {reference:?} points into another document; only local references (#/...) are supported"),
-                ));
-            }
-            current = load::resolve_local(self.raw, reference).ok_or_else(|| {
-                Error::at_pointer(
-                    self.file,
-                    &ref_pointer,
-                    format!(
-                        "reference {reference:?} does not resolve to anything in this document"
-                    ),
-                )
-            })?;
+            current = self.resolve_ref(reference, &push_pointer(&current_pointer, "$ref"))?;
             current_pointer = reference.trim_start_matches('#').to_owned();
         }
         Err(Error::at_pointer(
@@ -471,29 +458,12 @@ fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-fn json_schema(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &Schema)> {
+/// The first JSON media type and its schema, if one is written.
+fn json_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, Option<&Schema>)> {
     content
         .iter()
         .find(|(media_type, _)| is_json(media_type))
-        .map(|(media_type, media)| {
-            static ANY: std::sync::OnceLock<Schema> = std::sync::OnceLock::new();
-            let schema = media
-                .schema
-                .as_ref()
-                .unwrap_or_else(|| ANY.get_or_init(Schema::default));
-            (media_type.as_str(), schema)
-        })
-}
-
-/// A JSON schema only where one is written: an error response without a
-/// schema keeps its raw body.
-fn declared_json_schema(
-    content: &indexmap::IndexMap<String, MediaType>,
-) -> Option<(&str, &Schema)> {
-    content
-        .iter()
-        .filter(|(media_type, _)| is_json(media_type))
-        .find_map(|(media_type, media)| media.schema.as_ref().map(|s| (media_type.as_str(), s)))
+        .map(|(media_type, media)| (media_type.as_str(), media.schema.as_ref()))
 }
 
 fn is_plain_string(schema: &Schema) -> bool {
