@@ -11,10 +11,13 @@ echo "== rustfmt (hand-written crates)"
 cargo fmt --check -p generator -p api-runtime -p openapi-sdks
 
 echo "== clippy -D warnings (hand-written crates)"
-cargo clippy --workspace --exclude api-clients --all-targets -- -D warnings
+cargo clippy --workspace --exclude api-clients --exclude api-clients-testing --all-targets -- -D warnings
 
 echo "== docs of the generated crate and the runtime, warnings are errors"
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p api-clients -p api-runtime
+
+echo "== each feature of the generated crate builds on its own"
+bash scripts/check-features.sh
 
 echo "== tests"
 cargo test --workspace

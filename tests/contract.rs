@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 use api_clients::runtime::reqwest::{self, Method};
 use api_clients::runtime::{BoxFuture, ClientBuilder, FromTransport};
 use api_clients::{elevenlabs, tavus};
+use api_clients_testing as indexes;
 use futures_util::stream::{self, StreamExt};
 use generator::load::load_with_overlays;
 use generator::manifest::Manifest;
@@ -92,8 +93,8 @@ const COMPILE_EXAMPLE: &str = "the document's `example` of CompileProceduresResp
 const ELEVENLABS: Api<elevenlabs::Client> = Api {
     name: "elevenlabs",
     key_header: "xi-api-key",
-    operations: elevenlabs::operation_index::OPERATIONS,
-    call: elevenlabs::operation_index::call,
+    operations: indexes::elevenlabs::operation_index::OPERATIONS,
+    call: indexes::elevenlabs::operation_index::call,
     known_failures: &[
         KnownFailure {
             operation: "POST /v1/audio-isolation",
@@ -186,8 +187,8 @@ const ELEVENLABS: Api<elevenlabs::Client> = Api {
 const TAVUS: Api<tavus::Client> = Api {
     name: "tavus",
     key_header: "x-api-key",
-    operations: tavus::operation_index::OPERATIONS,
-    call: tavus::operation_index::call,
+    operations: indexes::tavus::operation_index::OPERATIONS,
+    call: indexes::tavus::operation_index::call,
     known_failures: &[],
 };
 

@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use api_clients::elevenlabs::schema_index::round_trip_example;
+use api_clients_testing::elevenlabs::schema_index::round_trip_example;
 use serde_json::Value;
 
 /// Examples that do not match the schema they stand in, by pointer, with

@@ -13,7 +13,53 @@
 pub use api_runtime as runtime;
 
 /// The elevenlabs API, from `../shared/specs/elevenlabs.yaml`.
+#[cfg(any(
+    feature = "elevenlabs",
+    feature = "elevenlabs-agents-platform",
+    feature = "elevenlabs-assets",
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-audio-native",
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-dubbing",
+    feature = "elevenlabs-environment-variables",
+    feature = "elevenlabs-flows",
+    feature = "elevenlabs-forced-alignment",
+    feature = "elevenlabs-history",
+    feature = "elevenlabs-models",
+    feature = "elevenlabs-music",
+    feature = "elevenlabs-productions",
+    feature = "elevenlabs-pronunciation-dictionaries",
+    feature = "elevenlabs-samples",
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-speech-engine",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text",
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-sound-effects",
+    feature = "elevenlabs-text-to-speech",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-tokens",
+    feature = "elevenlabs-usage",
+    feature = "elevenlabs-user",
+    feature = "elevenlabs-voices",
+    feature = "elevenlabs-webhooks",
+    feature = "elevenlabs-workspace",
+    feature = "elevenlabs-workspaces"
+))]
 pub mod elevenlabs;
 
 /// The tavus API, from `../shared/specs/tavus.yaml`.
+#[cfg(any(
+    feature = "tavus",
+    feature = "tavus-conversations",
+    feature = "tavus-deployments",
+    feature = "tavus-documents",
+    feature = "tavus-guardrails",
+    feature = "tavus-memories",
+    feature = "tavus-objectives",
+    feature = "tavus-personas",
+    feature = "tavus-replicas",
+    feature = "tavus-videos"
+))]
 pub mod tavus;

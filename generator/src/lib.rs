@@ -18,6 +18,7 @@ pub mod coverage;
 pub mod diff;
 pub mod emit;
 pub mod error;
+pub mod features;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -159,15 +160,27 @@ pub fn standalone_input(spec: &Path, name: Option<&str>) -> CrateInput {
 pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
     let mut files = FileSet::new();
     let mut coverage = Vec::new();
+    let mut features = Vec::new();
     for api in &input.apis {
-        let (api_files, api_coverage) = generate_api(api)?;
-        for (path, content) in api_files {
+        let generated = generate_api(api, &input.crate_ident())?;
+        for (path, content) in generated.files {
             files.insert(Path::new("src").join(&api.module).join(path), content);
         }
-        coverage.push(api_coverage);
+        for (path, content) in generated.index_files {
+            let path = Path::new(TESTING_DIR)
+                .join("src")
+                .join(&api.module)
+                .join(path);
+            files.insert(path, content);
+        }
+        coverage.push(generated.coverage);
+        features.push(generated.features);
     }
-    files.insert(PathBuf::from("src/lib.rs"), lib_rs(input)?);
-    files.insert(PathBuf::from("Cargo.toml"), cargo_toml(input));
+    files.insert(PathBuf::from("src/lib.rs"), lib_rs(input, &features)?);
+    files.insert(PathBuf::from("Cargo.toml"), cargo_toml(input, &features));
+    let testing = Path::new(TESTING_DIR);
+    files.insert(testing.join("src/lib.rs"), testing_lib_rs(input)?);
+    files.insert(testing.join("Cargo.toml"), testing_cargo_toml(input));
     let rustfmt_applied = write::rustfmt_crate(&mut files)?;
     Ok(GeneratedCrate {
         files,
@@ -176,8 +189,30 @@ pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
     })
 }
 
-/// Load -> model -> names -> emit -> format for one API.
-pub fn generate_api(api: &ApiInput) -> Result<(FileSet, Coverage)> {
+/// The test-support crate's directory inside the generated one.
+pub const TESTING_DIR: &str = "testing";
+
+impl CrateInput {
+    /// The package name as Rust code names the crate.
+    pub fn crate_ident(&self) -> String {
+        self.package.replace('-', "_")
+    }
+}
+
+/// One API's module, formatted, with what the crate around it needs.
+pub struct GeneratedApi {
+    /// Paths relative to the API's module directory.
+    pub files: FileSet,
+    /// The API's test-support files, relative to its module directory in
+    /// the test-support crate.
+    pub index_files: FileSet,
+    pub coverage: Coverage,
+    pub features: features::Features,
+}
+
+/// Load -> model -> names -> features -> emit -> format for one API.
+/// `krate` is the generated crate's name as Rust spells it.
+pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
     let overlays = api
         .overlays
         .iter()
@@ -186,6 +221,7 @@ pub fn generate_api(api: &ApiInput) -> Result<(FileSet, Coverage)> {
     let loaded = load::load_with_overlays(&api.spec, &overlays)?;
     let model = lower::build_model(&loaded)?;
     let names = naming::assign_names(&model);
+    let features = features::assign_features(&model, &names, &api.module);
     let overlay_lines: Vec<(&str, &str)> = api
         .overlays
         .iter()
@@ -197,20 +233,33 @@ pub fn generate_api(api: &ApiInput) -> Result<(FileSet, Coverage)> {
     let identity = emit::ApiIdentity {
         name: &api.name,
         module: &api.module,
+        krate,
     };
-    for file in emit::emit_api(&model, &names, &identity, true) {
+    for file in emit::emit_api(&model, &names, &features, &identity) {
         let content = write::format_file(&file, &header)?;
         files.insert(PathBuf::from(&file.path), content);
     }
-    Ok((files, Coverage::of(&api.name, &model)))
+    let mut index_files = FileSet::new();
+    for file in emit::emit_indexes(&model, &names, &identity) {
+        let content = write::format_file(&file, &header)?;
+        index_files.insert(PathBuf::from(&file.path), content);
+    }
+    Ok(GeneratedApi {
+        files,
+        index_files,
+        coverage: Coverage::of(&api.name, &model),
+        features,
+    })
 }
 
-fn lib_rs(input: &CrateInput) -> Result<String> {
-    let modules = input.apis.iter().map(|api| {
+fn lib_rs(input: &CrateInput, features: &[features::Features]) -> Result<String> {
+    let modules = input.apis.iter().zip(features).map(|(api, features)| {
         let module = quote::format_ident!("{}", api.module);
         let doc = format!(" The {} API, from `{}`.", api.name, api.display_path);
+        let all = features.all();
         quote::quote! {
             #[doc = #doc]
+            #[cfg(any(#(feature = #all),*))]
             pub mod #module;
         }
     });
@@ -231,7 +280,7 @@ fn lib_rs(input: &CrateInput) -> Result<String> {
     )
 }
 
-fn cargo_toml(input: &CrateInput) -> String {
+fn cargo_toml(input: &CrateInput, features: &[features::Features]) -> String {
     let workspace = if input.standalone {
         "\n[workspace]\n"
     } else {
@@ -251,13 +300,7 @@ publish = false
 # Doc comments come from upstream descriptions; they are prose, not tests.
 doctest = false
 
-[features]
-# Exposes `<api>::schema_index`, which tests use to check the spec's examples.
-schema-index = []
-# Exposes `<api>::operation_index`, which contract tests use to call every
-# operation with JSON arguments.
-operation-index = []
-
+{features}
 [dependencies]
 api-runtime = {{ path = "{runtime}" }}
 serde = {{ version = "1", features = ["derive"] }}
@@ -266,5 +309,106 @@ serde_json = "1"
         package = input.package,
         description = input.description.replace('"', "'"),
         runtime = input.runtime_path,
+        features = features_section(input, features),
+    )
+}
+
+/// `[features]`: every API by default; one feature per API and per
+/// top-level group, so a service compiles only the groups it calls.
+fn features_section(input: &CrateInput, features: &[features::Features]) -> String {
+    let quoted = |list: &[&str]| {
+        list.iter()
+            .map(|f| format!("\"{f}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let apis: Vec<&str> = features.iter().map(|f| f.api.as_str()).collect();
+    let mut out = String::from("[features]\n");
+    out.push_str("# Every API. Turn the default off and name features to compile less.\n");
+    out.push_str(&format!("default = [{}]\n", quoted(&apis)));
+    for (api, features) in input.apis.iter().zip(features) {
+        let groups: Vec<&str> = features.groups.values().map(String::as_str).collect();
+        out.push_str(&format!(
+            "\n# The `{}` API: every group of operations and every schema.\n",
+            api.name
+        ));
+        out.push_str(&format!("{} = [", features.api));
+        for group in &groups {
+            out.push_str(&format!("\n    \"{group}\","));
+        }
+        out.push_str(if groups.is_empty() { "]\n" } else { "\n]\n" });
+        for (module, feature) in &features.groups {
+            out.push_str(&format!(
+                "# `{module}()` on the `{}` client, and the types its operations use.\n{feature} = []\n",
+                api.name
+            ));
+        }
+    }
+    out
+}
+
+/// The test-support crate's `lib.rs`: one module per API holding its
+/// indexes.
+fn testing_lib_rs(input: &CrateInput) -> Result<String> {
+    let modules = input.apis.iter().map(|api| {
+        let module = quote::format_ident!("{}", api.module);
+        let doc = format!(" Indexes of the {} API.", api.name);
+        quote::quote! {
+            #[doc = #doc]
+            pub mod #module {
+                #[allow(deprecated)]
+                pub mod schema_index;
+                #[allow(deprecated, unused_imports, unused_variables, unreachable_code)]
+                pub mod operation_index;
+            }
+        }
+    });
+    let file = emit::EmittedFile {
+        path: "lib.rs".to_owned(),
+        tokens: quote::quote! { #(#modules)* },
+        inner_doc: vec![
+            format!(
+                "For tests of `{}`: the generated type of every schema with examples, and",
+                input.package
+            ),
+            "every operation callable by method and path with JSON arguments.".to_owned(),
+        ],
+    };
+    write::format_file(
+        &file,
+        "// @generated by `generator`. Do not edit by hand.\n\n",
+    )
+}
+
+fn testing_cargo_toml(input: &CrateInput) -> String {
+    let workspace = if input.standalone {
+        "\n[workspace]\n"
+    } else {
+        ""
+    };
+    let runtime = if Path::new(&input.runtime_path).is_absolute() {
+        input.runtime_path.clone()
+    } else {
+        format!("../{}", input.runtime_path)
+    };
+    format!(
+        r#"# @generated by `generator`. Do not edit by hand.
+[package]
+name = "{package}-testing"
+description = "Test support for {package}: schema examples and every operation by method and path."
+version = "0.1.0"
+edition = "2021"
+license = "MIT OR Apache-2.0"
+publish = false
+
+[lib]
+doctest = false
+
+[dependencies]
+{package} = {{ path = ".." }}
+api-runtime = {{ path = "{runtime}" }}
+serde_json = "1"
+{workspace}"#,
+        package = input.package,
     )
 }

@@ -111,14 +111,17 @@ pub enum WriteOutcome {
     Replaced,
 }
 
-/// Reads the files a crate directory holds now (Cargo.toml and src/).
+/// Reads the files a crate directory holds now: Cargo.toml and src/, and
+/// the same of the test-support crate inside it.
 pub fn read_existing(dir: &Path) -> Result<FileSet> {
     let mut files = FileSet::new();
-    let manifest = dir.join("Cargo.toml");
-    if manifest.exists() {
-        files.insert(PathBuf::from("Cargo.toml"), read(&manifest)?);
+    for krate in [Path::new(""), Path::new(crate::TESTING_DIR)] {
+        let manifest = krate.join("Cargo.toml");
+        if dir.join(&manifest).exists() {
+            files.insert(manifest.clone(), read(&dir.join(&manifest))?);
+        }
+        collect(dir, &krate.join("src"), &mut files)?;
     }
-    collect(dir, Path::new("src"), &mut files)?;
     Ok(files)
 }
 

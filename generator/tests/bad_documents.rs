@@ -711,25 +711,33 @@ fn a_document_without_operations_generates_without_warnings() {
     cargo_check(&success(&result));
 }
 
-/// `cargo check` of a generated stand-alone crate with warnings as errors,
-/// as scripts/test.sh builds the committed one. Resolves against the
-/// workspace's lock file, offline, in a target directory shared between
-/// runs so that only the generated crate is compiled after the first run.
+/// `cargo check` of a generated stand-alone crate and of its test-support
+/// crate with warnings as errors, as scripts/test.sh builds the committed
+/// ones. Resolves against the workspace's lock file, offline, in a target
+/// directory shared between runs so that only the generated crates are
+/// compiled after the first run.
 #[track_caller]
 fn cargo_check(out: &Path) {
+    check_crate(out);
+    check_crate(&out.join("testing"));
+}
+
+#[track_caller]
+fn check_crate(dir: &Path) {
     let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
-    std::fs::copy(lock, out.join("Cargo.lock")).unwrap();
+    std::fs::copy(lock, dir.join("Cargo.lock")).unwrap();
     let target = std::env::temp_dir().join("openapi-sdks-robustness-target");
     let output = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(["check", "--quiet", "--offline", "--all-features"])
         .env("CARGO_TARGET_DIR", &target)
         .env("RUSTFLAGS", "-D warnings")
-        .current_dir(out)
+        .current_dir(dir)
         .output()
         .expect("cargo runs");
     assert!(
         output.status.success(),
-        "the generated crate does not compile:\n{}",
+        "{} does not compile:\n{}",
+        dir.display(),
         String::from_utf8_lossy(&output.stderr)
     );
 }

@@ -215,11 +215,14 @@ fn run_pipeline(document: &Value) -> Result<usize, generator::Error> {
     let loaded = generator::load::load_bytes(Path::new("fuzz.json"), &bytes)?;
     let model = generator::lower::build_model(&loaded)?;
     let names = generator::naming::assign_names(&model);
+    let features = generator::features::assign_features(&model, &names, "fuzz");
     let identity = generator::emit::ApiIdentity {
         name: "fuzz",
         module: "fuzz",
+        krate: "fuzz",
     };
-    let files = generator::emit::emit_api(&model, &names, &identity, true);
+    let mut files = generator::emit::emit_api(&model, &names, &features, &identity);
+    files.extend(generator::emit::emit_indexes(&model, &names, &identity));
     for file in &files {
         generator::write::format_file(file, "")?;
     }

@@ -419,36 +419,49 @@ fn string_enum_becomes_enum_with_renames_and_catch_all() {
     );
     let category = squash(&item(&text, "pub enum VoiceCategory"));
     for expected in [
-        r#"#[serde(rename = "premade")] Premade,"#,
-        r#"#[serde(rename = "cloned")] Cloned,"#,
-        r#"#[serde(rename = "high-quality")] HighQuality,"#,
-        "#[serde(untagged)] Unknown(String),",
+        r#"/// `"premade"` Premade,"#,
+        r#"/// `"cloned"` Cloned,"#,
+        r#"/// `"high-quality"` HighQuality,"#,
+        "/// A value this version of the client does not know yet. Unknown(String),",
     ] {
         assert!(
             category.contains(expected),
             "missing `{expected}` in:\n{category}"
         );
     }
+    // No serde derive: the impls go through the value lists.
     assert!(
-        category.contains("Serialize, Deserialize)] pub enum VoiceCategory {"),
+        category.contains("Hash, PartialOrd, Ord)] pub enum VoiceCategory {"),
         "{category}"
     );
-    let as_str = squash(&item(&text, "impl VoiceCategory"));
+    let methods = squash(&item(&text, "impl VoiceCategory"));
+    for expected in [
+        r#"Self::HighQuality => "high-quality","#,
+        "Self::Unknown(value) => value,",
+        r#""high-quality" => Self::HighQuality,"#,
+        "_ => Self::Unknown(value),",
+    ] {
+        assert!(
+            methods.contains(expected),
+            "missing `{expected}` in:\n{methods}"
+        );
+    }
+    let serialize = squash(&item(&text, "impl Serialize for VoiceCategory"));
     assert!(
-        as_str.contains(r#"Self::HighQuality => "high-quality","#),
-        "{as_str}"
+        serialize.contains("serializer.serialize_str(self.as_str())"),
+        "{serialize}"
     );
+    let deserialize = squash(&item(&text, "impl<'de> Deserialize<'de> for VoiceCategory"));
     assert!(
-        as_str.contains("Self::Unknown(value) => value,"),
-        "{as_str}"
+        deserialize.contains(
+            "api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)"
+        ),
+        "{deserialize}"
     );
     let status = squash(&item(&text, "pub enum Status"));
+    assert!(status.contains(r#"/// `"unknown"` Unknown,"#), "{status}");
     assert!(
-        status.contains(r#"#[serde(rename = "unknown")] Unknown,"#),
-        "{status}"
-    );
-    assert!(
-        status.contains("#[serde(untagged)] Other(String),"),
+        status.contains("/// A value this version of the client does not know yet. Other(String),"),
         "{status}"
     );
 }
@@ -482,12 +495,18 @@ fn string_const_becomes_one_value_type_with_serde_default() {
     assert!(text.contains("use super::consts;"), "{text}");
     let constant = squash(&item(&text, "pub enum ChatCompletion"));
     assert!(
-        constant.contains(r#"pub enum ChatCompletion { #[default] #[serde(rename = "chat.completion")] ChatCompletion, }"#),
+        constant.contains("Ord, Default)] pub enum ChatCompletion { #[default] /// Always `\"chat.completion\"`. ChatCompletion, }"),
         "{constant}"
     );
+    let deserialize = squash(&item(
+        &text,
+        "impl<'de> Deserialize<'de> for ChatCompletion",
+    ));
     assert!(
-        constant.contains("Default, Serialize, Deserialize)]"),
-        "{constant}"
+        deserialize.contains(
+            r#"api_runtime::strings::deserialize_const(deserializer, "chat.completion") .map(|()| Self::ChatCompletion)"#
+        ),
+        "{deserialize}"
     );
 }
 

@@ -33,6 +33,7 @@ mod nullable;
 mod request;
 mod response;
 mod retry;
+pub mod strings;
 mod timestamp;
 pub mod union;
 mod value;

@@ -116,36 +116,43 @@ impl Client {
         &self.transport
     }
 
+    #[cfg(feature = "elevenlabs-agents-platform")]
     /// The `agents_platform` operations.
     pub fn agents_platform(&self) -> operations::agents_platform::AgentsPlatform<'_> {
         operations::agents_platform::AgentsPlatform { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-assets")]
     /// The `assets` operations.
     pub fn assets(&self) -> operations::assets::Assets<'_> {
         operations::assets::Assets { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-audio-isolation")]
     /// The `audio_isolation` operations.
     pub fn audio_isolation(&self) -> operations::audio_isolation::AudioIsolation<'_> {
         operations::audio_isolation::AudioIsolation { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-audio-native")]
     /// The `audio_native` operations.
     pub fn audio_native(&self) -> operations::audio_native::AudioNative<'_> {
         operations::audio_native::AudioNative { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-conversational-ai")]
     /// The `conversational_ai` operations.
     pub fn conversational_ai(&self) -> operations::conversational_ai::ConversationalAi<'_> {
         operations::conversational_ai::ConversationalAi { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-dubbing")]
     /// The `dubbing` operations.
     pub fn dubbing(&self) -> operations::dubbing::Dubbing<'_> {
         operations::dubbing::Dubbing { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-environment-variables")]
     /// The `environment_variables` operations.
     pub fn environment_variables(
         &self,
@@ -153,36 +160,43 @@ impl Client {
         operations::environment_variables::EnvironmentVariables { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-flows")]
     /// The `flows` operations.
     pub fn flows(&self) -> operations::flows::Flows<'_> {
         operations::flows::Flows { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-forced-alignment")]
     /// The `forced_alignment` operations.
     pub fn forced_alignment(&self) -> operations::forced_alignment::ForcedAlignment<'_> {
         operations::forced_alignment::ForcedAlignment { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-history")]
     /// The `history` operations.
     pub fn history(&self) -> operations::history::History<'_> {
         operations::history::History { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-models")]
     /// The `models` operations.
     pub fn models(&self) -> operations::models::Models<'_> {
         operations::models::Models { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-music")]
     /// The `music` operations.
     pub fn music(&self) -> operations::music::Music<'_> {
         operations::music::Music { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-productions")]
     /// The `productions` operations.
     pub fn productions(&self) -> operations::productions::Productions<'_> {
         operations::productions::Productions { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
     /// The `pronunciation_dictionaries` operations.
     pub fn pronunciation_dictionaries(
         &self,
@@ -190,41 +204,49 @@ impl Client {
         operations::pronunciation_dictionaries::PronunciationDictionaries { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-samples")]
     /// The `samples` operations.
     pub fn samples(&self) -> operations::samples::Samples<'_> {
         operations::samples::Samples { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-service-accounts")]
     /// The `service_accounts` operations.
     pub fn service_accounts(&self) -> operations::service_accounts::ServiceAccounts<'_> {
         operations::service_accounts::ServiceAccounts { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-speech-engine")]
     /// The `speech_engine` operations.
     pub fn speech_engine(&self) -> operations::speech_engine::SpeechEngine<'_> {
         operations::speech_engine::SpeechEngine { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-speech-to-speech")]
     /// The `speech_to_speech` operations.
     pub fn speech_to_speech(&self) -> operations::speech_to_speech::SpeechToSpeech<'_> {
         operations::speech_to_speech::SpeechToSpeech { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-speech-to-text")]
     /// The `speech_to_text` operations.
     pub fn speech_to_text(&self) -> operations::speech_to_text::SpeechToText<'_> {
         operations::speech_to_text::SpeechToText { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-studio")]
     /// The `studio` operations.
     pub fn studio(&self) -> operations::studio::Studio<'_> {
         operations::studio::Studio { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-text-to-dialogue")]
     /// The `text_to_dialogue` operations.
     pub fn text_to_dialogue(&self) -> operations::text_to_dialogue::TextToDialogue<'_> {
         operations::text_to_dialogue::TextToDialogue { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-text-to-sound-effects")]
     /// The `text_to_sound_effects` operations.
     pub fn text_to_sound_effects(
         &self,
@@ -232,46 +254,55 @@ impl Client {
         operations::text_to_sound_effects::TextToSoundEffects { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-text-to-speech")]
     /// The `text_to_speech` operations.
     pub fn text_to_speech(&self) -> operations::text_to_speech::TextToSpeech<'_> {
         operations::text_to_speech::TextToSpeech { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-text-to-voice")]
     /// The `text_to_voice` operations.
     pub fn text_to_voice(&self) -> operations::text_to_voice::TextToVoice<'_> {
         operations::text_to_voice::TextToVoice { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-tokens")]
     /// The `tokens` operations.
     pub fn tokens(&self) -> operations::tokens::Tokens<'_> {
         operations::tokens::Tokens { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-usage")]
     /// The `usage` operations.
     pub fn usage(&self) -> operations::usage::Usage<'_> {
         operations::usage::Usage { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-user")]
     /// The `user` operations.
     pub fn user(&self) -> operations::user::User<'_> {
         operations::user::User { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-voices")]
     /// The `voices` operations.
     pub fn voices(&self) -> operations::voices::Voices<'_> {
         operations::voices::Voices { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-webhooks")]
     /// The `webhooks` operations.
     pub fn webhooks(&self) -> operations::webhooks::Webhooks<'_> {
         operations::webhooks::Webhooks { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-workspace")]
     /// The `workspace` operations.
     pub fn workspace(&self) -> operations::workspace::Workspace<'_> {
         operations::workspace::Workspace { client: self }
     }
 
+    #[cfg(feature = "elevenlabs-workspaces")]
     /// The `workspaces` operations.
     pub fn workspaces(&self) -> operations::workspaces::Workspaces<'_> {
         operations::workspaces::Workspaces { client: self }
@@ -308,6 +339,7 @@ impl Client {
     /// Manually raise a follow-up ticket against an agent, not tied to any conversation (for example a task like 'add the KB about X'). The comment is shown as the ticket title. Requires viewer access to the agent.
     ///
     /// `POST /v1/convai/agents/{agent_id}/triage-tickets`
+    #[inline]
     pub async fn create_manual_agent_ticket_route(
         &self,
         agent_id: &str,
@@ -331,6 +363,7 @@ impl Client {
     /// All non-service-account workspace members, each flagged with whether they currently have at least viewer access to the agent. Members without access are included (not filtered out) so the UI can offer them as an assignee and prompt to grant access first.
     ///
     /// `GET /v1/convai/agents/{agent_id}/triage-tickets/assignable-users`
+    #[inline]
     pub async fn get_assignable_users_route(
         &self,
         agent_id: &str,
@@ -352,6 +385,7 @@ impl Client {
     /// Get an agent conversation ticket by ID.
     ///
     /// `GET /v1/convai/triage-tickets/{agentqa_ticket_id}`
+    #[inline]
     pub async fn get_agent_conversation_ticket_route(
         &self,
         agentqa_ticket_id: &str,
@@ -373,6 +407,7 @@ impl Client {
     /// Delete an agent conversation ticket. Restricted to the ticket creator or a workspace admin.
     ///
     /// `DELETE /v1/convai/triage-tickets/{agentqa_ticket_id}`
+    #[inline]
     pub async fn delete_agent_conversation_ticket_route(
         &self,
         agentqa_ticket_id: &str,
@@ -394,6 +429,7 @@ impl Client {
     /// Update a ticket's comment, status, and/or assignee. Requires editor access to the ticket's agent.
     ///
     /// `PATCH /v1/convai/triage-tickets/{agentqa_ticket_id}`
+    #[inline]
     pub async fn update_agent_conversation_ticket_route(
         &self,
         agentqa_ticket_id: &str,
@@ -417,6 +453,7 @@ impl Client {
     /// Raise a ticket about an agent's performance on a conversation, for triage with Architect. Provide an overall comment and/or turn-level comments describing what went wrong.
     ///
     /// `POST /v1/convai/triage-tickets`
+    #[inline]
     pub async fn create_agent_conversation_ticket_route(
         &self,
         body: &types::CreateAgentConversationTicketRequestModel,
@@ -436,6 +473,7 @@ impl Client {
     /// Append a comment discussing how to resolve the ticket. Requires viewer access to the ticket's agent.
     ///
     /// `POST /v1/convai/triage-tickets/{agentqa_ticket_id}/comments`
+    #[inline]
     pub async fn add_ticket_comment_route(
         &self,
         agentqa_ticket_id: &str,
@@ -459,6 +497,7 @@ impl Client {
     /// Append a turn-level comment to a ticket. Requires viewer access to the ticket's agent.
     ///
     /// `POST /v1/convai/triage-tickets/{agentqa_ticket_id}/turn-comments`
+    #[inline]
     pub async fn add_turn_comment_route(
         &self,
         agentqa_ticket_id: &str,
@@ -480,6 +519,7 @@ impl Client {
     /// Redirect To Mintlify
     ///
     /// `GET /docs`
+    #[inline]
     pub async fn redirect_to_mintlify(&self) -> Result<serde_json::Value, Error> {
         let client = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/docs");
@@ -566,6 +606,7 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetAgentConversationTicketsPageResponseModel, Error> {
         let Self {
             client,
@@ -604,6 +645,7 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
 impl<'a> std::future::IntoFuture for ListAgentConversationTicketsRoute<'a> {
     type Output = Result<types::GetAgentConversationTicketsPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -74,46 +74,55 @@ impl Client {
         &self.transport
     }
 
+    #[cfg(feature = "tavus-conversations")]
     /// The `conversations` operations.
     pub fn conversations(&self) -> operations::conversations::Conversations<'_> {
         operations::conversations::Conversations { client: self }
     }
 
+    #[cfg(feature = "tavus-deployments")]
     /// The `deployments` operations.
     pub fn deployments(&self) -> operations::deployments::Deployments<'_> {
         operations::deployments::Deployments { client: self }
     }
 
+    #[cfg(feature = "tavus-documents")]
     /// The `documents` operations.
     pub fn documents(&self) -> operations::documents::Documents<'_> {
         operations::documents::Documents { client: self }
     }
 
+    #[cfg(feature = "tavus-guardrails")]
     /// The `guardrails` operations.
     pub fn guardrails(&self) -> operations::guardrails::Guardrails<'_> {
         operations::guardrails::Guardrails { client: self }
     }
 
+    #[cfg(feature = "tavus-memories")]
     /// The `memories` operations.
     pub fn memories(&self) -> operations::memories::Memories<'_> {
         operations::memories::Memories { client: self }
     }
 
+    #[cfg(feature = "tavus-objectives")]
     /// The `objectives` operations.
     pub fn objectives(&self) -> operations::objectives::Objectives<'_> {
         operations::objectives::Objectives { client: self }
     }
 
+    #[cfg(feature = "tavus-personas")]
     /// The `personas` operations.
     pub fn personas(&self) -> operations::personas::Personas<'_> {
         operations::personas::Personas { client: self }
     }
 
+    #[cfg(feature = "tavus-replicas")]
     /// The `replicas` operations.
     pub fn replicas(&self) -> operations::replicas::Replicas<'_> {
         operations::replicas::Replicas { client: self }
     }
 
+    #[cfg(feature = "tavus-videos")]
     /// The `videos` operations.
     pub fn videos(&self) -> operations::videos::Videos<'_> {
         operations::videos::Videos { client: self }

@@ -19,13 +19,3 @@ pub mod operations;
 mod client;
 
 pub use client::{servers, ByteStream, Client, Error, ErrorBody, EventStream};
-
-#[cfg(feature = "schema-index")]
-#[doc(hidden)]
-#[allow(deprecated)]
-pub mod schema_index;
-
-#[cfg(feature = "operation-index")]
-#[doc(hidden)]
-#[allow(deprecated, unused_imports, unused_variables, unreachable_code)]
-pub mod operation_index;

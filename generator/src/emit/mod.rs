@@ -3,12 +3,13 @@
 //! that tie them together. Only what differs per API is emitted; shared
 //! behaviour comes from the `api-runtime` crate.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::features::{Features, Gate};
 use crate::ir::*;
 use crate::naming::Names;
 
@@ -28,16 +29,16 @@ pub struct EmittedFile {
 pub fn emit_api(
     model: &ApiModel,
     names: &Names,
+    features: &Features,
     api: &ApiIdentity,
-    with_schema_index: bool,
 ) -> Vec<EmittedFile> {
     let mut files = Vec::new();
-    files.push(api_module_file(model, with_schema_index));
-    files.extend(operations::operation_files(model, names, api));
-    files.push(types_module_file(model, names));
+    files.push(api_module_file(model));
+    files.extend(operations::operation_files(model, names, features, api));
+    files.push(types_module_file(model, names, features));
     files.push(consts_file(model, names));
     for (home, module) in &names.modules {
-        let mut emitter = FileEmitter::new(model, names, *home);
+        let mut emitter = FileEmitter::new(model, names, Some(features), *home);
         let tokens = emitter.home_file();
         files.push(EmittedFile {
             path: format!("types/{module}.rs"),
@@ -45,26 +46,20 @@ pub fn emit_api(
             inner_doc: Vec::new(),
         });
     }
-    if with_schema_index {
-        files.push(schema_index_file(model, names));
-        files.push(operation_index_file(model, names, api));
-    }
     files
 }
 
-fn api_module_file(model: &ApiModel, with_schema_index: bool) -> EmittedFile {
-    let index = with_schema_index.then(|| {
-        quote! {
-            #[cfg(feature = "schema-index")]
-            #[doc(hidden)]
-            #[allow(deprecated)]
-            pub mod schema_index;
-            #[cfg(feature = "operation-index")]
-            #[doc(hidden)]
-            #[allow(deprecated, unused_imports, unused_variables, unreachable_code)]
-            pub mod operation_index;
-        }
-    });
+/// The test-support files of one API, for the crate beside the generated one
+/// (`testing/`): every schema with examples and every operation by method and
+/// path. They reach the API through the generated crate's public paths.
+pub fn emit_indexes(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Vec<EmittedFile> {
+    vec![
+        schema_index_file(model, names, api),
+        operation_index_file(model, names, api),
+    ]
+}
+
+fn api_module_file(model: &ApiModel) -> EmittedFile {
     let mut inner_doc = vec![format!("{} (version {})", model.title, model.version)];
     if let Some(description) = &model.description {
         inner_doc.push(String::new());
@@ -80,25 +75,41 @@ fn api_module_file(model: &ApiModel, with_schema_index: bool) -> EmittedFile {
             #[allow(deprecated)]
             mod client;
             pub use client::{servers, ByteStream, Client, Error, ErrorBody, EventStream};
-            #index
         },
         inner_doc,
     }
 }
 
-fn types_module_file(model: &ApiModel, names: &Names) -> EmittedFile {
+fn types_module_file(model: &ApiModel, names: &Names, features: &Features) -> EmittedFile {
     let mut items = vec![quote! { pub mod consts; }];
     for (home, module) in &names.modules {
         let module_ident = format_ident!("{}", module);
-        let exported = model
-            .types
+        let in_home: Vec<TypeId> = (0..model.types.len())
+            .map(TypeId)
+            .filter(|id| model.types[id.0].home == *home)
+            .collect();
+        let file_gate = features.union_of(in_home.iter().copied());
+        let cfg = cfg_attr(&file_gate);
+        let (whole_file, own_gate): (Vec<TypeId>, Vec<TypeId>) = in_home
             .iter()
-            .enumerate()
-            .filter(|(_, def)| def.home == *home)
-            .map(|(index, _)| format_ident!("{}", names.types[index]));
+            .partition(|id| features.covers(&features.types[id.0], &file_gate));
+        let exported = whole_file
+            .iter()
+            .map(|id| format_ident!("{}", names.types[id.0]));
+        let gated_exports = own_gate.iter().map(|id| {
+            let cfg = cfg_attr(&features.types[id.0]);
+            let name = format_ident!("{}", names.types[id.0]);
+            quote! {
+                #cfg
+                pub use #module_ident::#name;
+            }
+        });
         items.push(quote! {
+            #cfg
             mod #module_ident;
+            #cfg
             pub use #module_ident::{#(#exported),*};
+            #(#gated_exports)*
         });
     }
     EmittedFile {
@@ -107,8 +118,48 @@ fn types_module_file(model: &ApiModel, names: &Names) -> EmittedFile {
         inner_doc: vec![
             "Every schema of the API as a Rust type: one file per component schema, with the"
                 .to_owned(),
-            "types of its inline schemas beside it.".to_owned(),
+            "types of its inline schemas beside it. Each file is compiled under the Cargo"
+                .to_owned(),
+            "features whose operations use its types.".to_owned(),
         ],
+    }
+}
+
+/// `#[cfg(...)]` for a gate; nothing for [`Gate::Always`].
+pub(crate) fn cfg_attr(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => TokenStream::new(),
+        Gate::Any(list) if list.len() == 1 => {
+            let feature = &list[0];
+            quote!(#[cfg(feature = #feature)])
+        }
+        Gate::Any(list) => quote!(#[cfg(any(#(feature = #list),*))]),
+    }
+}
+
+/// Puts `cfg` on every item of `tokens`.
+fn gate_items(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
+    let file: syn::File = syn::parse2(tokens).expect("emitted items parse as a file");
+    let items = file.items.into_iter().map(|mut item| {
+        if let Some(attrs) = item_attrs(&mut item) {
+            attrs.insert(0, syn::parse_quote!(#cfg));
+        }
+        item
+    });
+    quote! { #(#items)* }
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(i) => Some(&mut i.attrs),
+        syn::Item::Enum(i) => Some(&mut i.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Type(i) => Some(&mut i.attrs),
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Use(i) => Some(&mut i.attrs),
+        syn::Item::Mod(i) => Some(&mut i.attrs),
+        _ => None,
     }
 }
 
@@ -118,17 +169,36 @@ fn consts_file(model: &ApiModel, names: &Names) -> EmittedFile {
         let doc = format!(" Always `{value:?}`.");
         quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
             pub enum #name {
                 #[default]
-                #[serde(rename = #value)]
+                #[doc = #doc]
                 #name,
+            }
+
+            impl #name {
+                /// The value as it is sent on the wire.
+                pub fn as_str(&self) -> &'static str {
+                    #value
+                }
+            }
+
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(#value)
+                }
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    api_runtime::strings::deserialize_const(deserializer, #value).map(|()| Self::#name)
+                }
             }
         }
     });
     let imports = (!model.consts.is_empty()).then(|| {
         quote!(
-            use serde::{Deserialize, Serialize};
+            use serde::{Deserialize, Deserializer, Serialize, Serializer};
         )
     });
     EmittedFile {
@@ -145,9 +215,10 @@ fn consts_file(model: &ApiModel, names: &Names) -> EmittedFile {
     }
 }
 
-fn schema_index_file(model: &ApiModel, names: &Names) -> EmittedFile {
+fn schema_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> EmittedFile {
     let mut seen = BTreeSet::new();
-    let mut emitter = FileEmitter::new(model, names, TypeId(usize::MAX));
+    let mut emitter = FileEmitter::new(model, names, None, TypeId(usize::MAX));
+    emitter.types_path = api.types_path();
     emitter.uses.insert("Value");
     let arms: Vec<TokenStream> = model
         .example_sites
@@ -203,18 +274,36 @@ fn schema_index_file(model: &ApiModel, names: &Names) -> EmittedFile {
 struct FileEmitter<'a> {
     model: &'a ApiModel,
     names: &'a Names,
+    /// Gates for a file of the crate; `None` for files that exist only with
+    /// every feature on.
+    features: Option<&'a Features>,
     home: TypeId,
-    imported_types: BTreeSet<String>,
+    /// The file's own gate, set once its types are known.
+    file_gate: Gate,
+    /// Whether some types of the file have a gate of their own.
+    some_items_gated: bool,
+    /// Where the types this file imports live.
+    types_path: TokenStream,
+    imported_types: BTreeMap<String, TypeId>,
     uses: BTreeSet<&'static str>,
 }
 
 impl<'a> FileEmitter<'a> {
-    fn new(model: &'a ApiModel, names: &'a Names, home: TypeId) -> Self {
+    fn new(
+        model: &'a ApiModel,
+        names: &'a Names,
+        features: Option<&'a Features>,
+        home: TypeId,
+    ) -> Self {
         FileEmitter {
             model,
             names,
+            features,
             home,
-            imported_types: BTreeSet::new(),
+            file_gate: Gate::Always,
+            some_items_gated: false,
+            types_path: quote!(super),
+            imported_types: BTreeMap::new(),
             uses: BTreeSet::new(),
         }
     }
@@ -222,18 +311,39 @@ impl<'a> FileEmitter<'a> {
     fn home_file(&mut self) -> TokenStream {
         let model = self.model;
         let home = self.home;
-        let items: Vec<TokenStream> = model
-            .types
-            .iter()
-            .enumerate()
-            .filter(|(_, def)| def.home == home)
-            .map(|(index, def)| self.type_def(TypeId(index), def))
+        let in_home: Vec<TypeId> = (0..model.types.len())
+            .map(TypeId)
+            .filter(|id| model.types[id.0].home == home)
+            .collect();
+        if let Some(features) = self.features {
+            self.file_gate = features.union_of(in_home.iter().copied());
+        }
+        let items: Vec<TokenStream> = in_home
+            .into_iter()
+            .map(|id| {
+                let tokens = self.type_def(id, &model.types[id.0]);
+                match self.own_gate(id) {
+                    Some(cfg) => {
+                        self.some_items_gated = true;
+                        gate_items(tokens, &cfg)
+                    }
+                    None => tokens,
+                }
+            })
             .collect();
         let imports = self.imports();
         quote! {
             #imports
             #(#items)*
         }
+    }
+
+    /// The `cfg` a type needs beside its file's, if the file may be compiled
+    /// without it.
+    fn own_gate(&self, id: TypeId) -> Option<TokenStream> {
+        let features = self.features?;
+        let gate = &features.types[id.0];
+        (!features.covers(gate, &self.file_gate)).then(|| cfg_attr(gate))
     }
 
     /// The candidates this file uses, in the order given.
@@ -247,38 +357,48 @@ impl<'a> FileEmitter<'a> {
 
     fn imports(&self) -> TokenStream {
         let mut out = TokenStream::new();
-        let serde = self.used_idents(&["Deserialize", "Deserializer", "Serialize"]);
+        // With some items compiled out, what they alone use goes unused.
+        let allow = self
+            .some_items_gated
+            .then(|| quote!(#[allow(unused_imports)]));
+        let serde = self.used_idents(&["Deserialize", "Deserializer", "Serialize", "Serializer"]);
         if !serde.is_empty() {
-            out.extend(quote! { use serde::{#(#serde),*}; });
+            out.extend(quote! { #allow use serde::{#(#serde),*}; });
         }
         if self.uses.contains("Value") {
-            out.extend(quote! { use serde_json::Value; });
+            out.extend(quote! { #allow use serde_json::Value; });
         }
         if self.uses.contains("BTreeMap") {
-            out.extend(quote! { use std::collections::BTreeMap; });
+            out.extend(quote! { #allow use std::collections::BTreeMap; });
         }
         let runtime = self.used_idents(&["File", "Nullable", "Timestamp"]);
         if !runtime.is_empty() {
-            out.extend(quote! { use api_runtime::{#(#runtime),*}; });
+            out.extend(quote! { #allow use api_runtime::{#(#runtime),*}; });
         }
+        type Imported<'n> = Vec<(&'n String, &'n TypeId)>;
+        let (always, gated): (Imported, Imported) = self
+            .imported_types
+            .iter()
+            .partition(|(_, id)| self.own_gate(**id).is_none());
         let in_module: Vec<Ident> = self
             .uses
             .contains("consts")
             .then(|| format_ident!("consts"))
             .into_iter()
-            .chain(
-                self.imported_types
-                    .iter()
-                    .map(|name| format_ident!("{}", name)),
-            )
+            .chain(always.iter().map(|(name, _)| format_ident!("{}", name)))
             .collect();
+        let path = &self.types_path;
         if !in_module.is_empty() {
-            let path = if self.home == TypeId(usize::MAX) {
-                quote!(super::types)
-            } else {
-                quote!(super)
-            };
-            out.extend(quote! { use #path::{#(#in_module),*}; });
+            out.extend(quote! { #allow use #path::{#(#in_module),*}; });
+        }
+        for (name, id) in gated {
+            let cfg = self.own_gate(*id);
+            let name = format_ident!("{}", name);
+            out.extend(quote! {
+                #cfg
+                #[allow(unused_imports)]
+                use #path::#name;
+            });
         }
         out
     }
@@ -482,23 +602,23 @@ impl<'a> FileEmitter<'a> {
     }
 
     fn string_enum(&mut self, id: TypeId, name: &Ident, values: &[String]) -> TokenStream {
-        self.uses.insert("Serialize");
-        self.uses.insert("Deserialize");
+        self.uses
+            .extend(["Serialize", "Serializer", "Deserialize", "Deserializer"]);
         let idents: Vec<Ident> = self.names.variants[&id]
             .iter()
             .map(|v| format_ident!("{}", v))
             .collect();
         let (known, catch_all) = idents.split_at(values.len());
         let catch_all = &catch_all[0];
+        let value_docs = values.iter().map(|value| format!(" `{value:?}`"));
         quote! {
-            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
             pub enum #name {
                 #(
-                    #[serde(rename = #values)]
+                    #[doc = #value_docs]
                     #known,
                 )*
                 /// A value this version of the client does not know yet.
-                #[serde(untagged)]
                 #catch_all(String),
             }
 
@@ -509,6 +629,26 @@ impl<'a> FileEmitter<'a> {
                         #(Self::#known => #values,)*
                         Self::#catch_all(value) => value,
                     }
+                }
+
+                /// The variant for a value from the wire; unknown values are kept.
+                pub fn from_wire(value: String) -> Self {
+                    match value.as_str() {
+                        #(#values => Self::#known,)*
+                        _ => Self::#catch_all(value),
+                    }
+                }
+            }
+
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
                 }
             }
         }
@@ -595,7 +735,7 @@ impl<'a> FileEmitter<'a> {
             TypeRef::Named(id) => {
                 let name = &self.names.types[id.0];
                 if self.model.types[id.0].home != self.home {
-                    self.imported_types.insert(name.clone());
+                    self.imported_types.insert(name.clone(), *id);
                 }
                 let ident = format_ident!("{}", name);
                 quote!(#ident)

@@ -10,7 +10,8 @@ use heck::ToShoutySnakeCase;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc_attrs, doc_lines, push_paragraph, scalar_tokens, EmittedFile};
+use super::{cfg_attr, doc_attrs, doc_lines, push_paragraph, scalar_tokens, EmittedFile};
+use crate::features::Features;
 use crate::ir::*;
 use crate::naming::{dedupe, union_variant_name, Names, OperationNames};
 
@@ -20,11 +21,33 @@ pub struct ApiIdentity<'a> {
     pub name: &'a str,
     /// Its module in the generated crate.
     pub module: &'a str,
+    /// The generated crate's name as Rust spells it (`api_clients`), for the
+    /// test-support files outside it.
+    pub krate: &'a str,
+}
+
+impl ApiIdentity<'_> {
+    /// The API's types module, as the test-support crate names it.
+    pub fn types_path(&self) -> TokenStream {
+        let krate = format_ident!("{}", self.krate);
+        let module = format_ident!("{}", self.module);
+        quote!(#krate::#module::types)
+    }
 }
 
 /// `client.rs`, `operations/mod.rs` and one file per top-level group.
-pub fn operation_files(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Vec<EmittedFile> {
-    let emitter = OperationEmitter { model, names, api };
+pub fn operation_files(
+    model: &ApiModel,
+    names: &Names,
+    features: &Features,
+    api: &ApiIdentity,
+) -> Vec<EmittedFile> {
+    let emitter = OperationEmitter {
+        model,
+        names,
+        features,
+        api,
+    };
     let mut files = vec![emitter.client_file()];
     let top_groups: Vec<&String> = names
         .groups
@@ -32,12 +55,21 @@ pub fn operation_files(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Ve
         .filter(|path| path.len() == 1)
         .map(|path| &path[0])
         .collect();
-    let modules = top_groups.iter().map(|m| format_ident!("{}", m));
+    let modules = top_groups.iter().map(|m| {
+        let cfg = cfg_attr(&features.group_gate(m));
+        let module = format_ident!("{}", m);
+        quote! {
+            #cfg
+            pub mod #module;
+        }
+    });
     files.push(EmittedFile {
         path: "operations/mod.rs".to_owned(),
-        tokens: quote! { #(pub mod #modules;)* },
+        tokens: quote! { #(#modules)* },
         inner_doc: vec![
-            "The API's operations, one module per top-level group of the client.".to_owned(),
+            "The API's operations, one module per top-level group of the client, each under"
+                .to_owned(),
+            "its own Cargo feature.".to_owned(),
         ],
     });
     for top in top_groups {
@@ -49,6 +81,7 @@ pub fn operation_files(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Ve
 struct OperationEmitter<'a> {
     model: &'a ApiModel,
     names: &'a Names,
+    features: &'a Features,
     api: &'a ApiIdentity<'a>,
 }
 
@@ -299,13 +332,15 @@ impl OperationEmitter<'_> {
             let ty = format_ident!("{}", struct_name);
             // Below the client, a group hands on the client's lifetime, so
             // `client.a().b().call()` does not borrow the temporary `a()`.
-            let (ty_path, lifetime) = if path.is_empty() {
-                (quote!(operations::#module::#ty), quote!('_))
+            let (ty_path, lifetime, cfg) = if path.is_empty() {
+                let cfg = cfg_attr(&self.features.group_gate(&child[0]));
+                (quote!(operations::#module::#ty), quote!('_), cfg)
             } else {
-                (quote!(#ty), quote!('a))
+                (quote!(#ty), quote!('a), TokenStream::new())
             };
             let doc = format!(" The `{}` operations.", child.join("."));
             quote! {
+                #cfg
                 #[doc = #doc]
                 pub fn #method(&self) -> #ty_path<#lifetime> {
                     #ty_path { client: #client }
@@ -534,8 +569,12 @@ impl<'a> Call<'a> {
             (quote!(self.client), quote!(self))
         };
         let send = self.send_body();
+        // `#[inline]` on every sending function: their machine code, and that
+        // of the (de)serializers they use, is generated in the crate that
+        // calls them, so a service compiles code for the calls it makes only.
         quote! {
             #docs
+            #[inline]
             pub async fn #method(#receiver, #(#args),*) -> Result<#output, Error> {
                 let client = #client;
                 #send
@@ -669,6 +708,7 @@ impl<'a> Call<'a> {
                 #(#setters)*
 
                 /// Sends the request.
+                #[inline]
                 pub async fn send(self) -> Result<#output, Error> {
                     let Self { client, #(#destructured),* } = self;
                     #send
@@ -679,6 +719,7 @@ impl<'a> Call<'a> {
                 type Output = Result<#output, Error>;
                 type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
 
+                #[inline]
                 fn into_future(self) -> Self::IntoFuture {
                     Box::pin(self.send())
                 }
@@ -892,6 +933,7 @@ pub fn type_path(ty: &TypeRef, names: &Names) -> TokenStream {
 /// its required arguments as JSON, for contract tests (feature
 /// `operation-index`).
 pub fn operation_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> EmittedFile {
+    let krate = format_ident!("{}", api.krate);
     let module = format_ident!("{}", api.module);
     let arms = model
         .operations
@@ -906,7 +948,7 @@ pub fn operation_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) 
         path: "operation_index.rs".to_owned(),
         tokens: quote! {
             use api_runtime::contract;
-            use crate::#module::{types, Client};
+            use #krate::#module::{types, Client};
 
             /// Every operation as `"METHOD /path"`, in document order.
             pub const OPERATIONS: &[&str] = &[#(#keys),*];

@@ -102,6 +102,7 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ConversationSignedUrlResponseModel, Error> {
         let Self {
             client,
@@ -128,6 +129,7 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
 impl<'a> std::future::IntoFuture for AgentsPlatformGetSignedUrlDeprecated<'a> {
     type Output = Result<types::ConversationSignedUrlResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -151,6 +153,7 @@ impl<'a> AgentsPlatformQueryKnowledgeBaseRag<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::AgentKnowledgeBaseRagQueryResponseModel, Error> {
         let Self {
             client,
@@ -175,6 +178,7 @@ impl<'a> AgentsPlatformQueryKnowledgeBaseRag<'a> {
 impl<'a> std::future::IntoFuture for AgentsPlatformQueryKnowledgeBaseRag<'a> {
     type Output = Result<types::AgentKnowledgeBaseRagQueryResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

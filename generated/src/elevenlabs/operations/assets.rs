@@ -38,6 +38,7 @@ impl<'a> Assets<'a> {
     /// Upload a new asset.
     ///
     /// `POST /v1/assets`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyUploadAssetV1AssetsPost,
@@ -54,6 +55,7 @@ impl<'a> Assets<'a> {
     /// Retrieve a single asset by ID.
     ///
     /// `GET /v1/assets/{asset_id}`
+    #[inline]
     pub async fn get(self, asset_id: &str) -> Result<types::AssetResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -69,6 +71,7 @@ impl<'a> Assets<'a> {
     /// Delete an asset by ID.
     ///
     /// `DELETE /v1/assets/{asset_id}`
+    #[inline]
     pub async fn delete(self, asset_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -112,6 +115,7 @@ impl<'a> AssetsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::AssetListResponse, Error> {
         let Self {
             client,
@@ -131,6 +135,7 @@ impl<'a> AssetsList<'a> {
 impl<'a> std::future::IntoFuture for AssetsList<'a> {
     type Output = Result<types::AssetListResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

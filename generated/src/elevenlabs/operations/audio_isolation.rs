@@ -22,6 +22,7 @@ impl<'a> AudioIsolation<'a> {
     /// Removes background noise from audio
     ///
     /// `POST /v1/audio-isolation`
+    #[inline]
     pub async fn convert(
         self,
         body: &types::BodyAudioIsolationV1AudioIsolationPost,
@@ -56,6 +57,7 @@ impl<'a> AudioIsolation<'a> {
     /// Deletes a specific audio isolation history item and the associated media files.
     ///
     /// `DELETE /v1/audio-isolation/history/{history_item_id}`
+    #[inline]
     pub async fn delete(self, history_item_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -74,6 +76,7 @@ impl<'a> AudioIsolation<'a> {
     /// Removes background noise from audio and streams the result
     ///
     /// `POST /v1/audio-isolation/stream`
+    #[inline]
     pub async fn stream(
         self,
         body: &types::BodyAudioIsolationStreamV1AudioIsolationStreamPost,
@@ -124,6 +127,7 @@ impl<'a> AudioIsolationList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetAudioIsolationHistoryResponseModel, Error> {
         let Self {
             client,
@@ -146,6 +150,7 @@ impl<'a> AudioIsolationList<'a> {
 impl<'a> std::future::IntoFuture for AudioIsolationList<'a> {
     type Output = Result<types::GetAudioIsolationHistoryResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

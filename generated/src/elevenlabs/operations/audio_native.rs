@@ -22,6 +22,7 @@ impl<'a> AudioNative<'a> {
     /// Creates Audio Native enabled project, optionally starts conversion and returns project ID and embeddable HTML snippet.
     ///
     /// `POST /v1/audio-native`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreatesAudioNativeEnabledProjectV1AudioNativePost,
@@ -39,6 +40,7 @@ impl<'a> AudioNative<'a> {
     /// Get player settings for the specific project.
     ///
     /// `GET /v1/audio-native/{project_id}/settings`
+    #[inline]
     pub async fn get_settings(
         self,
         project_id: &str,
@@ -75,6 +77,7 @@ impl<'a> AudioNative<'a> {
     /// Finds an AudioNative project matching the provided URL, extracts content from the URL, updates the project content, and queues it for conversion and auto-publishing.
     ///
     /// `POST /v1/audio-native/content`
+    #[inline]
     pub async fn update_content_from_url(
         self,
         body: &types::BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost,
@@ -110,6 +113,7 @@ impl<'a> AudioNativeUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::AudioNativeEditContentResponseModel, Error> {
         let Self {
             client,
@@ -135,6 +139,7 @@ impl<'a> AudioNativeUpdate<'a> {
 impl<'a> std::future::IntoFuture for AudioNativeUpdate<'a> {
     type Output = Result<types::AudioNativeEditContentResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

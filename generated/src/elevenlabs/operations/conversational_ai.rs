@@ -178,6 +178,7 @@ impl<'a> ConversationalAi<'a> {
     /// Provides total size and other information of RAG indexes used by knowledgebase documents
     ///
     /// `GET /v1/convai/knowledge-base/rag-index`
+    #[inline]
     pub async fn rag_index_overview(self) -> Result<types::RagIndexOverviewResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -193,6 +194,7 @@ impl<'a> ConversationalAi<'a> {
     /// Provides information about all RAG indexes of the specified knowledgebase document.
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/rag-index`
+    #[inline]
     pub async fn get_document_rag_indexes(
         self,
         documentation_id: &str,
@@ -214,6 +216,7 @@ impl<'a> ConversationalAi<'a> {
     /// Delete RAG index for the knowledgebase document.
     ///
     /// `DELETE /v1/convai/knowledge-base/{documentation_id}/rag-index/{rag_index_id}`
+    #[inline]
     pub async fn delete_document_rag_index(
         self,
         documentation_id: &str,
@@ -259,6 +262,7 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
         let Self {
             client,
@@ -282,6 +286,7 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAddToKnowledgeBase<'a> {
     type Output = Result<types::AddKnowledgeBaseResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -403,6 +408,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// Delete an agent
     ///
     /// `DELETE /v1/convai/agents/{agent_id}`
+    #[inline]
     pub async fn delete(self, agent_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -472,6 +478,7 @@ impl<'a> ConversationalAiAgents<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/simulate-conversation`
     #[deprecated]
+    #[inline]
     pub async fn simulate_conversation(
         self,
         agent_id: &str,
@@ -496,6 +503,7 @@ impl<'a> ConversationalAiAgents<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/simulate-conversation/stream`
     #[deprecated]
+    #[inline]
     pub async fn simulate_conversation_stream(
         self,
         agent_id: &str,
@@ -519,6 +527,7 @@ impl<'a> ConversationalAiAgents<'a> {
     /// Run selected tests on the agent with provided configuration. If the agent configuration is provided, it will be used to override default agent configuration.
     ///
     /// `POST /v1/convai/agents/{agent_id}/run-tests`
+    #[inline]
     pub async fn run_tests(
         self,
         agent_id: &str,
@@ -558,6 +567,7 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::CreateAgentResponseModel, Error> {
         let Self {
             client,
@@ -578,6 +588,7 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsCreate<'a> {
     type Output = Result<types::CreateAgentResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -607,6 +618,7 @@ impl<'a> ConversationalAiAgentsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetAgentResponseModel, Error> {
         let Self {
             client,
@@ -628,6 +640,7 @@ impl<'a> ConversationalAiAgentsGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsGet<'a> {
     type Output = Result<types::GetAgentResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -670,6 +683,7 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetAgentResponseModel, Error> {
         let Self {
             client,
@@ -699,6 +713,7 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsUpdate<'a> {
     type Output = Result<types::GetAgentResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -778,6 +793,7 @@ impl<'a> ConversationalAiAgentsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetAgentsPageResponseModel, Error> {
         let Self {
             client,
@@ -808,6 +824,7 @@ impl<'a> ConversationalAiAgentsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsList<'a> {
     type Output = Result<types::GetAgentsPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -833,6 +850,7 @@ impl<'a> ConversationalAiAgentsDuplicate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::CreateAgentResponseModel, Error> {
         let Self {
             client,
@@ -858,6 +876,7 @@ impl<'a> ConversationalAiAgentsDuplicate<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsDuplicate<'a> {
     type Output = Result<types::CreateAgentResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -892,6 +911,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     /// Create a new branch from a given version of any branch
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches`
+    #[inline]
     pub async fn create(
         self,
         agent_id: &str,
@@ -915,6 +935,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     /// Get information about a single agent branch
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}`
+    #[inline]
     pub async fn get(
         self,
         agent_id: &str,
@@ -1002,6 +1023,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     /// Returns the result of rebasing the branch onto main without performing the rebase. Useful for showing an accurate diff before confirming.
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}/rebase-preview`
+    #[inline]
     pub async fn preview_rebase(
         self,
         agent_id: &str,
@@ -1025,6 +1047,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     /// Rebase a branch onto the latest main branch, incorporating main's changes while preserving the branch's own changes.
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches/{branch_id}/rebase`
+    #[inline]
     pub async fn rebase(self, agent_id: &str, branch_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1077,6 +1100,7 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ListResponseAgentBranchSummary, Error> {
         let Self {
             client,
@@ -1103,6 +1127,7 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesList<'a> {
     type Output = Result<types::ListResponseAgentBranchSummary, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1129,6 +1154,7 @@ impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::AgentBranchResponse, Error> {
         let Self {
             client,
@@ -1156,6 +1182,7 @@ impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesUpdate<'a> {
     type Output = Result<types::AgentBranchResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1182,6 +1209,7 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::MergePreviewResponseModel, Error> {
         let Self {
             client,
@@ -1208,6 +1236,7 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesPreviewMerge<'a> {
     type Output = Result<types::MergePreviewResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1237,6 +1266,7 @@ impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self {
             client,
@@ -1266,6 +1296,7 @@ impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesMerge<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1283,6 +1314,7 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
     /// Create a new deployment for an agent
     ///
     /// `POST /v1/convai/agents/{agent_id}/deployments`
+    #[inline]
     pub async fn create(
         self,
         agent_id: &str,
@@ -1314,6 +1346,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
     /// Create a new draft for an agent
     ///
     /// `POST /v1/convai/agents/{agent_id}/drafts`
+    #[inline]
     pub async fn create(
         self,
         agent_id: &str,
@@ -1339,6 +1372,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
     /// Delete a draft for an agent
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/drafts`
+    #[inline]
     pub async fn delete(self, agent_id: &str, branch_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1366,6 +1400,7 @@ impl<'a> ConversationalAiAgentsKnowledgeBase<'a> {
     /// Returns the number of pages in the agent's knowledge base.
     ///
     /// `GET /v1/convai/agent/{agent_id}/knowledge-base/size`
+    #[inline]
     pub async fn size(
         self,
         agent_id: &str,
@@ -1395,6 +1430,7 @@ impl<'a> ConversationalAiAgentsLink<'a> {
     /// Get the current link used to share the agent with others
     ///
     /// `GET /v1/convai/agents/{agent_id}/link`
+    #[inline]
     pub async fn get(self, agent_id: &str) -> Result<types::GetAgentLinkResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1421,6 +1457,7 @@ impl<'a> ConversationalAiAgentsLlmUsage<'a> {
     /// Calculates expected number of LLM tokens needed for the specified agent.
     ///
     /// `POST /v1/convai/agent/{agent_id}/llm-usage/calculate`
+    #[inline]
     pub async fn calculate(
         self,
         agent_id: &str,
@@ -1499,6 +1536,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     /// Compile procedure drafts into a workflow.
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/compile`
+    #[inline]
     pub async fn compile(
         self,
         agent_id: &str,
@@ -1545,6 +1583,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     /// Remove a procedure from the agent's draft working set. Removing a folder cascades to its entire subtree, rejected if any procedure outside the subtree hands off into it.
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}`
+    #[inline]
     pub async fn remove(
         self,
         agent_id: &str,
@@ -1584,6 +1623,7 @@ impl<'a> ConversationalAiAgentsProceduresList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ListProceduresResponseModel, Error> {
         let Self {
             client,
@@ -1608,6 +1648,7 @@ impl<'a> ConversationalAiAgentsProceduresList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsProceduresList<'a> {
     type Output = Result<types::ListProceduresResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1631,6 +1672,7 @@ impl<'a> ConversationalAiAgentsProceduresCreate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::CreateProcedureResponseModel, Error> {
         let Self {
             client,
@@ -1658,6 +1700,7 @@ impl<'a> ConversationalAiAgentsProceduresCreate<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsProceduresCreate<'a> {
     type Output = Result<types::CreateProcedureResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1689,6 +1732,7 @@ impl<'a> ConversationalAiAgentsProceduresGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ProcedureAtVersionResponseModel, Error> {
         let Self {
             client,
@@ -1717,6 +1761,7 @@ impl<'a> ConversationalAiAgentsProceduresGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsProceduresGet<'a> {
     type Output = Result<types::ProcedureAtVersionResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1734,6 +1779,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     /// Get user's draft for a procedure
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
+    #[inline]
     pub async fn get(
         self,
         agent_id: &str,
@@ -1759,6 +1805,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     /// Delete user's draft for a procedure, resetting to the committed version
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
+    #[inline]
     pub async fn delete(
         self,
         agent_id: &str,
@@ -1784,6 +1831,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     /// Create or update user's draft for a procedure
     ///
     /// `PATCH /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
+    #[inline]
     pub async fn update(
         self,
         agent_id: &str,
@@ -1819,6 +1867,7 @@ impl<'a> ConversationalAiAgentsSummaries<'a> {
     /// Returns summaries for the specified agents.
     ///
     /// `GET /v1/convai/agents/summaries`
+    #[inline]
     pub async fn get(
         self,
         agent_ids: &[String],
@@ -1849,6 +1898,7 @@ impl<'a> ConversationalAiAgentsVersions<'a> {
     /// Get metadata for a specific agent version
     ///
     /// `GET /v1/convai/agents/{agent_id}/versions/{version_id}`
+    #[inline]
     pub async fn get(
         self,
         agent_id: &str,
@@ -1915,6 +1965,7 @@ impl<'a> ConversationalAiAgentsWidgetGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetAgentEmbedResponseModel, Error> {
         let Self {
             client,
@@ -1937,6 +1988,7 @@ impl<'a> ConversationalAiAgentsWidgetGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsWidgetGet<'a> {
     type Output = Result<types::GetAgentEmbedResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1954,6 +2006,7 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
     /// Sets the avatar for an agent displayed in the widget
     ///
     /// `POST /v1/convai/agents/{agent_id}/avatar`
+    #[inline]
     pub async fn create(
         self,
         agent_id: &str,
@@ -2034,6 +2087,7 @@ impl<'a> ConversationalAiAnalyticsLiveCountGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetLiveCountResponse, Error> {
         let Self {
             client,
@@ -2054,6 +2108,7 @@ impl<'a> ConversationalAiAnalyticsLiveCountGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiAnalyticsLiveCountGet<'a> {
     type Output = Result<types::GetLiveCountResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2071,6 +2126,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Submit a batch call request to schedule calls for multiple recipients.
     ///
     /// `POST /v1/convai/batch-calling/submit`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost,
@@ -2106,6 +2162,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Get detailed information about a batch call including all recipients.
     ///
     /// `GET /v1/convai/batch-calling/{batch_id}`
+    #[inline]
     pub async fn get(self, batch_id: &str) -> Result<types::BatchCallDetailedResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -2124,6 +2181,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Permanently delete a batch call and all recipient records. Conversations remain in history.
     ///
     /// `DELETE /v1/convai/batch-calling/{batch_id}`
+    #[inline]
     pub async fn delete(self, batch_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -2142,6 +2200,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Cancel a running batch call and set all recipients to cancelled status.
     ///
     /// `POST /v1/convai/batch-calling/{batch_id}/cancel`
+    #[inline]
     pub async fn cancel(self, batch_id: &str) -> Result<types::BatchCallResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -2160,6 +2219,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Retry a batch call, calling failed and no-response recipients again.
     ///
     /// `POST /v1/convai/batch-calling/{batch_id}/retry`
+    #[inline]
     pub async fn retry(self, batch_id: &str) -> Result<types::BatchCallResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -2178,6 +2238,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     /// Download all recipients and conversation results for a terminal batch call as CSV.
     ///
     /// `GET /v1/convai/batch-calling/{batch_id}/export`
+    #[inline]
     pub async fn export(self, batch_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -2222,6 +2283,7 @@ impl<'a> ConversationalAiBatchCallsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::WorkspaceBatchCallsResponse, Error> {
         let Self {
             client,
@@ -2244,6 +2306,7 @@ impl<'a> ConversationalAiBatchCallsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiBatchCallsList<'a> {
     type Output = Result<types::WorkspaceBatchCallsResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2405,6 +2468,7 @@ impl<'a> ConversationalAiConversations<'a> {
     /// Resolve a conversation URL (a Slack message URL or a Zendesk ticket URL) to the deterministic conversation ID for the given agent, then confirm the conversation exists.
     ///
     /// `GET /v1/convai/conversations/resolve`
+    #[inline]
     pub async fn resolve(
         self,
         agent_id: &str,
@@ -2441,6 +2505,7 @@ impl<'a> ConversationalAiConversations<'a> {
     /// Delete a particular conversation
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}`
+    #[inline]
     pub async fn delete(self, conversation_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -2534,6 +2599,7 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ConversationSignedUrlResponseModel, Error> {
         let Self {
             client,
@@ -2560,6 +2626,7 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSignedUrl<'a> {
     type Output = Result<types::ConversationSignedUrlResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2605,6 +2672,7 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::TokenResponseModel, Error> {
         let Self {
             client,
@@ -2631,6 +2699,7 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetWebrtcToken<'a> {
     type Output = Result<types::TokenResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -2977,6 +3046,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetConversationsPageResponseModel, Error> {
         let Self {
             client,
@@ -3076,6 +3146,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsList<'a> {
     type Output = Result<types::GetConversationsPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3100,6 +3171,7 @@ impl<'a> ConversationalAiConversationsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetConversationResponseModel, Error> {
         let Self {
             client,
@@ -3122,6 +3194,7 @@ impl<'a> ConversationalAiConversationsGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGet<'a> {
     type Output = Result<types::GetConversationResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3146,6 +3219,7 @@ impl<'a> ConversationalAiConversationsGetSummary<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetConversationSummaryResponseModel, Error> {
         let Self {
             client,
@@ -3168,6 +3242,7 @@ impl<'a> ConversationalAiConversationsGetSummary<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSummary<'a> {
     type Output = Result<types::GetConversationSummaryResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3197,6 +3272,7 @@ impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetSipLogMessagesResponse, Error> {
         let Self {
             client,
@@ -3221,6 +3297,7 @@ impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSipMessages<'a> {
     type Output = Result<types::GetSipLogMessagesResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3238,6 +3315,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
     /// Run the analysis for a conversation using the agent's current evaluation criteria and data collection settings.
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/analysis/run`
+    #[inline]
     pub async fn run(
         self,
         conversation_id: &str,
@@ -3259,6 +3337,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
     /// Rerun a specific evaluation for a conversation.
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/analysis/evaluations/run`
+    #[inline]
     pub async fn run_evaluation(
         self,
         conversation_id: &str,
@@ -3290,6 +3369,7 @@ impl<'a> ConversationalAiConversationsAudio<'a> {
     /// Get the audio recording of a particular conversation
     ///
     /// `GET /v1/convai/conversations/{conversation_id}/audio`
+    #[inline]
     pub async fn get(self, conversation_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -3317,6 +3397,7 @@ impl<'a> ConversationalAiConversationsFeedback<'a> {
     /// Send the feedback for the given conversation
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/feedback`
+    #[inline]
     pub async fn create(
         self,
         conversation_id: &str,
@@ -3348,6 +3429,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
     /// Upload an image or PDF file for a conversation. Returns a unique file ID that can be used to reference the file in the conversation.
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/files`
+    #[inline]
     pub async fn create(
         self,
         conversation_id: &str,
@@ -3371,6 +3453,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
     /// Remove a file upload from a conversation. Only possible if the file hasn't already been used in the conversation.
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}/files/{file_id}`
+    #[inline]
     pub async fn delete(
         self,
         conversation_id: &str,
@@ -3740,6 +3823,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::MessagesSearchResponse, Error> {
         let Self {
             client,
@@ -3825,6 +3909,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesTextSearch<'a> {
     type Output = Result<types::MessagesSearchResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3863,6 +3948,7 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::MessagesSearchResponse, Error> {
         let Self {
             client,
@@ -3887,6 +3973,7 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesSearch<'a> {
     type Output = Result<types::MessagesSearchResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -3904,6 +3991,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Assign one or more conversation tags to a conversation. Tags that are already assigned are ignored. Tags must belong to the same workspace.
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/tags`
+    #[inline]
     pub async fn assign(
         self,
         conversation_id: &str,
@@ -3927,6 +4015,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Remove a single conversation tag from a conversation.
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}/tags/{tag_id}`
+    #[inline]
     pub async fn unassign(self, conversation_id: &str, tag_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -3961,6 +4050,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Create a new conversation tag for the workspace.
     ///
     /// `POST /v1/convai/tags`
+    #[inline]
     pub async fn create(
         self,
         body: &types::CreateConversationTagRequestModel,
@@ -3978,6 +4068,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Get a conversation tag by ID.
     ///
     /// `GET /v1/convai/tags/{tag_id}`
+    #[inline]
     pub async fn get(self, tag_id: &str) -> Result<types::ConversationTagResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -3993,6 +4084,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Delete a conversation tag. Restricted to the tag owner or a workspace admin.
     ///
     /// `DELETE /v1/convai/tags/{tag_id}`
+    #[inline]
     pub async fn delete(self, tag_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -4008,6 +4100,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     /// Update a conversation tag's title and/or description. Restricted to the tag owner or a workspace admin.
     ///
     /// `PATCH /v1/convai/tags/{tag_id}`
+    #[inline]
     pub async fn update(
         self,
         tag_id: &str,
@@ -4049,6 +4142,7 @@ impl<'a> ConversationalAiConversationsTagsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetConversationTagsPageResponseModel, Error> {
         let Self {
             client,
@@ -4067,6 +4161,7 @@ impl<'a> ConversationalAiConversationsTagsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsTagsList<'a> {
     type Output = Result<types::GetConversationTagsPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4166,6 +4261,7 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetAgentTopicsResponseModel, Error> {
         let Self {
             client,
@@ -4200,6 +4296,7 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsTopicsGet<'a> {
     type Output = Result<types::GetAgentTopicsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4232,6 +4329,7 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
     /// Retrieve Convai dashboard settings for the workspace
     ///
     /// `GET /v1/convai/settings/dashboard`
+    #[inline]
     pub async fn get(self) -> Result<types::GetConvAiDashboardSettingsResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -4247,6 +4345,7 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
     /// Update Convai dashboard settings for the workspace
     ///
     /// `PATCH /v1/convai/settings/dashboard`
+    #[inline]
     pub async fn update(
         self,
         body: &types::PatchConvAiDashboardSettingsRequest,
@@ -4274,6 +4373,7 @@ impl<'a> ConversationalAiExotel<'a> {
     /// Handle an outbound call via Exotel Connect API
     ///
     /// `POST /v1/convai/exotel/outbound-call`
+    #[inline]
     pub async fn outbound_call(
         self,
         body: &types::BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost,
@@ -4346,6 +4446,7 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
     /// Retrieves and/or creates RAG indexes for multiple knowledge base documents in a single request. Maximum 100 items per request.
     ///
     /// `POST /v1/convai/knowledge-base/rag-index`
+    #[inline]
     pub async fn get_or_create_rag_indexes(
         self,
         body: &types::BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost,
@@ -4482,6 +4583,7 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetKnowledgeBaseListResponseModel, Error> {
         let Self {
             client,
@@ -4520,6 +4622,7 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseList<'a> {
     type Output = Result<types::GetKnowledgeBaseListResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4561,6 +4664,7 @@ impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::KnowledgeBaseContentSearchResponseModel, Error> {
         let Self {
             client,
@@ -4585,6 +4689,7 @@ impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseSearch<'a> {
     type Output = Result<types::KnowledgeBaseContentSearchResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4618,6 +4723,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     /// Create a crawl job to crawl the given URL with specified depth and page limits.
     ///
     /// `POST /v1/convai/knowledge-base/crawl`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost,
@@ -4637,6 +4743,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     /// Get details about a specific crawl job including status and progress.
     ///
     /// `GET /v1/convai/knowledge-base/crawl/{crawl_job_id}`
+    #[inline]
     pub async fn get(self, crawl_job_id: &str) -> Result<types::GetCrawlJobResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -4655,6 +4762,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     /// Cancel a crawl job and delete all associated documents and folders.
     ///
     /// `POST /v1/convai/knowledge-base/crawl/{crawl_job_id}/cancel`
+    #[inline]
     pub async fn cancel(self, crawl_job_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -4701,6 +4809,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ListCrawlJobsResponseModel, Error> {
         let Self {
             client,
@@ -4723,6 +4832,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
     type Output = Result<types::ListCrawlJobsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -4740,6 +4850,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     /// Update the source file of a file document. The document name, content, and metadata are updated to reflect the new file. Any manual content edits will be overwritten.
     ///
     /// `PATCH /v1/convai/knowledge-base/{documentation_id}/update-file`
+    #[inline]
     pub async fn update_file(
         self,
         documentation_id: &str,
@@ -4763,6 +4874,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     /// Manually refresh a URL document by re-fetching its content from the source URL.
     ///
     /// `POST /v1/convai/knowledge-base/{documentation_id}/refresh`
+    #[inline]
     pub async fn refresh(
         self,
         documentation_id: &str,
@@ -4784,6 +4896,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     /// In case the document is not RAG indexed, it triggers rag indexing task, otherwise it just returns the current status.
     ///
     /// `POST /v1/convai/knowledge-base/{documentation_id}/rag-index`
+    #[inline]
     pub async fn compute_rag_index(
         self,
         documentation_id: &str,
@@ -4836,6 +4949,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Create a knowledge base document generated by scraping the given webpage.
     ///
     /// `POST /v1/convai/knowledge-base/url`
+    #[inline]
     pub async fn create_from_url(
         self,
         body: &types::BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost,
@@ -4855,6 +4969,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Create a knowledge base document generated form the uploaded file.
     ///
     /// `POST /v1/convai/knowledge-base/file`
+    #[inline]
     pub async fn create_from_file(
         self,
         body: &types::BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost,
@@ -4874,6 +4989,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Create a knowledge base document containing the provided text.
     ///
     /// `POST /v1/convai/knowledge-base/text`
+    #[inline]
     pub async fn create_from_text(
         self,
         body: &types::BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost,
@@ -4893,6 +5009,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Create a folder used for grouping documents together.
     ///
     /// `POST /v1/convai/knowledge-base/folder`
+    #[inline]
     pub async fn create_folder(
         self,
         body: &types::BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost,
@@ -5003,6 +5120,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Get the entire content of a document from the knowledge base
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/content`
+    #[inline]
     pub async fn get_content(self, documentation_id: &str) -> Result<String, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5022,6 +5140,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Get a signed URL to download the original source file of a file-type document from the knowledge base
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/source-file-url`
+    #[inline]
     pub async fn get_source_file_url(
         self,
         documentation_id: &str,
@@ -5058,6 +5177,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Moves multiple entities from one folder to another.
     ///
     /// `POST /v1/convai/knowledge-base/bulk-move`
+    #[inline]
     pub async fn bulk_move(
         self,
         body: &types::BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost,
@@ -5077,6 +5197,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     /// Delete multiple documents or folders from the knowledge base. Each id succeeds or fails independently.
     ///
     /// `POST /v1/convai/knowledge-base/bulk-delete`
+    #[inline]
     pub async fn bulk_delete(
         self,
         body: &types::BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost,
@@ -5115,6 +5236,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<types::ConversationalAiKnowledgeBaseDocumentsGetResponse, Error> {
@@ -5139,6 +5261,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGet<'a> {
     type Output = Result<types::ConversationalAiKnowledgeBaseDocumentsGetResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5163,6 +5286,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self {
             client,
@@ -5185,6 +5309,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5210,6 +5335,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse, Error> {
@@ -5237,6 +5363,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
     type Output = Result<types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5277,6 +5404,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error> {
         let Self {
             client,
@@ -5303,6 +5431,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
     type Output = Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5343,6 +5472,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error> {
         let Self {
             client,
@@ -5367,6 +5497,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
     type Output = Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5392,6 +5523,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<(), Error> {
         let Self {
             client,
@@ -5417,6 +5549,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsMove<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5468,6 +5601,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::KnowledgeBaseDocumentChunkResponseModel, Error> {
         let Self {
             client,
@@ -5492,6 +5626,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
     type Output = Result<types::KnowledgeBaseDocumentChunkResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5553,6 +5688,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::KnowledgeBaseDocumentChunksResponseModel, Error> {
         let Self {
             client,
@@ -5579,6 +5715,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
     type Output = Result<types::KnowledgeBaseDocumentChunksResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -5596,6 +5733,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
     /// Gets multiple knowledge base document summaries by their IDs.
     ///
     /// `GET /v1/convai/knowledge-base/summaries`
+    #[inline]
     pub async fn get(
         self,
         document_ids: &[String],
@@ -5629,6 +5767,7 @@ impl<'a> ConversationalAiLlm<'a> {
     /// Returns a list of available LLM models that can be used with agents, including their capabilities and any deprecation status. The response is filtered based on the data residency of the deployment and any compliance requirements (e.g. HIPAA) of the workspace subscription.
     ///
     /// `GET /v1/convai/llm/list`
+    #[inline]
     pub async fn list(self) -> Result<types::LlmListResponseModelInput, Error> {
         let client = self.client;
         let request =
@@ -5650,6 +5789,7 @@ impl<'a> ConversationalAiLlmUsage<'a> {
     /// Returns a list of LLM models and the expected cost for using them based on the provided values.
     ///
     /// `POST /v1/convai/llm-usage/calculate`
+    #[inline]
     pub async fn calculate(
         self,
         body: &types::LlmUsageCalculatorPublicRequestModel,
@@ -5705,6 +5845,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     /// Retrieve all MCP server configurations available in the workspace.
     ///
     /// `GET /v1/convai/mcp-servers`
+    #[inline]
     pub async fn list(self) -> Result<types::McpServersResponseModel, Error> {
         let client = self.client;
         let request =
@@ -5718,6 +5859,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     /// Create a new MCP server configuration in the workspace.
     ///
     /// `POST /v1/convai/mcp-servers`
+    #[inline]
     pub async fn create(
         self,
         body: &types::McpServerRequestModel,
@@ -5735,6 +5877,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     /// Retrieve a specific MCP server configuration from the workspace.
     ///
     /// `GET /v1/convai/mcp-servers/{mcp_server_id}`
+    #[inline]
     pub async fn get(self, mcp_server_id: &str) -> Result<types::McpServerResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5753,6 +5896,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     /// Delete a specific MCP server configuration from the workspace.
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}`
+    #[inline]
     pub async fn delete(self, mcp_server_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5771,6 +5915,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     /// Update the configuration settings for an MCP server.
     ///
     /// `PATCH /v1/convai/mcp-servers/{mcp_server_id}`
+    #[inline]
     pub async fn update(
         self,
         mcp_server_id: &str,
@@ -5803,6 +5948,7 @@ impl<'a> ConversationalAiMcpServersApprovalPolicy<'a> {
     ///
     /// `PATCH /v1/convai/mcp-servers/{mcp_server_id}/approval-policy`
     #[deprecated]
+    #[inline]
     pub async fn update(
         self,
         mcp_server_id: &str,
@@ -5834,6 +5980,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
     /// Add approval for a specific MCP tool when using per-tool approval mode.
     ///
     /// `POST /v1/convai/mcp-servers/{mcp_server_id}/tool-approvals`
+    #[inline]
     pub async fn create(
         self,
         mcp_server_id: &str,
@@ -5857,6 +6004,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
     /// Remove approval for a specific MCP tool when using per-tool approval mode.
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}/tool-approvals/{tool_name}`
+    #[inline]
     pub async fn delete(
         self,
         mcp_server_id: &str,
@@ -5908,6 +6056,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
     /// Retrieve configuration overrides for a specific MCP tool.
     ///
     /// `GET /v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
+    #[inline]
     pub async fn get(
         self,
         mcp_server_id: &str,
@@ -5931,6 +6080,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
     /// Remove configuration overrides for a specific MCP tool.
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
+    #[inline]
     pub async fn delete(
         self,
         mcp_server_id: &str,
@@ -5992,6 +6142,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::McpServerResponseModel, Error> {
         let Self {
             client,
@@ -6016,6 +6167,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolConfigsCreate<'a> {
     type Output = Result<types::McpServerResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6042,6 +6194,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::McpServerResponseModel, Error> {
         let Self {
             client,
@@ -6068,6 +6221,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolConfigsUpdate<'a> {
     type Output = Result<types::McpServerResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6115,6 +6269,7 @@ impl<'a> ConversationalAiMcpServersToolsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ListMcpToolsResponseModel, Error> {
         let Self {
             client,
@@ -6137,6 +6292,7 @@ impl<'a> ConversationalAiMcpServersToolsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolsList<'a> {
     type Output = Result<types::ListMcpToolsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6170,6 +6326,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     /// Import Phone Number from provider configuration (Twilio, Exotel, or SIP trunk)
     ///
     /// `POST /v1/convai/phone-numbers`
+    #[inline]
     pub async fn create(
         self,
         body: &types::ConversationalAiPhoneNumbersCreateRequest,
@@ -6189,6 +6346,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     /// Retrieve Phone Number details by ID
     ///
     /// `GET /v1/convai/phone-numbers/{phone_number_id}`
+    #[inline]
     pub async fn get(
         self,
         phone_number_id: &str,
@@ -6210,6 +6368,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     /// Delete Phone Number by ID
     ///
     /// `DELETE /v1/convai/phone-numbers/{phone_number_id}`
+    #[inline]
     pub async fn delete(self, phone_number_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -6228,6 +6387,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     /// Update assigned agent of a phone number
     ///
     /// `PATCH /v1/convai/phone-numbers/{phone_number_id}`
+    #[inline]
     pub async fn update(
         self,
         phone_number_id: &str,
@@ -6296,6 +6456,7 @@ impl<'a> ConversationalAiPhoneNumbersList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<Vec<types::ConversationalAiPhoneNumbersListResponseItem>, Error> {
@@ -6320,6 +6481,7 @@ impl<'a> ConversationalAiPhoneNumbersList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersList<'a> {
     type Output = Result<Vec<types::ConversationalAiPhoneNumbersListResponseItem>, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6349,6 +6511,7 @@ impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetSipLogMessagesResponse, Error> {
         let Self {
             client,
@@ -6373,6 +6536,7 @@ impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersGetSipMessages<'a> {
     type Output = Result<types::GetSipLogMessagesResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6407,6 +6571,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     /// Create a new secret for the workspace
     ///
     /// `POST /v1/convai/secrets`
+    #[inline]
     pub async fn create(
         self,
         body: &types::PostWorkspaceSecretRequest,
@@ -6424,6 +6589,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     /// Get a workspace secret by ID
     ///
     /// `GET /v1/convai/secrets/{secret_id}`
+    #[inline]
     pub async fn get(
         self,
         secret_id: &str,
@@ -6442,6 +6608,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     /// Delete a workspace secret if it's not in use
     ///
     /// `DELETE /v1/convai/secrets/{secret_id}`
+    #[inline]
     pub async fn delete(self, secret_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -6457,6 +6624,7 @@ impl<'a> ConversationalAiSecrets<'a> {
     /// Update an existing secret for the workspace
     ///
     /// `PATCH /v1/convai/secrets/{secret_id}`
+    #[inline]
     pub async fn update(
         self,
         secret_id: &str,
@@ -6531,6 +6699,7 @@ impl<'a> ConversationalAiSecretsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetWorkspaceSecretsResponseModel, Error> {
         let Self {
             client,
@@ -6553,6 +6722,7 @@ impl<'a> ConversationalAiSecretsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiSecretsList<'a> {
     type Output = Result<types::GetWorkspaceSecretsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6585,6 +6755,7 @@ impl<'a> ConversationalAiSecretsGetDependencies<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetSecretDependenciesResponseModel, Error> {
         let Self {
             client,
@@ -6611,6 +6782,7 @@ impl<'a> ConversationalAiSecretsGetDependencies<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiSecretsGetDependencies<'a> {
     type Output = Result<types::GetSecretDependenciesResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6628,6 +6800,7 @@ impl<'a> ConversationalAiSettings<'a> {
     /// Retrieve Convai settings for the workspace
     ///
     /// `GET /v1/convai/settings`
+    #[inline]
     pub async fn get(self) -> Result<types::GetConvAiSettingsResponseModel, Error> {
         let client = self.client;
         let request =
@@ -6641,6 +6814,7 @@ impl<'a> ConversationalAiSettings<'a> {
     /// Update Convai settings for the workspace
     ///
     /// `PATCH /v1/convai/settings`
+    #[inline]
     pub async fn update(
         self,
         body: &types::PatchConvAiSettingsRequest,
@@ -6666,6 +6840,7 @@ impl<'a> ConversationalAiSipTrunk<'a> {
     /// Handle an outbound call via SIP trunk
     ///
     /// `POST /v1/convai/sip-trunk/outbound-call`
+    #[inline]
     pub async fn outbound_call(
         self,
         body: &types::BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost,
@@ -6707,6 +6882,7 @@ impl<'a> ConversationalAiTests<'a> {
     /// Creates a new agent response test.
     ///
     /// `POST /v1/convai/agent-testing/create`
+    #[inline]
     pub async fn create(
         self,
         body: &types::ConversationalAiTestsCreateRequest,
@@ -6726,6 +6902,7 @@ impl<'a> ConversationalAiTests<'a> {
     /// Moves multiple tests or folders from one folder to another.
     ///
     /// `POST /v1/convai/agent-testing/bulk-move`
+    #[inline]
     pub async fn move_(
         self,
         body: &types::BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost,
@@ -6745,6 +6922,7 @@ impl<'a> ConversationalAiTests<'a> {
     /// Gets an agent response test by ID.
     ///
     /// `GET /v1/convai/agent-testing/{test_id}`
+    #[inline]
     pub async fn get(
         self,
         test_id: &str,
@@ -6766,6 +6944,7 @@ impl<'a> ConversationalAiTests<'a> {
     /// Updates an agent response test by ID.
     ///
     /// `PUT /v1/convai/agent-testing/{test_id}`
+    #[inline]
     pub async fn update(
         self,
         test_id: &str,
@@ -6789,6 +6968,7 @@ impl<'a> ConversationalAiTests<'a> {
     /// Deletes an agent response test by ID.
     ///
     /// `DELETE /v1/convai/agent-testing/{test_id}`
+    #[inline]
     pub async fn delete(self, test_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -6807,6 +6987,7 @@ impl<'a> ConversationalAiTests<'a> {
     /// Gets agent response test summaries for the requested test IDs.
     ///
     /// `POST /v1/convai/agent-testing/summaries`
+    #[inline]
     pub async fn summaries(
         self,
         body: &types::ListTestsByIdsRequestModel,
@@ -6915,6 +7096,7 @@ impl<'a> ConversationalAiTestsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetTestsPageResponseModel, Error> {
         let Self {
             client,
@@ -6947,6 +7129,7 @@ impl<'a> ConversationalAiTestsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiTestsList<'a> {
     type Output = Result<types::GetTestsPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -6964,6 +7147,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     /// Creates a folder for organizing agent tests.
     ///
     /// `POST /v1/convai/agent-testing/folders`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost,
@@ -6983,6 +7167,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     /// Gets an agent test folder by ID, including its folder path.
     ///
     /// `GET /v1/convai/agent-testing/folders/{folder_id}`
+    #[inline]
     pub async fn get(
         self,
         folder_id: &str,
@@ -7019,6 +7204,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     /// Updates an agent test folder. Currently only supports updating the folder name.
     ///
     /// `PATCH /v1/convai/agent-testing/folders/{folder_id}`
+    #[inline]
     pub async fn update(
         self,
         folder_id: &str,
@@ -7057,6 +7243,7 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<(), Error> {
         let Self {
             client,
@@ -7079,6 +7266,7 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiTestsFoldersDelete<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7112,6 +7300,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
     /// Gets a test invocation by ID.
     ///
     /// `GET /v1/convai/test-invocations/{test_invocation_id}`
+    #[inline]
     pub async fn get(
         self,
         test_invocation_id: &str,
@@ -7133,6 +7322,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
     /// Resubmits specific test runs from a test invocation.
     ///
     /// `POST /v1/convai/test-invocations/{test_invocation_id}/resubmit`
+    #[inline]
     pub async fn resubmit(
         self,
         test_invocation_id: &str,
@@ -7184,6 +7374,7 @@ impl<'a> ConversationalAiTestsInvocationsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetTestInvocationsPageResponseModel, Error> {
         let Self {
             client,
@@ -7206,6 +7397,7 @@ impl<'a> ConversationalAiTestsInvocationsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiTestsInvocationsList<'a> {
     type Output = Result<types::GetTestInvocationsPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7251,6 +7443,7 @@ impl<'a> ConversationalAiTools<'a> {
     /// Add a new tool to the available tools in the workspace.
     ///
     /// `POST /v1/convai/tools`
+    #[inline]
     pub async fn create(
         self,
         body: &types::ToolRequestModel,
@@ -7298,6 +7491,7 @@ impl<'a> ConversationalAiTools<'a> {
     /// Update tool that is available in the workspace.
     ///
     /// `PATCH /v1/convai/tools/{tool_id}`
+    #[inline]
     pub async fn update(
         self,
         tool_id: &str,
@@ -7403,6 +7597,7 @@ impl<'a> ConversationalAiToolsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ToolsResponseModel, Error> {
         let Self {
             client,
@@ -7433,6 +7628,7 @@ impl<'a> ConversationalAiToolsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiToolsList<'a> {
     type Output = Result<types::ToolsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7457,6 +7653,7 @@ impl<'a> ConversationalAiToolsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ToolResponseModel, Error> {
         let Self {
             client,
@@ -7476,6 +7673,7 @@ impl<'a> ConversationalAiToolsGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiToolsGet<'a> {
     type Output = Result<types::ToolResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7500,6 +7698,7 @@ impl<'a> ConversationalAiToolsDelete<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self {
             client,
@@ -7519,6 +7718,7 @@ impl<'a> ConversationalAiToolsDelete<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiToolsDelete<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7550,6 +7750,7 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetToolDependentAgentsResponseModel, Error> {
         let Self {
             client,
@@ -7574,6 +7775,7 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiToolsGetDependentAgents<'a> {
     type Output = Result<types::GetToolDependentAgentsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7669,6 +7871,7 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetToolExecutionsPageResponseModel, Error> {
         let Self {
             client,
@@ -7703,6 +7906,7 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiToolsExecutionsGet<'a> {
     type Output = Result<types::GetToolExecutionsPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7720,6 +7924,7 @@ impl<'a> ConversationalAiTwilio<'a> {
     /// Handle an outbound call via Twilio
     ///
     /// `POST /v1/convai/twilio/outbound-call`
+    #[inline]
     pub async fn outbound_call(
         self,
         body: &types::BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost,
@@ -7739,6 +7944,7 @@ impl<'a> ConversationalAiTwilio<'a> {
     /// Register a Twilio call and return TwiML to connect the call
     ///
     /// `POST /v1/convai/twilio/register-call`
+    #[inline]
     pub async fn register_call(
         self,
         body: &types::BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost,
@@ -7863,6 +8069,7 @@ impl<'a> ConversationalAiUsersList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetConversationUsersPageResponseModel, Error> {
         let Self {
             client,
@@ -7895,6 +8102,7 @@ impl<'a> ConversationalAiUsersList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiUsersList<'a> {
     type Output = Result<types::GetConversationUsersPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -7912,6 +8120,7 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     /// Make an outbound call via WhatsApp
     ///
     /// `POST /v1/convai/whatsapp/outbound-call`
+    #[inline]
     pub async fn outbound_call(
         self,
         body: &types::BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost,
@@ -7931,6 +8140,7 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     /// Send an outbound message via WhatsApp
     ///
     /// `POST /v1/convai/whatsapp/outbound-message`
+    #[inline]
     pub async fn outbound_message(
         self,
         body: &types::BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost,
@@ -7958,6 +8168,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     /// Get a WhatsApp account
     ///
     /// `GET /v1/convai/whatsapp-accounts/{phone_number_id}`
+    #[inline]
     pub async fn get(
         self,
         phone_number_id: &str,
@@ -7979,6 +8190,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     /// Delete a WhatsApp account
     ///
     /// `DELETE /v1/convai/whatsapp-accounts/{phone_number_id}`
+    #[inline]
     pub async fn delete(self, phone_number_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -7997,6 +8209,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     /// Update a WhatsApp account
     ///
     /// `PATCH /v1/convai/whatsapp-accounts/{phone_number_id}`
+    #[inline]
     pub async fn update(
         self,
         phone_number_id: &str,
@@ -8046,6 +8259,7 @@ impl<'a> ConversationalAiWhatsappAccountsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ListWhatsAppAccountsResponse, Error> {
         let Self { client, agent_id } = self;
         let request = api_runtime::Request::new(
@@ -8061,6 +8275,7 @@ impl<'a> ConversationalAiWhatsappAccountsList<'a> {
 impl<'a> std::future::IntoFuture for ConversationalAiWhatsappAccountsList<'a> {
     type Output = Result<types::ListWhatsAppAccountsResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -94,6 +94,7 @@ impl<'a> Dubbing<'a> {
     /// Returns metadata about a dubbing project, including whether it's still in progress or not
     ///
     /// `GET /v1/dubbing/{dubbing_id}`
+    #[inline]
     pub async fn get(self, dubbing_id: &str) -> Result<types::DubbingMetadataResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -109,6 +110,7 @@ impl<'a> Dubbing<'a> {
     /// Deletes a dubbing project.
     ///
     /// `DELETE /v1/dubbing/{dubbing_id}`
+    #[inline]
     pub async fn delete(
         self,
         dubbing_id: &str,
@@ -222,6 +224,7 @@ impl<'a> DubbingList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::DubbingMetadataPageResponseModel, Error> {
         let Self {
             client,
@@ -255,6 +258,7 @@ impl<'a> DubbingList<'a> {
 impl<'a> std::future::IntoFuture for DubbingList<'a> {
     type Output = Result<types::DubbingMetadataPageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -276,6 +280,7 @@ impl<'a> DubbingCreate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::DoDubbingResponseModel, Error> {
         let Self { client, body } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing");
@@ -291,6 +296,7 @@ impl<'a> DubbingCreate<'a> {
 impl<'a> std::future::IntoFuture for DubbingCreate<'a> {
     type Output = Result<types::DoDubbingResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -308,6 +314,7 @@ impl<'a> DubbingAudio<'a> {
     /// Returns dub as a streamed MP3 or MP4 file. If this dub has been edited using Dubbing Studio you need to use the resource render endpoint as this endpoint only returns the original automatic dub result.
     ///
     /// `GET /v1/dubbing/{dubbing_id}/audio/{language_code}`
+    #[inline]
     pub async fn get(self, dubbing_id: &str, language_code: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -381,6 +388,7 @@ impl<'a> DubbingProject<'a> {
     /// Full project detail, including its language target ids.
     ///
     /// `GET /v1/dubbing/project/{project_id}`
+    #[inline]
     pub async fn get(self, project_id: &str) -> Result<types::DubbingProjectResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -399,6 +407,7 @@ impl<'a> DubbingProject<'a> {
     /// Delete a project and its language targets.
     ///
     /// `DELETE /v1/dubbing/project/{project_id}`
+    #[inline]
     pub async fn delete(self, project_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -454,6 +463,7 @@ impl<'a> DubbingProjectList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::DubbingProjectListResponse, Error> {
         let Self {
             client,
@@ -476,6 +486,7 @@ impl<'a> DubbingProjectList<'a> {
 impl<'a> std::future::IntoFuture for DubbingProjectList<'a> {
     type Output = Result<types::DubbingProjectListResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -497,6 +508,7 @@ impl<'a> DubbingProjectCreate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::DubbingProjectResponse, Error> {
         let Self { client, body } = self;
         let request =
@@ -513,6 +525,7 @@ impl<'a> DubbingProjectCreate<'a> {
 impl<'a> std::future::IntoFuture for DubbingProjectCreate<'a> {
     type Output = Result<types::DubbingProjectResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -554,6 +567,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     /// Queue a language target for a project (starts once the project is ready).
     ///
     /// `POST /v1/dubbing/project/{project_id}/language`
+    #[inline]
     pub async fn create(
         self,
         project_id: &str,
@@ -577,6 +591,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     /// Full language-target detail.
     ///
     /// `GET /v1/dubbing/project/{project_id}/language/{language_id}`
+    #[inline]
     pub async fn get(
         self,
         project_id: &str,
@@ -600,6 +615,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     /// Delete a language target.
     ///
     /// `DELETE /v1/dubbing/project/{project_id}/language/{language_id}`
+    #[inline]
     pub async fn delete(self, project_id: &str, language_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -648,6 +664,7 @@ impl<'a> DubbingProjectLanguageList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::DubbingLanguageListResponse, Error> {
         let Self {
             client,
@@ -674,6 +691,7 @@ impl<'a> DubbingProjectLanguageList<'a> {
 impl<'a> std::future::IntoFuture for DubbingProjectLanguageList<'a> {
     type Output = Result<types::DubbingLanguageListResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -691,6 +709,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     /// A language target's transcript: source segments with their translations.
     ///
     /// `GET /v1/dubbing/project/{project_id}/language/{language_id}/transcript`
+    #[inline]
     pub async fn get(
         self,
         project_id: &str,
@@ -714,6 +733,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     /// Enterprise only. Edit a segment's translation for a language target.
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/language/{language_id}/transcript/segment/{segment_id}`
+    #[inline]
     pub async fn update_segment(
         self,
         project_id: &str,
@@ -741,6 +761,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     /// Enterprise only. Edit several segments' translations for a language target in one atomic request.
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/language/{language_id}/transcript/segments`
+    #[inline]
     pub async fn update_segments(
         self,
         project_id: &str,
@@ -766,6 +787,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     /// Enterprise only. Re-dub a target from its edited transcript, re-synthesizing only the edited regions (charged like a generation). Conflicts when the target has no edits to apply -- nothing is dispatched and nothing is charged.
     ///
     /// `POST /v1/dubbing/project/{project_id}/language/{language_id}/transcript/regenerate`
+    #[inline]
     pub async fn regenerate(
         self,
         project_id: &str,
@@ -797,6 +819,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     /// The project's source transcript, as editable segments.
     ///
     /// `GET /v1/dubbing/project/{project_id}/transcript`
+    #[inline]
     pub async fn get(
         self,
         project_id: &str,
@@ -818,6 +841,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     /// Enterprise only. Remove a source segment from the transcript.
     ///
     /// `DELETE /v1/dubbing/project/{project_id}/transcript/segment/{segment_id}`
+    #[inline]
     pub async fn delete_segment(
         self,
         project_id: &str,
@@ -841,6 +865,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     /// Enterprise only. Edit a source segment's text, speaker, or timing.
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/transcript/segment/{segment_id}`
+    #[inline]
     pub async fn update_segment(
         self,
         project_id: &str,
@@ -866,6 +891,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     /// Enterprise only. Edit several source segments' text, speaker, or timing in one atomic request.
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/transcript/segments`
+    #[inline]
     pub async fn update_segments(
         self,
         project_id: &str,
@@ -889,6 +915,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     /// Enterprise only. Add a new source segment to the transcript.
     ///
     /// `POST /v1/dubbing/project/{project_id}/transcript/segment`
+    #[inline]
     pub async fn create_segment(
         self,
         project_id: &str,
@@ -942,6 +969,7 @@ impl<'a> DubbingResource<'a> {
     ///
     /// `GET /v1/dubbing/resource/{dubbing_id}`
     #[deprecated]
+    #[inline]
     pub async fn get(self, dubbing_id: &str) -> Result<types::DubbingResource, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -961,6 +989,7 @@ impl<'a> DubbingResource<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/migrate-segments`
     #[deprecated]
+    #[inline]
     pub async fn migrate_segments(
         self,
         dubbing_id: &str,
@@ -985,6 +1014,7 @@ impl<'a> DubbingResource<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/transcribe`
     #[deprecated]
+    #[inline]
     pub async fn transcribe(
         self,
         dubbing_id: &str,
@@ -1009,6 +1039,7 @@ impl<'a> DubbingResource<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/translate`
     #[deprecated]
+    #[inline]
     pub async fn translate(
         self,
         dubbing_id: &str,
@@ -1033,6 +1064,7 @@ impl<'a> DubbingResource<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/dub`
     #[deprecated]
+    #[inline]
     pub async fn dub(
         self,
         dubbing_id: &str,
@@ -1057,6 +1089,7 @@ impl<'a> DubbingResource<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/render/{language}`
     #[deprecated]
+    #[inline]
     pub async fn render(
         self,
         dubbing_id: &str,
@@ -1091,6 +1124,7 @@ impl<'a> DubbingResourceLanguage<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/language`
     #[deprecated]
+    #[inline]
     pub async fn add(
         self,
         dubbing_id: &str,
@@ -1123,6 +1157,7 @@ impl<'a> DubbingResourceSegment<'a> {
     ///
     /// `PATCH /v1/dubbing/resource/{dubbing_id}/segment/{segment_id}/{language}`
     #[deprecated]
+    #[inline]
     pub async fn update(
         self,
         dubbing_id: &str,
@@ -1151,6 +1186,7 @@ impl<'a> DubbingResourceSegment<'a> {
     ///
     /// `DELETE /v1/dubbing/resource/{dubbing_id}/segment/{segment_id}`
     #[deprecated]
+    #[inline]
     pub async fn delete(
         self,
         dubbing_id: &str,
@@ -1227,6 +1263,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
     ///
     /// `GET /v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/similar-voices`
     #[deprecated]
+    #[inline]
     pub async fn find_similar_voices(
         self,
         dubbing_id: &str,
@@ -1269,6 +1306,7 @@ impl<'a> DubbingResourceSpeakerUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::SpeakerUpdatedResponse, Error> {
         let Self {
             client,
@@ -1296,6 +1334,7 @@ impl<'a> DubbingResourceSpeakerUpdate<'a> {
 impl<'a> std::future::IntoFuture for DubbingResourceSpeakerUpdate<'a> {
     type Output = Result<types::SpeakerUpdatedResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1321,6 +1360,7 @@ impl<'a> DubbingResourceSpeakerCreate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::SpeakerCreatedResponse, Error> {
         let Self {
             client,
@@ -1346,6 +1386,7 @@ impl<'a> DubbingResourceSpeakerCreate<'a> {
 impl<'a> std::future::IntoFuture for DubbingResourceSpeakerCreate<'a> {
     type Output = Result<types::SpeakerCreatedResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1364,6 +1405,7 @@ impl<'a> DubbingResourceSpeakerSegment<'a> {
     ///
     /// `POST /v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/segment`
     #[deprecated]
+    #[inline]
     pub async fn create(
         self,
         dubbing_id: &str,
@@ -1430,6 +1472,7 @@ impl<'a> DubbingTranscriptGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::DubbingTranscriptGetResponse, Error> {
         let Self {
             client,
@@ -1454,6 +1497,7 @@ impl<'a> DubbingTranscriptGet<'a> {
 impl<'a> std::future::IntoFuture for DubbingTranscriptGet<'a> {
     type Output = Result<types::DubbingTranscriptGetResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1471,6 +1515,7 @@ impl<'a> DubbingTranscripts<'a> {
     /// Fetch the transcript for one of the languages in a dub.
     ///
     /// `GET /v1/dubbing/{dubbing_id}/transcripts/{language_code}/format/{format_type}`
+    #[inline]
     pub async fn get(
         self,
         dubbing_id: &str,

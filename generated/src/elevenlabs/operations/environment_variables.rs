@@ -40,6 +40,7 @@ impl<'a> EnvironmentVariables<'a> {
     /// Create a new environment variable for the workspace
     ///
     /// `POST /v1/convai/environment-variables`
+    #[inline]
     pub async fn create(
         self,
         body: &types::EnvironmentVariablesCreateRequest,
@@ -59,6 +60,7 @@ impl<'a> EnvironmentVariables<'a> {
     /// Get a specific environment variable by ID
     ///
     /// `GET /v1/convai/environment-variables/{env_var_id}`
+    #[inline]
     pub async fn get(self, env_var_id: &str) -> Result<types::EnvironmentVariableResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -77,6 +79,7 @@ impl<'a> EnvironmentVariables<'a> {
     /// Replace an environment variable's values. Use null to remove an environment (except production).
     ///
     /// `PATCH /v1/convai/environment-variables/{env_var_id}`
+    #[inline]
     pub async fn update(
         self,
         env_var_id: &str,
@@ -142,6 +145,7 @@ impl<'a> EnvironmentVariablesList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::EnvironmentVariablesListResponse, Error> {
         let Self {
             client,
@@ -168,6 +172,7 @@ impl<'a> EnvironmentVariablesList<'a> {
 impl<'a> std::future::IntoFuture for EnvironmentVariablesList<'a> {
     type Output = Result<types::EnvironmentVariablesListResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -68,6 +68,7 @@ impl<'a> FlowsImage<'a> {
     /// Start an image generation with the selected model.
     ///
     /// `POST /v1/flows/image`
+    #[inline]
     pub async fn create(
         self,
         body: &types::ImageGenerationRequest,
@@ -85,6 +86,7 @@ impl<'a> FlowsImage<'a> {
     /// Retrieve the status of an image generation, and retrieve its output URL once completed.
     ///
     /// `GET /v1/flows/image/{generation_id}`
+    #[inline]
     pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -138,6 +140,7 @@ impl<'a> FlowsImageList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
         let Self {
             client,
@@ -160,6 +163,7 @@ impl<'a> FlowsImageList<'a> {
 impl<'a> std::future::IntoFuture for FlowsImageList<'a> {
     type Output = Result<types::MediaGenerationListResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -194,6 +198,7 @@ impl<'a> FlowsTextToSpeech<'a> {
     /// Start a speech generation with the selected model. Charged per character via text-to-speech billing. Use this over `/v1/text-to-speech` for the asynchronous generation lifecycle or for models not offered there; for direct, synchronous speech synthesis, prefer `/v1/text-to-speech`.
     ///
     /// `POST /v1/flows/text-to-speech`
+    #[inline]
     pub async fn create(
         self,
         body: &types::TextToSpeechGenerationRequest,
@@ -213,6 +218,7 @@ impl<'a> FlowsTextToSpeech<'a> {
     /// Retrieve the status of a speech generation, and retrieve its output URL once completed.
     ///
     /// `GET /v1/flows/text-to-speech/{generation_id}`
+    #[inline]
     pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -266,6 +272,7 @@ impl<'a> FlowsTextToSpeechList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
         let Self {
             client,
@@ -290,6 +297,7 @@ impl<'a> FlowsTextToSpeechList<'a> {
 impl<'a> std::future::IntoFuture for FlowsTextToSpeechList<'a> {
     type Output = Result<types::MediaGenerationListResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -324,6 +332,7 @@ impl<'a> FlowsVideo<'a> {
     /// Start a video generation with the selected model.
     ///
     /// `POST /v1/flows/video`
+    #[inline]
     pub async fn create(
         self,
         body: &types::VideoGenerationRequest,
@@ -341,6 +350,7 @@ impl<'a> FlowsVideo<'a> {
     /// Retrieve the status of a video generation, and retrieve its output URL once completed.
     ///
     /// `GET /v1/flows/video/{generation_id}`
+    #[inline]
     pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -394,6 +404,7 @@ impl<'a> FlowsVideoList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
         let Self {
             client,
@@ -416,6 +427,7 @@ impl<'a> FlowsVideoList<'a> {
 impl<'a> std::future::IntoFuture for FlowsVideoList<'a> {
     type Output = Result<types::MediaGenerationListResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

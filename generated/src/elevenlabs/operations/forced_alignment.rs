@@ -22,6 +22,7 @@ impl<'a> ForcedAlignment<'a> {
     /// Force align an audio file to text. Use this endpoint to get the timing information for each character and word in an audio file based on a provided text transcript.
     ///
     /// `POST /v1/forced-alignment`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreateForcedAlignmentV1ForcedAlignmentPost,

@@ -44,6 +44,7 @@ impl<'a> History<'a> {
     /// Retrieves a history item.
     ///
     /// `GET /v1/history/{history_item_id}`
+    #[inline]
     pub async fn get(
         self,
         history_item_id: &str,
@@ -62,6 +63,7 @@ impl<'a> History<'a> {
     /// Delete a history item by its ID
     ///
     /// `DELETE /v1/history/{history_item_id}`
+    #[inline]
     pub async fn delete(
         self,
         history_item_id: &str,
@@ -80,6 +82,7 @@ impl<'a> History<'a> {
     /// Returns the audio of an history item.
     ///
     /// `GET /v1/history/{history_item_id}/audio`
+    #[inline]
     pub async fn get_audio(self, history_item_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -99,6 +102,7 @@ impl<'a> History<'a> {
     /// Download one or more history items. If one history item ID is provided, we will return a single audio file. If more than one history item IDs are provided, we will provide the history items packed into a .zip file.
     ///
     /// `POST /v1/history/download`
+    #[inline]
     pub async fn download(
         self,
         body: &types::BodyDownloadHistoryItemsV1HistoryDownloadPost,
@@ -189,6 +193,7 @@ impl<'a> HistoryList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetSpeechHistoryResponseModel, Error> {
         let Self {
             client,
@@ -220,6 +225,7 @@ impl<'a> HistoryList<'a> {
 impl<'a> std::future::IntoFuture for HistoryList<'a> {
     type Output = Result<types::GetSpeechHistoryResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -5,66 +5,98 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-//! The API's operations, one module per top-level group of the client.
+//! The API's operations, one module per top-level group of the client, each under
+//! its own Cargo feature.
 
+#[cfg(feature = "elevenlabs-agents-platform")]
 pub mod agents_platform;
 
+#[cfg(feature = "elevenlabs-assets")]
 pub mod assets;
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 pub mod audio_isolation;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 pub mod audio_native;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub mod conversational_ai;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub mod dubbing;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub mod environment_variables;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub mod flows;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 pub mod forced_alignment;
 
+#[cfg(feature = "elevenlabs-history")]
 pub mod history;
 
+#[cfg(feature = "elevenlabs-models")]
 pub mod models;
 
+#[cfg(feature = "elevenlabs-music")]
 pub mod music;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub mod productions;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub mod pronunciation_dictionaries;
 
+#[cfg(feature = "elevenlabs-samples")]
 pub mod samples;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub mod service_accounts;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub mod speech_engine;
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 pub mod speech_to_speech;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub mod speech_to_text;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub mod studio;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub mod text_to_dialogue;
 
+#[cfg(feature = "elevenlabs-text-to-sound-effects")]
 pub mod text_to_sound_effects;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 pub mod text_to_speech;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 pub mod text_to_voice;
 
+#[cfg(feature = "elevenlabs-tokens")]
 pub mod tokens;
 
+#[cfg(feature = "elevenlabs-usage")]
 pub mod usage;
 
+#[cfg(feature = "elevenlabs-user")]
 pub mod user;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub mod voices;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub mod webhooks;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub mod workspace;
 
+#[cfg(feature = "elevenlabs-workspaces")]
 pub mod workspaces;

@@ -22,6 +22,7 @@ impl<'a> Models<'a> {
     /// Gets a list of available models.
     ///
     /// `GET /v1/models`
+    #[inline]
     pub async fn list(self) -> Result<Vec<types::ModelResponseModel>, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/models");

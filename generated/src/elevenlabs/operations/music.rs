@@ -114,6 +114,7 @@ impl<'a> Music<'a> {
     /// Upload a music file to be later used for inpainting. Price for uploading is the same as the one for song generation. All uploaded content gets inspected for copyright infringement. If copyrighted content is detected, half of the request cost is still charged.
     ///
     /// `POST /v1/music/upload`
+    #[inline]
     pub async fn upload(
         self,
         body: &types::BodyUploadMusicV1MusicUploadPost,
@@ -164,6 +165,7 @@ impl<'a> MusicVideoToMusic<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -185,6 +187,7 @@ impl<'a> MusicVideoToMusic<'a> {
 impl<'a> std::future::IntoFuture for MusicVideoToMusic<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -215,6 +218,7 @@ impl<'a> MusicCompose<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -236,6 +240,7 @@ impl<'a> MusicCompose<'a> {
 impl<'a> std::future::IntoFuture for MusicCompose<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -269,6 +274,7 @@ impl<'a> MusicComposeDetailed<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -291,6 +297,7 @@ impl<'a> MusicComposeDetailed<'a> {
 impl<'a> std::future::IntoFuture for MusicComposeDetailed<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -324,6 +331,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<EventStream<String>, Error> {
         let Self {
             client,
@@ -348,6 +356,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
 impl<'a> std::future::IntoFuture for MusicComposeDetailedStream<'a> {
     type Output = Result<EventStream<String>, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -378,6 +387,7 @@ impl<'a> MusicStream<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -400,6 +410,7 @@ impl<'a> MusicStream<'a> {
 impl<'a> std::future::IntoFuture for MusicStream<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -424,6 +435,7 @@ impl<'a> MusicSeparateStems<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -445,6 +457,7 @@ impl<'a> MusicSeparateStems<'a> {
 impl<'a> std::future::IntoFuture for MusicSeparateStems<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -462,6 +475,7 @@ impl<'a> MusicCompositionPlan<'a> {
     /// Generate a composition plan from a prompt.
     ///
     /// `POST /v1/music/plan`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyGenerateCompositionPlanV1MusicPlanPost,
@@ -506,6 +520,7 @@ impl<'a> MusicFinetunes<'a> {
     /// Create a new music finetune
     ///
     /// `POST /v1/music/finetunes`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreateMusicFinetuneV1MusicFinetunesPost,
@@ -523,6 +538,7 @@ impl<'a> MusicFinetunes<'a> {
     /// Get a music finetune.
     ///
     /// `GET /v1/music/finetunes/{finetune_id}`
+    #[inline]
     pub async fn get(self, finetune_id: &str) -> Result<types::MusicFinetuneResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -541,6 +557,7 @@ impl<'a> MusicFinetunes<'a> {
     /// Delete a music finetune
     ///
     /// `DELETE /v1/music/finetunes/{finetune_id}`
+    #[inline]
     pub async fn delete(
         self,
         finetune_id: &str,
@@ -562,6 +579,7 @@ impl<'a> MusicFinetunes<'a> {
     /// Update a music finetune.
     ///
     /// `PATCH /v1/music/finetunes/{finetune_id}`
+    #[inline]
     pub async fn update(
         self,
         finetune_id: &str,
@@ -638,6 +656,7 @@ impl<'a> MusicFinetunesList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::MusicFinetunePageResponseModel, Error> {
         let Self {
             client,
@@ -664,6 +683,7 @@ impl<'a> MusicFinetunesList<'a> {
 impl<'a> std::future::IntoFuture for MusicFinetunesList<'a> {
     type Output = Result<types::MusicFinetunePageResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

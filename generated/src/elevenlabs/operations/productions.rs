@@ -99,6 +99,7 @@ impl<'a> ProductionsOrders<'a> {
     /// Quote and pricing information may not be available immediately; if you wish to see the quote before submission, you may need to poll the order details until it is ready.
     ///
     /// `GET /v1/productions/orders/{order_id}`
+    #[inline]
     pub async fn get(self, order_id: &types::OrderId) -> Result<types::OrderResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -117,6 +118,7 @@ impl<'a> ProductionsOrders<'a> {
     /// Updates an open order.
     ///
     /// `PATCH /v1/productions/orders/{order_id}`
+    #[inline]
     pub async fn update(
         self,
         order_id: &types::OrderId,
@@ -142,6 +144,7 @@ impl<'a> ProductionsOrders<'a> {
     /// Upon submission, the workspace will be charged for the order. The quote is based on information extracted from the uploaded media, such as its duration. The quote may not be available immediately; if you wish to see the quote before submission, you may need to poll the order details until the quote is ready.
     ///
     /// `POST /v1/productions/orders/{order_id}/submit`
+    #[inline]
     pub async fn submit(
         self,
         order_id: &types::OrderId,
@@ -207,6 +210,7 @@ impl<'a> ProductionsOrdersList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ListOrdersResponse, Error> {
         let Self {
             client,
@@ -231,6 +235,7 @@ impl<'a> ProductionsOrdersList<'a> {
 impl<'a> std::future::IntoFuture for ProductionsOrdersList<'a> {
     type Output = Result<types::ListOrdersResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -252,6 +257,7 @@ impl<'a> ProductionsOrdersCreate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::CreateOrderResponse, Error> {
         let Self { client, body } = self;
         let request =
@@ -268,6 +274,7 @@ impl<'a> ProductionsOrdersCreate<'a> {
 impl<'a> std::future::IntoFuture for ProductionsOrdersCreate<'a> {
     type Output = Result<types::CreateOrderResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -285,6 +292,7 @@ impl<'a> ProductionsOrdersDeliverables<'a> {
     /// Retrieves the delivered files for a completed order. Returns an empty list if the order is not yet completed.
     ///
     /// `GET /v1/productions/orders/{order_id}/deliverables`
+    #[inline]
     pub async fn list(
         self,
         order_id: &types::OrderId,
@@ -314,6 +322,7 @@ impl<'a> ProductionsOrdersItems<'a> {
     /// Adds or updates an order item on an open order. Returns the item ID and the quoted price.
     ///
     /// `POST /v1/productions/orders/{order_id}/items`
+    #[inline]
     pub async fn upsert(
         self,
         order_id: &types::OrderId,
@@ -337,6 +346,7 @@ impl<'a> ProductionsOrdersItems<'a> {
     /// Removes an order item from an open order.
     ///
     /// `DELETE /v1/productions/orders/{order_id}/items/{item_id}`
+    #[inline]
     pub async fn remove(
         self,
         order_id: &types::OrderId,
@@ -368,6 +378,7 @@ impl<'a> ProductionsOrdersLanguages<'a> {
     /// Returns the available languages for a given order item kind.
     ///
     /// `GET /v1/productions/orders/languages/{order_item_kind}`
+    #[inline]
     pub async fn list(
         self,
         order_item_kind: &types::OrderItemKind,
@@ -397,6 +408,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
     /// Registers a media file with an order, either by uploading it directly or by providing a URL to fetch it from. Exactly one of `media` or `media_url` must be provided. The registered media can then be referenced when adding order items.
     ///
     /// `POST /v1/productions/orders/{order_id}/media`
+    #[inline]
     pub async fn register(
         self,
         order_id: &types::OrderId,
@@ -420,6 +432,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
     /// Retrieves metadata and a time-limited download URL for a previously uploaded media file.
     ///
     /// `GET /v1/productions/orders/{order_id}/media/{media_id}`
+    #[inline]
     pub async fn get(
         self,
         order_id: &types::OrderId,

@@ -29,6 +29,7 @@ impl<'a> PronunciationDictionaries<'a> {
     /// Creates a new pronunciation dictionary from a lexicon .PLS file
     ///
     /// `POST /v1/pronunciation-dictionaries/add-from-file`
+    #[inline]
     pub async fn create_from_file(
         self,
         body: &types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost,
@@ -48,6 +49,7 @@ impl<'a> PronunciationDictionaries<'a> {
     /// Creates a new pronunciation dictionary from provided rules.
     ///
     /// `POST /v1/pronunciation-dictionaries/add-from-rules`
+    #[inline]
     pub async fn create_from_rules(
         self,
         body: &types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost,
@@ -67,6 +69,7 @@ impl<'a> PronunciationDictionaries<'a> {
     /// Get metadata for a pronunciation dictionary
     ///
     /// `GET /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}`
+    #[inline]
     pub async fn get(
         self,
         pronunciation_dictionary_id: &str,
@@ -106,6 +109,7 @@ impl<'a> PronunciationDictionaries<'a> {
     /// Get a PLS file with a pronunciation dictionary version rules
     ///
     /// `GET /v1/pronunciation-dictionaries/{dictionary_id}/{version_id}/download`
+    #[inline]
     pub async fn download(
         self,
         dictionary_id: &str,
@@ -166,6 +170,7 @@ impl<'a> PronunciationDictionariesUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<types::GetPronunciationDictionaryMetadataResponseModel, Error> {
@@ -193,6 +198,7 @@ impl<'a> PronunciationDictionariesUpdate<'a> {
 impl<'a> std::future::IntoFuture for PronunciationDictionariesUpdate<'a> {
     type Output = Result<types::GetPronunciationDictionaryMetadataResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -250,6 +256,7 @@ impl<'a> PronunciationDictionariesList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<types::GetPronunciationDictionariesMetadataResponseModel, Error> {
@@ -278,6 +285,7 @@ impl<'a> PronunciationDictionariesList<'a> {
 impl<'a> std::future::IntoFuture for PronunciationDictionariesList<'a> {
     type Output = Result<types::GetPronunciationDictionariesMetadataResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -295,6 +303,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     /// Replaces all existing rules on the pronunciation dictionary with the provided ones.
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/set-rules`
+    #[inline]
     pub async fn set(
         self,
         pronunciation_dictionary_id: &str,
@@ -318,6 +327,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     /// Add rules to the pronunciation dictionary. If a rule with the same string_to_replace already exists, it will be replaced.
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/add-rules`
+    #[inline]
     pub async fn add(
         self,
         pronunciation_dictionary_id: &str,
@@ -341,6 +351,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
     /// Remove rules from the pronunciation dictionary
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/remove-rules`
+    #[inline]
     pub async fn remove(
         self,
         pronunciation_dictionary_id: &str,

@@ -22,6 +22,7 @@ impl<'a> Samples<'a> {
     /// Removes a sample by its ID.
     ///
     /// `DELETE /v1/voices/{voice_id}/samples/{sample_id}`
+    #[inline]
     pub async fn delete(
         self,
         voice_id: &str,

@@ -29,6 +29,7 @@ impl<'a> ServiceAccounts<'a> {
     /// List all service accounts in the workspace
     ///
     /// `GET /v1/service-accounts`
+    #[inline]
     pub async fn list(self) -> Result<types::WorkspaceServiceAccountListResponseModel, Error> {
         let client = self.client;
         let request =
@@ -42,6 +43,7 @@ impl<'a> ServiceAccounts<'a> {
     /// Create a new service account in the workspace. By default, a workspace can have up to 20 service accounts. Enterprise customers may request an increase to this limit, up to 100.
     ///
     /// `POST /v1/service-accounts`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreateServiceAccountV1ServiceAccountsPost,
@@ -67,6 +69,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     /// Get all API keys for a service account
     ///
     /// `GET /v1/service-accounts/{service_account_user_id}/api-keys`
+    #[inline]
     pub async fn list(
         self,
         service_account_user_id: &str,
@@ -88,6 +91,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     /// Create a new API key for a service account
     ///
     /// `POST /v1/service-accounts/{service_account_user_id}/api-keys`
+    #[inline]
     pub async fn create(
         self,
         service_account_user_id: &str,
@@ -111,6 +115,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     /// Delete an existing API key for a service account
     ///
     /// `DELETE /v1/service-accounts/{service_account_user_id}/api-keys/{api_key_id}`
+    #[inline]
     pub async fn delete(
         self,
         service_account_user_id: &str,
@@ -173,6 +178,7 @@ impl<'a> ServiceAccountsApiKeysUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self {
             client,
@@ -200,6 +206,7 @@ impl<'a> ServiceAccountsApiKeysUpdate<'a> {
 impl<'a> std::future::IntoFuture for ServiceAccountsApiKeysUpdate<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

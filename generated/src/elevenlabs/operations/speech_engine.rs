@@ -40,6 +40,7 @@ impl<'a> SpeechEngine<'a> {
     /// Create a new Speech Engine resource
     ///
     /// `POST /v1/speech-engine`
+    #[inline]
     pub async fn create(
         self,
         body: &types::CreateSpeechEngineRequest,
@@ -57,6 +58,7 @@ impl<'a> SpeechEngine<'a> {
     /// Retrieve a Speech Engine resource
     ///
     /// `GET /v1/speech-engine/{speech_engine_id}`
+    #[inline]
     pub async fn get(self, speech_engine_id: &str) -> Result<types::SpeechEngineResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -75,6 +77,7 @@ impl<'a> SpeechEngine<'a> {
     /// Delete a Speech Engine resource
     ///
     /// `DELETE /v1/speech-engine/{speech_engine_id}`
+    #[inline]
     pub async fn delete(self, speech_engine_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -93,6 +96,7 @@ impl<'a> SpeechEngine<'a> {
     /// Update a Speech Engine resource (partial update)
     ///
     /// `PATCH /v1/speech-engine/{speech_engine_id}`
+    #[inline]
     pub async fn update(
         self,
         speech_engine_id: &str,
@@ -160,6 +164,7 @@ impl<'a> SpeechEngineList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ListSpeechEnginesResponse, Error> {
         let Self {
             client,
@@ -184,6 +189,7 @@ impl<'a> SpeechEngineList<'a> {
 impl<'a> std::future::IntoFuture for SpeechEngineList<'a> {
     type Output = Result<types::ListSpeechEnginesResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -106,6 +106,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -135,6 +136,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
 impl<'a> std::future::IntoFuture for SpeechToSpeechConvert<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -184,6 +186,7 @@ impl<'a> SpeechToSpeechStream<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -213,6 +216,7 @@ impl<'a> SpeechToSpeechStream<'a> {
 impl<'a> std::future::IntoFuture for SpeechToSpeechStream<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

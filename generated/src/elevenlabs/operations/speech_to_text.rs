@@ -70,6 +70,7 @@ impl<'a> SpeechToTextConvert<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::SpeechToTextConvertResponse, Error> {
         let Self {
             client,
@@ -90,6 +91,7 @@ impl<'a> SpeechToTextConvert<'a> {
 impl<'a> std::future::IntoFuture for SpeechToTextConvert<'a> {
     type Output = Result<types::SpeechToTextConvertResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -107,6 +109,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
     /// Retrieve a previously generated transcript by its ID.
     ///
     /// `GET /v1/speech-to-text/transcripts/{transcription_id}`
+    #[inline]
     pub async fn get(
         self,
         transcription_id: &str,
@@ -128,6 +131,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
     /// Delete a previously generated transcript by its ID.
     ///
     /// `DELETE /v1/speech-to-text/transcripts/{transcription_id}`
+    #[inline]
     pub async fn delete(self, transcription_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(

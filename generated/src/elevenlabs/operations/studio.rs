@@ -60,6 +60,7 @@ impl<'a> StudioCreatePodcast<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::PodcastProjectResponseModel, Error> {
         let Self {
             client,
@@ -78,6 +79,7 @@ impl<'a> StudioCreatePodcast<'a> {
 impl<'a> std::future::IntoFuture for StudioCreatePodcast<'a> {
     type Output = Result<types::PodcastProjectResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -123,6 +125,7 @@ impl<'a> StudioProjects<'a> {
     /// Returns a list of your Studio projects with metadata.
     ///
     /// `GET /v1/studio/projects`
+    #[inline]
     pub async fn list(self) -> Result<types::GetProjectsResponseModel, Error> {
         let client = self.client;
         let request =
@@ -136,6 +139,7 @@ impl<'a> StudioProjects<'a> {
     /// Creates a new Studio project, it can be either initialized as blank, from a document or from a URL.
     ///
     /// `POST /v1/studio/projects`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreateStudioProjectV1StudioProjectsPost,
@@ -168,6 +172,7 @@ impl<'a> StudioProjects<'a> {
     /// Updates the specified Studio project by setting the values of the parameters passed.
     ///
     /// `POST /v1/studio/projects/{project_id}`
+    #[inline]
     pub async fn update(
         self,
         project_id: &str,
@@ -191,6 +196,7 @@ impl<'a> StudioProjects<'a> {
     /// Deletes a Studio project.
     ///
     /// `DELETE /v1/studio/projects/{project_id}`
+    #[inline]
     pub async fn delete(
         self,
         project_id: &str,
@@ -212,6 +218,7 @@ impl<'a> StudioProjects<'a> {
     /// Starts conversion of a Studio project and all of its chapters.
     ///
     /// `POST /v1/studio/projects/{project_id}/convert`
+    #[inline]
     pub async fn convert(
         self,
         project_id: &str,
@@ -233,6 +240,7 @@ impl<'a> StudioProjects<'a> {
     /// Returns a list of chapter IDs that have muted tracks in a project.
     ///
     /// `GET /v1/studio/projects/{project_id}/muted-tracks`
+    #[inline]
     pub async fn get_muted_tracks(
         self,
         project_id: &str,
@@ -267,6 +275,7 @@ impl<'a> StudioProjectsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ProjectExtendedResponseModel, Error> {
         let Self {
             client,
@@ -289,6 +298,7 @@ impl<'a> StudioProjectsGet<'a> {
 impl<'a> std::future::IntoFuture for StudioProjectsGet<'a> {
     type Output = Result<types::ProjectExtendedResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -313,6 +323,7 @@ impl<'a> StudioProjectsChapters<'a> {
     /// Returns a list of a Studio project's chapters.
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters`
+    #[inline]
     pub async fn list(self, project_id: &str) -> Result<types::GetChaptersResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -331,6 +342,7 @@ impl<'a> StudioProjectsChapters<'a> {
     /// Creates a new chapter either as blank or from a URL.
     ///
     /// `POST /v1/studio/projects/{project_id}/chapters`
+    #[inline]
     pub async fn create(
         self,
         project_id: &str,
@@ -354,6 +366,7 @@ impl<'a> StudioProjectsChapters<'a> {
     /// Returns information about a specific chapter.
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}`
+    #[inline]
     pub async fn get(
         self,
         project_id: &str,
@@ -397,6 +410,7 @@ impl<'a> StudioProjectsChapters<'a> {
     /// Deletes a chapter.
     ///
     /// `DELETE /v1/studio/projects/{project_id}/chapters/{chapter_id}`
+    #[inline]
     pub async fn delete(
         self,
         project_id: &str,
@@ -420,6 +434,7 @@ impl<'a> StudioProjectsChapters<'a> {
     /// Starts conversion of a specific chapter.
     ///
     /// `POST /v1/studio/projects/{project_id}/chapters/{chapter_id}/convert`
+    #[inline]
     pub async fn convert(
         self,
         project_id: &str,
@@ -460,6 +475,7 @@ impl<'a> StudioProjectsChaptersUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::EditChapterResponseModel, Error> {
         let Self {
             client,
@@ -487,6 +503,7 @@ impl<'a> StudioProjectsChaptersUpdate<'a> {
 impl<'a> std::future::IntoFuture for StudioProjectsChaptersUpdate<'a> {
     type Output = Result<types::EditChapterResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -504,6 +521,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
     /// Gets information about all the snapshots of a chapter. Each snapshot can be downloaded as audio. Whenever a chapter is converted a snapshot will automatically be created.
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots`
+    #[inline]
     pub async fn list(
         self,
         project_id: &str,
@@ -527,6 +545,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
     /// Returns the chapter snapshot.
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots/{chapter_snapshot_id}`
+    #[inline]
     pub async fn get(
         self,
         project_id: &str,
@@ -594,6 +613,7 @@ impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -624,6 +644,7 @@ impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
 impl<'a> std::future::IntoFuture for StudioProjectsChaptersSnapshotsStream<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -672,6 +693,7 @@ impl<'a> StudioProjectsContentUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::EditProjectResponseModel, Error> {
         let Self {
             client,
@@ -697,6 +719,7 @@ impl<'a> StudioProjectsContentUpdate<'a> {
 impl<'a> std::future::IntoFuture for StudioProjectsContentUpdate<'a> {
     type Output = Result<types::EditProjectResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -714,6 +737,7 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
     /// Create a set of pronunciation dictionaries acting on a project. This will automatically mark text within this project as requiring reconverting where the new dictionary would apply or the old one no longer does.
     ///
     /// `POST /v1/studio/projects/{project_id}/pronunciation-dictionaries`
+    #[inline]
     pub async fn create(
         self,
         project_id: &str,
@@ -745,6 +769,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
     /// Retrieves a list of snapshots for a Studio project.
     ///
     /// `GET /v1/studio/projects/{project_id}/snapshots`
+    #[inline]
     pub async fn list(
         self,
         project_id: &str,
@@ -766,6 +791,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
     /// Returns the project snapshot.
     ///
     /// `GET /v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}`
+    #[inline]
     pub async fn get(
         self,
         project_id: &str,
@@ -809,6 +835,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
     /// Returns a compressed archive of the Studio project's audio.
     ///
     /// `POST /v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}/archive`
+    #[inline]
     pub async fn stream_archive(
         self,
         project_id: &str,
@@ -852,6 +879,7 @@ impl<'a> StudioProjectsSnapshotsStream<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<(), Error> {
         let Self {
             client,
@@ -879,6 +907,7 @@ impl<'a> StudioProjectsSnapshotsStream<'a> {
 impl<'a> std::future::IntoFuture for StudioProjectsSnapshotsStream<'a> {
     type Output = Result<(), Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -122,6 +122,7 @@ impl<'a> TextToDialogueConvert<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -143,6 +144,7 @@ impl<'a> TextToDialogueConvert<'a> {
 impl<'a> std::future::IntoFuture for TextToDialogueConvert<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -176,6 +178,7 @@ impl<'a> TextToDialogueStream<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -199,6 +202,7 @@ impl<'a> TextToDialogueStream<'a> {
 impl<'a> std::future::IntoFuture for TextToDialogueStream<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -232,6 +236,7 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel, Error> {
@@ -257,6 +262,7 @@ impl<'a> std::future::IntoFuture for TextToDialogueStreamWithTimestamps<'a> {
     type Output =
         Result<types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -293,6 +299,7 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<types::AudioWithTimestampsAndVoiceSegmentsResponseModel, Error> {
@@ -317,6 +324,7 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
 impl<'a> std::future::IntoFuture for TextToDialogueConvertWithTimestamps<'a> {
     type Output = Result<types::AudioWithTimestampsAndVoiceSegmentsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

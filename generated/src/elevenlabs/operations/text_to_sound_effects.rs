@@ -55,6 +55,7 @@ impl<'a> TextToSoundEffectsConvert<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -74,6 +75,7 @@ impl<'a> TextToSoundEffectsConvert<'a> {
 impl<'a> std::future::IntoFuture for TextToSoundEffectsConvert<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

@@ -150,6 +150,7 @@ impl<'a> TextToSpeechConvert<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -176,6 +177,7 @@ impl<'a> TextToSpeechConvert<'a> {
 impl<'a> std::future::IntoFuture for TextToSpeechConvert<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -228,6 +230,7 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::AudioWithTimestampsResponseModel, Error> {
         let Self {
             client,
@@ -256,6 +259,7 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
 impl<'a> std::future::IntoFuture for TextToSpeechConvertWithTimestamps<'a> {
     type Output = Result<types::AudioWithTimestampsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -305,6 +309,7 @@ impl<'a> TextToSpeechStream<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<ByteStream, Error> {
         let Self {
             client,
@@ -334,6 +339,7 @@ impl<'a> TextToSpeechStream<'a> {
 impl<'a> std::future::IntoFuture for TextToSpeechStream<'a> {
     type Output = Result<ByteStream, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -386,6 +392,7 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(
         self,
     ) -> Result<types::StreamingAudioChunkWithTimestampsResponseModel, Error> {
@@ -416,6 +423,7 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
 impl<'a> std::future::IntoFuture for TextToSpeechStreamWithTimestamps<'a> {
     type Output = Result<types::StreamingAudioChunkWithTimestampsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

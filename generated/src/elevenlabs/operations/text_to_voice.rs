@@ -48,6 +48,7 @@ impl<'a> TextToVoice<'a> {
     /// Create a voice from previously generated voice preview. This endpoint should be called after you fetched a generated_voice_id using POST /v1/text-to-voice/design or POST /v1/text-to-voice/:voice_id/remix.
     ///
     /// `POST /v1/text-to-voice`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost,
@@ -115,6 +116,7 @@ impl<'a> TextToVoiceCreatePreviews<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
         let Self {
             client,
@@ -135,6 +137,7 @@ impl<'a> TextToVoiceCreatePreviews<'a> {
 impl<'a> std::future::IntoFuture for TextToVoiceCreatePreviews<'a> {
     type Output = Result<types::VoicePreviewsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -159,6 +162,7 @@ impl<'a> TextToVoiceDesign<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
         let Self {
             client,
@@ -179,6 +183,7 @@ impl<'a> TextToVoiceDesign<'a> {
 impl<'a> std::future::IntoFuture for TextToVoiceDesign<'a> {
     type Output = Result<types::VoicePreviewsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -204,6 +209,7 @@ impl<'a> TextToVoiceRemix<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
         let Self {
             client,
@@ -228,6 +234,7 @@ impl<'a> TextToVoiceRemix<'a> {
 impl<'a> std::future::IntoFuture for TextToVoiceRemix<'a> {
     type Output = Result<types::VoicePreviewsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -245,6 +252,7 @@ impl<'a> TextToVoicePreview<'a> {
     /// Stream a voice preview that was created via the /v1/text-to-voice/design endpoint.
     ///
     /// `GET /v1/text-to-voice/{generated_voice_id}/stream`
+    #[inline]
     pub async fn stream(self, generated_voice_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(

@@ -37,6 +37,7 @@ impl<'a> TokensSingleUse<'a> {
     /// Generate a time limited single-use token with embedded authentication for frontend clients.
     ///
     /// `POST /v1/single-use-token/{token_type}`
+    #[inline]
     pub async fn create(
         self,
         token_type: &types::SingleUseTokenType,

@@ -93,6 +93,7 @@ impl<'a> UsageGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::UsageCharactersResponseModel, Error> {
         let Self {
             client,
@@ -123,6 +124,7 @@ impl<'a> UsageGet<'a> {
 impl<'a> std::future::IntoFuture for UsageGet<'a> {
     type Output = Result<types::UsageCharactersResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

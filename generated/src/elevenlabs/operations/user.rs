@@ -29,6 +29,7 @@ impl<'a> User<'a> {
     /// Gets information about the user
     ///
     /// `GET /v1/user`
+    #[inline]
     pub async fn get(self) -> Result<types::UserResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user");
@@ -49,6 +50,7 @@ impl<'a> UserSubscription<'a> {
     /// Gets extended information about the users subscription
     ///
     /// `GET /v1/user/subscription`
+    #[inline]
     pub async fn get(self) -> Result<types::ExtendedSubscriptionResponseModel, Error> {
         let client = self.client;
         let request =

@@ -86,6 +86,7 @@ impl<'a> Voices<'a> {
     /// Deletes a voice by its ID.
     ///
     /// `DELETE /v1/voices/{voice_id}`
+    #[inline]
     pub async fn delete(self, voice_id: &str) -> Result<types::DeleteVoiceResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -101,6 +102,7 @@ impl<'a> Voices<'a> {
     /// Edit a voice created by you.
     ///
     /// `POST /v1/voices/{voice_id}/edit`
+    #[inline]
     pub async fn update(
         self,
         voice_id: &str,
@@ -154,6 +156,7 @@ impl<'a> Voices<'a> {
     /// Replicates an Instant Voice Clone or Voice Design voice to a workspace in a different data residency. The target workspace must belong to the same consolidated billing group. The user must have VOICES_WRITE in the source workspace, and be an admin on the source voice. Human users (i.e. not service accounts) must also have VOICES_WRITE in the target workspace. This endpoint is available on the central environment only.
     ///
     /// `POST /v1/voices/{voice_id}/replicate-to-isolated-environment`
+    #[inline]
     pub async fn replicate_to_isolated_environment(
         self,
         voice_id: &str,
@@ -177,6 +180,7 @@ impl<'a> Voices<'a> {
     /// Add a shared voice to your collection of voices.
     ///
     /// `POST /v1/voices/add/{public_user_id}/{voice_id}`
+    #[inline]
     pub async fn share(
         self,
         public_user_id: &str,
@@ -261,6 +265,7 @@ impl<'a> VoicesGetAll<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetVoicesResponseModel, Error> {
         let Self {
             client,
@@ -276,6 +281,7 @@ impl<'a> VoicesGetAll<'a> {
 impl<'a> std::future::IntoFuture for VoicesGetAll<'a> {
     type Output = Result<types::GetVoicesResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -301,6 +307,7 @@ impl<'a> VoicesGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::VoiceResponseModel, Error> {
         let Self {
             client,
@@ -320,6 +327,7 @@ impl<'a> VoicesGet<'a> {
 impl<'a> std::future::IntoFuture for VoicesGet<'a> {
     type Output = Result<types::VoiceResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -478,6 +486,7 @@ impl<'a> VoicesSearch<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetVoicesV2ResponseModel, Error> {
         let Self {
             client,
@@ -531,6 +540,7 @@ impl<'a> VoicesSearch<'a> {
 impl<'a> std::future::IntoFuture for VoicesSearch<'a> {
     type Output = Result<types::GetVoicesV2ResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -552,6 +562,7 @@ impl<'a> VoicesFindSimilarVoices<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetLibraryVoicesResponseModel, Error> {
         let Self { client, body } = self;
         let request =
@@ -568,6 +579,7 @@ impl<'a> VoicesFindSimilarVoices<'a> {
 impl<'a> std::future::IntoFuture for VoicesFindSimilarVoices<'a> {
     type Output = Result<types::GetLibraryVoicesResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -716,6 +728,7 @@ impl<'a> VoicesGetShared<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetLibraryVoicesResponseModel, Error> {
         let Self {
             client,
@@ -766,6 +779,7 @@ impl<'a> VoicesGetShared<'a> {
 impl<'a> std::future::IntoFuture for VoicesGetShared<'a> {
     type Output = Result<types::GetLibraryVoicesResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -817,6 +831,7 @@ impl<'a> VoicesAccentsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::GetVoiceAccentsResponseModel, Error> {
         let Self {
             client,
@@ -835,6 +850,7 @@ impl<'a> VoicesAccentsGet<'a> {
 impl<'a> std::future::IntoFuture for VoicesAccentsGet<'a> {
     type Output = Result<types::GetVoiceAccentsResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -852,6 +868,7 @@ impl<'a> VoicesIvc<'a> {
     /// Add a new voice to your collection of voices in VoiceLab.
     ///
     /// `POST /v1/voices/add`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyAddVoiceV1VoicesAddPost,
@@ -891,6 +908,7 @@ impl<'a> VoicesPvc<'a> {
     /// Creates a new PVC voice with metadata but no samples
     ///
     /// `POST /v1/voices/pvc`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreatePvcVoiceV1VoicesPvcPost,
@@ -951,6 +969,7 @@ impl<'a> VoicesPvcUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::AddVoiceResponseModel, Error> {
         let Self {
             client,
@@ -973,6 +992,7 @@ impl<'a> VoicesPvcUpdate<'a> {
 impl<'a> std::future::IntoFuture for VoicesPvcUpdate<'a> {
     type Output = Result<types::AddVoiceResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -995,6 +1015,7 @@ impl<'a> VoicesPvcTrain<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::StartPvcVoiceTrainingResponseModel, Error> {
         let Self {
             client,
@@ -1020,6 +1041,7 @@ impl<'a> VoicesPvcTrain<'a> {
 impl<'a> std::future::IntoFuture for VoicesPvcTrain<'a> {
     type Output = Result<types::StartPvcVoiceTrainingResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1058,6 +1080,7 @@ impl<'a> VoicesPvcSamples<'a> {
     /// Add audio samples to a PVC voice
     ///
     /// `POST /v1/voices/pvc/{voice_id}/samples`
+    #[inline]
     pub async fn create(
         self,
         voice_id: &str,
@@ -1097,6 +1120,7 @@ impl<'a> VoicesPvcSamples<'a> {
     /// Delete a sample from a PVC voice.
     ///
     /// `DELETE /v1/voices/pvc/{voice_id}/samples/{sample_id}`
+    #[inline]
     pub async fn delete(
         self,
         voice_id: &str,
@@ -1137,6 +1161,7 @@ impl<'a> VoicesPvcSamplesUpdate<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::AddVoiceResponseModel, Error> {
         let Self {
             client,
@@ -1164,6 +1189,7 @@ impl<'a> VoicesPvcSamplesUpdate<'a> {
 impl<'a> std::future::IntoFuture for VoicesPvcSamplesUpdate<'a> {
     type Output = Result<types::AddVoiceResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1213,6 +1239,7 @@ impl<'a> VoicesPvcSamplesAudioGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::VoiceSamplePreviewResponseModel, Error> {
         let Self {
             client,
@@ -1237,6 +1264,7 @@ impl<'a> VoicesPvcSamplesAudioGet<'a> {
 impl<'a> std::future::IntoFuture for VoicesPvcSamplesAudioGet<'a> {
     type Output = Result<types::VoiceSamplePreviewResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -1261,6 +1289,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
     /// Retrieve the status of the speaker separation process and the list of detected speakers if complete.
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers`
+    #[inline]
     pub async fn get(
         self,
         voice_id: &str,
@@ -1284,6 +1313,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
     /// Start speaker separation process for a sample
     ///
     /// `POST /v1/voices/pvc/{voice_id}/samples/{sample_id}/separate-speakers`
+    #[inline]
     pub async fn separate(
         self,
         voice_id: &str,
@@ -1315,6 +1345,7 @@ impl<'a> VoicesPvcSamplesSpeakersAudio<'a> {
     /// Retrieve the separated audio for a specific speaker.
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers/{speaker_id}/audio`
+    #[inline]
     pub async fn get(
         self,
         voice_id: &str,
@@ -1348,6 +1379,7 @@ impl<'a> VoicesPvcSamplesWaveform<'a> {
     /// Retrieve the visual waveform of a voice sample.
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/waveform`
+    #[inline]
     pub async fn get(
         self,
         voice_id: &str,
@@ -1386,6 +1418,7 @@ impl<'a> VoicesPvcVerification<'a> {
     /// Request manual verification for a PVC voice.
     ///
     /// `POST /v1/voices/pvc/{voice_id}/verification`
+    #[inline]
     pub async fn request(
         self,
         voice_id: &str,
@@ -1417,6 +1450,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
     /// Get captcha for PVC voice verification.
     ///
     /// `GET /v1/voices/pvc/{voice_id}/captcha`
+    #[inline]
     pub async fn get(self, voice_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1435,6 +1469,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
     /// Submit captcha verification for PVC voice.
     ///
     /// `POST /v1/voices/pvc/{voice_id}/captcha`
+    #[inline]
     pub async fn verify(
         self,
         voice_id: &str,
@@ -1481,6 +1516,7 @@ impl<'a> VoicesSamplesAudio<'a> {
     /// Returns the audio corresponding to a sample attached to a voice.
     ///
     /// `GET /v1/voices/{voice_id}/samples/{sample_id}/audio`
+    #[inline]
     pub async fn get(self, voice_id: &str, sample_id: &str) -> Result<ByteStream, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1509,6 +1545,7 @@ impl<'a> VoicesSettings<'a> {
     /// Gets the default settings for voices. "similarity_boost" corresponds to"Clarity + Similarity Enhancement" in the web app and "stability" corresponds to "Stability" slider in the web app.
     ///
     /// `GET /v1/voices/settings/default`
+    #[inline]
     pub async fn get_default(self) -> Result<types::VoiceSettingsResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1524,6 +1561,7 @@ impl<'a> VoicesSettings<'a> {
     /// Returns the settings for a specific voice. "similarity_boost" corresponds to"Clarity + Similarity Enhancement" in the web app and "stability" corresponds to "Stability" slider in the web app.
     ///
     /// `GET /v1/voices/{voice_id}/settings`
+    #[inline]
     pub async fn get(self, voice_id: &str) -> Result<types::VoiceSettingsResponseModel, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1539,6 +1577,7 @@ impl<'a> VoicesSettings<'a> {
     /// Edit your settings for a specific voice. "similarity_boost" corresponds to "Clarity + Similarity Enhancement" in the web app and "stability" corresponds to "Stability" slider in the web app.
     ///
     /// `POST /v1/voices/{voice_id}/settings/edit`
+    #[inline]
     pub async fn update(
         self,
         voice_id: &str,

@@ -36,6 +36,7 @@ impl<'a> Webhooks<'a> {
     /// Create a new webhook for the workspace with the specified authentication type.
     ///
     /// `POST /v1/workspace/webhooks`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost,
@@ -53,6 +54,7 @@ impl<'a> Webhooks<'a> {
     /// Delete the specified workspace webhook
     ///
     /// `DELETE /v1/workspace/webhooks/{webhook_id}`
+    #[inline]
     pub async fn delete(
         self,
         webhook_id: &str,
@@ -74,6 +76,7 @@ impl<'a> Webhooks<'a> {
     /// Update the specified workspace webhook
     ///
     /// `PATCH /v1/workspace/webhooks/{webhook_id}`
+    #[inline]
     pub async fn update(
         self,
         webhook_id: &str,
@@ -111,6 +114,7 @@ impl<'a> WebhooksList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::WorkspaceWebhookListResponseModel, Error> {
         let Self {
             client,
@@ -127,6 +131,7 @@ impl<'a> WebhooksList<'a> {
 impl<'a> std::future::IntoFuture for WebhooksList<'a> {
     type Output = Result<types::WorkspaceWebhookListResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

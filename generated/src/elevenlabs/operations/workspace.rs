@@ -109,6 +109,7 @@ impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<serde_json::Value, Error> {
         let Self { client, body } = self;
         let request = api_runtime::Request::new(
@@ -127,6 +128,7 @@ impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
 impl<'a> std::future::IntoFuture for WorkspaceSetThirdPartyDisablingPolicy<'a> {
     type Output = Result<serde_json::Value, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -188,6 +190,7 @@ impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::WorkspaceAnalyticsQueryResponseModel, Error> {
         let Self { client, body } = self;
         let request = api_runtime::Request::new(
@@ -206,6 +209,7 @@ impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
 impl<'a> std::future::IntoFuture for WorkspaceAnalyticsRequestsGet<'a> {
     type Output = Result<types::WorkspaceAnalyticsQueryResponseModel, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -299,6 +303,7 @@ impl<'a> WorkspaceAuditLogsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::WorkspaceAuditLogsPageResponse, Error> {
         let Self {
             client,
@@ -329,6 +334,7 @@ impl<'a> WorkspaceAuditLogsList<'a> {
 impl<'a> std::future::IntoFuture for WorkspaceAuditLogsList<'a> {
     type Output = Result<types::WorkspaceAuditLogsPageResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -346,6 +352,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     /// Get all auth connections for the workspace
     ///
     /// `GET /v1/workspace/auth-connections`
+    #[inline]
     pub async fn list(self) -> Result<types::ListAuthConnectionsResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -361,6 +368,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     /// Create a new OAuth2 auth connection for the workspace
     ///
     /// `POST /v1/workspace/auth-connections`
+    #[inline]
     pub async fn create(
         self,
         body: &types::WorkspaceAuthConnectionsCreateRequest,
@@ -380,6 +388,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     /// Delete an auth connection
     ///
     /// `DELETE /v1/workspace/auth-connections/{auth_connection_id}`
+    #[inline]
     pub async fn delete(self, auth_connection_id: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -398,6 +407,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     /// Update an auth connection
     ///
     /// `PATCH /v1/workspace/auth-connections/{auth_connection_id}`
+    #[inline]
     pub async fn update(
         self,
         auth_connection_id: &str,
@@ -436,6 +446,7 @@ impl<'a> WorkspaceGroups<'a> {
     /// Get all groups in the workspace
     ///
     /// `GET /v1/workspace/groups`
+    #[inline]
     pub async fn list(
         self,
     ) -> Result<std::collections::BTreeMap<String, types::WorkspaceGroupResponseModel>, Error> {
@@ -451,6 +462,7 @@ impl<'a> WorkspaceGroups<'a> {
     /// Searches for user groups in the workspace. Multiple or no groups may be returned.
     ///
     /// `GET /v1/workspace/groups/search`
+    #[inline]
     pub async fn search(
         self,
         name: &str,
@@ -478,6 +490,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     /// Removes a member from the specified group. Requires `group_members_manage` permission.
     ///
     /// `POST /v1/workspace/groups/{group_id}/members/remove`
+    #[inline]
     pub async fn remove(
         self,
         group_id: &str,
@@ -501,6 +514,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     /// Adds a member of your workspace to the specified group. Requires `group_members_manage` permission.
     ///
     /// `POST /v1/workspace/groups/{group_id}/members`
+    #[inline]
     pub async fn add(
         self,
         group_id: &str,
@@ -532,6 +546,7 @@ impl<'a> WorkspaceInvites<'a> {
     /// Sends an email invitation to join your workspace to the provided email. If the user doesn't have an account they will be prompted to create one. If the user accepts this invite they will be added as a user to your workspace and your subscription using one of your seats. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission. If the user is already in the workspace a 400 error will be returned.
     ///
     /// `POST /v1/workspace/invites/add`
+    #[inline]
     pub async fn create(
         self,
         body: &types::BodyInviteUserV1WorkspaceInvitesAddPost,
@@ -551,6 +566,7 @@ impl<'a> WorkspaceInvites<'a> {
     /// Sends email invitations to join your workspace to the provided emails. Requires all email addresses to be part of a verified domain. If the users don't have an account they will be prompted to create one. If the users accept these invites they will be added as users to your workspace and your subscription using one of your seats. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission.
     ///
     /// `POST /v1/workspace/invites/add-bulk`
+    #[inline]
     pub async fn create_batch(
         self,
         body: &types::BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost,
@@ -570,6 +586,7 @@ impl<'a> WorkspaceInvites<'a> {
     /// Invalidates an existing email invitation. The invitation will still show up in the inbox it has been delivered to, but activating it to join the workspace won't work. This endpoint may only be called by workspace members with the WORKSPACE_MEMBERS_INVITE permission.
     ///
     /// `DELETE /v1/workspace/invites`
+    #[inline]
     pub async fn delete(
         self,
         body: &types::BodyDeleteExistingInvitationV1WorkspaceInvitesDelete,
@@ -597,6 +614,7 @@ impl<'a> WorkspaceMembers<'a> {
     /// Gets a list of all members of the workspace, including locked members. Service accounts are excluded. Requires the workspace_members_read permission.
     ///
     /// `GET /v1/workspace/members`
+    #[inline]
     pub async fn list(self) -> Result<Vec<types::WorkspaceMemberResponseModel>, Error> {
         let client = self.client;
         let request =
@@ -610,6 +628,7 @@ impl<'a> WorkspaceMembers<'a> {
     /// Updates attributes of a workspace member. Apart from the email identifier, all parameters will remain unchanged unless specified. This endpoint may only be called by workspace administrators.
     ///
     /// `POST /v1/workspace/members`
+    #[inline]
     pub async fn update(
         self,
         body: &types::BodyUpdateMemberV1WorkspaceMembersPost,
@@ -635,6 +654,7 @@ impl<'a> WorkspaceResources<'a> {
     /// Gets the metadata of a resource by ID.
     ///
     /// `GET /v1/workspace/resources/{resource_id}`
+    #[inline]
     pub async fn get(
         self,
         resource_id: &str,
@@ -658,6 +678,7 @@ impl<'a> WorkspaceResources<'a> {
     /// Grants a role (one of 'admin', 'editor', 'commenter', or 'viewer') on a workspace resource to a user, group, or workspace (service account) API key. This overrides any existing role the target has on the resource. To target a user or service account, pass only the user email; the user must be in your workspace. To target a group, pass only the group id. To target a workspace (service account) API key, pass the api key id; the resource will be shared with the service account associated with that key. You must have admin access to the resource to share it.
     ///
     /// `POST /v1/workspace/resources/{resource_id}/share`
+    #[inline]
     pub async fn share(
         self,
         resource_id: &str,
@@ -681,6 +702,7 @@ impl<'a> WorkspaceResources<'a> {
     /// Removes any existing role on a workspace resource from a user, group, or workspace (service account) API key. To target a user or service account, pass only the user email; the user must be in your workspace. To target a group, pass only the group id. To target a workspace (service account) API key, pass the api key id; the resource will be unshared from the service account associated with that key. You must have admin access to the resource to unshare it. You cannot remove permissions from the user who created the resource.
     ///
     /// `POST /v1/workspace/resources/{resource_id}/unshare`
+    #[inline]
     pub async fn unshare(
         self,
         resource_id: &str,
@@ -712,6 +734,7 @@ impl<'a> WorkspaceUsage<'a> {
     /// Returns credit usage broken down by product type over time. The response is a tabular structure with columns, column_types, column_units, and rows.
     ///
     /// `POST /v1/workspace/analytics/query/usage-by-product-over-time`
+    #[inline]
     pub async fn get_usage_by_product_over_time(
         self,
         body: &types::BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost,

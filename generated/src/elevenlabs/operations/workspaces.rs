@@ -37,6 +37,7 @@ impl<'a> WorkspacesApiKeys<'a> {
     /// Disable the API key used to authenticate this request. Requires the query parameter `api_key_name=self` as an explicit confirmation.
     ///
     /// `POST /v1/workspaces/api-keys/disable`
+    #[inline]
     pub async fn disable(self, api_key_name: &str) -> Result<serde_json::Value, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(

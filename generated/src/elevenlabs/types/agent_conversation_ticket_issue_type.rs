@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentConversationTicketIssueType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgentConversationTicketIssueType {
-    #[serde(rename = "knowledge_gap")]
+    /// `"knowledge_gap"`
     KnowledgeGap,
-    #[serde(rename = "product_feedback")]
+    /// `"product_feedback"`
     ProductFeedback,
-    #[serde(rename = "tool_issue")]
+    /// `"tool_issue"`
     ToolIssue,
-    #[serde(rename = "missing_tool")]
+    /// `"missing_tool"`
     MissingTool,
-    #[serde(rename = "unnecessary_escalation")]
+    /// `"unnecessary_escalation"`
     UnnecessaryEscalation,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -36,5 +35,29 @@ impl AgentConversationTicketIssueType {
             Self::UnnecessaryEscalation => "unnecessary_escalation",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "knowledge_gap" => Self::KnowledgeGap,
+            "product_feedback" => Self::ProductFeedback,
+            "tool_issue" => Self::ToolIssue,
+            "missing_tool" => Self::MissingTool,
+            "unnecessary_escalation" => Self::UnnecessaryEscalation,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for AgentConversationTicketIssueType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentConversationTicketIssueType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentConversationTicketStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgentConversationTicketStatus {
-    #[serde(rename = "open")]
+    /// `"open"`
     Open,
-    #[serde(rename = "in_progress")]
+    /// `"in_progress"`
     InProgress,
-    #[serde(rename = "resolved")]
+    /// `"resolved"`
     Resolved,
-    #[serde(rename = "merged")]
+    /// `"merged"`
     Merged,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl AgentConversationTicketStatus {
             Self::Merged => "merged",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "open" => Self::Open,
+            "in_progress" => Self::InProgress,
+            "resolved" => Self::Resolved,
+            "merged" => Self::Merged,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for AgentConversationTicketStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentConversationTicketStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,25 +5,24 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"unknown"`.
 ///
 /// Schema: `#/components/schemas/AgentDefinitionSource`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgentDefinitionSource {
-    #[serde(rename = "cli")]
+    /// `"cli"`
     Cli,
-    #[serde(rename = "ui")]
+    /// `"ui"`
     Ui,
-    #[serde(rename = "api")]
+    /// `"api"`
     Api,
-    #[serde(rename = "template")]
+    /// `"template"`
     Template,
-    #[serde(rename = "unknown")]
+    /// `"unknown"`
     Unknown,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -38,5 +37,29 @@ impl AgentDefinitionSource {
             Self::Unknown => "unknown",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "cli" => Self::Cli,
+            "ui" => Self::Ui,
+            "api" => Self::Api,
+            "template" => Self::Template,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl Serialize for AgentDefinitionSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentDefinitionSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

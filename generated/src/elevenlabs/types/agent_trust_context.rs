@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The trust context in which the agent operates.
 ///
@@ -17,16 +17,15 @@ use serde::{Deserialize, Serialize};
 /// Defaults to `"unknown"`.
 ///
 /// Schema: `#/components/schemas/AgentTrustContext`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgentTrustContext {
-    #[serde(rename = "unknown")]
+    /// `"unknown"`
     Unknown,
-    #[serde(rename = "low")]
+    /// `"low"`
     Low,
-    #[serde(rename = "high")]
+    /// `"high"`
     High,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -39,5 +38,27 @@ impl AgentTrustContext {
             Self::High => "high",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "unknown" => Self::Unknown,
+            "low" => Self::Low,
+            "high" => Self::High,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl Serialize for AgentTrustContext {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentTrustContext {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,55 +5,54 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AllowedOutputFormats`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AllowedOutputFormats {
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -84,5 +83,45 @@ impl AllowedOutputFormats {
             Self::Opus48000_192 => "opus_48000_192",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "alaw_8000" => Self::Alaw8000,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for AllowedOutputFormats {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AllowedOutputFormats {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::Llm;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Data collection property with optional per-item LLM override for post-call analysis.
 ///
@@ -77,18 +77,17 @@ impl AnalysisProperty {
 /// Type
 ///
 /// Schema: `#/components/schemas/AnalysisProperty/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AnalysisPropertyType {
-    #[serde(rename = "boolean")]
+    /// `"boolean"`
     Boolean,
-    #[serde(rename = "string")]
+    /// `"string"`
     String,
-    #[serde(rename = "integer")]
+    /// `"integer"`
     Integer,
-    #[serde(rename = "number")]
+    /// `"number"`
     Number,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -102,6 +101,29 @@ impl AnalysisPropertyType {
             Self::Number => "number",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "boolean" => Self::Boolean,
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "number" => Self::Number,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for AnalysisPropertyType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AnalysisPropertyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Response model for user-owned OAuth2 Custom App auth connections
 ///
@@ -83,14 +83,13 @@ impl ApiIntegrationOAuth2CustomAppResponse {
 /// Defaults to `" "`.
 ///
 /// Schema: `#/components/schemas/ApiIntegrationOAuth2CustomAppResponse/properties/scope_separator`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
-    #[serde(rename = " ")]
+    /// `" "`
     Empty,
-    #[serde(rename = ",")]
+    /// `","`
     Empty2,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -102,5 +101,26 @@ impl ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
             Self::Empty2 => ",",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            " " => Self::Empty,
+            "," => Self::Empty2,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

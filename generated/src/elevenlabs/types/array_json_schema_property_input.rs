@@ -7,7 +7,7 @@
 
 use super::{consts, LiteralJsonSchemaProperty, ObjectJsonSchemaPropertyInput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// ArrayJsonSchemaProperty
@@ -49,14 +49,13 @@ pub struct ArrayJsonSchemaPropertyInput {
 /// Defaults to `"array"`.
 ///
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Input/properties/property_kind`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ArrayJsonSchemaPropertyInputPropertyKind {
-    #[serde(rename = "array")]
+    /// `"array"`
     Array,
-    #[serde(rename = "object")]
+    /// `"object"`
     Object,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -68,6 +67,27 @@ impl ArrayJsonSchemaPropertyInputPropertyKind {
             Self::Object => "object",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "array" => Self::Array,
+            "object" => Self::Object,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ArrayJsonSchemaPropertyInputPropertyKind {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInputPropertyKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::{consts, AnalysisScope};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedSystemEvaluationRef`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,14 +41,13 @@ impl AttachedSystemEvaluationRef {
 /// Id of the referenced built-in system evaluation.
 ///
 /// Schema: `#/components/schemas/AttachedSystemEvaluationRef/properties/analysis_item_id`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AttachedSystemEvaluationRefAnalysisItemId {
-    #[serde(rename = "__system_eval_criteria_sentiment")]
+    /// `"__system_eval_criteria_sentiment"`
     SystemEvalCriteriaSentiment,
-    #[serde(rename = "__system_eval_criteria_frustration")]
+    /// `"__system_eval_criteria_frustration"`
     SystemEvalCriteriaFrustration,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -60,5 +59,26 @@ impl AttachedSystemEvaluationRefAnalysisItemId {
             Self::SystemEvalCriteriaFrustration => "__system_eval_criteria_frustration",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "__system_eval_criteria_sentiment" => Self::SystemEvalCriteriaSentiment,
+            "__system_eval_criteria_frustration" => Self::SystemEvalCriteriaFrustration,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for AttachedSystemEvaluationRefAnalysisItemId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AttachedSystemEvaluationRefAnalysisItemId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

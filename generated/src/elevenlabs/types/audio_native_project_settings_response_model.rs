@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioNativeProjectSettingsResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,14 +69,13 @@ impl AudioNativeProjectSettingsResponseModel {
 /// Defaults to `"ready"`.
 ///
 /// Schema: `#/components/schemas/AudioNativeProjectSettingsResponseModel/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AudioNativeProjectSettingsResponseModelStatus {
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "ready")]
+    /// `"ready"`
     Ready,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -88,5 +87,26 @@ impl AudioNativeProjectSettingsResponseModelStatus {
             Self::Ready => "ready",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "processing" => Self::Processing,
+            "ready" => Self::Ready,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for AudioNativeProjectSettingsResponseModelStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModelStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Single status field shared by every auth type's stored credential.
 ///
@@ -17,18 +17,17 @@ use serde::{Deserialize, Serialize};
 /// Defaults to `"active"`.
 ///
 /// Schema: `#/components/schemas/AuthConnectionStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthConnectionStatus {
-    #[serde(rename = "active")]
+    /// `"active"`
     Active,
-    #[serde(rename = "refresh_failed")]
+    /// `"refresh_failed"`
     RefreshFailed,
-    #[serde(rename = "revoked")]
+    /// `"revoked"`
     Revoked,
-    #[serde(rename = "credential_invalid")]
+    /// `"credential_invalid"`
     CredentialInvalid,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -42,5 +41,28 @@ impl AuthConnectionStatus {
             Self::CredentialInvalid => "credential_invalid",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "refresh_failed" => Self::RefreshFailed,
+            "revoked" => Self::Revoked,
+            "credential_invalid" => Self::CredentialInvalid,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for AuthConnectionStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthConnectionStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,39 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"public"`.
 ///
 /// Schema: `#/components/schemas/AuthorizationMethod`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AuthorizationMethod {
-    #[serde(rename = "invalid")]
+    /// `"invalid"`
     Invalid,
-    #[serde(rename = "public")]
+    /// `"public"`
     Public,
-    #[serde(rename = "authorization_header")]
+    /// `"authorization_header"`
     AuthorizationHeader,
-    #[serde(rename = "signed_url")]
+    /// `"signed_url"`
     SignedUrl,
-    #[serde(rename = "shareable_link")]
+    /// `"shareable_link"`
     ShareableLink,
-    #[serde(rename = "livekit_token")]
+    /// `"livekit_token"`
     LivekitToken,
-    #[serde(rename = "livekit_token_website")]
+    /// `"livekit_token_website"`
     LivekitTokenWebsite,
-    #[serde(rename = "genesys_api_key")]
+    /// `"genesys_api_key"`
     GenesysApiKey,
-    #[serde(rename = "avaya_api_key")]
+    /// `"avaya_api_key"`
     AvayaApiKey,
-    #[serde(rename = "audiocodes_api_key")]
+    /// `"audiocodes_api_key"`
     AudiocodesApiKey,
-    #[serde(rename = "whatsapp")]
+    /// `"whatsapp"`
     Whatsapp,
-    #[serde(rename = "sms")]
+    /// `"sms"`
     Sms,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -59,5 +58,36 @@ impl AuthorizationMethod {
             Self::Sms => "sms",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "invalid" => Self::Invalid,
+            "public" => Self::Public,
+            "authorization_header" => Self::AuthorizationHeader,
+            "signed_url" => Self::SignedUrl,
+            "shareable_link" => Self::ShareableLink,
+            "livekit_token" => Self::LivekitToken,
+            "livekit_token_website" => Self::LivekitTokenWebsite,
+            "genesys_api_key" => Self::GenesysApiKey,
+            "avaya_api_key" => Self::AvayaApiKey,
+            "audiocodes_api_key" => Self::AudiocodesApiKey,
+            "whatsapp" => Self::Whatsapp,
+            "sms" => Self::Sms,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for AuthorizationMethod {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthorizationMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

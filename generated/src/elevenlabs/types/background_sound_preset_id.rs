@@ -5,33 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Predefined background sound preset identifiers.
 ///
 /// Schema: `#/components/schemas/BackgroundSoundPresetId`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BackgroundSoundPresetId {
-    #[serde(rename = "office2")]
+    /// `"office2"`
     Office2,
-    #[serde(rename = "office1")]
+    /// `"office1"`
     Office1,
-    #[serde(rename = "restaurant")]
+    /// `"restaurant"`
     Restaurant,
-    #[serde(rename = "city")]
+    /// `"city"`
     City,
-    #[serde(rename = "typing")]
+    /// `"typing"`
     Typing,
-    #[serde(rename = "elevator1")]
+    /// `"elevator1"`
     Elevator1,
-    #[serde(rename = "elevator2")]
+    /// `"elevator2"`
     Elevator2,
-    #[serde(rename = "elevator3")]
+    /// `"elevator3"`
     Elevator3,
-    #[serde(rename = "elevator4")]
+    /// `"elevator4"`
     Elevator4,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -50,5 +49,33 @@ impl BackgroundSoundPresetId {
             Self::Elevator4 => "elevator4",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "office2" => Self::Office2,
+            "office1" => Self::Office1,
+            "restaurant" => Self::Restaurant,
+            "city" => Self::City,
+            "typing" => Self::Typing,
+            "elevator1" => Self::Elevator1,
+            "elevator2" => Self::Elevator2,
+            "elevator3" => Self::Elevator3,
+            "elevator4" => Self::Elevator4,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BackgroundSoundPresetId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BackgroundSoundPresetId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,18 +53,17 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
 }
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post/properties/workspace_access/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
-    #[serde(rename = "admin")]
+    /// `"admin"`
     Admin,
-    #[serde(rename = "editor")]
+    /// `"editor"`
     Editor,
-    #[serde(rename = "commenter")]
+    /// `"commenter"`
     Commenter,
-    #[serde(rename = "viewer")]
+    /// `"viewer"`
     Viewer,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -78,5 +77,32 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWo
             Self::Viewer => "viewer",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "admin" => Self::Admin,
+            "editor" => Self::Editor,
+            "commenter" => Self::Commenter,
+            "viewer" => Self::Viewer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize
+    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

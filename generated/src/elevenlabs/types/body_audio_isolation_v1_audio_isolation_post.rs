@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Audio_Isolation_v1_audio_isolation_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,14 +46,13 @@ impl BodyAudioIsolationV1AudioIsolationPost {
 }
 
 /// Schema: `#/components/schemas/Body_Audio_Isolation_v1_audio_isolation_post/properties/file_format/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyAudioIsolationV1AudioIsolationPostFileFormat {
-    #[serde(rename = "pcm_s16le_16")]
+    /// `"pcm_s16le_16"`
     PcmS16le16,
-    #[serde(rename = "other")]
+    /// `"other"`
     Other,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -65,5 +64,26 @@ impl BodyAudioIsolationV1AudioIsolationPostFileFormat {
             Self::Other => "other",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pcm_s16le_16" => Self::PcmS16le16,
+            "other" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyAudioIsolationV1AudioIsolationPostFileFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyAudioIsolationV1AudioIsolationPostFileFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{CompositionPlan, MusicGenerationMode, MusicModelId, MusicPrompt};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Compose_Music_with_a_detailed_response_v1_music_detailed_post`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -97,14 +97,13 @@ pub enum BodyComposeMusicWithADetailedResponseV1MusicDetailedPostCompositionPlan
 /// Defaults to `"music"`.
 ///
 /// Schema: `#/components/schemas/Body_Compose_Music_with_a_detailed_response_v1_music_detailed_post/properties/model_style_prefix`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix {
-    #[serde(rename = "music")]
+    /// `"music"`
     Music,
-    #[serde(rename = "sfx")]
+    /// `"sfx"`
     Sfx,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -116,5 +115,28 @@ impl BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix {
             Self::Sfx => "sfx",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "music" => Self::Music,
+            "sfx" => Self::Sfx,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+    for BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -72,14 +72,13 @@ pub enum BodyCreateDubbingProjectV1DubbingProjectPostModelId {
 }
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post/properties/model_id/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0 {
-    #[serde(rename = "dubbing_v1")]
+    /// `"dubbing_v1"`
     DubbingV1,
-    #[serde(rename = "dubbing_v2")]
+    /// `"dubbing_v2"`
     DubbingV2,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -91,5 +90,26 @@ impl BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0 {
             Self::DubbingV2 => "dubbing_v2",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "dubbing_v1" => Self::DubbingV1,
+            "dubbing_v2" => Self::DubbingV2,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

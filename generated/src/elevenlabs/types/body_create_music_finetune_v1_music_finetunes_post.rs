@@ -7,7 +7,7 @@
 
 use super::MusicModelId;
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -67,14 +67,13 @@ impl BodyCreateMusicFinetuneV1MusicFinetunesPost {
 }
 
 /// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post/properties/visibility/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
-    #[serde(rename = "private")]
+    /// `"private"`
     Private,
-    #[serde(rename = "workspace")]
+    /// `"workspace"`
     Workspace,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -86,5 +85,26 @@ impl BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
             Self::Workspace => "workspace",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "private" => Self::Private,
+            "workspace" => Self::Workspace,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -10,7 +10,7 @@ use super::{
     QualityPresetType,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,16 +178,15 @@ pub enum BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item {
 /// Defaults to `"default"`.
 ///
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/duration_scale`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreatePodcastV1StudioPodcastsPostDurationScale {
-    #[serde(rename = "short")]
+    /// `"short"`
     Short,
-    #[serde(rename = "default")]
+    /// `"default"`
     Default,
-    #[serde(rename = "long")]
+    /// `"long"`
     Long,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -201,21 +200,42 @@ impl BodyCreatePodcastV1StudioPodcastsPostDurationScale {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "short" => Self::Short,
+            "default" => Self::Default,
+            "long" => Self::Long,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreatePodcastV1StudioPodcastsPostDurationScale {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostDurationScale {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/apply_text_normalization/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "on")]
+    /// `"on"`
     On,
-    #[serde(rename = "off")]
+    /// `"off"`
     Off,
-    #[serde(rename = "apply_english")]
+    /// `"apply_english"`
     ApplyEnglish,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -229,5 +249,28 @@ impl BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
             Self::ApplyEnglish => "apply_english",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "on" => Self::On,
+            "off" => Self::Off,
+            "apply_english" => Self::ApplyEnglish,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

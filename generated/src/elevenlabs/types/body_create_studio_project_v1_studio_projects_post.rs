@@ -7,7 +7,7 @@
 
 use super::QualityPresetType;
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -263,18 +263,17 @@ impl BodyCreateStudioProjectV1StudioProjectsPost {
 }
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/target_audience/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
-    #[serde(rename = "children")]
+    /// `"children"`
     Children,
-    #[serde(rename = "young adult")]
+    /// `"young adult"`
     YoungAdult,
-    #[serde(rename = "adult")]
+    /// `"adult"`
     Adult,
-    #[serde(rename = "all ages")]
+    /// `"all ages"`
     AllAges,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -289,17 +288,39 @@ impl BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "children" => Self::Children,
+            "young adult" => Self::YoungAdult,
+            "adult" => Self::Adult,
+            "all ages" => Self::AllAges,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/fiction/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreateStudioProjectV1StudioProjectsPostFiction {
-    #[serde(rename = "fiction")]
+    /// `"fiction"`
     Fiction,
-    #[serde(rename = "non-fiction")]
+    /// `"non-fiction"`
     NonFiction,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -312,21 +333,41 @@ impl BodyCreateStudioProjectV1StudioProjectsPostFiction {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "fiction" => Self::Fiction,
+            "non-fiction" => Self::NonFiction,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostFiction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostFiction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/apply_text_normalization/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "on")]
+    /// `"on"`
     On,
-    #[serde(rename = "off")]
+    /// `"off"`
     Off,
-    #[serde(rename = "apply_english")]
+    /// `"apply_english"`
     ApplyEnglish,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -341,25 +382,47 @@ impl BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "on" => Self::On,
+            "off" => Self::Off,
+            "apply_english" => Self::ApplyEnglish,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/source_type/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreateStudioProjectV1StudioProjectsPostSourceType {
-    #[serde(rename = "blank")]
+    /// `"blank"`
     Blank,
-    #[serde(rename = "book")]
+    /// `"book"`
     Book,
-    #[serde(rename = "article")]
+    /// `"article"`
     Article,
-    #[serde(rename = "genfm")]
+    /// `"genfm"`
     Genfm,
-    #[serde(rename = "video")]
+    /// `"video"`
     Video,
-    #[serde(rename = "screenplay")]
+    /// `"screenplay"`
     Screenplay,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -375,5 +438,30 @@ impl BodyCreateStudioProjectV1StudioProjectsPostSourceType {
             Self::Screenplay => "screenplay",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "blank" => Self::Blank,
+            "book" => Self::Book,
+            "article" => Self::Article,
+            "genfm" => Self::Genfm,
+            "video" => Self::Video,
+            "screenplay" => Self::Screenplay,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostSourceType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostSourceType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

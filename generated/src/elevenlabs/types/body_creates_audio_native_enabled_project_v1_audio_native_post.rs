@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Creates_Audio_Native_enabled_project__v1_audio_native_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -117,18 +117,17 @@ impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
 }
 
 /// Schema: `#/components/schemas/Body_Creates_Audio_Native_enabled_project__v1_audio_native_post/properties/apply_text_normalization/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "on")]
+    /// `"on"`
     On,
-    #[serde(rename = "off")]
+    /// `"off"`
     Off,
-    #[serde(rename = "apply_english")]
+    /// `"apply_english"`
     ApplyEnglish,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -142,5 +141,30 @@ impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization
             Self::ApplyEnglish => "apply_english",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "on" => Self::On,
+            "off" => Self::Off,
+            "apply_english" => Self::ApplyEnglish,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+    for BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

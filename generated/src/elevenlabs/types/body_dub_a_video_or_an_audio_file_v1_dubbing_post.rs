@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Dub_a_video_or_an_audio_file_v1_dubbing_post`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -130,14 +130,13 @@ impl BodyDubAVideoOrAnAudioFileV1DubbingPost {
 /// Defaults to `"automatic"`.
 ///
 /// Schema: `#/components/schemas/Body_Dub_a_video_or_an_audio_file_v1_dubbing_post/properties/mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
-    #[serde(rename = "automatic")]
+    /// `"automatic"`
     Automatic,
-    #[serde(rename = "manual")]
+    /// `"manual"`
     Manual,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -149,5 +148,26 @@ impl BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
             Self::Manual => "manual",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, PermissionType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -81,15 +81,14 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 }
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/permissions/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1
 {
-    #[serde(rename = "all")]
+    /// `"all"`
     All,
-    #[serde(rename = "no_update")]
+    /// `"no_update"`
     NoUpdate,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -101,6 +100,29 @@ impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApi
             Self::NoUpdate => "no_update",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "all" => Self::All,
+            "no_update" => Self::NoUpdate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 
@@ -120,15 +142,14 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 }
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/character_limit/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1
 {
-    #[serde(rename = "clear")]
+    /// `"clear"`
     Clear,
-    #[serde(rename = "no_update")]
+    /// `"no_update"`
     NoUpdate,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -140,6 +161,29 @@ impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApi
             Self::NoUpdate => "no_update",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "clear" => Self::Clear,
+            "no_update" => Self::NoUpdate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 
@@ -159,15 +203,14 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 }
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/allowed_ips/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1
 {
-    #[serde(rename = "clear")]
+    /// `"clear"`
     Clear,
-    #[serde(rename = "no_update")]
+    /// `"no_update"`
     NoUpdate,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -179,6 +222,29 @@ impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApi
             Self::NoUpdate => "no_update",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "clear" => Self::Clear,
+            "no_update" => Self::NoUpdate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 
@@ -198,15 +264,14 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 }
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/third_party_disable_allowed/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1
 {
-    #[serde(rename = "clear")]
+    /// `"clear"`
     Clear,
-    #[serde(rename = "no_update")]
+    /// `"no_update"`
     NoUpdate,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -218,5 +283,28 @@ impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApi
             Self::NoUpdate => "no_update",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "clear" => Self::Clear,
+            "no_update" => Self::NoUpdate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::ColumnFilter;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Get_Workspace_Usage_v1_workspace_analytics_query_usage_by_product_over_time_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -49,44 +49,43 @@ impl BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost {
 }
 
 /// Schema: `#/components/schemas/Body_Get_Workspace_Usage_v1_workspace_analytics_query_usage_by_product_over_time_post/properties/group_by/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem {
-    #[serde(rename = "product_type")]
+    /// `"product_type"`
     ProductType,
-    #[serde(rename = "model")]
+    /// `"model"`
     Model,
-    #[serde(rename = "voice_id")]
+    /// `"voice_id"`
     VoiceId,
-    #[serde(rename = "user_id")]
+    /// `"user_id"`
     UserId,
-    #[serde(rename = "fiat_currency")]
+    /// `"fiat_currency"`
     FiatCurrency,
-    #[serde(rename = "fiat_charge_type")]
+    /// `"fiat_charge_type"`
     FiatChargeType,
-    #[serde(rename = "region")]
+    /// `"region"`
     Region,
-    #[serde(rename = "reporting_workspace_id")]
+    /// `"reporting_workspace_id"`
     ReportingWorkspaceId,
-    #[serde(rename = "request_source")]
+    /// `"request_source"`
     RequestSource,
-    #[serde(rename = "resource_id")]
+    /// `"resource_id"`
     ResourceId,
-    #[serde(rename = "subresource_id")]
+    /// `"subresource_id"`
     SubresourceId,
-    #[serde(rename = "request_queue_type")]
+    /// `"request_queue_type"`
     RequestQueueType,
-    #[serde(rename = "voice_multiplier")]
+    /// `"voice_multiplier"`
     VoiceMultiplier,
-    #[serde(rename = "hashed_xi_api_key")]
+    /// `"hashed_xi_api_key"`
     HashedXiApiKey,
-    #[serde(rename = "billing_group_id")]
+    /// `"billing_group_id"`
     BillingGroupId,
-    #[serde(rename = "surface")]
+    /// `"surface"`
     Surface,
-    #[serde(rename = "actor")]
+    /// `"actor"`
     Actor,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -113,5 +112,45 @@ impl BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGro
             Self::Actor => "actor",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "product_type" => Self::ProductType,
+            "model" => Self::Model,
+            "voice_id" => Self::VoiceId,
+            "user_id" => Self::UserId,
+            "fiat_currency" => Self::FiatCurrency,
+            "fiat_charge_type" => Self::FiatChargeType,
+            "region" => Self::Region,
+            "reporting_workspace_id" => Self::ReportingWorkspaceId,
+            "request_source" => Self::RequestSource,
+            "resource_id" => Self::ResourceId,
+            "subresource_id" => Self::SubresourceId,
+            "request_queue_type" => Self::RequestQueueType,
+            "voice_multiplier" => Self::VoiceMultiplier,
+            "hashed_xi_api_key" => Self::HashedXiApiKey,
+            "billing_group_id" => Self::BillingGroupId,
+            "surface" => Self::Surface,
+            "actor" => Self::Actor,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize
+    for BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+    for BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

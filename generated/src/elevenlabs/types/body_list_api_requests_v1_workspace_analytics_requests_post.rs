@@ -7,7 +7,7 @@
 
 use super::ColumnFilter;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_List_API_requests_v1_workspace_analytics_requests_post`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -31,14 +31,13 @@ pub struct BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost {
 }
 
 /// Schema: `#/components/schemas/Body_List_API_requests_v1_workspace_analytics_requests_post/properties/sort/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort {
-    #[serde(rename = "asc")]
+    /// `"asc"`
     Asc,
-    #[serde(rename = "desc")]
+    /// `"desc"`
     Desc,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -50,5 +49,26 @@ impl BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort {
             Self::Desc => "desc",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

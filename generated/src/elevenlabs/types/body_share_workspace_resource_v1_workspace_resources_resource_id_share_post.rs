@@ -7,7 +7,7 @@
 
 use super::WorkspaceResourceType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Share_workspace_resource_v1_workspace_resources__resource_id__share_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -46,18 +46,17 @@ impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {
 /// Role to grant to the target: one of 'admin', 'editor', 'commenter', or 'viewer'.
 ///
 /// Schema: `#/components/schemas/Body_Share_workspace_resource_v1_workspace_resources__resource_id__share_post/properties/role`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole {
-    #[serde(rename = "admin")]
+    /// `"admin"`
     Admin,
-    #[serde(rename = "editor")]
+    /// `"editor"`
     Editor,
-    #[serde(rename = "commenter")]
+    /// `"commenter"`
     Commenter,
-    #[serde(rename = "viewer")]
+    /// `"viewer"`
     Viewer,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -71,5 +70,30 @@ impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole {
             Self::Viewer => "viewer",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "admin" => Self::Admin,
+            "editor" => Self::Editor,
+            "commenter" => Self::Commenter,
+            "viewer" => Self::Viewer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+    for BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::AdditionalFormats;
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post`
@@ -191,14 +191,13 @@ impl BodySpeechToTextV1SpeechToTextPost {
 /// The ID of the model to use for transcription.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/model_id`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodySpeechToTextV1SpeechToTextPostModelId {
-    #[serde(rename = "scribe_v1")]
+    /// `"scribe_v1"`
     ScribeV1,
-    #[serde(rename = "scribe_v2")]
+    /// `"scribe_v2"`
     ScribeV2,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -211,6 +210,27 @@ impl BodySpeechToTextV1SpeechToTextPostModelId {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "scribe_v1" => Self::ScribeV1,
+            "scribe_v2" => Self::ScribeV2,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodySpeechToTextV1SpeechToTextPostModelId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostModelId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The granularity of the timestamps in the transcription. 'word' provides word-level timestamps and 'character' provides character-level timestamps per word.
@@ -218,16 +238,15 @@ impl BodySpeechToTextV1SpeechToTextPostModelId {
 /// Defaults to `"word"`.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/timestamps_granularity`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "word")]
+    /// `"word"`
     Word,
-    #[serde(rename = "character")]
+    /// `"character"`
     Character,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -241,6 +260,28 @@ impl BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "word" => Self::Word,
+            "character" => Self::Character,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
@@ -248,14 +289,13 @@ impl BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
 /// Defaults to `"other"`.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/file_format`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodySpeechToTextV1SpeechToTextPostFileFormat {
-    #[serde(rename = "pcm_s16le_16")]
+    /// `"pcm_s16le_16"`
     PcmS16le16,
-    #[serde(rename = "other")]
+    /// `"other"`
     Other,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -268,6 +308,27 @@ impl BodySpeechToTextV1SpeechToTextPostFileFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pcm_s16le_16" => Self::PcmS16le16,
+            "other" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodySpeechToTextV1SpeechToTextPostFileFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostFileFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Controls the response shape when use_multi_channel is enabled. 'separate' (default) returns one transcript per channel under 'transcripts'. 'combined' merges all channels into a single transcript whose words are sorted by start time, each carrying a 'channel_index' - matching the single-channel response shape. 'combined' requires timestamps (timestamps_granularity must not be 'none') and does not support entity detection or redaction.
@@ -275,14 +336,13 @@ impl BodySpeechToTextV1SpeechToTextPostFileFormat {
 /// Defaults to `"separate"`.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/multichannel_output_style`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
-    #[serde(rename = "separate")]
+    /// `"separate"`
     Separate,
-    #[serde(rename = "combined")]
+    /// `"combined"`
     Combined,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -294,6 +354,27 @@ impl BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
             Self::Combined => "combined",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "separate" => Self::Separate,
+            "combined" => Self::Combined,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

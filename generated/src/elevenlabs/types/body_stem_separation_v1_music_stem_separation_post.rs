@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Stem_separation_v1_music_stem_separation_post`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,14 +52,13 @@ impl BodyStemSeparationV1MusicStemSeparationPost {
 /// Defaults to `"six_stems_v1"`.
 ///
 /// Schema: `#/components/schemas/Body_Stem_separation_v1_music_stem_separation_post/properties/stem_variation_id`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyStemSeparationV1MusicStemSeparationPostStemVariationId {
-    #[serde(rename = "two_stems_v1")]
+    /// `"two_stems_v1"`
     TwoStemsV1,
-    #[serde(rename = "six_stems_v1")]
+    /// `"six_stems_v1"`
     SixStemsV1,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -71,5 +70,26 @@ impl BodyStemSeparationV1MusicStemSeparationPostStemVariationId {
             Self::SixStemsV1 => "six_stems_v1",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "two_stems_v1" => Self::TwoStemsV1,
+            "six_stems_v1" => Self::SixStemsV1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyStemSeparationV1MusicStemSeparationPostStemVariationId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyStemSeparationV1MusicStemSeparationPostStemVariationId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

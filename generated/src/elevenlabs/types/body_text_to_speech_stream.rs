@@ -7,7 +7,7 @@
 
 use super::{PronunciationDictionaryVersionLocatorRequestModel, VoiceSettingsResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_text_to_speech_stream`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,16 +88,15 @@ impl BodyTextToSpeechStream {
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/components/schemas/Body_text_to_speech_stream/properties/apply_text_normalization`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BodyTextToSpeechStreamApplyTextNormalization {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "on")]
+    /// `"on"`
     On,
-    #[serde(rename = "off")]
+    /// `"off"`
     Off,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -110,5 +109,27 @@ impl BodyTextToSpeechStreamApplyTextNormalization {
             Self::Off => "off",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BodyTextToSpeechStreamApplyTextNormalization {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BodyTextToSpeechStreamApplyTextNormalization {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

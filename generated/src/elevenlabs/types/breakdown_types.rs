@@ -5,47 +5,46 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// How to break down the information. Cannot be "user" or "api_key" if include_workspace_metrics is False.
 ///
 /// Schema: `#/components/schemas/BreakdownTypes`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BreakdownTypes {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "voice")]
+    /// `"voice"`
     Voice,
-    #[serde(rename = "voice_multiplier")]
+    /// `"voice_multiplier"`
     VoiceMultiplier,
-    #[serde(rename = "user")]
+    /// `"user"`
     User,
-    #[serde(rename = "groups")]
+    /// `"groups"`
     Groups,
-    #[serde(rename = "api_keys")]
+    /// `"api_keys"`
     ApiKeys,
-    #[serde(rename = "all_api_keys")]
+    /// `"all_api_keys"`
     AllApiKeys,
-    #[serde(rename = "product_type")]
+    /// `"product_type"`
     ProductType,
-    #[serde(rename = "model")]
+    /// `"model"`
     Model,
-    #[serde(rename = "resource")]
+    /// `"resource"`
     Resource,
-    #[serde(rename = "request_queue")]
+    /// `"request_queue"`
     RequestQueue,
-    #[serde(rename = "region")]
+    /// `"region"`
     Region,
-    #[serde(rename = "subresource_id")]
+    /// `"subresource_id"`
     SubresourceId,
-    #[serde(rename = "reporting_workspace_id")]
+    /// `"reporting_workspace_id"`
     ReportingWorkspaceId,
-    #[serde(rename = "has_api_key")]
+    /// `"has_api_key"`
     HasApiKey,
-    #[serde(rename = "request_source")]
+    /// `"request_source"`
     RequestSource,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -71,5 +70,40 @@ impl BreakdownTypes {
             Self::RequestSource => "request_source",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "voice" => Self::Voice,
+            "voice_multiplier" => Self::VoiceMultiplier,
+            "user" => Self::User,
+            "groups" => Self::Groups,
+            "api_keys" => Self::ApiKeys,
+            "all_api_keys" => Self::AllApiKeys,
+            "product_type" => Self::ProductType,
+            "model" => Self::Model,
+            "resource" => Self::Resource,
+            "request_queue" => Self::RequestQueue,
+            "region" => Self::Region,
+            "subresource_id" => Self::SubresourceId,
+            "reporting_workspace_id" => Self::ReportingWorkspaceId,
+            "has_api_key" => Self::HasApiKey,
+            "request_source" => Self::RequestSource,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BreakdownTypes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BreakdownTypes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, AudioReference, ImageReference, VideoReference, WebhookTarget};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the ByteDance Seedance 2.5 video model.
 ///
@@ -91,24 +91,23 @@ impl BytedanceSeedance25Request {
 /// Defaults to `"16:9"`.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance25Request/properties/aspect_ratio`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BytedanceSeedance25RequestAspectRatio {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "21:9")]
+    /// `"21:9"`
     V21_9,
-    #[serde(rename = "16:9")]
+    /// `"16:9"`
     V16_9,
-    #[serde(rename = "4:3")]
+    /// `"4:3"`
     V4_3,
-    #[serde(rename = "1:1")]
+    /// `"1:1"`
     V1_1,
-    #[serde(rename = "3:4")]
+    /// `"3:4"`
     V3_4,
-    #[serde(rename = "9:16")]
+    /// `"9:16"`
     V9_16,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -126,6 +125,32 @@ impl BytedanceSeedance25RequestAspectRatio {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "21:9" => Self::V21_9,
+            "16:9" => Self::V16_9,
+            "4:3" => Self::V4_3,
+            "1:1" => Self::V1_1,
+            "3:4" => Self::V3_4,
+            "9:16" => Self::V9_16,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BytedanceSeedance25RequestAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedance25RequestAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The resolution of the output video.
@@ -133,16 +158,15 @@ impl BytedanceSeedance25RequestAspectRatio {
 /// Defaults to `"720p"`.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance25Request/properties/resolution`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BytedanceSeedance25RequestResolution {
-    #[serde(rename = "480p")]
+    /// `"480p"`
     V480p,
-    #[serde(rename = "720p")]
+    /// `"720p"`
     V720p,
-    #[serde(rename = "1080p")]
+    /// `"1080p"`
     V1080p,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -155,5 +179,27 @@ impl BytedanceSeedance25RequestResolution {
             Self::V1080p => "1080p",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "480p" => Self::V480p,
+            "720p" => Self::V720p,
+            "1080p" => Self::V1080p,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BytedanceSeedance25RequestResolution {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedance25RequestResolution {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

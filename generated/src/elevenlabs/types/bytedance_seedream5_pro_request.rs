@@ -7,7 +7,7 @@
 
 use super::{consts, ImageReference, WebhookTarget};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the ByteDance Seedream 5.0 Pro image model.
 ///
@@ -63,22 +63,21 @@ impl BytedanceSeedream5ProRequest {
 /// Defaults to `"16:9"`.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedream5ProRequest/properties/aspect_ratio`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BytedanceSeedream5ProRequestAspectRatio {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "1:1")]
+    /// `"1:1"`
     V1_1,
-    #[serde(rename = "3:4")]
+    /// `"3:4"`
     V3_4,
-    #[serde(rename = "16:9")]
+    /// `"16:9"`
     V16_9,
-    #[serde(rename = "4:3")]
+    /// `"4:3"`
     V4_3,
-    #[serde(rename = "9:16")]
+    /// `"9:16"`
     V9_16,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -95,6 +94,31 @@ impl BytedanceSeedream5ProRequestAspectRatio {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "1:1" => Self::V1_1,
+            "3:4" => Self::V3_4,
+            "16:9" => Self::V16_9,
+            "4:3" => Self::V4_3,
+            "9:16" => Self::V9_16,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BytedanceSeedream5ProRequestAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedream5ProRequestAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The resolution of the output image.
@@ -102,14 +126,13 @@ impl BytedanceSeedream5ProRequestAspectRatio {
 /// Defaults to `"2K"`.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedream5ProRequest/properties/resolution`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum BytedanceSeedream5ProRequestResolution {
-    #[serde(rename = "1K")]
+    /// `"1K"`
     V1k,
-    #[serde(rename = "2K")]
+    /// `"2K"`
     V2k,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -121,5 +144,26 @@ impl BytedanceSeedream5ProRequestResolution {
             Self::V2k => "2K",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "1K" => Self::V1k,
+            "2K" => Self::V2k,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for BytedanceSeedream5ProRequestResolution {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedream5ProRequestResolution {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

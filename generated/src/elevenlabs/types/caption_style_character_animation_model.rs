@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,16 +30,15 @@ impl CaptionStyleCharacterAnimationModel {
 /// Enter Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel/properties/enter_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleCharacterAnimationModelEnterType {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "fade")]
+    /// `"fade"`
     Fade,
-    #[serde(rename = "typewriter")]
+    /// `"typewriter"`
     Typewriter,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -53,19 +52,40 @@ impl CaptionStyleCharacterAnimationModelEnterType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "fade" => Self::Fade,
+            "typewriter" => Self::Typewriter,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleCharacterAnimationModelEnterType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelEnterType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Exit Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel/properties/exit_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleCharacterAnimationModelExitType {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "fade")]
+    /// `"fade"`
     Fade,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -77,5 +97,26 @@ impl CaptionStyleCharacterAnimationModelExitType {
             Self::Fade => "fade",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "fade" => Self::Fade,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleCharacterAnimationModelExitType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelExitType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleHorizontalPlacementModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,16 +27,15 @@ impl CaptionStyleHorizontalPlacementModel {
 /// Align
 ///
 /// Schema: `#/components/schemas/CaptionStyleHorizontalPlacementModel/properties/align`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleHorizontalPlacementModelAlign {
-    #[serde(rename = "left")]
+    /// `"left"`
     Left,
-    #[serde(rename = "center")]
+    /// `"center"`
     Center,
-    #[serde(rename = "right")]
+    /// `"right"`
     Right,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -49,5 +48,27 @@ impl CaptionStyleHorizontalPlacementModelAlign {
             Self::Right => "right",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "left" => Self::Left,
+            "center" => Self::Center,
+            "right" => Self::Right,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleHorizontalPlacementModelAlign {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModelAlign {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

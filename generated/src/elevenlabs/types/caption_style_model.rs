@@ -12,7 +12,7 @@ use super::{
     StudioTextStyleOutlineModel, StudioTextStyleShadowModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleModel`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -84,16 +84,15 @@ pub struct CaptionStyleModel {
 }
 
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_align/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleModelTextAlign {
-    #[serde(rename = "start")]
+    /// `"start"`
     Start,
-    #[serde(rename = "center")]
+    /// `"center"`
     Center,
-    #[serde(rename = "end")]
+    /// `"end"`
     End,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -107,17 +106,38 @@ impl CaptionStyleModelTextAlign {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "start" => Self::Start,
+            "center" => Self::Center,
+            "end" => Self::End,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleModelTextAlign {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleModelTextAlign {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_style/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleModelTextStyle {
-    #[serde(rename = "normal")]
+    /// `"normal"`
     Normal,
-    #[serde(rename = "italic")]
+    /// `"italic"`
     Italic,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -130,19 +150,39 @@ impl CaptionStyleModelTextStyle {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "italic" => Self::Italic,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleModelTextStyle {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleModelTextStyle {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_weight/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleModelTextWeight {
-    #[serde(rename = "normal")]
+    /// `"normal"`
     Normal,
-    #[serde(rename = "bold")]
+    /// `"bold"`
     Bold,
-    #[serde(rename = "900")]
+    /// `"900"`
     V900,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -156,17 +196,38 @@ impl CaptionStyleModelTextWeight {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "bold" => Self::Bold,
+            "900" => Self::V900,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleModelTextWeight {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleModelTextWeight {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_transform/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleModelTextTransform {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "uppercase")]
+    /// `"uppercase"`
     Uppercase,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -179,19 +240,39 @@ impl CaptionStyleModelTextTransform {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "uppercase" => Self::Uppercase,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleModelTextTransform {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleModelTextTransform {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_blend_mode/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleModelTextBlendMode {
-    #[serde(rename = "normal")]
+    /// `"normal"`
     Normal,
-    #[serde(rename = "difference")]
+    /// `"difference"`
     Difference,
-    #[serde(rename = "multiply")]
+    /// `"multiply"`
     Multiply,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -204,5 +285,27 @@ impl CaptionStyleModelTextBlendMode {
             Self::Multiply => "multiply",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "normal" => Self::Normal,
+            "difference" => Self::Difference,
+            "multiply" => Self::Multiply,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleModelTextBlendMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleModelTextBlendMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,28 +30,27 @@ impl CaptionStyleSectionAnimationModel {
 /// Enter Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel/properties/enter_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleSectionAnimationModelEnterType {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "fade")]
+    /// `"fade"`
     Fade,
-    #[serde(rename = "scale")]
+    /// `"scale"`
     Scale,
-    #[serde(rename = "pop")]
+    /// `"pop"`
     Pop,
-    #[serde(rename = "slide_up")]
+    /// `"slide_up"`
     SlideUp,
-    #[serde(rename = "slide_down")]
+    /// `"slide_down"`
     SlideDown,
-    #[serde(rename = "slam")]
+    /// `"slam"`
     Slam,
-    #[serde(rename = "scale_down")]
+    /// `"scale_down"`
     ScaleDown,
-    #[serde(rename = "slide_in")]
+    /// `"slide_in"`
     SlideIn,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -71,33 +70,60 @@ impl CaptionStyleSectionAnimationModelEnterType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "fade" => Self::Fade,
+            "scale" => Self::Scale,
+            "pop" => Self::Pop,
+            "slide_up" => Self::SlideUp,
+            "slide_down" => Self::SlideDown,
+            "slam" => Self::Slam,
+            "scale_down" => Self::ScaleDown,
+            "slide_in" => Self::SlideIn,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleSectionAnimationModelEnterType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModelEnterType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Exit Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel/properties/exit_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleSectionAnimationModelExitType {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "fade")]
+    /// `"fade"`
     Fade,
-    #[serde(rename = "scale")]
+    /// `"scale"`
     Scale,
-    #[serde(rename = "pop")]
+    /// `"pop"`
     Pop,
-    #[serde(rename = "slide_up")]
+    /// `"slide_up"`
     SlideUp,
-    #[serde(rename = "slide_down")]
+    /// `"slide_down"`
     SlideDown,
-    #[serde(rename = "slam")]
+    /// `"slam"`
     Slam,
-    #[serde(rename = "scale_down")]
+    /// `"scale_down"`
     ScaleDown,
-    #[serde(rename = "slide_in")]
+    /// `"slide_in"`
     SlideIn,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -116,5 +142,33 @@ impl CaptionStyleSectionAnimationModelExitType {
             Self::SlideIn => "slide_in",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "fade" => Self::Fade,
+            "scale" => Self::Scale,
+            "pop" => Self::Pop,
+            "slide_up" => Self::SlideUp,
+            "slide_down" => Self::SlideDown,
+            "slam" => Self::Slam,
+            "scale_down" => Self::ScaleDown,
+            "slide_in" => Self::SlideIn,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleSectionAnimationModelExitType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModelExitType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

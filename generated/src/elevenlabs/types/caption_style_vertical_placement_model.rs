@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleVerticalPlacementModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,16 +27,15 @@ impl CaptionStyleVerticalPlacementModel {
 /// Align
 ///
 /// Schema: `#/components/schemas/CaptionStyleVerticalPlacementModel/properties/align`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleVerticalPlacementModelAlign {
-    #[serde(rename = "top")]
+    /// `"top"`
     Top,
-    #[serde(rename = "center")]
+    /// `"center"`
     Center,
-    #[serde(rename = "bottom")]
+    /// `"bottom"`
     Bottom,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -49,5 +48,27 @@ impl CaptionStyleVerticalPlacementModelAlign {
             Self::Bottom => "bottom",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "top" => Self::Top,
+            "center" => Self::Center,
+            "bottom" => Self::Bottom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleVerticalPlacementModelAlign {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleVerticalPlacementModelAlign {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

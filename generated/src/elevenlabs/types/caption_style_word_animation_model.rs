@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleWordAnimationModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,28 +30,27 @@ impl CaptionStyleWordAnimationModel {
 /// Enter Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleWordAnimationModel/properties/enter_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleWordAnimationModelEnterType {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "fade")]
+    /// `"fade"`
     Fade,
-    #[serde(rename = "scale")]
+    /// `"scale"`
     Scale,
-    #[serde(rename = "pop")]
+    /// `"pop"`
     Pop,
-    #[serde(rename = "slide_up")]
+    /// `"slide_up"`
     SlideUp,
-    #[serde(rename = "slide_down")]
+    /// `"slide_down"`
     SlideDown,
-    #[serde(rename = "slam")]
+    /// `"slam"`
     Slam,
-    #[serde(rename = "scale_down")]
+    /// `"scale_down"`
     ScaleDown,
-    #[serde(rename = "slide_in")]
+    /// `"slide_in"`
     SlideIn,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -71,33 +70,60 @@ impl CaptionStyleWordAnimationModelEnterType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "fade" => Self::Fade,
+            "scale" => Self::Scale,
+            "pop" => Self::Pop,
+            "slide_up" => Self::SlideUp,
+            "slide_down" => Self::SlideDown,
+            "slam" => Self::Slam,
+            "scale_down" => Self::ScaleDown,
+            "slide_in" => Self::SlideIn,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleWordAnimationModelEnterType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleWordAnimationModelEnterType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Exit Type
 ///
 /// Schema: `#/components/schemas/CaptionStyleWordAnimationModel/properties/exit_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CaptionStyleWordAnimationModelExitType {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "fade")]
+    /// `"fade"`
     Fade,
-    #[serde(rename = "scale")]
+    /// `"scale"`
     Scale,
-    #[serde(rename = "pop")]
+    /// `"pop"`
     Pop,
-    #[serde(rename = "slide_up")]
+    /// `"slide_up"`
     SlideUp,
-    #[serde(rename = "slide_down")]
+    /// `"slide_down"`
     SlideDown,
-    #[serde(rename = "slam")]
+    /// `"slam"`
     Slam,
-    #[serde(rename = "scale_down")]
+    /// `"scale_down"`
     ScaleDown,
-    #[serde(rename = "slide_in")]
+    /// `"slide_in"`
     SlideIn,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -116,5 +142,33 @@ impl CaptionStyleWordAnimationModelExitType {
             Self::SlideIn => "slide_in",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "fade" => Self::Fade,
+            "scale" => Self::Scale,
+            "pop" => Self::Pop,
+            "slide_up" => Self::SlideUp,
+            "slide_down" => Self::SlideDown,
+            "slam" => Self::Slam,
+            "scale_down" => Self::ScaleDown,
+            "slide_in" => Self::SlideIn,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CaptionStyleWordAnimationModelExitType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleWordAnimationModelExitType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

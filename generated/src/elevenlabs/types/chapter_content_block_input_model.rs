@@ -7,7 +7,7 @@
 
 use super::ChapterContentParagraphTtsNodeInputModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentBlockInputModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -31,18 +31,17 @@ impl ChapterContentBlockInputModel {
 }
 
 /// Schema: `#/components/schemas/ChapterContentBlockInputModel/properties/sub_type/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChapterContentBlockInputModelSubType {
-    #[serde(rename = "p")]
+    /// `"p"`
     P,
-    #[serde(rename = "h1")]
+    /// `"h1"`
     H1,
-    #[serde(rename = "h2")]
+    /// `"h2"`
     H2,
-    #[serde(rename = "h3")]
+    /// `"h3"`
     H3,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -56,5 +55,28 @@ impl ChapterContentBlockInputModelSubType {
             Self::H3 => "h3",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "p" => Self::P,
+            "h1" => Self::H1,
+            "h2" => Self::H2,
+            "h3" => Self::H3,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ChapterContentBlockInputModelSubType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChapterContentBlockInputModelSubType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

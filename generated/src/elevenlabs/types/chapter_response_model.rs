@@ -7,7 +7,7 @@
 
 use super::ChapterStatisticsResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,14 +70,13 @@ impl ChapterResponseModel {
 /// The state of the chapter.
 ///
 /// Schema: `#/components/schemas/ChapterResponseModel/properties/state`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChapterResponseModelState {
-    #[serde(rename = "default")]
+    /// `"default"`
     Default,
-    #[serde(rename = "converting")]
+    /// `"converting"`
     Converting,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -89,5 +88,26 @@ impl ChapterResponseModelState {
             Self::Converting => "converting",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "converting" => Self::Converting,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ChapterResponseModelState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChapterResponseModelState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

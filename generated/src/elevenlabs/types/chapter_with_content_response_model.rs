@@ -7,7 +7,7 @@
 
 use super::{ChapterContentResponseModel, ChapterStatisticsResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterWithContentResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -73,14 +73,13 @@ impl ChapterWithContentResponseModel {
 /// The state of the chapter.
 ///
 /// Schema: `#/components/schemas/ChapterWithContentResponseModel/properties/state`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChapterWithContentResponseModelState {
-    #[serde(rename = "default")]
+    /// `"default"`
     Default,
-    #[serde(rename = "converting")]
+    /// `"converting"`
     Converting,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -92,5 +91,26 @@ impl ChapterWithContentResponseModelState {
             Self::Converting => "converting",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "converting" => Self::Converting,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ChapterWithContentResponseModelState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChapterWithContentResponseModelState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterRefreshPeriod`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CharacterRefreshPeriod {
-    #[serde(rename = "monthly_period")]
+    /// `"monthly_period"`
     MonthlyPeriod,
-    #[serde(rename = "3_month_period")]
+    /// `"3_month_period"`
     V3MonthPeriod,
-    #[serde(rename = "6_month_period")]
+    /// `"6_month_period"`
     V6MonthPeriod,
-    #[serde(rename = "annual_period")]
+    /// `"annual_period"`
     AnnualPeriod,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl CharacterRefreshPeriod {
             Self::AnnualPeriod => "annual_period",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "monthly_period" => Self::MonthlyPeriod,
+            "3_month_period" => Self::V3MonthPeriod,
+            "6_month_period" => Self::V6MonthPeriod,
+            "annual_period" => Self::AnnualPeriod,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CharacterRefreshPeriod {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CharacterRefreshPeriod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

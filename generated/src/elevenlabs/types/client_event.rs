@@ -5,63 +5,62 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ClientEvent`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClientEvent {
-    #[serde(rename = "conversation_initiation_metadata")]
+    /// `"conversation_initiation_metadata"`
     ConversationInitiationMetadata,
-    #[serde(rename = "asr_initiation_metadata")]
+    /// `"asr_initiation_metadata"`
     AsrInitiationMetadata,
-    #[serde(rename = "ping")]
+    /// `"ping"`
     Ping,
-    #[serde(rename = "audio")]
+    /// `"audio"`
     Audio,
-    #[serde(rename = "interruption")]
+    /// `"interruption"`
     Interruption,
-    #[serde(rename = "user_transcript")]
+    /// `"user_transcript"`
     UserTranscript,
-    #[serde(rename = "tentative_user_transcript")]
+    /// `"tentative_user_transcript"`
     TentativeUserTranscript,
-    #[serde(rename = "agent_response")]
+    /// `"agent_response"`
     AgentResponse,
-    #[serde(rename = "agent_response_correction")]
+    /// `"agent_response_correction"`
     AgentResponseCorrection,
-    #[serde(rename = "client_tool_call")]
+    /// `"client_tool_call"`
     ClientToolCall,
-    #[serde(rename = "mcp_tool_call")]
+    /// `"mcp_tool_call"`
     McpToolCall,
-    #[serde(rename = "mcp_connection_status")]
+    /// `"mcp_connection_status"`
     McpConnectionStatus,
-    #[serde(rename = "agent_tool_request")]
+    /// `"agent_tool_request"`
     AgentToolRequest,
-    #[serde(rename = "agent_tool_response")]
+    /// `"agent_tool_response"`
     AgentToolResponse,
-    #[serde(rename = "agent_tool_response_full_payload")]
+    /// `"agent_tool_response_full_payload"`
     AgentToolResponseFullPayload,
-    #[serde(rename = "agent_response_metadata")]
+    /// `"agent_response_metadata"`
     AgentResponseMetadata,
-    #[serde(rename = "vad_score")]
+    /// `"vad_score"`
     VadScore,
-    #[serde(rename = "agent_chat_response_part")]
+    /// `"agent_chat_response_part"`
     AgentChatResponsePart,
-    #[serde(rename = "client_error")]
+    /// `"client_error"`
     ClientError,
-    #[serde(rename = "guardrail_triggered")]
+    /// `"guardrail_triggered"`
     GuardrailTriggered,
-    #[serde(rename = "dtmf_request")]
+    /// `"dtmf_request"`
     DtmfRequest,
-    #[serde(rename = "agent_response_complete")]
+    /// `"agent_response_complete"`
     AgentResponseComplete,
-    #[serde(rename = "context_usage")]
+    /// `"context_usage"`
     ContextUsage,
-    #[serde(rename = "internal_turn_probability")]
+    /// `"internal_turn_probability"`
     InternalTurnProbability,
-    #[serde(rename = "internal_tentative_agent_response")]
+    /// `"internal_tentative_agent_response"`
     InternalTentativeAgentResponse,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -96,5 +95,49 @@ impl ClientEvent {
             Self::InternalTentativeAgentResponse => "internal_tentative_agent_response",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "conversation_initiation_metadata" => Self::ConversationInitiationMetadata,
+            "asr_initiation_metadata" => Self::AsrInitiationMetadata,
+            "ping" => Self::Ping,
+            "audio" => Self::Audio,
+            "interruption" => Self::Interruption,
+            "user_transcript" => Self::UserTranscript,
+            "tentative_user_transcript" => Self::TentativeUserTranscript,
+            "agent_response" => Self::AgentResponse,
+            "agent_response_correction" => Self::AgentResponseCorrection,
+            "client_tool_call" => Self::ClientToolCall,
+            "mcp_tool_call" => Self::McpToolCall,
+            "mcp_connection_status" => Self::McpConnectionStatus,
+            "agent_tool_request" => Self::AgentToolRequest,
+            "agent_tool_response" => Self::AgentToolResponse,
+            "agent_tool_response_full_payload" => Self::AgentToolResponseFullPayload,
+            "agent_response_metadata" => Self::AgentResponseMetadata,
+            "vad_score" => Self::VadScore,
+            "agent_chat_response_part" => Self::AgentChatResponsePart,
+            "client_error" => Self::ClientError,
+            "guardrail_triggered" => Self::GuardrailTriggered,
+            "dtmf_request" => Self::DtmfRequest,
+            "agent_response_complete" => Self::AgentResponseComplete,
+            "context_usage" => Self::ContextUsage,
+            "internal_turn_probability" => Self::InternalTurnProbability,
+            "internal_tentative_agent_response" => Self::InternalTentativeAgentResponse,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ClientEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ClientEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

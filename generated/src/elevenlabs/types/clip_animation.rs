@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ClipAnimation`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -29,38 +29,37 @@ pub struct ClipAnimation {
 /// Defaults to `"none"`.
 ///
 /// Schema: `#/components/schemas/ClipAnimation/properties/enter_effect`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClipAnimationEnterEffect {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "fade")]
+    /// `"fade"`
     Fade,
-    #[serde(rename = "float")]
+    /// `"float"`
     Float,
-    #[serde(rename = "gentle_float")]
+    /// `"gentle_float"`
     GentleFloat,
-    #[serde(rename = "zoom_in")]
+    /// `"zoom_in"`
     ZoomIn,
-    #[serde(rename = "drop")]
+    /// `"drop"`
     Drop,
-    #[serde(rename = "slide_left")]
+    /// `"slide_left"`
     SlideLeft,
-    #[serde(rename = "slide_right")]
+    /// `"slide_right"`
     SlideRight,
-    #[serde(rename = "slide_up")]
+    /// `"slide_up"`
     SlideUp,
-    #[serde(rename = "slide_down")]
+    /// `"slide_down"`
     SlideDown,
-    #[serde(rename = "pop")]
+    /// `"pop"`
     Pop,
-    #[serde(rename = "bounce")]
+    /// `"bounce"`
     Bounce,
-    #[serde(rename = "spin")]
+    /// `"spin"`
     Spin,
-    #[serde(rename = "slide_bounce")]
+    /// `"slide_bounce"`
     SlideBounce,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -85,6 +84,39 @@ impl ClipAnimationEnterEffect {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "fade" => Self::Fade,
+            "float" => Self::Float,
+            "gentle_float" => Self::GentleFloat,
+            "zoom_in" => Self::ZoomIn,
+            "drop" => Self::Drop,
+            "slide_left" => Self::SlideLeft,
+            "slide_right" => Self::SlideRight,
+            "slide_up" => Self::SlideUp,
+            "slide_down" => Self::SlideDown,
+            "pop" => Self::Pop,
+            "bounce" => Self::Bounce,
+            "spin" => Self::Spin,
+            "slide_bounce" => Self::SlideBounce,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ClipAnimationEnterEffect {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ClipAnimationEnterEffect {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Exit Effect
@@ -92,38 +124,37 @@ impl ClipAnimationEnterEffect {
 /// Defaults to `"none"`.
 ///
 /// Schema: `#/components/schemas/ClipAnimation/properties/exit_effect`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ClipAnimationExitEffect {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "fade")]
+    /// `"fade"`
     Fade,
-    #[serde(rename = "float")]
+    /// `"float"`
     Float,
-    #[serde(rename = "gentle_float")]
+    /// `"gentle_float"`
     GentleFloat,
-    #[serde(rename = "zoom_in")]
+    /// `"zoom_in"`
     ZoomIn,
-    #[serde(rename = "drop")]
+    /// `"drop"`
     Drop,
-    #[serde(rename = "slide_left")]
+    /// `"slide_left"`
     SlideLeft,
-    #[serde(rename = "slide_right")]
+    /// `"slide_right"`
     SlideRight,
-    #[serde(rename = "slide_up")]
+    /// `"slide_up"`
     SlideUp,
-    #[serde(rename = "slide_down")]
+    /// `"slide_down"`
     SlideDown,
-    #[serde(rename = "pop")]
+    /// `"pop"`
     Pop,
-    #[serde(rename = "bounce")]
+    /// `"bounce"`
     Bounce,
-    #[serde(rename = "spin")]
+    /// `"spin"`
     Spin,
-    #[serde(rename = "slide_bounce")]
+    /// `"slide_bounce"`
     SlideBounce,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -147,5 +178,38 @@ impl ClipAnimationExitEffect {
             Self::SlideBounce => "slide_bounce",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "fade" => Self::Fade,
+            "float" => Self::Float,
+            "gentle_float" => Self::GentleFloat,
+            "zoom_in" => Self::ZoomIn,
+            "drop" => Self::Drop,
+            "slide_left" => Self::SlideLeft,
+            "slide_right" => Self::SlideRight,
+            "slide_up" => Self::SlideUp,
+            "slide_down" => Self::SlideDown,
+            "pop" => Self::Pop,
+            "bounce" => Self::Bounce,
+            "spin" => Self::Spin,
+            "slide_bounce" => Self::SlideBounce,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ClipAnimationExitEffect {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ClipAnimationExitEffect {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

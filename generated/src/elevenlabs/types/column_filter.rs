@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ColumnFilter`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,26 +34,25 @@ impl ColumnFilter {
 /// Operation
 ///
 /// Schema: `#/components/schemas/ColumnFilter/properties/operation`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ColumnFilterOperation {
-    #[serde(rename = "in")]
+    /// `"in"`
     In,
-    #[serde(rename = "not_in")]
+    /// `"not_in"`
     NotIn,
-    #[serde(rename = "le")]
+    /// `"le"`
     Le,
-    #[serde(rename = "ge")]
+    /// `"ge"`
     Ge,
-    #[serde(rename = "lt")]
+    /// `"lt"`
     Lt,
-    #[serde(rename = "gt")]
+    /// `"gt"`
     Gt,
-    #[serde(rename = "eq")]
+    /// `"eq"`
     Eq,
-    #[serde(rename = "neq")]
+    /// `"neq"`
     Neq,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -71,6 +70,33 @@ impl ColumnFilterOperation {
             Self::Neq => "neq",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "in" => Self::In,
+            "not_in" => Self::NotIn,
+            "le" => Self::Le,
+            "ge" => Self::Ge,
+            "lt" => Self::Lt,
+            "gt" => Self::Gt,
+            "eq" => Self::Eq,
+            "neq" => Self::Neq,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ColumnFilterOperation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ColumnFilterOperation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

@@ -5,35 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ColumnUnit`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ColumnUnit {
-    #[serde(rename = "ms")]
+    /// `"ms"`
     Ms,
-    #[serde(rename = "s")]
+    /// `"s"`
     S,
-    #[serde(rename = "min")]
+    /// `"min"`
     Min,
-    #[serde(rename = "duration")]
+    /// `"duration"`
     Duration,
-    #[serde(rename = "credits")]
+    /// `"credits"`
     Credits,
-    #[serde(rename = "usd")]
+    /// `"usd"`
     Usd,
-    #[serde(rename = "eur")]
+    /// `"eur"`
     Eur,
-    #[serde(rename = "inr")]
+    /// `"inr"`
     Inr,
-    #[serde(rename = "pln")]
+    /// `"pln"`
     Pln,
-    #[serde(rename = "ratio")]
+    /// `"ratio"`
     Ratio,
-    #[serde(rename = "rating")]
+    /// `"rating"`
     Rating,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -54,5 +53,35 @@ impl ColumnUnit {
             Self::Rating => "rating",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "ms" => Self::Ms,
+            "s" => Self::S,
+            "min" => Self::Min,
+            "duration" => Self::Duration,
+            "credits" => Self::Credits,
+            "usd" => Self::Usd,
+            "eur" => Self::Eur,
+            "inr" => Self::Inr,
+            "pln" => Self::Pln,
+            "ratio" => Self::Ratio,
+            "rating" => Self::Rating,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ColumnUnit {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ColumnUnit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

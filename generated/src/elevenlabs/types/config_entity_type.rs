@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Entity types for the API configuration.
 ///
@@ -17,120 +17,119 @@ use serde::{Deserialize, Serialize};
 /// When converted for service use, parent types expand to all their terminal subtypes.
 ///
 /// Schema: `#/components/schemas/ConfigEntityType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConfigEntityType {
-    #[serde(rename = "name")]
+    /// `"name"`
     Name,
-    #[serde(rename = "name.name_given")]
+    /// `"name.name_given"`
     NameNameGiven,
-    #[serde(rename = "name.name_family")]
+    /// `"name.name_family"`
     NameNameFamily,
-    #[serde(rename = "name.name_other")]
+    /// `"name.name_other"`
     NameNameOther,
-    #[serde(rename = "email_address")]
+    /// `"email_address"`
     EmailAddress,
-    #[serde(rename = "contact_number")]
+    /// `"contact_number"`
     ContactNumber,
-    #[serde(rename = "dob")]
+    /// `"dob"`
     Dob,
-    #[serde(rename = "age")]
+    /// `"age"`
     Age,
-    #[serde(rename = "religious_belief")]
+    /// `"religious_belief"`
     ReligiousBelief,
-    #[serde(rename = "political_opinion")]
+    /// `"political_opinion"`
     PoliticalOpinion,
-    #[serde(rename = "sexual_orientation")]
+    /// `"sexual_orientation"`
     SexualOrientation,
-    #[serde(rename = "ethnicity_race")]
+    /// `"ethnicity_race"`
     EthnicityRace,
-    #[serde(rename = "marital_status")]
+    /// `"marital_status"`
     MaritalStatus,
-    #[serde(rename = "occupation")]
+    /// `"occupation"`
     Occupation,
-    #[serde(rename = "physical_attribute")]
+    /// `"physical_attribute"`
     PhysicalAttribute,
-    #[serde(rename = "language")]
+    /// `"language"`
     Language,
-    #[serde(rename = "username")]
+    /// `"username"`
     Username,
-    #[serde(rename = "password")]
+    /// `"password"`
     Password,
-    #[serde(rename = "url")]
+    /// `"url"`
     Url,
-    #[serde(rename = "organization")]
+    /// `"organization"`
     Organization,
-    #[serde(rename = "financial_id")]
+    /// `"financial_id"`
     FinancialId,
-    #[serde(rename = "financial_id.payment_card")]
+    /// `"financial_id.payment_card"`
     FinancialIdPaymentCard,
-    #[serde(rename = "financial_id.payment_card.payment_card_number")]
+    /// `"financial_id.payment_card.payment_card_number"`
     FinancialIdPaymentCardPaymentCardNumber,
-    #[serde(rename = "financial_id.payment_card.payment_card_expiration_date")]
+    /// `"financial_id.payment_card.payment_card_expiration_date"`
     FinancialIdPaymentCardPaymentCardExpirationDate,
-    #[serde(rename = "financial_id.payment_card.payment_card_cvv")]
+    /// `"financial_id.payment_card.payment_card_cvv"`
     FinancialIdPaymentCardPaymentCardCvv,
-    #[serde(rename = "financial_id.bank_account")]
+    /// `"financial_id.bank_account"`
     FinancialIdBankAccount,
-    #[serde(rename = "financial_id.bank_account.bank_account_number")]
+    /// `"financial_id.bank_account.bank_account_number"`
     FinancialIdBankAccountBankAccountNumber,
-    #[serde(rename = "financial_id.bank_account.bank_routing_number")]
+    /// `"financial_id.bank_account.bank_routing_number"`
     FinancialIdBankAccountBankRoutingNumber,
-    #[serde(rename = "financial_id.bank_account.swift_bic_code")]
+    /// `"financial_id.bank_account.swift_bic_code"`
     FinancialIdBankAccountSwiftBicCode,
-    #[serde(rename = "financial_id.financial_id_other")]
+    /// `"financial_id.financial_id_other"`
     FinancialIdFinancialIdOther,
-    #[serde(rename = "location")]
+    /// `"location"`
     Location,
-    #[serde(rename = "location.location_address")]
+    /// `"location.location_address"`
     LocationLocationAddress,
-    #[serde(rename = "location.location_city")]
+    /// `"location.location_city"`
     LocationLocationCity,
-    #[serde(rename = "location.location_postal_code")]
+    /// `"location.location_postal_code"`
     LocationLocationPostalCode,
-    #[serde(rename = "location.location_coordinate")]
+    /// `"location.location_coordinate"`
     LocationLocationCoordinate,
-    #[serde(rename = "location.location_state")]
+    /// `"location.location_state"`
     LocationLocationState,
-    #[serde(rename = "location.location_country")]
+    /// `"location.location_country"`
     LocationLocationCountry,
-    #[serde(rename = "location.location_other")]
+    /// `"location.location_other"`
     LocationLocationOther,
-    #[serde(rename = "date")]
+    /// `"date"`
     Date,
-    #[serde(rename = "date_interval")]
+    /// `"date_interval"`
     DateInterval,
-    #[serde(rename = "unique_id")]
+    /// `"unique_id"`
     UniqueId,
-    #[serde(rename = "unique_id.government_issued_id")]
+    /// `"unique_id.government_issued_id"`
     UniqueIdGovernmentIssuedId,
-    #[serde(rename = "unique_id.account_number")]
+    /// `"unique_id.account_number"`
     UniqueIdAccountNumber,
-    #[serde(rename = "unique_id.vehicle_id")]
+    /// `"unique_id.vehicle_id"`
     UniqueIdVehicleId,
-    #[serde(rename = "unique_id.healthcare_number")]
+    /// `"unique_id.healthcare_number"`
     UniqueIdHealthcareNumber,
-    #[serde(rename = "unique_id.healthcare_number.medical_record_number")]
+    /// `"unique_id.healthcare_number.medical_record_number"`
     UniqueIdHealthcareNumberMedicalRecordNumber,
-    #[serde(rename = "unique_id.healthcare_number.health_plan_beneficiary_number")]
+    /// `"unique_id.healthcare_number.health_plan_beneficiary_number"`
     UniqueIdHealthcareNumberHealthPlanBeneficiaryNumber,
-    #[serde(rename = "unique_id.device_id")]
+    /// `"unique_id.device_id"`
     UniqueIdDeviceId,
-    #[serde(rename = "unique_id.unique_id_other")]
+    /// `"unique_id.unique_id_other"`
     UniqueIdUniqueIdOther,
-    #[serde(rename = "medical")]
+    /// `"medical"`
     Medical,
-    #[serde(rename = "medical.medical_condition")]
+    /// `"medical.medical_condition"`
     MedicalMedicalCondition,
-    #[serde(rename = "medical.medication")]
+    /// `"medical.medication"`
     MedicalMedication,
-    #[serde(rename = "medical.medical_procedure")]
+    /// `"medical.medical_procedure"`
     MedicalMedicalProcedure,
-    #[serde(rename = "medical.medical_measurement")]
+    /// `"medical.medical_measurement"`
     MedicalMedicalMeasurement,
-    #[serde(rename = "medical.medical_other")]
+    /// `"medical.medical_other"`
     MedicalMedicalOther,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -209,5 +208,93 @@ impl ConfigEntityType {
             Self::MedicalMedicalOther => "medical.medical_other",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "name" => Self::Name,
+            "name.name_given" => Self::NameNameGiven,
+            "name.name_family" => Self::NameNameFamily,
+            "name.name_other" => Self::NameNameOther,
+            "email_address" => Self::EmailAddress,
+            "contact_number" => Self::ContactNumber,
+            "dob" => Self::Dob,
+            "age" => Self::Age,
+            "religious_belief" => Self::ReligiousBelief,
+            "political_opinion" => Self::PoliticalOpinion,
+            "sexual_orientation" => Self::SexualOrientation,
+            "ethnicity_race" => Self::EthnicityRace,
+            "marital_status" => Self::MaritalStatus,
+            "occupation" => Self::Occupation,
+            "physical_attribute" => Self::PhysicalAttribute,
+            "language" => Self::Language,
+            "username" => Self::Username,
+            "password" => Self::Password,
+            "url" => Self::Url,
+            "organization" => Self::Organization,
+            "financial_id" => Self::FinancialId,
+            "financial_id.payment_card" => Self::FinancialIdPaymentCard,
+            "financial_id.payment_card.payment_card_number" => {
+                Self::FinancialIdPaymentCardPaymentCardNumber
+            }
+            "financial_id.payment_card.payment_card_expiration_date" => {
+                Self::FinancialIdPaymentCardPaymentCardExpirationDate
+            }
+            "financial_id.payment_card.payment_card_cvv" => {
+                Self::FinancialIdPaymentCardPaymentCardCvv
+            }
+            "financial_id.bank_account" => Self::FinancialIdBankAccount,
+            "financial_id.bank_account.bank_account_number" => {
+                Self::FinancialIdBankAccountBankAccountNumber
+            }
+            "financial_id.bank_account.bank_routing_number" => {
+                Self::FinancialIdBankAccountBankRoutingNumber
+            }
+            "financial_id.bank_account.swift_bic_code" => Self::FinancialIdBankAccountSwiftBicCode,
+            "financial_id.financial_id_other" => Self::FinancialIdFinancialIdOther,
+            "location" => Self::Location,
+            "location.location_address" => Self::LocationLocationAddress,
+            "location.location_city" => Self::LocationLocationCity,
+            "location.location_postal_code" => Self::LocationLocationPostalCode,
+            "location.location_coordinate" => Self::LocationLocationCoordinate,
+            "location.location_state" => Self::LocationLocationState,
+            "location.location_country" => Self::LocationLocationCountry,
+            "location.location_other" => Self::LocationLocationOther,
+            "date" => Self::Date,
+            "date_interval" => Self::DateInterval,
+            "unique_id" => Self::UniqueId,
+            "unique_id.government_issued_id" => Self::UniqueIdGovernmentIssuedId,
+            "unique_id.account_number" => Self::UniqueIdAccountNumber,
+            "unique_id.vehicle_id" => Self::UniqueIdVehicleId,
+            "unique_id.healthcare_number" => Self::UniqueIdHealthcareNumber,
+            "unique_id.healthcare_number.medical_record_number" => {
+                Self::UniqueIdHealthcareNumberMedicalRecordNumber
+            }
+            "unique_id.healthcare_number.health_plan_beneficiary_number" => {
+                Self::UniqueIdHealthcareNumberHealthPlanBeneficiaryNumber
+            }
+            "unique_id.device_id" => Self::UniqueIdDeviceId,
+            "unique_id.unique_id_other" => Self::UniqueIdUniqueIdOther,
+            "medical" => Self::Medical,
+            "medical.medical_condition" => Self::MedicalMedicalCondition,
+            "medical.medication" => Self::MedicalMedication,
+            "medical.medical_procedure" => Self::MedicalMedicalProcedure,
+            "medical.medical_measurement" => Self::MedicalMedicalMeasurement,
+            "medical.medical_other" => Self::MedicalMedicalOther,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ConfigEntityType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfigEntityType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConflictSection`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConflictSection {
-    #[serde(rename = "conversation_config")]
+    /// `"conversation_config"`
     ConversationConfig,
-    #[serde(rename = "platform_settings")]
+    /// `"platform_settings"`
     PlatformSettings,
-    #[serde(rename = "procedures")]
+    /// `"procedures"`
     Procedures,
-    #[serde(rename = "workflow")]
+    /// `"workflow"`
     Workflow,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl ConflictSection {
             Self::Workflow => "workflow",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "conversation_config" => Self::ConversationConfig,
+            "platform_settings" => Self::PlatformSettings,
+            "procedures" => Self::Procedures,
+            "workflow" => Self::Workflow,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ConflictSection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConflictSection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -8,2834 +8,7829 @@
 //! One-value types for the spec's string `const`s. Each has a single variant and
 //! `Default`, so a request never needs to spell the constant out.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Always `"1"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum V1 {
     #[default]
-    #[serde(rename = "1")]
+    /// Always `"1"`.
     V1,
 }
 
+impl V1 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "1"
+    }
+}
+
+impl Serialize for V1 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("1")
+    }
+}
+
+impl<'de> Deserialize<'de> for V1 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "1").map(|()| Self::V1)
+    }
+}
+
 /// Always `"1K"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum V1k {
     #[default]
-    #[serde(rename = "1K")]
+    /// Always `"1K"`.
     V1k,
 }
 
+impl V1k {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "1K"
+    }
+}
+
+impl Serialize for V1k {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("1K")
+    }
+}
+
+impl<'de> Deserialize<'de> for V1k {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "1K").map(|()| Self::V1k)
+    }
+}
+
 /// Always `"Slack"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Slack {
     #[default]
-    #[serde(rename = "Slack")]
+    /// Always `"Slack"`.
     Slack,
 }
 
+impl Slack {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "Slack"
+    }
+}
+
+impl Serialize for Slack {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("Slack")
+    }
+}
+
+impl<'de> Deserialize<'de> for Slack {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "Slack").map(|()| Self::Slack)
+    }
+}
+
 /// Always `"__system_data_collection_topic"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SystemDataCollectionTopic {
     #[default]
-    #[serde(rename = "__system_data_collection_topic")]
+    /// Always `"__system_data_collection_topic"`.
     SystemDataCollectionTopic,
 }
 
+impl SystemDataCollectionTopic {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "__system_data_collection_topic"
+    }
+}
+
+impl Serialize for SystemDataCollectionTopic {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("__system_data_collection_topic")
+    }
+}
+
+impl<'de> Deserialize<'de> for SystemDataCollectionTopic {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "__system_data_collection_topic")
+            .map(|()| Self::SystemDataCollectionTopic)
+    }
+}
+
 /// Always `"_other"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Other {
     #[default]
-    #[serde(rename = "_other")]
+    /// Always `"_other"`.
     Other,
 }
 
+impl Other {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "_other"
+    }
+}
+
+impl Serialize for Other {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("_other")
+    }
+}
+
+impl<'de> Deserialize<'de> for Other {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "_other").map(|()| Self::Other)
+    }
+}
+
 /// Always `"add_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum AddOperator {
     #[default]
-    #[serde(rename = "add_operator")]
+    /// Always `"add_operator"`.
     AddOperator,
 }
 
+impl AddOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "add_operator"
+    }
+}
+
+impl Serialize for AddOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("add_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for AddOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "add_operator")
+            .map(|()| Self::AddOperator)
+    }
+}
+
 /// Always `"alias"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Alias {
     #[default]
-    #[serde(rename = "alias")]
+    /// Always `"alias"`.
     Alias,
 }
 
+impl Alias {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "alias"
+    }
+}
+
+impl Serialize for Alias {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("alias")
+    }
+}
+
+impl<'de> Deserialize<'de> for Alias {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "alias").map(|()| Self::Alias)
+    }
+}
+
 /// Always `"all"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum All {
     #[default]
-    #[serde(rename = "all")]
+    /// Always `"all"`.
     All,
 }
 
+impl All {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "all"
+    }
+}
+
+impl Serialize for All {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("all")
+    }
+}
+
+impl<'de> Deserialize<'de> for All {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "all").map(|()| Self::All)
+    }
+}
+
 /// Always `"and_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum AndOperator {
     #[default]
-    #[serde(rename = "and_operator")]
+    /// Always `"and_operator"`.
     AndOperator,
 }
 
+impl AndOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "and_operator"
+    }
+}
+
+impl Serialize for AndOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("and_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for AndOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "and_operator")
+            .map(|()| Self::AndOperator)
+    }
+}
+
 /// Always `"anything"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Anything {
     #[default]
-    #[serde(rename = "anything")]
+    /// Always `"anything"`.
     Anything,
 }
 
+impl Anything {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "anything"
+    }
+}
+
+impl Serialize for Anything {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("anything")
+    }
+}
+
+impl<'de> Deserialize<'de> for Anything {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "anything").map(|()| Self::Anything)
+    }
+}
+
 /// Always `"api_integration_oauth2_auth_code"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ApiIntegrationOauth2AuthCode {
     #[default]
-    #[serde(rename = "api_integration_oauth2_auth_code")]
+    /// Always `"api_integration_oauth2_auth_code"`.
     ApiIntegrationOauth2AuthCode,
 }
 
+impl ApiIntegrationOauth2AuthCode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "api_integration_oauth2_auth_code"
+    }
+}
+
+impl Serialize for ApiIntegrationOauth2AuthCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("api_integration_oauth2_auth_code")
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationOauth2AuthCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "api_integration_oauth2_auth_code")
+            .map(|()| Self::ApiIntegrationOauth2AuthCode)
+    }
+}
+
 /// Always `"api_integration_oauth2_custom_app"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ApiIntegrationOauth2CustomApp {
     #[default]
-    #[serde(rename = "api_integration_oauth2_custom_app")]
+    /// Always `"api_integration_oauth2_custom_app"`.
     ApiIntegrationOauth2CustomApp,
 }
 
+impl ApiIntegrationOauth2CustomApp {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "api_integration_oauth2_custom_app"
+    }
+}
+
+impl Serialize for ApiIntegrationOauth2CustomApp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("api_integration_oauth2_custom_app")
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationOauth2CustomApp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "api_integration_oauth2_custom_app")
+            .map(|()| Self::ApiIntegrationOauth2CustomApp)
+    }
+}
+
 /// Always `"api_integration_webhook"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ApiIntegrationWebhook {
     #[default]
-    #[serde(rename = "api_integration_webhook")]
+    /// Always `"api_integration_webhook"`.
     ApiIntegrationWebhook,
 }
 
+impl ApiIntegrationWebhook {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "api_integration_webhook"
+    }
+}
+
+impl Serialize for ApiIntegrationWebhook {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("api_integration_webhook")
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationWebhook {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "api_integration_webhook")
+            .map(|()| Self::ApiIntegrationWebhook)
+    }
+}
+
 /// Always `"application/json"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ApplicationJson {
     #[default]
-    #[serde(rename = "application/json")]
+    /// Always `"application/json"`.
     ApplicationJson,
 }
 
+impl ApplicationJson {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "application/json"
+    }
+}
+
+impl Serialize for ApplicationJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("application/json")
+    }
+}
+
+impl<'de> Deserialize<'de> for ApplicationJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "application/json")
+            .map(|()| Self::ApplicationJson)
+    }
+}
+
 /// Always `"array"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Array {
     #[default]
-    #[serde(rename = "array")]
+    /// Always `"array"`.
     Array,
 }
 
+impl Array {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "array"
+    }
+}
+
+impl Serialize for Array {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("array")
+    }
+}
+
+impl<'de> Deserialize<'de> for Array {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "array").map(|()| Self::Array)
+    }
+}
+
 /// Always `"asset"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Asset {
     #[default]
-    #[serde(rename = "asset")]
+    /// Always `"asset"`.
     Asset,
 }
 
+impl Asset {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "asset"
+    }
+}
+
+impl Serialize for Asset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("asset")
+    }
+}
+
+impl<'de> Deserialize<'de> for Asset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "asset").map(|()| Self::Asset)
+    }
+}
+
 /// Always `"audio"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Audio {
     #[default]
-    #[serde(rename = "audio")]
+    /// Always `"audio"`.
     Audio,
 }
 
+impl Audio {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "audio"
+    }
+}
+
+impl Serialize for Audio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("audio")
+    }
+}
+
+impl<'de> Deserialize<'de> for Audio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "audio").map(|()| Self::Audio)
+    }
+}
+
 /// Always `"auth_connection"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum AuthConnection {
     #[default]
-    #[serde(rename = "auth_connection")]
+    /// Always `"auth_connection"`.
     AuthConnection,
 }
 
+impl AuthConnection {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "auth_connection"
+    }
+}
+
+impl Serialize for AuthConnection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("auth_connection")
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthConnection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "auth_connection")
+            .map(|()| Self::AuthConnection)
+    }
+}
+
 /// Always `"auto"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Auto {
     #[default]
-    #[serde(rename = "auto")]
+    /// Always `"auto"`.
     Auto,
 }
 
+impl Auto {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "auto"
+    }
+}
+
+impl Serialize for Auto {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("auto")
+    }
+}
+
+impl<'de> Deserialize<'de> for Auto {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "auto").map(|()| Self::Auto)
+    }
+}
+
 /// Always `"available"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Available {
     #[default]
-    #[serde(rename = "available")]
+    /// Always `"available"`.
     Available,
 }
 
+impl Available {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "available"
+    }
+}
+
+impl Serialize for Available {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("available")
+    }
+}
+
+impl<'de> Deserialize<'de> for Available {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "available").map(|()| Self::Available)
+    }
+}
+
 /// Always `"basic_auth"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BasicAuth {
     #[default]
-    #[serde(rename = "basic_auth")]
+    /// Always `"basic_auth"`.
     BasicAuth,
 }
 
+impl BasicAuth {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "basic_auth"
+    }
+}
+
+impl Serialize for BasicAuth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("basic_auth")
+    }
+}
+
+impl<'de> Deserialize<'de> for BasicAuth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "basic_auth")
+            .map(|()| Self::BasicAuth)
+    }
+}
+
 /// Always `"bearer_auth"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BearerAuth {
     #[default]
-    #[serde(rename = "bearer_auth")]
+    /// Always `"bearer_auth"`.
     BearerAuth,
 }
 
+impl BearerAuth {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "bearer_auth"
+    }
+}
+
+impl Serialize for BearerAuth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("bearer_auth")
+    }
+}
+
+impl<'de> Deserialize<'de> for BearerAuth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "bearer_auth")
+            .map(|()| Self::BearerAuth)
+    }
+}
+
 /// Always `"body"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Body {
     #[default]
-    #[serde(rename = "body")]
+    /// Always `"body"`.
     Body,
 }
 
+impl Body {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "body"
+    }
+}
+
+impl Serialize for Body {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("body")
+    }
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "body").map(|()| Self::Body)
+    }
+}
+
 /// Always `"boolean_literal"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BooleanLiteral {
     #[default]
-    #[serde(rename = "boolean_literal")]
+    /// Always `"boolean_literal"`.
     BooleanLiteral,
 }
 
+impl BooleanLiteral {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "boolean_literal"
+    }
+}
+
+impl Serialize for BooleanLiteral {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("boolean_literal")
+    }
+}
+
+impl<'de> Deserialize<'de> for BooleanLiteral {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "boolean_literal")
+            .map(|()| Self::BooleanLiteral)
+    }
+}
+
 /// Always `"bulletin"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Bulletin {
     #[default]
-    #[serde(rename = "bulletin")]
+    /// Always `"bulletin"`.
     Bulletin,
 }
 
+impl Bulletin {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "bulletin"
+    }
+}
+
+impl Serialize for Bulletin {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("bulletin")
+    }
+}
+
+impl<'de> Deserialize<'de> for Bulletin {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "bulletin").map(|()| Self::Bulletin)
+    }
+}
+
 /// Always `"button"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Button {
     #[default]
-    #[serde(rename = "button")]
+    /// Always `"button"`.
     Button,
 }
 
+impl Button {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "button"
+    }
+}
+
+impl Serialize for Button {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("button")
+    }
+}
+
+impl<'de> Deserialize<'de> for Button {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "button").map(|()| Self::Button)
+    }
+}
+
 /// Always `"bytedance-seedance-v2"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BytedanceSeedanceV2 {
     #[default]
-    #[serde(rename = "bytedance-seedance-v2")]
+    /// Always `"bytedance-seedance-v2"`.
     BytedanceSeedanceV2,
 }
 
+impl BytedanceSeedanceV2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "bytedance-seedance-v2"
+    }
+}
+
+impl Serialize for BytedanceSeedanceV2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("bytedance-seedance-v2")
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedanceV2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "bytedance-seedance-v2")
+            .map(|()| Self::BytedanceSeedanceV2)
+    }
+}
+
 /// Always `"bytedance-seedance-v2-fast"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BytedanceSeedanceV2Fast {
     #[default]
-    #[serde(rename = "bytedance-seedance-v2-fast")]
+    /// Always `"bytedance-seedance-v2-fast"`.
     BytedanceSeedanceV2Fast,
 }
 
+impl BytedanceSeedanceV2Fast {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "bytedance-seedance-v2-fast"
+    }
+}
+
+impl Serialize for BytedanceSeedanceV2Fast {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("bytedance-seedance-v2-fast")
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedanceV2Fast {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "bytedance-seedance-v2-fast")
+            .map(|()| Self::BytedanceSeedanceV2Fast)
+    }
+}
+
 /// Always `"bytedance-seedance-v2-mini"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BytedanceSeedanceV2Mini {
     #[default]
-    #[serde(rename = "bytedance-seedance-v2-mini")]
+    /// Always `"bytedance-seedance-v2-mini"`.
     BytedanceSeedanceV2Mini,
 }
 
+impl BytedanceSeedanceV2Mini {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "bytedance-seedance-v2-mini"
+    }
+}
+
+impl Serialize for BytedanceSeedanceV2Mini {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("bytedance-seedance-v2-mini")
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedanceV2Mini {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "bytedance-seedance-v2-mini")
+            .map(|()| Self::BytedanceSeedanceV2Mini)
+    }
+}
+
 /// Always `"bytedance-seedance-v2.5"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BytedanceSeedanceV2_5 {
     #[default]
-    #[serde(rename = "bytedance-seedance-v2.5")]
+    /// Always `"bytedance-seedance-v2.5"`.
     BytedanceSeedanceV2_5,
 }
 
+impl BytedanceSeedanceV2_5 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "bytedance-seedance-v2.5"
+    }
+}
+
+impl Serialize for BytedanceSeedanceV2_5 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("bytedance-seedance-v2.5")
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedanceV2_5 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "bytedance-seedance-v2.5")
+            .map(|()| Self::BytedanceSeedanceV2_5)
+    }
+}
+
 /// Always `"bytedance-seedream-5-lite"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BytedanceSeedream5Lite {
     #[default]
-    #[serde(rename = "bytedance-seedream-5-lite")]
+    /// Always `"bytedance-seedream-5-lite"`.
     BytedanceSeedream5Lite,
 }
 
+impl BytedanceSeedream5Lite {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "bytedance-seedream-5-lite"
+    }
+}
+
+impl Serialize for BytedanceSeedream5Lite {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("bytedance-seedream-5-lite")
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedream5Lite {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "bytedance-seedream-5-lite")
+            .map(|()| Self::BytedanceSeedream5Lite)
+    }
+}
+
 /// Always `"bytedance-seedream-5-pro"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum BytedanceSeedream5Pro {
     #[default]
-    #[serde(rename = "bytedance-seedream-5-pro")]
+    /// Always `"bytedance-seedream-5-pro"`.
     BytedanceSeedream5Pro,
 }
 
+impl BytedanceSeedream5Pro {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "bytedance-seedream-5-pro"
+    }
+}
+
+impl Serialize for BytedanceSeedream5Pro {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("bytedance-seedream-5-pro")
+    }
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedream5Pro {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "bytedance-seedream-5-pro")
+            .map(|()| Self::BytedanceSeedream5Pro)
+    }
+}
+
 /// Always `"call_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CallSuccess {
     #[default]
-    #[serde(rename = "call_success")]
+    /// Always `"call_success"`.
     CallSuccess,
 }
 
+impl CallSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "call_success"
+    }
+}
+
+impl Serialize for CallSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("call_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for CallSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "call_success")
+            .map(|()| Self::CallSuccess)
+    }
+}
+
 /// Always `"cancel_calendar_event"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CancelCalendarEvent {
     #[default]
-    #[serde(rename = "cancel_calendar_event")]
+    /// Always `"cancel_calendar_event"`.
     CancelCalendarEvent,
 }
 
+impl CancelCalendarEvent {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "cancel_calendar_event"
+    }
+}
+
+impl Serialize for CancelCalendarEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("cancel_calendar_event")
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelCalendarEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "cancel_calendar_event")
+            .map(|()| Self::CancelCalendarEvent)
+    }
+}
+
 /// Always `"cancel_group_session_for_all"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CancelGroupSessionForAll {
     #[default]
-    #[serde(rename = "cancel_group_session_for_all")]
+    /// Always `"cancel_group_session_for_all"`.
     CancelGroupSessionForAll,
 }
 
+impl CancelGroupSessionForAll {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "cancel_group_session_for_all"
+    }
+}
+
+impl Serialize for CancelGroupSessionForAll {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("cancel_group_session_for_all")
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelGroupSessionForAll {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "cancel_group_session_for_all")
+            .map(|()| Self::CancelGroupSessionForAll)
+    }
+}
+
 /// Always `"cancel_group_session_registration"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CancelGroupSessionRegistration {
     #[default]
-    #[serde(rename = "cancel_group_session_registration")]
+    /// Always `"cancel_group_session_registration"`.
     CancelGroupSessionRegistration,
 }
 
+impl CancelGroupSessionRegistration {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "cancel_group_session_registration"
+    }
+}
+
+impl Serialize for CancelGroupSessionRegistration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("cancel_group_session_registration")
+    }
+}
+
+impl<'de> Deserialize<'de> for CancelGroupSessionRegistration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "cancel_group_session_registration")
+            .map(|()| Self::CancelGroupSessionRegistration)
+    }
+}
+
 /// Always `"cancellation"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Cancellation {
     #[default]
-    #[serde(rename = "cancellation")]
+    /// Always `"cancellation"`.
     Cancellation,
 }
 
+impl Cancellation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "cancellation"
+    }
+}
+
+impl Serialize for Cancellation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("cancellation")
+    }
+}
+
+impl<'de> Deserialize<'de> for Cancellation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "cancellation")
+            .map(|()| Self::Cancellation)
+    }
+}
+
 /// Always `"change"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Change {
     #[default]
-    #[serde(rename = "change")]
+    /// Always `"change"`.
     Change,
 }
 
+impl Change {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "change"
+    }
+}
+
+impl Serialize for Change {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("change")
+    }
+}
+
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "change").map(|()| Self::Change)
+    }
+}
+
 /// Always `"check_service_availability"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CheckServiceAvailability {
     #[default]
-    #[serde(rename = "check_service_availability")]
+    /// Always `"check_service_availability"`.
     CheckServiceAvailability,
 }
 
+impl CheckServiceAvailability {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "check_service_availability"
+    }
+}
+
+impl Serialize for CheckServiceAvailability {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("check_service_availability")
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckServiceAvailability {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "check_service_availability")
+            .map(|()| Self::CheckServiceAvailability)
+    }
+}
+
 /// Always `"client"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Client {
     #[default]
-    #[serde(rename = "client")]
+    /// Always `"client"`.
     Client,
 }
 
+impl Client {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "client"
+    }
+}
+
+impl Serialize for Client {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("client")
+    }
+}
+
+impl<'de> Deserialize<'de> for Client {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "client").map(|()| Self::Client)
+    }
+}
+
 /// Always `"completed"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Completed {
     #[default]
-    #[serde(rename = "completed")]
+    /// Always `"completed"`.
     Completed,
 }
 
+impl Completed {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "completed"
+    }
+}
+
+impl Serialize for Completed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("completed")
+    }
+}
+
+impl<'de> Deserialize<'de> for Completed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "completed").map(|()| Self::Completed)
+    }
+}
+
 /// Always `"conditional_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ConditionalOperator {
     #[default]
-    #[serde(rename = "conditional_operator")]
+    /// Always `"conditional_operator"`.
     ConditionalOperator,
 }
 
+impl ConditionalOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "conditional_operator"
+    }
+}
+
+impl Serialize for ConditionalOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("conditional_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for ConditionalOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "conditional_operator")
+            .map(|()| Self::ConditionalOperator)
+    }
+}
+
 /// Always `"constant"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Constant {
     #[default]
-    #[serde(rename = "constant")]
+    /// Always `"constant"`.
     Constant,
 }
 
+impl Constant {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "constant"
+    }
+}
+
+impl Serialize for Constant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("constant")
+    }
+}
+
+impl<'de> Deserialize<'de> for Constant {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "constant").map(|()| Self::Constant)
+    }
+}
+
 /// Always `"conversation"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Conversation {
     #[default]
-    #[serde(rename = "conversation")]
+    /// Always `"conversation"`.
     Conversation,
 }
 
+impl Conversation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "conversation"
+    }
+}
+
+impl Serialize for Conversation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("conversation")
+    }
+}
+
+impl<'de> Deserialize<'de> for Conversation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "conversation")
+            .map(|()| Self::Conversation)
+    }
+}
+
 /// Always `"create_agent_procedure"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateAgentProcedure {
     #[default]
-    #[serde(rename = "create_agent_procedure")]
+    /// Always `"create_agent_procedure"`.
     CreateAgentProcedure,
 }
 
+impl CreateAgentProcedure {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_agent_procedure"
+    }
+}
+
+impl Serialize for CreateAgentProcedure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_agent_procedure")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAgentProcedure {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_agent_procedure")
+            .map(|()| Self::CreateAgentProcedure)
+    }
+}
+
 /// Always `"create_agent_rule"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateAgentRule {
     #[default]
-    #[serde(rename = "create_agent_rule")]
+    /// Always `"create_agent_rule"`.
     CreateAgentRule,
 }
 
+impl CreateAgentRule {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_agent_rule"
+    }
+}
+
+impl Serialize for CreateAgentRule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_agent_rule")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAgentRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_agent_rule")
+            .map(|()| Self::CreateAgentRule)
+    }
+}
+
 /// Always `"create_asset"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateAsset {
     #[default]
-    #[serde(rename = "create_asset")]
+    /// Always `"create_asset"`.
     CreateAsset,
 }
 
+impl CreateAsset {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_asset"
+    }
+}
+
+impl Serialize for CreateAsset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_asset")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateAsset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_asset")
+            .map(|()| Self::CreateAsset)
+    }
+}
+
 /// Always `"create_client"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateClient {
     #[default]
-    #[serde(rename = "create_client")]
+    /// Always `"create_client"`.
     CreateClient,
 }
 
+impl CreateClient {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_client"
+    }
+}
+
+impl Serialize for CreateClient {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_client")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateClient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_client")
+            .map(|()| Self::CreateClient)
+    }
+}
+
 /// Always `"create_client_appointment"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateClientAppointment {
     #[default]
-    #[serde(rename = "create_client_appointment")]
+    /// Always `"create_client_appointment"`.
     CreateClientAppointment,
 }
 
+impl CreateClientAppointment {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_client_appointment"
+    }
+}
+
+impl Serialize for CreateClientAppointment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_client_appointment")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateClientAppointment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_client_appointment")
+            .map(|()| Self::CreateClientAppointment)
+    }
+}
+
 /// Always `"create_client_interaction"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateClientInteraction {
     #[default]
-    #[serde(rename = "create_client_interaction")]
+    /// Always `"create_client_interaction"`.
     CreateClientInteraction,
 }
 
+impl CreateClientInteraction {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_client_interaction"
+    }
+}
+
+impl Serialize for CreateClientInteraction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_client_interaction")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateClientInteraction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_client_interaction")
+            .map(|()| Self::CreateClientInteraction)
+    }
+}
+
 /// Always `"create_holiday"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateHoliday {
     #[default]
-    #[serde(rename = "create_holiday")]
+    /// Always `"create_holiday"`.
     CreateHoliday,
 }
 
+impl CreateHoliday {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_holiday"
+    }
+}
+
+impl Serialize for CreateHoliday {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_holiday")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateHoliday {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_holiday")
+            .map(|()| Self::CreateHoliday)
+    }
+}
+
 /// Always `"create_location"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateLocation {
     #[default]
-    #[serde(rename = "create_location")]
+    /// Always `"create_location"`.
     CreateLocation,
 }
 
+impl CreateLocation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_location"
+    }
+}
+
+impl Serialize for CreateLocation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_location")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateLocation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_location")
+            .map(|()| Self::CreateLocation)
+    }
+}
+
 /// Always `"create_product"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateProduct {
     #[default]
-    #[serde(rename = "create_product")]
+    /// Always `"create_product"`.
     CreateProduct,
 }
 
+impl CreateProduct {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_product"
+    }
+}
+
+impl Serialize for CreateProduct {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_product")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateProduct {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_product")
+            .map(|()| Self::CreateProduct)
+    }
+}
+
 /// Always `"create_service"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateService {
     #[default]
-    #[serde(rename = "create_service")]
+    /// Always `"create_service"`.
     CreateService,
 }
 
+impl CreateService {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_service"
+    }
+}
+
+impl Serialize for CreateService {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_service")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateService {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_service")
+            .map(|()| Self::CreateService)
+    }
+}
+
 /// Always `"create_staff"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateStaff {
     #[default]
-    #[serde(rename = "create_staff")]
+    /// Always `"create_staff"`.
     CreateStaff,
 }
 
+impl CreateStaff {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_staff"
+    }
+}
+
+impl Serialize for CreateStaff {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_staff")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateStaff {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_staff")
+            .map(|()| Self::CreateStaff)
+    }
+}
+
 /// Always `"create_transfer_rule"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreateTransferRule {
     #[default]
-    #[serde(rename = "create_transfer_rule")]
+    /// Always `"create_transfer_rule"`.
     CreateTransferRule,
 }
 
+impl CreateTransferRule {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "create_transfer_rule"
+    }
+}
+
+impl Serialize for CreateTransferRule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("create_transfer_rule")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateTransferRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "create_transfer_rule")
+            .map(|()| Self::CreateTransferRule)
+    }
+}
+
 /// Always `"creatify-aurora"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CreatifyAurora {
     #[default]
-    #[serde(rename = "creatify-aurora")]
+    /// Always `"creatify-aurora"`.
     CreatifyAurora,
 }
 
+impl CreatifyAurora {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "creatify-aurora"
+    }
+}
+
+impl Serialize for CreatifyAurora {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("creatify-aurora")
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatifyAurora {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "creatify-aurora")
+            .map(|()| Self::CreatifyAurora)
+    }
+}
+
 /// Always `"criteria"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Criteria {
     #[default]
-    #[serde(rename = "criteria")]
+    /// Always `"criteria"`.
     Criteria,
 }
 
+impl Criteria {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "criteria"
+    }
+}
+
+impl Serialize for Criteria {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("criteria")
+    }
+}
+
+impl<'de> Deserialize<'de> for Criteria {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "criteria").map(|()| Self::Criteria)
+    }
+}
+
 /// Always `"custom_header_auth"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CustomHeaderAuth {
     #[default]
-    #[serde(rename = "custom_header_auth")]
+    /// Always `"custom_header_auth"`.
     CustomHeaderAuth,
 }
 
+impl CustomHeaderAuth {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "custom_header_auth"
+    }
+}
+
+impl Serialize for CustomHeaderAuth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("custom_header_auth")
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomHeaderAuth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "custom_header_auth")
+            .map(|()| Self::CustomHeaderAuth)
+    }
+}
+
 /// Always `"data_collection"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DataCollection {
     #[default]
-    #[serde(rename = "data_collection")]
+    /// Always `"data_collection"`.
     DataCollection,
 }
 
+impl DataCollection {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "data_collection"
+    }
+}
+
+impl Serialize for DataCollection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("data_collection")
+    }
+}
+
+impl<'de> Deserialize<'de> for DataCollection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "data_collection")
+            .map(|()| Self::DataCollection)
+    }
+}
+
 /// Always `"default"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Default2 {
     #[default]
-    #[serde(rename = "default")]
+    /// Always `"default"`.
     Default2,
 }
 
+impl Default2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "default"
+    }
+}
+
+impl Serialize for Default2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("default")
+    }
+}
+
+impl<'de> Deserialize<'de> for Default2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "default").map(|()| Self::Default2)
+    }
+}
+
 /// Always `"defaulting_to_main"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DefaultingToMain {
     #[default]
-    #[serde(rename = "defaulting_to_main")]
+    /// Always `"defaulting_to_main"`.
     DefaultingToMain,
 }
 
+impl DefaultingToMain {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "defaulting_to_main"
+    }
+}
+
+impl Serialize for DefaultingToMain {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("defaulting_to_main")
+    }
+}
+
+impl<'de> Deserialize<'de> for DefaultingToMain {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "defaulting_to_main")
+            .map(|()| Self::DefaultingToMain)
+    }
+}
+
 /// Always `"delete_agent_procedure"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteAgentProcedure {
     #[default]
-    #[serde(rename = "delete_agent_procedure")]
+    /// Always `"delete_agent_procedure"`.
     DeleteAgentProcedure,
 }
 
+impl DeleteAgentProcedure {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_agent_procedure"
+    }
+}
+
+impl Serialize for DeleteAgentProcedure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_agent_procedure")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAgentProcedure {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_agent_procedure")
+            .map(|()| Self::DeleteAgentProcedure)
+    }
+}
+
 /// Always `"delete_agent_rule"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteAgentRule {
     #[default]
-    #[serde(rename = "delete_agent_rule")]
+    /// Always `"delete_agent_rule"`.
     DeleteAgentRule,
 }
 
+impl DeleteAgentRule {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_agent_rule"
+    }
+}
+
+impl Serialize for DeleteAgentRule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_agent_rule")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAgentRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_agent_rule")
+            .map(|()| Self::DeleteAgentRule)
+    }
+}
+
 /// Always `"delete_asset"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteAsset {
     #[default]
-    #[serde(rename = "delete_asset")]
+    /// Always `"delete_asset"`.
     DeleteAsset,
 }
 
+impl DeleteAsset {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_asset"
+    }
+}
+
+impl Serialize for DeleteAsset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_asset")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteAsset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_asset")
+            .map(|()| Self::DeleteAsset)
+    }
+}
+
 /// Always `"delete_calendar_event"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteCalendarEvent {
     #[default]
-    #[serde(rename = "delete_calendar_event")]
+    /// Always `"delete_calendar_event"`.
     DeleteCalendarEvent,
 }
 
+impl DeleteCalendarEvent {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_calendar_event"
+    }
+}
+
+impl Serialize for DeleteCalendarEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_calendar_event")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteCalendarEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_calendar_event")
+            .map(|()| Self::DeleteCalendarEvent)
+    }
+}
+
 /// Always `"delete_client"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteClient {
     #[default]
-    #[serde(rename = "delete_client")]
+    /// Always `"delete_client"`.
     DeleteClient,
 }
 
+impl DeleteClient {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_client"
+    }
+}
+
+impl Serialize for DeleteClient {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_client")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteClient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_client")
+            .map(|()| Self::DeleteClient)
+    }
+}
+
 /// Always `"delete_client_interaction"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteClientInteraction {
     #[default]
-    #[serde(rename = "delete_client_interaction")]
+    /// Always `"delete_client_interaction"`.
     DeleteClientInteraction,
 }
 
+impl DeleteClientInteraction {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_client_interaction"
+    }
+}
+
+impl Serialize for DeleteClientInteraction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_client_interaction")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteClientInteraction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_client_interaction")
+            .map(|()| Self::DeleteClientInteraction)
+    }
+}
+
 /// Always `"delete_group_session"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteGroupSession {
     #[default]
-    #[serde(rename = "delete_group_session")]
+    /// Always `"delete_group_session"`.
     DeleteGroupSession,
 }
 
+impl DeleteGroupSession {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_group_session"
+    }
+}
+
+impl Serialize for DeleteGroupSession {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_group_session")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteGroupSession {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_group_session")
+            .map(|()| Self::DeleteGroupSession)
+    }
+}
+
 /// Always `"delete_holiday"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteHoliday {
     #[default]
-    #[serde(rename = "delete_holiday")]
+    /// Always `"delete_holiday"`.
     DeleteHoliday,
 }
 
+impl DeleteHoliday {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_holiday"
+    }
+}
+
+impl Serialize for DeleteHoliday {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_holiday")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteHoliday {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_holiday")
+            .map(|()| Self::DeleteHoliday)
+    }
+}
+
 /// Always `"delete_location"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteLocation {
     #[default]
-    #[serde(rename = "delete_location")]
+    /// Always `"delete_location"`.
     DeleteLocation,
 }
 
+impl DeleteLocation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_location"
+    }
+}
+
+impl Serialize for DeleteLocation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_location")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteLocation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_location")
+            .map(|()| Self::DeleteLocation)
+    }
+}
+
 /// Always `"delete_product"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteProduct {
     #[default]
-    #[serde(rename = "delete_product")]
+    /// Always `"delete_product"`.
     DeleteProduct,
 }
 
+impl DeleteProduct {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_product"
+    }
+}
+
+impl Serialize for DeleteProduct {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_product")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteProduct {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_product")
+            .map(|()| Self::DeleteProduct)
+    }
+}
+
 /// Always `"delete_service"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteService {
     #[default]
-    #[serde(rename = "delete_service")]
+    /// Always `"delete_service"`.
     DeleteService,
 }
 
+impl DeleteService {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_service"
+    }
+}
+
+impl Serialize for DeleteService {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_service")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteService {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_service")
+            .map(|()| Self::DeleteService)
+    }
+}
+
 /// Always `"delete_staff"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteStaff {
     #[default]
-    #[serde(rename = "delete_staff")]
+    /// Always `"delete_staff"`.
     DeleteStaff,
 }
 
+impl DeleteStaff {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_staff"
+    }
+}
+
+impl Serialize for DeleteStaff {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_staff")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteStaff {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_staff")
+            .map(|()| Self::DeleteStaff)
+    }
+}
+
 /// Always `"delete_transfer_rule"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DeleteTransferRule {
     #[default]
-    #[serde(rename = "delete_transfer_rule")]
+    /// Always `"delete_transfer_rule"`.
     DeleteTransferRule,
 }
 
+impl DeleteTransferRule {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "delete_transfer_rule"
+    }
+}
+
+impl Serialize for DeleteTransferRule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("delete_transfer_rule")
+    }
+}
+
+impl<'de> Deserialize<'de> for DeleteTransferRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "delete_transfer_rule")
+            .map(|()| Self::DeleteTransferRule)
+    }
+}
+
 /// Always `"disabled"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Disabled {
     #[default]
-    #[serde(rename = "disabled")]
+    /// Always `"disabled"`.
     Disabled,
 }
 
+impl Disabled {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "disabled"
+    }
+}
+
+impl Serialize for Disabled {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("disabled")
+    }
+}
+
+impl<'de> Deserialize<'de> for Disabled {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "disabled").map(|()| Self::Disabled)
+    }
+}
+
 /// Always `"div_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DivOperator {
     #[default]
-    #[serde(rename = "div_operator")]
+    /// Always `"div_operator"`.
     DivOperator,
 }
 
+impl DivOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "div_operator"
+    }
+}
+
+impl Serialize for DivOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("div_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for DivOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "div_operator")
+            .map(|()| Self::DivOperator)
+    }
+}
+
 /// Always `"document"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Document {
     #[default]
-    #[serde(rename = "document")]
+    /// Always `"document"`.
     Document,
 }
 
+impl Document {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "document"
+    }
+}
+
+impl Serialize for Document {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("document")
+    }
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "document").map(|()| Self::Document)
+    }
+}
+
 /// Always `"docx"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Docx {
     #[default]
-    #[serde(rename = "docx")]
+    /// Always `"docx"`.
     Docx,
 }
 
+impl Docx {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "docx"
+    }
+}
+
+impl Serialize for Docx {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("docx")
+    }
+}
+
+impl<'de> Deserialize<'de> for Docx {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "docx").map(|()| Self::Docx)
+    }
+}
+
 /// Always `"dub"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Dub {
     #[default]
-    #[serde(rename = "dub")]
+    /// Always `"dub"`.
     Dub,
 }
 
+impl Dub {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "dub"
+    }
+}
+
+impl Serialize for Dub {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("dub")
+    }
+}
+
+impl<'de> Deserialize<'de> for Dub {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "dub").map(|()| Self::Dub)
+    }
+}
+
 /// Always `"dummy"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Dummy {
     #[default]
-    #[serde(rename = "dummy")]
+    /// Always `"dummy"`.
     Dummy,
 }
 
+impl Dummy {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "dummy"
+    }
+}
+
+impl Serialize for Dummy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("dummy")
+    }
+}
+
+impl<'de> Deserialize<'de> for Dummy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "dummy").map(|()| Self::Dummy)
+    }
+}
+
 /// Always `"dynamic"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Dynamic {
     #[default]
-    #[serde(rename = "dynamic")]
+    /// Always `"dynamic"`.
     Dynamic,
 }
 
+impl Dynamic {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "dynamic"
+    }
+}
+
+impl Serialize for Dynamic {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("dynamic")
+    }
+}
+
+impl<'de> Deserialize<'de> for Dynamic {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "dynamic").map(|()| Self::Dynamic)
+    }
+}
+
 /// Always `"dynamic_variable"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DynamicVariable {
     #[default]
-    #[serde(rename = "dynamic_variable")]
+    /// Always `"dynamic_variable"`.
     DynamicVariable,
 }
 
+impl DynamicVariable {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "dynamic_variable"
+    }
+}
+
+impl Serialize for DynamicVariable {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("dynamic_variable")
+    }
+}
+
+impl<'de> Deserialize<'de> for DynamicVariable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "dynamic_variable")
+            .map(|()| Self::DynamicVariable)
+    }
+}
+
 /// Always `"edge"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Edge {
     #[default]
-    #[serde(rename = "edge")]
+    /// Always `"edge"`.
     Edge,
 }
 
+impl Edge {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "edge"
+    }
+}
+
+impl Serialize for Edge {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("edge")
+    }
+}
+
+impl<'de> Deserialize<'de> for Edge {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "edge").map(|()| Self::Edge)
+    }
+}
+
 /// Always `"eleven_flash_v2_5"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ElevenFlashV2_5 {
     #[default]
-    #[serde(rename = "eleven_flash_v2_5")]
+    /// Always `"eleven_flash_v2_5"`.
     ElevenFlashV2_5,
 }
 
+impl ElevenFlashV2_5 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "eleven_flash_v2_5"
+    }
+}
+
+impl Serialize for ElevenFlashV2_5 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("eleven_flash_v2_5")
+    }
+}
+
+impl<'de> Deserialize<'de> for ElevenFlashV2_5 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "eleven_flash_v2_5")
+            .map(|()| Self::ElevenFlashV2_5)
+    }
+}
+
 /// Always `"eleven_multilingual_v2"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ElevenMultilingualV2 {
     #[default]
-    #[serde(rename = "eleven_multilingual_v2")]
+    /// Always `"eleven_multilingual_v2"`.
     ElevenMultilingualV2,
 }
 
+impl ElevenMultilingualV2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "eleven_multilingual_v2"
+    }
+}
+
+impl Serialize for ElevenMultilingualV2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("eleven_multilingual_v2")
+    }
+}
+
+impl<'de> Deserialize<'de> for ElevenMultilingualV2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "eleven_multilingual_v2")
+            .map(|()| Self::ElevenMultilingualV2)
+    }
+}
+
 /// Always `"eleven_v3"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ElevenV3 {
     #[default]
-    #[serde(rename = "eleven_v3")]
+    /// Always `"eleven_v3"`.
     ElevenV3,
 }
 
+impl ElevenV3 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "eleven_v3"
+    }
+}
+
+impl Serialize for ElevenV3 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("eleven_v3")
+    }
+}
+
+impl<'de> Deserialize<'de> for ElevenV3 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "eleven_v3").map(|()| Self::ElevenV3)
+    }
+}
+
 /// Always `"end"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum End {
     #[default]
-    #[serde(rename = "end")]
+    /// Always `"end"`.
     End,
 }
 
+impl End {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "end"
+    }
+}
+
+impl Serialize for End {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("end")
+    }
+}
+
+impl<'de> Deserialize<'de> for End {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "end").map(|()| Self::End)
+    }
+}
+
 /// Always `"end_call"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum EndCall {
     #[default]
-    #[serde(rename = "end_call")]
+    /// Always `"end_call"`.
     EndCall,
 }
 
+impl EndCall {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "end_call"
+    }
+}
+
+impl Serialize for EndCall {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("end_call")
+    }
+}
+
+impl<'de> Deserialize<'de> for EndCall {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "end_call").map(|()| Self::EndCall)
+    }
+}
+
 /// Always `"end_call_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum EndCallSuccess {
     #[default]
-    #[serde(rename = "end_call_success")]
+    /// Always `"end_call_success"`.
     EndCallSuccess,
 }
 
+impl EndCallSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "end_call_success"
+    }
+}
+
+impl Serialize for EndCallSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("end_call_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for EndCallSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "end_call_success")
+            .map(|()| Self::EndCallSuccess)
+    }
+}
+
 /// Always `"end_procedure"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum EndProcedure {
     #[default]
-    #[serde(rename = "end_procedure")]
+    /// Always `"end_procedure"`.
     EndProcedure,
 }
 
+impl EndProcedure {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "end_procedure"
+    }
+}
+
+impl Serialize for EndProcedure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("end_procedure")
+    }
+}
+
+impl<'de> Deserialize<'de> for EndProcedure {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "end_procedure")
+            .map(|()| Self::EndProcedure)
+    }
+}
+
 /// Always `"eq_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum EqOperator {
     #[default]
-    #[serde(rename = "eq_operator")]
+    /// Always `"eq_operator"`.
     EqOperator,
 }
 
+impl EqOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "eq_operator"
+    }
+}
+
+impl Serialize for EqOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("eq_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for EqOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "eq_operator")
+            .map(|()| Self::EqOperator)
+    }
+}
+
 /// Always `"error"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Error {
     #[default]
-    #[serde(rename = "error")]
+    /// Always `"error"`.
     Error,
 }
 
+impl Error {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "error"
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("error")
+    }
+}
+
+impl<'de> Deserialize<'de> for Error {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "error").map(|()| Self::Error)
+    }
+}
+
 /// Always `"exact"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Exact {
     #[default]
-    #[serde(rename = "exact")]
+    /// Always `"exact"`.
     Exact,
 }
 
+impl Exact {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "exact"
+    }
+}
+
+impl Serialize for Exact {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("exact")
+    }
+}
+
+impl<'de> Deserialize<'de> for Exact {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "exact").map(|()| Self::Exact)
+    }
+}
+
 /// Always `"exotel"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Exotel {
     #[default]
-    #[serde(rename = "exotel")]
+    /// Always `"exotel"`.
     Exotel,
 }
 
+impl Exotel {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "exotel"
+    }
+}
+
+impl Serialize for Exotel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("exotel")
+    }
+}
+
+impl<'de> Deserialize<'de> for Exotel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "exotel").map(|()| Self::Exotel)
+    }
+}
+
 /// Always `"expression"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Expression {
     #[default]
-    #[serde(rename = "expression")]
+    /// Always `"expression"`.
     Expression,
 }
 
+impl Expression {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "expression"
+    }
+}
+
+impl Serialize for Expression {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("expression")
+    }
+}
+
+impl<'de> Deserialize<'de> for Expression {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "expression")
+            .map(|()| Self::Expression)
+    }
+}
+
 /// Always `"failed"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Failed {
     #[default]
-    #[serde(rename = "failed")]
+    /// Always `"failed"`.
     Failed,
 }
 
+impl Failed {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "failed"
+    }
+}
+
+impl Serialize for Failed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("failed")
+    }
+}
+
+impl<'de> Deserialize<'de> for Failed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "failed").map(|()| Self::Failed)
+    }
+}
+
 /// Always `"failure"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Failure {
     #[default]
-    #[serde(rename = "failure")]
+    /// Always `"failure"`.
     Failure,
 }
 
+impl Failure {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "failure"
+    }
+}
+
+impl Serialize for Failure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("failure")
+    }
+}
+
+impl<'de> Deserialize<'de> for Failure {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "failure").map(|()| Self::Failure)
+    }
+}
+
 /// Always `"file"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum File2 {
     #[default]
-    #[serde(rename = "file")]
+    /// Always `"file"`.
     File2,
 }
 
+impl File2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "file"
+    }
+}
+
+impl Serialize for File2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("file")
+    }
+}
+
+impl<'de> Deserialize<'de> for File2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "file").map(|()| Self::File2)
+    }
+}
+
 /// Always `"folder"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Folder {
     #[default]
-    #[serde(rename = "folder")]
+    /// Always `"folder"`.
     Folder,
 }
 
+impl Folder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "folder"
+    }
+}
+
+impl Serialize for Folder {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("folder")
+    }
+}
+
+impl<'de> Deserialize<'de> for Folder {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "folder").map(|()| Self::Folder)
+    }
+}
+
 /// Always `"gemini-2.5-flash-image"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Gemini2_5FlashImage {
     #[default]
-    #[serde(rename = "gemini-2.5-flash-image")]
+    /// Always `"gemini-2.5-flash-image"`.
     Gemini2_5FlashImage,
 }
 
+impl Gemini2_5FlashImage {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gemini-2.5-flash-image"
+    }
+}
+
+impl Serialize for Gemini2_5FlashImage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gemini-2.5-flash-image")
+    }
+}
+
+impl<'de> Deserialize<'de> for Gemini2_5FlashImage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gemini-2.5-flash-image")
+            .map(|()| Self::Gemini2_5FlashImage)
+    }
+}
+
 /// Always `"gemini-3-pro-image"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Gemini3ProImage {
     #[default]
-    #[serde(rename = "gemini-3-pro-image")]
+    /// Always `"gemini-3-pro-image"`.
     Gemini3ProImage,
 }
 
+impl Gemini3ProImage {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gemini-3-pro-image"
+    }
+}
+
+impl Serialize for Gemini3ProImage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gemini-3-pro-image")
+    }
+}
+
+impl<'de> Deserialize<'de> for Gemini3ProImage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gemini-3-pro-image")
+            .map(|()| Self::Gemini3ProImage)
+    }
+}
+
 /// Always `"gemini-3.1-flash-image"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Gemini3_1FlashImage {
     #[default]
-    #[serde(rename = "gemini-3.1-flash-image")]
+    /// Always `"gemini-3.1-flash-image"`.
     Gemini3_1FlashImage,
 }
 
+impl Gemini3_1FlashImage {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gemini-3.1-flash-image"
+    }
+}
+
+impl Serialize for Gemini3_1FlashImage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gemini-3.1-flash-image")
+    }
+}
+
+impl<'de> Deserialize<'de> for Gemini3_1FlashImage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gemini-3.1-flash-image")
+            .map(|()| Self::Gemini3_1FlashImage)
+    }
+}
+
 /// Always `"gemini-3.1-flash-lite-image"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Gemini3_1FlashLiteImage {
     #[default]
-    #[serde(rename = "gemini-3.1-flash-lite-image")]
+    /// Always `"gemini-3.1-flash-lite-image"`.
     Gemini3_1FlashLiteImage,
 }
 
+impl Gemini3_1FlashLiteImage {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gemini-3.1-flash-lite-image"
+    }
+}
+
+impl Serialize for Gemini3_1FlashLiteImage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gemini-3.1-flash-lite-image")
+    }
+}
+
+impl<'de> Deserialize<'de> for Gemini3_1FlashLiteImage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gemini-3.1-flash-lite-image")
+            .map(|()| Self::Gemini3_1FlashLiteImage)
+    }
+}
+
 /// Always `"generation"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Generation {
     #[default]
-    #[serde(rename = "generation")]
+    /// Always `"generation"`.
     Generation,
 }
 
+impl Generation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "generation"
+    }
+}
+
+impl Serialize for Generation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("generation")
+    }
+}
+
+impl<'de> Deserialize<'de> for Generation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "generation")
+            .map(|()| Self::Generation)
+    }
+}
+
 /// Always `"get_analytics_summary"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GetAnalyticsSummary {
     #[default]
-    #[serde(rename = "get_analytics_summary")]
+    /// Always `"get_analytics_summary"`.
     GetAnalyticsSummary,
 }
 
+impl GetAnalyticsSummary {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "get_analytics_summary"
+    }
+}
+
+impl Serialize for GetAnalyticsSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("get_analytics_summary")
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAnalyticsSummary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "get_analytics_summary")
+            .map(|()| Self::GetAnalyticsSummary)
+    }
+}
+
 /// Always `"get_appointment_by_confirmation_number"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GetAppointmentByConfirmationNumber {
     #[default]
-    #[serde(rename = "get_appointment_by_confirmation_number")]
+    /// Always `"get_appointment_by_confirmation_number"`.
     GetAppointmentByConfirmationNumber,
 }
 
+impl GetAppointmentByConfirmationNumber {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "get_appointment_by_confirmation_number"
+    }
+}
+
+impl Serialize for GetAppointmentByConfirmationNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("get_appointment_by_confirmation_number")
+    }
+}
+
+impl<'de> Deserialize<'de> for GetAppointmentByConfirmationNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(
+            deserializer,
+            "get_appointment_by_confirmation_number",
+        )
+        .map(|()| Self::GetAppointmentByConfirmationNumber)
+    }
+}
+
 /// Always `"get_booking_page_settings"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GetBookingPageSettings {
     #[default]
-    #[serde(rename = "get_booking_page_settings")]
+    /// Always `"get_booking_page_settings"`.
     GetBookingPageSettings,
 }
 
+impl GetBookingPageSettings {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "get_booking_page_settings"
+    }
+}
+
+impl Serialize for GetBookingPageSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("get_booking_page_settings")
+    }
+}
+
+impl<'de> Deserialize<'de> for GetBookingPageSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "get_booking_page_settings")
+            .map(|()| Self::GetBookingPageSettings)
+    }
+}
+
 /// Always `"get_booking_slug_status"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GetBookingSlugStatus {
     #[default]
-    #[serde(rename = "get_booking_slug_status")]
+    /// Always `"get_booking_slug_status"`.
     GetBookingSlugStatus,
 }
 
+impl GetBookingSlugStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "get_booking_slug_status"
+    }
+}
+
+impl Serialize for GetBookingSlugStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("get_booking_slug_status")
+    }
+}
+
+impl<'de> Deserialize<'de> for GetBookingSlugStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "get_booking_slug_status")
+            .map(|()| Self::GetBookingSlugStatus)
+    }
+}
+
 /// Always `"get_client_appointments"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GetClientAppointments {
     #[default]
-    #[serde(rename = "get_client_appointments")]
+    /// Always `"get_client_appointments"`.
     GetClientAppointments,
 }
 
+impl GetClientAppointments {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "get_client_appointments"
+    }
+}
+
+impl Serialize for GetClientAppointments {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("get_client_appointments")
+    }
+}
+
+impl<'de> Deserialize<'de> for GetClientAppointments {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "get_client_appointments")
+            .map(|()| Self::GetClientAppointments)
+    }
+}
+
 /// Always `"get_client_by_phone"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GetClientByPhone {
     #[default]
-    #[serde(rename = "get_client_by_phone")]
+    /// Always `"get_client_by_phone"`.
     GetClientByPhone,
 }
 
+impl GetClientByPhone {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "get_client_by_phone"
+    }
+}
+
+impl Serialize for GetClientByPhone {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("get_client_by_phone")
+    }
+}
+
+impl<'de> Deserialize<'de> for GetClientByPhone {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "get_client_by_phone")
+            .map(|()| Self::GetClientByPhone)
+    }
+}
+
 /// Always `"get_schedule"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GetSchedule {
     #[default]
-    #[serde(rename = "get_schedule")]
+    /// Always `"get_schedule"`.
     GetSchedule,
 }
 
+impl GetSchedule {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "get_schedule"
+    }
+}
+
+impl Serialize for GetSchedule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("get_schedule")
+    }
+}
+
+impl<'de> Deserialize<'de> for GetSchedule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "get_schedule")
+            .map(|()| Self::GetSchedule)
+    }
+}
+
 /// Always `"gpt-image-1"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GptImage1 {
     #[default]
-    #[serde(rename = "gpt-image-1")]
+    /// Always `"gpt-image-1"`.
     GptImage1,
 }
 
+impl GptImage1 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gpt-image-1"
+    }
+}
+
+impl Serialize for GptImage1 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gpt-image-1")
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage1 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gpt-image-1")
+            .map(|()| Self::GptImage1)
+    }
+}
+
 /// Always `"gpt-image-1.5"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GptImage1_5 {
     #[default]
-    #[serde(rename = "gpt-image-1.5")]
+    /// Always `"gpt-image-1.5"`.
     GptImage1_5,
 }
 
+impl GptImage1_5 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gpt-image-1.5"
+    }
+}
+
+impl Serialize for GptImage1_5 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gpt-image-1.5")
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage1_5 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gpt-image-1.5")
+            .map(|()| Self::GptImage1_5)
+    }
+}
+
 /// Always `"gpt-image-2"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GptImage2 {
     #[default]
-    #[serde(rename = "gpt-image-2")]
+    /// Always `"gpt-image-2"`.
     GptImage2,
 }
 
+impl GptImage2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gpt-image-2"
+    }
+}
+
+impl Serialize for GptImage2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gpt-image-2")
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gpt-image-2")
+            .map(|()| Self::GptImage2)
+    }
+}
+
 /// Always `"gt_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GtOperator {
     #[default]
-    #[serde(rename = "gt_operator")]
+    /// Always `"gt_operator"`.
     GtOperator,
 }
 
+impl GtOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gt_operator"
+    }
+}
+
+impl Serialize for GtOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gt_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for GtOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gt_operator")
+            .map(|()| Self::GtOperator)
+    }
+}
+
 /// Always `"gte_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum GteOperator {
     #[default]
-    #[serde(rename = "gte_operator")]
+    /// Always `"gte_operator"`.
     GteOperator,
 }
 
+impl GteOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "gte_operator"
+    }
+}
+
+impl Serialize for GteOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("gte_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for GteOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "gte_operator")
+            .map(|()| Self::GteOperator)
+    }
+}
+
 /// Always `"header"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Header {
     #[default]
-    #[serde(rename = "header")]
+    /// Always `"header"`.
     Header,
 }
 
+impl Header {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "header"
+    }
+}
+
+impl Serialize for Header {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("header")
+    }
+}
+
+impl<'de> Deserialize<'de> for Header {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "header").map(|()| Self::Header)
+    }
+}
+
 /// Always `"hmac"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Hmac {
     #[default]
-    #[serde(rename = "hmac")]
+    /// Always `"hmac"`.
     Hmac,
 }
 
+impl Hmac {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "hmac"
+    }
+}
+
+impl Serialize for Hmac {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("hmac")
+    }
+}
+
+impl<'de> Deserialize<'de> for Hmac {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "hmac").map(|()| Self::Hmac)
+    }
+}
+
 /// Always `"html"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Html {
     #[default]
-    #[serde(rename = "html")]
+    /// Always `"html"`.
     Html,
 }
 
+impl Html {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "html"
+    }
+}
+
+impl Serialize for Html {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("html")
+    }
+}
+
+impl<'de> Deserialize<'de> for Html {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "html").map(|()| Self::Html)
+    }
+}
+
 /// Always `"ids"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Ids {
     #[default]
-    #[serde(rename = "ids")]
+    /// Always `"ids"`.
     Ids,
 }
 
+impl Ids {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "ids"
+    }
+}
+
+impl Serialize for Ids {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("ids")
+    }
+}
+
+impl<'de> Deserialize<'de> for Ids {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "ids").map(|()| Self::Ids)
+    }
+}
+
 /// Always `"image"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Image {
     #[default]
-    #[serde(rename = "image")]
+    /// Always `"image"`.
     Image,
 }
 
+impl Image {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "image"
+    }
+}
+
+impl Serialize for Image {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("image")
+    }
+}
+
+impl<'de> Deserialize<'de> for Image {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "image").map(|()| Self::Image)
+    }
+}
+
 /// Always `"inline_base64"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum InlineBase64 {
     #[default]
-    #[serde(rename = "inline_base64")]
+    /// Always `"inline_base64"`.
     InlineBase64,
 }
 
+impl InlineBase64 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "inline_base64"
+    }
+}
+
+impl Serialize for InlineBase64 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("inline_base64")
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineBase64 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "inline_base64")
+            .map(|()| Self::InlineBase64)
+    }
+}
+
 /// Always `"integration"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Integration {
     #[default]
-    #[serde(rename = "integration")]
+    /// Always `"integration"`.
     Integration,
 }
 
+impl Integration {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "integration"
+    }
+}
+
+impl Serialize for Integration {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("integration")
+    }
+}
+
+impl<'de> Deserialize<'de> for Integration {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "integration")
+            .map(|()| Self::Integration)
+    }
+}
+
 /// Always `"knowledge_base"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum KnowledgeBase {
     #[default]
-    #[serde(rename = "knowledge_base")]
+    /// Always `"knowledge_base"`.
     KnowledgeBase,
 }
 
+impl KnowledgeBase {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "knowledge_base"
+    }
+}
+
+impl Serialize for KnowledgeBase {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("knowledge_base")
+    }
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBase {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "knowledge_base")
+            .map(|()| Self::KnowledgeBase)
+    }
+}
+
 /// Always `"knowledge_base_rag"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum KnowledgeBaseRag {
     #[default]
-    #[serde(rename = "knowledge_base_rag")]
+    /// Always `"knowledge_base_rag"`.
     KnowledgeBaseRag,
 }
 
+impl KnowledgeBaseRag {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "knowledge_base_rag"
+    }
+}
+
+impl Serialize for KnowledgeBaseRag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("knowledge_base_rag")
+    }
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseRag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "knowledge_base_rag")
+            .map(|()| Self::KnowledgeBaseRag)
+    }
+}
+
 /// Always `"knowledge_base_rag_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum KnowledgeBaseRagSuccess {
     #[default]
-    #[serde(rename = "knowledge_base_rag_success")]
+    /// Always `"knowledge_base_rag_success"`.
     KnowledgeBaseRagSuccess,
 }
 
+impl KnowledgeBaseRagSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "knowledge_base_rag_success"
+    }
+}
+
+impl Serialize for KnowledgeBaseRagSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("knowledge_base_rag_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseRagSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "knowledge_base_rag_success")
+            .map(|()| Self::KnowledgeBaseRagSuccess)
+    }
+}
+
 /// Always `"knowledge_base_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum KnowledgeBaseSuccess {
     #[default]
-    #[serde(rename = "knowledge_base_success")]
+    /// Always `"knowledge_base_success"`.
     KnowledgeBaseSuccess,
 }
 
+impl KnowledgeBaseSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "knowledge_base_success"
+    }
+}
+
+impl Serialize for KnowledgeBaseSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("knowledge_base_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "knowledge_base_success")
+            .map(|()| Self::KnowledgeBaseSuccess)
+    }
+}
+
 /// Always `"language_detection"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum LanguageDetection {
     #[default]
-    #[serde(rename = "language_detection")]
+    /// Always `"language_detection"`.
     LanguageDetection,
 }
 
+impl LanguageDetection {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "language_detection"
+    }
+}
+
+impl Serialize for LanguageDetection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("language_detection")
+    }
+}
+
+impl<'de> Deserialize<'de> for LanguageDetection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "language_detection")
+            .map(|()| Self::LanguageDetection)
+    }
+}
+
 /// Always `"language_detection_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum LanguageDetectionSuccess {
     #[default]
-    #[serde(rename = "language_detection_success")]
+    /// Always `"language_detection_success"`.
     LanguageDetectionSuccess,
 }
 
+impl LanguageDetectionSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "language_detection_success"
+    }
+}
+
+impl Serialize for LanguageDetectionSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("language_detection_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for LanguageDetectionSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "language_detection_success")
+            .map(|()| Self::LanguageDetectionSuccess)
+    }
+}
+
 /// Always `"leave_message"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum LeaveMessage {
     #[default]
-    #[serde(rename = "leave_message")]
+    /// Always `"leave_message"`.
     LeaveMessage,
 }
 
+impl LeaveMessage {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "leave_message"
+    }
+}
+
+impl Serialize for LeaveMessage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("leave_message")
+    }
+}
+
+impl<'de> Deserialize<'de> for LeaveMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "leave_message")
+            .map(|()| Self::LeaveMessage)
+    }
+}
+
 /// Always `"list_agent_procedures"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListAgentProcedures {
     #[default]
-    #[serde(rename = "list_agent_procedures")]
+    /// Always `"list_agent_procedures"`.
     ListAgentProcedures,
 }
 
+impl ListAgentProcedures {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_agent_procedures"
+    }
+}
+
+impl Serialize for ListAgentProcedures {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_agent_procedures")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAgentProcedures {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_agent_procedures")
+            .map(|()| Self::ListAgentProcedures)
+    }
+}
+
 /// Always `"list_agent_references"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListAgentReferences {
     #[default]
-    #[serde(rename = "list_agent_references")]
+    /// Always `"list_agent_references"`.
     ListAgentReferences,
 }
 
+impl ListAgentReferences {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_agent_references"
+    }
+}
+
+impl Serialize for ListAgentReferences {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_agent_references")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAgentReferences {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_agent_references")
+            .map(|()| Self::ListAgentReferences)
+    }
+}
+
 /// Always `"list_agent_rules"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListAgentRules {
     #[default]
-    #[serde(rename = "list_agent_rules")]
+    /// Always `"list_agent_rules"`.
     ListAgentRules,
 }
 
+impl ListAgentRules {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_agent_rules"
+    }
+}
+
+impl Serialize for ListAgentRules {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_agent_rules")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAgentRules {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_agent_rules")
+            .map(|()| Self::ListAgentRules)
+    }
+}
+
 /// Always `"list_assets"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListAssets {
     #[default]
-    #[serde(rename = "list_assets")]
+    /// Always `"list_assets"`.
     ListAssets,
 }
 
+impl ListAssets {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_assets"
+    }
+}
+
+impl Serialize for ListAssets {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_assets")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListAssets {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_assets")
+            .map(|()| Self::ListAssets)
+    }
+}
+
 /// Always `"list_calendar_events"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListCalendarEvents {
     #[default]
-    #[serde(rename = "list_calendar_events")]
+    /// Always `"list_calendar_events"`.
     ListCalendarEvents,
 }
 
+impl ListCalendarEvents {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_calendar_events"
+    }
+}
+
+impl Serialize for ListCalendarEvents {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_calendar_events")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCalendarEvents {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_calendar_events")
+            .map(|()| Self::ListCalendarEvents)
+    }
+}
+
 /// Always `"list_client_interactions"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListClientInteractions {
     #[default]
-    #[serde(rename = "list_client_interactions")]
+    /// Always `"list_client_interactions"`.
     ListClientInteractions,
 }
 
+impl ListClientInteractions {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_client_interactions"
+    }
+}
+
+impl Serialize for ListClientInteractions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_client_interactions")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListClientInteractions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_client_interactions")
+            .map(|()| Self::ListClientInteractions)
+    }
+}
+
 /// Always `"list_clients"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListClients {
     #[default]
-    #[serde(rename = "list_clients")]
+    /// Always `"list_clients"`.
     ListClients,
 }
 
+impl ListClients {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_clients"
+    }
+}
+
+impl Serialize for ListClients {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_clients")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListClients {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_clients")
+            .map(|()| Self::ListClients)
+    }
+}
+
 /// Always `"list_customer_facing_agents"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListCustomerFacingAgents {
     #[default]
-    #[serde(rename = "list_customer_facing_agents")]
+    /// Always `"list_customer_facing_agents"`.
     ListCustomerFacingAgents,
 }
 
+impl ListCustomerFacingAgents {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_customer_facing_agents"
+    }
+}
+
+impl Serialize for ListCustomerFacingAgents {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_customer_facing_agents")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListCustomerFacingAgents {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_customer_facing_agents")
+            .map(|()| Self::ListCustomerFacingAgents)
+    }
+}
+
 /// Always `"list_group_sessions"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListGroupSessions {
     #[default]
-    #[serde(rename = "list_group_sessions")]
+    /// Always `"list_group_sessions"`.
     ListGroupSessions,
 }
 
+impl ListGroupSessions {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_group_sessions"
+    }
+}
+
+impl Serialize for ListGroupSessions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_group_sessions")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListGroupSessions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_group_sessions")
+            .map(|()| Self::ListGroupSessions)
+    }
+}
+
 /// Always `"list_holidays"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListHolidays {
     #[default]
-    #[serde(rename = "list_holidays")]
+    /// Always `"list_holidays"`.
     ListHolidays,
 }
 
+impl ListHolidays {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_holidays"
+    }
+}
+
+impl Serialize for ListHolidays {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_holidays")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListHolidays {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_holidays")
+            .map(|()| Self::ListHolidays)
+    }
+}
+
 /// Always `"list_locations"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListLocations {
     #[default]
-    #[serde(rename = "list_locations")]
+    /// Always `"list_locations"`.
     ListLocations,
 }
 
+impl ListLocations {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_locations"
+    }
+}
+
+impl Serialize for ListLocations {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_locations")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListLocations {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_locations")
+            .map(|()| Self::ListLocations)
+    }
+}
+
 /// Always `"list_products"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListProducts {
     #[default]
-    #[serde(rename = "list_products")]
+    /// Always `"list_products"`.
     ListProducts,
 }
 
+impl ListProducts {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_products"
+    }
+}
+
+impl Serialize for ListProducts {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_products")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListProducts {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_products")
+            .map(|()| Self::ListProducts)
+    }
+}
+
 /// Always `"list_services"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListServices {
     #[default]
-    #[serde(rename = "list_services")]
+    /// Always `"list_services"`.
     ListServices,
 }
 
+impl ListServices {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_services"
+    }
+}
+
+impl Serialize for ListServices {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_services")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListServices {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_services")
+            .map(|()| Self::ListServices)
+    }
+}
+
 /// Always `"list_staff"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListStaff {
     #[default]
-    #[serde(rename = "list_staff")]
+    /// Always `"list_staff"`.
     ListStaff,
 }
 
+impl ListStaff {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_staff"
+    }
+}
+
+impl Serialize for ListStaff {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_staff")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListStaff {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_staff")
+            .map(|()| Self::ListStaff)
+    }
+}
+
 /// Always `"list_transfer_rules"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ListTransferRules {
     #[default]
-    #[serde(rename = "list_transfer_rules")]
+    /// Always `"list_transfer_rules"`.
     ListTransferRules,
 }
 
+impl ListTransferRules {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "list_transfer_rules"
+    }
+}
+
+impl Serialize for ListTransferRules {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("list_transfer_rules")
+    }
+}
+
+impl<'de> Deserialize<'de> for ListTransferRules {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "list_transfer_rules")
+            .map(|()| Self::ListTransferRules)
+    }
+}
+
 /// Always `"literal"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Literal {
     #[default]
-    #[serde(rename = "literal")]
+    /// Always `"literal"`.
     Literal,
 }
 
+impl Literal {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "literal"
+    }
+}
+
+impl Serialize for Literal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("literal")
+    }
+}
+
+impl<'de> Deserialize<'de> for Literal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "literal").map(|()| Self::Literal)
+    }
+}
+
 /// Always `"llm"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Llm2 {
     #[default]
-    #[serde(rename = "llm")]
+    /// Always `"llm"`.
     Llm2,
 }
 
+impl Llm2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "llm"
+    }
+}
+
+impl Serialize for Llm2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("llm")
+    }
+}
+
+impl<'de> Deserialize<'de> for Llm2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "llm").map(|()| Self::Llm2)
+    }
+}
+
 /// Always `"location"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Location {
     #[default]
-    #[serde(rename = "location")]
+    /// Always `"location"`.
     Location,
 }
 
+impl Location {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "location"
+    }
+}
+
+impl Serialize for Location {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("location")
+    }
+}
+
+impl<'de> Deserialize<'de> for Location {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "location").map(|()| Self::Location)
+    }
+}
+
 /// Always `"lt_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum LtOperator {
     #[default]
-    #[serde(rename = "lt_operator")]
+    /// Always `"lt_operator"`.
     LtOperator,
 }
 
+impl LtOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "lt_operator"
+    }
+}
+
+impl Serialize for LtOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("lt_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for LtOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "lt_operator")
+            .map(|()| Self::LtOperator)
+    }
+}
+
 /// Always `"lte_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum LteOperator {
     #[default]
-    #[serde(rename = "lte_operator")]
+    /// Always `"lte_operator"`.
     LteOperator,
 }
 
+impl LteOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "lte_operator"
+    }
+}
+
+impl Serialize for LteOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("lte_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for LteOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "lte_operator")
+            .map(|()| Self::LteOperator)
+    }
+}
+
 /// Always `"manual"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Manual {
     #[default]
-    #[serde(rename = "manual")]
+    /// Always `"manual"`.
     Manual,
 }
 
+impl Manual {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "manual"
+    }
+}
+
+impl Serialize for Manual {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("manual")
+    }
+}
+
+impl<'de> Deserialize<'de> for Manual {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "manual").map(|()| Self::Manual)
+    }
+}
+
 /// Always `"max_iterations_exceeded"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum MaxIterationsExceeded {
     #[default]
-    #[serde(rename = "max_iterations_exceeded")]
+    /// Always `"max_iterations_exceeded"`.
     MaxIterationsExceeded,
 }
 
+impl MaxIterationsExceeded {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "max_iterations_exceeded"
+    }
+}
+
+impl Serialize for MaxIterationsExceeded {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("max_iterations_exceeded")
+    }
+}
+
+impl<'de> Deserialize<'de> for MaxIterationsExceeded {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "max_iterations_exceeded")
+            .map(|()| Self::MaxIterationsExceeded)
+    }
+}
+
 /// Always `"mcp"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Mcp {
     #[default]
-    #[serde(rename = "mcp")]
+    /// Always `"mcp"`.
     Mcp,
 }
 
+impl Mcp {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "mcp"
+    }
+}
+
+impl Serialize for Mcp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("mcp")
+    }
+}
+
+impl<'de> Deserialize<'de> for Mcp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "mcp").map(|()| Self::Mcp)
+    }
+}
+
 /// Always `"mtls"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Mtls {
     #[default]
-    #[serde(rename = "mtls")]
+    /// Always `"mtls"`.
     Mtls,
 }
 
+impl Mtls {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "mtls"
+    }
+}
+
+impl Serialize for Mtls {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("mtls")
+    }
+}
+
+impl<'de> Deserialize<'de> for Mtls {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "mtls").map(|()| Self::Mtls)
+    }
+}
+
 /// Always `"mul_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum MulOperator {
     #[default]
-    #[serde(rename = "mul_operator")]
+    /// Always `"mul_operator"`.
     MulOperator,
 }
 
+impl MulOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "mul_operator"
+    }
+}
+
+impl Serialize for MulOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("mul_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for MulOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "mul_operator")
+            .map(|()| Self::MulOperator)
+    }
+}
+
 /// Always `"music_explore_song"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum MusicExploreSong {
     #[default]
-    #[serde(rename = "music_explore_song")]
+    /// Always `"music_explore_song"`.
     MusicExploreSong,
 }
 
+impl MusicExploreSong {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "music_explore_song"
+    }
+}
+
+impl Serialize for MusicExploreSong {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("music_explore_song")
+    }
+}
+
+impl<'de> Deserialize<'de> for MusicExploreSong {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "music_explore_song")
+            .map(|()| Self::MusicExploreSong)
+    }
+}
+
 /// Always `"neq_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum NeqOperator {
     #[default]
-    #[serde(rename = "neq_operator")]
+    /// Always `"neq_operator"`.
     NeqOperator,
 }
 
+impl NeqOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "neq_operator"
+    }
+}
+
+impl Serialize for NeqOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("neq_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for NeqOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "neq_operator")
+            .map(|()| Self::NeqOperator)
+    }
+}
+
 /// Always `"nested_tools"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum NestedTools {
     #[default]
-    #[serde(rename = "nested_tools")]
+    /// Always `"nested_tools"`.
     NestedTools,
 }
 
+impl NestedTools {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "nested_tools"
+    }
+}
+
+impl Serialize for NestedTools {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("nested_tools")
+    }
+}
+
+impl<'de> Deserialize<'de> for NestedTools {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "nested_tools")
+            .map(|()| Self::NestedTools)
+    }
+}
+
 /// Always `"new"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum New {
     #[default]
-    #[serde(rename = "new")]
+    /// Always `"new"`.
     New,
 }
 
+impl New {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "new"
+    }
+}
+
+impl Serialize for New {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("new")
+    }
+}
+
+impl<'de> Deserialize<'de> for New {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "new").map(|()| Self::New)
+    }
+}
+
 /// Always `"no_update"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum NoUpdate {
     #[default]
-    #[serde(rename = "no_update")]
+    /// Always `"no_update"`.
     NoUpdate,
 }
 
+impl NoUpdate {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "no_update"
+    }
+}
+
+impl Serialize for NoUpdate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("no_update")
+    }
+}
+
+impl<'de> Deserialize<'de> for NoUpdate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "no_update").map(|()| Self::NoUpdate)
+    }
+}
+
 /// Always `"node_id"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum NodeId {
     #[default]
-    #[serde(rename = "node_id")]
+    /// Always `"node_id"`.
     NodeId,
 }
 
+impl NodeId {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "node_id"
+    }
+}
+
+impl Serialize for NodeId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("node_id")
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "node_id").map(|()| Self::NodeId)
+    }
+}
+
 /// Always `"null_literal"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum NullLiteral {
     #[default]
-    #[serde(rename = "null_literal")]
+    /// Always `"null_literal"`.
     NullLiteral,
 }
 
+impl NullLiteral {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "null_literal"
+    }
+}
+
+impl Serialize for NullLiteral {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("null_literal")
+    }
+}
+
+impl<'de> Deserialize<'de> for NullLiteral {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "null_literal")
+            .map(|()| Self::NullLiteral)
+    }
+}
+
 /// Always `"number_literal"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum NumberLiteral {
     #[default]
-    #[serde(rename = "number_literal")]
+    /// Always `"number_literal"`.
     NumberLiteral,
 }
 
+impl NumberLiteral {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "number_literal"
+    }
+}
+
+impl Serialize for NumberLiteral {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("number_literal")
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberLiteral {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "number_literal")
+            .map(|()| Self::NumberLiteral)
+    }
+}
+
 /// Always `"oauth2_client_credentials"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Oauth2ClientCredentials {
     #[default]
-    #[serde(rename = "oauth2_client_credentials")]
+    /// Always `"oauth2_client_credentials"`.
     Oauth2ClientCredentials,
 }
 
+impl Oauth2ClientCredentials {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "oauth2_client_credentials"
+    }
+}
+
+impl Serialize for Oauth2ClientCredentials {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("oauth2_client_credentials")
+    }
+}
+
+impl<'de> Deserialize<'de> for Oauth2ClientCredentials {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "oauth2_client_credentials")
+            .map(|()| Self::Oauth2ClientCredentials)
+    }
+}
+
 /// Always `"oauth2_jwt"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Oauth2Jwt {
     #[default]
-    #[serde(rename = "oauth2_jwt")]
+    /// Always `"oauth2_jwt"`.
     Oauth2Jwt,
 }
 
+impl Oauth2Jwt {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "oauth2_jwt"
+    }
+}
+
+impl Serialize for Oauth2Jwt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("oauth2_jwt")
+    }
+}
+
+impl<'de> Deserialize<'de> for Oauth2Jwt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "oauth2_jwt")
+            .map(|()| Self::Oauth2Jwt)
+    }
+}
+
 /// Always `"object"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Object {
     #[default]
-    #[serde(rename = "object")]
+    /// Always `"object"`.
     Object,
 }
 
+impl Object {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "object"
+    }
+}
+
+impl Serialize for Object {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("object")
+    }
+}
+
+impl<'de> Deserialize<'de> for Object {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "object").map(|()| Self::Object)
+    }
+}
+
 /// Always `"off"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Off {
     #[default]
-    #[serde(rename = "off")]
+    /// Always `"off"`.
     Off,
 }
 
+impl Off {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "off"
+    }
+}
+
+impl Serialize for Off {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("off")
+    }
+}
+
+impl<'de> Deserialize<'de> for Off {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "off").map(|()| Self::Off)
+    }
+}
+
 /// Always `"omit"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Omit {
     #[default]
-    #[serde(rename = "omit")]
+    /// Always `"omit"`.
     Omit,
 }
 
+impl Omit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "omit"
+    }
+}
+
+impl Serialize for Omit {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("omit")
+    }
+}
+
+impl<'de> Deserialize<'de> for Omit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "omit").map(|()| Self::Omit)
+    }
+}
+
 /// Always `"opt_in_sms_reminder"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum OptInSmsReminder {
     #[default]
-    #[serde(rename = "opt_in_sms_reminder")]
+    /// Always `"opt_in_sms_reminder"`.
     OptInSmsReminder,
 }
 
+impl OptInSmsReminder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "opt_in_sms_reminder"
+    }
+}
+
+impl Serialize for OptInSmsReminder {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("opt_in_sms_reminder")
+    }
+}
+
+impl<'de> Deserialize<'de> for OptInSmsReminder {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "opt_in_sms_reminder")
+            .map(|()| Self::OptInSmsReminder)
+    }
+}
+
 /// Always `"opt_out_sms_reminder"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum OptOutSmsReminder {
     #[default]
-    #[serde(rename = "opt_out_sms_reminder")]
+    /// Always `"opt_out_sms_reminder"`.
     OptOutSmsReminder,
 }
 
+impl OptOutSmsReminder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "opt_out_sms_reminder"
+    }
+}
+
+impl Serialize for OptOutSmsReminder {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("opt_out_sms_reminder")
+    }
+}
+
+impl<'de> Deserialize<'de> for OptOutSmsReminder {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "opt_out_sms_reminder")
+            .map(|()| Self::OptOutSmsReminder)
+    }
+}
+
 /// Always `"or_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum OrOperator {
     #[default]
-    #[serde(rename = "or_operator")]
+    /// Always `"or_operator"`.
     OrOperator,
 }
 
+impl OrOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "or_operator"
+    }
+}
+
+impl Serialize for OrOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("or_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for OrOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "or_operator")
+            .map(|()| Self::OrOperator)
+    }
+}
+
 /// Always `"orb"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Orb {
     #[default]
-    #[serde(rename = "orb")]
+    /// Always `"orb"`.
     Orb,
 }
 
+impl Orb {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "orb"
+    }
+}
+
+impl Serialize for Orb {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("orb")
+    }
+}
+
+impl<'de> Deserialize<'de> for Orb {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "orb").map(|()| Self::Orb)
+    }
+}
+
 /// Always `"override"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Override {
     #[default]
-    #[serde(rename = "override")]
+    /// Always `"override"`.
     Override,
 }
 
+impl Override {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "override"
+    }
+}
+
+impl Serialize for Override {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("override")
+    }
+}
+
+impl<'de> Deserialize<'de> for Override {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "override").map(|()| Self::Override)
+    }
+}
+
 /// Always `"override_agent"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum OverrideAgent {
     #[default]
-    #[serde(rename = "override_agent")]
+    /// Always `"override_agent"`.
     OverrideAgent,
 }
 
+impl OverrideAgent {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "override_agent"
+    }
+}
+
+impl Serialize for OverrideAgent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("override_agent")
+    }
+}
+
+impl<'de> Deserialize<'de> for OverrideAgent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "override_agent")
+            .map(|()| Self::OverrideAgent)
+    }
+}
+
 /// Always `"pair"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Pair {
     #[default]
-    #[serde(rename = "pair")]
+    /// Always `"pair"`.
     Pair,
 }
 
+impl Pair {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "pair"
+    }
+}
+
+impl Serialize for Pair {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("pair")
+    }
+}
+
+impl<'de> Deserialize<'de> for Pair {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "pair").map(|()| Self::Pair)
+    }
+}
+
 /// Always `"pdf"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Pdf {
     #[default]
-    #[serde(rename = "pdf")]
+    /// Always `"pdf"`.
     Pdf,
 }
 
+impl Pdf {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "pdf"
+    }
+}
+
+impl Serialize for Pdf {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("pdf")
+    }
+}
+
+impl<'de> Deserialize<'de> for Pdf {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "pdf").map(|()| Self::Pdf)
+    }
+}
+
 /// Always `"pending"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Pending {
     #[default]
-    #[serde(rename = "pending")]
+    /// Always `"pending"`.
     Pending,
 }
 
+impl Pending {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "pending"
+    }
+}
+
+impl Serialize for Pending {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("pending")
+    }
+}
+
+impl<'de> Deserialize<'de> for Pending {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "pending").map(|()| Self::Pending)
+    }
+}
+
 /// Always `"percentage"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Percentage {
     #[default]
-    #[serde(rename = "percentage")]
+    /// Always `"percentage"`.
     Percentage,
 }
 
+impl Percentage {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "percentage"
+    }
+}
+
+impl Serialize for Percentage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("percentage")
+    }
+}
+
+impl<'de> Deserialize<'de> for Percentage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "percentage")
+            .map(|()| Self::Percentage)
+    }
+}
+
 /// Always `"phone"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Phone {
     #[default]
-    #[serde(rename = "phone")]
+    /// Always `"phone"`.
     Phone,
 }
 
+impl Phone {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "phone"
+    }
+}
+
+impl Serialize for Phone {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("phone")
+    }
+}
+
+impl<'de> Deserialize<'de> for Phone {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "phone").map(|()| Self::Phone)
+    }
+}
+
 /// Always `"phone_dynamic_variable"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PhoneDynamicVariable {
     #[default]
-    #[serde(rename = "phone_dynamic_variable")]
+    /// Always `"phone_dynamic_variable"`.
     PhoneDynamicVariable,
 }
 
+impl PhoneDynamicVariable {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "phone_dynamic_variable"
+    }
+}
+
+impl Serialize for PhoneDynamicVariable {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("phone_dynamic_variable")
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneDynamicVariable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "phone_dynamic_variable")
+            .map(|()| Self::PhoneDynamicVariable)
+    }
+}
+
 /// Always `"phone_number"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PhoneNumber {
     #[default]
-    #[serde(rename = "phone_number")]
+    /// Always `"phone_number"`.
     PhoneNumber,
 }
 
+impl PhoneNumber {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "phone_number"
+    }
+}
+
+impl Serialize for PhoneNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("phone_number")
+    }
+}
+
+impl<'de> Deserialize<'de> for PhoneNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "phone_number")
+            .map(|()| Self::PhoneNumber)
+    }
+}
+
 /// Always `"phoneme"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Phoneme {
     #[default]
-    #[serde(rename = "phoneme")]
+    /// Always `"phoneme"`.
     Phoneme,
 }
 
+impl Phoneme {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "phoneme"
+    }
+}
+
+impl Serialize for Phoneme {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("phoneme")
+    }
+}
+
+impl<'de> Deserialize<'de> for Phoneme {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "phoneme").map(|()| Self::Phoneme)
+    }
+}
+
 /// Always `"play_dtmf_error"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PlayDtmfError {
     #[default]
-    #[serde(rename = "play_dtmf_error")]
+    /// Always `"play_dtmf_error"`.
     PlayDtmfError,
 }
 
+impl PlayDtmfError {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "play_dtmf_error"
+    }
+}
+
+impl Serialize for PlayDtmfError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("play_dtmf_error")
+    }
+}
+
+impl<'de> Deserialize<'de> for PlayDtmfError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "play_dtmf_error")
+            .map(|()| Self::PlayDtmfError)
+    }
+}
+
 /// Always `"play_dtmf_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PlayDtmfSuccess {
     #[default]
-    #[serde(rename = "play_dtmf_success")]
+    /// Always `"play_dtmf_success"`.
     PlayDtmfSuccess,
 }
 
+impl PlayDtmfSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "play_dtmf_success"
+    }
+}
+
+impl Serialize for PlayDtmfSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("play_dtmf_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for PlayDtmfSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "play_dtmf_success")
+            .map(|()| Self::PlayDtmfSuccess)
+    }
+}
+
 /// Always `"play_keypad_touch_tone"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PlayKeypadTouchTone {
     #[default]
-    #[serde(rename = "play_keypad_touch_tone")]
+    /// Always `"play_keypad_touch_tone"`.
     PlayKeypadTouchTone,
 }
 
+impl PlayKeypadTouchTone {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "play_keypad_touch_tone"
+    }
+}
+
+impl Serialize for PlayKeypadTouchTone {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("play_keypad_touch_tone")
+    }
+}
+
+impl<'de> Deserialize<'de> for PlayKeypadTouchTone {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "play_keypad_touch_tone")
+            .map(|()| Self::PlayKeypadTouchTone)
+    }
+}
+
 /// Always `"pop"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Pop {
     #[default]
-    #[serde(rename = "pop")]
+    /// Always `"pop"`.
     Pop,
 }
 
+impl Pop {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "pop"
+    }
+}
+
+impl Serialize for Pop {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("pop")
+    }
+}
+
+impl<'de> Deserialize<'de> for Pop {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "pop").map(|()| Self::Pop)
+    }
+}
+
 /// Always `"private_key_jwt"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum PrivateKeyJwt {
     #[default]
-    #[serde(rename = "private_key_jwt")]
+    /// Always `"private_key_jwt"`.
     PrivateKeyJwt,
 }
 
+impl PrivateKeyJwt {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "private_key_jwt"
+    }
+}
+
+impl Serialize for PrivateKeyJwt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("private_key_jwt")
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivateKeyJwt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "private_key_jwt")
+            .map(|()| Self::PrivateKeyJwt)
+    }
+}
+
 /// Always `"prompt"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Prompt {
     #[default]
-    #[serde(rename = "prompt")]
+    /// Always `"prompt"`.
     Prompt,
 }
 
+impl Prompt {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "prompt"
+    }
+}
+
+impl Serialize for Prompt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("prompt")
+    }
+}
+
+impl<'de> Deserialize<'de> for Prompt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "prompt").map(|()| Self::Prompt)
+    }
+}
+
 /// Always `"push"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Push {
     #[default]
-    #[serde(rename = "push")]
+    /// Always `"push"`.
     Push,
 }
 
+impl Push {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "push"
+    }
+}
+
+impl Serialize for Push {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("push")
+    }
+}
+
+impl<'de> Deserialize<'de> for Push {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "push").map(|()| Self::Push)
+    }
+}
+
 /// Always `"refresh_token_auth"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum RefreshTokenAuth {
     #[default]
-    #[serde(rename = "refresh_token_auth")]
+    /// Always `"refresh_token_auth"`.
     RefreshTokenAuth,
 }
 
+impl RefreshTokenAuth {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "refresh_token_auth"
+    }
+}
+
+impl Serialize for RefreshTokenAuth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("refresh_token_auth")
+    }
+}
+
+impl<'de> Deserialize<'de> for RefreshTokenAuth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "refresh_token_auth")
+            .map(|()| Self::RefreshTokenAuth)
+    }
+}
+
 /// Always `"regex"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Regex {
     #[default]
-    #[serde(rename = "regex")]
+    /// Always `"regex"`.
     Regex,
 }
 
+impl Regex {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "regex"
+    }
+}
+
+impl Serialize for Regex {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("regex")
+    }
+}
+
+impl<'de> Deserialize<'de> for Regex {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "regex").map(|()| Self::Regex)
+    }
+}
+
 /// Always `"register_for_group_session"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum RegisterForGroupSession {
     #[default]
-    #[serde(rename = "register_for_group_session")]
+    /// Always `"register_for_group_session"`.
     RegisterForGroupSession,
 }
 
+impl RegisterForGroupSession {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "register_for_group_session"
+    }
+}
+
+impl Serialize for RegisterForGroupSession {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("register_for_group_session")
+    }
+}
+
+impl<'de> Deserialize<'de> for RegisterForGroupSession {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "register_for_group_session")
+            .map(|()| Self::RegisterForGroupSession)
+    }
+}
+
 /// Always `"replace"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Replace {
     #[default]
-    #[serde(rename = "replace")]
+    /// Always `"replace"`.
     Replace,
 }
 
+impl Replace {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "replace"
+    }
+}
+
+impl Serialize for Replace {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("replace")
+    }
+}
+
+impl<'de> Deserialize<'de> for Replace {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "replace").map(|()| Self::Replace)
+    }
+}
+
 /// Always `"report_knowledge_gap"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ReportKnowledgeGap {
     #[default]
-    #[serde(rename = "report_knowledge_gap")]
+    /// Always `"report_knowledge_gap"`.
     ReportKnowledgeGap,
 }
 
+impl ReportKnowledgeGap {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "report_knowledge_gap"
+    }
+}
+
+impl Serialize for ReportKnowledgeGap {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("report_knowledge_gap")
+    }
+}
+
+impl<'de> Deserialize<'de> for ReportKnowledgeGap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "report_knowledge_gap")
+            .map(|()| Self::ReportKnowledgeGap)
+    }
+}
+
 /// Always `"response"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Response {
     #[default]
-    #[serde(rename = "response")]
+    /// Always `"response"`.
     Response,
 }
 
+impl Response {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "response"
+    }
+}
+
+impl Serialize for Response {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("response")
+    }
+}
+
+impl<'de> Deserialize<'de> for Response {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "response").map(|()| Self::Response)
+    }
+}
+
 /// Always `"restore_calendar_event"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum RestoreCalendarEvent {
     #[default]
-    #[serde(rename = "restore_calendar_event")]
+    /// Always `"restore_calendar_event"`.
     RestoreCalendarEvent,
 }
 
+impl RestoreCalendarEvent {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "restore_calendar_event"
+    }
+}
+
+impl Serialize for RestoreCalendarEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("restore_calendar_event")
+    }
+}
+
+impl<'de> Deserialize<'de> for RestoreCalendarEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "restore_calendar_event")
+            .map(|()| Self::RestoreCalendarEvent)
+    }
+}
+
 /// Always `"result"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Result2 {
     #[default]
-    #[serde(rename = "result")]
+    /// Always `"result"`.
     Result2,
 }
 
+impl Result2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "result"
+    }
+}
+
+impl Serialize for Result2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("result")
+    }
+}
+
+impl<'de> Deserialize<'de> for Result2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "result").map(|()| Self::Result2)
+    }
+}
+
 /// Always `"retry"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Retry {
     #[default]
-    #[serde(rename = "retry")]
+    /// Always `"retry"`.
     Retry,
 }
 
+impl Retry {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "retry"
+    }
+}
+
+impl Serialize for Retry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("retry")
+    }
+}
+
+impl<'de> Deserialize<'de> for Retry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "retry").map(|()| Self::Retry)
+    }
+}
+
 /// Always `"run_subagent"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum RunSubagent {
     #[default]
-    #[serde(rename = "run_subagent")]
+    /// Always `"run_subagent"`.
     RunSubagent,
 }
 
+impl RunSubagent {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "run_subagent"
+    }
+}
+
+impl Serialize for RunSubagent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("run_subagent")
+    }
+}
+
+impl<'de> Deserialize<'de> for RunSubagent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "run_subagent")
+            .map(|()| Self::RunSubagent)
+    }
+}
+
 /// Always `"schedule_group_session"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ScheduleGroupSession {
     #[default]
-    #[serde(rename = "schedule_group_session")]
+    /// Always `"schedule_group_session"`.
     ScheduleGroupSession,
 }
 
+impl ScheduleGroupSession {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "schedule_group_session"
+    }
+}
+
+impl Serialize for ScheduleGroupSession {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("schedule_group_session")
+    }
+}
+
+impl<'de> Deserialize<'de> for ScheduleGroupSession {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "schedule_group_session")
+            .map(|()| Self::ScheduleGroupSession)
+    }
+}
+
 /// Always `"search_clients"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SearchClients {
     #[default]
-    #[serde(rename = "search_clients")]
+    /// Always `"search_clients"`.
     SearchClients,
 }
 
+impl SearchClients {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "search_clients"
+    }
+}
+
+impl Serialize for SearchClients {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("search_clients")
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchClients {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "search_clients")
+            .map(|()| Self::SearchClients)
+    }
+}
+
 /// Always `"secret"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Secret {
     #[default]
-    #[serde(rename = "secret")]
+    /// Always `"secret"`.
     Secret,
 }
 
+impl Secret {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "secret"
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("secret")
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "secret").map(|()| Self::Secret)
+    }
+}
+
 /// Always `"segmented_json"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SegmentedJson {
     #[default]
-    #[serde(rename = "segmented_json")]
+    /// Always `"segmented_json"`.
     SegmentedJson,
 }
 
+impl SegmentedJson {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "segmented_json"
+    }
+}
+
+impl Serialize for SegmentedJson {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("segmented_json")
+    }
+}
+
+impl<'de> Deserialize<'de> for SegmentedJson {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "segmented_json")
+            .map(|()| Self::SegmentedJson)
+    }
+}
+
 /// Always `"set_booking_slug"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SetBookingSlug {
     #[default]
-    #[serde(rename = "set_booking_slug")]
+    /// Always `"set_booking_slug"`.
     SetBookingSlug,
 }
 
+impl SetBookingSlug {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "set_booking_slug"
+    }
+}
+
+impl Serialize for SetBookingSlug {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("set_booking_slug")
+    }
+}
+
+impl<'de> Deserialize<'de> for SetBookingSlug {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "set_booking_slug")
+            .map(|()| Self::SetBookingSlug)
+    }
+}
+
 /// Always `"sfx"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Sfx {
     #[default]
-    #[serde(rename = "sfx")]
+    /// Always `"sfx"`.
     Sfx,
 }
 
+impl Sfx {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "sfx"
+    }
+}
+
+impl Serialize for Sfx {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("sfx")
+    }
+}
+
+impl<'de> Deserialize<'de> for Sfx {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "sfx").map(|()| Self::Sfx)
+    }
+}
+
 /// Always `"simulation"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Simulation {
     #[default]
-    #[serde(rename = "simulation")]
+    /// Always `"simulation"`.
     Simulation,
 }
 
+impl Simulation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "simulation"
+    }
+}
+
+impl Serialize for Simulation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("simulation")
+    }
+}
+
+impl<'de> Deserialize<'de> for Simulation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "simulation")
+            .map(|()| Self::Simulation)
+    }
+}
+
 /// Always `"single"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Single {
     #[default]
-    #[serde(rename = "single")]
+    /// Always `"single"`.
     Single,
 }
 
+impl Single {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "single"
+    }
+}
+
+impl Serialize for Single {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("single")
+    }
+}
+
+impl<'de> Deserialize<'de> for Single {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "single").map(|()| Self::Single)
+    }
+}
+
 /// Always `"sip_trunk"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SipTrunk {
     #[default]
-    #[serde(rename = "sip_trunk")]
+    /// Always `"sip_trunk"`.
     SipTrunk,
 }
 
+impl SipTrunk {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "sip_trunk"
+    }
+}
+
+impl Serialize for SipTrunk {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("sip_trunk")
+    }
+}
+
+impl<'de> Deserialize<'de> for SipTrunk {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "sip_trunk").map(|()| Self::SipTrunk)
+    }
+}
+
 /// Always `"sip_trunking"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SipTrunking {
     #[default]
-    #[serde(rename = "sip_trunking")]
+    /// Always `"sip_trunking"`.
     SipTrunking,
 }
 
+impl SipTrunking {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "sip_trunking"
+    }
+}
+
+impl Serialize for SipTrunking {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("sip_trunking")
+    }
+}
+
+impl<'de> Deserialize<'de> for SipTrunking {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "sip_trunking")
+            .map(|()| Self::SipTrunking)
+    }
+}
+
 /// Always `"sip_uri"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SipUri {
     #[default]
-    #[serde(rename = "sip_uri")]
+    /// Always `"sip_uri"`.
     SipUri,
 }
 
+impl SipUri {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "sip_uri"
+    }
+}
+
+impl Serialize for SipUri {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("sip_uri")
+    }
+}
+
+impl<'de> Deserialize<'de> for SipUri {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "sip_uri").map(|()| Self::SipUri)
+    }
+}
+
 /// Always `"sip_uri_dynamic_variable"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SipUriDynamicVariable {
     #[default]
-    #[serde(rename = "sip_uri_dynamic_variable")]
+    /// Always `"sip_uri_dynamic_variable"`.
     SipUriDynamicVariable,
 }
 
+impl SipUriDynamicVariable {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "sip_uri_dynamic_variable"
+    }
+}
+
+impl Serialize for SipUriDynamicVariable {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("sip_uri_dynamic_variable")
+    }
+}
+
+impl<'de> Deserialize<'de> for SipUriDynamicVariable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "sip_uri_dynamic_variable")
+            .map(|()| Self::SipUriDynamicVariable)
+    }
+}
+
 /// Always `"skip_turn"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SkipTurn {
     #[default]
-    #[serde(rename = "skip_turn")]
+    /// Always `"skip_turn"`.
     SkipTurn,
 }
 
+impl SkipTurn {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "skip_turn"
+    }
+}
+
+impl Serialize for SkipTurn {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("skip_turn")
+    }
+}
+
+impl<'de> Deserialize<'de> for SkipTurn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "skip_turn").map(|()| Self::SkipTurn)
+    }
+}
+
 /// Always `"skip_turn_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SkipTurnSuccess {
     #[default]
-    #[serde(rename = "skip_turn_success")]
+    /// Always `"skip_turn_success"`.
     SkipTurnSuccess,
 }
 
+impl SkipTurnSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "skip_turn_success"
+    }
+}
+
+impl Serialize for SkipTurnSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("skip_turn_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for SkipTurnSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "skip_turn_success")
+            .map(|()| Self::SkipTurnSuccess)
+    }
+}
+
 /// Always `"slack_bot_auth"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SlackBotAuth {
     #[default]
-    #[serde(rename = "slack_bot_auth")]
+    /// Always `"slack_bot_auth"`.
     SlackBotAuth,
 }
 
+impl SlackBotAuth {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "slack_bot_auth"
+    }
+}
+
+impl Serialize for SlackBotAuth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("slack_bot_auth")
+    }
+}
+
+impl<'de> Deserialize<'de> for SlackBotAuth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "slack_bot_auth")
+            .map(|()| Self::SlackBotAuth)
+    }
+}
+
 /// Always `"smb"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Smb {
     #[default]
-    #[serde(rename = "smb")]
+    /// Always `"smb"`.
     Smb,
 }
 
+impl Smb {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "smb"
+    }
+}
+
+impl Serialize for Smb {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("smb")
+    }
+}
+
+impl<'de> Deserialize<'de> for Smb {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "smb").map(|()| Self::Smb)
+    }
+}
+
 /// Always `"song"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Song {
     #[default]
-    #[serde(rename = "song")]
+    /// Always `"song"`.
     Song,
 }
 
+impl Song {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "song"
+    }
+}
+
+impl Serialize for Song {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("song")
+    }
+}
+
+impl<'de> Deserialize<'de> for Song {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "song").map(|()| Self::Song)
+    }
+}
+
 /// Always `"srt"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Srt {
     #[default]
-    #[serde(rename = "srt")]
+    /// Always `"srt"`.
     Srt,
 }
 
+impl Srt {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "srt"
+    }
+}
+
+impl Serialize for Srt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("srt")
+    }
+}
+
+impl<'de> Deserialize<'de> for Srt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "srt").map(|()| Self::Srt)
+    }
+}
+
 /// Always `"standalone_agent"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum StandaloneAgent {
     #[default]
-    #[serde(rename = "standalone_agent")]
+    /// Always `"standalone_agent"`.
     StandaloneAgent,
 }
 
+impl StandaloneAgent {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "standalone_agent"
+    }
+}
+
+impl Serialize for StandaloneAgent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("standalone_agent")
+    }
+}
+
+impl<'de> Deserialize<'de> for StandaloneAgent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "standalone_agent")
+            .map(|()| Self::StandaloneAgent)
+    }
+}
+
 /// Always `"start"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Start {
     #[default]
-    #[serde(rename = "start")]
+    /// Always `"start"`.
     Start,
 }
 
+impl Start {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "start"
+    }
+}
+
+impl Serialize for Start {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("start")
+    }
+}
+
+impl<'de> Deserialize<'de> for Start {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "start").map(|()| Self::Start)
+    }
+}
+
 /// Always `"start_procedure"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum StartProcedure {
     #[default]
-    #[serde(rename = "start_procedure")]
+    /// Always `"start_procedure"`.
     StartProcedure,
 }
 
+impl StartProcedure {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "start_procedure"
+    }
+}
+
+impl Serialize for StartProcedure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("start_procedure")
+    }
+}
+
+impl<'de> Deserialize<'de> for StartProcedure {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "start_procedure")
+            .map(|()| Self::StartProcedure)
+    }
+}
+
 /// Always `"static"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Static {
     #[default]
-    #[serde(rename = "static")]
+    /// Always `"static"`.
     Static,
 }
 
+impl Static {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "static"
+    }
+}
+
+impl Serialize for Static {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("static")
+    }
+}
+
+impl<'de> Deserialize<'de> for Static {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "static").map(|()| Self::Static)
+    }
+}
+
 /// Always `"stored"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Stored {
     #[default]
-    #[serde(rename = "stored")]
+    /// Always `"stored"`.
     Stored,
 }
 
+impl Stored {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "stored"
+    }
+}
+
+impl Serialize for Stored {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("stored")
+    }
+}
+
+impl<'de> Deserialize<'de> for Stored {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "stored").map(|()| Self::Stored)
+    }
+}
+
 /// Always `"string"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum String2 {
     #[default]
-    #[serde(rename = "string")]
+    /// Always `"string"`.
     String2,
 }
 
+impl String2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "string"
+    }
+}
+
+impl Serialize for String2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("string")
+    }
+}
+
+impl<'de> Deserialize<'de> for String2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "string").map(|()| Self::String2)
+    }
+}
+
 /// Always `"string_literal"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum StringLiteral {
     #[default]
-    #[serde(rename = "string_literal")]
+    /// Always `"string_literal"`.
     StringLiteral,
 }
 
+impl StringLiteral {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "string_literal"
+    }
+}
+
+impl Serialize for StringLiteral {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("string_literal")
+    }
+}
+
+impl<'de> Deserialize<'de> for StringLiteral {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "string_literal")
+            .map(|()| Self::StringLiteral)
+    }
+}
+
 /// Always `"sub_operator"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SubOperator {
     #[default]
-    #[serde(rename = "sub_operator")]
+    /// Always `"sub_operator"`.
     SubOperator,
 }
 
+impl SubOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "sub_operator"
+    }
+}
+
+impl Serialize for SubOperator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("sub_operator")
+    }
+}
+
+impl<'de> Deserialize<'de> for SubOperator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "sub_operator")
+            .map(|()| Self::SubOperator)
+    }
+}
+
 /// Always `"submit_business_info"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum SubmitBusinessInfo {
     #[default]
-    #[serde(rename = "submit_business_info")]
+    /// Always `"submit_business_info"`.
     SubmitBusinessInfo,
 }
 
+impl SubmitBusinessInfo {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "submit_business_info"
+    }
+}
+
+impl Serialize for SubmitBusinessInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("submit_business_info")
+    }
+}
+
+impl<'de> Deserialize<'de> for SubmitBusinessInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "submit_business_info")
+            .map(|()| Self::SubmitBusinessInfo)
+    }
+}
+
 /// Always `"subtitles"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Subtitles {
     #[default]
-    #[serde(rename = "subtitles")]
+    /// Always `"subtitles"`.
     Subtitles,
 }
 
+impl Subtitles {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "subtitles"
+    }
+}
+
+impl Serialize for Subtitles {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("subtitles")
+    }
+}
+
+impl<'de> Deserialize<'de> for Subtitles {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "subtitles").map(|()| Self::Subtitles)
+    }
+}
+
 /// Always `"success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Success {
     #[default]
-    #[serde(rename = "success")]
+    /// Always `"success"`.
     Success,
 }
 
+impl Success {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "success"
+    }
+}
+
+impl Serialize for Success {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("success")
+    }
+}
+
+impl<'de> Deserialize<'de> for Success {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "success").map(|()| Self::Success)
+    }
+}
+
 /// Always `"system"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum System {
     #[default]
-    #[serde(rename = "system")]
+    /// Always `"system"`.
     System,
 }
 
+impl System {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "system"
+    }
+}
+
+impl Serialize for System {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("system")
+    }
+}
+
+impl<'de> Deserialize<'de> for System {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "system").map(|()| Self::System)
+    }
+}
+
 /// Always `"testing_tool_result"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TestingToolResult {
     #[default]
-    #[serde(rename = "testing_tool_result")]
+    /// Always `"testing_tool_result"`.
     TestingToolResult,
 }
 
+impl TestingToolResult {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "testing_tool_result"
+    }
+}
+
+impl Serialize for TestingToolResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("testing_tool_result")
+    }
+}
+
+impl<'de> Deserialize<'de> for TestingToolResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "testing_tool_result")
+            .map(|()| Self::TestingToolResult)
+    }
+}
+
 /// Always `"text"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Text {
     #[default]
-    #[serde(rename = "text")]
+    /// Always `"text"`.
     Text,
 }
 
+impl Text {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "text"
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("text")
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "text").map(|()| Self::Text)
+    }
+}
+
 /// Always `"tool"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Tool2 {
     #[default]
-    #[serde(rename = "tool")]
+    /// Always `"tool"`.
     Tool2,
 }
 
+impl Tool2 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "tool"
+    }
+}
+
+impl Serialize for Tool2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("tool")
+    }
+}
+
+impl<'de> Deserialize<'de> for Tool2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "tool").map(|()| Self::Tool2)
+    }
+}
+
 /// Always `"traffic_split"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TrafficSplit {
     #[default]
-    #[serde(rename = "traffic_split")]
+    /// Always `"traffic_split"`.
     TrafficSplit,
 }
 
+impl TrafficSplit {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "traffic_split"
+    }
+}
+
+impl Serialize for TrafficSplit {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("traffic_split")
+    }
+}
+
+impl<'de> Deserialize<'de> for TrafficSplit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "traffic_split")
+            .map(|()| Self::TrafficSplit)
+    }
+}
+
 /// Always `"transcription"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Transcription {
     #[default]
-    #[serde(rename = "transcription")]
+    /// Always `"transcription"`.
     Transcription,
 }
 
+impl Transcription {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transcription"
+    }
+}
+
+impl Serialize for Transcription {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transcription")
+    }
+}
+
+impl<'de> Deserialize<'de> for Transcription {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transcription")
+            .map(|()| Self::Transcription)
+    }
+}
+
 /// Always `"transfer_to_agent"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferToAgent {
     #[default]
-    #[serde(rename = "transfer_to_agent")]
+    /// Always `"transfer_to_agent"`.
     TransferToAgent,
 }
 
+impl TransferToAgent {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transfer_to_agent"
+    }
+}
+
+impl Serialize for TransferToAgent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transfer_to_agent")
+    }
+}
+
+impl<'de> Deserialize<'de> for TransferToAgent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transfer_to_agent")
+            .map(|()| Self::TransferToAgent)
+    }
+}
+
 /// Always `"transfer_to_agent_error"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferToAgentError {
     #[default]
-    #[serde(rename = "transfer_to_agent_error")]
+    /// Always `"transfer_to_agent_error"`.
     TransferToAgentError,
 }
 
+impl TransferToAgentError {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transfer_to_agent_error"
+    }
+}
+
+impl Serialize for TransferToAgentError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transfer_to_agent_error")
+    }
+}
+
+impl<'de> Deserialize<'de> for TransferToAgentError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transfer_to_agent_error")
+            .map(|()| Self::TransferToAgentError)
+    }
+}
+
 /// Always `"transfer_to_agent_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferToAgentSuccess {
     #[default]
-    #[serde(rename = "transfer_to_agent_success")]
+    /// Always `"transfer_to_agent_success"`.
     TransferToAgentSuccess,
 }
 
+impl TransferToAgentSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transfer_to_agent_success"
+    }
+}
+
+impl Serialize for TransferToAgentSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transfer_to_agent_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for TransferToAgentSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transfer_to_agent_success")
+            .map(|()| Self::TransferToAgentSuccess)
+    }
+}
+
 /// Always `"transfer_to_number"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferToNumber {
     #[default]
-    #[serde(rename = "transfer_to_number")]
+    /// Always `"transfer_to_number"`.
     TransferToNumber,
 }
 
+impl TransferToNumber {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transfer_to_number"
+    }
+}
+
+impl Serialize for TransferToNumber {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transfer_to_number")
+    }
+}
+
+impl<'de> Deserialize<'de> for TransferToNumber {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transfer_to_number")
+            .map(|()| Self::TransferToNumber)
+    }
+}
+
 /// Always `"transfer_to_number_error"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferToNumberError {
     #[default]
-    #[serde(rename = "transfer_to_number_error")]
+    /// Always `"transfer_to_number_error"`.
     TransferToNumberError,
 }
 
+impl TransferToNumberError {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transfer_to_number_error"
+    }
+}
+
+impl Serialize for TransferToNumberError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transfer_to_number_error")
+    }
+}
+
+impl<'de> Deserialize<'de> for TransferToNumberError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transfer_to_number_error")
+            .map(|()| Self::TransferToNumberError)
+    }
+}
+
 /// Always `"transfer_to_number_exotel_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferToNumberExotelSuccess {
     #[default]
-    #[serde(rename = "transfer_to_number_exotel_success")]
+    /// Always `"transfer_to_number_exotel_success"`.
     TransferToNumberExotelSuccess,
 }
 
+impl TransferToNumberExotelSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transfer_to_number_exotel_success"
+    }
+}
+
+impl Serialize for TransferToNumberExotelSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transfer_to_number_exotel_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for TransferToNumberExotelSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transfer_to_number_exotel_success")
+            .map(|()| Self::TransferToNumberExotelSuccess)
+    }
+}
+
 /// Always `"transfer_to_number_sip_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferToNumberSipSuccess {
     #[default]
-    #[serde(rename = "transfer_to_number_sip_success")]
+    /// Always `"transfer_to_number_sip_success"`.
     TransferToNumberSipSuccess,
 }
 
+impl TransferToNumberSipSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transfer_to_number_sip_success"
+    }
+}
+
+impl Serialize for TransferToNumberSipSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transfer_to_number_sip_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for TransferToNumberSipSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transfer_to_number_sip_success")
+            .map(|()| Self::TransferToNumberSipSuccess)
+    }
+}
+
 /// Always `"transfer_to_number_twilio_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TransferToNumberTwilioSuccess {
     #[default]
-    #[serde(rename = "transfer_to_number_twilio_success")]
+    /// Always `"transfer_to_number_twilio_success"`.
     TransferToNumberTwilioSuccess,
 }
 
+impl TransferToNumberTwilioSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "transfer_to_number_twilio_success"
+    }
+}
+
+impl Serialize for TransferToNumberTwilioSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("transfer_to_number_twilio_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for TransferToNumberTwilioSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "transfer_to_number_twilio_success")
+            .map(|()| Self::TransferToNumberTwilioSuccess)
+    }
+}
+
 /// Always `"trigger_user_verification"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TriggerUserVerification {
     #[default]
-    #[serde(rename = "trigger_user_verification")]
+    /// Always `"trigger_user_verification"`.
     TriggerUserVerification,
 }
 
+impl TriggerUserVerification {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "trigger_user_verification"
+    }
+}
+
+impl Serialize for TriggerUserVerification {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("trigger_user_verification")
+    }
+}
+
+impl<'de> Deserialize<'de> for TriggerUserVerification {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "trigger_user_verification")
+            .map(|()| Self::TriggerUserVerification)
+    }
+}
+
 /// Always `"tts_node"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum TtsNode {
     #[default]
-    #[serde(rename = "tts_node")]
+    /// Always `"tts_node"`.
     TtsNode,
 }
 
+impl TtsNode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "tts_node"
+    }
+}
+
+impl Serialize for TtsNode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("tts_node")
+    }
+}
+
+impl<'de> Deserialize<'de> for TtsNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "tts_node").map(|()| Self::TtsNode)
+    }
+}
+
 /// Always `"twilio"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Twilio {
     #[default]
-    #[serde(rename = "twilio")]
+    /// Always `"twilio"`.
     Twilio,
 }
 
+impl Twilio {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "twilio"
+    }
+}
+
+impl Serialize for Twilio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("twilio")
+    }
+}
+
+impl<'de> Deserialize<'de> for Twilio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "twilio").map(|()| Self::Twilio)
+    }
+}
+
 /// Always `"txt"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Txt {
     #[default]
-    #[serde(rename = "txt")]
+    /// Always `"txt"`.
     Txt,
 }
 
+impl Txt {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "txt"
+    }
+}
+
+impl Serialize for Txt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("txt")
+    }
+}
+
+impl<'de> Deserialize<'de> for Txt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "txt").map(|()| Self::Txt)
+    }
+}
+
 /// Always `"unconditional"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Unconditional {
     #[default]
-    #[serde(rename = "unconditional")]
+    /// Always `"unconditional"`.
     Unconditional,
 }
 
+impl Unconditional {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "unconditional"
+    }
+}
+
+impl Serialize for Unconditional {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("unconditional")
+    }
+}
+
+impl<'de> Deserialize<'de> for Unconditional {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "unconditional")
+            .map(|()| Self::Unconditional)
+    }
+}
+
 /// Always `"unknown"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Unknown {
     #[default]
-    #[serde(rename = "unknown")]
+    /// Always `"unknown"`.
     Unknown,
 }
 
+impl Unknown {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "unknown"
+    }
+}
+
+impl Serialize for Unknown {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("unknown")
+    }
+}
+
+impl<'de> Deserialize<'de> for Unknown {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "unknown").map(|()| Self::Unknown)
+    }
+}
+
 /// Always `"unlimited"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Unlimited {
     #[default]
-    #[serde(rename = "unlimited")]
+    /// Always `"unlimited"`.
     Unlimited,
 }
 
+impl Unlimited {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "unlimited"
+    }
+}
+
+impl Serialize for Unlimited {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("unlimited")
+    }
+}
+
+impl<'de> Deserialize<'de> for Unlimited {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "unlimited").map(|()| Self::Unlimited)
+    }
+}
+
 /// Always `"update"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Update {
     #[default]
-    #[serde(rename = "update")]
+    /// Always `"update"`.
     Update,
 }
 
+impl Update {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update"
+    }
+}
+
+impl Serialize for Update {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update")
+    }
+}
+
+impl<'de> Deserialize<'de> for Update {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update").map(|()| Self::Update)
+    }
+}
+
 /// Always `"update_agent_procedure"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateAgentProcedure {
     #[default]
-    #[serde(rename = "update_agent_procedure")]
+    /// Always `"update_agent_procedure"`.
     UpdateAgentProcedure,
 }
 
+impl UpdateAgentProcedure {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_agent_procedure"
+    }
+}
+
+impl Serialize for UpdateAgentProcedure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_agent_procedure")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateAgentProcedure {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_agent_procedure")
+            .map(|()| Self::UpdateAgentProcedure)
+    }
+}
+
 /// Always `"update_agent_rule"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateAgentRule {
     #[default]
-    #[serde(rename = "update_agent_rule")]
+    /// Always `"update_agent_rule"`.
     UpdateAgentRule,
 }
 
+impl UpdateAgentRule {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_agent_rule"
+    }
+}
+
+impl Serialize for UpdateAgentRule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_agent_rule")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateAgentRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_agent_rule")
+            .map(|()| Self::UpdateAgentRule)
+    }
+}
+
 /// Always `"update_asset"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateAsset {
     #[default]
-    #[serde(rename = "update_asset")]
+    /// Always `"update_asset"`.
     UpdateAsset,
 }
 
+impl UpdateAsset {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_asset"
+    }
+}
+
+impl Serialize for UpdateAsset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_asset")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateAsset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_asset")
+            .map(|()| Self::UpdateAsset)
+    }
+}
+
 /// Always `"update_booking_page_appearance"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateBookingPageAppearance {
     #[default]
-    #[serde(rename = "update_booking_page_appearance")]
+    /// Always `"update_booking_page_appearance"`.
     UpdateBookingPageAppearance,
 }
 
+impl UpdateBookingPageAppearance {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_booking_page_appearance"
+    }
+}
+
+impl Serialize for UpdateBookingPageAppearance {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_booking_page_appearance")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateBookingPageAppearance {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_booking_page_appearance")
+            .map(|()| Self::UpdateBookingPageAppearance)
+    }
+}
+
 /// Always `"update_booking_page_settings"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateBookingPageSettings {
     #[default]
-    #[serde(rename = "update_booking_page_settings")]
+    /// Always `"update_booking_page_settings"`.
     UpdateBookingPageSettings,
 }
 
+impl UpdateBookingPageSettings {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_booking_page_settings"
+    }
+}
+
+impl Serialize for UpdateBookingPageSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_booking_page_settings")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateBookingPageSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_booking_page_settings")
+            .map(|()| Self::UpdateBookingPageSettings)
+    }
+}
+
 /// Always `"update_business_info"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateBusinessInfo {
     #[default]
-    #[serde(rename = "update_business_info")]
+    /// Always `"update_business_info"`.
     UpdateBusinessInfo,
 }
 
+impl UpdateBusinessInfo {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_business_info"
+    }
+}
+
+impl Serialize for UpdateBusinessInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_business_info")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateBusinessInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_business_info")
+            .map(|()| Self::UpdateBusinessInfo)
+    }
+}
+
 /// Always `"update_calendar_event"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateCalendarEvent {
     #[default]
-    #[serde(rename = "update_calendar_event")]
+    /// Always `"update_calendar_event"`.
     UpdateCalendarEvent,
 }
 
+impl UpdateCalendarEvent {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_calendar_event"
+    }
+}
+
+impl Serialize for UpdateCalendarEvent {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_calendar_event")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCalendarEvent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_calendar_event")
+            .map(|()| Self::UpdateCalendarEvent)
+    }
+}
+
 /// Always `"update_client"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateClient {
     #[default]
-    #[serde(rename = "update_client")]
+    /// Always `"update_client"`.
     UpdateClient,
 }
 
+impl UpdateClient {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_client"
+    }
+}
+
+impl Serialize for UpdateClient {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_client")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateClient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_client")
+            .map(|()| Self::UpdateClient)
+    }
+}
+
 /// Always `"update_customer_facing_config"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateCustomerFacingConfig {
     #[default]
-    #[serde(rename = "update_customer_facing_config")]
+    /// Always `"update_customer_facing_config"`.
     UpdateCustomerFacingConfig,
 }
 
+impl UpdateCustomerFacingConfig {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_customer_facing_config"
+    }
+}
+
+impl Serialize for UpdateCustomerFacingConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_customer_facing_config")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateCustomerFacingConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_customer_facing_config")
+            .map(|()| Self::UpdateCustomerFacingConfig)
+    }
+}
+
 /// Always `"update_group_session_seats"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateGroupSessionSeats {
     #[default]
-    #[serde(rename = "update_group_session_seats")]
+    /// Always `"update_group_session_seats"`.
     UpdateGroupSessionSeats,
 }
 
+impl UpdateGroupSessionSeats {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_group_session_seats"
+    }
+}
+
+impl Serialize for UpdateGroupSessionSeats {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_group_session_seats")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateGroupSessionSeats {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_group_session_seats")
+            .map(|()| Self::UpdateGroupSessionSeats)
+    }
+}
+
 /// Always `"update_holiday"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateHoliday {
     #[default]
-    #[serde(rename = "update_holiday")]
+    /// Always `"update_holiday"`.
     UpdateHoliday,
 }
 
+impl UpdateHoliday {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_holiday"
+    }
+}
+
+impl Serialize for UpdateHoliday {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_holiday")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateHoliday {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_holiday")
+            .map(|()| Self::UpdateHoliday)
+    }
+}
+
 /// Always `"update_location"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateLocation {
     #[default]
-    #[serde(rename = "update_location")]
+    /// Always `"update_location"`.
     UpdateLocation,
 }
 
+impl UpdateLocation {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_location"
+    }
+}
+
+impl Serialize for UpdateLocation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_location")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateLocation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_location")
+            .map(|()| Self::UpdateLocation)
+    }
+}
+
 /// Always `"update_product"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateProduct {
     #[default]
-    #[serde(rename = "update_product")]
+    /// Always `"update_product"`.
     UpdateProduct,
 }
 
+impl UpdateProduct {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_product"
+    }
+}
+
+impl Serialize for UpdateProduct {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_product")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateProduct {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_product")
+            .map(|()| Self::UpdateProduct)
+    }
+}
+
 /// Always `"update_service"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateService {
     #[default]
-    #[serde(rename = "update_service")]
+    /// Always `"update_service"`.
     UpdateService,
 }
 
+impl UpdateService {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_service"
+    }
+}
+
+impl Serialize for UpdateService {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_service")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateService {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_service")
+            .map(|()| Self::UpdateService)
+    }
+}
+
 /// Always `"update_staff"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateStaff {
     #[default]
-    #[serde(rename = "update_staff")]
+    /// Always `"update_staff"`.
     UpdateStaff,
 }
 
+impl UpdateStaff {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_staff"
+    }
+}
+
+impl Serialize for UpdateStaff {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_staff")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateStaff {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_staff")
+            .map(|()| Self::UpdateStaff)
+    }
+}
+
 /// Always `"update_transfer_rule"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UpdateTransferRule {
     #[default]
-    #[serde(rename = "update_transfer_rule")]
+    /// Always `"update_transfer_rule"`.
     UpdateTransferRule,
 }
 
+impl UpdateTransferRule {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "update_transfer_rule"
+    }
+}
+
+impl Serialize for UpdateTransferRule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("update_transfer_rule")
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateTransferRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "update_transfer_rule")
+            .map(|()| Self::UpdateTransferRule)
+    }
+}
+
 /// Always `"upload"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Upload {
     #[default]
-    #[serde(rename = "upload")]
+    /// Always `"upload"`.
     Upload,
 }
 
+impl Upload {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "upload"
+    }
+}
+
+impl Serialize for Upload {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("upload")
+    }
+}
+
+impl<'de> Deserialize<'de> for Upload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "upload").map(|()| Self::Upload)
+    }
+}
+
 /// Always `"url"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Url {
     #[default]
-    #[serde(rename = "url")]
+    /// Always `"url"`.
     Url,
 }
 
+impl Url {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "url"
+    }
+}
+
+impl Serialize for Url {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("url")
+    }
+}
+
+impl<'de> Deserialize<'de> for Url {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "url").map(|()| Self::Url)
+    }
+}
+
 /// Always `"url_secret"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum UrlSecret {
     #[default]
-    #[serde(rename = "url_secret")]
+    /// Always `"url_secret"`.
     UrlSecret,
 }
 
+impl UrlSecret {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "url_secret"
+    }
+}
+
+impl Serialize for UrlSecret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("url_secret")
+    }
+}
+
+impl<'de> Deserialize<'de> for UrlSecret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "url_secret")
+            .map(|()| Self::UrlSecret)
+    }
+}
+
 /// Always `"usd"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Usd {
     #[default]
-    #[serde(rename = "usd")]
+    /// Always `"usd"`.
     Usd,
 }
 
+impl Usd {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "usd"
+    }
+}
+
+impl Serialize for Usd {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("usd")
+    }
+}
+
+impl<'de> Deserialize<'de> for Usd {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "usd").map(|()| Self::Usd)
+    }
+}
+
 /// Always `"user"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum User {
     #[default]
-    #[serde(rename = "user")]
+    /// Always `"user"`.
     User,
 }
 
+impl User {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "user"
+    }
+}
+
+impl Serialize for User {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("user")
+    }
+}
+
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "user").map(|()| Self::User)
+    }
+}
+
 /// Always `"validate_user_verification_code"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ValidateUserVerificationCode {
     #[default]
-    #[serde(rename = "validate_user_verification_code")]
+    /// Always `"validate_user_verification_code"`.
     ValidateUserVerificationCode,
 }
 
+impl ValidateUserVerificationCode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "validate_user_verification_code"
+    }
+}
+
+impl Serialize for ValidateUserVerificationCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("validate_user_verification_code")
+    }
+}
+
+impl<'de> Deserialize<'de> for ValidateUserVerificationCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "validate_user_verification_code")
+            .map(|()| Self::ValidateUserVerificationCode)
+    }
+}
+
 /// Always `"veo-3.1-fast-generate-001"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Veo3_1FastGenerate001 {
     #[default]
-    #[serde(rename = "veo-3.1-fast-generate-001")]
+    /// Always `"veo-3.1-fast-generate-001"`.
     Veo3_1FastGenerate001,
 }
 
+impl Veo3_1FastGenerate001 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "veo-3.1-fast-generate-001"
+    }
+}
+
+impl Serialize for Veo3_1FastGenerate001 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("veo-3.1-fast-generate-001")
+    }
+}
+
+impl<'de> Deserialize<'de> for Veo3_1FastGenerate001 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "veo-3.1-fast-generate-001")
+            .map(|()| Self::Veo3_1FastGenerate001)
+    }
+}
+
 /// Always `"veo-3.1-generate-001"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Veo3_1Generate001 {
     #[default]
-    #[serde(rename = "veo-3.1-generate-001")]
+    /// Always `"veo-3.1-generate-001"`.
     Veo3_1Generate001,
 }
 
+impl Veo3_1Generate001 {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "veo-3.1-generate-001"
+    }
+}
+
+impl Serialize for Veo3_1Generate001 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("veo-3.1-generate-001")
+    }
+}
+
+impl<'de> Deserialize<'de> for Veo3_1Generate001 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "veo-3.1-generate-001")
+            .map(|()| Self::Veo3_1Generate001)
+    }
+}
+
 /// Always `"video"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Video {
     #[default]
-    #[serde(rename = "video")]
+    /// Always `"video"`.
     Video,
 }
 
+impl Video {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "video"
+    }
+}
+
+impl Serialize for Video {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("video")
+    }
+}
+
+impl<'de> Deserialize<'de> for Video {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "video").map(|()| Self::Video)
+    }
+}
+
 /// Always `"voicemail_detection"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum VoicemailDetection {
     #[default]
-    #[serde(rename = "voicemail_detection")]
+    /// Always `"voicemail_detection"`.
     VoicemailDetection,
 }
 
+impl VoicemailDetection {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "voicemail_detection"
+    }
+}
+
+impl Serialize for VoicemailDetection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("voicemail_detection")
+    }
+}
+
+impl<'de> Deserialize<'de> for VoicemailDetection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "voicemail_detection")
+            .map(|()| Self::VoicemailDetection)
+    }
+}
+
 /// Always `"voicemail_detection_success"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum VoicemailDetectionSuccess {
     #[default]
-    #[serde(rename = "voicemail_detection_success")]
+    /// Always `"voicemail_detection_success"`.
     VoicemailDetectionSuccess,
 }
 
+impl VoicemailDetectionSuccess {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "voicemail_detection_success"
+    }
+}
+
+impl Serialize for VoicemailDetectionSuccess {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("voicemail_detection_success")
+    }
+}
+
+impl<'de> Deserialize<'de> for VoicemailDetectionSuccess {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "voicemail_detection_success")
+            .map(|()| Self::VoicemailDetectionSuccess)
+    }
+}
+
 /// Always `"voices_not_permitted"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum VoicesNotPermitted {
     #[default]
-    #[serde(rename = "voices_not_permitted")]
+    /// Always `"voices_not_permitted"`.
     VoicesNotPermitted,
 }
 
+impl VoicesNotPermitted {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "voices_not_permitted"
+    }
+}
+
+impl Serialize for VoicesNotPermitted {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("voices_not_permitted")
+    }
+}
+
+impl<'de> Deserialize<'de> for VoicesNotPermitted {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "voices_not_permitted")
+            .map(|()| Self::VoicesNotPermitted)
+    }
+}
+
 /// Always `"webhook"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Webhook {
     #[default]
-    #[serde(rename = "webhook")]
+    /// Always `"webhook"`.
     Webhook,
 }
 
+impl Webhook {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "webhook"
+    }
+}
+
+impl Serialize for Webhook {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("webhook")
+    }
+}
+
+impl<'de> Deserialize<'de> for Webhook {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "webhook").map(|()| Self::Webhook)
+    }
+}
+
 /// Always `"whatsapp"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Whatsapp {
     #[default]
-    #[serde(rename = "whatsapp")]
+    /// Always `"whatsapp"`.
     Whatsapp,
 }
 
+impl Whatsapp {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "whatsapp"
+    }
+}
+
+impl Serialize for Whatsapp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("whatsapp")
+    }
+}
+
+impl<'de> Deserialize<'de> for Whatsapp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "whatsapp").map(|()| Self::Whatsapp)
+    }
+}
+
 /// Always `"whatsapp_auth"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum WhatsappAuth {
     #[default]
-    #[serde(rename = "whatsapp_auth")]
+    /// Always `"whatsapp_auth"`.
     WhatsappAuth,
 }
 
+impl WhatsappAuth {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "whatsapp_auth"
+    }
+}
+
+impl Serialize for WhatsappAuth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("whatsapp_auth")
+    }
+}
+
+impl<'de> Deserialize<'de> for WhatsappAuth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "whatsapp_auth")
+            .map(|()| Self::WhatsappAuth)
+    }
+}
+
 /// Always `"workflow"`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Workflow {
     #[default]
-    #[serde(rename = "workflow")]
+    /// Always `"workflow"`.
     Workflow,
+}
+
+impl Workflow {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &'static str {
+        "workflow"
+    }
+}
+
+impl Serialize for Workflow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("workflow")
+    }
+}
+
+impl<'de> Deserialize<'de> for Workflow {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_const(deserializer, "workflow").map(|()| Self::Workflow)
+    }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Canonical representation of a knowledge base document's stored content.
 ///
@@ -15,14 +15,13 @@ use serde::{Deserialize, Serialize};
 /// Defaults to `"html"`.
 ///
 /// Schema: `#/components/schemas/ContentFormat`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContentFormat {
-    #[serde(rename = "html")]
+    /// `"html"`
     Html,
-    #[serde(rename = "markdown")]
+    /// `"markdown"`
     Markdown,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -34,5 +33,26 @@ impl ContentFormat {
             Self::Markdown => "markdown",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "html" => Self::Html,
+            "markdown" => Self::Markdown,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ContentFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ContentThresholdGuardrail`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -31,16 +31,15 @@ pub enum ContentThresholdGuardrailThreshold {
 }
 
 /// Schema: `#/components/schemas/ContentThresholdGuardrail/properties/threshold/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ContentThresholdGuardrailThresholdVariant1 {
-    #[serde(rename = "low")]
+    /// `"low"`
     Low,
-    #[serde(rename = "medium")]
+    /// `"medium"`
     Medium,
-    #[serde(rename = "high")]
+    /// `"high"`
     High,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -53,5 +52,27 @@ impl ContentThresholdGuardrailThresholdVariant1 {
             Self::High => "high",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ContentThresholdGuardrailThresholdVariant1 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContentThresholdGuardrailThresholdVariant1 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -16,7 +16,7 @@ use super::{
     UserFeedback,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationHistoryTranscriptCommonModel
 ///
@@ -108,14 +108,13 @@ impl ConversationHistoryTranscriptCommonModelOutput {
 /// Role
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Output/properties/role`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationHistoryTranscriptCommonModelOutputRole {
-    #[serde(rename = "user")]
+    /// `"user"`
     User,
-    #[serde(rename = "agent")]
+    /// `"agent"`
     Agent,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -127,6 +126,27 @@ impl ConversationHistoryTranscriptCommonModelOutputRole {
             Self::Agent => "agent",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "user" => Self::User,
+            "agent" => Self::Agent,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ConversationHistoryTranscriptCommonModelOutputRole {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutputRole {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

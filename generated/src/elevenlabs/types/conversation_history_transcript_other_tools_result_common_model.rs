@@ -7,7 +7,7 @@
 
 use super::DynamicVariableUpdateCommonModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptOtherToolsResultCommonModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,18 +61,17 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModel {
 }
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptOtherToolsResultCommonModel/properties/type/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationHistoryTranscriptOtherToolsResultCommonModelType {
-    #[serde(rename = "client")]
+    /// `"client"`
     Client,
-    #[serde(rename = "webhook")]
+    /// `"webhook"`
     Webhook,
-    #[serde(rename = "mcp")]
+    /// `"mcp"`
     Mcp,
-    #[serde(rename = "code")]
+    /// `"code"`
     Code,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -86,5 +85,28 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModelType {
             Self::Code => "code",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "client" => Self::Client,
+            "webhook" => Self::Webhook,
+            "mcp" => Self::Mcp,
+            "code" => Self::Code,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ConversationHistoryTranscriptOtherToolsResultCommonModelType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOtherToolsResultCommonModelType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

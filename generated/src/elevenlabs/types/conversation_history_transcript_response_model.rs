@@ -18,7 +18,7 @@ use super::{
     UserFeedback,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -118,14 +118,13 @@ impl ConversationHistoryTranscriptResponseModel {
 /// Role
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptResponseModel/properties/role`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationHistoryTranscriptResponseModelRole {
-    #[serde(rename = "user")]
+    /// `"user"`
     User,
-    #[serde(rename = "agent")]
+    /// `"agent"`
     Agent,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -137,6 +136,27 @@ impl ConversationHistoryTranscriptResponseModelRole {
             Self::Agent => "agent",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "user" => Self::User,
+            "agent" => Self::Agent,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ConversationHistoryTranscriptResponseModelRole {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModelRole {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

@@ -5,71 +5,70 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Enum representing the possible sources for conversation initiation.
 ///
 /// Defaults to `"unknown"`.
 ///
 /// Schema: `#/components/schemas/ConversationInitiationSource`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationInitiationSource {
-    #[serde(rename = "unknown")]
+    /// `"unknown"`
     Unknown,
-    #[serde(rename = "android_sdk")]
+    /// `"android_sdk"`
     AndroidSdk,
-    #[serde(rename = "node_js_sdk")]
+    /// `"node_js_sdk"`
     NodeJsSdk,
-    #[serde(rename = "react_native_sdk")]
+    /// `"react_native_sdk"`
     ReactNativeSdk,
-    #[serde(rename = "react_sdk")]
+    /// `"react_sdk"`
     ReactSdk,
-    #[serde(rename = "js_sdk")]
+    /// `"js_sdk"`
     JsSdk,
-    #[serde(rename = "python_sdk")]
+    /// `"python_sdk"`
     PythonSdk,
-    #[serde(rename = "widget")]
+    /// `"widget"`
     Widget,
-    #[serde(rename = "sip_trunk")]
+    /// `"sip_trunk"`
     SipTrunk,
-    #[serde(rename = "twilio")]
+    /// `"twilio"`
     Twilio,
-    #[serde(rename = "exotel")]
+    /// `"exotel"`
     Exotel,
-    #[serde(rename = "genesys")]
+    /// `"genesys"`
     Genesys,
-    #[serde(rename = "avaya")]
+    /// `"avaya"`
     Avaya,
-    #[serde(rename = "audiocodes")]
+    /// `"audiocodes"`
     Audiocodes,
-    #[serde(rename = "swift_sdk")]
+    /// `"swift_sdk"`
     SwiftSdk,
-    #[serde(rename = "whatsapp")]
+    /// `"whatsapp"`
     Whatsapp,
-    #[serde(rename = "twilio_sms")]
+    /// `"twilio_sms"`
     TwilioSms,
-    #[serde(rename = "flutter_sdk")]
+    /// `"flutter_sdk"`
     FlutterSdk,
-    #[serde(rename = "zendesk_integration")]
+    /// `"zendesk_integration"`
     ZendeskIntegration,
-    #[serde(rename = "slack_integration")]
+    /// `"slack_integration"`
     SlackIntegration,
-    #[serde(rename = "telegram_integration")]
+    /// `"telegram_integration"`
     TelegramIntegration,
-    #[serde(rename = "intercom_integration")]
+    /// `"intercom_integration"`
     IntercomIntegration,
-    #[serde(rename = "freshdesk_integration")]
+    /// `"freshdesk_integration"`
     FreshdeskIntegration,
-    #[serde(rename = "salesforce_integration")]
+    /// `"salesforce_integration"`
     SalesforceIntegration,
-    #[serde(rename = "template_preview")]
+    /// `"template_preview"`
     TemplatePreview,
-    #[serde(rename = "genesys_bot_connector")]
+    /// `"genesys_bot_connector"`
     GenesysBotConnector,
-    #[serde(rename = "subagent_tool")]
+    /// `"subagent_tool"`
     SubagentTool,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -106,5 +105,51 @@ impl ConversationInitiationSource {
             Self::SubagentTool => "subagent_tool",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "unknown" => Self::Unknown,
+            "android_sdk" => Self::AndroidSdk,
+            "node_js_sdk" => Self::NodeJsSdk,
+            "react_native_sdk" => Self::ReactNativeSdk,
+            "react_sdk" => Self::ReactSdk,
+            "js_sdk" => Self::JsSdk,
+            "python_sdk" => Self::PythonSdk,
+            "widget" => Self::Widget,
+            "sip_trunk" => Self::SipTrunk,
+            "twilio" => Self::Twilio,
+            "exotel" => Self::Exotel,
+            "genesys" => Self::Genesys,
+            "avaya" => Self::Avaya,
+            "audiocodes" => Self::Audiocodes,
+            "swift_sdk" => Self::SwiftSdk,
+            "whatsapp" => Self::Whatsapp,
+            "twilio_sms" => Self::TwilioSms,
+            "flutter_sdk" => Self::FlutterSdk,
+            "zendesk_integration" => Self::ZendeskIntegration,
+            "slack_integration" => Self::SlackIntegration,
+            "telegram_integration" => Self::TelegramIntegration,
+            "intercom_integration" => Self::IntercomIntegration,
+            "freshdesk_integration" => Self::FreshdeskIntegration,
+            "salesforce_integration" => Self::SalesforceIntegration,
+            "template_preview" => Self::TemplatePreview,
+            "genesys_bot_connector" => Self::GenesysBotConnector,
+            "subagent_tool" => Self::SubagentTool,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl Serialize for ConversationInitiationSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationInitiationSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

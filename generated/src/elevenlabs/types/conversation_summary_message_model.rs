@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSummaryMessageModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,14 +27,13 @@ impl ConversationSummaryMessageModel {
 /// Role
 ///
 /// Schema: `#/components/schemas/ConversationSummaryMessageModel/properties/role`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationSummaryMessageModelRole {
-    #[serde(rename = "user")]
+    /// `"user"`
     User,
-    #[serde(rename = "agent")]
+    /// `"agent"`
     Agent,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -46,5 +45,26 @@ impl ConversationSummaryMessageModelRole {
             Self::Agent => "agent",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "user" => Self::User,
+            "agent" => Self::Agent,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ConversationSummaryMessageModelRole {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationSummaryMessageModelRole {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

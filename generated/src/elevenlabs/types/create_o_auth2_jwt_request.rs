@@ -7,7 +7,7 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Request model for creating OAuth2 JWT auth connections - inherits common settings and includes sensitive fields
@@ -90,22 +90,21 @@ impl CreateOAuth2JwtRequest {
 /// Defaults to `"HS256"`.
 ///
 /// Schema: `#/components/schemas/CreateOAuth2JWTRequest/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateOAuth2JwtRequestAlgorithm {
-    #[serde(rename = "HS256")]
+    /// `"HS256"`
     Hs256,
-    #[serde(rename = "HS384")]
+    /// `"HS384"`
     Hs384,
-    #[serde(rename = "HS512")]
+    /// `"HS512"`
     Hs512,
-    #[serde(rename = "RS256")]
+    /// `"RS256"`
     Rs256,
-    #[serde(rename = "RS384")]
+    /// `"RS384"`
     Rs384,
-    #[serde(rename = "RS512")]
+    /// `"RS512"`
     Rs512,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -122,6 +121,31 @@ impl CreateOAuth2JwtRequestAlgorithm {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "HS256" => Self::Hs256,
+            "HS384" => Self::Hs384,
+            "HS512" => Self::Hs512,
+            "RS256" => Self::Rs256,
+            "RS384" => Self::Rs384,
+            "RS512" => Self::Rs512,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CreateOAuth2JwtRequestAlgorithm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestAlgorithm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Token field to extract from the token endpoint response.
@@ -129,14 +153,13 @@ impl CreateOAuth2JwtRequestAlgorithm {
 /// Defaults to `"access_token"`.
 ///
 /// Schema: `#/components/schemas/CreateOAuth2JWTRequest/properties/token_response_field`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateOAuth2JwtRequestTokenResponseField {
-    #[serde(rename = "access_token")]
+    /// `"access_token"`
     AccessToken,
-    #[serde(rename = "id_token")]
+    /// `"id_token"`
     IdToken,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -148,5 +171,26 @@ impl CreateOAuth2JwtRequestTokenResponseField {
             Self::IdToken => "id_token",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "access_token" => Self::AccessToken,
+            "id_token" => Self::IdToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CreateOAuth2JwtRequestTokenResponseField {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestTokenResponseField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, AudioReference, ImageReference, WebhookTarget};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the Creatify Aurora lipsync video model.
 ///
@@ -57,14 +57,13 @@ impl CreatifyAuroraRequest {
 /// Defaults to `"720p"`.
 ///
 /// Schema: `#/components/schemas/CreatifyAuroraRequest/properties/resolution`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreatifyAuroraRequestResolution {
-    #[serde(rename = "480p")]
+    /// `"480p"`
     V480p,
-    #[serde(rename = "720p")]
+    /// `"720p"`
     V720p,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -76,5 +75,26 @@ impl CreatifyAuroraRequestResolution {
             Self::V720p => "720p",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "480p" => Self::V480p,
+            "720p" => Self::V720p,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CreatifyAuroraRequestResolution {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatifyAuroraRequestResolution {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

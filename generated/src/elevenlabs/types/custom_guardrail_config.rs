@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::{EndCallTriggerAction, GuardrailExecutionMode, RetryTriggerAction};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Single custom guardrail configuration
@@ -70,26 +70,25 @@ impl CustomGuardrailConfig {
 /// Defaults to `"gemini-3.1-flash-lite"`.
 ///
 /// Schema: `#/components/schemas/CustomGuardrailConfig/properties/model`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomGuardrailConfigModel {
-    #[serde(rename = "gemini-2.5-flash-lite")]
+    /// `"gemini-2.5-flash-lite"`
     Gemini2_5FlashLite,
-    #[serde(rename = "gemini-2.5-flash")]
+    /// `"gemini-2.5-flash"`
     Gemini2_5Flash,
-    #[serde(rename = "gemini-3.1-flash-lite")]
+    /// `"gemini-3.1-flash-lite"`
     Gemini3_1FlashLite,
-    #[serde(rename = "gemini-3.5-flash")]
+    /// `"gemini-3.5-flash"`
     Gemini3_5Flash,
-    #[serde(rename = "claude-haiku-4-5")]
+    /// `"claude-haiku-4-5"`
     ClaudeHaiku4_5,
-    #[serde(rename = "claude-sonnet-4-6")]
+    /// `"claude-sonnet-4-6"`
     ClaudeSonnet4_6,
-    #[serde(rename = "gpt-5.4-nano")]
+    /// `"gpt-5.4-nano"`
     Gpt5_4Nano,
-    #[serde(rename = "gpt-5.4-mini")]
+    /// `"gpt-5.4-mini"`
     Gpt5_4Mini,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -107,6 +106,33 @@ impl CustomGuardrailConfigModel {
             Self::Gpt5_4Mini => "gpt-5.4-mini",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
+            "gemini-2.5-flash" => Self::Gemini2_5Flash,
+            "gemini-3.1-flash-lite" => Self::Gemini3_1FlashLite,
+            "gemini-3.5-flash" => Self::Gemini3_5Flash,
+            "claude-haiku-4-5" => Self::ClaudeHaiku4_5,
+            "claude-sonnet-4-6" => Self::ClaudeSonnet4_6,
+            "gpt-5.4-nano" => Self::Gpt5_4Nano,
+            "gpt-5.4-mini" => Self::Gpt5_4Mini,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CustomGuardrailConfigModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomGuardrailConfigModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"chat_completions"`.
 ///
 /// Schema: `#/components/schemas/CustomLLMAPIType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CustomLlmapiType {
-    #[serde(rename = "chat_completions")]
+    /// `"chat_completions"`
     ChatCompletions,
-    #[serde(rename = "responses")]
+    /// `"responses"`
     Responses,
-    #[serde(rename = "websocket")]
+    /// `"websocket"`
     Websocket,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -32,5 +31,27 @@ impl CustomLlmapiType {
             Self::Websocket => "websocket",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "chat_completions" => Self::ChatCompletions,
+            "responses" => Self::Responses,
+            "websocket" => Self::Websocket,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CustomLlmapiType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomLlmapiType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

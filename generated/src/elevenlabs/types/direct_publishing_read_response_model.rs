@@ -10,7 +10,7 @@ use super::{
     ReviewResponseModel, SampleConfigDbModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -189,16 +189,15 @@ impl DirectPublishingReadResponseModel {
 }
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/display_mode/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DirectPublishingReadResponseModelDisplayMode {
-    #[serde(rename = "text")]
+    /// `"text"`
     Text,
-    #[serde(rename = "audio-only")]
+    /// `"audio-only"`
     AudioOnly,
-    #[serde(rename = "text-with-audio")]
+    /// `"text-with-audio"`
     TextWithAudio,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -212,77 +211,98 @@ impl DirectPublishingReadResponseModelDisplayMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "text" => Self::Text,
+            "audio-only" => Self::AudioOnly,
+            "text-with-audio" => Self::TextWithAudio,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for DirectPublishingReadResponseModelDisplayMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelDisplayMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/genre/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DirectPublishingReadResponseModelGenreItem {
-    #[serde(rename = "Fantasy")]
+    /// `"Fantasy"`
     Fantasy,
-    #[serde(rename = "Romance")]
+    /// `"Romance"`
     Romance,
-    #[serde(rename = "Science Fiction")]
+    /// `"Science Fiction"`
     ScienceFiction,
-    #[serde(rename = "Mystery and Thriller")]
+    /// `"Mystery and Thriller"`
     MysteryAndThriller,
-    #[serde(rename = "Action and Adventure")]
+    /// `"Action and Adventure"`
     ActionAndAdventure,
-    #[serde(rename = "Dystopia")]
+    /// `"Dystopia"`
     Dystopia,
-    #[serde(rename = "Business and Economics")]
+    /// `"Business and Economics"`
     BusinessAndEconomics,
-    #[serde(rename = "Technology")]
+    /// `"Technology"`
     Technology,
-    #[serde(rename = "Christian & Inspirational")]
+    /// `"Christian & Inspirational"`
     ChristianInspirational,
-    #[serde(rename = "Horror")]
+    /// `"Horror"`
     Horror,
-    #[serde(rename = "Biography and Memoir")]
+    /// `"Biography and Memoir"`
     BiographyAndMemoir,
-    #[serde(rename = "Education and Learning")]
+    /// `"Education and Learning"`
     EducationAndLearning,
-    #[serde(rename = "History")]
+    /// `"History"`
     History,
-    #[serde(rename = "Children's Literature")]
+    /// `"Children's Literature"`
     ChildrenSLiterature,
-    #[serde(rename = "Young Adult")]
+    /// `"Young Adult"`
     YoungAdult,
-    #[serde(rename = "Fairy Tales and Folklore")]
+    /// `"Fairy Tales and Folklore"`
     FairyTalesAndFolklore,
-    #[serde(rename = "Fan Fiction")]
+    /// `"Fan Fiction"`
     FanFiction,
-    #[serde(rename = "General Fiction")]
+    /// `"General Fiction"`
     GeneralFiction,
-    #[serde(rename = "Health and Wellness")]
+    /// `"Health and Wellness"`
     HealthAndWellness,
-    #[serde(rename = "Historical Fiction")]
+    /// `"Historical Fiction"`
     HistoricalFiction,
-    #[serde(rename = "Humor")]
+    /// `"Humor"`
     Humor,
-    #[serde(rename = "Literary Classics")]
+    /// `"Literary Classics"`
     LiteraryClassics,
-    #[serde(rename = "Philosophy")]
+    /// `"Philosophy"`
     Philosophy,
-    #[serde(rename = "Poetry")]
+    /// `"Poetry"`
     Poetry,
-    #[serde(rename = "Politics and Government")]
+    /// `"Politics and Government"`
     PoliticsAndGovernment,
-    #[serde(rename = "Psychology")]
+    /// `"Psychology"`
     Psychology,
-    #[serde(rename = "Science and Nature")]
+    /// `"Science and Nature"`
     ScienceAndNature,
-    #[serde(rename = "Self-Help")]
+    /// `"Self-Help"`
     SelfHelp,
-    #[serde(rename = "Spirituality and Religion")]
+    /// `"Spirituality and Religion"`
     SpiritualityAndReligion,
-    #[serde(rename = "Travel")]
+    /// `"Travel"`
     Travel,
-    #[serde(rename = "True Crime")]
+    /// `"True Crime"`
     TrueCrime,
-    #[serde(rename = "Other")]
+    /// `"Other"`
     Other,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -325,21 +345,71 @@ impl DirectPublishingReadResponseModelGenreItem {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "Fantasy" => Self::Fantasy,
+            "Romance" => Self::Romance,
+            "Science Fiction" => Self::ScienceFiction,
+            "Mystery and Thriller" => Self::MysteryAndThriller,
+            "Action and Adventure" => Self::ActionAndAdventure,
+            "Dystopia" => Self::Dystopia,
+            "Business and Economics" => Self::BusinessAndEconomics,
+            "Technology" => Self::Technology,
+            "Christian & Inspirational" => Self::ChristianInspirational,
+            "Horror" => Self::Horror,
+            "Biography and Memoir" => Self::BiographyAndMemoir,
+            "Education and Learning" => Self::EducationAndLearning,
+            "History" => Self::History,
+            "Children's Literature" => Self::ChildrenSLiterature,
+            "Young Adult" => Self::YoungAdult,
+            "Fairy Tales and Folklore" => Self::FairyTalesAndFolklore,
+            "Fan Fiction" => Self::FanFiction,
+            "General Fiction" => Self::GeneralFiction,
+            "Health and Wellness" => Self::HealthAndWellness,
+            "Historical Fiction" => Self::HistoricalFiction,
+            "Humor" => Self::Humor,
+            "Literary Classics" => Self::LiteraryClassics,
+            "Philosophy" => Self::Philosophy,
+            "Poetry" => Self::Poetry,
+            "Politics and Government" => Self::PoliticsAndGovernment,
+            "Psychology" => Self::Psychology,
+            "Science and Nature" => Self::ScienceAndNature,
+            "Self-Help" => Self::SelfHelp,
+            "Spirituality and Religion" => Self::SpiritualityAndReligion,
+            "Travel" => Self::Travel,
+            "True Crime" => Self::TrueCrime,
+            "Other" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for DirectPublishingReadResponseModelGenreItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelGenreItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/target_audience/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DirectPublishingReadResponseModelTargetAudience {
-    #[serde(rename = "children")]
+    /// `"children"`
     Children,
-    #[serde(rename = "young adult")]
+    /// `"young adult"`
     YoungAdult,
-    #[serde(rename = "adult")]
+    /// `"adult"`
     Adult,
-    #[serde(rename = "all ages")]
+    /// `"all ages"`
     AllAges,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -354,19 +424,41 @@ impl DirectPublishingReadResponseModelTargetAudience {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "children" => Self::Children,
+            "young adult" => Self::YoungAdult,
+            "adult" => Self::Adult,
+            "all ages" => Self::AllAges,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for DirectPublishingReadResponseModelTargetAudience {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelTargetAudience {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel/properties/payout_type/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DirectPublishingReadResponseModelPayoutType {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "engagement_based")]
+    /// `"engagement_based"`
     EngagementBased,
-    #[serde(rename = "fixed_payout")]
+    /// `"fixed_payout"`
     FixedPayout,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -379,5 +471,27 @@ impl DirectPublishingReadResponseModelPayoutType {
             Self::FixedPayout => "fixed_payout",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "engagement_based" => Self::EngagementBased,
+            "fixed_payout" => Self::FixedPayout,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for DirectPublishingReadResponseModelPayoutType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelPayoutType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{DubbingError, DubbingLanguageOutputs, VoiceSettings, VoicesNotPermittedWarning};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingLanguageResponse`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,20 +78,19 @@ impl DubbingLanguageResponse {
 /// Lifecycle status: 'queued' (waiting on the project), 'processing', 'completed', 'stale' (source/transcript changed), or 'failed'.
 ///
 /// Schema: `#/components/schemas/DubbingLanguageResponse/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingLanguageResponseStatus {
-    #[serde(rename = "queued")]
+    /// `"queued"`
     Queued,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "completed")]
+    /// `"completed"`
     Completed,
-    #[serde(rename = "stale")]
+    /// `"stale"`
     Stale,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -106,5 +105,29 @@ impl DubbingLanguageResponseStatus {
             Self::Failed => "failed",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "queued" => Self::Queued,
+            "processing" => Self::Processing,
+            "completed" => Self::Completed,
+            "stale" => Self::Stale,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for DubbingLanguageResponseStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DubbingLanguageResponseStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

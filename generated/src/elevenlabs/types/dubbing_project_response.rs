@@ -7,7 +7,7 @@
 
 use super::{DubbingError, DubbingSourceMediaInfo, VoicesNotPermittedWarning};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingProjectResponse`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -82,20 +82,19 @@ impl DubbingProjectResponse {
 /// Lifecycle status of the project: 'preparing'/'processing' while it transcribes, 'ready' once transcription is done, or 'failed'.
 ///
 /// Schema: `#/components/schemas/DubbingProjectResponse/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingProjectResponseStatus {
-    #[serde(rename = "queued")]
+    /// `"queued"`
     Queued,
-    #[serde(rename = "preparing")]
+    /// `"preparing"`
     Preparing,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "ready")]
+    /// `"ready"`
     Ready,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -110,5 +109,29 @@ impl DubbingProjectResponseStatus {
             Self::Failed => "failed",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "queued" => Self::Queued,
+            "preparing" => Self::Preparing,
+            "processing" => Self::Processing,
+            "ready" => Self::Ready,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for DubbingProjectResponseStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DubbingProjectResponseStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

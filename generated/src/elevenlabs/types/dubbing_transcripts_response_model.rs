@@ -7,7 +7,7 @@
 
 use super::DubbingTranscript;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptsResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,16 +36,15 @@ impl DubbingTranscriptsResponseModel {
 /// Transcript Format
 ///
 /// Schema: `#/components/schemas/DubbingTranscriptsResponseModel/properties/transcript_format`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingTranscriptsResponseModelTranscriptFormat {
-    #[serde(rename = "srt")]
+    /// `"srt"`
     Srt,
-    #[serde(rename = "webvtt")]
+    /// `"webvtt"`
     Webvtt,
-    #[serde(rename = "json")]
+    /// `"json"`
     Json,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -58,5 +57,27 @@ impl DubbingTranscriptsResponseModelTranscriptFormat {
             Self::Json => "json",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "srt" => Self::Srt,
+            "webvtt" => Self::Webvtt,
+            "json" => Self::Json,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for DubbingTranscriptsResponseModelTranscriptFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModelTranscriptFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -9,7 +9,7 @@ use super::{
     consts, ElevenFlashV2_5voiceSettings, PronunciationDictionaryVersionLocator, WebhookTarget,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the ElevenLabs Flash v2.5 TTS model.
 ///
@@ -63,24 +63,23 @@ impl ElevenFlashV2_5request {
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/components/schemas/ElevenFlashV2_5Request/properties/output_format`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ElevenFlashV2_5requestOutputFormat {
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -97,5 +96,31 @@ impl ElevenFlashV2_5requestOutputFormat {
             Self::Mp3_44100_192 => "mp3_44100_192",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ElevenFlashV2_5requestOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ElevenFlashV2_5requestOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

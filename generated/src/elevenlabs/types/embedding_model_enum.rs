@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"e5_mistral_7b_instruct"`.
 ///
 /// Schema: `#/components/schemas/EmbeddingModelEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EmbeddingModelEnum {
-    #[serde(rename = "e5_mistral_7b_instruct")]
+    /// `"e5_mistral_7b_instruct"`
     E5Mistral7bInstruct,
-    #[serde(rename = "multilingual_e5_large_instruct")]
+    /// `"multilingual_e5_large_instruct"`
     MultilingualE5LargeInstruct,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -29,5 +28,26 @@ impl EmbeddingModelEnum {
             Self::MultilingualE5LargeInstruct => "multilingual_e5_large_instruct",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "e5_mistral_7b_instruct" => Self::E5Mistral7bInstruct,
+            "multilingual_e5_large_instruct" => Self::MultilingualE5LargeInstruct,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for EmbeddingModelEnum {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EmbeddingModelEnum {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/components/schemas/EntryBehavior`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EntryBehavior {
-    #[serde(rename = "generate_immediately")]
+    /// `"generate_immediately"`
     GenerateImmediately,
-    #[serde(rename = "wait_for_user")]
+    /// `"wait_for_user"`
     WaitForUser,
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -32,5 +31,27 @@ impl EntryBehavior {
             Self::Auto => "auto",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "generate_immediately" => Self::GenerateImmediately,
+            "wait_for_user" => Self::WaitForUser,
+            "auto" => Self::Auto,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for EntryBehavior {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EntryBehavior {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{EnvironmentVariableAuthConnectionValue, EnvironmentVariableSecretValue};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/EnvironmentVariableResponse`
@@ -52,16 +52,15 @@ impl EnvironmentVariableResponse {
 /// Type
 ///
 /// Schema: `#/components/schemas/EnvironmentVariableResponse/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnvironmentVariableResponseType {
-    #[serde(rename = "string")]
+    /// `"string"`
     String,
-    #[serde(rename = "secret")]
+    /// `"secret"`
     Secret,
-    #[serde(rename = "auth_connection")]
+    /// `"auth_connection"`
     AuthConnection,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -74,6 +73,28 @@ impl EnvironmentVariableResponseType {
             Self::AuthConnection => "auth_connection",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "string" => Self::String,
+            "secret" => Self::Secret,
+            "auth_connection" => Self::AuthConnection,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for EnvironmentVariableResponseType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EnvironmentVariableResponseType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EvaluationSuccessResult`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EvaluationSuccessResult {
-    #[serde(rename = "success")]
+    /// `"success"`
     Success,
-    #[serde(rename = "failure")]
+    /// `"failure"`
     Failure,
-    #[serde(rename = "unknown")]
+    /// `"unknown"`
     Unknown,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -30,5 +29,27 @@ impl EvaluationSuccessResult {
             Self::Unknown => "unknown",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "success" => Self::Success,
+            "failure" => Self::Failure,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl Serialize for EvaluationSuccessResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for EvaluationSuccessResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{ManualVerificationResponseModel, VerificationAttemptResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/FineTuningResponseModel`
@@ -81,22 +81,21 @@ impl FineTuningResponseModel {
 }
 
 /// Schema: `#/components/schemas/FineTuningResponseModel/properties/state/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FineTuningResponseModelStateValue {
-    #[serde(rename = "not_started")]
+    /// `"not_started"`
     NotStarted,
-    #[serde(rename = "queued")]
+    /// `"queued"`
     Queued,
-    #[serde(rename = "fine_tuning")]
+    /// `"fine_tuning"`
     FineTuning,
-    #[serde(rename = "fine_tuned")]
+    /// `"fine_tuned"`
     FineTuned,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
-    #[serde(rename = "delayed")]
+    /// `"delayed"`
     Delayed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -112,5 +111,30 @@ impl FineTuningResponseModelStateValue {
             Self::Delayed => "delayed",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "not_started" => Self::NotStarted,
+            "queued" => Self::Queued,
+            "fine_tuning" => Self::FineTuning,
+            "fine_tuned" => Self::FineTuned,
+            "failed" => Self::Failed,
+            "delayed" => Self::Delayed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for FineTuningResponseModelStateValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FineTuningResponseModelStateValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FinetuneCreatedBy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FinetuneCreatedBy {
-    #[serde(rename = "self")]
+    /// `"self"`
     SelfValue,
-    #[serde(rename = "workspace")]
+    /// `"workspace"`
     Workspace,
-    #[serde(rename = "elevenlabs")]
+    /// `"elevenlabs"`
     Elevenlabs,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -30,5 +29,27 @@ impl FinetuneCreatedBy {
             Self::Elevenlabs => "elevenlabs",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "self" => Self::SelfValue,
+            "workspace" => Self::Workspace,
+            "elevenlabs" => Self::Elevenlabs,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for FinetuneCreatedBy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FinetuneCreatedBy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

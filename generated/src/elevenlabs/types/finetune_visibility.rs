@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FinetuneVisibility`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FinetuneVisibility {
-    #[serde(rename = "private")]
+    /// `"private"`
     Private,
-    #[serde(rename = "workspace")]
+    /// `"workspace"`
     Workspace,
-    #[serde(rename = "public")]
+    /// `"public"`
     Public,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -30,5 +29,27 @@ impl FinetuneVisibility {
             Self::Public => "public",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "private" => Self::Private,
+            "workspace" => Self::Workspace,
+            "public" => Self::Public,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for FinetuneVisibility {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FinetuneVisibility {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

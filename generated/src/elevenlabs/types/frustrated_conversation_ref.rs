@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FrustratedConversationRef`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,16 +42,15 @@ impl FrustratedConversationRef {
 /// Overall Label
 ///
 /// Schema: `#/components/schemas/FrustratedConversationRef/properties/overall_label`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FrustratedConversationRefOverallLabel {
-    #[serde(rename = "positive")]
+    /// `"positive"`
     Positive,
-    #[serde(rename = "neutral")]
+    /// `"neutral"`
     Neutral,
-    #[serde(rename = "negative")]
+    /// `"negative"`
     Negative,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -64,5 +63,27 @@ impl FrustratedConversationRefOverallLabel {
             Self::Negative => "negative",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "positive" => Self::Positive,
+            "neutral" => Self::Neutral,
+            "negative" => Self::Negative,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for FrustratedConversationRefOverallLabel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FrustratedConversationRefOverallLabel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, ImageReference, WebhookTarget};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the Google Gemini 2.5 Flash image model.
 ///
@@ -50,32 +50,31 @@ impl Gemini25FlashImageRequest {
 /// Defaults to `"16:9"`.
 ///
 /// Schema: `#/components/schemas/Gemini25FlashImageRequest/properties/aspect_ratio`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Gemini25FlashImageRequestAspectRatio {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "1:1")]
+    /// `"1:1"`
     V1_1,
-    #[serde(rename = "2:3")]
+    /// `"2:3"`
     V2_3,
-    #[serde(rename = "3:2")]
+    /// `"3:2"`
     V3_2,
-    #[serde(rename = "3:4")]
+    /// `"3:4"`
     V3_4,
-    #[serde(rename = "4:3")]
+    /// `"4:3"`
     V4_3,
-    #[serde(rename = "4:5")]
+    /// `"4:5"`
     V4_5,
-    #[serde(rename = "5:4")]
+    /// `"5:4"`
     V5_4,
-    #[serde(rename = "9:16")]
+    /// `"9:16"`
     V9_16,
-    #[serde(rename = "16:9")]
+    /// `"16:9"`
     V16_9,
-    #[serde(rename = "21:9")]
+    /// `"21:9"`
     V21_9,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -96,5 +95,35 @@ impl Gemini25FlashImageRequestAspectRatio {
             Self::V21_9 => "21:9",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "1:1" => Self::V1_1,
+            "2:3" => Self::V2_3,
+            "3:2" => Self::V3_2,
+            "3:4" => Self::V3_4,
+            "4:3" => Self::V4_3,
+            "4:5" => Self::V4_5,
+            "5:4" => Self::V5_4,
+            "9:16" => Self::V9_16,
+            "16:9" => Self::V16_9,
+            "21:9" => Self::V21_9,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for Gemini25FlashImageRequestAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Gemini25FlashImageRequestAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, ImageReference, WebhookTarget};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the Google Gemini 3.1 Flash image model.
 ///
@@ -56,40 +56,39 @@ impl Gemini31FlashImageRequest {
 /// Defaults to `"16:9"`.
 ///
 /// Schema: `#/components/schemas/Gemini31FlashImageRequest/properties/aspect_ratio`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Gemini31FlashImageRequestAspectRatio {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "1:1")]
+    /// `"1:1"`
     V1_1,
-    #[serde(rename = "2:3")]
+    /// `"2:3"`
     V2_3,
-    #[serde(rename = "3:2")]
+    /// `"3:2"`
     V3_2,
-    #[serde(rename = "3:4")]
+    /// `"3:4"`
     V3_4,
-    #[serde(rename = "4:3")]
+    /// `"4:3"`
     V4_3,
-    #[serde(rename = "4:5")]
+    /// `"4:5"`
     V4_5,
-    #[serde(rename = "5:4")]
+    /// `"5:4"`
     V5_4,
-    #[serde(rename = "9:16")]
+    /// `"9:16"`
     V9_16,
-    #[serde(rename = "16:9")]
+    /// `"16:9"`
     V16_9,
-    #[serde(rename = "21:9")]
+    /// `"21:9"`
     V21_9,
-    #[serde(rename = "1:4")]
+    /// `"1:4"`
     V1_4,
-    #[serde(rename = "4:1")]
+    /// `"4:1"`
     V4_1,
-    #[serde(rename = "1:8")]
+    /// `"1:8"`
     V1_8,
-    #[serde(rename = "8:1")]
+    /// `"8:1"`
     V8_1,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -115,6 +114,40 @@ impl Gemini31FlashImageRequestAspectRatio {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "1:1" => Self::V1_1,
+            "2:3" => Self::V2_3,
+            "3:2" => Self::V3_2,
+            "3:4" => Self::V3_4,
+            "4:3" => Self::V4_3,
+            "4:5" => Self::V4_5,
+            "5:4" => Self::V5_4,
+            "9:16" => Self::V9_16,
+            "16:9" => Self::V16_9,
+            "21:9" => Self::V21_9,
+            "1:4" => Self::V1_4,
+            "4:1" => Self::V4_1,
+            "1:8" => Self::V1_8,
+            "8:1" => Self::V8_1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for Gemini31FlashImageRequestAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Gemini31FlashImageRequestAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The resolution of the output image.
@@ -122,18 +155,17 @@ impl Gemini31FlashImageRequestAspectRatio {
 /// Defaults to `"1K"`.
 ///
 /// Schema: `#/components/schemas/Gemini31FlashImageRequest/properties/resolution`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Gemini31FlashImageRequestResolution {
-    #[serde(rename = "512")]
+    /// `"512"`
     V512,
-    #[serde(rename = "1K")]
+    /// `"1K"`
     V1k,
-    #[serde(rename = "2K")]
+    /// `"2K"`
     V2k,
-    #[serde(rename = "4K")]
+    /// `"4K"`
     V4k,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -147,5 +179,28 @@ impl Gemini31FlashImageRequestResolution {
             Self::V4k => "4K",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "512" => Self::V512,
+            "1K" => Self::V1k,
+            "2K" => Self::V2k,
+            "4K" => Self::V4k,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for Gemini31FlashImageRequestResolution {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Gemini31FlashImageRequestResolution {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Exit branch taken when the Genesys Bot Connector session ends.
 ///
@@ -14,14 +14,13 @@ use serde::{Deserialize, Serialize};
 /// registering the intent in Genesys would produce an exit the flow cannot handle.
 ///
 /// Schema: `#/components/schemas/GenesysBotOutcome`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GenesysBotOutcome {
-    #[serde(rename = "success")]
+    /// `"success"`
     Success,
-    #[serde(rename = "escalate")]
+    /// `"escalate"`
     Escalate,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,26 @@ impl GenesysBotOutcome {
             Self::Escalate => "escalate",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "success" => Self::Success,
+            "escalate" => Self::Escalate,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GenesysBotOutcome {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GenesysBotOutcome {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

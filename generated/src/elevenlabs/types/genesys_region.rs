@@ -5,47 +5,46 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GenesysRegion`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GenesysRegion {
-    #[serde(rename = "us_east_1")]
+    /// `"us_east_1"`
     UsEast1,
-    #[serde(rename = "eu_west_1")]
+    /// `"eu_west_1"`
     EuWest1,
-    #[serde(rename = "ap_southeast_2")]
+    /// `"ap_southeast_2"`
     ApSoutheast2,
-    #[serde(rename = "ap_northeast_1")]
+    /// `"ap_northeast_1"`
     ApNortheast1,
-    #[serde(rename = "eu_central_1")]
+    /// `"eu_central_1"`
     EuCentral1,
-    #[serde(rename = "us_west_2")]
+    /// `"us_west_2"`
     UsWest2,
-    #[serde(rename = "ca_central_1")]
+    /// `"ca_central_1"`
     CaCentral1,
-    #[serde(rename = "ap_northeast_2")]
+    /// `"ap_northeast_2"`
     ApNortheast2,
-    #[serde(rename = "eu_west_2")]
+    /// `"eu_west_2"`
     EuWest2,
-    #[serde(rename = "ap_south_1")]
+    /// `"ap_south_1"`
     ApSouth1,
-    #[serde(rename = "us_east_2")]
+    /// `"us_east_2"`
     UsEast2,
-    #[serde(rename = "sa_east_1")]
+    /// `"sa_east_1"`
     SaEast1,
-    #[serde(rename = "me_central_1")]
+    /// `"me_central_1"`
     MeCentral1,
-    #[serde(rename = "ap_northeast_3")]
+    /// `"ap_northeast_3"`
     ApNortheast3,
-    #[serde(rename = "eu_central_2")]
+    /// `"eu_central_2"`
     EuCentral2,
-    #[serde(rename = "mx_central_1")]
+    /// `"mx_central_1"`
     MxCentral1,
-    #[serde(rename = "ap_southeast_1")]
+    /// `"ap_southeast_1"`
     ApSoutheast1,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -72,5 +71,41 @@ impl GenesysRegion {
             Self::ApSoutheast1 => "ap_southeast_1",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "us_east_1" => Self::UsEast1,
+            "eu_west_1" => Self::EuWest1,
+            "ap_southeast_2" => Self::ApSoutheast2,
+            "ap_northeast_1" => Self::ApNortheast1,
+            "eu_central_1" => Self::EuCentral1,
+            "us_west_2" => Self::UsWest2,
+            "ca_central_1" => Self::CaCentral1,
+            "ap_northeast_2" => Self::ApNortheast2,
+            "eu_west_2" => Self::EuWest2,
+            "ap_south_1" => Self::ApSouth1,
+            "us_east_2" => Self::UsEast2,
+            "sa_east_1" => Self::SaEast1,
+            "me_central_1" => Self::MeCentral1,
+            "ap_northeast_3" => Self::ApNortheast3,
+            "eu_central_2" => Self::EuCentral2,
+            "mx_central_1" => Self::MxCentral1,
+            "ap_southeast_1" => Self::ApSoutheast1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GenesysRegion {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GenesysRegion {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

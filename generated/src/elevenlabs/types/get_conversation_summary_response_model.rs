@@ -7,7 +7,7 @@
 
 use super::{ConversationSummaryMessageModel, EvaluationSuccessResult};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetConversationSummaryResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,20 +64,19 @@ impl GetConversationSummaryResponseModel {
 /// Status
 ///
 /// Schema: `#/components/schemas/GetConversationSummaryResponseModel/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetConversationSummaryResponseModelStatus {
-    #[serde(rename = "initiated")]
+    /// `"initiated"`
     Initiated,
-    #[serde(rename = "in-progress")]
+    /// `"in-progress"`
     InProgress,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "done")]
+    /// `"done"`
     Done,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -92,5 +91,29 @@ impl GetConversationSummaryResponseModelStatus {
             Self::Failed => "failed",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "initiated" => Self::Initiated,
+            "in-progress" => Self::InProgress,
+            "processing" => Self::Processing,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GetConversationSummaryResponseModelStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GetConversationSummaryResponseModelStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

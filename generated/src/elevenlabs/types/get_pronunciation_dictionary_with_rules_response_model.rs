@@ -9,7 +9,7 @@ use super::{
     PronunciationDictionaryAliasRuleResponseModel, PronunciationDictionaryPhonemeRuleResponseModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,18 +70,17 @@ impl GetPronunciationDictionaryWithRulesResponseModel {
 }
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel/properties/permission_on_resource/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
-    #[serde(rename = "admin")]
+    /// `"admin"`
     Admin,
-    #[serde(rename = "editor")]
+    /// `"editor"`
     Editor,
-    #[serde(rename = "commenter")]
+    /// `"commenter"`
     Commenter,
-    #[serde(rename = "viewer")]
+    /// `"viewer"`
     Viewer,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -95,6 +94,31 @@ impl GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
             Self::Viewer => "viewer",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "admin" => Self::Admin,
+            "editor" => Self::Editor,
+            "commenter" => Self::Commenter,
+            "viewer" => Self::Viewer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de>
+    for GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

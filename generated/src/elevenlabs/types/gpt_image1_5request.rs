@@ -7,7 +7,7 @@
 
 use super::{consts, ImageReference, WebhookTarget};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the OpenAI GPT Image 1.5 model.
 ///
@@ -66,16 +66,15 @@ impl GptImage1_5request {
 /// Defaults to `"medium"`.
 ///
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/quality`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GptImage1_5requestQuality {
-    #[serde(rename = "low")]
+    /// `"low"`
     Low,
-    #[serde(rename = "medium")]
+    /// `"medium"`
     Medium,
-    #[serde(rename = "high")]
+    /// `"high"`
     High,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -89,6 +88,28 @@ impl GptImage1_5requestQuality {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GptImage1_5requestQuality {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage1_5requestQuality {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The background of the output image. With `auto`, the model picks the background that suits the image.
@@ -96,16 +117,15 @@ impl GptImage1_5requestQuality {
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/background`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GptImage1_5requestBackground {
-    #[serde(rename = "transparent")]
+    /// `"transparent"`
     Transparent,
-    #[serde(rename = "opaque")]
+    /// `"opaque"`
     Opaque,
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -119,6 +139,28 @@ impl GptImage1_5requestBackground {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "transparent" => Self::Transparent,
+            "opaque" => Self::Opaque,
+            "auto" => Self::Auto,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GptImage1_5requestBackground {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage1_5requestBackground {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The aspect ratio of the output image.
@@ -126,16 +168,15 @@ impl GptImage1_5requestBackground {
 /// Defaults to `"1:1"`.
 ///
 /// Schema: `#/components/schemas/GPTImage1_5Request/properties/aspect_ratio`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GptImage1_5requestAspectRatio {
-    #[serde(rename = "1:1")]
+    /// `"1:1"`
     V1_1,
-    #[serde(rename = "3:2")]
+    /// `"3:2"`
     V3_2,
-    #[serde(rename = "2:3")]
+    /// `"2:3"`
     V2_3,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -148,5 +189,27 @@ impl GptImage1_5requestAspectRatio {
             Self::V2_3 => "2:3",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "1:1" => Self::V1_1,
+            "3:2" => Self::V3_2,
+            "2:3" => Self::V2_3,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GptImage1_5requestAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage1_5requestAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, ImageReference, WebhookTarget};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the OpenAI GPT Image 2 model.
 ///
@@ -66,16 +66,15 @@ impl GptImage2Request {
 /// Defaults to `"medium"`.
 ///
 /// Schema: `#/components/schemas/GPTImage2Request/properties/quality`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GptImage2RequestQuality {
-    #[serde(rename = "low")]
+    /// `"low"`
     Low,
-    #[serde(rename = "medium")]
+    /// `"medium"`
     Medium,
-    #[serde(rename = "high")]
+    /// `"high"`
     High,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -89,6 +88,28 @@ impl GptImage2RequestQuality {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GptImage2RequestQuality {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage2RequestQuality {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
@@ -96,40 +117,39 @@ impl GptImage2RequestQuality {
 /// Defaults to `"16:9"`.
 ///
 /// Schema: `#/components/schemas/GPTImage2Request/properties/aspect_ratio`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GptImage2RequestAspectRatio {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "1:1")]
+    /// `"1:1"`
     V1_1,
-    #[serde(rename = "4:5")]
+    /// `"4:5"`
     V4_5,
-    #[serde(rename = "5:4")]
+    /// `"5:4"`
     V5_4,
-    #[serde(rename = "3:4")]
+    /// `"3:4"`
     V3_4,
-    #[serde(rename = "4:3")]
+    /// `"4:3"`
     V4_3,
-    #[serde(rename = "2:3")]
+    /// `"2:3"`
     V2_3,
-    #[serde(rename = "3:2")]
+    /// `"3:2"`
     V3_2,
-    #[serde(rename = "1:2")]
+    /// `"1:2"`
     V1_2,
-    #[serde(rename = "2:1")]
+    /// `"2:1"`
     V2_1,
-    #[serde(rename = "9:16")]
+    /// `"9:16"`
     V9_16,
-    #[serde(rename = "16:9")]
+    /// `"16:9"`
     V16_9,
-    #[serde(rename = "21:9")]
+    /// `"21:9"`
     V21_9,
-    #[serde(rename = "1:3")]
+    /// `"1:3"`
     V1_3,
-    #[serde(rename = "3:1")]
+    /// `"3:1"`
     V3_1,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -155,6 +175,40 @@ impl GptImage2RequestAspectRatio {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "1:1" => Self::V1_1,
+            "4:5" => Self::V4_5,
+            "5:4" => Self::V5_4,
+            "3:4" => Self::V3_4,
+            "4:3" => Self::V4_3,
+            "2:3" => Self::V2_3,
+            "3:2" => Self::V3_2,
+            "1:2" => Self::V1_2,
+            "2:1" => Self::V2_1,
+            "9:16" => Self::V9_16,
+            "16:9" => Self::V16_9,
+            "21:9" => Self::V21_9,
+            "1:3" => Self::V1_3,
+            "3:1" => Self::V3_1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GptImage2RequestAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage2RequestAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The resolution of the output image.
@@ -162,16 +216,15 @@ impl GptImage2RequestAspectRatio {
 /// Defaults to `"1K"`.
 ///
 /// Schema: `#/components/schemas/GPTImage2Request/properties/resolution`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GptImage2RequestResolution {
-    #[serde(rename = "1K")]
+    /// `"1K"`
     V1k,
-    #[serde(rename = "2K")]
+    /// `"2K"`
     V2k,
-    #[serde(rename = "4K")]
+    /// `"4K"`
     V4k,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -184,5 +237,27 @@ impl GptImage2RequestResolution {
             Self::V4k => "4K",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "1K" => Self::V1k,
+            "2K" => Self::V2k,
+            "4K" => Self::V4k,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GptImage2RequestResolution {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GptImage2RequestResolution {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,47 +5,46 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GuardrailType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GuardrailType {
-    #[serde(rename = "custom")]
+    /// `"custom"`
     Custom,
-    #[serde(rename = "prompt_injection")]
+    /// `"prompt_injection"`
     PromptInjection,
-    #[serde(rename = "self_harm_intent")]
+    /// `"self_harm_intent"`
     SelfHarmIntent,
-    #[serde(rename = "violence_graphic")]
+    /// `"violence_graphic"`
     ViolenceGraphic,
-    #[serde(rename = "sexual")]
+    /// `"sexual"`
     Sexual,
-    #[serde(rename = "violence")]
+    /// `"violence"`
     Violence,
-    #[serde(rename = "harassment")]
+    /// `"harassment"`
     Harassment,
-    #[serde(rename = "sexual_minors")]
+    /// `"sexual_minors"`
     SexualMinors,
-    #[serde(rename = "self_harm")]
+    /// `"self_harm"`
     SelfHarm,
-    #[serde(rename = "self_harm_instructions")]
+    /// `"self_harm_instructions"`
     SelfHarmInstructions,
-    #[serde(rename = "harassment_threatening")]
+    /// `"harassment_threatening"`
     HarassmentThreatening,
-    #[serde(rename = "hate")]
+    /// `"hate"`
     Hate,
-    #[serde(rename = "hate_threatening")]
+    /// `"hate_threatening"`
     HateThreatening,
-    #[serde(rename = "profanity")]
+    /// `"profanity"`
     Profanity,
-    #[serde(rename = "religion_or_politics")]
+    /// `"religion_or_politics"`
     ReligionOrPolitics,
-    #[serde(rename = "medical_and_legal")]
+    /// `"medical_and_legal"`
     MedicalAndLegal,
-    #[serde(rename = "guardrail")]
+    /// `"guardrail"`
     Guardrail,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -72,5 +71,41 @@ impl GuardrailType {
             Self::Guardrail => "guardrail",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "custom" => Self::Custom,
+            "prompt_injection" => Self::PromptInjection,
+            "self_harm_intent" => Self::SelfHarmIntent,
+            "violence_graphic" => Self::ViolenceGraphic,
+            "sexual" => Self::Sexual,
+            "violence" => Self::Violence,
+            "harassment" => Self::Harassment,
+            "sexual_minors" => Self::SexualMinors,
+            "self_harm" => Self::SelfHarm,
+            "self_harm_instructions" => Self::SelfHarmInstructions,
+            "harassment_threatening" => Self::HarassmentThreatening,
+            "hate" => Self::Hate,
+            "hate_threatening" => Self::HateThreatening,
+            "profanity" => Self::Profanity,
+            "religion_or_politics" => Self::ReligionOrPolitics,
+            "medical_and_legal" => Self::MedicalAndLegal,
+            "guardrail" => Self::Guardrail,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for GuardrailType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GuardrailType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

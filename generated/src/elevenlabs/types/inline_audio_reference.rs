@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Audio passed inline as base64. The audio is stored as an ephemeral
 /// asset with no guaranteed retention: it may be deleted at any time after
@@ -39,14 +39,13 @@ impl InlineAudioReference {
 /// The MIME type of the encoded audio.
 ///
 /// Schema: `#/components/schemas/InlineAudioReference/properties/mime_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InlineAudioReferenceMimeType {
-    #[serde(rename = "audio/mpeg")]
+    /// `"audio/mpeg"`
     AudioMpeg,
-    #[serde(rename = "audio/wav")]
+    /// `"audio/wav"`
     AudioWav,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -58,5 +57,26 @@ impl InlineAudioReferenceMimeType {
             Self::AudioWav => "audio/wav",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "audio/mpeg" => Self::AudioMpeg,
+            "audio/wav" => Self::AudioWav,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for InlineAudioReferenceMimeType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineAudioReferenceMimeType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

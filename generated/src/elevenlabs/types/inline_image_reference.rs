@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An image passed inline as base64. The image is stored as an ephemeral
 /// asset with no guaranteed retention: it may be deleted at any time after
@@ -39,20 +39,19 @@ impl InlineImageReference {
 /// The MIME type of the encoded image.
 ///
 /// Schema: `#/components/schemas/InlineImageReference/properties/mime_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InlineImageReferenceMimeType {
-    #[serde(rename = "image/jpeg")]
+    /// `"image/jpeg"`
     ImageJpeg,
-    #[serde(rename = "image/png")]
+    /// `"image/png"`
     ImagePng,
-    #[serde(rename = "image/webp")]
+    /// `"image/webp"`
     ImageWebp,
-    #[serde(rename = "image/heic")]
+    /// `"image/heic"`
     ImageHeic,
-    #[serde(rename = "image/heif")]
+    /// `"image/heif"`
     ImageHeif,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -67,5 +66,29 @@ impl InlineImageReferenceMimeType {
             Self::ImageHeif => "image/heif",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "image/jpeg" => Self::ImageJpeg,
+            "image/png" => Self::ImagePng,
+            "image/webp" => Self::ImageWebp,
+            "image/heic" => Self::ImageHeic,
+            "image/heif" => Self::ImageHeif,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for InlineImageReferenceMimeType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineImageReferenceMimeType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A video passed inline as base64. The video is stored as an ephemeral
 /// asset with no guaranteed retention: it may be deleted at any time after
@@ -39,16 +39,15 @@ impl InlineVideoReference {
 /// The MIME type of the encoded video.
 ///
 /// Schema: `#/components/schemas/InlineVideoReference/properties/mime_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InlineVideoReferenceMimeType {
-    #[serde(rename = "video/mp4")]
+    /// `"video/mp4"`
     VideoMp4,
-    #[serde(rename = "video/quicktime")]
+    /// `"video/quicktime"`
     VideoQuicktime,
-    #[serde(rename = "video/webm")]
+    /// `"video/webm"`
     VideoWebm,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -61,5 +60,27 @@ impl InlineVideoReferenceMimeType {
             Self::VideoWebm => "video/webm",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "video/mp4" => Self::VideoMp4,
+            "video/quicktime" => Self::VideoQuicktime,
+            "video/webm" => Self::VideoWebm,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for InlineVideoReferenceMimeType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InlineVideoReferenceMimeType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

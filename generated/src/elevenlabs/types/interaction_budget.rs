@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/InteractionBudget`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InteractionBudget {
-    #[serde(rename = "realtime")]
+    /// `"realtime"`
     Realtime,
-    #[serde(rename = "5_minutes")]
+    /// `"5_minutes"`
     V5Minutes,
-    #[serde(rename = "10_minutes")]
+    /// `"10_minutes"`
     V10Minutes,
-    #[serde(rename = "1_hour")]
+    /// `"1_hour"`
     V1Hour,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl InteractionBudget {
             Self::V1Hour => "1_hour",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "realtime" => Self::Realtime,
+            "5_minutes" => Self::V5Minutes,
+            "10_minutes" => Self::V10Minutes,
+            "1_hour" => Self::V1Hour,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for InteractionBudget {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InteractionBudget {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

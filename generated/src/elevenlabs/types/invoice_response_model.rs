@@ -7,7 +7,7 @@
 
 use super::DiscountResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/InvoiceResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,24 +60,23 @@ impl InvoiceResponseModel {
 }
 
 /// Schema: `#/components/schemas/InvoiceResponseModel/properties/payment_intent_status/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvoiceResponseModelPaymentIntentStatus {
-    #[serde(rename = "canceled")]
+    /// `"canceled"`
     Canceled,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "requires_action")]
+    /// `"requires_action"`
     RequiresAction,
-    #[serde(rename = "requires_capture")]
+    /// `"requires_capture"`
     RequiresCapture,
-    #[serde(rename = "requires_confirmation")]
+    /// `"requires_confirmation"`
     RequiresConfirmation,
-    #[serde(rename = "requires_payment_method")]
+    /// `"requires_payment_method"`
     RequiresPaymentMethod,
-    #[serde(rename = "succeeded")]
+    /// `"succeeded"`
     Succeeded,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -95,27 +94,52 @@ impl InvoiceResponseModelPaymentIntentStatus {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "canceled" => Self::Canceled,
+            "processing" => Self::Processing,
+            "requires_action" => Self::RequiresAction,
+            "requires_capture" => Self::RequiresCapture,
+            "requires_confirmation" => Self::RequiresConfirmation,
+            "requires_payment_method" => Self::RequiresPaymentMethod,
+            "succeeded" => Self::Succeeded,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for InvoiceResponseModelPaymentIntentStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/InvoiceResponseModel/properties/payment_intent_statusses/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InvoiceResponseModelPaymentIntentStatussesItem {
-    #[serde(rename = "canceled")]
+    /// `"canceled"`
     Canceled,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "requires_action")]
+    /// `"requires_action"`
     RequiresAction,
-    #[serde(rename = "requires_capture")]
+    /// `"requires_capture"`
     RequiresCapture,
-    #[serde(rename = "requires_confirmation")]
+    /// `"requires_confirmation"`
     RequiresConfirmation,
-    #[serde(rename = "requires_payment_method")]
+    /// `"requires_payment_method"`
     RequiresPaymentMethod,
-    #[serde(rename = "succeeded")]
+    /// `"succeeded"`
     Succeeded,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -132,5 +156,31 @@ impl InvoiceResponseModelPaymentIntentStatussesItem {
             Self::Succeeded => "succeeded",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "canceled" => Self::Canceled,
+            "processing" => Self::Processing,
+            "requires_action" => Self::RequiresAction,
+            "requires_capture" => Self::RequiresCapture,
+            "requires_confirmation" => Self::RequiresConfirmation,
+            "requires_payment_method" => Self::RequiresPaymentMethod,
+            "succeeded" => Self::Succeeded,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for InvoiceResponseModelPaymentIntentStatussesItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatussesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

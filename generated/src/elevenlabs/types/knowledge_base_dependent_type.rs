@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDependentType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KnowledgeBaseDependentType {
-    #[serde(rename = "direct")]
+    /// `"direct"`
     Direct,
-    #[serde(rename = "transitive")]
+    /// `"transitive"`
     Transitive,
-    #[serde(rename = "all")]
+    /// `"all"`
     All,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -30,5 +29,27 @@ impl KnowledgeBaseDependentType {
             Self::All => "all",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "direct" => Self::Direct,
+            "transitive" => Self::Transitive,
+            "all" => Self::All,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for KnowledgeBaseDependentType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseDependentType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDocumentType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KnowledgeBaseDocumentType {
-    #[serde(rename = "file")]
+    /// `"file"`
     File,
-    #[serde(rename = "url")]
+    /// `"url"`
     Url,
-    #[serde(rename = "text")]
+    /// `"text"`
     Text,
-    #[serde(rename = "folder")]
+    /// `"folder"`
     Folder,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl KnowledgeBaseDocumentType {
             Self::Folder => "folder",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "file" => Self::File,
+            "url" => Self::Url,
+            "text" => Self::Text,
+            "folder" => Self::Folder,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for KnowledgeBaseDocumentType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseDocumentType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"success"`.
 ///
 /// Schema: `#/components/schemas/KnowledgeBaseToolStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum KnowledgeBaseToolStatus {
-    #[serde(rename = "success")]
+    /// `"success"`
     Success,
-    #[serde(rename = "no_matching_documents")]
+    /// `"no_matching_documents"`
     NoMatchingDocuments,
-    #[serde(rename = "no_results")]
+    /// `"no_results"`
     NoResults,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -32,5 +31,27 @@ impl KnowledgeBaseToolStatus {
             Self::NoResults => "no_results",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "success" => Self::Success,
+            "no_matching_documents" => Self::NoMatchingDocuments,
+            "no_results" => Self::NoResults,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for KnowledgeBaseToolStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseToolStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

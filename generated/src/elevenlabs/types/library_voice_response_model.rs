@@ -7,7 +7,7 @@
 
 use super::VerifiedVoiceLanguageResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LibraryVoiceResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,22 +155,21 @@ impl LibraryVoiceResponseModel {
 /// The category of the voice.
 ///
 /// Schema: `#/components/schemas/LibraryVoiceResponseModel/properties/category`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LibraryVoiceResponseModelCategory {
-    #[serde(rename = "generated")]
+    /// `"generated"`
     Generated,
-    #[serde(rename = "cloned")]
+    /// `"cloned"`
     Cloned,
-    #[serde(rename = "premade")]
+    /// `"premade"`
     Premade,
-    #[serde(rename = "professional")]
+    /// `"professional"`
     Professional,
-    #[serde(rename = "famous")]
+    /// `"famous"`
     Famous,
-    #[serde(rename = "high_quality")]
+    /// `"high_quality"`
     HighQuality,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -186,5 +185,30 @@ impl LibraryVoiceResponseModelCategory {
             Self::HighQuality => "high_quality",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "generated" => Self::Generated,
+            "cloned" => Self::Cloned,
+            "premade" => Self::Premade,
+            "professional" => Self::Professional,
+            "famous" => Self::Famous,
+            "high_quality" => Self::HighQuality,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for LibraryVoiceResponseModelCategory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LibraryVoiceResponseModelCategory {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,207 +5,206 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLM`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Llm {
-    #[serde(rename = "gpt-4o-mini")]
+    /// `"gpt-4o-mini"`
     Gpt4oMini,
-    #[serde(rename = "gpt-4o")]
+    /// `"gpt-4o"`
     Gpt4o,
-    #[serde(rename = "gpt-4")]
+    /// `"gpt-4"`
     Gpt4,
-    #[serde(rename = "gpt-4-turbo")]
+    /// `"gpt-4-turbo"`
     Gpt4Turbo,
-    #[serde(rename = "gpt-4.1")]
+    /// `"gpt-4.1"`
     Gpt4_1,
-    #[serde(rename = "gpt-4.1-mini")]
+    /// `"gpt-4.1-mini"`
     Gpt4_1Mini,
-    #[serde(rename = "gpt-4.1-nano")]
+    /// `"gpt-4.1-nano"`
     Gpt4_1Nano,
-    #[serde(rename = "gpt-5")]
+    /// `"gpt-5"`
     Gpt5,
-    #[serde(rename = "gpt-5.1")]
+    /// `"gpt-5.1"`
     Gpt5_1,
-    #[serde(rename = "gpt-5.2")]
+    /// `"gpt-5.2"`
     Gpt5_2,
-    #[serde(rename = "gpt-5.2-chat-latest")]
+    /// `"gpt-5.2-chat-latest"`
     Gpt5_2ChatLatest,
-    #[serde(rename = "gpt-5.4")]
+    /// `"gpt-5.4"`
     Gpt5_4,
-    #[serde(rename = "gpt-5.4-mini")]
+    /// `"gpt-5.4-mini"`
     Gpt5_4Mini,
-    #[serde(rename = "gpt-5.4-nano")]
+    /// `"gpt-5.4-nano"`
     Gpt5_4Nano,
-    #[serde(rename = "gpt-5.5")]
+    /// `"gpt-5.5"`
     Gpt5_5,
-    #[serde(rename = "gpt-5.6-sol")]
+    /// `"gpt-5.6-sol"`
     Gpt5_6Sol,
-    #[serde(rename = "gpt-5.6-terra")]
+    /// `"gpt-5.6-terra"`
     Gpt5_6Terra,
-    #[serde(rename = "gpt-5.6-luna")]
+    /// `"gpt-5.6-luna"`
     Gpt5_6Luna,
-    #[serde(rename = "gpt-5-mini")]
+    /// `"gpt-5-mini"`
     Gpt5Mini,
-    #[serde(rename = "gpt-5-nano")]
+    /// `"gpt-5-nano"`
     Gpt5Nano,
-    #[serde(rename = "gpt-3.5-turbo")]
+    /// `"gpt-3.5-turbo"`
     Gpt3_5Turbo,
-    #[serde(rename = "gemini-1.5-pro")]
+    /// `"gemini-1.5-pro"`
     Gemini1_5Pro,
-    #[serde(rename = "gemini-1.5-flash")]
+    /// `"gemini-1.5-flash"`
     Gemini1_5Flash,
-    #[serde(rename = "gemini-2.0-flash")]
+    /// `"gemini-2.0-flash"`
     Gemini2_0Flash,
-    #[serde(rename = "gemini-2.0-flash-lite")]
+    /// `"gemini-2.0-flash-lite"`
     Gemini2_0FlashLite,
-    #[serde(rename = "gemini-2.5-flash-lite")]
+    /// `"gemini-2.5-flash-lite"`
     Gemini2_5FlashLite,
-    #[serde(rename = "gemini-2.5-flash")]
+    /// `"gemini-2.5-flash"`
     Gemini2_5Flash,
-    #[serde(rename = "gemini-3-pro-preview")]
+    /// `"gemini-3-pro-preview"`
     Gemini3ProPreview,
-    #[serde(rename = "gemini-3-flash-preview")]
+    /// `"gemini-3-flash-preview"`
     Gemini3FlashPreview,
-    #[serde(rename = "gemini-3.1-pro-preview")]
+    /// `"gemini-3.1-pro-preview"`
     Gemini3_1ProPreview,
-    #[serde(rename = "gemini-3.1-flash-lite-preview")]
+    /// `"gemini-3.1-flash-lite-preview"`
     Gemini3_1FlashLitePreview,
-    #[serde(rename = "gemini-3.1-flash-lite")]
+    /// `"gemini-3.1-flash-lite"`
     Gemini3_1FlashLite,
-    #[serde(rename = "gemini-3.5-flash")]
+    /// `"gemini-3.5-flash"`
     Gemini3_5Flash,
-    #[serde(rename = "gemini-3.5-flash-lite")]
+    /// `"gemini-3.5-flash-lite"`
     Gemini3_5FlashLite,
-    #[serde(rename = "gemini-3.6-flash")]
+    /// `"gemini-3.6-flash"`
     Gemini3_6Flash,
-    #[serde(rename = "gemini-3.7-flash")]
+    /// `"gemini-3.7-flash"`
     Gemini3_7Flash,
-    #[serde(rename = "claude-sonnet-4-5")]
+    /// `"claude-sonnet-4-5"`
     ClaudeSonnet4_5,
-    #[serde(rename = "claude-opus-4-7")]
+    /// `"claude-opus-4-7"`
     ClaudeOpus4_7,
-    #[serde(rename = "claude-opus-4-8")]
+    /// `"claude-opus-4-8"`
     ClaudeOpus4_8,
-    #[serde(rename = "claude-sonnet-4-6")]
+    /// `"claude-sonnet-4-6"`
     ClaudeSonnet4_6,
-    #[serde(rename = "claude-sonnet-5")]
+    /// `"claude-sonnet-5"`
     ClaudeSonnet5,
-    #[serde(rename = "claude-sonnet-4")]
+    /// `"claude-sonnet-4"`
     ClaudeSonnet4,
-    #[serde(rename = "claude-haiku-4-5")]
+    /// `"claude-haiku-4-5"`
     ClaudeHaiku4_5,
-    #[serde(rename = "claude-3-7-sonnet")]
+    /// `"claude-3-7-sonnet"`
     Claude3_7Sonnet,
-    #[serde(rename = "claude-3-5-sonnet")]
+    /// `"claude-3-5-sonnet"`
     Claude3_5Sonnet,
-    #[serde(rename = "claude-3-5-sonnet-v1")]
+    /// `"claude-3-5-sonnet-v1"`
     Claude3_5SonnetV1,
-    #[serde(rename = "claude-3-haiku")]
+    /// `"claude-3-haiku"`
     Claude3Haiku,
-    #[serde(rename = "grok-beta")]
+    /// `"grok-beta"`
     GrokBeta,
-    #[serde(rename = "custom-llm")]
+    /// `"custom-llm"`
     CustomLlm,
-    #[serde(rename = "qwen3-4b")]
+    /// `"qwen3-4b"`
     Qwen3_4b,
-    #[serde(rename = "qwen3-30b-a3b")]
+    /// `"qwen3-30b-a3b"`
     Qwen3_30bA3b,
-    #[serde(rename = "qwen36-35b-a3b")]
+    /// `"qwen36-35b-a3b"`
     Qwen36_35bA3b,
-    #[serde(rename = "qwen35-397b-a17b")]
+    /// `"qwen35-397b-a17b"`
     Qwen35_397bA17b,
-    #[serde(rename = "gpt-oss-20b")]
+    /// `"gpt-oss-20b"`
     GptOss20b,
-    #[serde(rename = "gpt-oss-120b")]
+    /// `"gpt-oss-120b"`
     GptOss120b,
-    #[serde(rename = "glm-45-air-fp8")]
+    /// `"glm-45-air-fp8"`
     Glm45AirFp8,
-    #[serde(rename = "gemini-2.5-flash-preview-09-2025")]
+    /// `"gemini-2.5-flash-preview-09-2025"`
     Gemini2_5FlashPreview09_2025,
-    #[serde(rename = "gemini-2.5-flash-lite-preview-09-2025")]
+    /// `"gemini-2.5-flash-lite-preview-09-2025"`
     Gemini2_5FlashLitePreview09_2025,
-    #[serde(rename = "gemini-2.5-flash-preview-05-20")]
+    /// `"gemini-2.5-flash-preview-05-20"`
     Gemini2_5FlashPreview05_20,
-    #[serde(rename = "gemini-2.5-flash-preview-04-17")]
+    /// `"gemini-2.5-flash-preview-04-17"`
     Gemini2_5FlashPreview04_17,
-    #[serde(rename = "gemini-2.5-flash-lite-preview-06-17")]
+    /// `"gemini-2.5-flash-lite-preview-06-17"`
     Gemini2_5FlashLitePreview06_17,
-    #[serde(rename = "gemini-2.0-flash-lite-001")]
+    /// `"gemini-2.0-flash-lite-001"`
     Gemini2_0FlashLite001,
-    #[serde(rename = "gemini-2.0-flash-001")]
+    /// `"gemini-2.0-flash-001"`
     Gemini2_0Flash001,
-    #[serde(rename = "gemini-1.5-flash-002")]
+    /// `"gemini-1.5-flash-002"`
     Gemini1_5Flash002,
-    #[serde(rename = "gemini-1.5-flash-001")]
+    /// `"gemini-1.5-flash-001"`
     Gemini1_5Flash001,
-    #[serde(rename = "gemini-1.5-pro-002")]
+    /// `"gemini-1.5-pro-002"`
     Gemini1_5Pro002,
-    #[serde(rename = "gemini-1.5-pro-001")]
+    /// `"gemini-1.5-pro-001"`
     Gemini1_5Pro001,
-    #[serde(rename = "claude-sonnet-4@20250514")]
+    /// `"claude-sonnet-4@20250514"`
     ClaudeSonnet4_20250514,
-    #[serde(rename = "claude-sonnet-4-5@20250929")]
+    /// `"claude-sonnet-4-5@20250929"`
     ClaudeSonnet4_5_20250929,
-    #[serde(rename = "claude-haiku-4-5@20251001")]
+    /// `"claude-haiku-4-5@20251001"`
     ClaudeHaiku4_5_20251001,
-    #[serde(rename = "claude-3-7-sonnet@20250219")]
+    /// `"claude-3-7-sonnet@20250219"`
     Claude3_7Sonnet20250219,
-    #[serde(rename = "claude-3-5-sonnet@20240620")]
+    /// `"claude-3-5-sonnet@20240620"`
     Claude3_5Sonnet20240620,
-    #[serde(rename = "claude-3-5-sonnet-v2@20241022")]
+    /// `"claude-3-5-sonnet-v2@20241022"`
     Claude3_5SonnetV2_20241022,
-    #[serde(rename = "claude-3-haiku@20240307")]
+    /// `"claude-3-haiku@20240307"`
     Claude3Haiku20240307,
-    #[serde(rename = "gpt-5-2025-08-07")]
+    /// `"gpt-5-2025-08-07"`
     Gpt5_2025_08_07,
-    #[serde(rename = "gpt-5.1-2025-11-13")]
+    /// `"gpt-5.1-2025-11-13"`
     Gpt5_1_2025_11_13,
-    #[serde(rename = "gpt-5.2-2025-12-11")]
+    /// `"gpt-5.2-2025-12-11"`
     Gpt5_2_2025_12_11,
-    #[serde(rename = "gpt-5.4-2026-03-05")]
+    /// `"gpt-5.4-2026-03-05"`
     Gpt5_4_2026_03_05,
-    #[serde(rename = "gpt-5.4-mini-2026-03-17")]
+    /// `"gpt-5.4-mini-2026-03-17"`
     Gpt5_4Mini2026_03_17,
-    #[serde(rename = "gpt-5.4-nano-2026-03-17")]
+    /// `"gpt-5.4-nano-2026-03-17"`
     Gpt5_4Nano2026_03_17,
-    #[serde(rename = "gpt-5.5-2026-04-23")]
+    /// `"gpt-5.5-2026-04-23"`
     Gpt5_5_2026_04_23,
-    #[serde(rename = "gpt-5-mini-2025-08-07")]
+    /// `"gpt-5-mini-2025-08-07"`
     Gpt5Mini2025_08_07,
-    #[serde(rename = "gpt-5-nano-2025-08-07")]
+    /// `"gpt-5-nano-2025-08-07"`
     Gpt5Nano2025_08_07,
-    #[serde(rename = "gpt-4.1-2025-04-14")]
+    /// `"gpt-4.1-2025-04-14"`
     Gpt4_1_2025_04_14,
-    #[serde(rename = "gpt-4.1-mini-2025-04-14")]
+    /// `"gpt-4.1-mini-2025-04-14"`
     Gpt4_1Mini2025_04_14,
-    #[serde(rename = "gpt-4.1-nano-2025-04-14")]
+    /// `"gpt-4.1-nano-2025-04-14"`
     Gpt4_1Nano2025_04_14,
-    #[serde(rename = "gpt-4o-mini-2024-07-18")]
+    /// `"gpt-4o-mini-2024-07-18"`
     Gpt4oMini2024_07_18,
-    #[serde(rename = "gpt-4o-2024-11-20")]
+    /// `"gpt-4o-2024-11-20"`
     Gpt4o2024_11_20,
-    #[serde(rename = "gpt-4o-2024-08-06")]
+    /// `"gpt-4o-2024-08-06"`
     Gpt4o2024_08_06,
-    #[serde(rename = "gpt-4o-2024-05-13")]
+    /// `"gpt-4o-2024-05-13"`
     Gpt4o2024_05_13,
-    #[serde(rename = "gpt-4-0613")]
+    /// `"gpt-4-0613"`
     Gpt4_0613,
-    #[serde(rename = "gpt-4-0314")]
+    /// `"gpt-4-0314"`
     Gpt4_0314,
-    #[serde(rename = "gpt-4-turbo-2024-04-09")]
+    /// `"gpt-4-turbo-2024-04-09"`
     Gpt4Turbo2024_04_09,
-    #[serde(rename = "gpt-3.5-turbo-0125")]
+    /// `"gpt-3.5-turbo-0125"`
     Gpt3_5Turbo0125,
-    #[serde(rename = "gpt-3.5-turbo-1106")]
+    /// `"gpt-3.5-turbo-1106"`
     Gpt3_5Turbo1106,
-    #[serde(rename = "watt-tool-8b")]
+    /// `"watt-tool-8b"`
     WattTool8b,
-    #[serde(rename = "watt-tool-70b")]
+    /// `"watt-tool-70b"`
     WattTool70b,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -312,5 +311,121 @@ impl Llm {
             Self::WattTool70b => "watt-tool-70b",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "gpt-4o-mini" => Self::Gpt4oMini,
+            "gpt-4o" => Self::Gpt4o,
+            "gpt-4" => Self::Gpt4,
+            "gpt-4-turbo" => Self::Gpt4Turbo,
+            "gpt-4.1" => Self::Gpt4_1,
+            "gpt-4.1-mini" => Self::Gpt4_1Mini,
+            "gpt-4.1-nano" => Self::Gpt4_1Nano,
+            "gpt-5" => Self::Gpt5,
+            "gpt-5.1" => Self::Gpt5_1,
+            "gpt-5.2" => Self::Gpt5_2,
+            "gpt-5.2-chat-latest" => Self::Gpt5_2ChatLatest,
+            "gpt-5.4" => Self::Gpt5_4,
+            "gpt-5.4-mini" => Self::Gpt5_4Mini,
+            "gpt-5.4-nano" => Self::Gpt5_4Nano,
+            "gpt-5.5" => Self::Gpt5_5,
+            "gpt-5.6-sol" => Self::Gpt5_6Sol,
+            "gpt-5.6-terra" => Self::Gpt5_6Terra,
+            "gpt-5.6-luna" => Self::Gpt5_6Luna,
+            "gpt-5-mini" => Self::Gpt5Mini,
+            "gpt-5-nano" => Self::Gpt5Nano,
+            "gpt-3.5-turbo" => Self::Gpt3_5Turbo,
+            "gemini-1.5-pro" => Self::Gemini1_5Pro,
+            "gemini-1.5-flash" => Self::Gemini1_5Flash,
+            "gemini-2.0-flash" => Self::Gemini2_0Flash,
+            "gemini-2.0-flash-lite" => Self::Gemini2_0FlashLite,
+            "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,
+            "gemini-2.5-flash" => Self::Gemini2_5Flash,
+            "gemini-3-pro-preview" => Self::Gemini3ProPreview,
+            "gemini-3-flash-preview" => Self::Gemini3FlashPreview,
+            "gemini-3.1-pro-preview" => Self::Gemini3_1ProPreview,
+            "gemini-3.1-flash-lite-preview" => Self::Gemini3_1FlashLitePreview,
+            "gemini-3.1-flash-lite" => Self::Gemini3_1FlashLite,
+            "gemini-3.5-flash" => Self::Gemini3_5Flash,
+            "gemini-3.5-flash-lite" => Self::Gemini3_5FlashLite,
+            "gemini-3.6-flash" => Self::Gemini3_6Flash,
+            "gemini-3.7-flash" => Self::Gemini3_7Flash,
+            "claude-sonnet-4-5" => Self::ClaudeSonnet4_5,
+            "claude-opus-4-7" => Self::ClaudeOpus4_7,
+            "claude-opus-4-8" => Self::ClaudeOpus4_8,
+            "claude-sonnet-4-6" => Self::ClaudeSonnet4_6,
+            "claude-sonnet-5" => Self::ClaudeSonnet5,
+            "claude-sonnet-4" => Self::ClaudeSonnet4,
+            "claude-haiku-4-5" => Self::ClaudeHaiku4_5,
+            "claude-3-7-sonnet" => Self::Claude3_7Sonnet,
+            "claude-3-5-sonnet" => Self::Claude3_5Sonnet,
+            "claude-3-5-sonnet-v1" => Self::Claude3_5SonnetV1,
+            "claude-3-haiku" => Self::Claude3Haiku,
+            "grok-beta" => Self::GrokBeta,
+            "custom-llm" => Self::CustomLlm,
+            "qwen3-4b" => Self::Qwen3_4b,
+            "qwen3-30b-a3b" => Self::Qwen3_30bA3b,
+            "qwen36-35b-a3b" => Self::Qwen36_35bA3b,
+            "qwen35-397b-a17b" => Self::Qwen35_397bA17b,
+            "gpt-oss-20b" => Self::GptOss20b,
+            "gpt-oss-120b" => Self::GptOss120b,
+            "glm-45-air-fp8" => Self::Glm45AirFp8,
+            "gemini-2.5-flash-preview-09-2025" => Self::Gemini2_5FlashPreview09_2025,
+            "gemini-2.5-flash-lite-preview-09-2025" => Self::Gemini2_5FlashLitePreview09_2025,
+            "gemini-2.5-flash-preview-05-20" => Self::Gemini2_5FlashPreview05_20,
+            "gemini-2.5-flash-preview-04-17" => Self::Gemini2_5FlashPreview04_17,
+            "gemini-2.5-flash-lite-preview-06-17" => Self::Gemini2_5FlashLitePreview06_17,
+            "gemini-2.0-flash-lite-001" => Self::Gemini2_0FlashLite001,
+            "gemini-2.0-flash-001" => Self::Gemini2_0Flash001,
+            "gemini-1.5-flash-002" => Self::Gemini1_5Flash002,
+            "gemini-1.5-flash-001" => Self::Gemini1_5Flash001,
+            "gemini-1.5-pro-002" => Self::Gemini1_5Pro002,
+            "gemini-1.5-pro-001" => Self::Gemini1_5Pro001,
+            "claude-sonnet-4@20250514" => Self::ClaudeSonnet4_20250514,
+            "claude-sonnet-4-5@20250929" => Self::ClaudeSonnet4_5_20250929,
+            "claude-haiku-4-5@20251001" => Self::ClaudeHaiku4_5_20251001,
+            "claude-3-7-sonnet@20250219" => Self::Claude3_7Sonnet20250219,
+            "claude-3-5-sonnet@20240620" => Self::Claude3_5Sonnet20240620,
+            "claude-3-5-sonnet-v2@20241022" => Self::Claude3_5SonnetV2_20241022,
+            "claude-3-haiku@20240307" => Self::Claude3Haiku20240307,
+            "gpt-5-2025-08-07" => Self::Gpt5_2025_08_07,
+            "gpt-5.1-2025-11-13" => Self::Gpt5_1_2025_11_13,
+            "gpt-5.2-2025-12-11" => Self::Gpt5_2_2025_12_11,
+            "gpt-5.4-2026-03-05" => Self::Gpt5_4_2026_03_05,
+            "gpt-5.4-mini-2026-03-17" => Self::Gpt5_4Mini2026_03_17,
+            "gpt-5.4-nano-2026-03-17" => Self::Gpt5_4Nano2026_03_17,
+            "gpt-5.5-2026-04-23" => Self::Gpt5_5_2026_04_23,
+            "gpt-5-mini-2025-08-07" => Self::Gpt5Mini2025_08_07,
+            "gpt-5-nano-2025-08-07" => Self::Gpt5Nano2025_08_07,
+            "gpt-4.1-2025-04-14" => Self::Gpt4_1_2025_04_14,
+            "gpt-4.1-mini-2025-04-14" => Self::Gpt4_1Mini2025_04_14,
+            "gpt-4.1-nano-2025-04-14" => Self::Gpt4_1Nano2025_04_14,
+            "gpt-4o-mini-2024-07-18" => Self::Gpt4oMini2024_07_18,
+            "gpt-4o-2024-11-20" => Self::Gpt4o2024_11_20,
+            "gpt-4o-2024-08-06" => Self::Gpt4o2024_08_06,
+            "gpt-4o-2024-05-13" => Self::Gpt4o2024_05_13,
+            "gpt-4-0613" => Self::Gpt4_0613,
+            "gpt-4-0314" => Self::Gpt4_0314,
+            "gpt-4-turbo-2024-04-09" => Self::Gpt4Turbo2024_04_09,
+            "gpt-3.5-turbo-0125" => Self::Gpt3_5Turbo0125,
+            "gpt-3.5-turbo-1106" => Self::Gpt3_5Turbo1106,
+            "watt-tool-8b" => Self::WattTool8b,
+            "watt-tool-70b" => Self::WattTool70b,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for Llm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Llm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

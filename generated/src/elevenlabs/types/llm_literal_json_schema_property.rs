@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,18 +41,17 @@ pub enum LlmLiteralJsonSchemaPropertyType {
 }
 
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty/properties/type/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LlmLiteralJsonSchemaPropertyTypeVariant0 {
-    #[serde(rename = "boolean")]
+    /// `"boolean"`
     Boolean,
-    #[serde(rename = "string")]
+    /// `"string"`
     String,
-    #[serde(rename = "integer")]
+    /// `"integer"`
     Integer,
-    #[serde(rename = "number")]
+    /// `"number"`
     Number,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -66,5 +65,28 @@ impl LlmLiteralJsonSchemaPropertyTypeVariant0 {
             Self::Number => "number",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "boolean" => Self::Boolean,
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "number" => Self::Number,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for LlmLiteralJsonSchemaPropertyTypeVariant0 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyTypeVariant0 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

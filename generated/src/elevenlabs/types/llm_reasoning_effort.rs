@@ -5,27 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMReasoningEffort`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LlmReasoningEffort {
-    #[serde(rename = "none")]
+    /// `"none"`
     None,
-    #[serde(rename = "minimal")]
+    /// `"minimal"`
     Minimal,
-    #[serde(rename = "low")]
+    /// `"low"`
     Low,
-    #[serde(rename = "medium")]
+    /// `"medium"`
     Medium,
-    #[serde(rename = "high")]
+    /// `"high"`
     High,
-    #[serde(rename = "xhigh")]
+    /// `"xhigh"`
     Xhigh,
-    #[serde(rename = "max")]
+    /// `"max"`
     Max,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -42,5 +41,31 @@ impl LlmReasoningEffort {
             Self::Max => "max",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "minimal" => Self::Minimal,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "xhigh" => Self::Xhigh,
+            "max" => Self::Max,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for LlmReasoningEffort {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LlmReasoningEffort {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LockReason`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LockReason {
-    #[serde(rename = "trial_ended")]
+    /// `"trial_ended"`
     TrialEnded,
-    #[serde(rename = "subscription_downgrade")]
+    /// `"subscription_downgrade"`
     SubscriptionDowngrade,
-    #[serde(rename = "exposed_publicly")]
+    /// `"exposed_publicly"`
     ExposedPublicly,
-    #[serde(rename = "self_disabled")]
+    /// `"self_disabled"`
     SelfDisabled,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl LockReason {
             Self::SelfDisabled => "self_disabled",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "trial_ended" => Self::TrialEnded,
+            "subscription_downgrade" => Self::SubscriptionDowngrade,
+            "exposed_publicly" => Self::ExposedPublicly,
+            "self_disabled" => Self::SelfDisabled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for LockReason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LockReason {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defines the MCP server-level approval policy for tool execution.
 ///
 /// Defaults to `"require_approval_all"`.
 ///
 /// Schema: `#/components/schemas/MCPApprovalPolicy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum McpApprovalPolicy {
-    #[serde(rename = "auto_approve_all")]
+    /// `"auto_approve_all"`
     AutoApproveAll,
-    #[serde(rename = "require_approval_all")]
+    /// `"require_approval_all"`
     RequireApprovalAll,
-    #[serde(rename = "require_approval_per_tool")]
+    /// `"require_approval_per_tool"`
     RequireApprovalPerTool,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -34,5 +33,27 @@ impl McpApprovalPolicy {
             Self::RequireApprovalPerTool => "require_approval_per_tool",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto_approve_all" => Self::AutoApproveAll,
+            "require_approval_all" => Self::RequireApprovalAll,
+            "require_approval_per_tool" => Self::RequireApprovalPerTool,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for McpApprovalPolicy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for McpApprovalPolicy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Supported MCP server transport types.
 ///
 /// Defaults to `"SSE"`.
 ///
 /// Schema: `#/components/schemas/MCPServerTransport`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum McpServerTransport {
-    #[serde(rename = "SSE")]
+    /// `"SSE"`
     Sse,
-    #[serde(rename = "STREAMABLE_HTTP")]
+    /// `"STREAMABLE_HTTP"`
     StreamableHttp,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -31,5 +30,26 @@ impl McpServerTransport {
             Self::StreamableHttp => "STREAMABLE_HTTP",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "SSE" => Self::Sse,
+            "STREAMABLE_HTTP" => Self::StreamableHttp,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for McpServerTransport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for McpServerTransport {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

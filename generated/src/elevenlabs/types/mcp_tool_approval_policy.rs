@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defines the tool-level approval policy.
 ///
 /// Defaults to `"requires_approval"`.
 ///
 /// Schema: `#/components/schemas/MCPToolApprovalPolicy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum McpToolApprovalPolicy {
-    #[serde(rename = "auto_approved")]
+    /// `"auto_approved"`
     AutoApproved,
-    #[serde(rename = "requires_approval")]
+    /// `"requires_approval"`
     RequiresApproval,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -31,5 +30,26 @@ impl McpToolApprovalPolicy {
             Self::RequiresApproval => "requires_approval",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto_approved" => Self::AutoApproved,
+            "requires_approval" => Self::RequiresApproval,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for McpToolApprovalPolicy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for McpToolApprovalPolicy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MediaCodec`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaCodec {
-    #[serde(rename = "G722/8000")]
+    /// `"G722/8000"`
     G722_8000,
-    #[serde(rename = "PCMU/8000")]
+    /// `"PCMU/8000"`
     Pcmu8000,
-    #[serde(rename = "PCMA/8000")]
+    /// `"PCMA/8000"`
     Pcma8000,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -30,5 +29,27 @@ impl MediaCodec {
             Self::Pcma8000 => "PCMA/8000",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "G722/8000" => Self::G722_8000,
+            "PCMU/8000" => Self::Pcmu8000,
+            "PCMA/8000" => Self::Pcma8000,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for MediaCodec {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaCodec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

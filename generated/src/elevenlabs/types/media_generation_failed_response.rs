@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A failed media generation and why it failed.
 ///
@@ -43,24 +43,23 @@ impl MediaGenerationFailedResponse {
 /// The category of failure.
 ///
 /// Schema: `#/components/schemas/MediaGenerationFailedResponse/properties/failure_reason`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaGenerationFailedResponseFailureReason {
-    #[serde(rename = "timeout")]
+    /// `"timeout"`
     Timeout,
-    #[serde(rename = "model_error")]
+    /// `"model_error"`
     ModelError,
-    #[serde(rename = "moderated")]
+    /// `"moderated"`
     Moderated,
-    #[serde(rename = "invalid_parameters")]
+    /// `"invalid_parameters"`
     InvalidParameters,
-    #[serde(rename = "dependency_failed")]
+    /// `"dependency_failed"`
     DependencyFailed,
-    #[serde(rename = "charging_failed")]
+    /// `"charging_failed"`
     ChargingFailed,
-    #[serde(rename = "internal_error")]
+    /// `"internal_error"`
     InternalError,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -77,5 +76,31 @@ impl MediaGenerationFailedResponseFailureReason {
             Self::InternalError => "internal_error",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "timeout" => Self::Timeout,
+            "model_error" => Self::ModelError,
+            "moderated" => Self::Moderated,
+            "invalid_parameters" => Self::InvalidParameters,
+            "dependency_failed" => Self::DependencyFailed,
+            "charging_failed" => Self::ChargingFailed,
+            "internal_error" => Self::InternalError,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for MediaGenerationFailedResponseFailureReason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaGenerationFailedResponseFailureReason {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

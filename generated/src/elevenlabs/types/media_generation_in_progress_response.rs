@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A media generation that has not finished yet.
 ///
@@ -31,14 +31,13 @@ impl MediaGenerationInProgressResponse {
 /// The lifecycle status of the generation. It ends at `completed` or `failed`.
 ///
 /// Schema: `#/components/schemas/MediaGenerationInProgressResponse/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MediaGenerationInProgressResponseStatus {
-    #[serde(rename = "pending")]
+    /// `"pending"`
     Pending,
-    #[serde(rename = "generating")]
+    /// `"generating"`
     Generating,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -50,5 +49,26 @@ impl MediaGenerationInProgressResponseStatus {
             Self::Generating => "generating",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "generating" => Self::Generating,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for MediaGenerationInProgressResponseStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MediaGenerationInProgressResponseStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

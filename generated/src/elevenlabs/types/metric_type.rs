@@ -5,31 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MetricType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MetricType {
-    #[serde(rename = "credits")]
+    /// `"credits"`
     Credits,
-    #[serde(rename = "tts_characters")]
+    /// `"tts_characters"`
     TtsCharacters,
-    #[serde(rename = "minutes_used")]
+    /// `"minutes_used"`
     MinutesUsed,
-    #[serde(rename = "request_count")]
+    /// `"request_count"`
     RequestCount,
-    #[serde(rename = "ttfb_avg")]
+    /// `"ttfb_avg"`
     TtfbAvg,
-    #[serde(rename = "ttfb_p95")]
+    /// `"ttfb_p95"`
     TtfbP95,
-    #[serde(rename = "fiat_units_spent")]
+    /// `"fiat_units_spent"`
     FiatUnitsSpent,
-    #[serde(rename = "concurrency")]
+    /// `"concurrency"`
     Concurrency,
-    #[serde(rename = "concurrency_average")]
+    /// `"concurrency_average"`
     ConcurrencyAverage,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -48,5 +47,33 @@ impl MetricType {
             Self::ConcurrencyAverage => "concurrency_average",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "credits" => Self::Credits,
+            "tts_characters" => Self::TtsCharacters,
+            "minutes_used" => Self::MinutesUsed,
+            "request_count" => Self::RequestCount,
+            "ttfb_avg" => Self::TtfbAvg,
+            "ttfb_p95" => Self::TtfbP95,
+            "fiat_units_spent" => Self::FiatUnitsSpent,
+            "concurrency" => Self::Concurrency,
+            "concurrency_average" => Self::ConcurrencyAverage,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for MetricType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MetricType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,222 +6,353 @@
 // `cargo run -p generator -- generate`.
 
 //! Every schema of the API as a Rust type: one file per component schema, with the
-//! types of its inline schemas beside it.
+//! types of its inline schemas beside it. Each file is compiled under the Cargo
+//! features whose operations use its types.
 
 pub mod consts;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod asr_conversational_config;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use asr_conversational_config::AsrConversationalConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod asr_conversational_config_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use asr_conversational_config_override::AsrConversationalConfigOverride;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod asr_conversational_config_override_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use asr_conversational_config_override_config::AsrConversationalConfigOverrideConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod asr_conversational_config_workflow_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use asr_conversational_config_workflow_override::AsrConversationalConfigWorkflowOverride;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod asr_input_format;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use asr_input_format::AsrInputFormat;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod asr_provider;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use asr_provider::AsrProvider;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod asr_quality;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use asr_quality::AsrQuality;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_addition_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_addition_operator_node_input::AstAdditionOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_addition_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_addition_operator_node_output::AstAdditionOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_and_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_and_operator_node_input::AstAndOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_and_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_and_operator_node_output::AstAndOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_boolean_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_boolean_node_input::AstBooleanNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_boolean_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_boolean_node_output::AstBooleanNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_conditional_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_conditional_operator_node_input::AstConditionalOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_conditional_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_conditional_operator_node_output::AstConditionalOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_division_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_division_operator_node_input::AstDivisionOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_division_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_division_operator_node_output::AstDivisionOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_dynamic_variable_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_dynamic_variable_node_input::AstDynamicVariableNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_dynamic_variable_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_dynamic_variable_node_output::AstDynamicVariableNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_equals_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_equals_operator_node_input::AstEqualsOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_equals_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_equals_operator_node_output::AstEqualsOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_greater_than_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_greater_than_operator_node_input::AstGreaterThanOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_greater_than_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_greater_than_operator_node_output::AstGreaterThanOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_greater_than_or_equals_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_greater_than_or_equals_operator_node_input::AstGreaterThanOrEqualsOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_greater_than_or_equals_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_greater_than_or_equals_operator_node_output::AstGreaterThanOrEqualsOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod astllm_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use astllm_node_input::{
     AstllmNodeInput, AstllmNodeInputAstllmNode, AstllmNodeInputAstllmNode2,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod astllm_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use astllm_node_output::AstllmNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_less_than_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_less_than_operator_node_input::AstLessThanOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_less_than_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_less_than_operator_node_output::AstLessThanOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_less_than_or_equals_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_less_than_or_equals_operator_node_input::AstLessThanOrEqualsOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_less_than_or_equals_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_less_than_or_equals_operator_node_output::AstLessThanOrEqualsOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_multiplication_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_multiplication_operator_node_input::AstMultiplicationOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_multiplication_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_multiplication_operator_node_output::AstMultiplicationOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_node_input::AstNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_node_output::AstNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_not_equals_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_not_equals_operator_node_input::AstNotEqualsOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_not_equals_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_not_equals_operator_node_output::AstNotEqualsOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_null_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_null_node_input::AstNullNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_null_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_null_node_output::AstNullNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_number_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_number_node_input::{AstNumberNodeInput, AstNumberNodeInputValue};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_number_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_number_node_output::{AstNumberNodeOutput, AstNumberNodeOutputValue};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_or_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_or_operator_node_input::AstOrOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_or_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_or_operator_node_output::AstOrOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_string_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_string_node_input::AstStringNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_string_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_string_node_output::AstStringNodeOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_subtraction_operator_node_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_subtraction_operator_node_input::AstSubtractionOperatorNodeInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_subtraction_operator_node_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_subtraction_operator_node_output::AstSubtractionOperatorNodeOutput;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod account_change_activity_id;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use account_change_activity_id::AccountChangeActivityId;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod actor_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use actor_model::ActorModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod add_chapter_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use add_chapter_response_model::AddChapterResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod add_knowledge_base_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use add_knowledge_base_response_model::AddKnowledgeBaseResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod add_project_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use add_project_response_model::AddProjectResponseModel;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod add_pronunciation_dictionary_response_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use add_pronunciation_dictionary_response_model::{
     AddPronunciationDictionaryResponseModel,
     AddPronunciationDictionaryResponseModelPermissionOnResource,
@@ -235,90 +366,136 @@ mod add_turn_comment_request_model;
 
 pub use add_turn_comment_request_model::AddTurnCommentRequestModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod add_voice_ivc_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use add_voice_ivc_response_model::AddVoiceIvcResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod add_voice_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use add_voice_response_model::AddVoiceResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod add_workspace_group_member_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use add_workspace_group_member_response_model::AddWorkspaceGroupMemberResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod add_workspace_invite_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use add_workspace_invite_response_model::AddWorkspaceInviteResponseModel;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod additional_format_response_model;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use additional_format_response_model::AdditionalFormatResponseModel;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod additional_formats;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use additional_formats::AdditionalFormats;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod adhoc_agent_config_override_for_test_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use adhoc_agent_config_override_for_test_request_model::AdhocAgentConfigOverrideForTestRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_analysis_items_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_analysis_items_input::{
     AgentAnalysisItemsInput, AgentAnalysisItemsInputDataCollectionItem,
     AgentAnalysisItemsInputEvaluationCriteriaItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_analysis_items_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_analysis_items_output::{
     AgentAnalysisItemsOutput, AgentAnalysisItemsOutputDataCollectionItem,
     AgentAnalysisItemsOutputEvaluationCriteriaItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_branch_basic_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_branch_basic_info::AgentBranchBasicInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_branch_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_branch_response::AgentBranchResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_branch_summary;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_branch_summary::AgentBranchSummary;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod agent_call_limits;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use agent_call_limits::AgentCallLimits;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_config_api_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_config_api_model_input::AgentConfigApiModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_config_api_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_config_api_model_output::AgentConfigApiModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_config_api_model_workflow_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_config_api_model_workflow_override_input::AgentConfigApiModelWorkflowOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_config_api_model_workflow_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_config_api_model_workflow_override_output::AgentConfigApiModelWorkflowOverrideOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_config_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_config_override_input::AgentConfigOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_config_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_config_override_output::AgentConfigOverrideOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_config_override_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_config_override_config::AgentConfigOverrideConfig;
 
 mod agent_conversation_ticket_issue_type;
@@ -337,603 +514,911 @@ mod agent_conversation_ticket_status;
 
 pub use agent_conversation_ticket_status::AgentConversationTicketStatus;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod agent_definition_source;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use agent_definition_source::AgentDefinitionSource;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_deployment_percentage_strategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_deployment_percentage_strategy::AgentDeploymentPercentageStrategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_deployment_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_deployment_request::AgentDeploymentRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_deployment_request_item;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_deployment_request_item::AgentDeploymentRequestItem;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_deployment_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_deployment_response::AgentDeploymentResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_failure_response_example;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_failure_response_example::AgentFailureResponseExample;
 
+#[cfg(feature = "elevenlabs-agents-platform")]
 mod agent_knowledge_base_rag_chunk_response_model;
 
+#[cfg(feature = "elevenlabs-agents-platform")]
 pub use agent_knowledge_base_rag_chunk_response_model::AgentKnowledgeBaseRagChunkResponseModel;
 
+#[cfg(feature = "elevenlabs-agents-platform")]
 mod agent_knowledge_base_rag_query_request_model;
 
+#[cfg(feature = "elevenlabs-agents-platform")]
 pub use agent_knowledge_base_rag_query_request_model::AgentKnowledgeBaseRagQueryRequestModel;
 
+#[cfg(feature = "elevenlabs-agents-platform")]
 mod agent_knowledge_base_rag_query_response_model;
 
+#[cfg(feature = "elevenlabs-agents-platform")]
 pub use agent_knowledge_base_rag_query_response_model::AgentKnowledgeBaseRagQueryResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_metadata;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_metadata::AgentMetadata;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod agent_metadata_db_model;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use agent_metadata_db_model::AgentMetadataDbModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_metadata_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_metadata_response_model::AgentMetadataResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_platform_settings_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_platform_settings_request_model::AgentPlatformSettingsRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_platform_settings_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_platform_settings_response_model::AgentPlatformSettingsResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod agent_queueing_config;
 
+#[cfg(feature = "elevenlabs")]
 pub use agent_queueing_config::AgentQueueingConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_simulated_chat_test_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_simulated_chat_test_response_model::AgentSimulatedChatTestResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod agent_sort_by;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use agent_sort_by::AgentSortBy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_successful_response_example;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_successful_response_example::AgentSuccessfulResponseExample;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_summary_batch_successful_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_summary_batch_successful_response_model::AgentSummaryBatchSuccessfulResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_summary_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_summary_response_model::AgentSummaryResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_test_entity_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_test_entity_type::AgentTestEntityType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_test_folder_path_segment_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_test_folder_path_segment_response_model::AgentTestFolderPathSegmentResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_testing_settings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_testing_settings::AgentTestingSettings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_topic_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_topic_response_model::AgentTopicResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_transfer_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_transfer_input::AgentTransferInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_transfer_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_transfer_output::AgentTransferOutput;
 
+#[cfg(feature = "elevenlabs")]
 mod agent_transfer_op;
 
+#[cfg(feature = "elevenlabs")]
 pub use agent_transfer_op::AgentTransferOp;
 
+#[cfg(feature = "elevenlabs")]
 mod agent_transfer_op_pop;
 
+#[cfg(feature = "elevenlabs")]
 pub use agent_transfer_op_pop::AgentTransferOpPop;
 
+#[cfg(feature = "elevenlabs")]
 mod agent_transfer_op_push;
 
+#[cfg(feature = "elevenlabs")]
 pub use agent_transfer_op_push::AgentTransferOpPush;
 
+#[cfg(feature = "elevenlabs")]
 mod agent_transfer_op_replace;
 
+#[cfg(feature = "elevenlabs")]
 pub use agent_transfer_op_replace::AgentTransferOpReplace;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_trust_context;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_trust_context::AgentTrustContext;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_version_metadata;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_version_metadata::AgentVersionMetadata;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_version_parents;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_version_parents::AgentVersionParents;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_workflow_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_workflow_request_model::{
     AgentWorkflowRequestModel, AgentWorkflowRequestModelNodesValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_workflow_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_workflow_response_model::{
     AgentWorkflowResponseModel, AgentWorkflowResponseModelNodesValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_workspace_overrides_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_workspace_overrides_input::AgentWorkspaceOverridesInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_workspace_overrides_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_workspace_overrides_output::AgentWorkspaceOverridesOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod alerting_integration_notifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use alerting_integration_notifier::AlertingIntegrationNotifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod alerting_integration_notifier_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use alerting_integration_notifier_response::AlertingIntegrationNotifierResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod alerting_monitor_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use alerting_monitor_config::AlertingMonitorConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod alerting_settings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use alerting_settings::{AlertingSettings, AlertingSettingsNotifiersItem};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod alerting_settings_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use alerting_settings_response::{
     AlertingSettingsResponse, AlertingSettingsResponseNotifiersItem,
 };
 
+#[cfg(feature = "elevenlabs")]
 mod alerting_webhook_header;
 
+#[cfg(feature = "elevenlabs")]
 pub use alerting_webhook_header::AlertingWebhookHeader;
 
+#[cfg(feature = "elevenlabs")]
 mod alerting_webhook_method;
 
+#[cfg(feature = "elevenlabs")]
 pub use alerting_webhook_method::AlertingWebhookMethod;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod alerting_webhook_notifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use alerting_webhook_notifier::AlertingWebhookNotifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod alerting_webhook_notifier_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use alerting_webhook_notifier_response::AlertingWebhookNotifierResponse;
 
+#[cfg(any(
+    feature = "elevenlabs-music",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-sound-effects",
+    feature = "elevenlabs-text-to-voice"
+))]
 mod allowed_output_formats;
 
+#[cfg(any(
+    feature = "elevenlabs-music",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-sound-effects",
+    feature = "elevenlabs-text-to-voice"
+))]
 pub use allowed_output_formats::AllowedOutputFormats;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod allowlist_item;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use allowlist_item::AllowlistItem;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod analysis_charging;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use analysis_charging::AnalysisCharging;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod analysis_property;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use analysis_property::{
     AnalysisProperty, AnalysisPropertyConstantValue, AnalysisPropertyType,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod analysis_run_snapshot;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use analysis_run_snapshot::AnalysisRunSnapshot;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod analysis_running_total;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use analysis_running_total::AnalysisRunningTotal;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod analysis_scope;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use analysis_scope::AnalysisScope;
 
+#[cfg(feature = "elevenlabs")]
 mod analysis_type;
 
+#[cfg(feature = "elevenlabs")]
 pub use analysis_type::AnalysisType;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod api_integration_o_auth2_auth_code_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use api_integration_o_auth2_auth_code_response::{
     ApiIntegrationOAuth2AuthCodeResponse, ApiIntegrationOAuth2AuthCodeResponseScopeSeparator,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod api_integration_o_auth2_custom_app_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use api_integration_o_auth2_custom_app_response::{
     ApiIntegrationOAuth2CustomAppResponse, ApiIntegrationOAuth2CustomAppResponseScopeSeparator,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod api_integration_webhook_overrides;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use api_integration_webhook_overrides::{
     ApiIntegrationWebhookOverrides, ApiIntegrationWebhookOverridesRequestHeadersValue,
     ApiIntegrationWebhookOverridesSchemaOverridesValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod api_integration_webhook_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use api_integration_webhook_tool_config_input::ApiIntegrationWebhookToolConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod api_integration_webhook_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use api_integration_webhook_tool_config_output::ApiIntegrationWebhookToolConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod array_json_schema_property_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use array_json_schema_property_input::{
     ArrayJsonSchemaPropertyInput, ArrayJsonSchemaPropertyInputItems,
     ArrayJsonSchemaPropertyInputPropertyKind,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod array_json_schema_property_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use array_json_schema_property_output::{
     ArrayJsonSchemaPropertyOutput, ArrayJsonSchemaPropertyOutputItems,
 };
 
+#[cfg(feature = "elevenlabs-assets")]
 mod asset_list_response;
 
+#[cfg(feature = "elevenlabs-assets")]
 pub use asset_list_response::AssetListResponse;
 
+#[cfg(feature = "elevenlabs-assets")]
 mod asset_response;
 
+#[cfg(feature = "elevenlabs-assets")]
 pub use asset_response::AssetResponse;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod asset_transcription;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use asset_transcription::{AssetTranscription, AssetTranscriptionStatus};
 
+#[cfg(feature = "elevenlabs-studio")]
 mod asset_transcription_data;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use asset_transcription_data::AssetTranscriptionData;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod assign_conversation_tags_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use assign_conversation_tags_request_model::AssignConversationTagsRequestModel;
 
 mod assignable_user_response_model;
 
 pub use assignable_user_response_model::AssignableUserResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod async_conversation_metadata;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use async_conversation_metadata::{
     AsyncConversationMetadata, AsyncConversationMetadataDeliveryStatus,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod attached_system_data_collection_ref;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use attached_system_data_collection_ref::AttachedSystemDataCollectionRef;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod attached_system_evaluation_ref;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use attached_system_evaluation_ref::{
     AttachedSystemEvaluationRef, AttachedSystemEvaluationRefAnalysisItemId,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod attached_test_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use attached_test_model::AttachedTestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod attached_user_data_collection_ref;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use attached_user_data_collection_ref::AttachedUserDataCollectionRef;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod attached_user_evaluation_ref;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use attached_user_evaluation_ref::AttachedUserEvaluationRef;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod audio_analysis;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use audio_analysis::{AudioAnalysis, AudioAnalysisStatus};
 
+#[cfg(feature = "elevenlabs-studio")]
 mod audio_analysis_result;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use audio_analysis_result::AudioAnalysisResult;
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 mod audio_isolation_history_item_response_model;
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 pub use audio_isolation_history_item_response_model::AudioIsolationHistoryItemResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod audio_key_moment;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use audio_key_moment::AudioKeyMoment;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 mod audio_native_create_project_response_model;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 pub use audio_native_create_project_response_model::AudioNativeCreateProjectResponseModel;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 mod audio_native_edit_content_response_model;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 pub use audio_native_edit_content_response_model::AudioNativeEditContentResponseModel;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 mod audio_native_project_settings_response_model;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 pub use audio_native_project_settings_response_model::{
     AudioNativeProjectSettingsResponseModel, AudioNativeProjectSettingsResponseModelStatus,
 };
 
+#[cfg(feature = "elevenlabs-music")]
 mod audio_ref_chunk;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use audio_ref_chunk::AudioRefChunk;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod audio_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use audio_reference::AudioReference;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod audio_segment;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use audio_segment::AudioSegment;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod audio_with_timestamps_and_voice_segments_response_model;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use audio_with_timestamps_and_voice_segments_response_model::AudioWithTimestampsAndVoiceSegmentsResponseModel;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 mod audio_with_timestamps_response_model;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 pub use audio_with_timestamps_response_model::AudioWithTimestampsResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod auth_connection_dependencies;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use auth_connection_dependencies::{
     AuthConnectionDependencies, AuthConnectionDependenciesMcpServersItem,
     AuthConnectionDependenciesToolsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod auth_connection_locator;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use auth_connection_locator::AuthConnectionLocator;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod auth_connection_status;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use auth_connection_status::AuthConnectionStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod auth_settings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use auth_settings::AuthSettings;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod authentication_activity_id;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use authentication_activity_id::AuthenticationActivityId;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod authorization_method;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use authorization_method::AuthorizationMethod;
 
+#[cfg(feature = "elevenlabs")]
 mod auto_generation_metadata;
 
+#[cfg(feature = "elevenlabs")]
 pub use auto_generation_metadata::AutoGenerationMetadata;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod auto_sync_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use auto_sync_info::AutoSyncInfo;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod background_sound_config;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use background_sound_config::BackgroundSoundConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod background_sound_config_workflow_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use background_sound_config_workflow_override::BackgroundSoundConfigWorkflowOverride;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod background_sound_preset_id;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use background_sound_preset_id::BackgroundSoundPresetId;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod background_sound_source_type;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use background_sound_source_type::BackgroundSoundSourceType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod backup_llm_default;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use backup_llm_default::BackupLlmDefault;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod backup_llm_disabled;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use backup_llm_disabled::BackupLlmDisabled;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod backup_llm_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use backup_llm_override::BackupLlmOverride;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod base_turn_config;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use base_turn_config::BaseTurnConfig;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod basic_auth_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use basic_auth_response::BasicAuthResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod batch_call_detailed_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use batch_call_detailed_response::BatchCallDetailedResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod batch_call_recipient_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use batch_call_recipient_status::BatchCallRecipientStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod batch_call_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use batch_call_response::BatchCallResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod batch_call_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use batch_call_status::BatchCallStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod batch_call_whats_app_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use batch_call_whats_app_params::BatchCallWhatsAppParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod batch_failure_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use batch_failure_response_model::BatchFailureResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod bearer_auth_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use bearer_auth_response::BearerAuthResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod behavior_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use behavior_override::BehaviorOverride;
 
+#[cfg(feature = "elevenlabs-user")]
 mod billing_period;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use billing_period::BillingPeriod;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_add_a_language_to_the_resource_v1_dubbing_resource_dubbing_id_language_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_add_a_language_to_the_resource_v1_dubbing_resource_dubbing_id_language_post::BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post::{
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
 };
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post::{
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_add_member_to_user_group_v1_workspace_groups_group_id_members_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_add_member_to_user_group_v1_workspace_groups_group_id_members_post::BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod body_add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_add_rules_post;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use body_add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_add_rules_post::{
     BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost,
     BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
 };
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_add_samples_to_pvc_voice_v1_voices_pvc_voice_id_samples_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_add_samples_to_pvc_voice_v1_voices_pvc_voice_id_samples_post::BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_add_shared_voice_v1_voices_add_public_user_id_voice_id_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_add_shared_voice_v1_voices_add_public_user_id_voice_id_post::BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_add_to_knowledge_base_v1_convai_knowledge_base_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_add_to_knowledge_base_v1_convai_knowledge_base_post::BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_add_voice_v1_voices_add_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_add_voice_v1_voices_add_post::{
     BodyAddVoiceV1VoicesAddPost, BodyAddVoiceV1VoicesAddPostLabels,
 };
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 mod body_audio_isolation_stream_v1_audio_isolation_stream_post;
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 pub use body_audio_isolation_stream_v1_audio_isolation_stream_post::{
     BodyAudioIsolationStreamV1AudioIsolationStreamPost,
     BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat,
 };
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 mod body_audio_isolation_v1_audio_isolation_post;
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 pub use body_audio_isolation_v1_audio_isolation_post::{
     BodyAudioIsolationV1AudioIsolationPost, BodyAudioIsolationV1AudioIsolationPostFileFormat,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post::BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_bulk_move_entities_to_folder_v1_convai_knowledge_base_bulk_move_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_bulk_move_entities_to_folder_v1_convai_knowledge_base_bulk_move_post::BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_bulk_move_tests_to_folder_v1_convai_agent_testing_bulk_move_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_bulk_move_tests_to_folder_v1_convai_agent_testing_bulk_move_post::BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost;
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_compose_music_with_a_detailed_response_v1_music_detailed_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_compose_music_with_a_detailed_response_v1_music_detailed_post::{
     BodyComposeMusicWithADetailedResponseV1MusicDetailedPost,
     BodyComposeMusicWithADetailedResponseV1MusicDetailedPostCompositionPlan,
     BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix,
 };
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_compose_music_v1_music_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_compose_music_v1_music_post::{
     BodyComposeMusicV1MusicPost, BodyComposeMusicV1MusicPostCompositionPlan,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_compute_rag_indexes_in_batch_v1_convai_knowledge_base_rag_index_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_compute_rag_indexes_in_batch_v1_convai_knowledge_base_rag_index_post::BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_agent_v1_convai_agents_create_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_agent_v1_convai_agents_create_post::BodyCreateAgentV1ConvaiAgentsCreatePost;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_create_dubbing_language_target_v1_dubbing_project_project_id_language_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_create_dubbing_language_target_v1_dubbing_project_project_id_language_post::BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_create_dubbing_project_v1_dubbing_project_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_create_dubbing_project_v1_dubbing_project_post::{
     BodyCreateDubbingProjectV1DubbingProjectPost,
     BodyCreateDubbingProjectV1DubbingProjectPostModelId,
     BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0,
 };
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_create_music_finetune_v1_music_finetunes_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_create_music_finetune_v1_music_finetunes_post::{
     BodyCreateMusicFinetuneV1MusicFinetunesPost,
     BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility,
 };
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_create_pvc_voice_v1_voices_pvc_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_create_pvc_voice_v1_voices_pvc_post::BodyCreatePvcVoiceV1VoicesPvcPost;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_create_pronunciation_dictionaries_v1_studio_projects_project_id_pronunciation_dictionaries_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_create_pronunciation_dictionaries_v1_studio_projects_project_id_pronunciation_dictionaries_post::BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_create_studio_project_v1_studio_projects_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_create_studio_project_v1_studio_projects_post::{
     BodyCreateStudioProjectV1StudioProjectsPost,
     BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization,
@@ -942,56 +1427,82 @@ pub use body_create_studio_project_v1_studio_projects_post::{
     BodyCreateStudioProjectV1StudioProjectsPostTargetAudience,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_url_document_v1_convai_knowledge_base_url_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_url_document_v1_convai_knowledge_base_url_post::BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_a_new_branch_v1_convai_agents_agent_id_branches_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_a_new_branch_v1_convai_agents_agent_id_branches_post::BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_create_a_new_speaker_v1_dubbing_resource_dubbing_id_speaker_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_create_a_new_speaker_v1_dubbing_resource_dubbing_id_speaker_post::BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 mod body_create_a_new_voice_from_voice_preview_v1_text_to_voice_post;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 pub use body_create_a_new_voice_from_voice_preview_v1_text_to_voice_post::BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_agent_draft_v1_convai_agents_agent_id_drafts_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_agent_draft_v1_convai_agents_agent_id_drafts_post::BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_agent_test_folder_v1_convai_agent_testing_folders_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_agent_test_folder_v1_convai_agent_testing_folders_post::BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_create_chapter_v1_studio_projects_project_id_chapters_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_create_chapter_v1_studio_projects_project_id_chapters_post::BodyCreateChapterV1StudioProjectsProjectIdChaptersPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_crawl_job_v1_convai_knowledge_base_crawl_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_crawl_job_v1_convai_knowledge_base_crawl_post::BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_file_document_v1_convai_knowledge_base_file_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_file_document_v1_convai_knowledge_base_file_post::BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_folder_v1_convai_knowledge_base_folder_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_folder_v1_convai_knowledge_base_folder_post::BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 mod body_create_forced_alignment_v1_forced_alignment_post;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 pub use body_create_forced_alignment_v1_forced_alignment_post::BodyCreateForcedAlignmentV1ForcedAlignmentPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_or_update_deployments_v1_convai_agents_agent_id_deployments_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_or_update_deployments_v1_convai_agents_agent_id_deployments_post::BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_create_podcast_v1_studio_podcasts_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_create_podcast_v1_studio_podcasts_post::{
     BodyCreatePodcastV1StudioPodcastsPost,
     BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization,
@@ -1000,207 +1511,293 @@ pub use body_create_podcast_v1_studio_podcasts_post::{
     BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_create_text_document_v1_convai_knowledge_base_text_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_create_text_document_v1_convai_knowledge_base_text_post::BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod body_create_workspace_webhook_v1_workspace_webhooks_post;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use body_create_workspace_webhook_v1_workspace_webhooks_post::BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 mod body_creates_audio_native_enabled_project_v1_audio_native_post;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 pub use body_creates_audio_native_enabled_project_v1_audio_native_post::{
     BodyCreatesAudioNativeEnabledProjectV1AudioNativePost,
     BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_delete_existing_invitation_v1_workspace_invites_delete;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_delete_existing_invitation_v1_workspace_invites_delete::BodyDeleteExistingInvitationV1WorkspaceInvitesDelete;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_delete_member_from_user_group_v1_workspace_groups_group_id_members_remove_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_delete_member_from_user_group_v1_workspace_groups_group_id_members_remove_post::BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost;
 
+#[cfg(feature = "elevenlabs-history")]
 mod body_download_history_items_v1_history_download_post;
 
+#[cfg(feature = "elevenlabs-history")]
 pub use body_download_history_items_v1_history_download_post::BodyDownloadHistoryItemsV1HistoryDownloadPost;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_dub_a_video_or_an_audio_file_v1_dubbing_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_dub_a_video_or_an_audio_file_v1_dubbing_post::{
     BodyDubAVideoOrAnAudioFileV1DubbingPost, BodyDubAVideoOrAnAudioFileV1DubbingPostMode,
 };
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_dubs_all_or_some_segments_and_languages_v1_dubbing_resource_dubbing_id_dub_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_dubs_all_or_some_segments_and_languages_v1_dubbing_resource_dubbing_id_dub_post::BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_duplicate_agent_v1_convai_agents_agent_id_duplicate_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_duplicate_agent_v1_convai_agents_agent_id_duplicate_post::BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_edit_pvc_voice_v1_voices_pvc_voice_id_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_edit_pvc_voice_v1_voices_pvc_voice_id_post::BodyEditPvcVoiceV1VoicesPvcVoiceIdPost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_edit_voice_v1_voices_voice_id_edit_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_edit_voice_v1_voices_voice_id_edit_post::{
     BodyEditVoiceV1VoicesVoiceIdEditPost, BodyEditVoiceV1VoicesVoiceIdEditPostLabels,
 };
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_generate_composition_plan_v1_music_plan_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_generate_composition_plan_v1_music_plan_post::{
     BodyGenerateCompositionPlanV1MusicPlanPost,
     BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_get_workspace_usage_v1_workspace_analytics_query_usage_by_product_over_time_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_get_workspace_usage_v1_workspace_analytics_query_usage_by_product_over_time_post::{
     BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost,
     BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_get_dependent_agents_for_multiple_documents_v1_convai_knowledge_base_dependent_agents_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_get_dependent_agents_for_multiple_documents_v1_convai_knowledge_base_dependent_agents_post::BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_get_similar_library_voices_v1_similar_voices_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_get_similar_library_voices_v1_similar_voices_post::BodyGetSimilarLibraryVoicesV1SimilarVoicesPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_handle_an_outbound_call_via_exotel_v1_convai_exotel_outbound_call_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_handle_an_outbound_call_via_exotel_v1_convai_exotel_outbound_call_post::BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_handle_an_outbound_call_via_sip_trunk_v1_convai_sip_trunk_outbound_call_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_handle_an_outbound_call_via_sip_trunk_v1_convai_sip_trunk_outbound_call_post::BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_handle_an_outbound_call_via_twilio_v1_convai_twilio_outbound_call_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_handle_an_outbound_call_via_twilio_v1_convai_twilio_outbound_call_post::BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_invite_multiple_users_v1_workspace_invites_add_bulk_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_invite_multiple_users_v1_workspace_invites_add_bulk_post::BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_invite_user_v1_workspace_invites_add_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_invite_user_v1_workspace_invites_add_post::BodyInviteUserV1WorkspaceInvitesAddPost;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_list_api_requests_v1_workspace_analytics_requests_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_list_api_requests_v1_workspace_analytics_requests_post::{
     BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost,
     BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_make_an_outbound_call_via_whats_app_v1_convai_whatsapp_outbound_call_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_make_an_outbound_call_via_whats_app_v1_convai_whatsapp_outbound_call_post::BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_merge_a_branch_into_a_target_branch_v1_convai_agents_agent_id_branches_source_branch_id_merge_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_merge_a_branch_into_a_target_branch_v1_convai_agents_agent_id_branches_source_branch_id_merge_post::BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_move_entity_to_folder_v1_convai_knowledge_base_document_id_move_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_move_entity_to_folder_v1_convai_knowledge_base_document_id_move_post::BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_move_segments_between_speakers_v1_dubbing_resource_dubbing_id_migrate_segments_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_move_segments_between_speakers_v1_dubbing_resource_dubbing_id_migrate_segments_post::BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_patches_an_agent_settings_v1_convai_agents_agent_id_patch;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_patches_an_agent_settings_v1_convai_agents_agent_id_patch::BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_post_agent_avatar_v1_convai_agents_agent_id_avatar_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_post_agent_avatar_v1_convai_agents_agent_id_avatar_post::BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_register_a_twilio_call_and_return_twi_ml_v1_convai_twilio_register_call_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_register_a_twilio_call_and_return_twi_ml_v1_convai_twilio_register_call_post::BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod body_register_media_v1_productions_orders_order_id_media_post;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use body_register_media_v1_productions_orders_order_id_media_post::BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod body_remove_rules_from_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_remove_rules_post;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use body_remove_rules_from_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_remove_rules_post::BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_render_audio_or_video_for_the_given_language_v1_dubbing_resource_dubbing_id_render_language_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_render_audio_or_video_for_the_given_language_v1_dubbing_resource_dubbing_id_render_language_post::BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_request_manual_verification_v1_voices_pvc_voice_id_verification_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_request_manual_verification_v1_voices_pvc_voice_id_verification_post::BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_run_pvc_training_v1_voices_pvc_voice_id_train_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_run_pvc_training_v1_voices_pvc_voice_id_train_post::BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_send_an_outbound_message_via_whats_app_v1_convai_whatsapp_outbound_message_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_send_an_outbound_message_via_whats_app_v1_convai_whatsapp_outbound_message_post::{
     BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost,
     BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem,
 };
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod body_set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_set_rules_post;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use body_set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_set_rules_post::{
     BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost,
     BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_set_workspace_third_party_disabling_policy_v1_workspaces_api_keys_third_party_disabling_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_set_workspace_third_party_disabling_policy_v1_workspaces_api_keys_third_party_disabling_post::BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_share_workspace_resource_v1_workspace_resources_resource_id_share_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_share_workspace_resource_v1_workspace_resources_resource_id_share_post::{
     BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost,
     BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_simulates_a_conversation_stream_v1_convai_agents_agent_id_simulate_conversation_stream_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_simulates_a_conversation_stream_v1_convai_agents_agent_id_simulate_conversation_stream_post::BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_simulates_a_conversation_v1_convai_agents_agent_id_simulate_conversation_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_simulates_a_conversation_v1_convai_agents_agent_id_simulate_conversation_post::BodySimulatesAConversationV1ConvaiAgentsAgentIdSimulateConversationPost;
 
+#[cfg(feature = "elevenlabs-text-to-sound-effects")]
 mod body_sound_generation_v1_sound_generation_post;
 
+#[cfg(feature = "elevenlabs-text-to-sound-effects")]
 pub use body_sound_generation_v1_sound_generation_post::BodySoundGenerationV1SoundGenerationPost;
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 mod body_speech_to_speech_streaming_v1_speech_to_speech_voice_id_stream_post;
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 pub use body_speech_to_speech_streaming_v1_speech_to_speech_voice_id_stream_post::{
     BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost,
     BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat,
 };
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 mod body_speech_to_speech_v1_speech_to_speech_voice_id_post;
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 pub use body_speech_to_speech_v1_speech_to_speech_voice_id_post::{
     BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost,
     BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat,
 };
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod body_speech_to_text_v1_speech_to_text_post;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use body_speech_to_text_v1_speech_to_text_post::{
     BodySpeechToTextV1SpeechToTextPost, BodySpeechToTextV1SpeechToTextPostEntityDetection,
     BodySpeechToTextV1SpeechToTextPostEntityRedaction,
@@ -1210,164 +1807,234 @@ pub use body_speech_to_text_v1_speech_to_text_post::{
     BodySpeechToTextV1SpeechToTextPostWebhookMetadata,
 };
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_stem_separation_v1_music_stem_separation_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_stem_separation_v1_music_stem_separation_post::{
     BodyStemSeparationV1MusicStemSeparationPost,
     BodyStemSeparationV1MusicStemSeparationPostStemVariationId,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_stream_studio_project_audio_v1_studio_projects_project_id_snapshots_project_snapshot_id_stream_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_stream_studio_project_audio_v1_studio_projects_project_id_snapshots_project_snapshot_id_stream_post::BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_stream_chapter_audio_v1_studio_projects_project_id_chapters_chapter_id_snapshots_chapter_snapshot_id_stream_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_stream_chapter_audio_v1_studio_projects_project_id_chapters_chapter_id_snapshots_chapter_snapshot_id_stream_post::BodyStreamChapterAudioV1StudioProjectsProjectIdChaptersChapterIdSnapshotsChapterSnapshotIdStreamPost;
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_stream_composed_music_v1_music_stream_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_stream_composed_music_v1_music_stream_post::{
     BodyStreamComposedMusicV1MusicStreamPost,
     BodyStreamComposedMusicV1MusicStreamPostCompositionPlan,
 };
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_stream_composed_music_with_a_detailed_response_v1_music_detailed_stream_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_stream_composed_music_with_a_detailed_response_v1_music_detailed_stream_post::{
     BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost,
     BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_submit_a_batch_call_request_v1_convai_batch_calling_submit_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_submit_a_batch_call_request_v1_convai_batch_calling_submit_post::BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod body_text_to_dialogue_multi_voice_streaming_v1_text_to_dialogue_stream_post;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use body_text_to_dialogue_multi_voice_streaming_v1_text_to_dialogue_stream_post::{
     BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost,
     BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod body_text_to_dialogue_multi_voice_v1_text_to_dialogue_post;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use body_text_to_dialogue_multi_voice_v1_text_to_dialogue_post::{
     BodyTextToDialogueMultiVoiceV1TextToDialoguePost,
     BodyTextToDialogueMultiVoiceV1TextToDialoguePostApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_transcribes_segments_v1_dubbing_resource_dubbing_id_transcribe_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_transcribes_segments_v1_dubbing_resource_dubbing_id_transcribe_post::BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_translates_all_or_some_segments_and_languages_v1_dubbing_resource_dubbing_id_translate_post;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_translates_all_or_some_segments_and_languages_v1_dubbing_resource_dubbing_id_translate_post::BodyTranslatesAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdTranslatePost;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_unshare_workspace_resource_v1_workspace_resources_resource_id_unshare_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_unshare_workspace_resource_v1_workspace_resources_resource_id_unshare_post::BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_update_pvc_voice_sample_v1_voices_pvc_voice_id_samples_sample_id_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_update_pvc_voice_sample_v1_voices_pvc_voice_id_samples_sample_id_post::BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_update_studio_project_content_v1_studio_projects_project_id_content_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_update_studio_project_content_v1_studio_projects_project_id_content_post::BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_update_studio_project_v1_studio_projects_project_id_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_update_studio_project_v1_studio_projects_project_id_post::BodyUpdateStudioProjectV1StudioProjectsProjectIdPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_update_agent_branch_v1_convai_agents_agent_id_branches_branch_id_patch;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_update_agent_branch_v1_convai_agents_agent_id_branches_branch_id_patch::BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_update_agent_test_folder_v1_convai_agent_testing_folders_folder_id_patch;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_update_agent_test_folder_v1_convai_agent_testing_folders_folder_id_patch::BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 mod body_update_audio_native_project_content_v1_audio_native_project_id_content_post;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 pub use body_update_audio_native_project_content_v1_audio_native_project_id_content_post::BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 mod body_update_audio_native_content_from_url_v1_audio_native_content_post;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 pub use body_update_audio_native_content_from_url_v1_audio_native_content_post::BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod body_update_chapter_v1_studio_projects_project_id_chapters_chapter_id_post;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use body_update_chapter_v1_studio_projects_project_id_chapters_chapter_id_post::BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_update_document_v1_convai_knowledge_base_documentation_id_patch;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_update_document_v1_convai_knowledge_base_documentation_id_patch::BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_update_file_document_v1_convai_knowledge_base_documentation_id_update_file_patch;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_update_file_document_v1_convai_knowledge_base_documentation_id_update_file_patch::BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod body_update_member_v1_workspace_members_post;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use body_update_member_v1_workspace_members_post::BodyUpdateMemberV1WorkspaceMembersPost;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod body_update_metadata_for_a_speaker_v1_dubbing_resource_dubbing_id_speaker_speaker_id_patch;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use body_update_metadata_for_a_speaker_v1_dubbing_resource_dubbing_id_speaker_speaker_id_patch::BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod body_update_order_v1_productions_orders_order_id_patch;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use body_update_order_v1_productions_orders_order_id_patch::BodyUpdateOrderV1ProductionsOrdersOrderIdPatch;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod body_update_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_patch;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use body_update_pronunciation_dictionary_v1_pronunciation_dictionaries_pronunciation_dictionary_id_patch::BodyUpdatePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdPatch;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod body_update_workspace_webhook_v1_workspace_webhooks_webhook_id_patch;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use body_update_workspace_webhook_v1_workspace_webhooks_webhook_id_patch::BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch;
 
+#[cfg(feature = "elevenlabs-assets")]
 mod body_upload_asset_v1_assets_post;
 
+#[cfg(feature = "elevenlabs-assets")]
 pub use body_upload_asset_v1_assets_post::BodyUploadAssetV1AssetsPost;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_upload_file_v1_convai_conversations_conversation_id_files_post;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use body_upload_file_v1_convai_conversations_conversation_id_files_post::BodyUploadFileV1ConvaiConversationsConversationIdFilesPost;
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_upload_music_v1_music_upload_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_upload_music_v1_music_upload_post::{
     BodyUploadMusicV1MusicUploadPost, BodyUploadMusicV1MusicUploadPostExtractCompositionPlan,
 };
 
+#[cfg(feature = "elevenlabs-productions")]
 mod body_upsert_order_item_v1_productions_orders_order_id_items_post;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use body_upsert_order_item_v1_productions_orders_order_id_items_post::BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod body_verify_pvc_voice_captcha_v1_voices_pvc_voice_id_captcha_post;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use body_verify_pvc_voice_captcha_v1_voices_pvc_voice_id_captcha_post::BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost;
 
+#[cfg(feature = "elevenlabs-music")]
 mod body_video_to_music_v1_music_video_to_music_post;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use body_video_to_music_v1_music_video_to_music_post::BodyVideoToMusicV1MusicVideoToMusicPost;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod body_create_service_account_api_key_v1_service_accounts_service_account_user_id_api_keys_post;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use body_create_service_account_api_key_v1_service_accounts_service_account_user_id_api_keys_post::{
     BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost,
     BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions,
 };
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod body_create_service_account_v1_service_accounts_post;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use body_create_service_account_v1_service_accounts_post::BodyCreateServiceAccountV1ServiceAccountsPost;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod body_edit_service_account_api_key_v1_service_accounts_service_account_user_id_api_keys_api_key_id_patch;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use body_edit_service_account_api_key_v1_service_accounts_service_account_user_id_api_keys_api_key_id_patch::{
     BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch,
     BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled,
@@ -1381,3044 +2048,4552 @@ pub use body_edit_service_account_api_key_v1_service_accounts_service_account_us
     BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1,
 };
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod body_text_to_dialogue_full_with_timestamps;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use body_text_to_dialogue_full_with_timestamps::{
     BodyTextToDialogueFullWithTimestamps,
     BodyTextToDialogueFullWithTimestampsApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod body_text_to_dialogue_stream_with_timestamps;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use body_text_to_dialogue_stream_with_timestamps::{
     BodyTextToDialogueStreamWithTimestamps,
     BodyTextToDialogueStreamWithTimestampsApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 mod body_text_to_speech_full;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 pub use body_text_to_speech_full::{
     BodyTextToSpeechFull, BodyTextToSpeechFullApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 mod body_text_to_speech_full_with_timestamps;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 pub use body_text_to_speech_full_with_timestamps::{
     BodyTextToSpeechFullWithTimestamps, BodyTextToSpeechFullWithTimestampsApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 mod body_text_to_speech_stream;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 pub use body_text_to_speech_stream::{
     BodyTextToSpeechStream, BodyTextToSpeechStreamApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 mod body_text_to_speech_stream_with_timestamps;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 pub use body_text_to_speech_stream_with_timestamps::{
     BodyTextToSpeechStreamWithTimestamps,
     BodyTextToSpeechStreamWithTimestampsApplyTextNormalization,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod branch_protection_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use branch_protection_status::BranchProtectionStatus;
 
+#[cfg(feature = "elevenlabs-usage")]
 mod breakdown_types;
 
+#[cfg(feature = "elevenlabs-usage")]
 pub use breakdown_types::BreakdownTypes;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod bucketing_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use bucketing_status::BucketingStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod built_in_tools_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use built_in_tools_input::BuiltInToolsInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod built_in_tools_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use built_in_tools_output::BuiltInToolsOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod built_in_tools_workflow_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use built_in_tools_workflow_override_input::BuiltInToolsWorkflowOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod built_in_tools_workflow_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use built_in_tools_workflow_override_output::BuiltInToolsWorkflowOverrideOutput;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod bytedance_seedance25_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use bytedance_seedance25_request::{
     BytedanceSeedance25Request, BytedanceSeedance25RequestAspectRatio,
     BytedanceSeedance25RequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod bytedance_seedance2_fast_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use bytedance_seedance2_fast_request::{
     BytedanceSeedance2FastRequest, BytedanceSeedance2FastRequestAspectRatio,
     BytedanceSeedance2FastRequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod bytedance_seedance2_mini_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use bytedance_seedance2_mini_request::{
     BytedanceSeedance2MiniRequest, BytedanceSeedance2MiniRequestAspectRatio,
     BytedanceSeedance2MiniRequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod bytedance_seedance2_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use bytedance_seedance2_request::{
     BytedanceSeedance2Request, BytedanceSeedance2RequestAspectRatio,
     BytedanceSeedance2RequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod bytedance_seedream5_lite_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use bytedance_seedream5_lite_request::{
     BytedanceSeedream5LiteRequest, BytedanceSeedream5LiteRequestAspectRatio,
     BytedanceSeedream5LiteRequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod bytedance_seedream5_pro_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use bytedance_seedream5_pro_request::{
     BytedanceSeedream5ProRequest, BytedanceSeedream5ProRequestAspectRatio,
     BytedanceSeedream5ProRequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod cancel_calendar_event_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use cancel_calendar_event_params::CancelCalendarEventParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod cancel_group_session_for_all_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use cancel_group_session_for_all_params::CancelGroupSessionForAllParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod cancel_group_session_registration_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use cancel_group_session_registration_params::CancelGroupSessionRegistrationParams;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod canvas_placement;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use canvas_placement::CanvasPlacement;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod caption_style_character_animation_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_character_animation_model::{
     CaptionStyleCharacterAnimationModel, CaptionStyleCharacterAnimationModelEnterType,
     CaptionStyleCharacterAnimationModelExitType,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod caption_style_horizontal_placement_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_horizontal_placement_model::{
     CaptionStyleHorizontalPlacementModel, CaptionStyleHorizontalPlacementModelAlign,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod caption_style_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_model::{
     CaptionStyleModel, CaptionStyleModelTextAlign, CaptionStyleModelTextBlendMode,
     CaptionStyleModelTextStyle, CaptionStyleModelTextTransform, CaptionStyleModelTextWeight,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod caption_style_section_animation_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_section_animation_model::{
     CaptionStyleSectionAnimationModel, CaptionStyleSectionAnimationModelEnterType,
     CaptionStyleSectionAnimationModelExitType,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod caption_style_template_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_template_model::CaptionStyleTemplateModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod caption_style_vertical_placement_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_vertical_placement_model::{
     CaptionStyleVerticalPlacementModel, CaptionStyleVerticalPlacementModelAlign,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod caption_style_word_animation_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use caption_style_word_animation_model::{
     CaptionStyleWordAnimationModel, CaptionStyleWordAnimationModelEnterType,
     CaptionStyleWordAnimationModelExitType,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_content_block_extendable_node_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_content_block_extendable_node_response_model::ChapterContentBlockExtendableNodeResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_content_block_input_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_content_block_input_model::{
     ChapterContentBlockInputModel, ChapterContentBlockInputModelSubType,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_content_block_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_content_block_response_model::{
     ChapterContentBlockResponseModel, ChapterContentBlockResponseModelNodesItem,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_content_block_tts_node_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_content_block_tts_node_response_model::ChapterContentBlockTtsNodeResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_content_input_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_content_input_model::ChapterContentInputModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_content_paragraph_tts_node_input_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_content_paragraph_tts_node_input_model::ChapterContentParagraphTtsNodeInputModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_content_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_content_response_model::ChapterContentResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_response_model::{ChapterResponseModel, ChapterResponseModelState};
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_snapshot_extended_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_snapshot_extended_response_model::ChapterSnapshotExtendedResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_snapshot_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_snapshot_response_model::ChapterSnapshotResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_snapshots_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_snapshots_response_model::ChapterSnapshotsResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_statistics_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_statistics_response_model::ChapterStatisticsResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod chapter_with_content_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use chapter_with_content_response_model::{
     ChapterWithContentResponseModel, ChapterWithContentResponseModelState,
 };
 
+#[cfg(feature = "elevenlabs")]
 mod character_age;
 
+#[cfg(feature = "elevenlabs")]
 pub use character_age::CharacterAge;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod character_alignment_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use character_alignment_model::CharacterAlignmentModel;
 
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 mod character_alignment_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 pub use character_alignment_response_model::CharacterAlignmentResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod character_gender;
 
+#[cfg(feature = "elevenlabs")]
 pub use character_gender::CharacterGender;
 
+#[cfg(feature = "elevenlabs")]
 mod character_metadata_response_model;
 
+#[cfg(feature = "elevenlabs")]
 pub use character_metadata_response_model::CharacterMetadataResponseModel;
 
+#[cfg(feature = "elevenlabs-user")]
 mod character_refresh_period;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use character_refresh_period::CharacterRefreshPeriod;
 
+#[cfg(feature = "elevenlabs")]
 mod character_response_model;
 
+#[cfg(feature = "elevenlabs")]
 pub use character_response_model::CharacterResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod character_role;
 
+#[cfg(feature = "elevenlabs")]
 pub use character_role::CharacterRole;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod chat_source_medium;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use chat_source_medium::ChatSourceMedium;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod check_service_availability_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use check_service_availability_params::CheckServiceAvailabilityParams;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod client_event;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use client_event::ClientEvent;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod client_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use client_tool_config_input::ClientToolConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod client_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use client_tool_config_output::ClientToolConfigOutput;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod clip_animation;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use clip_animation::{ClipAnimation, ClipAnimationEnterEffect, ClipAnimationExitEffect};
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod column_filter;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use column_filter::{ColumnFilter, ColumnFilterOperation, ColumnFilterValuesItem};
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod column_unit;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use column_unit::ColumnUnit;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod compile_procedures_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use compile_procedures_response_model::CompileProceduresResponseModel;
 
 mod compile_procedures_validation_error_response_model;
 
 pub use compile_procedures_validation_error_response_model::CompileProceduresValidationErrorResponseModel;
 
+#[cfg(feature = "elevenlabs-music")]
 mod composition_plan;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use composition_plan::{CompositionPlan, CompositionPlanChunksItem};
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod config_entity_type;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use config_entity_type::ConfigEntityType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conflict_section;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conflict_section::ConflictSection;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod constant_schema_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use constant_schema_override::{ConstantSchemaOverride, ConstantSchemaOverrideConstantValue};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod content_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use content_config::ContentConfig;
 
+#[cfg(any(
+    feature = "elevenlabs-agents-platform",
+    feature = "elevenlabs-conversational-ai"
+))]
 mod content_format;
 
+#[cfg(any(
+    feature = "elevenlabs-agents-platform",
+    feature = "elevenlabs-conversational-ai"
+))]
 pub use content_format::ContentFormat;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod content_guardrail_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use content_guardrail_input::{ContentGuardrailInput, ContentGuardrailInputTriggerAction};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod content_guardrail_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use content_guardrail_output::{ContentGuardrailOutput, ContentGuardrailOutputTriggerAction};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod content_threshold_guardrail;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use content_threshold_guardrail::{
     ContentThresholdGuardrail, ContentThresholdGuardrailThreshold,
     ContentThresholdGuardrailThresholdVariant1,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod contextual_update_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use contextual_update_info::ContextualUpdateInfo;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod contributor;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use contributor::Contributor;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod conv_ai_dynamic_variable;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use conv_ai_dynamic_variable::ConvAiDynamicVariable;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conv_ai_env_var_locator;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conv_ai_env_var_locator::ConvAiEnvVarLocator;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conv_ai_file_upload_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conv_ai_file_upload_response_model::ConvAiFileUploadResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod conv_ai_secret_locator;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use conv_ai_secret_locator::ConvAiSecretLocator;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conv_ai_stored_secret_dependencies;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conv_ai_stored_secret_dependencies::{
     ConvAiStoredSecretDependencies, ConvAiStoredSecretDependenciesAgentsItem,
     ConvAiStoredSecretDependenciesMcpServersItem, ConvAiStoredSecretDependenciesToolsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conv_ai_user_secret_db_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conv_ai_user_secret_db_model::ConvAiUserSecretDbModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conv_ai_webhooks;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conv_ai_webhooks::ConvAiWebhooks;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conv_ai_workspace_stored_secret_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conv_ai_workspace_stored_secret_config::ConvAiWorkspaceStoredSecretConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_asr_usage_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_asr_usage_model::ConversationAsrUsageModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_charging_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_charging_common_model::ConversationChargingCommonModel;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod conversation_config_input;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use conversation_config_input::ConversationConfigInput;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod conversation_config_output;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use conversation_config_output::ConversationConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_config_client_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_client_override_input::ConversationConfigClientOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_config_client_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_client_override_output::ConversationConfigClientOverrideOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_config_client_override_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_client_override_config_input::ConversationConfigClientOverrideConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_config_client_override_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_client_override_config_output::ConversationConfigClientOverrideConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_config_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_override::ConversationConfigOverride;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_config_override_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_override_config::ConversationConfigOverrideConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_config_workflow_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_workflow_override_input::ConversationConfigWorkflowOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_config_workflow_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_workflow_override_output::ConversationConfigWorkflowOverrideOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_deletion_settings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_deletion_settings::ConversationDeletionSettings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_feedback_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_feedback_request_model::ConversationFeedbackRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_feedback_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_feedback_type::ConversationFeedbackType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_analysis_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_analysis_common_model::ConversationHistoryAnalysisCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_batch_call_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_batch_call_model::ConversationHistoryBatchCallModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_eleven_assistant_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_eleven_assistant_common_model::ConversationHistoryElevenAssistantCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_error_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_error_common_model::ConversationHistoryErrorCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_evaluation_criteria_result_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_evaluation_criteria_result_common_model::ConversationHistoryEvaluationCriteriaResultCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_exotel_phone_call_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_exotel_phone_call_model::ConversationHistoryExotelPhoneCallModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_feedback_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_feedback_common_model::ConversationHistoryFeedbackCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_metadata_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_metadata_common_model::{
     ConversationHistoryMetadataCommonModel, ConversationHistoryMetadataCommonModelPhoneCall,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_multivoice_message_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_multivoice_message_model::ConversationHistoryMultivoiceMessageModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_multivoice_message_part_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_multivoice_message_part_model::ConversationHistoryMultivoiceMessagePartModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_rag_usage_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_rag_usage_common_model::ConversationHistoryRagUsageCommonModel;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod conversation_history_redaction_config;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use conversation_history_redaction_config::ConversationHistoryRedactionConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_sip_trunking_phone_call_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_sip_trunking_phone_call_model::ConversationHistorySipTrunkingPhoneCallModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_api_integration_webhook_tools_result_common_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_api_integration_webhook_tools_result_common_model_input::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_api_integration_webhook_tools_result_common_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_api_integration_webhook_tools_result_common_model_output::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_common_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_common_model_input::{
     ConversationHistoryTranscriptCommonModelInput,
     ConversationHistoryTranscriptCommonModelInputRole,
     ConversationHistoryTranscriptCommonModelInputToolResultsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_common_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_common_model_output::{
     ConversationHistoryTranscriptCommonModelOutput,
     ConversationHistoryTranscriptCommonModelOutputRole,
     ConversationHistoryTranscriptCommonModelOutputToolResultsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_file_input_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_file_input_response_model::ConversationHistoryTranscriptFileInputResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_other_tools_result_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_other_tools_result_common_model::{
     ConversationHistoryTranscriptOtherToolsResultCommonModel,
     ConversationHistoryTranscriptOtherToolsResultCommonModelType,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_response_model::{
     ConversationHistoryTranscriptResponseModel, ConversationHistoryTranscriptResponseModelRole,
     ConversationHistoryTranscriptResponseModelToolResultsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_system_tool_result_common_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_system_tool_result_common_model_input::{
     ConversationHistoryTranscriptSystemToolResultCommonModelInput,
     ConversationHistoryTranscriptSystemToolResultCommonModelInputResult,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_system_tool_result_common_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_system_tool_result_common_model_output::{
     ConversationHistoryTranscriptSystemToolResultCommonModelOutput,
     ConversationHistoryTranscriptSystemToolResultCommonModelOutputResult,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_api_integration_webhook_details_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_api_integration_webhook_details_input::ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_api_integration_webhook_details_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_api_integration_webhook_details_output::ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_client_details;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_client_details::ConversationHistoryTranscriptToolCallClientDetails;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_common_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_common_model_input::{
     ConversationHistoryTranscriptToolCallCommonModelInput,
     ConversationHistoryTranscriptToolCallCommonModelInputToolDetails,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_common_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_common_model_output::{
     ConversationHistoryTranscriptToolCallCommonModelOutput,
     ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_mcp_details;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_mcp_details::ConversationHistoryTranscriptToolCallMcpDetails;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_webhook_details;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_tool_call_webhook_details::ConversationHistoryTranscriptToolCallWebhookDetails;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_workflow_tools_result_common_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_workflow_tools_result_common_model_input::ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_workflow_tools_result_common_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_transcript_workflow_tools_result_common_model_output::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_twilio_phone_call_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_history_twilio_phone_call_model::ConversationHistoryTwilioPhoneCallModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_initiation_client_data_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_client_data_config_input::ConversationInitiationClientDataConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_initiation_client_data_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_client_data_config_output::ConversationInitiationClientDataConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_initiation_client_data_internal;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_client_data_internal::ConversationInitiationClientDataInternal;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_initiation_client_data_request_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_client_data_request_input::ConversationInitiationClientDataRequestInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_initiation_client_data_request_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_client_data_request_output::ConversationInitiationClientDataRequestOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_initiation_client_data_webhook;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_client_data_webhook::{
     ConversationInitiationClientDataWebhook,
     ConversationInitiationClientDataWebhookRequestHeadersValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_initiation_source;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_source::ConversationInitiationSource;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_initiation_source_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_initiation_source_info::ConversationInitiationSourceInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_product;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_product::ConversationProduct;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_reasoning_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_reasoning_model::ConversationReasoningModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_sentiment_analysis;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_sentiment_analysis::{
     ConversationSentimentAnalysis, ConversationSentimentAnalysisOverallLabel,
 };
 
+#[cfg(any(
+    feature = "elevenlabs-agents-platform",
+    feature = "elevenlabs-conversational-ai"
+))]
 mod conversation_signed_url_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-agents-platform",
+    feature = "elevenlabs-conversational-ai"
+))]
 pub use conversation_signed_url_response_model::ConversationSignedUrlResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_simulation_specification;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_simulation_specification::ConversationSimulationSpecification;
 
+#[cfg(feature = "elevenlabs")]
 mod conversation_source;
 
+#[cfg(feature = "elevenlabs")]
 pub use conversation_source::ConversationSource;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_summary_message_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_summary_message_model::{
     ConversationSummaryMessageModel, ConversationSummaryMessageModelRole,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_summary_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_summary_response_model::{
     ConversationSummaryResponseModel, ConversationSummaryResponseModelStatus,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_tts_usage_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_tts_usage_model::ConversationTtsUsageModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_tag_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_tag_response_model::ConversationTagResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_token_purpose;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_token_purpose::ConversationTokenPurpose;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_token_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_token_response_model::ConversationTokenResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_turn_metrics;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_turn_metrics::ConversationTurnMetrics;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_user_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_user_response_model::ConversationUserResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_voice_reward_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_voice_reward_model::ConversationVoiceRewardModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_voice_usage_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_voice_usage_model::ConversationVoiceUsageModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversational_config_api_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversational_config_api_model_input::ConversationalConfigApiModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversational_config_api_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversational_config_api_model_output::ConversationalConfigApiModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversational_config_api_model_workflow_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversational_config_api_model_workflow_override_input::ConversationalConfigApiModelWorkflowOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversational_config_api_model_workflow_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversational_config_api_model_workflow_override_output::ConversationalConfigApiModelWorkflowOverrideOutput;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod convert_chapter_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use convert_chapter_response_model::ConvertChapterResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod convert_project_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use convert_project_response_model::ConvertProjectResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod crawl_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use crawl_status::CrawlStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod crawl_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use crawl_type::CrawlType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_agent_branch_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_agent_branch_response_model::CreateAgentBranchResponseModel;
 
 mod create_agent_conversation_ticket_request_model;
 
 pub use create_agent_conversation_ticket_request_model::CreateAgentConversationTicketRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_agent_procedure_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_agent_procedure_params::CreateAgentProcedureParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_agent_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_agent_response_model::CreateAgentResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_agent_rule_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_agent_rule_params::CreateAgentRuleParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_agent_test_folder_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_agent_test_folder_response_model::CreateAgentTestFolderResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_agent_test_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_agent_test_response_model::CreateAgentTestResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_asset_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_asset_params::CreateAssetParams;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod create_auth_connection_environment_variable_request;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use create_auth_connection_environment_variable_request::CreateAuthConnectionEnvironmentVariableRequest;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod create_basic_auth_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use create_basic_auth_request::CreateBasicAuthRequest;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod create_bearer_auth_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use create_bearer_auth_request::CreateBearerAuthRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_client_appointment_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_client_appointment_params::CreateClientAppointmentParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_client_interaction_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_client_interaction_params::CreateClientInteractionParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_client_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_client_params::CreateClientParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_conversation_tag_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_conversation_tag_request_model::CreateConversationTagRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_crawl_job_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_crawl_job_response_model::CreateCrawlJobResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod create_custom_header_auth_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use create_custom_header_auth_request::CreateCustomHeaderAuthRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_exotel_phone_number_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_exotel_phone_number_request::CreateExotelPhoneNumberRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_holiday_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_holiday_params::CreateHolidayParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_location_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_location_params::CreateLocationParams;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod create_mtls_auth_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use create_mtls_auth_request::CreateMtlsAuthRequest;
 
 mod create_manual_ticket_request_model;
 
 pub use create_manual_ticket_request_model::CreateManualTicketRequestModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod create_o_auth2_client_creds_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use create_o_auth2_client_creds_request::CreateOAuth2ClientCredsRequest;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod create_o_auth2_jwt_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use create_o_auth2_jwt_request::{
     CreateOAuth2JwtRequest, CreateOAuth2JwtRequestAlgorithm,
     CreateOAuth2JwtRequestTokenResponseField,
 };
 
+#[cfg(feature = "elevenlabs-productions")]
 mod create_order_request;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use create_order_request::CreateOrderRequest;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod create_order_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use create_order_response::CreateOrderResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_phone_number_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_phone_number_response_model::CreatePhoneNumberResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod create_private_key_jwt_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use create_private_key_jwt_request::{
     CreatePrivateKeyJwtRequest, CreatePrivateKeyJwtRequestAlgorithm,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_procedure_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_procedure_request_model::CreateProcedureRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_procedure_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_procedure_response_model::CreateProcedureResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_product_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_product_params::CreateProductParams;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod create_pronunciation_dictionary_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use create_pronunciation_dictionary_response_model::CreatePronunciationDictionaryResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_response_unit_test_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_response_unit_test_request::CreateResponseUnitTestRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_sip_trunk_phone_number_request_v2;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_sip_trunk_phone_number_request_v2::CreateSipTrunkPhoneNumberRequestV2;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod create_secret_environment_variable_request;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use create_secret_environment_variable_request::CreateSecretEnvironmentVariableRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_service_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_service_params::CreateServiceParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_simulation_test_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_simulation_test_request::CreateSimulationTestRequest;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod create_speech_engine_request;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use create_speech_engine_request::CreateSpeechEngineRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_staff_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_staff_params::CreateStaffParams;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod create_string_environment_variable_request;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use create_string_environment_variable_request::CreateStringEnvironmentVariableRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_tool_call_unit_test_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_tool_call_unit_test_request::CreateToolCallUnitTestRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_transfer_rule_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_transfer_rule_params::CreateTransferRuleParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_twilio_phone_number_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use create_twilio_phone_number_request::CreateTwilioPhoneNumberRequest;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod creatify_aurora_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use creatify_aurora_request::{CreatifyAuroraRequest, CreatifyAuroraRequestResolution};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod criteria_scoring_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use criteria_scoring_mode::CriteriaScoringMode;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod cue_options_request;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use cue_options_request::CueOptionsRequest;
 
+#[cfg(feature = "elevenlabs-user")]
 mod currency;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use currency::Currency;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_guardrail_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_guardrail_input::CustomGuardrailInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_guardrail_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_guardrail_output::CustomGuardrailOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_guardrail_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_guardrail_config::{
     CustomGuardrailConfig, CustomGuardrailConfigModel, CustomGuardrailConfigTriggerAction,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_guardrails_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_guardrails_config_input::CustomGuardrailsConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_guardrails_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_guardrails_config_output::CustomGuardrailsConfigOutput;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod custom_header_auth_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use custom_header_auth_response::CustomHeaderAuthResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_llm;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_llm::{
     CustomLlm, CustomLlmApiKey, CustomLlmAuthConnection, CustomLlmRequestHeadersValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_llmapi_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_llmapi_type::CustomLlmapiType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_sip_header;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_sip_header::CustomSipHeader;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod custom_sip_header_with_dynamic_variable;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_sip_header_with_dynamic_variable::CustomSipHeaderWithDynamicVariable;
 
+#[cfg(feature = "elevenlabs")]
 mod dtmf_input_config;
 
+#[cfg(feature = "elevenlabs")]
 pub use dtmf_input_config::DtmfInputConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dashboard_call_success_chart_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dashboard_call_success_chart_model::DashboardCallSuccessChartModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dashboard_criteria_chart_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dashboard_criteria_chart_model::DashboardCriteriaChartModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dashboard_data_collection_chart_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dashboard_data_collection_chart_model::DashboardDataCollectionChartModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod data_collection_result_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use data_collection_result_common_model::DataCollectionResultCommonModel;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod default_sharing_group_config;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use default_sharing_group_config::{
     DefaultSharingGroupConfig, DefaultSharingGroupConfigPermissionLevel,
 };
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod default_sharing_group_response_model;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use default_sharing_group_response_model::{
     DefaultSharingGroupResponseModel, DefaultSharingGroupResponseModelPermissionLevel,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_agent_procedure_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_agent_procedure_params::DeleteAgentProcedureParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_agent_rule_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_agent_rule_params::DeleteAgentRuleParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_asset_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_asset_params::DeleteAssetParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_calendar_event_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_calendar_event_params::DeleteCalendarEventParams;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod delete_chapter_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use delete_chapter_response_model::DeleteChapterResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_client_interaction_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_client_interaction_params::DeleteClientInteractionParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_client_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_client_params::DeleteClientParams;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod delete_dubbing_response_model;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use delete_dubbing_response_model::DeleteDubbingResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_group_session_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_group_session_params::DeleteGroupSessionParams;
 
+#[cfg(feature = "elevenlabs-history")]
 mod delete_history_item_response;
 
+#[cfg(feature = "elevenlabs-history")]
 pub use delete_history_item_response::DeleteHistoryItemResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_holiday_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_holiday_params::DeleteHolidayParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_location_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_location_params::DeleteLocationParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_product_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_product_params::DeleteProductParams;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod delete_project_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use delete_project_response_model::DeleteProjectResponseModel;
 
+#[cfg(feature = "elevenlabs-samples")]
 mod delete_sample_response_model;
 
+#[cfg(feature = "elevenlabs-samples")]
 pub use delete_sample_response_model::DeleteSampleResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_service_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_service_params::DeleteServiceParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_staff_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_staff_params::DeleteStaffParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod delete_transfer_rule_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use delete_transfer_rule_params::DeleteTransferRuleParams;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod delete_voice_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use delete_voice_response_model::DeleteVoiceResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod delete_voice_sample_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use delete_voice_sample_response_model::DeleteVoiceSampleResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod delete_workspace_group_member_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use delete_workspace_group_member_response_model::DeleteWorkspaceGroupMemberResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod delete_workspace_invite_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use delete_workspace_invite_response_model::DeleteWorkspaceInviteResponseModel;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod delete_workspace_webhook_response_model;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use delete_workspace_webhook_response_model::DeleteWorkspaceWebhookResponseModel;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod deliverable_info;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use deliverable_info::DeliverableInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dependent_available_agent_identifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dependent_available_agent_identifier::{
     DependentAvailableAgentIdentifier, DependentAvailableAgentIdentifierAccessLevel,
 };
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-workspace"
+))]
 mod dependent_available_mcp_server_identifier;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-workspace"
+))]
 pub use dependent_available_mcp_server_identifier::{
     DependentAvailableMcpServerIdentifier, DependentAvailableMcpServerIdentifierAccessLevel,
 };
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-workspace"
+))]
 mod dependent_available_tool_identifier;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-workspace"
+))]
 pub use dependent_available_tool_identifier::{
     DependentAvailableToolIdentifier, DependentAvailableToolIdentifierAccessLevel,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dependent_branch_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dependent_branch_info::DependentBranchInfo;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod dependent_integration_connection_identifier;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use dependent_integration_connection_identifier::DependentIntegrationConnectionIdentifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dependent_phone_number_identifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dependent_phone_number_identifier::DependentPhoneNumberIdentifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dependent_unknown_agent_identifier;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dependent_unknown_agent_identifier::DependentUnknownAgentIdentifier;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-workspace"
+))]
 mod dependent_unknown_mcp_server_identifier;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-workspace"
+))]
 pub use dependent_unknown_mcp_server_identifier::DependentUnknownMcpServerIdentifier;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-workspace"
+))]
 mod dependent_unknown_tool_identifier;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-workspace"
+))]
 pub use dependent_unknown_tool_identifier::DependentUnknownToolIdentifier;
 
+#[cfg(feature = "elevenlabs")]
 mod detailed_music_response;
 
+#[cfg(feature = "elevenlabs")]
 pub use detailed_music_response::{DetailedMusicResponse, DetailedMusicResponseCompositionPlan};
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod detected_entity;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use detected_entity::DetectedEntity;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod device_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use device_model::DeviceModel;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod dialogue_input;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use dialogue_input::DialogueInput;
 
+#[cfg(feature = "elevenlabs-history")]
 mod dialogue_input_response_model;
 
+#[cfg(feature = "elevenlabs-history")]
 pub use dialogue_input_response_model::DialogueInputResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod direct_publishing_read_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use direct_publishing_read_response_model::{
     DirectPublishingReadResponseModel, DirectPublishingReadResponseModelDisplayMode,
     DirectPublishingReadResponseModelGenreItem, DirectPublishingReadResponseModelPayoutType,
     DirectPublishingReadResponseModelTargetAudience,
 };
 
+#[cfg(feature = "elevenlabs-user")]
 mod discount_response_model;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use discount_response_model::DiscountResponseModel;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod do_dubbing_response_model;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use do_dubbing_response_model::DoDubbingResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod document_usage_mode_enum;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use document_usage_mode_enum::DocumentUsageModeEnum;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod docx_export_options;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use docx_export_options::DocxExportOptions;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod dub_order_item_request;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use dub_order_item_request::DubOrderItemRequest;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbed_segment;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbed_segment::DubbedSegment;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_bulk_segment_update_request;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_bulk_segment_update_request::DubbingBulkSegmentUpdateRequest;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_bulk_source_segment_update_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_bulk_source_segment_update_response::DubbingBulkSourceSegmentUpdateResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_bulk_target_segment_update_request;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_bulk_target_segment_update_request::DubbingBulkTargetSegmentUpdateRequest;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_bulk_target_segment_update_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_bulk_target_segment_update_response::DubbingBulkTargetSegmentUpdateResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_error;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_error::DubbingError;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_language_list_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_language_list_response::DubbingLanguageListResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_language_outputs;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_language_outputs::DubbingLanguageOutputs;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_language_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_language_response::{DubbingLanguageResponse, DubbingLanguageResponseStatus};
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_media_metadata;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_media_metadata::DubbingMediaMetadata;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_media_reference;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_media_reference::DubbingMediaReference;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_metadata_page_response_model;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_metadata_page_response_model::DubbingMetadataPageResponseModel;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_metadata_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_metadata_response::DubbingMetadataResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_project_list_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_project_list_response::DubbingProjectListResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_project_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_project_response::{DubbingProjectResponse, DubbingProjectResponseStatus};
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_regenerate_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_regenerate_response::DubbingRegenerateResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_render_response_model;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_render_response_model::DubbingRenderResponseModel;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_resource;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_resource::DubbingResource;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_segment_create_request;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_segment_create_request::DubbingSegmentCreateRequest;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_segment_update_request;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_segment_update_request::DubbingSegmentUpdateRequest;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_source_media_info;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_source_media_info::DubbingSourceMediaInfo;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_source_segment_update_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_source_segment_update_response::DubbingSourceSegmentUpdateResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_source_transcript_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_source_transcript_response::DubbingSourceTranscriptResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_target_segment_update_request;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_target_segment_update_request::DubbingTargetSegmentUpdateRequest;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_target_segment_update_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_target_segment_update_response::DubbingTargetSegmentUpdateResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_target_transcript_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_target_transcript_response::DubbingTargetTranscriptResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_target_transcript_segment;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_target_transcript_segment::DubbingTargetTranscriptSegment;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_transcript;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcript::DubbingTranscript;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_transcript_character;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcript_character::DubbingTranscriptCharacter;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_transcript_response_model;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcript_response_model::DubbingTranscriptResponseModel;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_transcript_revision_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcript_revision_response::DubbingTranscriptRevisionResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_transcript_segment;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcript_segment::DubbingTranscriptSegment;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_transcript_utterance;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcript_utterance::DubbingTranscriptUtterance;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_transcript_word;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcript_word::DubbingTranscriptWord;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod dubbing_transcripts_response_model;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use dubbing_transcripts_response_model::{
     DubbingTranscriptsResponseModel, DubbingTranscriptsResponseModelTranscriptFormat,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dummy_tool_result_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dummy_tool_result_model::DummyToolResultModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dynamic_variable_assignment;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dynamic_variable_assignment::DynamicVariableAssignment;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dynamic_variable_schema_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dynamic_variable_schema_override::DynamicVariableSchemaOverride;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dynamic_variable_update_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dynamic_variable_update_common_model::DynamicVariableUpdateCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dynamic_variables_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dynamic_variables_config::DynamicVariablesConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod dynamic_variables_config_workflow_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use dynamic_variables_config_workflow_override::DynamicVariablesConfigWorkflowOverride;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod edit_chapter_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use edit_chapter_response_model::EditChapterResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod edit_project_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use edit_project_response_model::EditProjectResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod edit_voice_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use edit_voice_response_model::EditVoiceResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod edit_voice_settings_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use edit_voice_settings_response_model::EditVoiceSettingsResponseModel;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod eleven_flash_v2_5request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use eleven_flash_v2_5request::{ElevenFlashV2_5request, ElevenFlashV2_5requestOutputFormat};
 
+#[cfg(feature = "elevenlabs-flows")]
 mod eleven_flash_v2_5voice_settings;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use eleven_flash_v2_5voice_settings::ElevenFlashV2_5voiceSettings;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod eleven_multilingual_v2_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use eleven_multilingual_v2_request::{
     ElevenMultilingualV2Request, ElevenMultilingualV2RequestOutputFormat,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod eleven_v3_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use eleven_v3_request::{ElevenV3Request, ElevenV3RequestOutputFormat};
 
+#[cfg(feature = "elevenlabs-flows")]
 mod eleven_v3_voice_settings;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use eleven_v3_voice_settings::ElevenV3VoiceSettings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod embed_variant;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use embed_variant::EmbedVariant;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod embedding_model_enum;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use embedding_model_enum::EmbeddingModelEnum;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod end_call_tool_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use end_call_tool_config::EndCallToolConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod end_call_tool_result_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use end_call_tool_result_model::EndCallToolResultModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod end_call_trigger_action;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use end_call_trigger_action::EndCallTriggerAction;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod end_procedure_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use end_procedure_tool_config_input::EndProcedureToolConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod end_procedure_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use end_procedure_tool_config_output::EndProcedureToolConfigOutput;
 
+#[cfg(feature = "elevenlabs")]
 mod end_procedure_tool_error_status;
 
+#[cfg(feature = "elevenlabs")]
 pub use end_procedure_tool_error_status::EndProcedureToolErrorStatus;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod entity_management_activity_id;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use entity_management_activity_id::EntityManagementActivityId;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod entry_behavior;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use entry_behavior::EntryBehavior;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod environment_auth_connection_locator;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use environment_auth_connection_locator::EnvironmentAuthConnectionLocator;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod environment_variable_auth_connection_value;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use environment_variable_auth_connection_value::EnvironmentVariableAuthConnectionValue;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod environment_variable_auth_connection_value_request;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use environment_variable_auth_connection_value_request::EnvironmentVariableAuthConnectionValueRequest;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod environment_variable_response;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use environment_variable_response::{
     EnvironmentVariableResponse, EnvironmentVariableResponseType, EnvironmentVariableResponseValues,
 };
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod environment_variable_secret_value;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use environment_variable_secret_value::EnvironmentVariableSecretValue;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod environment_variable_secret_value_request;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use environment_variable_secret_value_request::EnvironmentVariableSecretValueRequest;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod environment_variables_list_response;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use environment_variables_list_response::EnvironmentVariablesListResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod evaluation_criteria_summary_result;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use evaluation_criteria_summary_result::EvaluationCriteriaSummaryResult;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod evaluation_settings_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use evaluation_settings_input::EvaluationSettingsInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod evaluation_settings_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use evaluation_settings_output::EvaluationSettingsOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod evaluation_success_result;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use evaluation_success_result::EvaluationSuccessResult;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod exact_parameter_evaluation_strategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use exact_parameter_evaluation_strategy::ExactParameterEvaluationStrategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod exotel_api_subdomain;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use exotel_api_subdomain::ExotelApiSubdomain;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod exotel_outbound_call_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use exotel_outbound_call_response::ExotelOutboundCallResponse;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod export_options;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use export_options::ExportOptions;
 
+#[cfg(feature = "elevenlabs-user")]
 mod extended_subscription_response_model;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use extended_subscription_response_model::{
     ExtendedSubscriptionResponseModel, ExtendedSubscriptionResponseModelMaxCreditLimitExtension,
     ExtendedSubscriptionResponseModelPendingChange,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod external_file_sync_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use external_file_sync_info::ExternalFileSyncInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod external_folder_sync_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use external_folder_sync_info::ExternalFolderSyncInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod external_sync_job_trigger;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use external_sync_job_trigger::ExternalSyncJobTrigger;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod external_sync_job_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use external_sync_job_type::ExternalSyncJobType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod external_sync_provider;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use external_sync_provider::ExternalSyncProvider;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod feature_status_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use feature_status_common_model::FeatureStatusCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod features_usage_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use features_usage_common_model::FeaturesUsageCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod field_conflict;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use field_conflict::FieldConflict;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod file_input_config;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use file_input_config::FileInputConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod file_input_config_workflow_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use file_input_config_workflow_override::FileInputConfigWorkflowOverride;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod file_refresh_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use file_refresh_status::FileRefreshStatus;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod fine_tuning_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use fine_tuning_response_model::{FineTuningResponseModel, FineTuningResponseModelStateValue};
 
+#[cfg(feature = "elevenlabs-music")]
 mod finetune_created_by;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use finetune_created_by::FinetuneCreatedBy;
 
+#[cfg(feature = "elevenlabs-music")]
 mod finetune_visibility;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use finetune_visibility::FinetuneVisibility;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod focus_guardrail;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use focus_guardrail::FocusGuardrail;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 mod forced_alignment_character_response_model;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 pub use forced_alignment_character_response_model::ForcedAlignmentCharacterResponseModel;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 mod forced_alignment_response_model;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 pub use forced_alignment_response_model::ForcedAlignmentResponseModel;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 mod forced_alignment_word_response_model;
 
+#[cfg(feature = "elevenlabs-forced-alignment")]
 pub use forced_alignment_word_response_model::ForcedAlignmentWordResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod frustrated_conversation_ref;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use frustrated_conversation_ref::{
     FrustratedConversationRef, FrustratedConversationRefOverallLabel,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod gpt_image1_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use gpt_image1_request::{
     GptImage1Request, GptImage1RequestAspectRatio, GptImage1RequestBackground,
     GptImage1RequestQuality,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod gpt_image1_5request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use gpt_image1_5request::{
     GptImage1_5request, GptImage1_5requestAspectRatio, GptImage1_5requestBackground,
     GptImage1_5requestQuality,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod gpt_image2_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use gpt_image2_request::{
     GptImage2Request, GptImage2RequestAspectRatio, GptImage2RequestQuality,
     GptImage2RequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod gemini25_flash_image_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use gemini25_flash_image_request::{
     Gemini25FlashImageRequest, Gemini25FlashImageRequestAspectRatio,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod gemini31_flash_image_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use gemini31_flash_image_request::{
     Gemini31FlashImageRequest, Gemini31FlashImageRequestAspectRatio,
     Gemini31FlashImageRequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod gemini31_flash_lite_image_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use gemini31_flash_lite_image_request::{
     Gemini31FlashLiteImageRequest, Gemini31FlashLiteImageRequestAspectRatio,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod gemini3_pro_image_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use gemini3_pro_image_request::{
     Gemini3ProImageRequest, Gemini3ProImageRequestAspectRatio, Gemini3ProImageRequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-music")]
 mod generation_chunk_input;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use generation_chunk_input::{
     GenerationChunkInput, GenerationChunkInputConditionStrength,
     GenerationChunkInputContextAdherence,
 };
 
+#[cfg(feature = "elevenlabs")]
 mod generation_chunk_output;
 
+#[cfg(feature = "elevenlabs")]
 pub use generation_chunk_output::{
     GenerationChunkOutput, GenerationChunkOutputConditionStrength,
     GenerationChunkOutputContextAdherence,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod generation_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use generation_reference::GenerationReference;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod generation_source_context;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use generation_source_context::GenerationSourceContext;
 
+#[cfg(feature = "elevenlabs")]
 mod genesys_bot_outcome;
 
+#[cfg(feature = "elevenlabs")]
 pub use genesys_bot_outcome::GenesysBotOutcome;
 
+#[cfg(feature = "elevenlabs")]
 mod genesys_region;
 
+#[cfg(feature = "elevenlabs")]
 pub use genesys_region::GenesysRegion;
 
 mod get_agent_conversation_tickets_page_response_model;
 
 pub use get_agent_conversation_tickets_page_response_model::GetAgentConversationTicketsPageResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_agent_embed_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_agent_embed_response_model::GetAgentEmbedResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_agent_knowledgebase_size_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_agent_knowledgebase_size_response_model::GetAgentKnowledgebaseSizeResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_agent_link_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_agent_link_response_model::GetAgentLinkResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_agent_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_agent_response_model::{GetAgentResponseModel, GetAgentResponseModelPhoneNumbersItem};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_agent_test_folder_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_agent_test_folder_response_model::GetAgentTestFolderResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_agent_topics_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_agent_topics_response_model::GetAgentTopicsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_agents_page_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_agents_page_response_model::GetAgentsPageResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_analytics_summary_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_analytics_summary_params::GetAnalyticsSummaryParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_appointment_by_confirmation_number_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_appointment_by_confirmation_number_params::GetAppointmentByConfirmationNumberParams;
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 mod get_audio_isolation_history_response_model;
 
+#[cfg(feature = "elevenlabs-audio-isolation")]
 pub use get_audio_isolation_history_response_model::GetAudioIsolationHistoryResponseModel;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 mod get_audio_native_project_settings_response_model;
 
+#[cfg(feature = "elevenlabs-audio-native")]
 pub use get_audio_native_project_settings_response_model::GetAudioNativeProjectSettingsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_booking_page_settings_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_booking_page_settings_params::GetBookingPageSettingsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_booking_slug_status_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_booking_slug_status_params::GetBookingSlugStatusParams;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod get_chapters_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use get_chapters_response_model::GetChaptersResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_client_appointments_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_client_appointments_params::GetClientAppointmentsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_client_by_phone_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_client_by_phone_params::GetClientByPhoneParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_conv_ai_dashboard_settings_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conv_ai_dashboard_settings_response_model::{
     GetConvAiDashboardSettingsResponseModel, GetConvAiDashboardSettingsResponseModelChartsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_conv_ai_settings_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conv_ai_settings_response_model::GetConvAiSettingsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_conversation_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conversation_response_model::{
     GetConversationResponseModel, GetConversationResponseModelStatus,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_conversation_summary_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conversation_summary_response_model::{
     GetConversationSummaryResponseModel, GetConversationSummaryResponseModelStatus,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_conversation_tags_page_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conversation_tags_page_response_model::GetConversationTagsPageResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_conversation_users_page_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conversation_users_page_response_model::GetConversationUsersPageResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_conversations_page_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_conversations_page_response_model::GetConversationsPageResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_crawl_job_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_crawl_job_response_model::GetCrawlJobResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_dependent_agents_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_dependent_agents_response_model::{
     GetKnowledgeBaseDependentAgentsResponseModel,
     GetKnowledgeBaseDependentAgentsResponseModelAgentsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_file_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_file_response_model::GetKnowledgeBaseFileResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_folder_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_folder_response_model::GetKnowledgeBaseFolderResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_list_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_list_response_model::{
     GetKnowledgeBaseListResponseModel, GetKnowledgeBaseListResponseModelDocumentsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_summary_file_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_summary_file_response_model::{
     GetKnowledgeBaseSummaryFileResponseModel,
     GetKnowledgeBaseSummaryFileResponseModelDependentAgentsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_summary_folder_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_summary_folder_response_model::{
     GetKnowledgeBaseSummaryFolderResponseModel,
     GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_summary_text_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_summary_text_response_model::{
     GetKnowledgeBaseSummaryTextResponseModel,
     GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_summary_url_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_summary_url_response_model::{
     GetKnowledgeBaseSummaryUrlResponseModel,
     GetKnowledgeBaseSummaryUrlResponseModelDependentAgentsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_text_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_text_response_model::GetKnowledgeBaseTextResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_knowledge_base_url_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_knowledge_base_url_response_model::GetKnowledgeBaseUrlResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod get_library_voices_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use get_library_voices_response_model::GetLibraryVoicesResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_live_count_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_live_count_response::GetLiveCountResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_or_create_rag_index_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_or_create_rag_index_request_model::GetOrCreateRagIndexRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_phone_number_exotel_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_phone_number_exotel_response_model::GetPhoneNumberExotelResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_phone_number_inbound_sip_trunk_config_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_phone_number_inbound_sip_trunk_config_response_model::GetPhoneNumberInboundSipTrunkConfigResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_phone_number_outbound_sip_trunk_config_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_phone_number_outbound_sip_trunk_config_response_model::GetPhoneNumberOutboundSipTrunkConfigResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_phone_number_sip_trunk_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_phone_number_sip_trunk_response_model::GetPhoneNumberSipTrunkResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_phone_number_twilio_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_phone_number_twilio_response_model::GetPhoneNumberTwilioResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod get_projects_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use get_projects_response_model::GetProjectsResponseModel;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod get_pronunciation_dictionaries_metadata_response_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use get_pronunciation_dictionaries_metadata_response_model::GetPronunciationDictionariesMetadataResponseModel;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod get_pronunciation_dictionary_metadata_response_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use get_pronunciation_dictionary_metadata_response_model::{
     GetPronunciationDictionaryMetadataResponseModel,
     GetPronunciationDictionaryMetadataResponseModelPermissionOnResource,
 };
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod get_pronunciation_dictionary_with_rules_response_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use get_pronunciation_dictionary_with_rules_response_model::{
     GetPronunciationDictionaryWithRulesResponseModel,
     GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource,
     GetPronunciationDictionaryWithRulesResponseModelRulesItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_response_unit_test_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_response_unit_test_response_model::GetResponseUnitTestResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_sip_log_messages_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_sip_log_messages_response::GetSipLogMessagesResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_schedule_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_schedule_params::GetScheduleParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_secret_dependencies_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_secret_dependencies_response_model::{
     GetSecretDependenciesResponseModel, GetSecretDependenciesResponseModelDependencies,
     GetSecretDependenciesResponseModelDependenciesVariant0Item,
     GetSecretDependenciesResponseModelDependenciesVariant1Item,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_simulation_test_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_simulation_test_response_model::GetSimulationTestResponseModel;
 
+#[cfg(feature = "elevenlabs-history")]
 mod get_speech_history_response_model;
 
+#[cfg(feature = "elevenlabs-history")]
 pub use get_speech_history_response_model::GetSpeechHistoryResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_test_invocations_page_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_test_invocations_page_response_model::GetTestInvocationsPageResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_test_suite_invocation_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_test_suite_invocation_response_model::GetTestSuiteInvocationResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_tests_page_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_tests_page_response_model::GetTestsPageResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_tests_summaries_by_ids_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_tests_summaries_by_ids_response_model::GetTestsSummariesByIdsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_tool_call_unit_test_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_tool_call_unit_test_response_model::GetToolCallUnitTestResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_tool_dependent_agents_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_tool_dependent_agents_response_model::{
     GetToolDependentAgentsResponseModel, GetToolDependentAgentsResponseModelAgentsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_tool_executions_page_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_tool_executions_page_response_model::GetToolExecutionsPageResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod get_voice_accents_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use get_voice_accents_response_model::GetVoiceAccentsResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod get_voices_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use get_voices_response_model::GetVoicesResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod get_voices_v2_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use get_voices_v2_response_model::GetVoicesV2ResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_whats_app_account_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_whats_app_account_response::GetWhatsAppAccountResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod get_workspace_secrets_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use get_workspace_secrets_response_model::GetWorkspaceSecretsResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod group_management_activity_id;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use group_management_activity_id::GroupManagementActivityId;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod guardrail_execution_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use guardrail_execution_mode::GuardrailExecutionMode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod guardrail_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use guardrail_type::GuardrailType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod guardrails_v1_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use guardrails_v1_input::GuardrailsV1Input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod guardrails_v1_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use guardrails_v1_output::GuardrailsV1Output;
 
 mod http_validation_error;
 
 pub use http_validation_error::HttpValidationError;
 
+#[cfg(feature = "elevenlabs-history")]
 mod history_alignment_response_model;
 
+#[cfg(feature = "elevenlabs-history")]
 pub use history_alignment_response_model::HistoryAlignmentResponseModel;
 
+#[cfg(feature = "elevenlabs-history")]
 mod history_alignments_response_model;
 
+#[cfg(feature = "elevenlabs-history")]
 pub use history_alignments_response_model::HistoryAlignmentsResponseModel;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod html_export_options;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use html_export_options::HtmlExportOptions;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod http_request_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use http_request_model::HttpRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod icon;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use icon::Icon;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod image_analysis;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use image_analysis::{ImageAnalysis, ImageAnalysisStatus};
 
+#[cfg(feature = "elevenlabs-studio")]
 mod image_analysis_result;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use image_analysis_result::ImageAnalysisResult;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod image_avatar;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use image_avatar::ImageAvatar;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod image_generation_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use image_generation_request::ImageGenerationRequest;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod image_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use image_reference::ImageReference;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod image_subject;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use image_subject::ImageSubject;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod inbound_sip_trunk_config_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use inbound_sip_trunk_config_request_model::InboundSipTrunkConfigRequestModel;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod inline_audio_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use inline_audio_reference::{InlineAudioReference, InlineAudioReferenceMimeType};
 
+#[cfg(feature = "elevenlabs-flows")]
 mod inline_image_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use inline_image_reference::{InlineImageReference, InlineImageReferenceMimeType};
 
+#[cfg(feature = "elevenlabs-flows")]
 mod inline_video_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use inline_video_reference::{InlineVideoReference, InlineVideoReferenceMimeType};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod integration_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use integration_type::IntegrationType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod interaction_budget;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use interaction_budget::InteractionBudget;
 
+#[cfg(feature = "elevenlabs")]
 mod internal_alerting_webhook_notifier;
 
+#[cfg(feature = "elevenlabs")]
 pub use internal_alerting_webhook_notifier::InternalAlertingWebhookNotifier;
 
+#[cfg(feature = "elevenlabs-user")]
 mod invoice_response_model;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use invoice_response_model::{
     InvoiceResponseModel, InvoiceResponseModelPaymentIntentStatus,
     InvoiceResponseModelPaymentIntentStatussesItem,
 };
 
+#[cfg(feature = "elevenlabs-productions")]
 mod item_id;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use item_id::ItemId;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod kb_external_sync_job;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use kb_external_sync_job::KbExternalSyncJob;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_bulk_delete_successful_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_bulk_delete_successful_response_model::KnowledgeBaseBulkDeleteSuccessfulResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_content_search_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_content_search_response_model::KnowledgeBaseContentSearchResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_content_search_result;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_content_search_result::{
     KnowledgeBaseContentSearchResult, KnowledgeBaseContentSearchResultDocument,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_deleted_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_deleted_response_model::KnowledgeBaseDeletedResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_dependent_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_dependent_type::KnowledgeBaseDependentType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_document_chunk_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_document_chunk_response_model::KnowledgeBaseDocumentChunkResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_document_chunks_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_document_chunks_response_model::KnowledgeBaseDocumentChunksResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_document_metadata_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_document_metadata_response_model::KnowledgeBaseDocumentMetadataResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-agents-platform",
+    feature = "elevenlabs-conversational-ai"
+))]
 mod knowledge_base_document_type;
 
+#[cfg(any(
+    feature = "elevenlabs-agents-platform",
+    feature = "elevenlabs-conversational-ai"
+))]
 pub use knowledge_base_document_type::KnowledgeBaseDocumentType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_folder_path_segment_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_folder_path_segment_response_model::KnowledgeBaseFolderPathSegmentResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_folder_path_segment_summary_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_folder_path_segment_summary_response_model::KnowledgeBaseFolderPathSegmentSummaryResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_locator;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_locator::KnowledgeBaseLocator;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_rag_chunk_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_rag_chunk_model::KnowledgeBaseRagChunkModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_rag_tool_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_rag_tool_config::KnowledgeBaseRagToolConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_rag_tool_result_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_rag_tool_result_model::KnowledgeBaseRagToolResultModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_rag_tool_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_rag_tool_status::KnowledgeBaseRagToolStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_sort_by;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_sort_by::KnowledgeBaseSortBy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_source_file_url_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_source_file_url_response_model::KnowledgeBaseSourceFileUrlResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_summary_batch_successful_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_summary_batch_successful_response_model::{
     KnowledgeBaseSummaryBatchSuccessfulResponseModel,
     KnowledgeBaseSummaryBatchSuccessfulResponseModelData,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_tool_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_tool_config::KnowledgeBaseToolConfig;
 
+#[cfg(feature = "elevenlabs")]
 mod knowledge_base_tool_info;
 
+#[cfg(feature = "elevenlabs")]
 pub use knowledge_base_tool_info::KnowledgeBaseToolInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_tool_result_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_tool_result_model::KnowledgeBaseToolResultModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod knowledge_base_tool_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use knowledge_base_tool_status::KnowledgeBaseToolStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm::Llm;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_category_usage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_category_usage::LlmCategoryUsage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_deprecation_config_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_deprecation_config_model::LlmDeprecationConfigModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_deprecation_info_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_deprecation_info_model::LlmDeprecationInfoModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_info_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_info_model_input::LlmInfoModelInput;
 
+#[cfg(feature = "elevenlabs")]
 mod llm_info_model_output;
 
+#[cfg(feature = "elevenlabs")]
 pub use llm_info_model_output::LlmInfoModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_input_output_tokens_usage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_input_output_tokens_usage::LlmInputOutputTokensUsage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_list_response_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_list_response_model_input::LlmListResponseModelInput;
 
+#[cfg(feature = "elevenlabs")]
 mod llm_list_response_model_output;
 
+#[cfg(feature = "elevenlabs")]
 pub use llm_list_response_model_output::LlmListResponseModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_literal_json_schema_property;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_literal_json_schema_property::{
     LlmLiteralJsonSchemaProperty, LlmLiteralJsonSchemaPropertyType,
     LlmLiteralJsonSchemaPropertyTypeVariant0,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_parameter_evaluation_strategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_parameter_evaluation_strategy::LlmParameterEvaluationStrategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_reasoning_effort;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_reasoning_effort::LlmReasoningEffort;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_schema_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_schema_override::LlmSchemaOverride;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_tokens_category_usage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_tokens_category_usage::LlmTokensCategoryUsage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_usage_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_usage_input::LlmUsageInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_usage_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_usage_output::LlmUsageOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_usage_calculator_llm_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_usage_calculator_llm_response_model::LlmUsageCalculatorLlmResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_usage_calculator_public_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_usage_calculator_public_request_model::LlmUsageCalculatorPublicRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_usage_calculator_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_usage_calculator_request_model::LlmUsageCalculatorRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod llm_usage_calculator_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use llm_usage_calculator_response_model::LlmUsageCalculatorResponseModel;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod language_added_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use language_added_response::LanguageAddedResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod language_detection_tool_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use language_detection_tool_config::LanguageDetectionToolConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod language_detection_tool_result_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use language_detection_tool_result_model::LanguageDetectionToolResultModel;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod language_info;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use language_info::LanguageInfo;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod language_pair_info;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use language_pair_info::LanguagePairInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod language_preset_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use language_preset_input::LanguagePresetInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod language_preset_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use language_preset_output::LanguagePresetOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod language_preset_translation;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use language_preset_translation::LanguagePresetTranslation;
 
+#[cfg(feature = "elevenlabs-models")]
 mod language_response_model;
 
+#[cfg(feature = "elevenlabs-models")]
 pub use language_response_model::LanguageResponseModel;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod languages_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use languages_response::LanguagesResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod leave_message_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use leave_message_params::LeaveMessageParams;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod library_voice_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use library_voice_response_model::{
     LibraryVoiceResponseModel, LibraryVoiceResponseModelCategory,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_agent_procedures_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_agent_procedures_params::ListAgentProceduresParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_agent_references_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_agent_references_params::ListAgentReferencesParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_agent_rules_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_agent_rules_params::ListAgentRulesParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_assets_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_assets_params::ListAssetsParams;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod list_auth_connections_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use list_auth_connections_response::{
     ListAuthConnectionsResponse, ListAuthConnectionsResponseAuthConnectionsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_calendar_events_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_calendar_events_params::ListCalendarEventsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_client_interactions_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_client_interactions_params::ListClientInteractionsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_clients_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_clients_params::ListClientsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_crawl_jobs_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_crawl_jobs_response_model::ListCrawlJobsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_customer_facing_agents_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_customer_facing_agents_params::ListCustomerFacingAgentsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_group_sessions_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_group_sessions_params::ListGroupSessionsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_holidays_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_holidays_params::ListHolidaysParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_locations_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_locations_params::ListLocationsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_mcp_tools_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_mcp_tools_response_model::ListMcpToolsResponseModel;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod list_orders_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use list_orders_response::ListOrdersResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_procedures_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_procedures_response_model::ListProceduresResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_products_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_products_params::ListProductsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_response_meta;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_response_meta::ListResponseMeta;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_response_agent_branch_summary;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_response_agent_branch_summary::ListResponseAgentBranchSummary;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_services_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_services_params::ListServicesParams;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod list_speech_engines_response;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use list_speech_engines_response::ListSpeechEnginesResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_staff_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_staff_params::ListStaffParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_tests_by_ids_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_tests_by_ids_request_model::ListTestsByIdsRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_transfer_rules_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_transfer_rules_params::ListTransferRulesParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod list_whats_app_accounts_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use list_whats_app_accounts_response::ListWhatsAppAccountsResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod literal_json_schema_property;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use literal_json_schema_property::{
     LiteralJsonSchemaProperty, LiteralJsonSchemaPropertyConstantValue,
     LiteralJsonSchemaPropertyType, LiteralJsonSchemaPropertyTypeVariant0,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod livekit_stack_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use livekit_stack_type::LivekitStackType;
 
+#[cfg(feature = "elevenlabs")]
 mod load_memory_entry_tool_error_status;
 
+#[cfg(feature = "elevenlabs")]
 pub use load_memory_entry_tool_error_status::LoadMemoryEntryToolErrorStatus;
 
+#[cfg(feature = "elevenlabs")]
 mod loadable_memory_entry;
 
+#[cfg(feature = "elevenlabs")]
 pub use loadable_memory_entry::LoadableMemoryEntry;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod lock_reason;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use lock_reason::LockReason;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_approval_policy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_approval_policy::McpApprovalPolicy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_approval_policy_update_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_approval_policy_update_request_model::McpApprovalPolicyUpdateRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_server_config_input::{
     McpServerConfigInput, McpServerConfigInputAuthConnection,
     McpServerConfigInputRequestHeadersValue, McpServerConfigInputRequestMetaValue,
     McpServerConfigInputSecretToken, McpServerConfigInputUrl,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_server_config_output::{
     McpServerConfigOutput, McpServerConfigOutputAuthConnection,
     McpServerConfigOutputRequestHeadersValue, McpServerConfigOutputRequestMetaValue,
     McpServerConfigOutputSecretToken, McpServerConfigOutputUrl,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_config_update_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_server_config_update_request_model::{
     McpServerConfigUpdateRequestModel, McpServerConfigUpdateRequestModelAuthConnection,
     McpServerConfigUpdateRequestModelRequestHeadersValue,
     McpServerConfigUpdateRequestModelRequestMetaValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_metadata_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_server_metadata_response_model::McpServerMetadataResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_server_request_model::McpServerRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_server_response_model::{
     McpServerResponseModel, McpServerResponseModelDependentAgentsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_transport;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_server_transport::McpServerTransport;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_servers_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_servers_response_model::McpServersResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_add_approval_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_add_approval_request_model::McpToolAddApprovalRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_approval_hash;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_approval_hash::McpToolApprovalHash;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_approval_policy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_approval_policy::McpToolApprovalPolicy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_input::{McpToolConfigInput, McpToolConfigInputInputOverridesValue};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_output::{McpToolConfigOutput, McpToolConfigOutputInputOverridesValue};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_override_input::{
     McpToolConfigOverrideInput, McpToolConfigOverrideInputInputOverridesValue,
     McpToolConfigOverrideInputToolCallSound,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_override_output::{
     McpToolConfigOverrideOutput, McpToolConfigOverrideOutputInputOverridesValue,
     McpToolConfigOverrideOutputToolCallSound,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_override_create_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_override_create_request_model::{
     McpToolConfigOverrideCreateRequestModel,
     McpToolConfigOverrideCreateRequestModelInputOverridesValue,
     McpToolConfigOverrideCreateRequestModelToolCallSound,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_override_update_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mcp_tool_config_override_update_request_model::{
     McpToolConfigOverrideUpdateRequestModel,
     McpToolConfigOverrideUpdateRequestModelInputOverridesValue,
     McpToolConfigOverrideUpdateRequestModelToolCallSound,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod mtls_auth_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use mtls_auth_response::MtlsAuthResponse;
 
+#[cfg(feature = "elevenlabs")]
 mod manual_source;
 
+#[cfg(feature = "elevenlabs")]
 pub use manual_source::ManualSource;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod manual_verification_file_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use manual_verification_file_response_model::ManualVerificationFileResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod manual_verification_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use manual_verification_response_model::ManualVerificationResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod match_anything_parameter_evaluation_strategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use match_anything_parameter_evaluation_strategy::MatchAnythingParameterEvaluationStrategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod media_codec;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use media_codec::MediaCodec;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod media_generation_completed_response;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use media_generation_completed_response::MediaGenerationCompletedResponse;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod media_generation_create_response;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use media_generation_create_response::MediaGenerationCreateResponse;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod media_generation_failed_response;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use media_generation_failed_response::{
     MediaGenerationFailedResponse, MediaGenerationFailedResponseFailureReason,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod media_generation_in_progress_response;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use media_generation_in_progress_response::{
     MediaGenerationInProgressResponse, MediaGenerationInProgressResponseStatus,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod media_generation_list_response;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use media_generation_list_response::MediaGenerationListResponse;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod media_generation_response;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use media_generation_response::MediaGenerationResponse;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod media_id;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use media_id::MediaId;
 
+#[cfg(feature = "elevenlabs")]
 mod memory_entry_search_result;
 
+#[cfg(feature = "elevenlabs")]
 pub use memory_entry_search_result::{MemoryEntrySearchResult, MemoryEntrySearchResultSource};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod merge_preview_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use merge_preview_response_model::{
     MergePreviewResponseModel, MergePreviewResponseModelPhoneNumbersItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod message_search_sort_by;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use message_search_sort_by::MessageSearchSortBy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod messages_search_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use messages_search_response::MessagesSearchResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod messages_search_result;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use messages_search_result::MessagesSearchResult;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod metric_record;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use metric_record::MetricRecord;
 
+#[cfg(feature = "elevenlabs-usage")]
 mod metric_type;
 
+#[cfg(feature = "elevenlabs-usage")]
 pub use metric_type::MetricType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mock_no_match_behavior;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mock_no_match_behavior::MockNoMatchBehavior;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod mocking_strategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use mocking_strategy::MockingStrategy;
 
+#[cfg(feature = "elevenlabs-models")]
 mod model_rates_response_model;
 
+#[cfg(feature = "elevenlabs-models")]
 pub use model_rates_response_model::ModelRatesResponseModel;
 
+#[cfg(feature = "elevenlabs-models")]
 mod model_response_model;
 
+#[cfg(feature = "elevenlabs-models")]
 pub use model_response_model::ModelResponseModel;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod model_settings_response_model;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use model_settings_response_model::ModelSettingsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod moderation_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use moderation_config::ModerationConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod moderation_guardrail_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use moderation_guardrail_input::ModerationGuardrailInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod moderation_guardrail_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use moderation_guardrail_output::ModerationGuardrailOutput;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod multichannel_speech_to_text_response_model;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use multichannel_speech_to_text_response_model::MultichannelSpeechToTextResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod multipart_music_response;
 
+#[cfg(feature = "elevenlabs")]
 pub use multipart_music_response::MultipartMusicResponse;
 
+#[cfg(feature = "elevenlabs")]
 mod music_allowed_output_formats;
 
+#[cfg(feature = "elevenlabs")]
 pub use music_allowed_output_formats::MusicAllowedOutputFormats;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod music_explore_song_source_context;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use music_explore_song_source_context::MusicExploreSongSourceContext;
 
+#[cfg(feature = "elevenlabs-music")]
 mod music_finetune_failure_reason;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use music_finetune_failure_reason::MusicFinetuneFailureReason;
 
+#[cfg(feature = "elevenlabs-music")]
 mod music_finetune_page_response_model;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use music_finetune_page_response_model::MusicFinetunePageResponseModel;
 
+#[cfg(feature = "elevenlabs-music")]
 mod music_finetune_response_model;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use music_finetune_response_model::MusicFinetuneResponseModel;
 
+#[cfg(feature = "elevenlabs-music")]
 mod music_finetune_status;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use music_finetune_status::MusicFinetuneStatus;
 
+#[cfg(feature = "elevenlabs-music")]
 mod music_generation_mode;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use music_generation_mode::MusicGenerationMode;
 
+#[cfg(feature = "elevenlabs-music")]
 mod music_model_id;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use music_model_id::MusicModelId;
 
+#[cfg(feature = "elevenlabs")]
 mod music_only_output_formats;
 
+#[cfg(feature = "elevenlabs")]
 pub use music_only_output_formats::MusicOnlyOutputFormats;
 
+#[cfg(feature = "elevenlabs")]
 mod music_output_format;
 
+#[cfg(feature = "elevenlabs")]
 pub use music_output_format::MusicOutputFormat;
 
+#[cfg(feature = "elevenlabs-music")]
 mod music_prompt;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use music_prompt::MusicPrompt;
 
+#[cfg(feature = "elevenlabs-music")]
 mod music_upload_response;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use music_upload_response::{MusicUploadResponse, MusicUploadResponseCompositionPlan};
 
+#[cfg(feature = "elevenlabs")]
 mod non_streaming_output_formats;
 
+#[cfg(feature = "elevenlabs")]
 pub use non_streaming_output_formats::NonStreamingOutputFormats;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod numeric_distribution_aggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use numeric_distribution_aggregate::NumericDistributionAggregate;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod o_auth2_client_creds_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use o_auth2_client_creds_response::OAuth2ClientCredsResponse;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod o_auth2_jwt_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use o_auth2_jwt_response::{
     OAuth2JwtResponse, OAuth2JwtResponseAlgorithm, OAuth2JwtResponseTokenResponseField,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod object_json_schema_property_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use object_json_schema_property_input::{
     ObjectJsonSchemaPropertyInput, ObjectJsonSchemaPropertyInputPropertiesValue,
     ObjectJsonSchemaPropertyInputPropertyKind,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod object_json_schema_property_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use object_json_schema_property_output::{
     ObjectJsonSchemaPropertyOutput, ObjectJsonSchemaPropertyOutputPropertiesValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod omit_schema_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use omit_schema_override::OmitSchemaOverride;
 
+#[cfg(feature = "elevenlabs")]
 mod opener_config;
 
+#[cfg(feature = "elevenlabs")]
 pub use opener_config::OpenerConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod opt_in_sms_reminder_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use opt_in_sms_reminder_params::OptInSmsReminderParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod opt_out_sms_reminder_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use opt_out_sms_reminder_params::OptOutSmsReminderParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod orb_avatar;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use orb_avatar::OrbAvatar;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod orchestrator_tool_mock_behavior_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use orchestrator_tool_mock_behavior_config::OrchestratorToolMockBehaviorConfig;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_deliverables_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_deliverables_response::OrderDeliverablesResponse;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_id;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_id::OrderId;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_item_info;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_item_info::OrderItemInfo;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_item_kind;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_item_kind::OrderItemKind;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_item_request_input;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_item_request_input::OrderItemRequestInput;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_item_request_output;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_item_request_output::OrderItemRequestOutput;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_media_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_media_response::OrderMediaResponse;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_response::OrderResponse;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_state;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_state::OrderState;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod order_summary;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use order_summary::OrderSummary;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod outbound_call_recipient;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use outbound_call_recipient::OutboundCallRecipient;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod outbound_call_recipient_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use outbound_call_recipient_response_model::OutboundCallRecipientResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod outbound_sip_trunk_config_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use outbound_sip_trunk_config_request_model::OutboundSipTrunkConfigRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod output_format;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use output_format::OutputFormat;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod paired_languages_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use paired_languages_response::PairedLanguagesResponse;
 
 mod patch_agent_conversation_ticket_request_model;
 
 pub use patch_agent_conversation_ticket_request_model::PatchAgentConversationTicketRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod patch_conv_ai_dashboard_settings_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use patch_conv_ai_dashboard_settings_request::{
     PatchConvAiDashboardSettingsRequest, PatchConvAiDashboardSettingsRequestChartsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod patch_conv_ai_settings_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use patch_conv_ai_settings_request::PatchConvAiSettingsRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod patch_conversation_tag_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use patch_conversation_tag_request_model::PatchConversationTagRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod patch_workspace_secret_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use patch_workspace_secret_request::PatchWorkspaceSecretRequest;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod patch_workspace_webhook_response_model;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use patch_workspace_webhook_response_model::PatchWorkspaceWebhookResponseModel;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod pdf_export_options;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use pdf_export_options::PdfExportOptions;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod pending_blocks_metadata_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use pending_blocks_metadata_model::PendingBlocksMetadataModel;
 
+#[cfg(feature = "elevenlabs-user")]
 mod pending_cancellation_response_model;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use pending_cancellation_response_model::PendingCancellationResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod pending_clip_task;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use pending_clip_task::{PendingClipTask, PendingClipTaskType};
 
+#[cfg(feature = "elevenlabs-studio")]
 mod pending_external_audios_metadata_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use pending_external_audios_metadata_model::PendingExternalAudiosMetadataModel;
 
+#[cfg(feature = "elevenlabs-user")]
 mod pending_subscription_switch_response_model;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use pending_subscription_switch_response_model::{
     PendingSubscriptionSwitchResponseModel, PendingSubscriptionSwitchResponseModelNextTier,
 };
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod permission_type;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use permission_type::PermissionType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod phone_number_agent_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use phone_number_agent_info::PhoneNumberAgentInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod phone_number_dynamic_variable_transfer_destination;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use phone_number_dynamic_variable_transfer_destination::PhoneNumberDynamicVariableTransferDestination;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod phone_number_transfer;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use phone_number_transfer::{
     PhoneNumberTransfer, PhoneNumberTransferCustomSipHeadersItem,
     PhoneNumberTransferPostDialDigits, PhoneNumberTransferTransferDestination,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod phone_number_transfer_destination;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use phone_number_transfer_destination::PhoneNumberTransferDestination;
 
+#[cfg(feature = "elevenlabs")]
 mod platform_category;
 
+#[cfg(feature = "elevenlabs")]
 pub use platform_category::PlatformCategory;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod platform_category_usage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use platform_category_usage::PlatformCategoryUsage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod platform_usage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use platform_usage::PlatformUsage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod play_dtmf_result_error_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use play_dtmf_result_error_model::PlayDtmfResultErrorModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod play_dtmf_result_success_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use play_dtmf_result_success_model::PlayDtmfResultSuccessModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod play_dtmf_tool_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use play_dtmf_tool_config::PlayDtmfToolConfig;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod podcast_bulletin_mode;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use podcast_bulletin_mode::PodcastBulletinMode;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod podcast_bulletin_mode_data;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use podcast_bulletin_mode_data::PodcastBulletinModeData;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod podcast_conversation_mode;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use podcast_conversation_mode::PodcastConversationMode;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod podcast_conversation_mode_data;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use podcast_conversation_mode_data::PodcastConversationModeData;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod podcast_project_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use podcast_project_response_model::PodcastProjectResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod podcast_text_source;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use podcast_text_source::PodcastTextSource;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod podcast_url_source;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use podcast_url_source::PodcastUrlSource;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod position_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use position_input::PositionInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod position_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use position_output::PositionOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod post_agent_avatar_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use post_agent_avatar_response_model::PostAgentAvatarResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod post_dial_digits_dynamic_variable;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use post_dial_digits_dynamic_variable::PostDialDigitsDynamicVariable;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod post_dial_digits_static;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use post_dial_digits_static::PostDialDigitsStatic;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod post_workspace_secret_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use post_workspace_secret_request::PostWorkspaceSecretRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod post_workspace_secret_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use post_workspace_secret_response_model::PostWorkspaceSecretResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod pre_tool_speech_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use pre_tool_speech_mode::PreToolSpeechMode;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod preview_audio_db_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use preview_audio_db_model::PreviewAudioDbModel;
 
+#[cfg(feature = "elevenlabs-user")]
 mod price;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use price::Price;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod privacy_config_input;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use privacy_config_input::PrivacyConfigInput;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod privacy_config_output;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use privacy_config_output::PrivacyConfigOutput;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod private_key_jwt_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use private_key_jwt_response::{PrivateKeyJwtResponse, PrivateKeyJwtResponseAlgorithm};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod procedure_at_version_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use procedure_at_version_input::ProcedureAtVersionInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod procedure_at_version_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use procedure_at_version_output::ProcedureAtVersionOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod procedure_at_version_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use procedure_at_version_response_model::ProcedureAtVersionResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod procedure_draft_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use procedure_draft_response_model::ProcedureDraftResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod procedure_list_item_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use procedure_list_item_response_model::ProcedureListItemResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod procedure_ref_response_model;
 
+#[cfg(feature = "elevenlabs")]
 pub use procedure_ref_response_model::ProcedureRefResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod procedure_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use procedure_type::ProcedureType;
 
 mod procedure_validation_error;
 
 pub use procedure_validation_error::ProcedureValidationError;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod procedure_version_ref;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use procedure_version_ref::ProcedureVersionRef;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_creation_meta_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_creation_meta_response_model::{
     ProjectCreationMetaResponseModel, ProjectCreationMetaResponseModelStatus,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_creation_meta_type;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_creation_meta_type::ProjectCreationMetaType;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_extended_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_extended_response_model::{
     ProjectExtendedResponseModel, ProjectExtendedResponseModelAccessLevel,
     ProjectExtendedResponseModelApplyTextNormalization, ProjectExtendedResponseModelAspectRatio,
@@ -4427,1149 +6602,1833 @@ pub use project_extended_response_model::{
     ProjectExtendedResponseModelTargetAudience,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_external_audio_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_external_audio_response_model::{
     ProjectExternalAudioResponseModel, ProjectExternalAudioResponseModelSourceContext,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_image_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_image_response_model::ProjectImageResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_muted_tracks_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_muted_tracks_response_model::ProjectMutedTracksResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_response_model::{
     ProjectResponseModel, ProjectResponseModelAccessLevel, ProjectResponseModelAspectRatio,
     ProjectResponseModelFiction, ProjectResponseModelSourceType, ProjectResponseModelState,
     ProjectResponseModelTargetAudience,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_snapshot_extended_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_snapshot_extended_response_model::ProjectSnapshotExtendedResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_snapshot_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_snapshot_response_model::ProjectSnapshotResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_snapshots_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_snapshots_response_model::ProjectSnapshotsResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_video_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_video_response_model::ProjectVideoResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_video_thumbnail_sheet_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_video_thumbnail_sheet_response_model::ProjectVideoThumbnailSheetResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod project_voice_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use project_voice_response_model::ProjectVoiceResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_agent_api_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_input::{
     PromptAgentApiModelInput, PromptAgentApiModelInputBackupLlmConfig,
     PromptAgentApiModelInputToolsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_agent_api_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_output::{
     PromptAgentApiModelOutput, PromptAgentApiModelOutputBackupLlmConfig,
     PromptAgentApiModelOutputToolsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_agent_api_model_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_override_input::PromptAgentApiModelOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_agent_api_model_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_override_output::PromptAgentApiModelOverrideOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_agent_api_model_override_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_override_config::PromptAgentApiModelOverrideConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_agent_api_model_workflow_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_workflow_override_input::{
     PromptAgentApiModelWorkflowOverrideInput,
     PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig,
     PromptAgentApiModelWorkflowOverrideInputToolsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_agent_api_model_workflow_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_workflow_override_output::{
     PromptAgentApiModelWorkflowOverrideOutput,
     PromptAgentApiModelWorkflowOverrideOutputBackupLlmConfig,
     PromptAgentApiModelWorkflowOverrideOutputToolsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_evaluation_criteria;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_evaluation_criteria::PromptEvaluationCriteria;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod prompt_injection_guardrail;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_injection_guardrail::PromptInjectionGuardrail;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod pronunciation_dictionary_alias_rule_request_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use pronunciation_dictionary_alias_rule_request_model::PronunciationDictionaryAliasRuleRequestModel;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod pronunciation_dictionary_alias_rule_response_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use pronunciation_dictionary_alias_rule_response_model::PronunciationDictionaryAliasRuleResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod pronunciation_dictionary_locator_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use pronunciation_dictionary_locator_response_model::PronunciationDictionaryLocatorResponseModel;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod pronunciation_dictionary_phoneme_rule_request_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use pronunciation_dictionary_phoneme_rule_request_model::PronunciationDictionaryPhonemeRuleRequestModel;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod pronunciation_dictionary_phoneme_rule_response_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use pronunciation_dictionary_phoneme_rule_response_model::PronunciationDictionaryPhonemeRuleResponseModel;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod pronunciation_dictionary_rules_response_model;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use pronunciation_dictionary_rules_response_model::PronunciationDictionaryRulesResponseModel;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod pronunciation_dictionary_version_locator;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use pronunciation_dictionary_version_locator::PronunciationDictionaryVersionLocator;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod pronunciation_dictionary_version_locator_db_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use pronunciation_dictionary_version_locator_db_model::PronunciationDictionaryVersionLocatorDbModel;
 
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 mod pronunciation_dictionary_version_locator_request_model;
 
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 pub use pronunciation_dictionary_version_locator_request_model::PronunciationDictionaryVersionLocatorRequestModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod pronunciation_dictionary_version_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use pronunciation_dictionary_version_response_model::{
     PronunciationDictionaryVersionResponseModel,
     PronunciationDictionaryVersionResponseModelPermissionOnResource,
 };
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod pydantic_pronunciation_dictionary_version_locator;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use pydantic_pronunciation_dictionary_version_locator::PydanticPronunciationDictionaryVersionLocator;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod quality_preset_type;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use quality_preset_type::QualityPresetType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod query_params_json_schema;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use query_params_json_schema::QueryParamsJsonSchema;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod quote_info;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use quote_info::QuoteInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_document_index_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_document_index_response_model::RagDocumentIndexResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_document_index_usage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_document_index_usage::RagDocumentIndexUsage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_document_indexes_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_document_indexes_response_model::RagDocumentIndexesResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_index_batch_successful_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_index_batch_successful_response_model::RagIndexBatchSuccessfulResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_index_overview_embedding_model_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_index_overview_embedding_model_response_model::RagIndexOverviewEmbeddingModelResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_index_overview_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_index_overview_response_model::RagIndexOverviewResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_index_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_index_request_model::RagIndexRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_index_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_index_status::RagIndexStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_chunk_metadata;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_chunk_metadata::RagChunkMetadata;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_config_input::RagConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_config_output::RagConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_config_workflow_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_config_workflow_override_input::RagConfigWorkflowOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_config_workflow_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_config_workflow_override_output::RagConfigWorkflowOverrideOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod rag_retrieval_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use rag_retrieval_info::RagRetrievalInfo;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod read_legal_terms;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use read_legal_terms::ReadLegalTerms;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod read_metadata_chapter_db_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use read_metadata_chapter_db_model::ReadMetadataChapterDbModel;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod reader_resource_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use reader_resource_response_model::{
     ReaderResourceResponseModel, ReaderResourceResponseModelResourceType,
 };
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod recording_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use recording_response_model::RecordingResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod reference_video;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use reference_video::ReferenceVideo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod referenced_tool_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use referenced_tool_common_model::{ReferencedToolCommonModel, ReferencedToolCommonModelType};
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod refresh_token_auth_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use refresh_token_auth_response::RefreshTokenAuthResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod regex_parameter_evaluation_strategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use regex_parameter_evaluation_strategy::RegexParameterEvaluationStrategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod region_config_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use region_config_request::RegionConfigRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod regional_processing_surcharge_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use regional_processing_surcharge_info::RegionalProcessingSurchargeInfo;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod register_for_group_session_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use register_for_group_session_params::RegisterForGroupSessionParams;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod register_media_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use register_media_response::RegisterMediaResponse;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod remove_order_item_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use remove_order_item_response::RemoveOrderItemResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod render;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use render::{Render, RenderStatus};
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod render_type;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use render_type::RenderType;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod replicate_voice_to_isolated_environment_request_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use replicate_voice_to_isolated_environment_request_model::ReplicateVoiceToIsolatedEnvironmentRequestModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod replicate_voice_to_isolated_environment_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use replicate_voice_to_isolated_environment_response_model::ReplicateVoiceToIsolatedEnvironmentResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod report_knowledge_gap_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use report_knowledge_gap_params::ReportKnowledgeGapParams;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod request_pvc_manual_verification_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use request_pvc_manual_verification_response_model::RequestPvcManualVerificationResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod required_constraint;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use required_constraint::RequiredConstraint;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod required_constraints;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use required_constraints::RequiredConstraints;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod resource_access_info;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use resource_access_info::{
     ResourceAccessInfo, ResourceAccessInfoAccessSource,
     ResourceAccessInfoAnonymousAccessLevelOverride, ResourceAccessInfoRole,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod resource_metadata_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use resource_metadata_response_model::{
     ResourceMetadataResponseModel, ResourceMetadataResponseModelAnonymousAccessLevelOverride,
 };
 
+#[cfg(feature = "elevenlabs")]
 mod response_conversation_error_type;
 
+#[cfg(feature = "elevenlabs")]
 pub use response_conversation_error_type::ResponseConversationErrorType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod response_filter;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use response_filter::ResponseFilter;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod response_filter_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use response_filter_mode::ResponseFilterMode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod response_unit_test_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use response_unit_test_model::ResponseUnitTestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod restore_calendar_event_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use restore_calendar_event_params::RestoreCalendarEventParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod resubmit_tests_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use resubmit_tests_request_model::ResubmitTestsRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod retry_trigger_action;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use retry_trigger_action::RetryTriggerAction;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod review_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use review_response_model::{
     ReviewResponseModel, ReviewResponseModelRejectReasonsItem, ReviewResponseModelReviewStatus,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod run_agent_tests_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use run_agent_tests_request_model::RunAgentTestsRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod run_conversation_evaluations_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use run_conversation_evaluations_request::RunConversationEvaluationsRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod run_subagent_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use run_subagent_tool_config_input::RunSubagentToolConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod run_subagent_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use run_subagent_tool_config_output::RunSubagentToolConfigOutput;
 
+#[cfg(feature = "elevenlabs-text-to-sound-effects")]
 mod sfx_model_id;
 
+#[cfg(feature = "elevenlabs-text-to-sound-effects")]
 pub use sfx_model_id::SfxModelId;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sip_log_message;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sip_log_message::SipLogMessage;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sip_log_message_direction;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sip_log_message_direction::SipLogMessageDirection;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sip_media_encryption_enum;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sip_media_encryption_enum::SipMediaEncryptionEnum;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sip_trunk_credentials_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sip_trunk_credentials_request_model::SipTrunkCredentialsRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sip_trunk_outbound_call_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sip_trunk_outbound_call_response::SipTrunkOutboundCallResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sip_trunk_transport_enum;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sip_trunk_transport_enum::SipTrunkTransportEnum;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sip_uri_dynamic_variable_transfer_destination;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sip_uri_dynamic_variable_transfer_destination::SipUriDynamicVariableTransferDestination;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sip_uri_transfer_destination;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sip_uri_transfer_destination::SipUriTransferDestination;
 
+#[cfg(feature = "elevenlabs")]
 mod smb_client_access_config;
 
+#[cfg(feature = "elevenlabs")]
 pub use smb_client_access_config::SmbClientAccessConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod smb_tool_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use smb_tool_config::{SmbToolConfig, SmbToolConfigParams};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sms_conversation_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sms_conversation_info::{SmsConversationInfo, SmsConversationInfoDirection};
 
+#[cfg(feature = "elevenlabs")]
 mod safety_common_model_input;
 
+#[cfg(feature = "elevenlabs")]
 pub use safety_common_model_input::SafetyCommonModelInput;
 
+#[cfg(feature = "elevenlabs")]
 mod safety_common_model_output;
 
+#[cfg(feature = "elevenlabs")]
 pub use safety_common_model_output::SafetyCommonModelOutput;
 
+#[cfg(feature = "elevenlabs")]
 mod safety_evaluation;
 
+#[cfg(feature = "elevenlabs")]
 pub use safety_evaluation::SafetyEvaluation;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod safety_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use safety_response_model::SafetyResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod safety_rule;
 
+#[cfg(feature = "elevenlabs")]
 pub use safety_rule::SafetyRule;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod sample_config_db_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use sample_config_db_model::{SampleConfigDbModel, SampleConfigDbModelParentType};
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod sample_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use sample_response_model::SampleResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod say_node_literal_message_input;
 
+#[cfg(feature = "elevenlabs")]
 pub use say_node_literal_message_input::SayNodeLiteralMessageInput;
 
+#[cfg(feature = "elevenlabs")]
 mod say_node_literal_message_output;
 
+#[cfg(feature = "elevenlabs")]
 pub use say_node_literal_message_output::SayNodeLiteralMessageOutput;
 
+#[cfg(feature = "elevenlabs")]
 mod say_node_prompt_message_input;
 
+#[cfg(feature = "elevenlabs")]
 pub use say_node_prompt_message_input::SayNodePromptMessageInput;
 
+#[cfg(feature = "elevenlabs")]
 mod say_node_prompt_message_output;
 
+#[cfg(feature = "elevenlabs")]
 pub use say_node_prompt_message_output::SayNodePromptMessageOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod schedule_group_session_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use schedule_group_session_params::ScheduleGroupSessionParams;
 
+#[cfg(any(
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-workspace"
+))]
 mod scim_group_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-workspace"
+))]
 pub use scim_group_response_model::ScimGroupResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod scoped_analysis_result;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use scoped_analysis_result::ScopedAnalysisResult;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod search_clients_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use search_clients_params::SearchClientsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod search_highlight_segment;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use search_highlight_segment::SearchHighlightSegment;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod search_strategy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use search_strategy::SearchStrategy;
 
+#[cfg(any(
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-user",
+    feature = "elevenlabs-workspace"
+))]
 mod seat_type;
 
+#[cfg(any(
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-user",
+    feature = "elevenlabs-workspace"
+))]
 pub use seat_type::SeatType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod secret_dependency_resource_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use secret_dependency_resource_type::SecretDependencyResourceType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod secret_dependency_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use secret_dependency_type::SecretDependencyType;
 
+#[cfg(feature = "elevenlabs-music")]
 mod section_source;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use section_source::SectionSource;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_create_payload;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_create_payload::SegmentCreatePayload;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_create_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_create_response::SegmentCreateResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_delete_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_delete_response::SegmentDeleteResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_dub_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_dub_response::SegmentDubResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_migration_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_migration_response::SegmentMigrationResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_subtitle_frame;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_subtitle_frame::SegmentSubtitleFrame;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_transcription_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_transcription_response::SegmentTranscriptionResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_translation_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_translation_response::SegmentTranslationResponse;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_update_payload;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_update_payload::SegmentUpdatePayload;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod segment_update_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use segment_update_response::SegmentUpdateResponse;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod segmented_json_export_options;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use segmented_json_export_options::SegmentedJsonExportOptions;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sentiment_aggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sentiment_aggregate::SentimentAggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sentiment_analysis_settings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sentiment_analysis_settings::SentimentAnalysisSettings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod set_booking_slug_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use set_booking_slug_params::SetBookingSlugParams;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod severity_id;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use severity_id::SeverityId;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod sfx_source_context;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use sfx_source_context::SfxSourceContext;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod share_option_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use share_option_response_model::{ShareOptionResponseModel, ShareOptionResponseModelType};
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod similar_voice;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use similar_voice::SimilarVoice;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod similar_voices_for_speaker_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use similar_voices_for_speaker_response::SimilarVoicesForSpeakerResponse;
 
+#[cfg(feature = "elevenlabs")]
 mod simulation_library_settings;
 
+#[cfg(feature = "elevenlabs")]
 pub use simulation_library_settings::SimulationLibrarySettings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod simulation_test_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use simulation_test_model::SimulationTestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod simulation_tool_mock_behavior_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use simulation_tool_mock_behavior_config::SimulationToolMockBehaviorConfig;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod single_languages_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use single_languages_response::SingleLanguagesResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod single_test_run_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use single_test_run_request_model::SingleTestRunRequestModel;
 
+#[cfg(feature = "elevenlabs-tokens")]
 mod single_use_token_response_model;
 
+#[cfg(feature = "elevenlabs-tokens")]
 pub use single_use_token_response_model::SingleUseTokenResponseModel;
 
+#[cfg(feature = "elevenlabs-tokens")]
 mod single_use_token_type;
 
+#[cfg(feature = "elevenlabs-tokens")]
 pub use single_use_token_type::SingleUseTokenType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod skip_turn_tool_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use skip_turn_tool_config::SkipTurnToolConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod skip_turn_tool_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use skip_turn_tool_response_model::SkipTurnToolResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod slack_bot_auth_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use slack_bot_auth_response::SlackBotAuthResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod soft_timeout_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use soft_timeout_config::SoftTimeoutConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod soft_timeout_config_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use soft_timeout_config_override::SoftTimeoutConfigOverride;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod soft_timeout_config_override_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use soft_timeout_config_override_config::SoftTimeoutConfigOverrideConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod soft_timeout_config_workflow_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use soft_timeout_config_workflow_override::SoftTimeoutConfigWorkflowOverride;
 
+#[cfg(feature = "elevenlabs")]
 mod song_metadata;
 
+#[cfg(feature = "elevenlabs")]
 pub use song_metadata::SongMetadata;
 
+#[cfg(feature = "elevenlabs-music")]
 mod song_section;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use song_section::SongSection;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod song_source_context;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use song_source_context::SongSourceContext;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod sort_direction;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use sort_direction::SortDirection;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod speaker_audio_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use speaker_audio_response_model::SpeakerAudioResponseModel;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod speaker_created_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use speaker_created_response::SpeakerCreatedResponse;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod speaker_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use speaker_response_model::SpeakerResponseModel;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod speaker_segment;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use speaker_segment::SpeakerSegment;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod speaker_separation_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use speaker_separation_response_model::{
     SpeakerSeparationResponseModel, SpeakerSeparationResponseModelStatus,
 };
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod speaker_track;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use speaker_track::SpeakerTrack;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod speaker_updated_response;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use speaker_updated_response::SpeakerUpdatedResponse;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod speech_engine_config;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use speech_engine_config::{SpeechEngineConfig, SpeechEngineConfigRequestHeadersValue};
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod speech_engine_conversation_initiation_client_data_config;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use speech_engine_conversation_initiation_client_data_config::SpeechEngineConversationInitiationClientDataConfig;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod speech_engine_response;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use speech_engine_response::SpeechEngineResponse;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod speech_engine_summary_response;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use speech_engine_summary_response::SpeechEngineSummaryResponse;
 
+#[cfg(feature = "elevenlabs-history")]
 mod speech_history_item_response_model;
 
+#[cfg(feature = "elevenlabs-history")]
 pub use speech_history_item_response_model::{
     SpeechHistoryItemResponseModel, SpeechHistoryItemResponseModelSource,
     SpeechHistoryItemResponseModelState, SpeechHistoryItemResponseModelVoiceCategory,
 };
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod speech_to_text_character_response_model;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use speech_to_text_character_response_model::SpeechToTextCharacterResponseModel;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod speech_to_text_chunk_response_model;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use speech_to_text_chunk_response_model::SpeechToTextChunkResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod speech_to_text_webhook_response_model;
 
+#[cfg(feature = "elevenlabs")]
 pub use speech_to_text_webhook_response_model::SpeechToTextWebhookResponseModel;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod speech_to_text_word_response_model;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use speech_to_text_word_response_model::{
     SpeechToTextWordResponseModel, SpeechToTextWordResponseModelType,
 };
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod spelling_patience;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use spelling_patience::SpellingPatience;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod srt_export_options;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use srt_export_options::SrtExportOptions;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod start_pvc_voice_training_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use start_pvc_voice_training_response_model::StartPvcVoiceTrainingResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod start_procedure_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use start_procedure_tool_config_input::StartProcedureToolConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod start_procedure_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use start_procedure_tool_config_output::StartProcedureToolConfigOutput;
 
+#[cfg(feature = "elevenlabs")]
 mod start_procedure_tool_error_status;
 
+#[cfg(feature = "elevenlabs")]
 pub use start_procedure_tool_error_status::StartProcedureToolErrorStatus;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod start_speaker_separation_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use start_speaker_separation_response_model::StartSpeakerSeparationResponseModel;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod static_asset_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use static_asset_reference::StaticAssetReference;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod status_id;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use status_id::StatusId;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod streaming_audio_chunk_with_timestamps_and_voice_segments_response_model;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use streaming_audio_chunk_with_timestamps_and_voice_segments_response_model::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 mod streaming_audio_chunk_with_timestamps_response_model;
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 pub use streaming_audio_chunk_with_timestamps_response_model::StreamingAudioChunkWithTimestampsResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod studio_agent_settings_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use studio_agent_settings_model::StudioAgentSettingsModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod studio_agent_tool_settings_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use studio_agent_tool_settings_model::StudioAgentToolSettingsModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod studio_clip_reference;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use studio_clip_reference::{StudioClipReference, StudioClipReferenceClipType};
 
+#[cfg(feature = "elevenlabs-studio")]
 mod studio_text_style_outline_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use studio_text_style_outline_model::StudioTextStyleOutlineModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod studio_text_style_shadow_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use studio_text_style_shadow_model::StudioTextStyleShadowModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sub_agent_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sub_agent_input::SubAgentInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod sub_agent_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use sub_agent_output::SubAgentOutput;
 
+#[cfg(feature = "elevenlabs")]
 mod subagent_run_result_details;
 
+#[cfg(feature = "elevenlabs")]
 pub use subagent_run_result_details::SubagentRunResultDetails;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod submit_business_info_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use submit_business_info_params::SubmitBusinessInfoParams;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod submit_order_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use submit_order_response::SubmitOrderResponse;
 
+#[cfg(feature = "elevenlabs-user")]
 mod subscription_response_model;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use subscription_response_model::{
     SubscriptionResponseModel, SubscriptionResponseModelMaxCreditLimitExtension,
 };
 
+#[cfg(feature = "elevenlabs-user")]
 mod subscription_status_type;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use subscription_status_type::SubscriptionStatusType;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod subtitle_order_item_request;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use subtitle_order_item_request::SubtitleOrderItemRequest;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod suggested_audio_tag;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use suggested_audio_tag::SuggestedAudioTag;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod supported_voice;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use supported_voice::SupportedVoice;
 
+#[cfg(feature = "elevenlabs")]
 mod system_evaluation_criteria;
 
+#[cfg(feature = "elevenlabs")]
 pub use system_evaluation_criteria::SystemEvaluationCriteria;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod system_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use system_tool_config_input::{SystemToolConfigInput, SystemToolConfigInputParams};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod system_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use system_tool_config_output::{SystemToolConfigOutput, SystemToolConfigOutputParams};
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod tts_conversational_config_input;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use tts_conversational_config_input::TtsConversationalConfigInput;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod tts_conversational_config_output;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use tts_conversational_config_output::TtsConversationalConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tts_conversational_config_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tts_conversational_config_override::TtsConversationalConfigOverride;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tts_conversational_config_override_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tts_conversational_config_override_config::TtsConversationalConfigOverrideConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tts_conversational_config_workflow_override_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tts_conversational_config_workflow_override_input::TtsConversationalConfigWorkflowOverrideInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tts_conversational_config_workflow_override_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tts_conversational_config_workflow_override_output::TtsConversationalConfigWorkflowOverrideOutput;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod tts_conversational_model;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use tts_conversational_model::TtsConversationalModel;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod tts_model_family;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use tts_model_family::TtsModelFamily;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod tts_optimize_streaming_latency;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use tts_optimize_streaming_latency::TtsOptimizeStreamingLatency;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod tts_output_format;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use tts_output_format::TtsOutputFormat;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod telephony_call_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use telephony_call_config::TelephonyCallConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod telephony_direction;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use telephony_direction::TelephonyDirection;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod telephony_provider;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use telephony_provider::TelephonyProvider;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_condition_rationale_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_condition_rationale_common_model::TestConditionRationaleCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_condition_result_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_condition_result_common_model::TestConditionResultCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_from_conversation_metadata_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_from_conversation_metadata_input::TestFromConversationMetadataInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_from_conversation_metadata_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_from_conversation_metadata_output::TestFromConversationMetadataOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_invocation_summary_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_invocation_summary_response_model::TestInvocationSummaryResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_run_metadata;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_run_metadata::{TestRunMetadata, TestRunMetadataTestType};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_run_result_bucket;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_run_result_bucket::TestRunResultBucket;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_run_result_summary;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_run_result_summary::TestRunResultSummary;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_run_status;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_run_status::TestRunStatus;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_sharing_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_sharing_mode::TestSharingMode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_tool_result_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_tool_result_model::TestToolResultModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod test_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use test_type::TestType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tests_feature_usage_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tests_feature_usage_common_model::TestsFeatureUsageCommonModel;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod text_normalisation_type;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use text_normalisation_type::TextNormalisationType;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod text_to_speech_generation_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use text_to_speech_generation_request::TextToSpeechGenerationRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod threshold_guardrail;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use threshold_guardrail::ThresholdGuardrail;
 
 mod ticket_comment_response_model;
 
 pub use ticket_comment_response_model::TicketCommentResponseModel;
 
+#[cfg(feature = "elevenlabs-music")]
 mod time_range;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use time_range::TimeRange;
 
+#[cfg(feature = "elevenlabs")]
 mod to_dialogue_settings_response_model;
 
+#[cfg(feature = "elevenlabs")]
 pub use to_dialogue_settings_response_model::ToDialogueSettingsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod token_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use token_response_model::TokenResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool::Tool;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_annotations;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_annotations::ToolAnnotations;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_call_sound_behavior;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_call_sound_behavior::ToolCallSoundBehavior;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_call_sound_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_call_sound_type::ToolCallSoundType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_call_unit_test_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_call_unit_test_model::ToolCallUnitTestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_error_handling_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_error_handling_mode::ToolErrorHandlingMode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_execution;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_execution::{ToolExecution, ToolExecutionTaskSupport};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_execution_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_execution_mode::ToolExecutionMode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_execution_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_execution_response_model::{
     ToolExecutionResponseModel, ToolExecutionResponseModelToolCallDetails,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_interruption_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_interruption_mode::ToolInterruptionMode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_mock_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_mock_config::ToolMockConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_request_model::{ToolRequestModel, ToolRequestModelToolConfig};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_response_mock_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_response_mock_config_input::ToolResponseMockConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_response_mock_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_response_mock_config_output::ToolResponseMockConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_response_model::{ToolResponseModel, ToolResponseModelToolConfig};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_sort_by;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_sort_by::ToolSortBy;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_type::ToolType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_type_filter;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_type_filter::ToolTypeFilter;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tool_usage_stats_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tool_usage_stats_response_model::ToolUsageStatsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod tools_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use tools_response_model::ToolsResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod topic_discovery_settings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use topic_discovery_settings::TopicDiscoverySettings;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod topic_evaluation_criteria_aggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use topic_evaluation_criteria_aggregate::TopicEvaluationCriteriaAggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod topic_metrics_aggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use topic_metrics_aggregate::TopicMetricsAggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod topic_sentiment_aggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use topic_sentiment_aggregate::TopicSentimentAggregate;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod topic_sort_by;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use topic_sort_by::TopicSortBy;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod transcription_order_item_request;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use transcription_order_item_request::TranscriptionOrderItemRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_branch_info_defaulting_to_main;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_branch_info_defaulting_to_main::TransferBranchInfoDefaultingToMain;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_branch_info_traffic_split;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_branch_info_traffic_split::TransferBranchInfoTrafficSplit;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_agent_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_agent_tool_config_input::TransferToAgentToolConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_agent_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_agent_tool_config_output::TransferToAgentToolConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_agent_tool_result_error_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_agent_tool_result_error_model::TransferToAgentToolResultErrorModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_agent_tool_result_success_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_agent_tool_result_success_model_input::{
     TransferToAgentToolResultSuccessModelInput,
     TransferToAgentToolResultSuccessModelInputBranchInfo,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_agent_tool_result_success_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_agent_tool_result_success_model_output::{
     TransferToAgentToolResultSuccessModelOutput,
     TransferToAgentToolResultSuccessModelOutputBranchInfo,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_number_result_error_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_number_result_error_model::TransferToNumberResultErrorModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_number_result_exotel_success_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_number_result_exotel_success_model::TransferToNumberResultExotelSuccessModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_number_result_sip_success_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_number_result_sip_success_model::TransferToNumberResultSipSuccessModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_number_result_twilio_success_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_number_result_twilio_success_model::TransferToNumberResultTwilioSuccessModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_number_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_number_tool_config_input::TransferToNumberToolConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_to_number_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_to_number_tool_config_output::TransferToNumberToolConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod transfer_type_enum;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use transfer_type_enum::TransferTypeEnum;
 
+#[cfg(feature = "elevenlabs")]
 mod translated_string;
 
+#[cfg(feature = "elevenlabs")]
 pub use translated_string::TranslatedString;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod trigger_user_verification_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use trigger_user_verification_params::TriggerUserVerificationParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod triggered_guardrail_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use triggered_guardrail_common_model::TriggeredGuardrailCommonModel;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod tts_voice_settings;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use tts_voice_settings::TtsVoiceSettings;
 
 mod turn_comment_request_model;
@@ -5580,890 +8439,1472 @@ mod turn_comment_response_model;
 
 pub use turn_comment_response_model::TurnCommentResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod turn_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use turn_config::TurnConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod turn_config_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use turn_config_override::TurnConfigOverride;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod turn_config_override_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use turn_config_override_config::TurnConfigOverrideConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod turn_config_workflow_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use turn_config_workflow_override::TurnConfigWorkflowOverride;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod turn_eagerness;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use turn_eagerness::TurnEagerness;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod turn_mode;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use turn_mode::TurnMode;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod turn_model;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use turn_model::TurnModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod twilio_edge_location;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use twilio_edge_location::TwilioEdgeLocation;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod twilio_outbound_call_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use twilio_outbound_call_response::TwilioOutboundCallResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod twilio_region_id;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use twilio_region_id::TwilioRegionId;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod txt_export_options;
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use txt_export_options::TxtExportOptions;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod url_avatar;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use url_avatar::UrlAvatar;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod uui_transfer_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use uui_transfer_config::{UuiTransferConfig, UuiTransferConfigProtocolDiscriminatorMode};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod unit_test_run_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use unit_test_run_response_model::{
     UnitTestRunResponseModel, UnitTestRunResponseModelTestInfo,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod unit_test_summary_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use unit_test_summary_response_model::UnitTestSummaryResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod unit_test_tool_call_evaluation_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use unit_test_tool_call_evaluation_model_input::UnitTestToolCallEvaluationModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod unit_test_tool_call_evaluation_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use unit_test_tool_call_evaluation_model_output::UnitTestToolCallEvaluationModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod unit_test_tool_call_parameter;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use unit_test_tool_call_parameter::{UnitTestToolCallParameter, UnitTestToolCallParameterEval};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod unit_test_workflow_node_transition_evaluation_node_id;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use unit_test_workflow_node_transition_evaluation_node_id::UnitTestWorkflowNodeTransitionEvaluationNodeId;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_agent_procedure_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_agent_procedure_params::UpdateAgentProcedureParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_agent_rule_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_agent_rule_params::UpdateAgentRuleParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_asset_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_asset_params::UpdateAssetParams;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod update_basic_auth_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use update_basic_auth_request::UpdateBasicAuthRequest;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod update_bearer_auth_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use update_bearer_auth_request::UpdateBearerAuthRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_booking_page_appearance_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_booking_page_appearance_params::UpdateBookingPageAppearanceParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_booking_page_settings_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_booking_page_settings_params::UpdateBookingPageSettingsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_business_info_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_business_info_params::UpdateBusinessInfoParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_calendar_event_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_calendar_event_params::UpdateCalendarEventParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_client_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_client_params::UpdateClientParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_customer_facing_config_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_customer_facing_config_params::UpdateCustomerFacingConfigParams;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 mod update_environment_variable_request;
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 pub use update_environment_variable_request::{
     UpdateEnvironmentVariableRequest, UpdateEnvironmentVariableRequestValuesValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_group_session_seats_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_group_session_seats_params::UpdateGroupSessionSeatsParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_holiday_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_holiday_params::UpdateHolidayParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_location_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_location_params::UpdateLocationParams;
 
+#[cfg(feature = "elevenlabs-music")]
 mod update_music_finetune_request_model;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use update_music_finetune_request_model::{
     UpdateMusicFinetuneRequestModel, UpdateMusicFinetuneRequestModelVisibility,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod update_o_auth2_client_creds_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use update_o_auth2_client_creds_request::UpdateOAuth2ClientCredsRequest;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod update_o_auth2_jwt_request;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use update_o_auth2_jwt_request::{
     UpdateOAuth2JwtRequest, UpdateOAuth2JwtRequestAlgorithm,
     UpdateOAuth2JwtRequestTokenResponseField,
 };
 
+#[cfg(feature = "elevenlabs-productions")]
 mod update_order_request;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use update_order_request::UpdateOrderRequest;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod update_order_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use update_order_response::UpdateOrderResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_phone_number_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_phone_number_request::UpdatePhoneNumberRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_procedure_draft_request_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_procedure_draft_request_model::UpdateProcedureDraftRequestModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_product_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_product_params::UpdateProductParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_response_unit_test_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_response_unit_test_request::UpdateResponseUnitTestRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_service_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_service_params::UpdateServiceParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_simulation_test_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_simulation_test_request::UpdateSimulationTestRequest;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 mod update_speech_engine_request;
 
+#[cfg(feature = "elevenlabs-speech-engine")]
 pub use update_speech_engine_request::UpdateSpeechEngineRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_staff_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_staff_params::UpdateStaffParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_tool_call_unit_test_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_tool_call_unit_test_request::UpdateToolCallUnitTestRequest;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_transfer_rule_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_transfer_rule_params::UpdateTransferRuleParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod update_whats_app_account_request;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use update_whats_app_account_request::UpdateWhatsAppAccountRequest;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod update_workspace_member_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use update_workspace_member_response_model::UpdateWorkspaceMemberResponseModel;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod upsert_order_item_request;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use upsert_order_item_request::UpsertOrderItemRequest;
 
+#[cfg(feature = "elevenlabs-productions")]
 mod upsert_order_item_response;
 
+#[cfg(feature = "elevenlabs-productions")]
 pub use upsert_order_item_response::UpsertOrderItemResponse;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod url_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use url_model::UrlModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod url_secret_auth_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use url_secret_auth_response::UrlSecretAuthResponse;
 
+#[cfg(feature = "elevenlabs-usage")]
 mod usage_aggregation_interval;
 
+#[cfg(feature = "elevenlabs-usage")]
 pub use usage_aggregation_interval::UsageAggregationInterval;
 
+#[cfg(feature = "elevenlabs-usage")]
 mod usage_characters_response_model;
 
+#[cfg(feature = "elevenlabs-usage")]
 pub use usage_characters_response_model::UsageCharactersResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod user_access_management_activity_id;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use user_access_management_activity_id::UserAccessManagementActivityId;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod user_feedback;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use user_feedback::UserFeedback;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod user_feedback_score;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use user_feedback_score::UserFeedbackScore;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod user_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use user_model::UserModel;
 
+#[cfg(feature = "elevenlabs-user")]
 mod user_response_model;
 
+#[cfg(feature = "elevenlabs-user")]
 pub use user_response_model::UserResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod user_type_id;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use user_type_id::UserTypeId;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod users_sort_by;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use users_sort_by::UsersSortBy;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod utterance_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use utterance_response_model::UtteranceResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 mod vad_config;
 
+#[cfg(any(
+    feature = "elevenlabs-conversational-ai",
+    feature = "elevenlabs-speech-engine"
+))]
 pub use vad_config::VadConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod vad_config_workflow_override;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use vad_config_workflow_override::VadConfigWorkflowOverride;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod voice_category;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use voice_category::VoiceCategory;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod validate_user_verification_code_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use validate_user_verification_code_params::ValidateUserVerificationCodeParams;
 
 mod validation_error;
 
 pub use validation_error::{ValidationError, ValidationErrorLocItem};
 
+#[cfg(feature = "elevenlabs-flows")]
 mod veo3_1fast_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use veo3_1fast_request::{
     Veo3_1fastRequest, Veo3_1fastRequestAspectRatio, Veo3_1fastRequestResolution,
 };
 
+#[cfg(feature = "elevenlabs-flows")]
 mod veo3_1request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use veo3_1request::{Veo3_1request, Veo3_1requestAspectRatio, Veo3_1requestResolution};
 
+#[cfg(feature = "elevenlabs-flows")]
 mod veo_image_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use veo_image_reference::{VeoImageReference, VeoImageReferenceRole};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod verbosity;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use verbosity::Verbosity;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod verification_attempt_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use verification_attempt_response_model::VerificationAttemptResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod verified_voice_language_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use verified_voice_language_response_model::VerifiedVoiceLanguageResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod verify_pvc_voice_captcha_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use verify_pvc_voice_captcha_response_model::VerifyPvcVoiceCaptchaResponseModel;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod video_analysis;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use video_analysis::{VideoAnalysis, VideoAnalysisStatus};
 
+#[cfg(feature = "elevenlabs-studio")]
 mod video_analysis_result;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use video_analysis_result::VideoAnalysisResult;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod video_generation_request;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use video_generation_request::VideoGenerationRequest;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod video_key_moment;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use video_key_moment::VideoKeyMoment;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod video_reference;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use video_reference::VideoReference;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod video_segment;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use video_segment::VideoSegment;
 
+#[cfg(feature = "elevenlabs-studio")]
 mod video_subject;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use video_subject::VideoSubject;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod visited_agent_ref;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use visited_agent_ref::VisitedAgentRef;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod voice_accent_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use voice_accent_response_model::VoiceAccentResponseModel;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 mod voice_design_request_model;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 pub use voice_design_request_model::{VoiceDesignRequestModel, VoiceDesignRequestModelModelId};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod voice_mail_detection_result_success_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use voice_mail_detection_result_success_model::VoiceMailDetectionResultSuccessModel;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 mod voice_preview_response_model;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 pub use voice_preview_response_model::VoicePreviewResponseModel;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 mod voice_previews_request_model;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 pub use voice_previews_request_model::VoicePreviewsRequestModel;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 mod voice_previews_response_model;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 pub use voice_previews_response_model::VoicePreviewsResponseModel;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 mod voice_remix_request_model;
 
+#[cfg(feature = "elevenlabs-text-to-voice")]
 pub use voice_remix_request_model::VoiceRemixRequestModel;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod voice_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use voice_response_model::{
     VoiceResponseModel, VoiceResponseModelCategory, VoiceResponseModelLabellingStatus,
     VoiceResponseModelRecordingQuality, VoiceResponseModelSafetyControl,
 };
 
+#[cfg(feature = "elevenlabs-voices")]
 mod voice_sample_preview_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use voice_sample_preview_response_model::VoiceSamplePreviewResponseModel;
 
+#[cfg(feature = "elevenlabs-voices")]
 mod voice_sample_visual_waveform_response_model;
 
+#[cfg(feature = "elevenlabs-voices")]
 pub use voice_sample_visual_waveform_response_model::VoiceSampleVisualWaveformResponseModel;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod voice_segment;
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 pub use voice_segment::VoiceSegment;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod voice_settings;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use voice_settings::VoiceSettings;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-speech",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod voice_settings_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-speech",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use voice_settings_response_model::VoiceSettingsResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod voice_sharing_moderation_check_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use voice_sharing_moderation_check_response_model::VoiceSharingModerationCheckResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod voice_sharing_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use voice_sharing_response_model::{
     VoiceSharingResponseModel, VoiceSharingResponseModelCategory,
     VoiceSharingResponseModelReviewStatus, VoiceSharingResponseModelStatus,
 };
 
+#[cfg(feature = "elevenlabs-studio")]
 mod voice_statistics_response_model;
 
+#[cfg(feature = "elevenlabs-studio")]
 pub use voice_statistics_response_model::VoiceStatisticsResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 mod voice_verification_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-studio",
+    feature = "elevenlabs-text-to-voice",
+    feature = "elevenlabs-voices"
+))]
 pub use voice_verification_response_model::VoiceVerificationResponseModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod voicemail_detection_tool_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use voicemail_detection_tool_config::VoicemailDetectionToolConfig;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 mod voices_not_permitted_warning;
 
+#[cfg(feature = "elevenlabs-dubbing")]
 pub use voices_not_permitted_warning::VoicesNotPermittedWarning;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod webhook_auth_method_type;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use webhook_auth_method_type::WebhookAuthMethodType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod webhook_event_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use webhook_event_type::WebhookEventType;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod webhook_hmac_settings;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use webhook_hmac_settings::WebhookHmacSettings;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod webhook_target;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use webhook_target::WebhookTarget;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod webhook_target_all;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use webhook_target_all::WebhookTargetAll;
 
+#[cfg(feature = "elevenlabs-flows")]
 mod webhook_target_ids;
 
+#[cfg(feature = "elevenlabs-flows")]
 pub use webhook_target_ids::WebhookTargetIds;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod webhook_tool_api_schema_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use webhook_tool_api_schema_config_input::{
     WebhookToolApiSchemaConfigInput, WebhookToolApiSchemaConfigInputAuthConnection,
     WebhookToolApiSchemaConfigInputContentType, WebhookToolApiSchemaConfigInputMethod,
     WebhookToolApiSchemaConfigInputRequestHeadersValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod webhook_tool_api_schema_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use webhook_tool_api_schema_config_output::{
     WebhookToolApiSchemaConfigOutput, WebhookToolApiSchemaConfigOutputAuthConnection,
     WebhookToolApiSchemaConfigOutputContentType, WebhookToolApiSchemaConfigOutputMethod,
     WebhookToolApiSchemaConfigOutputRequestHeadersValue,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod webhook_tool_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use webhook_tool_config_input::WebhookToolConfigInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod webhook_tool_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use webhook_tool_config_output::WebhookToolConfigOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod webhook_transcript_format;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use webhook_transcript_format::WebhookTranscriptFormat;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod webhook_usage_type;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use webhook_usage_type::WebhookUsageType;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod whats_app_auth_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use whats_app_auth_response::WhatsAppAuthResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_conversation_info;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_conversation_info::{
     WhatsAppConversationInfo, WhatsAppConversationInfoDirection,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_outbound_call_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_outbound_call_response::WhatsAppOutboundCallResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_outbound_message_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_outbound_message_response::WhatsAppOutboundMessageResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_body_component_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_body_component_params::WhatsAppTemplateBodyComponentParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_button_component_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_button_component_params::WhatsAppTemplateButtonComponentParams;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_document_param;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_document_param::WhatsAppTemplateDocumentParam;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_document_param_details;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_document_param_details::WhatsAppTemplateDocumentParamDetails;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_header_component_params;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_header_component_params::{
     WhatsAppTemplateHeaderComponentParams, WhatsAppTemplateHeaderComponentParamsParametersItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_image_param;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_image_param::WhatsAppTemplateImageParam;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_image_param_details;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_image_param_details::WhatsAppTemplateImageParamDetails;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_location_param;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_location_param::WhatsAppTemplateLocationParam;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_location_param_details;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_location_param_details::WhatsAppTemplateLocationParamDetails;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod whats_app_template_text_param;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use whats_app_template_text_param::WhatsAppTemplateTextParam;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_config_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_config_input::{
     WidgetConfigInput, WidgetConfigInputAvatar, WidgetConfigInputSyntaxHighlightTheme,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_config_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_config_output::{
     WidgetConfigOutput, WidgetConfigOutputAvatar, WidgetConfigOutputSyntaxHighlightTheme,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_config_response_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_config_response_model::{
     WidgetConfigResponseModel, WidgetConfigResponseModelAvatar,
     WidgetConfigResponseModelSyntaxHighlightTheme,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_end_feedback_config;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_end_feedback_config::WidgetEndFeedbackConfig;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_end_feedback_type;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_end_feedback_type::WidgetEndFeedbackType;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_expandable;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_expandable::WidgetExpandable;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_feedback_mode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_feedback_mode::WidgetFeedbackMode;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_language_preset;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_language_preset::WidgetLanguagePreset;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_language_preset_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_language_preset_response::WidgetLanguagePresetResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_placement;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_placement::WidgetPlacement;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_styles;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_styles::WidgetStyles;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_terms_translation;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_terms_translation::WidgetTermsTranslation;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_text_contents;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_text_contents::WidgetTextContents;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_text_contents_translation;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use widget_text_contents_translation::WidgetTextContentsTranslation;
 
+#[cfg(feature = "elevenlabs-music")]
 mod word_timestamp;
 
+#[cfg(feature = "elevenlabs-music")]
 pub use word_timestamp::WordTimestamp;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_edge_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_edge_model_input::{
     WorkflowEdgeModelInput, WorkflowEdgeModelInputBackwardCondition,
     WorkflowEdgeModelInputForwardCondition,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_edge_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_edge_model_output::{
     WorkflowEdgeModelOutput, WorkflowEdgeModelOutputBackwardCondition,
     WorkflowEdgeModelOutputForwardCondition,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_end_node_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_end_node_model_input::WorkflowEndNodeModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_end_node_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_end_node_model_output::WorkflowEndNodeModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_expression_condition_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_expression_condition_model_input::WorkflowExpressionConditionModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_expression_condition_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_expression_condition_model_output::WorkflowExpressionConditionModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_features_usage_common_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_features_usage_common_model::WorkflowFeaturesUsageCommonModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_llm_condition_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_llm_condition_model_input::WorkflowLlmConditionModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_llm_condition_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_llm_condition_model_output::WorkflowLlmConditionModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_override_agent_node_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_override_agent_node_model_input::WorkflowOverrideAgentNodeModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_override_agent_node_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_override_agent_node_model_output::WorkflowOverrideAgentNodeModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_phone_number_node_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_phone_number_node_model_input::{
     WorkflowPhoneNumberNodeModelInput, WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem,
     WorkflowPhoneNumberNodeModelInputPostDialDigits,
     WorkflowPhoneNumberNodeModelInputTransferDestination,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_phone_number_node_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_phone_number_node_model_output::{
     WorkflowPhoneNumberNodeModelOutput, WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem,
     WorkflowPhoneNumberNodeModelOutputPostDialDigits,
     WorkflowPhoneNumberNodeModelOutputTransferDestination,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_result_condition_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_result_condition_model_input::WorkflowResultConditionModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_result_condition_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_result_condition_model_output::WorkflowResultConditionModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_standalone_agent_node_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_standalone_agent_node_model_input::WorkflowStandaloneAgentNodeModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_standalone_agent_node_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_standalone_agent_node_model_output::WorkflowStandaloneAgentNodeModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_start_node_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_start_node_model_input::WorkflowStartNodeModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_start_node_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_start_node_model_output::WorkflowStartNodeModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_edge_step_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_edge_step_model::WorkflowToolEdgeStepModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_locator;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_locator::{WorkflowToolLocator, WorkflowToolLocatorSchemaOverridesValue};
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_max_iterations_exceeded_step_model;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_max_iterations_exceeded_step_model::WorkflowToolMaxIterationsExceededStepModel;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_nested_tools_step_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_nested_tools_step_model_input::{
     WorkflowToolNestedToolsStepModelInput, WorkflowToolNestedToolsStepModelInputResultsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_nested_tools_step_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_nested_tools_step_model_output::{
     WorkflowToolNestedToolsStepModelOutput, WorkflowToolNestedToolsStepModelOutputResultsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_node_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_node_model_input::WorkflowToolNodeModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_node_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_node_model_output::WorkflowToolNodeModelOutput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_response_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_response_model_input::{
     WorkflowToolResponseModelInput, WorkflowToolResponseModelInputStepsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_tool_response_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_tool_response_model_output::{
     WorkflowToolResponseModelOutput, WorkflowToolResponseModelOutputStepsItem,
 };
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_unconditional_model_input;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_unconditional_model_input::WorkflowUnconditionalModelInput;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workflow_unconditional_model_output;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workflow_unconditional_model_output::WorkflowUnconditionalModelOutput;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod workspace_analytics_query_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use workspace_analytics_query_response_model::{
     WorkspaceAnalyticsQueryResponseModel, WorkspaceAnalyticsQueryResponseModelColumnTypesItem,
     WorkspaceAnalyticsQueryResponseModelRowsItemItem,
 };
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod workspace_api_key_list_response_model;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use workspace_api_key_list_response_model::WorkspaceApiKeyListResponseModel;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod workspace_api_key_response_model;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use workspace_api_key_response_model::WorkspaceApiKeyResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod workspace_audit_log_entry_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use workspace_audit_log_entry_response::{
     WorkspaceAuditLogEntryResponse, WorkspaceAuditLogEntryResponseActivityId,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod workspace_audit_logs_page_response;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use workspace_audit_logs_page_response::WorkspaceAuditLogsPageResponse;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 mod workspace_batch_calls_response;
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 pub use workspace_batch_calls_response::WorkspaceBatchCallsResponse;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod workspace_create_api_key_response_model;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use workspace_create_api_key_response_model::WorkspaceCreateApiKeyResponseModel;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod workspace_create_service_account_response_model;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use workspace_create_service_account_response_model::WorkspaceCreateServiceAccountResponseModel;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod workspace_create_webhook_response_model;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use workspace_create_webhook_response_model::WorkspaceCreateWebhookResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod workspace_group_by_name_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use workspace_group_by_name_response_model::WorkspaceGroupByNameResponseModel;
 
+#[cfg(any(
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-workspace"
+))]
 mod workspace_group_permission;
 
+#[cfg(any(
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-workspace"
+))]
 pub use workspace_group_permission::WorkspaceGroupPermission;
 
+#[cfg(any(
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-workspace"
+))]
 mod workspace_group_response_model;
 
+#[cfg(any(
+    feature = "elevenlabs-service-accounts",
+    feature = "elevenlabs-workspace"
+))]
 pub use workspace_group_response_model::{
     WorkspaceGroupResponseModel, WorkspaceGroupResponseModelGroupPvcLimit,
     WorkspaceGroupResponseModelGroupUsageLimit,
 };
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod workspace_member_response_model;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use workspace_member_response_model::WorkspaceMemberResponseModel;
 
+#[cfg(feature = "elevenlabs-workspace")]
 mod workspace_resource_type;
 
+#[cfg(feature = "elevenlabs-workspace")]
 pub use workspace_resource_type::WorkspaceResourceType;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod workspace_service_account_list_response_model;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use workspace_service_account_list_response_model::WorkspaceServiceAccountListResponseModel;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 mod workspace_service_account_response_model;
 
+#[cfg(feature = "elevenlabs-service-accounts")]
 pub use workspace_service_account_response_model::WorkspaceServiceAccountResponseModel;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod workspace_webhook_event_type;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use workspace_webhook_event_type::WorkspaceWebhookEventType;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod workspace_webhook_list_response_model;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use workspace_webhook_list_response_model::WorkspaceWebhookListResponseModel;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod workspace_webhook_response_model;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use workspace_webhook_response_model::WorkspaceWebhookResponseModel;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 mod workspace_webhook_usage_response_model;
 
+#[cfg(feature = "elevenlabs-webhooks")]
 pub use workspace_webhook_usage_response_model::WorkspaceWebhookUsageResponseModel;
 
+#[cfg(feature = "elevenlabs")]
 mod generation_node;
 
+#[cfg(feature = "elevenlabs")]
 pub use generation_node::GenerationNode;
 
 mod operation_types;
 
-pub use operation_types::{
-    ConversationalAiAgentsSummariesGetResponseValue, ConversationalAiConversationsGetFormat,
-    ConversationalAiConversationsListExcludeStatusesItem,
-    ConversationalAiConversationsListSummaryMode,
-    ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem,
-    ConversationalAiConversationsMessagesTextSearchSummaryMode,
-    ConversationalAiKnowledgeBaseDocumentRefreshResponse,
-    ConversationalAiKnowledgeBaseDocumentUpdateFileResponse,
-    ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
-    ConversationalAiKnowledgeBaseDocumentsGetResponse,
-    ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
-    ConversationalAiKnowledgeBaseDocumentsUpdateResponse,
-    ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
-    ConversationalAiPhoneNumbersCreateRequest, ConversationalAiPhoneNumbersGetResponse,
-    ConversationalAiPhoneNumbersListResponseItem, ConversationalAiPhoneNumbersUpdateResponse,
-    ConversationalAiTestsCreateRequest, ConversationalAiTestsGetResponse,
-    ConversationalAiTestsListSortMode, ConversationalAiTestsUpdateRequest,
-    ConversationalAiTestsUpdateResponse, DubbingListCreationSourcesItem,
-    DubbingListDubbingModelsItem, DubbingListDubbingStatus, DubbingListDubbingStatusesItem,
-    DubbingListFilterByCreator, DubbingListOrderBy, DubbingListOrderDirection,
-    DubbingProjectListSortDirection, DubbingTranscriptGetFormatType, DubbingTranscriptGetResponse,
-    DubbingTranscriptsGetFormatType, EnvironmentVariablesCreateRequest,
-    EnvironmentVariablesListType, FlowsImageListStatus, FlowsTextToSpeechListStatus,
-    FlowsVideoListStatus, HistoryDownloadError400, HistoryListSortDirection, HistoryListSource,
-    MusicComposeDetailedOutputFormat, MusicComposeDetailedStreamOutputFormat,
-    MusicComposeOutputFormat, MusicCompositionPlanCreateResponse, MusicFinetunesListSort,
-    MusicFinetunesListSortDirection, MusicStreamOutputFormat, PronunciationDictionariesListSort,
-    SpeechToSpeechConvertOutputFormat, SpeechToSpeechStreamOutputFormat,
-    SpeechToTextConvertResponse, SpeechToTextTranscriptsGetResponse,
-    TextToDialogueConvertOutputFormat, TextToDialogueConvertWithTimestampsOutputFormat,
-    TextToSpeechConvertOutputFormat, TextToSpeechConvertWithTimestampsOutputFormat,
-    TextToSpeechStreamOutputFormat, TextToSpeechStreamWithTimestampsOutputFormat,
-    WorkspaceAuthConnectionsCreateRequest, WorkspaceAuthConnectionsCreateResponse,
-    WorkspaceAuthConnectionsUpdateRequest, WorkspaceAuthConnectionsUpdateResponse,
-};
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiAgentsSummariesGetResponseValue;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiConversationsGetFormat;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiConversationsListExcludeStatusesItem;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiConversationsListSummaryMode;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiConversationsMessagesTextSearchSummaryMode;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiKnowledgeBaseDocumentRefreshResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiKnowledgeBaseDocumentUpdateFileResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiKnowledgeBaseDocumentsGetResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiPhoneNumbersCreateRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiPhoneNumbersGetResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiPhoneNumbersListResponseItem;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiPhoneNumbersUpdateResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiTestsCreateRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiTestsGetResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiTestsListSortMode;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiTestsUpdateRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+pub use operation_types::ConversationalAiTestsUpdateResponse;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingListCreationSourcesItem;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingListDubbingModelsItem;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingListDubbingStatus;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingListDubbingStatusesItem;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingListFilterByCreator;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingListOrderBy;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingListOrderDirection;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingProjectListSortDirection;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingTranscriptGetFormatType;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingTranscriptGetResponse;
+#[cfg(feature = "elevenlabs-dubbing")]
+pub use operation_types::DubbingTranscriptsGetFormatType;
+#[cfg(feature = "elevenlabs-environment-variables")]
+pub use operation_types::EnvironmentVariablesCreateRequest;
+#[cfg(feature = "elevenlabs-environment-variables")]
+pub use operation_types::EnvironmentVariablesListType;
+#[cfg(feature = "elevenlabs-flows")]
+pub use operation_types::FlowsImageListStatus;
+#[cfg(feature = "elevenlabs-flows")]
+pub use operation_types::FlowsTextToSpeechListStatus;
+#[cfg(feature = "elevenlabs-flows")]
+pub use operation_types::FlowsVideoListStatus;
+pub use operation_types::HistoryDownloadError400;
+#[cfg(feature = "elevenlabs-history")]
+pub use operation_types::HistoryListSortDirection;
+#[cfg(feature = "elevenlabs-history")]
+pub use operation_types::HistoryListSource;
+#[cfg(feature = "elevenlabs-music")]
+pub use operation_types::MusicComposeDetailedOutputFormat;
+#[cfg(feature = "elevenlabs-music")]
+pub use operation_types::MusicComposeDetailedStreamOutputFormat;
+#[cfg(feature = "elevenlabs-music")]
+pub use operation_types::MusicComposeOutputFormat;
+#[cfg(feature = "elevenlabs-music")]
+pub use operation_types::MusicCompositionPlanCreateResponse;
+#[cfg(feature = "elevenlabs-music")]
+pub use operation_types::MusicFinetunesListSort;
+#[cfg(feature = "elevenlabs-music")]
+pub use operation_types::MusicFinetunesListSortDirection;
+#[cfg(feature = "elevenlabs-music")]
+pub use operation_types::MusicStreamOutputFormat;
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+pub use operation_types::PronunciationDictionariesListSort;
+#[cfg(feature = "elevenlabs-speech-to-speech")]
+pub use operation_types::SpeechToSpeechConvertOutputFormat;
+#[cfg(feature = "elevenlabs-speech-to-speech")]
+pub use operation_types::SpeechToSpeechStreamOutputFormat;
+#[cfg(feature = "elevenlabs-speech-to-text")]
+pub use operation_types::SpeechToTextConvertResponse;
+#[cfg(feature = "elevenlabs-speech-to-text")]
+pub use operation_types::SpeechToTextTranscriptsGetResponse;
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
+pub use operation_types::TextToDialogueConvertOutputFormat;
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
+pub use operation_types::TextToDialogueConvertWithTimestampsOutputFormat;
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use operation_types::TextToSpeechConvertOutputFormat;
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use operation_types::TextToSpeechConvertWithTimestampsOutputFormat;
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use operation_types::TextToSpeechStreamOutputFormat;
+#[cfg(feature = "elevenlabs-text-to-speech")]
+pub use operation_types::TextToSpeechStreamWithTimestampsOutputFormat;
+#[cfg(feature = "elevenlabs-workspace")]
+pub use operation_types::WorkspaceAuthConnectionsCreateRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+pub use operation_types::WorkspaceAuthConnectionsCreateResponse;
+#[cfg(feature = "elevenlabs-workspace")]
+pub use operation_types::WorkspaceAuthConnectionsUpdateRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+pub use operation_types::WorkspaceAuthConnectionsUpdateResponse;

@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicFinetuneFailureReason`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicFinetuneFailureReason {
-    #[serde(rename = "audio_processing_failed")]
+    /// `"audio_processing_failed"`
     AudioProcessingFailed,
-    #[serde(rename = "copyright_violation")]
+    /// `"copyright_violation"`
     CopyrightViolation,
-    #[serde(rename = "training_failed")]
+    /// `"training_failed"`
     TrainingFailed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -30,5 +29,27 @@ impl MusicFinetuneFailureReason {
             Self::TrainingFailed => "training_failed",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "audio_processing_failed" => Self::AudioProcessingFailed,
+            "copyright_violation" => Self::CopyrightViolation,
+            "training_failed" => Self::TrainingFailed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for MusicFinetuneFailureReason {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MusicFinetuneFailureReason {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicGenerationMode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicGenerationMode {
-    #[serde(rename = "track")]
+    /// `"track"`
     Track,
-    #[serde(rename = "loop")]
+    /// `"loop"`
     Loop,
-    #[serde(rename = "ambience")]
+    /// `"ambience"`
     Ambience,
-    #[serde(rename = "video_to_music")]
+    /// `"video_to_music"`
     VideoToMusic,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl MusicGenerationMode {
             Self::VideoToMusic => "video_to_music",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "track" => Self::Track,
+            "loop" => Self::Loop,
+            "ambience" => Self::Ambience,
+            "video_to_music" => Self::VideoToMusic,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for MusicGenerationMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MusicGenerationMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

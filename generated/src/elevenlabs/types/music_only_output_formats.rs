@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicOnlyOutputFormats`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicOnlyOutputFormats {
-    #[serde(rename = "mp3_48000_128")]
+    /// `"mp3_48000_128"`
     Mp3_48000_128,
-    #[serde(rename = "mp3_48000_192")]
+    /// `"mp3_48000_192"`
     Mp3_48000_192,
-    #[serde(rename = "mp3_48000_240")]
+    /// `"mp3_48000_240"`
     Mp3_48000_240,
-    #[serde(rename = "mp3_48000_320")]
+    /// `"mp3_48000_320"`
     Mp3_48000_320,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl MusicOnlyOutputFormats {
             Self::Mp3_48000_320 => "mp3_48000_320",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "mp3_48000_128" => Self::Mp3_48000_128,
+            "mp3_48000_192" => Self::Mp3_48000_192,
+            "mp3_48000_240" => Self::Mp3_48000_240,
+            "mp3_48000_320" => Self::Mp3_48000_320,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for MusicOnlyOutputFormats {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for MusicOnlyOutputFormats {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

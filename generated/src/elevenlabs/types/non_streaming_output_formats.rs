@@ -5,27 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/NonStreamingOutputFormats`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NonStreamingOutputFormats {
-    #[serde(rename = "wav_8000")]
+    /// `"wav_8000"`
     Wav8000,
-    #[serde(rename = "wav_16000")]
+    /// `"wav_16000"`
     Wav16000,
-    #[serde(rename = "wav_22050")]
+    /// `"wav_22050"`
     Wav22050,
-    #[serde(rename = "wav_24000")]
+    /// `"wav_24000"`
     Wav24000,
-    #[serde(rename = "wav_32000")]
+    /// `"wav_32000"`
     Wav32000,
-    #[serde(rename = "wav_44100")]
+    /// `"wav_44100"`
     Wav44100,
-    #[serde(rename = "wav_48000")]
+    /// `"wav_48000"`
     Wav48000,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -42,5 +41,31 @@ impl NonStreamingOutputFormats {
             Self::Wav48000 => "wav_48000",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "wav_8000" => Self::Wav8000,
+            "wav_16000" => Self::Wav16000,
+            "wav_22050" => Self::Wav22050,
+            "wav_24000" => Self::Wav24000,
+            "wav_32000" => Self::Wav32000,
+            "wav_44100" => Self::Wav44100,
+            "wav_48000" => Self::Wav48000,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for NonStreamingOutputFormats {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NonStreamingOutputFormats {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Response model for OAuth2 JWT auth connections
@@ -103,22 +103,21 @@ impl OAuth2JwtResponse {
 /// Defaults to `"HS256"`.
 ///
 /// Schema: `#/components/schemas/OAuth2JWTResponse/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OAuth2JwtResponseAlgorithm {
-    #[serde(rename = "HS256")]
+    /// `"HS256"`
     Hs256,
-    #[serde(rename = "HS384")]
+    /// `"HS384"`
     Hs384,
-    #[serde(rename = "HS512")]
+    /// `"HS512"`
     Hs512,
-    #[serde(rename = "RS256")]
+    /// `"RS256"`
     Rs256,
-    #[serde(rename = "RS384")]
+    /// `"RS384"`
     Rs384,
-    #[serde(rename = "RS512")]
+    /// `"RS512"`
     Rs512,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -135,6 +134,31 @@ impl OAuth2JwtResponseAlgorithm {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "HS256" => Self::Hs256,
+            "HS384" => Self::Hs384,
+            "HS512" => Self::Hs512,
+            "RS256" => Self::Rs256,
+            "RS384" => Self::Rs384,
+            "RS512" => Self::Rs512,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for OAuth2JwtResponseAlgorithm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OAuth2JwtResponseAlgorithm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Token field to extract from the token endpoint response.
@@ -142,14 +166,13 @@ impl OAuth2JwtResponseAlgorithm {
 /// Defaults to `"access_token"`.
 ///
 /// Schema: `#/components/schemas/OAuth2JWTResponse/properties/token_response_field`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OAuth2JwtResponseTokenResponseField {
-    #[serde(rename = "access_token")]
+    /// `"access_token"`
     AccessToken,
-    #[serde(rename = "id_token")]
+    /// `"id_token"`
     IdToken,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -161,5 +184,26 @@ impl OAuth2JwtResponseTokenResponseField {
             Self::IdToken => "id_token",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "access_token" => Self::AccessToken,
+            "id_token" => Self::IdToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for OAuth2JwtResponseTokenResponseField {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OAuth2JwtResponseTokenResponseField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,45 +5,192 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{
-    AgentSummaryBatchSuccessfulResponseModel, ApiIntegrationOAuth2AuthCodeResponse,
-    ApiIntegrationOAuth2CustomAppResponse, BasicAuthResponse, BatchFailureResponseModel,
-    BearerAuthResponse, CompositionPlan, CreateAuthConnectionEnvironmentVariableRequest,
-    CreateBasicAuthRequest, CreateBearerAuthRequest, CreateCustomHeaderAuthRequest,
-    CreateExotelPhoneNumberRequest, CreateMtlsAuthRequest, CreateOAuth2ClientCredsRequest,
-    CreateOAuth2JwtRequest, CreatePrivateKeyJwtRequest, CreateResponseUnitTestRequest,
-    CreateSecretEnvironmentVariableRequest, CreateSimulationTestRequest,
-    CreateSipTrunkPhoneNumberRequestV2, CreateStringEnvironmentVariableRequest,
-    CreateToolCallUnitTestRequest, CreateTwilioPhoneNumberRequest, CustomHeaderAuthResponse,
-    DubbingTranscriptResponseModel, GetKnowledgeBaseFileResponseModel,
-    GetKnowledgeBaseFolderResponseModel, GetKnowledgeBaseTextResponseModel,
-    GetKnowledgeBaseUrlResponseModel, GetPhoneNumberExotelResponseModel,
-    GetPhoneNumberSipTrunkResponseModel, GetPhoneNumberTwilioResponseModel,
-    GetResponseUnitTestResponseModel, GetSimulationTestResponseModel,
-    GetToolCallUnitTestResponseModel, KnowledgeBaseBulkDeleteSuccessfulResponseModel,
-    KnowledgeBaseSummaryBatchSuccessfulResponseModel, MtlsAuthResponse,
-    MultichannelSpeechToTextResponseModel, MusicPrompt, OAuth2ClientCredsResponse,
-    OAuth2JwtResponse, PrivateKeyJwtResponse, RagIndexBatchSuccessfulResponseModel,
-    RefreshTokenAuthResponse, SlackBotAuthResponse, SpeechToTextChunkResponseModel,
-    UpdateBasicAuthRequest, UpdateBearerAuthRequest, UpdateOAuth2ClientCredsRequest,
-    UpdateOAuth2JwtRequest, UpdateResponseUnitTestRequest, UpdateSimulationTestRequest,
-    UpdateToolCallUnitTestRequest, UrlSecretAuthResponse, WhatsAppAuthResponse,
-};
-use serde::{Deserialize, Deserializer, Serialize};
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::AgentSummaryBatchSuccessfulResponseModel;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::ApiIntegrationOAuth2AuthCodeResponse;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::ApiIntegrationOAuth2CustomAppResponse;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::BasicAuthResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::BatchFailureResponseModel;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::BearerAuthResponse;
+#[cfg(feature = "elevenlabs-music")]
+#[allow(unused_imports)]
+use super::CompositionPlan;
+#[cfg(feature = "elevenlabs-environment-variables")]
+#[allow(unused_imports)]
+use super::CreateAuthConnectionEnvironmentVariableRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::CreateBasicAuthRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::CreateBearerAuthRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::CreateCustomHeaderAuthRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::CreateExotelPhoneNumberRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::CreateMtlsAuthRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::CreateOAuth2ClientCredsRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::CreateOAuth2JwtRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::CreatePrivateKeyJwtRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::CreateResponseUnitTestRequest;
+#[cfg(feature = "elevenlabs-environment-variables")]
+#[allow(unused_imports)]
+use super::CreateSecretEnvironmentVariableRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::CreateSimulationTestRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::CreateSipTrunkPhoneNumberRequestV2;
+#[cfg(feature = "elevenlabs-environment-variables")]
+#[allow(unused_imports)]
+use super::CreateStringEnvironmentVariableRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::CreateToolCallUnitTestRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::CreateTwilioPhoneNumberRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::CustomHeaderAuthResponse;
+#[cfg(feature = "elevenlabs-dubbing")]
+#[allow(unused_imports)]
+use super::DubbingTranscriptResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetKnowledgeBaseFileResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetKnowledgeBaseFolderResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetKnowledgeBaseTextResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetKnowledgeBaseUrlResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetPhoneNumberExotelResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetPhoneNumberSipTrunkResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetPhoneNumberTwilioResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetResponseUnitTestResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetSimulationTestResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::GetToolCallUnitTestResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::KnowledgeBaseBulkDeleteSuccessfulResponseModel;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::KnowledgeBaseSummaryBatchSuccessfulResponseModel;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::MtlsAuthResponse;
+#[cfg(feature = "elevenlabs-speech-to-text")]
+#[allow(unused_imports)]
+use super::MultichannelSpeechToTextResponseModel;
+#[cfg(feature = "elevenlabs-music")]
+#[allow(unused_imports)]
+use super::MusicPrompt;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::OAuth2ClientCredsResponse;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::OAuth2JwtResponse;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::PrivateKeyJwtResponse;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::RagIndexBatchSuccessfulResponseModel;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::RefreshTokenAuthResponse;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::SlackBotAuthResponse;
+#[cfg(feature = "elevenlabs-speech-to-text")]
+#[allow(unused_imports)]
+use super::SpeechToTextChunkResponseModel;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::UpdateBasicAuthRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::UpdateBearerAuthRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::UpdateOAuth2ClientCredsRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::UpdateOAuth2JwtRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::UpdateResponseUnitTestRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::UpdateSimulationTestRequest;
+#[cfg(feature = "elevenlabs-conversational-ai")]
+#[allow(unused_imports)]
+use super::UpdateToolCallUnitTestRequest;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::UrlSecretAuthResponse;
+#[cfg(feature = "elevenlabs-workspace")]
+#[allow(unused_imports)]
+use super::WhatsAppAuthResponse;
+#[allow(unused_imports)]
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+#[allow(unused_imports)]
 use serde_json::Value;
 
+#[cfg(feature = "elevenlabs-history")]
 /// Schema: `#/paths/~1v1~1history/get/parameters/6/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HistoryListSortDirection {
-    #[serde(rename = "asc")]
+    /// `"asc"`
     Asc,
-    #[serde(rename = "desc")]
+    /// `"desc"`
     Desc,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-history")]
 impl HistoryListSortDirection {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -53,22 +200,46 @@ impl HistoryListSortDirection {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-history")]
+impl Serialize for HistoryListSortDirection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-history")]
+impl<'de> Deserialize<'de> for HistoryListSortDirection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-history")]
 /// Schema: `#/paths/~1v1~1history/get/parameters/8/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HistoryListSource {
-    #[serde(rename = "TTS")]
+    /// `"TTS"`
     Tts,
-    #[serde(rename = "STS")]
+    /// `"STS"`
     Sts,
-    #[serde(rename = "Flows")]
+    /// `"Flows"`
     Flows,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-history")]
 impl HistoryListSource {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -78,6 +249,30 @@ impl HistoryListSource {
             Self::Flows => "Flows",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "TTS" => Self::Tts,
+            "STS" => Self::Sts,
+            "Flows" => Self::Flows,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-history")]
+impl Serialize for HistoryListSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-history")]
+impl<'de> Deserialize<'de> for HistoryListSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 
@@ -90,74 +285,75 @@ pub struct HistoryDownloadError400 {
     pub message: Option<String>,
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/paths/~1v1~1text-to-speech~1{voice_id}/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextToSpeechConvertOutputFormat {
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "wav_16000")]
+    /// `"wav_16000"`
     Wav16000,
-    #[serde(rename = "wav_22050")]
+    /// `"wav_22050"`
     Wav22050,
-    #[serde(rename = "wav_24000")]
+    /// `"wav_24000"`
     Wav24000,
-    #[serde(rename = "wav_32000")]
+    /// `"wav_32000"`
     Wav32000,
-    #[serde(rename = "wav_44100")]
+    /// `"wav_44100"`
     Wav44100,
-    #[serde(rename = "wav_48000")]
+    /// `"wav_48000"`
     Wav48000,
-    #[serde(rename = "wav_8000")]
+    /// `"wav_8000"`
     Wav8000,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 impl TextToSpeechConvertOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -193,76 +389,126 @@ impl TextToSpeechConvertOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "alaw_8000" => Self::Alaw8000,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "pcm_8000" => Self::Pcm8000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "wav_16000" => Self::Wav16000,
+            "wav_22050" => Self::Wav22050,
+            "wav_24000" => Self::Wav24000,
+            "wav_32000" => Self::Wav32000,
+            "wav_44100" => Self::Wav44100,
+            "wav_48000" => Self::Wav48000,
+            "wav_8000" => Self::Wav8000,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
+impl Serialize for TextToSpeechConvertOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+impl<'de> Deserialize<'de> for TextToSpeechConvertOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/paths/~1v1~1text-to-speech~1{voice_id}~1with-timestamps/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextToSpeechConvertWithTimestampsOutputFormat {
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "wav_16000")]
+    /// `"wav_16000"`
     Wav16000,
-    #[serde(rename = "wav_22050")]
+    /// `"wav_22050"`
     Wav22050,
-    #[serde(rename = "wav_24000")]
+    /// `"wav_24000"`
     Wav24000,
-    #[serde(rename = "wav_32000")]
+    /// `"wav_32000"`
     Wav32000,
-    #[serde(rename = "wav_44100")]
+    /// `"wav_44100"`
     Wav44100,
-    #[serde(rename = "wav_48000")]
+    /// `"wav_48000"`
     Wav48000,
-    #[serde(rename = "wav_8000")]
+    /// `"wav_8000"`
     Wav8000,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 impl TextToSpeechConvertWithTimestampsOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -298,62 +544,112 @@ impl TextToSpeechConvertWithTimestampsOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "alaw_8000" => Self::Alaw8000,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "pcm_8000" => Self::Pcm8000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "wav_16000" => Self::Wav16000,
+            "wav_22050" => Self::Wav22050,
+            "wav_24000" => Self::Wav24000,
+            "wav_32000" => Self::Wav32000,
+            "wav_44100" => Self::Wav44100,
+            "wav_48000" => Self::Wav48000,
+            "wav_8000" => Self::Wav8000,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
+impl Serialize for TextToSpeechConvertWithTimestampsOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+impl<'de> Deserialize<'de> for TextToSpeechConvertWithTimestampsOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/paths/~1v1~1text-to-speech~1{voice_id}~1stream/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextToSpeechStreamOutputFormat {
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 impl TextToSpeechStreamOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -382,62 +678,105 @@ impl TextToSpeechStreamOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "alaw_8000" => Self::Alaw8000,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
+impl Serialize for TextToSpeechStreamOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+impl<'de> Deserialize<'de> for TextToSpeechStreamOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/paths/~1v1~1text-to-speech~1{voice_id}~1stream~1with-timestamps/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextToSpeechStreamWithTimestampsOutputFormat {
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
 impl TextToSpeechStreamWithTimestampsOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -466,76 +805,119 @@ impl TextToSpeechStreamWithTimestampsOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "alaw_8000" => Self::Alaw8000,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-text-to-speech")]
+impl Serialize for TextToSpeechStreamWithTimestampsOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-speech")]
+impl<'de> Deserialize<'de> for TextToSpeechStreamWithTimestampsOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/paths/~1v1~1text-to-dialogue/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextToDialogueConvertOutputFormat {
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "wav_16000")]
+    /// `"wav_16000"`
     Wav16000,
-    #[serde(rename = "wav_22050")]
+    /// `"wav_22050"`
     Wav22050,
-    #[serde(rename = "wav_24000")]
+    /// `"wav_24000"`
     Wav24000,
-    #[serde(rename = "wav_32000")]
+    /// `"wav_32000"`
     Wav32000,
-    #[serde(rename = "wav_44100")]
+    /// `"wav_44100"`
     Wav44100,
-    #[serde(rename = "wav_48000")]
+    /// `"wav_48000"`
     Wav48000,
-    #[serde(rename = "wav_8000")]
+    /// `"wav_8000"`
     Wav8000,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 impl TextToDialogueConvertOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -571,76 +953,126 @@ impl TextToDialogueConvertOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "alaw_8000" => Self::Alaw8000,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "pcm_8000" => Self::Pcm8000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "wav_16000" => Self::Wav16000,
+            "wav_22050" => Self::Wav22050,
+            "wav_24000" => Self::Wav24000,
+            "wav_32000" => Self::Wav32000,
+            "wav_44100" => Self::Wav44100,
+            "wav_48000" => Self::Wav48000,
+            "wav_8000" => Self::Wav8000,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
+impl Serialize for TextToDialogueConvertOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
+impl<'de> Deserialize<'de> for TextToDialogueConvertOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/paths/~1v1~1text-to-dialogue~1with-timestamps/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextToDialogueConvertWithTimestampsOutputFormat {
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "wav_16000")]
+    /// `"wav_16000"`
     Wav16000,
-    #[serde(rename = "wav_22050")]
+    /// `"wav_22050"`
     Wav22050,
-    #[serde(rename = "wav_24000")]
+    /// `"wav_24000"`
     Wav24000,
-    #[serde(rename = "wav_32000")]
+    /// `"wav_32000"`
     Wav32000,
-    #[serde(rename = "wav_44100")]
+    /// `"wav_44100"`
     Wav44100,
-    #[serde(rename = "wav_48000")]
+    /// `"wav_48000"`
     Wav48000,
-    #[serde(rename = "wav_8000")]
+    /// `"wav_8000"`
     Wav8000,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
 impl TextToDialogueConvertWithTimestampsOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -676,76 +1108,126 @@ impl TextToDialogueConvertWithTimestampsOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "alaw_8000" => Self::Alaw8000,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "pcm_8000" => Self::Pcm8000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "wav_16000" => Self::Wav16000,
+            "wav_22050" => Self::Wav22050,
+            "wav_24000" => Self::Wav24000,
+            "wav_32000" => Self::Wav32000,
+            "wav_44100" => Self::Wav44100,
+            "wav_48000" => Self::Wav48000,
+            "wav_8000" => Self::Wav8000,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
+impl Serialize for TextToDialogueConvertWithTimestampsOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-text-to-dialogue")]
+impl<'de> Deserialize<'de> for TextToDialogueConvertWithTimestampsOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/paths/~1v1~1speech-to-speech~1{voice_id}/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpeechToSpeechConvertOutputFormat {
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "wav_16000")]
+    /// `"wav_16000"`
     Wav16000,
-    #[serde(rename = "wav_22050")]
+    /// `"wav_22050"`
     Wav22050,
-    #[serde(rename = "wav_24000")]
+    /// `"wav_24000"`
     Wav24000,
-    #[serde(rename = "wav_32000")]
+    /// `"wav_32000"`
     Wav32000,
-    #[serde(rename = "wav_44100")]
+    /// `"wav_44100"`
     Wav44100,
-    #[serde(rename = "wav_48000")]
+    /// `"wav_48000"`
     Wav48000,
-    #[serde(rename = "wav_8000")]
+    /// `"wav_8000"`
     Wav8000,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 impl SpeechToSpeechConvertOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -781,62 +1263,112 @@ impl SpeechToSpeechConvertOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "alaw_8000" => Self::Alaw8000,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "pcm_8000" => Self::Pcm8000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "wav_16000" => Self::Wav16000,
+            "wav_22050" => Self::Wav22050,
+            "wav_24000" => Self::Wav24000,
+            "wav_32000" => Self::Wav32000,
+            "wav_44100" => Self::Wav44100,
+            "wav_48000" => Self::Wav48000,
+            "wav_8000" => Self::Wav8000,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
+impl Serialize for SpeechToSpeechConvertOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-speech-to-speech")]
+impl<'de> Deserialize<'de> for SpeechToSpeechConvertOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
 ///
 /// Schema: `#/paths/~1v1~1speech-to-speech~1{voice_id}~1stream/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpeechToSpeechStreamOutputFormat {
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
 impl SpeechToSpeechStreamOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -865,24 +1397,67 @@ impl SpeechToSpeechStreamOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "alaw_8000" => Self::Alaw8000,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-speech-to-speech")]
+impl Serialize for SpeechToSpeechStreamOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-speech-to-speech")]
+impl<'de> Deserialize<'de> for SpeechToSpeechStreamOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Sort by creation time (default 'DESCENDING').
 ///
 /// Defaults to `"DESCENDING"`.
 ///
 /// Schema: `#/paths/~1v1~1dubbing~1project/get/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingProjectListSortDirection {
-    #[serde(rename = "ASCENDING")]
+    /// `"ASCENDING"`
     Ascending,
-    #[serde(rename = "DESCENDING")]
+    /// `"DESCENDING"`
     Descending,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingProjectListSortDirection {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -892,24 +1467,48 @@ impl DubbingProjectListSortDirection {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "ASCENDING" => Self::Ascending,
+            "DESCENDING" => Self::Descending,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingProjectListSortDirection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingProjectListSortDirection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// What state the dub is currently in.
 ///
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/2/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingListDubbingStatus {
-    #[serde(rename = "dubbing")]
+    /// `"dubbing"`
     Dubbing,
-    #[serde(rename = "dubbed")]
+    /// `"dubbed"`
     Dubbed,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListDubbingStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -920,26 +1519,51 @@ impl DubbingListDubbingStatus {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "dubbing" => Self::Dubbing,
+            "dubbed" => Self::Dubbed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingListDubbingStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingListDubbingStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/3/schema/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingListDubbingStatusesItem {
-    #[serde(rename = "queued")]
+    /// `"queued"`
     Queued,
-    #[serde(rename = "preparing")]
+    /// `"preparing"`
     Preparing,
-    #[serde(rename = "dubbing")]
+    /// `"dubbing"`
     Dubbing,
-    #[serde(rename = "dubbed")]
+    /// `"dubbed"`
     Dubbed,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListDubbingStatusesItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -952,20 +1576,47 @@ impl DubbingListDubbingStatusesItem {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "queued" => Self::Queued,
+            "preparing" => Self::Preparing,
+            "dubbing" => Self::Dubbing,
+            "dubbed" => Self::Dubbed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingListDubbingStatusesItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingListDubbingStatusesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/4/schema/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingListDubbingModelsItem {
-    #[serde(rename = "dubbing_v1")]
+    /// `"dubbing_v1"`
     DubbingV1,
-    #[serde(rename = "dubbing_v2")]
+    /// `"dubbing_v2"`
     DubbingV2,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListDubbingModelsItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -975,22 +1626,46 @@ impl DubbingListDubbingModelsItem {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "dubbing_v1" => Self::DubbingV1,
+            "dubbing_v2" => Self::DubbingV2,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingListDubbingModelsItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingListDubbingModelsItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/6/schema/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingListCreationSourcesItem {
-    #[serde(rename = "flow_node")]
+    /// `"flow_node"`
     FlowNode,
-    #[serde(rename = "dubbing_ui")]
+    /// `"dubbing_ui"`
     DubbingUi,
-    #[serde(rename = "dubbing_api")]
+    /// `"dubbing_api"`
     DubbingApi,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListCreationSourcesItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1001,26 +1676,51 @@ impl DubbingListCreationSourcesItem {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "flow_node" => Self::FlowNode,
+            "dubbing_ui" => Self::DubbingUi,
+            "dubbing_api" => Self::DubbingApi,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingListCreationSourcesItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingListCreationSourcesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Filters who created the resources being listed, whether it was the user running the request or someone else that shared the resource with them.
 ///
 /// Defaults to `"all"`.
 ///
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/7/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingListFilterByCreator {
-    #[serde(rename = "personal")]
+    /// `"personal"`
     Personal,
-    #[serde(rename = "others")]
+    /// `"others"`
     Others,
-    #[serde(rename = "all")]
+    /// `"all"`
     All,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListFilterByCreator {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1031,24 +1731,49 @@ impl DubbingListFilterByCreator {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "personal" => Self::Personal,
+            "others" => Self::Others,
+            "all" => Self::All,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingListFilterByCreator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingListFilterByCreator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// The field to use for ordering results from this query.
 ///
 /// Defaults to `"created_at"`.
 ///
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/8/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingListOrderBy {
-    #[serde(rename = "created_at")]
+    /// `"created_at"`
     CreatedAt,
-    #[serde(rename = "name")]
+    /// `"name"`
     Name,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListOrderBy {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1058,24 +1783,48 @@ impl DubbingListOrderBy {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "created_at" => Self::CreatedAt,
+            "name" => Self::Name,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingListOrderBy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingListOrderBy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// The order direction to use for results from this query.
 ///
 /// Defaults to `"DESCENDING"`.
 ///
 /// Schema: `#/paths/~1v1~1dubbing/get/parameters/9/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingListOrderDirection {
-    #[serde(rename = "DESCENDING")]
+    /// `"DESCENDING"`
     Descending,
-    #[serde(rename = "ASCENDING")]
+    /// `"ASCENDING"`
     Ascending,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListOrderDirection {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1085,26 +1834,50 @@ impl DubbingListOrderDirection {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "DESCENDING" => Self::Descending,
+            "ASCENDING" => Self::Ascending,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingListOrderDirection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingListOrderDirection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Format to return transcript in. For subtitles use either 'srt' or 'webvtt', and for a full transcript use 'json'. The 'json' format is not yet supported for Dubbing Studio.
 ///
 /// Defaults to `"srt"`.
 ///
 /// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/parameters/2/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingTranscriptGetFormatType {
-    #[serde(rename = "srt")]
+    /// `"srt"`
     Srt,
-    #[serde(rename = "webvtt")]
+    /// `"webvtt"`
     Webvtt,
-    #[serde(rename = "json")]
+    /// `"json"`
     Json,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingTranscriptGetFormatType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1115,8 +1888,33 @@ impl DubbingTranscriptGetFormatType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "srt" => Self::Srt,
+            "webvtt" => Self::Webvtt,
+            "json" => Self::Json,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingTranscriptGetFormatType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingTranscriptGetFormatType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Response Get Dubbed Transcript V1 Dubbing  Dubbing Id  Transcript  Language Code  Get
 ///
 /// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/responses/200/content/application~1json/schema`
@@ -1127,22 +1925,23 @@ pub enum DubbingTranscriptGetResponse {
     String(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 /// Format to return transcript in. For subtitles use either 'srt' or 'webvtt', and for a full transcript use 'json'. The 'json' format is not yet supported for Dubbing Studio.
 ///
 /// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcripts~1{language_code}~1format~1{format_type}/get/parameters/2/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingTranscriptsGetFormatType {
-    #[serde(rename = "srt")]
+    /// `"srt"`
     Srt,
-    #[serde(rename = "webvtt")]
+    /// `"webvtt"`
     Webvtt,
-    #[serde(rename = "json")]
+    /// `"json"`
     Json,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingTranscriptsGetFormatType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1153,20 +1952,45 @@ impl DubbingTranscriptsGetFormatType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "srt" => Self::Srt,
+            "webvtt" => Self::Webvtt,
+            "json" => Self::Json,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-dubbing")]
+impl Serialize for DubbingTranscriptsGetFormatType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingTranscriptsGetFormatType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 /// Schema: `#/paths/~1v1~1pronunciation-dictionaries/get/parameters/2/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PronunciationDictionariesListSort {
-    #[serde(rename = "creation_time_unix")]
+    /// `"creation_time_unix"`
     CreationTimeUnix,
-    #[serde(rename = "name")]
+    /// `"name"`
     Name,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 impl PronunciationDictionariesListSort {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1176,8 +2000,32 @@ impl PronunciationDictionariesListSort {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "creation_time_unix" => Self::CreationTimeUnix,
+            "name" => Self::Name,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+impl Serialize for PronunciationDictionariesListSort {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+impl<'de> Deserialize<'de> for PronunciationDictionariesListSort {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
 /// Auth connection to create
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections/post/requestBody/content/application~1json/schema`
@@ -1193,6 +2041,7 @@ pub enum WorkspaceAuthConnectionsCreateRequest {
     CreateMtlsAuthRequest(CreateMtlsAuthRequest),
 }
 
+#[cfg(feature = "elevenlabs-workspace")]
 /// The type of auth connection config
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections/post/responses/200/content/application~1json/schema`
@@ -1216,6 +2065,7 @@ pub enum WorkspaceAuthConnectionsCreateResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-workspace")]
 impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1251,6 +2101,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-workspace")]
 /// Updated auth connection fields
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/patch/requestBody/content/application~1json/schema`
@@ -1263,6 +2114,7 @@ pub enum WorkspaceAuthConnectionsUpdateRequest {
     UpdateOAuth2JwtRequest(UpdateOAuth2JwtRequest),
 }
 
+#[cfg(feature = "elevenlabs-workspace")]
 /// The type of auth connection config
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/patch/responses/200/content/application~1json/schema`
@@ -1286,6 +2138,7 @@ pub enum WorkspaceAuthConnectionsUpdateResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-workspace")]
 impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1321,6 +2174,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 /// Response Speech To Text V1 Speech To Text Post
 ///
 /// Schema: `#/paths/~1v1~1speech-to-text/post/responses/200/content/application~1json/schema`
@@ -1331,6 +2185,7 @@ pub enum SpeechToTextConvertResponse {
     MultichannelSpeechToTextResponseModel(MultichannelSpeechToTextResponseModel),
 }
 
+#[cfg(feature = "elevenlabs-speech-to-text")]
 /// Response Get Transcript By Id V1 Speech To Text Transcripts  Transcription Id  Get
 ///
 /// Schema: `#/paths/~1v1~1speech-to-text~1transcripts~1{transcription_id}/get/responses/200/content/application~1json/schema`
@@ -1341,6 +2196,7 @@ pub enum SpeechToTextTranscriptsGetResponse {
     MultichannelSpeechToTextResponseModel(MultichannelSpeechToTextResponseModel),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1agents~1summaries/get/responses/200/content/application~1json/schema/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -1351,6 +2207,7 @@ pub enum ConversationalAiAgentsSummariesGetResponseValue {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiAgentsSummariesGetResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1365,6 +2222,7 @@ impl<'de> Deserialize<'de> for ConversationalAiAgentsSummariesGetResponseValue {
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Create Chat Response Test Request Information
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1create/post/requestBody/content/application~1json/schema`
@@ -1376,6 +2234,7 @@ pub enum ConversationalAiTestsCreateRequest {
     CreateSimulationTestRequest(CreateSimulationTestRequest),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Get Agent Response Test By Id V1 Convai Agent Testing  Test Id  Get
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1{test_id}/get/responses/200/content/application~1json/schema`
@@ -1389,6 +2248,7 @@ pub enum ConversationalAiTestsGetResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiTestsGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1406,6 +2266,7 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsGetResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Agent test to update
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1{test_id}/put/requestBody/content/application~1json/schema`
@@ -1417,6 +2278,7 @@ pub enum ConversationalAiTestsUpdateRequest {
     UpdateSimulationTestRequest(UpdateSimulationTestRequest),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Update Agent Response Test V1 Convai Agent Testing  Test Id  Put
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1{test_id}/put/responses/200/content/application~1json/schema`
@@ -1430,6 +2292,7 @@ pub enum ConversationalAiTestsUpdateResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiTestsUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1447,22 +2310,23 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsUpdateResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Sort mode for listing tests. Use 'folders_first' to place folders before tests.
 ///
 /// Defaults to `"default"`.
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing/get/parameters/6/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationalAiTestsListSortMode {
-    #[serde(rename = "default")]
+    /// `"default"`
     Default,
-    #[serde(rename = "folders_first")]
+    /// `"folders_first"`
     FoldersFirst,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiTestsListSortMode {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1472,24 +2336,48 @@ impl ConversationalAiTestsListSortMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "default" => Self::Default,
+            "folders_first" => Self::FoldersFirst,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl Serialize for ConversationalAiTestsListSortMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiTestsListSortMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Whether to include transcript summaries in the response.
 ///
 /// Defaults to `"exclude"`.
 ///
 /// Schema: `#/paths/~1v1~1convai~1conversations/get/parameters/24/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationalAiConversationsListSummaryMode {
-    #[serde(rename = "exclude")]
+    /// `"exclude"`
     Exclude,
-    #[serde(rename = "include")]
+    /// `"include"`
     Include,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsListSummaryMode {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1499,26 +2387,50 @@ impl ConversationalAiConversationsListSummaryMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "exclude" => Self::Exclude,
+            "include" => Self::Include,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl Serialize for ConversationalAiConversationsListSummaryMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiConversationsListSummaryMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1conversations/get/parameters/33/schema/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationalAiConversationsListExcludeStatusesItem {
-    #[serde(rename = "initiated")]
+    /// `"initiated"`
     Initiated,
-    #[serde(rename = "in-progress")]
+    /// `"in-progress"`
     InProgress,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "done")]
+    /// `"done"`
     Done,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsListExcludeStatusesItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1531,24 +2443,51 @@ impl ConversationalAiConversationsListExcludeStatusesItem {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "initiated" => Self::Initiated,
+            "in-progress" => Self::InProgress,
+            "processing" => Self::Processing,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl Serialize for ConversationalAiConversationsListExcludeStatusesItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiConversationsListExcludeStatusesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response format. Defaults to 'json'. Set to 'opentelemetry' for an OTLP-compatible trace payload using the same structure as the post-call webhook.
 ///
 /// Defaults to `"json"`.
 ///
 /// Schema: `#/paths/~1v1~1convai~1conversations~1{conversation_id}/get/parameters/1/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationalAiConversationsGetFormat {
-    #[serde(rename = "json")]
+    /// `"json"`
     Json,
-    #[serde(rename = "opentelemetry")]
+    /// `"opentelemetry"`
     Opentelemetry,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsGetFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1558,26 +2497,50 @@ impl ConversationalAiConversationsGetFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "json" => Self::Json,
+            "opentelemetry" => Self::Opentelemetry,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl Serialize for ConversationalAiConversationsGetFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiConversationsGetFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1conversations~1messages~1text-search/get/parameters/21/schema/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
-    #[serde(rename = "initiated")]
+    /// `"initiated"`
     Initiated,
-    #[serde(rename = "in-progress")]
+    /// `"in-progress"`
     InProgress,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "done")]
+    /// `"done"`
     Done,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1590,24 +2553,51 @@ impl ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "initiated" => Self::Initiated,
+            "in-progress" => Self::InProgress,
+            "processing" => Self::Processing,
+            "done" => Self::Done,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl Serialize for ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Whether to include transcript summaries in the response.
 ///
 /// Defaults to `"exclude"`.
 ///
 /// Schema: `#/paths/~1v1~1convai~1conversations~1messages~1text-search/get/parameters/24/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationalAiConversationsMessagesTextSearchSummaryMode {
-    #[serde(rename = "exclude")]
+    /// `"exclude"`
     Exclude,
-    #[serde(rename = "include")]
+    /// `"include"`
     Include,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsMessagesTextSearchSummaryMode {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1617,8 +2607,32 @@ impl ConversationalAiConversationsMessagesTextSearchSummaryMode {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "exclude" => Self::Exclude,
+            "include" => Self::Include,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl Serialize for ConversationalAiConversationsMessagesTextSearchSummaryMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiConversationsMessagesTextSearchSummaryMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers/get/responses/200/content/application~1json/schema/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -1630,6 +2644,7 @@ pub enum ConversationalAiPhoneNumbersListResponseItem {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersListResponseItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1649,6 +2664,7 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersListResponseItem {
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Create Phone Request Information
 ///
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers/post/requestBody/content/application~1json/schema`
@@ -1660,6 +2676,7 @@ pub enum ConversationalAiPhoneNumbersCreateRequest {
     CreateSipTrunkPhoneNumberRequestV2(CreateSipTrunkPhoneNumberRequestV2),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Get Phone Number V1 Convai Phone Numbers  Phone Number Id  Get
 ///
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/get/responses/200/content/application~1json/schema`
@@ -1673,6 +2690,7 @@ pub enum ConversationalAiPhoneNumbersGetResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1692,6 +2710,7 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersGetResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Update Phone Number V1 Convai Phone Numbers  Phone Number Id  Patch
 ///
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/patch/responses/200/content/application~1json/schema`
@@ -1705,6 +2724,7 @@ pub enum ConversationalAiPhoneNumbersUpdateResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1724,6 +2744,7 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersUpdateResponse {
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1summaries/get/responses/200/content/application~1json/schema/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -1736,6 +2757,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1749,6 +2771,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsSummariesGe
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Get Documentation From Knowledge Base V1 Convai Knowledge Base  Documentation Id  Get
 ///
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/get/responses/200/content/application~1json/schema`
@@ -1763,6 +2786,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsGetResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1783,6 +2807,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsGetResponse
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Update Document V1 Convai Knowledge Base  Documentation Id  Patch
 ///
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/patch/responses/200/content/application~1json/schema`
@@ -1797,6 +2822,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsUpdateResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1817,6 +2843,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsUpdateRespo
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Update File Document V1 Convai Knowledge Base  Documentation Id  Update File Patch
 ///
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1update-file/patch/responses/200/content/application~1json/schema`
@@ -1831,6 +2858,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentUpdateFileResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentUpdateFileResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1851,6 +2879,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentUpdateFileRe
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1rag-index/post/responses/200/content/application~1json/schema/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -1861,6 +2890,7 @@ pub enum ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1875,6 +2905,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseGetOrCreateRagIndexe
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Response Refresh Url Document Content V1 Convai Knowledge Base  Documentation Id  Refresh Post
 ///
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1refresh/post/responses/200/content/application~1json/schema`
@@ -1889,6 +2920,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentRefreshResponse {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentRefreshResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1909,6 +2941,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentRefreshRespo
     }
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1knowledge-base~1bulk-delete/post/responses/200/content/application~1json/schema/additionalProperties`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -1919,6 +2952,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1932,20 +2966,21 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsBulkDeleteR
     }
 }
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 /// Schema: `#/paths/~1v1~1convai~1environment-variables/get/parameters/4/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EnvironmentVariablesListType {
-    #[serde(rename = "string")]
+    /// `"string"`
     String,
-    #[serde(rename = "secret")]
+    /// `"secret"`
     Secret,
-    #[serde(rename = "auth_connection")]
+    /// `"auth_connection"`
     AuthConnection,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 impl EnvironmentVariablesListType {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1956,8 +2991,33 @@ impl EnvironmentVariablesListType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "string" => Self::String,
+            "secret" => Self::Secret,
+            "auth_connection" => Self::AuthConnection,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-environment-variables")]
+impl Serialize for EnvironmentVariablesListType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-environment-variables")]
+impl<'de> Deserialize<'de> for EnvironmentVariablesListType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-environment-variables")]
 /// Request
 ///
 /// Schema: `#/paths/~1v1~1convai~1environment-variables/post/requestBody/content/application~1json/schema`
@@ -1971,6 +3031,7 @@ pub enum EnvironmentVariablesCreateRequest {
     Unknown(Value),
 }
 
+#[cfg(feature = "elevenlabs-environment-variables")]
 impl<'de> Deserialize<'de> for EnvironmentVariablesCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use api_runtime::union::{decode_member, read_tagged};
@@ -1989,6 +3050,7 @@ impl<'de> Deserialize<'de> for EnvironmentVariablesCreateRequest {
     }
 }
 
+#[cfg(feature = "elevenlabs-music")]
 /// Response Generate Composition Plan V1 Music Plan Post
 ///
 /// Schema: `#/paths/~1v1~1music~1plan/post/responses/200/content/application~1json/schema`
@@ -1999,70 +3061,71 @@ pub enum MusicCompositionPlanCreateResponse {
     CompositionPlan(CompositionPlan),
 }
 
+#[cfg(feature = "elevenlabs-music")]
 /// Output format of the generated audio.
 ///
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/paths/~1v1~1music/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicComposeOutputFormat {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "mp3_48000_128")]
+    /// `"mp3_48000_128"`
     Mp3_48000_128,
-    #[serde(rename = "mp3_48000_192")]
+    /// `"mp3_48000_192"`
     Mp3_48000_192,
-    #[serde(rename = "mp3_48000_240")]
+    /// `"mp3_48000_240"`
     Mp3_48000_240,
-    #[serde(rename = "mp3_48000_320")]
+    /// `"mp3_48000_320"`
     Mp3_48000_320,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-music")]
 impl MusicComposeOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2096,72 +3159,120 @@ impl MusicComposeOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "mp3_48000_128" => Self::Mp3_48000_128,
+            "mp3_48000_192" => Self::Mp3_48000_192,
+            "mp3_48000_240" => Self::Mp3_48000_240,
+            "mp3_48000_320" => Self::Mp3_48000_320,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "alaw_8000" => Self::Alaw8000,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-music")]
+impl Serialize for MusicComposeOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl<'de> Deserialize<'de> for MusicComposeOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
 /// Output format of the generated audio.
 ///
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/paths/~1v1~1music~1detailed/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicComposeDetailedOutputFormat {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "mp3_48000_128")]
+    /// `"mp3_48000_128"`
     Mp3_48000_128,
-    #[serde(rename = "mp3_48000_192")]
+    /// `"mp3_48000_192"`
     Mp3_48000_192,
-    #[serde(rename = "mp3_48000_240")]
+    /// `"mp3_48000_240"`
     Mp3_48000_240,
-    #[serde(rename = "mp3_48000_320")]
+    /// `"mp3_48000_320"`
     Mp3_48000_320,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-music")]
 impl MusicComposeDetailedOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2195,72 +3306,120 @@ impl MusicComposeDetailedOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "mp3_48000_128" => Self::Mp3_48000_128,
+            "mp3_48000_192" => Self::Mp3_48000_192,
+            "mp3_48000_240" => Self::Mp3_48000_240,
+            "mp3_48000_320" => Self::Mp3_48000_320,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "alaw_8000" => Self::Alaw8000,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-music")]
+impl Serialize for MusicComposeDetailedOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl<'de> Deserialize<'de> for MusicComposeDetailedOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
 /// Output format of the generated audio.
 ///
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/paths/~1v1~1music~1detailed~1stream/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicComposeDetailedStreamOutputFormat {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "mp3_48000_128")]
+    /// `"mp3_48000_128"`
     Mp3_48000_128,
-    #[serde(rename = "mp3_48000_192")]
+    /// `"mp3_48000_192"`
     Mp3_48000_192,
-    #[serde(rename = "mp3_48000_240")]
+    /// `"mp3_48000_240"`
     Mp3_48000_240,
-    #[serde(rename = "mp3_48000_320")]
+    /// `"mp3_48000_320"`
     Mp3_48000_320,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-music")]
 impl MusicComposeDetailedStreamOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2294,72 +3453,120 @@ impl MusicComposeDetailedStreamOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "mp3_48000_128" => Self::Mp3_48000_128,
+            "mp3_48000_192" => Self::Mp3_48000_192,
+            "mp3_48000_240" => Self::Mp3_48000_240,
+            "mp3_48000_320" => Self::Mp3_48000_320,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "alaw_8000" => Self::Alaw8000,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-music")]
+impl Serialize for MusicComposeDetailedStreamOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl<'de> Deserialize<'de> for MusicComposeDetailedStreamOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
 /// Output format of the generated audio.
 ///
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/paths/~1v1~1music~1stream/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicStreamOutputFormat {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "mp3_48000_128")]
+    /// `"mp3_48000_128"`
     Mp3_48000_128,
-    #[serde(rename = "mp3_48000_192")]
+    /// `"mp3_48000_192"`
     Mp3_48000_192,
-    #[serde(rename = "mp3_48000_240")]
+    /// `"mp3_48000_240"`
     Mp3_48000_240,
-    #[serde(rename = "mp3_48000_320")]
+    /// `"mp3_48000_320"`
     Mp3_48000_320,
-    #[serde(rename = "mp3_22050_32")]
+    /// `"mp3_22050_32"`
     Mp3_22050_32,
-    #[serde(rename = "mp3_24000_48")]
+    /// `"mp3_24000_48"`
     Mp3_24000_48,
-    #[serde(rename = "mp3_44100_32")]
+    /// `"mp3_44100_32"`
     Mp3_44100_32,
-    #[serde(rename = "mp3_44100_64")]
+    /// `"mp3_44100_64"`
     Mp3_44100_64,
-    #[serde(rename = "mp3_44100_96")]
+    /// `"mp3_44100_96"`
     Mp3_44100_96,
-    #[serde(rename = "mp3_44100_128")]
+    /// `"mp3_44100_128"`
     Mp3_44100_128,
-    #[serde(rename = "mp3_44100_192")]
+    /// `"mp3_44100_192"`
     Mp3_44100_192,
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_32000")]
+    /// `"pcm_32000"`
     Pcm32000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
-    #[serde(rename = "alaw_8000")]
+    /// `"alaw_8000"`
     Alaw8000,
-    #[serde(rename = "opus_48000_32")]
+    /// `"opus_48000_32"`
     Opus48000_32,
-    #[serde(rename = "opus_48000_64")]
+    /// `"opus_48000_64"`
     Opus48000_64,
-    #[serde(rename = "opus_48000_96")]
+    /// `"opus_48000_96"`
     Opus48000_96,
-    #[serde(rename = "opus_48000_128")]
+    /// `"opus_48000_128"`
     Opus48000_128,
-    #[serde(rename = "opus_48000_192")]
+    /// `"opus_48000_192"`
     Opus48000_192,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-music")]
 impl MusicStreamOutputFormat {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2393,24 +3600,72 @@ impl MusicStreamOutputFormat {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "mp3_48000_128" => Self::Mp3_48000_128,
+            "mp3_48000_192" => Self::Mp3_48000_192,
+            "mp3_48000_240" => Self::Mp3_48000_240,
+            "mp3_48000_320" => Self::Mp3_48000_320,
+            "mp3_22050_32" => Self::Mp3_22050_32,
+            "mp3_24000_48" => Self::Mp3_24000_48,
+            "mp3_44100_32" => Self::Mp3_44100_32,
+            "mp3_44100_64" => Self::Mp3_44100_64,
+            "mp3_44100_96" => Self::Mp3_44100_96,
+            "mp3_44100_128" => Self::Mp3_44100_128,
+            "mp3_44100_192" => Self::Mp3_44100_192,
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_32000" => Self::Pcm32000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            "alaw_8000" => Self::Alaw8000,
+            "opus_48000_32" => Self::Opus48000_32,
+            "opus_48000_64" => Self::Opus48000_64,
+            "opus_48000_96" => Self::Opus48000_96,
+            "opus_48000_128" => Self::Opus48000_128,
+            "opus_48000_192" => Self::Opus48000_192,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-music")]
+impl Serialize for MusicStreamOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl<'de> Deserialize<'de> for MusicStreamOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
 /// Sort by field (created_at or name)
 ///
 /// Defaults to `"created_at"`.
 ///
 /// Schema: `#/paths/~1v1~1music~1finetunes/get/parameters/4/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicFinetunesListSort {
-    #[serde(rename = "created_at")]
+    /// `"created_at"`
     CreatedAt,
-    #[serde(rename = "name")]
+    /// `"name"`
     Name,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-music")]
 impl MusicFinetunesListSort {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2420,24 +3675,48 @@ impl MusicFinetunesListSort {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "created_at" => Self::CreatedAt,
+            "name" => Self::Name,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-music")]
+impl Serialize for MusicFinetunesListSort {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl<'de> Deserialize<'de> for MusicFinetunesListSort {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
 /// Sort direction (asc or desc)
 ///
 /// Defaults to `"desc"`.
 ///
 /// Schema: `#/paths/~1v1~1music~1finetunes/get/parameters/5/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MusicFinetunesListSortDirection {
-    #[serde(rename = "asc")]
+    /// `"asc"`
     Asc,
-    #[serde(rename = "desc")]
+    /// `"desc"`
     Desc,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-music")]
 impl MusicFinetunesListSortDirection {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2447,24 +3726,48 @@ impl MusicFinetunesListSortDirection {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "asc" => Self::Asc,
+            "desc" => Self::Desc,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-music")]
+impl Serialize for MusicFinetunesListSortDirection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl<'de> Deserialize<'de> for MusicFinetunesListSortDirection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-flows")]
 /// Schema: `#/paths/~1v1~1flows~1video/get/parameters/2/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FlowsVideoListStatus {
-    #[serde(rename = "pending")]
+    /// `"pending"`
     Pending,
-    #[serde(rename = "generating")]
+    /// `"generating"`
     Generating,
-    #[serde(rename = "completed")]
+    /// `"completed"`
     Completed,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-flows")]
 impl FlowsVideoListStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2476,24 +3779,50 @@ impl FlowsVideoListStatus {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "generating" => Self::Generating,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-flows")]
+impl Serialize for FlowsVideoListStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-flows")]
+impl<'de> Deserialize<'de> for FlowsVideoListStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-flows")]
 /// Schema: `#/paths/~1v1~1flows~1image/get/parameters/2/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FlowsImageListStatus {
-    #[serde(rename = "pending")]
+    /// `"pending"`
     Pending,
-    #[serde(rename = "generating")]
+    /// `"generating"`
     Generating,
-    #[serde(rename = "completed")]
+    /// `"completed"`
     Completed,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-flows")]
 impl FlowsImageListStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2505,24 +3834,50 @@ impl FlowsImageListStatus {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "generating" => Self::Generating,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
 }
 
+#[cfg(feature = "elevenlabs-flows")]
+impl Serialize for FlowsImageListStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-flows")]
+impl<'de> Deserialize<'de> for FlowsImageListStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
+}
+
+#[cfg(feature = "elevenlabs-flows")]
 /// Schema: `#/paths/~1v1~1flows~1text-to-speech/get/parameters/2/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FlowsTextToSpeechListStatus {
-    #[serde(rename = "pending")]
+    /// `"pending"`
     Pending,
-    #[serde(rename = "generating")]
+    /// `"generating"`
     Generating,
-    #[serde(rename = "completed")]
+    /// `"completed"`
     Completed,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
+#[cfg(feature = "elevenlabs-flows")]
 impl FlowsTextToSpeechListStatus {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2533,5 +3888,30 @@ impl FlowsTextToSpeechListStatus {
             Self::Failed => "failed",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pending" => Self::Pending,
+            "generating" => Self::Generating,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-flows")]
+impl Serialize for FlowsTextToSpeechListStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-flows")]
+impl<'de> Deserialize<'de> for FlowsTextToSpeechListStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

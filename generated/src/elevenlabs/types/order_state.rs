@@ -5,31 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderState`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OrderState {
-    #[serde(rename = "open")]
+    /// `"open"`
     Open,
-    #[serde(rename = "submitted")]
+    /// `"submitted"`
     Submitted,
-    #[serde(rename = "paid")]
+    /// `"paid"`
     Paid,
-    #[serde(rename = "accepted")]
+    /// `"accepted"`
     Accepted,
-    #[serde(rename = "rejected")]
+    /// `"rejected"`
     Rejected,
-    #[serde(rename = "done")]
+    /// `"done"`
     Done,
-    #[serde(rename = "cancelling")]
+    /// `"cancelling"`
     Cancelling,
-    #[serde(rename = "cancelled")]
+    /// `"cancelled"`
     Cancelled,
-    #[serde(rename = "expired")]
+    /// `"expired"`
     Expired,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -48,5 +47,33 @@ impl OrderState {
             Self::Expired => "expired",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "open" => Self::Open,
+            "submitted" => Self::Submitted,
+            "paid" => Self::Paid,
+            "accepted" => Self::Accepted,
+            "rejected" => Self::Rejected,
+            "done" => Self::Done,
+            "cancelling" => Self::Cancelling,
+            "cancelled" => Self::Cancelled,
+            "expired" => Self::Expired,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for OrderState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for OrderState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/PendingClipTask`
@@ -40,20 +40,19 @@ impl PendingClipTask {
 /// Type
 ///
 /// Schema: `#/components/schemas/PendingClipTask/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PendingClipTaskType {
-    #[serde(rename = "preprocessing")]
+    /// `"preprocessing"`
     Preprocessing,
-    #[serde(rename = "speech_import")]
+    /// `"speech_import"`
     SpeechImport,
-    #[serde(rename = "dubbing")]
+    /// `"dubbing"`
     Dubbing,
-    #[serde(rename = "video_to_music")]
+    /// `"video_to_music"`
     VideoToMusic,
-    #[serde(rename = "media_generation")]
+    /// `"media_generation"`
     MediaGeneration,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -68,5 +67,29 @@ impl PendingClipTaskType {
             Self::MediaGeneration => "media_generation",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "preprocessing" => Self::Preprocessing,
+            "speech_import" => Self::SpeechImport,
+            "dubbing" => Self::Dubbing,
+            "video_to_music" => Self::VideoToMusic,
+            "media_generation" => Self::MediaGeneration,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for PendingClipTaskType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PendingClipTaskType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

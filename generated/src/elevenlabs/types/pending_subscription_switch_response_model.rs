@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, BillingPeriod};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PendingSubscriptionSwitchResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,32 +41,31 @@ impl PendingSubscriptionSwitchResponseModel {
 /// The tier to change to.
 ///
 /// Schema: `#/components/schemas/PendingSubscriptionSwitchResponseModel/properties/next_tier`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PendingSubscriptionSwitchResponseModelNextTier {
-    #[serde(rename = "free")]
+    /// `"free"`
     Free,
-    #[serde(rename = "starter")]
+    /// `"starter"`
     Starter,
-    #[serde(rename = "go")]
+    /// `"go"`
     Go,
-    #[serde(rename = "creator")]
+    /// `"creator"`
     Creator,
-    #[serde(rename = "pro")]
+    /// `"pro"`
     Pro,
-    #[serde(rename = "growing_business")]
+    /// `"growing_business"`
     GrowingBusiness,
-    #[serde(rename = "scale_2024_08_10")]
+    /// `"scale_2024_08_10"`
     Scale2024_08_10,
-    #[serde(rename = "grant_tier_1_2025_07_23")]
+    /// `"grant_tier_1_2025_07_23"`
     GrantTier1_2025_07_23,
-    #[serde(rename = "grant_tier_2_2025_07_23")]
+    /// `"grant_tier_2_2025_07_23"`
     GrantTier2_2025_07_23,
-    #[serde(rename = "trial")]
+    /// `"trial"`
     Trial,
-    #[serde(rename = "enterprise")]
+    /// `"enterprise"`
     Enterprise,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -87,5 +86,35 @@ impl PendingSubscriptionSwitchResponseModelNextTier {
             Self::Enterprise => "enterprise",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "free" => Self::Free,
+            "starter" => Self::Starter,
+            "go" => Self::Go,
+            "creator" => Self::Creator,
+            "pro" => Self::Pro,
+            "growing_business" => Self::GrowingBusiness,
+            "scale_2024_08_10" => Self::Scale2024_08_10,
+            "grant_tier_1_2025_07_23" => Self::GrantTier1_2025_07_23,
+            "grant_tier_2_2025_07_23" => Self::GrantTier2_2025_07_23,
+            "trial" => Self::Trial,
+            "enterprise" => Self::Enterprise,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for PendingSubscriptionSwitchResponseModelNextTier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModelNextTier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,111 +5,110 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PermissionType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PermissionType {
-    #[serde(rename = "text_to_speech")]
+    /// `"text_to_speech"`
     TextToSpeech,
-    #[serde(rename = "speech_to_speech")]
+    /// `"speech_to_speech"`
     SpeechToSpeech,
-    #[serde(rename = "speech_to_text")]
+    /// `"speech_to_text"`
     SpeechToText,
-    #[serde(rename = "models_read")]
+    /// `"models_read"`
     ModelsRead,
-    #[serde(rename = "models_write")]
+    /// `"models_write"`
     ModelsWrite,
-    #[serde(rename = "voices_read")]
+    /// `"voices_read"`
     VoicesRead,
-    #[serde(rename = "voices_write")]
+    /// `"voices_write"`
     VoicesWrite,
-    #[serde(rename = "speech_history_read")]
+    /// `"speech_history_read"`
     SpeechHistoryRead,
-    #[serde(rename = "speech_history_write")]
+    /// `"speech_history_write"`
     SpeechHistoryWrite,
-    #[serde(rename = "sound_generation")]
+    /// `"sound_generation"`
     SoundGeneration,
-    #[serde(rename = "audio_isolation")]
+    /// `"audio_isolation"`
     AudioIsolation,
-    #[serde(rename = "voice_generation")]
+    /// `"voice_generation"`
     VoiceGeneration,
-    #[serde(rename = "dubbing_read")]
+    /// `"dubbing_read"`
     DubbingRead,
-    #[serde(rename = "dubbing_write")]
+    /// `"dubbing_write"`
     DubbingWrite,
-    #[serde(rename = "pronunciation_dictionaries_read")]
+    /// `"pronunciation_dictionaries_read"`
     PronunciationDictionariesRead,
-    #[serde(rename = "pronunciation_dictionaries_write")]
+    /// `"pronunciation_dictionaries_write"`
     PronunciationDictionariesWrite,
-    #[serde(rename = "user_read")]
+    /// `"user_read"`
     UserRead,
-    #[serde(rename = "user_write")]
+    /// `"user_write"`
     UserWrite,
-    #[serde(rename = "projects_read")]
+    /// `"projects_read"`
     ProjectsRead,
-    #[serde(rename = "projects_write")]
+    /// `"projects_write"`
     ProjectsWrite,
-    #[serde(rename = "audio_native_read")]
+    /// `"audio_native_read"`
     AudioNativeRead,
-    #[serde(rename = "audio_native_write")]
+    /// `"audio_native_write"`
     AudioNativeWrite,
-    #[serde(rename = "workspace_read")]
+    /// `"workspace_read"`
     WorkspaceRead,
-    #[serde(rename = "workspace_write")]
+    /// `"workspace_write"`
     WorkspaceWrite,
-    #[serde(rename = "forced_alignment")]
+    /// `"forced_alignment"`
     ForcedAlignment,
-    #[serde(rename = "convai_read")]
+    /// `"convai_read"`
     ConvaiRead,
-    #[serde(rename = "convai_write")]
+    /// `"convai_write"`
     ConvaiWrite,
-    #[serde(rename = "music_generation")]
+    /// `"music_generation"`
     MusicGeneration,
-    #[serde(rename = "image_video_generation")]
+    /// `"image_video_generation"`
     ImageVideoGeneration,
-    #[serde(rename = "flows")]
+    /// `"flows"`
     Flows,
-    #[serde(rename = "templates")]
+    /// `"templates"`
     Templates,
-    #[serde(rename = "add_voice_from_voice_library")]
+    /// `"add_voice_from_voice_library"`
     AddVoiceFromVoiceLibrary,
-    #[serde(rename = "create_instant_voice_clone")]
+    /// `"create_instant_voice_clone"`
     CreateInstantVoiceClone,
-    #[serde(rename = "create_professional_voice_clone")]
+    /// `"create_professional_voice_clone"`
     CreateProfessionalVoiceClone,
-    #[serde(rename = "publish_voice_to_voice_library")]
+    /// `"publish_voice_to_voice_library"`
     PublishVoiceToVoiceLibrary,
-    #[serde(rename = "share_voice_externally")]
+    /// `"share_voice_externally"`
     ShareVoiceExternally,
-    #[serde(rename = "create_user_api_key")]
+    /// `"create_user_api_key"`
     CreateUserApiKey,
-    #[serde(rename = "workspace_analytics_full_read")]
+    /// `"workspace_analytics_full_read"`
     WorkspaceAnalyticsFullRead,
-    #[serde(rename = "webhooks_write")]
+    /// `"webhooks_write"`
     WebhooksWrite,
-    #[serde(rename = "service_account_write")]
+    /// `"service_account_write"`
     ServiceAccountWrite,
-    #[serde(rename = "group_members_manage")]
+    /// `"group_members_manage"`
     GroupMembersManage,
-    #[serde(rename = "workspace_members_read")]
+    /// `"workspace_members_read"`
     WorkspaceMembersRead,
-    #[serde(rename = "workspace_members_invite")]
+    /// `"workspace_members_invite"`
     WorkspaceMembersInvite,
-    #[serde(rename = "workspace_members_remove")]
+    /// `"workspace_members_remove"`
     WorkspaceMembersRemove,
-    #[serde(rename = "terms_of_service_accept")]
+    /// `"terms_of_service_accept"`
     TermsOfServiceAccept,
-    #[serde(rename = "audit_log_read")]
+    /// `"audit_log_read"`
     AuditLogRead,
-    #[serde(rename = "conversation_privacy_manage")]
+    /// `"conversation_privacy_manage"`
     ConversationPrivacyManage,
-    #[serde(rename = "copy_resources_cross_workspace")]
+    /// `"copy_resources_cross_workspace"`
     CopyResourcesCrossWorkspace,
-    #[serde(rename = "synthid_detector")]
+    /// `"synthid_detector"`
     SynthidDetector,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -168,5 +167,73 @@ impl PermissionType {
             Self::SynthidDetector => "synthid_detector",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "text_to_speech" => Self::TextToSpeech,
+            "speech_to_speech" => Self::SpeechToSpeech,
+            "speech_to_text" => Self::SpeechToText,
+            "models_read" => Self::ModelsRead,
+            "models_write" => Self::ModelsWrite,
+            "voices_read" => Self::VoicesRead,
+            "voices_write" => Self::VoicesWrite,
+            "speech_history_read" => Self::SpeechHistoryRead,
+            "speech_history_write" => Self::SpeechHistoryWrite,
+            "sound_generation" => Self::SoundGeneration,
+            "audio_isolation" => Self::AudioIsolation,
+            "voice_generation" => Self::VoiceGeneration,
+            "dubbing_read" => Self::DubbingRead,
+            "dubbing_write" => Self::DubbingWrite,
+            "pronunciation_dictionaries_read" => Self::PronunciationDictionariesRead,
+            "pronunciation_dictionaries_write" => Self::PronunciationDictionariesWrite,
+            "user_read" => Self::UserRead,
+            "user_write" => Self::UserWrite,
+            "projects_read" => Self::ProjectsRead,
+            "projects_write" => Self::ProjectsWrite,
+            "audio_native_read" => Self::AudioNativeRead,
+            "audio_native_write" => Self::AudioNativeWrite,
+            "workspace_read" => Self::WorkspaceRead,
+            "workspace_write" => Self::WorkspaceWrite,
+            "forced_alignment" => Self::ForcedAlignment,
+            "convai_read" => Self::ConvaiRead,
+            "convai_write" => Self::ConvaiWrite,
+            "music_generation" => Self::MusicGeneration,
+            "image_video_generation" => Self::ImageVideoGeneration,
+            "flows" => Self::Flows,
+            "templates" => Self::Templates,
+            "add_voice_from_voice_library" => Self::AddVoiceFromVoiceLibrary,
+            "create_instant_voice_clone" => Self::CreateInstantVoiceClone,
+            "create_professional_voice_clone" => Self::CreateProfessionalVoiceClone,
+            "publish_voice_to_voice_library" => Self::PublishVoiceToVoiceLibrary,
+            "share_voice_externally" => Self::ShareVoiceExternally,
+            "create_user_api_key" => Self::CreateUserApiKey,
+            "workspace_analytics_full_read" => Self::WorkspaceAnalyticsFullRead,
+            "webhooks_write" => Self::WebhooksWrite,
+            "service_account_write" => Self::ServiceAccountWrite,
+            "group_members_manage" => Self::GroupMembersManage,
+            "workspace_members_read" => Self::WorkspaceMembersRead,
+            "workspace_members_invite" => Self::WorkspaceMembersInvite,
+            "workspace_members_remove" => Self::WorkspaceMembersRemove,
+            "terms_of_service_accept" => Self::TermsOfServiceAccept,
+            "audit_log_read" => Self::AuditLogRead,
+            "conversation_privacy_manage" => Self::ConversationPrivacyManage,
+            "copy_resources_cross_workspace" => Self::CopyResourcesCrossWorkspace,
+            "synthid_detector" => Self::SynthidDetector,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for PermissionType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PermissionType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,29 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Buckets that make up the non-LLM ``platform_charge`` of a conversation.
 ///
 /// Schema: `#/components/schemas/PlatformCategory`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PlatformCategory {
-    #[serde(rename = "voice")]
+    /// `"voice"`
     Voice,
-    #[serde(rename = "silence")]
+    /// `"silence"`
     Silence,
-    #[serde(rename = "burst")]
+    /// `"burst"`
     Burst,
-    #[serde(rename = "asr")]
+    /// `"asr"`
     Asr,
-    #[serde(rename = "text_message")]
+    /// `"text_message"`
     TextMessage,
-    #[serde(rename = "reception")]
+    /// `"reception"`
     Reception,
-    #[serde(rename = "other")]
+    /// `"other"`
     Other,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -44,5 +43,31 @@ impl PlatformCategory {
             Self::Other => "other",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "voice" => Self::Voice,
+            "silence" => Self::Silence,
+            "burst" => Self::Burst,
+            "asr" => Self::Asr,
+            "text_message" => Self::TextMessage,
+            "reception" => Self::Reception,
+            "other" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for PlatformCategory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PlatformCategory {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Response model for Private Key JWT auth connections
@@ -89,22 +89,21 @@ impl PrivateKeyJwtResponse {
 /// Defaults to `"HS256"`.
 ///
 /// Schema: `#/components/schemas/PrivateKeyJWTResponse/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PrivateKeyJwtResponseAlgorithm {
-    #[serde(rename = "HS256")]
+    /// `"HS256"`
     Hs256,
-    #[serde(rename = "HS384")]
+    /// `"HS384"`
     Hs384,
-    #[serde(rename = "HS512")]
+    /// `"HS512"`
     Hs512,
-    #[serde(rename = "RS256")]
+    /// `"RS256"`
     Rs256,
-    #[serde(rename = "RS384")]
+    /// `"RS384"`
     Rs384,
-    #[serde(rename = "RS512")]
+    /// `"RS512"`
     Rs512,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -120,5 +119,30 @@ impl PrivateKeyJwtResponseAlgorithm {
             Self::Rs512 => "RS512",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "HS256" => Self::Hs256,
+            "HS384" => Self::Hs384,
+            "HS512" => Self::Hs512,
+            "RS256" => Self::Rs256,
+            "RS384" => Self::Rs384,
+            "RS512" => Self::Rs512,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for PrivateKeyJwtResponseAlgorithm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PrivateKeyJwtResponseAlgorithm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectCreationMetaType;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectCreationMetaResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,20 +38,19 @@ impl ProjectCreationMetaResponseModel {
 /// The status of the project creation action.
 ///
 /// Schema: `#/components/schemas/ProjectCreationMetaResponseModel/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectCreationMetaResponseModelStatus {
-    #[serde(rename = "draft")]
+    /// `"draft"`
     Draft,
-    #[serde(rename = "pending")]
+    /// `"pending"`
     Pending,
-    #[serde(rename = "creating")]
+    /// `"creating"`
     Creating,
-    #[serde(rename = "finished")]
+    /// `"finished"`
     Finished,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -66,5 +65,29 @@ impl ProjectCreationMetaResponseModelStatus {
             Self::Failed => "failed",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "draft" => Self::Draft,
+            "pending" => Self::Pending,
+            "creating" => Self::Creating,
+            "finished" => Self::Finished,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectCreationMetaResponseModelStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectCreationMetaResponseModelStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

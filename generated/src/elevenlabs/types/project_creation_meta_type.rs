@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectCreationMetaType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectCreationMetaType {
-    #[serde(rename = "blank")]
+    /// `"blank"`
     Blank,
-    #[serde(rename = "generate_podcast")]
+    /// `"generate_podcast"`
     GeneratePodcast,
-    #[serde(rename = "auto_assign_voices")]
+    /// `"auto_assign_voices"`
     AutoAssignVoices,
-    #[serde(rename = "dub_video")]
+    /// `"dub_video"`
     DubVideo,
-    #[serde(rename = "import_speech")]
+    /// `"import_speech"`
     ImportSpeech,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -36,5 +35,29 @@ impl ProjectCreationMetaType {
             Self::ImportSpeech => "import_speech",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "blank" => Self::Blank,
+            "generate_podcast" => Self::GeneratePodcast,
+            "auto_assign_voices" => Self::AutoAssignVoices,
+            "dub_video" => Self::DubVideo,
+            "import_speech" => Self::ImportSpeech,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectCreationMetaType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectCreationMetaType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

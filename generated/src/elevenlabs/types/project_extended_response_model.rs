@@ -13,7 +13,7 @@ use super::{
     QualityPresetType, StudioAgentSettingsModel, VoiceResponseModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -229,18 +229,17 @@ impl ProjectExtendedResponseModel {
 }
 
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/target_audience/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectExtendedResponseModelTargetAudience {
-    #[serde(rename = "children")]
+    /// `"children"`
     Children,
-    #[serde(rename = "young adult")]
+    /// `"young adult"`
     YoungAdult,
-    #[serde(rename = "adult")]
+    /// `"adult"`
     Adult,
-    #[serde(rename = "all ages")]
+    /// `"all ages"`
     AllAges,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -255,23 +254,45 @@ impl ProjectExtendedResponseModelTargetAudience {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "children" => Self::Children,
+            "young adult" => Self::YoungAdult,
+            "adult" => Self::Adult,
+            "all ages" => Self::AllAges,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectExtendedResponseModelTargetAudience {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectExtendedResponseModelTargetAudience {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The state of the project.
 ///
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/state`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectExtendedResponseModelState {
-    #[serde(rename = "creating")]
+    /// `"creating"`
     Creating,
-    #[serde(rename = "default")]
+    /// `"default"`
     Default,
-    #[serde(rename = "converting")]
+    /// `"converting"`
     Converting,
-    #[serde(rename = "in_queue")]
+    /// `"in_queue"`
     InQueue,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -286,23 +307,45 @@ impl ProjectExtendedResponseModelState {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "creating" => Self::Creating,
+            "default" => Self::Default,
+            "converting" => Self::Converting,
+            "in_queue" => Self::InQueue,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectExtendedResponseModelState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectExtendedResponseModelState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The access level of the project.
 ///
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/access_level`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectExtendedResponseModelAccessLevel {
-    #[serde(rename = "admin")]
+    /// `"admin"`
     Admin,
-    #[serde(rename = "editor")]
+    /// `"editor"`
     Editor,
-    #[serde(rename = "commenter")]
+    /// `"commenter"`
     Commenter,
-    #[serde(rename = "viewer")]
+    /// `"viewer"`
     Viewer,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -317,17 +360,39 @@ impl ProjectExtendedResponseModelAccessLevel {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "admin" => Self::Admin,
+            "editor" => Self::Editor,
+            "commenter" => Self::Commenter,
+            "viewer" => Self::Viewer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectExtendedResponseModelAccessLevel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAccessLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/fiction/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectExtendedResponseModelFiction {
-    #[serde(rename = "fiction")]
+    /// `"fiction"`
     Fiction,
-    #[serde(rename = "non-fiction")]
+    /// `"non-fiction"`
     NonFiction,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -340,25 +405,45 @@ impl ProjectExtendedResponseModelFiction {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "fiction" => Self::Fiction,
+            "non-fiction" => Self::NonFiction,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectExtendedResponseModelFiction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectExtendedResponseModelFiction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/source_type/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectExtendedResponseModelSourceType {
-    #[serde(rename = "blank")]
+    /// `"blank"`
     Blank,
-    #[serde(rename = "book")]
+    /// `"book"`
     Book,
-    #[serde(rename = "article")]
+    /// `"article"`
     Article,
-    #[serde(rename = "genfm")]
+    /// `"genfm"`
     Genfm,
-    #[serde(rename = "video")]
+    /// `"video"`
     Video,
-    #[serde(rename = "screenplay")]
+    /// `"screenplay"`
     Screenplay,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -375,21 +460,45 @@ impl ProjectExtendedResponseModelSourceType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "blank" => Self::Blank,
+            "book" => Self::Book,
+            "article" => Self::Article,
+            "genfm" => Self::Genfm,
+            "video" => Self::Video,
+            "screenplay" => Self::Screenplay,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectExtendedResponseModelSourceType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectExtendedResponseModelSourceType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/aspect_ratio/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectExtendedResponseModelAspectRatio {
-    #[serde(rename = "16:9")]
+    /// `"16:9"`
     V16_9,
-    #[serde(rename = "9:16")]
+    /// `"9:16"`
     V9_16,
-    #[serde(rename = "4:5")]
+    /// `"4:5"`
     V4_5,
-    #[serde(rename = "1:1")]
+    /// `"1:1"`
     V1_1,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -404,23 +513,45 @@ impl ProjectExtendedResponseModelAspectRatio {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "16:9" => Self::V16_9,
+            "9:16" => Self::V9_16,
+            "4:5" => Self::V4_5,
+            "1:1" => Self::V1_1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectExtendedResponseModelAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Whether text normalization is applied to the project.
 ///
 /// Schema: `#/components/schemas/ProjectExtendedResponseModel/properties/apply_text_normalization`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectExtendedResponseModelApplyTextNormalization {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "on")]
+    /// `"on"`
     On,
-    #[serde(rename = "off")]
+    /// `"off"`
     Off,
-    #[serde(rename = "apply_english")]
+    /// `"apply_english"`
     ApplyEnglish,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -434,6 +565,29 @@ impl ProjectExtendedResponseModelApplyTextNormalization {
             Self::ApplyEnglish => "apply_english",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "on" => Self::On,
+            "off" => Self::Off,
+            "apply_english" => Self::ApplyEnglish,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectExtendedResponseModelApplyTextNormalization {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectExtendedResponseModelApplyTextNormalization {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

@@ -7,7 +7,7 @@
 
 use super::{CaptionStyleModel, ProjectCreationMetaResponseModel, StudioAgentSettingsModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ProjectResponseModel`
@@ -182,18 +182,17 @@ impl ProjectResponseModel {
 }
 
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/target_audience/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectResponseModelTargetAudience {
-    #[serde(rename = "children")]
+    /// `"children"`
     Children,
-    #[serde(rename = "young adult")]
+    /// `"young adult"`
     YoungAdult,
-    #[serde(rename = "adult")]
+    /// `"adult"`
     Adult,
-    #[serde(rename = "all ages")]
+    /// `"all ages"`
     AllAges,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -208,23 +207,45 @@ impl ProjectResponseModelTargetAudience {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "children" => Self::Children,
+            "young adult" => Self::YoungAdult,
+            "adult" => Self::Adult,
+            "all ages" => Self::AllAges,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectResponseModelTargetAudience {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectResponseModelTargetAudience {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The state of the project.
 ///
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/state`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectResponseModelState {
-    #[serde(rename = "creating")]
+    /// `"creating"`
     Creating,
-    #[serde(rename = "default")]
+    /// `"default"`
     Default,
-    #[serde(rename = "converting")]
+    /// `"converting"`
     Converting,
-    #[serde(rename = "in_queue")]
+    /// `"in_queue"`
     InQueue,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -239,23 +260,45 @@ impl ProjectResponseModelState {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "creating" => Self::Creating,
+            "default" => Self::Default,
+            "converting" => Self::Converting,
+            "in_queue" => Self::InQueue,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectResponseModelState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectResponseModelState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The access level of the project.
 ///
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/access_level`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectResponseModelAccessLevel {
-    #[serde(rename = "admin")]
+    /// `"admin"`
     Admin,
-    #[serde(rename = "editor")]
+    /// `"editor"`
     Editor,
-    #[serde(rename = "commenter")]
+    /// `"commenter"`
     Commenter,
-    #[serde(rename = "viewer")]
+    /// `"viewer"`
     Viewer,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -270,17 +313,39 @@ impl ProjectResponseModelAccessLevel {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "admin" => Self::Admin,
+            "editor" => Self::Editor,
+            "commenter" => Self::Commenter,
+            "viewer" => Self::Viewer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectResponseModelAccessLevel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectResponseModelAccessLevel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/fiction/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectResponseModelFiction {
-    #[serde(rename = "fiction")]
+    /// `"fiction"`
     Fiction,
-    #[serde(rename = "non-fiction")]
+    /// `"non-fiction"`
     NonFiction,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -293,25 +358,45 @@ impl ProjectResponseModelFiction {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "fiction" => Self::Fiction,
+            "non-fiction" => Self::NonFiction,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectResponseModelFiction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectResponseModelFiction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/source_type/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectResponseModelSourceType {
-    #[serde(rename = "blank")]
+    /// `"blank"`
     Blank,
-    #[serde(rename = "book")]
+    /// `"book"`
     Book,
-    #[serde(rename = "article")]
+    /// `"article"`
     Article,
-    #[serde(rename = "genfm")]
+    /// `"genfm"`
     Genfm,
-    #[serde(rename = "video")]
+    /// `"video"`
     Video,
-    #[serde(rename = "screenplay")]
+    /// `"screenplay"`
     Screenplay,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -328,21 +413,45 @@ impl ProjectResponseModelSourceType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "blank" => Self::Blank,
+            "book" => Self::Book,
+            "article" => Self::Article,
+            "genfm" => Self::Genfm,
+            "video" => Self::Video,
+            "screenplay" => Self::Screenplay,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectResponseModelSourceType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectResponseModelSourceType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/ProjectResponseModel/properties/aspect_ratio/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ProjectResponseModelAspectRatio {
-    #[serde(rename = "16:9")]
+    /// `"16:9"`
     V16_9,
-    #[serde(rename = "9:16")]
+    /// `"9:16"`
     V9_16,
-    #[serde(rename = "4:5")]
+    /// `"4:5"`
     V4_5,
-    #[serde(rename = "1:1")]
+    /// `"1:1"`
     V1_1,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -356,5 +465,28 @@ impl ProjectResponseModelAspectRatio {
             Self::V1_1 => "1:1",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "16:9" => Self::V16_9,
+            "9:16" => Self::V9_16,
+            "4:5" => Self::V4_5,
+            "1:1" => Self::V1_1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ProjectResponseModelAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ProjectResponseModelAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

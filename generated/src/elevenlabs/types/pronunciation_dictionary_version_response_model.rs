@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,18 +54,17 @@ impl PronunciationDictionaryVersionResponseModel {
 }
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionResponseModel/properties/permission_on_resource/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PronunciationDictionaryVersionResponseModelPermissionOnResource {
-    #[serde(rename = "admin")]
+    /// `"admin"`
     Admin,
-    #[serde(rename = "editor")]
+    /// `"editor"`
     Editor,
-    #[serde(rename = "commenter")]
+    /// `"commenter"`
     Commenter,
-    #[serde(rename = "viewer")]
+    /// `"viewer"`
     Viewer,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -79,5 +78,28 @@ impl PronunciationDictionaryVersionResponseModelPermissionOnResource {
             Self::Viewer => "viewer",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "admin" => Self::Admin,
+            "editor" => Self::Editor,
+            "commenter" => Self::Commenter,
+            "viewer" => Self::Viewer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for PronunciationDictionaryVersionResponseModelPermissionOnResource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModelPermissionOnResource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"standard"`.
 ///
 /// Schema: `#/components/schemas/QualityPresetType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum QualityPresetType {
-    #[serde(rename = "standard")]
+    /// `"standard"`
     Standard,
-    #[serde(rename = "high")]
+    /// `"high"`
     High,
-    #[serde(rename = "ultra")]
+    /// `"ultra"`
     Ultra,
-    #[serde(rename = "ultra_lossless")]
+    /// `"ultra_lossless"`
     UltraLossless,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -35,5 +34,28 @@ impl QualityPresetType {
             Self::UltraLossless => "ultra_lossless",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "standard" => Self::Standard,
+            "high" => Self::High,
+            "ultra" => Self::Ultra,
+            "ultra_lossless" => Self::UltraLossless,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for QualityPresetType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for QualityPresetType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

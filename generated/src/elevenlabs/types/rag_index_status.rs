@@ -5,29 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexStatus`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RagIndexStatus {
-    #[serde(rename = "new")]
+    /// `"new"`
     New,
-    #[serde(rename = "created")]
+    /// `"created"`
     Created,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
-    #[serde(rename = "succeeded")]
+    /// `"succeeded"`
     Succeeded,
-    #[serde(rename = "rag_limit_exceeded")]
+    /// `"rag_limit_exceeded"`
     RagLimitExceeded,
-    #[serde(rename = "document_too_small")]
+    /// `"document_too_small"`
     DocumentTooSmall,
-    #[serde(rename = "cannot_index_folder")]
+    /// `"cannot_index_folder"`
     CannotIndexFolder,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -45,5 +44,32 @@ impl RagIndexStatus {
             Self::CannotIndexFolder => "cannot_index_folder",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "new" => Self::New,
+            "created" => Self::Created,
+            "processing" => Self::Processing,
+            "failed" => Self::Failed,
+            "succeeded" => Self::Succeeded,
+            "rag_limit_exceeded" => Self::RagLimitExceeded,
+            "document_too_small" => Self::DocumentTooSmall,
+            "cannot_index_folder" => Self::CannotIndexFolder,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for RagIndexStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RagIndexStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

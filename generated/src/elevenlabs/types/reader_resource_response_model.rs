@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReaderResourceResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,14 +32,13 @@ impl ReaderResourceResponseModel {
 /// The type of resource.
 ///
 /// Schema: `#/components/schemas/ReaderResourceResponseModel/properties/resource_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReaderResourceResponseModelResourceType {
-    #[serde(rename = "read")]
+    /// `"read"`
     Read,
-    #[serde(rename = "collection")]
+    /// `"collection"`
     Collection,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -51,5 +50,26 @@ impl ReaderResourceResponseModelResourceType {
             Self::Collection => "collection",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "read" => Self::Read,
+            "collection" => Self::Collection,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ReaderResourceResponseModelResourceType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReaderResourceResponseModelResourceType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

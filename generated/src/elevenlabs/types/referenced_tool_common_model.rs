@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Reference to a tool for unit test evaluation.
 ///
@@ -32,24 +32,23 @@ impl ReferencedToolCommonModel {
 /// The type of the tool
 ///
 /// Schema: `#/components/schemas/ReferencedToolCommonModel/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReferencedToolCommonModelType {
-    #[serde(rename = "system")]
+    /// `"system"`
     System,
-    #[serde(rename = "webhook")]
+    /// `"webhook"`
     Webhook,
-    #[serde(rename = "client")]
+    /// `"client"`
     Client,
-    #[serde(rename = "workflow")]
+    /// `"workflow"`
     Workflow,
-    #[serde(rename = "api_integration_webhook")]
+    /// `"api_integration_webhook"`
     ApiIntegrationWebhook,
-    #[serde(rename = "mcp")]
+    /// `"mcp"`
     Mcp,
-    #[serde(rename = "code")]
+    /// `"code"`
     Code,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -66,5 +65,31 @@ impl ReferencedToolCommonModelType {
             Self::Code => "code",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "system" => Self::System,
+            "webhook" => Self::Webhook,
+            "client" => Self::Client,
+            "workflow" => Self::Workflow,
+            "api_integration_webhook" => Self::ApiIntegrationWebhook,
+            "mcp" => Self::Mcp,
+            "code" => Self::Code,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ReferencedToolCommonModelType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReferencedToolCommonModelType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,29 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RenderType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RenderType {
-    #[serde(rename = "mp4")]
+    /// `"mp4"`
     Mp4,
-    #[serde(rename = "aac")]
+    /// `"aac"`
     Aac,
-    #[serde(rename = "mp3")]
+    /// `"mp3"`
     Mp3,
-    #[serde(rename = "wav")]
+    /// `"wav"`
     Wav,
-    #[serde(rename = "aaf")]
+    /// `"aaf"`
     Aaf,
-    #[serde(rename = "tracks_zip")]
+    /// `"tracks_zip"`
     TracksZip,
-    #[serde(rename = "clips_zip")]
+    /// `"clips_zip"`
     ClipsZip,
-    #[serde(rename = "zip")]
+    /// `"zip"`
     Zip,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -45,5 +44,32 @@ impl RenderType {
             Self::Zip => "zip",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "mp4" => Self::Mp4,
+            "aac" => Self::Aac,
+            "mp3" => Self::Mp3,
+            "wav" => Self::Wav,
+            "aaf" => Self::Aaf,
+            "tracks_zip" => Self::TracksZip,
+            "clips_zip" => Self::ClipsZip,
+            "zip" => Self::Zip,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for RenderType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for RenderType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

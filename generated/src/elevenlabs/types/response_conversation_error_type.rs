@@ -5,53 +5,52 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// User-facing error types exposed on the public API.
 ///
 /// Schema: `#/components/schemas/ResponseConversationErrorType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseConversationErrorType {
-    #[serde(rename = "system_error")]
+    /// `"system_error"`
     SystemError,
-    #[serde(rename = "call_initialization_error")]
+    /// `"call_initialization_error"`
     CallInitializationError,
-    #[serde(rename = "line_busy")]
+    /// `"line_busy"`
     LineBusy,
-    #[serde(rename = "no_answer")]
+    /// `"no_answer"`
     NoAnswer,
-    #[serde(rename = "call_rejected")]
+    /// `"call_rejected"`
     CallRejected,
-    #[serde(rename = "blocked_by_user")]
+    /// `"blocked_by_user"`
     BlockedByUser,
-    #[serde(rename = "agent_configuration_error")]
+    /// `"agent_configuration_error"`
     AgentConfigurationError,
-    #[serde(rename = "invalid_client_request")]
+    /// `"invalid_client_request"`
     InvalidClientRequest,
-    #[serde(rename = "permission_error")]
+    /// `"permission_error"`
     PermissionError,
-    #[serde(rename = "entitlement_exceeded")]
+    /// `"entitlement_exceeded"`
     EntitlementExceeded,
-    #[serde(rename = "client_disconnected")]
+    /// `"client_disconnected"`
     ClientDisconnected,
-    #[serde(rename = "llm_error")]
+    /// `"llm_error"`
     LlmError,
-    #[serde(rename = "speech_error")]
+    /// `"speech_error"`
     SpeechError,
-    #[serde(rename = "tool_error")]
+    /// `"tool_error"`
     ToolError,
-    #[serde(rename = "integration_error")]
+    /// `"integration_error"`
     IntegrationError,
-    #[serde(rename = "guardrail_triggered")]
+    /// `"guardrail_triggered"`
     GuardrailTriggered,
-    #[serde(rename = "safety_violation")]
+    /// `"safety_violation"`
     SafetyViolation,
-    #[serde(rename = "max_duration_exceeded")]
+    /// `"max_duration_exceeded"`
     MaxDurationExceeded,
-    #[serde(rename = "post_processing_error")]
+    /// `"post_processing_error"`
     PostProcessingError,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -80,5 +79,43 @@ impl ResponseConversationErrorType {
             Self::PostProcessingError => "post_processing_error",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "system_error" => Self::SystemError,
+            "call_initialization_error" => Self::CallInitializationError,
+            "line_busy" => Self::LineBusy,
+            "no_answer" => Self::NoAnswer,
+            "call_rejected" => Self::CallRejected,
+            "blocked_by_user" => Self::BlockedByUser,
+            "agent_configuration_error" => Self::AgentConfigurationError,
+            "invalid_client_request" => Self::InvalidClientRequest,
+            "permission_error" => Self::PermissionError,
+            "entitlement_exceeded" => Self::EntitlementExceeded,
+            "client_disconnected" => Self::ClientDisconnected,
+            "llm_error" => Self::LlmError,
+            "speech_error" => Self::SpeechError,
+            "tool_error" => Self::ToolError,
+            "integration_error" => Self::IntegrationError,
+            "guardrail_triggered" => Self::GuardrailTriggered,
+            "safety_violation" => Self::SafetyViolation,
+            "max_duration_exceeded" => Self::MaxDurationExceeded,
+            "post_processing_error" => Self::PostProcessingError,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ResponseConversationErrorType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseConversationErrorType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

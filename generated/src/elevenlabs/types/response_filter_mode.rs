@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Controls how tool responses are filtered before being visible to the agent.
 ///
 /// Defaults to `"all"`.
 ///
 /// Schema: `#/components/schemas/ResponseFilterMode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ResponseFilterMode {
-    #[serde(rename = "all")]
+    /// `"all"`
     All,
-    #[serde(rename = "allow")]
+    /// `"allow"`
     Allow,
-    #[serde(rename = "hide_all")]
+    /// `"hide_all"`
     HideAll,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -34,5 +33,27 @@ impl ResponseFilterMode {
             Self::HideAll => "hide_all",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "all" => Self::All,
+            "allow" => Self::Allow,
+            "hide_all" => Self::HideAll,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ResponseFilterMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseFilterMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ReviewResponseModel`
@@ -44,16 +44,15 @@ impl ReviewResponseModel {
 /// Review Status
 ///
 /// Schema: `#/components/schemas/ReviewResponseModel/properties/review_status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReviewResponseModelReviewStatus {
-    #[serde(rename = "approved")]
+    /// `"approved"`
     Approved,
-    #[serde(rename = "edits_required")]
+    /// `"edits_required"`
     EditsRequired,
-    #[serde(rename = "rejected")]
+    /// `"rejected"`
     Rejected,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -67,49 +66,70 @@ impl ReviewResponseModelReviewStatus {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "approved" => Self::Approved,
+            "edits_required" => Self::EditsRequired,
+            "rejected" => Self::Rejected,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ReviewResponseModelReviewStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReviewResponseModelReviewStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/ReviewResponseModel/properties/reject_reasons/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ReviewResponseModelRejectReasonsItem {
-    #[serde(rename = "lacks_structure")]
+    /// `"lacks_structure"`
     LacksStructure,
-    #[serde(rename = "doesnt_open")]
+    /// `"doesnt_open"`
     DoesntOpen,
-    #[serde(rename = "not_literary_work")]
+    /// `"not_literary_work"`
     NotLiteraryWork,
-    #[serde(rename = "language_not_supported")]
+    /// `"language_not_supported"`
     LanguageNotSupported,
-    #[serde(rename = "too_short")]
+    /// `"too_short"`
     TooShort,
-    #[serde(rename = "duplicate")]
+    /// `"duplicate"`
     Duplicate,
-    #[serde(rename = "promotional")]
+    /// `"promotional"`
     Promotional,
-    #[serde(rename = "formatting_issues")]
+    /// `"formatting_issues"`
     FormattingIssues,
-    #[serde(rename = "low_quality")]
+    /// `"low_quality"`
     LowQuality,
-    #[serde(rename = "metadata_incomplete")]
+    /// `"metadata_incomplete"`
     MetadataIncomplete,
-    #[serde(rename = "metadata_inaccurate")]
+    /// `"metadata_inaccurate"`
     MetadataInaccurate,
-    #[serde(rename = "typos")]
+    /// `"typos"`
     Typos,
-    #[serde(rename = "review_error")]
+    /// `"review_error"`
     ReviewError,
-    #[serde(rename = "spam")]
+    /// `"spam"`
     Spam,
-    #[serde(rename = "legal_violation")]
+    /// `"legal_violation"`
     LegalViolation,
-    #[serde(rename = "content_policy")]
+    /// `"content_policy"`
     ContentPolicy,
-    #[serde(rename = "public_domain")]
+    /// `"public_domain"`
     PublicDomain,
-    #[serde(rename = "other")]
+    /// `"other"`
     Other,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -137,5 +157,42 @@ impl ReviewResponseModelRejectReasonsItem {
             Self::Other => "other",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "lacks_structure" => Self::LacksStructure,
+            "doesnt_open" => Self::DoesntOpen,
+            "not_literary_work" => Self::NotLiteraryWork,
+            "language_not_supported" => Self::LanguageNotSupported,
+            "too_short" => Self::TooShort,
+            "duplicate" => Self::Duplicate,
+            "promotional" => Self::Promotional,
+            "formatting_issues" => Self::FormattingIssues,
+            "low_quality" => Self::LowQuality,
+            "metadata_incomplete" => Self::MetadataIncomplete,
+            "metadata_inaccurate" => Self::MetadataInaccurate,
+            "typos" => Self::Typos,
+            "review_error" => Self::ReviewError,
+            "spam" => Self::Spam,
+            "legal_violation" => Self::LegalViolation,
+            "content_policy" => Self::ContentPolicy,
+            "public_domain" => Self::PublicDomain,
+            "other" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ReviewResponseModelRejectReasonsItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ReviewResponseModelRejectReasonsItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

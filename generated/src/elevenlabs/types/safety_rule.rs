@@ -5,31 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SafetyRule`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SafetyRule {
-    #[serde(rename = "sexual_minors")]
+    /// `"sexual_minors"`
     SexualMinors,
-    #[serde(rename = "forget_moderation")]
+    /// `"forget_moderation"`
     ForgetModeration,
-    #[serde(rename = "extremism")]
+    /// `"extremism"`
     Extremism,
-    #[serde(rename = "scam_fraud")]
+    /// `"scam_fraud"`
     ScamFraud,
-    #[serde(rename = "political")]
+    /// `"political"`
     Political,
-    #[serde(rename = "self_harm")]
+    /// `"self_harm"`
     SelfHarm,
-    #[serde(rename = "illegal_distribution_medical")]
+    /// `"illegal_distribution_medical"`
     IllegalDistributionMedical,
-    #[serde(rename = "sexual_adults")]
+    /// `"sexual_adults"`
     SexualAdults,
-    #[serde(rename = "unknown")]
+    /// `"unknown"`
     Unknown,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -48,5 +47,33 @@ impl SafetyRule {
             Self::Unknown => "unknown",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "sexual_minors" => Self::SexualMinors,
+            "forget_moderation" => Self::ForgetModeration,
+            "extremism" => Self::Extremism,
+            "scam_fraud" => Self::ScamFraud,
+            "political" => Self::Political,
+            "self_harm" => Self::SelfHarm,
+            "illegal_distribution_medical" => Self::IllegalDistributionMedical,
+            "sexual_adults" => Self::SexualAdults,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl Serialize for SafetyRule {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SafetyRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

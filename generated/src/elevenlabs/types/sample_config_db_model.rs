@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SampleConfigDBModel`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -23,14 +23,13 @@ pub struct SampleConfigDbModel {
 }
 
 /// Schema: `#/components/schemas/SampleConfigDBModel/properties/parent_type/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SampleConfigDbModelParentType {
-    #[serde(rename = "read")]
+    /// `"read"`
     Read,
-    #[serde(rename = "collection")]
+    /// `"collection"`
     Collection,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -42,5 +41,26 @@ impl SampleConfigDbModelParentType {
             Self::Collection => "collection",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "read" => Self::Read,
+            "collection" => Self::Collection,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SampleConfigDbModelParentType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SampleConfigDbModelParentType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SearchStrategy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SearchStrategy {
-    #[serde(rename = "cat")]
+    /// `"cat"`
     Cat,
-    #[serde(rename = "keyword")]
+    /// `"keyword"`
     Keyword,
-    #[serde(rename = "semantic")]
+    /// `"semantic"`
     Semantic,
-    #[serde(rename = "ls")]
+    /// `"ls"`
     Ls,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl SearchStrategy {
             Self::Ls => "ls",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "cat" => Self::Cat,
+            "keyword" => Self::Keyword,
+            "semantic" => Self::Semantic,
+            "ls" => Self::Ls,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SearchStrategy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

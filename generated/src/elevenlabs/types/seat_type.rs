@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Seat types for workspace members.
 ///
 /// Schema: `#/components/schemas/SeatType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SeatType {
-    #[serde(rename = "workspace_admin")]
+    /// `"workspace_admin"`
     WorkspaceAdmin,
-    #[serde(rename = "workspace_member")]
+    /// `"workspace_member"`
     WorkspaceMember,
-    #[serde(rename = "workspace_lite_member")]
+    /// `"workspace_lite_member"`
     WorkspaceLiteMember,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -32,5 +31,27 @@ impl SeatType {
             Self::WorkspaceLiteMember => "workspace_lite_member",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "workspace_admin" => Self::WorkspaceAdmin,
+            "workspace_member" => Self::WorkspaceMember,
+            "workspace_lite_member" => Self::WorkspaceLiteMember,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SeatType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SeatType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

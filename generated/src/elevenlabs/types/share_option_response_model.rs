@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ShareOptionResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,16 +37,15 @@ impl ShareOptionResponseModel {
 /// The type of the principal: user, group, or service account (under 'key').
 ///
 /// Schema: `#/components/schemas/ShareOptionResponseModel/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ShareOptionResponseModelType {
-    #[serde(rename = "user")]
+    /// `"user"`
     User,
-    #[serde(rename = "group")]
+    /// `"group"`
     Group,
-    #[serde(rename = "key")]
+    /// `"key"`
     Key,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -59,5 +58,27 @@ impl ShareOptionResponseModelType {
             Self::Key => "key",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "user" => Self::User,
+            "group" => Self::Group,
+            "key" => Self::Key,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ShareOptionResponseModelType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ShareOptionResponseModelType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/components/schemas/SIPTrunkTransportEnum`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SipTrunkTransportEnum {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "udp")]
+    /// `"udp"`
     Udp,
-    #[serde(rename = "tcp")]
+    /// `"tcp"`
     Tcp,
-    #[serde(rename = "tls")]
+    /// `"tls"`
     Tls,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -35,5 +34,28 @@ impl SipTrunkTransportEnum {
             Self::Tls => "tls",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "udp" => Self::Udp,
+            "tcp" => Self::Tcp,
+            "tls" => Self::Tls,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SipTrunkTransportEnum {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SipTrunkTransportEnum {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

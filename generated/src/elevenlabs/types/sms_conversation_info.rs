@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SMSConversationInfo`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -37,14 +37,13 @@ impl SmsConversationInfo {
 /// Direction
 ///
 /// Schema: `#/components/schemas/SMSConversationInfo/properties/direction`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SmsConversationInfoDirection {
-    #[serde(rename = "inbound")]
+    /// `"inbound"`
     Inbound,
-    #[serde(rename = "outbound")]
+    /// `"outbound"`
     Outbound,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -56,5 +55,26 @@ impl SmsConversationInfoDirection {
             Self::Outbound => "outbound",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SmsConversationInfoDirection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SmsConversationInfoDirection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::SpeakerResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerSeparationResponseModel`
@@ -47,18 +47,17 @@ impl SpeakerSeparationResponseModel {
 /// The status of the speaker separation.
 ///
 /// Schema: `#/components/schemas/SpeakerSeparationResponseModel/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpeakerSeparationResponseModelStatus {
-    #[serde(rename = "not_started")]
+    /// `"not_started"`
     NotStarted,
-    #[serde(rename = "pending")]
+    /// `"pending"`
     Pending,
-    #[serde(rename = "completed")]
+    /// `"completed"`
     Completed,
-    #[serde(rename = "failed")]
+    /// `"failed"`
     Failed,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -72,5 +71,28 @@ impl SpeakerSeparationResponseModelStatus {
             Self::Failed => "failed",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "not_started" => Self::NotStarted,
+            "pending" => Self::Pending,
+            "completed" => Self::Completed,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SpeakerSeparationResponseModelStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SpeakerSeparationResponseModelStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{DialogueInputResponseModel, HistoryAlignmentsResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel`
@@ -97,18 +97,17 @@ impl SpeechHistoryItemResponseModel {
 }
 
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel/properties/voice_category/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpeechHistoryItemResponseModelVoiceCategory {
-    #[serde(rename = "premade")]
+    /// `"premade"`
     Premade,
-    #[serde(rename = "cloned")]
+    /// `"cloned"`
     Cloned,
-    #[serde(rename = "generated")]
+    /// `"generated"`
     Generated,
-    #[serde(rename = "professional")]
+    /// `"professional"`
     Professional,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -123,21 +122,43 @@ impl SpeechHistoryItemResponseModelVoiceCategory {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "premade" => Self::Premade,
+            "cloned" => Self::Cloned,
+            "generated" => Self::Generated,
+            "professional" => Self::Professional,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SpeechHistoryItemResponseModelVoiceCategory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelVoiceCategory {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The state of the history item.
 ///
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel/properties/state`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpeechHistoryItemResponseModelState {
-    #[serde(rename = "created")]
+    /// `"created"`
     Created,
-    #[serde(rename = "deleted")]
+    /// `"deleted"`
     Deleted,
-    #[serde(rename = "processing")]
+    /// `"processing"`
     Processing,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -151,35 +172,56 @@ impl SpeechHistoryItemResponseModelState {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "created" => Self::Created,
+            "deleted" => Self::Deleted,
+            "processing" => Self::Processing,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SpeechHistoryItemResponseModelState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelState {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel/properties/source/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpeechHistoryItemResponseModelSource {
-    #[serde(rename = "TTS")]
+    /// `"TTS"`
     Tts,
-    #[serde(rename = "STS")]
+    /// `"STS"`
     Sts,
-    #[serde(rename = "Projects")]
+    /// `"Projects"`
     Projects,
-    #[serde(rename = "PD")]
+    /// `"PD"`
     Pd,
-    #[serde(rename = "AN")]
+    /// `"AN"`
     An,
-    #[serde(rename = "Dubbing")]
+    /// `"Dubbing"`
     Dubbing,
-    #[serde(rename = "PlayAPI")]
+    /// `"PlayAPI"`
     PlayApi,
-    #[serde(rename = "ConvAI")]
+    /// `"ConvAI"`
     ConvAi,
-    #[serde(rename = "VoiceGeneration")]
+    /// `"VoiceGeneration"`
     VoiceGeneration,
-    #[serde(rename = "InVPC")]
+    /// `"InVPC"`
     InVpc,
-    #[serde(rename = "Flows")]
+    /// `"Flows"`
     Flows,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -200,5 +242,35 @@ impl SpeechHistoryItemResponseModelSource {
             Self::Flows => "Flows",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "TTS" => Self::Tts,
+            "STS" => Self::Sts,
+            "Projects" => Self::Projects,
+            "PD" => Self::Pd,
+            "AN" => Self::An,
+            "Dubbing" => Self::Dubbing,
+            "PlayAPI" => Self::PlayApi,
+            "ConvAI" => Self::ConvAi,
+            "VoiceGeneration" => Self::VoiceGeneration,
+            "InVPC" => Self::InVpc,
+            "Flows" => Self::Flows,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SpeechHistoryItemResponseModelSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModelSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::SpeechToTextCharacterResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Word-level detail of the transcription with timing information.
 ///
@@ -61,16 +61,15 @@ impl SpeechToTextWordResponseModel {
 /// The type of the word or sound. 'audio_event' is used for non-word sounds like laughter or footsteps.
 ///
 /// Schema: `#/components/schemas/SpeechToTextWordResponseModel/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SpeechToTextWordResponseModelType {
-    #[serde(rename = "word")]
+    /// `"word"`
     Word,
-    #[serde(rename = "spacing")]
+    /// `"spacing"`
     Spacing,
-    #[serde(rename = "audio_event")]
+    /// `"audio_event"`
     AudioEvent,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -83,5 +82,27 @@ impl SpeechToTextWordResponseModelType {
             Self::AudioEvent => "audio_event",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "word" => Self::Word,
+            "spacing" => Self::Spacing,
+            "audio_event" => Self::AudioEvent,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SpeechToTextWordResponseModelType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SpeechToTextWordResponseModelType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

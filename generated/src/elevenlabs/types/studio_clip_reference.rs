@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioClipReference`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -43,18 +43,17 @@ impl StudioClipReference {
 /// Clip Type
 ///
 /// Schema: `#/components/schemas/StudioClipReference/properties/clip_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum StudioClipReferenceClipType {
-    #[serde(rename = "video")]
+    /// `"video"`
     Video,
-    #[serde(rename = "image")]
+    /// `"image"`
     Image,
-    #[serde(rename = "external_audio")]
+    /// `"external_audio"`
     ExternalAudio,
-    #[serde(rename = "tts_node")]
+    /// `"tts_node"`
     TtsNode,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -68,5 +67,28 @@ impl StudioClipReferenceClipType {
             Self::TtsNode => "tts_node",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "video" => Self::Video,
+            "image" => Self::Image,
+            "external_audio" => Self::ExternalAudio,
+            "tts_node" => Self::TtsNode,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for StudioClipReferenceClipType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for StudioClipReferenceClipType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

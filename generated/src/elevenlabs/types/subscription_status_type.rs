@@ -5,25 +5,24 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SubscriptionStatusType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum SubscriptionStatusType {
-    #[serde(rename = "trialing")]
+    /// `"trialing"`
     Trialing,
-    #[serde(rename = "active")]
+    /// `"active"`
     Active,
-    #[serde(rename = "incomplete")]
+    /// `"incomplete"`
     Incomplete,
-    #[serde(rename = "past_due")]
+    /// `"past_due"`
     PastDue,
-    #[serde(rename = "free")]
+    /// `"free"`
     Free,
-    #[serde(rename = "free_disabled")]
+    /// `"free_disabled"`
     FreeDisabled,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -39,5 +38,30 @@ impl SubscriptionStatusType {
             Self::FreeDisabled => "free_disabled",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "trialing" => Self::Trialing,
+            "active" => Self::Active,
+            "incomplete" => Self::Incomplete,
+            "past_due" => Self::PastDue,
+            "free" => Self::Free,
+            "free_disabled" => Self::FreeDisabled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for SubscriptionStatusType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SubscriptionStatusType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

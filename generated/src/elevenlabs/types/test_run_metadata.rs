@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunMetadata`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,16 +39,15 @@ impl TestRunMetadata {
 /// Defaults to `"llm"`.
 ///
 /// Schema: `#/components/schemas/TestRunMetadata/properties/test_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TestRunMetadataTestType {
-    #[serde(rename = "llm")]
+    /// `"llm"`
     Llm,
-    #[serde(rename = "tool_call")]
+    /// `"tool_call"`
     ToolCall,
-    #[serde(rename = "simulation")]
+    /// `"simulation"`
     Simulation,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -61,5 +60,27 @@ impl TestRunMetadataTestType {
             Self::Simulation => "simulation",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "llm" => Self::Llm,
+            "tool_call" => Self::ToolCall,
+            "simulation" => Self::Simulation,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TestRunMetadataTestType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TestRunMetadataTestType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

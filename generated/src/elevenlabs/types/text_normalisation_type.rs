@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Method for converting numbers to words before sending to TTS
 ///
 /// Defaults to `"system_prompt"`.
 ///
 /// Schema: `#/components/schemas/TextNormalisationType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TextNormalisationType {
-    #[serde(rename = "system_prompt")]
+    /// `"system_prompt"`
     SystemPrompt,
-    #[serde(rename = "elevenlabs")]
+    /// `"elevenlabs"`
     Elevenlabs,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -31,5 +30,26 @@ impl TextNormalisationType {
             Self::Elevenlabs => "elevenlabs",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "system_prompt" => Self::SystemPrompt,
+            "elevenlabs" => Self::Elevenlabs,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TextNormalisationType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextNormalisationType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,25 +5,24 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Controls how tool errors are processed before being shared with the agent.
 ///
 /// Defaults to `"auto"`.
 ///
 /// Schema: `#/components/schemas/ToolErrorHandlingMode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolErrorHandlingMode {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "summarized")]
+    /// `"summarized"`
     Summarized,
-    #[serde(rename = "passthrough")]
+    /// `"passthrough"`
     Passthrough,
-    #[serde(rename = "hide")]
+    /// `"hide"`
     Hide,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -37,5 +36,28 @@ impl ToolErrorHandlingMode {
             Self::Hide => "hide",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "summarized" => Self::Summarized,
+            "passthrough" => Self::Passthrough,
+            "hide" => Self::Hide,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ToolErrorHandlingMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolErrorHandlingMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

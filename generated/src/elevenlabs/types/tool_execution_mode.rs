@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"immediate"`.
 ///
 /// Schema: `#/components/schemas/ToolExecutionMode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolExecutionMode {
-    #[serde(rename = "immediate")]
+    /// `"immediate"`
     Immediate,
-    #[serde(rename = "post_tool_speech")]
+    /// `"post_tool_speech"`
     PostToolSpeech,
-    #[serde(rename = "async")]
+    /// `"async"`
     Async,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -32,5 +31,27 @@ impl ToolExecutionMode {
             Self::Async => "async",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "immediate" => Self::Immediate,
+            "post_tool_speech" => Self::PostToolSpeech,
+            "async" => Self::Async,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ToolExecutionMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolExecutionMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

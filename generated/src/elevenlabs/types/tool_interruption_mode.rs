@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"allow"`.
 ///
 /// Schema: `#/components/schemas/ToolInterruptionMode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolInterruptionMode {
-    #[serde(rename = "allow")]
+    /// `"allow"`
     Allow,
-    #[serde(rename = "disable_during_tool")]
+    /// `"disable_during_tool"`
     DisableDuringTool,
-    #[serde(rename = "disable_during_tool_and_turn")]
+    /// `"disable_during_tool_and_turn"`
     DisableDuringToolAndTurn,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -32,5 +31,27 @@ impl ToolInterruptionMode {
             Self::DisableDuringToolAndTurn => "disable_during_tool_and_turn",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "allow" => Self::Allow,
+            "disable_during_tool" => Self::DisableDuringTool,
+            "disable_during_tool_and_turn" => Self::DisableDuringToolAndTurn,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ToolInterruptionMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolInterruptionMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,29 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolType {
-    #[serde(rename = "system")]
+    /// `"system"`
     System,
-    #[serde(rename = "webhook")]
+    /// `"webhook"`
     Webhook,
-    #[serde(rename = "client")]
+    /// `"client"`
     Client,
-    #[serde(rename = "mcp")]
+    /// `"mcp"`
     Mcp,
-    #[serde(rename = "workflow")]
+    /// `"workflow"`
     Workflow,
-    #[serde(rename = "api_integration_webhook")]
+    /// `"api_integration_webhook"`
     ApiIntegrationWebhook,
-    #[serde(rename = "api_integration_mcp")]
+    /// `"api_integration_mcp"`
     ApiIntegrationMcp,
-    #[serde(rename = "smb")]
+    /// `"smb"`
     Smb,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -45,5 +44,32 @@ impl ToolType {
             Self::Smb => "smb",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "system" => Self::System,
+            "webhook" => Self::Webhook,
+            "client" => Self::Client,
+            "mcp" => Self::Mcp,
+            "workflow" => Self::Workflow,
+            "api_integration_webhook" => Self::ApiIntegrationWebhook,
+            "api_integration_mcp" => Self::ApiIntegrationMcp,
+            "smb" => Self::Smb,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ToolType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolTypeFilter`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolTypeFilter {
-    #[serde(rename = "webhook")]
+    /// `"webhook"`
     Webhook,
-    #[serde(rename = "client")]
+    /// `"client"`
     Client,
-    #[serde(rename = "api_integration_webhook")]
+    /// `"api_integration_webhook"`
     ApiIntegrationWebhook,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -30,5 +29,27 @@ impl ToolTypeFilter {
             Self::ApiIntegrationWebhook => "api_integration_webhook",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "webhook" => Self::Webhook,
+            "client" => Self::Client,
+            "api_integration_webhook" => Self::ApiIntegrationWebhook,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ToolTypeFilter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolTypeFilter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TopicSortBy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TopicSortBy {
-    #[serde(rename = "conversations")]
+    /// `"conversations"`
     Conversations,
-    #[serde(rename = "sentiment")]
+    /// `"sentiment"`
     Sentiment,
-    #[serde(rename = "success_rate")]
+    /// `"success_rate"`
     SuccessRate,
-    #[serde(rename = "frustration")]
+    /// `"frustration"`
     Frustration,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl TopicSortBy {
             Self::Frustration => "frustration",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "conversations" => Self::Conversations,
+            "sentiment" => Self::Sentiment,
+            "success_rate" => Self::SuccessRate,
+            "frustration" => Self::Frustration,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TopicSortBy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TopicSortBy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

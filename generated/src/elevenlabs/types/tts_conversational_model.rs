@@ -5,27 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"eleven_flash_v2"`.
 ///
 /// Schema: `#/components/schemas/TTSConversationalModel`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TtsConversationalModel {
-    #[serde(rename = "eleven_turbo_v2")]
+    /// `"eleven_turbo_v2"`
     ElevenTurboV2,
-    #[serde(rename = "eleven_turbo_v2_5")]
+    /// `"eleven_turbo_v2_5"`
     ElevenTurboV2_5,
-    #[serde(rename = "eleven_flash_v2")]
+    /// `"eleven_flash_v2"`
     ElevenFlashV2,
-    #[serde(rename = "eleven_flash_v2_5")]
+    /// `"eleven_flash_v2_5"`
     ElevenFlashV2_5,
-    #[serde(rename = "eleven_multilingual_v2")]
+    /// `"eleven_multilingual_v2"`
     ElevenMultilingualV2,
-    #[serde(rename = "eleven_v3_conversational")]
+    /// `"eleven_v3_conversational"`
     ElevenV3Conversational,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -41,5 +40,30 @@ impl TtsConversationalModel {
             Self::ElevenV3Conversational => "eleven_v3_conversational",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "eleven_turbo_v2" => Self::ElevenTurboV2,
+            "eleven_turbo_v2_5" => Self::ElevenTurboV2_5,
+            "eleven_flash_v2" => Self::ElevenFlashV2,
+            "eleven_flash_v2_5" => Self::ElevenFlashV2_5,
+            "eleven_multilingual_v2" => Self::ElevenMultilingualV2,
+            "eleven_v3_conversational" => Self::ElevenV3Conversational,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TtsConversationalModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TtsConversationalModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TTSModelFamily`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TtsModelFamily {
-    #[serde(rename = "turbo")]
+    /// `"turbo"`
     Turbo,
-    #[serde(rename = "flash")]
+    /// `"flash"`
     Flash,
-    #[serde(rename = "multilingual")]
+    /// `"multilingual"`
     Multilingual,
-    #[serde(rename = "v3_conversational")]
+    /// `"v3_conversational"`
     V3Conversational,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl TtsModelFamily {
             Self::V3Conversational => "v3_conversational",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "turbo" => Self::Turbo,
+            "flash" => Self::Flash,
+            "multilingual" => Self::Multilingual,
+            "v3_conversational" => Self::V3Conversational,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TtsModelFamily {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TtsModelFamily {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,29 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"pcm_16000"`.
 ///
 /// Schema: `#/components/schemas/TTSOutputFormat`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TtsOutputFormat {
-    #[serde(rename = "pcm_8000")]
+    /// `"pcm_8000"`
     Pcm8000,
-    #[serde(rename = "pcm_16000")]
+    /// `"pcm_16000"`
     Pcm16000,
-    #[serde(rename = "pcm_22050")]
+    /// `"pcm_22050"`
     Pcm22050,
-    #[serde(rename = "pcm_24000")]
+    /// `"pcm_24000"`
     Pcm24000,
-    #[serde(rename = "pcm_44100")]
+    /// `"pcm_44100"`
     Pcm44100,
-    #[serde(rename = "pcm_48000")]
+    /// `"pcm_48000"`
     Pcm48000,
-    #[serde(rename = "ulaw_8000")]
+    /// `"ulaw_8000"`
     Ulaw8000,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -44,5 +43,31 @@ impl TtsOutputFormat {
             Self::Ulaw8000 => "ulaw_8000",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pcm_8000" => Self::Pcm8000,
+            "pcm_16000" => Self::Pcm16000,
+            "pcm_22050" => Self::Pcm22050,
+            "pcm_24000" => Self::Pcm24000,
+            "pcm_44100" => Self::Pcm44100,
+            "pcm_48000" => Self::Pcm48000,
+            "ulaw_8000" => Self::Ulaw8000,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TtsOutputFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TtsOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

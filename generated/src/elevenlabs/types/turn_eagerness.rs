@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Agent's eagerness to respond. Higher values make agent wait for higher turn probability.
 ///
 /// Defaults to `"normal"`.
 ///
 /// Schema: `#/components/schemas/TurnEagerness`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TurnEagerness {
-    #[serde(rename = "patient")]
+    /// `"patient"`
     Patient,
-    #[serde(rename = "normal")]
+    /// `"normal"`
     Normal,
-    #[serde(rename = "eager")]
+    /// `"eager"`
     Eager,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -34,5 +33,27 @@ impl TurnEagerness {
             Self::Eager => "eager",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "patient" => Self::Patient,
+            "normal" => Self::Normal,
+            "eager" => Self::Eager,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TurnEagerness {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TurnEagerness {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

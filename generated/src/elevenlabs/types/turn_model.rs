@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Version of the turn detection model to use.
 ///
 /// Defaults to `"turn_v3"`.
 ///
 /// Schema: `#/components/schemas/TurnModel`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TurnModel {
-    #[serde(rename = "turn_v2")]
+    /// `"turn_v2"`
     TurnV2,
-    #[serde(rename = "turn_v3")]
+    /// `"turn_v3"`
     TurnV3,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -31,5 +30,26 @@ impl TurnModel {
             Self::TurnV3 => "turn_v3",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "turn_v2" => Self::TurnV2,
+            "turn_v3" => Self::TurnV3,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TurnModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TurnModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,33 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Valid Twilio edge locations.
 ///
 /// Schema: `#/components/schemas/TwilioEdgeLocation`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TwilioEdgeLocation {
-    #[serde(rename = "ashburn")]
+    /// `"ashburn"`
     Ashburn,
-    #[serde(rename = "dublin")]
+    /// `"dublin"`
     Dublin,
-    #[serde(rename = "frankfurt")]
+    /// `"frankfurt"`
     Frankfurt,
-    #[serde(rename = "sao-paulo")]
+    /// `"sao-paulo"`
     SaoPaulo,
-    #[serde(rename = "singapore")]
+    /// `"singapore"`
     Singapore,
-    #[serde(rename = "sydney")]
+    /// `"sydney"`
     Sydney,
-    #[serde(rename = "tokyo")]
+    /// `"tokyo"`
     Tokyo,
-    #[serde(rename = "umatilla")]
+    /// `"umatilla"`
     Umatilla,
-    #[serde(rename = "roaming")]
+    /// `"roaming"`
     Roaming,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -50,5 +49,33 @@ impl TwilioEdgeLocation {
             Self::Roaming => "roaming",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "ashburn" => Self::Ashburn,
+            "dublin" => Self::Dublin,
+            "frankfurt" => Self::Frankfurt,
+            "sao-paulo" => Self::SaoPaulo,
+            "singapore" => Self::Singapore,
+            "sydney" => Self::Sydney,
+            "tokyo" => Self::Tokyo,
+            "umatilla" => Self::Umatilla,
+            "roaming" => Self::Roaming,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TwilioEdgeLocation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TwilioEdgeLocation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

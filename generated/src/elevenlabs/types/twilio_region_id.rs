@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Valid Twilio region IDs.
 ///
 /// Schema: `#/components/schemas/TwilioRegionId`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TwilioRegionId {
-    #[serde(rename = "us1")]
+    /// `"us1"`
     Us1,
-    #[serde(rename = "ie1")]
+    /// `"ie1"`
     Ie1,
-    #[serde(rename = "au1")]
+    /// `"au1"`
     Au1,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -32,5 +31,27 @@ impl TwilioRegionId {
             Self::Au1 => "au1",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "us1" => Self::Us1,
+            "ie1" => Self::Ie1,
+            "au1" => Self::Au1,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for TwilioRegionId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TwilioRegionId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

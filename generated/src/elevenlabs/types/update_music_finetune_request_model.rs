@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateMusicFinetuneRequestModel`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -26,14 +26,13 @@ pub struct UpdateMusicFinetuneRequestModel {
 }
 
 /// Schema: `#/components/schemas/UpdateMusicFinetuneRequestModel/properties/visibility/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UpdateMusicFinetuneRequestModelVisibility {
-    #[serde(rename = "private")]
+    /// `"private"`
     Private,
-    #[serde(rename = "workspace")]
+    /// `"workspace"`
     Workspace,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -45,5 +44,26 @@ impl UpdateMusicFinetuneRequestModelVisibility {
             Self::Workspace => "workspace",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "private" => Self::Private,
+            "workspace" => Self::Workspace,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for UpdateMusicFinetuneRequestModelVisibility {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateMusicFinetuneRequestModelVisibility {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

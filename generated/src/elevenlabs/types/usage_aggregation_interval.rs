@@ -5,25 +5,24 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The time interval over which to aggregate the usage data.
 ///
 /// Schema: `#/components/schemas/UsageAggregationInterval`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UsageAggregationInterval {
-    #[serde(rename = "hour")]
+    /// `"hour"`
     Hour,
-    #[serde(rename = "day")]
+    /// `"day"`
     Day,
-    #[serde(rename = "week")]
+    /// `"week"`
     Week,
-    #[serde(rename = "month")]
+    /// `"month"`
     Month,
-    #[serde(rename = "cumulative")]
+    /// `"cumulative"`
     Cumulative,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -38,5 +37,29 @@ impl UsageAggregationInterval {
             Self::Cumulative => "cumulative",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "hour" => Self::Hour,
+            "day" => Self::Day,
+            "week" => Self::Week,
+            "month" => Self::Month,
+            "cumulative" => Self::Cumulative,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for UsageAggregationInterval {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UsageAggregationInterval {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UsersSortBy`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UsersSortBy {
-    #[serde(rename = "last_contact_unix_secs")]
+    /// `"last_contact_unix_secs"`
     LastContactUnixSecs,
-    #[serde(rename = "conversation_count")]
+    /// `"conversation_count"`
     ConversationCount,
-    #[serde(rename = "average_sentiment_score")]
+    /// `"average_sentiment_score"`
     AverageSentimentScore,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -30,5 +29,27 @@ impl UsersSortBy {
             Self::AverageSentimentScore => "average_sentiment_score",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "last_contact_unix_secs" => Self::LastContactUnixSecs,
+            "conversation_count" => Self::ConversationCount,
+            "average_sentiment_score" => Self::AverageSentimentScore,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for UsersSortBy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UsersSortBy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// User-to-User Information envelope for SIP REFER transfers (RFC 7433).
 ///
@@ -47,14 +47,13 @@ impl UuiTransferConfig {
 /// Defaults to `"prefix"`.
 ///
 /// Schema: `#/components/schemas/UUITransferConfig/properties/protocol_discriminator_mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UuiTransferConfigProtocolDiscriminatorMode {
-    #[serde(rename = "prefix")]
+    /// `"prefix"`
     Prefix,
-    #[serde(rename = "pd_parameter")]
+    /// `"pd_parameter"`
     PdParameter,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -66,5 +65,26 @@ impl UuiTransferConfigProtocolDiscriminatorMode {
             Self::PdParameter => "pd_parameter",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "prefix" => Self::Prefix,
+            "pd_parameter" => Self::PdParameter,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for UuiTransferConfigProtocolDiscriminatorMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for UuiTransferConfigProtocolDiscriminatorMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::{consts, ImageReference, VeoImageReference, WebhookTarget};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request body for the Google Veo 3.1 video model.
 ///
@@ -90,14 +90,13 @@ impl Veo3_1request {
 /// Defaults to `"16:9"`.
 ///
 /// Schema: `#/components/schemas/Veo3_1Request/properties/aspect_ratio`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Veo3_1requestAspectRatio {
-    #[serde(rename = "16:9")]
+    /// `"16:9"`
     V16_9,
-    #[serde(rename = "9:16")]
+    /// `"9:16"`
     V9_16,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -110,6 +109,27 @@ impl Veo3_1requestAspectRatio {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "16:9" => Self::V16_9,
+            "9:16" => Self::V9_16,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for Veo3_1requestAspectRatio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Veo3_1requestAspectRatio {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The resolution of the output video.
@@ -117,16 +137,15 @@ impl Veo3_1requestAspectRatio {
 /// Defaults to `"720p"`.
 ///
 /// Schema: `#/components/schemas/Veo3_1Request/properties/resolution`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Veo3_1requestResolution {
-    #[serde(rename = "720p")]
+    /// `"720p"`
     V720p,
-    #[serde(rename = "1080p")]
+    /// `"1080p"`
     V1080p,
-    #[serde(rename = "4K")]
+    /// `"4K"`
     V4k,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -139,5 +158,27 @@ impl Veo3_1requestResolution {
             Self::V4k => "4K",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "720p" => Self::V720p,
+            "1080p" => Self::V1080p,
+            "4K" => Self::V4k,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for Veo3_1requestResolution {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Veo3_1requestResolution {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::ImageReference;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A reference image guiding a Veo generation, with its role.
 ///
@@ -29,14 +29,13 @@ impl VeoImageReference {
 /// How the model uses the image: `subject` places its subject or scene elements into the video; `style` transfers its visual style.
 ///
 /// Schema: `#/components/schemas/VeoImageReference/properties/role`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VeoImageReferenceRole {
-    #[serde(rename = "subject")]
+    /// `"subject"`
     Subject,
-    #[serde(rename = "style")]
+    /// `"style"`
     Style,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -48,5 +47,26 @@ impl VeoImageReferenceRole {
             Self::Style => "style",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "subject" => Self::Subject,
+            "style" => Self::Style,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VeoImageReferenceRole {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VeoImageReferenceRole {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

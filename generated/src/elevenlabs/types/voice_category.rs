@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VOICE_CATEGORY`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceCategory {
-    #[serde(rename = "premade")]
+    /// `"premade"`
     Premade,
-    #[serde(rename = "cloned")]
+    /// `"cloned"`
     Cloned,
-    #[serde(rename = "generated")]
+    /// `"generated"`
     Generated,
-    #[serde(rename = "professional")]
+    /// `"professional"`
     Professional,
-    #[serde(rename = "famous")]
+    /// `"famous"`
     Famous,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -36,5 +35,29 @@ impl VoiceCategory {
             Self::Famous => "famous",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "premade" => Self::Premade,
+            "cloned" => Self::Cloned,
+            "generated" => Self::Generated,
+            "professional" => Self::Professional,
+            "famous" => Self::Famous,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceCategory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceCategory {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

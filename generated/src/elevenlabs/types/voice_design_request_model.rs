@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceDesignRequestModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -93,14 +93,13 @@ impl VoiceDesignRequestModel {
 /// Defaults to `"eleven_multilingual_ttv_v2"`.
 ///
 /// Schema: `#/components/schemas/VoiceDesignRequestModel/properties/model_id`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceDesignRequestModelModelId {
-    #[serde(rename = "eleven_multilingual_ttv_v2")]
+    /// `"eleven_multilingual_ttv_v2"`
     ElevenMultilingualTtvV2,
-    #[serde(rename = "eleven_ttv_v3")]
+    /// `"eleven_ttv_v3"`
     ElevenTtvV3,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -112,5 +111,26 @@ impl VoiceDesignRequestModelModelId {
             Self::ElevenTtvV3 => "eleven_ttv_v3",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "eleven_multilingual_ttv_v2" => Self::ElevenMultilingualTtvV2,
+            "eleven_ttv_v3" => Self::ElevenTtvV3,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceDesignRequestModelModelId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceDesignRequestModelModelId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

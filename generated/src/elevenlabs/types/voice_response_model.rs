@@ -10,7 +10,7 @@ use super::{
     VoiceSettingsResponseModel, VoiceSharingResponseModel, VoiceVerificationResponseModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/VoiceResponseModel`
@@ -138,22 +138,21 @@ impl VoiceResponseModel {
 /// The category of the voice.
 ///
 /// Schema: `#/components/schemas/VoiceResponseModel/properties/category`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceResponseModelCategory {
-    #[serde(rename = "generated")]
+    /// `"generated"`
     Generated,
-    #[serde(rename = "cloned")]
+    /// `"cloned"`
     Cloned,
-    #[serde(rename = "premade")]
+    /// `"premade"`
     Premade,
-    #[serde(rename = "professional")]
+    /// `"professional"`
     Professional,
-    #[serde(rename = "famous")]
+    /// `"famous"`
     Famous,
-    #[serde(rename = "high_quality")]
+    /// `"high_quality"`
     HighQuality,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -170,23 +169,47 @@ impl VoiceResponseModelCategory {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "generated" => Self::Generated,
+            "cloned" => Self::Cloned,
+            "premade" => Self::Premade,
+            "professional" => Self::Professional,
+            "famous" => Self::Famous,
+            "high_quality" => Self::HighQuality,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceResponseModelCategory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceResponseModelCategory {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/VoiceResponseModel/properties/safety_control/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceResponseModelSafetyControl {
-    #[serde(rename = "NONE")]
+    /// `"NONE"`
     None,
-    #[serde(rename = "BAN")]
+    /// `"BAN"`
     Ban,
-    #[serde(rename = "CAPTCHA")]
+    /// `"CAPTCHA"`
     Captcha,
-    #[serde(rename = "ENTERPRISE_BAN")]
+    /// `"ENTERPRISE_BAN"`
     EnterpriseBan,
-    #[serde(rename = "ENTERPRISE_CAPTCHA")]
+    /// `"ENTERPRISE_CAPTCHA"`
     EnterpriseCaptcha,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -202,23 +225,46 @@ impl VoiceResponseModelSafetyControl {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "NONE" => Self::None,
+            "BAN" => Self::Ban,
+            "CAPTCHA" => Self::Captcha,
+            "ENTERPRISE_BAN" => Self::EnterpriseBan,
+            "ENTERPRISE_CAPTCHA" => Self::EnterpriseCaptcha,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceResponseModelSafetyControl {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceResponseModelSafetyControl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/VoiceResponseModel/properties/recording_quality/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceResponseModelRecordingQuality {
-    #[serde(rename = "studio")]
+    /// `"studio"`
     Studio,
-    #[serde(rename = "good")]
+    /// `"good"`
     Good,
-    #[serde(rename = "ok")]
+    /// `"ok"`
     Ok,
-    #[serde(rename = "poor")]
+    /// `"poor"`
     Poor,
-    #[serde(rename = "bad")]
+    /// `"bad"`
     Bad,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -234,17 +280,40 @@ impl VoiceResponseModelRecordingQuality {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "studio" => Self::Studio,
+            "good" => Self::Good,
+            "ok" => Self::Ok,
+            "poor" => Self::Poor,
+            "bad" => Self::Bad,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceResponseModelRecordingQuality {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceResponseModelRecordingQuality {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/VoiceResponseModel/properties/labelling_status/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceResponseModelLabellingStatus {
-    #[serde(rename = "in_review")]
+    /// `"in_review"`
     InReview,
-    #[serde(rename = "review_complete")]
+    /// `"review_complete"`
     ReviewComplete,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -256,5 +325,26 @@ impl VoiceResponseModelLabellingStatus {
             Self::ReviewComplete => "review_complete",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "in_review" => Self::InReview,
+            "review_complete" => Self::ReviewComplete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceResponseModelLabellingStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceResponseModelLabellingStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

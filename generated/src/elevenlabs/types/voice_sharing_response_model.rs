@@ -7,7 +7,7 @@
 
 use super::{ReaderResourceResponseModel, VoiceSharingModerationCheckResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/VoiceSharingResponseModel`
@@ -160,18 +160,17 @@ impl VoiceSharingResponseModel {
 /// The status of the voice sharing.
 ///
 /// Schema: `#/components/schemas/VoiceSharingResponseModel/properties/status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceSharingResponseModelStatus {
-    #[serde(rename = "enabled")]
+    /// `"enabled"`
     Enabled,
-    #[serde(rename = "disabled")]
+    /// `"disabled"`
     Disabled,
-    #[serde(rename = "copied")]
+    /// `"copied"`
     Copied,
-    #[serde(rename = "copied_disabled")]
+    /// `"copied_disabled"`
     CopiedDisabled,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -186,27 +185,49 @@ impl VoiceSharingResponseModelStatus {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "enabled" => Self::Enabled,
+            "disabled" => Self::Disabled,
+            "copied" => Self::Copied,
+            "copied_disabled" => Self::CopiedDisabled,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceSharingResponseModelStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceSharingResponseModelStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The category of the voice.
 ///
 /// Schema: `#/components/schemas/VoiceSharingResponseModel/properties/category`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceSharingResponseModelCategory {
-    #[serde(rename = "generated")]
+    /// `"generated"`
     Generated,
-    #[serde(rename = "cloned")]
+    /// `"cloned"`
     Cloned,
-    #[serde(rename = "premade")]
+    /// `"premade"`
     Premade,
-    #[serde(rename = "professional")]
+    /// `"professional"`
     Professional,
-    #[serde(rename = "famous")]
+    /// `"famous"`
     Famous,
-    #[serde(rename = "high_quality")]
+    /// `"high_quality"`
     HighQuality,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -223,25 +244,49 @@ impl VoiceSharingResponseModelCategory {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "generated" => Self::Generated,
+            "cloned" => Self::Cloned,
+            "premade" => Self::Premade,
+            "professional" => Self::Professional,
+            "famous" => Self::Famous,
+            "high_quality" => Self::HighQuality,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceSharingResponseModelCategory {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceSharingResponseModelCategory {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The review status of the voice.
 ///
 /// Schema: `#/components/schemas/VoiceSharingResponseModel/properties/review_status`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceSharingResponseModelReviewStatus {
-    #[serde(rename = "not_requested")]
+    /// `"not_requested"`
     NotRequested,
-    #[serde(rename = "pending")]
+    /// `"pending"`
     Pending,
-    #[serde(rename = "declined")]
+    /// `"declined"`
     Declined,
-    #[serde(rename = "allowed")]
+    /// `"allowed"`
     Allowed,
-    #[serde(rename = "allowed_with_changes")]
+    /// `"allowed_with_changes"`
     AllowedWithChanges,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -256,5 +301,29 @@ impl VoiceSharingResponseModelReviewStatus {
             Self::AllowedWithChanges => "allowed_with_changes",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "not_requested" => Self::NotRequested,
+            "pending" => Self::Pending,
+            "declined" => Self::Declined,
+            "allowed" => Self::Allowed,
+            "allowed_with_changes" => Self::AllowedWithChanges,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceSharingResponseModelReviewStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceSharingResponseModelReviewStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,19 +5,18 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WebhookAuthMethodType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookAuthMethodType {
-    #[serde(rename = "hmac")]
+    /// `"hmac"`
     Hmac,
-    #[serde(rename = "oauth2")]
+    /// `"oauth2"`
     Oauth2,
-    #[serde(rename = "mtls")]
+    /// `"mtls"`
     Mtls,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -30,5 +29,27 @@ impl WebhookAuthMethodType {
             Self::Mtls => "mtls",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "hmac" => Self::Hmac,
+            "oauth2" => Self::Oauth2,
+            "mtls" => Self::Mtls,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WebhookAuthMethodType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookAuthMethodType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

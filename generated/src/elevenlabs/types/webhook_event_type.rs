@@ -5,23 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WebhookEventType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookEventType {
-    #[serde(rename = "transcript")]
+    /// `"transcript"`
     Transcript,
-    #[serde(rename = "audio")]
+    /// `"audio"`
     Audio,
-    #[serde(rename = "call_initiation_failure")]
+    /// `"call_initiation_failure"`
     CallInitiationFailure,
-    #[serde(rename = "unredacted_transcript")]
+    /// `"unredacted_transcript"`
     UnredactedTranscript,
-    #[serde(rename = "unredacted_audio")]
+    /// `"unredacted_audio"`
     UnredactedAudio,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -36,5 +35,29 @@ impl WebhookEventType {
             Self::UnredactedAudio => "unredacted_audio",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "transcript" => Self::Transcript,
+            "audio" => Self::Audio,
+            "call_initiation_failure" => Self::CallInitiationFailure,
+            "unredacted_transcript" => Self::UnredactedTranscript,
+            "unredacted_audio" => Self::UnredactedAudio,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WebhookEventType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookEventType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

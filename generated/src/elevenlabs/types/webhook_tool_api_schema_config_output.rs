@@ -11,7 +11,7 @@ use super::{
     QueryParamsJsonSchema, ResponseFilter,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// WebhookToolApiSchemaConfig
@@ -92,20 +92,19 @@ pub enum WebhookToolApiSchemaConfigOutputRequestHeadersValue {
 /// Defaults to `"GET"`.
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output/properties/method`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookToolApiSchemaConfigOutputMethod {
-    #[serde(rename = "GET")]
+    /// `"GET"`
     Get,
-    #[serde(rename = "POST")]
+    /// `"POST"`
     Post,
-    #[serde(rename = "PUT")]
+    /// `"PUT"`
     Put,
-    #[serde(rename = "PATCH")]
+    /// `"PATCH"`
     Patch,
-    #[serde(rename = "DELETE")]
+    /// `"DELETE"`
     Delete,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -121,6 +120,30 @@ impl WebhookToolApiSchemaConfigOutputMethod {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "PATCH" => Self::Patch,
+            "DELETE" => Self::Delete,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WebhookToolApiSchemaConfigOutputMethod {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputMethod {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Content type for the request body. Only applies to POST/PUT/PATCH requests.
@@ -128,14 +151,13 @@ impl WebhookToolApiSchemaConfigOutputMethod {
 /// Defaults to `"application/json"`.
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output/properties/content_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookToolApiSchemaConfigOutputContentType {
-    #[serde(rename = "application/json")]
+    /// `"application/json"`
     ApplicationJson,
-    #[serde(rename = "application/x-www-form-urlencoded")]
+    /// `"application/x-www-form-urlencoded"`
     ApplicationXWwwFormUrlencoded,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -147,6 +169,27 @@ impl WebhookToolApiSchemaConfigOutputContentType {
             Self::ApplicationXWwwFormUrlencoded => "application/x-www-form-urlencoded",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "application/json" => Self::ApplicationJson,
+            "application/x-www-form-urlencoded" => Self::ApplicationXWwwFormUrlencoded,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WebhookToolApiSchemaConfigOutputContentType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutputContentType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

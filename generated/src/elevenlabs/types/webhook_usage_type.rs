@@ -5,29 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WebhookUsageType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WebhookUsageType {
-    #[serde(rename = "ConvAI Agent Settings")]
+    /// `"ConvAI Agent Settings"`
     ConvAiAgentSettings,
-    #[serde(rename = "ConvAI Settings")]
+    /// `"ConvAI Settings"`
     ConvAiSettings,
-    #[serde(rename = "Voice Library Removal Notices")]
+    /// `"Voice Library Removal Notices"`
     VoiceLibraryRemovalNotices,
-    #[serde(rename = "Speech to Text")]
+    /// `"Speech to Text"`
     SpeechToText,
-    #[serde(rename = "Agent QA Evaluations")]
+    /// `"Agent QA Evaluations"`
     AgentQaEvaluations,
-    #[serde(rename = "ConvAI Alerting")]
+    /// `"ConvAI Alerting"`
     ConvAiAlerting,
-    #[serde(rename = "Flows")]
+    /// `"Flows"`
     Flows,
-    #[serde(rename = "Dubbing")]
+    /// `"Dubbing"`
     Dubbing,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -45,5 +44,32 @@ impl WebhookUsageType {
             Self::Dubbing => "Dubbing",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "ConvAI Agent Settings" => Self::ConvAiAgentSettings,
+            "ConvAI Settings" => Self::ConvAiSettings,
+            "Voice Library Removal Notices" => Self::VoiceLibraryRemovalNotices,
+            "Speech to Text" => Self::SpeechToText,
+            "Agent QA Evaluations" => Self::AgentQaEvaluations,
+            "ConvAI Alerting" => Self::ConvAiAlerting,
+            "Flows" => Self::Flows,
+            "Dubbing" => Self::Dubbing,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WebhookUsageType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WebhookUsageType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

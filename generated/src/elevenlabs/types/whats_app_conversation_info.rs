@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppConversationInfo`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,16 +38,15 @@ impl WhatsAppConversationInfo {
 /// Defaults to `"unknown"`.
 ///
 /// Schema: `#/components/schemas/WhatsAppConversationInfo/properties/direction`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WhatsAppConversationInfoDirection {
-    #[serde(rename = "inbound")]
+    /// `"inbound"`
     Inbound,
-    #[serde(rename = "outbound")]
+    /// `"outbound"`
     Outbound,
-    #[serde(rename = "unknown")]
+    /// `"unknown"`
     Unknown,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Other(String),
 }
 
@@ -60,5 +59,27 @@ impl WhatsAppConversationInfoDirection {
             Self::Unknown => "unknown",
             Self::Other(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            "unknown" => Self::Unknown,
+            _ => Self::Other(value),
+        }
+    }
+}
+
+impl Serialize for WhatsAppConversationInfoDirection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WhatsAppConversationInfoDirection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

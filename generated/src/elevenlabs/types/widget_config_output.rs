@@ -11,7 +11,7 @@ use super::{
     WidgetTextContents,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// WidgetConfig
@@ -236,14 +236,13 @@ pub enum WidgetConfigOutputAvatar {
 }
 
 /// Schema: `#/components/schemas/WidgetConfig-Output/properties/syntax_highlight_theme/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WidgetConfigOutputSyntaxHighlightTheme {
-    #[serde(rename = "light")]
+    /// `"light"`
     Light,
-    #[serde(rename = "dark")]
+    /// `"dark"`
     Dark,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -255,5 +254,26 @@ impl WidgetConfigOutputSyntaxHighlightTheme {
             Self::Dark => "dark",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "light" => Self::Light,
+            "dark" => Self::Dark,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WidgetConfigOutputSyntaxHighlightTheme {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WidgetConfigOutputSyntaxHighlightTheme {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

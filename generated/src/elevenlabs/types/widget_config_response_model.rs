@@ -11,7 +11,7 @@ use super::{
     WidgetPlacement, WidgetStyles, WidgetTextContents,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WidgetConfigResponseModel`
@@ -303,14 +303,13 @@ pub enum WidgetConfigResponseModelAvatar {
 }
 
 /// Schema: `#/components/schemas/WidgetConfigResponseModel/properties/syntax_highlight_theme/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WidgetConfigResponseModelSyntaxHighlightTheme {
-    #[serde(rename = "light")]
+    /// `"light"`
     Light,
-    #[serde(rename = "dark")]
+    /// `"dark"`
     Dark,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -322,5 +321,26 @@ impl WidgetConfigResponseModelSyntaxHighlightTheme {
             Self::Dark => "dark",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "light" => Self::Light,
+            "dark" => Self::Dark,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WidgetConfigResponseModelSyntaxHighlightTheme {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WidgetConfigResponseModelSyntaxHighlightTheme {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

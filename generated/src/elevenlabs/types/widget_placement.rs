@@ -5,27 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defaults to `"bottom-right"`.
 ///
 /// Schema: `#/components/schemas/WidgetPlacement`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WidgetPlacement {
-    #[serde(rename = "top-left")]
+    /// `"top-left"`
     TopLeft,
-    #[serde(rename = "top")]
+    /// `"top"`
     Top,
-    #[serde(rename = "top-right")]
+    /// `"top-right"`
     TopRight,
-    #[serde(rename = "bottom-left")]
+    /// `"bottom-left"`
     BottomLeft,
-    #[serde(rename = "bottom")]
+    /// `"bottom"`
     Bottom,
-    #[serde(rename = "bottom-right")]
+    /// `"bottom-right"`
     BottomRight,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -41,5 +40,30 @@ impl WidgetPlacement {
             Self::BottomRight => "bottom-right",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "top-left" => Self::TopLeft,
+            "top" => Self::Top,
+            "top-right" => Self::TopRight,
+            "bottom-left" => Self::BottomLeft,
+            "bottom" => Self::Bottom,
+            "bottom-right" => Self::BottomRight,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WidgetPlacement {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WidgetPlacement {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

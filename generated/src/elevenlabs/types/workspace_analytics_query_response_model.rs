@@ -7,7 +7,7 @@
 
 use super::ColumnUnit;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -36,26 +36,25 @@ impl WorkspaceAnalyticsQueryResponseModel {
 }
 
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel/properties/column_types/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
-    #[serde(rename = "String")]
+    /// `"String"`
     String,
-    #[serde(rename = "Float")]
+    /// `"Float"`
     Float,
-    #[serde(rename = "DateTime")]
+    /// `"DateTime"`
     DateTime,
-    #[serde(rename = "Int")]
+    /// `"Int"`
     Int,
-    #[serde(rename = "Bool")]
+    /// `"Bool"`
     Bool,
-    #[serde(rename = "JSON")]
+    /// `"JSON"`
     Json,
-    #[serde(rename = "Map")]
+    /// `"Map"`
     Map,
-    #[serde(rename = "Array")]
+    /// `"Array"`
     Array,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -73,6 +72,33 @@ impl WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
             Self::Array => "Array",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "String" => Self::String,
+            "Float" => Self::Float,
+            "DateTime" => Self::DateTime,
+            "Int" => Self::Int,
+            "Bool" => Self::Bool,
+            "JSON" => Self::Json,
+            "Map" => Self::Map,
+            "Array" => Self::Array,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }
 

@@ -5,87 +5,86 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceGroupPermission`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkspaceGroupPermission {
-    #[serde(rename = "text_to_speech")]
+    /// `"text_to_speech"`
     TextToSpeech,
-    #[serde(rename = "speech_to_speech")]
+    /// `"speech_to_speech"`
     SpeechToSpeech,
-    #[serde(rename = "speech_to_text")]
+    /// `"speech_to_text"`
     SpeechToText,
-    #[serde(rename = "voice_lab")]
+    /// `"voice_lab"`
     VoiceLab,
-    #[serde(rename = "sound_effects")]
+    /// `"sound_effects"`
     SoundEffects,
-    #[serde(rename = "projects")]
+    /// `"projects"`
     Projects,
-    #[serde(rename = "voiceover_studio")]
+    /// `"voiceover_studio"`
     VoiceoverStudio,
-    #[serde(rename = "dubbing")]
+    /// `"dubbing"`
     Dubbing,
-    #[serde(rename = "audio_native")]
+    /// `"audio_native"`
     AudioNative,
-    #[serde(rename = "conversational_ai")]
+    /// `"conversational_ai"`
     ConversationalAi,
-    #[serde(rename = "conversational_ai_read")]
+    /// `"conversational_ai_read"`
     ConversationalAiRead,
-    #[serde(rename = "voice_isolator")]
+    /// `"voice_isolator"`
     VoiceIsolator,
-    #[serde(rename = "ai_speech_classifier")]
+    /// `"ai_speech_classifier"`
     AiSpeechClassifier,
-    #[serde(rename = "synthid_detector")]
+    /// `"synthid_detector"`
     SynthidDetector,
-    #[serde(rename = "add_voice_from_voice_library")]
+    /// `"add_voice_from_voice_library"`
     AddVoiceFromVoiceLibrary,
-    #[serde(rename = "create_instant_voice_clone")]
+    /// `"create_instant_voice_clone"`
     CreateInstantVoiceClone,
-    #[serde(rename = "create_professional_voice_clone")]
+    /// `"create_professional_voice_clone"`
     CreateProfessionalVoiceClone,
-    #[serde(rename = "create_user_api_key")]
+    /// `"create_user_api_key"`
     CreateUserApiKey,
-    #[serde(rename = "publish_studio_project")]
+    /// `"publish_studio_project"`
     PublishStudioProject,
-    #[serde(rename = "music")]
+    /// `"music"`
     Music,
-    #[serde(rename = "image_video_generation")]
+    /// `"image_video_generation"`
     ImageVideoGeneration,
-    #[serde(rename = "flows")]
+    /// `"flows"`
     Flows,
-    #[serde(rename = "templates")]
+    /// `"templates"`
     Templates,
-    #[serde(rename = "share_voice_externally")]
+    /// `"share_voice_externally"`
     ShareVoiceExternally,
-    #[serde(rename = "publish_voice_to_voice_library")]
+    /// `"publish_voice_to_voice_library"`
     PublishVoiceToVoiceLibrary,
-    #[serde(rename = "view_fiat_balance")]
+    /// `"view_fiat_balance"`
     ViewFiatBalance,
-    #[serde(rename = "workspace_analytics_full_read")]
+    /// `"workspace_analytics_full_read"`
     WorkspaceAnalyticsFullRead,
-    #[serde(rename = "service_accounts_manage")]
+    /// `"service_accounts_manage"`
     ServiceAccountsManage,
-    #[serde(rename = "webhooks_manage")]
+    /// `"webhooks_manage"`
     WebhooksManage,
-    #[serde(rename = "group_members_manage")]
+    /// `"group_members_manage"`
     GroupMembersManage,
-    #[serde(rename = "workspace_members_invite")]
+    /// `"workspace_members_invite"`
     WorkspaceMembersInvite,
-    #[serde(rename = "workspace_members_remove")]
+    /// `"workspace_members_remove"`
     WorkspaceMembersRemove,
-    #[serde(rename = "terms_of_service_accept")]
+    /// `"terms_of_service_accept"`
     TermsOfServiceAccept,
-    #[serde(rename = "audit_log_read")]
+    /// `"audit_log_read"`
     AuditLogRead,
-    #[serde(rename = "conversation_privacy_manage")]
+    /// `"conversation_privacy_manage"`
     ConversationPrivacyManage,
-    #[serde(rename = "copy_resources_cross_workspace")]
+    /// `"copy_resources_cross_workspace"`
     CopyResourcesCrossWorkspace,
-    #[serde(rename = "voice_design")]
+    /// `"voice_design"`
     VoiceDesign,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -132,5 +131,61 @@ impl WorkspaceGroupPermission {
             Self::VoiceDesign => "voice_design",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "text_to_speech" => Self::TextToSpeech,
+            "speech_to_speech" => Self::SpeechToSpeech,
+            "speech_to_text" => Self::SpeechToText,
+            "voice_lab" => Self::VoiceLab,
+            "sound_effects" => Self::SoundEffects,
+            "projects" => Self::Projects,
+            "voiceover_studio" => Self::VoiceoverStudio,
+            "dubbing" => Self::Dubbing,
+            "audio_native" => Self::AudioNative,
+            "conversational_ai" => Self::ConversationalAi,
+            "conversational_ai_read" => Self::ConversationalAiRead,
+            "voice_isolator" => Self::VoiceIsolator,
+            "ai_speech_classifier" => Self::AiSpeechClassifier,
+            "synthid_detector" => Self::SynthidDetector,
+            "add_voice_from_voice_library" => Self::AddVoiceFromVoiceLibrary,
+            "create_instant_voice_clone" => Self::CreateInstantVoiceClone,
+            "create_professional_voice_clone" => Self::CreateProfessionalVoiceClone,
+            "create_user_api_key" => Self::CreateUserApiKey,
+            "publish_studio_project" => Self::PublishStudioProject,
+            "music" => Self::Music,
+            "image_video_generation" => Self::ImageVideoGeneration,
+            "flows" => Self::Flows,
+            "templates" => Self::Templates,
+            "share_voice_externally" => Self::ShareVoiceExternally,
+            "publish_voice_to_voice_library" => Self::PublishVoiceToVoiceLibrary,
+            "view_fiat_balance" => Self::ViewFiatBalance,
+            "workspace_analytics_full_read" => Self::WorkspaceAnalyticsFullRead,
+            "service_accounts_manage" => Self::ServiceAccountsManage,
+            "webhooks_manage" => Self::WebhooksManage,
+            "group_members_manage" => Self::GroupMembersManage,
+            "workspace_members_invite" => Self::WorkspaceMembersInvite,
+            "workspace_members_remove" => Self::WorkspaceMembersRemove,
+            "terms_of_service_accept" => Self::TermsOfServiceAccept,
+            "audit_log_read" => Self::AuditLogRead,
+            "conversation_privacy_manage" => Self::ConversationPrivacyManage,
+            "copy_resources_cross_workspace" => Self::CopyResourcesCrossWorkspace,
+            "voice_design" => Self::VoiceDesign,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WorkspaceGroupPermission {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkspaceGroupPermission {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,103 +5,102 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Resource types that can be shared in the workspace. The name always need to match the collection names
 ///
 /// Schema: `#/components/schemas/WorkspaceResourceType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkspaceResourceType {
-    #[serde(rename = "voice")]
+    /// `"voice"`
     Voice,
-    #[serde(rename = "voice_collection")]
+    /// `"voice_collection"`
     VoiceCollection,
-    #[serde(rename = "pronunciation_dictionary")]
+    /// `"pronunciation_dictionary"`
     PronunciationDictionary,
-    #[serde(rename = "dubbing")]
+    /// `"dubbing"`
     Dubbing,
-    #[serde(rename = "project")]
+    /// `"project"`
     Project,
-    #[serde(rename = "convai_agents")]
+    /// `"convai_agents"`
     ConvaiAgents,
-    #[serde(rename = "convai_knowledge_base_documents")]
+    /// `"convai_knowledge_base_documents"`
     ConvaiKnowledgeBaseDocuments,
-    #[serde(rename = "convai_tools")]
+    /// `"convai_tools"`
     ConvaiTools,
-    #[serde(rename = "convai_settings")]
+    /// `"convai_settings"`
     ConvaiSettings,
-    #[serde(rename = "convai_secrets")]
+    /// `"convai_secrets"`
     ConvaiSecrets,
-    #[serde(rename = "workspace_auth_connections")]
+    /// `"workspace_auth_connections"`
     WorkspaceAuthConnections,
-    #[serde(rename = "convai_phone_numbers")]
+    /// `"convai_phone_numbers"`
     ConvaiPhoneNumbers,
-    #[serde(rename = "convai_mcp_servers")]
+    /// `"convai_mcp_servers"`
     ConvaiMcpServers,
-    #[serde(rename = "convai_api_integration_connections")]
+    /// `"convai_api_integration_connections"`
     ConvaiApiIntegrationConnections,
-    #[serde(rename = "convai_api_integration_trigger_connections")]
+    /// `"convai_api_integration_trigger_connections"`
     ConvaiApiIntegrationTriggerConnections,
-    #[serde(rename = "convai_batch_calls")]
+    /// `"convai_batch_calls"`
     ConvaiBatchCalls,
-    #[serde(rename = "convai_agent_response_tests")]
+    /// `"convai_agent_response_tests"`
     ConvaiAgentResponseTests,
-    #[serde(rename = "convai_test_suite_invocations")]
+    /// `"convai_test_suite_invocations"`
     ConvaiTestSuiteInvocations,
-    #[serde(rename = "convai_crawl_jobs")]
+    /// `"convai_crawl_jobs"`
     ConvaiCrawlJobs,
-    #[serde(rename = "convai_crawl_tasks")]
+    /// `"convai_crawl_tasks"`
     ConvaiCrawlTasks,
-    #[serde(rename = "convai_kb_external_sync_jobs")]
+    /// `"convai_kb_external_sync_jobs"`
     ConvaiKbExternalSyncJobs,
-    #[serde(rename = "convai_whatsapp_accounts")]
+    /// `"convai_whatsapp_accounts"`
     ConvaiWhatsappAccounts,
-    #[serde(rename = "convai_agent_versions")]
+    /// `"convai_agent_versions"`
     ConvaiAgentVersions,
-    #[serde(rename = "convai_agent_branches")]
+    /// `"convai_agent_branches"`
     ConvaiAgentBranches,
-    #[serde(rename = "convai_agent_versions_deployments")]
+    /// `"convai_agent_versions_deployments"`
     ConvaiAgentVersionsDeployments,
-    #[serde(rename = "convai_agent_experiments")]
+    /// `"convai_agent_experiments"`
     ConvaiAgentExperiments,
-    #[serde(rename = "convai_memory_entries")]
+    /// `"convai_memory_entries"`
     ConvaiMemoryEntries,
-    #[serde(rename = "convai_coaching_proposals")]
+    /// `"convai_coaching_proposals"`
     ConvaiCoachingProposals,
-    #[serde(rename = "convai_templates")]
+    /// `"convai_templates"`
     ConvaiTemplates,
-    #[serde(rename = "dashboard")]
+    /// `"dashboard"`
     Dashboard,
-    #[serde(rename = "dashboard_configuration")]
+    /// `"dashboard_configuration"`
     DashboardConfiguration,
-    #[serde(rename = "convai_agent_drafts")]
+    /// `"convai_agent_drafts"`
     ConvaiAgentDrafts,
-    #[serde(rename = "resource_locators")]
+    /// `"resource_locators"`
     ResourceLocators,
-    #[serde(rename = "assets")]
+    /// `"assets"`
     Assets,
-    #[serde(rename = "content_generations")]
+    /// `"content_generations"`
     ContentGenerations,
-    #[serde(rename = "content_templates")]
+    /// `"content_templates"`
     ContentTemplates,
-    #[serde(rename = "content_skills")]
+    /// `"content_skills"`
     ContentSkills,
-    #[serde(rename = "songs")]
+    /// `"songs"`
     Songs,
-    #[serde(rename = "transcription_tasks")]
+    /// `"transcription_tasks"`
     TranscriptionTasks,
-    #[serde(rename = "avatars")]
+    /// `"avatars"`
     Avatars,
-    #[serde(rename = "avatar_video_generations")]
+    /// `"avatar_video_generations"`
     AvatarVideoGenerations,
-    #[serde(rename = "resource_collection")]
+    /// `"resource_collection"`
     ResourceCollection,
-    #[serde(rename = "studio_projects")]
+    /// `"studio_projects"`
     StudioProjects,
-    #[serde(rename = "convai_analysis_items")]
+    /// `"convai_analysis_items"`
     ConvaiAnalysisItems,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -157,5 +156,70 @@ impl WorkspaceResourceType {
             Self::ConvaiAnalysisItems => "convai_analysis_items",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "voice" => Self::Voice,
+            "voice_collection" => Self::VoiceCollection,
+            "pronunciation_dictionary" => Self::PronunciationDictionary,
+            "dubbing" => Self::Dubbing,
+            "project" => Self::Project,
+            "convai_agents" => Self::ConvaiAgents,
+            "convai_knowledge_base_documents" => Self::ConvaiKnowledgeBaseDocuments,
+            "convai_tools" => Self::ConvaiTools,
+            "convai_settings" => Self::ConvaiSettings,
+            "convai_secrets" => Self::ConvaiSecrets,
+            "workspace_auth_connections" => Self::WorkspaceAuthConnections,
+            "convai_phone_numbers" => Self::ConvaiPhoneNumbers,
+            "convai_mcp_servers" => Self::ConvaiMcpServers,
+            "convai_api_integration_connections" => Self::ConvaiApiIntegrationConnections,
+            "convai_api_integration_trigger_connections" => {
+                Self::ConvaiApiIntegrationTriggerConnections
+            }
+            "convai_batch_calls" => Self::ConvaiBatchCalls,
+            "convai_agent_response_tests" => Self::ConvaiAgentResponseTests,
+            "convai_test_suite_invocations" => Self::ConvaiTestSuiteInvocations,
+            "convai_crawl_jobs" => Self::ConvaiCrawlJobs,
+            "convai_crawl_tasks" => Self::ConvaiCrawlTasks,
+            "convai_kb_external_sync_jobs" => Self::ConvaiKbExternalSyncJobs,
+            "convai_whatsapp_accounts" => Self::ConvaiWhatsappAccounts,
+            "convai_agent_versions" => Self::ConvaiAgentVersions,
+            "convai_agent_branches" => Self::ConvaiAgentBranches,
+            "convai_agent_versions_deployments" => Self::ConvaiAgentVersionsDeployments,
+            "convai_agent_experiments" => Self::ConvaiAgentExperiments,
+            "convai_memory_entries" => Self::ConvaiMemoryEntries,
+            "convai_coaching_proposals" => Self::ConvaiCoachingProposals,
+            "convai_templates" => Self::ConvaiTemplates,
+            "dashboard" => Self::Dashboard,
+            "dashboard_configuration" => Self::DashboardConfiguration,
+            "convai_agent_drafts" => Self::ConvaiAgentDrafts,
+            "resource_locators" => Self::ResourceLocators,
+            "assets" => Self::Assets,
+            "content_generations" => Self::ContentGenerations,
+            "content_templates" => Self::ContentTemplates,
+            "content_skills" => Self::ContentSkills,
+            "songs" => Self::Songs,
+            "transcription_tasks" => Self::TranscriptionTasks,
+            "avatars" => Self::Avatars,
+            "avatar_video_generations" => Self::AvatarVideoGenerations,
+            "resource_collection" => Self::ResourceCollection,
+            "studio_projects" => Self::StudioProjects,
+            "convai_analysis_items" => Self::ConvaiAnalysisItems,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WorkspaceResourceType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkspaceResourceType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

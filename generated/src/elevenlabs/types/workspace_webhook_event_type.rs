@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookEventType`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum WorkspaceWebhookEventType {
-    #[serde(rename = "voice_library_removal_notice")]
+    /// `"voice_library_removal_notice"`
     VoiceLibraryRemovalNotice,
-    #[serde(rename = "speech_to_text")]
+    /// `"speech_to_text"`
     SpeechToText,
-    #[serde(rename = "agent_qa")]
+    /// `"agent_qa"`
     AgentQa,
-    #[serde(rename = "flows")]
+    /// `"flows"`
     Flows,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -33,5 +32,28 @@ impl WorkspaceWebhookEventType {
             Self::Flows => "flows",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "voice_library_removal_notice" => Self::VoiceLibraryRemovalNotice,
+            "speech_to_text" => Self::SpeechToText,
+            "agent_qa" => Self::AgentQa,
+            "flows" => Self::Flows,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for WorkspaceWebhookEventType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WorkspaceWebhookEventType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

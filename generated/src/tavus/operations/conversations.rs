@@ -22,6 +22,7 @@ impl<'a> Conversations<'a> {
     /// Returns a list of all conversations.
     ///
     /// `GET /v2/conversations`
+    #[inline]
     pub async fn list(self) -> Result<types::ListConversationsResponse, Error> {
         let client = self.client;
         let request =
@@ -35,6 +36,7 @@ impl<'a> Conversations<'a> {
     /// Start a real-time video conversation with your AI replica and persona. The response includes a conversation_url to join the call or embed it.
     ///
     /// `POST /v2/conversations`
+    #[inline]
     pub async fn create(
         self,
         body: &types::CreateConversationRequest,
@@ -67,6 +69,7 @@ impl<'a> Conversations<'a> {
     /// Deletes a single conversation.
     ///
     /// `DELETE /v2/conversations/{conversation_id}`
+    #[inline]
     pub async fn delete(self, conversation_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -85,6 +88,7 @@ impl<'a> Conversations<'a> {
     /// Ends a single conversation.
     ///
     /// `POST /v2/conversations/{conversation_id}/end`
+    #[inline]
     pub async fn end(self, conversation_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -116,6 +120,7 @@ impl<'a> ConversationsGet<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::Conversation, Error> {
         let Self {
             client,
@@ -138,6 +143,7 @@ impl<'a> ConversationsGet<'a> {
 impl<'a> std::future::IntoFuture for ConversationsGet<'a> {
     type Output = Result<types::Conversation, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

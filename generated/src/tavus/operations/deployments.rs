@@ -20,6 +20,7 @@ impl<'a> Deployments<'a> {
     /// Create Deployment
     ///
     /// `POST /v2/deployments`
+    #[inline]
     pub async fn create(
         self,
         body: &types::CreateDeploymentRequest,

@@ -38,6 +38,7 @@ impl<'a> Documents<'a> {
     /// Upload documents to your knowledge base for personas to reference. Supports .pdf, .txt, .docx, .doc, .png, .jpg, .pptx, .csv, .xlsx and URLs.
     ///
     /// `POST /v2/documents`
+    #[inline]
     pub async fn create(
         self,
         body: &types::CreateDocumentRequest,
@@ -55,6 +56,7 @@ impl<'a> Documents<'a> {
     /// Retrieve a specific document.
     ///
     /// `GET /v2/documents/{document_id}`
+    #[inline]
     pub async fn get(self, document_id: &str) -> Result<types::Document, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -70,6 +72,7 @@ impl<'a> Documents<'a> {
     /// Delete a document.
     ///
     /// `DELETE /v2/documents/{document_id}`
+    #[inline]
     pub async fn delete(self, document_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -85,6 +88,7 @@ impl<'a> Documents<'a> {
     /// Update document metadata.
     ///
     /// `PATCH /v2/documents/{document_id}`
+    #[inline]
     pub async fn update(
         self,
         document_id: &str,
@@ -143,6 +147,7 @@ impl<'a> DocumentsList<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::ListDocumentsResponse, Error> {
         let Self {
             client,
@@ -162,6 +167,7 @@ impl<'a> DocumentsList<'a> {
 impl<'a> std::future::IntoFuture for DocumentsList<'a> {
     type Output = Result<types::ListDocumentsResponse, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }
@@ -184,6 +190,7 @@ impl<'a> DocumentsRecrawl<'a> {
     }
 
     /// Sends the request.
+    #[inline]
     pub async fn send(self) -> Result<types::Document, Error> {
         let Self {
             client,
@@ -209,6 +216,7 @@ impl<'a> DocumentsRecrawl<'a> {
 impl<'a> std::future::IntoFuture for DocumentsRecrawl<'a> {
     type Output = Result<types::Document, Error>;
     type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
     }

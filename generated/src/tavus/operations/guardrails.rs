@@ -22,6 +22,7 @@ impl<'a> Guardrails<'a> {
     /// Returns a list of all guardrails.
     ///
     /// `GET /v2/guardrails`
+    #[inline]
     pub async fn list(self) -> Result<types::ListGuardrailsResponse, Error> {
         let client = self.client;
         let request =
@@ -35,6 +36,7 @@ impl<'a> Guardrails<'a> {
     /// Creates a new set of guardrails for a persona.
     ///
     /// `POST /v2/guardrails`
+    #[inline]
     pub async fn create(
         self,
         body: &types::CreateGuardrailsRequest,
@@ -52,6 +54,7 @@ impl<'a> Guardrails<'a> {
     /// Returns a single set of guardrails.
     ///
     /// `GET /v2/guardrails/{guardrails_id}`
+    #[inline]
     pub async fn get(self, guardrails_id: &str) -> Result<types::Guardrails, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -67,6 +70,7 @@ impl<'a> Guardrails<'a> {
     /// Deletes a single set of guardrails.
     ///
     /// `DELETE /v2/guardrails/{guardrails_id}`
+    #[inline]
     pub async fn delete(self, guardrails_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -82,6 +86,7 @@ impl<'a> Guardrails<'a> {
     /// Update guardrails using JSON Patch operations.
     ///
     /// `PATCH /v2/guardrails/{guardrails_id}`
+    #[inline]
     pub async fn patch(
         self,
         guardrails_id: &str,

@@ -22,6 +22,7 @@ impl<'a> Memories<'a> {
     /// Delete a single memory from a memory store.
     ///
     /// `DELETE /v2/memories/{memory_store}/{memory_id}`
+    #[inline]
     pub async fn delete(self, memory_store: &str, memory_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(

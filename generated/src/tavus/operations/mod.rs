@@ -5,22 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-//! The API's operations, one module per top-level group of the client.
+//! The API's operations, one module per top-level group of the client, each under
+//! its own Cargo feature.
 
+#[cfg(feature = "tavus-conversations")]
 pub mod conversations;
 
+#[cfg(feature = "tavus-deployments")]
 pub mod deployments;
 
+#[cfg(feature = "tavus-documents")]
 pub mod documents;
 
+#[cfg(feature = "tavus-guardrails")]
 pub mod guardrails;
 
+#[cfg(feature = "tavus-memories")]
 pub mod memories;
 
+#[cfg(feature = "tavus-objectives")]
 pub mod objectives;
 
+#[cfg(feature = "tavus-personas")]
 pub mod personas;
 
+#[cfg(feature = "tavus-replicas")]
 pub mod replicas;
 
+#[cfg(feature = "tavus-videos")]
 pub mod videos;

@@ -22,6 +22,7 @@ impl<'a> Objectives<'a> {
     /// Returns a list of all objectives.
     ///
     /// `GET /v2/objectives`
+    #[inline]
     pub async fn list(self) -> Result<types::ListObjectivesResponse, Error> {
         let client = self.client;
         let request =
@@ -35,6 +36,7 @@ impl<'a> Objectives<'a> {
     /// Creates a new objective for a persona.
     ///
     /// `POST /v2/objectives`
+    #[inline]
     pub async fn create(
         self,
         body: &types::CreateObjectivesRequest,
@@ -52,6 +54,7 @@ impl<'a> Objectives<'a> {
     /// Returns a single objective.
     ///
     /// `GET /v2/objectives/{objectives_id}`
+    #[inline]
     pub async fn get(self, objectives_id: &str) -> Result<types::Objectives, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -67,6 +70,7 @@ impl<'a> Objectives<'a> {
     /// Deletes a single objective.
     ///
     /// `DELETE /v2/objectives/{objectives_id}`
+    #[inline]
     pub async fn delete(self, objectives_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -82,6 +86,7 @@ impl<'a> Objectives<'a> {
     /// Update an objective using JSON Patch operations.
     ///
     /// `PATCH /v2/objectives/{objectives_id}`
+    #[inline]
     pub async fn patch(
         self,
         objectives_id: &str,

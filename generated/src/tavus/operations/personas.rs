@@ -22,6 +22,7 @@ impl<'a> Personas<'a> {
     /// Returns a list of all personas.
     ///
     /// `GET /v2/personas`
+    #[inline]
     pub async fn list(self) -> Result<types::ListPersonasResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/personas");
@@ -34,6 +35,7 @@ impl<'a> Personas<'a> {
     /// Create and customize a persona's behavior and capabilities for CVI.
     ///
     /// `POST /v2/personas`
+    #[inline]
     pub async fn create(self, body: &types::CreatePersonaRequest) -> Result<types::Persona, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/personas");
@@ -47,6 +49,7 @@ impl<'a> Personas<'a> {
     /// Returns a single persona.
     ///
     /// `GET /v2/personas/{persona_id}`
+    #[inline]
     pub async fn get(self, persona_id: &str) -> Result<types::Persona, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -62,6 +65,7 @@ impl<'a> Personas<'a> {
     /// Deletes a single persona.
     ///
     /// `DELETE /v2/personas/{persona_id}`
+    #[inline]
     pub async fn delete(self, persona_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -77,6 +81,7 @@ impl<'a> Personas<'a> {
     /// Updates a persona using JSON Patch (RFC 6902).
     ///
     /// `PATCH /v2/personas/{persona_id}`
+    #[inline]
     pub async fn patch(
         self,
         persona_id: &str,

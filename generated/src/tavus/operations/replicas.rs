@@ -22,6 +22,7 @@ impl<'a> Replicas<'a> {
     /// Returns a list of all replicas.
     ///
     /// `GET /v2/replicas`
+    #[inline]
     pub async fn list(self) -> Result<types::ListReplicasResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/replicas");
@@ -34,6 +35,7 @@ impl<'a> Replicas<'a> {
     /// Create a new replica using the latest phoenix-4 model.
     ///
     /// `POST /v2/replicas`
+    #[inline]
     pub async fn create(self, body: &types::CreateReplicaRequest) -> Result<types::Replica, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/replicas");
@@ -47,6 +49,7 @@ impl<'a> Replicas<'a> {
     /// Returns a single replica with training progress.
     ///
     /// `GET /v2/replicas/{replica_id}`
+    #[inline]
     pub async fn get(self, replica_id: &str) -> Result<types::Replica, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -62,6 +65,7 @@ impl<'a> Replicas<'a> {
     /// Deletes a replica.
     ///
     /// `DELETE /v2/replicas/{replica_id}`
+    #[inline]
     pub async fn delete(self, replica_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -77,6 +81,7 @@ impl<'a> Replicas<'a> {
     /// Renames a single replica.
     ///
     /// `PATCH /v2/replicas/{replica_id}/name`
+    #[inline]
     pub async fn rename(
         self,
         replica_id: &str,

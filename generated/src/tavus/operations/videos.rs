@@ -22,6 +22,7 @@ impl<'a> Videos<'a> {
     /// Returns a list of all videos.
     ///
     /// `GET /v2/videos`
+    #[inline]
     pub async fn list(self) -> Result<types::ListVideosResponse, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/videos");
@@ -34,6 +35,7 @@ impl<'a> Videos<'a> {
     /// Generates a new video using a Replica and either a script or an audio file.
     ///
     /// `POST /v2/videos`
+    #[inline]
     pub async fn generate(self, body: &types::GenerateVideoRequest) -> Result<types::Video, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/videos");
@@ -47,6 +49,7 @@ impl<'a> Videos<'a> {
     /// Returns a single video. If ready, includes download_url, stream_url, and hosted_url.
     ///
     /// `GET /v2/videos/{video_id}`
+    #[inline]
     pub async fn get(self, video_id: &str) -> Result<types::Video, Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -62,6 +65,7 @@ impl<'a> Videos<'a> {
     /// Deletes a single video.
     ///
     /// `DELETE /v2/videos/{video_id}`
+    #[inline]
     pub async fn delete(self, video_id: &str) -> Result<(), Error> {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -77,6 +81,7 @@ impl<'a> Videos<'a> {
     /// Renames a single video.
     ///
     /// `PATCH /v2/videos/{video_id}/name`
+    #[inline]
     pub async fn rename(
         self,
         video_id: &str,

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationalFlowLayer`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -19,16 +19,15 @@ pub struct ConversationalFlowLayer {
 }
 
 /// Schema: `#/components/schemas/ConversationalFlowLayer/properties/turn_taking_patience`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationalFlowLayerTurnTakingPatience {
-    #[serde(rename = "low")]
+    /// `"low"`
     Low,
-    #[serde(rename = "medium")]
+    /// `"medium"`
     Medium,
-    #[serde(rename = "high")]
+    /// `"high"`
     High,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -42,19 +41,40 @@ impl ConversationalFlowLayerTurnTakingPatience {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ConversationalFlowLayerTurnTakingPatience {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationalFlowLayerTurnTakingPatience {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/ConversationalFlowLayer/properties/replica_interruptibility`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ConversationalFlowLayerReplicaInterruptibility {
-    #[serde(rename = "low")]
+    /// `"low"`
     Low,
-    #[serde(rename = "medium")]
+    /// `"medium"`
     Medium,
-    #[serde(rename = "high")]
+    /// `"high"`
     High,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -67,5 +87,27 @@ impl ConversationalFlowLayerReplicaInterruptibility {
             Self::High => "high",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ConversationalFlowLayerReplicaInterruptibility {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConversationalFlowLayerReplicaInterruptibility {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConditionalObjective;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateObjectivesRequest`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -30,14 +30,13 @@ pub struct CreateObjectivesRequest {
 }
 
 /// Schema: `#/components/schemas/CreateObjectivesRequest/properties/confirmation_mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateObjectivesRequestConfirmationMode {
-    #[serde(rename = "auto")]
+    /// `"auto"`
     Auto,
-    #[serde(rename = "manual")]
+    /// `"manual"`
     Manual,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -49,5 +48,26 @@ impl CreateObjectivesRequestConfirmationMode {
             Self::Manual => "manual",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "manual" => Self::Manual,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CreateObjectivesRequestConfirmationMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateObjectivesRequestConfirmationMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

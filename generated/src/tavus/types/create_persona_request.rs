@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::PersonaLayers;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreatePersonaRequest`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -33,14 +33,13 @@ pub struct CreatePersonaRequest {
 }
 
 /// Schema: `#/components/schemas/CreatePersonaRequest/properties/pipeline_mode`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreatePersonaRequestPipelineMode {
-    #[serde(rename = "full")]
+    /// `"full"`
     Full,
-    #[serde(rename = "custom")]
+    /// `"custom"`
     Custom,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -52,5 +51,26 @@ impl CreatePersonaRequestPipelineMode {
             Self::Custom => "custom",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "full" => Self::Full,
+            "custom" => Self::Custom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CreatePersonaRequestPipelineMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CreatePersonaRequestPipelineMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

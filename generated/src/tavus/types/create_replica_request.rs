@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateReplicaRequest`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,14 +52,13 @@ impl CreateReplicaRequest {
 /// Model to use (defaults to phoenix-4).
 ///
 /// Schema: `#/components/schemas/CreateReplicaRequest/properties/model_name`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateReplicaRequestModelName {
-    #[serde(rename = "phoenix-3")]
+    /// `"phoenix-3"`
     Phoenix3,
-    #[serde(rename = "phoenix-4")]
+    /// `"phoenix-4"`
     Phoenix4,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -72,19 +71,39 @@ impl CreateReplicaRequestModelName {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "phoenix-3" => Self::Phoenix3,
+            "phoenix-4" => Self::Phoenix4,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CreateReplicaRequestModelName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateReplicaRequestModelName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// The type of replica.
 ///
 /// Schema: `#/components/schemas/CreateReplicaRequest/properties/replica_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreateReplicaRequestReplicaType {
-    #[serde(rename = "personal")]
+    /// `"personal"`
     Personal,
-    #[serde(rename = "non_human")]
+    /// `"non_human"`
     NonHuman,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -96,5 +115,26 @@ impl CreateReplicaRequestReplicaType {
             Self::NonHuman => "non_human",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "personal" => Self::Personal,
+            "non_human" => Self::NonHuman,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for CreateReplicaRequestReplicaType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CreateReplicaRequestReplicaType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,21 +5,20 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Delivery channel. See Deployments overview.
 ///
 /// Schema: `#/components/schemas/DeploymentChannel`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DeploymentChannel {
-    #[serde(rename = "widget")]
+    /// `"widget"`
     Widget,
-    #[serde(rename = "embed")]
+    /// `"embed"`
     Embed,
-    #[serde(rename = "landing-page")]
+    /// `"landing-page"`
     LandingPage,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -32,5 +31,27 @@ impl DeploymentChannel {
             Self::LandingPage => "landing-page",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "widget" => Self::Widget,
+            "embed" => Self::Embed,
+            "landing-page" => Self::LandingPage,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for DeploymentChannel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DeploymentChannel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/JsonPatchOperation`
@@ -32,22 +32,21 @@ impl JsonPatchOperation {
 }
 
 /// Schema: `#/components/schemas/JsonPatchOperation/properties/op`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum JsonPatchOperationOp {
-    #[serde(rename = "add")]
+    /// `"add"`
     Add,
-    #[serde(rename = "remove")]
+    /// `"remove"`
     Remove,
-    #[serde(rename = "replace")]
+    /// `"replace"`
     Replace,
-    #[serde(rename = "copy")]
+    /// `"copy"`
     Copy,
-    #[serde(rename = "move")]
+    /// `"move"`
     Move,
-    #[serde(rename = "test")]
+    /// `"test"`
     Test,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -63,5 +62,30 @@ impl JsonPatchOperationOp {
             Self::Test => "test",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "add" => Self::Add,
+            "remove" => Self::Remove,
+            "replace" => Self::Replace,
+            "copy" => Self::Copy,
+            "move" => Self::Move,
+            "test" => Self::Test,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for JsonPatchOperationOp {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonPatchOperationOp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

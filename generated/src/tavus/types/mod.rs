@@ -6,196 +6,295 @@
 // `cargo run -p generator -- generate`.
 
 //! Every schema of the API as a Rust type: one file per component schema, with the
-//! types of its inline schemas beside it.
+//! types of its inline schemas beside it. Each file is compiled under the Cargo
+//! features whose operations use its types.
 
 pub mod consts;
 
+#[cfg(feature = "tavus-conversations")]
 mod create_conversation_request;
 
+#[cfg(feature = "tavus-conversations")]
 pub use create_conversation_request::CreateConversationRequest;
 
+#[cfg(feature = "tavus-conversations")]
 mod conversation_properties;
 
+#[cfg(feature = "tavus-conversations")]
 pub use conversation_properties::ConversationProperties;
 
+#[cfg(feature = "tavus-conversations")]
 mod create_conversation_response;
 
+#[cfg(feature = "tavus-conversations")]
 pub use create_conversation_response::CreateConversationResponse;
 
+#[cfg(feature = "tavus-conversations")]
 mod conversation;
 
+#[cfg(feature = "tavus-conversations")]
 pub use conversation::Conversation;
 
+#[cfg(feature = "tavus-conversations")]
 mod transcript_message;
 
+#[cfg(feature = "tavus-conversations")]
 pub use transcript_message::TranscriptMessage;
 
+#[cfg(feature = "tavus-conversations")]
 mod list_conversations_response;
 
+#[cfg(feature = "tavus-conversations")]
 pub use list_conversations_response::ListConversationsResponse;
 
+#[cfg(feature = "tavus-replicas")]
 mod create_replica_request;
 
+#[cfg(feature = "tavus-replicas")]
 pub use create_replica_request::{
     CreateReplicaRequest, CreateReplicaRequestModelName, CreateReplicaRequestReplicaType,
 };
 
+#[cfg(feature = "tavus-replicas")]
 mod replica;
 
+#[cfg(feature = "tavus-replicas")]
 pub use replica::Replica;
 
+#[cfg(feature = "tavus-replicas")]
 mod rename_replica_request;
 
+#[cfg(feature = "tavus-replicas")]
 pub use rename_replica_request::RenameReplicaRequest;
 
+#[cfg(feature = "tavus-replicas")]
 mod list_replicas_response;
 
+#[cfg(feature = "tavus-replicas")]
 pub use list_replicas_response::ListReplicasResponse;
 
+#[cfg(feature = "tavus-personas")]
 mod create_persona_request;
 
+#[cfg(feature = "tavus-personas")]
 pub use create_persona_request::{CreatePersonaRequest, CreatePersonaRequestPipelineMode};
 
+#[cfg(feature = "tavus-personas")]
 mod persona_layers;
 
+#[cfg(feature = "tavus-personas")]
 pub use persona_layers::PersonaLayers;
 
+#[cfg(feature = "tavus-personas")]
 mod perception_layer;
 
+#[cfg(feature = "tavus-personas")]
 pub use perception_layer::PerceptionLayer;
 
+#[cfg(feature = "tavus-personas")]
 mod stt_layer;
 
+#[cfg(feature = "tavus-personas")]
 pub use stt_layer::SttLayer;
 
+#[cfg(feature = "tavus-personas")]
 mod conversational_flow_layer;
 
+#[cfg(feature = "tavus-personas")]
 pub use conversational_flow_layer::{
     ConversationalFlowLayer, ConversationalFlowLayerReplicaInterruptibility,
     ConversationalFlowLayerTurnTakingPatience,
 };
 
+#[cfg(feature = "tavus-personas")]
 mod llm_layer;
 
+#[cfg(feature = "tavus-personas")]
 pub use llm_layer::LlmLayer;
 
+#[cfg(feature = "tavus-personas")]
 mod tts_layer;
 
+#[cfg(feature = "tavus-personas")]
 pub use tts_layer::TtsLayer;
 
+#[cfg(feature = "tavus-personas")]
 mod voice_settings;
 
+#[cfg(feature = "tavus-personas")]
 pub use voice_settings::{VoiceSettings, VoiceSettingsSpeed};
 
+#[cfg(feature = "tavus-personas")]
 mod tool_definition;
 
+#[cfg(feature = "tavus-personas")]
 pub use tool_definition::{ToolDefinition, ToolDefinitionType};
 
+#[cfg(feature = "tavus-personas")]
 mod tool_function;
 
+#[cfg(feature = "tavus-personas")]
 pub use tool_function::ToolFunction;
 
+#[cfg(feature = "tavus-personas")]
 mod persona;
 
+#[cfg(feature = "tavus-personas")]
 pub use persona::Persona;
 
+#[cfg(feature = "tavus-personas")]
 mod list_personas_response;
 
+#[cfg(feature = "tavus-personas")]
 pub use list_personas_response::ListPersonasResponse;
 
+#[cfg(feature = "tavus-videos")]
 mod generate_video_request;
 
+#[cfg(feature = "tavus-videos")]
 pub use generate_video_request::GenerateVideoRequest;
 
+#[cfg(feature = "tavus-videos")]
 mod video_properties;
 
+#[cfg(feature = "tavus-videos")]
 pub use video_properties::{
     VideoProperties, VideoPropertiesBackgroundScrollDepth, VideoPropertiesBackgroundScrollReturn,
     VideoPropertiesBackgroundScrollType,
 };
 
+#[cfg(feature = "tavus-videos")]
 mod video;
 
+#[cfg(feature = "tavus-videos")]
 pub use video::Video;
 
+#[cfg(feature = "tavus-videos")]
 mod rename_video_request;
 
+#[cfg(feature = "tavus-videos")]
 pub use rename_video_request::RenameVideoRequest;
 
+#[cfg(feature = "tavus-videos")]
 mod list_videos_response;
 
+#[cfg(feature = "tavus-videos")]
 pub use list_videos_response::ListVideosResponse;
 
+#[cfg(feature = "tavus-documents")]
 mod create_document_request;
 
+#[cfg(feature = "tavus-documents")]
 pub use create_document_request::CreateDocumentRequest;
 
+#[cfg(feature = "tavus-documents")]
 mod crawl_config;
 
+#[cfg(feature = "tavus-documents")]
 pub use crawl_config::CrawlConfig;
 
+#[cfg(feature = "tavus-documents")]
 mod document;
 
+#[cfg(feature = "tavus-documents")]
 pub use document::Document;
 
+#[cfg(feature = "tavus-documents")]
 mod update_document_request;
 
+#[cfg(feature = "tavus-documents")]
 pub use update_document_request::UpdateDocumentRequest;
 
+#[cfg(feature = "tavus-documents")]
 mod recrawl_document_request;
 
+#[cfg(feature = "tavus-documents")]
 pub use recrawl_document_request::RecrawlDocumentRequest;
 
+#[cfg(feature = "tavus-documents")]
 mod list_documents_response;
 
+#[cfg(feature = "tavus-documents")]
 pub use list_documents_response::ListDocumentsResponse;
 
+#[cfg(feature = "tavus-guardrails")]
 mod create_guardrails_request;
 
+#[cfg(feature = "tavus-guardrails")]
 pub use create_guardrails_request::CreateGuardrailsRequest;
 
+#[cfg(feature = "tavus-guardrails")]
 mod guardrails;
 
+#[cfg(feature = "tavus-guardrails")]
 pub use guardrails::Guardrails;
 
+#[cfg(feature = "tavus-guardrails")]
 mod list_guardrails_response;
 
+#[cfg(feature = "tavus-guardrails")]
 pub use list_guardrails_response::ListGuardrailsResponse;
 
+#[cfg(feature = "tavus-objectives")]
 mod create_objectives_request;
 
+#[cfg(feature = "tavus-objectives")]
 pub use create_objectives_request::{
     CreateObjectivesRequest, CreateObjectivesRequestConfirmationMode,
 };
 
+#[cfg(feature = "tavus-objectives")]
 mod conditional_objective;
 
+#[cfg(feature = "tavus-objectives")]
 pub use conditional_objective::ConditionalObjective;
 
+#[cfg(feature = "tavus-objectives")]
 mod objectives;
 
+#[cfg(feature = "tavus-objectives")]
 pub use objectives::Objectives;
 
+#[cfg(feature = "tavus-objectives")]
 mod list_objectives_response;
 
+#[cfg(feature = "tavus-objectives")]
 pub use list_objectives_response::ListObjectivesResponse;
 
+#[cfg(any(
+    feature = "tavus-guardrails",
+    feature = "tavus-objectives",
+    feature = "tavus-personas"
+))]
 mod json_patch_operation;
 
+#[cfg(any(
+    feature = "tavus-guardrails",
+    feature = "tavus-objectives",
+    feature = "tavus-personas"
+))]
 pub use json_patch_operation::{JsonPatchOperation, JsonPatchOperationOp};
 
+#[cfg(feature = "tavus-deployments")]
 mod deployment_channel;
 
+#[cfg(feature = "tavus-deployments")]
 pub use deployment_channel::DeploymentChannel;
 
+#[cfg(feature = "tavus-deployments")]
 mod deployment_status;
 
+#[cfg(feature = "tavus-deployments")]
 pub use deployment_status::DeploymentStatus;
 
+#[cfg(feature = "tavus-deployments")]
 mod create_deployment_request;
 
+#[cfg(feature = "tavus-deployments")]
 pub use create_deployment_request::CreateDeploymentRequest;
 
+#[cfg(feature = "tavus-deployments")]
 mod deployment;
 
+#[cfg(feature = "tavus-deployments")]
 pub use deployment::Deployment;

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::ToolFunction;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolDefinition`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -18,12 +18,11 @@ pub struct ToolDefinition {
 }
 
 /// Schema: `#/components/schemas/ToolDefinition/properties/type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ToolDefinitionType {
-    #[serde(rename = "function")]
+    /// `"function"`
     Function,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -34,5 +33,25 @@ impl ToolDefinitionType {
             Self::Function => "function",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "function" => Self::Function,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for ToolDefinitionType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ToolDefinitionType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

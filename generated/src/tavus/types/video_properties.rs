@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoProperties`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -21,14 +21,13 @@ pub struct VideoProperties {
 }
 
 /// Schema: `#/components/schemas/VideoProperties/properties/background_scroll_type`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VideoPropertiesBackgroundScrollType {
-    #[serde(rename = "human")]
+    /// `"human"`
     Human,
-    #[serde(rename = "smooth")]
+    /// `"smooth"`
     Smooth,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -41,17 +40,37 @@ impl VideoPropertiesBackgroundScrollType {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "human" => Self::Human,
+            "smooth" => Self::Smooth,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VideoPropertiesBackgroundScrollType {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/VideoProperties/properties/background_scroll_depth`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VideoPropertiesBackgroundScrollDepth {
-    #[serde(rename = "middle")]
+    /// `"middle"`
     Middle,
-    #[serde(rename = "bottom")]
+    /// `"bottom"`
     Bottom,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -64,17 +83,37 @@ impl VideoPropertiesBackgroundScrollDepth {
             Self::Unknown(value) => value,
         }
     }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "middle" => Self::Middle,
+            "bottom" => Self::Bottom,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VideoPropertiesBackgroundScrollDepth {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollDepth {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+    }
 }
 
 /// Schema: `#/components/schemas/VideoProperties/properties/background_scroll_return`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VideoPropertiesBackgroundScrollReturn {
-    #[serde(rename = "return")]
+    /// `"return"`
     Return,
-    #[serde(rename = "halt")]
+    /// `"halt"`
     Halt,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -86,5 +125,26 @@ impl VideoPropertiesBackgroundScrollReturn {
             Self::Halt => "halt",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "return" => Self::Return,
+            "halt" => Self::Halt,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VideoPropertiesBackgroundScrollReturn {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VideoPropertiesBackgroundScrollReturn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSettings`
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -17,20 +17,19 @@ pub struct VoiceSettings {
 }
 
 /// Schema: `#/components/schemas/VoiceSettings/properties/speed`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum VoiceSettingsSpeed {
-    #[serde(rename = "slowest")]
+    /// `"slowest"`
     Slowest,
-    #[serde(rename = "slow")]
+    /// `"slow"`
     Slow,
-    #[serde(rename = "normal")]
+    /// `"normal"`
     Normal,
-    #[serde(rename = "fast")]
+    /// `"fast"`
     Fast,
-    #[serde(rename = "fastest")]
+    /// `"fastest"`
     Fastest,
     /// A value this version of the client does not know yet.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -45,5 +44,29 @@ impl VoiceSettingsSpeed {
             Self::Fastest => "fastest",
             Self::Unknown(value) => value,
         }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "slowest" => Self::Slowest,
+            "slow" => Self::Slow,
+            "normal" => Self::Normal,
+            "fast" => Self::Fast,
+            "fastest" => Self::Fastest,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl Serialize for VoiceSettingsSpeed {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for VoiceSettingsSpeed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
     }
 }

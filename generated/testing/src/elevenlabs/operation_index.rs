@@ -7,7 +7,7 @@
 
 //! Every operation by method and path, with JSON arguments: the contract tests' way in.
 
-use crate::elevenlabs::{types, Client};
+use api_clients::elevenlabs::{types, Client};
 use api_runtime::contract;
 
 /// Every operation as `"METHOD /path"`, in document order.

@@ -8,7 +8,7 @@
 //! For tests: the generated type of every schema that carries `example` or
 //! `examples`, by the schema's JSON pointer.
 
-use super::types::{
+use api_clients::elevenlabs::types::{
     consts, AddPronunciationDictionaryResponseModel, AddVoiceIvcResponseModel,
     AddVoiceResponseModel, AddWorkspaceGroupMemberResponseModel, AddWorkspaceInviteResponseModel,
     AdditionalFormats, AgentCallLimits, AgentConfigApiModelInput, AgentConfigApiModelOutput,

@@ -1,0 +1,69 @@
+//! Support for string enums and string constants.
+//!
+//! A generated string enum states its wire values twice, in `as_str` and
+//! `from_wire`, and serializes through them; decoding reads one string and
+//! maps it. That is much less code per type than serde's derive, which for an
+//! enum with a catch-all variant buffers the input and tries each form in
+//! turn, and it keeps the same behaviour: known values become their variant,
+//! any other string is kept, anything but a string is an error.
+
+use serde::de::{Error as _, Unexpected};
+use serde::{Deserialize, Deserializer};
+
+/// Reads the string a string enum decodes from.
+pub fn deserialize_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    String::deserialize(deserializer)
+}
+
+/// Reads a string that must equal `expected`, the one value of a `const`.
+pub fn deserialize_const<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    expected: &'static str,
+) -> Result<(), D::Error> {
+    let value = String::deserialize(deserializer)?;
+    if value == expected {
+        Ok(())
+    } else {
+        Err(D::Error::invalid_value(
+            Unexpected::Str(&value),
+            &format!("the string {expected:?}").as_str(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Const;
+
+    impl<'de> Deserialize<'de> for Const {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserialize_const(deserializer, "1K").map(|()| Const)
+        }
+    }
+
+    #[test]
+    fn a_const_accepts_its_value_only() {
+        assert_eq!(serde_json::from_str::<Const>("\"1K\"").unwrap(), Const);
+        let error = serde_json::from_str::<Const>("\"2K\"").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("invalid value: string \"2K\", expected the string \"1K\""),
+            "{error}"
+        );
+        assert!(serde_json::from_str::<Const>("1").is_err());
+    }
+
+    #[test]
+    fn an_enum_reads_a_string_and_nothing_else() {
+        let read = |json: &str| {
+            deserialize_string(&mut serde_json::Deserializer::from_str(json))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(read("\"pcm_16000\"").unwrap(), "pcm_16000");
+        assert!(read("16000").unwrap_err().contains("invalid type: integer"));
+    }
+}

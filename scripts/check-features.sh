@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Checks that every Cargo feature of the generated crate compiles on its own
+# (default features off), and with none at all. Two lanes run side by side,
+# each with its own target directory (cargo locks one per build); the two
+# largest features go to different lanes. Prints the time of each check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Feature names, from the `[features]` table of the generated manifest. The
+# two largest (all of ElevenLabs, and its conversational-ai group) come first
+# so that they land in different lanes.
+features=$(sed -n '/^\[features\]/,/^\[/p' generated/Cargo.toml |
+    sed -n 's/^\([a-z0-9-]*\) = \[.*/\1/p' | grep -v '^default$' |
+    awk '{ rank = ($0 == "elevenlabs") ? 0 : ($0 == "elevenlabs-conversational-ai" ? 1 : 2); print rank, $0 }' |
+    sort -k1,1n -k2 | cut -d' ' -f2)
+
+target=${CARGO_TARGET_DIR:-target}
+
+check() {
+    local start=$SECONDS
+    cargo check --quiet -p api-clients --no-default-features "$@"
+    echo "  ${*:-(no features)}: $((SECONDS - start)) s"
+}
+
+lane() {
+    local lane=$1 index=0
+    export CARGO_TARGET_DIR=$2
+    [[ $lane == 0 ]] && check
+    for feature in $features; do
+        if ((index % 2 == lane)); then
+            check --features "$feature"
+        fi
+        index=$((index + 1))
+    done
+}
+
+lane 0 "$target" &
+first=$!
+lane 1 "$target/features-lane" &
+second=$!
+status=0
+wait "$first" || status=1
+wait "$second" || status=1
+exit "$status"
