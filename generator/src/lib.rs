@@ -12,6 +12,9 @@
 //!
 //! [`generate_from_manifest`] runs them all for the manifest's crate;
 //! [`generate_crate`] with [`standalone_input`] for a single document.
+//! The stages recurse once per level of nesting: documents nested
+//! thousands of levels deep need [`stack::on_large_stack`], which the
+//! command line always uses.
 
 pub mod check;
 pub mod coverage;
@@ -27,6 +30,7 @@ pub mod naming;
 pub mod overlay;
 pub mod recursion;
 pub mod spec;
+pub mod stack;
 pub mod update;
 pub mod write;
 

@@ -126,6 +126,11 @@ fn write_stdout(text: &str) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Documents may nest thousands of levels deep (see generator::stack).
+    generator::stack::on_large_stack(|| run_command(cli))
+}
+
+fn run_command(cli: Cli) -> ExitCode {
     if let Command::Diff {
         old,
         new,

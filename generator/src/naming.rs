@@ -276,10 +276,26 @@ fn type_names(model: &ApiModel) -> Vec<String> {
                 .filter(|(_, t)| t.component_name.is_none()),
         );
     for (index, def) in order {
-        let base = type_ident(&def.name_hint);
+        let base = type_ident(&bounded_hint(&def.name_hint));
         names[index] = claim(&mut taken, base, |name, n| format!("{name}{n}"));
     }
     names
+}
+
+/// Name hints longer than this (inline types nested inside each other)
+/// keep their first segment, `Level{N}` and their last
+/// [`KEPT_HINT_SEGMENTS`]: `DeepLevel31ChildChildChildChild` rather than a
+/// name that grows with every level.
+const MAX_HINT_SEGMENTS: usize = 8;
+const KEPT_HINT_SEGMENTS: usize = 4;
+
+fn bounded_hint(hint: &[String]) -> Vec<String> {
+    if hint.len() <= MAX_HINT_SEGMENTS {
+        return hint.to_vec();
+    }
+    let mut bounded = vec![hint[0].clone(), format!("Level{}", hint.len() - 1)];
+    bounded.extend_from_slice(&hint[hint.len() - KEPT_HINT_SEGMENTS..]);
+    bounded
 }
 
 fn module_names(model: &ApiModel, types: &[String]) -> BTreeMap<TypeId, String> {
@@ -490,6 +506,27 @@ mod tests {
         assert_eq!(
             type_ident(&["Voice".into(), "settings".into(), "Item".into()]),
             "VoiceSettingsItem"
+        );
+    }
+
+    #[test]
+    fn long_name_hints_keep_their_ends_and_count_the_levels() {
+        let hint = |n: usize| {
+            std::iter::once("Deep".to_owned())
+                .chain(std::iter::repeat_n("child".to_owned(), n))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            type_ident(&bounded_hint(&hint(7))),
+            "DeepChildChildChildChildChildChildChild"
+        );
+        assert_eq!(
+            type_ident(&bounded_hint(&hint(8))),
+            "DeepLevel8ChildChildChildChild"
+        );
+        assert_eq!(
+            type_ident(&bounded_hint(&hint(31))),
+            "DeepLevel31ChildChildChildChild"
         );
     }
 

@@ -133,11 +133,40 @@ fn present_value<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Va
     Value::deserialize(deserializer).map(Some)
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum AdditionalProperties {
     Allowed(bool),
     Schema(Box<Schema>),
+}
+
+/// By hand rather than `#[serde(untagged)]`, which buffers the whole value
+/// before trying each variant: nested `additionalProperties` were copied
+/// once per level, in time and memory quadratic in the depth.
+impl<'de> Deserialize<'de> for AdditionalProperties {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AdditionalProperties;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a boolean or a schema")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, allowed: bool) -> Result<Self::Value, E> {
+                Ok(AdditionalProperties::Allowed(allowed))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let schema =
+                    Schema::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(AdditionalProperties::Schema(Box::new(schema)))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

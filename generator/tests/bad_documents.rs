@@ -412,56 +412,210 @@ fn a_path_template_naming_an_undeclared_parameter_names_the_operation() {
 
 // --- size and depth --------------------------------------------------------
 
-/// `depth` schemas nested inside each other through `properties`, written
-/// as one JSON document.
-fn nested_json(depth: usize) -> String {
+/// A JSON document whose schema `Deep` is `depth` schemas nested inside
+/// each other, each written `open` ... `close` around the next.
+fn nested_json(depth: usize, open: &str, close: &str) -> String {
     let mut text = String::from(
         r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":{"Deep":"#,
     );
-    for _ in 0..depth {
-        text.push_str(r#"{"type":"object","properties":{"child":"#);
-    }
-    text.push_str(r#"{"type":"string"}"#);
-    for _ in 0..depth {
-        text.push_str("}}");
-    }
+    text.push_str(&open.repeat(depth));
+    text.push_str(r#"{"type":"object","properties":{"leaf":{"type":"string"}}}"#);
+    text.push_str(&close.repeat(depth));
     text.push_str("}}}");
     text
 }
 
-#[test]
-fn schemas_nested_ten_thousand_levels_deep_in_json_end_cleanly() {
-    let message = failure(&generate("deep.json", nested_json(10_000)));
-    assert!(message.starts_with("deep.json:1:"), "{message}");
-    assert!(message.contains("recursion limit exceeded"), "{message}");
-}
+const PROPERTIES: (&str, &str) = (r#"{"type":"object","properties":{"child":"#, "}}");
+const ITEMS: (&str, &str) = (r#"{"type":"array","items":"#, "}");
 
-#[test]
-fn schemas_nested_ten_thousand_levels_deep_in_yaml_end_cleanly() {
+/// The schema nested `depth` levels deep in YAML flow style.
+fn nested_flow_yaml(depth: usize) -> String {
     let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Deep: ");
-    for _ in 0..10_000 {
-        text.push_str("{type: object, properties: {child: ");
-    }
+    text.push_str(&"{type: object, properties: {child: ".repeat(depth));
     text.push_str("{type: string}");
-    for _ in 0..10_000 {
-        text.push_str("}}");
-    }
+    text.push_str(&"}}".repeat(depth));
     text.push('\n');
-    let message = failure(&generate("deep.yaml", text));
-    assert!(message.starts_with("deep.yaml:"), "{message}");
+    text
+}
+
+/// Rust text without spaces and commas, which the layout adds when it
+/// spreads a long type over several lines.
+fn compact(text: &str) -> String {
+    text.replace(|c: char| c.is_whitespace() || c == ',', "")
+}
+
+/// The generated `types/deep.rs` and the coverage report.
+#[track_caller]
+fn deep_types(result: &(TempDir, Output)) -> (String, String) {
+    let out = success(result);
+    let types = std::fs::read_to_string(out.join("src/demo/types/deep.rs")).unwrap();
+    let stdout = String::from_utf8_lossy(&result.1.stdout).into_owned();
+    (types, stdout)
+}
+
+#[test]
+fn schemas_nested_ten_thousand_levels_deep_in_json_generate_a_crate_that_compiles() {
+    // 20,005 levels of brackets. The first 32 schemas below `Deep` become
+    // structs with bounded names; the rest is kept as JSON and reported.
+    let (open, close) = PROPERTIES;
+    let result = generate("deep.json", nested_json(10_000, open, close));
+    let (types, stdout) = deep_types(&result);
+    assert_eq!(types.matches("pub struct ").count(), 33, "{types}");
+    for name in [
+        "pub struct Deep {",
+        "pub struct DeepChildChildChildChildChildChildChild {",
+        "pub struct DeepLevel8ChildChildChildChild {",
+        "pub struct DeepLevel32ChildChildChildChild {",
+    ] {
+        assert!(types.contains(name), "{name} in\n{types}");
+    }
+    assert!(types.contains("pub child: Option<Value>,"), "{types}");
+    let deepest = format!(
+        "#/components/schemas/Deep{}: nested more than 32 schemas deep in one type; the rest is kept as JSON",
+        "/properties/child".repeat(33)
+    );
+    assert!(stdout.contains(&deepest), "{stdout}");
+    cargo_check(&success(&result));
+}
+
+#[test]
+fn arrays_maps_and_all_ofs_nested_ten_thousand_levels_deep_generate_a_crate_that_compiles() {
+    // Each nesting is a code path of its own: `items` and
+    // `additionalProperties` nest Rust types (`Vec<Vec<..>>`, maps) without
+    // naming them, `allOf` merges, a lone `anyOf` member is its type.
+    let n = 10_000;
+    let leaf = r#"{"type":"object","properties":{"leaf":{"type":"string"}}}"#;
+    let nest = |open: &str, close: &str| format!("{}{leaf}{}", open.repeat(n), close.repeat(n));
+    let text = format!(
+        r#"{{"openapi":"3.1.0","info":{{"title":"t","version":"1"}},"paths":{{}},"components":{{"schemas":{{"Deep":{},"Maps":{},"Merged":{},"Members":{}}}}}}}"#,
+        nest(ITEMS.0, ITEMS.1),
+        nest(r#"{"type":"object","additionalProperties":"#, "}"),
+        nest(r#"{"allOf":["#, "]}"),
+        nest(r#"{"anyOf":["#, "]}"),
+    );
+    let result = generate("nestings.json", text);
+    let (types, stdout) = deep_types(&result);
+    // The component's own array, then one per schema below it (compared
+    // without the layout's spaces and trailing commas).
+    let vecs = format!("pubtypeDeep={}Value{};", "Vec<".repeat(33), ">".repeat(33));
+    assert!(compact(&types).contains(&vecs), "{types}");
+    let out = success(&result);
+    let maps = std::fs::read_to_string(out.join("src/demo/types/maps.rs")).unwrap();
+    assert_eq!(
+        compact(&maps).matches("BTreeMap<String").count(),
+        33,
+        "{maps}"
+    );
+    let merged = std::fs::read_to_string(out.join("src/demo/types/merged.rs")).unwrap();
+    assert!(
+        merged.contains("pub additional_properties: BTreeMap<String, Value>"),
+        "{merged}"
+    );
+    assert!(
+        stdout.contains("untyped (serde_json::Value) at 4 places"),
+        "{stdout}"
+    );
+    cargo_check(&out);
+}
+
+#[test]
+fn a_yaml_file_that_holds_json_is_read_as_json_at_any_depth() {
+    // Content sniffing: a document that starts with `{` is parsed as JSON
+    // whatever its extension, so JSON saved as .yaml nests as deep as JSON.
+    let (open, close) = ITEMS;
+    let result = generate("deep.yaml", nested_json(10_000, open, close));
+    let (types, _) = deep_types(&result);
+    assert!(types.contains("pub type Deep = Vec<"), "{types}");
+}
+
+#[test]
+fn schemas_nested_ten_thousand_levels_deep_in_yaml_flow_style_are_refused_with_the_reason() {
+    let message = failure(&generate("deep.yaml", nested_flow_yaml(10_000)));
+    assert_eq!(
+        message,
+        "deep.yaml:6:2208: invalid YAML: recursion limit exceeded at line 6 column 2208 (the YAML reader stops at 128 levels of nesting; write a document this deep as JSON, which may nest 25000)"
+    );
+}
+
+#[test]
+fn schemas_nested_ten_thousand_levels_deep_in_yaml_block_style_are_refused_with_the_reason() {
+    // One `items:` per line, each indented one space more: about 50 MB,
+    // mostly indentation, which block style cannot avoid.
+    let mut text = format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Deep:\n");
+    for level in 0..10_000 {
+        text.push_str(&" ".repeat(6 + level));
+        text.push_str("items:\n");
+    }
+    text.push_str(&" ".repeat(6 + 10_000));
+    text.push_str("type: string\n");
+    let message = failure(&generate("block.yaml", text));
+    assert_eq!(
+        message,
+        "block.yaml:132:132: invalid YAML: recursion limit exceeded at line 132 column 132 (the YAML reader stops at 128 levels of nesting; write a document this deep as JSON, which may nest 25000)"
+    );
+}
+
+#[test]
+fn yaml_nested_within_its_reader_limit_generates() {
+    // The YAML reader takes 128 levels: three for the document, two per
+    // schema through `properties` and one for the innermost, so 62 schemas.
+    let result = generate("nested.yaml", nested_flow_yaml(62));
+    let (types, _) = deep_types(&result);
+    assert!(
+        types.contains("pub struct DeepLevel32ChildChildChildChild {"),
+        "{types}"
+    );
+    let message = failure(&generate("nested.yaml", nested_flow_yaml(63)));
     assert!(message.contains("recursion limit exceeded"), "{message}");
 }
 
 #[test]
-fn schemas_nested_within_the_parser_limit_generate() {
-    // The parsers stop at 128 levels of brackets: 61 schemas deep this
-    // way (two brackets each, below three for the document); the deepest
-    // accepted nesting generates a crate.
-    let result = generate("nested.json", nested_json(61));
-    let out = success(&result);
-    assert!(out.join("src/demo/types/deep.rs").is_file());
-    let message = failure(&generate("nested.json", nested_json(62)));
-    assert!(message.contains("recursion limit exceeded"), "{message}");
+fn json_nested_to_the_limit_generates_and_one_level_deeper_is_refused() {
+    // The document, `components` and `schemas` are three levels, every
+    // `items` schema one more, and the leaf three.
+    let limit = generator::load::MAX_JSON_NESTING;
+    assert_eq!(limit, 25_000, "docs/ROBUSTNESS.md names the limit");
+    let (open, close) = ITEMS;
+    let text = nested_json(limit - 6, open, close);
+    assert_eq!(first_bracket_deeper_than(&text, limit), None);
+    deep_types(&generate("limit.json", text));
+    let text = nested_json(limit - 5, open, close);
+    let column = first_bracket_deeper_than(&text, limit).unwrap() + 1;
+    let message = failure(&generate("limit.json", text));
+    assert_eq!(
+        message,
+        format!("limit.json:1:{column}: arrays and objects nest deeper than 25000 levels here; the generator stops rather than exhaust its stack")
+    );
+}
+
+/// The offset of the first `[` or `{` nested deeper than `limit` (in a
+/// document without brackets in strings).
+fn first_bracket_deeper_than(text: &str, limit: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (offset, byte) in text.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth -= 1,
+            _ => continue,
+        }
+        if depth > limit {
+            return Some(offset);
+        }
+    }
+    None
+}
+
+#[test]
+fn json_nested_a_million_levels_is_refused_before_parsing() {
+    let mut text = String::from("{\"openapi\": \"3.1.0\",\n\"x-deep\": ");
+    text.push_str(&"[".repeat(1_000_000));
+    text.push_str(&"]".repeat(1_000_000));
+    text.push('}');
+    let message = failure(&generate("million.json", text));
+    assert_eq!(
+        message,
+        format!("million.json:2:{}: arrays and objects nest deeper than 25000 levels here; the generator stops rather than exhaust its stack", "\"x-deep\": ".len() + 25_000)
+    );
 }
 
 #[test]

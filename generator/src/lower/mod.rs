@@ -3,6 +3,7 @@
 //! need a name (objects, enums, unions) become named types too, with a name
 //! hint taken from where they stand.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
 
@@ -21,6 +22,16 @@ pub use operations::template_names;
 /// How many schemas an `allOf` may pull in through nested references
 /// (real documents use a handful).
 const MAX_ALL_OF_DEPTH: usize = 64;
+
+/// How many schemas may nest inside one another in one component schema
+/// (or one parameter, body or response) before the rest is kept as
+/// `serde_json::Value`, recorded as a fallback. A deeper Rust type would
+/// not compile: rustc stops at 128 levels when it lays out, drops or
+/// derives traits for nested types (a level can cost two, `Option` and the
+/// type), and the generated clients' JSON decoder refuses values nested
+/// deeper than 128 anyway. Real documents nest fewer than ten. References
+/// to component schemas do not count: each component starts anew.
+const MAX_SCHEMA_NESTING: usize = 32;
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -81,6 +92,8 @@ struct Lowerer<'a> {
     /// Pointers of the inline types being lowered, outermost first: one
     /// that recurs would expand without end.
     inline_in_progress: Vec<String>,
+    /// Schemas nested around the one being lowered ([`MAX_SCHEMA_NESTING`]).
+    nesting: usize,
     /// The component whose types are being lowered (their file).
     home: TypeId,
     multipart_bodies: Vec<MultipartBody>,
@@ -133,6 +146,7 @@ impl<'a> Lowerer<'a> {
             foreign_refs: HashMap::new(),
             foreign_in_progress: HashSet::new(),
             inline_in_progress: Vec::new(),
+            nesting: 0,
             home: TypeId(0),
             multipart_bodies: Vec::new(),
         }
@@ -197,11 +211,25 @@ impl<'a> Lowerer<'a> {
         id
     }
 
-    /// Lowers a schema in a position, recording its examples.
+    /// Lowers a schema in a position, recording its examples; past
+    /// [`MAX_SCHEMA_NESTING`] it is `serde_json::Value`.
     fn type_ref(&mut self, schema: &Schema, site: &Site) -> Result<TypeRef> {
-        let ty = self.type_ref_inner(schema, site)?;
+        if self.nesting >= MAX_SCHEMA_NESTING && schema.reference.is_none() {
+            return Ok(self.too_deep(site));
+        }
+        self.nesting += 1;
+        let ty = self.type_ref_inner(schema, site);
+        self.nesting -= 1;
+        let ty = ty?;
         self.record_examples(schema, site, ty.clone());
         Ok(ty)
+    }
+
+    fn too_deep(&mut self, site: &Site) -> TypeRef {
+        self.fallback(
+            site,
+            format!("nested more than {MAX_SCHEMA_NESTING} schemas deep in one type; the rest is kept as JSON"),
+        )
     }
 
     fn type_ref_inner(&mut self, schema: &Schema, site: &Site) -> Result<TypeRef> {
@@ -424,24 +452,36 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Collects the properties of an object schema and its `allOf` members.
-    fn merge_object(
+    fn merge_object<'s>(
         &mut self,
-        schema: &Schema,
+        schema: &'s Schema,
         site: &Site,
-        merged: &mut MergedObject,
+        merged: &mut MergedObject<'s>,
         visiting: &mut Vec<String>,
-    ) -> Result<()> {
+    ) -> Result<()>
+    where
+        'a: 's,
+    {
         if let Some(reference) = &schema.reference {
             return self.merge_reference(reference, site, merged, visiting);
         }
         for (index, member) in schema.all_of.iter().enumerate() {
-            self.merge_object(member, &site.index("allOf", index, None), merged, visiting)?;
+            let member_site = site.index("allOf", index, None);
+            if self.nesting >= MAX_SCHEMA_NESTING && member.reference.is_none() {
+                // Its properties are not typed: keep them as extra ones.
+                merged.additional = Some(self.too_deep(&member_site));
+                continue;
+            }
+            self.nesting += 1;
+            let member = self.merge_object(member, &member_site, merged, visiting);
+            self.nesting -= 1;
+            member?;
         }
         for (name, property) in &schema.properties {
             let property_site = site.child("properties", None).child(name, Some(name));
             merged
                 .properties
-                .insert(name.clone(), (property.clone(), property_site));
+                .insert(name.clone(), (Cow::Borrowed(property), property_site));
         }
         merged.required.extend(schema.required.iter().cloned());
         match &schema.additional_properties {
@@ -465,13 +505,19 @@ impl<'a> Lowerer<'a> {
         Ok(())
     }
 
-    fn merge_reference(
+    /// Merges the schema an `allOf` member refers to: a component schema is
+    /// read where it stands, anything else is read from the tree and its
+    /// properties copied.
+    fn merge_reference<'s>(
         &mut self,
         reference: &str,
         site: &Site,
-        merged: &mut MergedObject,
+        merged: &mut MergedObject<'s>,
         visiting: &mut Vec<String>,
-    ) -> Result<()> {
+    ) -> Result<()>
+    where
+        'a: 's,
+    {
         let ref_pointer = push_pointer(&site.pointer, "$ref");
         if visiting.iter().any(|seen| seen == reference) {
             return Err(Error::at_pointer(
@@ -489,13 +535,29 @@ impl<'a> Lowerer<'a> {
         }
         let target = self.resolve_ref(reference, &ref_pointer)?;
         let target_pointer = reference.trim_start_matches('#').to_owned();
-        let schema: Schema = load::typed_at(self.file, &target_pointer, target)?;
+        let component = reference
+            .strip_prefix(COMPONENT_PREFIX)
+            .and_then(|name| self.schemas.get(name));
         visiting.push(reference.to_owned());
         let target_site = Site {
             pointer: target_pointer,
             hint: site.hint.clone(),
         };
-        self.merge_object(&schema, &target_site, merged, visiting)?;
+        if let Some(schema) = component {
+            self.merge_object(schema, &target_site, merged, visiting)?;
+        } else {
+            let schema: Schema = load::typed_at(self.file, &target_site.pointer, target)?;
+            let mut copied = MergedObject::default();
+            self.merge_object(&schema, &target_site, &mut copied, visiting)?;
+            for (name, (property, property_site)) in copied.properties {
+                let property = Cow::Owned(property.into_owned());
+                merged.properties.insert(name, (property, property_site));
+            }
+            merged.required.extend(copied.required);
+            if copied.additional.is_some() {
+                merged.additional = copied.additional;
+            }
+        }
         visiting.pop();
         Ok(())
     }
@@ -566,9 +628,12 @@ impl<'a> Lowerer<'a> {
     }
 }
 
+/// The properties of an object and its `allOf` members, borrowed where
+/// they stand in the document (a copy per level would cost time and memory
+/// quadratic in the depth of the schema).
 #[derive(Default)]
-struct MergedObject {
-    properties: IndexMap<String, (Schema, Site)>,
+struct MergedObject<'s> {
+    properties: IndexMap<String, (Cow<'s, Schema>, Site)>,
     required: BTreeSet<String>,
     additional: Option<TypeRef>,
 }
