@@ -24,6 +24,7 @@ pub mod lower;
 pub mod manifest;
 pub mod naming;
 pub mod overlay;
+pub mod parallel;
 pub mod recursion;
 pub mod spec;
 pub mod update;
