@@ -14,13 +14,18 @@ use crate::error::{Error, Result};
 pub type FileSet = BTreeMap<PathBuf, String>;
 
 /// Formats one emitted file, with the header and inner docs in front.
-pub fn format_file(file: &EmittedFile, header: &str) -> Result<String> {
-    let syntax: syn::File = syn::parse2(file.tokens.clone()).map_err(|e| Error::Emit {
-        what: file.path.clone(),
+pub fn format_file(file: EmittedFile, header: &str) -> Result<String> {
+    let EmittedFile {
+        path,
+        tokens,
+        inner_doc,
+    } = file;
+    let syntax: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+        what: path,
         message: e.to_string(),
     })?;
     let mut out = String::from(header);
-    for line in &file.inner_doc {
+    for line in &inner_doc {
         if line.is_empty() {
             out.push_str("//!\n");
         } else {
@@ -29,7 +34,7 @@ pub fn format_file(file: &EmittedFile, header: &str) -> Result<String> {
             out.push('\n');
         }
     }
-    if !file.inner_doc.is_empty() {
+    if !inner_doc.is_empty() {
         out.push('\n');
     }
     out.push_str(&unparse_spaced(syntax));

@@ -14,7 +14,7 @@ use crate::naming::Names;
 
 mod operations;
 
-pub use operations::{operation_index_file, type_path, ApiIdentity};
+pub use operations::{operation_index_file, type_path, ApiIdentity, OperationFile};
 
 /// A file to write: its path relative to the API module directory and its
 /// tokens (formatting happens in the next stage).
@@ -31,25 +31,85 @@ pub fn emit_api(
     api: &ApiIdentity,
     with_schema_index: bool,
 ) -> Vec<EmittedFile> {
-    let mut files = Vec::new();
-    files.push(api_module_file(model, with_schema_index));
-    files.extend(operations::operation_files(model, names, api));
-    files.push(types_module_file(model, names));
-    files.push(consts_file(model, names));
-    for (home, module) in &names.modules {
-        let mut emitter = FileEmitter::new(model, names, *home);
-        let tokens = emitter.home_file();
-        files.push(EmittedFile {
-            path: format!("types/{module}.rs"),
-            tokens,
-            inner_doc: Vec::new(),
-        });
+    let emitter = ApiEmitter {
+        model,
+        names,
+        api,
+        with_schema_index,
+    };
+    emitter
+        .files()
+        .into_iter()
+        .map(|file| emitter.emit(file))
+        .collect()
+}
+
+/// One file of an API's module, before it is emitted. The files do not
+/// depend on each other, so they can be emitted in any order or at once.
+#[derive(Debug, Clone, Copy)]
+pub enum ApiFile<'a> {
+    /// `mod.rs`.
+    Module,
+    Operations(OperationFile<'a>),
+    /// `types/mod.rs`.
+    Types,
+    /// `types/consts.rs`.
+    Consts,
+    /// `types/<module>.rs`: a component schema and the types it holds.
+    Home(TypeId, &'a str),
+    SchemaIndex,
+    OperationIndex,
+}
+
+/// What [`emit_api`] needs, to emit its files one at a time.
+pub struct ApiEmitter<'a> {
+    pub model: &'a ApiModel,
+    pub names: &'a Names,
+    pub api: &'a ApiIdentity<'a>,
+    /// Also emit `schema_index.rs` and `operation_index.rs`.
+    pub with_schema_index: bool,
+}
+
+impl<'a> ApiEmitter<'a> {
+    /// Every file of the API's module. The ones that are usually largest
+    /// (the indexes, the operations) come first, so that threads taking
+    /// files in this order finish at about the same time.
+    pub fn files(&self) -> Vec<ApiFile<'a>> {
+        let mut files = Vec::new();
+        if self.with_schema_index {
+            files.extend([ApiFile::OperationIndex, ApiFile::SchemaIndex]);
+        }
+        files.extend(
+            operations::operation_files(self.names)
+                .into_iter()
+                .map(ApiFile::Operations),
+        );
+        files.extend([ApiFile::Types, ApiFile::Consts, ApiFile::Module]);
+        files.extend(
+            self.names
+                .modules
+                .iter()
+                .map(|(home, module)| ApiFile::Home(*home, module.as_str())),
+        );
+        files
     }
-    if with_schema_index {
-        files.push(schema_index_file(model, names));
-        files.push(operation_index_file(model, names, api));
+
+    pub fn emit(&self, file: ApiFile) -> EmittedFile {
+        let (model, names) = (self.model, self.names);
+        match file {
+            ApiFile::Module => api_module_file(model, self.with_schema_index),
+            ApiFile::Operations(file) => operations::operation_file(model, names, self.api, file),
+            ApiFile::Types => types_module_file(model, names),
+            ApiFile::Consts => consts_file(model, names),
+            ApiFile::Home(home, module) => EmittedFile {
+                path: format!("types/{module}.rs"),
+                tokens: FileEmitter::new(model, names, home).home_file(),
+                inner_doc: Vec::new(),
+            },
+            ApiFile::SchemaIndex => schema_index_file(model, names),
+            ApiFile::OperationIndex => operation_index_file(model, names, self.api),
+        }
     }
-    files
 }
 
 fn api_module_file(model: &ApiModel, with_schema_index: bool) -> EmittedFile {
