@@ -206,8 +206,7 @@ fn swap_in(staged: PathBuf, dir: &Path) -> Result<()> {
 /// that happens to be around cannot change the generated code.
 pub fn rustfmt_crate(files: &mut FileSet) -> Result<bool> {
     let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let scratch =
-        tempfile::tempdir().map_err(|e| Error::io(Path::new("<temporary directory>"), e))?;
+    let scratch = scratch_dir()?;
     let config = scratch.path().join("rustfmt.toml");
     fs::write(&config, "").map_err(|e| Error::io(&config, e))?;
     let jobs: Vec<(usize, RustfmtJob)> = rustfmt_jobs(files, crate::parallel::workers())
@@ -230,6 +229,25 @@ pub fn rustfmt_crate(files: &mut FileSet) -> Result<bool> {
     }
     files.extend(formatted);
     Ok(true)
+}
+
+/// A directory for rustfmt's copies of the files: in memory (`/dev/shm`)
+/// where there is one and `TMPDIR` does not name another place, else the
+/// temporary directory. On a disk, creating the 1,500 files of a large API
+/// can take longer than formatting them (ext4 without a journal skips
+/// recently freed inodes one by one: over a second here, against 0.05 s).
+fn scratch_dir() -> Result<tempfile::TempDir> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".generator-rustfmt-");
+    let in_memory = Path::new("/dev/shm");
+    if std::env::var_os("TMPDIR").is_none() && in_memory.is_dir() {
+        if let Ok(dir) = builder.tempdir_in(in_memory) {
+            return Ok(dir);
+        }
+    }
+    builder
+        .tempdir()
+        .map_err(|e| Error::io(&std::env::temp_dir(), e))
 }
 
 /// A share of rustfmt's work.
@@ -307,7 +325,10 @@ impl Rustfmt<'_> {
         command
             .args(["--edition", "2021", "--config", "newline_style=Unix"])
             .arg("--config-path")
-            .arg(self.config);
+            .arg(self.config)
+            // rustfmt reads the terminal's description for every file it
+            // formats (to colour its messages): a tenth of its time.
+            .env_remove("TERM");
         command
     }
 
