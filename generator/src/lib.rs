@@ -156,23 +156,53 @@ pub fn standalone_input(spec: &Path, name: Option<&str>) -> CrateInput {
     }
 }
 
-/// Runs the whole pipeline for every API of a crate, in memory.
+/// Runs the whole pipeline for every API of a crate, in memory. The APIs
+/// are generated side by side and each goes through rustfmt as soon as it
+/// is ready, so a small API is done while a large one is still loading.
 pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
-    let mut files = FileSet::new();
-    let mut coverage = Vec::new();
-    for api in &input.apis {
-        let (api_files, api_coverage) = generate_api(api)?;
-        for (path, content) in api_files {
-            files.insert(Path::new("src").join(&api.module).join(path), content);
-        }
-        coverage.push(api_coverage);
+    let parts: Vec<Option<&ApiInput>> = input.apis.iter().map(Some).chain([None]).collect();
+    let parts = parallel::map(parts, |api| match api {
+        Some(api) => api_part(api),
+        None => root_part(input),
+    });
+    let mut generated = GeneratedCrate {
+        files: FileSet::new(),
+        coverage: Vec::new(),
+        rustfmt_applied: true,
+    };
+    for part in parts {
+        let part = part?;
+        generated.files.extend(part.files);
+        generated.coverage.extend(part.coverage);
+        generated.rustfmt_applied &= part.rustfmt_applied;
     }
+    Ok(generated)
+}
+
+/// One API's module of the crate, through rustfmt.
+fn api_part(api: &ApiInput) -> Result<GeneratedCrate> {
+    let (api_files, coverage) = generate_api(api)?;
+    let mut files: FileSet = api_files
+        .into_iter()
+        .map(|(path, content)| (Path::new("src").join(&api.module).join(path), content))
+        .collect();
+    let rustfmt_applied = write::rustfmt_crate(&mut files)?;
+    Ok(GeneratedCrate {
+        files,
+        coverage: vec![coverage],
+        rustfmt_applied,
+    })
+}
+
+/// `src/lib.rs` and `Cargo.toml`.
+fn root_part(input: &CrateInput) -> Result<GeneratedCrate> {
+    let mut files = FileSet::new();
     files.insert(PathBuf::from("src/lib.rs"), lib_rs(input)?);
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml(input));
     let rustfmt_applied = write::rustfmt_crate(&mut files)?;
     Ok(GeneratedCrate {
         files,
-        coverage,
+        coverage: Vec::new(),
         rustfmt_applied,
     })
 }

@@ -190,11 +190,12 @@ fn swap_in(staged: PathBuf, dir: &Path) -> Result<()> {
     fs::remove_dir_all(&retired).map_err(|e| Error::io(&retired, e))
 }
 
-/// Runs rustfmt over a whole crate's sources so that the committed code
-/// is exactly what `cargo fmt` would leave. prettyplease has already laid
-/// the code out; rustfmt settles the few places where the two differ
-/// (import order, some line breaks). Returns false when no rustfmt is
-/// installed, in which case the prettyplease layout is kept.
+/// Runs rustfmt over a crate's sources (or some of them: each file is
+/// formatted on its own) so that the committed code is exactly what
+/// `cargo fmt` would leave. prettyplease has already laid the code out;
+/// rustfmt settles the few places where the two differ (import order, some
+/// line breaks). Returns false when no rustfmt is installed, in which case
+/// the prettyplease layout is kept.
 ///
 /// rustfmt follows every `mod x;` of a file it is given, and it looks files
 /// up in a list that grows with each one, so the crate is not handed over
