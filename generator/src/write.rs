@@ -378,7 +378,10 @@ impl Rustfmt<'_> {
         let (written, output) = std::thread::scope(|scope| {
             let writer = scope.spawn(move || input.write_all(text.as_bytes()));
             let output = child.wait_with_output();
-            (writer.join().expect("writing to rustfmt does not panic"), output)
+            (
+                writer.join().expect("writing to rustfmt does not panic"),
+                output,
+            )
         });
         let what = relative.display().to_string();
         let output = output.map_err(|e| Error::io(Path::new(self.program), e))?;
@@ -433,10 +436,16 @@ mod tests {
     #[test]
     fn module_declarations_are_recognised_with_any_visibility() {
         assert!(declares_file_module("pub mod types;\n"));
-        assert!(declares_file_module("#[allow(deprecated)]\npub(crate) mod operations;\n"));
+        assert!(declares_file_module(
+            "#[allow(deprecated)]\npub(crate) mod operations;\n"
+        ));
         assert!(declares_file_module("mod a {\n    mod b;\n}\n"));
-        assert!(!declares_file_module("pub mod inline {\n    pub struct A;\n}\n"));
-        assert!(!declares_file_module("use super::modal;\npub struct Mode;\n"));
+        assert!(!declares_file_module(
+            "pub mod inline {\n    pub struct A;\n}\n"
+        ));
+        assert!(!declares_file_module(
+            "use super::modal;\npub struct Mode;\n"
+        ));
     }
 
     #[test]
@@ -444,7 +453,10 @@ mod tests {
         let files: FileSet = [
             ("Cargo.toml", "mod x;\n".to_owned()),
             ("src/lib.rs", "pub mod api;\n".to_owned()),
-            ("src/api/mod.rs", "pub mod a;\npub mod b;\npub mod c;\n".to_owned()),
+            (
+                "src/api/mod.rs",
+                "pub mod a;\npub mod b;\npub mod c;\n".to_owned(),
+            ),
             ("src/api/a.rs", "pub struct A;\n".repeat(30)),
             ("src/api/b.rs", "pub struct B;\n".repeat(20)),
             ("src/api/c.rs", "pub struct C;\n".repeat(10)),
@@ -463,7 +475,10 @@ mod tests {
             }
         }
         stdin.sort();
-        assert_eq!(stdin, [Path::new("src/api/mod.rs"), Path::new("src/lib.rs")]);
+        assert_eq!(
+            stdin,
+            [Path::new("src/api/mod.rs"), Path::new("src/lib.rs")]
+        );
         assert_eq!(
             shares,
             [
