@@ -152,7 +152,28 @@ fn read(path: &Path) -> Result<String> {
 /// Replaces `dir` with exactly `files`, or does nothing when they are
 /// already there byte for byte.
 pub fn write_crate(dir: &Path, files: &FileSet) -> Result<WriteOutcome> {
-    if dir.exists() && read_existing(dir)? == *files {
+    replace_crate(dir, files, existing_crate(dir)?.as_ref())
+}
+
+/// What [`write_crate`] compares with: the files `dir` holds, `None` when
+/// it does not exist. Reading them is independent of generating, so a
+/// caller can do both at once and then call [`replace_crate`].
+pub fn existing_crate(dir: &Path) -> Result<Option<FileSet>> {
+    if dir.exists() {
+        read_existing(dir).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
+/// [`write_crate`] with the files `dir` held already read
+/// ([`existing_crate`]).
+pub fn replace_crate(
+    dir: &Path,
+    files: &FileSet,
+    existing: Option<&FileSet>,
+) -> Result<WriteOutcome> {
+    if existing == Some(files) {
         return Ok(WriteOutcome::Unchanged);
     }
     let parent = dir
