@@ -28,6 +28,7 @@ pub mod lower;
 pub mod manifest;
 pub mod naming;
 pub mod overlay;
+pub mod parallel;
 pub mod recursion;
 pub mod spec;
 pub mod stack;
@@ -160,37 +161,74 @@ pub fn standalone_input(spec: &Path, name: Option<&str>) -> CrateInput {
     }
 }
 
-/// Runs the whole pipeline for every API of a crate, in memory.
+/// Runs the whole pipeline for every API of a crate, in memory. The APIs
+/// are generated side by side and each goes through rustfmt as soon as it
+/// is ready, so a small API is done while a large one is still loading.
 pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
-    let mut files = FileSet::new();
-    let mut coverage = Vec::new();
+    let krate = input.crate_ident();
+    let apis: Vec<&ApiInput> = input.apis.iter().collect();
+    let parts = parallel::map(apis, |api| api_part(api, &krate));
+    let mut generated = GeneratedCrate {
+        files: FileSet::new(),
+        coverage: Vec::new(),
+        rustfmt_applied: true,
+    };
     let mut features = Vec::new();
-    for api in &input.apis {
-        let generated = generate_api(api, &input.crate_ident())?;
-        for (path, content) in generated.files {
-            files.insert(Path::new("src").join(&api.module).join(path), content);
-        }
-        for (path, content) in generated.index_files {
-            let path = Path::new(TESTING_DIR)
-                .join("src")
-                .join(&api.module)
-                .join(path);
-            files.insert(path, content);
-        }
-        coverage.push(generated.coverage);
-        features.push(generated.features);
+    for part in parts {
+        let part = part?;
+        generated.files.extend(part.files);
+        generated.coverage.push(part.coverage);
+        generated.rustfmt_applied &= part.rustfmt_applied;
+        features.push(part.features);
     }
-    files.insert(PathBuf::from("src/lib.rs"), lib_rs(input, &features)?);
-    files.insert(PathBuf::from("Cargo.toml"), cargo_toml(input, &features));
+    let mut root = root_files(input, &features)?;
+    generated.rustfmt_applied &= write::rustfmt_crate(&mut root)?;
+    generated.files.extend(root);
+    Ok(generated)
+}
+
+/// One API's files in the crate and in its test-support crate, through
+/// rustfmt, with the API's features.
+struct ApiPart {
+    files: FileSet,
+    coverage: Coverage,
+    features: features::Features,
+    rustfmt_applied: bool,
+}
+
+fn api_part(api: &ApiInput, krate: &str) -> Result<ApiPart> {
+    let generated = generate_api(api, krate)?;
+    let module_files = generated
+        .files
+        .into_iter()
+        .map(|(path, content)| (Path::new("src").join(&api.module).join(path), content));
+    let index_files = generated.index_files.into_iter().map(|(path, content)| {
+        let path = Path::new(TESTING_DIR)
+            .join("src")
+            .join(&api.module)
+            .join(path);
+        (path, content)
+    });
+    let mut files: FileSet = module_files.chain(index_files).collect();
+    let rustfmt_applied = write::rustfmt_crate(&mut files)?;
+    Ok(ApiPart {
+        files,
+        coverage: generated.coverage,
+        features: generated.features,
+        rustfmt_applied,
+    })
+}
+
+/// The manifests and `lib.rs` of the crate and of its test-support crate,
+/// which list every API's features.
+fn root_files(input: &CrateInput, features: &[features::Features]) -> Result<FileSet> {
+    let mut files = FileSet::new();
+    files.insert(PathBuf::from("src/lib.rs"), lib_rs(input, features)?);
+    files.insert(PathBuf::from("Cargo.toml"), cargo_toml(input, features));
     let testing = Path::new(TESTING_DIR);
     files.insert(testing.join("src/lib.rs"), testing_lib_rs(input)?);
     files.insert(testing.join("Cargo.toml"), testing_cargo_toml(input));
-    let rustfmt_applied = write::rustfmt_crate(&mut files)?;
-    Ok(GeneratedCrate {
-        files,
-        coverage,
-        rustfmt_applied,
-    })
+    Ok(files)
 }
 
 /// The test-support crate's directory inside the generated one.
@@ -233,25 +271,39 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
         .map(|((_, display), overlay)| (display.as_str(), overlay.sha256.as_str()))
         .collect();
     let header = write::header(&api.display_path, &loaded.sha256, &overlay_lines);
-    let mut files = FileSet::new();
     let identity = emit::ApiIdentity {
         name: &api.name,
         module: &api.module,
         krate,
     };
-    for file in emit::emit_api(&model, &names, &features, &identity) {
-        let content = write::format_file(&file, &header)?;
-        files.insert(PathBuf::from(&file.path), content);
-    }
-    let mut index_files = FileSet::new();
-    for file in emit::emit_indexes(&model, &names, &identity) {
-        let content = write::format_file(&file, &header)?;
-        index_files.insert(PathBuf::from(&file.path), content);
-    }
+    let emitter = emit::ApiEmitter {
+        model: &model,
+        names: &names,
+        features: &features,
+        api: &identity,
+    };
+    // Each file is emitted and formatted on whichever thread is free: token
+    // streams cannot cross threads, so both happen where the file is taken.
+    let emit_all = |files: Vec<emit::ApiFile>| {
+        parallel::map(files, |file| {
+            let file = emitter.emit(file);
+            let path = PathBuf::from(&file.path);
+            write::format_file(file, &header).map(|content| (path, content))
+        })
+        .into_iter()
+        .collect::<Result<FileSet>>()
+    };
+    let files = emit_all(emitter.files())?;
+    let index_files = emit_all(emitter.index_files())?;
+    let coverage = Coverage::of(&api.name, &model);
+    // Freeing the document's trees takes ~40 ms that nothing waits for.
+    let _ = std::thread::Builder::new()
+        .stack_size(stack::STACK_SIZE)
+        .spawn(move || drop((loaded, model, names)));
     Ok(GeneratedApi {
         files,
         index_files,
-        coverage: Coverage::of(&api.name, &model),
+        coverage,
         features,
     })
 }
@@ -279,7 +331,7 @@ fn lib_rs(input: &CrateInput, features: &[features::Features]) -> Result<String>
         inner_doc: emit::doc_lines(&input.description),
     };
     write::format_file(
-        &file,
+        file,
         "// @generated by `generator`. Do not edit by hand.\n\n",
     )
 }
@@ -379,7 +431,7 @@ fn testing_lib_rs(input: &CrateInput) -> Result<String> {
         ],
     };
     write::format_file(
-        &file,
+        file,
         "// @generated by `generator`. Do not edit by hand.\n\n",
     )
 }

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use generator::manifest::Manifest;
-use generator::write::{write_crate, WriteOutcome};
+use generator::write::{existing_crate, read_existing, replace_crate, FileSet, WriteOutcome};
 use generator::{generate_crate, generate_from_manifest, standalone_input};
 
 /// Generates typed Rust clients from OpenAPI 3.0/3.1 documents.
@@ -167,24 +167,49 @@ fn run(cli: Cli) -> Result<(), String> {
             name,
         } => match (spec, out) {
             (Some(spec), Some(out)) => {
-                let generated = generate_crate(&standalone_input(&spec, name.as_deref()))
-                    .map_err(|e| e.to_string())?;
-                finish(&out, generated)
+                let (generated, existing) = while_reading(existing_crate, &out, || {
+                    generate_crate(&standalone_input(&spec, name.as_deref()))
+                });
+                finish(&out, generated, existing)
             }
             _ => {
                 let manifest = Manifest::load(&manifest).map_err(|e| e.to_string())?;
-                let generated = generate_from_manifest(&manifest).map_err(|e| e.to_string())?;
-                finish(&manifest.output_dir(), generated)
+                let output = manifest.output_dir();
+                let (generated, existing) = while_reading(existing_crate, &output, || {
+                    generate_from_manifest(&manifest)
+                });
+                finish(&output, generated, existing)
             }
         },
     }
 }
 
+/// Runs `generate` while `read` reads what the output directory holds on
+/// another thread: loading a document keeps one core busy and the other
+/// free, and comparing with the files on disk needs them all read.
+fn while_reading<T: Send>(
+    read: impl FnOnce(&std::path::Path) -> generator::Result<T> + Send,
+    output: &std::path::Path,
+    generate: impl FnOnce() -> generator::Result<generator::GeneratedCrate>,
+) -> (Result<generator::GeneratedCrate, String>, Result<T, String>) {
+    std::thread::scope(|scope| {
+        let existing = scope.spawn(|| read(output));
+        let generated = generate().map_err(|e| e.to_string());
+        let existing = existing
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map_err(|e| e.to_string());
+        (generated, existing)
+    })
+}
+
 fn check(manifest: &std::path::Path) -> Result<(), String> {
     let manifest = Manifest::load(manifest).map_err(|e| e.to_string())?;
-    let generated = generate_from_manifest(&manifest).map_err(|e| e.to_string())?;
     let output = manifest.output_dir();
-    let drift = generator::check::drift_of(&output, &generated.files).map_err(|e| e.to_string())?;
+    let (generated, on_disk) =
+        while_reading(read_existing, &output, || generate_from_manifest(&manifest));
+    let generated = generated?;
+    let drift = generator::check::compare(&on_disk?, &generated.files);
     if drift.is_clean() {
         outln!(
             "{}: up to date ({} files)",
@@ -244,14 +269,20 @@ impl From<DiffFormat> for generator::diff::render::Format {
     }
 }
 
-fn finish(out: &std::path::Path, generated: generator::GeneratedCrate) -> Result<(), String> {
+fn finish(
+    out: &std::path::Path,
+    generated: Result<generator::GeneratedCrate, String>,
+    existing: Result<Option<FileSet>, String>,
+) -> Result<(), String> {
+    let generated = generated?;
     if !generated.rustfmt_applied {
         eprintln!("warning: rustfmt was not found; the code keeps prettyplease's layout");
     }
     for coverage in &generated.coverage {
         out!("{coverage}");
     }
-    let outcome = write_crate(out, &generated.files).map_err(|e| e.to_string())?;
+    let outcome =
+        replace_crate(out, &generated.files, existing?.as_ref()).map_err(|e| e.to_string())?;
     match outcome {
         WriteOutcome::Unchanged => outln!(
             "{}: up to date ({} files)",

@@ -222,11 +222,14 @@ fn run_pipeline(document: &Value) -> Result<usize, generator::Error> {
         krate: "fuzz",
     };
     let mut files = generator::emit::emit_api(&model, &names, &features, &identity);
-    files.extend(generator::emit::emit_indexes(&model, &names, &identity));
-    for file in &files {
+    files.extend(generator::emit::emit_indexes(
+        &model, &names, &features, &identity,
+    ));
+    let count = files.len();
+    for file in files {
         generator::write::format_file(file, "")?;
     }
-    Ok(files.len())
+    Ok(count)
 }
 
 #[test]

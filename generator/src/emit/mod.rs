@@ -15,7 +15,7 @@ use crate::naming::Names;
 
 mod operations;
 
-pub use operations::{operation_index_file, type_path, ApiIdentity};
+pub use operations::{operation_index_file, type_path, ApiIdentity, OperationFile};
 
 /// A file to write: its path relative to the API module directory and its
 /// tokens (formatting happens in the next stage).
@@ -32,31 +32,111 @@ pub fn emit_api(
     features: &Features,
     api: &ApiIdentity,
 ) -> Vec<EmittedFile> {
-    let mut files = Vec::new();
-    files.push(api_module_file(model));
-    files.extend(operations::operation_files(model, names, features, api));
-    files.push(types_module_file(model, names, features));
-    files.push(consts_file(model, names));
-    for (home, module) in &names.modules {
-        let mut emitter = FileEmitter::new(model, names, Some(features), *home);
-        let tokens = emitter.home_file();
-        files.push(EmittedFile {
-            path: format!("types/{module}.rs"),
-            tokens,
-            inner_doc: Vec::new(),
-        });
-    }
-    files
+    let emitter = ApiEmitter {
+        model,
+        names,
+        features,
+        api,
+    };
+    emitter
+        .files()
+        .into_iter()
+        .map(|file| emitter.emit(file))
+        .collect()
 }
 
 /// The test-support files of one API, for the crate beside the generated one
 /// (`testing/`): every schema with examples and every operation by method and
 /// path. They reach the API through the generated crate's public paths.
-pub fn emit_indexes(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Vec<EmittedFile> {
-    vec![
-        schema_index_file(model, names, api),
-        operation_index_file(model, names, api),
-    ]
+pub fn emit_indexes(
+    model: &ApiModel,
+    names: &Names,
+    features: &Features,
+    api: &ApiIdentity,
+) -> Vec<EmittedFile> {
+    let emitter = ApiEmitter {
+        model,
+        names,
+        features,
+        api,
+    };
+    emitter
+        .index_files()
+        .into_iter()
+        .map(|file| emitter.emit(file))
+        .collect()
+}
+
+/// One file of an API's module (or of its test support), before it is
+/// emitted. The files do not depend on each other, so they can be emitted in
+/// any order or at once.
+#[derive(Debug, Clone, Copy)]
+pub enum ApiFile<'a> {
+    /// `mod.rs`.
+    Module,
+    Operations(OperationFile<'a>),
+    /// `types/mod.rs`.
+    Types,
+    /// `types/consts.rs`.
+    Consts,
+    /// `types/<module>.rs`: a component schema and the types it holds.
+    Home(TypeId, &'a str),
+    /// `schema_index.rs`, in the test-support crate.
+    SchemaIndex,
+    /// `operation_index.rs`, in the test-support crate.
+    OperationIndex,
+}
+
+/// What [`emit_api`] needs, to emit its files one at a time.
+pub struct ApiEmitter<'a> {
+    pub model: &'a ApiModel,
+    pub names: &'a Names,
+    pub features: &'a Features,
+    pub api: &'a ApiIdentity<'a>,
+}
+
+impl<'a> ApiEmitter<'a> {
+    /// Every file of the API's module. The ones that are usually largest
+    /// (the operations) come first, so that threads taking files in this
+    /// order finish at about the same time.
+    pub fn files(&self) -> Vec<ApiFile<'a>> {
+        let mut files: Vec<ApiFile<'a>> = operations::operation_files(self.names)
+            .into_iter()
+            .map(ApiFile::Operations)
+            .collect();
+        files.extend([ApiFile::Types, ApiFile::Consts, ApiFile::Module]);
+        files.extend(
+            self.names
+                .modules
+                .iter()
+                .map(|(home, module)| ApiFile::Home(*home, module.as_str())),
+        );
+        files
+    }
+
+    /// The API's files in the test-support crate.
+    pub fn index_files(&self) -> Vec<ApiFile<'a>> {
+        vec![ApiFile::OperationIndex, ApiFile::SchemaIndex]
+    }
+
+    pub fn emit(&self, file: ApiFile) -> EmittedFile {
+        let (model, names, features) = (self.model, self.names, self.features);
+        match file {
+            ApiFile::Module => api_module_file(model),
+            ApiFile::Operations(file) => {
+                operations::operation_file(model, names, features, self.api, file)
+            }
+            ApiFile::Types => types_module_file(model, names, features),
+            ApiFile::Consts => consts_file(model, names),
+            ApiFile::Home(home, module) => EmittedFile {
+                path: format!("types/{module}.rs"),
+                tokens: FileEmitter::new(model, names, Some(features), home).home_file(),
+                inner_doc: Vec::new(),
+            },
+            ApiFile::SchemaIndex => schema_index_file(model, names, self.api),
+            ApiFile::OperationIndex => operation_index_file(model, names, self.api),
+        }
+    }
 }
 
 fn api_module_file(model: &ApiModel) -> EmittedFile {

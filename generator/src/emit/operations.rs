@@ -35,47 +35,70 @@ impl ApiIdentity<'_> {
     }
 }
 
+/// One of the operation files.
+#[derive(Debug, Clone, Copy)]
+pub enum OperationFile<'a> {
+    /// `client.rs`.
+    Client,
+    /// `operations/mod.rs`.
+    Module,
+    /// `operations/<group>.rs`, for a top-level group.
+    Group(&'a str),
+}
+
 /// `client.rs`, `operations/mod.rs` and one file per top-level group.
-pub fn operation_files(
+pub fn operation_files(names: &Names) -> Vec<OperationFile<'_>> {
+    [OperationFile::Client, OperationFile::Module]
+        .into_iter()
+        .chain(top_groups(names).map(OperationFile::Group))
+        .collect()
+}
+
+fn top_groups(names: &Names) -> impl Iterator<Item = &str> {
+    names
+        .groups
+        .keys()
+        .filter(|path| path.len() == 1)
+        .map(|path| path[0].as_str())
+}
+
+/// Emits one of the operation files.
+pub fn operation_file(
     model: &ApiModel,
     names: &Names,
     features: &Features,
     api: &ApiIdentity,
-) -> Vec<EmittedFile> {
+    file: OperationFile,
+) -> EmittedFile {
     let emitter = OperationEmitter {
         model,
         names,
         features,
         api,
     };
-    let mut files = vec![emitter.client_file()];
-    let top_groups: Vec<&String> = names
-        .groups
-        .keys()
-        .filter(|path| path.len() == 1)
-        .map(|path| &path[0])
-        .collect();
-    let modules = top_groups.iter().map(|m| {
-        let cfg = cfg_attr(&features.group_gate(m));
-        let module = format_ident!("{}", m);
-        quote! {
-            #cfg
-            pub mod #module;
+    match file {
+        OperationFile::Client => emitter.client_file(),
+        OperationFile::Module => {
+            let modules = top_groups(names).map(|m| {
+                let cfg = cfg_attr(&features.group_gate(m));
+                let module = format_ident!("{}", m);
+                quote! {
+                    #cfg
+                    pub mod #module;
+                }
+            });
+            EmittedFile {
+                path: "operations/mod.rs".to_owned(),
+                tokens: quote! { #(#modules)* },
+                inner_doc: vec![
+                    "The API's operations, one module per top-level group of the client, each under"
+                        .to_owned(),
+                    "its own Cargo feature.".to_owned(),
+                ],
+            }
         }
-    });
-    files.push(EmittedFile {
-        path: "operations/mod.rs".to_owned(),
-        tokens: quote! { #(#modules)* },
-        inner_doc: vec![
-            "The API's operations, one module per top-level group of the client, each under"
-                .to_owned(),
-            "its own Cargo feature.".to_owned(),
-        ],
-    });
-    for top in top_groups {
-        files.push(emitter.group_file(top));
+        OperationFile::Group(top) => emitter.group_file(top),
     }
-    files
 }
 
 struct OperationEmitter<'a> {
