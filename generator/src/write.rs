@@ -283,8 +283,12 @@ enum RustfmtJob<'a> {
     Stdin(&'a Path, &'a str),
 }
 
+/// Less than this much code is not worth a rustfmt of its own (a process
+/// takes ~15 ms of CPU to start).
+const SHARE_BYTES: usize = 512 * 1024;
+
 /// The jobs for a crate's sources: the module files one by one, the rest
-/// in `workers` shares of about the same size, the largest job first.
+/// in up to `workers` shares of about the same size, the largest job first.
 fn rustfmt_jobs(files: &FileSet, workers: usize) -> Vec<RustfmtJob<'_>> {
     let sources = files
         .iter()
@@ -296,7 +300,9 @@ fn rustfmt_jobs(files: &FileSet, workers: usize) -> Vec<RustfmtJob<'_>> {
         .map(|(path, text)| (path.as_path(), text.as_str()))
         .collect();
     leaves.sort_by_key(|(_, text)| std::cmp::Reverse(text.len()));
-    let mut shares: Vec<(usize, Vec<(&Path, &str)>)> = vec![(0, Vec::new()); workers.max(1)];
+    let bytes: usize = leaves.iter().map(|(_, text)| text.len()).sum();
+    let count = workers.min(bytes.div_ceil(SHARE_BYTES)).max(1);
+    let mut shares: Vec<(usize, Vec<(&Path, &str)>)> = vec![(0, Vec::new()); count];
     for leaf in leaves {
         let lightest = shares
             .iter_mut()
@@ -481,9 +487,9 @@ mod tests {
                 "src/api/mod.rs",
                 "pub mod a;\npub mod b;\npub mod c;\n".to_owned(),
             ),
-            ("src/api/a.rs", "pub struct A;\n".repeat(30)),
-            ("src/api/b.rs", "pub struct B;\n".repeat(20)),
-            ("src/api/c.rs", "pub struct C;\n".repeat(10)),
+            ("src/api/a.rs", "pub struct A;\n".repeat(30_000)),
+            ("src/api/b.rs", "pub struct B;\n".repeat(20_000)),
+            ("src/api/c.rs", "pub struct C;\n".repeat(10_000)),
         ]
         .into_iter()
         .map(|(path, text)| (PathBuf::from(path), text))
@@ -510,5 +516,15 @@ mod tests {
                 vec![Path::new("src/api/b.rs"), Path::new("src/api/c.rs")]
             ]
         );
+    }
+
+    #[test]
+    fn a_small_crate_is_one_share() {
+        let files: FileSet = ["src/a.rs", "src/b.rs", "src/c.rs"]
+            .into_iter()
+            .map(|path| (PathBuf::from(path), "pub struct S;\n".repeat(100)))
+            .collect();
+        let jobs = rustfmt_jobs(&files, 2);
+        assert!(matches!(&jobs[..], [RustfmtJob::Files(share)] if share.len() == 3));
     }
 }
