@@ -32,17 +32,7 @@ pub fn emit_api(
     features: &Features,
     api: &ApiIdentity,
 ) -> Vec<EmittedFile> {
-    let emitter = ApiEmitter {
-        model,
-        names,
-        features,
-        api,
-    };
-    emitter
-        .files()
-        .into_iter()
-        .map(|file| emitter.emit(file))
-        .collect()
+    ApiEmitter::new(model, names, features, api).emit_all(ApiEmitter::files)
 }
 
 /// The test-support files of one API, for the crate beside the generated one
@@ -54,17 +44,7 @@ pub fn emit_indexes(
     features: &Features,
     api: &ApiIdentity,
 ) -> Vec<EmittedFile> {
-    let emitter = ApiEmitter {
-        model,
-        names,
-        features,
-        api,
-    };
-    emitter
-        .index_files()
-        .into_iter()
-        .map(|file| emitter.emit(file))
-        .collect()
+    ApiEmitter::new(model, names, features, api).emit_all(ApiEmitter::index_files)
 }
 
 /// One file of an API's module (or of its test support), before it is
@@ -96,6 +76,25 @@ pub struct ApiEmitter<'a> {
 }
 
 impl<'a> ApiEmitter<'a> {
+    pub fn new(
+        model: &'a ApiModel,
+        names: &'a Names,
+        features: &'a Features,
+        api: &'a ApiIdentity<'a>,
+    ) -> Self {
+        ApiEmitter {
+            model,
+            names,
+            features,
+            api,
+        }
+    }
+
+    /// Emits the files `plan` picks, one after the other.
+    fn emit_all(&self, plan: impl Fn(&Self) -> Vec<ApiFile<'a>>) -> Vec<EmittedFile> {
+        plan(self).into_iter().map(|file| self.emit(file)).collect()
+    }
+
     /// Every file of the API's module. The ones that are usually largest
     /// (the operations) come first, so that threads taking files in this
     /// order finish at about the same time.
