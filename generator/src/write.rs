@@ -231,48 +231,74 @@ fn swap_in(staged: PathBuf, dir: &Path) -> Result<()> {
 /// that happens to be around cannot change the generated code.
 pub fn rustfmt_crate(files: &mut FileSet) -> Result<bool> {
     let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let scratch = scratch_dir()?;
-    let config = scratch.path().join("rustfmt.toml");
+    let formatted = match in_memory_scratch() {
+        // A small /dev/shm (64 MiB in a container) may not hold a large
+        // crate: then the temporary directory does.
+        Some(scratch) => match rustfmt_in(&rustfmt, scratch.path(), files) {
+            Err(Error::Io { .. }) => rustfmt_in(&rustfmt, temporary_scratch()?.path(), files),
+            other => other,
+        },
+        None => rustfmt_in(&rustfmt, temporary_scratch()?.path(), files),
+    }?;
+    let Some(formatted) = formatted else {
+        return Ok(false);
+    };
+    files.extend(formatted);
+    Ok(true)
+}
+
+/// The formatted sources, or `None` when rustfmt is not installed.
+fn rustfmt_in(
+    program: &std::ffi::OsStr,
+    scratch: &Path,
+    files: &FileSet,
+) -> Result<Option<Vec<(PathBuf, String)>>> {
+    let config = scratch.join("rustfmt.toml");
     fs::write(&config, "").map_err(|e| Error::io(&config, e))?;
     let jobs: Vec<(usize, RustfmtJob)> = rustfmt_jobs(files, crate::parallel::workers())
         .into_iter()
         .enumerate()
         .collect();
     let rustfmt = Rustfmt {
-        program: &rustfmt,
+        program,
         config: &config,
     };
     let outcomes = crate::parallel::map(jobs, |(index, job)| {
-        rustfmt.run(&scratch.path().join(index.to_string()), job)
+        rustfmt.run(&scratch.join(index.to_string()), job)
     });
     let mut formatted = Vec::new();
     for outcome in outcomes {
         match outcome? {
             Some(done) => formatted.extend(done),
-            None => return Ok(false),
+            None => return Ok(None),
         }
     }
-    files.extend(formatted);
-    Ok(true)
+    Ok(Some(formatted))
 }
 
-/// A directory for rustfmt's copies of the files: in memory (`/dev/shm`)
-/// where there is one and `TMPDIR` does not name another place, else the
-/// temporary directory. On a disk, creating the 1,500 files of a large API
-/// can take longer than formatting them (ext4 without a journal skips
-/// recently freed inodes one by one: over a second here, against 0.05 s).
-fn scratch_dir() -> Result<tempfile::TempDir> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".generator-rustfmt-");
+/// A directory in memory (`/dev/shm`) for rustfmt's copies of the files,
+/// where there is one and `TMPDIR` does not name another place. On a disk,
+/// creating the 1,500 files of a large API can take longer than formatting
+/// them (ext4 without a journal skips recently freed inodes one by one:
+/// over a second here, against 0.05 s in memory).
+fn in_memory_scratch() -> Option<tempfile::TempDir> {
     let in_memory = Path::new("/dev/shm");
-    if std::env::var_os("TMPDIR").is_none() && in_memory.is_dir() {
-        if let Ok(dir) = builder.tempdir_in(in_memory) {
-            return Ok(dir);
-        }
+    if std::env::var_os("TMPDIR").is_some() || !in_memory.is_dir() {
+        return None;
     }
-    builder
+    scratch_builder().tempdir_in(in_memory).ok()
+}
+
+fn temporary_scratch() -> Result<tempfile::TempDir> {
+    scratch_builder()
         .tempdir()
         .map_err(|e| Error::io(&std::env::temp_dir(), e))
+}
+
+fn scratch_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".generator-rustfmt-");
+    builder
 }
 
 /// A share of rustfmt's work.
