@@ -133,7 +133,10 @@ fn update_from_a_file_prints_the_changelog_replaces_the_document_and_regenerates
     );
     let pets =
         std::fs::read_to_string(dir.path().join("generated/src/pets/operations/pets.rs")).unwrap();
-    assert!(pets.contains("pub async fn delete("), "{pets}");
+    assert!(
+        pets.contains("pub fn delete(self, id: &str) -> Call<'a, ()>"),
+        "{pets}"
+    );
 }
 
 #[test]

@@ -163,7 +163,7 @@ fn optional_inputs_make_a_request_builder_and_required_ones_are_arguments() {
         "{text}"
     );
     assert!(
-        text.contains("pub async fn delete(self, id: &str) -> Result<(), Error>"),
+        text.contains("pub fn delete(self, id: &str) -> Call<'a, ()>"),
         "{text}"
     );
 }

@@ -151,7 +151,7 @@ fn item(text: &str, head: &str) -> String {
 }
 
 /// One field of a struct item with its docs and attributes, squashed:
-/// `#[serde(default, skip_serializing_if = "Option::is_none")] pub name: Option<String>,`.
+/// `#[serde(skip_serializing_if = "Option::is_none")] pub name: Option<String>,`.
 fn field_decl(item: &str, ident: &str) -> String {
     let lines: Vec<&str> = item.lines().collect();
     let decl = format!("pub {ident}:");
@@ -256,16 +256,28 @@ fn object_becomes_struct_with_plain_required_and_optional_fields() {
     let krate = generate(&yaml);
     let pet = item(file(&krate, "src/demo/types/pet.rs"), "pub struct Pet");
     assert!(
-        squash(&pet).contains(
-            "#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)] pub struct Pet {"
-        ),
+        squash(&pet).contains("#[derive(Debug, Clone, PartialEq, Serialize)] pub struct Pet {"),
         "a struct with a required field cannot derive Default:\n{pet}"
     );
     assert_eq!(field_decl(&pet, "id"), "pub id: String,");
     assert_eq!(
         field_decl(&pet, "name"),
-        r#"#[serde(default, skip_serializing_if = "Option::is_none")] pub name: Option<String>,"#
+        r#"#[serde(skip_serializing_if = "Option::is_none")] pub name: Option<String>,"#
     );
+    // Decoding goes through the runtime's object reader: a missing `id` is
+    // an error, a missing `name` is `None`.
+    let decode = squash(&item(
+        file(&krate, "src/demo/types/pet.rs"),
+        "impl<'de> Deserialize<'de> for Pet",
+    ));
+    for part in [
+        "let mut id_ = None; let mut name_ = None;",
+        r#"api_runtime::de::object(deserializer, "Pet", &["id"],"#,
+        r#""id" => field.read(&mut id_), "name" => field.read(&mut name_), _ => field.skip(),"#,
+        r#"Ok(Self { id: object.required(id_, "id")?, name: name_.unwrap_or_default(), })"#,
+    ] {
+        assert!(decode.contains(part), "no `{part}` in:\n{decode}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -274,7 +286,7 @@ fn object_becomes_struct_with_plain_required_and_optional_fields() {
 
 const REQUIRED_NULLABLE: &str = "pub req: Option<String>,";
 const OPTIONAL_NULLABLE: &str =
-    r#"#[serde(default, skip_serializing_if = "Nullable::is_absent")] pub opt: Nullable<String>,"#;
+    r#"#[serde(skip_serializing_if = "Nullable::is_absent")] pub opt: Nullable<String>,"#;
 
 #[test]
 fn nullable_3_0_keyword() {
@@ -308,7 +320,7 @@ fn nullable_3_0_keyword() {
     assert_eq!(field_decl(&thing, "opt"), OPTIONAL_NULLABLE);
     assert_eq!(
         field_decl(&thing, "plain"),
-        r#"#[serde(default, skip_serializing_if = "Option::is_none")] pub plain: Option<String>,"#
+        r#"#[serde(skip_serializing_if = "Option::is_none")] pub plain: Option<String>,"#
     );
     assert!(
         imports_from_runtime(&text, "Nullable"),
@@ -366,12 +378,12 @@ fn nullable_3_1_any_of_null_and_type_list() {
     );
     assert_eq!(
         field_decl(&thing, "opt_list"),
-        r#"#[serde(default, skip_serializing_if = "Nullable::is_absent")] pub opt_list: Nullable<String>,"#
+        r#"#[serde(skip_serializing_if = "Nullable::is_absent")] pub opt_list: Nullable<String>,"#
     );
     assert_eq!(field_decl(&thing, "req_ref"), "pub req_ref: Option<Other>,");
     assert_eq!(
         field_decl(&thing, "opt_ref"),
-        r#"#[serde(default, skip_serializing_if = "Nullable::is_absent")] pub opt_ref: Nullable<Other>,"#
+        r#"#[serde(skip_serializing_if = "Nullable::is_absent")] pub opt_ref: Nullable<Other>,"#
     );
 }
 
@@ -490,7 +502,7 @@ fn string_const_becomes_one_value_type_with_serde_default() {
     let completion = item(&text, "pub struct Completion");
     assert_eq!(
         field_decl(&completion, "object"),
-        "#[serde(default)] pub object: consts::ChatCompletion,"
+        "pub object: consts::ChatCompletion,"
     );
     assert!(text.contains("use super::consts;"), "{text}");
     let constant = squash(&item(&text, "pub enum ChatCompletion"));
@@ -652,7 +664,7 @@ fn one_of_without_discriminator_becomes_untagged_enum() {
         union,
         squash(
             "/// Schema: `#/components/schemas/Value2`
-            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            #[derive(Debug, Clone, PartialEq, Serialize)]
             #[serde(untagged)]
             pub enum Value2 {
                 String(String),
@@ -661,6 +673,22 @@ fn one_of_without_discriminator_becomes_untagged_enum() {
                 Gadget(Gadget),
             }"
         )
+    );
+    // Members are tried in document order; the first that fits wins.
+    let decode = squash(&item(&text, "impl<'de> Deserialize<'de> for Value2"));
+    let tries: Vec<usize> = ["String", "Integer", "Thing", "Gadget"]
+        .iter()
+        .map(|member| {
+            let arm = format!("return Ok(Self::{member}(member));");
+            decode
+                .find(&arm)
+                .unwrap_or_else(|| panic!("no `{arm}` in:\n{decode}"))
+        })
+        .collect();
+    assert!(tries.is_sorted(), "{decode}");
+    assert!(
+        decode.ends_with(r#"Err(no_match("Value2")) } }"#),
+        "{decode}"
     );
 }
 
@@ -711,7 +739,7 @@ fn all_of_merges_members_into_one_struct() {
     assert_eq!(field_decl(&pet, "name"), "pub name: String,");
     assert_eq!(
         field_decl(&pet, "tag"),
-        r#"#[serde(default, skip_serializing_if = "Option::is_none")] pub tag: Option<String>,"#
+        r#"#[serde(skip_serializing_if = "Option::is_none")] pub tag: Option<String>,"#
     );
     assert!(
         !pet.contains("Base"),
@@ -949,19 +977,19 @@ fn recursive_fields_are_boxed_only_where_held_by_value() {
     let node = item(&text, "pub struct Node");
     assert_eq!(
         field_decl(&node, "next"),
-        r#"#[serde(default, skip_serializing_if = "Option::is_none")] pub next: Option<Box<Node>>,"#
+        r#"#[serde(skip_serializing_if = "Option::is_none")] pub next: Option<Box<Node>>,"#
     );
     assert_eq!(
         field_decl(&node, "parent"),
-        r#"#[serde(default, skip_serializing_if = "Nullable::is_absent")] pub parent: Nullable<Box<Node>>,"#
+        r#"#[serde(skip_serializing_if = "Nullable::is_absent")] pub parent: Nullable<Box<Node>>,"#
     );
     assert_eq!(
         field_decl(&node, "children"),
-        r#"#[serde(default, skip_serializing_if = "Option::is_none")] pub children: Option<Vec<Node>>,"#
+        r#"#[serde(skip_serializing_if = "Option::is_none")] pub children: Option<Vec<Node>>,"#
     );
     assert_eq!(
         field_decl(&node, "by_name"),
-        r#"#[serde(default, skip_serializing_if = "Option::is_none")] pub by_name: Option<BTreeMap<String, Node>>,"#
+        r#"#[serde(skip_serializing_if = "Option::is_none")] pub by_name: Option<BTreeMap<String, Node>>,"#
     );
     let a = item(&text, "pub struct A");
     assert_eq!(field_decl(&a, "b"), "pub b: Box<B>,");
@@ -1258,7 +1286,7 @@ fn descriptions_become_doc_comments_and_deprecated_is_kept() {
     );
     assert_eq!(
         field_decl(&voice, "old"),
-        r#"/// Use id instead. #[deprecated] #[serde(default, skip_serializing_if = "Option::is_none")] pub old: Option<String>,"#
+        r#"/// Use id instead. #[deprecated] #[serde(skip_serializing_if = "Option::is_none")] pub old: Option<String>,"#
     );
     let legacy = squash(&item(&text, "pub struct Legacy"));
     assert!(

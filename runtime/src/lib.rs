@@ -22,9 +22,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod call;
 mod client;
 #[doc(hidden)]
 pub mod contract;
+pub mod de;
 mod error;
 pub mod examples;
 mod file;
@@ -41,6 +43,7 @@ mod value;
 pub use bytes::Bytes;
 pub use reqwest;
 
+pub use call::Call;
 pub use client::{ApiConfig, BoxFuture, ClientBuilder, FromTransport, Transport};
 pub use error::{
     ConfigError, DecodeError, Error, ErrorBody, NoErrorBody, RequestError, StatusError,

@@ -1,10 +1,13 @@
-//! Support for discriminated unions (`oneOf`/`anyOf` with a `discriminator`).
+//! Support for unions (`oneOf`/`anyOf`).
 //!
-//! Generated unions read the discriminator property first and then decode the
-//! whole object, tag included, into the member type. The member types keep
-//! their tag field, so they serialize correctly both inside and outside the
-//! union, and tags the generator has never seen are kept as raw JSON instead
-//! of failing.
+//! Unions with a `discriminator` read the discriminator property first and
+//! then decode the whole object, tag included, into the member type. The
+//! member types keep their tag field, so they serialize correctly both inside
+//! and outside the union, and tags the generator has never seen are kept as
+//! raw JSON instead of failing.
+//!
+//! Unions without one buffer the value and try their members in order
+//! ([`try_member`]), as serde's `untagged` derive does.
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
@@ -37,6 +40,20 @@ where
     serde_json::from_value(value).map_err(D::Error::custom)
 }
 
+/// Decodes `value` as `T` if it fits. Unions without a discriminator try
+/// their members in order, the first that fits wins.
+pub fn try_member<T: serde::de::DeserializeOwned>(value: &Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// The error of a union without a discriminator that none of its members
+/// fit (the message serde's `untagged` derive gives).
+pub fn no_match<E: serde::de::Error>(union: &str) -> E {
+    E::custom(format_args!(
+        "data did not match any variant of untagged enum {union}"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +81,44 @@ mod tests {
                 _ => Ok(Op::Unknown(value)),
             }
         }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Either {
+        Number(f64),
+        Push(Push),
+    }
+
+    impl<'de> Deserialize<'de> for Either {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(deserializer)?;
+            if let Some(member) = try_member(&value) {
+                return Ok(Either::Number(member));
+            }
+            if let Some(member) = try_member(&value) {
+                return Ok(Either::Push(member));
+            }
+            Err(no_match("Either"))
+        }
+    }
+
+    #[test]
+    fn an_untagged_union_takes_the_first_member_that_fits() {
+        let number: Either = serde_json::from_value(json!(2)).unwrap();
+        assert_eq!(number, Either::Number(2.0));
+        let push: Either = serde_json::from_value(json!({"type": "p", "target": "t"})).unwrap();
+        assert_eq!(
+            push,
+            Either::Push(Push {
+                r#type: "p".into(),
+                target: "t".into()
+            })
+        );
+        let error = serde_json::from_value::<Either>(json!("text")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "data did not match any variant of untagged enum Either"
+        );
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub type ByteStream = api_runtime::ByteStream<ErrorBody>;
 /// A `text/event-stream` response, as a stream of decoded events.
 pub type EventStream<T> = api_runtime::EventStream<T, ErrorBody>;
 
+/// A call on its way: `.await` it for the decoded answer.
+pub type Call<'a, T> = api_runtime::Call<'a, T, ErrorBody>;
+
 /// The client. Cheap to clone; clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -340,11 +343,11 @@ impl Client {
     ///
     /// `POST /v1/convai/agents/{agent_id}/triage-tickets`
     #[inline]
-    pub async fn create_manual_agent_ticket_route(
+    pub fn create_manual_agent_ticket_route(
         &self,
         agent_id: &str,
         body: &types::CreateManualTicketRequestModel,
-    ) -> Result<types::AgentConversationTicketResponseModel, Error> {
+    ) -> Call<'_, types::AgentConversationTicketResponseModel> {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -354,8 +357,7 @@ impl Client {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Agent Conversation Ticket Assignable Users
@@ -364,10 +366,10 @@ impl Client {
     ///
     /// `GET /v1/convai/agents/{agent_id}/triage-tickets/assignable-users`
     #[inline]
-    pub async fn get_assignable_users_route(
+    pub fn get_assignable_users_route(
         &self,
         agent_id: &str,
-    ) -> Result<Vec<types::AssignableUserResponseModel>, Error> {
+    ) -> Call<'_, Vec<types::AssignableUserResponseModel>> {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -376,8 +378,7 @@ impl Client {
                 api_runtime::path_param(&agent_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Agent Conversation Ticket
@@ -386,10 +387,10 @@ impl Client {
     ///
     /// `GET /v1/convai/triage-tickets/{agentqa_ticket_id}`
     #[inline]
-    pub async fn get_agent_conversation_ticket_route(
+    pub fn get_agent_conversation_ticket_route(
         &self,
         agentqa_ticket_id: &str,
-    ) -> Result<types::AgentConversationTicketResponseModel, Error> {
+    ) -> Call<'_, types::AgentConversationTicketResponseModel> {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -398,8 +399,7 @@ impl Client {
                 api_runtime::path_param(&agentqa_ticket_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Agent Conversation Ticket
@@ -408,10 +408,7 @@ impl Client {
     ///
     /// `DELETE /v1/convai/triage-tickets/{agentqa_ticket_id}`
     #[inline]
-    pub async fn delete_agent_conversation_ticket_route(
-        &self,
-        agentqa_ticket_id: &str,
-    ) -> Result<(), Error> {
+    pub fn delete_agent_conversation_ticket_route(&self, agentqa_ticket_id: &str) -> Call<'_, ()> {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -420,8 +417,7 @@ impl Client {
                 api_runtime::path_param(&agentqa_ticket_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Update Agent Conversation Ticket
@@ -430,11 +426,11 @@ impl Client {
     ///
     /// `PATCH /v1/convai/triage-tickets/{agentqa_ticket_id}`
     #[inline]
-    pub async fn update_agent_conversation_ticket_route(
+    pub fn update_agent_conversation_ticket_route(
         &self,
         agentqa_ticket_id: &str,
         body: &types::PatchAgentConversationTicketRequestModel,
-    ) -> Result<types::AgentConversationTicketResponseModel, Error> {
+    ) -> Call<'_, types::AgentConversationTicketResponseModel> {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -444,8 +440,7 @@ impl Client {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Agent Conversation Ticket
@@ -454,18 +449,17 @@ impl Client {
     ///
     /// `POST /v1/convai/triage-tickets`
     #[inline]
-    pub async fn create_agent_conversation_ticket_route(
+    pub fn create_agent_conversation_ticket_route(
         &self,
         body: &types::CreateAgentConversationTicketRequestModel,
-    ) -> Result<types::AgentConversationTicketResponseModel, Error> {
+    ) -> Call<'_, types::AgentConversationTicketResponseModel> {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/triage-tickets",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Add Comment To Agent Conversation Ticket
@@ -474,11 +468,11 @@ impl Client {
     ///
     /// `POST /v1/convai/triage-tickets/{agentqa_ticket_id}/comments`
     #[inline]
-    pub async fn add_ticket_comment_route(
+    pub fn add_ticket_comment_route(
         &self,
         agentqa_ticket_id: &str,
         body: &types::AddTicketCommentRequestModel,
-    ) -> Result<types::AgentConversationTicketResponseModel, Error> {
+    ) -> Call<'_, types::AgentConversationTicketResponseModel> {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -488,8 +482,7 @@ impl Client {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Add Turn Comment To Agent Conversation Ticket
@@ -498,11 +491,11 @@ impl Client {
     ///
     /// `POST /v1/convai/triage-tickets/{agentqa_ticket_id}/turn-comments`
     #[inline]
-    pub async fn add_turn_comment_route(
+    pub fn add_turn_comment_route(
         &self,
         agentqa_ticket_id: &str,
         body: &types::AddTurnCommentRequestModel,
-    ) -> Result<types::AgentConversationTicketResponseModel, Error> {
+    ) -> Call<'_, types::AgentConversationTicketResponseModel> {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -512,19 +505,17 @@ impl Client {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Redirect To Mintlify
     ///
     /// `GET /docs`
     #[inline]
-    pub async fn redirect_to_mintlify(&self) -> Result<serde_json::Value, Error> {
+    pub fn redirect_to_mintlify(&self) -> Call<'_, serde_json::Value> {
         let client = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/docs");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -607,7 +598,7 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetAgentConversationTicketsPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetAgentConversationTicketsPageResponseModel> {
         let Self {
             client,
             agent_id,
@@ -637,16 +628,15 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
         .query("issue_type", &issue_type)
         .query("label", &label)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ListAgentConversationTicketsRoute<'a> {
     type Output = Result<types::GetAgentConversationTicketsPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetAgentConversationTicketsPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -1,6 +1,6 @@
 //! Stage 4 (emit), operations: the `Client`, one struct per call group
-//! (`client.conversational_ai().agents()`), and per operation an async
-//! method, or a request builder when it has optional inputs. Sending,
+//! (`client.conversational_ai().agents()`), and per operation a
+//! method returning an awaitable `Call`, or a request builder when it has optional inputs. Sending,
 //! retries, multipart and decoding are `api-runtime`'s; what is emitted
 //! here only states the method, path, parameters, body and response kind.
 
@@ -138,6 +138,9 @@ impl OperationEmitter<'_> {
 
             /// A `text/event-stream` response, as a stream of decoded events.
             pub type EventStream<T> = api_runtime::EventStream<T, ErrorBody>;
+
+            /// A call on its way: `.await` it for the decoded answer.
+            pub type Call<'a, T> = api_runtime::Call<'a, T, ErrorBody>;
 
             /// The client. Cheap to clone; clones share one connection pool.
             #[derive(Debug, Clone)]
@@ -389,7 +392,7 @@ impl OperationEmitter<'_> {
                     methods.push(method);
                     builders.push(builder);
                 }
-                None => methods.push(call.async_method(path.is_empty())),
+                None => methods.push(call.call_method(path.is_empty())),
             }
         }
         (methods, builders)
@@ -407,7 +410,7 @@ impl OperationEmitter<'_> {
             path: format!("operations/{top}.rs"),
             tokens: quote! {
                 #[allow(unused_imports)]
-                use #api::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+                use #api::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
                 #(#groups)*
             },
             inner_doc: vec![format!("The `{top}` operations.")],
@@ -579,17 +582,17 @@ impl<'a> Call<'a> {
         args
     }
 
-    fn async_method(&self, on_client: bool) -> TokenStream {
+    fn call_method(&self, on_client: bool) -> TokenStream {
         let docs = self.method_docs();
         let method = format_ident!("{}", self.names.method);
         let args = self.arguments(None);
         let output = self.output_type();
         // Groups are `Copy` and taken by value, so the future holds the
         // client's lifetime rather than a borrow of a temporary group.
-        let (client, receiver) = if on_client {
-            (quote!(self), quote!(&self))
+        let (client, receiver, lifetime) = if on_client {
+            (quote!(self), quote!(&self), quote!('_))
         } else {
-            (quote!(self.client), quote!(self))
+            (quote!(self.client), quote!(self), quote!('a))
         };
         let send = self.send_body();
         // `#[inline]` on every sending function: their machine code, and that
@@ -598,7 +601,7 @@ impl<'a> Call<'a> {
         quote! {
             #docs
             #[inline]
-            pub async fn #method(#receiver, #(#args),*) -> Result<#output, Error> {
+            pub fn #method(#receiver, #(#args),*) -> Call<#lifetime, #output> {
                 let client = #client;
                 #send
             }
@@ -732,7 +735,7 @@ impl<'a> Call<'a> {
 
                 /// Sends the request.
                 #[inline]
-                pub async fn send(self) -> Result<#output, Error> {
+                pub fn send(self) -> Call<'a, #output> {
                     let Self { client, #(#destructured),* } = self;
                     #send
                 }
@@ -740,11 +743,11 @@ impl<'a> Call<'a> {
 
             impl<'a> std::future::IntoFuture for #ident<'a> {
                 type Output = Result<#output, Error>;
-                type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+                type IntoFuture = Call<'a, #output>;
 
                 #[inline]
                 fn into_future(self) -> Self::IntoFuture {
-                    Box::pin(self.send())
+                    self.send()
                 }
             }
         }
@@ -775,20 +778,19 @@ impl<'a> Call<'a> {
             });
         let accept = self.accept();
         let body = self.body_call();
-        let decode = match &self.op.response {
-            ResponseDef::Empty => quote!(response.empty().await),
-            ResponseDef::Json(_) => quote!(response.json().await),
-            ResponseDef::Text(_) => quote!(response.text().await),
-            ResponseDef::Binary(_) => quote!(Ok(response.byte_stream())),
-            ResponseDef::EventStream(_) => quote!(Ok(response.event_stream())),
+        let call = match &self.op.response {
+            ResponseDef::Empty => quote!(call_empty),
+            ResponseDef::Json(_) => quote!(call_json),
+            ResponseDef::Text(_) => quote!(call_text),
+            ResponseDef::Binary(_) => quote!(call_bytes),
+            ResponseDef::EventStream(_) => quote!(call_events),
         };
         quote! {
             let request = api_runtime::Request::new(api_runtime::reqwest::Method::#method, #path)
                 #(#params)*
                 #accept;
             #body
-            let response = client.transport().send::<ErrorBody>(request).await?;
-            #decode
+            client.transport().#call(request)
         }
     }
 

@@ -8,7 +8,7 @@
 //! The `agents_platform` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `agents_platform` operations.
 #[derive(Debug, Clone, Copy)]
@@ -103,7 +103,7 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ConversationSignedUrlResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ConversationSignedUrlResponseModel> {
         let Self {
             client,
             agent_id,
@@ -121,17 +121,16 @@ impl<'a> AgentsPlatformGetSignedUrlDeprecated<'a> {
         .query("branch_id", &branch_id)
         .query("environment", &environment)
         .query("debug_events_request", &debug_events_request);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for AgentsPlatformGetSignedUrlDeprecated<'a> {
     type Output = Result<types::ConversationSignedUrlResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ConversationSignedUrlResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -154,7 +153,7 @@ impl<'a> AgentsPlatformQueryKnowledgeBaseRag<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::AgentKnowledgeBaseRagQueryResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::AgentKnowledgeBaseRagQueryResponseModel> {
         let Self {
             client,
             agent_id,
@@ -170,16 +169,15 @@ impl<'a> AgentsPlatformQueryKnowledgeBaseRag<'a> {
         )
         .query("branch_id", &branch_id);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for AgentsPlatformQueryKnowledgeBaseRag<'a> {
     type Output = Result<types::AgentKnowledgeBaseRagQueryResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AgentKnowledgeBaseRagQueryResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,7 +8,7 @@
 //! The `assets` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `assets` operations.
 #[derive(Debug, Clone, Copy)]
@@ -39,15 +39,14 @@ impl<'a> Assets<'a> {
     ///
     /// `POST /v1/assets`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyUploadAssetV1AssetsPost,
-    ) -> Result<types::AssetResponse, Error> {
+    ) -> Call<'a, types::AssetResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/assets");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Asset
@@ -56,14 +55,13 @@ impl<'a> Assets<'a> {
     ///
     /// `GET /v1/assets/{asset_id}`
     #[inline]
-    pub async fn get(self, asset_id: &str) -> Result<types::AssetResponse, Error> {
+    pub fn get(self, asset_id: &str) -> Call<'a, types::AssetResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v1/assets/{}", api_runtime::path_param(&asset_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Asset
@@ -72,14 +70,13 @@ impl<'a> Assets<'a> {
     ///
     /// `DELETE /v1/assets/{asset_id}`
     #[inline]
-    pub async fn delete(self, asset_id: &str) -> Result<(), Error> {
+    pub fn delete(self, asset_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v1/assets/{}", api_runtime::path_param(&asset_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 }
 
@@ -116,7 +113,7 @@ impl<'a> AssetsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::AssetListResponse, Error> {
+    pub fn send(self) -> Call<'a, types::AssetListResponse> {
         let Self {
             client,
             page_size,
@@ -127,16 +124,15 @@ impl<'a> AssetsList<'a> {
             .query("page_size", &page_size)
             .query("cursor", &cursor)
             .query("search", &search);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for AssetsList<'a> {
     type Output = Result<types::AssetListResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AssetListResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

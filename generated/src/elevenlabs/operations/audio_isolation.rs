@@ -8,7 +8,7 @@
 //! The `audio_isolation` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `audio_isolation` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,17 +23,16 @@ impl<'a> AudioIsolation<'a> {
     ///
     /// `POST /v1/audio-isolation`
     #[inline]
-    pub async fn convert(
+    pub fn convert(
         self,
         body: &types::BodyAudioIsolationV1AudioIsolationPost,
-    ) -> Result<ByteStream, Error> {
+    ) -> Call<'a, ByteStream> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-isolation")
                 .accept("audio/mpeg");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 
     /// Get Audio Isolation History
@@ -58,7 +57,7 @@ impl<'a> AudioIsolation<'a> {
     ///
     /// `DELETE /v1/audio-isolation/history/{history_item_id}`
     #[inline]
-    pub async fn delete(self, history_item_id: &str) -> Result<(), Error> {
+    pub fn delete(self, history_item_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -67,8 +66,7 @@ impl<'a> AudioIsolation<'a> {
                 api_runtime::path_param(&history_item_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Audio Isolation Stream
@@ -77,10 +75,10 @@ impl<'a> AudioIsolation<'a> {
     ///
     /// `POST /v1/audio-isolation/stream`
     #[inline]
-    pub async fn stream(
+    pub fn stream(
         self,
         body: &types::BodyAudioIsolationStreamV1AudioIsolationStreamPost,
-    ) -> Result<ByteStream, Error> {
+    ) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -88,8 +86,7 @@ impl<'a> AudioIsolation<'a> {
         )
         .accept("audio/mpeg");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
@@ -128,7 +125,7 @@ impl<'a> AudioIsolationList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetAudioIsolationHistoryResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetAudioIsolationHistoryResponseModel> {
         let Self {
             client,
             page_size,
@@ -142,16 +139,15 @@ impl<'a> AudioIsolationList<'a> {
         .query("page_size", &page_size)
         .query("page", &page)
         .query("search", &search);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for AudioIsolationList<'a> {
     type Output = Result<types::GetAudioIsolationHistoryResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetAudioIsolationHistoryResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,7 +8,7 @@
 //! The `audio_native` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `audio_native` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,16 +23,15 @@ impl<'a> AudioNative<'a> {
     ///
     /// `POST /v1/audio-native`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreatesAudioNativeEnabledProjectV1AudioNativePost,
-    ) -> Result<types::AudioNativeCreateProjectResponseModel, Error> {
+    ) -> Call<'a, types::AudioNativeCreateProjectResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/audio-native");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Audio Native Project Settings
@@ -41,10 +40,10 @@ impl<'a> AudioNative<'a> {
     ///
     /// `GET /v1/audio-native/{project_id}/settings`
     #[inline]
-    pub async fn get_settings(
+    pub fn get_settings(
         self,
         project_id: &str,
-    ) -> Result<types::GetAudioNativeProjectSettingsResponseModel, Error> {
+    ) -> Call<'a, types::GetAudioNativeProjectSettingsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -53,8 +52,7 @@ impl<'a> AudioNative<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Audio-Native Project Content
@@ -78,18 +76,17 @@ impl<'a> AudioNative<'a> {
     ///
     /// `POST /v1/audio-native/content`
     #[inline]
-    pub async fn update_content_from_url(
+    pub fn update_content_from_url(
         self,
         body: &types::BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost,
-    ) -> Result<types::AudioNativeEditContentResponseModel, Error> {
+    ) -> Call<'a, types::AudioNativeEditContentResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/audio-native/content",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -114,7 +111,7 @@ impl<'a> AudioNativeUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::AudioNativeEditContentResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::AudioNativeEditContentResponseModel> {
         let Self {
             client,
             project_id,
@@ -131,16 +128,15 @@ impl<'a> AudioNativeUpdate<'a> {
             Some(body) => request.multipart(body.to_form()),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for AudioNativeUpdate<'a> {
     type Output = Result<types::AudioNativeEditContentResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AudioNativeEditContentResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

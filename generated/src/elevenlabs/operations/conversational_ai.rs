@@ -8,7 +8,7 @@
 //! The `conversational_ai` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `conversational_ai` operations.
 #[derive(Debug, Clone, Copy)]
@@ -179,14 +179,13 @@ impl<'a> ConversationalAi<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/rag-index`
     #[inline]
-    pub async fn rag_index_overview(self) -> Result<types::RagIndexOverviewResponseModel, Error> {
+    pub fn rag_index_overview(self) -> Call<'a, types::RagIndexOverviewResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/convai/knowledge-base/rag-index",
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Rag Indexes Of The Specified Knowledgebase Document.
@@ -195,10 +194,10 @@ impl<'a> ConversationalAi<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/rag-index`
     #[inline]
-    pub async fn get_document_rag_indexes(
+    pub fn get_document_rag_indexes(
         self,
         documentation_id: &str,
-    ) -> Result<types::RagDocumentIndexesResponseModel, Error> {
+    ) -> Call<'a, types::RagDocumentIndexesResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -207,8 +206,7 @@ impl<'a> ConversationalAi<'a> {
                 api_runtime::path_param(&documentation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Rag Index.
@@ -217,11 +215,11 @@ impl<'a> ConversationalAi<'a> {
     ///
     /// `DELETE /v1/convai/knowledge-base/{documentation_id}/rag-index/{rag_index_id}`
     #[inline]
-    pub async fn delete_document_rag_index(
+    pub fn delete_document_rag_index(
         self,
         documentation_id: &str,
         rag_index_id: &str,
-    ) -> Result<types::RagDocumentIndexResponseModel, Error> {
+    ) -> Call<'a, types::RagDocumentIndexResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -231,8 +229,7 @@ impl<'a> ConversationalAi<'a> {
                 api_runtime::path_param(&rag_index_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -263,7 +260,7 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let Self {
             client,
             agent_id,
@@ -278,17 +275,16 @@ impl<'a> ConversationalAiAddToKnowledgeBase<'a> {
             Some(body) => request.multipart(body.to_form()),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAddToKnowledgeBase<'a> {
     type Output = Result<types::AddKnowledgeBaseResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AddKnowledgeBaseResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -409,14 +405,13 @@ impl<'a> ConversationalAiAgents<'a> {
     ///
     /// `DELETE /v1/convai/agents/{agent_id}`
     #[inline]
-    pub async fn delete(self, agent_id: &str) -> Result<(), Error> {
+    pub fn delete(self, agent_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v1/convai/agents/{}", api_runtime::path_param(&agent_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Patches An Agent Settings
@@ -479,11 +474,11 @@ impl<'a> ConversationalAiAgents<'a> {
     /// `POST /v1/convai/agents/{agent_id}/simulate-conversation`
     #[deprecated]
     #[inline]
-    pub async fn simulate_conversation(
+    pub fn simulate_conversation(
         self,
         agent_id: &str,
         body: &types::BodySimulatesAConversationV1ConvaiAgentsAgentIdSimulateConversationPost,
-    ) -> Result<types::AgentSimulatedChatTestResponseModel, Error> {
+    ) -> Call<'a, types::AgentSimulatedChatTestResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -493,8 +488,7 @@ impl<'a> ConversationalAiAgents<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Simulates A Conversation (Stream)
@@ -504,11 +498,11 @@ impl<'a> ConversationalAiAgents<'a> {
     /// `POST /v1/convai/agents/{agent_id}/simulate-conversation/stream`
     #[deprecated]
     #[inline]
-    pub async fn simulate_conversation_stream(
+    pub fn simulate_conversation_stream(
         self,
         agent_id: &str,
         body: &types::BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost,
-    ) -> Result<(), Error> {
+    ) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -518,8 +512,7 @@ impl<'a> ConversationalAiAgents<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Run Tests On The Agent
@@ -528,11 +521,11 @@ impl<'a> ConversationalAiAgents<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/run-tests`
     #[inline]
-    pub async fn run_tests(
+    pub fn run_tests(
         self,
         agent_id: &str,
         body: &types::RunAgentTestsRequestModel,
-    ) -> Result<types::GetTestSuiteInvocationResponseModel, Error> {
+    ) -> Call<'a, types::GetTestSuiteInvocationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -542,8 +535,7 @@ impl<'a> ConversationalAiAgents<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -568,7 +560,7 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::CreateAgentResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::CreateAgentResponseModel> {
         let Self {
             client,
             enable_versioning,
@@ -580,17 +572,16 @@ impl<'a> ConversationalAiAgentsCreate<'a> {
         )
         .query("enable_versioning", &enable_versioning);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsCreate<'a> {
     type Output = Result<types::CreateAgentResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::CreateAgentResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -619,7 +610,7 @@ impl<'a> ConversationalAiAgentsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetAgentResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetAgentResponseModel> {
         let Self {
             client,
             agent_id,
@@ -632,17 +623,16 @@ impl<'a> ConversationalAiAgentsGet<'a> {
         )
         .query("version_id", &version_id)
         .query("branch_id", &branch_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsGet<'a> {
     type Output = Result<types::GetAgentResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetAgentResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -684,7 +674,7 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetAgentResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetAgentResponseModel> {
         let Self {
             client,
             agent_id,
@@ -705,17 +695,16 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsUpdate<'a> {
     type Output = Result<types::GetAgentResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetAgentResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -794,7 +783,7 @@ impl<'a> ConversationalAiAgentsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetAgentsPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetAgentsPageResponseModel> {
         let Self {
             client,
             page_size,
@@ -816,17 +805,16 @@ impl<'a> ConversationalAiAgentsList<'a> {
                 .query("sort_direction", &sort_direction)
                 .query("sort_by", &sort_by)
                 .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsList<'a> {
     type Output = Result<types::GetAgentsPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetAgentsPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -851,7 +839,7 @@ impl<'a> ConversationalAiAgentsDuplicate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::CreateAgentResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::CreateAgentResponseModel> {
         let Self {
             client,
             agent_id,
@@ -868,17 +856,16 @@ impl<'a> ConversationalAiAgentsDuplicate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsDuplicate<'a> {
     type Output = Result<types::CreateAgentResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::CreateAgentResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -912,11 +899,11 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         agent_id: &str,
         body: &types::BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost,
-    ) -> Result<types::CreateAgentBranchResponseModel, Error> {
+    ) -> Call<'a, types::CreateAgentBranchResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -926,8 +913,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Agent Branch
@@ -936,11 +922,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}`
     #[inline]
-    pub async fn get(
-        self,
-        agent_id: &str,
-        branch_id: &str,
-    ) -> Result<types::AgentBranchResponse, Error> {
+    pub fn get(self, agent_id: &str, branch_id: &str) -> Call<'a, types::AgentBranchResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -950,8 +932,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
                 api_runtime::path_param(&branch_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Agent Branch
@@ -1024,11 +1005,11 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}/rebase-preview`
     #[inline]
-    pub async fn preview_rebase(
+    pub fn preview_rebase(
         self,
         agent_id: &str,
         branch_id: &str,
-    ) -> Result<types::MergePreviewResponseModel, Error> {
+    ) -> Call<'a, types::MergePreviewResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1038,8 +1019,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
                 api_runtime::path_param(&branch_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Rebase A Branch Onto Main
@@ -1048,7 +1028,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches/{branch_id}/rebase`
     #[inline]
-    pub async fn rebase(self, agent_id: &str, branch_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn rebase(self, agent_id: &str, branch_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1058,8 +1038,7 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
                 api_runtime::path_param(&branch_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1101,7 +1080,7 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ListResponseAgentBranchSummary, Error> {
+    pub fn send(self) -> Call<'a, types::ListResponseAgentBranchSummary> {
         let Self {
             client,
             agent_id,
@@ -1119,17 +1098,16 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
         .query("include_archived", &include_archived)
         .query("limit", &limit)
         .query("include_commit_status", &include_commit_status);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesList<'a> {
     type Output = Result<types::ListResponseAgentBranchSummary, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ListResponseAgentBranchSummary>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1155,7 +1133,7 @@ impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::AgentBranchResponse, Error> {
+    pub fn send(self) -> Call<'a, types::AgentBranchResponse> {
         let Self {
             client,
             agent_id,
@@ -1174,17 +1152,16 @@ impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesUpdate<'a> {
     type Output = Result<types::AgentBranchResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AgentBranchResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1210,7 +1187,7 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::MergePreviewResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::MergePreviewResponseModel> {
         let Self {
             client,
             agent_id,
@@ -1228,17 +1205,16 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
         )
         .query("target_branch_id", &target_branch_id)
         .query("force", &force);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesPreviewMerge<'a> {
     type Output = Result<types::MergePreviewResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::MergePreviewResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1267,7 +1243,7 @@ impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub fn send(self) -> Call<'a, serde_json::Value> {
         let Self {
             client,
             agent_id,
@@ -1288,17 +1264,16 @@ impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsBranchesMerge<'a> {
     type Output = Result<serde_json::Value, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, serde_json::Value>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1315,11 +1290,11 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/deployments`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         agent_id: &str,
         body: &types::BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost,
-    ) -> Result<types::AgentDeploymentResponse, Error> {
+    ) -> Call<'a, types::AgentDeploymentResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1329,8 +1304,7 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1347,12 +1321,12 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/drafts`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         agent_id: &str,
         branch_id: &str,
         body: &types::BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1363,8 +1337,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
         )
         .query("branch_id", &branch_id);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Agent Draft
@@ -1373,7 +1346,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/drafts`
     #[inline]
-    pub async fn delete(self, agent_id: &str, branch_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn delete(self, agent_id: &str, branch_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -1383,8 +1356,7 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
             ),
         )
         .query("branch_id", &branch_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1401,10 +1373,7 @@ impl<'a> ConversationalAiAgentsKnowledgeBase<'a> {
     ///
     /// `GET /v1/convai/agent/{agent_id}/knowledge-base/size`
     #[inline]
-    pub async fn size(
-        self,
-        agent_id: &str,
-    ) -> Result<types::GetAgentKnowledgebaseSizeResponseModel, Error> {
+    pub fn size(self, agent_id: &str) -> Call<'a, types::GetAgentKnowledgebaseSizeResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1413,8 +1382,7 @@ impl<'a> ConversationalAiAgentsKnowledgeBase<'a> {
                 api_runtime::path_param(&agent_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1431,7 +1399,7 @@ impl<'a> ConversationalAiAgentsLink<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/link`
     #[inline]
-    pub async fn get(self, agent_id: &str) -> Result<types::GetAgentLinkResponseModel, Error> {
+    pub fn get(self, agent_id: &str) -> Call<'a, types::GetAgentLinkResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1440,8 +1408,7 @@ impl<'a> ConversationalAiAgentsLink<'a> {
                 api_runtime::path_param(&agent_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1458,11 +1425,11 @@ impl<'a> ConversationalAiAgentsLlmUsage<'a> {
     ///
     /// `POST /v1/convai/agent/{agent_id}/llm-usage/calculate`
     #[inline]
-    pub async fn calculate(
+    pub fn calculate(
         self,
         agent_id: &str,
         body: &types::LlmUsageCalculatorRequestModel,
-    ) -> Result<types::LlmUsageCalculatorResponseModel, Error> {
+    ) -> Call<'a, types::LlmUsageCalculatorResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1472,8 +1439,7 @@ impl<'a> ConversationalAiAgentsLlmUsage<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1537,11 +1503,11 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/compile`
     #[inline]
-    pub async fn compile(
+    pub fn compile(
         self,
         agent_id: &str,
         branch_id: &str,
-    ) -> Result<types::CompileProceduresResponseModel, Error> {
+    ) -> Call<'a, types::CompileProceduresResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1551,8 +1517,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
                 api_runtime::path_param(&branch_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Procedure
@@ -1584,12 +1549,12 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}`
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         self,
         agent_id: &str,
         branch_id: &str,
         procedure_id: &str,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -1600,8 +1565,7 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
                 api_runtime::path_param(&procedure_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1624,7 +1588,7 @@ impl<'a> ConversationalAiAgentsProceduresList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ListProceduresResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ListProceduresResponseModel> {
         let Self {
             client,
             agent_id,
@@ -1640,17 +1604,16 @@ impl<'a> ConversationalAiAgentsProceduresList<'a> {
             ),
         )
         .query("agent_version_id", &agent_version_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsProceduresList<'a> {
     type Output = Result<types::ListProceduresResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ListProceduresResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1673,7 +1636,7 @@ impl<'a> ConversationalAiAgentsProceduresCreate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::CreateProcedureResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::CreateProcedureResponseModel> {
         let Self {
             client,
             agent_id,
@@ -1692,17 +1655,16 @@ impl<'a> ConversationalAiAgentsProceduresCreate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsProceduresCreate<'a> {
     type Output = Result<types::CreateProcedureResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::CreateProcedureResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1733,7 +1695,7 @@ impl<'a> ConversationalAiAgentsProceduresGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ProcedureAtVersionResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ProcedureAtVersionResponseModel> {
         let Self {
             client,
             agent_id,
@@ -1753,17 +1715,16 @@ impl<'a> ConversationalAiAgentsProceduresGet<'a> {
         )
         .query("version_id", &version_id)
         .query("agent_version_id", &agent_version_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsProceduresGet<'a> {
     type Output = Result<types::ProcedureAtVersionResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ProcedureAtVersionResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1780,12 +1741,12 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         agent_id: &str,
         branch_id: &str,
         procedure_id: &str,
-    ) -> Result<types::ProcedureDraftResponseModel, Error> {
+    ) -> Call<'a, types::ProcedureDraftResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1796,8 +1757,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
                 api_runtime::path_param(&procedure_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Procedure Draft
@@ -1806,12 +1766,12 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     ///
     /// `DELETE /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         agent_id: &str,
         branch_id: &str,
         procedure_id: &str,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -1822,8 +1782,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
                 api_runtime::path_param(&procedure_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Procedure Draft
@@ -1832,13 +1791,13 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
     ///
     /// `PATCH /v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         agent_id: &str,
         branch_id: &str,
         procedure_id: &str,
         body: &types::UpdateProcedureDraftRequestModel,
-    ) -> Result<types::ProcedureDraftResponseModel, Error> {
+    ) -> Call<'a, types::ProcedureDraftResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -1850,8 +1809,7 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1868,12 +1826,12 @@ impl<'a> ConversationalAiAgentsSummaries<'a> {
     ///
     /// `GET /v1/convai/agents/summaries`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         agent_ids: &[String],
-    ) -> Result<
+    ) -> Call<
+        'a,
         std::collections::BTreeMap<String, types::ConversationalAiAgentsSummariesGetResponseValue>,
-        Error,
     > {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -1881,8 +1839,7 @@ impl<'a> ConversationalAiAgentsSummaries<'a> {
             "/v1/convai/agents/summaries",
         )
         .query("agent_ids", &agent_ids);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1899,11 +1856,7 @@ impl<'a> ConversationalAiAgentsVersions<'a> {
     ///
     /// `GET /v1/convai/agents/{agent_id}/versions/{version_id}`
     #[inline]
-    pub async fn get(
-        self,
-        agent_id: &str,
-        version_id: &str,
-    ) -> Result<types::AgentVersionMetadata, Error> {
+    pub fn get(self, agent_id: &str, version_id: &str) -> Call<'a, types::AgentVersionMetadata> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1913,8 +1866,7 @@ impl<'a> ConversationalAiAgentsVersions<'a> {
                 api_runtime::path_param(&version_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1966,7 +1918,7 @@ impl<'a> ConversationalAiAgentsWidgetGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetAgentEmbedResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetAgentEmbedResponseModel> {
         let Self {
             client,
             agent_id,
@@ -1980,17 +1932,16 @@ impl<'a> ConversationalAiAgentsWidgetGet<'a> {
             ),
         )
         .query("conversation_signature", &conversation_signature);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAgentsWidgetGet<'a> {
     type Output = Result<types::GetAgentEmbedResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetAgentEmbedResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2007,11 +1958,11 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
     ///
     /// `POST /v1/convai/agents/{agent_id}/avatar`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         agent_id: &str,
         body: &types::BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost,
-    ) -> Result<types::PostAgentAvatarResponseModel, Error> {
+    ) -> Call<'a, types::PostAgentAvatarResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -2021,8 +1972,7 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
             ),
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -2088,7 +2038,7 @@ impl<'a> ConversationalAiAnalyticsLiveCountGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetLiveCountResponse, Error> {
+    pub fn send(self) -> Call<'a, types::GetLiveCountResponse> {
         let Self {
             client,
             agent_id,
@@ -2100,17 +2050,16 @@ impl<'a> ConversationalAiAnalyticsLiveCountGet<'a> {
         )
         .query("agent_id", &agent_id)
         .query("agent_ids", &agent_ids);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiAnalyticsLiveCountGet<'a> {
     type Output = Result<types::GetLiveCountResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetLiveCountResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2127,18 +2076,17 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     ///
     /// `POST /v1/convai/batch-calling/submit`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost,
-    ) -> Result<types::BatchCallResponse, Error> {
+    ) -> Call<'a, types::BatchCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/batch-calling/submit",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get All Batch Calls For A Workspace.
@@ -2163,7 +2111,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     ///
     /// `GET /v1/convai/batch-calling/{batch_id}`
     #[inline]
-    pub async fn get(self, batch_id: &str) -> Result<types::BatchCallDetailedResponse, Error> {
+    pub fn get(self, batch_id: &str) -> Call<'a, types::BatchCallDetailedResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -2172,8 +2120,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
                 api_runtime::path_param(&batch_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete A Batch Call.
@@ -2182,7 +2129,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     ///
     /// `DELETE /v1/convai/batch-calling/{batch_id}`
     #[inline]
-    pub async fn delete(self, batch_id: &str) -> Result<(), Error> {
+    pub fn delete(self, batch_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -2191,8 +2138,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
                 api_runtime::path_param(&batch_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Cancel A Batch Call.
@@ -2201,7 +2147,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     ///
     /// `POST /v1/convai/batch-calling/{batch_id}/cancel`
     #[inline]
-    pub async fn cancel(self, batch_id: &str) -> Result<types::BatchCallResponse, Error> {
+    pub fn cancel(self, batch_id: &str) -> Call<'a, types::BatchCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -2210,8 +2156,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
                 api_runtime::path_param(&batch_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Retry A Batch Call.
@@ -2220,7 +2165,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     ///
     /// `POST /v1/convai/batch-calling/{batch_id}/retry`
     #[inline]
-    pub async fn retry(self, batch_id: &str) -> Result<types::BatchCallResponse, Error> {
+    pub fn retry(self, batch_id: &str) -> Call<'a, types::BatchCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -2229,8 +2174,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
                 api_runtime::path_param(&batch_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Export Batch Call Results
@@ -2239,7 +2183,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
     ///
     /// `GET /v1/convai/batch-calling/{batch_id}/export`
     #[inline]
-    pub async fn export(self, batch_id: &str) -> Result<ByteStream, Error> {
+    pub fn export(self, batch_id: &str) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -2249,8 +2193,7 @@ impl<'a> ConversationalAiBatchCalls<'a> {
             ),
         )
         .accept("text/csv");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
@@ -2284,7 +2227,7 @@ impl<'a> ConversationalAiBatchCallsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::WorkspaceBatchCallsResponse, Error> {
+    pub fn send(self) -> Call<'a, types::WorkspaceBatchCallsResponse> {
         let Self {
             client,
             limit,
@@ -2298,17 +2241,16 @@ impl<'a> ConversationalAiBatchCallsList<'a> {
         .query("limit", &limit)
         .query("last_doc", &last_doc)
         .query("agent_id", &agent_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiBatchCallsList<'a> {
     type Output = Result<types::WorkspaceBatchCallsResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::WorkspaceBatchCallsResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2469,11 +2411,11 @@ impl<'a> ConversationalAiConversations<'a> {
     ///
     /// `GET /v1/convai/conversations/resolve`
     #[inline]
-    pub async fn resolve(
+    pub fn resolve(
         self,
         agent_id: &str,
         reference: &str,
-    ) -> Result<types::GetConversationResponseModel, Error> {
+    ) -> Call<'a, types::GetConversationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -2481,8 +2423,7 @@ impl<'a> ConversationalAiConversations<'a> {
         )
         .query("agent_id", &agent_id)
         .query("reference", &reference);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Conversation Details
@@ -2506,7 +2447,7 @@ impl<'a> ConversationalAiConversations<'a> {
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}`
     #[inline]
-    pub async fn delete(self, conversation_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn delete(self, conversation_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -2515,8 +2456,7 @@ impl<'a> ConversationalAiConversations<'a> {
                 api_runtime::path_param(&conversation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Conversation Summary
@@ -2600,7 +2540,7 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ConversationSignedUrlResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ConversationSignedUrlResponseModel> {
         let Self {
             client,
             agent_id,
@@ -2618,17 +2558,16 @@ impl<'a> ConversationalAiConversationsGetSignedUrl<'a> {
         .query("branch_id", &branch_id)
         .query("environment", &environment)
         .query("debug_events_request", &debug_events_request);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSignedUrl<'a> {
     type Output = Result<types::ConversationSignedUrlResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ConversationSignedUrlResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -2673,7 +2612,7 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::TokenResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::TokenResponseModel> {
         let Self {
             client,
             agent_id,
@@ -2691,17 +2630,16 @@ impl<'a> ConversationalAiConversationsGetWebrtcToken<'a> {
         .query("branch_id", &branch_id)
         .query("environment", &environment)
         .query("debug_events_request", &debug_events_request);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetWebrtcToken<'a> {
     type Output = Result<types::TokenResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::TokenResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3047,7 +2985,7 @@ impl<'a> ConversationalAiConversationsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetConversationsPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetConversationsPageResponseModel> {
         let Self {
             client,
             cursor,
@@ -3138,17 +3076,16 @@ impl<'a> ConversationalAiConversationsList<'a> {
         .query("guardrail_types", &guardrail_types)
         .query("custom_guardrail_names", &custom_guardrail_names)
         .query("sort_direction", &sort_direction);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsList<'a> {
     type Output = Result<types::GetConversationsPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetConversationsPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3172,7 +3109,7 @@ impl<'a> ConversationalAiConversationsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetConversationResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetConversationResponseModel> {
         let Self {
             client,
             conversation_id,
@@ -3186,17 +3123,16 @@ impl<'a> ConversationalAiConversationsGet<'a> {
             ),
         )
         .query("format", &format);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGet<'a> {
     type Output = Result<types::GetConversationResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetConversationResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3220,7 +3156,7 @@ impl<'a> ConversationalAiConversationsGetSummary<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetConversationSummaryResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetConversationSummaryResponseModel> {
         let Self {
             client,
             conversation_id,
@@ -3234,17 +3170,16 @@ impl<'a> ConversationalAiConversationsGetSummary<'a> {
             ),
         )
         .query("max_messages", &max_messages);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSummary<'a> {
     type Output = Result<types::GetConversationSummaryResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetConversationSummaryResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3273,7 +3208,7 @@ impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetSipLogMessagesResponse, Error> {
+    pub fn send(self) -> Call<'a, types::GetSipLogMessagesResponse> {
         let Self {
             client,
             conversation_id,
@@ -3289,17 +3224,16 @@ impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
         )
         .query("page_size", &page_size)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsGetSipMessages<'a> {
     type Output = Result<types::GetSipLogMessagesResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetSipLogMessagesResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3316,10 +3250,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/analysis/run`
     #[inline]
-    pub async fn run(
-        self,
-        conversation_id: &str,
-    ) -> Result<types::GetConversationResponseModel, Error> {
+    pub fn run(self, conversation_id: &str) -> Call<'a, types::GetConversationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -3328,8 +3259,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
                 api_runtime::path_param(&conversation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Run Conversation Evaluation
@@ -3338,11 +3268,11 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/analysis/evaluations/run`
     #[inline]
-    pub async fn run_evaluation(
+    pub fn run_evaluation(
         self,
         conversation_id: &str,
         body: &types::RunConversationEvaluationsRequest,
-    ) -> Result<types::GetConversationResponseModel, Error> {
+    ) -> Call<'a, types::GetConversationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -3352,8 +3282,7 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -3370,7 +3299,7 @@ impl<'a> ConversationalAiConversationsAudio<'a> {
     ///
     /// `GET /v1/convai/conversations/{conversation_id}/audio`
     #[inline]
-    pub async fn get(self, conversation_id: &str) -> Result<ByteStream, Error> {
+    pub fn get(self, conversation_id: &str) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -3380,8 +3309,7 @@ impl<'a> ConversationalAiConversationsAudio<'a> {
             ),
         )
         .accept("audio/mpeg");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
@@ -3398,11 +3326,11 @@ impl<'a> ConversationalAiConversationsFeedback<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/feedback`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         conversation_id: &str,
         body: &types::ConversationFeedbackRequestModel,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -3412,8 +3340,7 @@ impl<'a> ConversationalAiConversationsFeedback<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -3430,11 +3357,11 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/files`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         conversation_id: &str,
         body: &types::BodyUploadFileV1ConvaiConversationsConversationIdFilesPost,
-    ) -> Result<types::ConvAiFileUploadResponseModel, Error> {
+    ) -> Call<'a, types::ConvAiFileUploadResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -3444,8 +3371,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
             ),
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete File Upload
@@ -3454,11 +3380,11 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}/files/{file_id}`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         conversation_id: &str,
         file_id: &str,
-    ) -> Result<types::ConvAiFileUploadResponseModel, Error> {
+    ) -> Call<'a, types::ConvAiFileUploadResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -3468,8 +3394,7 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
                 api_runtime::path_param(&file_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -3824,7 +3749,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::MessagesSearchResponse, Error> {
+    pub fn send(self) -> Call<'a, types::MessagesSearchResponse> {
         let Self {
             client,
             text_query,
@@ -3901,17 +3826,16 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
         .query("topic_ids", &topic_ids)
         .query("sort_by", &sort_by)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesTextSearch<'a> {
     type Output = Result<types::MessagesSearchResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::MessagesSearchResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3949,7 +3873,7 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::MessagesSearchResponse, Error> {
+    pub fn send(self) -> Call<'a, types::MessagesSearchResponse> {
         let Self {
             client,
             text_query,
@@ -3965,17 +3889,16 @@ impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
         .query("agent_id", &agent_id)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsMessagesSearch<'a> {
     type Output = Result<types::MessagesSearchResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::MessagesSearchResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -3992,11 +3915,11 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `POST /v1/convai/conversations/{conversation_id}/tags`
     #[inline]
-    pub async fn assign(
+    pub fn assign(
         self,
         conversation_id: &str,
         body: &types::AssignConversationTagsRequestModel,
-    ) -> Result<(), Error> {
+    ) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -4006,8 +3929,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Unassign Conversation Tag
@@ -4016,7 +3938,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `DELETE /v1/convai/conversations/{conversation_id}/tags/{tag_id}`
     #[inline]
-    pub async fn unassign(self, conversation_id: &str, tag_id: &str) -> Result<(), Error> {
+    pub fn unassign(self, conversation_id: &str, tag_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -4026,8 +3948,7 @@ impl<'a> ConversationalAiConversationsTags<'a> {
                 api_runtime::path_param(&tag_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// List Conversation Tags
@@ -4051,16 +3972,15 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `POST /v1/convai/tags`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::CreateConversationTagRequestModel,
-    ) -> Result<types::ConversationTagResponseModel, Error> {
+    ) -> Call<'a, types::ConversationTagResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/tags");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Conversation Tag
@@ -4069,14 +3989,13 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `GET /v1/convai/tags/{tag_id}`
     #[inline]
-    pub async fn get(self, tag_id: &str) -> Result<types::ConversationTagResponseModel, Error> {
+    pub fn get(self, tag_id: &str) -> Call<'a, types::ConversationTagResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v1/convai/tags/{}", api_runtime::path_param(&tag_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Conversation Tag
@@ -4085,14 +4004,13 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `DELETE /v1/convai/tags/{tag_id}`
     #[inline]
-    pub async fn delete(self, tag_id: &str) -> Result<(), Error> {
+    pub fn delete(self, tag_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v1/convai/tags/{}", api_runtime::path_param(&tag_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Update Conversation Tag
@@ -4101,19 +4019,18 @@ impl<'a> ConversationalAiConversationsTags<'a> {
     ///
     /// `PATCH /v1/convai/tags/{tag_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         tag_id: &str,
         body: &types::PatchConversationTagRequestModel,
-    ) -> Result<types::ConversationTagResponseModel, Error> {
+    ) -> Call<'a, types::ConversationTagResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v1/convai/tags/{}", api_runtime::path_param(&tag_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -4143,7 +4060,7 @@ impl<'a> ConversationalAiConversationsTagsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetConversationTagsPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetConversationTagsPageResponseModel> {
         let Self {
             client,
             page_size,
@@ -4153,17 +4070,16 @@ impl<'a> ConversationalAiConversationsTagsList<'a> {
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/tags")
                 .query("page_size", &page_size)
                 .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsTagsList<'a> {
     type Output = Result<types::GetConversationTagsPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetConversationTagsPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4262,7 +4178,7 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetAgentTopicsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetAgentTopicsResponseModel> {
         let Self {
             client,
             agent_id,
@@ -4288,17 +4204,16 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
         .query("to_unix_secs", &to_unix_secs)
         .query("include_evaluation_criteria", &include_evaluation_criteria)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiConversationsTopicsGet<'a> {
     type Output = Result<types::GetAgentTopicsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetAgentTopicsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4330,14 +4245,13 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
     ///
     /// `GET /v1/convai/settings/dashboard`
     #[inline]
-    pub async fn get(self) -> Result<types::GetConvAiDashboardSettingsResponseModel, Error> {
+    pub fn get(self) -> Call<'a, types::GetConvAiDashboardSettingsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/convai/settings/dashboard",
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Convai Dashboard Settings
@@ -4346,18 +4260,17 @@ impl<'a> ConversationalAiDashboardSettings<'a> {
     ///
     /// `PATCH /v1/convai/settings/dashboard`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         body: &types::PatchConvAiDashboardSettingsRequest,
-    ) -> Result<types::GetConvAiDashboardSettingsResponseModel, Error> {
+    ) -> Call<'a, types::GetConvAiDashboardSettingsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             "/v1/convai/settings/dashboard",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -4374,18 +4287,17 @@ impl<'a> ConversationalAiExotel<'a> {
     ///
     /// `POST /v1/convai/exotel/outbound-call`
     #[inline]
-    pub async fn outbound_call(
+    pub fn outbound_call(
         self,
         body: &types::BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost,
-    ) -> Result<types::ExotelOutboundCallResponse, Error> {
+    ) -> Call<'a, types::ExotelOutboundCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/exotel/outbound-call",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -4447,15 +4359,15 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/rag-index`
     #[inline]
-    pub async fn get_or_create_rag_indexes(
+    pub fn get_or_create_rag_indexes(
         self,
         body: &types::BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost,
-    ) -> Result<
+    ) -> Call<
+        'a,
         std::collections::BTreeMap<
             String,
             types::ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
         >,
-        Error,
     > {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -4463,8 +4375,7 @@ impl<'a> ConversationalAiKnowledgeBase<'a> {
             "/v1/convai/knowledge-base/rag-index",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Search Knowledge Base Content
@@ -4584,7 +4495,7 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetKnowledgeBaseListResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetKnowledgeBaseListResponseModel> {
         let Self {
             client,
             page_size,
@@ -4614,17 +4525,16 @@ impl<'a> ConversationalAiKnowledgeBaseList<'a> {
         .query("sort_direction", &sort_direction)
         .query("sort_by", &sort_by)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseList<'a> {
     type Output = Result<types::GetKnowledgeBaseListResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetKnowledgeBaseListResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4665,7 +4575,7 @@ impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::KnowledgeBaseContentSearchResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::KnowledgeBaseContentSearchResponseModel> {
         let Self {
             client,
             query,
@@ -4681,17 +4591,16 @@ impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
         .query("page_size", &page_size)
         .query("types", &types)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseSearch<'a> {
     type Output = Result<types::KnowledgeBaseContentSearchResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::KnowledgeBaseContentSearchResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4724,18 +4633,17 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/crawl`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost,
-    ) -> Result<types::CreateCrawlJobResponseModel, Error> {
+    ) -> Call<'a, types::CreateCrawlJobResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/crawl",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Crawl Job Details
@@ -4744,7 +4652,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/crawl/{crawl_job_id}`
     #[inline]
-    pub async fn get(self, crawl_job_id: &str) -> Result<types::GetCrawlJobResponseModel, Error> {
+    pub fn get(self, crawl_job_id: &str) -> Call<'a, types::GetCrawlJobResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -4753,8 +4661,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
                 api_runtime::path_param(&crawl_job_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Cancel Crawl Job
@@ -4763,7 +4670,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/crawl/{crawl_job_id}/cancel`
     #[inline]
-    pub async fn cancel(self, crawl_job_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn cancel(self, crawl_job_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -4772,8 +4679,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
                 api_runtime::path_param(&crawl_job_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -4810,7 +4716,7 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ListCrawlJobsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ListCrawlJobsResponseModel> {
         let Self {
             client,
             include_job_ids,
@@ -4824,17 +4730,16 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
         .query("include_job_ids", &include_job_ids)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
     type Output = Result<types::ListCrawlJobsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ListCrawlJobsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -4851,11 +4756,11 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     ///
     /// `PATCH /v1/convai/knowledge-base/{documentation_id}/update-file`
     #[inline]
-    pub async fn update_file(
+    pub fn update_file(
         self,
         documentation_id: &str,
         body: &types::BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch,
-    ) -> Result<types::ConversationalAiKnowledgeBaseDocumentUpdateFileResponse, Error> {
+    ) -> Call<'a, types::ConversationalAiKnowledgeBaseDocumentUpdateFileResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -4865,8 +4770,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
             ),
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Refresh Url Document Content
@@ -4875,10 +4779,10 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/{documentation_id}/refresh`
     #[inline]
-    pub async fn refresh(
+    pub fn refresh(
         self,
         documentation_id: &str,
-    ) -> Result<types::ConversationalAiKnowledgeBaseDocumentRefreshResponse, Error> {
+    ) -> Call<'a, types::ConversationalAiKnowledgeBaseDocumentRefreshResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -4887,8 +4791,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
                 api_runtime::path_param(&documentation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Compute Rag Index.
@@ -4897,11 +4800,11 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/{documentation_id}/rag-index`
     #[inline]
-    pub async fn compute_rag_index(
+    pub fn compute_rag_index(
         self,
         documentation_id: &str,
         body: &types::RagIndexRequestModel,
-    ) -> Result<types::RagDocumentIndexResponseModel, Error> {
+    ) -> Call<'a, types::RagDocumentIndexResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -4911,8 +4814,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -4950,18 +4852,17 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/url`
     #[inline]
-    pub async fn create_from_url(
+    pub fn create_from_url(
         self,
         body: &types::BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost,
-    ) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
+    ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/url",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create File Document
@@ -4970,18 +4871,17 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/file`
     #[inline]
-    pub async fn create_from_file(
+    pub fn create_from_file(
         self,
         body: &types::BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost,
-    ) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
+    ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/file",
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Text Document
@@ -4990,18 +4890,17 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/text`
     #[inline]
-    pub async fn create_from_text(
+    pub fn create_from_text(
         self,
         body: &types::BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost,
-    ) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
+    ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/text",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Folder
@@ -5010,18 +4909,17 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/folder`
     #[inline]
-    pub async fn create_folder(
+    pub fn create_folder(
         self,
         body: &types::BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost,
-    ) -> Result<types::AddKnowledgeBaseResponseModel, Error> {
+    ) -> Call<'a, types::AddKnowledgeBaseResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/folder",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Documentation From Knowledge Base
@@ -5121,7 +5019,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/content`
     #[inline]
-    pub async fn get_content(self, documentation_id: &str) -> Result<String, Error> {
+    pub fn get_content(self, documentation_id: &str) -> Call<'a, String> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -5131,8 +5029,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             ),
         )
         .accept("text/html");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.text().await
+        client.transport().call_text(request)
     }
 
     /// Get Document Source File Url
@@ -5141,10 +5038,10 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/{documentation_id}/source-file-url`
     #[inline]
-    pub async fn get_source_file_url(
+    pub fn get_source_file_url(
         self,
         documentation_id: &str,
-    ) -> Result<types::KnowledgeBaseSourceFileUrlResponseModel, Error> {
+    ) -> Call<'a, types::KnowledgeBaseSourceFileUrlResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -5153,8 +5050,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
                 api_runtime::path_param(&documentation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Move Entity To Folder
@@ -5178,18 +5074,17 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/bulk-move`
     #[inline]
-    pub async fn bulk_move(
+    pub fn bulk_move(
         self,
         body: &types::BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost,
-    ) -> Result<(), Error> {
+    ) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/knowledge-base/bulk-move",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Bulk Delete Knowledge Base Documents
@@ -5198,15 +5093,15 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
     ///
     /// `POST /v1/convai/knowledge-base/bulk-delete`
     #[inline]
-    pub async fn bulk_delete(
+    pub fn bulk_delete(
         self,
         body: &types::BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost,
-    ) -> Result<
+    ) -> Call<
+        'a,
         std::collections::BTreeMap<
             String,
             types::ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
         >,
-        Error,
     > {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5214,8 +5109,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
             "/v1/convai/knowledge-base/bulk-delete",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -5237,9 +5131,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<types::ConversationalAiKnowledgeBaseDocumentsGetResponse, Error> {
+    pub fn send(self) -> Call<'a, types::ConversationalAiKnowledgeBaseDocumentsGetResponse> {
         let Self {
             client,
             documentation_id,
@@ -5253,17 +5145,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
             ),
         )
         .query("agent_id", &agent_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGet<'a> {
     type Output = Result<types::ConversationalAiKnowledgeBaseDocumentsGetResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ConversationalAiKnowledgeBaseDocumentsGetResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5287,7 +5178,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub fn send(self) -> Call<'a, serde_json::Value> {
         let Self {
             client,
             documentation_id,
@@ -5301,17 +5192,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
             ),
         )
         .query("force", &force);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
     type Output = Result<serde_json::Value, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, serde_json::Value>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5336,9 +5226,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse, Error> {
+    pub fn send(self) -> Call<'a, types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse> {
         let Self {
             client,
             documentation_id,
@@ -5355,17 +5243,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
     type Output = Result<types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ConversationalAiKnowledgeBaseDocumentsUpdateResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5405,7 +5292,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetKnowledgeBaseDependentAgentsResponseModel> {
         let Self {
             client,
             documentation_id,
@@ -5423,17 +5310,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
         .query("dependent_type", &dependent_type)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
     type Output = Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetKnowledgeBaseDependentAgentsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5473,7 +5359,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetKnowledgeBaseDependentAgentsResponseModel> {
         let Self {
             client,
             dependent_type,
@@ -5489,17 +5375,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
         .query("page_size", &page_size)
         .query("cursor", &cursor);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
     type Output = Result<types::GetKnowledgeBaseDependentAgentsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetKnowledgeBaseDependentAgentsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5524,7 +5409,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<(), Error> {
+    pub fn send(self) -> Call<'a, ()> {
         let Self {
             client,
             document_id,
@@ -5541,17 +5426,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsMove<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5602,7 +5486,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::KnowledgeBaseDocumentChunkResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::KnowledgeBaseDocumentChunkResponseModel> {
         let Self {
             client,
             documentation_id,
@@ -5618,17 +5502,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
             ),
         )
         .query("embedding_model", &embedding_model);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
     type Output = Result<types::KnowledgeBaseDocumentChunkResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::KnowledgeBaseDocumentChunkResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5689,7 +5572,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::KnowledgeBaseDocumentChunksResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::KnowledgeBaseDocumentChunksResponseModel> {
         let Self {
             client,
             documentation_id,
@@ -5707,17 +5590,16 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
         .query("embedding_model", &embedding_model)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
     type Output = Result<types::KnowledgeBaseDocumentChunksResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::KnowledgeBaseDocumentChunksResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -5734,15 +5616,15 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
     ///
     /// `GET /v1/convai/knowledge-base/summaries`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         document_ids: &[String],
-    ) -> Result<
+    ) -> Call<
+        'a,
         std::collections::BTreeMap<
             String,
             types::ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
         >,
-        Error,
     > {
         let client = self.client;
         let request = api_runtime::Request::new(
@@ -5750,8 +5632,7 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsSummaries<'a> {
             "/v1/convai/knowledge-base/summaries",
         )
         .query("document_ids", &document_ids);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -5768,12 +5649,11 @@ impl<'a> ConversationalAiLlm<'a> {
     ///
     /// `GET /v1/convai/llm/list`
     #[inline]
-    pub async fn list(self) -> Result<types::LlmListResponseModelInput, Error> {
+    pub fn list(self) -> Call<'a, types::LlmListResponseModelInput> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/llm/list");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -5790,18 +5670,17 @@ impl<'a> ConversationalAiLlmUsage<'a> {
     ///
     /// `POST /v1/convai/llm-usage/calculate`
     #[inline]
-    pub async fn calculate(
+    pub fn calculate(
         self,
         body: &types::LlmUsageCalculatorPublicRequestModel,
-    ) -> Result<types::LlmUsageCalculatorResponseModel, Error> {
+    ) -> Call<'a, types::LlmUsageCalculatorResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/llm-usage/calculate",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -5846,12 +5725,11 @@ impl<'a> ConversationalAiMcpServers<'a> {
     ///
     /// `GET /v1/convai/mcp-servers`
     #[inline]
-    pub async fn list(self) -> Result<types::McpServersResponseModel, Error> {
+    pub fn list(self) -> Call<'a, types::McpServersResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/mcp-servers");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Mcp Server
@@ -5860,16 +5738,15 @@ impl<'a> ConversationalAiMcpServers<'a> {
     ///
     /// `POST /v1/convai/mcp-servers`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::McpServerRequestModel,
-    ) -> Result<types::McpServerResponseModel, Error> {
+    ) -> Call<'a, types::McpServerResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/mcp-servers");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Mcp Server
@@ -5878,7 +5755,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     ///
     /// `GET /v1/convai/mcp-servers/{mcp_server_id}`
     #[inline]
-    pub async fn get(self, mcp_server_id: &str) -> Result<types::McpServerResponseModel, Error> {
+    pub fn get(self, mcp_server_id: &str) -> Call<'a, types::McpServerResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -5887,8 +5764,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
                 api_runtime::path_param(&mcp_server_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Mcp Server
@@ -5897,7 +5773,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}`
     #[inline]
-    pub async fn delete(self, mcp_server_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn delete(self, mcp_server_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -5906,8 +5782,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
                 api_runtime::path_param(&mcp_server_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Mcp Server Configuration
@@ -5916,11 +5791,11 @@ impl<'a> ConversationalAiMcpServers<'a> {
     ///
     /// `PATCH /v1/convai/mcp-servers/{mcp_server_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         mcp_server_id: &str,
         body: &types::McpServerConfigUpdateRequestModel,
-    ) -> Result<types::McpServerResponseModel, Error> {
+    ) -> Call<'a, types::McpServerResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -5930,8 +5805,7 @@ impl<'a> ConversationalAiMcpServers<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -5949,11 +5823,11 @@ impl<'a> ConversationalAiMcpServersApprovalPolicy<'a> {
     /// `PATCH /v1/convai/mcp-servers/{mcp_server_id}/approval-policy`
     #[deprecated]
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         mcp_server_id: &str,
         body: &types::McpApprovalPolicyUpdateRequestModel,
-    ) -> Result<types::McpServerResponseModel, Error> {
+    ) -> Call<'a, types::McpServerResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -5963,8 +5837,7 @@ impl<'a> ConversationalAiMcpServersApprovalPolicy<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -5981,11 +5854,11 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
     ///
     /// `POST /v1/convai/mcp-servers/{mcp_server_id}/tool-approvals`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         mcp_server_id: &str,
         body: &types::McpToolAddApprovalRequestModel,
-    ) -> Result<types::McpServerResponseModel, Error> {
+    ) -> Call<'a, types::McpServerResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -5995,8 +5868,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Mcp Server Tool Approval
@@ -6005,11 +5877,11 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}/tool-approvals/{tool_name}`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         mcp_server_id: &str,
         tool_name: &str,
-    ) -> Result<types::McpServerResponseModel, Error> {
+    ) -> Call<'a, types::McpServerResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -6019,8 +5891,7 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
                 api_runtime::path_param(&tool_name)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -6057,11 +5928,11 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
     ///
     /// `GET /v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         mcp_server_id: &str,
         tool_name: &str,
-    ) -> Result<types::McpToolConfigOverrideOutput, Error> {
+    ) -> Call<'a, types::McpToolConfigOverrideOutput> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -6071,8 +5942,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
                 api_runtime::path_param(&tool_name)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Mcp Tool Configuration Override
@@ -6081,11 +5951,11 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
     ///
     /// `DELETE /v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         mcp_server_id: &str,
         tool_name: &str,
-    ) -> Result<types::McpServerResponseModel, Error> {
+    ) -> Call<'a, types::McpServerResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -6095,8 +5965,7 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
                 api_runtime::path_param(&tool_name)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Mcp Tool Configuration Override
@@ -6143,7 +6012,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::McpServerResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::McpServerResponseModel> {
         let Self {
             client,
             mcp_server_id,
@@ -6159,17 +6028,16 @@ impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
         )
         .query("environment", &environment);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolConfigsCreate<'a> {
     type Output = Result<types::McpServerResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::McpServerResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6195,7 +6063,7 @@ impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::McpServerResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::McpServerResponseModel> {
         let Self {
             client,
             mcp_server_id,
@@ -6213,17 +6081,16 @@ impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
         )
         .query("environment", &environment);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolConfigsUpdate<'a> {
     type Output = Result<types::McpServerResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::McpServerResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6270,7 +6137,7 @@ impl<'a> ConversationalAiMcpServersToolsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ListMcpToolsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ListMcpToolsResponseModel> {
         let Self {
             client,
             mcp_server_id,
@@ -6284,17 +6151,16 @@ impl<'a> ConversationalAiMcpServersToolsList<'a> {
             ),
         )
         .query("environment", &environment);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiMcpServersToolsList<'a> {
     type Output = Result<types::ListMcpToolsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ListMcpToolsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6327,18 +6193,17 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     ///
     /// `POST /v1/convai/phone-numbers`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::ConversationalAiPhoneNumbersCreateRequest,
-    ) -> Result<types::CreatePhoneNumberResponseModel, Error> {
+    ) -> Call<'a, types::CreatePhoneNumberResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/phone-numbers",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Phone Number
@@ -6347,10 +6212,10 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     ///
     /// `GET /v1/convai/phone-numbers/{phone_number_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         phone_number_id: &str,
-    ) -> Result<types::ConversationalAiPhoneNumbersGetResponse, Error> {
+    ) -> Call<'a, types::ConversationalAiPhoneNumbersGetResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -6359,8 +6224,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
                 api_runtime::path_param(&phone_number_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Phone Number
@@ -6369,7 +6233,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     ///
     /// `DELETE /v1/convai/phone-numbers/{phone_number_id}`
     #[inline]
-    pub async fn delete(self, phone_number_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn delete(self, phone_number_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -6378,8 +6242,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
                 api_runtime::path_param(&phone_number_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Phone Number
@@ -6388,11 +6251,11 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
     ///
     /// `PATCH /v1/convai/phone-numbers/{phone_number_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         phone_number_id: &str,
         body: &types::UpdatePhoneNumberRequest,
-    ) -> Result<types::ConversationalAiPhoneNumbersUpdateResponse, Error> {
+    ) -> Call<'a, types::ConversationalAiPhoneNumbersUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -6402,8 +6265,7 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Sip Messages For A Phone Number
@@ -6457,9 +6319,7 @@ impl<'a> ConversationalAiPhoneNumbersList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<Vec<types::ConversationalAiPhoneNumbersListResponseItem>, Error> {
+    pub fn send(self) -> Call<'a, Vec<types::ConversationalAiPhoneNumbersListResponseItem>> {
         let Self {
             client,
             provider,
@@ -6473,17 +6333,16 @@ impl<'a> ConversationalAiPhoneNumbersList<'a> {
         .query("provider", &provider)
         .query("agent_id", &agent_id)
         .query("branch_id", &branch_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersList<'a> {
     type Output = Result<Vec<types::ConversationalAiPhoneNumbersListResponseItem>, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, Vec<types::ConversationalAiPhoneNumbersListResponseItem>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6512,7 +6371,7 @@ impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetSipLogMessagesResponse, Error> {
+    pub fn send(self) -> Call<'a, types::GetSipLogMessagesResponse> {
         let Self {
             client,
             phone_number_id,
@@ -6528,17 +6387,16 @@ impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
         )
         .query("page_size", &page_size)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiPhoneNumbersGetSipMessages<'a> {
     type Output = Result<types::GetSipLogMessagesResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetSipLogMessagesResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6572,16 +6430,15 @@ impl<'a> ConversationalAiSecrets<'a> {
     ///
     /// `POST /v1/convai/secrets`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::PostWorkspaceSecretRequest,
-    ) -> Result<types::PostWorkspaceSecretResponseModel, Error> {
+    ) -> Call<'a, types::PostWorkspaceSecretResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/secrets");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Convai Workspace Secret
@@ -6590,17 +6447,13 @@ impl<'a> ConversationalAiSecrets<'a> {
     ///
     /// `GET /v1/convai/secrets/{secret_id}`
     #[inline]
-    pub async fn get(
-        self,
-        secret_id: &str,
-    ) -> Result<types::ConvAiWorkspaceStoredSecretConfig, Error> {
+    pub fn get(self, secret_id: &str) -> Call<'a, types::ConvAiWorkspaceStoredSecretConfig> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v1/convai/secrets/{}", api_runtime::path_param(&secret_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Convai Workspace Secret
@@ -6609,14 +6462,13 @@ impl<'a> ConversationalAiSecrets<'a> {
     ///
     /// `DELETE /v1/convai/secrets/{secret_id}`
     #[inline]
-    pub async fn delete(self, secret_id: &str) -> Result<(), Error> {
+    pub fn delete(self, secret_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v1/convai/secrets/{}", api_runtime::path_param(&secret_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Update Convai Workspace Secret
@@ -6625,19 +6477,18 @@ impl<'a> ConversationalAiSecrets<'a> {
     ///
     /// `PATCH /v1/convai/secrets/{secret_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         secret_id: &str,
         body: &types::PatchWorkspaceSecretRequest,
-    ) -> Result<types::PostWorkspaceSecretResponseModel, Error> {
+    ) -> Call<'a, types::PostWorkspaceSecretResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v1/convai/secrets/{}", api_runtime::path_param(&secret_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Secret Dependencies By Type
@@ -6700,7 +6551,7 @@ impl<'a> ConversationalAiSecretsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetWorkspaceSecretsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetWorkspaceSecretsResponseModel> {
         let Self {
             client,
             page_size,
@@ -6714,17 +6565,16 @@ impl<'a> ConversationalAiSecretsList<'a> {
                 .query("dependency_limit", &dependency_limit)
                 .query("search", &search)
                 .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiSecretsList<'a> {
     type Output = Result<types::GetWorkspaceSecretsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetWorkspaceSecretsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6756,7 +6606,7 @@ impl<'a> ConversationalAiSecretsGetDependencies<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetSecretDependenciesResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetSecretDependenciesResponseModel> {
         let Self {
             client,
             secret_id,
@@ -6774,17 +6624,16 @@ impl<'a> ConversationalAiSecretsGetDependencies<'a> {
         )
         .query("page_size", &page_size)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiSecretsGetDependencies<'a> {
     type Output = Result<types::GetSecretDependenciesResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetSecretDependenciesResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -6801,12 +6650,11 @@ impl<'a> ConversationalAiSettings<'a> {
     ///
     /// `GET /v1/convai/settings`
     #[inline]
-    pub async fn get(self) -> Result<types::GetConvAiSettingsResponseModel, Error> {
+    pub fn get(self) -> Call<'a, types::GetConvAiSettingsResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/convai/settings");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Convai Settings
@@ -6815,16 +6663,15 @@ impl<'a> ConversationalAiSettings<'a> {
     ///
     /// `PATCH /v1/convai/settings`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         body: &types::PatchConvAiSettingsRequest,
-    ) -> Result<types::GetConvAiSettingsResponseModel, Error> {
+    ) -> Call<'a, types::GetConvAiSettingsResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::PATCH, "/v1/convai/settings");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -6841,18 +6688,17 @@ impl<'a> ConversationalAiSipTrunk<'a> {
     ///
     /// `POST /v1/convai/sip-trunk/outbound-call`
     #[inline]
-    pub async fn outbound_call(
+    pub fn outbound_call(
         self,
         body: &types::BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost,
-    ) -> Result<types::SipTrunkOutboundCallResponse, Error> {
+    ) -> Call<'a, types::SipTrunkOutboundCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/sip-trunk/outbound-call",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -6883,18 +6729,17 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `POST /v1/convai/agent-testing/create`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::ConversationalAiTestsCreateRequest,
-    ) -> Result<types::CreateAgentTestResponseModel, Error> {
+    ) -> Call<'a, types::CreateAgentTestResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent-testing/create",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Bulk Move Tests To Folder
@@ -6903,18 +6748,17 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `POST /v1/convai/agent-testing/bulk-move`
     #[inline]
-    pub async fn move_(
+    pub fn move_(
         self,
         body: &types::BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent-testing/bulk-move",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Agent Response Test By Id
@@ -6923,10 +6767,7 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `GET /v1/convai/agent-testing/{test_id}`
     #[inline]
-    pub async fn get(
-        self,
-        test_id: &str,
-    ) -> Result<types::ConversationalAiTestsGetResponse, Error> {
+    pub fn get(self, test_id: &str) -> Call<'a, types::ConversationalAiTestsGetResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -6935,8 +6776,7 @@ impl<'a> ConversationalAiTests<'a> {
                 api_runtime::path_param(&test_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Agent Response Test
@@ -6945,11 +6785,11 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `PUT /v1/convai/agent-testing/{test_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         test_id: &str,
         body: &types::ConversationalAiTestsUpdateRequest,
-    ) -> Result<types::ConversationalAiTestsUpdateResponse, Error> {
+    ) -> Call<'a, types::ConversationalAiTestsUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PUT,
@@ -6959,8 +6799,7 @@ impl<'a> ConversationalAiTests<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Agent Response Test
@@ -6969,7 +6808,7 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `DELETE /v1/convai/agent-testing/{test_id}`
     #[inline]
-    pub async fn delete(self, test_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn delete(self, test_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -6978,8 +6817,7 @@ impl<'a> ConversationalAiTests<'a> {
                 api_runtime::path_param(&test_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Agent Response Test Summaries By Ids
@@ -6988,18 +6826,17 @@ impl<'a> ConversationalAiTests<'a> {
     ///
     /// `POST /v1/convai/agent-testing/summaries`
     #[inline]
-    pub async fn summaries(
+    pub fn summaries(
         self,
         body: &types::ListTestsByIdsRequestModel,
-    ) -> Result<types::GetTestsSummariesByIdsResponseModel, Error> {
+    ) -> Call<'a, types::GetTestsSummariesByIdsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent-testing/summaries",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// List Agent Response Tests
@@ -7097,7 +6934,7 @@ impl<'a> ConversationalAiTestsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetTestsPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetTestsPageResponseModel> {
         let Self {
             client,
             cursor,
@@ -7121,17 +6958,16 @@ impl<'a> ConversationalAiTestsList<'a> {
         .query("include_folders", &include_folders)
         .query("sort_mode", &sort_mode)
         .query("sharing_mode", &sharing_mode);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiTestsList<'a> {
     type Output = Result<types::GetTestsPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetTestsPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7148,18 +6984,17 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     ///
     /// `POST /v1/convai/agent-testing/folders`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost,
-    ) -> Result<types::CreateAgentTestFolderResponseModel, Error> {
+    ) -> Call<'a, types::CreateAgentTestFolderResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/agent-testing/folders",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Agent Test Folder By Id
@@ -7168,10 +7003,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     ///
     /// `GET /v1/convai/agent-testing/folders/{folder_id}`
     #[inline]
-    pub async fn get(
-        self,
-        folder_id: &str,
-    ) -> Result<types::GetAgentTestFolderResponseModel, Error> {
+    pub fn get(self, folder_id: &str) -> Call<'a, types::GetAgentTestFolderResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -7180,8 +7012,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
                 api_runtime::path_param(&folder_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Agent Test Folder
@@ -7205,11 +7036,11 @@ impl<'a> ConversationalAiTestsFolders<'a> {
     ///
     /// `PATCH /v1/convai/agent-testing/folders/{folder_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         folder_id: &str,
         body: &types::BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch,
-    ) -> Result<types::GetAgentTestFolderResponseModel, Error> {
+    ) -> Call<'a, types::GetAgentTestFolderResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -7219,8 +7050,7 @@ impl<'a> ConversationalAiTestsFolders<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -7244,7 +7074,7 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<(), Error> {
+    pub fn send(self) -> Call<'a, ()> {
         let Self {
             client,
             folder_id,
@@ -7258,17 +7088,16 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
             ),
         )
         .query("force", &force);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiTestsFoldersDelete<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7301,10 +7130,10 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
     ///
     /// `GET /v1/convai/test-invocations/{test_invocation_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         test_invocation_id: &str,
-    ) -> Result<types::GetTestSuiteInvocationResponseModel, Error> {
+    ) -> Call<'a, types::GetTestSuiteInvocationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -7313,8 +7142,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
                 api_runtime::path_param(&test_invocation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Resubmit Tests
@@ -7323,11 +7151,11 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
     ///
     /// `POST /v1/convai/test-invocations/{test_invocation_id}/resubmit`
     #[inline]
-    pub async fn resubmit(
+    pub fn resubmit(
         self,
         test_invocation_id: &str,
         body: &types::ResubmitTestsRequestModel,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -7337,8 +7165,7 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -7375,7 +7202,7 @@ impl<'a> ConversationalAiTestsInvocationsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetTestInvocationsPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetTestInvocationsPageResponseModel> {
         let Self {
             client,
             agent_id,
@@ -7389,17 +7216,16 @@ impl<'a> ConversationalAiTestsInvocationsList<'a> {
         .query("agent_id", &agent_id)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiTestsInvocationsList<'a> {
     type Output = Result<types::GetTestInvocationsPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetTestInvocationsPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7444,16 +7270,12 @@ impl<'a> ConversationalAiTools<'a> {
     ///
     /// `POST /v1/convai/tools`
     #[inline]
-    pub async fn create(
-        self,
-        body: &types::ToolRequestModel,
-    ) -> Result<types::ToolResponseModel, Error> {
+    pub fn create(self, body: &types::ToolRequestModel) -> Call<'a, types::ToolResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/convai/tools");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Tool
@@ -7492,19 +7314,18 @@ impl<'a> ConversationalAiTools<'a> {
     ///
     /// `PATCH /v1/convai/tools/{tool_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         tool_id: &str,
         body: &types::ToolRequestModel,
-    ) -> Result<types::ToolResponseModel, Error> {
+    ) -> Call<'a, types::ToolResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v1/convai/tools/{}", api_runtime::path_param(&tool_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Dependent Agents List
@@ -7598,7 +7419,7 @@ impl<'a> ConversationalAiToolsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ToolsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ToolsResponseModel> {
         let Self {
             client,
             search,
@@ -7620,17 +7441,16 @@ impl<'a> ConversationalAiToolsList<'a> {
                 .query("sort_direction", &sort_direction)
                 .query("sort_by", &sort_by)
                 .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiToolsList<'a> {
     type Output = Result<types::ToolsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ToolsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7654,7 +7474,7 @@ impl<'a> ConversationalAiToolsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ToolResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ToolResponseModel> {
         let Self {
             client,
             tool_id,
@@ -7665,17 +7485,16 @@ impl<'a> ConversationalAiToolsGet<'a> {
             format!("/v1/convai/tools/{}", api_runtime::path_param(&tool_id)),
         )
         .query("environment", &environment);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiToolsGet<'a> {
     type Output = Result<types::ToolResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ToolResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7699,7 +7518,7 @@ impl<'a> ConversationalAiToolsDelete<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub fn send(self) -> Call<'a, serde_json::Value> {
         let Self {
             client,
             tool_id,
@@ -7710,17 +7529,16 @@ impl<'a> ConversationalAiToolsDelete<'a> {
             format!("/v1/convai/tools/{}", api_runtime::path_param(&tool_id)),
         )
         .query("force", &force);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiToolsDelete<'a> {
     type Output = Result<serde_json::Value, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, serde_json::Value>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7751,7 +7569,7 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetToolDependentAgentsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetToolDependentAgentsResponseModel> {
         let Self {
             client,
             tool_id,
@@ -7767,17 +7585,16 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
         )
         .query("cursor", &cursor)
         .query("page_size", &page_size);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiToolsGetDependentAgents<'a> {
     type Output = Result<types::GetToolDependentAgentsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetToolDependentAgentsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7872,7 +7689,7 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetToolExecutionsPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetToolExecutionsPageResponseModel> {
         let Self {
             client,
             tool_id,
@@ -7898,17 +7715,16 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
         .query("branch_id", &branch_id)
         .query("start_time", &start_time)
         .query("end_time", &end_time);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiToolsExecutionsGet<'a> {
     type Output = Result<types::GetToolExecutionsPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetToolExecutionsPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -7925,18 +7741,17 @@ impl<'a> ConversationalAiTwilio<'a> {
     ///
     /// `POST /v1/convai/twilio/outbound-call`
     #[inline]
-    pub async fn outbound_call(
+    pub fn outbound_call(
         self,
         body: &types::BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost,
-    ) -> Result<types::TwilioOutboundCallResponse, Error> {
+    ) -> Call<'a, types::TwilioOutboundCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/twilio/outbound-call",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Register A Twilio Call And Return Twiml
@@ -7945,10 +7760,10 @@ impl<'a> ConversationalAiTwilio<'a> {
     ///
     /// `POST /v1/convai/twilio/register-call`
     #[inline]
-    pub async fn register_call(
+    pub fn register_call(
         self,
         body: &types::BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost,
-    ) -> Result<String, Error> {
+    ) -> Call<'a, String> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -7956,8 +7771,7 @@ impl<'a> ConversationalAiTwilio<'a> {
         )
         .accept("text/html");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.text().await
+        client.transport().call_text(request)
     }
 }
 
@@ -8070,7 +7884,7 @@ impl<'a> ConversationalAiUsersList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetConversationUsersPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetConversationUsersPageResponseModel> {
         let Self {
             client,
             agent_id,
@@ -8094,17 +7908,16 @@ impl<'a> ConversationalAiUsersList<'a> {
                 .query("sort_by", &sort_by)
                 .query("sort_direction", &sort_direction)
                 .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiUsersList<'a> {
     type Output = Result<types::GetConversationUsersPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetConversationUsersPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -8121,18 +7934,17 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     ///
     /// `POST /v1/convai/whatsapp/outbound-call`
     #[inline]
-    pub async fn outbound_call(
+    pub fn outbound_call(
         self,
         body: &types::BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost,
-    ) -> Result<types::WhatsAppOutboundCallResponse, Error> {
+    ) -> Call<'a, types::WhatsAppOutboundCallResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/whatsapp/outbound-call",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Send An Outbound Message Via Whatsapp
@@ -8141,18 +7953,17 @@ impl<'a> ConversationalAiWhatsapp<'a> {
     ///
     /// `POST /v1/convai/whatsapp/outbound-message`
     #[inline]
-    pub async fn outbound_message(
+    pub fn outbound_message(
         self,
         body: &types::BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost,
-    ) -> Result<types::WhatsAppOutboundMessageResponse, Error> {
+    ) -> Call<'a, types::WhatsAppOutboundMessageResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/whatsapp/outbound-message",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -8169,10 +7980,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     ///
     /// `GET /v1/convai/whatsapp-accounts/{phone_number_id}`
     #[inline]
-    pub async fn get(
-        self,
-        phone_number_id: &str,
-    ) -> Result<types::GetWhatsAppAccountResponse, Error> {
+    pub fn get(self, phone_number_id: &str) -> Call<'a, types::GetWhatsAppAccountResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -8181,8 +7989,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
                 api_runtime::path_param(&phone_number_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Whatsapp Account
@@ -8191,7 +7998,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     ///
     /// `DELETE /v1/convai/whatsapp-accounts/{phone_number_id}`
     #[inline]
-    pub async fn delete(self, phone_number_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn delete(self, phone_number_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -8200,8 +8007,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
                 api_runtime::path_param(&phone_number_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Whatsapp Account
@@ -8210,11 +8016,11 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
     ///
     /// `PATCH /v1/convai/whatsapp-accounts/{phone_number_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         phone_number_id: &str,
         body: &types::UpdateWhatsAppAccountRequest,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -8224,8 +8030,7 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// List Whatsapp Accounts
@@ -8260,23 +8065,22 @@ impl<'a> ConversationalAiWhatsappAccountsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ListWhatsAppAccountsResponse, Error> {
+    pub fn send(self) -> Call<'a, types::ListWhatsAppAccountsResponse> {
         let Self { client, agent_id } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/convai/whatsapp-accounts",
         )
         .query("agent_id", &agent_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationalAiWhatsappAccountsList<'a> {
     type Output = Result<types::ListWhatsAppAccountsResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ListWhatsAppAccountsResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,7 +8,7 @@
 //! The `dubbing` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `dubbing` operations.
 #[derive(Debug, Clone, Copy)]
@@ -95,14 +95,13 @@ impl<'a> Dubbing<'a> {
     ///
     /// `GET /v1/dubbing/{dubbing_id}`
     #[inline]
-    pub async fn get(self, dubbing_id: &str) -> Result<types::DubbingMetadataResponse, Error> {
+    pub fn get(self, dubbing_id: &str) -> Call<'a, types::DubbingMetadataResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v1/dubbing/{}", api_runtime::path_param(&dubbing_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Dubbing
@@ -111,17 +110,13 @@ impl<'a> Dubbing<'a> {
     ///
     /// `DELETE /v1/dubbing/{dubbing_id}`
     #[inline]
-    pub async fn delete(
-        self,
-        dubbing_id: &str,
-    ) -> Result<types::DeleteDubbingResponseModel, Error> {
+    pub fn delete(self, dubbing_id: &str) -> Call<'a, types::DeleteDubbingResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v1/dubbing/{}", api_runtime::path_param(&dubbing_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -225,7 +220,7 @@ impl<'a> DubbingList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::DubbingMetadataPageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::DubbingMetadataPageResponseModel> {
         let Self {
             client,
             cursor,
@@ -250,17 +245,16 @@ impl<'a> DubbingList<'a> {
             .query("filter_by_creator", &filter_by_creator)
             .query("order_by", &order_by)
             .query("order_direction", &order_direction);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DubbingList<'a> {
     type Output = Result<types::DubbingMetadataPageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::DubbingMetadataPageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -281,24 +275,23 @@ impl<'a> DubbingCreate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::DoDubbingResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::DoDubbingResponseModel> {
         let Self { client, body } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing");
         let request = match body {
             Some(body) => request.multipart(body.to_form()),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DubbingCreate<'a> {
     type Output = Result<types::DoDubbingResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::DoDubbingResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -315,7 +308,7 @@ impl<'a> DubbingAudio<'a> {
     ///
     /// `GET /v1/dubbing/{dubbing_id}/audio/{language_code}`
     #[inline]
-    pub async fn get(self, dubbing_id: &str, language_code: &str) -> Result<ByteStream, Error> {
+    pub fn get(self, dubbing_id: &str, language_code: &str) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -326,8 +319,7 @@ impl<'a> DubbingAudio<'a> {
             ),
         )
         .accept("audio/mpeg, video/mp4");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
@@ -389,7 +381,7 @@ impl<'a> DubbingProject<'a> {
     ///
     /// `GET /v1/dubbing/project/{project_id}`
     #[inline]
-    pub async fn get(self, project_id: &str) -> Result<types::DubbingProjectResponse, Error> {
+    pub fn get(self, project_id: &str) -> Call<'a, types::DubbingProjectResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -398,8 +390,7 @@ impl<'a> DubbingProject<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Dubbing Project
@@ -408,7 +399,7 @@ impl<'a> DubbingProject<'a> {
     ///
     /// `DELETE /v1/dubbing/project/{project_id}`
     #[inline]
-    pub async fn delete(self, project_id: &str) -> Result<(), Error> {
+    pub fn delete(self, project_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -417,8 +408,7 @@ impl<'a> DubbingProject<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 }
 
@@ -464,7 +454,7 @@ impl<'a> DubbingProjectList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::DubbingProjectListResponse, Error> {
+    pub fn send(self) -> Call<'a, types::DubbingProjectListResponse> {
         let Self {
             client,
             cursor,
@@ -478,17 +468,16 @@ impl<'a> DubbingProjectList<'a> {
                 .query("page_size", &page_size)
                 .query("status", &status)
                 .query("sort_direction", &sort_direction);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DubbingProjectList<'a> {
     type Output = Result<types::DubbingProjectListResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::DubbingProjectListResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -509,7 +498,7 @@ impl<'a> DubbingProjectCreate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::DubbingProjectResponse, Error> {
+    pub fn send(self) -> Call<'a, types::DubbingProjectResponse> {
         let Self { client, body } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/dubbing/project");
@@ -517,17 +506,16 @@ impl<'a> DubbingProjectCreate<'a> {
             Some(body) => request.multipart(body.to_form()),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DubbingProjectCreate<'a> {
     type Output = Result<types::DubbingProjectResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::DubbingProjectResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -568,11 +556,11 @@ impl<'a> DubbingProjectLanguage<'a> {
     ///
     /// `POST /v1/dubbing/project/{project_id}/language`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         project_id: &str,
         body: &types::BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost,
-    ) -> Result<types::DubbingLanguageResponse, Error> {
+    ) -> Call<'a, types::DubbingLanguageResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -582,8 +570,7 @@ impl<'a> DubbingProjectLanguage<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Dubbing Language Target
@@ -592,11 +579,11 @@ impl<'a> DubbingProjectLanguage<'a> {
     ///
     /// `GET /v1/dubbing/project/{project_id}/language/{language_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         project_id: &str,
         language_id: &str,
-    ) -> Result<types::DubbingLanguageResponse, Error> {
+    ) -> Call<'a, types::DubbingLanguageResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -606,8 +593,7 @@ impl<'a> DubbingProjectLanguage<'a> {
                 api_runtime::path_param(&language_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Dubbing Language Target
@@ -616,7 +602,7 @@ impl<'a> DubbingProjectLanguage<'a> {
     ///
     /// `DELETE /v1/dubbing/project/{project_id}/language/{language_id}`
     #[inline]
-    pub async fn delete(self, project_id: &str, language_id: &str) -> Result<(), Error> {
+    pub fn delete(self, project_id: &str, language_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -626,8 +612,7 @@ impl<'a> DubbingProjectLanguage<'a> {
                 api_runtime::path_param(&language_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 }
 
@@ -665,7 +650,7 @@ impl<'a> DubbingProjectLanguageList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::DubbingLanguageListResponse, Error> {
+    pub fn send(self) -> Call<'a, types::DubbingLanguageListResponse> {
         let Self {
             client,
             project_id,
@@ -683,17 +668,16 @@ impl<'a> DubbingProjectLanguageList<'a> {
         .query("cursor", &cursor)
         .query("page_size", &page_size)
         .query("status", &status);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DubbingProjectLanguageList<'a> {
     type Output = Result<types::DubbingLanguageListResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::DubbingLanguageListResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -710,11 +694,11 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ///
     /// `GET /v1/dubbing/project/{project_id}/language/{language_id}/transcript`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         project_id: &str,
         language_id: &str,
-    ) -> Result<types::DubbingTargetTranscriptResponse, Error> {
+    ) -> Call<'a, types::DubbingTargetTranscriptResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -724,8 +708,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
                 api_runtime::path_param(&language_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Dubbing Target Transcript Segment
@@ -734,13 +717,13 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/language/{language_id}/transcript/segment/{segment_id}`
     #[inline]
-    pub async fn update_segment(
+    pub fn update_segment(
         self,
         project_id: &str,
         language_id: &str,
         segment_id: &str,
         body: &types::DubbingTargetSegmentUpdateRequest,
-    ) -> Result<types::DubbingTargetSegmentUpdateResponse, Error> {
+    ) -> Call<'a, types::DubbingTargetSegmentUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -752,8 +735,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Dubbing Target Transcript Segments
@@ -762,12 +744,12 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/language/{language_id}/transcript/segments`
     #[inline]
-    pub async fn update_segments(
+    pub fn update_segments(
         self,
         project_id: &str,
         language_id: &str,
         body: &types::DubbingBulkTargetSegmentUpdateRequest,
-    ) -> Result<types::DubbingBulkTargetSegmentUpdateResponse, Error> {
+    ) -> Call<'a, types::DubbingBulkTargetSegmentUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -778,8 +760,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Regenerate Dubbing Target
@@ -788,11 +769,11 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ///
     /// `POST /v1/dubbing/project/{project_id}/language/{language_id}/transcript/regenerate`
     #[inline]
-    pub async fn regenerate(
+    pub fn regenerate(
         self,
         project_id: &str,
         language_id: &str,
-    ) -> Result<types::DubbingRegenerateResponse, Error> {
+    ) -> Call<'a, types::DubbingRegenerateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -802,8 +783,7 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
                 api_runtime::path_param(&language_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -820,10 +800,7 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `GET /v1/dubbing/project/{project_id}/transcript`
     #[inline]
-    pub async fn get(
-        self,
-        project_id: &str,
-    ) -> Result<types::DubbingSourceTranscriptResponse, Error> {
+    pub fn get(self, project_id: &str) -> Call<'a, types::DubbingSourceTranscriptResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -832,8 +809,7 @@ impl<'a> DubbingProjectTranscript<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Dubbing Transcript Segment
@@ -842,11 +818,11 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `DELETE /v1/dubbing/project/{project_id}/transcript/segment/{segment_id}`
     #[inline]
-    pub async fn delete_segment(
+    pub fn delete_segment(
         self,
         project_id: &str,
         segment_id: &str,
-    ) -> Result<types::DubbingTranscriptRevisionResponse, Error> {
+    ) -> Call<'a, types::DubbingTranscriptRevisionResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -856,8 +832,7 @@ impl<'a> DubbingProjectTranscript<'a> {
                 api_runtime::path_param(&segment_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Dubbing Transcript Segment
@@ -866,12 +841,12 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/transcript/segment/{segment_id}`
     #[inline]
-    pub async fn update_segment(
+    pub fn update_segment(
         self,
         project_id: &str,
         segment_id: &str,
         body: &types::DubbingSegmentUpdateRequest,
-    ) -> Result<types::DubbingSourceSegmentUpdateResponse, Error> {
+    ) -> Call<'a, types::DubbingSourceSegmentUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -882,8 +857,7 @@ impl<'a> DubbingProjectTranscript<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Dubbing Transcript Segments
@@ -892,11 +866,11 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `PATCH /v1/dubbing/project/{project_id}/transcript/segments`
     #[inline]
-    pub async fn update_segments(
+    pub fn update_segments(
         self,
         project_id: &str,
         body: &types::DubbingBulkSegmentUpdateRequest,
-    ) -> Result<types::DubbingBulkSourceSegmentUpdateResponse, Error> {
+    ) -> Call<'a, types::DubbingBulkSourceSegmentUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -906,8 +880,7 @@ impl<'a> DubbingProjectTranscript<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Add Dubbing Transcript Segment
@@ -916,11 +889,11 @@ impl<'a> DubbingProjectTranscript<'a> {
     ///
     /// `POST /v1/dubbing/project/{project_id}/transcript/segment`
     #[inline]
-    pub async fn create_segment(
+    pub fn create_segment(
         self,
         project_id: &str,
         body: &types::DubbingSegmentCreateRequest,
-    ) -> Result<types::DubbingSourceSegmentUpdateResponse, Error> {
+    ) -> Call<'a, types::DubbingSourceSegmentUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -930,8 +903,7 @@ impl<'a> DubbingProjectTranscript<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -970,7 +942,7 @@ impl<'a> DubbingResource<'a> {
     /// `GET /v1/dubbing/resource/{dubbing_id}`
     #[deprecated]
     #[inline]
-    pub async fn get(self, dubbing_id: &str) -> Result<types::DubbingResource, Error> {
+    pub fn get(self, dubbing_id: &str) -> Call<'a, types::DubbingResource> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -979,8 +951,7 @@ impl<'a> DubbingResource<'a> {
                 api_runtime::path_param(&dubbing_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Move Segments Between Speakers
@@ -990,11 +961,11 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/migrate-segments`
     #[deprecated]
     #[inline]
-    pub async fn migrate_segments(
+    pub fn migrate_segments(
         self,
         dubbing_id: &str,
         body: &types::BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost,
-    ) -> Result<types::SegmentMigrationResponse, Error> {
+    ) -> Call<'a, types::SegmentMigrationResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1004,8 +975,7 @@ impl<'a> DubbingResource<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Transcribes Segments
@@ -1015,11 +985,11 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/transcribe`
     #[deprecated]
     #[inline]
-    pub async fn transcribe(
+    pub fn transcribe(
         self,
         dubbing_id: &str,
         body: &types::BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost,
-    ) -> Result<types::SegmentTranscriptionResponse, Error> {
+    ) -> Call<'a, types::SegmentTranscriptionResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1029,8 +999,7 @@ impl<'a> DubbingResource<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Translates All Or Some Segments And Languages
@@ -1040,11 +1009,11 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/translate`
     #[deprecated]
     #[inline]
-    pub async fn translate(
+    pub fn translate(
         self,
         dubbing_id: &str,
         body: &types::BodyTranslatesAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdTranslatePost,
-    ) -> Result<types::SegmentTranslationResponse, Error> {
+    ) -> Call<'a, types::SegmentTranslationResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1054,8 +1023,7 @@ impl<'a> DubbingResource<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Dubs All Or Some Segments And Languages
@@ -1065,11 +1033,11 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/dub`
     #[deprecated]
     #[inline]
-    pub async fn dub(
+    pub fn dub(
         self,
         dubbing_id: &str,
         body: &types::BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost,
-    ) -> Result<types::SegmentDubResponse, Error> {
+    ) -> Call<'a, types::SegmentDubResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1079,8 +1047,7 @@ impl<'a> DubbingResource<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Render Audio Or Video For The Given Language
@@ -1090,12 +1057,12 @@ impl<'a> DubbingResource<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/render/{language}`
     #[deprecated]
     #[inline]
-    pub async fn render(
+    pub fn render(
         self,
         dubbing_id: &str,
         language: &str,
         body: &types::BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost,
-    ) -> Result<types::DubbingRenderResponseModel, Error> {
+    ) -> Call<'a, types::DubbingRenderResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1106,8 +1073,7 @@ impl<'a> DubbingResource<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1125,11 +1091,11 @@ impl<'a> DubbingResourceLanguage<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/language`
     #[deprecated]
     #[inline]
-    pub async fn add(
+    pub fn add(
         self,
         dubbing_id: &str,
         body: &types::BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost,
-    ) -> Result<types::LanguageAddedResponse, Error> {
+    ) -> Call<'a, types::LanguageAddedResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1139,8 +1105,7 @@ impl<'a> DubbingResourceLanguage<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1158,13 +1123,13 @@ impl<'a> DubbingResourceSegment<'a> {
     /// `PATCH /v1/dubbing/resource/{dubbing_id}/segment/{segment_id}/{language}`
     #[deprecated]
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         dubbing_id: &str,
         segment_id: &str,
         language: &str,
         body: &types::SegmentUpdatePayload,
-    ) -> Result<types::SegmentUpdateResponse, Error> {
+    ) -> Call<'a, types::SegmentUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -1176,8 +1141,7 @@ impl<'a> DubbingResourceSegment<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Deletes A Single Segment
@@ -1187,11 +1151,11 @@ impl<'a> DubbingResourceSegment<'a> {
     /// `DELETE /v1/dubbing/resource/{dubbing_id}/segment/{segment_id}`
     #[deprecated]
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         dubbing_id: &str,
         segment_id: &str,
-    ) -> Result<types::SegmentDeleteResponse, Error> {
+    ) -> Call<'a, types::SegmentDeleteResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -1201,8 +1165,7 @@ impl<'a> DubbingResourceSegment<'a> {
                 api_runtime::path_param(&segment_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1264,11 +1227,11 @@ impl<'a> DubbingResourceSpeaker<'a> {
     /// `GET /v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/similar-voices`
     #[deprecated]
     #[inline]
-    pub async fn find_similar_voices(
+    pub fn find_similar_voices(
         self,
         dubbing_id: &str,
         speaker_id: &str,
-    ) -> Result<types::SimilarVoicesForSpeakerResponse, Error> {
+    ) -> Call<'a, types::SimilarVoicesForSpeakerResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1278,8 +1241,7 @@ impl<'a> DubbingResourceSpeaker<'a> {
                 api_runtime::path_param(&speaker_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1307,7 +1269,7 @@ impl<'a> DubbingResourceSpeakerUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::SpeakerUpdatedResponse, Error> {
+    pub fn send(self) -> Call<'a, types::SpeakerUpdatedResponse> {
         let Self {
             client,
             dubbing_id,
@@ -1326,17 +1288,16 @@ impl<'a> DubbingResourceSpeakerUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DubbingResourceSpeakerUpdate<'a> {
     type Output = Result<types::SpeakerUpdatedResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::SpeakerUpdatedResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1361,7 +1322,7 @@ impl<'a> DubbingResourceSpeakerCreate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::SpeakerCreatedResponse, Error> {
+    pub fn send(self) -> Call<'a, types::SpeakerCreatedResponse> {
         let Self {
             client,
             dubbing_id,
@@ -1378,17 +1339,16 @@ impl<'a> DubbingResourceSpeakerCreate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DubbingResourceSpeakerCreate<'a> {
     type Output = Result<types::SpeakerCreatedResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::SpeakerCreatedResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1406,12 +1366,12 @@ impl<'a> DubbingResourceSpeakerSegment<'a> {
     /// `POST /v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/segment`
     #[deprecated]
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         dubbing_id: &str,
         speaker_id: &str,
         body: &types::SegmentCreatePayload,
-    ) -> Result<types::SegmentCreateResponse, Error> {
+    ) -> Call<'a, types::SegmentCreateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1422,8 +1382,7 @@ impl<'a> DubbingResourceSpeakerSegment<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1473,7 +1432,7 @@ impl<'a> DubbingTranscriptGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::DubbingTranscriptGetResponse, Error> {
+    pub fn send(self) -> Call<'a, types::DubbingTranscriptGetResponse> {
         let Self {
             client,
             dubbing_id,
@@ -1489,17 +1448,16 @@ impl<'a> DubbingTranscriptGet<'a> {
             ),
         )
         .query("format_type", &format_type);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DubbingTranscriptGet<'a> {
     type Output = Result<types::DubbingTranscriptGetResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::DubbingTranscriptGetResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1516,12 +1474,12 @@ impl<'a> DubbingTranscripts<'a> {
     ///
     /// `GET /v1/dubbing/{dubbing_id}/transcripts/{language_code}/format/{format_type}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         dubbing_id: &str,
         language_code: &str,
         format_type: &types::DubbingTranscriptsGetFormatType,
-    ) -> Result<types::DubbingTranscriptsResponseModel, Error> {
+    ) -> Call<'a, types::DubbingTranscriptsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1532,7 +1490,6 @@ impl<'a> DubbingTranscripts<'a> {
                 api_runtime::path_param(&format_type)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

@@ -8,7 +8,7 @@
 //! The `environment_variables` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `environment_variables` operations.
 #[derive(Debug, Clone, Copy)]
@@ -41,18 +41,17 @@ impl<'a> EnvironmentVariables<'a> {
     ///
     /// `POST /v1/convai/environment-variables`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::EnvironmentVariablesCreateRequest,
-    ) -> Result<types::EnvironmentVariableResponse, Error> {
+    ) -> Call<'a, types::EnvironmentVariableResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/convai/environment-variables",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Environment Variable
@@ -61,7 +60,7 @@ impl<'a> EnvironmentVariables<'a> {
     ///
     /// `GET /v1/convai/environment-variables/{env_var_id}`
     #[inline]
-    pub async fn get(self, env_var_id: &str) -> Result<types::EnvironmentVariableResponse, Error> {
+    pub fn get(self, env_var_id: &str) -> Call<'a, types::EnvironmentVariableResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -70,8 +69,7 @@ impl<'a> EnvironmentVariables<'a> {
                 api_runtime::path_param(&env_var_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Environment Variable
@@ -80,11 +78,11 @@ impl<'a> EnvironmentVariables<'a> {
     ///
     /// `PATCH /v1/convai/environment-variables/{env_var_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         env_var_id: &str,
         body: &types::UpdateEnvironmentVariableRequest,
-    ) -> Result<types::EnvironmentVariableResponse, Error> {
+    ) -> Call<'a, types::EnvironmentVariableResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -94,8 +92,7 @@ impl<'a> EnvironmentVariables<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -146,7 +143,7 @@ impl<'a> EnvironmentVariablesList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::EnvironmentVariablesListResponse, Error> {
+    pub fn send(self) -> Call<'a, types::EnvironmentVariablesListResponse> {
         let Self {
             client,
             cursor,
@@ -164,16 +161,15 @@ impl<'a> EnvironmentVariablesList<'a> {
         .query("label", &label)
         .query("environment", &environment)
         .query("type", &type_);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for EnvironmentVariablesList<'a> {
     type Output = Result<types::EnvironmentVariablesListResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::EnvironmentVariablesListResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

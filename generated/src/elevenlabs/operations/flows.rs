@@ -8,7 +8,7 @@
 //! The `flows` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `flows` operations.
 #[derive(Debug, Clone, Copy)]
@@ -69,16 +69,15 @@ impl<'a> FlowsImage<'a> {
     ///
     /// `POST /v1/flows/image`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::ImageGenerationRequest,
-    ) -> Result<types::MediaGenerationCreateResponse, Error> {
+    ) -> Call<'a, types::MediaGenerationCreateResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/flows/image");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Image Generation
@@ -87,7 +86,7 @@ impl<'a> FlowsImage<'a> {
     ///
     /// `GET /v1/flows/image/{generation_id}`
     #[inline]
-    pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
+    pub fn get(self, generation_id: &str) -> Call<'a, types::MediaGenerationResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -96,8 +95,7 @@ impl<'a> FlowsImage<'a> {
                 api_runtime::path_param(&generation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -141,7 +139,7 @@ impl<'a> FlowsImageList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
+    pub fn send(self) -> Call<'a, types::MediaGenerationListResponse> {
         let Self {
             client,
             cursor,
@@ -155,17 +153,16 @@ impl<'a> FlowsImageList<'a> {
                 .query("page_size", &page_size)
                 .query("status", &status)
                 .query("model_id", &model_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for FlowsImageList<'a> {
     type Output = Result<types::MediaGenerationListResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::MediaGenerationListResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -199,18 +196,17 @@ impl<'a> FlowsTextToSpeech<'a> {
     ///
     /// `POST /v1/flows/text-to-speech`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::TextToSpeechGenerationRequest,
-    ) -> Result<types::MediaGenerationCreateResponse, Error> {
+    ) -> Call<'a, types::MediaGenerationCreateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/flows/text-to-speech",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Speech Generation
@@ -219,7 +215,7 @@ impl<'a> FlowsTextToSpeech<'a> {
     ///
     /// `GET /v1/flows/text-to-speech/{generation_id}`
     #[inline]
-    pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
+    pub fn get(self, generation_id: &str) -> Call<'a, types::MediaGenerationResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -228,8 +224,7 @@ impl<'a> FlowsTextToSpeech<'a> {
                 api_runtime::path_param(&generation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -273,7 +268,7 @@ impl<'a> FlowsTextToSpeechList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
+    pub fn send(self) -> Call<'a, types::MediaGenerationListResponse> {
         let Self {
             client,
             cursor,
@@ -289,17 +284,16 @@ impl<'a> FlowsTextToSpeechList<'a> {
         .query("page_size", &page_size)
         .query("status", &status)
         .query("model_id", &model_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for FlowsTextToSpeechList<'a> {
     type Output = Result<types::MediaGenerationListResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::MediaGenerationListResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -333,16 +327,15 @@ impl<'a> FlowsVideo<'a> {
     ///
     /// `POST /v1/flows/video`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::VideoGenerationRequest,
-    ) -> Result<types::MediaGenerationCreateResponse, Error> {
+    ) -> Call<'a, types::MediaGenerationCreateResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/flows/video");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Video Generation
@@ -351,7 +344,7 @@ impl<'a> FlowsVideo<'a> {
     ///
     /// `GET /v1/flows/video/{generation_id}`
     #[inline]
-    pub async fn get(self, generation_id: &str) -> Result<types::MediaGenerationResponse, Error> {
+    pub fn get(self, generation_id: &str) -> Call<'a, types::MediaGenerationResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -360,8 +353,7 @@ impl<'a> FlowsVideo<'a> {
                 api_runtime::path_param(&generation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -405,7 +397,7 @@ impl<'a> FlowsVideoList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::MediaGenerationListResponse, Error> {
+    pub fn send(self) -> Call<'a, types::MediaGenerationListResponse> {
         let Self {
             client,
             cursor,
@@ -419,16 +411,15 @@ impl<'a> FlowsVideoList<'a> {
                 .query("page_size", &page_size)
                 .query("status", &status)
                 .query("model_id", &model_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for FlowsVideoList<'a> {
     type Output = Result<types::MediaGenerationListResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::MediaGenerationListResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,7 +8,7 @@
 //! The `forced_alignment` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `forced_alignment` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,15 +23,14 @@ impl<'a> ForcedAlignment<'a> {
     ///
     /// `POST /v1/forced-alignment`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreateForcedAlignmentV1ForcedAlignmentPost,
-    ) -> Result<types::ForcedAlignmentResponseModel, Error> {
+    ) -> Call<'a, types::ForcedAlignmentResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/forced-alignment");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

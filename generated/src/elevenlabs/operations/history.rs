@@ -8,7 +8,7 @@
 //! The `history` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `history` operations.
 #[derive(Debug, Clone, Copy)]
@@ -45,17 +45,13 @@ impl<'a> History<'a> {
     ///
     /// `GET /v1/history/{history_item_id}`
     #[inline]
-    pub async fn get(
-        self,
-        history_item_id: &str,
-    ) -> Result<types::SpeechHistoryItemResponseModel, Error> {
+    pub fn get(self, history_item_id: &str) -> Call<'a, types::SpeechHistoryItemResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v1/history/{}", api_runtime::path_param(&history_item_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete History Item
@@ -64,17 +60,13 @@ impl<'a> History<'a> {
     ///
     /// `DELETE /v1/history/{history_item_id}`
     #[inline]
-    pub async fn delete(
-        self,
-        history_item_id: &str,
-    ) -> Result<types::DeleteHistoryItemResponse, Error> {
+    pub fn delete(self, history_item_id: &str) -> Call<'a, types::DeleteHistoryItemResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v1/history/{}", api_runtime::path_param(&history_item_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Audio From History Item
@@ -83,7 +75,7 @@ impl<'a> History<'a> {
     ///
     /// `GET /v1/history/{history_item_id}/audio`
     #[inline]
-    pub async fn get_audio(self, history_item_id: &str) -> Result<ByteStream, Error> {
+    pub fn get_audio(self, history_item_id: &str) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -93,8 +85,7 @@ impl<'a> History<'a> {
             ),
         )
         .accept("audio/mpeg");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 
     /// Download History Items
@@ -103,17 +94,16 @@ impl<'a> History<'a> {
     ///
     /// `POST /v1/history/download`
     #[inline]
-    pub async fn download(
+    pub fn download(
         self,
         body: &types::BodyDownloadHistoryItemsV1HistoryDownloadPost,
-    ) -> Result<ByteStream, Error> {
+    ) -> Call<'a, ByteStream> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/history/download")
                 .accept("application/zip");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
@@ -194,7 +184,7 @@ impl<'a> HistoryList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetSpeechHistoryResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetSpeechHistoryResponseModel> {
         let Self {
             client,
             page_size,
@@ -217,16 +207,15 @@ impl<'a> HistoryList<'a> {
             .query("sort_direction", &sort_direction)
             .query("search", &search)
             .query("source", &source);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for HistoryList<'a> {
     type Output = Result<types::GetSpeechHistoryResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetSpeechHistoryResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

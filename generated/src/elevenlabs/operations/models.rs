@@ -8,7 +8,7 @@
 //! The `models` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `models` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,10 +23,9 @@ impl<'a> Models<'a> {
     ///
     /// `GET /v1/models`
     #[inline]
-    pub async fn list(self) -> Result<Vec<types::ModelResponseModel>, Error> {
+    pub fn list(self) -> Call<'a, Vec<types::ModelResponseModel>> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/models");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

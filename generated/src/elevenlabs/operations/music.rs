@@ -8,7 +8,7 @@
 //! The `music` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `music` operations.
 #[derive(Debug, Clone, Copy)]
@@ -115,16 +115,15 @@ impl<'a> Music<'a> {
     ///
     /// `POST /v1/music/upload`
     #[inline]
-    pub async fn upload(
+    pub fn upload(
         self,
         body: &types::BodyUploadMusicV1MusicUploadPost,
-    ) -> Result<types::MusicUploadResponse, Error> {
+    ) -> Call<'a, types::MusicUploadResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/upload");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Stem Separation
@@ -166,7 +165,7 @@ impl<'a> MusicVideoToMusic<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             output_format,
@@ -179,17 +178,16 @@ impl<'a> MusicVideoToMusic<'a> {
         .query("output_format", &output_format)
         .accept("audio/*, application/zip");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for MusicVideoToMusic<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -219,7 +217,7 @@ impl<'a> MusicCompose<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             output_format,
@@ -232,17 +230,16 @@ impl<'a> MusicCompose<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for MusicCompose<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -275,7 +272,7 @@ impl<'a> MusicComposeDetailed<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             output_format,
@@ -289,17 +286,16 @@ impl<'a> MusicComposeDetailed<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for MusicComposeDetailed<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -332,7 +328,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<EventStream<String>, Error> {
+    pub fn send(self) -> Call<'a, EventStream<String>> {
         let Self {
             client,
             output_format,
@@ -348,17 +344,16 @@ impl<'a> MusicComposeDetailedStream<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.event_stream())
+        client.transport().call_events(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for MusicComposeDetailedStream<'a> {
     type Output = Result<EventStream<String>, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, EventStream<String>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -388,7 +383,7 @@ impl<'a> MusicStream<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             output_format,
@@ -402,17 +397,16 @@ impl<'a> MusicStream<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for MusicStream<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -436,7 +430,7 @@ impl<'a> MusicSeparateStems<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             output_format,
@@ -449,17 +443,16 @@ impl<'a> MusicSeparateStems<'a> {
         .query("output_format", &output_format)
         .accept("application/zip");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for MusicSeparateStems<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -476,16 +469,15 @@ impl<'a> MusicCompositionPlan<'a> {
     ///
     /// `POST /v1/music/plan`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyGenerateCompositionPlanV1MusicPlanPost,
-    ) -> Result<types::MusicCompositionPlanCreateResponse, Error> {
+    ) -> Call<'a, types::MusicCompositionPlanCreateResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/plan");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -521,16 +513,15 @@ impl<'a> MusicFinetunes<'a> {
     ///
     /// `POST /v1/music/finetunes`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreateMusicFinetuneV1MusicFinetunesPost,
-    ) -> Result<types::MusicFinetuneResponseModel, Error> {
+    ) -> Call<'a, types::MusicFinetuneResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/music/finetunes");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Music Finetune
@@ -539,7 +530,7 @@ impl<'a> MusicFinetunes<'a> {
     ///
     /// `GET /v1/music/finetunes/{finetune_id}`
     #[inline]
-    pub async fn get(self, finetune_id: &str) -> Result<types::MusicFinetuneResponseModel, Error> {
+    pub fn get(self, finetune_id: &str) -> Call<'a, types::MusicFinetuneResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -548,8 +539,7 @@ impl<'a> MusicFinetunes<'a> {
                 api_runtime::path_param(&finetune_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Music Finetune
@@ -558,10 +548,7 @@ impl<'a> MusicFinetunes<'a> {
     ///
     /// `DELETE /v1/music/finetunes/{finetune_id}`
     #[inline]
-    pub async fn delete(
-        self,
-        finetune_id: &str,
-    ) -> Result<types::MusicFinetuneResponseModel, Error> {
+    pub fn delete(self, finetune_id: &str) -> Call<'a, types::MusicFinetuneResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -570,8 +557,7 @@ impl<'a> MusicFinetunes<'a> {
                 api_runtime::path_param(&finetune_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Music Finetune
@@ -580,11 +566,11 @@ impl<'a> MusicFinetunes<'a> {
     ///
     /// `PATCH /v1/music/finetunes/{finetune_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         finetune_id: &str,
         body: &types::UpdateMusicFinetuneRequestModel,
-    ) -> Result<types::MusicFinetuneResponseModel, Error> {
+    ) -> Call<'a, types::MusicFinetuneResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -594,8 +580,7 @@ impl<'a> MusicFinetunes<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -657,7 +642,7 @@ impl<'a> MusicFinetunesList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::MusicFinetunePageResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::MusicFinetunePageResponseModel> {
         let Self {
             client,
             cursor,
@@ -675,16 +660,15 @@ impl<'a> MusicFinetunesList<'a> {
                 .query("created_by", &created_by)
                 .query("sort", &sort)
                 .query("sort_direction", &sort_direction);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for MusicFinetunesList<'a> {
     type Output = Result<types::MusicFinetunePageResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::MusicFinetunePageResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

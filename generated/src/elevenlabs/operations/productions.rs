@@ -8,7 +8,7 @@
 //! The `productions` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `productions` operations.
 #[derive(Debug, Clone, Copy)]
@@ -100,7 +100,7 @@ impl<'a> ProductionsOrders<'a> {
     ///
     /// `GET /v1/productions/orders/{order_id}`
     #[inline]
-    pub async fn get(self, order_id: &types::OrderId) -> Result<types::OrderResponse, Error> {
+    pub fn get(self, order_id: &types::OrderId) -> Call<'a, types::OrderResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -109,8 +109,7 @@ impl<'a> ProductionsOrders<'a> {
                 api_runtime::path_param(&order_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Order
@@ -119,11 +118,11 @@ impl<'a> ProductionsOrders<'a> {
     ///
     /// `PATCH /v1/productions/orders/{order_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         order_id: &types::OrderId,
         body: &types::BodyUpdateOrderV1ProductionsOrdersOrderIdPatch,
-    ) -> Result<types::UpdateOrderResponse, Error> {
+    ) -> Call<'a, types::UpdateOrderResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -133,8 +132,7 @@ impl<'a> ProductionsOrders<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Submit Order
@@ -145,10 +143,7 @@ impl<'a> ProductionsOrders<'a> {
     ///
     /// `POST /v1/productions/orders/{order_id}/submit`
     #[inline]
-    pub async fn submit(
-        self,
-        order_id: &types::OrderId,
-    ) -> Result<types::SubmitOrderResponse, Error> {
+    pub fn submit(self, order_id: &types::OrderId) -> Call<'a, types::SubmitOrderResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -157,8 +152,7 @@ impl<'a> ProductionsOrders<'a> {
                 api_runtime::path_param(&order_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -211,7 +205,7 @@ impl<'a> ProductionsOrdersList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ListOrdersResponse, Error> {
+    pub fn send(self) -> Call<'a, types::ListOrdersResponse> {
         let Self {
             client,
             page_size,
@@ -227,17 +221,16 @@ impl<'a> ProductionsOrdersList<'a> {
                 .query("status", &status)
                 .query("start_date", &start_date)
                 .query("end_date", &end_date);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ProductionsOrdersList<'a> {
     type Output = Result<types::ListOrdersResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ListOrdersResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -258,7 +251,7 @@ impl<'a> ProductionsOrdersCreate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::CreateOrderResponse, Error> {
+    pub fn send(self) -> Call<'a, types::CreateOrderResponse> {
         let Self { client, body } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/productions/orders");
@@ -266,17 +259,16 @@ impl<'a> ProductionsOrdersCreate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ProductionsOrdersCreate<'a> {
     type Output = Result<types::CreateOrderResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::CreateOrderResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -293,10 +285,7 @@ impl<'a> ProductionsOrdersDeliverables<'a> {
     ///
     /// `GET /v1/productions/orders/{order_id}/deliverables`
     #[inline]
-    pub async fn list(
-        self,
-        order_id: &types::OrderId,
-    ) -> Result<types::OrderDeliverablesResponse, Error> {
+    pub fn list(self, order_id: &types::OrderId) -> Call<'a, types::OrderDeliverablesResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -305,8 +294,7 @@ impl<'a> ProductionsOrdersDeliverables<'a> {
                 api_runtime::path_param(&order_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -323,11 +311,11 @@ impl<'a> ProductionsOrdersItems<'a> {
     ///
     /// `POST /v1/productions/orders/{order_id}/items`
     #[inline]
-    pub async fn upsert(
+    pub fn upsert(
         self,
         order_id: &types::OrderId,
         body: &types::BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost,
-    ) -> Result<types::UpsertOrderItemResponse, Error> {
+    ) -> Call<'a, types::UpsertOrderItemResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -337,8 +325,7 @@ impl<'a> ProductionsOrdersItems<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Remove Order Item
@@ -347,11 +334,11 @@ impl<'a> ProductionsOrdersItems<'a> {
     ///
     /// `DELETE /v1/productions/orders/{order_id}/items/{item_id}`
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         self,
         order_id: &types::OrderId,
         item_id: &types::ItemId,
-    ) -> Result<types::RemoveOrderItemResponse, Error> {
+    ) -> Call<'a, types::RemoveOrderItemResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -361,8 +348,7 @@ impl<'a> ProductionsOrdersItems<'a> {
                 api_runtime::path_param(&item_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -379,10 +365,10 @@ impl<'a> ProductionsOrdersLanguages<'a> {
     ///
     /// `GET /v1/productions/orders/languages/{order_item_kind}`
     #[inline]
-    pub async fn list(
+    pub fn list(
         self,
         order_item_kind: &types::OrderItemKind,
-    ) -> Result<types::LanguagesResponse, Error> {
+    ) -> Call<'a, types::LanguagesResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -391,8 +377,7 @@ impl<'a> ProductionsOrdersLanguages<'a> {
                 api_runtime::path_param(&order_item_kind)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -409,11 +394,11 @@ impl<'a> ProductionsOrdersMedia<'a> {
     ///
     /// `POST /v1/productions/orders/{order_id}/media`
     #[inline]
-    pub async fn register(
+    pub fn register(
         self,
         order_id: &types::OrderId,
         body: &types::BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost,
-    ) -> Result<types::RegisterMediaResponse, Error> {
+    ) -> Call<'a, types::RegisterMediaResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -423,8 +408,7 @@ impl<'a> ProductionsOrdersMedia<'a> {
             ),
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Media Info
@@ -433,11 +417,11 @@ impl<'a> ProductionsOrdersMedia<'a> {
     ///
     /// `GET /v1/productions/orders/{order_id}/media/{media_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         order_id: &types::OrderId,
         media_id: &types::MediaId,
-    ) -> Result<types::OrderMediaResponse, Error> {
+    ) -> Call<'a, types::OrderMediaResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -447,7 +431,6 @@ impl<'a> ProductionsOrdersMedia<'a> {
                 api_runtime::path_param(&media_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

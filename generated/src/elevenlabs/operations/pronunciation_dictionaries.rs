@@ -8,7 +8,7 @@
 //! The `pronunciation_dictionaries` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `pronunciation_dictionaries` operations.
 #[derive(Debug, Clone, Copy)]
@@ -30,18 +30,17 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/add-from-file`
     #[inline]
-    pub async fn create_from_file(
+    pub fn create_from_file(
         self,
         body: &types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost,
-    ) -> Result<types::AddPronunciationDictionaryResponseModel, Error> {
+    ) -> Call<'a, types::AddPronunciationDictionaryResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/add-from-file",
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Add A Pronunciation Dictionary
@@ -50,18 +49,17 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/add-from-rules`
     #[inline]
-    pub async fn create_from_rules(
+    pub fn create_from_rules(
         self,
         body: &types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost,
-    ) -> Result<types::AddPronunciationDictionaryResponseModel, Error> {
+    ) -> Call<'a, types::AddPronunciationDictionaryResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/pronunciation-dictionaries/add-from-rules",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Metadata For A Pronunciation Dictionary
@@ -70,10 +68,10 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// `GET /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         pronunciation_dictionary_id: &str,
-    ) -> Result<types::GetPronunciationDictionaryWithRulesResponseModel, Error> {
+    ) -> Call<'a, types::GetPronunciationDictionaryWithRulesResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -82,8 +80,7 @@ impl<'a> PronunciationDictionaries<'a> {
                 api_runtime::path_param(&pronunciation_dictionary_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Pronunciation Dictionary
@@ -110,11 +107,7 @@ impl<'a> PronunciationDictionaries<'a> {
     ///
     /// `GET /v1/pronunciation-dictionaries/{dictionary_id}/{version_id}/download`
     #[inline]
-    pub async fn download(
-        self,
-        dictionary_id: &str,
-        version_id: &str,
-    ) -> Result<ByteStream, Error> {
+    pub fn download(self, dictionary_id: &str, version_id: &str) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -125,8 +118,7 @@ impl<'a> PronunciationDictionaries<'a> {
             ),
         )
         .accept("text/plain");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 
     /// Get Pronunciation Dictionaries
@@ -171,9 +163,7 @@ impl<'a> PronunciationDictionariesUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<types::GetPronunciationDictionaryMetadataResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetPronunciationDictionaryMetadataResponseModel> {
         let Self {
             client,
             pronunciation_dictionary_id,
@@ -190,17 +180,16 @@ impl<'a> PronunciationDictionariesUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PronunciationDictionariesUpdate<'a> {
     type Output = Result<types::GetPronunciationDictionaryMetadataResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetPronunciationDictionaryMetadataResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -257,9 +246,7 @@ impl<'a> PronunciationDictionariesList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<types::GetPronunciationDictionariesMetadataResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetPronunciationDictionariesMetadataResponseModel> {
         let Self {
             client,
             cursor,
@@ -277,17 +264,16 @@ impl<'a> PronunciationDictionariesList<'a> {
         .query("sort", &sort)
         .query("sort_direction", &sort_direction)
         .query("include_archived", &include_archived);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for PronunciationDictionariesList<'a> {
     type Output = Result<types::GetPronunciationDictionariesMetadataResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetPronunciationDictionariesMetadataResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -304,11 +290,11 @@ impl<'a> PronunciationDictionariesRules<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/set-rules`
     #[inline]
-    pub async fn set(
+    pub fn set(
         self,
         pronunciation_dictionary_id: &str,
         body: &types::BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost,
-    ) -> Result<types::PronunciationDictionaryRulesResponseModel, Error> {
+    ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -318,8 +304,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Add Rules To The Pronunciation Dictionary
@@ -328,11 +313,11 @@ impl<'a> PronunciationDictionariesRules<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/add-rules`
     #[inline]
-    pub async fn add(
+    pub fn add(
         self,
         pronunciation_dictionary_id: &str,
         body: &types::BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost,
-    ) -> Result<types::PronunciationDictionaryRulesResponseModel, Error> {
+    ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -342,8 +327,7 @@ impl<'a> PronunciationDictionariesRules<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Remove Rules From The Pronunciation Dictionary
@@ -352,11 +336,11 @@ impl<'a> PronunciationDictionariesRules<'a> {
     ///
     /// `POST /v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/remove-rules`
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         self,
         pronunciation_dictionary_id: &str,
         body: &types::BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost,
-    ) -> Result<types::PronunciationDictionaryRulesResponseModel, Error> {
+    ) -> Call<'a, types::PronunciationDictionaryRulesResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -366,7 +350,6 @@ impl<'a> PronunciationDictionariesRules<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

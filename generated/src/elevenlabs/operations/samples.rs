@@ -8,7 +8,7 @@
 //! The `samples` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `samples` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,11 +23,11 @@ impl<'a> Samples<'a> {
     ///
     /// `DELETE /v1/voices/{voice_id}/samples/{sample_id}`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         voice_id: &str,
         sample_id: &str,
-    ) -> Result<types::DeleteSampleResponseModel, Error> {
+    ) -> Call<'a, types::DeleteSampleResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -37,7 +37,6 @@ impl<'a> Samples<'a> {
                 api_runtime::path_param(&sample_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

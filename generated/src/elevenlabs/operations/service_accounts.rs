@@ -8,7 +8,7 @@
 //! The `service_accounts` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `service_accounts` operations.
 #[derive(Debug, Clone, Copy)]
@@ -30,12 +30,11 @@ impl<'a> ServiceAccounts<'a> {
     ///
     /// `GET /v1/service-accounts`
     #[inline]
-    pub async fn list(self) -> Result<types::WorkspaceServiceAccountListResponseModel, Error> {
+    pub fn list(self) -> Call<'a, types::WorkspaceServiceAccountListResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/service-accounts");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Service Account
@@ -44,16 +43,15 @@ impl<'a> ServiceAccounts<'a> {
     ///
     /// `POST /v1/service-accounts`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreateServiceAccountV1ServiceAccountsPost,
-    ) -> Result<types::WorkspaceCreateServiceAccountResponseModel, Error> {
+    ) -> Call<'a, types::WorkspaceCreateServiceAccountResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/service-accounts");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -70,10 +68,10 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     ///
     /// `GET /v1/service-accounts/{service_account_user_id}/api-keys`
     #[inline]
-    pub async fn list(
+    pub fn list(
         self,
         service_account_user_id: &str,
-    ) -> Result<types::WorkspaceApiKeyListResponseModel, Error> {
+    ) -> Call<'a, types::WorkspaceApiKeyListResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -82,8 +80,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
                 api_runtime::path_param(&service_account_user_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Service Account Api Key
@@ -92,11 +89,11 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     ///
     /// `POST /v1/service-accounts/{service_account_user_id}/api-keys`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         service_account_user_id: &str,
         body: &types::BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost,
-    ) -> Result<types::WorkspaceCreateApiKeyResponseModel, Error> {
+    ) -> Call<'a, types::WorkspaceCreateApiKeyResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -106,8 +103,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Service Account Api Key
@@ -116,11 +112,11 @@ impl<'a> ServiceAccountsApiKeys<'a> {
     ///
     /// `DELETE /v1/service-accounts/{service_account_user_id}/api-keys/{api_key_id}`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         service_account_user_id: &str,
         api_key_id: &str,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -130,8 +126,7 @@ impl<'a> ServiceAccountsApiKeys<'a> {
                 api_runtime::path_param(&api_key_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Edit Service Account Api Key
@@ -179,7 +174,7 @@ impl<'a> ServiceAccountsApiKeysUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub fn send(self) -> Call<'a, serde_json::Value> {
         let Self {
             client,
             service_account_user_id,
@@ -198,16 +193,15 @@ impl<'a> ServiceAccountsApiKeysUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ServiceAccountsApiKeysUpdate<'a> {
     type Output = Result<serde_json::Value, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, serde_json::Value>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

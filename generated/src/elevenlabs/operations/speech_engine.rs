@@ -8,7 +8,7 @@
 //! The `speech_engine` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `speech_engine` operations.
 #[derive(Debug, Clone, Copy)]
@@ -41,16 +41,15 @@ impl<'a> SpeechEngine<'a> {
     ///
     /// `POST /v1/speech-engine`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::CreateSpeechEngineRequest,
-    ) -> Result<types::SpeechEngineResponse, Error> {
+    ) -> Call<'a, types::SpeechEngineResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/speech-engine");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Speech Engine
@@ -59,7 +58,7 @@ impl<'a> SpeechEngine<'a> {
     ///
     /// `GET /v1/speech-engine/{speech_engine_id}`
     #[inline]
-    pub async fn get(self, speech_engine_id: &str) -> Result<types::SpeechEngineResponse, Error> {
+    pub fn get(self, speech_engine_id: &str) -> Call<'a, types::SpeechEngineResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -68,8 +67,7 @@ impl<'a> SpeechEngine<'a> {
                 api_runtime::path_param(&speech_engine_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Speech Engine
@@ -78,7 +76,7 @@ impl<'a> SpeechEngine<'a> {
     ///
     /// `DELETE /v1/speech-engine/{speech_engine_id}`
     #[inline]
-    pub async fn delete(self, speech_engine_id: &str) -> Result<(), Error> {
+    pub fn delete(self, speech_engine_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -87,8 +85,7 @@ impl<'a> SpeechEngine<'a> {
                 api_runtime::path_param(&speech_engine_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Update Speech Engine
@@ -97,11 +94,11 @@ impl<'a> SpeechEngine<'a> {
     ///
     /// `PATCH /v1/speech-engine/{speech_engine_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         speech_engine_id: &str,
         body: &types::UpdateSpeechEngineRequest,
-    ) -> Result<types::SpeechEngineResponse, Error> {
+    ) -> Call<'a, types::SpeechEngineResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -111,8 +108,7 @@ impl<'a> SpeechEngine<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -165,7 +161,7 @@ impl<'a> SpeechEngineList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ListSpeechEnginesResponse, Error> {
+    pub fn send(self) -> Call<'a, types::ListSpeechEnginesResponse> {
         let Self {
             client,
             page_size,
@@ -181,16 +177,15 @@ impl<'a> SpeechEngineList<'a> {
                 .query("sort_direction", &sort_direction)
                 .query("sort_by", &sort_by)
                 .query("cursor", &cursor);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SpeechEngineList<'a> {
     type Output = Result<types::ListSpeechEnginesResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ListSpeechEnginesResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

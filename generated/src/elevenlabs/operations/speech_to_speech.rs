@@ -8,7 +8,7 @@
 //! The `speech_to_speech` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `speech_to_speech` operations.
 #[derive(Debug, Clone, Copy)]
@@ -107,7 +107,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             voice_id,
@@ -128,17 +128,16 @@ impl<'a> SpeechToSpeechConvert<'a> {
         .query("output_format", &output_format)
         .accept("audio/mpeg");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SpeechToSpeechConvert<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -187,7 +186,7 @@ impl<'a> SpeechToSpeechStream<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             voice_id,
@@ -208,16 +207,15 @@ impl<'a> SpeechToSpeechStream<'a> {
         .query("output_format", &output_format)
         .accept("audio/mpeg");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SpeechToSpeechStream<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,7 +8,7 @@
 //! The `speech_to_text` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `speech_to_text` operations.
 #[derive(Debug, Clone, Copy)]
@@ -71,7 +71,7 @@ impl<'a> SpeechToTextConvert<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::SpeechToTextConvertResponse, Error> {
+    pub fn send(self) -> Call<'a, types::SpeechToTextConvertResponse> {
         let Self {
             client,
             token,
@@ -83,17 +83,16 @@ impl<'a> SpeechToTextConvert<'a> {
                 .query("token", &token)
                 .query("enable_logging", &enable_logging);
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for SpeechToTextConvert<'a> {
     type Output = Result<types::SpeechToTextConvertResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::SpeechToTextConvertResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -110,10 +109,10 @@ impl<'a> SpeechToTextTranscripts<'a> {
     ///
     /// `GET /v1/speech-to-text/transcripts/{transcription_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         transcription_id: &str,
-    ) -> Result<types::SpeechToTextTranscriptsGetResponse, Error> {
+    ) -> Call<'a, types::SpeechToTextTranscriptsGetResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -122,8 +121,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
                 api_runtime::path_param(&transcription_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Transcript By Id
@@ -132,7 +130,7 @@ impl<'a> SpeechToTextTranscripts<'a> {
     ///
     /// `DELETE /v1/speech-to-text/transcripts/{transcription_id}`
     #[inline]
-    pub async fn delete(self, transcription_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn delete(self, transcription_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -141,7 +139,6 @@ impl<'a> SpeechToTextTranscripts<'a> {
                 api_runtime::path_param(&transcription_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

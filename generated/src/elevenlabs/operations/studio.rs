@@ -8,7 +8,7 @@
 //! The `studio` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `studio` operations.
 #[derive(Debug, Clone, Copy)]
@@ -61,7 +61,7 @@ impl<'a> StudioCreatePodcast<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::PodcastProjectResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::PodcastProjectResponseModel> {
         let Self {
             client,
             safety_identifier,
@@ -71,17 +71,16 @@ impl<'a> StudioCreatePodcast<'a> {
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/studio/podcasts")
                 .header("safety-identifier", &safety_identifier);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for StudioCreatePodcast<'a> {
     type Output = Result<types::PodcastProjectResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::PodcastProjectResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -126,12 +125,11 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `GET /v1/studio/projects`
     #[inline]
-    pub async fn list(self) -> Result<types::GetProjectsResponseModel, Error> {
+    pub fn list(self) -> Call<'a, types::GetProjectsResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/studio/projects");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Studio Project
@@ -140,16 +138,15 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `POST /v1/studio/projects`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreateStudioProjectV1StudioProjectsPost,
-    ) -> Result<types::AddProjectResponseModel, Error> {
+    ) -> Call<'a, types::AddProjectResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/studio/projects");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Studio Project
@@ -173,11 +170,11 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         project_id: &str,
         body: &types::BodyUpdateStudioProjectV1StudioProjectsProjectIdPost,
-    ) -> Result<types::EditProjectResponseModel, Error> {
+    ) -> Call<'a, types::EditProjectResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -187,8 +184,7 @@ impl<'a> StudioProjects<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Studio Project
@@ -197,10 +193,7 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `DELETE /v1/studio/projects/{project_id}`
     #[inline]
-    pub async fn delete(
-        self,
-        project_id: &str,
-    ) -> Result<types::DeleteProjectResponseModel, Error> {
+    pub fn delete(self, project_id: &str) -> Call<'a, types::DeleteProjectResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -209,8 +202,7 @@ impl<'a> StudioProjects<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Convert Studio Project
@@ -219,10 +211,7 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/convert`
     #[inline]
-    pub async fn convert(
-        self,
-        project_id: &str,
-    ) -> Result<types::ConvertProjectResponseModel, Error> {
+    pub fn convert(self, project_id: &str) -> Call<'a, types::ConvertProjectResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -231,8 +220,7 @@ impl<'a> StudioProjects<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Project Muted Tracks
@@ -241,10 +229,10 @@ impl<'a> StudioProjects<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/muted-tracks`
     #[inline]
-    pub async fn get_muted_tracks(
+    pub fn get_muted_tracks(
         self,
         project_id: &str,
-    ) -> Result<types::ProjectMutedTracksResponseModel, Error> {
+    ) -> Call<'a, types::ProjectMutedTracksResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -253,8 +241,7 @@ impl<'a> StudioProjects<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -276,7 +263,7 @@ impl<'a> StudioProjectsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ProjectExtendedResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::ProjectExtendedResponseModel> {
         let Self {
             client,
             project_id,
@@ -290,17 +277,16 @@ impl<'a> StudioProjectsGet<'a> {
             ),
         )
         .query("share_id", &share_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for StudioProjectsGet<'a> {
     type Output = Result<types::ProjectExtendedResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ProjectExtendedResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -324,7 +310,7 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters`
     #[inline]
-    pub async fn list(self, project_id: &str) -> Result<types::GetChaptersResponseModel, Error> {
+    pub fn list(self, project_id: &str) -> Call<'a, types::GetChaptersResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -333,8 +319,7 @@ impl<'a> StudioProjectsChapters<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Chapter
@@ -343,11 +328,11 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/chapters`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         project_id: &str,
         body: &types::BodyCreateChapterV1StudioProjectsProjectIdChaptersPost,
-    ) -> Result<types::AddChapterResponseModel, Error> {
+    ) -> Call<'a, types::AddChapterResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -357,8 +342,7 @@ impl<'a> StudioProjectsChapters<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Chapter
@@ -367,11 +351,11 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         project_id: &str,
         chapter_id: &str,
-    ) -> Result<types::ChapterWithContentResponseModel, Error> {
+    ) -> Call<'a, types::ChapterWithContentResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -381,8 +365,7 @@ impl<'a> StudioProjectsChapters<'a> {
                 api_runtime::path_param(&chapter_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Chapter
@@ -411,11 +394,11 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `DELETE /v1/studio/projects/{project_id}/chapters/{chapter_id}`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         project_id: &str,
         chapter_id: &str,
-    ) -> Result<types::DeleteChapterResponseModel, Error> {
+    ) -> Call<'a, types::DeleteChapterResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -425,8 +408,7 @@ impl<'a> StudioProjectsChapters<'a> {
                 api_runtime::path_param(&chapter_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Convert Chapter
@@ -435,11 +417,11 @@ impl<'a> StudioProjectsChapters<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/chapters/{chapter_id}/convert`
     #[inline]
-    pub async fn convert(
+    pub fn convert(
         self,
         project_id: &str,
         chapter_id: &str,
-    ) -> Result<types::ConvertChapterResponseModel, Error> {
+    ) -> Call<'a, types::ConvertChapterResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -449,8 +431,7 @@ impl<'a> StudioProjectsChapters<'a> {
                 api_runtime::path_param(&chapter_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -476,7 +457,7 @@ impl<'a> StudioProjectsChaptersUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::EditChapterResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::EditChapterResponseModel> {
         let Self {
             client,
             project_id,
@@ -495,17 +476,16 @@ impl<'a> StudioProjectsChaptersUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for StudioProjectsChaptersUpdate<'a> {
     type Output = Result<types::EditChapterResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::EditChapterResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -522,11 +502,11 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots`
     #[inline]
-    pub async fn list(
+    pub fn list(
         self,
         project_id: &str,
         chapter_id: &str,
-    ) -> Result<types::ChapterSnapshotsResponseModel, Error> {
+    ) -> Call<'a, types::ChapterSnapshotsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -536,8 +516,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
                 api_runtime::path_param(&chapter_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Chapter Snapshot
@@ -546,12 +525,12 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots/{chapter_snapshot_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         project_id: &str,
         chapter_id: &str,
         chapter_snapshot_id: &str,
-    ) -> Result<types::ChapterSnapshotExtendedResponseModel, Error> {
+    ) -> Call<'a, types::ChapterSnapshotExtendedResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -562,8 +541,7 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
                 api_runtime::path_param(&chapter_snapshot_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Stream Chapter Audio
@@ -614,7 +592,7 @@ impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             project_id,
@@ -636,17 +614,16 @@ impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for StudioProjectsChaptersSnapshotsStream<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -694,7 +671,7 @@ impl<'a> StudioProjectsContentUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::EditProjectResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::EditProjectResponseModel> {
         let Self {
             client,
             project_id,
@@ -711,17 +688,16 @@ impl<'a> StudioProjectsContentUpdate<'a> {
             Some(body) => request.multipart(body.to_form()),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for StudioProjectsContentUpdate<'a> {
     type Output = Result<types::EditProjectResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::EditProjectResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -738,11 +714,11 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/pronunciation-dictionaries`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         project_id: &str,
         body: &types::BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost,
-    ) -> Result<types::CreatePronunciationDictionaryResponseModel, Error> {
+    ) -> Call<'a, types::CreatePronunciationDictionaryResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -752,8 +728,7 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -770,10 +745,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/snapshots`
     #[inline]
-    pub async fn list(
-        self,
-        project_id: &str,
-    ) -> Result<types::ProjectSnapshotsResponseModel, Error> {
+    pub fn list(self, project_id: &str) -> Call<'a, types::ProjectSnapshotsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -782,8 +754,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
                 api_runtime::path_param(&project_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Project Snapshot
@@ -792,11 +763,11 @@ impl<'a> StudioProjectsSnapshots<'a> {
     ///
     /// `GET /v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         project_id: &str,
         project_snapshot_id: &str,
-    ) -> Result<types::ProjectSnapshotExtendedResponseModel, Error> {
+    ) -> Call<'a, types::ProjectSnapshotExtendedResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -806,8 +777,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
                 api_runtime::path_param(&project_snapshot_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Stream Studio Project Audio
@@ -836,11 +806,11 @@ impl<'a> StudioProjectsSnapshots<'a> {
     ///
     /// `POST /v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}/archive`
     #[inline]
-    pub async fn stream_archive(
+    pub fn stream_archive(
         self,
         project_id: &str,
         project_snapshot_id: &str,
-    ) -> Result<ByteStream, Error> {
+    ) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -851,8 +821,7 @@ impl<'a> StudioProjectsSnapshots<'a> {
             ),
         )
         .accept("application/x-zip");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
@@ -880,7 +849,7 @@ impl<'a> StudioProjectsSnapshotsStream<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<(), Error> {
+    pub fn send(self) -> Call<'a, ()> {
         let Self {
             client,
             project_id,
@@ -899,16 +868,15 @@ impl<'a> StudioProjectsSnapshotsStream<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for StudioProjectsSnapshotsStream<'a> {
     type Output = Result<(), Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ()>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,7 +8,7 @@
 //! The `text_to_dialogue` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `text_to_dialogue` operations.
 #[derive(Debug, Clone, Copy)]
@@ -123,7 +123,7 @@ impl<'a> TextToDialogueConvert<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             output_format,
@@ -136,17 +136,16 @@ impl<'a> TextToDialogueConvert<'a> {
                 .query("enable_logging", &enable_logging)
                 .accept("audio/mpeg");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToDialogueConvert<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -179,7 +178,7 @@ impl<'a> TextToDialogueStream<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             output_format,
@@ -194,17 +193,16 @@ impl<'a> TextToDialogueStream<'a> {
         .query("enable_logging", &enable_logging)
         .accept("audio/mpeg");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToDialogueStream<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -237,9 +235,9 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel, Error> {
+    ) -> Call<'a, types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel> {
         let Self {
             client,
             output_format,
@@ -253,18 +251,18 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
         .query("output_format", &output_format)
         .query("enable_logging", &enable_logging);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToDialogueStreamWithTimestamps<'a> {
     type Output =
         Result<types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture =
+        Call<'a, types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -300,9 +298,7 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<types::AudioWithTimestampsAndVoiceSegmentsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::AudioWithTimestampsAndVoiceSegmentsResponseModel> {
         let Self {
             client,
             output_format,
@@ -316,16 +312,15 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
         .query("output_format", &output_format)
         .query("enable_logging", &enable_logging);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToDialogueConvertWithTimestamps<'a> {
     type Output = Result<types::AudioWithTimestampsAndVoiceSegmentsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AudioWithTimestampsAndVoiceSegmentsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,7 +8,7 @@
 //! The `text_to_sound_effects` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `text_to_sound_effects` operations.
 #[derive(Debug, Clone, Copy)]
@@ -56,7 +56,7 @@ impl<'a> TextToSoundEffectsConvert<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             output_format,
@@ -67,16 +67,15 @@ impl<'a> TextToSoundEffectsConvert<'a> {
                 .query("output_format", &output_format)
                 .accept("audio/mpeg");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToSoundEffectsConvert<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

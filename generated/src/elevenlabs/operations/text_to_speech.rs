@@ -8,7 +8,7 @@
 //! The `text_to_speech` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `text_to_speech` operations.
 #[derive(Debug, Clone, Copy)]
@@ -151,7 +151,7 @@ impl<'a> TextToSpeechConvert<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             voice_id,
@@ -169,17 +169,16 @@ impl<'a> TextToSpeechConvert<'a> {
         .query("output_format", &output_format)
         .accept("audio/mpeg");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToSpeechConvert<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -231,7 +230,7 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::AudioWithTimestampsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::AudioWithTimestampsResponseModel> {
         let Self {
             client,
             voice_id,
@@ -251,17 +250,16 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToSpeechConvertWithTimestamps<'a> {
     type Output = Result<types::AudioWithTimestampsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AudioWithTimestampsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -310,7 +308,7 @@ impl<'a> TextToSpeechStream<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<ByteStream, Error> {
+    pub fn send(self) -> Call<'a, ByteStream> {
         let Self {
             client,
             voice_id,
@@ -331,17 +329,16 @@ impl<'a> TextToSpeechStream<'a> {
         .query("output_format", &output_format)
         .accept("audio/mpeg");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToSpeechStream<'a> {
     type Output = Result<ByteStream, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, ByteStream>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -393,9 +390,7 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(
-        self,
-    ) -> Result<types::StreamingAudioChunkWithTimestampsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::StreamingAudioChunkWithTimestampsResponseModel> {
         let Self {
             client,
             voice_id,
@@ -415,16 +410,15 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToSpeechStreamWithTimestamps<'a> {
     type Output = Result<types::StreamingAudioChunkWithTimestampsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::StreamingAudioChunkWithTimestampsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

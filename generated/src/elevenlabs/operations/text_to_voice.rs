@@ -8,7 +8,7 @@
 //! The `text_to_voice` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `text_to_voice` operations.
 #[derive(Debug, Clone, Copy)]
@@ -49,16 +49,15 @@ impl<'a> TextToVoice<'a> {
     ///
     /// `POST /v1/text-to-voice`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost,
-    ) -> Result<types::VoiceResponseModel, Error> {
+    ) -> Call<'a, types::VoiceResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/text-to-voice");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Design A Voice.
@@ -117,7 +116,7 @@ impl<'a> TextToVoiceCreatePreviews<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::VoicePreviewsResponseModel> {
         let Self {
             client,
             output_format,
@@ -129,17 +128,16 @@ impl<'a> TextToVoiceCreatePreviews<'a> {
         )
         .query("output_format", &output_format);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToVoiceCreatePreviews<'a> {
     type Output = Result<types::VoicePreviewsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::VoicePreviewsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -163,7 +161,7 @@ impl<'a> TextToVoiceDesign<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::VoicePreviewsResponseModel> {
         let Self {
             client,
             output_format,
@@ -175,17 +173,16 @@ impl<'a> TextToVoiceDesign<'a> {
         )
         .query("output_format", &output_format);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToVoiceDesign<'a> {
     type Output = Result<types::VoicePreviewsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::VoicePreviewsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -210,7 +207,7 @@ impl<'a> TextToVoiceRemix<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::VoicePreviewsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::VoicePreviewsResponseModel> {
         let Self {
             client,
             voice_id,
@@ -226,17 +223,16 @@ impl<'a> TextToVoiceRemix<'a> {
         )
         .query("output_format", &output_format);
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToVoiceRemix<'a> {
     type Output = Result<types::VoicePreviewsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::VoicePreviewsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -253,7 +249,7 @@ impl<'a> TextToVoicePreview<'a> {
     ///
     /// `GET /v1/text-to-voice/{generated_voice_id}/stream`
     #[inline]
-    pub async fn stream(self, generated_voice_id: &str) -> Result<ByteStream, Error> {
+    pub fn stream(self, generated_voice_id: &str) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -263,7 +259,6 @@ impl<'a> TextToVoicePreview<'a> {
             ),
         )
         .accept("audio/mpeg");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }

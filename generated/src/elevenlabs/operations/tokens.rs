@@ -8,7 +8,7 @@
 //! The `tokens` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `tokens` operations.
 #[derive(Debug, Clone, Copy)]
@@ -38,10 +38,10 @@ impl<'a> TokensSingleUse<'a> {
     ///
     /// `POST /v1/single-use-token/{token_type}`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         token_type: &types::SingleUseTokenType,
-    ) -> Result<types::SingleUseTokenResponseModel, Error> {
+    ) -> Call<'a, types::SingleUseTokenResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -50,7 +50,6 @@ impl<'a> TokensSingleUse<'a> {
                 api_runtime::path_param(&token_type)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

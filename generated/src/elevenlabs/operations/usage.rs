@@ -8,7 +8,7 @@
 //! The `usage` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `usage` operations.
 #[derive(Debug, Clone, Copy)]
@@ -94,7 +94,7 @@ impl<'a> UsageGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::UsageCharactersResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::UsageCharactersResponseModel> {
         let Self {
             client,
             start_unix,
@@ -116,16 +116,15 @@ impl<'a> UsageGet<'a> {
         .query("aggregation_interval", &aggregation_interval)
         .query("aggregation_bucket_size", &aggregation_bucket_size)
         .query("metric", &metric);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for UsageGet<'a> {
     type Output = Result<types::UsageCharactersResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::UsageCharactersResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

@@ -8,7 +8,7 @@
 //! The `user` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `user` operations.
 #[derive(Debug, Clone, Copy)]
@@ -30,11 +30,10 @@ impl<'a> User<'a> {
     ///
     /// `GET /v1/user`
     #[inline]
-    pub async fn get(self) -> Result<types::UserResponseModel, Error> {
+    pub fn get(self) -> Call<'a, types::UserResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -51,11 +50,10 @@ impl<'a> UserSubscription<'a> {
     ///
     /// `GET /v1/user/subscription`
     #[inline]
-    pub async fn get(self) -> Result<types::ExtendedSubscriptionResponseModel, Error> {
+    pub fn get(self) -> Call<'a, types::ExtendedSubscriptionResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/user/subscription");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

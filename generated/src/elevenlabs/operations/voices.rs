@@ -8,7 +8,7 @@
 //! The `voices` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `voices` operations.
 #[derive(Debug, Clone, Copy)]
@@ -87,14 +87,13 @@ impl<'a> Voices<'a> {
     ///
     /// `DELETE /v1/voices/{voice_id}`
     #[inline]
-    pub async fn delete(self, voice_id: &str) -> Result<types::DeleteVoiceResponseModel, Error> {
+    pub fn delete(self, voice_id: &str) -> Call<'a, types::DeleteVoiceResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v1/voices/{}", api_runtime::path_param(&voice_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Edit Voice
@@ -103,19 +102,18 @@ impl<'a> Voices<'a> {
     ///
     /// `POST /v1/voices/{voice_id}/edit`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         voice_id: &str,
         body: &types::BodyEditVoiceV1VoicesVoiceIdEditPost,
-    ) -> Result<types::EditVoiceResponseModel, Error> {
+    ) -> Call<'a, types::EditVoiceResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             format!("/v1/voices/{}/edit", api_runtime::path_param(&voice_id)),
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Voices V2
@@ -157,11 +155,11 @@ impl<'a> Voices<'a> {
     ///
     /// `POST /v1/voices/{voice_id}/replicate-to-isolated-environment`
     #[inline]
-    pub async fn replicate_to_isolated_environment(
+    pub fn replicate_to_isolated_environment(
         self,
         voice_id: &str,
         body: &types::ReplicateVoiceToIsolatedEnvironmentRequestModel,
-    ) -> Result<types::ReplicateVoiceToIsolatedEnvironmentResponseModel, Error> {
+    ) -> Call<'a, types::ReplicateVoiceToIsolatedEnvironmentResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -171,8 +169,7 @@ impl<'a> Voices<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Add Shared Voice
@@ -181,12 +178,12 @@ impl<'a> Voices<'a> {
     ///
     /// `POST /v1/voices/add/{public_user_id}/{voice_id}`
     #[inline]
-    pub async fn share(
+    pub fn share(
         self,
         public_user_id: &str,
         voice_id: &str,
         body: &types::BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost,
-    ) -> Result<types::AddVoiceResponseModel, Error> {
+    ) -> Call<'a, types::AddVoiceResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -197,8 +194,7 @@ impl<'a> Voices<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Similar Library Voices
@@ -266,24 +262,23 @@ impl<'a> VoicesGetAll<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetVoicesResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetVoicesResponseModel> {
         let Self {
             client,
             show_legacy,
         } = self;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/voices")
             .query("show_legacy", &show_legacy);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesGetAll<'a> {
     type Output = Result<types::GetVoicesResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetVoicesResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -308,7 +303,7 @@ impl<'a> VoicesGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::VoiceResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::VoiceResponseModel> {
         let Self {
             client,
             voice_id,
@@ -319,17 +314,16 @@ impl<'a> VoicesGet<'a> {
             format!("/v1/voices/{}", api_runtime::path_param(&voice_id)),
         )
         .query("with_settings", &with_settings);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesGet<'a> {
     type Output = Result<types::VoiceResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::VoiceResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -487,7 +481,7 @@ impl<'a> VoicesSearch<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetVoicesV2ResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetVoicesV2ResponseModel> {
         let Self {
             client,
             next_page_token,
@@ -532,17 +526,16 @@ impl<'a> VoicesSearch<'a> {
             .query("high_quality", &high_quality)
             .query("include_total_count", &include_total_count)
             .query("voice_ids", &voice_ids);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesSearch<'a> {
     type Output = Result<types::GetVoicesV2ResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetVoicesV2ResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -563,7 +556,7 @@ impl<'a> VoicesFindSimilarVoices<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetLibraryVoicesResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetLibraryVoicesResponseModel> {
         let Self { client, body } = self;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/similar-voices");
@@ -571,17 +564,16 @@ impl<'a> VoicesFindSimilarVoices<'a> {
             Some(body) => request.multipart(body.to_form()),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesFindSimilarVoices<'a> {
     type Output = Result<types::GetLibraryVoicesResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetLibraryVoicesResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -729,7 +721,7 @@ impl<'a> VoicesGetShared<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetLibraryVoicesResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetLibraryVoicesResponseModel> {
         let Self {
             client,
             page_size,
@@ -771,17 +763,16 @@ impl<'a> VoicesGetShared<'a> {
                 .query("owner_id", &owner_id)
                 .query("sort", &sort)
                 .query("page", &page);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesGetShared<'a> {
     type Output = Result<types::GetLibraryVoicesResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetLibraryVoicesResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -832,7 +823,7 @@ impl<'a> VoicesAccentsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::GetVoiceAccentsResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::GetVoiceAccentsResponseModel> {
         let Self {
             client,
             language,
@@ -842,17 +833,16 @@ impl<'a> VoicesAccentsGet<'a> {
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/voices/accents")
                 .query("language", &language)
                 .query("model_id", &model_id);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesAccentsGet<'a> {
     type Output = Result<types::GetVoiceAccentsResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::GetVoiceAccentsResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -869,16 +859,15 @@ impl<'a> VoicesIvc<'a> {
     ///
     /// `POST /v1/voices/add`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyAddVoiceV1VoicesAddPost,
-    ) -> Result<types::AddVoiceIvcResponseModel, Error> {
+    ) -> Call<'a, types::AddVoiceIvcResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/add");
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -909,16 +898,15 @@ impl<'a> VoicesPvc<'a> {
     ///
     /// `POST /v1/voices/pvc`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreatePvcVoiceV1VoicesPvcPost,
-    ) -> Result<types::AddVoiceResponseModel, Error> {
+    ) -> Call<'a, types::AddVoiceResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/voices/pvc");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Edit Pvc Voice
@@ -970,7 +958,7 @@ impl<'a> VoicesPvcUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::AddVoiceResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::AddVoiceResponseModel> {
         let Self {
             client,
             voice_id,
@@ -984,17 +972,16 @@ impl<'a> VoicesPvcUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesPvcUpdate<'a> {
     type Output = Result<types::AddVoiceResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AddVoiceResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1016,7 +1003,7 @@ impl<'a> VoicesPvcTrain<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::StartPvcVoiceTrainingResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::StartPvcVoiceTrainingResponseModel> {
         let Self {
             client,
             voice_id,
@@ -1033,17 +1020,16 @@ impl<'a> VoicesPvcTrain<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesPvcTrain<'a> {
     type Output = Result<types::StartPvcVoiceTrainingResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::StartPvcVoiceTrainingResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1081,11 +1067,11 @@ impl<'a> VoicesPvcSamples<'a> {
     ///
     /// `POST /v1/voices/pvc/{voice_id}/samples`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         voice_id: &str,
         body: &types::BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost,
-    ) -> Result<Vec<types::SampleResponseModel>, Error> {
+    ) -> Call<'a, Vec<types::SampleResponseModel>> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1095,8 +1081,7 @@ impl<'a> VoicesPvcSamples<'a> {
             ),
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Pvc Voice Sample
@@ -1121,11 +1106,11 @@ impl<'a> VoicesPvcSamples<'a> {
     ///
     /// `DELETE /v1/voices/pvc/{voice_id}/samples/{sample_id}`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         voice_id: &str,
         sample_id: &str,
-    ) -> Result<types::DeleteVoiceSampleResponseModel, Error> {
+    ) -> Call<'a, types::DeleteVoiceSampleResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -1135,8 +1120,7 @@ impl<'a> VoicesPvcSamples<'a> {
                 api_runtime::path_param(&sample_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1162,7 +1146,7 @@ impl<'a> VoicesPvcSamplesUpdate<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::AddVoiceResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::AddVoiceResponseModel> {
         let Self {
             client,
             voice_id,
@@ -1181,17 +1165,16 @@ impl<'a> VoicesPvcSamplesUpdate<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesPvcSamplesUpdate<'a> {
     type Output = Result<types::AddVoiceResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::AddVoiceResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1240,7 +1223,7 @@ impl<'a> VoicesPvcSamplesAudioGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::VoiceSamplePreviewResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::VoiceSamplePreviewResponseModel> {
         let Self {
             client,
             voice_id,
@@ -1256,17 +1239,16 @@ impl<'a> VoicesPvcSamplesAudioGet<'a> {
             ),
         )
         .query("remove_background_noise", &remove_background_noise);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for VoicesPvcSamplesAudioGet<'a> {
     type Output = Result<types::VoiceSamplePreviewResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::VoiceSamplePreviewResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -1290,11 +1272,11 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         voice_id: &str,
         sample_id: &str,
-    ) -> Result<types::SpeakerSeparationResponseModel, Error> {
+    ) -> Call<'a, types::SpeakerSeparationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1304,8 +1286,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
                 api_runtime::path_param(&sample_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Start Speaker Separation
@@ -1314,11 +1295,11 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
     ///
     /// `POST /v1/voices/pvc/{voice_id}/samples/{sample_id}/separate-speakers`
     #[inline]
-    pub async fn separate(
+    pub fn separate(
         self,
         voice_id: &str,
         sample_id: &str,
-    ) -> Result<types::StartSpeakerSeparationResponseModel, Error> {
+    ) -> Call<'a, types::StartSpeakerSeparationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1328,8 +1309,7 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
                 api_runtime::path_param(&sample_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1346,12 +1326,12 @@ impl<'a> VoicesPvcSamplesSpeakersAudio<'a> {
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers/{speaker_id}/audio`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         voice_id: &str,
         sample_id: &str,
         speaker_id: &str,
-    ) -> Result<types::SpeakerAudioResponseModel, Error> {
+    ) -> Call<'a, types::SpeakerAudioResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1362,8 +1342,7 @@ impl<'a> VoicesPvcSamplesSpeakersAudio<'a> {
                 api_runtime::path_param(&speaker_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1380,11 +1359,11 @@ impl<'a> VoicesPvcSamplesWaveform<'a> {
     ///
     /// `GET /v1/voices/pvc/{voice_id}/samples/{sample_id}/waveform`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         voice_id: &str,
         sample_id: &str,
-    ) -> Result<types::VoiceSampleVisualWaveformResponseModel, Error> {
+    ) -> Call<'a, types::VoiceSampleVisualWaveformResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1394,8 +1373,7 @@ impl<'a> VoicesPvcSamplesWaveform<'a> {
                 api_runtime::path_param(&sample_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1419,11 +1397,11 @@ impl<'a> VoicesPvcVerification<'a> {
     ///
     /// `POST /v1/voices/pvc/{voice_id}/verification`
     #[inline]
-    pub async fn request(
+    pub fn request(
         self,
         voice_id: &str,
         body: &types::BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost,
-    ) -> Result<types::RequestPvcManualVerificationResponseModel, Error> {
+    ) -> Call<'a, types::RequestPvcManualVerificationResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1433,8 +1411,7 @@ impl<'a> VoicesPvcVerification<'a> {
             ),
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1451,7 +1428,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
     ///
     /// `GET /v1/voices/pvc/{voice_id}/captcha`
     #[inline]
-    pub async fn get(self, voice_id: &str) -> Result<(), Error> {
+    pub fn get(self, voice_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1460,8 +1437,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
                 api_runtime::path_param(&voice_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Verify Pvc Voice Captcha
@@ -1470,11 +1446,11 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
     ///
     /// `POST /v1/voices/pvc/{voice_id}/captcha`
     #[inline]
-    pub async fn verify(
+    pub fn verify(
         self,
         voice_id: &str,
         body: &types::BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost,
-    ) -> Result<types::VerifyPvcVoiceCaptchaResponseModel, Error> {
+    ) -> Call<'a, types::VerifyPvcVoiceCaptchaResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1484,8 +1460,7 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
             ),
         );
         let request = request.multipart(body.to_form());
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -1517,7 +1492,7 @@ impl<'a> VoicesSamplesAudio<'a> {
     ///
     /// `GET /v1/voices/{voice_id}/samples/{sample_id}/audio`
     #[inline]
-    pub async fn get(self, voice_id: &str, sample_id: &str) -> Result<ByteStream, Error> {
+    pub fn get(self, voice_id: &str, sample_id: &str) -> Call<'a, ByteStream> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -1528,8 +1503,7 @@ impl<'a> VoicesSamplesAudio<'a> {
             ),
         )
         .accept("audio/*");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        Ok(response.byte_stream())
+        client.transport().call_bytes(request)
     }
 }
 
@@ -1546,14 +1520,13 @@ impl<'a> VoicesSettings<'a> {
     ///
     /// `GET /v1/voices/settings/default`
     #[inline]
-    pub async fn get_default(self) -> Result<types::VoiceSettingsResponseModel, Error> {
+    pub fn get_default(self) -> Call<'a, types::VoiceSettingsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/voices/settings/default",
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Voice Settings
@@ -1562,14 +1535,13 @@ impl<'a> VoicesSettings<'a> {
     ///
     /// `GET /v1/voices/{voice_id}/settings`
     #[inline]
-    pub async fn get(self, voice_id: &str) -> Result<types::VoiceSettingsResponseModel, Error> {
+    pub fn get(self, voice_id: &str) -> Call<'a, types::VoiceSettingsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v1/voices/{}/settings", api_runtime::path_param(&voice_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Edit Voice Settings
@@ -1578,11 +1550,11 @@ impl<'a> VoicesSettings<'a> {
     ///
     /// `POST /v1/voices/{voice_id}/settings/edit`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         voice_id: &str,
         body: &types::VoiceSettingsResponseModel,
-    ) -> Result<types::EditVoiceSettingsResponseModel, Error> {
+    ) -> Call<'a, types::EditVoiceSettingsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -1592,7 +1564,6 @@ impl<'a> VoicesSettings<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

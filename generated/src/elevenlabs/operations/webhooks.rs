@@ -8,7 +8,7 @@
 //! The `webhooks` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `webhooks` operations.
 #[derive(Debug, Clone, Copy)]
@@ -37,16 +37,15 @@ impl<'a> Webhooks<'a> {
     ///
     /// `POST /v1/workspace/webhooks`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost,
-    ) -> Result<types::WorkspaceCreateWebhookResponseModel, Error> {
+    ) -> Call<'a, types::WorkspaceCreateWebhookResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/webhooks");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Workspace Webhook
@@ -55,10 +54,7 @@ impl<'a> Webhooks<'a> {
     ///
     /// `DELETE /v1/workspace/webhooks/{webhook_id}`
     #[inline]
-    pub async fn delete(
-        self,
-        webhook_id: &str,
-    ) -> Result<types::DeleteWorkspaceWebhookResponseModel, Error> {
+    pub fn delete(self, webhook_id: &str) -> Call<'a, types::DeleteWorkspaceWebhookResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -67,8 +63,7 @@ impl<'a> Webhooks<'a> {
                 api_runtime::path_param(&webhook_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Workspace Webhook
@@ -77,11 +72,11 @@ impl<'a> Webhooks<'a> {
     ///
     /// `PATCH /v1/workspace/webhooks/{webhook_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         webhook_id: &str,
         body: &types::BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch,
-    ) -> Result<types::PatchWorkspaceWebhookResponseModel, Error> {
+    ) -> Call<'a, types::PatchWorkspaceWebhookResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -91,8 +86,7 @@ impl<'a> Webhooks<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -115,7 +109,7 @@ impl<'a> WebhooksList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::WorkspaceWebhookListResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::WorkspaceWebhookListResponseModel> {
         let Self {
             client,
             include_usages,
@@ -123,16 +117,15 @@ impl<'a> WebhooksList<'a> {
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/webhooks")
                 .query("include_usages", &include_usages);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for WebhooksList<'a> {
     type Output = Result<types::WorkspaceWebhookListResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::WorkspaceWebhookListResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

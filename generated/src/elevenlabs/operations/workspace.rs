@@ -8,7 +8,7 @@
 //! The `workspace` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `workspace` operations.
 #[derive(Debug, Clone, Copy)]
@@ -110,7 +110,7 @@ impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<serde_json::Value, Error> {
+    pub fn send(self) -> Call<'a, serde_json::Value> {
         let Self { client, body } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -120,17 +120,16 @@ impl<'a> WorkspaceSetThirdPartyDisablingPolicy<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for WorkspaceSetThirdPartyDisablingPolicy<'a> {
     type Output = Result<serde_json::Value, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, serde_json::Value>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -191,7 +190,7 @@ impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::WorkspaceAnalyticsQueryResponseModel, Error> {
+    pub fn send(self) -> Call<'a, types::WorkspaceAnalyticsQueryResponseModel> {
         let Self { client, body } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -201,17 +200,16 @@ impl<'a> WorkspaceAnalyticsRequestsGet<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for WorkspaceAnalyticsRequestsGet<'a> {
     type Output = Result<types::WorkspaceAnalyticsQueryResponseModel, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::WorkspaceAnalyticsQueryResponseModel>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -304,7 +302,7 @@ impl<'a> WorkspaceAuditLogsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::WorkspaceAuditLogsPageResponse, Error> {
+    pub fn send(self) -> Call<'a, types::WorkspaceAuditLogsPageResponse> {
         let Self {
             client,
             limit,
@@ -326,17 +324,16 @@ impl<'a> WorkspaceAuditLogsList<'a> {
         .query("actor_uid", &actor_uid)
         .query("class_name", &class_name)
         .query("activity_name", &activity_name);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for WorkspaceAuditLogsList<'a> {
     type Output = Result<types::WorkspaceAuditLogsPageResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::WorkspaceAuditLogsPageResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -353,14 +350,13 @@ impl<'a> WorkspaceAuthConnections<'a> {
     ///
     /// `GET /v1/workspace/auth-connections`
     #[inline]
-    pub async fn list(self) -> Result<types::ListAuthConnectionsResponse, Error> {
+    pub fn list(self) -> Call<'a, types::ListAuthConnectionsResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/workspace/auth-connections",
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Workspace Auth Connection
@@ -369,18 +365,17 @@ impl<'a> WorkspaceAuthConnections<'a> {
     ///
     /// `POST /v1/workspace/auth-connections`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::WorkspaceAuthConnectionsCreateRequest,
-    ) -> Result<types::WorkspaceAuthConnectionsCreateResponse, Error> {
+    ) -> Call<'a, types::WorkspaceAuthConnectionsCreateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/auth-connections",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Workspace Auth Connection
@@ -389,7 +384,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
     ///
     /// `DELETE /v1/workspace/auth-connections/{auth_connection_id}`
     #[inline]
-    pub async fn delete(self, auth_connection_id: &str) -> Result<serde_json::Value, Error> {
+    pub fn delete(self, auth_connection_id: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -398,8 +393,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
                 api_runtime::path_param(&auth_connection_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Workspace Auth Connection
@@ -408,11 +402,11 @@ impl<'a> WorkspaceAuthConnections<'a> {
     ///
     /// `PATCH /v1/workspace/auth-connections/{auth_connection_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         auth_connection_id: &str,
         body: &types::WorkspaceAuthConnectionsUpdateRequest,
-    ) -> Result<types::WorkspaceAuthConnectionsUpdateResponse, Error> {
+    ) -> Call<'a, types::WorkspaceAuthConnectionsUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
@@ -422,8 +416,7 @@ impl<'a> WorkspaceAuthConnections<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -447,14 +440,13 @@ impl<'a> WorkspaceGroups<'a> {
     ///
     /// `GET /v1/workspace/groups`
     #[inline]
-    pub async fn list(
+    pub fn list(
         self,
-    ) -> Result<std::collections::BTreeMap<String, types::WorkspaceGroupResponseModel>, Error> {
+    ) -> Call<'a, std::collections::BTreeMap<String, types::WorkspaceGroupResponseModel>> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/groups");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Search User Groups
@@ -463,18 +455,14 @@ impl<'a> WorkspaceGroups<'a> {
     ///
     /// `GET /v1/workspace/groups/search`
     #[inline]
-    pub async fn search(
-        self,
-        name: &str,
-    ) -> Result<Vec<types::WorkspaceGroupByNameResponseModel>, Error> {
+    pub fn search(self, name: &str) -> Call<'a, Vec<types::WorkspaceGroupByNameResponseModel>> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             "/v1/workspace/groups/search",
         )
         .query("name", &name);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -491,11 +479,11 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     ///
     /// `POST /v1/workspace/groups/{group_id}/members/remove`
     #[inline]
-    pub async fn remove(
+    pub fn remove(
         self,
         group_id: &str,
         body: &types::BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost,
-    ) -> Result<types::DeleteWorkspaceGroupMemberResponseModel, Error> {
+    ) -> Call<'a, types::DeleteWorkspaceGroupMemberResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -505,8 +493,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Add Member To User Group
@@ -515,11 +502,11 @@ impl<'a> WorkspaceGroupsMembers<'a> {
     ///
     /// `POST /v1/workspace/groups/{group_id}/members`
     #[inline]
-    pub async fn add(
+    pub fn add(
         self,
         group_id: &str,
         body: &types::BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost,
-    ) -> Result<types::AddWorkspaceGroupMemberResponseModel, Error> {
+    ) -> Call<'a, types::AddWorkspaceGroupMemberResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -529,8 +516,7 @@ impl<'a> WorkspaceGroupsMembers<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -547,18 +533,17 @@ impl<'a> WorkspaceInvites<'a> {
     ///
     /// `POST /v1/workspace/invites/add`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::BodyInviteUserV1WorkspaceInvitesAddPost,
-    ) -> Result<types::AddWorkspaceInviteResponseModel, Error> {
+    ) -> Call<'a, types::AddWorkspaceInviteResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/invites/add",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Invite Multiple Users
@@ -567,18 +552,17 @@ impl<'a> WorkspaceInvites<'a> {
     ///
     /// `POST /v1/workspace/invites/add-bulk`
     #[inline]
-    pub async fn create_batch(
+    pub fn create_batch(
         self,
         body: &types::BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost,
-    ) -> Result<types::AddWorkspaceInviteResponseModel, Error> {
+    ) -> Call<'a, types::AddWorkspaceInviteResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/invites/add-bulk",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Existing Invitation
@@ -587,18 +571,17 @@ impl<'a> WorkspaceInvites<'a> {
     ///
     /// `DELETE /v1/workspace/invites`
     #[inline]
-    pub async fn delete(
+    pub fn delete(
         self,
         body: &types::BodyDeleteExistingInvitationV1WorkspaceInvitesDelete,
-    ) -> Result<types::DeleteWorkspaceInviteResponseModel, Error> {
+    ) -> Call<'a, types::DeleteWorkspaceInviteResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             "/v1/workspace/invites",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -615,12 +598,11 @@ impl<'a> WorkspaceMembers<'a> {
     ///
     /// `GET /v1/workspace/members`
     #[inline]
-    pub async fn list(self) -> Result<Vec<types::WorkspaceMemberResponseModel>, Error> {
+    pub fn list(self) -> Call<'a, Vec<types::WorkspaceMemberResponseModel>> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/workspace/members");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Update Member
@@ -629,16 +611,15 @@ impl<'a> WorkspaceMembers<'a> {
     ///
     /// `POST /v1/workspace/members`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         body: &types::BodyUpdateMemberV1WorkspaceMembersPost,
-    ) -> Result<types::UpdateWorkspaceMemberResponseModel, Error> {
+    ) -> Call<'a, types::UpdateWorkspaceMemberResponseModel> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v1/workspace/members");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -655,11 +636,11 @@ impl<'a> WorkspaceResources<'a> {
     ///
     /// `GET /v1/workspace/resources/{resource_id}`
     #[inline]
-    pub async fn get(
+    pub fn get(
         self,
         resource_id: &str,
         resource_type: &types::WorkspaceResourceType,
-    ) -> Result<types::ResourceMetadataResponseModel, Error> {
+    ) -> Call<'a, types::ResourceMetadataResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
@@ -669,8 +650,7 @@ impl<'a> WorkspaceResources<'a> {
             ),
         )
         .query("resource_type", &resource_type);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Share Workspace Resource
@@ -679,11 +659,11 @@ impl<'a> WorkspaceResources<'a> {
     ///
     /// `POST /v1/workspace/resources/{resource_id}/share`
     #[inline]
-    pub async fn share(
+    pub fn share(
         self,
         resource_id: &str,
         body: &types::BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -693,8 +673,7 @@ impl<'a> WorkspaceResources<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Unshare Workspace Resource
@@ -703,11 +682,11 @@ impl<'a> WorkspaceResources<'a> {
     ///
     /// `POST /v1/workspace/resources/{resource_id}/unshare`
     #[inline]
-    pub async fn unshare(
+    pub fn unshare(
         self,
         resource_id: &str,
         body: &types::BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost,
-    ) -> Result<serde_json::Value, Error> {
+    ) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -717,8 +696,7 @@ impl<'a> WorkspaceResources<'a> {
             ),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
@@ -735,17 +713,16 @@ impl<'a> WorkspaceUsage<'a> {
     ///
     /// `POST /v1/workspace/analytics/query/usage-by-product-over-time`
     #[inline]
-    pub async fn get_usage_by_product_over_time(
+    pub fn get_usage_by_product_over_time(
         self,
         body: &types::BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost,
-    ) -> Result<types::WorkspaceAnalyticsQueryResponseModel, Error> {
+    ) -> Call<'a, types::WorkspaceAnalyticsQueryResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspace/analytics/query/usage-by-product-over-time",
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

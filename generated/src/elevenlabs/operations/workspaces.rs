@@ -8,7 +8,7 @@
 //! The `workspaces` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `workspaces` operations.
 #[derive(Debug, Clone, Copy)]
@@ -38,14 +38,13 @@ impl<'a> WorkspacesApiKeys<'a> {
     ///
     /// `POST /v1/workspaces/api-keys/disable`
     #[inline]
-    pub async fn disable(self, api_key_name: &str) -> Result<serde_json::Value, Error> {
+    pub fn disable(self, api_key_name: &str) -> Call<'a, serde_json::Value> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
             "/v1/workspaces/api-keys/disable",
         )
         .query("api_key_name", &api_key_name);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

@@ -7,7 +7,7 @@
 
 use super::UserModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// OCSF Actor object - describes the entity that performed the action.
@@ -15,19 +15,44 @@ use serde_json::Value;
 /// Spec: https://schema.ocsf.io/1.6.0/objects/actor
 ///
 /// Schema: `#/components/schemas/ActorModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ActorModel {
     /// User who performed the action
     pub user: UserModel,
     /// Client application or service name
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub app_name: Nullable<String>,
     /// Client application unique identifier
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub app_uid: Nullable<String>,
     /// Session information
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub session: Nullable<Value>,
+}
+
+impl<'de> Deserialize<'de> for ActorModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut user_ = None;
+        let mut app_name_ = None;
+        let mut app_uid_ = None;
+        let mut session_ = None;
+        let object =
+            api_runtime::de::object(deserializer, "ActorModel", &["user"], &mut |key, field| {
+                match key {
+                    "user" => field.read(&mut user_),
+                    "app_name" => field.read(&mut app_name_),
+                    "app_uid" => field.read(&mut app_uid_),
+                    "session" => field.read(&mut session_),
+                    _ => field.skip(),
+                }
+            })?;
+        Ok(Self {
+            user: object.required(user_, "user")?,
+            app_name: app_name_.unwrap_or_default(),
+            app_uid: app_uid_.unwrap_or_default(),
+            session: session_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ActorModel {

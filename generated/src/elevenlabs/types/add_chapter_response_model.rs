@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterWithContentResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AddChapterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddChapterResponseModel {
     pub chapter: ChapterWithContentResponseModel,
+}
+
+impl<'de> Deserialize<'de> for AddChapterResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chapter_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AddChapterResponseModel",
+            &["chapter"],
+            &mut |key, field| match key {
+                "chapter" => field.read(&mut chapter_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chapter: object.required(chapter_, "chapter")?,
+        })
+    }
 }
 
 impl AddChapterResponseModel {

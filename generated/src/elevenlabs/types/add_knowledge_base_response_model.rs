@@ -6,16 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::KnowledgeBaseFolderPathSegmentSummaryResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AddKnowledgeBaseResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddKnowledgeBaseResponseModel {
     pub id: String,
     pub name: String,
     /// The folder path segments leading to this entity, from root to parent folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
+}
+
+impl<'de> Deserialize<'de> for AddKnowledgeBaseResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut folder_path_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AddKnowledgeBaseResponseModel",
+            &["id", "name"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "folder_path" => field.read(&mut folder_path_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            folder_path: folder_path_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AddKnowledgeBaseResponseModel {

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AddProjectResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddProjectResponseModel {
     pub project: ProjectResponseModel,
+}
+
+impl<'de> Deserialize<'de> for AddProjectResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AddProjectResponseModel",
+            &["project"],
+            &mut |key, field| match key {
+                "project" => field.read(&mut project_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project: object.required(project_, "project")?,
+        })
+    }
 }
 
 impl AddProjectResponseModel {

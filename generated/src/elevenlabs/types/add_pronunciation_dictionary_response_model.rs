@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddPronunciationDictionaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddPronunciationDictionaryResponseModel {
     /// The ID of the created pronunciation dictionary.
     pub id: String,
@@ -24,10 +24,56 @@ pub struct AddPronunciationDictionaryResponseModel {
     /// The number of rules in the version of the pronunciation dictionary.
     pub version_rules_num: i64,
     /// The description of the pronunciation dictionary.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The permission on the resource of the pronunciation dictionary.
     pub permission_on_resource: Option<AddPronunciationDictionaryResponseModelPermissionOnResource>,
+}
+
+impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut created_by_ = None;
+        let mut creation_time_unix_ = None;
+        let mut version_id_ = None;
+        let mut version_rules_num_ = None;
+        let mut description_ = None;
+        let mut permission_on_resource_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AddPronunciationDictionaryResponseModel",
+            &[
+                "id",
+                "name",
+                "created_by",
+                "creation_time_unix",
+                "version_id",
+                "version_rules_num",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "created_by" => field.read(&mut created_by_),
+                "creation_time_unix" => field.read(&mut creation_time_unix_),
+                "version_id" => field.read(&mut version_id_),
+                "version_rules_num" => field.read(&mut version_rules_num_),
+                "description" => field.read(&mut description_),
+                "permission_on_resource" => field.read(&mut permission_on_resource_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            created_by: object.required(created_by_, "created_by")?,
+            creation_time_unix: object.required(creation_time_unix_, "creation_time_unix")?,
+            version_id: object.required(version_id_, "version_id")?,
+            version_rules_num: object.required(version_rules_num_, "version_rules_num")?,
+            description: description_.unwrap_or_default(),
+            permission_on_resource: permission_on_resource_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AddPronunciationDictionaryResponseModel {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AddTicketCommentRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddTicketCommentRequestModel {
     /// A comment discussing how to resolve the ticket.
     pub comment: String,
+}
+
+impl<'de> Deserialize<'de> for AddTicketCommentRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut comment_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AddTicketCommentRequestModel",
+            &["comment"],
+            &mut |key, field| match key {
+                "comment" => field.read(&mut comment_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            comment: object.required(comment_, "comment")?,
+        })
+    }
 }
 
 impl AddTicketCommentRequestModel {

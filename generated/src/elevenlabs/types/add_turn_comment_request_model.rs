@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AddTurnCommentRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddTurnCommentRequestModel {
     /// Zero-based index of the transcript turn this comment refers to.
     pub turn_index: i64,
     /// What went wrong at this turn.
     pub comment: String,
+}
+
+impl<'de> Deserialize<'de> for AddTurnCommentRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut turn_index_ = None;
+        let mut comment_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AddTurnCommentRequestModel",
+            &["turn_index", "comment"],
+            &mut |key, field| match key {
+                "turn_index" => field.read(&mut turn_index_),
+                "comment" => field.read(&mut comment_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            turn_index: object.required(turn_index_, "turn_index")?,
+            comment: object.required(comment_, "comment")?,
+        })
+    }
 }
 
 impl AddTurnCommentRequestModel {

@@ -5,15 +5,37 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AddVoiceIVCResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AddVoiceIvcResponseModel {
     /// The ID of the newly created voice.
     pub voice_id: String,
     /// Whether the voice requires verification
     pub requires_verification: bool,
+}
+
+impl<'de> Deserialize<'de> for AddVoiceIvcResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut requires_verification_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AddVoiceIvcResponseModel",
+            &["voice_id", "requires_verification"],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "requires_verification" => field.read(&mut requires_verification_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+            requires_verification: object
+                .required(requires_verification_, "requires_verification")?,
+        })
+    }
 }
 
 impl AddVoiceIvcResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AdditionalFormatResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdditionalFormatResponseModel {
     /// The requested format.
     pub requested_format: String,
@@ -20,6 +20,42 @@ pub struct AdditionalFormatResponseModel {
     pub is_base64_encoded: bool,
     /// The content of the additional format.
     pub content: String,
+}
+
+impl<'de> Deserialize<'de> for AdditionalFormatResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut requested_format_ = None;
+        let mut file_extension_ = None;
+        let mut content_type_ = None;
+        let mut is_base64_encoded_ = None;
+        let mut content_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AdditionalFormatResponseModel",
+            &[
+                "requested_format",
+                "file_extension",
+                "content_type",
+                "is_base64_encoded",
+                "content",
+            ],
+            &mut |key, field| match key {
+                "requested_format" => field.read(&mut requested_format_),
+                "file_extension" => field.read(&mut file_extension_),
+                "content_type" => field.read(&mut content_type_),
+                "is_base64_encoded" => field.read(&mut is_base64_encoded_),
+                "content" => field.read(&mut content_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            requested_format: object.required(requested_format_, "requested_format")?,
+            file_extension: object.required(file_extension_, "file_extension")?,
+            content_type: object.required(content_type_, "content_type")?,
+            is_base64_encoded: object.required(is_base64_encoded_, "is_base64_encoded")?,
+            content: object.required(content_, "content")?,
+        })
+    }
 }
 
 impl AdditionalFormatResponseModel {

@@ -9,15 +9,39 @@ use super::{
     AgentPlatformSettingsRequestModel, AgentWorkflowRequestModel, ConversationalConfigApiModelInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AdhocAgentConfigOverrideForTestRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdhocAgentConfigOverrideForTestRequestModel {
     pub conversation_config: ConversationalConfigApiModelInput,
     pub platform_settings: AgentPlatformSettingsRequestModel,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow: Nullable<AgentWorkflowRequestModel>,
+}
+
+impl<'de> Deserialize<'de> for AdhocAgentConfigOverrideForTestRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_config_ = None;
+        let mut platform_settings_ = None;
+        let mut workflow_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AdhocAgentConfigOverrideForTestRequestModel",
+            &["conversation_config", "platform_settings"],
+            &mut |key, field| match key {
+                "conversation_config" => field.read(&mut conversation_config_),
+                "platform_settings" => field.read(&mut platform_settings_),
+                "workflow" => field.read(&mut workflow_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_config: object.required(conversation_config_, "conversation_config")?,
+            platform_settings: object.required(platform_settings_, "platform_settings")?,
+            workflow: workflow_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AdhocAgentConfigOverrideForTestRequestModel {

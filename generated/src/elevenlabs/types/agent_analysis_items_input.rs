@@ -15,12 +15,33 @@ use serde_json::Value;
 /// AgentAnalysisItems
 ///
 /// Schema: `#/components/schemas/AgentAnalysisItems-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentAnalysisItemsInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria: Option<Vec<AgentAnalysisItemsInputEvaluationCriteriaItem>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection: Option<Vec<AgentAnalysisItemsInputDataCollectionItem>>,
+}
+
+impl<'de> Deserialize<'de> for AgentAnalysisItemsInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut evaluation_criteria_ = None;
+        let mut data_collection_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentAnalysisItemsInput",
+            &[],
+            &mut |key, field| match key {
+                "evaluation_criteria" => field.read(&mut evaluation_criteria_),
+                "data_collection" => field.read(&mut data_collection_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            evaluation_criteria: evaluation_criteria_.unwrap_or_default(),
+            data_collection: data_collection_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/AgentAnalysisItems-Input/properties/evaluation_criteria/items`

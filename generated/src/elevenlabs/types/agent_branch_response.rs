@@ -9,10 +9,10 @@ use super::{
     AgentBranchBasicInfo, AgentVersionMetadata, BranchProtectionStatus, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentBranchResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentBranchResponse {
     pub id: String,
     pub name: String,
@@ -22,22 +22,81 @@ pub struct AgentBranchResponse {
     pub last_committed_at: i64,
     pub is_archived: bool,
     /// Defaults to `"writer_perms_required"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protection_status: Option<BranchProtectionStatus>,
     /// Access information for the branch
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Percentage of traffic live on the branch
     ///
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_live_percentage: Option<f64>,
     /// Parent branch of the branch
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_branch: Nullable<AgentBranchBasicInfo>,
     /// Most recent versions on the branch
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub most_recent_versions: Option<Vec<AgentVersionMetadata>>,
+}
+
+impl<'de> Deserialize<'de> for AgentBranchResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut agent_id_ = None;
+        let mut description_ = None;
+        let mut created_at_ = None;
+        let mut last_committed_at_ = None;
+        let mut is_archived_ = None;
+        let mut protection_status_ = None;
+        let mut access_info_ = None;
+        let mut current_live_percentage_ = None;
+        let mut parent_branch_ = None;
+        let mut most_recent_versions_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentBranchResponse",
+            &[
+                "id",
+                "name",
+                "agent_id",
+                "description",
+                "created_at",
+                "last_committed_at",
+                "is_archived",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "agent_id" => field.read(&mut agent_id_),
+                "description" => field.read(&mut description_),
+                "created_at" => field.read(&mut created_at_),
+                "last_committed_at" => field.read(&mut last_committed_at_),
+                "is_archived" => field.read(&mut is_archived_),
+                "protection_status" => field.read(&mut protection_status_),
+                "access_info" => field.read(&mut access_info_),
+                "current_live_percentage" => field.read(&mut current_live_percentage_),
+                "parent_branch" => field.read(&mut parent_branch_),
+                "most_recent_versions" => field.read(&mut most_recent_versions_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            description: object.required(description_, "description")?,
+            created_at: object.required(created_at_, "created_at")?,
+            last_committed_at: object.required(last_committed_at_, "last_committed_at")?,
+            is_archived: object.required(is_archived_, "is_archived")?,
+            protection_status: protection_status_.unwrap_or_default(),
+            access_info: access_info_.unwrap_or_default(),
+            current_live_percentage: current_live_percentage_.unwrap_or_default(),
+            parent_branch: parent_branch_.unwrap_or_default(),
+            most_recent_versions: most_recent_versions_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentBranchResponse {

@@ -7,10 +7,10 @@
 
 use super::{BranchProtectionStatus, ResourceAccessInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentBranchSummary`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentBranchSummary {
     pub id: String,
     pub name: String,
@@ -20,38 +20,109 @@ pub struct AgentBranchSummary {
     pub last_committed_at: i64,
     pub is_archived: bool,
     /// Defaults to `"writer_perms_required"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protection_status: Option<BranchProtectionStatus>,
     /// Access information for the branch
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Percentage of traffic live on the branch
     ///
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_live_percentage: Option<f64>,
     /// ID of the parent branch
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_branch_id: Nullable<String>,
     /// Whether a draft exists for the branch
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_exists: Option<bool>,
     /// Number of calls in the last 7 days
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub calls_7d: Option<i64>,
     /// Number of commits on this branch not yet on main, relative to their common ancestor. Null if it could not be computed (e.g. no common ancestor, or the branch history exceeds the comparison budget).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub commits_ahead: Nullable<i64>,
     /// Number of commits on main not yet incorporated into this branch, relative to their common ancestor. Null if it could not be computed (e.g. no common ancestor, or the branch history exceeds the comparison budget).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub commits_behind: Nullable<i64>,
     /// ID of the branch this branch's tip version was merged into, if any
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merged_into_branch_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AgentBranchSummary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut agent_id_ = None;
+        let mut description_ = None;
+        let mut created_at_ = None;
+        let mut last_committed_at_ = None;
+        let mut is_archived_ = None;
+        let mut protection_status_ = None;
+        let mut access_info_ = None;
+        let mut current_live_percentage_ = None;
+        let mut parent_branch_id_ = None;
+        let mut draft_exists_ = None;
+        let mut calls_7d_ = None;
+        let mut commits_ahead_ = None;
+        let mut commits_behind_ = None;
+        let mut merged_into_branch_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentBranchSummary",
+            &[
+                "id",
+                "name",
+                "agent_id",
+                "description",
+                "created_at",
+                "last_committed_at",
+                "is_archived",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "agent_id" => field.read(&mut agent_id_),
+                "description" => field.read(&mut description_),
+                "created_at" => field.read(&mut created_at_),
+                "last_committed_at" => field.read(&mut last_committed_at_),
+                "is_archived" => field.read(&mut is_archived_),
+                "protection_status" => field.read(&mut protection_status_),
+                "access_info" => field.read(&mut access_info_),
+                "current_live_percentage" => field.read(&mut current_live_percentage_),
+                "parent_branch_id" => field.read(&mut parent_branch_id_),
+                "draft_exists" => field.read(&mut draft_exists_),
+                "calls_7d" => field.read(&mut calls_7d_),
+                "commits_ahead" => field.read(&mut commits_ahead_),
+                "commits_behind" => field.read(&mut commits_behind_),
+                "merged_into_branch_id" => field.read(&mut merged_into_branch_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            description: object.required(description_, "description")?,
+            created_at: object.required(created_at_, "created_at")?,
+            last_committed_at: object.required(last_committed_at_, "last_committed_at")?,
+            is_archived: object.required(is_archived_, "is_archived")?,
+            protection_status: protection_status_.unwrap_or_default(),
+            access_info: access_info_.unwrap_or_default(),
+            current_live_percentage: current_live_percentage_.unwrap_or_default(),
+            parent_branch_id: parent_branch_id_.unwrap_or_default(),
+            draft_exists: draft_exists_.unwrap_or_default(),
+            calls_7d: calls_7d_.unwrap_or_default(),
+            commits_ahead: commits_ahead_.unwrap_or_default(),
+            commits_behind: commits_behind_.unwrap_or_default(),
+            merged_into_branch_id: merged_into_branch_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentBranchSummary {

@@ -5,24 +5,48 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentCallLimits`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentCallLimits {
     /// The maximum number of concurrent conversations. -1 indicates that there is no maximum
     ///
     /// Defaults to `-1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_concurrency_limit: Option<i64>,
     /// The maximum number of conversations per day
     ///
     /// Defaults to `100000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_limit: Option<i64>,
     /// Whether to enable bursting. If true, exceeding workspace concurrency limit will be allowed up to 3 times the limit. Calls will be charged at double rate when exceeding the limit.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bursting_enabled: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for AgentCallLimits {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_concurrency_limit_ = None;
+        let mut daily_limit_ = None;
+        let mut bursting_enabled_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentCallLimits",
+            &[],
+            &mut |key, field| match key {
+                "agent_concurrency_limit" => field.read(&mut agent_concurrency_limit_),
+                "daily_limit" => field.read(&mut daily_limit_),
+                "bursting_enabled" => field.read(&mut bursting_enabled_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_concurrency_limit: agent_concurrency_limit_.unwrap_or_default(),
+            daily_limit: daily_limit_.unwrap_or_default(),
+            bursting_enabled: bursting_enabled_.unwrap_or_default(),
+        })
+    }
 }

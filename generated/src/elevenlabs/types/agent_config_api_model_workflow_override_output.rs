@@ -10,36 +10,81 @@ use super::{
     PromptAgentApiModelWorkflowOverrideOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// AgentConfigAPIModelWorkflowOverride
 ///
 /// Schema: `#/components/schemas/AgentConfigAPIModelWorkflowOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentConfigApiModelWorkflowOverrideOutput {
     /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message: Nullable<String>,
     /// Language of the agent - used for ASR and TTS
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// When enabled and language is Hindi, the agent will respond in Hinglish
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hinglish_mode: Nullable<bool>,
     /// Configuration for dynamic variables
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dynamic_variables: Nullable<DynamicVariablesConfigWorkflowOverride>,
     /// If true, the user will not be able to interrupt the agent while the first message is being delivered.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_first_message_interruptions: Nullable<bool>,
     /// If non-empty, the message the agent will send when max conversation duration is reached.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_conversation_duration_message: Nullable<String>,
     /// Per-channel response behavior overrides for text conversations. Built-in channel defaults apply when unset.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_behavior_overrides: Nullable<BTreeMap<String, BehaviorOverride>>,
     /// The prompt for the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<PromptAgentApiModelWorkflowOverrideOutput>,
+}
+
+impl<'de> Deserialize<'de> for AgentConfigApiModelWorkflowOverrideOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut first_message_ = None;
+        let mut language_ = None;
+        let mut hinglish_mode_ = None;
+        let mut dynamic_variables_ = None;
+        let mut disable_first_message_interruptions_ = None;
+        let mut max_conversation_duration_message_ = None;
+        let mut text_behavior_overrides_ = None;
+        let mut prompt_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentConfigApiModelWorkflowOverrideOutput",
+            &[],
+            &mut |key, field| match key {
+                "first_message" => field.read(&mut first_message_),
+                "language" => field.read(&mut language_),
+                "hinglish_mode" => field.read(&mut hinglish_mode_),
+                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "disable_first_message_interruptions" => {
+                    field.read(&mut disable_first_message_interruptions_)
+                }
+                "max_conversation_duration_message" => {
+                    field.read(&mut max_conversation_duration_message_)
+                }
+                "text_behavior_overrides" => field.read(&mut text_behavior_overrides_),
+                "prompt" => field.read(&mut prompt_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            first_message: first_message_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            hinglish_mode: hinglish_mode_.unwrap_or_default(),
+            dynamic_variables: dynamic_variables_.unwrap_or_default(),
+            disable_first_message_interruptions: disable_first_message_interruptions_
+                .unwrap_or_default(),
+            max_conversation_duration_message: max_conversation_duration_message_
+                .unwrap_or_default(),
+            text_behavior_overrides: text_behavior_overrides_.unwrap_or_default(),
+            prompt: prompt_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,27 +6,57 @@
 // `cargo run -p generator -- generate`.
 
 use super::PromptAgentApiModelOverrideConfig;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentConfigOverrideConfig {
     /// Whether to allow overriding the first_message field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_message: Option<bool>,
     /// Whether to allow overriding the language field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<bool>,
     /// Whether to allow overriding the max_conversation_duration_message field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_conversation_duration_message: Option<bool>,
     /// Configures overrides for nested fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<PromptAgentApiModelOverrideConfig>,
+}
+
+impl<'de> Deserialize<'de> for AgentConfigOverrideConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut first_message_ = None;
+        let mut language_ = None;
+        let mut max_conversation_duration_message_ = None;
+        let mut prompt_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentConfigOverrideConfig",
+            &[],
+            &mut |key, field| match key {
+                "first_message" => field.read(&mut first_message_),
+                "language" => field.read(&mut language_),
+                "max_conversation_duration_message" => {
+                    field.read(&mut max_conversation_duration_message_)
+                }
+                "prompt" => field.read(&mut prompt_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            first_message: first_message_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            max_conversation_duration_message: max_conversation_duration_message_
+                .unwrap_or_default(),
+            prompt: prompt_.unwrap_or_default(),
+        })
+    }
 }

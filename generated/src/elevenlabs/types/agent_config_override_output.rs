@@ -7,23 +7,53 @@
 
 use super::PromptAgentApiModelOverrideOutput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// AgentConfigOverride
 ///
 /// Schema: `#/components/schemas/AgentConfigOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentConfigOverrideOutput {
     /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message: Nullable<String>,
     /// Language of the agent - used for ASR and TTS
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// If non-empty, the message the agent will send when max conversation duration is reached.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_conversation_duration_message: Nullable<String>,
     /// The prompt for the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<PromptAgentApiModelOverrideOutput>,
+}
+
+impl<'de> Deserialize<'de> for AgentConfigOverrideOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut first_message_ = None;
+        let mut language_ = None;
+        let mut max_conversation_duration_message_ = None;
+        let mut prompt_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentConfigOverrideOutput",
+            &[],
+            &mut |key, field| match key {
+                "first_message" => field.read(&mut first_message_),
+                "language" => field.read(&mut language_),
+                "max_conversation_duration_message" => {
+                    field.read(&mut max_conversation_duration_message_)
+                }
+                "prompt" => field.read(&mut prompt_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            first_message: first_message_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            max_conversation_duration_message: max_conversation_duration_message_
+                .unwrap_or_default(),
+            prompt: prompt_.unwrap_or_default(),
+        })
+    }
 }

@@ -9,10 +9,10 @@ use super::{
     AgentConversationTicketIssueType, AgentConversationTicketSource, AgentConversationTicketStatus,
     TicketCommentResponseModel, TurnCommentResponseModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentConversationTicketResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentConversationTicketResponseModel {
     pub agentqa_ticket_id: String,
     pub workspace_id: String,
@@ -32,6 +32,89 @@ pub struct AgentConversationTicketResponseModel {
     pub assignee_user_id: Option<String>,
     pub created_at_unix_secs: i64,
     pub updated_at_unix_secs: i64,
+}
+
+impl<'de> Deserialize<'de> for AgentConversationTicketResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agentqa_ticket_id_ = None;
+        let mut workspace_id_ = None;
+        let mut owner_user_id_ = None;
+        let mut agent_id_ = None;
+        let mut needs_clustering_ = None;
+        let mut issue_type_ = None;
+        let mut labels_ = None;
+        let mut conversation_ids_ = None;
+        let mut first_seen_unix_secs_ = None;
+        let mut last_seen_unix_secs_ = None;
+        let mut qa_comment_ = None;
+        let mut ticket_comments_ = None;
+        let mut turn_comments_ = None;
+        let mut status_ = None;
+        let mut source_ = None;
+        let mut assignee_user_id_ = None;
+        let mut created_at_unix_secs_ = None;
+        let mut updated_at_unix_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentConversationTicketResponseModel",
+            &[
+                "agentqa_ticket_id",
+                "workspace_id",
+                "owner_user_id",
+                "agent_id",
+                "needs_clustering",
+                "labels",
+                "conversation_ids",
+                "ticket_comments",
+                "turn_comments",
+                "status",
+                "source",
+                "created_at_unix_secs",
+                "updated_at_unix_secs",
+            ],
+            &mut |key, field| match key {
+                "agentqa_ticket_id" => field.read(&mut agentqa_ticket_id_),
+                "workspace_id" => field.read(&mut workspace_id_),
+                "owner_user_id" => field.read(&mut owner_user_id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "needs_clustering" => field.read(&mut needs_clustering_),
+                "issue_type" => field.read(&mut issue_type_),
+                "labels" => field.read(&mut labels_),
+                "conversation_ids" => field.read(&mut conversation_ids_),
+                "first_seen_unix_secs" => field.read(&mut first_seen_unix_secs_),
+                "last_seen_unix_secs" => field.read(&mut last_seen_unix_secs_),
+                "qa_comment" => field.read(&mut qa_comment_),
+                "ticket_comments" => field.read(&mut ticket_comments_),
+                "turn_comments" => field.read(&mut turn_comments_),
+                "status" => field.read(&mut status_),
+                "source" => field.read(&mut source_),
+                "assignee_user_id" => field.read(&mut assignee_user_id_),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "updated_at_unix_secs" => field.read(&mut updated_at_unix_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agentqa_ticket_id: object.required(agentqa_ticket_id_, "agentqa_ticket_id")?,
+            workspace_id: object.required(workspace_id_, "workspace_id")?,
+            owner_user_id: object.required(owner_user_id_, "owner_user_id")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            needs_clustering: object.required(needs_clustering_, "needs_clustering")?,
+            issue_type: issue_type_.unwrap_or_default(),
+            labels: object.required(labels_, "labels")?,
+            conversation_ids: object.required(conversation_ids_, "conversation_ids")?,
+            first_seen_unix_secs: first_seen_unix_secs_.unwrap_or_default(),
+            last_seen_unix_secs: last_seen_unix_secs_.unwrap_or_default(),
+            qa_comment: qa_comment_.unwrap_or_default(),
+            ticket_comments: object.required(ticket_comments_, "ticket_comments")?,
+            turn_comments: object.required(turn_comments_, "turn_comments")?,
+            status: object.required(status_, "status")?,
+            source: object.required(source_, "source")?,
+            assignee_user_id: assignee_user_id_.unwrap_or_default(),
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            updated_at_unix_secs: object.required(updated_at_unix_secs_, "updated_at_unix_secs")?,
+        })
+    }
 }
 
 impl AgentConversationTicketResponseModel {

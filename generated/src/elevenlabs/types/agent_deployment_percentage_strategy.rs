@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentDeploymentPercentageStrategy`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentDeploymentPercentageStrategy {
     /// Defaults to `"percentage"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Percentage,
     /// Traffic percentage to deploy
     pub traffic_percentage: f64,
+}
+
+impl<'de> Deserialize<'de> for AgentDeploymentPercentageStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut traffic_percentage_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentDeploymentPercentageStrategy",
+            &["traffic_percentage"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "traffic_percentage" => field.read(&mut traffic_percentage_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            traffic_percentage: object.required(traffic_percentage_, "traffic_percentage")?,
+        })
+    }
 }
 
 impl AgentDeploymentPercentageStrategy {

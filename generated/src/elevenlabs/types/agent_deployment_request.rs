@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentDeploymentRequestItem;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentDeploymentRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentDeploymentRequest {
     /// List of deployment requests
     pub requests: Vec<AgentDeploymentRequestItem>,
+}
+
+impl<'de> Deserialize<'de> for AgentDeploymentRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut requests_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentDeploymentRequest",
+            &["requests"],
+            &mut |key, field| match key {
+                "requests" => field.read(&mut requests_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            requests: object.required(requests_, "requests")?,
+        })
+    }
 }
 
 impl AgentDeploymentRequest {

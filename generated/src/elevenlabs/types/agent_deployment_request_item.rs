@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentDeploymentPercentageStrategy;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentDeploymentRequestItem`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentDeploymentRequestItem {
     /// ID of the branch to deploy
     pub branch_id: String,
     pub deployment_strategy: AgentDeploymentPercentageStrategy,
+}
+
+impl<'de> Deserialize<'de> for AgentDeploymentRequestItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut branch_id_ = None;
+        let mut deployment_strategy_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentDeploymentRequestItem",
+            &["branch_id", "deployment_strategy"],
+            &mut |key, field| match key {
+                "branch_id" => field.read(&mut branch_id_),
+                "deployment_strategy" => field.read(&mut deployment_strategy_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            branch_id: object.required(branch_id_, "branch_id")?,
+            deployment_strategy: object.required(deployment_strategy_, "deployment_strategy")?,
+        })
+    }
 }
 
 impl AgentDeploymentRequestItem {

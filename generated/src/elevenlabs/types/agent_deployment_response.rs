@@ -5,13 +5,33 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentDeploymentResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentDeploymentResponse {
     /// Map of branch IDs to traffic percentages
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_percentage_branch_id_map: Option<BTreeMap<String, f64>>,
+}
+
+impl<'de> Deserialize<'de> for AgentDeploymentResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut traffic_percentage_branch_id_map_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentDeploymentResponse",
+            &[],
+            &mut |key, field| match key {
+                "traffic_percentage_branch_id_map" => {
+                    field.read(&mut traffic_percentage_branch_id_map_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            traffic_percentage_branch_id_map: traffic_percentage_branch_id_map_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentFailureResponseExample`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentFailureResponseExample {
     pub response: String,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Failure,
+}
+
+impl<'de> Deserialize<'de> for AgentFailureResponseExample {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut response_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentFailureResponseExample",
+            &["response"],
+            &mut |key, field| match key {
+                "response" => field.read(&mut response_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            response: object.required(response_, "response")?,
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentFailureResponseExample {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ContentFormat, KnowledgeBaseDocumentType};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagChunkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentKnowledgeBaseRagChunkResponseModel {
     /// ID of the source knowledge base document.
     pub document_id: String,
@@ -25,6 +25,49 @@ pub struct AgentKnowledgeBaseRagChunkResponseModel {
     pub content_format: ContentFormat,
     /// Type of the source knowledge base document.
     pub document_type: KnowledgeBaseDocumentType,
+}
+
+impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagChunkResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_id_ = None;
+        let mut document_name_ = None;
+        let mut chunk_id_ = None;
+        let mut text_ = None;
+        let mut vector_distance_ = None;
+        let mut content_format_ = None;
+        let mut document_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentKnowledgeBaseRagChunkResponseModel",
+            &[
+                "document_id",
+                "document_name",
+                "chunk_id",
+                "text",
+                "content_format",
+                "document_type",
+            ],
+            &mut |key, field| match key {
+                "document_id" => field.read(&mut document_id_),
+                "document_name" => field.read(&mut document_name_),
+                "chunk_id" => field.read(&mut chunk_id_),
+                "text" => field.read(&mut text_),
+                "vector_distance" => field.read(&mut vector_distance_),
+                "content_format" => field.read(&mut content_format_),
+                "document_type" => field.read(&mut document_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document_id: object.required(document_id_, "document_id")?,
+            document_name: object.required(document_name_, "document_name")?,
+            chunk_id: object.required(chunk_id_, "chunk_id")?,
+            text: object.required(text_, "text")?,
+            vector_distance: vector_distance_.unwrap_or_default(),
+            content_format: object.required(content_format_, "content_format")?,
+            document_type: object.required(document_type_, "document_type")?,
+        })
+    }
 }
 
 impl AgentKnowledgeBaseRagChunkResponseModel {

@@ -5,18 +5,39 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagQueryRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentKnowledgeBaseRagQueryRequestModel {
     /// Query to run against the agent's knowledge base RAG index.
     pub query: String,
     /// When true (the default), retrieval uses the agent's own RAG settings, reproducing exactly what the agent would retrieve. Set to false to retrieve with neutral default RAG settings instead (the agent's embedding model is always kept, since it determines which vector index exists). Useful for auditing the knowledge base independently of how a particular agent is tuned.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_agent_defaults: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut query_ = None;
+        let mut use_agent_defaults_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentKnowledgeBaseRagQueryRequestModel",
+            &["query"],
+            &mut |key, field| match key {
+                "query" => field.read(&mut query_),
+                "use_agent_defaults" => field.read(&mut use_agent_defaults_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            query: object.required(query_, "query")?,
+            use_agent_defaults: use_agent_defaults_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentKnowledgeBaseRagQueryRequestModel {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentKnowledgeBaseRagChunkResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagQueryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentKnowledgeBaseRagQueryResponseModel {
     /// Raw query used for retrieval (echoes the request query).
     pub retrieval_query: String,
     /// Ranked chunks the agent would retrieve, after distance and length filtering.
     pub chunks: Vec<AgentKnowledgeBaseRagChunkResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut retrieval_query_ = None;
+        let mut chunks_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentKnowledgeBaseRagQueryResponseModel",
+            &["retrieval_query", "chunks"],
+            &mut |key, field| match key {
+                "retrieval_query" => field.read(&mut retrieval_query_),
+                "chunks" => field.read(&mut chunks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            retrieval_query: object.required(retrieval_query_, "retrieval_query")?,
+            chunks: object.required(chunks_, "chunks")?,
+        })
+    }
 }
 
 impl AgentKnowledgeBaseRagQueryResponseModel {

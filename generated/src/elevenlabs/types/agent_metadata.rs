@@ -6,18 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentMetadata {
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AgentMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut workflow_node_id_ = None;
+        let mut version_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentMetadata",
+            &["agent_id"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "workflow_node_id" => field.read(&mut workflow_node_id_),
+                "version_id" => field.read(&mut version_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: branch_id_.unwrap_or_default(),
+            workflow_node_id: workflow_node_id_.unwrap_or_default(),
+            version_id: version_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentMetadata {

@@ -6,19 +6,46 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentDefinitionSource;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentMetadataDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentMetadataDbModel {
     pub created_at_unix_secs: i64,
     pub updated_at_unix_secs: i64,
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_from: Option<AgentDefinitionSource>,
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated_from: Option<AgentDefinitionSource>,
+}
+
+impl<'de> Deserialize<'de> for AgentMetadataDbModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut created_at_unix_secs_ = None;
+        let mut updated_at_unix_secs_ = None;
+        let mut created_from_ = None;
+        let mut last_updated_from_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentMetadataDbModel",
+            &["created_at_unix_secs", "updated_at_unix_secs"],
+            &mut |key, field| match key {
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "updated_at_unix_secs" => field.read(&mut updated_at_unix_secs_),
+                "created_from" => field.read(&mut created_from_),
+                "last_updated_from" => field.read(&mut last_updated_from_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            updated_at_unix_secs: object.required(updated_at_unix_secs_, "updated_at_unix_secs")?,
+            created_from: created_from_.unwrap_or_default(),
+            last_updated_from: last_updated_from_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentMetadataDbModel {

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentMetadataResponseModel {
     /// The creation time of the agent in unix seconds
     pub created_at_unix_secs: i64,
     /// The last update time of the agent in unix seconds
     pub updated_at_unix_secs: i64,
+}
+
+impl<'de> Deserialize<'de> for AgentMetadataResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut created_at_unix_secs_ = None;
+        let mut updated_at_unix_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentMetadataResponseModel",
+            &["created_at_unix_secs", "updated_at_unix_secs"],
+            &mut |key, field| match key {
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "updated_at_unix_secs" => field.read(&mut updated_at_unix_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            updated_at_unix_secs: object.required(updated_at_unix_secs_, "updated_at_unix_secs")?,
+        })
+    }
 }
 
 impl AgentMetadataResponseModel {

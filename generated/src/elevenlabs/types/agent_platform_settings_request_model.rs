@@ -12,76 +12,154 @@ use super::{
     PrivacyConfigInput, SentimentAnalysisSettings, TopicDiscoverySettings, WidgetConfigInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentPlatformSettingsRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentPlatformSettingsRequestModel {
     /// Settings for evaluation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<EvaluationSettingsInput>,
     /// Configuration for the widget
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub widget: Option<WidgetConfigInput>,
     /// Data collection settings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection: Option<BTreeMap<String, AnalysisProperty>>,
     /// Scope per data collection item ID. Missing keys default to conversation scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_scopes: Option<BTreeMap<String, AnalysisScope>>,
     /// Evaluation + data-collection items attached by reference. None means the agent has not been migrated onto analysis items yet (distinct from an empty, migrated set); reads fall back to the legacy evaluation/data_collection fields in that case.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis_items: Nullable<AgentAnalysisItemsInput>,
     /// Additional overrides for the agent during conversation initiation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overrides: Option<ConversationInitiationClientDataConfigInput>,
     /// Workspace overrides for the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_overrides: Option<AgentWorkspaceOverridesInput>,
     /// Testing configuration for the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub testing: Option<AgentTestingSettings>,
     /// Whether the agent is archived
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Guardrails configuration for the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails: Option<GuardrailsV1Input>,
     /// Language for all conversation analysis outputs (summaries, titles, evaluation rationales, data collection rationales). If not set, the language will be inferred from the conversation. Must be one of the supported conversation languages.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_language: Nullable<String>,
     /// When enabled, a conversation transcript is automatically translated to the viewer's application language when they open the transcript page. If not set or false, transcripts are shown in their original language unless the viewer manually selects a translation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_translate_transcript_to_app_language: Nullable<bool>,
     /// Settings for authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthSettings>,
     /// Call limits for the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_limits: Option<AgentCallLimits>,
     /// Privacy settings for the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy: Option<PrivacyConfigInput>,
     /// The trust context in which the agent operates.
     ///
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trust_context: Option<AgentTrustContext>,
     /// Default LLM model for post-call analysis (evaluation and data collection)
     ///
     /// Defaults to `"gemini-2.5-flash"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_llm: Option<Llm>,
     /// Per-agent topic discovery configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_discovery: Option<TopicDiscoverySettings>,
     /// Per-agent post-call sentiment analysis configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<SentimentAnalysisSettings>,
     /// Agent-level alerting configuration overriding workspace settings.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub alerting: Nullable<AlertingSettings>,
+}
+
+impl<'de> Deserialize<'de> for AgentPlatformSettingsRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut evaluation_ = None;
+        let mut widget_ = None;
+        let mut data_collection_ = None;
+        let mut data_collection_scopes_ = None;
+        let mut analysis_items_ = None;
+        let mut overrides_ = None;
+        let mut workspace_overrides_ = None;
+        let mut testing_ = None;
+        let mut archived_ = None;
+        let mut guardrails_ = None;
+        let mut summary_language_ = None;
+        let mut auto_translate_transcript_to_app_language_ = None;
+        let mut auth_ = None;
+        let mut call_limits_ = None;
+        let mut privacy_ = None;
+        let mut trust_context_ = None;
+        let mut analysis_llm_ = None;
+        let mut topic_discovery_ = None;
+        let mut sentiment_analysis_ = None;
+        let mut alerting_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentPlatformSettingsRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "evaluation" => field.read(&mut evaluation_),
+                "widget" => field.read(&mut widget_),
+                "data_collection" => field.read(&mut data_collection_),
+                "data_collection_scopes" => field.read(&mut data_collection_scopes_),
+                "analysis_items" => field.read(&mut analysis_items_),
+                "overrides" => field.read(&mut overrides_),
+                "workspace_overrides" => field.read(&mut workspace_overrides_),
+                "testing" => field.read(&mut testing_),
+                "archived" => field.read(&mut archived_),
+                "guardrails" => field.read(&mut guardrails_),
+                "summary_language" => field.read(&mut summary_language_),
+                "auto_translate_transcript_to_app_language" => {
+                    field.read(&mut auto_translate_transcript_to_app_language_)
+                }
+                "auth" => field.read(&mut auth_),
+                "call_limits" => field.read(&mut call_limits_),
+                "privacy" => field.read(&mut privacy_),
+                "trust_context" => field.read(&mut trust_context_),
+                "analysis_llm" => field.read(&mut analysis_llm_),
+                "topic_discovery" => field.read(&mut topic_discovery_),
+                "sentiment_analysis" => field.read(&mut sentiment_analysis_),
+                "alerting" => field.read(&mut alerting_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            evaluation: evaluation_.unwrap_or_default(),
+            widget: widget_.unwrap_or_default(),
+            data_collection: data_collection_.unwrap_or_default(),
+            data_collection_scopes: data_collection_scopes_.unwrap_or_default(),
+            analysis_items: analysis_items_.unwrap_or_default(),
+            overrides: overrides_.unwrap_or_default(),
+            workspace_overrides: workspace_overrides_.unwrap_or_default(),
+            testing: testing_.unwrap_or_default(),
+            archived: archived_.unwrap_or_default(),
+            guardrails: guardrails_.unwrap_or_default(),
+            summary_language: summary_language_.unwrap_or_default(),
+            auto_translate_transcript_to_app_language: auto_translate_transcript_to_app_language_
+                .unwrap_or_default(),
+            auth: auth_.unwrap_or_default(),
+            call_limits: call_limits_.unwrap_or_default(),
+            privacy: privacy_.unwrap_or_default(),
+            trust_context: trust_context_.unwrap_or_default(),
+            analysis_llm: analysis_llm_.unwrap_or_default(),
+            topic_discovery: topic_discovery_.unwrap_or_default(),
+            sentiment_analysis: sentiment_analysis_.unwrap_or_default(),
+            alerting: alerting_.unwrap_or_default(),
+        })
+    }
 }

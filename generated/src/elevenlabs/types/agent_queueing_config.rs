@@ -5,19 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentQueueingConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentQueueingConfig {
     /// Hold callers in a wait queue when the agent is at its concurrency limit, instead of rejecting them immediately
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Maximum time a caller can wait in the queue before being rejected
     ///
     /// Defaults to `180`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_timeout_seconds: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for AgentQueueingConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_ = None;
+        let mut wait_timeout_seconds_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentQueueingConfig",
+            &[],
+            &mut |key, field| match key {
+                "enabled" => field.read(&mut enabled_),
+                "wait_timeout_seconds" => field.read(&mut wait_timeout_seconds_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled: enabled_.unwrap_or_default(),
+            wait_timeout_seconds: wait_timeout_seconds_.unwrap_or_default(),
+        })
+    }
 }

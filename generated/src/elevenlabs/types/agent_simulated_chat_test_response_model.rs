@@ -6,13 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ConversationHistoryAnalysisCommonModel, ConversationHistoryTranscriptResponseModel};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentSimulatedChatTestResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentSimulatedChatTestResponseModel {
     pub simulated_conversation: Vec<ConversationHistoryTranscriptResponseModel>,
     pub analysis: ConversationHistoryAnalysisCommonModel,
+}
+
+impl<'de> Deserialize<'de> for AgentSimulatedChatTestResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut simulated_conversation_ = None;
+        let mut analysis_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentSimulatedChatTestResponseModel",
+            &["simulated_conversation", "analysis"],
+            &mut |key, field| match key {
+                "simulated_conversation" => field.read(&mut simulated_conversation_),
+                "analysis" => field.read(&mut analysis_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            simulated_conversation: object
+                .required(simulated_conversation_, "simulated_conversation")?,
+            analysis: object.required(analysis_, "analysis")?,
+        })
+    }
 }
 
 impl AgentSimulatedChatTestResponseModel {

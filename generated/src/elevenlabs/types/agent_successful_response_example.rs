@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentSuccessfulResponseExample`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentSuccessfulResponseExample {
     pub response: String,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Success,
+}
+
+impl<'de> Deserialize<'de> for AgentSuccessfulResponseExample {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut response_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentSuccessfulResponseExample",
+            &["response"],
+            &mut |key, field| match key {
+                "response" => field.read(&mut response_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            response: object.required(response_, "response")?,
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentSuccessfulResponseExample {

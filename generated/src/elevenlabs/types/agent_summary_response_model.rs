@@ -7,10 +7,10 @@
 
 use super::ResourceAccessInfo;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentSummaryResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -23,13 +23,55 @@ pub struct AgentSummaryResponseModel {
     /// The access information of the agent
     pub access_info: ResourceAccessInfo,
     /// The time of the most recent call in unix seconds, null if no calls have been made
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_call_time_unix_secs: Nullable<i64>,
     /// Whether the agent is archived
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for AgentSummaryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut name_ = None;
+        let mut tags_ = None;
+        let mut created_at_unix_secs_ = None;
+        let mut access_info_ = None;
+        let mut last_call_time_unix_secs_ = None;
+        let mut archived_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentSummaryResponseModel",
+            &[
+                "agent_id",
+                "name",
+                "tags",
+                "created_at_unix_secs",
+                "access_info",
+            ],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "name" => field.read(&mut name_),
+                "tags" => field.read(&mut tags_),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "access_info" => field.read(&mut access_info_),
+                "last_call_time_unix_secs" => field.read(&mut last_call_time_unix_secs_),
+                "archived" => field.read(&mut archived_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            name: object.required(name_, "name")?,
+            tags: object.required(tags_, "tags")?,
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            access_info: object.required(access_info_, "access_info")?,
+            last_call_time_unix_secs: last_call_time_unix_secs_.unwrap_or_default(),
+            archived: archived_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentSummaryResponseModel {

@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::AttachedTestModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Settings for agent testing configuration.
 ///
 /// Schema: `#/components/schemas/AgentTestingSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentTestingSettings {
     /// List of test IDs that should be run for this agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_tests: Option<Vec<AttachedTestModel>>,
+}
+
+impl<'de> Deserialize<'de> for AgentTestingSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut attached_tests_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentTestingSettings",
+            &[],
+            &mut |key, field| match key {
+                "attached_tests" => field.read(&mut attached_tests_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            attached_tests: attached_tests_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,26 +7,68 @@
 
 use super::TopicMetricsAggregate;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentTopicResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentTopicResponseModel {
     pub topic_id: String,
     pub label: String,
     pub description: String,
     pub conversation_count: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_topic_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub x_2d: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub y_2d: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metrics: Nullable<TopicMetricsAggregate>,
     /// Success rate across the topic's evaluation criteria, weighted by scored conversations. Returned regardless of include_evaluation_criteria.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub success_rate: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for AgentTopicResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut topic_id_ = None;
+        let mut label_ = None;
+        let mut description_ = None;
+        let mut conversation_count_ = None;
+        let mut parent_topic_id_ = None;
+        let mut x_2d_ = None;
+        let mut y_2d_ = None;
+        let mut metrics_ = None;
+        let mut success_rate_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentTopicResponseModel",
+            &["topic_id", "label", "description", "conversation_count"],
+            &mut |key, field| match key {
+                "topic_id" => field.read(&mut topic_id_),
+                "label" => field.read(&mut label_),
+                "description" => field.read(&mut description_),
+                "conversation_count" => field.read(&mut conversation_count_),
+                "parent_topic_id" => field.read(&mut parent_topic_id_),
+                "x_2d" => field.read(&mut x_2d_),
+                "y_2d" => field.read(&mut y_2d_),
+                "metrics" => field.read(&mut metrics_),
+                "success_rate" => field.read(&mut success_rate_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            topic_id: object.required(topic_id_, "topic_id")?,
+            label: object.required(label_, "label")?,
+            description: object.required(description_, "description")?,
+            conversation_count: object.required(conversation_count_, "conversation_count")?,
+            parent_topic_id: parent_topic_id_.unwrap_or_default(),
+            x_2d: x_2d_.unwrap_or_default(),
+            y_2d: y_2d_.unwrap_or_default(),
+            metrics: metrics_.unwrap_or_default(),
+            success_rate: success_rate_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentTopicResponseModel {

@@ -7,14 +7,35 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentTransferOpPush`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentTransferOpPush {
     /// Defaults to `"push"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Push,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub return_node_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AgentTransferOpPush {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut return_node_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentTransferOpPush",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "return_node_id" => field.read(&mut return_node_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            return_node_id: return_node_id_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,34 +6,76 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// AgentTransfer
 ///
 /// Schema: `#/components/schemas/AgentTransfer-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentTransferOutput {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub node_id: Nullable<String>,
     pub condition: String,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_message: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transferred_agent_first_message: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_workflow_node_transfer: Option<bool>,
     /// Defines whether TTS client overrides should be carried over to the transferred agent.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_client_tts_overrides: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for AgentTransferOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut node_id_ = None;
+        let mut condition_ = None;
+        let mut delay_ms_ = None;
+        let mut transfer_message_ = None;
+        let mut enable_transferred_agent_first_message_ = None;
+        let mut is_workflow_node_transfer_ = None;
+        let mut preserve_client_tts_overrides_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentTransferOutput",
+            &["condition"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "node_id" => field.read(&mut node_id_),
+                "condition" => field.read(&mut condition_),
+                "delay_ms" => field.read(&mut delay_ms_),
+                "transfer_message" => field.read(&mut transfer_message_),
+                "enable_transferred_agent_first_message" => {
+                    field.read(&mut enable_transferred_agent_first_message_)
+                }
+                "is_workflow_node_transfer" => field.read(&mut is_workflow_node_transfer_),
+                "preserve_client_tts_overrides" => field.read(&mut preserve_client_tts_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: agent_id_.unwrap_or_default(),
+            node_id: node_id_.unwrap_or_default(),
+            condition: object.required(condition_, "condition")?,
+            delay_ms: delay_ms_.unwrap_or_default(),
+            transfer_message: transfer_message_.unwrap_or_default(),
+            enable_transferred_agent_first_message: enable_transferred_agent_first_message_
+                .unwrap_or_default(),
+            is_workflow_node_transfer: is_workflow_node_transfer_.unwrap_or_default(),
+            preserve_client_tts_overrides: preserve_client_tts_overrides_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentTransferOutput {

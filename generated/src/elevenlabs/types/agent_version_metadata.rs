@@ -7,10 +7,10 @@
 
 use super::{AgentVersionParents, ResourceAccessInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentVersionMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentVersionMetadata {
     pub id: String,
     pub agent_id: String,
@@ -19,8 +19,55 @@ pub struct AgentVersionMetadata {
     pub seq_no_in_branch: i64,
     pub time_committed_secs: i64,
     pub parents: AgentVersionParents,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
+}
+
+impl<'de> Deserialize<'de> for AgentVersionMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut version_description_ = None;
+        let mut seq_no_in_branch_ = None;
+        let mut time_committed_secs_ = None;
+        let mut parents_ = None;
+        let mut access_info_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentVersionMetadata",
+            &[
+                "id",
+                "agent_id",
+                "branch_id",
+                "version_description",
+                "seq_no_in_branch",
+                "time_committed_secs",
+                "parents",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "version_description" => field.read(&mut version_description_),
+                "seq_no_in_branch" => field.read(&mut seq_no_in_branch_),
+                "time_committed_secs" => field.read(&mut time_committed_secs_),
+                "parents" => field.read(&mut parents_),
+                "access_info" => field.read(&mut access_info_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: object.required(branch_id_, "branch_id")?,
+            version_description: object.required(version_description_, "version_description")?,
+            seq_no_in_branch: object.required(seq_no_in_branch_, "seq_no_in_branch")?,
+            time_committed_secs: object.required(time_committed_secs_, "time_committed_secs")?,
+            parents: object.required(parents_, "parents")?,
+            access_info: access_info_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AgentVersionMetadata {

@@ -6,21 +6,54 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AgentVersionParents`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentVersionParents {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub in_branch_parent_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub out_of_branch_parent_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merged_into_branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merged_from_branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merged_from_version_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rebased_from_version_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AgentVersionParents {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut in_branch_parent_id_ = None;
+        let mut out_of_branch_parent_id_ = None;
+        let mut merged_into_branch_id_ = None;
+        let mut merged_from_branch_id_ = None;
+        let mut merged_from_version_id_ = None;
+        let mut rebased_from_version_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentVersionParents",
+            &[],
+            &mut |key, field| match key {
+                "in_branch_parent_id" => field.read(&mut in_branch_parent_id_),
+                "out_of_branch_parent_id" => field.read(&mut out_of_branch_parent_id_),
+                "merged_into_branch_id" => field.read(&mut merged_into_branch_id_),
+                "merged_from_branch_id" => field.read(&mut merged_from_branch_id_),
+                "merged_from_version_id" => field.read(&mut merged_from_version_id_),
+                "rebased_from_version_id" => field.read(&mut rebased_from_version_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            in_branch_parent_id: in_branch_parent_id_.unwrap_or_default(),
+            out_of_branch_parent_id: out_of_branch_parent_id_.unwrap_or_default(),
+            merged_into_branch_id: merged_into_branch_id_.unwrap_or_default(),
+            merged_from_branch_id: merged_from_branch_id_.unwrap_or_default(),
+            merged_from_version_id: merged_from_version_id_.unwrap_or_default(),
+            rebased_from_version_id: rebased_from_version_id_.unwrap_or_default(),
+        })
+    }
 }

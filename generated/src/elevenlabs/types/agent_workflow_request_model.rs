@@ -15,17 +15,41 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentWorkflowRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentWorkflowRequestModel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edges: Option<BTreeMap<String, WorkflowEdgeModelInput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<BTreeMap<String, AgentWorkflowRequestModelNodesValue>>,
     /// Whether to prevent loops in the workflow execution.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_subagent_loops: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for AgentWorkflowRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut edges_ = None;
+        let mut nodes_ = None;
+        let mut prevent_subagent_loops_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentWorkflowRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "edges" => field.read(&mut edges_),
+                "nodes" => field.read(&mut nodes_),
+                "prevent_subagent_loops" => field.read(&mut prevent_subagent_loops_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            edges: edges_.unwrap_or_default(),
+            nodes: nodes_.unwrap_or_default(),
+            prevent_subagent_loops: prevent_subagent_loops_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/AgentWorkflowRequestModel/properties/nodes/additionalProperties`

@@ -15,7 +15,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentWorkflowResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgentWorkflowResponseModel {
     pub edges: BTreeMap<String, WorkflowEdgeModelOutput>,
     pub nodes: BTreeMap<String, AgentWorkflowResponseModelNodesValue>,
@@ -23,6 +23,31 @@ pub struct AgentWorkflowResponseModel {
     ///
     /// Defaults to `false`.
     pub prevent_subagent_loops: bool,
+}
+
+impl<'de> Deserialize<'de> for AgentWorkflowResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut edges_ = None;
+        let mut nodes_ = None;
+        let mut prevent_subagent_loops_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AgentWorkflowResponseModel",
+            &["edges", "nodes", "prevent_subagent_loops"],
+            &mut |key, field| match key {
+                "edges" => field.read(&mut edges_),
+                "nodes" => field.read(&mut nodes_),
+                "prevent_subagent_loops" => field.read(&mut prevent_subagent_loops_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            edges: object.required(edges_, "edges")?,
+            nodes: object.required(nodes_, "nodes")?,
+            prevent_subagent_loops: object
+                .required(prevent_subagent_loops_, "prevent_subagent_loops")?,
+        })
+    }
 }
 
 impl AgentWorkflowResponseModel {

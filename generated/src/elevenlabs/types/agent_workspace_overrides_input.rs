@@ -7,17 +7,41 @@
 
 use super::{ConvAiWebhooks, ConversationInitiationClientDataWebhook};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// AgentWorkspaceOverrides
 ///
 /// Schema: `#/components/schemas/AgentWorkspaceOverrides-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AgentWorkspaceOverridesInput {
     /// The webhook to send conversation initiation client data to
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data_webhook:
         Nullable<ConversationInitiationClientDataWebhook>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<ConvAiWebhooks>,
+}
+
+impl<'de> Deserialize<'de> for AgentWorkspaceOverridesInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_initiation_client_data_webhook_ = None;
+        let mut webhooks_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AgentWorkspaceOverridesInput",
+            &[],
+            &mut |key, field| match key {
+                "conversation_initiation_client_data_webhook" => {
+                    field.read(&mut conversation_initiation_client_data_webhook_)
+                }
+                "webhooks" => field.read(&mut webhooks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_initiation_client_data_webhook:
+                conversation_initiation_client_data_webhook_.unwrap_or_default(),
+            webhooks: webhooks_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AlertingIntegrationNotifier`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertingIntegrationNotifier {
     /// Defaults to `"integration"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Integration,
     /// ID of the workspace integration connection (e.g. PagerDuty) to deliver alert lifecycle notifications to. The connection's integration must have the monitoring capability.
     pub connection_id: String,
+}
+
+impl<'de> Deserialize<'de> for AlertingIntegrationNotifier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut connection_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AlertingIntegrationNotifier",
+            &["connection_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "connection_id" => field.read(&mut connection_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            connection_id: object.required(connection_id_, "connection_id")?,
+        })
+    }
 }
 
 impl AlertingIntegrationNotifier {

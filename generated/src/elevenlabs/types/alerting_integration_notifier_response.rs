@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AlertingIntegrationNotifierResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertingIntegrationNotifierResponse {
     /// Defaults to `"integration"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Integration,
     pub connection_id: String,
+}
+
+impl<'de> Deserialize<'de> for AlertingIntegrationNotifierResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut connection_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AlertingIntegrationNotifierResponse",
+            &["connection_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "connection_id" => field.read(&mut connection_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            connection_id: object.required(connection_id_, "connection_id")?,
+        })
+    }
 }
 
 impl AlertingIntegrationNotifierResponse {

@@ -6,30 +6,69 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AlertingMonitorConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AlertingMonitorConfig {
     /// Failure rate threshold at which this monitor can notify.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub threshold: Nullable<f64>,
     /// Relative increase over the trailing baseline at which this monitor can notify (0.2 = 20% above baseline, 0 = any failure).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub relative_increase_threshold: Nullable<f64>,
     /// Minimum failures in the window before this monitor can fire.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_failure_count: Nullable<i64>,
     /// Minimum trailing buckets with traffic before spike detection can fire.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_history_bucket_count: Nullable<i64>,
     /// Minimum samples in the window before this monitor can fire.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_sample_count: Nullable<i64>,
     /// How many suspect buckets within the lookback window are required to promote a suspect to an alert.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub suspect_trigger_threshold: Nullable<i64>,
     /// How many minutes an alert can stay inactive before it is auto-resolved.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_resolve_after_inactive_minutes: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for AlertingMonitorConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut threshold_ = None;
+        let mut relative_increase_threshold_ = None;
+        let mut min_failure_count_ = None;
+        let mut min_history_bucket_count_ = None;
+        let mut min_sample_count_ = None;
+        let mut suspect_trigger_threshold_ = None;
+        let mut auto_resolve_after_inactive_minutes_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AlertingMonitorConfig",
+            &[],
+            &mut |key, field| match key {
+                "threshold" => field.read(&mut threshold_),
+                "relative_increase_threshold" => field.read(&mut relative_increase_threshold_),
+                "min_failure_count" => field.read(&mut min_failure_count_),
+                "min_history_bucket_count" => field.read(&mut min_history_bucket_count_),
+                "min_sample_count" => field.read(&mut min_sample_count_),
+                "suspect_trigger_threshold" => field.read(&mut suspect_trigger_threshold_),
+                "auto_resolve_after_inactive_minutes" => {
+                    field.read(&mut auto_resolve_after_inactive_minutes_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            threshold: threshold_.unwrap_or_default(),
+            relative_increase_threshold: relative_increase_threshold_.unwrap_or_default(),
+            min_failure_count: min_failure_count_.unwrap_or_default(),
+            min_history_bucket_count: min_history_bucket_count_.unwrap_or_default(),
+            min_sample_count: min_sample_count_.unwrap_or_default(),
+            suspect_trigger_threshold: suspect_trigger_threshold_.unwrap_or_default(),
+            auto_resolve_after_inactive_minutes: auto_resolve_after_inactive_minutes_
+                .unwrap_or_default(),
+        })
+    }
 }

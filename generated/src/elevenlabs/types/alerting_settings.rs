@@ -21,17 +21,44 @@ use std::collections::BTreeMap;
 /// system default.
 ///
 /// Schema: `#/components/schemas/AlertingSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AlertingSettings {
     /// Alerting configuration keyed by monitor name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_configs: Option<BTreeMap<String, AlertingMonitorConfig>>,
     /// How many minutes an alert can stay inactive before it is auto-resolved. Unset values fall through to the next layer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_resolve_after_inactive_minutes: Nullable<i64>,
     /// Delivery channels for alert lifecycle notifications. Stacked and deduped by ``webhook_id`` / ``connection_id`` with other layers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notifiers: Option<Vec<AlertingSettingsNotifiersItem>>,
+}
+
+impl<'de> Deserialize<'de> for AlertingSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut monitor_configs_ = None;
+        let mut auto_resolve_after_inactive_minutes_ = None;
+        let mut notifiers_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AlertingSettings",
+            &[],
+            &mut |key, field| match key {
+                "monitor_configs" => field.read(&mut monitor_configs_),
+                "auto_resolve_after_inactive_minutes" => {
+                    field.read(&mut auto_resolve_after_inactive_minutes_)
+                }
+                "notifiers" => field.read(&mut notifiers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            monitor_configs: monitor_configs_.unwrap_or_default(),
+            auto_resolve_after_inactive_minutes: auto_resolve_after_inactive_minutes_
+                .unwrap_or_default(),
+            notifiers: notifiers_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/AlertingSettings/properties/notifiers/items`

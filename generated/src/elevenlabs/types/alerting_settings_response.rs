@@ -18,14 +18,41 @@ use std::collections::BTreeMap;
 /// channels whose URLs must never be returned outside the admin API.
 ///
 /// Schema: `#/components/schemas/AlertingSettingsResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AlertingSettingsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_configs: Option<BTreeMap<String, AlertingMonitorConfig>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_resolve_after_inactive_minutes: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub notifiers: Option<Vec<AlertingSettingsResponseNotifiersItem>>,
+}
+
+impl<'de> Deserialize<'de> for AlertingSettingsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut monitor_configs_ = None;
+        let mut auto_resolve_after_inactive_minutes_ = None;
+        let mut notifiers_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AlertingSettingsResponse",
+            &[],
+            &mut |key, field| match key {
+                "monitor_configs" => field.read(&mut monitor_configs_),
+                "auto_resolve_after_inactive_minutes" => {
+                    field.read(&mut auto_resolve_after_inactive_minutes_)
+                }
+                "notifiers" => field.read(&mut notifiers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            monitor_configs: monitor_configs_.unwrap_or_default(),
+            auto_resolve_after_inactive_minutes: auto_resolve_after_inactive_minutes_
+                .unwrap_or_default(),
+            notifiers: notifiers_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/AlertingSettingsResponse/properties/notifiers/items`

@@ -6,18 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AlertingWebhookHeader`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertingWebhookHeader {
     pub name: String,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secret: Option<bool>,
     /// Header value. May be null only for a secret header on update.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub value: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AlertingWebhookHeader {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut is_secret_ = None;
+        let mut value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AlertingWebhookHeader",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "is_secret" => field.read(&mut is_secret_),
+                "value" => field.read(&mut value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            is_secret: is_secret_.unwrap_or_default(),
+            value: value_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AlertingWebhookHeader {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AlertingWebhookNotifier`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlertingWebhookNotifier {
     /// Defaults to `"webhook"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Webhook,
     /// ID of the workspace webhook to deliver alert lifecycle notifications to.
     pub webhook_id: String,
+}
+
+impl<'de> Deserialize<'de> for AlertingWebhookNotifier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut webhook_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AlertingWebhookNotifier",
+            &["webhook_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "webhook_id" => field.read(&mut webhook_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            webhook_id: object.required(webhook_id_, "webhook_id")?,
+        })
+    }
 }
 
 impl AlertingWebhookNotifier {

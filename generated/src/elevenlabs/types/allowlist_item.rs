@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AllowlistItem`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AllowlistItem {
     /// The hostname of the allowed origin
     pub hostname: String,
+}
+
+impl<'de> Deserialize<'de> for AllowlistItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut hostname_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AllowlistItem",
+            &["hostname"],
+            &mut |key, field| match key {
+                "hostname" => field.read(&mut hostname_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            hostname: object.required(hostname_, "hostname")?,
+        })
+    }
 }
 
 impl AllowlistItem {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AnalysisRunSnapshot, AnalysisRunningTotal};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Cost of running post-call analysis on this conversation.
 /// Present once an analysis pass has run, billed or not.
 ///
 /// Schema: `#/components/schemas/AnalysisCharging`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AnalysisCharging {
     pub total: AnalysisRunningTotal,
     pub last_run: AnalysisRunSnapshot,
+}
+
+impl<'de> Deserialize<'de> for AnalysisCharging {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut total_ = None;
+        let mut last_run_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AnalysisCharging",
+            &["total", "last_run"],
+            &mut |key, field| match key {
+                "total" => field.read(&mut total_),
+                "last_run" => field.read(&mut last_run_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            total: object.required(total_, "total")?,
+            last_run: object.required(last_run_, "last_run")?,
+        })
+    }
 }
 
 impl AnalysisCharging {

@@ -5,25 +5,55 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Cumulative LLM cost of running post-call analysis on this conversation.
 ///
 /// Schema: `#/components/schemas/AnalysisRunningTotal`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AnalysisRunningTotal {
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runs: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_feature: Option<BTreeMap<String, f64>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_per_feature: Option<BTreeMap<String, i64>>,
+}
+
+impl<'de> Deserialize<'de> for AnalysisRunningTotal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut price_ = None;
+        let mut charge_ = None;
+        let mut runs_ = None;
+        let mut price_per_feature_ = None;
+        let mut charge_per_feature_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AnalysisRunningTotal",
+            &[],
+            &mut |key, field| match key {
+                "price" => field.read(&mut price_),
+                "charge" => field.read(&mut charge_),
+                "runs" => field.read(&mut runs_),
+                "price_per_feature" => field.read(&mut price_per_feature_),
+                "charge_per_feature" => field.read(&mut charge_per_feature_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            price: price_.unwrap_or_default(),
+            charge: charge_.unwrap_or_default(),
+            runs: runs_.unwrap_or_default(),
+            price_per_feature: price_per_feature_.unwrap_or_default(),
+            charge_per_feature: charge_per_feature_.unwrap_or_default(),
+        })
+    }
 }

@@ -12,35 +12,99 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Response model for integration-managed OAuth2 Auth Code auth connections
 ///
 /// Schema: `#/components/schemas/ApiIntegrationOAuth2AuthCodeResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApiIntegrationOAuth2AuthCodeResponse {
     pub name: String,
     /// Defaults to `"api_integration_oauth2_auth_code"`.
-    #[serde(default)]
     pub auth_type: consts::ApiIntegrationOauth2AuthCode,
     pub provider: String,
     pub token_url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Separator for scopes
     ///
     /// Defaults to `" "`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_separator: Option<ApiIntegrationOAuth2AuthCodeResponseScopeSeparator>,
     /// ISO 8601 timestamp of when the access token expires
     pub expires_at: String,
     pub integration_id: String,
     pub credential_id: String,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationOAuth2AuthCodeResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut token_url_ = None;
+        let mut scopes_ = None;
+        let mut scope_separator_ = None;
+        let mut expires_at_ = None;
+        let mut integration_id_ = None;
+        let mut credential_id_ = None;
+        let mut id_ = None;
+        let mut used_by_ = None;
+        let mut status_ = None;
+        let mut status_detail_ = None;
+        let mut status_updated_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ApiIntegrationOAuth2AuthCodeResponse",
+            &[
+                "name",
+                "provider",
+                "token_url",
+                "expires_at",
+                "integration_id",
+                "credential_id",
+                "id",
+            ],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "token_url" => field.read(&mut token_url_),
+                "scopes" => field.read(&mut scopes_),
+                "scope_separator" => field.read(&mut scope_separator_),
+                "expires_at" => field.read(&mut expires_at_),
+                "integration_id" => field.read(&mut integration_id_),
+                "credential_id" => field.read(&mut credential_id_),
+                "id" => field.read(&mut id_),
+                "used_by" => field.read(&mut used_by_),
+                "status" => field.read(&mut status_),
+                "status_detail" => field.read(&mut status_detail_),
+                "status_updated_at" => field.read(&mut status_updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            token_url: object.required(token_url_, "token_url")?,
+            scopes: scopes_.unwrap_or_default(),
+            scope_separator: scope_separator_.unwrap_or_default(),
+            expires_at: object.required(expires_at_, "expires_at")?,
+            integration_id: object.required(integration_id_, "integration_id")?,
+            credential_id: object.required(credential_id_, "credential_id")?,
+            id: object.required(id_, "id")?,
+            used_by: used_by_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            status_detail: status_detail_.unwrap_or_default(),
+            status_updated_at: status_updated_at_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ApiIntegrationOAuth2AuthCodeResponse {

@@ -15,18 +15,45 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ApiIntegrationWebhookOverrides`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ApiIntegrationWebhookOverrides {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub schema_overrides:
         Nullable<BTreeMap<String, ApiIntegrationWebhookOverridesSchemaOverridesValue>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_filter_mode: Nullable<ResponseFilterMode>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_filters: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_headers:
         Nullable<BTreeMap<String, ApiIntegrationWebhookOverridesRequestHeadersValue>>,
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverrides {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut schema_overrides_ = None;
+        let mut response_filter_mode_ = None;
+        let mut response_filters_ = None;
+        let mut request_headers_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ApiIntegrationWebhookOverrides",
+            &[],
+            &mut |key, field| match key {
+                "schema_overrides" => field.read(&mut schema_overrides_),
+                "response_filter_mode" => field.read(&mut response_filter_mode_),
+                "response_filters" => field.read(&mut response_filters_),
+                "request_headers" => field.read(&mut request_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            schema_overrides: schema_overrides_.unwrap_or_default(),
+            response_filter_mode: response_filter_mode_.unwrap_or_default(),
+            response_filters: response_filters_.unwrap_or_default(),
+            request_headers: request_headers_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/ApiIntegrationWebhookOverrides/properties/schema_overrides/anyOf/0/additionalProperties`
@@ -58,9 +85,25 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesSchemaOverridesValu
 }
 
 /// Schema: `#/components/schemas/ApiIntegrationWebhookOverrides/properties/request_headers/anyOf/0/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ApiIntegrationWebhookOverridesRequestHeadersValue {
     String(String),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesRequestHeadersValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiDynamicVariable(member));
+        }
+        Err(no_match(
+            "ApiIntegrationWebhookOverridesRequestHeadersValue",
+        ))
+    }
 }

@@ -11,15 +11,15 @@ use super::{
     ToolExecutionMode, ToolInterruptionMode,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ApiIntegrationWebhookToolConfig
 ///
 /// Schema: `#/components/schemas/ApiIntegrationWebhookToolConfig-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApiIntegrationWebhookToolConfigInput {
     /// Defaults to `"api_integration_webhook"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     pub name: String,
     /// Description of when the tool should be used and what it does.
@@ -27,64 +27,141 @@ pub struct ApiIntegrationWebhookToolConfigInput {
     /// The maximum time in seconds to wait for the tool call to complete. Must be between 5 and 300 seconds (inclusive).
     ///
     /// Defaults to `20`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_timeout_secs: Option<i64>,
     /// DEPRECATED: use `interruption_mode` instead. If true, the user will not be able to interrupt the agent while this tool is running.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_interruptions: Option<bool>,
     /// Controls whether the user can interrupt the agent around this tool call. 'allow' (default) lets the user interrupt at any time, 'disable_during_tool' suppresses interruptions only while the tool is running, 'disable_during_tool_and_turn' suppresses interruptions while the tool runs and for the agent response that follows it.
     ///
     /// Defaults to `"allow"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_mode: Option<ToolInterruptionMode>,
     /// DEPRECATED: use `pre_tool_speech` instead. If true, the agent will speak before the tool call.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_pre_tool_speech: Option<bool>,
     /// Controls whether the agent speaks before this tool is called. 'auto' (default) decides based on recent tool latency, 'force' always asks the agent to speak, 'off' fully opts out regardless of latency.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_tool_speech: Option<PreToolSpeechMode>,
     /// Configuration for extracting values from tool responses and assigning them to dynamic variables
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<DynamicVariableAssignment>>,
     /// Predefined tool call sound type to play during tool execution. If not specified, no tool call sound will be played.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play. 'auto' only plays when there's pre-tool speech, 'always' plays for every tool call.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_sound_behavior: Option<ToolCallSoundBehavior>,
     /// Controls how tool errors are processed before being shared with the agent. 'auto' determines handling based on tool type (summarized for native integrations, hide for others), 'summarized' sends an LLM-generated summary, 'passthrough' sends the raw error, 'hide' does not share the error with the agent.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_error_handling_mode: Option<ToolErrorHandlingMode>,
     /// Configuration for dynamic variables
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<DynamicVariablesConfig>,
     /// Determines when and how the tool executes: 'immediate' executes the tool right away when requested by the LLM, 'post_tool_speech' waits for the agent to finish speaking before executing, 'async' runs the tool in the background without blocking - best for long-running operations.
     ///
     /// Defaults to `"immediate"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<ToolExecutionMode>,
     /// The version of the API integration tool
     ///
     /// Defaults to `"1.0.0"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_version: Option<String>,
     pub api_integration_id: String,
     pub api_integration_connection_id: String,
     /// User overrides applied on top of the base api_schema
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_schema_overrides: Nullable<ApiIntegrationWebhookOverrides>,
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut response_timeout_secs_ = None;
+        let mut disable_interruptions_ = None;
+        let mut interruption_mode_ = None;
+        let mut force_pre_tool_speech_ = None;
+        let mut pre_tool_speech_ = None;
+        let mut assignments_ = None;
+        let mut tool_call_sound_ = None;
+        let mut tool_call_sound_behavior_ = None;
+        let mut tool_error_handling_mode_ = None;
+        let mut dynamic_variables_ = None;
+        let mut execution_mode_ = None;
+        let mut tool_version_ = None;
+        let mut api_integration_id_ = None;
+        let mut api_integration_connection_id_ = None;
+        let mut api_schema_overrides_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ApiIntegrationWebhookToolConfigInput",
+            &[
+                "name",
+                "description",
+                "api_integration_id",
+                "api_integration_connection_id",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
+                "disable_interruptions" => field.read(&mut disable_interruptions_),
+                "interruption_mode" => field.read(&mut interruption_mode_),
+                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
+                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
+                "assignments" => field.read(&mut assignments_),
+                "tool_call_sound" => field.read(&mut tool_call_sound_),
+                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
+                "tool_error_handling_mode" => field.read(&mut tool_error_handling_mode_),
+                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "execution_mode" => field.read(&mut execution_mode_),
+                "tool_version" => field.read(&mut tool_version_),
+                "api_integration_id" => field.read(&mut api_integration_id_),
+                "api_integration_connection_id" => field.read(&mut api_integration_connection_id_),
+                "api_schema_overrides" => field.read(&mut api_schema_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            description: object.required(description_, "description")?,
+            response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
+            disable_interruptions: disable_interruptions_.unwrap_or_default(),
+            interruption_mode: interruption_mode_.unwrap_or_default(),
+            force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
+            pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
+            assignments: assignments_.unwrap_or_default(),
+            tool_call_sound: tool_call_sound_.unwrap_or_default(),
+            tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
+            tool_error_handling_mode: tool_error_handling_mode_.unwrap_or_default(),
+            dynamic_variables: dynamic_variables_.unwrap_or_default(),
+            execution_mode: execution_mode_.unwrap_or_default(),
+            tool_version: tool_version_.unwrap_or_default(),
+            api_integration_id: object.required(api_integration_id_, "api_integration_id")?,
+            api_integration_connection_id: object.required(
+                api_integration_connection_id_,
+                "api_integration_connection_id",
+            )?,
+            api_schema_overrides: api_schema_overrides_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ApiIntegrationWebhookToolConfigInput {

@@ -10,15 +10,15 @@ use super::{
     PreToolSpeechMode, ToolCallSoundBehavior, ToolCallSoundType, ToolErrorHandlingMode,
     ToolExecutionMode, ToolInterruptionMode,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ApiIntegrationWebhookToolConfig
 ///
 /// Schema: `#/components/schemas/ApiIntegrationWebhookToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApiIntegrationWebhookToolConfigOutput {
     /// Defaults to `"api_integration_webhook"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     pub name: String,
     /// Description of when the tool should be used and what it does.
@@ -71,6 +71,99 @@ pub struct ApiIntegrationWebhookToolConfigOutput {
     pub api_integration_connection_id: String,
     /// User overrides applied on top of the base api_schema
     pub api_schema_overrides: Option<ApiIntegrationWebhookOverrides>,
+}
+
+impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut response_timeout_secs_ = None;
+        let mut disable_interruptions_ = None;
+        let mut interruption_mode_ = None;
+        let mut force_pre_tool_speech_ = None;
+        let mut pre_tool_speech_ = None;
+        let mut assignments_ = None;
+        let mut tool_call_sound_ = None;
+        let mut tool_call_sound_behavior_ = None;
+        let mut tool_error_handling_mode_ = None;
+        let mut dynamic_variables_ = None;
+        let mut execution_mode_ = None;
+        let mut tool_version_ = None;
+        let mut api_integration_id_ = None;
+        let mut api_integration_connection_id_ = None;
+        let mut api_schema_overrides_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ApiIntegrationWebhookToolConfigOutput",
+            &[
+                "name",
+                "description",
+                "response_timeout_secs",
+                "disable_interruptions",
+                "interruption_mode",
+                "force_pre_tool_speech",
+                "pre_tool_speech",
+                "assignments",
+                "tool_call_sound_behavior",
+                "tool_error_handling_mode",
+                "dynamic_variables",
+                "execution_mode",
+                "tool_version",
+                "api_integration_id",
+                "api_integration_connection_id",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
+                "disable_interruptions" => field.read(&mut disable_interruptions_),
+                "interruption_mode" => field.read(&mut interruption_mode_),
+                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
+                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
+                "assignments" => field.read(&mut assignments_),
+                "tool_call_sound" => field.read(&mut tool_call_sound_),
+                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
+                "tool_error_handling_mode" => field.read(&mut tool_error_handling_mode_),
+                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "execution_mode" => field.read(&mut execution_mode_),
+                "tool_version" => field.read(&mut tool_version_),
+                "api_integration_id" => field.read(&mut api_integration_id_),
+                "api_integration_connection_id" => field.read(&mut api_integration_connection_id_),
+                "api_schema_overrides" => field.read(&mut api_schema_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            description: object.required(description_, "description")?,
+            response_timeout_secs: object
+                .required(response_timeout_secs_, "response_timeout_secs")?,
+            disable_interruptions: object
+                .required(disable_interruptions_, "disable_interruptions")?,
+            interruption_mode: object.required(interruption_mode_, "interruption_mode")?,
+            force_pre_tool_speech: object
+                .required(force_pre_tool_speech_, "force_pre_tool_speech")?,
+            pre_tool_speech: object.required(pre_tool_speech_, "pre_tool_speech")?,
+            assignments: object.required(assignments_, "assignments")?,
+            tool_call_sound: tool_call_sound_.unwrap_or_default(),
+            tool_call_sound_behavior: object
+                .required(tool_call_sound_behavior_, "tool_call_sound_behavior")?,
+            tool_error_handling_mode: object
+                .required(tool_error_handling_mode_, "tool_error_handling_mode")?,
+            dynamic_variables: object.required(dynamic_variables_, "dynamic_variables")?,
+            execution_mode: object.required(execution_mode_, "execution_mode")?,
+            tool_version: object.required(tool_version_, "tool_version")?,
+            api_integration_id: object.required(api_integration_id_, "api_integration_id")?,
+            api_integration_connection_id: object.required(
+                api_integration_connection_id_,
+                "api_integration_connection_id",
+            )?,
+            api_schema_overrides: api_schema_overrides_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ApiIntegrationWebhookToolConfigOutput {

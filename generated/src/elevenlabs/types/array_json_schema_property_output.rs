@@ -7,38 +7,71 @@
 
 use super::{consts, LiteralJsonSchemaProperty, ObjectJsonSchemaPropertyOutput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// ArrayJsonSchemaProperty
 ///
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ArrayJsonSchemaPropertyOutput {
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When set, the entire parameter is populated from this dynamic variable at runtime. Mutually exclusive with description (LLM-provided value), constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable: Option<String>,
     /// When set, the entire array uses this constant value at runtime. Mutually exclusive with description (LLM-provided array), dynamic_variable, and is_omitted.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub constant_value: Nullable<Vec<Value>>,
     /// If true, this parameter will be completely omitted from the request. Only valid for optional parameters. Mutually exclusive with description, dynamic_variable, and constant_value.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_omitted: Option<bool>,
     /// Defaults to `"array"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Array,
     /// Schema for array elements.
     ///
     /// Defaults to `{"type":"string","description":"Array element","is_system_provided":false,"dynamic_variable":"","allowed_values_dynam…`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<ArrayJsonSchemaPropertyOutputItems>>,
+}
+
+impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut description_ = None;
+        let mut dynamic_variable_ = None;
+        let mut constant_value_ = None;
+        let mut is_omitted_ = None;
+        let mut type__ = None;
+        let mut items_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ArrayJsonSchemaPropertyOutput",
+            &[],
+            &mut |key, field| match key {
+                "description" => field.read(&mut description_),
+                "dynamic_variable" => field.read(&mut dynamic_variable_),
+                "constant_value" => field.read(&mut constant_value_),
+                "is_omitted" => field.read(&mut is_omitted_),
+                "type" => field.read(&mut type__),
+                "items" => field.read(&mut items_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            description: description_.unwrap_or_default(),
+            dynamic_variable: dynamic_variable_.unwrap_or_default(),
+            constant_value: constant_value_.unwrap_or_default(),
+            is_omitted: is_omitted_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            items: items_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema for array elements.
@@ -46,10 +79,27 @@ pub struct ArrayJsonSchemaPropertyOutput {
 /// Defaults to `{"type":"string","description":"Array element","is_system_provided":false,"dynamic_variable":"","allowed_values_dynam…`.
 ///
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Output/properties/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ArrayJsonSchemaPropertyOutputItems {
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput),
     ArrayJsonSchemaPropertyOutput(Box<ArrayJsonSchemaPropertyOutput>),
+}
+
+impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutputItems {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::LiteralJsonSchemaProperty(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ObjectJsonSchemaPropertyOutput(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ArrayJsonSchemaPropertyOutput(member));
+        }
+        Err(no_match("ArrayJsonSchemaPropertyOutputItems"))
+    }
 }

@@ -6,27 +6,54 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AsrInputFormat, AsrProvider, AsrQuality};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ASRConversationalConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AsrConversationalConfig {
     /// The quality of the transcription
     ///
     /// Defaults to `"high"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<AsrQuality>,
     /// The provider of the transcription service
     ///
     /// Defaults to `"scribe_realtime"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<AsrProvider>,
     /// The format of the audio to be transcribed
     ///
     /// Defaults to `"pcm_16000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_input_audio_format: Option<AsrInputFormat>,
     /// Keywords to boost prediction probability for
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for AsrConversationalConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut quality_ = None;
+        let mut provider_ = None;
+        let mut user_input_audio_format_ = None;
+        let mut keywords_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AsrConversationalConfig",
+            &[],
+            &mut |key, field| match key {
+                "quality" => field.read(&mut quality_),
+                "provider" => field.read(&mut provider_),
+                "user_input_audio_format" => field.read(&mut user_input_audio_format_),
+                "keywords" => field.read(&mut keywords_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            quality: quality_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            user_input_audio_format: user_input_audio_format_.unwrap_or_default(),
+            keywords: keywords_.unwrap_or_default(),
+        })
+    }
 }

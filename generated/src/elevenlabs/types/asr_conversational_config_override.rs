@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AsrConversationalConfigOverride {
     /// Keywords to boost prediction probability for
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keywords: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for AsrConversationalConfigOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut keywords_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AsrConversationalConfigOverride",
+            &[],
+            &mut |key, field| match key {
+                "keywords" => field.read(&mut keywords_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            keywords: keywords_.unwrap_or_default(),
+        })
+    }
 }

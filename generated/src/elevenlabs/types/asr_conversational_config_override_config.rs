@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AsrConversationalConfigOverrideConfig {
     /// Whether to allow overriding the keywords field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for AsrConversationalConfigOverrideConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut keywords_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AsrConversationalConfigOverrideConfig",
+            &[],
+            &mut |key, field| match key {
+                "keywords" => field.read(&mut keywords_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            keywords: keywords_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,21 +7,48 @@
 
 use super::{AsrInputFormat, AsrProvider, AsrQuality};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AsrConversationalConfigWorkflowOverride {
     /// The quality of the transcription
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quality: Nullable<AsrQuality>,
     /// The provider of the transcription service
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<AsrProvider>,
     /// The format of the audio to be transcribed
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_input_audio_format: Nullable<AsrInputFormat>,
     /// Keywords to boost prediction probability for
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keywords: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for AsrConversationalConfigWorkflowOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut quality_ = None;
+        let mut provider_ = None;
+        let mut user_input_audio_format_ = None;
+        let mut keywords_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AsrConversationalConfigWorkflowOverride",
+            &[],
+            &mut |key, field| match key {
+                "quality" => field.read(&mut quality_),
+                "provider" => field.read(&mut provider_),
+                "user_input_audio_format" => field.read(&mut user_input_audio_format_),
+                "keywords" => field.read(&mut keywords_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            quality: quality_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            user_input_audio_format: user_input_audio_format_.unwrap_or_default(),
+            keywords: keywords_.unwrap_or_default(),
+        })
+    }
 }

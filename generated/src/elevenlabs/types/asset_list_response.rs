@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::AssetResponse;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One page of the workspace's assets, most recently created first.
 ///
 /// Schema: `#/components/schemas/AssetListResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssetListResponse {
     /// List of Asset objects.
     pub assets: Vec<AssetResponse>,
@@ -19,6 +19,30 @@ pub struct AssetListResponse {
     pub next_cursor: Option<String>,
     /// Whether there are more results to fetch.
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for AssetListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut assets_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AssetListResponse",
+            &["assets", "has_more"],
+            &mut |key, field| match key {
+                "assets" => field.read(&mut assets_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            assets: object.required(assets_, "assets")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl AssetListResponse {

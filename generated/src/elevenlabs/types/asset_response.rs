@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The public Asset object.
 ///
 /// Schema: `#/components/schemas/AssetResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssetResponse {
     /// Unique identifier for the asset.
     pub asset_id: String,
@@ -22,6 +22,36 @@ pub struct AssetResponse {
     pub created_at_unix: i64,
     /// Signed URL to fetch the asset's content. May be `null` if the asset has not finished processing. Do not rely on it being valid for more than 1 hour; fetch the asset again for a fresh URL.
     pub content_url: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for AssetResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut asset_id_ = None;
+        let mut name_ = None;
+        let mut mime_type_ = None;
+        let mut created_at_unix_ = None;
+        let mut content_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AssetResponse",
+            &["asset_id", "name", "mime_type", "created_at_unix"],
+            &mut |key, field| match key {
+                "asset_id" => field.read(&mut asset_id_),
+                "name" => field.read(&mut name_),
+                "mime_type" => field.read(&mut mime_type_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "content_url" => field.read(&mut content_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            asset_id: object.required(asset_id_, "asset_id")?,
+            name: object.required(name_, "name")?,
+            mime_type: object.required(mime_type_, "mime_type")?,
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            content_url: content_url_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AssetResponse {

@@ -9,12 +9,36 @@ use super::AssetTranscriptionData;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssetTranscription`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssetTranscription {
     pub status: AssetTranscriptionStatus,
     pub data: Option<AssetTranscriptionData>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at_ms: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for AssetTranscription {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let mut data_ = None;
+        let mut updated_at_ms_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AssetTranscription",
+            &["status"],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                "data" => field.read(&mut data_),
+                "updated_at_ms" => field.read(&mut updated_at_ms_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: object.required(status_, "status")?,
+            data: data_.unwrap_or_default(),
+            updated_at_ms: updated_at_ms_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AssetTranscription {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AssetTranscriptionData`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssetTranscriptionData {
     pub language_code: String,
     pub text: String,
@@ -16,6 +16,46 @@ pub struct AssetTranscriptionData {
     pub word_start_times_ms: Vec<i64>,
     pub word_end_times_ms: Vec<i64>,
     pub word_speaker_ids: Vec<Option<String>>,
+}
+
+impl<'de> Deserialize<'de> for AssetTranscriptionData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_code_ = None;
+        let mut text_ = None;
+        let mut words_ = None;
+        let mut word_start_times_ms_ = None;
+        let mut word_end_times_ms_ = None;
+        let mut word_speaker_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AssetTranscriptionData",
+            &[
+                "language_code",
+                "text",
+                "words",
+                "word_start_times_ms",
+                "word_end_times_ms",
+                "word_speaker_ids",
+            ],
+            &mut |key, field| match key {
+                "language_code" => field.read(&mut language_code_),
+                "text" => field.read(&mut text_),
+                "words" => field.read(&mut words_),
+                "word_start_times_ms" => field.read(&mut word_start_times_ms_),
+                "word_end_times_ms" => field.read(&mut word_end_times_ms_),
+                "word_speaker_ids" => field.read(&mut word_speaker_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language_code: object.required(language_code_, "language_code")?,
+            text: object.required(text_, "text")?,
+            words: object.required(words_, "words")?,
+            word_start_times_ms: object.required(word_start_times_ms_, "word_start_times_ms")?,
+            word_end_times_ms: object.required(word_end_times_ms_, "word_end_times_ms")?,
+            word_speaker_ids: object.required(word_speaker_ids_, "word_speaker_ids")?,
+        })
+    }
 }
 
 impl AssetTranscriptionData {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AssignConversationTagsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssignConversationTagsRequestModel {
     /// Tag IDs to add to the conversation. Re-assigning an existing tag is a no-op.
     pub tag_ids: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for AssignConversationTagsRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tag_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AssignConversationTagsRequestModel",
+            &["tag_ids"],
+            &mut |key, field| match key {
+                "tag_ids" => field.read(&mut tag_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tag_ids: object.required(tag_ids_, "tag_ids")?,
+        })
+    }
 }
 
 impl AssignConversationTagsRequestModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AssignableUserResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AssignableUserResponseModel {
     pub user_id: String,
     pub email: String,
@@ -16,6 +16,36 @@ pub struct AssignableUserResponseModel {
     pub is_service_account: bool,
     /// Whether this workspace member currently has at least viewer access to the agent. Members without access are still returned so they can be surfaced (e.g. grayed out) and granted access before being assigned.
     pub has_access: bool,
+}
+
+impl<'de> Deserialize<'de> for AssignableUserResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut user_id_ = None;
+        let mut email_ = None;
+        let mut first_name_ = None;
+        let mut is_service_account_ = None;
+        let mut has_access_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AssignableUserResponseModel",
+            &["user_id", "email", "is_service_account", "has_access"],
+            &mut |key, field| match key {
+                "user_id" => field.read(&mut user_id_),
+                "email" => field.read(&mut email_),
+                "first_name" => field.read(&mut first_name_),
+                "is_service_account" => field.read(&mut is_service_account_),
+                "has_access" => field.read(&mut has_access_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            user_id: object.required(user_id_, "user_id")?,
+            email: object.required(email_, "email")?,
+            first_name: first_name_.unwrap_or_default(),
+            is_service_account: object.required(is_service_account_, "is_service_account")?,
+            has_access: object.required(has_access_, "has_access")?,
+        })
+    }
 }
 
 impl AssignableUserResponseModel {

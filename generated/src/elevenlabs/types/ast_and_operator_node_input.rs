@@ -6,18 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeInput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ASTAndOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTAndOperatorNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstAndOperatorNodeInput {
     /// Defaults to `"and_operator"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::AndOperator,
     /// Child nodes of the logical operator.
     pub children: Vec<AstNodeInput>,
+}
+
+impl<'de> Deserialize<'de> for AstAndOperatorNodeInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut children_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstAndOperatorNodeInput",
+            &["children"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "children" => field.read(&mut children_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            children: object.required(children_, "children")?,
+        })
+    }
 }
 
 impl AstAndOperatorNodeInput {

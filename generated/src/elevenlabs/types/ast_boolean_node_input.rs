@@ -6,18 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ASTBooleanNode
 ///
 /// Schema: `#/components/schemas/ASTBooleanNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstBooleanNodeInput {
     /// Defaults to `"boolean_literal"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::BooleanLiteral,
     /// Value of this literal.
     pub value: bool,
+}
+
+impl<'de> Deserialize<'de> for AstBooleanNodeInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstBooleanNodeInput",
+            &["value"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "value" => field.read(&mut value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            value: object.required(value_, "value")?,
+        })
+    }
 }
 
 impl AstBooleanNodeInput {

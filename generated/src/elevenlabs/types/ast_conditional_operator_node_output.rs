@@ -6,15 +6,15 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeOutput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ASTConditionalOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTConditionalOperatorNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstConditionalOperatorNodeOutput {
     /// Defaults to `"conditional_operator"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::ConditionalOperator,
     /// Condition deciding which expression should be selected.
     pub condition: Box<AstNodeOutput>,
@@ -24,6 +24,33 @@ pub struct AstConditionalOperatorNodeOutput {
     /// Expression selected if the condition is false.
     #[serde(rename = "falseExpression")]
     pub false_expression: Box<AstNodeOutput>,
+}
+
+impl<'de> Deserialize<'de> for AstConditionalOperatorNodeOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut condition_ = None;
+        let mut true_expression_ = None;
+        let mut false_expression_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstConditionalOperatorNodeOutput",
+            &["condition", "trueExpression", "falseExpression"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "condition" => field.read(&mut condition_),
+                "trueExpression" => field.read(&mut true_expression_),
+                "falseExpression" => field.read(&mut false_expression_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            condition: object.required(condition_, "condition")?,
+            true_expression: object.required(true_expression_, "trueExpression")?,
+            false_expression: object.required(false_expression_, "falseExpression")?,
+        })
+    }
 }
 
 impl AstConditionalOperatorNodeOutput {

@@ -6,18 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ASTDynamicVariableNode
 ///
 /// Schema: `#/components/schemas/ASTDynamicVariableNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstDynamicVariableNodeInput {
     /// Defaults to `"dynamic_variable"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::DynamicVariable,
     /// The name of the dynamic variable.
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for AstDynamicVariableNodeInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstDynamicVariableNodeInput",
+            &["name"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl AstDynamicVariableNodeInput {

@@ -6,20 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeInput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ASTEqualsOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTEqualsOperatorNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstEqualsOperatorNodeInput {
     /// Defaults to `"eq_operator"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::EqOperator,
     /// Left operand of the binary operator.
     pub left: Box<AstNodeInput>,
     /// Right operand of the binary operator.
     pub right: Box<AstNodeInput>,
+}
+
+impl<'de> Deserialize<'de> for AstEqualsOperatorNodeInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut left_ = None;
+        let mut right_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstEqualsOperatorNodeInput",
+            &["left", "right"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "left" => field.read(&mut left_),
+                "right" => field.read(&mut right_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            left: object.required(left_, "left")?,
+            right: object.required(right_, "right")?,
+        })
+    }
 }
 
 impl AstEqualsOperatorNodeInput {

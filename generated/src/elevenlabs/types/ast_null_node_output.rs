@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ASTNullNode
 ///
 /// Schema: `#/components/schemas/ASTNullNode-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AstNullNodeOutput {
     /// Defaults to `"null_literal"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::NullLiteral,
+}
+
+impl<'de> Deserialize<'de> for AstNullNodeOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AstNullNodeOutput",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }

@@ -6,18 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// ASTNumberNode
 ///
 /// Schema: `#/components/schemas/ASTNumberNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstNumberNodeInput {
     /// Defaults to `"number_literal"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::NumberLiteral,
     /// Value of this literal.
     pub value: AstNumberNodeInputValue,
+}
+
+impl<'de> Deserialize<'de> for AstNumberNodeInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstNumberNodeInput",
+            &["value"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "value" => field.read(&mut value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            value: object.required(value_, "value")?,
+        })
+    }
 }
 
 impl AstNumberNodeInput {
@@ -33,9 +55,23 @@ impl AstNumberNodeInput {
 /// Value of this literal.
 ///
 /// Schema: `#/components/schemas/ASTNumberNode-Input/properties/value`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum AstNumberNodeInputValue {
     Number(f64),
     Integer(i64),
+}
+
+impl<'de> Deserialize<'de> for AstNumberNodeInputValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Number(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        Err(no_match("AstNumberNodeInputValue"))
+    }
 }

@@ -6,10 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, LlmLiteralJsonSchemaProperty};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/ASTLLMNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum AstllmNodeInput {
     /// ASTLLMNode
@@ -18,16 +19,51 @@ pub enum AstllmNodeInput {
     AstllmNode2(AstllmNodeInputAstllmNode2),
 }
 
+impl<'de> Deserialize<'de> for AstllmNodeInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AstllmNode(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AstllmNode2(member));
+        }
+        Err(no_match("AstllmNodeInput"))
+    }
+}
+
 /// ASTLLMNode
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Input/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstllmNodeInputAstllmNode {
     /// Defaults to `"llm"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// JSON schema describing the value that the LLM should extract.
     pub value_schema: LlmLiteralJsonSchemaProperty,
+}
+
+impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut value_schema_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstllmNodeInputAstllmNode",
+            &["value_schema"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "value_schema" => field.read(&mut value_schema_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            value_schema: object.required(value_schema_, "value_schema")?,
+        })
+    }
 }
 
 impl AstllmNodeInputAstllmNode {
@@ -43,14 +79,35 @@ impl AstllmNodeInputAstllmNode {
 /// ASTLLMNode
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Input/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstllmNodeInputAstllmNode2 {
     /// Defaults to `"llm"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// The prompt to evaluate to a boolean value. Deprecated. Use a boolean schema instead.
     #[deprecated]
     pub prompt: String,
+}
+
+impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut prompt_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstllmNodeInputAstllmNode2",
+            &["prompt"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "prompt" => field.read(&mut prompt_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            prompt: object.required(prompt_, "prompt")?,
+        })
+    }
 }
 
 impl AstllmNodeInputAstllmNode2 {

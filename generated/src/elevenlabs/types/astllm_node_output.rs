@@ -6,21 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, LlmLiteralJsonSchemaProperty};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ASTLLMNode
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AstllmNodeOutput {
     /// Defaults to `"llm"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// JSON schema describing the value that the LLM should extract.
     pub value_schema: LlmLiteralJsonSchemaProperty,
     /// The prompt to evaluate to a boolean value. Deprecated. Use a boolean schema instead.
     #[deprecated]
     pub prompt: String,
+}
+
+impl<'de> Deserialize<'de> for AstllmNodeOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut value_schema_ = None;
+        let mut prompt_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AstllmNodeOutput",
+            &["value_schema", "prompt"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "value_schema" => field.read(&mut value_schema_),
+                "prompt" => field.read(&mut prompt_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            value_schema: object.required(value_schema_, "value_schema")?,
+            prompt: object.required(prompt_, "prompt")?,
+        })
+    }
 }
 
 impl AstllmNodeOutput {

@@ -11,23 +11,73 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Metadata for async conversation delivery (Zendesk, Slack, etc.).
 ///
 /// Schema: `#/components/schemas/AsyncConversationMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AsyncConversationMetadata {
     pub delivery_status: AsyncConversationMetadataDeliveryStatus,
     pub delivery_timestamp: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub delivery_error: Nullable<String>,
     pub external_system: String,
     pub external_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_link: Nullable<String>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_retry_timestamp: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_processed_external_message_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AsyncConversationMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut delivery_status_ = None;
+        let mut delivery_timestamp_ = None;
+        let mut delivery_error_ = None;
+        let mut external_system_ = None;
+        let mut external_id_ = None;
+        let mut external_link_ = None;
+        let mut retry_count_ = None;
+        let mut last_retry_timestamp_ = None;
+        let mut last_processed_external_message_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AsyncConversationMetadata",
+            &[
+                "delivery_status",
+                "delivery_timestamp",
+                "external_system",
+                "external_id",
+            ],
+            &mut |key, field| match key {
+                "delivery_status" => field.read(&mut delivery_status_),
+                "delivery_timestamp" => field.read(&mut delivery_timestamp_),
+                "delivery_error" => field.read(&mut delivery_error_),
+                "external_system" => field.read(&mut external_system_),
+                "external_id" => field.read(&mut external_id_),
+                "external_link" => field.read(&mut external_link_),
+                "retry_count" => field.read(&mut retry_count_),
+                "last_retry_timestamp" => field.read(&mut last_retry_timestamp_),
+                "last_processed_external_message_id" => {
+                    field.read(&mut last_processed_external_message_id_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            delivery_status: object.required(delivery_status_, "delivery_status")?,
+            delivery_timestamp: object.required(delivery_timestamp_, "delivery_timestamp")?,
+            delivery_error: delivery_error_.unwrap_or_default(),
+            external_system: object.required(external_system_, "external_system")?,
+            external_id: object.required(external_id_, "external_id")?,
+            external_link: external_link_.unwrap_or_default(),
+            retry_count: retry_count_.unwrap_or_default(),
+            last_retry_timestamp: last_retry_timestamp_.unwrap_or_default(),
+            last_processed_external_message_id: last_processed_external_message_id_
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl AsyncConversationMetadata {

@@ -6,19 +6,41 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AnalysisScope};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AttachedSystemDataCollectionRef`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AttachedSystemDataCollectionRef {
-    #[serde(default)]
     pub source: consts::System,
     /// Id of the referenced built-in system data-collection item.
-    #[serde(default)]
     pub analysis_item_id: consts::SystemDataCollectionTopic,
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
+}
+
+impl<'de> Deserialize<'de> for AttachedSystemDataCollectionRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut analysis_item_id_ = None;
+        let mut scope_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AttachedSystemDataCollectionRef",
+            &[],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "analysis_item_id" => field.read(&mut analysis_item_id_),
+                "scope" => field.read(&mut scope_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            analysis_item_id: analysis_item_id_.unwrap_or_default(),
+            scope: scope_.unwrap_or_default(),
+        })
+    }
 }

@@ -10,20 +10,46 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedSystemEvaluationRef`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttachedSystemEvaluationRef {
-    #[serde(default)]
     pub source: consts::System,
     /// Id of the referenced built-in system evaluation.
     pub analysis_item_id: AttachedSystemEvaluationRefAnalysisItemId,
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
     /// Optional relative weight for aggregate scoring.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub weight: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for AttachedSystemEvaluationRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut analysis_item_id_ = None;
+        let mut scope_ = None;
+        let mut weight_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AttachedSystemEvaluationRef",
+            &["analysis_item_id"],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "analysis_item_id" => field.read(&mut analysis_item_id_),
+                "scope" => field.read(&mut scope_),
+                "weight" => field.read(&mut weight_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            analysis_item_id: object.required(analysis_item_id_, "analysis_item_id")?,
+            scope: scope_.unwrap_or_default(),
+            weight: weight_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AttachedSystemEvaluationRef {

@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AttachedTestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttachedTestModel {
     pub test_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AttachedTestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut test_id_ = None;
+        let mut workflow_node_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AttachedTestModel",
+            &["test_id"],
+            &mut |key, field| match key {
+                "test_id" => field.read(&mut test_id_),
+                "workflow_node_id" => field.read(&mut workflow_node_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            test_id: object.required(test_id_, "test_id")?,
+            workflow_node_id: workflow_node_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AttachedTestModel {

@@ -7,23 +7,49 @@
 
 use super::{consts, AnalysisScope};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AttachedUserDataCollectionRef`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttachedUserDataCollectionRef {
-    #[serde(default)]
     pub source: consts::User,
     /// Id of the referenced user data-collection item.
     pub analysis_item_id: String,
     /// Pinned item version. None tracks the item's latest published version.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
+}
+
+impl<'de> Deserialize<'de> for AttachedUserDataCollectionRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut analysis_item_id_ = None;
+        let mut version_id_ = None;
+        let mut scope_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AttachedUserDataCollectionRef",
+            &["analysis_item_id"],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "analysis_item_id" => field.read(&mut analysis_item_id_),
+                "version_id" => field.read(&mut version_id_),
+                "scope" => field.read(&mut scope_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            analysis_item_id: object.required(analysis_item_id_, "analysis_item_id")?,
+            version_id: version_id_.unwrap_or_default(),
+            scope: scope_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AttachedUserDataCollectionRef {

@@ -7,29 +7,61 @@
 
 use super::{consts, AnalysisScope};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AttachedUserEvaluationRef`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AttachedUserEvaluationRef {
-    #[serde(default)]
     pub source: consts::User,
     /// Id of the referenced user evaluation item.
     pub analysis_item_id: String,
     /// Primary item version whose result feeds scoring. None tracks the item's latest published version.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// Extra item versions to also run for comparison (A/B). These are executed and stored but excluded from scoring; the primary version_id is the one that scores.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_version_ids: Option<Vec<String>>,
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
     /// Optional relative weight for aggregate scoring.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub weight: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for AttachedUserEvaluationRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut analysis_item_id_ = None;
+        let mut version_id_ = None;
+        let mut additional_version_ids_ = None;
+        let mut scope_ = None;
+        let mut weight_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AttachedUserEvaluationRef",
+            &["analysis_item_id"],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "analysis_item_id" => field.read(&mut analysis_item_id_),
+                "version_id" => field.read(&mut version_id_),
+                "additional_version_ids" => field.read(&mut additional_version_ids_),
+                "scope" => field.read(&mut scope_),
+                "weight" => field.read(&mut weight_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            analysis_item_id: object.required(analysis_item_id_, "analysis_item_id")?,
+            version_id: version_id_.unwrap_or_default(),
+            additional_version_ids: additional_version_ids_.unwrap_or_default(),
+            scope: scope_.unwrap_or_default(),
+            weight: weight_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AttachedUserEvaluationRef {

@@ -7,21 +7,54 @@
 
 use super::{AudioKeyMoment, AudioSegment};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AudioAnalysisResult`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioAnalysisResult {
     pub title: String,
     pub description: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overall_pacing: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<AudioSegment>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_moments: Option<Vec<AudioKeyMoment>>,
+}
+
+impl<'de> Deserialize<'de> for AudioAnalysisResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut title_ = None;
+        let mut description_ = None;
+        let mut content_type_ = None;
+        let mut overall_pacing_ = None;
+        let mut segments_ = None;
+        let mut key_moments_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AudioAnalysisResult",
+            &["title", "description"],
+            &mut |key, field| match key {
+                "title" => field.read(&mut title_),
+                "description" => field.read(&mut description_),
+                "content_type" => field.read(&mut content_type_),
+                "overall_pacing" => field.read(&mut overall_pacing_),
+                "segments" => field.read(&mut segments_),
+                "key_moments" => field.read(&mut key_moments_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            title: object.required(title_, "title")?,
+            description: object.required(description_, "description")?,
+            content_type: content_type_.unwrap_or_default(),
+            overall_pacing: overall_pacing_.unwrap_or_default(),
+            segments: segments_.unwrap_or_default(),
+            key_moments: key_moments_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AudioAnalysisResult {

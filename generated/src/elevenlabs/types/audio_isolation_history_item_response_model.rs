@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AudioIsolationHistoryItemResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioIsolationHistoryItemResponseModel {
     pub id: String,
     pub title: Option<String>,
@@ -22,6 +22,65 @@ pub struct AudioIsolationHistoryItemResponseModel {
     pub processing: bool,
     pub video_processing_failed: bool,
     pub preview_b64: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for AudioIsolationHistoryItemResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut title_ = None;
+        let mut created_at_unix_ = None;
+        let mut format_ = None;
+        let mut duration_seconds_ = None;
+        let mut download_url_ = None;
+        let mut icon_url_ = None;
+        let mut source_video_url_ = None;
+        let mut supports_video_ = None;
+        let mut processing_ = None;
+        let mut video_processing_failed_ = None;
+        let mut preview_b64_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AudioIsolationHistoryItemResponseModel",
+            &[
+                "id",
+                "created_at_unix",
+                "format",
+                "supports_video",
+                "processing",
+                "video_processing_failed",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "title" => field.read(&mut title_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "format" => field.read(&mut format_),
+                "duration_seconds" => field.read(&mut duration_seconds_),
+                "download_url" => field.read(&mut download_url_),
+                "icon_url" => field.read(&mut icon_url_),
+                "source_video_url" => field.read(&mut source_video_url_),
+                "supports_video" => field.read(&mut supports_video_),
+                "processing" => field.read(&mut processing_),
+                "video_processing_failed" => field.read(&mut video_processing_failed_),
+                "preview_b64" => field.read(&mut preview_b64_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            title: title_.unwrap_or_default(),
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            format: object.required(format_, "format")?,
+            duration_seconds: duration_seconds_.unwrap_or_default(),
+            download_url: download_url_.unwrap_or_default(),
+            icon_url: icon_url_.unwrap_or_default(),
+            source_video_url: source_video_url_.unwrap_or_default(),
+            supports_video: object.required(supports_video_, "supports_video")?,
+            processing: object.required(processing_, "processing")?,
+            video_processing_failed: object
+                .required(video_processing_failed_, "video_processing_failed")?,
+            preview_b64: preview_b64_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AudioIsolationHistoryItemResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AudioNativeCreateProjectResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioNativeCreateProjectResponseModel {
     /// The ID of the created Audio Native project.
     pub project_id: String,
@@ -16,6 +16,30 @@ pub struct AudioNativeCreateProjectResponseModel {
     pub converting: bool,
     /// The HTML snippet to embed the Audio Native player.
     pub html_snippet: String,
+}
+
+impl<'de> Deserialize<'de> for AudioNativeCreateProjectResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_id_ = None;
+        let mut converting_ = None;
+        let mut html_snippet_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AudioNativeCreateProjectResponseModel",
+            &["project_id", "converting", "html_snippet"],
+            &mut |key, field| match key {
+                "project_id" => field.read(&mut project_id_),
+                "converting" => field.read(&mut converting_),
+                "html_snippet" => field.read(&mut html_snippet_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_id: object.required(project_id_, "project_id")?,
+            converting: object.required(converting_, "converting")?,
+            html_snippet: object.required(html_snippet_, "html_snippet")?,
+        })
+    }
 }
 
 impl AudioNativeCreateProjectResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AudioNativeEditContentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioNativeEditContentResponseModel {
     /// The ID of the project.
     pub project_id: String,
@@ -18,6 +18,33 @@ pub struct AudioNativeEditContentResponseModel {
     pub publishing: bool,
     /// The HTML snippet to embed the Audio Native player.
     pub html_snippet: String,
+}
+
+impl<'de> Deserialize<'de> for AudioNativeEditContentResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_id_ = None;
+        let mut converting_ = None;
+        let mut publishing_ = None;
+        let mut html_snippet_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AudioNativeEditContentResponseModel",
+            &["project_id", "converting", "publishing", "html_snippet"],
+            &mut |key, field| match key {
+                "project_id" => field.read(&mut project_id_),
+                "converting" => field.read(&mut converting_),
+                "publishing" => field.read(&mut publishing_),
+                "html_snippet" => field.read(&mut html_snippet_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_id: object.required(project_id_, "project_id")?,
+            converting: object.required(converting_, "converting")?,
+            publishing: object.required(publishing_, "publishing")?,
+            html_snippet: object.required(html_snippet_, "html_snippet")?,
+        })
+    }
 }
 
 impl AudioNativeEditContentResponseModel {

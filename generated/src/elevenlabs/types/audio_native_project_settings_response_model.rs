@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioNativeProjectSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioNativeProjectSettingsResponseModel {
     /// The title of the project.
     pub title: String,
@@ -26,16 +26,69 @@ pub struct AudioNativeProjectSettingsResponseModel {
     /// The sessionization of the project. Specifies for how many minutes to persist the session across page reloads.
     pub sessionization: i64,
     /// The path of the audio file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_path: Nullable<String>,
     /// The URL of the audio file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_url: Nullable<String>,
     /// Current state of the project
     ///
     /// Defaults to `"ready"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AudioNativeProjectSettingsResponseModelStatus>,
+}
+
+impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut title_ = None;
+        let mut image_ = None;
+        let mut author_ = None;
+        let mut small_ = None;
+        let mut text_color_ = None;
+        let mut background_color_ = None;
+        let mut sessionization_ = None;
+        let mut audio_path_ = None;
+        let mut audio_url_ = None;
+        let mut status_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AudioNativeProjectSettingsResponseModel",
+            &[
+                "title",
+                "image",
+                "author",
+                "small",
+                "text_color",
+                "background_color",
+                "sessionization",
+            ],
+            &mut |key, field| match key {
+                "title" => field.read(&mut title_),
+                "image" => field.read(&mut image_),
+                "author" => field.read(&mut author_),
+                "small" => field.read(&mut small_),
+                "text_color" => field.read(&mut text_color_),
+                "background_color" => field.read(&mut background_color_),
+                "sessionization" => field.read(&mut sessionization_),
+                "audio_path" => field.read(&mut audio_path_),
+                "audio_url" => field.read(&mut audio_url_),
+                "status" => field.read(&mut status_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            title: object.required(title_, "title")?,
+            image: object.required(image_, "image")?,
+            author: object.required(author_, "author")?,
+            small: object.required(small_, "small")?,
+            text_color: object.required(text_color_, "text_color")?,
+            background_color: object.required(background_color_, "background_color")?,
+            sessionization: object.required(sessionization_, "sessionization")?,
+            audio_path: audio_path_.unwrap_or_default(),
+            audio_url: audio_url_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AudioNativeProjectSettingsResponseModel {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::TimeRange;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AudioRefChunk`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioRefChunk {
     /// The ID of the song to source the chunk from. You can find the song ID in the response headers when you generate a song.
     pub song_id: String,
     /// The time range to extract from the song.
     pub range: TimeRange,
+}
+
+impl<'de> Deserialize<'de> for AudioRefChunk {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut song_id_ = None;
+        let mut range_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AudioRefChunk",
+            &["song_id", "range"],
+            &mut |key, field| match key {
+                "song_id" => field.read(&mut song_id_),
+                "range" => field.read(&mut range_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            song_id: object.required(song_id_, "song_id")?,
+            range: object.required(range_, "range")?,
+        })
+    }
 }
 
 impl AudioRefChunk {

@@ -6,24 +6,60 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AudioSegment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioSegment {
     pub start_ms: i64,
     pub end_ms: i64,
     pub description: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub segment_type: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_speech: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_music: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pacing: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AudioSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_ms_ = None;
+        let mut end_ms_ = None;
+        let mut description_ = None;
+        let mut segment_type_ = None;
+        let mut has_speech_ = None;
+        let mut has_music_ = None;
+        let mut pacing_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AudioSegment",
+            &["start_ms", "end_ms", "description"],
+            &mut |key, field| match key {
+                "start_ms" => field.read(&mut start_ms_),
+                "end_ms" => field.read(&mut end_ms_),
+                "description" => field.read(&mut description_),
+                "segment_type" => field.read(&mut segment_type_),
+                "has_speech" => field.read(&mut has_speech_),
+                "has_music" => field.read(&mut has_music_),
+                "pacing" => field.read(&mut pacing_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_ms: object.required(start_ms_, "start_ms")?,
+            end_ms: object.required(end_ms_, "end_ms")?,
+            description: object.required(description_, "description")?,
+            segment_type: segment_type_.unwrap_or_default(),
+            has_speech: has_speech_.unwrap_or_default(),
+            has_music: has_music_.unwrap_or_default(),
+            pacing: pacing_.unwrap_or_default(),
+        })
+    }
 }
 
 impl AudioSegment {

@@ -7,21 +7,48 @@
 
 use super::{CharacterAlignmentResponseModel, VoiceSegment};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AudioWithTimestampsAndVoiceSegmentsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AudioWithTimestampsAndVoiceSegmentsResponseModel {
     /// Base64 encoded audio data
     pub audio_base64: String,
     /// Timestamp information for each character in the original text
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub alignment: Nullable<CharacterAlignmentResponseModel>,
     /// Timestamp information for each character in the normalized text
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub normalized_alignment: Nullable<CharacterAlignmentResponseModel>,
     /// Voice segments for the audio
     pub voice_segments: Vec<VoiceSegment>,
+}
+
+impl<'de> Deserialize<'de> for AudioWithTimestampsAndVoiceSegmentsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut audio_base64_ = None;
+        let mut alignment_ = None;
+        let mut normalized_alignment_ = None;
+        let mut voice_segments_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AudioWithTimestampsAndVoiceSegmentsResponseModel",
+            &["audio_base64", "voice_segments"],
+            &mut |key, field| match key {
+                "audio_base64" => field.read(&mut audio_base64_),
+                "alignment" => field.read(&mut alignment_),
+                "normalized_alignment" => field.read(&mut normalized_alignment_),
+                "voice_segments" => field.read(&mut voice_segments_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            audio_base64: object.required(audio_base64_, "audio_base64")?,
+            alignment: alignment_.unwrap_or_default(),
+            normalized_alignment: normalized_alignment_.unwrap_or_default(),
+            voice_segments: object.required(voice_segments_, "voice_segments")?,
+        })
+    }
 }
 
 impl AudioWithTimestampsAndVoiceSegmentsResponseModel {

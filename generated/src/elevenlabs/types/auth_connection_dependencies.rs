@@ -16,17 +16,41 @@ use serde_json::Value;
 /// Dependencies that use an auth connection
 ///
 /// Schema: `#/components/schemas/AuthConnectionDependencies`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AuthConnectionDependencies {
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<AuthConnectionDependenciesToolsItem>>,
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_servers: Option<Vec<AuthConnectionDependenciesMcpServersItem>>,
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_connections: Option<Vec<DependentIntegrationConnectionIdentifier>>,
+}
+
+impl<'de> Deserialize<'de> for AuthConnectionDependencies {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tools_ = None;
+        let mut mcp_servers_ = None;
+        let mut integration_connections_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AuthConnectionDependencies",
+            &[],
+            &mut |key, field| match key {
+                "tools" => field.read(&mut tools_),
+                "mcp_servers" => field.read(&mut mcp_servers_),
+                "integration_connections" => field.read(&mut integration_connections_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tools: tools_.unwrap_or_default(),
+            mcp_servers: mcp_servers_.unwrap_or_default(),
+            integration_connections: integration_connections_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/AuthConnectionDependencies/properties/tools/items`

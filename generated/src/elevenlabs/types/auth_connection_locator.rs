@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Used to reference an auth connection from the workspace's auth connection store.
 ///
 /// Schema: `#/components/schemas/AuthConnectionLocator`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuthConnectionLocator {
     pub auth_connection_id: String,
+}
+
+impl<'de> Deserialize<'de> for AuthConnectionLocator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut auth_connection_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AuthConnectionLocator",
+            &["auth_connection_id"],
+            &mut |key, field| match key {
+                "auth_connection_id" => field.read(&mut auth_connection_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            auth_connection_id: object.required(auth_connection_id_, "auth_connection_id")?,
+        })
+    }
 }
 
 impl AuthConnectionLocator {

@@ -7,25 +7,52 @@
 
 use super::AllowlistItem;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AuthSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AuthSettings {
     /// If set to true, starting a conversation with an agent will require a signed token
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auth: Option<bool>,
     /// A list of hosts that are allowed to start conversations with the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowlist: Option<Vec<AllowlistItem>>,
     /// When enabled, connections with no origin header will be rejected. If the allowlist is empty, this option has no effect.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_origin_header: Option<bool>,
     /// A shareable token that can be used to start a conversation with the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shareable_token: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for AuthSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enable_auth_ = None;
+        let mut allowlist_ = None;
+        let mut require_origin_header_ = None;
+        let mut shareable_token_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AuthSettings",
+            &[],
+            &mut |key, field| match key {
+                "enable_auth" => field.read(&mut enable_auth_),
+                "allowlist" => field.read(&mut allowlist_),
+                "require_origin_header" => field.read(&mut require_origin_header_),
+                "shareable_token" => field.read(&mut shareable_token_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enable_auth: enable_auth_.unwrap_or_default(),
+            allowlist: allowlist_.unwrap_or_default(),
+            require_origin_header: require_origin_header_.unwrap_or_default(),
+            shareable_token: shareable_token_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Metadata for an automatically generated simulation test.
 ///
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// criteria the test covers.
 ///
 /// Schema: `#/components/schemas/AutoGenerationMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AutoGenerationMetadata {
     /// Agent whose simulation library this test belongs to.
     pub agent_id: String,
@@ -28,6 +28,47 @@ pub struct AutoGenerationMetadata {
     pub source_conversation_id: String,
     /// Unix timestamp (seconds) when the test was generated.
     pub generated_at_unix: i64,
+}
+
+impl<'de> Deserialize<'de> for AutoGenerationMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut stable_topic_id_ = None;
+        let mut criteria_id_ = None;
+        let mut topic_label_ = None;
+        let mut source_conversation_id_ = None;
+        let mut generated_at_unix_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "AutoGenerationMetadata",
+            &[
+                "agent_id",
+                "stable_topic_id",
+                "criteria_id",
+                "topic_label",
+                "source_conversation_id",
+                "generated_at_unix",
+            ],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "stable_topic_id" => field.read(&mut stable_topic_id_),
+                "criteria_id" => field.read(&mut criteria_id_),
+                "topic_label" => field.read(&mut topic_label_),
+                "source_conversation_id" => field.read(&mut source_conversation_id_),
+                "generated_at_unix" => field.read(&mut generated_at_unix_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            stable_topic_id: object.required(stable_topic_id_, "stable_topic_id")?,
+            criteria_id: object.required(criteria_id_, "criteria_id")?,
+            topic_label: object.required(topic_label_, "topic_label")?,
+            source_conversation_id: object
+                .required(source_conversation_id_, "source_conversation_id")?,
+            generated_at_unix: object.required(generated_at_unix_, "generated_at_unix")?,
+        })
+    }
 }
 
 impl AutoGenerationMetadata {

@@ -6,27 +6,54 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/AutoSyncInfo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct AutoSyncInfo {
     /// Minimum frequency (in days) at which the document is refreshed. The actual interval may be shorter, never longer.
     ///
     /// Defaults to `7`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_frequency_days: Option<i64>,
     /// Whether to remove the document if the URL becomes unavailable
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// Number of consecutive sync failures
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consec_failures: Option<i64>,
     /// Unix timestamp for the next scheduled sync or None (in case of folders)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_refresh_by: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for AutoSyncInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut minimum_frequency_days_ = None;
+        let mut auto_remove_ = None;
+        let mut consec_failures_ = None;
+        let mut next_refresh_by_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "AutoSyncInfo",
+            &[],
+            &mut |key, field| match key {
+                "minimum_frequency_days" => field.read(&mut minimum_frequency_days_),
+                "auto_remove" => field.read(&mut auto_remove_),
+                "consec_failures" => field.read(&mut consec_failures_),
+                "next_refresh_by" => field.read(&mut next_refresh_by_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            minimum_frequency_days: minimum_frequency_days_.unwrap_or_default(),
+            auto_remove: auto_remove_.unwrap_or_default(),
+            consec_failures: consec_failures_.unwrap_or_default(),
+            next_refresh_by: next_refresh_by_.unwrap_or_default(),
+        })
+    }
 }

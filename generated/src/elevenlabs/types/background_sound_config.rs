@@ -7,25 +7,52 @@
 
 use super::{BackgroundSoundPresetId, BackgroundSoundSourceType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/BackgroundSoundConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BackgroundSoundConfig {
     /// The type of background sound source.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_type: Nullable<BackgroundSoundSourceType>,
     /// Identifier for the sound source.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_id: Nullable<BackgroundSoundPresetId>,
     /// Volume level for background sound (0.01 to 1.0).
     ///
     /// Defaults to `0.15`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<f64>,
     /// Apply a crossfade at the loop boundary to avoid audible pops when the sound loops.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crossfade_loop: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BackgroundSoundConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_type_ = None;
+        let mut source_id_ = None;
+        let mut volume_ = None;
+        let mut crossfade_loop_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BackgroundSoundConfig",
+            &[],
+            &mut |key, field| match key {
+                "source_type" => field.read(&mut source_type_),
+                "source_id" => field.read(&mut source_id_),
+                "volume" => field.read(&mut volume_),
+                "crossfade_loop" => field.read(&mut crossfade_loop_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source_type: source_type_.unwrap_or_default(),
+            source_id: source_id_.unwrap_or_default(),
+            volume: volume_.unwrap_or_default(),
+            crossfade_loop: crossfade_loop_.unwrap_or_default(),
+        })
+    }
 }

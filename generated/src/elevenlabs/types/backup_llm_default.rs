@@ -6,12 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/BackupLLMDefault`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BackupLlmDefault {
     /// Defaults to `"default"`.
-    #[serde(default)]
     pub preference: consts::Default2,
+}
+
+impl<'de> Deserialize<'de> for BackupLlmDefault {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut preference_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BackupLlmDefault",
+            &[],
+            &mut |key, field| match key {
+                "preference" => field.read(&mut preference_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            preference: preference_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,15 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, Llm};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/BackupLLMOverride`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BackupLlmOverride {
     /// Defaults to `"override"`.
-    #[serde(default)]
     pub preference: consts::Override,
     pub order: Vec<Llm>,
+}
+
+impl<'de> Deserialize<'de> for BackupLlmOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut preference_ = None;
+        let mut order_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BackupLlmOverride",
+            &["order"],
+            &mut |key, field| match key {
+                "preference" => field.read(&mut preference_),
+                "order" => field.read(&mut order_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            preference: preference_.unwrap_or_default(),
+            order: object.required(order_, "order")?,
+        })
+    }
 }
 
 impl BackupLlmOverride {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{BatchCallStatus, BatchCallWhatsAppParams, TelephonyCallConfig, TelephonyProvider};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/BatchCallResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchCallResponse {
     pub id: String,
     pub phone_number_id: Option<String>,
@@ -37,6 +37,101 @@ pub struct BatchCallResponse {
     pub target_concurrency_limit: Option<i64>,
     pub agent_name: String,
     pub branch_name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for BatchCallResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut phone_number_id_ = None;
+        let mut phone_provider_ = None;
+        let mut whatsapp_params_ = None;
+        let mut name_ = None;
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut environment_ = None;
+        let mut created_at_unix_ = None;
+        let mut scheduled_time_unix_ = None;
+        let mut timezone_ = None;
+        let mut total_calls_dispatched_ = None;
+        let mut total_calls_scheduled_ = None;
+        let mut total_calls_finished_ = None;
+        let mut last_updated_at_unix_ = None;
+        let mut status_ = None;
+        let mut retry_count_ = None;
+        let mut telephony_call_config_ = None;
+        let mut target_concurrency_limit_ = None;
+        let mut agent_name_ = None;
+        let mut branch_name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BatchCallResponse",
+            &[
+                "id",
+                "name",
+                "agent_id",
+                "created_at_unix",
+                "scheduled_time_unix",
+                "total_calls_dispatched",
+                "total_calls_scheduled",
+                "total_calls_finished",
+                "last_updated_at_unix",
+                "status",
+                "retry_count",
+                "telephony_call_config",
+                "agent_name",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "phone_provider" => field.read(&mut phone_provider_),
+                "whatsapp_params" => field.read(&mut whatsapp_params_),
+                "name" => field.read(&mut name_),
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "environment" => field.read(&mut environment_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "scheduled_time_unix" => field.read(&mut scheduled_time_unix_),
+                "timezone" => field.read(&mut timezone_),
+                "total_calls_dispatched" => field.read(&mut total_calls_dispatched_),
+                "total_calls_scheduled" => field.read(&mut total_calls_scheduled_),
+                "total_calls_finished" => field.read(&mut total_calls_finished_),
+                "last_updated_at_unix" => field.read(&mut last_updated_at_unix_),
+                "status" => field.read(&mut status_),
+                "retry_count" => field.read(&mut retry_count_),
+                "telephony_call_config" => field.read(&mut telephony_call_config_),
+                "target_concurrency_limit" => field.read(&mut target_concurrency_limit_),
+                "agent_name" => field.read(&mut agent_name_),
+                "branch_name" => field.read(&mut branch_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            phone_number_id: phone_number_id_.unwrap_or_default(),
+            phone_provider: phone_provider_.unwrap_or_default(),
+            whatsapp_params: whatsapp_params_.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: branch_id_.unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            scheduled_time_unix: object.required(scheduled_time_unix_, "scheduled_time_unix")?,
+            timezone: timezone_.unwrap_or_default(),
+            total_calls_dispatched: object
+                .required(total_calls_dispatched_, "total_calls_dispatched")?,
+            total_calls_scheduled: object
+                .required(total_calls_scheduled_, "total_calls_scheduled")?,
+            total_calls_finished: object.required(total_calls_finished_, "total_calls_finished")?,
+            last_updated_at_unix: object.required(last_updated_at_unix_, "last_updated_at_unix")?,
+            status: object.required(status_, "status")?,
+            retry_count: object.required(retry_count_, "retry_count")?,
+            telephony_call_config: object
+                .required(telephony_call_config_, "telephony_call_config")?,
+            target_concurrency_limit: target_concurrency_limit_.unwrap_or_default(),
+            agent_name: object.required(agent_name_, "agent_name")?,
+            branch_name: branch_name_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BatchCallResponse {

@@ -6,15 +6,52 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/BatchCallWhatsAppParams`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchCallWhatsAppParams {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_phone_number_id: Nullable<String>,
     pub whatsapp_call_permission_request_template_name: String,
     pub whatsapp_call_permission_request_template_language_code: String,
+}
+
+impl<'de> Deserialize<'de> for BatchCallWhatsAppParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut whatsapp_phone_number_id_ = None;
+        let mut whatsapp_call_permission_request_template_name_ = None;
+        let mut whatsapp_call_permission_request_template_language_code_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BatchCallWhatsAppParams",
+            &[
+                "whatsapp_call_permission_request_template_name",
+                "whatsapp_call_permission_request_template_language_code",
+            ],
+            &mut |key, field| match key {
+                "whatsapp_phone_number_id" => field.read(&mut whatsapp_phone_number_id_),
+                "whatsapp_call_permission_request_template_name" => {
+                    field.read(&mut whatsapp_call_permission_request_template_name_)
+                }
+                "whatsapp_call_permission_request_template_language_code" => {
+                    field.read(&mut whatsapp_call_permission_request_template_language_code_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            whatsapp_phone_number_id: whatsapp_phone_number_id_.unwrap_or_default(),
+            whatsapp_call_permission_request_template_name: object.required(
+                whatsapp_call_permission_request_template_name_,
+                "whatsapp_call_permission_request_template_name",
+            )?,
+            whatsapp_call_permission_request_template_language_code: object.required(
+                whatsapp_call_permission_request_template_language_code_,
+                "whatsapp_call_permission_request_template_language_code",
+            )?,
+        })
+    }
 }
 
 impl BatchCallWhatsAppParams {

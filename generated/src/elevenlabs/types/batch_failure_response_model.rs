@@ -6,17 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/BatchFailureResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchFailureResponseModel {
     /// Defaults to `"failure"`.
-    #[serde(default)]
     pub status: consts::Failure,
     pub error_code: i64,
     pub error_status: String,
     pub error_message: String,
+}
+
+impl<'de> Deserialize<'de> for BatchFailureResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let mut error_code_ = None;
+        let mut error_status_ = None;
+        let mut error_message_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BatchFailureResponseModel",
+            &["error_code", "error_status", "error_message"],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                "error_code" => field.read(&mut error_code_),
+                "error_status" => field.read(&mut error_status_),
+                "error_message" => field.read(&mut error_message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: status_.unwrap_or_default(),
+            error_code: object.required(error_code_, "error_code")?,
+            error_status: object.required(error_status_, "error_status")?,
+            error_message: object.required(error_message_, "error_message")?,
+        })
+    }
 }
 
 impl BatchFailureResponseModel {

@@ -7,18 +7,42 @@
 
 use super::{InteractionBudget, OutputFormat, Verbosity};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/BehaviorOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BehaviorOverride {
     /// Verbosity override. Underlying default applies when unset.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verbosity: Nullable<Verbosity>,
     /// Output format override. Underlying default applies when unset.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub output_format: Nullable<OutputFormat>,
     /// Interaction budget override. Underlying default applies when unset.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interaction_budget: Nullable<InteractionBudget>,
+}
+
+impl<'de> Deserialize<'de> for BehaviorOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut verbosity_ = None;
+        let mut output_format_ = None;
+        let mut interaction_budget_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BehaviorOverride",
+            &[],
+            &mut |key, field| match key {
+                "verbosity" => field.read(&mut verbosity_),
+                "output_format" => field.read(&mut output_format_),
+                "interaction_budget" => field.read(&mut interaction_budget_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            verbosity: verbosity_.unwrap_or_default(),
+            output_format: output_format_.unwrap_or_default(),
+            interaction_budget: interaction_budget_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Add_a_language_to_the_resource_v1_dubbing_resource__dubbing_id__language_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {
     /// The Target language.
     pub language: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost",
+            &[],
+            &mut |key, field| match key {
+                "language" => field.read(&mut language_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language: language_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {

@@ -9,21 +9,50 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
     /// The name of the pronunciation dictionary, used for identification only.
     pub name: String,
     /// A lexicon .pls file which we will use to initialize the project with.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<File>,
     /// A description of the pronunciation dictionary, used for identification only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_access: Nullable<
         BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
     >,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut file_ = None;
+        let mut description_ = None;
+        let mut workspace_access_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "file" => field.read(&mut file_),
+                "description" => field.read(&mut description_),
+                "workspace_access" => field.read(&mut workspace_access_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            file: file_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            workspace_access: workspace_access_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {

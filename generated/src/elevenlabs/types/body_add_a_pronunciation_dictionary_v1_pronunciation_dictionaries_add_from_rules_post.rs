@@ -10,9 +10,10 @@ use super::{
 };
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost {
     /// List of pronunciation rules. Rule can be either:
     ///     an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
@@ -22,13 +23,42 @@ pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRule
     /// The name of the pronunciation dictionary, used for identification only.
     pub name: String,
     /// A description of the pronunciation dictionary, used for identification only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_access: Nullable<
         BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess,
     >,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut rules_ = None;
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut workspace_access_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost",
+            &["rules", "name"],
+            &mut |key, field| match key {
+                "rules" => field.read(&mut rules_),
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "workspace_access" => field.read(&mut workspace_access_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            rules: object.required(rules_, "rules")?,
+            name: object.required(name_, "name")?,
+            description: description_.unwrap_or_default(),
+            workspace_access: workspace_access_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost {
@@ -49,11 +79,29 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost 
 }
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/rules/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem {
     PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
     PronunciationDictionaryPhonemeRuleRequestModel(PronunciationDictionaryPhonemeRuleRequestModel),
+}
+
+impl<'de> Deserialize<'de>
+    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PronunciationDictionaryAliasRuleRequestModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PronunciationDictionaryPhonemeRuleRequestModel(member));
+        }
+        Err(no_match(
+            "BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem",
+        ))
+    }
 }
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/workspace_access/anyOf/0`

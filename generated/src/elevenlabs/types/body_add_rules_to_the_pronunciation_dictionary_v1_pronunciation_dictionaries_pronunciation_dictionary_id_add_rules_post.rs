@@ -8,10 +8,11 @@
 use super::{
     PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__add_rules_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost {
     /// List of pronunciation rules. Rule can be either:
     ///     an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
@@ -19,6 +20,25 @@ pub struct BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPr
     pub rules: Vec<
         BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
     >,
+}
+
+impl<'de> Deserialize<'de>
+for BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut rules_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost",
+            &["rules"],
+            &mut |key, field| match key {
+                "rules" => field.read(&mut rules_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            rules: object.required(rules_, "rules")?,
+        })
+    }
 }
 
 impl BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost {
@@ -33,10 +53,29 @@ impl BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunci
 }
 
 /// Schema: `#/components/schemas/Body_Add_rules_to_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__add_rules_post/properties/rules/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem
 {
     PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
     PronunciationDictionaryPhonemeRuleRequestModel(PronunciationDictionaryPhonemeRuleRequestModel),
+}
+
+impl<'de> Deserialize<'de>
+for BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PronunciationDictionaryAliasRuleRequestModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PronunciationDictionaryPhonemeRuleRequestModel(member));
+        }
+        Err(
+            no_match(
+                "BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem",
+            ),
+        )
+    }
 }

@@ -6,18 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Add_samples_to_PVC_voice_v1_voices_pvc__voice_id__samples_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {
     /// Audio files used to create the voice.
     pub files: Vec<File>,
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut files_ = None;
+        let mut remove_background_noise_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost",
+            &["files"],
+            &mut |key, field| match key {
+                "files" => field.read(&mut files_),
+                "remove_background_noise" => field.read(&mut remove_background_noise_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            files: object.required(files_, "files")?,
+            remove_background_noise: remove_background_noise_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {

@@ -5,16 +5,37 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Add_shared_voice_v1_voices_add__public_user_id___voice_id__post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub new_name: String,
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookmarked: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut new_name_ = None;
+        let mut bookmarked_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost",
+            &["new_name"],
+            &mut |key, field| match key {
+                "new_name" => field.read(&mut new_name_),
+                "bookmarked" => field.read(&mut bookmarked_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            new_name: object.required(new_name_, "new_name")?,
+            bookmarked: bookmarked_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {

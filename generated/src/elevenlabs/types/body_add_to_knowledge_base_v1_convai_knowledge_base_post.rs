@@ -6,20 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Add_to_knowledge_base_v1_convai_knowledge_base_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
     /// A custom, human-readable name for the document.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// URL to a page of documentation that the agent will have access to in order to interact with users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Documentation that the agent will have access to in order to interact with users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
+}
+
+impl<'de> Deserialize<'de> for BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut url_ = None;
+        let mut file_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "url" => field.read(&mut url_),
+                "file" => field.read(&mut file_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            url: url_.unwrap_or_default(),
+            file: file_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {

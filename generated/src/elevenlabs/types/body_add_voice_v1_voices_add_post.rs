@@ -6,11 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Add_voice_v1_voices_add_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyAddVoiceV1VoicesAddPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub name: String,
@@ -19,14 +20,44 @@ pub struct BodyAddVoiceV1VoicesAddPost {
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
     /// A description of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Labels for the voice. Keys can be language, accent, gender, or age.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BodyAddVoiceV1VoicesAddPostLabels>,
+}
+
+impl<'de> Deserialize<'de> for BodyAddVoiceV1VoicesAddPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut files_ = None;
+        let mut remove_background_noise_ = None;
+        let mut description_ = None;
+        let mut labels_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyAddVoiceV1VoicesAddPost",
+            &["name", "files"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "files" => field.read(&mut files_),
+                "remove_background_noise" => field.read(&mut remove_background_noise_),
+                "description" => field.read(&mut description_),
+                "labels" => field.read(&mut labels_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            files: object.required(files_, "files")?,
+            remove_background_noise: remove_background_noise_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            labels: labels_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyAddVoiceV1VoicesAddPost {
@@ -58,9 +89,23 @@ impl BodyAddVoiceV1VoicesAddPost {
 /// Labels for the voice. Keys can be language, accent, gender, or age.
 ///
 /// Schema: `#/components/schemas/Body_Add_voice_v1_voices_add_post/properties/labels`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyAddVoiceV1VoicesAddPostLabels {
     StringMap(BTreeMap<String, String>),
     String(String),
+}
+
+impl<'de> Deserialize<'de> for BodyAddVoiceV1VoicesAddPostLabels {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::StringMap(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        Err(no_match("BodyAddVoiceV1VoicesAddPostLabels"))
+    }
 }

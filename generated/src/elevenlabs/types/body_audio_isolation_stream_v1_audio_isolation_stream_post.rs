@@ -9,15 +9,36 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyAudioIsolationStreamV1AudioIsolationStreamPost {
     /// The audio file from which vocals/speech will be isolated from.
     pub audio: File,
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_format: Nullable<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
+}
+
+impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut audio_ = None;
+        let mut file_format_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyAudioIsolationStreamV1AudioIsolationStreamPost",
+            &["audio"],
+            &mut |key, field| match key {
+                "audio" => field.read(&mut audio_),
+                "file_format" => field.read(&mut file_format_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            audio: object.required(audio_, "audio")?,
+            file_format: file_format_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyAudioIsolationStreamV1AudioIsolationStreamPost {

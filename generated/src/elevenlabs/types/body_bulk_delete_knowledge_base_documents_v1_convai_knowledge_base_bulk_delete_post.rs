@@ -5,18 +5,41 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost {
     /// The ids of documents or folders from the knowledge base.
     pub document_ids: Vec<String>,
     /// If set to true, documents or folders will be deleted regardless of whether they are used by any agents and will be removed from the dependent agents. For non-empty folders, this will also delete all child documents and folders.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_ids_ = None;
+        let mut force_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost",
+            &["document_ids"],
+            &mut |key, field| match key {
+                "document_ids" => field.read(&mut document_ids_),
+                "force" => field.read(&mut force_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document_ids: object.required(document_ids_, "document_ids")?,
+            force: force_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Bulk_move_entities_to_folder_v1_convai_knowledge_base_bulk_move_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost {
     /// The ids of documents or folders from the knowledge base.
     pub document_ids: Vec<String>,
     /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub move_to: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_ids_ = None;
+        let mut move_to_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost",
+            &["document_ids"],
+            &mut |key, field| match key {
+                "document_ids" => field.read(&mut document_ids_),
+                "move_to" => field.read(&mut move_to_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document_ids: object.required(document_ids_, "document_ids")?,
+            move_to: move_to_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Bulk_move_tests_to_folder_v1_convai_agent_testing_bulk_move_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {
     /// The IDs of tests or folders to move.
     pub entity_ids: Vec<String>,
     /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub move_to: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut entity_ids_ = None;
+        let mut move_to_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost",
+            &["entity_ids"],
+            &mut |key, field| match key {
+                "entity_ids" => field.read(&mut entity_ids_),
+                "move_to" => field.read(&mut move_to_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            entity_ids: object.required(entity_ids_, "entity_ids")?,
+            move_to: move_to_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {

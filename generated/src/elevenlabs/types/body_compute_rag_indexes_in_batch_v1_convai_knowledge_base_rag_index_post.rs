@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::GetOrCreateRagIndexRequestModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Compute_RAG_indexes_in_batch_v1_convai_knowledge_base_rag_index_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {
     /// List of requested RAG indexes. Minimum 1, maximum 100 items.
     pub items: Vec<GetOrCreateRagIndexRequestModel>,
+}
+
+impl<'de> Deserialize<'de> for BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut items_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost",
+            &["items"],
+            &mut |key, field| match key {
+                "items" => field.read(&mut items_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            items: object.required(items_, "items")?,
+        })
+    }
 }
 
 impl BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {

@@ -7,11 +7,11 @@
 
 use super::AgentWorkflowRequestModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_a_new_branch_v1_convai_agents__agent_id__branches_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
     /// ID of the version to branch from
     pub parent_version_id: String,
@@ -20,14 +20,47 @@ pub struct BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
     /// Description for the branch
     pub description: String,
     /// Changes to apply to conversation config
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_config: Nullable<Value>,
     /// Changes to apply to platform settings
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_settings: Nullable<Value>,
     /// Updated workflow definition
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow: Nullable<AgentWorkflowRequestModel>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut parent_version_id_ = None;
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut conversation_config_ = None;
+        let mut platform_settings_ = None;
+        let mut workflow_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost",
+            &["parent_version_id", "name", "description"],
+            &mut |key, field| match key {
+                "parent_version_id" => field.read(&mut parent_version_id_),
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "conversation_config" => field.read(&mut conversation_config_),
+                "platform_settings" => field.read(&mut platform_settings_),
+                "workflow" => field.read(&mut workflow_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            parent_version_id: object.required(parent_version_id_, "parent_version_id")?,
+            name: object.required(name_, "name")?,
+            description: object.required(description_, "description")?,
+            conversation_config: conversation_config_.unwrap_or_default(),
+            platform_settings: platform_settings_.unwrap_or_default(),
+            workflow: workflow_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {

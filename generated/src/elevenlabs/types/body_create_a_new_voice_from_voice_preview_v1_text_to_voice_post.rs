@@ -6,11 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Create_a_new_voice_from_voice_preview_v1_text_to_voice_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
     /// Name to use for the created voice.
     pub voice_name: String,
@@ -19,11 +19,41 @@ pub struct BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
     /// The generated_voice_id to create; obtain it from POST /v1/text-to-voice/design, POST /v1/text-to-voice/:voice_id/remix, or the response headers when generating previews.
     pub generated_voice_id: String,
     /// Optional, metadata to add to the created voice. Defaults to None.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BTreeMap<String, String>>,
     /// List of voice ids that the user has played but not selected. Used for RLHF.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub played_not_selected_voice_ids: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_name_ = None;
+        let mut voice_description_ = None;
+        let mut generated_voice_id_ = None;
+        let mut labels_ = None;
+        let mut played_not_selected_voice_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost",
+            &["voice_name", "voice_description", "generated_voice_id"],
+            &mut |key, field| match key {
+                "voice_name" => field.read(&mut voice_name_),
+                "voice_description" => field.read(&mut voice_description_),
+                "generated_voice_id" => field.read(&mut generated_voice_id_),
+                "labels" => field.read(&mut labels_),
+                "played_not_selected_voice_ids" => field.read(&mut played_not_selected_voice_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_name: object.required(voice_name_, "voice_name")?,
+            voice_description: object.required(voice_description_, "voice_description")?,
+            generated_voice_id: object.required(generated_voice_id_, "generated_voice_id")?,
+            labels: labels_.unwrap_or_default(),
+            played_not_selected_voice_ids: played_not_selected_voice_ids_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {

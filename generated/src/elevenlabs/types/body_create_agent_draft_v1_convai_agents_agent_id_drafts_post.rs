@@ -7,11 +7,11 @@
 
 use super::AgentWorkflowRequestModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_agent_draft_v1_convai_agents__agent_id__drafts_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
     /// Conversation config for the draft
     pub conversation_config: Value,
@@ -22,8 +22,43 @@ pub struct BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
     /// Name for the draft
     pub name: String,
     /// Tags to help classify and filter the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_config_ = None;
+        let mut platform_settings_ = None;
+        let mut workflow_ = None;
+        let mut name_ = None;
+        let mut tags_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost",
+            &[
+                "conversation_config",
+                "platform_settings",
+                "workflow",
+                "name",
+            ],
+            &mut |key, field| match key {
+                "conversation_config" => field.read(&mut conversation_config_),
+                "platform_settings" => field.read(&mut platform_settings_),
+                "workflow" => field.read(&mut workflow_),
+                "name" => field.read(&mut name_),
+                "tags" => field.read(&mut tags_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_config: object.required(conversation_config_, "conversation_config")?,
+            platform_settings: object.required(platform_settings_, "platform_settings")?,
+            workflow: object.required(workflow_, "workflow")?,
+            name: object.required(name_, "name")?,
+            tags: tags_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {

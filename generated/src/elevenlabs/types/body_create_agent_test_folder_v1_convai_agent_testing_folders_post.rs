@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_agent_test_folder_v1_convai_agent_testing_folders_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {
     /// The name of the folder to create
     pub name: String,
     /// The ID of the parent folder. If not provided, the folder will be created at the root level.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut parent_folder_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "parent_folder_id" => field.read(&mut parent_folder_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            parent_folder_id: parent_folder_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {

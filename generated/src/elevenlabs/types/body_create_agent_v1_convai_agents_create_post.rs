@@ -9,25 +9,55 @@ use super::{
     AgentPlatformSettingsRequestModel, AgentWorkflowRequestModel, ConversationalConfigApiModelInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_Agent_v1_convai_agents_create_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateAgentV1ConvaiAgentsCreatePost {
     /// Conversation configuration for an agent
     pub conversation_config: ConversationalConfigApiModelInput,
     /// Platform settings for the agent are all settings that aren't related to the conversation orchestration and content.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_settings: Nullable<AgentPlatformSettingsRequestModel>,
     /// Workflow for the agent. This is used to define the flow of the conversation and how the agent interacts with tools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<AgentWorkflowRequestModel>,
     /// A name to make the agent easier to find
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Tags to help classify and filter the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateAgentV1ConvaiAgentsCreatePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_config_ = None;
+        let mut platform_settings_ = None;
+        let mut workflow_ = None;
+        let mut name_ = None;
+        let mut tags_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateAgentV1ConvaiAgentsCreatePost",
+            &["conversation_config"],
+            &mut |key, field| match key {
+                "conversation_config" => field.read(&mut conversation_config_),
+                "platform_settings" => field.read(&mut platform_settings_),
+                "workflow" => field.read(&mut workflow_),
+                "name" => field.read(&mut name_),
+                "tags" => field.read(&mut tags_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_config: object.required(conversation_config_, "conversation_config")?,
+            platform_settings: platform_settings_.unwrap_or_default(),
+            workflow: workflow_.unwrap_or_default(),
+            name: name_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateAgentV1ConvaiAgentsCreatePost {

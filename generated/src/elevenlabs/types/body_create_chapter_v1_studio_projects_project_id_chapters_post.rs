@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_chapter_v1_studio_projects__project_id__chapters_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {
     /// The name of the chapter, used for identification only.
     pub name: String,
     /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_url: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut from_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateChapterV1StudioProjectsProjectIdChaptersPost",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "from_url" => field.read(&mut from_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            from_url: from_url_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {

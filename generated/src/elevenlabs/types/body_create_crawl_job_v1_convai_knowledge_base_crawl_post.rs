@@ -6,45 +6,87 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_crawl_job_v1_convai_knowledge_base_crawl_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {
     /// URL to a page of documentation that the agent will have access to in order to interact with users.
     pub url: String,
     /// Maximum depth for crawling (1-5), defaults to 3.
     ///
     /// Defaults to `3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_depth: Option<i64>,
     /// Maximum number of pages to crawl (1-10,000), defaults to 1000.
     ///
     /// Defaults to `1000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
     /// If set, only URLs that match this pattern are included.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pattern: Nullable<String>,
     /// List of URLs to crawl from sitemap (optional, overrides automatic URL discovery).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sitemap_urls: Nullable<Vec<String>>,
     /// If set, the created document or folder will be placed inside the given folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
     /// Whether to enable auto-sync for this URL document.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_sync: Option<bool>,
     /// Whether to automatically remove the document if the URL becomes unavailable. Only applicable when auto-sync is enabled.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// Minimum frequency (in days) at which the underlying eligible documents are refreshed. The actual interval may be shorter, never longer. Defaults to 7, tightened to the parent folder's frequency if that is stricter. Only applicable when auto-sync is enabled.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimum_frequency_days: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut url_ = None;
+        let mut max_depth_ = None;
+        let mut max_pages_ = None;
+        let mut pattern_ = None;
+        let mut sitemap_urls_ = None;
+        let mut parent_folder_id_ = None;
+        let mut enable_auto_sync_ = None;
+        let mut auto_remove_ = None;
+        let mut minimum_frequency_days_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost",
+            &["url"],
+            &mut |key, field| match key {
+                "url" => field.read(&mut url_),
+                "max_depth" => field.read(&mut max_depth_),
+                "max_pages" => field.read(&mut max_pages_),
+                "pattern" => field.read(&mut pattern_),
+                "sitemap_urls" => field.read(&mut sitemap_urls_),
+                "parent_folder_id" => field.read(&mut parent_folder_id_),
+                "enable_auto_sync" => field.read(&mut enable_auto_sync_),
+                "auto_remove" => field.read(&mut auto_remove_),
+                "minimum_frequency_days" => field.read(&mut minimum_frequency_days_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            url: object.required(url_, "url")?,
+            max_depth: max_depth_.unwrap_or_default(),
+            max_pages: max_pages_.unwrap_or_default(),
+            pattern: pattern_.unwrap_or_default(),
+            sitemap_urls: sitemap_urls_.unwrap_or_default(),
+            parent_folder_id: parent_folder_id_.unwrap_or_default(),
+            enable_auto_sync: enable_auto_sync_.unwrap_or_default(),
+            auto_remove: auto_remove_.unwrap_or_default(),
+            minimum_frequency_days: minimum_frequency_days_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {

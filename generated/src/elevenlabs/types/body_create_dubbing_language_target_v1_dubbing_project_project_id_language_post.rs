@@ -7,20 +7,46 @@
 
 use super::VoiceSettings;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Language_Target_v1_dubbing_project__project_id__language_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost {
     /// BCP-47 language tag to dub the project into (e.g. 'fr', 'es-MX'); must be a language the dubbing model supports. A region-qualified tag must be one of the supported dialects.
     pub target_language: String,
     /// Voice settings applied to the whole language (e.g. cloning strength).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<VoiceSettings>,
     /// Enterprise only. Optional translations to use instead of machine translation. A map from each source segment's external_id (or its id, if you supplied none) to the translated text; every source segment must be covered exactly once. At most 20000 entries, totalling at most 4 MiB of text.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub translations: Nullable<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut target_language_ = None;
+        let mut voice_settings_ = None;
+        let mut translations_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost",
+            &["target_language"],
+            &mut |key, field| match key {
+                "target_language" => field.read(&mut target_language_),
+                "voice_settings" => field.read(&mut voice_settings_),
+                "translations" => field.read(&mut translations_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            target_language: object.required(target_language_, "target_language")?,
+            voice_settings: voice_settings_.unwrap_or_default(),
+            translations: translations_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost {

@@ -7,37 +7,80 @@
 
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyCreateDubbingProjectV1DubbingProjectPost {
     /// The source media file to dub. Provide this or source_url.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<File>,
     /// Public URL to fetch the source media from. Provide this or file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_url: Nullable<String>,
     /// Optional free-form string (max 500 characters) to identify the project on your end.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reference: Nullable<String>,
     /// BCP-47 language tag of the source media; must be a language the transcription model supports. Any region or script subtag is ignored, since transcription is per-language. Omit to auto-detect.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_language: Nullable<String>,
     /// Default dubbing model id ('dubbing_v1' or 'dubbing_v2') for the project's language targets; a target may override it. Omit to use the system default.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<BodyCreateDubbingProjectV1DubbingProjectPostModelId>,
     /// Key terms to bias transcription/translation toward (e.g. product or brand names). At most 1000 terms; each term at most 50 characters and 5 words; the characters `<>{}[]\` are not allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyterms: Option<Vec<String>>,
     /// Ids of workspace webhooks to notify when this project becomes ready or fails, and when any of its languages completes or fails. At most 3; each must be a webhook configured in your workspace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_ids: Option<Vec<String>>,
     /// Optional shortcut: also create a language target in this BCP-47 language, queued to start once the project is ready. Must be a language the dubbing model supports, and a region-qualified tag must be one of the supported dialects.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_language: Nullable<String>,
     /// Enterprise only. Optional JSON transcript to use instead of automatic transcription. When provided, source_language is required. Segments may include an optional external_id and an optional translation; if any segment includes a translation, target_language is required and every segment must include one (used to seed the target created via target_language).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcript: Nullable<File>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_ = None;
+        let mut source_url_ = None;
+        let mut reference_ = None;
+        let mut source_language_ = None;
+        let mut model_id_ = None;
+        let mut keyterms_ = None;
+        let mut webhook_ids_ = None;
+        let mut target_language_ = None;
+        let mut transcript_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyCreateDubbingProjectV1DubbingProjectPost",
+            &[],
+            &mut |key, field| match key {
+                "file" => field.read(&mut file_),
+                "source_url" => field.read(&mut source_url_),
+                "reference" => field.read(&mut reference_),
+                "source_language" => field.read(&mut source_language_),
+                "model_id" => field.read(&mut model_id_),
+                "keyterms" => field.read(&mut keyterms_),
+                "webhook_ids" => field.read(&mut webhook_ids_),
+                "target_language" => field.read(&mut target_language_),
+                "transcript" => field.read(&mut transcript_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file: file_.unwrap_or_default(),
+            source_url: source_url_.unwrap_or_default(),
+            reference: reference_.unwrap_or_default(),
+            source_language: source_language_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            keyterms: keyterms_.unwrap_or_default(),
+            webhook_ids: webhook_ids_.unwrap_or_default(),
+            target_language: target_language_.unwrap_or_default(),
+            transcript: transcript_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateDubbingProjectV1DubbingProjectPost {
@@ -64,11 +107,27 @@ impl BodyCreateDubbingProjectV1DubbingProjectPost {
 /// Default dubbing model id ('dubbing_v1' or 'dubbing_v2') for the project's language targets; a target may override it. Omit to use the system default.
 ///
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post/properties/model_id`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyCreateDubbingProjectV1DubbingProjectPostModelId {
     Variant0(BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0),
     String(String),
+}
+
+impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPostModelId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant0(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        Err(no_match(
+            "BodyCreateDubbingProjectV1DubbingProjectPostModelId",
+        ))
+    }
 }
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post/properties/model_id/anyOf/0`

@@ -6,19 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_file_document_v1_convai_knowledge_base_file_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {
     /// Documentation that the agent will have access to in order to interact with users.
     pub file: File,
     /// A custom, human-readable name for the document.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// If set, the created document or folder will be placed inside the given folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_ = None;
+        let mut name_ = None;
+        let mut parent_folder_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost",
+            &["file"],
+            &mut |key, field| match key {
+                "file" => field.read(&mut file_),
+                "name" => field.read(&mut name_),
+                "parent_folder_id" => field.read(&mut parent_folder_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file: object.required(file_, "file")?,
+            name: name_.unwrap_or_default(),
+            parent_folder_id: parent_folder_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {

@@ -6,29 +6,59 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_folder_v1_convai_knowledge_base_folder_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
     /// A custom, human-readable name for the document.
     pub name: String,
     /// If set, the created document or folder will be placed inside the given folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
     /// Whether to enable auto-sync for this URL document.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_sync: Option<bool>,
     /// Whether to automatically remove the document if the URL becomes unavailable. Only applicable when auto-sync is enabled.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// Minimum frequency (in days) at which the underlying eligible documents are refreshed. The actual interval may be shorter, never longer. Defaults to 7, tightened to the parent folder's frequency if that is stricter. Only applicable when auto-sync is enabled.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimum_frequency_days: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut parent_folder_id_ = None;
+        let mut enable_auto_sync_ = None;
+        let mut auto_remove_ = None;
+        let mut minimum_frequency_days_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "parent_folder_id" => field.read(&mut parent_folder_id_),
+                "enable_auto_sync" => field.read(&mut enable_auto_sync_),
+                "auto_remove" => field.read(&mut auto_remove_),
+                "minimum_frequency_days" => field.read(&mut minimum_frequency_days_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            parent_folder_id: parent_folder_id_.unwrap_or_default(),
+            enable_auto_sync: enable_auto_sync_.unwrap_or_default(),
+            auto_remove: auto_remove_.unwrap_or_default(),
+            minimum_frequency_days: minimum_frequency_days_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {

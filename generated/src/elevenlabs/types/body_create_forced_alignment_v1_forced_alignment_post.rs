@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_forced_alignment_v1_forced_alignment_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateForcedAlignmentV1ForcedAlignmentPost {
     /// The file to align. All major audio formats are supported. The file size must be less than 1GB.
     pub file: File,
     /// The text to align with the audio. The input text can be in any format, however diarization is not supported at this time.
     pub text: String,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateForcedAlignmentV1ForcedAlignmentPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_ = None;
+        let mut text_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateForcedAlignmentV1ForcedAlignmentPost",
+            &["file", "text"],
+            &mut |key, field| match key {
+                "file" => field.read(&mut file_),
+                "text" => field.read(&mut text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file: object.required(file_, "file")?,
+            text: object.required(text_, "text")?,
+        })
+    }
 }
 
 impl BodyCreateForcedAlignmentV1ForcedAlignmentPost {

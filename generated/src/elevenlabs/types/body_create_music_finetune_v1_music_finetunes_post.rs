@@ -10,7 +10,7 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateMusicFinetuneV1MusicFinetunesPost {
     /// Name for the finetune (5-200 characters).
     pub name: String,
@@ -19,21 +19,54 @@ pub struct BodyCreateMusicFinetuneV1MusicFinetunesPost {
     /// Audio files to train on.
     ///
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<File>>,
     /// Tags to associate with the finetune.
     ///
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Finetune visibility. Only 'private' and 'workspace' can be set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub visibility: Nullable<BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility>,
     /// The model to create a finetune for.
     ///
     /// Defaults to `"music_v1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<MusicModelId>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut primary_genre_ = None;
+        let mut files_ = None;
+        let mut tags_ = None;
+        let mut visibility_ = None;
+        let mut model_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateMusicFinetuneV1MusicFinetunesPost",
+            &["name", "primary_genre"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "primary_genre" => field.read(&mut primary_genre_),
+                "files" => field.read(&mut files_),
+                "tags" => field.read(&mut tags_),
+                "visibility" => field.read(&mut visibility_),
+                "model_id" => field.read(&mut model_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            primary_genre: object.required(primary_genre_, "primary_genre")?,
+            files: files_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            visibility: visibility_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateMusicFinetuneV1MusicFinetunesPost {

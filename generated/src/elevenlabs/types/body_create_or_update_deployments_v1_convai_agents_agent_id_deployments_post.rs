@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentDeploymentRequest;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_or_update_deployments_v1_convai_agents__agent_id__deployments_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {
     /// Request to create a new deployment
     pub deployment_request: AgentDeploymentRequest,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut deployment_request_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost",
+            &["deployment_request"],
+            &mut |key, field| match key {
+                "deployment_request" => field.read(&mut deployment_request_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            deployment_request: object.required(deployment_request_, "deployment_request")?,
+        })
+    }
 }
 
 impl BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {

@@ -11,9 +11,10 @@ use super::{
 };
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreatePodcastV1StudioPodcastsPost {
     /// The ID of the model to be used for this Studio project, you can query GET /v1/models to list all available models.
     pub model_id: String,
@@ -28,7 +29,7 @@ pub struct BodyCreatePodcastV1StudioPodcastsPost {
     /// 'ultra_lossless' - ultra quality output format, 705.6kbps with 44.1kHz sample rate and highest improvements on our side in a fully lossless format.
     ///
     /// Defaults to `"standard"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_preset: Option<QualityPresetType>,
     /// Duration of the generated podcast. Must be one of:
     /// short - produces podcasts shorter than 3 minutes.
@@ -36,22 +37,22 @@ pub struct BodyCreatePodcastV1StudioPodcastsPost {
     /// long - produces podcasts longer than 7 minutes.
     ///
     /// Defaults to `"default"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_scale: Option<BodyCreatePodcastV1StudioPodcastsPostDurationScale>,
     /// An optional language of the Studio project. Two-letter language code (ISO 639-1).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The intro text that will always be added to the beginning of the podcast.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub intro: Nullable<String>,
     /// The outro text that will always be added to the end of the podcast.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outro: Nullable<String>,
     /// Additional instructions prompt for the podcast generation used to adjust the podcast's style and tone.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instructions_prompt: Nullable<String>,
     /// A brief summary or highlights of the Studio project's content, providing key points or themes. This should be between 10 and 70 characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub highlights: Nullable<Vec<String>>,
     /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
     ///     Messages:
@@ -106,15 +107,66 @@ pub struct BodyCreatePodcastV1StudioPodcastsPost {
     ///         error_details: "Error details if conversion failed"
     ///       }
     ///     }
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub callback_url: Nullable<String>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
     ///     When set to 'auto', the system will automatically decide whether to apply text normalization
     ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_text_normalization:
         Nullable<BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_id_ = None;
+        let mut mode_ = None;
+        let mut source_ = None;
+        let mut quality_preset_ = None;
+        let mut duration_scale_ = None;
+        let mut language_ = None;
+        let mut intro_ = None;
+        let mut outro_ = None;
+        let mut instructions_prompt_ = None;
+        let mut highlights_ = None;
+        let mut callback_url_ = None;
+        let mut apply_text_normalization_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreatePodcastV1StudioPodcastsPost",
+            &["model_id", "mode", "source"],
+            &mut |key, field| match key {
+                "model_id" => field.read(&mut model_id_),
+                "mode" => field.read(&mut mode_),
+                "source" => field.read(&mut source_),
+                "quality_preset" => field.read(&mut quality_preset_),
+                "duration_scale" => field.read(&mut duration_scale_),
+                "language" => field.read(&mut language_),
+                "intro" => field.read(&mut intro_),
+                "outro" => field.read(&mut outro_),
+                "instructions_prompt" => field.read(&mut instructions_prompt_),
+                "highlights" => field.read(&mut highlights_),
+                "callback_url" => field.read(&mut callback_url_),
+                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_id: object.required(model_id_, "model_id")?,
+            mode: object.required(mode_, "mode")?,
+            source: object.required(source_, "source")?,
+            quality_preset: quality_preset_.unwrap_or_default(),
+            duration_scale: duration_scale_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            intro: intro_.unwrap_or_default(),
+            outro: outro_.unwrap_or_default(),
+            instructions_prompt: instructions_prompt_.unwrap_or_default(),
+            highlights: highlights_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            apply_text_normalization: apply_text_normalization_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreatePodcastV1StudioPodcastsPost {
@@ -144,17 +196,31 @@ impl BodyCreatePodcastV1StudioPodcastsPost {
 /// The type of podcast to generate. Can be 'conversation', an interaction between two voices, or 'bulletin', a monologue.
 ///
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/mode`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyCreatePodcastV1StudioPodcastsPostMode {
     PodcastConversationMode(PodcastConversationMode),
     PodcastBulletinMode(PodcastBulletinMode),
 }
 
+impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PodcastConversationMode(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PodcastBulletinMode(member));
+        }
+        Err(no_match("BodyCreatePodcastV1StudioPodcastsPostMode"))
+    }
+}
+
 /// The source content for the Podcast.
 ///
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/source`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyCreatePodcastV1StudioPodcastsPostSource {
     PodcastTextSource(PodcastTextSource),
@@ -162,12 +228,45 @@ pub enum BodyCreatePodcastV1StudioPodcastsPostSource {
     Variant2ItemList(Vec<BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item>),
 }
 
+impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PodcastTextSource(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PodcastUrlSource(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant2ItemList(member));
+        }
+        Err(no_match("BodyCreatePodcastV1StudioPodcastsPostSource"))
+    }
+}
+
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/source/anyOf/2/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item {
     PodcastTextSource(PodcastTextSource),
     PodcastUrlSource(PodcastUrlSource),
+}
+
+impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PodcastTextSource(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PodcastUrlSource(member));
+        }
+        Err(no_match(
+            "BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item",
+        ))
+    }
 }
 
 /// Duration of the generated podcast. Must be one of:

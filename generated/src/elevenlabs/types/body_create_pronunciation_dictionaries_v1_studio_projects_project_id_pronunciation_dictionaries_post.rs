@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::PronunciationDictionaryVersionLocatorDbModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_Pronunciation_Dictionaries_v1_studio_projects__project_id__pronunciation_dictionaries_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost
 {
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
@@ -17,8 +17,36 @@ pub struct BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronuncia
     /// This will automatically mark text in this project for reconversion when the new dictionary applies or the old one no longer does.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidate_affected_text: Option<bool>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut pronunciation_dictionary_locators_ = None;
+        let mut invalidate_affected_text_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost",
+            &["pronunciation_dictionary_locators"],
+            &mut |key, field| match key {
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                "invalidate_affected_text" => field.read(&mut invalidate_affected_text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            pronunciation_dictionary_locators: object.required(
+                pronunciation_dictionary_locators_,
+                "pronunciation_dictionary_locators",
+            )?,
+            invalidate_affected_text: invalidate_affected_text_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost {

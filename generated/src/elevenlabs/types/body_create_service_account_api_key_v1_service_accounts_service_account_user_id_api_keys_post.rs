@@ -7,24 +7,57 @@
 
 use super::{consts, PermissionType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_create_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost {
     pub name: String,
     /// The permissions of the XI API.
     pub permissions:
         BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions,
     /// The character limit of the XI API key. If provided this will limit the usage of this api key to n characters per month where n is the chosen value. Requests that incur charges will fail after reaching this monthly limit.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_limit: Nullable<i64>,
     /// List of IP addresses or CIDR ranges allowed to use this API key. Each entry may be a CIDR range (e.g. '10.0.0.0/24') or a bare IP address (normalized to /32 or /128). On create, omit or pass null to allow all IPs. On update, omit to leave the allowlist unchanged, or pass "clear" to remove it.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_ips: Nullable<Vec<String>>,
     /// Whether the holder of this key may disable it via the self-disable endpoint. On create, omit or pass null to use the workspace's default (enabled for non-Enterprise plans, disabled for Enterprise plans). On update, omit to leave it unchanged, or pass "clear" to reset it to the workspace default. Only honored for workspaces with self-disable access enabled.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub third_party_disable_allowed: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut permissions_ = None;
+        let mut character_limit_ = None;
+        let mut allowed_ips_ = None;
+        let mut third_party_disable_allowed_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost",
+            &["name", "permissions"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "permissions" => field.read(&mut permissions_),
+                "character_limit" => field.read(&mut character_limit_),
+                "allowed_ips" => field.read(&mut allowed_ips_),
+                "third_party_disable_allowed" => field.read(&mut third_party_disable_allowed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            permissions: object.required(permissions_, "permissions")?,
+            character_limit: character_limit_.unwrap_or_default(),
+            allowed_ips: allowed_ips_.unwrap_or_default(),
+            third_party_disable_allowed: third_party_disable_allowed_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost {
@@ -46,9 +79,29 @@ impl BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysP
 /// The permissions of the XI API.
 ///
 /// Schema: `#/components/schemas/Body_create_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys_post/properties/permissions`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions {
     PermissionTypeList(Vec<PermissionType>),
     All(consts::All),
+}
+
+impl<'de> Deserialize<'de>
+    for BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PermissionTypeList(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::All(member));
+        }
+        Err(
+            no_match(
+                "BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions",
+            ),
+        )
+    }
 }

@@ -7,15 +7,36 @@
 
 use super::DefaultSharingGroupConfig;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_create_service_account_v1_service_accounts_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateServiceAccountV1ServiceAccountsPost {
     pub name: String,
     /// List of groups with their permission levels to share with by default. Each entry should specify a group_id and a permission_level (admin, editor, or viewer).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_sharing_groups: Nullable<Vec<DefaultSharingGroupConfig>>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateServiceAccountV1ServiceAccountsPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut default_sharing_groups_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateServiceAccountV1ServiceAccountsPost",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "default_sharing_groups" => field.read(&mut default_sharing_groups_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            default_sharing_groups: default_sharing_groups_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateServiceAccountV1ServiceAccountsPost {

@@ -10,30 +10,30 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateStudioProjectV1StudioProjectsPost {
     /// The name of the Studio project, used for identification only.
     pub name: String,
     /// The voice_id that corresponds to the default voice used for new titles.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_title_voice_id: Nullable<String>,
     /// The voice_id that corresponds to the default voice used for new paragraphs.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_paragraph_voice_id: Nullable<String>,
     /// The ID of the model to be used for this Studio project, you can query GET /v1/models to list all available models.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_model_id: Nullable<String>,
     /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_url: Nullable<String>,
     /// An optional .epub, .pdf, .txt or similar file can be provided. If provided, we will initialize the Studio project with its content. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_document: Nullable<File>,
     /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
     ///
     ///     Example:
     ///     [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_content_json: Option<String>,
     /// Output quality of the generated audio. Must be one of:
     /// 'standard' - standard output format, 128kbps with 44.1kHz sample rate.
@@ -42,52 +42,52 @@ pub struct BodyCreateStudioProjectV1StudioProjectsPost {
     /// 'ultra_lossless' - ultra quality output format, 705.6kbps with 44.1kHz sample rate and highest improvements on our side in a fully lossless format.
     ///
     /// Defaults to `"standard"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_preset: Option<QualityPresetType>,
     /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// An optional description of the Studio project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// An optional list of genres associated with the Studio project.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub genres: Option<Vec<String>>,
     /// An optional target audience of the Studio project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_audience: Nullable<BodyCreateStudioProjectV1StudioProjectsPostTargetAudience>,
     /// An optional language of the Studio project. Two-letter language code (ISO 639-1).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// An optional content type of the Studio project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
     /// An optional original publication date of the Studio project, in the format YYYY-MM-DD or YYYY.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_publication_date: Nullable<String>,
     /// An optional specification of whether this Studio project contains mature content.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mature_content: Nullable<bool>,
     /// An optional ISBN number of the Studio project you want to create, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub isbn_number: Nullable<String>,
     /// [Deprecated] When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub acx_volume_normalization: Option<bool>,
     /// When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_normalization: Option<bool>,
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators: Option<Vec<String>>,
     /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
     ///     Messages:
@@ -142,42 +142,147 @@ pub struct BodyCreateStudioProjectV1StudioProjectsPost {
     ///         error_details: "Error details if conversion failed"
     ///       }
     ///     }
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub callback_url: Nullable<String>,
     /// An optional specification of whether the content of this Studio project is fiction.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiction: Nullable<BodyCreateStudioProjectV1StudioProjectsPostFiction>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
     ///     When set to 'auto', the system will automatically decide whether to apply text normalization
     ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_text_normalization:
         Nullable<BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization>,
     /// Whether to auto convert the Studio project to audio or not.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_convert: Option<bool>,
     /// [Alpha Feature] Whether automatically assign voices to phrases in the create Project.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_assign_voices: Nullable<bool>,
     /// The type of Studio project to create.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_type: Nullable<BodyCreateStudioProjectV1StudioProjectsPostSourceType>,
     /// Optional voice settings overrides for the project, encoded as a list of JSON strings.
     ///
     ///     Example:
     ///     ["{\"voice_id\": \"21m00Tcm4TlvDq8ikWAM\", \"stability\": 0.7, \"similarity_boost\": 0.8, \"style\": 0.5, \"speed\": 1.0, \"use_speaker_boost\": true}"]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<Vec<String>>,
     /// If true, creates a corresponding read for direct publishing in draft state
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub create_publishing_read: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut default_title_voice_id_ = None;
+        let mut default_paragraph_voice_id_ = None;
+        let mut default_model_id_ = None;
+        let mut from_url_ = None;
+        let mut from_document_ = None;
+        let mut from_content_json_ = None;
+        let mut quality_preset_ = None;
+        let mut title_ = None;
+        let mut author_ = None;
+        let mut description_ = None;
+        let mut genres_ = None;
+        let mut target_audience_ = None;
+        let mut language_ = None;
+        let mut content_type_ = None;
+        let mut original_publication_date_ = None;
+        let mut mature_content_ = None;
+        let mut isbn_number_ = None;
+        let mut acx_volume_normalization_ = None;
+        let mut volume_normalization_ = None;
+        let mut pronunciation_dictionary_locators_ = None;
+        let mut callback_url_ = None;
+        let mut fiction_ = None;
+        let mut apply_text_normalization_ = None;
+        let mut auto_convert_ = None;
+        let mut auto_assign_voices_ = None;
+        let mut source_type_ = None;
+        let mut voice_settings_ = None;
+        let mut create_publishing_read_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateStudioProjectV1StudioProjectsPost",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "default_title_voice_id" => field.read(&mut default_title_voice_id_),
+                "default_paragraph_voice_id" => field.read(&mut default_paragraph_voice_id_),
+                "default_model_id" => field.read(&mut default_model_id_),
+                "from_url" => field.read(&mut from_url_),
+                "from_document" => field.read(&mut from_document_),
+                "from_content_json" => field.read(&mut from_content_json_),
+                "quality_preset" => field.read(&mut quality_preset_),
+                "title" => field.read(&mut title_),
+                "author" => field.read(&mut author_),
+                "description" => field.read(&mut description_),
+                "genres" => field.read(&mut genres_),
+                "target_audience" => field.read(&mut target_audience_),
+                "language" => field.read(&mut language_),
+                "content_type" => field.read(&mut content_type_),
+                "original_publication_date" => field.read(&mut original_publication_date_),
+                "mature_content" => field.read(&mut mature_content_),
+                "isbn_number" => field.read(&mut isbn_number_),
+                "acx_volume_normalization" => field.read(&mut acx_volume_normalization_),
+                "volume_normalization" => field.read(&mut volume_normalization_),
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                "callback_url" => field.read(&mut callback_url_),
+                "fiction" => field.read(&mut fiction_),
+                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                "auto_convert" => field.read(&mut auto_convert_),
+                "auto_assign_voices" => field.read(&mut auto_assign_voices_),
+                "source_type" => field.read(&mut source_type_),
+                "voice_settings" => field.read(&mut voice_settings_),
+                "create_publishing_read" => field.read(&mut create_publishing_read_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            default_title_voice_id: default_title_voice_id_.unwrap_or_default(),
+            default_paragraph_voice_id: default_paragraph_voice_id_.unwrap_or_default(),
+            default_model_id: default_model_id_.unwrap_or_default(),
+            from_url: from_url_.unwrap_or_default(),
+            from_document: from_document_.unwrap_or_default(),
+            from_content_json: from_content_json_.unwrap_or_default(),
+            quality_preset: quality_preset_.unwrap_or_default(),
+            title: title_.unwrap_or_default(),
+            author: author_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            genres: genres_.unwrap_or_default(),
+            target_audience: target_audience_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            content_type: content_type_.unwrap_or_default(),
+            original_publication_date: original_publication_date_.unwrap_or_default(),
+            mature_content: mature_content_.unwrap_or_default(),
+            isbn_number: isbn_number_.unwrap_or_default(),
+            acx_volume_normalization: acx_volume_normalization_.unwrap_or_default(),
+            volume_normalization: volume_normalization_.unwrap_or_default(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_
+                .unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            fiction: fiction_.unwrap_or_default(),
+            apply_text_normalization: apply_text_normalization_.unwrap_or_default(),
+            auto_convert: auto_convert_.unwrap_or_default(),
+            auto_assign_voices: auto_assign_voices_.unwrap_or_default(),
+            source_type: source_type_.unwrap_or_default(),
+            voice_settings: voice_settings_.unwrap_or_default(),
+            create_publishing_read: create_publishing_read_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateStudioProjectV1StudioProjectsPost {

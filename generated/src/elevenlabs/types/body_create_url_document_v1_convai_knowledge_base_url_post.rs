@@ -6,32 +6,65 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_URL_document_v1_convai_knowledge_base_url_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost {
     /// URL to a page of documentation that the agent will have access to in order to interact with users.
     pub url: String,
     /// A custom, human-readable name for the document.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// If set, the created document or folder will be placed inside the given folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
     /// Whether to enable auto-sync for this URL document.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_sync: Option<bool>,
     /// Whether to automatically remove the document if the URL becomes unavailable. Only applicable when auto-sync is enabled.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// Minimum frequency (in days) at which the document is refreshed. The actual interval may be shorter, never longer. Defaults to 7, tightened to the parent folder's frequency if that is stricter. Only applicable when auto-sync is enabled.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimum_frequency_days: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut url_ = None;
+        let mut name_ = None;
+        let mut parent_folder_id_ = None;
+        let mut enable_auto_sync_ = None;
+        let mut auto_remove_ = None;
+        let mut minimum_frequency_days_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost",
+            &["url"],
+            &mut |key, field| match key {
+                "url" => field.read(&mut url_),
+                "name" => field.read(&mut name_),
+                "parent_folder_id" => field.read(&mut parent_folder_id_),
+                "enable_auto_sync" => field.read(&mut enable_auto_sync_),
+                "auto_remove" => field.read(&mut auto_remove_),
+                "minimum_frequency_days" => field.read(&mut minimum_frequency_days_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            url: object.required(url_, "url")?,
+            name: name_.unwrap_or_default(),
+            parent_folder_id: parent_folder_id_.unwrap_or_default(),
+            enable_auto_sync: enable_auto_sync_.unwrap_or_default(),
+            auto_remove: auto_remove_.unwrap_or_default(),
+            minimum_frequency_days: minimum_frequency_days_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost {

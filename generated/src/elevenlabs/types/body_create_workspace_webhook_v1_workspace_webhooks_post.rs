@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::WebhookHmacSettings;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Create_workspace_webhook_v1_workspace_webhooks_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {
     /// Webhook settings object containing auth_type and corresponding configuration
     pub settings: WebhookHmacSettings,
+}
+
+impl<'de> Deserialize<'de> for BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut settings_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost",
+            &["settings"],
+            &mut |key, field| match key {
+                "settings" => field.read(&mut settings_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            settings: object.required(settings_, "settings")?,
+        })
+    }
 }
 
 impl BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {

@@ -9,62 +9,122 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Creates_Audio_Native_enabled_project__v1_audio_native_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
     /// Project name.
     pub name: String,
     /// (Deprecated) Image URL used in the player. If not provided, default image set in the Player settings is used.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<String>,
     /// Author used in the player and inserted at the start of the uploaded article. If not provided, the default author set in the Player settings is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// Title used in the player and inserted at the top of the uploaded article. If not provided, the default title set in the Player settings is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// (Deprecated) Whether to use small player or not. If not provided, default value set in the Player settings is used.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub small: Option<bool>,
     /// Text color used in the player. If not provided, default text color set in the Player settings is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_color: Nullable<String>,
     /// Background color used in the player. If not provided, default background color set in the Player settings is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_color: Nullable<String>,
     /// (Deprecated) Specifies for how many minutes to persist the session across page reloads. If not provided, default sessionization set in the Player settings is used.
     ///
     /// Defaults to `0`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sessionization: Option<i64>,
     /// Voice ID used to voice the content. If not provided, default voice ID set in the Player settings is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// TTS Model ID used in the player. If not provided, default model ID set in the Player settings is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// Either txt or HTML input file containing the article content. HTML should be formatted as follows '&lt;html&gt;&lt;body&gt;&lt;div&gt;&lt;p&gt;Your content&lt;/p&gt;&lt;h3&gt;More of your content&lt;/h3&gt;&lt;p&gt;Some more of your content&lt;/p&gt;&lt;/div&gt;&lt;/body&gt;&lt;/html&gt;'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
     /// Whether to auto convert the project to audio or not.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_convert: Option<bool>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
     ///     When set to 'auto', the system will automatically decide whether to apply text normalization
     ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_text_normalization:
         Nullable<BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization>,
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut image_ = None;
+        let mut author_ = None;
+        let mut title_ = None;
+        let mut small_ = None;
+        let mut text_color_ = None;
+        let mut background_color_ = None;
+        let mut sessionization_ = None;
+        let mut voice_id_ = None;
+        let mut model_id_ = None;
+        let mut file_ = None;
+        let mut auto_convert_ = None;
+        let mut apply_text_normalization_ = None;
+        let mut pronunciation_dictionary_locators_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyCreatesAudioNativeEnabledProjectV1AudioNativePost",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "image" => field.read(&mut image_),
+                "author" => field.read(&mut author_),
+                "title" => field.read(&mut title_),
+                "small" => field.read(&mut small_),
+                "text_color" => field.read(&mut text_color_),
+                "background_color" => field.read(&mut background_color_),
+                "sessionization" => field.read(&mut sessionization_),
+                "voice_id" => field.read(&mut voice_id_),
+                "model_id" => field.read(&mut model_id_),
+                "file" => field.read(&mut file_),
+                "auto_convert" => field.read(&mut auto_convert_),
+                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            image: image_.unwrap_or_default(),
+            author: author_.unwrap_or_default(),
+            title: title_.unwrap_or_default(),
+            small: small_.unwrap_or_default(),
+            text_color: text_color_.unwrap_or_default(),
+            background_color: background_color_.unwrap_or_default(),
+            sessionization: sessionization_.unwrap_or_default(),
+            voice_id: voice_id_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            file: file_.unwrap_or_default(),
+            auto_convert: auto_convert_.unwrap_or_default(),
+            apply_text_normalization: apply_text_normalization_.unwrap_or_default(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Delete_existing_invitation_v1_workspace_invites_delete`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyDeleteExistingInvitationV1WorkspaceInvitesDelete {
     /// The email of the customer
     pub email: String,
+}
+
+impl<'de> Deserialize<'de> for BodyDeleteExistingInvitationV1WorkspaceInvitesDelete {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut email_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyDeleteExistingInvitationV1WorkspaceInvitesDelete",
+            &["email"],
+            &mut |key, field| match key {
+                "email" => field.read(&mut email_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            email: object.required(email_, "email")?,
+        })
+    }
 }
 
 impl BodyDeleteExistingInvitationV1WorkspaceInvitesDelete {

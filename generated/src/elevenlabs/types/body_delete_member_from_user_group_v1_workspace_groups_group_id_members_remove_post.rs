@@ -5,13 +5,33 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Delete_member_from_user_group_v1_workspace_groups__group_id__members_remove_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost {
     /// The email of the target workspace member.
     pub email: String,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut email_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost",
+            &["email"],
+            &mut |key, field| match key {
+                "email" => field.read(&mut email_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            email: object.required(email_, "email")?,
+        })
+    }
 }
 
 impl BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Download_history_items_v1_history_download_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyDownloadHistoryItemsV1HistoryDownloadPost {
     /// A list of history items to download, you can get IDs of history items and other metadata using the GET https://api.elevenlabs.io/v1/history endpoint.
     pub history_item_ids: Vec<String>,
     /// Output format to transcode the audio file, can be wav or default.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub output_format: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyDownloadHistoryItemsV1HistoryDownloadPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut history_item_ids_ = None;
+        let mut output_format_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyDownloadHistoryItemsV1HistoryDownloadPost",
+            &["history_item_ids"],
+            &mut |key, field| match key {
+                "history_item_ids" => field.read(&mut history_item_ids_),
+                "output_format" => field.read(&mut output_format_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            history_item_ids: object.required(history_item_ids_, "history_item_ids")?,
+            output_format: output_format_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyDownloadHistoryItemsV1HistoryDownloadPost {

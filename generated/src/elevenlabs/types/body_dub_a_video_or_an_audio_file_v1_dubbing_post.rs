@@ -9,84 +9,159 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Dub_a_video_or_an_audio_file_v1_dubbing_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyDubAVideoOrAnAudioFileV1DubbingPost {
     /// A list of file paths to audio recordings intended for voice cloning
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<File>,
     /// CSV file containing transcription/translation metadata
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub csv_file: Nullable<File>,
     /// For use only with csv input
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub foreground_audio_file: Nullable<File>,
     /// For use only with csv input
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_audio_file: Nullable<File>,
     /// Name of the dubbing project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// URL of the source video/audio file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_url: Nullable<String>,
     /// Source language. Expects a valid iso639-1 or iso639-3 language code.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_lang: Option<String>,
     /// The Target language to dub the content into. Expects a valid iso639-1 or iso639-3 language code.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_lang: Nullable<String>,
     /// [Experimental] An accent to apply when selecting voices from the library and to use to inform translation of the dialect to prefer.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_accent: Nullable<String>,
     /// Number of speakers to use for the dubbing. Set to 0 to automatically detect the number of speakers
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_speakers: Option<i64>,
     /// Whether to apply watermark to the output video.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub watermark: Option<bool>,
     /// Start time of the source video/audio file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<i64>,
     /// End time of the source video/audio file.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<i64>,
     /// Whether to use the highest resolution available.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub highest_resolution: Option<bool>,
     /// An advanced setting. Whether to drop background audio from the final dub. This can improve dub quality where it's known that audio shouldn't have a background track such as for speeches or monologues.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub drop_background_audio: Option<bool>,
     /// [BETA] Whether transcripts should have profanities censored with the words '[censored]'
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_profanity_filter: Nullable<bool>,
     /// Whether to prepare dub for edits in dubbing studio or edits as a dubbing resource.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dubbing_studio: Option<bool>,
     /// Instead of using a voice clone in dubbing, use a similar voice from the ElevenLabs Voice Library. Voices used from the library will contribute towards a workspace's custom voices limit, and if there aren't enough available slots the dub will fail. Using this feature requires the caller to have the 'add_voice_from_voice_library' permission on their workspace to access new voices.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_voice_cloning: Option<bool>,
     /// The mode in which to run this Dubbing job. Defaults to automatic, use manual if specifically providing a CSV transcript to use. Note that manual mode is experimental and production use is strongly discouraged.
     ///
     /// Defaults to `"automatic"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<BodyDubAVideoOrAnAudioFileV1DubbingPostMode>,
     /// Frames per second to use when parsing a CSV file for dubbing. If not provided, FPS will be inferred from timecodes.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub csv_fps: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for BodyDubAVideoOrAnAudioFileV1DubbingPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_ = None;
+        let mut csv_file_ = None;
+        let mut foreground_audio_file_ = None;
+        let mut background_audio_file_ = None;
+        let mut name_ = None;
+        let mut source_url_ = None;
+        let mut source_lang_ = None;
+        let mut target_lang_ = None;
+        let mut target_accent_ = None;
+        let mut num_speakers_ = None;
+        let mut watermark_ = None;
+        let mut start_time_ = None;
+        let mut end_time_ = None;
+        let mut highest_resolution_ = None;
+        let mut drop_background_audio_ = None;
+        let mut use_profanity_filter_ = None;
+        let mut dubbing_studio_ = None;
+        let mut disable_voice_cloning_ = None;
+        let mut mode_ = None;
+        let mut csv_fps_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyDubAVideoOrAnAudioFileV1DubbingPost",
+            &[],
+            &mut |key, field| match key {
+                "file" => field.read(&mut file_),
+                "csv_file" => field.read(&mut csv_file_),
+                "foreground_audio_file" => field.read(&mut foreground_audio_file_),
+                "background_audio_file" => field.read(&mut background_audio_file_),
+                "name" => field.read(&mut name_),
+                "source_url" => field.read(&mut source_url_),
+                "source_lang" => field.read(&mut source_lang_),
+                "target_lang" => field.read(&mut target_lang_),
+                "target_accent" => field.read(&mut target_accent_),
+                "num_speakers" => field.read(&mut num_speakers_),
+                "watermark" => field.read(&mut watermark_),
+                "start_time" => field.read(&mut start_time_),
+                "end_time" => field.read(&mut end_time_),
+                "highest_resolution" => field.read(&mut highest_resolution_),
+                "drop_background_audio" => field.read(&mut drop_background_audio_),
+                "use_profanity_filter" => field.read(&mut use_profanity_filter_),
+                "dubbing_studio" => field.read(&mut dubbing_studio_),
+                "disable_voice_cloning" => field.read(&mut disable_voice_cloning_),
+                "mode" => field.read(&mut mode_),
+                "csv_fps" => field.read(&mut csv_fps_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file: file_.unwrap_or_default(),
+            csv_file: csv_file_.unwrap_or_default(),
+            foreground_audio_file: foreground_audio_file_.unwrap_or_default(),
+            background_audio_file: background_audio_file_.unwrap_or_default(),
+            name: name_.unwrap_or_default(),
+            source_url: source_url_.unwrap_or_default(),
+            source_lang: source_lang_.unwrap_or_default(),
+            target_lang: target_lang_.unwrap_or_default(),
+            target_accent: target_accent_.unwrap_or_default(),
+            num_speakers: num_speakers_.unwrap_or_default(),
+            watermark: watermark_.unwrap_or_default(),
+            start_time: start_time_.unwrap_or_default(),
+            end_time: end_time_.unwrap_or_default(),
+            highest_resolution: highest_resolution_.unwrap_or_default(),
+            drop_background_audio: drop_background_audio_.unwrap_or_default(),
+            use_profanity_filter: use_profanity_filter_.unwrap_or_default(),
+            dubbing_studio: dubbing_studio_.unwrap_or_default(),
+            disable_voice_cloning: disable_voice_cloning_.unwrap_or_default(),
+            mode: mode_.unwrap_or_default(),
+            csv_fps: csv_fps_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyDubAVideoOrAnAudioFileV1DubbingPost {

@@ -5,15 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Dubs_all_or_some_segments_and_languages_v1_dubbing_resource__dubbing_id__dub_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost {
     /// Dub only this list of segments.
     pub segments: Vec<String>,
     /// Dub only these languages for each segment.
     pub languages: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut segments_ = None;
+        let mut languages_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost",
+            &["segments"],
+            &mut |key, field| match key {
+                "segments" => field.read(&mut segments_),
+                "languages" => field.read(&mut languages_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            segments: object.required(segments_, "segments")?,
+            languages: languages_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost {

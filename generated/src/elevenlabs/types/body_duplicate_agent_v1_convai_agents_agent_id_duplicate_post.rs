@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost {
     /// A name to make the agent easier to find
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,22 +6,49 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Edit_PVC_voice_v1_voices_pvc__voice_id__post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyEditPvcVoiceV1VoicesPvcVoiceIdPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Language used in the samples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Description to use for the created voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Labels for the voice. Keys can be language, accent, gender, or age.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for BodyEditPvcVoiceV1VoicesPvcVoiceIdPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut language_ = None;
+        let mut description_ = None;
+        let mut labels_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyEditPvcVoiceV1VoicesPvcVoiceIdPost",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "language" => field.read(&mut language_),
+                "description" => field.read(&mut description_),
+                "labels" => field.read(&mut labels_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            labels: labels_.unwrap_or_default(),
+        })
+    }
 }

@@ -8,48 +8,84 @@
 use super::{consts, PermissionType};
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch {
     /// Whether to enable or disable the API key.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled,
     >,
     /// The name of the XI API key to use (used for identification purposes only).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// The permissions of the XI API.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions,
     >,
     /// The character limit of the XI API key. If provided this will limit the usage of this api key to n characters per month where n is the chosen value. Requests that incur charges will fail after reaching this monthly limit.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_limit: Nullable<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit,
     >,
     /// List of IP addresses or CIDR ranges allowed to use this API key. Each entry may be a CIDR range (e.g. '10.0.0.0/24') or a bare IP address (normalized to /32 or /128). On create, omit or pass null to allow all IPs. On update, omit to leave the allowlist unchanged, or pass "clear" to remove it.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_ips: Option<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps,
     >,
     /// Whether the holder of this key may disable it via the self-disable endpoint. On create, omit or pass null to use the workspace's default (enabled for non-Enterprise plans, disabled for Enterprise plans). On update, omit to leave it unchanged, or pass "clear" to reset it to the workspace default. Only honored for workspaces with self-disable access enabled.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_disable_allowed: Option<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed,
     >,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_enabled_ = None;
+        let mut name_ = None;
+        let mut permissions_ = None;
+        let mut character_limit_ = None;
+        let mut allowed_ips_ = None;
+        let mut third_party_disable_allowed_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch",
+            &[],
+            &mut |key, field| match key {
+                "is_enabled" => field.read(&mut is_enabled_),
+                "name" => field.read(&mut name_),
+                "permissions" => field.read(&mut permissions_),
+                "character_limit" => field.read(&mut character_limit_),
+                "allowed_ips" => field.read(&mut allowed_ips_),
+                "third_party_disable_allowed" => field.read(&mut third_party_disable_allowed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_enabled: is_enabled_.unwrap_or_default(),
+            name: name_.unwrap_or_default(),
+            permissions: permissions_.unwrap_or_default(),
+            character_limit: character_limit_.unwrap_or_default(),
+            allowed_ips: allowed_ips_.unwrap_or_default(),
+            third_party_disable_allowed: third_party_disable_allowed_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Whether to enable or disable the API key.
@@ -57,7 +93,7 @@ pub struct BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiK
 /// Defaults to `"no_update"`.
 ///
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/is_enabled`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled
 {
@@ -65,12 +101,31 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
     NoUpdate(consts::NoUpdate),
 }
 
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::NoUpdate(member));
+        }
+        Err(
+            no_match(
+                "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled",
+            ),
+        )
+    }
+}
+
 /// The permissions of the XI API.
 ///
 /// Defaults to `"no_update"`.
 ///
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/permissions`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions
 {
@@ -78,6 +133,25 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
     Variant1(
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1,
     ),
+}
+
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PermissionTypeList(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant1(member));
+        }
+        Err(
+            no_match(
+                "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions",
+            ),
+        )
+    }
 }
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/permissions/anyOf/1`
@@ -131,7 +205,7 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 /// Defaults to `"no_update"`.
 ///
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/character_limit`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit
 {
@@ -139,6 +213,25 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
     Variant1(
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1,
     ),
+}
+
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant1(member));
+        }
+        Err(
+            no_match(
+                "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit",
+            ),
+        )
+    }
 }
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/character_limit/anyOf/1`
@@ -192,7 +285,7 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 /// Defaults to `"no_update"`.
 ///
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/allowed_ips`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps
 {
@@ -200,6 +293,25 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
     Variant1(
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1,
     ),
+}
+
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::StringList(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant1(member));
+        }
+        Err(
+            no_match(
+                "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps",
+            ),
+        )
+    }
 }
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/allowed_ips/anyOf/1`
@@ -253,7 +365,7 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 /// Defaults to `"no_update"`.
 ///
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/third_party_disable_allowed`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed
 {
@@ -261,6 +373,25 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
     Variant1(
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1,
     ),
+}
+
+impl<'de> Deserialize<'de>
+for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant1(member));
+        }
+        Err(
+            no_match(
+                "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed",
+            ),
+        )
+    }
 }
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/third_party_disable_allowed/anyOf/1`

@@ -6,33 +6,67 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Edit_voice_v1_voices__voice_id__edit_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyEditVoiceV1VoicesVoiceIdEditPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub name: String,
     /// Audio files to add to the voice
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<File>>,
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
     /// A description of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Labels for the voice. Keys can be language, accent, gender, or age.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BodyEditVoiceV1VoicesVoiceIdEditPostLabels>,
     /// Run synchronous LLM moderation over the voice name and description when they change. Has no effect unless the voice_library_metadata_moderation feature flag is enabled for the user.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderate_metadata: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyEditVoiceV1VoicesVoiceIdEditPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut files_ = None;
+        let mut remove_background_noise_ = None;
+        let mut description_ = None;
+        let mut labels_ = None;
+        let mut moderate_metadata_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyEditVoiceV1VoicesVoiceIdEditPost",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "files" => field.read(&mut files_),
+                "remove_background_noise" => field.read(&mut remove_background_noise_),
+                "description" => field.read(&mut description_),
+                "labels" => field.read(&mut labels_),
+                "moderate_metadata" => field.read(&mut moderate_metadata_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            files: files_.unwrap_or_default(),
+            remove_background_noise: remove_background_noise_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            labels: labels_.unwrap_or_default(),
+            moderate_metadata: moderate_metadata_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyEditVoiceV1VoicesVoiceIdEditPost {
@@ -68,9 +102,23 @@ impl BodyEditVoiceV1VoicesVoiceIdEditPost {
 /// Labels for the voice. Keys can be language, accent, gender, or age.
 ///
 /// Schema: `#/components/schemas/Body_Edit_voice_v1_voices__voice_id__edit_post/properties/labels`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyEditVoiceV1VoicesVoiceIdEditPostLabels {
     StringMap(BTreeMap<String, String>),
     String(String),
+}
+
+impl<'de> Deserialize<'de> for BodyEditVoiceV1VoicesVoiceIdEditPostLabels {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::StringMap(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        Err(no_match("BodyEditVoiceV1VoicesVoiceIdEditPostLabels"))
+    }
 }

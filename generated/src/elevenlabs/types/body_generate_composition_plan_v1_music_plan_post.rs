@@ -7,25 +7,53 @@
 
 use super::{CompositionPlan, MusicModelId, MusicPrompt};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Generate_composition_plan_v1_music_plan_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyGenerateCompositionPlanV1MusicPlanPost {
     /// A simple text prompt to compose a plan from.
     pub prompt: String,
     /// The length of the composition plan to generate in milliseconds. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub music_length_ms: Nullable<i64>,
     /// An optional composition plan to use as a source for the new composition plan.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_composition_plan:
         Nullable<BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan>,
     /// The model to use for the generation.
     ///
     /// Defaults to `"music_v1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<MusicModelId>,
+}
+
+impl<'de> Deserialize<'de> for BodyGenerateCompositionPlanV1MusicPlanPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut prompt_ = None;
+        let mut music_length_ms_ = None;
+        let mut source_composition_plan_ = None;
+        let mut model_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyGenerateCompositionPlanV1MusicPlanPost",
+            &["prompt"],
+            &mut |key, field| match key {
+                "prompt" => field.read(&mut prompt_),
+                "music_length_ms" => field.read(&mut music_length_ms_),
+                "source_composition_plan" => field.read(&mut source_composition_plan_),
+                "model_id" => field.read(&mut model_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            prompt: object.required(prompt_, "prompt")?,
+            music_length_ms: music_length_ms_.unwrap_or_default(),
+            source_composition_plan: source_composition_plan_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyGenerateCompositionPlanV1MusicPlanPost {
@@ -43,9 +71,25 @@ impl BodyGenerateCompositionPlanV1MusicPlanPost {
 /// An optional composition plan to use as a source for the new composition plan.
 ///
 /// Schema: `#/components/schemas/Body_Generate_composition_plan_v1_music_plan_post/properties/source_composition_plan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
+}
+
+impl<'de> Deserialize<'de> for BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MusicPrompt(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CompositionPlan(member));
+        }
+        Err(no_match(
+            "BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan",
+        ))
+    }
 }

@@ -5,13 +5,33 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Get_dependent_agents_for_multiple_documents_v1_convai_knowledge_base_dependent_agents_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost {
     /// The ids of documents or folders from the knowledge base.
     pub document_ids: Vec<String>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost",
+            &["document_ids"],
+            &mut |key, field| match key {
+                "document_ids" => field.read(&mut document_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document_ids: object.required(document_ids_, "document_ids")?,
+        })
+    }
 }
 
 impl BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost {

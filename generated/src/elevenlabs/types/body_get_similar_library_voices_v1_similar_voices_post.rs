@@ -6,19 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Get_similar_library_voices_v1_similar_voices_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_file: Option<File>,
     /// Threshold for voice similarity between provided sample and library voices. Values range from 0 to 2. The smaller the value the more similar voices will be returned.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_threshold: Nullable<f64>,
     /// Number of most similar voices to return. If similarity_threshold is provided, less than this number of voices may be returned. Values range from 1 to 100.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub top_k: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut audio_file_ = None;
+        let mut similarity_threshold_ = None;
+        let mut top_k_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyGetSimilarLibraryVoicesV1SimilarVoicesPost",
+            &[],
+            &mut |key, field| match key {
+                "audio_file" => field.read(&mut audio_file_),
+                "similarity_threshold" => field.read(&mut similarity_threshold_),
+                "top_k" => field.read(&mut top_k_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            audio_file: audio_file_.unwrap_or_default(),
+            similarity_threshold: similarity_threshold_.unwrap_or_default(),
+            top_k: top_k_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {

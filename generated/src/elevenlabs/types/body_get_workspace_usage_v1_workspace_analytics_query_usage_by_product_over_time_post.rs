@@ -10,7 +10,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Get_Workspace_Usage_v1_workspace_analytics_query_usage_by_product_over_time_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost {
     /// Start of the time range as a Unix timestamp in milliseconds. Must be at least 2020-01-01.
     pub start_time: i64,
@@ -19,19 +19,54 @@ pub struct BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimeP
     /// Bucket size in seconds. Each row in the response covers this many seconds of the selected time range. For example, pass 3600 for hourly buckets or 86400 for daily buckets. Whether `time_zone` shifts bucket boundaries depends on this value: whole-day multiples (e.g. 86400) align to local midnight; whole-hour multiples up to 24 hours (e.g. 3600, 14400) align to local hour boundaries from midnight; sub-hour values and other sizes remain UTC-anchored regardless of `time_zone`.
     ///
     /// Defaults to `60`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_seconds: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_by: Nullable<
         Vec<BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem>,
     >,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filters: Nullable<Vec<ColumnFilter>>,
     /// IANA time zone identifier (e.g. 'America/New_York', 'Europe/London', 'UTC') used to align bucket boundaries for eligible `interval_seconds` values. Whole-day multiples start at local midnight; whole-hour multiples up to 24 hours align to local hour boundaries from midnight. Sub-hour intervals and other bucket sizes remain UTC-anchored regardless of this setting. Defaults to UTC.
     ///
     /// Defaults to `"UTC"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_time_ = None;
+        let mut end_time_ = None;
+        let mut interval_seconds_ = None;
+        let mut group_by_ = None;
+        let mut filters_ = None;
+        let mut time_zone_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost",
+            &["start_time", "end_time"],
+            &mut |key, field| match key {
+                "start_time" => field.read(&mut start_time_),
+                "end_time" => field.read(&mut end_time_),
+                "interval_seconds" => field.read(&mut interval_seconds_),
+                "group_by" => field.read(&mut group_by_),
+                "filters" => field.read(&mut filters_),
+                "time_zone" => field.read(&mut time_zone_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_time: object.required(start_time_, "start_time")?,
+            end_time: object.required(end_time_, "end_time")?,
+            interval_seconds: interval_seconds_.unwrap_or_default(),
+            group_by: group_by_.unwrap_or_default(),
+            filters: filters_.unwrap_or_default(),
+            time_zone: time_zone_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost {

@@ -7,19 +7,53 @@
 
 use super::{ConversationInitiationClientDataRequestInput, TelephonyCallConfig};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Handle_an_outbound_call_via_SIP_trunk_v1_convai_sip_trunk_outbound_call_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost {
     pub agent_id: String,
     pub agent_phone_number_id: String,
     pub to_number: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
     /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub telephony_call_config: Option<TelephonyCallConfig>,
+}
+
+impl<'de> Deserialize<'de> for BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut agent_phone_number_id_ = None;
+        let mut to_number_ = None;
+        let mut conversation_initiation_client_data_ = None;
+        let mut telephony_call_config_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost",
+            &["agent_id", "agent_phone_number_id", "to_number"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "agent_phone_number_id" => field.read(&mut agent_phone_number_id_),
+                "to_number" => field.read(&mut to_number_),
+                "conversation_initiation_client_data" => {
+                    field.read(&mut conversation_initiation_client_data_)
+                }
+                "telephony_call_config" => field.read(&mut telephony_call_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_phone_number_id: object
+                .required(agent_phone_number_id_, "agent_phone_number_id")?,
+            to_number: object.required(to_number_, "to_number")?,
+            conversation_initiation_client_data: conversation_initiation_client_data_
+                .unwrap_or_default(),
+            telephony_call_config: telephony_call_config_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost {

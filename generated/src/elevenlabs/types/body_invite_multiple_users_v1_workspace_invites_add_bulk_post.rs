@@ -7,22 +7,49 @@
 
 use super::SeatType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Invite_multiple_users_v1_workspace_invites_add_bulk_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {
     /// The email of the customer
     pub emails: Vec<String>,
     /// The seat type of the user
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seat_type: Nullable<SeatType>,
     /// The group ids of the user
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_ids: Nullable<Vec<String>>,
     /// Monthly credit usage limit for the invitee. Omit or set to null for no custom cap.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub usage_limit: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut emails_ = None;
+        let mut seat_type_ = None;
+        let mut group_ids_ = None;
+        let mut usage_limit_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost",
+            &["emails"],
+            &mut |key, field| match key {
+                "emails" => field.read(&mut emails_),
+                "seat_type" => field.read(&mut seat_type_),
+                "group_ids" => field.read(&mut group_ids_),
+                "usage_limit" => field.read(&mut usage_limit_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            emails: object.required(emails_, "emails")?,
+            seat_type: seat_type_.unwrap_or_default(),
+            group_ids: group_ids_.unwrap_or_default(),
+            usage_limit: usage_limit_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {

@@ -7,26 +7,56 @@
 
 use super::SeatType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Invite_user_v1_workspace_invites_add_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyInviteUserV1WorkspaceInvitesAddPost {
     /// The email of the customer
     pub email: String,
     /// The workspace permission of the user. This is deprecated, use `seat_type` instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_permission: Nullable<String>,
     /// The seat type of the user
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seat_type: Nullable<SeatType>,
     /// The group ids of the user
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_ids: Nullable<Vec<String>>,
     /// Monthly credit usage limit for the invitee. Omit or set to null for no custom cap.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub usage_limit: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for BodyInviteUserV1WorkspaceInvitesAddPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut email_ = None;
+        let mut workspace_permission_ = None;
+        let mut seat_type_ = None;
+        let mut group_ids_ = None;
+        let mut usage_limit_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyInviteUserV1WorkspaceInvitesAddPost",
+            &["email"],
+            &mut |key, field| match key {
+                "email" => field.read(&mut email_),
+                "workspace_permission" => field.read(&mut workspace_permission_),
+                "seat_type" => field.read(&mut seat_type_),
+                "group_ids" => field.read(&mut group_ids_),
+                "usage_limit" => field.read(&mut usage_limit_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            email: object.required(email_, "email")?,
+            workspace_permission: workspace_permission_.unwrap_or_default(),
+            seat_type: seat_type_.unwrap_or_default(),
+            group_ids: group_ids_.unwrap_or_default(),
+            usage_limit: usage_limit_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyInviteUserV1WorkspaceInvitesAddPost {

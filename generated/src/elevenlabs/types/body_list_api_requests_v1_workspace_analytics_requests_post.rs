@@ -10,24 +10,57 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_List_API_requests_v1_workspace_analytics_requests_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost {
     /// Start of the time range as a Unix timestamp in milliseconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<i64>,
     /// End of the time range as a Unix timestamp in milliseconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<i64>,
     /// Defaults to `100`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Optional timestamp sort direction. If omitted, defaults to desc when end_time is provided, otherwise asc.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sort: Nullable<BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filters: Nullable<Vec<ColumnFilter>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub search: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_time_ = None;
+        let mut end_time_ = None;
+        let mut limit_ = None;
+        let mut sort_ = None;
+        let mut filters_ = None;
+        let mut search_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost",
+            &[],
+            &mut |key, field| match key {
+                "start_time" => field.read(&mut start_time_),
+                "end_time" => field.read(&mut end_time_),
+                "limit" => field.read(&mut limit_),
+                "sort" => field.read(&mut sort_),
+                "filters" => field.read(&mut filters_),
+                "search" => field.read(&mut search_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_time: start_time_.unwrap_or_default(),
+            end_time: end_time_.unwrap_or_default(),
+            limit: limit_.unwrap_or_default(),
+            sort: sort_.unwrap_or_default(),
+            filters: filters_.unwrap_or_default(),
+            search: search_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/Body_List_API_requests_v1_workspace_analytics_requests_post/properties/sort/anyOf/0`

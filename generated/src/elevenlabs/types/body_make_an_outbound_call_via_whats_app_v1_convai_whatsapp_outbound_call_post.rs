@@ -7,18 +7,71 @@
 
 use super::ConversationInitiationClientDataRequestInput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Make_an_outbound_call_via_WhatsApp_v1_convai_whatsapp_outbound_call_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {
     pub whatsapp_phone_number_id: String,
     pub whatsapp_user_id: String,
     pub whatsapp_call_permission_request_template_name: String,
     pub whatsapp_call_permission_request_template_language_code: String,
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
+}
+
+impl<'de> Deserialize<'de> for BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut whatsapp_phone_number_id_ = None;
+        let mut whatsapp_user_id_ = None;
+        let mut whatsapp_call_permission_request_template_name_ = None;
+        let mut whatsapp_call_permission_request_template_language_code_ = None;
+        let mut agent_id_ = None;
+        let mut conversation_initiation_client_data_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost",
+            &[
+                "whatsapp_phone_number_id",
+                "whatsapp_user_id",
+                "whatsapp_call_permission_request_template_name",
+                "whatsapp_call_permission_request_template_language_code",
+                "agent_id",
+            ],
+            &mut |key, field| match key {
+                "whatsapp_phone_number_id" => field.read(&mut whatsapp_phone_number_id_),
+                "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
+                "whatsapp_call_permission_request_template_name" => {
+                    field.read(&mut whatsapp_call_permission_request_template_name_)
+                }
+                "whatsapp_call_permission_request_template_language_code" => {
+                    field.read(&mut whatsapp_call_permission_request_template_language_code_)
+                }
+                "agent_id" => field.read(&mut agent_id_),
+                "conversation_initiation_client_data" => {
+                    field.read(&mut conversation_initiation_client_data_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            whatsapp_phone_number_id: object
+                .required(whatsapp_phone_number_id_, "whatsapp_phone_number_id")?,
+            whatsapp_user_id: object.required(whatsapp_user_id_, "whatsapp_user_id")?,
+            whatsapp_call_permission_request_template_name: object.required(
+                whatsapp_call_permission_request_template_name_,
+                "whatsapp_call_permission_request_template_name",
+            )?,
+            whatsapp_call_permission_request_template_language_code: object.required(
+                whatsapp_call_permission_request_template_language_code_,
+                "whatsapp_call_permission_request_template_language_code",
+            )?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            conversation_initiation_client_data: conversation_initiation_client_data_
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {

@@ -5,19 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Merge_a_branch_into_a_target_branch_v1_convai_agents__agent_id__branches__source_branch_id__merge_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost {
     /// Whether to archive the source branch after merging
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_source_branch: Option<bool>,
     /// Force source branch changes onto the target, overriding timestamp-based conflict resolution
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force: Option<bool>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut archive_source_branch_ = None;
+        let mut force_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyMergeABranchIntoATargetBranchV1ConvaiAgentsAgentIdBranchesSourceBranchIdMergePost",
+            &[],
+            &mut |key, field| match key {
+                "archive_source_branch" => field.read(&mut archive_source_branch_),
+                "force" => field.read(&mut force_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            archive_source_branch: archive_source_branch_.unwrap_or_default(),
+            force: force_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Move_entity_to_folder_v1_convai_knowledge_base__document_id__move_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost {
     /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub move_to: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut move_to_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost",
+            &[],
+            &mut |key, field| match key {
+                "move_to" => field.read(&mut move_to_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            move_to: move_to_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,13 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Move_segments_between_speakers_v1_dubbing_resource__dubbing_id__migrate_segments_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost {
     pub segment_ids: Vec<String>,
     pub speaker_id: String,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut segment_ids_ = None;
+        let mut speaker_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost",
+            &["segment_ids", "speaker_id"],
+            &mut |key, field| match key {
+                "segment_ids" => field.read(&mut segment_ids_),
+                "speaker_id" => field.read(&mut speaker_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            segment_ids: object.required(segment_ids_, "segment_ids")?,
+            speaker_id: object.required(speaker_id_, "speaker_id")?,
+        })
+    }
 }
 
 impl BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost {

@@ -7,32 +7,68 @@
 
 use super::{AgentWorkflowRequestModel, ProcedureVersionRef};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Patches_an_Agent_settings_v1_convai_agents__agent_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch {
     /// Conversation configuration for an agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_config: Nullable<Value>,
     /// Platform settings for the agent are all settings that aren't related to the conversation orchestration and content.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_settings: Nullable<Value>,
     /// Workflow for the agent. This is used to define the flow of the conversation and how the agent interacts with tools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<AgentWorkflowRequestModel>,
     /// A name to make the agent easier to find
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Tags to help classify and filter the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
     /// Description for this version when publishing changes (only applicable for versioned agents)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_description: Nullable<String>,
     /// Procedure versions to publish, keyed by procedure_id. When provided, this map replaces the procedures from the current draft or branch tip. When omitted or null, unpublished procedure edits are used if present; otherwise, the branch tip's procedures are retained. Pass an empty object to remove all procedures.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub procedures: Nullable<BTreeMap<String, ProcedureVersionRef>>,
+}
+
+impl<'de> Deserialize<'de> for BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_config_ = None;
+        let mut platform_settings_ = None;
+        let mut workflow_ = None;
+        let mut name_ = None;
+        let mut tags_ = None;
+        let mut version_description_ = None;
+        let mut procedures_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch",
+            &[],
+            &mut |key, field| match key {
+                "conversation_config" => field.read(&mut conversation_config_),
+                "platform_settings" => field.read(&mut platform_settings_),
+                "workflow" => field.read(&mut workflow_),
+                "name" => field.read(&mut name_),
+                "tags" => field.read(&mut tags_),
+                "version_description" => field.read(&mut version_description_),
+                "procedures" => field.read(&mut procedures_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_config: conversation_config_.unwrap_or_default(),
+            platform_settings: platform_settings_.unwrap_or_default(),
+            workflow: workflow_.unwrap_or_default(),
+            name: name_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            version_description: version_description_.unwrap_or_default(),
+            procedures: procedures_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Post_Agent_avatar_v1_convai_agents__agent_id__avatar_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
     /// An image file to be used as the agent's avatar.
     pub avatar_file: File,
+}
+
+impl<'de> Deserialize<'de> for BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut avatar_file_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost",
+            &["avatar_file"],
+            &mut |key, field| match key {
+                "avatar_file" => field.read(&mut avatar_file_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            avatar_file: object.required(avatar_file_, "avatar_file")?,
+        })
+    }
 }
 
 impl BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {

@@ -7,19 +7,52 @@
 
 use super::{ConversationInitiationClientDataRequestInput, TelephonyDirection};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Register_a_Twilio_call_and_return_TwiML_v1_convai_twilio_register_call_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {
     pub agent_id: String,
     pub from_number: String,
     pub to_number: String,
     /// Defaults to `"inbound"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<TelephonyDirection>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
+}
+
+impl<'de> Deserialize<'de> for BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut from_number_ = None;
+        let mut to_number_ = None;
+        let mut direction_ = None;
+        let mut conversation_initiation_client_data_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost",
+            &["agent_id", "from_number", "to_number"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "from_number" => field.read(&mut from_number_),
+                "to_number" => field.read(&mut to_number_),
+                "direction" => field.read(&mut direction_),
+                "conversation_initiation_client_data" => {
+                    field.read(&mut conversation_initiation_client_data_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            from_number: object.required(from_number_, "from_number")?,
+            to_number: object.required(to_number_, "to_number")?,
+            direction: direction_.unwrap_or_default(),
+            conversation_initiation_client_data: conversation_initiation_client_data_
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {

@@ -6,25 +6,55 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Register_media_v1_productions_orders__order_id__media_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {
     /// The language code of the media content (e.g. 'en', 'es-ES'). Must be a supported source language for some order item kind.
     pub declared_language: String,
     /// The media file to upload. Mutually exclusive with media_url.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media: Nullable<File>,
     /// A URL to fetch the media file from. Mutually exclusive with media.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media_url: Nullable<String>,
     /// The filename for URL-sourced media (e.g. 'example.mp4'). Required when using media_url.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media_url_filename: Nullable<String>,
     /// The MIME type for URL-sourced media (e.g. 'video/mp4'). Required when using media_url.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media_url_content_type: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut declared_language_ = None;
+        let mut media_ = None;
+        let mut media_url_ = None;
+        let mut media_url_filename_ = None;
+        let mut media_url_content_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost",
+            &["declared_language"],
+            &mut |key, field| match key {
+                "declared_language" => field.read(&mut declared_language_),
+                "media" => field.read(&mut media_),
+                "media_url" => field.read(&mut media_url_),
+                "media_url_filename" => field.read(&mut media_url_filename_),
+                "media_url_content_type" => field.read(&mut media_url_content_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            declared_language: object.required(declared_language_, "declared_language")?,
+            media: media_.unwrap_or_default(),
+            media_url: media_url_.unwrap_or_default(),
+            media_url_filename: media_url_filename_.unwrap_or_default(),
+            media_url_content_type: media_url_content_type_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {

@@ -5,14 +5,33 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Remove_rules_from_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__remove_rules_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost
 {
     /// List of strings to remove from the pronunciation dictionary.
     pub rule_strings: Vec<String>,
+}
+
+impl<'de> Deserialize<'de>
+for BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut rule_strings_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost",
+            &["rule_strings"],
+            &mut |key, field| match key {
+                "rule_strings" => field.read(&mut rule_strings_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            rule_strings: object.required(rule_strings_, "rule_strings")?,
+        })
+    }
 }
 
 impl BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost {

@@ -7,18 +7,41 @@
 
 use super::RenderType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Render_audio_or_video_for_the_given_language_v1_dubbing_resource__dubbing_id__render__language__post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost {
     /// The type of the render. One of ['mp4', 'aac', 'mp3', 'wav', 'aaf', 'tracks_zip', 'clips_zip']
     pub render_type: RenderType,
     /// Whether to normalize the volume of the rendered audio.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub normalize_volume: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut render_type_ = None;
+        let mut normalize_volume_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost",
+            &["render_type"],
+            &mut |key, field| match key {
+                "render_type" => field.read(&mut render_type_),
+                "normalize_volume" => field.read(&mut normalize_volume_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            render_type: object.required(render_type_, "render_type")?,
+            normalize_volume: normalize_volume_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Request_manual_verification_v1_voices_pvc__voice_id__verification_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {
     /// Verification documents
     pub files: Vec<File>,
     /// Extra text to be used in the manual verification process.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_text: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut files_ = None;
+        let mut extra_text_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost",
+            &["files"],
+            &mut |key, field| match key {
+                "files" => field.read(&mut files_),
+                "extra_text" => field.read(&mut extra_text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            files: object.required(files_, "files")?,
+            extra_text: extra_text_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Run_PVC_training_v1_voices_pvc__voice_id__train_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost {
     /// The model ID to use for the conversion.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost",
+            &[],
+            &mut |key, field| match key {
+                "model_id" => field.read(&mut model_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_id: model_id_.unwrap_or_default(),
+        })
+    }
 }

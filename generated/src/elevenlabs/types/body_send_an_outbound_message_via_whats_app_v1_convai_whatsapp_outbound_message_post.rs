@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Send_an_outbound_message_via_WhatsApp_v1_convai_whatsapp_outbound_message_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {
     pub whatsapp_phone_number_id: String,
     pub whatsapp_user_id: String,
@@ -24,8 +24,58 @@ pub struct BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePo
         BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem,
     >,
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut whatsapp_phone_number_id_ = None;
+        let mut whatsapp_user_id_ = None;
+        let mut template_name_ = None;
+        let mut template_language_code_ = None;
+        let mut template_params_ = None;
+        let mut agent_id_ = None;
+        let mut conversation_initiation_client_data_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost",
+            &[
+                "whatsapp_phone_number_id",
+                "whatsapp_user_id",
+                "template_name",
+                "template_language_code",
+                "template_params",
+                "agent_id",
+            ],
+            &mut |key, field| match key {
+                "whatsapp_phone_number_id" => field.read(&mut whatsapp_phone_number_id_),
+                "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
+                "template_name" => field.read(&mut template_name_),
+                "template_language_code" => field.read(&mut template_language_code_),
+                "template_params" => field.read(&mut template_params_),
+                "agent_id" => field.read(&mut agent_id_),
+                "conversation_initiation_client_data" => {
+                    field.read(&mut conversation_initiation_client_data_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            whatsapp_phone_number_id: object
+                .required(whatsapp_phone_number_id_, "whatsapp_phone_number_id")?,
+            whatsapp_user_id: object.required(whatsapp_user_id_, "whatsapp_user_id")?,
+            template_name: object.required(template_name_, "template_name")?,
+            template_language_code: object
+                .required(template_language_code_, "template_language_code")?,
+            template_params: object.required(template_params_, "template_params")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            conversation_initiation_client_data: conversation_initiation_client_data_
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {

@@ -8,10 +8,11 @@
 use super::{
     PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__set_rules_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost {
     /// List of pronunciation rules. Rule can be either:
     ///     an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
@@ -19,6 +20,25 @@ pub struct BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPr
     pub rules: Vec<
         BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
     >,
+}
+
+impl<'de> Deserialize<'de>
+for BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut rules_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost",
+            &["rules"],
+            &mut |key, field| match key {
+                "rules" => field.read(&mut rules_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            rules: object.required(rules_, "rules")?,
+        })
+    }
 }
 
 impl BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost {
@@ -33,10 +53,29 @@ impl BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunci
 }
 
 /// Schema: `#/components/schemas/Body_Set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__set_rules_post/properties/rules/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem
 {
     PronunciationDictionaryAliasRuleRequestModel(PronunciationDictionaryAliasRuleRequestModel),
     PronunciationDictionaryPhonemeRuleRequestModel(PronunciationDictionaryPhonemeRuleRequestModel),
+}
+
+impl<'de> Deserialize<'de>
+for BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PronunciationDictionaryAliasRuleRequestModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PronunciationDictionaryPhonemeRuleRequestModel(member));
+        }
+        Err(
+            no_match(
+                "BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem",
+            ),
+        )
+    }
 }

@@ -6,12 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Set_workspace_Third_Party_Disabling_policy_v1_workspaces_api_keys_third_party_disabling_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost {
     /// `true` forces every key in the workspace to be disable-able by its holder; `false` forbids it for every key; `null` clears the override (per-key values and the plan default apply).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub third_party_disable_allowed: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut third_party_disable_allowed_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodySetWorkspaceThirdPartyDisablingPolicyV1WorkspacesApiKeysThirdPartyDisablingPost",
+            &[],
+            &mut |key, field| match key {
+                "third_party_disable_allowed" => field.read(&mut third_party_disable_allowed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            third_party_disable_allowed: third_party_disable_allowed_.unwrap_or_default(),
+        })
+    }
 }

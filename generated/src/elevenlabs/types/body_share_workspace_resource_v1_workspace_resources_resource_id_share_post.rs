@@ -10,21 +10,51 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Share_workspace_resource_v1_workspace_resources__resource_id__share_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {
     /// Role to grant to the target: one of 'admin', 'editor', 'commenter', or 'viewer'.
     pub role: BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole,
     /// Resource type of the target resource.
     pub resource_type: WorkspaceResourceType,
     /// The email of the user or service account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_email: Nullable<String>,
     /// The ID of the target group. Use 'default' to set the resource's baseline role — every workspace member receives this role unless they hold a higher one through a direct user grant, group membership, or workspace (service account) API key.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_id: Nullable<String>,
     /// The ID of the target workspace (service account) API key. This is not the API key string itself that you pass in the header for authentication — it is the key's ID, which workspace admins can find under Developers → Service Accounts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_api_key_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut role_ = None;
+        let mut resource_type_ = None;
+        let mut user_email_ = None;
+        let mut group_id_ = None;
+        let mut workspace_api_key_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost",
+            &["role", "resource_type"],
+            &mut |key, field| match key {
+                "role" => field.read(&mut role_),
+                "resource_type" => field.read(&mut resource_type_),
+                "user_email" => field.read(&mut user_email_),
+                "group_id" => field.read(&mut group_id_),
+                "workspace_api_key_id" => field.read(&mut workspace_api_key_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            role: object.required(role_, "role")?,
+            resource_type: object.required(resource_type_, "resource_type")?,
+            user_email: user_email_.unwrap_or_default(),
+            group_id: group_id_.unwrap_or_default(),
+            workspace_api_key_id: workspace_api_key_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {

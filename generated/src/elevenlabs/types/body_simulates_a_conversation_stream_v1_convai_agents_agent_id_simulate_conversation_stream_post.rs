@@ -7,21 +7,48 @@
 
 use super::{ConversationSimulationSpecification, PromptEvaluationCriteria};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Simulates_a_conversation__Stream__v1_convai_agents__agent_id__simulate_conversation_stream_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost {
     /// A specification detailing how the conversation should be simulated
     pub simulation_specification: ConversationSimulationSpecification,
     /// A list of evaluation criteria to test
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_evaluation_criteria: Nullable<Vec<PromptEvaluationCriteria>>,
     /// Maximum number of new turns to generate in the conversation simulation
     ///
     /// Defaults to `10000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_turns_limit: Option<i64>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut simulation_specification_ = None;
+        let mut extra_evaluation_criteria_ = None;
+        let mut new_turns_limit_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost",
+            &["simulation_specification"],
+            &mut |key, field| match key {
+                "simulation_specification" => field.read(&mut simulation_specification_),
+                "extra_evaluation_criteria" => field.read(&mut extra_evaluation_criteria_),
+                "new_turns_limit" => field.read(&mut new_turns_limit_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            simulation_specification: object
+                .required(simulation_specification_, "simulation_specification")?,
+            extra_evaluation_criteria: extra_evaluation_criteria_.unwrap_or_default(),
+            new_turns_limit: new_turns_limit_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost {

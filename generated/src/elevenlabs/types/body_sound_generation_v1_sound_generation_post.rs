@@ -7,31 +7,61 @@
 
 use super::SfxModelId;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Sound_Generation_v1_sound_generation_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodySoundGenerationV1SoundGenerationPost {
     /// The text that will get converted into a sound effect.
     pub text: String,
     /// Whether to create a sound effect that loops smoothly. Only available for the 'eleven_text_to_sound_v2 model'.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "loop", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
     pub loop_: Option<bool>,
     /// The duration of the sound which will be generated in seconds. Must be at least 0.5 and at most 30. If set to None we will guess the optimal duration using the prompt. Defaults to None.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_seconds: Nullable<f64>,
     /// A higher prompt influence makes your generation follow the prompt more closely while also making generations less variable. Must be a value between 0 and 1. Defaults to 0.3.
     ///
     /// Defaults to `0.3`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt_influence: Nullable<f64>,
     /// The model ID to use for the sound generation.
     ///
     /// Defaults to `"eleven_text_to_sound_v2"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<SfxModelId>,
+}
+
+impl<'de> Deserialize<'de> for BodySoundGenerationV1SoundGenerationPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut loop__ = None;
+        let mut duration_seconds_ = None;
+        let mut prompt_influence_ = None;
+        let mut model_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodySoundGenerationV1SoundGenerationPost",
+            &["text"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "loop" => field.read(&mut loop__),
+                "duration_seconds" => field.read(&mut duration_seconds_),
+                "prompt_influence" => field.read(&mut prompt_influence_),
+                "model_id" => field.read(&mut model_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            loop_: loop__.unwrap_or_default(),
+            duration_seconds: duration_seconds_.unwrap_or_default(),
+            prompt_influence: prompt_influence_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodySoundGenerationV1SoundGenerationPost {

@@ -9,31 +9,64 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Speech_to_Speech_v1_speech_to_speech__voice_id__post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {
     /// The audio file which holds the content and emotion that will control the generated speech.
     pub audio: File,
     /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for speech to speech, you can check this using the can_do_voice_conversion property.
     ///
     /// Defaults to `"eleven_english_sts_v2"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     /// Voice settings overriding stored settings for the given voice. They are applied only on the given request. Needs to be send as a JSON encoded string.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<String>,
     /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// If set, will remove the background noise from your audio input using our audio isolation model. Only applies to Voice Changer.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_format: Nullable<BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat>,
+}
+
+impl<'de> Deserialize<'de> for BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut audio_ = None;
+        let mut model_id_ = None;
+        let mut voice_settings_ = None;
+        let mut seed_ = None;
+        let mut remove_background_noise_ = None;
+        let mut file_format_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost",
+            &["audio"],
+            &mut |key, field| match key {
+                "audio" => field.read(&mut audio_),
+                "model_id" => field.read(&mut model_id_),
+                "voice_settings" => field.read(&mut voice_settings_),
+                "seed" => field.read(&mut seed_),
+                "remove_background_noise" => field.read(&mut remove_background_noise_),
+                "file_format" => field.read(&mut file_format_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            audio: object.required(audio_, "audio")?,
+            model_id: model_id_.unwrap_or_default(),
+            voice_settings: voice_settings_.unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            remove_background_noise: remove_background_noise_.unwrap_or_default(),
+            file_format: file_format_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {

@@ -11,111 +11,204 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodySpeechToTextV1SpeechToTextPost {
     /// The ID of the model to use for transcription.
     pub model_id: BodySpeechToTextV1SpeechToTextPostModelId,
     /// The file to transcribe (100ms minimum audio length). All major audio and video formats are supported. Exactly one of the file or cloud_storage_url parameters must be provided. The file size must be less than 5.0GB.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<File>,
     /// An ISO-639-1 or ISO-639-3 language_code corresponding to the language of the audio file. Can sometimes improve transcription performance if known beforehand. Defaults to null, in this case the language is predicted automatically.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_code: Nullable<String>,
     /// Whether to tag audio events like (laughter), (footsteps), etc. in the transcription.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_audio_events: Option<bool>,
     /// The maximum amount of speakers talking in the uploaded file. Can help with predicting who speaks when. The maximum amount of speakers that can be predicted is 32. Defaults to null, in this case the amount of speakers is set to the maximum value the model supports.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub num_speakers: Nullable<i64>,
     /// The granularity of the timestamps in the transcription. 'word' provides word-level timestamps and 'character' provides character-level timestamps per word.
     ///
     /// Defaults to `"word"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamps_granularity: Option<BodySpeechToTextV1SpeechToTextPostTimestampsGranularity>,
     /// Whether to annotate which speaker is currently talking in the uploaded file.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub diarize: Option<bool>,
     /// Diarization threshold to apply during speaker diarization. A higher value means there will be a lower chance of one speaker being diarized as two different speakers but also a higher chance of two different speakers being diarized as one speaker (less total speakers predicted). A low value means there will be a higher chance of one speaker being diarized as two different speakers but also a lower chance of two different speakers being diarized as one speaker (more total speakers predicted). Can only be set when diarize=True and num_speakers=None. Defaults to None, in which case we will choose a threshold based on the model_id (0.22 usually).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub diarization_threshold: Nullable<f64>,
     /// A list of additional formats to export the transcript to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_formats: Option<AdditionalFormats>,
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_format: Option<BodySpeechToTextV1SpeechToTextPostFileFormat>,
     /// [Deprecated] This parameter is deprecated and will be removed in the future. Use 'source_url' instead.The HTTPS URL of the file to transcribe. Exactly one of the file or cloud_storage_url parameters must be provided. The file must be accessible via HTTPS and the file size must be less than 2GB. Any valid HTTPS URL is accepted, including URLs from cloud storage providers (AWS S3, Google Cloud Storage, Cloudflare R2, etc.), CDNs, or any other HTTPS source. URLs can be pre-signed or include authentication tokens in query parameters.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cloud_storage_url: Nullable<String>,
     /// The URL of an audio or video file to transcribe. Supports hosted video or audio files, YouTube video URLs, TikTok video URLs, and other video hosting services.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_url: Nullable<String>,
     /// Whether to send the transcription result to configured speech-to-text webhooks.  If set the request will return early without the transcription, which will be delivered later via webhook.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<bool>,
     /// Optional specific webhook ID to send the transcription result to. Only valid when webhook is set to true. If not provided, transcription will be sent to all configured speech-to-text webhooks.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook_id: Nullable<String>,
     /// Controls the randomness of the transcription output. Accepts values between 0.0 and 2.0, where higher values result in more diverse and less deterministic results. If omitted, we will use a temperature based on the model you selected which is usually 0.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub temperature: Nullable<f64>,
     /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be an integer between 0 and 2147483647.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Whether the audio file contains multiple channels where each channel contains a single speaker. When enabled, each channel is transcribed independently. By default a separate transcript is returned per channel; set multichannel_output_style='combined' to instead receive a single transcript with all channels merged and sorted by time. Each word in the response includes a 'channel_index' field indicating which channel it was spoken on. A maximum of 5 channels is supported. Each channel is billed independently at the full audio duration, so cost scales linearly with the number of channels.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_multi_channel: Option<bool>,
     /// Controls the response shape when use_multi_channel is enabled. 'separate' (default) returns one transcript per channel under 'transcripts'. 'combined' merges all channels into a single transcript whose words are sorted by start time, each carrying a 'channel_index' - matching the single-channel response shape. 'combined' requires timestamps (timestamps_granularity must not be 'none') and does not support entity detection or redaction.
     ///
     /// Defaults to `"separate"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multichannel_output_style:
         Option<BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle>,
     /// Optional metadata to be included in the webhook response. This should be a JSON string representing an object with a maximum depth of 2 levels and maximum size of 16KB. Useful for tracking internal IDs, job references, or other contextual information.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook_metadata: Nullable<BodySpeechToTextV1SpeechToTextPostWebhookMetadata>,
     /// Detect entities in the transcript. Can be 'all' to detect all entities, a single entity type or category string, or a list of entity types/categories. Categories include 'pii', 'phi', 'pci', 'other', 'offensive_language'. When enabled, detected entities will be returned in the 'entities' field with their text, type, and character positions. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub entity_detection: Nullable<BodySpeechToTextV1SpeechToTextPostEntityDetection>,
     /// If true, the transcription will not have any filler words, false starts and non-speech sounds. Only supported with scribe_v2 model.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_verbatim: Option<bool>,
     /// Whether to use the speaker library for identifying known speakers during diarization. When enabled and diarize is true, detected speakers will be matched against registered speakers in the workspace's speaker library.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_speaker_library: Option<bool>,
     /// Whether to detect speaker roles (agent vs customer). Requires diarize=true. Cannot be used with use_multi_channel=true. When enabled, speaker_id values will be 'agent' and 'customer' instead of 'speaker_0', 'speaker_1', etc. Usage incurs an additional 10% surcharge on base transcription cost.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detect_speaker_roles: Option<bool>,
     /// Redact entities from the transcript text. Accepts the same format as entity_detection: 'all', a category ('pii', 'phi'), or specific entity types. Must be a subset of entity_detection. When redaction is enabled, the entities field will not be returned. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub entity_redaction: Nullable<BodySpeechToTextV1SpeechToTextPostEntityRedaction>,
     /// How to format redacted entities. 'redacted' replaces with {REDACTED}, 'entity_type' replaces with {ENTITY_TYPE}, 'enumerated_entity_type' replaces with {ENTITY_TYPE_N} where N enumerates each occurrence. Only used when entity_redaction is set.
     ///
     /// Defaults to `"enumerated_entity_type"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_redaction_mode: Option<String>,
     /// A list of keyterms to bias the transcription towards.           The keyterms are words or phrases you want the model to recognise more accurately.           The number of keyterms cannot exceed 1000.           The length of each keyterm must be less than 50 characters.           Keyterms can contain at most 5 words (after normalisation).           For example ["hello", "world", "technical term"].           The following characters are not supported: `<`, `>`, `{`, `}`, `[`, `]`, `\`.           Usage of this parameter will incur an additional 20% surcharge on the base transcription cost.           When more than 100 keyterms are provided, a minimum billable duration of 20 seconds applies per request.
     ///
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyterms: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_id_ = None;
+        let mut file_ = None;
+        let mut language_code_ = None;
+        let mut tag_audio_events_ = None;
+        let mut num_speakers_ = None;
+        let mut timestamps_granularity_ = None;
+        let mut diarize_ = None;
+        let mut diarization_threshold_ = None;
+        let mut additional_formats_ = None;
+        let mut file_format_ = None;
+        let mut cloud_storage_url_ = None;
+        let mut source_url_ = None;
+        let mut webhook_ = None;
+        let mut webhook_id_ = None;
+        let mut temperature_ = None;
+        let mut seed_ = None;
+        let mut use_multi_channel_ = None;
+        let mut multichannel_output_style_ = None;
+        let mut webhook_metadata_ = None;
+        let mut entity_detection_ = None;
+        let mut no_verbatim_ = None;
+        let mut use_speaker_library_ = None;
+        let mut detect_speaker_roles_ = None;
+        let mut entity_redaction_ = None;
+        let mut entity_redaction_mode_ = None;
+        let mut keyterms_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodySpeechToTextV1SpeechToTextPost",
+            &["model_id"],
+            &mut |key, field| match key {
+                "model_id" => field.read(&mut model_id_),
+                "file" => field.read(&mut file_),
+                "language_code" => field.read(&mut language_code_),
+                "tag_audio_events" => field.read(&mut tag_audio_events_),
+                "num_speakers" => field.read(&mut num_speakers_),
+                "timestamps_granularity" => field.read(&mut timestamps_granularity_),
+                "diarize" => field.read(&mut diarize_),
+                "diarization_threshold" => field.read(&mut diarization_threshold_),
+                "additional_formats" => field.read(&mut additional_formats_),
+                "file_format" => field.read(&mut file_format_),
+                "cloud_storage_url" => field.read(&mut cloud_storage_url_),
+                "source_url" => field.read(&mut source_url_),
+                "webhook" => field.read(&mut webhook_),
+                "webhook_id" => field.read(&mut webhook_id_),
+                "temperature" => field.read(&mut temperature_),
+                "seed" => field.read(&mut seed_),
+                "use_multi_channel" => field.read(&mut use_multi_channel_),
+                "multichannel_output_style" => field.read(&mut multichannel_output_style_),
+                "webhook_metadata" => field.read(&mut webhook_metadata_),
+                "entity_detection" => field.read(&mut entity_detection_),
+                "no_verbatim" => field.read(&mut no_verbatim_),
+                "use_speaker_library" => field.read(&mut use_speaker_library_),
+                "detect_speaker_roles" => field.read(&mut detect_speaker_roles_),
+                "entity_redaction" => field.read(&mut entity_redaction_),
+                "entity_redaction_mode" => field.read(&mut entity_redaction_mode_),
+                "keyterms" => field.read(&mut keyterms_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_id: object.required(model_id_, "model_id")?,
+            file: file_.unwrap_or_default(),
+            language_code: language_code_.unwrap_or_default(),
+            tag_audio_events: tag_audio_events_.unwrap_or_default(),
+            num_speakers: num_speakers_.unwrap_or_default(),
+            timestamps_granularity: timestamps_granularity_.unwrap_or_default(),
+            diarize: diarize_.unwrap_or_default(),
+            diarization_threshold: diarization_threshold_.unwrap_or_default(),
+            additional_formats: additional_formats_.unwrap_or_default(),
+            file_format: file_format_.unwrap_or_default(),
+            cloud_storage_url: cloud_storage_url_.unwrap_or_default(),
+            source_url: source_url_.unwrap_or_default(),
+            webhook: webhook_.unwrap_or_default(),
+            webhook_id: webhook_id_.unwrap_or_default(),
+            temperature: temperature_.unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            use_multi_channel: use_multi_channel_.unwrap_or_default(),
+            multichannel_output_style: multichannel_output_style_.unwrap_or_default(),
+            webhook_metadata: webhook_metadata_.unwrap_or_default(),
+            entity_detection: entity_detection_.unwrap_or_default(),
+            no_verbatim: no_verbatim_.unwrap_or_default(),
+            use_speaker_library: use_speaker_library_.unwrap_or_default(),
+            detect_speaker_roles: detect_speaker_roles_.unwrap_or_default(),
+            entity_redaction: entity_redaction_.unwrap_or_default(),
+            entity_redaction_mode: entity_redaction_mode_.unwrap_or_default(),
+            keyterms: keyterms_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodySpeechToTextV1SpeechToTextPost {
@@ -381,29 +474,77 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostMultichannelOut
 /// Optional metadata to be included in the webhook response. This should be a JSON string representing an object with a maximum depth of 2 levels and maximum size of 16KB. Useful for tracking internal IDs, job references, or other contextual information.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/webhook_metadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodySpeechToTextV1SpeechToTextPostWebhookMetadata {
     String(String),
     Json(Value),
 }
 
+impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostWebhookMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Json(member));
+        }
+        Err(no_match(
+            "BodySpeechToTextV1SpeechToTextPostWebhookMetadata",
+        ))
+    }
+}
+
 /// Detect entities in the transcript. Can be 'all' to detect all entities, a single entity type or category string, or a list of entity types/categories. Categories include 'pii', 'phi', 'pci', 'other', 'offensive_language'. When enabled, detected entities will be returned in the 'entities' field with their text, type, and character positions. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/entity_detection`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodySpeechToTextV1SpeechToTextPostEntityDetection {
     String(String),
     StringList(Vec<String>),
 }
 
+impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostEntityDetection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::StringList(member));
+        }
+        Err(no_match(
+            "BodySpeechToTextV1SpeechToTextPostEntityDetection",
+        ))
+    }
+}
+
 /// Redact entities from the transcript text. Accepts the same format as entity_detection: 'all', a category ('pii', 'phi'), or specific entity types. Must be a subset of entity_detection. When redaction is enabled, the entities field will not be returned. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
 ///
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/entity_redaction`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodySpeechToTextV1SpeechToTextPostEntityRedaction {
     String(String),
     StringList(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostEntityRedaction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::StringList(member));
+        }
+        Err(no_match(
+            "BodySpeechToTextV1SpeechToTextPostEntityRedaction",
+        ))
+    }
 }

@@ -9,20 +9,44 @@ use api_runtime::File;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Stem_separation_v1_music_stem_separation_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyStemSeparationV1MusicStemSeparationPost {
     /// The audio file to separate into stems.
     pub file: File,
     /// The id of the stem variation to use.
     ///
     /// Defaults to `"six_stems_v1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stem_variation_id: Option<BodyStemSeparationV1MusicStemSeparationPostStemVariationId>,
     /// Whether to sign the generated song with C2PA. Applicable only for mp3 files.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_with_c2pa: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyStemSeparationV1MusicStemSeparationPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_ = None;
+        let mut stem_variation_id_ = None;
+        let mut sign_with_c2pa_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyStemSeparationV1MusicStemSeparationPost",
+            &["file"],
+            &mut |key, field| match key {
+                "file" => field.read(&mut file_),
+                "stem_variation_id" => field.read(&mut stem_variation_id_),
+                "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file: object.required(file_, "file")?,
+            stem_variation_id: stem_variation_id_.unwrap_or_default(),
+            sign_with_c2pa: sign_with_c2pa_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyStemSeparationV1MusicStemSeparationPost {

@@ -7,74 +7,152 @@
 
 use super::{CompositionPlan, MusicGenerationMode, MusicModelId, MusicPrompt};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Stream_composed_music_with_a_detailed_response_v1_music_detailed_stream_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost {
     /// A simple text prompt to generate a song from. Cannot be used in conjunction with `composition_plan`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
     /// Optional generation mode hint for prompt-based music generation. Can only be used with `prompt`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_mode: Nullable<MusicGenerationMode>,
     /// A music prompt. Deprecated. Use `composition_plan` instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub music_prompt: Nullable<MusicPrompt>,
     /// The lyrics text to use for the generation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub lyrics_text: Nullable<String>,
     /// A detailed composition plan to guide music generation. Cannot be used in conjunction with `prompt`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub composition_plan: Nullable<
         BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan,
     >,
     /// The length of the song to generate in milliseconds. Used only in conjunction with `prompt`. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub music_length_ms: Nullable<i64>,
     /// The model to use for the generation.
     ///
     /// Defaults to `"music_v1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<MusicModelId>,
     /// Random seed to initialize the music generation process. Providing the same seed with the same parameters can help achieve more consistent results, but exact reproducibility is not guaranteed and outputs may change across system updates. Cannot be used in conjunction with prompt.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// If true, guarantees that the generated song will be instrumental. If false, the song may or may not be instrumental depending on the `prompt`. Can only be used with `prompt`.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_instrumental: Option<bool>,
     /// The ID of the finetune to use for the generation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub finetune_id: Nullable<String>,
     /// How strongly the finetune influences the generation. Defaults to 1.0 (full strength). Lower values soften the influence of the finetune, leaving more room for prompt-level steering. Only meaningful when `finetune_id` is also provided.
     ///
     /// Defaults to `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub finetune_strength: Option<f64>,
     /// If true, proper names in the prompt will be phonetically spelled in the lyrics for better pronunciation by the music model. The original names will be restored in word timestamps.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_phonetic_names: Option<bool>,
     /// Whether to store the generated song for inpainting.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_for_inpainting: Option<bool>,
     /// Whether to return the timestamps of the words in the generated song.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_timestamps: Option<bool>,
 }
 
+impl<'de> Deserialize<'de>
+    for BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut prompt_ = None;
+        let mut generation_mode_ = None;
+        let mut music_prompt_ = None;
+        let mut lyrics_text_ = None;
+        let mut composition_plan_ = None;
+        let mut music_length_ms_ = None;
+        let mut model_id_ = None;
+        let mut seed_ = None;
+        let mut force_instrumental_ = None;
+        let mut finetune_id_ = None;
+        let mut finetune_strength_ = None;
+        let mut use_phonetic_names_ = None;
+        let mut store_for_inpainting_ = None;
+        let mut with_timestamps_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost",
+            &[],
+            &mut |key, field| match key {
+                "prompt" => field.read(&mut prompt_),
+                "generation_mode" => field.read(&mut generation_mode_),
+                "music_prompt" => field.read(&mut music_prompt_),
+                "lyrics_text" => field.read(&mut lyrics_text_),
+                "composition_plan" => field.read(&mut composition_plan_),
+                "music_length_ms" => field.read(&mut music_length_ms_),
+                "model_id" => field.read(&mut model_id_),
+                "seed" => field.read(&mut seed_),
+                "force_instrumental" => field.read(&mut force_instrumental_),
+                "finetune_id" => field.read(&mut finetune_id_),
+                "finetune_strength" => field.read(&mut finetune_strength_),
+                "use_phonetic_names" => field.read(&mut use_phonetic_names_),
+                "store_for_inpainting" => field.read(&mut store_for_inpainting_),
+                "with_timestamps" => field.read(&mut with_timestamps_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            prompt: prompt_.unwrap_or_default(),
+            generation_mode: generation_mode_.unwrap_or_default(),
+            music_prompt: music_prompt_.unwrap_or_default(),
+            lyrics_text: lyrics_text_.unwrap_or_default(),
+            composition_plan: composition_plan_.unwrap_or_default(),
+            music_length_ms: music_length_ms_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            force_instrumental: force_instrumental_.unwrap_or_default(),
+            finetune_id: finetune_id_.unwrap_or_default(),
+            finetune_strength: finetune_strength_.unwrap_or_default(),
+            use_phonetic_names: use_phonetic_names_.unwrap_or_default(),
+            store_for_inpainting: store_for_inpainting_.unwrap_or_default(),
+            with_timestamps: with_timestamps_.unwrap_or_default(),
+        })
+    }
+}
+
 /// Schema: `#/components/schemas/Body_Stream_composed_music_with_a_detailed_response_v1_music_detailed_stream_post/properties/composition_plan/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
+}
+
+impl<'de> Deserialize<'de>
+    for BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MusicPrompt(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CompositionPlan(member));
+        }
+        Err(no_match(
+            "BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPostCompositionPlan",
+        ))
+    }
 }

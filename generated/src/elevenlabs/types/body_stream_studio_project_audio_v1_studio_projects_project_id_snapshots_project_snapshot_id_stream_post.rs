@@ -5,15 +5,35 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Stream_Studio_project_audio_v1_studio_projects__project_id__snapshots__project_snapshot_id__stream_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost
 {
     /// Whether to convert the audio to mpeg format.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub convert_to_mpeg: Option<bool>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut convert_to_mpeg_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyStreamStudioProjectAudioV1StudioProjectsProjectIdSnapshotsProjectSnapshotIdStreamPost",
+            &[],
+            &mut |key, field| match key {
+                "convert_to_mpeg" => field.read(&mut convert_to_mpeg_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            convert_to_mpeg: convert_to_mpeg_.unwrap_or_default(),
+        })
+    }
 }

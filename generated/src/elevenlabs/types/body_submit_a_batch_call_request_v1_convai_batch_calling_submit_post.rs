@@ -7,32 +7,80 @@
 
 use super::{BatchCallWhatsAppParams, OutboundCallRecipient, TelephonyCallConfig};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Submit_a_batch_call_request__v1_convai_batch_calling_submit_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
     pub call_name: String,
     pub agent_id: String,
     pub recipients: Vec<OutboundCallRecipient>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scheduled_time_unix: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_phone_number_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_params: Nullable<BatchCallWhatsAppParams>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timezone: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub telephony_call_config: Option<TelephonyCallConfig>,
     /// Maximum number of simultaneous calls for this batch. When set, dispatch is governed by this limit rather than workspace/agent capacity percentages.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_concurrency_limit: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut call_name_ = None;
+        let mut agent_id_ = None;
+        let mut recipients_ = None;
+        let mut scheduled_time_unix_ = None;
+        let mut agent_phone_number_id_ = None;
+        let mut whatsapp_params_ = None;
+        let mut timezone_ = None;
+        let mut branch_id_ = None;
+        let mut environment_ = None;
+        let mut telephony_call_config_ = None;
+        let mut target_concurrency_limit_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost",
+            &["call_name", "agent_id", "recipients"],
+            &mut |key, field| match key {
+                "call_name" => field.read(&mut call_name_),
+                "agent_id" => field.read(&mut agent_id_),
+                "recipients" => field.read(&mut recipients_),
+                "scheduled_time_unix" => field.read(&mut scheduled_time_unix_),
+                "agent_phone_number_id" => field.read(&mut agent_phone_number_id_),
+                "whatsapp_params" => field.read(&mut whatsapp_params_),
+                "timezone" => field.read(&mut timezone_),
+                "branch_id" => field.read(&mut branch_id_),
+                "environment" => field.read(&mut environment_),
+                "telephony_call_config" => field.read(&mut telephony_call_config_),
+                "target_concurrency_limit" => field.read(&mut target_concurrency_limit_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            call_name: object.required(call_name_, "call_name")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            recipients: object.required(recipients_, "recipients")?,
+            scheduled_time_unix: scheduled_time_unix_.unwrap_or_default(),
+            agent_phone_number_id: agent_phone_number_id_.unwrap_or_default(),
+            whatsapp_params: whatsapp_params_.unwrap_or_default(),
+            timezone: timezone_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+            telephony_call_config: telephony_call_config_.unwrap_or_default(),
+            target_concurrency_limit: target_concurrency_limit_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {

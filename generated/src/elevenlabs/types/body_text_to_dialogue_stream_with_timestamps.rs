@@ -12,34 +12,73 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_text_to_dialogue_stream_with_timestamps`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyTextToDialogueStreamWithTimestamps {
     /// A list of dialogue inputs, each containing text and a voice ID which will be converted into speech. The maximum number of unique voice IDs is 10. For reliable generation, keep the total character count across all `inputs[].text` values at or below 2,000 characters per request. Longer requests can terminate early in streaming responses or return a validation error.
     pub inputs: Vec<DialogueInput>,
     /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
     ///
     /// Defaults to `"eleven_v3"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_code: Nullable<String>,
     /// Settings controlling the dialogue generation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<ModelSettingsResponseModel>,
     /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pronunciation_dictionary_locators:
         Nullable<Vec<PronunciationDictionaryVersionLocatorRequestModel>>,
     /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_text_normalization:
         Option<BodyTextToDialogueStreamWithTimestampsApplyTextNormalization>,
+}
+
+impl<'de> Deserialize<'de> for BodyTextToDialogueStreamWithTimestamps {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut inputs_ = None;
+        let mut model_id_ = None;
+        let mut language_code_ = None;
+        let mut settings_ = None;
+        let mut pronunciation_dictionary_locators_ = None;
+        let mut seed_ = None;
+        let mut apply_text_normalization_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyTextToDialogueStreamWithTimestamps",
+            &["inputs"],
+            &mut |key, field| match key {
+                "inputs" => field.read(&mut inputs_),
+                "model_id" => field.read(&mut model_id_),
+                "language_code" => field.read(&mut language_code_),
+                "settings" => field.read(&mut settings_),
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                "seed" => field.read(&mut seed_),
+                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            inputs: object.required(inputs_, "inputs")?,
+            model_id: model_id_.unwrap_or_default(),
+            language_code: language_code_.unwrap_or_default(),
+            settings: settings_.unwrap_or_default(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_
+                .unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            apply_text_normalization: apply_text_normalization_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyTextToDialogueStreamWithTimestamps {

@@ -10,57 +10,117 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_text_to_speech_stream_with_timestamps`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyTextToSpeechStreamWithTimestamps {
     /// The text that will get converted into speech.
     pub text: String,
     /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
     ///
     /// Defaults to `"eleven_multilingual_v2"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_code: Nullable<String>,
     /// Voice settings overriding stored settings for the given voice. They are applied only on the given request.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<VoiceSettingsResponseModel>,
     /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pronunciation_dictionary_locators:
         Nullable<Vec<PronunciationDictionaryVersionLocatorRequestModel>>,
     /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// The text that came before the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub previous_text: Nullable<String>,
     /// The text that comes after the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_text: Nullable<String>,
     /// A list of request_id of the samples that were generated before this generation. Can be used to improve the speech's continuity when splitting up a large task into multiple requests. The results will be best when the same model is used across the generations. In case both previous_text and previous_request_ids is send, previous_text will be ignored. A maximum of 3 request_ids can be send.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub previous_request_ids: Nullable<Vec<String>>,
     /// A list of request_id of the samples that come after this generation. next_request_ids is especially useful for maintaining the speech's continuity when regenerating a sample that has had some audio quality issues. For example, if you have generated 3 speech clips, and you want to improve clip 2, passing the request id of clip 3 as a next_request_id (and that of clip 1 as a previous_request_id) will help maintain natural flow in the combined speech. The results will be best when the same model is used across the generations. In case both next_text and next_request_ids is send, next_text will be ignored. A maximum of 3 request_ids can be send.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_request_ids: Nullable<Vec<String>>,
     /// If true, we won't use PVC version of the voice for the generation but the IVC version. This is a temporary workaround for higher latency in PVC versions.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_pvc_as_ivc: Option<bool>,
     /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_text_normalization:
         Option<BodyTextToSpeechStreamWithTimestampsApplyTextNormalization>,
     /// This parameter controls language text normalization. This helps with proper pronunciation of text in some supported languages. WARNING: This parameter can heavily increase the latency of the request. Currently only supported for Japanese.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_language_text_normalization: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyTextToSpeechStreamWithTimestamps {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut model_id_ = None;
+        let mut language_code_ = None;
+        let mut voice_settings_ = None;
+        let mut pronunciation_dictionary_locators_ = None;
+        let mut seed_ = None;
+        let mut previous_text_ = None;
+        let mut next_text_ = None;
+        let mut previous_request_ids_ = None;
+        let mut next_request_ids_ = None;
+        let mut use_pvc_as_ivc_ = None;
+        let mut apply_text_normalization_ = None;
+        let mut apply_language_text_normalization_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyTextToSpeechStreamWithTimestamps",
+            &["text"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "model_id" => field.read(&mut model_id_),
+                "language_code" => field.read(&mut language_code_),
+                "voice_settings" => field.read(&mut voice_settings_),
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                "seed" => field.read(&mut seed_),
+                "previous_text" => field.read(&mut previous_text_),
+                "next_text" => field.read(&mut next_text_),
+                "previous_request_ids" => field.read(&mut previous_request_ids_),
+                "next_request_ids" => field.read(&mut next_request_ids_),
+                "use_pvc_as_ivc" => field.read(&mut use_pvc_as_ivc_),
+                "apply_text_normalization" => field.read(&mut apply_text_normalization_),
+                "apply_language_text_normalization" => {
+                    field.read(&mut apply_language_text_normalization_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            model_id: model_id_.unwrap_or_default(),
+            language_code: language_code_.unwrap_or_default(),
+            voice_settings: voice_settings_.unwrap_or_default(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_
+                .unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            previous_text: previous_text_.unwrap_or_default(),
+            next_text: next_text_.unwrap_or_default(),
+            previous_request_ids: previous_request_ids_.unwrap_or_default(),
+            next_request_ids: next_request_ids_.unwrap_or_default(),
+            use_pvc_as_ivc: use_pvc_as_ivc_.unwrap_or_default(),
+            apply_text_normalization: apply_text_normalization_.unwrap_or_default(),
+            apply_language_text_normalization: apply_language_text_normalization_
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyTextToSpeechStreamWithTimestamps {

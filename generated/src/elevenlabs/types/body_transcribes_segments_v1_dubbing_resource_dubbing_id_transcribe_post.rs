@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Transcribes_segments_v1_dubbing_resource__dubbing_id__transcribe_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {
     /// Transcribe this specific list of segments.
     pub segments: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut segments_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost",
+            &["segments"],
+            &mut |key, field| match key {
+                "segments" => field.read(&mut segments_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            segments: object.required(segments_, "segments")?,
+        })
+    }
 }
 
 impl BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {

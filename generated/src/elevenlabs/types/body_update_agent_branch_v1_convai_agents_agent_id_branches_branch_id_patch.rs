@@ -7,18 +7,42 @@
 
 use super::BranchProtectionStatus;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_agent_branch_v1_convai_agents__agent_id__branches__branch_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch {
     /// New name for the branch. Must be unique within the agent.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Whether the branch should be archived
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_archived: Nullable<bool>,
     /// The protection level for the branch
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protection_status: Nullable<BranchProtectionStatus>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut is_archived_ = None;
+        let mut protection_status_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "is_archived" => field.read(&mut is_archived_),
+                "protection_status" => field.read(&mut protection_status_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            is_archived: is_archived_.unwrap_or_default(),
+            protection_status: protection_status_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_agent_test_folder_v1_convai_agent_testing_folders__folder_id__patch`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch {
     /// The new name for the folder
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch {

@@ -6,19 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_audio_native_content_from_URL_v1_audio_native_content_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {
     /// URL of the page to extract content from.
     pub url: String,
     /// Author used in the player and inserted at the start of the uploaded article. If not provided, the default author set in the Player settings is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// Title used in the player and inserted at the top of the uploaded article. If not provided, the default title set in the Player settings is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut url_ = None;
+        let mut author_ = None;
+        let mut title_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost",
+            &["url"],
+            &mut |key, field| match key {
+                "url" => field.read(&mut url_),
+                "author" => field.read(&mut author_),
+                "title" => field.read(&mut title_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            url: object.required(url_, "url")?,
+            author: author_.unwrap_or_default(),
+            title: title_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {

@@ -6,24 +6,50 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_audio_native_Project_content_v1_audio_native__project_id__content_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost {
     /// Either txt or HTML input file containing the article content. HTML should be formatted as follows '&lt;html&gt;&lt;body&gt;&lt;div&gt;&lt;p&gt;Your content&lt;/p&gt;&lt;h5&gt;More of your content&lt;/h5&gt;&lt;p&gt;Some more of your content&lt;/p&gt;&lt;/div&gt;&lt;/body&gt;&lt;/html&gt;'
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
     /// Whether to auto convert the project to audio or not.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_convert: Option<bool>,
     /// Whether to auto publish the new project snapshot after it's converted.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_publish: Option<bool>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_ = None;
+        let mut auto_convert_ = None;
+        let mut auto_publish_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost",
+            &[],
+            &mut |key, field| match key {
+                "file" => field.read(&mut file_),
+                "auto_convert" => field.read(&mut auto_convert_),
+                "auto_publish" => field.read(&mut auto_publish_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file: file_.unwrap_or_default(),
+            auto_convert: auto_convert_.unwrap_or_default(),
+            auto_publish: auto_publish_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost {

@@ -7,15 +7,36 @@
 
 use super::ChapterContentInputModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_chapter_v1_studio_projects__project_id__chapters__chapter_id__post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost {
     /// The name of the chapter, used for identification only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// The chapter content to use.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content: Nullable<ChapterContentInputModel>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut content_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "content" => field.read(&mut content_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            content: content_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_document_v1_convai_knowledge_base__documentation_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch {
     /// A custom, human-readable name for the document.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Updated content for the document. Only supported for text documents, URL documents with auto-sync disabled, and file documents.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut content_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "content" => field.read(&mut content_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            content: content_.unwrap_or_default(),
+        })
+    }
 }

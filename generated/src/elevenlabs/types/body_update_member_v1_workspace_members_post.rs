@@ -7,23 +7,50 @@
 
 use super::SeatType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_member_v1_workspace_members_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUpdateMemberV1WorkspaceMembersPost {
     /// Email of the target user.
     pub email: String,
     /// Whether to lock or unlock the user account.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_locked: Nullable<bool>,
     /// The workspace role of the user. This is deprecated, use `workspace_seat_type` instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_role: Nullable<SeatType>,
     /// The workspace seat type
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_seat_type: Nullable<SeatType>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateMemberV1WorkspaceMembersPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut email_ = None;
+        let mut is_locked_ = None;
+        let mut workspace_role_ = None;
+        let mut workspace_seat_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUpdateMemberV1WorkspaceMembersPost",
+            &["email"],
+            &mut |key, field| match key {
+                "email" => field.read(&mut email_),
+                "is_locked" => field.read(&mut is_locked_),
+                "workspace_role" => field.read(&mut workspace_role_),
+                "workspace_seat_type" => field.read(&mut workspace_seat_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            email: object.required(email_, "email")?,
+            is_locked: is_locked_.unwrap_or_default(),
+            workspace_role: workspace_role_.unwrap_or_default(),
+            workspace_seat_type: workspace_seat_type_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyUpdateMemberV1WorkspaceMembersPost {

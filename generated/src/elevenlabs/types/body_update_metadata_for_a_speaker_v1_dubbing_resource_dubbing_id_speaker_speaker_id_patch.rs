@@ -6,27 +6,62 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_metadata_for_a_speaker_v1_dubbing_resource__dubbing_id__speaker__speaker_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch {
     /// Name to attribute to this speaker.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaker_name: Nullable<String>,
     /// Either the identifier of a voice from the ElevenLabs voice library, or one of ['track-clone', 'clip-clone'].
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// For models that support it, the voice similarity value to use. This will default to 0.65, with a valid range of [0.0, 1.0].
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_stability: Nullable<f64>,
     /// For models that support it, the voice similarity value to use. This will default to 1.0, with a valid range of [0.0, 1.0].
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_similarity: Nullable<f64>,
     /// For models that support it, the voice style value to use. This will default to 1.0, with a valid range of [0.0, 1.0].
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_style: Nullable<f64>,
     /// Languages to apply these changes to. If empty, will apply to all languages.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub languages: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut speaker_name_ = None;
+        let mut voice_id_ = None;
+        let mut voice_stability_ = None;
+        let mut voice_similarity_ = None;
+        let mut voice_style_ = None;
+        let mut languages_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyUpdateMetadataForASpeakerV1DubbingResourceDubbingIdSpeakerSpeakerIdPatch",
+            &[],
+            &mut |key, field| match key {
+                "speaker_name" => field.read(&mut speaker_name_),
+                "voice_id" => field.read(&mut voice_id_),
+                "voice_stability" => field.read(&mut voice_stability_),
+                "voice_similarity" => field.read(&mut voice_similarity_),
+                "voice_style" => field.read(&mut voice_style_),
+                "languages" => field.read(&mut languages_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            speaker_name: speaker_name_.unwrap_or_default(),
+            voice_id: voice_id_.unwrap_or_default(),
+            voice_stability: voice_stability_.unwrap_or_default(),
+            voice_similarity: voice_similarity_.unwrap_or_default(),
+            voice_style: voice_style_.unwrap_or_default(),
+            languages: languages_.unwrap_or_default(),
+        })
+    }
 }

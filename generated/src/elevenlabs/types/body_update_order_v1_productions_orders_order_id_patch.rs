@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::UpdateOrderRequest;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_order_v1_productions_orders__order_id__patch`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
     pub request: UpdateOrderRequest,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut request_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUpdateOrderV1ProductionsOrdersOrderIdPatch",
+            &["request"],
+            &mut |key, field| match key {
+                "request" => field.read(&mut request_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            request: object.required(request_, "request")?,
+        })
+    }
 }
 
 impl BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {

@@ -5,16 +5,39 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyUpdatePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdPatch
 {
     /// Whether to archive the pronunciation dictionary.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// The name of the pronunciation dictionary, used for identification only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl<'de> Deserialize<'de>
+    for BodyUpdatePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdPatch
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut archived_ = None;
+        let mut name_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyUpdatePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdPatch",
+            &[],
+            &mut |key, field| match key {
+                "archived" => field.read(&mut archived_),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            archived: archived_.unwrap_or_default(),
+            name: name_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,26 +6,56 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_PVC_voice_sample_v1_voices_pvc__voice_id__samples__sample_id__post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost {
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
     /// Speaker IDs to be used for PVC training. Make sure you send all the speaker IDs you want to use for PVC training in one request because the last request will override the previous ones.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub selected_speaker_ids: Nullable<Vec<String>>,
     /// The start time of the audio to be used for PVC training. Time should be in milliseconds
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trim_start_time: Nullable<i64>,
     /// The end time of the audio to be used for PVC training. Time should be in milliseconds
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trim_end_time: Nullable<i64>,
     /// The name of the audio file to be used for PVC training.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_name: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut remove_background_noise_ = None;
+        let mut selected_speaker_ids_ = None;
+        let mut trim_start_time_ = None;
+        let mut trim_end_time_ = None;
+        let mut file_name_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost",
+            &[],
+            &mut |key, field| match key {
+                "remove_background_noise" => field.read(&mut remove_background_noise_),
+                "selected_speaker_ids" => field.read(&mut selected_speaker_ids_),
+                "trim_start_time" => field.read(&mut trim_start_time_),
+                "trim_end_time" => field.read(&mut trim_end_time_),
+                "file_name" => field.read(&mut file_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            remove_background_noise: remove_background_noise_.unwrap_or_default(),
+            selected_speaker_ids: selected_speaker_ids_.unwrap_or_default(),
+            trim_start_time: trim_start_time_.unwrap_or_default(),
+            trim_end_time: trim_end_time_.unwrap_or_default(),
+            file_name: file_name_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,28 +6,55 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_Studio_project_content_v1_studio_projects__project_id__content_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {
     /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_url: Nullable<String>,
     /// An optional .epub, .pdf, .txt or similar file can be provided. If provided, we will initialize the Studio project with its content. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_document: Nullable<File>,
     /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
     ///
     ///     Example:
     ///     [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_content_json: Option<String>,
     /// Whether to auto convert the Studio project to audio or not.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_convert: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut from_url_ = None;
+        let mut from_document_ = None;
+        let mut from_content_json_ = None;
+        let mut auto_convert_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost",
+            &[],
+            &mut |key, field| match key {
+                "from_url" => field.read(&mut from_url_),
+                "from_document" => field.read(&mut from_document_),
+                "from_content_json" => field.read(&mut from_content_json_),
+                "auto_convert" => field.read(&mut auto_convert_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            from_url: from_url_.unwrap_or_default(),
+            from_document: from_document_.unwrap_or_default(),
+            from_content_json: from_content_json_.unwrap_or_default(),
+            auto_convert: auto_convert_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Update_Studio_project_v1_studio_projects__project_id__post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
     /// The name of the Studio project, used for identification only.
     pub name: String,
@@ -18,19 +18,61 @@ pub struct BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
     /// The voice_id that corresponds to the default voice used for new paragraphs.
     pub default_paragraph_voice_id: String,
     /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// An optional ISBN number of the Studio project you want to create, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub isbn_number: Nullable<String>,
     /// When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_normalization: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut default_title_voice_id_ = None;
+        let mut default_paragraph_voice_id_ = None;
+        let mut title_ = None;
+        let mut author_ = None;
+        let mut isbn_number_ = None;
+        let mut volume_normalization_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUpdateStudioProjectV1StudioProjectsProjectIdPost",
+            &[
+                "name",
+                "default_title_voice_id",
+                "default_paragraph_voice_id",
+            ],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "default_title_voice_id" => field.read(&mut default_title_voice_id_),
+                "default_paragraph_voice_id" => field.read(&mut default_paragraph_voice_id_),
+                "title" => field.read(&mut title_),
+                "author" => field.read(&mut author_),
+                "isbn_number" => field.read(&mut isbn_number_),
+                "volume_normalization" => field.read(&mut volume_normalization_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            default_title_voice_id: object
+                .required(default_title_voice_id_, "default_title_voice_id")?,
+            default_paragraph_voice_id: object
+                .required(default_paragraph_voice_id_, "default_paragraph_voice_id")?,
+            title: title_.unwrap_or_default(),
+            author: author_.unwrap_or_default(),
+            isbn_number: isbn_number_.unwrap_or_default(),
+            volume_normalization: volume_normalization_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {

@@ -7,25 +7,55 @@
 
 use super::WorkspaceWebhookEventType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Update_workspace_webhook_v1_workspace_webhooks__webhook_id__patch`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {
     /// Whether to disable or enable the webhook
     pub is_disabled: bool,
     /// The display name of the webhook (used for display purposes only).
     pub name: String,
     /// Whether to enable automatic retries for transient failures (5xx, 429, timeout)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub retry_enabled: Nullable<bool>,
     /// A list of request headers to include with the webhook delivery (optional)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_headers: Nullable<BTreeMap<String, String>>,
     /// The complete set of workspace-level events this webhook should be subscribed to. The webhook is added to the events in the list and removed from any not in the list. Omit to leave the current event subscriptions unchanged.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub events: Nullable<Vec<WorkspaceWebhookEventType>>,
+}
+
+impl<'de> Deserialize<'de> for BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_disabled_ = None;
+        let mut name_ = None;
+        let mut retry_enabled_ = None;
+        let mut request_headers_ = None;
+        let mut events_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch",
+            &["is_disabled", "name"],
+            &mut |key, field| match key {
+                "is_disabled" => field.read(&mut is_disabled_),
+                "name" => field.read(&mut name_),
+                "retry_enabled" => field.read(&mut retry_enabled_),
+                "request_headers" => field.read(&mut request_headers_),
+                "events" => field.read(&mut events_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_disabled: object.required(is_disabled_, "is_disabled")?,
+            name: object.required(name_, "name")?,
+            retry_enabled: retry_enabled_.unwrap_or_default(),
+            request_headers: request_headers_.unwrap_or_default(),
+            events: events_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Upload_asset_v1_assets_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUploadAssetV1AssetsPost {
     /// The file to upload.
     pub asset: File,
     /// Display name for the asset.
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for BodyUploadAssetV1AssetsPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut asset_ = None;
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUploadAssetV1AssetsPost",
+            &["asset", "name"],
+            &mut |key, field| match key {
+                "asset" => field.read(&mut asset_),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            asset: object.required(asset_, "asset")?,
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl BodyUploadAssetV1AssetsPost {

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Upload_file_v1_convai_conversations__conversation_id__files_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
     /// Image or PDF file to upload
     pub file: File,
+}
+
+impl<'de> Deserialize<'de> for BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUploadFileV1ConvaiConversationsConversationIdFilesPost",
+            &["file"],
+            &mut |key, field| match key {
+                "file" => field.read(&mut file_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file: object.required(file_, "file")?,
+        })
+    }
 }
 
 impl BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {

@@ -7,23 +7,48 @@
 
 use super::MusicModelId;
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Upload_music_v1_music_upload_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUploadMusicV1MusicUploadPost {
     /// The audio file to upload.
     pub file: File,
     /// Whether to generate and return the composition plan for the uploaded song. Pass a model id (`music_v1` or `music_v2`) to control which composition plan format is returned. Passing `true`/`false` is deprecated; `true` defaults to the `music_v1` plan format. Enabling this will increase the latency.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_composition_plan: Option<BodyUploadMusicV1MusicUploadPostExtractCompositionPlan>,
     /// Whether to transcribe the uploaded song and return word-level timestamps. If True, the response will include words_timestamps but will increase the latency.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_timestamps: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyUploadMusicV1MusicUploadPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_ = None;
+        let mut extract_composition_plan_ = None;
+        let mut with_timestamps_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUploadMusicV1MusicUploadPost",
+            &["file"],
+            &mut |key, field| match key {
+                "file" => field.read(&mut file_),
+                "extract_composition_plan" => field.read(&mut extract_composition_plan_),
+                "with_timestamps" => field.read(&mut with_timestamps_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file: object.required(file_, "file")?,
+            extract_composition_plan: extract_composition_plan_.unwrap_or_default(),
+            with_timestamps: with_timestamps_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyUploadMusicV1MusicUploadPost {
@@ -53,9 +78,25 @@ impl BodyUploadMusicV1MusicUploadPost {
 /// Defaults to `false`.
 ///
 /// Schema: `#/components/schemas/Body_Upload_music_v1_music_upload_post/properties/extract_composition_plan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum BodyUploadMusicV1MusicUploadPostExtractCompositionPlan {
     Boolean(bool),
     MusicModelId(MusicModelId),
+}
+
+impl<'de> Deserialize<'de> for BodyUploadMusicV1MusicUploadPostExtractCompositionPlan {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MusicModelId(member));
+        }
+        Err(no_match(
+            "BodyUploadMusicV1MusicUploadPostExtractCompositionPlan",
+        ))
+    }
 }

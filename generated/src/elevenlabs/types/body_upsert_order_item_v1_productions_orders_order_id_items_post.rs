@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::UpsertOrderItemRequest;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Upsert_order_item_v1_productions_orders__order_id__items_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {
     pub request: UpsertOrderItemRequest,
+}
+
+impl<'de> Deserialize<'de> for BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut request_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost",
+            &["request"],
+            &mut |key, field| match key {
+                "request" => field.read(&mut request_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            request: object.required(request_, "request")?,
+        })
+    }
 }
 
 impl BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {

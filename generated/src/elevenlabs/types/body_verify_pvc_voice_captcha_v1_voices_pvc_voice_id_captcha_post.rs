@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Verify_PVC_voice_captcha_v1_voices_pvc__voice_id__captcha_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
     /// Audio recording of the user
     pub recording: File,
+}
+
+impl<'de> Deserialize<'de> for BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut recording_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost",
+            &["recording"],
+            &mut |key, field| match key {
+                "recording" => field.read(&mut recording_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            recording: object.required(recording_, "recording")?,
+        })
+    }
 }
 
 impl BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {

@@ -7,33 +7,63 @@
 
 use super::MusicModelId;
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Body_Video_to_Music_v1_music_video_to_music_post`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BodyVideoToMusicV1MusicVideoToMusicPost {
     /// One or more video files sent via FormData array (multipart/form-data). They will be combined into one codec in order.
     ///             A maximum of 10 videos is allowed, where the total size of the combined video is limited to 200MB.
     ///             In total, the video can be up to 600 seconds long. Note that combining multiple videos may increase the request duration significantly. If possible, combine the videos beforehand.
     pub videos: Vec<File>,
     /// Optional text description of the music you want. A maximum of 1000 characters is allowed.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Optional list of style tags (e.g. ['upbeat', 'cinematic']). A maximum of 10 tags is allowed.
     ///
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The model to use for the generation.
     ///
     /// Defaults to `"music_v1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<MusicModelId>,
     /// Whether to sign the generated song with C2PA. Applicable only for mp3 files.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_with_c2pa: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for BodyVideoToMusicV1MusicVideoToMusicPost {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut videos_ = None;
+        let mut description_ = None;
+        let mut tags_ = None;
+        let mut model_id_ = None;
+        let mut sign_with_c2pa_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BodyVideoToMusicV1MusicVideoToMusicPost",
+            &["videos"],
+            &mut |key, field| match key {
+                "videos" => field.read(&mut videos_),
+                "description" => field.read(&mut description_),
+                "tags" => field.read(&mut tags_),
+                "model_id" => field.read(&mut model_id_),
+                "sign_with_c2pa" => field.read(&mut sign_with_c2pa_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            videos: object.required(videos_, "videos")?,
+            description: description_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            sign_with_c2pa: sign_with_c2pa_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BodyVideoToMusicV1MusicVideoToMusicPost {

@@ -7,7 +7,7 @@
 
 use super::SystemToolConfigInput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// System tools a conversational agent can be given.
 ///
@@ -15,27 +15,63 @@ use serde::{Deserialize, Serialize};
 /// BuiltInToolsOutput are part of the public API spec and the generated SDKs.
 ///
 /// Schema: `#/components/schemas/BuiltInTools-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct BuiltInToolsInput {
     /// The transfer to agent tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_to_agent: Nullable<SystemToolConfigInput>,
     /// The end call tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_call: Nullable<SystemToolConfigInput>,
     /// The language detection tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_detection: Nullable<SystemToolConfigInput>,
     /// The transfer to number tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_to_number: Nullable<SystemToolConfigInput>,
     /// The skip turn tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_turn: Nullable<SystemToolConfigInput>,
     /// The play DTMF tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub play_keypad_touch_tone: Nullable<SystemToolConfigInput>,
     /// The voicemail detection tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voicemail_detection: Nullable<SystemToolConfigInput>,
+}
+
+impl<'de> Deserialize<'de> for BuiltInToolsInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut transfer_to_agent_ = None;
+        let mut end_call_ = None;
+        let mut language_detection_ = None;
+        let mut transfer_to_number_ = None;
+        let mut skip_turn_ = None;
+        let mut play_keypad_touch_tone_ = None;
+        let mut voicemail_detection_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "BuiltInToolsInput",
+            &[],
+            &mut |key, field| match key {
+                "transfer_to_agent" => field.read(&mut transfer_to_agent_),
+                "end_call" => field.read(&mut end_call_),
+                "language_detection" => field.read(&mut language_detection_),
+                "transfer_to_number" => field.read(&mut transfer_to_number_),
+                "skip_turn" => field.read(&mut skip_turn_),
+                "play_keypad_touch_tone" => field.read(&mut play_keypad_touch_tone_),
+                "voicemail_detection" => field.read(&mut voicemail_detection_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            transfer_to_agent: transfer_to_agent_.unwrap_or_default(),
+            end_call: end_call_.unwrap_or_default(),
+            language_detection: language_detection_.unwrap_or_default(),
+            transfer_to_number: transfer_to_number_.unwrap_or_default(),
+            skip_turn: skip_turn_.unwrap_or_default(),
+            play_keypad_touch_tone: play_keypad_touch_tone_.unwrap_or_default(),
+            voicemail_detection: voicemail_detection_.unwrap_or_default(),
+        })
+    }
 }

@@ -15,54 +15,107 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// before use. Contact support to request access.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance2FastRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BytedanceSeedance2FastRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the video to generate.
     pub prompt: String,
     /// The aspect ratio of the output video. With `auto`, the model picks an aspect ratio based on the inputs.
     ///
     /// Defaults to `"16:9"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<BytedanceSeedance2FastRequestAspectRatio>,
     /// The duration of the output video in seconds.
     ///
     /// Defaults to `5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<i64>,
     /// A seed for reproducible generation: the same seed and inputs give similar output across generations. Omit for random.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Whether to generate audio with the video.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_audio: Option<bool>,
     /// The image to use as the video's first frame.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_frame: Nullable<ImageReference>,
     /// The image to use as the video's last frame.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_frame: Nullable<ImageReference>,
     /// Up to 9 reference images to draw subjects from. Cannot be combined with `start_frame`/`end_frame`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageReference>>,
     /// Up to 3 reference videos to draw subjects or motion from. Cannot be combined with `start_frame`/`end_frame`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub videos: Option<Vec<VideoReference>>,
     /// Up to 3 reference audios, e.g. for lipsync. Requires at least one of `images` or `videos`, and cannot be combined with `start_frame`/`end_frame`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audios: Option<Vec<AudioReference>>,
     /// The model to use for the generation.
-    #[serde(default)]
     pub model_id: consts::BytedanceSeedanceV2Fast,
     /// The resolution of the output video.
     ///
     /// Defaults to `"720p"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<BytedanceSeedance2FastRequestResolution>,
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedance2FastRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhook_ = None;
+        let mut prompt_ = None;
+        let mut aspect_ratio_ = None;
+        let mut duration_secs_ = None;
+        let mut seed_ = None;
+        let mut generate_audio_ = None;
+        let mut start_frame_ = None;
+        let mut end_frame_ = None;
+        let mut images_ = None;
+        let mut videos_ = None;
+        let mut audios_ = None;
+        let mut model_id_ = None;
+        let mut resolution_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BytedanceSeedance2FastRequest",
+            &["prompt"],
+            &mut |key, field| match key {
+                "webhook" => field.read(&mut webhook_),
+                "prompt" => field.read(&mut prompt_),
+                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "duration_secs" => field.read(&mut duration_secs_),
+                "seed" => field.read(&mut seed_),
+                "generate_audio" => field.read(&mut generate_audio_),
+                "start_frame" => field.read(&mut start_frame_),
+                "end_frame" => field.read(&mut end_frame_),
+                "images" => field.read(&mut images_),
+                "videos" => field.read(&mut videos_),
+                "audios" => field.read(&mut audios_),
+                "model_id" => field.read(&mut model_id_),
+                "resolution" => field.read(&mut resolution_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhook: webhook_.unwrap_or_default(),
+            prompt: object.required(prompt_, "prompt")?,
+            aspect_ratio: aspect_ratio_.unwrap_or_default(),
+            duration_secs: duration_secs_.unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            generate_audio: generate_audio_.unwrap_or_default(),
+            start_frame: start_frame_.unwrap_or_default(),
+            end_frame: end_frame_.unwrap_or_default(),
+            images: images_.unwrap_or_default(),
+            videos: videos_.unwrap_or_default(),
+            audios: audios_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            resolution: resolution_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BytedanceSeedance2FastRequest {

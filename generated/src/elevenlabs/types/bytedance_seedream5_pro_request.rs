@@ -15,32 +15,67 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// before use. Contact support to request access.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedream5ProRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BytedanceSeedream5ProRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the image to generate.
     pub prompt: String,
     /// Up to 10 reference images to edit or draw from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageReference>>,
     /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
     ///
     /// Defaults to `"16:9"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<BytedanceSeedream5ProRequestAspectRatio>,
     /// A seed for reproducible generation: the same seed and inputs give similar output across generations. Omit for random.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// The model to use for the generation.
-    #[serde(default)]
     pub model_id: consts::BytedanceSeedream5Pro,
     /// The resolution of the output image.
     ///
     /// Defaults to `"2K"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<BytedanceSeedream5ProRequestResolution>,
+}
+
+impl<'de> Deserialize<'de> for BytedanceSeedream5ProRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhook_ = None;
+        let mut prompt_ = None;
+        let mut images_ = None;
+        let mut aspect_ratio_ = None;
+        let mut seed_ = None;
+        let mut model_id_ = None;
+        let mut resolution_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "BytedanceSeedream5ProRequest",
+            &["prompt"],
+            &mut |key, field| match key {
+                "webhook" => field.read(&mut webhook_),
+                "prompt" => field.read(&mut prompt_),
+                "images" => field.read(&mut images_),
+                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "seed" => field.read(&mut seed_),
+                "model_id" => field.read(&mut model_id_),
+                "resolution" => field.read(&mut resolution_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhook: webhook_.unwrap_or_default(),
+            prompt: object.required(prompt_, "prompt")?,
+            images: images_.unwrap_or_default(),
+            aspect_ratio: aspect_ratio_.unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            resolution: resolution_.unwrap_or_default(),
+        })
+    }
 }
 
 impl BytedanceSeedream5ProRequest {

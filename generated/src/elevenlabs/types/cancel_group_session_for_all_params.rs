@@ -6,16 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Cancel an entire group session and notify every registered participant.
 /// Destructive -- prefer ``cancel_group_session_registration`` for cancelling
 /// a single attendee.
 ///
 /// Schema: `#/components/schemas/CancelGroupSessionForAllParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CancelGroupSessionForAllParams {
     /// Defaults to `"cancel_group_session_for_all"`.
-    #[serde(default)]
     pub smb_tool_type: consts::CancelGroupSessionForAll,
+}
+
+impl<'de> Deserialize<'de> for CancelGroupSessionForAllParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CancelGroupSessionForAllParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

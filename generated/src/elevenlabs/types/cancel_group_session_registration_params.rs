@@ -6,14 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Cancel a single client's registration for a group session.
 ///
 /// Schema: `#/components/schemas/CancelGroupSessionRegistrationParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CancelGroupSessionRegistrationParams {
     /// Defaults to `"cancel_group_session_registration"`.
-    #[serde(default)]
     pub smb_tool_type: consts::CancelGroupSessionRegistration,
+}
+
+impl<'de> Deserialize<'de> for CancelGroupSessionRegistrationParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CancelGroupSessionRegistrationParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,53 +5,110 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Defines asset positioning and transformation on canvas.
 ///
 /// Schema: `#/components/schemas/CanvasPlacement`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CanvasPlacement {
     /// Defaults to `0.5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x_relative: Option<f64>,
     /// Defaults to `0.5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub y_relative: Option<f64>,
     /// Defaults to `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_x: Option<f64>,
     /// Defaults to `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_y: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pivot_x: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pivot_y: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skew_x: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skew_y: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_top: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_right: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_bottom: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_left: Option<f64>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flip_x: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flip_y: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for CanvasPlacement {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut x_relative_ = None;
+        let mut y_relative_ = None;
+        let mut scale_x_ = None;
+        let mut scale_y_ = None;
+        let mut pivot_x_ = None;
+        let mut pivot_y_ = None;
+        let mut skew_x_ = None;
+        let mut skew_y_ = None;
+        let mut crop_top_ = None;
+        let mut crop_right_ = None;
+        let mut crop_bottom_ = None;
+        let mut crop_left_ = None;
+        let mut flip_x_ = None;
+        let mut flip_y_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CanvasPlacement",
+            &[],
+            &mut |key, field| match key {
+                "x_relative" => field.read(&mut x_relative_),
+                "y_relative" => field.read(&mut y_relative_),
+                "scale_x" => field.read(&mut scale_x_),
+                "scale_y" => field.read(&mut scale_y_),
+                "pivot_x" => field.read(&mut pivot_x_),
+                "pivot_y" => field.read(&mut pivot_y_),
+                "skew_x" => field.read(&mut skew_x_),
+                "skew_y" => field.read(&mut skew_y_),
+                "crop_top" => field.read(&mut crop_top_),
+                "crop_right" => field.read(&mut crop_right_),
+                "crop_bottom" => field.read(&mut crop_bottom_),
+                "crop_left" => field.read(&mut crop_left_),
+                "flip_x" => field.read(&mut flip_x_),
+                "flip_y" => field.read(&mut flip_y_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            x_relative: x_relative_.unwrap_or_default(),
+            y_relative: y_relative_.unwrap_or_default(),
+            scale_x: scale_x_.unwrap_or_default(),
+            scale_y: scale_y_.unwrap_or_default(),
+            pivot_x: pivot_x_.unwrap_or_default(),
+            pivot_y: pivot_y_.unwrap_or_default(),
+            skew_x: skew_x_.unwrap_or_default(),
+            skew_y: skew_y_.unwrap_or_default(),
+            crop_top: crop_top_.unwrap_or_default(),
+            crop_right: crop_right_.unwrap_or_default(),
+            crop_bottom: crop_bottom_.unwrap_or_default(),
+            crop_left: crop_left_.unwrap_or_default(),
+            flip_x: flip_x_.unwrap_or_default(),
+            flip_y: flip_y_.unwrap_or_default(),
+        })
+    }
 }

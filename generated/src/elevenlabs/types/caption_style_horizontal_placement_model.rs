@@ -8,10 +8,31 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleHorizontalPlacementModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaptionStyleHorizontalPlacementModel {
     pub align: CaptionStyleHorizontalPlacementModelAlign,
     pub translate_pct: f64,
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut align_ = None;
+        let mut translate_pct_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CaptionStyleHorizontalPlacementModel",
+            &["align", "translate_pct"],
+            &mut |key, field| match key {
+                "align" => field.read(&mut align_),
+                "translate_pct" => field.read(&mut translate_pct_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            align: object.required(align_, "align")?,
+            translate_pct: object.required(translate_pct_, "translate_pct")?,
+        })
+    }
 }
 
 impl CaptionStyleHorizontalPlacementModel {

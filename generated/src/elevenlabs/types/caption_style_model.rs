@@ -15,72 +15,185 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CaptionStyleModel {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub template: Nullable<CaptionStyleTemplateModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_font: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_scale: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_color: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_align: Nullable<CaptionStyleModelTextAlign>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_style: Nullable<CaptionStyleModelTextStyle>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_weight: Nullable<CaptionStyleModelTextWeight>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_transform: Nullable<CaptionStyleModelTextTransform>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_blend_mode: Nullable<CaptionStyleModelTextBlendMode>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_shadow: Nullable<StudioTextStyleShadowModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_outline: Nullable<StudioTextStyleOutlineModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_enabled: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_color: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_opacity: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_blur: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_border_radius: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_enabled: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_color: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_background_color: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_opacity: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_border_radius: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_blur: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub section_animation: Nullable<CaptionStyleSectionAnimationModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_animation: Nullable<CaptionStyleWordAnimationModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_animation: Nullable<CaptionStyleCharacterAnimationModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cursor_enabled: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub width_pct: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub horizontal_placement: Nullable<CaptionStyleHorizontalPlacementModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vertical_placement: Nullable<CaptionStyleVerticalPlacementModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_break_enabled: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_lines_per_section: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_words_per_line: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut template_ = None;
+        let mut text_font_ = None;
+        let mut text_scale_ = None;
+        let mut text_color_ = None;
+        let mut text_align_ = None;
+        let mut text_style_ = None;
+        let mut text_weight_ = None;
+        let mut text_transform_ = None;
+        let mut text_blend_mode_ = None;
+        let mut text_shadow_ = None;
+        let mut text_outline_ = None;
+        let mut background_enabled_ = None;
+        let mut background_color_ = None;
+        let mut background_opacity_ = None;
+        let mut background_blur_ = None;
+        let mut background_border_radius_ = None;
+        let mut word_highlights_enabled_ = None;
+        let mut word_highlights_color_ = None;
+        let mut word_highlights_background_color_ = None;
+        let mut word_highlights_opacity_ = None;
+        let mut word_highlights_border_radius_ = None;
+        let mut word_highlights_blur_ = None;
+        let mut section_animation_ = None;
+        let mut word_animation_ = None;
+        let mut character_animation_ = None;
+        let mut cursor_enabled_ = None;
+        let mut width_pct_ = None;
+        let mut horizontal_placement_ = None;
+        let mut vertical_placement_ = None;
+        let mut auto_break_enabled_ = None;
+        let mut max_lines_per_section_ = None;
+        let mut max_words_per_line_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CaptionStyleModel",
+            &[],
+            &mut |key, field| match key {
+                "template" => field.read(&mut template_),
+                "text_font" => field.read(&mut text_font_),
+                "text_scale" => field.read(&mut text_scale_),
+                "text_color" => field.read(&mut text_color_),
+                "text_align" => field.read(&mut text_align_),
+                "text_style" => field.read(&mut text_style_),
+                "text_weight" => field.read(&mut text_weight_),
+                "text_transform" => field.read(&mut text_transform_),
+                "text_blend_mode" => field.read(&mut text_blend_mode_),
+                "text_shadow" => field.read(&mut text_shadow_),
+                "text_outline" => field.read(&mut text_outline_),
+                "background_enabled" => field.read(&mut background_enabled_),
+                "background_color" => field.read(&mut background_color_),
+                "background_opacity" => field.read(&mut background_opacity_),
+                "background_blur" => field.read(&mut background_blur_),
+                "background_border_radius" => field.read(&mut background_border_radius_),
+                "word_highlights_enabled" => field.read(&mut word_highlights_enabled_),
+                "word_highlights_color" => field.read(&mut word_highlights_color_),
+                "word_highlights_background_color" => {
+                    field.read(&mut word_highlights_background_color_)
+                }
+                "word_highlights_opacity" => field.read(&mut word_highlights_opacity_),
+                "word_highlights_border_radius" => field.read(&mut word_highlights_border_radius_),
+                "word_highlights_blur" => field.read(&mut word_highlights_blur_),
+                "section_animation" => field.read(&mut section_animation_),
+                "word_animation" => field.read(&mut word_animation_),
+                "character_animation" => field.read(&mut character_animation_),
+                "cursor_enabled" => field.read(&mut cursor_enabled_),
+                "width_pct" => field.read(&mut width_pct_),
+                "horizontal_placement" => field.read(&mut horizontal_placement_),
+                "vertical_placement" => field.read(&mut vertical_placement_),
+                "auto_break_enabled" => field.read(&mut auto_break_enabled_),
+                "max_lines_per_section" => field.read(&mut max_lines_per_section_),
+                "max_words_per_line" => field.read(&mut max_words_per_line_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            template: template_.unwrap_or_default(),
+            text_font: text_font_.unwrap_or_default(),
+            text_scale: text_scale_.unwrap_or_default(),
+            text_color: text_color_.unwrap_or_default(),
+            text_align: text_align_.unwrap_or_default(),
+            text_style: text_style_.unwrap_or_default(),
+            text_weight: text_weight_.unwrap_or_default(),
+            text_transform: text_transform_.unwrap_or_default(),
+            text_blend_mode: text_blend_mode_.unwrap_or_default(),
+            text_shadow: text_shadow_.unwrap_or_default(),
+            text_outline: text_outline_.unwrap_or_default(),
+            background_enabled: background_enabled_.unwrap_or_default(),
+            background_color: background_color_.unwrap_or_default(),
+            background_opacity: background_opacity_.unwrap_or_default(),
+            background_blur: background_blur_.unwrap_or_default(),
+            background_border_radius: background_border_radius_.unwrap_or_default(),
+            word_highlights_enabled: word_highlights_enabled_.unwrap_or_default(),
+            word_highlights_color: word_highlights_color_.unwrap_or_default(),
+            word_highlights_background_color: word_highlights_background_color_.unwrap_or_default(),
+            word_highlights_opacity: word_highlights_opacity_.unwrap_or_default(),
+            word_highlights_border_radius: word_highlights_border_radius_.unwrap_or_default(),
+            word_highlights_blur: word_highlights_blur_.unwrap_or_default(),
+            section_animation: section_animation_.unwrap_or_default(),
+            word_animation: word_animation_.unwrap_or_default(),
+            character_animation: character_animation_.unwrap_or_default(),
+            cursor_enabled: cursor_enabled_.unwrap_or_default(),
+            width_pct: width_pct_.unwrap_or_default(),
+            horizontal_placement: horizontal_placement_.unwrap_or_default(),
+            vertical_placement: vertical_placement_.unwrap_or_default(),
+            auto_break_enabled: auto_break_enabled_.unwrap_or_default(),
+            max_lines_per_section: max_lines_per_section_.unwrap_or_default(),
+            max_words_per_line: max_words_per_line_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/CaptionStyleModel/properties/text_align/anyOf/0`

@@ -8,10 +8,31 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaptionStyleSectionAnimationModel {
     pub enter_type: CaptionStyleSectionAnimationModelEnterType,
     pub exit_type: CaptionStyleSectionAnimationModelExitType,
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enter_type_ = None;
+        let mut exit_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CaptionStyleSectionAnimationModel",
+            &["enter_type", "exit_type"],
+            &mut |key, field| match key {
+                "enter_type" => field.read(&mut enter_type_),
+                "exit_type" => field.read(&mut exit_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enter_type: object.required(enter_type_, "enter_type")?,
+            exit_type: object.required(exit_type_, "exit_type")?,
+        })
+    }
 }
 
 impl CaptionStyleSectionAnimationModel {

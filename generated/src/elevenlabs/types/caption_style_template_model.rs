@@ -5,16 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CaptionStyleTemplateModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaptionStyleTemplateModel {
     pub key: String,
     pub label: String,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_high_fps: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleTemplateModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut key_ = None;
+        let mut label_ = None;
+        let mut requires_high_fps_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CaptionStyleTemplateModel",
+            &["key", "label"],
+            &mut |key, field| match key {
+                "key" => field.read(&mut key_),
+                "label" => field.read(&mut label_),
+                "requires_high_fps" => field.read(&mut requires_high_fps_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            key: object.required(key_, "key")?,
+            label: object.required(label_, "label")?,
+            requires_high_fps: requires_high_fps_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CaptionStyleTemplateModel {

@@ -8,10 +8,31 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleWordAnimationModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaptionStyleWordAnimationModel {
     pub enter_type: CaptionStyleWordAnimationModelEnterType,
     pub exit_type: CaptionStyleWordAnimationModelExitType,
+}
+
+impl<'de> Deserialize<'de> for CaptionStyleWordAnimationModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enter_type_ = None;
+        let mut exit_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CaptionStyleWordAnimationModel",
+            &["enter_type", "exit_type"],
+            &mut |key, field| match key {
+                "enter_type" => field.read(&mut enter_type_),
+                "exit_type" => field.read(&mut exit_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enter_type: object.required(enter_type_, "enter_type")?,
+            exit_type: object.required(exit_type_, "exit_type")?,
+        })
+    }
 }
 
 impl CaptionStyleWordAnimationModel {

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Not used. Make sure you anticipate new types in the future.
 ///
 /// Schema: `#/components/schemas/ChapterContentBlockExtendableNodeResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ChapterContentBlockExtendableNodeResponseModel {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Other,
+}
+
+impl<'de> Deserialize<'de> for ChapterContentBlockExtendableNodeResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ChapterContentBlockExtendableNodeResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }

@@ -10,13 +10,37 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentBlockInputModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterContentBlockInputModel {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sub_type: Nullable<ChapterContentBlockInputModelSubType>,
     pub nodes: Vec<ChapterContentParagraphTtsNodeInputModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub block_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ChapterContentBlockInputModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sub_type_ = None;
+        let mut nodes_ = None;
+        let mut block_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterContentBlockInputModel",
+            &["nodes"],
+            &mut |key, field| match key {
+                "sub_type" => field.read(&mut sub_type_),
+                "nodes" => field.read(&mut nodes_),
+                "block_id" => field.read(&mut block_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sub_type: sub_type_.unwrap_or_default(),
+            nodes: object.required(nodes_, "nodes")?,
+            block_id: block_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ChapterContentBlockInputModel {

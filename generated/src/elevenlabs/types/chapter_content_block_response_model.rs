@@ -8,13 +8,35 @@
 use super::{
     ChapterContentBlockExtendableNodeResponseModel, ChapterContentBlockTtsNodeResponseModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/ChapterContentBlockResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterContentBlockResponseModel {
     pub block_id: String,
     pub nodes: Vec<ChapterContentBlockResponseModelNodesItem>,
+}
+
+impl<'de> Deserialize<'de> for ChapterContentBlockResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut block_id_ = None;
+        let mut nodes_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterContentBlockResponseModel",
+            &["block_id", "nodes"],
+            &mut |key, field| match key {
+                "block_id" => field.read(&mut block_id_),
+                "nodes" => field.read(&mut nodes_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            block_id: object.required(block_id_, "block_id")?,
+            nodes: object.required(nodes_, "nodes")?,
+        })
+    }
 }
 
 impl ChapterContentBlockResponseModel {
@@ -31,9 +53,23 @@ impl ChapterContentBlockResponseModel {
 }
 
 /// Schema: `#/components/schemas/ChapterContentBlockResponseModel/properties/nodes/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ChapterContentBlockResponseModelNodesItem {
     ChapterContentBlockTtsNodeResponseModel(ChapterContentBlockTtsNodeResponseModel),
     ChapterContentBlockExtendableNodeResponseModel(ChapterContentBlockExtendableNodeResponseModel),
+}
+
+impl<'de> Deserialize<'de> for ChapterContentBlockResponseModelNodesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ChapterContentBlockTtsNodeResponseModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ChapterContentBlockExtendableNodeResponseModel(member));
+        }
+        Err(no_match("ChapterContentBlockResponseModelNodesItem"))
+    }
 }

@@ -6,17 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ChapterContentBlockTtsNodeResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterContentBlockTtsNodeResponseModel {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::TtsNode,
     pub project_voice_ref_id: String,
     pub text: String,
     #[deprecated]
     pub voice_id: String,
+}
+
+impl<'de> Deserialize<'de> for ChapterContentBlockTtsNodeResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut project_voice_ref_id_ = None;
+        let mut text_ = None;
+        let mut voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterContentBlockTtsNodeResponseModel",
+            &["project_voice_ref_id", "text", "voice_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "project_voice_ref_id" => field.read(&mut project_voice_ref_id_),
+                "text" => field.read(&mut text_),
+                "voice_id" => field.read(&mut voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            project_voice_ref_id: object.required(project_voice_ref_id_, "project_voice_ref_id")?,
+            text: object.required(text_, "text")?,
+            voice_id: object.required(voice_id_, "voice_id")?,
+        })
+    }
 }
 
 impl ChapterContentBlockTtsNodeResponseModel {

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterContentBlockInputModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ChapterContentInputModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterContentInputModel {
     pub blocks: Vec<ChapterContentBlockInputModel>,
+}
+
+impl<'de> Deserialize<'de> for ChapterContentInputModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut blocks_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterContentInputModel",
+            &["blocks"],
+            &mut |key, field| match key {
+                "blocks" => field.read(&mut blocks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            blocks: object.required(blocks_, "blocks")?,
+        })
+    }
 }
 
 impl ChapterContentInputModel {

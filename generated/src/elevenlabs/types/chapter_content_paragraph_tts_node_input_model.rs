@@ -6,15 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ChapterContentParagraphTtsNodeInputModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterContentParagraphTtsNodeInputModel {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::TtsNode,
     pub text: String,
     pub voice_id: String,
+}
+
+impl<'de> Deserialize<'de> for ChapterContentParagraphTtsNodeInputModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut text_ = None;
+        let mut voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterContentParagraphTtsNodeInputModel",
+            &["text", "voice_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "text" => field.read(&mut text_),
+                "voice_id" => field.read(&mut voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            text: object.required(text_, "text")?,
+            voice_id: object.required(voice_id_, "voice_id")?,
+        })
+    }
 }
 
 impl ChapterContentParagraphTtsNodeInputModel {

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterContentBlockResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ChapterContentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterContentResponseModel {
     pub blocks: Vec<ChapterContentBlockResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for ChapterContentResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut blocks_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterContentResponseModel",
+            &["blocks"],
+            &mut |key, field| match key {
+                "blocks" => field.read(&mut blocks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            blocks: object.required(blocks_, "blocks")?,
+        })
+    }
 }
 
 impl ChapterContentResponseModel {

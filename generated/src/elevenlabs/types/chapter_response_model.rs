@@ -10,37 +10,85 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterResponseModel {
     /// The ID of the chapter.
     pub chapter_id: String,
     /// The name of the chapter.
     pub name: String,
     /// The last conversion date of the chapter.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_conversion_date_unix: Nullable<i64>,
     /// The conversion progress of the chapter.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversion_progress: Nullable<f64>,
     /// Whether the chapter can be downloaded.
     pub can_be_downloaded: bool,
     /// The state of the chapter.
     pub state: ChapterResponseModelState,
     /// Whether the chapter has a video.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_video: Nullable<bool>,
     /// Whether the chapter has any visual content (video, image, or text clips).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_visual_content: Nullable<bool>,
     /// List of voice ids used by the chapter
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_ids: Nullable<Vec<String>>,
     /// The statistics of the chapter.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub statistics: Nullable<ChapterStatisticsResponseModel>,
     /// The last conversion error of the chapter.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_conversion_error: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ChapterResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chapter_id_ = None;
+        let mut name_ = None;
+        let mut last_conversion_date_unix_ = None;
+        let mut conversion_progress_ = None;
+        let mut can_be_downloaded_ = None;
+        let mut state_ = None;
+        let mut has_video_ = None;
+        let mut has_visual_content_ = None;
+        let mut voice_ids_ = None;
+        let mut statistics_ = None;
+        let mut last_conversion_error_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterResponseModel",
+            &["chapter_id", "name", "can_be_downloaded", "state"],
+            &mut |key, field| match key {
+                "chapter_id" => field.read(&mut chapter_id_),
+                "name" => field.read(&mut name_),
+                "last_conversion_date_unix" => field.read(&mut last_conversion_date_unix_),
+                "conversion_progress" => field.read(&mut conversion_progress_),
+                "can_be_downloaded" => field.read(&mut can_be_downloaded_),
+                "state" => field.read(&mut state_),
+                "has_video" => field.read(&mut has_video_),
+                "has_visual_content" => field.read(&mut has_visual_content_),
+                "voice_ids" => field.read(&mut voice_ids_),
+                "statistics" => field.read(&mut statistics_),
+                "last_conversion_error" => field.read(&mut last_conversion_error_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chapter_id: object.required(chapter_id_, "chapter_id")?,
+            name: object.required(name_, "name")?,
+            last_conversion_date_unix: last_conversion_date_unix_.unwrap_or_default(),
+            conversion_progress: conversion_progress_.unwrap_or_default(),
+            can_be_downloaded: object.required(can_be_downloaded_, "can_be_downloaded")?,
+            state: object.required(state_, "state")?,
+            has_video: has_video_.unwrap_or_default(),
+            has_visual_content: has_visual_content_.unwrap_or_default(),
+            voice_ids: voice_ids_.unwrap_or_default(),
+            statistics: statistics_.unwrap_or_default(),
+            last_conversion_error: last_conversion_error_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ChapterResponseModel {

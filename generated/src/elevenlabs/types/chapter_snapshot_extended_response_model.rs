@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::CharacterAlignmentModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ChapterSnapshotExtendedResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterSnapshotExtendedResponseModel {
     /// The ID of the chapter snapshot.
     pub chapter_snapshot_id: String,
@@ -22,6 +22,46 @@ pub struct ChapterSnapshotExtendedResponseModel {
     /// The name of the chapter snapshot.
     pub name: String,
     pub character_alignments: Vec<CharacterAlignmentModel>,
+}
+
+impl<'de> Deserialize<'de> for ChapterSnapshotExtendedResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chapter_snapshot_id_ = None;
+        let mut project_id_ = None;
+        let mut chapter_id_ = None;
+        let mut created_at_unix_ = None;
+        let mut name_ = None;
+        let mut character_alignments_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterSnapshotExtendedResponseModel",
+            &[
+                "chapter_snapshot_id",
+                "project_id",
+                "chapter_id",
+                "created_at_unix",
+                "name",
+                "character_alignments",
+            ],
+            &mut |key, field| match key {
+                "chapter_snapshot_id" => field.read(&mut chapter_snapshot_id_),
+                "project_id" => field.read(&mut project_id_),
+                "chapter_id" => field.read(&mut chapter_id_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "name" => field.read(&mut name_),
+                "character_alignments" => field.read(&mut character_alignments_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chapter_snapshot_id: object.required(chapter_snapshot_id_, "chapter_snapshot_id")?,
+            project_id: object.required(project_id_, "project_id")?,
+            chapter_id: object.required(chapter_id_, "chapter_id")?,
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            name: object.required(name_, "name")?,
+            character_alignments: object.required(character_alignments_, "character_alignments")?,
+        })
+    }
 }
 
 impl ChapterSnapshotExtendedResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ChapterSnapshotResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterSnapshotResponseModel {
     /// The ID of the chapter snapshot.
     pub chapter_snapshot_id: String,
@@ -20,6 +20,42 @@ pub struct ChapterSnapshotResponseModel {
     pub created_at_unix: i64,
     /// The name of the chapter snapshot.
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for ChapterSnapshotResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chapter_snapshot_id_ = None;
+        let mut project_id_ = None;
+        let mut chapter_id_ = None;
+        let mut created_at_unix_ = None;
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterSnapshotResponseModel",
+            &[
+                "chapter_snapshot_id",
+                "project_id",
+                "chapter_id",
+                "created_at_unix",
+                "name",
+            ],
+            &mut |key, field| match key {
+                "chapter_snapshot_id" => field.read(&mut chapter_snapshot_id_),
+                "project_id" => field.read(&mut project_id_),
+                "chapter_id" => field.read(&mut chapter_id_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chapter_snapshot_id: object.required(chapter_snapshot_id_, "chapter_snapshot_id")?,
+            project_id: object.required(project_id_, "project_id")?,
+            chapter_id: object.required(chapter_id_, "chapter_id")?,
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl ChapterSnapshotResponseModel {

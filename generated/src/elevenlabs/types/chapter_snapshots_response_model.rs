@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterSnapshotResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ChapterSnapshotsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterSnapshotsResponseModel {
     /// List of chapter snapshots.
     pub snapshots: Vec<ChapterSnapshotResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for ChapterSnapshotsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut snapshots_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterSnapshotsResponseModel",
+            &["snapshots"],
+            &mut |key, field| match key {
+                "snapshots" => field.read(&mut snapshots_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            snapshots: object.required(snapshots_, "snapshots")?,
+        })
+    }
 }
 
 impl ChapterSnapshotsResponseModel {

@@ -7,10 +7,10 @@
 
 use super::VoiceStatisticsResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ChapterStatisticsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChapterStatisticsResponseModel {
     /// The number of unconverted characters.
     pub characters_unconverted: i64,
@@ -21,11 +21,51 @@ pub struct ChapterStatisticsResponseModel {
     /// The number of unconverted paragraphs.
     pub paragraphs_unconverted: i64,
     /// The number of credits needed to convert the remaining paragraphs.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub credits_needed_to_convert: Nullable<i64>,
     /// Per-voice breakdown of character counts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_statistics: Nullable<Vec<VoiceStatisticsResponseModel>>,
+}
+
+impl<'de> Deserialize<'de> for ChapterStatisticsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut characters_unconverted_ = None;
+        let mut characters_converted_ = None;
+        let mut paragraphs_converted_ = None;
+        let mut paragraphs_unconverted_ = None;
+        let mut credits_needed_to_convert_ = None;
+        let mut voice_statistics_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ChapterStatisticsResponseModel",
+            &[
+                "characters_unconverted",
+                "characters_converted",
+                "paragraphs_converted",
+                "paragraphs_unconverted",
+            ],
+            &mut |key, field| match key {
+                "characters_unconverted" => field.read(&mut characters_unconverted_),
+                "characters_converted" => field.read(&mut characters_converted_),
+                "paragraphs_converted" => field.read(&mut paragraphs_converted_),
+                "paragraphs_unconverted" => field.read(&mut paragraphs_unconverted_),
+                "credits_needed_to_convert" => field.read(&mut credits_needed_to_convert_),
+                "voice_statistics" => field.read(&mut voice_statistics_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            characters_unconverted: object
+                .required(characters_unconverted_, "characters_unconverted")?,
+            characters_converted: object.required(characters_converted_, "characters_converted")?,
+            paragraphs_converted: object.required(paragraphs_converted_, "paragraphs_converted")?,
+            paragraphs_unconverted: object
+                .required(paragraphs_unconverted_, "paragraphs_unconverted")?,
+            credits_needed_to_convert: credits_needed_to_convert_.unwrap_or_default(),
+            voice_statistics: voice_statistics_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ChapterStatisticsResponseModel {

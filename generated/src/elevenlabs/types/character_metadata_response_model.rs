@@ -7,23 +7,61 @@
 
 use super::{CharacterAge, CharacterGender, CharacterRole};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CharacterMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CharacterMetadataResponseModel {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sample_message: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_creation_prompt_suggestion: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub gender: Nullable<CharacterGender>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub age: Nullable<CharacterAge>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role: Nullable<CharacterRole>,
+}
+
+impl<'de> Deserialize<'de> for CharacterMetadataResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut description_ = None;
+        let mut sample_message_ = None;
+        let mut voice_creation_prompt_suggestion_ = None;
+        let mut gender_ = None;
+        let mut age_ = None;
+        let mut accent_ = None;
+        let mut role_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CharacterMetadataResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "description" => field.read(&mut description_),
+                "sample_message" => field.read(&mut sample_message_),
+                "voice_creation_prompt_suggestion" => {
+                    field.read(&mut voice_creation_prompt_suggestion_)
+                }
+                "gender" => field.read(&mut gender_),
+                "age" => field.read(&mut age_),
+                "accent" => field.read(&mut accent_),
+                "role" => field.read(&mut role_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            description: description_.unwrap_or_default(),
+            sample_message: sample_message_.unwrap_or_default(),
+            voice_creation_prompt_suggestion: voice_creation_prompt_suggestion_.unwrap_or_default(),
+            gender: gender_.unwrap_or_default(),
+            age: age_.unwrap_or_default(),
+            accent: accent_.unwrap_or_default(),
+            role: role_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,17 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::CharacterMetadataResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CharacterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CharacterResponseModel {
     pub character_id: String,
     pub name: String,
     pub metadata: Option<CharacterMetadataResponseModel>,
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recommended_voice_ids: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for CharacterResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut character_id_ = None;
+        let mut name_ = None;
+        let mut metadata_ = None;
+        let mut recommended_voice_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CharacterResponseModel",
+            &["character_id", "name"],
+            &mut |key, field| match key {
+                "character_id" => field.read(&mut character_id_),
+                "name" => field.read(&mut name_),
+                "metadata" => field.read(&mut metadata_),
+                "recommended_voice_ids" => field.read(&mut recommended_voice_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            character_id: object.required(character_id_, "character_id")?,
+            name: object.required(name_, "name")?,
+            metadata: metadata_.unwrap_or_default(),
+            recommended_voice_ids: recommended_voice_ids_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CharacterResponseModel {

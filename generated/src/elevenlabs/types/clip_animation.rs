@@ -8,20 +8,47 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ClipAnimation`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ClipAnimation {
     /// Defaults to `"none"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enter_effect: Option<ClipAnimationEnterEffect>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enter_duration_ms: Option<i64>,
     /// Defaults to `"none"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_effect: Option<ClipAnimationExitEffect>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_duration_ms: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for ClipAnimation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enter_effect_ = None;
+        let mut enter_duration_ms_ = None;
+        let mut exit_effect_ = None;
+        let mut exit_duration_ms_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ClipAnimation",
+            &[],
+            &mut |key, field| match key {
+                "enter_effect" => field.read(&mut enter_effect_),
+                "enter_duration_ms" => field.read(&mut enter_duration_ms_),
+                "exit_effect" => field.read(&mut exit_effect_),
+                "exit_duration_ms" => field.read(&mut exit_duration_ms_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enter_effect: enter_effect_.unwrap_or_default(),
+            enter_duration_ms: enter_duration_ms_.unwrap_or_default(),
+            exit_effect: exit_effect_.unwrap_or_default(),
+            exit_duration_ms: exit_duration_ms_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Enter Effect

@@ -7,13 +7,38 @@
 
 use api_runtime::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/ColumnFilter`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ColumnFilter {
     pub column: String,
     pub operation: ColumnFilterOperation,
     pub values: Vec<Option<ColumnFilterValuesItem>>,
+}
+
+impl<'de> Deserialize<'de> for ColumnFilter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut column_ = None;
+        let mut operation_ = None;
+        let mut values_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ColumnFilter",
+            &["column", "operation", "values"],
+            &mut |key, field| match key {
+                "column" => field.read(&mut column_),
+                "operation" => field.read(&mut operation_),
+                "values" => field.read(&mut values_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            column: object.required(column_, "column")?,
+            operation: object.required(operation_, "operation")?,
+            values: object.required(values_, "values")?,
+        })
+    }
 }
 
 impl ColumnFilter {
@@ -101,7 +126,7 @@ impl<'de> Deserialize<'de> for ColumnFilterOperation {
 }
 
 /// Schema: `#/components/schemas/ColumnFilter/properties/values/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ColumnFilterValuesItem {
     String(String),
@@ -109,4 +134,27 @@ pub enum ColumnFilterValuesItem {
     Number(f64),
     DateTime(Timestamp),
     Boolean(bool),
+}
+
+impl<'de> Deserialize<'de> for ColumnFilterValuesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Number(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::DateTime(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        Err(no_match("ColumnFilterValuesItem"))
+    }
 }

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentWorkflowResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CompileProceduresResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompileProceduresResponseModel {
     /// Generated workflow from compilation
     pub workflow: AgentWorkflowResponseModel,
+}
+
+impl<'de> Deserialize<'de> for CompileProceduresResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut workflow_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CompileProceduresResponseModel",
+            &["workflow"],
+            &mut |key, field| match key {
+                "workflow" => field.read(&mut workflow_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            workflow: object.required(workflow_, "workflow")?,
+        })
+    }
 }
 
 impl CompileProceduresResponseModel {

@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProcedureValidationError;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CompileProceduresValidationErrorResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompileProceduresValidationErrorResponseModel {
     /// Validation errors keyed by procedure ID.
     pub errors: BTreeMap<String, Vec<ProcedureValidationError>>,
+}
+
+impl<'de> Deserialize<'de> for CompileProceduresValidationErrorResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut errors_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CompileProceduresValidationErrorResponseModel",
+            &["errors"],
+            &mut |key, field| match key {
+                "errors" => field.read(&mut errors_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            errors: object.required(errors_, "errors")?,
+        })
+    }
 }
 
 impl CompileProceduresValidationErrorResponseModel {

@@ -6,15 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AudioRefChunk, GenerationChunkInput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Composition plan for the `music_v2` model. Using this field with any other model will result in an error.
 ///
 /// Schema: `#/components/schemas/CompositionPlan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompositionPlan {
     /// The chunks that make up the generation.
     pub chunks: Vec<CompositionPlanChunksItem>,
+}
+
+impl<'de> Deserialize<'de> for CompositionPlan {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chunks_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CompositionPlan",
+            &["chunks"],
+            &mut |key, field| match key {
+                "chunks" => field.read(&mut chunks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chunks: object.required(chunks_, "chunks")?,
+        })
+    }
 }
 
 impl CompositionPlan {
@@ -25,9 +44,23 @@ impl CompositionPlan {
 }
 
 /// Schema: `#/components/schemas/CompositionPlan/properties/chunks/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CompositionPlanChunksItem {
     GenerationChunkInput(GenerationChunkInput),
     AudioRefChunk(AudioRefChunk),
+}
+
+impl<'de> Deserialize<'de> for CompositionPlanChunksItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::GenerationChunkInput(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AudioRefChunk(member));
+        }
+        Err(no_match("CompositionPlanChunksItem"))
+    }
 }

@@ -6,17 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConstantSchemaOverride`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConstantSchemaOverride {
     /// Defaults to `"constant"`.
-    #[serde(default)]
     pub source: consts::Constant,
     /// The constant value to use
     pub constant_value: Option<ConstantSchemaOverrideConstantValue>,
+}
+
+impl<'de> Deserialize<'de> for ConstantSchemaOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut constant_value_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConstantSchemaOverride",
+            &[],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "constant_value" => field.read(&mut constant_value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            constant_value: constant_value_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConstantSchemaOverride {
@@ -32,7 +52,7 @@ impl ConstantSchemaOverride {
 /// The constant value to use
 ///
 /// Schema: `#/components/schemas/ConstantSchemaOverride/properties/constant_value`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ConstantSchemaOverrideConstantValue {
     String(String),
@@ -41,4 +61,30 @@ pub enum ConstantSchemaOverrideConstantValue {
     Boolean(bool),
     JsonList(Vec<Value>),
     Json(Value),
+}
+
+impl<'de> Deserialize<'de> for ConstantSchemaOverrideConstantValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Number(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::JsonList(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Json(member));
+        }
+        Err(no_match("ConstantSchemaOverrideConstantValue"))
+    }
 }

@@ -6,23 +6,59 @@
 // `cargo run -p generator -- generate`.
 
 use super::ContentThresholdGuardrail;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ContentConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ContentConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sexual: Option<ContentThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub violence: Option<ContentThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub harassment: Option<ContentThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_harm: Option<ContentThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profanity: Option<ContentThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub religion_or_politics: Option<ContentThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub medical_and_legal_information: Option<ContentThresholdGuardrail>,
+}
+
+impl<'de> Deserialize<'de> for ContentConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sexual_ = None;
+        let mut violence_ = None;
+        let mut harassment_ = None;
+        let mut self_harm_ = None;
+        let mut profanity_ = None;
+        let mut religion_or_politics_ = None;
+        let mut medical_and_legal_information_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ContentConfig",
+            &[],
+            &mut |key, field| match key {
+                "sexual" => field.read(&mut sexual_),
+                "violence" => field.read(&mut violence_),
+                "harassment" => field.read(&mut harassment_),
+                "self_harm" => field.read(&mut self_harm_),
+                "profanity" => field.read(&mut profanity_),
+                "religion_or_politics" => field.read(&mut religion_or_politics_),
+                "medical_and_legal_information" => field.read(&mut medical_and_legal_information_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sexual: sexual_.unwrap_or_default(),
+            violence: violence_.unwrap_or_default(),
+            harassment: harassment_.unwrap_or_default(),
+            self_harm: self_harm_.unwrap_or_default(),
+            profanity: profanity_.unwrap_or_default(),
+            religion_or_politics: religion_or_politics_.unwrap_or_default(),
+            medical_and_legal_information: medical_and_legal_information_.unwrap_or_default(),
+        })
+    }
 }

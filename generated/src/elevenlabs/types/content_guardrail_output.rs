@@ -12,15 +12,39 @@ use serde_json::Value;
 /// ContentGuardrail
 ///
 /// Schema: `#/components/schemas/ContentGuardrail-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ContentGuardrailOutput {
     /// Defaults to `"streaming"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<GuardrailExecutionMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<ContentConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_action: Option<ContentGuardrailOutputTriggerAction>,
+}
+
+impl<'de> Deserialize<'de> for ContentGuardrailOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut execution_mode_ = None;
+        let mut config_ = None;
+        let mut trigger_action_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ContentGuardrailOutput",
+            &[],
+            &mut |key, field| match key {
+                "execution_mode" => field.read(&mut execution_mode_),
+                "config" => field.read(&mut config_),
+                "trigger_action" => field.read(&mut trigger_action_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            execution_mode: execution_mode_.unwrap_or_default(),
+            config: config_.unwrap_or_default(),
+            trigger_action: trigger_action_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Trigger Action

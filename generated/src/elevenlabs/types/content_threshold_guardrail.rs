@@ -6,16 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/ContentThresholdGuardrail`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ContentThresholdGuardrail {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Defaults to `0.3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<ContentThresholdGuardrailThreshold>,
+}
+
+impl<'de> Deserialize<'de> for ContentThresholdGuardrail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_enabled_ = None;
+        let mut threshold_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ContentThresholdGuardrail",
+            &[],
+            &mut |key, field| match key {
+                "is_enabled" => field.read(&mut is_enabled_),
+                "threshold" => field.read(&mut threshold_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_enabled: is_enabled_.unwrap_or_default(),
+            threshold: threshold_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Threshold
@@ -23,11 +45,25 @@ pub struct ContentThresholdGuardrail {
 /// Defaults to `0.3`.
 ///
 /// Schema: `#/components/schemas/ContentThresholdGuardrail/properties/threshold`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ContentThresholdGuardrailThreshold {
     Number(f64),
     Variant1(ContentThresholdGuardrailThresholdVariant1),
+}
+
+impl<'de> Deserialize<'de> for ContentThresholdGuardrailThreshold {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Number(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant1(member));
+        }
+        Err(no_match("ContentThresholdGuardrailThreshold"))
+    }
 }
 
 /// Schema: `#/components/schemas/ContentThresholdGuardrail/properties/threshold/anyOf/1`

@@ -5,18 +5,39 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ContextualUpdateInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContextualUpdateInfo {
     /// Client-supplied identifier grouping related contextual updates.
     pub context_id: String,
     /// True when this contextual update has been replaced by a newer update with the same context_id.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_superseded: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ContextualUpdateInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut context_id_ = None;
+        let mut is_superseded_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ContextualUpdateInfo",
+            &["context_id"],
+            &mut |key, field| match key {
+                "context_id" => field.read(&mut context_id_),
+                "is_superseded" => field.read(&mut is_superseded_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            context_id: object.required(context_id_, "context_id")?,
+            is_superseded: is_superseded_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ContextualUpdateInfo {

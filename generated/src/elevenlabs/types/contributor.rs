@@ -6,17 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Contributor`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Contributor {
     pub name: String,
     pub role: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bio: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub profile_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for Contributor {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut role_ = None;
+        let mut bio_ = None;
+        let mut profile_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "Contributor",
+            &["name", "role"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "role" => field.read(&mut role_),
+                "bio" => field.read(&mut bio_),
+                "profile_id" => field.read(&mut profile_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            role: object.required(role_, "role")?,
+            bio: bio_.unwrap_or_default(),
+            profile_id: profile_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl Contributor {

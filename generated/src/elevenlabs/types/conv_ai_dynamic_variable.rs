@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Used to reference a dynamic variable.
 ///
 /// Schema: `#/components/schemas/ConvAIDynamicVariable`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConvAiDynamicVariable {
     pub variable_name: String,
+}
+
+impl<'de> Deserialize<'de> for ConvAiDynamicVariable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut variable_name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConvAiDynamicVariable",
+            &["variable_name"],
+            &mut |key, field| match key {
+                "variable_name" => field.read(&mut variable_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            variable_name: object.required(variable_name_, "variable_name")?,
+        })
+    }
 }
 
 impl ConvAiDynamicVariable {

@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Used to reference an environment variable by label.
 ///
 /// Schema: `#/components/schemas/ConvAIEnvVarLocator`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConvAiEnvVarLocator {
     pub env_var_label: String,
+}
+
+impl<'de> Deserialize<'de> for ConvAiEnvVarLocator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut env_var_label_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConvAiEnvVarLocator",
+            &["env_var_label"],
+            &mut |key, field| match key {
+                "env_var_label" => field.read(&mut env_var_label_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            env_var_label: object.required(env_var_label_, "env_var_label")?,
+        })
+    }
 }
 
 impl ConvAiEnvVarLocator {

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConvAIFileUploadResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConvAiFileUploadResponseModel {
     pub file_id: String,
+}
+
+impl<'de> Deserialize<'de> for ConvAiFileUploadResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConvAiFileUploadResponseModel",
+            &["file_id"],
+            &mut |key, field| match key {
+                "file_id" => field.read(&mut file_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file_id: object.required(file_id_, "file_id")?,
+        })
+    }
 }
 
 impl ConvAiFileUploadResponseModel {

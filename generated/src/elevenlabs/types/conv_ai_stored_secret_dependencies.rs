@@ -15,30 +15,69 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConvAIStoredSecretDependencies`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConvAiStoredSecretDependencies {
     pub tools: Vec<ConvAiStoredSecretDependenciesToolsItem>,
     /// Whether there are more tool dependents beyond the returned preview
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools_has_more: Option<bool>,
     pub agents: Vec<ConvAiStoredSecretDependenciesAgentsItem>,
     /// Whether there are more agent dependents beyond the returned preview
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agents_has_more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<DependentPhoneNumberIdentifier>>,
     /// Whether there are more phone number dependents beyond the returned preview
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers_has_more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_servers: Option<Vec<ConvAiStoredSecretDependenciesMcpServersItem>>,
     pub others: Vec<SecretDependencyType>,
+}
+
+impl<'de> Deserialize<'de> for ConvAiStoredSecretDependencies {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tools_ = None;
+        let mut tools_has_more_ = None;
+        let mut agents_ = None;
+        let mut agents_has_more_ = None;
+        let mut phone_numbers_ = None;
+        let mut phone_numbers_has_more_ = None;
+        let mut mcp_servers_ = None;
+        let mut others_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConvAiStoredSecretDependencies",
+            &["tools", "agents", "others"],
+            &mut |key, field| match key {
+                "tools" => field.read(&mut tools_),
+                "tools_has_more" => field.read(&mut tools_has_more_),
+                "agents" => field.read(&mut agents_),
+                "agents_has_more" => field.read(&mut agents_has_more_),
+                "phone_numbers" => field.read(&mut phone_numbers_),
+                "phone_numbers_has_more" => field.read(&mut phone_numbers_has_more_),
+                "mcp_servers" => field.read(&mut mcp_servers_),
+                "others" => field.read(&mut others_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tools: object.required(tools_, "tools")?,
+            tools_has_more: tools_has_more_.unwrap_or_default(),
+            agents: object.required(agents_, "agents")?,
+            agents_has_more: agents_has_more_.unwrap_or_default(),
+            phone_numbers: phone_numbers_.unwrap_or_default(),
+            phone_numbers_has_more: phone_numbers_has_more_.unwrap_or_default(),
+            mcp_servers: mcp_servers_.unwrap_or_default(),
+            others: object.required(others_, "others")?,
+        })
+    }
 }
 
 impl ConvAiStoredSecretDependencies {

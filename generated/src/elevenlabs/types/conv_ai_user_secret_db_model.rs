@@ -5,17 +5,44 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// User-specific secret model that are not shared with other users in a workspace.
 ///
 /// Schema: `#/components/schemas/ConvAIUserSecretDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConvAiUserSecretDbModel {
     pub name: String,
     pub encrypted_value: String,
     pub nonce: String,
     pub id: String,
+}
+
+impl<'de> Deserialize<'de> for ConvAiUserSecretDbModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut encrypted_value_ = None;
+        let mut nonce_ = None;
+        let mut id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConvAiUserSecretDbModel",
+            &["name", "encrypted_value", "nonce", "id"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "encrypted_value" => field.read(&mut encrypted_value_),
+                "nonce" => field.read(&mut nonce_),
+                "id" => field.read(&mut id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            encrypted_value: object.required(encrypted_value_, "encrypted_value")?,
+            nonce: object.required(nonce_, "nonce")?,
+            id: object.required(id_, "id")?,
+        })
+    }
 }
 
 impl ConvAiUserSecretDbModel {

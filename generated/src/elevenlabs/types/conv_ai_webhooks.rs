@@ -7,23 +7,50 @@
 
 use super::{WebhookEventType, WebhookTranscriptFormat};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConvAIWebhooks`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConvAiWebhooks {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub post_call_webhook_id: Nullable<String>,
     /// List of event types to send via webhook. Options: transcript, audio, call_initiation_failure, unredacted_transcript, unredacted_audio.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<WebhookEventType>>,
     /// Format for transcript webhooks.
     ///
     /// Defaults to `"json"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript_format: Option<WebhookTranscriptFormat>,
     /// DEPRECATED: Use 'events' field instead. Whether to send audio data with post-call webhooks for ConvAI conversations
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_audio: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for ConvAiWebhooks {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut post_call_webhook_id_ = None;
+        let mut events_ = None;
+        let mut transcript_format_ = None;
+        let mut send_audio_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConvAiWebhooks",
+            &[],
+            &mut |key, field| match key {
+                "post_call_webhook_id" => field.read(&mut post_call_webhook_id_),
+                "events" => field.read(&mut events_),
+                "transcript_format" => field.read(&mut transcript_format_),
+                "send_audio" => field.read(&mut send_audio_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            post_call_webhook_id: post_call_webhook_id_.unwrap_or_default(),
+            events: events_.unwrap_or_default(),
+            transcript_format: transcript_format_.unwrap_or_default(),
+            send_audio: send_audio_.unwrap_or_default(),
+        })
+    }
 }

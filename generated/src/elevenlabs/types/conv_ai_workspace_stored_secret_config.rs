@@ -6,16 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ConvAiStoredSecretDependencies};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConvAIWorkspaceStoredSecretConfig`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConvAiWorkspaceStoredSecretConfig {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Stored,
     pub secret_id: String,
     pub name: String,
     pub used_by: ConvAiStoredSecretDependencies,
+}
+
+impl<'de> Deserialize<'de> for ConvAiWorkspaceStoredSecretConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut secret_id_ = None;
+        let mut name_ = None;
+        let mut used_by_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConvAiWorkspaceStoredSecretConfig",
+            &["secret_id", "name", "used_by"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "secret_id" => field.read(&mut secret_id_),
+                "name" => field.read(&mut name_),
+                "used_by" => field.read(&mut used_by_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            secret_id: object.required(secret_id_, "secret_id")?,
+            name: object.required(name_, "name")?,
+            used_by: object.required(used_by_, "used_by")?,
+        })
+    }
 }
 
 impl ConvAiWorkspaceStoredSecretConfig {

@@ -6,19 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Aggregated ASR usage for a conversation (analytics-only, not billing).
 ///
 /// Schema: `#/components/schemas/ConversationASRUsageModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationAsrUsageModel {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr_model: Nullable<String>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_transcription_calls: Option<i64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_audio_input_seconds: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for ConversationAsrUsageModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut asr_model_ = None;
+        let mut total_transcription_calls_ = None;
+        let mut total_audio_input_seconds_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationAsrUsageModel",
+            &[],
+            &mut |key, field| match key {
+                "asr_model" => field.read(&mut asr_model_),
+                "total_transcription_calls" => field.read(&mut total_transcription_calls_),
+                "total_audio_input_seconds" => field.read(&mut total_audio_input_seconds_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            asr_model: asr_model_.unwrap_or_default(),
+            total_transcription_calls: total_transcription_calls_.unwrap_or_default(),
+            total_audio_input_seconds: total_audio_input_seconds_.unwrap_or_default(),
+        })
+    }
 }

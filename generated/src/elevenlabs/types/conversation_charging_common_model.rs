@@ -10,43 +10,103 @@ use super::{
     PlatformUsage,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationChargingCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationChargingCommonModel {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dev_discount: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_burst: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tier: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_usage: Option<LlmCategoryUsage>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_price: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_charge: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_charge: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_charge: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_usage: Option<PlatformUsage>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_price: Nullable<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_minutes_consumed: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_llm_dollars_consumed: Option<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tts_usage: Nullable<ConversationTtsUsageModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr_usage: Nullable<ConversationAsrUsageModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<AnalysisCharging>,
+}
+
+impl<'de> Deserialize<'de> for ConversationChargingCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut dev_discount_ = None;
+        let mut is_burst_ = None;
+        let mut tier_ = None;
+        let mut llm_usage_ = None;
+        let mut llm_price_ = None;
+        let mut llm_charge_ = None;
+        let mut call_charge_ = None;
+        let mut platform_charge_ = None;
+        let mut platform_usage_ = None;
+        let mut platform_price_ = None;
+        let mut free_minutes_consumed_ = None;
+        let mut free_llm_dollars_consumed_ = None;
+        let mut tts_usage_ = None;
+        let mut asr_usage_ = None;
+        let mut analysis_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationChargingCommonModel",
+            &[],
+            &mut |key, field| match key {
+                "dev_discount" => field.read(&mut dev_discount_),
+                "is_burst" => field.read(&mut is_burst_),
+                "tier" => field.read(&mut tier_),
+                "llm_usage" => field.read(&mut llm_usage_),
+                "llm_price" => field.read(&mut llm_price_),
+                "llm_charge" => field.read(&mut llm_charge_),
+                "call_charge" => field.read(&mut call_charge_),
+                "platform_charge" => field.read(&mut platform_charge_),
+                "platform_usage" => field.read(&mut platform_usage_),
+                "platform_price" => field.read(&mut platform_price_),
+                "free_minutes_consumed" => field.read(&mut free_minutes_consumed_),
+                "free_llm_dollars_consumed" => field.read(&mut free_llm_dollars_consumed_),
+                "tts_usage" => field.read(&mut tts_usage_),
+                "asr_usage" => field.read(&mut asr_usage_),
+                "analysis" => field.read(&mut analysis_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            dev_discount: dev_discount_.unwrap_or_default(),
+            is_burst: is_burst_.unwrap_or_default(),
+            tier: tier_.unwrap_or_default(),
+            llm_usage: llm_usage_.unwrap_or_default(),
+            llm_price: llm_price_.unwrap_or_default(),
+            llm_charge: llm_charge_.unwrap_or_default(),
+            call_charge: call_charge_.unwrap_or_default(),
+            platform_charge: platform_charge_.unwrap_or_default(),
+            platform_usage: platform_usage_.unwrap_or_default(),
+            platform_price: platform_price_.unwrap_or_default(),
+            free_minutes_consumed: free_minutes_consumed_.unwrap_or_default(),
+            free_llm_dollars_consumed: free_llm_dollars_consumed_.unwrap_or_default(),
+            tts_usage: tts_usage_.unwrap_or_default(),
+            asr_usage: asr_usage_.unwrap_or_default(),
+            analysis: analysis_.unwrap_or_default(),
+        })
+    }
 }

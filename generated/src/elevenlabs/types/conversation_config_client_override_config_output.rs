@@ -10,26 +10,56 @@ use super::{
     ConversationConfigOverrideConfig, TtsConversationalConfigOverrideConfig,
     TurnConfigOverrideConfig,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ConversationConfigClientOverrideConfig
 ///
 /// Schema: `#/components/schemas/ConversationConfigClientOverrideConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationConfigClientOverrideConfigOutput {
     /// Configures overrides for nested fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asr: Option<AsrConversationalConfigOverrideConfig>,
     /// Configures overrides for nested fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnConfigOverrideConfig>,
     /// Configures overrides for nested fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsConversationalConfigOverrideConfig>,
     /// Configures overrides for nested fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationConfigOverrideConfig>,
     /// Configures overrides for nested fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentConfigOverrideConfig>,
+}
+
+impl<'de> Deserialize<'de> for ConversationConfigClientOverrideConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut asr_ = None;
+        let mut turn_ = None;
+        let mut tts_ = None;
+        let mut conversation_ = None;
+        let mut agent_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationConfigClientOverrideConfigOutput",
+            &[],
+            &mut |key, field| match key {
+                "asr" => field.read(&mut asr_),
+                "turn" => field.read(&mut turn_),
+                "tts" => field.read(&mut tts_),
+                "conversation" => field.read(&mut conversation_),
+                "agent" => field.read(&mut agent_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            asr: asr_.unwrap_or_default(),
+            turn: turn_.unwrap_or_default(),
+            tts: tts_.unwrap_or_default(),
+            conversation: conversation_.unwrap_or_default(),
+            agent: agent_.unwrap_or_default(),
+        })
+    }
 }

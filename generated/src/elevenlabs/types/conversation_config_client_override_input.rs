@@ -10,26 +10,56 @@ use super::{
     TtsConversationalConfigOverride, TurnConfigOverride,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ConversationConfigClientOverride
 ///
 /// Schema: `#/components/schemas/ConversationConfigClientOverride-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationConfigClientOverrideInput {
     /// Configuration for conversational transcription
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr: Nullable<AsrConversationalConfigOverride>,
     /// Configuration for turn detection
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn: Nullable<TurnConfigOverride>,
     /// Configuration for conversational text to speech
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tts: Nullable<TtsConversationalConfigOverride>,
     /// Configuration for conversational events
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation: Nullable<ConversationConfigOverride>,
     /// Agent specific configuration
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent: Nullable<AgentConfigOverrideInput>,
+}
+
+impl<'de> Deserialize<'de> for ConversationConfigClientOverrideInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut asr_ = None;
+        let mut turn_ = None;
+        let mut tts_ = None;
+        let mut conversation_ = None;
+        let mut agent_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationConfigClientOverrideInput",
+            &[],
+            &mut |key, field| match key {
+                "asr" => field.read(&mut asr_),
+                "turn" => field.read(&mut turn_),
+                "tts" => field.read(&mut tts_),
+                "conversation" => field.read(&mut conversation_),
+                "agent" => field.read(&mut agent_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            asr: asr_.unwrap_or_default(),
+            turn: turn_.unwrap_or_default(),
+            tts: tts_.unwrap_or_default(),
+            conversation: conversation_.unwrap_or_default(),
+            agent: agent_.unwrap_or_default(),
+        })
+    }
 }

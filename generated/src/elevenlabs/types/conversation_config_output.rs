@@ -6,43 +6,82 @@
 // `cargo run -p generator -- generate`.
 
 use super::{BackgroundSoundConfig, ClientEvent, FileInputConfig};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ConversationConfig
 ///
 /// Schema: `#/components/schemas/ConversationConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationConfigOutput {
     /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_only: Option<bool>,
     /// The maximum duration of a conversation in seconds
     ///
     /// Defaults to `600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_seconds: Option<i64>,
     /// The events that will be sent to the client
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_events: Option<Vec<ClientEvent>>,
     /// Configuration for file input (image/PDF uploads) during conversations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_input: Option<FileInputConfig>,
     /// Enable real-time monitoring of conversations via WebSocket
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_enabled: Option<bool>,
     /// The events that will be sent to monitoring connections.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_events: Option<Vec<ClientEvent>>,
     /// Configuration for background sound during conversations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_sound: Option<BackgroundSoundConfig>,
     /// When enabled and knowledge base content is present, the LLM is instructed to report which sources it used.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_attribution: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ConversationConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_only_ = None;
+        let mut max_duration_seconds_ = None;
+        let mut client_events_ = None;
+        let mut file_input_ = None;
+        let mut monitoring_enabled_ = None;
+        let mut monitoring_events_ = None;
+        let mut background_sound_ = None;
+        let mut source_attribution_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationConfigOutput",
+            &[],
+            &mut |key, field| match key {
+                "text_only" => field.read(&mut text_only_),
+                "max_duration_seconds" => field.read(&mut max_duration_seconds_),
+                "client_events" => field.read(&mut client_events_),
+                "file_input" => field.read(&mut file_input_),
+                "monitoring_enabled" => field.read(&mut monitoring_enabled_),
+                "monitoring_events" => field.read(&mut monitoring_events_),
+                "background_sound" => field.read(&mut background_sound_),
+                "source_attribution" => field.read(&mut source_attribution_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text_only: text_only_.unwrap_or_default(),
+            max_duration_seconds: max_duration_seconds_.unwrap_or_default(),
+            client_events: client_events_.unwrap_or_default(),
+            file_input: file_input_.unwrap_or_default(),
+            monitoring_enabled: monitoring_enabled_.unwrap_or_default(),
+            monitoring_events: monitoring_events_.unwrap_or_default(),
+            background_sound: background_sound_.unwrap_or_default(),
+            source_attribution: source_attribution_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationConfigOverride {
     /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_only: Nullable<bool>,
     /// The maximum duration of a conversation in seconds
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_duration_seconds: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for ConversationConfigOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_only_ = None;
+        let mut max_duration_seconds_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationConfigOverride",
+            &[],
+            &mut |key, field| match key {
+                "text_only" => field.read(&mut text_only_),
+                "max_duration_seconds" => field.read(&mut max_duration_seconds_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text_only: text_only_.unwrap_or_default(),
+            max_duration_seconds: max_duration_seconds_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,19 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationConfigOverrideConfig {
     /// Whether to allow overriding the text_only field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_only: Option<bool>,
     /// Whether to allow overriding the max_duration_seconds field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_seconds: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ConversationConfigOverrideConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_only_ = None;
+        let mut max_duration_seconds_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationConfigOverrideConfig",
+            &[],
+            &mut |key, field| match key {
+                "text_only" => field.read(&mut text_only_),
+                "max_duration_seconds" => field.read(&mut max_duration_seconds_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text_only: text_only_.unwrap_or_default(),
+            max_duration_seconds: max_duration_seconds_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,23 +6,63 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationDeletionSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationDeletionSettings {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deletion_time_unix_secs: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deleted_logs_at_time_unix_secs: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deleted_audio_at_time_unix_secs: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deleted_transcript_at_time_unix_secs: Nullable<i64>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_transcript_and_pii: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_audio: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ConversationDeletionSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut deletion_time_unix_secs_ = None;
+        let mut deleted_logs_at_time_unix_secs_ = None;
+        let mut deleted_audio_at_time_unix_secs_ = None;
+        let mut deleted_transcript_at_time_unix_secs_ = None;
+        let mut delete_transcript_and_pii_ = None;
+        let mut delete_audio_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationDeletionSettings",
+            &[],
+            &mut |key, field| match key {
+                "deletion_time_unix_secs" => field.read(&mut deletion_time_unix_secs_),
+                "deleted_logs_at_time_unix_secs" => {
+                    field.read(&mut deleted_logs_at_time_unix_secs_)
+                }
+                "deleted_audio_at_time_unix_secs" => {
+                    field.read(&mut deleted_audio_at_time_unix_secs_)
+                }
+                "deleted_transcript_at_time_unix_secs" => {
+                    field.read(&mut deleted_transcript_at_time_unix_secs_)
+                }
+                "delete_transcript_and_pii" => field.read(&mut delete_transcript_and_pii_),
+                "delete_audio" => field.read(&mut delete_audio_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            deletion_time_unix_secs: deletion_time_unix_secs_.unwrap_or_default(),
+            deleted_logs_at_time_unix_secs: deleted_logs_at_time_unix_secs_.unwrap_or_default(),
+            deleted_audio_at_time_unix_secs: deleted_audio_at_time_unix_secs_.unwrap_or_default(),
+            deleted_transcript_at_time_unix_secs: deleted_transcript_at_time_unix_secs_
+                .unwrap_or_default(),
+            delete_transcript_and_pii: delete_transcript_and_pii_.unwrap_or_default(),
+            delete_audio: delete_audio_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,12 +7,30 @@
 
 use super::UserFeedbackScore;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationFeedbackRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationFeedbackRequestModel {
     /// Either 'like' or 'dislike' to indicate the feedback for the conversation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub feedback: Nullable<UserFeedbackScore>,
+}
+
+impl<'de> Deserialize<'de> for ConversationFeedbackRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut feedback_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationFeedbackRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "feedback" => field.read(&mut feedback_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            feedback: feedback_.unwrap_or_default(),
+        })
+    }
 }

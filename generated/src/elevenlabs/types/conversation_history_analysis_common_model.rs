@@ -10,30 +10,74 @@ use super::{
     EvaluationSuccessResult, ScopedAnalysisResult,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryAnalysisCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryAnalysisCommonModel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria_results:
         Option<BTreeMap<String, ConversationHistoryEvaluationCriteriaResultCommonModel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_results: Option<BTreeMap<String, DataCollectionResultCommonModel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria_results_list:
         Option<Vec<ConversationHistoryEvaluationCriteriaResultCommonModel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_results_list: Option<Vec<DataCollectionResultCommonModel>>,
     pub call_successful: EvaluationSuccessResult,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_success_score: Nullable<f64>,
     pub transcript_summary: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_summary_title: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped: Option<Vec<ScopedAnalysisResult>>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryAnalysisCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut evaluation_criteria_results_ = None;
+        let mut data_collection_results_ = None;
+        let mut evaluation_criteria_results_list_ = None;
+        let mut data_collection_results_list_ = None;
+        let mut call_successful_ = None;
+        let mut call_success_score_ = None;
+        let mut transcript_summary_ = None;
+        let mut call_summary_title_ = None;
+        let mut scoped_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryAnalysisCommonModel",
+            &["call_successful", "transcript_summary"],
+            &mut |key, field| match key {
+                "evaluation_criteria_results" => field.read(&mut evaluation_criteria_results_),
+                "data_collection_results" => field.read(&mut data_collection_results_),
+                "evaluation_criteria_results_list" => {
+                    field.read(&mut evaluation_criteria_results_list_)
+                }
+                "data_collection_results_list" => field.read(&mut data_collection_results_list_),
+                "call_successful" => field.read(&mut call_successful_),
+                "call_success_score" => field.read(&mut call_success_score_),
+                "transcript_summary" => field.read(&mut transcript_summary_),
+                "call_summary_title" => field.read(&mut call_summary_title_),
+                "scoped" => field.read(&mut scoped_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            evaluation_criteria_results: evaluation_criteria_results_.unwrap_or_default(),
+            data_collection_results: data_collection_results_.unwrap_or_default(),
+            evaluation_criteria_results_list: evaluation_criteria_results_list_.unwrap_or_default(),
+            data_collection_results_list: data_collection_results_list_.unwrap_or_default(),
+            call_successful: object.required(call_successful_, "call_successful")?,
+            call_success_score: call_success_score_.unwrap_or_default(),
+            transcript_summary: object.required(transcript_summary_, "transcript_summary")?,
+            call_summary_title: call_summary_title_.unwrap_or_default(),
+            scoped: scoped_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryAnalysisCommonModel {

@@ -5,13 +5,35 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryBatchCallModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryBatchCallModel {
     pub batch_call_id: String,
     pub batch_call_recipient_id: String,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryBatchCallModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut batch_call_id_ = None;
+        let mut batch_call_recipient_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryBatchCallModel",
+            &["batch_call_id", "batch_call_recipient_id"],
+            &mut |key, field| match key {
+                "batch_call_id" => field.read(&mut batch_call_id_),
+                "batch_call_recipient_id" => field.read(&mut batch_call_recipient_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            batch_call_id: object.required(batch_call_id_, "batch_call_id")?,
+            batch_call_recipient_id: object
+                .required(batch_call_recipient_id_, "batch_call_recipient_id")?,
+        })
+    }
 }
 
 impl ConversationHistoryBatchCallModel {

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryElevenAssistantCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationHistoryElevenAssistantCommonModel {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_eleven_assistant: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryElevenAssistantCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_eleven_assistant_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryElevenAssistantCommonModel",
+            &[],
+            &mut |key, field| match key {
+                "is_eleven_assistant" => field.read(&mut is_eleven_assistant_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_eleven_assistant: is_eleven_assistant_.unwrap_or_default(),
+        })
+    }
 }

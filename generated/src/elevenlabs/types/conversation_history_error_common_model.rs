@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryErrorCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryErrorCommonModel {
     pub code: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryErrorCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut code_ = None;
+        let mut reason_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryErrorCommonModel",
+            &["code"],
+            &mut |key, field| match key {
+                "code" => field.read(&mut code_),
+                "reason" => field.read(&mut reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            code: object.required(code_, "code")?,
+            reason: reason_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryErrorCommonModel {

@@ -7,20 +7,53 @@
 
 use super::{CriteriaScoringMode, EvaluationSuccessResult};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryEvaluationCriteriaResultCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryEvaluationCriteriaResultCommonModel {
     pub criteria_id: String,
     pub result: EvaluationSuccessResult,
     pub rationale: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scoring_mode: Nullable<CriteriaScoringMode>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_score: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryEvaluationCriteriaResultCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut criteria_id_ = None;
+        let mut result_ = None;
+        let mut rationale_ = None;
+        let mut scoring_mode_ = None;
+        let mut score_ = None;
+        let mut max_score_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryEvaluationCriteriaResultCommonModel",
+            &["criteria_id", "result", "rationale"],
+            &mut |key, field| match key {
+                "criteria_id" => field.read(&mut criteria_id_),
+                "result" => field.read(&mut result_),
+                "rationale" => field.read(&mut rationale_),
+                "scoring_mode" => field.read(&mut scoring_mode_),
+                "score" => field.read(&mut score_),
+                "max_score" => field.read(&mut max_score_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            criteria_id: object.required(criteria_id_, "criteria_id")?,
+            result: object.required(result_, "result")?,
+            rationale: object.required(rationale_, "rationale")?,
+            scoring_mode: scoring_mode_.unwrap_or_default(),
+            score: score_.unwrap_or_default(),
+            max_score: max_score_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryEvaluationCriteriaResultCommonModel {

@@ -6,20 +6,63 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, TelephonyDirection};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryExotelPhoneCallModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryExotelPhoneCallModel {
     pub direction: TelephonyDirection,
     pub phone_number_id: String,
     pub agent_number: String,
     pub external_number: String,
     /// Defaults to `"exotel"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Exotel,
     pub stream_sid: String,
     pub call_sid: String,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryExotelPhoneCallModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut direction_ = None;
+        let mut phone_number_id_ = None;
+        let mut agent_number_ = None;
+        let mut external_number_ = None;
+        let mut type__ = None;
+        let mut stream_sid_ = None;
+        let mut call_sid_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryExotelPhoneCallModel",
+            &[
+                "direction",
+                "phone_number_id",
+                "agent_number",
+                "external_number",
+                "stream_sid",
+                "call_sid",
+            ],
+            &mut |key, field| match key {
+                "direction" => field.read(&mut direction_),
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "agent_number" => field.read(&mut agent_number_),
+                "external_number" => field.read(&mut external_number_),
+                "type" => field.read(&mut type__),
+                "stream_sid" => field.read(&mut stream_sid_),
+                "call_sid" => field.read(&mut call_sid_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            direction: object.required(direction_, "direction")?,
+            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            agent_number: object.required(agent_number_, "agent_number")?,
+            external_number: object.required(external_number_, "external_number")?,
+            type_: type__.unwrap_or_default(),
+            stream_sid: object.required(stream_sid_, "stream_sid")?,
+            call_sid: object.required(call_sid_, "call_sid")?,
+        })
+    }
 }
 
 impl ConversationHistoryExotelPhoneCallModel {

@@ -7,23 +7,56 @@
 
 use super::{ConversationFeedbackType, UserFeedbackScore};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryFeedbackCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationHistoryFeedbackCommonModel {
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<ConversationFeedbackType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overall_score: Nullable<UserFeedbackScore>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub likes: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dislikes: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rating: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryFeedbackCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut overall_score_ = None;
+        let mut likes_ = None;
+        let mut dislikes_ = None;
+        let mut rating_ = None;
+        let mut comment_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryFeedbackCommonModel",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "overall_score" => field.read(&mut overall_score_),
+                "likes" => field.read(&mut likes_),
+                "dislikes" => field.read(&mut dislikes_),
+                "rating" => field.read(&mut rating_),
+                "comment" => field.read(&mut comment_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            overall_score: overall_score_.unwrap_or_default(),
+            likes: likes_.unwrap_or_default(),
+            dislikes: dislikes_.unwrap_or_default(),
+            rating: rating_.unwrap_or_default(),
+            comment: comment_.unwrap_or_default(),
+        })
+    }
 }

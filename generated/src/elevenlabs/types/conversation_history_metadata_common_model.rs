@@ -20,70 +20,177 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConversationHistoryMetadataCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryMetadataCommonModel {
     pub start_time_unix_secs: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accepted_time_unix_secs: Nullable<i64>,
     pub call_duration_secs: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cost: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_settings: Option<ConversationDeletionSettings>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<ConversationHistoryFeedbackCommonModel>,
     /// Defaults to `"public"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_method: Option<AuthorizationMethod>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charging: Option<ConversationChargingCommonModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_call: Nullable<ConversationHistoryMetadataCommonModelPhoneCall>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub batch_call: Nullable<ConversationHistoryBatchCallModel>,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<ConversationHistoryErrorCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_language: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rag_usage: Nullable<ConversationHistoryRagUsageCommonModel>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_only: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub features_usage: Option<FeaturesUsageCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eleven_assistant: Option<ConversationHistoryElevenAssistantCommonModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initiator_id: Nullable<String>,
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_initiation_source: Option<ConversationInitiationSource>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source_version: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timezone: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub async_metadata: Nullable<AsyncConversationMetadata>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp: Nullable<WhatsAppConversationInfo>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sms: Nullable<SmsConversationInfo>,
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_created_from: Option<AgentDefinitionSource>,
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_last_updated_from: Option<AgentDefinitionSource>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_rewards: Option<Vec<ConversationVoiceRewardModel>>,
     /// Total fiat cost of the conversation in USD, i.e. the sum of the LLM price and the non-LLM platform price (the fiat analogue of ``cost``). ``None`` when neither is set (e.g. conversations that predate fiat cost tracking).
     pub cost_fiat: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_time_unix_secs_ = None;
+        let mut accepted_time_unix_secs_ = None;
+        let mut call_duration_secs_ = None;
+        let mut cost_ = None;
+        let mut deletion_settings_ = None;
+        let mut feedback_ = None;
+        let mut authorization_method_ = None;
+        let mut charging_ = None;
+        let mut phone_call_ = None;
+        let mut batch_call_ = None;
+        let mut termination_reason_ = None;
+        let mut error_ = None;
+        let mut warnings_ = None;
+        let mut main_language_ = None;
+        let mut rag_usage_ = None;
+        let mut text_only_ = None;
+        let mut features_usage_ = None;
+        let mut eleven_assistant_ = None;
+        let mut initiator_id_ = None;
+        let mut conversation_initiation_source_ = None;
+        let mut conversation_initiation_source_version_ = None;
+        let mut timezone_ = None;
+        let mut async_metadata_ = None;
+        let mut whatsapp_ = None;
+        let mut sms_ = None;
+        let mut agent_created_from_ = None;
+        let mut agent_last_updated_from_ = None;
+        let mut voice_rewards_ = None;
+        let mut cost_fiat_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryMetadataCommonModel",
+            &["start_time_unix_secs", "call_duration_secs"],
+            &mut |key, field| match key {
+                "start_time_unix_secs" => field.read(&mut start_time_unix_secs_),
+                "accepted_time_unix_secs" => field.read(&mut accepted_time_unix_secs_),
+                "call_duration_secs" => field.read(&mut call_duration_secs_),
+                "cost" => field.read(&mut cost_),
+                "deletion_settings" => field.read(&mut deletion_settings_),
+                "feedback" => field.read(&mut feedback_),
+                "authorization_method" => field.read(&mut authorization_method_),
+                "charging" => field.read(&mut charging_),
+                "phone_call" => field.read(&mut phone_call_),
+                "batch_call" => field.read(&mut batch_call_),
+                "termination_reason" => field.read(&mut termination_reason_),
+                "error" => field.read(&mut error_),
+                "warnings" => field.read(&mut warnings_),
+                "main_language" => field.read(&mut main_language_),
+                "rag_usage" => field.read(&mut rag_usage_),
+                "text_only" => field.read(&mut text_only_),
+                "features_usage" => field.read(&mut features_usage_),
+                "eleven_assistant" => field.read(&mut eleven_assistant_),
+                "initiator_id" => field.read(&mut initiator_id_),
+                "conversation_initiation_source" => {
+                    field.read(&mut conversation_initiation_source_)
+                }
+                "conversation_initiation_source_version" => {
+                    field.read(&mut conversation_initiation_source_version_)
+                }
+                "timezone" => field.read(&mut timezone_),
+                "async_metadata" => field.read(&mut async_metadata_),
+                "whatsapp" => field.read(&mut whatsapp_),
+                "sms" => field.read(&mut sms_),
+                "agent_created_from" => field.read(&mut agent_created_from_),
+                "agent_last_updated_from" => field.read(&mut agent_last_updated_from_),
+                "voice_rewards" => field.read(&mut voice_rewards_),
+                "cost_fiat" => field.read(&mut cost_fiat_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_time_unix_secs: object.required(start_time_unix_secs_, "start_time_unix_secs")?,
+            accepted_time_unix_secs: accepted_time_unix_secs_.unwrap_or_default(),
+            call_duration_secs: object.required(call_duration_secs_, "call_duration_secs")?,
+            cost: cost_.unwrap_or_default(),
+            deletion_settings: deletion_settings_.unwrap_or_default(),
+            feedback: feedback_.unwrap_or_default(),
+            authorization_method: authorization_method_.unwrap_or_default(),
+            charging: charging_.unwrap_or_default(),
+            phone_call: phone_call_.unwrap_or_default(),
+            batch_call: batch_call_.unwrap_or_default(),
+            termination_reason: termination_reason_.unwrap_or_default(),
+            error: error_.unwrap_or_default(),
+            warnings: warnings_.unwrap_or_default(),
+            main_language: main_language_.unwrap_or_default(),
+            rag_usage: rag_usage_.unwrap_or_default(),
+            text_only: text_only_.unwrap_or_default(),
+            features_usage: features_usage_.unwrap_or_default(),
+            eleven_assistant: eleven_assistant_.unwrap_or_default(),
+            initiator_id: initiator_id_.unwrap_or_default(),
+            conversation_initiation_source: conversation_initiation_source_.unwrap_or_default(),
+            conversation_initiation_source_version: conversation_initiation_source_version_
+                .unwrap_or_default(),
+            timezone: timezone_.unwrap_or_default(),
+            async_metadata: async_metadata_.unwrap_or_default(),
+            whatsapp: whatsapp_.unwrap_or_default(),
+            sms: sms_.unwrap_or_default(),
+            agent_created_from: agent_created_from_.unwrap_or_default(),
+            agent_last_updated_from: agent_last_updated_from_.unwrap_or_default(),
+            voice_rewards: voice_rewards_.unwrap_or_default(),
+            cost_fiat: cost_fiat_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryMetadataCommonModel {

@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConversationHistoryMultivoiceMessagePartModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Represents a message from a multi-voice agent.
 ///
 /// Schema: `#/components/schemas/ConversationHistoryMultivoiceMessageModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryMultivoiceMessageModel {
     pub parts: Vec<ConversationHistoryMultivoiceMessagePartModel>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessageModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut parts_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryMultivoiceMessageModel",
+            &["parts"],
+            &mut |key, field| match key {
+                "parts" => field.read(&mut parts_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            parts: object.required(parts_, "parts")?,
+        })
+    }
 }
 
 impl ConversationHistoryMultivoiceMessageModel {

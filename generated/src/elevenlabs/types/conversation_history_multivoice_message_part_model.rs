@@ -5,16 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Represents a single voice part of a multi-voice message.
 ///
 /// Schema: `#/components/schemas/ConversationHistoryMultivoiceMessagePartModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryMultivoiceMessagePartModel {
     pub text: String,
     pub voice_label: Option<String>,
     pub time_in_call_secs: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessagePartModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut voice_label_ = None;
+        let mut time_in_call_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryMultivoiceMessagePartModel",
+            &["text"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "voice_label" => field.read(&mut voice_label_),
+                "time_in_call_secs" => field.read(&mut time_in_call_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            voice_label: voice_label_.unwrap_or_default(),
+            time_in_call_secs: time_in_call_secs_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryMultivoiceMessagePartModel {

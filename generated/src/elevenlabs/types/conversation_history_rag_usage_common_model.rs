@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryRagUsageCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryRagUsageCommonModel {
     pub usage_count: i64,
     pub embedding_model: String,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryRagUsageCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut usage_count_ = None;
+        let mut embedding_model_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryRagUsageCommonModel",
+            &["usage_count", "embedding_model"],
+            &mut |key, field| match key {
+                "usage_count" => field.read(&mut usage_count_),
+                "embedding_model" => field.read(&mut embedding_model_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            usage_count: object.required(usage_count_, "usage_count")?,
+            embedding_model: object.required(embedding_model_, "embedding_model")?,
+        })
+    }
 }
 
 impl ConversationHistoryRagUsageCommonModel {

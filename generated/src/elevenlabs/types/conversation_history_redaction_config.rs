@@ -6,17 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConfigEntityType;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryRedactionConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationHistoryRedactionConfig {
     /// Whether conversation history redaction is enabled
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The entities to redact from the conversation transcript, audio and analysis. Use top-level types like 'name', 'email_address', or dot notation for specific subtypes like 'name.full_name'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<ConfigEntityType>>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryRedactionConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_ = None;
+        let mut entities_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryRedactionConfig",
+            &[],
+            &mut |key, field| match key {
+                "enabled" => field.read(&mut enabled_),
+                "entities" => field.read(&mut entities_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled: enabled_.unwrap_or_default(),
+            entities: entities_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,23 +7,68 @@
 
 use super::{consts, TelephonyDirection};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistorySIPTrunkingPhoneCallModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistorySipTrunkingPhoneCallModel {
     pub direction: TelephonyDirection,
     pub phone_number_id: String,
     pub agent_number: String,
     pub external_number: String,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::SipTrunking,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_id: Nullable<String>,
     pub call_sid: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sip_header_dynamic_variables: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistorySipTrunkingPhoneCallModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut direction_ = None;
+        let mut phone_number_id_ = None;
+        let mut agent_number_ = None;
+        let mut external_number_ = None;
+        let mut type__ = None;
+        let mut call_id_ = None;
+        let mut call_sid_ = None;
+        let mut sip_header_dynamic_variables_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistorySipTrunkingPhoneCallModel",
+            &[
+                "direction",
+                "phone_number_id",
+                "agent_number",
+                "external_number",
+                "call_sid",
+            ],
+            &mut |key, field| match key {
+                "direction" => field.read(&mut direction_),
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "agent_number" => field.read(&mut agent_number_),
+                "external_number" => field.read(&mut external_number_),
+                "type" => field.read(&mut type__),
+                "call_id" => field.read(&mut call_id_),
+                "call_sid" => field.read(&mut call_sid_),
+                "sip_header_dynamic_variables" => field.read(&mut sip_header_dynamic_variables_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            direction: object.required(direction_, "direction")?,
+            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            agent_number: object.required(agent_number_, "agent_number")?,
+            external_number: object.required(external_number_, "external_number")?,
+            type_: type__.unwrap_or_default(),
+            call_id: call_id_.unwrap_or_default(),
+            call_sid: object.required(call_sid_, "call_sid")?,
+            sip_header_dynamic_variables: sip_header_dynamic_variables_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistorySipTrunkingPhoneCallModel {

@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, DynamicVariableUpdateCommonModel};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModel
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput {
     pub request_id: String,
     pub tool_name: String,
@@ -27,7 +27,7 @@ pub struct ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonMo
     /// Defaults to `""`.
     pub raw_error_message: String,
     pub dynamic_variable_updates: Vec<DynamicVariableUpdateCommonModel>,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     /// Defaults to `""`.
     pub integration_id: String,
@@ -35,6 +35,81 @@ pub struct ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonMo
     pub credential_id: String,
     /// Defaults to `""`.
     pub integration_connection_id: String,
+}
+
+impl<'de> Deserialize<'de>
+    for ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut request_id_ = None;
+        let mut tool_name_ = None;
+        let mut result_value_ = None;
+        let mut is_error_ = None;
+        let mut is_blocked_ = None;
+        let mut tool_has_been_called_ = None;
+        let mut tool_latency_secs_ = None;
+        let mut error_type_ = None;
+        let mut raw_error_message_ = None;
+        let mut dynamic_variable_updates_ = None;
+        let mut type__ = None;
+        let mut integration_id_ = None;
+        let mut credential_id_ = None;
+        let mut integration_connection_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput",
+            &[
+                "request_id",
+                "tool_name",
+                "result_value",
+                "is_error",
+                "is_blocked",
+                "tool_has_been_called",
+                "tool_latency_secs",
+                "error_type",
+                "raw_error_message",
+                "dynamic_variable_updates",
+                "integration_id",
+                "credential_id",
+                "integration_connection_id",
+            ],
+            &mut |key, field| match key {
+                "request_id" => field.read(&mut request_id_),
+                "tool_name" => field.read(&mut tool_name_),
+                "result_value" => field.read(&mut result_value_),
+                "is_error" => field.read(&mut is_error_),
+                "is_blocked" => field.read(&mut is_blocked_),
+                "tool_has_been_called" => field.read(&mut tool_has_been_called_),
+                "tool_latency_secs" => field.read(&mut tool_latency_secs_),
+                "error_type" => field.read(&mut error_type_),
+                "raw_error_message" => field.read(&mut raw_error_message_),
+                "dynamic_variable_updates" => field.read(&mut dynamic_variable_updates_),
+                "type" => field.read(&mut type__),
+                "integration_id" => field.read(&mut integration_id_),
+                "credential_id" => field.read(&mut credential_id_),
+                "integration_connection_id" => field.read(&mut integration_connection_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            request_id: object.required(request_id_, "request_id")?,
+            tool_name: object.required(tool_name_, "tool_name")?,
+            result_value: object.required(result_value_, "result_value")?,
+            is_error: object.required(is_error_, "is_error")?,
+            is_blocked: object.required(is_blocked_, "is_blocked")?,
+            tool_has_been_called: object.required(tool_has_been_called_, "tool_has_been_called")?,
+            tool_latency_secs: object.required(tool_latency_secs_, "tool_latency_secs")?,
+            error_type: object.required(error_type_, "error_type")?,
+            raw_error_message: object.required(raw_error_message_, "raw_error_message")?,
+            dynamic_variable_updates: object
+                .required(dynamic_variable_updates_, "dynamic_variable_updates")?,
+            type_: type__.unwrap_or_default(),
+            integration_id: object.required(integration_id_, "integration_id")?,
+            credential_id: object.required(credential_id_, "credential_id")?,
+            integration_connection_id: object
+                .required(integration_connection_id_, "integration_connection_id")?,
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput {

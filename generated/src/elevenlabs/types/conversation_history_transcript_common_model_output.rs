@@ -17,58 +17,143 @@ use super::{
 };
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// ConversationHistoryTranscriptCommonModel
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptCommonModelOutput {
     pub role: ConversationHistoryTranscriptCommonModelOutputRole,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_metadata: Nullable<AgentMetadata>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub multivoice_message: Nullable<ConversationHistoryMultivoiceMessageModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ConversationHistoryTranscriptToolCallCommonModelOutput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_results: Option<Vec<ConversationHistoryTranscriptCommonModelOutputToolResultsItem>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub feedback: Nullable<UserFeedback>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_override: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub producing_llm: Nullable<String>,
     pub time_in_call_secs: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_turn_metrics: Nullable<ConversationTurnMetrics>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rag_retrieval_info: Nullable<RagRetrievalInfo>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_usage: Nullable<LlmUsageOutput>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored_as_backchannel: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_message: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<Vec<ConversationReasoningModel>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_medium: Nullable<ChatSourceMedium>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_event_id: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub used_static_kb_document_ids: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_identifier: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggered_guardrails: Option<Vec<TriggeredGuardrailCommonModel>>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut role_ = None;
+        let mut agent_metadata_ = None;
+        let mut message_ = None;
+        let mut multivoice_message_ = None;
+        let mut tool_calls_ = None;
+        let mut tool_results_ = None;
+        let mut feedback_ = None;
+        let mut llm_override_ = None;
+        let mut producing_llm_ = None;
+        let mut time_in_call_secs_ = None;
+        let mut conversation_turn_metrics_ = None;
+        let mut rag_retrieval_info_ = None;
+        let mut llm_usage_ = None;
+        let mut interrupted_ = None;
+        let mut ignored_as_backchannel_ = None;
+        let mut original_message_ = None;
+        let mut reasoning_ = None;
+        let mut source_medium_ = None;
+        let mut source_event_id_ = None;
+        let mut used_static_kb_document_ids_ = None;
+        let mut user_identifier_ = None;
+        let mut id_ = None;
+        let mut triggered_guardrails_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptCommonModelOutput",
+            &["role", "time_in_call_secs"],
+            &mut |key, field| match key {
+                "role" => field.read(&mut role_),
+                "agent_metadata" => field.read(&mut agent_metadata_),
+                "message" => field.read(&mut message_),
+                "multivoice_message" => field.read(&mut multivoice_message_),
+                "tool_calls" => field.read(&mut tool_calls_),
+                "tool_results" => field.read(&mut tool_results_),
+                "feedback" => field.read(&mut feedback_),
+                "llm_override" => field.read(&mut llm_override_),
+                "producing_llm" => field.read(&mut producing_llm_),
+                "time_in_call_secs" => field.read(&mut time_in_call_secs_),
+                "conversation_turn_metrics" => field.read(&mut conversation_turn_metrics_),
+                "rag_retrieval_info" => field.read(&mut rag_retrieval_info_),
+                "llm_usage" => field.read(&mut llm_usage_),
+                "interrupted" => field.read(&mut interrupted_),
+                "ignored_as_backchannel" => field.read(&mut ignored_as_backchannel_),
+                "original_message" => field.read(&mut original_message_),
+                "reasoning" => field.read(&mut reasoning_),
+                "source_medium" => field.read(&mut source_medium_),
+                "source_event_id" => field.read(&mut source_event_id_),
+                "used_static_kb_document_ids" => field.read(&mut used_static_kb_document_ids_),
+                "user_identifier" => field.read(&mut user_identifier_),
+                "id" => field.read(&mut id_),
+                "triggered_guardrails" => field.read(&mut triggered_guardrails_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            role: object.required(role_, "role")?,
+            agent_metadata: agent_metadata_.unwrap_or_default(),
+            message: message_.unwrap_or_default(),
+            multivoice_message: multivoice_message_.unwrap_or_default(),
+            tool_calls: tool_calls_.unwrap_or_default(),
+            tool_results: tool_results_.unwrap_or_default(),
+            feedback: feedback_.unwrap_or_default(),
+            llm_override: llm_override_.unwrap_or_default(),
+            producing_llm: producing_llm_.unwrap_or_default(),
+            time_in_call_secs: object.required(time_in_call_secs_, "time_in_call_secs")?,
+            conversation_turn_metrics: conversation_turn_metrics_.unwrap_or_default(),
+            rag_retrieval_info: rag_retrieval_info_.unwrap_or_default(),
+            llm_usage: llm_usage_.unwrap_or_default(),
+            interrupted: interrupted_.unwrap_or_default(),
+            ignored_as_backchannel: ignored_as_backchannel_.unwrap_or_default(),
+            original_message: original_message_.unwrap_or_default(),
+            reasoning: reasoning_.unwrap_or_default(),
+            source_medium: source_medium_.unwrap_or_default(),
+            source_event_id: source_event_id_.unwrap_or_default(),
+            used_static_kb_document_ids: used_static_kb_document_ids_.unwrap_or_default(),
+            user_identifier: user_identifier_.unwrap_or_default(),
+            id: id_.unwrap_or_default(),
+            triggered_guardrails: triggered_guardrails_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptCommonModelOutput {
@@ -151,7 +236,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutputRol
 }
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Output/properties/tool_results/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ConversationHistoryTranscriptCommonModelOutputToolResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
@@ -166,4 +251,34 @@ pub enum ConversationHistoryTranscriptCommonModelOutputToolResultsItem {
     ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput(
         ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput,
     ),
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutputToolResultsItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(
+                Self::ConversationHistoryTranscriptSystemToolResultCommonModelOutput(member),
+            );
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(
+                Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput(
+                    member,
+                ),
+            );
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(
+                Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput(member),
+            );
+        }
+        Err(no_match(
+            "ConversationHistoryTranscriptCommonModelOutputToolResultsItem",
+        ))
+    }
 }

@@ -5,15 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptFileInputResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptFileInputResponseModel {
     pub file_id: String,
     pub original_filename: String,
     pub mime_type: String,
     pub file_url: String,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptFileInputResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_id_ = None;
+        let mut original_filename_ = None;
+        let mut mime_type_ = None;
+        let mut file_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptFileInputResponseModel",
+            &["file_id", "original_filename", "mime_type", "file_url"],
+            &mut |key, field| match key {
+                "file_id" => field.read(&mut file_id_),
+                "original_filename" => field.read(&mut original_filename_),
+                "mime_type" => field.read(&mut mime_type_),
+                "file_url" => field.read(&mut file_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file_id: object.required(file_id_, "file_id")?,
+            original_filename: object.required(original_filename_, "original_filename")?,
+            mime_type: object.required(mime_type_, "mime_type")?,
+            file_url: object.required(file_url_, "file_url")?,
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptFileInputResponseModel {

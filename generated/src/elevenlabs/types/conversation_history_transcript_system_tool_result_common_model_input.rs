@@ -21,31 +21,88 @@ use serde_json::Value;
 /// ConversationHistoryTranscriptSystemToolResultCommonModel
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptSystemToolResultCommonModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptSystemToolResultCommonModelInput {
     pub request_id: String,
     pub tool_name: String,
     pub result_value: String,
     pub is_error: bool,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
     pub tool_has_been_called: bool,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_latency_secs: Option<f64>,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable_updates: Option<Vec<DynamicVariableUpdateCommonModel>>,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::System,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub result: Nullable<ConversationHistoryTranscriptSystemToolResultCommonModelInputResult>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultCommonModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut request_id_ = None;
+        let mut tool_name_ = None;
+        let mut result_value_ = None;
+        let mut is_error_ = None;
+        let mut is_blocked_ = None;
+        let mut tool_has_been_called_ = None;
+        let mut tool_latency_secs_ = None;
+        let mut error_type_ = None;
+        let mut raw_error_message_ = None;
+        let mut dynamic_variable_updates_ = None;
+        let mut type__ = None;
+        let mut result_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptSystemToolResultCommonModelInput",
+            &[
+                "request_id",
+                "tool_name",
+                "result_value",
+                "is_error",
+                "tool_has_been_called",
+            ],
+            &mut |key, field| match key {
+                "request_id" => field.read(&mut request_id_),
+                "tool_name" => field.read(&mut tool_name_),
+                "result_value" => field.read(&mut result_value_),
+                "is_error" => field.read(&mut is_error_),
+                "is_blocked" => field.read(&mut is_blocked_),
+                "tool_has_been_called" => field.read(&mut tool_has_been_called_),
+                "tool_latency_secs" => field.read(&mut tool_latency_secs_),
+                "error_type" => field.read(&mut error_type_),
+                "raw_error_message" => field.read(&mut raw_error_message_),
+                "dynamic_variable_updates" => field.read(&mut dynamic_variable_updates_),
+                "type" => field.read(&mut type__),
+                "result" => field.read(&mut result_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            request_id: object.required(request_id_, "request_id")?,
+            tool_name: object.required(tool_name_, "tool_name")?,
+            result_value: object.required(result_value_, "result_value")?,
+            is_error: object.required(is_error_, "is_error")?,
+            is_blocked: is_blocked_.unwrap_or_default(),
+            tool_has_been_called: object.required(tool_has_been_called_, "tool_has_been_called")?,
+            tool_latency_secs: tool_latency_secs_.unwrap_or_default(),
+            error_type: error_type_.unwrap_or_default(),
+            raw_error_message: raw_error_message_.unwrap_or_default(),
+            dynamic_variable_updates: dynamic_variable_updates_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            result: result_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptSystemToolResultCommonModelInput {

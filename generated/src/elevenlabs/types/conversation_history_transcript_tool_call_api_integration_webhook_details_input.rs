@@ -6,26 +6,58 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ConversationHistoryTranscriptToolCallWebhookDetails};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput {
     /// Defaults to `"api_integration_webhook"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_connection_id: Option<String>,
     pub webhook_details: ConversationHistoryTranscriptToolCallWebhookDetails,
+}
+
+impl<'de> Deserialize<'de>
+    for ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut integration_id_ = None;
+        let mut credential_id_ = None;
+        let mut integration_connection_id_ = None;
+        let mut webhook_details_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput",
+            &["webhook_details"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "integration_id" => field.read(&mut integration_id_),
+                "credential_id" => field.read(&mut credential_id_),
+                "integration_connection_id" => field.read(&mut integration_connection_id_),
+                "webhook_details" => field.read(&mut webhook_details_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            integration_id: integration_id_.unwrap_or_default(),
+            credential_id: credential_id_.unwrap_or_default(),
+            integration_connection_id: integration_connection_id_.unwrap_or_default(),
+            webhook_details: object.required(webhook_details_, "webhook_details")?,
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput {

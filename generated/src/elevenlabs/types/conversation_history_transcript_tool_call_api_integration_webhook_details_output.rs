@@ -6,15 +6,15 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ConversationHistoryTranscriptToolCallWebhookDetails};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput {
     /// Defaults to `"api_integration_webhook"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     /// Defaults to `""`.
     pub integration_id: String,
@@ -23,6 +23,44 @@ pub struct ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutp
     /// Defaults to `""`.
     pub integration_connection_id: String,
     pub webhook_details: ConversationHistoryTranscriptToolCallWebhookDetails,
+}
+
+impl<'de> Deserialize<'de>
+    for ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut integration_id_ = None;
+        let mut credential_id_ = None;
+        let mut integration_connection_id_ = None;
+        let mut webhook_details_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput",
+            &[
+                "integration_id",
+                "credential_id",
+                "integration_connection_id",
+                "webhook_details",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "integration_id" => field.read(&mut integration_id_),
+                "credential_id" => field.read(&mut credential_id_),
+                "integration_connection_id" => field.read(&mut integration_connection_id_),
+                "webhook_details" => field.read(&mut webhook_details_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            integration_id: object.required(integration_id_, "integration_id")?,
+            credential_id: object.required(credential_id_, "credential_id")?,
+            integration_connection_id: object
+                .required(integration_connection_id_, "integration_connection_id")?,
+            webhook_details: object.required(webhook_details_, "webhook_details")?,
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput {

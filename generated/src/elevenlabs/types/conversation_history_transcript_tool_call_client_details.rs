@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallClientDetails`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptToolCallClientDetails {
     /// Defaults to `"client"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Client,
     pub parameters: String,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallClientDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut parameters_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptToolCallClientDetails",
+            &["parameters"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "parameters" => field.read(&mut parameters_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            parameters: object.required(parameters_, "parameters")?,
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptToolCallClientDetails {

@@ -18,16 +18,54 @@ use serde_json::Value;
 /// ConversationHistoryTranscriptToolCallCommonModel
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptToolCallCommonModelOutput {
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<ToolType>,
     pub request_id: String,
     pub tool_name: String,
     pub params_as_json: String,
     pub tool_has_been_called: bool,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_details: Nullable<ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut request_id_ = None;
+        let mut tool_name_ = None;
+        let mut params_as_json_ = None;
+        let mut tool_has_been_called_ = None;
+        let mut tool_details_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptToolCallCommonModelOutput",
+            &[
+                "request_id",
+                "tool_name",
+                "params_as_json",
+                "tool_has_been_called",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "request_id" => field.read(&mut request_id_),
+                "tool_name" => field.read(&mut tool_name_),
+                "params_as_json" => field.read(&mut params_as_json_),
+                "tool_has_been_called" => field.read(&mut tool_has_been_called_),
+                "tool_details" => field.read(&mut tool_details_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            request_id: object.required(request_id_, "request_id")?,
+            tool_name: object.required(tool_name_, "tool_name")?,
+            params_as_json: object.required(params_as_json_, "params_as_json")?,
+            tool_has_been_called: object.required(tool_has_been_called_, "tool_has_been_called")?,
+            tool_details: tool_details_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptToolCallCommonModelOutput {

@@ -6,30 +6,77 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallMCPDetails`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptToolCallMcpDetails {
     /// Defaults to `"mcp"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Mcp,
     pub mcp_server_id: String,
     pub mcp_server_name: String,
     pub integration_type: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<BTreeMap<String, String>>,
     pub approval_policy: String,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_approval: Option<bool>,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_name: Option<String>,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_description: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallMcpDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut mcp_server_id_ = None;
+        let mut mcp_server_name_ = None;
+        let mut integration_type_ = None;
+        let mut parameters_ = None;
+        let mut approval_policy_ = None;
+        let mut requires_approval_ = None;
+        let mut mcp_tool_name_ = None;
+        let mut mcp_tool_description_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptToolCallMcpDetails",
+            &[
+                "mcp_server_id",
+                "mcp_server_name",
+                "integration_type",
+                "approval_policy",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "mcp_server_id" => field.read(&mut mcp_server_id_),
+                "mcp_server_name" => field.read(&mut mcp_server_name_),
+                "integration_type" => field.read(&mut integration_type_),
+                "parameters" => field.read(&mut parameters_),
+                "approval_policy" => field.read(&mut approval_policy_),
+                "requires_approval" => field.read(&mut requires_approval_),
+                "mcp_tool_name" => field.read(&mut mcp_tool_name_),
+                "mcp_tool_description" => field.read(&mut mcp_tool_description_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            mcp_server_id: object.required(mcp_server_id_, "mcp_server_id")?,
+            mcp_server_name: object.required(mcp_server_name_, "mcp_server_name")?,
+            integration_type: object.required(integration_type_, "integration_type")?,
+            parameters: parameters_.unwrap_or_default(),
+            approval_policy: object.required(approval_policy_, "approval_policy")?,
+            requires_approval: requires_approval_.unwrap_or_default(),
+            mcp_tool_name: mcp_tool_name_.unwrap_or_default(),
+            mcp_tool_description: mcp_tool_description_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptToolCallMcpDetails {

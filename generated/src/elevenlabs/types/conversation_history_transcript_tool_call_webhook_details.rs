@@ -7,25 +7,61 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallWebhookDetails`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationHistoryTranscriptToolCallWebhookDetails {
     /// Defaults to `"webhook"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Webhook,
     pub method: String,
     pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_params: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_params: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub body: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallWebhookDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut method_ = None;
+        let mut url_ = None;
+        let mut headers_ = None;
+        let mut path_params_ = None;
+        let mut query_params_ = None;
+        let mut body_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationHistoryTranscriptToolCallWebhookDetails",
+            &["method", "url"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "method" => field.read(&mut method_),
+                "url" => field.read(&mut url_),
+                "headers" => field.read(&mut headers_),
+                "path_params" => field.read(&mut path_params_),
+                "query_params" => field.read(&mut query_params_),
+                "body" => field.read(&mut body_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            method: object.required(method_, "method")?,
+            url: object.required(url_, "url")?,
+            headers: headers_.unwrap_or_default(),
+            path_params: path_params_.unwrap_or_default(),
+            query_params: query_params_.unwrap_or_default(),
+            body: body_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationHistoryTranscriptToolCallWebhookDetails {

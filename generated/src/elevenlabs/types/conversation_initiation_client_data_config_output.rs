@@ -6,34 +6,72 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConversationConfigClientOverrideConfigOutput;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ConversationInitiationClientDataConfig
 ///
 /// Schema: `#/components/schemas/ConversationInitiationClientDataConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationInitiationClientDataConfigOutput {
     /// Overrides for the conversation configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_config_override: Option<ConversationConfigClientOverrideConfigOutput>,
     /// Whether to include custom LLM extra body
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_llm_extra_body: Option<bool>,
     /// Whether to enable conversation initiation client data from webhooks
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_conversation_initiation_client_data_from_webhook: Option<bool>,
     /// Whether clients may pass starting_workflow_node_id in initiation client data; if false, sending it fails conversation start.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_starting_workflow_node_id_from_client: Option<bool>,
     /// Whether clients may pass procedure_ids in initiation client data to select which of the agent's procedures are available for the conversation; if false, sending it fails conversation start.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_procedure_ids_from_client: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ConversationInitiationClientDataConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_config_override_ = None;
+        let mut custom_llm_extra_body_ = None;
+        let mut enable_conversation_initiation_client_data_from_webhook_ = None;
+        let mut enable_starting_workflow_node_id_from_client_ = None;
+        let mut enable_procedure_ids_from_client_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationInitiationClientDataConfigOutput",
+            &[],
+            &mut |key, field| match key {
+                "conversation_config_override" => field.read(&mut conversation_config_override_),
+                "custom_llm_extra_body" => field.read(&mut custom_llm_extra_body_),
+                "enable_conversation_initiation_client_data_from_webhook" => {
+                    field.read(&mut enable_conversation_initiation_client_data_from_webhook_)
+                }
+                "enable_starting_workflow_node_id_from_client" => {
+                    field.read(&mut enable_starting_workflow_node_id_from_client_)
+                }
+                "enable_procedure_ids_from_client" => {
+                    field.read(&mut enable_procedure_ids_from_client_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_config_override: conversation_config_override_.unwrap_or_default(),
+            custom_llm_extra_body: custom_llm_extra_body_.unwrap_or_default(),
+            enable_conversation_initiation_client_data_from_webhook:
+                enable_conversation_initiation_client_data_from_webhook_.unwrap_or_default(),
+            enable_starting_workflow_node_id_from_client:
+                enable_starting_workflow_node_id_from_client_.unwrap_or_default(),
+            enable_procedure_ids_from_client: enable_procedure_ids_from_client_.unwrap_or_default(),
+        })
+    }
 }

@@ -10,40 +10,88 @@ use super::{
     OrchestratorToolMockBehaviorConfig, ToolResponseMockConfigOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationInitiationClientDataInternal`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationInitiationClientDataInternal {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_config_override: Option<ConversationConfigClientOverrideOutput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_llm_extra_body: Option<Value>,
     /// ID of the end user participating in this conversation (for agent owner's user identification)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_info: Option<ConversationInitiationSourceInfo>,
     /// ID of the agent branch to use for this conversation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// Environment to use for resolving environment variables
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// If set, start the workflow at this node id instead of the default entry
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub starting_workflow_node_id: Nullable<String>,
     /// If set, only these procedures are available to the starting agent. Each ID must be attached to that agent; unknown IDs fail conversation start. An empty list disables all of that agent's procedures. Not applied after an agent transfer. Requires enable_procedure_ids_from_client.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub procedure_ids: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
     /// Configuration for which tools to mock and fallback behavior
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_config: Option<OrchestratorToolMockBehaviorConfig>,
     /// Per-tool response mock overrides keyed by resolved tool name, applied ahead of the tool's shared mocks. Used for test-specific mocks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_overrides: Option<BTreeMap<String, Vec<ToolResponseMockConfigOutput>>>,
+}
+
+impl<'de> Deserialize<'de> for ConversationInitiationClientDataInternal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_config_override_ = None;
+        let mut custom_llm_extra_body_ = None;
+        let mut user_id_ = None;
+        let mut source_info_ = None;
+        let mut branch_id_ = None;
+        let mut environment_ = None;
+        let mut starting_workflow_node_id_ = None;
+        let mut procedure_ids_ = None;
+        let mut dynamic_variables_ = None;
+        let mut tool_mock_config_ = None;
+        let mut tool_mock_overrides_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationInitiationClientDataInternal",
+            &[],
+            &mut |key, field| match key {
+                "conversation_config_override" => field.read(&mut conversation_config_override_),
+                "custom_llm_extra_body" => field.read(&mut custom_llm_extra_body_),
+                "user_id" => field.read(&mut user_id_),
+                "source_info" => field.read(&mut source_info_),
+                "branch_id" => field.read(&mut branch_id_),
+                "environment" => field.read(&mut environment_),
+                "starting_workflow_node_id" => field.read(&mut starting_workflow_node_id_),
+                "procedure_ids" => field.read(&mut procedure_ids_),
+                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "tool_mock_config" => field.read(&mut tool_mock_config_),
+                "tool_mock_overrides" => field.read(&mut tool_mock_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_config_override: conversation_config_override_.unwrap_or_default(),
+            custom_llm_extra_body: custom_llm_extra_body_.unwrap_or_default(),
+            user_id: user_id_.unwrap_or_default(),
+            source_info: source_info_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+            starting_workflow_node_id: starting_workflow_node_id_.unwrap_or_default(),
+            procedure_ids: procedure_ids_.unwrap_or_default(),
+            dynamic_variables: dynamic_variables_.unwrap_or_default(),
+            tool_mock_config: tool_mock_config_.unwrap_or_default(),
+            tool_mock_overrides: tool_mock_overrides_.unwrap_or_default(),
+        })
+    }
 }

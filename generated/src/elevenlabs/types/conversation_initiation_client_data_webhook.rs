@@ -6,17 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConvAiSecretLocator;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationInitiationClientDataWebhook`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationInitiationClientDataWebhook {
     /// The URL to send the webhook to
     pub url: String,
     /// The headers to send with the webhook request
     pub request_headers:
         BTreeMap<String, ConversationInitiationClientDataWebhookRequestHeadersValue>,
+}
+
+impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhook {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut url_ = None;
+        let mut request_headers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationInitiationClientDataWebhook",
+            &["url", "request_headers"],
+            &mut |key, field| match key {
+                "url" => field.read(&mut url_),
+                "request_headers" => field.read(&mut request_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            url: object.required(url_, "url")?,
+            request_headers: object.required(request_headers_, "request_headers")?,
+        })
+    }
 }
 
 impl ConversationInitiationClientDataWebhook {
@@ -36,9 +58,25 @@ impl ConversationInitiationClientDataWebhook {
 }
 
 /// Schema: `#/components/schemas/ConversationInitiationClientDataWebhook/properties/request_headers/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ConversationInitiationClientDataWebhookRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
+}
+
+impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhookRequestHeadersValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        Err(no_match(
+            "ConversationInitiationClientDataWebhookRequestHeadersValue",
+        ))
+    }
 }

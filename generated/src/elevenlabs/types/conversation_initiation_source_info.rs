@@ -7,17 +7,38 @@
 
 use super::ConversationInitiationSource;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Information about the source of conversation initiation
 ///
 /// Schema: `#/components/schemas/ConversationInitiationSourceInfo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationInitiationSourceInfo {
     /// Source of the conversation initiation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source: Nullable<ConversationInitiationSource>,
     /// The SDK version number
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ConversationInitiationSourceInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut version_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationInitiationSourceInfo",
+            &[],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "version" => field.read(&mut version_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            version: version_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationReasoningModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationReasoningModel {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_redact: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ConversationReasoningModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut summary_ = None;
+        let mut provider_redact_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationReasoningModel",
+            &[],
+            &mut |key, field| match key {
+                "summary" => field.read(&mut summary_),
+                "provider_redact" => field.read(&mut provider_redact_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            summary: summary_.unwrap_or_default(),
+            provider_redact: provider_redact_.unwrap_or_default(),
+        })
+    }
 }

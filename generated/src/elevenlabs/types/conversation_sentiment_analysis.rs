@@ -8,7 +8,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSentimentAnalysis`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationSentimentAnalysis {
     pub overall_label: ConversationSentimentAnalysisOverallLabel,
     pub overall_sentiment_score: f64,
@@ -16,6 +16,51 @@ pub struct ConversationSentimentAnalysis {
     pub min_user_sentiment_score: f64,
     pub max_user_frustration_score: f64,
     pub num_scored_user_turns: i64,
+}
+
+impl<'de> Deserialize<'de> for ConversationSentimentAnalysis {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut overall_label_ = None;
+        let mut overall_sentiment_score_ = None;
+        let mut overall_frustration_score_ = None;
+        let mut min_user_sentiment_score_ = None;
+        let mut max_user_frustration_score_ = None;
+        let mut num_scored_user_turns_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationSentimentAnalysis",
+            &[
+                "overall_label",
+                "overall_sentiment_score",
+                "overall_frustration_score",
+                "min_user_sentiment_score",
+                "max_user_frustration_score",
+                "num_scored_user_turns",
+            ],
+            &mut |key, field| match key {
+                "overall_label" => field.read(&mut overall_label_),
+                "overall_sentiment_score" => field.read(&mut overall_sentiment_score_),
+                "overall_frustration_score" => field.read(&mut overall_frustration_score_),
+                "min_user_sentiment_score" => field.read(&mut min_user_sentiment_score_),
+                "max_user_frustration_score" => field.read(&mut max_user_frustration_score_),
+                "num_scored_user_turns" => field.read(&mut num_scored_user_turns_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            overall_label: object.required(overall_label_, "overall_label")?,
+            overall_sentiment_score: object
+                .required(overall_sentiment_score_, "overall_sentiment_score")?,
+            overall_frustration_score: object
+                .required(overall_frustration_score_, "overall_frustration_score")?,
+            min_user_sentiment_score: object
+                .required(min_user_sentiment_score_, "min_user_sentiment_score")?,
+            max_user_frustration_score: object
+                .required(max_user_frustration_score_, "max_user_frustration_score")?,
+            num_scored_user_turns: object
+                .required(num_scored_user_turns_, "num_scored_user_turns")?,
+        })
+    }
 }
 
 impl ConversationSentimentAnalysis {

@@ -8,23 +8,51 @@
 use super::{
     AgentConfigApiModelInput, ConversationHistoryTranscriptCommonModelInput, ToolMockConfig,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A specification that will be used to simulate a conversation between an agent and an AI user.
 ///
 /// Schema: `#/components/schemas/ConversationSimulationSpecification`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationSimulationSpecification {
     pub simulated_user_config: AgentConfigApiModelInput,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_config: Option<BTreeMap<String, ToolMockConfig>>,
     /// A partial conversation history to start the simulation from. If empty, simulation starts fresh.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_conversation_history: Option<Vec<ConversationHistoryTranscriptCommonModelInput>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for ConversationSimulationSpecification {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut simulated_user_config_ = None;
+        let mut tool_mock_config_ = None;
+        let mut partial_conversation_history_ = None;
+        let mut dynamic_variables_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationSimulationSpecification",
+            &["simulated_user_config"],
+            &mut |key, field| match key {
+                "simulated_user_config" => field.read(&mut simulated_user_config_),
+                "tool_mock_config" => field.read(&mut tool_mock_config_),
+                "partial_conversation_history" => field.read(&mut partial_conversation_history_),
+                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            simulated_user_config: object
+                .required(simulated_user_config_, "simulated_user_config")?,
+            tool_mock_config: tool_mock_config_.unwrap_or_default(),
+            partial_conversation_history: partial_conversation_history_.unwrap_or_default(),
+            dynamic_variables: dynamic_variables_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationSimulationSpecification {

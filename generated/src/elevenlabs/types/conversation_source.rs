@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationSource`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationSource {
     /// Defaults to `"conversation"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Conversation,
     pub conversation_id: String,
+}
+
+impl<'de> Deserialize<'de> for ConversationSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut conversation_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationSource",
+            &["conversation_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "conversation_id" => field.read(&mut conversation_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+        })
+    }
 }
 
 impl ConversationSource {

@@ -8,10 +8,31 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSummaryMessageModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationSummaryMessageModel {
     pub role: ConversationSummaryMessageModelRole,
     pub message: String,
+}
+
+impl<'de> Deserialize<'de> for ConversationSummaryMessageModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut role_ = None;
+        let mut message_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationSummaryMessageModel",
+            &["role", "message"],
+            &mut |key, field| match key {
+                "role" => field.read(&mut role_),
+                "message" => field.read(&mut message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            role: object.required(role_, "role")?,
+            message: object.required(message_, "message")?,
+        })
+    }
 }
 
 impl ConversationSummaryMessageModel {

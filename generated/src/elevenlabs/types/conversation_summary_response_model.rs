@@ -15,14 +15,14 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationSummaryResponseModel {
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_name: Nullable<String>,
     pub conversation_id: String,
     pub start_time_unix_secs: i64,
@@ -30,34 +30,128 @@ pub struct ConversationSummaryResponseModel {
     pub message_count: i64,
     pub status: ConversationSummaryResponseModelStatus,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_reason: Option<String>,
     pub call_successful: EvaluationSuccessResult,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_success_score: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcript_summary: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_summary_title: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_language: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_names: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub direction: Nullable<TelephonyDirection>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rating: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sentiment_analysis: Nullable<ConversationSentimentAnalysis>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub data_collection_results: Nullable<Value>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub evaluation_criteria_results: Nullable<BTreeMap<String, EvaluationCriteriaSummaryResult>>,
     /// Conversation tag ids assigned to this conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_ids: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for ConversationSummaryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut version_id_ = None;
+        let mut agent_name_ = None;
+        let mut conversation_id_ = None;
+        let mut start_time_unix_secs_ = None;
+        let mut call_duration_secs_ = None;
+        let mut message_count_ = None;
+        let mut status_ = None;
+        let mut termination_reason_ = None;
+        let mut call_successful_ = None;
+        let mut call_success_score_ = None;
+        let mut transcript_summary_ = None;
+        let mut call_summary_title_ = None;
+        let mut main_language_ = None;
+        let mut conversation_initiation_source_ = None;
+        let mut tool_names_ = None;
+        let mut direction_ = None;
+        let mut rating_ = None;
+        let mut sentiment_analysis_ = None;
+        let mut data_collection_results_ = None;
+        let mut evaluation_criteria_results_ = None;
+        let mut tag_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationSummaryResponseModel",
+            &[
+                "agent_id",
+                "conversation_id",
+                "start_time_unix_secs",
+                "call_duration_secs",
+                "message_count",
+                "status",
+                "call_successful",
+            ],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "version_id" => field.read(&mut version_id_),
+                "agent_name" => field.read(&mut agent_name_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                "start_time_unix_secs" => field.read(&mut start_time_unix_secs_),
+                "call_duration_secs" => field.read(&mut call_duration_secs_),
+                "message_count" => field.read(&mut message_count_),
+                "status" => field.read(&mut status_),
+                "termination_reason" => field.read(&mut termination_reason_),
+                "call_successful" => field.read(&mut call_successful_),
+                "call_success_score" => field.read(&mut call_success_score_),
+                "transcript_summary" => field.read(&mut transcript_summary_),
+                "call_summary_title" => field.read(&mut call_summary_title_),
+                "main_language" => field.read(&mut main_language_),
+                "conversation_initiation_source" => {
+                    field.read(&mut conversation_initiation_source_)
+                }
+                "tool_names" => field.read(&mut tool_names_),
+                "direction" => field.read(&mut direction_),
+                "rating" => field.read(&mut rating_),
+                "sentiment_analysis" => field.read(&mut sentiment_analysis_),
+                "data_collection_results" => field.read(&mut data_collection_results_),
+                "evaluation_criteria_results" => field.read(&mut evaluation_criteria_results_),
+                "tag_ids" => field.read(&mut tag_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: branch_id_.unwrap_or_default(),
+            version_id: version_id_.unwrap_or_default(),
+            agent_name: agent_name_.unwrap_or_default(),
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            start_time_unix_secs: object.required(start_time_unix_secs_, "start_time_unix_secs")?,
+            call_duration_secs: object.required(call_duration_secs_, "call_duration_secs")?,
+            message_count: object.required(message_count_, "message_count")?,
+            status: object.required(status_, "status")?,
+            termination_reason: termination_reason_.unwrap_or_default(),
+            call_successful: object.required(call_successful_, "call_successful")?,
+            call_success_score: call_success_score_.unwrap_or_default(),
+            transcript_summary: transcript_summary_.unwrap_or_default(),
+            call_summary_title: call_summary_title_.unwrap_or_default(),
+            main_language: main_language_.unwrap_or_default(),
+            conversation_initiation_source: conversation_initiation_source_.unwrap_or_default(),
+            tool_names: tool_names_.unwrap_or_default(),
+            direction: direction_.unwrap_or_default(),
+            rating: rating_.unwrap_or_default(),
+            sentiment_analysis: sentiment_analysis_.unwrap_or_default(),
+            data_collection_results: data_collection_results_.unwrap_or_default(),
+            evaluation_criteria_results: evaluation_criteria_results_.unwrap_or_default(),
+            tag_ids: tag_ids_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationSummaryResponseModel {

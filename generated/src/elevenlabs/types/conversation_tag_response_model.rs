@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationTagResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationTagResponseModel {
     pub tag_id: String,
     pub workspace_id: String,
@@ -16,6 +16,45 @@ pub struct ConversationTagResponseModel {
     pub title: String,
     pub description: Option<String>,
     pub created_at_unix_secs: i64,
+}
+
+impl<'de> Deserialize<'de> for ConversationTagResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tag_id_ = None;
+        let mut workspace_id_ = None;
+        let mut owner_user_id_ = None;
+        let mut title_ = None;
+        let mut description_ = None;
+        let mut created_at_unix_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationTagResponseModel",
+            &[
+                "tag_id",
+                "workspace_id",
+                "owner_user_id",
+                "title",
+                "created_at_unix_secs",
+            ],
+            &mut |key, field| match key {
+                "tag_id" => field.read(&mut tag_id_),
+                "workspace_id" => field.read(&mut workspace_id_),
+                "owner_user_id" => field.read(&mut owner_user_id_),
+                "title" => field.read(&mut title_),
+                "description" => field.read(&mut description_),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tag_id: object.required(tag_id_, "tag_id")?,
+            workspace_id: object.required(workspace_id_, "workspace_id")?,
+            owner_user_id: object.required(owner_user_id_, "owner_user_id")?,
+            title: object.required(title_, "title")?,
+            description: description_.unwrap_or_default(),
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+        })
+    }
 }
 
 impl ConversationTagResponseModel {

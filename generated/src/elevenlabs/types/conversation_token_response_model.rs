@@ -7,26 +7,59 @@
 
 use super::ConversationTokenPurpose;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationTokenResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationTokenResponseModel {
     /// The ID of the agent
     pub agent_id: String,
     /// The token for the agent
     pub conversation_token: String,
     /// The expiration time of the token in unix seconds
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expiration_time_unix_secs: Nullable<i64>,
     /// The ID of the conversation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_id: Nullable<String>,
     /// The purpose of the token
     pub purpose: ConversationTokenPurpose,
     /// The user ID of the entity who requested the token
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token_requester_user_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ConversationTokenResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut conversation_token_ = None;
+        let mut expiration_time_unix_secs_ = None;
+        let mut conversation_id_ = None;
+        let mut purpose_ = None;
+        let mut token_requester_user_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationTokenResponseModel",
+            &["agent_id", "conversation_token", "purpose"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "conversation_token" => field.read(&mut conversation_token_),
+                "expiration_time_unix_secs" => field.read(&mut expiration_time_unix_secs_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                "purpose" => field.read(&mut purpose_),
+                "token_requester_user_id" => field.read(&mut token_requester_user_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            conversation_token: object.required(conversation_token_, "conversation_token")?,
+            expiration_time_unix_secs: expiration_time_unix_secs_.unwrap_or_default(),
+            conversation_id: conversation_id_.unwrap_or_default(),
+            purpose: object.required(purpose_, "purpose")?,
+            token_requester_user_id: token_requester_user_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationTokenResponseModel {

@@ -7,21 +7,48 @@
 
 use super::ConversationVoiceUsageModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Aggregated TTS usage for a conversation (analytics-only, not billing).
 ///
 /// Schema: `#/components/schemas/ConversationTTSUsageModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationTtsUsageModel {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub primary_tts_model: Nullable<String>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_audio_output_seconds: Option<f64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_characters: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_voice_usage: Option<Vec<ConversationVoiceUsageModel>>,
+}
+
+impl<'de> Deserialize<'de> for ConversationTtsUsageModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut primary_tts_model_ = None;
+        let mut total_audio_output_seconds_ = None;
+        let mut total_characters_ = None;
+        let mut per_voice_usage_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationTtsUsageModel",
+            &[],
+            &mut |key, field| match key {
+                "primary_tts_model" => field.read(&mut primary_tts_model_),
+                "total_audio_output_seconds" => field.read(&mut total_audio_output_seconds_),
+                "total_characters" => field.read(&mut total_characters_),
+                "per_voice_usage" => field.read(&mut per_voice_usage_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            primary_tts_model: primary_tts_model_.unwrap_or_default(),
+            total_audio_output_seconds: total_audio_output_seconds_.unwrap_or_default(),
+            total_characters: total_characters_.unwrap_or_default(),
+            per_voice_usage: per_voice_usage_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,18 +7,45 @@
 
 use super::MetricRecord;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationTurnMetrics`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationTurnMetrics {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<BTreeMap<String, MetricRecord>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub convai_asr_provider: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub convai_tts_model: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub convai_tts_cascade: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ConversationTurnMetrics {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut metrics_ = None;
+        let mut convai_asr_provider_ = None;
+        let mut convai_tts_model_ = None;
+        let mut convai_tts_cascade_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationTurnMetrics",
+            &[],
+            &mut |key, field| match key {
+                "metrics" => field.read(&mut metrics_),
+                "convai_asr_provider" => field.read(&mut convai_asr_provider_),
+                "convai_tts_model" => field.read(&mut convai_tts_model_),
+                "convai_tts_cascade" => field.read(&mut convai_tts_cascade_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            metrics: metrics_.unwrap_or_default(),
+            convai_asr_provider: convai_asr_provider_.unwrap_or_default(),
+            convai_tts_model: convai_tts_model_.unwrap_or_default(),
+            convai_tts_cascade: convai_tts_cascade_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,23 +7,77 @@
 
 use super::{FrustratedConversationRef, SentimentAggregate};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationUserResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationUserResponseModel {
     pub user_id: String,
     pub last_contact_unix_secs: i64,
     pub first_contact_unix_secs: i64,
     pub conversation_count: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_contact_agent_id: Nullable<String>,
     pub last_contact_conversation_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_contact_agent_name: Nullable<String>,
     pub sentiment: SentimentAggregate,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub most_frustrated_conversations: Option<Vec<FrustratedConversationRef>>,
+}
+
+impl<'de> Deserialize<'de> for ConversationUserResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut user_id_ = None;
+        let mut last_contact_unix_secs_ = None;
+        let mut first_contact_unix_secs_ = None;
+        let mut conversation_count_ = None;
+        let mut last_contact_agent_id_ = None;
+        let mut last_contact_conversation_id_ = None;
+        let mut last_contact_agent_name_ = None;
+        let mut sentiment_ = None;
+        let mut most_frustrated_conversations_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationUserResponseModel",
+            &[
+                "user_id",
+                "last_contact_unix_secs",
+                "first_contact_unix_secs",
+                "conversation_count",
+                "last_contact_conversation_id",
+                "sentiment",
+            ],
+            &mut |key, field| match key {
+                "user_id" => field.read(&mut user_id_),
+                "last_contact_unix_secs" => field.read(&mut last_contact_unix_secs_),
+                "first_contact_unix_secs" => field.read(&mut first_contact_unix_secs_),
+                "conversation_count" => field.read(&mut conversation_count_),
+                "last_contact_agent_id" => field.read(&mut last_contact_agent_id_),
+                "last_contact_conversation_id" => field.read(&mut last_contact_conversation_id_),
+                "last_contact_agent_name" => field.read(&mut last_contact_agent_name_),
+                "sentiment" => field.read(&mut sentiment_),
+                "most_frustrated_conversations" => field.read(&mut most_frustrated_conversations_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            user_id: object.required(user_id_, "user_id")?,
+            last_contact_unix_secs: object
+                .required(last_contact_unix_secs_, "last_contact_unix_secs")?,
+            first_contact_unix_secs: object
+                .required(first_contact_unix_secs_, "first_contact_unix_secs")?,
+            conversation_count: object.required(conversation_count_, "conversation_count")?,
+            last_contact_agent_id: last_contact_agent_id_.unwrap_or_default(),
+            last_contact_conversation_id: object.required(
+                last_contact_conversation_id_,
+                "last_contact_conversation_id",
+            )?,
+            last_contact_agent_name: last_contact_agent_name_.unwrap_or_default(),
+            sentiment: object.required(sentiment_, "sentiment")?,
+            most_frustrated_conversations: most_frustrated_conversations_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationUserResponseModel {

@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationVoiceRewardModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationVoiceRewardModel {
     pub voice_id: String,
     pub reward_usd_cents: f64,
+}
+
+impl<'de> Deserialize<'de> for ConversationVoiceRewardModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut reward_usd_cents_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationVoiceRewardModel",
+            &["voice_id", "reward_usd_cents"],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "reward_usd_cents" => field.read(&mut reward_usd_cents_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+            reward_usd_cents: object.required(reward_usd_cents_, "reward_usd_cents")?,
+        })
+    }
 }
 
 impl ConversationVoiceRewardModel {

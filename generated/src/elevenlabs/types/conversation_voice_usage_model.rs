@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationVoiceUsageModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConversationVoiceUsageModel {
     pub voice_id: String,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_output_seconds: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for ConversationVoiceUsageModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut audio_output_seconds_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ConversationVoiceUsageModel",
+            &["voice_id"],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "audio_output_seconds" => field.read(&mut audio_output_seconds_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+            audio_output_seconds: audio_output_seconds_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ConversationVoiceUsageModel {

@@ -9,33 +9,69 @@ use super::{
     AgentConfigApiModelInput, AsrConversationalConfig, ConversationConfigInput,
     LanguagePresetInput, TtsConversationalConfigInput, TurnConfig, VadConfig,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// ConversationalConfigAPIModel
 ///
 /// Schema: `#/components/schemas/ConversationalConfigAPIModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationalConfigApiModelInput {
     /// Configuration for conversational transcription
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asr: Option<AsrConversationalConfig>,
     /// Configuration for turn detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnConfig>,
     /// Configuration for conversational text to speech
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsConversationalConfigInput>,
     /// Configuration for conversational events
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationConfigInput>,
     /// Language presets for conversations
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_presets: Option<BTreeMap<String, LanguagePresetInput>>,
     /// Configuration for voice activity detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vad: Option<VadConfig>,
     /// Agent specific configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentConfigApiModelInput>,
+}
+
+impl<'de> Deserialize<'de> for ConversationalConfigApiModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut asr_ = None;
+        let mut turn_ = None;
+        let mut tts_ = None;
+        let mut conversation_ = None;
+        let mut language_presets_ = None;
+        let mut vad_ = None;
+        let mut agent_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationalConfigApiModelInput",
+            &[],
+            &mut |key, field| match key {
+                "asr" => field.read(&mut asr_),
+                "turn" => field.read(&mut turn_),
+                "tts" => field.read(&mut tts_),
+                "conversation" => field.read(&mut conversation_),
+                "language_presets" => field.read(&mut language_presets_),
+                "vad" => field.read(&mut vad_),
+                "agent" => field.read(&mut agent_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            asr: asr_.unwrap_or_default(),
+            turn: turn_.unwrap_or_default(),
+            tts: tts_.unwrap_or_default(),
+            conversation: conversation_.unwrap_or_default(),
+            language_presets: language_presets_.unwrap_or_default(),
+            vad: vad_.unwrap_or_default(),
+            agent: agent_.unwrap_or_default(),
+        })
+    }
 }

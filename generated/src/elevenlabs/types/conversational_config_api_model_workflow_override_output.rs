@@ -12,33 +12,69 @@ use super::{
     VadConfigWorkflowOverride,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// ConversationalConfigAPIModelWorkflowOverride
 ///
 /// Schema: `#/components/schemas/ConversationalConfigAPIModelWorkflowOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationalConfigApiModelWorkflowOverrideOutput {
     /// Configuration for conversational transcription
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr: Nullable<AsrConversationalConfigWorkflowOverride>,
     /// Configuration for turn detection
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn: Nullable<TurnConfigWorkflowOverride>,
     /// Configuration for conversational text to speech
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tts: Nullable<TtsConversationalConfigWorkflowOverrideOutput>,
     /// Configuration for conversational events
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation: Nullable<ConversationConfigWorkflowOverrideOutput>,
     /// Language presets for conversations
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_presets: Nullable<BTreeMap<String, LanguagePresetOutput>>,
     /// Configuration for voice activity detection
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vad: Nullable<VadConfigWorkflowOverride>,
     /// Agent specific configuration
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent: Nullable<AgentConfigApiModelWorkflowOverrideOutput>,
+}
+
+impl<'de> Deserialize<'de> for ConversationalConfigApiModelWorkflowOverrideOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut asr_ = None;
+        let mut turn_ = None;
+        let mut tts_ = None;
+        let mut conversation_ = None;
+        let mut language_presets_ = None;
+        let mut vad_ = None;
+        let mut agent_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationalConfigApiModelWorkflowOverrideOutput",
+            &[],
+            &mut |key, field| match key {
+                "asr" => field.read(&mut asr_),
+                "turn" => field.read(&mut turn_),
+                "tts" => field.read(&mut tts_),
+                "conversation" => field.read(&mut conversation_),
+                "language_presets" => field.read(&mut language_presets_),
+                "vad" => field.read(&mut vad_),
+                "agent" => field.read(&mut agent_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            asr: asr_.unwrap_or_default(),
+            turn: turn_.unwrap_or_default(),
+            tts: tts_.unwrap_or_default(),
+            conversation: conversation_.unwrap_or_default(),
+            language_presets: language_presets_.unwrap_or_default(),
+            vad: vad_.unwrap_or_default(),
+            agent: agent_.unwrap_or_default(),
+        })
+    }
 }

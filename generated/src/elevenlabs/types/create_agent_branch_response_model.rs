@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateAgentBranchResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateAgentBranchResponseModel {
     /// ID of the created branch
     pub created_branch_id: String,
     /// ID of the first version on the created branch
     pub created_version_id: String,
+}
+
+impl<'de> Deserialize<'de> for CreateAgentBranchResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut created_branch_id_ = None;
+        let mut created_version_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateAgentBranchResponseModel",
+            &["created_branch_id", "created_version_id"],
+            &mut |key, field| match key {
+                "created_branch_id" => field.read(&mut created_branch_id_),
+                "created_version_id" => field.read(&mut created_version_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            created_branch_id: object.required(created_branch_id_, "created_branch_id")?,
+            created_version_id: object.required(created_version_id_, "created_version_id")?,
+        })
+    }
 }
 
 impl CreateAgentBranchResponseModel {

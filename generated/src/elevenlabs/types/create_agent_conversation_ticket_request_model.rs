@@ -7,19 +7,43 @@
 
 use super::TurnCommentRequestModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateAgentConversationTicketRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateAgentConversationTicketRequestModel {
     /// Conversation this ticket is about.
     pub conversation_id: String,
     /// The QA finding covering the whole conversation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub qa_comment: Nullable<String>,
     /// Optional turn-level comments on what went wrong.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_comments: Option<Vec<TurnCommentRequestModel>>,
+}
+
+impl<'de> Deserialize<'de> for CreateAgentConversationTicketRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_id_ = None;
+        let mut qa_comment_ = None;
+        let mut turn_comments_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateAgentConversationTicketRequestModel",
+            &["conversation_id"],
+            &mut |key, field| match key {
+                "conversation_id" => field.read(&mut conversation_id_),
+                "qa_comment" => field.read(&mut qa_comment_),
+                "turn_comments" => field.read(&mut turn_comments_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            qa_comment: qa_comment_.unwrap_or_default(),
+            turn_comments: turn_comments_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateAgentConversationTicketRequestModel {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateAgentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateAgentResponseModel {
     /// ID of the created agent
     pub agent_id: String,
+}
+
+impl<'de> Deserialize<'de> for CreateAgentResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateAgentResponseModel",
+            &["agent_id"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+        })
+    }
 }
 
 impl CreateAgentResponseModel {

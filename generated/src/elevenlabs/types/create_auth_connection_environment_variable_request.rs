@@ -6,18 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, EnvironmentVariableAuthConnectionValueRequest};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CreateAuthConnectionEnvironmentVariableRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateAuthConnectionEnvironmentVariableRequest {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::AuthConnection,
     /// Unique label for the environment variable.
     pub label: String,
     /// Environment-specific auth connection references. Must include 'production' key.
     pub values: BTreeMap<String, EnvironmentVariableAuthConnectionValueRequest>,
+}
+
+impl<'de> Deserialize<'de> for CreateAuthConnectionEnvironmentVariableRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut label_ = None;
+        let mut values_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateAuthConnectionEnvironmentVariableRequest",
+            &["label", "values"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "label" => field.read(&mut label_),
+                "values" => field.read(&mut values_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            label: object.required(label_, "label")?,
+            values: object.required(values_, "values")?,
+        })
+    }
 }
 
 impl CreateAuthConnectionEnvironmentVariableRequest {

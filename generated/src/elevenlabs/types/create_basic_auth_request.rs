@@ -6,20 +6,49 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Request model for creating Basic Auth connections - inherits common settings and includes sensitive fields
 ///
 /// Schema: `#/components/schemas/CreateBasicAuthRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateBasicAuthRequest {
     pub name: String,
     /// Defaults to `"basic_auth"`.
-    #[serde(default)]
     pub auth_type: consts::BasicAuth,
     pub provider: String,
     pub username: String,
     pub password: String,
+}
+
+impl<'de> Deserialize<'de> for CreateBasicAuthRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut username_ = None;
+        let mut password_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateBasicAuthRequest",
+            &["name", "provider", "username", "password"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "username" => field.read(&mut username_),
+                "password" => field.read(&mut password_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            username: object.required(username_, "username")?,
+            password: object.required(password_, "password")?,
+        })
+    }
 }
 
 impl CreateBasicAuthRequest {

@@ -6,19 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Request model for creating Bearer Auth connections - inherits common settings and includes sensitive fields
 ///
 /// Schema: `#/components/schemas/CreateBearerAuthRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateBearerAuthRequest {
     pub name: String,
     /// Defaults to `"bearer_auth"`.
-    #[serde(default)]
     pub auth_type: consts::BearerAuth,
     pub provider: String,
     pub token: String,
+}
+
+impl<'de> Deserialize<'de> for CreateBearerAuthRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut token_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateBearerAuthRequest",
+            &["name", "provider", "token"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "token" => field.read(&mut token_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            token: object.required(token_, "token")?,
+        })
+    }
 }
 
 impl CreateBearerAuthRequest {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateConversationTagRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateConversationTagRequestModel {
     /// Display title of the tag.
     pub title: String,
     /// Optional free-text description.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for CreateConversationTagRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut title_ = None;
+        let mut description_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateConversationTagRequestModel",
+            &["title"],
+            &mut |key, field| match key {
+                "title" => field.read(&mut title_),
+                "description" => field.read(&mut description_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            title: object.required(title_, "title")?,
+            description: description_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateConversationTagRequestModel {

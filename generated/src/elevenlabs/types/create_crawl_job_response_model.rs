@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{CrawlType, KnowledgeBaseFolderPathSegmentSummaryResponseModel};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateCrawlJobResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateCrawlJobResponseModel {
     pub id: String,
     #[serde(rename = "type")]
@@ -18,8 +18,41 @@ pub struct CreateCrawlJobResponseModel {
     pub status: String,
     pub created_at: i64,
     /// The folder path segments leading to the root folder, from root to parent folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
+}
+
+impl<'de> Deserialize<'de> for CreateCrawlJobResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut type__ = None;
+        let mut root_folder_id_ = None;
+        let mut status_ = None;
+        let mut created_at_ = None;
+        let mut folder_path_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateCrawlJobResponseModel",
+            &["id", "type", "root_folder_id", "status", "created_at"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "type" => field.read(&mut type__),
+                "root_folder_id" => field.read(&mut root_folder_id_),
+                "status" => field.read(&mut status_),
+                "created_at" => field.read(&mut created_at_),
+                "folder_path" => field.read(&mut folder_path_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            type_: object.required(type__, "type")?,
+            root_folder_id: object.required(root_folder_id_, "root_folder_id")?,
+            status: object.required(status_, "status")?,
+            created_at: object.required(created_at_, "created_at")?,
+            folder_path: folder_path_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateCrawlJobResponseModel {

@@ -6,19 +6,48 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateCustomHeaderAuthRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateCustomHeaderAuthRequest {
     pub name: String,
     /// Defaults to `"custom_header_auth"`.
-    #[serde(default)]
     pub auth_type: consts::CustomHeaderAuth,
     pub provider: String,
     /// The name of the header to use for authentication (e.g., 'x-api-key')
     pub header_name: String,
     pub token: String,
+}
+
+impl<'de> Deserialize<'de> for CreateCustomHeaderAuthRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut header_name_ = None;
+        let mut token_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateCustomHeaderAuthRequest",
+            &["name", "provider", "header_name", "token"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "header_name" => field.read(&mut header_name_),
+                "token" => field.read(&mut token_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            header_name: object.required(header_name_, "header_name")?,
+            token: object.required(token_, "token")?,
+        })
+    }
 }
 
 impl CreateCustomHeaderAuthRequest {

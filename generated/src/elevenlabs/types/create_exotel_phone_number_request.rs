@@ -7,10 +7,10 @@
 
 use super::{consts, ExotelApiSubdomain};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateExotelPhoneNumberRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateExotelPhoneNumberRequest {
     /// Phone number
     pub phone_number: String,
@@ -20,19 +20,18 @@ pub struct CreateExotelPhoneNumberRequest {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// Defaults to `"exotel"`.
-    #[serde(default)]
     pub provider: consts::Exotel,
     /// Agent ID to assign the phone number to
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
     /// Exotel Account SID
     pub account_sid: String,
@@ -45,8 +44,67 @@ pub struct CreateExotelPhoneNumberRequest {
     /// Exotel applet identifier used in Calls/connect
     pub app_id: String,
     /// Optional full applet URL override. Defaults to Exotel start_voice URL derived from account SID and app ID.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub applet_url: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for CreateExotelPhoneNumberRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut phone_number_ = None;
+        let mut label_ = None;
+        let mut supports_inbound_ = None;
+        let mut supports_outbound_ = None;
+        let mut provider_ = None;
+        let mut agent_id_ = None;
+        let mut account_sid_ = None;
+        let mut api_key_ = None;
+        let mut api_token_ = None;
+        let mut api_subdomain_ = None;
+        let mut app_id_ = None;
+        let mut applet_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateExotelPhoneNumberRequest",
+            &[
+                "phone_number",
+                "label",
+                "account_sid",
+                "api_key",
+                "api_token",
+                "api_subdomain",
+                "app_id",
+            ],
+            &mut |key, field| match key {
+                "phone_number" => field.read(&mut phone_number_),
+                "label" => field.read(&mut label_),
+                "supports_inbound" => field.read(&mut supports_inbound_),
+                "supports_outbound" => field.read(&mut supports_outbound_),
+                "provider" => field.read(&mut provider_),
+                "agent_id" => field.read(&mut agent_id_),
+                "account_sid" => field.read(&mut account_sid_),
+                "api_key" => field.read(&mut api_key_),
+                "api_token" => field.read(&mut api_token_),
+                "api_subdomain" => field.read(&mut api_subdomain_),
+                "app_id" => field.read(&mut app_id_),
+                "applet_url" => field.read(&mut applet_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            phone_number: object.required(phone_number_, "phone_number")?,
+            label: object.required(label_, "label")?,
+            supports_inbound: supports_inbound_.unwrap_or_default(),
+            supports_outbound: supports_outbound_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            agent_id: agent_id_.unwrap_or_default(),
+            account_sid: object.required(account_sid_, "account_sid")?,
+            api_key: object.required(api_key_, "api_key")?,
+            api_token: object.required(api_token_, "api_token")?,
+            api_subdomain: object.required(api_subdomain_, "api_subdomain")?,
+            app_id: object.required(app_id_, "app_id")?,
+            applet_url: applet_url_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateExotelPhoneNumberRequest {

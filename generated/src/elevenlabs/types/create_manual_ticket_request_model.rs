@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateManualTicketRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateManualTicketRequestModel {
     /// What the ticket is about, e.g. a follow-up task for the agent. This is shown as the ticket title.
     pub qa_comment: String,
+}
+
+impl<'de> Deserialize<'de> for CreateManualTicketRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut qa_comment_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateManualTicketRequestModel",
+            &["qa_comment"],
+            &mut |key, field| match key {
+                "qa_comment" => field.read(&mut qa_comment_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            qa_comment: object.required(qa_comment_, "qa_comment")?,
+        })
+    }
 }
 
 impl CreateManualTicketRequestModel {

@@ -7,24 +7,59 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Request model for creating mTLS auth connections.
 ///
 /// Schema: `#/components/schemas/CreateMTLSAuthRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateMtlsAuthRequest {
     pub name: String,
     /// Defaults to `"mtls"`.
-    #[serde(default)]
     pub auth_type: consts::Mtls,
     pub provider: String,
     pub client_certificate: String,
     pub client_key: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ca_certificate: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key_passphrase: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for CreateMtlsAuthRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut client_certificate_ = None;
+        let mut client_key_ = None;
+        let mut ca_certificate_ = None;
+        let mut key_passphrase_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateMtlsAuthRequest",
+            &["name", "provider", "client_certificate", "client_key"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "client_certificate" => field.read(&mut client_certificate_),
+                "client_key" => field.read(&mut client_key_),
+                "ca_certificate" => field.read(&mut ca_certificate_),
+                "key_passphrase" => field.read(&mut key_passphrase_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            client_certificate: object.required(client_certificate_, "client_certificate")?,
+            client_key: object.required(client_key_, "client_key")?,
+            ca_certificate: ca_certificate_.unwrap_or_default(),
+            key_passphrase: key_passphrase_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateMtlsAuthRequest {

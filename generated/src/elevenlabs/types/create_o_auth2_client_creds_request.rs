@@ -6,36 +6,86 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Request model for creating auth connections - inherits common settings and includes sensitive fields
 ///
 /// Schema: `#/components/schemas/CreateOAuth2ClientCredsRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateOAuth2ClientCredsRequest {
     pub name: String,
     /// Defaults to `"oauth2_client_credentials"`.
-    #[serde(default)]
     pub auth_type: consts::Oauth2ClientCredentials,
     pub provider: String,
     pub client_id: String,
     pub token_url: String,
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Defaults to `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_params: Option<BTreeMap<String, String>>,
     /// If True, send client credentials in Authorization header as Basic Auth instead of request body
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth_in_header: Option<bool>,
     pub client_secret: String,
     /// Defaults to `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_headers: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for CreateOAuth2ClientCredsRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut client_id_ = None;
+        let mut token_url_ = None;
+        let mut scopes_ = None;
+        let mut extra_params_ = None;
+        let mut basic_auth_in_header_ = None;
+        let mut client_secret_ = None;
+        let mut custom_headers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateOAuth2ClientCredsRequest",
+            &[
+                "name",
+                "provider",
+                "client_id",
+                "token_url",
+                "client_secret",
+            ],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "client_id" => field.read(&mut client_id_),
+                "token_url" => field.read(&mut token_url_),
+                "scopes" => field.read(&mut scopes_),
+                "extra_params" => field.read(&mut extra_params_),
+                "basic_auth_in_header" => field.read(&mut basic_auth_in_header_),
+                "client_secret" => field.read(&mut client_secret_),
+                "custom_headers" => field.read(&mut custom_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            client_id: object.required(client_id_, "client_id")?,
+            token_url: object.required(token_url_, "token_url")?,
+            scopes: scopes_.unwrap_or_default(),
+            extra_params: extra_params_.unwrap_or_default(),
+            basic_auth_in_header: basic_auth_in_header_.unwrap_or_default(),
+            client_secret: object.required(client_secret_, "client_secret")?,
+            custom_headers: custom_headers_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateOAuth2ClientCredsRequest {

@@ -13,20 +13,19 @@ use std::collections::BTreeMap;
 /// Request model for creating OAuth2 JWT auth connections - inherits common settings and includes sensitive fields
 ///
 /// Schema: `#/components/schemas/CreateOAuth2JWTRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateOAuth2JwtRequest {
     pub name: String,
     /// Defaults to `"oauth2_jwt"`.
-    #[serde(default)]
     pub auth_type: consts::Oauth2Jwt,
     pub provider: String,
     /// JWT signing algorithm
     ///
     /// Defaults to `"HS256"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<CreateOAuth2JwtRequestAlgorithm>,
     /// Key ID (kid) for JWT header - useful for key rotation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key_id: Nullable<String>,
     /// JWT issuer (iss claim)
     pub issuer: String,
@@ -37,22 +36,87 @@ pub struct CreateOAuth2JwtRequest {
     /// Token expiration time in seconds
     ///
     /// Defaults to `3600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_seconds: Option<i64>,
     /// Additional custom claims to include in the JWT
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_params: Option<BTreeMap<String, String>>,
     /// Token endpoint URL for exchanging JWT for access token
     pub token_url: String,
     /// OAuth2 scopes to request when exchanging JWT for access token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Token field to extract from the token endpoint response.
     ///
     /// Defaults to `"access_token"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_response_field: Option<CreateOAuth2JwtRequestTokenResponseField>,
     pub secret_key: String,
+}
+
+impl<'de> Deserialize<'de> for CreateOAuth2JwtRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut algorithm_ = None;
+        let mut key_id_ = None;
+        let mut issuer_ = None;
+        let mut audience_ = None;
+        let mut subject_ = None;
+        let mut expiration_seconds_ = None;
+        let mut extra_params_ = None;
+        let mut token_url_ = None;
+        let mut scopes_ = None;
+        let mut token_response_field_ = None;
+        let mut secret_key_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateOAuth2JwtRequest",
+            &[
+                "name",
+                "provider",
+                "issuer",
+                "audience",
+                "subject",
+                "token_url",
+                "secret_key",
+            ],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "algorithm" => field.read(&mut algorithm_),
+                "key_id" => field.read(&mut key_id_),
+                "issuer" => field.read(&mut issuer_),
+                "audience" => field.read(&mut audience_),
+                "subject" => field.read(&mut subject_),
+                "expiration_seconds" => field.read(&mut expiration_seconds_),
+                "extra_params" => field.read(&mut extra_params_),
+                "token_url" => field.read(&mut token_url_),
+                "scopes" => field.read(&mut scopes_),
+                "token_response_field" => field.read(&mut token_response_field_),
+                "secret_key" => field.read(&mut secret_key_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            algorithm: algorithm_.unwrap_or_default(),
+            key_id: key_id_.unwrap_or_default(),
+            issuer: object.required(issuer_, "issuer")?,
+            audience: object.required(audience_, "audience")?,
+            subject: object.required(subject_, "subject")?,
+            expiration_seconds: expiration_seconds_.unwrap_or_default(),
+            extra_params: extra_params_.unwrap_or_default(),
+            token_url: object.required(token_url_, "token_url")?,
+            scopes: scopes_.unwrap_or_default(),
+            token_response_field: token_response_field_.unwrap_or_default(),
+            secret_key: object.required(secret_key_, "secret_key")?,
+        })
+    }
 }
 
 impl CreateOAuth2JwtRequest {

@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateOrderRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateOrderRequest {
     /// When true, creates a sandbox order that auto-progresses without producer intervention.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for CreateOrderRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sandbox_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CreateOrderRequest",
+            &[],
+            &mut |key, field| match key {
+                "sandbox" => field.read(&mut sandbox_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sandbox: sandbox_.unwrap_or_default(),
+        })
+    }
 }

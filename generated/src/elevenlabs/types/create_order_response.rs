@@ -6,18 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::OrderId;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateOrderResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateOrderResponse {
     /// The ID of the newly created order.
     pub order_id: OrderId,
     /// Whether this is a sandbox order.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for CreateOrderResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut order_id_ = None;
+        let mut sandbox_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateOrderResponse",
+            &["order_id"],
+            &mut |key, field| match key {
+                "order_id" => field.read(&mut order_id_),
+                "sandbox" => field.read(&mut sandbox_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            order_id: object.required(order_id_, "order_id")?,
+            sandbox: sandbox_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateOrderResponse {

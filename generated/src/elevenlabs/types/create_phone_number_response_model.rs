@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreatePhoneNumberResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreatePhoneNumberResponseModel {
     /// Phone entity ID
     pub phone_number_id: String,
+}
+
+impl<'de> Deserialize<'de> for CreatePhoneNumberResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut phone_number_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreatePhoneNumberResponseModel",
+            &["phone_number_id"],
+            &mut |key, field| match key {
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+        })
+    }
 }
 
 impl CreatePhoneNumberResponseModel {

@@ -7,27 +7,54 @@
 
 use super::ProcedureType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateProcedureRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateProcedureRequestModel {
     /// Procedure name
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Initial procedure content
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Procedure type
     ///
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it. If omitted or null, the trigger is derived from the content instead. Also accepts `description` as an alias.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trigger: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for CreateProcedureRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut content_ = None;
+        let mut type__ = None;
+        let mut trigger_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CreateProcedureRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "content" => field.read(&mut content_),
+                "type" => field.read(&mut type__),
+                "trigger" => field.read(&mut trigger_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            content: content_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            trigger: trigger_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateProcedureResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateProcedureResponseModel {
     /// ID of the created procedure
     pub procedure_id: String,
+}
+
+impl<'de> Deserialize<'de> for CreateProcedureResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut procedure_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateProcedureResponseModel",
+            &["procedure_id"],
+            &mut |key, field| match key {
+                "procedure_id" => field.read(&mut procedure_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            procedure_id: object.required(procedure_id_, "procedure_id")?,
+        })
+    }
 }
 
 impl CreateProcedureResponseModel {

@@ -7,10 +7,10 @@
 
 use super::{consts, InboundSipTrunkConfigRequestModel, OutboundSipTrunkConfigRequestModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateSIPTrunkPhoneNumberRequestV2`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSipTrunkPhoneNumberRequestV2 {
     /// Phone number
     pub phone_number: String,
@@ -20,24 +20,62 @@ pub struct CreateSipTrunkPhoneNumberRequestV2 {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// Defaults to `"sip_trunk"`.
-    #[serde(default)]
     pub provider: consts::SipTrunk,
     /// Agent ID to assign the phone number to
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub inbound_trunk_config: Nullable<InboundSipTrunkConfigRequestModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outbound_trunk_config: Nullable<OutboundSipTrunkConfigRequestModel>,
+}
+
+impl<'de> Deserialize<'de> for CreateSipTrunkPhoneNumberRequestV2 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut phone_number_ = None;
+        let mut label_ = None;
+        let mut supports_inbound_ = None;
+        let mut supports_outbound_ = None;
+        let mut provider_ = None;
+        let mut agent_id_ = None;
+        let mut inbound_trunk_config_ = None;
+        let mut outbound_trunk_config_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateSipTrunkPhoneNumberRequestV2",
+            &["phone_number", "label"],
+            &mut |key, field| match key {
+                "phone_number" => field.read(&mut phone_number_),
+                "label" => field.read(&mut label_),
+                "supports_inbound" => field.read(&mut supports_inbound_),
+                "supports_outbound" => field.read(&mut supports_outbound_),
+                "provider" => field.read(&mut provider_),
+                "agent_id" => field.read(&mut agent_id_),
+                "inbound_trunk_config" => field.read(&mut inbound_trunk_config_),
+                "outbound_trunk_config" => field.read(&mut outbound_trunk_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            phone_number: object.required(phone_number_, "phone_number")?,
+            label: object.required(label_, "label")?,
+            supports_inbound: supports_inbound_.unwrap_or_default(),
+            supports_outbound: supports_outbound_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            agent_id: agent_id_.unwrap_or_default(),
+            inbound_trunk_config: inbound_trunk_config_.unwrap_or_default(),
+            outbound_trunk_config: outbound_trunk_config_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateSipTrunkPhoneNumberRequestV2 {

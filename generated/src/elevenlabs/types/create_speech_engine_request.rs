@@ -10,50 +10,101 @@ use super::{
     PrivacyConfigInput, SpeechEngineConfig, SpeechEngineConversationInitiationClientDataConfig,
     TtsConversationalConfigInput, VadConfig,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateSpeechEngineRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateSpeechEngineRequest {
     /// Name of the speech engine
     ///
     /// Defaults to `"Speech Engine"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Speech engine WebSocket configuration
     pub speech_engine: SpeechEngineConfig,
     /// ASR configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub asr: Option<AsrConversationalConfig>,
     /// TTS configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsConversationalConfigInput>,
     /// Turn detection configuration
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<BaseTurnConfig>,
     /// Configuration for voice activity detection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vad: Option<VadConfig>,
     /// Conversation configuration (client events, etc.)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationConfigInput>,
     /// Privacy settings (recording, retention, zero retention mode)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy: Option<PrivacyConfigInput>,
     /// Concurrency and daily conversation limits for this speech engine
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_limits: Option<AgentCallLimits>,
     /// Language for the speech engine
     ///
     /// Defaults to `"en"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Tags for categorization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Override settings the client may set during conversation initiation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overrides: Option<SpeechEngineConversationInitiationClientDataConfig>,
+}
+
+impl<'de> Deserialize<'de> for CreateSpeechEngineRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut speech_engine_ = None;
+        let mut asr_ = None;
+        let mut tts_ = None;
+        let mut turn_ = None;
+        let mut vad_ = None;
+        let mut conversation_ = None;
+        let mut privacy_ = None;
+        let mut call_limits_ = None;
+        let mut language_ = None;
+        let mut tags_ = None;
+        let mut overrides_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateSpeechEngineRequest",
+            &["speech_engine"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "speech_engine" => field.read(&mut speech_engine_),
+                "asr" => field.read(&mut asr_),
+                "tts" => field.read(&mut tts_),
+                "turn" => field.read(&mut turn_),
+                "vad" => field.read(&mut vad_),
+                "conversation" => field.read(&mut conversation_),
+                "privacy" => field.read(&mut privacy_),
+                "call_limits" => field.read(&mut call_limits_),
+                "language" => field.read(&mut language_),
+                "tags" => field.read(&mut tags_),
+                "overrides" => field.read(&mut overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            speech_engine: object.required(speech_engine_, "speech_engine")?,
+            asr: asr_.unwrap_or_default(),
+            tts: tts_.unwrap_or_default(),
+            turn: turn_.unwrap_or_default(),
+            vad: vad_.unwrap_or_default(),
+            conversation: conversation_.unwrap_or_default(),
+            privacy: privacy_.unwrap_or_default(),
+            call_limits: call_limits_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            overrides: overrides_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateSpeechEngineRequest {

@@ -6,14 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Create a new staff member in the system.
 ///
 /// Schema: `#/components/schemas/CreateStaffParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateStaffParams {
     /// Defaults to `"create_staff"`.
-    #[serde(default)]
     pub smb_tool_type: consts::CreateStaff,
+}
+
+impl<'de> Deserialize<'de> for CreateStaffParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CreateStaffParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

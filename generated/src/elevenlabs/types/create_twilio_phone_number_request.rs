@@ -7,10 +7,10 @@
 
 use super::{consts, RegionConfigRequest};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateTwilioPhoneNumberRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateTwilioPhoneNumberRequest {
     /// Phone number
     pub phone_number: String,
@@ -20,32 +20,76 @@ pub struct CreateTwilioPhoneNumberRequest {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// Defaults to `"twilio"`.
-    #[serde(default)]
     pub provider: consts::Twilio,
     /// Agent ID to assign the phone number to
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
     /// Twilio Account SID
     pub sid: String,
     /// Twilio Auth Token
     pub token: String,
     /// Twilio Additional Region Configuration
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub region_config: Nullable<RegionConfigRequest>,
     /// Route inbound SMS to ElevenLabs. On by default; set to false to skip SMS configuration for numbers that don't support it.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sms: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for CreateTwilioPhoneNumberRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut phone_number_ = None;
+        let mut label_ = None;
+        let mut supports_inbound_ = None;
+        let mut supports_outbound_ = None;
+        let mut provider_ = None;
+        let mut agent_id_ = None;
+        let mut sid_ = None;
+        let mut token_ = None;
+        let mut region_config_ = None;
+        let mut enable_sms_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateTwilioPhoneNumberRequest",
+            &["phone_number", "label", "sid", "token"],
+            &mut |key, field| match key {
+                "phone_number" => field.read(&mut phone_number_),
+                "label" => field.read(&mut label_),
+                "supports_inbound" => field.read(&mut supports_inbound_),
+                "supports_outbound" => field.read(&mut supports_outbound_),
+                "provider" => field.read(&mut provider_),
+                "agent_id" => field.read(&mut agent_id_),
+                "sid" => field.read(&mut sid_),
+                "token" => field.read(&mut token_),
+                "region_config" => field.read(&mut region_config_),
+                "enable_sms" => field.read(&mut enable_sms_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            phone_number: object.required(phone_number_, "phone_number")?,
+            label: object.required(label_, "label")?,
+            supports_inbound: supports_inbound_.unwrap_or_default(),
+            supports_outbound: supports_outbound_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            agent_id: agent_id_.unwrap_or_default(),
+            sid: object.required(sid_, "sid")?,
+            token: object.required(token_, "token")?,
+            region_config: region_config_.unwrap_or_default(),
+            enable_sms: enable_sms_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateTwilioPhoneNumberRequest {

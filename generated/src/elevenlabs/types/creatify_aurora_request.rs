@@ -12,13 +12,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the Creatify Aurora lipsync video model.
 ///
 /// Schema: `#/components/schemas/CreatifyAuroraRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreatifyAuroraRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// The model to use for the generation.
-    #[serde(default)]
     pub model_id: consts::CreatifyAurora,
     /// The image of the character to animate.
     pub image: ImageReference,
@@ -27,14 +26,50 @@ pub struct CreatifyAuroraRequest {
     /// The resolution of the output video.
     ///
     /// Defaults to `"720p"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<CreatifyAuroraRequestResolution>,
     /// How strongly the generation adheres to the input image. Omit to use the model's default.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guidance_scale: Nullable<f64>,
     /// How strongly the lip movements adhere to the audio. Omit to use the model's default.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_guidance_scale: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for CreatifyAuroraRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhook_ = None;
+        let mut model_id_ = None;
+        let mut image_ = None;
+        let mut audio_ = None;
+        let mut resolution_ = None;
+        let mut guidance_scale_ = None;
+        let mut audio_guidance_scale_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreatifyAuroraRequest",
+            &["image", "audio"],
+            &mut |key, field| match key {
+                "webhook" => field.read(&mut webhook_),
+                "model_id" => field.read(&mut model_id_),
+                "image" => field.read(&mut image_),
+                "audio" => field.read(&mut audio_),
+                "resolution" => field.read(&mut resolution_),
+                "guidance_scale" => field.read(&mut guidance_scale_),
+                "audio_guidance_scale" => field.read(&mut audio_guidance_scale_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhook: webhook_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            image: object.required(image_, "image")?,
+            audio: object.required(audio_, "audio")?,
+            resolution: resolution_.unwrap_or_default(),
+            guidance_scale: guidance_scale_.unwrap_or_default(),
+            audio_guidance_scale: audio_guidance_scale_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreatifyAuroraRequest {

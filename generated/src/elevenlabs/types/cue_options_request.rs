@@ -6,35 +6,68 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CueOptionsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CueOptionsRequest {
     /// Minimum duration of each cue in milliseconds.
     ///
     /// Defaults to `1000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_duration_ms: Option<i64>,
     /// Maximum duration of each cue in milliseconds.
     ///
     /// Defaults to `7000`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_ms: Option<i64>,
     /// Maximum number of lines per cue.
     ///
     /// Defaults to `2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_lines_per_cue: Option<i64>,
     /// Maximum number of characters per line in a cue.
     ///
     /// Defaults to `42`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_chars_per_line: Option<i64>,
     /// Maximum characters per second reading speed. If not set, no reading speed limit is applied.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_chars_per_s: Nullable<i64>,
     /// Minimum gap between consecutive cues in frames. If not set, no minimum gap is enforced.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_gap_between_cues_frames: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for CueOptionsRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut min_duration_ms_ = None;
+        let mut max_duration_ms_ = None;
+        let mut max_lines_per_cue_ = None;
+        let mut max_chars_per_line_ = None;
+        let mut max_chars_per_s_ = None;
+        let mut min_gap_between_cues_frames_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CueOptionsRequest",
+            &[],
+            &mut |key, field| match key {
+                "min_duration_ms" => field.read(&mut min_duration_ms_),
+                "max_duration_ms" => field.read(&mut max_duration_ms_),
+                "max_lines_per_cue" => field.read(&mut max_lines_per_cue_),
+                "max_chars_per_line" => field.read(&mut max_chars_per_line_),
+                "max_chars_per_s" => field.read(&mut max_chars_per_s_),
+                "min_gap_between_cues_frames" => field.read(&mut min_gap_between_cues_frames_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            min_duration_ms: min_duration_ms_.unwrap_or_default(),
+            max_duration_ms: max_duration_ms_.unwrap_or_default(),
+            max_lines_per_cue: max_lines_per_cue_.unwrap_or_default(),
+            max_chars_per_line: max_chars_per_line_.unwrap_or_default(),
+            max_chars_per_s: max_chars_per_s_.unwrap_or_default(),
+            min_gap_between_cues_frames: min_gap_between_cues_frames_.unwrap_or_default(),
+        })
+    }
 }

@@ -12,40 +12,82 @@ use serde_json::Value;
 /// Single custom guardrail configuration
 ///
 /// Schema: `#/components/schemas/CustomGuardrailConfig`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomGuardrailConfig {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// User-facing name for this guardrail
     pub name: String,
     /// Instruction describing what to block, e.g. 'don't talk about politics'
     pub prompt: String,
     /// Defaults to `"streaming"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<GuardrailExecutionMode>,
     /// LLM model to use for custom guardrail evaluation
     ///
     /// Defaults to `"gemini-3.1-flash-lite"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<CustomGuardrailConfigModel>,
     /// How much recent history the guardrail sees before the reply it evaluates, counted in user messages (the agent replies between them are included too). The guardrail always gets a single <conversation_history> transcript ending in the evaluated reply, marked 'AGENT [current reply]:'. 0 (default) adds no prior history (just that line); 1 adds the latest user message onward.
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_message_count: Option<i64>,
     /// When enabled, the history also renders the agent's tool calls, their input arguments, and the tool results, interleaved with the text, so an action between two agent messages is visible. Off by default: history shows only user and agent text. Tool payloads can be large and can mislead smaller evaluator models, so enabling this raises token cost.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_include_tool_calls: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_action: Option<CustomGuardrailConfigTriggerAction>,
     /// Evaluate once against the complete non-TTS response instead of cumulative partials. Requires blocking mode.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluate_full_response_only: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for CustomGuardrailConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_enabled_ = None;
+        let mut name_ = None;
+        let mut prompt_ = None;
+        let mut execution_mode_ = None;
+        let mut model_ = None;
+        let mut history_message_count_ = None;
+        let mut history_include_tool_calls_ = None;
+        let mut trigger_action_ = None;
+        let mut evaluate_full_response_only_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CustomGuardrailConfig",
+            &["name", "prompt"],
+            &mut |key, field| match key {
+                "is_enabled" => field.read(&mut is_enabled_),
+                "name" => field.read(&mut name_),
+                "prompt" => field.read(&mut prompt_),
+                "execution_mode" => field.read(&mut execution_mode_),
+                "model" => field.read(&mut model_),
+                "history_message_count" => field.read(&mut history_message_count_),
+                "history_include_tool_calls" => field.read(&mut history_include_tool_calls_),
+                "trigger_action" => field.read(&mut trigger_action_),
+                "evaluate_full_response_only" => field.read(&mut evaluate_full_response_only_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_enabled: is_enabled_.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            prompt: object.required(prompt_, "prompt")?,
+            execution_mode: execution_mode_.unwrap_or_default(),
+            model: model_.unwrap_or_default(),
+            history_message_count: history_message_count_.unwrap_or_default(),
+            history_include_tool_calls: history_include_tool_calls_.unwrap_or_default(),
+            trigger_action: trigger_action_.unwrap_or_default(),
+            evaluate_full_response_only: evaluate_full_response_only_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CustomGuardrailConfig {

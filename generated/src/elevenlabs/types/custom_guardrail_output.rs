@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::CustomGuardrailsConfigOutput;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Container for custom guardrails, matching ModerationGuardrail pattern
 ///
 /// Schema: `#/components/schemas/CustomGuardrail-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CustomGuardrailOutput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<CustomGuardrailsConfigOutput>,
+}
+
+impl<'de> Deserialize<'de> for CustomGuardrailOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut config_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CustomGuardrailOutput",
+            &[],
+            &mut |key, field| match key {
+                "config" => field.read(&mut config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            config: config_.unwrap_or_default(),
+        })
+    }
 }

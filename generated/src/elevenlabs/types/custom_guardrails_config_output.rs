@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::CustomGuardrailConfig;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Config container for custom guardrails list
 ///
 /// Schema: `#/components/schemas/CustomGuardrailsConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CustomGuardrailsConfigOutput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub configs: Option<Vec<CustomGuardrailConfig>>,
+}
+
+impl<'de> Deserialize<'de> for CustomGuardrailsConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut configs_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CustomGuardrailsConfigOutput",
+            &[],
+            &mut |key, field| match key {
+                "configs" => field.read(&mut configs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            configs: configs_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,30 +7,71 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Response model for Custom Header Auth auth connections
 ///
 /// Schema: `#/components/schemas/CustomHeaderAuthResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomHeaderAuthResponse {
     pub name: String,
     /// Defaults to `"custom_header_auth"`.
-    #[serde(default)]
     pub auth_type: consts::CustomHeaderAuth,
     pub provider: String,
     /// The name of the header to use for authentication (e.g., 'x-api-key')
     pub header_name: String,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for CustomHeaderAuthResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut header_name_ = None;
+        let mut id_ = None;
+        let mut used_by_ = None;
+        let mut status_ = None;
+        let mut status_detail_ = None;
+        let mut status_updated_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CustomHeaderAuthResponse",
+            &["name", "provider", "header_name", "id"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "header_name" => field.read(&mut header_name_),
+                "id" => field.read(&mut id_),
+                "used_by" => field.read(&mut used_by_),
+                "status" => field.read(&mut status_),
+                "status_detail" => field.read(&mut status_detail_),
+                "status_updated_at" => field.read(&mut status_updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            header_name: object.required(header_name_, "header_name")?,
+            id: object.required(id_, "id")?,
+            used_by: used_by_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            status_detail: status_detail_.unwrap_or_default(),
+            status_updated_at: status_updated_at_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CustomHeaderAuthResponse {

@@ -10,34 +10,71 @@ use super::{
     CustomLlmapiType, EnvironmentAuthConnectionLocator,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CustomLLM`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomLlm {
     /// The URL of the Chat Completions compatible endpoint
     pub url: String,
     /// The model ID to be used if URL serves multiple models
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// The API key for authentication. Either a workspace secret reference {'secret_id': '...'} or an environment variable reference {'env_var_label': '...'}.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_key: Nullable<CustomLlmApiKey>,
     /// Optional workspace auth connection for authentication. Only auth connections that produce an Authorization Bearer token are supported; Basic auth, mTLS, custom header, and URL secret auth connections are not supported.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_connection: Nullable<CustomLlmAuthConnection>,
     /// Headers that should be included in the request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<BTreeMap<String, CustomLlmRequestHeadersValue>>,
     /// The API version to use for the request
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_version: Nullable<String>,
     /// The API type to use (chat_completions, responses or websocket)
     ///
     /// Defaults to `"chat_completions"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_type: Option<CustomLlmapiType>,
+}
+
+impl<'de> Deserialize<'de> for CustomLlm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut url_ = None;
+        let mut model_id_ = None;
+        let mut api_key_ = None;
+        let mut auth_connection_ = None;
+        let mut request_headers_ = None;
+        let mut api_version_ = None;
+        let mut api_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CustomLlm",
+            &["url"],
+            &mut |key, field| match key {
+                "url" => field.read(&mut url_),
+                "model_id" => field.read(&mut model_id_),
+                "api_key" => field.read(&mut api_key_),
+                "auth_connection" => field.read(&mut auth_connection_),
+                "request_headers" => field.read(&mut request_headers_),
+                "api_version" => field.read(&mut api_version_),
+                "api_type" => field.read(&mut api_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            url: object.required(url_, "url")?,
+            model_id: model_id_.unwrap_or_default(),
+            api_key: api_key_.unwrap_or_default(),
+            auth_connection: auth_connection_.unwrap_or_default(),
+            request_headers: request_headers_.unwrap_or_default(),
+            api_version: api_version_.unwrap_or_default(),
+            api_type: api_type_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CustomLlm {
@@ -58,29 +95,77 @@ impl CustomLlm {
 /// The API key for authentication. Either a workspace secret reference {'secret_id': '...'} or an environment variable reference {'env_var_label': '...'}.
 ///
 /// Schema: `#/components/schemas/CustomLLM/properties/api_key`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CustomLlmApiKey {
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
+impl<'de> Deserialize<'de> for CustomLlmApiKey {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiEnvVarLocator(member));
+        }
+        Err(no_match("CustomLlmApiKey"))
+    }
+}
+
 /// Optional workspace auth connection for authentication. Only auth connections that produce an Authorization Bearer token are supported; Basic auth, mTLS, custom header, and URL secret auth connections are not supported.
 ///
 /// Schema: `#/components/schemas/CustomLLM/properties/auth_connection`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CustomLlmAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
 }
 
+impl<'de> Deserialize<'de> for CustomLlmAuthConnection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AuthConnectionLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EnvironmentAuthConnectionLocator(member));
+        }
+        Err(no_match("CustomLlmAuthConnection"))
+    }
+}
+
 /// Schema: `#/components/schemas/CustomLLM/properties/request_headers/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum CustomLlmRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
+}
+
+impl<'de> Deserialize<'de> for CustomLlmRequestHeadersValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiDynamicVariable(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiEnvVarLocator(member));
+        }
+        Err(no_match("CustomLlmRequestHeadersValue"))
+    }
 }

@@ -6,21 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Custom SIP header for phone transfers with a dynamic variable reference.
 /// The value is a variable name that will be resolved at runtime.
 /// Value is not validated here since it will be substituted with actual value later.
 ///
 /// Schema: `#/components/schemas/CustomSIPHeaderWithDynamicVariable`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CustomSipHeaderWithDynamicVariable {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Dynamic,
     /// The SIP header name (e.g., 'X-Customer-ID')
     pub key: String,
     /// The dynamic variable name to resolve
     pub value: String,
+}
+
+impl<'de> Deserialize<'de> for CustomSipHeaderWithDynamicVariable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut key_ = None;
+        let mut value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CustomSipHeaderWithDynamicVariable",
+            &["key", "value"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "key" => field.read(&mut key_),
+                "value" => field.read(&mut value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            key: object.required(key_, "key")?,
+            value: object.required(value_, "value")?,
+        })
+    }
 }
 
 impl CustomSipHeaderWithDynamicVariable {

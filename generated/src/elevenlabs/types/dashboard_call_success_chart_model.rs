@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DashboardCallSuccessChartModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DashboardCallSuccessChartModel {
     pub name: String,
     /// Defaults to `"call_success"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::CallSuccess,
+}
+
+impl<'de> Deserialize<'de> for DashboardCallSuccessChartModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DashboardCallSuccessChartModel",
+            &["name"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }
 
 impl DashboardCallSuccessChartModel {

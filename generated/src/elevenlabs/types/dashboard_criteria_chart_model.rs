@@ -6,16 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DashboardCriteriaChartModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DashboardCriteriaChartModel {
     pub name: String,
     /// Defaults to `"criteria"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Criteria,
     pub criteria_id: String,
+}
+
+impl<'de> Deserialize<'de> for DashboardCriteriaChartModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut type__ = None;
+        let mut criteria_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DashboardCriteriaChartModel",
+            &["name", "criteria_id"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "type" => field.read(&mut type__),
+                "criteria_id" => field.read(&mut criteria_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            type_: type__.unwrap_or_default(),
+            criteria_id: object.required(criteria_id_, "criteria_id")?,
+        })
+    }
 }
 
 impl DashboardCriteriaChartModel {

@@ -6,16 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DashboardDataCollectionChartModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DashboardDataCollectionChartModel {
     pub name: String,
     /// Defaults to `"data_collection"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::DataCollection,
     pub data_collection_id: String,
+}
+
+impl<'de> Deserialize<'de> for DashboardDataCollectionChartModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut type__ = None;
+        let mut data_collection_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DashboardDataCollectionChartModel",
+            &["name", "data_collection_id"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "type" => field.read(&mut type__),
+                "data_collection_id" => field.read(&mut data_collection_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            type_: type__.unwrap_or_default(),
+            data_collection_id: object.required(data_collection_id_, "data_collection_id")?,
+        })
+    }
 }
 
 impl DashboardDataCollectionChartModel {

@@ -7,18 +7,45 @@
 
 use super::LiteralJsonSchemaProperty;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/DataCollectionResultCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataCollectionResultCommonModel {
     pub data_collection_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub json_schema: Nullable<LiteralJsonSchemaProperty>,
     pub rationale: String,
+}
+
+impl<'de> Deserialize<'de> for DataCollectionResultCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut data_collection_id_ = None;
+        let mut value_ = None;
+        let mut json_schema_ = None;
+        let mut rationale_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DataCollectionResultCommonModel",
+            &["data_collection_id", "rationale"],
+            &mut |key, field| match key {
+                "data_collection_id" => field.read(&mut data_collection_id_),
+                "value" => field.read(&mut value_),
+                "json_schema" => field.read(&mut json_schema_),
+                "rationale" => field.read(&mut rationale_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            data_collection_id: object.required(data_collection_id_, "data_collection_id")?,
+            value: value_.unwrap_or_default(),
+            json_schema: json_schema_.unwrap_or_default(),
+            rationale: object.required(rationale_, "rationale")?,
+        })
+    }
 }
 
 impl DataCollectionResultCommonModel {

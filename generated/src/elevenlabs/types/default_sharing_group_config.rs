@@ -8,12 +8,33 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DefaultSharingGroupConfig`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DefaultSharingGroupConfig {
     /// The ID of the group to share with
     pub group_id: String,
     /// The permission level to grant to the group
     pub permission_level: DefaultSharingGroupConfigPermissionLevel,
+}
+
+impl<'de> Deserialize<'de> for DefaultSharingGroupConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut group_id_ = None;
+        let mut permission_level_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DefaultSharingGroupConfig",
+            &["group_id", "permission_level"],
+            &mut |key, field| match key {
+                "group_id" => field.read(&mut group_id_),
+                "permission_level" => field.read(&mut permission_level_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            group_id: object.required(group_id_, "group_id")?,
+            permission_level: object.required(permission_level_, "permission_level")?,
+        })
+    }
 }
 
 impl DefaultSharingGroupConfig {

@@ -9,12 +9,33 @@ use super::WorkspaceGroupResponseModel;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DefaultSharingGroupResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DefaultSharingGroupResponseModel {
     /// The group to share with by default
     pub group: WorkspaceGroupResponseModel,
     /// The permission level to grant to the group
     pub permission_level: DefaultSharingGroupResponseModelPermissionLevel,
+}
+
+impl<'de> Deserialize<'de> for DefaultSharingGroupResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut group_ = None;
+        let mut permission_level_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DefaultSharingGroupResponseModel",
+            &["group", "permission_level"],
+            &mut |key, field| match key {
+                "group" => field.read(&mut group_),
+                "permission_level" => field.read(&mut permission_level_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            group: object.required(group_, "group")?,
+            permission_level: object.required(permission_level_, "permission_level")?,
+        })
+    }
 }
 
 impl DefaultSharingGroupResponseModel {

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Permanently remove a previously-cancelled calendar event.
 ///
@@ -15,9 +15,26 @@ use serde::{Deserialize, Serialize};
 /// cancelled yet, so the only safe path is cancel-then-delete.
 ///
 /// Schema: `#/components/schemas/DeleteCalendarEventParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DeleteCalendarEventParams {
     /// Defaults to `"delete_calendar_event"`.
-    #[serde(default)]
     pub smb_tool_type: consts::DeleteCalendarEvent,
+}
+
+impl<'de> Deserialize<'de> for DeleteCalendarEventParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DeleteCalendarEventParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

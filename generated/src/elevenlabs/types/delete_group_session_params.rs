@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Permanently remove a previously-cancelled group session.
 ///
@@ -18,9 +18,26 @@ use serde::{Deserialize, Serialize};
 /// is cancel-then-delete.
 ///
 /// Schema: `#/components/schemas/DeleteGroupSessionParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DeleteGroupSessionParams {
     /// Defaults to `"delete_group_session"`.
-    #[serde(default)]
     pub smb_tool_type: consts::DeleteGroupSession,
+}
+
+impl<'de> Deserialize<'de> for DeleteGroupSessionParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DeleteGroupSessionParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

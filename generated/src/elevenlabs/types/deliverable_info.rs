@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DeliverableInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DeliverableInfo {
     /// A time-limited URL to download the delivered file.
     pub signed_url: String,
@@ -19,8 +19,35 @@ pub struct DeliverableInfo {
     /// The version number of the deliverable.
     ///
     /// Defaults to `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DeliverableInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut signed_url_ = None;
+        let mut content_type_ = None;
+        let mut name_ = None;
+        let mut version_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DeliverableInfo",
+            &["signed_url", "content_type", "name"],
+            &mut |key, field| match key {
+                "signed_url" => field.read(&mut signed_url_),
+                "content_type" => field.read(&mut content_type_),
+                "name" => field.read(&mut name_),
+                "version" => field.read(&mut version_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            signed_url: object.required(signed_url_, "signed_url")?,
+            content_type: object.required(content_type_, "content_type")?,
+            name: object.required(name_, "name")?,
+            version: version_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DeliverableInfo {

@@ -9,15 +9,45 @@ use super::consts;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentAvailableToolIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DependentAvailableToolIdentifier {
     pub id: String,
     pub name: String,
     /// Defaults to `"available"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Available,
     pub created_at_unix_secs: i64,
     pub access_level: DependentAvailableToolIdentifierAccessLevel,
+}
+
+impl<'de> Deserialize<'de> for DependentAvailableToolIdentifier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut type__ = None;
+        let mut created_at_unix_secs_ = None;
+        let mut access_level_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DependentAvailableToolIdentifier",
+            &["id", "name", "created_at_unix_secs", "access_level"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "type" => field.read(&mut type__),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "access_level" => field.read(&mut access_level_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            type_: type__.unwrap_or_default(),
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            access_level: object.required(access_level_, "access_level")?,
+        })
+    }
 }
 
 impl DependentAvailableToolIdentifier {

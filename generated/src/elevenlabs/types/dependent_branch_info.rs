@@ -5,16 +5,52 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DependentBranchInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DependentBranchInfo {
     pub agent_id: String,
     pub agent_name: String,
     pub branch_id: String,
     pub branch_name: String,
     pub is_main: bool,
+}
+
+impl<'de> Deserialize<'de> for DependentBranchInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut agent_name_ = None;
+        let mut branch_id_ = None;
+        let mut branch_name_ = None;
+        let mut is_main_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DependentBranchInfo",
+            &[
+                "agent_id",
+                "agent_name",
+                "branch_id",
+                "branch_name",
+                "is_main",
+            ],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "agent_name" => field.read(&mut agent_name_),
+                "branch_id" => field.read(&mut branch_id_),
+                "branch_name" => field.read(&mut branch_name_),
+                "is_main" => field.read(&mut is_main_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_name: object.required(agent_name_, "agent_name")?,
+            branch_id: object.required(branch_id_, "branch_id")?,
+            branch_name: object.required(branch_name_, "branch_name")?,
+            is_main: object.required(is_main_, "is_main")?,
+        })
+    }
 }
 
 impl DependentBranchInfo {

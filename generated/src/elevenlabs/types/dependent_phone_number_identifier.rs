@@ -6,15 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use super::TelephonyProvider;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DependentPhoneNumberIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DependentPhoneNumberIdentifier {
     pub phone_number_id: String,
     pub phone_number: String,
     pub label: String,
     pub provider: TelephonyProvider,
+}
+
+impl<'de> Deserialize<'de> for DependentPhoneNumberIdentifier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut phone_number_id_ = None;
+        let mut phone_number_ = None;
+        let mut label_ = None;
+        let mut provider_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DependentPhoneNumberIdentifier",
+            &["phone_number_id", "phone_number", "label", "provider"],
+            &mut |key, field| match key {
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "phone_number" => field.read(&mut phone_number_),
+                "label" => field.read(&mut label_),
+                "provider" => field.read(&mut provider_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            phone_number: object.required(phone_number_, "phone_number")?,
+            label: object.required(label_, "label")?,
+            provider: object.required(provider_, "provider")?,
+        })
+    }
 }
 
 impl DependentPhoneNumberIdentifier {

@@ -6,21 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A model that represents an agent dependent on a knowledge base/tools
 /// to which the user has no direct access.
 ///
 /// Schema: `#/components/schemas/DependentUnknownAgentIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DependentUnknownAgentIdentifier {
     /// If the agent is a transitive dependent, contains IDs of the resources that the agent depends on directly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_resource_ids: Option<Vec<String>>,
     pub id: String,
     /// Defaults to `"unknown"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Unknown,
+}
+
+impl<'de> Deserialize<'de> for DependentUnknownAgentIdentifier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut referenced_resource_ids_ = None;
+        let mut id_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DependentUnknownAgentIdentifier",
+            &["id"],
+            &mut |key, field| match key {
+                "referenced_resource_ids" => field.read(&mut referenced_resource_ids_),
+                "id" => field.read(&mut id_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            referenced_resource_ids: referenced_resource_ids_.unwrap_or_default(),
+            id: object.required(id_, "id")?,
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }
 
 impl DependentUnknownAgentIdentifier {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DependentUnknownMCPServerIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DependentUnknownMcpServerIdentifier {
     pub id: String,
     /// Defaults to `"unknown"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Unknown,
+}
+
+impl<'de> Deserialize<'de> for DependentUnknownMcpServerIdentifier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DependentUnknownMcpServerIdentifier",
+            &["id"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }
 
 impl DependentUnknownMcpServerIdentifier {

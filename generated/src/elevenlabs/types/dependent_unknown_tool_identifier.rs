@@ -6,18 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A model that represents an tool dependent on a knowledge base/tools
 /// to which the user has no direct access.
 ///
 /// Schema: `#/components/schemas/DependentUnknownToolIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DependentUnknownToolIdentifier {
     /// Defaults to `"unknown"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Unknown,
     pub id: String,
+}
+
+impl<'de> Deserialize<'de> for DependentUnknownToolIdentifier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DependentUnknownToolIdentifier",
+            &["id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "id" => field.read(&mut id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            id: object.required(id_, "id")?,
+        })
+    }
 }
 
 impl DependentUnknownToolIdentifier {

@@ -6,12 +6,13 @@
 // `cargo run -p generator -- generate`.
 
 use super::{CompositionPlan, MusicPrompt, SongMetadata, WordTimestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Response model for structured music generation endpoint
 ///
 /// Schema: `#/components/schemas/DetailedMusicResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DetailedMusicResponse {
     /// The composition plan used to generate the song
     pub composition_plan: DetailedMusicResponseCompositionPlan,
@@ -19,6 +20,30 @@ pub struct DetailedMusicResponse {
     pub song_metadata: SongMetadata,
     /// The timestamps of the words in the generated song
     pub words_timestamps: Option<Vec<WordTimestamp>>,
+}
+
+impl<'de> Deserialize<'de> for DetailedMusicResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut composition_plan_ = None;
+        let mut song_metadata_ = None;
+        let mut words_timestamps_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DetailedMusicResponse",
+            &["composition_plan", "song_metadata"],
+            &mut |key, field| match key {
+                "composition_plan" => field.read(&mut composition_plan_),
+                "song_metadata" => field.read(&mut song_metadata_),
+                "words_timestamps" => field.read(&mut words_timestamps_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            composition_plan: object.required(composition_plan_, "composition_plan")?,
+            song_metadata: object.required(song_metadata_, "song_metadata")?,
+            words_timestamps: words_timestamps_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DetailedMusicResponse {
@@ -39,9 +64,23 @@ impl DetailedMusicResponse {
 /// The composition plan used to generate the song
 ///
 /// Schema: `#/components/schemas/DetailedMusicResponse/properties/composition_plan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum DetailedMusicResponseCompositionPlan {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
+}
+
+impl<'de> Deserialize<'de> for DetailedMusicResponseCompositionPlan {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MusicPrompt(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CompositionPlan(member));
+        }
+        Err(no_match("DetailedMusicResponseCompositionPlan"))
+    }
 }

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DetectedEntity`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DetectedEntity {
     /// The text that was identified as an entity.
     pub text: String,
@@ -18,6 +18,33 @@ pub struct DetectedEntity {
     pub start_char: i64,
     /// End character position in the transcript text.
     pub end_char: i64,
+}
+
+impl<'de> Deserialize<'de> for DetectedEntity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut entity_type_ = None;
+        let mut start_char_ = None;
+        let mut end_char_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DetectedEntity",
+            &["text", "entity_type", "start_char", "end_char"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "entity_type" => field.read(&mut entity_type_),
+                "start_char" => field.read(&mut start_char_),
+                "end_char" => field.read(&mut end_char_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            entity_type: object.required(entity_type_, "entity_type")?,
+            start_char: object.required(start_char_, "start_char")?,
+            end_char: object.required(end_char_, "end_char")?,
+        })
+    }
 }
 
 impl DetectedEntity {

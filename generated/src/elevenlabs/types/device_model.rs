@@ -6,24 +6,48 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Device information.
 ///
 /// Spec: https://schema.ocsf.io/1.6.0/objects/device
 ///
 /// Schema: `#/components/schemas/DeviceModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DeviceModel {
     /// IP address
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ip: Nullable<String>,
     /// Device hostname
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hostname: Nullable<String>,
     /// Device type ID (99 = Unknown)
     ///
     /// Defaults to `99`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for DeviceModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut ip_ = None;
+        let mut hostname_ = None;
+        let mut type_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DeviceModel",
+            &[],
+            &mut |key, field| match key {
+                "ip" => field.read(&mut ip_),
+                "hostname" => field.read(&mut hostname_),
+                "type_id" => field.read(&mut type_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            ip: ip_.unwrap_or_default(),
+            hostname: hostname_.unwrap_or_default(),
+            type_id: type_id_.unwrap_or_default(),
+        })
+    }
 }

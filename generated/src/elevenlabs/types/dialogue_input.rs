@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DialogueInput`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DialogueInput {
     /// The text to be converted into speech.
     pub text: String,
     /// The ID of the voice to be used for the generation.
     pub voice_id: String,
+}
+
+impl<'de> Deserialize<'de> for DialogueInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DialogueInput",
+            &["text", "voice_id"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "voice_id" => field.read(&mut voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            voice_id: object.required(voice_id_, "voice_id")?,
+        })
+    }
 }
 
 impl DialogueInput {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DialogueInputResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DialogueInputResponseModel {
     /// The text of the dialogue input line.
     pub text: String,
@@ -16,6 +16,30 @@ pub struct DialogueInputResponseModel {
     pub voice_id: String,
     /// The name of the voice used for this dialogue input line.
     pub voice_name: String,
+}
+
+impl<'de> Deserialize<'de> for DialogueInputResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut voice_id_ = None;
+        let mut voice_name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DialogueInputResponseModel",
+            &["text", "voice_id", "voice_name"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "voice_id" => field.read(&mut voice_id_),
+                "voice_name" => field.read(&mut voice_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            voice_id: object.required(voice_id_, "voice_id")?,
+            voice_name: object.required(voice_name_, "voice_name")?,
+        })
+    }
 }
 
 impl DialogueInputResponseModel {

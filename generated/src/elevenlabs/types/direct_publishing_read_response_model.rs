@@ -13,7 +13,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DirectPublishingReadResponseModel {
     pub read_id: String,
     pub created_at_unix: i64,
@@ -21,103 +21,289 @@ pub struct DirectPublishingReadResponseModel {
     pub word_count: i64,
     pub char_count: i64,
     pub chapters: Vec<ReadMetadataChapterDbModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_image_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub locale: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub display_mode: Nullable<DirectPublishingReadResponseModelDisplayMode>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub genre: Nullable<Vec<DirectPublishingReadResponseModelGenreItem>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiction: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_file_type: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_audience: Nullable<DirectPublishingReadResponseModelTargetAudience>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mature_content: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub safesearch_adult: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub origin: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publication_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub isbn: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ean: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub legal_terms: Nullable<ReadLegalTerms>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_guidelines_terms: Nullable<ReadLegalTerms>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_updated_from_project_unix: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publishing_project_id: Nullable<String>,
     /// Defaults to `"published"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub publishing_state: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publisher_profile_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quality_score: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publisher: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copyright: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subtitle: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub distribution_territories: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub edition: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub contributors: Nullable<Vec<Contributor>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub payout_type: Nullable<DirectPublishingReadResponseModelPayoutType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub list_price: Nullable<f64>,
-    #[serde(default)]
     pub currency: consts::Usd,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_audio_project_export_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_audio_document_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub series_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub volume: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub published_at_unix: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub read_slug: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_audio_object: Nullable<PreviewAudioDbModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sample_config: Nullable<SampleConfigDbModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review: Nullable<ReviewResponseModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_use_assistant: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_voice_changer_on: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub restricted_to_user_email_domains: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut read_id_ = None;
+        let mut created_at_unix_ = None;
+        let mut updated_at_unix_ = None;
+        let mut word_count_ = None;
+        let mut char_count_ = None;
+        let mut chapters_ = None;
+        let mut title_ = None;
+        let mut author_ = None;
+        let mut description_ = None;
+        let mut article_image_url_ = None;
+        let mut language_ = None;
+        let mut locale_ = None;
+        let mut display_mode_ = None;
+        let mut genre_ = None;
+        let mut fiction_ = None;
+        let mut content_type_ = None;
+        let mut original_file_type_ = None;
+        let mut target_audience_ = None;
+        let mut mature_content_ = None;
+        let mut safesearch_adult_ = None;
+        let mut origin_ = None;
+        let mut publication_date_ = None;
+        let mut isbn_ = None;
+        let mut ean_ = None;
+        let mut legal_terms_ = None;
+        let mut content_guidelines_terms_ = None;
+        let mut last_updated_from_project_unix_ = None;
+        let mut publishing_project_id_ = None;
+        let mut publishing_state_ = None;
+        let mut publisher_profile_id_ = None;
+        let mut quality_score_ = None;
+        let mut publisher_ = None;
+        let mut copyright_ = None;
+        let mut subtitle_ = None;
+        let mut distribution_territories_ = None;
+        let mut edition_ = None;
+        let mut contributors_ = None;
+        let mut payout_type_ = None;
+        let mut list_price_ = None;
+        let mut currency_ = None;
+        let mut original_audio_project_export_id_ = None;
+        let mut original_audio_document_id_ = None;
+        let mut series_id_ = None;
+        let mut volume_ = None;
+        let mut published_at_unix_ = None;
+        let mut read_slug_ = None;
+        let mut preview_audio_object_ = None;
+        let mut sample_config_ = None;
+        let mut review_ = None;
+        let mut voice_id_ = None;
+        let mut can_use_assistant_ = None;
+        let mut is_voice_changer_on_ = None;
+        let mut restricted_to_user_email_domains_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DirectPublishingReadResponseModel",
+            &[
+                "read_id",
+                "created_at_unix",
+                "updated_at_unix",
+                "word_count",
+                "char_count",
+                "chapters",
+            ],
+            &mut |key, field| match key {
+                "read_id" => field.read(&mut read_id_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "updated_at_unix" => field.read(&mut updated_at_unix_),
+                "word_count" => field.read(&mut word_count_),
+                "char_count" => field.read(&mut char_count_),
+                "chapters" => field.read(&mut chapters_),
+                "title" => field.read(&mut title_),
+                "author" => field.read(&mut author_),
+                "description" => field.read(&mut description_),
+                "article_image_url" => field.read(&mut article_image_url_),
+                "language" => field.read(&mut language_),
+                "locale" => field.read(&mut locale_),
+                "display_mode" => field.read(&mut display_mode_),
+                "genre" => field.read(&mut genre_),
+                "fiction" => field.read(&mut fiction_),
+                "content_type" => field.read(&mut content_type_),
+                "original_file_type" => field.read(&mut original_file_type_),
+                "target_audience" => field.read(&mut target_audience_),
+                "mature_content" => field.read(&mut mature_content_),
+                "safesearch_adult" => field.read(&mut safesearch_adult_),
+                "origin" => field.read(&mut origin_),
+                "publication_date" => field.read(&mut publication_date_),
+                "isbn" => field.read(&mut isbn_),
+                "ean" => field.read(&mut ean_),
+                "legal_terms" => field.read(&mut legal_terms_),
+                "content_guidelines_terms" => field.read(&mut content_guidelines_terms_),
+                "last_updated_from_project_unix" => {
+                    field.read(&mut last_updated_from_project_unix_)
+                }
+                "publishing_project_id" => field.read(&mut publishing_project_id_),
+                "publishing_state" => field.read(&mut publishing_state_),
+                "publisher_profile_id" => field.read(&mut publisher_profile_id_),
+                "quality_score" => field.read(&mut quality_score_),
+                "publisher" => field.read(&mut publisher_),
+                "copyright" => field.read(&mut copyright_),
+                "subtitle" => field.read(&mut subtitle_),
+                "distribution_territories" => field.read(&mut distribution_territories_),
+                "edition" => field.read(&mut edition_),
+                "contributors" => field.read(&mut contributors_),
+                "payout_type" => field.read(&mut payout_type_),
+                "list_price" => field.read(&mut list_price_),
+                "currency" => field.read(&mut currency_),
+                "original_audio_project_export_id" => {
+                    field.read(&mut original_audio_project_export_id_)
+                }
+                "original_audio_document_id" => field.read(&mut original_audio_document_id_),
+                "series_id" => field.read(&mut series_id_),
+                "volume" => field.read(&mut volume_),
+                "published_at_unix" => field.read(&mut published_at_unix_),
+                "read_slug" => field.read(&mut read_slug_),
+                "preview_audio_object" => field.read(&mut preview_audio_object_),
+                "sample_config" => field.read(&mut sample_config_),
+                "review" => field.read(&mut review_),
+                "voice_id" => field.read(&mut voice_id_),
+                "can_use_assistant" => field.read(&mut can_use_assistant_),
+                "is_voice_changer_on" => field.read(&mut is_voice_changer_on_),
+                "restricted_to_user_email_domains" => {
+                    field.read(&mut restricted_to_user_email_domains_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            read_id: object.required(read_id_, "read_id")?,
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            updated_at_unix: object.required(updated_at_unix_, "updated_at_unix")?,
+            word_count: object.required(word_count_, "word_count")?,
+            char_count: object.required(char_count_, "char_count")?,
+            chapters: object.required(chapters_, "chapters")?,
+            title: title_.unwrap_or_default(),
+            author: author_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            article_image_url: article_image_url_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            locale: locale_.unwrap_or_default(),
+            display_mode: display_mode_.unwrap_or_default(),
+            genre: genre_.unwrap_or_default(),
+            fiction: fiction_.unwrap_or_default(),
+            content_type: content_type_.unwrap_or_default(),
+            original_file_type: original_file_type_.unwrap_or_default(),
+            target_audience: target_audience_.unwrap_or_default(),
+            mature_content: mature_content_.unwrap_or_default(),
+            safesearch_adult: safesearch_adult_.unwrap_or_default(),
+            origin: origin_.unwrap_or_default(),
+            publication_date: publication_date_.unwrap_or_default(),
+            isbn: isbn_.unwrap_or_default(),
+            ean: ean_.unwrap_or_default(),
+            legal_terms: legal_terms_.unwrap_or_default(),
+            content_guidelines_terms: content_guidelines_terms_.unwrap_or_default(),
+            last_updated_from_project_unix: last_updated_from_project_unix_.unwrap_or_default(),
+            publishing_project_id: publishing_project_id_.unwrap_or_default(),
+            publishing_state: publishing_state_.unwrap_or_default(),
+            publisher_profile_id: publisher_profile_id_.unwrap_or_default(),
+            quality_score: quality_score_.unwrap_or_default(),
+            publisher: publisher_.unwrap_or_default(),
+            copyright: copyright_.unwrap_or_default(),
+            subtitle: subtitle_.unwrap_or_default(),
+            distribution_territories: distribution_territories_.unwrap_or_default(),
+            edition: edition_.unwrap_or_default(),
+            contributors: contributors_.unwrap_or_default(),
+            payout_type: payout_type_.unwrap_or_default(),
+            list_price: list_price_.unwrap_or_default(),
+            currency: currency_.unwrap_or_default(),
+            original_audio_project_export_id: original_audio_project_export_id_.unwrap_or_default(),
+            original_audio_document_id: original_audio_document_id_.unwrap_or_default(),
+            series_id: series_id_.unwrap_or_default(),
+            volume: volume_.unwrap_or_default(),
+            published_at_unix: published_at_unix_.unwrap_or_default(),
+            read_slug: read_slug_.unwrap_or_default(),
+            preview_audio_object: preview_audio_object_.unwrap_or_default(),
+            sample_config: sample_config_.unwrap_or_default(),
+            review: review_.unwrap_or_default(),
+            voice_id: voice_id_.unwrap_or_default(),
+            can_use_assistant: can_use_assistant_.unwrap_or_default(),
+            is_voice_changer_on: is_voice_changer_on_.unwrap_or_default(),
+            restricted_to_user_email_domains: restricted_to_user_email_domains_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DirectPublishingReadResponseModel {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DiscountResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DiscountResponseModel {
     /// The discount applied to the invoice. E.g. [20.0f] for 20% off.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discount_percent_off: Nullable<f64>,
     /// The discount applied to the invoice. E.g. [20.0f] for 20 cents off.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discount_amount_off: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for DiscountResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut discount_percent_off_ = None;
+        let mut discount_amount_off_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DiscountResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "discount_percent_off" => field.read(&mut discount_percent_off_),
+                "discount_amount_off" => field.read(&mut discount_amount_off_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            discount_percent_off: discount_percent_off_.unwrap_or_default(),
+            discount_amount_off: discount_amount_off_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,15 +5,37 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DoDubbingResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DoDubbingResponseModel {
     /// The ID of the dubbing project.
     pub dubbing_id: String,
     /// The expected duration of the dubbing project in seconds.
     pub expected_duration_sec: f64,
+}
+
+impl<'de> Deserialize<'de> for DoDubbingResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut dubbing_id_ = None;
+        let mut expected_duration_sec_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DoDubbingResponseModel",
+            &["dubbing_id", "expected_duration_sec"],
+            &mut |key, field| match key {
+                "dubbing_id" => field.read(&mut dubbing_id_),
+                "expected_duration_sec" => field.read(&mut expected_duration_sec_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            dubbing_id: object.required(dubbing_id_, "dubbing_id")?,
+            expected_duration_sec: object
+                .required(expected_duration_sec_, "expected_duration_sec")?,
+        })
+    }
 }
 
 impl DoDubbingResponseModel {

@@ -5,26 +5,50 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Configuration for DTMF (keypad) input collection during phone calls.
 ///
 /// Schema: `#/components/schemas/DTMFInputConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DtmfInputConfig {
     /// Timeout in seconds to wait for additional DTMF digits
     ///
     /// Defaults to `2.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_input_timeout: Option<f64>,
     /// If true, pressing # immediately completes DTMF input
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hash_terminator: Option<bool>,
     /// If true, replace the caller's DTMF (keypad) entries with a redaction marker in the transcript, conversation log and analysis. Digits the agent repeats back or passes to a tool are not affected.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub redact_input: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for DtmfInputConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut dtmf_input_timeout_ = None;
+        let mut hash_terminator_ = None;
+        let mut redact_input_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DtmfInputConfig",
+            &[],
+            &mut |key, field| match key {
+                "dtmf_input_timeout" => field.read(&mut dtmf_input_timeout_),
+                "hash_terminator" => field.read(&mut hash_terminator_),
+                "redact_input" => field.read(&mut redact_input_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            dtmf_input_timeout: dtmf_input_timeout_.unwrap_or_default(),
+            hash_terminator: hash_terminator_.unwrap_or_default(),
+            redact_input: redact_input_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,15 +7,14 @@
 
 use super::{consts, MediaId};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubOrderItemRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubOrderItemRequest {
     /// The type of order item.
     ///
     /// Defaults to `"dub"`.
-    #[serde(default)]
     pub kind: consts::Dub,
     /// The ID of the uploaded media file to dub.
     pub media_id: MediaId,
@@ -28,11 +27,58 @@ pub struct DubOrderItemRequest {
     /// Whether to generate captions for the source language.
     pub include_source_captions: bool,
     /// Optional free-text instructions for the dubbing team.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instructions: Nullable<String>,
     /// Whether captions should use SDH format, which includes descriptions for deaf and hard-of-hearing viewers.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub captions_sdh: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for DubOrderItemRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut kind_ = None;
+        let mut media_id_ = None;
+        let mut source_language_ = None;
+        let mut destination_languages_ = None;
+        let mut include_captions_ = None;
+        let mut include_source_captions_ = None;
+        let mut instructions_ = None;
+        let mut captions_sdh_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubOrderItemRequest",
+            &[
+                "media_id",
+                "source_language",
+                "destination_languages",
+                "include_captions",
+                "include_source_captions",
+            ],
+            &mut |key, field| match key {
+                "kind" => field.read(&mut kind_),
+                "media_id" => field.read(&mut media_id_),
+                "source_language" => field.read(&mut source_language_),
+                "destination_languages" => field.read(&mut destination_languages_),
+                "include_captions" => field.read(&mut include_captions_),
+                "include_source_captions" => field.read(&mut include_source_captions_),
+                "instructions" => field.read(&mut instructions_),
+                "captions_sdh" => field.read(&mut captions_sdh_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            kind: kind_.unwrap_or_default(),
+            media_id: object.required(media_id_, "media_id")?,
+            source_language: object.required(source_language_, "source_language")?,
+            destination_languages: object
+                .required(destination_languages_, "destination_languages")?,
+            include_captions: object.required(include_captions_, "include_captions")?,
+            include_source_captions: object
+                .required(include_source_captions_, "include_source_captions")?,
+            instructions: instructions_.unwrap_or_default(),
+            captions_sdh: captions_sdh_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DubOrderItemRequest {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{DubbingMediaReference, SegmentSubtitleFrame};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbedSegment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbedSegment {
     pub start_time: f64,
     pub end_time: f64,
@@ -17,6 +17,39 @@ pub struct DubbedSegment {
     pub subtitles: Vec<SegmentSubtitleFrame>,
     pub audio_stale: bool,
     pub media_ref: Option<DubbingMediaReference>,
+}
+
+impl<'de> Deserialize<'de> for DubbedSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_time_ = None;
+        let mut end_time_ = None;
+        let mut text_ = None;
+        let mut subtitles_ = None;
+        let mut audio_stale_ = None;
+        let mut media_ref_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbedSegment",
+            &["start_time", "end_time", "subtitles", "audio_stale"],
+            &mut |key, field| match key {
+                "start_time" => field.read(&mut start_time_),
+                "end_time" => field.read(&mut end_time_),
+                "text" => field.read(&mut text_),
+                "subtitles" => field.read(&mut subtitles_),
+                "audio_stale" => field.read(&mut audio_stale_),
+                "media_ref" => field.read(&mut media_ref_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_time: object.required(start_time_, "start_time")?,
+            end_time: object.required(end_time_, "end_time")?,
+            text: text_.unwrap_or_default(),
+            subtitles: object.required(subtitles_, "subtitles")?,
+            audio_stale: object.required(audio_stale_, "audio_stale")?,
+            media_ref: media_ref_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DubbedSegment {

@@ -6,16 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingSegmentUpdateRequest;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Edit several source segments at once, applied atomically (all succeed or none do).
 ///
 /// Schema: `#/components/schemas/DubbingBulkSegmentUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingBulkSegmentUpdateRequest {
     /// Map of segment id to the partial update to apply to that segment.
     pub segments: BTreeMap<String, DubbingSegmentUpdateRequest>,
+}
+
+impl<'de> Deserialize<'de> for DubbingBulkSegmentUpdateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut segments_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingBulkSegmentUpdateRequest",
+            &["segments"],
+            &mut |key, field| match key {
+                "segments" => field.read(&mut segments_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            segments: object.required(segments_, "segments")?,
+        })
+    }
 }
 
 impl DubbingBulkSegmentUpdateRequest {

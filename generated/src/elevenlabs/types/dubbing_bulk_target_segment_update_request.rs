@@ -6,16 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTargetSegmentUpdateRequest;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Edit several target translations at once, applied atomically (all succeed or none do).
 ///
 /// Schema: `#/components/schemas/DubbingBulkTargetSegmentUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingBulkTargetSegmentUpdateRequest {
     /// Map of segment id to the translation edit to apply to that segment.
     pub segments: BTreeMap<String, DubbingTargetSegmentUpdateRequest>,
+}
+
+impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut segments_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingBulkTargetSegmentUpdateRequest",
+            &["segments"],
+            &mut |key, field| match key {
+                "segments" => field.read(&mut segments_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            segments: object.required(segments_, "segments")?,
+        })
+    }
 }
 
 impl DubbingBulkTargetSegmentUpdateRequest {

@@ -6,17 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTargetTranscriptSegment;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The result of a bulk target edit: the updated segments and the new revision.
 ///
 /// Schema: `#/components/schemas/DubbingBulkTargetSegmentUpdateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingBulkTargetSegmentUpdateResponse {
     /// The edited target segments in their updated state.
     pub segments: Vec<DubbingTargetTranscriptSegment>,
     /// The target's revision after the edits.
     pub revision: i64,
+}
+
+impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut segments_ = None;
+        let mut revision_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingBulkTargetSegmentUpdateResponse",
+            &["segments", "revision"],
+            &mut |key, field| match key {
+                "segments" => field.read(&mut segments_),
+                "revision" => field.read(&mut revision_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            segments: object.required(segments_, "segments")?,
+            revision: object.required(revision_, "revision")?,
+        })
+    }
 }
 
 impl DubbingBulkTargetSegmentUpdateResponse {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingError`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingError {
     /// Stable identifier for the failure, safe to branch on. New codes are added over time, so treat an unrecognized value as 'internal_error'.
     pub code: String,
@@ -16,6 +16,30 @@ pub struct DubbingError {
     pub message: String,
     /// Whether resubmitting the same input could succeed. False means the failure describes the input or the account, so an identical retry will fail the same way.
     pub retryable: bool,
+}
+
+impl<'de> Deserialize<'de> for DubbingError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut code_ = None;
+        let mut message_ = None;
+        let mut retryable_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingError",
+            &["code", "message", "retryable"],
+            &mut |key, field| match key {
+                "code" => field.read(&mut code_),
+                "message" => field.read(&mut message_),
+                "retryable" => field.read(&mut retryable_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            code: object.required(code_, "code")?,
+            message: object.required(message_, "message")?,
+            retryable: object.required(retryable_, "retryable")?,
+        })
+    }
 }
 
 impl DubbingError {

@@ -7,16 +7,37 @@
 
 use super::DubbingLanguageResponse;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingLanguageListResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingLanguageListResponse {
     /// The page of language targets for the project.
     pub languages: Vec<DubbingLanguageResponse>,
     /// Cursor for the next page, or null when there are no more results.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for DubbingLanguageListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut languages_ = None;
+        let mut next_cursor_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingLanguageListResponse",
+            &["languages"],
+            &mut |key, field| match key {
+                "languages" => field.read(&mut languages_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            languages: object.required(languages_, "languages")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DubbingLanguageListResponse {

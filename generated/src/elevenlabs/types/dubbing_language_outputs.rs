@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Signed, time-limited download URLs for a language target's outputs.
 ///
 /// Schema: `#/components/schemas/DubbingLanguageOutputs`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DubbingLanguageOutputs {
     /// Signed URL of the dubbed lossless audio track.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub lossless_audio: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for DubbingLanguageOutputs {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut lossless_audio_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DubbingLanguageOutputs",
+            &[],
+            &mut |key, field| match key {
+                "lossless_audio" => field.read(&mut lossless_audio_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            lossless_audio: lossless_audio_.unwrap_or_default(),
+        })
+    }
 }

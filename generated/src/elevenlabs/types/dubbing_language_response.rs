@@ -10,7 +10,7 @@ use api_runtime::{Nullable, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingLanguageResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingLanguageResponse {
     /// Unique identifier of the language target.
     pub language_id: String,
@@ -21,29 +21,91 @@ pub struct DubbingLanguageResponse {
     /// Lifecycle status: 'queued' (waiting on the project), 'processing', 'completed', 'stale' (source/transcript changed), or 'failed'.
     pub status: DubbingLanguageResponseStatus,
     /// Effective dubbing model id (target override or project default).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// Voice settings applied to the whole language, or null if unset.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<VoiceSettings>,
     /// Signed output URLs; null until the target has produced an output (present once 'completed', and kept while 'stale' -- compare `output_revision` against `revision` to tell whether the output is up to date).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outputs: Nullable<DubbingLanguageOutputs>,
     /// Monotonic counter incremented whenever this target's transcript changes (a source edit affecting it, or an edit to its translation).
     pub revision: i64,
     /// The `revision` the current dubbed output was generated from; equal to `revision` when up to date, less than it when 'stale'. Null until a generation has completed.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub output_revision: Nullable<i64>,
     /// Why this language failed; null unless `status` is 'failed', and also null for the few languages that failed before failure reporting was introduced. A code of 'project_failed' means the parent project failed, so read the project for the underlying cause.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<DubbingError>,
     /// Non-fatal conditions raised while dubbing this language, empty when there are none. Reflects the latest generation. Conditions raised while preparing the source are reported on the project instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<VoicesNotPermittedWarning>>,
     /// When the language target was created.
     pub created_at: Timestamp,
     /// When the language target was last updated.
     pub updated_at: Timestamp,
+}
+
+impl<'de> Deserialize<'de> for DubbingLanguageResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_id_ = None;
+        let mut project_id_ = None;
+        let mut target_language_ = None;
+        let mut status_ = None;
+        let mut model_id_ = None;
+        let mut voice_settings_ = None;
+        let mut outputs_ = None;
+        let mut revision_ = None;
+        let mut output_revision_ = None;
+        let mut error_ = None;
+        let mut warnings_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingLanguageResponse",
+            &[
+                "language_id",
+                "project_id",
+                "target_language",
+                "status",
+                "revision",
+                "created_at",
+                "updated_at",
+            ],
+            &mut |key, field| match key {
+                "language_id" => field.read(&mut language_id_),
+                "project_id" => field.read(&mut project_id_),
+                "target_language" => field.read(&mut target_language_),
+                "status" => field.read(&mut status_),
+                "model_id" => field.read(&mut model_id_),
+                "voice_settings" => field.read(&mut voice_settings_),
+                "outputs" => field.read(&mut outputs_),
+                "revision" => field.read(&mut revision_),
+                "output_revision" => field.read(&mut output_revision_),
+                "error" => field.read(&mut error_),
+                "warnings" => field.read(&mut warnings_),
+                "created_at" => field.read(&mut created_at_),
+                "updated_at" => field.read(&mut updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language_id: object.required(language_id_, "language_id")?,
+            project_id: object.required(project_id_, "project_id")?,
+            target_language: object.required(target_language_, "target_language")?,
+            status: object.required(status_, "status")?,
+            model_id: model_id_.unwrap_or_default(),
+            voice_settings: voice_settings_.unwrap_or_default(),
+            outputs: outputs_.unwrap_or_default(),
+            revision: object.required(revision_, "revision")?,
+            output_revision: output_revision_.unwrap_or_default(),
+            error: error_.unwrap_or_default(),
+            warnings: warnings_.unwrap_or_default(),
+            created_at: object.required(created_at_, "created_at")?,
+            updated_at: object.required(updated_at_, "updated_at")?,
+        })
+    }
 }
 
 impl DubbingLanguageResponse {

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingMediaMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingMediaMetadata {
     /// The content type of the media.
     pub content_type: String,
     /// The duration of the media in seconds.
     pub duration: f64,
+}
+
+impl<'de> Deserialize<'de> for DubbingMediaMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut content_type_ = None;
+        let mut duration_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingMediaMetadata",
+            &["content_type", "duration"],
+            &mut |key, field| match key {
+                "content_type" => field.read(&mut content_type_),
+                "duration" => field.read(&mut duration_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            content_type: object.required(content_type_, "content_type")?,
+            duration: object.required(duration_, "duration")?,
+        })
+    }
 }
 
 impl DubbingMediaMetadata {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingMediaReference`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingMediaReference {
     pub src: String,
     pub content_type: String,
@@ -17,6 +17,50 @@ pub struct DubbingMediaReference {
     pub duration_secs: f64,
     pub is_audio: bool,
     pub url: String,
+}
+
+impl<'de> Deserialize<'de> for DubbingMediaReference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut src_ = None;
+        let mut content_type_ = None;
+        let mut bucket_name_ = None;
+        let mut random_path_slug_ = None;
+        let mut duration_secs_ = None;
+        let mut is_audio_ = None;
+        let mut url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingMediaReference",
+            &[
+                "src",
+                "content_type",
+                "bucket_name",
+                "random_path_slug",
+                "duration_secs",
+                "is_audio",
+                "url",
+            ],
+            &mut |key, field| match key {
+                "src" => field.read(&mut src_),
+                "content_type" => field.read(&mut content_type_),
+                "bucket_name" => field.read(&mut bucket_name_),
+                "random_path_slug" => field.read(&mut random_path_slug_),
+                "duration_secs" => field.read(&mut duration_secs_),
+                "is_audio" => field.read(&mut is_audio_),
+                "url" => field.read(&mut url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            src: object.required(src_, "src")?,
+            content_type: object.required(content_type_, "content_type")?,
+            bucket_name: object.required(bucket_name_, "bucket_name")?,
+            random_path_slug: object.required(random_path_slug_, "random_path_slug")?,
+            duration_secs: object.required(duration_secs_, "duration_secs")?,
+            is_audio: object.required(is_audio_, "is_audio")?,
+            url: object.required(url_, "url")?,
+        })
+    }
 }
 
 impl DubbingMediaReference {

@@ -6,14 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingMetadataResponse;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingMetadataPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingMetadataPageResponseModel {
     pub dubs: Vec<DubbingMetadataResponse>,
     pub next_cursor: Option<String>,
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for DubbingMetadataPageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut dubs_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingMetadataPageResponseModel",
+            &["dubs", "has_more"],
+            &mut |key, field| match key {
+                "dubs" => field.read(&mut dubs_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            dubs: object.required(dubs_, "dubs")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl DubbingMetadataPageResponseModel {

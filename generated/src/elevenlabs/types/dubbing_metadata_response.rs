@@ -7,10 +7,10 @@
 
 use super::DubbingMediaMetadata;
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingMetadataResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingMetadataResponse {
     /// The ID of the dubbing project.
     pub dubbing_id: String,
@@ -25,16 +25,64 @@ pub struct DubbingMetadataResponse {
     /// Whether this dubbing project is editable in Dubbing Studio.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub editable: Option<bool>,
     /// Timestamp this dub was created.
     pub created_at: Timestamp,
     /// Metadata, such as the length in seconds and content type, of the dubbed content.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media_metadata: Nullable<DubbingMediaMetadata>,
     /// Error message indicate, if this dub has failed, what happened.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for DubbingMetadataResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut dubbing_id_ = None;
+        let mut name_ = None;
+        let mut status_ = None;
+        let mut source_language_ = None;
+        let mut target_languages_ = None;
+        let mut editable_ = None;
+        let mut created_at_ = None;
+        let mut media_metadata_ = None;
+        let mut error_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingMetadataResponse",
+            &[
+                "dubbing_id",
+                "name",
+                "status",
+                "target_languages",
+                "created_at",
+            ],
+            &mut |key, field| match key {
+                "dubbing_id" => field.read(&mut dubbing_id_),
+                "name" => field.read(&mut name_),
+                "status" => field.read(&mut status_),
+                "source_language" => field.read(&mut source_language_),
+                "target_languages" => field.read(&mut target_languages_),
+                "editable" => field.read(&mut editable_),
+                "created_at" => field.read(&mut created_at_),
+                "media_metadata" => field.read(&mut media_metadata_),
+                "error" => field.read(&mut error_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            dubbing_id: object.required(dubbing_id_, "dubbing_id")?,
+            name: object.required(name_, "name")?,
+            status: object.required(status_, "status")?,
+            source_language: source_language_.unwrap_or_default(),
+            target_languages: object.required(target_languages_, "target_languages")?,
+            editable: editable_.unwrap_or_default(),
+            created_at: object.required(created_at_, "created_at")?,
+            media_metadata: media_metadata_.unwrap_or_default(),
+            error: error_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DubbingMetadataResponse {

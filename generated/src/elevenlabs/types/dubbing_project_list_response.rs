@@ -7,16 +7,37 @@
 
 use super::DubbingProjectResponse;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingProjectListResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingProjectListResponse {
     /// The page of dubbing projects the caller can access.
     pub projects: Vec<DubbingProjectResponse>,
     /// Cursor for the next page, or null when there are no more results.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for DubbingProjectListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut projects_ = None;
+        let mut next_cursor_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingProjectListResponse",
+            &["projects"],
+            &mut |key, field| match key {
+                "projects" => field.read(&mut projects_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            projects: object.required(projects_, "projects")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DubbingProjectListResponse {

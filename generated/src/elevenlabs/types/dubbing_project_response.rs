@@ -10,46 +10,106 @@ use api_runtime::{Nullable, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingProjectResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingProjectResponse {
     /// Unique identifier of the dubbing project.
     pub project_id: String,
     /// Lifecycle status of the project: 'preparing'/'processing' while it transcribes, 'ready' once transcription is done, or 'failed'.
     pub status: DubbingProjectResponseStatus,
     /// Optional free-form string the customer can provide to identify the project on their end.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reference: Nullable<String>,
     /// BCP-47 language tag of the source media (null if auto-detected).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_language: Nullable<String>,
     /// Default dubbing model id applied to this project's language targets.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// Source media metadata; null until the project is ready.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media: Nullable<DubbingSourceMediaInfo>,
     /// Identifiers of the language targets created under this project.
     ///
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_ids: Option<Vec<String>>,
     /// Workspace webhooks notified when this project becomes ready or fails, and when any of its languages completes or fails.
     ///
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_ids: Option<Vec<String>>,
     /// Monotonic counter incremented whenever the source transcript is edited (segment add/edit/delete).
     pub revision: i64,
     /// Why the project failed; null unless `status` is 'failed'. Also null for the few projects that failed before failure reporting was introduced.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<DubbingError>,
     /// Non-fatal conditions raised while preparing the source, empty when there are none. Reflects the latest preparation. Conditions raised while dubbing a particular language are reported on that language instead.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<VoicesNotPermittedWarning>>,
     /// When the project was created.
     pub created_at: Timestamp,
     /// When the project was last updated.
     pub updated_at: Timestamp,
+}
+
+impl<'de> Deserialize<'de> for DubbingProjectResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_id_ = None;
+        let mut status_ = None;
+        let mut reference_ = None;
+        let mut source_language_ = None;
+        let mut model_id_ = None;
+        let mut media_ = None;
+        let mut language_ids_ = None;
+        let mut webhook_ids_ = None;
+        let mut revision_ = None;
+        let mut error_ = None;
+        let mut warnings_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingProjectResponse",
+            &[
+                "project_id",
+                "status",
+                "revision",
+                "created_at",
+                "updated_at",
+            ],
+            &mut |key, field| match key {
+                "project_id" => field.read(&mut project_id_),
+                "status" => field.read(&mut status_),
+                "reference" => field.read(&mut reference_),
+                "source_language" => field.read(&mut source_language_),
+                "model_id" => field.read(&mut model_id_),
+                "media" => field.read(&mut media_),
+                "language_ids" => field.read(&mut language_ids_),
+                "webhook_ids" => field.read(&mut webhook_ids_),
+                "revision" => field.read(&mut revision_),
+                "error" => field.read(&mut error_),
+                "warnings" => field.read(&mut warnings_),
+                "created_at" => field.read(&mut created_at_),
+                "updated_at" => field.read(&mut updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_id: object.required(project_id_, "project_id")?,
+            status: object.required(status_, "status")?,
+            reference: reference_.unwrap_or_default(),
+            source_language: source_language_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            media: media_.unwrap_or_default(),
+            language_ids: language_ids_.unwrap_or_default(),
+            webhook_ids: webhook_ids_.unwrap_or_default(),
+            revision: object.required(revision_, "revision")?,
+            error: error_.unwrap_or_default(),
+            warnings: warnings_.unwrap_or_default(),
+            created_at: object.required(created_at_, "created_at")?,
+            updated_at: object.required(updated_at_, "updated_at")?,
+        })
+    }
 }
 
 impl DubbingProjectResponse {

@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The accepted re-dub: what it covers and what it cost.
 ///
 /// Schema: `#/components/schemas/DubbingRegenerateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingRegenerateResponse {
     /// The segments this re-dub re-synthesizes: those with edits to apply.
     pub regenerated_segment_ids: Vec<String>,
@@ -20,6 +20,44 @@ pub struct DubbingRegenerateResponse {
     pub charged_seconds: f64,
     /// Free-regeneration seconds left for this language target after this re-dub. The allowance is the source's own duration.
     pub free_regeneration_seconds_remaining: f64,
+}
+
+impl<'de> Deserialize<'de> for DubbingRegenerateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut regenerated_segment_ids_ = None;
+        let mut regenerated_seconds_ = None;
+        let mut charged_seconds_ = None;
+        let mut free_regeneration_seconds_remaining_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingRegenerateResponse",
+            &[
+                "regenerated_segment_ids",
+                "regenerated_seconds",
+                "charged_seconds",
+                "free_regeneration_seconds_remaining",
+            ],
+            &mut |key, field| match key {
+                "regenerated_segment_ids" => field.read(&mut regenerated_segment_ids_),
+                "regenerated_seconds" => field.read(&mut regenerated_seconds_),
+                "charged_seconds" => field.read(&mut charged_seconds_),
+                "free_regeneration_seconds_remaining" => {
+                    field.read(&mut free_regeneration_seconds_remaining_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            regenerated_segment_ids: object
+                .required(regenerated_segment_ids_, "regenerated_segment_ids")?,
+            regenerated_seconds: object.required(regenerated_seconds_, "regenerated_seconds")?,
+            charged_seconds: object.required(charged_seconds_, "charged_seconds")?,
+            free_regeneration_seconds_remaining: object.required(
+                free_regeneration_seconds_remaining_,
+                "free_regeneration_seconds_remaining",
+            )?,
+        })
+    }
 }
 
 impl DubbingRegenerateResponse {

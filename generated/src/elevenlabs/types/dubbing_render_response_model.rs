@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingRenderResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingRenderResponseModel {
     pub version: i64,
     pub render_id: String,
+}
+
+impl<'de> Deserialize<'de> for DubbingRenderResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut version_ = None;
+        let mut render_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingRenderResponseModel",
+            &["version", "render_id"],
+            &mut |key, field| match key {
+                "version" => field.read(&mut version_),
+                "render_id" => field.read(&mut render_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            version: object.required(version_, "version")?,
+            render_id: object.required(render_id_, "render_id")?,
+        })
+    }
 }
 
 impl DubbingRenderResponseModel {

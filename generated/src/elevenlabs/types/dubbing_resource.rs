@@ -6,11 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use super::{DubbingMediaReference, Render, SpeakerSegment, SpeakerTrack};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/DubbingResource`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingResource {
     pub id: String,
     pub version: i64,
@@ -22,6 +22,60 @@ pub struct DubbingResource {
     pub speaker_tracks: BTreeMap<String, SpeakerTrack>,
     pub speaker_segments: BTreeMap<String, SpeakerSegment>,
     pub renders: BTreeMap<String, Render>,
+}
+
+impl<'de> Deserialize<'de> for DubbingResource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut version_ = None;
+        let mut source_language_ = None;
+        let mut target_languages_ = None;
+        let mut input_ = None;
+        let mut background_ = None;
+        let mut foreground_ = None;
+        let mut speaker_tracks_ = None;
+        let mut speaker_segments_ = None;
+        let mut renders_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingResource",
+            &[
+                "id",
+                "version",
+                "source_language",
+                "target_languages",
+                "input",
+                "speaker_tracks",
+                "speaker_segments",
+                "renders",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "version" => field.read(&mut version_),
+                "source_language" => field.read(&mut source_language_),
+                "target_languages" => field.read(&mut target_languages_),
+                "input" => field.read(&mut input_),
+                "background" => field.read(&mut background_),
+                "foreground" => field.read(&mut foreground_),
+                "speaker_tracks" => field.read(&mut speaker_tracks_),
+                "speaker_segments" => field.read(&mut speaker_segments_),
+                "renders" => field.read(&mut renders_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            version: object.required(version_, "version")?,
+            source_language: object.required(source_language_, "source_language")?,
+            target_languages: object.required(target_languages_, "target_languages")?,
+            input: object.required(input_, "input")?,
+            background: background_.unwrap_or_default(),
+            foreground: foreground_.unwrap_or_default(),
+            speaker_tracks: object.required(speaker_tracks_, "speaker_tracks")?,
+            speaker_segments: object.required(speaker_segments_, "speaker_segments")?,
+            renders: object.required(renders_, "renders")?,
+        })
+    }
 }
 
 impl DubbingResource {

@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A new source segment; its id and word-level alignment are assigned by the server.
 ///
 /// Schema: `#/components/schemas/DubbingSegmentCreateRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingSegmentCreateRequest {
     /// The text of the new segment.
     pub text: String,
@@ -20,6 +20,33 @@ pub struct DubbingSegmentCreateRequest {
     pub start_s: f64,
     /// End time of the segment, in seconds.
     pub end_s: f64,
+}
+
+impl<'de> Deserialize<'de> for DubbingSegmentCreateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut speaker_id_ = None;
+        let mut start_s_ = None;
+        let mut end_s_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingSegmentCreateRequest",
+            &["text", "speaker_id", "start_s", "end_s"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "speaker_id" => field.read(&mut speaker_id_),
+                "start_s" => field.read(&mut start_s_),
+                "end_s" => field.read(&mut end_s_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            speaker_id: object.required(speaker_id_, "speaker_id")?,
+            start_s: object.required(start_s_, "start_s")?,
+            end_s: object.required(end_s_, "end_s")?,
+        })
+    }
 }
 
 impl DubbingSegmentCreateRequest {

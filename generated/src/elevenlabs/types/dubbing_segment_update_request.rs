@@ -6,23 +6,50 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A partial update to a source segment; omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/DubbingSegmentUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DubbingSegmentUpdateRequest {
     /// New text for the segment.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// New speaker id for the segment.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaker_id: Nullable<String>,
     /// New start time, in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_s: Nullable<f64>,
     /// New end time, in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_s: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for DubbingSegmentUpdateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut speaker_id_ = None;
+        let mut start_s_ = None;
+        let mut end_s_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DubbingSegmentUpdateRequest",
+            &[],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "speaker_id" => field.read(&mut speaker_id_),
+                "start_s" => field.read(&mut start_s_),
+                "end_s" => field.read(&mut end_s_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: text_.unwrap_or_default(),
+            speaker_id: speaker_id_.unwrap_or_default(),
+            start_s: start_s_.unwrap_or_default(),
+            end_s: end_s_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,23 +6,50 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Metadata about the project's source media.
 ///
 /// Schema: `#/components/schemas/DubbingSourceMediaInfo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DubbingSourceMediaInfo {
     /// Original filename of the uploaded source media (null for URL sources).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filename: Nullable<String>,
     /// Duration of the source media in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_s: Nullable<f64>,
     /// Whether the source media contains a video stream.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_video: Nullable<bool>,
     /// MIME type of the uploaded source media.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mime_type: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for DubbingSourceMediaInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut filename_ = None;
+        let mut duration_s_ = None;
+        let mut has_video_ = None;
+        let mut mime_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DubbingSourceMediaInfo",
+            &[],
+            &mut |key, field| match key {
+                "filename" => field.read(&mut filename_),
+                "duration_s" => field.read(&mut duration_s_),
+                "has_video" => field.read(&mut has_video_),
+                "mime_type" => field.read(&mut mime_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            filename: filename_.unwrap_or_default(),
+            duration_s: duration_s_.unwrap_or_default(),
+            has_video: has_video_.unwrap_or_default(),
+            mime_type: mime_type_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,17 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptSegment;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The result of a source-segment add or edit: the segment and the new revision.
 ///
 /// Schema: `#/components/schemas/DubbingSourceSegmentUpdateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingSourceSegmentUpdateResponse {
     /// The segment in its updated state.
     pub segment: DubbingTranscriptSegment,
     /// The project's source-transcript revision after this edit.
     pub revision: i64,
+}
+
+impl<'de> Deserialize<'de> for DubbingSourceSegmentUpdateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut segment_ = None;
+        let mut revision_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingSourceSegmentUpdateResponse",
+            &["segment", "revision"],
+            &mut |key, field| match key {
+                "segment" => field.read(&mut segment_),
+                "revision" => field.read(&mut revision_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            segment: object.required(segment_, "segment")?,
+            revision: object.required(revision_, "revision")?,
+        })
+    }
 }
 
 impl DubbingSourceSegmentUpdateResponse {

@@ -7,18 +7,42 @@
 
 use super::DubbingTranscriptSegment;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingSourceTranscriptResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingSourceTranscriptResponse {
     /// BCP-47 language tag of the source transcript (null if unknown).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The source segments, in playback order.
     pub segments: Vec<DubbingTranscriptSegment>,
     /// The project's source-transcript revision at read time.
     pub revision: i64,
+}
+
+impl<'de> Deserialize<'de> for DubbingSourceTranscriptResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_ = None;
+        let mut segments_ = None;
+        let mut revision_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingSourceTranscriptResponse",
+            &["segments", "revision"],
+            &mut |key, field| match key {
+                "language" => field.read(&mut language_),
+                "segments" => field.read(&mut segments_),
+                "revision" => field.read(&mut revision_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language: language_.unwrap_or_default(),
+            segments: object.required(segments_, "segments")?,
+            revision: object.required(revision_, "revision")?,
+        })
+    }
 }
 
 impl DubbingSourceTranscriptResponse {

@@ -6,15 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A partial edit to a target segment. An omitted field is left unchanged; a provided ``null``
 /// clears it (see each field for what clearing means).
 ///
 /// Schema: `#/components/schemas/DubbingTargetSegmentUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DubbingTargetSegmentUpdateRequest {
     /// New translated text, or null to mark the segment for re-translation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub translation: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut translation_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DubbingTargetSegmentUpdateRequest",
+            &[],
+            &mut |key, field| match key {
+                "translation" => field.read(&mut translation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            translation: translation_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,17 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTargetTranscriptSegment;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The result of a target-translation edit: the updated segment and the new revision.
 ///
 /// Schema: `#/components/schemas/DubbingTargetSegmentUpdateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingTargetSegmentUpdateResponse {
     /// The target segment in its updated state.
     pub segment: DubbingTargetTranscriptSegment,
     /// The target's revision after this edit.
     pub revision: i64,
+}
+
+impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut segment_ = None;
+        let mut revision_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingTargetSegmentUpdateResponse",
+            &["segment", "revision"],
+            &mut |key, field| match key {
+                "segment" => field.read(&mut segment_),
+                "revision" => field.read(&mut revision_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            segment: object.required(segment_, "segment")?,
+            revision: object.required(revision_, "revision")?,
+        })
+    }
 }
 
 impl DubbingTargetSegmentUpdateResponse {

@@ -7,13 +7,13 @@
 
 use super::DubbingTargetTranscriptSegment;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingTargetTranscriptResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingTargetTranscriptResponse {
     /// BCP-47 language tag of the source transcript.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_language: Nullable<String>,
     /// BCP-47 language tag this target is translated into.
     pub target_language: String,
@@ -21,6 +21,33 @@ pub struct DubbingTargetTranscriptResponse {
     pub segments: Vec<DubbingTargetTranscriptSegment>,
     /// The target's revision at read time.
     pub revision: i64,
+}
+
+impl<'de> Deserialize<'de> for DubbingTargetTranscriptResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_language_ = None;
+        let mut target_language_ = None;
+        let mut segments_ = None;
+        let mut revision_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingTargetTranscriptResponse",
+            &["target_language", "segments", "revision"],
+            &mut |key, field| match key {
+                "source_language" => field.read(&mut source_language_),
+                "target_language" => field.read(&mut target_language_),
+                "segments" => field.read(&mut segments_),
+                "revision" => field.read(&mut revision_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source_language: source_language_.unwrap_or_default(),
+            target_language: object.required(target_language_, "target_language")?,
+            segments: object.required(segments_, "segments")?,
+            revision: object.required(revision_, "revision")?,
+        })
+    }
 }
 
 impl DubbingTargetTranscriptResponse {

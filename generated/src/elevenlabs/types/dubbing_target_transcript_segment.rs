@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One segment of a target transcript: a source segment plus its translation.
 ///
 /// Schema: `#/components/schemas/DubbingTargetTranscriptSegment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingTargetTranscriptSegment {
     /// Stable identifier of the segment (from the source).
     pub id: String,
@@ -24,8 +24,41 @@ pub struct DubbingTargetTranscriptSegment {
     /// The source-language text of the segment.
     pub source_text: String,
     /// The translated text, or null if not translated yet (needs translation).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub translation: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for DubbingTargetTranscriptSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut speaker_id_ = None;
+        let mut start_s_ = None;
+        let mut end_s_ = None;
+        let mut source_text_ = None;
+        let mut translation_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingTargetTranscriptSegment",
+            &["id", "speaker_id", "start_s", "end_s", "source_text"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "speaker_id" => field.read(&mut speaker_id_),
+                "start_s" => field.read(&mut start_s_),
+                "end_s" => field.read(&mut end_s_),
+                "source_text" => field.read(&mut source_text_),
+                "translation" => field.read(&mut translation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            speaker_id: object.required(speaker_id_, "speaker_id")?,
+            start_s: object.required(start_s_, "start_s")?,
+            end_s: object.required(end_s_, "end_s")?,
+            source_text: object.required(source_text_, "source_text")?,
+            translation: translation_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DubbingTargetTranscriptSegment {

@@ -5,18 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingTranscriptCharacter`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DubbingTranscriptCharacter {
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_s: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_s: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for DubbingTranscriptCharacter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut start_s_ = None;
+        let mut end_s_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DubbingTranscriptCharacter",
+            &[],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "start_s" => field.read(&mut start_s_),
+                "end_s" => field.read(&mut end_s_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: text_.unwrap_or_default(),
+            start_s: start_s_.unwrap_or_default(),
+            end_s: end_s_.unwrap_or_default(),
+        })
+    }
 }

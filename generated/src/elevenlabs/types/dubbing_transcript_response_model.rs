@@ -6,13 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptUtterance;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingTranscriptResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingTranscriptResponseModel {
     pub language: String,
     pub utterances: Vec<DubbingTranscriptUtterance>,
+}
+
+impl<'de> Deserialize<'de> for DubbingTranscriptResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_ = None;
+        let mut utterances_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingTranscriptResponseModel",
+            &["language", "utterances"],
+            &mut |key, field| match key {
+                "language" => field.read(&mut language_),
+                "utterances" => field.read(&mut utterances_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language: object.required(language_, "language")?,
+            utterances: object.required(utterances_, "utterances")?,
+        })
+    }
 }
 
 impl DubbingTranscriptResponseModel {

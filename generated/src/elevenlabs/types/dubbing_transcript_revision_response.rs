@@ -5,15 +5,33 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The new revision after a source edit that returns no segment (e.g. a delete).
 ///
 /// Schema: `#/components/schemas/DubbingTranscriptRevisionResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingTranscriptRevisionResponse {
     /// The project's source-transcript revision after this edit.
     pub revision: i64,
+}
+
+impl<'de> Deserialize<'de> for DubbingTranscriptRevisionResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut revision_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingTranscriptRevisionResponse",
+            &["revision"],
+            &mut |key, field| match key {
+                "revision" => field.read(&mut revision_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            revision: object.required(revision_, "revision")?,
+        })
+    }
 }
 
 impl DubbingTranscriptRevisionResponse {

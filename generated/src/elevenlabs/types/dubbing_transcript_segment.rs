@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One segment of a source transcript.
 ///
 /// Schema: `#/components/schemas/DubbingTranscriptSegment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingTranscriptSegment {
     /// Stable identifier of the segment.
     pub id: String,
@@ -24,8 +24,41 @@ pub struct DubbingTranscriptSegment {
     /// End time of the segment, in seconds.
     pub end_s: f64,
     /// The caller-supplied external id for this segment, if one was provided.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for DubbingTranscriptSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut text_ = None;
+        let mut speaker_id_ = None;
+        let mut start_s_ = None;
+        let mut end_s_ = None;
+        let mut external_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingTranscriptSegment",
+            &["id", "text", "speaker_id", "start_s", "end_s"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "text" => field.read(&mut text_),
+                "speaker_id" => field.read(&mut speaker_id_),
+                "start_s" => field.read(&mut start_s_),
+                "end_s" => field.read(&mut end_s_),
+                "external_id" => field.read(&mut external_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            text: object.required(text_, "text")?,
+            speaker_id: object.required(speaker_id_, "speaker_id")?,
+            start_s: object.required(start_s_, "start_s")?,
+            end_s: object.required(end_s_, "end_s")?,
+            external_id: external_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DubbingTranscriptSegment {

@@ -6,23 +6,53 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptWord;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingTranscriptUtterance`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DubbingTranscriptUtterance {
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker_id: Option<String>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_s: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_s: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<DubbingTranscriptWord>>,
+}
+
+impl<'de> Deserialize<'de> for DubbingTranscriptUtterance {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut speaker_id_ = None;
+        let mut start_s_ = None;
+        let mut end_s_ = None;
+        let mut words_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DubbingTranscriptUtterance",
+            &[],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "speaker_id" => field.read(&mut speaker_id_),
+                "start_s" => field.read(&mut start_s_),
+                "end_s" => field.read(&mut end_s_),
+                "words" => field.read(&mut words_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: text_.unwrap_or_default(),
+            speaker_id: speaker_id_.unwrap_or_default(),
+            start_s: start_s_.unwrap_or_default(),
+            end_s: end_s_.unwrap_or_default(),
+            words: words_.unwrap_or_default(),
+        })
+    }
 }

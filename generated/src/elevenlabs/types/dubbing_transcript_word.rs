@@ -6,23 +6,53 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptCharacter;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DubbingTranscriptWord`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DubbingTranscriptWord {
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub word_type: Option<String>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_s: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_s: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub characters: Option<Vec<DubbingTranscriptCharacter>>,
+}
+
+impl<'de> Deserialize<'de> for DubbingTranscriptWord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut word_type_ = None;
+        let mut start_s_ = None;
+        let mut end_s_ = None;
+        let mut characters_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DubbingTranscriptWord",
+            &[],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "word_type" => field.read(&mut word_type_),
+                "start_s" => field.read(&mut start_s_),
+                "end_s" => field.read(&mut end_s_),
+                "characters" => field.read(&mut characters_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: text_.unwrap_or_default(),
+            word_type: word_type_.unwrap_or_default(),
+            start_s: start_s_.unwrap_or_default(),
+            end_s: end_s_.unwrap_or_default(),
+            characters: characters_.unwrap_or_default(),
+        })
+    }
 }

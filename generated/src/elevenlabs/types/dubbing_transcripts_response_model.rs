@@ -10,15 +10,42 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DubbingTranscriptsResponseModel {
     pub transcript_format: DubbingTranscriptsResponseModelTranscriptFormat,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub srt: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webvtt: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub json: Nullable<DubbingTranscript>,
+}
+
+impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut transcript_format_ = None;
+        let mut srt_ = None;
+        let mut webvtt_ = None;
+        let mut json_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DubbingTranscriptsResponseModel",
+            &["transcript_format"],
+            &mut |key, field| match key {
+                "transcript_format" => field.read(&mut transcript_format_),
+                "srt" => field.read(&mut srt_),
+                "webvtt" => field.read(&mut webvtt_),
+                "json" => field.read(&mut json_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            transcript_format: object.required(transcript_format_, "transcript_format")?,
+            srt: srt_.unwrap_or_default(),
+            webvtt: webvtt_.unwrap_or_default(),
+            json: json_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DubbingTranscriptsResponseModel {

@@ -6,12 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DummyToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DummyToolResultModel {
     /// Defaults to `"dummy"`.
-    #[serde(default)]
     pub result_type: consts::Dummy,
+}
+
+impl<'de> Deserialize<'de> for DummyToolResultModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DummyToolResultModel",
+            &[],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+        })
+    }
 }

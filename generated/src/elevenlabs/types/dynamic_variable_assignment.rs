@@ -6,17 +6,16 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Configuration for extracting values from tool responses and assigning them to dynamic variables.
 ///
 /// Schema: `#/components/schemas/DynamicVariableAssignment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DynamicVariableAssignment {
     /// The source to extract the value from. Currently only 'response' is supported.
     ///
     /// Defaults to `"response"`.
-    #[serde(default)]
     pub source: consts::Response,
     /// The name of the dynamic variable to assign the extracted value to
     pub dynamic_variable: String,
@@ -25,13 +24,43 @@ pub struct DynamicVariableAssignment {
     /// If true, this assignment's value will be removed from the tool response before sending to the LLM and transcript, but still processed for variable assignment.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sanitize: Option<bool>,
     /// If true, non-scalar values (lists, objects) extracted from the tool response are stored as their native type instead of being stringified to JSON. Enable this to use extracted arrays directly as list dynamic variables.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_native_type: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for DynamicVariableAssignment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut dynamic_variable_ = None;
+        let mut value_path_ = None;
+        let mut sanitize_ = None;
+        let mut preserve_native_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DynamicVariableAssignment",
+            &["dynamic_variable", "value_path"],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "dynamic_variable" => field.read(&mut dynamic_variable_),
+                "value_path" => field.read(&mut value_path_),
+                "sanitize" => field.read(&mut sanitize_),
+                "preserve_native_type" => field.read(&mut preserve_native_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            dynamic_variable: object.required(dynamic_variable_, "dynamic_variable")?,
+            value_path: object.required(value_path_, "value_path")?,
+            sanitize: sanitize_.unwrap_or_default(),
+            preserve_native_type: preserve_native_type_.unwrap_or_default(),
+        })
+    }
 }
 
 impl DynamicVariableAssignment {

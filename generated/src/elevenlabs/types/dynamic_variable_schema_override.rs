@@ -6,16 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/DynamicVariableSchemaOverride`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DynamicVariableSchemaOverride {
     /// Defaults to `"dynamic_variable"`.
-    #[serde(default)]
     pub source: consts::DynamicVariable,
     /// The name of the dynamic variable to use
     pub dynamic_variable: String,
+}
+
+impl<'de> Deserialize<'de> for DynamicVariableSchemaOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut dynamic_variable_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DynamicVariableSchemaOverride",
+            &["dynamic_variable"],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "dynamic_variable" => field.read(&mut dynamic_variable_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            dynamic_variable: object.required(dynamic_variable_, "dynamic_variable")?,
+        })
+    }
 }
 
 impl DynamicVariableSchemaOverride {

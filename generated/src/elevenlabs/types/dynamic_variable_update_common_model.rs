@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Tracks a dynamic variable update that occurred during tool execution.
 ///
 /// Schema: `#/components/schemas/DynamicVariableUpdateCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DynamicVariableUpdateCommonModel {
     pub variable_name: String,
     pub old_value: Option<String>,
@@ -18,6 +18,45 @@ pub struct DynamicVariableUpdateCommonModel {
     pub updated_at: f64,
     pub tool_name: String,
     pub tool_request_id: String,
+}
+
+impl<'de> Deserialize<'de> for DynamicVariableUpdateCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut variable_name_ = None;
+        let mut old_value_ = None;
+        let mut new_value_ = None;
+        let mut updated_at_ = None;
+        let mut tool_name_ = None;
+        let mut tool_request_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "DynamicVariableUpdateCommonModel",
+            &[
+                "variable_name",
+                "new_value",
+                "updated_at",
+                "tool_name",
+                "tool_request_id",
+            ],
+            &mut |key, field| match key {
+                "variable_name" => field.read(&mut variable_name_),
+                "old_value" => field.read(&mut old_value_),
+                "new_value" => field.read(&mut new_value_),
+                "updated_at" => field.read(&mut updated_at_),
+                "tool_name" => field.read(&mut tool_name_),
+                "tool_request_id" => field.read(&mut tool_request_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            variable_name: object.required(variable_name_, "variable_name")?,
+            old_value: old_value_.unwrap_or_default(),
+            new_value: object.required(new_value_, "new_value")?,
+            updated_at: object.required(updated_at_, "updated_at")?,
+            tool_name: object.required(tool_name_, "tool_name")?,
+            tool_request_id: object.required(tool_request_id_, "tool_request_id")?,
+        })
+    }
 }
 
 impl DynamicVariableUpdateCommonModel {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/DynamicVariablesConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DynamicVariablesConfig {
     /// A dictionary of dynamic variable placeholders and their values
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable_placeholders: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for DynamicVariablesConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut dynamic_variable_placeholders_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DynamicVariablesConfig",
+            &[],
+            &mut |key, field| match key {
+                "dynamic_variable_placeholders" => field.read(&mut dynamic_variable_placeholders_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            dynamic_variable_placeholders: dynamic_variable_placeholders_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/DynamicVariablesConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct DynamicVariablesConfigWorkflowOverride {
     /// A dictionary of dynamic variable placeholders and their values
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dynamic_variable_placeholders: Nullable<Value>,
+}
+
+impl<'de> Deserialize<'de> for DynamicVariablesConfigWorkflowOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut dynamic_variable_placeholders_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "DynamicVariablesConfigWorkflowOverride",
+            &[],
+            &mut |key, field| match key {
+                "dynamic_variable_placeholders" => field.read(&mut dynamic_variable_placeholders_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            dynamic_variable_placeholders: dynamic_variable_placeholders_.unwrap_or_default(),
+        })
+    }
 }

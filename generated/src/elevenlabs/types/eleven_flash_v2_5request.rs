@@ -14,10 +14,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the ElevenLabs Flash v2.5 TTS model.
 ///
 /// Schema: `#/components/schemas/ElevenFlashV2_5Request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ElevenFlashV2_5request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// The text to synthesize into speech.
     pub text: String,
@@ -26,20 +26,61 @@ pub struct ElevenFlashV2_5request {
     /// The audio encoding of the output, as `codec_sampleRateHz_bitrateKbps`. `mp3_44100_192` requires the Creator tier or above.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<ElevenFlashV2_5requestOutputFormat>,
     /// Pronunciation dictionaries to apply to the text, in order of precedence. Up to 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators: Option<Vec<PronunciationDictionaryVersionLocator>>,
     /// The model to use for the generation.
-    #[serde(default)]
     pub model_id: consts::ElevenFlashV2_5,
     /// ISO 639-1 language code to enforce on the output. Omit to detect the language from the text.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_code: Nullable<String>,
     /// Overrides for the voice's saved settings, applied to this generation only.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<ElevenFlashV2_5voiceSettings>,
+}
+
+impl<'de> Deserialize<'de> for ElevenFlashV2_5request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhook_ = None;
+        let mut text_ = None;
+        let mut voice_ = None;
+        let mut output_format_ = None;
+        let mut pronunciation_dictionary_locators_ = None;
+        let mut model_id_ = None;
+        let mut language_code_ = None;
+        let mut voice_settings_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ElevenFlashV2_5request",
+            &["text", "voice"],
+            &mut |key, field| match key {
+                "webhook" => field.read(&mut webhook_),
+                "text" => field.read(&mut text_),
+                "voice" => field.read(&mut voice_),
+                "output_format" => field.read(&mut output_format_),
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                "model_id" => field.read(&mut model_id_),
+                "language_code" => field.read(&mut language_code_),
+                "voice_settings" => field.read(&mut voice_settings_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhook: webhook_.unwrap_or_default(),
+            text: object.required(text_, "text")?,
+            voice: object.required(voice_, "voice")?,
+            output_format: output_format_.unwrap_or_default(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_
+                .unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            language_code: language_code_.unwrap_or_default(),
+            voice_settings: voice_settings_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ElevenFlashV2_5request {

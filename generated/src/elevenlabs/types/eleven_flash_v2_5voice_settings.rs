@@ -6,20 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Overrides for the voice's saved settings, applied to one generation.
 ///
 /// Schema: `#/components/schemas/ElevenFlashV2_5VoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ElevenFlashV2_5voiceSettings {
     /// How consistent the voice stays across generations. Lower values give more expressive, varied speech.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// How closely the output adheres to the original voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// The speed of the generated speech, where 1.0 is the voice's natural pace.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for ElevenFlashV2_5voiceSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut stability_ = None;
+        let mut similarity_boost_ = None;
+        let mut speed_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ElevenFlashV2_5voiceSettings",
+            &[],
+            &mut |key, field| match key {
+                "stability" => field.read(&mut stability_),
+                "similarity_boost" => field.read(&mut similarity_boost_),
+                "speed" => field.read(&mut speed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            stability: stability_.unwrap_or_default(),
+            similarity_boost: similarity_boost_.unwrap_or_default(),
+            speed: speed_.unwrap_or_default(),
+        })
+    }
 }

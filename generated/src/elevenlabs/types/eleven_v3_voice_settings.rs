@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Overrides for the voice's saved settings, applied to one generation.
 ///
 /// Schema: `#/components/schemas/ElevenV3VoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ElevenV3VoiceSettings {
     /// How consistent the voice stays across generations. Lower values give more expressive, varied speech.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for ElevenV3VoiceSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut stability_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ElevenV3VoiceSettings",
+            &[],
+            &mut |key, field| match key {
+                "stability" => field.read(&mut stability_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            stability: stability_.unwrap_or_default(),
+        })
+    }
 }

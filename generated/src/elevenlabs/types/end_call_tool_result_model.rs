@@ -7,19 +7,44 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/EndCallToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EndCallToolResultModel {
     /// Defaults to `"end_call_success"`.
-    #[serde(default)]
     pub result_type: consts::EndCallSuccess,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for EndCallToolResultModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut reason_ = None;
+        let mut message_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "EndCallToolResultModel",
+            &[],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "reason" => field.read(&mut reason_),
+                "message" => field.read(&mut message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            reason: reason_.unwrap_or_default(),
+            message: message_.unwrap_or_default(),
+        })
+    }
 }

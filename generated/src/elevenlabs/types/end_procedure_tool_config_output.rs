@@ -6,17 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ProcedureAtVersionOutput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// EndProcedureToolConfig
 ///
 /// Schema: `#/components/schemas/EndProcedureToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EndProcedureToolConfigOutput {
     /// Defaults to `"end_procedure"`.
-    #[serde(default)]
     pub system_tool_type: consts::EndProcedure,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub procedures: Option<BTreeMap<String, ProcedureAtVersionOutput>>,
+}
+
+impl<'de> Deserialize<'de> for EndProcedureToolConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        let mut procedures_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "EndProcedureToolConfigOutput",
+            &[],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                "procedures" => field.read(&mut procedures_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+            procedures: procedures_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/EnvironmentVariableAuthConnectionValue`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EnvironmentVariableAuthConnectionValue {
     pub auth_connection_id: String,
+}
+
+impl<'de> Deserialize<'de> for EnvironmentVariableAuthConnectionValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut auth_connection_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "EnvironmentVariableAuthConnectionValue",
+            &["auth_connection_id"],
+            &mut |key, field| match key {
+                "auth_connection_id" => field.read(&mut auth_connection_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            auth_connection_id: object.required(auth_connection_id_, "auth_connection_id")?,
+        })
+    }
 }
 
 impl EnvironmentVariableAuthConnectionValue {

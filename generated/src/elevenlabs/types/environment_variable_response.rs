@@ -8,21 +8,69 @@
 use super::{EnvironmentVariableAuthConnectionValue, EnvironmentVariableSecretValue};
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/EnvironmentVariableResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EnvironmentVariableResponse {
     pub label: String,
     pub created_at_unix_secs: i64,
     pub updated_at_unix_secs: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_by_user_id: Nullable<String>,
     #[serde(rename = "type")]
     pub type_: EnvironmentVariableResponseType,
     pub id: String,
     pub workspace_id: String,
     pub values: EnvironmentVariableResponseValues,
+}
+
+impl<'de> Deserialize<'de> for EnvironmentVariableResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut label_ = None;
+        let mut created_at_unix_secs_ = None;
+        let mut updated_at_unix_secs_ = None;
+        let mut created_by_user_id_ = None;
+        let mut type__ = None;
+        let mut id_ = None;
+        let mut workspace_id_ = None;
+        let mut values_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "EnvironmentVariableResponse",
+            &[
+                "label",
+                "created_at_unix_secs",
+                "updated_at_unix_secs",
+                "type",
+                "id",
+                "workspace_id",
+                "values",
+            ],
+            &mut |key, field| match key {
+                "label" => field.read(&mut label_),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "updated_at_unix_secs" => field.read(&mut updated_at_unix_secs_),
+                "created_by_user_id" => field.read(&mut created_by_user_id_),
+                "type" => field.read(&mut type__),
+                "id" => field.read(&mut id_),
+                "workspace_id" => field.read(&mut workspace_id_),
+                "values" => field.read(&mut values_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            label: object.required(label_, "label")?,
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            updated_at_unix_secs: object.required(updated_at_unix_secs_, "updated_at_unix_secs")?,
+            created_by_user_id: created_by_user_id_.unwrap_or_default(),
+            type_: object.required(type__, "type")?,
+            id: object.required(id_, "id")?,
+            workspace_id: object.required(workspace_id_, "workspace_id")?,
+            values: object.required(values_, "values")?,
+        })
+    }
 }
 
 impl EnvironmentVariableResponse {
@@ -101,7 +149,7 @@ impl<'de> Deserialize<'de> for EnvironmentVariableResponseType {
 /// Values
 ///
 /// Schema: `#/components/schemas/EnvironmentVariableResponse/properties/values`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum EnvironmentVariableResponseValues {
     StringMap(BTreeMap<String, String>),
@@ -109,4 +157,21 @@ pub enum EnvironmentVariableResponseValues {
     EnvironmentVariableAuthConnectionValueMap(
         BTreeMap<String, EnvironmentVariableAuthConnectionValue>,
     ),
+}
+
+impl<'de> Deserialize<'de> for EnvironmentVariableResponseValues {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::StringMap(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EnvironmentVariableSecretValueMap(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EnvironmentVariableAuthConnectionValueMap(member));
+        }
+        Err(no_match("EnvironmentVariableResponseValues"))
+    }
 }

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/EnvironmentVariableSecretValue`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EnvironmentVariableSecretValue {
     pub secret_id: String,
+}
+
+impl<'de> Deserialize<'de> for EnvironmentVariableSecretValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut secret_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "EnvironmentVariableSecretValue",
+            &["secret_id"],
+            &mut |key, field| match key {
+                "secret_id" => field.read(&mut secret_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            secret_id: object.required(secret_id_, "secret_id")?,
+        })
+    }
 }
 
 impl EnvironmentVariableSecretValue {

@@ -7,16 +7,40 @@
 
 use super::EvaluationSuccessResult;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/EvaluationCriteriaSummaryResult`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvaluationCriteriaSummaryResult {
     pub result: EvaluationSuccessResult,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_score: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for EvaluationCriteriaSummaryResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_ = None;
+        let mut score_ = None;
+        let mut max_score_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "EvaluationCriteriaSummaryResult",
+            &["result"],
+            &mut |key, field| match key {
+                "result" => field.read(&mut result_),
+                "score" => field.read(&mut score_),
+                "max_score" => field.read(&mut max_score_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result: object.required(result_, "result")?,
+            score: score_.unwrap_or_default(),
+            max_score: max_score_.unwrap_or_default(),
+        })
+    }
 }
 
 impl EvaluationCriteriaSummaryResult {

@@ -6,15 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::PromptEvaluationCriteria;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Settings to evaluate an agent's performance.
 /// Agents are evaluated against a set of criteria, with success being defined as meeting some combination of those criteria.
 ///
 /// Schema: `#/components/schemas/EvaluationSettings-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct EvaluationSettingsOutput {
     /// Individual criteria that the agent should be evaluated against
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub criteria: Option<Vec<PromptEvaluationCriteria>>,
+}
+
+impl<'de> Deserialize<'de> for EvaluationSettingsOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut criteria_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "EvaluationSettingsOutput",
+            &[],
+            &mut |key, field| match key {
+                "criteria" => field.read(&mut criteria_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            criteria: criteria_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ExactParameterEvaluationStrategy`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExactParameterEvaluationStrategy {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Exact,
     /// The exact string value that the parameter must match.
     pub expected_value: String,
+}
+
+impl<'de> Deserialize<'de> for ExactParameterEvaluationStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut expected_value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ExactParameterEvaluationStrategy",
+            &["expected_value"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "expected_value" => field.read(&mut expected_value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            expected_value: object.required(expected_value_, "expected_value")?,
+        })
+    }
 }
 
 impl ExactParameterEvaluationStrategy {

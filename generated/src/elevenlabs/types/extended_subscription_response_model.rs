@@ -11,10 +11,11 @@ use super::{
     SubscriptionStatusType,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/ExtendedSubscriptionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExtendedSubscriptionResponseModel {
     /// The tier of the user's subscription.
     pub tier: String,
@@ -31,7 +32,7 @@ pub struct ExtendedSubscriptionResponseModel {
     /// Deprecated: use `max_credit_limit_extension != 0`. Whether the user is allowed to extend their character limit.
     pub allowed_to_extend_character_limit: bool,
     /// The Unix timestamp of the next character count reset.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_character_count_reset_unix: Nullable<i64>,
     /// The number of voice slots used by the user.
     pub voice_slots_used: i64,
@@ -42,7 +43,7 @@ pub struct ExtendedSubscriptionResponseModel {
     /// The maximum number of voice slots allowed for the user.
     pub voice_limit: i64,
     /// The maximum number of voice add/edits allowed for the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_voice_add_edits: Nullable<i64>,
     /// The number of voice add/edits used by the user.
     pub voice_add_edit_counter: i64,
@@ -55,38 +56,194 @@ pub struct ExtendedSubscriptionResponseModel {
     /// Whether the user can use professional voice cloning.
     pub can_use_professional_voice_cloning: bool,
     /// The currency of the user's subscription.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<Currency>,
     /// The current usage-based overage cost.
     pub current_overage: Price,
     /// The status of the user's subscription.
     pub status: SubscriptionStatusType,
     /// The billing period of the user's subscription.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub billing_period: Nullable<BillingPeriod>,
     /// The character refresh period of the user's subscription.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_refresh_period: Nullable<CharacterRefreshPeriod>,
     /// The next invoice for the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_invoice: Nullable<InvoiceResponseModel>,
     /// The open invoices for the user.
     pub open_invoices: Vec<InvoiceResponseModel>,
     /// Whether the user has open invoices.
     pub has_open_invoices: bool,
     /// The pending change for the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_change: Nullable<ExtendedSubscriptionResponseModelPendingChange>,
     /// True if any workspace owned by this user's auth account has redeemed the starter first-month discount coupon.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_used_starter_coupon_on_account: Option<bool>,
     /// True if any workspace owned by this user's auth account has redeemed the creator first-month discount coupon.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_used_creator_coupon_on_account: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tier_ = None;
+        let mut character_count_ = None;
+        let mut character_limit_ = None;
+        let mut max_character_limit_extension_ = None;
+        let mut max_credit_limit_extension_ = None;
+        let mut can_extend_character_limit_ = None;
+        let mut allowed_to_extend_character_limit_ = None;
+        let mut next_character_count_reset_unix_ = None;
+        let mut voice_slots_used_ = None;
+        let mut professional_voice_slots_used_ = None;
+        let mut professional_voice_slots_used_in_workspace_ = None;
+        let mut voice_limit_ = None;
+        let mut max_voice_add_edits_ = None;
+        let mut voice_add_edit_counter_ = None;
+        let mut professional_voice_limit_ = None;
+        let mut can_extend_voice_limit_ = None;
+        let mut can_use_instant_voice_cloning_ = None;
+        let mut can_use_professional_voice_cloning_ = None;
+        let mut currency_ = None;
+        let mut current_overage_ = None;
+        let mut status_ = None;
+        let mut billing_period_ = None;
+        let mut character_refresh_period_ = None;
+        let mut next_invoice_ = None;
+        let mut open_invoices_ = None;
+        let mut has_open_invoices_ = None;
+        let mut pending_change_ = None;
+        let mut has_used_starter_coupon_on_account_ = None;
+        let mut has_used_creator_coupon_on_account_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ExtendedSubscriptionResponseModel",
+            &[
+                "tier",
+                "character_count",
+                "character_limit",
+                "max_credit_limit_extension",
+                "can_extend_character_limit",
+                "allowed_to_extend_character_limit",
+                "voice_slots_used",
+                "professional_voice_slots_used",
+                "professional_voice_slots_used_in_workspace",
+                "voice_limit",
+                "voice_add_edit_counter",
+                "professional_voice_limit",
+                "can_extend_voice_limit",
+                "can_use_instant_voice_cloning",
+                "can_use_professional_voice_cloning",
+                "current_overage",
+                "status",
+                "open_invoices",
+                "has_open_invoices",
+            ],
+            &mut |key, field| match key {
+                "tier" => field.read(&mut tier_),
+                "character_count" => field.read(&mut character_count_),
+                "character_limit" => field.read(&mut character_limit_),
+                "max_character_limit_extension" => field.read(&mut max_character_limit_extension_),
+                "max_credit_limit_extension" => field.read(&mut max_credit_limit_extension_),
+                "can_extend_character_limit" => field.read(&mut can_extend_character_limit_),
+                "allowed_to_extend_character_limit" => {
+                    field.read(&mut allowed_to_extend_character_limit_)
+                }
+                "next_character_count_reset_unix" => {
+                    field.read(&mut next_character_count_reset_unix_)
+                }
+                "voice_slots_used" => field.read(&mut voice_slots_used_),
+                "professional_voice_slots_used" => field.read(&mut professional_voice_slots_used_),
+                "professional_voice_slots_used_in_workspace" => {
+                    field.read(&mut professional_voice_slots_used_in_workspace_)
+                }
+                "voice_limit" => field.read(&mut voice_limit_),
+                "max_voice_add_edits" => field.read(&mut max_voice_add_edits_),
+                "voice_add_edit_counter" => field.read(&mut voice_add_edit_counter_),
+                "professional_voice_limit" => field.read(&mut professional_voice_limit_),
+                "can_extend_voice_limit" => field.read(&mut can_extend_voice_limit_),
+                "can_use_instant_voice_cloning" => field.read(&mut can_use_instant_voice_cloning_),
+                "can_use_professional_voice_cloning" => {
+                    field.read(&mut can_use_professional_voice_cloning_)
+                }
+                "currency" => field.read(&mut currency_),
+                "current_overage" => field.read(&mut current_overage_),
+                "status" => field.read(&mut status_),
+                "billing_period" => field.read(&mut billing_period_),
+                "character_refresh_period" => field.read(&mut character_refresh_period_),
+                "next_invoice" => field.read(&mut next_invoice_),
+                "open_invoices" => field.read(&mut open_invoices_),
+                "has_open_invoices" => field.read(&mut has_open_invoices_),
+                "pending_change" => field.read(&mut pending_change_),
+                "has_used_starter_coupon_on_account" => {
+                    field.read(&mut has_used_starter_coupon_on_account_)
+                }
+                "has_used_creator_coupon_on_account" => {
+                    field.read(&mut has_used_creator_coupon_on_account_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tier: object.required(tier_, "tier")?,
+            character_count: object.required(character_count_, "character_count")?,
+            character_limit: object.required(character_limit_, "character_limit")?,
+            max_character_limit_extension: max_character_limit_extension_.unwrap_or_default(),
+            max_credit_limit_extension: object
+                .required(max_credit_limit_extension_, "max_credit_limit_extension")?,
+            can_extend_character_limit: object
+                .required(can_extend_character_limit_, "can_extend_character_limit")?,
+            allowed_to_extend_character_limit: object.required(
+                allowed_to_extend_character_limit_,
+                "allowed_to_extend_character_limit",
+            )?,
+            next_character_count_reset_unix: next_character_count_reset_unix_.unwrap_or_default(),
+            voice_slots_used: object.required(voice_slots_used_, "voice_slots_used")?,
+            professional_voice_slots_used: object.required(
+                professional_voice_slots_used_,
+                "professional_voice_slots_used",
+            )?,
+            professional_voice_slots_used_in_workspace: object.required(
+                professional_voice_slots_used_in_workspace_,
+                "professional_voice_slots_used_in_workspace",
+            )?,
+            voice_limit: object.required(voice_limit_, "voice_limit")?,
+            max_voice_add_edits: max_voice_add_edits_.unwrap_or_default(),
+            voice_add_edit_counter: object
+                .required(voice_add_edit_counter_, "voice_add_edit_counter")?,
+            professional_voice_limit: object
+                .required(professional_voice_limit_, "professional_voice_limit")?,
+            can_extend_voice_limit: object
+                .required(can_extend_voice_limit_, "can_extend_voice_limit")?,
+            can_use_instant_voice_cloning: object.required(
+                can_use_instant_voice_cloning_,
+                "can_use_instant_voice_cloning",
+            )?,
+            can_use_professional_voice_cloning: object.required(
+                can_use_professional_voice_cloning_,
+                "can_use_professional_voice_cloning",
+            )?,
+            currency: currency_.unwrap_or_default(),
+            current_overage: object.required(current_overage_, "current_overage")?,
+            status: object.required(status_, "status")?,
+            billing_period: billing_period_.unwrap_or_default(),
+            character_refresh_period: character_refresh_period_.unwrap_or_default(),
+            next_invoice: next_invoice_.unwrap_or_default(),
+            open_invoices: object.required(open_invoices_, "open_invoices")?,
+            has_open_invoices: object.required(has_open_invoices_, "has_open_invoices")?,
+            pending_change: pending_change_.unwrap_or_default(),
+            has_used_starter_coupon_on_account: has_used_starter_coupon_on_account_
+                .unwrap_or_default(),
+            has_used_creator_coupon_on_account: has_used_creator_coupon_on_account_
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl ExtendedSubscriptionResponseModel {
@@ -151,19 +308,49 @@ impl ExtendedSubscriptionResponseModel {
 /// Maximum number of credits that the credit limit can be exceeded by. Managed by the workspace admin. `"unlimited"` means no cap, `0` means usage-based billing is disabled.
 ///
 /// Schema: `#/components/schemas/ExtendedSubscriptionResponseModel/properties/max_credit_limit_extension`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ExtendedSubscriptionResponseModelMaxCreditLimitExtension {
     Integer(i64),
     Unlimited(consts::Unlimited),
 }
 
+impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelMaxCreditLimitExtension {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Unlimited(member));
+        }
+        Err(no_match(
+            "ExtendedSubscriptionResponseModelMaxCreditLimitExtension",
+        ))
+    }
+}
+
 /// The pending change for the user.
 ///
 /// Schema: `#/components/schemas/ExtendedSubscriptionResponseModel/properties/pending_change`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ExtendedSubscriptionResponseModelPendingChange {
     PendingSubscriptionSwitchResponseModel(PendingSubscriptionSwitchResponseModel),
     PendingCancellationResponseModel(PendingCancellationResponseModel),
+}
+
+impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelPendingChange {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PendingSubscriptionSwitchResponseModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PendingCancellationResponseModel(member));
+        }
+        Err(no_match("ExtendedSubscriptionResponseModelPendingChange"))
+    }
 }

@@ -7,12 +7,12 @@
 
 use super::ExternalSyncProvider;
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Tracks the link back to the original file in an external source.
 ///
 /// Schema: `#/components/schemas/ExternalFileSyncInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExternalFileSyncInfo {
     /// Provider identifier
     #[serde(rename = "type")]
@@ -28,8 +28,53 @@ pub struct ExternalFileSyncInfo {
     /// Last modified time from the external system
     pub source_modified_time: Timestamp,
     /// KB folder ID of the sync root, used to query all entities under a sync tree
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ExternalFileSyncInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut source_entity_id_ = None;
+        let mut integration_connection_id_ = None;
+        let mut source_parent_entity_id_ = None;
+        let mut source_mime_type_ = None;
+        let mut source_modified_time_ = None;
+        let mut root_folder_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ExternalFileSyncInfo",
+            &[
+                "type",
+                "source_entity_id",
+                "integration_connection_id",
+                "source_parent_entity_id",
+                "source_mime_type",
+                "source_modified_time",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "source_entity_id" => field.read(&mut source_entity_id_),
+                "integration_connection_id" => field.read(&mut integration_connection_id_),
+                "source_parent_entity_id" => field.read(&mut source_parent_entity_id_),
+                "source_mime_type" => field.read(&mut source_mime_type_),
+                "source_modified_time" => field.read(&mut source_modified_time_),
+                "root_folder_id" => field.read(&mut root_folder_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: object.required(type__, "type")?,
+            source_entity_id: object.required(source_entity_id_, "source_entity_id")?,
+            integration_connection_id: object
+                .required(integration_connection_id_, "integration_connection_id")?,
+            source_parent_entity_id: object
+                .required(source_parent_entity_id_, "source_parent_entity_id")?,
+            source_mime_type: object.required(source_mime_type_, "source_mime_type")?,
+            source_modified_time: object.required(source_modified_time_, "source_modified_time")?,
+            root_folder_id: root_folder_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ExternalFileSyncInfo {

@@ -7,12 +7,12 @@
 
 use super::ExternalSyncProvider;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Metadata for a KB folder that mirrors an external source folder.
 ///
 /// Schema: `#/components/schemas/ExternalFolderSyncInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ExternalFolderSyncInfo {
     /// Provider identifier
     #[serde(rename = "type")]
@@ -22,14 +22,48 @@ pub struct ExternalFolderSyncInfo {
     /// Integration connection instance ID
     pub integration_connection_id: String,
     /// KB folder ID of the sync root. None means this folder is the root.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_id: Nullable<String>,
     /// Opaque cursor for incremental sync, interpreted by the provider
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_cursor: Nullable<String>,
     /// Unix timestamp of last completed sync
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_sync_at: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for ExternalFolderSyncInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut source_entity_id_ = None;
+        let mut integration_connection_id_ = None;
+        let mut root_folder_id_ = None;
+        let mut sync_cursor_ = None;
+        let mut last_sync_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ExternalFolderSyncInfo",
+            &["type", "source_entity_id", "integration_connection_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "source_entity_id" => field.read(&mut source_entity_id_),
+                "integration_connection_id" => field.read(&mut integration_connection_id_),
+                "root_folder_id" => field.read(&mut root_folder_id_),
+                "sync_cursor" => field.read(&mut sync_cursor_),
+                "last_sync_at" => field.read(&mut last_sync_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: object.required(type__, "type")?,
+            source_entity_id: object.required(source_entity_id_, "source_entity_id")?,
+            integration_connection_id: object
+                .required(integration_connection_id_, "integration_connection_id")?,
+            root_folder_id: root_folder_id_.unwrap_or_default(),
+            sync_cursor: sync_cursor_.unwrap_or_default(),
+            last_sync_at: last_sync_at_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ExternalFolderSyncInfo {

@@ -8,44 +8,107 @@
 use super::{
     FeatureStatusCommonModel, TestsFeatureUsageCommonModel, WorkflowFeaturesUsageCommonModel,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/FeaturesUsageCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct FeaturesUsageCommonModel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_detection: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_to_agent: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_to_number: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multivoice: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_tones: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_mcp_servers: Option<FeatureStatusCommonModel>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pii_zrm_workspace: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pii_zrm_agent: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_dynamic_variable_updates: Option<FeatureStatusCommonModel>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_livekit: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_detection: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_input: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<WorkflowFeaturesUsageCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_testing: Option<TestsFeatureUsageCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub versioning: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_input: Option<FeatureStatusCommonModel>,
+}
+
+impl<'de> Deserialize<'de> for FeaturesUsageCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_detection_ = None;
+        let mut transfer_to_agent_ = None;
+        let mut transfer_to_number_ = None;
+        let mut multivoice_ = None;
+        let mut dtmf_tones_ = None;
+        let mut external_mcp_servers_ = None;
+        let mut pii_zrm_workspace_ = None;
+        let mut pii_zrm_agent_ = None;
+        let mut tool_dynamic_variable_updates_ = None;
+        let mut is_livekit_ = None;
+        let mut voicemail_detection_ = None;
+        let mut dtmf_input_ = None;
+        let mut workflow_ = None;
+        let mut agent_testing_ = None;
+        let mut versioning_ = None;
+        let mut file_input_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "FeaturesUsageCommonModel",
+            &[],
+            &mut |key, field| match key {
+                "language_detection" => field.read(&mut language_detection_),
+                "transfer_to_agent" => field.read(&mut transfer_to_agent_),
+                "transfer_to_number" => field.read(&mut transfer_to_number_),
+                "multivoice" => field.read(&mut multivoice_),
+                "dtmf_tones" => field.read(&mut dtmf_tones_),
+                "external_mcp_servers" => field.read(&mut external_mcp_servers_),
+                "pii_zrm_workspace" => field.read(&mut pii_zrm_workspace_),
+                "pii_zrm_agent" => field.read(&mut pii_zrm_agent_),
+                "tool_dynamic_variable_updates" => field.read(&mut tool_dynamic_variable_updates_),
+                "is_livekit" => field.read(&mut is_livekit_),
+                "voicemail_detection" => field.read(&mut voicemail_detection_),
+                "dtmf_input" => field.read(&mut dtmf_input_),
+                "workflow" => field.read(&mut workflow_),
+                "agent_testing" => field.read(&mut agent_testing_),
+                "versioning" => field.read(&mut versioning_),
+                "file_input" => field.read(&mut file_input_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language_detection: language_detection_.unwrap_or_default(),
+            transfer_to_agent: transfer_to_agent_.unwrap_or_default(),
+            transfer_to_number: transfer_to_number_.unwrap_or_default(),
+            multivoice: multivoice_.unwrap_or_default(),
+            dtmf_tones: dtmf_tones_.unwrap_or_default(),
+            external_mcp_servers: external_mcp_servers_.unwrap_or_default(),
+            pii_zrm_workspace: pii_zrm_workspace_.unwrap_or_default(),
+            pii_zrm_agent: pii_zrm_agent_.unwrap_or_default(),
+            tool_dynamic_variable_updates: tool_dynamic_variable_updates_.unwrap_or_default(),
+            is_livekit: is_livekit_.unwrap_or_default(),
+            voicemail_detection: voicemail_detection_.unwrap_or_default(),
+            dtmf_input: dtmf_input_.unwrap_or_default(),
+            workflow: workflow_.unwrap_or_default(),
+            agent_testing: agent_testing_.unwrap_or_default(),
+            versioning: versioning_.unwrap_or_default(),
+            file_input: file_input_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,25 +6,55 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConflictSection;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/FieldConflict`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldConflict {
     /// Identifier of the conflicting field relative to its section: a dot-path within conversation_config/platform_settings, or a procedure id.
     pub path: String,
     /// Which config section this path belongs to.
     pub section: ConflictSection,
     /// Value at the common ancestor (merge base).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_value: Option<Value>,
     /// Value on the source branch tip.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_value: Option<Value>,
     /// Value on the target branch tip.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_value: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for FieldConflict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut path_ = None;
+        let mut section_ = None;
+        let mut base_value_ = None;
+        let mut source_value_ = None;
+        let mut target_value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "FieldConflict",
+            &["path", "section"],
+            &mut |key, field| match key {
+                "path" => field.read(&mut path_),
+                "section" => field.read(&mut section_),
+                "base_value" => field.read(&mut base_value_),
+                "source_value" => field.read(&mut source_value_),
+                "target_value" => field.read(&mut target_value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            path: object.required(path_, "path")?,
+            section: object.required(section_, "section")?,
+            base_value: base_value_.unwrap_or_default(),
+            source_value: source_value_.unwrap_or_default(),
+            target_value: target_value_.unwrap_or_default(),
+        })
+    }
 }
 
 impl FieldConflict {

@@ -5,24 +5,48 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/FileInputConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct FileInputConfig {
     /// When enabled, users may attach images or PDFs in chat when the LLM supports multimodal input.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Number of most-recent files kept in memory during a conversation. Older files are summarized and their bytes freed.
     ///
     /// Defaults to `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_files_in_memory: Option<i64>,
     /// Total files a user can upload in one conversation. Uploads are billed per file. Use -1 for no limit, or a value >= max_files_in_memory.
     ///
     /// Defaults to `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_files_per_conversation: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for FileInputConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_ = None;
+        let mut max_files_in_memory_ = None;
+        let mut max_files_per_conversation_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "FileInputConfig",
+            &[],
+            &mut |key, field| match key {
+                "enabled" => field.read(&mut enabled_),
+                "max_files_in_memory" => field.read(&mut max_files_in_memory_),
+                "max_files_per_conversation" => field.read(&mut max_files_per_conversation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled: enabled_.unwrap_or_default(),
+            max_files_in_memory: max_files_in_memory_.unwrap_or_default(),
+            max_files_per_conversation: max_files_per_conversation_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,24 +7,57 @@
 
 use super::CrawlStatus;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// In-flight/last refresh state for an externally-synced KB file.
 ///
 /// Schema: `#/components/schemas/FileRefreshStatus`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct FileRefreshStatus {
     /// Defaults to `"queued"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CrawlStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enqueued_at: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub started_at: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub completed_at: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_synced_at: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for FileRefreshStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let mut enqueued_at_ = None;
+        let mut started_at_ = None;
+        let mut completed_at_ = None;
+        let mut last_synced_at_ = None;
+        let mut error_message_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "FileRefreshStatus",
+            &[],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                "enqueued_at" => field.read(&mut enqueued_at_),
+                "started_at" => field.read(&mut started_at_),
+                "completed_at" => field.read(&mut completed_at_),
+                "last_synced_at" => field.read(&mut last_synced_at_),
+                "error_message" => field.read(&mut error_message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: status_.unwrap_or_default(),
+            enqueued_at: enqueued_at_.unwrap_or_default(),
+            started_at: started_at_.unwrap_or_default(),
+            completed_at: completed_at_.unwrap_or_default(),
+            last_synced_at: last_synced_at_.unwrap_or_default(),
+            error_message: error_message_.unwrap_or_default(),
+        })
+    }
 }

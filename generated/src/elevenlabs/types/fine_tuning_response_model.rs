@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/FineTuningResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FineTuningResponseModel {
     /// Whether the user is allowed to fine-tune the voice.
     pub is_allowed_to_fine_tune: bool,
@@ -24,32 +24,104 @@ pub struct FineTuningResponseModel {
     /// Whether a manual verification was requested for the fine-tuning process.
     pub manual_verification_requested: bool,
     /// The language of the fine-tuning process.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The progress of the fine-tuning process.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub progress: Nullable<BTreeMap<String, f64>>,
     /// The message of the fine-tuning process.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<BTreeMap<String, String>>,
     /// The duration of the dataset in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dataset_duration_seconds: Nullable<f64>,
     /// The number of verification attempts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verification_attempts: Nullable<Vec<VerificationAttemptResponseModel>>,
     /// List of slice IDs.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slice_ids: Nullable<Vec<String>>,
     /// The manual verification of the fine-tuning process.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub manual_verification: Nullable<ManualVerificationResponseModel>,
     /// The maximum number of verification attempts.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_verification_attempts: Nullable<i64>,
     /// The next maximum verification attempts reset time in Unix milliseconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_max_verification_attempts_reset_unix_ms: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for FineTuningResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_allowed_to_fine_tune_ = None;
+        let mut state_ = None;
+        let mut verification_failures_ = None;
+        let mut verification_attempts_count_ = None;
+        let mut manual_verification_requested_ = None;
+        let mut language_ = None;
+        let mut progress_ = None;
+        let mut message_ = None;
+        let mut dataset_duration_seconds_ = None;
+        let mut verification_attempts_ = None;
+        let mut slice_ids_ = None;
+        let mut manual_verification_ = None;
+        let mut max_verification_attempts_ = None;
+        let mut next_max_verification_attempts_reset_unix_ms_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "FineTuningResponseModel",
+            &[
+                "is_allowed_to_fine_tune",
+                "state",
+                "verification_failures",
+                "verification_attempts_count",
+                "manual_verification_requested",
+            ],
+            &mut |key, field| match key {
+                "is_allowed_to_fine_tune" => field.read(&mut is_allowed_to_fine_tune_),
+                "state" => field.read(&mut state_),
+                "verification_failures" => field.read(&mut verification_failures_),
+                "verification_attempts_count" => field.read(&mut verification_attempts_count_),
+                "manual_verification_requested" => field.read(&mut manual_verification_requested_),
+                "language" => field.read(&mut language_),
+                "progress" => field.read(&mut progress_),
+                "message" => field.read(&mut message_),
+                "dataset_duration_seconds" => field.read(&mut dataset_duration_seconds_),
+                "verification_attempts" => field.read(&mut verification_attempts_),
+                "slice_ids" => field.read(&mut slice_ids_),
+                "manual_verification" => field.read(&mut manual_verification_),
+                "max_verification_attempts" => field.read(&mut max_verification_attempts_),
+                "next_max_verification_attempts_reset_unix_ms" => {
+                    field.read(&mut next_max_verification_attempts_reset_unix_ms_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_allowed_to_fine_tune: object
+                .required(is_allowed_to_fine_tune_, "is_allowed_to_fine_tune")?,
+            state: object.required(state_, "state")?,
+            verification_failures: object
+                .required(verification_failures_, "verification_failures")?,
+            verification_attempts_count: object
+                .required(verification_attempts_count_, "verification_attempts_count")?,
+            manual_verification_requested: object.required(
+                manual_verification_requested_,
+                "manual_verification_requested",
+            )?,
+            language: language_.unwrap_or_default(),
+            progress: progress_.unwrap_or_default(),
+            message: message_.unwrap_or_default(),
+            dataset_duration_seconds: dataset_duration_seconds_.unwrap_or_default(),
+            verification_attempts: verification_attempts_.unwrap_or_default(),
+            slice_ids: slice_ids_.unwrap_or_default(),
+            manual_verification: manual_verification_.unwrap_or_default(),
+            max_verification_attempts: max_verification_attempts_.unwrap_or_default(),
+            next_max_verification_attempts_reset_unix_ms:
+                next_max_verification_attempts_reset_unix_ms_.unwrap_or_default(),
+        })
+    }
 }
 
 impl FineTuningResponseModel {

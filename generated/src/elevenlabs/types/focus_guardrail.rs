@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/FocusGuardrail`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct FocusGuardrail {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for FocusGuardrail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_enabled_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "FocusGuardrail",
+            &[],
+            &mut |key, field| match key {
+                "is_enabled" => field.read(&mut is_enabled_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_enabled: is_enabled_.unwrap_or_default(),
+        })
+    }
 }

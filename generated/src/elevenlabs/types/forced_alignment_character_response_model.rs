@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Model representing a single character with its timing information from the aligner.
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentCharacterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForcedAlignmentCharacterResponseModel {
     /// The character that was transcribed.
     pub text: String,
@@ -18,6 +18,30 @@ pub struct ForcedAlignmentCharacterResponseModel {
     pub start: f64,
     /// The end time of the character in seconds.
     pub end: f64,
+}
+
+impl<'de> Deserialize<'de> for ForcedAlignmentCharacterResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut start_ = None;
+        let mut end_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ForcedAlignmentCharacterResponseModel",
+            &["text", "start", "end"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "start" => field.read(&mut start_),
+                "end" => field.read(&mut end_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            start: object.required(start_, "start")?,
+            end: object.required(end_, "end")?,
+        })
+    }
 }
 
 impl ForcedAlignmentCharacterResponseModel {

@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ForcedAlignmentCharacterResponseModel, ForcedAlignmentWordResponseModel};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Model representing the response from the aligner service.
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForcedAlignmentResponseModel {
     /// List of characters with their timing information.
     pub characters: Vec<ForcedAlignmentCharacterResponseModel>,
@@ -19,6 +19,30 @@ pub struct ForcedAlignmentResponseModel {
     pub words: Vec<ForcedAlignmentWordResponseModel>,
     /// The average alignment loss/confidence score for the entire transcript, calculated from all characters.
     pub loss: f64,
+}
+
+impl<'de> Deserialize<'de> for ForcedAlignmentResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut characters_ = None;
+        let mut words_ = None;
+        let mut loss_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ForcedAlignmentResponseModel",
+            &["characters", "words", "loss"],
+            &mut |key, field| match key {
+                "characters" => field.read(&mut characters_),
+                "words" => field.read(&mut words_),
+                "loss" => field.read(&mut loss_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            characters: object.required(characters_, "characters")?,
+            words: object.required(words_, "words")?,
+            loss: object.required(loss_, "loss")?,
+        })
+    }
 }
 
 impl ForcedAlignmentResponseModel {

@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Model representing a single word with its timing information from the aligner.
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentWordResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForcedAlignmentWordResponseModel {
     /// The word that was transcribed.
     pub text: String,
@@ -20,6 +20,33 @@ pub struct ForcedAlignmentWordResponseModel {
     pub end: f64,
     /// The average alignment loss/confidence score for this word, calculated from its constituent characters.
     pub loss: f64,
+}
+
+impl<'de> Deserialize<'de> for ForcedAlignmentWordResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut start_ = None;
+        let mut end_ = None;
+        let mut loss_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ForcedAlignmentWordResponseModel",
+            &["text", "start", "end", "loss"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "start" => field.read(&mut start_),
+                "end" => field.read(&mut end_),
+                "loss" => field.read(&mut loss_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            start: object.required(start_, "start")?,
+            end: object.required(end_, "end")?,
+            loss: object.required(loss_, "loss")?,
+        })
+    }
 }
 
 impl ForcedAlignmentWordResponseModel {

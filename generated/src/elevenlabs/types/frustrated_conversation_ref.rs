@@ -8,7 +8,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FrustratedConversationRef`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FrustratedConversationRef {
     pub conversation_id: String,
     pub agent_id: String,
@@ -16,6 +16,48 @@ pub struct FrustratedConversationRef {
     pub overall_label: FrustratedConversationRefOverallLabel,
     pub overall_sentiment_score: f64,
     pub overall_frustration_score: f64,
+}
+
+impl<'de> Deserialize<'de> for FrustratedConversationRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_id_ = None;
+        let mut agent_id_ = None;
+        let mut start_time_unix_secs_ = None;
+        let mut overall_label_ = None;
+        let mut overall_sentiment_score_ = None;
+        let mut overall_frustration_score_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "FrustratedConversationRef",
+            &[
+                "conversation_id",
+                "agent_id",
+                "start_time_unix_secs",
+                "overall_label",
+                "overall_sentiment_score",
+                "overall_frustration_score",
+            ],
+            &mut |key, field| match key {
+                "conversation_id" => field.read(&mut conversation_id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "start_time_unix_secs" => field.read(&mut start_time_unix_secs_),
+                "overall_label" => field.read(&mut overall_label_),
+                "overall_sentiment_score" => field.read(&mut overall_sentiment_score_),
+                "overall_frustration_score" => field.read(&mut overall_frustration_score_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            start_time_unix_secs: object.required(start_time_unix_secs_, "start_time_unix_secs")?,
+            overall_label: object.required(overall_label_, "overall_label")?,
+            overall_sentiment_score: object
+                .required(overall_sentiment_score_, "overall_sentiment_score")?,
+            overall_frustration_score: object
+                .required(overall_frustration_score_, "overall_frustration_score")?,
+        })
+    }
 }
 
 impl FrustratedConversationRef {

@@ -12,24 +12,53 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the Google Gemini 2.5 Flash image model.
 ///
 /// Schema: `#/components/schemas/Gemini25FlashImageRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gemini25FlashImageRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the image to generate.
     pub prompt: String,
     /// The model to use for the generation.
-    #[serde(default)]
     pub model_id: consts::Gemini2_5FlashImage,
     /// Up to 5 reference images to edit or draw from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageReference>>,
     /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
     ///
     /// Defaults to `"16:9"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<Gemini25FlashImageRequestAspectRatio>,
+}
+
+impl<'de> Deserialize<'de> for Gemini25FlashImageRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhook_ = None;
+        let mut prompt_ = None;
+        let mut model_id_ = None;
+        let mut images_ = None;
+        let mut aspect_ratio_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "Gemini25FlashImageRequest",
+            &["prompt"],
+            &mut |key, field| match key {
+                "webhook" => field.read(&mut webhook_),
+                "prompt" => field.read(&mut prompt_),
+                "model_id" => field.read(&mut model_id_),
+                "images" => field.read(&mut images_),
+                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhook: webhook_.unwrap_or_default(),
+            prompt: object.required(prompt_, "prompt")?,
+            model_id: model_id_.unwrap_or_default(),
+            images: images_.unwrap_or_default(),
+            aspect_ratio: aspect_ratio_.unwrap_or_default(),
+        })
+    }
 }
 
 impl Gemini25FlashImageRequest {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// GenerationChunk
 ///
 /// Schema: `#/components/schemas/GenerationChunk-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GenerationChunkInput {
     /// The text config to be generated for this chunk. Can contain section name in square brackets, e.g. [Verse 1], lyrics lines, and inline directions in curly braces, e.g. {scratching}.
     pub text: String,
@@ -21,19 +21,55 @@ pub struct GenerationChunkInput {
     /// The styles and musical directions that should be present in this chunk. Use English language for best results. The styles for the first chunk are the most important as they set the overall tone and genre. Styles for subsequent chunks can be used to add nuance, progression, emphasis, or change the direction of the song. Aim to have at least 6-7 styles in early chunks until the direction is established. Generic styles like 'great production quality' are good default styles to append to the list.
     pub positive_styles: Vec<String>,
     /// The styles and musical directions that should not be present in this chunk. Use English language for best results. Leaving empty is a good default, only use this field if you want to explicitly avoid a particular style or direction.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_styles: Option<Vec<String>>,
     /// How much the model adheres to the context of its surrounding chunks. Low adherence means the model can deviate from the context and be more creative. High adherence means the model will be more consistent with the context.
     ///
     /// Defaults to `"high"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_adherence: Option<GenerationChunkInputContextAdherence>,
     /// The audio reference to condition the generation on. The first chunk is the most important as it will influence the generation of all subsequent chunks. Thus, if you want to apply conditioning to the entire song, start conditioning from the first chunk.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conditioning_ref: Nullable<AudioRefChunk>,
     /// How strongly the model adheres to the conditioning reference. Low strength means the model will be more creative and deviate from the reference. High strength means the model will be more consistent with the reference.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub condition_strength: Nullable<GenerationChunkInputConditionStrength>,
+}
+
+impl<'de> Deserialize<'de> for GenerationChunkInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut duration_ms_ = None;
+        let mut positive_styles_ = None;
+        let mut negative_styles_ = None;
+        let mut context_adherence_ = None;
+        let mut conditioning_ref_ = None;
+        let mut condition_strength_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GenerationChunkInput",
+            &["text", "duration_ms", "positive_styles"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "duration_ms" => field.read(&mut duration_ms_),
+                "positive_styles" => field.read(&mut positive_styles_),
+                "negative_styles" => field.read(&mut negative_styles_),
+                "context_adherence" => field.read(&mut context_adherence_),
+                "conditioning_ref" => field.read(&mut conditioning_ref_),
+                "condition_strength" => field.read(&mut condition_strength_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            duration_ms: object.required(duration_ms_, "duration_ms")?,
+            positive_styles: object.required(positive_styles_, "positive_styles")?,
+            negative_styles: negative_styles_.unwrap_or_default(),
+            context_adherence: context_adherence_.unwrap_or_default(),
+            conditioning_ref: conditioning_ref_.unwrap_or_default(),
+            condition_strength: condition_strength_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GenerationChunkInput {

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GenerationNode`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GenerationNode {
     /// Model-specific parameters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_parameters: Nullable<Value>,
+}
+
+impl<'de> Deserialize<'de> for GenerationNode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_parameters_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "GenerationNode",
+            &[],
+            &mut |key, field| match key {
+                "model_parameters" => field.read(&mut model_parameters_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_parameters: model_parameters_.unwrap_or_default(),
+        })
+    }
 }

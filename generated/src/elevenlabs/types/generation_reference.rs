@@ -6,17 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The output of a prior generation on this API.
 ///
 /// Schema: `#/components/schemas/GenerationReference`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GenerationReference {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Generation,
     /// The ID of the generation whose output to use, as returned when the generation was created.
     pub generation_id: String,
+}
+
+impl<'de> Deserialize<'de> for GenerationReference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut generation_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GenerationReference",
+            &["generation_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "generation_id" => field.read(&mut generation_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            generation_id: object.required(generation_id_, "generation_id")?,
+        })
+    }
 }
 
 impl GenerationReference {

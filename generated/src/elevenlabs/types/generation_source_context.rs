@@ -7,29 +7,70 @@
 
 use super::{consts, ReferenceVideo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GenerationSourceContext`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GenerationSourceContext {
     /// Defaults to `"generation"`.
-    #[serde(default)]
     pub source_type: consts::Generation,
     pub generation_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
     pub model_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_provider: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_session_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub session_iteration_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_parameters: Nullable<Value>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extend_video: Nullable<ReferenceVideo>,
+}
+
+impl<'de> Deserialize<'de> for GenerationSourceContext {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_type_ = None;
+        let mut generation_id_ = None;
+        let mut prompt_ = None;
+        let mut model_id_ = None;
+        let mut model_provider_ = None;
+        let mut generation_session_id_ = None;
+        let mut session_iteration_id_ = None;
+        let mut model_parameters_ = None;
+        let mut extend_video_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GenerationSourceContext",
+            &["generation_id", "model_id"],
+            &mut |key, field| match key {
+                "source_type" => field.read(&mut source_type_),
+                "generation_id" => field.read(&mut generation_id_),
+                "prompt" => field.read(&mut prompt_),
+                "model_id" => field.read(&mut model_id_),
+                "model_provider" => field.read(&mut model_provider_),
+                "generation_session_id" => field.read(&mut generation_session_id_),
+                "session_iteration_id" => field.read(&mut session_iteration_id_),
+                "model_parameters" => field.read(&mut model_parameters_),
+                "extend_video" => field.read(&mut extend_video_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source_type: source_type_.unwrap_or_default(),
+            generation_id: object.required(generation_id_, "generation_id")?,
+            prompt: prompt_.unwrap_or_default(),
+            model_id: object.required(model_id_, "model_id")?,
+            model_provider: model_provider_.unwrap_or_default(),
+            generation_session_id: generation_session_id_.unwrap_or_default(),
+            session_iteration_id: session_iteration_id_.unwrap_or_default(),
+            model_parameters: model_parameters_.unwrap_or_default(),
+            extend_video: extend_video_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GenerationSourceContext {

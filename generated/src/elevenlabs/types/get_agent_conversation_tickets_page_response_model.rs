@@ -7,15 +7,40 @@
 
 use super::AgentConversationTicketResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAgentConversationTicketsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAgentConversationTicketsPageResponseModel {
     pub agent_conversation_tickets: Vec<AgentConversationTicketResponseModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetAgentConversationTicketsPageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_conversation_tickets_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAgentConversationTicketsPageResponseModel",
+            &["agent_conversation_tickets", "has_more"],
+            &mut |key, field| match key {
+                "agent_conversation_tickets" => field.read(&mut agent_conversation_tickets_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_conversation_tickets: object
+                .required(agent_conversation_tickets_, "agent_conversation_tickets")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetAgentConversationTicketsPageResponseModel {

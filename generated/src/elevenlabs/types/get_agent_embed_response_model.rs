@@ -6,13 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::WidgetConfigResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAgentEmbedResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAgentEmbedResponseModel {
     pub agent_id: String,
     pub widget_config: WidgetConfigResponseModel,
+}
+
+impl<'de> Deserialize<'de> for GetAgentEmbedResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut widget_config_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAgentEmbedResponseModel",
+            &["agent_id", "widget_config"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "widget_config" => field.read(&mut widget_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            widget_config: object.required(widget_config_, "widget_config")?,
+        })
+    }
 }
 
 impl GetAgentEmbedResponseModel {

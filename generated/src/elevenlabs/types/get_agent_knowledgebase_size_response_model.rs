@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAgentKnowledgebaseSizeResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAgentKnowledgebaseSizeResponseModel {
     pub number_of_pages: f64,
+}
+
+impl<'de> Deserialize<'de> for GetAgentKnowledgebaseSizeResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut number_of_pages_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAgentKnowledgebaseSizeResponseModel",
+            &["number_of_pages"],
+            &mut |key, field| match key {
+                "number_of_pages" => field.read(&mut number_of_pages_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            number_of_pages: object.required(number_of_pages_, "number_of_pages")?,
+        })
+    }
 }
 
 impl GetAgentKnowledgebaseSizeResponseModel {

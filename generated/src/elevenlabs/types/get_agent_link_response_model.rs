@@ -7,16 +7,37 @@
 
 use super::ConversationTokenResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAgentLinkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAgentLinkResponseModel {
     /// The ID of the agent
     pub agent_id: String,
     /// The token data for the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<ConversationTokenResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for GetAgentLinkResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut token_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAgentLinkResponseModel",
+            &["agent_id"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "token" => field.read(&mut token_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            token: token_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetAgentLinkResponseModel {

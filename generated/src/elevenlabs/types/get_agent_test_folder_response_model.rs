@@ -6,21 +6,48 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentTestFolderPathSegmentResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAgentTestFolderResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAgentTestFolderResponseModel {
     pub id: String,
     pub name: String,
     /// The path from the root folder to the current folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<AgentTestFolderPathSegmentResponseModel>>,
     /// The number of direct children (tests and subfolders) in this folder
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub children_count: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for GetAgentTestFolderResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut folder_path_ = None;
+        let mut children_count_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAgentTestFolderResponseModel",
+            &["id", "name"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "folder_path" => field.read(&mut folder_path_),
+                "children_count" => field.read(&mut children_count_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            folder_path: folder_path_.unwrap_or_default(),
+            children_count: children_count_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetAgentTestFolderResponseModel {

@@ -7,10 +7,10 @@
 
 use super::AgentTopicResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAgentTopicsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAgentTopicsResponseModel {
     pub topics: Vec<AgentTopicResponseModel>,
     pub window_start_unix_secs: i64,
@@ -18,13 +18,47 @@ pub struct GetAgentTopicsResponseModel {
     /// Number of daily topic-discovery runs the returned metrics were summed over.
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregated_run_count: Option<i64>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for GetAgentTopicsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut topics_ = None;
+        let mut window_start_unix_secs_ = None;
+        let mut window_end_unix_secs_ = None;
+        let mut aggregated_run_count_ = None;
+        let mut has_more_ = None;
+        let mut next_cursor_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAgentTopicsResponseModel",
+            &["topics", "window_start_unix_secs", "window_end_unix_secs"],
+            &mut |key, field| match key {
+                "topics" => field.read(&mut topics_),
+                "window_start_unix_secs" => field.read(&mut window_start_unix_secs_),
+                "window_end_unix_secs" => field.read(&mut window_end_unix_secs_),
+                "aggregated_run_count" => field.read(&mut aggregated_run_count_),
+                "has_more" => field.read(&mut has_more_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            topics: object.required(topics_, "topics")?,
+            window_start_unix_secs: object
+                .required(window_start_unix_secs_, "window_start_unix_secs")?,
+            window_end_unix_secs: object.required(window_end_unix_secs_, "window_end_unix_secs")?,
+            aggregated_run_count: aggregated_run_count_.unwrap_or_default(),
+            has_more: has_more_.unwrap_or_default(),
+            next_cursor: next_cursor_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetAgentTopicsResponseModel {

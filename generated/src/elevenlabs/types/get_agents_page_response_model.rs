@@ -7,18 +7,42 @@
 
 use super::AgentSummaryResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAgentsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAgentsPageResponseModel {
     /// A list of agents and their metadata
     pub agents: Vec<AgentSummaryResponseModel>,
     /// The next cursor to paginate through the agents
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Whether there are more agents to paginate through
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetAgentsPageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agents_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAgentsPageResponseModel",
+            &["agents", "has_more"],
+            &mut |key, field| match key {
+                "agents" => field.read(&mut agents_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agents: object.required(agents_, "agents")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetAgentsPageResponseModel {

@@ -6,14 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Get a summary of key business analytics for a time period.
 ///
 /// Schema: `#/components/schemas/GetAnalyticsSummaryParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GetAnalyticsSummaryParams {
     /// Defaults to `"get_analytics_summary"`.
-    #[serde(default)]
     pub smb_tool_type: consts::GetAnalyticsSummary,
+}
+
+impl<'de> Deserialize<'de> for GetAnalyticsSummaryParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "GetAnalyticsSummaryParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

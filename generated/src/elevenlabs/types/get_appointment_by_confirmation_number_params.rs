@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Look up an appointment by the booking confirmation number the caller quotes.
 ///
@@ -16,9 +16,26 @@ use serde::{Deserialize, Serialize};
 /// the input and does a prefix match on the stored calendar item id.
 ///
 /// Schema: `#/components/schemas/GetAppointmentByConfirmationNumberParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GetAppointmentByConfirmationNumberParams {
     /// Defaults to `"get_appointment_by_confirmation_number"`.
-    #[serde(default)]
     pub smb_tool_type: consts::GetAppointmentByConfirmationNumber,
+}
+
+impl<'de> Deserialize<'de> for GetAppointmentByConfirmationNumberParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "GetAppointmentByConfirmationNumberParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,13 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::AudioIsolationHistoryItemResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAudioIsolationHistoryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAudioIsolationHistoryResponseModel {
     pub items: Vec<AudioIsolationHistoryItemResponseModel>,
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetAudioIsolationHistoryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut items_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAudioIsolationHistoryResponseModel",
+            &["items", "has_more"],
+            &mut |key, field| match key {
+                "items" => field.read(&mut items_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            items: object.required(items_, "items")?,
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetAudioIsolationHistoryResponseModel {

@@ -7,19 +7,43 @@
 
 use super::AudioNativeProjectSettingsResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetAudioNativeProjectSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetAudioNativeProjectSettingsResponseModel {
     /// Whether the project is enabled.
     pub enabled: bool,
     /// The ID of the latest snapshot of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub snapshot_id: Nullable<String>,
     /// The settings of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<AudioNativeProjectSettingsResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for GetAudioNativeProjectSettingsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_ = None;
+        let mut snapshot_id_ = None;
+        let mut settings_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetAudioNativeProjectSettingsResponseModel",
+            &["enabled"],
+            &mut |key, field| match key {
+                "enabled" => field.read(&mut enabled_),
+                "snapshot_id" => field.read(&mut snapshot_id_),
+                "settings" => field.read(&mut settings_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled: object.required(enabled_, "enabled")?,
+            snapshot_id: snapshot_id_.unwrap_or_default(),
+            settings: settings_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetAudioNativeProjectSettingsResponseModel {

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetChaptersResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetChaptersResponseModel {
     pub chapters: Vec<ChapterResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for GetChaptersResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chapters_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetChaptersResponseModel",
+            &["chapters"],
+            &mut |key, field| match key {
+                "chapters" => field.read(&mut chapters_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chapters: object.required(chapters_, "chapters")?,
+        })
+    }
 }
 
 impl GetChaptersResponseModel {

@@ -6,15 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetClientAppointmentsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GetClientAppointmentsParams {
     /// Defaults to `"get_client_appointments"`.
-    #[serde(default)]
     pub smb_tool_type: consts::GetClientAppointments,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_cancelled: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for GetClientAppointmentsParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        let mut include_cancelled_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "GetClientAppointmentsParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                "include_cancelled" => field.read(&mut include_cancelled_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+            include_cancelled: include_cancelled_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,28 +7,67 @@
 
 use super::{ConvAiWebhooks, ConversationInitiationClientDataWebhook, LivekitStackType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetConvAISettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GetConvAiSettingsResponseModel {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data_webhook:
         Nullable<ConversationInitiationClientDataWebhook>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<ConvAiWebhooks>,
     /// Whether the workspace can use MCP servers
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_use_mcp_servers: Option<bool>,
     /// Defaults to `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_retention_period_days: Option<i64>,
     /// Days to retain conversation embeddings. None means use the system default (30 days).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_embedding_retention_days: Nullable<i64>,
     /// Defaults to `"standard"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_livekit_stack: Option<LivekitStackType>,
+}
+
+impl<'de> Deserialize<'de> for GetConvAiSettingsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_initiation_client_data_webhook_ = None;
+        let mut webhooks_ = None;
+        let mut can_use_mcp_servers_ = None;
+        let mut rag_retention_period_days_ = None;
+        let mut conversation_embedding_retention_days_ = None;
+        let mut default_livekit_stack_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "GetConvAiSettingsResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "conversation_initiation_client_data_webhook" => {
+                    field.read(&mut conversation_initiation_client_data_webhook_)
+                }
+                "webhooks" => field.read(&mut webhooks_),
+                "can_use_mcp_servers" => field.read(&mut can_use_mcp_servers_),
+                "rag_retention_period_days" => field.read(&mut rag_retention_period_days_),
+                "conversation_embedding_retention_days" => {
+                    field.read(&mut conversation_embedding_retention_days_)
+                }
+                "default_livekit_stack" => field.read(&mut default_livekit_stack_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_initiation_client_data_webhook:
+                conversation_initiation_client_data_webhook_.unwrap_or_default(),
+            webhooks: webhooks_.unwrap_or_default(),
+            can_use_mcp_servers: can_use_mcp_servers_.unwrap_or_default(),
+            rag_retention_period_days: rag_retention_period_days_.unwrap_or_default(),
+            conversation_embedding_retention_days: conversation_embedding_retention_days_
+                .unwrap_or_default(),
+            default_livekit_stack: default_livekit_stack_.unwrap_or_default(),
+        })
+    }
 }

@@ -15,31 +15,31 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetConversationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetConversationResponseModel {
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_name: Nullable<String>,
     /// Defaults to `"agent"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_product: Option<String>,
     pub status: GetConversationResponseModelStatus,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// The ID of the agent version used for this conversation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     pub metadata: ConversationHistoryMetadataCommonModel,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<ConversationHistoryAnalysisCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visited_agents: Option<Vec<VisitedAgentRef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_initiation_client_data: Option<ConversationInitiationClientDataRequestOutput>,
     /// Defaults to `"production"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     pub conversation_id: String,
     pub has_audio: bool,
@@ -48,11 +48,99 @@ pub struct GetConversationResponseModel {
     pub has_auxiliary_audio: bool,
     pub transcript: Vec<ConversationHistoryTranscriptResponseModel>,
     /// Conversation tag ids assigned to this conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_ids: Option<Vec<String>>,
     /// OpenTelemetry trace payload when the request uses format=opentelemetry; otherwise omitted.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub otlp_traces: Nullable<Value>,
+}
+
+impl<'de> Deserialize<'de> for GetConversationResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut agent_name_ = None;
+        let mut conversation_product_ = None;
+        let mut status_ = None;
+        let mut user_id_ = None;
+        let mut branch_id_ = None;
+        let mut version_id_ = None;
+        let mut metadata_ = None;
+        let mut analysis_ = None;
+        let mut visited_agents_ = None;
+        let mut conversation_initiation_client_data_ = None;
+        let mut environment_ = None;
+        let mut conversation_id_ = None;
+        let mut has_audio_ = None;
+        let mut has_user_audio_ = None;
+        let mut has_response_audio_ = None;
+        let mut has_auxiliary_audio_ = None;
+        let mut transcript_ = None;
+        let mut tag_ids_ = None;
+        let mut otlp_traces_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetConversationResponseModel",
+            &[
+                "agent_id",
+                "status",
+                "metadata",
+                "conversation_id",
+                "has_audio",
+                "has_user_audio",
+                "has_response_audio",
+                "has_auxiliary_audio",
+                "transcript",
+            ],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "agent_name" => field.read(&mut agent_name_),
+                "conversation_product" => field.read(&mut conversation_product_),
+                "status" => field.read(&mut status_),
+                "user_id" => field.read(&mut user_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "version_id" => field.read(&mut version_id_),
+                "metadata" => field.read(&mut metadata_),
+                "analysis" => field.read(&mut analysis_),
+                "visited_agents" => field.read(&mut visited_agents_),
+                "conversation_initiation_client_data" => {
+                    field.read(&mut conversation_initiation_client_data_)
+                }
+                "environment" => field.read(&mut environment_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                "has_audio" => field.read(&mut has_audio_),
+                "has_user_audio" => field.read(&mut has_user_audio_),
+                "has_response_audio" => field.read(&mut has_response_audio_),
+                "has_auxiliary_audio" => field.read(&mut has_auxiliary_audio_),
+                "transcript" => field.read(&mut transcript_),
+                "tag_ids" => field.read(&mut tag_ids_),
+                "otlp_traces" => field.read(&mut otlp_traces_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_name: agent_name_.unwrap_or_default(),
+            conversation_product: conversation_product_.unwrap_or_default(),
+            status: object.required(status_, "status")?,
+            user_id: user_id_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+            version_id: version_id_.unwrap_or_default(),
+            metadata: object.required(metadata_, "metadata")?,
+            analysis: analysis_.unwrap_or_default(),
+            visited_agents: visited_agents_.unwrap_or_default(),
+            conversation_initiation_client_data: conversation_initiation_client_data_
+                .unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            has_audio: object.required(has_audio_, "has_audio")?,
+            has_user_audio: object.required(has_user_audio_, "has_user_audio")?,
+            has_response_audio: object.required(has_response_audio_, "has_response_audio")?,
+            has_auxiliary_audio: object.required(has_auxiliary_audio_, "has_auxiliary_audio")?,
+            transcript: object.required(transcript_, "transcript")?,
+            tag_ids: tag_ids_.unwrap_or_default(),
+            otlp_traces: otlp_traces_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetConversationResponseModel {

@@ -10,31 +10,82 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetConversationSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetConversationSummaryResponseModel {
     pub conversation_id: String,
     pub agent_id: String,
     pub status: GetConversationSummaryResponseModelStatus,
     /// Short generated title for the conversation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_summary_title: Nullable<String>,
     /// Generated natural-language summary of the call.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcript_summary: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_successful: Nullable<EvaluationSuccessResult>,
     /// Number of plain chat message turns in the conversation.
     pub message_count: i64,
     /// The plain chat messages (role and text only). Included only when message_count does not exceed the requested max_messages; otherwise null and messages_omitted is true.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub messages: Nullable<Vec<ConversationSummaryMessageModel>>,
     /// True when the chat messages were omitted because the conversation was too long. Fetch the full transcript for the messages.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages_omitted: Option<bool>,
     /// Guidance telling the agent how to get the full transcript.
     pub note: String,
+}
+
+impl<'de> Deserialize<'de> for GetConversationSummaryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_id_ = None;
+        let mut agent_id_ = None;
+        let mut status_ = None;
+        let mut call_summary_title_ = None;
+        let mut transcript_summary_ = None;
+        let mut call_successful_ = None;
+        let mut message_count_ = None;
+        let mut messages_ = None;
+        let mut messages_omitted_ = None;
+        let mut note_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetConversationSummaryResponseModel",
+            &[
+                "conversation_id",
+                "agent_id",
+                "status",
+                "message_count",
+                "note",
+            ],
+            &mut |key, field| match key {
+                "conversation_id" => field.read(&mut conversation_id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "status" => field.read(&mut status_),
+                "call_summary_title" => field.read(&mut call_summary_title_),
+                "transcript_summary" => field.read(&mut transcript_summary_),
+                "call_successful" => field.read(&mut call_successful_),
+                "message_count" => field.read(&mut message_count_),
+                "messages" => field.read(&mut messages_),
+                "messages_omitted" => field.read(&mut messages_omitted_),
+                "note" => field.read(&mut note_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            status: object.required(status_, "status")?,
+            call_summary_title: call_summary_title_.unwrap_or_default(),
+            transcript_summary: transcript_summary_.unwrap_or_default(),
+            call_successful: call_successful_.unwrap_or_default(),
+            message_count: object.required(message_count_, "message_count")?,
+            messages: messages_.unwrap_or_default(),
+            messages_omitted: messages_omitted_.unwrap_or_default(),
+            note: object.required(note_, "note")?,
+        })
+    }
 }
 
 impl GetConversationSummaryResponseModel {

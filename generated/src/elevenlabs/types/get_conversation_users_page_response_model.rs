@@ -7,15 +7,39 @@
 
 use super::ConversationUserResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetConversationUsersPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetConversationUsersPageResponseModel {
     pub users: Vec<ConversationUserResponseModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetConversationUsersPageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut users_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetConversationUsersPageResponseModel",
+            &["users", "has_more"],
+            &mut |key, field| match key {
+                "users" => field.read(&mut users_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            users: object.required(users_, "users")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetConversationUsersPageResponseModel {

@@ -7,15 +7,39 @@
 
 use super::ConversationSummaryResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetConversationsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetConversationsPageResponseModel {
     pub conversations: Vec<ConversationSummaryResponseModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetConversationsPageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversations_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetConversationsPageResponseModel",
+            &["conversations", "has_more"],
+            &mut |key, field| match key {
+                "conversations" => field.read(&mut conversations_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversations: object.required(conversations_, "conversations")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetConversationsPageResponseModel {

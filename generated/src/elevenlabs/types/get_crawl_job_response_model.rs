@@ -7,38 +7,103 @@
 
 use super::{CrawlStatus, CrawlType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetCrawlJobResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetCrawlJobResponseModel {
     /// Defaults to `"discovery"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CrawlType>,
     pub seed_url: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pattern: Nullable<String>,
     pub max_depth: i64,
     pub max_pages: i64,
     /// Defaults to `"queued"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CrawlStatus>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_identified: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_scraped: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_skipped: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_failed: Option<i64>,
     pub root_folder_id: String,
     pub updated_at: i64,
     pub id: String,
     pub created_at: i64,
+}
+
+impl<'de> Deserialize<'de> for GetCrawlJobResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut seed_url_ = None;
+        let mut pattern_ = None;
+        let mut max_depth_ = None;
+        let mut max_pages_ = None;
+        let mut status_ = None;
+        let mut pages_identified_ = None;
+        let mut pages_scraped_ = None;
+        let mut pages_skipped_ = None;
+        let mut pages_failed_ = None;
+        let mut root_folder_id_ = None;
+        let mut updated_at_ = None;
+        let mut id_ = None;
+        let mut created_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetCrawlJobResponseModel",
+            &[
+                "seed_url",
+                "max_depth",
+                "max_pages",
+                "root_folder_id",
+                "updated_at",
+                "id",
+                "created_at",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "seed_url" => field.read(&mut seed_url_),
+                "pattern" => field.read(&mut pattern_),
+                "max_depth" => field.read(&mut max_depth_),
+                "max_pages" => field.read(&mut max_pages_),
+                "status" => field.read(&mut status_),
+                "pages_identified" => field.read(&mut pages_identified_),
+                "pages_scraped" => field.read(&mut pages_scraped_),
+                "pages_skipped" => field.read(&mut pages_skipped_),
+                "pages_failed" => field.read(&mut pages_failed_),
+                "root_folder_id" => field.read(&mut root_folder_id_),
+                "updated_at" => field.read(&mut updated_at_),
+                "id" => field.read(&mut id_),
+                "created_at" => field.read(&mut created_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            seed_url: object.required(seed_url_, "seed_url")?,
+            pattern: pattern_.unwrap_or_default(),
+            max_depth: object.required(max_depth_, "max_depth")?,
+            max_pages: object.required(max_pages_, "max_pages")?,
+            status: status_.unwrap_or_default(),
+            pages_identified: pages_identified_.unwrap_or_default(),
+            pages_scraped: pages_scraped_.unwrap_or_default(),
+            pages_skipped: pages_skipped_.unwrap_or_default(),
+            pages_failed: pages_failed_.unwrap_or_default(),
+            root_folder_id: object.required(root_folder_id_, "root_folder_id")?,
+            updated_at: object.required(updated_at_, "updated_at")?,
+            id: object.required(id_, "id")?,
+            created_at: object.required(created_at_, "created_at")?,
+        })
+    }
 }
 
 impl GetCrawlJobResponseModel {

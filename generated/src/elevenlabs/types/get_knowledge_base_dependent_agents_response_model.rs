@@ -13,14 +13,41 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseDependentAgentsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetKnowledgeBaseDependentAgentsResponseModel {
     pub agents: Vec<GetKnowledgeBaseDependentAgentsResponseModelAgentsItem>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub branches: Option<Vec<DependentBranchInfo>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetKnowledgeBaseDependentAgentsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agents_ = None;
+        let mut branches_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetKnowledgeBaseDependentAgentsResponseModel",
+            &["agents", "has_more"],
+            &mut |key, field| match key {
+                "agents" => field.read(&mut agents_),
+                "branches" => field.read(&mut branches_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agents: object.required(agents_, "agents")?,
+            branches: branches_.unwrap_or_default(),
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetKnowledgeBaseDependentAgentsResponseModel {

@@ -11,10 +11,10 @@ use super::{
     KnowledgeBaseFolderPathSegmentResponseModel, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseFileResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetKnowledgeBaseFileResponseModel {
     pub id: String,
     pub name: String,
@@ -22,28 +22,96 @@ pub struct GetKnowledgeBaseFileResponseModel {
     pub supported_usages: Vec<DocumentUsageModeEnum>,
     pub access_info: ResourceAccessInfo,
     /// The ID of the parent folder, or null if the document is at the root level.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_parent_id: Nullable<String>,
     /// The folder path segments leading to this entity, from root to parent folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentResponseModel>>,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::File2,
     pub extracted_inner_html: String,
     /// Defaults to `"html"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_format: Option<ContentFormat>,
     pub filename: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_sync_info: Nullable<ExternalFileSyncInfo>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_sync_info: Nullable<AutoSyncInfo>,
     /// In-flight or last refresh state for an externally-synced file. Used by clients to render sync progress and disable re-sync while a refresh is queued or processing.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub refresh_status: Nullable<FileRefreshStatus>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_frozen: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for GetKnowledgeBaseFileResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut metadata_ = None;
+        let mut supported_usages_ = None;
+        let mut access_info_ = None;
+        let mut folder_parent_id_ = None;
+        let mut folder_path_ = None;
+        let mut type__ = None;
+        let mut extracted_inner_html_ = None;
+        let mut content_format_ = None;
+        let mut filename_ = None;
+        let mut external_sync_info_ = None;
+        let mut auto_sync_info_ = None;
+        let mut refresh_status_ = None;
+        let mut is_frozen_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetKnowledgeBaseFileResponseModel",
+            &[
+                "id",
+                "name",
+                "metadata",
+                "supported_usages",
+                "access_info",
+                "extracted_inner_html",
+                "filename",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "metadata" => field.read(&mut metadata_),
+                "supported_usages" => field.read(&mut supported_usages_),
+                "access_info" => field.read(&mut access_info_),
+                "folder_parent_id" => field.read(&mut folder_parent_id_),
+                "folder_path" => field.read(&mut folder_path_),
+                "type" => field.read(&mut type__),
+                "extracted_inner_html" => field.read(&mut extracted_inner_html_),
+                "content_format" => field.read(&mut content_format_),
+                "filename" => field.read(&mut filename_),
+                "external_sync_info" => field.read(&mut external_sync_info_),
+                "auto_sync_info" => field.read(&mut auto_sync_info_),
+                "refresh_status" => field.read(&mut refresh_status_),
+                "is_frozen" => field.read(&mut is_frozen_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            metadata: object.required(metadata_, "metadata")?,
+            supported_usages: object.required(supported_usages_, "supported_usages")?,
+            access_info: object.required(access_info_, "access_info")?,
+            folder_parent_id: folder_parent_id_.unwrap_or_default(),
+            folder_path: folder_path_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            extracted_inner_html: object.required(extracted_inner_html_, "extracted_inner_html")?,
+            content_format: content_format_.unwrap_or_default(),
+            filename: object.required(filename_, "filename")?,
+            external_sync_info: external_sync_info_.unwrap_or_default(),
+            auto_sync_info: auto_sync_info_.unwrap_or_default(),
+            refresh_status: refresh_status_.unwrap_or_default(),
+            is_frozen: is_frozen_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetKnowledgeBaseFileResponseModel {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseSummaryFolderResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetKnowledgeBaseSummaryFolderResponseModel {
     pub id: String,
     pub name: String,
@@ -23,26 +23,92 @@ pub struct GetKnowledgeBaseSummaryFolderResponseModel {
     pub supported_usages: Vec<DocumentUsageModeEnum>,
     pub access_info: ResourceAccessInfo,
     /// The ID of the parent folder, or null if the document is at the root level.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_parent_id: Nullable<String>,
     /// The folder path segments leading to this entity, from root to parent folder.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
     /// This field is deprecated and will be removed in the future, use the separate endpoint to get dependent agents instead.
     #[deprecated]
     pub dependent_agents: Vec<GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem>,
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Folder,
     pub children_count: i64,
     /// Number of non-folder documents anywhere in this folder's subtree (recursive). Counting stops past 1000;
     pub document_count: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_sync_info: Nullable<AutoSyncInfo>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_sync_info: Nullable<ExternalFolderSyncInfo>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_frozen: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut metadata_ = None;
+        let mut supported_usages_ = None;
+        let mut access_info_ = None;
+        let mut folder_parent_id_ = None;
+        let mut folder_path_ = None;
+        let mut dependent_agents_ = None;
+        let mut type__ = None;
+        let mut children_count_ = None;
+        let mut document_count_ = None;
+        let mut auto_sync_info_ = None;
+        let mut external_sync_info_ = None;
+        let mut is_frozen_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetKnowledgeBaseSummaryFolderResponseModel",
+            &[
+                "id",
+                "name",
+                "metadata",
+                "supported_usages",
+                "access_info",
+                "dependent_agents",
+                "children_count",
+                "document_count",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "metadata" => field.read(&mut metadata_),
+                "supported_usages" => field.read(&mut supported_usages_),
+                "access_info" => field.read(&mut access_info_),
+                "folder_parent_id" => field.read(&mut folder_parent_id_),
+                "folder_path" => field.read(&mut folder_path_),
+                "dependent_agents" => field.read(&mut dependent_agents_),
+                "type" => field.read(&mut type__),
+                "children_count" => field.read(&mut children_count_),
+                "document_count" => field.read(&mut document_count_),
+                "auto_sync_info" => field.read(&mut auto_sync_info_),
+                "external_sync_info" => field.read(&mut external_sync_info_),
+                "is_frozen" => field.read(&mut is_frozen_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            metadata: object.required(metadata_, "metadata")?,
+            supported_usages: object.required(supported_usages_, "supported_usages")?,
+            access_info: object.required(access_info_, "access_info")?,
+            folder_parent_id: folder_parent_id_.unwrap_or_default(),
+            folder_path: folder_path_.unwrap_or_default(),
+            dependent_agents: object.required(dependent_agents_, "dependent_agents")?,
+            type_: type__.unwrap_or_default(),
+            children_count: object.required(children_count_, "children_count")?,
+            document_count: object.required(document_count_, "document_count")?,
+            auto_sync_info: auto_sync_info_.unwrap_or_default(),
+            external_sync_info: external_sync_info_.unwrap_or_default(),
+            is_frozen: is_frozen_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetKnowledgeBaseSummaryFolderResponseModel {

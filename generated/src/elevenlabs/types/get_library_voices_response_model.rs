@@ -7,10 +7,10 @@
 
 use super::LibraryVoiceResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetLibraryVoicesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetLibraryVoicesResponseModel {
     /// The list of shared voices
     pub voices: Vec<LibraryVoiceResponseModel>,
@@ -19,10 +19,37 @@ pub struct GetLibraryVoicesResponseModel {
     /// The total number of shared voices matching the query.
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_sort_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for GetLibraryVoicesResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voices_ = None;
+        let mut has_more_ = None;
+        let mut total_count_ = None;
+        let mut last_sort_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetLibraryVoicesResponseModel",
+            &["voices", "has_more"],
+            &mut |key, field| match key {
+                "voices" => field.read(&mut voices_),
+                "has_more" => field.read(&mut has_more_),
+                "total_count" => field.read(&mut total_count_),
+                "last_sort_id" => field.read(&mut last_sort_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voices: object.required(voices_, "voices")?,
+            has_more: object.required(has_more_, "has_more")?,
+            total_count: total_count_.unwrap_or_default(),
+            last_sort_id: last_sort_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetLibraryVoicesResponseModel {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetLiveCountResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetLiveCountResponse {
     /// The number of active ongoing conversations.
     pub count: i64,
+}
+
+impl<'de> Deserialize<'de> for GetLiveCountResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut count_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetLiveCountResponse",
+            &["count"],
+            &mut |key, field| match key {
+                "count" => field.read(&mut count_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            count: object.required(count_, "count")?,
+        })
+    }
 }
 
 impl GetLiveCountResponse {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::EmbeddingModelEnum;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetOrCreateRAGIndexRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetOrCreateRagIndexRequestModel {
     /// ID of the knowledgebase document for which to retrieve the index
     pub document_id: String,
@@ -17,6 +17,30 @@ pub struct GetOrCreateRagIndexRequestModel {
     pub create_if_missing: bool,
     /// Embedding model to use for the RAG index
     pub model: EmbeddingModelEnum,
+}
+
+impl<'de> Deserialize<'de> for GetOrCreateRagIndexRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_id_ = None;
+        let mut create_if_missing_ = None;
+        let mut model_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetOrCreateRagIndexRequestModel",
+            &["document_id", "create_if_missing", "model"],
+            &mut |key, field| match key {
+                "document_id" => field.read(&mut document_id_),
+                "create_if_missing" => field.read(&mut create_if_missing_),
+                "model" => field.read(&mut model_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document_id: object.required(document_id_, "document_id")?,
+            create_if_missing: object.required(create_if_missing_, "create_if_missing")?,
+            model: object.required(model_, "model")?,
+        })
+    }
 }
 
 impl GetOrCreateRagIndexRequestModel {

@@ -7,11 +7,11 @@
 
 use super::SipMediaEncryptionEnum;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/GetPhoneNumberInboundSIPTrunkConfigResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetPhoneNumberInboundSipTrunkConfigResponseModel {
     /// List of IP addresses that are allowed to use the trunk. Each item in the list can be an individual IP address or a Classless Inter-Domain Routing notation representing a CIDR block.
     pub allowed_addresses: Vec<String>,
@@ -21,14 +21,54 @@ pub struct GetPhoneNumberInboundSipTrunkConfigResponseModel {
     /// Whether authentication credentials are configured
     pub has_auth_credentials: bool,
     /// SIP trunk username (if available)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// Domains of remote SIP servers used to validate TLS certificates.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_domains: Nullable<Vec<String>>,
     /// Map of dynamic variable name to header name for attributes_to_headers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_headers: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for GetPhoneNumberInboundSipTrunkConfigResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut allowed_addresses_ = None;
+        let mut allowed_numbers_ = None;
+        let mut media_encryption_ = None;
+        let mut has_auth_credentials_ = None;
+        let mut username_ = None;
+        let mut remote_domains_ = None;
+        let mut attributes_to_headers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetPhoneNumberInboundSipTrunkConfigResponseModel",
+            &[
+                "allowed_addresses",
+                "media_encryption",
+                "has_auth_credentials",
+            ],
+            &mut |key, field| match key {
+                "allowed_addresses" => field.read(&mut allowed_addresses_),
+                "allowed_numbers" => field.read(&mut allowed_numbers_),
+                "media_encryption" => field.read(&mut media_encryption_),
+                "has_auth_credentials" => field.read(&mut has_auth_credentials_),
+                "username" => field.read(&mut username_),
+                "remote_domains" => field.read(&mut remote_domains_),
+                "attributes_to_headers" => field.read(&mut attributes_to_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            allowed_addresses: object.required(allowed_addresses_, "allowed_addresses")?,
+            allowed_numbers: allowed_numbers_.unwrap_or_default(),
+            media_encryption: object.required(media_encryption_, "media_encryption")?,
+            has_auth_credentials: object.required(has_auth_credentials_, "has_auth_credentials")?,
+            username: username_.unwrap_or_default(),
+            remote_domains: remote_domains_.unwrap_or_default(),
+            attributes_to_headers: attributes_to_headers_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetPhoneNumberInboundSipTrunkConfigResponseModel {

@@ -7,13 +7,13 @@
 
 use super::{MediaCodec, SipMediaEncryptionEnum, SipTrunkTransportEnum};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// SIP Trunk configuration details for a phone number
 ///
 /// Schema: `#/components/schemas/GetPhoneNumberOutboundSIPTrunkConfigResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetPhoneNumberOutboundSipTrunkConfigResponseModel {
     /// Hostname or IP the SIP INVITE is sent to
     pub address: String,
@@ -22,24 +22,71 @@ pub struct GetPhoneNumberOutboundSipTrunkConfigResponseModel {
     /// Whether or not to encrypt media (data layer).
     pub media_encryption: SipMediaEncryptionEnum,
     /// SIP headers for INVITE request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     /// Map of dynamic variable name to header name for attributes_to_headers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_headers: Option<BTreeMap<String, String>>,
     /// Whether authentication credentials are configured
     pub has_auth_credentials: bool,
     /// SIP trunk username (if available)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// Whether a LiveKit SIP outbound trunk is configured
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_outbound_trunk: Option<bool>,
     /// Media codecs that are offered in the SDP for outbound calls. If empty, all supported codecs are offered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_codecs: Option<Vec<MediaCodec>>,
+}
+
+impl<'de> Deserialize<'de> for GetPhoneNumberOutboundSipTrunkConfigResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut address_ = None;
+        let mut transport_ = None;
+        let mut media_encryption_ = None;
+        let mut headers_ = None;
+        let mut attributes_to_headers_ = None;
+        let mut has_auth_credentials_ = None;
+        let mut username_ = None;
+        let mut has_outbound_trunk_ = None;
+        let mut enabled_codecs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetPhoneNumberOutboundSipTrunkConfigResponseModel",
+            &[
+                "address",
+                "transport",
+                "media_encryption",
+                "has_auth_credentials",
+            ],
+            &mut |key, field| match key {
+                "address" => field.read(&mut address_),
+                "transport" => field.read(&mut transport_),
+                "media_encryption" => field.read(&mut media_encryption_),
+                "headers" => field.read(&mut headers_),
+                "attributes_to_headers" => field.read(&mut attributes_to_headers_),
+                "has_auth_credentials" => field.read(&mut has_auth_credentials_),
+                "username" => field.read(&mut username_),
+                "has_outbound_trunk" => field.read(&mut has_outbound_trunk_),
+                "enabled_codecs" => field.read(&mut enabled_codecs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            address: object.required(address_, "address")?,
+            transport: object.required(transport_, "transport")?,
+            media_encryption: object.required(media_encryption_, "media_encryption")?,
+            headers: headers_.unwrap_or_default(),
+            attributes_to_headers: attributes_to_headers_.unwrap_or_default(),
+            has_auth_credentials: object.required(has_auth_credentials_, "has_auth_credentials")?,
+            username: username_.unwrap_or_default(),
+            has_outbound_trunk: has_outbound_trunk_.unwrap_or_default(),
+            enabled_codecs: enabled_codecs_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetPhoneNumberOutboundSipTrunkConfigResponseModel {

@@ -10,10 +10,10 @@ use super::{
     GetPhoneNumberOutboundSipTrunkConfigResponseModel, LivekitStackType, PhoneNumberAgentInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetPhoneNumberSIPTrunkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetPhoneNumberSipTrunkResponseModel {
     /// Phone number
     pub phone_number: String,
@@ -23,40 +23,90 @@ pub struct GetPhoneNumberSipTrunkResponseModel {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// The ID of the phone number
     pub phone_number_id: String,
     /// The agent that is assigned to the phone number
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assigned_agent: Nullable<PhoneNumberAgentInfo>,
     /// Phone provider
     ///
     /// Defaults to `"sip_trunk"`.
-    #[serde(default)]
     pub provider: consts::SipTrunk,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_config: Nullable<GetPhoneNumberOutboundSipTrunkConfigResponseModel>,
     /// Configuration of the Outbound SIP trunk - if configured.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outbound_trunk: Nullable<GetPhoneNumberOutboundSipTrunkConfigResponseModel>,
     /// Configuration of the Inbound SIP trunk - if configured.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub inbound_trunk: Nullable<GetPhoneNumberInboundSipTrunkConfigResponseModel>,
     /// Type of Livekit stack used for this number.
     pub livekit_stack: LivekitStackType,
     /// Whether to store SIP messages for this phone number.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_sip_messages: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for GetPhoneNumberSipTrunkResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut phone_number_ = None;
+        let mut label_ = None;
+        let mut supports_inbound_ = None;
+        let mut supports_outbound_ = None;
+        let mut phone_number_id_ = None;
+        let mut assigned_agent_ = None;
+        let mut provider_ = None;
+        let mut provider_config_ = None;
+        let mut outbound_trunk_ = None;
+        let mut inbound_trunk_ = None;
+        let mut livekit_stack_ = None;
+        let mut store_sip_messages_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetPhoneNumberSipTrunkResponseModel",
+            &["phone_number", "label", "phone_number_id", "livekit_stack"],
+            &mut |key, field| match key {
+                "phone_number" => field.read(&mut phone_number_),
+                "label" => field.read(&mut label_),
+                "supports_inbound" => field.read(&mut supports_inbound_),
+                "supports_outbound" => field.read(&mut supports_outbound_),
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "assigned_agent" => field.read(&mut assigned_agent_),
+                "provider" => field.read(&mut provider_),
+                "provider_config" => field.read(&mut provider_config_),
+                "outbound_trunk" => field.read(&mut outbound_trunk_),
+                "inbound_trunk" => field.read(&mut inbound_trunk_),
+                "livekit_stack" => field.read(&mut livekit_stack_),
+                "store_sip_messages" => field.read(&mut store_sip_messages_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            phone_number: object.required(phone_number_, "phone_number")?,
+            label: object.required(label_, "label")?,
+            supports_inbound: supports_inbound_.unwrap_or_default(),
+            supports_outbound: supports_outbound_.unwrap_or_default(),
+            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            assigned_agent: assigned_agent_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            provider_config: provider_config_.unwrap_or_default(),
+            outbound_trunk: outbound_trunk_.unwrap_or_default(),
+            inbound_trunk: inbound_trunk_.unwrap_or_default(),
+            livekit_stack: object.required(livekit_stack_, "livekit_stack")?,
+            store_sip_messages: store_sip_messages_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetPhoneNumberSipTrunkResponseModel {

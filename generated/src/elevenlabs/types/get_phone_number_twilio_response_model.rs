@@ -7,10 +7,10 @@
 
 use super::{consts, PhoneNumberAgentInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetPhoneNumberTwilioResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetPhoneNumberTwilioResponseModel {
     /// Phone number
     pub phone_number: String,
@@ -20,24 +20,59 @@ pub struct GetPhoneNumberTwilioResponseModel {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// The ID of the phone number
     pub phone_number_id: String,
     /// The agent that is assigned to the phone number
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assigned_agent: Nullable<PhoneNumberAgentInfo>,
     /// Phone provider
     ///
     /// Defaults to `"twilio"`.
-    #[serde(default)]
     pub provider: consts::Twilio,
+}
+
+impl<'de> Deserialize<'de> for GetPhoneNumberTwilioResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut phone_number_ = None;
+        let mut label_ = None;
+        let mut supports_inbound_ = None;
+        let mut supports_outbound_ = None;
+        let mut phone_number_id_ = None;
+        let mut assigned_agent_ = None;
+        let mut provider_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetPhoneNumberTwilioResponseModel",
+            &["phone_number", "label", "phone_number_id"],
+            &mut |key, field| match key {
+                "phone_number" => field.read(&mut phone_number_),
+                "label" => field.read(&mut label_),
+                "supports_inbound" => field.read(&mut supports_inbound_),
+                "supports_outbound" => field.read(&mut supports_outbound_),
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "assigned_agent" => field.read(&mut assigned_agent_),
+                "provider" => field.read(&mut provider_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            phone_number: object.required(phone_number_, "phone_number")?,
+            label: object.required(label_, "label")?,
+            supports_inbound: supports_inbound_.unwrap_or_default(),
+            supports_outbound: supports_outbound_.unwrap_or_default(),
+            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            assigned_agent: assigned_agent_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetPhoneNumberTwilioResponseModel {

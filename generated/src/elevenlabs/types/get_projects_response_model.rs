@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetProjectsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetProjectsResponseModel {
     /// A list of projects with their metadata.
     pub projects: Vec<ProjectResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for GetProjectsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut projects_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetProjectsResponseModel",
+            &["projects"],
+            &mut |key, field| match key {
+                "projects" => field.read(&mut projects_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            projects: object.required(projects_, "projects")?,
+        })
+    }
 }
 
 impl GetProjectsResponseModel {

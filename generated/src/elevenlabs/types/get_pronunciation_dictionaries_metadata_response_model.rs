@@ -7,18 +7,43 @@
 
 use super::GetPronunciationDictionaryMetadataResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetPronunciationDictionariesMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetPronunciationDictionariesMetadataResponseModel {
     /// A list of pronunciation dictionaries and their metadata.
     pub pronunciation_dictionaries: Vec<GetPronunciationDictionaryMetadataResponseModel>,
     /// The next cursor to use for pagination.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Whether there are more pronunciation dictionaries to fetch.
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetPronunciationDictionariesMetadataResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut pronunciation_dictionaries_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetPronunciationDictionariesMetadataResponseModel",
+            &["pronunciation_dictionaries", "has_more"],
+            &mut |key, field| match key {
+                "pronunciation_dictionaries" => field.read(&mut pronunciation_dictionaries_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            pronunciation_dictionaries: object
+                .required(pronunciation_dictionaries_, "pronunciation_dictionaries")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetPronunciationDictionariesMetadataResponseModel {

@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetPronunciationDictionaryMetadataResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -27,11 +27,61 @@ pub struct GetPronunciationDictionaryMetadataResponseModel {
     /// The creation time of the pronunciation dictionary in Unix timestamp.
     pub creation_time_unix: i64,
     /// The archive time of the pronunciation dictionary in Unix timestamp.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived_time_unix: Nullable<i64>,
     /// The description of the pronunciation dictionary.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut latest_version_id_ = None;
+        let mut latest_version_rules_num_ = None;
+        let mut name_ = None;
+        let mut permission_on_resource_ = None;
+        let mut created_by_ = None;
+        let mut creation_time_unix_ = None;
+        let mut archived_time_unix_ = None;
+        let mut description_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetPronunciationDictionaryMetadataResponseModel",
+            &[
+                "id",
+                "latest_version_id",
+                "latest_version_rules_num",
+                "name",
+                "created_by",
+                "creation_time_unix",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "latest_version_id" => field.read(&mut latest_version_id_),
+                "latest_version_rules_num" => field.read(&mut latest_version_rules_num_),
+                "name" => field.read(&mut name_),
+                "permission_on_resource" => field.read(&mut permission_on_resource_),
+                "created_by" => field.read(&mut created_by_),
+                "creation_time_unix" => field.read(&mut creation_time_unix_),
+                "archived_time_unix" => field.read(&mut archived_time_unix_),
+                "description" => field.read(&mut description_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            latest_version_id: object.required(latest_version_id_, "latest_version_id")?,
+            latest_version_rules_num: object
+                .required(latest_version_rules_num_, "latest_version_rules_num")?,
+            name: object.required(name_, "name")?,
+            permission_on_resource: permission_on_resource_.unwrap_or_default(),
+            created_by: object.required(created_by_, "created_by")?,
+            creation_time_unix: object.required(creation_time_unix_, "creation_time_unix")?,
+            archived_time_unix: archived_time_unix_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetPronunciationDictionaryMetadataResponseModel {

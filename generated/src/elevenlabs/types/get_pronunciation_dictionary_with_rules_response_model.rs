@@ -10,9 +10,10 @@ use super::{
 };
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetPronunciationDictionaryWithRulesResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -30,13 +31,67 @@ pub struct GetPronunciationDictionaryWithRulesResponseModel {
     /// The creation time of the pronunciation dictionary in Unix timestamp.
     pub creation_time_unix: i64,
     /// The archive time of the pronunciation dictionary in Unix timestamp.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived_time_unix: Nullable<i64>,
     /// The description of the pronunciation dictionary.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The rules in the latest version of the pronunciation dictionary.
     pub rules: Vec<GetPronunciationDictionaryWithRulesResponseModelRulesItem>,
+}
+
+impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut latest_version_id_ = None;
+        let mut latest_version_rules_num_ = None;
+        let mut name_ = None;
+        let mut permission_on_resource_ = None;
+        let mut created_by_ = None;
+        let mut creation_time_unix_ = None;
+        let mut archived_time_unix_ = None;
+        let mut description_ = None;
+        let mut rules_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetPronunciationDictionaryWithRulesResponseModel",
+            &[
+                "id",
+                "latest_version_id",
+                "latest_version_rules_num",
+                "name",
+                "created_by",
+                "creation_time_unix",
+                "rules",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "latest_version_id" => field.read(&mut latest_version_id_),
+                "latest_version_rules_num" => field.read(&mut latest_version_rules_num_),
+                "name" => field.read(&mut name_),
+                "permission_on_resource" => field.read(&mut permission_on_resource_),
+                "created_by" => field.read(&mut created_by_),
+                "creation_time_unix" => field.read(&mut creation_time_unix_),
+                "archived_time_unix" => field.read(&mut archived_time_unix_),
+                "description" => field.read(&mut description_),
+                "rules" => field.read(&mut rules_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            latest_version_id: object.required(latest_version_id_, "latest_version_id")?,
+            latest_version_rules_num: object
+                .required(latest_version_rules_num_, "latest_version_rules_num")?,
+            name: object.required(name_, "name")?,
+            permission_on_resource: permission_on_resource_.unwrap_or_default(),
+            created_by: object.required(created_by_, "created_by")?,
+            creation_time_unix: object.required(creation_time_unix_, "creation_time_unix")?,
+            archived_time_unix: archived_time_unix_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            rules: object.required(rules_, "rules")?,
+        })
+    }
 }
 
 impl GetPronunciationDictionaryWithRulesResponseModel {
@@ -123,11 +178,29 @@ impl<'de> Deserialize<'de>
 }
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel/properties/rules/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum GetPronunciationDictionaryWithRulesResponseModelRulesItem {
     PronunciationDictionaryAliasRuleResponseModel(PronunciationDictionaryAliasRuleResponseModel),
     PronunciationDictionaryPhonemeRuleResponseModel(
         PronunciationDictionaryPhonemeRuleResponseModel,
     ),
+}
+
+impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModelRulesItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PronunciationDictionaryAliasRuleResponseModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::PronunciationDictionaryPhonemeRuleResponseModel(
+                member,
+            ));
+        }
+        Err(no_match(
+            "GetPronunciationDictionaryWithRulesResponseModelRulesItem",
+        ))
+    }
 }

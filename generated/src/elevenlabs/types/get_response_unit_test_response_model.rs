@@ -11,42 +11,92 @@ use super::{
     TestFromConversationMetadataOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetResponseUnitTestResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetResponseUnitTestResponseModel {
     /// Metadata of a conversation this test was created from (if applicable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_conversation_metadata: Nullable<TestFromConversationMetadataOutput>,
     /// Dynamic variables to replace in the agent config during testing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_history: Option<Vec<ConversationHistoryTranscriptCommonModelOutput>>,
     /// Simulate the test as if the conversation originated from this channel.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
     /// The environment to resolve environment-specific variable values against when running this test (URL, headers, auth connections). If not provided, defaults to 'production'. For simulation tests, simulation_environment takes precedence when set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Defaults to `"llm"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// A prompt that evaluates whether the agent's response is successful. Should return True or False.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_condition: Option<String>,
     /// Non-empty list of example responses that should be considered successful
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_examples: Option<Vec<AgentSuccessfulResponseExample>>,
     /// Non-empty list of example responses that should be considered failures
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_examples: Option<Vec<AgentFailureResponseExample>>,
     pub id: String,
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for GetResponseUnitTestResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut from_conversation_metadata_ = None;
+        let mut dynamic_variables_ = None;
+        let mut chat_history_ = None;
+        let mut conversation_initiation_source_ = None;
+        let mut environment_ = None;
+        let mut type__ = None;
+        let mut success_condition_ = None;
+        let mut success_examples_ = None;
+        let mut failure_examples_ = None;
+        let mut id_ = None;
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetResponseUnitTestResponseModel",
+            &["id", "name"],
+            &mut |key, field| match key {
+                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
+                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "chat_history" => field.read(&mut chat_history_),
+                "conversation_initiation_source" => {
+                    field.read(&mut conversation_initiation_source_)
+                }
+                "environment" => field.read(&mut environment_),
+                "type" => field.read(&mut type__),
+                "success_condition" => field.read(&mut success_condition_),
+                "success_examples" => field.read(&mut success_examples_),
+                "failure_examples" => field.read(&mut failure_examples_),
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
+            dynamic_variables: dynamic_variables_.unwrap_or_default(),
+            chat_history: chat_history_.unwrap_or_default(),
+            conversation_initiation_source: conversation_initiation_source_.unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            success_condition: success_condition_.unwrap_or_default(),
+            success_examples: success_examples_.unwrap_or_default(),
+            failure_examples: failure_examples_.unwrap_or_default(),
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl GetResponseUnitTestResponseModel {

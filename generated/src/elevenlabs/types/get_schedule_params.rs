@@ -6,15 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetScheduleParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GetScheduleParams {
     /// Defaults to `"get_schedule"`.
-    #[serde(default)]
     pub smb_tool_type: consts::GetSchedule,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_location_filter: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for GetScheduleParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        let mut include_location_filter_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "GetScheduleParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                "include_location_filter" => field.read(&mut include_location_filter_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+            include_location_filter: include_location_filter_.unwrap_or_default(),
+        })
+    }
 }

@@ -15,12 +15,33 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetSecretDependenciesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetSecretDependenciesResponseModel {
     pub dependencies: GetSecretDependenciesResponseModelDependencies,
     /// Cursor for fetching the next page of dependencies
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut dependencies_ = None;
+        let mut next_cursor_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetSecretDependenciesResponseModel",
+            &["dependencies"],
+            &mut |key, field| match key {
+                "dependencies" => field.read(&mut dependencies_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            dependencies: object.required(dependencies_, "dependencies")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetSecretDependenciesResponseModel {
@@ -36,12 +57,29 @@ impl GetSecretDependenciesResponseModel {
 /// Dependencies
 ///
 /// Schema: `#/components/schemas/GetSecretDependenciesResponseModel/properties/dependencies`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum GetSecretDependenciesResponseModelDependencies {
     Variant0ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant0Item>),
     Variant1ItemList(Vec<GetSecretDependenciesResponseModelDependenciesVariant1Item>),
     DependentPhoneNumberIdentifierList(Vec<DependentPhoneNumberIdentifier>),
+}
+
+impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependencies {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant0ItemList(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant1ItemList(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::DependentPhoneNumberIdentifierList(member));
+        }
+        Err(no_match("GetSecretDependenciesResponseModelDependencies"))
+    }
 }
 
 /// Schema: `#/components/schemas/GetSecretDependenciesResponseModel/properties/dependencies/anyOf/0/items`

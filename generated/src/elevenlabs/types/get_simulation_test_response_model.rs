@@ -11,68 +11,136 @@ use super::{
     ToolResponseMockConfigOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/GetSimulationTestResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetSimulationTestResponseModel {
     /// Metadata of a conversation this test was created from (if applicable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_conversation_metadata: Nullable<TestFromConversationMetadataOutput>,
     /// Dynamic variables to replace in the agent config during testing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_history: Option<Vec<ConversationHistoryTranscriptCommonModelOutput>>,
     /// Simulate the test as if the conversation originated from this channel.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
     /// The environment to resolve environment-specific variable values against when running this test (URL, headers, auth connections). If not provided, defaults to 'production'. For simulation tests, simulation_environment takes precedence when set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Defaults to `"simulation"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Simulation,
     /// Deprecated legacy single success criterion. Use success_conditions instead. At least one of success_condition or success_conditions is required.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub success_condition: Nullable<String>,
     /// List of prompts that evaluate whether the simulation was successful. If provided, all criteria are evaluated and merged into a final result. Capped at the maximum number of evaluation criteria.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_conditions: Option<Vec<String>>,
     /// Description of the simulation scenario and user persona for simulation tests.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub simulation_scenario: Option<String>,
     /// Maximum number of conversation turns for simulation tests.
     ///
     /// Defaults to `5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub simulation_max_turns: Option<i64>,
     /// The environment to use when running this simulation test. If not provided, defaults to 'production'.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub simulation_environment: Nullable<String>,
     /// Configuration for which tools to mock and fallback behavior.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_config: Option<SimulationToolMockBehaviorConfig>,
     /// Test-specific response mocks, keyed by tool ID. Applied ahead of the tool's shared mocks and only within this test. Only take effect for tools that are mocked (see tool_mock_config).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_overrides: Option<BTreeMap<String, Vec<ToolResponseMockConfigOutput>>>,
     /// LLM model to use for evaluating simulation results.
     ///
     /// Defaults to `"claude-sonnet-4-6"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub evaluation_model: Nullable<Llm>,
     /// LLM model for the simulated user.
     ///
     /// Defaults to `"claude-sonnet-4-6"`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub simulated_user_model: Nullable<Llm>,
     pub id: String,
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for GetSimulationTestResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut from_conversation_metadata_ = None;
+        let mut dynamic_variables_ = None;
+        let mut chat_history_ = None;
+        let mut conversation_initiation_source_ = None;
+        let mut environment_ = None;
+        let mut type__ = None;
+        let mut success_condition_ = None;
+        let mut success_conditions_ = None;
+        let mut simulation_scenario_ = None;
+        let mut simulation_max_turns_ = None;
+        let mut simulation_environment_ = None;
+        let mut tool_mock_config_ = None;
+        let mut tool_mock_overrides_ = None;
+        let mut evaluation_model_ = None;
+        let mut simulated_user_model_ = None;
+        let mut id_ = None;
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetSimulationTestResponseModel",
+            &["id", "name"],
+            &mut |key, field| match key {
+                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
+                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "chat_history" => field.read(&mut chat_history_),
+                "conversation_initiation_source" => {
+                    field.read(&mut conversation_initiation_source_)
+                }
+                "environment" => field.read(&mut environment_),
+                "type" => field.read(&mut type__),
+                "success_condition" => field.read(&mut success_condition_),
+                "success_conditions" => field.read(&mut success_conditions_),
+                "simulation_scenario" => field.read(&mut simulation_scenario_),
+                "simulation_max_turns" => field.read(&mut simulation_max_turns_),
+                "simulation_environment" => field.read(&mut simulation_environment_),
+                "tool_mock_config" => field.read(&mut tool_mock_config_),
+                "tool_mock_overrides" => field.read(&mut tool_mock_overrides_),
+                "evaluation_model" => field.read(&mut evaluation_model_),
+                "simulated_user_model" => field.read(&mut simulated_user_model_),
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
+            dynamic_variables: dynamic_variables_.unwrap_or_default(),
+            chat_history: chat_history_.unwrap_or_default(),
+            conversation_initiation_source: conversation_initiation_source_.unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            success_condition: success_condition_.unwrap_or_default(),
+            success_conditions: success_conditions_.unwrap_or_default(),
+            simulation_scenario: simulation_scenario_.unwrap_or_default(),
+            simulation_max_turns: simulation_max_turns_.unwrap_or_default(),
+            simulation_environment: simulation_environment_.unwrap_or_default(),
+            tool_mock_config: tool_mock_config_.unwrap_or_default(),
+            tool_mock_overrides: tool_mock_overrides_.unwrap_or_default(),
+            evaluation_model: evaluation_model_.unwrap_or_default(),
+            simulated_user_model: simulated_user_model_.unwrap_or_default(),
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl GetSimulationTestResponseModel {

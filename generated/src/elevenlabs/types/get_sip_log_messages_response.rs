@@ -7,17 +7,41 @@
 
 use super::SipLogMessage;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetSIPLogMessagesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetSipLogMessagesResponse {
     pub sip_messages: Vec<SipLogMessage>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for GetSipLogMessagesResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sip_messages_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetSipLogMessagesResponse",
+            &["sip_messages"],
+            &mut |key, field| match key {
+                "sip_messages" => field.read(&mut sip_messages_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sip_messages: object.required(sip_messages_, "sip_messages")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: has_more_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetSipLogMessagesResponse {

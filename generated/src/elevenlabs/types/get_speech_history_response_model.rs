@@ -7,21 +7,48 @@
 
 use super::SpeechHistoryItemResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetSpeechHistoryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetSpeechHistoryResponseModel {
     /// A list of speech history items.
     pub history: Vec<SpeechHistoryItemResponseModel>,
     /// The ID of the last history item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_history_item_id: Nullable<String>,
     /// Whether there are more history items to fetch.
     pub has_more: bool,
     /// The timestamp of the last history item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scanned_until: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for GetSpeechHistoryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut history_ = None;
+        let mut last_history_item_id_ = None;
+        let mut has_more_ = None;
+        let mut scanned_until_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetSpeechHistoryResponseModel",
+            &["history", "has_more"],
+            &mut |key, field| match key {
+                "history" => field.read(&mut history_),
+                "last_history_item_id" => field.read(&mut last_history_item_id_),
+                "has_more" => field.read(&mut has_more_),
+                "scanned_until" => field.read(&mut scanned_until_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            history: object.required(history_, "history")?,
+            last_history_item_id: last_history_item_id_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+            scanned_until: scanned_until_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetSpeechHistoryResponseModel {

@@ -7,20 +7,47 @@
 
 use super::{ListResponseMeta, TestInvocationSummaryResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetTestInvocationsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetTestInvocationsPageResponseModel {
     /// Defaults to `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<ListResponseMeta>,
     pub results: Vec<TestInvocationSummaryResponseModel>,
     /// Cursor for the next page of results
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Whether there are more results available
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetTestInvocationsPageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut meta_ = None;
+        let mut results_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetTestInvocationsPageResponseModel",
+            &["results", "has_more"],
+            &mut |key, field| match key {
+                "meta" => field.read(&mut meta_),
+                "results" => field.read(&mut results_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            meta: meta_.unwrap_or_default(),
+            results: object.required(results_, "results")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetTestInvocationsPageResponseModel {

@@ -7,29 +7,71 @@
 
 use super::{BucketingStatus, TestRunResultSummary, UnitTestRunResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetTestSuiteInvocationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetTestSuiteInvocationResponseModel {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_id: Nullable<String>,
     /// Defaults to `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_count: Option<i64>,
     /// None when repeat_count==1 (no bucketing). Otherwise tracks bucketing lifecycle.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bucketing_status: Nullable<BucketingStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_groups: Option<Vec<TestRunResultSummary>>,
     pub test_runs: Vec<UnitTestRunResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut created_at_ = None;
+        let mut folder_id_ = None;
+        let mut repeat_count_ = None;
+        let mut bucketing_status_ = None;
+        let mut result_groups_ = None;
+        let mut test_runs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetTestSuiteInvocationResponseModel",
+            &["id", "test_runs"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "created_at" => field.read(&mut created_at_),
+                "folder_id" => field.read(&mut folder_id_),
+                "repeat_count" => field.read(&mut repeat_count_),
+                "bucketing_status" => field.read(&mut bucketing_status_),
+                "result_groups" => field.read(&mut result_groups_),
+                "test_runs" => field.read(&mut test_runs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            agent_id: agent_id_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            folder_id: folder_id_.unwrap_or_default(),
+            repeat_count: repeat_count_.unwrap_or_default(),
+            bucketing_status: bucketing_status_.unwrap_or_default(),
+            result_groups: result_groups_.unwrap_or_default(),
+            test_runs: object.required(test_runs_, "test_runs")?,
+        })
+    }
 }
 
 impl GetTestSuiteInvocationResponseModel {

@@ -7,15 +7,39 @@
 
 use super::UnitTestSummaryResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetTestsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetTestsPageResponseModel {
     pub tests: Vec<UnitTestSummaryResponseModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for GetTestsPageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tests_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetTestsPageResponseModel",
+            &["tests", "has_more"],
+            &mut |key, field| match key {
+                "tests" => field.read(&mut tests_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tests: object.required(tests_, "tests")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl GetTestsPageResponseModel {

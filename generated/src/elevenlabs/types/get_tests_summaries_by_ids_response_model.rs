@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::UnitTestSummaryResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/GetTestsSummariesByIdsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetTestsSummariesByIdsResponseModel {
     /// Dictionary mapping test IDs to their summary information
     pub tests: BTreeMap<String, UnitTestSummaryResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for GetTestsSummariesByIdsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tests_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetTestsSummariesByIdsResponseModel",
+            &["tests"],
+            &mut |key, field| match key {
+                "tests" => field.read(&mut tests_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tests: object.required(tests_, "tests")?,
+        })
+    }
 }
 
 impl GetTestsSummariesByIdsResponseModel {

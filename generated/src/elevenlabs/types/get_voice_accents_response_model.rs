@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::VoiceAccentResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetVoiceAccentsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetVoiceAccentsResponseModel {
     /// A list of available voice accents.
     pub accents: Vec<VoiceAccentResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for GetVoiceAccentsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut accents_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetVoiceAccentsResponseModel",
+            &["accents"],
+            &mut |key, field| match key {
+                "accents" => field.read(&mut accents_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            accents: object.required(accents_, "accents")?,
+        })
+    }
 }
 
 impl GetVoiceAccentsResponseModel {

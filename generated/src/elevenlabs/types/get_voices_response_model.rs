@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::VoiceResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetVoicesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetVoicesResponseModel {
     /// A list of available voices.
     pub voices: Vec<VoiceResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for GetVoicesResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voices_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetVoicesResponseModel",
+            &["voices"],
+            &mut |key, field| match key {
+                "voices" => field.read(&mut voices_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voices: object.required(voices_, "voices")?,
+        })
+    }
 }
 
 impl GetVoicesResponseModel {

@@ -7,10 +7,10 @@
 
 use super::VoiceResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetVoicesV2ResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetVoicesV2ResponseModel {
     /// The list of voices matching the query.
     pub voices: Vec<VoiceResponseModel>,
@@ -19,8 +19,35 @@ pub struct GetVoicesV2ResponseModel {
     /// The total count of voices matching the query. This value is a live snapshot that reflects the current state of the database and may change between requests as users create, modify, or delete voices. For reliable pagination, use the has_more flag instead of relying on this value. Only request this field when you actually need the total count (e.g., for display purposes), as calculating it incurs a performance cost.
     pub total_count: i64,
     /// Token to retrieve the next page of results. Pass this value to the next request to continue pagination. Null if there are no more results.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_page_token: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for GetVoicesV2ResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voices_ = None;
+        let mut has_more_ = None;
+        let mut total_count_ = None;
+        let mut next_page_token_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetVoicesV2ResponseModel",
+            &["voices", "has_more", "total_count"],
+            &mut |key, field| match key {
+                "voices" => field.read(&mut voices_),
+                "has_more" => field.read(&mut has_more_),
+                "total_count" => field.read(&mut total_count_),
+                "next_page_token" => field.read(&mut next_page_token_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voices: object.required(voices_, "voices")?,
+            has_more: object.required(has_more_, "has_more")?,
+            total_count: object.required(total_count_, "total_count")?,
+            next_page_token: next_page_token_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetVoicesV2ResponseModel {

@@ -6,31 +6,86 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetWhatsAppAccountResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetWhatsAppAccountResponse {
     pub business_account_id: String,
     pub phone_number_id: String,
     pub business_account_name: String,
     pub phone_number_name: String,
     pub phone_number: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assigned_agent_id: Nullable<String>,
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_messaging: Option<bool>,
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_audio_message_response: Option<bool>,
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_typing_indicator: Option<bool>,
     pub assigned_agent_name: Option<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_token_expired: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for GetWhatsAppAccountResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut business_account_id_ = None;
+        let mut phone_number_id_ = None;
+        let mut business_account_name_ = None;
+        let mut phone_number_name_ = None;
+        let mut phone_number_ = None;
+        let mut assigned_agent_id_ = None;
+        let mut enable_messaging_ = None;
+        let mut enable_audio_message_response_ = None;
+        let mut enable_typing_indicator_ = None;
+        let mut assigned_agent_name_ = None;
+        let mut is_token_expired_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetWhatsAppAccountResponse",
+            &[
+                "business_account_id",
+                "phone_number_id",
+                "business_account_name",
+                "phone_number_name",
+                "phone_number",
+            ],
+            &mut |key, field| match key {
+                "business_account_id" => field.read(&mut business_account_id_),
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "business_account_name" => field.read(&mut business_account_name_),
+                "phone_number_name" => field.read(&mut phone_number_name_),
+                "phone_number" => field.read(&mut phone_number_),
+                "assigned_agent_id" => field.read(&mut assigned_agent_id_),
+                "enable_messaging" => field.read(&mut enable_messaging_),
+                "enable_audio_message_response" => field.read(&mut enable_audio_message_response_),
+                "enable_typing_indicator" => field.read(&mut enable_typing_indicator_),
+                "assigned_agent_name" => field.read(&mut assigned_agent_name_),
+                "is_token_expired" => field.read(&mut is_token_expired_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            business_account_id: object.required(business_account_id_, "business_account_id")?,
+            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            business_account_name: object
+                .required(business_account_name_, "business_account_name")?,
+            phone_number_name: object.required(phone_number_name_, "phone_number_name")?,
+            phone_number: object.required(phone_number_, "phone_number")?,
+            assigned_agent_id: assigned_agent_id_.unwrap_or_default(),
+            enable_messaging: enable_messaging_.unwrap_or_default(),
+            enable_audio_message_response: enable_audio_message_response_.unwrap_or_default(),
+            enable_typing_indicator: enable_typing_indicator_.unwrap_or_default(),
+            assigned_agent_name: assigned_agent_name_.unwrap_or_default(),
+            is_token_expired: is_token_expired_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetWhatsAppAccountResponse {

@@ -7,15 +7,36 @@
 
 use super::ConvAiWorkspaceStoredSecretConfig;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GetWorkspaceSecretsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GetWorkspaceSecretsResponseModel {
     pub secrets: Vec<ConvAiWorkspaceStoredSecretConfig>,
     /// Cursor for fetching the next page of secrets
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for GetWorkspaceSecretsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut secrets_ = None;
+        let mut next_cursor_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GetWorkspaceSecretsResponseModel",
+            &["secrets"],
+            &mut |key, field| match key {
+                "secrets" => field.read(&mut secrets_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            secrets: object.required(secrets_, "secrets")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GetWorkspaceSecretsResponseModel {

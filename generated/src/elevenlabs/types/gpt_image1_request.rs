@@ -12,37 +12,75 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the OpenAI GPT Image 1 model.
 ///
 /// Schema: `#/components/schemas/GPTImage1Request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GptImage1Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the image to generate.
     pub prompt: String,
     /// Up to 5 reference images to edit or draw from.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageReference>>,
     /// An image whose fully transparent areas mark where the first reference image may be edited; requires `images`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mask: Nullable<ImageReference>,
     /// The quality of the output image.
     ///
     /// Defaults to `"medium"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<GptImage1RequestQuality>,
     /// The background of the output image. With `auto`, the model picks the background that suits the image.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<GptImage1RequestBackground>,
     /// The aspect ratio of the output image.
     ///
     /// Defaults to `"1:1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<GptImage1RequestAspectRatio>,
     /// The model to use for the generation.
-    #[serde(default)]
     pub model_id: consts::GptImage1,
+}
+
+impl<'de> Deserialize<'de> for GptImage1Request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhook_ = None;
+        let mut prompt_ = None;
+        let mut images_ = None;
+        let mut mask_ = None;
+        let mut quality_ = None;
+        let mut background_ = None;
+        let mut aspect_ratio_ = None;
+        let mut model_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GptImage1Request",
+            &["prompt"],
+            &mut |key, field| match key {
+                "webhook" => field.read(&mut webhook_),
+                "prompt" => field.read(&mut prompt_),
+                "images" => field.read(&mut images_),
+                "mask" => field.read(&mut mask_),
+                "quality" => field.read(&mut quality_),
+                "background" => field.read(&mut background_),
+                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "model_id" => field.read(&mut model_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhook: webhook_.unwrap_or_default(),
+            prompt: object.required(prompt_, "prompt")?,
+            images: images_.unwrap_or_default(),
+            mask: mask_.unwrap_or_default(),
+            quality: quality_.unwrap_or_default(),
+            background: background_.unwrap_or_default(),
+            aspect_ratio: aspect_ratio_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GptImage1Request {

@@ -10,24 +10,56 @@ use super::{
     ModerationGuardrailOutput, PromptInjectionGuardrail,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// GuardrailsV1
 ///
 /// Schema: `#/components/schemas/GuardrailsV1-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct GuardrailsV1Output {
     /// Defaults to `"1"`.
-    #[serde(default)]
     pub version: consts::V1,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub focus: Option<FocusGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_injection: Option<PromptInjectionGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<ContentGuardrailOutput>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub moderation: Nullable<ModerationGuardrailOutput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<CustomGuardrailOutput>,
+}
+
+impl<'de> Deserialize<'de> for GuardrailsV1Output {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut version_ = None;
+        let mut focus_ = None;
+        let mut prompt_injection_ = None;
+        let mut content_ = None;
+        let mut moderation_ = None;
+        let mut custom_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "GuardrailsV1Output",
+            &[],
+            &mut |key, field| match key {
+                "version" => field.read(&mut version_),
+                "focus" => field.read(&mut focus_),
+                "prompt_injection" => field.read(&mut prompt_injection_),
+                "content" => field.read(&mut content_),
+                "moderation" => field.read(&mut moderation_),
+                "custom" => field.read(&mut custom_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            version: version_.unwrap_or_default(),
+            focus: focus_.unwrap_or_default(),
+            prompt_injection: prompt_injection_.unwrap_or_default(),
+            content: content_.unwrap_or_default(),
+            moderation: moderation_.unwrap_or_default(),
+            custom: custom_.unwrap_or_default(),
+        })
+    }
 }

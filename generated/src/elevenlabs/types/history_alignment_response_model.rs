@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/HistoryAlignmentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryAlignmentResponseModel {
     /// The characters in the alignment.
     pub characters: Vec<String>,
@@ -16,6 +16,38 @@ pub struct HistoryAlignmentResponseModel {
     pub character_start_times_seconds: Vec<f64>,
     /// The end times of the characters in seconds.
     pub character_end_times_seconds: Vec<f64>,
+}
+
+impl<'de> Deserialize<'de> for HistoryAlignmentResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut characters_ = None;
+        let mut character_start_times_seconds_ = None;
+        let mut character_end_times_seconds_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "HistoryAlignmentResponseModel",
+            &[
+                "characters",
+                "character_start_times_seconds",
+                "character_end_times_seconds",
+            ],
+            &mut |key, field| match key {
+                "characters" => field.read(&mut characters_),
+                "character_start_times_seconds" => field.read(&mut character_start_times_seconds_),
+                "character_end_times_seconds" => field.read(&mut character_end_times_seconds_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            characters: object.required(characters_, "characters")?,
+            character_start_times_seconds: object.required(
+                character_start_times_seconds_,
+                "character_start_times_seconds",
+            )?,
+            character_end_times_seconds: object
+                .required(character_end_times_seconds_, "character_end_times_seconds")?,
+        })
+    }
 }
 
 impl HistoryAlignmentResponseModel {

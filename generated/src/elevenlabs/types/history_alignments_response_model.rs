@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::HistoryAlignmentResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/HistoryAlignmentsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryAlignmentsResponseModel {
     /// The alignment of the text.
     pub alignment: HistoryAlignmentResponseModel,
     /// The normalized alignment of the text.
     pub normalized_alignment: HistoryAlignmentResponseModel,
+}
+
+impl<'de> Deserialize<'de> for HistoryAlignmentsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut alignment_ = None;
+        let mut normalized_alignment_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "HistoryAlignmentsResponseModel",
+            &["alignment", "normalized_alignment"],
+            &mut |key, field| match key {
+                "alignment" => field.read(&mut alignment_),
+                "normalized_alignment" => field.read(&mut normalized_alignment_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            alignment: object.required(alignment_, "alignment")?,
+            normalized_alignment: object.required(normalized_alignment_, "normalized_alignment")?,
+        })
+    }
 }
 
 impl HistoryAlignmentsResponseModel {

@@ -7,25 +7,52 @@
 
 use super::UrlModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// HTTP request details.
 ///
 /// Spec: https://schema.ocsf.io/1.6.0/objects/http_request
 ///
 /// Schema: `#/components/schemas/HttpRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HttpRequestModel {
     /// HTTP method (GET, POST, etc.)
     pub http_method: String,
     /// Request URL object
     pub url: UrlModel,
     /// User agent string
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_agent: Nullable<String>,
     /// X-Forwarded-For header as a list
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub x_forwarded_for: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for HttpRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut http_method_ = None;
+        let mut url_ = None;
+        let mut user_agent_ = None;
+        let mut x_forwarded_for_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "HttpRequestModel",
+            &["http_method", "url"],
+            &mut |key, field| match key {
+                "http_method" => field.read(&mut http_method_),
+                "url" => field.read(&mut url_),
+                "user_agent" => field.read(&mut user_agent_),
+                "x_forwarded_for" => field.read(&mut x_forwarded_for_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            http_method: object.required(http_method_, "http_method")?,
+            url: object.required(url_, "url")?,
+            user_agent: user_agent_.unwrap_or_default(),
+            x_forwarded_for: x_forwarded_for_.unwrap_or_default(),
+        })
+    }
 }
 
 impl HttpRequestModel {

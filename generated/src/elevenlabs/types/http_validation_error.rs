@@ -6,11 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::ValidationError;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/HTTPValidationError`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct HttpValidationError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
+}
+
+impl<'de> Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut detail_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "HttpValidationError",
+            &[],
+            &mut |key, field| match key {
+                "detail" => field.read(&mut detail_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            detail: detail_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,24 +7,60 @@
 
 use super::ImageSubject;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ImageAnalysisResult`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImageAnalysisResult {
     pub title: String,
     pub description: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mood_and_style: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub composition_notes: Nullable<String>,
     /// Readable text overlaid or shown in the image, if any.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub visible_text: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subjects: Option<Vec<ImageSubject>>,
+}
+
+impl<'de> Deserialize<'de> for ImageAnalysisResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut title_ = None;
+        let mut description_ = None;
+        let mut content_type_ = None;
+        let mut mood_and_style_ = None;
+        let mut composition_notes_ = None;
+        let mut visible_text_ = None;
+        let mut subjects_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ImageAnalysisResult",
+            &["title", "description"],
+            &mut |key, field| match key {
+                "title" => field.read(&mut title_),
+                "description" => field.read(&mut description_),
+                "content_type" => field.read(&mut content_type_),
+                "mood_and_style" => field.read(&mut mood_and_style_),
+                "composition_notes" => field.read(&mut composition_notes_),
+                "visible_text" => field.read(&mut visible_text_),
+                "subjects" => field.read(&mut subjects_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            title: object.required(title_, "title")?,
+            description: object.required(description_, "description")?,
+            content_type: content_type_.unwrap_or_default(),
+            mood_and_style: mood_and_style_.unwrap_or_default(),
+            composition_notes: composition_notes_.unwrap_or_default(),
+            visible_text: visible_text_.unwrap_or_default(),
+            subjects: subjects_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ImageAnalysisResult {

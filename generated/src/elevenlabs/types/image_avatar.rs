@@ -6,19 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ImageAvatar`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ImageAvatar {
     /// The type of the avatar
     ///
     /// Defaults to `"image"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Image,
     /// The URL of the avatar
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ImageAvatar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut url_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ImageAvatar",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "url" => field.read(&mut url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            url: url_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,30 +7,63 @@
 
 use super::{SipMediaEncryptionEnum, SipTrunkCredentialsRequestModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/InboundSIPTrunkConfigRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct InboundSipTrunkConfigRequestModel {
     /// List of IP addresses that are allowed to use the trunk. Each item in the list can be an individual IP address or a Classless Inter-Domain Routing notation representing a CIDR block.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_addresses: Nullable<Vec<String>>,
     /// List of phone numbers that are allowed to use the trunk.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_numbers: Nullable<Vec<String>>,
     /// Whether or not to encrypt media (data layer).
     ///
     /// Defaults to `"allowed"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_encryption: Option<SipMediaEncryptionEnum>,
     /// Optional digest authentication credentials (username/password).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub credentials: Nullable<SipTrunkCredentialsRequestModel>,
     /// Domains of remote SIP servers used to validate TLS certificates.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_domains: Nullable<Vec<String>>,
     /// Map of dynamic variable name to header name for attributes_to_headers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_headers: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for InboundSipTrunkConfigRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut allowed_addresses_ = None;
+        let mut allowed_numbers_ = None;
+        let mut media_encryption_ = None;
+        let mut credentials_ = None;
+        let mut remote_domains_ = None;
+        let mut attributes_to_headers_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "InboundSipTrunkConfigRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "allowed_addresses" => field.read(&mut allowed_addresses_),
+                "allowed_numbers" => field.read(&mut allowed_numbers_),
+                "media_encryption" => field.read(&mut media_encryption_),
+                "credentials" => field.read(&mut credentials_),
+                "remote_domains" => field.read(&mut remote_domains_),
+                "attributes_to_headers" => field.read(&mut attributes_to_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            allowed_addresses: allowed_addresses_.unwrap_or_default(),
+            allowed_numbers: allowed_numbers_.unwrap_or_default(),
+            media_encryption: media_encryption_.unwrap_or_default(),
+            credentials: credentials_.unwrap_or_default(),
+            remote_domains: remote_domains_.unwrap_or_default(),
+            attributes_to_headers: attributes_to_headers_.unwrap_or_default(),
+        })
+    }
 }

@@ -15,14 +15,38 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// an `asset` reference instead.
 ///
 /// Schema: `#/components/schemas/InlineAudioReference`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InlineAudioReference {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::InlineBase64,
     /// The media file's bytes, base64-encoded (standard alphabet). Up to 25MB decoded.
     pub content_base64: String,
     /// The MIME type of the encoded audio.
     pub mime_type: InlineAudioReferenceMimeType,
+}
+
+impl<'de> Deserialize<'de> for InlineAudioReference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut content_base64_ = None;
+        let mut mime_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "InlineAudioReference",
+            &["content_base64", "mime_type"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "content_base64" => field.read(&mut content_base64_),
+                "mime_type" => field.read(&mut mime_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            content_base64: object.required(content_base64_, "content_base64")?,
+            mime_type: object.required(mime_type_, "mime_type")?,
+        })
+    }
 }
 
 impl InlineAudioReference {

@@ -6,24 +6,51 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AlertingWebhookHeader, AlertingWebhookMethod};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/InternalAlertingWebhookNotifier`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InternalAlertingWebhookNotifier {
     /// Defaults to `"webhook"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Webhook,
     /// The URL to send alert lifecycle notifications to.
     pub url: String,
     /// HTTP method used when calling the webhook URL.
     ///
     /// Defaults to `"POST"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<AlertingWebhookMethod>,
     /// Custom request headers sent with every notification. Secret header values are encrypted at rest and never returned by the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<AlertingWebhookHeader>>,
+}
+
+impl<'de> Deserialize<'de> for InternalAlertingWebhookNotifier {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut url_ = None;
+        let mut method_ = None;
+        let mut headers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "InternalAlertingWebhookNotifier",
+            &["url"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "url" => field.read(&mut url_),
+                "method" => field.read(&mut method_),
+                "headers" => field.read(&mut headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            url: object.required(url_, "url")?,
+            method: method_.unwrap_or_default(),
+            headers: headers_.unwrap_or_default(),
+        })
+    }
 }
 
 impl InternalAlertingWebhookNotifier {

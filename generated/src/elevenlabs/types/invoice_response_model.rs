@@ -10,21 +10,21 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/InvoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InvoiceResponseModel {
     /// The amount due in cents.
     pub amount_due_cents: i64,
     /// The subtotal amount in cents before tax (exclusive of tax and discounts).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subtotal_cents: Nullable<i64>,
     /// The tax amount in cents.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tax_cents: Nullable<i64>,
     /// Deprecated. Use [discounts] instead. The discount applied to the invoice. E.g. [20.0f] for 20% off.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discount_percent_off: Nullable<f64>,
     /// Deprecated. Use [discounts] instead. The discount applied to the invoice. E.g. [20.0f] for 20 cents off.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discount_amount_off: Nullable<f64>,
     /// The discounts applied to the invoice.
     pub discounts: Vec<DiscountResponseModel>,
@@ -34,6 +34,55 @@ pub struct InvoiceResponseModel {
     pub payment_intent_status: Option<InvoiceResponseModelPaymentIntentStatus>,
     /// The statuses of this invoice's payment intents. Empty list when there are no payment intents.
     pub payment_intent_statusses: Vec<InvoiceResponseModelPaymentIntentStatussesItem>,
+}
+
+impl<'de> Deserialize<'de> for InvoiceResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut amount_due_cents_ = None;
+        let mut subtotal_cents_ = None;
+        let mut tax_cents_ = None;
+        let mut discount_percent_off_ = None;
+        let mut discount_amount_off_ = None;
+        let mut discounts_ = None;
+        let mut next_payment_attempt_unix_ = None;
+        let mut payment_intent_status_ = None;
+        let mut payment_intent_statusses_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "InvoiceResponseModel",
+            &[
+                "amount_due_cents",
+                "discounts",
+                "next_payment_attempt_unix",
+                "payment_intent_statusses",
+            ],
+            &mut |key, field| match key {
+                "amount_due_cents" => field.read(&mut amount_due_cents_),
+                "subtotal_cents" => field.read(&mut subtotal_cents_),
+                "tax_cents" => field.read(&mut tax_cents_),
+                "discount_percent_off" => field.read(&mut discount_percent_off_),
+                "discount_amount_off" => field.read(&mut discount_amount_off_),
+                "discounts" => field.read(&mut discounts_),
+                "next_payment_attempt_unix" => field.read(&mut next_payment_attempt_unix_),
+                "payment_intent_status" => field.read(&mut payment_intent_status_),
+                "payment_intent_statusses" => field.read(&mut payment_intent_statusses_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            amount_due_cents: object.required(amount_due_cents_, "amount_due_cents")?,
+            subtotal_cents: subtotal_cents_.unwrap_or_default(),
+            tax_cents: tax_cents_.unwrap_or_default(),
+            discount_percent_off: discount_percent_off_.unwrap_or_default(),
+            discount_amount_off: discount_amount_off_.unwrap_or_default(),
+            discounts: object.required(discounts_, "discounts")?,
+            next_payment_attempt_unix: object
+                .required(next_payment_attempt_unix_, "next_payment_attempt_unix")?,
+            payment_intent_status: payment_intent_status_.unwrap_or_default(),
+            payment_intent_statusses: object
+                .required(payment_intent_statusses_, "payment_intent_statusses")?,
+        })
+    }
 }
 
 impl InvoiceResponseModel {

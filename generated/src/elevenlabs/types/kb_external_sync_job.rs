@@ -7,10 +7,10 @@
 
 use super::{CrawlStatus, ExternalSyncJobTrigger, ExternalSyncJobType, ExternalSyncProvider};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KbExternalSyncJob`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KbExternalSyncJob {
     #[serde(rename = "type")]
     pub type_: ExternalSyncProvider,
@@ -18,25 +18,91 @@ pub struct KbExternalSyncJob {
     pub integration_connection_id: String,
     pub triggered_by: ExternalSyncJobTrigger,
     /// Defaults to `"queued"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CrawlStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_type: Nullable<ExternalSyncJobType>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items_identified: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub items_processed: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub started_at: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub completed_at: Nullable<i64>,
     pub updated_at: i64,
     pub id: String,
     pub created_at: i64,
+}
+
+impl<'de> Deserialize<'de> for KbExternalSyncJob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut folder_id_ = None;
+        let mut integration_connection_id_ = None;
+        let mut triggered_by_ = None;
+        let mut status_ = None;
+        let mut sync_type_ = None;
+        let mut items_identified_ = None;
+        let mut items_processed_ = None;
+        let mut error_message_ = None;
+        let mut started_at_ = None;
+        let mut completed_at_ = None;
+        let mut updated_at_ = None;
+        let mut id_ = None;
+        let mut created_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KbExternalSyncJob",
+            &[
+                "type",
+                "folder_id",
+                "integration_connection_id",
+                "triggered_by",
+                "updated_at",
+                "id",
+                "created_at",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "folder_id" => field.read(&mut folder_id_),
+                "integration_connection_id" => field.read(&mut integration_connection_id_),
+                "triggered_by" => field.read(&mut triggered_by_),
+                "status" => field.read(&mut status_),
+                "sync_type" => field.read(&mut sync_type_),
+                "items_identified" => field.read(&mut items_identified_),
+                "items_processed" => field.read(&mut items_processed_),
+                "error_message" => field.read(&mut error_message_),
+                "started_at" => field.read(&mut started_at_),
+                "completed_at" => field.read(&mut completed_at_),
+                "updated_at" => field.read(&mut updated_at_),
+                "id" => field.read(&mut id_),
+                "created_at" => field.read(&mut created_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: object.required(type__, "type")?,
+            folder_id: object.required(folder_id_, "folder_id")?,
+            integration_connection_id: object
+                .required(integration_connection_id_, "integration_connection_id")?,
+            triggered_by: object.required(triggered_by_, "triggered_by")?,
+            status: status_.unwrap_or_default(),
+            sync_type: sync_type_.unwrap_or_default(),
+            items_identified: items_identified_.unwrap_or_default(),
+            items_processed: items_processed_.unwrap_or_default(),
+            error_message: error_message_.unwrap_or_default(),
+            started_at: started_at_.unwrap_or_default(),
+            completed_at: completed_at_.unwrap_or_default(),
+            updated_at: object.required(updated_at_, "updated_at")?,
+            id: object.required(id_, "id")?,
+            created_at: object.required(created_at_, "created_at")?,
+        })
+    }
 }
 
 impl KbExternalSyncJob {

@@ -6,15 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, KnowledgeBaseDeletedResponseModel};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseBulkDeleteSuccessfulResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseBulkDeleteSuccessfulResponseModel {
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
     pub data: KnowledgeBaseDeletedResponseModel,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseBulkDeleteSuccessfulResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let mut data_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseBulkDeleteSuccessfulResponseModel",
+            &["data"],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                "data" => field.read(&mut data_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: status_.unwrap_or_default(),
+            data: object.required(data_, "data")?,
+        })
+    }
 }
 
 impl KnowledgeBaseBulkDeleteSuccessfulResponseModel {

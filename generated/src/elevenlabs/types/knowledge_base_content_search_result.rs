@@ -15,12 +15,36 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/KnowledgeBaseContentSearchResult`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseContentSearchResult {
     pub document: KnowledgeBaseContentSearchResultDocument,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub search_snippet: Nullable<Vec<SearchHighlightSegment>>,
     pub score: f64,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_ = None;
+        let mut search_snippet_ = None;
+        let mut score_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseContentSearchResult",
+            &["document", "score"],
+            &mut |key, field| match key {
+                "document" => field.read(&mut document_),
+                "search_snippet" => field.read(&mut search_snippet_),
+                "score" => field.read(&mut score_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document: object.required(document_, "document")?,
+            search_snippet: search_snippet_.unwrap_or_default(),
+            score: object.required(score_, "score")?,
+        })
+    }
 }
 
 impl KnowledgeBaseContentSearchResult {

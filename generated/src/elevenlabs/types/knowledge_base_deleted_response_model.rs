@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDeletedResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseDeletedResponseModel {
     pub id: String,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseDeletedResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseDeletedResponseModel",
+            &["id"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+        })
+    }
 }
 
 impl KnowledgeBaseDeletedResponseModel {

@@ -5,14 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDocumentChunkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseDocumentChunkResponseModel {
     pub id: String,
     pub name: String,
     pub content: String,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseDocumentChunkResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut content_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseDocumentChunkResponseModel",
+            &["id", "name", "content"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "content" => field.read(&mut content_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            content: object.required(content_, "content")?,
+        })
+    }
 }
 
 impl KnowledgeBaseDocumentChunkResponseModel {

@@ -7,14 +7,35 @@
 
 use super::KnowledgeBaseDocumentChunkResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDocumentChunksResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseDocumentChunksResponseModel {
     pub chunks: Vec<KnowledgeBaseDocumentChunkResponseModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseDocumentChunksResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chunks_ = None;
+        let mut next_cursor_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseDocumentChunksResponseModel",
+            &["chunks"],
+            &mut |key, field| match key {
+                "chunks" => field.read(&mut chunks_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chunks: object.required(chunks_, "chunks")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+        })
+    }
 }
 
 impl KnowledgeBaseDocumentChunksResponseModel {

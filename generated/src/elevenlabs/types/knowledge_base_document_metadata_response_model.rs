@@ -5,14 +5,43 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDocumentMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseDocumentMetadataResponseModel {
     pub created_at_unix_secs: i64,
     pub last_updated_at_unix_secs: i64,
     pub size_bytes: i64,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseDocumentMetadataResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut created_at_unix_secs_ = None;
+        let mut last_updated_at_unix_secs_ = None;
+        let mut size_bytes_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseDocumentMetadataResponseModel",
+            &[
+                "created_at_unix_secs",
+                "last_updated_at_unix_secs",
+                "size_bytes",
+            ],
+            &mut |key, field| match key {
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "last_updated_at_unix_secs" => field.read(&mut last_updated_at_unix_secs_),
+                "size_bytes" => field.read(&mut size_bytes_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            last_updated_at_unix_secs: object
+                .required(last_updated_at_unix_secs_, "last_updated_at_unix_secs")?,
+            size_bytes: object.required(size_bytes_, "size_bytes")?,
+        })
+    }
 }
 
 impl KnowledgeBaseDocumentMetadataResponseModel {

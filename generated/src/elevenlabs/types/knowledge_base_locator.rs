@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{DocumentUsageModeEnum, KnowledgeBaseDocumentType};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseLocator`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseLocator {
     /// The type of the knowledge base
     #[serde(rename = "type")]
@@ -21,8 +21,35 @@ pub struct KnowledgeBaseLocator {
     /// The usage mode of the knowledge base
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_mode: Option<DocumentUsageModeEnum>,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseLocator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut name_ = None;
+        let mut id_ = None;
+        let mut usage_mode_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseLocator",
+            &["type", "name", "id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "name" => field.read(&mut name_),
+                "id" => field.read(&mut id_),
+                "usage_mode" => field.read(&mut usage_mode_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: object.required(type__, "type")?,
+            name: object.required(name_, "name")?,
+            id: object.required(id_, "id")?,
+            usage_mode: usage_mode_.unwrap_or_default(),
+        })
+    }
 }
 
 impl KnowledgeBaseLocator {

@@ -5,14 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseRagChunkModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseRagChunkModel {
     pub chunk_id: String,
     pub document_id: String,
     pub content: String,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseRagChunkModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chunk_id_ = None;
+        let mut document_id_ = None;
+        let mut content_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseRagChunkModel",
+            &["chunk_id", "document_id", "content"],
+            &mut |key, field| match key {
+                "chunk_id" => field.read(&mut chunk_id_),
+                "document_id" => field.read(&mut document_id_),
+                "content" => field.read(&mut content_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chunk_id: object.required(chunk_id_, "chunk_id")?,
+            document_id: object.required(document_id_, "document_id")?,
+            content: object.required(content_, "content")?,
+        })
+    }
 }
 
 impl KnowledgeBaseRagChunkModel {

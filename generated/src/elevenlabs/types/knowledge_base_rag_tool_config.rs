@@ -6,12 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseRagToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct KnowledgeBaseRagToolConfig {
     /// Defaults to `"knowledge_base_rag"`.
-    #[serde(default)]
     pub system_tool_type: consts::KnowledgeBaseRag,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseRagToolConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseRagToolConfig",
+            &[],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+        })
+    }
 }

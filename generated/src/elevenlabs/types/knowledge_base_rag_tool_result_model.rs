@@ -6,28 +6,57 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, KnowledgeBaseRagChunkModel, KnowledgeBaseRagToolStatus};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseRagToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct KnowledgeBaseRagToolResultModel {
     /// Defaults to `"knowledge_base_rag_success"`.
-    #[serde(default)]
     pub result_type: consts::KnowledgeBaseRagSuccess,
     /// Defaults to `"success"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<KnowledgeBaseRagToolStatus>,
     /// Number of relevant chunks retrieved
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_count: Option<i64>,
     /// Human-readable status for the LLM about the search results
     ///
     /// Defaults to `"Referenced knowledge base."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Retrieved chunks; populated only in the rag-result-in-tool-result mode
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunks: Option<Vec<KnowledgeBaseRagChunkModel>>,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseRagToolResultModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut chunk_count_ = None;
+        let mut message_ = None;
+        let mut chunks_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseRagToolResultModel",
+            &[],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "chunk_count" => field.read(&mut chunk_count_),
+                "message" => field.read(&mut message_),
+                "chunks" => field.read(&mut chunks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            chunk_count: chunk_count_.unwrap_or_default(),
+            message: message_.unwrap_or_default(),
+            chunks: chunks_.unwrap_or_default(),
+        })
+    }
 }

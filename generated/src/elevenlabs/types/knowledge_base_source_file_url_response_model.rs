@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseSourceFileUrlResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseSourceFileUrlResponseModel {
     /// Signed URL to download the source file directly
     pub signed_url: String,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseSourceFileUrlResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut signed_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseSourceFileUrlResponseModel",
+            &["signed_url"],
+            &mut |key, field| match key {
+                "signed_url" => field.read(&mut signed_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            signed_url: object.required(signed_url_, "signed_url")?,
+        })
+    }
 }
 
 impl KnowledgeBaseSourceFileUrlResponseModel {

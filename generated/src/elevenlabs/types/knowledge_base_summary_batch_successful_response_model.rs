@@ -13,12 +13,32 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/KnowledgeBaseSummaryBatchSuccessfulResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KnowledgeBaseSummaryBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
     pub data: KnowledgeBaseSummaryBatchSuccessfulResponseModelData,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let mut data_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseSummaryBatchSuccessfulResponseModel",
+            &["data"],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                "data" => field.read(&mut data_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: status_.unwrap_or_default(),
+            data: object.required(data_, "data")?,
+        })
+    }
 }
 
 impl KnowledgeBaseSummaryBatchSuccessfulResponseModel {

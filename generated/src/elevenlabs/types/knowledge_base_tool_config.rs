@@ -6,14 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, SearchStrategy};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct KnowledgeBaseToolConfig {
     /// Defaults to `"knowledge_base"`.
-    #[serde(default)]
     pub system_tool_type: consts::KnowledgeBase,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_strategies: Option<Vec<SearchStrategy>>,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseToolConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        let mut enabled_strategies_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseToolConfig",
+            &[],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                "enabled_strategies" => field.read(&mut enabled_strategies_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+            enabled_strategies: enabled_strategies_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::SearchStrategy;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolInfo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct KnowledgeBaseToolInfo {
     /// Search strategies exposed to the model. Must be non-empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_strategies: Option<Vec<SearchStrategy>>,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseToolInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_strategies_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseToolInfo",
+            &[],
+            &mut |key, field| match key {
+                "enabled_strategies" => field.read(&mut enabled_strategies_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled_strategies: enabled_strategies_.unwrap_or_default(),
+        })
+    }
 }

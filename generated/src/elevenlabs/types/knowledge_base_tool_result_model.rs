@@ -6,21 +6,47 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, KnowledgeBaseToolStatus};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct KnowledgeBaseToolResultModel {
     /// Defaults to `"knowledge_base_success"`.
-    #[serde(default)]
     pub result_type: consts::KnowledgeBaseSuccess,
     /// Defaults to `"success"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<KnowledgeBaseToolStatus>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_count: Option<i64>,
     /// Defaults to `"Referenced knowledge base."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for KnowledgeBaseToolResultModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut chunk_count_ = None;
+        let mut message_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "KnowledgeBaseToolResultModel",
+            &[],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "chunk_count" => field.read(&mut chunk_count_),
+                "message" => field.read(&mut message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            chunk_count: chunk_count_.unwrap_or_default(),
+            message: message_.unwrap_or_default(),
+        })
+    }
 }

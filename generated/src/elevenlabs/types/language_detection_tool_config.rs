@@ -6,17 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LanguageDetectionToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LanguageDetectionToolConfig {
     /// Defaults to `"language_detection"`.
-    #[serde(default)]
     pub system_tool_type: consts::LanguageDetection,
     /// If no language switch happens in the first 2 user turns, later attempts fail and the conversation stays in the current language. If the language switches during those turns, later switching stays available. Enable to reduce the possibility of false switching.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_at_conversation_start: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for LanguageDetectionToolConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        let mut only_at_conversation_start_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "LanguageDetectionToolConfig",
+            &[],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                "only_at_conversation_start" => field.read(&mut only_at_conversation_start_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+            only_at_conversation_start: only_at_conversation_start_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,19 +7,44 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LanguageDetectionToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LanguageDetectionToolResultModel {
     /// Defaults to `"language_detection_success"`.
-    #[serde(default)]
     pub result_type: consts::LanguageDetectionSuccess,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for LanguageDetectionToolResultModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut reason_ = None;
+        let mut language_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "LanguageDetectionToolResultModel",
+            &[],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "reason" => field.read(&mut reason_),
+                "language" => field.read(&mut language_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            reason: reason_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LanguageInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LanguageInfo {
     /// The language code (e.g. 'en', 'fr', 'es-ES').
     pub code: String,
     /// The human-readable language name (e.g. 'English', 'French', 'Spanish (Spain)').
     pub label: String,
+}
+
+impl<'de> Deserialize<'de> for LanguageInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut code_ = None;
+        let mut label_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LanguageInfo",
+            &["code", "label"],
+            &mut |key, field| match key {
+                "code" => field.read(&mut code_),
+                "label" => field.read(&mut label_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            code: object.required(code_, "code")?,
+            label: object.required(label_, "label")?,
+        })
+    }
 }
 
 impl LanguageInfo {

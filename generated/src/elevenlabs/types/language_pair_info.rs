@@ -6,15 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::LanguageInfo;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LanguagePairInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LanguagePairInfo {
     /// The source language.
     pub source_language: LanguageInfo,
     /// The available destination languages for this source language.
     pub destination_languages: Vec<LanguageInfo>,
+}
+
+impl<'de> Deserialize<'de> for LanguagePairInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_language_ = None;
+        let mut destination_languages_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LanguagePairInfo",
+            &["source_language", "destination_languages"],
+            &mut |key, field| match key {
+                "source_language" => field.read(&mut source_language_),
+                "destination_languages" => field.read(&mut destination_languages_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source_language: object.required(source_language_, "source_language")?,
+            destination_languages: object
+                .required(destination_languages_, "destination_languages")?,
+        })
+    }
 }
 
 impl LanguagePairInfo {

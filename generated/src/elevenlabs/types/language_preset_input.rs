@@ -7,21 +7,45 @@
 
 use super::{ConversationConfigClientOverrideInput, LanguagePresetTranslation};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// LanguagePreset
 ///
 /// Schema: `#/components/schemas/LanguagePreset-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LanguagePresetInput {
     /// The overrides for the language preset
     pub overrides: ConversationConfigClientOverrideInput,
     /// The translation of the first message
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message_translation: Nullable<LanguagePresetTranslation>,
     /// The translation of the soft timeout message
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub soft_timeout_translation: Nullable<LanguagePresetTranslation>,
+}
+
+impl<'de> Deserialize<'de> for LanguagePresetInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut overrides_ = None;
+        let mut first_message_translation_ = None;
+        let mut soft_timeout_translation_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LanguagePresetInput",
+            &["overrides"],
+            &mut |key, field| match key {
+                "overrides" => field.read(&mut overrides_),
+                "first_message_translation" => field.read(&mut first_message_translation_),
+                "soft_timeout_translation" => field.read(&mut soft_timeout_translation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            overrides: object.required(overrides_, "overrides")?,
+            first_message_translation: first_message_translation_.unwrap_or_default(),
+            soft_timeout_translation: soft_timeout_translation_.unwrap_or_default(),
+        })
+    }
 }
 
 impl LanguagePresetInput {

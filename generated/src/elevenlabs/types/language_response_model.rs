@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LanguageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LanguageResponseModel {
     /// The unique identifier of the language.
     pub language_id: String,
     /// The name of the language.
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for LanguageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_id_ = None;
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LanguageResponseModel",
+            &["language_id", "name"],
+            &mut |key, field| match key {
+                "language_id" => field.read(&mut language_id_),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language_id: object.required(language_id_, "language_id")?,
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl LanguageResponseModel {

@@ -10,7 +10,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LibraryVoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LibraryVoiceResponseModel {
     /// The public owner id of the voice.
     pub public_owner_id: String,
@@ -33,16 +33,16 @@ pub struct LibraryVoiceResponseModel {
     /// The category of the voice.
     pub category: LibraryVoiceResponseModelCategory,
     /// The language of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The locale of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub locale: Nullable<String>,
     /// The description of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The preview URL of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
     /// The usage character count of the voice in the last year.
     pub usage_character_count_1y: i64,
@@ -53,10 +53,10 @@ pub struct LibraryVoiceResponseModel {
     /// The number of times the voice has been cloned.
     pub cloned_by_count: i64,
     /// The rate multiplier of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rate: Nullable<f64>,
     /// The rate of the voice in USD per 1000 credits. null if default
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiat_rate: Nullable<f64>,
     /// Whether free users are allowed to use the voice.
     pub free_users_allowed: bool,
@@ -65,32 +65,169 @@ pub struct LibraryVoiceResponseModel {
     /// Whether the voice is featured.
     pub featured: bool,
     /// The verified languages of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verified_languages: Nullable<Vec<VerifiedVoiceLanguageResponseModel>>,
     /// The notice period of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub notice_period: Nullable<i64>,
     /// The Instagram username of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instagram_username: Nullable<String>,
     /// The Twitter username of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub twitter_username: Nullable<String>,
     /// The YouTube username of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub youtube_username: Nullable<String>,
     /// The TikTok username of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tiktok_username: Nullable<String>,
     /// The image URL of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image_url: Nullable<String>,
     /// Whether the voice was added by the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_added_by_user: Nullable<bool>,
     /// Whether the voice is bookmarked by the current user. Only relevant when is_added_by_user is True.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_bookmarked: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for LibraryVoiceResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut public_owner_id_ = None;
+        let mut voice_id_ = None;
+        let mut date_unix_ = None;
+        let mut name_ = None;
+        let mut accent_ = None;
+        let mut gender_ = None;
+        let mut age_ = None;
+        let mut descriptive_ = None;
+        let mut use_case_ = None;
+        let mut category_ = None;
+        let mut language_ = None;
+        let mut locale_ = None;
+        let mut description_ = None;
+        let mut preview_url_ = None;
+        let mut usage_character_count_1y_ = None;
+        let mut usage_character_count_7d_ = None;
+        let mut play_api_usage_character_count_1y_ = None;
+        let mut cloned_by_count_ = None;
+        let mut rate_ = None;
+        let mut fiat_rate_ = None;
+        let mut free_users_allowed_ = None;
+        let mut live_moderation_enabled_ = None;
+        let mut featured_ = None;
+        let mut verified_languages_ = None;
+        let mut notice_period_ = None;
+        let mut instagram_username_ = None;
+        let mut twitter_username_ = None;
+        let mut youtube_username_ = None;
+        let mut tiktok_username_ = None;
+        let mut image_url_ = None;
+        let mut is_added_by_user_ = None;
+        let mut is_bookmarked_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LibraryVoiceResponseModel",
+            &[
+                "public_owner_id",
+                "voice_id",
+                "date_unix",
+                "name",
+                "accent",
+                "gender",
+                "age",
+                "descriptive",
+                "use_case",
+                "category",
+                "usage_character_count_1y",
+                "usage_character_count_7d",
+                "play_api_usage_character_count_1y",
+                "cloned_by_count",
+                "free_users_allowed",
+                "live_moderation_enabled",
+                "featured",
+            ],
+            &mut |key, field| match key {
+                "public_owner_id" => field.read(&mut public_owner_id_),
+                "voice_id" => field.read(&mut voice_id_),
+                "date_unix" => field.read(&mut date_unix_),
+                "name" => field.read(&mut name_),
+                "accent" => field.read(&mut accent_),
+                "gender" => field.read(&mut gender_),
+                "age" => field.read(&mut age_),
+                "descriptive" => field.read(&mut descriptive_),
+                "use_case" => field.read(&mut use_case_),
+                "category" => field.read(&mut category_),
+                "language" => field.read(&mut language_),
+                "locale" => field.read(&mut locale_),
+                "description" => field.read(&mut description_),
+                "preview_url" => field.read(&mut preview_url_),
+                "usage_character_count_1y" => field.read(&mut usage_character_count_1y_),
+                "usage_character_count_7d" => field.read(&mut usage_character_count_7d_),
+                "play_api_usage_character_count_1y" => {
+                    field.read(&mut play_api_usage_character_count_1y_)
+                }
+                "cloned_by_count" => field.read(&mut cloned_by_count_),
+                "rate" => field.read(&mut rate_),
+                "fiat_rate" => field.read(&mut fiat_rate_),
+                "free_users_allowed" => field.read(&mut free_users_allowed_),
+                "live_moderation_enabled" => field.read(&mut live_moderation_enabled_),
+                "featured" => field.read(&mut featured_),
+                "verified_languages" => field.read(&mut verified_languages_),
+                "notice_period" => field.read(&mut notice_period_),
+                "instagram_username" => field.read(&mut instagram_username_),
+                "twitter_username" => field.read(&mut twitter_username_),
+                "youtube_username" => field.read(&mut youtube_username_),
+                "tiktok_username" => field.read(&mut tiktok_username_),
+                "image_url" => field.read(&mut image_url_),
+                "is_added_by_user" => field.read(&mut is_added_by_user_),
+                "is_bookmarked" => field.read(&mut is_bookmarked_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            public_owner_id: object.required(public_owner_id_, "public_owner_id")?,
+            voice_id: object.required(voice_id_, "voice_id")?,
+            date_unix: object.required(date_unix_, "date_unix")?,
+            name: object.required(name_, "name")?,
+            accent: object.required(accent_, "accent")?,
+            gender: object.required(gender_, "gender")?,
+            age: object.required(age_, "age")?,
+            descriptive: object.required(descriptive_, "descriptive")?,
+            use_case: object.required(use_case_, "use_case")?,
+            category: object.required(category_, "category")?,
+            language: language_.unwrap_or_default(),
+            locale: locale_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            preview_url: preview_url_.unwrap_or_default(),
+            usage_character_count_1y: object
+                .required(usage_character_count_1y_, "usage_character_count_1y")?,
+            usage_character_count_7d: object
+                .required(usage_character_count_7d_, "usage_character_count_7d")?,
+            play_api_usage_character_count_1y: object.required(
+                play_api_usage_character_count_1y_,
+                "play_api_usage_character_count_1y",
+            )?,
+            cloned_by_count: object.required(cloned_by_count_, "cloned_by_count")?,
+            rate: rate_.unwrap_or_default(),
+            fiat_rate: fiat_rate_.unwrap_or_default(),
+            free_users_allowed: object.required(free_users_allowed_, "free_users_allowed")?,
+            live_moderation_enabled: object
+                .required(live_moderation_enabled_, "live_moderation_enabled")?,
+            featured: object.required(featured_, "featured")?,
+            verified_languages: verified_languages_.unwrap_or_default(),
+            notice_period: notice_period_.unwrap_or_default(),
+            instagram_username: instagram_username_.unwrap_or_default(),
+            twitter_username: twitter_username_.unwrap_or_default(),
+            youtube_username: youtube_username_.unwrap_or_default(),
+            tiktok_username: tiktok_username_.unwrap_or_default(),
+            image_url: image_url_.unwrap_or_default(),
+            is_added_by_user: is_added_by_user_.unwrap_or_default(),
+            is_bookmarked: is_bookmarked_.unwrap_or_default(),
+        })
+    }
 }
 
 impl LibraryVoiceResponseModel {

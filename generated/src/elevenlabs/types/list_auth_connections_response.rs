@@ -15,9 +15,27 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ListAuthConnectionsResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListAuthConnectionsResponse {
     pub auth_connections: Vec<ListAuthConnectionsResponseAuthConnectionsItem>,
+}
+
+impl<'de> Deserialize<'de> for ListAuthConnectionsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut auth_connections_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ListAuthConnectionsResponse",
+            &["auth_connections"],
+            &mut |key, field| match key {
+                "auth_connections" => field.read(&mut auth_connections_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            auth_connections: object.required(auth_connections_, "auth_connections")?,
+        })
+    }
 }
 
 impl ListAuthConnectionsResponse {

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// List every customer-facing agent on the workspace.
 ///
@@ -16,9 +16,26 @@ use serde::{Deserialize, Serialize};
 /// pattern: read once, then mutate by id.
 ///
 /// Schema: `#/components/schemas/ListCustomerFacingAgentsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListCustomerFacingAgentsParams {
     /// Defaults to `"list_customer_facing_agents"`.
-    #[serde(default)]
     pub smb_tool_type: consts::ListCustomerFacingAgents,
+}
+
+impl<'de> Deserialize<'de> for ListCustomerFacingAgentsParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ListCustomerFacingAgentsParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

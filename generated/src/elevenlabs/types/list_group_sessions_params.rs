@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// List scheduled group sessions for a group service in a date range.
 ///
@@ -15,9 +15,26 @@ use serde::{Deserialize, Serialize};
 /// use ``check_service_availability`` for appointment / rental services.
 ///
 /// Schema: `#/components/schemas/ListGroupSessionsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListGroupSessionsParams {
     /// Defaults to `"list_group_sessions"`.
-    #[serde(default)]
     pub smb_tool_type: consts::ListGroupSessions,
+}
+
+impl<'de> Deserialize<'de> for ListGroupSessionsParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ListGroupSessionsParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

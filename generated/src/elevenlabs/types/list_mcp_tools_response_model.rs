@@ -7,20 +7,44 @@
 
 use super::Tool;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Response model for testing tools available on an MCP server.
 ///
 /// Schema: `#/components/schemas/ListMCPToolsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListMcpToolsResponseModel {
     /// Indicates if the operation was successful.
     pub success: bool,
     /// A list of tools available on the MCP server.
     pub tools: Vec<Tool>,
     /// Error message if the operation was not successful.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ListMcpToolsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut success_ = None;
+        let mut tools_ = None;
+        let mut error_message_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ListMcpToolsResponseModel",
+            &["success", "tools"],
+            &mut |key, field| match key {
+                "success" => field.read(&mut success_),
+                "tools" => field.read(&mut tools_),
+                "error_message" => field.read(&mut error_message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            success: object.required(success_, "success")?,
+            tools: object.required(tools_, "tools")?,
+            error_message: error_message_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ListMcpToolsResponseModel {

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::OrderSummary;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ListOrdersResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListOrdersResponse {
     /// The list of orders matching the query.
     pub orders: Vec<OrderSummary>,
+}
+
+impl<'de> Deserialize<'de> for ListOrdersResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut orders_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ListOrdersResponse",
+            &["orders"],
+            &mut |key, field| match key {
+                "orders" => field.read(&mut orders_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            orders: object.required(orders_, "orders")?,
+        })
+    }
 }
 
 impl ListOrdersResponse {

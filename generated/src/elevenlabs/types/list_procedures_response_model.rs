@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProcedureListItemResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ListProceduresResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListProceduresResponseModel {
     /// Procedures on the branch with their draft-aware metadata.
     pub procedures: Vec<ProcedureListItemResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for ListProceduresResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut procedures_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ListProceduresResponseModel",
+            &["procedures"],
+            &mut |key, field| match key {
+                "procedures" => field.read(&mut procedures_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            procedures: object.required(procedures_, "procedures")?,
+        })
+    }
 }
 
 impl ListProceduresResponseModel {

@@ -6,15 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ListProductsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListProductsParams {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_kwargs: Option<Value>,
     /// Defaults to `"list_products"`.
-    #[serde(default)]
     pub smb_tool_type: consts::ListProducts,
+}
+
+impl<'de> Deserialize<'de> for ListProductsParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut list_kwargs_ = None;
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ListProductsParams",
+            &[],
+            &mut |key, field| match key {
+                "list_kwargs" => field.read(&mut list_kwargs_),
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            list_kwargs: list_kwargs_.unwrap_or_default(),
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

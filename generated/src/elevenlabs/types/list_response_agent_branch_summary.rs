@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AgentBranchSummary, ListResponseMeta};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ListResponse_AgentBranchSummary_`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListResponseAgentBranchSummary {
     /// Defaults to `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<ListResponseMeta>,
     pub results: Vec<AgentBranchSummary>,
+}
+
+impl<'de> Deserialize<'de> for ListResponseAgentBranchSummary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut meta_ = None;
+        let mut results_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ListResponseAgentBranchSummary",
+            &["results"],
+            &mut |key, field| match key {
+                "meta" => field.read(&mut meta_),
+                "results" => field.read(&mut results_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            meta: meta_.unwrap_or_default(),
+            results: object.required(results_, "results")?,
+        })
+    }
 }
 
 impl ListResponseAgentBranchSummary {

@@ -6,15 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ListResponseMeta`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListResponseMeta {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub total: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub page: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub page_size: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for ListResponseMeta {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut total_ = None;
+        let mut page_ = None;
+        let mut page_size_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ListResponseMeta",
+            &[],
+            &mut |key, field| match key {
+                "total" => field.read(&mut total_),
+                "page" => field.read(&mut page_),
+                "page_size" => field.read(&mut page_size_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            total: total_.unwrap_or_default(),
+            page: page_.unwrap_or_default(),
+            page_size: page_size_.unwrap_or_default(),
+        })
+    }
 }

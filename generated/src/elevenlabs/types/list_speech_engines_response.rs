@@ -7,18 +7,42 @@
 
 use super::SpeechEngineSummaryResponse;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ListSpeechEnginesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListSpeechEnginesResponse {
     /// The speech engines matching the query
     pub speech_engines: Vec<SpeechEngineSummaryResponse>,
     /// Cursor for fetching the next page
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Whether there are more results
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for ListSpeechEnginesResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut speech_engines_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ListSpeechEnginesResponse",
+            &["speech_engines", "has_more"],
+            &mut |key, field| match key {
+                "speech_engines" => field.read(&mut speech_engines_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            speech_engines: object.required(speech_engines_, "speech_engines")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl ListSpeechEnginesResponse {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ListTestsByIdsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListTestsByIdsRequestModel {
     /// List of test IDs to fetch. No duplicates allowed. Prefer at most 1000 IDs per request.
     pub test_ids: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for ListTestsByIdsRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut test_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ListTestsByIdsRequestModel",
+            &["test_ids"],
+            &mut |key, field| match key {
+                "test_ids" => field.read(&mut test_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            test_ids: object.required(test_ids_, "test_ids")?,
+        })
+    }
 }
 
 impl ListTestsByIdsRequestModel {

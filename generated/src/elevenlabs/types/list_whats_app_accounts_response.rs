@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::GetWhatsAppAccountResponse;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ListWhatsAppAccountsResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ListWhatsAppAccountsResponse {
     pub items: Vec<GetWhatsAppAccountResponse>,
+}
+
+impl<'de> Deserialize<'de> for ListWhatsAppAccountsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut items_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ListWhatsAppAccountsResponse",
+            &["items"],
+            &mut |key, field| match key {
+                "items" => field.read(&mut items_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            items: object.required(items_, "items")?,
+        })
+    }
 }
 
 impl ListWhatsAppAccountsResponse {

@@ -7,47 +7,89 @@
 
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema property for literal JSON types. IMPORTANT: Only ONE of the following fields can be set: description (LLM provides value), dynamic_variable (value from variable), is_system_provided (system provides value), constant_value (fixed value), or is_omitted (parameter is omitted). These are mutually exclusive.
 ///
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LiteralJsonSchemaProperty {
     #[serde(rename = "type")]
     pub type_: LiteralJsonSchemaPropertyType,
     /// The description of the property. When set, the LLM will provide the value based on this description. Mutually exclusive with dynamic_variable, is_system_provided, constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of allowed string values for string type parameters
-    #[serde(rename = "enum", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "enum", skip_serializing_if = "Nullable::is_absent")]
     pub enum_: Nullable<Vec<String>>,
     /// If true, the value will be populated by the system at runtime. Used by API Integration Webhook tools for templating. Mutually exclusive with description, dynamic_variable, constant_value, and is_omitted.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system_provided: Option<bool>,
     /// The name of the dynamic variable to use for this property's value. Mutually exclusive with description, is_system_provided, constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable: Option<String>,
     /// When set, the LLM provides the value but the runtime rejects any value not present in the list held by this dynamic variable. Use to let the LLM pick from a server-verified set (e.g. the IDs the current user is allowed to access). Requires description; mutually exclusive with dynamic_variable, is_system_provided, constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_values_dynamic_variable: Option<String>,
     /// A constant value to use for this property. Mutually exclusive with description, dynamic_variable, is_system_provided, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub constant_value: Nullable<LiteralJsonSchemaPropertyConstantValue>,
     /// If true, this parameter will be completely omitted from the request. Only valid for optional parameters. Mutually exclusive with description, dynamic_variable, is_system_provided, and constant_value.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_omitted: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for LiteralJsonSchemaProperty {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut description_ = None;
+        let mut enum__ = None;
+        let mut is_system_provided_ = None;
+        let mut dynamic_variable_ = None;
+        let mut allowed_values_dynamic_variable_ = None;
+        let mut constant_value_ = None;
+        let mut is_omitted_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LiteralJsonSchemaProperty",
+            &["type"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "description" => field.read(&mut description_),
+                "enum" => field.read(&mut enum__),
+                "is_system_provided" => field.read(&mut is_system_provided_),
+                "dynamic_variable" => field.read(&mut dynamic_variable_),
+                "allowed_values_dynamic_variable" => {
+                    field.read(&mut allowed_values_dynamic_variable_)
+                }
+                "constant_value" => field.read(&mut constant_value_),
+                "is_omitted" => field.read(&mut is_omitted_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: object.required(type__, "type")?,
+            description: description_.unwrap_or_default(),
+            enum_: enum__.unwrap_or_default(),
+            is_system_provided: is_system_provided_.unwrap_or_default(),
+            dynamic_variable: dynamic_variable_.unwrap_or_default(),
+            allowed_values_dynamic_variable: allowed_values_dynamic_variable_.unwrap_or_default(),
+            constant_value: constant_value_.unwrap_or_default(),
+            is_omitted: is_omitted_.unwrap_or_default(),
+        })
+    }
 }
 
 impl LiteralJsonSchemaProperty {
@@ -69,11 +111,25 @@ impl LiteralJsonSchemaProperty {
 /// Type
 ///
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty/properties/type`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum LiteralJsonSchemaPropertyType {
     Variant0(LiteralJsonSchemaPropertyTypeVariant0),
     StringList(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant0(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::StringList(member));
+        }
+        Err(no_match("LiteralJsonSchemaPropertyType"))
+    }
 }
 
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty/properties/type/anyOf/0`
@@ -132,11 +188,31 @@ impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyTypeVariant0 {
 /// Defaults to `""`.
 ///
 /// Schema: `#/components/schemas/LiteralJsonSchemaProperty/properties/constant_value`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum LiteralJsonSchemaPropertyConstantValue {
     String(String),
     Integer(i64),
     Number(f64),
     Boolean(bool),
+}
+
+impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyConstantValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Number(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        Err(no_match("LiteralJsonSchemaPropertyConstantValue"))
+    }
 }

@@ -6,13 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::LlmUsageOutput;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMCategoryUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LlmCategoryUsage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub irreversible_generation: Option<LlmUsageOutput>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiated_generation: Option<LlmUsageOutput>,
+}
+
+impl<'de> Deserialize<'de> for LlmCategoryUsage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut irreversible_generation_ = None;
+        let mut initiated_generation_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "LlmCategoryUsage",
+            &[],
+            &mut |key, field| match key {
+                "irreversible_generation" => field.read(&mut irreversible_generation_),
+                "initiated_generation" => field.read(&mut initiated_generation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            irreversible_generation: irreversible_generation_.unwrap_or_default(),
+            initiated_generation: initiated_generation_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMDeprecationConfigModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmDeprecationConfigModel {
     /// Number of days before the provider deprecation date when warnings start being shown.
     pub warning_start_days: i64,
@@ -20,6 +20,47 @@ pub struct LlmDeprecationConfigModel {
     pub fallback_start_percentage: i64,
     /// Percentage of traffic routed to the replacement model when fallback is complete.
     pub fallback_complete_percentage: i64,
+}
+
+impl<'de> Deserialize<'de> for LlmDeprecationConfigModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut warning_start_days_ = None;
+        let mut fallback_start_days_ = None;
+        let mut fallback_complete_days_ = None;
+        let mut fallback_start_percentage_ = None;
+        let mut fallback_complete_percentage_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmDeprecationConfigModel",
+            &[
+                "warning_start_days",
+                "fallback_start_days",
+                "fallback_complete_days",
+                "fallback_start_percentage",
+                "fallback_complete_percentage",
+            ],
+            &mut |key, field| match key {
+                "warning_start_days" => field.read(&mut warning_start_days_),
+                "fallback_start_days" => field.read(&mut fallback_start_days_),
+                "fallback_complete_days" => field.read(&mut fallback_complete_days_),
+                "fallback_start_percentage" => field.read(&mut fallback_start_percentage_),
+                "fallback_complete_percentage" => field.read(&mut fallback_complete_percentage_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            warning_start_days: object.required(warning_start_days_, "warning_start_days")?,
+            fallback_start_days: object.required(fallback_start_days_, "fallback_start_days")?,
+            fallback_complete_days: object
+                .required(fallback_complete_days_, "fallback_complete_days")?,
+            fallback_start_percentage: object
+                .required(fallback_start_percentage_, "fallback_start_percentage")?,
+            fallback_complete_percentage: object.required(
+                fallback_complete_percentage_,
+                "fallback_complete_percentage",
+            )?,
+        })
+    }
 }
 
 impl LlmDeprecationConfigModel {

@@ -7,10 +7,10 @@
 
 use super::{Llm, LlmDeprecationConfigModel};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMDeprecationInfoModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmDeprecationInfoModel {
     /// The identifier of the deprecated LLM model.
     pub llm: Llm,
@@ -19,27 +19,66 @@ pub struct LlmDeprecationInfoModel {
     /// Whether this model is currently in the warning period before deprecation.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_in_warning_period: Option<bool>,
     /// Whether traffic is currently being progressively routed to the replacement model.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_in_fallback_period: Option<bool>,
     /// Current percentage of traffic being routed to the replacement model (0-100).
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_percentage: Option<i64>,
     /// The date when the model provider will deprecate this model. Null for immediately deprecated models.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_deprecation_date: Nullable<Timestamp>,
     /// The model that replaces this deprecated model. Traffic will be automatically routed to this model.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub replacement_model: Nullable<Llm>,
     /// Custom deprecation timing configuration for this model. Null if using the default configuration.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deprecation_config: Nullable<LlmDeprecationConfigModel>,
+}
+
+impl<'de> Deserialize<'de> for LlmDeprecationInfoModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut llm_ = None;
+        let mut is_deprecated_ = None;
+        let mut is_in_warning_period_ = None;
+        let mut is_in_fallback_period_ = None;
+        let mut fallback_percentage_ = None;
+        let mut provider_deprecation_date_ = None;
+        let mut replacement_model_ = None;
+        let mut deprecation_config_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmDeprecationInfoModel",
+            &["llm", "is_deprecated"],
+            &mut |key, field| match key {
+                "llm" => field.read(&mut llm_),
+                "is_deprecated" => field.read(&mut is_deprecated_),
+                "is_in_warning_period" => field.read(&mut is_in_warning_period_),
+                "is_in_fallback_period" => field.read(&mut is_in_fallback_period_),
+                "fallback_percentage" => field.read(&mut fallback_percentage_),
+                "provider_deprecation_date" => field.read(&mut provider_deprecation_date_),
+                "replacement_model" => field.read(&mut replacement_model_),
+                "deprecation_config" => field.read(&mut deprecation_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            llm: object.required(llm_, "llm")?,
+            is_deprecated: object.required(is_deprecated_, "is_deprecated")?,
+            is_in_warning_period: is_in_warning_period_.unwrap_or_default(),
+            is_in_fallback_period: is_in_fallback_period_.unwrap_or_default(),
+            fallback_percentage: fallback_percentage_.unwrap_or_default(),
+            provider_deprecation_date: provider_deprecation_date_.unwrap_or_default(),
+            replacement_model: replacement_model_.unwrap_or_default(),
+            deprecation_config: deprecation_config_.unwrap_or_default(),
+        })
+    }
 }
 
 impl LlmDeprecationInfoModel {

@@ -7,12 +7,12 @@
 
 use super::{Llm, LlmDeprecationInfoModel, LlmReasoningEffort, RegionalProcessingSurchargeInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// LLMInfoModel
 ///
 /// Schema: `#/components/schemas/LLMInfoModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmInfoModelInput {
     /// The model identifier.
     pub llm: Llm,
@@ -29,14 +29,71 @@ pub struct LlmInfoModelInput {
     /// Whether the model supports calling multiple tools in parallel.
     pub supports_parallel_tool_calls: bool,
     /// Available reasoning effort levels for this model. Null if the model does not support configurable reasoning.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub available_reasoning_efforts: Nullable<Vec<LlmReasoningEffort>>,
     /// Deprecation information if this model is deprecated or scheduled for deprecation. Null if the model is not affected.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deprecation_info: Nullable<LlmDeprecationInfoModel>,
     /// Regional processing surcharge details if this model has additional costs in the current deployment region. Null if no surcharge applies.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub regional_processing_surcharge: Nullable<RegionalProcessingSurchargeInfo>,
+}
+
+impl<'de> Deserialize<'de> for LlmInfoModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut llm_ = None;
+        let mut is_checkpoint_ = None;
+        let mut max_tokens_limit_ = None;
+        let mut max_context_limit_ = None;
+        let mut supports_image_input_ = None;
+        let mut supports_document_input_ = None;
+        let mut supports_parallel_tool_calls_ = None;
+        let mut available_reasoning_efforts_ = None;
+        let mut deprecation_info_ = None;
+        let mut regional_processing_surcharge_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmInfoModelInput",
+            &[
+                "llm",
+                "is_checkpoint",
+                "max_tokens_limit",
+                "max_context_limit",
+                "supports_image_input",
+                "supports_document_input",
+                "supports_parallel_tool_calls",
+            ],
+            &mut |key, field| match key {
+                "llm" => field.read(&mut llm_),
+                "is_checkpoint" => field.read(&mut is_checkpoint_),
+                "max_tokens_limit" => field.read(&mut max_tokens_limit_),
+                "max_context_limit" => field.read(&mut max_context_limit_),
+                "supports_image_input" => field.read(&mut supports_image_input_),
+                "supports_document_input" => field.read(&mut supports_document_input_),
+                "supports_parallel_tool_calls" => field.read(&mut supports_parallel_tool_calls_),
+                "available_reasoning_efforts" => field.read(&mut available_reasoning_efforts_),
+                "deprecation_info" => field.read(&mut deprecation_info_),
+                "regional_processing_surcharge" => field.read(&mut regional_processing_surcharge_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            llm: object.required(llm_, "llm")?,
+            is_checkpoint: object.required(is_checkpoint_, "is_checkpoint")?,
+            max_tokens_limit: object.required(max_tokens_limit_, "max_tokens_limit")?,
+            max_context_limit: object.required(max_context_limit_, "max_context_limit")?,
+            supports_image_input: object.required(supports_image_input_, "supports_image_input")?,
+            supports_document_input: object
+                .required(supports_document_input_, "supports_document_input")?,
+            supports_parallel_tool_calls: object.required(
+                supports_parallel_tool_calls_,
+                "supports_parallel_tool_calls",
+            )?,
+            available_reasoning_efforts: available_reasoning_efforts_.unwrap_or_default(),
+            deprecation_info: deprecation_info_.unwrap_or_default(),
+            regional_processing_surcharge: regional_processing_surcharge_.unwrap_or_default(),
+        })
+    }
 }
 
 impl LlmInfoModelInput {

@@ -6,17 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::LlmTokensCategoryUsage;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMInputOutputTokensUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LlmInputOutputTokensUsage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<LlmTokensCategoryUsage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_cache_read: Option<LlmTokensCategoryUsage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_cache_write: Option<LlmTokensCategoryUsage>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_total: Option<LlmTokensCategoryUsage>,
+}
+
+impl<'de> Deserialize<'de> for LlmInputOutputTokensUsage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut input_ = None;
+        let mut input_cache_read_ = None;
+        let mut input_cache_write_ = None;
+        let mut output_total_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "LlmInputOutputTokensUsage",
+            &[],
+            &mut |key, field| match key {
+                "input" => field.read(&mut input_),
+                "input_cache_read" => field.read(&mut input_cache_read_),
+                "input_cache_write" => field.read(&mut input_cache_write_),
+                "output_total" => field.read(&mut output_total_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            input: input_.unwrap_or_default(),
+            input_cache_read: input_cache_read_.unwrap_or_default(),
+            input_cache_write: input_cache_write_.unwrap_or_default(),
+            output_total: output_total_.unwrap_or_default(),
+        })
+    }
 }

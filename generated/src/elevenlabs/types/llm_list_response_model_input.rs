@@ -6,17 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::{LlmDeprecationConfigModel, LlmInfoModelInput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// LLMListResponseModel
 ///
 /// Schema: `#/components/schemas/LLMListResponseModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmListResponseModelInput {
     /// List of all available LLM models that can be used with agents.
     pub llms: Vec<LlmInfoModelInput>,
     /// The default deprecation timing configuration used for models without a custom override.
     pub default_deprecation_config: LlmDeprecationConfigModel,
+}
+
+impl<'de> Deserialize<'de> for LlmListResponseModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut llms_ = None;
+        let mut default_deprecation_config_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmListResponseModelInput",
+            &["llms", "default_deprecation_config"],
+            &mut |key, field| match key {
+                "llms" => field.read(&mut llms_),
+                "default_deprecation_config" => field.read(&mut default_deprecation_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            llms: object.required(llms_, "llms")?,
+            default_deprecation_config: object
+                .required(default_deprecation_config_, "default_deprecation_config")?,
+        })
+    }
 }
 
 impl LlmListResponseModelInput {

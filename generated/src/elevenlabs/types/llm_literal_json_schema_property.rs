@@ -7,16 +7,41 @@
 
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmLiteralJsonSchemaProperty {
     #[serde(rename = "type")]
     pub type_: LlmLiteralJsonSchemaPropertyType,
     pub description: String,
     /// List of allowed string values for string type parameters
-    #[serde(rename = "enum", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "enum", skip_serializing_if = "Nullable::is_absent")]
     pub enum_: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaProperty {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut description_ = None;
+        let mut enum__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmLiteralJsonSchemaProperty",
+            &["type", "description"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "description" => field.read(&mut description_),
+                "enum" => field.read(&mut enum__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: object.required(type__, "type")?,
+            description: object.required(description_, "description")?,
+            enum_: enum__.unwrap_or_default(),
+        })
+    }
 }
 
 impl LlmLiteralJsonSchemaProperty {
@@ -33,11 +58,25 @@ impl LlmLiteralJsonSchemaProperty {
 /// Type
 ///
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty/properties/type`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum LlmLiteralJsonSchemaPropertyType {
     Variant0(LlmLiteralJsonSchemaPropertyTypeVariant0),
     StringList(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyType {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Variant0(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::StringList(member));
+        }
+        Err(no_match("LlmLiteralJsonSchemaPropertyType"))
+    }
 }
 
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty/properties/type/anyOf/0`

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMParameterEvaluationStrategy`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmParameterEvaluationStrategy {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// A description of the evaluation strategy to use for the test.
     pub description: String,
+}
+
+impl<'de> Deserialize<'de> for LlmParameterEvaluationStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut description_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmParameterEvaluationStrategy",
+            &["description"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "description" => field.read(&mut description_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            description: object.required(description_, "description")?,
+        })
+    }
 }
 
 impl LlmParameterEvaluationStrategy {

@@ -7,15 +7,35 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMSchemaOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LlmSchemaOverride {
     /// Defaults to `"llm"`.
-    #[serde(default)]
     pub source: consts::Llm2,
     /// Prompt override for the LLM. If not provided, the original schema description is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for LlmSchemaOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut prompt_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "LlmSchemaOverride",
+            &[],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "prompt" => field.read(&mut prompt_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            prompt: prompt_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMTokensCategoryUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LlmTokensCategoryUsage {
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<i64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for LlmTokensCategoryUsage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tokens_ = None;
+        let mut price_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "LlmTokensCategoryUsage",
+            &[],
+            &mut |key, field| match key {
+                "tokens" => field.read(&mut tokens_),
+                "price" => field.read(&mut price_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tokens: tokens_.unwrap_or_default(),
+            price: price_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,13 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::Llm;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorLLMResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmUsageCalculatorLlmResponseModel {
     pub llm: Llm,
     pub price_per_minute: f64,
+}
+
+impl<'de> Deserialize<'de> for LlmUsageCalculatorLlmResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut llm_ = None;
+        let mut price_per_minute_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmUsageCalculatorLlmResponseModel",
+            &["llm", "price_per_minute"],
+            &mut |key, field| match key {
+                "llm" => field.read(&mut llm_),
+                "price_per_minute" => field.read(&mut price_per_minute_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            llm: object.required(llm_, "llm")?,
+            price_per_minute: object.required(price_per_minute_, "price_per_minute")?,
+        })
+    }
 }
 
 impl LlmUsageCalculatorLlmResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorPublicRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmUsageCalculatorPublicRequestModel {
     /// Length of the prompt in characters.
     pub prompt_length: i64,
@@ -16,6 +16,30 @@ pub struct LlmUsageCalculatorPublicRequestModel {
     pub number_of_pages: i64,
     /// Whether RAG is enabled.
     pub rag_enabled: bool,
+}
+
+impl<'de> Deserialize<'de> for LlmUsageCalculatorPublicRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut prompt_length_ = None;
+        let mut number_of_pages_ = None;
+        let mut rag_enabled_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmUsageCalculatorPublicRequestModel",
+            &["prompt_length", "number_of_pages", "rag_enabled"],
+            &mut |key, field| match key {
+                "prompt_length" => field.read(&mut prompt_length_),
+                "number_of_pages" => field.read(&mut number_of_pages_),
+                "rag_enabled" => field.read(&mut rag_enabled_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            prompt_length: object.required(prompt_length_, "prompt_length")?,
+            number_of_pages: object.required(number_of_pages_, "number_of_pages")?,
+            rag_enabled: object.required(rag_enabled_, "rag_enabled")?,
+        })
+    }
 }
 
 impl LlmUsageCalculatorPublicRequestModel {

@@ -6,18 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LlmUsageCalculatorRequestModel {
     /// Length of the prompt in characters.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt_length: Nullable<i64>,
     /// Pages of content in pdf documents OR urls in agent's Knowledge Base.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub number_of_pages: Nullable<i64>,
     /// Whether RAG is enabled.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rag_enabled: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for LlmUsageCalculatorRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut prompt_length_ = None;
+        let mut number_of_pages_ = None;
+        let mut rag_enabled_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "LlmUsageCalculatorRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "prompt_length" => field.read(&mut prompt_length_),
+                "number_of_pages" => field.read(&mut number_of_pages_),
+                "rag_enabled" => field.read(&mut rag_enabled_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            prompt_length: prompt_length_.unwrap_or_default(),
+            number_of_pages: number_of_pages_.unwrap_or_default(),
+            rag_enabled: rag_enabled_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::LlmUsageCalculatorLlmResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LlmUsageCalculatorResponseModel {
     pub llm_prices: Vec<LlmUsageCalculatorLlmResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for LlmUsageCalculatorResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut llm_prices_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LlmUsageCalculatorResponseModel",
+            &["llm_prices"],
+            &mut |key, field| match key {
+                "llm_prices" => field.read(&mut llm_prices_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            llm_prices: object.required(llm_prices_, "llm_prices")?,
+        })
+    }
 }
 
 impl LlmUsageCalculatorResponseModel {

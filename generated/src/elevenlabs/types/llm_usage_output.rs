@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::LlmInputOutputTokensUsage;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// LLMUsage
 ///
 /// Schema: `#/components/schemas/LLMUsage-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LlmUsageOutput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_usage: Option<BTreeMap<String, LlmInputOutputTokensUsage>>,
+}
+
+impl<'de> Deserialize<'de> for LlmUsageOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_usage_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "LlmUsageOutput",
+            &[],
+            &mut |key, field| match key {
+                "model_usage" => field.read(&mut model_usage_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_usage: model_usage_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,14 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/LoadableMemoryEntry`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LoadableMemoryEntry {
     pub entry_id: String,
     pub summary: String,
     pub text: String,
+}
+
+impl<'de> Deserialize<'de> for LoadableMemoryEntry {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut entry_id_ = None;
+        let mut summary_ = None;
+        let mut text_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "LoadableMemoryEntry",
+            &["entry_id", "summary", "text"],
+            &mut |key, field| match key {
+                "entry_id" => field.read(&mut entry_id_),
+                "summary" => field.read(&mut summary_),
+                "text" => field.read(&mut text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            entry_id: object.required(entry_id_, "entry_id")?,
+            summary: object.required(summary_, "summary")?,
+            text: object.required(text_, "text")?,
+        })
+    }
 }
 
 impl LoadableMemoryEntry {

@@ -7,17 +7,41 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ManualSource`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ManualSource {
     /// Defaults to `"manual"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Manual,
     pub created_by_user_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub notes: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ManualSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut created_by_user_id_ = None;
+        let mut notes_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ManualSource",
+            &["created_by_user_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "created_by_user_id" => field.read(&mut created_by_user_id_),
+                "notes" => field.read(&mut notes_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            created_by_user_id: object.required(created_by_user_id_, "created_by_user_id")?,
+            notes: notes_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ManualSource {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ManualVerificationFileResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ManualVerificationFileResponseModel {
     /// The ID of the file.
     pub file_id: String,
@@ -20,6 +20,42 @@ pub struct ManualVerificationFileResponseModel {
     pub size_bytes: i64,
     /// The date of the file in Unix time.
     pub upload_date_unix: i64,
+}
+
+impl<'de> Deserialize<'de> for ManualVerificationFileResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut file_id_ = None;
+        let mut file_name_ = None;
+        let mut mime_type_ = None;
+        let mut size_bytes_ = None;
+        let mut upload_date_unix_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ManualVerificationFileResponseModel",
+            &[
+                "file_id",
+                "file_name",
+                "mime_type",
+                "size_bytes",
+                "upload_date_unix",
+            ],
+            &mut |key, field| match key {
+                "file_id" => field.read(&mut file_id_),
+                "file_name" => field.read(&mut file_name_),
+                "mime_type" => field.read(&mut mime_type_),
+                "size_bytes" => field.read(&mut size_bytes_),
+                "upload_date_unix" => field.read(&mut upload_date_unix_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            file_id: object.required(file_id_, "file_id")?,
+            file_name: object.required(file_name_, "file_name")?,
+            mime_type: object.required(mime_type_, "mime_type")?,
+            size_bytes: object.required(size_bytes_, "size_bytes")?,
+            upload_date_unix: object.required(upload_date_unix_, "upload_date_unix")?,
+        })
+    }
 }
 
 impl ManualVerificationFileResponseModel {

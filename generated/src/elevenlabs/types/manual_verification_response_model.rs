@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::ManualVerificationFileResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ManualVerificationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ManualVerificationResponseModel {
     /// The extra text of the manual verification.
     pub extra_text: String,
@@ -17,6 +17,30 @@ pub struct ManualVerificationResponseModel {
     pub request_time_unix: i64,
     /// The files of the manual verification.
     pub files: Vec<ManualVerificationFileResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for ManualVerificationResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut extra_text_ = None;
+        let mut request_time_unix_ = None;
+        let mut files_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ManualVerificationResponseModel",
+            &["extra_text", "request_time_unix", "files"],
+            &mut |key, field| match key {
+                "extra_text" => field.read(&mut extra_text_),
+                "request_time_unix" => field.read(&mut request_time_unix_),
+                "files" => field.read(&mut files_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            extra_text: object.required(extra_text_, "extra_text")?,
+            request_time_unix: object.required(request_time_unix_, "request_time_unix")?,
+            files: object.required(files_, "files")?,
+        })
+    }
 }
 
 impl ManualVerificationResponseModel {

@@ -6,11 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/MatchAnythingParameterEvaluationStrategy`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct MatchAnythingParameterEvaluationStrategy {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Anything,
+}
+
+impl<'de> Deserialize<'de> for MatchAnythingParameterEvaluationStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        api_runtime::de::object(
+            deserializer,
+            "MatchAnythingParameterEvaluationStrategy",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }

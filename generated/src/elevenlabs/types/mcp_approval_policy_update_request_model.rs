@@ -6,15 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpApprovalPolicy;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Request model for updating MCP Server approval mode.
 ///
 /// Schema: `#/components/schemas/MCPApprovalPolicyUpdateRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpApprovalPolicyUpdateRequestModel {
     /// The approval mode to set for the MCP server
     pub approval_policy: McpApprovalPolicy,
+}
+
+impl<'de> Deserialize<'de> for McpApprovalPolicyUpdateRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut approval_policy_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpApprovalPolicyUpdateRequestModel",
+            &["approval_policy"],
+            &mut |key, field| match key {
+                "approval_policy" => field.read(&mut approval_policy_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            approval_policy: object.required(approval_policy_, "approval_policy")?,
+        })
+    }
 }
 
 impl McpApprovalPolicyUpdateRequestModel {

@@ -12,91 +12,167 @@ use super::{
     ToolCallSoundBehavior, ToolCallSoundType, ToolExecutionMode, ToolInterruptionMode,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// MCPServerConfig
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpServerConfigInput {
     /// Defaults to `"require_approval_all"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_policy: Option<McpApprovalPolicy>,
     /// List of tool approval hashes for per-tool approval when approval_policy is REQUIRE_APPROVAL_PER_TOOL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_approval_hashes: Option<Vec<McpToolApprovalHash>>,
     /// The transport type used to connect to the MCP server
     ///
     /// Defaults to `"SSE"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transport: Option<McpServerTransport>,
     /// The URL of the MCP server, if this contains a secret please store as a workspace secret, otherwise store as a plain string. Must use https
     pub url: McpServerConfigInputUrl,
     /// The secret token (Authorization header) stored as a workspace secret or in-place secret
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub secret_token: Nullable<McpServerConfigInputSecretToken>,
     /// The headers included in the request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<BTreeMap<String, McpServerConfigInputRequestHeadersValue>>,
     /// Entries sent in the MCP `_meta` field of tools/call requests. Values may be JSON scalars, or references to a workspace secret, dynamic variable, or environment variable resolved per call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_meta: Option<BTreeMap<String, McpServerConfigInputRequestMetaValue>>,
     /// Optional auth connection to use for authentication with this MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_connection: Nullable<McpServerConfigInputAuthConnection>,
     pub name: String,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// DEPRECATED: use `pre_tool_speech` instead. If true, all tools from this MCP server will require pre-tool execution speech.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_pre_tool_speech: Option<bool>,
     /// Controls whether the agent speaks before this tool is called. 'auto' (default) decides based on recent tool latency, 'force' always asks the agent to speak, 'off' fully opts out regardless of latency. Applies to every tool from this MCP server unless overridden per tool.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_tool_speech: Option<PreToolSpeechMode>,
     /// DEPRECATED: use `interruption_mode` instead. If true, the user will not be able to interrupt the agent while any tool from this MCP server is running.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_interruptions: Option<bool>,
     /// Controls whether the user can interrupt the agent around this tool call. 'allow' (default) lets the user interrupt at any time, 'disable_during_tool' suppresses interruptions only while the tool is running, 'disable_during_tool_and_turn' suppresses interruptions while the tool runs and for the agent response that follows it. Applies to every tool from this MCP server unless overridden per tool.
     ///
     /// Defaults to `"allow"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_mode: Option<ToolInterruptionMode>,
     /// Predefined tool call sound type to play during tool execution for all tools from this MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play for all tools from this MCP server
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_sound_behavior: Option<ToolCallSoundBehavior>,
     /// Determines when and how all tools from this MCP server execute: 'immediate' executes the tool right away when requested by the LLM, 'post_tool_speech' waits for the agent to finish speaking before executing, 'async' runs the tool in the background without blocking - best for long-running operations.
     ///
     /// Defaults to `"immediate"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<ToolExecutionMode>,
     /// The maximum time in seconds to wait for each MCP tool call to complete. Must be between 5 and 300 seconds (inclusive).
     ///
     /// Defaults to `30`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_timeout_secs: Option<i64>,
     /// List of per-tool configuration overrides that override the server-level defaults for specific tools
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_config_overrides: Option<Vec<McpToolConfigOverrideInput>>,
     /// Whether to disable HTTP compression for this MCP server. Enable this if the server does not support compressed responses.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_compression: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for McpServerConfigInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut approval_policy_ = None;
+        let mut tool_approval_hashes_ = None;
+        let mut transport_ = None;
+        let mut url_ = None;
+        let mut secret_token_ = None;
+        let mut request_headers_ = None;
+        let mut request_meta_ = None;
+        let mut auth_connection_ = None;
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut force_pre_tool_speech_ = None;
+        let mut pre_tool_speech_ = None;
+        let mut disable_interruptions_ = None;
+        let mut interruption_mode_ = None;
+        let mut tool_call_sound_ = None;
+        let mut tool_call_sound_behavior_ = None;
+        let mut execution_mode_ = None;
+        let mut response_timeout_secs_ = None;
+        let mut tool_config_overrides_ = None;
+        let mut disable_compression_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpServerConfigInput",
+            &["url", "name"],
+            &mut |key, field| match key {
+                "approval_policy" => field.read(&mut approval_policy_),
+                "tool_approval_hashes" => field.read(&mut tool_approval_hashes_),
+                "transport" => field.read(&mut transport_),
+                "url" => field.read(&mut url_),
+                "secret_token" => field.read(&mut secret_token_),
+                "request_headers" => field.read(&mut request_headers_),
+                "request_meta" => field.read(&mut request_meta_),
+                "auth_connection" => field.read(&mut auth_connection_),
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
+                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
+                "disable_interruptions" => field.read(&mut disable_interruptions_),
+                "interruption_mode" => field.read(&mut interruption_mode_),
+                "tool_call_sound" => field.read(&mut tool_call_sound_),
+                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
+                "execution_mode" => field.read(&mut execution_mode_),
+                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
+                "tool_config_overrides" => field.read(&mut tool_config_overrides_),
+                "disable_compression" => field.read(&mut disable_compression_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            approval_policy: approval_policy_.unwrap_or_default(),
+            tool_approval_hashes: tool_approval_hashes_.unwrap_or_default(),
+            transport: transport_.unwrap_or_default(),
+            url: object.required(url_, "url")?,
+            secret_token: secret_token_.unwrap_or_default(),
+            request_headers: request_headers_.unwrap_or_default(),
+            request_meta: request_meta_.unwrap_or_default(),
+            auth_connection: auth_connection_.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            description: description_.unwrap_or_default(),
+            force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
+            pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
+            disable_interruptions: disable_interruptions_.unwrap_or_default(),
+            interruption_mode: interruption_mode_.unwrap_or_default(),
+            tool_call_sound: tool_call_sound_.unwrap_or_default(),
+            tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
+            execution_mode: execution_mode_.unwrap_or_default(),
+            response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
+            tool_config_overrides: tool_config_overrides_.unwrap_or_default(),
+            disable_compression: disable_compression_.unwrap_or_default(),
+        })
+    }
 }
 
 impl McpServerConfigInput {
@@ -130,25 +206,53 @@ impl McpServerConfigInput {
 /// The URL of the MCP server, if this contains a secret please store as a workspace secret, otherwise store as a plain string. Must use https
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/url`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpServerConfigInputUrl {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
 }
 
+impl<'de> Deserialize<'de> for McpServerConfigInputUrl {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        Err(no_match("McpServerConfigInputUrl"))
+    }
+}
+
 /// The secret token (Authorization header) stored as a workspace secret or in-place secret
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/secret_token`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpServerConfigInputSecretToken {
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiUserSecretDbModel(ConvAiUserSecretDbModel),
 }
 
+impl<'de> Deserialize<'de> for McpServerConfigInputSecretToken {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiUserSecretDbModel(member));
+        }
+        Err(no_match("McpServerConfigInputSecretToken"))
+    }
+}
+
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/request_headers/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpServerConfigInputRequestHeadersValue {
     String(String),
@@ -157,8 +261,28 @@ pub enum McpServerConfigInputRequestHeadersValue {
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
+impl<'de> Deserialize<'de> for McpServerConfigInputRequestHeadersValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiDynamicVariable(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiEnvVarLocator(member));
+        }
+        Err(no_match("McpServerConfigInputRequestHeadersValue"))
+    }
+}
+
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/request_meta/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpServerConfigInputRequestMetaValue {
     String(String),
@@ -170,12 +294,55 @@ pub enum McpServerConfigInputRequestMetaValue {
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
+impl<'de> Deserialize<'de> for McpServerConfigInputRequestMetaValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Number(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiDynamicVariable(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiEnvVarLocator(member));
+        }
+        Err(no_match("McpServerConfigInputRequestMetaValue"))
+    }
+}
+
 /// Optional auth connection to use for authentication with this MCP server
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Input/properties/auth_connection`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpServerConfigInputAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
+}
+
+impl<'de> Deserialize<'de> for McpServerConfigInputAuthConnection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AuthConnectionLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EnvironmentAuthConnectionLocator(member));
+        }
+        Err(no_match("McpServerConfigInputAuthConnection"))
+    }
 }

@@ -11,63 +11,121 @@ use super::{
     ToolCallSoundType, ToolExecutionMode, ToolInterruptionMode,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Unified request model for updating MCP Server configuration.
 ///
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct McpServerConfigUpdateRequestModel {
     /// The approval mode to set for the MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub approval_policy: Nullable<McpApprovalPolicy>,
     /// DEPRECATED: use `pre_tool_speech` instead. If set, overrides the server's force_pre_tool_speech setting for this tool.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub force_pre_tool_speech: Nullable<bool>,
     /// If set, overrides the server's pre_tool_speech setting for this tool.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pre_tool_speech: Nullable<PreToolSpeechMode>,
     /// DEPRECATED: use `interruption_mode` instead. If set, overrides the server's disable_interruptions setting for this tool.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_interruptions: Nullable<bool>,
     /// If set, overrides the server's interruption_mode setting for this tool.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interruption_mode: Nullable<ToolInterruptionMode>,
     /// Predefined tool call sound type to play during tool execution for all tools from this MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play for all tools from this MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound_behavior: Nullable<ToolCallSoundBehavior>,
     /// If set, overrides the server's execution_mode setting for this tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub execution_mode: Nullable<ToolExecutionMode>,
     /// The maximum time in seconds to wait for each MCP tool call to complete.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_timeout_secs: Nullable<i64>,
     /// The headers to include in requests to the MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_headers:
         Nullable<BTreeMap<String, McpServerConfigUpdateRequestModelRequestHeadersValue>>,
     /// Entries sent in the MCP `_meta` field of tools/call requests. Values may be JSON scalars, or references to a workspace secret, dynamic variable, or environment variable resolved per call.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_meta: Nullable<BTreeMap<String, McpServerConfigUpdateRequestModelRequestMetaValue>>,
     /// Whether to disable HTTP compression for this MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_compression: Nullable<bool>,
     /// Optional secret token for authentication with this MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub secret_token: Nullable<ConvAiSecretLocator>,
     /// Optional auth connection to use for authentication with this MCP server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_connection: Nullable<McpServerConfigUpdateRequestModelAuthConnection>,
 }
 
+impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut approval_policy_ = None;
+        let mut force_pre_tool_speech_ = None;
+        let mut pre_tool_speech_ = None;
+        let mut disable_interruptions_ = None;
+        let mut interruption_mode_ = None;
+        let mut tool_call_sound_ = None;
+        let mut tool_call_sound_behavior_ = None;
+        let mut execution_mode_ = None;
+        let mut response_timeout_secs_ = None;
+        let mut request_headers_ = None;
+        let mut request_meta_ = None;
+        let mut disable_compression_ = None;
+        let mut secret_token_ = None;
+        let mut auth_connection_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "McpServerConfigUpdateRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "approval_policy" => field.read(&mut approval_policy_),
+                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
+                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
+                "disable_interruptions" => field.read(&mut disable_interruptions_),
+                "interruption_mode" => field.read(&mut interruption_mode_),
+                "tool_call_sound" => field.read(&mut tool_call_sound_),
+                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
+                "execution_mode" => field.read(&mut execution_mode_),
+                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
+                "request_headers" => field.read(&mut request_headers_),
+                "request_meta" => field.read(&mut request_meta_),
+                "disable_compression" => field.read(&mut disable_compression_),
+                "secret_token" => field.read(&mut secret_token_),
+                "auth_connection" => field.read(&mut auth_connection_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            approval_policy: approval_policy_.unwrap_or_default(),
+            force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
+            pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
+            disable_interruptions: disable_interruptions_.unwrap_or_default(),
+            interruption_mode: interruption_mode_.unwrap_or_default(),
+            tool_call_sound: tool_call_sound_.unwrap_or_default(),
+            tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
+            execution_mode: execution_mode_.unwrap_or_default(),
+            response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
+            request_headers: request_headers_.unwrap_or_default(),
+            request_meta: request_meta_.unwrap_or_default(),
+            disable_compression: disable_compression_.unwrap_or_default(),
+            secret_token: secret_token_.unwrap_or_default(),
+            auth_connection: auth_connection_.unwrap_or_default(),
+        })
+    }
+}
+
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel/properties/request_headers/anyOf/0/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpServerConfigUpdateRequestModelRequestHeadersValue {
     String(String),
@@ -76,8 +134,30 @@ pub enum McpServerConfigUpdateRequestModelRequestHeadersValue {
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
+impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestHeadersValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiDynamicVariable(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiEnvVarLocator(member));
+        }
+        Err(no_match(
+            "McpServerConfigUpdateRequestModelRequestHeadersValue",
+        ))
+    }
+}
+
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel/properties/request_meta/anyOf/0/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpServerConfigUpdateRequestModelRequestMetaValue {
     String(String),
@@ -89,12 +169,57 @@ pub enum McpServerConfigUpdateRequestModelRequestMetaValue {
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
 }
 
+impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestMetaValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Number(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiDynamicVariable(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiEnvVarLocator(member));
+        }
+        Err(no_match(
+            "McpServerConfigUpdateRequestModelRequestMetaValue",
+        ))
+    }
+}
+
 /// Optional auth connection to use for authentication with this MCP server
 ///
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel/properties/auth_connection`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpServerConfigUpdateRequestModelAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
+}
+
+impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelAuthConnection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AuthConnectionLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EnvironmentAuthConnectionLocator(member));
+        }
+        Err(no_match("McpServerConfigUpdateRequestModelAuthConnection"))
+    }
 }

@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/MCPServerMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpServerMetadataResponseModel {
     pub created_at: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub owner_user_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for McpServerMetadataResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut created_at_ = None;
+        let mut owner_user_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpServerMetadataResponseModel",
+            &["created_at"],
+            &mut |key, field| match key {
+                "created_at" => field.read(&mut created_at_),
+                "owner_user_id" => field.read(&mut owner_user_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            created_at: object.required(created_at_, "created_at")?,
+            owner_user_id: owner_user_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl McpServerMetadataResponseModel {

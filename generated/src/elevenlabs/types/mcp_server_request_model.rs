@@ -6,15 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpServerConfigInput;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Request model for creating/updating an MCP Server configuration.
 ///
 /// Schema: `#/components/schemas/MCPServerRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpServerRequestModel {
     /// Configuration details for the MCP Server.
     pub config: McpServerConfigInput,
+}
+
+impl<'de> Deserialize<'de> for McpServerRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut config_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpServerRequestModel",
+            &["config"],
+            &mut |key, field| match key {
+                "config" => field.read(&mut config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            config: object.required(config_, "config")?,
+        })
+    }
 }
 
 impl McpServerRequestModel {

@@ -16,18 +16,48 @@ use serde_json::Value;
 /// Response model representing an MCP Server configuration.
 ///
 /// Schema: `#/components/schemas/MCPServerResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpServerResponseModel {
     pub id: String,
     pub config: McpServerConfigOutput,
     /// The access information of the MCP Server
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// List of agents that depend on this MCP Server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dependent_agents: Option<Vec<McpServerResponseModelDependentAgentsItem>>,
     /// The metadata of the MCP Server
     pub metadata: McpServerMetadataResponseModel,
+}
+
+impl<'de> Deserialize<'de> for McpServerResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut config_ = None;
+        let mut access_info_ = None;
+        let mut dependent_agents_ = None;
+        let mut metadata_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpServerResponseModel",
+            &["id", "config", "metadata"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "config" => field.read(&mut config_),
+                "access_info" => field.read(&mut access_info_),
+                "dependent_agents" => field.read(&mut dependent_agents_),
+                "metadata" => field.read(&mut metadata_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            config: object.required(config_, "config")?,
+            access_info: access_info_.unwrap_or_default(),
+            dependent_agents: dependent_agents_.unwrap_or_default(),
+            metadata: object.required(metadata_, "metadata")?,
+        })
+    }
 }
 
 impl McpServerResponseModel {

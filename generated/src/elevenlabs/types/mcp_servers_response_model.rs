@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpServerResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Response model for a list of MCP Server configurations.
 ///
 /// Schema: `#/components/schemas/MCPServersResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpServersResponseModel {
     pub mcp_servers: Vec<McpServerResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for McpServersResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut mcp_servers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpServersResponseModel",
+            &["mcp_servers"],
+            &mut |key, field| match key {
+                "mcp_servers" => field.read(&mut mcp_servers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            mcp_servers: object.required(mcp_servers_, "mcp_servers")?,
+        })
+    }
 }
 
 impl McpServersResponseModel {

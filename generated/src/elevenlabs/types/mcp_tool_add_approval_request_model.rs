@@ -6,26 +6,53 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpToolApprovalPolicy;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Request model for adding approval for a single MCP tool.
 ///
 /// Schema: `#/components/schemas/MCPToolAddApprovalRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpToolAddApprovalRequestModel {
     /// The name of the MCP tool
     pub tool_name: String,
     /// The description of the MCP tool
     pub tool_description: String,
     /// The input schema of the MCP tool (the schema defined on the MCP server before ElevenLabs does any extra processing)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_schema: Option<Value>,
     /// The tool-level approval policy
     ///
     /// Defaults to `"requires_approval"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_policy: Option<McpToolApprovalPolicy>,
+}
+
+impl<'de> Deserialize<'de> for McpToolAddApprovalRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tool_name_ = None;
+        let mut tool_description_ = None;
+        let mut input_schema_ = None;
+        let mut approval_policy_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpToolAddApprovalRequestModel",
+            &["tool_name", "tool_description"],
+            &mut |key, field| match key {
+                "tool_name" => field.read(&mut tool_name_),
+                "tool_description" => field.read(&mut tool_description_),
+                "input_schema" => field.read(&mut input_schema_),
+                "approval_policy" => field.read(&mut approval_policy_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tool_name: object.required(tool_name_, "tool_name")?,
+            tool_description: object.required(tool_description_, "tool_description")?,
+            input_schema: input_schema_.unwrap_or_default(),
+            approval_policy: approval_policy_.unwrap_or_default(),
+        })
+    }
 }
 
 impl McpToolAddApprovalRequestModel {

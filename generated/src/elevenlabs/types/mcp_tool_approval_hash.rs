@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpToolApprovalPolicy;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Model for storing tool approval hashes for per-tool approval.
 ///
 /// Schema: `#/components/schemas/MCPToolApprovalHash`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpToolApprovalHash {
     /// The name of the MCP tool
     pub tool_name: String,
@@ -20,8 +20,32 @@ pub struct McpToolApprovalHash {
     /// The approval policy for this tool
     ///
     /// Defaults to `"requires_approval"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_policy: Option<McpToolApprovalPolicy>,
+}
+
+impl<'de> Deserialize<'de> for McpToolApprovalHash {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tool_name_ = None;
+        let mut tool_hash_ = None;
+        let mut approval_policy_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpToolApprovalHash",
+            &["tool_name", "tool_hash"],
+            &mut |key, field| match key {
+                "tool_name" => field.read(&mut tool_name_),
+                "tool_hash" => field.read(&mut tool_hash_),
+                "approval_policy" => field.read(&mut approval_policy_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tool_name: object.required(tool_name_, "tool_name")?,
+            tool_hash: object.required(tool_hash_, "tool_hash")?,
+            approval_policy: approval_policy_.unwrap_or_default(),
+        })
+    }
 }
 
 impl McpToolApprovalHash {

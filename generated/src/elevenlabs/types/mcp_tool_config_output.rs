@@ -19,10 +19,10 @@ use std::collections::BTreeMap;
 /// An MCP tool configuration that can be used to call MCP servers
 ///
 /// Schema: `#/components/schemas/MCPToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct McpToolConfigOutput {
     /// Defaults to `"mcp"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Mcp,
     pub name: String,
     /// Description of when the tool should be used and what it does.
@@ -30,55 +30,55 @@ pub struct McpToolConfigOutput {
     /// The maximum time in seconds to wait for the MCP tool call to complete. Must be between 5 and 300 seconds (inclusive).
     ///
     /// Defaults to `30`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_timeout_secs: Option<i64>,
     /// DEPRECATED: use `interruption_mode` instead. If true, the user will not be able to interrupt the agent while this tool is running.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_interruptions: Option<bool>,
     /// Controls whether the user can interrupt the agent around this tool call. 'allow' (default) lets the user interrupt at any time, 'disable_during_tool' suppresses interruptions only while the tool is running, 'disable_during_tool_and_turn' suppresses interruptions while the tool runs and for the agent response that follows it.
     ///
     /// Defaults to `"allow"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_mode: Option<ToolInterruptionMode>,
     /// DEPRECATED: use `pre_tool_speech` instead. If true, the agent will speak before the tool call.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_pre_tool_speech: Option<bool>,
     /// Controls whether the agent speaks before this tool is called. 'auto' (default) decides based on recent tool latency, 'force' always asks the agent to speak, 'off' fully opts out regardless of latency.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_tool_speech: Option<PreToolSpeechMode>,
     /// Configuration for extracting values from tool responses and assigning them to dynamic variables
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<DynamicVariableAssignment>>,
     /// Predefined tool call sound type to play during tool execution. If not specified, no tool call sound will be played.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play. 'auto' only plays when there's pre-tool speech, 'always' plays for every tool call.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_sound_behavior: Option<ToolCallSoundBehavior>,
     /// Controls how tool errors are processed before being shared with the agent. 'auto' determines handling based on tool type (summarized for native integrations, hide for others), 'summarized' sends an LLM-generated summary, 'passthrough' sends the raw error, 'hide' does not share the error with the agent.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_error_handling_mode: Option<ToolErrorHandlingMode>,
     /// The type of MCP tool
     pub integration_type: IntegrationType,
     /// Schema for any parameters the LLM needs to provide to the MCP tool.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parameters: Nullable<ObjectJsonSchemaPropertyOutput>,
     /// The approval policy for the MCP tool
     ///
     /// Defaults to `"require_approval_all"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_policy: Option<McpApprovalPolicy>,
     /// The name of the MCP tool to call
     pub mcp_tool_name: String,
@@ -89,16 +89,105 @@ pub struct McpToolConfigOutput {
     /// The name of the MCP server to call
     pub mcp_server_name: String,
     /// Original inputSchema dict for consistent hashing
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mcp_input_schema: Nullable<Value>,
     /// Determines when and how the tool executes: 'immediate' executes the tool right away when requested by the LLM, 'post_tool_speech' waits for the agent to finish speaking before executing, 'async' runs the tool in the background without blocking - best for long-running operations.
     ///
     /// Defaults to `"immediate"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<ToolExecutionMode>,
     /// Input parameter overrides for this tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_overrides: Nullable<BTreeMap<String, McpToolConfigOutputInputOverridesValue>>,
+}
+
+impl<'de> Deserialize<'de> for McpToolConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut response_timeout_secs_ = None;
+        let mut disable_interruptions_ = None;
+        let mut interruption_mode_ = None;
+        let mut force_pre_tool_speech_ = None;
+        let mut pre_tool_speech_ = None;
+        let mut assignments_ = None;
+        let mut tool_call_sound_ = None;
+        let mut tool_call_sound_behavior_ = None;
+        let mut tool_error_handling_mode_ = None;
+        let mut integration_type_ = None;
+        let mut parameters_ = None;
+        let mut approval_policy_ = None;
+        let mut mcp_tool_name_ = None;
+        let mut mcp_tool_description_ = None;
+        let mut mcp_server_id_ = None;
+        let mut mcp_server_name_ = None;
+        let mut mcp_input_schema_ = None;
+        let mut execution_mode_ = None;
+        let mut input_overrides_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "McpToolConfigOutput",
+            &[
+                "name",
+                "description",
+                "integration_type",
+                "mcp_tool_name",
+                "mcp_tool_description",
+                "mcp_server_id",
+                "mcp_server_name",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
+                "disable_interruptions" => field.read(&mut disable_interruptions_),
+                "interruption_mode" => field.read(&mut interruption_mode_),
+                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
+                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
+                "assignments" => field.read(&mut assignments_),
+                "tool_call_sound" => field.read(&mut tool_call_sound_),
+                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
+                "tool_error_handling_mode" => field.read(&mut tool_error_handling_mode_),
+                "integration_type" => field.read(&mut integration_type_),
+                "parameters" => field.read(&mut parameters_),
+                "approval_policy" => field.read(&mut approval_policy_),
+                "mcp_tool_name" => field.read(&mut mcp_tool_name_),
+                "mcp_tool_description" => field.read(&mut mcp_tool_description_),
+                "mcp_server_id" => field.read(&mut mcp_server_id_),
+                "mcp_server_name" => field.read(&mut mcp_server_name_),
+                "mcp_input_schema" => field.read(&mut mcp_input_schema_),
+                "execution_mode" => field.read(&mut execution_mode_),
+                "input_overrides" => field.read(&mut input_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            description: object.required(description_, "description")?,
+            response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
+            disable_interruptions: disable_interruptions_.unwrap_or_default(),
+            interruption_mode: interruption_mode_.unwrap_or_default(),
+            force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
+            pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
+            assignments: assignments_.unwrap_or_default(),
+            tool_call_sound: tool_call_sound_.unwrap_or_default(),
+            tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
+            tool_error_handling_mode: tool_error_handling_mode_.unwrap_or_default(),
+            integration_type: object.required(integration_type_, "integration_type")?,
+            parameters: parameters_.unwrap_or_default(),
+            approval_policy: approval_policy_.unwrap_or_default(),
+            mcp_tool_name: object.required(mcp_tool_name_, "mcp_tool_name")?,
+            mcp_tool_description: object.required(mcp_tool_description_, "mcp_tool_description")?,
+            mcp_server_id: object.required(mcp_server_id_, "mcp_server_id")?,
+            mcp_server_name: object.required(mcp_server_name_, "mcp_server_name")?,
+            mcp_input_schema: mcp_input_schema_.unwrap_or_default(),
+            execution_mode: execution_mode_.unwrap_or_default(),
+            input_overrides: input_overrides_.unwrap_or_default(),
+        })
+    }
 }
 
 impl McpToolConfigOutput {

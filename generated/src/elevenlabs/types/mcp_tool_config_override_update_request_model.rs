@@ -16,54 +16,118 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/MCPToolConfigOverrideUpdateRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct McpToolConfigOverrideUpdateRequestModel {
     /// DEPRECATED: use `pre_tool_speech` instead. If set, overrides the server's force_pre_tool_speech setting for this tool.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub force_pre_tool_speech: Nullable<bool>,
     /// If set, overrides the server's pre_tool_speech setting for this tool.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pre_tool_speech: Nullable<PreToolSpeechMode>,
     /// DEPRECATED: use `interruption_mode` instead. If set, overrides the server's disable_interruptions setting for this tool.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_interruptions: Nullable<bool>,
     /// If set, overrides the server's interruption_mode setting for this tool.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interruption_mode: Nullable<ToolInterruptionMode>,
     /// Overrides the server's tool_call_sound setting for this tool. A sound name plays that sound; 'off' overrides to no sound (silence); null means do not override (inherit the server default).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<McpToolConfigOverrideUpdateRequestModelToolCallSound>,
     /// If set, overrides the server's tool_call_sound_behavior setting for this tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound_behavior: Nullable<ToolCallSoundBehavior>,
     /// If set, overrides the server's execution_mode setting for this tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub execution_mode: Nullable<ToolExecutionMode>,
     /// If set, overrides the server's response timeout for this MCP tool.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_timeout_secs: Nullable<i64>,
     /// Dynamic variable assignments for this MCP tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assignments: Nullable<Vec<DynamicVariableAssignment>>,
     /// Mapping of json path to input override configuration
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_overrides:
         Nullable<BTreeMap<String, McpToolConfigOverrideUpdateRequestModelInputOverridesValue>>,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigInput>>,
+}
+
+impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut force_pre_tool_speech_ = None;
+        let mut pre_tool_speech_ = None;
+        let mut disable_interruptions_ = None;
+        let mut interruption_mode_ = None;
+        let mut tool_call_sound_ = None;
+        let mut tool_call_sound_behavior_ = None;
+        let mut execution_mode_ = None;
+        let mut response_timeout_secs_ = None;
+        let mut assignments_ = None;
+        let mut input_overrides_ = None;
+        let mut response_mocks_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "McpToolConfigOverrideUpdateRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
+                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
+                "disable_interruptions" => field.read(&mut disable_interruptions_),
+                "interruption_mode" => field.read(&mut interruption_mode_),
+                "tool_call_sound" => field.read(&mut tool_call_sound_),
+                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
+                "execution_mode" => field.read(&mut execution_mode_),
+                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
+                "assignments" => field.read(&mut assignments_),
+                "input_overrides" => field.read(&mut input_overrides_),
+                "response_mocks" => field.read(&mut response_mocks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
+            pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
+            disable_interruptions: disable_interruptions_.unwrap_or_default(),
+            interruption_mode: interruption_mode_.unwrap_or_default(),
+            tool_call_sound: tool_call_sound_.unwrap_or_default(),
+            tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
+            execution_mode: execution_mode_.unwrap_or_default(),
+            response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
+            assignments: assignments_.unwrap_or_default(),
+            input_overrides: input_overrides_.unwrap_or_default(),
+            response_mocks: response_mocks_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Overrides the server's tool_call_sound setting for this tool. A sound name plays that sound; 'off' overrides to no sound (silence); null means do not override (inherit the server default).
 ///
 /// Schema: `#/components/schemas/MCPToolConfigOverrideUpdateRequestModel/properties/tool_call_sound`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum McpToolConfigOverrideUpdateRequestModelToolCallSound {
     ToolCallSoundType(ToolCallSoundType),
     Off(consts::Off),
+}
+
+impl<'de> Deserialize<'de> for McpToolConfigOverrideUpdateRequestModelToolCallSound {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ToolCallSoundType(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Off(member));
+        }
+        Err(no_match(
+            "McpToolConfigOverrideUpdateRequestModelToolCallSound",
+        ))
+    }
 }
 
 /// Schema: `#/components/schemas/MCPToolConfigOverrideUpdateRequestModel/properties/input_overrides/anyOf/0/additionalProperties`

@@ -6,22 +6,48 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A completed media generation and its output.
 ///
 /// Schema: `#/components/schemas/MediaGenerationCompletedResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MediaGenerationCompletedResponse {
     /// The unique identifier of the generation.
     pub id: String,
     /// The lifecycle status of the generation.
-    #[serde(default)]
     pub status: consts::Completed,
     /// A signed URL to download the generated media from. It expires about an hour after this response is returned; fetch the generation again for a fresh URL.
     pub content_url: String,
     /// The MIME type of the generated media.
     pub content_mime_type: String,
+}
+
+impl<'de> Deserialize<'de> for MediaGenerationCompletedResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut status_ = None;
+        let mut content_url_ = None;
+        let mut content_mime_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MediaGenerationCompletedResponse",
+            &["id", "content_url", "content_mime_type"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "status" => field.read(&mut status_),
+                "content_url" => field.read(&mut content_url_),
+                "content_mime_type" => field.read(&mut content_mime_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            status: status_.unwrap_or_default(),
+            content_url: object.required(content_url_, "content_url")?,
+            content_mime_type: object.required(content_mime_type_, "content_mime_type")?,
+        })
+    }
 }
 
 impl MediaGenerationCompletedResponse {

@@ -6,18 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A newly queued media generation; fetch the GET endpoint for the output.
 ///
 /// Schema: `#/components/schemas/MediaGenerationCreateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MediaGenerationCreateResponse {
     /// The unique identifier of the generation. Pass it to the corresponding GET endpoint to retrieve the output.
     pub id: String,
     /// A newly created generation is always `pending`.
-    #[serde(default)]
     pub status: consts::Pending,
+}
+
+impl<'de> Deserialize<'de> for MediaGenerationCreateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut status_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MediaGenerationCreateResponse",
+            &["id"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "status" => field.read(&mut status_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            status: status_.unwrap_or_default(),
+        })
+    }
 }
 
 impl MediaGenerationCreateResponse {

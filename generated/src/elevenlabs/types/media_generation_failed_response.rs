@@ -11,17 +11,43 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A failed media generation and why it failed.
 ///
 /// Schema: `#/components/schemas/MediaGenerationFailedResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MediaGenerationFailedResponse {
     /// The unique identifier of the generation.
     pub id: String,
     /// The lifecycle status of the generation.
-    #[serde(default)]
     pub status: consts::Failed,
     /// The category of failure.
     pub failure_reason: MediaGenerationFailedResponseFailureReason,
     /// A human-readable description of the failure. Failed generations are not charged.
     pub error_message: String,
+}
+
+impl<'de> Deserialize<'de> for MediaGenerationFailedResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut status_ = None;
+        let mut failure_reason_ = None;
+        let mut error_message_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MediaGenerationFailedResponse",
+            &["id", "failure_reason", "error_message"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "status" => field.read(&mut status_),
+                "failure_reason" => field.read(&mut failure_reason_),
+                "error_message" => field.read(&mut error_message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            status: status_.unwrap_or_default(),
+            failure_reason: object.required(failure_reason_, "failure_reason")?,
+            error_message: object.required(error_message_, "error_message")?,
+        })
+    }
 }
 
 impl MediaGenerationFailedResponse {

@@ -10,12 +10,33 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A media generation that has not finished yet.
 ///
 /// Schema: `#/components/schemas/MediaGenerationInProgressResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MediaGenerationInProgressResponse {
     /// The unique identifier of the generation.
     pub id: String,
     /// The lifecycle status of the generation. It ends at `completed` or `failed`.
     pub status: MediaGenerationInProgressResponseStatus,
+}
+
+impl<'de> Deserialize<'de> for MediaGenerationInProgressResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut status_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MediaGenerationInProgressResponse",
+            &["id", "status"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "status" => field.read(&mut status_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            status: object.required(status_, "status")?,
+        })
+    }
 }
 
 impl MediaGenerationInProgressResponse {

@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::MediaGenerationResponse;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One page of the caller's generations, newest first.
 ///
 /// Schema: `#/components/schemas/MediaGenerationListResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MediaGenerationListResponse {
     /// The generations on this page, newest first. Each item has the same shape as the corresponding GET endpoint's response.
     pub generations: Vec<MediaGenerationResponse>,
@@ -19,6 +19,30 @@ pub struct MediaGenerationListResponse {
     pub next_cursor: Option<String>,
     /// Whether more generations exist beyond this page.
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for MediaGenerationListResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut generations_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MediaGenerationListResponse",
+            &["generations", "has_more"],
+            &mut |key, field| match key {
+                "generations" => field.read(&mut generations_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            generations: object.required(generations_, "generations")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl MediaGenerationListResponse {

@@ -7,19 +7,50 @@
 
 use super::{ConversationSource, ManualSource};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/MemoryEntrySearchResult`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MemoryEntrySearchResult {
     pub entry_id: String,
     pub version: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source: Nullable<MemoryEntrySearchResultSource>,
+}
+
+impl<'de> Deserialize<'de> for MemoryEntrySearchResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut entry_id_ = None;
+        let mut version_ = None;
+        let mut summary_ = None;
+        let mut text_ = None;
+        let mut source_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MemoryEntrySearchResult",
+            &["entry_id", "version"],
+            &mut |key, field| match key {
+                "entry_id" => field.read(&mut entry_id_),
+                "version" => field.read(&mut version_),
+                "summary" => field.read(&mut summary_),
+                "text" => field.read(&mut text_),
+                "source" => field.read(&mut source_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            entry_id: object.required(entry_id_, "entry_id")?,
+            version: object.required(version_, "version")?,
+            summary: summary_.unwrap_or_default(),
+            text: text_.unwrap_or_default(),
+            source: source_.unwrap_or_default(),
+        })
+    }
 }
 
 impl MemoryEntrySearchResult {
@@ -38,9 +69,23 @@ impl MemoryEntrySearchResult {
 /// Source
 ///
 /// Schema: `#/components/schemas/MemoryEntrySearchResult/properties/source`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MemoryEntrySearchResultSource {
     ConversationSource(ConversationSource),
     ManualSource(ManualSource),
+}
+
+impl<'de> Deserialize<'de> for MemoryEntrySearchResultSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConversationSource(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ManualSource(member));
+        }
+        Err(no_match("MemoryEntrySearchResultSource"))
+    }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/MergePreviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MergePreviewResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -27,43 +27,106 @@ pub struct MergePreviewResponseModel {
     /// The metadata of the agent
     pub metadata: AgentMetadataResponseModel,
     /// The platform settings of the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_settings: Option<AgentPlatformSettingsResponseModel>,
     /// The phone numbers of the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<MergePreviewResponseModelPhoneNumbersItem>>,
     /// WhatsApp accounts assigned to the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub whatsapp_accounts: Option<Vec<GetWhatsAppAccountResponse>>,
     /// The workflow of the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<AgentWorkflowResponseModel>,
     /// The access information of the agent for the user
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Agent tags used to categorize the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The ID of the version the agent is on
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// The ID of the branch the agent is on
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// The ID of the main branch for this agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_branch_id: Nullable<String>,
     /// Dot-paths of config fields where both branches modified the same field relative to their common ancestor (conflicts). Present regardless of which side wins the conflict.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub overridden_fields: Option<Vec<String>>,
     /// Structured view of the same conflicts as overridden_fields, each carrying the value on the base (common ancestor), source branch, and target branch so the divergence can be presented and resolved field-by-field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conflicts: Option<Vec<FieldConflict>>,
     /// True when the merge/rebase would be a no-op, i.e. the merged result is identical to the source branch tip. The rebase endpoint rejects in this case.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_identical_to_target: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for MergePreviewResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut name_ = None;
+        let mut conversation_config_ = None;
+        let mut metadata_ = None;
+        let mut platform_settings_ = None;
+        let mut phone_numbers_ = None;
+        let mut whatsapp_accounts_ = None;
+        let mut workflow_ = None;
+        let mut access_info_ = None;
+        let mut tags_ = None;
+        let mut version_id_ = None;
+        let mut branch_id_ = None;
+        let mut main_branch_id_ = None;
+        let mut overridden_fields_ = None;
+        let mut conflicts_ = None;
+        let mut source_identical_to_target_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MergePreviewResponseModel",
+            &["agent_id", "name", "conversation_config", "metadata"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "name" => field.read(&mut name_),
+                "conversation_config" => field.read(&mut conversation_config_),
+                "metadata" => field.read(&mut metadata_),
+                "platform_settings" => field.read(&mut platform_settings_),
+                "phone_numbers" => field.read(&mut phone_numbers_),
+                "whatsapp_accounts" => field.read(&mut whatsapp_accounts_),
+                "workflow" => field.read(&mut workflow_),
+                "access_info" => field.read(&mut access_info_),
+                "tags" => field.read(&mut tags_),
+                "version_id" => field.read(&mut version_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "main_branch_id" => field.read(&mut main_branch_id_),
+                "overridden_fields" => field.read(&mut overridden_fields_),
+                "conflicts" => field.read(&mut conflicts_),
+                "source_identical_to_target" => field.read(&mut source_identical_to_target_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            name: object.required(name_, "name")?,
+            conversation_config: object.required(conversation_config_, "conversation_config")?,
+            metadata: object.required(metadata_, "metadata")?,
+            platform_settings: platform_settings_.unwrap_or_default(),
+            phone_numbers: phone_numbers_.unwrap_or_default(),
+            whatsapp_accounts: whatsapp_accounts_.unwrap_or_default(),
+            workflow: workflow_.unwrap_or_default(),
+            access_info: access_info_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            version_id: version_id_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+            main_branch_id: main_branch_id_.unwrap_or_default(),
+            overridden_fields: overridden_fields_.unwrap_or_default(),
+            conflicts: conflicts_.unwrap_or_default(),
+            source_identical_to_target: source_identical_to_target_.unwrap_or_default(),
+        })
+    }
 }
 
 impl MergePreviewResponseModel {

@@ -7,7 +7,7 @@
 
 use super::SearchHighlightSegment;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// transcript_index: index of the message in the conversation transcript
 /// chunk_text: text of the transcript; transcript messages if very long could have several chunks.
@@ -16,18 +16,69 @@ use serde::{Deserialize, Serialize};
 /// score: similarity score of the message to the search query
 ///
 /// Schema: `#/components/schemas/MessagesSearchResult`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MessagesSearchResult {
     pub conversation_id: String,
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_name: Nullable<String>,
     pub transcript_index: i64,
     pub chunk_text: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chunk_highlights: Nullable<Vec<SearchHighlightSegment>>,
     pub score: f64,
     pub conversation_start_time_unix_secs: i64,
+}
+
+impl<'de> Deserialize<'de> for MessagesSearchResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_id_ = None;
+        let mut agent_id_ = None;
+        let mut agent_name_ = None;
+        let mut transcript_index_ = None;
+        let mut chunk_text_ = None;
+        let mut chunk_highlights_ = None;
+        let mut score_ = None;
+        let mut conversation_start_time_unix_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MessagesSearchResult",
+            &[
+                "conversation_id",
+                "agent_id",
+                "transcript_index",
+                "chunk_text",
+                "score",
+                "conversation_start_time_unix_secs",
+            ],
+            &mut |key, field| match key {
+                "conversation_id" => field.read(&mut conversation_id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "agent_name" => field.read(&mut agent_name_),
+                "transcript_index" => field.read(&mut transcript_index_),
+                "chunk_text" => field.read(&mut chunk_text_),
+                "chunk_highlights" => field.read(&mut chunk_highlights_),
+                "score" => field.read(&mut score_),
+                "conversation_start_time_unix_secs" => {
+                    field.read(&mut conversation_start_time_unix_secs_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_name: agent_name_.unwrap_or_default(),
+            transcript_index: object.required(transcript_index_, "transcript_index")?,
+            chunk_text: object.required(chunk_text_, "chunk_text")?,
+            chunk_highlights: chunk_highlights_.unwrap_or_default(),
+            score: object.required(score_, "score")?,
+            conversation_start_time_unix_secs: object.required(
+                conversation_start_time_unix_secs_,
+                "conversation_start_time_unix_secs",
+            )?,
+        })
+    }
 }
 
 impl MessagesSearchResult {

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/MetricRecord`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetricRecord {
     pub elapsed_time: f64,
+}
+
+impl<'de> Deserialize<'de> for MetricRecord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut elapsed_time_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MetricRecord",
+            &["elapsed_time"],
+            &mut |key, field| match key {
+                "elapsed_time" => field.read(&mut elapsed_time_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            elapsed_time: object.required(elapsed_time_, "elapsed_time")?,
+        })
+    }
 }
 
 impl MetricRecord {

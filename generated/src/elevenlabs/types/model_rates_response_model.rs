@@ -5,18 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ModelRatesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelRatesResponseModel {
     /// The cost multiplier for characters.
     pub character_cost_multiplier: f64,
     /// Discount multiplier applied to cost estimates. Defaults to 1.0 (no discount).
     ///
     /// Defaults to `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_discount_multiplier: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for ModelRatesResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut character_cost_multiplier_ = None;
+        let mut cost_discount_multiplier_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ModelRatesResponseModel",
+            &["character_cost_multiplier"],
+            &mut |key, field| match key {
+                "character_cost_multiplier" => field.read(&mut character_cost_multiplier_),
+                "cost_discount_multiplier" => field.read(&mut cost_discount_multiplier_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            character_cost_multiplier: object
+                .required(character_cost_multiplier_, "character_cost_multiplier")?,
+            cost_discount_multiplier: cost_discount_multiplier_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ModelRatesResponseModel {

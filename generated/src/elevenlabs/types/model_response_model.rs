@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{LanguageResponseModel, ModelRatesResponseModel};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ModelResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelResponseModel {
     /// The unique identifier of the model.
     pub model_id: String,
@@ -45,6 +45,109 @@ pub struct ModelResponseModel {
     pub model_rates: ModelRatesResponseModel,
     /// The concurrency group for the model.
     pub concurrency_group: String,
+}
+
+impl<'de> Deserialize<'de> for ModelResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_id_ = None;
+        let mut name_ = None;
+        let mut can_be_finetuned_ = None;
+        let mut can_do_text_to_speech_ = None;
+        let mut can_do_voice_conversion_ = None;
+        let mut can_use_style_ = None;
+        let mut can_use_speaker_boost_ = None;
+        let mut serves_pro_voices_ = None;
+        let mut token_cost_factor_ = None;
+        let mut description_ = None;
+        let mut requires_alpha_access_ = None;
+        let mut max_characters_request_free_user_ = None;
+        let mut max_characters_request_subscribed_user_ = None;
+        let mut maximum_text_length_per_request_ = None;
+        let mut languages_ = None;
+        let mut model_rates_ = None;
+        let mut concurrency_group_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ModelResponseModel",
+            &[
+                "model_id",
+                "name",
+                "can_be_finetuned",
+                "can_do_text_to_speech",
+                "can_do_voice_conversion",
+                "can_use_style",
+                "can_use_speaker_boost",
+                "serves_pro_voices",
+                "token_cost_factor",
+                "description",
+                "requires_alpha_access",
+                "max_characters_request_free_user",
+                "max_characters_request_subscribed_user",
+                "maximum_text_length_per_request",
+                "languages",
+                "model_rates",
+                "concurrency_group",
+            ],
+            &mut |key, field| match key {
+                "model_id" => field.read(&mut model_id_),
+                "name" => field.read(&mut name_),
+                "can_be_finetuned" => field.read(&mut can_be_finetuned_),
+                "can_do_text_to_speech" => field.read(&mut can_do_text_to_speech_),
+                "can_do_voice_conversion" => field.read(&mut can_do_voice_conversion_),
+                "can_use_style" => field.read(&mut can_use_style_),
+                "can_use_speaker_boost" => field.read(&mut can_use_speaker_boost_),
+                "serves_pro_voices" => field.read(&mut serves_pro_voices_),
+                "token_cost_factor" => field.read(&mut token_cost_factor_),
+                "description" => field.read(&mut description_),
+                "requires_alpha_access" => field.read(&mut requires_alpha_access_),
+                "max_characters_request_free_user" => {
+                    field.read(&mut max_characters_request_free_user_)
+                }
+                "max_characters_request_subscribed_user" => {
+                    field.read(&mut max_characters_request_subscribed_user_)
+                }
+                "maximum_text_length_per_request" => {
+                    field.read(&mut maximum_text_length_per_request_)
+                }
+                "languages" => field.read(&mut languages_),
+                "model_rates" => field.read(&mut model_rates_),
+                "concurrency_group" => field.read(&mut concurrency_group_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_id: object.required(model_id_, "model_id")?,
+            name: object.required(name_, "name")?,
+            can_be_finetuned: object.required(can_be_finetuned_, "can_be_finetuned")?,
+            can_do_text_to_speech: object
+                .required(can_do_text_to_speech_, "can_do_text_to_speech")?,
+            can_do_voice_conversion: object
+                .required(can_do_voice_conversion_, "can_do_voice_conversion")?,
+            can_use_style: object.required(can_use_style_, "can_use_style")?,
+            can_use_speaker_boost: object
+                .required(can_use_speaker_boost_, "can_use_speaker_boost")?,
+            serves_pro_voices: object.required(serves_pro_voices_, "serves_pro_voices")?,
+            token_cost_factor: object.required(token_cost_factor_, "token_cost_factor")?,
+            description: object.required(description_, "description")?,
+            requires_alpha_access: object
+                .required(requires_alpha_access_, "requires_alpha_access")?,
+            max_characters_request_free_user: object.required(
+                max_characters_request_free_user_,
+                "max_characters_request_free_user",
+            )?,
+            max_characters_request_subscribed_user: object.required(
+                max_characters_request_subscribed_user_,
+                "max_characters_request_subscribed_user",
+            )?,
+            maximum_text_length_per_request: object.required(
+                maximum_text_length_per_request_,
+                "maximum_text_length_per_request",
+            )?,
+            languages: object.required(languages_, "languages")?,
+            model_rates: object.required(model_rates_, "model_rates")?,
+            concurrency_group: object.required(concurrency_group_, "concurrency_group")?,
+        })
+    }
 }
 
 impl ModelResponseModel {

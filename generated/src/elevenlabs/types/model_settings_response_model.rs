@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ModelSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ModelSettingsResponseModel {
     /// Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion.
     ///
     /// Defaults to `0.5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for ModelSettingsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut stability_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ModelSettingsResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "stability" => field.read(&mut stability_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            stability: stability_.unwrap_or_default(),
+        })
+    }
 }

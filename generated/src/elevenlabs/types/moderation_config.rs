@@ -6,31 +6,79 @@
 // `cargo run -p generator -- generate`.
 
 use super::ThresholdGuardrail;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ModerationConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ModerationConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sexual: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub violence: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub violence_graphic: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub harassment: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub harassment_threatening: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hate: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hate_threatening: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_harm_instructions: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_harm: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_harm_intent: Option<ThresholdGuardrail>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sexual_minors: Option<ThresholdGuardrail>,
+}
+
+impl<'de> Deserialize<'de> for ModerationConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sexual_ = None;
+        let mut violence_ = None;
+        let mut violence_graphic_ = None;
+        let mut harassment_ = None;
+        let mut harassment_threatening_ = None;
+        let mut hate_ = None;
+        let mut hate_threatening_ = None;
+        let mut self_harm_instructions_ = None;
+        let mut self_harm_ = None;
+        let mut self_harm_intent_ = None;
+        let mut sexual_minors_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ModerationConfig",
+            &[],
+            &mut |key, field| match key {
+                "sexual" => field.read(&mut sexual_),
+                "violence" => field.read(&mut violence_),
+                "violence_graphic" => field.read(&mut violence_graphic_),
+                "harassment" => field.read(&mut harassment_),
+                "harassment_threatening" => field.read(&mut harassment_threatening_),
+                "hate" => field.read(&mut hate_),
+                "hate_threatening" => field.read(&mut hate_threatening_),
+                "self_harm_instructions" => field.read(&mut self_harm_instructions_),
+                "self_harm" => field.read(&mut self_harm_),
+                "self_harm_intent" => field.read(&mut self_harm_intent_),
+                "sexual_minors" => field.read(&mut sexual_minors_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sexual: sexual_.unwrap_or_default(),
+            violence: violence_.unwrap_or_default(),
+            violence_graphic: violence_graphic_.unwrap_or_default(),
+            harassment: harassment_.unwrap_or_default(),
+            harassment_threatening: harassment_threatening_.unwrap_or_default(),
+            hate: hate_.unwrap_or_default(),
+            hate_threatening: hate_threatening_.unwrap_or_default(),
+            self_harm_instructions: self_harm_instructions_.unwrap_or_default(),
+            self_harm: self_harm_.unwrap_or_default(),
+            self_harm_intent: self_harm_intent_.unwrap_or_default(),
+            sexual_minors: sexual_minors_.unwrap_or_default(),
+        })
+    }
 }

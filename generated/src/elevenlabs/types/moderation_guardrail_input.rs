@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{GuardrailExecutionMode, ModerationConfig};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ModerationGuardrail
 ///
 /// Schema: `#/components/schemas/ModerationGuardrail-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ModerationGuardrailInput {
     /// Defaults to `"streaming"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<GuardrailExecutionMode>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<ModerationConfig>,
+}
+
+impl<'de> Deserialize<'de> for ModerationGuardrailInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut execution_mode_ = None;
+        let mut config_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ModerationGuardrailInput",
+            &[],
+            &mut |key, field| match key {
+                "execution_mode" => field.read(&mut execution_mode_),
+                "config" => field.read(&mut config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            execution_mode: execution_mode_.unwrap_or_default(),
+            config: config_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,21 +7,45 @@
 
 use super::SpeechToTextChunkResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Response model for multichannel speech-to-text transcription.
 ///
 /// Schema: `#/components/schemas/MultichannelSpeechToTextResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MultichannelSpeechToTextResponseModel {
     /// List of transcripts, one for each audio channel. Each transcript contains the text and word-level details for its respective channel.
     pub transcripts: Vec<SpeechToTextChunkResponseModel>,
     /// The transcription ID of the response.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription_id: Nullable<String>,
     /// The duration of the audio that was transcribed across all channels in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_duration_secs: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for MultichannelSpeechToTextResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut transcripts_ = None;
+        let mut transcription_id_ = None;
+        let mut audio_duration_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MultichannelSpeechToTextResponseModel",
+            &["transcripts"],
+            &mut |key, field| match key {
+                "transcripts" => field.read(&mut transcripts_),
+                "transcription_id" => field.read(&mut transcription_id_),
+                "audio_duration_secs" => field.read(&mut audio_duration_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            transcripts: object.required(transcripts_, "transcripts")?,
+            transcription_id: transcription_id_.unwrap_or_default(),
+            audio_duration_secs: audio_duration_secs_.unwrap_or_default(),
+        })
+    }
 }
 
 impl MultichannelSpeechToTextResponseModel {

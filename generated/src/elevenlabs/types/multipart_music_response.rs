@@ -7,17 +7,38 @@
 
 use super::DetailedMusicResponse;
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Multipart response structure with JSON metadata and binary audio
 ///
 /// Schema: `#/components/schemas/MultipartMusicResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MultipartMusicResponse {
     /// JSON metadata about the generated audio
     pub metadata: DetailedMusicResponse,
     /// Binary audio data in the requested format
     pub audio: File,
+}
+
+impl<'de> Deserialize<'de> for MultipartMusicResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut metadata_ = None;
+        let mut audio_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MultipartMusicResponse",
+            &["metadata", "audio"],
+            &mut |key, field| match key {
+                "metadata" => field.read(&mut metadata_),
+                "audio" => field.read(&mut audio_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            metadata: object.required(metadata_, "metadata")?,
+            audio: object.required(audio_, "audio")?,
+        })
+    }
 }
 
 impl MultipartMusicResponse {

@@ -6,12 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AllowedOutputFormats, MusicOnlyOutputFormats};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/MusicAllowedOutputFormats`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MusicAllowedOutputFormats {
     AllowedOutputFormats(AllowedOutputFormats),
     MusicOnlyOutputFormats(MusicOnlyOutputFormats),
+}
+
+impl<'de> Deserialize<'de> for MusicAllowedOutputFormats {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AllowedOutputFormats(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MusicOnlyOutputFormats(member));
+        }
+        Err(no_match("MusicAllowedOutputFormats"))
+    }
 }

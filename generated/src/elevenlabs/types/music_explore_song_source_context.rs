@@ -7,25 +7,61 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/MusicExploreSongSourceContext`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MusicExploreSongSourceContext {
     /// Defaults to `"music_explore_song"`.
-    #[serde(default)]
     pub source_type: consts::MusicExploreSong,
     pub music_explore_song_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bpm: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vocals: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub lyrics: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for MusicExploreSongSourceContext {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_type_ = None;
+        let mut music_explore_song_id_ = None;
+        let mut title_ = None;
+        let mut description_ = None;
+        let mut bpm_ = None;
+        let mut vocals_ = None;
+        let mut lyrics_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MusicExploreSongSourceContext",
+            &["music_explore_song_id"],
+            &mut |key, field| match key {
+                "source_type" => field.read(&mut source_type_),
+                "music_explore_song_id" => field.read(&mut music_explore_song_id_),
+                "title" => field.read(&mut title_),
+                "description" => field.read(&mut description_),
+                "bpm" => field.read(&mut bpm_),
+                "vocals" => field.read(&mut vocals_),
+                "lyrics" => field.read(&mut lyrics_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source_type: source_type_.unwrap_or_default(),
+            music_explore_song_id: object
+                .required(music_explore_song_id_, "music_explore_song_id")?,
+            title: title_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            bpm: bpm_.unwrap_or_default(),
+            vocals: vocals_.unwrap_or_default(),
+            lyrics: lyrics_.unwrap_or_default(),
+        })
+    }
 }
 
 impl MusicExploreSongSourceContext {

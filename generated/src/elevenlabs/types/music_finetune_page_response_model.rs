@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::MusicFinetuneResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/MusicFinetunePageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MusicFinetunePageResponseModel {
     /// The finetunes in this page.
     pub finetunes: Vec<MusicFinetuneResponseModel>,
@@ -17,6 +17,30 @@ pub struct MusicFinetunePageResponseModel {
     pub next_cursor: Option<String>,
     /// Whether more finetunes are available beyond this page.
     pub has_more: bool,
+}
+
+impl<'de> Deserialize<'de> for MusicFinetunePageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut finetunes_ = None;
+        let mut next_cursor_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MusicFinetunePageResponseModel",
+            &["finetunes", "has_more"],
+            &mut |key, field| match key {
+                "finetunes" => field.read(&mut finetunes_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            finetunes: object.required(finetunes_, "finetunes")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+            has_more: object.required(has_more_, "has_more")?,
+        })
+    }
 }
 
 impl MusicFinetunePageResponseModel {

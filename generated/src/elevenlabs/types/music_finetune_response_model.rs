@@ -9,10 +9,10 @@ use super::{
     FinetuneCreatedBy, FinetuneVisibility, MusicFinetuneFailureReason, MusicFinetuneStatus,
 };
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/MusicFinetuneResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MusicFinetuneResponseModel {
     /// Unique identifier of the finetune.
     pub id: String,
@@ -21,7 +21,7 @@ pub struct MusicFinetuneResponseModel {
     /// Tags associated with the finetune.
     pub tags: Vec<String>,
     /// Primary musical genre of the finetune.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub primary_genre: Nullable<String>,
     /// The base music model the finetune was trained on.
     pub model_id: String,
@@ -36,8 +36,66 @@ pub struct MusicFinetuneResponseModel {
     /// Training progress from 0.0 to 1.0.
     pub training_progress: f64,
     /// Reason the finetune failed or was blocked, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<MusicFinetuneFailureReason>,
+}
+
+impl<'de> Deserialize<'de> for MusicFinetuneResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut tags_ = None;
+        let mut primary_genre_ = None;
+        let mut model_id_ = None;
+        let mut created_at_ = None;
+        let mut visibility_ = None;
+        let mut created_by_ = None;
+        let mut status_ = None;
+        let mut training_progress_ = None;
+        let mut failure_reason_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MusicFinetuneResponseModel",
+            &[
+                "id",
+                "name",
+                "tags",
+                "model_id",
+                "created_at",
+                "visibility",
+                "created_by",
+                "status",
+                "training_progress",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "tags" => field.read(&mut tags_),
+                "primary_genre" => field.read(&mut primary_genre_),
+                "model_id" => field.read(&mut model_id_),
+                "created_at" => field.read(&mut created_at_),
+                "visibility" => field.read(&mut visibility_),
+                "created_by" => field.read(&mut created_by_),
+                "status" => field.read(&mut status_),
+                "training_progress" => field.read(&mut training_progress_),
+                "failure_reason" => field.read(&mut failure_reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            tags: object.required(tags_, "tags")?,
+            primary_genre: primary_genre_.unwrap_or_default(),
+            model_id: object.required(model_id_, "model_id")?,
+            created_at: object.required(created_at_, "created_at")?,
+            visibility: object.required(visibility_, "visibility")?,
+            created_by: object.required(created_by_, "created_by")?,
+            status: object.required(status_, "status")?,
+            training_progress: object.required(training_progress_, "training_progress")?,
+            failure_reason: failure_reason_.unwrap_or_default(),
+        })
+    }
 }
 
 impl MusicFinetuneResponseModel {

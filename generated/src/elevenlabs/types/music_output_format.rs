@@ -6,12 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, MusicAllowedOutputFormats};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/MusicOutputFormat`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MusicOutputFormat {
     MusicAllowedOutputFormats(MusicAllowedOutputFormats),
     Auto(consts::Auto),
+}
+
+impl<'de> Deserialize<'de> for MusicOutputFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MusicAllowedOutputFormats(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Auto(member));
+        }
+        Err(no_match("MusicOutputFormat"))
+    }
 }

@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::SongSection;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Composition plan for the `music_v1` model. Using this field with any other model will result in an error.
 ///
 /// Schema: `#/components/schemas/MusicPrompt`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MusicPrompt {
     /// The styles and musical directions that should be present in the entire song. Use English language for best result.
     pub positive_global_styles: Vec<String>,
@@ -19,6 +19,36 @@ pub struct MusicPrompt {
     pub negative_global_styles: Vec<String>,
     /// The sections of the song.
     pub sections: Vec<SongSection>,
+}
+
+impl<'de> Deserialize<'de> for MusicPrompt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut positive_global_styles_ = None;
+        let mut negative_global_styles_ = None;
+        let mut sections_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MusicPrompt",
+            &[
+                "positive_global_styles",
+                "negative_global_styles",
+                "sections",
+            ],
+            &mut |key, field| match key {
+                "positive_global_styles" => field.read(&mut positive_global_styles_),
+                "negative_global_styles" => field.read(&mut negative_global_styles_),
+                "sections" => field.read(&mut sections_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            positive_global_styles: object
+                .required(positive_global_styles_, "positive_global_styles")?,
+            negative_global_styles: object
+                .required(negative_global_styles_, "negative_global_styles")?,
+            sections: object.required(sections_, "sections")?,
+        })
+    }
 }
 
 impl MusicPrompt {

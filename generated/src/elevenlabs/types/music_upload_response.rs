@@ -7,21 +7,46 @@
 
 use super::{CompositionPlan, MusicPrompt, WordTimestamp};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Response model for music upload endpoint.
 ///
 /// Schema: `#/components/schemas/MusicUploadResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MusicUploadResponse {
     /// Unique identifier for the uploaded song
     pub song_id: String,
     /// The composition plan extracted from the uploaded song. Only present if `extract_composition_plan` was provided in the request body.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub composition_plan: Nullable<MusicUploadResponseCompositionPlan>,
     /// Word-level timestamps transcribed from the uploaded song. Only present if `with_timestamps` was True in the request body
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub words_timestamps: Nullable<Vec<WordTimestamp>>,
+}
+
+impl<'de> Deserialize<'de> for MusicUploadResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut song_id_ = None;
+        let mut composition_plan_ = None;
+        let mut words_timestamps_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "MusicUploadResponse",
+            &["song_id"],
+            &mut |key, field| match key {
+                "song_id" => field.read(&mut song_id_),
+                "composition_plan" => field.read(&mut composition_plan_),
+                "words_timestamps" => field.read(&mut words_timestamps_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            song_id: object.required(song_id_, "song_id")?,
+            composition_plan: composition_plan_.unwrap_or_default(),
+            words_timestamps: words_timestamps_.unwrap_or_default(),
+        })
+    }
 }
 
 impl MusicUploadResponse {
@@ -38,9 +63,23 @@ impl MusicUploadResponse {
 /// The composition plan extracted from the uploaded song. Only present if `extract_composition_plan` was provided in the request body.
 ///
 /// Schema: `#/components/schemas/MusicUploadResponse/properties/composition_plan`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MusicUploadResponseCompositionPlan {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
+}
+
+impl<'de> Deserialize<'de> for MusicUploadResponseCompositionPlan {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MusicPrompt(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CompositionPlan(member));
+        }
+        Err(no_match("MusicUploadResponseCompositionPlan"))
+    }
 }

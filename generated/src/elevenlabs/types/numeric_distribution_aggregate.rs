@@ -6,19 +6,46 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/NumericDistributionAggregate`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct NumericDistributionAggregate {
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sum: Option<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for NumericDistributionAggregate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut count_ = None;
+        let mut sum_ = None;
+        let mut min_ = None;
+        let mut max_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "NumericDistributionAggregate",
+            &[],
+            &mut |key, field| match key {
+                "count" => field.read(&mut count_),
+                "sum" => field.read(&mut sum_),
+                "min" => field.read(&mut min_),
+                "max" => field.read(&mut max_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            count: count_.unwrap_or_default(),
+            sum: sum_.unwrap_or_default(),
+            min: min_.unwrap_or_default(),
+            max: max_.unwrap_or_default(),
+        })
+    }
 }

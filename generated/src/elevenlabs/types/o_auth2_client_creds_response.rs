@@ -7,45 +7,101 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Response model for oauth2 client creds
 ///
 /// Schema: `#/components/schemas/OAuth2ClientCredsResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OAuth2ClientCredsResponse {
     pub name: String,
     /// Defaults to `"oauth2_client_credentials"`.
-    #[serde(default)]
     pub auth_type: consts::Oauth2ClientCredentials,
     pub provider: String,
     pub client_id: String,
     pub token_url: String,
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Defaults to `{}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_params: Option<BTreeMap<String, String>>,
     /// If True, send client credentials in Authorization header as Basic Auth instead of request body
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth_in_header: Option<bool>,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
     /// Custom headers configured for OAuth2 token requests
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_headers: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for OAuth2ClientCredsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut client_id_ = None;
+        let mut token_url_ = None;
+        let mut scopes_ = None;
+        let mut extra_params_ = None;
+        let mut basic_auth_in_header_ = None;
+        let mut id_ = None;
+        let mut used_by_ = None;
+        let mut status_ = None;
+        let mut status_detail_ = None;
+        let mut status_updated_at_ = None;
+        let mut custom_headers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OAuth2ClientCredsResponse",
+            &["name", "provider", "client_id", "token_url", "id"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "client_id" => field.read(&mut client_id_),
+                "token_url" => field.read(&mut token_url_),
+                "scopes" => field.read(&mut scopes_),
+                "extra_params" => field.read(&mut extra_params_),
+                "basic_auth_in_header" => field.read(&mut basic_auth_in_header_),
+                "id" => field.read(&mut id_),
+                "used_by" => field.read(&mut used_by_),
+                "status" => field.read(&mut status_),
+                "status_detail" => field.read(&mut status_detail_),
+                "status_updated_at" => field.read(&mut status_updated_at_),
+                "custom_headers" => field.read(&mut custom_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            client_id: object.required(client_id_, "client_id")?,
+            token_url: object.required(token_url_, "token_url")?,
+            scopes: scopes_.unwrap_or_default(),
+            extra_params: extra_params_.unwrap_or_default(),
+            basic_auth_in_header: basic_auth_in_header_.unwrap_or_default(),
+            id: object.required(id_, "id")?,
+            used_by: used_by_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            status_detail: status_detail_.unwrap_or_default(),
+            status_updated_at: status_updated_at_.unwrap_or_default(),
+            custom_headers: custom_headers_.unwrap_or_default(),
+        })
+    }
 }
 
 impl OAuth2ClientCredsResponse {

@@ -13,20 +13,19 @@ use std::collections::BTreeMap;
 /// Response model for OAuth2 JWT auth connections
 ///
 /// Schema: `#/components/schemas/OAuth2JWTResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OAuth2JwtResponse {
     pub name: String,
     /// Defaults to `"oauth2_jwt"`.
-    #[serde(default)]
     pub auth_type: consts::Oauth2Jwt,
     pub provider: String,
     /// JWT signing algorithm
     ///
     /// Defaults to `"HS256"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<OAuth2JwtResponseAlgorithm>,
     /// Key ID (kid) for JWT header - useful for key rotation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key_id: Nullable<String>,
     /// JWT issuer (iss claim)
     pub issuer: String,
@@ -37,31 +36,108 @@ pub struct OAuth2JwtResponse {
     /// Token expiration time in seconds
     ///
     /// Defaults to `3600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_seconds: Option<i64>,
     /// Additional custom claims to include in the JWT
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_params: Option<BTreeMap<String, String>>,
     /// Token endpoint URL for exchanging JWT for access token
     pub token_url: String,
     /// OAuth2 scopes to request when exchanging JWT for access token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Token field to extract from the token endpoint response.
     ///
     /// Defaults to `"access_token"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_response_field: Option<OAuth2JwtResponseTokenResponseField>,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for OAuth2JwtResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut algorithm_ = None;
+        let mut key_id_ = None;
+        let mut issuer_ = None;
+        let mut audience_ = None;
+        let mut subject_ = None;
+        let mut expiration_seconds_ = None;
+        let mut extra_params_ = None;
+        let mut token_url_ = None;
+        let mut scopes_ = None;
+        let mut token_response_field_ = None;
+        let mut id_ = None;
+        let mut used_by_ = None;
+        let mut status_ = None;
+        let mut status_detail_ = None;
+        let mut status_updated_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OAuth2JwtResponse",
+            &[
+                "name",
+                "provider",
+                "issuer",
+                "audience",
+                "subject",
+                "token_url",
+                "id",
+            ],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "algorithm" => field.read(&mut algorithm_),
+                "key_id" => field.read(&mut key_id_),
+                "issuer" => field.read(&mut issuer_),
+                "audience" => field.read(&mut audience_),
+                "subject" => field.read(&mut subject_),
+                "expiration_seconds" => field.read(&mut expiration_seconds_),
+                "extra_params" => field.read(&mut extra_params_),
+                "token_url" => field.read(&mut token_url_),
+                "scopes" => field.read(&mut scopes_),
+                "token_response_field" => field.read(&mut token_response_field_),
+                "id" => field.read(&mut id_),
+                "used_by" => field.read(&mut used_by_),
+                "status" => field.read(&mut status_),
+                "status_detail" => field.read(&mut status_detail_),
+                "status_updated_at" => field.read(&mut status_updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: object.required(provider_, "provider")?,
+            algorithm: algorithm_.unwrap_or_default(),
+            key_id: key_id_.unwrap_or_default(),
+            issuer: object.required(issuer_, "issuer")?,
+            audience: object.required(audience_, "audience")?,
+            subject: object.required(subject_, "subject")?,
+            expiration_seconds: expiration_seconds_.unwrap_or_default(),
+            extra_params: extra_params_.unwrap_or_default(),
+            token_url: object.required(token_url_, "token_url")?,
+            scopes: scopes_.unwrap_or_default(),
+            token_response_field: token_response_field_.unwrap_or_default(),
+            id: object.required(id_, "id")?,
+            used_by: used_by_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            status_detail: status_detail_.unwrap_or_default(),
+            status_updated_at: status_updated_at_.unwrap_or_default(),
+        })
+    }
 }
 
 impl OAuth2JwtResponse {

@@ -9,47 +9,103 @@ use super::{
     consts, ArrayJsonSchemaPropertyOutput, LiteralJsonSchemaProperty, RequiredConstraints,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// ObjectJsonSchemaProperty
 ///
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ObjectJsonSchemaPropertyOutput {
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When set, the entire parameter is populated from this dynamic variable at runtime. Mutually exclusive with description (LLM-provided value), constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable: Option<String>,
     /// When set, the entire object uses this constant JSON value at runtime. Mutually exclusive with description (LLM-provided object), dynamic_variable, and is_omitted.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub constant_value: Nullable<Value>,
     /// If true, this parameter will be completely omitted from the request. Only valid for optional parameters. Mutually exclusive with description, dynamic_variable, and constant_value.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_omitted: Option<bool>,
     /// Defaults to `"object"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Object,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<BTreeMap<String, ObjectJsonSchemaPropertyOutputPropertiesValue>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required_constraints: Nullable<RequiredConstraints>,
 }
 
+impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut description_ = None;
+        let mut dynamic_variable_ = None;
+        let mut constant_value_ = None;
+        let mut is_omitted_ = None;
+        let mut type__ = None;
+        let mut required_ = None;
+        let mut properties_ = None;
+        let mut required_constraints_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ObjectJsonSchemaPropertyOutput",
+            &[],
+            &mut |key, field| match key {
+                "description" => field.read(&mut description_),
+                "dynamic_variable" => field.read(&mut dynamic_variable_),
+                "constant_value" => field.read(&mut constant_value_),
+                "is_omitted" => field.read(&mut is_omitted_),
+                "type" => field.read(&mut type__),
+                "required" => field.read(&mut required_),
+                "properties" => field.read(&mut properties_),
+                "required_constraints" => field.read(&mut required_constraints_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            description: description_.unwrap_or_default(),
+            dynamic_variable: dynamic_variable_.unwrap_or_default(),
+            constant_value: constant_value_.unwrap_or_default(),
+            is_omitted: is_omitted_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            required: required_.unwrap_or_default(),
+            properties: properties_.unwrap_or_default(),
+            required_constraints: required_constraints_.unwrap_or_default(),
+        })
+    }
+}
+
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Output/properties/properties/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ObjectJsonSchemaPropertyOutputPropertiesValue {
     LiteralJsonSchemaProperty(LiteralJsonSchemaProperty),
     ObjectJsonSchemaPropertyOutput(ObjectJsonSchemaPropertyOutput),
     ArrayJsonSchemaPropertyOutput(ArrayJsonSchemaPropertyOutput),
+}
+
+impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutputPropertiesValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::LiteralJsonSchemaProperty(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ObjectJsonSchemaPropertyOutput(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ArrayJsonSchemaPropertyOutput(member));
+        }
+        Err(no_match("ObjectJsonSchemaPropertyOutputPropertiesValue"))
+    }
 }

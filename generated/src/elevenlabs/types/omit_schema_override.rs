@@ -6,12 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OmitSchemaOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct OmitSchemaOverride {
     /// Defaults to `"omit"`.
-    #[serde(default)]
     pub source: consts::Omit,
+}
+
+impl<'de> Deserialize<'de> for OmitSchemaOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "OmitSchemaOverride",
+            &[],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+        })
+    }
 }

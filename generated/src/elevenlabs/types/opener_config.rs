@@ -6,13 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::Llm;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OpenerConfig`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OpenerConfig {
     /// Model used to speak a fast opener while the main model generates its full reply. Must be a hosted model (not a bring-your-own LLM type).
     pub llm: Llm,
+}
+
+impl<'de> Deserialize<'de> for OpenerConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut llm_ = None;
+        let object =
+            api_runtime::de::object(deserializer, "OpenerConfig", &["llm"], &mut |key, field| {
+                match key {
+                    "llm" => field.read(&mut llm_),
+                    _ => field.skip(),
+                }
+            })?;
+        Ok(Self {
+            llm: object.required(llm_, "llm")?,
+        })
+    }
 }
 
 impl OpenerConfig {

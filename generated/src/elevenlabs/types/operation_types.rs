@@ -277,12 +277,33 @@ impl<'de> Deserialize<'de> for HistoryListSource {
 }
 
 /// Schema: `#/paths/~1v1~1history~1download/post/responses/400/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct HistoryDownloadError400 {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for HistoryDownloadError400 {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut error_ = None;
+        let mut message_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "HistoryDownloadError400",
+            &[],
+            &mut |key, field| match key {
+                "error" => field.read(&mut error_),
+                "message" => field.read(&mut message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            error: error_.unwrap_or_default(),
+            message: message_.unwrap_or_default(),
+        })
+    }
 }
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
@@ -1918,11 +1939,26 @@ impl<'de> Deserialize<'de> for DubbingTranscriptGetFormatType {
 /// Response Get Dubbed Transcript V1 Dubbing  Dubbing Id  Transcript  Language Code  Get
 ///
 /// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum DubbingTranscriptGetResponse {
     DubbingTranscriptResponseModel(DubbingTranscriptResponseModel),
     String(String),
+}
+
+#[cfg(feature = "elevenlabs-dubbing")]
+impl<'de> Deserialize<'de> for DubbingTranscriptGetResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::DubbingTranscriptResponseModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        Err(no_match("DubbingTranscriptGetResponse"))
+    }
 }
 
 #[cfg(feature = "elevenlabs-dubbing")]
@@ -2029,7 +2065,7 @@ impl<'de> Deserialize<'de> for PronunciationDictionariesListSort {
 /// Auth connection to create
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WorkspaceAuthConnectionsCreateRequest {
     CreateOAuth2ClientCredsRequest(CreateOAuth2ClientCredsRequest),
@@ -2039,6 +2075,36 @@ pub enum WorkspaceAuthConnectionsCreateRequest {
     CreateOAuth2JwtRequest(CreateOAuth2JwtRequest),
     CreatePrivateKeyJwtRequest(CreatePrivateKeyJwtRequest),
     CreateMtlsAuthRequest(CreateMtlsAuthRequest),
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateOAuth2ClientCredsRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateCustomHeaderAuthRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateBasicAuthRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateBearerAuthRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateOAuth2JwtRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreatePrivateKeyJwtRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateMtlsAuthRequest(member));
+        }
+        Err(no_match("WorkspaceAuthConnectionsCreateRequest"))
+    }
 }
 
 #[cfg(feature = "elevenlabs-workspace")]
@@ -2105,13 +2171,34 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateResponse {
 /// Updated auth connection fields
 ///
 /// Schema: `#/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/patch/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WorkspaceAuthConnectionsUpdateRequest {
     UpdateOAuth2ClientCredsRequest(UpdateOAuth2ClientCredsRequest),
     UpdateBasicAuthRequest(UpdateBasicAuthRequest),
     UpdateBearerAuthRequest(UpdateBearerAuthRequest),
     UpdateOAuth2JwtRequest(UpdateOAuth2JwtRequest),
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UpdateOAuth2ClientCredsRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UpdateBasicAuthRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UpdateBearerAuthRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UpdateOAuth2JwtRequest(member));
+        }
+        Err(no_match("WorkspaceAuthConnectionsUpdateRequest"))
+    }
 }
 
 #[cfg(feature = "elevenlabs-workspace")]
@@ -2178,7 +2265,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateResponse {
 /// Response Speech To Text V1 Speech To Text Post
 ///
 /// Schema: `#/paths/~1v1~1speech-to-text/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum SpeechToTextConvertResponse {
     SpeechToTextChunkResponseModel(SpeechToTextChunkResponseModel),
@@ -2186,14 +2273,44 @@ pub enum SpeechToTextConvertResponse {
 }
 
 #[cfg(feature = "elevenlabs-speech-to-text")]
+impl<'de> Deserialize<'de> for SpeechToTextConvertResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::SpeechToTextChunkResponseModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MultichannelSpeechToTextResponseModel(member));
+        }
+        Err(no_match("SpeechToTextConvertResponse"))
+    }
+}
+
+#[cfg(feature = "elevenlabs-speech-to-text")]
 /// Response Get Transcript By Id V1 Speech To Text Transcripts  Transcription Id  Get
 ///
 /// Schema: `#/paths/~1v1~1speech-to-text~1transcripts~1{transcription_id}/get/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum SpeechToTextTranscriptsGetResponse {
     SpeechToTextChunkResponseModel(SpeechToTextChunkResponseModel),
     MultichannelSpeechToTextResponseModel(MultichannelSpeechToTextResponseModel),
+}
+
+#[cfg(feature = "elevenlabs-speech-to-text")]
+impl<'de> Deserialize<'de> for SpeechToTextTranscriptsGetResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::SpeechToTextChunkResponseModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MultichannelSpeechToTextResponseModel(member));
+        }
+        Err(no_match("SpeechToTextTranscriptsGetResponse"))
+    }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2226,12 +2343,30 @@ impl<'de> Deserialize<'de> for ConversationalAiAgentsSummariesGetResponseValue {
 /// Create Chat Response Test Request Information
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1create/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ConversationalAiTestsCreateRequest {
     CreateResponseUnitTestRequest(CreateResponseUnitTestRequest),
     CreateToolCallUnitTestRequest(CreateToolCallUnitTestRequest),
     CreateSimulationTestRequest(CreateSimulationTestRequest),
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiTestsCreateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateResponseUnitTestRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateToolCallUnitTestRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateSimulationTestRequest(member));
+        }
+        Err(no_match("ConversationalAiTestsCreateRequest"))
+    }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2270,12 +2405,30 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsGetResponse {
 /// Agent test to update
 ///
 /// Schema: `#/paths/~1v1~1convai~1agent-testing~1{test_id}/put/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ConversationalAiTestsUpdateRequest {
     UpdateResponseUnitTestRequest(UpdateResponseUnitTestRequest),
     UpdateToolCallUnitTestRequest(UpdateToolCallUnitTestRequest),
     UpdateSimulationTestRequest(UpdateSimulationTestRequest),
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiTestsUpdateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UpdateResponseUnitTestRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UpdateToolCallUnitTestRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UpdateSimulationTestRequest(member));
+        }
+        Err(no_match("ConversationalAiTestsUpdateRequest"))
+    }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2668,12 +2821,30 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersListResponseItem {
 /// Create Phone Request Information
 ///
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ConversationalAiPhoneNumbersCreateRequest {
     CreateTwilioPhoneNumberRequest(CreateTwilioPhoneNumberRequest),
     CreateExotelPhoneNumberRequest(CreateExotelPhoneNumberRequest),
     CreateSipTrunkPhoneNumberRequestV2(CreateSipTrunkPhoneNumberRequestV2),
+}
+
+#[cfg(feature = "elevenlabs-conversational-ai")]
+impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersCreateRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateTwilioPhoneNumberRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateExotelPhoneNumberRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CreateSipTrunkPhoneNumberRequestV2(member));
+        }
+        Err(no_match("ConversationalAiPhoneNumbersCreateRequest"))
+    }
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -3054,11 +3225,26 @@ impl<'de> Deserialize<'de> for EnvironmentVariablesCreateRequest {
 /// Response Generate Composition Plan V1 Music Plan Post
 ///
 /// Schema: `#/paths/~1v1~1music~1plan/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum MusicCompositionPlanCreateResponse {
     MusicPrompt(MusicPrompt),
     CompositionPlan(CompositionPlan),
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl<'de> Deserialize<'de> for MusicCompositionPlanCreateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::MusicPrompt(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::CompositionPlan(member));
+        }
+        Err(no_match("MusicCompositionPlanCreateResponse"))
+    }
 }
 
 #[cfg(feature = "elevenlabs-music")]

@@ -6,24 +6,48 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OrbAvatar`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct OrbAvatar {
     /// The type of the avatar
     ///
     /// Defaults to `"orb"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Orb,
     /// The first color of the avatar
     ///
     /// Defaults to `"#2792dc"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_1: Option<String>,
     /// The second color of the avatar
     ///
     /// Defaults to `"#9ce6e6"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_2: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for OrbAvatar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut color_1_ = None;
+        let mut color_2_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "OrbAvatar",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "color_1" => field.read(&mut color_1_),
+                "color_2" => field.read(&mut color_2_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            color_1: color_1_.unwrap_or_default(),
+            color_2: color_2_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,24 +6,48 @@
 // `cargo run -p generator -- generate`.
 
 use super::{MockNoMatchBehavior, MockingStrategy};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Orchestrator-side config: tools are identified by resolved names.
 ///
 /// Schema: `#/components/schemas/OrchestratorToolMockBehaviorConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct OrchestratorToolMockBehaviorConfig {
     /// Which tools to mock: 'all' mocks every mockable tool, 'selected' mocks only those in mocked_tool_names/mocked_tool_ids, 'none' disables mocking.
     ///
     /// Defaults to `"none"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mocking_strategy: Option<MockingStrategy>,
     /// Behavior when no mock matches a tool call.
     ///
     /// Defaults to `"raise_error"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_strategy: Option<MockNoMatchBehavior>,
     /// Tool names to mock. Only used when mocking_strategy is 'selected'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mocked_tool_names: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for OrchestratorToolMockBehaviorConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut mocking_strategy_ = None;
+        let mut fallback_strategy_ = None;
+        let mut mocked_tool_names_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "OrchestratorToolMockBehaviorConfig",
+            &[],
+            &mut |key, field| match key {
+                "mocking_strategy" => field.read(&mut mocking_strategy_),
+                "fallback_strategy" => field.read(&mut fallback_strategy_),
+                "mocked_tool_names" => field.read(&mut mocked_tool_names_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            mocking_strategy: mocking_strategy_.unwrap_or_default(),
+            fallback_strategy: fallback_strategy_.unwrap_or_default(),
+            mocked_tool_names: mocked_tool_names_.unwrap_or_default(),
+        })
+    }
 }

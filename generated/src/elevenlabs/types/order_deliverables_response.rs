@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::DeliverableInfo;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OrderDeliverablesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderDeliverablesResponse {
     /// The list of delivered files for the order. Empty if the order is not yet completed.
     pub deliverables: Vec<DeliverableInfo>,
+}
+
+impl<'de> Deserialize<'de> for OrderDeliverablesResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut deliverables_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OrderDeliverablesResponse",
+            &["deliverables"],
+            &mut |key, field| match key {
+                "deliverables" => field.read(&mut deliverables_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            deliverables: object.required(deliverables_, "deliverables")?,
+        })
+    }
 }
 
 impl OrderDeliverablesResponse {

@@ -7,18 +7,42 @@
 
 use super::{ItemId, OrderItemRequestOutput, QuoteInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OrderItemInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderItemInfo {
     /// The ID of the order item.
     pub item_id: ItemId,
     /// The item configuration details.
     pub item: OrderItemRequestOutput,
     /// The quoted price for this item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quote: Nullable<QuoteInfo>,
+}
+
+impl<'de> Deserialize<'de> for OrderItemInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut item_id_ = None;
+        let mut item_ = None;
+        let mut quote_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OrderItemInfo",
+            &["item_id", "item"],
+            &mut |key, field| match key {
+                "item_id" => field.read(&mut item_id_),
+                "item" => field.read(&mut item_),
+                "quote" => field.read(&mut quote_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            item_id: object.required(item_id_, "item_id")?,
+            item: object.required(item_, "item")?,
+            quote: quote_.unwrap_or_default(),
+        })
+    }
 }
 
 impl OrderItemInfo {

@@ -7,10 +7,10 @@
 
 use super::MediaId;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OrderMediaResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderMediaResponse {
     /// The ID of the media file.
     pub media_id: MediaId,
@@ -19,10 +19,40 @@ pub struct OrderMediaResponse {
     /// The MIME type of the media file (e.g. 'video/mp4').
     pub content_type: String,
     /// The detected or declared language of the media, if available.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// A time-limited URL to download the media file.
     pub signed_url: String,
+}
+
+impl<'de> Deserialize<'de> for OrderMediaResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut media_id_ = None;
+        let mut name_ = None;
+        let mut content_type_ = None;
+        let mut language_ = None;
+        let mut signed_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OrderMediaResponse",
+            &["media_id", "name", "content_type", "signed_url"],
+            &mut |key, field| match key {
+                "media_id" => field.read(&mut media_id_),
+                "name" => field.read(&mut name_),
+                "content_type" => field.read(&mut content_type_),
+                "language" => field.read(&mut language_),
+                "signed_url" => field.read(&mut signed_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            media_id: object.required(media_id_, "media_id")?,
+            name: object.required(name_, "name")?,
+            content_type: object.required(content_type_, "content_type")?,
+            language: language_.unwrap_or_default(),
+            signed_url: object.required(signed_url_, "signed_url")?,
+        })
+    }
 }
 
 impl OrderMediaResponse {

@@ -7,10 +7,10 @@
 
 use super::{OrderId, OrderItemInfo, OrderState};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OrderResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderResponse {
     /// The ID of the order.
     pub order_id: OrderId,
@@ -21,30 +21,81 @@ pub struct OrderResponse {
     /// The list of items in this order with their quotes.
     pub items: Vec<OrderItemInfo>,
     /// The total price for all items in USD. Excluded from response until quotes are available.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub total_amount_usd: Nullable<f64>,
     /// Whether this is a sandbox order that auto-progresses without producer intervention.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
     /// The timestamp when the order was created.
     pub created_at: Timestamp,
     /// The timestamp when the order was submitted, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub submitted_at: Nullable<Timestamp>,
     /// The timestamp when payment was received, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub paid_at: Nullable<Timestamp>,
     /// The timestamp when the order was accepted for production, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accepted_at: Nullable<Timestamp>,
     /// The timestamp when the order was completed, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub completed_at: Nullable<Timestamp>,
     /// The reason the order was cancelled, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cancel_reason: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for OrderResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut order_id_ = None;
+        let mut name_ = None;
+        let mut state_ = None;
+        let mut items_ = None;
+        let mut total_amount_usd_ = None;
+        let mut sandbox_ = None;
+        let mut created_at_ = None;
+        let mut submitted_at_ = None;
+        let mut paid_at_ = None;
+        let mut accepted_at_ = None;
+        let mut completed_at_ = None;
+        let mut cancel_reason_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OrderResponse",
+            &["order_id", "name", "state", "items", "created_at"],
+            &mut |key, field| match key {
+                "order_id" => field.read(&mut order_id_),
+                "name" => field.read(&mut name_),
+                "state" => field.read(&mut state_),
+                "items" => field.read(&mut items_),
+                "total_amount_usd" => field.read(&mut total_amount_usd_),
+                "sandbox" => field.read(&mut sandbox_),
+                "created_at" => field.read(&mut created_at_),
+                "submitted_at" => field.read(&mut submitted_at_),
+                "paid_at" => field.read(&mut paid_at_),
+                "accepted_at" => field.read(&mut accepted_at_),
+                "completed_at" => field.read(&mut completed_at_),
+                "cancel_reason" => field.read(&mut cancel_reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            order_id: object.required(order_id_, "order_id")?,
+            name: object.required(name_, "name")?,
+            state: object.required(state_, "state")?,
+            items: object.required(items_, "items")?,
+            total_amount_usd: total_amount_usd_.unwrap_or_default(),
+            sandbox: sandbox_.unwrap_or_default(),
+            created_at: object.required(created_at_, "created_at")?,
+            submitted_at: submitted_at_.unwrap_or_default(),
+            paid_at: paid_at_.unwrap_or_default(),
+            accepted_at: accepted_at_.unwrap_or_default(),
+            completed_at: completed_at_.unwrap_or_default(),
+            cancel_reason: cancel_reason_.unwrap_or_default(),
+        })
+    }
 }
 
 impl OrderResponse {

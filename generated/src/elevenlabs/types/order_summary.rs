@@ -7,10 +7,10 @@
 
 use super::{OrderId, OrderState};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OrderSummary`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OrderSummary {
     /// The ID of the order.
     pub order_id: OrderId,
@@ -19,22 +19,61 @@ pub struct OrderSummary {
     /// The current state of the order.
     pub state: OrderState,
     /// The total price for all items in USD. Excluded from response until quotes are available.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub total_amount_usd: Nullable<f64>,
     /// Whether this is a sandbox order that auto-progresses without producer intervention.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
     /// The timestamp when the order was submitted, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub submitted_at: Nullable<Timestamp>,
     /// The timestamp when the order was last modified, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub updated_at: Nullable<Timestamp>,
     /// The reason the order was cancelled, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cancel_reason: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for OrderSummary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut order_id_ = None;
+        let mut name_ = None;
+        let mut state_ = None;
+        let mut total_amount_usd_ = None;
+        let mut sandbox_ = None;
+        let mut submitted_at_ = None;
+        let mut updated_at_ = None;
+        let mut cancel_reason_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OrderSummary",
+            &["order_id", "name", "state"],
+            &mut |key, field| match key {
+                "order_id" => field.read(&mut order_id_),
+                "name" => field.read(&mut name_),
+                "state" => field.read(&mut state_),
+                "total_amount_usd" => field.read(&mut total_amount_usd_),
+                "sandbox" => field.read(&mut sandbox_),
+                "submitted_at" => field.read(&mut submitted_at_),
+                "updated_at" => field.read(&mut updated_at_),
+                "cancel_reason" => field.read(&mut cancel_reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            order_id: object.required(order_id_, "order_id")?,
+            name: object.required(name_, "name")?,
+            state: object.required(state_, "state")?,
+            total_amount_usd: total_amount_usd_.unwrap_or_default(),
+            sandbox: sandbox_.unwrap_or_default(),
+            submitted_at: submitted_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+            cancel_reason: cancel_reason_.unwrap_or_default(),
+        })
+    }
 }
 
 impl OrderSummary {

@@ -7,17 +7,47 @@
 
 use super::ConversationInitiationClientDataRequestInput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OutboundCallRecipient`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct OutboundCallRecipient {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_user_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
+}
+
+impl<'de> Deserialize<'de> for OutboundCallRecipient {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut phone_number_ = None;
+        let mut whatsapp_user_id_ = None;
+        let mut conversation_initiation_client_data_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "OutboundCallRecipient",
+            &[],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "phone_number" => field.read(&mut phone_number_),
+                "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
+                "conversation_initiation_client_data" => {
+                    field.read(&mut conversation_initiation_client_data_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: id_.unwrap_or_default(),
+            phone_number: phone_number_.unwrap_or_default(),
+            whatsapp_user_id: whatsapp_user_id_.unwrap_or_default(),
+            conversation_initiation_client_data: conversation_initiation_client_data_
+                .unwrap_or_default(),
+        })
+    }
 }

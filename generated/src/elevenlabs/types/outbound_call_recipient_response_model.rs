@@ -7,22 +7,64 @@
 
 use super::{BatchCallRecipientStatus, ConversationInitiationClientDataInternal};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/OutboundCallRecipientResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutboundCallRecipientResponseModel {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_user_id: Nullable<String>,
     pub status: BatchCallRecipientStatus,
     pub created_at_unix: i64,
     pub updated_at_unix: i64,
     pub conversation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataInternal>,
+}
+
+impl<'de> Deserialize<'de> for OutboundCallRecipientResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut phone_number_ = None;
+        let mut whatsapp_user_id_ = None;
+        let mut status_ = None;
+        let mut created_at_unix_ = None;
+        let mut updated_at_unix_ = None;
+        let mut conversation_id_ = None;
+        let mut conversation_initiation_client_data_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OutboundCallRecipientResponseModel",
+            &["id", "status", "created_at_unix", "updated_at_unix"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "phone_number" => field.read(&mut phone_number_),
+                "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
+                "status" => field.read(&mut status_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "updated_at_unix" => field.read(&mut updated_at_unix_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                "conversation_initiation_client_data" => {
+                    field.read(&mut conversation_initiation_client_data_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            phone_number: phone_number_.unwrap_or_default(),
+            whatsapp_user_id: whatsapp_user_id_.unwrap_or_default(),
+            status: object.required(status_, "status")?,
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            updated_at_unix: object.required(updated_at_unix_, "updated_at_unix")?,
+            conversation_id: conversation_id_.unwrap_or_default(),
+            conversation_initiation_client_data: conversation_initiation_client_data_
+                .unwrap_or_default(),
+        })
+    }
 }
 
 impl OutboundCallRecipientResponseModel {

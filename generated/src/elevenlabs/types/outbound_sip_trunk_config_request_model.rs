@@ -9,36 +9,72 @@ use super::{
     MediaCodec, SipMediaEncryptionEnum, SipTrunkCredentialsRequestModel, SipTrunkTransportEnum,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/OutboundSIPTrunkConfigRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutboundSipTrunkConfigRequestModel {
     /// Hostname or IP the SIP INVITE is sent to.
     pub address: String,
     /// Protocol to use for SIP transport (signalling layer).
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transport: Option<SipTrunkTransportEnum>,
     /// Whether or not to encrypt media (data layer).
     ///
     /// Defaults to `"allowed"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_encryption: Option<SipMediaEncryptionEnum>,
     /// SIP X-* headers for INVITE request. These headers are sent as-is and may help identify this call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     /// Map of dynamic variable name to header name for attributes_to_headers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_headers: Option<BTreeMap<String, String>>,
     /// Optional digest authentication credentials (username/password). If not provided, ACL authentication is assumed.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub credentials: Nullable<SipTrunkCredentialsRequestModel>,
     /// Media codecs that should be offered in the SDP for outbound calls. If empty, all supported codecs are offered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_codecs: Option<Vec<MediaCodec>>,
+}
+
+impl<'de> Deserialize<'de> for OutboundSipTrunkConfigRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut address_ = None;
+        let mut transport_ = None;
+        let mut media_encryption_ = None;
+        let mut headers_ = None;
+        let mut attributes_to_headers_ = None;
+        let mut credentials_ = None;
+        let mut enabled_codecs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "OutboundSipTrunkConfigRequestModel",
+            &["address"],
+            &mut |key, field| match key {
+                "address" => field.read(&mut address_),
+                "transport" => field.read(&mut transport_),
+                "media_encryption" => field.read(&mut media_encryption_),
+                "headers" => field.read(&mut headers_),
+                "attributes_to_headers" => field.read(&mut attributes_to_headers_),
+                "credentials" => field.read(&mut credentials_),
+                "enabled_codecs" => field.read(&mut enabled_codecs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            address: object.required(address_, "address")?,
+            transport: transport_.unwrap_or_default(),
+            media_encryption: media_encryption_.unwrap_or_default(),
+            headers: headers_.unwrap_or_default(),
+            attributes_to_headers: attributes_to_headers_.unwrap_or_default(),
+            credentials: credentials_.unwrap_or_default(),
+            enabled_codecs: enabled_codecs_.unwrap_or_default(),
+        })
+    }
 }
 
 impl OutboundSipTrunkConfigRequestModel {

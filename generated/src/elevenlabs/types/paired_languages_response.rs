@@ -6,18 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, LanguagePairInfo};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PairedLanguagesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairedLanguagesResponse {
     /// Indicates this response contains source-to-destination language pairs.
     ///
     /// Defaults to `"pair"`.
-    #[serde(default)]
     pub kind: consts::Pair,
     /// The list of available source-to-destination language mappings.
     pub language_pairs: Vec<LanguagePairInfo>,
+}
+
+impl<'de> Deserialize<'de> for PairedLanguagesResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut kind_ = None;
+        let mut language_pairs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PairedLanguagesResponse",
+            &["language_pairs"],
+            &mut |key, field| match key {
+                "kind" => field.read(&mut kind_),
+                "language_pairs" => field.read(&mut language_pairs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            kind: kind_.unwrap_or_default(),
+            language_pairs: object.required(language_pairs_, "language_pairs")?,
+        })
+    }
 }
 
 impl PairedLanguagesResponse {

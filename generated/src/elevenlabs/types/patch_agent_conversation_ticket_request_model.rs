@@ -7,15 +7,36 @@
 
 use super::AgentConversationTicketStatus;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PatchAgentConversationTicketRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PatchAgentConversationTicketRequestModel {
     /// If provided, updates the ticket status. Omit to leave unchanged.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<AgentConversationTicketStatus>,
     /// If provided, updates who is responsible for resolving this ticket. Must be a workspace member with at least viewer access to the agent. Pass null to unassign. Omit to leave unchanged.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assignee_user_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for PatchAgentConversationTicketRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let mut assignee_user_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PatchAgentConversationTicketRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                "assignee_user_id" => field.read(&mut assignee_user_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: status_.unwrap_or_default(),
+            assignee_user_id: assignee_user_id_.unwrap_or_default(),
+        })
+    }
 }

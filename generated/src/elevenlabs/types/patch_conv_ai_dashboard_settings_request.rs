@@ -12,10 +12,28 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/PatchConvAIDashboardSettingsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PatchConvAiDashboardSettingsRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub charts: Option<Vec<PatchConvAiDashboardSettingsRequestChartsItem>>,
+}
+
+impl<'de> Deserialize<'de> for PatchConvAiDashboardSettingsRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut charts_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PatchConvAiDashboardSettingsRequest",
+            &[],
+            &mut |key, field| match key {
+                "charts" => field.read(&mut charts_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            charts: charts_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/PatchConvAIDashboardSettingsRequest/properties/charts/items`

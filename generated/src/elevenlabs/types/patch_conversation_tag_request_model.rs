@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PatchConversationTagRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PatchConversationTagRequestModel {
     /// If provided, replaces the tag title. Omit to leave unchanged.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// If provided, replaces the tag description. Omit to leave unchanged.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for PatchConversationTagRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut title_ = None;
+        let mut description_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PatchConversationTagRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "title" => field.read(&mut title_),
+                "description" => field.read(&mut description_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            title: title_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PendingBlocksMetadataModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingBlocksMetadataModel {
     pub target_global_offset_ms: Option<i64>,
     pub block_ids: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for PendingBlocksMetadataModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut target_global_offset_ms_ = None;
+        let mut block_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PendingBlocksMetadataModel",
+            &["block_ids"],
+            &mut |key, field| match key {
+                "target_global_offset_ms" => field.read(&mut target_global_offset_ms_),
+                "block_ids" => field.read(&mut block_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            target_global_offset_ms: target_global_offset_ms_.unwrap_or_default(),
+            block_ids: object.required(block_ids_, "block_ids")?,
+        })
+    }
 }
 
 impl PendingBlocksMetadataModel {

@@ -6,16 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PendingCancellationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingCancellationResponseModel {
     /// Defaults to `"cancellation"`.
-    #[serde(default)]
     pub kind: consts::Cancellation,
     /// The timestamp of the cancellation.
     pub timestamp_seconds: i64,
+}
+
+impl<'de> Deserialize<'de> for PendingCancellationResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut kind_ = None;
+        let mut timestamp_seconds_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PendingCancellationResponseModel",
+            &["timestamp_seconds"],
+            &mut |key, field| match key {
+                "kind" => field.read(&mut kind_),
+                "timestamp_seconds" => field.read(&mut timestamp_seconds_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            kind: kind_.unwrap_or_default(),
+            timestamp_seconds: object.required(timestamp_seconds_, "timestamp_seconds")?,
+        })
+    }
 }
 
 impl PendingCancellationResponseModel {

@@ -9,19 +9,49 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/PendingClipTask`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingClipTask {
     #[serde(rename = "type")]
     pub type_: PendingClipTaskType,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for PendingClipTask {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut progress_ = None;
+        let mut started_at_ms_ = None;
+        let mut updated_at_ms_ = None;
+        let mut metadata_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PendingClipTask",
+            &["type"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "progress" => field.read(&mut progress_),
+                "started_at_ms" => field.read(&mut started_at_ms_),
+                "updated_at_ms" => field.read(&mut updated_at_ms_),
+                "metadata" => field.read(&mut metadata_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: object.required(type__, "type")?,
+            progress: progress_.unwrap_or_default(),
+            started_at_ms: started_at_ms_.unwrap_or_default(),
+            updated_at_ms: updated_at_ms_.unwrap_or_default(),
+            metadata: metadata_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PendingClipTask {

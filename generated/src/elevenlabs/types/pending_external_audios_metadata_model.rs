@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PendingExternalAudiosMetadataModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingExternalAudiosMetadataModel {
     pub target_global_offset_ms: Option<i64>,
     pub external_audio_ids: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for PendingExternalAudiosMetadataModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut target_global_offset_ms_ = None;
+        let mut external_audio_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PendingExternalAudiosMetadataModel",
+            &["external_audio_ids"],
+            &mut |key, field| match key {
+                "target_global_offset_ms" => field.read(&mut target_global_offset_ms_),
+                "external_audio_ids" => field.read(&mut external_audio_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            target_global_offset_ms: target_global_offset_ms_.unwrap_or_default(),
+            external_audio_ids: object.required(external_audio_ids_, "external_audio_ids")?,
+        })
+    }
 }
 
 impl PendingExternalAudiosMetadataModel {

@@ -9,10 +9,9 @@ use super::{consts, BillingPeriod};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PendingSubscriptionSwitchResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingSubscriptionSwitchResponseModel {
     /// Defaults to `"change"`.
-    #[serde(default)]
     pub kind: consts::Change,
     /// The tier to change to.
     pub next_tier: PendingSubscriptionSwitchResponseModelNextTier,
@@ -20,6 +19,33 @@ pub struct PendingSubscriptionSwitchResponseModel {
     pub next_billing_period: BillingPeriod,
     /// The timestamp of the change.
     pub timestamp_seconds: i64,
+}
+
+impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut kind_ = None;
+        let mut next_tier_ = None;
+        let mut next_billing_period_ = None;
+        let mut timestamp_seconds_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PendingSubscriptionSwitchResponseModel",
+            &["next_tier", "next_billing_period", "timestamp_seconds"],
+            &mut |key, field| match key {
+                "kind" => field.read(&mut kind_),
+                "next_tier" => field.read(&mut next_tier_),
+                "next_billing_period" => field.read(&mut next_billing_period_),
+                "timestamp_seconds" => field.read(&mut timestamp_seconds_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            kind: kind_.unwrap_or_default(),
+            next_tier: object.required(next_tier_, "next_tier")?,
+            next_billing_period: object.required(next_billing_period_, "next_billing_period")?,
+            timestamp_seconds: object.required(timestamp_seconds_, "timestamp_seconds")?,
+        })
+    }
 }
 
 impl PendingSubscriptionSwitchResponseModel {

@@ -6,21 +6,48 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PhoneNumberAgentInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhoneNumberAgentInfo {
     /// The ID of the agent
     pub agent_id: String,
     /// The name of the agent
     pub agent_name: String,
     /// Environment to use for resolving environment variables on calls to this number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Agent branch to use for calls to this number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for PhoneNumberAgentInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut agent_name_ = None;
+        let mut environment_ = None;
+        let mut branch_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PhoneNumberAgentInfo",
+            &["agent_id", "agent_name"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "agent_name" => field.read(&mut agent_name_),
+                "environment" => field.read(&mut environment_),
+                "branch_id" => field.read(&mut branch_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_name: object.required(agent_name_, "agent_name")?,
+            environment: environment_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PhoneNumberAgentInfo {

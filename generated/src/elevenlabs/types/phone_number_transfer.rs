@@ -16,25 +16,61 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/PhoneNumberTransfer`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhoneNumberTransfer {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_sip_headers: Option<Vec<PhoneNumberTransferCustomSipHeadersItem>>,
     pub transfer_destination: PhoneNumberTransferTransferDestination,
     /// Defaults to `"conference"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<TransferTypeEnum>,
     /// User-to-User Information (RFC 7433) to attach to SIP REFER transfers. Carries call context such as CRM identifiers or escalation reason across the transfer boundary.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub uui: Nullable<UuiTransferConfig>,
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension). Can be either a static value or a dynamic variable reference. Use 'w' for 0.5s pause. Only supported for Twilio transfers.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub post_dial_digits: Nullable<PhoneNumberTransferPostDialDigits>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
     pub condition: String,
+}
+
+impl<'de> Deserialize<'de> for PhoneNumberTransfer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut custom_sip_headers_ = None;
+        let mut transfer_destination_ = None;
+        let mut transfer_type_ = None;
+        let mut uui_ = None;
+        let mut post_dial_digits_ = None;
+        let mut phone_number_ = None;
+        let mut condition_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PhoneNumberTransfer",
+            &["transfer_destination", "condition"],
+            &mut |key, field| match key {
+                "custom_sip_headers" => field.read(&mut custom_sip_headers_),
+                "transfer_destination" => field.read(&mut transfer_destination_),
+                "transfer_type" => field.read(&mut transfer_type_),
+                "uui" => field.read(&mut uui_),
+                "post_dial_digits" => field.read(&mut post_dial_digits_),
+                "phone_number" => field.read(&mut phone_number_),
+                "condition" => field.read(&mut condition_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            custom_sip_headers: custom_sip_headers_.unwrap_or_default(),
+            transfer_destination: object.required(transfer_destination_, "transfer_destination")?,
+            transfer_type: transfer_type_.unwrap_or_default(),
+            uui: uui_.unwrap_or_default(),
+            post_dial_digits: post_dial_digits_.unwrap_or_default(),
+            phone_number: phone_number_.unwrap_or_default(),
+            condition: object.required(condition_, "condition")?,
+        })
+    }
 }
 
 impl PhoneNumberTransfer {

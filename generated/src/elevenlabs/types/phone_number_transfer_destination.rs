@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PhoneNumberTransferDestination`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhoneNumberTransferDestination {
     /// Defaults to `"phone"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Phone,
     pub phone_number: String,
+}
+
+impl<'de> Deserialize<'de> for PhoneNumberTransferDestination {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut phone_number_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PhoneNumberTransferDestination",
+            &["phone_number"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "phone_number" => field.read(&mut phone_number_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            phone_number: object.required(phone_number_, "phone_number")?,
+        })
+    }
 }
 
 impl PhoneNumberTransferDestination {

@@ -5,20 +5,44 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Accumulated charge for a single :class:`PlatformCategory`.
 ///
 /// Schema: `#/components/schemas/PlatformCategoryUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PlatformCategoryUsage {
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<i64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for PlatformCategoryUsage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut credits_ = None;
+        let mut price_ = None;
+        let mut quantity_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PlatformCategoryUsage",
+            &[],
+            &mut |key, field| match key {
+                "credits" => field.read(&mut credits_),
+                "price" => field.read(&mut price_),
+                "quantity" => field.read(&mut quantity_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            credits: credits_.unwrap_or_default(),
+            price: price_.unwrap_or_default(),
+            quantity: quantity_.unwrap_or_default(),
+        })
+    }
 }

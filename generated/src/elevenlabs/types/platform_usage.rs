@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::PlatformCategoryUsage;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Per-category breakdown of ``platform_charge`` (the analogue of ``llm_usage``).
 ///
 /// Schema: `#/components/schemas/PlatformUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PlatformUsage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_usage: Option<BTreeMap<String, PlatformCategoryUsage>>,
+}
+
+impl<'de> Deserialize<'de> for PlatformUsage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut category_usage_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PlatformUsage",
+            &[],
+            &mut |key, field| match key {
+                "category_usage" => field.read(&mut category_usage_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            category_usage: category_usage_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,20 +7,45 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PlayDTMFResultSuccessModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlayDtmfResultSuccessModel {
     /// Defaults to `"play_dtmf_success"`.
-    #[serde(default)]
     pub result_type: consts::PlayDtmfSuccess,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
     pub dtmf_tones: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for PlayDtmfResultSuccessModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut dtmf_tones_ = None;
+        let mut reason_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PlayDtmfResultSuccessModel",
+            &["dtmf_tones"],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "dtmf_tones" => field.read(&mut dtmf_tones_),
+                "reason" => field.read(&mut reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            dtmf_tones: object.required(dtmf_tones_, "dtmf_tones")?,
+            reason: reason_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PlayDtmfResultSuccessModel {

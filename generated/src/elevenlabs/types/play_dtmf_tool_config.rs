@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Allows the agent to play DTMF tones during a phone call.
 ///
@@ -14,19 +14,42 @@ use serde::{Deserialize, Serialize};
 /// navigating phone menus, entering extensions, or inputting numeric codes.
 ///
 /// Schema: `#/components/schemas/PlayDTMFToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PlayDtmfToolConfig {
     /// Defaults to `"play_keypad_touch_tone"`.
-    #[serde(default)]
     pub system_tool_type: consts::PlayKeypadTouchTone,
     /// Send DTMF tones as out-of-band RTP events (RFC 4733) instead of in-band audio. Only effective for SIP trunk imported numbers.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_out_of_band_dtmf: Option<bool>,
     /// If true, the agent will not generate further speech after playing DTMF tones. This prevents the agent's speech from interfering with IVR systems.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub suppress_turn_after_dtmf: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for PlayDtmfToolConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        let mut use_out_of_band_dtmf_ = None;
+        let mut suppress_turn_after_dtmf_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PlayDtmfToolConfig",
+            &[],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                "use_out_of_band_dtmf" => field.read(&mut use_out_of_band_dtmf_),
+                "suppress_turn_after_dtmf" => field.read(&mut suppress_turn_after_dtmf_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+            use_out_of_band_dtmf: use_out_of_band_dtmf_.unwrap_or_default(),
+            suppress_turn_after_dtmf: suppress_turn_after_dtmf_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PodcastBulletinModeData};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PodcastBulletinMode`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodcastBulletinMode {
     /// The type of podcast to create.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Bulletin,
     /// The voice settings for the bulletin.
     pub bulletin: PodcastBulletinModeData,
+}
+
+impl<'de> Deserialize<'de> for PodcastBulletinMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut bulletin_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PodcastBulletinMode",
+            &["bulletin"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "bulletin" => field.read(&mut bulletin_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            bulletin: object.required(bulletin_, "bulletin")?,
+        })
+    }
 }
 
 impl PodcastBulletinMode {

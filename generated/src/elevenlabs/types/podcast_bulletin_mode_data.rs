@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PodcastBulletinModeData`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodcastBulletinModeData {
     /// The ID of the host voice.
     pub host_voice_id: String,
+}
+
+impl<'de> Deserialize<'de> for PodcastBulletinModeData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut host_voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PodcastBulletinModeData",
+            &["host_voice_id"],
+            &mut |key, field| match key {
+                "host_voice_id" => field.read(&mut host_voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            host_voice_id: object.required(host_voice_id_, "host_voice_id")?,
+        })
+    }
 }
 
 impl PodcastBulletinModeData {

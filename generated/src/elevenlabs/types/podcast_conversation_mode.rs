@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PodcastConversationModeData};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PodcastConversationMode`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodcastConversationMode {
     /// The type of podcast to create.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Conversation,
     /// The voice settings for the conversation.
     pub conversation: PodcastConversationModeData,
+}
+
+impl<'de> Deserialize<'de> for PodcastConversationMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut conversation_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PodcastConversationMode",
+            &["conversation"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "conversation" => field.read(&mut conversation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            conversation: object.required(conversation_, "conversation")?,
+        })
+    }
 }
 
 impl PodcastConversationMode {

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PodcastConversationModeData`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodcastConversationModeData {
     /// The ID of the host voice.
     pub host_voice_id: String,
     /// The ID of the guest voice.
     pub guest_voice_id: String,
+}
+
+impl<'de> Deserialize<'de> for PodcastConversationModeData {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut host_voice_id_ = None;
+        let mut guest_voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PodcastConversationModeData",
+            &["host_voice_id", "guest_voice_id"],
+            &mut |key, field| match key {
+                "host_voice_id" => field.read(&mut host_voice_id_),
+                "guest_voice_id" => field.read(&mut guest_voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            host_voice_id: object.required(host_voice_id_, "host_voice_id")?,
+            guest_voice_id: object.required(guest_voice_id_, "guest_voice_id")?,
+        })
+    }
 }
 
 impl PodcastConversationModeData {

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PodcastProjectResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodcastProjectResponseModel {
     /// The project associated with the created podcast.
     pub project: ProjectResponseModel,
+}
+
+impl<'de> Deserialize<'de> for PodcastProjectResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PodcastProjectResponseModel",
+            &["project"],
+            &mut |key, field| match key {
+                "project" => field.read(&mut project_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project: object.required(project_, "project")?,
+        })
+    }
 }
 
 impl PodcastProjectResponseModel {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PodcastTextSource`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodcastTextSource {
     /// The type of source to create.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Text,
     /// The text to create the podcast from.
     pub text: String,
+}
+
+impl<'de> Deserialize<'de> for PodcastTextSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut text_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PodcastTextSource",
+            &["text"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "text" => field.read(&mut text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            text: object.required(text_, "text")?,
+        })
+    }
 }
 
 impl PodcastTextSource {

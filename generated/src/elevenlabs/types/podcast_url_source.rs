@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PodcastURLSource`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodcastUrlSource {
     /// The type of source to create.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Url,
     /// The URL to create the podcast from.
     pub url: String,
+}
+
+impl<'de> Deserialize<'de> for PodcastUrlSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PodcastUrlSource",
+            &["url"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "url" => field.read(&mut url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            url: object.required(url_, "url")?,
+        })
+    }
 }
 
 impl PodcastUrlSource {

@@ -5,17 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Position
 ///
 /// Schema: `#/components/schemas/Position-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PositionInput {
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for PositionInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut x_ = None;
+        let mut y_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PositionInput",
+            &[],
+            &mut |key, field| match key {
+                "x" => field.read(&mut x_),
+                "y" => field.read(&mut y_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            x: x_.unwrap_or_default(),
+            y: y_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,17 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Position
 ///
 /// Schema: `#/components/schemas/Position-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PositionOutput {
     /// Defaults to `0.0`.
     pub x: f64,
     /// Defaults to `0.0`.
     pub y: f64,
+}
+
+impl<'de> Deserialize<'de> for PositionOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut x_ = None;
+        let mut y_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PositionOutput",
+            &["x", "y"],
+            &mut |key, field| match key {
+                "x" => field.read(&mut x_),
+                "y" => field.read(&mut y_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            x: object.required(x_, "x")?,
+            y: object.required(y_, "y")?,
+        })
+    }
 }
 
 impl PositionOutput {

@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PostAgentAvatarResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostAgentAvatarResponseModel {
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub avatar_url: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for PostAgentAvatarResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut avatar_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PostAgentAvatarResponseModel",
+            &["agent_id"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "avatar_url" => field.read(&mut avatar_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            avatar_url: avatar_url_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PostAgentAvatarResponseModel {

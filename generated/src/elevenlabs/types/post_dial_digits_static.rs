@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PostDialDigitsStatic`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostDialDigitsStatic {
     /// Defaults to `"static"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Static,
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension)
     pub value: String,
+}
+
+impl<'de> Deserialize<'de> for PostDialDigitsStatic {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PostDialDigitsStatic",
+            &["value"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "value" => field.read(&mut value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            value: object.required(value_, "value")?,
+        })
+    }
 }
 
 impl PostDialDigitsStatic {

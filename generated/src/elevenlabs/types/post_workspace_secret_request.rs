@@ -6,15 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PostWorkspaceSecretRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostWorkspaceSecretRequest {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::New,
     pub name: String,
     pub value: String,
+}
+
+impl<'de> Deserialize<'de> for PostWorkspaceSecretRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut name_ = None;
+        let mut value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PostWorkspaceSecretRequest",
+            &["name", "value"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "name" => field.read(&mut name_),
+                "value" => field.read(&mut value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            value: object.required(value_, "value")?,
+        })
+    }
 }
 
 impl PostWorkspaceSecretRequest {

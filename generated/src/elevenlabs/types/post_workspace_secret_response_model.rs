@@ -6,15 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PostWorkspaceSecretResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PostWorkspaceSecretResponseModel {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Stored,
     pub secret_id: String,
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for PostWorkspaceSecretResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut secret_id_ = None;
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PostWorkspaceSecretResponseModel",
+            &["secret_id", "name"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "secret_id" => field.read(&mut secret_id_),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            secret_id: object.required(secret_id_, "secret_id")?,
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl PostWorkspaceSecretResponseModel {

@@ -6,25 +6,61 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PreviewAudioDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PreviewAudioDbModel {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     pub audio_url: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hls_manifest_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dash_manifest_url: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_auto_generated: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generated_at_unix: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for PreviewAudioDbModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut text_ = None;
+        let mut audio_url_ = None;
+        let mut hls_manifest_url_ = None;
+        let mut dash_manifest_url_ = None;
+        let mut is_auto_generated_ = None;
+        let mut generated_at_unix_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PreviewAudioDbModel",
+            &["audio_url"],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "text" => field.read(&mut text_),
+                "audio_url" => field.read(&mut audio_url_),
+                "hls_manifest_url" => field.read(&mut hls_manifest_url_),
+                "dash_manifest_url" => field.read(&mut dash_manifest_url_),
+                "is_auto_generated" => field.read(&mut is_auto_generated_),
+                "generated_at_unix" => field.read(&mut generated_at_unix_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: voice_id_.unwrap_or_default(),
+            text: text_.unwrap_or_default(),
+            audio_url: object.required(audio_url_, "audio_url")?,
+            hls_manifest_url: hls_manifest_url_.unwrap_or_default(),
+            dash_manifest_url: dash_manifest_url_.unwrap_or_default(),
+            is_auto_generated: is_auto_generated_.unwrap_or_default(),
+            generated_at_unix: generated_at_unix_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PreviewAudioDbModel {

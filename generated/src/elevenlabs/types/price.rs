@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::Currency;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Currency/amount pair.
 ///
 /// Schema: `#/components/schemas/Price`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Price {
     pub amount: String,
     pub currency: Currency,
+}
+
+impl<'de> Deserialize<'de> for Price {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut amount_ = None;
+        let mut currency_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "Price",
+            &["amount", "currency"],
+            &mut |key, field| match key {
+                "amount" => field.read(&mut amount_),
+                "currency" => field.read(&mut currency_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            amount: object.required(amount_, "amount")?,
+            currency: object.required(currency_, "currency")?,
+        })
+    }
 }
 
 impl Price {

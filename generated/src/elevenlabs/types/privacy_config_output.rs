@@ -6,44 +6,84 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConversationHistoryRedactionConfig;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// PrivacyConfig
 ///
 /// Schema: `#/components/schemas/PrivacyConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PrivacyConfigOutput {
     /// Whether to record the conversation
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_voice: Option<bool>,
     /// The number of days to retain the conversation. -1 indicates there is no retention limit
     ///
     /// Defaults to `-1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<i64>,
     /// Whether to delete the transcript and PII
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_transcript_and_pii: Option<bool>,
     /// Whether to delete the audio
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_audio: Option<bool>,
     /// Whether to apply the privacy settings to existing conversations
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_existing_conversations: Option<bool>,
     /// Whether to enable zero retention mode - no PII data is stored
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zero_retention_mode: Option<bool>,
     /// Config for PII redaction in the conversation history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_history_redaction: Option<ConversationHistoryRedactionConfig>,
+}
+
+impl<'de> Deserialize<'de> for PrivacyConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut record_voice_ = None;
+        let mut retention_days_ = None;
+        let mut delete_transcript_and_pii_ = None;
+        let mut delete_audio_ = None;
+        let mut apply_to_existing_conversations_ = None;
+        let mut zero_retention_mode_ = None;
+        let mut conversation_history_redaction_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PrivacyConfigOutput",
+            &[],
+            &mut |key, field| match key {
+                "record_voice" => field.read(&mut record_voice_),
+                "retention_days" => field.read(&mut retention_days_),
+                "delete_transcript_and_pii" => field.read(&mut delete_transcript_and_pii_),
+                "delete_audio" => field.read(&mut delete_audio_),
+                "apply_to_existing_conversations" => {
+                    field.read(&mut apply_to_existing_conversations_)
+                }
+                "zero_retention_mode" => field.read(&mut zero_retention_mode_),
+                "conversation_history_redaction" => {
+                    field.read(&mut conversation_history_redaction_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            record_voice: record_voice_.unwrap_or_default(),
+            retention_days: retention_days_.unwrap_or_default(),
+            delete_transcript_and_pii: delete_transcript_and_pii_.unwrap_or_default(),
+            delete_audio: delete_audio_.unwrap_or_default(),
+            apply_to_existing_conversations: apply_to_existing_conversations_.unwrap_or_default(),
+            zero_retention_mode: zero_retention_mode_.unwrap_or_default(),
+            conversation_history_redaction: conversation_history_redaction_.unwrap_or_default(),
+        })
+    }
 }

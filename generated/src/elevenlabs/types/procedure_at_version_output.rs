@@ -7,46 +7,97 @@
 
 use super::{CustomGuardrailConfig, ProcedureType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ProcedureAtVersion
 ///
 /// Schema: `#/components/schemas/ProcedureAtVersion-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcedureAtVersionOutput {
     /// Procedure ID
     pub procedure_id: String,
     /// Procedure name
     pub name: String,
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
     /// Tool IDs referenced in the procedure content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_tool_ids: Option<Vec<String>>,
     /// Knowledge base IDs referenced in the procedure content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_kb_ids: Option<Vec<String>>,
     /// Procedure IDs referenced in the procedure content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_procedure_ids: Option<Vec<String>>,
     /// Dynamic variable names used in the procedure content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_dynamic_variables: Option<Vec<String>>,
     /// Procedure content
     pub content: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails: Option<Vec<CustomGuardrailConfig>>,
     /// Agent ID of the procedure
     pub agent_id: String,
     /// Version ID of a version of the procedure. None for a procedure never versioned.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ProcedureAtVersionOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut procedure_id_ = None;
+        let mut name_ = None;
+        let mut type__ = None;
+        let mut trigger_ = None;
+        let mut referenced_tool_ids_ = None;
+        let mut referenced_kb_ids_ = None;
+        let mut referenced_procedure_ids_ = None;
+        let mut referenced_dynamic_variables_ = None;
+        let mut content_ = None;
+        let mut guardrails_ = None;
+        let mut agent_id_ = None;
+        let mut version_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProcedureAtVersionOutput",
+            &["procedure_id", "name", "content", "agent_id"],
+            &mut |key, field| match key {
+                "procedure_id" => field.read(&mut procedure_id_),
+                "name" => field.read(&mut name_),
+                "type" => field.read(&mut type__),
+                "trigger" => field.read(&mut trigger_),
+                "referenced_tool_ids" => field.read(&mut referenced_tool_ids_),
+                "referenced_kb_ids" => field.read(&mut referenced_kb_ids_),
+                "referenced_procedure_ids" => field.read(&mut referenced_procedure_ids_),
+                "referenced_dynamic_variables" => field.read(&mut referenced_dynamic_variables_),
+                "content" => field.read(&mut content_),
+                "guardrails" => field.read(&mut guardrails_),
+                "agent_id" => field.read(&mut agent_id_),
+                "version_id" => field.read(&mut version_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            procedure_id: object.required(procedure_id_, "procedure_id")?,
+            name: object.required(name_, "name")?,
+            type_: type__.unwrap_or_default(),
+            trigger: trigger_.unwrap_or_default(),
+            referenced_tool_ids: referenced_tool_ids_.unwrap_or_default(),
+            referenced_kb_ids: referenced_kb_ids_.unwrap_or_default(),
+            referenced_procedure_ids: referenced_procedure_ids_.unwrap_or_default(),
+            referenced_dynamic_variables: referenced_dynamic_variables_.unwrap_or_default(),
+            content: object.required(content_, "content")?,
+            guardrails: guardrails_.unwrap_or_default(),
+            agent_id: object.required(agent_id_, "agent_id")?,
+            version_id: version_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ProcedureAtVersionOutput {

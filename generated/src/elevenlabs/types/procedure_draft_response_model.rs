@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProcedureType;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProcedureDraftResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcedureDraftResponseModel {
     /// Procedure ID
     pub procedure_id: String,
@@ -20,13 +20,43 @@ pub struct ProcedureDraftResponseModel {
     /// Procedure type
     ///
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ProcedureDraftResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut procedure_id_ = None;
+        let mut name_ = None;
+        let mut content_ = None;
+        let mut type__ = None;
+        let mut trigger_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProcedureDraftResponseModel",
+            &["procedure_id", "name", "content"],
+            &mut |key, field| match key {
+                "procedure_id" => field.read(&mut procedure_id_),
+                "name" => field.read(&mut name_),
+                "content" => field.read(&mut content_),
+                "type" => field.read(&mut type__),
+                "trigger" => field.read(&mut trigger_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            procedure_id: object.required(procedure_id_, "procedure_id")?,
+            name: object.required(name_, "name")?,
+            content: object.required(content_, "content")?,
+            type_: type__.unwrap_or_default(),
+            trigger: trigger_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ProcedureDraftResponseModel {

@@ -7,33 +7,66 @@
 
 use super::ProcedureType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProcedureListItemResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcedureListItemResponseModel {
     /// Procedure ID
     pub procedure_id: String,
     /// Version ID of a version of the procedure. None for a procedure never versioned.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// Procedure name
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Procedure type
     ///
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
     /// True when the procedure has unpublished draft changes on this branch (a newly created or edited procedure not yet published). When true, the name, type, and trigger reflect that draft.
     pub has_draft: bool,
+}
+
+impl<'de> Deserialize<'de> for ProcedureListItemResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut procedure_id_ = None;
+        let mut version_id_ = None;
+        let mut name_ = None;
+        let mut type__ = None;
+        let mut trigger_ = None;
+        let mut has_draft_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProcedureListItemResponseModel",
+            &["procedure_id", "has_draft"],
+            &mut |key, field| match key {
+                "procedure_id" => field.read(&mut procedure_id_),
+                "version_id" => field.read(&mut version_id_),
+                "name" => field.read(&mut name_),
+                "type" => field.read(&mut type__),
+                "trigger" => field.read(&mut trigger_),
+                "has_draft" => field.read(&mut has_draft_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            procedure_id: object.required(procedure_id_, "procedure_id")?,
+            version_id: version_id_.unwrap_or_default(),
+            name: name_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            trigger: trigger_.unwrap_or_default(),
+            has_draft: object.required(has_draft_, "has_draft")?,
+        })
+    }
 }
 
 impl ProcedureListItemResponseModel {

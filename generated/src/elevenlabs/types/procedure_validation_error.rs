@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProcedureValidationError`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcedureValidationError {
     /// JSON path to the error, e.g. 'trigger', 'steps[0].instruction'
     pub path: String,
     /// Human-readable error message
     pub message: String,
+}
+
+impl<'de> Deserialize<'de> for ProcedureValidationError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut path_ = None;
+        let mut message_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProcedureValidationError",
+            &["path", "message"],
+            &mut |key, field| match key {
+                "path" => field.read(&mut path_),
+                "message" => field.read(&mut message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            path: object.required(path_, "path")?,
+            message: object.required(message_, "message")?,
+        })
+    }
 }
 
 impl ProcedureValidationError {

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProcedureVersionRef`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcedureVersionRef {
     /// Procedure ID
     pub procedure_id: String,
     /// Version ID of the procedure version.
     pub version_id: String,
+}
+
+impl<'de> Deserialize<'de> for ProcedureVersionRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut procedure_id_ = None;
+        let mut version_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProcedureVersionRef",
+            &["procedure_id", "version_id"],
+            &mut |key, field| match key {
+                "procedure_id" => field.read(&mut procedure_id_),
+                "version_id" => field.read(&mut version_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            procedure_id: object.required(procedure_id_, "procedure_id")?,
+            version_id: object.required(version_id_, "version_id")?,
+        })
+    }
 }
 
 impl ProcedureVersionRef {

@@ -9,7 +9,7 @@ use super::ProjectCreationMetaType;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectCreationMetaResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectCreationMetaResponseModel {
     /// The progress of the project creation.
     pub creation_progress: f64,
@@ -18,6 +18,30 @@ pub struct ProjectCreationMetaResponseModel {
     /// The type of the project creation action.
     #[serde(rename = "type")]
     pub type_: ProjectCreationMetaType,
+}
+
+impl<'de> Deserialize<'de> for ProjectCreationMetaResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut creation_progress_ = None;
+        let mut status_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectCreationMetaResponseModel",
+            &["creation_progress", "status", "type"],
+            &mut |key, field| match key {
+                "creation_progress" => field.read(&mut creation_progress_),
+                "status" => field.read(&mut status_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            creation_progress: object.required(creation_progress_, "creation_progress")?,
+            status: object.required(status_, "status")?,
+            type_: object.required(type__, "type")?,
+        })
+    }
 }
 
 impl ProjectCreationMetaResponseModel {

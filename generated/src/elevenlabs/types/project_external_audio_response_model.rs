@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ProjectExternalAudioResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectExternalAudioResponseModel {
     pub external_audio_id: String,
     pub filename: String,
@@ -29,46 +29,160 @@ pub struct ProjectExternalAudioResponseModel {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_gain_db: Option<f64>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub muted: Option<bool>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade_in_ms: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade_out_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_external_audio_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_asset_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_platform_asset_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_blocks_metadata: Nullable<PendingBlocksMetadataModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_external_audios_metadata: Nullable<PendingExternalAudiosMetadataModel>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_imported: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_task: Nullable<PendingClipTask>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub current_snapshot_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_context: Nullable<ProjectExternalAudioResponseModelSourceContext>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<AudioAnalysis>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription: Nullable<AssetTranscription>,
     /// Defaults to `"audio"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Audio,
     pub import_speech_progress: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut external_audio_id_ = None;
+        let mut filename_ = None;
+        let mut signed_url_ = None;
+        let mut offset_ms_ = None;
+        let mut duration_ms_ = None;
+        let mut start_time_ms_ = None;
+        let mut end_time_ms_ = None;
+        let mut order_ = None;
+        let mut track_id_ = None;
+        let mut created_at_ms_ = None;
+        let mut updated_at_ms_ = None;
+        let mut volume_gain_db_ = None;
+        let mut muted_ = None;
+        let mut fade_in_ms_ = None;
+        let mut fade_out_ms_ = None;
+        let mut source_external_audio_id_ = None;
+        let mut source_asset_id_ = None;
+        let mut source_platform_asset_id_ = None;
+        let mut pending_blocks_metadata_ = None;
+        let mut pending_external_audios_metadata_ = None;
+        let mut speech_imported_ = None;
+        let mut pending_task_ = None;
+        let mut error_ = None;
+        let mut current_snapshot_id_ = None;
+        let mut source_context_ = None;
+        let mut analysis_ = None;
+        let mut transcription_ = None;
+        let mut type__ = None;
+        let mut import_speech_progress_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectExternalAudioResponseModel",
+            &[
+                "external_audio_id",
+                "filename",
+                "offset_ms",
+                "duration_ms",
+                "start_time_ms",
+                "order",
+                "track_id",
+                "created_at_ms",
+                "updated_at_ms",
+            ],
+            &mut |key, field| match key {
+                "external_audio_id" => field.read(&mut external_audio_id_),
+                "filename" => field.read(&mut filename_),
+                "signed_url" => field.read(&mut signed_url_),
+                "offset_ms" => field.read(&mut offset_ms_),
+                "duration_ms" => field.read(&mut duration_ms_),
+                "start_time_ms" => field.read(&mut start_time_ms_),
+                "end_time_ms" => field.read(&mut end_time_ms_),
+                "order" => field.read(&mut order_),
+                "track_id" => field.read(&mut track_id_),
+                "created_at_ms" => field.read(&mut created_at_ms_),
+                "updated_at_ms" => field.read(&mut updated_at_ms_),
+                "volume_gain_db" => field.read(&mut volume_gain_db_),
+                "muted" => field.read(&mut muted_),
+                "fade_in_ms" => field.read(&mut fade_in_ms_),
+                "fade_out_ms" => field.read(&mut fade_out_ms_),
+                "source_external_audio_id" => field.read(&mut source_external_audio_id_),
+                "source_asset_id" => field.read(&mut source_asset_id_),
+                "source_platform_asset_id" => field.read(&mut source_platform_asset_id_),
+                "pending_blocks_metadata" => field.read(&mut pending_blocks_metadata_),
+                "pending_external_audios_metadata" => {
+                    field.read(&mut pending_external_audios_metadata_)
+                }
+                "speech_imported" => field.read(&mut speech_imported_),
+                "pending_task" => field.read(&mut pending_task_),
+                "error" => field.read(&mut error_),
+                "current_snapshot_id" => field.read(&mut current_snapshot_id_),
+                "source_context" => field.read(&mut source_context_),
+                "analysis" => field.read(&mut analysis_),
+                "transcription" => field.read(&mut transcription_),
+                "type" => field.read(&mut type__),
+                "import_speech_progress" => field.read(&mut import_speech_progress_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            external_audio_id: object.required(external_audio_id_, "external_audio_id")?,
+            filename: object.required(filename_, "filename")?,
+            signed_url: signed_url_.unwrap_or_default(),
+            offset_ms: object.required(offset_ms_, "offset_ms")?,
+            duration_ms: object.required(duration_ms_, "duration_ms")?,
+            start_time_ms: object.required(start_time_ms_, "start_time_ms")?,
+            end_time_ms: end_time_ms_.unwrap_or_default(),
+            order: object.required(order_, "order")?,
+            track_id: object.required(track_id_, "track_id")?,
+            created_at_ms: object.required(created_at_ms_, "created_at_ms")?,
+            updated_at_ms: object.required(updated_at_ms_, "updated_at_ms")?,
+            volume_gain_db: volume_gain_db_.unwrap_or_default(),
+            muted: muted_.unwrap_or_default(),
+            fade_in_ms: fade_in_ms_.unwrap_or_default(),
+            fade_out_ms: fade_out_ms_.unwrap_or_default(),
+            source_external_audio_id: source_external_audio_id_.unwrap_or_default(),
+            source_asset_id: source_asset_id_.unwrap_or_default(),
+            source_platform_asset_id: source_platform_asset_id_.unwrap_or_default(),
+            pending_blocks_metadata: pending_blocks_metadata_.unwrap_or_default(),
+            pending_external_audios_metadata: pending_external_audios_metadata_.unwrap_or_default(),
+            speech_imported: speech_imported_.unwrap_or_default(),
+            pending_task: pending_task_.unwrap_or_default(),
+            error: error_.unwrap_or_default(),
+            current_snapshot_id: current_snapshot_id_.unwrap_or_default(),
+            source_context: source_context_.unwrap_or_default(),
+            analysis: analysis_.unwrap_or_default(),
+            transcription: transcription_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            import_speech_progress: import_speech_progress_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ProjectExternalAudioResponseModel {

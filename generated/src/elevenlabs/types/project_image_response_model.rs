@@ -7,53 +7,151 @@
 
 use super::{consts, CanvasPlacement, ClipAnimation, ImageAnalysis, PendingClipTask};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProjectImageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectImageResponseModel {
     pub image_id: String,
     pub filename: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub signed_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thumbnail_signed_url: Nullable<String>,
     /// Defaults to `"image"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Image,
     /// Defaults to `"upload"`.
-    #[serde(default)]
     pub source: consts::Upload,
     pub file_size_bytes: i64,
     pub width: i64,
     pub height: i64,
     /// Defaults to `"v0"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_id: Option<String>,
     pub offset_ms: i64,
     pub duration_ms: i64,
     pub order: String,
     pub canvas_placement: CanvasPlacement,
     /// Defaults to `{"enter_effect":"none","enter_duration_ms":0,"exit_effect":"none","exit_duration_ms":0}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<ClipAnimation>,
     /// Defaults to `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub current_snapshot_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_asset_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_platform_asset_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_task: Nullable<PendingClipTask>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<ImageAnalysis>,
+}
+
+impl<'de> Deserialize<'de> for ProjectImageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut image_id_ = None;
+        let mut filename_ = None;
+        let mut signed_url_ = None;
+        let mut thumbnail_signed_url_ = None;
+        let mut type__ = None;
+        let mut source_ = None;
+        let mut file_size_bytes_ = None;
+        let mut width_ = None;
+        let mut height_ = None;
+        let mut track_id_ = None;
+        let mut offset_ms_ = None;
+        let mut duration_ms_ = None;
+        let mut order_ = None;
+        let mut canvas_placement_ = None;
+        let mut animation_ = None;
+        let mut opacity_ = None;
+        let mut created_at_ms_ = None;
+        let mut updated_at_ms_ = None;
+        let mut current_snapshot_id_ = None;
+        let mut source_asset_id_ = None;
+        let mut source_platform_asset_id_ = None;
+        let mut error_ = None;
+        let mut pending_task_ = None;
+        let mut analysis_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectImageResponseModel",
+            &[
+                "image_id",
+                "filename",
+                "file_size_bytes",
+                "width",
+                "height",
+                "offset_ms",
+                "duration_ms",
+                "order",
+                "canvas_placement",
+                "created_at_ms",
+                "updated_at_ms",
+            ],
+            &mut |key, field| match key {
+                "image_id" => field.read(&mut image_id_),
+                "filename" => field.read(&mut filename_),
+                "signed_url" => field.read(&mut signed_url_),
+                "thumbnail_signed_url" => field.read(&mut thumbnail_signed_url_),
+                "type" => field.read(&mut type__),
+                "source" => field.read(&mut source_),
+                "file_size_bytes" => field.read(&mut file_size_bytes_),
+                "width" => field.read(&mut width_),
+                "height" => field.read(&mut height_),
+                "track_id" => field.read(&mut track_id_),
+                "offset_ms" => field.read(&mut offset_ms_),
+                "duration_ms" => field.read(&mut duration_ms_),
+                "order" => field.read(&mut order_),
+                "canvas_placement" => field.read(&mut canvas_placement_),
+                "animation" => field.read(&mut animation_),
+                "opacity" => field.read(&mut opacity_),
+                "created_at_ms" => field.read(&mut created_at_ms_),
+                "updated_at_ms" => field.read(&mut updated_at_ms_),
+                "current_snapshot_id" => field.read(&mut current_snapshot_id_),
+                "source_asset_id" => field.read(&mut source_asset_id_),
+                "source_platform_asset_id" => field.read(&mut source_platform_asset_id_),
+                "error" => field.read(&mut error_),
+                "pending_task" => field.read(&mut pending_task_),
+                "analysis" => field.read(&mut analysis_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            image_id: object.required(image_id_, "image_id")?,
+            filename: object.required(filename_, "filename")?,
+            signed_url: signed_url_.unwrap_or_default(),
+            thumbnail_signed_url: thumbnail_signed_url_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            source: source_.unwrap_or_default(),
+            file_size_bytes: object.required(file_size_bytes_, "file_size_bytes")?,
+            width: object.required(width_, "width")?,
+            height: object.required(height_, "height")?,
+            track_id: track_id_.unwrap_or_default(),
+            offset_ms: object.required(offset_ms_, "offset_ms")?,
+            duration_ms: object.required(duration_ms_, "duration_ms")?,
+            order: object.required(order_, "order")?,
+            canvas_placement: object.required(canvas_placement_, "canvas_placement")?,
+            animation: animation_.unwrap_or_default(),
+            opacity: opacity_.unwrap_or_default(),
+            created_at_ms: object.required(created_at_ms_, "created_at_ms")?,
+            updated_at_ms: object.required(updated_at_ms_, "updated_at_ms")?,
+            current_snapshot_id: current_snapshot_id_.unwrap_or_default(),
+            source_asset_id: source_asset_id_.unwrap_or_default(),
+            source_platform_asset_id: source_platform_asset_id_.unwrap_or_default(),
+            error: error_.unwrap_or_default(),
+            pending_task: pending_task_.unwrap_or_default(),
+            analysis: analysis_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ProjectImageResponseModel {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProjectMutedTracksResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectMutedTracksResponseModel {
     /// List of chapter IDs that have muted tracks.
     pub chapter_ids: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for ProjectMutedTracksResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chapter_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectMutedTracksResponseModel",
+            &["chapter_ids"],
+            &mut |key, field| match key {
+                "chapter_ids" => field.read(&mut chapter_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chapter_ids: object.required(chapter_ids_, "chapter_ids")?,
+        })
+    }
 }
 
 impl ProjectMutedTracksResponseModel {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ProjectResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectResponseModel {
     /// The ID of the project.
     pub project_id: String,
@@ -28,42 +28,42 @@ pub struct ProjectResponseModel {
     /// The default model ID.
     pub default_model_id: String,
     /// The last conversion date of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_conversion_date_unix: Nullable<i64>,
     /// Whether the project can be downloaded.
     pub can_be_downloaded: bool,
     /// The title of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The author of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// The description of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// List of genres of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub genres: Nullable<Vec<String>>,
     /// The cover image URL of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cover_image_url: Nullable<String>,
     /// The target audience of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_audience: Nullable<ProjectResponseModelTargetAudience>,
     /// Two-letter language code (ISO 639-1) of the language of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The content type of the project, e.g. 'Novel' or 'Short Story'
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
     /// The original publication date of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_publication_date: Nullable<String>,
     /// Whether the project contains mature content.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mature_content: Nullable<bool>,
     /// The ISBN number of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub isbn_number: Nullable<String>,
     /// Whether the project uses volume normalization.
     pub volume_normalization: bool,
@@ -72,7 +72,7 @@ pub struct ProjectResponseModel {
     /// The access level of the project.
     pub access_level: ProjectResponseModelAccessLevel,
     /// Whether the project is fiction.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiction: Nullable<ProjectResponseModelFiction>,
     /// Whether quality check is enabled for this project.
     #[deprecated]
@@ -81,35 +81,35 @@ pub struct ProjectResponseModel {
     #[deprecated]
     pub quality_check_on_when_bulk_convert: bool,
     /// The creation meta of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub creation_meta: Nullable<ProjectCreationMetaResponseModel>,
     /// The source type of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_type: Nullable<ProjectResponseModelSourceType>,
     /// Whether chapters are enabled for the project.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chapters_enabled: Nullable<bool>,
     /// Whether captions are enabled for the project.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub captions_enabled: Nullable<bool>,
     /// Global styling to be applied to all captions
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub caption_style: Nullable<CaptionStyleModel>,
     /// Styling changes that have been made to the provided templates
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub caption_style_template_overrides: Nullable<BTreeMap<String, CaptionStyleModel>>,
     /// The public share ID of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub public_share_id: Nullable<String>,
     /// The aspect ratio of the project.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub aspect_ratio: Nullable<ProjectResponseModelAspectRatio>,
     /// Agent-related settings for the project
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_settings: Nullable<StudioAgentSettingsModel>,
     /// The default title voice ID.
     #[deprecated]
@@ -117,6 +117,162 @@ pub struct ProjectResponseModel {
     /// The default paragraph voice ID.
     #[deprecated]
     pub default_paragraph_voice_id: String,
+}
+
+impl<'de> Deserialize<'de> for ProjectResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_id_ = None;
+        let mut name_ = None;
+        let mut create_date_unix_ = None;
+        let mut created_by_user_id_ = None;
+        let mut default_title_voice_ref_id_ = None;
+        let mut default_paragraph_voice_ref_id_ = None;
+        let mut default_model_id_ = None;
+        let mut last_conversion_date_unix_ = None;
+        let mut can_be_downloaded_ = None;
+        let mut title_ = None;
+        let mut author_ = None;
+        let mut description_ = None;
+        let mut genres_ = None;
+        let mut cover_image_url_ = None;
+        let mut target_audience_ = None;
+        let mut language_ = None;
+        let mut content_type_ = None;
+        let mut original_publication_date_ = None;
+        let mut mature_content_ = None;
+        let mut isbn_number_ = None;
+        let mut volume_normalization_ = None;
+        let mut state_ = None;
+        let mut access_level_ = None;
+        let mut fiction_ = None;
+        let mut quality_check_on_ = None;
+        let mut quality_check_on_when_bulk_convert_ = None;
+        let mut creation_meta_ = None;
+        let mut source_type_ = None;
+        let mut chapters_enabled_ = None;
+        let mut captions_enabled_ = None;
+        let mut caption_style_ = None;
+        let mut caption_style_template_overrides_ = None;
+        let mut public_share_id_ = None;
+        let mut aspect_ratio_ = None;
+        let mut agent_settings_ = None;
+        let mut default_title_voice_id_ = None;
+        let mut default_paragraph_voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectResponseModel",
+            &[
+                "project_id",
+                "name",
+                "create_date_unix",
+                "default_title_voice_ref_id",
+                "default_paragraph_voice_ref_id",
+                "default_model_id",
+                "can_be_downloaded",
+                "volume_normalization",
+                "state",
+                "access_level",
+                "quality_check_on",
+                "quality_check_on_when_bulk_convert",
+                "default_title_voice_id",
+                "default_paragraph_voice_id",
+            ],
+            &mut |key, field| match key {
+                "project_id" => field.read(&mut project_id_),
+                "name" => field.read(&mut name_),
+                "create_date_unix" => field.read(&mut create_date_unix_),
+                "created_by_user_id" => field.read(&mut created_by_user_id_),
+                "default_title_voice_ref_id" => field.read(&mut default_title_voice_ref_id_),
+                "default_paragraph_voice_ref_id" => {
+                    field.read(&mut default_paragraph_voice_ref_id_)
+                }
+                "default_model_id" => field.read(&mut default_model_id_),
+                "last_conversion_date_unix" => field.read(&mut last_conversion_date_unix_),
+                "can_be_downloaded" => field.read(&mut can_be_downloaded_),
+                "title" => field.read(&mut title_),
+                "author" => field.read(&mut author_),
+                "description" => field.read(&mut description_),
+                "genres" => field.read(&mut genres_),
+                "cover_image_url" => field.read(&mut cover_image_url_),
+                "target_audience" => field.read(&mut target_audience_),
+                "language" => field.read(&mut language_),
+                "content_type" => field.read(&mut content_type_),
+                "original_publication_date" => field.read(&mut original_publication_date_),
+                "mature_content" => field.read(&mut mature_content_),
+                "isbn_number" => field.read(&mut isbn_number_),
+                "volume_normalization" => field.read(&mut volume_normalization_),
+                "state" => field.read(&mut state_),
+                "access_level" => field.read(&mut access_level_),
+                "fiction" => field.read(&mut fiction_),
+                "quality_check_on" => field.read(&mut quality_check_on_),
+                "quality_check_on_when_bulk_convert" => {
+                    field.read(&mut quality_check_on_when_bulk_convert_)
+                }
+                "creation_meta" => field.read(&mut creation_meta_),
+                "source_type" => field.read(&mut source_type_),
+                "chapters_enabled" => field.read(&mut chapters_enabled_),
+                "captions_enabled" => field.read(&mut captions_enabled_),
+                "caption_style" => field.read(&mut caption_style_),
+                "caption_style_template_overrides" => {
+                    field.read(&mut caption_style_template_overrides_)
+                }
+                "public_share_id" => field.read(&mut public_share_id_),
+                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "agent_settings" => field.read(&mut agent_settings_),
+                "default_title_voice_id" => field.read(&mut default_title_voice_id_),
+                "default_paragraph_voice_id" => field.read(&mut default_paragraph_voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_id: object.required(project_id_, "project_id")?,
+            name: object.required(name_, "name")?,
+            create_date_unix: object.required(create_date_unix_, "create_date_unix")?,
+            created_by_user_id: created_by_user_id_.unwrap_or_default(),
+            default_title_voice_ref_id: object
+                .required(default_title_voice_ref_id_, "default_title_voice_ref_id")?,
+            default_paragraph_voice_ref_id: object.required(
+                default_paragraph_voice_ref_id_,
+                "default_paragraph_voice_ref_id",
+            )?,
+            default_model_id: object.required(default_model_id_, "default_model_id")?,
+            last_conversion_date_unix: last_conversion_date_unix_.unwrap_or_default(),
+            can_be_downloaded: object.required(can_be_downloaded_, "can_be_downloaded")?,
+            title: title_.unwrap_or_default(),
+            author: author_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            genres: genres_.unwrap_or_default(),
+            cover_image_url: cover_image_url_.unwrap_or_default(),
+            target_audience: target_audience_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            content_type: content_type_.unwrap_or_default(),
+            original_publication_date: original_publication_date_.unwrap_or_default(),
+            mature_content: mature_content_.unwrap_or_default(),
+            isbn_number: isbn_number_.unwrap_or_default(),
+            volume_normalization: object.required(volume_normalization_, "volume_normalization")?,
+            state: object.required(state_, "state")?,
+            access_level: object.required(access_level_, "access_level")?,
+            fiction: fiction_.unwrap_or_default(),
+            quality_check_on: object.required(quality_check_on_, "quality_check_on")?,
+            quality_check_on_when_bulk_convert: object.required(
+                quality_check_on_when_bulk_convert_,
+                "quality_check_on_when_bulk_convert",
+            )?,
+            creation_meta: creation_meta_.unwrap_or_default(),
+            source_type: source_type_.unwrap_or_default(),
+            chapters_enabled: chapters_enabled_.unwrap_or_default(),
+            captions_enabled: captions_enabled_.unwrap_or_default(),
+            caption_style: caption_style_.unwrap_or_default(),
+            caption_style_template_overrides: caption_style_template_overrides_.unwrap_or_default(),
+            public_share_id: public_share_id_.unwrap_or_default(),
+            aspect_ratio: aspect_ratio_.unwrap_or_default(),
+            agent_settings: agent_settings_.unwrap_or_default(),
+            default_title_voice_id: object
+                .required(default_title_voice_id_, "default_title_voice_id")?,
+            default_paragraph_voice_id: object
+                .required(default_paragraph_voice_id_, "default_paragraph_voice_id")?,
+        })
+    }
 }
 
 impl ProjectResponseModel {

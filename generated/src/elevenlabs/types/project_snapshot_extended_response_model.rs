@@ -7,11 +7,11 @@
 
 use super::CharacterAlignmentModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ProjectSnapshotExtendedResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectSnapshotExtendedResponseModel {
     /// The ID of the project snapshot.
     pub project_snapshot_id: String,
@@ -22,14 +22,60 @@ pub struct ProjectSnapshotExtendedResponseModel {
     /// The name of the project snapshot.
     pub name: String,
     /// (Deprecated)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_upload: Nullable<Value>,
     /// (Deprecated)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub zip_upload: Nullable<Value>,
     pub character_alignments: Vec<CharacterAlignmentModel>,
     /// The total duration of the audio in seconds.
     pub audio_duration_secs: f64,
+}
+
+impl<'de> Deserialize<'de> for ProjectSnapshotExtendedResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_snapshot_id_ = None;
+        let mut project_id_ = None;
+        let mut created_at_unix_ = None;
+        let mut name_ = None;
+        let mut audio_upload_ = None;
+        let mut zip_upload_ = None;
+        let mut character_alignments_ = None;
+        let mut audio_duration_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectSnapshotExtendedResponseModel",
+            &[
+                "project_snapshot_id",
+                "project_id",
+                "created_at_unix",
+                "name",
+                "character_alignments",
+                "audio_duration_secs",
+            ],
+            &mut |key, field| match key {
+                "project_snapshot_id" => field.read(&mut project_snapshot_id_),
+                "project_id" => field.read(&mut project_id_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "name" => field.read(&mut name_),
+                "audio_upload" => field.read(&mut audio_upload_),
+                "zip_upload" => field.read(&mut zip_upload_),
+                "character_alignments" => field.read(&mut character_alignments_),
+                "audio_duration_secs" => field.read(&mut audio_duration_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_snapshot_id: object.required(project_snapshot_id_, "project_snapshot_id")?,
+            project_id: object.required(project_id_, "project_id")?,
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            name: object.required(name_, "name")?,
+            audio_upload: audio_upload_.unwrap_or_default(),
+            zip_upload: zip_upload_.unwrap_or_default(),
+            character_alignments: object.required(character_alignments_, "character_alignments")?,
+            audio_duration_secs: object.required(audio_duration_secs_, "audio_duration_secs")?,
+        })
+    }
 }
 
 impl ProjectSnapshotExtendedResponseModel {

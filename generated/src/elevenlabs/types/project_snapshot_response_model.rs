@@ -6,11 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ProjectSnapshotResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectSnapshotResponseModel {
     /// The ID of the project snapshot.
     pub project_snapshot_id: String,
@@ -21,11 +21,49 @@ pub struct ProjectSnapshotResponseModel {
     /// The name of the project snapshot.
     pub name: String,
     /// (Deprecated)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_upload: Nullable<Value>,
     /// (Deprecated)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub zip_upload: Nullable<Value>,
+}
+
+impl<'de> Deserialize<'de> for ProjectSnapshotResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_snapshot_id_ = None;
+        let mut project_id_ = None;
+        let mut created_at_unix_ = None;
+        let mut name_ = None;
+        let mut audio_upload_ = None;
+        let mut zip_upload_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectSnapshotResponseModel",
+            &[
+                "project_snapshot_id",
+                "project_id",
+                "created_at_unix",
+                "name",
+            ],
+            &mut |key, field| match key {
+                "project_snapshot_id" => field.read(&mut project_snapshot_id_),
+                "project_id" => field.read(&mut project_id_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "name" => field.read(&mut name_),
+                "audio_upload" => field.read(&mut audio_upload_),
+                "zip_upload" => field.read(&mut zip_upload_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_snapshot_id: object.required(project_snapshot_id_, "project_snapshot_id")?,
+            project_id: object.required(project_id_, "project_id")?,
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            name: object.required(name_, "name")?,
+            audio_upload: audio_upload_.unwrap_or_default(),
+            zip_upload: zip_upload_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ProjectSnapshotResponseModel {

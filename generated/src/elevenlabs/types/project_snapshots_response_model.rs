@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectSnapshotResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProjectSnapshotsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectSnapshotsResponseModel {
     /// List of project snapshots.
     pub snapshots: Vec<ProjectSnapshotResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for ProjectSnapshotsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut snapshots_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectSnapshotsResponseModel",
+            &["snapshots"],
+            &mut |key, field| match key {
+                "snapshots" => field.read(&mut snapshots_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            snapshots: object.required(snapshots_, "snapshots")?,
+        })
+    }
 }
 
 impl ProjectSnapshotsResponseModel {

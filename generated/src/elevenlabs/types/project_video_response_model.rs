@@ -11,10 +11,10 @@ use super::{
     ProjectVideoThumbnailSheetResponseModel, VideoAnalysis,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProjectVideoResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectVideoResponseModel {
     pub video_id: String,
     pub filename: String,
@@ -25,10 +25,10 @@ pub struct ProjectVideoResponseModel {
     pub volume_gain_db: f64,
     pub muted: bool,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade_in_ms: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade_out_ms: Option<i64>,
     pub width: i64,
     pub height: i64,
@@ -36,62 +36,230 @@ pub struct ProjectVideoResponseModel {
     pub order: String,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
     pub thumbnail_interval_seconds: f64,
     pub thumbnail_size: Vec<i64>,
     pub thumbnail_sheets: Vec<ProjectVideoThumbnailSheetResponseModel>,
     pub start_time_ms: i64,
     pub end_time_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asset_preview_signed_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_video_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_asset_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_platform_asset_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_blocks_metadata: Nullable<PendingBlocksMetadataModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_external_audios_metadata: Nullable<PendingExternalAudiosMetadataModel>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_imported: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_task: Nullable<PendingClipTask>,
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_track_ready: Option<bool>,
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_format_ready: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub current_snapshot_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_context: Nullable<GenerationSourceContext>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<VideoAnalysis>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription: Nullable<AssetTranscription>,
     /// Defaults to `"video"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Video,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canvas_placement: Option<CanvasPlacement>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<ClipAnimation>,
     /// Defaults to `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub playback_speed: Option<f64>,
     /// Defaults to `1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// Defaults to `"v0"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_id: Option<String>,
     pub preview_job_progress: f64,
     pub import_speech_progress: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for ProjectVideoResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut video_id_ = None;
+        let mut filename_ = None;
+        let mut signed_url_ = None;
+        let mut signed_preview_url_ = None;
+        let mut offset_ms_ = None;
+        let mut duration_ms_ = None;
+        let mut volume_gain_db_ = None;
+        let mut muted_ = None;
+        let mut fade_in_ms_ = None;
+        let mut fade_out_ms_ = None;
+        let mut width_ = None;
+        let mut height_ = None;
+        let mut codec_ = None;
+        let mut order_ = None;
+        let mut created_at_ms_ = None;
+        let mut updated_at_ms_ = None;
+        let mut error_ = None;
+        let mut thumbnail_interval_seconds_ = None;
+        let mut thumbnail_size_ = None;
+        let mut thumbnail_sheets_ = None;
+        let mut start_time_ms_ = None;
+        let mut end_time_ms_ = None;
+        let mut asset_preview_signed_url_ = None;
+        let mut source_video_id_ = None;
+        let mut source_asset_id_ = None;
+        let mut source_platform_asset_id_ = None;
+        let mut pending_blocks_metadata_ = None;
+        let mut pending_external_audios_metadata_ = None;
+        let mut speech_imported_ = None;
+        let mut pending_task_ = None;
+        let mut audio_track_ready_ = None;
+        let mut export_format_ready_ = None;
+        let mut current_snapshot_id_ = None;
+        let mut source_context_ = None;
+        let mut analysis_ = None;
+        let mut transcription_ = None;
+        let mut type__ = None;
+        let mut canvas_placement_ = None;
+        let mut animation_ = None;
+        let mut playback_speed_ = None;
+        let mut opacity_ = None;
+        let mut track_id_ = None;
+        let mut preview_job_progress_ = None;
+        let mut import_speech_progress_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectVideoResponseModel",
+            &[
+                "video_id",
+                "filename",
+                "offset_ms",
+                "duration_ms",
+                "volume_gain_db",
+                "muted",
+                "width",
+                "height",
+                "codec",
+                "order",
+                "created_at_ms",
+                "updated_at_ms",
+                "thumbnail_interval_seconds",
+                "thumbnail_size",
+                "thumbnail_sheets",
+                "start_time_ms",
+                "preview_job_progress",
+            ],
+            &mut |key, field| match key {
+                "video_id" => field.read(&mut video_id_),
+                "filename" => field.read(&mut filename_),
+                "signed_url" => field.read(&mut signed_url_),
+                "signed_preview_url" => field.read(&mut signed_preview_url_),
+                "offset_ms" => field.read(&mut offset_ms_),
+                "duration_ms" => field.read(&mut duration_ms_),
+                "volume_gain_db" => field.read(&mut volume_gain_db_),
+                "muted" => field.read(&mut muted_),
+                "fade_in_ms" => field.read(&mut fade_in_ms_),
+                "fade_out_ms" => field.read(&mut fade_out_ms_),
+                "width" => field.read(&mut width_),
+                "height" => field.read(&mut height_),
+                "codec" => field.read(&mut codec_),
+                "order" => field.read(&mut order_),
+                "created_at_ms" => field.read(&mut created_at_ms_),
+                "updated_at_ms" => field.read(&mut updated_at_ms_),
+                "error" => field.read(&mut error_),
+                "thumbnail_interval_seconds" => field.read(&mut thumbnail_interval_seconds_),
+                "thumbnail_size" => field.read(&mut thumbnail_size_),
+                "thumbnail_sheets" => field.read(&mut thumbnail_sheets_),
+                "start_time_ms" => field.read(&mut start_time_ms_),
+                "end_time_ms" => field.read(&mut end_time_ms_),
+                "asset_preview_signed_url" => field.read(&mut asset_preview_signed_url_),
+                "source_video_id" => field.read(&mut source_video_id_),
+                "source_asset_id" => field.read(&mut source_asset_id_),
+                "source_platform_asset_id" => field.read(&mut source_platform_asset_id_),
+                "pending_blocks_metadata" => field.read(&mut pending_blocks_metadata_),
+                "pending_external_audios_metadata" => {
+                    field.read(&mut pending_external_audios_metadata_)
+                }
+                "speech_imported" => field.read(&mut speech_imported_),
+                "pending_task" => field.read(&mut pending_task_),
+                "audio_track_ready" => field.read(&mut audio_track_ready_),
+                "export_format_ready" => field.read(&mut export_format_ready_),
+                "current_snapshot_id" => field.read(&mut current_snapshot_id_),
+                "source_context" => field.read(&mut source_context_),
+                "analysis" => field.read(&mut analysis_),
+                "transcription" => field.read(&mut transcription_),
+                "type" => field.read(&mut type__),
+                "canvas_placement" => field.read(&mut canvas_placement_),
+                "animation" => field.read(&mut animation_),
+                "playback_speed" => field.read(&mut playback_speed_),
+                "opacity" => field.read(&mut opacity_),
+                "track_id" => field.read(&mut track_id_),
+                "preview_job_progress" => field.read(&mut preview_job_progress_),
+                "import_speech_progress" => field.read(&mut import_speech_progress_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            video_id: object.required(video_id_, "video_id")?,
+            filename: object.required(filename_, "filename")?,
+            signed_url: signed_url_.unwrap_or_default(),
+            signed_preview_url: signed_preview_url_.unwrap_or_default(),
+            offset_ms: object.required(offset_ms_, "offset_ms")?,
+            duration_ms: object.required(duration_ms_, "duration_ms")?,
+            volume_gain_db: object.required(volume_gain_db_, "volume_gain_db")?,
+            muted: object.required(muted_, "muted")?,
+            fade_in_ms: fade_in_ms_.unwrap_or_default(),
+            fade_out_ms: fade_out_ms_.unwrap_or_default(),
+            width: object.required(width_, "width")?,
+            height: object.required(height_, "height")?,
+            codec: object.required(codec_, "codec")?,
+            order: object.required(order_, "order")?,
+            created_at_ms: object.required(created_at_ms_, "created_at_ms")?,
+            updated_at_ms: object.required(updated_at_ms_, "updated_at_ms")?,
+            error: error_.unwrap_or_default(),
+            thumbnail_interval_seconds: object
+                .required(thumbnail_interval_seconds_, "thumbnail_interval_seconds")?,
+            thumbnail_size: object.required(thumbnail_size_, "thumbnail_size")?,
+            thumbnail_sheets: object.required(thumbnail_sheets_, "thumbnail_sheets")?,
+            start_time_ms: object.required(start_time_ms_, "start_time_ms")?,
+            end_time_ms: end_time_ms_.unwrap_or_default(),
+            asset_preview_signed_url: asset_preview_signed_url_.unwrap_or_default(),
+            source_video_id: source_video_id_.unwrap_or_default(),
+            source_asset_id: source_asset_id_.unwrap_or_default(),
+            source_platform_asset_id: source_platform_asset_id_.unwrap_or_default(),
+            pending_blocks_metadata: pending_blocks_metadata_.unwrap_or_default(),
+            pending_external_audios_metadata: pending_external_audios_metadata_.unwrap_or_default(),
+            speech_imported: speech_imported_.unwrap_or_default(),
+            pending_task: pending_task_.unwrap_or_default(),
+            audio_track_ready: audio_track_ready_.unwrap_or_default(),
+            export_format_ready: export_format_ready_.unwrap_or_default(),
+            current_snapshot_id: current_snapshot_id_.unwrap_or_default(),
+            source_context: source_context_.unwrap_or_default(),
+            analysis: analysis_.unwrap_or_default(),
+            transcription: transcription_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            canvas_placement: canvas_placement_.unwrap_or_default(),
+            animation: animation_.unwrap_or_default(),
+            playback_speed: playback_speed_.unwrap_or_default(),
+            opacity: opacity_.unwrap_or_default(),
+            track_id: track_id_.unwrap_or_default(),
+            preview_job_progress: object.required(preview_job_progress_, "preview_job_progress")?,
+            import_speech_progress: import_speech_progress_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ProjectVideoResponseModel {

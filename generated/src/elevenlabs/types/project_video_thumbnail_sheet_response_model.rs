@@ -5,14 +5,43 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProjectVideoThumbnailSheetResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectVideoThumbnailSheetResponseModel {
     pub start_thumbnail_index: i64,
     pub thumbnail_count: i64,
     pub signed_cloud_url: String,
+}
+
+impl<'de> Deserialize<'de> for ProjectVideoThumbnailSheetResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_thumbnail_index_ = None;
+        let mut thumbnail_count_ = None;
+        let mut signed_cloud_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectVideoThumbnailSheetResponseModel",
+            &[
+                "start_thumbnail_index",
+                "thumbnail_count",
+                "signed_cloud_url",
+            ],
+            &mut |key, field| match key {
+                "start_thumbnail_index" => field.read(&mut start_thumbnail_index_),
+                "thumbnail_count" => field.read(&mut thumbnail_count_),
+                "signed_cloud_url" => field.read(&mut signed_cloud_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_thumbnail_index: object
+                .required(start_thumbnail_index_, "start_thumbnail_index")?,
+            thumbnail_count: object.required(thumbnail_count_, "thumbnail_count")?,
+            signed_cloud_url: object.required(signed_cloud_url_, "signed_cloud_url")?,
+        })
+    }
 }
 
 impl ProjectVideoThumbnailSheetResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ProjectVoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProjectVoiceResponseModel {
     pub project_voice_ref_id: String,
     pub voice_id: String,
@@ -20,6 +20,62 @@ pub struct ProjectVoiceResponseModel {
     pub use_speaker_boost: bool,
     pub volume_gain: f64,
     pub speed: f64,
+}
+
+impl<'de> Deserialize<'de> for ProjectVoiceResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_voice_ref_id_ = None;
+        let mut voice_id_ = None;
+        let mut alias_ = None;
+        let mut stability_ = None;
+        let mut similarity_boost_ = None;
+        let mut style_ = None;
+        let mut is_pinned_ = None;
+        let mut use_speaker_boost_ = None;
+        let mut volume_gain_ = None;
+        let mut speed_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ProjectVoiceResponseModel",
+            &[
+                "project_voice_ref_id",
+                "voice_id",
+                "alias",
+                "stability",
+                "similarity_boost",
+                "style",
+                "is_pinned",
+                "use_speaker_boost",
+                "volume_gain",
+                "speed",
+            ],
+            &mut |key, field| match key {
+                "project_voice_ref_id" => field.read(&mut project_voice_ref_id_),
+                "voice_id" => field.read(&mut voice_id_),
+                "alias" => field.read(&mut alias_),
+                "stability" => field.read(&mut stability_),
+                "similarity_boost" => field.read(&mut similarity_boost_),
+                "style" => field.read(&mut style_),
+                "is_pinned" => field.read(&mut is_pinned_),
+                "use_speaker_boost" => field.read(&mut use_speaker_boost_),
+                "volume_gain" => field.read(&mut volume_gain_),
+                "speed" => field.read(&mut speed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_voice_ref_id: object.required(project_voice_ref_id_, "project_voice_ref_id")?,
+            voice_id: object.required(voice_id_, "voice_id")?,
+            alias: object.required(alias_, "alias")?,
+            stability: object.required(stability_, "stability")?,
+            similarity_boost: object.required(similarity_boost_, "similarity_boost")?,
+            style: object.required(style_, "style")?,
+            is_pinned: object.required(is_pinned_, "is_pinned")?,
+            use_speaker_boost: object.required(use_speaker_boost_, "use_speaker_boost")?,
+            volume_gain: object.required(volume_gain_, "volume_gain")?,
+            speed: object.required(speed_, "speed")?,
+        })
+    }
 }
 
 impl ProjectVoiceResponseModel {

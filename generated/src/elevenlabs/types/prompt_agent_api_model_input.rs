@@ -18,80 +18,152 @@ use serde_json::Value;
 /// PromptAgentAPIModel
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PromptAgentApiModelInput {
     /// The prompt for the agent
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<String>,
     /// The LLM to query with the prompt and the chat history. If using data residency, the LLM must be supported in the data residency environment
     ///
     /// Defaults to `"gemini-2.5-flash"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm: Option<Llm>,
     /// Reasoning effort of the model. Only available for some models.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reasoning_effort: Nullable<LlmReasoningEffort>,
     /// Max number of tokens used for thinking. Use 0 to turn off if supported by the model.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thinking_budget: Nullable<i64>,
     /// Enable model reasoning summaries. When disabled, we do not request summaries from provider if possible for faster TTFB. Not ZRM compatible.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_reasoning_summary: Option<bool>,
     /// The temperature for the LLM. Defaults to 0. Set to null to omit the parameter from the LLM request entirely (useful for custom LLMs that reject the temperature field).
     ///
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub temperature: Nullable<f64>,
     /// If greater than 0, maximum number of tokens the LLM can predict
     ///
     /// Defaults to `-1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_tokens: Option<i64>,
     /// A list of IDs of tools used by the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_ids: Option<Vec<String>>,
     /// Built-in system tools to be used by the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub built_in_tools: Option<BuiltInToolsInput>,
     /// A list of MCP server ids to be used by the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_server_ids: Option<Vec<String>>,
     /// A list of Native MCP server ids to be used by the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub native_mcp_server_ids: Option<Vec<String>>,
     /// A list of knowledge bases to be used by the agent
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub knowledge_base: Option<Vec<KnowledgeBaseLocator>>,
     /// Definition for a custom LLM if LLM field is set to 'CUSTOM_LLM'
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_llm: Nullable<CustomLlm>,
     /// Whether to remove the default personality lines from the system prompt
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ignore_default_personality: Nullable<bool>,
     /// Configuration for RAG
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag: Option<RagConfigInput>,
     /// Timezone for displaying current time in system prompt. If set, the current time will be included in the system prompt using this timezone. Must be a valid timezone name (e.g., 'America/New_York', 'Europe/London', 'UTC'). Recommended for accurate time-aware responses; without this, the agent has no knowledge of the current date/time unless you provide it via dynamic variables or tools, which can lead to incorrect or hallucinated time references.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timezone: Nullable<String>,
     /// Configuration for backup LLM cascading. Can be disabled, use system defaults, or specify custom order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_llm_config: Option<PromptAgentApiModelInputBackupLlmConfig>,
     /// Time in seconds before cascading to backup LLM. Must be between 2 and 15 seconds.
     ///
     /// Defaults to `4.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cascade_timeout_seconds: Option<f64>,
     /// A list of tools that the agent can use over the course of the conversation, use tool_ids instead
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<PromptAgentApiModelInputToolsItem>>,
+}
+
+impl<'de> Deserialize<'de> for PromptAgentApiModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut prompt_ = None;
+        let mut llm_ = None;
+        let mut reasoning_effort_ = None;
+        let mut thinking_budget_ = None;
+        let mut enable_reasoning_summary_ = None;
+        let mut temperature_ = None;
+        let mut max_tokens_ = None;
+        let mut tool_ids_ = None;
+        let mut built_in_tools_ = None;
+        let mut mcp_server_ids_ = None;
+        let mut native_mcp_server_ids_ = None;
+        let mut knowledge_base_ = None;
+        let mut custom_llm_ = None;
+        let mut ignore_default_personality_ = None;
+        let mut rag_ = None;
+        let mut timezone_ = None;
+        let mut backup_llm_config_ = None;
+        let mut cascade_timeout_seconds_ = None;
+        let mut tools_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PromptAgentApiModelInput",
+            &[],
+            &mut |key, field| match key {
+                "prompt" => field.read(&mut prompt_),
+                "llm" => field.read(&mut llm_),
+                "reasoning_effort" => field.read(&mut reasoning_effort_),
+                "thinking_budget" => field.read(&mut thinking_budget_),
+                "enable_reasoning_summary" => field.read(&mut enable_reasoning_summary_),
+                "temperature" => field.read(&mut temperature_),
+                "max_tokens" => field.read(&mut max_tokens_),
+                "tool_ids" => field.read(&mut tool_ids_),
+                "built_in_tools" => field.read(&mut built_in_tools_),
+                "mcp_server_ids" => field.read(&mut mcp_server_ids_),
+                "native_mcp_server_ids" => field.read(&mut native_mcp_server_ids_),
+                "knowledge_base" => field.read(&mut knowledge_base_),
+                "custom_llm" => field.read(&mut custom_llm_),
+                "ignore_default_personality" => field.read(&mut ignore_default_personality_),
+                "rag" => field.read(&mut rag_),
+                "timezone" => field.read(&mut timezone_),
+                "backup_llm_config" => field.read(&mut backup_llm_config_),
+                "cascade_timeout_seconds" => field.read(&mut cascade_timeout_seconds_),
+                "tools" => field.read(&mut tools_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            prompt: prompt_.unwrap_or_default(),
+            llm: llm_.unwrap_or_default(),
+            reasoning_effort: reasoning_effort_.unwrap_or_default(),
+            thinking_budget: thinking_budget_.unwrap_or_default(),
+            enable_reasoning_summary: enable_reasoning_summary_.unwrap_or_default(),
+            temperature: temperature_.unwrap_or_default(),
+            max_tokens: max_tokens_.unwrap_or_default(),
+            tool_ids: tool_ids_.unwrap_or_default(),
+            built_in_tools: built_in_tools_.unwrap_or_default(),
+            mcp_server_ids: mcp_server_ids_.unwrap_or_default(),
+            native_mcp_server_ids: native_mcp_server_ids_.unwrap_or_default(),
+            knowledge_base: knowledge_base_.unwrap_or_default(),
+            custom_llm: custom_llm_.unwrap_or_default(),
+            ignore_default_personality: ignore_default_personality_.unwrap_or_default(),
+            rag: rag_.unwrap_or_default(),
+            timezone: timezone_.unwrap_or_default(),
+            backup_llm_config: backup_llm_config_.unwrap_or_default(),
+            cascade_timeout_seconds: cascade_timeout_seconds_.unwrap_or_default(),
+            tools: tools_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Configuration for backup LLM cascading. Can be disabled, use system defaults, or specify custom order.

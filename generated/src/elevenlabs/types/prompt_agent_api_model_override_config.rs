@@ -5,34 +5,64 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PromptAgentAPIModelOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PromptAgentApiModelOverrideConfig {
     /// Whether to allow overriding the prompt field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<bool>,
     /// Whether to allow overriding the llm field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm: Option<bool>,
     /// Whether to allow overriding the tool_ids field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_ids: Option<bool>,
     /// Whether to allow overriding the native_mcp_server_ids field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub native_mcp_server_ids: Option<bool>,
     /// Whether to allow overriding the knowledge_base field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub knowledge_base: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut prompt_ = None;
+        let mut llm_ = None;
+        let mut tool_ids_ = None;
+        let mut native_mcp_server_ids_ = None;
+        let mut knowledge_base_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PromptAgentApiModelOverrideConfig",
+            &[],
+            &mut |key, field| match key {
+                "prompt" => field.read(&mut prompt_),
+                "llm" => field.read(&mut llm_),
+                "tool_ids" => field.read(&mut tool_ids_),
+                "native_mcp_server_ids" => field.read(&mut native_mcp_server_ids_),
+                "knowledge_base" => field.read(&mut knowledge_base_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            prompt: prompt_.unwrap_or_default(),
+            llm: llm_.unwrap_or_default(),
+            tool_ids: tool_ids_.unwrap_or_default(),
+            native_mcp_server_ids: native_mcp_server_ids_.unwrap_or_default(),
+            knowledge_base: knowledge_base_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,26 +7,56 @@
 
 use super::{KnowledgeBaseLocator, Llm};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// PromptAgentAPIModelOverride
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModelOverride-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PromptAgentApiModelOverrideInput {
     /// The prompt for the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
     /// The LLM to query with the prompt and the chat history. If using data residency, the LLM must be supported in the data residency environment
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm: Nullable<Llm>,
     /// A list of IDs of tools used by the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_ids: Nullable<Vec<String>>,
     /// A list of Native MCP server ids to be used by the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub native_mcp_server_ids: Nullable<Vec<String>>,
     /// A list of knowledge bases to be used by the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub knowledge_base: Nullable<Vec<KnowledgeBaseLocator>>,
+}
+
+impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut prompt_ = None;
+        let mut llm_ = None;
+        let mut tool_ids_ = None;
+        let mut native_mcp_server_ids_ = None;
+        let mut knowledge_base_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PromptAgentApiModelOverrideInput",
+            &[],
+            &mut |key, field| match key {
+                "prompt" => field.read(&mut prompt_),
+                "llm" => field.read(&mut llm_),
+                "tool_ids" => field.read(&mut tool_ids_),
+                "native_mcp_server_ids" => field.read(&mut native_mcp_server_ids_),
+                "knowledge_base" => field.read(&mut knowledge_base_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            prompt: prompt_.unwrap_or_default(),
+            llm: llm_.unwrap_or_default(),
+            tool_ids: tool_ids_.unwrap_or_default(),
+            native_mcp_server_ids: native_mcp_server_ids_.unwrap_or_default(),
+            knowledge_base: knowledge_base_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,12 +7,12 @@
 
 use super::{consts, AnalysisScope, CriteriaScoringMode, Llm};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// An evaluation using the transcript and a prompt for a yes/no achieved answer
 ///
 /// Schema: `#/components/schemas/PromptEvaluationCriteria`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PromptEvaluationCriteria {
     /// The unique identifier for the evaluation criteria
     pub id: String,
@@ -20,36 +20,82 @@ pub struct PromptEvaluationCriteria {
     /// The type of evaluation criteria
     ///
     /// Defaults to `"prompt"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Prompt,
     /// The prompt that the agent should use to evaluate the conversation
     pub conversation_goal_prompt: String,
     /// When evaluating the prompt, should the agent's knowledge base be used.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_knowledge_base: Option<bool>,
     /// The scope of transcript context used when evaluating this criterion. 'conversation' uses the full transcript; 'agent' uses only the portion where the defining agent was active.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
     /// LLM model to use for this evaluation criteria. If not set, uses agent's analysis_llm default.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm: Nullable<Llm>,
     /// How this criterion is scored. 'binary' resolves to success/failure/unknown. 'numeric_uniform' returns a number on the [0, max_score] scale which is normalized into the aggregate conversation success percentage.
     ///
     /// Defaults to `"binary"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoring_mode: Option<CriteriaScoringMode>,
     /// Maximum value of the numeric score scale (minimum is always 0). Only used when scoring_mode is 'numeric_uniform'.
     ///
     /// Defaults to `100`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_score: Option<i64>,
     /// Optional free-text instructions describing how to assign values on the numeric scale. Only used when scoring_mode is 'numeric_uniform'.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub score_instructions: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for PromptEvaluationCriteria {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut type__ = None;
+        let mut conversation_goal_prompt_ = None;
+        let mut use_knowledge_base_ = None;
+        let mut scope_ = None;
+        let mut llm_ = None;
+        let mut scoring_mode_ = None;
+        let mut max_score_ = None;
+        let mut score_instructions_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PromptEvaluationCriteria",
+            &["id", "name", "conversation_goal_prompt"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "type" => field.read(&mut type__),
+                "conversation_goal_prompt" => field.read(&mut conversation_goal_prompt_),
+                "use_knowledge_base" => field.read(&mut use_knowledge_base_),
+                "scope" => field.read(&mut scope_),
+                "llm" => field.read(&mut llm_),
+                "scoring_mode" => field.read(&mut scoring_mode_),
+                "max_score" => field.read(&mut max_score_),
+                "score_instructions" => field.read(&mut score_instructions_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            type_: type__.unwrap_or_default(),
+            conversation_goal_prompt: object
+                .required(conversation_goal_prompt_, "conversation_goal_prompt")?,
+            use_knowledge_base: use_knowledge_base_.unwrap_or_default(),
+            scope: scope_.unwrap_or_default(),
+            llm: llm_.unwrap_or_default(),
+            scoring_mode: scoring_mode_.unwrap_or_default(),
+            max_score: max_score_.unwrap_or_default(),
+            score_instructions: score_instructions_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PromptEvaluationCriteria {

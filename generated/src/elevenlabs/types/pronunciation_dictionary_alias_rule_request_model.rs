@@ -6,28 +6,58 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryAliasRuleRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PronunciationDictionaryAliasRuleRequestModel {
     /// The string to replace. Must be a non-empty string.
     pub string_to_replace: String,
     /// Whether the rule should match case-sensitively.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub case_sensitive: Option<bool>,
     /// Whether the rule should only match at word boundaries.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub word_boundaries: Option<bool>,
     /// The type of the rule.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Alias,
     /// The alias for the string to be replaced.
     pub alias: String,
+}
+
+impl<'de> Deserialize<'de> for PronunciationDictionaryAliasRuleRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut string_to_replace_ = None;
+        let mut case_sensitive_ = None;
+        let mut word_boundaries_ = None;
+        let mut type__ = None;
+        let mut alias_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PronunciationDictionaryAliasRuleRequestModel",
+            &["string_to_replace", "alias"],
+            &mut |key, field| match key {
+                "string_to_replace" => field.read(&mut string_to_replace_),
+                "case_sensitive" => field.read(&mut case_sensitive_),
+                "word_boundaries" => field.read(&mut word_boundaries_),
+                "type" => field.read(&mut type__),
+                "alias" => field.read(&mut alias_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            string_to_replace: object.required(string_to_replace_, "string_to_replace")?,
+            case_sensitive: case_sensitive_.unwrap_or_default(),
+            word_boundaries: word_boundaries_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            alias: object.required(alias_, "alias")?,
+        })
+    }
 }
 
 impl PronunciationDictionaryAliasRuleRequestModel {

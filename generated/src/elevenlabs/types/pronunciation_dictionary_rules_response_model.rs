@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryRulesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PronunciationDictionaryRulesResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -16,6 +16,30 @@ pub struct PronunciationDictionaryRulesResponseModel {
     pub version_id: String,
     /// The number of rules in the version of the pronunciation dictionary.
     pub version_rules_num: i64,
+}
+
+impl<'de> Deserialize<'de> for PronunciationDictionaryRulesResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut version_id_ = None;
+        let mut version_rules_num_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PronunciationDictionaryRulesResponseModel",
+            &["id", "version_id", "version_rules_num"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "version_id" => field.read(&mut version_id_),
+                "version_rules_num" => field.read(&mut version_rules_num_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            version_id: object.required(version_id_, "version_id")?,
+            version_rules_num: object.required(version_rules_num_, "version_rules_num")?,
+        })
+    }
 }
 
 impl PronunciationDictionaryRulesResponseModel {

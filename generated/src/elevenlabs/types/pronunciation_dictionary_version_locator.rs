@@ -6,18 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A pronunciation dictionary to apply during speech synthesis.
 ///
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionLocator`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PronunciationDictionaryVersionLocator {
     /// The ID of a pronunciation dictionary created via `POST /v1/pronunciation-dictionaries/add-from-file` or `POST /v1/pronunciation-dictionaries/add-from-rules`.
     pub pronunciation_dictionary_id: String,
     /// The version of the dictionary to use. Omit to use the latest version.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut pronunciation_dictionary_id_ = None;
+        let mut version_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PronunciationDictionaryVersionLocator",
+            &["pronunciation_dictionary_id"],
+            &mut |key, field| match key {
+                "pronunciation_dictionary_id" => field.read(&mut pronunciation_dictionary_id_),
+                "version_id" => field.read(&mut version_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            pronunciation_dictionary_id: object
+                .required(pronunciation_dictionary_id_, "pronunciation_dictionary_id")?,
+            version_id: version_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PronunciationDictionaryVersionLocator {

@@ -5,13 +5,35 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionLocatorDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PronunciationDictionaryVersionLocatorDbModel {
     pub pronunciation_dictionary_id: String,
     pub version_id: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocatorDbModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut pronunciation_dictionary_id_ = None;
+        let mut version_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PronunciationDictionaryVersionLocatorDbModel",
+            &["pronunciation_dictionary_id"],
+            &mut |key, field| match key {
+                "pronunciation_dictionary_id" => field.read(&mut pronunciation_dictionary_id_),
+                "version_id" => field.read(&mut version_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            pronunciation_dictionary_id: object
+                .required(pronunciation_dictionary_id_, "pronunciation_dictionary_id")?,
+            version_id: version_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PronunciationDictionaryVersionLocatorDbModel {

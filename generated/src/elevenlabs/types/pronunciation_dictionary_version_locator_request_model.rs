@@ -6,16 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionLocatorRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PronunciationDictionaryVersionLocatorRequestModel {
     /// The ID of the pronunciation dictionary.
     pub pronunciation_dictionary_id: String,
     /// The ID of the version of the pronunciation dictionary. If not provided, the latest version will be used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocatorRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut pronunciation_dictionary_id_ = None;
+        let mut version_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PronunciationDictionaryVersionLocatorRequestModel",
+            &["pronunciation_dictionary_id"],
+            &mut |key, field| match key {
+                "pronunciation_dictionary_id" => field.read(&mut pronunciation_dictionary_id_),
+                "version_id" => field.read(&mut version_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            pronunciation_dictionary_id: object
+                .required(pronunciation_dictionary_id_, "pronunciation_dictionary_id")?,
+            version_id: version_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PronunciationDictionaryVersionLocatorRequestModel {

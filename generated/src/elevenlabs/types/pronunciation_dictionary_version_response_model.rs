@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PronunciationDictionaryVersionResponseModel {
     pub version_id: String,
     pub version_rules_num: i64,
@@ -20,8 +20,59 @@ pub struct PronunciationDictionaryVersionResponseModel {
         Option<PronunciationDictionaryVersionResponseModelPermissionOnResource>,
     pub created_by: String,
     pub creation_time_unix: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived_time_unix: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut version_id_ = None;
+        let mut version_rules_num_ = None;
+        let mut pronunciation_dictionary_id_ = None;
+        let mut dictionary_name_ = None;
+        let mut version_name_ = None;
+        let mut permission_on_resource_ = None;
+        let mut created_by_ = None;
+        let mut creation_time_unix_ = None;
+        let mut archived_time_unix_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "PronunciationDictionaryVersionResponseModel",
+            &[
+                "version_id",
+                "version_rules_num",
+                "pronunciation_dictionary_id",
+                "dictionary_name",
+                "version_name",
+                "created_by",
+                "creation_time_unix",
+            ],
+            &mut |key, field| match key {
+                "version_id" => field.read(&mut version_id_),
+                "version_rules_num" => field.read(&mut version_rules_num_),
+                "pronunciation_dictionary_id" => field.read(&mut pronunciation_dictionary_id_),
+                "dictionary_name" => field.read(&mut dictionary_name_),
+                "version_name" => field.read(&mut version_name_),
+                "permission_on_resource" => field.read(&mut permission_on_resource_),
+                "created_by" => field.read(&mut created_by_),
+                "creation_time_unix" => field.read(&mut creation_time_unix_),
+                "archived_time_unix" => field.read(&mut archived_time_unix_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            version_id: object.required(version_id_, "version_id")?,
+            version_rules_num: object.required(version_rules_num_, "version_rules_num")?,
+            pronunciation_dictionary_id: object
+                .required(pronunciation_dictionary_id_, "pronunciation_dictionary_id")?,
+            dictionary_name: object.required(dictionary_name_, "dictionary_name")?,
+            version_name: object.required(version_name_, "version_name")?,
+            permission_on_resource: permission_on_resource_.unwrap_or_default(),
+            created_by: object.required(created_by_, "created_by")?,
+            creation_time_unix: object.required(creation_time_unix_, "creation_time_unix")?,
+            archived_time_unix: archived_time_unix_.unwrap_or_default(),
+        })
+    }
 }
 
 impl PronunciationDictionaryVersionResponseModel {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::LiteralJsonSchemaProperty;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/QueryParamsJsonSchema`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueryParamsJsonSchema {
     pub properties: BTreeMap<String, LiteralJsonSchemaProperty>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for QueryParamsJsonSchema {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut properties_ = None;
+        let mut required_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "QueryParamsJsonSchema",
+            &["properties"],
+            &mut |key, field| match key {
+                "properties" => field.read(&mut properties_),
+                "required" => field.read(&mut required_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            properties: object.required(properties_, "properties")?,
+            required: required_.unwrap_or_default(),
+        })
+    }
 }
 
 impl QueryParamsJsonSchema {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/QuoteInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuoteInfo {
     /// The quoted price for this item in USD. Use the order's total_amount_usd for the combined order total.
     pub amount_usd: f64,
+}
+
+impl<'de> Deserialize<'de> for QuoteInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut amount_usd_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "QuoteInfo",
+            &["amount_usd"],
+            &mut |key, field| match key {
+                "amount_usd" => field.read(&mut amount_usd_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            amount_usd: object.required(amount_usd_, "amount_usd")?,
+        })
+    }
 }
 
 impl QuoteInfo {

@@ -5,14 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RagChunkMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagChunkMetadata {
     pub document_id: String,
     pub chunk_id: String,
     pub vector_distance: f64,
+}
+
+impl<'de> Deserialize<'de> for RagChunkMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_id_ = None;
+        let mut chunk_id_ = None;
+        let mut vector_distance_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagChunkMetadata",
+            &["document_id", "chunk_id", "vector_distance"],
+            &mut |key, field| match key {
+                "document_id" => field.read(&mut document_id_),
+                "chunk_id" => field.read(&mut chunk_id_),
+                "vector_distance" => field.read(&mut vector_distance_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document_id: object.required(document_id_, "document_id")?,
+            chunk_id: object.required(chunk_id_, "chunk_id")?,
+            vector_distance: object.required(vector_distance_, "vector_distance")?,
+        })
+    }
 }
 
 impl RagChunkMetadata {

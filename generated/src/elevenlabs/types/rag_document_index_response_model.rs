@@ -6,16 +6,53 @@
 // `cargo run -p generator -- generate`.
 
 use super::{EmbeddingModelEnum, RagDocumentIndexUsage, RagIndexStatus};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagDocumentIndexResponseModel {
     pub id: String,
     pub model: EmbeddingModelEnum,
     pub status: RagIndexStatus,
     pub progress_percentage: f64,
     pub document_model_index_usage: RagDocumentIndexUsage,
+}
+
+impl<'de> Deserialize<'de> for RagDocumentIndexResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut model_ = None;
+        let mut status_ = None;
+        let mut progress_percentage_ = None;
+        let mut document_model_index_usage_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagDocumentIndexResponseModel",
+            &[
+                "id",
+                "model",
+                "status",
+                "progress_percentage",
+                "document_model_index_usage",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "model" => field.read(&mut model_),
+                "status" => field.read(&mut status_),
+                "progress_percentage" => field.read(&mut progress_percentage_),
+                "document_model_index_usage" => field.read(&mut document_model_index_usage_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            model: object.required(model_, "model")?,
+            status: object.required(status_, "status")?,
+            progress_percentage: object.required(progress_percentage_, "progress_percentage")?,
+            document_model_index_usage: object
+                .required(document_model_index_usage_, "document_model_index_usage")?,
+        })
+    }
 }
 
 impl RagDocumentIndexResponseModel {

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexUsage`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagDocumentIndexUsage {
     pub used_bytes: i64,
+}
+
+impl<'de> Deserialize<'de> for RagDocumentIndexUsage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut used_bytes_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagDocumentIndexUsage",
+            &["used_bytes"],
+            &mut |key, field| match key {
+                "used_bytes" => field.read(&mut used_bytes_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            used_bytes: object.required(used_bytes_, "used_bytes")?,
+        })
+    }
 }
 
 impl RagDocumentIndexUsage {

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::RagDocumentIndexResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagDocumentIndexesResponseModel {
     pub indexes: Vec<RagDocumentIndexResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for RagDocumentIndexesResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut indexes_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagDocumentIndexesResponseModel",
+            &["indexes"],
+            &mut |key, field| match key {
+                "indexes" => field.read(&mut indexes_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            indexes: object.required(indexes_, "indexes")?,
+        })
+    }
 }
 
 impl RagDocumentIndexesResponseModel {

@@ -6,15 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, RagDocumentIndexResponseModel};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RAGIndexBatchSuccessfulResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagIndexBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
     pub data: RagDocumentIndexResponseModel,
+}
+
+impl<'de> Deserialize<'de> for RagIndexBatchSuccessfulResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let mut data_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagIndexBatchSuccessfulResponseModel",
+            &["data"],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                "data" => field.read(&mut data_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: status_.unwrap_or_default(),
+            data: object.required(data_, "data")?,
+        })
+    }
 }
 
 impl RagIndexBatchSuccessfulResponseModel {

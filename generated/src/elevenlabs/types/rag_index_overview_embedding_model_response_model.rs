@@ -6,13 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::EmbeddingModelEnum;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RAGIndexOverviewEmbeddingModelResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagIndexOverviewEmbeddingModelResponseModel {
     pub model: EmbeddingModelEnum,
     pub used_bytes: i64,
+}
+
+impl<'de> Deserialize<'de> for RagIndexOverviewEmbeddingModelResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_ = None;
+        let mut used_bytes_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagIndexOverviewEmbeddingModelResponseModel",
+            &["model", "used_bytes"],
+            &mut |key, field| match key {
+                "model" => field.read(&mut model_),
+                "used_bytes" => field.read(&mut used_bytes_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model: object.required(model_, "model")?,
+            used_bytes: object.required(used_bytes_, "used_bytes")?,
+        })
+    }
 }
 
 impl RagIndexOverviewEmbeddingModelResponseModel {

@@ -6,14 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::RagIndexOverviewEmbeddingModelResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RAGIndexOverviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagIndexOverviewResponseModel {
     pub total_used_bytes: i64,
     pub total_max_bytes: i64,
     pub models: Vec<RagIndexOverviewEmbeddingModelResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for RagIndexOverviewResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut total_used_bytes_ = None;
+        let mut total_max_bytes_ = None;
+        let mut models_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagIndexOverviewResponseModel",
+            &["total_used_bytes", "total_max_bytes", "models"],
+            &mut |key, field| match key {
+                "total_used_bytes" => field.read(&mut total_used_bytes_),
+                "total_max_bytes" => field.read(&mut total_max_bytes_),
+                "models" => field.read(&mut models_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            total_used_bytes: object.required(total_used_bytes_, "total_used_bytes")?,
+            total_max_bytes: object.required(total_max_bytes_, "total_max_bytes")?,
+            models: object.required(models_, "models")?,
+        })
+    }
 }
 
 impl RagIndexOverviewResponseModel {

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::EmbeddingModelEnum;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RAGIndexRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagIndexRequestModel {
     pub model: EmbeddingModelEnum,
+}
+
+impl<'de> Deserialize<'de> for RagIndexRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagIndexRequestModel",
+            &["model"],
+            &mut |key, field| match key {
+                "model" => field.read(&mut model_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model: object.required(model_, "model")?,
+        })
+    }
 }
 
 impl RagIndexRequestModel {

@@ -6,17 +6,52 @@
 // `cargo run -p generator -- generate`.
 
 use super::{EmbeddingModelEnum, RagChunkMetadata};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RagRetrievalInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RagRetrievalInfo {
     pub chunks: Vec<RagChunkMetadata>,
     pub embedding_model: EmbeddingModelEnum,
     pub retrieval_query: String,
     pub rag_latency_secs: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub used_chunk_ids: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for RagRetrievalInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chunks_ = None;
+        let mut embedding_model_ = None;
+        let mut retrieval_query_ = None;
+        let mut rag_latency_secs_ = None;
+        let mut used_chunk_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RagRetrievalInfo",
+            &[
+                "chunks",
+                "embedding_model",
+                "retrieval_query",
+                "rag_latency_secs",
+            ],
+            &mut |key, field| match key {
+                "chunks" => field.read(&mut chunks_),
+                "embedding_model" => field.read(&mut embedding_model_),
+                "retrieval_query" => field.read(&mut retrieval_query_),
+                "rag_latency_secs" => field.read(&mut rag_latency_secs_),
+                "used_chunk_ids" => field.read(&mut used_chunk_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chunks: object.required(chunks_, "chunks")?,
+            embedding_model: object.required(embedding_model_, "embedding_model")?,
+            retrieval_query: object.required(retrieval_query_, "retrieval_query")?,
+            rag_latency_secs: object.required(rag_latency_secs_, "rag_latency_secs")?,
+            used_chunk_ids: used_chunk_ids_.unwrap_or_default(),
+        })
+    }
 }
 
 impl RagRetrievalInfo {

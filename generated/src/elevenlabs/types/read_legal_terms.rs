@@ -6,15 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ReadLegalTerms`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ReadLegalTerms {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ReadLegalTerms {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut terms_ = None;
+        let mut start_date_ = None;
+        let mut end_date_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ReadLegalTerms",
+            &[],
+            &mut |key, field| match key {
+                "terms" => field.read(&mut terms_),
+                "start_date" => field.read(&mut start_date_),
+                "end_date" => field.read(&mut end_date_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            terms: terms_.unwrap_or_default(),
+            start_date: start_date_.unwrap_or_default(),
+            end_date: end_date_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,30 +6,80 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ReadMetadataChapterDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReadMetadataChapterDbModel {
     pub chapter_name: String,
     pub word_count: i64,
     pub char_count: i64,
     pub starting_char_offset: i64,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_parsed_html: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_summary: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_seconds: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_number: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_fallback_name: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chapter_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ReadMetadataChapterDbModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut chapter_name_ = None;
+        let mut word_count_ = None;
+        let mut char_count_ = None;
+        let mut starting_char_offset_ = None;
+        let mut has_parsed_html_ = None;
+        let mut has_summary_ = None;
+        let mut duration_seconds_ = None;
+        let mut file_number_ = None;
+        let mut is_fallback_name_ = None;
+        let mut chapter_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ReadMetadataChapterDbModel",
+            &[
+                "chapter_name",
+                "word_count",
+                "char_count",
+                "starting_char_offset",
+            ],
+            &mut |key, field| match key {
+                "chapter_name" => field.read(&mut chapter_name_),
+                "word_count" => field.read(&mut word_count_),
+                "char_count" => field.read(&mut char_count_),
+                "starting_char_offset" => field.read(&mut starting_char_offset_),
+                "has_parsed_html" => field.read(&mut has_parsed_html_),
+                "has_summary" => field.read(&mut has_summary_),
+                "duration_seconds" => field.read(&mut duration_seconds_),
+                "file_number" => field.read(&mut file_number_),
+                "is_fallback_name" => field.read(&mut is_fallback_name_),
+                "chapter_id" => field.read(&mut chapter_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            chapter_name: object.required(chapter_name_, "chapter_name")?,
+            word_count: object.required(word_count_, "word_count")?,
+            char_count: object.required(char_count_, "char_count")?,
+            starting_char_offset: object.required(starting_char_offset_, "starting_char_offset")?,
+            has_parsed_html: has_parsed_html_.unwrap_or_default(),
+            has_summary: has_summary_.unwrap_or_default(),
+            duration_seconds: duration_seconds_.unwrap_or_default(),
+            file_number: file_number_.unwrap_or_default(),
+            is_fallback_name: is_fallback_name_.unwrap_or_default(),
+            chapter_id: chapter_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ReadMetadataChapterDbModel {

@@ -8,12 +8,33 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReaderResourceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReaderResourceResponseModel {
     /// The type of resource.
     pub resource_type: ReaderResourceResponseModelResourceType,
     /// The ID of the resource.
     pub resource_id: String,
+}
+
+impl<'de> Deserialize<'de> for ReaderResourceResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut resource_type_ = None;
+        let mut resource_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ReaderResourceResponseModel",
+            &["resource_type", "resource_id"],
+            &mut |key, field| match key {
+                "resource_type" => field.read(&mut resource_type_),
+                "resource_id" => field.read(&mut resource_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            resource_type: object.required(resource_type_, "resource_type")?,
+            resource_id: object.required(resource_id_, "resource_id")?,
+        })
+    }
 }
 
 impl ReaderResourceResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RecordingResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordingResponseModel {
     /// The ID of the recording.
     pub recording_id: String,
@@ -20,6 +20,42 @@ pub struct RecordingResponseModel {
     pub upload_date_unix: i64,
     /// The transcription of the recording.
     pub transcription: String,
+}
+
+impl<'de> Deserialize<'de> for RecordingResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut recording_id_ = None;
+        let mut mime_type_ = None;
+        let mut size_bytes_ = None;
+        let mut upload_date_unix_ = None;
+        let mut transcription_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RecordingResponseModel",
+            &[
+                "recording_id",
+                "mime_type",
+                "size_bytes",
+                "upload_date_unix",
+                "transcription",
+            ],
+            &mut |key, field| match key {
+                "recording_id" => field.read(&mut recording_id_),
+                "mime_type" => field.read(&mut mime_type_),
+                "size_bytes" => field.read(&mut size_bytes_),
+                "upload_date_unix" => field.read(&mut upload_date_unix_),
+                "transcription" => field.read(&mut transcription_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            recording_id: object.required(recording_id_, "recording_id")?,
+            mime_type: object.required(mime_type_, "mime_type")?,
+            size_bytes: object.required(size_bytes_, "size_bytes")?,
+            upload_date_unix: object.required(upload_date_unix_, "upload_date_unix")?,
+            transcription: object.required(transcription_, "transcription")?,
+        })
+    }
 }
 
 impl RecordingResponseModel {

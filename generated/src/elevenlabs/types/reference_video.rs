@@ -7,17 +7,44 @@
 
 use super::StudioClipReference;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ReferenceVideo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ReferenceVideo {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_asset_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub template_node_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub studio_clip: Nullable<StudioClipReference>,
+}
+
+impl<'de> Deserialize<'de> for ReferenceVideo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut generation_id_ = None;
+        let mut content_asset_id_ = None;
+        let mut template_node_id_ = None;
+        let mut studio_clip_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ReferenceVideo",
+            &[],
+            &mut |key, field| match key {
+                "generation_id" => field.read(&mut generation_id_),
+                "content_asset_id" => field.read(&mut content_asset_id_),
+                "template_node_id" => field.read(&mut template_node_id_),
+                "studio_clip" => field.read(&mut studio_clip_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            generation_id: generation_id_.unwrap_or_default(),
+            content_asset_id: content_asset_id_.unwrap_or_default(),
+            template_node_id: template_node_id_.unwrap_or_default(),
+            studio_clip: studio_clip_.unwrap_or_default(),
+        })
+    }
 }

@@ -10,13 +10,34 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Reference to a tool for unit test evaluation.
 ///
 /// Schema: `#/components/schemas/ReferencedToolCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReferencedToolCommonModel {
     /// The ID of the tool
     pub id: String,
     /// The type of the tool
     #[serde(rename = "type")]
     pub type_: ReferencedToolCommonModelType,
+}
+
+impl<'de> Deserialize<'de> for ReferencedToolCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ReferencedToolCommonModel",
+            &["id", "type"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            type_: object.required(type__, "type")?,
+        })
+    }
 }
 
 impl ReferencedToolCommonModel {

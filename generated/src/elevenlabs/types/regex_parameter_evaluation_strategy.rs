@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RegexParameterEvaluationStrategy`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegexParameterEvaluationStrategy {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Regex,
     /// A regex pattern to match the agent's response against.
     pub pattern: String,
+}
+
+impl<'de> Deserialize<'de> for RegexParameterEvaluationStrategy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut pattern_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RegexParameterEvaluationStrategy",
+            &["pattern"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "pattern" => field.read(&mut pattern_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            pattern: object.required(pattern_, "pattern")?,
+        })
+    }
 }
 
 impl RegexParameterEvaluationStrategy {

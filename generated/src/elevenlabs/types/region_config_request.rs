@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{TwilioEdgeLocation, TwilioRegionId};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RegionConfigRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegionConfigRequest {
     /// Region ID
     pub region_id: TwilioRegionId,
@@ -17,6 +17,30 @@ pub struct RegionConfigRequest {
     pub token: String,
     /// Edge location for this region
     pub edge_location: TwilioEdgeLocation,
+}
+
+impl<'de> Deserialize<'de> for RegionConfigRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut region_id_ = None;
+        let mut token_ = None;
+        let mut edge_location_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RegionConfigRequest",
+            &["region_id", "token", "edge_location"],
+            &mut |key, field| match key {
+                "region_id" => field.read(&mut region_id_),
+                "token" => field.read(&mut token_),
+                "edge_location" => field.read(&mut edge_location_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            region_id: object.required(region_id_, "region_id")?,
+            token: object.required(token_, "token")?,
+            edge_location: object.required(edge_location_, "edge_location")?,
+        })
+    }
 }
 
 impl RegionConfigRequest {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RegionalProcessingSurchargeInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegionalProcessingSurchargeInfo {
     /// The surcharge multiplier applied to this model's pricing (e.g. 1.1 for a 10% surcharge).
     pub multiplier: f64,
+}
+
+impl<'de> Deserialize<'de> for RegionalProcessingSurchargeInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut multiplier_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RegionalProcessingSurchargeInfo",
+            &["multiplier"],
+            &mut |key, field| match key {
+                "multiplier" => field.read(&mut multiplier_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            multiplier: object.required(multiplier_, "multiplier")?,
+        })
+    }
 }
 
 impl RegionalProcessingSurchargeInfo {

@@ -6,14 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Register a client for a scheduled group session.
 ///
 /// Schema: `#/components/schemas/RegisterForGroupSessionParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RegisterForGroupSessionParams {
     /// Defaults to `"register_for_group_session"`.
-    #[serde(default)]
     pub smb_tool_type: consts::RegisterForGroupSession,
+}
+
+impl<'de> Deserialize<'de> for RegisterForGroupSessionParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "RegisterForGroupSessionParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

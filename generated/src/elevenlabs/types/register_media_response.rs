@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::MediaId;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RegisterMediaResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RegisterMediaResponse {
     /// The ID of the uploaded media file.
     pub media_id: MediaId,
+}
+
+impl<'de> Deserialize<'de> for RegisterMediaResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut media_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RegisterMediaResponse",
+            &["media_id"],
+            &mut |key, field| match key {
+                "media_id" => field.read(&mut media_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            media_id: object.required(media_id_, "media_id")?,
+        })
+    }
 }
 
 impl RegisterMediaResponse {

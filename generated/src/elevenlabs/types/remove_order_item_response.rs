@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RemoveOrderItemResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RemoveOrderItemResponse {
     /// Whether the item was successfully removed.
     pub success: bool,
+}
+
+impl<'de> Deserialize<'de> for RemoveOrderItemResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut success_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RemoveOrderItemResponse",
+            &["success"],
+            &mut |key, field| match key {
+                "success" => field.read(&mut success_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            success: object.required(success_, "success")?,
+        })
+    }
 }
 
 impl RemoveOrderItemResponse {

@@ -9,7 +9,7 @@ use super::{DubbingMediaReference, RenderType};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Render`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Render {
     pub id: String,
     pub version: i64,
@@ -18,6 +18,39 @@ pub struct Render {
     pub type_: Option<RenderType>,
     pub media_ref: Option<DubbingMediaReference>,
     pub status: RenderStatus,
+}
+
+impl<'de> Deserialize<'de> for Render {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut version_ = None;
+        let mut language_ = None;
+        let mut type__ = None;
+        let mut media_ref_ = None;
+        let mut status_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "Render",
+            &["id", "version", "status"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "version" => field.read(&mut version_),
+                "language" => field.read(&mut language_),
+                "type" => field.read(&mut type__),
+                "media_ref" => field.read(&mut media_ref_),
+                "status" => field.read(&mut status_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            version: object.required(version_, "version")?,
+            language: language_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            media_ref: media_ref_.unwrap_or_default(),
+            status: object.required(status_, "status")?,
+        })
+    }
 }
 
 impl Render {

@@ -5,18 +5,39 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ReplicateVoiceToIsolatedEnvironmentRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReplicateVoiceToIsolatedEnvironmentRequestModel {
     /// ID of the workspace to replicate the voice into. It must belong to the same consolidated billing group as the calling workspace; the target's data residency is derived from that link.
     pub target_workspace_id: String,
     /// When true (default) the replicated voice keeps the same voice ID in the target residency; set to false to assign a new voice ID.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_voice_id: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ReplicateVoiceToIsolatedEnvironmentRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut target_workspace_id_ = None;
+        let mut preserve_voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ReplicateVoiceToIsolatedEnvironmentRequestModel",
+            &["target_workspace_id"],
+            &mut |key, field| match key {
+                "target_workspace_id" => field.read(&mut target_workspace_id_),
+                "preserve_voice_id" => field.read(&mut preserve_voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            target_workspace_id: object.required(target_workspace_id_, "target_workspace_id")?,
+            preserve_voice_id: preserve_voice_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ReplicateVoiceToIsolatedEnvironmentRequestModel {

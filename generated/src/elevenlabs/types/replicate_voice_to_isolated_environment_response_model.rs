@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ReplicateVoiceToIsolatedEnvironmentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReplicateVoiceToIsolatedEnvironmentResponseModel {
     /// Voice ID of the replicated voice in the target residency.
     pub voice_id: String,
+}
+
+impl<'de> Deserialize<'de> for ReplicateVoiceToIsolatedEnvironmentResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ReplicateVoiceToIsolatedEnvironmentResponseModel",
+            &["voice_id"],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+        })
+    }
 }
 
 impl ReplicateVoiceToIsolatedEnvironmentResponseModel {

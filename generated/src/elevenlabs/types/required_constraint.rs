@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// A set of fields that must all be present to satisfy this constraint.
 ///
 /// Schema: `#/components/schemas/RequiredConstraint`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequiredConstraint {
     pub required: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for RequiredConstraint {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut required_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RequiredConstraint",
+            &["required"],
+            &mut |key, field| match key {
+                "required" => field.read(&mut required_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            required: object.required(required_, "required")?,
+        })
+    }
 }
 
 impl RequiredConstraint {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::RequiredConstraint;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Wrapper for anyOf/allOf composition constraints scoped to required fields.
 ///
 /// Schema: `#/components/schemas/RequiredConstraints`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RequiredConstraints {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<RequiredConstraint>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_of: Option<Vec<RequiredConstraint>>,
+}
+
+impl<'de> Deserialize<'de> for RequiredConstraints {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut any_of_ = None;
+        let mut all_of_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "RequiredConstraints",
+            &[],
+            &mut |key, field| match key {
+                "any_of" => field.read(&mut any_of_),
+                "all_of" => field.read(&mut all_of_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            any_of: any_of_.unwrap_or_default(),
+            all_of: all_of_.unwrap_or_default(),
+        })
+    }
 }

@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ResourceAccessInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResourceAccessInfo {
     /// Whether the user making the request is the creator of the agent
     pub is_creator: bool,
@@ -20,11 +20,46 @@ pub struct ResourceAccessInfo {
     /// The role of the user making the request
     pub role: ResourceAccessInfoRole,
     /// The access level for anonymous users. If None, the resource is not shared publicly.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub anonymous_access_level_override: Nullable<ResourceAccessInfoAnonymousAccessLevelOverride>,
     /// Why the requesting user has access to this resource. 'creator' = caller is the owner. 'explicit' = caller (or one of their workspace groups) is listed in role_to_group_ids beyond the workspace-wide everyone group. 'workspace_default' = the workspace-wide everyone group is listed in role_to_group_ids (every non-anon workspace member, including admins, sees this resource). 'workspace_admin' = caller is a workspace admin and the admin seat is the *only* path to access; reserved for docs nobody else can see. Lets the UI disclose why an admin-bypass viewer sees a doc that wasn't explicitly shared with them.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_source: Nullable<ResourceAccessInfoAccessSource>,
+}
+
+impl<'de> Deserialize<'de> for ResourceAccessInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_creator_ = None;
+        let mut creator_name_ = None;
+        let mut creator_email_ = None;
+        let mut role_ = None;
+        let mut anonymous_access_level_override_ = None;
+        let mut access_source_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ResourceAccessInfo",
+            &["is_creator", "creator_name", "creator_email", "role"],
+            &mut |key, field| match key {
+                "is_creator" => field.read(&mut is_creator_),
+                "creator_name" => field.read(&mut creator_name_),
+                "creator_email" => field.read(&mut creator_email_),
+                "role" => field.read(&mut role_),
+                "anonymous_access_level_override" => {
+                    field.read(&mut anonymous_access_level_override_)
+                }
+                "access_source" => field.read(&mut access_source_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_creator: object.required(is_creator_, "is_creator")?,
+            creator_name: object.required(creator_name_, "creator_name")?,
+            creator_email: object.required(creator_email_, "creator_email")?,
+            role: object.required(role_, "role")?,
+            anonymous_access_level_override: anonymous_access_level_override_.unwrap_or_default(),
+            access_source: access_source_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ResourceAccessInfo {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ResourceMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResourceMetadataResponseModel {
     /// The ID of the resource.
     pub resource_id: String,
@@ -27,6 +27,49 @@ pub struct ResourceMetadataResponseModel {
     pub role_to_group_ids: BTreeMap<String, Vec<String>>,
     /// List of options for sharing the resource further in the workspace. These are users who don't have access to the resource yet.
     pub share_options: Vec<ShareOptionResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for ResourceMetadataResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut resource_id_ = None;
+        let mut resource_name_ = None;
+        let mut resource_type_ = None;
+        let mut creator_user_id_ = None;
+        let mut anonymous_access_level_override_ = None;
+        let mut role_to_group_ids_ = None;
+        let mut share_options_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ResourceMetadataResponseModel",
+            &[
+                "resource_id",
+                "resource_type",
+                "role_to_group_ids",
+                "share_options",
+            ],
+            &mut |key, field| match key {
+                "resource_id" => field.read(&mut resource_id_),
+                "resource_name" => field.read(&mut resource_name_),
+                "resource_type" => field.read(&mut resource_type_),
+                "creator_user_id" => field.read(&mut creator_user_id_),
+                "anonymous_access_level_override" => {
+                    field.read(&mut anonymous_access_level_override_)
+                }
+                "role_to_group_ids" => field.read(&mut role_to_group_ids_),
+                "share_options" => field.read(&mut share_options_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            resource_id: object.required(resource_id_, "resource_id")?,
+            resource_name: resource_name_.unwrap_or_default(),
+            resource_type: object.required(resource_type_, "resource_type")?,
+            creator_user_id: creator_user_id_.unwrap_or_default(),
+            anonymous_access_level_override: anonymous_access_level_override_.unwrap_or_default(),
+            role_to_group_ids: object.required(role_to_group_ids_, "role_to_group_ids")?,
+            share_options: object.required(share_options_, "share_options")?,
+        })
+    }
 }
 
 impl ResourceMetadataResponseModel {

@@ -6,24 +6,47 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ResponseFilterMode};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Configuration for filtering tool responses before they are visible to the agent.
 ///
 /// Schema: `#/components/schemas/ResponseFilter`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ResponseFilter {
     /// Controls how tool responses are filtered. 'all' returns entire response, 'allow' returns only specified paths, 'hide_all' hides the entire response.
     ///
     /// Defaults to `"all"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<ResponseFilterMode>,
     /// Dot notation paths to include when mode is 'allow' (e.g., ['ticket.id', 'ticket.status']).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<String>>,
     /// Content type for response filtering. Only 'application/json' responses are filtered.
     ///
     /// Defaults to `"application/json"`.
-    #[serde(default)]
     pub content_type: consts::ApplicationJson,
+}
+
+impl<'de> Deserialize<'de> for ResponseFilter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut mode_ = None;
+        let mut filters_ = None;
+        let mut content_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ResponseFilter",
+            &[],
+            &mut |key, field| match key {
+                "mode" => field.read(&mut mode_),
+                "filters" => field.read(&mut filters_),
+                "content_type" => field.read(&mut content_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            mode: mode_.unwrap_or_default(),
+            filters: filters_.unwrap_or_default(),
+            content_type: content_type_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,21 +7,48 @@
 
 use super::AdhocAgentConfigOverrideForTestRequestModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ResubmitTestsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResubmitTestsRequestModel {
     /// List of test run IDs to resubmit
     pub test_run_ids: Vec<String>,
     /// Configuration overrides to use for testing. If not provided, the agent's default configuration will be used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_config_override: Nullable<AdhocAgentConfigOverrideForTestRequestModel>,
     /// Agent ID to resubmit tests for
     pub agent_id: String,
     /// ID of the branch to run the tests on. If not provided, the tests will be run on the agent's main branch.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ResubmitTestsRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut test_run_ids_ = None;
+        let mut agent_config_override_ = None;
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ResubmitTestsRequestModel",
+            &["test_run_ids", "agent_id"],
+            &mut |key, field| match key {
+                "test_run_ids" => field.read(&mut test_run_ids_),
+                "agent_config_override" => field.read(&mut agent_config_override_),
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            test_run_ids: object.required(test_run_ids_, "test_run_ids")?,
+            agent_config_override: agent_config_override_.unwrap_or_default(),
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: branch_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ResubmitTestsRequestModel {

@@ -6,17 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RetryTriggerAction`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RetryTriggerAction {
     /// Defaults to `"retry"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Retry,
     /// Custom feedback to inject into the agent when retrying after guardrail trigger.
     ///
     /// Defaults to `"Your response was blocked by a guardrail that blocks content that matches this condition/category: '{{trigger_reason…`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RetryTriggerAction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut feedback_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "RetryTriggerAction",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "feedback" => field.read(&mut feedback_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            feedback: feedback_.unwrap_or_default(),
+        })
+    }
 }

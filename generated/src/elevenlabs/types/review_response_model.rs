@@ -10,20 +10,56 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ReviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReviewResponseModel {
     pub review_status: ReviewResponseModelReviewStatus,
     pub reviewed_at_unix: i64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reviewed_by: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reject_reasons: Nullable<Vec<ReviewResponseModelRejectReasonsItem>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scores_breakdown: Nullable<BTreeMap<String, i64>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rejected_details: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub explanation: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for ReviewResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut review_status_ = None;
+        let mut reviewed_at_unix_ = None;
+        let mut reviewed_by_ = None;
+        let mut reject_reasons_ = None;
+        let mut scores_breakdown_ = None;
+        let mut rejected_details_ = None;
+        let mut explanation_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ReviewResponseModel",
+            &["review_status", "reviewed_at_unix"],
+            &mut |key, field| match key {
+                "review_status" => field.read(&mut review_status_),
+                "reviewed_at_unix" => field.read(&mut reviewed_at_unix_),
+                "reviewed_by" => field.read(&mut reviewed_by_),
+                "reject_reasons" => field.read(&mut reject_reasons_),
+                "scores_breakdown" => field.read(&mut scores_breakdown_),
+                "rejected_details" => field.read(&mut rejected_details_),
+                "explanation" => field.read(&mut explanation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            review_status: object.required(review_status_, "review_status")?,
+            reviewed_at_unix: object.required(reviewed_at_unix_, "reviewed_at_unix")?,
+            reviewed_by: reviewed_by_.unwrap_or_default(),
+            reject_reasons: reject_reasons_.unwrap_or_default(),
+            scores_breakdown: scores_breakdown_.unwrap_or_default(),
+            rejected_details: rejected_details_.unwrap_or_default(),
+            explanation: explanation_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ReviewResponseModel {

@@ -7,24 +7,51 @@
 
 use super::{AdhocAgentConfigOverrideForTestRequestModel, SingleTestRunRequestModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RunAgentTestsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunAgentTestsRequestModel {
     /// List of tests to run on the agent
     pub tests: Vec<SingleTestRunRequestModel>,
     /// Configuration overrides to use for testing. If not provided, the agent's default configuration will be used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_config_override: Nullable<AdhocAgentConfigOverrideForTestRequestModel>,
     /// ID of the branch to run the tests on. If not provided, the tests will be run on the agent's main branch.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// Number of times to run each test. When greater than 1, results are grouped and summarized.
     ///
     /// Defaults to `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_count: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for RunAgentTestsRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tests_ = None;
+        let mut agent_config_override_ = None;
+        let mut branch_id_ = None;
+        let mut repeat_count_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RunAgentTestsRequestModel",
+            &["tests"],
+            &mut |key, field| match key {
+                "tests" => field.read(&mut tests_),
+                "agent_config_override" => field.read(&mut agent_config_override_),
+                "branch_id" => field.read(&mut branch_id_),
+                "repeat_count" => field.read(&mut repeat_count_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tests: object.required(tests_, "tests")?,
+            agent_config_override: agent_config_override_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+            repeat_count: repeat_count_.unwrap_or_default(),
+        })
+    }
 }
 
 impl RunAgentTestsRequestModel {

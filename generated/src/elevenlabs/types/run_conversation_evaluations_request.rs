@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::AnalysisScope;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RunConversationEvaluationsRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunConversationEvaluationsRequest {
     /// ID of the single evaluation criterion to rerun.
     pub evaluation_id: String,
     /// Defaults to `"conversation"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
+}
+
+impl<'de> Deserialize<'de> for RunConversationEvaluationsRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut evaluation_id_ = None;
+        let mut scope_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RunConversationEvaluationsRequest",
+            &["evaluation_id"],
+            &mut |key, field| match key {
+                "evaluation_id" => field.read(&mut evaluation_id_),
+                "scope" => field.read(&mut scope_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            evaluation_id: object.required(evaluation_id_, "evaluation_id")?,
+            scope: scope_.unwrap_or_default(),
+        })
+    }
 }
 
 impl RunConversationEvaluationsRequest {

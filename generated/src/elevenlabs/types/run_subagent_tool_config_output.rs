@@ -6,17 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, SubAgentOutput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// RunSubagentToolConfig
 ///
 /// Schema: `#/components/schemas/RunSubagentToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RunSubagentToolConfigOutput {
     /// Defaults to `"run_subagent"`.
-    #[serde(default)]
     pub system_tool_type: consts::RunSubagent,
     pub agents: Vec<SubAgentOutput>,
+}
+
+impl<'de> Deserialize<'de> for RunSubagentToolConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        let mut agents_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RunSubagentToolConfigOutput",
+            &["agents"],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                "agents" => field.read(&mut agents_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+            agents: object.required(agents_, "agents")?,
+        })
+    }
 }
 
 impl RunSubagentToolConfigOutput {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::SafetyEvaluation;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Safety object that has the information of safety evaluations based on used voice.
 ///
 /// Schema: `#/components/schemas/SafetyCommonModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SafetyCommonModelInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ivc: Option<SafetyEvaluation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_ivc: Option<SafetyEvaluation>,
+}
+
+impl<'de> Deserialize<'de> for SafetyCommonModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut ivc_ = None;
+        let mut non_ivc_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SafetyCommonModelInput",
+            &[],
+            &mut |key, field| match key {
+                "ivc" => field.read(&mut ivc_),
+                "non_ivc" => field.read(&mut non_ivc_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            ivc: ivc_.unwrap_or_default(),
+            non_ivc: non_ivc_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,23 +6,50 @@
 // `cargo run -p generator -- generate`.
 
 use super::SafetyRule;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Safety evaluation of the agent. Prompt and first message is taken into account.
 /// The unsafe reason is provided from the evaluation
 ///
 /// Schema: `#/components/schemas/SafetyEvaluation`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SafetyEvaluation {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_unsafe: Option<bool>,
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_reason: Option<String>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_prompt_version: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_rule_id: Option<Vec<SafetyRule>>,
+}
+
+impl<'de> Deserialize<'de> for SafetyEvaluation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_unsafe_ = None;
+        let mut llm_reason_ = None;
+        let mut safety_prompt_version_ = None;
+        let mut matched_rule_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SafetyEvaluation",
+            &[],
+            &mut |key, field| match key {
+                "is_unsafe" => field.read(&mut is_unsafe_),
+                "llm_reason" => field.read(&mut llm_reason_),
+                "safety_prompt_version" => field.read(&mut safety_prompt_version_),
+                "matched_rule_id" => field.read(&mut matched_rule_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_unsafe: is_unsafe_.unwrap_or_default(),
+            llm_reason: llm_reason_.unwrap_or_default(),
+            safety_prompt_version: safety_prompt_version_.unwrap_or_default(),
+            matched_rule_id: matched_rule_id_.unwrap_or_default(),
+        })
+    }
 }

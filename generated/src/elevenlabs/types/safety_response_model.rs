@@ -5,18 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SafetyResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SafetyResponseModel {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocked_ivc: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocked_non_ivc: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_safety_evaluation: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for SafetyResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_blocked_ivc_ = None;
+        let mut is_blocked_non_ivc_ = None;
+        let mut ignore_safety_evaluation_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SafetyResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "is_blocked_ivc" => field.read(&mut is_blocked_ivc_),
+                "is_blocked_non_ivc" => field.read(&mut is_blocked_non_ivc_),
+                "ignore_safety_evaluation" => field.read(&mut ignore_safety_evaluation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_blocked_ivc: is_blocked_ivc_.unwrap_or_default(),
+            is_blocked_non_ivc: is_blocked_non_ivc_.unwrap_or_default(),
+            ignore_safety_evaluation: ignore_safety_evaluation_.unwrap_or_default(),
+        })
+    }
 }

@@ -9,17 +9,44 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SampleConfigDBModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SampleConfigDbModel {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sample: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_type: Nullable<SampleConfigDbModelParentType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chapter_ids: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for SampleConfigDbModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_sample_ = None;
+        let mut parent_id_ = None;
+        let mut parent_type_ = None;
+        let mut chapter_ids_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SampleConfigDbModel",
+            &[],
+            &mut |key, field| match key {
+                "is_sample" => field.read(&mut is_sample_),
+                "parent_id" => field.read(&mut parent_id_),
+                "parent_type" => field.read(&mut parent_type_),
+                "chapter_ids" => field.read(&mut chapter_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_sample: is_sample_.unwrap_or_default(),
+            parent_id: parent_id_.unwrap_or_default(),
+            parent_type: parent_type_.unwrap_or_default(),
+            chapter_ids: chapter_ids_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/SampleConfigDBModel/properties/parent_type/anyOf/0`

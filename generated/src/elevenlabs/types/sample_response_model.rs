@@ -7,10 +7,10 @@
 
 use super::SpeakerSeparationResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SampleResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampleResponseModel {
     /// The ID of the sample.
     pub sample_id: String,
@@ -22,20 +22,71 @@ pub struct SampleResponseModel {
     pub size_bytes: i64,
     /// The hash of the sample file.
     pub hash: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_secs: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remove_background_noise: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_isolated_audio: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_isolated_audio_preview: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaker_separation: Nullable<SpeakerSeparationResponseModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trim_start: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trim_end: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for SampleResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sample_id_ = None;
+        let mut file_name_ = None;
+        let mut mime_type_ = None;
+        let mut size_bytes_ = None;
+        let mut hash_ = None;
+        let mut duration_secs_ = None;
+        let mut remove_background_noise_ = None;
+        let mut has_isolated_audio_ = None;
+        let mut has_isolated_audio_preview_ = None;
+        let mut speaker_separation_ = None;
+        let mut trim_start_ = None;
+        let mut trim_end_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SampleResponseModel",
+            &["sample_id", "file_name", "mime_type", "size_bytes", "hash"],
+            &mut |key, field| match key {
+                "sample_id" => field.read(&mut sample_id_),
+                "file_name" => field.read(&mut file_name_),
+                "mime_type" => field.read(&mut mime_type_),
+                "size_bytes" => field.read(&mut size_bytes_),
+                "hash" => field.read(&mut hash_),
+                "duration_secs" => field.read(&mut duration_secs_),
+                "remove_background_noise" => field.read(&mut remove_background_noise_),
+                "has_isolated_audio" => field.read(&mut has_isolated_audio_),
+                "has_isolated_audio_preview" => field.read(&mut has_isolated_audio_preview_),
+                "speaker_separation" => field.read(&mut speaker_separation_),
+                "trim_start" => field.read(&mut trim_start_),
+                "trim_end" => field.read(&mut trim_end_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sample_id: object.required(sample_id_, "sample_id")?,
+            file_name: object.required(file_name_, "file_name")?,
+            mime_type: object.required(mime_type_, "mime_type")?,
+            size_bytes: object.required(size_bytes_, "size_bytes")?,
+            hash: object.required(hash_, "hash")?,
+            duration_secs: duration_secs_.unwrap_or_default(),
+            remove_background_noise: remove_background_noise_.unwrap_or_default(),
+            has_isolated_audio: has_isolated_audio_.unwrap_or_default(),
+            has_isolated_audio_preview: has_isolated_audio_preview_.unwrap_or_default(),
+            speaker_separation: speaker_separation_.unwrap_or_default(),
+            trim_start: trim_start_.unwrap_or_default(),
+            trim_end: trim_end_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SampleResponseModel {

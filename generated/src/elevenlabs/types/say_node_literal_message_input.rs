@@ -6,22 +6,46 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, TranslatedString};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// SayNodeLiteralMessage
 ///
 /// Schema: `#/components/schemas/SayNodeLiteralMessage-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SayNodeLiteralMessageInput {
     /// Defaults to `"literal"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Literal,
     /// Literal text message to be spoken by the agent.
     pub text: String,
     /// Translations for the text field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_translations: Option<BTreeMap<String, TranslatedString>>,
+}
+
+impl<'de> Deserialize<'de> for SayNodeLiteralMessageInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut text_ = None;
+        let mut text_translations_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SayNodeLiteralMessageInput",
+            &["text"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "text" => field.read(&mut text_),
+                "text_translations" => field.read(&mut text_translations_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            text: object.required(text_, "text")?,
+            text_translations: text_translations_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SayNodeLiteralMessageInput {

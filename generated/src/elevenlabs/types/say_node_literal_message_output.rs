@@ -6,21 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, TranslatedString};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// SayNodeLiteralMessage
 ///
 /// Schema: `#/components/schemas/SayNodeLiteralMessage-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SayNodeLiteralMessageOutput {
     /// Defaults to `"literal"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Literal,
     /// Literal text message to be spoken by the agent.
     pub text: String,
     /// Translations for the text field
     pub text_translations: BTreeMap<String, TranslatedString>,
+}
+
+impl<'de> Deserialize<'de> for SayNodeLiteralMessageOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut text_ = None;
+        let mut text_translations_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SayNodeLiteralMessageOutput",
+            &["text", "text_translations"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "text" => field.read(&mut text_),
+                "text_translations" => field.read(&mut text_translations_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            text: object.required(text_, "text")?,
+            text_translations: object.required(text_translations_, "text_translations")?,
+        })
+    }
 }
 
 impl SayNodeLiteralMessageOutput {

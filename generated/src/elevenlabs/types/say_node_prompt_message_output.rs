@@ -6,18 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// SayNodePromptMessage
 ///
 /// Schema: `#/components/schemas/SayNodePromptMessage-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SayNodePromptMessageOutput {
     /// Defaults to `"prompt"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Prompt,
     /// LLM prompt describing what message should be generated.
     pub prompt: String,
+}
+
+impl<'de> Deserialize<'de> for SayNodePromptMessageOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut prompt_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SayNodePromptMessageOutput",
+            &["prompt"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "prompt" => field.read(&mut prompt_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            prompt: object.required(prompt_, "prompt")?,
+        })
+    }
 }
 
 impl SayNodePromptMessageOutput {

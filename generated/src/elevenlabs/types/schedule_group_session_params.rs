@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schedule a single instance of a group service.
 ///
@@ -16,9 +16,26 @@ use serde::{Deserialize, Serialize};
 /// ``register_for_group_session``.
 ///
 /// Schema: `#/components/schemas/ScheduleGroupSessionParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ScheduleGroupSessionParams {
     /// Defaults to `"schedule_group_session"`.
-    #[serde(default)]
     pub smb_tool_type: consts::ScheduleGroupSession,
+}
+
+impl<'de> Deserialize<'de> for ScheduleGroupSessionParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ScheduleGroupSessionParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,19 +7,49 @@
 
 use super::SeatType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ScimGroupResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScimGroupResponseModel {
     pub scim_external_id: Option<String>,
     pub display_name: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_at_unix: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub updated_at_unix: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seat_type: Nullable<SeatType>,
+}
+
+impl<'de> Deserialize<'de> for ScimGroupResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut scim_external_id_ = None;
+        let mut display_name_ = None;
+        let mut created_at_unix_ = None;
+        let mut updated_at_unix_ = None;
+        let mut seat_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ScimGroupResponseModel",
+            &["display_name"],
+            &mut |key, field| match key {
+                "scim_external_id" => field.read(&mut scim_external_id_),
+                "display_name" => field.read(&mut display_name_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "updated_at_unix" => field.read(&mut updated_at_unix_),
+                "seat_type" => field.read(&mut seat_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            scim_external_id: scim_external_id_.unwrap_or_default(),
+            display_name: object.required(display_name_, "display_name")?,
+            created_at_unix: created_at_unix_.unwrap_or_default(),
+            updated_at_unix: updated_at_unix_.unwrap_or_default(),
+            seat_type: seat_type_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ScimGroupResponseModel {

@@ -10,26 +10,62 @@ use super::{
     DataCollectionResultCommonModel, EvaluationSuccessResult,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ScopedAnalysisResult`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScopedAnalysisResult {
     /// The scope of the analysis. 'conversation' uses the full transcript; 'agent' uses only the portion where the defining agent was active.
     pub scope: AnalysisScope,
     pub source_agent_id: String,
     /// Branch of the agent for this scoped block; disambiguates repeated agent_id.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria_results:
         Option<BTreeMap<String, ConversationHistoryEvaluationCriteriaResultCommonModel>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_results: Option<BTreeMap<String, DataCollectionResultCommonModel>>,
     pub successful: EvaluationSuccessResult,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub success_score: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for ScopedAnalysisResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut scope_ = None;
+        let mut source_agent_id_ = None;
+        let mut source_branch_id_ = None;
+        let mut evaluation_criteria_results_ = None;
+        let mut data_collection_results_ = None;
+        let mut successful_ = None;
+        let mut success_score_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ScopedAnalysisResult",
+            &["scope", "source_agent_id", "successful"],
+            &mut |key, field| match key {
+                "scope" => field.read(&mut scope_),
+                "source_agent_id" => field.read(&mut source_agent_id_),
+                "source_branch_id" => field.read(&mut source_branch_id_),
+                "evaluation_criteria_results" => field.read(&mut evaluation_criteria_results_),
+                "data_collection_results" => field.read(&mut data_collection_results_),
+                "successful" => field.read(&mut successful_),
+                "success_score" => field.read(&mut success_score_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            scope: object.required(scope_, "scope")?,
+            source_agent_id: object.required(source_agent_id_, "source_agent_id")?,
+            source_branch_id: source_branch_id_.unwrap_or_default(),
+            evaluation_criteria_results: evaluation_criteria_results_.unwrap_or_default(),
+            data_collection_results: data_collection_results_.unwrap_or_default(),
+            successful: object.required(successful_, "successful")?,
+            success_score: success_score_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ScopedAnalysisResult {

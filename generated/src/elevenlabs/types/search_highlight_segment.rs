@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SearchHighlightSegment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SearchHighlightSegment {
     pub value: String,
     pub is_hit: bool,
+}
+
+impl<'de> Deserialize<'de> for SearchHighlightSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut value_ = None;
+        let mut is_hit_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SearchHighlightSegment",
+            &["value", "is_hit"],
+            &mut |key, field| match key {
+                "value" => field.read(&mut value_),
+                "is_hit" => field.read(&mut is_hit_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            value: object.required(value_, "value")?,
+            is_hit: object.required(is_hit_, "is_hit")?,
+        })
+    }
 }
 
 impl SearchHighlightSegment {

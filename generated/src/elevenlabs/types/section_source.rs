@@ -6,18 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use super::TimeRange;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SectionSource`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SectionSource {
     /// The ID of the song to source the section from. You can find the song ID in the response headers when you generate a song.
     pub song_id: String,
     /// The range to extract from the source song.
     pub range: TimeRange,
     /// The ranges to exclude from the 'range'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_ranges: Option<Vec<TimeRange>>,
+}
+
+impl<'de> Deserialize<'de> for SectionSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut song_id_ = None;
+        let mut range_ = None;
+        let mut negative_ranges_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SectionSource",
+            &["song_id", "range"],
+            &mut |key, field| match key {
+                "song_id" => field.read(&mut song_id_),
+                "range" => field.read(&mut range_),
+                "negative_ranges" => field.read(&mut negative_ranges_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            song_id: object.required(song_id_, "song_id")?,
+            range: object.required(range_, "range")?,
+            negative_ranges: negative_ranges_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SectionSource {

@@ -6,18 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SegmentCreatePayload`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SegmentCreatePayload {
     pub start_time: f64,
     pub end_time: f64,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub translations: Nullable<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for SegmentCreatePayload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_time_ = None;
+        let mut end_time_ = None;
+        let mut text_ = None;
+        let mut translations_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SegmentCreatePayload",
+            &["start_time", "end_time"],
+            &mut |key, field| match key {
+                "start_time" => field.read(&mut start_time_),
+                "end_time" => field.read(&mut end_time_),
+                "text" => field.read(&mut text_),
+                "translations" => field.read(&mut translations_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_time: object.required(start_time_, "start_time")?,
+            end_time: object.required(end_time_, "end_time")?,
+            text: text_.unwrap_or_default(),
+            translations: translations_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SegmentCreatePayload {

@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SegmentCreateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SegmentCreateResponse {
     pub version: i64,
     pub new_segment: String,
+}
+
+impl<'de> Deserialize<'de> for SegmentCreateResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut version_ = None;
+        let mut new_segment_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SegmentCreateResponse",
+            &["version", "new_segment"],
+            &mut |key, field| match key {
+                "version" => field.read(&mut version_),
+                "new_segment" => field.read(&mut new_segment_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            version: object.required(version_, "version")?,
+            new_segment: object.required(new_segment_, "new_segment")?,
+        })
+    }
 }
 
 impl SegmentCreateResponse {

@@ -5,14 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SegmentSubtitleFrame`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SegmentSubtitleFrame {
     pub start_time: f64,
     pub end_time: f64,
     pub lines: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for SegmentSubtitleFrame {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_time_ = None;
+        let mut end_time_ = None;
+        let mut lines_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SegmentSubtitleFrame",
+            &["start_time", "end_time", "lines"],
+            &mut |key, field| match key {
+                "start_time" => field.read(&mut start_time_),
+                "end_time" => field.read(&mut end_time_),
+                "lines" => field.read(&mut lines_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_time: object.required(start_time_, "start_time")?,
+            end_time: object.required(end_time_, "end_time")?,
+            lines: object.required(lines_, "lines")?,
+        })
+    }
 }
 
 impl SegmentSubtitleFrame {

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SegmentTranslationResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SegmentTranslationResponse {
     pub version: i64,
+}
+
+impl<'de> Deserialize<'de> for SegmentTranslationResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut version_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SegmentTranslationResponse",
+            &["version"],
+            &mut |key, field| match key {
+                "version" => field.read(&mut version_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            version: object.required(version_, "version")?,
+        })
+    }
 }
 
 impl SegmentTranslationResponse {

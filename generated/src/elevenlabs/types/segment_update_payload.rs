@@ -6,15 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SegmentUpdatePayload`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SegmentUpdatePayload {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SegmentUpdatePayload {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_time_ = None;
+        let mut end_time_ = None;
+        let mut text_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SegmentUpdatePayload",
+            &[],
+            &mut |key, field| match key {
+                "start_time" => field.read(&mut start_time_),
+                "end_time" => field.read(&mut end_time_),
+                "text" => field.read(&mut text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_time: start_time_.unwrap_or_default(),
+            end_time: end_time_.unwrap_or_default(),
+            text: text_.unwrap_or_default(),
+        })
+    }
 }

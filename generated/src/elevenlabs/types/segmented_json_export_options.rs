@@ -7,23 +7,57 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SegmentedJsonExportOptions`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SegmentedJsonExportOptions {
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_speakers: Option<bool>,
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_timestamps: Option<bool>,
-    #[serde(default)]
     pub format: consts::SegmentedJson,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub segment_on_silence_longer_than_s: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_segment_duration_s: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_segment_chars: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for SegmentedJsonExportOptions {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut include_speakers_ = None;
+        let mut include_timestamps_ = None;
+        let mut format_ = None;
+        let mut segment_on_silence_longer_than_s_ = None;
+        let mut max_segment_duration_s_ = None;
+        let mut max_segment_chars_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SegmentedJsonExportOptions",
+            &[],
+            &mut |key, field| match key {
+                "include_speakers" => field.read(&mut include_speakers_),
+                "include_timestamps" => field.read(&mut include_timestamps_),
+                "format" => field.read(&mut format_),
+                "segment_on_silence_longer_than_s" => {
+                    field.read(&mut segment_on_silence_longer_than_s_)
+                }
+                "max_segment_duration_s" => field.read(&mut max_segment_duration_s_),
+                "max_segment_chars" => field.read(&mut max_segment_chars_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            include_speakers: include_speakers_.unwrap_or_default(),
+            include_timestamps: include_timestamps_.unwrap_or_default(),
+            format: format_.unwrap_or_default(),
+            segment_on_silence_longer_than_s: segment_on_silence_longer_than_s_.unwrap_or_default(),
+            max_segment_duration_s: max_segment_duration_s_.unwrap_or_default(),
+            max_segment_chars: max_segment_chars_.unwrap_or_default(),
+        })
+    }
 }

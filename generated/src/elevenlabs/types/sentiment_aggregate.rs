@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SentimentAggregate`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SentimentAggregate {
     pub scored_conversation_count: i64,
     pub positive_count: i64,
@@ -22,6 +22,78 @@ pub struct SentimentAggregate {
     pub recent_negative_count: i64,
     pub recent_average_sentiment_score: Option<f64>,
     pub recent_average_frustration_score: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for SentimentAggregate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut scored_conversation_count_ = None;
+        let mut positive_count_ = None;
+        let mut neutral_count_ = None;
+        let mut negative_count_ = None;
+        let mut average_sentiment_score_ = None;
+        let mut average_frustration_score_ = None;
+        let mut recent_scored_conversation_count_ = None;
+        let mut recent_positive_count_ = None;
+        let mut recent_neutral_count_ = None;
+        let mut recent_negative_count_ = None;
+        let mut recent_average_sentiment_score_ = None;
+        let mut recent_average_frustration_score_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SentimentAggregate",
+            &[
+                "scored_conversation_count",
+                "positive_count",
+                "neutral_count",
+                "negative_count",
+                "recent_scored_conversation_count",
+                "recent_positive_count",
+                "recent_neutral_count",
+                "recent_negative_count",
+            ],
+            &mut |key, field| match key {
+                "scored_conversation_count" => field.read(&mut scored_conversation_count_),
+                "positive_count" => field.read(&mut positive_count_),
+                "neutral_count" => field.read(&mut neutral_count_),
+                "negative_count" => field.read(&mut negative_count_),
+                "average_sentiment_score" => field.read(&mut average_sentiment_score_),
+                "average_frustration_score" => field.read(&mut average_frustration_score_),
+                "recent_scored_conversation_count" => {
+                    field.read(&mut recent_scored_conversation_count_)
+                }
+                "recent_positive_count" => field.read(&mut recent_positive_count_),
+                "recent_neutral_count" => field.read(&mut recent_neutral_count_),
+                "recent_negative_count" => field.read(&mut recent_negative_count_),
+                "recent_average_sentiment_score" => {
+                    field.read(&mut recent_average_sentiment_score_)
+                }
+                "recent_average_frustration_score" => {
+                    field.read(&mut recent_average_frustration_score_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            scored_conversation_count: object
+                .required(scored_conversation_count_, "scored_conversation_count")?,
+            positive_count: object.required(positive_count_, "positive_count")?,
+            neutral_count: object.required(neutral_count_, "neutral_count")?,
+            negative_count: object.required(negative_count_, "negative_count")?,
+            average_sentiment_score: average_sentiment_score_.unwrap_or_default(),
+            average_frustration_score: average_frustration_score_.unwrap_or_default(),
+            recent_scored_conversation_count: object.required(
+                recent_scored_conversation_count_,
+                "recent_scored_conversation_count",
+            )?,
+            recent_positive_count: object
+                .required(recent_positive_count_, "recent_positive_count")?,
+            recent_neutral_count: object.required(recent_neutral_count_, "recent_neutral_count")?,
+            recent_negative_count: object
+                .required(recent_negative_count_, "recent_negative_count")?,
+            recent_average_sentiment_score: recent_average_sentiment_score_.unwrap_or_default(),
+            recent_average_frustration_score: recent_average_frustration_score_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SentimentAggregate {

@@ -7,21 +7,49 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Context for sound effect clips.
 ///
 /// Schema: `#/components/schemas/SfxSourceContext`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SfxSourceContext {
     /// Defaults to `"sfx"`.
-    #[serde(default)]
     pub source_type: consts::Sfx,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sound_generation_history_item_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_config: Nullable<Value>,
+}
+
+impl<'de> Deserialize<'de> for SfxSourceContext {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_type_ = None;
+        let mut sound_generation_history_item_id_ = None;
+        let mut text_ = None;
+        let mut generation_config_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SfxSourceContext",
+            &[],
+            &mut |key, field| match key {
+                "source_type" => field.read(&mut source_type_),
+                "sound_generation_history_item_id" => {
+                    field.read(&mut sound_generation_history_item_id_)
+                }
+                "text" => field.read(&mut text_),
+                "generation_config" => field.read(&mut generation_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source_type: source_type_.unwrap_or_default(),
+            sound_generation_history_item_id: sound_generation_history_item_id_.unwrap_or_default(),
+            text: text_.unwrap_or_default(),
+            generation_config: generation_config_.unwrap_or_default(),
+        })
+    }
 }

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ShareOptionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ShareOptionResponseModel {
     /// The name of the principal.
     pub name: String,
@@ -17,6 +17,30 @@ pub struct ShareOptionResponseModel {
     /// The type of the principal: user, group, or service account (under 'key').
     #[serde(rename = "type")]
     pub type_: ShareOptionResponseModelType,
+}
+
+impl<'de> Deserialize<'de> for ShareOptionResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut id_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ShareOptionResponseModel",
+            &["name", "id", "type"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "id" => field.read(&mut id_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            id: object.required(id_, "id")?,
+            type_: object.required(type__, "type")?,
+        })
+    }
 }
 
 impl ShareOptionResponseModel {

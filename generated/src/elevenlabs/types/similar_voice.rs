@@ -7,18 +7,48 @@
 
 use super::VoiceCategory;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SimilarVoice`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimilarVoice {
     pub voice_id: String,
     pub name: String,
     pub category: VoiceCategory,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SimilarVoice {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut name_ = None;
+        let mut category_ = None;
+        let mut description_ = None;
+        let mut preview_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SimilarVoice",
+            &["voice_id", "name", "category"],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "name" => field.read(&mut name_),
+                "category" => field.read(&mut category_),
+                "description" => field.read(&mut description_),
+                "preview_url" => field.read(&mut preview_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+            name: object.required(name_, "name")?,
+            category: object.required(category_, "category")?,
+            description: description_.unwrap_or_default(),
+            preview_url: preview_url_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SimilarVoice {

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::SimilarVoice;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SimilarVoicesForSpeakerResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SimilarVoicesForSpeakerResponse {
     pub voices: Vec<SimilarVoice>,
+}
+
+impl<'de> Deserialize<'de> for SimilarVoicesForSpeakerResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voices_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SimilarVoicesForSpeakerResponse",
+            &["voices"],
+            &mut |key, field| match key {
+                "voices" => field.read(&mut voices_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voices: object.required(voices_, "voices")?,
+        })
+    }
 }
 
 impl SimilarVoicesForSpeakerResponse {

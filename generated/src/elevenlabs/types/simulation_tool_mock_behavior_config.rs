@@ -6,24 +6,48 @@
 // `cargo run -p generator -- generate`.
 
 use super::{MockNoMatchBehavior, MockingStrategy};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Simulation/preview-side config: tools are identified by IDs, resolved to names at runtime.
 ///
 /// Schema: `#/components/schemas/SimulationToolMockBehaviorConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SimulationToolMockBehaviorConfig {
     /// Which tools to mock: 'all' mocks every mockable tool, 'selected' mocks only those in mocked_tool_names/mocked_tool_ids, 'none' disables mocking.
     ///
     /// Defaults to `"none"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mocking_strategy: Option<MockingStrategy>,
     /// Behavior when no mock matches a tool call.
     ///
     /// Defaults to `"raise_error"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_strategy: Option<MockNoMatchBehavior>,
     /// Tool IDs to mock. Resolved to tool names before being passed to the orchestrator.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mocked_tool_ids: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for SimulationToolMockBehaviorConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut mocking_strategy_ = None;
+        let mut fallback_strategy_ = None;
+        let mut mocked_tool_ids_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SimulationToolMockBehaviorConfig",
+            &[],
+            &mut |key, field| match key {
+                "mocking_strategy" => field.read(&mut mocking_strategy_),
+                "fallback_strategy" => field.read(&mut fallback_strategy_),
+                "mocked_tool_ids" => field.read(&mut mocked_tool_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            mocking_strategy: mocking_strategy_.unwrap_or_default(),
+            fallback_strategy: fallback_strategy_.unwrap_or_default(),
+            mocked_tool_ids: mocked_tool_ids_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,18 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, LanguageInfo};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SingleLanguagesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SingleLanguagesResponse {
     /// Indicates this response contains single languages (not source-to-destination pairs).
     ///
     /// Defaults to `"single"`.
-    #[serde(default)]
     pub kind: consts::Single,
     /// The list of available languages.
     pub languages: Vec<LanguageInfo>,
+}
+
+impl<'de> Deserialize<'de> for SingleLanguagesResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut kind_ = None;
+        let mut languages_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SingleLanguagesResponse",
+            &["languages"],
+            &mut |key, field| match key {
+                "kind" => field.read(&mut kind_),
+                "languages" => field.read(&mut languages_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            kind: kind_.unwrap_or_default(),
+            languages: object.required(languages_, "languages")?,
+        })
+    }
 }
 
 impl SingleLanguagesResponse {

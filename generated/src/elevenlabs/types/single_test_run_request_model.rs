@@ -6,22 +6,49 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SingleTestRunRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SingleTestRunRequestModel {
     /// ID of the test to run
     pub test_id: String,
     /// ID of the workflow node to run the test on. If not provided, the test will be run on the agent's default workflow node.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
     /// ID of the root folder to run the test on. If not provided, the test will be run on the agent's default folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_id: Nullable<String>,
     /// Name of the root folder to run the test on. If not provided, the test will be run on the agent's default folder.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_name: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SingleTestRunRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut test_id_ = None;
+        let mut workflow_node_id_ = None;
+        let mut root_folder_id_ = None;
+        let mut root_folder_name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SingleTestRunRequestModel",
+            &["test_id"],
+            &mut |key, field| match key {
+                "test_id" => field.read(&mut test_id_),
+                "workflow_node_id" => field.read(&mut workflow_node_id_),
+                "root_folder_id" => field.read(&mut root_folder_id_),
+                "root_folder_name" => field.read(&mut root_folder_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            test_id: object.required(test_id_, "test_id")?,
+            workflow_node_id: workflow_node_id_.unwrap_or_default(),
+            root_folder_id: root_folder_id_.unwrap_or_default(),
+            root_folder_name: root_folder_name_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SingleTestRunRequestModel {

@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SingleUseTokenResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SingleUseTokenResponseModel {
     /// A time bound single use token that expires after 15 minutes. Will be consumed on use.
     pub token: String,
+}
+
+impl<'de> Deserialize<'de> for SingleUseTokenResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut token_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SingleUseTokenResponseModel",
+            &["token"],
+            &mut |key, field| match key {
+                "token" => field.read(&mut token_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            token: object.required(token_, "token")?,
+        })
+    }
 }
 
 impl SingleUseTokenResponseModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::SipLogMessageDirection;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SIPLogMessage`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SipLogMessage {
     pub call_id: String,
     pub phone_numbers: Vec<String>,
@@ -20,6 +20,59 @@ pub struct SipLogMessage {
     pub error_message: String,
     pub direction: SipLogMessageDirection,
     pub created_at_unix_micro: i64,
+}
+
+impl<'de> Deserialize<'de> for SipLogMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut call_id_ = None;
+        let mut phone_numbers_ = None;
+        let mut local_address_ = None;
+        let mut remote_address_ = None;
+        let mut transport_ = None;
+        let mut raw_message_ = None;
+        let mut error_message_ = None;
+        let mut direction_ = None;
+        let mut created_at_unix_micro_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SipLogMessage",
+            &[
+                "call_id",
+                "phone_numbers",
+                "local_address",
+                "remote_address",
+                "transport",
+                "raw_message",
+                "error_message",
+                "direction",
+                "created_at_unix_micro",
+            ],
+            &mut |key, field| match key {
+                "call_id" => field.read(&mut call_id_),
+                "phone_numbers" => field.read(&mut phone_numbers_),
+                "local_address" => field.read(&mut local_address_),
+                "remote_address" => field.read(&mut remote_address_),
+                "transport" => field.read(&mut transport_),
+                "raw_message" => field.read(&mut raw_message_),
+                "error_message" => field.read(&mut error_message_),
+                "direction" => field.read(&mut direction_),
+                "created_at_unix_micro" => field.read(&mut created_at_unix_micro_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            call_id: object.required(call_id_, "call_id")?,
+            phone_numbers: object.required(phone_numbers_, "phone_numbers")?,
+            local_address: object.required(local_address_, "local_address")?,
+            remote_address: object.required(remote_address_, "remote_address")?,
+            transport: object.required(transport_, "transport")?,
+            raw_message: object.required(raw_message_, "raw_message")?,
+            error_message: object.required(error_message_, "error_message")?,
+            direction: object.required(direction_, "direction")?,
+            created_at_unix_micro: object
+                .required(created_at_unix_micro_, "created_at_unix_micro")?,
+        })
+    }
 }
 
 impl SipLogMessage {

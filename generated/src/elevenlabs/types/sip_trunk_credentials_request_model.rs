@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SIPTrunkCredentialsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SipTrunkCredentialsRequestModel {
     /// SIP trunk username
     pub username: String,
     /// SIP trunk password - if not specified, then remain unchanged
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SipTrunkCredentialsRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut username_ = None;
+        let mut password_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SipTrunkCredentialsRequestModel",
+            &["username"],
+            &mut |key, field| match key {
+                "username" => field.read(&mut username_),
+                "password" => field.read(&mut password_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            username: object.required(username_, "username")?,
+            password: password_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SipTrunkCredentialsRequestModel {

@@ -5,15 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SIPTrunkOutboundCallResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SipTrunkOutboundCallResponse {
     pub success: bool,
     pub message: String,
     pub conversation_id: Option<String>,
     pub sip_call_id: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for SipTrunkOutboundCallResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut success_ = None;
+        let mut message_ = None;
+        let mut conversation_id_ = None;
+        let mut sip_call_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SipTrunkOutboundCallResponse",
+            &["success", "message"],
+            &mut |key, field| match key {
+                "success" => field.read(&mut success_),
+                "message" => field.read(&mut message_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                "sip_call_id" => field.read(&mut sip_call_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            success: object.required(success_, "success")?,
+            message: object.required(message_, "message")?,
+            conversation_id: conversation_id_.unwrap_or_default(),
+            sip_call_id: sip_call_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SipTrunkOutboundCallResponse {

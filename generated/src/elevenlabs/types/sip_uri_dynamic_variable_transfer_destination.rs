@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SIPUriDynamicVariableTransferDestination`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SipUriDynamicVariableTransferDestination {
     /// Defaults to `"sip_uri_dynamic_variable"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::SipUriDynamicVariable,
     pub sip_uri: String,
+}
+
+impl<'de> Deserialize<'de> for SipUriDynamicVariableTransferDestination {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut sip_uri_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SipUriDynamicVariableTransferDestination",
+            &["sip_uri"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "sip_uri" => field.read(&mut sip_uri_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            sip_uri: object.required(sip_uri_, "sip_uri")?,
+        })
+    }
 }
 
 impl SipUriDynamicVariableTransferDestination {

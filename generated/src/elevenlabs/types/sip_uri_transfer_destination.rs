@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SIPUriTransferDestination`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SipUriTransferDestination {
     /// Defaults to `"sip_uri"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::SipUri,
     pub sip_uri: String,
+}
+
+impl<'de> Deserialize<'de> for SipUriTransferDestination {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut sip_uri_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SipUriTransferDestination",
+            &["sip_uri"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "sip_uri" => field.read(&mut sip_uri_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            sip_uri: object.required(sip_uri_, "sip_uri")?,
+        })
+    }
 }
 
 impl SipUriTransferDestination {

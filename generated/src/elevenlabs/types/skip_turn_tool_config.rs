@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Allows the agent to explicitly skip its turn.
 ///
@@ -19,9 +19,26 @@ use serde::{Deserialize, Serialize};
 /// that the current turn generation is complete.
 ///
 /// Schema: `#/components/schemas/SkipTurnToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SkipTurnToolConfig {
     /// Defaults to `"skip_turn"`.
-    #[serde(default)]
     pub system_tool_type: consts::SkipTurn,
+}
+
+impl<'de> Deserialize<'de> for SkipTurnToolConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SkipTurnToolConfig",
+            &[],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+        })
+    }
 }

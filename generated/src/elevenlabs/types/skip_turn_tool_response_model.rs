@@ -7,17 +7,39 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SkipTurnToolResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SkipTurnToolResponseModel {
     /// Defaults to `"skip_turn_success"`.
-    #[serde(default)]
     pub result_type: consts::SkipTurnSuccess,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SkipTurnToolResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut reason_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SkipTurnToolResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "reason" => field.read(&mut reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            reason: reason_.unwrap_or_default(),
+        })
+    }
 }

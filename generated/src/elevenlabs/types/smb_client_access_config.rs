@@ -5,21 +5,54 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SMBClientAccessConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SmbClientAccessConfig {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_secure_mode: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_verification_enabled: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_verification_email_enabled: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_verification_sms_enabled: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for SmbClientAccessConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enable_secure_mode_ = None;
+        let mut identity_verification_enabled_ = None;
+        let mut identity_verification_email_enabled_ = None;
+        let mut identity_verification_sms_enabled_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SmbClientAccessConfig",
+            &[],
+            &mut |key, field| match key {
+                "enable_secure_mode" => field.read(&mut enable_secure_mode_),
+                "identity_verification_enabled" => field.read(&mut identity_verification_enabled_),
+                "identity_verification_email_enabled" => {
+                    field.read(&mut identity_verification_email_enabled_)
+                }
+                "identity_verification_sms_enabled" => {
+                    field.read(&mut identity_verification_sms_enabled_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enable_secure_mode: enable_secure_mode_.unwrap_or_default(),
+            identity_verification_enabled: identity_verification_enabled_.unwrap_or_default(),
+            identity_verification_email_enabled: identity_verification_email_enabled_
+                .unwrap_or_default(),
+            identity_verification_sms_enabled: identity_verification_sms_enabled_
+                .unwrap_or_default(),
+        })
+    }
 }

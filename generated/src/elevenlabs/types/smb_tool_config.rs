@@ -40,73 +40,133 @@ use serde_json::Value;
 /// SMB tool configuration that wraps SMB tool parameters.
 ///
 /// Schema: `#/components/schemas/SMBToolConfig`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SmbToolConfig {
     /// Tool type identifier
     ///
     /// Defaults to `"smb"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Smb,
     pub name: String,
     /// Description of when the tool should be used and what it does.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The maximum time in seconds to wait for the tool call to complete.
     ///
     /// Defaults to `20`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_timeout_secs: Option<i64>,
     /// DEPRECATED: use `interruption_mode` instead. If true, the user will not be able to interrupt the agent while this tool is running.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_interruptions: Option<bool>,
     /// Controls whether the user can interrupt the agent around this tool call. 'allow' (default) lets the user interrupt at any time, 'disable_during_tool' suppresses interruptions only while the tool is running, 'disable_during_tool_and_turn' suppresses interruptions while the tool runs and for the agent response that follows it.
     ///
     /// Defaults to `"allow"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_mode: Option<ToolInterruptionMode>,
     /// DEPRECATED: use `pre_tool_speech` instead. If true, the agent will speak before the tool call.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_pre_tool_speech: Option<bool>,
     /// Controls whether the agent speaks before this tool is called. 'auto' (default) decides based on recent tool latency, 'force' always asks the agent to speak, 'off' fully opts out regardless of latency.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_tool_speech: Option<PreToolSpeechMode>,
     /// Configuration for extracting values from tool responses and assigning them to dynamic variables
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<DynamicVariableAssignment>>,
     /// Predefined tool call sound type to play during tool execution. If not specified, no tool call sound will be played.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play. 'auto' only plays when there's pre-tool speech, 'always' plays for every tool call.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_sound_behavior: Option<ToolCallSoundBehavior>,
     /// Controls how tool errors are processed before being shared with the agent. 'auto' determines handling based on tool type (summarized for native integrations, hide for others), 'summarized' sends an LLM-generated summary, 'passthrough' sends the raw error, 'hide' does not share the error with the agent.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_error_handling_mode: Option<ToolErrorHandlingMode>,
     /// User-facing tooltip for the procedure reference picker. Not sent to the LLM.
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub human_description: Option<String>,
     /// Whether this tool is enabled for the agent
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     pub params: SmbToolConfigParams,
+}
+
+impl<'de> Deserialize<'de> for SmbToolConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut response_timeout_secs_ = None;
+        let mut disable_interruptions_ = None;
+        let mut interruption_mode_ = None;
+        let mut force_pre_tool_speech_ = None;
+        let mut pre_tool_speech_ = None;
+        let mut assignments_ = None;
+        let mut tool_call_sound_ = None;
+        let mut tool_call_sound_behavior_ = None;
+        let mut tool_error_handling_mode_ = None;
+        let mut human_description_ = None;
+        let mut enabled_ = None;
+        let mut params_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SmbToolConfig",
+            &["name", "params"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
+                "disable_interruptions" => field.read(&mut disable_interruptions_),
+                "interruption_mode" => field.read(&mut interruption_mode_),
+                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
+                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
+                "assignments" => field.read(&mut assignments_),
+                "tool_call_sound" => field.read(&mut tool_call_sound_),
+                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
+                "tool_error_handling_mode" => field.read(&mut tool_error_handling_mode_),
+                "human_description" => field.read(&mut human_description_),
+                "enabled" => field.read(&mut enabled_),
+                "params" => field.read(&mut params_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            description: description_.unwrap_or_default(),
+            response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
+            disable_interruptions: disable_interruptions_.unwrap_or_default(),
+            interruption_mode: interruption_mode_.unwrap_or_default(),
+            force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
+            pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
+            assignments: assignments_.unwrap_or_default(),
+            tool_call_sound: tool_call_sound_.unwrap_or_default(),
+            tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
+            tool_error_handling_mode: tool_error_handling_mode_.unwrap_or_default(),
+            human_description: human_description_.unwrap_or_default(),
+            enabled: enabled_.unwrap_or_default(),
+            params: object.required(params_, "params")?,
+        })
+    }
 }
 
 impl SmbToolConfig {

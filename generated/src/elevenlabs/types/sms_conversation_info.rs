@@ -9,14 +9,42 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SMSConversationInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SmsConversationInfo {
     pub direction: SmsConversationInfoDirection,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number_id: Nullable<String>,
     pub sms_user_phone_number: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_phone_number: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SmsConversationInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut direction_ = None;
+        let mut phone_number_id_ = None;
+        let mut sms_user_phone_number_ = None;
+        let mut agent_phone_number_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SmsConversationInfo",
+            &["direction", "sms_user_phone_number"],
+            &mut |key, field| match key {
+                "direction" => field.read(&mut direction_),
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "sms_user_phone_number" => field.read(&mut sms_user_phone_number_),
+                "agent_phone_number" => field.read(&mut agent_phone_number_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            direction: object.required(direction_, "direction")?,
+            phone_number_id: phone_number_id_.unwrap_or_default(),
+            sms_user_phone_number: object
+                .required(sms_user_phone_number_, "sms_user_phone_number")?,
+            agent_phone_number: agent_phone_number_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SmsConversationInfo {

@@ -6,15 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SoftTimeoutConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SoftTimeoutConfigOverride {
     /// Message to show when the first soft timeout is reached while waiting for LLM response. Supports dynamic variables (e.g., {{system__time}}, {{custom_variable}}).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
     /// Extra static filler messages for subsequent soft timeouts in the same LLM generation. The first timeout uses `message`. If fewer messages are configured than `max_soft_timeouts_per_generation`, the last configured message is repeated; otherwise a built-in filler is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub additional_soft_timeout_messages: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for SoftTimeoutConfigOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut message_ = None;
+        let mut additional_soft_timeout_messages_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SoftTimeoutConfigOverride",
+            &[],
+            &mut |key, field| match key {
+                "message" => field.read(&mut message_),
+                "additional_soft_timeout_messages" => {
+                    field.read(&mut additional_soft_timeout_messages_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            message: message_.unwrap_or_default(),
+            additional_soft_timeout_messages: additional_soft_timeout_messages_.unwrap_or_default(),
+        })
+    }
 }

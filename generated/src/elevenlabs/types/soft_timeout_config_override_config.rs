@@ -5,19 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SoftTimeoutConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SoftTimeoutConfigOverrideConfig {
     /// Whether to allow overriding the message field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<bool>,
     /// Whether to allow overriding the additional_soft_timeout_messages field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_soft_timeout_messages: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for SoftTimeoutConfigOverrideConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut message_ = None;
+        let mut additional_soft_timeout_messages_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SoftTimeoutConfigOverrideConfig",
+            &[],
+            &mut |key, field| match key {
+                "message" => field.read(&mut message_),
+                "additional_soft_timeout_messages" => {
+                    field.read(&mut additional_soft_timeout_messages_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            message: message_.unwrap_or_default(),
+            additional_soft_timeout_messages: additional_soft_timeout_messages_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,33 +6,81 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SoftTimeoutConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SoftTimeoutConfigWorkflowOverride {
     /// Time in seconds before showing the predefined message while waiting for LLM response. Set to -1 to disable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timeout_seconds: Nullable<f64>,
     /// Message to show when the first soft timeout is reached while waiting for LLM response. Supports dynamic variables (e.g., {{system__time}}, {{custom_variable}}).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
     /// Extra static filler messages for subsequent soft timeouts in the same LLM generation. The first timeout uses `message`. If fewer messages are configured than `max_soft_timeouts_per_generation`, the last configured message is repeated; otherwise a built-in filler is used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub additional_soft_timeout_messages: Nullable<Vec<String>>,
     /// If enabled, the soft timeout message will be generated dynamically instead of using the static message.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_llm_generated_message: Nullable<bool>,
     /// If enabled, shuffle the order of static soft timeout messages once at the start of each turn. Only applies when use_llm_generated_message is false.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub randomize_fillers: Nullable<bool>,
     /// Maximum filler messages while waiting for a single LLM response. Fires every timeout_seconds until the LLM streams content or this limit is reached.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_soft_timeouts_per_generation: Nullable<i64>,
     /// Custom prompt for generating the soft timeout filler message when use_llm_generated_message is enabled. Recent conversation context is provided as a separate user message. If not set, the default prompt will be used. Supports dynamic variables (e.g., {{system__time}}, {{custom_variable}}).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_generated_message_prompt_override: Nullable<String>,
     /// When true, soft timeout fillers are suppressed until the conversation has at least one real user message. Prevents fillers during the agent's opening turn (e.g. workflow generate-immediately / tool calls before the user speaks).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_until_first_user_message: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for SoftTimeoutConfigWorkflowOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut timeout_seconds_ = None;
+        let mut message_ = None;
+        let mut additional_soft_timeout_messages_ = None;
+        let mut use_llm_generated_message_ = None;
+        let mut randomize_fillers_ = None;
+        let mut max_soft_timeouts_per_generation_ = None;
+        let mut llm_generated_message_prompt_override_ = None;
+        let mut disable_until_first_user_message_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SoftTimeoutConfigWorkflowOverride",
+            &[],
+            &mut |key, field| match key {
+                "timeout_seconds" => field.read(&mut timeout_seconds_),
+                "message" => field.read(&mut message_),
+                "additional_soft_timeout_messages" => {
+                    field.read(&mut additional_soft_timeout_messages_)
+                }
+                "use_llm_generated_message" => field.read(&mut use_llm_generated_message_),
+                "randomize_fillers" => field.read(&mut randomize_fillers_),
+                "max_soft_timeouts_per_generation" => {
+                    field.read(&mut max_soft_timeouts_per_generation_)
+                }
+                "llm_generated_message_prompt_override" => {
+                    field.read(&mut llm_generated_message_prompt_override_)
+                }
+                "disable_until_first_user_message" => {
+                    field.read(&mut disable_until_first_user_message_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            timeout_seconds: timeout_seconds_.unwrap_or_default(),
+            message: message_.unwrap_or_default(),
+            additional_soft_timeout_messages: additional_soft_timeout_messages_.unwrap_or_default(),
+            use_llm_generated_message: use_llm_generated_message_.unwrap_or_default(),
+            randomize_fillers: randomize_fillers_.unwrap_or_default(),
+            max_soft_timeouts_per_generation: max_soft_timeouts_per_generation_.unwrap_or_default(),
+            llm_generated_message_prompt_override: llm_generated_message_prompt_override_
+                .unwrap_or_default(),
+            disable_until_first_user_message: disable_until_first_user_message_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SongMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SongMetadata {
     /// The title of the song
     pub title: Option<String>,
@@ -20,6 +20,36 @@ pub struct SongMetadata {
     pub languages: Vec<String>,
     /// Whether the song is explicit
     pub is_explicit: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for SongMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut title_ = None;
+        let mut description_ = None;
+        let mut genres_ = None;
+        let mut languages_ = None;
+        let mut is_explicit_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SongMetadata",
+            &["genres", "languages"],
+            &mut |key, field| match key {
+                "title" => field.read(&mut title_),
+                "description" => field.read(&mut description_),
+                "genres" => field.read(&mut genres_),
+                "languages" => field.read(&mut languages_),
+                "is_explicit" => field.read(&mut is_explicit_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            title: title_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            genres: object.required(genres_, "genres")?,
+            languages: object.required(languages_, "languages")?,
+            is_explicit: is_explicit_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SongMetadata {

@@ -7,10 +7,10 @@
 
 use super::SectionSource;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SongSection`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SongSection {
     /// The name of the section. Must be between 1 and 100 characters.
     pub section_name: String,
@@ -23,8 +23,49 @@ pub struct SongSection {
     /// The lyrics of the section. Max 30 lines per section and max 200 characters per line.
     pub lines: Vec<String>,
     /// Optional source to extract the section from. Used for inpainting.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_from: Nullable<SectionSource>,
+}
+
+impl<'de> Deserialize<'de> for SongSection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut section_name_ = None;
+        let mut positive_local_styles_ = None;
+        let mut negative_local_styles_ = None;
+        let mut duration_ms_ = None;
+        let mut lines_ = None;
+        let mut source_from_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SongSection",
+            &[
+                "section_name",
+                "positive_local_styles",
+                "negative_local_styles",
+                "duration_ms",
+                "lines",
+            ],
+            &mut |key, field| match key {
+                "section_name" => field.read(&mut section_name_),
+                "positive_local_styles" => field.read(&mut positive_local_styles_),
+                "negative_local_styles" => field.read(&mut negative_local_styles_),
+                "duration_ms" => field.read(&mut duration_ms_),
+                "lines" => field.read(&mut lines_),
+                "source_from" => field.read(&mut source_from_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            section_name: object.required(section_name_, "section_name")?,
+            positive_local_styles: object
+                .required(positive_local_styles_, "positive_local_styles")?,
+            negative_local_styles: object
+                .required(negative_local_styles_, "negative_local_styles")?,
+            duration_ms: object.required(duration_ms_, "duration_ms")?,
+            lines: object.required(lines_, "lines")?,
+            source_from: source_from_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SongSection {

@@ -7,32 +7,76 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/SongSourceContext`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SongSourceContext {
     /// Defaults to `"song"`.
-    #[serde(default)]
     pub source_type: consts::Song,
     pub song_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chat_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub genres: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_explicit: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bpm: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_settings: Nullable<Value>,
+}
+
+impl<'de> Deserialize<'de> for SongSourceContext {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_type_ = None;
+        let mut song_id_ = None;
+        let mut chat_id_ = None;
+        let mut title_ = None;
+        let mut description_ = None;
+        let mut genres_ = None;
+        let mut languages_ = None;
+        let mut is_explicit_ = None;
+        let mut bpm_ = None;
+        let mut generation_settings_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SongSourceContext",
+            &["song_id"],
+            &mut |key, field| match key {
+                "source_type" => field.read(&mut source_type_),
+                "song_id" => field.read(&mut song_id_),
+                "chat_id" => field.read(&mut chat_id_),
+                "title" => field.read(&mut title_),
+                "description" => field.read(&mut description_),
+                "genres" => field.read(&mut genres_),
+                "languages" => field.read(&mut languages_),
+                "is_explicit" => field.read(&mut is_explicit_),
+                "bpm" => field.read(&mut bpm_),
+                "generation_settings" => field.read(&mut generation_settings_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source_type: source_type_.unwrap_or_default(),
+            song_id: object.required(song_id_, "song_id")?,
+            chat_id: chat_id_.unwrap_or_default(),
+            title: title_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            genres: genres_.unwrap_or_default(),
+            languages: languages_.unwrap_or_default(),
+            is_explicit: is_explicit_.unwrap_or_default(),
+            bpm: bpm_.unwrap_or_default(),
+            generation_settings: generation_settings_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SongSourceContext {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SpeakerAudioResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeakerAudioResponseModel {
     /// The base64 encoded audio.
     pub audio_base_64: String,
@@ -16,6 +16,30 @@ pub struct SpeakerAudioResponseModel {
     pub media_type: String,
     /// The duration of the audio in seconds.
     pub duration_secs: f64,
+}
+
+impl<'de> Deserialize<'de> for SpeakerAudioResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut audio_base_64_ = None;
+        let mut media_type_ = None;
+        let mut duration_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeakerAudioResponseModel",
+            &["audio_base_64", "media_type", "duration_secs"],
+            &mut |key, field| match key {
+                "audio_base_64" => field.read(&mut audio_base_64_),
+                "media_type" => field.read(&mut media_type_),
+                "duration_secs" => field.read(&mut duration_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            audio_base_64: object.required(audio_base_64_, "audio_base_64")?,
+            media_type: object.required(media_type_, "media_type")?,
+            duration_secs: object.required(duration_secs_, "duration_secs")?,
+        })
+    }
 }
 
 impl SpeakerAudioResponseModel {

@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SpeakerCreatedResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeakerCreatedResponse {
     pub version: i64,
     pub speaker_id: String,
+}
+
+impl<'de> Deserialize<'de> for SpeakerCreatedResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut version_ = None;
+        let mut speaker_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeakerCreatedResponse",
+            &["version", "speaker_id"],
+            &mut |key, field| match key {
+                "version" => field.read(&mut version_),
+                "speaker_id" => field.read(&mut speaker_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            version: object.required(version_, "version")?,
+            speaker_id: object.required(speaker_id_, "speaker_id")?,
+        })
+    }
 }
 
 impl SpeakerCreatedResponse {

@@ -7,18 +7,42 @@
 
 use super::UtteranceResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SpeakerResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeakerResponseModel {
     /// The ID of the speaker.
     pub speaker_id: String,
     /// The duration of the speaker segment in seconds.
     pub duration_secs: f64,
     /// The utterances of the speaker.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub utterances: Nullable<Vec<UtteranceResponseModel>>,
+}
+
+impl<'de> Deserialize<'de> for SpeakerResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut speaker_id_ = None;
+        let mut duration_secs_ = None;
+        let mut utterances_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeakerResponseModel",
+            &["speaker_id", "duration_secs"],
+            &mut |key, field| match key {
+                "speaker_id" => field.read(&mut speaker_id_),
+                "duration_secs" => field.read(&mut duration_secs_),
+                "utterances" => field.read(&mut utterances_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            speaker_id: object.required(speaker_id_, "speaker_id")?,
+            duration_secs: object.required(duration_secs_, "duration_secs")?,
+            utterances: utterances_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeakerResponseModel {

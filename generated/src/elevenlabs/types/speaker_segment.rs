@@ -6,11 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use super::{DubbedSegment, SegmentSubtitleFrame};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerSegment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeakerSegment {
     pub id: String,
     pub start_time: f64,
@@ -18,6 +18,39 @@ pub struct SpeakerSegment {
     pub text: String,
     pub subtitles: Vec<SegmentSubtitleFrame>,
     pub dubs: BTreeMap<String, DubbedSegment>,
+}
+
+impl<'de> Deserialize<'de> for SpeakerSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut start_time_ = None;
+        let mut end_time_ = None;
+        let mut text_ = None;
+        let mut subtitles_ = None;
+        let mut dubs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeakerSegment",
+            &["id", "start_time", "end_time", "text", "subtitles", "dubs"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "start_time" => field.read(&mut start_time_),
+                "end_time" => field.read(&mut end_time_),
+                "text" => field.read(&mut text_),
+                "subtitles" => field.read(&mut subtitles_),
+                "dubs" => field.read(&mut dubs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            start_time: object.required(start_time_, "start_time")?,
+            end_time: object.required(end_time_, "end_time")?,
+            text: object.required(text_, "text")?,
+            subtitles: object.required(subtitles_, "subtitles")?,
+            dubs: object.required(dubs_, "dubs")?,
+        })
+    }
 }
 
 impl SpeakerSegment {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerSeparationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeakerSeparationResponseModel {
     /// The ID of the voice.
     pub voice_id: String,
@@ -20,11 +20,41 @@ pub struct SpeakerSeparationResponseModel {
     /// The status of the speaker separation.
     pub status: SpeakerSeparationResponseModelStatus,
     /// The speakers of the sample.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speakers: Nullable<BTreeMap<String, SpeakerResponseModel>>,
     /// The IDs of the selected speakers.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub selected_speaker_ids: Nullable<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for SpeakerSeparationResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut sample_id_ = None;
+        let mut status_ = None;
+        let mut speakers_ = None;
+        let mut selected_speaker_ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeakerSeparationResponseModel",
+            &["voice_id", "sample_id", "status"],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "sample_id" => field.read(&mut sample_id_),
+                "status" => field.read(&mut status_),
+                "speakers" => field.read(&mut speakers_),
+                "selected_speaker_ids" => field.read(&mut selected_speaker_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+            sample_id: object.required(sample_id_, "sample_id")?,
+            status: object.required(status_, "status")?,
+            speakers: speakers_.unwrap_or_default(),
+            selected_speaker_ids: selected_speaker_ids_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeakerSeparationResponseModel {

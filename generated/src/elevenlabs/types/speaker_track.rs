@@ -6,17 +6,47 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingMediaReference;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerTrack`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeakerTrack {
     pub id: String,
     pub media_ref: DubbingMediaReference,
     pub speaker_name: String,
     pub voices: BTreeMap<String, String>,
     pub segments: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for SpeakerTrack {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut media_ref_ = None;
+        let mut speaker_name_ = None;
+        let mut voices_ = None;
+        let mut segments_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeakerTrack",
+            &["id", "media_ref", "speaker_name", "voices", "segments"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "media_ref" => field.read(&mut media_ref_),
+                "speaker_name" => field.read(&mut speaker_name_),
+                "voices" => field.read(&mut voices_),
+                "segments" => field.read(&mut segments_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            media_ref: object.required(media_ref_, "media_ref")?,
+            speaker_name: object.required(speaker_name_, "speaker_name")?,
+            voices: object.required(voices_, "voices")?,
+            segments: object.required(segments_, "segments")?,
+        })
+    }
 }
 
 impl SpeakerTrack {

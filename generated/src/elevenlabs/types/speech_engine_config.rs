@@ -6,17 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ConvAiDynamicVariable, ConvAiSecretLocator};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeechEngineConfig`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechEngineConfig {
     /// The WebSocket URL for the transcript server
     pub ws_url: String,
     /// Headers to include in the WebSocket connection request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<BTreeMap<String, SpeechEngineConfigRequestHeadersValue>>,
+}
+
+impl<'de> Deserialize<'de> for SpeechEngineConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut ws_url_ = None;
+        let mut request_headers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeechEngineConfig",
+            &["ws_url"],
+            &mut |key, field| match key {
+                "ws_url" => field.read(&mut ws_url_),
+                "request_headers" => field.read(&mut request_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            ws_url: object.required(ws_url_, "ws_url")?,
+            request_headers: request_headers_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeechEngineConfig {
@@ -30,10 +52,27 @@ impl SpeechEngineConfig {
 }
 
 /// Schema: `#/components/schemas/SpeechEngineConfig/properties/request_headers/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum SpeechEngineConfigRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
+}
+
+impl<'de> Deserialize<'de> for SpeechEngineConfigRequestHeadersValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiDynamicVariable(member));
+        }
+        Err(no_match("SpeechEngineConfigRequestHeadersValue"))
+    }
 }

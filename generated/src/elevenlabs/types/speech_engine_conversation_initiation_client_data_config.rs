@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SpeechEngineConversationInitiationClientDataConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SpeechEngineConversationInitiationClientDataConfig {
     /// Whether the first message can be overridden by the client
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_message: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for SpeechEngineConversationInitiationClientDataConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut first_message_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SpeechEngineConversationInitiationClientDataConfig",
+            &[],
+            &mut |key, field| match key {
+                "first_message" => field.read(&mut first_message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            first_message: first_message_.unwrap_or_default(),
+        })
+    }
 }

@@ -11,10 +11,10 @@ use super::{
     SpeechEngineConversationInitiationClientDataConfig, TtsConversationalConfigOutput, VadConfig,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SpeechEngineResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechEngineResponse {
     /// The speech engine resource ID
     pub speech_engine_id: String,
@@ -45,8 +45,83 @@ pub struct SpeechEngineResponse {
     /// Creation and update timestamps with source information
     pub metadata: AgentMetadataDbModel,
     /// The access information of the speech engine for the user
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
+}
+
+impl<'de> Deserialize<'de> for SpeechEngineResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut speech_engine_id_ = None;
+        let mut name_ = None;
+        let mut speech_engine_ = None;
+        let mut asr_ = None;
+        let mut tts_ = None;
+        let mut turn_ = None;
+        let mut vad_ = None;
+        let mut conversation_ = None;
+        let mut privacy_ = None;
+        let mut call_limits_ = None;
+        let mut language_ = None;
+        let mut tags_ = None;
+        let mut overrides_ = None;
+        let mut metadata_ = None;
+        let mut access_info_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeechEngineResponse",
+            &[
+                "speech_engine_id",
+                "name",
+                "speech_engine",
+                "asr",
+                "tts",
+                "turn",
+                "vad",
+                "conversation",
+                "privacy",
+                "call_limits",
+                "language",
+                "tags",
+                "overrides",
+                "metadata",
+            ],
+            &mut |key, field| match key {
+                "speech_engine_id" => field.read(&mut speech_engine_id_),
+                "name" => field.read(&mut name_),
+                "speech_engine" => field.read(&mut speech_engine_),
+                "asr" => field.read(&mut asr_),
+                "tts" => field.read(&mut tts_),
+                "turn" => field.read(&mut turn_),
+                "vad" => field.read(&mut vad_),
+                "conversation" => field.read(&mut conversation_),
+                "privacy" => field.read(&mut privacy_),
+                "call_limits" => field.read(&mut call_limits_),
+                "language" => field.read(&mut language_),
+                "tags" => field.read(&mut tags_),
+                "overrides" => field.read(&mut overrides_),
+                "metadata" => field.read(&mut metadata_),
+                "access_info" => field.read(&mut access_info_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            speech_engine_id: object.required(speech_engine_id_, "speech_engine_id")?,
+            name: object.required(name_, "name")?,
+            speech_engine: object.required(speech_engine_, "speech_engine")?,
+            asr: object.required(asr_, "asr")?,
+            tts: object.required(tts_, "tts")?,
+            turn: object.required(turn_, "turn")?,
+            vad: object.required(vad_, "vad")?,
+            conversation: object.required(conversation_, "conversation")?,
+            privacy: object.required(privacy_, "privacy")?,
+            call_limits: object.required(call_limits_, "call_limits")?,
+            language: object.required(language_, "language")?,
+            tags: object.required(tags_, "tags")?,
+            overrides: object.required(overrides_, "overrides")?,
+            metadata: object.required(metadata_, "metadata")?,
+            access_info: access_info_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeechEngineResponse {

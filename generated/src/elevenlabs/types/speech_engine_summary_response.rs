@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::ResourceAccessInfo;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SpeechEngineSummaryResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechEngineSummaryResponse {
     /// The speech engine resource ID
     pub speech_engine_id: String,
@@ -21,6 +21,42 @@ pub struct SpeechEngineSummaryResponse {
     pub tags: Vec<String>,
     /// The access information of the speech engine for the user
     pub access_info: ResourceAccessInfo,
+}
+
+impl<'de> Deserialize<'de> for SpeechEngineSummaryResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut speech_engine_id_ = None;
+        let mut name_ = None;
+        let mut created_at_unix_secs_ = None;
+        let mut tags_ = None;
+        let mut access_info_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeechEngineSummaryResponse",
+            &[
+                "speech_engine_id",
+                "name",
+                "created_at_unix_secs",
+                "tags",
+                "access_info",
+            ],
+            &mut |key, field| match key {
+                "speech_engine_id" => field.read(&mut speech_engine_id_),
+                "name" => field.read(&mut name_),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "tags" => field.read(&mut tags_),
+                "access_info" => field.read(&mut access_info_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            speech_engine_id: object.required(speech_engine_id_, "speech_engine_id")?,
+            name: object.required(name_, "name")?,
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            tags: object.required(tags_, "tags")?,
+            access_info: object.required(access_info_, "access_info")?,
+        })
+    }
 }
 
 impl SpeechEngineSummaryResponse {

@@ -11,27 +11,27 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechHistoryItemResponseModel {
     /// The ID of the history item.
     pub history_item_id: String,
     /// The ID of the request.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_id: Nullable<String>,
     /// The ID of the voice used.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// The ID of the model.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// The name of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_name: Nullable<String>,
     /// The category of the voice. Either 'premade', 'cloned', 'generated' or 'professional'.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_category: Nullable<SpeechHistoryItemResponseModelVoiceCategory>,
     /// The text used to generate the audio item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// Unix timestamp of when the item was created.
     pub date_unix: i64,
@@ -44,23 +44,101 @@ pub struct SpeechHistoryItemResponseModel {
     /// The state of the history item.
     pub state: SpeechHistoryItemResponseModelState,
     /// The settings of the history item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<Value>,
     /// The ID of the share link.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub share_link_id: Nullable<String>,
     /// The source of the history item. Either TTS (text to speech), STS (speech to text), AN (audio native), Projects, Dubbing, PlayAPI, PD (pronunciation dictionary) or ConvAI (Agents Platform).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source: Nullable<SpeechHistoryItemResponseModelSource>,
     /// The alignments of the history item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub alignments: Nullable<HistoryAlignmentsResponseModel>,
     /// The dialogue (voice and text pairs) used to generate the audio item. If this is set then the top level `text` and `voice_id` fields will be empty.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dialogue: Nullable<Vec<DialogueInputResponseModel>>,
     /// The output format the audio was originally generated in.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub output_format: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut history_item_id_ = None;
+        let mut request_id_ = None;
+        let mut voice_id_ = None;
+        let mut model_id_ = None;
+        let mut voice_name_ = None;
+        let mut voice_category_ = None;
+        let mut text_ = None;
+        let mut date_unix_ = None;
+        let mut character_count_change_from_ = None;
+        let mut character_count_change_to_ = None;
+        let mut content_type_ = None;
+        let mut state_ = None;
+        let mut settings_ = None;
+        let mut share_link_id_ = None;
+        let mut source_ = None;
+        let mut alignments_ = None;
+        let mut dialogue_ = None;
+        let mut output_format_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeechHistoryItemResponseModel",
+            &[
+                "history_item_id",
+                "date_unix",
+                "character_count_change_from",
+                "character_count_change_to",
+                "content_type",
+                "state",
+            ],
+            &mut |key, field| match key {
+                "history_item_id" => field.read(&mut history_item_id_),
+                "request_id" => field.read(&mut request_id_),
+                "voice_id" => field.read(&mut voice_id_),
+                "model_id" => field.read(&mut model_id_),
+                "voice_name" => field.read(&mut voice_name_),
+                "voice_category" => field.read(&mut voice_category_),
+                "text" => field.read(&mut text_),
+                "date_unix" => field.read(&mut date_unix_),
+                "character_count_change_from" => field.read(&mut character_count_change_from_),
+                "character_count_change_to" => field.read(&mut character_count_change_to_),
+                "content_type" => field.read(&mut content_type_),
+                "state" => field.read(&mut state_),
+                "settings" => field.read(&mut settings_),
+                "share_link_id" => field.read(&mut share_link_id_),
+                "source" => field.read(&mut source_),
+                "alignments" => field.read(&mut alignments_),
+                "dialogue" => field.read(&mut dialogue_),
+                "output_format" => field.read(&mut output_format_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            history_item_id: object.required(history_item_id_, "history_item_id")?,
+            request_id: request_id_.unwrap_or_default(),
+            voice_id: voice_id_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+            voice_name: voice_name_.unwrap_or_default(),
+            voice_category: voice_category_.unwrap_or_default(),
+            text: text_.unwrap_or_default(),
+            date_unix: object.required(date_unix_, "date_unix")?,
+            character_count_change_from: object
+                .required(character_count_change_from_, "character_count_change_from")?,
+            character_count_change_to: object
+                .required(character_count_change_to_, "character_count_change_to")?,
+            content_type: object.required(content_type_, "content_type")?,
+            state: object.required(state_, "state")?,
+            settings: settings_.unwrap_or_default(),
+            share_link_id: share_link_id_.unwrap_or_default(),
+            source: source_.unwrap_or_default(),
+            alignments: alignments_.unwrap_or_default(),
+            dialogue: dialogue_.unwrap_or_default(),
+            output_format: output_format_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeechHistoryItemResponseModel {

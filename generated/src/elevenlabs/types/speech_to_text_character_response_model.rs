@@ -6,19 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SpeechToTextCharacterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechToTextCharacterResponseModel {
     /// The character that was transcribed.
     pub text: String,
     /// The start time of the character in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start: Nullable<f64>,
     /// The end time of the character in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for SpeechToTextCharacterResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut start_ = None;
+        let mut end_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeechToTextCharacterResponseModel",
+            &["text"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "start" => field.read(&mut start_),
+                "end" => field.read(&mut end_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            start: start_.unwrap_or_default(),
+            end: end_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeechToTextCharacterResponseModel {

@@ -7,12 +7,12 @@
 
 use super::{AdditionalFormatResponseModel, DetectedEntity, SpeechToTextWordResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Chunk-level detail of the transcription with timing information.
 ///
 /// Schema: `#/components/schemas/SpeechToTextChunkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechToTextChunkResponseModel {
     /// The detected language code (e.g. 'eng' for English).
     pub language_code: String,
@@ -23,20 +23,62 @@ pub struct SpeechToTextChunkResponseModel {
     /// List of words with their timing information.
     pub words: Vec<SpeechToTextWordResponseModel>,
     /// The channel index this transcript belongs to (for multichannel audio).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub channel_index: Nullable<i64>,
     /// Requested additional formats of the transcript.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub additional_formats: Nullable<Vec<Option<AdditionalFormatResponseModel>>>,
     /// The transcription ID of the response.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription_id: Nullable<String>,
     /// List of detected entities with their text, type, and character positions in the transcript.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub entities: Nullable<Vec<DetectedEntity>>,
     /// The duration of the audio that was transcribed in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_duration_secs: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for SpeechToTextChunkResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_code_ = None;
+        let mut language_probability_ = None;
+        let mut text_ = None;
+        let mut words_ = None;
+        let mut channel_index_ = None;
+        let mut additional_formats_ = None;
+        let mut transcription_id_ = None;
+        let mut entities_ = None;
+        let mut audio_duration_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeechToTextChunkResponseModel",
+            &["language_code", "language_probability", "text", "words"],
+            &mut |key, field| match key {
+                "language_code" => field.read(&mut language_code_),
+                "language_probability" => field.read(&mut language_probability_),
+                "text" => field.read(&mut text_),
+                "words" => field.read(&mut words_),
+                "channel_index" => field.read(&mut channel_index_),
+                "additional_formats" => field.read(&mut additional_formats_),
+                "transcription_id" => field.read(&mut transcription_id_),
+                "entities" => field.read(&mut entities_),
+                "audio_duration_secs" => field.read(&mut audio_duration_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language_code: object.required(language_code_, "language_code")?,
+            language_probability: object.required(language_probability_, "language_probability")?,
+            text: object.required(text_, "text")?,
+            words: object.required(words_, "words")?,
+            channel_index: channel_index_.unwrap_or_default(),
+            additional_formats: additional_formats_.unwrap_or_default(),
+            transcription_id: transcription_id_.unwrap_or_default(),
+            entities: entities_.unwrap_or_default(),
+            audio_duration_secs: audio_duration_secs_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeechToTextChunkResponseModel {

@@ -6,18 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SpeechToTextWebhookResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechToTextWebhookResponseModel {
     /// The message of the webhook response.
     pub message: String,
     /// The request ID of the webhook response.
     pub request_id: String,
     /// The transcription ID of the webhook response.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SpeechToTextWebhookResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut message_ = None;
+        let mut request_id_ = None;
+        let mut transcription_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeechToTextWebhookResponseModel",
+            &["message", "request_id"],
+            &mut |key, field| match key {
+                "message" => field.read(&mut message_),
+                "request_id" => field.read(&mut request_id_),
+                "transcription_id" => field.read(&mut transcription_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            message: object.required(message_, "message")?,
+            request_id: object.required(request_id_, "request_id")?,
+            transcription_id: transcription_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeechToTextWebhookResponseModel {

@@ -12,30 +12,69 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Word-level detail of the transcription with timing information.
 ///
 /// Schema: `#/components/schemas/SpeechToTextWordResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechToTextWordResponseModel {
     /// The word or sound that was transcribed.
     pub text: String,
     /// The start time of the word or sound in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start: Nullable<f64>,
     /// The end time of the word or sound in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end: Nullable<f64>,
     /// The type of the word or sound. 'audio_event' is used for non-word sounds like laughter or footsteps.
     #[serde(rename = "type")]
     pub type_: SpeechToTextWordResponseModelType,
     /// Unique identifier for the speaker of this word.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaker_id: Nullable<String>,
     /// The log of the probability with which this word was predicted. Logprobs are in range [-infinity, 0], higher logprobs indicate a higher confidence the model has in its predictions.
     pub logprob: f64,
     /// The characters that make up the word and their timing information.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub characters: Nullable<Vec<SpeechToTextCharacterResponseModel>>,
     /// The channel this word was spoken on (for multichannel audio). Null for single-channel transcriptions.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub channel_index: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for SpeechToTextWordResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut start_ = None;
+        let mut end_ = None;
+        let mut type__ = None;
+        let mut speaker_id_ = None;
+        let mut logprob_ = None;
+        let mut characters_ = None;
+        let mut channel_index_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SpeechToTextWordResponseModel",
+            &["text", "type", "logprob"],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "start" => field.read(&mut start_),
+                "end" => field.read(&mut end_),
+                "type" => field.read(&mut type__),
+                "speaker_id" => field.read(&mut speaker_id_),
+                "logprob" => field.read(&mut logprob_),
+                "characters" => field.read(&mut characters_),
+                "channel_index" => field.read(&mut channel_index_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            start: start_.unwrap_or_default(),
+            end: end_.unwrap_or_default(),
+            type_: object.required(type__, "type")?,
+            speaker_id: speaker_id_.unwrap_or_default(),
+            logprob: object.required(logprob_, "logprob")?,
+            characters: characters_.unwrap_or_default(),
+            channel_index: channel_index_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SpeechToTextWordResponseModel {

@@ -6,17 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// An asset uploaded via the assets API.
 ///
 /// Schema: `#/components/schemas/StaticAssetReference`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StaticAssetReference {
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Asset,
     /// The ID of an asset uploaded via the assets API (`POST /v1/assets`), as returned in that response's `asset_id`.
     pub asset_id: String,
+}
+
+impl<'de> Deserialize<'de> for StaticAssetReference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut asset_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "StaticAssetReference",
+            &["asset_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "asset_id" => field.read(&mut asset_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            asset_id: object.required(asset_id_, "asset_id")?,
+        })
+    }
 }
 
 impl StaticAssetReference {

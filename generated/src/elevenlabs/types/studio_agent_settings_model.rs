@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::StudioAgentToolSettingsModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/StudioAgentSettingsModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct StudioAgentSettingsModel {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_settings: Option<BTreeMap<String, StudioAgentToolSettingsModel>>,
+}
+
+impl<'de> Deserialize<'de> for StudioAgentSettingsModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tool_settings_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "StudioAgentSettingsModel",
+            &[],
+            &mut |key, field| match key {
+                "tool_settings" => field.read(&mut tool_settings_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tool_settings: tool_settings_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/StudioAgentToolSettingsModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct StudioAgentToolSettingsModel {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_confirmation: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for StudioAgentToolSettingsModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut skip_confirmation_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "StudioAgentToolSettingsModel",
+            &[],
+            &mut |key, field| match key {
+                "skip_confirmation" => field.read(&mut skip_confirmation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            skip_confirmation: skip_confirmation_.unwrap_or_default(),
+        })
+    }
 }

@@ -9,16 +9,49 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioClipReference`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudioClipReference {
     pub project_id: String,
     pub chapter_id: String,
     pub clip_type: StudioClipReferenceClipType,
     pub clip_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub block_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for StudioClipReference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_id_ = None;
+        let mut chapter_id_ = None;
+        let mut clip_type_ = None;
+        let mut clip_id_ = None;
+        let mut block_id_ = None;
+        let mut preview_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "StudioClipReference",
+            &["project_id", "chapter_id", "clip_type", "clip_id"],
+            &mut |key, field| match key {
+                "project_id" => field.read(&mut project_id_),
+                "chapter_id" => field.read(&mut chapter_id_),
+                "clip_type" => field.read(&mut clip_type_),
+                "clip_id" => field.read(&mut clip_id_),
+                "block_id" => field.read(&mut block_id_),
+                "preview_url" => field.read(&mut preview_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_id: object.required(project_id_, "project_id")?,
+            chapter_id: object.required(chapter_id_, "chapter_id")?,
+            clip_type: object.required(clip_type_, "clip_type")?,
+            clip_id: object.required(clip_id_, "clip_id")?,
+            block_id: block_id_.unwrap_or_default(),
+            preview_url: preview_url_.unwrap_or_default(),
+        })
+    }
 }
 
 impl StudioClipReference {

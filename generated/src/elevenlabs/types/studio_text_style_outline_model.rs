@@ -5,15 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/StudioTextStyleOutlineModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudioTextStyleOutlineModel {
     pub enabled: bool,
     pub color: String,
     pub opacity: f64,
     pub width: f64,
+}
+
+impl<'de> Deserialize<'de> for StudioTextStyleOutlineModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_ = None;
+        let mut color_ = None;
+        let mut opacity_ = None;
+        let mut width_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "StudioTextStyleOutlineModel",
+            &["enabled", "color", "opacity", "width"],
+            &mut |key, field| match key {
+                "enabled" => field.read(&mut enabled_),
+                "color" => field.read(&mut color_),
+                "opacity" => field.read(&mut opacity_),
+                "width" => field.read(&mut width_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled: object.required(enabled_, "enabled")?,
+            color: object.required(color_, "color")?,
+            opacity: object.required(opacity_, "opacity")?,
+            width: object.required(width_, "width")?,
+        })
+    }
 }
 
 impl StudioTextStyleOutlineModel {

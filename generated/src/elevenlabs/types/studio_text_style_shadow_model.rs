@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/StudioTextStyleShadowModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StudioTextStyleShadowModel {
     pub enabled: bool,
     pub color: String,
@@ -16,6 +16,41 @@ pub struct StudioTextStyleShadowModel {
     pub blur: f64,
     pub offset_x: f64,
     pub offset_y: f64,
+}
+
+impl<'de> Deserialize<'de> for StudioTextStyleShadowModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_ = None;
+        let mut color_ = None;
+        let mut opacity_ = None;
+        let mut blur_ = None;
+        let mut offset_x_ = None;
+        let mut offset_y_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "StudioTextStyleShadowModel",
+            &[
+                "enabled", "color", "opacity", "blur", "offset_x", "offset_y",
+            ],
+            &mut |key, field| match key {
+                "enabled" => field.read(&mut enabled_),
+                "color" => field.read(&mut color_),
+                "opacity" => field.read(&mut opacity_),
+                "blur" => field.read(&mut blur_),
+                "offset_x" => field.read(&mut offset_x_),
+                "offset_y" => field.read(&mut offset_y_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled: object.required(enabled_, "enabled")?,
+            color: object.required(color_, "color")?,
+            opacity: object.required(opacity_, "opacity")?,
+            blur: object.required(blur_, "blur")?,
+            offset_x: object.required(offset_x_, "offset_x")?,
+            offset_y: object.required(offset_y_, "offset_y")?,
+        })
+    }
 }
 
 impl StudioTextStyleShadowModel {

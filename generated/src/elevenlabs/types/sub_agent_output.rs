@@ -7,19 +7,46 @@
 
 use super::ObjectJsonSchemaPropertyOutput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// SubAgent
 ///
 /// Schema: `#/components/schemas/SubAgent-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubAgentOutput {
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     pub description: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parameters: Nullable<ObjectJsonSchemaPropertyOutput>,
+}
+
+impl<'de> Deserialize<'de> for SubAgentOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut description_ = None;
+        let mut parameters_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SubAgentOutput",
+            &["agent_id", "description"],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "description" => field.read(&mut description_),
+                "parameters" => field.read(&mut parameters_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: branch_id_.unwrap_or_default(),
+            description: object.required(description_, "description")?,
+            parameters: parameters_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SubAgentOutput {

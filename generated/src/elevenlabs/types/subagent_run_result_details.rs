@@ -6,13 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SubagentRunResultDetails`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SubagentRunResultDetails {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sub_conversation_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SubagentRunResultDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sub_conversation_id_ = None;
+        let mut agent_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SubagentRunResultDetails",
+            &[],
+            &mut |key, field| match key {
+                "sub_conversation_id" => field.read(&mut sub_conversation_id_),
+                "agent_id" => field.read(&mut agent_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sub_conversation_id: sub_conversation_id_.unwrap_or_default(),
+            agent_id: agent_id_.unwrap_or_default(),
+        })
+    }
 }

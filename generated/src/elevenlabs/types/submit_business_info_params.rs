@@ -6,14 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Finalize the onboarding interview: create a text knowledge source and mark done.
 ///
 /// Schema: `#/components/schemas/SubmitBusinessInfoParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SubmitBusinessInfoParams {
     /// Defaults to `"submit_business_info"`.
-    #[serde(default)]
     pub smb_tool_type: consts::SubmitBusinessInfo,
+}
+
+impl<'de> Deserialize<'de> for SubmitBusinessInfoParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "SubmitBusinessInfoParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

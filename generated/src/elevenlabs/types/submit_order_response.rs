@@ -7,10 +7,10 @@
 
 use super::{OrderId, OrderState};
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SubmitOrderResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubmitOrderResponse {
     /// The ID of the submitted order.
     pub order_id: OrderId,
@@ -18,6 +18,30 @@ pub struct SubmitOrderResponse {
     pub state: OrderState,
     /// The timestamp when the order was submitted.
     pub submitted_at: Timestamp,
+}
+
+impl<'de> Deserialize<'de> for SubmitOrderResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut order_id_ = None;
+        let mut state_ = None;
+        let mut submitted_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SubmitOrderResponse",
+            &["order_id", "state", "submitted_at"],
+            &mut |key, field| match key {
+                "order_id" => field.read(&mut order_id_),
+                "state" => field.read(&mut state_),
+                "submitted_at" => field.read(&mut submitted_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            order_id: object.required(order_id_, "order_id")?,
+            state: object.required(state_, "state")?,
+            submitted_at: object.required(submitted_at_, "submitted_at")?,
+        })
+    }
 }
 
 impl SubmitOrderResponse {

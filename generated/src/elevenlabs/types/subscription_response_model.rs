@@ -9,10 +9,11 @@ use super::{
     consts, BillingPeriod, CharacterRefreshPeriod, Currency, Price, SubscriptionStatusType,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/SubscriptionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubscriptionResponseModel {
     /// The tier of the user's subscription.
     pub tier: String,
@@ -29,7 +30,7 @@ pub struct SubscriptionResponseModel {
     /// Deprecated: use `max_credit_limit_extension != 0`. Whether the user is allowed to extend their character limit.
     pub allowed_to_extend_character_limit: bool,
     /// The Unix timestamp of the next character count reset.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_character_count_reset_unix: Nullable<i64>,
     /// The number of voice slots used by the user.
     pub voice_slots_used: i64,
@@ -40,7 +41,7 @@ pub struct SubscriptionResponseModel {
     /// The maximum number of voice slots allowed for the user.
     pub voice_limit: i64,
     /// The maximum number of voice add/edits allowed for the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_voice_add_edits: Nullable<i64>,
     /// The number of voice add/edits used by the user.
     pub voice_add_edit_counter: i64,
@@ -53,18 +54,148 @@ pub struct SubscriptionResponseModel {
     /// Whether the user can use professional voice cloning.
     pub can_use_professional_voice_cloning: bool,
     /// The currency of the user's subscription.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<Currency>,
     /// The current usage-based overage cost.
     pub current_overage: Price,
     /// The status of the user's subscription.
     pub status: SubscriptionStatusType,
     /// The billing period of the user's subscription.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub billing_period: Nullable<BillingPeriod>,
     /// The character refresh period of the user's subscription.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_refresh_period: Nullable<CharacterRefreshPeriod>,
+}
+
+impl<'de> Deserialize<'de> for SubscriptionResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tier_ = None;
+        let mut character_count_ = None;
+        let mut character_limit_ = None;
+        let mut max_character_limit_extension_ = None;
+        let mut max_credit_limit_extension_ = None;
+        let mut can_extend_character_limit_ = None;
+        let mut allowed_to_extend_character_limit_ = None;
+        let mut next_character_count_reset_unix_ = None;
+        let mut voice_slots_used_ = None;
+        let mut professional_voice_slots_used_ = None;
+        let mut professional_voice_slots_used_in_workspace_ = None;
+        let mut voice_limit_ = None;
+        let mut max_voice_add_edits_ = None;
+        let mut voice_add_edit_counter_ = None;
+        let mut professional_voice_limit_ = None;
+        let mut can_extend_voice_limit_ = None;
+        let mut can_use_instant_voice_cloning_ = None;
+        let mut can_use_professional_voice_cloning_ = None;
+        let mut currency_ = None;
+        let mut current_overage_ = None;
+        let mut status_ = None;
+        let mut billing_period_ = None;
+        let mut character_refresh_period_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SubscriptionResponseModel",
+            &[
+                "tier",
+                "character_count",
+                "character_limit",
+                "max_credit_limit_extension",
+                "can_extend_character_limit",
+                "allowed_to_extend_character_limit",
+                "voice_slots_used",
+                "professional_voice_slots_used",
+                "professional_voice_slots_used_in_workspace",
+                "voice_limit",
+                "voice_add_edit_counter",
+                "professional_voice_limit",
+                "can_extend_voice_limit",
+                "can_use_instant_voice_cloning",
+                "can_use_professional_voice_cloning",
+                "current_overage",
+                "status",
+            ],
+            &mut |key, field| match key {
+                "tier" => field.read(&mut tier_),
+                "character_count" => field.read(&mut character_count_),
+                "character_limit" => field.read(&mut character_limit_),
+                "max_character_limit_extension" => field.read(&mut max_character_limit_extension_),
+                "max_credit_limit_extension" => field.read(&mut max_credit_limit_extension_),
+                "can_extend_character_limit" => field.read(&mut can_extend_character_limit_),
+                "allowed_to_extend_character_limit" => {
+                    field.read(&mut allowed_to_extend_character_limit_)
+                }
+                "next_character_count_reset_unix" => {
+                    field.read(&mut next_character_count_reset_unix_)
+                }
+                "voice_slots_used" => field.read(&mut voice_slots_used_),
+                "professional_voice_slots_used" => field.read(&mut professional_voice_slots_used_),
+                "professional_voice_slots_used_in_workspace" => {
+                    field.read(&mut professional_voice_slots_used_in_workspace_)
+                }
+                "voice_limit" => field.read(&mut voice_limit_),
+                "max_voice_add_edits" => field.read(&mut max_voice_add_edits_),
+                "voice_add_edit_counter" => field.read(&mut voice_add_edit_counter_),
+                "professional_voice_limit" => field.read(&mut professional_voice_limit_),
+                "can_extend_voice_limit" => field.read(&mut can_extend_voice_limit_),
+                "can_use_instant_voice_cloning" => field.read(&mut can_use_instant_voice_cloning_),
+                "can_use_professional_voice_cloning" => {
+                    field.read(&mut can_use_professional_voice_cloning_)
+                }
+                "currency" => field.read(&mut currency_),
+                "current_overage" => field.read(&mut current_overage_),
+                "status" => field.read(&mut status_),
+                "billing_period" => field.read(&mut billing_period_),
+                "character_refresh_period" => field.read(&mut character_refresh_period_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tier: object.required(tier_, "tier")?,
+            character_count: object.required(character_count_, "character_count")?,
+            character_limit: object.required(character_limit_, "character_limit")?,
+            max_character_limit_extension: max_character_limit_extension_.unwrap_or_default(),
+            max_credit_limit_extension: object
+                .required(max_credit_limit_extension_, "max_credit_limit_extension")?,
+            can_extend_character_limit: object
+                .required(can_extend_character_limit_, "can_extend_character_limit")?,
+            allowed_to_extend_character_limit: object.required(
+                allowed_to_extend_character_limit_,
+                "allowed_to_extend_character_limit",
+            )?,
+            next_character_count_reset_unix: next_character_count_reset_unix_.unwrap_or_default(),
+            voice_slots_used: object.required(voice_slots_used_, "voice_slots_used")?,
+            professional_voice_slots_used: object.required(
+                professional_voice_slots_used_,
+                "professional_voice_slots_used",
+            )?,
+            professional_voice_slots_used_in_workspace: object.required(
+                professional_voice_slots_used_in_workspace_,
+                "professional_voice_slots_used_in_workspace",
+            )?,
+            voice_limit: object.required(voice_limit_, "voice_limit")?,
+            max_voice_add_edits: max_voice_add_edits_.unwrap_or_default(),
+            voice_add_edit_counter: object
+                .required(voice_add_edit_counter_, "voice_add_edit_counter")?,
+            professional_voice_limit: object
+                .required(professional_voice_limit_, "professional_voice_limit")?,
+            can_extend_voice_limit: object
+                .required(can_extend_voice_limit_, "can_extend_voice_limit")?,
+            can_use_instant_voice_cloning: object.required(
+                can_use_instant_voice_cloning_,
+                "can_use_instant_voice_cloning",
+            )?,
+            can_use_professional_voice_cloning: object.required(
+                can_use_professional_voice_cloning_,
+                "can_use_professional_voice_cloning",
+            )?,
+            currency: currency_.unwrap_or_default(),
+            current_overage: object.required(current_overage_, "current_overage")?,
+            status: object.required(status_, "status")?,
+            billing_period: billing_period_.unwrap_or_default(),
+            character_refresh_period: character_refresh_period_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SubscriptionResponseModel {
@@ -121,9 +252,23 @@ impl SubscriptionResponseModel {
 /// Maximum number of credits that the credit limit can be exceeded by. Managed by the workspace admin. `"unlimited"` means no cap, `0` means usage-based billing is disabled.
 ///
 /// Schema: `#/components/schemas/SubscriptionResponseModel/properties/max_credit_limit_extension`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum SubscriptionResponseModelMaxCreditLimitExtension {
     Integer(i64),
     Unlimited(consts::Unlimited),
+}
+
+impl<'de> Deserialize<'de> for SubscriptionResponseModelMaxCreditLimitExtension {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Unlimited(member));
+        }
+        Err(no_match("SubscriptionResponseModelMaxCreditLimitExtension"))
+    }
 }

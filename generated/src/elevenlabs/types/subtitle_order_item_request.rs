@@ -7,15 +7,14 @@
 
 use super::{consts, CueOptionsRequest, MediaId};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SubtitleOrderItemRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SubtitleOrderItemRequest {
     /// The type of order item.
     ///
     /// Defaults to `"subtitles"`.
-    #[serde(default)]
     pub kind: consts::Subtitles,
     /// The IDs of the uploaded media files to generate subtitles for.
     pub media_ids: Vec<MediaId>,
@@ -24,16 +23,53 @@ pub struct SubtitleOrderItemRequest {
     /// List of target language codes. Subtitles will be generated for each media file in each destination language.
     pub destination_languages: Vec<String>,
     /// Formatting options for subtitle cues such as duration, line count, and character limits.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cue_options: Option<CueOptionsRequest>,
     /// Whether subtitles should use SDH format, which includes descriptions for deaf and hard-of-hearing viewers.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdh: Option<bool>,
     /// Optional free-text instructions for the subtitling team.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instructions: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SubtitleOrderItemRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut kind_ = None;
+        let mut media_ids_ = None;
+        let mut source_language_ = None;
+        let mut destination_languages_ = None;
+        let mut cue_options_ = None;
+        let mut sdh_ = None;
+        let mut instructions_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SubtitleOrderItemRequest",
+            &["media_ids", "source_language", "destination_languages"],
+            &mut |key, field| match key {
+                "kind" => field.read(&mut kind_),
+                "media_ids" => field.read(&mut media_ids_),
+                "source_language" => field.read(&mut source_language_),
+                "destination_languages" => field.read(&mut destination_languages_),
+                "cue_options" => field.read(&mut cue_options_),
+                "sdh" => field.read(&mut sdh_),
+                "instructions" => field.read(&mut instructions_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            kind: kind_.unwrap_or_default(),
+            media_ids: object.required(media_ids_, "media_ids")?,
+            source_language: object.required(source_language_, "source_language")?,
+            destination_languages: object
+                .required(destination_languages_, "destination_languages")?,
+            cue_options: cue_options_.unwrap_or_default(),
+            sdh: sdh_.unwrap_or_default(),
+            instructions: instructions_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SubtitleOrderItemRequest {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SuggestedAudioTag`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SuggestedAudioTag {
     /// Audio tag to use (for best performance, 1-2 words, e.g., 'happy', 'excited')
     pub tag: String,
     /// Optional description of when to use this tag
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for SuggestedAudioTag {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tag_ = None;
+        let mut description_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SuggestedAudioTag",
+            &["tag"],
+            &mut |key, field| match key {
+                "tag" => field.read(&mut tag_),
+                "description" => field.read(&mut description_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tag: object.required(tag_, "tag")?,
+            description: description_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SuggestedAudioTag {

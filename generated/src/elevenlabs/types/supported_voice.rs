@@ -7,27 +7,69 @@
 
 use super::{TtsModelFamily, TtsOptimizeStreamingLatency};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SupportedVoice`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SupportedVoice {
     pub label: String,
     pub voice_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_family: Nullable<TtsModelFamily>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub optimize_streaming_latency: Nullable<TtsOptimizeStreamingLatency>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for SupportedVoice {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut label_ = None;
+        let mut voice_id_ = None;
+        let mut description_ = None;
+        let mut language_ = None;
+        let mut model_family_ = None;
+        let mut optimize_streaming_latency_ = None;
+        let mut stability_ = None;
+        let mut speed_ = None;
+        let mut similarity_boost_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SupportedVoice",
+            &["label", "voice_id"],
+            &mut |key, field| match key {
+                "label" => field.read(&mut label_),
+                "voice_id" => field.read(&mut voice_id_),
+                "description" => field.read(&mut description_),
+                "language" => field.read(&mut language_),
+                "model_family" => field.read(&mut model_family_),
+                "optimize_streaming_latency" => field.read(&mut optimize_streaming_latency_),
+                "stability" => field.read(&mut stability_),
+                "speed" => field.read(&mut speed_),
+                "similarity_boost" => field.read(&mut similarity_boost_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            label: object.required(label_, "label")?,
+            voice_id: object.required(voice_id_, "voice_id")?,
+            description: description_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            model_family: model_family_.unwrap_or_default(),
+            optimize_streaming_latency: optimize_streaming_latency_.unwrap_or_default(),
+            stability: stability_.unwrap_or_default(),
+            speed: speed_.unwrap_or_default(),
+            similarity_boost: similarity_boost_.unwrap_or_default(),
+        })
+    }
 }
 
 impl SupportedVoice {

@@ -5,13 +5,35 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SystemEvaluationCriteria`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SystemEvaluationCriteria {
     pub user_sentiment_score: f64,
     pub user_frustration_score: f64,
+}
+
+impl<'de> Deserialize<'de> for SystemEvaluationCriteria {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut user_sentiment_score_ = None;
+        let mut user_frustration_score_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "SystemEvaluationCriteria",
+            &["user_sentiment_score", "user_frustration_score"],
+            &mut |key, field| match key {
+                "user_sentiment_score" => field.read(&mut user_sentiment_score_),
+                "user_frustration_score" => field.read(&mut user_frustration_score_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            user_sentiment_score: object.required(user_sentiment_score_, "user_sentiment_score")?,
+            user_frustration_score: object
+                .required(user_frustration_score_, "user_frustration_score")?,
+        })
+    }
 }
 
 impl SystemEvaluationCriteria {

@@ -5,19 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TelephonyCallConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TelephonyCallConfig {
     /// How long to ring the recipient before giving up, in seconds. Note that this will also be limited by the provider's own constraints.
     ///
     /// Defaults to `60`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ringing_timeout_secs: Option<i64>,
     /// Whether to record the call using Twilio call recording. Ignored for non-Twilio providers. Recordings are stored in your Twilio account.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub twilio_call_recording_enabled: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for TelephonyCallConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut ringing_timeout_secs_ = None;
+        let mut twilio_call_recording_enabled_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TelephonyCallConfig",
+            &[],
+            &mut |key, field| match key {
+                "ringing_timeout_secs" => field.read(&mut ringing_timeout_secs_),
+                "twilio_call_recording_enabled" => field.read(&mut twilio_call_recording_enabled_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            ringing_timeout_secs: ringing_timeout_secs_.unwrap_or_default(),
+            twilio_call_recording_enabled: twilio_call_recording_enabled_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,19 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Structured rationale for test condition results containing individual failure/success reasons.
 ///
 /// Schema: `#/components/schemas/TestConditionRationaleCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TestConditionRationaleCommonModel {
     /// List of individual parameter evaluation messages or reasons
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<String>>,
     /// High-level summary of the evaluation result
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for TestConditionRationaleCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut messages_ = None;
+        let mut summary_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TestConditionRationaleCommonModel",
+            &[],
+            &mut |key, field| match key {
+                "messages" => field.read(&mut messages_),
+                "summary" => field.read(&mut summary_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            messages: messages_.unwrap_or_default(),
+            summary: summary_.unwrap_or_default(),
+        })
+    }
 }

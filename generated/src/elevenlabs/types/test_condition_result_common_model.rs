@@ -7,14 +7,35 @@
 
 use super::{EvaluationSuccessResult, TestConditionRationaleCommonModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TestConditionResultCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestConditionResultCommonModel {
     pub result: EvaluationSuccessResult,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rationale: Nullable<TestConditionRationaleCommonModel>,
+}
+
+impl<'de> Deserialize<'de> for TestConditionResultCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_ = None;
+        let mut rationale_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TestConditionResultCommonModel",
+            &["result"],
+            &mut |key, field| match key {
+                "result" => field.read(&mut result_),
+                "rationale" => field.read(&mut rationale_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result: object.required(result_, "result")?,
+            rationale: rationale_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TestConditionResultCommonModel {

@@ -7,22 +7,52 @@
 
 use super::ConversationHistoryTranscriptCommonModelInput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// TestFromConversationMetadata
 ///
 /// Schema: `#/components/schemas/TestFromConversationMetadata-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestFromConversationMetadataInput {
     pub conversation_id: String,
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_agent_reply: Option<Vec<ConversationHistoryTranscriptCommonModelInput>>,
+}
+
+impl<'de> Deserialize<'de> for TestFromConversationMetadataInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_id_ = None;
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut workflow_node_id_ = None;
+        let mut original_agent_reply_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TestFromConversationMetadataInput",
+            &["conversation_id", "agent_id"],
+            &mut |key, field| match key {
+                "conversation_id" => field.read(&mut conversation_id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "workflow_node_id" => field.read(&mut workflow_node_id_),
+                "original_agent_reply" => field.read(&mut original_agent_reply_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: branch_id_.unwrap_or_default(),
+            workflow_node_id: workflow_node_id_.unwrap_or_default(),
+            original_agent_reply: original_agent_reply_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TestFromConversationMetadataInput {

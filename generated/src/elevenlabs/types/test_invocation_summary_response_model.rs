@@ -7,18 +7,18 @@
 
 use super::ResourceAccessInfo;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TestInvocationSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestInvocationSummaryResponseModel {
     /// The ID of the test invocation
     pub id: String,
     /// The ID of the agent this test invocation belongs to
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
     /// The ID of the branch this test invocation was run on
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// Creation time of the test invocation in unix seconds
     pub created_at_unix_secs: i64,
@@ -33,13 +33,69 @@ pub struct TestInvocationSummaryResponseModel {
     /// Title of the test invocation - the folder name for folder runs, otherwise the single test name or count of tests
     pub title: String,
     /// The access information of the test invocation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Number of times each test was repeated in this invocation
     ///
     /// Defaults to `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_count: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for TestInvocationSummaryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut created_at_unix_secs_ = None;
+        let mut test_run_count_ = None;
+        let mut passed_count_ = None;
+        let mut failed_count_ = None;
+        let mut pending_count_ = None;
+        let mut title_ = None;
+        let mut access_info_ = None;
+        let mut repeat_count_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TestInvocationSummaryResponseModel",
+            &[
+                "id",
+                "created_at_unix_secs",
+                "test_run_count",
+                "passed_count",
+                "failed_count",
+                "pending_count",
+                "title",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "test_run_count" => field.read(&mut test_run_count_),
+                "passed_count" => field.read(&mut passed_count_),
+                "failed_count" => field.read(&mut failed_count_),
+                "pending_count" => field.read(&mut pending_count_),
+                "title" => field.read(&mut title_),
+                "access_info" => field.read(&mut access_info_),
+                "repeat_count" => field.read(&mut repeat_count_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            agent_id: agent_id_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            test_run_count: object.required(test_run_count_, "test_run_count")?,
+            passed_count: object.required(passed_count_, "passed_count")?,
+            failed_count: object.required(failed_count_, "failed_count")?,
+            pending_count: object.required(pending_count_, "pending_count")?,
+            title: object.required(title_, "title")?,
+            access_info: access_info_.unwrap_or_default(),
+            repeat_count: repeat_count_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TestInvocationSummaryResponseModel {

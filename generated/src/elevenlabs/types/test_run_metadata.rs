@@ -8,14 +8,41 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestRunMetadata {
     pub workspace_id: String,
     pub test_name: String,
     pub ran_by_user_email: String,
     /// Defaults to `"llm"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_type: Option<TestRunMetadataTestType>,
+}
+
+impl<'de> Deserialize<'de> for TestRunMetadata {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut workspace_id_ = None;
+        let mut test_name_ = None;
+        let mut ran_by_user_email_ = None;
+        let mut test_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TestRunMetadata",
+            &["workspace_id", "test_name", "ran_by_user_email"],
+            &mut |key, field| match key {
+                "workspace_id" => field.read(&mut workspace_id_),
+                "test_name" => field.read(&mut test_name_),
+                "ran_by_user_email" => field.read(&mut ran_by_user_email_),
+                "test_type" => field.read(&mut test_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            workspace_id: object.required(workspace_id_, "workspace_id")?,
+            test_name: object.required(test_name_, "test_name")?,
+            ran_by_user_email: object.required(ran_by_user_email_, "ran_by_user_email")?,
+            test_type: test_type_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TestRunMetadata {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::TestRunStatus;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TestRunResultBucket`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestRunResultBucket {
     pub test_run_ids: Vec<String>,
     /// Short one-line title for this bucket
@@ -17,6 +17,33 @@ pub struct TestRunResultBucket {
     /// Short summary of why the test runs in this bucket passed or failed
     pub reason: String,
     pub status: TestRunStatus,
+}
+
+impl<'de> Deserialize<'de> for TestRunResultBucket {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut test_run_ids_ = None;
+        let mut title_ = None;
+        let mut reason_ = None;
+        let mut status_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TestRunResultBucket",
+            &["test_run_ids", "title", "reason", "status"],
+            &mut |key, field| match key {
+                "test_run_ids" => field.read(&mut test_run_ids_),
+                "title" => field.read(&mut title_),
+                "reason" => field.read(&mut reason_),
+                "status" => field.read(&mut status_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            test_run_ids: object.required(test_run_ids_, "test_run_ids")?,
+            title: object.required(title_, "title")?,
+            reason: object.required(reason_, "reason")?,
+            status: object.required(status_, "status")?,
+        })
+    }
 }
 
 impl TestRunResultBucket {

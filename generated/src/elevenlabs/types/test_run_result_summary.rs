@@ -7,16 +7,43 @@
 
 use super::TestRunResultBucket;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TestRunResultSummary`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TestRunResultSummary {
     pub test_id: String,
     pub test_name: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
     pub buckets: Vec<TestRunResultBucket>,
+}
+
+impl<'de> Deserialize<'de> for TestRunResultSummary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut test_id_ = None;
+        let mut test_name_ = None;
+        let mut workflow_node_id_ = None;
+        let mut buckets_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TestRunResultSummary",
+            &["test_id", "test_name", "buckets"],
+            &mut |key, field| match key {
+                "test_id" => field.read(&mut test_id_),
+                "test_name" => field.read(&mut test_name_),
+                "workflow_node_id" => field.read(&mut workflow_node_id_),
+                "buckets" => field.read(&mut buckets_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            test_id: object.required(test_id_, "test_id")?,
+            test_name: object.required(test_name_, "test_name")?,
+            workflow_node_id: workflow_node_id_.unwrap_or_default(),
+            buckets: object.required(buckets_, "buckets")?,
+        })
+    }
 }
 
 impl TestRunResultSummary {

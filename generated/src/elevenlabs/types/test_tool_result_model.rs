@@ -6,18 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TestToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TestToolResultModel {
     /// Defaults to `"testing_tool_result"`.
-    #[serde(default)]
     pub result_type: consts::TestingToolResult,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
     /// Defaults to `"Skipping tool call in test mode"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for TestToolResultModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut reason_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TestToolResultModel",
+            &[],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "reason" => field.read(&mut reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            reason: reason_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,18 +5,45 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TestsFeatureUsageCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TestsFeatureUsageCommonModel {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tests_ran_after_last_modification: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tests_ran_in_last_7_days: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for TestsFeatureUsageCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_ = None;
+        let mut tests_ran_after_last_modification_ = None;
+        let mut tests_ran_in_last_7_days_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TestsFeatureUsageCommonModel",
+            &[],
+            &mut |key, field| match key {
+                "enabled" => field.read(&mut enabled_),
+                "tests_ran_after_last_modification" => {
+                    field.read(&mut tests_ran_after_last_modification_)
+                }
+                "tests_ran_in_last_7_days" => field.read(&mut tests_ran_in_last_7_days_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled: enabled_.unwrap_or_default(),
+            tests_ran_after_last_modification: tests_ran_after_last_modification_
+                .unwrap_or_default(),
+            tests_ran_in_last_7_days: tests_ran_in_last_7_days_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ThresholdGuardrail`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ThresholdGuardrail {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Defaults to `0.3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for ThresholdGuardrail {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut is_enabled_ = None;
+        let mut threshold_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ThresholdGuardrail",
+            &[],
+            &mut |key, field| match key {
+                "is_enabled" => field.read(&mut is_enabled_),
+                "threshold" => field.read(&mut threshold_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            is_enabled: is_enabled_.unwrap_or_default(),
+            threshold: threshold_.unwrap_or_default(),
+        })
+    }
 }

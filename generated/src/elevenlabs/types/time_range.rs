@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TimeRange`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TimeRange {
     pub start_ms: i64,
     pub end_ms: i64,
+}
+
+impl<'de> Deserialize<'de> for TimeRange {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_ms_ = None;
+        let mut end_ms_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TimeRange",
+            &["start_ms", "end_ms"],
+            &mut |key, field| match key {
+                "start_ms" => field.read(&mut start_ms_),
+                "end_ms" => field.read(&mut end_ms_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_ms: object.required(start_ms_, "start_ms")?,
+            end_ms: object.required(end_ms_, "end_ms")?,
+        })
+    }
 }
 
 impl TimeRange {

@@ -6,16 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ToDialogueSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ToDialogueSettingsResponseModel {
     /// Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion.
     ///
     /// Defaults to `0.5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for ToDialogueSettingsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut stability_ = None;
+        let mut speed_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ToDialogueSettingsResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "stability" => field.read(&mut stability_),
+                "speed" => field.read(&mut speed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            stability: stability_.unwrap_or_default(),
+            speed: speed_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TokenResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TokenResponseModel {
     pub token: String,
     pub conversation_id: String,
+}
+
+impl<'de> Deserialize<'de> for TokenResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut token_ = None;
+        let mut conversation_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TokenResponseModel",
+            &["token", "conversation_id"],
+            &mut |key, field| match key {
+                "token" => field.read(&mut token_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            token: object.required(token_, "token")?,
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+        })
+    }
 }
 
 impl TokenResponseModel {

@@ -10,33 +10,74 @@ use super::{
     TestFromConversationMetadataOutput, UnitTestToolCallEvaluationModelOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolCallUnitTestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ToolCallUnitTestModel {
     /// Metadata of a conversation this test was created from (if applicable).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_conversation_metadata: Nullable<TestFromConversationMetadataOutput>,
     /// Dynamic variables to replace in the agent config during testing
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_history: Option<Vec<ConversationHistoryTranscriptCommonModelOutput>>,
     /// Simulate the test as if the conversation originated from this channel.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
     /// The environment to resolve environment-specific variable values against when running this test (URL, headers, auth connections). If not provided, defaults to 'production'. For simulation tests, simulation_environment takes precedence when set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Defaults to `"tool"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Tool2,
     /// How to evaluate the agent's tool call (if any). If empty, the tool call is not evaluated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_parameters: Nullable<UnitTestToolCallEvaluationModelOutput>,
     /// If set to True this test will pass if any tool call returned by the LLM matches the criteria. Otherwise it will fail if more than one tool is returned by the agent.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub check_any_tool_matches: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for ToolCallUnitTestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut from_conversation_metadata_ = None;
+        let mut dynamic_variables_ = None;
+        let mut chat_history_ = None;
+        let mut conversation_initiation_source_ = None;
+        let mut environment_ = None;
+        let mut type__ = None;
+        let mut tool_call_parameters_ = None;
+        let mut check_any_tool_matches_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ToolCallUnitTestModel",
+            &[],
+            &mut |key, field| match key {
+                "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
+                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "chat_history" => field.read(&mut chat_history_),
+                "conversation_initiation_source" => {
+                    field.read(&mut conversation_initiation_source_)
+                }
+                "environment" => field.read(&mut environment_),
+                "type" => field.read(&mut type__),
+                "tool_call_parameters" => field.read(&mut tool_call_parameters_),
+                "check_any_tool_matches" => field.read(&mut check_any_tool_matches_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
+            dynamic_variables: dynamic_variables_.unwrap_or_default(),
+            chat_history: chat_history_.unwrap_or_default(),
+            conversation_initiation_source: conversation_initiation_source_.unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            tool_call_parameters: tool_call_parameters_.unwrap_or_default(),
+            check_any_tool_matches: check_any_tool_matches_.unwrap_or_default(),
+        })
+    }
 }

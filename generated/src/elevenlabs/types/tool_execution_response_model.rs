@@ -16,7 +16,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolExecutionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ToolExecutionResponseModel {
     /// The ID of the tool that was executed
     pub tool_id: String,
@@ -27,7 +27,7 @@ pub struct ToolExecutionResponseModel {
     /// The ID of the agent that ran the tool
     pub agent_id: String,
     /// The branch ID if the agent has branches
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// Unix timestamp when the tool was executed
     pub timestamp: f64,
@@ -36,23 +36,88 @@ pub struct ToolExecutionResponseModel {
     /// Whether the tool execution failed
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_error: Option<bool>,
     /// LLM-extracted parameters sent to the tool (JSON string)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_payload: Nullable<String>,
     /// Response returned by the tool
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_payload: Nullable<String>,
     /// Error message if the tool execution failed
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// Error category (internal, customer_config, customer_auth, external_server, external_client, client_timeout, unknown)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_type: Nullable<String>,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_details: Nullable<ToolExecutionResponseModelToolCallDetails>,
+}
+
+impl<'de> Deserialize<'de> for ToolExecutionResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tool_id_ = None;
+        let mut tool_request_id_ = None;
+        let mut conversation_id_ = None;
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut timestamp_ = None;
+        let mut latency_secs_ = None;
+        let mut is_error_ = None;
+        let mut request_payload_ = None;
+        let mut response_payload_ = None;
+        let mut error_message_ = None;
+        let mut error_type_ = None;
+        let mut id_ = None;
+        let mut tool_call_details_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ToolExecutionResponseModel",
+            &[
+                "tool_id",
+                "tool_request_id",
+                "conversation_id",
+                "agent_id",
+                "timestamp",
+                "latency_secs",
+                "id",
+            ],
+            &mut |key, field| match key {
+                "tool_id" => field.read(&mut tool_id_),
+                "tool_request_id" => field.read(&mut tool_request_id_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "timestamp" => field.read(&mut timestamp_),
+                "latency_secs" => field.read(&mut latency_secs_),
+                "is_error" => field.read(&mut is_error_),
+                "request_payload" => field.read(&mut request_payload_),
+                "response_payload" => field.read(&mut response_payload_),
+                "error_message" => field.read(&mut error_message_),
+                "error_type" => field.read(&mut error_type_),
+                "id" => field.read(&mut id_),
+                "tool_call_details" => field.read(&mut tool_call_details_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tool_id: object.required(tool_id_, "tool_id")?,
+            tool_request_id: object.required(tool_request_id_, "tool_request_id")?,
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: branch_id_.unwrap_or_default(),
+            timestamp: object.required(timestamp_, "timestamp")?,
+            latency_secs: object.required(latency_secs_, "latency_secs")?,
+            is_error: is_error_.unwrap_or_default(),
+            request_payload: request_payload_.unwrap_or_default(),
+            response_payload: response_payload_.unwrap_or_default(),
+            error_message: error_message_.unwrap_or_default(),
+            error_type: error_type_.unwrap_or_default(),
+            id: object.required(id_, "id")?,
+            tool_call_details: tool_call_details_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ToolExecutionResponseModel {

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ToolMockConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ToolMockConfig {
     /// Defaults to `"Tool Called."`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_return_value: Option<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_is_error: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ToolMockConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut default_return_value_ = None;
+        let mut default_is_error_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ToolMockConfig",
+            &[],
+            &mut |key, field| match key {
+                "default_return_value" => field.read(&mut default_return_value_),
+                "default_is_error" => field.read(&mut default_is_error_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            default_return_value: default_return_value_.unwrap_or_default(),
+            default_is_error: default_is_error_.unwrap_or_default(),
+        })
+    }
 }

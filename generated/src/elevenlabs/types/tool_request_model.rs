@@ -14,13 +14,34 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ToolRequestModel {
     /// Configuration for the tool
     pub tool_config: ToolRequestModelToolConfig,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigInput>>,
+}
+
+impl<'de> Deserialize<'de> for ToolRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tool_config_ = None;
+        let mut response_mocks_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ToolRequestModel",
+            &["tool_config"],
+            &mut |key, field| match key {
+                "tool_config" => field.read(&mut tool_config_),
+                "response_mocks" => field.read(&mut response_mocks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tool_config: object.required(tool_config_, "tool_config")?,
+            response_mocks: response_mocks_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ToolRequestModel {

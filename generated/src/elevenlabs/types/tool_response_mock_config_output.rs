@@ -6,23 +6,47 @@
 // `cargo run -p generator -- generate`.
 
 use super::UnitTestToolCallParameter;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// ToolResponseMockConfig
 ///
 /// Schema: `#/components/schemas/ToolResponseMockConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ToolResponseMockConfigOutput {
     /// If the list is empty, the mock will always activate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_conditions: Option<Vec<UnitTestToolCallParameter>>,
     /// The return value the LLM sees when this mock is active.
     pub mock_result: String,
     /// If true, the mock result is surfaced to the LLM as a tool error rather than a successful result.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_error: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for ToolResponseMockConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut parameter_conditions_ = None;
+        let mut mock_result_ = None;
+        let mut is_error_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ToolResponseMockConfigOutput",
+            &["mock_result"],
+            &mut |key, field| match key {
+                "parameter_conditions" => field.read(&mut parameter_conditions_),
+                "mock_result" => field.read(&mut mock_result_),
+                "is_error" => field.read(&mut is_error_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            parameter_conditions: parameter_conditions_.unwrap_or_default(),
+            mock_result: object.required(mock_result_, "mock_result")?,
+            is_error: is_error_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ToolResponseMockConfigOutput {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ToolResponseModel {
     pub id: String,
     /// The type of tool
@@ -22,8 +22,38 @@ pub struct ToolResponseModel {
     pub access_info: ResourceAccessInfo,
     pub usage_stats: ToolUsageStatsResponseModel,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigOutput>>,
+}
+
+impl<'de> Deserialize<'de> for ToolResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut tool_config_ = None;
+        let mut access_info_ = None;
+        let mut usage_stats_ = None;
+        let mut response_mocks_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ToolResponseModel",
+            &["id", "tool_config", "access_info", "usage_stats"],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "tool_config" => field.read(&mut tool_config_),
+                "access_info" => field.read(&mut access_info_),
+                "usage_stats" => field.read(&mut usage_stats_),
+                "response_mocks" => field.read(&mut response_mocks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            tool_config: object.required(tool_config_, "tool_config")?,
+            access_info: object.required(access_info_, "access_info")?,
+            usage_stats: object.required(usage_stats_, "usage_stats")?,
+            response_mocks: response_mocks_.unwrap_or_default(),
+        })
+    }
 }
 
 impl ToolResponseModel {

@@ -5,17 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ToolUsageStatsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ToolUsageStatsResponseModel {
     /// The total number of calls to the tool
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_calls: Option<i64>,
     pub avg_latency_secs: f64,
+}
+
+impl<'de> Deserialize<'de> for ToolUsageStatsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut total_calls_ = None;
+        let mut avg_latency_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ToolUsageStatsResponseModel",
+            &["avg_latency_secs"],
+            &mut |key, field| match key {
+                "total_calls" => field.read(&mut total_calls_),
+                "avg_latency_secs" => field.read(&mut avg_latency_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            total_calls: total_calls_.unwrap_or_default(),
+            avg_latency_secs: object.required(avg_latency_secs_, "avg_latency_secs")?,
+        })
+    }
 }
 
 impl ToolUsageStatsResponseModel {

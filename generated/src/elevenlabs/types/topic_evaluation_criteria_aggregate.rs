@@ -5,21 +5,48 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TopicEvaluationCriteriaAggregate`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TopicEvaluationCriteriaAggregate {
     pub criteria_id: String,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_count: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_count: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_count: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for TopicEvaluationCriteriaAggregate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut criteria_id_ = None;
+        let mut success_count_ = None;
+        let mut failure_count_ = None;
+        let mut unknown_count_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TopicEvaluationCriteriaAggregate",
+            &["criteria_id"],
+            &mut |key, field| match key {
+                "criteria_id" => field.read(&mut criteria_id_),
+                "success_count" => field.read(&mut success_count_),
+                "failure_count" => field.read(&mut failure_count_),
+                "unknown_count" => field.read(&mut unknown_count_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            criteria_id: object.required(criteria_id_, "criteria_id")?,
+            success_count: success_count_.unwrap_or_default(),
+            failure_count: failure_count_.unwrap_or_default(),
+            unknown_count: unknown_count_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TopicEvaluationCriteriaAggregate {

@@ -7,16 +7,40 @@
 
 use super::{TopicEvaluationCriteriaAggregate, TopicSentimentAggregate};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TopicMetricsAggregate`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TopicMetricsAggregate {
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sentiment: Nullable<TopicSentimentAggregate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria: Option<Vec<TopicEvaluationCriteriaAggregate>>,
+}
+
+impl<'de> Deserialize<'de> for TopicMetricsAggregate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_count_ = None;
+        let mut sentiment_ = None;
+        let mut evaluation_criteria_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TopicMetricsAggregate",
+            &[],
+            &mut |key, field| match key {
+                "conversation_count" => field.read(&mut conversation_count_),
+                "sentiment" => field.read(&mut sentiment_),
+                "evaluation_criteria" => field.read(&mut evaluation_criteria_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_count: conversation_count_.unwrap_or_default(),
+            sentiment: sentiment_.unwrap_or_default(),
+            evaluation_criteria: evaluation_criteria_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,22 +6,52 @@
 // `cargo run -p generator -- generate`.
 
 use super::NumericDistributionAggregate;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TopicSentimentAggregate`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TopicSentimentAggregate {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<NumericDistributionAggregate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub frustration: Option<NumericDistributionAggregate>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub positive_count: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub neutral_count: Option<i64>,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_count: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for TopicSentimentAggregate {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sentiment_ = None;
+        let mut frustration_ = None;
+        let mut positive_count_ = None;
+        let mut neutral_count_ = None;
+        let mut negative_count_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TopicSentimentAggregate",
+            &[],
+            &mut |key, field| match key {
+                "sentiment" => field.read(&mut sentiment_),
+                "frustration" => field.read(&mut frustration_),
+                "positive_count" => field.read(&mut positive_count_),
+                "neutral_count" => field.read(&mut neutral_count_),
+                "negative_count" => field.read(&mut negative_count_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sentiment: sentiment_.unwrap_or_default(),
+            frustration: frustration_.unwrap_or_default(),
+            positive_count: positive_count_.unwrap_or_default(),
+            neutral_count: neutral_count_.unwrap_or_default(),
+            negative_count: negative_count_.unwrap_or_default(),
+        })
+    }
 }

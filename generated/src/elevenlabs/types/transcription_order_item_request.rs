@@ -7,15 +7,14 @@
 
 use super::{consts, MediaId};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TranscriptionOrderItemRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TranscriptionOrderItemRequest {
     /// The type of order item.
     ///
     /// Defaults to `"transcription"`.
-    #[serde(default)]
     pub kind: consts::Transcription,
     /// The IDs of the uploaded media files to transcribe.
     pub media_ids: Vec<MediaId>,
@@ -24,11 +23,41 @@ pub struct TranscriptionOrderItemRequest {
     /// Whether to transcribe every word exactly, including filler words.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verbatim: Option<bool>,
     /// Optional free-text instructions for the transcription team.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instructions: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for TranscriptionOrderItemRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut kind_ = None;
+        let mut media_ids_ = None;
+        let mut source_language_ = None;
+        let mut verbatim_ = None;
+        let mut instructions_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TranscriptionOrderItemRequest",
+            &["media_ids", "source_language"],
+            &mut |key, field| match key {
+                "kind" => field.read(&mut kind_),
+                "media_ids" => field.read(&mut media_ids_),
+                "source_language" => field.read(&mut source_language_),
+                "verbatim" => field.read(&mut verbatim_),
+                "instructions" => field.read(&mut instructions_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            kind: kind_.unwrap_or_default(),
+            media_ids: object.required(media_ids_, "media_ids")?,
+            source_language: object.required(source_language_, "source_language")?,
+            verbatim: verbatim_.unwrap_or_default(),
+            instructions: instructions_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TranscriptionOrderItemRequest {

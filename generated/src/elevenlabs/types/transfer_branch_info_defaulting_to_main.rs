@@ -6,14 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TransferBranchInfoDefaultingToMain`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferBranchInfoDefaultingToMain {
-    #[serde(default)]
     pub branch_reason: consts::DefaultingToMain,
     pub branch_id: String,
+}
+
+impl<'de> Deserialize<'de> for TransferBranchInfoDefaultingToMain {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut branch_reason_ = None;
+        let mut branch_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferBranchInfoDefaultingToMain",
+            &["branch_id"],
+            &mut |key, field| match key {
+                "branch_reason" => field.read(&mut branch_reason_),
+                "branch_id" => field.read(&mut branch_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            branch_reason: branch_reason_.unwrap_or_default(),
+            branch_id: object.required(branch_id_, "branch_id")?,
+        })
+    }
 }
 
 impl TransferBranchInfoDefaultingToMain {

@@ -6,15 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TransferBranchInfoTrafficSplit`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferBranchInfoTrafficSplit {
-    #[serde(default)]
     pub branch_reason: consts::TrafficSplit,
     pub branch_id: String,
     pub traffic_percentage: f64,
+}
+
+impl<'de> Deserialize<'de> for TransferBranchInfoTrafficSplit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut branch_reason_ = None;
+        let mut branch_id_ = None;
+        let mut traffic_percentage_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferBranchInfoTrafficSplit",
+            &["branch_id", "traffic_percentage"],
+            &mut |key, field| match key {
+                "branch_reason" => field.read(&mut branch_reason_),
+                "branch_id" => field.read(&mut branch_id_),
+                "traffic_percentage" => field.read(&mut traffic_percentage_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            branch_reason: branch_reason_.unwrap_or_default(),
+            branch_id: object.required(branch_id_, "branch_id")?,
+            traffic_percentage: object.required(traffic_percentage_, "traffic_percentage")?,
+        })
+    }
 }
 
 impl TransferBranchInfoTrafficSplit {

@@ -6,17 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AgentTransferOutput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// TransferToAgentToolConfig
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferToAgentToolConfigOutput {
     /// Defaults to `"transfer_to_agent"`.
-    #[serde(default)]
     pub system_tool_type: consts::TransferToAgent,
     pub transfers: Vec<AgentTransferOutput>,
+}
+
+impl<'de> Deserialize<'de> for TransferToAgentToolConfigOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        let mut transfers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferToAgentToolConfigOutput",
+            &["transfers"],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                "transfers" => field.read(&mut transfers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+            transfers: object.required(transfers_, "transfers")?,
+        })
+    }
 }
 
 impl TransferToAgentToolConfigOutput {

@@ -6,19 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TransferToAgentToolResultErrorModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferToAgentToolResultErrorModel {
     /// Defaults to `"transfer_to_agent_error"`.
-    #[serde(default)]
     pub result_type: consts::TransferToAgentError,
     /// Defaults to `"error"`.
-    #[serde(default)]
     pub status: consts::Error,
     pub from_agent: String,
     pub error: String,
+}
+
+impl<'de> Deserialize<'de> for TransferToAgentToolResultErrorModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut from_agent_ = None;
+        let mut error_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferToAgentToolResultErrorModel",
+            &["from_agent", "error"],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "from_agent" => field.read(&mut from_agent_),
+                "error" => field.read(&mut error_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            from_agent: object.required(from_agent_, "from_agent")?,
+            error: object.required(error_, "error")?,
+        })
+    }
 }
 
 impl TransferToAgentToolResultErrorModel {

@@ -13,32 +13,81 @@ use serde_json::Value;
 /// TransferToAgentToolResultSuccessModel
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolResultSuccessModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferToAgentToolResultSuccessModelInput {
     /// Defaults to `"transfer_to_agent_success"`.
-    #[serde(default)]
     pub result_type: consts::TransferToAgentSuccess,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
     pub from_agent: String,
     pub to_agent: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub to_node: Nullable<String>,
     pub condition: String,
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_message: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transferred_agent_first_message: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_info: Nullable<TransferToAgentToolResultSuccessModelInputBranchInfo>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_client_tts_overrides: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut from_agent_ = None;
+        let mut to_agent_ = None;
+        let mut to_node_ = None;
+        let mut condition_ = None;
+        let mut delay_ms_ = None;
+        let mut transfer_message_ = None;
+        let mut enable_transferred_agent_first_message_ = None;
+        let mut branch_info_ = None;
+        let mut preserve_client_tts_overrides_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferToAgentToolResultSuccessModelInput",
+            &["from_agent", "to_agent", "condition"],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "from_agent" => field.read(&mut from_agent_),
+                "to_agent" => field.read(&mut to_agent_),
+                "to_node" => field.read(&mut to_node_),
+                "condition" => field.read(&mut condition_),
+                "delay_ms" => field.read(&mut delay_ms_),
+                "transfer_message" => field.read(&mut transfer_message_),
+                "enable_transferred_agent_first_message" => {
+                    field.read(&mut enable_transferred_agent_first_message_)
+                }
+                "branch_info" => field.read(&mut branch_info_),
+                "preserve_client_tts_overrides" => field.read(&mut preserve_client_tts_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            from_agent: object.required(from_agent_, "from_agent")?,
+            to_agent: object.required(to_agent_, "to_agent")?,
+            to_node: to_node_.unwrap_or_default(),
+            condition: object.required(condition_, "condition")?,
+            delay_ms: delay_ms_.unwrap_or_default(),
+            transfer_message: transfer_message_.unwrap_or_default(),
+            enable_transferred_agent_first_message: enable_transferred_agent_first_message_
+                .unwrap_or_default(),
+            branch_info: branch_info_.unwrap_or_default(),
+            preserve_client_tts_overrides: preserve_client_tts_overrides_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TransferToAgentToolResultSuccessModelInput {

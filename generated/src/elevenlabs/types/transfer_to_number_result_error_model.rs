@@ -7,20 +7,45 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TransferToNumberResultErrorModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferToNumberResultErrorModel {
     /// Defaults to `"transfer_to_number_error"`.
-    #[serde(default)]
     pub result_type: consts::TransferToNumberError,
     /// Defaults to `"error"`.
-    #[serde(default)]
     pub status: consts::Error,
     pub error: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub details: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for TransferToNumberResultErrorModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut error_ = None;
+        let mut details_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferToNumberResultErrorModel",
+            &["error"],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "error" => field.read(&mut error_),
+                "details" => field.read(&mut details_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            error: object.required(error_, "error")?,
+            details: details_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TransferToNumberResultErrorModel {

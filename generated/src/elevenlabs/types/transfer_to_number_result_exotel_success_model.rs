@@ -7,24 +7,55 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TransferToNumberResultExotelSuccessModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferToNumberResultExotelSuccessModel {
     /// Defaults to `"transfer_to_number_exotel_success"`.
-    #[serde(default)]
     pub result_type: consts::TransferToNumberExotelSuccess,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
     pub transfer_number: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_message: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for TransferToNumberResultExotelSuccessModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut transfer_number_ = None;
+        let mut reason_ = None;
+        let mut agent_message_ = None;
+        let mut note_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferToNumberResultExotelSuccessModel",
+            &["transfer_number"],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "transfer_number" => field.read(&mut transfer_number_),
+                "reason" => field.read(&mut reason_),
+                "agent_message" => field.read(&mut agent_message_),
+                "note" => field.read(&mut note_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            transfer_number: object.required(transfer_number_, "transfer_number")?,
+            reason: reason_.unwrap_or_default(),
+            agent_message: agent_message_.unwrap_or_default(),
+            note: note_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TransferToNumberResultExotelSuccessModel {

@@ -7,28 +7,68 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TransferToNumberResultTwilioSuccessModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferToNumberResultTwilioSuccessModel {
     /// Defaults to `"transfer_to_number_twilio_success"`.
-    #[serde(default)]
     pub result_type: consts::TransferToNumberTwilioSuccess,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
     pub transfer_number: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_message: Nullable<String>,
     pub agent_message: String,
     pub conference_name: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub post_dial_digits: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for TransferToNumberResultTwilioSuccessModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut transfer_number_ = None;
+        let mut reason_ = None;
+        let mut client_message_ = None;
+        let mut agent_message_ = None;
+        let mut conference_name_ = None;
+        let mut post_dial_digits_ = None;
+        let mut note_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferToNumberResultTwilioSuccessModel",
+            &["transfer_number", "agent_message", "conference_name"],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "transfer_number" => field.read(&mut transfer_number_),
+                "reason" => field.read(&mut reason_),
+                "client_message" => field.read(&mut client_message_),
+                "agent_message" => field.read(&mut agent_message_),
+                "conference_name" => field.read(&mut conference_name_),
+                "post_dial_digits" => field.read(&mut post_dial_digits_),
+                "note" => field.read(&mut note_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            transfer_number: object.required(transfer_number_, "transfer_number")?,
+            reason: reason_.unwrap_or_default(),
+            client_message: client_message_.unwrap_or_default(),
+            agent_message: object.required(agent_message_, "agent_message")?,
+            conference_name: object.required(conference_name_, "conference_name")?,
+            post_dial_digits: post_dial_digits_.unwrap_or_default(),
+            note: note_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TransferToNumberResultTwilioSuccessModel {

@@ -6,22 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PhoneNumberTransfer};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// TransferToNumberToolConfig
 ///
 /// Schema: `#/components/schemas/TransferToNumberToolConfig-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TransferToNumberToolConfigInput {
     /// Defaults to `"transfer_to_number"`.
-    #[serde(default)]
     pub system_tool_type: consts::TransferToNumber,
     pub transfers: Vec<PhoneNumberTransfer>,
     /// Whether to play a message to the client while they wait for transfer. Defaults to true for backward compatibility.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_client_message: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for TransferToNumberToolConfigInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        let mut transfers_ = None;
+        let mut enable_client_message_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TransferToNumberToolConfigInput",
+            &["transfers"],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                "transfers" => field.read(&mut transfers_),
+                "enable_client_message" => field.read(&mut enable_client_message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+            transfers: object.required(transfers_, "transfers")?,
+            enable_client_message: enable_client_message_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TransferToNumberToolConfigInput {

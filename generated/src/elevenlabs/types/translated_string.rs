@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TranslatedString`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TranslatedString {
     pub value: String,
+}
+
+impl<'de> Deserialize<'de> for TranslatedString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut value_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TranslatedString",
+            &["value"],
+            &mut |key, field| match key {
+                "value" => field.read(&mut value_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            value: object.required(value_, "value")?,
+        })
+    }
 }
 
 impl TranslatedString {

@@ -7,14 +7,35 @@
 
 use super::GuardrailType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TriggeredGuardrailCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TriggeredGuardrailCommonModel {
     pub guardrail_type: GuardrailType,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guardrail_name: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for TriggeredGuardrailCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut guardrail_type_ = None;
+        let mut guardrail_name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TriggeredGuardrailCommonModel",
+            &["guardrail_type"],
+            &mut |key, field| match key {
+                "guardrail_type" => field.read(&mut guardrail_type_),
+                "guardrail_name" => field.read(&mut guardrail_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            guardrail_type: object.required(guardrail_type_, "guardrail_type")?,
+            guardrail_name: guardrail_name_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TriggeredGuardrailCommonModel {

@@ -7,28 +7,64 @@
 
 use super::{PydanticPronunciationDictionaryVersionLocator, TtsConversationalModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TTSConversationalConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TtsConversationalConfigOverride {
     /// The model to use for TTS
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<TtsConversationalModel>,
     /// The voice ID to use for TTS
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// The stability of generated speech
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// The speed of generated speech
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
     /// The similarity boost for generated speech
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// The pronunciation dictionary locators
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pronunciation_dictionary_locators:
         Nullable<Vec<PydanticPronunciationDictionaryVersionLocator>>,
+}
+
+impl<'de> Deserialize<'de> for TtsConversationalConfigOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_id_ = None;
+        let mut voice_id_ = None;
+        let mut stability_ = None;
+        let mut speed_ = None;
+        let mut similarity_boost_ = None;
+        let mut pronunciation_dictionary_locators_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TtsConversationalConfigOverride",
+            &[],
+            &mut |key, field| match key {
+                "model_id" => field.read(&mut model_id_),
+                "voice_id" => field.read(&mut voice_id_),
+                "stability" => field.read(&mut stability_),
+                "speed" => field.read(&mut speed_),
+                "similarity_boost" => field.read(&mut similarity_boost_),
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_id: model_id_.unwrap_or_default(),
+            voice_id: voice_id_.unwrap_or_default(),
+            stability: stability_.unwrap_or_default(),
+            speed: speed_.unwrap_or_default(),
+            similarity_boost: similarity_boost_.unwrap_or_default(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_
+                .unwrap_or_default(),
+        })
+    }
 }

@@ -5,39 +5,75 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TTSConversationalConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TtsConversationalConfigOverrideConfig {
     /// Whether to allow overriding the model_id field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<bool>,
     /// Whether to allow overriding the voice_id field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<bool>,
     /// Whether to allow overriding the stability field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stability: Option<bool>,
     /// Whether to allow overriding the speed field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<bool>,
     /// Whether to allow overriding the similarity_boost field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_boost: Option<bool>,
     /// Whether to allow overriding the pronunciation_dictionary_locators field.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for TtsConversationalConfigOverrideConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_id_ = None;
+        let mut voice_id_ = None;
+        let mut stability_ = None;
+        let mut speed_ = None;
+        let mut similarity_boost_ = None;
+        let mut pronunciation_dictionary_locators_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TtsConversationalConfigOverrideConfig",
+            &[],
+            &mut |key, field| match key {
+                "model_id" => field.read(&mut model_id_),
+                "voice_id" => field.read(&mut voice_id_),
+                "stability" => field.read(&mut stability_),
+                "speed" => field.read(&mut speed_),
+                "similarity_boost" => field.read(&mut similarity_boost_),
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_id: model_id_.unwrap_or_default(),
+            voice_id: voice_id_.unwrap_or_default(),
+            stability: stability_.unwrap_or_default(),
+            speed: speed_.unwrap_or_default(),
+            similarity_boost: similarity_boost_.unwrap_or_default(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_
+                .unwrap_or_default(),
+        })
+    }
 }

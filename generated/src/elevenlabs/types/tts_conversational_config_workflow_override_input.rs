@@ -10,51 +10,108 @@ use super::{
     TextNormalisationType, TtsConversationalModel, TtsOptimizeStreamingLatency, TtsOutputFormat,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// TTSConversationalConfigWorkflowOverride
 ///
 /// Schema: `#/components/schemas/TTSConversationalConfigWorkflowOverride-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TtsConversationalConfigWorkflowOverrideInput {
     /// The model to use for TTS
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<TtsConversationalModel>,
     /// The voice ID to use for TTS
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// Additional supported voices for the agent
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub supported_voices: Nullable<Vec<SupportedVoice>>,
     /// When enabled, applies expressive audio tags prompt. Automatically disabled for non-v3 models.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expressive_mode: Nullable<bool>,
     /// Suggested audio tags to boost expressive speech (for eleven_v3 and eleven_v3_conversational models). The agent can still use other tags not listed here.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub suggested_audio_tags: Nullable<Vec<SuggestedAudioTag>>,
     /// The audio format to use for TTS
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_output_audio_format: Nullable<TtsOutputFormat>,
     /// Deprecated: this field is a no-op and is ignored.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub optimize_streaming_latency: Nullable<TtsOptimizeStreamingLatency>,
     /// The stability of generated speech
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// The speed of generated speech
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
     /// The similarity boost for generated speech
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// Method for converting numbers to words before converting text to speech. If set to SYSTEM_PROMPT, the system prompt will be updated to include normalization instructions. If set to ELEVENLABS, the text will be normalized after generation, incurring slight additional latency.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_normalisation_type: Nullable<TextNormalisationType>,
     /// The pronunciation dictionary locators
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pronunciation_dictionary_locators:
         Nullable<Vec<PydanticPronunciationDictionaryVersionLocator>>,
     /// Opt-in to SSML phoneme tag handling for V3 models. When enabled, phoneme tags (inline and from pronunciation dictionaries) are parsed into inline IPA before being sent to the model.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_phoneme_tags: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for TtsConversationalConfigWorkflowOverrideInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_id_ = None;
+        let mut voice_id_ = None;
+        let mut supported_voices_ = None;
+        let mut expressive_mode_ = None;
+        let mut suggested_audio_tags_ = None;
+        let mut agent_output_audio_format_ = None;
+        let mut optimize_streaming_latency_ = None;
+        let mut stability_ = None;
+        let mut speed_ = None;
+        let mut similarity_boost_ = None;
+        let mut text_normalisation_type_ = None;
+        let mut pronunciation_dictionary_locators_ = None;
+        let mut enable_phoneme_tags_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TtsConversationalConfigWorkflowOverrideInput",
+            &[],
+            &mut |key, field| match key {
+                "model_id" => field.read(&mut model_id_),
+                "voice_id" => field.read(&mut voice_id_),
+                "supported_voices" => field.read(&mut supported_voices_),
+                "expressive_mode" => field.read(&mut expressive_mode_),
+                "suggested_audio_tags" => field.read(&mut suggested_audio_tags_),
+                "agent_output_audio_format" => field.read(&mut agent_output_audio_format_),
+                "optimize_streaming_latency" => field.read(&mut optimize_streaming_latency_),
+                "stability" => field.read(&mut stability_),
+                "speed" => field.read(&mut speed_),
+                "similarity_boost" => field.read(&mut similarity_boost_),
+                "text_normalisation_type" => field.read(&mut text_normalisation_type_),
+                "pronunciation_dictionary_locators" => {
+                    field.read(&mut pronunciation_dictionary_locators_)
+                }
+                "enable_phoneme_tags" => field.read(&mut enable_phoneme_tags_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            model_id: model_id_.unwrap_or_default(),
+            voice_id: voice_id_.unwrap_or_default(),
+            supported_voices: supported_voices_.unwrap_or_default(),
+            expressive_mode: expressive_mode_.unwrap_or_default(),
+            suggested_audio_tags: suggested_audio_tags_.unwrap_or_default(),
+            agent_output_audio_format: agent_output_audio_format_.unwrap_or_default(),
+            optimize_streaming_latency: optimize_streaming_latency_.unwrap_or_default(),
+            stability: stability_.unwrap_or_default(),
+            speed: speed_.unwrap_or_default(),
+            similarity_boost: similarity_boost_.unwrap_or_default(),
+            text_normalisation_type: text_normalisation_type_.unwrap_or_default(),
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_
+                .unwrap_or_default(),
+            enable_phoneme_tags: enable_phoneme_tags_.unwrap_or_default(),
+        })
+    }
 }

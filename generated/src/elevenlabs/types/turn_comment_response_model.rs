@@ -5,15 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TurnCommentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TurnCommentResponseModel {
     pub turn_index: i64,
     pub comment: String,
     pub created_at_unix_secs: i64,
     pub owner_user_id: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for TurnCommentResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut turn_index_ = None;
+        let mut comment_ = None;
+        let mut created_at_unix_secs_ = None;
+        let mut owner_user_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TurnCommentResponseModel",
+            &["turn_index", "comment", "created_at_unix_secs"],
+            &mut |key, field| match key {
+                "turn_index" => field.read(&mut turn_index_),
+                "comment" => field.read(&mut comment_),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "owner_user_id" => field.read(&mut owner_user_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            turn_index: object.required(turn_index_, "turn_index")?,
+            comment: object.required(comment_, "comment")?,
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            owner_user_id: owner_user_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TurnCommentResponseModel {

@@ -7,12 +7,30 @@
 
 use super::SoftTimeoutConfigOverride;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TurnConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TurnConfigOverride {
     /// Configuration for soft timeout functionality. Provides immediate feedback during longer LLM responses.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub soft_timeout_config: Nullable<SoftTimeoutConfigOverride>,
+}
+
+impl<'de> Deserialize<'de> for TurnConfigOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut soft_timeout_config_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TurnConfigOverride",
+            &[],
+            &mut |key, field| match key {
+                "soft_timeout_config" => field.read(&mut soft_timeout_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            soft_timeout_config: soft_timeout_config_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::SoftTimeoutConfigOverrideConfig;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TurnConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TurnConfigOverrideConfig {
     /// Configures overrides for nested fields.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_timeout_config: Option<SoftTimeoutConfigOverrideConfig>,
+}
+
+impl<'de> Deserialize<'de> for TurnConfigOverrideConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut soft_timeout_config_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TurnConfigOverrideConfig",
+            &[],
+            &mut |key, field| match key {
+                "soft_timeout_config" => field.read(&mut soft_timeout_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            soft_timeout_config: soft_timeout_config_.unwrap_or_default(),
+        })
+    }
 }

@@ -9,51 +9,116 @@ use super::{
     SoftTimeoutConfigWorkflowOverride, SpellingPatience, TurnEagerness, TurnMode, TurnModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TurnConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TurnConfigWorkflowOverride {
     /// Maximum wait time for the user's reply before re-engaging the user
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn_timeout: Nullable<f64>,
     /// How long the agent will wait for the user to start the conversation if the first message is empty. If not set, uses the regular turn_timeout.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initial_wait_time: Nullable<f64>,
     /// Maximum wait time since the user last spoke before terminating the call
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub silence_end_call_timeout: Nullable<f64>,
     /// The mode of turn detection
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<TurnMode>,
     /// Controls how eager the agent is to respond. Low = less eager (waits longer), Standard = default eagerness, High = more eager (responds sooner)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn_eagerness: Nullable<TurnEagerness>,
     /// Controls if the agent should be more patient when user is spelling numbers and named entities. Auto = model based, Off = never wait extra
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub spelling_patience: Nullable<SpellingPatience>,
     /// When enabled, starts generating LLM responses during silence before full turn confidence is reached, reducing perceived latency. May increase LLM costs.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speculative_turn: Nullable<bool>,
     /// When enabled, if VAD detects no speech, attempts to re-transcribe accumulated audio at turn timeout. Disables silence discount billing for affected turns.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub retranscribe_on_turn_timeout: Nullable<bool>,
     /// Version of the turn detection model to use.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn_model: Nullable<TurnModel>,
     /// List of terms that should not trigger an interruption when spoken by the user (e.g. 'gotcha', 'understood'). Uses case-insensitive exact matching.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interruption_ignore_terms: Nullable<Vec<String>>,
     /// Language codes for which preset ignore-term categories have been activated. Stored explicitly so display is not inferred from term overlap.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interruption_ignore_term_languages: Nullable<Vec<String>>,
     /// When enabled, the curated default terms for interruption_ignore_term_languages are used in addition to interruption_ignore_terms.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merge_with_default_ignore_terms: Nullable<bool>,
     /// When interruptions are disabled, still transcribe what the user says so it can carry into the next turn. When off, user speech during a non-interruptible turn is ignored and won't trigger a turn.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcribe_on_disabled_interruptions: Nullable<bool>,
     /// Configuration for soft timeout functionality. Provides immediate feedback during longer LLM responses.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub soft_timeout_config: Nullable<SoftTimeoutConfigWorkflowOverride>,
+}
+
+impl<'de> Deserialize<'de> for TurnConfigWorkflowOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut turn_timeout_ = None;
+        let mut initial_wait_time_ = None;
+        let mut silence_end_call_timeout_ = None;
+        let mut mode_ = None;
+        let mut turn_eagerness_ = None;
+        let mut spelling_patience_ = None;
+        let mut speculative_turn_ = None;
+        let mut retranscribe_on_turn_timeout_ = None;
+        let mut turn_model_ = None;
+        let mut interruption_ignore_terms_ = None;
+        let mut interruption_ignore_term_languages_ = None;
+        let mut merge_with_default_ignore_terms_ = None;
+        let mut transcribe_on_disabled_interruptions_ = None;
+        let mut soft_timeout_config_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TurnConfigWorkflowOverride",
+            &[],
+            &mut |key, field| match key {
+                "turn_timeout" => field.read(&mut turn_timeout_),
+                "initial_wait_time" => field.read(&mut initial_wait_time_),
+                "silence_end_call_timeout" => field.read(&mut silence_end_call_timeout_),
+                "mode" => field.read(&mut mode_),
+                "turn_eagerness" => field.read(&mut turn_eagerness_),
+                "spelling_patience" => field.read(&mut spelling_patience_),
+                "speculative_turn" => field.read(&mut speculative_turn_),
+                "retranscribe_on_turn_timeout" => field.read(&mut retranscribe_on_turn_timeout_),
+                "turn_model" => field.read(&mut turn_model_),
+                "interruption_ignore_terms" => field.read(&mut interruption_ignore_terms_),
+                "interruption_ignore_term_languages" => {
+                    field.read(&mut interruption_ignore_term_languages_)
+                }
+                "merge_with_default_ignore_terms" => {
+                    field.read(&mut merge_with_default_ignore_terms_)
+                }
+                "transcribe_on_disabled_interruptions" => {
+                    field.read(&mut transcribe_on_disabled_interruptions_)
+                }
+                "soft_timeout_config" => field.read(&mut soft_timeout_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            turn_timeout: turn_timeout_.unwrap_or_default(),
+            initial_wait_time: initial_wait_time_.unwrap_or_default(),
+            silence_end_call_timeout: silence_end_call_timeout_.unwrap_or_default(),
+            mode: mode_.unwrap_or_default(),
+            turn_eagerness: turn_eagerness_.unwrap_or_default(),
+            spelling_patience: spelling_patience_.unwrap_or_default(),
+            speculative_turn: speculative_turn_.unwrap_or_default(),
+            retranscribe_on_turn_timeout: retranscribe_on_turn_timeout_.unwrap_or_default(),
+            turn_model: turn_model_.unwrap_or_default(),
+            interruption_ignore_terms: interruption_ignore_terms_.unwrap_or_default(),
+            interruption_ignore_term_languages: interruption_ignore_term_languages_
+                .unwrap_or_default(),
+            merge_with_default_ignore_terms: merge_with_default_ignore_terms_.unwrap_or_default(),
+            transcribe_on_disabled_interruptions: transcribe_on_disabled_interruptions_
+                .unwrap_or_default(),
+            soft_timeout_config: soft_timeout_config_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,16 +5,43 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TwilioOutboundCallResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TwilioOutboundCallResponse {
     pub success: bool,
     pub message: String,
     pub conversation_id: Option<String>,
     #[serde(rename = "callSid")]
     pub call_sid: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for TwilioOutboundCallResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut success_ = None;
+        let mut message_ = None;
+        let mut conversation_id_ = None;
+        let mut call_sid_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "TwilioOutboundCallResponse",
+            &["success", "message"],
+            &mut |key, field| match key {
+                "success" => field.read(&mut success_),
+                "message" => field.read(&mut message_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                "callSid" => field.read(&mut call_sid_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            success: object.required(success_, "success")?,
+            message: object.required(message_, "message")?,
+            conversation_id: conversation_id_.unwrap_or_default(),
+            call_sid: call_sid_.unwrap_or_default(),
+        })
+    }
 }
 
 impl TwilioOutboundCallResponse {

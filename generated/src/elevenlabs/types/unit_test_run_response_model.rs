@@ -14,36 +14,105 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/UnitTestRunResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitTestRunResponseModel {
     pub test_run_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub test_info: Nullable<UnitTestRunResponseModelTestInfo>,
     pub test_invocation_id: String,
     pub agent_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
     pub status: TestRunStatus,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_responses: Nullable<Vec<ConversationHistoryTranscriptCommonModelOutput>>,
     pub test_id: String,
     /// Defaults to `"Unknown Test"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub condition_result: Nullable<TestConditionResultCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated_at_unix: Option<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<TestRunMetadata>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for UnitTestRunResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut test_run_id_ = None;
+        let mut test_info_ = None;
+        let mut test_invocation_id_ = None;
+        let mut agent_id_ = None;
+        let mut branch_id_ = None;
+        let mut workflow_node_id_ = None;
+        let mut status_ = None;
+        let mut agent_responses_ = None;
+        let mut test_id_ = None;
+        let mut test_name_ = None;
+        let mut condition_result_ = None;
+        let mut last_updated_at_unix_ = None;
+        let mut metadata_ = None;
+        let mut root_folder_id_ = None;
+        let mut root_folder_name_ = None;
+        let mut environment_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UnitTestRunResponseModel",
+            &[
+                "test_run_id",
+                "test_invocation_id",
+                "agent_id",
+                "status",
+                "test_id",
+            ],
+            &mut |key, field| match key {
+                "test_run_id" => field.read(&mut test_run_id_),
+                "test_info" => field.read(&mut test_info_),
+                "test_invocation_id" => field.read(&mut test_invocation_id_),
+                "agent_id" => field.read(&mut agent_id_),
+                "branch_id" => field.read(&mut branch_id_),
+                "workflow_node_id" => field.read(&mut workflow_node_id_),
+                "status" => field.read(&mut status_),
+                "agent_responses" => field.read(&mut agent_responses_),
+                "test_id" => field.read(&mut test_id_),
+                "test_name" => field.read(&mut test_name_),
+                "condition_result" => field.read(&mut condition_result_),
+                "last_updated_at_unix" => field.read(&mut last_updated_at_unix_),
+                "metadata" => field.read(&mut metadata_),
+                "root_folder_id" => field.read(&mut root_folder_id_),
+                "root_folder_name" => field.read(&mut root_folder_name_),
+                "environment" => field.read(&mut environment_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            test_run_id: object.required(test_run_id_, "test_run_id")?,
+            test_info: test_info_.unwrap_or_default(),
+            test_invocation_id: object.required(test_invocation_id_, "test_invocation_id")?,
+            agent_id: object.required(agent_id_, "agent_id")?,
+            branch_id: branch_id_.unwrap_or_default(),
+            workflow_node_id: workflow_node_id_.unwrap_or_default(),
+            status: object.required(status_, "status")?,
+            agent_responses: agent_responses_.unwrap_or_default(),
+            test_id: object.required(test_id_, "test_id")?,
+            test_name: test_name_.unwrap_or_default(),
+            condition_result: condition_result_.unwrap_or_default(),
+            last_updated_at_unix: last_updated_at_unix_.unwrap_or_default(),
+            metadata: metadata_.unwrap_or_default(),
+            root_folder_id: root_folder_id_.unwrap_or_default(),
+            root_folder_name: root_folder_name_.unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+        })
+    }
 }
 
 impl UnitTestRunResponseModel {

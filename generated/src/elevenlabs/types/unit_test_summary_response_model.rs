@@ -10,17 +10,17 @@ use super::{
     ResourceAccessInfo, TestType,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UnitTestSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitTestSummaryResponseModel {
     /// The ID of the test
     pub id: String,
     /// Name of the test
     pub name: String,
     /// The access information of the test
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Creation time of the test in unix seconds
     pub created_at_unix_secs: i64,
@@ -32,20 +32,77 @@ pub struct UnitTestSummaryResponseModel {
     /// The type of entity (test or folder)
     ///
     /// Defaults to `"test"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<AgentTestEntityType>,
     /// The ID of the parent folder
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_parent_id: Nullable<String>,
     /// The folder path segments from root to this entity
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<AgentTestFolderPathSegmentResponseModel>>,
     /// Number of direct children (tests and subfolders) for folders only
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub children_count: Nullable<i64>,
     /// Channel the test simulates the conversation as. Null for folders or default behavior.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
+}
+
+impl<'de> Deserialize<'de> for UnitTestSummaryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut id_ = None;
+        let mut name_ = None;
+        let mut access_info_ = None;
+        let mut created_at_unix_secs_ = None;
+        let mut last_updated_at_unix_secs_ = None;
+        let mut type__ = None;
+        let mut entity_type_ = None;
+        let mut folder_parent_id_ = None;
+        let mut folder_path_ = None;
+        let mut children_count_ = None;
+        let mut conversation_initiation_source_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UnitTestSummaryResponseModel",
+            &[
+                "id",
+                "name",
+                "created_at_unix_secs",
+                "last_updated_at_unix_secs",
+                "type",
+            ],
+            &mut |key, field| match key {
+                "id" => field.read(&mut id_),
+                "name" => field.read(&mut name_),
+                "access_info" => field.read(&mut access_info_),
+                "created_at_unix_secs" => field.read(&mut created_at_unix_secs_),
+                "last_updated_at_unix_secs" => field.read(&mut last_updated_at_unix_secs_),
+                "type" => field.read(&mut type__),
+                "entity_type" => field.read(&mut entity_type_),
+                "folder_parent_id" => field.read(&mut folder_parent_id_),
+                "folder_path" => field.read(&mut folder_path_),
+                "children_count" => field.read(&mut children_count_),
+                "conversation_initiation_source" => {
+                    field.read(&mut conversation_initiation_source_)
+                }
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            id: object.required(id_, "id")?,
+            name: object.required(name_, "name")?,
+            access_info: access_info_.unwrap_or_default(),
+            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            last_updated_at_unix_secs: object
+                .required(last_updated_at_unix_secs_, "last_updated_at_unix_secs")?,
+            type_: object.required(type__, "type")?,
+            entity_type: entity_type_.unwrap_or_default(),
+            folder_parent_id: folder_parent_id_.unwrap_or_default(),
+            folder_path: folder_path_.unwrap_or_default(),
+            children_count: children_count_.unwrap_or_default(),
+            conversation_initiation_source: conversation_initiation_source_.unwrap_or_default(),
+        })
+    }
 }
 
 impl UnitTestSummaryResponseModel {

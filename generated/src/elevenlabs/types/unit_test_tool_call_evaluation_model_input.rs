@@ -10,25 +10,52 @@ use super::{
     UnitTestWorkflowNodeTransitionEvaluationNodeId,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// UnitTestToolCallEvaluationModel
 ///
 /// Schema: `#/components/schemas/UnitTestToolCallEvaluationModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UnitTestToolCallEvaluationModelInput {
     /// Parameters to evaluate for the agent's tool call. If empty, the tool call parameters are not evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<UnitTestToolCallParameter>>,
     /// The tool to evaluate a call against.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub referenced_tool: Nullable<ReferencedToolCommonModel>,
     /// Whether to verify that the tool was NOT called.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_absence: Option<bool>,
     /// Configuration for testing workflow node transitions. When set, the test will verify the agent transitions to the specified workflow node.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_transition: Nullable<UnitTestWorkflowNodeTransitionEvaluationNodeId>,
+}
+
+impl<'de> Deserialize<'de> for UnitTestToolCallEvaluationModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut parameters_ = None;
+        let mut referenced_tool_ = None;
+        let mut verify_absence_ = None;
+        let mut workflow_node_transition_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UnitTestToolCallEvaluationModelInput",
+            &[],
+            &mut |key, field| match key {
+                "parameters" => field.read(&mut parameters_),
+                "referenced_tool" => field.read(&mut referenced_tool_),
+                "verify_absence" => field.read(&mut verify_absence_),
+                "workflow_node_transition" => field.read(&mut workflow_node_transition_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            parameters: parameters_.unwrap_or_default(),
+            referenced_tool: referenced_tool_.unwrap_or_default(),
+            verify_absence: verify_absence_.unwrap_or_default(),
+            workflow_node_transition: workflow_node_transition_.unwrap_or_default(),
+        })
+    }
 }

@@ -13,10 +13,31 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/UnitTestToolCallParameter`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitTestToolCallParameter {
     pub eval: UnitTestToolCallParameterEval,
     pub path: String,
+}
+
+impl<'de> Deserialize<'de> for UnitTestToolCallParameter {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut eval_ = None;
+        let mut path_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UnitTestToolCallParameter",
+            &["eval", "path"],
+            &mut |key, field| match key {
+                "eval" => field.read(&mut eval_),
+                "path" => field.read(&mut path_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            eval: object.required(eval_, "eval")?,
+            path: object.required(path_, "path")?,
+        })
+    }
 }
 
 impl UnitTestToolCallParameter {

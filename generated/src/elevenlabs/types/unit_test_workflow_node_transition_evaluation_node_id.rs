@@ -6,18 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UnitTestWorkflowNodeTransitionEvaluationNodeId`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitTestWorkflowNodeTransitionEvaluationNodeId {
     /// Defaults to `"node_id"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::NodeId,
     /// The ID of the agent whose workflow contains the target node.
     pub agent_id: String,
     /// The ID of the workflow node that the agent should transition to.
     pub target_node_id: String,
+}
+
+impl<'de> Deserialize<'de> for UnitTestWorkflowNodeTransitionEvaluationNodeId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut agent_id_ = None;
+        let mut target_node_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UnitTestWorkflowNodeTransitionEvaluationNodeId",
+            &["agent_id", "target_node_id"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "agent_id" => field.read(&mut agent_id_),
+                "target_node_id" => field.read(&mut target_node_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            agent_id: object.required(agent_id_, "agent_id")?,
+            target_node_id: object.required(target_node_id_, "target_node_id")?,
+        })
+    }
 }
 
 impl UnitTestWorkflowNodeTransitionEvaluationNodeId {

@@ -7,18 +7,44 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdateBasicAuthRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateBasicAuthRequest {
     /// Defaults to `"basic_auth"`.
-    #[serde(default)]
     pub auth_type: consts::BasicAuth,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for UpdateBasicAuthRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut username_ = None;
+        let mut password_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateBasicAuthRequest",
+            &[],
+            &mut |key, field| match key {
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "username" => field.read(&mut username_),
+                "password" => field.read(&mut password_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            username: username_.unwrap_or_default(),
+            password: password_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,16 +7,39 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdateBearerAuthRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateBearerAuthRequest {
     /// Defaults to `"bearer_auth"`.
-    #[serde(default)]
     pub auth_type: consts::BearerAuth,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for UpdateBearerAuthRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut token_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateBearerAuthRequest",
+            &[],
+            &mut |key, field| match key {
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "token" => field.read(&mut token_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            token: token_.unwrap_or_default(),
+        })
+    }
 }

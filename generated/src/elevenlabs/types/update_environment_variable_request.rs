@@ -6,14 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{EnvironmentVariableAuthConnectionValueRequest, EnvironmentVariableSecretValueRequest};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateEnvironmentVariableRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateEnvironmentVariableRequest {
     /// Values to replace. Set to null to remove an environment (except 'production').
     pub values: BTreeMap<String, Option<UpdateEnvironmentVariableRequestValuesValue>>,
+}
+
+impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut values_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UpdateEnvironmentVariableRequest",
+            &["values"],
+            &mut |key, field| match key {
+                "values" => field.read(&mut values_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            values: object.required(values_, "values")?,
+        })
+    }
 }
 
 impl UpdateEnvironmentVariableRequest {
@@ -26,10 +45,27 @@ impl UpdateEnvironmentVariableRequest {
 }
 
 /// Schema: `#/components/schemas/UpdateEnvironmentVariableRequest/properties/values/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum UpdateEnvironmentVariableRequestValuesValue {
     String(String),
     EnvironmentVariableSecretValueRequest(EnvironmentVariableSecretValueRequest),
     EnvironmentVariableAuthConnectionValueRequest(EnvironmentVariableAuthConnectionValueRequest),
+}
+
+impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequestValuesValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EnvironmentVariableSecretValueRequest(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EnvironmentVariableAuthConnectionValueRequest(member));
+        }
+        Err(no_match("UpdateEnvironmentVariableRequestValuesValue"))
+    }
 }

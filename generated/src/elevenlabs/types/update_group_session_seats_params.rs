@@ -6,14 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Change the seat count of an existing group session registration.
 ///
 /// Schema: `#/components/schemas/UpdateGroupSessionSeatsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateGroupSessionSeatsParams {
     /// Defaults to `"update_group_session_seats"`.
-    #[serde(default)]
     pub smb_tool_type: consts::UpdateGroupSessionSeats,
+}
+
+impl<'de> Deserialize<'de> for UpdateGroupSessionSeatsParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateGroupSessionSeatsParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+        })
+    }
 }

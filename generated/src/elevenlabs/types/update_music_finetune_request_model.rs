@@ -9,20 +9,47 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateMusicFinetuneRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateMusicFinetuneRequestModel {
     /// Updated name for the finetune.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Replacement set of tags.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
     /// Updated primary musical genre.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub primary_genre: Nullable<String>,
     /// Finetune visibility. Only 'private' and 'workspace' can be set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub visibility: Nullable<UpdateMusicFinetuneRequestModelVisibility>,
+}
+
+impl<'de> Deserialize<'de> for UpdateMusicFinetuneRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut tags_ = None;
+        let mut primary_genre_ = None;
+        let mut visibility_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateMusicFinetuneRequestModel",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "tags" => field.read(&mut tags_),
+                "primary_genre" => field.read(&mut primary_genre_),
+                "visibility" => field.read(&mut visibility_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            primary_genre: primary_genre_.unwrap_or_default(),
+            visibility: visibility_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/UpdateMusicFinetuneRequestModel/properties/visibility/anyOf/0`

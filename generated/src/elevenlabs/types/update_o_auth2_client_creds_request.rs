@@ -7,27 +7,65 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateOAuth2ClientCredsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateOAuth2ClientCredsRequest {
     /// Defaults to `"oauth2_client_credentials"`.
-    #[serde(default)]
     pub auth_type: consts::Oauth2ClientCredentials,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scopes: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_params: Nullable<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub basic_auth_in_header: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_secret: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_headers: Nullable<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for UpdateOAuth2ClientCredsRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut client_id_ = None;
+        let mut scopes_ = None;
+        let mut extra_params_ = None;
+        let mut basic_auth_in_header_ = None;
+        let mut client_secret_ = None;
+        let mut custom_headers_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateOAuth2ClientCredsRequest",
+            &[],
+            &mut |key, field| match key {
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "client_id" => field.read(&mut client_id_),
+                "scopes" => field.read(&mut scopes_),
+                "extra_params" => field.read(&mut extra_params_),
+                "basic_auth_in_header" => field.read(&mut basic_auth_in_header_),
+                "client_secret" => field.read(&mut client_secret_),
+                "custom_headers" => field.read(&mut custom_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            client_id: client_id_.unwrap_or_default(),
+            scopes: scopes_.unwrap_or_default(),
+            extra_params: extra_params_.unwrap_or_default(),
+            basic_auth_in_header: basic_auth_in_header_.unwrap_or_default(),
+            client_secret: client_secret_.unwrap_or_default(),
+            custom_headers: custom_headers_.unwrap_or_default(),
+        })
+    }
 }

@@ -11,33 +11,83 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateOAuth2JWTRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateOAuth2JwtRequest {
     /// Defaults to `"oauth2_jwt"`.
-    #[serde(default)]
     pub auth_type: consts::Oauth2Jwt,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub algorithm: Nullable<UpdateOAuth2JwtRequestAlgorithm>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub issuer: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audience: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subject: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expiration_seconds: Nullable<i64>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_params: Nullable<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scopes: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token_response_field: Nullable<UpdateOAuth2JwtRequestTokenResponseField>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub secret_key: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut algorithm_ = None;
+        let mut key_id_ = None;
+        let mut issuer_ = None;
+        let mut audience_ = None;
+        let mut subject_ = None;
+        let mut expiration_seconds_ = None;
+        let mut extra_params_ = None;
+        let mut scopes_ = None;
+        let mut token_response_field_ = None;
+        let mut secret_key_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateOAuth2JwtRequest",
+            &[],
+            &mut |key, field| match key {
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "algorithm" => field.read(&mut algorithm_),
+                "key_id" => field.read(&mut key_id_),
+                "issuer" => field.read(&mut issuer_),
+                "audience" => field.read(&mut audience_),
+                "subject" => field.read(&mut subject_),
+                "expiration_seconds" => field.read(&mut expiration_seconds_),
+                "extra_params" => field.read(&mut extra_params_),
+                "scopes" => field.read(&mut scopes_),
+                "token_response_field" => field.read(&mut token_response_field_),
+                "secret_key" => field.read(&mut secret_key_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            algorithm: algorithm_.unwrap_or_default(),
+            key_id: key_id_.unwrap_or_default(),
+            issuer: issuer_.unwrap_or_default(),
+            audience: audience_.unwrap_or_default(),
+            subject: subject_.unwrap_or_default(),
+            expiration_seconds: expiration_seconds_.unwrap_or_default(),
+            extra_params: extra_params_.unwrap_or_default(),
+            scopes: scopes_.unwrap_or_default(),
+            token_response_field: token_response_field_.unwrap_or_default(),
+            secret_key: secret_key_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/UpdateOAuth2JWTRequest/properties/algorithm/anyOf/0`

@@ -9,27 +9,66 @@ use super::{
     InboundSipTrunkConfigRequestModel, LivekitStackType, OutboundSipTrunkConfigRequestModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdatePhoneNumberRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdatePhoneNumberRequest {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub inbound_trunk_config: Nullable<InboundSipTrunkConfigRequestModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outbound_trunk_config: Nullable<OutboundSipTrunkConfigRequestModel>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub livekit_stack: Nullable<LivekitStackType>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub store_sip_messages: Nullable<bool>,
     /// Environment to use for resolving environment variables on calls to this number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Agent branch to use for calls to this number.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for UpdatePhoneNumberRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut agent_id_ = None;
+        let mut label_ = None;
+        let mut inbound_trunk_config_ = None;
+        let mut outbound_trunk_config_ = None;
+        let mut livekit_stack_ = None;
+        let mut store_sip_messages_ = None;
+        let mut environment_ = None;
+        let mut branch_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdatePhoneNumberRequest",
+            &[],
+            &mut |key, field| match key {
+                "agent_id" => field.read(&mut agent_id_),
+                "label" => field.read(&mut label_),
+                "inbound_trunk_config" => field.read(&mut inbound_trunk_config_),
+                "outbound_trunk_config" => field.read(&mut outbound_trunk_config_),
+                "livekit_stack" => field.read(&mut livekit_stack_),
+                "store_sip_messages" => field.read(&mut store_sip_messages_),
+                "environment" => field.read(&mut environment_),
+                "branch_id" => field.read(&mut branch_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            agent_id: agent_id_.unwrap_or_default(),
+            label: label_.unwrap_or_default(),
+            inbound_trunk_config: inbound_trunk_config_.unwrap_or_default(),
+            outbound_trunk_config: outbound_trunk_config_.unwrap_or_default(),
+            livekit_stack: livekit_stack_.unwrap_or_default(),
+            store_sip_messages: store_sip_messages_.unwrap_or_default(),
+            environment: environment_.unwrap_or_default(),
+            branch_id: branch_id_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,10 +7,10 @@
 
 use super::ProcedureType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdateProcedureDraftRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateProcedureDraftRequestModel {
     /// Procedure name
     pub name: String,
@@ -20,8 +20,35 @@ pub struct UpdateProcedureDraftRequestModel {
     #[serde(rename = "type")]
     pub type_: ProcedureType,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it. If omitted or null, the trigger is derived from the content instead. Also accepts `description` as an alias.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trigger: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for UpdateProcedureDraftRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut content_ = None;
+        let mut type__ = None;
+        let mut trigger_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UpdateProcedureDraftRequestModel",
+            &["name", "content", "type"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "content" => field.read(&mut content_),
+                "type" => field.read(&mut type__),
+                "trigger" => field.read(&mut trigger_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            content: object.required(content_, "content")?,
+            type_: object.required(type__, "type")?,
+            trigger: trigger_.unwrap_or_default(),
+        })
+    }
 }
 
 impl UpdateProcedureDraftRequestModel {

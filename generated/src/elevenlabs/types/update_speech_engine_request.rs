@@ -11,33 +11,84 @@ use super::{
     TtsConversationalConfigInput, VadConfig,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdateSpeechEngineRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateSpeechEngineRequest {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speech_engine: Nullable<SpeechEngineConfig>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr: Nullable<AsrConversationalConfig>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tts: Nullable<TtsConversationalConfigInput>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn: Nullable<BaseTurnConfig>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vad: Nullable<VadConfig>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation: Nullable<ConversationConfigInput>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub privacy: Nullable<PrivacyConfigInput>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_limits: Nullable<AgentCallLimits>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overrides: Nullable<SpeechEngineConversationInitiationClientDataConfig>,
+}
+
+impl<'de> Deserialize<'de> for UpdateSpeechEngineRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut speech_engine_ = None;
+        let mut asr_ = None;
+        let mut tts_ = None;
+        let mut turn_ = None;
+        let mut vad_ = None;
+        let mut conversation_ = None;
+        let mut privacy_ = None;
+        let mut call_limits_ = None;
+        let mut language_ = None;
+        let mut tags_ = None;
+        let mut overrides_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateSpeechEngineRequest",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "speech_engine" => field.read(&mut speech_engine_),
+                "asr" => field.read(&mut asr_),
+                "tts" => field.read(&mut tts_),
+                "turn" => field.read(&mut turn_),
+                "vad" => field.read(&mut vad_),
+                "conversation" => field.read(&mut conversation_),
+                "privacy" => field.read(&mut privacy_),
+                "call_limits" => field.read(&mut call_limits_),
+                "language" => field.read(&mut language_),
+                "tags" => field.read(&mut tags_),
+                "overrides" => field.read(&mut overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            speech_engine: speech_engine_.unwrap_or_default(),
+            asr: asr_.unwrap_or_default(),
+            tts: tts_.unwrap_or_default(),
+            turn: turn_.unwrap_or_default(),
+            vad: vad_.unwrap_or_default(),
+            conversation: conversation_.unwrap_or_default(),
+            privacy: privacy_.unwrap_or_default(),
+            call_limits: call_limits_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            overrides: overrides_.unwrap_or_default(),
+        })
+    }
 }

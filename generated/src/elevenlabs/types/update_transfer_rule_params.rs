@@ -6,17 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdateTransferRuleParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateTransferRuleParams {
     /// Defaults to `"update_transfer_rule"`.
-    #[serde(default)]
     pub smb_tool_type: consts::UpdateTransferRule,
     /// Whether to offer the post_dial_digits parameter, set from the receptionists' enable_play_keypad_touch_tone_tool config. Digits saved while that is off are dropped when the receptionist is built, so the parameter is hidden rather than accepted and ignored.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_dial_digits_enabled: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for UpdateTransferRuleParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut smb_tool_type_ = None;
+        let mut post_dial_digits_enabled_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateTransferRuleParams",
+            &[],
+            &mut |key, field| match key {
+                "smb_tool_type" => field.read(&mut smb_tool_type_),
+                "post_dial_digits_enabled" => field.read(&mut post_dial_digits_enabled_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            smb_tool_type: smb_tool_type_.unwrap_or_default(),
+            post_dial_digits_enabled: post_dial_digits_enabled_.unwrap_or_default(),
+        })
+    }
 }

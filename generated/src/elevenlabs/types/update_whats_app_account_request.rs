@@ -6,17 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdateWhatsAppAccountRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateWhatsAppAccountRequest {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assigned_agent_id: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_messaging: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_audio_message_response: Nullable<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_typing_indicator: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for UpdateWhatsAppAccountRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut assigned_agent_id_ = None;
+        let mut enable_messaging_ = None;
+        let mut enable_audio_message_response_ = None;
+        let mut enable_typing_indicator_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateWhatsAppAccountRequest",
+            &[],
+            &mut |key, field| match key {
+                "assigned_agent_id" => field.read(&mut assigned_agent_id_),
+                "enable_messaging" => field.read(&mut enable_messaging_),
+                "enable_audio_message_response" => field.read(&mut enable_audio_message_response_),
+                "enable_typing_indicator" => field.read(&mut enable_typing_indicator_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            assigned_agent_id: assigned_agent_id_.unwrap_or_default(),
+            enable_messaging: enable_messaging_.unwrap_or_default(),
+            enable_audio_message_response: enable_audio_message_response_.unwrap_or_default(),
+            enable_typing_indicator: enable_typing_indicator_.unwrap_or_default(),
+        })
+    }
 }

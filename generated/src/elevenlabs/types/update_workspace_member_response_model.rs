@@ -5,13 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdateWorkspaceMemberResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpdateWorkspaceMemberResponseModel {
     /// The status of the workspace member update request. If the request was successful, the status will be 'ok'. Otherwise an error message with status 500 will be returned.
     pub status: String,
+}
+
+impl<'de> Deserialize<'de> for UpdateWorkspaceMemberResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UpdateWorkspaceMemberResponseModel",
+            &["status"],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: object.required(status_, "status")?,
+        })
+    }
 }
 
 impl UpdateWorkspaceMemberResponseModel {

@@ -7,16 +7,37 @@
 
 use super::{ItemId, OrderItemRequestInput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpsertOrderItemRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpsertOrderItemRequest {
     /// The order item to add or update.
     pub item: OrderItemRequestInput,
     /// The ID of an existing item to update. Omit to create a new item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub item_id: Nullable<ItemId>,
+}
+
+impl<'de> Deserialize<'de> for UpsertOrderItemRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut item_ = None;
+        let mut item_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UpsertOrderItemRequest",
+            &["item"],
+            &mut |key, field| match key {
+                "item" => field.read(&mut item_),
+                "item_id" => field.read(&mut item_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            item: object.required(item_, "item")?,
+            item_id: item_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl UpsertOrderItemRequest {

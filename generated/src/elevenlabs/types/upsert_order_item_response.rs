@@ -7,16 +7,37 @@
 
 use super::{ItemId, QuoteInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpsertOrderItemResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UpsertOrderItemResponse {
     /// The ID of the upserted order item.
     pub item_id: ItemId,
     /// The quoted price for this item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quote: Nullable<QuoteInfo>,
+}
+
+impl<'de> Deserialize<'de> for UpsertOrderItemResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut item_id_ = None;
+        let mut quote_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UpsertOrderItemResponse",
+            &["item_id"],
+            &mut |key, field| match key {
+                "item_id" => field.read(&mut item_id_),
+                "quote" => field.read(&mut quote_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            item_id: object.required(item_id_, "item_id")?,
+            quote: quote_.unwrap_or_default(),
+        })
+    }
 }
 
 impl UpsertOrderItemResponse {

@@ -6,19 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/URLAvatar`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UrlAvatar {
     /// The type of the avatar
     ///
     /// Defaults to `"url"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Url,
     /// The custom URL of the avatar
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for UrlAvatar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut custom_url_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UrlAvatar",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "custom_url" => field.read(&mut custom_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            custom_url: custom_url_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,31 +6,59 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// OCSF URL object.
 ///
 /// Spec: https://schema.ocsf.io/1.6.0/objects/url
 ///
 /// Schema: `#/components/schemas/UrlModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UrlModel {
     /// Full URL string
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub url_string: Nullable<String>,
     /// URL scheme (e.g., https)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scheme: Nullable<String>,
     /// URL hostname
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hostname: Nullable<String>,
     /// URL port
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub port: Nullable<i64>,
     /// URL path
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub path: Nullable<String>,
     /// URL query string
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub query_string: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for UrlModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut url_string_ = None;
+        let mut scheme_ = None;
+        let mut hostname_ = None;
+        let mut port_ = None;
+        let mut path_ = None;
+        let mut query_string_ = None;
+        api_runtime::de::object(deserializer, "UrlModel", &[], &mut |key, field| match key {
+            "url_string" => field.read(&mut url_string_),
+            "scheme" => field.read(&mut scheme_),
+            "hostname" => field.read(&mut hostname_),
+            "port" => field.read(&mut port_),
+            "path" => field.read(&mut path_),
+            "query_string" => field.read(&mut query_string_),
+            _ => field.skip(),
+        })?;
+        Ok(Self {
+            url_string: url_string_.unwrap_or_default(),
+            scheme: scheme_.unwrap_or_default(),
+            hostname: hostname_.unwrap_or_default(),
+            port: port_.unwrap_or_default(),
+            path: path_.unwrap_or_default(),
+            query_string: query_string_.unwrap_or_default(),
+        })
+    }
 }

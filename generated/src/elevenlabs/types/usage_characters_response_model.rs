@@ -5,16 +5,37 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UsageCharactersResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UsageCharactersResponseModel {
     /// The time axis with unix timestamps for each day.
     pub time: Vec<i64>,
     /// The usage of each breakdown type along the time axis.
     pub usage: BTreeMap<String, Vec<f64>>,
+}
+
+impl<'de> Deserialize<'de> for UsageCharactersResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut time_ = None;
+        let mut usage_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UsageCharactersResponseModel",
+            &["time", "usage"],
+            &mut |key, field| match key {
+                "time" => field.read(&mut time_),
+                "usage" => field.read(&mut usage_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            time: object.required(time_, "time")?,
+            usage: object.required(usage_, "usage")?,
+        })
+    }
 }
 
 impl UsageCharactersResponseModel {

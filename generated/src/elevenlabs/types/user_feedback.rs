@@ -6,13 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::UserFeedbackScore;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UserFeedback`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UserFeedback {
     pub score: UserFeedbackScore,
     pub time_in_call_secs: i64,
+}
+
+impl<'de> Deserialize<'de> for UserFeedback {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut score_ = None;
+        let mut time_in_call_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UserFeedback",
+            &["score", "time_in_call_secs"],
+            &mut |key, field| match key {
+                "score" => field.read(&mut score_),
+                "time_in_call_secs" => field.read(&mut time_in_call_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            score: object.required(score_, "score")?,
+            time_in_call_secs: object.required(time_in_call_secs_, "time_in_call_secs")?,
+        })
+    }
 }
 
 impl UserFeedback {

@@ -7,36 +7,72 @@
 
 use super::UserTypeId;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// OCSF User object.
 ///
 /// Spec: https://schema.ocsf.io/1.6.0/objects/user
 ///
 /// Schema: `#/components/schemas/UserModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UserModel {
     /// Username
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Unique user identifier
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub uid: Nullable<String>,
     /// Account type identifier
     ///
     /// Defaults to `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<UserTypeId>,
     /// Account type description
-    #[serde(rename = "type", default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// User email address
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email_addr: Nullable<String>,
     /// Full name of the user
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub full_name: Nullable<String>,
     /// User's domain
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for UserModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut uid_ = None;
+        let mut type_id_ = None;
+        let mut type__ = None;
+        let mut email_addr_ = None;
+        let mut full_name_ = None;
+        let mut domain_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UserModel",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "uid" => field.read(&mut uid_),
+                "type_id" => field.read(&mut type_id_),
+                "type" => field.read(&mut type__),
+                "email_addr" => field.read(&mut email_addr_),
+                "full_name" => field.read(&mut full_name_),
+                "domain" => field.read(&mut domain_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            uid: uid_.unwrap_or_default(),
+            type_id: type_id_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            email_addr: email_addr_.unwrap_or_default(),
+            full_name: full_name_.unwrap_or_default(),
+            domain: domain_.unwrap_or_default(),
+        })
+    }
 }

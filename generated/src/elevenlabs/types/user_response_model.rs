@@ -7,10 +7,10 @@
 
 use super::{SeatType, SubscriptionResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UserResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UserResponseModel {
     /// The unique identifier of the user.
     pub user_id: String,
@@ -29,29 +29,109 @@ pub struct UserResponseModel {
     /// Whether to show compliance terms (ToS, Privacy Policy, biometric consent) during onboarding. Set for users signing up from the marketing site.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_compliance_terms: Option<bool>,
     /// First name of the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// Whether the user's API key is hashed.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_api_key_hashed: Option<bool>,
     /// The preview of the user's API key.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub xi_api_key_preview: Nullable<String>,
     /// The referral link code of the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub referral_link_code: Nullable<String>,
     /// The Partnerstack partner default link of the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub partnerstack_partner_default_link: Nullable<String>,
     /// The unix timestamp of the user's creation. 0 if the user was created before the unix timestamp was added.
     pub created_at: i64,
     /// The seat type of the user.
     pub seat_type: SeatType,
+}
+
+impl<'de> Deserialize<'de> for UserResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut user_id_ = None;
+        let mut subscription_ = None;
+        let mut is_new_user_ = None;
+        let mut can_use_delayed_payment_methods_ = None;
+        let mut is_onboarding_completed_ = None;
+        let mut is_onboarding_checklist_completed_ = None;
+        let mut show_compliance_terms_ = None;
+        let mut first_name_ = None;
+        let mut is_api_key_hashed_ = None;
+        let mut xi_api_key_preview_ = None;
+        let mut referral_link_code_ = None;
+        let mut partnerstack_partner_default_link_ = None;
+        let mut created_at_ = None;
+        let mut seat_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UserResponseModel",
+            &[
+                "user_id",
+                "subscription",
+                "is_new_user",
+                "can_use_delayed_payment_methods",
+                "is_onboarding_completed",
+                "is_onboarding_checklist_completed",
+                "created_at",
+                "seat_type",
+            ],
+            &mut |key, field| match key {
+                "user_id" => field.read(&mut user_id_),
+                "subscription" => field.read(&mut subscription_),
+                "is_new_user" => field.read(&mut is_new_user_),
+                "can_use_delayed_payment_methods" => {
+                    field.read(&mut can_use_delayed_payment_methods_)
+                }
+                "is_onboarding_completed" => field.read(&mut is_onboarding_completed_),
+                "is_onboarding_checklist_completed" => {
+                    field.read(&mut is_onboarding_checklist_completed_)
+                }
+                "show_compliance_terms" => field.read(&mut show_compliance_terms_),
+                "first_name" => field.read(&mut first_name_),
+                "is_api_key_hashed" => field.read(&mut is_api_key_hashed_),
+                "xi_api_key_preview" => field.read(&mut xi_api_key_preview_),
+                "referral_link_code" => field.read(&mut referral_link_code_),
+                "partnerstack_partner_default_link" => {
+                    field.read(&mut partnerstack_partner_default_link_)
+                }
+                "created_at" => field.read(&mut created_at_),
+                "seat_type" => field.read(&mut seat_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            user_id: object.required(user_id_, "user_id")?,
+            subscription: object.required(subscription_, "subscription")?,
+            is_new_user: object.required(is_new_user_, "is_new_user")?,
+            can_use_delayed_payment_methods: object.required(
+                can_use_delayed_payment_methods_,
+                "can_use_delayed_payment_methods",
+            )?,
+            is_onboarding_completed: object
+                .required(is_onboarding_completed_, "is_onboarding_completed")?,
+            is_onboarding_checklist_completed: object.required(
+                is_onboarding_checklist_completed_,
+                "is_onboarding_checklist_completed",
+            )?,
+            show_compliance_terms: show_compliance_terms_.unwrap_or_default(),
+            first_name: first_name_.unwrap_or_default(),
+            is_api_key_hashed: is_api_key_hashed_.unwrap_or_default(),
+            xi_api_key_preview: xi_api_key_preview_.unwrap_or_default(),
+            referral_link_code: referral_link_code_.unwrap_or_default(),
+            partnerstack_partner_default_link: partnerstack_partner_default_link_
+                .unwrap_or_default(),
+            created_at: object.required(created_at_, "created_at")?,
+            seat_type: object.required(seat_type_, "seat_type")?,
+        })
+    }
 }
 
 impl UserResponseModel {

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UtteranceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UtteranceResponseModel {
     /// The start time of the utterance in seconds.
     pub start: f64,
     /// The end time of the utterance in seconds.
     pub end: f64,
+}
+
+impl<'de> Deserialize<'de> for UtteranceResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_ = None;
+        let mut end_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UtteranceResponseModel",
+            &["start", "end"],
+            &mut |key, field| match key {
+                "start" => field.read(&mut start_),
+                "end" => field.read(&mut end_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start: object.required(start_, "start")?,
+            end: object.required(end_, "end")?,
+        })
+    }
 }
 
 impl UtteranceResponseModel {

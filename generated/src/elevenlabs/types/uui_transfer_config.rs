@@ -17,18 +17,42 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// here without touching the transfer model.
 ///
 /// Schema: `#/components/schemas/UUITransferConfig`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UuiTransferConfig {
     /// UUI payload to send on SIP REFER transfers. Supports inline dynamic variables and is hex-encoded at transfer time.
     pub data: String,
     /// Optional one-octet protocol discriminator (two hex digits, e.g. '00'). Required by platforms such as Genesys Cloud, which otherwise strip the first octet of the payload. Leave unset for platforms like Talkdesk that expect a bare hex payload.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protocol_discriminator: Nullable<String>,
     /// How to attach protocol_discriminator. 'prefix' prepends the octet to the hex payload (User-to-User=XX<hex>;encoding=hex). 'pd_parameter' sends it as a separate parameter (User-to-User=<hex>;pd=XX;encoding=hex). Ignored when protocol_discriminator is unset.
     ///
     /// Defaults to `"prefix"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol_discriminator_mode: Option<UuiTransferConfigProtocolDiscriminatorMode>,
+}
+
+impl<'de> Deserialize<'de> for UuiTransferConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut data_ = None;
+        let mut protocol_discriminator_ = None;
+        let mut protocol_discriminator_mode_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "UuiTransferConfig",
+            &["data"],
+            &mut |key, field| match key {
+                "data" => field.read(&mut data_),
+                "protocol_discriminator" => field.read(&mut protocol_discriminator_),
+                "protocol_discriminator_mode" => field.read(&mut protocol_discriminator_mode_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            data: object.required(data_, "data")?,
+            protocol_discriminator: protocol_discriminator_.unwrap_or_default(),
+            protocol_discriminator_mode: protocol_discriminator_mode_.unwrap_or_default(),
+        })
+    }
 }
 
 impl UuiTransferConfig {

@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VADConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VadConfig {
     /// Whether to use background voice filtering
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_voice_detection: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for VadConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut background_voice_detection_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VadConfig",
+            &[],
+            &mut |key, field| match key {
+                "background_voice_detection" => field.read(&mut background_voice_detection_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            background_voice_detection: background_voice_detection_.unwrap_or_default(),
+        })
+    }
 }

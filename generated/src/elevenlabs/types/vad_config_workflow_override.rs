@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VADConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VadConfigWorkflowOverride {
     /// Whether to use background voice filtering
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_voice_detection: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for VadConfigWorkflowOverride {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut background_voice_detection_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VadConfigWorkflowOverride",
+            &[],
+            &mut |key, field| match key {
+                "background_voice_detection" => field.read(&mut background_voice_detection_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            background_voice_detection: background_voice_detection_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,15 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/ValidationError`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
     pub msg: String,
     #[serde(rename = "type")]
     pub type_: String,
+}
+
+impl<'de> Deserialize<'de> for ValidationError {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut loc_ = None;
+        let mut msg_ = None;
+        let mut type__ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "ValidationError",
+            &["loc", "msg", "type"],
+            &mut |key, field| match key {
+                "loc" => field.read(&mut loc_),
+                "msg" => field.read(&mut msg_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            loc: object.required(loc_, "loc")?,
+            msg: object.required(msg_, "msg")?,
+            type_: object.required(type__, "type")?,
+        })
+    }
 }
 
 impl ValidationError {
@@ -32,9 +57,23 @@ impl ValidationError {
 }
 
 /// Schema: `#/components/schemas/ValidationError/properties/loc/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum ValidationErrorLocItem {
     String(String),
     Integer(i64),
+}
+
+impl<'de> Deserialize<'de> for ValidationErrorLocItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        Err(no_match("ValidationErrorLocItem"))
+    }
 }

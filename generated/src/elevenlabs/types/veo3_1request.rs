@@ -12,56 +12,109 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the Google Veo 3.1 video model.
 ///
 /// Schema: `#/components/schemas/Veo3_1Request`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Veo3_1request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the video to generate.
     pub prompt: String,
     /// A text description of what the video should avoid.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub negative_prompt: Nullable<String>,
     /// A seed for reproducible generation: the same seed and inputs give similar output across generations. Omit for random.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Whether the model may rewrite the prompt to improve results.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhance_prompt: Option<bool>,
     /// The duration of the output video in seconds.
     ///
     /// Defaults to `8`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<i64>,
     /// The aspect ratio of the output video.
     ///
     /// Defaults to `"16:9"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<Veo3_1requestAspectRatio>,
     /// The resolution of the output video.
     ///
     /// Defaults to `"720p"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Veo3_1requestResolution>,
     /// Whether to generate audio with the video.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_audio: Option<bool>,
     /// The image to use as the video's first frame.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_frame: Nullable<ImageReference>,
     /// The image to use as the video's last frame.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_frame: Nullable<ImageReference>,
     /// Up to 3 reference images to draw subjects or style from. Cannot be combined with `start_frame`/`end_frame`, and requires the 8-second duration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<VeoImageReference>>,
     /// The model to use for the generation.
-    #[serde(default)]
     pub model_id: consts::Veo3_1Generate001,
+}
+
+impl<'de> Deserialize<'de> for Veo3_1request {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhook_ = None;
+        let mut prompt_ = None;
+        let mut negative_prompt_ = None;
+        let mut seed_ = None;
+        let mut enhance_prompt_ = None;
+        let mut duration_secs_ = None;
+        let mut aspect_ratio_ = None;
+        let mut resolution_ = None;
+        let mut generate_audio_ = None;
+        let mut start_frame_ = None;
+        let mut end_frame_ = None;
+        let mut images_ = None;
+        let mut model_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "Veo3_1request",
+            &["prompt"],
+            &mut |key, field| match key {
+                "webhook" => field.read(&mut webhook_),
+                "prompt" => field.read(&mut prompt_),
+                "negative_prompt" => field.read(&mut negative_prompt_),
+                "seed" => field.read(&mut seed_),
+                "enhance_prompt" => field.read(&mut enhance_prompt_),
+                "duration_secs" => field.read(&mut duration_secs_),
+                "aspect_ratio" => field.read(&mut aspect_ratio_),
+                "resolution" => field.read(&mut resolution_),
+                "generate_audio" => field.read(&mut generate_audio_),
+                "start_frame" => field.read(&mut start_frame_),
+                "end_frame" => field.read(&mut end_frame_),
+                "images" => field.read(&mut images_),
+                "model_id" => field.read(&mut model_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhook: webhook_.unwrap_or_default(),
+            prompt: object.required(prompt_, "prompt")?,
+            negative_prompt: negative_prompt_.unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            enhance_prompt: enhance_prompt_.unwrap_or_default(),
+            duration_secs: duration_secs_.unwrap_or_default(),
+            aspect_ratio: aspect_ratio_.unwrap_or_default(),
+            resolution: resolution_.unwrap_or_default(),
+            generate_audio: generate_audio_.unwrap_or_default(),
+            start_frame: start_frame_.unwrap_or_default(),
+            end_frame: end_frame_.unwrap_or_default(),
+            images: images_.unwrap_or_default(),
+            model_id: model_id_.unwrap_or_default(),
+        })
+    }
 }
 
 impl Veo3_1request {

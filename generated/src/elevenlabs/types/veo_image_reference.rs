@@ -11,12 +11,33 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A reference image guiding a Veo generation, with its role.
 ///
 /// Schema: `#/components/schemas/VeoImageReference`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VeoImageReference {
     /// The reference image.
     pub image: ImageReference,
     /// How the model uses the image: `subject` places its subject or scene elements into the video; `style` transfers its visual style.
     pub role: VeoImageReferenceRole,
+}
+
+impl<'de> Deserialize<'de> for VeoImageReference {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut image_ = None;
+        let mut role_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VeoImageReference",
+            &["image", "role"],
+            &mut |key, field| match key {
+                "image" => field.read(&mut image_),
+                "role" => field.read(&mut role_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            image: object.required(image_, "image")?,
+            role: object.required(role_, "role")?,
+        })
+    }
 }
 
 impl VeoImageReference {

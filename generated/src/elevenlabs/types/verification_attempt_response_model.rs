@@ -7,10 +7,10 @@
 
 use super::RecordingResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VerificationAttemptResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerificationAttemptResponseModel {
     /// The text of the verification attempt.
     pub text: String,
@@ -23,8 +23,47 @@ pub struct VerificationAttemptResponseModel {
     /// The Levenshtein distance of the verification attempt.
     pub levenshtein_distance: f64,
     /// The recording of the verification attempt.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub recording: Nullable<RecordingResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for VerificationAttemptResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_ = None;
+        let mut date_unix_ = None;
+        let mut accepted_ = None;
+        let mut similarity_ = None;
+        let mut levenshtein_distance_ = None;
+        let mut recording_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VerificationAttemptResponseModel",
+            &[
+                "text",
+                "date_unix",
+                "accepted",
+                "similarity",
+                "levenshtein_distance",
+            ],
+            &mut |key, field| match key {
+                "text" => field.read(&mut text_),
+                "date_unix" => field.read(&mut date_unix_),
+                "accepted" => field.read(&mut accepted_),
+                "similarity" => field.read(&mut similarity_),
+                "levenshtein_distance" => field.read(&mut levenshtein_distance_),
+                "recording" => field.read(&mut recording_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text: object.required(text_, "text")?,
+            date_unix: object.required(date_unix_, "date_unix")?,
+            accepted: object.required(accepted_, "accepted")?,
+            similarity: object.required(similarity_, "similarity")?,
+            levenshtein_distance: object.required(levenshtein_distance_, "levenshtein_distance")?,
+            recording: recording_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VerificationAttemptResponseModel {

@@ -6,24 +6,54 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VerifiedVoiceLanguageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerifiedVoiceLanguageResponseModel {
     /// The language of the voice.
     pub language: String,
     /// The voice's model ID.
     pub model_id: String,
     /// The voice's accent, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent: Nullable<String>,
     /// The voice's locale, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub locale: Nullable<String>,
     /// The voice's preview URL, if applicable.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for VerifiedVoiceLanguageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut language_ = None;
+        let mut model_id_ = None;
+        let mut accent_ = None;
+        let mut locale_ = None;
+        let mut preview_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VerifiedVoiceLanguageResponseModel",
+            &["language", "model_id"],
+            &mut |key, field| match key {
+                "language" => field.read(&mut language_),
+                "model_id" => field.read(&mut model_id_),
+                "accent" => field.read(&mut accent_),
+                "locale" => field.read(&mut locale_),
+                "preview_url" => field.read(&mut preview_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            language: object.required(language_, "language")?,
+            model_id: object.required(model_id_, "model_id")?,
+            accent: accent_.unwrap_or_default(),
+            locale: locale_.unwrap_or_default(),
+            preview_url: preview_url_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VerifiedVoiceLanguageResponseModel {

@@ -5,15 +5,39 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VideoKeyMoment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VideoKeyMoment {
     pub timestamp_ms: i64,
     #[serde(rename = "type")]
     pub type_: String,
     pub description: String,
+}
+
+impl<'de> Deserialize<'de> for VideoKeyMoment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut timestamp_ms_ = None;
+        let mut type__ = None;
+        let mut description_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VideoKeyMoment",
+            &["timestamp_ms", "type", "description"],
+            &mut |key, field| match key {
+                "timestamp_ms" => field.read(&mut timestamp_ms_),
+                "type" => field.read(&mut type__),
+                "description" => field.read(&mut description_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            timestamp_ms: object.required(timestamp_ms_, "timestamp_ms")?,
+            type_: object.required(type__, "type")?,
+            description: object.required(description_, "description")?,
+        })
+    }
 }
 
 impl VideoKeyMoment {

@@ -6,30 +6,75 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VideoSegment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VideoSegment {
     pub start_ms: i64,
     pub end_ms: i64,
     pub description: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subjects: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shot_type: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub camera_movement: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transition_in: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_speech: Option<bool>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_music: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pacing: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for VideoSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut start_ms_ = None;
+        let mut end_ms_ = None;
+        let mut description_ = None;
+        let mut subjects_ = None;
+        let mut shot_type_ = None;
+        let mut camera_movement_ = None;
+        let mut transition_in_ = None;
+        let mut has_speech_ = None;
+        let mut has_music_ = None;
+        let mut pacing_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VideoSegment",
+            &["start_ms", "end_ms", "description"],
+            &mut |key, field| match key {
+                "start_ms" => field.read(&mut start_ms_),
+                "end_ms" => field.read(&mut end_ms_),
+                "description" => field.read(&mut description_),
+                "subjects" => field.read(&mut subjects_),
+                "shot_type" => field.read(&mut shot_type_),
+                "camera_movement" => field.read(&mut camera_movement_),
+                "transition_in" => field.read(&mut transition_in_),
+                "has_speech" => field.read(&mut has_speech_),
+                "has_music" => field.read(&mut has_music_),
+                "pacing" => field.read(&mut pacing_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            start_ms: object.required(start_ms_, "start_ms")?,
+            end_ms: object.required(end_ms_, "end_ms")?,
+            description: object.required(description_, "description")?,
+            subjects: subjects_.unwrap_or_default(),
+            shot_type: shot_type_.unwrap_or_default(),
+            camera_movement: camera_movement_.unwrap_or_default(),
+            transition_in: transition_in_.unwrap_or_default(),
+            has_speech: has_speech_.unwrap_or_default(),
+            has_music: has_music_.unwrap_or_default(),
+            pacing: pacing_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VideoSegment {

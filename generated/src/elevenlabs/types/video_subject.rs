@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VideoSubject`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VideoSubject {
     pub name: String,
     pub description: String,
+}
+
+impl<'de> Deserialize<'de> for VideoSubject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut description_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VideoSubject",
+            &["name", "description"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            description: object.required(description_, "description")?,
+        })
+    }
 }
 
 impl VideoSubject {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceAccentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceAccentResponseModel {
     /// The accent value used for filtering shared voices via the `accent` query parameter on `GET /v1/shared-voices`.
     pub accent: String,
@@ -18,6 +18,33 @@ pub struct VoiceAccentResponseModel {
     pub code: String,
     /// The human-readable accent name, e.g. `American`.
     pub name: String,
+}
+
+impl<'de> Deserialize<'de> for VoiceAccentResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut accent_ = None;
+        let mut language_ = None;
+        let mut code_ = None;
+        let mut name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceAccentResponseModel",
+            &["accent", "language", "code", "name"],
+            &mut |key, field| match key {
+                "accent" => field.read(&mut accent_),
+                "language" => field.read(&mut language_),
+                "code" => field.read(&mut code_),
+                "name" => field.read(&mut name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            accent: object.required(accent_, "accent")?,
+            language: object.required(language_, "language")?,
+            code: object.required(code_, "code")?,
+            name: object.required(name_, "name")?,
+        })
+    }
 }
 
 impl VoiceAccentResponseModel {

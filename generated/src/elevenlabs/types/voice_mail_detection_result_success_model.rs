@@ -7,19 +7,44 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceMailDetectionResultSuccessModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VoiceMailDetectionResultSuccessModel {
     /// Defaults to `"voicemail_detection_success"`.
-    #[serde(default)]
     pub result_type: consts::VoicemailDetectionSuccess,
     /// Defaults to `"success"`.
-    #[serde(default)]
     pub status: consts::Success,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voicemail_message: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for VoiceMailDetectionResultSuccessModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut result_type_ = None;
+        let mut status_ = None;
+        let mut voicemail_message_ = None;
+        let mut reason_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VoiceMailDetectionResultSuccessModel",
+            &[],
+            &mut |key, field| match key {
+                "result_type" => field.read(&mut result_type_),
+                "status" => field.read(&mut status_),
+                "voicemail_message" => field.read(&mut voicemail_message_),
+                "reason" => field.read(&mut reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            result_type: result_type_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            voicemail_message: voicemail_message_.unwrap_or_default(),
+            reason: reason_.unwrap_or_default(),
+        })
+    }
 }

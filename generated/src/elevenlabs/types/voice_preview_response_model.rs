@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoicePreviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoicePreviewResponseModel {
     /// The base64 encoded audio of the preview.
     pub audio_base_64: String,
@@ -20,6 +20,41 @@ pub struct VoicePreviewResponseModel {
     pub duration_secs: f64,
     /// The language of the preview.
     pub language: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for VoicePreviewResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut audio_base_64_ = None;
+        let mut generated_voice_id_ = None;
+        let mut media_type_ = None;
+        let mut duration_secs_ = None;
+        let mut language_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoicePreviewResponseModel",
+            &[
+                "audio_base_64",
+                "generated_voice_id",
+                "media_type",
+                "duration_secs",
+            ],
+            &mut |key, field| match key {
+                "audio_base_64" => field.read(&mut audio_base_64_),
+                "generated_voice_id" => field.read(&mut generated_voice_id_),
+                "media_type" => field.read(&mut media_type_),
+                "duration_secs" => field.read(&mut duration_secs_),
+                "language" => field.read(&mut language_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            audio_base_64: object.required(audio_base_64_, "audio_base_64")?,
+            generated_voice_id: object.required(generated_voice_id_, "generated_voice_id")?,
+            media_type: object.required(media_type_, "media_type")?,
+            duration_secs: object.required(duration_secs_, "duration_secs")?,
+            language: language_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VoicePreviewResponseModel {

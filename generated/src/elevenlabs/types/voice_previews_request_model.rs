@@ -6,44 +6,83 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoicePreviewsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoicePreviewsRequestModel {
     /// Description to use for the created voice.
     pub voice_description: String,
     /// Text to generate, text length has to be between 100 and 1000.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// Whether to automatically generate a text suitable for the voice description.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_generate_text: Option<bool>,
     /// Controls the volume level of the generated voice. -1 is quietest, 1 is loudest, 0 corresponds to roughly -24 LUFS.
     ///
     /// Defaults to `0.5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loudness: Option<f64>,
     /// Higher quality results in better voice output but less variety.
     ///
     /// Defaults to `0.9`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<f64>,
     /// Random number that controls the voice generation. Same seed with same inputs produces same voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Controls how closely the AI follows the prompt. Lower numbers give the AI more freedom to be creative, while higher numbers force it to stick more to the prompt. High numbers can cause voice to sound artificial or robotic. We recommend to use longer, more detailed prompts at lower Guidance Scale.
     ///
     /// Defaults to `5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<f64>,
     /// Whether to enhance the voice description using AI to add more detail and improve voice generation quality. When enabled, the system will automatically expand simple prompts into more detailed voice descriptions. Defaults to False
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub should_enhance: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for VoicePreviewsRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_description_ = None;
+        let mut text_ = None;
+        let mut auto_generate_text_ = None;
+        let mut loudness_ = None;
+        let mut quality_ = None;
+        let mut seed_ = None;
+        let mut guidance_scale_ = None;
+        let mut should_enhance_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoicePreviewsRequestModel",
+            &["voice_description"],
+            &mut |key, field| match key {
+                "voice_description" => field.read(&mut voice_description_),
+                "text" => field.read(&mut text_),
+                "auto_generate_text" => field.read(&mut auto_generate_text_),
+                "loudness" => field.read(&mut loudness_),
+                "quality" => field.read(&mut quality_),
+                "seed" => field.read(&mut seed_),
+                "guidance_scale" => field.read(&mut guidance_scale_),
+                "should_enhance" => field.read(&mut should_enhance_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_description: object.required(voice_description_, "voice_description")?,
+            text: text_.unwrap_or_default(),
+            auto_generate_text: auto_generate_text_.unwrap_or_default(),
+            loudness: loudness_.unwrap_or_default(),
+            quality: quality_.unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            guidance_scale: guidance_scale_.unwrap_or_default(),
+            should_enhance: should_enhance_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VoicePreviewsRequestModel {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::VoicePreviewResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoicePreviewsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoicePreviewsResponseModel {
     /// The previews of the generated voices.
     pub previews: Vec<VoicePreviewResponseModel>,
     /// The text used to preview the voices.
     pub text: String,
+}
+
+impl<'de> Deserialize<'de> for VoicePreviewsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut previews_ = None;
+        let mut text_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoicePreviewsResponseModel",
+            &["previews", "text"],
+            &mut |key, field| match key {
+                "previews" => field.read(&mut previews_),
+                "text" => field.read(&mut text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            previews: object.required(previews_, "previews")?,
+            text: object.required(text_, "text")?,
+        })
+    }
 }
 
 impl VoicePreviewsResponseModel {

@@ -6,48 +6,93 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceRemixRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceRemixRequestModel {
     /// Description of the changes to make to the voice.
     pub voice_description: String,
     /// Text to generate, text length has to be between 100 and 1000.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// Whether to automatically generate a text suitable for the voice description.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_generate_text: Option<bool>,
     /// Controls the volume level of the generated voice. -1 is quietest, 1 is loudest, 0 corresponds to roughly -24 LUFS.
     ///
     /// Defaults to `0.5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub loudness: Option<f64>,
     /// Random number that controls the voice generation. Same seed with same inputs produces same voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Controls how closely the AI follows the prompt. Lower numbers give the AI more freedom to be creative, while higher numbers force it to stick more to the prompt. High numbers can cause voice to sound artificial or robotic. We recommend to use longer, more detailed prompts at lower Guidance Scale.
     ///
     /// Defaults to `2`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<f64>,
     /// Determines whether the Text to Voice previews should be included in the response. If true, only the generated IDs will be returned which can then be streamed via the /v1/text-to-voice/:generated_voice_id/stream endpoint.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_previews: Option<bool>,
     /// The remixing session id.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remixing_session_id: Nullable<String>,
     /// The id of the remixing session iteration where these generations should be attached to. If not provided, a new iteration will be created.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remixing_session_iteration_id: Nullable<String>,
     /// Controls the balance of prompt versus reference audio when generating voice samples. 0 means almost no prompt influence, 1 means almost no reference audio influence. Only supported when using the eleven_ttv_v3 model.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt_strength: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for VoiceRemixRequestModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_description_ = None;
+        let mut text_ = None;
+        let mut auto_generate_text_ = None;
+        let mut loudness_ = None;
+        let mut seed_ = None;
+        let mut guidance_scale_ = None;
+        let mut stream_previews_ = None;
+        let mut remixing_session_id_ = None;
+        let mut remixing_session_iteration_id_ = None;
+        let mut prompt_strength_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceRemixRequestModel",
+            &["voice_description"],
+            &mut |key, field| match key {
+                "voice_description" => field.read(&mut voice_description_),
+                "text" => field.read(&mut text_),
+                "auto_generate_text" => field.read(&mut auto_generate_text_),
+                "loudness" => field.read(&mut loudness_),
+                "seed" => field.read(&mut seed_),
+                "guidance_scale" => field.read(&mut guidance_scale_),
+                "stream_previews" => field.read(&mut stream_previews_),
+                "remixing_session_id" => field.read(&mut remixing_session_id_),
+                "remixing_session_iteration_id" => field.read(&mut remixing_session_iteration_id_),
+                "prompt_strength" => field.read(&mut prompt_strength_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_description: object.required(voice_description_, "voice_description")?,
+            text: text_.unwrap_or_default(),
+            auto_generate_text: auto_generate_text_.unwrap_or_default(),
+            loudness: loudness_.unwrap_or_default(),
+            seed: seed_.unwrap_or_default(),
+            guidance_scale: guidance_scale_.unwrap_or_default(),
+            stream_previews: stream_previews_.unwrap_or_default(),
+            remixing_session_id: remixing_session_id_.unwrap_or_default(),
+            remixing_session_iteration_id: remixing_session_iteration_id_.unwrap_or_default(),
+            prompt_strength: prompt_strength_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VoiceRemixRequestModel {

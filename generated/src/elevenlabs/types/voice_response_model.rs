@@ -14,84 +14,185 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/VoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceResponseModel {
     /// The ID of the voice.
     pub voice_id: String,
     /// The name of the voice.
     pub name: String,
     /// List of samples associated with the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub samples: Nullable<Vec<SampleResponseModel>>,
     /// The category of the voice.
     pub category: VoiceResponseModelCategory,
     /// Fine-tuning information for the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fine_tuning: Nullable<FineTuningResponseModel>,
     /// Labels associated with the voice.
     pub labels: BTreeMap<String, String>,
     /// The description of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The preview URL of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
     /// The tiers the voice is available for.
     pub available_for_tiers: Vec<String>,
     /// The settings of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<VoiceSettingsResponseModel>,
     /// The sharing information of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sharing: Nullable<VoiceSharingResponseModel>,
     /// The base model IDs for high-quality voices.
     pub high_quality_base_model_ids: Vec<String>,
     /// The verified languages of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verified_languages: Nullable<Vec<VerifiedVoiceLanguageResponseModel>>,
     /// The IDs of collections this voice belongs to.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub collection_ids: Nullable<Vec<String>>,
     /// The safety controls of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub safety_control: Nullable<VoiceResponseModelSafetyControl>,
     /// The voice verification of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_verification: Nullable<VoiceVerificationResponseModel>,
     /// The permission on the resource of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub permission_on_resource: Nullable<String>,
     /// Whether the voice is owned by the user.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_owner: Nullable<bool>,
     /// Whether the voice is legacy.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_legacy: Option<bool>,
     /// Whether the voice is mixed.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_mixed: Option<bool>,
     /// Timestamp when the voice was marked as favorite in Unix time.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub favorited_at_unix: Nullable<i64>,
     /// The creation time of the voice in Unix time.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_at_unix: Nullable<i64>,
     /// Whether the voice is bookmarked by the current user. Only relevant for community (library-copied) voices.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_bookmarked: Nullable<bool>,
     /// The recording quality of the voice as determined by the review pipeline.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub recording_quality: Nullable<VoiceResponseModelRecordingQuality>,
     /// The review pipeline status of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labelling_status: Nullable<VoiceResponseModelLabellingStatus>,
     /// The reason for the recording quality assessment, as determined by the review pipeline.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub recording_quality_reason: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for VoiceResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut name_ = None;
+        let mut samples_ = None;
+        let mut category_ = None;
+        let mut fine_tuning_ = None;
+        let mut labels_ = None;
+        let mut description_ = None;
+        let mut preview_url_ = None;
+        let mut available_for_tiers_ = None;
+        let mut settings_ = None;
+        let mut sharing_ = None;
+        let mut high_quality_base_model_ids_ = None;
+        let mut verified_languages_ = None;
+        let mut collection_ids_ = None;
+        let mut safety_control_ = None;
+        let mut voice_verification_ = None;
+        let mut permission_on_resource_ = None;
+        let mut is_owner_ = None;
+        let mut is_legacy_ = None;
+        let mut is_mixed_ = None;
+        let mut favorited_at_unix_ = None;
+        let mut created_at_unix_ = None;
+        let mut is_bookmarked_ = None;
+        let mut recording_quality_ = None;
+        let mut labelling_status_ = None;
+        let mut recording_quality_reason_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceResponseModel",
+            &[
+                "voice_id",
+                "name",
+                "category",
+                "labels",
+                "available_for_tiers",
+                "high_quality_base_model_ids",
+            ],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "name" => field.read(&mut name_),
+                "samples" => field.read(&mut samples_),
+                "category" => field.read(&mut category_),
+                "fine_tuning" => field.read(&mut fine_tuning_),
+                "labels" => field.read(&mut labels_),
+                "description" => field.read(&mut description_),
+                "preview_url" => field.read(&mut preview_url_),
+                "available_for_tiers" => field.read(&mut available_for_tiers_),
+                "settings" => field.read(&mut settings_),
+                "sharing" => field.read(&mut sharing_),
+                "high_quality_base_model_ids" => field.read(&mut high_quality_base_model_ids_),
+                "verified_languages" => field.read(&mut verified_languages_),
+                "collection_ids" => field.read(&mut collection_ids_),
+                "safety_control" => field.read(&mut safety_control_),
+                "voice_verification" => field.read(&mut voice_verification_),
+                "permission_on_resource" => field.read(&mut permission_on_resource_),
+                "is_owner" => field.read(&mut is_owner_),
+                "is_legacy" => field.read(&mut is_legacy_),
+                "is_mixed" => field.read(&mut is_mixed_),
+                "favorited_at_unix" => field.read(&mut favorited_at_unix_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "is_bookmarked" => field.read(&mut is_bookmarked_),
+                "recording_quality" => field.read(&mut recording_quality_),
+                "labelling_status" => field.read(&mut labelling_status_),
+                "recording_quality_reason" => field.read(&mut recording_quality_reason_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+            name: object.required(name_, "name")?,
+            samples: samples_.unwrap_or_default(),
+            category: object.required(category_, "category")?,
+            fine_tuning: fine_tuning_.unwrap_or_default(),
+            labels: object.required(labels_, "labels")?,
+            description: description_.unwrap_or_default(),
+            preview_url: preview_url_.unwrap_or_default(),
+            available_for_tiers: object.required(available_for_tiers_, "available_for_tiers")?,
+            settings: settings_.unwrap_or_default(),
+            sharing: sharing_.unwrap_or_default(),
+            high_quality_base_model_ids: object
+                .required(high_quality_base_model_ids_, "high_quality_base_model_ids")?,
+            verified_languages: verified_languages_.unwrap_or_default(),
+            collection_ids: collection_ids_.unwrap_or_default(),
+            safety_control: safety_control_.unwrap_or_default(),
+            voice_verification: voice_verification_.unwrap_or_default(),
+            permission_on_resource: permission_on_resource_.unwrap_or_default(),
+            is_owner: is_owner_.unwrap_or_default(),
+            is_legacy: is_legacy_.unwrap_or_default(),
+            is_mixed: is_mixed_.unwrap_or_default(),
+            favorited_at_unix: favorited_at_unix_.unwrap_or_default(),
+            created_at_unix: created_at_unix_.unwrap_or_default(),
+            is_bookmarked: is_bookmarked_.unwrap_or_default(),
+            recording_quality: recording_quality_.unwrap_or_default(),
+            labelling_status: labelling_status_.unwrap_or_default(),
+            recording_quality_reason: recording_quality_reason_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VoiceResponseModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceSamplePreviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceSamplePreviewResponseModel {
     /// The base64 encoded audio.
     pub audio_base_64: String,
@@ -20,8 +20,38 @@ pub struct VoiceSamplePreviewResponseModel {
     /// The media type of the audio.
     pub media_type: String,
     /// The duration of the audio in seconds.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_secs: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for VoiceSamplePreviewResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut audio_base_64_ = None;
+        let mut voice_id_ = None;
+        let mut sample_id_ = None;
+        let mut media_type_ = None;
+        let mut duration_secs_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceSamplePreviewResponseModel",
+            &["audio_base_64", "voice_id", "sample_id", "media_type"],
+            &mut |key, field| match key {
+                "audio_base_64" => field.read(&mut audio_base_64_),
+                "voice_id" => field.read(&mut voice_id_),
+                "sample_id" => field.read(&mut sample_id_),
+                "media_type" => field.read(&mut media_type_),
+                "duration_secs" => field.read(&mut duration_secs_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            audio_base_64: object.required(audio_base_64_, "audio_base_64")?,
+            voice_id: object.required(voice_id_, "voice_id")?,
+            sample_id: object.required(sample_id_, "sample_id")?,
+            media_type: object.required(media_type_, "media_type")?,
+            duration_secs: duration_secs_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VoiceSamplePreviewResponseModel {

@@ -5,15 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceSampleVisualWaveformResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceSampleVisualWaveformResponseModel {
     /// The ID of the sample.
     pub sample_id: String,
     /// The visual waveform of the sample, represented as a list of floats.
     pub visual_waveform: Vec<f64>,
+}
+
+impl<'de> Deserialize<'de> for VoiceSampleVisualWaveformResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut sample_id_ = None;
+        let mut visual_waveform_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceSampleVisualWaveformResponseModel",
+            &["sample_id", "visual_waveform"],
+            &mut |key, field| match key {
+                "sample_id" => field.read(&mut sample_id_),
+                "visual_waveform" => field.read(&mut visual_waveform_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            sample_id: object.required(sample_id_, "sample_id")?,
+            visual_waveform: object.required(visual_waveform_, "visual_waveform")?,
+        })
+    }
 }
 
 impl VoiceSampleVisualWaveformResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceSegment`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceSegment {
     /// The voice ID used for this segment
     pub voice_id: String,
@@ -22,6 +22,47 @@ pub struct VoiceSegment {
     pub character_end_index: i64,
     /// Line of the dialogue (script) that this segment is a part of.
     pub dialogue_input_index: i64,
+}
+
+impl<'de> Deserialize<'de> for VoiceSegment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut start_time_seconds_ = None;
+        let mut end_time_seconds_ = None;
+        let mut character_start_index_ = None;
+        let mut character_end_index_ = None;
+        let mut dialogue_input_index_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceSegment",
+            &[
+                "voice_id",
+                "start_time_seconds",
+                "end_time_seconds",
+                "character_start_index",
+                "character_end_index",
+                "dialogue_input_index",
+            ],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "start_time_seconds" => field.read(&mut start_time_seconds_),
+                "end_time_seconds" => field.read(&mut end_time_seconds_),
+                "character_start_index" => field.read(&mut character_start_index_),
+                "character_end_index" => field.read(&mut character_end_index_),
+                "dialogue_input_index" => field.read(&mut dialogue_input_index_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+            start_time_seconds: object.required(start_time_seconds_, "start_time_seconds")?,
+            end_time_seconds: object.required(end_time_seconds_, "end_time_seconds")?,
+            character_start_index: object
+                .required(character_start_index_, "character_start_index")?,
+            character_end_index: object.required(character_end_index_, "character_end_index")?,
+            dialogue_input_index: object.required(dialogue_input_index_, "dialogue_input_index")?,
+        })
+    }
 }
 
 impl VoiceSegment {

@@ -5,14 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VoiceSettings {
     /// How strongly the dubbed speakers clone the source voices, 0 to 10.
     ///
     /// Defaults to `7`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloning_strength: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for VoiceSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut cloning_strength_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VoiceSettings",
+            &[],
+            &mut |key, field| match key {
+                "cloning_strength" => field.read(&mut cloning_strength_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            cloning_strength: cloning_strength_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,34 +6,64 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VoiceSettingsResponseModel {
     /// Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion.
     ///
     /// Defaults to `0.5`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// This setting boosts the similarity to the original speaker. Using this setting requires a slightly higher computational load, which in turn increases latency.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_speaker_boost: Nullable<bool>,
     /// Determines how closely the AI should adhere to the original voice when attempting to replicate it.
     ///
     /// Defaults to `0.75`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// Determines the style exaggeration of the voice. This setting attempts to amplify the style of the original speaker. It does consume additional computational resources and might increase latency if set to anything other than 0.
     ///
     /// Defaults to `0.0`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub style: Nullable<f64>,
     /// Adjusts the speed of the voice. A value of 1.0 is the default speed, while values less than 1.0 slow down the speech, and values greater than 1.0 speed it up.
     ///
     /// Defaults to `1.0`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for VoiceSettingsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut stability_ = None;
+        let mut use_speaker_boost_ = None;
+        let mut similarity_boost_ = None;
+        let mut style_ = None;
+        let mut speed_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VoiceSettingsResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "stability" => field.read(&mut stability_),
+                "use_speaker_boost" => field.read(&mut use_speaker_boost_),
+                "similarity_boost" => field.read(&mut similarity_boost_),
+                "style" => field.read(&mut style_),
+                "speed" => field.read(&mut speed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            stability: stability_.unwrap_or_default(),
+            use_speaker_boost: use_speaker_boost_.unwrap_or_default(),
+            similarity_boost: similarity_boost_.unwrap_or_default(),
+            style: style_.unwrap_or_default(),
+            speed: speed_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,36 +6,78 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceSharingModerationCheckResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VoiceSharingModerationCheckResponseModel {
     /// The date the moderation check was made in Unix time.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub date_checked_unix: Nullable<i64>,
     /// The name value of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name_value: Nullable<String>,
     /// Whether the name check was successful.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name_check: Nullable<bool>,
     /// The description value of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description_value: Nullable<String>,
     /// Whether the description check was successful.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description_check: Nullable<bool>,
     /// A list of sample IDs.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sample_ids: Nullable<Vec<String>>,
     /// A list of sample checks.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sample_checks: Nullable<Vec<f64>>,
     /// A list of captcha IDs.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub captcha_ids: Nullable<Vec<String>>,
     /// A list of CAPTCHA check values.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub captcha_checks: Nullable<Vec<f64>>,
+}
+
+impl<'de> Deserialize<'de> for VoiceSharingModerationCheckResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut date_checked_unix_ = None;
+        let mut name_value_ = None;
+        let mut name_check_ = None;
+        let mut description_value_ = None;
+        let mut description_check_ = None;
+        let mut sample_ids_ = None;
+        let mut sample_checks_ = None;
+        let mut captcha_ids_ = None;
+        let mut captcha_checks_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VoiceSharingModerationCheckResponseModel",
+            &[],
+            &mut |key, field| match key {
+                "date_checked_unix" => field.read(&mut date_checked_unix_),
+                "name_value" => field.read(&mut name_value_),
+                "name_check" => field.read(&mut name_check_),
+                "description_value" => field.read(&mut description_value_),
+                "description_check" => field.read(&mut description_check_),
+                "sample_ids" => field.read(&mut sample_ids_),
+                "sample_checks" => field.read(&mut sample_checks_),
+                "captcha_ids" => field.read(&mut captcha_ids_),
+                "captcha_checks" => field.read(&mut captcha_checks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            date_checked_unix: date_checked_unix_.unwrap_or_default(),
+            name_value: name_value_.unwrap_or_default(),
+            name_check: name_check_.unwrap_or_default(),
+            description_value: description_value_.unwrap_or_default(),
+            description_check: description_check_.unwrap_or_default(),
+            sample_ids: sample_ids_.unwrap_or_default(),
+            sample_checks: sample_checks_.unwrap_or_default(),
+            captcha_ids: captcha_ids_.unwrap_or_default(),
+            captcha_checks: captcha_checks_.unwrap_or_default(),
+        })
+    }
 }

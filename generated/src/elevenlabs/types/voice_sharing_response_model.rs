@@ -11,12 +11,12 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/VoiceSharingResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceSharingResponseModel {
     /// The status of the voice sharing.
     pub status: VoiceSharingResponseModelStatus,
     /// The sample ID of the history item.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub history_item_sample_id: Nullable<String>,
     /// The date of the voice sharing in Unix time.
     pub date_unix: i64,
@@ -33,15 +33,15 @@ pub struct VoiceSharingResponseModel {
     /// Whether live moderation is enabled.
     pub live_moderation_enabled: bool,
     /// The rate of the voice sharing.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rate: Nullable<f64>,
     /// The rate of the voice sharing in USD per 1000 credits.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiat_rate: Nullable<f64>,
     /// The notice period of the voice sharing.
     pub notice_period: i64,
     /// The date of the voice sharing in Unix time.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_at_unix: Nullable<i64>,
     /// Whether voice mixing is allowed.
     pub voice_mixing_allowed: bool,
@@ -50,13 +50,13 @@ pub struct VoiceSharingResponseModel {
     /// The category of the voice.
     pub category: VoiceSharingResponseModelCategory,
     /// Whether the reader app is enabled.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reader_app_enabled: Nullable<bool>,
     /// The image URL of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image_url: Nullable<String>,
     /// The ban reason of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ban_reason: Nullable<String>,
     /// The number of likes on the voice.
     pub liked_by_count: i64,
@@ -65,35 +65,170 @@ pub struct VoiceSharingResponseModel {
     /// The name of the voice.
     pub name: String,
     /// The description of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The labels of the voice.
     pub labels: BTreeMap<String, String>,
     /// The review status of the voice.
     pub review_status: VoiceSharingResponseModelReviewStatus,
     /// The review message of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_message: Nullable<String>,
     /// Whether the voice is enabled in the library.
     pub enabled_in_library: bool,
     /// The Instagram username of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instagram_username: Nullable<String>,
     /// The Twitter/X username of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub twitter_username: Nullable<String>,
     /// The YouTube username of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub youtube_username: Nullable<String>,
     /// The TikTok username of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tiktok_username: Nullable<String>,
     /// The moderation check of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub moderation_check: Nullable<VoiceSharingModerationCheckResponseModel>,
     /// The reader restricted on of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reader_restricted_on: Nullable<Vec<ReaderResourceResponseModel>>,
+}
+
+impl<'de> Deserialize<'de> for VoiceSharingResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut status_ = None;
+        let mut history_item_sample_id_ = None;
+        let mut date_unix_ = None;
+        let mut whitelisted_emails_ = None;
+        let mut public_owner_id_ = None;
+        let mut original_voice_id_ = None;
+        let mut financial_rewards_enabled_ = None;
+        let mut free_users_allowed_ = None;
+        let mut live_moderation_enabled_ = None;
+        let mut rate_ = None;
+        let mut fiat_rate_ = None;
+        let mut notice_period_ = None;
+        let mut disable_at_unix_ = None;
+        let mut voice_mixing_allowed_ = None;
+        let mut featured_ = None;
+        let mut category_ = None;
+        let mut reader_app_enabled_ = None;
+        let mut image_url_ = None;
+        let mut ban_reason_ = None;
+        let mut liked_by_count_ = None;
+        let mut cloned_by_count_ = None;
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut labels_ = None;
+        let mut review_status_ = None;
+        let mut review_message_ = None;
+        let mut enabled_in_library_ = None;
+        let mut instagram_username_ = None;
+        let mut twitter_username_ = None;
+        let mut youtube_username_ = None;
+        let mut tiktok_username_ = None;
+        let mut moderation_check_ = None;
+        let mut reader_restricted_on_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceSharingResponseModel",
+            &[
+                "status",
+                "date_unix",
+                "whitelisted_emails",
+                "public_owner_id",
+                "original_voice_id",
+                "financial_rewards_enabled",
+                "free_users_allowed",
+                "live_moderation_enabled",
+                "notice_period",
+                "voice_mixing_allowed",
+                "featured",
+                "category",
+                "liked_by_count",
+                "cloned_by_count",
+                "name",
+                "labels",
+                "review_status",
+                "enabled_in_library",
+            ],
+            &mut |key, field| match key {
+                "status" => field.read(&mut status_),
+                "history_item_sample_id" => field.read(&mut history_item_sample_id_),
+                "date_unix" => field.read(&mut date_unix_),
+                "whitelisted_emails" => field.read(&mut whitelisted_emails_),
+                "public_owner_id" => field.read(&mut public_owner_id_),
+                "original_voice_id" => field.read(&mut original_voice_id_),
+                "financial_rewards_enabled" => field.read(&mut financial_rewards_enabled_),
+                "free_users_allowed" => field.read(&mut free_users_allowed_),
+                "live_moderation_enabled" => field.read(&mut live_moderation_enabled_),
+                "rate" => field.read(&mut rate_),
+                "fiat_rate" => field.read(&mut fiat_rate_),
+                "notice_period" => field.read(&mut notice_period_),
+                "disable_at_unix" => field.read(&mut disable_at_unix_),
+                "voice_mixing_allowed" => field.read(&mut voice_mixing_allowed_),
+                "featured" => field.read(&mut featured_),
+                "category" => field.read(&mut category_),
+                "reader_app_enabled" => field.read(&mut reader_app_enabled_),
+                "image_url" => field.read(&mut image_url_),
+                "ban_reason" => field.read(&mut ban_reason_),
+                "liked_by_count" => field.read(&mut liked_by_count_),
+                "cloned_by_count" => field.read(&mut cloned_by_count_),
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "labels" => field.read(&mut labels_),
+                "review_status" => field.read(&mut review_status_),
+                "review_message" => field.read(&mut review_message_),
+                "enabled_in_library" => field.read(&mut enabled_in_library_),
+                "instagram_username" => field.read(&mut instagram_username_),
+                "twitter_username" => field.read(&mut twitter_username_),
+                "youtube_username" => field.read(&mut youtube_username_),
+                "tiktok_username" => field.read(&mut tiktok_username_),
+                "moderation_check" => field.read(&mut moderation_check_),
+                "reader_restricted_on" => field.read(&mut reader_restricted_on_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            status: object.required(status_, "status")?,
+            history_item_sample_id: history_item_sample_id_.unwrap_or_default(),
+            date_unix: object.required(date_unix_, "date_unix")?,
+            whitelisted_emails: object.required(whitelisted_emails_, "whitelisted_emails")?,
+            public_owner_id: object.required(public_owner_id_, "public_owner_id")?,
+            original_voice_id: object.required(original_voice_id_, "original_voice_id")?,
+            financial_rewards_enabled: object
+                .required(financial_rewards_enabled_, "financial_rewards_enabled")?,
+            free_users_allowed: object.required(free_users_allowed_, "free_users_allowed")?,
+            live_moderation_enabled: object
+                .required(live_moderation_enabled_, "live_moderation_enabled")?,
+            rate: rate_.unwrap_or_default(),
+            fiat_rate: fiat_rate_.unwrap_or_default(),
+            notice_period: object.required(notice_period_, "notice_period")?,
+            disable_at_unix: disable_at_unix_.unwrap_or_default(),
+            voice_mixing_allowed: object.required(voice_mixing_allowed_, "voice_mixing_allowed")?,
+            featured: object.required(featured_, "featured")?,
+            category: object.required(category_, "category")?,
+            reader_app_enabled: reader_app_enabled_.unwrap_or_default(),
+            image_url: image_url_.unwrap_or_default(),
+            ban_reason: ban_reason_.unwrap_or_default(),
+            liked_by_count: object.required(liked_by_count_, "liked_by_count")?,
+            cloned_by_count: object.required(cloned_by_count_, "cloned_by_count")?,
+            name: object.required(name_, "name")?,
+            description: description_.unwrap_or_default(),
+            labels: object.required(labels_, "labels")?,
+            review_status: object.required(review_status_, "review_status")?,
+            review_message: review_message_.unwrap_or_default(),
+            enabled_in_library: object.required(enabled_in_library_, "enabled_in_library")?,
+            instagram_username: instagram_username_.unwrap_or_default(),
+            twitter_username: twitter_username_.unwrap_or_default(),
+            youtube_username: youtube_username_.unwrap_or_default(),
+            tiktok_username: tiktok_username_.unwrap_or_default(),
+            moderation_check: moderation_check_.unwrap_or_default(),
+            reader_restricted_on: reader_restricted_on_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VoiceSharingResponseModel {

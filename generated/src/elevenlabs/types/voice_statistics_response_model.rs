@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceStatisticsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceStatisticsResponseModel {
     /// The project voice reference ID.
     pub project_voice_ref_id: String,
@@ -18,11 +18,47 @@ pub struct VoiceStatisticsResponseModel {
     /// The number of converted characters for this voice.
     pub characters_converted: i64,
     /// The number of credits needed to convert the remaining audio for this voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub credits_needed_to_convert: Nullable<i64>,
     /// The voice ID.
     #[deprecated]
     pub voice_id: String,
+}
+
+impl<'de> Deserialize<'de> for VoiceStatisticsResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut project_voice_ref_id_ = None;
+        let mut characters_unconverted_ = None;
+        let mut characters_converted_ = None;
+        let mut credits_needed_to_convert_ = None;
+        let mut voice_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceStatisticsResponseModel",
+            &[
+                "project_voice_ref_id",
+                "characters_unconverted",
+                "characters_converted",
+                "voice_id",
+            ],
+            &mut |key, field| match key {
+                "project_voice_ref_id" => field.read(&mut project_voice_ref_id_),
+                "characters_unconverted" => field.read(&mut characters_unconverted_),
+                "characters_converted" => field.read(&mut characters_converted_),
+                "credits_needed_to_convert" => field.read(&mut credits_needed_to_convert_),
+                "voice_id" => field.read(&mut voice_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            project_voice_ref_id: object.required(project_voice_ref_id_, "project_voice_ref_id")?,
+            characters_unconverted: object
+                .required(characters_unconverted_, "characters_unconverted")?,
+            characters_converted: object.required(characters_converted_, "characters_converted")?,
+            credits_needed_to_convert: credits_needed_to_convert_.unwrap_or_default(),
+            voice_id: object.required(voice_id_, "voice_id")?,
+        })
+    }
 }
 
 impl VoiceStatisticsResponseModel {

@@ -7,10 +7,10 @@
 
 use super::VerificationAttemptResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoiceVerificationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoiceVerificationResponseModel {
     /// Whether the voice requires verification.
     pub requires_verification: bool,
@@ -21,11 +21,52 @@ pub struct VoiceVerificationResponseModel {
     /// The number of verification attempts.
     pub verification_attempts_count: i64,
     /// The language of the voice.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// Number of times a verification was attempted.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verification_attempts: Nullable<Vec<VerificationAttemptResponseModel>>,
+}
+
+impl<'de> Deserialize<'de> for VoiceVerificationResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut requires_verification_ = None;
+        let mut is_verified_ = None;
+        let mut verification_failures_ = None;
+        let mut verification_attempts_count_ = None;
+        let mut language_ = None;
+        let mut verification_attempts_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoiceVerificationResponseModel",
+            &[
+                "requires_verification",
+                "is_verified",
+                "verification_failures",
+                "verification_attempts_count",
+            ],
+            &mut |key, field| match key {
+                "requires_verification" => field.read(&mut requires_verification_),
+                "is_verified" => field.read(&mut is_verified_),
+                "verification_failures" => field.read(&mut verification_failures_),
+                "verification_attempts_count" => field.read(&mut verification_attempts_count_),
+                "language" => field.read(&mut language_),
+                "verification_attempts" => field.read(&mut verification_attempts_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            requires_verification: object
+                .required(requires_verification_, "requires_verification")?,
+            is_verified: object.required(is_verified_, "is_verified")?,
+            verification_failures: object
+                .required(verification_failures_, "verification_failures")?,
+            verification_attempts_count: object
+                .required(verification_attempts_count_, "verification_attempts_count")?,
+            language: language_.unwrap_or_default(),
+            verification_attempts: verification_attempts_.unwrap_or_default(),
+        })
+    }
 }
 
 impl VoiceVerificationResponseModel {

@@ -7,7 +7,7 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Allows the agent to detect when a voicemail system is encountered.
 ///
@@ -16,12 +16,32 @@ use serde::{Deserialize, Serialize};
 /// is configured, it will be played; otherwise the call will end immediately.
 ///
 /// Schema: `#/components/schemas/VoicemailDetectionToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VoicemailDetectionToolConfig {
     /// Defaults to `"voicemail_detection"`.
-    #[serde(default)]
     pub system_tool_type: consts::VoicemailDetection,
     /// Optional message to leave on voicemail when detected. If not provided, the call will end immediately when voicemail is detected. Supports dynamic variables (e.g., {{system__time}}, {{system__call_duration_secs}}, {{custom_variable}}).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voicemail_message: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for VoicemailDetectionToolConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut system_tool_type_ = None;
+        let mut voicemail_message_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VoicemailDetectionToolConfig",
+            &[],
+            &mut |key, field| match key {
+                "system_tool_type" => field.read(&mut system_tool_type_),
+                "voicemail_message" => field.read(&mut voicemail_message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            system_tool_type: system_tool_type_.unwrap_or_default(),
+            voicemail_message: voicemail_message_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,18 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/VoicesNotPermittedWarning`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VoicesNotPermittedWarning {
     /// Identifies this warning; branch on it to read the fields below.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::VoicesNotPermitted,
     /// Speakers whose voices were not permitted for cloning. The dub used a replacement voice for each of them; the rest of the speakers are unaffected.
     pub speaker_ids: Vec<String>,
     /// Human-readable description of the warning, for display. The wording may change at any time; branch on `type` instead.
     pub message: String,
+}
+
+impl<'de> Deserialize<'de> for VoicesNotPermittedWarning {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut speaker_ids_ = None;
+        let mut message_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "VoicesNotPermittedWarning",
+            &["speaker_ids", "message"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "speaker_ids" => field.read(&mut speaker_ids_),
+                "message" => field.read(&mut message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            speaker_ids: object.required(speaker_ids_, "speaker_ids")?,
+            message: object.required(message_, "message")?,
+        })
+    }
 }
 
 impl VoicesNotPermittedWarning {

@@ -7,24 +7,50 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Settings for creating an HMAC-authenticated webhook
 ///
 /// Schema: `#/components/schemas/WebhookHMACSettings`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WebhookHmacSettings {
     /// The authentication type for this webhook
-    #[serde(default)]
     pub auth_type: consts::Hmac,
     /// The display name for this webhook
     pub name: String,
     /// The HTTPS callback URL that will be called when this webhook is triggered
     pub webhook_url: String,
     /// Optional custom request headers to include with each webhook delivery
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_headers: Nullable<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for WebhookHmacSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut auth_type_ = None;
+        let mut name_ = None;
+        let mut webhook_url_ = None;
+        let mut request_headers_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WebhookHmacSettings",
+            &["name", "webhook_url"],
+            &mut |key, field| match key {
+                "auth_type" => field.read(&mut auth_type_),
+                "name" => field.read(&mut name_),
+                "webhook_url" => field.read(&mut webhook_url_),
+                "request_headers" => field.read(&mut request_headers_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            auth_type: auth_type_.unwrap_or_default(),
+            name: object.required(name_, "name")?,
+            webhook_url: object.required(webhook_url_, "webhook_url")?,
+            request_headers: request_headers_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WebhookHmacSettings {

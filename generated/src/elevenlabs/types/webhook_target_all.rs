@@ -6,16 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Deliver the result to all of the workspace's configured flows webhooks.
 ///
 /// Schema: `#/components/schemas/WebhookTargetAll`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WebhookTargetAll {
     /// Send the result to all of the workspace's configured flows webhooks.
     ///
     /// Defaults to `"all"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::All,
+}
+
+impl<'de> Deserialize<'de> for WebhookTargetAll {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WebhookTargetAll",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }

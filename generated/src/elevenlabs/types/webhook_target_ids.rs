@@ -6,20 +6,41 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Deliver the result to specific configured flows webhooks.
 ///
 /// Schema: `#/components/schemas/WebhookTargetIds`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WebhookTargetIds {
     /// Send the result to the listed flows webhooks.
     ///
     /// Defaults to `"ids"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Ids,
     /// The IDs of the workspace flows webhooks to deliver the result to. Each must be one of the workspace's configured flows webhooks.
     pub ids: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for WebhookTargetIds {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut ids_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WebhookTargetIds",
+            &["ids"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "ids" => field.read(&mut ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            ids: object.required(ids_, "ids")?,
+        })
+    }
 }
 
 impl WebhookTargetIds {

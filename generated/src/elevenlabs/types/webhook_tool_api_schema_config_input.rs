@@ -12,15 +12,16 @@ use super::{
 };
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// WebhookToolApiSchemaConfig
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WebhookToolApiSchemaConfigInput {
     /// Headers that should be included in the request
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers:
         Option<BTreeMap<String, WebhookToolApiSchemaConfigInputRequestHeadersValue>>,
     /// The URL that the webhook will be sent to. May include path parameters, e.g. https://example.com/agents/{agent_id}
@@ -28,34 +29,82 @@ pub struct WebhookToolApiSchemaConfigInput {
     /// The HTTP method to use for the webhook
     ///
     /// Defaults to `"GET"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<WebhookToolApiSchemaConfigInputMethod>,
     /// Schema for path parameters, if any. The keys should match the placeholders in the URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_params_schema: Option<BTreeMap<String, LiteralJsonSchemaProperty>>,
     /// Schema for any query params, if any. These will be added to end of the URL as query params. Note: properties in a query param must all be literal types
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub query_params_schema: Nullable<QueryParamsJsonSchema>,
     /// Schema for the body parameters, if any. Used for POST/PATCH/PUT requests. The schema should be an object which will be sent as the json body
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_body_schema: Nullable<ObjectJsonSchemaPropertyInput>,
     /// Schema describing the expected response body structure. For documentation only; not surfaced to the LLM.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_body_schema: Nullable<ObjectJsonSchemaPropertyInput>,
     /// Optional allow-list filter applied to the response before the LLM sees it, so large responses don't pollute the context. Defaults to the full response.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_filter: Nullable<ResponseFilter>,
     /// Content type for the request body. Only applies to POST/PUT/PATCH requests.
     ///
     /// Defaults to `"application/json"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<WebhookToolApiSchemaConfigInputContentType>,
     /// URL placeholders resolved from the auth connection (e.g. secrets injected via UrlSecretAuthConnection) rather than from path_params_schema.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_resolved_params: Option<Vec<String>>,
     /// Optional auth connection to use for authentication with this webhook
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_connection: Nullable<WebhookToolApiSchemaConfigInputAuthConnection>,
+}
+
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut request_headers_ = None;
+        let mut url_ = None;
+        let mut method_ = None;
+        let mut path_params_schema_ = None;
+        let mut query_params_schema_ = None;
+        let mut request_body_schema_ = None;
+        let mut response_body_schema_ = None;
+        let mut response_filter_ = None;
+        let mut content_type_ = None;
+        let mut auth_resolved_params_ = None;
+        let mut auth_connection_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WebhookToolApiSchemaConfigInput",
+            &["url"],
+            &mut |key, field| match key {
+                "request_headers" => field.read(&mut request_headers_),
+                "url" => field.read(&mut url_),
+                "method" => field.read(&mut method_),
+                "path_params_schema" => field.read(&mut path_params_schema_),
+                "query_params_schema" => field.read(&mut query_params_schema_),
+                "request_body_schema" => field.read(&mut request_body_schema_),
+                "response_body_schema" => field.read(&mut response_body_schema_),
+                "response_filter" => field.read(&mut response_filter_),
+                "content_type" => field.read(&mut content_type_),
+                "auth_resolved_params" => field.read(&mut auth_resolved_params_),
+                "auth_connection" => field.read(&mut auth_connection_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            request_headers: request_headers_.unwrap_or_default(),
+            url: object.required(url_, "url")?,
+            method: method_.unwrap_or_default(),
+            path_params_schema: path_params_schema_.unwrap_or_default(),
+            query_params_schema: query_params_schema_.unwrap_or_default(),
+            request_body_schema: request_body_schema_.unwrap_or_default(),
+            response_body_schema: response_body_schema_.unwrap_or_default(),
+            response_filter: response_filter_.unwrap_or_default(),
+            content_type: content_type_.unwrap_or_default(),
+            auth_resolved_params: auth_resolved_params_.unwrap_or_default(),
+            auth_connection: auth_connection_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WebhookToolApiSchemaConfigInput {
@@ -78,13 +127,35 @@ impl WebhookToolApiSchemaConfigInput {
 }
 
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input/properties/request_headers/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WebhookToolApiSchemaConfigInputRequestHeadersValue {
     String(String),
     ConvAiSecretLocator(ConvAiSecretLocator),
     ConvAiDynamicVariable(ConvAiDynamicVariable),
     ConvAiEnvVarLocator(ConvAiEnvVarLocator),
+}
+
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputRequestHeadersValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiSecretLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiDynamicVariable(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConvAiEnvVarLocator(member));
+        }
+        Err(no_match(
+            "WebhookToolApiSchemaConfigInputRequestHeadersValue",
+        ))
+    }
 }
 
 /// The HTTP method to use for the webhook
@@ -196,9 +267,23 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputContentType {
 /// Optional auth connection to use for authentication with this webhook
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Input/properties/auth_connection`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WebhookToolApiSchemaConfigInputAuthConnection {
     AuthConnectionLocator(AuthConnectionLocator),
     EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
+}
+
+impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputAuthConnection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AuthConnectionLocator(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EnvironmentAuthConnectionLocator(member));
+        }
+        Err(no_match("WebhookToolApiSchemaConfigInputAuthConnection"))
+    }
 }

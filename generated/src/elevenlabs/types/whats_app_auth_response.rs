@@ -7,29 +7,69 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppAuthResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppAuthResponse {
     pub name: String,
     /// Defaults to `"whatsapp_auth"`.
-    #[serde(default)]
     pub auth_type: consts::WhatsappAuth,
     /// Defaults to `"whatsapp"`.
-    #[serde(default)]
     pub provider: consts::Whatsapp,
     pub phone_number_id: String,
     pub id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppAuthResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut auth_type_ = None;
+        let mut provider_ = None;
+        let mut phone_number_id_ = None;
+        let mut id_ = None;
+        let mut used_by_ = None;
+        let mut status_ = None;
+        let mut status_detail_ = None;
+        let mut status_updated_at_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppAuthResponse",
+            &["name", "phone_number_id", "id"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "auth_type" => field.read(&mut auth_type_),
+                "provider" => field.read(&mut provider_),
+                "phone_number_id" => field.read(&mut phone_number_id_),
+                "id" => field.read(&mut id_),
+                "used_by" => field.read(&mut used_by_),
+                "status" => field.read(&mut status_),
+                "status_detail" => field.read(&mut status_detail_),
+                "status_updated_at" => field.read(&mut status_updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            auth_type: auth_type_.unwrap_or_default(),
+            provider: provider_.unwrap_or_default(),
+            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            id: object.required(id_, "id")?,
+            used_by: used_by_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            status_detail: status_detail_.unwrap_or_default(),
+            status_updated_at: status_updated_at_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WhatsAppAuthResponse {

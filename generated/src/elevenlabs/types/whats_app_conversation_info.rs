@@ -9,16 +9,43 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppConversationInfo`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppConversationInfo {
     /// Defaults to `"unknown"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<WhatsAppConversationInfoDirection>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_phone_number_id: Nullable<String>,
     pub whatsapp_user_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub awaiting_first_user_message: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppConversationInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut direction_ = None;
+        let mut whatsapp_phone_number_id_ = None;
+        let mut whatsapp_user_id_ = None;
+        let mut awaiting_first_user_message_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppConversationInfo",
+            &["whatsapp_user_id"],
+            &mut |key, field| match key {
+                "direction" => field.read(&mut direction_),
+                "whatsapp_phone_number_id" => field.read(&mut whatsapp_phone_number_id_),
+                "whatsapp_user_id" => field.read(&mut whatsapp_user_id_),
+                "awaiting_first_user_message" => field.read(&mut awaiting_first_user_message_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            direction: direction_.unwrap_or_default(),
+            whatsapp_phone_number_id: whatsapp_phone_number_id_.unwrap_or_default(),
+            whatsapp_user_id: object.required(whatsapp_user_id_, "whatsapp_user_id")?,
+            awaiting_first_user_message: awaiting_first_user_message_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WhatsAppConversationInfo {

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppOutboundMessageResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppOutboundMessageResponse {
     pub conversation_id: String,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppOutboundMessageResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppOutboundMessageResponse",
+            &["conversation_id"],
+            &mut |key, field| match key {
+                "conversation_id" => field.read(&mut conversation_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_id: object.required(conversation_id_, "conversation_id")?,
+        })
+    }
 }
 
 impl WhatsAppOutboundMessageResponse {

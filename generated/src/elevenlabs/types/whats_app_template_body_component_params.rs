@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateTextParam};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateBodyComponentParams`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateBodyComponentParams {
     /// Defaults to `"body"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Body,
     pub parameters: Vec<WhatsAppTemplateTextParam>,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateBodyComponentParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut parameters_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateBodyComponentParams",
+            &["parameters"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "parameters" => field.read(&mut parameters_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            parameters: object.required(parameters_, "parameters")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateBodyComponentParams {

@@ -6,17 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateTextParam};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateButtonComponentParams`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateButtonComponentParams {
     /// Defaults to `"button"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Button,
     pub parameters: Vec<WhatsAppTemplateTextParam>,
     pub index: i64,
     pub sub_type: String,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateButtonComponentParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut parameters_ = None;
+        let mut index_ = None;
+        let mut sub_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateButtonComponentParams",
+            &["parameters", "index", "sub_type"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "parameters" => field.read(&mut parameters_),
+                "index" => field.read(&mut index_),
+                "sub_type" => field.read(&mut sub_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            parameters: object.required(parameters_, "parameters")?,
+            index: object.required(index_, "index")?,
+            sub_type: object.required(sub_type_, "sub_type")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateButtonComponentParams {

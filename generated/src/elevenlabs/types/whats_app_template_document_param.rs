@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateDocumentParamDetails};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateDocumentParam`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateDocumentParam {
     /// Defaults to `"document"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Document,
     pub document: WhatsAppTemplateDocumentParamDetails,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut document_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateDocumentParam",
+            &["document"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "document" => field.read(&mut document_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            document: object.required(document_, "document")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateDocumentParam {

@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateDocumentParamDetails`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateDocumentParamDetails {
     pub link: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filename: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParamDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut link_ = None;
+        let mut filename_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateDocumentParamDetails",
+            &["link"],
+            &mut |key, field| match key {
+                "link" => field.read(&mut link_),
+                "filename" => field.read(&mut filename_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            link: object.required(link_, "link")?,
+            filename: filename_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WhatsAppTemplateDocumentParamDetails {

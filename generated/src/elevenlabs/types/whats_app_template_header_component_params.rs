@@ -13,12 +13,33 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/WhatsAppTemplateHeaderComponentParams`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateHeaderComponentParams {
     /// Defaults to `"header"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Header,
     pub parameters: Vec<WhatsAppTemplateHeaderComponentParamsParametersItem>,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParams {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut parameters_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateHeaderComponentParams",
+            &["parameters"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "parameters" => field.read(&mut parameters_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            parameters: object.required(parameters_, "parameters")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateHeaderComponentParams {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateImageParamDetails};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateImageParam`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateImageParam {
     /// Defaults to `"image"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Image,
     pub image: WhatsAppTemplateImageParamDetails,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateImageParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut image_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateImageParam",
+            &["image"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "image" => field.read(&mut image_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            image: object.required(image_, "image")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateImageParam {

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateImageParamDetails`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateImageParamDetails {
     pub link: String,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateImageParamDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut link_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateImageParamDetails",
+            &["link"],
+            &mut |key, field| match key {
+                "link" => field.read(&mut link_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            link: object.required(link_, "link")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateImageParamDetails {

@@ -6,15 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateLocationParamDetails};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateLocationParam`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateLocationParam {
     /// Defaults to `"location"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Location,
     pub location: WhatsAppTemplateLocationParamDetails,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut location_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateLocationParam",
+            &["location"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "location" => field.read(&mut location_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            location: object.required(location_, "location")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateLocationParam {

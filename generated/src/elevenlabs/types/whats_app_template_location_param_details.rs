@@ -5,15 +5,42 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateLocationParamDetails`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateLocationParamDetails {
     pub latitude: String,
     pub longitude: String,
     pub name: String,
     pub address: String,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParamDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut latitude_ = None;
+        let mut longitude_ = None;
+        let mut name_ = None;
+        let mut address_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateLocationParamDetails",
+            &["latitude", "longitude", "name", "address"],
+            &mut |key, field| match key {
+                "latitude" => field.read(&mut latitude_),
+                "longitude" => field.read(&mut longitude_),
+                "name" => field.read(&mut name_),
+                "address" => field.read(&mut address_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            latitude: object.required(latitude_, "latitude")?,
+            longitude: object.required(longitude_, "longitude")?,
+            name: object.required(name_, "name")?,
+            address: object.required(address_, "address")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateLocationParamDetails {

@@ -7,17 +7,41 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateTextParam`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatsAppTemplateTextParam {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parameter_name: Nullable<String>,
     /// Defaults to `"text"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Text,
     pub text: String,
+}
+
+impl<'de> Deserialize<'de> for WhatsAppTemplateTextParam {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut parameter_name_ = None;
+        let mut type__ = None;
+        let mut text_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WhatsAppTemplateTextParam",
+            &["text"],
+            &mut |key, field| match key {
+                "parameter_name" => field.read(&mut parameter_name_),
+                "type" => field.read(&mut type__),
+                "text" => field.read(&mut text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            parameter_name: parameter_name_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            text: object.required(text_, "text")?,
+        })
+    }
 }
 
 impl WhatsAppTemplateTextParam {

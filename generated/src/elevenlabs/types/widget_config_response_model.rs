@@ -12,222 +12,399 @@ use super::{
 };
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WidgetConfigResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WidgetConfigResponseModel {
     /// The variant of the widget
     ///
     /// Defaults to `"full"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<EmbedVariant>,
     /// The placement of the widget on the screen
     ///
     /// Defaults to `"bottom-right"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub placement: Option<WidgetPlacement>,
     /// Whether the widget is expandable
     ///
     /// Defaults to `"never"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expandable: Option<WidgetExpandable>,
     /// The avatar of the widget
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<WidgetConfigResponseModelAvatar>,
     /// The feedback mode of the widget
     ///
     /// Defaults to `"none"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback_mode: Option<WidgetFeedbackMode>,
     /// Configuration for feedback collected at the end of the conversation
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_feedback: Nullable<WidgetEndFeedbackConfig>,
     /// The background color of the widget
     ///
     /// Defaults to `"#ffffff"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
     /// The text color of the widget
     ///
     /// Defaults to `"#000000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
     /// The button color of the widget
     ///
     /// Defaults to `"#000000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub btn_color: Option<String>,
     /// The button text color of the widget
     ///
     /// Defaults to `"#ffffff"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub btn_text_color: Option<String>,
     /// The border color of the widget
     ///
     /// Defaults to `"#e1e1e1"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// The focus color of the widget
     ///
     /// Defaults to `"#000000"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub focus_color: Option<String>,
     /// The border radius of the widget
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub border_radius: Nullable<i64>,
     /// The button radius of the widget
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub btn_radius: Nullable<i64>,
     /// The action text of the widget
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub action_text: Nullable<String>,
     /// The start call text of the widget
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_call_text: Nullable<String>,
     /// The end call text of the widget
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_call_text: Nullable<String>,
     /// The expand text of the widget
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expand_text: Nullable<String>,
     /// The text to display when the agent is listening
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub listening_text: Nullable<String>,
     /// The text to display when the agent is speaking
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaking_text: Nullable<String>,
     /// The text to display when sharing
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shareable_page_text: Nullable<String>,
     /// Whether to show terms and conditions on the shareable page
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shareable_page_show_terms: Option<bool>,
     /// The text to display for terms and conditions
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_text: Nullable<String>,
     /// The HTML to display for terms and conditions
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_html: Nullable<String>,
     /// The key to display for terms and conditions
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_key: Nullable<String>,
     /// Whether to show the avatar when the widget is collapsed
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub show_avatar_when_collapsed: Nullable<bool>,
     /// Whether to disable the banner
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_banner: Option<bool>,
     /// The override link for the widget
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub override_link: Nullable<String>,
     /// List of allowed hostnames for clickable markdown links. Use { hostname: '*' } to allow any domain. Empty means no links are allowed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_link_allowed_hosts: Option<Vec<AllowlistItem>>,
     /// Whether to automatically include www. variants of allowed hosts
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_link_include_www: Option<bool>,
     /// Whether to allow http:// in addition to https:// for allowed hosts
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_link_allow_http: Option<bool>,
     /// Whether to enable mic muting
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mic_muting_enabled: Option<bool>,
     /// Whether the widget should show the conversation transcript as it goes on
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript_enabled: Option<bool>,
     /// Whether the user should be able to send text messages
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_input_enabled: Option<bool>,
     /// Whether to enable the conversation mode toggle in the widget
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_mode_toggle_enabled: Option<bool>,
     /// Whether the widget should be expanded by default
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_expanded: Option<bool>,
     /// Whether the widget should always be expanded
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub always_expanded: Option<bool>,
     /// Whether the widget can be dismissed by the user
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dismissible: Option<bool>,
     /// Whether to show agent working/done/error status during tool use
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_agent_status: Option<bool>,
     /// Whether to show the conversation ID after disconnection.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_conversation_id: Option<bool>,
     /// Whether to strip audio markup from messages.
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strip_audio_tags: Option<bool>,
     /// Theme for code block syntax highlighting. Defaults to auto-detection by the widget when not set.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub syntax_highlight_theme: Nullable<WidgetConfigResponseModelSyntaxHighlightTheme>,
     /// Text contents of the widget
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_contents: Option<WidgetTextContents>,
     /// Styles for the widget
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<WidgetStyles>,
     /// Whether to show the resize button
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_resize_button: Option<bool>,
     pub language: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub supported_language_overrides: Nullable<Vec<String>>,
     /// Language presets for the widget
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_presets: Option<BTreeMap<String, WidgetLanguagePresetResponse>>,
     /// Whether the agent uses text-only mode
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_only: Option<bool>,
     /// Whether the agent can be switched to text-only mode
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_text_only: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message: Nullable<String>,
     /// Whether to use WebRTC for conversation connections
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_rtc: Nullable<bool>,
     /// Configuration for file upload in the widget
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_input_config: Option<FileInputConfig>,
+}
+
+impl<'de> Deserialize<'de> for WidgetConfigResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut variant_ = None;
+        let mut placement_ = None;
+        let mut expandable_ = None;
+        let mut avatar_ = None;
+        let mut feedback_mode_ = None;
+        let mut end_feedback_ = None;
+        let mut bg_color_ = None;
+        let mut text_color_ = None;
+        let mut btn_color_ = None;
+        let mut btn_text_color_ = None;
+        let mut border_color_ = None;
+        let mut focus_color_ = None;
+        let mut border_radius_ = None;
+        let mut btn_radius_ = None;
+        let mut action_text_ = None;
+        let mut start_call_text_ = None;
+        let mut end_call_text_ = None;
+        let mut expand_text_ = None;
+        let mut listening_text_ = None;
+        let mut speaking_text_ = None;
+        let mut shareable_page_text_ = None;
+        let mut shareable_page_show_terms_ = None;
+        let mut terms_text_ = None;
+        let mut terms_html_ = None;
+        let mut terms_key_ = None;
+        let mut show_avatar_when_collapsed_ = None;
+        let mut disable_banner_ = None;
+        let mut override_link_ = None;
+        let mut markdown_link_allowed_hosts_ = None;
+        let mut markdown_link_include_www_ = None;
+        let mut markdown_link_allow_http_ = None;
+        let mut mic_muting_enabled_ = None;
+        let mut transcript_enabled_ = None;
+        let mut text_input_enabled_ = None;
+        let mut conversation_mode_toggle_enabled_ = None;
+        let mut default_expanded_ = None;
+        let mut always_expanded_ = None;
+        let mut dismissible_ = None;
+        let mut show_agent_status_ = None;
+        let mut show_conversation_id_ = None;
+        let mut strip_audio_tags_ = None;
+        let mut syntax_highlight_theme_ = None;
+        let mut text_contents_ = None;
+        let mut styles_ = None;
+        let mut show_resize_button_ = None;
+        let mut language_ = None;
+        let mut supported_language_overrides_ = None;
+        let mut language_presets_ = None;
+        let mut text_only_ = None;
+        let mut supports_text_only_ = None;
+        let mut first_message_ = None;
+        let mut use_rtc_ = None;
+        let mut file_input_config_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WidgetConfigResponseModel",
+            &["language"],
+            &mut |key, field| match key {
+                "variant" => field.read(&mut variant_),
+                "placement" => field.read(&mut placement_),
+                "expandable" => field.read(&mut expandable_),
+                "avatar" => field.read(&mut avatar_),
+                "feedback_mode" => field.read(&mut feedback_mode_),
+                "end_feedback" => field.read(&mut end_feedback_),
+                "bg_color" => field.read(&mut bg_color_),
+                "text_color" => field.read(&mut text_color_),
+                "btn_color" => field.read(&mut btn_color_),
+                "btn_text_color" => field.read(&mut btn_text_color_),
+                "border_color" => field.read(&mut border_color_),
+                "focus_color" => field.read(&mut focus_color_),
+                "border_radius" => field.read(&mut border_radius_),
+                "btn_radius" => field.read(&mut btn_radius_),
+                "action_text" => field.read(&mut action_text_),
+                "start_call_text" => field.read(&mut start_call_text_),
+                "end_call_text" => field.read(&mut end_call_text_),
+                "expand_text" => field.read(&mut expand_text_),
+                "listening_text" => field.read(&mut listening_text_),
+                "speaking_text" => field.read(&mut speaking_text_),
+                "shareable_page_text" => field.read(&mut shareable_page_text_),
+                "shareable_page_show_terms" => field.read(&mut shareable_page_show_terms_),
+                "terms_text" => field.read(&mut terms_text_),
+                "terms_html" => field.read(&mut terms_html_),
+                "terms_key" => field.read(&mut terms_key_),
+                "show_avatar_when_collapsed" => field.read(&mut show_avatar_when_collapsed_),
+                "disable_banner" => field.read(&mut disable_banner_),
+                "override_link" => field.read(&mut override_link_),
+                "markdown_link_allowed_hosts" => field.read(&mut markdown_link_allowed_hosts_),
+                "markdown_link_include_www" => field.read(&mut markdown_link_include_www_),
+                "markdown_link_allow_http" => field.read(&mut markdown_link_allow_http_),
+                "mic_muting_enabled" => field.read(&mut mic_muting_enabled_),
+                "transcript_enabled" => field.read(&mut transcript_enabled_),
+                "text_input_enabled" => field.read(&mut text_input_enabled_),
+                "conversation_mode_toggle_enabled" => {
+                    field.read(&mut conversation_mode_toggle_enabled_)
+                }
+                "default_expanded" => field.read(&mut default_expanded_),
+                "always_expanded" => field.read(&mut always_expanded_),
+                "dismissible" => field.read(&mut dismissible_),
+                "show_agent_status" => field.read(&mut show_agent_status_),
+                "show_conversation_id" => field.read(&mut show_conversation_id_),
+                "strip_audio_tags" => field.read(&mut strip_audio_tags_),
+                "syntax_highlight_theme" => field.read(&mut syntax_highlight_theme_),
+                "text_contents" => field.read(&mut text_contents_),
+                "styles" => field.read(&mut styles_),
+                "show_resize_button" => field.read(&mut show_resize_button_),
+                "language" => field.read(&mut language_),
+                "supported_language_overrides" => field.read(&mut supported_language_overrides_),
+                "language_presets" => field.read(&mut language_presets_),
+                "text_only" => field.read(&mut text_only_),
+                "supports_text_only" => field.read(&mut supports_text_only_),
+                "first_message" => field.read(&mut first_message_),
+                "use_rtc" => field.read(&mut use_rtc_),
+                "file_input_config" => field.read(&mut file_input_config_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            variant: variant_.unwrap_or_default(),
+            placement: placement_.unwrap_or_default(),
+            expandable: expandable_.unwrap_or_default(),
+            avatar: avatar_.unwrap_or_default(),
+            feedback_mode: feedback_mode_.unwrap_or_default(),
+            end_feedback: end_feedback_.unwrap_or_default(),
+            bg_color: bg_color_.unwrap_or_default(),
+            text_color: text_color_.unwrap_or_default(),
+            btn_color: btn_color_.unwrap_or_default(),
+            btn_text_color: btn_text_color_.unwrap_or_default(),
+            border_color: border_color_.unwrap_or_default(),
+            focus_color: focus_color_.unwrap_or_default(),
+            border_radius: border_radius_.unwrap_or_default(),
+            btn_radius: btn_radius_.unwrap_or_default(),
+            action_text: action_text_.unwrap_or_default(),
+            start_call_text: start_call_text_.unwrap_or_default(),
+            end_call_text: end_call_text_.unwrap_or_default(),
+            expand_text: expand_text_.unwrap_or_default(),
+            listening_text: listening_text_.unwrap_or_default(),
+            speaking_text: speaking_text_.unwrap_or_default(),
+            shareable_page_text: shareable_page_text_.unwrap_or_default(),
+            shareable_page_show_terms: shareable_page_show_terms_.unwrap_or_default(),
+            terms_text: terms_text_.unwrap_or_default(),
+            terms_html: terms_html_.unwrap_or_default(),
+            terms_key: terms_key_.unwrap_or_default(),
+            show_avatar_when_collapsed: show_avatar_when_collapsed_.unwrap_or_default(),
+            disable_banner: disable_banner_.unwrap_or_default(),
+            override_link: override_link_.unwrap_or_default(),
+            markdown_link_allowed_hosts: markdown_link_allowed_hosts_.unwrap_or_default(),
+            markdown_link_include_www: markdown_link_include_www_.unwrap_or_default(),
+            markdown_link_allow_http: markdown_link_allow_http_.unwrap_or_default(),
+            mic_muting_enabled: mic_muting_enabled_.unwrap_or_default(),
+            transcript_enabled: transcript_enabled_.unwrap_or_default(),
+            text_input_enabled: text_input_enabled_.unwrap_or_default(),
+            conversation_mode_toggle_enabled: conversation_mode_toggle_enabled_.unwrap_or_default(),
+            default_expanded: default_expanded_.unwrap_or_default(),
+            always_expanded: always_expanded_.unwrap_or_default(),
+            dismissible: dismissible_.unwrap_or_default(),
+            show_agent_status: show_agent_status_.unwrap_or_default(),
+            show_conversation_id: show_conversation_id_.unwrap_or_default(),
+            strip_audio_tags: strip_audio_tags_.unwrap_or_default(),
+            syntax_highlight_theme: syntax_highlight_theme_.unwrap_or_default(),
+            text_contents: text_contents_.unwrap_or_default(),
+            styles: styles_.unwrap_or_default(),
+            show_resize_button: show_resize_button_.unwrap_or_default(),
+            language: object.required(language_, "language")?,
+            supported_language_overrides: supported_language_overrides_.unwrap_or_default(),
+            language_presets: language_presets_.unwrap_or_default(),
+            text_only: text_only_.unwrap_or_default(),
+            supports_text_only: supports_text_only_.unwrap_or_default(),
+            first_message: first_message_.unwrap_or_default(),
+            use_rtc: use_rtc_.unwrap_or_default(),
+            file_input_config: file_input_config_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WidgetConfigResponseModel {
@@ -294,12 +471,29 @@ impl WidgetConfigResponseModel {
 /// The avatar of the widget
 ///
 /// Schema: `#/components/schemas/WidgetConfigResponseModel/properties/avatar`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WidgetConfigResponseModelAvatar {
     OrbAvatar(OrbAvatar),
     UrlAvatar(UrlAvatar),
     ImageAvatar(ImageAvatar),
+}
+
+impl<'de> Deserialize<'de> for WidgetConfigResponseModelAvatar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::OrbAvatar(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UrlAvatar(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ImageAvatar(member));
+        }
+        Err(no_match("WidgetConfigResponseModelAvatar"))
+    }
 }
 
 /// Schema: `#/components/schemas/WidgetConfigResponseModel/properties/syntax_highlight_theme/anyOf/0`

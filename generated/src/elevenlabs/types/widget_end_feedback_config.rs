@@ -6,14 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::WidgetEndFeedbackType;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WidgetEndFeedbackConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WidgetEndFeedbackConfig {
     /// The type of feedback to collect at the end of the conversation
     ///
     /// Defaults to `"rating"`.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<WidgetEndFeedbackType>,
+}
+
+impl<'de> Deserialize<'de> for WidgetEndFeedbackConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WidgetEndFeedbackConfig",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }

@@ -7,27 +7,60 @@
 
 use super::{WidgetTermsTranslation, WidgetTextContents, WidgetTextContentsTranslation};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WidgetLanguagePreset`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WidgetLanguagePreset {
     /// The text contents for the selected language
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_contents: Nullable<WidgetTextContents>,
     /// The translation cache for the text contents
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_contents_translation: Nullable<WidgetTextContentsTranslation>,
     /// The text to display for terms and conditions in this language
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_text: Nullable<String>,
     /// The HTML to display for terms and conditions in this language
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_html: Nullable<String>,
     /// The key to display for terms and conditions in this language
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_key: Nullable<String>,
     /// The translation cache for the terms
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_translation: Nullable<WidgetTermsTranslation>,
+}
+
+impl<'de> Deserialize<'de> for WidgetLanguagePreset {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut text_contents_ = None;
+        let mut text_contents_translation_ = None;
+        let mut terms_text_ = None;
+        let mut terms_html_ = None;
+        let mut terms_key_ = None;
+        let mut terms_translation_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WidgetLanguagePreset",
+            &[],
+            &mut |key, field| match key {
+                "text_contents" => field.read(&mut text_contents_),
+                "text_contents_translation" => field.read(&mut text_contents_translation_),
+                "terms_text" => field.read(&mut terms_text_),
+                "terms_html" => field.read(&mut terms_html_),
+                "terms_key" => field.read(&mut terms_key_),
+                "terms_translation" => field.read(&mut terms_translation_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            text_contents: text_contents_.unwrap_or_default(),
+            text_contents_translation: text_contents_translation_.unwrap_or_default(),
+            terms_text: terms_text_.unwrap_or_default(),
+            terms_html: terms_html_.unwrap_or_default(),
+            terms_key: terms_key_.unwrap_or_default(),
+            terms_translation: terms_translation_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,23 +7,53 @@
 
 use super::WidgetTextContents;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WidgetLanguagePresetResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WidgetLanguagePresetResponse {
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message: Nullable<String>,
     /// The text contents for the selected language
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_contents: Nullable<WidgetTextContents>,
     /// The text to display for terms and conditions in this language
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_text: Nullable<String>,
     /// The HTML to display for terms and conditions in this language
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_html: Nullable<String>,
     /// The key to display for terms and conditions in this language
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_key: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for WidgetLanguagePresetResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut first_message_ = None;
+        let mut text_contents_ = None;
+        let mut terms_text_ = None;
+        let mut terms_html_ = None;
+        let mut terms_key_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WidgetLanguagePresetResponse",
+            &[],
+            &mut |key, field| match key {
+                "first_message" => field.read(&mut first_message_),
+                "text_contents" => field.read(&mut text_contents_),
+                "terms_text" => field.read(&mut terms_text_),
+                "terms_html" => field.read(&mut terms_html_),
+                "terms_key" => field.read(&mut terms_key_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            first_message: first_message_.unwrap_or_default(),
+            text_contents: text_contents_.unwrap_or_default(),
+            terms_text: terms_text_.unwrap_or_default(),
+            terms_html: terms_html_.unwrap_or_default(),
+            terms_key: terms_key_.unwrap_or_default(),
+        })
+    }
 }

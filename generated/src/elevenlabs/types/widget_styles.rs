@@ -6,69 +6,144 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WidgetStyles`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WidgetStyles {
     /// The base background color.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base: Nullable<String>,
     /// The color of the base background when hovered.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_hover: Nullable<String>,
     /// The color of the base background when active (clicked).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_active: Nullable<String>,
     /// The color of the border against the base background.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_border: Nullable<String>,
     /// The color of subtle text against the base background.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_subtle: Nullable<String>,
     /// The color of primary text against the base background.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_primary: Nullable<String>,
     /// The color of error text against the base background.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_error: Nullable<String>,
     /// The accent background color.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent: Nullable<String>,
     /// The color of the accent background when hovered.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_hover: Nullable<String>,
     /// The color of the accent background when active (clicked).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_active: Nullable<String>,
     /// The color of the border against the accent background.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_border: Nullable<String>,
     /// The color of subtle text against the accent background.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_subtle: Nullable<String>,
     /// The color of primary text against the accent background.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_primary: Nullable<String>,
     /// The padding around the edges of the viewport.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overlay_padding: Nullable<f64>,
     /// The radius of the buttons.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub button_radius: Nullable<f64>,
     /// The radius of the input fields.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_radius: Nullable<f64>,
     /// The radius of the chat bubbles.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bubble_radius: Nullable<f64>,
     /// The default radius of sheets.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sheet_radius: Nullable<f64>,
     /// The radius of the sheet in compact mode.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub compact_sheet_radius: Nullable<f64>,
     /// The radius of the dropdown sheet.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dropdown_sheet_radius: Nullable<f64>,
+}
+
+impl<'de> Deserialize<'de> for WidgetStyles {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut base_ = None;
+        let mut base_hover_ = None;
+        let mut base_active_ = None;
+        let mut base_border_ = None;
+        let mut base_subtle_ = None;
+        let mut base_primary_ = None;
+        let mut base_error_ = None;
+        let mut accent_ = None;
+        let mut accent_hover_ = None;
+        let mut accent_active_ = None;
+        let mut accent_border_ = None;
+        let mut accent_subtle_ = None;
+        let mut accent_primary_ = None;
+        let mut overlay_padding_ = None;
+        let mut button_radius_ = None;
+        let mut input_radius_ = None;
+        let mut bubble_radius_ = None;
+        let mut sheet_radius_ = None;
+        let mut compact_sheet_radius_ = None;
+        let mut dropdown_sheet_radius_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WidgetStyles",
+            &[],
+            &mut |key, field| match key {
+                "base" => field.read(&mut base_),
+                "base_hover" => field.read(&mut base_hover_),
+                "base_active" => field.read(&mut base_active_),
+                "base_border" => field.read(&mut base_border_),
+                "base_subtle" => field.read(&mut base_subtle_),
+                "base_primary" => field.read(&mut base_primary_),
+                "base_error" => field.read(&mut base_error_),
+                "accent" => field.read(&mut accent_),
+                "accent_hover" => field.read(&mut accent_hover_),
+                "accent_active" => field.read(&mut accent_active_),
+                "accent_border" => field.read(&mut accent_border_),
+                "accent_subtle" => field.read(&mut accent_subtle_),
+                "accent_primary" => field.read(&mut accent_primary_),
+                "overlay_padding" => field.read(&mut overlay_padding_),
+                "button_radius" => field.read(&mut button_radius_),
+                "input_radius" => field.read(&mut input_radius_),
+                "bubble_radius" => field.read(&mut bubble_radius_),
+                "sheet_radius" => field.read(&mut sheet_radius_),
+                "compact_sheet_radius" => field.read(&mut compact_sheet_radius_),
+                "dropdown_sheet_radius" => field.read(&mut dropdown_sheet_radius_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            base: base_.unwrap_or_default(),
+            base_hover: base_hover_.unwrap_or_default(),
+            base_active: base_active_.unwrap_or_default(),
+            base_border: base_border_.unwrap_or_default(),
+            base_subtle: base_subtle_.unwrap_or_default(),
+            base_primary: base_primary_.unwrap_or_default(),
+            base_error: base_error_.unwrap_or_default(),
+            accent: accent_.unwrap_or_default(),
+            accent_hover: accent_hover_.unwrap_or_default(),
+            accent_active: accent_active_.unwrap_or_default(),
+            accent_border: accent_border_.unwrap_or_default(),
+            accent_subtle: accent_subtle_.unwrap_or_default(),
+            accent_primary: accent_primary_.unwrap_or_default(),
+            overlay_padding: overlay_padding_.unwrap_or_default(),
+            button_radius: button_radius_.unwrap_or_default(),
+            input_radius: input_radius_.unwrap_or_default(),
+            bubble_radius: bubble_radius_.unwrap_or_default(),
+            sheet_radius: sheet_radius_.unwrap_or_default(),
+            compact_sheet_radius: compact_sheet_radius_.unwrap_or_default(),
+            dropdown_sheet_radius: dropdown_sheet_radius_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WidgetTermsTranslation`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WidgetTermsTranslation {
     pub source_hash: String,
     pub text: String,
+}
+
+impl<'de> Deserialize<'de> for WidgetTermsTranslation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_hash_ = None;
+        let mut text_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WidgetTermsTranslation",
+            &["source_hash", "text"],
+            &mut |key, field| match key {
+                "source_hash" => field.read(&mut source_hash_),
+                "text" => field.read(&mut text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source_hash: object.required(source_hash_, "source_hash")?,
+            text: object.required(text_, "text")?,
+        })
+    }
 }
 
 impl WidgetTermsTranslation {

@@ -6,159 +6,329 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WidgetTextContents`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WidgetTextContents {
     /// Call to action displayed inside the compact and full variants.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_label: Nullable<String>,
     /// Text and ARIA label for the start call button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_call: Nullable<String>,
     /// Text and ARIA label for the start chat button (text only)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_chat: Nullable<String>,
     /// Text and ARIA label for the new call button. Displayed when the caller already finished at least one call in order ot start the next one.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub new_call: Nullable<String>,
     /// Text and ARIA label for the end call button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_call: Nullable<String>,
     /// ARIA label for the mute microphone button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mute_microphone: Nullable<String>,
     /// ARIA label for the change language dropdown.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub change_language: Nullable<String>,
     /// ARIA label for the collapse button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub collapse: Nullable<String>,
     /// ARIA label for the expand button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expand: Nullable<String>,
     /// Text displayed when the user copies a value using the copy button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copied: Nullable<String>,
     /// Text and ARIA label for the accept terms button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accept_terms: Nullable<String>,
     /// Text and ARIA label for the cancel terms button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dismiss_terms: Nullable<String>,
     /// Status displayed when the agent is listening.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub listening_status: Nullable<String>,
     /// Status displayed when the agent is speaking.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaking_status: Nullable<String>,
     /// Status displayed when the agent is connecting.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub connecting_status: Nullable<String>,
     /// Status displayed when the agent is chatting (text only)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chatting_status: Nullable<String>,
     /// ARIA label for the text message input.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_label: Nullable<String>,
     /// Placeholder text for the text message input.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_placeholder: Nullable<String>,
     /// Placeholder text for the text message input (text only)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_placeholder_text_only: Nullable<String>,
     /// Placeholder text for the text message input when starting a new conversation (text only)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_placeholder_new_conversation: Nullable<String>,
     /// Information message displayed when the user ends the conversation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_ended_conversation: Nullable<String>,
     /// Information message displayed when the agent ends the conversation.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_ended_conversation: Nullable<String>,
     /// Text label used next to the conversation ID.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_id: Nullable<String>,
     /// Text label used when an error occurs.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_occurred: Nullable<String>,
     /// Text and ARIA label used for the copy ID button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_id: Nullable<String>,
     /// Text displayed to prompt the user for feedback.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initiate_feedback: Nullable<String>,
     /// Text displayed to request additional feedback details.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_follow_up_feedback: Nullable<String>,
     /// Text displayed to thank the user for providing feedback.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thanks_for_feedback: Nullable<String>,
     /// Additional text displayed explaining the value of user feedback.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thanks_for_feedback_details: Nullable<String>,
     /// Placeholder text for the follow-up feedback input field.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub follow_up_feedback_placeholder: Nullable<String>,
     /// Text and ARIA label for the submit button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub submit: Nullable<String>,
     /// Text and ARIA label for the go back button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub go_back: Nullable<String>,
     /// Text and ARIA label for the send message button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_message: Nullable<String>,
     /// Text and ARIA label for the switch to text mode button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_mode: Nullable<String>,
     /// Text and ARIA label for the switch to voice mode button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_mode: Nullable<String>,
     /// Toast notification displayed when switching to text mode.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub switched_to_text_mode: Nullable<String>,
     /// Toast notification displayed when switching to voice mode.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub switched_to_voice_mode: Nullable<String>,
     /// Text and ARIA label for the copy button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy: Nullable<String>,
     /// Text and ARIA label for the download button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub download: Nullable<String>,
     /// Text and ARIA label for the wrap toggle button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub wrap: Nullable<String>,
     /// Status text displayed when the agent is processing a tool call.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_working: Nullable<String>,
     /// Status text displayed when the agent finishes processing a tool call.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_done: Nullable<String>,
     /// Status text displayed when the agent encounters an error during a tool call.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_error: Nullable<String>,
     /// Text and ARIA label for the attach file button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attach_file: Nullable<String>,
     /// ARIA label for the remove file button.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remove_file: Nullable<String>,
     /// Error message displayed when a file fails to upload.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_upload_error: Nullable<String>,
     /// Error message displayed when an unsupported file type is selected. Followed by the list of accepted types.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_type_unsupported: Nullable<String>,
     /// Error message displayed when a file exceeds the maximum size limit.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_too_large: Nullable<String>,
     /// Error message displayed when the maximum number of files for a conversation is reached.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_limit_reached: Nullable<String>,
     /// Status text displayed while the agent is typing.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub typing_indicator: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for WidgetTextContents {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut main_label_ = None;
+        let mut start_call_ = None;
+        let mut start_chat_ = None;
+        let mut new_call_ = None;
+        let mut end_call_ = None;
+        let mut mute_microphone_ = None;
+        let mut change_language_ = None;
+        let mut collapse_ = None;
+        let mut expand_ = None;
+        let mut copied_ = None;
+        let mut accept_terms_ = None;
+        let mut dismiss_terms_ = None;
+        let mut listening_status_ = None;
+        let mut speaking_status_ = None;
+        let mut connecting_status_ = None;
+        let mut chatting_status_ = None;
+        let mut input_label_ = None;
+        let mut input_placeholder_ = None;
+        let mut input_placeholder_text_only_ = None;
+        let mut input_placeholder_new_conversation_ = None;
+        let mut user_ended_conversation_ = None;
+        let mut agent_ended_conversation_ = None;
+        let mut conversation_id_ = None;
+        let mut error_occurred_ = None;
+        let mut copy_id_ = None;
+        let mut initiate_feedback_ = None;
+        let mut request_follow_up_feedback_ = None;
+        let mut thanks_for_feedback_ = None;
+        let mut thanks_for_feedback_details_ = None;
+        let mut follow_up_feedback_placeholder_ = None;
+        let mut submit_ = None;
+        let mut go_back_ = None;
+        let mut send_message_ = None;
+        let mut text_mode_ = None;
+        let mut voice_mode_ = None;
+        let mut switched_to_text_mode_ = None;
+        let mut switched_to_voice_mode_ = None;
+        let mut copy_ = None;
+        let mut download_ = None;
+        let mut wrap_ = None;
+        let mut agent_working_ = None;
+        let mut agent_done_ = None;
+        let mut agent_error_ = None;
+        let mut attach_file_ = None;
+        let mut remove_file_ = None;
+        let mut file_upload_error_ = None;
+        let mut file_type_unsupported_ = None;
+        let mut file_too_large_ = None;
+        let mut file_limit_reached_ = None;
+        let mut typing_indicator_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WidgetTextContents",
+            &[],
+            &mut |key, field| match key {
+                "main_label" => field.read(&mut main_label_),
+                "start_call" => field.read(&mut start_call_),
+                "start_chat" => field.read(&mut start_chat_),
+                "new_call" => field.read(&mut new_call_),
+                "end_call" => field.read(&mut end_call_),
+                "mute_microphone" => field.read(&mut mute_microphone_),
+                "change_language" => field.read(&mut change_language_),
+                "collapse" => field.read(&mut collapse_),
+                "expand" => field.read(&mut expand_),
+                "copied" => field.read(&mut copied_),
+                "accept_terms" => field.read(&mut accept_terms_),
+                "dismiss_terms" => field.read(&mut dismiss_terms_),
+                "listening_status" => field.read(&mut listening_status_),
+                "speaking_status" => field.read(&mut speaking_status_),
+                "connecting_status" => field.read(&mut connecting_status_),
+                "chatting_status" => field.read(&mut chatting_status_),
+                "input_label" => field.read(&mut input_label_),
+                "input_placeholder" => field.read(&mut input_placeholder_),
+                "input_placeholder_text_only" => field.read(&mut input_placeholder_text_only_),
+                "input_placeholder_new_conversation" => {
+                    field.read(&mut input_placeholder_new_conversation_)
+                }
+                "user_ended_conversation" => field.read(&mut user_ended_conversation_),
+                "agent_ended_conversation" => field.read(&mut agent_ended_conversation_),
+                "conversation_id" => field.read(&mut conversation_id_),
+                "error_occurred" => field.read(&mut error_occurred_),
+                "copy_id" => field.read(&mut copy_id_),
+                "initiate_feedback" => field.read(&mut initiate_feedback_),
+                "request_follow_up_feedback" => field.read(&mut request_follow_up_feedback_),
+                "thanks_for_feedback" => field.read(&mut thanks_for_feedback_),
+                "thanks_for_feedback_details" => field.read(&mut thanks_for_feedback_details_),
+                "follow_up_feedback_placeholder" => {
+                    field.read(&mut follow_up_feedback_placeholder_)
+                }
+                "submit" => field.read(&mut submit_),
+                "go_back" => field.read(&mut go_back_),
+                "send_message" => field.read(&mut send_message_),
+                "text_mode" => field.read(&mut text_mode_),
+                "voice_mode" => field.read(&mut voice_mode_),
+                "switched_to_text_mode" => field.read(&mut switched_to_text_mode_),
+                "switched_to_voice_mode" => field.read(&mut switched_to_voice_mode_),
+                "copy" => field.read(&mut copy_),
+                "download" => field.read(&mut download_),
+                "wrap" => field.read(&mut wrap_),
+                "agent_working" => field.read(&mut agent_working_),
+                "agent_done" => field.read(&mut agent_done_),
+                "agent_error" => field.read(&mut agent_error_),
+                "attach_file" => field.read(&mut attach_file_),
+                "remove_file" => field.read(&mut remove_file_),
+                "file_upload_error" => field.read(&mut file_upload_error_),
+                "file_type_unsupported" => field.read(&mut file_type_unsupported_),
+                "file_too_large" => field.read(&mut file_too_large_),
+                "file_limit_reached" => field.read(&mut file_limit_reached_),
+                "typing_indicator" => field.read(&mut typing_indicator_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            main_label: main_label_.unwrap_or_default(),
+            start_call: start_call_.unwrap_or_default(),
+            start_chat: start_chat_.unwrap_or_default(),
+            new_call: new_call_.unwrap_or_default(),
+            end_call: end_call_.unwrap_or_default(),
+            mute_microphone: mute_microphone_.unwrap_or_default(),
+            change_language: change_language_.unwrap_or_default(),
+            collapse: collapse_.unwrap_or_default(),
+            expand: expand_.unwrap_or_default(),
+            copied: copied_.unwrap_or_default(),
+            accept_terms: accept_terms_.unwrap_or_default(),
+            dismiss_terms: dismiss_terms_.unwrap_or_default(),
+            listening_status: listening_status_.unwrap_or_default(),
+            speaking_status: speaking_status_.unwrap_or_default(),
+            connecting_status: connecting_status_.unwrap_or_default(),
+            chatting_status: chatting_status_.unwrap_or_default(),
+            input_label: input_label_.unwrap_or_default(),
+            input_placeholder: input_placeholder_.unwrap_or_default(),
+            input_placeholder_text_only: input_placeholder_text_only_.unwrap_or_default(),
+            input_placeholder_new_conversation: input_placeholder_new_conversation_
+                .unwrap_or_default(),
+            user_ended_conversation: user_ended_conversation_.unwrap_or_default(),
+            agent_ended_conversation: agent_ended_conversation_.unwrap_or_default(),
+            conversation_id: conversation_id_.unwrap_or_default(),
+            error_occurred: error_occurred_.unwrap_or_default(),
+            copy_id: copy_id_.unwrap_or_default(),
+            initiate_feedback: initiate_feedback_.unwrap_or_default(),
+            request_follow_up_feedback: request_follow_up_feedback_.unwrap_or_default(),
+            thanks_for_feedback: thanks_for_feedback_.unwrap_or_default(),
+            thanks_for_feedback_details: thanks_for_feedback_details_.unwrap_or_default(),
+            follow_up_feedback_placeholder: follow_up_feedback_placeholder_.unwrap_or_default(),
+            submit: submit_.unwrap_or_default(),
+            go_back: go_back_.unwrap_or_default(),
+            send_message: send_message_.unwrap_or_default(),
+            text_mode: text_mode_.unwrap_or_default(),
+            voice_mode: voice_mode_.unwrap_or_default(),
+            switched_to_text_mode: switched_to_text_mode_.unwrap_or_default(),
+            switched_to_voice_mode: switched_to_voice_mode_.unwrap_or_default(),
+            copy: copy_.unwrap_or_default(),
+            download: download_.unwrap_or_default(),
+            wrap: wrap_.unwrap_or_default(),
+            agent_working: agent_working_.unwrap_or_default(),
+            agent_done: agent_done_.unwrap_or_default(),
+            agent_error: agent_error_.unwrap_or_default(),
+            attach_file: attach_file_.unwrap_or_default(),
+            remove_file: remove_file_.unwrap_or_default(),
+            file_upload_error: file_upload_error_.unwrap_or_default(),
+            file_type_unsupported: file_type_unsupported_.unwrap_or_default(),
+            file_too_large: file_too_large_.unwrap_or_default(),
+            file_limit_reached: file_limit_reached_.unwrap_or_default(),
+            typing_indicator: typing_indicator_.unwrap_or_default(),
+        })
+    }
 }

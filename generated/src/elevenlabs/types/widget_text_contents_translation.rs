@@ -5,16 +5,37 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WidgetTextContentsTranslation`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WidgetTextContentsTranslation {
     /// The source text each translated field was derived from
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<BTreeMap<String, String>>,
     /// The last auto-translated output for each translated field
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for WidgetTextContentsTranslation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut text_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WidgetTextContentsTranslation",
+            &[],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "text" => field.read(&mut text_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: source_.unwrap_or_default(),
+            text: text_.unwrap_or_default(),
+        })
+    }
 }

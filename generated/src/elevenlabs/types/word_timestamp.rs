@@ -5,14 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WordTimestamp`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WordTimestamp {
     pub word: String,
     pub start_ms: i64,
     pub end_ms: i64,
+}
+
+impl<'de> Deserialize<'de> for WordTimestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut word_ = None;
+        let mut start_ms_ = None;
+        let mut end_ms_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WordTimestamp",
+            &["word", "start_ms", "end_ms"],
+            &mut |key, field| match key {
+                "word" => field.read(&mut word_),
+                "start_ms" => field.read(&mut start_ms_),
+                "end_ms" => field.read(&mut end_ms_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            word: object.required(word_, "word")?,
+            start_ms: object.required(start_ms_, "start_ms")?,
+            end_ms: object.required(end_ms_, "end_ms")?,
+        })
+    }
 }
 
 impl WordTimestamp {

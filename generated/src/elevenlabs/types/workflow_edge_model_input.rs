@@ -16,18 +16,45 @@ use serde_json::Value;
 /// WorkflowEdgeModel
 ///
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowEdgeModelInput {
     /// ID of the source node.
     pub source: String,
     /// ID of the target node.
     pub target: String,
     /// Condition that must be met for the edge to be traversed in the forward direction (source to target).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub forward_condition: Nullable<WorkflowEdgeModelInputForwardCondition>,
     /// Condition that must be met for the edge to be traversed in the backward direction (target to source).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backward_condition: Nullable<WorkflowEdgeModelInputBackwardCondition>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowEdgeModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut target_ = None;
+        let mut forward_condition_ = None;
+        let mut backward_condition_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowEdgeModelInput",
+            &["source", "target"],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "target" => field.read(&mut target_),
+                "forward_condition" => field.read(&mut forward_condition_),
+                "backward_condition" => field.read(&mut backward_condition_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: object.required(source_, "source")?,
+            target: object.required(target_, "target")?,
+            forward_condition: forward_condition_.unwrap_or_default(),
+            backward_condition: backward_condition_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkflowEdgeModelInput {

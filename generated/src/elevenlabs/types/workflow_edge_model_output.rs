@@ -15,7 +15,7 @@ use serde_json::Value;
 /// WorkflowEdgeModel
 ///
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowEdgeModelOutput {
     /// ID of the source node.
     pub source: String,
@@ -25,6 +25,33 @@ pub struct WorkflowEdgeModelOutput {
     pub forward_condition: Option<WorkflowEdgeModelOutputForwardCondition>,
     /// Condition that must be met for the edge to be traversed in the backward direction (target to source).
     pub backward_condition: Option<WorkflowEdgeModelOutputBackwardCondition>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowEdgeModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut source_ = None;
+        let mut target_ = None;
+        let mut forward_condition_ = None;
+        let mut backward_condition_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowEdgeModelOutput",
+            &["source", "target"],
+            &mut |key, field| match key {
+                "source" => field.read(&mut source_),
+                "target" => field.read(&mut target_),
+                "forward_condition" => field.read(&mut forward_condition_),
+                "backward_condition" => field.read(&mut backward_condition_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            source: object.required(source_, "source")?,
+            target: object.required(target_, "target")?,
+            forward_condition: forward_condition_.unwrap_or_default(),
+            backward_condition: backward_condition_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkflowEdgeModelOutput {

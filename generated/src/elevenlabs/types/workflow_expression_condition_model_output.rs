@@ -6,20 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeOutput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowExpressionConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowExpressionConditionModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowExpressionConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
     /// Defaults to `"expression"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Expression,
     /// Expression to evaluate.
     pub expression: AstNodeOutput,
+}
+
+impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut label_ = None;
+        let mut type__ = None;
+        let mut expression_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowExpressionConditionModelOutput",
+            &["expression"],
+            &mut |key, field| match key {
+                "label" => field.read(&mut label_),
+                "type" => field.read(&mut type__),
+                "expression" => field.read(&mut expression_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            label: label_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            expression: object.required(expression_, "expression")?,
+        })
+    }
 }
 
 impl WorkflowExpressionConditionModelOutput {

@@ -6,20 +6,50 @@
 // `cargo run -p generator -- generate`.
 
 use super::FeatureStatusCommonModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkflowFeaturesUsageCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WorkflowFeaturesUsageCommonModel {
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_node: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub standalone_agent_node: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_node: Option<FeatureStatusCommonModel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_node: Option<FeatureStatusCommonModel>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowFeaturesUsageCommonModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut enabled_ = None;
+        let mut tool_node_ = None;
+        let mut standalone_agent_node_ = None;
+        let mut phone_number_node_ = None;
+        let mut end_node_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WorkflowFeaturesUsageCommonModel",
+            &[],
+            &mut |key, field| match key {
+                "enabled" => field.read(&mut enabled_),
+                "tool_node" => field.read(&mut tool_node_),
+                "standalone_agent_node" => field.read(&mut standalone_agent_node_),
+                "phone_number_node" => field.read(&mut phone_number_node_),
+                "end_node" => field.read(&mut end_node_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            enabled: enabled_.unwrap_or_default(),
+            tool_node: tool_node_.unwrap_or_default(),
+            standalone_agent_node: standalone_agent_node_.unwrap_or_default(),
+            phone_number_node: phone_number_node_.unwrap_or_default(),
+            end_node: end_node_.unwrap_or_default(),
+        })
+    }
 }

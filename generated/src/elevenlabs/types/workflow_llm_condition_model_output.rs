@@ -6,20 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowLLMConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowLLMConditionModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowLlmConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
     /// Defaults to `"llm"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// Condition to evaluate
     pub condition: String,
+}
+
+impl<'de> Deserialize<'de> for WorkflowLlmConditionModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut label_ = None;
+        let mut type__ = None;
+        let mut condition_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowLlmConditionModelOutput",
+            &["condition"],
+            &mut |key, field| match key {
+                "label" => field.read(&mut label_),
+                "type" => field.read(&mut type__),
+                "condition" => field.read(&mut condition_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            label: label_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            condition: object.required(condition_, "condition")?,
+        })
+    }
 }
 
 impl WorkflowLlmConditionModelOutput {

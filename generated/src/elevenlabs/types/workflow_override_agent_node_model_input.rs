@@ -9,41 +9,83 @@ use super::{
     consts, ConversationalConfigApiModelWorkflowOverrideInput, EntryBehavior, KnowledgeBaseLocator,
     PositionInput,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowOverrideAgentNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowOverrideAgentNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowOverrideAgentNodeModelInput {
     /// Defaults to `"override_agent"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::OverrideAgent,
     /// Position of the node in the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
     /// Configuration overrides applied while the subagent is conducting the conversation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_config: Option<ConversationalConfigApiModelWorkflowOverrideInput>,
     /// Specific goal for this subagent. It will be added to the system prompt and can be used to further refine the agent's behavior in this specific context.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_prompt: Option<String>,
     /// Additional knowledge base documents that the subagent has access to. These will be used in addition to the main agent's documents.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_knowledge_base: Option<Vec<KnowledgeBaseLocator>>,
     /// IDs of additional tools that the subagent has access to. These will be used in addition to the main agent's tools.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_tool_ids: Option<Vec<String>>,
     /// Human-readable label for the node used throughout the UI.
     pub label: String,
     /// Dictates whether this node should immediately generate a response upon entry or wait for the user input. When set to "auto", the behavior will be decided based on the type of the preceding node: "wait_for_user" after the "say" and "start" nodes and "generate_immediately" otherwise.
     ///
     /// Defaults to `"auto"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_behavior: Option<EntryBehavior>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        let mut conversation_config_ = None;
+        let mut additional_prompt_ = None;
+        let mut additional_knowledge_base_ = None;
+        let mut additional_tool_ids_ = None;
+        let mut label_ = None;
+        let mut entry_behavior_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowOverrideAgentNodeModelInput",
+            &["label"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                "conversation_config" => field.read(&mut conversation_config_),
+                "additional_prompt" => field.read(&mut additional_prompt_),
+                "additional_knowledge_base" => field.read(&mut additional_knowledge_base_),
+                "additional_tool_ids" => field.read(&mut additional_tool_ids_),
+                "label" => field.read(&mut label_),
+                "entry_behavior" => field.read(&mut entry_behavior_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            position: position_.unwrap_or_default(),
+            edge_order: edge_order_.unwrap_or_default(),
+            conversation_config: conversation_config_.unwrap_or_default(),
+            additional_prompt: additional_prompt_.unwrap_or_default(),
+            additional_knowledge_base: additional_knowledge_base_.unwrap_or_default(),
+            additional_tool_ids: additional_tool_ids_.unwrap_or_default(),
+            label: object.required(label_, "label")?,
+            entry_behavior: entry_behavior_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkflowOverrideAgentNodeModelInput {

@@ -9,15 +9,15 @@ use super::{
     consts, ConversationalConfigApiModelWorkflowOverrideOutput, EntryBehavior,
     KnowledgeBaseLocator, PositionOutput,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowOverrideAgentNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowOverrideAgentNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowOverrideAgentNodeModelOutput {
     /// Defaults to `"override_agent"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::OverrideAgent,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
@@ -37,6 +37,58 @@ pub struct WorkflowOverrideAgentNodeModelOutput {
     ///
     /// Defaults to `"auto"`.
     pub entry_behavior: EntryBehavior,
+}
+
+impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        let mut conversation_config_ = None;
+        let mut additional_prompt_ = None;
+        let mut additional_knowledge_base_ = None;
+        let mut additional_tool_ids_ = None;
+        let mut label_ = None;
+        let mut entry_behavior_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowOverrideAgentNodeModelOutput",
+            &[
+                "position",
+                "edge_order",
+                "conversation_config",
+                "additional_prompt",
+                "additional_knowledge_base",
+                "additional_tool_ids",
+                "label",
+                "entry_behavior",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                "conversation_config" => field.read(&mut conversation_config_),
+                "additional_prompt" => field.read(&mut additional_prompt_),
+                "additional_knowledge_base" => field.read(&mut additional_knowledge_base_),
+                "additional_tool_ids" => field.read(&mut additional_tool_ids_),
+                "label" => field.read(&mut label_),
+                "entry_behavior" => field.read(&mut entry_behavior_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            position: object.required(position_, "position")?,
+            edge_order: object.required(edge_order_, "edge_order")?,
+            conversation_config: object.required(conversation_config_, "conversation_config")?,
+            additional_prompt: object.required(additional_prompt_, "additional_prompt")?,
+            additional_knowledge_base: object
+                .required(additional_knowledge_base_, "additional_knowledge_base")?,
+            additional_tool_ids: object.required(additional_tool_ids_, "additional_tool_ids")?,
+            label: object.required(label_, "label")?,
+            entry_behavior: object.required(entry_behavior_, "entry_behavior")?,
+        })
+    }
 }
 
 impl WorkflowOverrideAgentNodeModelOutput {

@@ -18,30 +18,69 @@ use serde_json::Value;
 /// WorkflowPhoneNumberNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowPhoneNumberNodeModelInput {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_sip_headers: Option<Vec<WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem>>,
     pub transfer_destination: WorkflowPhoneNumberNodeModelInputTransferDestination,
     /// Defaults to `"conference"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<TransferTypeEnum>,
     /// User-to-User Information (RFC 7433) to attach to SIP REFER transfers. Carries call context such as CRM identifiers or escalation reason across the transfer boundary.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub uui: Nullable<UuiTransferConfig>,
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension). Can be either a static value or a dynamic variable reference. Use 'w' for 0.5s pause. Only supported for Twilio transfers.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub post_dial_digits: Nullable<WorkflowPhoneNumberNodeModelInputPostDialDigits>,
     /// Defaults to `"phone_number"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::PhoneNumber,
     /// Position of the node in the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut custom_sip_headers_ = None;
+        let mut transfer_destination_ = None;
+        let mut transfer_type_ = None;
+        let mut uui_ = None;
+        let mut post_dial_digits_ = None;
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowPhoneNumberNodeModelInput",
+            &["transfer_destination"],
+            &mut |key, field| match key {
+                "custom_sip_headers" => field.read(&mut custom_sip_headers_),
+                "transfer_destination" => field.read(&mut transfer_destination_),
+                "transfer_type" => field.read(&mut transfer_type_),
+                "uui" => field.read(&mut uui_),
+                "post_dial_digits" => field.read(&mut post_dial_digits_),
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            custom_sip_headers: custom_sip_headers_.unwrap_or_default(),
+            transfer_destination: object.required(transfer_destination_, "transfer_destination")?,
+            transfer_type: transfer_type_.unwrap_or_default(),
+            uui: uui_.unwrap_or_default(),
+            post_dial_digits: post_dial_digits_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            position: position_.unwrap_or_default(),
+            edge_order: edge_order_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkflowPhoneNumberNodeModelInput {

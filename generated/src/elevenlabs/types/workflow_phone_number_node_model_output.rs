@@ -17,7 +17,7 @@ use serde_json::Value;
 /// WorkflowPhoneNumberNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowPhoneNumberNodeModelOutput {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
     pub custom_sip_headers: Vec<WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem>,
@@ -29,12 +29,57 @@ pub struct WorkflowPhoneNumberNodeModelOutput {
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension). Can be either a static value or a dynamic variable reference. Use 'w' for 0.5s pause. Only supported for Twilio transfers.
     pub post_dial_digits: Option<WorkflowPhoneNumberNodeModelOutputPostDialDigits>,
     /// Defaults to `"phone_number"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::PhoneNumber,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
     /// The ids of outgoing edges in the order they should be evaluated.
     pub edge_order: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut custom_sip_headers_ = None;
+        let mut transfer_destination_ = None;
+        let mut transfer_type_ = None;
+        let mut uui_ = None;
+        let mut post_dial_digits_ = None;
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowPhoneNumberNodeModelOutput",
+            &[
+                "custom_sip_headers",
+                "transfer_destination",
+                "transfer_type",
+                "position",
+                "edge_order",
+            ],
+            &mut |key, field| match key {
+                "custom_sip_headers" => field.read(&mut custom_sip_headers_),
+                "transfer_destination" => field.read(&mut transfer_destination_),
+                "transfer_type" => field.read(&mut transfer_type_),
+                "uui" => field.read(&mut uui_),
+                "post_dial_digits" => field.read(&mut post_dial_digits_),
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            custom_sip_headers: object.required(custom_sip_headers_, "custom_sip_headers")?,
+            transfer_destination: object.required(transfer_destination_, "transfer_destination")?,
+            transfer_type: object.required(transfer_type_, "transfer_type")?,
+            uui: uui_.unwrap_or_default(),
+            post_dial_digits: post_dial_digits_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            position: object.required(position_, "position")?,
+            edge_order: object.required(edge_order_, "edge_order")?,
+        })
+    }
 }
 
 impl WorkflowPhoneNumberNodeModelOutput {

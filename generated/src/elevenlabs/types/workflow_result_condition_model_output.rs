@@ -6,20 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowResultConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowResultConditionModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowResultConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
     /// Defaults to `"result"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Result2,
     /// Whether all tools in the previously executed tool node were executed successfully.
     pub successful: bool,
+}
+
+impl<'de> Deserialize<'de> for WorkflowResultConditionModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut label_ = None;
+        let mut type__ = None;
+        let mut successful_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowResultConditionModelOutput",
+            &["successful"],
+            &mut |key, field| match key {
+                "label" => field.read(&mut label_),
+                "type" => field.read(&mut type__),
+                "successful" => field.read(&mut successful_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            label: label_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+            successful: object.required(successful_, "successful")?,
+        })
+    }
 }
 
 impl WorkflowResultConditionModelOutput {

@@ -7,44 +7,89 @@
 
 use super::{consts, PositionInput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowStandaloneAgentNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowStandaloneAgentNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WorkflowStandaloneAgentNodeModelInput {
     /// Defaults to `"standalone_agent"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::StandaloneAgent,
     /// Position of the node in the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
     /// The ID of the agent to transfer the conversation to. None means transfer within the current agent.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
     /// Optional target node ID in the destination agent's workflow. When set, the transfer starts at this node instead of the default entry node.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub node_id: Nullable<String>,
     /// Artificial delay in milliseconds applied before transferring the conversation.
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<i64>,
     /// Optional message sent to the user before the transfer is initiated.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_message: Nullable<String>,
     /// Whether to enable the transferred agent to send its configured first message after the transfer.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transferred_agent_first_message: Option<bool>,
     /// Defines whether TTS client overrides should be carried over to the transferred agent.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_client_tts_overrides: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        let mut agent_id_ = None;
+        let mut node_id_ = None;
+        let mut delay_ms_ = None;
+        let mut transfer_message_ = None;
+        let mut enable_transferred_agent_first_message_ = None;
+        let mut preserve_client_tts_overrides_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WorkflowStandaloneAgentNodeModelInput",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                "agent_id" => field.read(&mut agent_id_),
+                "node_id" => field.read(&mut node_id_),
+                "delay_ms" => field.read(&mut delay_ms_),
+                "transfer_message" => field.read(&mut transfer_message_),
+                "enable_transferred_agent_first_message" => {
+                    field.read(&mut enable_transferred_agent_first_message_)
+                }
+                "preserve_client_tts_overrides" => field.read(&mut preserve_client_tts_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            position: position_.unwrap_or_default(),
+            edge_order: edge_order_.unwrap_or_default(),
+            agent_id: agent_id_.unwrap_or_default(),
+            node_id: node_id_.unwrap_or_default(),
+            delay_ms: delay_ms_.unwrap_or_default(),
+            transfer_message: transfer_message_.unwrap_or_default(),
+            enable_transferred_agent_first_message: enable_transferred_agent_first_message_
+                .unwrap_or_default(),
+            preserve_client_tts_overrides: preserve_client_tts_overrides_.unwrap_or_default(),
+        })
+    }
 }

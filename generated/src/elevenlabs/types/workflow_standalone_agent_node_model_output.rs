@@ -6,15 +6,15 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionOutput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowStandaloneAgentNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowStandaloneAgentNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowStandaloneAgentNodeModelOutput {
     /// Defaults to `"standalone_agent"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::StandaloneAgent,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
@@ -38,6 +38,62 @@ pub struct WorkflowStandaloneAgentNodeModelOutput {
     ///
     /// Defaults to `false`.
     pub preserve_client_tts_overrides: bool,
+}
+
+impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        let mut agent_id_ = None;
+        let mut node_id_ = None;
+        let mut delay_ms_ = None;
+        let mut transfer_message_ = None;
+        let mut enable_transferred_agent_first_message_ = None;
+        let mut preserve_client_tts_overrides_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowStandaloneAgentNodeModelOutput",
+            &[
+                "position",
+                "edge_order",
+                "delay_ms",
+                "enable_transferred_agent_first_message",
+                "preserve_client_tts_overrides",
+            ],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                "agent_id" => field.read(&mut agent_id_),
+                "node_id" => field.read(&mut node_id_),
+                "delay_ms" => field.read(&mut delay_ms_),
+                "transfer_message" => field.read(&mut transfer_message_),
+                "enable_transferred_agent_first_message" => {
+                    field.read(&mut enable_transferred_agent_first_message_)
+                }
+                "preserve_client_tts_overrides" => field.read(&mut preserve_client_tts_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            position: object.required(position_, "position")?,
+            edge_order: object.required(edge_order_, "edge_order")?,
+            agent_id: agent_id_.unwrap_or_default(),
+            node_id: node_id_.unwrap_or_default(),
+            delay_ms: object.required(delay_ms_, "delay_ms")?,
+            transfer_message: transfer_message_.unwrap_or_default(),
+            enable_transferred_agent_first_message: object.required(
+                enable_transferred_agent_first_message_,
+                "enable_transferred_agent_first_message",
+            )?,
+            preserve_client_tts_overrides: object.required(
+                preserve_client_tts_overrides_,
+                "preserve_client_tts_overrides",
+            )?,
+        })
+    }
 }
 
 impl WorkflowStandaloneAgentNodeModelOutput {

@@ -6,20 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionInput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowStartNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowStartNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WorkflowStartNodeModelInput {
     /// Defaults to `"start"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Start,
     /// Position of the node in the workflow.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowStartNodeModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WorkflowStartNodeModelInput",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            position: position_.unwrap_or_default(),
+            edge_order: edge_order_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,20 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionOutput};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowStartNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowStartNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowStartNodeModelOutput {
     /// Defaults to `"start"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Start,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
     /// The ids of outgoing edges in the order they should be evaluated.
     pub edge_order: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowStartNodeModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowStartNodeModelOutput",
+            &["position", "edge_order"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            position: object.required(position_, "position")?,
+            edge_order: object.required(edge_order_, "edge_order")?,
+        })
+    }
 }
 
 impl WorkflowStartNodeModelOutput {

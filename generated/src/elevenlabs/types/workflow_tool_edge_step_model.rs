@@ -6,17 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkflowToolEdgeStepModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowToolEdgeStepModel {
     pub step_latency_secs: f64,
     /// Defaults to `"edge"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Edge,
     pub edge_id: String,
     pub target_node_id: String,
+}
+
+impl<'de> Deserialize<'de> for WorkflowToolEdgeStepModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut step_latency_secs_ = None;
+        let mut type__ = None;
+        let mut edge_id_ = None;
+        let mut target_node_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowToolEdgeStepModel",
+            &["step_latency_secs", "edge_id", "target_node_id"],
+            &mut |key, field| match key {
+                "step_latency_secs" => field.read(&mut step_latency_secs_),
+                "type" => field.read(&mut type__),
+                "edge_id" => field.read(&mut edge_id_),
+                "target_node_id" => field.read(&mut target_node_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            step_latency_secs: object.required(step_latency_secs_, "step_latency_secs")?,
+            type_: type__.unwrap_or_default(),
+            edge_id: object.required(edge_id_, "edge_id")?,
+            target_node_id: object.required(target_node_id_, "target_node_id")?,
+        })
+    }
 }
 
 impl WorkflowToolEdgeStepModel {

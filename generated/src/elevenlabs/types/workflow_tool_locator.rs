@@ -14,12 +14,33 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WorkflowToolLocator`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowToolLocator {
     pub tool_id: String,
     /// Per-node parameter overrides applied on top of the tool's own configuration. Keys are dotted parameter paths (webhook tools prefix keys with path_params./query_params./request_body.). These take precedence over any overrides already defined on the tool itself.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub schema_overrides: Nullable<BTreeMap<String, WorkflowToolLocatorSchemaOverridesValue>>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowToolLocator {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tool_id_ = None;
+        let mut schema_overrides_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowToolLocator",
+            &["tool_id"],
+            &mut |key, field| match key {
+                "tool_id" => field.read(&mut tool_id_),
+                "schema_overrides" => field.read(&mut schema_overrides_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            tool_id: object.required(tool_id_, "tool_id")?,
+            schema_overrides: schema_overrides_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkflowToolLocator {

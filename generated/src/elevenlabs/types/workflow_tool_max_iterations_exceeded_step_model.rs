@@ -6,16 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkflowToolMaxIterationsExceededStepModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowToolMaxIterationsExceededStepModel {
     pub step_latency_secs: f64,
     /// Defaults to `"max_iterations_exceeded"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::MaxIterationsExceeded,
     pub max_iterations: i64,
+}
+
+impl<'de> Deserialize<'de> for WorkflowToolMaxIterationsExceededStepModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut step_latency_secs_ = None;
+        let mut type__ = None;
+        let mut max_iterations_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowToolMaxIterationsExceededStepModel",
+            &["step_latency_secs", "max_iterations"],
+            &mut |key, field| match key {
+                "step_latency_secs" => field.read(&mut step_latency_secs_),
+                "type" => field.read(&mut type__),
+                "max_iterations" => field.read(&mut max_iterations_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            step_latency_secs: object.required(step_latency_secs_, "step_latency_secs")?,
+            type_: type__.unwrap_or_default(),
+            max_iterations: object.required(max_iterations_, "max_iterations")?,
+        })
+    }
 }
 
 impl WorkflowToolMaxIterationsExceededStepModel {

@@ -12,21 +12,61 @@ use super::{
     ConversationHistoryTranscriptToolCallCommonModelInput,
     ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput,
 };
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// WorkflowToolNestedToolsStepModel
 ///
 /// Schema: `#/components/schemas/WorkflowToolNestedToolsStepModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowToolNestedToolsStepModelInput {
     pub step_latency_secs: f64,
     /// Defaults to `"nested_tools"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::NestedTools,
     pub node_id: String,
     pub requests: Vec<ConversationHistoryTranscriptToolCallCommonModelInput>,
     pub results: Vec<WorkflowToolNestedToolsStepModelInputResultsItem>,
     pub is_successful: bool,
+}
+
+impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut step_latency_secs_ = None;
+        let mut type__ = None;
+        let mut node_id_ = None;
+        let mut requests_ = None;
+        let mut results_ = None;
+        let mut is_successful_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowToolNestedToolsStepModelInput",
+            &[
+                "step_latency_secs",
+                "node_id",
+                "requests",
+                "results",
+                "is_successful",
+            ],
+            &mut |key, field| match key {
+                "step_latency_secs" => field.read(&mut step_latency_secs_),
+                "type" => field.read(&mut type__),
+                "node_id" => field.read(&mut node_id_),
+                "requests" => field.read(&mut requests_),
+                "results" => field.read(&mut results_),
+                "is_successful" => field.read(&mut is_successful_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            step_latency_secs: object.required(step_latency_secs_, "step_latency_secs")?,
+            type_: type__.unwrap_or_default(),
+            node_id: object.required(node_id_, "node_id")?,
+            requests: object.required(requests_, "requests")?,
+            results: object.required(results_, "results")?,
+            is_successful: object.required(is_successful_, "is_successful")?,
+        })
+    }
 }
 
 impl WorkflowToolNestedToolsStepModelInput {
@@ -50,7 +90,7 @@ impl WorkflowToolNestedToolsStepModelInput {
 }
 
 /// Schema: `#/components/schemas/WorkflowToolNestedToolsStepModel-Input/properties/results/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WorkflowToolNestedToolsStepModelInputResultsItem {
     ConversationHistoryTranscriptOtherToolsResultCommonModel(
@@ -65,4 +105,30 @@ pub enum WorkflowToolNestedToolsStepModelInputResultsItem {
     ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput(
         ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput,
     ),
+}
+
+impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInputResultsItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::ConversationHistoryTranscriptSystemToolResultCommonModelInput(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(
+                Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput(
+                    member,
+                ),
+            );
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(
+                Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput(member),
+            );
+        }
+        Err(no_match("WorkflowToolNestedToolsStepModelInputResultsItem"))
+    }
 }

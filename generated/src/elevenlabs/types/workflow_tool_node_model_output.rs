@@ -6,15 +6,15 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionOutput, WorkflowToolLocator};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowToolNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowToolNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowToolNodeModelOutput {
     /// Defaults to `"tool"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Tool2,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
@@ -22,6 +22,33 @@ pub struct WorkflowToolNodeModelOutput {
     pub edge_order: Vec<String>,
     /// List of tools to execute in parallel. The entire node is considered successful if all tools are executed successfully.
     pub tools: Vec<WorkflowToolLocator>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowToolNodeModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut position_ = None;
+        let mut edge_order_ = None;
+        let mut tools_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkflowToolNodeModelOutput",
+            &["position", "edge_order", "tools"],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "position" => field.read(&mut position_),
+                "edge_order" => field.read(&mut edge_order_),
+                "tools" => field.read(&mut tools_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            position: object.required(position_, "position")?,
+            edge_order: object.required(edge_order_, "edge_order")?,
+            tools: object.required(tools_, "tools")?,
+        })
+    }
 }
 
 impl WorkflowToolNodeModelOutput {

@@ -15,10 +15,28 @@ use serde_json::Value;
 /// A common model for workflow tool responses.
 ///
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WorkflowToolResponseModelInput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<WorkflowToolResponseModelInputStepsItem>>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowToolResponseModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut steps_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WorkflowToolResponseModelInput",
+            &[],
+            &mut |key, field| match key {
+                "steps" => field.read(&mut steps_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            steps: steps_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Input/properties/steps/items`

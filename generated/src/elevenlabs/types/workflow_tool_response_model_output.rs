@@ -15,10 +15,28 @@ use serde_json::Value;
 /// A common model for workflow tool responses.
 ///
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WorkflowToolResponseModelOutput {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<WorkflowToolResponseModelOutputStepsItem>>,
+}
+
+impl<'de> Deserialize<'de> for WorkflowToolResponseModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut steps_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WorkflowToolResponseModelOutput",
+            &[],
+            &mut |key, field| match key {
+                "steps" => field.read(&mut steps_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            steps: steps_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Output/properties/steps/items`

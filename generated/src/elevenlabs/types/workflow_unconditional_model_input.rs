@@ -7,17 +7,38 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowUnconditionalModel
 ///
 /// Schema: `#/components/schemas/WorkflowUnconditionalModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct WorkflowUnconditionalModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
     /// Defaults to `"unconditional"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Unconditional,
+}
+
+impl<'de> Deserialize<'de> for WorkflowUnconditionalModelInput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut label_ = None;
+        let mut type__ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WorkflowUnconditionalModelInput",
+            &[],
+            &mut |key, field| match key {
+                "label" => field.read(&mut label_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            label: label_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }

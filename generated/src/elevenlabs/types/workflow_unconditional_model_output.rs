@@ -6,18 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// WorkflowUnconditionalModel
 ///
 /// Schema: `#/components/schemas/WorkflowUnconditionalModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkflowUnconditionalModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
     /// Defaults to `"unconditional"`.
-    #[serde(rename = "type", default)]
+    #[serde(rename = "type")]
     pub type_: consts::Unconditional,
+}
+
+impl<'de> Deserialize<'de> for WorkflowUnconditionalModelOutput {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut label_ = None;
+        let mut type__ = None;
+        api_runtime::de::object(
+            deserializer,
+            "WorkflowUnconditionalModelOutput",
+            &[],
+            &mut |key, field| match key {
+                "label" => field.read(&mut label_),
+                "type" => field.read(&mut type__),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            label: label_.unwrap_or_default(),
+            type_: type__.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkflowUnconditionalModelOutput {

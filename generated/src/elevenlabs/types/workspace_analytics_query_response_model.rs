@@ -8,14 +8,42 @@
 use super::ColumnUnit;
 use api_runtime::Timestamp;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceAnalyticsQueryResponseModel {
     pub columns: Vec<String>,
     pub column_types: Vec<WorkspaceAnalyticsQueryResponseModelColumnTypesItem>,
     pub rows: Vec<Vec<Option<WorkspaceAnalyticsQueryResponseModelRowsItemItem>>>,
     pub column_units: Vec<Option<ColumnUnit>>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut columns_ = None;
+        let mut column_types_ = None;
+        let mut rows_ = None;
+        let mut column_units_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceAnalyticsQueryResponseModel",
+            &["columns", "column_types", "rows", "column_units"],
+            &mut |key, field| match key {
+                "columns" => field.read(&mut columns_),
+                "column_types" => field.read(&mut column_types_),
+                "rows" => field.read(&mut rows_),
+                "column_units" => field.read(&mut column_units_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            columns: object.required(columns_, "columns")?,
+            column_types: object.required(column_types_, "column_types")?,
+            rows: object.required(rows_, "rows")?,
+            column_units: object.required(column_units_, "column_units")?,
+        })
+    }
 }
 
 impl WorkspaceAnalyticsQueryResponseModel {
@@ -103,7 +131,7 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelColumnTypesIt
 }
 
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel/properties/rows/items/items`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WorkspaceAnalyticsQueryResponseModelRowsItemItem {
     String(String),
@@ -111,4 +139,27 @@ pub enum WorkspaceAnalyticsQueryResponseModelRowsItemItem {
     Number(f64),
     Boolean(bool),
     DateTime(Timestamp),
+}
+
+impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModelRowsItemItem {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::String(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Number(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Boolean(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::DateTime(member));
+        }
+        Err(no_match("WorkspaceAnalyticsQueryResponseModelRowsItemItem"))
+    }
 }

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::WorkspaceApiKeyResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceApiKeyListResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceApiKeyListResponseModel {
     #[serde(rename = "api-keys")]
     pub api_keys: Vec<WorkspaceApiKeyResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceApiKeyListResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut api_keys_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceApiKeyListResponseModel",
+            &["api-keys"],
+            &mut |key, field| match key {
+                "api-keys" => field.read(&mut api_keys_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            api_keys: object.required(api_keys_, "api-keys")?,
+        })
+    }
 }
 
 impl WorkspaceApiKeyListResponseModel {

@@ -7,35 +7,96 @@
 
 use super::{LockReason, PermissionType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceApiKeyResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceApiKeyResponseModel {
     pub name: String,
     pub hint: String,
     pub key_id: String,
     pub service_account_user_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_at_unix: Nullable<i64>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_disabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub permissions: Nullable<Vec<PermissionType>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_reason: Nullable<LockReason>,
     /// Maximum number of credits allowed in the current billing period.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_limit: Nullable<i64>,
     /// Credits already used in the current billing period.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_count: Nullable<i64>,
     pub hashed_xi_api_key: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_ips: Nullable<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub third_party_disable_allowed: Nullable<bool>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceApiKeyResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut hint_ = None;
+        let mut key_id_ = None;
+        let mut service_account_user_id_ = None;
+        let mut created_at_unix_ = None;
+        let mut is_disabled_ = None;
+        let mut permissions_ = None;
+        let mut disable_reason_ = None;
+        let mut character_limit_ = None;
+        let mut character_count_ = None;
+        let mut hashed_xi_api_key_ = None;
+        let mut allowed_ips_ = None;
+        let mut third_party_disable_allowed_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceApiKeyResponseModel",
+            &[
+                "name",
+                "hint",
+                "key_id",
+                "service_account_user_id",
+                "hashed_xi_api_key",
+            ],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "hint" => field.read(&mut hint_),
+                "key_id" => field.read(&mut key_id_),
+                "service_account_user_id" => field.read(&mut service_account_user_id_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "is_disabled" => field.read(&mut is_disabled_),
+                "permissions" => field.read(&mut permissions_),
+                "disable_reason" => field.read(&mut disable_reason_),
+                "character_limit" => field.read(&mut character_limit_),
+                "character_count" => field.read(&mut character_count_),
+                "hashed_xi_api_key" => field.read(&mut hashed_xi_api_key_),
+                "allowed_ips" => field.read(&mut allowed_ips_),
+                "third_party_disable_allowed" => field.read(&mut third_party_disable_allowed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            hint: object.required(hint_, "hint")?,
+            key_id: object.required(key_id_, "key_id")?,
+            service_account_user_id: object
+                .required(service_account_user_id_, "service_account_user_id")?,
+            created_at_unix: created_at_unix_.unwrap_or_default(),
+            is_disabled: is_disabled_.unwrap_or_default(),
+            permissions: permissions_.unwrap_or_default(),
+            disable_reason: disable_reason_.unwrap_or_default(),
+            character_limit: character_limit_.unwrap_or_default(),
+            character_count: character_count_.unwrap_or_default(),
+            hashed_xi_api_key: object.required(hashed_xi_api_key_, "hashed_xi_api_key")?,
+            allowed_ips: allowed_ips_.unwrap_or_default(),
+            third_party_disable_allowed: third_party_disable_allowed_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkspaceApiKeyResponseModel {

@@ -11,19 +11,19 @@ use super::{
     UserAccessManagementActivityId,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Audit log entry with Firestore document ID for API responses.
 ///
 /// Schema: `#/components/schemas/WorkspaceAuditLogEntryResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceAuditLogEntryResponse {
     /// Event metadata
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Event time in milliseconds since epoch
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// Activity ID
     pub activity_id: WorkspaceAuditLogEntryResponseActivityId,
@@ -32,42 +32,42 @@ pub struct WorkspaceAuditLogEntryResponse {
     /// Event category
     ///
     /// Defaults to `"Identity & Access Management"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_name: Option<String>,
     /// Category UID for IAM
     ///
     /// Defaults to `3`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_uid: Option<i64>,
     /// Event class name
     ///
     /// Defaults to `""`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Event class UID
     ///
     /// Defaults to `0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_uid: Option<i64>,
     /// Severity level
     ///
     /// Defaults to `1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_id: Option<SeverityId>,
     /// Status of the action
     pub status_id: StatusId,
     /// Actor performing the action
     pub actor: ActorModel,
     /// Device information
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub device: Nullable<DeviceModel>,
     /// HTTP request details
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub http_request: Nullable<HttpRequestModel>,
     /// Human-readable event description
     pub message: String,
     /// Attributes not mapped to OCSF
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmapped: Option<Value>,
     /// Firestore document ID
     pub id: String,
@@ -77,6 +77,88 @@ pub struct WorkspaceAuditLogEntryResponse {
     pub type_uid: i64,
     /// OCSF type_name combines class_name and activity_name.
     pub type_name: String,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut metadata_ = None;
+        let mut time_ = None;
+        let mut activity_id_ = None;
+        let mut activity_name_ = None;
+        let mut category_name_ = None;
+        let mut category_uid_ = None;
+        let mut class_name_ = None;
+        let mut class_uid_ = None;
+        let mut severity_id_ = None;
+        let mut status_id_ = None;
+        let mut actor_ = None;
+        let mut device_ = None;
+        let mut http_request_ = None;
+        let mut message_ = None;
+        let mut unmapped_ = None;
+        let mut id_ = None;
+        let mut time_dt_ = None;
+        let mut type_uid_ = None;
+        let mut type_name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceAuditLogEntryResponse",
+            &[
+                "activity_id",
+                "activity_name",
+                "status_id",
+                "actor",
+                "message",
+                "id",
+                "time_dt",
+                "type_uid",
+                "type_name",
+            ],
+            &mut |key, field| match key {
+                "metadata" => field.read(&mut metadata_),
+                "time" => field.read(&mut time_),
+                "activity_id" => field.read(&mut activity_id_),
+                "activity_name" => field.read(&mut activity_name_),
+                "category_name" => field.read(&mut category_name_),
+                "category_uid" => field.read(&mut category_uid_),
+                "class_name" => field.read(&mut class_name_),
+                "class_uid" => field.read(&mut class_uid_),
+                "severity_id" => field.read(&mut severity_id_),
+                "status_id" => field.read(&mut status_id_),
+                "actor" => field.read(&mut actor_),
+                "device" => field.read(&mut device_),
+                "http_request" => field.read(&mut http_request_),
+                "message" => field.read(&mut message_),
+                "unmapped" => field.read(&mut unmapped_),
+                "id" => field.read(&mut id_),
+                "time_dt" => field.read(&mut time_dt_),
+                "type_uid" => field.read(&mut type_uid_),
+                "type_name" => field.read(&mut type_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            metadata: metadata_.unwrap_or_default(),
+            time: time_.unwrap_or_default(),
+            activity_id: object.required(activity_id_, "activity_id")?,
+            activity_name: object.required(activity_name_, "activity_name")?,
+            category_name: category_name_.unwrap_or_default(),
+            category_uid: category_uid_.unwrap_or_default(),
+            class_name: class_name_.unwrap_or_default(),
+            class_uid: class_uid_.unwrap_or_default(),
+            severity_id: severity_id_.unwrap_or_default(),
+            status_id: object.required(status_id_, "status_id")?,
+            actor: object.required(actor_, "actor")?,
+            device: device_.unwrap_or_default(),
+            http_request: http_request_.unwrap_or_default(),
+            message: object.required(message_, "message")?,
+            unmapped: unmapped_.unwrap_or_default(),
+            id: object.required(id_, "id")?,
+            time_dt: object.required(time_dt_, "time_dt")?,
+            type_uid: object.required(type_uid_, "type_uid")?,
+            type_name: object.required(type_name_, "type_name")?,
+        })
+    }
 }
 
 impl WorkspaceAuditLogEntryResponse {
@@ -120,7 +202,7 @@ impl WorkspaceAuditLogEntryResponse {
 /// Activity ID
 ///
 /// Schema: `#/components/schemas/WorkspaceAuditLogEntryResponse/properties/activity_id`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WorkspaceAuditLogEntryResponseActivityId {
     AccountChangeActivityId(AccountChangeActivityId),
@@ -128,4 +210,27 @@ pub enum WorkspaceAuditLogEntryResponseActivityId {
     EntityManagementActivityId(EntityManagementActivityId),
     UserAccessManagementActivityId(UserAccessManagementActivityId),
     GroupManagementActivityId(GroupManagementActivityId),
+}
+
+impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponseActivityId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AccountChangeActivityId(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::AuthenticationActivityId(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::EntityManagementActivityId(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::UserAccessManagementActivityId(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::GroupManagementActivityId(member));
+        }
+        Err(no_match("WorkspaceAuditLogEntryResponseActivityId"))
+    }
 }

@@ -6,16 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::WorkspaceAuditLogEntryResponse;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Paginated workspace audit log response.
 ///
 /// Schema: `#/components/schemas/WorkspaceAuditLogsPageResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceAuditLogsPageResponse {
     pub entries: Vec<WorkspaceAuditLogEntryResponse>,
     pub has_more: bool,
     pub next_cursor: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceAuditLogsPageResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut entries_ = None;
+        let mut has_more_ = None;
+        let mut next_cursor_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceAuditLogsPageResponse",
+            &["entries", "has_more"],
+            &mut |key, field| match key {
+                "entries" => field.read(&mut entries_),
+                "has_more" => field.read(&mut has_more_),
+                "next_cursor" => field.read(&mut next_cursor_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            entries: object.required(entries_, "entries")?,
+            has_more: object.required(has_more_, "has_more")?,
+            next_cursor: next_cursor_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkspaceAuditLogsPageResponse {

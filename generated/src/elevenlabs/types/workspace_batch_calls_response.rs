@@ -7,20 +7,44 @@
 
 use super::BatchCallResponse;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceBatchCallsResponse`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceBatchCallsResponse {
     pub batch_calls: Vec<BatchCallResponse>,
     /// The next document, used to paginate through the batch calls
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_doc: Nullable<String>,
     /// Whether there are more batch calls to paginate through
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceBatchCallsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut batch_calls_ = None;
+        let mut next_doc_ = None;
+        let mut has_more_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceBatchCallsResponse",
+            &["batch_calls"],
+            &mut |key, field| match key {
+                "batch_calls" => field.read(&mut batch_calls_),
+                "next_doc" => field.read(&mut next_doc_),
+                "has_more" => field.read(&mut has_more_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            batch_calls: object.required(batch_calls_, "batch_calls")?,
+            next_doc: next_doc_.unwrap_or_default(),
+            has_more: has_more_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkspaceBatchCallsResponse {

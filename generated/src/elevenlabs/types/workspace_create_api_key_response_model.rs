@@ -5,14 +5,35 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceCreateApiKeyResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceCreateApiKeyResponseModel {
     #[serde(rename = "xi-api-key")]
     pub xi_api_key: String,
     pub key_id: String,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceCreateApiKeyResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut xi_api_key_ = None;
+        let mut key_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceCreateApiKeyResponseModel",
+            &["xi-api-key", "key_id"],
+            &mut |key, field| match key {
+                "xi-api-key" => field.read(&mut xi_api_key_),
+                "key_id" => field.read(&mut key_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            xi_api_key: object.required(xi_api_key_, "xi-api-key")?,
+            key_id: object.required(key_id_, "key_id")?,
+        })
+    }
 }
 
 impl WorkspaceCreateApiKeyResponseModel {

@@ -5,13 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceCreateServiceAccountResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceCreateServiceAccountResponseModel {
     #[serde(rename = "service-account-user-id")]
     pub service_account_user_id: String,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceCreateServiceAccountResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut service_account_user_id_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceCreateServiceAccountResponseModel",
+            &["service-account-user-id"],
+            &mut |key, field| match key {
+                "service-account-user-id" => field.read(&mut service_account_user_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            service_account_user_id: object
+                .required(service_account_user_id_, "service-account-user-id")?,
+        })
+    }
 }
 
 impl WorkspaceCreateServiceAccountResponseModel {

@@ -6,14 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceCreateWebhookResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceCreateWebhookResponseModel {
     pub webhook_id: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook_secret: Nullable<String>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceCreateWebhookResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhook_id_ = None;
+        let mut webhook_secret_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceCreateWebhookResponseModel",
+            &["webhook_id"],
+            &mut |key, field| match key {
+                "webhook_id" => field.read(&mut webhook_id_),
+                "webhook_secret" => field.read(&mut webhook_secret_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhook_id: object.required(webhook_id_, "webhook_id")?,
+            webhook_secret: webhook_secret_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkspaceCreateWebhookResponseModel {

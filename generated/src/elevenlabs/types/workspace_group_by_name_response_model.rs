@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceGroupByNameResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceGroupByNameResponseModel {
     /// The name of the workspace group.
     pub name: String,
@@ -16,6 +16,30 @@ pub struct WorkspaceGroupByNameResponseModel {
     pub id: String,
     /// The emails of the members of the workspace group.
     pub members_emails: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceGroupByNameResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut id_ = None;
+        let mut members_emails_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceGroupByNameResponseModel",
+            &["name", "id", "members_emails"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "id" => field.read(&mut id_),
+                "members_emails" => field.read(&mut members_emails_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            id: object.required(id_, "id")?,
+            members_emails: object.required(members_emails_, "members_emails")?,
+        })
+    }
 }
 
 impl WorkspaceGroupByNameResponseModel {

@@ -7,29 +7,75 @@
 
 use super::{consts, ScimGroupResponseModel, WorkspaceGroupPermission};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Schema: `#/components/schemas/WorkspaceGroupResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceGroupResponseModel {
     pub name: String,
     pub id: String,
     pub members: Vec<String>,
     pub permissions: Option<Vec<WorkspaceGroupPermission>>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_usage_limit: Nullable<WorkspaceGroupResponseModelGroupUsageLimit>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_pvc_limit: Nullable<WorkspaceGroupResponseModelGroupPvcLimit>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_count: Nullable<i64>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_scim_synced: Option<bool>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scim_group: Nullable<ScimGroupResponseModel>,
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_frozen: Option<bool>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceGroupResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut id_ = None;
+        let mut members_ = None;
+        let mut permissions_ = None;
+        let mut group_usage_limit_ = None;
+        let mut group_pvc_limit_ = None;
+        let mut character_count_ = None;
+        let mut is_scim_synced_ = None;
+        let mut scim_group_ = None;
+        let mut scim_frozen_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceGroupResponseModel",
+            &["name", "id", "members"],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "id" => field.read(&mut id_),
+                "members" => field.read(&mut members_),
+                "permissions" => field.read(&mut permissions_),
+                "group_usage_limit" => field.read(&mut group_usage_limit_),
+                "group_pvc_limit" => field.read(&mut group_pvc_limit_),
+                "character_count" => field.read(&mut character_count_),
+                "is_scim_synced" => field.read(&mut is_scim_synced_),
+                "scim_group" => field.read(&mut scim_group_),
+                "scim_frozen" => field.read(&mut scim_frozen_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            id: object.required(id_, "id")?,
+            members: object.required(members_, "members")?,
+            permissions: permissions_.unwrap_or_default(),
+            group_usage_limit: group_usage_limit_.unwrap_or_default(),
+            group_pvc_limit: group_pvc_limit_.unwrap_or_default(),
+            character_count: character_count_.unwrap_or_default(),
+            is_scim_synced: is_scim_synced_.unwrap_or_default(),
+            scim_group: scim_group_.unwrap_or_default(),
+            scim_frozen: scim_frozen_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkspaceGroupResponseModel {
@@ -58,19 +104,47 @@ impl WorkspaceGroupResponseModel {
 /// Group Usage Limit
 ///
 /// Schema: `#/components/schemas/WorkspaceGroupResponseModel/properties/group_usage_limit`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WorkspaceGroupResponseModelGroupUsageLimit {
     Integer(i64),
     Unlimited(consts::Unlimited),
 }
 
+impl<'de> Deserialize<'de> for WorkspaceGroupResponseModelGroupUsageLimit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Unlimited(member));
+        }
+        Err(no_match("WorkspaceGroupResponseModelGroupUsageLimit"))
+    }
+}
+
 /// Group Pvc Limit
 ///
 /// Schema: `#/components/schemas/WorkspaceGroupResponseModel/properties/group_pvc_limit`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum WorkspaceGroupResponseModelGroupPvcLimit {
     Integer(i64),
     Unlimited(consts::Unlimited),
+}
+
+impl<'de> Deserialize<'de> for WorkspaceGroupResponseModelGroupPvcLimit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use api_runtime::union::{no_match, try_member};
+        let value = Value::deserialize(deserializer)?;
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Integer(member));
+        }
+        if let Some(member) = try_member(&value) {
+            return Ok(Self::Unlimited(member));
+        }
+        Err(no_match("WorkspaceGroupResponseModelGroupPvcLimit"))
+    }
 }

@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::SeatType;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Public workspace member fields exposed via GET /v1/workspace/members.
 ///
 /// Schema: `#/components/schemas/WorkspaceMemberResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceMemberResponseModel {
     /// The user ID of the workspace member.
     pub user_id: String,
@@ -25,6 +25,39 @@ pub struct WorkspaceMemberResponseModel {
     pub is_owner: bool,
     /// Whether the member's account is locked in this workspace.
     pub is_locked: bool,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceMemberResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut user_id_ = None;
+        let mut email_ = None;
+        let mut first_name_ = None;
+        let mut seat_type_ = None;
+        let mut is_owner_ = None;
+        let mut is_locked_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceMemberResponseModel",
+            &["user_id", "email", "is_owner", "is_locked"],
+            &mut |key, field| match key {
+                "user_id" => field.read(&mut user_id_),
+                "email" => field.read(&mut email_),
+                "first_name" => field.read(&mut first_name_),
+                "seat_type" => field.read(&mut seat_type_),
+                "is_owner" => field.read(&mut is_owner_),
+                "is_locked" => field.read(&mut is_locked_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            user_id: object.required(user_id_, "user_id")?,
+            email: object.required(email_, "email")?,
+            first_name: first_name_.unwrap_or_default(),
+            seat_type: seat_type_.unwrap_or_default(),
+            is_owner: object.required(is_owner_, "is_owner")?,
+            is_locked: object.required(is_locked_, "is_locked")?,
+        })
+    }
 }
 
 impl WorkspaceMemberResponseModel {

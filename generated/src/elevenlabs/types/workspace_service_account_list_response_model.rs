@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::WorkspaceServiceAccountResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceServiceAccountListResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceServiceAccountListResponseModel {
     #[serde(rename = "service-accounts")]
     pub service_accounts: Vec<WorkspaceServiceAccountResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceServiceAccountListResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut service_accounts_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceServiceAccountListResponseModel",
+            &["service-accounts"],
+            &mut |key, field| match key {
+                "service-accounts" => field.read(&mut service_accounts_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            service_accounts: object.required(service_accounts_, "service-accounts")?,
+        })
+    }
 }
 
 impl WorkspaceServiceAccountListResponseModel {

@@ -7,20 +7,51 @@
 
 use super::{DefaultSharingGroupResponseModel, WorkspaceApiKeyResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceServiceAccountResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceServiceAccountResponseModel {
     pub service_account_user_id: String,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_at_unix: Nullable<i64>,
     #[serde(rename = "api-keys")]
     pub api_keys: Vec<WorkspaceApiKeyResponseModel>,
     /// Defaults to `[]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sharing_groups: Option<Vec<DefaultSharingGroupResponseModel>>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceServiceAccountResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut service_account_user_id_ = None;
+        let mut name_ = None;
+        let mut created_at_unix_ = None;
+        let mut api_keys_ = None;
+        let mut default_sharing_groups_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceServiceAccountResponseModel",
+            &["service_account_user_id", "name", "api-keys"],
+            &mut |key, field| match key {
+                "service_account_user_id" => field.read(&mut service_account_user_id_),
+                "name" => field.read(&mut name_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "api-keys" => field.read(&mut api_keys_),
+                "default_sharing_groups" => field.read(&mut default_sharing_groups_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            service_account_user_id: object
+                .required(service_account_user_id_, "service_account_user_id")?,
+            name: object.required(name_, "name")?,
+            created_at_unix: created_at_unix_.unwrap_or_default(),
+            api_keys: object.required(api_keys_, "api-keys")?,
+            default_sharing_groups: default_sharing_groups_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkspaceServiceAccountResponseModel {

@@ -6,13 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::WorkspaceWebhookResponseModel;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookListResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceWebhookListResponseModel {
     /// List of webhooks currently configured for the workspace
     pub webhooks: Vec<WorkspaceWebhookResponseModel>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceWebhookListResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut webhooks_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceWebhookListResponseModel",
+            &["webhooks"],
+            &mut |key, field| match key {
+                "webhooks" => field.read(&mut webhooks_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            webhooks: object.required(webhooks_, "webhooks")?,
+        })
+    }
 }
 
 impl WorkspaceWebhookListResponseModel {

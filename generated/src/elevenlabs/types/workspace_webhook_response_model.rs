@@ -7,10 +7,10 @@
 
 use super::{WebhookAuthMethodType, WorkspaceWebhookEventType, WorkspaceWebhookUsageResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceWebhookResponseModel {
     /// The display name for this webhook.
     pub name: String,
@@ -27,17 +27,75 @@ pub struct WorkspaceWebhookResponseModel {
     /// The authentication mode used to secure the webhook.
     pub auth_type: WebhookAuthMethodType,
     /// The list of products that are currently configured to trigger this webhook.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub usage: Nullable<Vec<WorkspaceWebhookUsageResponseModel>>,
     /// The workspace-level events this webhook is currently subscribed to. Only populated when usages are requested.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub events: Nullable<Vec<WorkspaceWebhookEventType>>,
     /// The most recent error code returned from the callback URL.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub most_recent_failure_error_code: Nullable<i64>,
     /// The most recent time the webhook failed, failures are any non-200 codes returned by the callback URL.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub most_recent_failure_timestamp: Nullable<i64>,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceWebhookResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut webhook_id_ = None;
+        let mut webhook_url_ = None;
+        let mut is_disabled_ = None;
+        let mut is_auto_disabled_ = None;
+        let mut created_at_unix_ = None;
+        let mut auth_type_ = None;
+        let mut usage_ = None;
+        let mut events_ = None;
+        let mut most_recent_failure_error_code_ = None;
+        let mut most_recent_failure_timestamp_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceWebhookResponseModel",
+            &[
+                "name",
+                "webhook_id",
+                "webhook_url",
+                "is_disabled",
+                "is_auto_disabled",
+                "created_at_unix",
+                "auth_type",
+            ],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "webhook_id" => field.read(&mut webhook_id_),
+                "webhook_url" => field.read(&mut webhook_url_),
+                "is_disabled" => field.read(&mut is_disabled_),
+                "is_auto_disabled" => field.read(&mut is_auto_disabled_),
+                "created_at_unix" => field.read(&mut created_at_unix_),
+                "auth_type" => field.read(&mut auth_type_),
+                "usage" => field.read(&mut usage_),
+                "events" => field.read(&mut events_),
+                "most_recent_failure_error_code" => {
+                    field.read(&mut most_recent_failure_error_code_)
+                }
+                "most_recent_failure_timestamp" => field.read(&mut most_recent_failure_timestamp_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: object.required(name_, "name")?,
+            webhook_id: object.required(webhook_id_, "webhook_id")?,
+            webhook_url: object.required(webhook_url_, "webhook_url")?,
+            is_disabled: object.required(is_disabled_, "is_disabled")?,
+            is_auto_disabled: object.required(is_auto_disabled_, "is_auto_disabled")?,
+            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            auth_type: object.required(auth_type_, "auth_type")?,
+            usage: usage_.unwrap_or_default(),
+            events: events_.unwrap_or_default(),
+            most_recent_failure_error_code: most_recent_failure_error_code_.unwrap_or_default(),
+            most_recent_failure_timestamp: most_recent_failure_timestamp_.unwrap_or_default(),
+        })
+    }
 }
 
 impl WorkspaceWebhookResponseModel {

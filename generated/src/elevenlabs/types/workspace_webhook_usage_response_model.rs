@@ -6,12 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::WebhookUsageType;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookUsageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WorkspaceWebhookUsageResponseModel {
     pub usage_type: WebhookUsageType,
+}
+
+impl<'de> Deserialize<'de> for WorkspaceWebhookUsageResponseModel {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut usage_type_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "WorkspaceWebhookUsageResponseModel",
+            &["usage_type"],
+            &mut |key, field| match key {
+                "usage_type" => field.read(&mut usage_type_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            usage_type: object.required(usage_type_, "usage_type")?,
+        })
+    }
 }
 
 impl WorkspaceWebhookUsageResponseModel {

@@ -8,7 +8,7 @@
 //! The `conversations` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `conversations` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,12 +23,11 @@ impl<'a> Conversations<'a> {
     ///
     /// `GET /v2/conversations`
     #[inline]
-    pub async fn list(self) -> Result<types::ListConversationsResponse, Error> {
+    pub fn list(self) -> Call<'a, types::ListConversationsResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/conversations");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Conversation
@@ -37,16 +36,15 @@ impl<'a> Conversations<'a> {
     ///
     /// `POST /v2/conversations`
     #[inline]
-    pub async fn create(
+    pub fn create(
         self,
         body: &types::CreateConversationRequest,
-    ) -> Result<types::CreateConversationResponse, Error> {
+    ) -> Call<'a, types::CreateConversationResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/conversations");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Conversation
@@ -70,7 +68,7 @@ impl<'a> Conversations<'a> {
     ///
     /// `DELETE /v2/conversations/{conversation_id}`
     #[inline]
-    pub async fn delete(self, conversation_id: &str) -> Result<(), Error> {
+    pub fn delete(self, conversation_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -79,8 +77,7 @@ impl<'a> Conversations<'a> {
                 api_runtime::path_param(&conversation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// End Conversation
@@ -89,7 +86,7 @@ impl<'a> Conversations<'a> {
     ///
     /// `POST /v2/conversations/{conversation_id}/end`
     #[inline]
-    pub async fn end(self, conversation_id: &str) -> Result<(), Error> {
+    pub fn end(self, conversation_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
@@ -98,8 +95,7 @@ impl<'a> Conversations<'a> {
                 api_runtime::path_param(&conversation_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 }
 
@@ -121,7 +117,7 @@ impl<'a> ConversationsGet<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::Conversation, Error> {
+    pub fn send(self) -> Call<'a, types::Conversation> {
         let Self {
             client,
             conversation_id,
@@ -135,16 +131,15 @@ impl<'a> ConversationsGet<'a> {
             ),
         )
         .query("verbose", &verbose);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for ConversationsGet<'a> {
     type Output = Result<types::Conversation, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::Conversation>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

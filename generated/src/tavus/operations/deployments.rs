@@ -8,7 +8,7 @@
 //! The `deployments` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `deployments` operations.
 #[derive(Debug, Clone, Copy)]
@@ -21,15 +21,11 @@ impl<'a> Deployments<'a> {
     ///
     /// `POST /v2/deployments`
     #[inline]
-    pub async fn create(
-        self,
-        body: &types::CreateDeploymentRequest,
-    ) -> Result<types::Deployment, Error> {
+    pub fn create(self, body: &types::CreateDeploymentRequest) -> Call<'a, types::Deployment> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/deployments");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

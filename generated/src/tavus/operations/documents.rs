@@ -8,7 +8,7 @@
 //! The `documents` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `documents` operations.
 #[derive(Debug, Clone, Copy)]
@@ -39,16 +39,12 @@ impl<'a> Documents<'a> {
     ///
     /// `POST /v2/documents`
     #[inline]
-    pub async fn create(
-        self,
-        body: &types::CreateDocumentRequest,
-    ) -> Result<types::Document, Error> {
+    pub fn create(self, body: &types::CreateDocumentRequest) -> Call<'a, types::Document> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/documents");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Document
@@ -57,14 +53,13 @@ impl<'a> Documents<'a> {
     ///
     /// `GET /v2/documents/{document_id}`
     #[inline]
-    pub async fn get(self, document_id: &str) -> Result<types::Document, Error> {
+    pub fn get(self, document_id: &str) -> Call<'a, types::Document> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v2/documents/{}", api_runtime::path_param(&document_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Document
@@ -73,14 +68,13 @@ impl<'a> Documents<'a> {
     ///
     /// `DELETE /v2/documents/{document_id}`
     #[inline]
-    pub async fn delete(self, document_id: &str) -> Result<(), Error> {
+    pub fn delete(self, document_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v2/documents/{}", api_runtime::path_param(&document_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Update Document
@@ -89,19 +83,18 @@ impl<'a> Documents<'a> {
     ///
     /// `PATCH /v2/documents/{document_id}`
     #[inline]
-    pub async fn update(
+    pub fn update(
         self,
         document_id: &str,
         body: &types::UpdateDocumentRequest,
-    ) -> Result<types::Document, Error> {
+    ) -> Call<'a, types::Document> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v2/documents/{}", api_runtime::path_param(&document_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Recrawl Document
@@ -148,7 +141,7 @@ impl<'a> DocumentsList<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::ListDocumentsResponse, Error> {
+    pub fn send(self) -> Call<'a, types::ListDocumentsResponse> {
         let Self {
             client,
             page,
@@ -159,17 +152,16 @@ impl<'a> DocumentsList<'a> {
             .query("page", &page)
             .query("page_size", &page_size)
             .query("tags", &tags);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DocumentsList<'a> {
     type Output = Result<types::ListDocumentsResponse, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::ListDocumentsResponse>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }
 
@@ -191,7 +183,7 @@ impl<'a> DocumentsRecrawl<'a> {
 
     /// Sends the request.
     #[inline]
-    pub async fn send(self) -> Result<types::Document, Error> {
+    pub fn send(self) -> Call<'a, types::Document> {
         let Self {
             client,
             document_id,
@@ -208,16 +200,15 @@ impl<'a> DocumentsRecrawl<'a> {
             Some(body) => request.json(body),
             None => request,
         };
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for DocumentsRecrawl<'a> {
     type Output = Result<types::Document, Error>;
-    type IntoFuture = api_runtime::BoxFuture<'a, Self::Output>;
+    type IntoFuture = Call<'a, types::Document>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(self.send())
+        self.send()
     }
 }

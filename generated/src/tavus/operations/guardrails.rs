@@ -8,7 +8,7 @@
 //! The `guardrails` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `guardrails` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,12 +23,11 @@ impl<'a> Guardrails<'a> {
     ///
     /// `GET /v2/guardrails`
     #[inline]
-    pub async fn list(self) -> Result<types::ListGuardrailsResponse, Error> {
+    pub fn list(self) -> Call<'a, types::ListGuardrailsResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/guardrails");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Guardrails
@@ -37,16 +36,12 @@ impl<'a> Guardrails<'a> {
     ///
     /// `POST /v2/guardrails`
     #[inline]
-    pub async fn create(
-        self,
-        body: &types::CreateGuardrailsRequest,
-    ) -> Result<types::Guardrails, Error> {
+    pub fn create(self, body: &types::CreateGuardrailsRequest) -> Call<'a, types::Guardrails> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/guardrails");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Guardrails
@@ -55,14 +50,13 @@ impl<'a> Guardrails<'a> {
     ///
     /// `GET /v2/guardrails/{guardrails_id}`
     #[inline]
-    pub async fn get(self, guardrails_id: &str) -> Result<types::Guardrails, Error> {
+    pub fn get(self, guardrails_id: &str) -> Call<'a, types::Guardrails> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v2/guardrails/{}", api_runtime::path_param(&guardrails_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Guardrails
@@ -71,14 +65,13 @@ impl<'a> Guardrails<'a> {
     ///
     /// `DELETE /v2/guardrails/{guardrails_id}`
     #[inline]
-    pub async fn delete(self, guardrails_id: &str) -> Result<(), Error> {
+    pub fn delete(self, guardrails_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v2/guardrails/{}", api_runtime::path_param(&guardrails_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Patch Guardrails
@@ -87,18 +80,17 @@ impl<'a> Guardrails<'a> {
     ///
     /// `PATCH /v2/guardrails/{guardrails_id}`
     #[inline]
-    pub async fn patch(
+    pub fn patch(
         self,
         guardrails_id: &str,
         body: &Vec<types::JsonPatchOperation>,
-    ) -> Result<types::Guardrails, Error> {
+    ) -> Call<'a, types::Guardrails> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v2/guardrails/{}", api_runtime::path_param(&guardrails_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

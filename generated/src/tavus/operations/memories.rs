@@ -8,7 +8,7 @@
 //! The `memories` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `memories` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,7 +23,7 @@ impl<'a> Memories<'a> {
     ///
     /// `DELETE /v2/memories/{memory_store}/{memory_id}`
     #[inline]
-    pub async fn delete(self, memory_store: &str, memory_id: &str) -> Result<(), Error> {
+    pub fn delete(self, memory_store: &str, memory_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
@@ -33,7 +33,6 @@ impl<'a> Memories<'a> {
                 api_runtime::path_param(&memory_id)
             ),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 }

@@ -8,7 +8,7 @@
 //! The `objectives` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `objectives` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,12 +23,11 @@ impl<'a> Objectives<'a> {
     ///
     /// `GET /v2/objectives`
     #[inline]
-    pub async fn list(self) -> Result<types::ListObjectivesResponse, Error> {
+    pub fn list(self) -> Call<'a, types::ListObjectivesResponse> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/objectives");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Objectives
@@ -37,16 +36,12 @@ impl<'a> Objectives<'a> {
     ///
     /// `POST /v2/objectives`
     #[inline]
-    pub async fn create(
-        self,
-        body: &types::CreateObjectivesRequest,
-    ) -> Result<types::Objectives, Error> {
+    pub fn create(self, body: &types::CreateObjectivesRequest) -> Call<'a, types::Objectives> {
         let client = self.client;
         let request =
             api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/objectives");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Objective
@@ -55,14 +50,13 @@ impl<'a> Objectives<'a> {
     ///
     /// `GET /v2/objectives/{objectives_id}`
     #[inline]
-    pub async fn get(self, objectives_id: &str) -> Result<types::Objectives, Error> {
+    pub fn get(self, objectives_id: &str) -> Call<'a, types::Objectives> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v2/objectives/{}", api_runtime::path_param(&objectives_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Objective
@@ -71,14 +65,13 @@ impl<'a> Objectives<'a> {
     ///
     /// `DELETE /v2/objectives/{objectives_id}`
     #[inline]
-    pub async fn delete(self, objectives_id: &str) -> Result<(), Error> {
+    pub fn delete(self, objectives_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v2/objectives/{}", api_runtime::path_param(&objectives_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Patch Objective
@@ -87,18 +80,17 @@ impl<'a> Objectives<'a> {
     ///
     /// `PATCH /v2/objectives/{objectives_id}`
     #[inline]
-    pub async fn patch(
+    pub fn patch(
         self,
         objectives_id: &str,
         body: &Vec<types::JsonPatchOperation>,
-    ) -> Result<types::Objectives, Error> {
+    ) -> Call<'a, types::Objectives> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v2/objectives/{}", api_runtime::path_param(&objectives_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

@@ -8,7 +8,7 @@
 //! The `personas` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `personas` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,11 +23,10 @@ impl<'a> Personas<'a> {
     ///
     /// `GET /v2/personas`
     #[inline]
-    pub async fn list(self) -> Result<types::ListPersonasResponse, Error> {
+    pub fn list(self) -> Call<'a, types::ListPersonasResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/personas");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Persona
@@ -36,12 +35,11 @@ impl<'a> Personas<'a> {
     ///
     /// `POST /v2/personas`
     #[inline]
-    pub async fn create(self, body: &types::CreatePersonaRequest) -> Result<types::Persona, Error> {
+    pub fn create(self, body: &types::CreatePersonaRequest) -> Call<'a, types::Persona> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/personas");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Persona
@@ -50,14 +48,13 @@ impl<'a> Personas<'a> {
     ///
     /// `GET /v2/personas/{persona_id}`
     #[inline]
-    pub async fn get(self, persona_id: &str) -> Result<types::Persona, Error> {
+    pub fn get(self, persona_id: &str) -> Call<'a, types::Persona> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v2/personas/{}", api_runtime::path_param(&persona_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Persona
@@ -66,14 +63,13 @@ impl<'a> Personas<'a> {
     ///
     /// `DELETE /v2/personas/{persona_id}`
     #[inline]
-    pub async fn delete(self, persona_id: &str) -> Result<(), Error> {
+    pub fn delete(self, persona_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v2/personas/{}", api_runtime::path_param(&persona_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Patch Persona
@@ -82,18 +78,17 @@ impl<'a> Personas<'a> {
     ///
     /// `PATCH /v2/personas/{persona_id}`
     #[inline]
-    pub async fn patch(
+    pub fn patch(
         self,
         persona_id: &str,
         body: &Vec<types::JsonPatchOperation>,
-    ) -> Result<types::Persona, Error> {
+    ) -> Call<'a, types::Persona> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v2/personas/{}", api_runtime::path_param(&persona_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

@@ -8,7 +8,7 @@
 //! The `replicas` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `replicas` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,11 +23,10 @@ impl<'a> Replicas<'a> {
     ///
     /// `GET /v2/replicas`
     #[inline]
-    pub async fn list(self) -> Result<types::ListReplicasResponse, Error> {
+    pub fn list(self) -> Call<'a, types::ListReplicasResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/replicas");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Create Replica
@@ -36,12 +35,11 @@ impl<'a> Replicas<'a> {
     ///
     /// `POST /v2/replicas`
     #[inline]
-    pub async fn create(self, body: &types::CreateReplicaRequest) -> Result<types::Replica, Error> {
+    pub fn create(self, body: &types::CreateReplicaRequest) -> Call<'a, types::Replica> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/replicas");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Replica
@@ -50,14 +48,13 @@ impl<'a> Replicas<'a> {
     ///
     /// `GET /v2/replicas/{replica_id}`
     #[inline]
-    pub async fn get(self, replica_id: &str) -> Result<types::Replica, Error> {
+    pub fn get(self, replica_id: &str) -> Call<'a, types::Replica> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v2/replicas/{}", api_runtime::path_param(&replica_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Replica
@@ -66,14 +63,13 @@ impl<'a> Replicas<'a> {
     ///
     /// `DELETE /v2/replicas/{replica_id}`
     #[inline]
-    pub async fn delete(self, replica_id: &str) -> Result<(), Error> {
+    pub fn delete(self, replica_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v2/replicas/{}", api_runtime::path_param(&replica_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Rename Replica
@@ -82,18 +78,17 @@ impl<'a> Replicas<'a> {
     ///
     /// `PATCH /v2/replicas/{replica_id}/name`
     #[inline]
-    pub async fn rename(
+    pub fn rename(
         self,
         replica_id: &str,
         body: &types::RenameReplicaRequest,
-    ) -> Result<types::Replica, Error> {
+    ) -> Call<'a, types::Replica> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v2/replicas/{}/name", api_runtime::path_param(&replica_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

@@ -8,7 +8,7 @@
 //! The `videos` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
 
 /// The `videos` operations.
 #[derive(Debug, Clone, Copy)]
@@ -23,11 +23,10 @@ impl<'a> Videos<'a> {
     ///
     /// `GET /v2/videos`
     #[inline]
-    pub async fn list(self) -> Result<types::ListVideosResponse, Error> {
+    pub fn list(self) -> Call<'a, types::ListVideosResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/videos");
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Generate Video
@@ -36,12 +35,11 @@ impl<'a> Videos<'a> {
     ///
     /// `POST /v2/videos`
     #[inline]
-    pub async fn generate(self, body: &types::GenerateVideoRequest) -> Result<types::Video, Error> {
+    pub fn generate(self, body: &types::GenerateVideoRequest) -> Call<'a, types::Video> {
         let client = self.client;
         let request = api_runtime::Request::new(api_runtime::reqwest::Method::POST, "/v2/videos");
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Get Video
@@ -50,14 +48,13 @@ impl<'a> Videos<'a> {
     ///
     /// `GET /v2/videos/{video_id}`
     #[inline]
-    pub async fn get(self, video_id: &str) -> Result<types::Video, Error> {
+    pub fn get(self, video_id: &str) -> Call<'a, types::Video> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
             format!("/v2/videos/{}", api_runtime::path_param(&video_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 
     /// Delete Video
@@ -66,14 +63,13 @@ impl<'a> Videos<'a> {
     ///
     /// `DELETE /v2/videos/{video_id}`
     #[inline]
-    pub async fn delete(self, video_id: &str) -> Result<(), Error> {
+    pub fn delete(self, video_id: &str) -> Call<'a, ()> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
             format!("/v2/videos/{}", api_runtime::path_param(&video_id)),
         );
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.empty().await
+        client.transport().call_empty(request)
     }
 
     /// Rename Video
@@ -82,18 +78,17 @@ impl<'a> Videos<'a> {
     ///
     /// `PATCH /v2/videos/{video_id}/name`
     #[inline]
-    pub async fn rename(
+    pub fn rename(
         self,
         video_id: &str,
         body: &types::RenameVideoRequest,
-    ) -> Result<types::Video, Error> {
+    ) -> Call<'a, types::Video> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
             format!("/v2/videos/{}/name", api_runtime::path_param(&video_id)),
         );
         let request = request.json(body);
-        let response = client.transport().send::<ErrorBody>(request).await?;
-        response.json().await
+        client.transport().call_json(request)
     }
 }

@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConditionalObjective`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConditionalObjective {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_id: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ConditionalObjective {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut condition_ = None;
+        let mut objective_id_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConditionalObjective",
+            &[],
+            &mut |key, field| match key {
+                "condition" => field.read(&mut condition_),
+                "objective_id" => field.read(&mut objective_id_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            condition: condition_.unwrap_or_default(),
+            objective_id: objective_id_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,33 +7,84 @@
 
 use super::TranscriptMessage;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Conversation`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Conversation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub shutdown_reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Vec<TranscriptMessage>>,
+}
+
+impl<'de> Deserialize<'de> for Conversation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_id_ = None;
+        let mut conversation_url_ = None;
+        let mut conversation_name_ = None;
+        let mut status_ = None;
+        let mut replica_id_ = None;
+        let mut persona_id_ = None;
+        let mut callback_url_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        let mut ended_at_ = None;
+        let mut shutdown_reason_ = None;
+        let mut transcript_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "Conversation",
+            &[],
+            &mut |key, field| match key {
+                "conversation_id" => field.read(&mut conversation_id_),
+                "conversation_url" => field.read(&mut conversation_url_),
+                "conversation_name" => field.read(&mut conversation_name_),
+                "status" => field.read(&mut status_),
+                "replica_id" => field.read(&mut replica_id_),
+                "persona_id" => field.read(&mut persona_id_),
+                "callback_url" => field.read(&mut callback_url_),
+                "created_at" => field.read(&mut created_at_),
+                "updated_at" => field.read(&mut updated_at_),
+                "ended_at" => field.read(&mut ended_at_),
+                "shutdown_reason" => field.read(&mut shutdown_reason_),
+                "transcript" => field.read(&mut transcript_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_id: conversation_id_.unwrap_or_default(),
+            conversation_url: conversation_url_.unwrap_or_default(),
+            conversation_name: conversation_name_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            replica_id: replica_id_.unwrap_or_default(),
+            persona_id: persona_id_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+            ended_at: ended_at_.unwrap_or_default(),
+            shutdown_reason: shutdown_reason_.unwrap_or_default(),
+            transcript: transcript_.unwrap_or_default(),
+        })
+    }
 }

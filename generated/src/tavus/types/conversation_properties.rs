@@ -5,27 +5,69 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ConversationProperties`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_call_duration: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_left_timeout: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_absent_timeout: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_recording: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_closed_captions: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_greenscreen: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_s3_bucket_region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_s3_bucket_name: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ConversationProperties {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut max_call_duration_ = None;
+        let mut participant_left_timeout_ = None;
+        let mut participant_absent_timeout_ = None;
+        let mut enable_recording_ = None;
+        let mut enable_closed_captions_ = None;
+        let mut apply_greenscreen_ = None;
+        let mut language_ = None;
+        let mut recording_s3_bucket_region_ = None;
+        let mut recording_s3_bucket_name_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationProperties",
+            &[],
+            &mut |key, field| match key {
+                "max_call_duration" => field.read(&mut max_call_duration_),
+                "participant_left_timeout" => field.read(&mut participant_left_timeout_),
+                "participant_absent_timeout" => field.read(&mut participant_absent_timeout_),
+                "enable_recording" => field.read(&mut enable_recording_),
+                "enable_closed_captions" => field.read(&mut enable_closed_captions_),
+                "apply_greenscreen" => field.read(&mut apply_greenscreen_),
+                "language" => field.read(&mut language_),
+                "recording_s3_bucket_region" => field.read(&mut recording_s3_bucket_region_),
+                "recording_s3_bucket_name" => field.read(&mut recording_s3_bucket_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            max_call_duration: max_call_duration_.unwrap_or_default(),
+            participant_left_timeout: participant_left_timeout_.unwrap_or_default(),
+            participant_absent_timeout: participant_absent_timeout_.unwrap_or_default(),
+            enable_recording: enable_recording_.unwrap_or_default(),
+            enable_closed_captions: enable_closed_captions_.unwrap_or_default(),
+            apply_greenscreen: apply_greenscreen_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            recording_s3_bucket_region: recording_s3_bucket_region_.unwrap_or_default(),
+            recording_s3_bucket_name: recording_s3_bucket_name_.unwrap_or_default(),
+        })
+    }
 }

@@ -8,14 +8,38 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationalFlowLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ConversationalFlowLayer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_detection_model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_taking_patience: Option<ConversationalFlowLayerTurnTakingPatience>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_interruptibility: Option<ConversationalFlowLayerReplicaInterruptibility>,
+}
+
+impl<'de> Deserialize<'de> for ConversationalFlowLayer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut turn_detection_model_ = None;
+        let mut turn_taking_patience_ = None;
+        let mut replica_interruptibility_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ConversationalFlowLayer",
+            &[],
+            &mut |key, field| match key {
+                "turn_detection_model" => field.read(&mut turn_detection_model_),
+                "turn_taking_patience" => field.read(&mut turn_taking_patience_),
+                "replica_interruptibility" => field.read(&mut replica_interruptibility_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            turn_detection_model: turn_detection_model_.unwrap_or_default(),
+            turn_taking_patience: turn_taking_patience_.unwrap_or_default(),
+            replica_interruptibility: replica_interruptibility_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/ConversationalFlowLayer/properties/turn_taking_patience`

@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CrawlConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CrawlConfig {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for CrawlConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut depth_ = None;
+        let mut max_pages_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CrawlConfig",
+            &[],
+            &mut |key, field| match key {
+                "depth" => field.read(&mut depth_),
+                "max_pages" => field.read(&mut max_pages_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            depth: depth_.unwrap_or_default(),
+            max_pages: max_pages_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,74 +6,155 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConversationProperties;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateConversationRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateConversationRequest {
     /// The identifier of the persona to use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_id: Option<String>,
     /// The identifier of the replica. Required if persona has no default replica.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_id: Option<String>,
     /// URL to receive webhook callbacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Additional context for the LLM.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversational_context: Option<String>,
     /// Custom greeting message.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_greeting: Option<String>,
     /// Conversation language or "multilingual" for auto-detection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Start in audio-only mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_only: Option<bool>,
     /// Maximum call length in seconds (max 3600).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_call_duration: Option<i64>,
     /// Timeout if no participant joins.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<i64>,
     /// Timeout after last participant leaves.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_left_timeout: Option<i64>,
     /// Enable closed captions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_closed_captions: Option<bool>,
     /// Create a private conversation requiring a meeting token.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// Maximum number of participants.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_participant_count: Option<i64>,
     /// Apply green screen effect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_greenscreen: Option<bool>,
     /// Website URL for background.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_url: Option<String>,
     /// Image URL for background.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_image_url: Option<String>,
     /// Memory store identifiers for cross-conversation memory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_stores: Option<Vec<String>>,
     /// Enable conversation recording.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_recording: Option<bool>,
     /// AWS S3 bucket region for recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_s3_bucket_region: Option<String>,
     /// AWS S3 bucket name for recordings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_s3_bucket_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<ConversationProperties>,
     /// Knowledge base document IDs to make available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_ids: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for CreateConversationRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut persona_id_ = None;
+        let mut replica_id_ = None;
+        let mut callback_url_ = None;
+        let mut conversational_context_ = None;
+        let mut custom_greeting_ = None;
+        let mut language_ = None;
+        let mut audio_only_ = None;
+        let mut max_call_duration_ = None;
+        let mut idle_timeout_ = None;
+        let mut participant_left_timeout_ = None;
+        let mut enable_closed_captions_ = None;
+        let mut is_private_ = None;
+        let mut max_participant_count_ = None;
+        let mut apply_greenscreen_ = None;
+        let mut background_url_ = None;
+        let mut background_image_url_ = None;
+        let mut memory_stores_ = None;
+        let mut enable_recording_ = None;
+        let mut recording_s3_bucket_region_ = None;
+        let mut recording_s3_bucket_name_ = None;
+        let mut properties_ = None;
+        let mut document_ids_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CreateConversationRequest",
+            &[],
+            &mut |key, field| match key {
+                "persona_id" => field.read(&mut persona_id_),
+                "replica_id" => field.read(&mut replica_id_),
+                "callback_url" => field.read(&mut callback_url_),
+                "conversational_context" => field.read(&mut conversational_context_),
+                "custom_greeting" => field.read(&mut custom_greeting_),
+                "language" => field.read(&mut language_),
+                "audio_only" => field.read(&mut audio_only_),
+                "max_call_duration" => field.read(&mut max_call_duration_),
+                "idle_timeout" => field.read(&mut idle_timeout_),
+                "participant_left_timeout" => field.read(&mut participant_left_timeout_),
+                "enable_closed_captions" => field.read(&mut enable_closed_captions_),
+                "is_private" => field.read(&mut is_private_),
+                "max_participant_count" => field.read(&mut max_participant_count_),
+                "apply_greenscreen" => field.read(&mut apply_greenscreen_),
+                "background_url" => field.read(&mut background_url_),
+                "background_image_url" => field.read(&mut background_image_url_),
+                "memory_stores" => field.read(&mut memory_stores_),
+                "enable_recording" => field.read(&mut enable_recording_),
+                "recording_s3_bucket_region" => field.read(&mut recording_s3_bucket_region_),
+                "recording_s3_bucket_name" => field.read(&mut recording_s3_bucket_name_),
+                "properties" => field.read(&mut properties_),
+                "document_ids" => field.read(&mut document_ids_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            persona_id: persona_id_.unwrap_or_default(),
+            replica_id: replica_id_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            conversational_context: conversational_context_.unwrap_or_default(),
+            custom_greeting: custom_greeting_.unwrap_or_default(),
+            language: language_.unwrap_or_default(),
+            audio_only: audio_only_.unwrap_or_default(),
+            max_call_duration: max_call_duration_.unwrap_or_default(),
+            idle_timeout: idle_timeout_.unwrap_or_default(),
+            participant_left_timeout: participant_left_timeout_.unwrap_or_default(),
+            enable_closed_captions: enable_closed_captions_.unwrap_or_default(),
+            is_private: is_private_.unwrap_or_default(),
+            max_participant_count: max_participant_count_.unwrap_or_default(),
+            apply_greenscreen: apply_greenscreen_.unwrap_or_default(),
+            background_url: background_url_.unwrap_or_default(),
+            background_image_url: background_image_url_.unwrap_or_default(),
+            memory_stores: memory_stores_.unwrap_or_default(),
+            enable_recording: enable_recording_.unwrap_or_default(),
+            recording_s3_bucket_region: recording_s3_bucket_region_.unwrap_or_default(),
+            recording_s3_bucket_name: recording_s3_bucket_name_.unwrap_or_default(),
+            properties: properties_.unwrap_or_default(),
+            document_ids: document_ids_.unwrap_or_default(),
+        })
+    }
 }

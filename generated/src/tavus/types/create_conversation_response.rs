@@ -6,23 +6,59 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateConversationResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateConversationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for CreateConversationResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut conversation_id_ = None;
+        let mut conversation_url_ = None;
+        let mut conversation_name_ = None;
+        let mut status_ = None;
+        let mut callback_url_ = None;
+        let mut meeting_token_ = None;
+        let mut created_at_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CreateConversationResponse",
+            &[],
+            &mut |key, field| match key {
+                "conversation_id" => field.read(&mut conversation_id_),
+                "conversation_url" => field.read(&mut conversation_url_),
+                "conversation_name" => field.read(&mut conversation_name_),
+                "status" => field.read(&mut status_),
+                "callback_url" => field.read(&mut callback_url_),
+                "meeting_token" => field.read(&mut meeting_token_),
+                "created_at" => field.read(&mut created_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            conversation_id: conversation_id_.unwrap_or_default(),
+            conversation_url: conversation_url_.unwrap_or_default(),
+            conversation_name: conversation_name_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            meeting_token: meeting_token_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+        })
+    }
 }

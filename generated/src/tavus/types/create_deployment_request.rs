@@ -7,30 +7,66 @@
 
 use super::DeploymentChannel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/CreateDeploymentRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateDeploymentRequest {
     /// PAL that powers the deployment.
     pub pal_id: String,
     pub channel: DeploymentChannel,
     /// Display name in the Platform.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional password visitors must enter before starting.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
     /// Visual and conversation settings. Configure in the Platform or via JSON Patch on update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customization: Option<Value>,
     /// Call limits and max duration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<Value>,
     /// Origins allowed to load widget/embed deployments.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for CreateDeploymentRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut pal_id_ = None;
+        let mut channel_ = None;
+        let mut name_ = None;
+        let mut password_ = None;
+        let mut customization_ = None;
+        let mut limits_ = None;
+        let mut allowed_origins_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateDeploymentRequest",
+            &["pal_id", "channel"],
+            &mut |key, field| match key {
+                "pal_id" => field.read(&mut pal_id_),
+                "channel" => field.read(&mut channel_),
+                "name" => field.read(&mut name_),
+                "password" => field.read(&mut password_),
+                "customization" => field.read(&mut customization_),
+                "limits" => field.read(&mut limits_),
+                "allowed_origins" => field.read(&mut allowed_origins_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            pal_id: object.required(pal_id_, "pal_id")?,
+            channel: object.required(channel_, "channel")?,
+            name: name_.unwrap_or_default(),
+            password: password_.unwrap_or_default(),
+            customization: customization_.unwrap_or_default(),
+            limits: limits_.unwrap_or_default(),
+            allowed_origins: allowed_origins_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateDeploymentRequest {

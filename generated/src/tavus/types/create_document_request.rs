@@ -7,21 +7,54 @@
 
 use super::CrawlConfig;
 use api_runtime::File;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateDocumentRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateDocumentRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<CrawlConfig>,
+}
+
+impl<'de> Deserialize<'de> for CreateDocumentRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_name_ = None;
+        let mut file_ = None;
+        let mut document_url_ = None;
+        let mut tags_ = None;
+        let mut callback_url_ = None;
+        let mut crawl_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CreateDocumentRequest",
+            &[],
+            &mut |key, field| match key {
+                "document_name" => field.read(&mut document_name_),
+                "file" => field.read(&mut file_),
+                "document_url" => field.read(&mut document_url_),
+                "tags" => field.read(&mut tags_),
+                "callback_url" => field.read(&mut callback_url_),
+                "crawl" => field.read(&mut crawl_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document_name: document_name_.unwrap_or_default(),
+            file: file_.unwrap_or_default(),
+            document_url: document_url_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            crawl: crawl_.unwrap_or_default(),
+        })
+    }
 }

@@ -5,17 +5,44 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/CreateGuardrailsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct CreateGuardrailsRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for CreateGuardrailsRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut guardrails_name_ = None;
+        let mut guardrails_prompt_ = None;
+        let mut modality_ = None;
+        let mut callback_url_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "CreateGuardrailsRequest",
+            &[],
+            &mut |key, field| match key {
+                "guardrails_name" => field.read(&mut guardrails_name_),
+                "guardrails_prompt" => field.read(&mut guardrails_prompt_),
+                "modality" => field.read(&mut modality_),
+                "callback_url" => field.read(&mut callback_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            guardrails_name: guardrails_name_.unwrap_or_default(),
+            guardrails_prompt: guardrails_prompt_.unwrap_or_default(),
+            modality: modality_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+        })
+    }
 }

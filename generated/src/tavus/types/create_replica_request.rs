@@ -8,29 +8,68 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateReplicaRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CreateReplicaRequest {
     /// Publicly accessible download link to the training video.
     pub train_video_url: String,
     /// Publicly accessible download link to the consent video. Required for personal replicas.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_video_url: Option<String>,
     /// Name for the replica.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_name: Option<String>,
     /// URL to receive training status callbacks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Model to use (defaults to phoenix-4).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<CreateReplicaRequestModelName>,
     /// The type of replica.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_type: Option<CreateReplicaRequestReplicaType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub train_audio_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_video_url: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for CreateReplicaRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut train_video_url_ = None;
+        let mut consent_video_url_ = None;
+        let mut replica_name_ = None;
+        let mut callback_url_ = None;
+        let mut model_name_ = None;
+        let mut replica_type_ = None;
+        let mut train_audio_url_ = None;
+        let mut thumbnail_video_url_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "CreateReplicaRequest",
+            &["train_video_url"],
+            &mut |key, field| match key {
+                "train_video_url" => field.read(&mut train_video_url_),
+                "consent_video_url" => field.read(&mut consent_video_url_),
+                "replica_name" => field.read(&mut replica_name_),
+                "callback_url" => field.read(&mut callback_url_),
+                "model_name" => field.read(&mut model_name_),
+                "replica_type" => field.read(&mut replica_type_),
+                "train_audio_url" => field.read(&mut train_audio_url_),
+                "thumbnail_video_url" => field.read(&mut thumbnail_video_url_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            train_video_url: object.required(train_video_url_, "train_video_url")?,
+            consent_video_url: consent_video_url_.unwrap_or_default(),
+            replica_name: replica_name_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            model_name: model_name_.unwrap_or_default(),
+            replica_type: replica_type_.unwrap_or_default(),
+            train_audio_url: train_audio_url_.unwrap_or_default(),
+            thumbnail_video_url: thumbnail_video_url_.unwrap_or_default(),
+        })
+    }
 }
 
 impl CreateReplicaRequest {

@@ -7,49 +7,112 @@
 
 use super::{DeploymentChannel, DeploymentStatus};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// A managed deployment. See Deployments overview.
 ///
 /// Schema: `#/components/schemas/Deployment`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Deployment {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_id: Option<String>,
     /// PAL that powers the deployment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pal_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<DeploymentChannel>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DeploymentStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_password: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customization: Option<Value>,
     /// Removed. Use thumbnail_video_url and thumbnail_image_url instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub replica_thumbnail_video_url: Nullable<String>,
     /// URL for the face preview video thumbnail.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thumbnail_video_url: Nullable<String>,
     /// URL for the face preview image thumbnail.
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
+    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thumbnail_image_url: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_total: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_today: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for Deployment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut deployment_id_ = None;
+        let mut pal_id_ = None;
+        let mut channel_ = None;
+        let mut status_ = None;
+        let mut name_ = None;
+        let mut has_password_ = None;
+        let mut customization_ = None;
+        let mut replica_thumbnail_video_url_ = None;
+        let mut thumbnail_video_url_ = None;
+        let mut thumbnail_image_url_ = None;
+        let mut limits_ = None;
+        let mut allowed_origins_ = None;
+        let mut usage_total_ = None;
+        let mut usage_today_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "Deployment",
+            &[],
+            &mut |key, field| match key {
+                "deployment_id" => field.read(&mut deployment_id_),
+                "pal_id" => field.read(&mut pal_id_),
+                "channel" => field.read(&mut channel_),
+                "status" => field.read(&mut status_),
+                "name" => field.read(&mut name_),
+                "has_password" => field.read(&mut has_password_),
+                "customization" => field.read(&mut customization_),
+                "replica_thumbnail_video_url" => field.read(&mut replica_thumbnail_video_url_),
+                "thumbnail_video_url" => field.read(&mut thumbnail_video_url_),
+                "thumbnail_image_url" => field.read(&mut thumbnail_image_url_),
+                "limits" => field.read(&mut limits_),
+                "allowed_origins" => field.read(&mut allowed_origins_),
+                "usage_total" => field.read(&mut usage_total_),
+                "usage_today" => field.read(&mut usage_today_),
+                "created_at" => field.read(&mut created_at_),
+                "updated_at" => field.read(&mut updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            deployment_id: deployment_id_.unwrap_or_default(),
+            pal_id: pal_id_.unwrap_or_default(),
+            channel: channel_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            name: name_.unwrap_or_default(),
+            has_password: has_password_.unwrap_or_default(),
+            customization: customization_.unwrap_or_default(),
+            replica_thumbnail_video_url: replica_thumbnail_video_url_.unwrap_or_default(),
+            thumbnail_video_url: thumbnail_video_url_.unwrap_or_default(),
+            thumbnail_image_url: thumbnail_image_url_.unwrap_or_default(),
+            limits: limits_.unwrap_or_default(),
+            allowed_origins: allowed_origins_.unwrap_or_default(),
+            usage_total: usage_total_.unwrap_or_default(),
+            usage_today: usage_today_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+        })
+    }
 }

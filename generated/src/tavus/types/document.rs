@@ -7,29 +7,69 @@
 
 use super::CrawlConfig;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Document`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Document {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<CrawlConfig>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_crawled_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for Document {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_id_ = None;
+        let mut document_name_ = None;
+        let mut status_ = None;
+        let mut document_url_ = None;
+        let mut tags_ = None;
+        let mut crawl_ = None;
+        let mut crawl_count_ = None;
+        let mut last_crawled_at_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        api_runtime::de::object(deserializer, "Document", &[], &mut |key, field| match key {
+            "document_id" => field.read(&mut document_id_),
+            "document_name" => field.read(&mut document_name_),
+            "status" => field.read(&mut status_),
+            "document_url" => field.read(&mut document_url_),
+            "tags" => field.read(&mut tags_),
+            "crawl" => field.read(&mut crawl_),
+            "crawl_count" => field.read(&mut crawl_count_),
+            "last_crawled_at" => field.read(&mut last_crawled_at_),
+            "created_at" => field.read(&mut created_at_),
+            "updated_at" => field.read(&mut updated_at_),
+            _ => field.skip(),
+        })?;
+        Ok(Self {
+            document_id: document_id_.unwrap_or_default(),
+            document_name: document_name_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            document_url: document_url_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+            crawl: crawl_.unwrap_or_default(),
+            crawl_count: crawl_count_.unwrap_or_default(),
+            last_crawled_at: last_crawled_at_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,33 +6,75 @@
 // `cargo run -p generator -- generate`.
 
 use super::VideoProperties;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/GenerateVideoRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GenerateVideoRequest {
     /// The replica to use for the video.
     pub replica_id: String,
     /// Text for the replica to speak.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Audio file URL (.wav or .mp3) for lip-sync.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Website URL for background.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_url: Option<String>,
     /// Direct download link for video background.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_source_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub transparent_background: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<VideoProperties>,
+}
+
+impl<'de> Deserialize<'de> for GenerateVideoRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut replica_id_ = None;
+        let mut script_ = None;
+        let mut audio_url_ = None;
+        let mut video_name_ = None;
+        let mut callback_url_ = None;
+        let mut background_url_ = None;
+        let mut background_source_url_ = None;
+        let mut transparent_background_ = None;
+        let mut properties_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "GenerateVideoRequest",
+            &["replica_id"],
+            &mut |key, field| match key {
+                "replica_id" => field.read(&mut replica_id_),
+                "script" => field.read(&mut script_),
+                "audio_url" => field.read(&mut audio_url_),
+                "video_name" => field.read(&mut video_name_),
+                "callback_url" => field.read(&mut callback_url_),
+                "background_url" => field.read(&mut background_url_),
+                "background_source_url" => field.read(&mut background_source_url_),
+                "transparent_background" => field.read(&mut transparent_background_),
+                "properties" => field.read(&mut properties_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            replica_id: object.required(replica_id_, "replica_id")?,
+            script: script_.unwrap_or_default(),
+            audio_url: audio_url_.unwrap_or_default(),
+            video_name: video_name_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            background_url: background_url_.unwrap_or_default(),
+            background_source_url: background_source_url_.unwrap_or_default(),
+            transparent_background: transparent_background_.unwrap_or_default(),
+            properties: properties_.unwrap_or_default(),
+        })
+    }
 }
 
 impl GenerateVideoRequest {

@@ -6,23 +6,59 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Guardrails`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Guardrails {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for Guardrails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut guardrails_id_ = None;
+        let mut guardrails_name_ = None;
+        let mut guardrails_prompt_ = None;
+        let mut modality_ = None;
+        let mut callback_url_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "Guardrails",
+            &[],
+            &mut |key, field| match key {
+                "guardrails_id" => field.read(&mut guardrails_id_),
+                "guardrails_name" => field.read(&mut guardrails_name_),
+                "guardrails_prompt" => field.read(&mut guardrails_prompt_),
+                "modality" => field.read(&mut modality_),
+                "callback_url" => field.read(&mut callback_url_),
+                "created_at" => field.read(&mut created_at_),
+                "updated_at" => field.read(&mut updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            guardrails_id: guardrails_id_.unwrap_or_default(),
+            guardrails_name: guardrails_name_.unwrap_or_default(),
+            guardrails_prompt: guardrails_prompt_.unwrap_or_default(),
+            modality: modality_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+        })
+    }
 }

@@ -9,14 +9,41 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/JsonPatchOperation`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JsonPatchOperation {
     pub op: JsonPatchOperationOp,
     pub path: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for JsonPatchOperation {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut op_ = None;
+        let mut path_ = None;
+        let mut value_ = None;
+        let mut from_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "JsonPatchOperation",
+            &["op", "path"],
+            &mut |key, field| match key {
+                "op" => field.read(&mut op_),
+                "path" => field.read(&mut path_),
+                "value" => field.read(&mut value_),
+                "from" => field.read(&mut from_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            op: object.required(op_, "op")?,
+            path: object.required(path_, "path")?,
+            value: value_.unwrap_or_default(),
+            from: from_.unwrap_or_default(),
+        })
+    }
 }
 
 impl JsonPatchOperation {

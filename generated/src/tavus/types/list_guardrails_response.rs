@@ -6,11 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::Guardrails;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/ListGuardrailsResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ListGuardrailsResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Guardrails>>,
+}
+
+impl<'de> Deserialize<'de> for ListGuardrailsResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut data_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ListGuardrailsResponse",
+            &[],
+            &mut |key, field| match key {
+                "data" => field.read(&mut data_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            data: data_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,27 +6,61 @@
 // `cargo run -p generator -- generate`.
 
 use super::ToolDefinition;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/LlmLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct LlmLayer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<ToolDefinition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speculative_inference: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_body: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_query: Option<BTreeMap<String, String>>,
+}
+
+impl<'de> Deserialize<'de> for LlmLayer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut model_ = None;
+        let mut base_url_ = None;
+        let mut api_key_ = None;
+        let mut tools_ = None;
+        let mut speculative_inference_ = None;
+        let mut headers_ = None;
+        let mut extra_body_ = None;
+        let mut default_query_ = None;
+        api_runtime::de::object(deserializer, "LlmLayer", &[], &mut |key, field| match key {
+            "model" => field.read(&mut model_),
+            "base_url" => field.read(&mut base_url_),
+            "api_key" => field.read(&mut api_key_),
+            "tools" => field.read(&mut tools_),
+            "speculative_inference" => field.read(&mut speculative_inference_),
+            "headers" => field.read(&mut headers_),
+            "extra_body" => field.read(&mut extra_body_),
+            "default_query" => field.read(&mut default_query_),
+            _ => field.skip(),
+        })?;
+        Ok(Self {
+            model: model_.unwrap_or_default(),
+            base_url: base_url_.unwrap_or_default(),
+            api_key: api_key_.unwrap_or_default(),
+            tools: tools_.unwrap_or_default(),
+            speculative_inference: speculative_inference_.unwrap_or_default(),
+            headers: headers_.unwrap_or_default(),
+            extra_body: extra_body_.unwrap_or_default(),
+            default_query: default_query_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,31 +7,79 @@
 
 use super::ConditionalObjective;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Objectives`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Objectives {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objectives_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmation_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_variables: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_conditional_objectives: Option<Vec<ConditionalObjective>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_required_objective: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for Objectives {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut objectives_id_ = None;
+        let mut objective_name_ = None;
+        let mut objective_prompt_ = None;
+        let mut confirmation_mode_ = None;
+        let mut output_variables_ = None;
+        let mut modality_ = None;
+        let mut next_conditional_objectives_ = None;
+        let mut next_required_objective_ = None;
+        let mut callback_url_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "Objectives",
+            &[],
+            &mut |key, field| match key {
+                "objectives_id" => field.read(&mut objectives_id_),
+                "objective_name" => field.read(&mut objective_name_),
+                "objective_prompt" => field.read(&mut objective_prompt_),
+                "confirmation_mode" => field.read(&mut confirmation_mode_),
+                "output_variables" => field.read(&mut output_variables_),
+                "modality" => field.read(&mut modality_),
+                "next_conditional_objectives" => field.read(&mut next_conditional_objectives_),
+                "next_required_objective" => field.read(&mut next_required_objective_),
+                "callback_url" => field.read(&mut callback_url_),
+                "created_at" => field.read(&mut created_at_),
+                "updated_at" => field.read(&mut updated_at_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            objectives_id: objectives_id_.unwrap_or_default(),
+            objective_name: objective_name_.unwrap_or_default(),
+            objective_prompt: objective_prompt_.unwrap_or_default(),
+            confirmation_mode: confirmation_mode_.unwrap_or_default(),
+            output_variables: output_variables_.unwrap_or_default(),
+            modality: modality_.unwrap_or_default(),
+            next_conditional_objectives: next_conditional_objectives_.unwrap_or_default(),
+            next_required_objective: next_required_objective_.unwrap_or_default(),
+            callback_url: callback_url_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+        })
+    }
 }

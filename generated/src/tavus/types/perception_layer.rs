@@ -6,27 +6,69 @@
 // `cargo run -p generator -- generate`.
 
 use super::ToolDefinition;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PerceptionLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PerceptionLayer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub perception_model: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ambient_awareness_queries: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_awareness_queries: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub perception_analysis_queries: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_awareness_queries: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_tool_prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_tools: Option<Vec<ToolDefinition>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_tool_prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_tools: Option<Vec<ToolDefinition>>,
+}
+
+impl<'de> Deserialize<'de> for PerceptionLayer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut perception_model_ = None;
+        let mut ambient_awareness_queries_ = None;
+        let mut visual_awareness_queries_ = None;
+        let mut perception_analysis_queries_ = None;
+        let mut audio_awareness_queries_ = None;
+        let mut visual_tool_prompt_ = None;
+        let mut visual_tools_ = None;
+        let mut audio_tool_prompt_ = None;
+        let mut audio_tools_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PerceptionLayer",
+            &[],
+            &mut |key, field| match key {
+                "perception_model" => field.read(&mut perception_model_),
+                "ambient_awareness_queries" => field.read(&mut ambient_awareness_queries_),
+                "visual_awareness_queries" => field.read(&mut visual_awareness_queries_),
+                "perception_analysis_queries" => field.read(&mut perception_analysis_queries_),
+                "audio_awareness_queries" => field.read(&mut audio_awareness_queries_),
+                "visual_tool_prompt" => field.read(&mut visual_tool_prompt_),
+                "visual_tools" => field.read(&mut visual_tools_),
+                "audio_tool_prompt" => field.read(&mut audio_tool_prompt_),
+                "audio_tools" => field.read(&mut audio_tools_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            perception_model: perception_model_.unwrap_or_default(),
+            ambient_awareness_queries: ambient_awareness_queries_.unwrap_or_default(),
+            visual_awareness_queries: visual_awareness_queries_.unwrap_or_default(),
+            perception_analysis_queries: perception_analysis_queries_.unwrap_or_default(),
+            audio_awareness_queries: audio_awareness_queries_.unwrap_or_default(),
+            visual_tool_prompt: visual_tool_prompt_.unwrap_or_default(),
+            visual_tools: visual_tools_.unwrap_or_default(),
+            audio_tool_prompt: audio_tool_prompt_.unwrap_or_default(),
+            audio_tools: audio_tools_.unwrap_or_default(),
+        })
+    }
 }

@@ -7,31 +7,74 @@
 
 use super::PersonaLayers;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Persona`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Persona {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_replica_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub layers: Option<PersonaLayers>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub objectives_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for Persona {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut persona_id_ = None;
+        let mut persona_name_ = None;
+        let mut system_prompt_ = None;
+        let mut context_ = None;
+        let mut default_replica_id_ = None;
+        let mut pipeline_mode_ = None;
+        let mut layers_ = None;
+        let mut guardrails_id_ = None;
+        let mut objectives_id_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        api_runtime::de::object(deserializer, "Persona", &[], &mut |key, field| match key {
+            "persona_id" => field.read(&mut persona_id_),
+            "persona_name" => field.read(&mut persona_name_),
+            "system_prompt" => field.read(&mut system_prompt_),
+            "context" => field.read(&mut context_),
+            "default_replica_id" => field.read(&mut default_replica_id_),
+            "pipeline_mode" => field.read(&mut pipeline_mode_),
+            "layers" => field.read(&mut layers_),
+            "guardrails_id" => field.read(&mut guardrails_id_),
+            "objectives_id" => field.read(&mut objectives_id_),
+            "created_at" => field.read(&mut created_at_),
+            "updated_at" => field.read(&mut updated_at_),
+            _ => field.skip(),
+        })?;
+        Ok(Self {
+            persona_id: persona_id_.unwrap_or_default(),
+            persona_name: persona_name_.unwrap_or_default(),
+            system_prompt: system_prompt_.unwrap_or_default(),
+            context: context_.unwrap_or_default(),
+            default_replica_id: default_replica_id_.unwrap_or_default(),
+            pipeline_mode: pipeline_mode_.unwrap_or_default(),
+            layers: layers_.unwrap_or_default(),
+            guardrails_id: guardrails_id_.unwrap_or_default(),
+            objectives_id: objectives_id_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,19 +6,49 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ConversationalFlowLayer, LlmLayer, PerceptionLayer, SttLayer, TtsLayer};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/PersonaLayers`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PersonaLayers {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub perception: Option<PerceptionLayer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stt: Option<SttLayer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversational_flow: Option<ConversationalFlowLayer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm: Option<LlmLayer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsLayer>,
+}
+
+impl<'de> Deserialize<'de> for PersonaLayers {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut perception_ = None;
+        let mut stt_ = None;
+        let mut conversational_flow_ = None;
+        let mut llm_ = None;
+        let mut tts_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "PersonaLayers",
+            &[],
+            &mut |key, field| match key {
+                "perception" => field.read(&mut perception_),
+                "stt" => field.read(&mut stt_),
+                "conversational_flow" => field.read(&mut conversational_flow_),
+                "llm" => field.read(&mut llm_),
+                "tts" => field.read(&mut tts_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            perception: perception_.unwrap_or_default(),
+            stt: stt_.unwrap_or_default(),
+            conversational_flow: conversational_flow_.unwrap_or_default(),
+            llm: llm_.unwrap_or_default(),
+            tts: tts_.unwrap_or_default(),
+        })
+    }
 }

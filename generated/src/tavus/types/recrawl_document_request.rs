@@ -6,11 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::CrawlConfig;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RecrawlDocumentRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct RecrawlDocumentRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<CrawlConfig>,
+}
+
+impl<'de> Deserialize<'de> for RecrawlDocumentRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut crawl_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "RecrawlDocumentRequest",
+            &[],
+            &mut |key, field| match key {
+                "crawl" => field.read(&mut crawl_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            crawl: crawl_.unwrap_or_default(),
+        })
+    }
 }

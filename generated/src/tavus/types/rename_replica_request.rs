@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RenameReplicaRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RenameReplicaRequest {
     pub replica_name: String,
+}
+
+impl<'de> Deserialize<'de> for RenameReplicaRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut replica_name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RenameReplicaRequest",
+            &["replica_name"],
+            &mut |key, field| match key {
+                "replica_name" => field.read(&mut replica_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            replica_name: object.required(replica_name_, "replica_name")?,
+        })
+    }
 }
 
 impl RenameReplicaRequest {

@@ -5,12 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/RenameVideoRequest`
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RenameVideoRequest {
     pub video_name: String,
+}
+
+impl<'de> Deserialize<'de> for RenameVideoRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut video_name_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "RenameVideoRequest",
+            &["video_name"],
+            &mut |key, field| match key {
+                "video_name" => field.read(&mut video_name_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            video_name: object.required(video_name_, "video_name")?,
+        })
+    }
 }
 
 impl RenameVideoRequest {

@@ -6,29 +6,69 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Replica`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Replica {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_progress: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_video_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for Replica {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut replica_id_ = None;
+        let mut replica_name_ = None;
+        let mut status_ = None;
+        let mut model_name_ = None;
+        let mut replica_type_ = None;
+        let mut training_progress_ = None;
+        let mut thumbnail_video_url_ = None;
+        let mut error_message_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        api_runtime::de::object(deserializer, "Replica", &[], &mut |key, field| match key {
+            "replica_id" => field.read(&mut replica_id_),
+            "replica_name" => field.read(&mut replica_name_),
+            "status" => field.read(&mut status_),
+            "model_name" => field.read(&mut model_name_),
+            "replica_type" => field.read(&mut replica_type_),
+            "training_progress" => field.read(&mut training_progress_),
+            "thumbnail_video_url" => field.read(&mut thumbnail_video_url_),
+            "error_message" => field.read(&mut error_message_),
+            "created_at" => field.read(&mut created_at_),
+            "updated_at" => field.read(&mut updated_at_),
+            _ => field.skip(),
+        })?;
+        Ok(Self {
+            replica_id: replica_id_.unwrap_or_default(),
+            replica_name: replica_name_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            model_name: model_name_.unwrap_or_default(),
+            replica_type: replica_type_.unwrap_or_default(),
+            training_progress: training_progress_.unwrap_or_default(),
+            thumbnail_video_url: thumbnail_video_url_.unwrap_or_default(),
+            error_message: error_message_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+        })
+    }
 }

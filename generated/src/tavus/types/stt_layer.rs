@@ -5,13 +5,29 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/SttLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct SttLayer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stt_engine: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hotwords: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for SttLayer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut stt_engine_ = None;
+        let mut hotwords_ = None;
+        api_runtime::de::object(deserializer, "SttLayer", &[], &mut |key, field| match key {
+            "stt_engine" => field.read(&mut stt_engine_),
+            "hotwords" => field.read(&mut hotwords_),
+            _ => field.skip(),
+        })?;
+        Ok(Self {
+            stt_engine: stt_engine_.unwrap_or_default(),
+            hotwords: hotwords_.unwrap_or_default(),
+        })
+    }
 }

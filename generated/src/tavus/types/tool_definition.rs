@@ -9,12 +9,33 @@ use super::ToolFunction;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolDefinition`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ToolDefinition {
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ToolDefinitionType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<ToolFunction>,
+}
+
+impl<'de> Deserialize<'de> for ToolDefinition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut type__ = None;
+        let mut function_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ToolDefinition",
+            &[],
+            &mut |key, field| match key {
+                "type" => field.read(&mut type__),
+                "function" => field.read(&mut function_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            type_: type__.unwrap_or_default(),
+            function: function_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/ToolDefinition/properties/type`

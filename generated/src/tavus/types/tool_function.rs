@@ -5,16 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolFunction`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct ToolFunction {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Value>,
+}
+
+impl<'de> Deserialize<'de> for ToolFunction {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut name_ = None;
+        let mut description_ = None;
+        let mut parameters_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "ToolFunction",
+            &[],
+            &mut |key, field| match key {
+                "name" => field.read(&mut name_),
+                "description" => field.read(&mut description_),
+                "parameters" => field.read(&mut parameters_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            name: name_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            parameters: parameters_.unwrap_or_default(),
+        })
+    }
 }

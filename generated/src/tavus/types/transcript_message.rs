@@ -6,15 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TranscriptMessage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TranscriptMessage {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for TranscriptMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut role_ = None;
+        let mut content_ = None;
+        let mut timestamp_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "TranscriptMessage",
+            &[],
+            &mut |key, field| match key {
+                "role" => field.read(&mut role_),
+                "content" => field.read(&mut content_),
+                "timestamp" => field.read(&mut timestamp_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            role: role_.unwrap_or_default(),
+            content: content_.unwrap_or_default(),
+            timestamp: timestamp_.unwrap_or_default(),
+        })
+    }
 }

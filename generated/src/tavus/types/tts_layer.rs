@@ -6,21 +6,49 @@
 // `cargo run -p generator -- generate`.
 
 use super::VoiceSettings;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/TtsLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct TtsLayer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts_engine: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_voice_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts_model_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts_emotion_control: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<VoiceSettings>,
+}
+
+impl<'de> Deserialize<'de> for TtsLayer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut tts_engine_ = None;
+        let mut api_key_ = None;
+        let mut external_voice_id_ = None;
+        let mut tts_model_name_ = None;
+        let mut tts_emotion_control_ = None;
+        let mut voice_settings_ = None;
+        api_runtime::de::object(deserializer, "TtsLayer", &[], &mut |key, field| match key {
+            "tts_engine" => field.read(&mut tts_engine_),
+            "api_key" => field.read(&mut api_key_),
+            "external_voice_id" => field.read(&mut external_voice_id_),
+            "tts_model_name" => field.read(&mut tts_model_name_),
+            "tts_emotion_control" => field.read(&mut tts_emotion_control_),
+            "voice_settings" => field.read(&mut voice_settings_),
+            _ => field.skip(),
+        })?;
+        Ok(Self {
+            tts_engine: tts_engine_.unwrap_or_default(),
+            api_key: api_key_.unwrap_or_default(),
+            external_voice_id: external_voice_id_.unwrap_or_default(),
+            tts_model_name: tts_model_name_.unwrap_or_default(),
+            tts_emotion_control: tts_emotion_control_.unwrap_or_default(),
+            voice_settings: voice_settings_.unwrap_or_default(),
+        })
+    }
 }

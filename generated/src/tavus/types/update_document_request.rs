@@ -5,13 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/UpdateDocumentRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct UpdateDocumentRequest {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for UpdateDocumentRequest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut document_name_ = None;
+        let mut tags_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "UpdateDocumentRequest",
+            &[],
+            &mut |key, field| match key {
+                "document_name" => field.read(&mut document_name_),
+                "tags" => field.read(&mut tags_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            document_name: document_name_.unwrap_or_default(),
+            tags: tags_.unwrap_or_default(),
+        })
+    }
 }

@@ -6,33 +6,79 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Schema: `#/components/schemas/Video`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Video {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_details: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl<'de> Deserialize<'de> for Video {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut video_id_ = None;
+        let mut video_name_ = None;
+        let mut status_ = None;
+        let mut replica_id_ = None;
+        let mut script_ = None;
+        let mut download_url_ = None;
+        let mut stream_url_ = None;
+        let mut hosted_url_ = None;
+        let mut error_message_ = None;
+        let mut status_details_ = None;
+        let mut created_at_ = None;
+        let mut updated_at_ = None;
+        api_runtime::de::object(deserializer, "Video", &[], &mut |key, field| match key {
+            "video_id" => field.read(&mut video_id_),
+            "video_name" => field.read(&mut video_name_),
+            "status" => field.read(&mut status_),
+            "replica_id" => field.read(&mut replica_id_),
+            "script" => field.read(&mut script_),
+            "download_url" => field.read(&mut download_url_),
+            "stream_url" => field.read(&mut stream_url_),
+            "hosted_url" => field.read(&mut hosted_url_),
+            "error_message" => field.read(&mut error_message_),
+            "status_details" => field.read(&mut status_details_),
+            "created_at" => field.read(&mut created_at_),
+            "updated_at" => field.read(&mut updated_at_),
+            _ => field.skip(),
+        })?;
+        Ok(Self {
+            video_id: video_id_.unwrap_or_default(),
+            video_name: video_name_.unwrap_or_default(),
+            status: status_.unwrap_or_default(),
+            replica_id: replica_id_.unwrap_or_default(),
+            script: script_.unwrap_or_default(),
+            download_url: download_url_.unwrap_or_default(),
+            stream_url: stream_url_.unwrap_or_default(),
+            hosted_url: hosted_url_.unwrap_or_default(),
+            error_message: error_message_.unwrap_or_default(),
+            status_details: status_details_.unwrap_or_default(),
+            created_at: created_at_.unwrap_or_default(),
+            updated_at: updated_at_.unwrap_or_default(),
+        })
+    }
 }

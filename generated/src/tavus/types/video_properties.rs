@@ -8,16 +8,43 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoProperties`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VideoProperties {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_scroll: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_scroll_type: Option<VideoPropertiesBackgroundScrollType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_scroll_depth: Option<VideoPropertiesBackgroundScrollDepth>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_scroll_return: Option<VideoPropertiesBackgroundScrollReturn>,
+}
+
+impl<'de> Deserialize<'de> for VideoProperties {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut background_scroll_ = None;
+        let mut background_scroll_type_ = None;
+        let mut background_scroll_depth_ = None;
+        let mut background_scroll_return_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VideoProperties",
+            &[],
+            &mut |key, field| match key {
+                "background_scroll" => field.read(&mut background_scroll_),
+                "background_scroll_type" => field.read(&mut background_scroll_type_),
+                "background_scroll_depth" => field.read(&mut background_scroll_depth_),
+                "background_scroll_return" => field.read(&mut background_scroll_return_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            background_scroll: background_scroll_.unwrap_or_default(),
+            background_scroll_type: background_scroll_type_.unwrap_or_default(),
+            background_scroll_depth: background_scroll_depth_.unwrap_or_default(),
+            background_scroll_return: background_scroll_return_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/VideoProperties/properties/background_scroll_type`

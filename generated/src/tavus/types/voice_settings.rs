@@ -8,12 +8,33 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct VoiceSettings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<VoiceSettingsSpeed>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emotion: Option<Vec<String>>,
+}
+
+impl<'de> Deserialize<'de> for VoiceSettings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut speed_ = None;
+        let mut emotion_ = None;
+        api_runtime::de::object(
+            deserializer,
+            "VoiceSettings",
+            &[],
+            &mut |key, field| match key {
+                "speed" => field.read(&mut speed_),
+                "emotion" => field.read(&mut emotion_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            speed: speed_.unwrap_or_default(),
+            emotion: emotion_.unwrap_or_default(),
+        })
+    }
 }
 
 /// Schema: `#/components/schemas/VoiceSettings/properties/speed`

@@ -1,0 +1,134 @@
+//! What decoding through `api_runtime::de::object` costs at run time,
+//! against serde's derive for the same struct: a list of 200 voice-like
+//! objects, each with strings, optional and nullable fields, a nested
+//! struct, a list and unknown keys to skip.
+
+use api_runtime::Nullable;
+use criterion::{criterion_group, criterion_main, Criterion};
+use serde::{Deserialize, Deserializer};
+use std::hint::black_box;
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct DerivedSettings {
+    stability: f64,
+    #[serde(default)]
+    speed: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct DerivedVoice {
+    voice_id: String,
+    name: String,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    description: Nullable<String>,
+    #[serde(default)]
+    labels: Option<Vec<String>>,
+    settings: DerivedSettings,
+}
+
+#[allow(dead_code)]
+struct Settings {
+    stability: f64,
+    speed: Option<f64>,
+}
+
+impl<'de> Deserialize<'de> for Settings {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut stability_ = None;
+        let mut speed_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "Settings",
+            &["stability"],
+            &mut |key, field| match key {
+                "stability" => field.read(&mut stability_),
+                "speed" => field.read(&mut speed_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            stability: object.required(stability_, "stability")?,
+            speed: speed_.unwrap_or_default(),
+        })
+    }
+}
+
+#[allow(dead_code)]
+struct Voice {
+    voice_id: String,
+    name: String,
+    category: Option<String>,
+    description: Nullable<String>,
+    labels: Option<Vec<String>>,
+    settings: Settings,
+}
+
+impl<'de> Deserialize<'de> for Voice {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut voice_id_ = None;
+        let mut name_ = None;
+        let mut category_ = None;
+        let mut description_ = None;
+        let mut labels_ = None;
+        let mut settings_ = None;
+        let object = api_runtime::de::object(
+            deserializer,
+            "Voice",
+            &["voice_id", "name", "settings"],
+            &mut |key, field| match key {
+                "voice_id" => field.read(&mut voice_id_),
+                "name" => field.read(&mut name_),
+                "category" => field.read(&mut category_),
+                "description" => field.read(&mut description_),
+                "labels" => field.read(&mut labels_),
+                "settings" => field.read(&mut settings_),
+                _ => field.skip(),
+            },
+        )?;
+        Ok(Self {
+            voice_id: object.required(voice_id_, "voice_id")?,
+            name: object.required(name_, "name")?,
+            category: category_.unwrap_or_default(),
+            description: description_.unwrap_or_default(),
+            labels: labels_.unwrap_or_default(),
+            settings: object.required(settings_, "settings")?,
+        })
+    }
+}
+
+fn voices_json() -> Vec<u8> {
+    let voices: Vec<serde_json::Value> = (0..200)
+        .map(|i| {
+            serde_json::json!({
+                "voice_id": format!("voice-{i}"),
+                "name": format!("Voice number {i}"),
+                "category": "premade",
+                "description": if i % 2 == 0 { serde_json::Value::Null } else { "calm".into() },
+                "labels": ["en", "calm", "narration"],
+                "settings": {"stability": 0.5, "speed": 1.0, "style": 0.1},
+                "preview_url": "https://example.com/preview.mp3",
+                "fine_tuning": {"state": {"eleven_v2": "fine_tuned"}, "files": [1, 2, 3]}
+            })
+        })
+        .collect();
+    serde_json::to_vec(&voices).expect("serializes")
+}
+
+fn decode(c: &mut Criterion) {
+    let body = voices_json();
+    let mut group = c.benchmark_group("decode 200 voices");
+    group.bench_function("serde derive", |b| {
+        b.iter(|| serde_json::from_slice::<Vec<DerivedVoice>>(black_box(&body)).unwrap())
+    });
+    group.bench_function("api_runtime::de::object", |b| {
+        b.iter(|| serde_json::from_slice::<Vec<Voice>>(black_box(&body)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode);
+criterion_main!(benches);

@@ -1,0 +1,322 @@
+//! Decoding of generated structs, written once.
+//!
+//! `#[derive(Deserialize)]` writes a field enum, three key visitors, a
+//! sequence visitor and a map visitor for every struct: about half of all
+//! the code rustc checks in a large generated crate. Generated structs
+//! instead call [`object`] with one closure that stores each known field in
+//! its slot. The map walking, key reading and skipping of unknown fields
+//! live here, and field values go through a type-erased deserializer
+//! ([`erased_serde`]), so the per-struct code is one small non-generic
+//! match. Values are read as they stream in (nothing is buffered), and
+//! `serde_path_to_error` still sees every nested field.
+//!
+//! ```ignore
+//! impl<'de> Deserialize<'de> for Voice {
+//!     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+//!         let mut voice_id_ = None;
+//!         let mut name_ = None;
+//!         let object = api_runtime::de::object(deserializer, "Voice", &["voice_id"], &mut |key, field| {
+//!             match key {
+//!                 "voice_id" => field.read(&mut voice_id_),
+//!                 "name" => field.read(&mut name_),
+//!                 _ => field.skip(),
+//!             }
+//!         })?;
+//!         Ok(Voice {
+//!             voice_id: object.required(voice_id_, "voice_id")?,
+//!             name: name_.unwrap_or_default(),
+//!         })
+//!     }
+//! }
+//! ```
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+/// The error a field's decoding fails with; converted into the outer
+/// deserializer's error by [`object`].
+pub type FieldError = erased_serde::Error;
+
+/// Called once per key of the object, with the key and its value.
+pub type FieldVisitor<'f, 'de> = dyn FnMut(&str, Field<'_, 'de>) -> Result<(), FieldError> + 'f;
+
+/// One value of the object being decoded, not read yet.
+pub struct Field<'a, 'de> {
+    key: &'a str,
+    value: &'a mut dyn erased_serde::Deserializer<'de>,
+}
+
+impl<'de> Field<'_, 'de> {
+    /// Decodes the value into `slot`; a key seen twice is an error, as with
+    /// derived implementations.
+    pub fn read<T: Deserialize<'de>>(self, slot: &mut Option<T>) -> Result<(), FieldError> {
+        if slot.is_some() {
+            return Err(de::Error::custom(format_args!(
+                "duplicate field `{}`",
+                self.key
+            )));
+        }
+        *slot = Some(erased_serde::deserialize(self.value)?);
+        Ok(())
+    }
+
+    /// Reads past a value the struct has no field for.
+    pub fn skip(self) -> Result<(), FieldError> {
+        IgnoredAny::deserialize(self.value).map(drop)
+    }
+}
+
+impl fmt::Debug for Field<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Field").field("key", &self.key).finish()
+    }
+}
+
+/// What [`object`] returns once every key is read: hands out the values of
+/// required fields.
+pub struct Object<E> {
+    error: PhantomData<E>,
+}
+
+impl<E: de::Error> Object<E> {
+    /// The value of a required field. [`object`] has already reported a
+    /// missing one (with the input's position), so the error here is only
+    /// for a `fields` closure that did not fill its slot.
+    pub fn required<T>(&self, slot: Option<T>, name: &'static str) -> Result<T, E> {
+        slot.ok_or_else(|| E::missing_field(name))
+    }
+}
+
+impl<E> fmt::Debug for Object<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Object")
+    }
+}
+
+/// Reads a JSON object, handing each key and value to `fields`. `name` is
+/// the struct's, for "expected struct …" messages; a key of `required`
+/// that does not appear is a "missing field" error, reported at the end of
+/// the object as serde's derive does.
+pub fn object<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    name: &'static str,
+    required: &'static [&'static str],
+    fields: &mut FieldVisitor<'_, 'de>,
+) -> Result<Object<D::Error>, D::Error> {
+    deserializer.deserialize_map(ObjectVisitor {
+        name,
+        required,
+        fields,
+    })?;
+    Ok(Object { error: PhantomData })
+}
+
+struct ObjectVisitor<'f, 'g, 'de> {
+    name: &'static str,
+    required: &'static [&'static str],
+    fields: &'f mut FieldVisitor<'g, 'de>,
+}
+
+impl<'de> Visitor<'de> for ObjectVisitor<'_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", self.name)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // On the stack for the usual handful of required fields.
+        let (mut inline, mut heap) = ([false; 32], Vec::new());
+        let seen: &mut [bool] = match self.required.len() {
+            n if n <= inline.len() => &mut inline[..n],
+            n => {
+                heap.resize(n, false);
+                &mut heap
+            }
+        };
+        while let Some(Key(key)) = map.next_key()? {
+            if let Some(index) = self.required.iter().position(|name| *name == key) {
+                seen[index] = true;
+            }
+            map.next_value_seed(ValueSeed {
+                key: &key,
+                fields: &mut *self.fields,
+            })?;
+        }
+        match seen.iter().position(|seen| !seen) {
+            Some(index) => Err(de::Error::missing_field(self.required[index])),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(key)))
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, key: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(key)))
+    }
+}
+
+struct ValueSeed<'a, 'f, 'g, 'de> {
+    key: &'a str,
+    fields: &'f mut FieldVisitor<'g, 'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let mut value = <dyn erased_serde::Deserializer>::erase(deserializer);
+        let field = Field {
+            key: self.key,
+            value: &mut value,
+        };
+        (self.fields)(self.key, field).map_err(de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Nullable;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq)]
+    struct Voice {
+        voice_id: String,
+        name: Option<String>,
+        labels: Vec<String>,
+        description: Nullable<String>,
+        inner: Option<Box<Voice>>,
+    }
+
+    impl<'de> Deserialize<'de> for Voice {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut voice_id_ = None;
+            let mut name_ = None;
+            let mut labels_ = None;
+            let mut description_ = None;
+            let mut inner_ = None;
+            let object = object(
+                deserializer,
+                "Voice",
+                &["voice_id"],
+                &mut |key, field| match key {
+                    "voice_id" => field.read(&mut voice_id_),
+                    "name" => field.read(&mut name_),
+                    "labels" => field.read(&mut labels_),
+                    "description" => field.read(&mut description_),
+                    "inner" => field.read(&mut inner_),
+                    _ => field.skip(),
+                },
+            )?;
+            Ok(Voice {
+                voice_id: object.required(voice_id_, "voice_id")?,
+                name: name_.unwrap_or_default(),
+                labels: labels_.unwrap_or_default(),
+                description: description_.unwrap_or_default(),
+                inner: inner_.unwrap_or_default(),
+            })
+        }
+    }
+
+    fn voice(id: &str) -> Voice {
+        Voice {
+            voice_id: id.to_owned(),
+            name: None,
+            labels: Vec::new(),
+            description: Nullable::Absent,
+            inner: None,
+        }
+    }
+
+    fn decode(text: &str) -> Result<Voice, String> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|error| format!("{}: {}", error.path(), error.inner()))
+    }
+
+    #[test]
+    fn reads_fields_defaults_and_skips_unknown_keys() {
+        let text = r#"{"extra": {"deep": [1, {"x": null}]}, "voice_id": "v1",
+            "labels": ["a"], "description": null, "name": "N\u00e9"}"#;
+        let decoded = decode(text).unwrap();
+        assert_eq!(
+            decoded,
+            Voice {
+                name: Some("Né".to_owned()),
+                labels: vec!["a".to_owned()],
+                description: Nullable::Null,
+                ..voice("v1")
+            }
+        );
+    }
+
+    #[test]
+    fn an_absent_nullable_field_stays_absent() {
+        let decoded: Voice = serde_json::from_value(json!({"voice_id": "v1"})).unwrap();
+        assert_eq!(decoded, voice("v1"));
+    }
+
+    #[test]
+    fn reports_a_missing_required_field_by_name_and_position() {
+        let error = decode(r#"{"name": "x"}"#).unwrap_err();
+        assert_eq!(error, ".: missing field `voice_id` at line 1 column 13");
+    }
+
+    #[test]
+    fn reports_a_duplicate_field() {
+        let error = decode(r#"{"voice_id": "a", "voice_id": "b"}"#).unwrap_err();
+        assert!(error.contains("duplicate field `voice_id`"), "{error}");
+    }
+
+    #[test]
+    fn names_the_path_of_a_nested_failure() {
+        let text = r#"{"voice_id": "a", "inner": {"voice_id": "b", "labels": ["x", 7]}}"#;
+        let error = decode(text).unwrap_err();
+        assert!(error.starts_with("inner.labels[1]: "), "{error}");
+        assert_eq!(error.matches(" at line ").count(), 1, "{error}");
+        assert!(error.contains("invalid type: integer `7`"), "{error}");
+    }
+
+    #[test]
+    fn rejects_a_non_object_naming_the_struct() {
+        let error = decode(r#"["a"]"#).unwrap_err();
+        assert!(error.contains("expected struct Voice"), "{error}");
+    }
+
+    #[test]
+    fn reads_from_a_value_too() {
+        let value = json!({"voice_id": "a", "inner": {"voice_id": "b"}});
+        let decoded: Voice = serde_json::from_value(value).unwrap();
+        assert_eq!(decoded.inner.unwrap().voice_id, "b");
+    }
+}
