@@ -67,8 +67,10 @@ echo
 echo "## generation (release binary, whole crate: load, overlays, model, emit, format, compare/write)"
 cargo build --quiet --release -p generator
 GEN=$CARGO_TARGET_DIR/release/generator
+read -r s mb < <(timed bash -c "rm -rf '$CARGO_TARGET_DIR/generator' && '$GEN' generate")
+report "both APIs (manifest, overlays; up to date), no rustfmt cache" "$s s, $mb MB"
 read -r s mb < <(timed "$GEN" generate)
-report "both APIs (manifest, overlays; files up to date)" "$s s, $mb MB"
+report "both APIs, rustfmt cache of the previous run" "$s s, $mb MB"
 for api in elevenlabs tavus; do
     out=$CARGO_TARGET_DIR/gen-$api
     read -r s mb < <(timed bash -c "rm -rf '$out' && '$GEN' generate --spec ../shared/specs/$api.yaml --out '$out'")

@@ -22,6 +22,7 @@ pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod features;
+pub mod format_cache;
 pub mod ir;
 pub mod load;
 pub mod lower;
@@ -65,6 +66,8 @@ pub struct CrateInput {
     /// A stand-alone crate declares an empty `[workspace]` of its own.
     pub standalone: bool,
     pub apis: Vec<ApiInput>,
+    /// The build directory that keeps rustfmt's cache, if any.
+    pub build_dir: Option<PathBuf>,
 }
 
 /// A generated crate in memory, with its coverage report per API.
@@ -87,6 +90,7 @@ pub fn crate_input(manifest: &Manifest) -> CrateInput {
         description: manifest.krate.description.clone(),
         runtime_path: manifest.krate.runtime.clone(),
         standalone: false,
+        build_dir: Some(manifest.build_dir()),
         apis: manifest
             .apis
             .iter()
@@ -148,6 +152,7 @@ pub fn standalone_input(spec: &Path, name: Option<&str>) -> CrateInput {
         description: format!("Typed Rust models generated from {}.", spec.display()),
         runtime_path: runtime.to_string_lossy().into_owned(),
         standalone: true,
+        build_dir: None,
         apis: vec![ApiInput {
             name: package,
             module,
@@ -167,7 +172,13 @@ pub fn standalone_input(spec: &Path, name: Option<&str>) -> CrateInput {
 pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
     let krate = input.crate_ident();
     let apis: Vec<&ApiInput> = input.apis.iter().collect();
-    let parts = parallel::map(apis, |api| api_part(api, &krate));
+    let parts = parallel::map(apis, |api| {
+        let cache = input
+            .build_dir
+            .as_deref()
+            .map(|dir| format_cache::cache_path(dir, &api.module));
+        api_part(api, &krate, cache.as_deref())
+    });
     let mut generated = GeneratedCrate {
         files: FileSet::new(),
         coverage: Vec::new(),
@@ -182,7 +193,13 @@ pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
         features.push(part.features);
     }
     let mut root = root_files(input, &features)?;
-    generated.rustfmt_applied &= write::rustfmt_crate(&mut root)?;
+    // `crate` is no API's module (it is a keyword), so it names the cache
+    // of the files around them.
+    let cache = input
+        .build_dir
+        .as_deref()
+        .map(|dir| format_cache::cache_path(dir, "crate"));
+    generated.rustfmt_applied &= write::rustfmt_crate(&mut root, cache.as_deref())?;
     generated.files.extend(root);
     Ok(generated)
 }
@@ -196,7 +213,7 @@ struct ApiPart {
     rustfmt_applied: bool,
 }
 
-fn api_part(api: &ApiInput, krate: &str) -> Result<ApiPart> {
+fn api_part(api: &ApiInput, krate: &str, format_cache: Option<&Path>) -> Result<ApiPart> {
     let generated = generate_api(api, krate)?;
     let module_files = generated
         .files
@@ -210,7 +227,7 @@ fn api_part(api: &ApiInput, krate: &str) -> Result<ApiPart> {
         (path, content)
     });
     let mut files: FileSet = module_files.chain(index_files).collect();
-    let rustfmt_applied = write::rustfmt_crate(&mut files)?;
+    let rustfmt_applied = write::rustfmt_crate(&mut files, format_cache)?;
     Ok(ApiPart {
         files,
         coverage: generated.coverage,

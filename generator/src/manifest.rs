@@ -94,6 +94,18 @@ impl Manifest {
         self.resolve(&self.krate.output)
     }
 
+    /// The workspace's build directory: `CARGO_TARGET_DIR`, or `target/`
+    /// beside the output crate. The generator keeps its rustfmt cache there.
+    pub fn build_dir(&self) -> PathBuf {
+        match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => {
+                let output = self.output_dir();
+                output.parent().unwrap_or(Path::new(".")).join("target")
+            }
+        }
+    }
+
     pub fn api(&self, name: &str) -> Option<&ApiEntry> {
         self.apis.iter().find(|api| api.name == name)
     }

@@ -3,12 +3,13 @@
 //! written beside the old one and swapped in only when complete, so a failed
 //! run leaves the existing code as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::emit::EmittedFile;
 use crate::error::{Error, Result};
+use crate::format_cache::FormatCache;
 
 /// A complete crate: relative path -> file content.
 pub type FileSet = BTreeMap<PathBuf, String>;
@@ -229,16 +230,77 @@ fn swap_in(staged: PathBuf, dir: &Path) -> Result<()> {
 /// just the text it reads. Every file is formatted once, with the same
 /// configuration: the options below and nothing else, so a `rustfmt.toml`
 /// that happens to be around cannot change the generated code.
-pub fn rustfmt_crate(files: &mut FileSet) -> Result<bool> {
+///
+/// With a `cache` file, only the files whose text rustfmt has not seen
+/// before are formatted (`format_cache.rs`).
+pub fn rustfmt_crate(files: &mut FileSet, cache: Option<&Path>) -> Result<bool> {
     let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let cache = cache.and_then(|path| {
+        let stamp = rustfmt_stamp(&rustfmt)?;
+        Some(FormatCache::open(path.to_path_buf(), stamp))
+    });
+    match cache {
+        Some(cache) => rustfmt_through_cache(&rustfmt, files, cache),
+        None => rustfmt_all(&rustfmt, files),
+    }
+}
+
+/// Formats what the cache does not know, takes the rest from it, and
+/// leaves it holding this run's files.
+fn rustfmt_through_cache(
+    rustfmt: &std::ffi::OsStr,
+    files: &mut FileSet,
+    cache: FormatCache,
+) -> Result<bool> {
+    let keys: Vec<(PathBuf, String)> = files
+        .iter()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "rs"))
+        .map(|(path, text)| (path.clone(), cache.key(text)))
+        .collect();
+    let mut misses: FileSet = keys
+        .iter()
+        .filter(|(_, key)| cache.get(key).is_none())
+        .map(|(path, _)| (path.clone(), files[path].clone()))
+        .collect();
+    if !misses.is_empty() {
+        if !rustfmt_all(rustfmt, &mut misses)? {
+            return Ok(false);
+        }
+        files.extend(misses);
+    }
+    let mut entries = HashMap::new();
+    for (path, key) in keys {
+        if let Some(formatted) = cache.get(&key) {
+            files.insert(path.clone(), formatted.to_owned());
+        }
+        entries.insert(key, files[&path].clone());
+    }
+    cache.store(entries);
+    Ok(true)
+}
+
+/// rustfmt's version and the options it runs with, or `None` when it is
+/// not installed.
+fn rustfmt_stamp(program: &std::ffi::OsStr) -> Option<String> {
+    let output = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .ok()
+        .filter(|output| output.status.success())?;
+    let version = String::from_utf8_lossy(&output.stdout);
+    Some(format!("{} {}", version.trim(), RUSTFMT_ARGS.join(" ")))
+}
+
+/// Formats every source file of `files` in place.
+fn rustfmt_all(rustfmt: &std::ffi::OsStr, files: &mut FileSet) -> Result<bool> {
     let formatted = match in_memory_scratch() {
         // A small /dev/shm (64 MiB in a container) may not hold a large
         // crate: then the temporary directory does.
-        Some(scratch) => match rustfmt_in(&rustfmt, scratch.path(), files) {
-            Err(Error::Io { .. }) => rustfmt_in(&rustfmt, temporary_scratch()?.path(), files),
+        Some(scratch) => match rustfmt_in(rustfmt, scratch.path(), files) {
+            Err(Error::Io { .. }) => rustfmt_in(rustfmt, temporary_scratch()?.path(), files),
             other => other,
         },
-        None => rustfmt_in(&rustfmt, temporary_scratch()?.path(), files),
+        None => rustfmt_in(rustfmt, temporary_scratch()?.path(), files),
     }?;
     let Some(formatted) = formatted else {
         return Ok(false);
@@ -361,6 +423,9 @@ fn declares_file_module(text: &str) -> bool {
     })
 }
 
+/// rustfmt's options, besides an empty configuration file.
+const RUSTFMT_ARGS: [&str; 4] = ["--edition", "2021", "--config", "newline_style=Unix"];
+
 struct Rustfmt<'a> {
     program: &'a std::ffi::OsStr,
     config: &'a Path,
@@ -380,7 +445,7 @@ impl Rustfmt<'_> {
     fn command(&self) -> std::process::Command {
         let mut command = std::process::Command::new(self.program);
         command
-            .args(["--edition", "2021", "--config", "newline_style=Unix"])
+            .args(RUSTFMT_ARGS)
             .arg("--config-path")
             .arg(self.config)
             // rustfmt reads the terminal's description for every file it

@@ -176,3 +176,60 @@ fn a_closed_standard_output_does_not_stop_generation() {
     );
     assert!(dir.path().join("out/src/pets/client.rs").is_file());
 }
+
+#[test]
+fn a_second_generation_takes_unchanged_files_from_the_rustfmt_cache() {
+    let dir = workspace_with_pets();
+    let log = dir.path().join("rustfmt.log");
+    let wrapper = dir.path().join("rustfmt-logging");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\necho \"$1\" >> '{}'\nexec rustfmt \"$@\"\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let generate = |command: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_generator"))
+            .arg(command)
+            .current_dir(dir.path())
+            .env("RUSTFMT", &wrapper)
+            .env_remove("CARGO_TARGET_DIR")
+            .output()
+            .expect("the generator binary runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let pets = dir.path().join("generated/src/pets/operations/pets.rs");
+
+    generate("generate");
+    let first = std::fs::read_to_string(&pets).unwrap();
+    assert!(
+        std::fs::read_to_string(&log).unwrap().contains("--edition"),
+        "the first run formats"
+    );
+    assert!(dir
+        .path()
+        .join("target/generator/pets.rustfmt-cache")
+        .is_file());
+
+    std::fs::remove_file(&log).unwrap();
+    std::fs::remove_dir_all(dir.path().join("generated")).unwrap();
+    generate("generate");
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.lines().all(|call| call == "--version"),
+        "the second run only asks rustfmt its version: {calls}"
+    );
+    assert_eq!(std::fs::read_to_string(&pets).unwrap(), first);
+    generate("check");
+}
