@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 const MAGIC: &str = "generator rustfmt cache v1";
 
 /// Formatted sources by the hash of their unformatted text.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FormatCache {
     path: PathBuf,
     /// rustfmt's version and options: part of every key.
@@ -129,6 +129,14 @@ mod tests {
         FormatCache::open(dir.join("api.rustfmt-cache"), stamp.to_owned())
     }
 
+    /// Stores one entry, `text` formatted as `formatted`; returns its key.
+    fn store_one(dir: &Path, stamp: &str, text: &str, formatted: &str) -> String {
+        let cache = cache(dir, stamp);
+        let key = cache.key(text);
+        cache.store(HashMap::from([(key.clone(), formatted.to_owned())]));
+        key
+    }
+
     #[test]
     fn stored_entries_come_back_in_the_next_run() {
         let dir = tempfile::tempdir().unwrap();
@@ -148,9 +156,7 @@ mod tests {
     #[test]
     fn another_rustfmt_or_other_options_start_empty() {
         let dir = tempfile::tempdir().unwrap();
-        let first = cache(dir.path(), "rustfmt 1.0");
-        let key = first.key("x");
-        first.store(HashMap::from([(key.clone(), "y".to_owned())]));
+        let key = store_one(dir.path(), "rustfmt 1.0", "x", "y");
 
         let newer = cache(dir.path(), "rustfmt 1.1");
         assert_eq!(newer.get(&key), None);
@@ -160,9 +166,7 @@ mod tests {
     #[test]
     fn a_damaged_cache_file_is_ignored() {
         let dir = tempfile::tempdir().unwrap();
-        let first = cache(dir.path(), "s");
-        let key = first.key("x");
-        first.store(HashMap::from([(key.clone(), "formatted".to_owned())]));
+        let key = store_one(dir.path(), "s", "x", "formatted");
         let path = dir.path().join("api.rustfmt-cache");
         let text = fs::read_to_string(&path).unwrap();
         fs::write(&path, &text[..text.len() - 3]).unwrap();

@@ -173,11 +173,7 @@ pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
     let krate = input.crate_ident();
     let apis: Vec<&ApiInput> = input.apis.iter().collect();
     let parts = parallel::map(apis, |api| {
-        let cache = input
-            .build_dir
-            .as_deref()
-            .map(|dir| format_cache::cache_path(dir, &api.module));
-        api_part(api, &krate, cache.as_deref())
+        api_part(api, &krate, input.format_cache(&api.module).as_deref())
     });
     let mut generated = GeneratedCrate {
         files: FileSet::new(),
@@ -195,10 +191,7 @@ pub fn generate_crate(input: &CrateInput) -> Result<GeneratedCrate> {
     let mut root = root_files(input, &features)?;
     // `crate` is no API's module (it is a keyword), so it names the cache
     // of the files around them.
-    let cache = input
-        .build_dir
-        .as_deref()
-        .map(|dir| format_cache::cache_path(dir, "crate"));
+    let cache = input.format_cache("crate");
     generated.rustfmt_applied &= write::rustfmt_crate(&mut root, cache.as_deref())?;
     generated.files.extend(root);
     Ok(generated)
@@ -252,6 +245,13 @@ fn root_files(input: &CrateInput, features: &[features::Features]) -> Result<Fil
 pub const TESTING_DIR: &str = "testing";
 
 impl CrateInput {
+    /// The rustfmt cache file of `part` (an API's module, or `crate`), when
+    /// there is a build directory to keep it in.
+    fn format_cache(&self, part: &str) -> Option<PathBuf> {
+        let dir = self.build_dir.as_deref()?;
+        Some(format_cache::cache_path(dir, part))
+    }
+
     /// The package name as Rust code names the crate.
     pub fn crate_ident(&self) -> String {
         self.package.replace('-', "_")

@@ -4,8 +4,10 @@
 //! run leaves the existing code as it was.
 
 use std::collections::{BTreeMap, HashMap};
+use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::emit::EmittedFile;
 use crate::error::{Error, Result};
@@ -280,8 +282,20 @@ fn rustfmt_through_cache(
 }
 
 /// rustfmt's version and the options it runs with, or `None` when it is
-/// not installed.
+/// not installed. Asked once per program: a generation formats each API
+/// and the crate's root files separately.
 fn rustfmt_stamp(program: &std::ffi::OsStr) -> Option<String> {
+    static STAMPS: Mutex<BTreeMap<OsString, Option<String>>> = Mutex::new(BTreeMap::new());
+    let mut stamps = STAMPS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    stamps
+        .entry(program.to_owned())
+        .or_insert_with(|| ask_rustfmt_stamp(program))
+        .clone()
+}
+
+fn ask_rustfmt_stamp(program: &std::ffi::OsStr) -> Option<String> {
     let output = std::process::Command::new(program)
         .arg("--version")
         .output()

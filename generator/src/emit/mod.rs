@@ -577,7 +577,12 @@ impl<'a> FileEmitter<'a> {
             .map(|ident| format_ident!("{}_", ident.trim_start_matches("r#")))
             .collect();
         let wires = def.fields.iter().map(|field| &field.wire_name);
-        let mut any_required = false;
+        let required: Vec<&String> = def
+            .fields
+            .iter()
+            .filter(|field| decodes_as_required(field))
+            .map(|field| &field.wire_name)
+            .collect();
         let inits = def
             .fields
             .iter()
@@ -587,13 +592,11 @@ impl<'a> FileEmitter<'a> {
                 let ident = format_ident!("{}", ident);
                 let wire = &field.wire_name;
                 if decodes_as_required(field) {
-                    any_required = true;
                     quote!(#ident: object.required(#slot, #wire)?)
                 } else {
                     quote!(#ident: #slot.unwrap_or_default())
                 }
-            })
-            .collect::<Vec<_>>();
+            });
         let visit = if slots.is_empty() {
             quote!(&mut |_, field| field.skip())
         } else {
@@ -604,12 +607,7 @@ impl<'a> FileEmitter<'a> {
                 }
             }
         };
-        let object = any_required.then(|| quote!(let object =));
-        let required = def
-            .fields
-            .iter()
-            .filter(|field| decodes_as_required(field))
-            .map(|field| &field.wire_name);
+        let object = (!required.is_empty()).then(|| quote!(let object =));
         quote! {
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -957,7 +955,6 @@ impl<'a> FileEmitter<'a> {
     }
 }
 
-/// The Rust spelling of a scalar type, the same in every file.
 /// Whether a missing field is an error when decoding. Like serde's derive,
 /// a missing `Option` field is `None`, and defaulted fields (optional ones,
 /// constants) take their default.
@@ -967,6 +964,7 @@ fn decodes_as_required(field: &FieldDef) -> bool {
         && !matches!(field.ty, TypeRef::Const(_) | TypeRef::Nullable(_))
 }
 
+/// The Rust spelling of a scalar type, the same in every file.
 fn scalar_tokens(ty: &TypeRef) -> TokenStream {
     match ty {
         TypeRef::String => quote!(String),

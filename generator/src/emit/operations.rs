@@ -1,8 +1,9 @@
 //! Stage 4 (emit), operations: the `Client`, one struct per call group
-//! (`client.conversational_ai().agents()`), and per operation a
-//! method returning an awaitable `Call`, or a request builder when it has optional inputs. Sending,
-//! retries, multipart and decoding are `api-runtime`'s; what is emitted
-//! here only states the method, path, parameters, body and response kind.
+//! (`client.conversational_ai().agents()`), and per operation a method
+//! returning an awaitable `Call`, or a request builder when it has optional
+//! inputs. Sending, retries, multipart and decoding are `api-runtime`'s;
+//! what is emitted here only states the method, path, parameters, body and
+//! response kind.
 
 use std::collections::BTreeMap;
 
