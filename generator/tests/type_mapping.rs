@@ -151,7 +151,7 @@ fn item(text: &str, head: &str) -> String {
 }
 
 /// One field of a struct item with its docs and attributes, squashed:
-/// `#[serde(skip_serializing_if = "Option::is_none")] pub name: Option<String>,`.
+/// `/// The name. pub name: Option<String>,`.
 fn field_decl(item: &str, ident: &str) -> String {
     let lines: Vec<&str> = item.lines().collect();
     let decl = format!("pub {ident}:");
@@ -179,6 +179,23 @@ fn field_decl(item: &str, ident: &str) -> String {
             .position(|line| line.trim_end().ends_with(','))
             .expect("field ends");
     squash(&lines[first..=last].join("\n"))
+}
+
+/// How a struct's `Serialize` impl writes one field, squashed and without
+/// the runtime's path: `optional("name", &self.name)` (left out when unset)
+/// or `field("id", &self.id)` (always written).
+fn field_encoding(text: &str, type_name: &str, ident: &str) -> String {
+    let encode = squash(&item(text, &format!("impl Serialize for {type_name}")));
+    let target = format!("&self.{ident})");
+    let end = encode
+        .find(&target)
+        .unwrap_or_else(|| panic!("`{ident}` is not encoded in:\n{encode}"))
+        + target.len();
+    let start = encode[..end]
+        .rfind("api_runtime::ser::")
+        .expect("a runtime call")
+        + "api_runtime::ser::".len();
+    encode[start..end].to_owned()
 }
 
 fn type_id(names: &Names, name: &str) -> TypeId {
@@ -256,13 +273,20 @@ fn object_becomes_struct_with_plain_required_and_optional_fields() {
     let krate = generate(&yaml);
     let pet = item(file(&krate, "src/demo/types/pet.rs"), "pub struct Pet");
     assert!(
-        squash(&pet).contains("#[derive(Debug, Clone, PartialEq, Serialize)] pub struct Pet {"),
+        squash(&pet).contains("#[derive(Debug, Clone, PartialEq)] pub struct Pet {"),
         "a struct with a required field cannot derive Default:\n{pet}"
     );
     assert_eq!(field_decl(&pet, "id"), "pub id: String,");
+    assert_eq!(field_decl(&pet, "name"), "pub name: Option<String>,");
+    // Encoding goes through the runtime too: `name` is left out when unset.
+    let text = file(&krate, "src/demo/types/pet.rs");
     assert_eq!(
-        field_decl(&pet, "name"),
-        r#"#[serde(skip_serializing_if = "Option::is_none")] pub name: Option<String>,"#
+        field_encoding(text, "Pet", "id"),
+        r#"field("id", &self.id)"#
+    );
+    assert_eq!(
+        field_encoding(text, "Pet", "name"),
+        r#"optional("name", &self.name)"#
     );
     // Decoding goes through the runtime's object reader: a missing `id` is
     // an error, a missing `name` is `None`.
@@ -285,8 +309,20 @@ fn object_becomes_struct_with_plain_required_and_optional_fields() {
 // ---------------------------------------------------------------------------
 
 const REQUIRED_NULLABLE: &str = "pub req: Option<String>,";
-const OPTIONAL_NULLABLE: &str =
-    r#"#[serde(skip_serializing_if = "Nullable::is_absent")] pub opt: Nullable<String>,"#;
+const OPTIONAL_NULLABLE: &str = "pub opt: Nullable<String>,";
+
+/// A required nullable field is always written (`null` included); an
+/// optional one is left out while absent.
+fn assert_nullable_encodings(text: &str) {
+    assert_eq!(
+        field_encoding(text, "Thing", "req"),
+        r#"field("req", &self.req)"#
+    );
+    assert_eq!(
+        field_encoding(text, "Thing", "opt"),
+        r#"optional("opt", &self.opt)"#
+    );
+}
 
 #[test]
 fn nullable_3_0_keyword() {
@@ -318,10 +354,8 @@ fn nullable_3_0_keyword() {
     let thing = item(&text, "pub struct Thing");
     assert_eq!(field_decl(&thing, "req"), REQUIRED_NULLABLE);
     assert_eq!(field_decl(&thing, "opt"), OPTIONAL_NULLABLE);
-    assert_eq!(
-        field_decl(&thing, "plain"),
-        r#"#[serde(skip_serializing_if = "Option::is_none")] pub plain: Option<String>,"#
-    );
+    assert_eq!(field_decl(&thing, "plain"), "pub plain: Option<String>,");
+    assert_nullable_encodings(&text);
     assert!(
         imports_from_runtime(&text, "Nullable"),
         "Nullable is imported:\n{text}"
@@ -378,13 +412,14 @@ fn nullable_3_1_any_of_null_and_type_list() {
     );
     assert_eq!(
         field_decl(&thing, "opt_list"),
-        r#"#[serde(skip_serializing_if = "Nullable::is_absent")] pub opt_list: Nullable<String>,"#
+        "pub opt_list: Nullable<String>,"
     );
     assert_eq!(field_decl(&thing, "req_ref"), "pub req_ref: Option<Other>,");
     assert_eq!(
         field_decl(&thing, "opt_ref"),
-        r#"#[serde(skip_serializing_if = "Nullable::is_absent")] pub opt_ref: Nullable<Other>,"#
+        "pub opt_ref: Nullable<Other>,"
     );
+    assert_nullable_encodings(&text);
 }
 
 // ---------------------------------------------------------------------------
@@ -737,10 +772,7 @@ fn all_of_merges_members_into_one_struct() {
         format!("pub created: {DATE_TIME},")
     );
     assert_eq!(field_decl(&pet, "name"), "pub name: String,");
-    assert_eq!(
-        field_decl(&pet, "tag"),
-        r#"#[serde(skip_serializing_if = "Option::is_none")] pub tag: Option<String>,"#
-    );
+    assert_eq!(field_decl(&pet, "tag"), "pub tag: Option<String>,");
     assert!(
         !pet.contains("Base"),
         "the members are merged, not embedded:\n{pet}"
@@ -975,21 +1007,18 @@ fn recursive_fields_are_boxed_only_where_held_by_value() {
 
     let text = generated_types(&yaml);
     let node = item(&text, "pub struct Node");
-    assert_eq!(
-        field_decl(&node, "next"),
-        r#"#[serde(skip_serializing_if = "Option::is_none")] pub next: Option<Box<Node>>,"#
-    );
+    assert_eq!(field_decl(&node, "next"), "pub next: Option<Box<Node>>,");
     assert_eq!(
         field_decl(&node, "parent"),
-        r#"#[serde(skip_serializing_if = "Nullable::is_absent")] pub parent: Nullable<Box<Node>>,"#
+        "pub parent: Nullable<Box<Node>>,"
     );
     assert_eq!(
         field_decl(&node, "children"),
-        r#"#[serde(skip_serializing_if = "Option::is_none")] pub children: Option<Vec<Node>>,"#
+        "pub children: Option<Vec<Node>>,"
     );
     assert_eq!(
         field_decl(&node, "by_name"),
-        r#"#[serde(skip_serializing_if = "Option::is_none")] pub by_name: Option<BTreeMap<String, Node>>,"#
+        "pub by_name: Option<BTreeMap<String, Node>>,"
     );
     let a = item(&text, "pub struct A");
     assert_eq!(field_decl(&a, "b"), "pub b: Box<B>,");
@@ -1225,9 +1254,10 @@ fn keywords_and_non_snake_wire_names_become_renamed_idents() {
         ("mime_type", "mimeType"),
         ("xi_api_key", "xi-api-key"),
     ] {
+        assert_eq!(field_decl(&request, ident), format!("pub {ident}: String,"));
         assert_eq!(
-            field_decl(&request, ident),
-            format!(r#"#[serde(rename = "{wire}")] pub {ident}: String,"#)
+            field_encoding(&text, "Request", ident),
+            format!(r#"field("{wire}", &self.{ident})"#)
         );
     }
     assert_eq!(
@@ -1286,7 +1316,7 @@ fn descriptions_become_doc_comments_and_deprecated_is_kept() {
     );
     assert_eq!(
         field_decl(&voice, "old"),
-        r#"/// Use id instead. #[deprecated] #[serde(skip_serializing_if = "Option::is_none")] pub old: Option<String>,"#
+        "/// Use id instead. #[deprecated] pub old: Option<String>,"
     );
     let legacy = squash(&item(&text, "pub struct Legacy"));
     assert!(

@@ -35,6 +35,7 @@ mod nullable;
 mod request;
 mod response;
 mod retry;
+pub mod ser;
 pub mod strings;
 mod timestamp;
 pub mod union;

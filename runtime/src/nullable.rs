@@ -4,15 +4,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// `null`, or hold a value.
 ///
 /// `Option<T>` cannot tell "leave unchanged" (absent) from "clear it"
-/// (`null`), which PATCH-style request bodies need. Generated structs declare
-/// such fields as
+/// (`null`), which PATCH-style request bodies need. With serde's derive such
+/// a field is declared as
 ///
 /// ```ignore
 /// #[serde(default, skip_serializing_if = "Nullable::is_absent")]
 /// pub name: Nullable<String>,
 /// ```
 ///
-/// so an absent field stays absent on the wire, `Null` is sent as `null`,
+/// (generated structs get the same from [`crate::ser::optional`] and
+/// [`crate::de::object`]), so an absent field stays absent on the wire, `Null` is sent as `null`,
 /// and deserializing distinguishes the three cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Nullable<T> {

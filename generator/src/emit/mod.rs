@@ -543,20 +543,50 @@ impl<'a> FileEmitter<'a> {
             .iter()
             .find(|body| body.ty == id)
             .map(|body| self.to_form(name, def, idents, &body.json_fields));
-        let (derive_deserialize, deserialize) = if derived {
-            (Some(quote!(Deserialize)), None)
+        let (derive_serde, serde_impls) = if derived {
+            (Some(quote!(Serialize, Deserialize)), None)
         } else {
-            (None, Some(self.struct_deserialize(name, def, idents)))
+            let serialize = self.struct_serialize(name, def, idents);
+            let deserialize = self.struct_deserialize(name, def, idents);
+            (None, Some(quote!(#serialize #deserialize)))
         };
         quote! {
-            #[derive(Debug, Clone, PartialEq, #default Serialize, #derive_deserialize)]
+            #[derive(Debug, Clone, PartialEq, #default #derive_serde)]
             pub struct #name {
                 #(#fields)*
             }
 
-            #deserialize
+            #serde_impls
             #constructor
             #form
+        }
+    }
+
+    /// `Serialize` through `api_runtime::ser::object`: the fields in order,
+    /// optional ones left out when unset, as the derive writes them.
+    fn struct_serialize(
+        &mut self,
+        name: &Ident,
+        def: &StructDef,
+        idents: &[String],
+    ) -> TokenStream {
+        self.uses.insert("Serializer");
+        let title = name.to_string();
+        let fields = def.fields.iter().zip(idents).map(|(field, ident)| {
+            let ident = format_ident!("{}", ident);
+            let wire = &field.wire_name;
+            if omitted_when_unset(field) {
+                quote!(api_runtime::ser::optional(#wire, &self.#ident))
+            } else {
+                quote!(api_runtime::ser::field(#wire, &self.#ident))
+            }
+        });
+        quote! {
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    api_runtime::ser::object(serializer, #title, &[#(#fields),*])
+                }
+            }
         }
     }
 
@@ -709,25 +739,13 @@ impl<'a> FileEmitter<'a> {
         }
     }
 
-    /// A field of a struct. `derived` says whether its `Deserialize` is
-    /// serde's derive, which needs to be told which fields default.
+    /// A field of a struct. `derived` says whether the struct's serde impls
+    /// are serde's derives, which read their instructions from attributes.
     fn field(&mut self, field: &FieldDef, ident: &str, derived: bool) -> TokenStream {
         let docs = doc_attrs(&field.docs, None);
         let ident = format_ident!("{}", ident);
-        let rename = (ident != field.wire_name).then(|| {
-            let wire = &field.wire_name;
-            quote!(rename = #wire,)
-        });
         let ty = self.field_type(field);
-        let default = (derived && !decodes_as_required(field)).then(|| quote!(default,));
-        let skip = match (field.required, field.nullable) {
-            _ if matches!(field.ty, TypeRef::Const(_)) => None,
-            (false, false) => Some(quote!(skip_serializing_if = "Option::is_none",)),
-            (false, true) => Some(quote!(skip_serializing_if = "Nullable::is_absent",)),
-            (true, _) => None,
-        };
-        let serde = (rename.is_some() || default.is_some() || skip.is_some())
-            .then(|| quote!(#[serde(#rename #default #skip)]));
+        let serde = derived.then(|| serde_field_attrs(field, &ident)).flatten();
         quote! {
             #docs
             #serde
@@ -953,6 +971,31 @@ impl<'a> FileEmitter<'a> {
             }
         }
     }
+}
+
+/// Whether an optional field is left out of the encoded object when unset
+/// (constants are always written).
+fn omitted_when_unset(field: &FieldDef) -> bool {
+    !field.required && !matches!(field.ty, TypeRef::Const(_))
+}
+
+/// The `#[serde(...)]` attribute of a field of a struct that derives its
+/// serde impls, if it needs one.
+fn serde_field_attrs(field: &FieldDef, ident: &Ident) -> Option<TokenStream> {
+    let rename = (*ident != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote!(rename = #wire,)
+    });
+    let default = (!decodes_as_required(field)).then(|| quote!(default,));
+    let skip = omitted_when_unset(field).then(|| {
+        if field.nullable {
+            quote!(skip_serializing_if = "Nullable::is_absent",)
+        } else {
+            quote!(skip_serializing_if = "Option::is_none",)
+        }
+    });
+    (rename.is_some() || default.is_some() || skip.is_some())
+        .then(|| quote!(#[serde(#rename #default #skip)]))
 }
 
 /// Whether a missing field is an error when decoding. Like serde's derive,

@@ -7,7 +7,7 @@
 
 use super::UserModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// OCSF Actor object - describes the entity that performed the action.
@@ -15,19 +15,31 @@ use serde_json::Value;
 /// Spec: https://schema.ocsf.io/1.6.0/objects/actor
 ///
 /// Schema: `#/components/schemas/ActorModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorModel {
     /// User who performed the action
     pub user: UserModel,
     /// Client application or service name
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub app_name: Nullable<String>,
     /// Client application unique identifier
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub app_uid: Nullable<String>,
     /// Session information
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub session: Nullable<Value>,
+}
+
+impl Serialize for ActorModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ActorModel",
+            &[
+                api_runtime::ser::field("user", &self.user),
+                api_runtime::ser::optional("app_name", &self.app_name),
+                api_runtime::ser::optional("app_uid", &self.app_uid),
+                api_runtime::ser::optional("session", &self.session),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ActorModel {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterWithContentResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddChapterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddChapterResponseModel {
     pub chapter: ChapterWithContentResponseModel,
+}
+
+impl Serialize for AddChapterResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AddChapterResponseModel",
+            &[api_runtime::ser::field("chapter", &self.chapter)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AddChapterResponseModel {

@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::KnowledgeBaseFolderPathSegmentSummaryResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddKnowledgeBaseResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddKnowledgeBaseResponseModel {
     pub id: String,
     pub name: String,
     /// The folder path segments leading to this entity, from root to parent folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
+}
+
+impl Serialize for AddKnowledgeBaseResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AddKnowledgeBaseResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("folder_path", &self.folder_path),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AddKnowledgeBaseResponseModel {

@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddPronunciationDictionaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddPronunciationDictionaryResponseModel {
     /// The ID of the created pronunciation dictionary.
     pub id: String,
@@ -24,10 +24,28 @@ pub struct AddPronunciationDictionaryResponseModel {
     /// The number of rules in the version of the pronunciation dictionary.
     pub version_rules_num: i64,
     /// The description of the pronunciation dictionary.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The permission on the resource of the pronunciation dictionary.
     pub permission_on_resource: Option<AddPronunciationDictionaryResponseModelPermissionOnResource>,
+}
+
+impl Serialize for AddPronunciationDictionaryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AddPronunciationDictionaryResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("created_by", &self.created_by),
+                api_runtime::ser::field("creation_time_unix", &self.creation_time_unix),
+                api_runtime::ser::field("version_id", &self.version_id),
+                api_runtime::ser::field("version_rules_num", &self.version_rules_num),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::field("permission_on_resource", &self.permission_on_resource),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModel {

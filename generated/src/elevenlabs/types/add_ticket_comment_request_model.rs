@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddTicketCommentRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddTicketCommentRequestModel {
     /// A comment discussing how to resolve the ticket.
     pub comment: String,
+}
+
+impl Serialize for AddTicketCommentRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AddTicketCommentRequestModel",
+            &[api_runtime::ser::field("comment", &self.comment)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AddTicketCommentRequestModel {

@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddTurnCommentRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddTurnCommentRequestModel {
     /// Zero-based index of the transcript turn this comment refers to.
     pub turn_index: i64,
     /// What went wrong at this turn.
     pub comment: String,
+}
+
+impl Serialize for AddTurnCommentRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AddTurnCommentRequestModel",
+            &[
+                api_runtime::ser::field("turn_index", &self.turn_index),
+                api_runtime::ser::field("comment", &self.comment),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AddTurnCommentRequestModel {

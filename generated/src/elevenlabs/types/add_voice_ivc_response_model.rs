@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddVoiceIVCResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddVoiceIvcResponseModel {
     /// The ID of the newly created voice.
     pub voice_id: String,
     /// Whether the voice requires verification
     pub requires_verification: bool,
+}
+
+impl Serialize for AddVoiceIvcResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AddVoiceIvcResponseModel",
+            &[
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("requires_verification", &self.requires_verification),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AddVoiceIvcResponseModel {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AddVoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AddVoiceResponseModel {
     /// The ID of the voice.
     pub voice_id: String,
+}
+
+impl Serialize for AddVoiceResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AddVoiceResponseModel",
+            &[api_runtime::ser::field("voice_id", &self.voice_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AddVoiceResponseModel {

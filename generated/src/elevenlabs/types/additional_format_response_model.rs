@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AdditionalFormatResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdditionalFormatResponseModel {
     /// The requested format.
     pub requested_format: String,
@@ -20,6 +20,22 @@ pub struct AdditionalFormatResponseModel {
     pub is_base64_encoded: bool,
     /// The content of the additional format.
     pub content: String,
+}
+
+impl Serialize for AdditionalFormatResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AdditionalFormatResponseModel",
+            &[
+                api_runtime::ser::field("requested_format", &self.requested_format),
+                api_runtime::ser::field("file_extension", &self.file_extension),
+                api_runtime::ser::field("content_type", &self.content_type),
+                api_runtime::ser::field("is_base64_encoded", &self.is_base64_encoded),
+                api_runtime::ser::field("content", &self.content),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AdditionalFormatResponseModel {

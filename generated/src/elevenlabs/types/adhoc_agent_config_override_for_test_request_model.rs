@@ -9,15 +9,28 @@ use super::{
     AgentPlatformSettingsRequestModel, AgentWorkflowRequestModel, ConversationalConfigApiModelInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AdhocAgentConfigOverrideForTestRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdhocAgentConfigOverrideForTestRequestModel {
     pub conversation_config: ConversationalConfigApiModelInput,
     pub platform_settings: AgentPlatformSettingsRequestModel,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow: Nullable<AgentWorkflowRequestModel>,
+}
+
+impl Serialize for AdhocAgentConfigOverrideForTestRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AdhocAgentConfigOverrideForTestRequestModel",
+            &[
+                api_runtime::ser::field("conversation_config", &self.conversation_config),
+                api_runtime::ser::field("platform_settings", &self.platform_settings),
+                api_runtime::ser::optional("workflow", &self.workflow),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AdhocAgentConfigOverrideForTestRequestModel {

@@ -9,18 +9,29 @@ use super::{
     AttachedSystemDataCollectionRef, AttachedSystemEvaluationRef, AttachedUserDataCollectionRef,
     AttachedUserEvaluationRef,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// AgentAnalysisItems
 ///
 /// Schema: `#/components/schemas/AgentAnalysisItems-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentAnalysisItemsInput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria: Option<Vec<AgentAnalysisItemsInputEvaluationCriteriaItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection: Option<Vec<AgentAnalysisItemsInputDataCollectionItem>>,
+}
+
+impl Serialize for AgentAnalysisItemsInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentAnalysisItemsInput",
+            &[
+                api_runtime::ser::optional("evaluation_criteria", &self.evaluation_criteria),
+                api_runtime::ser::optional("data_collection", &self.data_collection),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentAnalysisItemsInput {

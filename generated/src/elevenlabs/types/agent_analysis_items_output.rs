@@ -9,18 +9,29 @@ use super::{
     AttachedSystemDataCollectionRef, AttachedSystemEvaluationRef, AttachedUserDataCollectionRef,
     AttachedUserEvaluationRef,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// AgentAnalysisItems
 ///
 /// Schema: `#/components/schemas/AgentAnalysisItems-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentAnalysisItemsOutput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria: Option<Vec<AgentAnalysisItemsOutputEvaluationCriteriaItem>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection: Option<Vec<AgentAnalysisItemsOutputDataCollectionItem>>,
+}
+
+impl Serialize for AgentAnalysisItemsOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentAnalysisItemsOutput",
+            &[
+                api_runtime::ser::optional("evaluation_criteria", &self.evaluation_criteria),
+                api_runtime::ser::optional("data_collection", &self.data_collection),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentAnalysisItemsOutput {

@@ -9,10 +9,10 @@ use super::{
     AgentBranchBasicInfo, AgentVersionMetadata, BranchProtectionStatus, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentBranchResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentBranchResponse {
     pub id: String,
     pub name: String,
@@ -22,22 +22,43 @@ pub struct AgentBranchResponse {
     pub last_committed_at: i64,
     pub is_archived: bool,
     /// Defaults to `"writer_perms_required"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protection_status: Option<BranchProtectionStatus>,
     /// Access information for the branch
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Percentage of traffic live on the branch
     ///
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_live_percentage: Option<f64>,
     /// Parent branch of the branch
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_branch: Nullable<AgentBranchBasicInfo>,
     /// Most recent versions on the branch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub most_recent_versions: Option<Vec<AgentVersionMetadata>>,
+}
+
+impl Serialize for AgentBranchResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentBranchResponse",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::field("last_committed_at", &self.last_committed_at),
+                api_runtime::ser::field("is_archived", &self.is_archived),
+                api_runtime::ser::optional("protection_status", &self.protection_status),
+                api_runtime::ser::optional("access_info", &self.access_info),
+                api_runtime::ser::optional(
+                    "current_live_percentage",
+                    &self.current_live_percentage,
+                ),
+                api_runtime::ser::optional("parent_branch", &self.parent_branch),
+                api_runtime::ser::optional("most_recent_versions", &self.most_recent_versions),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentBranchResponse {

@@ -7,10 +7,10 @@
 
 use super::{BranchProtectionStatus, ResourceAccessInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentBranchSummary`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentBranchSummary {
     pub id: String,
     pub name: String,
@@ -20,38 +20,59 @@ pub struct AgentBranchSummary {
     pub last_committed_at: i64,
     pub is_archived: bool,
     /// Defaults to `"writer_perms_required"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protection_status: Option<BranchProtectionStatus>,
     /// Access information for the branch
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Percentage of traffic live on the branch
     ///
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_live_percentage: Option<f64>,
     /// ID of the parent branch
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_branch_id: Nullable<String>,
     /// Whether a draft exists for the branch
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub draft_exists: Option<bool>,
     /// Number of calls in the last 7 days
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calls_7d: Option<i64>,
     /// Number of commits on this branch not yet on main, relative to their common ancestor. Null if it could not be computed (e.g. no common ancestor, or the branch history exceeds the comparison budget).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub commits_ahead: Nullable<i64>,
     /// Number of commits on main not yet incorporated into this branch, relative to their common ancestor. Null if it could not be computed (e.g. no common ancestor, or the branch history exceeds the comparison budget).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub commits_behind: Nullable<i64>,
     /// ID of the branch this branch's tip version was merged into, if any
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merged_into_branch_id: Nullable<String>,
+}
+
+impl Serialize for AgentBranchSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentBranchSummary",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::field("last_committed_at", &self.last_committed_at),
+                api_runtime::ser::field("is_archived", &self.is_archived),
+                api_runtime::ser::optional("protection_status", &self.protection_status),
+                api_runtime::ser::optional("access_info", &self.access_info),
+                api_runtime::ser::optional(
+                    "current_live_percentage",
+                    &self.current_live_percentage,
+                ),
+                api_runtime::ser::optional("parent_branch_id", &self.parent_branch_id),
+                api_runtime::ser::optional("draft_exists", &self.draft_exists),
+                api_runtime::ser::optional("calls_7d", &self.calls_7d),
+                api_runtime::ser::optional("commits_ahead", &self.commits_ahead),
+                api_runtime::ser::optional("commits_behind", &self.commits_behind),
+                api_runtime::ser::optional("merged_into_branch_id", &self.merged_into_branch_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentBranchSummary {

@@ -5,26 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentCallLimits`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentCallLimits {
     /// The maximum number of concurrent conversations. -1 indicates that there is no maximum
     ///
     /// Defaults to `-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_concurrency_limit: Option<i64>,
     /// The maximum number of conversations per day
     ///
     /// Defaults to `100000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_limit: Option<i64>,
     /// Whether to enable bursting. If true, exceeding workspace concurrency limit will be allowed up to 3 times the limit. Calls will be charged at double rate when exceeding the limit.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bursting_enabled: Option<bool>,
+}
+
+impl Serialize for AgentCallLimits {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentCallLimits",
+            &[
+                api_runtime::ser::optional(
+                    "agent_concurrency_limit",
+                    &self.agent_concurrency_limit,
+                ),
+                api_runtime::ser::optional("daily_limit", &self.daily_limit),
+                api_runtime::ser::optional("bursting_enabled", &self.bursting_enabled),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentCallLimits {

@@ -7,48 +7,68 @@
 
 use super::{BehaviorOverride, DynamicVariablesConfig, PromptAgentApiModelOutput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// AgentConfigAPIModel
 ///
 /// Schema: `#/components/schemas/AgentConfigAPIModel-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentConfigApiModelOutput {
     /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_message: Option<String>,
     /// Language of the agent - used for ASR and TTS
     ///
     /// Defaults to `"en"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// When enabled and language is Hindi, the agent will respond in Hinglish
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hinglish_mode: Option<bool>,
     /// Configuration for dynamic variables
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<DynamicVariablesConfig>,
     /// If true, the user will not be able to interrupt the agent while the first message is being delivered.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_first_message_interruptions: Option<bool>,
     /// If non-empty, the message the agent will send when max conversation duration is reached.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_conversation_duration_message: Option<String>,
     /// Per-channel response behavior overrides for text conversations. Built-in channel defaults apply when unset.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_behavior_overrides: Nullable<BTreeMap<String, BehaviorOverride>>,
     /// The prompt for the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<PromptAgentApiModelOutput>,
+}
+
+impl Serialize for AgentConfigApiModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentConfigApiModelOutput",
+            &[
+                api_runtime::ser::optional("first_message", &self.first_message),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("hinglish_mode", &self.hinglish_mode),
+                api_runtime::ser::optional("dynamic_variables", &self.dynamic_variables),
+                api_runtime::ser::optional(
+                    "disable_first_message_interruptions",
+                    &self.disable_first_message_interruptions,
+                ),
+                api_runtime::ser::optional(
+                    "max_conversation_duration_message",
+                    &self.max_conversation_duration_message,
+                ),
+                api_runtime::ser::optional(
+                    "text_behavior_overrides",
+                    &self.text_behavior_overrides,
+                ),
+                api_runtime::ser::optional("prompt", &self.prompt),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentConfigApiModelOutput {

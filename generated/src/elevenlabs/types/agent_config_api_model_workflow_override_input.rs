@@ -10,38 +10,58 @@ use super::{
     PromptAgentApiModelWorkflowOverrideInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// AgentConfigAPIModelWorkflowOverride
 ///
 /// Schema: `#/components/schemas/AgentConfigAPIModelWorkflowOverride-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentConfigApiModelWorkflowOverrideInput {
     /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message: Nullable<String>,
     /// Language of the agent - used for ASR and TTS
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// When enabled and language is Hindi, the agent will respond in Hinglish
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hinglish_mode: Nullable<bool>,
     /// Configuration for dynamic variables
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dynamic_variables: Nullable<DynamicVariablesConfigWorkflowOverride>,
     /// If true, the user will not be able to interrupt the agent while the first message is being delivered.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_first_message_interruptions: Nullable<bool>,
     /// If non-empty, the message the agent will send when max conversation duration is reached.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_conversation_duration_message: Nullable<String>,
     /// Per-channel response behavior overrides for text conversations. Built-in channel defaults apply when unset.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_behavior_overrides: Nullable<BTreeMap<String, BehaviorOverride>>,
     /// The prompt for the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<PromptAgentApiModelWorkflowOverrideInput>,
+}
+
+impl Serialize for AgentConfigApiModelWorkflowOverrideInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentConfigApiModelWorkflowOverrideInput",
+            &[
+                api_runtime::ser::optional("first_message", &self.first_message),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("hinglish_mode", &self.hinglish_mode),
+                api_runtime::ser::optional("dynamic_variables", &self.dynamic_variables),
+                api_runtime::ser::optional(
+                    "disable_first_message_interruptions",
+                    &self.disable_first_message_interruptions,
+                ),
+                api_runtime::ser::optional(
+                    "max_conversation_duration_message",
+                    &self.max_conversation_duration_message,
+                ),
+                api_runtime::ser::optional(
+                    "text_behavior_overrides",
+                    &self.text_behavior_overrides,
+                ),
+                api_runtime::ser::optional("prompt", &self.prompt),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentConfigApiModelWorkflowOverrideInput {

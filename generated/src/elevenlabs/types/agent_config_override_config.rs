@@ -6,29 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use super::PromptAgentApiModelOverrideConfig;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentConfigOverrideConfig {
     /// Whether to allow overriding the first_message field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_message: Option<bool>,
     /// Whether to allow overriding the language field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<bool>,
     /// Whether to allow overriding the max_conversation_duration_message field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_conversation_duration_message: Option<bool>,
     /// Configures overrides for nested fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<PromptAgentApiModelOverrideConfig>,
+}
+
+impl Serialize for AgentConfigOverrideConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentConfigOverrideConfig",
+            &[
+                api_runtime::ser::optional("first_message", &self.first_message),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional(
+                    "max_conversation_duration_message",
+                    &self.max_conversation_duration_message,
+                ),
+                api_runtime::ser::optional("prompt", &self.prompt),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentConfigOverrideConfig {

@@ -7,25 +7,39 @@
 
 use super::PromptAgentApiModelOverrideOutput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// AgentConfigOverride
 ///
 /// Schema: `#/components/schemas/AgentConfigOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentConfigOverrideOutput {
     /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message: Nullable<String>,
     /// Language of the agent - used for ASR and TTS
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// If non-empty, the message the agent will send when max conversation duration is reached.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_conversation_duration_message: Nullable<String>,
     /// The prompt for the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<PromptAgentApiModelOverrideOutput>,
+}
+
+impl Serialize for AgentConfigOverrideOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentConfigOverrideOutput",
+            &[
+                api_runtime::ser::optional("first_message", &self.first_message),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional(
+                    "max_conversation_duration_message",
+                    &self.max_conversation_duration_message,
+                ),
+                api_runtime::ser::optional("prompt", &self.prompt),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentConfigOverrideOutput {

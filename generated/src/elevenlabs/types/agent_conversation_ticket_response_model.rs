@@ -9,10 +9,10 @@ use super::{
     AgentConversationTicketIssueType, AgentConversationTicketSource, AgentConversationTicketStatus,
     TicketCommentResponseModel, TurnCommentResponseModel,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentConversationTicketResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentConversationTicketResponseModel {
     pub agentqa_ticket_id: String,
     pub workspace_id: String,
@@ -32,6 +32,35 @@ pub struct AgentConversationTicketResponseModel {
     pub assignee_user_id: Option<String>,
     pub created_at_unix_secs: i64,
     pub updated_at_unix_secs: i64,
+}
+
+impl Serialize for AgentConversationTicketResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentConversationTicketResponseModel",
+            &[
+                api_runtime::ser::field("agentqa_ticket_id", &self.agentqa_ticket_id),
+                api_runtime::ser::field("workspace_id", &self.workspace_id),
+                api_runtime::ser::field("owner_user_id", &self.owner_user_id),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("needs_clustering", &self.needs_clustering),
+                api_runtime::ser::field("issue_type", &self.issue_type),
+                api_runtime::ser::field("labels", &self.labels),
+                api_runtime::ser::field("conversation_ids", &self.conversation_ids),
+                api_runtime::ser::field("first_seen_unix_secs", &self.first_seen_unix_secs),
+                api_runtime::ser::field("last_seen_unix_secs", &self.last_seen_unix_secs),
+                api_runtime::ser::field("qa_comment", &self.qa_comment),
+                api_runtime::ser::field("ticket_comments", &self.ticket_comments),
+                api_runtime::ser::field("turn_comments", &self.turn_comments),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("assignee_user_id", &self.assignee_user_id),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("updated_at_unix_secs", &self.updated_at_unix_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentConversationTicketResponseModel {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentDeploymentPercentageStrategy`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentDeploymentPercentageStrategy {
     /// Defaults to `"percentage"`.
-    #[serde(rename = "type")]
     pub type_: consts::Percentage,
     /// Traffic percentage to deploy
     pub traffic_percentage: f64,
+}
+
+impl Serialize for AgentDeploymentPercentageStrategy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentDeploymentPercentageStrategy",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("traffic_percentage", &self.traffic_percentage),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentDeploymentPercentageStrategy {

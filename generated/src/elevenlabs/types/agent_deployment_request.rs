@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentDeploymentRequestItem;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentDeploymentRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentDeploymentRequest {
     /// List of deployment requests
     pub requests: Vec<AgentDeploymentRequestItem>,
+}
+
+impl Serialize for AgentDeploymentRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentDeploymentRequest",
+            &[api_runtime::ser::field("requests", &self.requests)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentDeploymentRequest {

@@ -6,14 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentDeploymentPercentageStrategy;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentDeploymentRequestItem`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentDeploymentRequestItem {
     /// ID of the branch to deploy
     pub branch_id: String,
     pub deployment_strategy: AgentDeploymentPercentageStrategy,
+}
+
+impl Serialize for AgentDeploymentRequestItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentDeploymentRequestItem",
+            &[
+                api_runtime::ser::field("branch_id", &self.branch_id),
+                api_runtime::ser::field("deployment_strategy", &self.deployment_strategy),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentDeploymentRequestItem {

@@ -5,15 +5,27 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentDeploymentResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentDeploymentResponse {
     /// Map of branch IDs to traffic percentages
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub traffic_percentage_branch_id_map: Option<BTreeMap<String, f64>>,
+}
+
+impl Serialize for AgentDeploymentResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentDeploymentResponse",
+            &[api_runtime::ser::optional(
+                "traffic_percentage_branch_id_map",
+                &self.traffic_percentage_branch_id_map,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentDeploymentResponse {

@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentFailureResponseExample`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentFailureResponseExample {
     pub response: String,
-    #[serde(rename = "type")]
     pub type_: consts::Failure,
+}
+
+impl Serialize for AgentFailureResponseExample {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentFailureResponseExample",
+            &[
+                api_runtime::ser::field("response", &self.response),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentFailureResponseExample {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ContentFormat, KnowledgeBaseDocumentType};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagChunkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentKnowledgeBaseRagChunkResponseModel {
     /// ID of the source knowledge base document.
     pub document_id: String,
@@ -25,6 +25,24 @@ pub struct AgentKnowledgeBaseRagChunkResponseModel {
     pub content_format: ContentFormat,
     /// Type of the source knowledge base document.
     pub document_type: KnowledgeBaseDocumentType,
+}
+
+impl Serialize for AgentKnowledgeBaseRagChunkResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentKnowledgeBaseRagChunkResponseModel",
+            &[
+                api_runtime::ser::field("document_id", &self.document_id),
+                api_runtime::ser::field("document_name", &self.document_name),
+                api_runtime::ser::field("chunk_id", &self.chunk_id),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("vector_distance", &self.vector_distance),
+                api_runtime::ser::field("content_format", &self.content_format),
+                api_runtime::ser::field("document_type", &self.document_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagChunkResponseModel {

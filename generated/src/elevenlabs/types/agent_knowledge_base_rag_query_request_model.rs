@@ -5,18 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagQueryRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentKnowledgeBaseRagQueryRequestModel {
     /// Query to run against the agent's knowledge base RAG index.
     pub query: String,
     /// When true (the default), retrieval uses the agent's own RAG settings, reproducing exactly what the agent would retrieve. Set to false to retrieve with neutral default RAG settings instead (the agent's embedding model is always kept, since it determines which vector index exists). Useful for auditing the knowledge base independently of how a particular agent is tuned.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_agent_defaults: Option<bool>,
+}
+
+impl Serialize for AgentKnowledgeBaseRagQueryRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentKnowledgeBaseRagQueryRequestModel",
+            &[
+                api_runtime::ser::field("query", &self.query),
+                api_runtime::ser::optional("use_agent_defaults", &self.use_agent_defaults),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryRequestModel {

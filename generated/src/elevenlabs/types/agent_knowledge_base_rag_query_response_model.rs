@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentKnowledgeBaseRagChunkResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentKnowledgeBaseRagQueryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentKnowledgeBaseRagQueryResponseModel {
     /// Raw query used for retrieval (echoes the request query).
     pub retrieval_query: String,
     /// Ranked chunks the agent would retrieve, after distance and length filtering.
     pub chunks: Vec<AgentKnowledgeBaseRagChunkResponseModel>,
+}
+
+impl Serialize for AgentKnowledgeBaseRagQueryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentKnowledgeBaseRagQueryResponseModel",
+            &[
+                api_runtime::ser::field("retrieval_query", &self.retrieval_query),
+                api_runtime::ser::field("chunks", &self.chunks),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryResponseModel {

@@ -6,19 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentDefinitionSource;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentMetadataDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentMetadataDbModel {
     pub created_at_unix_secs: i64,
     pub updated_at_unix_secs: i64,
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_from: Option<AgentDefinitionSource>,
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated_from: Option<AgentDefinitionSource>,
+}
+
+impl Serialize for AgentMetadataDbModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentMetadataDbModel",
+            &[
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("updated_at_unix_secs", &self.updated_at_unix_secs),
+                api_runtime::ser::optional("created_from", &self.created_from),
+                api_runtime::ser::optional("last_updated_from", &self.last_updated_from),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentMetadataDbModel {

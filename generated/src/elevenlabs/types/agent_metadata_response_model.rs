@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentMetadataResponseModel {
     /// The creation time of the agent in unix seconds
     pub created_at_unix_secs: i64,
     /// The last update time of the agent in unix seconds
     pub updated_at_unix_secs: i64,
+}
+
+impl Serialize for AgentMetadataResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentMetadataResponseModel",
+            &[
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("updated_at_unix_secs", &self.updated_at_unix_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentMetadataResponseModel {

@@ -13,80 +13,94 @@ use super::{
     TopicDiscoverySettings, WidgetConfigOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentPlatformSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentPlatformSettingsResponseModel {
     /// Settings for evaluation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<EvaluationSettingsOutput>,
     /// Configuration for the widget
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub widget: Option<WidgetConfigOutput>,
     /// Data collection settings
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection: Option<BTreeMap<String, AnalysisProperty>>,
     /// Scope per data collection item ID. Missing keys default to conversation scope.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_scopes: Option<BTreeMap<String, AnalysisScope>>,
     /// Evaluation + data-collection items attached by reference. None means the agent has not been migrated onto analysis items yet (distinct from an empty, migrated set); reads fall back to the legacy evaluation/data_collection fields in that case.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis_items: Nullable<AgentAnalysisItemsOutput>,
     /// Additional overrides for the agent during conversation initiation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overrides: Option<ConversationInitiationClientDataConfigOutput>,
     /// Workspace overrides for the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_overrides: Option<AgentWorkspaceOverridesOutput>,
     /// Testing configuration for the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub testing: Option<AgentTestingSettings>,
     /// Whether the agent is archived
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
     /// Guardrails configuration for the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails: Option<GuardrailsV1Output>,
     /// Language for all conversation analysis outputs (summaries, titles, evaluation rationales, data collection rationales). If not set, the language will be inferred from the conversation. Must be one of the supported conversation languages.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary_language: Nullable<String>,
     /// When enabled, a conversation transcript is automatically translated to the viewer's application language when they open the transcript page. If not set or false, transcripts are shown in their original language unless the viewer manually selects a translation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_translate_transcript_to_app_language: Nullable<bool>,
     /// Settings for authentication
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<AuthSettings>,
     /// Call limits for the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_limits: Option<AgentCallLimits>,
     /// Privacy settings for the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy: Option<PrivacyConfigOutput>,
     /// The trust context in which the agent operates.
     ///
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trust_context: Option<AgentTrustContext>,
     /// Default LLM model for post-call analysis (evaluation and data collection)
     ///
     /// Defaults to `"gemini-2.5-flash"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub analysis_llm: Option<Llm>,
     /// Per-agent topic discovery configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub topic_discovery: Option<TopicDiscoverySettings>,
     /// Per-agent post-call sentiment analysis configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment_analysis: Option<SentimentAnalysisSettings>,
     /// Agent-level alerting configuration overriding workspace settings.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub alerting: Nullable<AlertingSettingsResponse>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety: Option<SafetyResponseModel>,
+}
+
+impl Serialize for AgentPlatformSettingsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentPlatformSettingsResponseModel",
+            &[
+                api_runtime::ser::optional("evaluation", &self.evaluation),
+                api_runtime::ser::optional("widget", &self.widget),
+                api_runtime::ser::optional("data_collection", &self.data_collection),
+                api_runtime::ser::optional("data_collection_scopes", &self.data_collection_scopes),
+                api_runtime::ser::optional("analysis_items", &self.analysis_items),
+                api_runtime::ser::optional("overrides", &self.overrides),
+                api_runtime::ser::optional("workspace_overrides", &self.workspace_overrides),
+                api_runtime::ser::optional("testing", &self.testing),
+                api_runtime::ser::optional("archived", &self.archived),
+                api_runtime::ser::optional("guardrails", &self.guardrails),
+                api_runtime::ser::optional("summary_language", &self.summary_language),
+                api_runtime::ser::optional(
+                    "auto_translate_transcript_to_app_language",
+                    &self.auto_translate_transcript_to_app_language,
+                ),
+                api_runtime::ser::optional("auth", &self.auth),
+                api_runtime::ser::optional("call_limits", &self.call_limits),
+                api_runtime::ser::optional("privacy", &self.privacy),
+                api_runtime::ser::optional("trust_context", &self.trust_context),
+                api_runtime::ser::optional("analysis_llm", &self.analysis_llm),
+                api_runtime::ser::optional("topic_discovery", &self.topic_discovery),
+                api_runtime::ser::optional("sentiment_analysis", &self.sentiment_analysis),
+                api_runtime::ser::optional("alerting", &self.alerting),
+                api_runtime::ser::optional("safety", &self.safety),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentPlatformSettingsResponseModel {

@@ -5,21 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentQueueingConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentQueueingConfig {
     /// Hold callers in a wait queue when the agent is at its concurrency limit, instead of rejecting them immediately
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Maximum time a caller can wait in the queue before being rejected
     ///
     /// Defaults to `180`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait_timeout_seconds: Option<i64>,
+}
+
+impl Serialize for AgentQueueingConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentQueueingConfig",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional("wait_timeout_seconds", &self.wait_timeout_seconds),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentQueueingConfig {

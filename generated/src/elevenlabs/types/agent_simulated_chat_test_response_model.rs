@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ConversationHistoryAnalysisCommonModel, ConversationHistoryTranscriptResponseModel};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSimulatedChatTestResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentSimulatedChatTestResponseModel {
     pub simulated_conversation: Vec<ConversationHistoryTranscriptResponseModel>,
     pub analysis: ConversationHistoryAnalysisCommonModel,
+}
+
+impl Serialize for AgentSimulatedChatTestResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentSimulatedChatTestResponseModel",
+            &[
+                api_runtime::ser::field("simulated_conversation", &self.simulated_conversation),
+                api_runtime::ser::field("analysis", &self.analysis),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentSimulatedChatTestResponseModel {

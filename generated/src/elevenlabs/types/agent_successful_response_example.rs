@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSuccessfulResponseExample`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentSuccessfulResponseExample {
     pub response: String,
-    #[serde(rename = "type")]
     pub type_: consts::Success,
+}
+
+impl Serialize for AgentSuccessfulResponseExample {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentSuccessfulResponseExample",
+            &[
+                api_runtime::ser::field("response", &self.response),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentSuccessfulResponseExample {

@@ -6,14 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AgentSummaryResponseModel};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSummaryBatchSuccessfulResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentSummaryBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
     pub status: consts::Success,
     pub data: AgentSummaryResponseModel,
+}
+
+impl Serialize for AgentSummaryBatchSuccessfulResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentSummaryBatchSuccessfulResponseModel",
+            &[
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("data", &self.data),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentSummaryBatchSuccessfulResponseModel {

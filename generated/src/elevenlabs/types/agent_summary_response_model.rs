@@ -7,10 +7,10 @@
 
 use super::ResourceAccessInfo;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentSummaryResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -23,13 +23,32 @@ pub struct AgentSummaryResponseModel {
     /// The access information of the agent
     pub access_info: ResourceAccessInfo,
     /// The time of the most recent call in unix seconds, null if no calls have been made
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_call_time_unix_secs: Nullable<i64>,
     /// Whether the agent is archived
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<bool>,
+}
+
+impl Serialize for AgentSummaryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentSummaryResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("tags", &self.tags),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("access_info", &self.access_info),
+                api_runtime::ser::optional(
+                    "last_call_time_unix_secs",
+                    &self.last_call_time_unix_secs,
+                ),
+                api_runtime::ser::optional("archived", &self.archived),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentSummaryResponseModel {

@@ -5,15 +5,27 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentTestFolderPathSegmentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentTestFolderPathSegmentResponseModel {
     pub id: String,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+impl Serialize for AgentTestFolderPathSegmentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentTestFolderPathSegmentResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("name", &self.name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentTestFolderPathSegmentResponseModel {

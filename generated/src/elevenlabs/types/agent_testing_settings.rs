@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::AttachedTestModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Settings for agent testing configuration.
 ///
 /// Schema: `#/components/schemas/AgentTestingSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentTestingSettings {
     /// List of test IDs that should be run for this agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_tests: Option<Vec<AttachedTestModel>>,
+}
+
+impl Serialize for AgentTestingSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentTestingSettings",
+            &[api_runtime::ser::optional(
+                "attached_tests",
+                &self.attached_tests,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentTestingSettings {

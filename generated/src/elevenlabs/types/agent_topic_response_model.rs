@@ -7,26 +7,41 @@
 
 use super::TopicMetricsAggregate;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentTopicResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentTopicResponseModel {
     pub topic_id: String,
     pub label: String,
     pub description: String,
     pub conversation_count: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_topic_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub x_2d: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub y_2d: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metrics: Nullable<TopicMetricsAggregate>,
     /// Success rate across the topic's evaluation criteria, weighted by scored conversations. Returned regardless of include_evaluation_criteria.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub success_rate: Nullable<f64>,
+}
+
+impl Serialize for AgentTopicResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentTopicResponseModel",
+            &[
+                api_runtime::ser::field("topic_id", &self.topic_id),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::field("conversation_count", &self.conversation_count),
+                api_runtime::ser::optional("parent_topic_id", &self.parent_topic_id),
+                api_runtime::ser::optional("x_2d", &self.x_2d),
+                api_runtime::ser::optional("y_2d", &self.y_2d),
+                api_runtime::ser::optional("metrics", &self.metrics),
+                api_runtime::ser::optional("success_rate", &self.success_rate),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentTopicResponseModel {

@@ -6,34 +6,55 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// AgentTransfer
 ///
 /// Schema: `#/components/schemas/AgentTransfer-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentTransferInput {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub node_id: Nullable<String>,
     pub condition: String,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_message: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transferred_agent_first_message: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_workflow_node_transfer: Option<bool>,
     /// Defines whether TTS client overrides should be carried over to the transferred agent.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_client_tts_overrides: Option<bool>,
+}
+
+impl Serialize for AgentTransferInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentTransferInput",
+            &[
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+                api_runtime::ser::optional("node_id", &self.node_id),
+                api_runtime::ser::field("condition", &self.condition),
+                api_runtime::ser::optional("delay_ms", &self.delay_ms),
+                api_runtime::ser::optional("transfer_message", &self.transfer_message),
+                api_runtime::ser::optional(
+                    "enable_transferred_agent_first_message",
+                    &self.enable_transferred_agent_first_message,
+                ),
+                api_runtime::ser::optional(
+                    "is_workflow_node_transfer",
+                    &self.is_workflow_node_transfer,
+                ),
+                api_runtime::ser::optional(
+                    "preserve_client_tts_overrides",
+                    &self.preserve_client_tts_overrides,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentTransferInput {

@@ -6,14 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentTransferOpPop`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentTransferOpPop {
     /// Defaults to `"pop"`.
-    #[serde(rename = "type")]
     pub type_: consts::Pop,
+}
+
+impl Serialize for AgentTransferOpPop {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentTransferOpPop",
+            &[api_runtime::ser::field("type", &self.type_)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentTransferOpPop {

@@ -7,16 +7,27 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentTransferOpPush`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentTransferOpPush {
     /// Defaults to `"push"`.
-    #[serde(rename = "type")]
     pub type_: consts::Push,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub return_node_id: Nullable<String>,
+}
+
+impl Serialize for AgentTransferOpPush {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentTransferOpPush",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("return_node_id", &self.return_node_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentTransferOpPush {

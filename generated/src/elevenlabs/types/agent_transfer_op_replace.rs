@@ -6,14 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentTransferOpReplace`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentTransferOpReplace {
     /// Defaults to `"replace"`.
-    #[serde(rename = "type")]
     pub type_: consts::Replace,
+}
+
+impl Serialize for AgentTransferOpReplace {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentTransferOpReplace",
+            &[api_runtime::ser::field("type", &self.type_)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentTransferOpReplace {

@@ -7,10 +7,10 @@
 
 use super::{AgentVersionParents, ResourceAccessInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentVersionMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentVersionMetadata {
     pub id: String,
     pub agent_id: String,
@@ -19,8 +19,26 @@ pub struct AgentVersionMetadata {
     pub seq_no_in_branch: i64,
     pub time_committed_secs: i64,
     pub parents: AgentVersionParents,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
+}
+
+impl Serialize for AgentVersionMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentVersionMetadata",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("branch_id", &self.branch_id),
+                api_runtime::ser::field("version_description", &self.version_description),
+                api_runtime::ser::field("seq_no_in_branch", &self.seq_no_in_branch),
+                api_runtime::ser::field("time_committed_secs", &self.time_committed_secs),
+                api_runtime::ser::field("parents", &self.parents),
+                api_runtime::ser::optional("access_info", &self.access_info),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentVersionMetadata {

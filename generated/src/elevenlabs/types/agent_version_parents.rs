@@ -6,23 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AgentVersionParents`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentVersionParents {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub in_branch_parent_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub out_of_branch_parent_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merged_into_branch_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merged_from_branch_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merged_from_version_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rebased_from_version_id: Nullable<String>,
+}
+
+impl Serialize for AgentVersionParents {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentVersionParents",
+            &[
+                api_runtime::ser::optional("in_branch_parent_id", &self.in_branch_parent_id),
+                api_runtime::ser::optional(
+                    "out_of_branch_parent_id",
+                    &self.out_of_branch_parent_id,
+                ),
+                api_runtime::ser::optional("merged_into_branch_id", &self.merged_into_branch_id),
+                api_runtime::ser::optional("merged_from_branch_id", &self.merged_from_branch_id),
+                api_runtime::ser::optional("merged_from_version_id", &self.merged_from_version_id),
+                api_runtime::ser::optional(
+                    "rebased_from_version_id",
+                    &self.rebased_from_version_id,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentVersionParents {

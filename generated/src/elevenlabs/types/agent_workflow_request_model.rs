@@ -10,22 +10,33 @@ use super::{
     WorkflowPhoneNumberNodeModelInput, WorkflowStandaloneAgentNodeModelInput,
     WorkflowStartNodeModelInput, WorkflowToolNodeModelInput,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentWorkflowRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentWorkflowRequestModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edges: Option<BTreeMap<String, WorkflowEdgeModelInput>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nodes: Option<BTreeMap<String, AgentWorkflowRequestModelNodesValue>>,
     /// Whether to prevent loops in the workflow execution.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prevent_subagent_loops: Option<bool>,
+}
+
+impl Serialize for AgentWorkflowRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentWorkflowRequestModel",
+            &[
+                api_runtime::ser::optional("edges", &self.edges),
+                api_runtime::ser::optional("nodes", &self.nodes),
+                api_runtime::ser::optional("prevent_subagent_loops", &self.prevent_subagent_loops),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentWorkflowRequestModel {

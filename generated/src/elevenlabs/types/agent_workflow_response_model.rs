@@ -10,12 +10,12 @@ use super::{
     WorkflowPhoneNumberNodeModelOutput, WorkflowStandaloneAgentNodeModelOutput,
     WorkflowStartNodeModelOutput, WorkflowToolNodeModelOutput,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/AgentWorkflowResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AgentWorkflowResponseModel {
     pub edges: BTreeMap<String, WorkflowEdgeModelOutput>,
     pub nodes: BTreeMap<String, AgentWorkflowResponseModelNodesValue>,
@@ -23,6 +23,20 @@ pub struct AgentWorkflowResponseModel {
     ///
     /// Defaults to `false`.
     pub prevent_subagent_loops: bool,
+}
+
+impl Serialize for AgentWorkflowResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentWorkflowResponseModel",
+            &[
+                api_runtime::ser::field("edges", &self.edges),
+                api_runtime::ser::field("nodes", &self.nodes),
+                api_runtime::ser::field("prevent_subagent_loops", &self.prevent_subagent_loops),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentWorkflowResponseModel {

@@ -7,19 +7,33 @@
 
 use super::{ConvAiWebhooks, ConversationInitiationClientDataWebhook};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// AgentWorkspaceOverrides
 ///
 /// Schema: `#/components/schemas/AgentWorkspaceOverrides-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AgentWorkspaceOverridesInput {
     /// The webhook to send conversation initiation client data to
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data_webhook:
         Nullable<ConversationInitiationClientDataWebhook>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<ConvAiWebhooks>,
+}
+
+impl Serialize for AgentWorkspaceOverridesInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AgentWorkspaceOverridesInput",
+            &[
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data_webhook",
+                    &self.conversation_initiation_client_data_webhook,
+                ),
+                api_runtime::ser::optional("webhooks", &self.webhooks),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AgentWorkspaceOverridesInput {

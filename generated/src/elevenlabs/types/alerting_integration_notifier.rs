@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingIntegrationNotifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertingIntegrationNotifier {
     /// Defaults to `"integration"`.
-    #[serde(rename = "type")]
     pub type_: consts::Integration,
     /// ID of the workspace integration connection (e.g. PagerDuty) to deliver alert lifecycle notifications to. The connection's integration must have the monitoring capability.
     pub connection_id: String,
+}
+
+impl Serialize for AlertingIntegrationNotifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AlertingIntegrationNotifier",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("connection_id", &self.connection_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AlertingIntegrationNotifier {

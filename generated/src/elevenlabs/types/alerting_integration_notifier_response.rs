@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingIntegrationNotifierResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertingIntegrationNotifierResponse {
     /// Defaults to `"integration"`.
-    #[serde(rename = "type")]
     pub type_: consts::Integration,
     pub connection_id: String,
+}
+
+impl Serialize for AlertingIntegrationNotifierResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AlertingIntegrationNotifierResponse",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("connection_id", &self.connection_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AlertingIntegrationNotifierResponse {

@@ -6,32 +6,55 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingMonitorConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertingMonitorConfig {
     /// Failure rate threshold at which this monitor can notify.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub threshold: Nullable<f64>,
     /// Relative increase over the trailing baseline at which this monitor can notify (0.2 = 20% above baseline, 0 = any failure).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub relative_increase_threshold: Nullable<f64>,
     /// Minimum failures in the window before this monitor can fire.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_failure_count: Nullable<i64>,
     /// Minimum trailing buckets with traffic before spike detection can fire.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_history_bucket_count: Nullable<i64>,
     /// Minimum samples in the window before this monitor can fire.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_sample_count: Nullable<i64>,
     /// How many suspect buckets within the lookback window are required to promote a suspect to an alert.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub suspect_trigger_threshold: Nullable<i64>,
     /// How many minutes an alert can stay inactive before it is auto-resolved.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_resolve_after_inactive_minutes: Nullable<i64>,
+}
+
+impl Serialize for AlertingMonitorConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AlertingMonitorConfig",
+            &[
+                api_runtime::ser::optional("threshold", &self.threshold),
+                api_runtime::ser::optional(
+                    "relative_increase_threshold",
+                    &self.relative_increase_threshold,
+                ),
+                api_runtime::ser::optional("min_failure_count", &self.min_failure_count),
+                api_runtime::ser::optional(
+                    "min_history_bucket_count",
+                    &self.min_history_bucket_count,
+                ),
+                api_runtime::ser::optional("min_sample_count", &self.min_sample_count),
+                api_runtime::ser::optional(
+                    "suspect_trigger_threshold",
+                    &self.suspect_trigger_threshold,
+                ),
+                api_runtime::ser::optional(
+                    "auto_resolve_after_inactive_minutes",
+                    &self.auto_resolve_after_inactive_minutes,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AlertingMonitorConfig {

@@ -7,7 +7,7 @@
 
 use super::{AlertingIntegrationNotifier, AlertingMonitorConfig, AlertingWebhookNotifier};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -21,17 +21,31 @@ use std::collections::BTreeMap;
 /// system default.
 ///
 /// Schema: `#/components/schemas/AlertingSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertingSettings {
     /// Alerting configuration keyed by monitor name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_configs: Option<BTreeMap<String, AlertingMonitorConfig>>,
     /// How many minutes an alert can stay inactive before it is auto-resolved. Unset values fall through to the next layer.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_resolve_after_inactive_minutes: Nullable<i64>,
     /// Delivery channels for alert lifecycle notifications. Stacked and deduped by ``webhook_id`` / ``connection_id`` with other layers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notifiers: Option<Vec<AlertingSettingsNotifiersItem>>,
+}
+
+impl Serialize for AlertingSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AlertingSettings",
+            &[
+                api_runtime::ser::optional("monitor_configs", &self.monitor_configs),
+                api_runtime::ser::optional(
+                    "auto_resolve_after_inactive_minutes",
+                    &self.auto_resolve_after_inactive_minutes,
+                ),
+                api_runtime::ser::optional("notifiers", &self.notifiers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AlertingSettings {

@@ -9,7 +9,7 @@ use super::{
     AlertingIntegrationNotifierResponse, AlertingMonitorConfig, AlertingWebhookNotifierResponse,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -18,14 +18,28 @@ use std::collections::BTreeMap;
 /// channels whose URLs must never be returned outside the admin API.
 ///
 /// Schema: `#/components/schemas/AlertingSettingsResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AlertingSettingsResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitor_configs: Option<BTreeMap<String, AlertingMonitorConfig>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_resolve_after_inactive_minutes: Nullable<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notifiers: Option<Vec<AlertingSettingsResponseNotifiersItem>>,
+}
+
+impl Serialize for AlertingSettingsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AlertingSettingsResponse",
+            &[
+                api_runtime::ser::optional("monitor_configs", &self.monitor_configs),
+                api_runtime::ser::optional(
+                    "auto_resolve_after_inactive_minutes",
+                    &self.auto_resolve_after_inactive_minutes,
+                ),
+                api_runtime::ser::optional("notifiers", &self.notifiers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AlertingSettingsResponse {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingWebhookHeader`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertingWebhookHeader {
     pub name: String,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secret: Option<bool>,
     /// Header value. May be null only for a secret header on update.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub value: Nullable<String>,
+}
+
+impl Serialize for AlertingWebhookHeader {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AlertingWebhookHeader",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("is_secret", &self.is_secret),
+                api_runtime::ser::optional("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AlertingWebhookHeader {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingWebhookNotifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertingWebhookNotifier {
     /// Defaults to `"webhook"`.
-    #[serde(rename = "type")]
     pub type_: consts::Webhook,
     /// ID of the workspace webhook to deliver alert lifecycle notifications to.
     pub webhook_id: String,
+}
+
+impl Serialize for AlertingWebhookNotifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AlertingWebhookNotifier",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("webhook_id", &self.webhook_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AlertingWebhookNotifier {

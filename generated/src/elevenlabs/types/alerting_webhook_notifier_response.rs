@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AlertingWebhookNotifierResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlertingWebhookNotifierResponse {
     /// Defaults to `"webhook"`.
-    #[serde(rename = "type")]
     pub type_: consts::Webhook,
     pub webhook_id: String,
+}
+
+impl Serialize for AlertingWebhookNotifierResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AlertingWebhookNotifierResponse",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("webhook_id", &self.webhook_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AlertingWebhookNotifierResponse {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AllowlistItem`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AllowlistItem {
     /// The hostname of the allowed origin
     pub hostname: String,
+}
+
+impl Serialize for AllowlistItem {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AllowlistItem",
+            &[api_runtime::ser::field("hostname", &self.hostname)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AllowlistItem {

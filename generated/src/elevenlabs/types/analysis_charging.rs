@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AnalysisRunSnapshot, AnalysisRunningTotal};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Cost of running post-call analysis on this conversation.
 /// Present once an analysis pass has run, billed or not.
 ///
 /// Schema: `#/components/schemas/AnalysisCharging`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnalysisCharging {
     pub total: AnalysisRunningTotal,
     pub last_run: AnalysisRunSnapshot,
+}
+
+impl Serialize for AnalysisCharging {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AnalysisCharging",
+            &[
+                api_runtime::ser::field("total", &self.total),
+                api_runtime::ser::field("last_run", &self.last_run),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AnalysisCharging {

@@ -16,46 +16,60 @@ use serde_json::Value;
 /// inheritance, so this generalizes cleanly to object/array schemas in the future.
 ///
 /// Schema: `#/components/schemas/AnalysisProperty`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnalysisProperty {
-    #[serde(rename = "type")]
     pub type_: AnalysisPropertyType,
     /// The description of the property. When set, the LLM will provide the value based on this description. Mutually exclusive with dynamic_variable, is_system_provided, constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// List of allowed string values for string type parameters
-    #[serde(rename = "enum", skip_serializing_if = "Nullable::is_absent")]
     pub enum_: Nullable<Vec<String>>,
     /// If true, the value will be populated by the system at runtime. Used by API Integration Webhook tools for templating. Mutually exclusive with description, dynamic_variable, constant_value, and is_omitted.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_system_provided: Option<bool>,
     /// The name of the dynamic variable to use for this property's value. Mutually exclusive with description, is_system_provided, constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable: Option<String>,
     /// When set, the LLM provides the value but the runtime rejects any value not present in the list held by this dynamic variable. Use to let the LLM pick from a server-verified set (e.g. the IDs the current user is allowed to access). Requires description; mutually exclusive with dynamic_variable, is_system_provided, constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_values_dynamic_variable: Option<String>,
     /// A constant value to use for this property. Mutually exclusive with description, dynamic_variable, is_system_provided, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub constant_value: Nullable<AnalysisPropertyConstantValue>,
     /// If true, this parameter will be completely omitted from the request. Only valid for optional parameters. Mutually exclusive with description, dynamic_variable, is_system_provided, and constant_value.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_omitted: Option<bool>,
     /// LLM model to use for this analysis item. If not set, uses agent's analysis_llm default.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm: Nullable<Llm>,
+}
+
+impl Serialize for AnalysisProperty {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AnalysisProperty",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("enum", &self.enum_),
+                api_runtime::ser::optional("is_system_provided", &self.is_system_provided),
+                api_runtime::ser::optional("dynamic_variable", &self.dynamic_variable),
+                api_runtime::ser::optional(
+                    "allowed_values_dynamic_variable",
+                    &self.allowed_values_dynamic_variable,
+                ),
+                api_runtime::ser::optional("constant_value", &self.constant_value),
+                api_runtime::ser::optional("is_omitted", &self.is_omitted),
+                api_runtime::ser::optional("llm", &self.llm),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AnalysisProperty {

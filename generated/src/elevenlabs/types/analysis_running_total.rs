@@ -5,27 +5,38 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Cumulative LLM cost of running post-call analysis on this conversation.
 ///
 /// Schema: `#/components/schemas/AnalysisRunningTotal`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AnalysisRunningTotal {
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub runs: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_per_feature: Option<BTreeMap<String, f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charge_per_feature: Option<BTreeMap<String, i64>>,
+}
+
+impl Serialize for AnalysisRunningTotal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AnalysisRunningTotal",
+            &[
+                api_runtime::ser::optional("price", &self.price),
+                api_runtime::ser::optional("charge", &self.charge),
+                api_runtime::ser::optional("runs", &self.runs),
+                api_runtime::ser::optional("price_per_feature", &self.price_per_feature),
+                api_runtime::ser::optional("charge_per_feature", &self.charge_per_feature),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AnalysisRunningTotal {

@@ -12,19 +12,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Response model for user-owned OAuth2 Custom App auth connections
 ///
 /// Schema: `#/components/schemas/ApiIntegrationOAuth2CustomAppResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiIntegrationOAuth2CustomAppResponse {
     pub name: String,
     /// Defaults to `"api_integration_oauth2_custom_app"`.
     pub auth_type: consts::ApiIntegrationOauth2CustomApp,
     pub provider: String,
     pub token_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Separator for scopes
     ///
     /// Defaults to `" "`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_separator: Option<ApiIntegrationOAuth2CustomAppResponseScopeSeparator>,
     /// ISO 8601 timestamp of when the access token expires
     pub expires_at: String,
@@ -33,15 +31,37 @@ pub struct ApiIntegrationOAuth2CustomAppResponse {
     /// OAuth client ID (rendered from template if credential uses templated credentials, None for legacy connections)
     pub client_id: String,
     pub id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
+}
+
+impl Serialize for ApiIntegrationOAuth2CustomAppResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ApiIntegrationOAuth2CustomAppResponse",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("token_url", &self.token_url),
+                api_runtime::ser::optional("scopes", &self.scopes),
+                api_runtime::ser::optional("scope_separator", &self.scope_separator),
+                api_runtime::ser::field("expires_at", &self.expires_at),
+                api_runtime::ser::field("integration_id", &self.integration_id),
+                api_runtime::ser::field("credential_id", &self.credential_id),
+                api_runtime::ser::field("client_id", &self.client_id),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("used_by", &self.used_by),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("status_detail", &self.status_detail),
+                api_runtime::ser::optional("status_updated_at", &self.status_updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponse {

@@ -10,23 +10,34 @@ use super::{
     LlmSchemaOverride, OmitSchemaOverride, ResponseFilterMode,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ApiIntegrationWebhookOverrides`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ApiIntegrationWebhookOverrides {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub schema_overrides:
         Nullable<BTreeMap<String, ApiIntegrationWebhookOverridesSchemaOverridesValue>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_filter_mode: Nullable<ResponseFilterMode>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_filters: Nullable<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_headers:
         Nullable<BTreeMap<String, ApiIntegrationWebhookOverridesRequestHeadersValue>>,
+}
+
+impl Serialize for ApiIntegrationWebhookOverrides {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ApiIntegrationWebhookOverrides",
+            &[
+                api_runtime::ser::optional("schema_overrides", &self.schema_overrides),
+                api_runtime::ser::optional("response_filter_mode", &self.response_filter_mode),
+                api_runtime::ser::optional("response_filters", &self.response_filters),
+                api_runtime::ser::optional("request_headers", &self.request_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverrides {

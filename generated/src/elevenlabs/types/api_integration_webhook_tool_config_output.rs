@@ -10,15 +10,14 @@ use super::{
     PreToolSpeechMode, ToolCallSoundBehavior, ToolCallSoundType, ToolErrorHandlingMode,
     ToolExecutionMode, ToolInterruptionMode,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ApiIntegrationWebhookToolConfig
 ///
 /// Schema: `#/components/schemas/ApiIntegrationWebhookToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiIntegrationWebhookToolConfigOutput {
     /// Defaults to `"api_integration_webhook"`.
-    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     pub name: String,
     /// Description of when the tool should be used and what it does.
@@ -71,6 +70,38 @@ pub struct ApiIntegrationWebhookToolConfigOutput {
     pub api_integration_connection_id: String,
     /// User overrides applied on top of the base api_schema
     pub api_schema_overrides: Option<ApiIntegrationWebhookOverrides>,
+}
+
+impl Serialize for ApiIntegrationWebhookToolConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ApiIntegrationWebhookToolConfigOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::field("response_timeout_secs", &self.response_timeout_secs),
+                api_runtime::ser::field("disable_interruptions", &self.disable_interruptions),
+                api_runtime::ser::field("interruption_mode", &self.interruption_mode),
+                api_runtime::ser::field("force_pre_tool_speech", &self.force_pre_tool_speech),
+                api_runtime::ser::field("pre_tool_speech", &self.pre_tool_speech),
+                api_runtime::ser::field("assignments", &self.assignments),
+                api_runtime::ser::field("tool_call_sound", &self.tool_call_sound),
+                api_runtime::ser::field("tool_call_sound_behavior", &self.tool_call_sound_behavior),
+                api_runtime::ser::field("tool_error_handling_mode", &self.tool_error_handling_mode),
+                api_runtime::ser::field("dynamic_variables", &self.dynamic_variables),
+                api_runtime::ser::field("execution_mode", &self.execution_mode),
+                api_runtime::ser::field("tool_version", &self.tool_version),
+                api_runtime::ser::field("api_integration_id", &self.api_integration_id),
+                api_runtime::ser::field(
+                    "api_integration_connection_id",
+                    &self.api_integration_connection_id,
+                ),
+                api_runtime::ser::field("api_schema_overrides", &self.api_schema_overrides),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigOutput {

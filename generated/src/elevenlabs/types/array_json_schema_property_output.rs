@@ -7,38 +7,49 @@
 
 use super::{consts, LiteralJsonSchemaProperty, ObjectJsonSchemaPropertyOutput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// ArrayJsonSchemaProperty
 ///
 /// Schema: `#/components/schemas/ArrayJsonSchemaProperty-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArrayJsonSchemaPropertyOutput {
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When set, the entire parameter is populated from this dynamic variable at runtime. Mutually exclusive with description (LLM-provided value), constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable: Option<String>,
     /// When set, the entire array uses this constant value at runtime. Mutually exclusive with description (LLM-provided array), dynamic_variable, and is_omitted.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub constant_value: Nullable<Vec<Value>>,
     /// If true, this parameter will be completely omitted from the request. Only valid for optional parameters. Mutually exclusive with description, dynamic_variable, and constant_value.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_omitted: Option<bool>,
     /// Defaults to `"array"`.
-    #[serde(rename = "type")]
     pub type_: consts::Array,
     /// Schema for array elements.
     ///
     /// Defaults to `{"type":"string","description":"Array element","is_system_provided":false,"dynamic_variable":"","allowed_values_dynam…`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<ArrayJsonSchemaPropertyOutputItems>>,
+}
+
+impl Serialize for ArrayJsonSchemaPropertyOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ArrayJsonSchemaPropertyOutput",
+            &[
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("dynamic_variable", &self.dynamic_variable),
+                api_runtime::ser::optional("constant_value", &self.constant_value),
+                api_runtime::ser::optional("is_omitted", &self.is_omitted),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("items", &self.items),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutput {

@@ -6,29 +6,43 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AsrInputFormat, AsrProvider, AsrQuality};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ASRConversationalConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsrConversationalConfig {
     /// The quality of the transcription
     ///
     /// Defaults to `"high"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<AsrQuality>,
     /// The provider of the transcription service
     ///
     /// Defaults to `"scribe_realtime"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<AsrProvider>,
     /// The format of the audio to be transcribed
     ///
     /// Defaults to `"pcm_16000"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_input_audio_format: Option<AsrInputFormat>,
     /// Keywords to boost prediction probability for
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<Vec<String>>,
+}
+
+impl Serialize for AsrConversationalConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AsrConversationalConfig",
+            &[
+                api_runtime::ser::optional("quality", &self.quality),
+                api_runtime::ser::optional("provider", &self.provider),
+                api_runtime::ser::optional(
+                    "user_input_audio_format",
+                    &self.user_input_audio_format,
+                ),
+                api_runtime::ser::optional("keywords", &self.keywords),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AsrConversationalConfig {

@@ -6,14 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsrConversationalConfigOverride {
     /// Keywords to boost prediction probability for
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keywords: Nullable<Vec<String>>,
+}
+
+impl Serialize for AsrConversationalConfigOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AsrConversationalConfigOverride",
+            &[api_runtime::ser::optional("keywords", &self.keywords)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AsrConversationalConfigOverride {

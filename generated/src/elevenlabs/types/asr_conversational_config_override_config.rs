@@ -5,16 +5,25 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsrConversationalConfigOverrideConfig {
     /// Whether to allow overriding the keywords field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keywords: Option<bool>,
+}
+
+impl Serialize for AsrConversationalConfigOverrideConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AsrConversationalConfigOverrideConfig",
+            &[api_runtime::ser::optional("keywords", &self.keywords)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AsrConversationalConfigOverrideConfig {

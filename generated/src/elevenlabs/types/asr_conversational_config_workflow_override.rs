@@ -7,23 +7,37 @@
 
 use super::{AsrInputFormat, AsrProvider, AsrQuality};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ASRConversationalConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AsrConversationalConfigWorkflowOverride {
     /// The quality of the transcription
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quality: Nullable<AsrQuality>,
     /// The provider of the transcription service
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<AsrProvider>,
     /// The format of the audio to be transcribed
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_input_audio_format: Nullable<AsrInputFormat>,
     /// Keywords to boost prediction probability for
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub keywords: Nullable<Vec<String>>,
+}
+
+impl Serialize for AsrConversationalConfigWorkflowOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AsrConversationalConfigWorkflowOverride",
+            &[
+                api_runtime::ser::optional("quality", &self.quality),
+                api_runtime::ser::optional("provider", &self.provider),
+                api_runtime::ser::optional(
+                    "user_input_audio_format",
+                    &self.user_input_audio_format,
+                ),
+                api_runtime::ser::optional("keywords", &self.keywords),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AsrConversationalConfigWorkflowOverride {

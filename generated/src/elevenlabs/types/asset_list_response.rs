@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::AssetResponse;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One page of the workspace's assets, most recently created first.
 ///
 /// Schema: `#/components/schemas/AssetListResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssetListResponse {
     /// List of Asset objects.
     pub assets: Vec<AssetResponse>,
@@ -19,6 +19,20 @@ pub struct AssetListResponse {
     pub next_cursor: Option<String>,
     /// Whether there are more results to fetch.
     pub has_more: bool,
+}
+
+impl Serialize for AssetListResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AssetListResponse",
+            &[
+                api_runtime::ser::field("assets", &self.assets),
+                api_runtime::ser::field("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AssetListResponse {

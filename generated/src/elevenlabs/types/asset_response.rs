@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The public Asset object.
 ///
 /// Schema: `#/components/schemas/AssetResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssetResponse {
     /// Unique identifier for the asset.
     pub asset_id: String,
@@ -22,6 +22,22 @@ pub struct AssetResponse {
     pub created_at_unix: i64,
     /// Signed URL to fetch the asset's content. May be `null` if the asset has not finished processing. Do not rely on it being valid for more than 1 hour; fetch the asset again for a fresh URL.
     pub content_url: Option<String>,
+}
+
+impl Serialize for AssetResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AssetResponse",
+            &[
+                api_runtime::ser::field("asset_id", &self.asset_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("mime_type", &self.mime_type),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("content_url", &self.content_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AssetResponse {

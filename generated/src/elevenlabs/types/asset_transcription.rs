@@ -9,12 +9,25 @@ use super::AssetTranscriptionData;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssetTranscription`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssetTranscription {
     pub status: AssetTranscriptionStatus,
     pub data: Option<AssetTranscriptionData>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at_ms: Option<i64>,
+}
+
+impl Serialize for AssetTranscription {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AssetTranscription",
+            &[
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("data", &self.data),
+                api_runtime::ser::optional("updated_at_ms", &self.updated_at_ms),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AssetTranscription {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssetTranscriptionData`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssetTranscriptionData {
     pub language_code: String,
     pub text: String,
@@ -16,6 +16,23 @@ pub struct AssetTranscriptionData {
     pub word_start_times_ms: Vec<i64>,
     pub word_end_times_ms: Vec<i64>,
     pub word_speaker_ids: Vec<Option<String>>,
+}
+
+impl Serialize for AssetTranscriptionData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AssetTranscriptionData",
+            &[
+                api_runtime::ser::field("language_code", &self.language_code),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("words", &self.words),
+                api_runtime::ser::field("word_start_times_ms", &self.word_start_times_ms),
+                api_runtime::ser::field("word_end_times_ms", &self.word_end_times_ms),
+                api_runtime::ser::field("word_speaker_ids", &self.word_speaker_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AssetTranscriptionData {

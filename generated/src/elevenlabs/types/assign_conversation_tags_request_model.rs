@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssignConversationTagsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignConversationTagsRequestModel {
     /// Tag IDs to add to the conversation. Re-assigning an existing tag is a no-op.
     pub tag_ids: Vec<String>,
+}
+
+impl Serialize for AssignConversationTagsRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AssignConversationTagsRequestModel",
+            &[api_runtime::ser::field("tag_ids", &self.tag_ids)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AssignConversationTagsRequestModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AssignableUserResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignableUserResponseModel {
     pub user_id: String,
     pub email: String,
@@ -16,6 +16,22 @@ pub struct AssignableUserResponseModel {
     pub is_service_account: bool,
     /// Whether this workspace member currently has at least viewer access to the agent. Members without access are still returned so they can be surfaced (e.g. grayed out) and granted access before being assigned.
     pub has_access: bool,
+}
+
+impl Serialize for AssignableUserResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AssignableUserResponseModel",
+            &[
+                api_runtime::ser::field("user_id", &self.user_id),
+                api_runtime::ser::field("email", &self.email),
+                api_runtime::ser::field("first_name", &self.first_name),
+                api_runtime::ser::field("is_service_account", &self.is_service_account),
+                api_runtime::ser::field("has_access", &self.has_access),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AssignableUserResponseModel {

@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTAdditionOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTAdditionOperatorNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstAdditionOperatorNodeOutput {
     /// Defaults to `"add_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::AddOperator,
     /// Left operand of the binary operator.
     pub left: Box<AstNodeOutput>,
     /// Right operand of the binary operator.
     pub right: Box<AstNodeOutput>,
+}
+
+impl Serialize for AstAdditionOperatorNodeOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstAdditionOperatorNodeOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("left", &self.left),
+                api_runtime::ser::field("right", &self.right),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstAdditionOperatorNodeOutput {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTAndOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTAndOperatorNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstAndOperatorNodeInput {
     /// Defaults to `"and_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::AndOperator,
     /// Child nodes of the logical operator.
     pub children: Vec<AstNodeInput>,
+}
+
+impl Serialize for AstAndOperatorNodeInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstAndOperatorNodeInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("children", &self.children),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstAndOperatorNodeInput {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTAndOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTAndOperatorNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstAndOperatorNodeOutput {
     /// Defaults to `"and_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::AndOperator,
     /// Child nodes of the logical operator.
     pub children: Vec<AstNodeOutput>,
+}
+
+impl Serialize for AstAndOperatorNodeOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstAndOperatorNodeOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("children", &self.children),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstAndOperatorNodeOutput {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTBooleanNode
 ///
 /// Schema: `#/components/schemas/ASTBooleanNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstBooleanNodeInput {
     /// Defaults to `"boolean_literal"`.
-    #[serde(rename = "type")]
     pub type_: consts::BooleanLiteral,
     /// Value of this literal.
     pub value: bool,
+}
+
+impl Serialize for AstBooleanNodeInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstBooleanNodeInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstBooleanNodeInput {

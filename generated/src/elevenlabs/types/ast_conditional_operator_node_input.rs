@@ -6,24 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTConditionalOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTConditionalOperatorNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstConditionalOperatorNodeInput {
     /// Defaults to `"conditional_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::ConditionalOperator,
     /// Condition deciding which expression should be selected.
     pub condition: Box<AstNodeInput>,
     /// Expression selected if the condition is true.
-    #[serde(rename = "trueExpression")]
     pub true_expression: Box<AstNodeInput>,
     /// Expression selected if the condition is false.
-    #[serde(rename = "falseExpression")]
     pub false_expression: Box<AstNodeInput>,
+}
+
+impl Serialize for AstConditionalOperatorNodeInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstConditionalOperatorNodeInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("condition", &self.condition),
+                api_runtime::ser::field("trueExpression", &self.true_expression),
+                api_runtime::ser::field("falseExpression", &self.false_expression),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstConditionalOperatorNodeInput {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTDynamicVariableNode
 ///
 /// Schema: `#/components/schemas/ASTDynamicVariableNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstDynamicVariableNodeOutput {
     /// Defaults to `"dynamic_variable"`.
-    #[serde(rename = "type")]
     pub type_: consts::DynamicVariable,
     /// The name of the dynamic variable.
     pub name: String,
+}
+
+impl Serialize for AstDynamicVariableNodeOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstDynamicVariableNodeOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("name", &self.name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstDynamicVariableNodeOutput {

@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTGreaterThanOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTGreaterThanOperatorNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstGreaterThanOperatorNodeInput {
     /// Defaults to `"gt_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::GtOperator,
     /// Left operand of the binary operator.
     pub left: Box<AstNodeInput>,
     /// Right operand of the binary operator.
     pub right: Box<AstNodeInput>,
+}
+
+impl Serialize for AstGreaterThanOperatorNodeInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstGreaterThanOperatorNodeInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("left", &self.left),
+                api_runtime::ser::field("right", &self.right),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstGreaterThanOperatorNodeInput {

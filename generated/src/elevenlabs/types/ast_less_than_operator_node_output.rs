@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTLessThanOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTLessThanOperatorNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstLessThanOperatorNodeOutput {
     /// Defaults to `"lt_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::LtOperator,
     /// Left operand of the binary operator.
     pub left: Box<AstNodeOutput>,
     /// Right operand of the binary operator.
     pub right: Box<AstNodeOutput>,
+}
+
+impl Serialize for AstLessThanOperatorNodeOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstLessThanOperatorNodeOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("left", &self.left),
+                api_runtime::ser::field("right", &self.right),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstLessThanOperatorNodeOutput {

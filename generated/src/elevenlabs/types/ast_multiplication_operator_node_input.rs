@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTMultiplicationOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTMultiplicationOperatorNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstMultiplicationOperatorNodeInput {
     /// Defaults to `"mul_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::MulOperator,
     /// Left operand of the binary operator.
     pub left: Box<AstNodeInput>,
     /// Right operand of the binary operator.
     pub right: Box<AstNodeInput>,
+}
+
+impl Serialize for AstMultiplicationOperatorNodeInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstMultiplicationOperatorNodeInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("left", &self.left),
+                api_runtime::ser::field("right", &self.right),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstMultiplicationOperatorNodeInput {

@@ -6,16 +6,25 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTNullNode
 ///
 /// Schema: `#/components/schemas/ASTNullNode-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AstNullNodeOutput {
     /// Defaults to `"null_literal"`.
-    #[serde(rename = "type")]
     pub type_: consts::NullLiteral,
+}
+
+impl Serialize for AstNullNodeOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstNullNodeOutput",
+            &[api_runtime::ser::field("type", &self.type_)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstNullNodeOutput {

@@ -6,19 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// ASTNumberNode
 ///
 /// Schema: `#/components/schemas/ASTNumberNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstNumberNodeInput {
     /// Defaults to `"number_literal"`.
-    #[serde(rename = "type")]
     pub type_: consts::NumberLiteral,
     /// Value of this literal.
     pub value: AstNumberNodeInputValue,
+}
+
+impl Serialize for AstNumberNodeInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstNumberNodeInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstNumberNodeInput {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTOrOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTOrOperatorNode-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstOrOperatorNodeInput {
     /// Defaults to `"or_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::OrOperator,
     /// Child nodes of the logical operator.
     pub children: Vec<AstNodeInput>,
+}
+
+impl Serialize for AstOrOperatorNodeInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstOrOperatorNodeInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("children", &self.children),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstOrOperatorNodeInput {

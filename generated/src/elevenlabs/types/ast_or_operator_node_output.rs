@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTOrOperatorNode
 ///
 /// Schema: `#/components/schemas/ASTOrOperatorNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstOrOperatorNodeOutput {
     /// Defaults to `"or_operator"`.
-    #[serde(rename = "type")]
     pub type_: consts::OrOperator,
     /// Child nodes of the logical operator.
     pub children: Vec<AstNodeOutput>,
+}
+
+impl Serialize for AstOrOperatorNodeOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstOrOperatorNodeOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("children", &self.children),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstOrOperatorNodeOutput {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTStringNode
 ///
 /// Schema: `#/components/schemas/ASTStringNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstStringNodeOutput {
     /// Defaults to `"string_literal"`.
-    #[serde(rename = "type")]
     pub type_: consts::StringLiteral,
     /// Value of this literal.
     pub value: String,
+}
+
+impl Serialize for AstStringNodeOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstStringNodeOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstStringNodeOutput {

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, LlmLiteralJsonSchemaProperty};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ASTLLMNode-Input`
@@ -36,13 +36,25 @@ impl<'de> Deserialize<'de> for AstllmNodeInput {
 /// ASTLLMNode
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Input/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstllmNodeInputAstllmNode {
     /// Defaults to `"llm"`.
-    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// JSON schema describing the value that the LLM should extract.
     pub value_schema: LlmLiteralJsonSchemaProperty,
+}
+
+impl Serialize for AstllmNodeInputAstllmNode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstllmNodeInputAstllmNode",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("value_schema", &self.value_schema),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode {
@@ -79,14 +91,26 @@ impl AstllmNodeInputAstllmNode {
 /// ASTLLMNode
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Input/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstllmNodeInputAstllmNode2 {
     /// Defaults to `"llm"`.
-    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// The prompt to evaluate to a boolean value. Deprecated. Use a boolean schema instead.
     #[deprecated]
     pub prompt: String,
+}
+
+impl Serialize for AstllmNodeInputAstllmNode2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstllmNodeInputAstllmNode2",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("prompt", &self.prompt),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode2 {

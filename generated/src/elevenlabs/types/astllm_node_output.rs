@@ -6,21 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, LlmLiteralJsonSchemaProperty};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ASTLLMNode
 ///
 /// Schema: `#/components/schemas/ASTLLMNode-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AstllmNodeOutput {
     /// Defaults to `"llm"`.
-    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// JSON schema describing the value that the LLM should extract.
     pub value_schema: LlmLiteralJsonSchemaProperty,
     /// The prompt to evaluate to a boolean value. Deprecated. Use a boolean schema instead.
     #[deprecated]
     pub prompt: String,
+}
+
+impl Serialize for AstllmNodeOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AstllmNodeOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("value_schema", &self.value_schema),
+                api_runtime::ser::field("prompt", &self.prompt),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AstllmNodeOutput {

@@ -11,23 +11,41 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Metadata for async conversation delivery (Zendesk, Slack, etc.).
 ///
 /// Schema: `#/components/schemas/AsyncConversationMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AsyncConversationMetadata {
     pub delivery_status: AsyncConversationMetadataDeliveryStatus,
     pub delivery_timestamp: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub delivery_error: Nullable<String>,
     pub external_system: String,
     pub external_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_link: Nullable<String>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_count: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_retry_timestamp: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_processed_external_message_id: Nullable<String>,
+}
+
+impl Serialize for AsyncConversationMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AsyncConversationMetadata",
+            &[
+                api_runtime::ser::field("delivery_status", &self.delivery_status),
+                api_runtime::ser::field("delivery_timestamp", &self.delivery_timestamp),
+                api_runtime::ser::optional("delivery_error", &self.delivery_error),
+                api_runtime::ser::field("external_system", &self.external_system),
+                api_runtime::ser::field("external_id", &self.external_id),
+                api_runtime::ser::optional("external_link", &self.external_link),
+                api_runtime::ser::optional("retry_count", &self.retry_count),
+                api_runtime::ser::optional("last_retry_timestamp", &self.last_retry_timestamp),
+                api_runtime::ser::optional(
+                    "last_processed_external_message_id",
+                    &self.last_processed_external_message_id,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AsyncConversationMetadata {

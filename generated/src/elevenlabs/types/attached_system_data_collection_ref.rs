@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AnalysisScope};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedSystemDataCollectionRef`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttachedSystemDataCollectionRef {
     pub source: consts::System,
     /// Id of the referenced built-in system data-collection item.
@@ -17,8 +17,21 @@ pub struct AttachedSystemDataCollectionRef {
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
+}
+
+impl Serialize for AttachedSystemDataCollectionRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AttachedSystemDataCollectionRef",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("analysis_item_id", &self.analysis_item_id),
+                api_runtime::ser::optional("scope", &self.scope),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AttachedSystemDataCollectionRef {

@@ -10,7 +10,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedSystemEvaluationRef`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachedSystemEvaluationRef {
     pub source: consts::System,
     /// Id of the referenced built-in system evaluation.
@@ -18,11 +18,24 @@ pub struct AttachedSystemEvaluationRef {
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
     /// Optional relative weight for aggregate scoring.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub weight: Nullable<f64>,
+}
+
+impl Serialize for AttachedSystemEvaluationRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AttachedSystemEvaluationRef",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("analysis_item_id", &self.analysis_item_id),
+                api_runtime::ser::optional("scope", &self.scope),
+                api_runtime::ser::optional("weight", &self.weight),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AttachedSystemEvaluationRef {

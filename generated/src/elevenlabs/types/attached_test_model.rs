@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedTestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachedTestModel {
     pub test_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
+}
+
+impl Serialize for AttachedTestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AttachedTestModel",
+            &[
+                api_runtime::ser::field("test_id", &self.test_id),
+                api_runtime::ser::optional("workflow_node_id", &self.workflow_node_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AttachedTestModel {

@@ -7,22 +7,35 @@
 
 use super::{consts, AnalysisScope};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedUserDataCollectionRef`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachedUserDataCollectionRef {
     pub source: consts::User,
     /// Id of the referenced user data-collection item.
     pub analysis_item_id: String,
     /// Pinned item version. None tracks the item's latest published version.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
+}
+
+impl Serialize for AttachedUserDataCollectionRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AttachedUserDataCollectionRef",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("analysis_item_id", &self.analysis_item_id),
+                api_runtime::ser::optional("version_id", &self.version_id),
+                api_runtime::ser::optional("scope", &self.scope),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AttachedUserDataCollectionRef {

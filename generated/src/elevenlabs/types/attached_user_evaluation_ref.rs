@@ -7,28 +7,41 @@
 
 use super::{consts, AnalysisScope};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AttachedUserEvaluationRef`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttachedUserEvaluationRef {
     pub source: consts::User,
     /// Id of the referenced user evaluation item.
     pub analysis_item_id: String,
     /// Primary item version whose result feeds scoring. None tracks the item's latest published version.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// Extra item versions to also run for comparison (A/B). These are executed and stored but excluded from scoring; the primary version_id is the one that scores.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_version_ids: Option<Vec<String>>,
     /// Transcript context ('conversation' or 'agent') used when running this item.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
     /// Optional relative weight for aggregate scoring.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub weight: Nullable<f64>,
+}
+
+impl Serialize for AttachedUserEvaluationRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AttachedUserEvaluationRef",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("analysis_item_id", &self.analysis_item_id),
+                api_runtime::ser::optional("version_id", &self.version_id),
+                api_runtime::ser::optional("additional_version_ids", &self.additional_version_ids),
+                api_runtime::ser::optional("scope", &self.scope),
+                api_runtime::ser::optional("weight", &self.weight),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AttachedUserEvaluationRef {

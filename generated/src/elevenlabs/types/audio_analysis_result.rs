@@ -7,21 +7,34 @@
 
 use super::{AudioKeyMoment, AudioSegment};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioAnalysisResult`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioAnalysisResult {
     pub title: String,
     pub description: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overall_pacing: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<AudioSegment>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_moments: Option<Vec<AudioKeyMoment>>,
+}
+
+impl Serialize for AudioAnalysisResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AudioAnalysisResult",
+            &[
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("content_type", &self.content_type),
+                api_runtime::ser::optional("overall_pacing", &self.overall_pacing),
+                api_runtime::ser::optional("segments", &self.segments),
+                api_runtime::ser::optional("key_moments", &self.key_moments),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AudioAnalysisResult {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioIsolationHistoryItemResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioIsolationHistoryItemResponseModel {
     pub id: String,
     pub title: Option<String>,
@@ -22,6 +22,29 @@ pub struct AudioIsolationHistoryItemResponseModel {
     pub processing: bool,
     pub video_processing_failed: bool,
     pub preview_b64: Option<String>,
+}
+
+impl Serialize for AudioIsolationHistoryItemResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AudioIsolationHistoryItemResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("format", &self.format),
+                api_runtime::ser::field("duration_seconds", &self.duration_seconds),
+                api_runtime::ser::field("download_url", &self.download_url),
+                api_runtime::ser::field("icon_url", &self.icon_url),
+                api_runtime::ser::field("source_video_url", &self.source_video_url),
+                api_runtime::ser::field("supports_video", &self.supports_video),
+                api_runtime::ser::field("processing", &self.processing),
+                api_runtime::ser::field("video_processing_failed", &self.video_processing_failed),
+                api_runtime::ser::field("preview_b64", &self.preview_b64),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AudioIsolationHistoryItemResponseModel {

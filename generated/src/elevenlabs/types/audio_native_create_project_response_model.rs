@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioNativeCreateProjectResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioNativeCreateProjectResponseModel {
     /// The ID of the created Audio Native project.
     pub project_id: String,
@@ -16,6 +16,20 @@ pub struct AudioNativeCreateProjectResponseModel {
     pub converting: bool,
     /// The HTML snippet to embed the Audio Native player.
     pub html_snippet: String,
+}
+
+impl Serialize for AudioNativeCreateProjectResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AudioNativeCreateProjectResponseModel",
+            &[
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("converting", &self.converting),
+                api_runtime::ser::field("html_snippet", &self.html_snippet),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AudioNativeCreateProjectResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioNativeEditContentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioNativeEditContentResponseModel {
     /// The ID of the project.
     pub project_id: String,
@@ -18,6 +18,21 @@ pub struct AudioNativeEditContentResponseModel {
     pub publishing: bool,
     /// The HTML snippet to embed the Audio Native player.
     pub html_snippet: String,
+}
+
+impl Serialize for AudioNativeEditContentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AudioNativeEditContentResponseModel",
+            &[
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("converting", &self.converting),
+                api_runtime::ser::field("publishing", &self.publishing),
+                api_runtime::ser::field("html_snippet", &self.html_snippet),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AudioNativeEditContentResponseModel {

@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioNativeProjectSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioNativeProjectSettingsResponseModel {
     /// The title of the project.
     pub title: String,
@@ -26,16 +26,34 @@ pub struct AudioNativeProjectSettingsResponseModel {
     /// The sessionization of the project. Specifies for how many minutes to persist the session across page reloads.
     pub sessionization: i64,
     /// The path of the audio file.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_path: Nullable<String>,
     /// The URL of the audio file.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_url: Nullable<String>,
     /// Current state of the project
     ///
     /// Defaults to `"ready"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AudioNativeProjectSettingsResponseModelStatus>,
+}
+
+impl Serialize for AudioNativeProjectSettingsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AudioNativeProjectSettingsResponseModel",
+            &[
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::field("image", &self.image),
+                api_runtime::ser::field("author", &self.author),
+                api_runtime::ser::field("small", &self.small),
+                api_runtime::ser::field("text_color", &self.text_color),
+                api_runtime::ser::field("background_color", &self.background_color),
+                api_runtime::ser::field("sessionization", &self.sessionization),
+                api_runtime::ser::optional("audio_path", &self.audio_path),
+                api_runtime::ser::optional("audio_url", &self.audio_url),
+                api_runtime::ser::optional("status", &self.status),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModel {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::TimeRange;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioRefChunk`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioRefChunk {
     /// The ID of the song to source the chunk from. You can find the song ID in the response headers when you generate a song.
     pub song_id: String,
     /// The time range to extract from the song.
     pub range: TimeRange,
+}
+
+impl Serialize for AudioRefChunk {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AudioRefChunk",
+            &[
+                api_runtime::ser::field("song_id", &self.song_id),
+                api_runtime::ser::field("range", &self.range),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AudioRefChunk {

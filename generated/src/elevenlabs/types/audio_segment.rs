@@ -6,24 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioSegment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioSegment {
     pub start_ms: i64,
     pub end_ms: i64,
     pub description: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub segment_type: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_speech: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_music: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pacing: Nullable<String>,
+}
+
+impl Serialize for AudioSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AudioSegment",
+            &[
+                api_runtime::ser::field("start_ms", &self.start_ms),
+                api_runtime::ser::field("end_ms", &self.end_ms),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("segment_type", &self.segment_type),
+                api_runtime::ser::optional("has_speech", &self.has_speech),
+                api_runtime::ser::optional("has_music", &self.has_music),
+                api_runtime::ser::optional("pacing", &self.pacing),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AudioSegment {

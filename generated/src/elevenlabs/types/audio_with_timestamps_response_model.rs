@@ -7,19 +7,31 @@
 
 use super::CharacterAlignmentResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AudioWithTimestampsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioWithTimestampsResponseModel {
     /// Base64 encoded audio data
     pub audio_base64: String,
     /// Timestamp information for each character in the original text
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub alignment: Nullable<CharacterAlignmentResponseModel>,
     /// Timestamp information for each character in the normalized text
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub normalized_alignment: Nullable<CharacterAlignmentResponseModel>,
+}
+
+impl Serialize for AudioWithTimestampsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AudioWithTimestampsResponseModel",
+            &[
+                api_runtime::ser::field("audio_base64", &self.audio_base64),
+                api_runtime::ser::optional("alignment", &self.alignment),
+                api_runtime::ser::optional("normalized_alignment", &self.normalized_alignment),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AudioWithTimestampsResponseModel {

@@ -10,23 +10,37 @@ use super::{
     DependentIntegrationConnectionIdentifier, DependentUnknownMcpServerIdentifier,
     DependentUnknownToolIdentifier,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Dependencies that use an auth connection
 ///
 /// Schema: `#/components/schemas/AuthConnectionDependencies`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthConnectionDependencies {
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<AuthConnectionDependenciesToolsItem>>,
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_servers: Option<Vec<AuthConnectionDependenciesMcpServersItem>>,
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_connections: Option<Vec<DependentIntegrationConnectionIdentifier>>,
+}
+
+impl Serialize for AuthConnectionDependencies {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AuthConnectionDependencies",
+            &[
+                api_runtime::ser::optional("tools", &self.tools),
+                api_runtime::ser::optional("mcp_servers", &self.mcp_servers),
+                api_runtime::ser::optional(
+                    "integration_connections",
+                    &self.integration_connections,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AuthConnectionDependencies {

@@ -5,14 +5,27 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Used to reference an auth connection from the workspace's auth connection store.
 ///
 /// Schema: `#/components/schemas/AuthConnectionLocator`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthConnectionLocator {
     pub auth_connection_id: String,
+}
+
+impl Serialize for AuthConnectionLocator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AuthConnectionLocator",
+            &[api_runtime::ser::field(
+                "auth_connection_id",
+                &self.auth_connection_id,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AuthConnectionLocator {

@@ -7,27 +7,38 @@
 
 use super::AllowlistItem;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AuthSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AuthSettings {
     /// If set to true, starting a conversation with an agent will require a signed token
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auth: Option<bool>,
     /// A list of hosts that are allowed to start conversations with the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowlist: Option<Vec<AllowlistItem>>,
     /// When enabled, connections with no origin header will be rejected. If the allowlist is empty, this option has no effect.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_origin_header: Option<bool>,
     /// A shareable token that can be used to start a conversation with the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shareable_token: Nullable<String>,
+}
+
+impl Serialize for AuthSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AuthSettings",
+            &[
+                api_runtime::ser::optional("enable_auth", &self.enable_auth),
+                api_runtime::ser::optional("allowlist", &self.allowlist),
+                api_runtime::ser::optional("require_origin_header", &self.require_origin_header),
+                api_runtime::ser::optional("shareable_token", &self.shareable_token),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AuthSettings {

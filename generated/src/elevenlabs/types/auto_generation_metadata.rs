@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Metadata for an automatically generated simulation test.
 ///
@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// criteria the test covers.
 ///
 /// Schema: `#/components/schemas/AutoGenerationMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AutoGenerationMetadata {
     /// Agent whose simulation library this test belongs to.
     pub agent_id: String,
@@ -28,6 +28,23 @@ pub struct AutoGenerationMetadata {
     pub source_conversation_id: String,
     /// Unix timestamp (seconds) when the test was generated.
     pub generated_at_unix: i64,
+}
+
+impl Serialize for AutoGenerationMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AutoGenerationMetadata",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("stable_topic_id", &self.stable_topic_id),
+                api_runtime::ser::field("criteria_id", &self.criteria_id),
+                api_runtime::ser::field("topic_label", &self.topic_label),
+                api_runtime::ser::field("source_conversation_id", &self.source_conversation_id),
+                api_runtime::ser::field("generated_at_unix", &self.generated_at_unix),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AutoGenerationMetadata {

@@ -6,29 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/AutoSyncInfo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AutoSyncInfo {
     /// Minimum frequency (in days) at which the document is refreshed. The actual interval may be shorter, never longer.
     ///
     /// Defaults to `7`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_frequency_days: Option<i64>,
     /// Whether to remove the document if the URL becomes unavailable
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// Number of consecutive sync failures
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consec_failures: Option<i64>,
     /// Unix timestamp for the next scheduled sync or None (in case of folders)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_refresh_by: Nullable<i64>,
+}
+
+impl Serialize for AutoSyncInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "AutoSyncInfo",
+            &[
+                api_runtime::ser::optional("minimum_frequency_days", &self.minimum_frequency_days),
+                api_runtime::ser::optional("auto_remove", &self.auto_remove),
+                api_runtime::ser::optional("consec_failures", &self.consec_failures),
+                api_runtime::ser::optional("next_refresh_by", &self.next_refresh_by),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for AutoSyncInfo {

@@ -7,27 +7,38 @@
 
 use super::{BackgroundSoundPresetId, BackgroundSoundSourceType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BackgroundSoundConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackgroundSoundConfig {
     /// The type of background sound source.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_type: Nullable<BackgroundSoundSourceType>,
     /// Identifier for the sound source.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_id: Nullable<BackgroundSoundPresetId>,
     /// Volume level for background sound (0.01 to 1.0).
     ///
     /// Defaults to `0.15`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume: Option<f64>,
     /// Apply a crossfade at the loop boundary to avoid audible pops when the sound loops.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crossfade_loop: Option<bool>,
+}
+
+impl Serialize for BackgroundSoundConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BackgroundSoundConfig",
+            &[
+                api_runtime::ser::optional("source_type", &self.source_type),
+                api_runtime::ser::optional("source_id", &self.source_id),
+                api_runtime::ser::optional("volume", &self.volume),
+                api_runtime::ser::optional("crossfade_loop", &self.crossfade_loop),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BackgroundSoundConfig {

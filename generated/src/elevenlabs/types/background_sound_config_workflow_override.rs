@@ -7,23 +7,34 @@
 
 use super::{BackgroundSoundPresetId, BackgroundSoundSourceType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BackgroundSoundConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackgroundSoundConfigWorkflowOverride {
     /// The type of background sound source.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_type: Nullable<BackgroundSoundSourceType>,
     /// Identifier for the sound source.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_id: Nullable<BackgroundSoundPresetId>,
     /// Volume level for background sound (0.01 to 1.0).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub volume: Nullable<f64>,
     /// Apply a crossfade at the loop boundary to avoid audible pops when the sound loops.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub crossfade_loop: Nullable<bool>,
+}
+
+impl Serialize for BackgroundSoundConfigWorkflowOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BackgroundSoundConfigWorkflowOverride",
+            &[
+                api_runtime::ser::optional("source_type", &self.source_type),
+                api_runtime::ser::optional("source_id", &self.source_id),
+                api_runtime::ser::optional("volume", &self.volume),
+                api_runtime::ser::optional("crossfade_loop", &self.crossfade_loop),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BackgroundSoundConfigWorkflowOverride {

@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BackupLLMDefault`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupLlmDefault {
     /// Defaults to `"default"`.
     pub preference: consts::Default2,
+}
+
+impl Serialize for BackupLlmDefault {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BackupLlmDefault",
+            &[api_runtime::ser::field("preference", &self.preference)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BackupLlmDefault {

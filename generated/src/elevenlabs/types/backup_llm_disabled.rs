@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BackupLLMDisabled`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BackupLlmDisabled {
     /// Defaults to `"disabled"`.
     pub preference: consts::Disabled,
+}
+
+impl Serialize for BackupLlmDisabled {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BackupLlmDisabled",
+            &[api_runtime::ser::field("preference", &self.preference)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BackupLlmDisabled {

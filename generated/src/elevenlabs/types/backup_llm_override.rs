@@ -6,14 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, Llm};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BackupLLMOverride`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BackupLlmOverride {
     /// Defaults to `"override"`.
     pub preference: consts::Override,
     pub order: Vec<Llm>,
+}
+
+impl Serialize for BackupLlmOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BackupLlmOverride",
+            &[
+                api_runtime::ser::field("preference", &self.preference),
+                api_runtime::ser::field("order", &self.order),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BackupLlmOverride {

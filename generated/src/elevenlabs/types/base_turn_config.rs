@@ -7,68 +7,97 @@
 
 use super::{SpellingPatience, TurnEagerness, TurnMode, TurnModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BaseTurnConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BaseTurnConfig {
     /// Maximum wait time for the user's reply before re-engaging the user
     ///
     /// Defaults to `7.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_timeout: Option<f64>,
     /// How long the agent will wait for the user to start the conversation if the first message is empty. If not set, uses the regular turn_timeout.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initial_wait_time: Nullable<f64>,
     /// Maximum wait time since the user last spoke before terminating the call
     ///
     /// Defaults to `-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub silence_end_call_timeout: Option<f64>,
     /// The mode of turn detection
     ///
     /// Defaults to `"turn"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<TurnMode>,
     /// Controls how eager the agent is to respond. Low = less eager (waits longer), Standard = default eagerness, High = more eager (responds sooner)
     ///
     /// Defaults to `"normal"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_eagerness: Option<TurnEagerness>,
     /// Controls if the agent should be more patient when user is spelling numbers and named entities. Auto = model based, Off = never wait extra
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub spelling_patience: Option<SpellingPatience>,
     /// When enabled, starts generating LLM responses during silence before full turn confidence is reached, reducing perceived latency. May increase LLM costs.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speculative_turn: Option<bool>,
     /// When enabled, if VAD detects no speech, attempts to re-transcribe accumulated audio at turn timeout. Disables silence discount billing for affected turns.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retranscribe_on_turn_timeout: Option<bool>,
     /// Defaults to `"turn_v3"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_model: Option<TurnModel>,
     /// List of terms that should not trigger an interruption when spoken by the user (e.g. 'gotcha', 'understood'). Uses case-insensitive exact matching.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_ignore_terms: Option<Vec<String>>,
     /// Language codes for which preset ignore-term categories have been activated. Stored explicitly so display is not inferred from term overlap.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_ignore_term_languages: Option<Vec<String>>,
     /// When enabled, the curated default terms for interruption_ignore_term_languages are used in addition to interruption_ignore_terms.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub merge_with_default_ignore_terms: Option<bool>,
     /// When interruptions are disabled, still transcribe what the user says so it can carry into the next turn. When off, user speech during a non-interruptible turn is ignored and won't trigger a turn.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcribe_on_disabled_interruptions: Option<bool>,
+}
+
+impl Serialize for BaseTurnConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BaseTurnConfig",
+            &[
+                api_runtime::ser::optional("turn_timeout", &self.turn_timeout),
+                api_runtime::ser::optional("initial_wait_time", &self.initial_wait_time),
+                api_runtime::ser::optional(
+                    "silence_end_call_timeout",
+                    &self.silence_end_call_timeout,
+                ),
+                api_runtime::ser::optional("mode", &self.mode),
+                api_runtime::ser::optional("turn_eagerness", &self.turn_eagerness),
+                api_runtime::ser::optional("spelling_patience", &self.spelling_patience),
+                api_runtime::ser::optional("speculative_turn", &self.speculative_turn),
+                api_runtime::ser::optional(
+                    "retranscribe_on_turn_timeout",
+                    &self.retranscribe_on_turn_timeout,
+                ),
+                api_runtime::ser::optional("turn_model", &self.turn_model),
+                api_runtime::ser::optional(
+                    "interruption_ignore_terms",
+                    &self.interruption_ignore_terms,
+                ),
+                api_runtime::ser::optional(
+                    "interruption_ignore_term_languages",
+                    &self.interruption_ignore_term_languages,
+                ),
+                api_runtime::ser::optional(
+                    "merge_with_default_ignore_terms",
+                    &self.merge_with_default_ignore_terms,
+                ),
+                api_runtime::ser::optional(
+                    "transcribe_on_disabled_interruptions",
+                    &self.transcribe_on_disabled_interruptions,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BaseTurnConfig {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{BatchCallStatus, BatchCallWhatsAppParams, TelephonyCallConfig, TelephonyProvider};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BatchCallResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchCallResponse {
     pub id: String,
     pub phone_number_id: Option<String>,
@@ -37,6 +37,38 @@ pub struct BatchCallResponse {
     pub target_concurrency_limit: Option<i64>,
     pub agent_name: String,
     pub branch_name: Option<String>,
+}
+
+impl Serialize for BatchCallResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BatchCallResponse",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::field("phone_provider", &self.phone_provider),
+                api_runtime::ser::field("whatsapp_params", &self.whatsapp_params),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("branch_id", &self.branch_id),
+                api_runtime::ser::field("environment", &self.environment),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("scheduled_time_unix", &self.scheduled_time_unix),
+                api_runtime::ser::field("timezone", &self.timezone),
+                api_runtime::ser::field("total_calls_dispatched", &self.total_calls_dispatched),
+                api_runtime::ser::field("total_calls_scheduled", &self.total_calls_scheduled),
+                api_runtime::ser::field("total_calls_finished", &self.total_calls_finished),
+                api_runtime::ser::field("last_updated_at_unix", &self.last_updated_at_unix),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("retry_count", &self.retry_count),
+                api_runtime::ser::field("telephony_call_config", &self.telephony_call_config),
+                api_runtime::ser::field("target_concurrency_limit", &self.target_concurrency_limit),
+                api_runtime::ser::field("agent_name", &self.agent_name),
+                api_runtime::ser::field("branch_name", &self.branch_name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BatchCallResponse {

@@ -6,15 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BatchCallWhatsAppParams`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchCallWhatsAppParams {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_phone_number_id: Nullable<String>,
     pub whatsapp_call_permission_request_template_name: String,
     pub whatsapp_call_permission_request_template_language_code: String,
+}
+
+impl Serialize for BatchCallWhatsAppParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BatchCallWhatsAppParams",
+            &[
+                api_runtime::ser::optional(
+                    "whatsapp_phone_number_id",
+                    &self.whatsapp_phone_number_id,
+                ),
+                api_runtime::ser::field(
+                    "whatsapp_call_permission_request_template_name",
+                    &self.whatsapp_call_permission_request_template_name,
+                ),
+                api_runtime::ser::field(
+                    "whatsapp_call_permission_request_template_language_code",
+                    &self.whatsapp_call_permission_request_template_language_code,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BatchCallWhatsAppParams {

@@ -6,16 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BatchFailureResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BatchFailureResponseModel {
     /// Defaults to `"failure"`.
     pub status: consts::Failure,
     pub error_code: i64,
     pub error_status: String,
     pub error_message: String,
+}
+
+impl Serialize for BatchFailureResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BatchFailureResponseModel",
+            &[
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("error_code", &self.error_code),
+                api_runtime::ser::field("error_status", &self.error_status),
+                api_runtime::ser::field("error_message", &self.error_message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BatchFailureResponseModel {

@@ -7,20 +7,31 @@
 
 use super::{InteractionBudget, OutputFormat, Verbosity};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/BehaviorOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BehaviorOverride {
     /// Verbosity override. Underlying default applies when unset.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verbosity: Nullable<Verbosity>,
     /// Output format override. Underlying default applies when unset.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub output_format: Nullable<OutputFormat>,
     /// Interaction budget override. Underlying default applies when unset.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interaction_budget: Nullable<InteractionBudget>,
+}
+
+impl Serialize for BehaviorOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BehaviorOverride",
+            &[
+                api_runtime::ser::optional("verbosity", &self.verbosity),
+                api_runtime::ser::optional("output_format", &self.output_format),
+                api_runtime::ser::optional("interaction_budget", &self.interaction_budget),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BehaviorOverride {

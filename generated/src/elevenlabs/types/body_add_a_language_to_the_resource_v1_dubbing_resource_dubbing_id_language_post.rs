@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_a_language_to_the_resource_v1_dubbing_resource__dubbing_id__language_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {
     /// The Target language.
     pub language: Option<String>,
+}
+
+impl Serialize for BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost",
+            &[api_runtime::ser::field("language", &self.language)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {

@@ -9,21 +9,33 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
     /// The name of the pronunciation dictionary, used for identification only.
     pub name: String,
     /// A lexicon .pls file which we will use to initialize the project with.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<File>,
     /// A description of the pronunciation dictionary, used for identification only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_access: Nullable<
         BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
     >,
+}
+
+impl Serialize for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("file", &self.file),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("workspace_access", &self.workspace_access),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

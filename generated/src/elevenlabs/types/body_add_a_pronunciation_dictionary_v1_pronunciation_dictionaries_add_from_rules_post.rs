@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost {
     /// List of pronunciation rules. Rule can be either:
     ///     an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
@@ -23,13 +23,26 @@ pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRule
     /// The name of the pronunciation dictionary, used for identification only.
     pub name: String,
     /// A description of the pronunciation dictionary, used for identification only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_access: Nullable<
         BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess,
     >,
+}
+
+impl Serialize for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost",
+            &[
+                api_runtime::ser::field("rules", &self.rules),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("workspace_access", &self.workspace_access),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

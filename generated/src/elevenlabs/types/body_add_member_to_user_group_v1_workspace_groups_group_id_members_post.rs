@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_member_to_user_group_v1_workspace_groups__group_id__members_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost {
     /// The email of the target workspace member.
     pub email: String,
+}
+
+impl Serialize for BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost",
+            &[api_runtime::ser::field("email", &self.email)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost {

@@ -6,18 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_samples_to_PVC_voice_v1_voices_pvc__voice_id__samples_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {
     /// Audio files used to create the voice.
     pub files: Vec<File>,
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
+}
+
+impl Serialize for BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost",
+            &[
+                api_runtime::ser::field("files", &self.files),
+                api_runtime::ser::optional(
+                    "remove_background_noise",
+                    &self.remove_background_noise,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {

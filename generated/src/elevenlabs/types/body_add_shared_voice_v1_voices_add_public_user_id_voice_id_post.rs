@@ -5,16 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_shared_voice_v1_voices_add__public_user_id___voice_id__post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub new_name: String,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bookmarked: Option<bool>,
+}
+
+impl Serialize for BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost",
+            &[
+                api_runtime::ser::field("new_name", &self.new_name),
+                api_runtime::ser::optional("bookmarked", &self.bookmarked),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {

@@ -6,20 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Add_to_knowledge_base_v1_convai_knowledge_base_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
     /// A custom, human-readable name for the document.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// URL to a page of documentation that the agent will have access to in order to interact with users.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Documentation that the agent will have access to in order to interact with users.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
+}
+
+impl Serialize for BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("url", &self.url),
+                api_runtime::ser::optional("file", &self.file),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {

@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Add_voice_v1_voices_add_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyAddVoiceV1VoicesAddPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub name: String,
@@ -20,14 +20,30 @@ pub struct BodyAddVoiceV1VoicesAddPost {
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
     /// A description of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Labels for the voice. Keys can be language, accent, gender, or age.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BodyAddVoiceV1VoicesAddPostLabels>,
+}
+
+impl Serialize for BodyAddVoiceV1VoicesAddPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAddVoiceV1VoicesAddPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("files", &self.files),
+                api_runtime::ser::optional(
+                    "remove_background_noise",
+                    &self.remove_background_noise,
+                ),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("labels", &self.labels),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyAddVoiceV1VoicesAddPost {

@@ -9,18 +9,30 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Audio_Isolation_v1_audio_isolation_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyAudioIsolationV1AudioIsolationPost {
     /// The audio file from which vocals/speech will be isolated from.
     pub audio: File,
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_format: Nullable<BodyAudioIsolationV1AudioIsolationPostFileFormat>,
     /// Optional preview image base64 for tracking this generation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_b64: Nullable<String>,
+}
+
+impl Serialize for BodyAudioIsolationV1AudioIsolationPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyAudioIsolationV1AudioIsolationPost",
+            &[
+                api_runtime::ser::field("audio", &self.audio),
+                api_runtime::ser::optional("file_format", &self.file_format),
+                api_runtime::ser::optional("preview_b64", &self.preview_b64),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyAudioIsolationV1AudioIsolationPost {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Bulk_move_entities_to_folder_v1_convai_knowledge_base_bulk_move_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost {
     /// The ids of documents or folders from the knowledge base.
     pub document_ids: Vec<String>,
     /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub move_to: Nullable<String>,
+}
+
+impl Serialize for BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost",
+            &[
+                api_runtime::ser::field("document_ids", &self.document_ids),
+                api_runtime::ser::optional("move_to", &self.move_to),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Bulk_move_tests_to_folder_v1_convai_agent_testing_bulk_move_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {
     /// The IDs of tests or folders to move.
     pub entity_ids: Vec<String>,
     /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub move_to: Nullable<String>,
+}
+
+impl Serialize for BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost",
+            &[
+                api_runtime::ser::field("entity_ids", &self.entity_ids),
+                api_runtime::ser::optional("move_to", &self.move_to),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {

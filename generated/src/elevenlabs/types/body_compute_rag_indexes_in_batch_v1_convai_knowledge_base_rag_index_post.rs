@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::GetOrCreateRagIndexRequestModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Compute_RAG_indexes_in_batch_v1_convai_knowledge_base_rag_index_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {
     /// List of requested RAG indexes. Minimum 1, maximum 100 items.
     pub items: Vec<GetOrCreateRagIndexRequestModel>,
+}
+
+impl Serialize for BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost",
+            &[api_runtime::ser::field("items", &self.items)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {

@@ -7,11 +7,11 @@
 
 use super::AgentWorkflowRequestModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_a_new_branch_v1_convai_agents__agent_id__branches_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
     /// ID of the version to branch from
     pub parent_version_id: String,
@@ -20,14 +20,28 @@ pub struct BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
     /// Description for the branch
     pub description: String,
     /// Changes to apply to conversation config
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_config: Nullable<Value>,
     /// Changes to apply to platform settings
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_settings: Nullable<Value>,
     /// Updated workflow definition
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow: Nullable<AgentWorkflowRequestModel>,
+}
+
+impl Serialize for BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost",
+            &[
+                api_runtime::ser::field("parent_version_id", &self.parent_version_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("conversation_config", &self.conversation_config),
+                api_runtime::ser::optional("platform_settings", &self.platform_settings),
+                api_runtime::ser::optional("workflow", &self.workflow),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {

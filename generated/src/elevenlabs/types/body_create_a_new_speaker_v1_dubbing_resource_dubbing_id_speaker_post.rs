@@ -6,26 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_a_new_speaker_v1_dubbing_resource__dubbing_id__speaker_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost {
     /// Name to attribute to this speaker.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaker_name: Nullable<String>,
     /// Either the identifier of a voice from the ElevenLabs voice library, or one of ['track-clone', 'clip-clone'].
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// For models that support it, the voice similarity value to use. This will default to 0.65, with a valid range of [0.0, 1.0].
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_stability: Nullable<f64>,
     /// For models that support it, the voice similarity value to use. This will default to 1.0, with a valid range of [0.0, 1.0].
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_similarity: Nullable<f64>,
     /// For models that support it, the voice style value to use. This will default to 1.0, with a valid range of [0.0, 1.0].
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_style: Nullable<f64>,
+}
+
+impl Serialize for BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost",
+            &[
+                api_runtime::ser::optional("speaker_name", &self.speaker_name),
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("voice_stability", &self.voice_stability),
+                api_runtime::ser::optional("voice_similarity", &self.voice_similarity),
+                api_runtime::ser::optional("voice_style", &self.voice_style),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateANewSpeakerV1DubbingResourceDubbingIdSpeakerPost {

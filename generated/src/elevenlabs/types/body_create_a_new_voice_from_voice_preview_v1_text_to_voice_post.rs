@@ -6,11 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Create_a_new_voice_from_voice_preview_v1_text_to_voice_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
     /// Name to use for the created voice.
     pub voice_name: String,
@@ -19,11 +19,28 @@ pub struct BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
     /// The generated_voice_id to create; obtain it from POST /v1/text-to-voice/design, POST /v1/text-to-voice/:voice_id/remix, or the response headers when generating previews.
     pub generated_voice_id: String,
     /// Optional, metadata to add to the created voice. Defaults to None.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BTreeMap<String, String>>,
     /// List of voice ids that the user has played but not selected. Used for RLHF.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub played_not_selected_voice_ids: Nullable<Vec<String>>,
+}
+
+impl Serialize for BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost",
+            &[
+                api_runtime::ser::field("voice_name", &self.voice_name),
+                api_runtime::ser::field("voice_description", &self.voice_description),
+                api_runtime::ser::field("generated_voice_id", &self.generated_voice_id),
+                api_runtime::ser::optional("labels", &self.labels),
+                api_runtime::ser::optional(
+                    "played_not_selected_voice_ids",
+                    &self.played_not_selected_voice_ids,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {

@@ -7,11 +7,11 @@
 
 use super::AgentWorkflowRequestModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_agent_draft_v1_convai_agents__agent_id__drafts_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
     /// Conversation config for the draft
     pub conversation_config: Value,
@@ -22,8 +22,23 @@ pub struct BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
     /// Name for the draft
     pub name: String,
     /// Tags to help classify and filter the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
+}
+
+impl Serialize for BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost",
+            &[
+                api_runtime::ser::field("conversation_config", &self.conversation_config),
+                api_runtime::ser::field("platform_settings", &self.platform_settings),
+                api_runtime::ser::field("workflow", &self.workflow),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("tags", &self.tags),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_agent_test_folder_v1_convai_agent_testing_folders_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {
     /// The name of the folder to create
     pub name: String,
     /// The ID of the parent folder. If not provided, the folder will be created at the root level.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
+}
+
+impl Serialize for BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("parent_folder_id", &self.parent_folder_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {

@@ -9,25 +9,37 @@ use super::{
     AgentPlatformSettingsRequestModel, AgentWorkflowRequestModel, ConversationalConfigApiModelInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Agent_v1_convai_agents_create_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateAgentV1ConvaiAgentsCreatePost {
     /// Conversation configuration for an agent
     pub conversation_config: ConversationalConfigApiModelInput,
     /// Platform settings for the agent are all settings that aren't related to the conversation orchestration and content.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_settings: Nullable<AgentPlatformSettingsRequestModel>,
     /// Workflow for the agent. This is used to define the flow of the conversation and how the agent interacts with tools.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<AgentWorkflowRequestModel>,
     /// A name to make the agent easier to find
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Tags to help classify and filter the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
+}
+
+impl Serialize for BodyCreateAgentV1ConvaiAgentsCreatePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateAgentV1ConvaiAgentsCreatePost",
+            &[
+                api_runtime::ser::field("conversation_config", &self.conversation_config),
+                api_runtime::ser::optional("platform_settings", &self.platform_settings),
+                api_runtime::ser::optional("workflow", &self.workflow),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("tags", &self.tags),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateAgentV1ConvaiAgentsCreatePost {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_chapter_v1_studio_projects__project_id__chapters_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {
     /// The name of the chapter, used for identification only.
     pub name: String,
     /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_url: Nullable<String>,
+}
+
+impl Serialize for BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateChapterV1StudioProjectsProjectIdChaptersPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("from_url", &self.from_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {

@@ -6,45 +6,57 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_crawl_job_v1_convai_knowledge_base_crawl_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {
     /// URL to a page of documentation that the agent will have access to in order to interact with users.
     pub url: String,
     /// Maximum depth for crawling (1-5), defaults to 3.
     ///
     /// Defaults to `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_depth: Option<i64>,
     /// Maximum number of pages to crawl (1-10,000), defaults to 1000.
     ///
     /// Defaults to `1000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
     /// If set, only URLs that match this pattern are included.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pattern: Nullable<String>,
     /// List of URLs to crawl from sitemap (optional, overrides automatic URL discovery).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sitemap_urls: Nullable<Vec<String>>,
     /// If set, the created document or folder will be placed inside the given folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
     /// Whether to enable auto-sync for this URL document.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_sync: Option<bool>,
     /// Whether to automatically remove the document if the URL becomes unavailable. Only applicable when auto-sync is enabled.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// Minimum frequency (in days) at which the underlying eligible documents are refreshed. The actual interval may be shorter, never longer. Defaults to 7, tightened to the parent folder's frequency if that is stricter. Only applicable when auto-sync is enabled.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimum_frequency_days: Nullable<i64>,
+}
+
+impl Serialize for BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost",
+            &[
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::optional("max_depth", &self.max_depth),
+                api_runtime::ser::optional("max_pages", &self.max_pages),
+                api_runtime::ser::optional("pattern", &self.pattern),
+                api_runtime::ser::optional("sitemap_urls", &self.sitemap_urls),
+                api_runtime::ser::optional("parent_folder_id", &self.parent_folder_id),
+                api_runtime::ser::optional("enable_auto_sync", &self.enable_auto_sync),
+                api_runtime::ser::optional("auto_remove", &self.auto_remove),
+                api_runtime::ser::optional("minimum_frequency_days", &self.minimum_frequency_days),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {

@@ -7,20 +7,32 @@
 
 use super::VoiceSettings;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Language_Target_v1_dubbing_project__project_id__language_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost {
     /// BCP-47 language tag to dub the project into (e.g. 'fr', 'es-MX'); must be a language the dubbing model supports. A region-qualified tag must be one of the supported dialects.
     pub target_language: String,
     /// Voice settings applied to the whole language (e.g. cloning strength).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<VoiceSettings>,
     /// Enterprise only. Optional translations to use instead of machine translation. A map from each source segment's external_id (or its id, if you supplied none) to the translated text; every source segment must be covered exactly once. At most 20000 entries, totalling at most 4 MiB of text.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub translations: Nullable<BTreeMap<String, String>>,
+}
+
+impl Serialize for BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost",
+            &[
+                api_runtime::ser::field("target_language", &self.target_language),
+                api_runtime::ser::optional("voice_settings", &self.voice_settings),
+                api_runtime::ser::optional("translations", &self.translations),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

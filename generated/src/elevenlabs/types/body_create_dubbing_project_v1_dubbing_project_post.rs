@@ -10,35 +10,46 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_Dubbing_Project_v1_dubbing_project_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyCreateDubbingProjectV1DubbingProjectPost {
     /// The source media file to dub. Provide this or source_url.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<File>,
     /// Public URL to fetch the source media from. Provide this or file.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_url: Nullable<String>,
     /// Optional free-form string (max 500 characters) to identify the project on your end.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reference: Nullable<String>,
     /// BCP-47 language tag of the source media; must be a language the transcription model supports. Any region or script subtag is ignored, since transcription is per-language. Omit to auto-detect.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_language: Nullable<String>,
     /// Default dubbing model id ('dubbing_v1' or 'dubbing_v2') for the project's language targets; a target may override it. Omit to use the system default.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<BodyCreateDubbingProjectV1DubbingProjectPostModelId>,
     /// Key terms to bias transcription/translation toward (e.g. product or brand names). At most 1000 terms; each term at most 50 characters and 5 words; the characters `<>{}[]\` are not allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyterms: Option<Vec<String>>,
     /// Ids of workspace webhooks to notify when this project becomes ready or fails, and when any of its languages completes or fails. At most 3; each must be a webhook configured in your workspace.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_ids: Option<Vec<String>>,
     /// Optional shortcut: also create a language target in this BCP-47 language, queued to start once the project is ready. Must be a language the dubbing model supports, and a region-qualified tag must be one of the supported dialects.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_language: Nullable<String>,
     /// Enterprise only. Optional JSON transcript to use instead of automatic transcription. When provided, source_language is required. Segments may include an optional external_id and an optional translation; if any segment includes a translation, target_language is required and every segment must include one (used to seed the target created via target_language).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcript: Nullable<File>,
+}
+
+impl Serialize for BodyCreateDubbingProjectV1DubbingProjectPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateDubbingProjectV1DubbingProjectPost",
+            &[
+                api_runtime::ser::optional("file", &self.file),
+                api_runtime::ser::optional("source_url", &self.source_url),
+                api_runtime::ser::optional("reference", &self.reference),
+                api_runtime::ser::optional("source_language", &self.source_language),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("keyterms", &self.keyterms),
+                api_runtime::ser::optional("webhook_ids", &self.webhook_ids),
+                api_runtime::ser::optional("target_language", &self.target_language),
+                api_runtime::ser::optional("transcript", &self.transcript),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPost {

@@ -6,19 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_file_document_v1_convai_knowledge_base_file_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {
     /// Documentation that the agent will have access to in order to interact with users.
     pub file: File,
     /// A custom, human-readable name for the document.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// If set, the created document or folder will be placed inside the given folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
+}
+
+impl Serialize for BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost",
+            &[
+                api_runtime::ser::field("file", &self.file),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("parent_folder_id", &self.parent_folder_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {

@@ -6,29 +6,41 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_folder_v1_convai_knowledge_base_folder_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
     /// A custom, human-readable name for the document.
     pub name: String,
     /// If set, the created document or folder will be placed inside the given folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
     /// Whether to enable auto-sync for this URL document.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_auto_sync: Option<bool>,
     /// Whether to automatically remove the document if the URL becomes unavailable. Only applicable when auto-sync is enabled.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_remove: Option<bool>,
     /// Minimum frequency (in days) at which the underlying eligible documents are refreshed. The actual interval may be shorter, never longer. Defaults to 7, tightened to the parent folder's frequency if that is stricter. Only applicable when auto-sync is enabled.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub minimum_frequency_days: Nullable<i64>,
+}
+
+impl Serialize for BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("parent_folder_id", &self.parent_folder_id),
+                api_runtime::ser::optional("enable_auto_sync", &self.enable_auto_sync),
+                api_runtime::ser::optional("auto_remove", &self.auto_remove),
+                api_runtime::ser::optional("minimum_frequency_days", &self.minimum_frequency_days),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_forced_alignment_v1_forced_alignment_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateForcedAlignmentV1ForcedAlignmentPost {
     /// The file to align. All major audio formats are supported. The file size must be less than 1GB.
     pub file: File,
     /// The text to align with the audio. The input text can be in any format, however diarization is not supported at this time.
     pub text: String,
+}
+
+impl Serialize for BodyCreateForcedAlignmentV1ForcedAlignmentPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateForcedAlignmentV1ForcedAlignmentPost",
+            &[
+                api_runtime::ser::field("file", &self.file),
+                api_runtime::ser::field("text", &self.text),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateForcedAlignmentV1ForcedAlignmentPost {

@@ -10,7 +10,7 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateMusicFinetuneV1MusicFinetunesPost {
     /// Name for the finetune (5-200 characters).
     pub name: String,
@@ -19,21 +19,34 @@ pub struct BodyCreateMusicFinetuneV1MusicFinetunesPost {
     /// Audio files to train on.
     ///
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<File>>,
     /// Tags to associate with the finetune.
     ///
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Finetune visibility. Only 'private' and 'workspace' can be set.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub visibility: Nullable<BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility>,
     /// The model to create a finetune for.
     ///
     /// Defaults to `"music_v1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<MusicModelId>,
+}
+
+impl Serialize for BodyCreateMusicFinetuneV1MusicFinetunesPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateMusicFinetuneV1MusicFinetunesPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("primary_genre", &self.primary_genre),
+                api_runtime::ser::optional("files", &self.files),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("visibility", &self.visibility),
+                api_runtime::ser::optional("model_id", &self.model_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPost {

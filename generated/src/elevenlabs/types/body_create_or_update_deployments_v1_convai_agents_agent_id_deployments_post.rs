@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentDeploymentRequest;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_or_update_deployments_v1_convai_agents__agent_id__deployments_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {
     /// Request to create a new deployment
     pub deployment_request: AgentDeploymentRequest,
+}
+
+impl Serialize for BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost",
+            &[api_runtime::ser::field(
+                "deployment_request",
+                &self.deployment_request,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreatePodcastV1StudioPodcastsPost {
     /// The ID of the model to be used for this Studio project, you can query GET /v1/models to list all available models.
     pub model_id: String,
@@ -29,7 +29,6 @@ pub struct BodyCreatePodcastV1StudioPodcastsPost {
     /// 'ultra_lossless' - ultra quality output format, 705.6kbps with 44.1kHz sample rate and highest improvements on our side in a fully lossless format.
     ///
     /// Defaults to `"standard"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_preset: Option<QualityPresetType>,
     /// Duration of the generated podcast. Must be one of:
     /// short - produces podcasts shorter than 3 minutes.
@@ -37,22 +36,16 @@ pub struct BodyCreatePodcastV1StudioPodcastsPost {
     /// long - produces podcasts longer than 7 minutes.
     ///
     /// Defaults to `"default"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_scale: Option<BodyCreatePodcastV1StudioPodcastsPostDurationScale>,
     /// An optional language of the Studio project. Two-letter language code (ISO 639-1).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The intro text that will always be added to the beginning of the podcast.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub intro: Nullable<String>,
     /// The outro text that will always be added to the end of the podcast.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outro: Nullable<String>,
     /// Additional instructions prompt for the podcast generation used to adjust the podcast's style and tone.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instructions_prompt: Nullable<String>,
     /// A brief summary or highlights of the Studio project's content, providing key points or themes. This should be between 10 and 70 characters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub highlights: Nullable<Vec<String>>,
     /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
     ///     Messages:
@@ -107,15 +100,39 @@ pub struct BodyCreatePodcastV1StudioPodcastsPost {
     ///         error_details: "Error details if conversion failed"
     ///       }
     ///     }
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub callback_url: Nullable<String>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
     ///     When set to 'auto', the system will automatically decide whether to apply text normalization
     ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_text_normalization:
         Nullable<BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization>,
+}
+
+impl Serialize for BodyCreatePodcastV1StudioPodcastsPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreatePodcastV1StudioPodcastsPost",
+            &[
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::field("mode", &self.mode),
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::optional("quality_preset", &self.quality_preset),
+                api_runtime::ser::optional("duration_scale", &self.duration_scale),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("intro", &self.intro),
+                api_runtime::ser::optional("outro", &self.outro),
+                api_runtime::ser::optional("instructions_prompt", &self.instructions_prompt),
+                api_runtime::ser::optional("highlights", &self.highlights),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional(
+                    "apply_text_normalization",
+                    &self.apply_text_normalization,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPost {

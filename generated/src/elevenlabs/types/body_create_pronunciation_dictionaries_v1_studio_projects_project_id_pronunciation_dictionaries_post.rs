@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::PronunciationDictionaryVersionLocatorDbModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Pronunciation_Dictionaries_v1_studio_projects__project_id__pronunciation_dictionaries_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost
 {
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
@@ -17,8 +17,28 @@ pub struct BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronuncia
     /// This will automatically mark text in this project for reconversion when the new dictionary applies or the old one no longer does.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invalidate_affected_text: Option<bool>,
+}
+
+impl Serialize
+    for BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost",
+            &[
+                api_runtime::ser::field(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+                api_runtime::ser::optional(
+                    "invalidate_affected_text",
+                    &self.invalidate_affected_text,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

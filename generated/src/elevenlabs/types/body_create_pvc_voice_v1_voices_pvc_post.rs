@@ -6,22 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Create_PVC_voice_v1_voices_pvc_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreatePvcVoiceV1VoicesPvcPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub name: String,
     /// Language used in the samples.
     pub language: String,
     /// Description to use for the created voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Labels for the voice. Keys can be language, accent, gender, or age.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BTreeMap<String, String>>,
+}
+
+impl Serialize for BodyCreatePvcVoiceV1VoicesPvcPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreatePvcVoiceV1VoicesPvcPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("language", &self.language),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("labels", &self.labels),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreatePvcVoiceV1VoicesPvcPost {

@@ -7,25 +7,41 @@
 
 use super::{consts, PermissionType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_create_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost {
     pub name: String,
     /// The permissions of the XI API.
     pub permissions:
         BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions,
     /// The character limit of the XI API key. If provided this will limit the usage of this api key to n characters per month where n is the chosen value. Requests that incur charges will fail after reaching this monthly limit.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_limit: Nullable<i64>,
     /// List of IP addresses or CIDR ranges allowed to use this API key. Each entry may be a CIDR range (e.g. '10.0.0.0/24') or a bare IP address (normalized to /32 or /128). On create, omit or pass null to allow all IPs. On update, omit to leave the allowlist unchanged, or pass "clear" to remove it.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_ips: Nullable<Vec<String>>,
     /// Whether the holder of this key may disable it via the self-disable endpoint. On create, omit or pass null to use the workspace's default (enabled for non-Enterprise plans, disabled for Enterprise plans). On update, omit to leave it unchanged, or pass "clear" to reset it to the workspace default. Only honored for workspaces with self-disable access enabled.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub third_party_disable_allowed: Nullable<bool>,
+}
+
+impl Serialize for BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("permissions", &self.permissions),
+                api_runtime::ser::optional("character_limit", &self.character_limit),
+                api_runtime::ser::optional("allowed_ips", &self.allowed_ips),
+                api_runtime::ser::optional(
+                    "third_party_disable_allowed",
+                    &self.third_party_disable_allowed,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

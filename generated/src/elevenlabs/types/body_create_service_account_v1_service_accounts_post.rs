@@ -7,15 +7,27 @@
 
 use super::DefaultSharingGroupConfig;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_create_service_account_v1_service_accounts_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateServiceAccountV1ServiceAccountsPost {
     pub name: String,
     /// List of groups with their permission levels to share with by default. Each entry should specify a group_id and a permission_level (admin, editor, or viewer).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_sharing_groups: Nullable<Vec<DefaultSharingGroupConfig>>,
+}
+
+impl Serialize for BodyCreateServiceAccountV1ServiceAccountsPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateServiceAccountV1ServiceAccountsPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("default_sharing_groups", &self.default_sharing_groups),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateServiceAccountV1ServiceAccountsPost {

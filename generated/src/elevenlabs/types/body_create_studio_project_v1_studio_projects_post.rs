@@ -10,30 +10,24 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateStudioProjectV1StudioProjectsPost {
     /// The name of the Studio project, used for identification only.
     pub name: String,
     /// The voice_id that corresponds to the default voice used for new titles.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_title_voice_id: Nullable<String>,
     /// The voice_id that corresponds to the default voice used for new paragraphs.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_paragraph_voice_id: Nullable<String>,
     /// The ID of the model to be used for this Studio project, you can query GET /v1/models to list all available models.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub default_model_id: Nullable<String>,
     /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_url: Nullable<String>,
     /// An optional .epub, .pdf, .txt or similar file can be provided. If provided, we will initialize the Studio project with its content. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_document: Nullable<File>,
     /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
     ///
     ///     Example:
     ///     [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_content_json: Option<String>,
     /// Output quality of the generated audio. Must be one of:
     /// 'standard' - standard output format, 128kbps with 44.1kHz sample rate.
@@ -42,52 +36,38 @@ pub struct BodyCreateStudioProjectV1StudioProjectsPost {
     /// 'ultra_lossless' - ultra quality output format, 705.6kbps with 44.1kHz sample rate and highest improvements on our side in a fully lossless format.
     ///
     /// Defaults to `"standard"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_preset: Option<QualityPresetType>,
     /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// An optional description of the Studio project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// An optional list of genres associated with the Studio project.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub genres: Option<Vec<String>>,
     /// An optional target audience of the Studio project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_audience: Nullable<BodyCreateStudioProjectV1StudioProjectsPostTargetAudience>,
     /// An optional language of the Studio project. Two-letter language code (ISO 639-1).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// An optional content type of the Studio project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
     /// An optional original publication date of the Studio project, in the format YYYY-MM-DD or YYYY.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_publication_date: Nullable<String>,
     /// An optional specification of whether this Studio project contains mature content.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mature_content: Nullable<bool>,
     /// An optional ISBN number of the Studio project you want to create, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub isbn_number: Nullable<String>,
     /// [Deprecated] When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acx_volume_normalization: Option<bool>,
     /// When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_normalization: Option<bool>,
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators: Option<Vec<String>>,
     /// A url that will be called by our service when the Studio project is converted. Request will contain a json blob containing the status of the conversion
     ///     Messages:
@@ -142,42 +122,89 @@ pub struct BodyCreateStudioProjectV1StudioProjectsPost {
     ///         error_details: "Error details if conversion failed"
     ///       }
     ///     }
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub callback_url: Nullable<String>,
     /// An optional specification of whether the content of this Studio project is fiction.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiction: Nullable<BodyCreateStudioProjectV1StudioProjectsPostFiction>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
     ///     When set to 'auto', the system will automatically decide whether to apply text normalization
     ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_text_normalization:
         Nullable<BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization>,
     /// Whether to auto convert the Studio project to audio or not.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_convert: Option<bool>,
     /// [Alpha Feature] Whether automatically assign voices to phrases in the create Project.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_assign_voices: Nullable<bool>,
     /// The type of Studio project to create.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_type: Nullable<BodyCreateStudioProjectV1StudioProjectsPostSourceType>,
     /// Optional voice settings overrides for the project, encoded as a list of JSON strings.
     ///
     ///     Example:
     ///     ["{\"voice_id\": \"21m00Tcm4TlvDq8ikWAM\", \"stability\": 0.7, \"similarity_boost\": 0.8, \"style\": 0.5, \"speed\": 1.0, \"use_speaker_boost\": true}"]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<Vec<String>>,
     /// If true, creates a corresponding read for direct publishing in draft state
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub create_publishing_read: Nullable<bool>,
+}
+
+impl Serialize for BodyCreateStudioProjectV1StudioProjectsPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateStudioProjectV1StudioProjectsPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("default_title_voice_id", &self.default_title_voice_id),
+                api_runtime::ser::optional(
+                    "default_paragraph_voice_id",
+                    &self.default_paragraph_voice_id,
+                ),
+                api_runtime::ser::optional("default_model_id", &self.default_model_id),
+                api_runtime::ser::optional("from_url", &self.from_url),
+                api_runtime::ser::optional("from_document", &self.from_document),
+                api_runtime::ser::optional("from_content_json", &self.from_content_json),
+                api_runtime::ser::optional("quality_preset", &self.quality_preset),
+                api_runtime::ser::optional("title", &self.title),
+                api_runtime::ser::optional("author", &self.author),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("genres", &self.genres),
+                api_runtime::ser::optional("target_audience", &self.target_audience),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("content_type", &self.content_type),
+                api_runtime::ser::optional(
+                    "original_publication_date",
+                    &self.original_publication_date,
+                ),
+                api_runtime::ser::optional("mature_content", &self.mature_content),
+                api_runtime::ser::optional("isbn_number", &self.isbn_number),
+                api_runtime::ser::optional(
+                    "acx_volume_normalization",
+                    &self.acx_volume_normalization,
+                ),
+                api_runtime::ser::optional("volume_normalization", &self.volume_normalization),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("fiction", &self.fiction),
+                api_runtime::ser::optional(
+                    "apply_text_normalization",
+                    &self.apply_text_normalization,
+                ),
+                api_runtime::ser::optional("auto_convert", &self.auto_convert),
+                api_runtime::ser::optional("auto_assign_voices", &self.auto_assign_voices),
+                api_runtime::ser::optional("source_type", &self.source_type),
+                api_runtime::ser::optional("voice_settings", &self.voice_settings),
+                api_runtime::ser::optional("create_publishing_read", &self.create_publishing_read),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPost {

@@ -6,19 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_text_document_v1_convai_knowledge_base_text_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost {
     /// Text content to be added to the knowledge base.
     pub text: String,
     /// A custom, human-readable name for the document.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// If set, the created document or folder will be placed inside the given folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_folder_id: Nullable<String>,
+}
+
+impl Serialize for BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("parent_folder_id", &self.parent_folder_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost {

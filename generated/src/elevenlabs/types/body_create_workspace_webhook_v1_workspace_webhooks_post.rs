@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::WebhookHmacSettings;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Create_workspace_webhook_v1_workspace_webhooks_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {
     /// Webhook settings object containing auth_type and corresponding configuration
     pub settings: WebhookHmacSettings,
+}
+
+impl Serialize for BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost",
+            &[api_runtime::ser::field("settings", &self.settings)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {

@@ -9,62 +9,80 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Creates_Audio_Native_enabled_project__v1_audio_native_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
     /// Project name.
     pub name: String,
     /// (Deprecated) Image URL used in the player. If not provided, default image set in the Player settings is used.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image: Nullable<String>,
     /// Author used in the player and inserted at the start of the uploaded article. If not provided, the default author set in the Player settings is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// Title used in the player and inserted at the top of the uploaded article. If not provided, the default title set in the Player settings is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// (Deprecated) Whether to use small player or not. If not provided, default value set in the Player settings is used.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub small: Option<bool>,
     /// Text color used in the player. If not provided, default text color set in the Player settings is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_color: Nullable<String>,
     /// Background color used in the player. If not provided, default background color set in the Player settings is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_color: Nullable<String>,
     /// (Deprecated) Specifies for how many minutes to persist the session across page reloads. If not provided, default sessionization set in the Player settings is used.
     ///
     /// Defaults to `0`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sessionization: Option<i64>,
     /// Voice ID used to voice the content. If not provided, default voice ID set in the Player settings is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// TTS Model ID used in the player. If not provided, default model ID set in the Player settings is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// Either txt or HTML input file containing the article content. HTML should be formatted as follows '&lt;html&gt;&lt;body&gt;&lt;div&gt;&lt;p&gt;Your content&lt;/p&gt;&lt;h3&gt;More of your content&lt;/h3&gt;&lt;p&gt;Some more of your content&lt;/p&gt;&lt;/div&gt;&lt;/body&gt;&lt;/html&gt;'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
     /// Whether to auto convert the project to audio or not.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_convert: Option<bool>,
     /// This parameter controls text normalization with four modes: 'auto', 'on', 'apply_english' and 'off'.
     ///     When set to 'auto', the system will automatically decide whether to apply text normalization
     ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub apply_text_normalization:
         Nullable<BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization>,
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators: Option<Vec<String>>,
+}
+
+impl Serialize for BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyCreatesAudioNativeEnabledProjectV1AudioNativePost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("image", &self.image),
+                api_runtime::ser::optional("author", &self.author),
+                api_runtime::ser::optional("title", &self.title),
+                api_runtime::ser::optional("small", &self.small),
+                api_runtime::ser::optional("text_color", &self.text_color),
+                api_runtime::ser::optional("background_color", &self.background_color),
+                api_runtime::ser::optional("sessionization", &self.sessionization),
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("file", &self.file),
+                api_runtime::ser::optional("auto_convert", &self.auto_convert),
+                api_runtime::ser::optional(
+                    "apply_text_normalization",
+                    &self.apply_text_normalization,
+                ),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Delete_existing_invitation_v1_workspace_invites_delete`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyDeleteExistingInvitationV1WorkspaceInvitesDelete {
     /// The email of the customer
     pub email: String,
+}
+
+impl Serialize for BodyDeleteExistingInvitationV1WorkspaceInvitesDelete {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyDeleteExistingInvitationV1WorkspaceInvitesDelete",
+            &[api_runtime::ser::field("email", &self.email)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyDeleteExistingInvitationV1WorkspaceInvitesDelete {

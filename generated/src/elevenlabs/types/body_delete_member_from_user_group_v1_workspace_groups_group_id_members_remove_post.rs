@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Delete_member_from_user_group_v1_workspace_groups__group_id__members_remove_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost {
     /// The email of the target workspace member.
     pub email: String,
+}
+
+impl Serialize for BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost",
+            &[api_runtime::ser::field("email", &self.email)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Download_history_items_v1_history_download_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyDownloadHistoryItemsV1HistoryDownloadPost {
     /// A list of history items to download, you can get IDs of history items and other metadata using the GET https://api.elevenlabs.io/v1/history endpoint.
     pub history_item_ids: Vec<String>,
     /// Output format to transcode the audio file, can be wav or default.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub output_format: Nullable<String>,
+}
+
+impl Serialize for BodyDownloadHistoryItemsV1HistoryDownloadPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyDownloadHistoryItemsV1HistoryDownloadPost",
+            &[
+                api_runtime::ser::field("history_item_ids", &self.history_item_ids),
+                api_runtime::ser::optional("output_format", &self.output_format),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyDownloadHistoryItemsV1HistoryDownloadPost {

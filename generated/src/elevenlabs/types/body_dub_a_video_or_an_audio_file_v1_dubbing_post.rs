@@ -9,84 +9,95 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Dub_a_video_or_an_audio_file_v1_dubbing_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyDubAVideoOrAnAudioFileV1DubbingPost {
     /// A list of file paths to audio recordings intended for voice cloning
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<File>,
     /// CSV file containing transcription/translation metadata
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub csv_file: Nullable<File>,
     /// For use only with csv input
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub foreground_audio_file: Nullable<File>,
     /// For use only with csv input
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_audio_file: Nullable<File>,
     /// Name of the dubbing project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// URL of the source video/audio file.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_url: Nullable<String>,
     /// Source language. Expects a valid iso639-1 or iso639-3 language code.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_lang: Option<String>,
     /// The Target language to dub the content into. Expects a valid iso639-1 or iso639-3 language code.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_lang: Nullable<String>,
     /// [Experimental] An accent to apply when selecting voices from the library and to use to inform translation of the dialect to prefer.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_accent: Nullable<String>,
     /// Number of speakers to use for the dubbing. Set to 0 to automatically detect the number of speakers
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub num_speakers: Option<i64>,
     /// Whether to apply watermark to the output video.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub watermark: Option<bool>,
     /// Start time of the source video/audio file.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<i64>,
     /// End time of the source video/audio file.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<i64>,
     /// Whether to use the highest resolution available.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub highest_resolution: Option<bool>,
     /// An advanced setting. Whether to drop background audio from the final dub. This can improve dub quality where it's known that audio shouldn't have a background track such as for speeches or monologues.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub drop_background_audio: Option<bool>,
     /// [BETA] Whether transcripts should have profanities censored with the words '[censored]'
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_profanity_filter: Nullable<bool>,
     /// Whether to prepare dub for edits in dubbing studio or edits as a dubbing resource.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dubbing_studio: Option<bool>,
     /// Instead of using a voice clone in dubbing, use a similar voice from the ElevenLabs Voice Library. Voices used from the library will contribute towards a workspace's custom voices limit, and if there aren't enough available slots the dub will fail. Using this feature requires the caller to have the 'add_voice_from_voice_library' permission on their workspace to access new voices.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_voice_cloning: Option<bool>,
     /// The mode in which to run this Dubbing job. Defaults to automatic, use manual if specifically providing a CSV transcript to use. Note that manual mode is experimental and production use is strongly discouraged.
     ///
     /// Defaults to `"automatic"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<BodyDubAVideoOrAnAudioFileV1DubbingPostMode>,
     /// Frames per second to use when parsing a CSV file for dubbing. If not provided, FPS will be inferred from timecodes.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub csv_fps: Nullable<f64>,
+}
+
+impl Serialize for BodyDubAVideoOrAnAudioFileV1DubbingPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyDubAVideoOrAnAudioFileV1DubbingPost",
+            &[
+                api_runtime::ser::optional("file", &self.file),
+                api_runtime::ser::optional("csv_file", &self.csv_file),
+                api_runtime::ser::optional("foreground_audio_file", &self.foreground_audio_file),
+                api_runtime::ser::optional("background_audio_file", &self.background_audio_file),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("source_url", &self.source_url),
+                api_runtime::ser::optional("source_lang", &self.source_lang),
+                api_runtime::ser::optional("target_lang", &self.target_lang),
+                api_runtime::ser::optional("target_accent", &self.target_accent),
+                api_runtime::ser::optional("num_speakers", &self.num_speakers),
+                api_runtime::ser::optional("watermark", &self.watermark),
+                api_runtime::ser::optional("start_time", &self.start_time),
+                api_runtime::ser::optional("end_time", &self.end_time),
+                api_runtime::ser::optional("highest_resolution", &self.highest_resolution),
+                api_runtime::ser::optional("drop_background_audio", &self.drop_background_audio),
+                api_runtime::ser::optional("use_profanity_filter", &self.use_profanity_filter),
+                api_runtime::ser::optional("dubbing_studio", &self.dubbing_studio),
+                api_runtime::ser::optional("disable_voice_cloning", &self.disable_voice_cloning),
+                api_runtime::ser::optional("mode", &self.mode),
+                api_runtime::ser::optional("csv_fps", &self.csv_fps),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyDubAVideoOrAnAudioFileV1DubbingPost {

@@ -6,14 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Duplicate_Agent_v1_convai_agents__agent_id__duplicate_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost {
     /// A name to make the agent easier to find
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
+}
+
+impl Serialize for BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost",
+            &[api_runtime::ser::optional("name", &self.name)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyDuplicateAgentV1ConvaiAgentsAgentIdDuplicatePost {

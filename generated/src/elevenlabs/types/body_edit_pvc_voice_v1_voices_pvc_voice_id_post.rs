@@ -6,24 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Edit_PVC_voice_v1_voices_pvc__voice_id__post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyEditPvcVoiceV1VoicesPvcVoiceIdPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Language used in the samples.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Description to use for the created voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Labels for the voice. Keys can be language, accent, gender, or age.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BTreeMap<String, String>>,
+}
+
+impl Serialize for BodyEditPvcVoiceV1VoicesPvcVoiceIdPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyEditPvcVoiceV1VoicesPvcVoiceIdPost",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("labels", &self.labels),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyEditPvcVoiceV1VoicesPvcVoiceIdPost {

@@ -11,46 +11,62 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch {
     /// Whether to enable or disable the API key.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled,
     >,
     /// The name of the XI API key to use (used for identification purposes only).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// The permissions of the XI API.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permissions: Option<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions,
     >,
     /// The character limit of the XI API key. If provided this will limit the usage of this api key to n characters per month where n is the chosen value. Requests that incur charges will fail after reaching this monthly limit.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_limit: Nullable<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit,
     >,
     /// List of IP addresses or CIDR ranges allowed to use this API key. Each entry may be a CIDR range (e.g. '10.0.0.0/24') or a bare IP address (normalized to /32 or /128). On create, omit or pass null to allow all IPs. On update, omit to leave the allowlist unchanged, or pass "clear" to remove it.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_ips: Option<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps,
     >,
     /// Whether the holder of this key may disable it via the self-disable endpoint. On create, omit or pass null to use the workspace's default (enabled for non-Enterprise plans, disabled for Enterprise plans). On update, omit to leave it unchanged, or pass "clear" to reset it to the workspace default. Only honored for workspaces with self-disable access enabled.
     ///
     /// Defaults to `"no_update"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub third_party_disable_allowed: Option<
         BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed,
     >,
+}
+
+impl Serialize
+    for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatch",
+            &[
+                api_runtime::ser::optional("is_enabled", &self.is_enabled),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("permissions", &self.permissions),
+                api_runtime::ser::optional("character_limit", &self.character_limit),
+                api_runtime::ser::optional("allowed_ips", &self.allowed_ips),
+                api_runtime::ser::optional(
+                    "third_party_disable_allowed",
+                    &self.third_party_disable_allowed,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

@@ -6,34 +6,49 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Edit_voice_v1_voices__voice_id__edit_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyEditVoiceV1VoicesVoiceIdEditPost {
     /// The name that identifies this voice. This will be displayed in the dropdown of the website.
     pub name: String,
     /// Audio files to add to the voice
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<File>>,
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
     /// A description of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Labels for the voice. Keys can be language, accent, gender, or age.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labels: Nullable<BodyEditVoiceV1VoicesVoiceIdEditPostLabels>,
     /// Run synchronous LLM moderation over the voice name and description when they change. Has no effect unless the voice_library_metadata_moderation feature flag is enabled for the user.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub moderate_metadata: Option<bool>,
+}
+
+impl Serialize for BodyEditVoiceV1VoicesVoiceIdEditPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyEditVoiceV1VoicesVoiceIdEditPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("files", &self.files),
+                api_runtime::ser::optional(
+                    "remove_background_noise",
+                    &self.remove_background_noise,
+                ),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("labels", &self.labels),
+                api_runtime::ser::optional("moderate_metadata", &self.moderate_metadata),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyEditVoiceV1VoicesVoiceIdEditPost {

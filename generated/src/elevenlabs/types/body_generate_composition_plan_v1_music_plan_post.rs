@@ -7,26 +7,41 @@
 
 use super::{CompositionPlan, MusicModelId, MusicPrompt};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Generate_composition_plan_v1_music_plan_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyGenerateCompositionPlanV1MusicPlanPost {
     /// A simple text prompt to compose a plan from.
     pub prompt: String,
     /// The length of the composition plan to generate in milliseconds. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub music_length_ms: Nullable<i64>,
     /// An optional composition plan to use as a source for the new composition plan.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_composition_plan:
         Nullable<BodyGenerateCompositionPlanV1MusicPlanPostSourceCompositionPlan>,
     /// The model to use for the generation.
     ///
     /// Defaults to `"music_v1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<MusicModelId>,
+}
+
+impl Serialize for BodyGenerateCompositionPlanV1MusicPlanPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyGenerateCompositionPlanV1MusicPlanPost",
+            &[
+                api_runtime::ser::field("prompt", &self.prompt),
+                api_runtime::ser::optional("music_length_ms", &self.music_length_ms),
+                api_runtime::ser::optional(
+                    "source_composition_plan",
+                    &self.source_composition_plan,
+                ),
+                api_runtime::ser::optional("model_id", &self.model_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyGenerateCompositionPlanV1MusicPlanPost {

@@ -6,19 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Get_similar_library_voices_v1_similar_voices_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_file: Option<File>,
     /// Threshold for voice similarity between provided sample and library voices. Values range from 0 to 2. The smaller the value the more similar voices will be returned.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_threshold: Nullable<f64>,
     /// Number of most similar voices to return. If similarity_threshold is provided, less than this number of voices may be returned. Values range from 1 to 100.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub top_k: Nullable<i64>,
+}
+
+impl Serialize for BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyGetSimilarLibraryVoicesV1SimilarVoicesPost",
+            &[
+                api_runtime::ser::optional("audio_file", &self.audio_file),
+                api_runtime::ser::optional("similarity_threshold", &self.similarity_threshold),
+                api_runtime::ser::optional("top_k", &self.top_k),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {

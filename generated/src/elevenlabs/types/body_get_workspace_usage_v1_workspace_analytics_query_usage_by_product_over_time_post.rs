@@ -10,7 +10,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Get_Workspace_Usage_v1_workspace_analytics_query_usage_by_product_over_time_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost {
     /// Start of the time range as a Unix timestamp in milliseconds. Must be at least 2020-01-01.
     pub start_time: i64,
@@ -19,19 +19,32 @@ pub struct BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimeP
     /// Bucket size in seconds. Each row in the response covers this many seconds of the selected time range. For example, pass 3600 for hourly buckets or 86400 for daily buckets. Whether `time_zone` shifts bucket boundaries depends on this value: whole-day multiples (e.g. 86400) align to local midnight; whole-hour multiples up to 24 hours (e.g. 3600, 14400) align to local hour boundaries from midnight; sub-hour values and other sizes remain UTC-anchored regardless of `time_zone`.
     ///
     /// Defaults to `60`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval_seconds: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_by: Nullable<
         Vec<BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem>,
     >,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filters: Nullable<Vec<ColumnFilter>>,
     /// IANA time zone identifier (e.g. 'America/New_York', 'Europe/London', 'UTC') used to align bucket boundaries for eligible `interval_seconds` values. Whole-day multiples start at local midnight; whole-hour multiples up to 24 hours align to local hour boundaries from midnight. Sub-hour intervals and other bucket sizes remain UTC-anchored regardless of this setting. Defaults to UTC.
     ///
     /// Defaults to `"UTC"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_zone: Option<String>,
+}
+
+impl Serialize for BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost",
+            &[
+                api_runtime::ser::field("start_time", &self.start_time),
+                api_runtime::ser::field("end_time", &self.end_time),
+                api_runtime::ser::optional("interval_seconds", &self.interval_seconds),
+                api_runtime::ser::optional("group_by", &self.group_by),
+                api_runtime::ser::optional("filters", &self.filters),
+                api_runtime::ser::optional("time_zone", &self.time_zone),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

@@ -7,19 +7,36 @@
 
 use super::{ConversationInitiationClientDataRequestInput, TelephonyCallConfig};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Handle_an_outbound_call_via_Exotel_v1_convai_exotel_outbound_call_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost {
     pub agent_id: String,
     pub agent_phone_number_id: String,
     pub to_number: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
     /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub telephony_call_config: Option<TelephonyCallConfig>,
+}
+
+impl Serialize for BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("agent_phone_number_id", &self.agent_phone_number_id),
+                api_runtime::ser::field("to_number", &self.to_number),
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data",
+                    &self.conversation_initiation_client_data,
+                ),
+                api_runtime::ser::optional("telephony_call_config", &self.telephony_call_config),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyHandleAnOutboundCallViaExotelV1ConvaiExotelOutboundCallPost {

@@ -7,22 +7,39 @@
 
 use super::{ConversationInitiationClientDataRequestInput, TelephonyCallConfig};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Handle_an_outbound_call_via_Twilio_v1_convai_twilio_outbound_call_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost {
     pub agent_id: String,
     pub agent_phone_number_id: String,
     pub to_number: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
     /// Whether let Twilio record the call.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_recording_enabled: Nullable<bool>,
     /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub telephony_call_config: Option<TelephonyCallConfig>,
+}
+
+impl Serialize for BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("agent_phone_number_id", &self.agent_phone_number_id),
+                api_runtime::ser::field("to_number", &self.to_number),
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data",
+                    &self.conversation_initiation_client_data,
+                ),
+                api_runtime::ser::optional("call_recording_enabled", &self.call_recording_enabled),
+                api_runtime::ser::optional("telephony_call_config", &self.telephony_call_config),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost {

@@ -7,22 +7,34 @@
 
 use super::SeatType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Invite_multiple_users_v1_workspace_invites_add_bulk_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {
     /// The email of the customer
     pub emails: Vec<String>,
     /// The seat type of the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seat_type: Nullable<SeatType>,
     /// The group ids of the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_ids: Nullable<Vec<String>>,
     /// Monthly credit usage limit for the invitee. Omit or set to null for no custom cap.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub usage_limit: Nullable<i64>,
+}
+
+impl Serialize for BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost",
+            &[
+                api_runtime::ser::field("emails", &self.emails),
+                api_runtime::ser::optional("seat_type", &self.seat_type),
+                api_runtime::ser::optional("group_ids", &self.group_ids),
+                api_runtime::ser::optional("usage_limit", &self.usage_limit),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {

@@ -7,26 +7,38 @@
 
 use super::SeatType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Invite_user_v1_workspace_invites_add_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyInviteUserV1WorkspaceInvitesAddPost {
     /// The email of the customer
     pub email: String,
     /// The workspace permission of the user. This is deprecated, use `seat_type` instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_permission: Nullable<String>,
     /// The seat type of the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seat_type: Nullable<SeatType>,
     /// The group ids of the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_ids: Nullable<Vec<String>>,
     /// Monthly credit usage limit for the invitee. Omit or set to null for no custom cap.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub usage_limit: Nullable<i64>,
+}
+
+impl Serialize for BodyInviteUserV1WorkspaceInvitesAddPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyInviteUserV1WorkspaceInvitesAddPost",
+            &[
+                api_runtime::ser::field("email", &self.email),
+                api_runtime::ser::optional("workspace_permission", &self.workspace_permission),
+                api_runtime::ser::optional("seat_type", &self.seat_type),
+                api_runtime::ser::optional("group_ids", &self.group_ids),
+                api_runtime::ser::optional("usage_limit", &self.usage_limit),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyInviteUserV1WorkspaceInvitesAddPost {

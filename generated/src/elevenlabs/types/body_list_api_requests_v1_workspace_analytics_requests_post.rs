@@ -10,24 +10,35 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_List_API_requests_v1_workspace_analytics_requests_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost {
     /// Start of the time range as a Unix timestamp in milliseconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<i64>,
     /// End of the time range as a Unix timestamp in milliseconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<i64>,
     /// Defaults to `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Optional timestamp sort direction. If omitted, defaults to desc when end_time is provided, otherwise asc.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sort: Nullable<BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filters: Nullable<Vec<ColumnFilter>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub search: Nullable<String>,
+}
+
+impl Serialize for BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost",
+            &[
+                api_runtime::ser::optional("start_time", &self.start_time),
+                api_runtime::ser::optional("end_time", &self.end_time),
+                api_runtime::ser::optional("limit", &self.limit),
+                api_runtime::ser::optional("sort", &self.sort),
+                api_runtime::ser::optional("filters", &self.filters),
+                api_runtime::ser::optional("search", &self.search),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyListApiRequestsV1WorkspaceAnalyticsRequestsPost {

@@ -7,18 +7,43 @@
 
 use super::ConversationInitiationClientDataRequestInput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Make_an_outbound_call_via_WhatsApp_v1_convai_whatsapp_outbound_call_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {
     pub whatsapp_phone_number_id: String,
     pub whatsapp_user_id: String,
     pub whatsapp_call_permission_request_template_name: String,
     pub whatsapp_call_permission_request_template_language_code: String,
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
+}
+
+impl Serialize for BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost",
+            &[
+                api_runtime::ser::field("whatsapp_phone_number_id", &self.whatsapp_phone_number_id),
+                api_runtime::ser::field("whatsapp_user_id", &self.whatsapp_user_id),
+                api_runtime::ser::field(
+                    "whatsapp_call_permission_request_template_name",
+                    &self.whatsapp_call_permission_request_template_name,
+                ),
+                api_runtime::ser::field(
+                    "whatsapp_call_permission_request_template_language_code",
+                    &self.whatsapp_call_permission_request_template_language_code,
+                ),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data",
+                    &self.conversation_initiation_client_data,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {

@@ -6,14 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Move_entity_to_folder_v1_convai_knowledge_base__document_id__move_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost {
     /// The folder to move the entities to. If not set, the entities will be moved to the root folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub move_to: Nullable<String>,
+}
+
+impl Serialize for BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost",
+            &[api_runtime::ser::optional("move_to", &self.move_to)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyMoveEntityToFolderV1ConvaiKnowledgeBaseDocumentIdMovePost {

@@ -7,34 +7,45 @@
 
 use super::{AgentWorkflowRequestModel, ProcedureVersionRef};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Patches_an_Agent_settings_v1_convai_agents__agent_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch {
     /// Conversation configuration for an agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_config: Nullable<Value>,
     /// Platform settings for the agent are all settings that aren't related to the conversation orchestration and content.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_settings: Nullable<Value>,
     /// Workflow for the agent. This is used to define the flow of the conversation and how the agent interacts with tools.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<AgentWorkflowRequestModel>,
     /// A name to make the agent easier to find
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Tags to help classify and filter the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
     /// Description for this version when publishing changes (only applicable for versioned agents)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_description: Nullable<String>,
     /// Procedure versions to publish, keyed by procedure_id. When provided, this map replaces the procedures from the current draft or branch tip. When omitted or null, unpublished procedure edits are used if present; otherwise, the branch tip's procedures are retained. Pass an empty object to remove all procedures.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub procedures: Nullable<BTreeMap<String, ProcedureVersionRef>>,
+}
+
+impl Serialize for BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch",
+            &[
+                api_runtime::ser::optional("conversation_config", &self.conversation_config),
+                api_runtime::ser::optional("platform_settings", &self.platform_settings),
+                api_runtime::ser::optional("workflow", &self.workflow),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("version_description", &self.version_description),
+                api_runtime::ser::optional("procedures", &self.procedures),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyPatchesAnAgentSettingsV1ConvaiAgentsAgentIdPatch {

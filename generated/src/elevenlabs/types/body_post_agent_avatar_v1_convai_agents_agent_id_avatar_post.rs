@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Post_Agent_avatar_v1_convai_agents__agent_id__avatar_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
     /// An image file to be used as the agent's avatar.
     pub avatar_file: File,
+}
+
+impl Serialize for BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost",
+            &[api_runtime::ser::field("avatar_file", &self.avatar_file)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {

@@ -7,19 +7,36 @@
 
 use super::{ConversationInitiationClientDataRequestInput, TelephonyDirection};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Register_a_Twilio_call_and_return_TwiML_v1_convai_twilio_register_call_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {
     pub agent_id: String,
     pub from_number: String,
     pub to_number: String,
     /// Defaults to `"inbound"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<TelephonyDirection>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
+}
+
+impl Serialize for BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("from_number", &self.from_number),
+                api_runtime::ser::field("to_number", &self.to_number),
+                api_runtime::ser::optional("direction", &self.direction),
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data",
+                    &self.conversation_initiation_client_data,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {

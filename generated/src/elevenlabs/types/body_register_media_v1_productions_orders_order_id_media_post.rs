@@ -6,25 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Register_media_v1_productions_orders__order_id__media_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {
     /// The language code of the media content (e.g. 'en', 'es-ES'). Must be a supported source language for some order item kind.
     pub declared_language: String,
     /// The media file to upload. Mutually exclusive with media_url.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media: Nullable<File>,
     /// A URL to fetch the media file from. Mutually exclusive with media.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media_url: Nullable<String>,
     /// The filename for URL-sourced media (e.g. 'example.mp4'). Required when using media_url.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media_url_filename: Nullable<String>,
     /// The MIME type for URL-sourced media (e.g. 'video/mp4'). Required when using media_url.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media_url_content_type: Nullable<String>,
+}
+
+impl Serialize for BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost",
+            &[
+                api_runtime::ser::field("declared_language", &self.declared_language),
+                api_runtime::ser::optional("media", &self.media),
+                api_runtime::ser::optional("media_url", &self.media_url),
+                api_runtime::ser::optional("media_url_filename", &self.media_url_filename),
+                api_runtime::ser::optional("media_url_content_type", &self.media_url_content_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {

@@ -7,18 +7,32 @@
 
 use super::RenderType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Render_audio_or_video_for_the_given_language_v1_dubbing_resource__dubbing_id__render__language__post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost {
     /// The type of the render. One of ['mp4', 'aac', 'mp3', 'wav', 'aaf', 'tracks_zip', 'clips_zip']
     pub render_type: RenderType,
     /// Whether to normalize the volume of the rendered audio.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub normalize_volume: Nullable<bool>,
+}
+
+impl Serialize
+    for BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost",
+            &[
+                api_runtime::ser::field("render_type", &self.render_type),
+                api_runtime::ser::optional("normalize_volume", &self.normalize_volume),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

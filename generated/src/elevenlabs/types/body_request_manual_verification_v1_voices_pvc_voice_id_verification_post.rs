@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Request_manual_verification_v1_voices_pvc__voice_id__verification_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {
     /// Verification documents
     pub files: Vec<File>,
     /// Extra text to be used in the manual verification process.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_text: Nullable<String>,
+}
+
+impl Serialize for BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost",
+            &[
+                api_runtime::ser::field("files", &self.files),
+                api_runtime::ser::optional("extra_text", &self.extra_text),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {

@@ -6,14 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Run_PVC_training_v1_voices_pvc__voice_id__train_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost {
     /// The model ID to use for the conversion.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
+}
+
+impl Serialize for BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost",
+            &[api_runtime::ser::optional("model_id", &self.model_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyRunPvcTrainingV1VoicesPvcVoiceIdTrainPost {

@@ -10,11 +10,11 @@ use super::{
     WhatsAppTemplateButtonComponentParams, WhatsAppTemplateHeaderComponentParams,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Send_an_outbound_message_via_WhatsApp_v1_convai_whatsapp_outbound_message_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {
     pub whatsapp_phone_number_id: String,
     pub whatsapp_user_id: String,
@@ -24,8 +24,28 @@ pub struct BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePo
         BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem,
     >,
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
+}
+
+impl Serialize for BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost",
+            &[
+                api_runtime::ser::field("whatsapp_phone_number_id", &self.whatsapp_phone_number_id),
+                api_runtime::ser::field("whatsapp_user_id", &self.whatsapp_user_id),
+                api_runtime::ser::field("template_name", &self.template_name),
+                api_runtime::ser::field("template_language_code", &self.template_language_code),
+                api_runtime::ser::field("template_params", &self.template_params),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data",
+                    &self.conversation_initiation_client_data,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

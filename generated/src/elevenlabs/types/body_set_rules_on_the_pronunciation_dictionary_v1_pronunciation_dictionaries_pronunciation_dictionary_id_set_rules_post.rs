@@ -8,11 +8,11 @@
 use super::{
     PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Set_rules_on_the_pronunciation_dictionary_v1_pronunciation_dictionaries__pronunciation_dictionary_id__set_rules_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost {
     /// List of pronunciation rules. Rule can be either:
     ///     an alias rule: {'string_to_replace': 'a', 'type': 'alias', 'alias': 'b', }
@@ -20,6 +20,17 @@ pub struct BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPr
     pub rules: Vec<
         BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
     >,
+}
+
+impl Serialize
+for BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost",
+            &[api_runtime::ser::field("rules", &self.rules)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

@@ -7,21 +7,38 @@
 
 use super::{ConversationSimulationSpecification, PromptEvaluationCriteria};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Simulates_a_conversation__Stream__v1_convai_agents__agent_id__simulate_conversation_stream_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost {
     /// A specification detailing how the conversation should be simulated
     pub simulation_specification: ConversationSimulationSpecification,
     /// A list of evaluation criteria to test
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_evaluation_criteria: Nullable<Vec<PromptEvaluationCriteria>>,
     /// Maximum number of new turns to generate in the conversation simulation
     ///
     /// Defaults to `10000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_turns_limit: Option<i64>,
+}
+
+impl Serialize
+    for BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodySimulatesAConversationStreamV1ConvaiAgentsAgentIdSimulateConversationStreamPost",
+            &[
+                api_runtime::ser::field("simulation_specification", &self.simulation_specification),
+                api_runtime::ser::optional(
+                    "extra_evaluation_criteria",
+                    &self.extra_evaluation_criteria,
+                ),
+                api_runtime::ser::optional("new_turns_limit", &self.new_turns_limit),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

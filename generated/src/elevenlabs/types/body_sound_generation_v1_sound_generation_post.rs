@@ -7,31 +7,43 @@
 
 use super::SfxModelId;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Sound_Generation_v1_sound_generation_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodySoundGenerationV1SoundGenerationPost {
     /// The text that will get converted into a sound effect.
     pub text: String,
     /// Whether to create a sound effect that loops smoothly. Only available for the 'eleven_text_to_sound_v2 model'.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "loop", skip_serializing_if = "Option::is_none")]
     pub loop_: Option<bool>,
     /// The duration of the sound which will be generated in seconds. Must be at least 0.5 and at most 30. If set to None we will guess the optimal duration using the prompt. Defaults to None.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_seconds: Nullable<f64>,
     /// A higher prompt influence makes your generation follow the prompt more closely while also making generations less variable. Must be a value between 0 and 1. Defaults to 0.3.
     ///
     /// Defaults to `0.3`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt_influence: Nullable<f64>,
     /// The model ID to use for the sound generation.
     ///
     /// Defaults to `"eleven_text_to_sound_v2"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<SfxModelId>,
+}
+
+impl Serialize for BodySoundGenerationV1SoundGenerationPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodySoundGenerationV1SoundGenerationPost",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::optional("loop", &self.loop_),
+                api_runtime::ser::optional("duration_seconds", &self.duration_seconds),
+                api_runtime::ser::optional("prompt_influence", &self.prompt_influence),
+                api_runtime::ser::optional("model_id", &self.model_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodySoundGenerationV1SoundGenerationPost {

@@ -9,31 +9,46 @@ use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Speech_to_Speech_v1_speech_to_speech__voice_id__post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {
     /// The audio file which holds the content and emotion that will control the generated speech.
     pub audio: File,
     /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for speech to speech, you can check this using the can_do_voice_conversion property.
     ///
     /// Defaults to `"eleven_english_sts_v2"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     /// Voice settings overriding stored settings for the given voice. They are applied only on the given request. Needs to be send as a JSON encoded string.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<String>,
     /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// If set, will remove the background noise from your audio input using our audio isolation model. Only applies to Voice Changer.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_format: Nullable<BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat>,
+}
+
+impl Serialize for BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost",
+            &[
+                api_runtime::ser::field("audio", &self.audio),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("voice_settings", &self.voice_settings),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional(
+                    "remove_background_noise",
+                    &self.remove_background_noise,
+                ),
+                api_runtime::ser::optional("file_format", &self.file_format),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {

@@ -11,111 +11,126 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodySpeechToTextV1SpeechToTextPost {
     /// The ID of the model to use for transcription.
     pub model_id: BodySpeechToTextV1SpeechToTextPostModelId,
     /// The file to transcribe (100ms minimum audio length). All major audio and video formats are supported. Exactly one of the file or cloud_storage_url parameters must be provided. The file size must be less than 5.0GB.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file: Nullable<File>,
     /// An ISO-639-1 or ISO-639-3 language_code corresponding to the language of the audio file. Can sometimes improve transcription performance if known beforehand. Defaults to null, in this case the language is predicted automatically.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_code: Nullable<String>,
     /// Whether to tag audio events like (laughter), (footsteps), etc. in the transcription.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_audio_events: Option<bool>,
     /// The maximum amount of speakers talking in the uploaded file. Can help with predicting who speaks when. The maximum amount of speakers that can be predicted is 32. Defaults to null, in this case the amount of speakers is set to the maximum value the model supports.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub num_speakers: Nullable<i64>,
     /// The granularity of the timestamps in the transcription. 'word' provides word-level timestamps and 'character' provides character-level timestamps per word.
     ///
     /// Defaults to `"word"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamps_granularity: Option<BodySpeechToTextV1SpeechToTextPostTimestampsGranularity>,
     /// Whether to annotate which speaker is currently talking in the uploaded file.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub diarize: Option<bool>,
     /// Diarization threshold to apply during speaker diarization. A higher value means there will be a lower chance of one speaker being diarized as two different speakers but also a higher chance of two different speakers being diarized as one speaker (less total speakers predicted). A low value means there will be a higher chance of one speaker being diarized as two different speakers but also a lower chance of two different speakers being diarized as one speaker (more total speakers predicted). Can only be set when diarize=True and num_speakers=None. Defaults to None, in which case we will choose a threshold based on the model_id (0.22 usually).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub diarization_threshold: Nullable<f64>,
     /// A list of additional formats to export the transcript to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_formats: Option<AdditionalFormats>,
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_format: Option<BodySpeechToTextV1SpeechToTextPostFileFormat>,
     /// [Deprecated] This parameter is deprecated and will be removed in the future. Use 'source_url' instead.The HTTPS URL of the file to transcribe. Exactly one of the file or cloud_storage_url parameters must be provided. The file must be accessible via HTTPS and the file size must be less than 2GB. Any valid HTTPS URL is accepted, including URLs from cloud storage providers (AWS S3, Google Cloud Storage, Cloudflare R2, etc.), CDNs, or any other HTTPS source. URLs can be pre-signed or include authentication tokens in query parameters.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cloud_storage_url: Nullable<String>,
     /// The URL of an audio or video file to transcribe. Supports hosted video or audio files, YouTube video URLs, TikTok video URLs, and other video hosting services.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_url: Nullable<String>,
     /// Whether to send the transcription result to configured speech-to-text webhooks.  If set the request will return early without the transcription, which will be delivered later via webhook.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook: Option<bool>,
     /// Optional specific webhook ID to send the transcription result to. Only valid when webhook is set to true. If not provided, transcription will be sent to all configured speech-to-text webhooks.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook_id: Nullable<String>,
     /// Controls the randomness of the transcription output. Accepts values between 0.0 and 2.0, where higher values result in more diverse and less deterministic results. If omitted, we will use a temperature based on the model you selected which is usually 0.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub temperature: Nullable<f64>,
     /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be an integer between 0 and 2147483647.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Whether the audio file contains multiple channels where each channel contains a single speaker. When enabled, each channel is transcribed independently. By default a separate transcript is returned per channel; set multichannel_output_style='combined' to instead receive a single transcript with all channels merged and sorted by time. Each word in the response includes a 'channel_index' field indicating which channel it was spoken on. A maximum of 5 channels is supported. Each channel is billed independently at the full audio duration, so cost scales linearly with the number of channels.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_multi_channel: Option<bool>,
     /// Controls the response shape when use_multi_channel is enabled. 'separate' (default) returns one transcript per channel under 'transcripts'. 'combined' merges all channels into a single transcript whose words are sorted by start time, each carrying a 'channel_index' - matching the single-channel response shape. 'combined' requires timestamps (timestamps_granularity must not be 'none') and does not support entity detection or redaction.
     ///
     /// Defaults to `"separate"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multichannel_output_style:
         Option<BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle>,
     /// Optional metadata to be included in the webhook response. This should be a JSON string representing an object with a maximum depth of 2 levels and maximum size of 16KB. Useful for tracking internal IDs, job references, or other contextual information.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook_metadata: Nullable<BodySpeechToTextV1SpeechToTextPostWebhookMetadata>,
     /// Detect entities in the transcript. Can be 'all' to detect all entities, a single entity type or category string, or a list of entity types/categories. Categories include 'pii', 'phi', 'pci', 'other', 'offensive_language'. When enabled, detected entities will be returned in the 'entities' field with their text, type, and character positions. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub entity_detection: Nullable<BodySpeechToTextV1SpeechToTextPostEntityDetection>,
     /// If true, the transcription will not have any filler words, false starts and non-speech sounds. Only supported with scribe_v2 model.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_verbatim: Option<bool>,
     /// Whether to use the speaker library for identifying known speakers during diarization. When enabled and diarize is true, detected speakers will be matched against registered speakers in the workspace's speaker library.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_speaker_library: Option<bool>,
     /// Whether to detect speaker roles (agent vs customer). Requires diarize=true. Cannot be used with use_multi_channel=true. When enabled, speaker_id values will be 'agent' and 'customer' instead of 'speaker_0', 'speaker_1', etc. Usage incurs an additional 10% surcharge on base transcription cost.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detect_speaker_roles: Option<bool>,
     /// Redact entities from the transcript text. Accepts the same format as entity_detection: 'all', a category ('pii', 'phi'), or specific entity types. Must be a subset of entity_detection. When redaction is enabled, the entities field will not be returned. Usage of this parameter will incur an additional 30% surcharge on the base transcription cost.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub entity_redaction: Nullable<BodySpeechToTextV1SpeechToTextPostEntityRedaction>,
     /// How to format redacted entities. 'redacted' replaces with {REDACTED}, 'entity_type' replaces with {ENTITY_TYPE}, 'enumerated_entity_type' replaces with {ENTITY_TYPE_N} where N enumerates each occurrence. Only used when entity_redaction is set.
     ///
     /// Defaults to `"enumerated_entity_type"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_redaction_mode: Option<String>,
     /// A list of keyterms to bias the transcription towards.           The keyterms are words or phrases you want the model to recognise more accurately.           The number of keyterms cannot exceed 1000.           The length of each keyterm must be less than 50 characters.           Keyterms can contain at most 5 words (after normalisation).           For example ["hello", "world", "technical term"].           The following characters are not supported: `<`, `>`, `{`, `}`, `[`, `]`, `\`.           Usage of this parameter will incur an additional 20% surcharge on the base transcription cost.           When more than 100 keyterms are provided, a minimum billable duration of 20 seconds applies per request.
     ///
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keyterms: Option<Vec<String>>,
+}
+
+impl Serialize for BodySpeechToTextV1SpeechToTextPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodySpeechToTextV1SpeechToTextPost",
+            &[
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::optional("file", &self.file),
+                api_runtime::ser::optional("language_code", &self.language_code),
+                api_runtime::ser::optional("tag_audio_events", &self.tag_audio_events),
+                api_runtime::ser::optional("num_speakers", &self.num_speakers),
+                api_runtime::ser::optional("timestamps_granularity", &self.timestamps_granularity),
+                api_runtime::ser::optional("diarize", &self.diarize),
+                api_runtime::ser::optional("diarization_threshold", &self.diarization_threshold),
+                api_runtime::ser::optional("additional_formats", &self.additional_formats),
+                api_runtime::ser::optional("file_format", &self.file_format),
+                api_runtime::ser::optional("cloud_storage_url", &self.cloud_storage_url),
+                api_runtime::ser::optional("source_url", &self.source_url),
+                api_runtime::ser::optional("webhook", &self.webhook),
+                api_runtime::ser::optional("webhook_id", &self.webhook_id),
+                api_runtime::ser::optional("temperature", &self.temperature),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional("use_multi_channel", &self.use_multi_channel),
+                api_runtime::ser::optional(
+                    "multichannel_output_style",
+                    &self.multichannel_output_style,
+                ),
+                api_runtime::ser::optional("webhook_metadata", &self.webhook_metadata),
+                api_runtime::ser::optional("entity_detection", &self.entity_detection),
+                api_runtime::ser::optional("no_verbatim", &self.no_verbatim),
+                api_runtime::ser::optional("use_speaker_library", &self.use_speaker_library),
+                api_runtime::ser::optional("detect_speaker_roles", &self.detect_speaker_roles),
+                api_runtime::ser::optional("entity_redaction", &self.entity_redaction),
+                api_runtime::ser::optional("entity_redaction_mode", &self.entity_redaction_mode),
+                api_runtime::ser::optional("keyterms", &self.keyterms),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPost {

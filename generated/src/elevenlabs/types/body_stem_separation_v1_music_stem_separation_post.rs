@@ -9,20 +9,32 @@ use api_runtime::File;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Stem_separation_v1_music_stem_separation_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyStemSeparationV1MusicStemSeparationPost {
     /// The audio file to separate into stems.
     pub file: File,
     /// The id of the stem variation to use.
     ///
     /// Defaults to `"six_stems_v1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stem_variation_id: Option<BodyStemSeparationV1MusicStemSeparationPostStemVariationId>,
     /// Whether to sign the generated song with C2PA. Applicable only for mp3 files.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_with_c2pa: Option<bool>,
+}
+
+impl Serialize for BodyStemSeparationV1MusicStemSeparationPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyStemSeparationV1MusicStemSeparationPost",
+            &[
+                api_runtime::ser::field("file", &self.file),
+                api_runtime::ser::optional("stem_variation_id", &self.stem_variation_id),
+                api_runtime::ser::optional("sign_with_c2pa", &self.sign_with_c2pa),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyStemSeparationV1MusicStemSeparationPost {

@@ -7,62 +7,73 @@
 
 use super::{CompositionPlan, MusicGenerationMode, MusicModelId, MusicPrompt};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Stream_composed_music_v1_music_stream_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyStreamComposedMusicV1MusicStreamPost {
     /// A simple text prompt to generate a song from. Cannot be used in conjunction with `composition_plan`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
     /// Optional generation mode hint for prompt-based music generation. Can only be used with `prompt`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_mode: Nullable<MusicGenerationMode>,
     /// A music prompt. Deprecated. Use `composition_plan` instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub music_prompt: Nullable<MusicPrompt>,
     /// The lyrics text to use for the generation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub lyrics_text: Nullable<String>,
     /// A detailed composition plan to guide music generation. Cannot be used in conjunction with `prompt`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub composition_plan: Nullable<BodyStreamComposedMusicV1MusicStreamPostCompositionPlan>,
     /// The length of the song to generate in milliseconds. Used only in conjunction with `prompt`. Must be between 3000ms and 600000ms. Optional - if not provided, the model will choose a length based on the prompt.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub music_length_ms: Nullable<i64>,
     /// The model to use for the generation.
     ///
     /// Defaults to `"music_v1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<MusicModelId>,
     /// Random seed to initialize the music generation process. Providing the same seed with the same parameters can help achieve more consistent results, but exact reproducibility is not guaranteed and outputs may change across system updates. Cannot be used in conjunction with prompt.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// If true, guarantees that the generated song will be instrumental. If false, the song may or may not be instrumental depending on the `prompt`. Can only be used with `prompt`.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_instrumental: Option<bool>,
     /// The ID of the finetune to use for the generation
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub finetune_id: Nullable<String>,
     /// How strongly the finetune influences the generation. Defaults to 1.0 (full strength). Lower values soften the influence of the finetune, leaving more room for prompt-level steering. Only meaningful when `finetune_id` is also provided.
     ///
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub finetune_strength: Option<f64>,
     /// If true, proper names in the prompt will be phonetically spelled in the lyrics for better pronunciation by the music model. The original names will be restored in word timestamps.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_phonetic_names: Option<bool>,
     /// Whether to store the generated song for inpainting.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_for_inpainting: Option<bool>,
+}
+
+impl Serialize for BodyStreamComposedMusicV1MusicStreamPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyStreamComposedMusicV1MusicStreamPost",
+            &[
+                api_runtime::ser::optional("prompt", &self.prompt),
+                api_runtime::ser::optional("generation_mode", &self.generation_mode),
+                api_runtime::ser::optional("music_prompt", &self.music_prompt),
+                api_runtime::ser::optional("lyrics_text", &self.lyrics_text),
+                api_runtime::ser::optional("composition_plan", &self.composition_plan),
+                api_runtime::ser::optional("music_length_ms", &self.music_length_ms),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional("force_instrumental", &self.force_instrumental),
+                api_runtime::ser::optional("finetune_id", &self.finetune_id),
+                api_runtime::ser::optional("finetune_strength", &self.finetune_strength),
+                api_runtime::ser::optional("use_phonetic_names", &self.use_phonetic_names),
+                api_runtime::ser::optional("store_for_inpainting", &self.store_for_inpainting),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyStreamComposedMusicV1MusicStreamPost {

@@ -7,32 +7,49 @@
 
 use super::{BatchCallWhatsAppParams, OutboundCallRecipient, TelephonyCallConfig};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Submit_a_batch_call_request__v1_convai_batch_calling_submit_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
     pub call_name: String,
     pub agent_id: String,
     pub recipients: Vec<OutboundCallRecipient>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scheduled_time_unix: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_phone_number_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_params: Nullable<BatchCallWhatsAppParams>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timezone: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Defaults to `{"ringing_timeout_secs":60,"twilio_call_recording_enabled":false}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub telephony_call_config: Option<TelephonyCallConfig>,
     /// Maximum number of simultaneous calls for this batch. When set, dispatch is governed by this limit rather than workspace/agent capacity percentages.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_concurrency_limit: Nullable<i64>,
+}
+
+impl Serialize for BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost",
+            &[
+                api_runtime::ser::field("call_name", &self.call_name),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("recipients", &self.recipients),
+                api_runtime::ser::optional("scheduled_time_unix", &self.scheduled_time_unix),
+                api_runtime::ser::optional("agent_phone_number_id", &self.agent_phone_number_id),
+                api_runtime::ser::optional("whatsapp_params", &self.whatsapp_params),
+                api_runtime::ser::optional("timezone", &self.timezone),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("environment", &self.environment),
+                api_runtime::ser::optional("telephony_call_config", &self.telephony_call_config),
+                api_runtime::ser::optional(
+                    "target_concurrency_limit",
+                    &self.target_concurrency_limit,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {

@@ -12,34 +12,52 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_text_to_dialogue_full_with_timestamps`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyTextToDialogueFullWithTimestamps {
     /// A list of dialogue inputs, each containing text and a voice ID which will be converted into speech. The maximum number of unique voice IDs is 10. For reliable generation, keep the total character count across all `inputs[].text` values at or below 2,000 characters per request. Longer requests can terminate early in streaming responses or return a validation error.
     pub inputs: Vec<DialogueInput>,
     /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
     ///
     /// Defaults to `"eleven_v3"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_code: Nullable<String>,
     /// Settings controlling the dialogue generation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<ModelSettingsResponseModel>,
     /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pronunciation_dictionary_locators:
         Nullable<Vec<PronunciationDictionaryVersionLocatorRequestModel>>,
     /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_text_normalization:
         Option<BodyTextToDialogueFullWithTimestampsApplyTextNormalization>,
+}
+
+impl Serialize for BodyTextToDialogueFullWithTimestamps {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyTextToDialogueFullWithTimestamps",
+            &[
+                api_runtime::ser::field("inputs", &self.inputs),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("language_code", &self.language_code),
+                api_runtime::ser::optional("settings", &self.settings),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional(
+                    "apply_text_normalization",
+                    &self.apply_text_normalization,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyTextToDialogueFullWithTimestamps {

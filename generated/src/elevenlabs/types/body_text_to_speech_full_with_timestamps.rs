@@ -10,56 +10,77 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_text_to_speech_full_with_timestamps`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyTextToSpeechFullWithTimestamps {
     /// The text that will get converted into speech.
     pub text: String,
     /// Identifier of the model that will be used, you can query them using GET /v1/models. The model needs to have support for text to speech, you can check this using the can_do_text_to_speech property.
     ///
     /// Defaults to `"eleven_multilingual_v2"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<String>,
     /// Language code (ISO 639-1) used to enforce a language for the model and text normalization. If the model does not support the provided language code, it will be ignored. This parameter is not supported for multilingual_v2 models.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_code: Nullable<String>,
     /// Voice settings overriding stored settings for the given voice. They are applied only on the given request.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<VoiceSettingsResponseModel>,
     /// A list of pronunciation dictionary locators (id, version_id) to be applied to the text. They will be applied in order. You may have up to 3 locators per request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators:
         Option<Vec<PronunciationDictionaryVersionLocatorRequestModel>>,
     /// If specified, our system will make a best effort to sample deterministically, such that repeated requests with the same seed and parameters should return the same result. Determinism is not guaranteed. Must be integer between 0 and 4294967295.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// The text that came before the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub previous_text: Nullable<String>,
     /// The text that comes after the text of the current request. Can be used to improve the speech's continuity when concatenating together multiple generations or to influence the speech's continuity in the current generation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_text: Nullable<String>,
     /// A list of request_id of the samples that were generated before this generation. Can be used to improve the speech's continuity when splitting up a large task into multiple requests. The results will be best when the same model is used across the generations. In case both previous_text and previous_request_ids is send, previous_text will be ignored. A maximum of 3 request_ids can be send.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_request_ids: Option<Vec<String>>,
     /// A list of request_id of the samples that come after this generation. next_request_ids is especially useful for maintaining the speech's continuity when regenerating a sample that has had some audio quality issues. For example, if you have generated 3 speech clips, and you want to improve clip 2, passing the request id of clip 3 as a next_request_id (and that of clip 1 as a previous_request_id) will help maintain natural flow in the combined speech. The results will be best when the same model is used across the generations. In case both next_text and next_request_ids is send, next_text will be ignored. A maximum of 3 request_ids can be send.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_request_ids: Option<Vec<String>>,
     /// If true, we won't use PVC version of the voice for the generation but the IVC version. This is a temporary workaround for higher latency in PVC versions.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_pvc_as_ivc: Option<bool>,
     /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_text_normalization: Option<BodyTextToSpeechFullWithTimestampsApplyTextNormalization>,
     /// This parameter controls language text normalization. This helps with proper pronunciation of text in some supported languages. WARNING: This parameter can heavily increase the latency of the request. Currently only supported for Japanese.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_language_text_normalization: Option<bool>,
+}
+
+impl Serialize for BodyTextToSpeechFullWithTimestamps {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyTextToSpeechFullWithTimestamps",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("language_code", &self.language_code),
+                api_runtime::ser::optional("voice_settings", &self.voice_settings),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional("previous_text", &self.previous_text),
+                api_runtime::ser::optional("next_text", &self.next_text),
+                api_runtime::ser::optional("previous_request_ids", &self.previous_request_ids),
+                api_runtime::ser::optional("next_request_ids", &self.next_request_ids),
+                api_runtime::ser::optional("use_pvc_as_ivc", &self.use_pvc_as_ivc),
+                api_runtime::ser::optional(
+                    "apply_text_normalization",
+                    &self.apply_text_normalization,
+                ),
+                api_runtime::ser::optional(
+                    "apply_language_text_normalization",
+                    &self.apply_language_text_normalization,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyTextToSpeechFullWithTimestamps {

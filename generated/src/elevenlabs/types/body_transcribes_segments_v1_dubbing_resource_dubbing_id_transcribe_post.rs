@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Transcribes_segments_v1_dubbing_resource__dubbing_id__transcribe_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {
     /// Transcribe this specific list of segments.
     pub segments: Vec<String>,
+}
+
+impl Serialize for BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost",
+            &[api_runtime::ser::field("segments", &self.segments)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {

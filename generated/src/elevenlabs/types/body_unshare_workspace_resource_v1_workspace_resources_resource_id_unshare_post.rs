@@ -7,22 +7,34 @@
 
 use super::WorkspaceResourceType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Unshare_workspace_resource_v1_workspace_resources__resource_id__unshare_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost {
     /// Resource type of the target resource.
     pub resource_type: WorkspaceResourceType,
     /// The email of the user or service account.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_email: Nullable<String>,
     /// The ID of the target group. Use 'default' to set the resource's baseline role — every workspace member receives this role unless they hold a higher one through a direct user grant, group membership, or workspace (service account) API key.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_id: Nullable<String>,
     /// The ID of the target workspace (service account) API key. This is not the API key string itself that you pass in the header for authentication — it is the key's ID, which workspace admins can find under Developers → Service Accounts.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_api_key_id: Nullable<String>,
+}
+
+impl Serialize for BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost",
+            &[
+                api_runtime::ser::field("resource_type", &self.resource_type),
+                api_runtime::ser::optional("user_email", &self.user_email),
+                api_runtime::ser::optional("group_id", &self.group_id),
+                api_runtime::ser::optional("workspace_api_key_id", &self.workspace_api_key_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

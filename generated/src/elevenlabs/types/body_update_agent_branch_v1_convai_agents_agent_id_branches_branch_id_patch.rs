@@ -7,20 +7,31 @@
 
 use super::BranchProtectionStatus;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_agent_branch_v1_convai_agents__agent_id__branches__branch_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch {
     /// New name for the branch. Must be unique within the agent.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Whether the branch should be archived
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_archived: Nullable<bool>,
     /// The protection level for the branch
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protection_status: Nullable<BranchProtectionStatus>,
+}
+
+impl Serialize for BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("is_archived", &self.is_archived),
+                api_runtime::ser::optional("protection_status", &self.protection_status),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateAgentBranchV1ConvaiAgentsAgentIdBranchesBranchIdPatch {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_agent_test_folder_v1_convai_agent_testing_folders__folder_id__patch`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch {
     /// The new name for the folder
     pub name: String,
+}
+
+impl Serialize for BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch",
+            &[api_runtime::ser::field("name", &self.name)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch {

@@ -6,19 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_audio_native_content_from_URL_v1_audio_native_content_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {
     /// URL of the page to extract content from.
     pub url: String,
     /// Author used in the player and inserted at the start of the uploaded article. If not provided, the default author set in the Player settings is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// Title used in the player and inserted at the top of the uploaded article. If not provided, the default title set in the Player settings is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
+}
+
+impl Serialize for BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost",
+            &[
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::optional("author", &self.author),
+                api_runtime::ser::optional("title", &self.title),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {

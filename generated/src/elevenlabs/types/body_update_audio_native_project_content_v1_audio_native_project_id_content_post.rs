@@ -6,24 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_audio_native_Project_content_v1_audio_native__project_id__content_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost {
     /// Either txt or HTML input file containing the article content. HTML should be formatted as follows '&lt;html&gt;&lt;body&gt;&lt;div&gt;&lt;p&gt;Your content&lt;/p&gt;&lt;h5&gt;More of your content&lt;/h5&gt;&lt;p&gt;Some more of your content&lt;/p&gt;&lt;/div&gt;&lt;/body&gt;&lt;/html&gt;'
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
     /// Whether to auto convert the project to audio or not.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_convert: Option<bool>,
     /// Whether to auto publish the new project snapshot after it's converted.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_publish: Option<bool>,
+}
+
+impl Serialize for BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost",
+            &[
+                api_runtime::ser::optional("file", &self.file),
+                api_runtime::ser::optional("auto_convert", &self.auto_convert),
+                api_runtime::ser::optional("auto_publish", &self.auto_publish),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

@@ -7,17 +7,28 @@
 
 use super::ChapterContentInputModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_chapter_v1_studio_projects__project_id__chapters__chapter_id__post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost {
     /// The name of the chapter, used for identification only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// The chapter content to use.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content: Nullable<ChapterContentInputModel>,
+}
+
+impl Serialize for BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("content", &self.content),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateChapterV1StudioProjectsProjectIdChaptersChapterIdPost {

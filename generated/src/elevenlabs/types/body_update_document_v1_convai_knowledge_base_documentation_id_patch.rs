@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_document_v1_convai_knowledge_base__documentation_id__patch`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch {
     /// A custom, human-readable name for the document.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Updated content for the document. Only supported for text documents, URL documents with auto-sync disabled, and file documents.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content: Nullable<String>,
+}
+
+impl Serialize for BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("content", &self.content),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateDocumentV1ConvaiKnowledgeBaseDocumentationIdPatch {

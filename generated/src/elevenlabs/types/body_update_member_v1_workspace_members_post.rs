@@ -7,23 +7,35 @@
 
 use super::SeatType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_member_v1_workspace_members_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUpdateMemberV1WorkspaceMembersPost {
     /// Email of the target user.
     pub email: String,
     /// Whether to lock or unlock the user account.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_locked: Nullable<bool>,
     /// The workspace role of the user. This is deprecated, use `workspace_seat_type` instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_role: Nullable<SeatType>,
     /// The workspace seat type
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workspace_seat_type: Nullable<SeatType>,
+}
+
+impl Serialize for BodyUpdateMemberV1WorkspaceMembersPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateMemberV1WorkspaceMembersPost",
+            &[
+                api_runtime::ser::field("email", &self.email),
+                api_runtime::ser::optional("is_locked", &self.is_locked),
+                api_runtime::ser::optional("workspace_role", &self.workspace_role),
+                api_runtime::ser::optional("workspace_seat_type", &self.workspace_seat_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateMemberV1WorkspaceMembersPost {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::UpdateOrderRequest;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_order_v1_productions_orders__order_id__patch`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
     pub request: UpdateOrderRequest,
+}
+
+impl Serialize for BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateOrderV1ProductionsOrdersOrderIdPatch",
+            &[api_runtime::ser::field("request", &self.request)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {

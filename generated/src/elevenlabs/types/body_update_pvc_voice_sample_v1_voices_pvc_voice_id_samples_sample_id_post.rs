@@ -6,28 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_PVC_voice_sample_v1_voices_pvc__voice_id__samples__sample_id__post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost {
     /// If set will remove background noise for voice samples using our audio isolation model. If the samples do not include background noise, it can make the quality worse.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub remove_background_noise: Option<bool>,
     /// Speaker IDs to be used for PVC training. Make sure you send all the speaker IDs you want to use for PVC training in one request because the last request will override the previous ones.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub selected_speaker_ids: Nullable<Vec<String>>,
     /// The start time of the audio to be used for PVC training. Time should be in milliseconds
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trim_start_time: Nullable<i64>,
     /// The end time of the audio to be used for PVC training. Time should be in milliseconds
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trim_end_time: Nullable<i64>,
     /// The name of the audio file to be used for PVC training.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_name: Nullable<String>,
+}
+
+impl Serialize for BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost",
+            &[
+                api_runtime::ser::optional(
+                    "remove_background_noise",
+                    &self.remove_background_noise,
+                ),
+                api_runtime::ser::optional("selected_speaker_ids", &self.selected_speaker_ids),
+                api_runtime::ser::optional("trim_start_time", &self.trim_start_time),
+                api_runtime::ser::optional("trim_end_time", &self.trim_end_time),
+                api_runtime::ser::optional("file_name", &self.file_name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdatePvcVoiceSampleV1VoicesPvcVoiceIdSamplesSampleIdPost {

@@ -6,28 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_Studio_project_content_v1_studio_projects__project_id__content_post`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {
     /// An optional URL from which we will extract content to initialize the Studio project. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_url: Nullable<String>,
     /// An optional .epub, .pdf, .txt or similar file can be provided. If provided, we will initialize the Studio project with its content. If this is set, 'from_url' and 'from_content' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_document: Nullable<File>,
     /// An optional content to initialize the Studio project with. If this is set, 'from_url' and 'from_document' must be null. If neither 'from_url', 'from_document', 'from_content' are provided we will initialize the Studio project as blank.
     ///
     ///     Example:
     ///     [{"name": "Chapter A", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "A", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "B", "type": "tts_node"}]}, {"sub_type": "h1", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "C", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "D", "type": "tts_node"}]}]}, {"name": "Chapter B", "blocks": [{"sub_type": "p", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "E", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "F", "type": "tts_node"}]}, {"sub_type": "h2", "nodes": [{"voice_id": "6lCwbsX1yVjD49QmpkT0", "text": "G", "type": "tts_node"}, {"voice_id": "6lCwbsX1yVjD49QmpkT1", "text": "H", "type": "tts_node"}]}]}]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_content_json: Option<String>,
     /// Whether to auto convert the Studio project to audio or not.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_convert: Option<bool>,
+}
+
+impl Serialize for BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost",
+            &[
+                api_runtime::ser::optional("from_url", &self.from_url),
+                api_runtime::ser::optional("from_document", &self.from_document),
+                api_runtime::ser::optional("from_content_json", &self.from_content_json),
+                api_runtime::ser::optional("auto_convert", &self.auto_convert),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Update_Studio_project_v1_studio_projects__project_id__post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
     /// The name of the Studio project, used for identification only.
     pub name: String,
@@ -18,19 +18,36 @@ pub struct BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
     /// The voice_id that corresponds to the default voice used for new paragraphs.
     pub default_paragraph_voice_id: String,
     /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// An optional name of the author of the Studio project, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// An optional ISBN number of the Studio project you want to create, this will be added as metadata to the mp3 file on Studio project or chapter download.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub isbn_number: Nullable<String>,
     /// When the Studio project is downloaded, should the returned audio have postprocessing in order to make it compliant with audiobook normalized volume requirements
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_normalization: Option<bool>,
+}
+
+impl Serialize for BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateStudioProjectV1StudioProjectsProjectIdPost",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("default_title_voice_id", &self.default_title_voice_id),
+                api_runtime::ser::field(
+                    "default_paragraph_voice_id",
+                    &self.default_paragraph_voice_id,
+                ),
+                api_runtime::ser::optional("title", &self.title),
+                api_runtime::ser::optional("author", &self.author),
+                api_runtime::ser::optional("isbn_number", &self.isbn_number),
+                api_runtime::ser::optional("volume_normalization", &self.volume_normalization),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {

@@ -7,25 +7,38 @@
 
 use super::WorkspaceWebhookEventType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/Body_Update_workspace_webhook_v1_workspace_webhooks__webhook_id__patch`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {
     /// Whether to disable or enable the webhook
     pub is_disabled: bool,
     /// The display name of the webhook (used for display purposes only).
     pub name: String,
     /// Whether to enable automatic retries for transient failures (5xx, 429, timeout)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub retry_enabled: Nullable<bool>,
     /// A list of request headers to include with the webhook delivery (optional)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_headers: Nullable<BTreeMap<String, String>>,
     /// The complete set of workspace-level events this webhook should be subscribed to. The webhook is added to the events in the list and removed from any not in the list. Omit to leave the current event subscriptions unchanged.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub events: Nullable<Vec<WorkspaceWebhookEventType>>,
+}
+
+impl Serialize for BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch",
+            &[
+                api_runtime::ser::field("is_disabled", &self.is_disabled),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("retry_enabled", &self.retry_enabled),
+                api_runtime::ser::optional("request_headers", &self.request_headers),
+                api_runtime::ser::optional("events", &self.events),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Upload_asset_v1_assets_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUploadAssetV1AssetsPost {
     /// The file to upload.
     pub asset: File,
     /// Display name for the asset.
     pub name: String,
+}
+
+impl Serialize for BodyUploadAssetV1AssetsPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUploadAssetV1AssetsPost",
+            &[
+                api_runtime::ser::field("asset", &self.asset),
+                api_runtime::ser::field("name", &self.name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUploadAssetV1AssetsPost {

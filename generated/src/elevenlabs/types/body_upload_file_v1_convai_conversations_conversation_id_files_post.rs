@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Upload_file_v1_convai_conversations__conversation_id__files_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
     /// Image or PDF file to upload
     pub file: File,
+}
+
+impl Serialize for BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUploadFileV1ConvaiConversationsConversationIdFilesPost",
+            &[api_runtime::ser::field("file", &self.file)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {

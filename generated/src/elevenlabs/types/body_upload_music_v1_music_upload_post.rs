@@ -7,24 +7,39 @@
 
 use super::MusicModelId;
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/Body_Upload_music_v1_music_upload_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUploadMusicV1MusicUploadPost {
     /// The audio file to upload.
     pub file: File,
     /// Whether to generate and return the composition plan for the uploaded song. Pass a model id (`music_v1` or `music_v2`) to control which composition plan format is returned. Passing `true`/`false` is deprecated; `true` defaults to the `music_v1` plan format. Enabling this will increase the latency.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extract_composition_plan: Option<BodyUploadMusicV1MusicUploadPostExtractCompositionPlan>,
     /// Whether to transcribe the uploaded song and return word-level timestamps. If True, the response will include words_timestamps but will increase the latency.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub with_timestamps: Option<bool>,
+}
+
+impl Serialize for BodyUploadMusicV1MusicUploadPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUploadMusicV1MusicUploadPost",
+            &[
+                api_runtime::ser::field("file", &self.file),
+                api_runtime::ser::optional(
+                    "extract_composition_plan",
+                    &self.extract_composition_plan,
+                ),
+                api_runtime::ser::optional("with_timestamps", &self.with_timestamps),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUploadMusicV1MusicUploadPost {

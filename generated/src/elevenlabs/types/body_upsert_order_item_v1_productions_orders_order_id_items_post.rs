@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::UpsertOrderItemRequest;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Upsert_order_item_v1_productions_orders__order_id__items_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {
     pub request: UpsertOrderItemRequest,
+}
+
+impl Serialize for BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost",
+            &[api_runtime::ser::field("request", &self.request)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {

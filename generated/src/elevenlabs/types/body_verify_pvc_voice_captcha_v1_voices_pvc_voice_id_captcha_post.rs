@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Verify_PVC_voice_captcha_v1_voices_pvc__voice_id__captcha_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
     /// Audio recording of the user
     pub recording: File,
+}
+
+impl Serialize for BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost",
+            &[api_runtime::ser::field("recording", &self.recording)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {

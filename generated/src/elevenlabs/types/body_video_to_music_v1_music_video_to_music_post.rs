@@ -7,33 +7,45 @@
 
 use super::MusicModelId;
 use api_runtime::{File, Nullable};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Body_Video_to_Music_v1_music_video_to_music_post`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BodyVideoToMusicV1MusicVideoToMusicPost {
     /// One or more video files sent via FormData array (multipart/form-data). They will be combined into one codec in order.
     ///             A maximum of 10 videos is allowed, where the total size of the combined video is limited to 200MB.
     ///             In total, the video can be up to 600 seconds long. Note that combining multiple videos may increase the request duration significantly. If possible, combine the videos beforehand.
     pub videos: Vec<File>,
     /// Optional text description of the music you want. A maximum of 1000 characters is allowed.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// Optional list of style tags (e.g. ['upbeat', 'cinematic']). A maximum of 10 tags is allowed.
     ///
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The model to use for the generation.
     ///
     /// Defaults to `"music_v1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<MusicModelId>,
     /// Whether to sign the generated song with C2PA. Applicable only for mp3 files.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_with_c2pa: Option<bool>,
+}
+
+impl Serialize for BodyVideoToMusicV1MusicVideoToMusicPost {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BodyVideoToMusicV1MusicVideoToMusicPost",
+            &[
+                api_runtime::ser::field("videos", &self.videos),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("sign_with_c2pa", &self.sign_with_c2pa),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BodyVideoToMusicV1MusicVideoToMusicPost {

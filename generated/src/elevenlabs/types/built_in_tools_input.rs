@@ -7,7 +7,7 @@
 
 use super::SystemToolConfigInput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// System tools a conversational agent can be given.
 ///
@@ -15,29 +15,40 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// BuiltInToolsOutput are part of the public API spec and the generated SDKs.
 ///
 /// Schema: `#/components/schemas/BuiltInTools-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuiltInToolsInput {
     /// The transfer to agent tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_to_agent: Nullable<SystemToolConfigInput>,
     /// The end call tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_call: Nullable<SystemToolConfigInput>,
     /// The language detection tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_detection: Nullable<SystemToolConfigInput>,
     /// The transfer to number tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_to_number: Nullable<SystemToolConfigInput>,
     /// The skip turn tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_turn: Nullable<SystemToolConfigInput>,
     /// The play DTMF tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub play_keypad_touch_tone: Nullable<SystemToolConfigInput>,
     /// The voicemail detection tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voicemail_detection: Nullable<SystemToolConfigInput>,
+}
+
+impl Serialize for BuiltInToolsInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BuiltInToolsInput",
+            &[
+                api_runtime::ser::optional("transfer_to_agent", &self.transfer_to_agent),
+                api_runtime::ser::optional("end_call", &self.end_call),
+                api_runtime::ser::optional("language_detection", &self.language_detection),
+                api_runtime::ser::optional("transfer_to_number", &self.transfer_to_number),
+                api_runtime::ser::optional("skip_turn", &self.skip_turn),
+                api_runtime::ser::optional("play_keypad_touch_tone", &self.play_keypad_touch_tone),
+                api_runtime::ser::optional("voicemail_detection", &self.voicemail_detection),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BuiltInToolsInput {

@@ -7,34 +7,45 @@
 
 use super::SystemToolConfigOutput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// BuiltInToolsWorkflowOverride
 ///
 /// Schema: `#/components/schemas/BuiltInToolsWorkflowOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuiltInToolsWorkflowOverrideOutput {
     /// The transfer to agent tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_to_agent: Nullable<SystemToolConfigOutput>,
     /// The end call tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_call: Nullable<SystemToolConfigOutput>,
     /// The language detection tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_detection: Nullable<SystemToolConfigOutput>,
     /// The transfer to number tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_to_number: Nullable<SystemToolConfigOutput>,
     /// The skip turn tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub skip_turn: Nullable<SystemToolConfigOutput>,
     /// The play DTMF tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub play_keypad_touch_tone: Nullable<SystemToolConfigOutput>,
     /// The voicemail detection tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voicemail_detection: Nullable<SystemToolConfigOutput>,
+}
+
+impl Serialize for BuiltInToolsWorkflowOverrideOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BuiltInToolsWorkflowOverrideOutput",
+            &[
+                api_runtime::ser::optional("transfer_to_agent", &self.transfer_to_agent),
+                api_runtime::ser::optional("end_call", &self.end_call),
+                api_runtime::ser::optional("language_detection", &self.language_detection),
+                api_runtime::ser::optional("transfer_to_number", &self.transfer_to_number),
+                api_runtime::ser::optional("skip_turn", &self.skip_turn),
+                api_runtime::ser::optional("play_keypad_touch_tone", &self.play_keypad_touch_tone),
+                api_runtime::ser::optional("voicemail_detection", &self.voicemail_detection),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BuiltInToolsWorkflowOverrideOutput {

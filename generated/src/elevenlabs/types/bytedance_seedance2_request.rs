@@ -15,53 +15,66 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// before use. Contact support to request access.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedance2Request`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BytedanceSeedance2Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the video to generate.
     pub prompt: String,
     /// The aspect ratio of the output video. With `auto`, the model picks an aspect ratio based on the inputs.
     ///
     /// Defaults to `"16:9"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<BytedanceSeedance2RequestAspectRatio>,
     /// The duration of the output video in seconds.
     ///
     /// Defaults to `5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<i64>,
     /// A seed for reproducible generation: the same seed and inputs give similar output across generations. Omit for random.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Whether to generate audio with the video.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_audio: Option<bool>,
     /// The image to use as the video's first frame.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_frame: Nullable<ImageReference>,
     /// The image to use as the video's last frame.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_frame: Nullable<ImageReference>,
     /// Up to 9 reference images to draw subjects from. Cannot be combined with `start_frame`/`end_frame`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageReference>>,
     /// Up to 3 reference videos to draw subjects or motion from. Cannot be combined with `start_frame`/`end_frame`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub videos: Option<Vec<VideoReference>>,
     /// Up to 3 reference audios, e.g. for lipsync. Requires at least one of `images` or `videos`, and cannot be combined with `start_frame`/`end_frame`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audios: Option<Vec<AudioReference>>,
     /// The model to use for the generation.
     pub model_id: consts::BytedanceSeedanceV2,
     /// The resolution of the output video.
     ///
     /// Defaults to `"720p"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<BytedanceSeedance2RequestResolution>,
+}
+
+impl Serialize for BytedanceSeedance2Request {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BytedanceSeedance2Request",
+            &[
+                api_runtime::ser::optional("webhook", &self.webhook),
+                api_runtime::ser::field("prompt", &self.prompt),
+                api_runtime::ser::optional("aspect_ratio", &self.aspect_ratio),
+                api_runtime::ser::optional("duration_secs", &self.duration_secs),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional("generate_audio", &self.generate_audio),
+                api_runtime::ser::optional("start_frame", &self.start_frame),
+                api_runtime::ser::optional("end_frame", &self.end_frame),
+                api_runtime::ser::optional("images", &self.images),
+                api_runtime::ser::optional("videos", &self.videos),
+                api_runtime::ser::optional("audios", &self.audios),
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::optional("resolution", &self.resolution),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BytedanceSeedance2Request {

@@ -15,31 +15,44 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// before use. Contact support to request access.
 ///
 /// Schema: `#/components/schemas/BytedanceSeedream5LiteRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BytedanceSeedream5LiteRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the image to generate.
     pub prompt: String,
     /// Up to 10 reference images to edit or draw from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageReference>>,
     /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
     ///
     /// Defaults to `"16:9"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<BytedanceSeedream5LiteRequestAspectRatio>,
     /// A seed for reproducible generation: the same seed and inputs give similar output across generations. Omit for random.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// The model to use for the generation.
     pub model_id: consts::BytedanceSeedream5Lite,
     /// The resolution of the output image.
     ///
     /// Defaults to `"2K"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<BytedanceSeedream5LiteRequestResolution>,
+}
+
+impl Serialize for BytedanceSeedream5LiteRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "BytedanceSeedream5LiteRequest",
+            &[
+                api_runtime::ser::optional("webhook", &self.webhook),
+                api_runtime::ser::field("prompt", &self.prompt),
+                api_runtime::ser::optional("images", &self.images),
+                api_runtime::ser::optional("aspect_ratio", &self.aspect_ratio),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::optional("resolution", &self.resolution),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for BytedanceSeedream5LiteRequest {

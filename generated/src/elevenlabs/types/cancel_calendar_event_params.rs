@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CancelCalendarEventParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelCalendarEventParams {
     /// Defaults to `"cancel_calendar_event"`.
     pub smb_tool_type: consts::CancelCalendarEvent,
+}
+
+impl Serialize for CancelCalendarEventParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CancelCalendarEventParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CancelCalendarEventParams {

@@ -6,17 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Cancel an entire group session and notify every registered participant.
 /// Destructive -- prefer ``cancel_group_session_registration`` for cancelling
 /// a single attendee.
 ///
 /// Schema: `#/components/schemas/CancelGroupSessionForAllParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelGroupSessionForAllParams {
     /// Defaults to `"cancel_group_session_for_all"`.
     pub smb_tool_type: consts::CancelGroupSessionForAll,
+}
+
+impl Serialize for CancelGroupSessionForAllParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CancelGroupSessionForAllParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CancelGroupSessionForAllParams {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Cancel a single client's registration for a group session.
 ///
 /// Schema: `#/components/schemas/CancelGroupSessionRegistrationParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CancelGroupSessionRegistrationParams {
     /// Defaults to `"cancel_group_session_registration"`.
     pub smb_tool_type: consts::CancelGroupSessionRegistration,
+}
+
+impl Serialize for CancelGroupSessionRegistrationParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CancelGroupSessionRegistrationParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CancelGroupSessionRegistrationParams {

@@ -5,55 +5,66 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Defines asset positioning and transformation on canvas.
 ///
 /// Schema: `#/components/schemas/CanvasPlacement`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CanvasPlacement {
     /// Defaults to `0.5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x_relative: Option<f64>,
     /// Defaults to `0.5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y_relative: Option<f64>,
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_x: Option<f64>,
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_y: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pivot_x: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pivot_y: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skew_x: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skew_y: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_top: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_right: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_bottom: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crop_left: Option<f64>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flip_x: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flip_y: Option<bool>,
+}
+
+impl Serialize for CanvasPlacement {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CanvasPlacement",
+            &[
+                api_runtime::ser::optional("x_relative", &self.x_relative),
+                api_runtime::ser::optional("y_relative", &self.y_relative),
+                api_runtime::ser::optional("scale_x", &self.scale_x),
+                api_runtime::ser::optional("scale_y", &self.scale_y),
+                api_runtime::ser::optional("pivot_x", &self.pivot_x),
+                api_runtime::ser::optional("pivot_y", &self.pivot_y),
+                api_runtime::ser::optional("skew_x", &self.skew_x),
+                api_runtime::ser::optional("skew_y", &self.skew_y),
+                api_runtime::ser::optional("crop_top", &self.crop_top),
+                api_runtime::ser::optional("crop_right", &self.crop_right),
+                api_runtime::ser::optional("crop_bottom", &self.crop_bottom),
+                api_runtime::ser::optional("crop_left", &self.crop_left),
+                api_runtime::ser::optional("flip_x", &self.flip_x),
+                api_runtime::ser::optional("flip_y", &self.flip_y),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CanvasPlacement {

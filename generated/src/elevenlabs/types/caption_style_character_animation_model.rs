@@ -8,10 +8,23 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleCharacterAnimationModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaptionStyleCharacterAnimationModel {
     pub enter_type: CaptionStyleCharacterAnimationModelEnterType,
     pub exit_type: CaptionStyleCharacterAnimationModelExitType,
+}
+
+impl Serialize for CaptionStyleCharacterAnimationModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CaptionStyleCharacterAnimationModel",
+            &[
+                api_runtime::ser::field("enter_type", &self.enter_type),
+                api_runtime::ser::field("exit_type", &self.exit_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModel {

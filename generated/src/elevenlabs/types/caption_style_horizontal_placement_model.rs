@@ -8,10 +8,23 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleHorizontalPlacementModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaptionStyleHorizontalPlacementModel {
     pub align: CaptionStyleHorizontalPlacementModelAlign,
     pub translate_pct: f64,
+}
+
+impl Serialize for CaptionStyleHorizontalPlacementModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CaptionStyleHorizontalPlacementModel",
+            &[
+                api_runtime::ser::field("align", &self.align),
+                api_runtime::ser::field("translate_pct", &self.translate_pct),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModel {

@@ -15,72 +15,98 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CaptionStyleModel {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub template: Nullable<CaptionStyleTemplateModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_font: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_scale: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_color: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_align: Nullable<CaptionStyleModelTextAlign>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_style: Nullable<CaptionStyleModelTextStyle>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_weight: Nullable<CaptionStyleModelTextWeight>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_transform: Nullable<CaptionStyleModelTextTransform>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_blend_mode: Nullable<CaptionStyleModelTextBlendMode>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_shadow: Nullable<StudioTextStyleShadowModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_outline: Nullable<StudioTextStyleOutlineModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_enabled: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_color: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_opacity: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_blur: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_border_radius: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_enabled: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_color: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_background_color: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_opacity: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_border_radius: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_highlights_blur: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub section_animation: Nullable<CaptionStyleSectionAnimationModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub word_animation: Nullable<CaptionStyleWordAnimationModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_animation: Nullable<CaptionStyleCharacterAnimationModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cursor_enabled: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub width_pct: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub horizontal_placement: Nullable<CaptionStyleHorizontalPlacementModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vertical_placement: Nullable<CaptionStyleVerticalPlacementModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_break_enabled: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_lines_per_section: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_words_per_line: Nullable<i64>,
+}
+
+impl Serialize for CaptionStyleModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CaptionStyleModel",
+            &[
+                api_runtime::ser::optional("template", &self.template),
+                api_runtime::ser::optional("text_font", &self.text_font),
+                api_runtime::ser::optional("text_scale", &self.text_scale),
+                api_runtime::ser::optional("text_color", &self.text_color),
+                api_runtime::ser::optional("text_align", &self.text_align),
+                api_runtime::ser::optional("text_style", &self.text_style),
+                api_runtime::ser::optional("text_weight", &self.text_weight),
+                api_runtime::ser::optional("text_transform", &self.text_transform),
+                api_runtime::ser::optional("text_blend_mode", &self.text_blend_mode),
+                api_runtime::ser::optional("text_shadow", &self.text_shadow),
+                api_runtime::ser::optional("text_outline", &self.text_outline),
+                api_runtime::ser::optional("background_enabled", &self.background_enabled),
+                api_runtime::ser::optional("background_color", &self.background_color),
+                api_runtime::ser::optional("background_opacity", &self.background_opacity),
+                api_runtime::ser::optional("background_blur", &self.background_blur),
+                api_runtime::ser::optional(
+                    "background_border_radius",
+                    &self.background_border_radius,
+                ),
+                api_runtime::ser::optional(
+                    "word_highlights_enabled",
+                    &self.word_highlights_enabled,
+                ),
+                api_runtime::ser::optional("word_highlights_color", &self.word_highlights_color),
+                api_runtime::ser::optional(
+                    "word_highlights_background_color",
+                    &self.word_highlights_background_color,
+                ),
+                api_runtime::ser::optional(
+                    "word_highlights_opacity",
+                    &self.word_highlights_opacity,
+                ),
+                api_runtime::ser::optional(
+                    "word_highlights_border_radius",
+                    &self.word_highlights_border_radius,
+                ),
+                api_runtime::ser::optional("word_highlights_blur", &self.word_highlights_blur),
+                api_runtime::ser::optional("section_animation", &self.section_animation),
+                api_runtime::ser::optional("word_animation", &self.word_animation),
+                api_runtime::ser::optional("character_animation", &self.character_animation),
+                api_runtime::ser::optional("cursor_enabled", &self.cursor_enabled),
+                api_runtime::ser::optional("width_pct", &self.width_pct),
+                api_runtime::ser::optional("horizontal_placement", &self.horizontal_placement),
+                api_runtime::ser::optional("vertical_placement", &self.vertical_placement),
+                api_runtime::ser::optional("auto_break_enabled", &self.auto_break_enabled),
+                api_runtime::ser::optional("max_lines_per_section", &self.max_lines_per_section),
+                api_runtime::ser::optional("max_words_per_line", &self.max_words_per_line),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CaptionStyleModel {

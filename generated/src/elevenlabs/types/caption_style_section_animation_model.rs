@@ -8,10 +8,23 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleSectionAnimationModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaptionStyleSectionAnimationModel {
     pub enter_type: CaptionStyleSectionAnimationModelEnterType,
     pub exit_type: CaptionStyleSectionAnimationModelExitType,
+}
+
+impl Serialize for CaptionStyleSectionAnimationModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CaptionStyleSectionAnimationModel",
+            &[
+                api_runtime::ser::field("enter_type", &self.enter_type),
+                api_runtime::ser::field("exit_type", &self.exit_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModel {

@@ -5,16 +5,29 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleTemplateModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaptionStyleTemplateModel {
     pub key: String,
     pub label: String,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_high_fps: Option<bool>,
+}
+
+impl Serialize for CaptionStyleTemplateModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CaptionStyleTemplateModel",
+            &[
+                api_runtime::ser::field("key", &self.key),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::optional("requires_high_fps", &self.requires_high_fps),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CaptionStyleTemplateModel {

@@ -8,10 +8,23 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleVerticalPlacementModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaptionStyleVerticalPlacementModel {
     pub align: CaptionStyleVerticalPlacementModelAlign,
     pub translate_pct: f64,
+}
+
+impl Serialize for CaptionStyleVerticalPlacementModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CaptionStyleVerticalPlacementModel",
+            &[
+                api_runtime::ser::field("align", &self.align),
+                api_runtime::ser::field("translate_pct", &self.translate_pct),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CaptionStyleVerticalPlacementModel {

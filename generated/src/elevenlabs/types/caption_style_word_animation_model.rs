@@ -8,10 +8,23 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CaptionStyleWordAnimationModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CaptionStyleWordAnimationModel {
     pub enter_type: CaptionStyleWordAnimationModelEnterType,
     pub exit_type: CaptionStyleWordAnimationModelExitType,
+}
+
+impl Serialize for CaptionStyleWordAnimationModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CaptionStyleWordAnimationModel",
+            &[
+                api_runtime::ser::field("enter_type", &self.enter_type),
+                api_runtime::ser::field("exit_type", &self.exit_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CaptionStyleWordAnimationModel {

@@ -6,15 +6,24 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Not used. Make sure you anticipate new types in the future.
 ///
 /// Schema: `#/components/schemas/ChapterContentBlockExtendableNodeResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ChapterContentBlockExtendableNodeResponseModel {
-    #[serde(rename = "type")]
     pub type_: consts::Other,
+}
+
+impl Serialize for ChapterContentBlockExtendableNodeResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterContentBlockExtendableNodeResponseModel",
+            &[api_runtime::ser::field("type", &self.type_)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterContentBlockExtendableNodeResponseModel {

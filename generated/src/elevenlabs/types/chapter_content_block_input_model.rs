@@ -10,13 +10,25 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentBlockInputModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterContentBlockInputModel {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sub_type: Nullable<ChapterContentBlockInputModelSubType>,
     pub nodes: Vec<ChapterContentParagraphTtsNodeInputModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub block_id: Nullable<String>,
+}
+
+impl Serialize for ChapterContentBlockInputModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterContentBlockInputModel",
+            &[
+                api_runtime::ser::optional("sub_type", &self.sub_type),
+                api_runtime::ser::field("nodes", &self.nodes),
+                api_runtime::ser::optional("block_id", &self.block_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterContentBlockInputModel {

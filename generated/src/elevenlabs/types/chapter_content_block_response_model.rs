@@ -8,14 +8,27 @@
 use super::{
     ChapterContentBlockExtendableNodeResponseModel, ChapterContentBlockTtsNodeResponseModel,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ChapterContentBlockResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterContentBlockResponseModel {
     pub block_id: String,
     pub nodes: Vec<ChapterContentBlockResponseModelNodesItem>,
+}
+
+impl Serialize for ChapterContentBlockResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterContentBlockResponseModel",
+            &[
+                api_runtime::ser::field("block_id", &self.block_id),
+                api_runtime::ser::field("nodes", &self.nodes),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterContentBlockResponseModel {

@@ -6,17 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentBlockTtsNodeResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterContentBlockTtsNodeResponseModel {
-    #[serde(rename = "type")]
     pub type_: consts::TtsNode,
     pub project_voice_ref_id: String,
     pub text: String,
     #[deprecated]
     pub voice_id: String,
+}
+
+impl Serialize for ChapterContentBlockTtsNodeResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterContentBlockTtsNodeResponseModel",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("project_voice_ref_id", &self.project_voice_ref_id),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterContentBlockTtsNodeResponseModel {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterContentBlockInputModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentInputModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterContentInputModel {
     pub blocks: Vec<ChapterContentBlockInputModel>,
+}
+
+impl Serialize for ChapterContentInputModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterContentInputModel",
+            &[api_runtime::ser::field("blocks", &self.blocks)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterContentInputModel {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentParagraphTtsNodeInputModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterContentParagraphTtsNodeInputModel {
-    #[serde(rename = "type")]
     pub type_: consts::TtsNode,
     pub text: String,
     pub voice_id: String,
+}
+
+impl Serialize for ChapterContentParagraphTtsNodeInputModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterContentParagraphTtsNodeInputModel",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterContentParagraphTtsNodeInputModel {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterContentBlockResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterContentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterContentResponseModel {
     pub blocks: Vec<ChapterContentBlockResponseModel>,
+}
+
+impl Serialize for ChapterContentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterContentResponseModel",
+            &[api_runtime::ser::field("blocks", &self.blocks)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterContentResponseModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::CharacterAlignmentModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterSnapshotExtendedResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterSnapshotExtendedResponseModel {
     /// The ID of the chapter snapshot.
     pub chapter_snapshot_id: String,
@@ -22,6 +22,23 @@ pub struct ChapterSnapshotExtendedResponseModel {
     /// The name of the chapter snapshot.
     pub name: String,
     pub character_alignments: Vec<CharacterAlignmentModel>,
+}
+
+impl Serialize for ChapterSnapshotExtendedResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterSnapshotExtendedResponseModel",
+            &[
+                api_runtime::ser::field("chapter_snapshot_id", &self.chapter_snapshot_id),
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("chapter_id", &self.chapter_id),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("character_alignments", &self.character_alignments),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterSnapshotExtendedResponseModel {

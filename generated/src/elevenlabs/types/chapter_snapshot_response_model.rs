@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterSnapshotResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterSnapshotResponseModel {
     /// The ID of the chapter snapshot.
     pub chapter_snapshot_id: String,
@@ -20,6 +20,22 @@ pub struct ChapterSnapshotResponseModel {
     pub created_at_unix: i64,
     /// The name of the chapter snapshot.
     pub name: String,
+}
+
+impl Serialize for ChapterSnapshotResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterSnapshotResponseModel",
+            &[
+                api_runtime::ser::field("chapter_snapshot_id", &self.chapter_snapshot_id),
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("chapter_id", &self.chapter_id),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("name", &self.name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterSnapshotResponseModel {

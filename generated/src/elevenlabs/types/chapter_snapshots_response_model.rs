@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterSnapshotResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterSnapshotsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterSnapshotsResponseModel {
     /// List of chapter snapshots.
     pub snapshots: Vec<ChapterSnapshotResponseModel>,
+}
+
+impl Serialize for ChapterSnapshotsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterSnapshotsResponseModel",
+            &[api_runtime::ser::field("snapshots", &self.snapshots)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterSnapshotsResponseModel {

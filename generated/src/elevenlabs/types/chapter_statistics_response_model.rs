@@ -7,10 +7,10 @@
 
 use super::VoiceStatisticsResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterStatisticsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterStatisticsResponseModel {
     /// The number of unconverted characters.
     pub characters_unconverted: i64,
@@ -21,11 +21,29 @@ pub struct ChapterStatisticsResponseModel {
     /// The number of unconverted paragraphs.
     pub paragraphs_unconverted: i64,
     /// The number of credits needed to convert the remaining paragraphs.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub credits_needed_to_convert: Nullable<i64>,
     /// Per-voice breakdown of character counts.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_statistics: Nullable<Vec<VoiceStatisticsResponseModel>>,
+}
+
+impl Serialize for ChapterStatisticsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterStatisticsResponseModel",
+            &[
+                api_runtime::ser::field("characters_unconverted", &self.characters_unconverted),
+                api_runtime::ser::field("characters_converted", &self.characters_converted),
+                api_runtime::ser::field("paragraphs_converted", &self.paragraphs_converted),
+                api_runtime::ser::field("paragraphs_unconverted", &self.paragraphs_unconverted),
+                api_runtime::ser::optional(
+                    "credits_needed_to_convert",
+                    &self.credits_needed_to_convert,
+                ),
+                api_runtime::ser::optional("voice_statistics", &self.voice_statistics),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterStatisticsResponseModel {

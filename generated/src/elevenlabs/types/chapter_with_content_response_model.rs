@@ -10,38 +10,57 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ChapterWithContentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChapterWithContentResponseModel {
     /// The ID of the chapter.
     pub chapter_id: String,
     /// The name of the chapter.
     pub name: String,
     /// The last conversion date of the chapter.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_conversion_date_unix: Nullable<i64>,
     /// The conversion progress of the chapter.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversion_progress: Nullable<f64>,
     /// Whether the chapter can be downloaded.
     pub can_be_downloaded: bool,
     /// The state of the chapter.
     pub state: ChapterWithContentResponseModelState,
     /// Whether the chapter has a video.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_video: Nullable<bool>,
     /// Whether the chapter has any visual content (video, image, or text clips).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_visual_content: Nullable<bool>,
     /// List of voice ids used by the chapter
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_ids: Nullable<Vec<String>>,
     /// The statistics of the chapter.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub statistics: Nullable<ChapterStatisticsResponseModel>,
     /// The last conversion error of the chapter.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_conversion_error: Nullable<String>,
     pub content: ChapterContentResponseModel,
+}
+
+impl Serialize for ChapterWithContentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ChapterWithContentResponseModel",
+            &[
+                api_runtime::ser::field("chapter_id", &self.chapter_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional(
+                    "last_conversion_date_unix",
+                    &self.last_conversion_date_unix,
+                ),
+                api_runtime::ser::optional("conversion_progress", &self.conversion_progress),
+                api_runtime::ser::field("can_be_downloaded", &self.can_be_downloaded),
+                api_runtime::ser::field("state", &self.state),
+                api_runtime::ser::optional("has_video", &self.has_video),
+                api_runtime::ser::optional("has_visual_content", &self.has_visual_content),
+                api_runtime::ser::optional("voice_ids", &self.voice_ids),
+                api_runtime::ser::optional("statistics", &self.statistics),
+                api_runtime::ser::optional("last_conversion_error", &self.last_conversion_error),
+                api_runtime::ser::field("content", &self.content),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ChapterWithContentResponseModel {

@@ -5,14 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterAlignmentModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CharacterAlignmentModel {
     pub characters: Vec<String>,
     pub character_start_times_seconds: Vec<f64>,
     pub character_end_times_seconds: Vec<f64>,
+}
+
+impl Serialize for CharacterAlignmentModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CharacterAlignmentModel",
+            &[
+                api_runtime::ser::field("characters", &self.characters),
+                api_runtime::ser::field(
+                    "character_start_times_seconds",
+                    &self.character_start_times_seconds,
+                ),
+                api_runtime::ser::field(
+                    "character_end_times_seconds",
+                    &self.character_end_times_seconds,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CharacterAlignmentModel {

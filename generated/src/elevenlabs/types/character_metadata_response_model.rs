@@ -7,25 +7,39 @@
 
 use super::{CharacterAge, CharacterGender, CharacterRole};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CharacterMetadataResponseModel {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sample_message: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_creation_prompt_suggestion: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub gender: Nullable<CharacterGender>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub age: Nullable<CharacterAge>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub role: Nullable<CharacterRole>,
+}
+
+impl Serialize for CharacterMetadataResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CharacterMetadataResponseModel",
+            &[
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("sample_message", &self.sample_message),
+                api_runtime::ser::optional(
+                    "voice_creation_prompt_suggestion",
+                    &self.voice_creation_prompt_suggestion,
+                ),
+                api_runtime::ser::optional("gender", &self.gender),
+                api_runtime::ser::optional("age", &self.age),
+                api_runtime::ser::optional("accent", &self.accent),
+                api_runtime::ser::optional("role", &self.role),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CharacterMetadataResponseModel {

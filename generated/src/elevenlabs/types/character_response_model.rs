@@ -6,17 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::CharacterMetadataResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CharacterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CharacterResponseModel {
     pub character_id: String,
     pub name: String,
     pub metadata: Option<CharacterMetadataResponseModel>,
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recommended_voice_ids: Option<Vec<String>>,
+}
+
+impl Serialize for CharacterResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CharacterResponseModel",
+            &[
+                api_runtime::ser::field("character_id", &self.character_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::optional("recommended_voice_ids", &self.recommended_voice_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CharacterResponseModel {

@@ -8,20 +8,31 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ClipAnimation`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ClipAnimation {
     /// Defaults to `"none"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enter_effect: Option<ClipAnimationEnterEffect>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enter_duration_ms: Option<i64>,
     /// Defaults to `"none"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_effect: Option<ClipAnimationExitEffect>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exit_duration_ms: Option<i64>,
+}
+
+impl Serialize for ClipAnimation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ClipAnimation",
+            &[
+                api_runtime::ser::optional("enter_effect", &self.enter_effect),
+                api_runtime::ser::optional("enter_duration_ms", &self.enter_duration_ms),
+                api_runtime::ser::optional("exit_effect", &self.exit_effect),
+                api_runtime::ser::optional("exit_duration_ms", &self.exit_duration_ms),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ClipAnimation {

@@ -10,11 +10,25 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ColumnFilter`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ColumnFilter {
     pub column: String,
     pub operation: ColumnFilterOperation,
     pub values: Vec<Option<ColumnFilterValuesItem>>,
+}
+
+impl Serialize for ColumnFilter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ColumnFilter",
+            &[
+                api_runtime::ser::field("column", &self.column),
+                api_runtime::ser::field("operation", &self.operation),
+                api_runtime::ser::field("values", &self.values),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ColumnFilter {

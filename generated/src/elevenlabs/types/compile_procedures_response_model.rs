@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentWorkflowResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CompileProceduresResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompileProceduresResponseModel {
     /// Generated workflow from compilation
     pub workflow: AgentWorkflowResponseModel,
+}
+
+impl Serialize for CompileProceduresResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CompileProceduresResponseModel",
+            &[api_runtime::ser::field("workflow", &self.workflow)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CompileProceduresResponseModel {

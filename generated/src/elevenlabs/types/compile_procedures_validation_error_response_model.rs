@@ -6,14 +6,24 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProcedureValidationError;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CompileProceduresValidationErrorResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompileProceduresValidationErrorResponseModel {
     /// Validation errors keyed by procedure ID.
     pub errors: BTreeMap<String, Vec<ProcedureValidationError>>,
+}
+
+impl Serialize for CompileProceduresValidationErrorResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CompileProceduresValidationErrorResponseModel",
+            &[api_runtime::ser::field("errors", &self.errors)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CompileProceduresValidationErrorResponseModel {

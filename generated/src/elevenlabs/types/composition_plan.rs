@@ -6,16 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AudioRefChunk, GenerationChunkInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Composition plan for the `music_v2` model. Using this field with any other model will result in an error.
 ///
 /// Schema: `#/components/schemas/CompositionPlan`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompositionPlan {
     /// The chunks that make up the generation.
     pub chunks: Vec<CompositionPlanChunksItem>,
+}
+
+impl Serialize for CompositionPlan {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CompositionPlan",
+            &[api_runtime::ser::field("chunks", &self.chunks)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CompositionPlan {

@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConstantSchemaOverride`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConstantSchemaOverride {
     /// Defaults to `"constant"`.
     pub source: consts::Constant,
     /// The constant value to use
     pub constant_value: Option<ConstantSchemaOverrideConstantValue>,
+}
+
+impl Serialize for ConstantSchemaOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConstantSchemaOverride",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("constant_value", &self.constant_value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConstantSchemaOverride {

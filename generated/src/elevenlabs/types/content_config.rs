@@ -6,25 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::ContentThresholdGuardrail;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ContentConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sexual: Option<ContentThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub violence: Option<ContentThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub harassment: Option<ContentThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_harm: Option<ContentThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profanity: Option<ContentThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub religion_or_politics: Option<ContentThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub medical_and_legal_information: Option<ContentThresholdGuardrail>,
+}
+
+impl Serialize for ContentConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ContentConfig",
+            &[
+                api_runtime::ser::optional("sexual", &self.sexual),
+                api_runtime::ser::optional("violence", &self.violence),
+                api_runtime::ser::optional("harassment", &self.harassment),
+                api_runtime::ser::optional("self_harm", &self.self_harm),
+                api_runtime::ser::optional("profanity", &self.profanity),
+                api_runtime::ser::optional("religion_or_politics", &self.religion_or_politics),
+                api_runtime::ser::optional(
+                    "medical_and_legal_information",
+                    &self.medical_and_legal_information,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ContentConfig {

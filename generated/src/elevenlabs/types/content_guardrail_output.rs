@@ -6,21 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ContentConfig, EndCallTriggerAction, GuardrailExecutionMode, RetryTriggerAction};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// ContentGuardrail
 ///
 /// Schema: `#/components/schemas/ContentGuardrail-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentGuardrailOutput {
     /// Defaults to `"streaming"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<GuardrailExecutionMode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<ContentConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_action: Option<ContentGuardrailOutputTriggerAction>,
+}
+
+impl Serialize for ContentGuardrailOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ContentGuardrailOutput",
+            &[
+                api_runtime::ser::optional("execution_mode", &self.execution_mode),
+                api_runtime::ser::optional("config", &self.config),
+                api_runtime::ser::optional("trigger_action", &self.trigger_action),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ContentGuardrailOutput {

@@ -9,14 +9,25 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ContentThresholdGuardrail`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentThresholdGuardrail {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Defaults to `0.3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<ContentThresholdGuardrailThreshold>,
+}
+
+impl Serialize for ContentThresholdGuardrail {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ContentThresholdGuardrail",
+            &[
+                api_runtime::ser::optional("is_enabled", &self.is_enabled),
+                api_runtime::ser::optional("threshold", &self.threshold),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ContentThresholdGuardrail {

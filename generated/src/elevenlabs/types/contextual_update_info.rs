@@ -5,18 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ContextualUpdateInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContextualUpdateInfo {
     /// Client-supplied identifier grouping related contextual updates.
     pub context_id: String,
     /// True when this contextual update has been replaced by a newer update with the same context_id.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_superseded: Option<bool>,
+}
+
+impl Serialize for ContextualUpdateInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ContextualUpdateInfo",
+            &[
+                api_runtime::ser::field("context_id", &self.context_id),
+                api_runtime::ser::optional("is_superseded", &self.is_superseded),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ContextualUpdateInfo {

@@ -6,17 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Contributor`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Contributor {
     pub name: String,
     pub role: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bio: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub profile_id: Nullable<String>,
+}
+
+impl Serialize for Contributor {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Contributor",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("role", &self.role),
+                api_runtime::ser::optional("bio", &self.bio),
+                api_runtime::ser::optional("profile_id", &self.profile_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Contributor {

@@ -5,14 +5,27 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Used to reference a dynamic variable.
 ///
 /// Schema: `#/components/schemas/ConvAIDynamicVariable`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvAiDynamicVariable {
     pub variable_name: String,
+}
+
+impl Serialize for ConvAiDynamicVariable {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConvAiDynamicVariable",
+            &[api_runtime::ser::field(
+                "variable_name",
+                &self.variable_name,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConvAiDynamicVariable {

@@ -5,14 +5,27 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Used to reference an environment variable by label.
 ///
 /// Schema: `#/components/schemas/ConvAIEnvVarLocator`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvAiEnvVarLocator {
     pub env_var_label: String,
+}
+
+impl Serialize for ConvAiEnvVarLocator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConvAiEnvVarLocator",
+            &[api_runtime::ser::field(
+                "env_var_label",
+                &self.env_var_label,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConvAiEnvVarLocator {

@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConvAIFileUploadResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvAiFileUploadResponseModel {
     pub file_id: String,
+}
+
+impl Serialize for ConvAiFileUploadResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConvAiFileUploadResponseModel",
+            &[api_runtime::ser::field("file_id", &self.file_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConvAiFileUploadResponseModel {

@@ -5,14 +5,24 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Used to reference a secret from the agent's secret store.
 ///
 /// Schema: `#/components/schemas/ConvAISecretLocator`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvAiSecretLocator {
     pub secret_id: String,
+}
+
+impl Serialize for ConvAiSecretLocator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConvAiSecretLocator",
+            &[api_runtime::ser::field("secret_id", &self.secret_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConvAiSecretLocator {

@@ -11,34 +11,48 @@ use super::{
     DependentUnknownAgentIdentifier, DependentUnknownMcpServerIdentifier,
     DependentUnknownToolIdentifier, SecretDependencyType,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConvAIStoredSecretDependencies`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvAiStoredSecretDependencies {
     pub tools: Vec<ConvAiStoredSecretDependenciesToolsItem>,
     /// Whether there are more tool dependents beyond the returned preview
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools_has_more: Option<bool>,
     pub agents: Vec<ConvAiStoredSecretDependenciesAgentsItem>,
     /// Whether there are more agent dependents beyond the returned preview
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agents_has_more: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<DependentPhoneNumberIdentifier>>,
     /// Whether there are more phone number dependents beyond the returned preview
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers_has_more: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_servers: Option<Vec<ConvAiStoredSecretDependenciesMcpServersItem>>,
     pub others: Vec<SecretDependencyType>,
+}
+
+impl Serialize for ConvAiStoredSecretDependencies {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConvAiStoredSecretDependencies",
+            &[
+                api_runtime::ser::field("tools", &self.tools),
+                api_runtime::ser::optional("tools_has_more", &self.tools_has_more),
+                api_runtime::ser::field("agents", &self.agents),
+                api_runtime::ser::optional("agents_has_more", &self.agents_has_more),
+                api_runtime::ser::optional("phone_numbers", &self.phone_numbers),
+                api_runtime::ser::optional("phone_numbers_has_more", &self.phone_numbers_has_more),
+                api_runtime::ser::optional("mcp_servers", &self.mcp_servers),
+                api_runtime::ser::field("others", &self.others),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConvAiStoredSecretDependencies {

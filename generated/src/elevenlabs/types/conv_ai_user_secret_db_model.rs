@@ -5,17 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// User-specific secret model that are not shared with other users in a workspace.
 ///
 /// Schema: `#/components/schemas/ConvAIUserSecretDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvAiUserSecretDbModel {
     pub name: String,
     pub encrypted_value: String,
     pub nonce: String,
     pub id: String,
+}
+
+impl Serialize for ConvAiUserSecretDbModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConvAiUserSecretDbModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("encrypted_value", &self.encrypted_value),
+                api_runtime::ser::field("nonce", &self.nonce),
+                api_runtime::ser::field("id", &self.id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConvAiUserSecretDbModel {

@@ -7,25 +7,36 @@
 
 use super::{WebhookEventType, WebhookTranscriptFormat};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConvAIWebhooks`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConvAiWebhooks {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub post_call_webhook_id: Nullable<String>,
     /// List of event types to send via webhook. Options: transcript, audio, call_initiation_failure, unredacted_transcript, unredacted_audio.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub events: Option<Vec<WebhookEventType>>,
     /// Format for transcript webhooks.
     ///
     /// Defaults to `"json"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript_format: Option<WebhookTranscriptFormat>,
     /// DEPRECATED: Use 'events' field instead. Whether to send audio data with post-call webhooks for ConvAI conversations
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_audio: Nullable<bool>,
+}
+
+impl Serialize for ConvAiWebhooks {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConvAiWebhooks",
+            &[
+                api_runtime::ser::optional("post_call_webhook_id", &self.post_call_webhook_id),
+                api_runtime::ser::optional("events", &self.events),
+                api_runtime::ser::optional("transcript_format", &self.transcript_format),
+                api_runtime::ser::optional("send_audio", &self.send_audio),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConvAiWebhooks {

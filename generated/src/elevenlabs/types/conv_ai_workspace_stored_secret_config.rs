@@ -6,16 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ConvAiStoredSecretDependencies};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConvAIWorkspaceStoredSecretConfig`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConvAiWorkspaceStoredSecretConfig {
-    #[serde(rename = "type")]
     pub type_: consts::Stored,
     pub secret_id: String,
     pub name: String,
     pub used_by: ConvAiStoredSecretDependencies,
+}
+
+impl Serialize for ConvAiWorkspaceStoredSecretConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConvAiWorkspaceStoredSecretConfig",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("secret_id", &self.secret_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("used_by", &self.used_by),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConvAiWorkspaceStoredSecretConfig {

@@ -6,21 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Aggregated ASR usage for a conversation (analytics-only, not billing).
 ///
 /// Schema: `#/components/schemas/ConversationASRUsageModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAsrUsageModel {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr_model: Nullable<String>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_transcription_calls: Option<i64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_audio_input_seconds: Option<f64>,
+}
+
+impl Serialize for ConversationAsrUsageModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationAsrUsageModel",
+            &[
+                api_runtime::ser::optional("asr_model", &self.asr_model),
+                api_runtime::ser::optional(
+                    "total_transcription_calls",
+                    &self.total_transcription_calls,
+                ),
+                api_runtime::ser::optional(
+                    "total_audio_input_seconds",
+                    &self.total_audio_input_seconds,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationAsrUsageModel {

@@ -10,45 +10,59 @@ use super::{
     PlatformUsage,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationChargingCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationChargingCommonModel {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dev_discount: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_burst: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tier: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_usage: Option<LlmCategoryUsage>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_price: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_charge: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_charge: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_charge: Nullable<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_usage: Option<PlatformUsage>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub platform_price: Nullable<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_minutes_consumed: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_llm_dollars_consumed: Option<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tts_usage: Nullable<ConversationTtsUsageModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr_usage: Nullable<ConversationAsrUsageModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<AnalysisCharging>,
+}
+
+impl Serialize for ConversationChargingCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationChargingCommonModel",
+            &[
+                api_runtime::ser::optional("dev_discount", &self.dev_discount),
+                api_runtime::ser::optional("is_burst", &self.is_burst),
+                api_runtime::ser::optional("tier", &self.tier),
+                api_runtime::ser::optional("llm_usage", &self.llm_usage),
+                api_runtime::ser::optional("llm_price", &self.llm_price),
+                api_runtime::ser::optional("llm_charge", &self.llm_charge),
+                api_runtime::ser::optional("call_charge", &self.call_charge),
+                api_runtime::ser::optional("platform_charge", &self.platform_charge),
+                api_runtime::ser::optional("platform_usage", &self.platform_usage),
+                api_runtime::ser::optional("platform_price", &self.platform_price),
+                api_runtime::ser::optional("free_minutes_consumed", &self.free_minutes_consumed),
+                api_runtime::ser::optional(
+                    "free_llm_dollars_consumed",
+                    &self.free_llm_dollars_consumed,
+                ),
+                api_runtime::ser::optional("tts_usage", &self.tts_usage),
+                api_runtime::ser::optional("asr_usage", &self.asr_usage),
+                api_runtime::ser::optional("analysis", &self.analysis),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationChargingCommonModel {

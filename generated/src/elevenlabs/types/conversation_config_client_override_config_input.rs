@@ -10,28 +10,39 @@ use super::{
     ConversationConfigOverrideConfig, TtsConversationalConfigOverrideConfig,
     TurnConfigOverrideConfig,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationConfigClientOverrideConfig
 ///
 /// Schema: `#/components/schemas/ConversationConfigClientOverrideConfig-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationConfigClientOverrideConfigInput {
     /// Configures overrides for nested fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asr: Option<AsrConversationalConfigOverrideConfig>,
     /// Configures overrides for nested fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnConfigOverrideConfig>,
     /// Configures overrides for nested fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsConversationalConfigOverrideConfig>,
     /// Configures overrides for nested fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationConfigOverrideConfig>,
     /// Configures overrides for nested fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentConfigOverrideConfig>,
+}
+
+impl Serialize for ConversationConfigClientOverrideConfigInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationConfigClientOverrideConfigInput",
+            &[
+                api_runtime::ser::optional("asr", &self.asr),
+                api_runtime::ser::optional("turn", &self.turn),
+                api_runtime::ser::optional("tts", &self.tts),
+                api_runtime::ser::optional("conversation", &self.conversation),
+                api_runtime::ser::optional("agent", &self.agent),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationConfigClientOverrideConfigInput {

@@ -10,28 +10,39 @@ use super::{
     TtsConversationalConfigOverride, TurnConfigOverride,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationConfigClientOverride
 ///
 /// Schema: `#/components/schemas/ConversationConfigClientOverride-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationConfigClientOverrideInput {
     /// Configuration for conversational transcription
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr: Nullable<AsrConversationalConfigOverride>,
     /// Configuration for turn detection
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn: Nullable<TurnConfigOverride>,
     /// Configuration for conversational text to speech
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tts: Nullable<TtsConversationalConfigOverride>,
     /// Configuration for conversational events
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation: Nullable<ConversationConfigOverride>,
     /// Agent specific configuration
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent: Nullable<AgentConfigOverrideInput>,
+}
+
+impl Serialize for ConversationConfigClientOverrideInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationConfigClientOverrideInput",
+            &[
+                api_runtime::ser::optional("asr", &self.asr),
+                api_runtime::ser::optional("turn", &self.turn),
+                api_runtime::ser::optional("tts", &self.tts),
+                api_runtime::ser::optional("conversation", &self.conversation),
+                api_runtime::ser::optional("agent", &self.agent),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationConfigClientOverrideInput {

@@ -6,45 +6,56 @@
 // `cargo run -p generator -- generate`.
 
 use super::{BackgroundSoundConfig, ClientEvent, FileInputConfig};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationConfig
 ///
 /// Schema: `#/components/schemas/ConversationConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationConfigOutput {
     /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_only: Option<bool>,
     /// The maximum duration of a conversation in seconds
     ///
     /// Defaults to `600`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_seconds: Option<i64>,
     /// The events that will be sent to the client
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_events: Option<Vec<ClientEvent>>,
     /// Configuration for file input (image/PDF uploads) during conversations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_input: Option<FileInputConfig>,
     /// Enable real-time monitoring of conversations via WebSocket
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_enabled: Option<bool>,
     /// The events that will be sent to monitoring connections.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monitoring_events: Option<Vec<ClientEvent>>,
     /// Configuration for background sound during conversations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_sound: Option<BackgroundSoundConfig>,
     /// When enabled and knowledge base content is present, the LLM is instructed to report which sources it used.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_attribution: Option<bool>,
+}
+
+impl Serialize for ConversationConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationConfigOutput",
+            &[
+                api_runtime::ser::optional("text_only", &self.text_only),
+                api_runtime::ser::optional("max_duration_seconds", &self.max_duration_seconds),
+                api_runtime::ser::optional("client_events", &self.client_events),
+                api_runtime::ser::optional("file_input", &self.file_input),
+                api_runtime::ser::optional("monitoring_enabled", &self.monitoring_enabled),
+                api_runtime::ser::optional("monitoring_events", &self.monitoring_events),
+                api_runtime::ser::optional("background_sound", &self.background_sound),
+                api_runtime::ser::optional("source_attribution", &self.source_attribution),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationConfigOutput {

@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationConfigOverride {
     /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_only: Nullable<bool>,
     /// The maximum duration of a conversation in seconds
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_duration_seconds: Nullable<i64>,
+}
+
+impl Serialize for ConversationConfigOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationConfigOverride",
+            &[
+                api_runtime::ser::optional("text_only", &self.text_only),
+                api_runtime::ser::optional("max_duration_seconds", &self.max_duration_seconds),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationConfigOverride {

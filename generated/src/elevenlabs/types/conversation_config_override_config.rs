@@ -5,21 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationConfigOverrideConfig {
     /// Whether to allow overriding the text_only field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_only: Option<bool>,
     /// Whether to allow overriding the max_duration_seconds field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_seconds: Option<bool>,
+}
+
+impl Serialize for ConversationConfigOverrideConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationConfigOverrideConfig",
+            &[
+                api_runtime::ser::optional("text_only", &self.text_only),
+                api_runtime::ser::optional("max_duration_seconds", &self.max_duration_seconds),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationConfigOverrideConfig {

@@ -7,37 +7,48 @@
 
 use super::{BackgroundSoundConfigWorkflowOverride, ClientEvent, FileInputConfigWorkflowOverride};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationConfigWorkflowOverride
 ///
 /// Schema: `#/components/schemas/ConversationConfigWorkflowOverride-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationConfigWorkflowOverrideInput {
     /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_only: Nullable<bool>,
     /// The maximum duration of a conversation in seconds
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_duration_seconds: Nullable<i64>,
     /// The events that will be sent to the client
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_events: Nullable<Vec<ClientEvent>>,
     /// Configuration for file input (image/PDF uploads) during conversations.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_input: Nullable<FileInputConfigWorkflowOverride>,
     /// Enable real-time monitoring of conversations via WebSocket
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub monitoring_enabled: Nullable<bool>,
     /// The events that will be sent to monitoring connections.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub monitoring_events: Nullable<Vec<ClientEvent>>,
     /// Configuration for background sound during conversations.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_sound: Nullable<BackgroundSoundConfigWorkflowOverride>,
     /// When enabled and knowledge base content is present, the LLM is instructed to report which sources it used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_attribution: Nullable<bool>,
+}
+
+impl Serialize for ConversationConfigWorkflowOverrideInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationConfigWorkflowOverrideInput",
+            &[
+                api_runtime::ser::optional("text_only", &self.text_only),
+                api_runtime::ser::optional("max_duration_seconds", &self.max_duration_seconds),
+                api_runtime::ser::optional("client_events", &self.client_events),
+                api_runtime::ser::optional("file_input", &self.file_input),
+                api_runtime::ser::optional("monitoring_enabled", &self.monitoring_enabled),
+                api_runtime::ser::optional("monitoring_events", &self.monitoring_events),
+                api_runtime::ser::optional("background_sound", &self.background_sound),
+                api_runtime::ser::optional("source_attribution", &self.source_attribution),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationConfigWorkflowOverrideInput {

@@ -6,25 +6,51 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationDeletionSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationDeletionSettings {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deletion_time_unix_secs: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deleted_logs_at_time_unix_secs: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deleted_audio_at_time_unix_secs: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deleted_transcript_at_time_unix_secs: Nullable<i64>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_transcript_and_pii: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_audio: Option<bool>,
+}
+
+impl Serialize for ConversationDeletionSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationDeletionSettings",
+            &[
+                api_runtime::ser::optional(
+                    "deletion_time_unix_secs",
+                    &self.deletion_time_unix_secs,
+                ),
+                api_runtime::ser::optional(
+                    "deleted_logs_at_time_unix_secs",
+                    &self.deleted_logs_at_time_unix_secs,
+                ),
+                api_runtime::ser::optional(
+                    "deleted_audio_at_time_unix_secs",
+                    &self.deleted_audio_at_time_unix_secs,
+                ),
+                api_runtime::ser::optional(
+                    "deleted_transcript_at_time_unix_secs",
+                    &self.deleted_transcript_at_time_unix_secs,
+                ),
+                api_runtime::ser::optional(
+                    "delete_transcript_and_pii",
+                    &self.delete_transcript_and_pii,
+                ),
+                api_runtime::ser::optional("delete_audio", &self.delete_audio),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationDeletionSettings {

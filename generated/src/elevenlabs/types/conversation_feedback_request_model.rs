@@ -7,14 +7,23 @@
 
 use super::UserFeedbackScore;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationFeedbackRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationFeedbackRequestModel {
     /// Either 'like' or 'dislike' to indicate the feedback for the conversation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub feedback: Nullable<UserFeedbackScore>,
+}
+
+impl Serialize for ConversationFeedbackRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationFeedbackRequestModel",
+            &[api_runtime::ser::optional("feedback", &self.feedback)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationFeedbackRequestModel {

@@ -10,30 +10,55 @@ use super::{
     EvaluationSuccessResult, ScopedAnalysisResult,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryAnalysisCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryAnalysisCommonModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria_results:
         Option<BTreeMap<String, ConversationHistoryEvaluationCriteriaResultCommonModel>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_results: Option<BTreeMap<String, DataCollectionResultCommonModel>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria_results_list:
         Option<Vec<ConversationHistoryEvaluationCriteriaResultCommonModel>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_results_list: Option<Vec<DataCollectionResultCommonModel>>,
     pub call_successful: EvaluationSuccessResult,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_success_score: Nullable<f64>,
     pub transcript_summary: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_summary_title: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped: Option<Vec<ScopedAnalysisResult>>,
+}
+
+impl Serialize for ConversationHistoryAnalysisCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryAnalysisCommonModel",
+            &[
+                api_runtime::ser::optional(
+                    "evaluation_criteria_results",
+                    &self.evaluation_criteria_results,
+                ),
+                api_runtime::ser::optional(
+                    "data_collection_results",
+                    &self.data_collection_results,
+                ),
+                api_runtime::ser::optional(
+                    "evaluation_criteria_results_list",
+                    &self.evaluation_criteria_results_list,
+                ),
+                api_runtime::ser::optional(
+                    "data_collection_results_list",
+                    &self.data_collection_results_list,
+                ),
+                api_runtime::ser::field("call_successful", &self.call_successful),
+                api_runtime::ser::optional("call_success_score", &self.call_success_score),
+                api_runtime::ser::field("transcript_summary", &self.transcript_summary),
+                api_runtime::ser::optional("call_summary_title", &self.call_summary_title),
+                api_runtime::ser::optional("scoped", &self.scoped),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryAnalysisCommonModel {

@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryBatchCallModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryBatchCallModel {
     pub batch_call_id: String,
     pub batch_call_recipient_id: String,
+}
+
+impl Serialize for ConversationHistoryBatchCallModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryBatchCallModel",
+            &[
+                api_runtime::ser::field("batch_call_id", &self.batch_call_id),
+                api_runtime::ser::field("batch_call_recipient_id", &self.batch_call_recipient_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryBatchCallModel {

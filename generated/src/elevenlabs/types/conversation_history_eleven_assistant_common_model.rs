@@ -5,14 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryElevenAssistantCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationHistoryElevenAssistantCommonModel {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_eleven_assistant: Option<bool>,
+}
+
+impl Serialize for ConversationHistoryElevenAssistantCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryElevenAssistantCommonModel",
+            &[api_runtime::ser::optional(
+                "is_eleven_assistant",
+                &self.is_eleven_assistant,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryElevenAssistantCommonModel {

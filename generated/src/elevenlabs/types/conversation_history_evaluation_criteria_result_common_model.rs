@@ -7,20 +7,34 @@
 
 use super::{CriteriaScoringMode, EvaluationSuccessResult};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryEvaluationCriteriaResultCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryEvaluationCriteriaResultCommonModel {
     pub criteria_id: String,
     pub result: EvaluationSuccessResult,
     pub rationale: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scoring_mode: Nullable<CriteriaScoringMode>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_score: Nullable<i64>,
+}
+
+impl Serialize for ConversationHistoryEvaluationCriteriaResultCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryEvaluationCriteriaResultCommonModel",
+            &[
+                api_runtime::ser::field("criteria_id", &self.criteria_id),
+                api_runtime::ser::field("result", &self.result),
+                api_runtime::ser::field("rationale", &self.rationale),
+                api_runtime::ser::optional("scoring_mode", &self.scoring_mode),
+                api_runtime::ser::optional("score", &self.score),
+                api_runtime::ser::optional("max_score", &self.max_score),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryEvaluationCriteriaResultCommonModel {

@@ -6,20 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, TelephonyDirection};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryExotelPhoneCallModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryExotelPhoneCallModel {
     pub direction: TelephonyDirection,
     pub phone_number_id: String,
     pub agent_number: String,
     pub external_number: String,
     /// Defaults to `"exotel"`.
-    #[serde(rename = "type")]
     pub type_: consts::Exotel,
     pub stream_sid: String,
     pub call_sid: String,
+}
+
+impl Serialize for ConversationHistoryExotelPhoneCallModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryExotelPhoneCallModel",
+            &[
+                api_runtime::ser::field("direction", &self.direction),
+                api_runtime::ser::field("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::field("agent_number", &self.agent_number),
+                api_runtime::ser::field("external_number", &self.external_number),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("stream_sid", &self.stream_sid),
+                api_runtime::ser::field("call_sid", &self.call_sid),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryExotelPhoneCallModel {

@@ -7,25 +7,36 @@
 
 use super::{ConversationFeedbackType, UserFeedbackScore};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryFeedbackCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationHistoryFeedbackCommonModel {
-    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<ConversationFeedbackType>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overall_score: Nullable<UserFeedbackScore>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub likes: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dislikes: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rating: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub comment: Nullable<String>,
+}
+
+impl Serialize for ConversationHistoryFeedbackCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryFeedbackCommonModel",
+            &[
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::optional("overall_score", &self.overall_score),
+                api_runtime::ser::optional("likes", &self.likes),
+                api_runtime::ser::optional("dislikes", &self.dislikes),
+                api_runtime::ser::optional("rating", &self.rating),
+                api_runtime::ser::optional("comment", &self.comment),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryFeedbackCommonModel {

@@ -16,74 +16,100 @@ use super::{
     SmsConversationInfo, WhatsAppConversationInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ConversationHistoryMetadataCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryMetadataCommonModel {
     pub start_time_unix_secs: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accepted_time_unix_secs: Nullable<i64>,
     pub call_duration_secs: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cost: Nullable<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_settings: Option<ConversationDeletionSettings>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<ConversationHistoryFeedbackCommonModel>,
     /// Defaults to `"public"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub authorization_method: Option<AuthorizationMethod>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charging: Option<ConversationChargingCommonModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_call: Nullable<ConversationHistoryMetadataCommonModelPhoneCall>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub batch_call: Nullable<ConversationHistoryBatchCallModel>,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_reason: Option<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<ConversationHistoryErrorCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_language: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rag_usage: Nullable<ConversationHistoryRagUsageCommonModel>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_only: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features_usage: Option<FeaturesUsageCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eleven_assistant: Option<ConversationHistoryElevenAssistantCommonModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initiator_id: Nullable<String>,
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_initiation_source: Option<ConversationInitiationSource>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source_version: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timezone: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub async_metadata: Nullable<AsyncConversationMetadata>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp: Nullable<WhatsAppConversationInfo>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sms: Nullable<SmsConversationInfo>,
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_created_from: Option<AgentDefinitionSource>,
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_last_updated_from: Option<AgentDefinitionSource>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_rewards: Option<Vec<ConversationVoiceRewardModel>>,
     /// Total fiat cost of the conversation in USD, i.e. the sum of the LLM price and the non-LLM platform price (the fiat analogue of ``cost``). ``None`` when neither is set (e.g. conversations that predate fiat cost tracking).
     pub cost_fiat: Option<f64>,
+}
+
+impl Serialize for ConversationHistoryMetadataCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryMetadataCommonModel",
+            &[
+                api_runtime::ser::field("start_time_unix_secs", &self.start_time_unix_secs),
+                api_runtime::ser::optional(
+                    "accepted_time_unix_secs",
+                    &self.accepted_time_unix_secs,
+                ),
+                api_runtime::ser::field("call_duration_secs", &self.call_duration_secs),
+                api_runtime::ser::optional("cost", &self.cost),
+                api_runtime::ser::optional("deletion_settings", &self.deletion_settings),
+                api_runtime::ser::optional("feedback", &self.feedback),
+                api_runtime::ser::optional("authorization_method", &self.authorization_method),
+                api_runtime::ser::optional("charging", &self.charging),
+                api_runtime::ser::optional("phone_call", &self.phone_call),
+                api_runtime::ser::optional("batch_call", &self.batch_call),
+                api_runtime::ser::optional("termination_reason", &self.termination_reason),
+                api_runtime::ser::optional("error", &self.error),
+                api_runtime::ser::optional("warnings", &self.warnings),
+                api_runtime::ser::optional("main_language", &self.main_language),
+                api_runtime::ser::optional("rag_usage", &self.rag_usage),
+                api_runtime::ser::optional("text_only", &self.text_only),
+                api_runtime::ser::optional("features_usage", &self.features_usage),
+                api_runtime::ser::optional("eleven_assistant", &self.eleven_assistant),
+                api_runtime::ser::optional("initiator_id", &self.initiator_id),
+                api_runtime::ser::optional(
+                    "conversation_initiation_source",
+                    &self.conversation_initiation_source,
+                ),
+                api_runtime::ser::optional(
+                    "conversation_initiation_source_version",
+                    &self.conversation_initiation_source_version,
+                ),
+                api_runtime::ser::optional("timezone", &self.timezone),
+                api_runtime::ser::optional("async_metadata", &self.async_metadata),
+                api_runtime::ser::optional("whatsapp", &self.whatsapp),
+                api_runtime::ser::optional("sms", &self.sms),
+                api_runtime::ser::optional("agent_created_from", &self.agent_created_from),
+                api_runtime::ser::optional(
+                    "agent_last_updated_from",
+                    &self.agent_last_updated_from,
+                ),
+                api_runtime::ser::optional("voice_rewards", &self.voice_rewards),
+                api_runtime::ser::field("cost_fiat", &self.cost_fiat),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModel {

@@ -6,14 +6,24 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConversationHistoryMultivoiceMessagePartModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Represents a message from a multi-voice agent.
 ///
 /// Schema: `#/components/schemas/ConversationHistoryMultivoiceMessageModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryMultivoiceMessageModel {
     pub parts: Vec<ConversationHistoryMultivoiceMessagePartModel>,
+}
+
+impl Serialize for ConversationHistoryMultivoiceMessageModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryMultivoiceMessageModel",
+            &[api_runtime::ser::field("parts", &self.parts)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessageModel {

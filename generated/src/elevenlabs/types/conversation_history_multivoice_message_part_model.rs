@@ -5,16 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Represents a single voice part of a multi-voice message.
 ///
 /// Schema: `#/components/schemas/ConversationHistoryMultivoiceMessagePartModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryMultivoiceMessagePartModel {
     pub text: String,
     pub voice_label: Option<String>,
     pub time_in_call_secs: Option<i64>,
+}
+
+impl Serialize for ConversationHistoryMultivoiceMessagePartModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryMultivoiceMessagePartModel",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("voice_label", &self.voice_label),
+                api_runtime::ser::field("time_in_call_secs", &self.time_in_call_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessagePartModel {

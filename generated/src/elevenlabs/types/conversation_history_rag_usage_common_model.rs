@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryRagUsageCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryRagUsageCommonModel {
     pub usage_count: i64,
     pub embedding_model: String,
+}
+
+impl Serialize for ConversationHistoryRagUsageCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryRagUsageCommonModel",
+            &[
+                api_runtime::ser::field("usage_count", &self.usage_count),
+                api_runtime::ser::field("embedding_model", &self.embedding_model),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryRagUsageCommonModel {

@@ -6,19 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConfigEntityType;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryRedactionConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationHistoryRedactionConfig {
     /// Whether conversation history redaction is enabled
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The entities to redact from the conversation transcript, audio and analysis. Use top-level types like 'name', 'email_address', or dot notation for specific subtypes like 'name.full_name'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<ConfigEntityType>>,
+}
+
+impl Serialize for ConversationHistoryRedactionConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryRedactionConfig",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional("entities", &self.entities),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryRedactionConfig {

@@ -7,23 +7,42 @@
 
 use super::{consts, TelephonyDirection};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistorySIPTrunkingPhoneCallModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistorySipTrunkingPhoneCallModel {
     pub direction: TelephonyDirection,
     pub phone_number_id: String,
     pub agent_number: String,
     pub external_number: String,
-    #[serde(rename = "type")]
     pub type_: consts::SipTrunking,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_id: Nullable<String>,
     pub call_sid: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sip_header_dynamic_variables: Option<BTreeMap<String, String>>,
+}
+
+impl Serialize for ConversationHistorySipTrunkingPhoneCallModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistorySipTrunkingPhoneCallModel",
+            &[
+                api_runtime::ser::field("direction", &self.direction),
+                api_runtime::ser::field("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::field("agent_number", &self.agent_number),
+                api_runtime::ser::field("external_number", &self.external_number),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("call_id", &self.call_id),
+                api_runtime::ser::field("call_sid", &self.call_sid),
+                api_runtime::ser::optional(
+                    "sip_header_dynamic_variables",
+                    &self.sip_header_dynamic_variables,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistorySipTrunkingPhoneCallModel {

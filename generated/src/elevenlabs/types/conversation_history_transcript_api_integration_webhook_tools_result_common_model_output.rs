@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, DynamicVariableUpdateCommonModel};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModel
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput {
     pub request_id: String,
     pub tool_name: String,
@@ -27,7 +27,6 @@ pub struct ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonMo
     /// Defaults to `""`.
     pub raw_error_message: String,
     pub dynamic_variable_updates: Vec<DynamicVariableUpdateCommonModel>,
-    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     /// Defaults to `""`.
     pub integration_id: String,
@@ -35,6 +34,34 @@ pub struct ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonMo
     pub credential_id: String,
     /// Defaults to `""`.
     pub integration_connection_id: String,
+}
+
+impl Serialize for ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput",
+            &[
+                api_runtime::ser::field("request_id", &self.request_id),
+                api_runtime::ser::field("tool_name", &self.tool_name),
+                api_runtime::ser::field("result_value", &self.result_value),
+                api_runtime::ser::field("is_error", &self.is_error),
+                api_runtime::ser::field("is_blocked", &self.is_blocked),
+                api_runtime::ser::field("tool_has_been_called", &self.tool_has_been_called),
+                api_runtime::ser::field("tool_latency_secs", &self.tool_latency_secs),
+                api_runtime::ser::field("error_type", &self.error_type),
+                api_runtime::ser::field("raw_error_message", &self.raw_error_message),
+                api_runtime::ser::field("dynamic_variable_updates", &self.dynamic_variable_updates),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("integration_id", &self.integration_id),
+                api_runtime::ser::field("credential_id", &self.credential_id),
+                api_runtime::ser::field(
+                    "integration_connection_id",
+                    &self.integration_connection_id,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

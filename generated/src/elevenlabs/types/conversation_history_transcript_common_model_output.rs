@@ -22,54 +22,73 @@ use serde_json::Value;
 /// ConversationHistoryTranscriptCommonModel
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptCommonModelOutput {
     pub role: ConversationHistoryTranscriptCommonModelOutputRole,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_metadata: Nullable<AgentMetadata>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub multivoice_message: Nullable<ConversationHistoryMultivoiceMessageModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_calls: Option<Vec<ConversationHistoryTranscriptToolCallCommonModelOutput>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_results: Option<Vec<ConversationHistoryTranscriptCommonModelOutputToolResultsItem>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub feedback: Nullable<UserFeedback>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_override: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub producing_llm: Nullable<String>,
     pub time_in_call_secs: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_turn_metrics: Nullable<ConversationTurnMetrics>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rag_retrieval_info: Nullable<RagRetrievalInfo>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_usage: Nullable<LlmUsageOutput>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interrupted: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored_as_backchannel: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_message: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reasoning: Option<Vec<ConversationReasoningModel>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_medium: Nullable<ChatSourceMedium>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_event_id: Nullable<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub used_static_kb_document_ids: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_identifier: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub triggered_guardrails: Option<Vec<TriggeredGuardrailCommonModel>>,
+}
+
+impl Serialize for ConversationHistoryTranscriptCommonModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptCommonModelOutput",
+            &[
+                api_runtime::ser::field("role", &self.role),
+                api_runtime::ser::optional("agent_metadata", &self.agent_metadata),
+                api_runtime::ser::optional("message", &self.message),
+                api_runtime::ser::optional("multivoice_message", &self.multivoice_message),
+                api_runtime::ser::optional("tool_calls", &self.tool_calls),
+                api_runtime::ser::optional("tool_results", &self.tool_results),
+                api_runtime::ser::optional("feedback", &self.feedback),
+                api_runtime::ser::optional("llm_override", &self.llm_override),
+                api_runtime::ser::optional("producing_llm", &self.producing_llm),
+                api_runtime::ser::field("time_in_call_secs", &self.time_in_call_secs),
+                api_runtime::ser::optional(
+                    "conversation_turn_metrics",
+                    &self.conversation_turn_metrics,
+                ),
+                api_runtime::ser::optional("rag_retrieval_info", &self.rag_retrieval_info),
+                api_runtime::ser::optional("llm_usage", &self.llm_usage),
+                api_runtime::ser::optional("interrupted", &self.interrupted),
+                api_runtime::ser::optional("ignored_as_backchannel", &self.ignored_as_backchannel),
+                api_runtime::ser::optional("original_message", &self.original_message),
+                api_runtime::ser::optional("reasoning", &self.reasoning),
+                api_runtime::ser::optional("source_medium", &self.source_medium),
+                api_runtime::ser::optional("source_event_id", &self.source_event_id),
+                api_runtime::ser::optional(
+                    "used_static_kb_document_ids",
+                    &self.used_static_kb_document_ids,
+                ),
+                api_runtime::ser::optional("user_identifier", &self.user_identifier),
+                api_runtime::ser::optional("id", &self.id),
+                api_runtime::ser::optional("triggered_guardrails", &self.triggered_guardrails),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutput {

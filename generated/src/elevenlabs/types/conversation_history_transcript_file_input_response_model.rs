@@ -5,15 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptFileInputResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptFileInputResponseModel {
     pub file_id: String,
     pub original_filename: String,
     pub mime_type: String,
     pub file_url: String,
+}
+
+impl Serialize for ConversationHistoryTranscriptFileInputResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptFileInputResponseModel",
+            &[
+                api_runtime::ser::field("file_id", &self.file_id),
+                api_runtime::ser::field("original_filename", &self.original_filename),
+                api_runtime::ser::field("mime_type", &self.mime_type),
+                api_runtime::ser::field("file_url", &self.file_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptFileInputResponseModel {

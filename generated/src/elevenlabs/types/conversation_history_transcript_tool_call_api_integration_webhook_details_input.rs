@@ -6,26 +6,41 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ConversationHistoryTranscriptToolCallWebhookDetails};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput {
     /// Defaults to `"api_integration_webhook"`.
-    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_id: Option<String>,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<String>,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub integration_connection_id: Option<String>,
     pub webhook_details: ConversationHistoryTranscriptToolCallWebhookDetails,
+}
+
+impl Serialize for ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("integration_id", &self.integration_id),
+                api_runtime::ser::optional("credential_id", &self.credential_id),
+                api_runtime::ser::optional(
+                    "integration_connection_id",
+                    &self.integration_connection_id,
+                ),
+                api_runtime::ser::field("webhook_details", &self.webhook_details),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

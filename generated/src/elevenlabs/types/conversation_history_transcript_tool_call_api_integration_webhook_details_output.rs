@@ -6,15 +6,14 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ConversationHistoryTranscriptToolCallWebhookDetails};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetails-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput {
     /// Defaults to `"api_integration_webhook"`.
-    #[serde(rename = "type")]
     pub type_: consts::ApiIntegrationWebhook,
     /// Defaults to `""`.
     pub integration_id: String,
@@ -23,6 +22,25 @@ pub struct ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutp
     /// Defaults to `""`.
     pub integration_connection_id: String,
     pub webhook_details: ConversationHistoryTranscriptToolCallWebhookDetails,
+}
+
+impl Serialize for ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("integration_id", &self.integration_id),
+                api_runtime::ser::field("credential_id", &self.credential_id),
+                api_runtime::ser::field(
+                    "integration_connection_id",
+                    &self.integration_connection_id,
+                ),
+                api_runtime::ser::field("webhook_details", &self.webhook_details),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de>

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallClientDetails`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptToolCallClientDetails {
     /// Defaults to `"client"`.
-    #[serde(rename = "type")]
     pub type_: consts::Client,
     pub parameters: String,
+}
+
+impl Serialize for ConversationHistoryTranscriptToolCallClientDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptToolCallClientDetails",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("parameters", &self.parameters),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallClientDetails {

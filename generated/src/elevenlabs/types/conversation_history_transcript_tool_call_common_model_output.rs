@@ -12,22 +12,37 @@ use super::{
     ConversationHistoryTranscriptToolCallWebhookDetails, ToolType,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// ConversationHistoryTranscriptToolCallCommonModel
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptToolCallCommonModelOutput {
-    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<ToolType>,
     pub request_id: String,
     pub tool_name: String,
     pub params_as_json: String,
     pub tool_has_been_called: bool,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_details: Nullable<ConversationHistoryTranscriptToolCallCommonModelOutputToolDetails>,
+}
+
+impl Serialize for ConversationHistoryTranscriptToolCallCommonModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptToolCallCommonModelOutput",
+            &[
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::field("request_id", &self.request_id),
+                api_runtime::ser::field("tool_name", &self.tool_name),
+                api_runtime::ser::field("params_as_json", &self.params_as_json),
+                api_runtime::ser::field("tool_has_been_called", &self.tool_has_been_called),
+                api_runtime::ser::optional("tool_details", &self.tool_details),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelOutput {

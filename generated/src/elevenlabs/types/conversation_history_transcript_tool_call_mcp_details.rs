@@ -6,30 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallMCPDetails`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptToolCallMcpDetails {
     /// Defaults to `"mcp"`.
-    #[serde(rename = "type")]
     pub type_: consts::Mcp,
     pub mcp_server_id: String,
     pub mcp_server_name: String,
     pub integration_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<BTreeMap<String, String>>,
     pub approval_policy: String,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_approval: Option<bool>,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_name: Option<String>,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mcp_tool_description: Option<String>,
+}
+
+impl Serialize for ConversationHistoryTranscriptToolCallMcpDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptToolCallMcpDetails",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("mcp_server_id", &self.mcp_server_id),
+                api_runtime::ser::field("mcp_server_name", &self.mcp_server_name),
+                api_runtime::ser::field("integration_type", &self.integration_type),
+                api_runtime::ser::optional("parameters", &self.parameters),
+                api_runtime::ser::field("approval_policy", &self.approval_policy),
+                api_runtime::ser::optional("requires_approval", &self.requires_approval),
+                api_runtime::ser::optional("mcp_tool_name", &self.mcp_tool_name),
+                api_runtime::ser::optional("mcp_tool_description", &self.mcp_tool_description),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallMcpDetails {

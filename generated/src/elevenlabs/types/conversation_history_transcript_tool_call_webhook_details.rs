@@ -7,25 +7,38 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptToolCallWebhookDetails`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptToolCallWebhookDetails {
     /// Defaults to `"webhook"`.
-    #[serde(rename = "type")]
     pub type_: consts::Webhook,
     pub method: String,
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_params: Option<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_params: Option<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub body: Nullable<String>,
+}
+
+impl Serialize for ConversationHistoryTranscriptToolCallWebhookDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptToolCallWebhookDetails",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("method", &self.method),
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::optional("headers", &self.headers),
+                api_runtime::ser::optional("path_params", &self.path_params),
+                api_runtime::ser::optional("query_params", &self.query_params),
+                api_runtime::ser::optional("body", &self.body),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallWebhookDetails {

@@ -7,36 +7,55 @@
 
 use super::{consts, DynamicVariableUpdateCommonModel, WorkflowToolResponseModelOutput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationHistoryTranscriptWorkflowToolsResultCommonModel
 ///
 /// Schema: `#/components/schemas/ConversationHistoryTranscriptWorkflowToolsResultCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput {
     pub request_id: String,
     pub tool_name: String,
     pub result_value: String,
     pub is_error: bool,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocked: Option<bool>,
     pub tool_has_been_called: bool,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_latency_secs: Option<f64>,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_error_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable_updates: Option<Vec<DynamicVariableUpdateCommonModel>>,
-    #[serde(rename = "type")]
     pub type_: consts::Workflow,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub result: Nullable<WorkflowToolResponseModelOutput>,
+}
+
+impl Serialize for ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput",
+            &[
+                api_runtime::ser::field("request_id", &self.request_id),
+                api_runtime::ser::field("tool_name", &self.tool_name),
+                api_runtime::ser::field("result_value", &self.result_value),
+                api_runtime::ser::field("is_error", &self.is_error),
+                api_runtime::ser::optional("is_blocked", &self.is_blocked),
+                api_runtime::ser::field("tool_has_been_called", &self.tool_has_been_called),
+                api_runtime::ser::optional("tool_latency_secs", &self.tool_latency_secs),
+                api_runtime::ser::optional("error_type", &self.error_type),
+                api_runtime::ser::optional("raw_error_message", &self.raw_error_message),
+                api_runtime::ser::optional(
+                    "dynamic_variable_updates",
+                    &self.dynamic_variable_updates,
+                ),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("result", &self.result),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput {

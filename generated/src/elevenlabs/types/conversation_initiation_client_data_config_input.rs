@@ -6,36 +6,59 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConversationConfigClientOverrideConfigInput;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ConversationInitiationClientDataConfig
 ///
 /// Schema: `#/components/schemas/ConversationInitiationClientDataConfig-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationInitiationClientDataConfigInput {
     /// Overrides for the conversation configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_config_override: Option<ConversationConfigClientOverrideConfigInput>,
     /// Whether to include custom LLM extra body
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_llm_extra_body: Option<bool>,
     /// Whether to enable conversation initiation client data from webhooks
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_conversation_initiation_client_data_from_webhook: Option<bool>,
     /// Whether clients may pass starting_workflow_node_id in initiation client data; if false, sending it fails conversation start.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_starting_workflow_node_id_from_client: Option<bool>,
     /// Whether clients may pass procedure_ids in initiation client data to select which of the agent's procedures are available for the conversation; if false, sending it fails conversation start.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_procedure_ids_from_client: Option<bool>,
+}
+
+impl Serialize for ConversationInitiationClientDataConfigInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationInitiationClientDataConfigInput",
+            &[
+                api_runtime::ser::optional(
+                    "conversation_config_override",
+                    &self.conversation_config_override,
+                ),
+                api_runtime::ser::optional("custom_llm_extra_body", &self.custom_llm_extra_body),
+                api_runtime::ser::optional(
+                    "enable_conversation_initiation_client_data_from_webhook",
+                    &self.enable_conversation_initiation_client_data_from_webhook,
+                ),
+                api_runtime::ser::optional(
+                    "enable_starting_workflow_node_id_from_client",
+                    &self.enable_starting_workflow_node_id_from_client,
+                ),
+                api_runtime::ser::optional(
+                    "enable_procedure_ids_from_client",
+                    &self.enable_procedure_ids_from_client,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientDataConfigInput {

@@ -10,42 +10,59 @@ use super::{
     OrchestratorToolMockBehaviorConfig, ToolResponseMockConfigOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationInitiationClientDataInternal`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationInitiationClientDataInternal {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_config_override: Option<ConversationConfigClientOverrideOutput>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_llm_extra_body: Option<Value>,
     /// ID of the end user participating in this conversation (for agent owner's user identification)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_info: Option<ConversationInitiationSourceInfo>,
     /// ID of the agent branch to use for this conversation
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// Environment to use for resolving environment variables
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// If set, start the workflow at this node id instead of the default entry
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub starting_workflow_node_id: Nullable<String>,
     /// If set, only these procedures are available to the starting agent. Each ID must be attached to that agent; unknown IDs fail conversation start. An empty list disables all of that agent's procedures. Not applied after an agent transfer. Requires enable_procedure_ids_from_client.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub procedure_ids: Nullable<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
     /// Configuration for which tools to mock and fallback behavior
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_config: Option<OrchestratorToolMockBehaviorConfig>,
     /// Per-tool response mock overrides keyed by resolved tool name, applied ahead of the tool's shared mocks. Used for test-specific mocks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_overrides: Option<BTreeMap<String, Vec<ToolResponseMockConfigOutput>>>,
+}
+
+impl Serialize for ConversationInitiationClientDataInternal {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationInitiationClientDataInternal",
+            &[
+                api_runtime::ser::optional(
+                    "conversation_config_override",
+                    &self.conversation_config_override,
+                ),
+                api_runtime::ser::optional("custom_llm_extra_body", &self.custom_llm_extra_body),
+                api_runtime::ser::optional("user_id", &self.user_id),
+                api_runtime::ser::optional("source_info", &self.source_info),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("environment", &self.environment),
+                api_runtime::ser::optional(
+                    "starting_workflow_node_id",
+                    &self.starting_workflow_node_id,
+                ),
+                api_runtime::ser::optional("procedure_ids", &self.procedure_ids),
+                api_runtime::ser::optional("dynamic_variables", &self.dynamic_variables),
+                api_runtime::ser::optional("tool_mock_config", &self.tool_mock_config),
+                api_runtime::ser::optional("tool_mock_overrides", &self.tool_mock_overrides),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientDataInternal {

@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConvAiSecretLocator;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationInitiationClientDataWebhook`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationInitiationClientDataWebhook {
     /// The URL to send the webhook to
     pub url: String,
     /// The headers to send with the webhook request
     pub request_headers:
         BTreeMap<String, ConversationInitiationClientDataWebhookRequestHeadersValue>,
+}
+
+impl Serialize for ConversationInitiationClientDataWebhook {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationInitiationClientDataWebhook",
+            &[
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::field("request_headers", &self.request_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhook {

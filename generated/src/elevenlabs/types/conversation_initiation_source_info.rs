@@ -7,19 +7,30 @@
 
 use super::ConversationInitiationSource;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Information about the source of conversation initiation
 ///
 /// Schema: `#/components/schemas/ConversationInitiationSourceInfo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationInitiationSourceInfo {
     /// Source of the conversation initiation
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source: Nullable<ConversationInitiationSource>,
     /// The SDK version number
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version: Nullable<String>,
+}
+
+impl Serialize for ConversationInitiationSourceInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationInitiationSourceInfo",
+            &[
+                api_runtime::ser::optional("source", &self.source),
+                api_runtime::ser::optional("version", &self.version),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationInitiationSourceInfo {

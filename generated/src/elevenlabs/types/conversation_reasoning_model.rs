@@ -6,16 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationReasoningModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationReasoningModel {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_redact: Option<bool>,
+}
+
+impl Serialize for ConversationReasoningModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationReasoningModel",
+            &[
+                api_runtime::ser::optional("summary", &self.summary),
+                api_runtime::ser::optional("provider_redact", &self.provider_redact),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationReasoningModel {

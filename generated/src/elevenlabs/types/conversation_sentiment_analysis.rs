@@ -8,7 +8,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSentimentAnalysis`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationSentimentAnalysis {
     pub overall_label: ConversationSentimentAnalysisOverallLabel,
     pub overall_sentiment_score: f64,
@@ -16,6 +16,29 @@ pub struct ConversationSentimentAnalysis {
     pub min_user_sentiment_score: f64,
     pub max_user_frustration_score: f64,
     pub num_scored_user_turns: i64,
+}
+
+impl Serialize for ConversationSentimentAnalysis {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationSentimentAnalysis",
+            &[
+                api_runtime::ser::field("overall_label", &self.overall_label),
+                api_runtime::ser::field("overall_sentiment_score", &self.overall_sentiment_score),
+                api_runtime::ser::field(
+                    "overall_frustration_score",
+                    &self.overall_frustration_score,
+                ),
+                api_runtime::ser::field("min_user_sentiment_score", &self.min_user_sentiment_score),
+                api_runtime::ser::field(
+                    "max_user_frustration_score",
+                    &self.max_user_frustration_score,
+                ),
+                api_runtime::ser::field("num_scored_user_turns", &self.num_scored_user_turns),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationSentimentAnalysis {

@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSignedUrlResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationSignedUrlResponseModel {
     pub signed_url: String,
+}
+
+impl Serialize for ConversationSignedUrlResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationSignedUrlResponseModel",
+            &[api_runtime::ser::field("signed_url", &self.signed_url)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationSignedUrlResponseModel {

@@ -8,23 +8,38 @@
 use super::{
     AgentConfigApiModelInput, ConversationHistoryTranscriptCommonModelInput, ToolMockConfig,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// A specification that will be used to simulate a conversation between an agent and an AI user.
 ///
 /// Schema: `#/components/schemas/ConversationSimulationSpecification`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationSimulationSpecification {
     pub simulated_user_config: AgentConfigApiModelInput,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_config: Option<BTreeMap<String, ToolMockConfig>>,
     /// A partial conversation history to start the simulation from. If empty, simulation starts fresh.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub partial_conversation_history: Option<Vec<ConversationHistoryTranscriptCommonModelInput>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
+}
+
+impl Serialize for ConversationSimulationSpecification {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationSimulationSpecification",
+            &[
+                api_runtime::ser::field("simulated_user_config", &self.simulated_user_config),
+                api_runtime::ser::optional("tool_mock_config", &self.tool_mock_config),
+                api_runtime::ser::optional(
+                    "partial_conversation_history",
+                    &self.partial_conversation_history,
+                ),
+                api_runtime::ser::optional("dynamic_variables", &self.dynamic_variables),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationSimulationSpecification {

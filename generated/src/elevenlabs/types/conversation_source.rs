@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSource`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationSource {
     /// Defaults to `"conversation"`.
-    #[serde(rename = "type")]
     pub type_: consts::Conversation,
     pub conversation_id: String,
+}
+
+impl Serialize for ConversationSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationSource",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationSource {

@@ -8,10 +8,23 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationSummaryMessageModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationSummaryMessageModel {
     pub role: ConversationSummaryMessageModelRole,
     pub message: String,
+}
+
+impl Serialize for ConversationSummaryMessageModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationSummaryMessageModel",
+            &[
+                api_runtime::ser::field("role", &self.role),
+                api_runtime::ser::field("message", &self.message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationSummaryMessageModel {

@@ -15,14 +15,11 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationSummaryResponseModel {
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_name: Nullable<String>,
     pub conversation_id: String,
     pub start_time_unix_secs: i64,
@@ -30,34 +27,64 @@ pub struct ConversationSummaryResponseModel {
     pub message_count: i64,
     pub status: ConversationSummaryResponseModelStatus,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub termination_reason: Option<String>,
     pub call_successful: EvaluationSuccessResult,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_success_score: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcript_summary: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_summary_title: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_language: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_names: Nullable<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub direction: Nullable<TelephonyDirection>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rating: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sentiment_analysis: Nullable<ConversationSentimentAnalysis>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub data_collection_results: Nullable<Value>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub evaluation_criteria_results: Nullable<BTreeMap<String, EvaluationCriteriaSummaryResult>>,
     /// Conversation tag ids assigned to this conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_ids: Option<Vec<String>>,
+}
+
+impl Serialize for ConversationSummaryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationSummaryResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("version_id", &self.version_id),
+                api_runtime::ser::optional("agent_name", &self.agent_name),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("start_time_unix_secs", &self.start_time_unix_secs),
+                api_runtime::ser::field("call_duration_secs", &self.call_duration_secs),
+                api_runtime::ser::field("message_count", &self.message_count),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("termination_reason", &self.termination_reason),
+                api_runtime::ser::field("call_successful", &self.call_successful),
+                api_runtime::ser::optional("call_success_score", &self.call_success_score),
+                api_runtime::ser::optional("transcript_summary", &self.transcript_summary),
+                api_runtime::ser::optional("call_summary_title", &self.call_summary_title),
+                api_runtime::ser::optional("main_language", &self.main_language),
+                api_runtime::ser::optional(
+                    "conversation_initiation_source",
+                    &self.conversation_initiation_source,
+                ),
+                api_runtime::ser::optional("tool_names", &self.tool_names),
+                api_runtime::ser::optional("direction", &self.direction),
+                api_runtime::ser::optional("rating", &self.rating),
+                api_runtime::ser::optional("sentiment_analysis", &self.sentiment_analysis),
+                api_runtime::ser::optional(
+                    "data_collection_results",
+                    &self.data_collection_results,
+                ),
+                api_runtime::ser::optional(
+                    "evaluation_criteria_results",
+                    &self.evaluation_criteria_results,
+                ),
+                api_runtime::ser::optional("tag_ids", &self.tag_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationSummaryResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationTagResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationTagResponseModel {
     pub tag_id: String,
     pub workspace_id: String,
@@ -16,6 +16,23 @@ pub struct ConversationTagResponseModel {
     pub title: String,
     pub description: Option<String>,
     pub created_at_unix_secs: i64,
+}
+
+impl Serialize for ConversationTagResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationTagResponseModel",
+            &[
+                api_runtime::ser::field("tag_id", &self.tag_id),
+                api_runtime::ser::field("workspace_id", &self.workspace_id),
+                api_runtime::ser::field("owner_user_id", &self.owner_user_id),
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationTagResponseModel {

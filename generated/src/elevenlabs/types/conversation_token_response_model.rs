@@ -7,26 +7,46 @@
 
 use super::ConversationTokenPurpose;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationTokenResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationTokenResponseModel {
     /// The ID of the agent
     pub agent_id: String,
     /// The token for the agent
     pub conversation_token: String,
     /// The expiration time of the token in unix seconds
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expiration_time_unix_secs: Nullable<i64>,
     /// The ID of the conversation
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_id: Nullable<String>,
     /// The purpose of the token
     pub purpose: ConversationTokenPurpose,
     /// The user ID of the entity who requested the token
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token_requester_user_id: Nullable<String>,
+}
+
+impl Serialize for ConversationTokenResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationTokenResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("conversation_token", &self.conversation_token),
+                api_runtime::ser::optional(
+                    "expiration_time_unix_secs",
+                    &self.expiration_time_unix_secs,
+                ),
+                api_runtime::ser::optional("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("purpose", &self.purpose),
+                api_runtime::ser::optional(
+                    "token_requester_user_id",
+                    &self.token_requester_user_id,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationTokenResponseModel {

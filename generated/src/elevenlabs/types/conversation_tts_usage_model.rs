@@ -7,23 +7,37 @@
 
 use super::ConversationVoiceUsageModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Aggregated TTS usage for a conversation (analytics-only, not billing).
 ///
 /// Schema: `#/components/schemas/ConversationTTSUsageModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationTtsUsageModel {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub primary_tts_model: Nullable<String>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_audio_output_seconds: Option<f64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_characters: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_voice_usage: Option<Vec<ConversationVoiceUsageModel>>,
+}
+
+impl Serialize for ConversationTtsUsageModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationTtsUsageModel",
+            &[
+                api_runtime::ser::optional("primary_tts_model", &self.primary_tts_model),
+                api_runtime::ser::optional(
+                    "total_audio_output_seconds",
+                    &self.total_audio_output_seconds,
+                ),
+                api_runtime::ser::optional("total_characters", &self.total_characters),
+                api_runtime::ser::optional("per_voice_usage", &self.per_voice_usage),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationTtsUsageModel {

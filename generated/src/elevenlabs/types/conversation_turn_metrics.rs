@@ -7,20 +7,31 @@
 
 use super::MetricRecord;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ConversationTurnMetrics`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationTurnMetrics {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<BTreeMap<String, MetricRecord>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub convai_asr_provider: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub convai_tts_model: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub convai_tts_cascade: Nullable<String>,
+}
+
+impl Serialize for ConversationTurnMetrics {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationTurnMetrics",
+            &[
+                api_runtime::ser::optional("metrics", &self.metrics),
+                api_runtime::ser::optional("convai_asr_provider", &self.convai_asr_provider),
+                api_runtime::ser::optional("convai_tts_model", &self.convai_tts_model),
+                api_runtime::ser::optional("convai_tts_cascade", &self.convai_tts_cascade),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationTurnMetrics {

@@ -7,23 +7,49 @@
 
 use super::{FrustratedConversationRef, SentimentAggregate};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationUserResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationUserResponseModel {
     pub user_id: String,
     pub last_contact_unix_secs: i64,
     pub first_contact_unix_secs: i64,
     pub conversation_count: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_contact_agent_id: Nullable<String>,
     pub last_contact_conversation_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_contact_agent_name: Nullable<String>,
     pub sentiment: SentimentAggregate,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub most_frustrated_conversations: Option<Vec<FrustratedConversationRef>>,
+}
+
+impl Serialize for ConversationUserResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationUserResponseModel",
+            &[
+                api_runtime::ser::field("user_id", &self.user_id),
+                api_runtime::ser::field("last_contact_unix_secs", &self.last_contact_unix_secs),
+                api_runtime::ser::field("first_contact_unix_secs", &self.first_contact_unix_secs),
+                api_runtime::ser::field("conversation_count", &self.conversation_count),
+                api_runtime::ser::optional("last_contact_agent_id", &self.last_contact_agent_id),
+                api_runtime::ser::field(
+                    "last_contact_conversation_id",
+                    &self.last_contact_conversation_id,
+                ),
+                api_runtime::ser::optional(
+                    "last_contact_agent_name",
+                    &self.last_contact_agent_name,
+                ),
+                api_runtime::ser::field("sentiment", &self.sentiment),
+                api_runtime::ser::optional(
+                    "most_frustrated_conversations",
+                    &self.most_frustrated_conversations,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationUserResponseModel {

@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationVoiceRewardModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationVoiceRewardModel {
     pub voice_id: String,
     pub reward_usd_cents: f64,
+}
+
+impl Serialize for ConversationVoiceRewardModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationVoiceRewardModel",
+            &[
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("reward_usd_cents", &self.reward_usd_cents),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationVoiceRewardModel {

@@ -5,15 +5,27 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationVoiceUsageModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationVoiceUsageModel {
     pub voice_id: String,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_output_seconds: Option<f64>,
+}
+
+impl Serialize for ConversationVoiceUsageModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationVoiceUsageModel",
+            &[
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::optional("audio_output_seconds", &self.audio_output_seconds),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationVoiceUsageModel {

@@ -9,35 +9,46 @@ use super::{
     AgentConfigApiModelInput, AsrConversationalConfig, ConversationConfigInput,
     LanguagePresetInput, TtsConversationalConfigInput, TurnConfig, VadConfig,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// ConversationalConfigAPIModel
 ///
 /// Schema: `#/components/schemas/ConversationalConfigAPIModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationalConfigApiModelInput {
     /// Configuration for conversational transcription
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asr: Option<AsrConversationalConfig>,
     /// Configuration for turn detection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnConfig>,
     /// Configuration for conversational text to speech
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsConversationalConfigInput>,
     /// Configuration for conversational events
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationConfigInput>,
     /// Language presets for conversations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_presets: Option<BTreeMap<String, LanguagePresetInput>>,
     /// Configuration for voice activity detection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vad: Option<VadConfig>,
     /// Agent specific configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentConfigApiModelInput>,
+}
+
+impl Serialize for ConversationalConfigApiModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationalConfigApiModelInput",
+            &[
+                api_runtime::ser::optional("asr", &self.asr),
+                api_runtime::ser::optional("turn", &self.turn),
+                api_runtime::ser::optional("tts", &self.tts),
+                api_runtime::ser::optional("conversation", &self.conversation),
+                api_runtime::ser::optional("language_presets", &self.language_presets),
+                api_runtime::ser::optional("vad", &self.vad),
+                api_runtime::ser::optional("agent", &self.agent),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationalConfigApiModelInput {

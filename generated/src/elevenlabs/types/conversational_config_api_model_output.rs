@@ -9,35 +9,46 @@ use super::{
     AgentConfigApiModelOutput, AsrConversationalConfig, ConversationConfigOutput,
     LanguagePresetOutput, TtsConversationalConfigOutput, TurnConfig, VadConfig,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// ConversationalConfigAPIModel
 ///
 /// Schema: `#/components/schemas/ConversationalConfigAPIModel-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationalConfigApiModelOutput {
     /// Configuration for conversational transcription
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asr: Option<AsrConversationalConfig>,
     /// Configuration for turn detection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<TurnConfig>,
     /// Configuration for conversational text to speech
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsConversationalConfigOutput>,
     /// Configuration for conversational events
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationConfigOutput>,
     /// Language presets for conversations
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_presets: Option<BTreeMap<String, LanguagePresetOutput>>,
     /// Configuration for voice activity detection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vad: Option<VadConfig>,
     /// Agent specific configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentConfigApiModelOutput>,
+}
+
+impl Serialize for ConversationalConfigApiModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationalConfigApiModelOutput",
+            &[
+                api_runtime::ser::optional("asr", &self.asr),
+                api_runtime::ser::optional("turn", &self.turn),
+                api_runtime::ser::optional("tts", &self.tts),
+                api_runtime::ser::optional("conversation", &self.conversation),
+                api_runtime::ser::optional("language_presets", &self.language_presets),
+                api_runtime::ser::optional("vad", &self.vad),
+                api_runtime::ser::optional("agent", &self.agent),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationalConfigApiModelOutput {

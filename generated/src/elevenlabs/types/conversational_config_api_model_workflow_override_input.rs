@@ -12,35 +12,46 @@ use super::{
     VadConfigWorkflowOverride,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// ConversationalConfigAPIModelWorkflowOverride
 ///
 /// Schema: `#/components/schemas/ConversationalConfigAPIModelWorkflowOverride-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationalConfigApiModelWorkflowOverrideInput {
     /// Configuration for conversational transcription
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr: Nullable<AsrConversationalConfigWorkflowOverride>,
     /// Configuration for turn detection
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn: Nullable<TurnConfigWorkflowOverride>,
     /// Configuration for conversational text to speech
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tts: Nullable<TtsConversationalConfigWorkflowOverrideInput>,
     /// Configuration for conversational events
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation: Nullable<ConversationConfigWorkflowOverrideInput>,
     /// Language presets for conversations
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_presets: Nullable<BTreeMap<String, LanguagePresetInput>>,
     /// Configuration for voice activity detection
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vad: Nullable<VadConfigWorkflowOverride>,
     /// Agent specific configuration
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent: Nullable<AgentConfigApiModelWorkflowOverrideInput>,
+}
+
+impl Serialize for ConversationalConfigApiModelWorkflowOverrideInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationalConfigApiModelWorkflowOverrideInput",
+            &[
+                api_runtime::ser::optional("asr", &self.asr),
+                api_runtime::ser::optional("turn", &self.turn),
+                api_runtime::ser::optional("tts", &self.tts),
+                api_runtime::ser::optional("conversation", &self.conversation),
+                api_runtime::ser::optional("language_presets", &self.language_presets),
+                api_runtime::ser::optional("vad", &self.vad),
+                api_runtime::ser::optional("agent", &self.agent),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationalConfigApiModelWorkflowOverrideInput {

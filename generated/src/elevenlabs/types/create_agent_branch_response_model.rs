@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateAgentBranchResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAgentBranchResponseModel {
     /// ID of the created branch
     pub created_branch_id: String,
     /// ID of the first version on the created branch
     pub created_version_id: String,
+}
+
+impl Serialize for CreateAgentBranchResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateAgentBranchResponseModel",
+            &[
+                api_runtime::ser::field("created_branch_id", &self.created_branch_id),
+                api_runtime::ser::field("created_version_id", &self.created_version_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateAgentBranchResponseModel {

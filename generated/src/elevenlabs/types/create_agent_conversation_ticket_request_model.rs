@@ -7,19 +7,31 @@
 
 use super::TurnCommentRequestModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateAgentConversationTicketRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAgentConversationTicketRequestModel {
     /// Conversation this ticket is about.
     pub conversation_id: String,
     /// The QA finding covering the whole conversation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub qa_comment: Nullable<String>,
     /// Optional turn-level comments on what went wrong.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_comments: Option<Vec<TurnCommentRequestModel>>,
+}
+
+impl Serialize for CreateAgentConversationTicketRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateAgentConversationTicketRequestModel",
+            &[
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::optional("qa_comment", &self.qa_comment),
+                api_runtime::ser::optional("turn_comments", &self.turn_comments),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateAgentConversationTicketRequestModel {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateAgentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateAgentResponseModel {
     /// ID of the created agent
     pub agent_id: String,
+}
+
+impl Serialize for CreateAgentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateAgentResponseModel",
+            &[api_runtime::ser::field("agent_id", &self.agent_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateAgentResponseModel {

@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request model for creating Basic Auth connections - inherits common settings and includes sensitive fields
 ///
 /// Schema: `#/components/schemas/CreateBasicAuthRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateBasicAuthRequest {
     pub name: String,
     /// Defaults to `"basic_auth"`.
@@ -19,6 +19,22 @@ pub struct CreateBasicAuthRequest {
     pub provider: String,
     pub username: String,
     pub password: String,
+}
+
+impl Serialize for CreateBasicAuthRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateBasicAuthRequest",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("username", &self.username),
+                api_runtime::ser::field("password", &self.password),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateBasicAuthRequest {

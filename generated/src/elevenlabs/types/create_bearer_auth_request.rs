@@ -6,18 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request model for creating Bearer Auth connections - inherits common settings and includes sensitive fields
 ///
 /// Schema: `#/components/schemas/CreateBearerAuthRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateBearerAuthRequest {
     pub name: String,
     /// Defaults to `"bearer_auth"`.
     pub auth_type: consts::BearerAuth,
     pub provider: String,
     pub token: String,
+}
+
+impl Serialize for CreateBearerAuthRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateBearerAuthRequest",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("token", &self.token),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateBearerAuthRequest {

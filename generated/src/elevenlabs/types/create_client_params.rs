@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Create a new client in the system.
 ///
 /// Schema: `#/components/schemas/CreateClientParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateClientParams {
     /// Defaults to `"create_client"`.
     pub smb_tool_type: consts::CreateClient,
+}
+
+impl Serialize for CreateClientParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateClientParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateClientParams {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateConversationTagRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationTagRequestModel {
     /// Display title of the tag.
     pub title: String,
     /// Optional free-text description.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+}
+
+impl Serialize for CreateConversationTagRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateConversationTagRequestModel",
+            &[
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::optional("description", &self.description),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateConversationTagRequestModel {

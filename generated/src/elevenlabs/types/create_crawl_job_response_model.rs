@@ -6,20 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::{CrawlType, KnowledgeBaseFolderPathSegmentSummaryResponseModel};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateCrawlJobResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCrawlJobResponseModel {
     pub id: String,
-    #[serde(rename = "type")]
     pub type_: CrawlType,
     pub root_folder_id: String,
     pub status: String,
     pub created_at: i64,
     /// The folder path segments leading to the root folder, from root to parent folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
+}
+
+impl Serialize for CreateCrawlJobResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateCrawlJobResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("root_folder_id", &self.root_folder_id),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::optional("folder_path", &self.folder_path),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateCrawlJobResponseModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateCustomHeaderAuthRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateCustomHeaderAuthRequest {
     pub name: String,
     /// Defaults to `"custom_header_auth"`.
@@ -18,6 +18,22 @@ pub struct CreateCustomHeaderAuthRequest {
     /// The name of the header to use for authentication (e.g., 'x-api-key')
     pub header_name: String,
     pub token: String,
+}
+
+impl Serialize for CreateCustomHeaderAuthRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateCustomHeaderAuthRequest",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("header_name", &self.header_name),
+                api_runtime::ser::field("token", &self.token),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateCustomHeaderAuthRequest {

@@ -7,10 +7,10 @@
 
 use super::{consts, ExotelApiSubdomain};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateExotelPhoneNumberRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateExotelPhoneNumberRequest {
     /// Phone number
     pub phone_number: String,
@@ -20,18 +20,15 @@ pub struct CreateExotelPhoneNumberRequest {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// Defaults to `"exotel"`.
     pub provider: consts::Exotel,
     /// Agent ID to assign the phone number to
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
     /// Exotel Account SID
     pub account_sid: String,
@@ -44,8 +41,30 @@ pub struct CreateExotelPhoneNumberRequest {
     /// Exotel applet identifier used in Calls/connect
     pub app_id: String,
     /// Optional full applet URL override. Defaults to Exotel start_voice URL derived from account SID and app ID.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub applet_url: Nullable<String>,
+}
+
+impl Serialize for CreateExotelPhoneNumberRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateExotelPhoneNumberRequest",
+            &[
+                api_runtime::ser::field("phone_number", &self.phone_number),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::optional("supports_inbound", &self.supports_inbound),
+                api_runtime::ser::optional("supports_outbound", &self.supports_outbound),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+                api_runtime::ser::field("account_sid", &self.account_sid),
+                api_runtime::ser::field("api_key", &self.api_key),
+                api_runtime::ser::field("api_token", &self.api_token),
+                api_runtime::ser::field("api_subdomain", &self.api_subdomain),
+                api_runtime::ser::field("app_id", &self.app_id),
+                api_runtime::ser::optional("applet_url", &self.applet_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateExotelPhoneNumberRequest {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateManualTicketRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateManualTicketRequestModel {
     /// What the ticket is about, e.g. a follow-up task for the agent. This is shown as the ticket title.
     pub qa_comment: String,
+}
+
+impl Serialize for CreateManualTicketRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateManualTicketRequestModel",
+            &[api_runtime::ser::field("qa_comment", &self.qa_comment)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateManualTicketRequestModel {

@@ -7,12 +7,12 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request model for creating mTLS auth connections.
 ///
 /// Schema: `#/components/schemas/CreateMTLSAuthRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateMtlsAuthRequest {
     pub name: String,
     /// Defaults to `"mtls"`.
@@ -20,10 +20,26 @@ pub struct CreateMtlsAuthRequest {
     pub provider: String,
     pub client_certificate: String,
     pub client_key: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ca_certificate: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key_passphrase: Nullable<String>,
+}
+
+impl Serialize for CreateMtlsAuthRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateMtlsAuthRequest",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("client_certificate", &self.client_certificate),
+                api_runtime::ser::field("client_key", &self.client_key),
+                api_runtime::ser::optional("ca_certificate", &self.ca_certificate),
+                api_runtime::ser::optional("key_passphrase", &self.key_passphrase),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateMtlsAuthRequest {

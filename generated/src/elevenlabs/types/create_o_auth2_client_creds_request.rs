@@ -6,13 +6,13 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Request model for creating auth connections - inherits common settings and includes sensitive fields
 ///
 /// Schema: `#/components/schemas/CreateOAuth2ClientCredsRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOAuth2ClientCredsRequest {
     pub name: String,
     /// Defaults to `"oauth2_client_credentials"`.
@@ -21,20 +21,37 @@ pub struct CreateOAuth2ClientCredsRequest {
     pub client_id: String,
     pub token_url: String,
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Defaults to `{}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_params: Option<BTreeMap<String, String>>,
     /// If True, send client credentials in Authorization header as Basic Auth instead of request body
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth_in_header: Option<bool>,
     pub client_secret: String,
     /// Defaults to `{}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_headers: Option<BTreeMap<String, String>>,
+}
+
+impl Serialize for CreateOAuth2ClientCredsRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateOAuth2ClientCredsRequest",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("client_id", &self.client_id),
+                api_runtime::ser::field("token_url", &self.token_url),
+                api_runtime::ser::optional("scopes", &self.scopes),
+                api_runtime::ser::optional("extra_params", &self.extra_params),
+                api_runtime::ser::optional("basic_auth_in_header", &self.basic_auth_in_header),
+                api_runtime::ser::field("client_secret", &self.client_secret),
+                api_runtime::ser::optional("custom_headers", &self.custom_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateOAuth2ClientCredsRequest {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::OrderId;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateOrderResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOrderResponse {
     /// The ID of the newly created order.
     pub order_id: OrderId,
     /// Whether this is a sandbox order.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
+}
+
+impl Serialize for CreateOrderResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateOrderResponse",
+            &[
+                api_runtime::ser::field("order_id", &self.order_id),
+                api_runtime::ser::optional("sandbox", &self.sandbox),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateOrderResponse {

@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreatePhoneNumberResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePhoneNumberResponseModel {
     /// Phone entity ID
     pub phone_number_id: String,
+}
+
+impl Serialize for CreatePhoneNumberResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreatePhoneNumberResponseModel",
+            &[api_runtime::ser::field(
+                "phone_number_id",
+                &self.phone_number_id,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreatePhoneNumberResponseModel {

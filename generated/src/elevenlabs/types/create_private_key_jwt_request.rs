@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 /// Request model for creating Private Key JWT auth connections - inherits common settings and includes sensitive fields
 ///
 /// Schema: `#/components/schemas/CreatePrivateKeyJWTRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatePrivateKeyJwtRequest {
     pub name: String,
     /// Defaults to `"private_key_jwt"`.
@@ -22,10 +22,8 @@ pub struct CreatePrivateKeyJwtRequest {
     /// JWT signing algorithm
     ///
     /// Defaults to `"HS256"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub algorithm: Option<CreatePrivateKeyJwtRequestAlgorithm>,
     /// Key ID (kid) for JWT header - useful for key rotation
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key_id: Nullable<String>,
     /// JWT issuer (iss claim)
     pub issuer: String,
@@ -36,12 +34,32 @@ pub struct CreatePrivateKeyJwtRequest {
     /// Token expiration time in seconds
     ///
     /// Defaults to `3600`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiration_seconds: Option<i64>,
     /// Additional custom claims to include in the JWT
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_params: Option<BTreeMap<String, String>>,
     pub secret_key: String,
+}
+
+impl Serialize for CreatePrivateKeyJwtRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreatePrivateKeyJwtRequest",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::optional("algorithm", &self.algorithm),
+                api_runtime::ser::optional("key_id", &self.key_id),
+                api_runtime::ser::field("issuer", &self.issuer),
+                api_runtime::ser::field("audience", &self.audience),
+                api_runtime::ser::field("subject", &self.subject),
+                api_runtime::ser::optional("expiration_seconds", &self.expiration_seconds),
+                api_runtime::ser::optional("extra_params", &self.extra_params),
+                api_runtime::ser::field("secret_key", &self.secret_key),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreatePrivateKeyJwtRequest {

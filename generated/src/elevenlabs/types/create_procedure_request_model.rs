@@ -7,29 +7,40 @@
 
 use super::ProcedureType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateProcedureRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateProcedureRequestModel {
     /// Procedure name
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Initial procedure content
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Procedure type
     ///
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it. If omitted or null, the trigger is derived from the content instead. Also accepts `description` as an alias.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trigger: Nullable<String>,
+}
+
+impl Serialize for CreateProcedureRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateProcedureRequestModel",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("content", &self.content),
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::optional("trigger", &self.trigger),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateProcedureRequestModel {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateProcedureResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateProcedureResponseModel {
     /// ID of the created procedure
     pub procedure_id: String,
+}
+
+impl Serialize for CreateProcedureResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateProcedureResponseModel",
+            &[api_runtime::ser::field("procedure_id", &self.procedure_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateProcedureResponseModel {

@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, EnvironmentVariableSecretValueRequest};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CreateSecretEnvironmentVariableRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSecretEnvironmentVariableRequest {
-    #[serde(rename = "type")]
     pub type_: consts::Secret,
     /// Unique label for the environment variable.
     pub label: String,
     /// Environment-specific secret references. Must include 'production' key.
     pub values: BTreeMap<String, EnvironmentVariableSecretValueRequest>,
+}
+
+impl Serialize for CreateSecretEnvironmentVariableRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateSecretEnvironmentVariableRequest",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("values", &self.values),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateSecretEnvironmentVariableRequest {

@@ -7,10 +7,10 @@
 
 use super::{consts, InboundSipTrunkConfigRequestModel, OutboundSipTrunkConfigRequestModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateSIPTrunkPhoneNumberRequestV2`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSipTrunkPhoneNumberRequestV2 {
     /// Phone number
     pub phone_number: String,
@@ -20,23 +20,37 @@ pub struct CreateSipTrunkPhoneNumberRequestV2 {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// Defaults to `"sip_trunk"`.
     pub provider: consts::SipTrunk,
     /// Agent ID to assign the phone number to
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub inbound_trunk_config: Nullable<InboundSipTrunkConfigRequestModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outbound_trunk_config: Nullable<OutboundSipTrunkConfigRequestModel>,
+}
+
+impl Serialize for CreateSipTrunkPhoneNumberRequestV2 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateSipTrunkPhoneNumberRequestV2",
+            &[
+                api_runtime::ser::field("phone_number", &self.phone_number),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::optional("supports_inbound", &self.supports_inbound),
+                api_runtime::ser::optional("supports_outbound", &self.supports_outbound),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+                api_runtime::ser::optional("inbound_trunk_config", &self.inbound_trunk_config),
+                api_runtime::ser::optional("outbound_trunk_config", &self.outbound_trunk_config),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateSipTrunkPhoneNumberRequestV2 {

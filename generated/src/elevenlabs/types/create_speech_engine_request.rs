@@ -10,50 +10,62 @@ use super::{
     PrivacyConfigInput, SpeechEngineConfig, SpeechEngineConversationInitiationClientDataConfig,
     TtsConversationalConfigInput, VadConfig,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateSpeechEngineRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSpeechEngineRequest {
     /// Name of the speech engine
     ///
     /// Defaults to `"Speech Engine"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Speech engine WebSocket configuration
     pub speech_engine: SpeechEngineConfig,
     /// ASR configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub asr: Option<AsrConversationalConfig>,
     /// TTS configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsConversationalConfigInput>,
     /// Turn detection configuration
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn: Option<BaseTurnConfig>,
     /// Configuration for voice activity detection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub vad: Option<VadConfig>,
     /// Conversation configuration (client events, etc.)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation: Option<ConversationConfigInput>,
     /// Privacy settings (recording, retention, zero retention mode)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub privacy: Option<PrivacyConfigInput>,
     /// Concurrency and daily conversation limits for this speech engine
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_limits: Option<AgentCallLimits>,
     /// Language for the speech engine
     ///
     /// Defaults to `"en"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Tags for categorization
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Override settings the client may set during conversation initiation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overrides: Option<SpeechEngineConversationInitiationClientDataConfig>,
+}
+
+impl Serialize for CreateSpeechEngineRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateSpeechEngineRequest",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::field("speech_engine", &self.speech_engine),
+                api_runtime::ser::optional("asr", &self.asr),
+                api_runtime::ser::optional("tts", &self.tts),
+                api_runtime::ser::optional("turn", &self.turn),
+                api_runtime::ser::optional("vad", &self.vad),
+                api_runtime::ser::optional("conversation", &self.conversation),
+                api_runtime::ser::optional("privacy", &self.privacy),
+                api_runtime::ser::optional("call_limits", &self.call_limits),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("overrides", &self.overrides),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateSpeechEngineRequest {

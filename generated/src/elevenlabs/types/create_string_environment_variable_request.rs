@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CreateStringEnvironmentVariableRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateStringEnvironmentVariableRequest {
-    #[serde(rename = "type")]
     pub type_: consts::String2,
     /// Unique label for the environment variable.
     pub label: String,
     /// Environment-specific values. Must include 'production' key.
     pub values: BTreeMap<String, String>,
+}
+
+impl Serialize for CreateStringEnvironmentVariableRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateStringEnvironmentVariableRequest",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("values", &self.values),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateStringEnvironmentVariableRequest {

@@ -7,10 +7,10 @@
 
 use super::{consts, RegionConfigRequest};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateTwilioPhoneNumberRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTwilioPhoneNumberRequest {
     /// Phone number
     pub phone_number: String,
@@ -20,31 +20,47 @@ pub struct CreateTwilioPhoneNumberRequest {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// Defaults to `"twilio"`.
     pub provider: consts::Twilio,
     /// Agent ID to assign the phone number to
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
     /// Twilio Account SID
     pub sid: String,
     /// Twilio Auth Token
     pub token: String,
     /// Twilio Additional Region Configuration
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub region_config: Nullable<RegionConfigRequest>,
     /// Route inbound SMS to ElevenLabs. On by default; set to false to skip SMS configuration for numbers that don't support it.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_sms: Option<bool>,
+}
+
+impl Serialize for CreateTwilioPhoneNumberRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateTwilioPhoneNumberRequest",
+            &[
+                api_runtime::ser::field("phone_number", &self.phone_number),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::optional("supports_inbound", &self.supports_inbound),
+                api_runtime::ser::optional("supports_outbound", &self.supports_outbound),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+                api_runtime::ser::field("sid", &self.sid),
+                api_runtime::ser::field("token", &self.token),
+                api_runtime::ser::optional("region_config", &self.region_config),
+                api_runtime::ser::optional("enable_sms", &self.enable_sms),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateTwilioPhoneNumberRequest {

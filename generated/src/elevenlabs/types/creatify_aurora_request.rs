@@ -12,10 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the Creatify Aurora lipsync video model.
 ///
 /// Schema: `#/components/schemas/CreatifyAuroraRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatifyAuroraRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// The model to use for the generation.
     pub model_id: consts::CreatifyAurora,
@@ -26,14 +25,29 @@ pub struct CreatifyAuroraRequest {
     /// The resolution of the output video.
     ///
     /// Defaults to `"720p"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<CreatifyAuroraRequestResolution>,
     /// How strongly the generation adheres to the input image. Omit to use the model's default.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guidance_scale: Nullable<f64>,
     /// How strongly the lip movements adhere to the audio. Omit to use the model's default.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_guidance_scale: Nullable<f64>,
+}
+
+impl Serialize for CreatifyAuroraRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreatifyAuroraRequest",
+            &[
+                api_runtime::ser::optional("webhook", &self.webhook),
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::field("image", &self.image),
+                api_runtime::ser::field("audio", &self.audio),
+                api_runtime::ser::optional("resolution", &self.resolution),
+                api_runtime::ser::optional("guidance_scale", &self.guidance_scale),
+                api_runtime::ser::optional("audio_guidance_scale", &self.audio_guidance_scale),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreatifyAuroraRequest {

@@ -6,37 +6,51 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CueOptionsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CueOptionsRequest {
     /// Minimum duration of each cue in milliseconds.
     ///
     /// Defaults to `1000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_duration_ms: Option<i64>,
     /// Maximum duration of each cue in milliseconds.
     ///
     /// Defaults to `7000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_duration_ms: Option<i64>,
     /// Maximum number of lines per cue.
     ///
     /// Defaults to `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_lines_per_cue: Option<i64>,
     /// Maximum number of characters per line in a cue.
     ///
     /// Defaults to `42`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_chars_per_line: Option<i64>,
     /// Maximum characters per second reading speed. If not set, no reading speed limit is applied.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_chars_per_s: Nullable<i64>,
     /// Minimum gap between consecutive cues in frames. If not set, no minimum gap is enforced.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min_gap_between_cues_frames: Nullable<i64>,
+}
+
+impl Serialize for CueOptionsRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CueOptionsRequest",
+            &[
+                api_runtime::ser::optional("min_duration_ms", &self.min_duration_ms),
+                api_runtime::ser::optional("max_duration_ms", &self.max_duration_ms),
+                api_runtime::ser::optional("max_lines_per_cue", &self.max_lines_per_cue),
+                api_runtime::ser::optional("max_chars_per_line", &self.max_chars_per_line),
+                api_runtime::ser::optional("max_chars_per_s", &self.max_chars_per_s),
+                api_runtime::ser::optional(
+                    "min_gap_between_cues_frames",
+                    &self.min_gap_between_cues_frames,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CueOptionsRequest {

@@ -12,40 +12,59 @@ use serde_json::Value;
 /// Single custom guardrail configuration
 ///
 /// Schema: `#/components/schemas/CustomGuardrailConfig`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomGuardrailConfig {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// User-facing name for this guardrail
     pub name: String,
     /// Instruction describing what to block, e.g. 'don't talk about politics'
     pub prompt: String,
     /// Defaults to `"streaming"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<GuardrailExecutionMode>,
     /// LLM model to use for custom guardrail evaluation
     ///
     /// Defaults to `"gemini-3.1-flash-lite"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<CustomGuardrailConfigModel>,
     /// How much recent history the guardrail sees before the reply it evaluates, counted in user messages (the agent replies between them are included too). The guardrail always gets a single <conversation_history> transcript ending in the evaluated reply, marked 'AGENT [current reply]:'. 0 (default) adds no prior history (just that line); 1 adds the latest user message onward.
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_message_count: Option<i64>,
     /// When enabled, the history also renders the agent's tool calls, their input arguments, and the tool results, interleaved with the text, so an action between two agent messages is visible. Off by default: history shows only user and agent text. Tool payloads can be large and can mislead smaller evaluator models, so enabling this raises token cost.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub history_include_tool_calls: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger_action: Option<CustomGuardrailConfigTriggerAction>,
     /// Evaluate once against the complete non-TTS response instead of cumulative partials. Requires blocking mode.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluate_full_response_only: Option<bool>,
+}
+
+impl Serialize for CustomGuardrailConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CustomGuardrailConfig",
+            &[
+                api_runtime::ser::optional("is_enabled", &self.is_enabled),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("prompt", &self.prompt),
+                api_runtime::ser::optional("execution_mode", &self.execution_mode),
+                api_runtime::ser::optional("model", &self.model),
+                api_runtime::ser::optional("history_message_count", &self.history_message_count),
+                api_runtime::ser::optional(
+                    "history_include_tool_calls",
+                    &self.history_include_tool_calls,
+                ),
+                api_runtime::ser::optional("trigger_action", &self.trigger_action),
+                api_runtime::ser::optional(
+                    "evaluate_full_response_only",
+                    &self.evaluate_full_response_only,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CustomGuardrailConfig {

@@ -6,15 +6,24 @@
 // `cargo run -p generator -- generate`.
 
 use super::CustomGuardrailsConfigInput;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Container for custom guardrails, matching ModerationGuardrail pattern
 ///
 /// Schema: `#/components/schemas/CustomGuardrail-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomGuardrailInput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<CustomGuardrailsConfigInput>,
+}
+
+impl Serialize for CustomGuardrailInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CustomGuardrailInput",
+            &[api_runtime::ser::optional("config", &self.config)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CustomGuardrailInput {

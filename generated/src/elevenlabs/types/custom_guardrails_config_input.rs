@@ -6,15 +6,24 @@
 // `cargo run -p generator -- generate`.
 
 use super::CustomGuardrailConfig;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Config container for custom guardrails list
 ///
 /// Schema: `#/components/schemas/CustomGuardrailsConfig-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomGuardrailsConfigInput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub configs: Option<Vec<CustomGuardrailConfig>>,
+}
+
+impl Serialize for CustomGuardrailsConfigInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CustomGuardrailsConfigInput",
+            &[api_runtime::ser::optional("configs", &self.configs)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CustomGuardrailsConfigInput {

@@ -10,35 +10,47 @@ use super::{
     CustomLlmapiType, EnvironmentAuthConnectionLocator,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/CustomLLM`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomLlm {
     /// The URL of the Chat Completions compatible endpoint
     pub url: String,
     /// The model ID to be used if URL serves multiple models
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// The API key for authentication. Either a workspace secret reference {'secret_id': '...'} or an environment variable reference {'env_var_label': '...'}.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_key: Nullable<CustomLlmApiKey>,
     /// Optional workspace auth connection for authentication. Only auth connections that produce an Authorization Bearer token are supported; Basic auth, mTLS, custom header, and URL secret auth connections are not supported.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_connection: Nullable<CustomLlmAuthConnection>,
     /// Headers that should be included in the request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<BTreeMap<String, CustomLlmRequestHeadersValue>>,
     /// The API version to use for the request
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub api_version: Nullable<String>,
     /// The API type to use (chat_completions, responses or websocket)
     ///
     /// Defaults to `"chat_completions"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_type: Option<CustomLlmapiType>,
+}
+
+impl Serialize for CustomLlm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CustomLlm",
+            &[
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("api_key", &self.api_key),
+                api_runtime::ser::optional("auth_connection", &self.auth_connection),
+                api_runtime::ser::optional("request_headers", &self.request_headers),
+                api_runtime::ser::optional("api_version", &self.api_version),
+                api_runtime::ser::optional("api_type", &self.api_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CustomLlm {

@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Custom SIP header for phone transfers with a static (validated) value.
 ///
 /// Schema: `#/components/schemas/CustomSIPHeader`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomSipHeader {
     /// Defaults to `"static"`.
-    #[serde(rename = "type")]
     pub type_: consts::Static,
     /// The SIP header name (e.g., 'X-Customer-ID')
     pub key: String,
     /// The header value
     pub value: String,
+}
+
+impl Serialize for CustomSipHeader {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CustomSipHeader",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("key", &self.key),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CustomSipHeader {

@@ -6,21 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Custom SIP header for phone transfers with a dynamic variable reference.
 /// The value is a variable name that will be resolved at runtime.
 /// Value is not validated here since it will be substituted with actual value later.
 ///
 /// Schema: `#/components/schemas/CustomSIPHeaderWithDynamicVariable`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomSipHeaderWithDynamicVariable {
-    #[serde(rename = "type")]
     pub type_: consts::Dynamic,
     /// The SIP header name (e.g., 'X-Customer-ID')
     pub key: String,
     /// The dynamic variable name to resolve
     pub value: String,
+}
+
+impl Serialize for CustomSipHeaderWithDynamicVariable {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CustomSipHeaderWithDynamicVariable",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("key", &self.key),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CustomSipHeaderWithDynamicVariable {

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DashboardCallSuccessChartModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DashboardCallSuccessChartModel {
     pub name: String,
     /// Defaults to `"call_success"`.
-    #[serde(rename = "type")]
     pub type_: consts::CallSuccess,
+}
+
+impl Serialize for DashboardCallSuccessChartModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DashboardCallSuccessChartModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DashboardCallSuccessChartModel {

@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DashboardCriteriaChartModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DashboardCriteriaChartModel {
     pub name: String,
     /// Defaults to `"criteria"`.
-    #[serde(rename = "type")]
     pub type_: consts::Criteria,
     pub criteria_id: String,
+}
+
+impl Serialize for DashboardCriteriaChartModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DashboardCriteriaChartModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("criteria_id", &self.criteria_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DashboardCriteriaChartModel {

@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DashboardDataCollectionChartModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DashboardDataCollectionChartModel {
     pub name: String,
     /// Defaults to `"data_collection"`.
-    #[serde(rename = "type")]
     pub type_: consts::DataCollection,
     pub data_collection_id: String,
+}
+
+impl Serialize for DashboardDataCollectionChartModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DashboardDataCollectionChartModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("data_collection_id", &self.data_collection_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DashboardDataCollectionChartModel {

@@ -7,18 +7,31 @@
 
 use super::LiteralJsonSchemaProperty;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/DataCollectionResultCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataCollectionResultCommonModel {
     pub data_collection_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub json_schema: Nullable<LiteralJsonSchemaProperty>,
     pub rationale: String,
+}
+
+impl Serialize for DataCollectionResultCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DataCollectionResultCommonModel",
+            &[
+                api_runtime::ser::field("data_collection_id", &self.data_collection_id),
+                api_runtime::ser::optional("value", &self.value),
+                api_runtime::ser::optional("json_schema", &self.json_schema),
+                api_runtime::ser::field("rationale", &self.rationale),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DataCollectionResultCommonModel {

@@ -8,12 +8,25 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DefaultSharingGroupConfig`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefaultSharingGroupConfig {
     /// The ID of the group to share with
     pub group_id: String,
     /// The permission level to grant to the group
     pub permission_level: DefaultSharingGroupConfigPermissionLevel,
+}
+
+impl Serialize for DefaultSharingGroupConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DefaultSharingGroupConfig",
+            &[
+                api_runtime::ser::field("group_id", &self.group_id),
+                api_runtime::ser::field("permission_level", &self.permission_level),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DefaultSharingGroupConfig {

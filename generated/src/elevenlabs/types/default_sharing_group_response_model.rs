@@ -9,12 +9,25 @@ use super::WorkspaceGroupResponseModel;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DefaultSharingGroupResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefaultSharingGroupResponseModel {
     /// The group to share with by default
     pub group: WorkspaceGroupResponseModel,
     /// The permission level to grant to the group
     pub permission_level: DefaultSharingGroupResponseModelPermissionLevel,
+}
+
+impl Serialize for DefaultSharingGroupResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DefaultSharingGroupResponseModel",
+            &[
+                api_runtime::ser::field("group", &self.group),
+                api_runtime::ser::field("permission_level", &self.permission_level),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DefaultSharingGroupResponseModel {

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Permanently remove a previously-cancelled calendar event.
 ///
@@ -15,10 +15,23 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// cancelled yet, so the only safe path is cancel-then-delete.
 ///
 /// Schema: `#/components/schemas/DeleteCalendarEventParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteCalendarEventParams {
     /// Defaults to `"delete_calendar_event"`.
     pub smb_tool_type: consts::DeleteCalendarEvent,
+}
+
+impl Serialize for DeleteCalendarEventParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DeleteCalendarEventParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DeleteCalendarEventParams {

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Permanently remove a previously-cancelled group session.
 ///
@@ -18,10 +18,23 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// is cancel-then-delete.
 ///
 /// Schema: `#/components/schemas/DeleteGroupSessionParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteGroupSessionParams {
     /// Defaults to `"delete_group_session"`.
     pub smb_tool_type: consts::DeleteGroupSession,
+}
+
+impl Serialize for DeleteGroupSessionParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DeleteGroupSessionParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DeleteGroupSessionParams {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DeliverableInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeliverableInfo {
     /// A time-limited URL to download the delivered file.
     pub signed_url: String,
@@ -19,8 +19,22 @@ pub struct DeliverableInfo {
     /// The version number of the deliverable.
     ///
     /// Defaults to `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
+}
+
+impl Serialize for DeliverableInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DeliverableInfo",
+            &[
+                api_runtime::ser::field("signed_url", &self.signed_url),
+                api_runtime::ser::field("content_type", &self.content_type),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("version", &self.version),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DeliverableInfo {

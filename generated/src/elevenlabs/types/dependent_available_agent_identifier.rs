@@ -9,18 +9,36 @@ use super::consts;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentAvailableAgentIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependentAvailableAgentIdentifier {
     /// If the agent is a transitive dependent, contains IDs of the resources that the agent depends on directly.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_resource_ids: Option<Vec<String>>,
     pub id: String,
     pub name: String,
     /// Defaults to `"available"`.
-    #[serde(rename = "type")]
     pub type_: consts::Available,
     pub created_at_unix_secs: i64,
     pub access_level: DependentAvailableAgentIdentifierAccessLevel,
+}
+
+impl Serialize for DependentAvailableAgentIdentifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DependentAvailableAgentIdentifier",
+            &[
+                api_runtime::ser::optional(
+                    "referenced_resource_ids",
+                    &self.referenced_resource_ids,
+                ),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("access_level", &self.access_level),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DependentAvailableAgentIdentifier {

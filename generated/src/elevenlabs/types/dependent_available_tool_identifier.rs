@@ -9,15 +9,30 @@ use super::consts;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentAvailableToolIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependentAvailableToolIdentifier {
     pub id: String,
     pub name: String,
     /// Defaults to `"available"`.
-    #[serde(rename = "type")]
     pub type_: consts::Available,
     pub created_at_unix_secs: i64,
     pub access_level: DependentAvailableToolIdentifierAccessLevel,
+}
+
+impl Serialize for DependentAvailableToolIdentifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DependentAvailableToolIdentifier",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("access_level", &self.access_level),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DependentAvailableToolIdentifier {

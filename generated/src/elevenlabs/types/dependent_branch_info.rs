@@ -5,16 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentBranchInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependentBranchInfo {
     pub agent_id: String,
     pub agent_name: String,
     pub branch_id: String,
     pub branch_name: String,
     pub is_main: bool,
+}
+
+impl Serialize for DependentBranchInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DependentBranchInfo",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("agent_name", &self.agent_name),
+                api_runtime::ser::field("branch_id", &self.branch_id),
+                api_runtime::ser::field("branch_name", &self.branch_name),
+                api_runtime::ser::field("is_main", &self.is_main),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DependentBranchInfo {

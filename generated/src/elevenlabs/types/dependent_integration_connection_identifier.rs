@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Identifier for an integration connection that depends on an auth connection
 ///
 /// Schema: `#/components/schemas/DependentIntegrationConnectionIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependentIntegrationConnectionIdentifier {
     pub id: String,
     pub name: String,
+}
+
+impl Serialize for DependentIntegrationConnectionIdentifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DependentIntegrationConnectionIdentifier",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DependentIntegrationConnectionIdentifier {

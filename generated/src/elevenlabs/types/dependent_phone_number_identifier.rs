@@ -6,15 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::TelephonyProvider;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentPhoneNumberIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependentPhoneNumberIdentifier {
     pub phone_number_id: String,
     pub phone_number: String,
     pub label: String,
     pub provider: TelephonyProvider,
+}
+
+impl Serialize for DependentPhoneNumberIdentifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DependentPhoneNumberIdentifier",
+            &[
+                api_runtime::ser::field("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::field("phone_number", &self.phone_number),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("provider", &self.provider),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DependentPhoneNumberIdentifier {

@@ -6,21 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A model that represents an agent dependent on a knowledge base/tools
 /// to which the user has no direct access.
 ///
 /// Schema: `#/components/schemas/DependentUnknownAgentIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependentUnknownAgentIdentifier {
     /// If the agent is a transitive dependent, contains IDs of the resources that the agent depends on directly.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_resource_ids: Option<Vec<String>>,
     pub id: String,
     /// Defaults to `"unknown"`.
-    #[serde(rename = "type")]
     pub type_: consts::Unknown,
+}
+
+impl Serialize for DependentUnknownAgentIdentifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DependentUnknownAgentIdentifier",
+            &[
+                api_runtime::ser::optional(
+                    "referenced_resource_ids",
+                    &self.referenced_resource_ids,
+                ),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DependentUnknownAgentIdentifier {

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DependentUnknownMCPServerIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependentUnknownMcpServerIdentifier {
     pub id: String,
     /// Defaults to `"unknown"`.
-    #[serde(rename = "type")]
     pub type_: consts::Unknown,
+}
+
+impl Serialize for DependentUnknownMcpServerIdentifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DependentUnknownMcpServerIdentifier",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DependentUnknownMcpServerIdentifier {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A model that represents an tool dependent on a knowledge base/tools
 /// to which the user has no direct access.
 ///
 /// Schema: `#/components/schemas/DependentUnknownToolIdentifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DependentUnknownToolIdentifier {
     /// Defaults to `"unknown"`.
-    #[serde(rename = "type")]
     pub type_: consts::Unknown,
     pub id: String,
+}
+
+impl Serialize for DependentUnknownToolIdentifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DependentUnknownToolIdentifier",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("id", &self.id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DependentUnknownToolIdentifier {

@@ -6,13 +6,13 @@
 // `cargo run -p generator -- generate`.
 
 use super::{CompositionPlan, MusicPrompt, SongMetadata, WordTimestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Response model for structured music generation endpoint
 ///
 /// Schema: `#/components/schemas/DetailedMusicResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetailedMusicResponse {
     /// The composition plan used to generate the song
     pub composition_plan: DetailedMusicResponseCompositionPlan,
@@ -20,6 +20,20 @@ pub struct DetailedMusicResponse {
     pub song_metadata: SongMetadata,
     /// The timestamps of the words in the generated song
     pub words_timestamps: Option<Vec<WordTimestamp>>,
+}
+
+impl Serialize for DetailedMusicResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DetailedMusicResponse",
+            &[
+                api_runtime::ser::field("composition_plan", &self.composition_plan),
+                api_runtime::ser::field("song_metadata", &self.song_metadata),
+                api_runtime::ser::field("words_timestamps", &self.words_timestamps),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DetailedMusicResponse {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DetectedEntity`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetectedEntity {
     /// The text that was identified as an entity.
     pub text: String,
@@ -18,6 +18,21 @@ pub struct DetectedEntity {
     pub start_char: i64,
     /// End character position in the transcript text.
     pub end_char: i64,
+}
+
+impl Serialize for DetectedEntity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DetectedEntity",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("entity_type", &self.entity_type),
+                api_runtime::ser::field("start_char", &self.start_char),
+                api_runtime::ser::field("end_char", &self.end_char),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DetectedEntity {

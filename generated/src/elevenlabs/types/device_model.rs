@@ -6,26 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Device information.
 ///
 /// Spec: https://schema.ocsf.io/1.6.0/objects/device
 ///
 /// Schema: `#/components/schemas/DeviceModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeviceModel {
     /// IP address
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ip: Nullable<String>,
     /// Device hostname
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hostname: Nullable<String>,
     /// Device type ID (99 = Unknown)
     ///
     /// Defaults to `99`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<i64>,
+}
+
+impl Serialize for DeviceModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DeviceModel",
+            &[
+                api_runtime::ser::optional("ip", &self.ip),
+                api_runtime::ser::optional("hostname", &self.hostname),
+                api_runtime::ser::optional("type_id", &self.type_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DeviceModel {

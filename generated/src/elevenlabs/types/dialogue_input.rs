@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DialogueInput`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DialogueInput {
     /// The text to be converted into speech.
     pub text: String,
     /// The ID of the voice to be used for the generation.
     pub voice_id: String,
+}
+
+impl Serialize for DialogueInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DialogueInput",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DialogueInput {

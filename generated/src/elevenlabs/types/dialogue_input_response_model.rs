@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DialogueInputResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DialogueInputResponseModel {
     /// The text of the dialogue input line.
     pub text: String,
@@ -16,6 +16,20 @@ pub struct DialogueInputResponseModel {
     pub voice_id: String,
     /// The name of the voice used for this dialogue input line.
     pub voice_name: String,
+}
+
+impl Serialize for DialogueInputResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DialogueInputResponseModel",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("voice_name", &self.voice_name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DialogueInputResponseModel {

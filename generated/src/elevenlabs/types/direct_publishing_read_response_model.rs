@@ -13,7 +13,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DirectPublishingReadResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DirectPublishingReadResponseModel {
     pub read_id: String,
     pub created_at_unix: i64,
@@ -21,102 +21,138 @@ pub struct DirectPublishingReadResponseModel {
     pub word_count: i64,
     pub char_count: i64,
     pub chapters: Vec<ReadMetadataChapterDbModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub article_image_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub locale: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub display_mode: Nullable<DirectPublishingReadResponseModelDisplayMode>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub genre: Nullable<Vec<DirectPublishingReadResponseModelGenreItem>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiction: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_file_type: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_audience: Nullable<DirectPublishingReadResponseModelTargetAudience>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mature_content: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub safesearch_adult: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub origin: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publication_date: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub isbn: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ean: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub legal_terms: Nullable<ReadLegalTerms>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_guidelines_terms: Nullable<ReadLegalTerms>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_updated_from_project_unix: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publishing_project_id: Nullable<String>,
     /// Defaults to `"published"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub publishing_state: Option<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publisher_profile_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quality_score: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub publisher: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copyright: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subtitle: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub distribution_territories: Nullable<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub edition: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub contributors: Nullable<Vec<Contributor>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub payout_type: Nullable<DirectPublishingReadResponseModelPayoutType>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub list_price: Nullable<f64>,
     pub currency: consts::Usd,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_audio_project_export_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_audio_document_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub series_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub volume: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub published_at_unix: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub read_slug: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_audio_object: Nullable<PreviewAudioDbModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sample_config: Nullable<SampleConfigDbModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review: Nullable<ReviewResponseModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_use_assistant: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_voice_changer_on: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub restricted_to_user_email_domains: Nullable<Vec<String>>,
+}
+
+impl Serialize for DirectPublishingReadResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DirectPublishingReadResponseModel",
+            &[
+                api_runtime::ser::field("read_id", &self.read_id),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("updated_at_unix", &self.updated_at_unix),
+                api_runtime::ser::field("word_count", &self.word_count),
+                api_runtime::ser::field("char_count", &self.char_count),
+                api_runtime::ser::field("chapters", &self.chapters),
+                api_runtime::ser::optional("title", &self.title),
+                api_runtime::ser::optional("author", &self.author),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("article_image_url", &self.article_image_url),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("locale", &self.locale),
+                api_runtime::ser::optional("display_mode", &self.display_mode),
+                api_runtime::ser::optional("genre", &self.genre),
+                api_runtime::ser::optional("fiction", &self.fiction),
+                api_runtime::ser::optional("content_type", &self.content_type),
+                api_runtime::ser::optional("original_file_type", &self.original_file_type),
+                api_runtime::ser::optional("target_audience", &self.target_audience),
+                api_runtime::ser::optional("mature_content", &self.mature_content),
+                api_runtime::ser::optional("safesearch_adult", &self.safesearch_adult),
+                api_runtime::ser::optional("origin", &self.origin),
+                api_runtime::ser::optional("publication_date", &self.publication_date),
+                api_runtime::ser::optional("isbn", &self.isbn),
+                api_runtime::ser::optional("ean", &self.ean),
+                api_runtime::ser::optional("legal_terms", &self.legal_terms),
+                api_runtime::ser::optional(
+                    "content_guidelines_terms",
+                    &self.content_guidelines_terms,
+                ),
+                api_runtime::ser::optional(
+                    "last_updated_from_project_unix",
+                    &self.last_updated_from_project_unix,
+                ),
+                api_runtime::ser::optional("publishing_project_id", &self.publishing_project_id),
+                api_runtime::ser::optional("publishing_state", &self.publishing_state),
+                api_runtime::ser::optional("publisher_profile_id", &self.publisher_profile_id),
+                api_runtime::ser::optional("quality_score", &self.quality_score),
+                api_runtime::ser::optional("publisher", &self.publisher),
+                api_runtime::ser::optional("copyright", &self.copyright),
+                api_runtime::ser::optional("subtitle", &self.subtitle),
+                api_runtime::ser::optional(
+                    "distribution_territories",
+                    &self.distribution_territories,
+                ),
+                api_runtime::ser::optional("edition", &self.edition),
+                api_runtime::ser::optional("contributors", &self.contributors),
+                api_runtime::ser::optional("payout_type", &self.payout_type),
+                api_runtime::ser::optional("list_price", &self.list_price),
+                api_runtime::ser::field("currency", &self.currency),
+                api_runtime::ser::optional(
+                    "original_audio_project_export_id",
+                    &self.original_audio_project_export_id,
+                ),
+                api_runtime::ser::optional(
+                    "original_audio_document_id",
+                    &self.original_audio_document_id,
+                ),
+                api_runtime::ser::optional("series_id", &self.series_id),
+                api_runtime::ser::optional("volume", &self.volume),
+                api_runtime::ser::optional("published_at_unix", &self.published_at_unix),
+                api_runtime::ser::optional("read_slug", &self.read_slug),
+                api_runtime::ser::optional("preview_audio_object", &self.preview_audio_object),
+                api_runtime::ser::optional("sample_config", &self.sample_config),
+                api_runtime::ser::optional("review", &self.review),
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("can_use_assistant", &self.can_use_assistant),
+                api_runtime::ser::optional("is_voice_changer_on", &self.is_voice_changer_on),
+                api_runtime::ser::optional(
+                    "restricted_to_user_email_domains",
+                    &self.restricted_to_user_email_domains,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {

@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DiscountResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DiscountResponseModel {
     /// The discount applied to the invoice. E.g. [20.0f] for 20% off.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discount_percent_off: Nullable<f64>,
     /// The discount applied to the invoice. E.g. [20.0f] for 20 cents off.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discount_amount_off: Nullable<f64>,
+}
+
+impl Serialize for DiscountResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DiscountResponseModel",
+            &[
+                api_runtime::ser::optional("discount_percent_off", &self.discount_percent_off),
+                api_runtime::ser::optional("discount_amount_off", &self.discount_amount_off),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DiscountResponseModel {

@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DoDubbingResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DoDubbingResponseModel {
     /// The ID of the dubbing project.
     pub dubbing_id: String,
     /// The expected duration of the dubbing project in seconds.
     pub expected_duration_sec: f64,
+}
+
+impl Serialize for DoDubbingResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DoDubbingResponseModel",
+            &[
+                api_runtime::ser::field("dubbing_id", &self.dubbing_id),
+                api_runtime::ser::field("expected_duration_sec", &self.expected_duration_sec),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DoDubbingResponseModel {

@@ -5,28 +5,39 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Configuration for DTMF (keypad) input collection during phone calls.
 ///
 /// Schema: `#/components/schemas/DTMFInputConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DtmfInputConfig {
     /// Timeout in seconds to wait for additional DTMF digits
     ///
     /// Defaults to `2.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_input_timeout: Option<f64>,
     /// If true, pressing # immediately completes DTMF input
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hash_terminator: Option<bool>,
     /// If true, replace the caller's DTMF (keypad) entries with a redaction marker in the transcript, conversation log and analysis. Digits the agent repeats back or passes to a tool are not affected.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redact_input: Option<bool>,
+}
+
+impl Serialize for DtmfInputConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DtmfInputConfig",
+            &[
+                api_runtime::ser::optional("dtmf_input_timeout", &self.dtmf_input_timeout),
+                api_runtime::ser::optional("hash_terminator", &self.hash_terminator),
+                api_runtime::ser::optional("redact_input", &self.redact_input),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DtmfInputConfig {

@@ -7,10 +7,10 @@
 
 use super::{consts, MediaId};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubOrderItemRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubOrderItemRequest {
     /// The type of order item.
     ///
@@ -27,11 +27,28 @@ pub struct DubOrderItemRequest {
     /// Whether to generate captions for the source language.
     pub include_source_captions: bool,
     /// Optional free-text instructions for the dubbing team.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instructions: Nullable<String>,
     /// Whether captions should use SDH format, which includes descriptions for deaf and hard-of-hearing viewers.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub captions_sdh: Nullable<bool>,
+}
+
+impl Serialize for DubOrderItemRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubOrderItemRequest",
+            &[
+                api_runtime::ser::field("kind", &self.kind),
+                api_runtime::ser::field("media_id", &self.media_id),
+                api_runtime::ser::field("source_language", &self.source_language),
+                api_runtime::ser::field("destination_languages", &self.destination_languages),
+                api_runtime::ser::field("include_captions", &self.include_captions),
+                api_runtime::ser::field("include_source_captions", &self.include_source_captions),
+                api_runtime::ser::optional("instructions", &self.instructions),
+                api_runtime::ser::optional("captions_sdh", &self.captions_sdh),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubOrderItemRequest {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{DubbingMediaReference, SegmentSubtitleFrame};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbedSegment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbedSegment {
     pub start_time: f64,
     pub end_time: f64,
@@ -17,6 +17,23 @@ pub struct DubbedSegment {
     pub subtitles: Vec<SegmentSubtitleFrame>,
     pub audio_stale: bool,
     pub media_ref: Option<DubbingMediaReference>,
+}
+
+impl Serialize for DubbedSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbedSegment",
+            &[
+                api_runtime::ser::field("start_time", &self.start_time),
+                api_runtime::ser::field("end_time", &self.end_time),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("subtitles", &self.subtitles),
+                api_runtime::ser::field("audio_stale", &self.audio_stale),
+                api_runtime::ser::field("media_ref", &self.media_ref),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbedSegment {

@@ -6,16 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingSegmentUpdateRequest;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Edit several source segments at once, applied atomically (all succeed or none do).
 ///
 /// Schema: `#/components/schemas/DubbingBulkSegmentUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingBulkSegmentUpdateRequest {
     /// Map of segment id to the partial update to apply to that segment.
     pub segments: BTreeMap<String, DubbingSegmentUpdateRequest>,
+}
+
+impl Serialize for DubbingBulkSegmentUpdateRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingBulkSegmentUpdateRequest",
+            &[api_runtime::ser::field("segments", &self.segments)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingBulkSegmentUpdateRequest {

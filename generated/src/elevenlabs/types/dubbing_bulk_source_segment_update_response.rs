@@ -6,17 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptSegment;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The result of a bulk source edit: the updated segments and the new revision.
 ///
 /// Schema: `#/components/schemas/DubbingBulkSourceSegmentUpdateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingBulkSourceSegmentUpdateResponse {
     /// The edited segments in their updated state.
     pub segments: Vec<DubbingTranscriptSegment>,
     /// The project's source-transcript revision after the edits.
     pub revision: i64,
+}
+
+impl Serialize for DubbingBulkSourceSegmentUpdateResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingBulkSourceSegmentUpdateResponse",
+            &[
+                api_runtime::ser::field("segments", &self.segments),
+                api_runtime::ser::field("revision", &self.revision),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingBulkSourceSegmentUpdateResponse {

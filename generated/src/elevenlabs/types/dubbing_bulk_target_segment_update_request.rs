@@ -6,16 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTargetSegmentUpdateRequest;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Edit several target translations at once, applied atomically (all succeed or none do).
 ///
 /// Schema: `#/components/schemas/DubbingBulkTargetSegmentUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingBulkTargetSegmentUpdateRequest {
     /// Map of segment id to the translation edit to apply to that segment.
     pub segments: BTreeMap<String, DubbingTargetSegmentUpdateRequest>,
+}
+
+impl Serialize for DubbingBulkTargetSegmentUpdateRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingBulkTargetSegmentUpdateRequest",
+            &[api_runtime::ser::field("segments", &self.segments)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateRequest {

@@ -6,17 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTargetTranscriptSegment;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The result of a bulk target edit: the updated segments and the new revision.
 ///
 /// Schema: `#/components/schemas/DubbingBulkTargetSegmentUpdateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingBulkTargetSegmentUpdateResponse {
     /// The edited target segments in their updated state.
     pub segments: Vec<DubbingTargetTranscriptSegment>,
     /// The target's revision after the edits.
     pub revision: i64,
+}
+
+impl Serialize for DubbingBulkTargetSegmentUpdateResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingBulkTargetSegmentUpdateResponse",
+            &[
+                api_runtime::ser::field("segments", &self.segments),
+                api_runtime::ser::field("revision", &self.revision),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateResponse {

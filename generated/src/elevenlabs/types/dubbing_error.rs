@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingError`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingError {
     /// Stable identifier for the failure, safe to branch on. New codes are added over time, so treat an unrecognized value as 'internal_error'.
     pub code: String,
@@ -16,6 +16,20 @@ pub struct DubbingError {
     pub message: String,
     /// Whether resubmitting the same input could succeed. False means the failure describes the input or the account, so an identical retry will fail the same way.
     pub retryable: bool,
+}
+
+impl Serialize for DubbingError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingError",
+            &[
+                api_runtime::ser::field("code", &self.code),
+                api_runtime::ser::field("message", &self.message),
+                api_runtime::ser::field("retryable", &self.retryable),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingError {

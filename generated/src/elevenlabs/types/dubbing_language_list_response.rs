@@ -7,16 +7,28 @@
 
 use super::DubbingLanguageResponse;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingLanguageListResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingLanguageListResponse {
     /// The page of language targets for the project.
     pub languages: Vec<DubbingLanguageResponse>,
     /// Cursor for the next page, or null when there are no more results.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl Serialize for DubbingLanguageListResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingLanguageListResponse",
+            &[
+                api_runtime::ser::field("languages", &self.languages),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingLanguageListResponse {

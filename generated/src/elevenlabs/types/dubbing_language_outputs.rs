@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Signed, time-limited download URLs for a language target's outputs.
 ///
 /// Schema: `#/components/schemas/DubbingLanguageOutputs`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DubbingLanguageOutputs {
     /// Signed URL of the dubbed lossless audio track.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub lossless_audio: Nullable<String>,
+}
+
+impl Serialize for DubbingLanguageOutputs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingLanguageOutputs",
+            &[api_runtime::ser::optional(
+                "lossless_audio",
+                &self.lossless_audio,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingLanguageOutputs {

@@ -10,7 +10,7 @@ use api_runtime::{Nullable, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingLanguageResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingLanguageResponse {
     /// Unique identifier of the language target.
     pub language_id: String,
@@ -21,29 +21,47 @@ pub struct DubbingLanguageResponse {
     /// Lifecycle status: 'queued' (waiting on the project), 'processing', 'completed', 'stale' (source/transcript changed), or 'failed'.
     pub status: DubbingLanguageResponseStatus,
     /// Effective dubbing model id (target override or project default).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// Voice settings applied to the whole language, or null if unset.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<VoiceSettings>,
     /// Signed output URLs; null until the target has produced an output (present once 'completed', and kept while 'stale' -- compare `output_revision` against `revision` to tell whether the output is up to date).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outputs: Nullable<DubbingLanguageOutputs>,
     /// Monotonic counter incremented whenever this target's transcript changes (a source edit affecting it, or an edit to its translation).
     pub revision: i64,
     /// The `revision` the current dubbed output was generated from; equal to `revision` when up to date, less than it when 'stale'. Null until a generation has completed.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub output_revision: Nullable<i64>,
     /// Why this language failed; null unless `status` is 'failed', and also null for the few languages that failed before failure reporting was introduced. A code of 'project_failed' means the parent project failed, so read the project for the underlying cause.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<DubbingError>,
     /// Non-fatal conditions raised while dubbing this language, empty when there are none. Reflects the latest generation. Conditions raised while preparing the source are reported on the project instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<VoicesNotPermittedWarning>>,
     /// When the language target was created.
     pub created_at: Timestamp,
     /// When the language target was last updated.
     pub updated_at: Timestamp,
+}
+
+impl Serialize for DubbingLanguageResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingLanguageResponse",
+            &[
+                api_runtime::ser::field("language_id", &self.language_id),
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("target_language", &self.target_language),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("voice_settings", &self.voice_settings),
+                api_runtime::ser::optional("outputs", &self.outputs),
+                api_runtime::ser::field("revision", &self.revision),
+                api_runtime::ser::optional("output_revision", &self.output_revision),
+                api_runtime::ser::optional("error", &self.error),
+                api_runtime::ser::optional("warnings", &self.warnings),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::field("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingLanguageResponse {

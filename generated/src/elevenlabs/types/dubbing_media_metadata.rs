@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingMediaMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingMediaMetadata {
     /// The content type of the media.
     pub content_type: String,
     /// The duration of the media in seconds.
     pub duration: f64,
+}
+
+impl Serialize for DubbingMediaMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingMediaMetadata",
+            &[
+                api_runtime::ser::field("content_type", &self.content_type),
+                api_runtime::ser::field("duration", &self.duration),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingMediaMetadata {

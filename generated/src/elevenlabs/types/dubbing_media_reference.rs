@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingMediaReference`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingMediaReference {
     pub src: String,
     pub content_type: String,
@@ -17,6 +17,24 @@ pub struct DubbingMediaReference {
     pub duration_secs: f64,
     pub is_audio: bool,
     pub url: String,
+}
+
+impl Serialize for DubbingMediaReference {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingMediaReference",
+            &[
+                api_runtime::ser::field("src", &self.src),
+                api_runtime::ser::field("content_type", &self.content_type),
+                api_runtime::ser::field("bucket_name", &self.bucket_name),
+                api_runtime::ser::field("random_path_slug", &self.random_path_slug),
+                api_runtime::ser::field("duration_secs", &self.duration_secs),
+                api_runtime::ser::field("is_audio", &self.is_audio),
+                api_runtime::ser::field("url", &self.url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingMediaReference {

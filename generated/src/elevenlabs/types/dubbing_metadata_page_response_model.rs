@@ -6,14 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingMetadataResponse;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingMetadataPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingMetadataPageResponseModel {
     pub dubs: Vec<DubbingMetadataResponse>,
     pub next_cursor: Option<String>,
     pub has_more: bool,
+}
+
+impl Serialize for DubbingMetadataPageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingMetadataPageResponseModel",
+            &[
+                api_runtime::ser::field("dubs", &self.dubs),
+                api_runtime::ser::field("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingMetadataPageResponseModel {

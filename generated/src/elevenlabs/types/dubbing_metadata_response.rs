@@ -7,10 +7,10 @@
 
 use super::DubbingMediaMetadata;
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingMetadataResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingMetadataResponse {
     /// The ID of the dubbing project.
     pub dubbing_id: String,
@@ -25,16 +25,33 @@ pub struct DubbingMetadataResponse {
     /// Whether this dubbing project is editable in Dubbing Studio.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub editable: Option<bool>,
     /// Timestamp this dub was created.
     pub created_at: Timestamp,
     /// Metadata, such as the length in seconds and content type, of the dubbed content.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media_metadata: Nullable<DubbingMediaMetadata>,
     /// Error message indicate, if this dub has failed, what happened.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
+}
+
+impl Serialize for DubbingMetadataResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingMetadataResponse",
+            &[
+                api_runtime::ser::field("dubbing_id", &self.dubbing_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("source_language", &self.source_language),
+                api_runtime::ser::field("target_languages", &self.target_languages),
+                api_runtime::ser::optional("editable", &self.editable),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::optional("media_metadata", &self.media_metadata),
+                api_runtime::ser::optional("error", &self.error),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingMetadataResponse {

@@ -7,16 +7,28 @@
 
 use super::DubbingProjectResponse;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingProjectListResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingProjectListResponse {
     /// The page of dubbing projects the caller can access.
     pub projects: Vec<DubbingProjectResponse>,
     /// Cursor for the next page, or null when there are no more results.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl Serialize for DubbingProjectListResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingProjectListResponse",
+            &[
+                api_runtime::ser::field("projects", &self.projects),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingProjectListResponse {

@@ -10,46 +10,62 @@ use api_runtime::{Nullable, Timestamp};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingProjectResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingProjectResponse {
     /// Unique identifier of the dubbing project.
     pub project_id: String,
     /// Lifecycle status of the project: 'preparing'/'processing' while it transcribes, 'ready' once transcription is done, or 'failed'.
     pub status: DubbingProjectResponseStatus,
     /// Optional free-form string the customer can provide to identify the project on their end.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reference: Nullable<String>,
     /// BCP-47 language tag of the source media (null if auto-detected).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_language: Nullable<String>,
     /// Default dubbing model id applied to this project's language targets.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// Source media metadata; null until the project is ready.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub media: Nullable<DubbingSourceMediaInfo>,
     /// Identifiers of the language targets created under this project.
     ///
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_ids: Option<Vec<String>>,
     /// Workspace webhooks notified when this project becomes ready or fails, and when any of its languages completes or fails.
     ///
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_ids: Option<Vec<String>>,
     /// Monotonic counter incremented whenever the source transcript is edited (segment add/edit/delete).
     pub revision: i64,
     /// Why the project failed; null unless `status` is 'failed'. Also null for the few projects that failed before failure reporting was introduced.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<DubbingError>,
     /// Non-fatal conditions raised while preparing the source, empty when there are none. Reflects the latest preparation. Conditions raised while dubbing a particular language are reported on that language instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub warnings: Option<Vec<VoicesNotPermittedWarning>>,
     /// When the project was created.
     pub created_at: Timestamp,
     /// When the project was last updated.
     pub updated_at: Timestamp,
+}
+
+impl Serialize for DubbingProjectResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingProjectResponse",
+            &[
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("reference", &self.reference),
+                api_runtime::ser::optional("source_language", &self.source_language),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("media", &self.media),
+                api_runtime::ser::optional("language_ids", &self.language_ids),
+                api_runtime::ser::optional("webhook_ids", &self.webhook_ids),
+                api_runtime::ser::field("revision", &self.revision),
+                api_runtime::ser::optional("error", &self.error),
+                api_runtime::ser::optional("warnings", &self.warnings),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::field("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingProjectResponse {

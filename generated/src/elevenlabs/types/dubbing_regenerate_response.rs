@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The accepted re-dub: what it covers and what it cost.
 ///
 /// Schema: `#/components/schemas/DubbingRegenerateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingRegenerateResponse {
     /// The segments this re-dub re-synthesizes: those with edits to apply.
     pub regenerated_segment_ids: Vec<String>,
@@ -20,6 +20,24 @@ pub struct DubbingRegenerateResponse {
     pub charged_seconds: f64,
     /// Free-regeneration seconds left for this language target after this re-dub. The allowance is the source's own duration.
     pub free_regeneration_seconds_remaining: f64,
+}
+
+impl Serialize for DubbingRegenerateResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingRegenerateResponse",
+            &[
+                api_runtime::ser::field("regenerated_segment_ids", &self.regenerated_segment_ids),
+                api_runtime::ser::field("regenerated_seconds", &self.regenerated_seconds),
+                api_runtime::ser::field("charged_seconds", &self.charged_seconds),
+                api_runtime::ser::field(
+                    "free_regeneration_seconds_remaining",
+                    &self.free_regeneration_seconds_remaining,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingRegenerateResponse {

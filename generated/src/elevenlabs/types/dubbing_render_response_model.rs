@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingRenderResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingRenderResponseModel {
     pub version: i64,
     pub render_id: String,
+}
+
+impl Serialize for DubbingRenderResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingRenderResponseModel",
+            &[
+                api_runtime::ser::field("version", &self.version),
+                api_runtime::ser::field("render_id", &self.render_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingRenderResponseModel {

@@ -6,11 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use super::{DubbingMediaReference, Render, SpeakerSegment, SpeakerTrack};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/DubbingResource`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingResource {
     pub id: String,
     pub version: i64,
@@ -22,6 +22,27 @@ pub struct DubbingResource {
     pub speaker_tracks: BTreeMap<String, SpeakerTrack>,
     pub speaker_segments: BTreeMap<String, SpeakerSegment>,
     pub renders: BTreeMap<String, Render>,
+}
+
+impl Serialize for DubbingResource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingResource",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("version", &self.version),
+                api_runtime::ser::field("source_language", &self.source_language),
+                api_runtime::ser::field("target_languages", &self.target_languages),
+                api_runtime::ser::field("input", &self.input),
+                api_runtime::ser::field("background", &self.background),
+                api_runtime::ser::field("foreground", &self.foreground),
+                api_runtime::ser::field("speaker_tracks", &self.speaker_tracks),
+                api_runtime::ser::field("speaker_segments", &self.speaker_segments),
+                api_runtime::ser::field("renders", &self.renders),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingResource {

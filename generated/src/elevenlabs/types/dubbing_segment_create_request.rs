@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A new source segment; its id and word-level alignment are assigned by the server.
 ///
 /// Schema: `#/components/schemas/DubbingSegmentCreateRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingSegmentCreateRequest {
     /// The text of the new segment.
     pub text: String,
@@ -20,6 +20,21 @@ pub struct DubbingSegmentCreateRequest {
     pub start_s: f64,
     /// End time of the segment, in seconds.
     pub end_s: f64,
+}
+
+impl Serialize for DubbingSegmentCreateRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingSegmentCreateRequest",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("speaker_id", &self.speaker_id),
+                api_runtime::ser::field("start_s", &self.start_s),
+                api_runtime::ser::field("end_s", &self.end_s),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingSegmentCreateRequest {

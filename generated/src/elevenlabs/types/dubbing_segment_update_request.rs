@@ -6,25 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A partial update to a source segment; omitted fields are left unchanged.
 ///
 /// Schema: `#/components/schemas/DubbingSegmentUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DubbingSegmentUpdateRequest {
     /// New text for the segment.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// New speaker id for the segment.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaker_id: Nullable<String>,
     /// New start time, in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_s: Nullable<f64>,
     /// New end time, in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_s: Nullable<f64>,
+}
+
+impl Serialize for DubbingSegmentUpdateRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingSegmentUpdateRequest",
+            &[
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("speaker_id", &self.speaker_id),
+                api_runtime::ser::optional("start_s", &self.start_s),
+                api_runtime::ser::optional("end_s", &self.end_s),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingSegmentUpdateRequest {

@@ -6,25 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Metadata about the project's source media.
 ///
 /// Schema: `#/components/schemas/DubbingSourceMediaInfo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DubbingSourceMediaInfo {
     /// Original filename of the uploaded source media (null for URL sources).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filename: Nullable<String>,
     /// Duration of the source media in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_s: Nullable<f64>,
     /// Whether the source media contains a video stream.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_video: Nullable<bool>,
     /// MIME type of the uploaded source media.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mime_type: Nullable<String>,
+}
+
+impl Serialize for DubbingSourceMediaInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingSourceMediaInfo",
+            &[
+                api_runtime::ser::optional("filename", &self.filename),
+                api_runtime::ser::optional("duration_s", &self.duration_s),
+                api_runtime::ser::optional("has_video", &self.has_video),
+                api_runtime::ser::optional("mime_type", &self.mime_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingSourceMediaInfo {

@@ -6,17 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptSegment;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The result of a source-segment add or edit: the segment and the new revision.
 ///
 /// Schema: `#/components/schemas/DubbingSourceSegmentUpdateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingSourceSegmentUpdateResponse {
     /// The segment in its updated state.
     pub segment: DubbingTranscriptSegment,
     /// The project's source-transcript revision after this edit.
     pub revision: i64,
+}
+
+impl Serialize for DubbingSourceSegmentUpdateResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingSourceSegmentUpdateResponse",
+            &[
+                api_runtime::ser::field("segment", &self.segment),
+                api_runtime::ser::field("revision", &self.revision),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingSourceSegmentUpdateResponse {

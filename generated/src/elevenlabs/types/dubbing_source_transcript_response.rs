@@ -7,18 +7,31 @@
 
 use super::DubbingTranscriptSegment;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingSourceTranscriptResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingSourceTranscriptResponse {
     /// BCP-47 language tag of the source transcript (null if unknown).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The source segments, in playback order.
     pub segments: Vec<DubbingTranscriptSegment>,
     /// The project's source-transcript revision at read time.
     pub revision: i64,
+}
+
+impl Serialize for DubbingSourceTranscriptResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingSourceTranscriptResponse",
+            &[
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::field("segments", &self.segments),
+                api_runtime::ser::field("revision", &self.revision),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingSourceTranscriptResponse {

@@ -6,17 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A partial edit to a target segment. An omitted field is left unchanged; a provided ``null``
 /// clears it (see each field for what clearing means).
 ///
 /// Schema: `#/components/schemas/DubbingTargetSegmentUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DubbingTargetSegmentUpdateRequest {
     /// New translated text, or null to mark the segment for re-translation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub translation: Nullable<String>,
+}
+
+impl Serialize for DubbingTargetSegmentUpdateRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTargetSegmentUpdateRequest",
+            &[api_runtime::ser::optional("translation", &self.translation)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateRequest {

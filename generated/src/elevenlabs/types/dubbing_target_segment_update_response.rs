@@ -6,17 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTargetTranscriptSegment;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The result of a target-translation edit: the updated segment and the new revision.
 ///
 /// Schema: `#/components/schemas/DubbingTargetSegmentUpdateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingTargetSegmentUpdateResponse {
     /// The target segment in its updated state.
     pub segment: DubbingTargetTranscriptSegment,
     /// The target's revision after this edit.
     pub revision: i64,
+}
+
+impl Serialize for DubbingTargetSegmentUpdateResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTargetSegmentUpdateResponse",
+            &[
+                api_runtime::ser::field("segment", &self.segment),
+                api_runtime::ser::field("revision", &self.revision),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateResponse {

@@ -7,13 +7,12 @@
 
 use super::DubbingTargetTranscriptSegment;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTargetTranscriptResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingTargetTranscriptResponse {
     /// BCP-47 language tag of the source transcript.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_language: Nullable<String>,
     /// BCP-47 language tag this target is translated into.
     pub target_language: String,
@@ -21,6 +20,21 @@ pub struct DubbingTargetTranscriptResponse {
     pub segments: Vec<DubbingTargetTranscriptSegment>,
     /// The target's revision at read time.
     pub revision: i64,
+}
+
+impl Serialize for DubbingTargetTranscriptResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTargetTranscriptResponse",
+            &[
+                api_runtime::ser::optional("source_language", &self.source_language),
+                api_runtime::ser::field("target_language", &self.target_language),
+                api_runtime::ser::field("segments", &self.segments),
+                api_runtime::ser::field("revision", &self.revision),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTargetTranscriptResponse {

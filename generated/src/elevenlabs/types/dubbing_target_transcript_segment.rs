@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One segment of a target transcript: a source segment plus its translation.
 ///
 /// Schema: `#/components/schemas/DubbingTargetTranscriptSegment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingTargetTranscriptSegment {
     /// Stable identifier of the segment (from the source).
     pub id: String,
@@ -24,8 +24,24 @@ pub struct DubbingTargetTranscriptSegment {
     /// The source-language text of the segment.
     pub source_text: String,
     /// The translated text, or null if not translated yet (needs translation).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub translation: Nullable<String>,
+}
+
+impl Serialize for DubbingTargetTranscriptSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTargetTranscriptSegment",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("speaker_id", &self.speaker_id),
+                api_runtime::ser::field("start_s", &self.start_s),
+                api_runtime::ser::field("end_s", &self.end_s),
+                api_runtime::ser::field("source_text", &self.source_text),
+                api_runtime::ser::optional("translation", &self.translation),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTargetTranscriptSegment {

@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptUtterance;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscript`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingTranscript {
     pub language: String,
     pub utterances: Vec<DubbingTranscriptUtterance>,
+}
+
+impl Serialize for DubbingTranscript {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTranscript",
+            &[
+                api_runtime::ser::field("language", &self.language),
+                api_runtime::ser::field("utterances", &self.utterances),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTranscript {

@@ -5,20 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptCharacter`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DubbingTranscriptCharacter {
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_s: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_s: Option<f64>,
+}
+
+impl Serialize for DubbingTranscriptCharacter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTranscriptCharacter",
+            &[
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("start_s", &self.start_s),
+                api_runtime::ser::optional("end_s", &self.end_s),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTranscriptCharacter {

@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptUtterance;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingTranscriptResponseModel {
     pub language: String,
     pub utterances: Vec<DubbingTranscriptUtterance>,
+}
+
+impl Serialize for DubbingTranscriptResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTranscriptResponseModel",
+            &[
+                api_runtime::ser::field("language", &self.language),
+                api_runtime::ser::field("utterances", &self.utterances),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTranscriptResponseModel {

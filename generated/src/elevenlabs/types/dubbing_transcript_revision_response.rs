@@ -5,15 +5,25 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The new revision after a source edit that returns no segment (e.g. a delete).
 ///
 /// Schema: `#/components/schemas/DubbingTranscriptRevisionResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingTranscriptRevisionResponse {
     /// The project's source-transcript revision after this edit.
     pub revision: i64,
+}
+
+impl Serialize for DubbingTranscriptRevisionResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTranscriptRevisionResponse",
+            &[api_runtime::ser::field("revision", &self.revision)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTranscriptRevisionResponse {

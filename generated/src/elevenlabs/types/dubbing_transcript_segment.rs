@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One segment of a source transcript.
 ///
 /// Schema: `#/components/schemas/DubbingTranscriptSegment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingTranscriptSegment {
     /// Stable identifier of the segment.
     pub id: String,
@@ -24,8 +24,24 @@ pub struct DubbingTranscriptSegment {
     /// End time of the segment, in seconds.
     pub end_s: f64,
     /// The caller-supplied external id for this segment, if one was provided.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_id: Nullable<String>,
+}
+
+impl Serialize for DubbingTranscriptSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTranscriptSegment",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("speaker_id", &self.speaker_id),
+                api_runtime::ser::field("start_s", &self.start_s),
+                api_runtime::ser::field("end_s", &self.end_s),
+                api_runtime::ser::optional("external_id", &self.external_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTranscriptSegment {

@@ -6,25 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptWord;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptUtterance`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DubbingTranscriptUtterance {
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speaker_id: Option<String>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_s: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_s: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub words: Option<Vec<DubbingTranscriptWord>>,
+}
+
+impl Serialize for DubbingTranscriptUtterance {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTranscriptUtterance",
+            &[
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("speaker_id", &self.speaker_id),
+                api_runtime::ser::optional("start_s", &self.start_s),
+                api_runtime::ser::optional("end_s", &self.end_s),
+                api_runtime::ser::optional("words", &self.words),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTranscriptUtterance {

@@ -6,25 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingTranscriptCharacter;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptWord`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DubbingTranscriptWord {
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub word_type: Option<String>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_s: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_s: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub characters: Option<Vec<DubbingTranscriptCharacter>>,
+}
+
+impl Serialize for DubbingTranscriptWord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTranscriptWord",
+            &[
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("word_type", &self.word_type),
+                api_runtime::ser::optional("start_s", &self.start_s),
+                api_runtime::ser::optional("end_s", &self.end_s),
+                api_runtime::ser::optional("characters", &self.characters),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTranscriptWord {

@@ -10,15 +10,27 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DubbingTranscriptsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DubbingTranscriptsResponseModel {
     pub transcript_format: DubbingTranscriptsResponseModelTranscriptFormat,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub srt: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webvtt: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub json: Nullable<DubbingTranscript>,
+}
+
+impl Serialize for DubbingTranscriptsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DubbingTranscriptsResponseModel",
+            &[
+                api_runtime::ser::field("transcript_format", &self.transcript_format),
+                api_runtime::ser::optional("srt", &self.srt),
+                api_runtime::ser::optional("webvtt", &self.webvtt),
+                api_runtime::ser::optional("json", &self.json),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModel {

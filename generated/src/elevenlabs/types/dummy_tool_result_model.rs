@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DummyToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DummyToolResultModel {
     /// Defaults to `"dummy"`.
     pub result_type: consts::Dummy,
+}
+
+impl Serialize for DummyToolResultModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DummyToolResultModel",
+            &[api_runtime::ser::field("result_type", &self.result_type)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DummyToolResultModel {

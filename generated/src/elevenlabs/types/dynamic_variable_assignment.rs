@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Configuration for extracting values from tool responses and assigning them to dynamic variables.
 ///
 /// Schema: `#/components/schemas/DynamicVariableAssignment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicVariableAssignment {
     /// The source to extract the value from. Currently only 'response' is supported.
     ///
@@ -24,13 +24,27 @@ pub struct DynamicVariableAssignment {
     /// If true, this assignment's value will be removed from the tool response before sending to the LLM and transcript, but still processed for variable assignment.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sanitize: Option<bool>,
     /// If true, non-scalar values (lists, objects) extracted from the tool response are stored as their native type instead of being stringified to JSON. Enable this to use extracted arrays directly as list dynamic variables.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_native_type: Option<bool>,
+}
+
+impl Serialize for DynamicVariableAssignment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DynamicVariableAssignment",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("dynamic_variable", &self.dynamic_variable),
+                api_runtime::ser::field("value_path", &self.value_path),
+                api_runtime::ser::optional("sanitize", &self.sanitize),
+                api_runtime::ser::optional("preserve_native_type", &self.preserve_native_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DynamicVariableAssignment {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/DynamicVariableSchemaOverride`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicVariableSchemaOverride {
     /// Defaults to `"dynamic_variable"`.
     pub source: consts::DynamicVariable,
     /// The name of the dynamic variable to use
     pub dynamic_variable: String,
+}
+
+impl Serialize for DynamicVariableSchemaOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DynamicVariableSchemaOverride",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("dynamic_variable", &self.dynamic_variable),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DynamicVariableSchemaOverride {

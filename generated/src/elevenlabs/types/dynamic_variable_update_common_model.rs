@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Tracks a dynamic variable update that occurred during tool execution.
 ///
 /// Schema: `#/components/schemas/DynamicVariableUpdateCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DynamicVariableUpdateCommonModel {
     pub variable_name: String,
     pub old_value: Option<String>,
@@ -18,6 +18,23 @@ pub struct DynamicVariableUpdateCommonModel {
     pub updated_at: f64,
     pub tool_name: String,
     pub tool_request_id: String,
+}
+
+impl Serialize for DynamicVariableUpdateCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DynamicVariableUpdateCommonModel",
+            &[
+                api_runtime::ser::field("variable_name", &self.variable_name),
+                api_runtime::ser::field("old_value", &self.old_value),
+                api_runtime::ser::field("new_value", &self.new_value),
+                api_runtime::ser::field("updated_at", &self.updated_at),
+                api_runtime::ser::field("tool_name", &self.tool_name),
+                api_runtime::ser::field("tool_request_id", &self.tool_request_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DynamicVariableUpdateCommonModel {

@@ -5,15 +5,27 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/DynamicVariablesConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicVariablesConfig {
     /// A dictionary of dynamic variable placeholders and their values
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable_placeholders: Option<Value>,
+}
+
+impl Serialize for DynamicVariablesConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DynamicVariablesConfig",
+            &[api_runtime::ser::optional(
+                "dynamic_variable_placeholders",
+                &self.dynamic_variable_placeholders,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DynamicVariablesConfig {

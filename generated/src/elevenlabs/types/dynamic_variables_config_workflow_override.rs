@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/DynamicVariablesConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DynamicVariablesConfigWorkflowOverride {
     /// A dictionary of dynamic variable placeholders and their values
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dynamic_variable_placeholders: Nullable<Value>,
+}
+
+impl Serialize for DynamicVariablesConfigWorkflowOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "DynamicVariablesConfigWorkflowOverride",
+            &[api_runtime::ser::optional(
+                "dynamic_variable_placeholders",
+                &self.dynamic_variable_placeholders,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for DynamicVariablesConfigWorkflowOverride {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterWithContentResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EditChapterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditChapterResponseModel {
     pub chapter: ChapterWithContentResponseModel,
+}
+
+impl Serialize for EditChapterResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EditChapterResponseModel",
+            &[api_runtime::ser::field("chapter", &self.chapter)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EditChapterResponseModel {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EditProjectResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EditProjectResponseModel {
     pub project: ProjectResponseModel,
+}
+
+impl Serialize for EditProjectResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EditProjectResponseModel",
+            &[api_runtime::ser::field("project", &self.project)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EditProjectResponseModel {

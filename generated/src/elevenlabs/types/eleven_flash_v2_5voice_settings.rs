@@ -6,22 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Overrides for the voice's saved settings, applied to one generation.
 ///
 /// Schema: `#/components/schemas/ElevenFlashV2_5VoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ElevenFlashV2_5voiceSettings {
     /// How consistent the voice stays across generations. Lower values give more expressive, varied speech.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// How closely the output adheres to the original voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// The speed of the generated speech, where 1.0 is the voice's natural pace.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
+}
+
+impl Serialize for ElevenFlashV2_5voiceSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ElevenFlashV2_5voiceSettings",
+            &[
+                api_runtime::ser::optional("stability", &self.stability),
+                api_runtime::ser::optional("similarity_boost", &self.similarity_boost),
+                api_runtime::ser::optional("speed", &self.speed),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ElevenFlashV2_5voiceSettings {

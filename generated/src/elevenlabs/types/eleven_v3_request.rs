@@ -12,10 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the Eleven v3 TTS model.
 ///
 /// Schema: `#/components/schemas/ElevenV3Request`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ElevenV3Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// The text to synthesize into speech.
     pub text: String,
@@ -24,19 +23,37 @@ pub struct ElevenV3Request {
     /// The audio encoding of the output, as `codec_sampleRateHz_bitrateKbps`. `mp3_44100_192` requires the Creator tier or above.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_format: Option<ElevenV3RequestOutputFormat>,
     /// Pronunciation dictionaries to apply to the text, in order of precedence. Up to 3.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators: Option<Vec<PronunciationDictionaryVersionLocator>>,
     /// The model to use for the generation.
     pub model_id: consts::ElevenV3,
     /// ISO 639-1 language code to enforce on the output. Omit to detect the language from the text.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language_code: Nullable<String>,
     /// Overrides for the voice's saved settings, applied to this generation only.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_settings: Nullable<ElevenV3VoiceSettings>,
+}
+
+impl Serialize for ElevenV3Request {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ElevenV3Request",
+            &[
+                api_runtime::ser::optional("webhook", &self.webhook),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("voice", &self.voice),
+                api_runtime::ser::optional("output_format", &self.output_format),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::optional("language_code", &self.language_code),
+                api_runtime::ser::optional("voice_settings", &self.voice_settings),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ElevenV3Request {

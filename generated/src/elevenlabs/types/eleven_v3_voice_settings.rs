@@ -6,16 +6,25 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Overrides for the voice's saved settings, applied to one generation.
 ///
 /// Schema: `#/components/schemas/ElevenV3VoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ElevenV3VoiceSettings {
     /// How consistent the voice stays across generations. Lower values give more expressive, varied speech.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
+}
+
+impl Serialize for ElevenV3VoiceSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ElevenV3VoiceSettings",
+            &[api_runtime::ser::optional("stability", &self.stability)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ElevenV3VoiceSettings {

@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EndCallToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndCallToolConfig {
     /// Defaults to `"end_call"`.
     pub system_tool_type: consts::EndCall,
+}
+
+impl Serialize for EndCallToolConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EndCallToolConfig",
+            &[api_runtime::ser::field(
+                "system_tool_type",
+                &self.system_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EndCallToolConfig {

@@ -7,19 +7,32 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EndCallToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EndCallToolResultModel {
     /// Defaults to `"end_call_success"`.
     pub result_type: consts::EndCallSuccess,
     /// Defaults to `"success"`.
     pub status: consts::Success,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
+}
+
+impl Serialize for EndCallToolResultModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EndCallToolResultModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("reason", &self.reason),
+                api_runtime::ser::optional("message", &self.message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EndCallToolResultModel {

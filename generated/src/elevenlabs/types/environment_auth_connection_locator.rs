@@ -5,16 +5,29 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// References an environment variable of type 'auth_connection' by label.
 /// At runtime, resolves to the auth connection for the current environment,
 /// falling back to the default environment.
 ///
 /// Schema: `#/components/schemas/EnvironmentAuthConnectionLocator`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnvironmentAuthConnectionLocator {
     pub env_var_label: String,
+}
+
+impl Serialize for EnvironmentAuthConnectionLocator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EnvironmentAuthConnectionLocator",
+            &[api_runtime::ser::field(
+                "env_var_label",
+                &self.env_var_label,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EnvironmentAuthConnectionLocator {

@@ -5,12 +5,25 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EnvironmentVariableAuthConnectionValueRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnvironmentVariableAuthConnectionValueRequest {
     pub auth_connection_id: String,
+}
+
+impl Serialize for EnvironmentVariableAuthConnectionValueRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EnvironmentVariableAuthConnectionValueRequest",
+            &[api_runtime::ser::field(
+                "auth_connection_id",
+                &self.auth_connection_id,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EnvironmentVariableAuthConnectionValueRequest {

@@ -12,18 +12,35 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/EnvironmentVariableResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnvironmentVariableResponse {
     pub label: String,
     pub created_at_unix_secs: i64,
     pub updated_at_unix_secs: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_by_user_id: Nullable<String>,
-    #[serde(rename = "type")]
     pub type_: EnvironmentVariableResponseType,
     pub id: String,
     pub workspace_id: String,
     pub values: EnvironmentVariableResponseValues,
+}
+
+impl Serialize for EnvironmentVariableResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EnvironmentVariableResponse",
+            &[
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("updated_at_unix_secs", &self.updated_at_unix_secs),
+                api_runtime::ser::optional("created_by_user_id", &self.created_by_user_id),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("workspace_id", &self.workspace_id),
+                api_runtime::ser::field("values", &self.values),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EnvironmentVariableResponse {

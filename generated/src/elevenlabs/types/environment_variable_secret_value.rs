@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EnvironmentVariableSecretValue`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnvironmentVariableSecretValue {
     pub secret_id: String,
+}
+
+impl Serialize for EnvironmentVariableSecretValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EnvironmentVariableSecretValue",
+            &[api_runtime::ser::field("secret_id", &self.secret_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EnvironmentVariableSecretValue {

@@ -7,16 +7,28 @@
 
 use super::EvaluationSuccessResult;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/EvaluationCriteriaSummaryResult`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EvaluationCriteriaSummaryResult {
     pub result: EvaluationSuccessResult,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub score: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_score: Nullable<i64>,
+}
+
+impl Serialize for EvaluationCriteriaSummaryResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EvaluationCriteriaSummaryResult",
+            &[
+                api_runtime::ser::field("result", &self.result),
+                api_runtime::ser::optional("score", &self.score),
+                api_runtime::ser::optional("max_score", &self.max_score),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EvaluationCriteriaSummaryResult {

@@ -6,17 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::PromptEvaluationCriteria;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Settings to evaluate an agent's performance.
 /// Agents are evaluated against a set of criteria, with success being defined as meeting some combination of those criteria.
 ///
 /// Schema: `#/components/schemas/EvaluationSettings-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvaluationSettingsInput {
     /// Individual criteria that the agent should be evaluated against
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub criteria: Option<Vec<PromptEvaluationCriteria>>,
+}
+
+impl Serialize for EvaluationSettingsInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "EvaluationSettingsInput",
+            &[api_runtime::ser::optional("criteria", &self.criteria)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for EvaluationSettingsInput {

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ExactParameterEvaluationStrategy`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExactParameterEvaluationStrategy {
-    #[serde(rename = "type")]
     pub type_: consts::Exact,
     /// The exact string value that the parameter must match.
     pub expected_value: String,
+}
+
+impl Serialize for ExactParameterEvaluationStrategy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ExactParameterEvaluationStrategy",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("expected_value", &self.expected_value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ExactParameterEvaluationStrategy {

@@ -5,17 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ExotelOutboundCallResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExotelOutboundCallResponse {
     pub success: bool,
     pub message: String,
     pub conversation_id: Option<String>,
     /// Exotel CallSid for the originated call
-    #[serde(rename = "callSid")]
     pub call_sid: Option<String>,
+}
+
+impl Serialize for ExotelOutboundCallResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ExotelOutboundCallResponse",
+            &[
+                api_runtime::ser::field("success", &self.success),
+                api_runtime::ser::field("message", &self.message),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("callSid", &self.call_sid),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ExotelOutboundCallResponse {

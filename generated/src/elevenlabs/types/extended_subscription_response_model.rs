@@ -11,11 +11,11 @@ use super::{
     SubscriptionStatusType,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ExtendedSubscriptionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtendedSubscriptionResponseModel {
     /// The tier of the user's subscription.
     pub tier: String,
@@ -32,7 +32,6 @@ pub struct ExtendedSubscriptionResponseModel {
     /// Deprecated: use `max_credit_limit_extension != 0`. Whether the user is allowed to extend their character limit.
     pub allowed_to_extend_character_limit: bool,
     /// The Unix timestamp of the next character count reset.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_character_count_reset_unix: Nullable<i64>,
     /// The number of voice slots used by the user.
     pub voice_slots_used: i64,
@@ -43,7 +42,6 @@ pub struct ExtendedSubscriptionResponseModel {
     /// The maximum number of voice slots allowed for the user.
     pub voice_limit: i64,
     /// The maximum number of voice add/edits allowed for the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_voice_add_edits: Nullable<i64>,
     /// The number of voice add/edits used by the user.
     pub voice_add_edit_counter: i64,
@@ -56,38 +54,107 @@ pub struct ExtendedSubscriptionResponseModel {
     /// Whether the user can use professional voice cloning.
     pub can_use_professional_voice_cloning: bool,
     /// The currency of the user's subscription.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<Currency>,
     /// The current usage-based overage cost.
     pub current_overage: Price,
     /// The status of the user's subscription.
     pub status: SubscriptionStatusType,
     /// The billing period of the user's subscription.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub billing_period: Nullable<BillingPeriod>,
     /// The character refresh period of the user's subscription.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_refresh_period: Nullable<CharacterRefreshPeriod>,
     /// The next invoice for the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_invoice: Nullable<InvoiceResponseModel>,
     /// The open invoices for the user.
     pub open_invoices: Vec<InvoiceResponseModel>,
     /// Whether the user has open invoices.
     pub has_open_invoices: bool,
     /// The pending change for the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_change: Nullable<ExtendedSubscriptionResponseModelPendingChange>,
     /// True if any workspace owned by this user's auth account has redeemed the starter first-month discount coupon.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_used_starter_coupon_on_account: Option<bool>,
     /// True if any workspace owned by this user's auth account has redeemed the creator first-month discount coupon.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_used_creator_coupon_on_account: Option<bool>,
+}
+
+impl Serialize for ExtendedSubscriptionResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ExtendedSubscriptionResponseModel",
+            &[
+                api_runtime::ser::field("tier", &self.tier),
+                api_runtime::ser::field("character_count", &self.character_count),
+                api_runtime::ser::field("character_limit", &self.character_limit),
+                api_runtime::ser::field(
+                    "max_character_limit_extension",
+                    &self.max_character_limit_extension,
+                ),
+                api_runtime::ser::field(
+                    "max_credit_limit_extension",
+                    &self.max_credit_limit_extension,
+                ),
+                api_runtime::ser::field(
+                    "can_extend_character_limit",
+                    &self.can_extend_character_limit,
+                ),
+                api_runtime::ser::field(
+                    "allowed_to_extend_character_limit",
+                    &self.allowed_to_extend_character_limit,
+                ),
+                api_runtime::ser::optional(
+                    "next_character_count_reset_unix",
+                    &self.next_character_count_reset_unix,
+                ),
+                api_runtime::ser::field("voice_slots_used", &self.voice_slots_used),
+                api_runtime::ser::field(
+                    "professional_voice_slots_used",
+                    &self.professional_voice_slots_used,
+                ),
+                api_runtime::ser::field(
+                    "professional_voice_slots_used_in_workspace",
+                    &self.professional_voice_slots_used_in_workspace,
+                ),
+                api_runtime::ser::field("voice_limit", &self.voice_limit),
+                api_runtime::ser::optional("max_voice_add_edits", &self.max_voice_add_edits),
+                api_runtime::ser::field("voice_add_edit_counter", &self.voice_add_edit_counter),
+                api_runtime::ser::field("professional_voice_limit", &self.professional_voice_limit),
+                api_runtime::ser::field("can_extend_voice_limit", &self.can_extend_voice_limit),
+                api_runtime::ser::field(
+                    "can_use_instant_voice_cloning",
+                    &self.can_use_instant_voice_cloning,
+                ),
+                api_runtime::ser::field(
+                    "can_use_professional_voice_cloning",
+                    &self.can_use_professional_voice_cloning,
+                ),
+                api_runtime::ser::optional("currency", &self.currency),
+                api_runtime::ser::field("current_overage", &self.current_overage),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("billing_period", &self.billing_period),
+                api_runtime::ser::optional(
+                    "character_refresh_period",
+                    &self.character_refresh_period,
+                ),
+                api_runtime::ser::optional("next_invoice", &self.next_invoice),
+                api_runtime::ser::field("open_invoices", &self.open_invoices),
+                api_runtime::ser::field("has_open_invoices", &self.has_open_invoices),
+                api_runtime::ser::optional("pending_change", &self.pending_change),
+                api_runtime::ser::optional(
+                    "has_used_starter_coupon_on_account",
+                    &self.has_used_starter_coupon_on_account,
+                ),
+                api_runtime::ser::optional(
+                    "has_used_creator_coupon_on_account",
+                    &self.has_used_creator_coupon_on_account,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModel {

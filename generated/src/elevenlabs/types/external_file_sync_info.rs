@@ -7,15 +7,14 @@
 
 use super::ExternalSyncProvider;
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Tracks the link back to the original file in an external source.
 ///
 /// Schema: `#/components/schemas/ExternalFileSyncInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExternalFileSyncInfo {
     /// Provider identifier
-    #[serde(rename = "type")]
     pub type_: ExternalSyncProvider,
     /// Entity ID in the external system
     pub source_entity_id: String,
@@ -28,8 +27,28 @@ pub struct ExternalFileSyncInfo {
     /// Last modified time from the external system
     pub source_modified_time: Timestamp,
     /// KB folder ID of the sync root, used to query all entities under a sync tree
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_id: Nullable<String>,
+}
+
+impl Serialize for ExternalFileSyncInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ExternalFileSyncInfo",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("source_entity_id", &self.source_entity_id),
+                api_runtime::ser::field(
+                    "integration_connection_id",
+                    &self.integration_connection_id,
+                ),
+                api_runtime::ser::field("source_parent_entity_id", &self.source_parent_entity_id),
+                api_runtime::ser::field("source_mime_type", &self.source_mime_type),
+                api_runtime::ser::field("source_modified_time", &self.source_modified_time),
+                api_runtime::ser::optional("root_folder_id", &self.root_folder_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ExternalFileSyncInfo {

@@ -7,29 +7,45 @@
 
 use super::ExternalSyncProvider;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Metadata for a KB folder that mirrors an external source folder.
 ///
 /// Schema: `#/components/schemas/ExternalFolderSyncInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExternalFolderSyncInfo {
     /// Provider identifier
-    #[serde(rename = "type")]
     pub type_: ExternalSyncProvider,
     /// Entity ID in the external system
     pub source_entity_id: String,
     /// Integration connection instance ID
     pub integration_connection_id: String,
     /// KB folder ID of the sync root. None means this folder is the root.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_id: Nullable<String>,
     /// Opaque cursor for incremental sync, interpreted by the provider
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_cursor: Nullable<String>,
     /// Unix timestamp of last completed sync
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_sync_at: Nullable<i64>,
+}
+
+impl Serialize for ExternalFolderSyncInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ExternalFolderSyncInfo",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("source_entity_id", &self.source_entity_id),
+                api_runtime::ser::field(
+                    "integration_connection_id",
+                    &self.integration_connection_id,
+                ),
+                api_runtime::ser::optional("root_folder_id", &self.root_folder_id),
+                api_runtime::ser::optional("sync_cursor", &self.sync_cursor),
+                api_runtime::ser::optional("last_sync_at", &self.last_sync_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ExternalFolderSyncInfo {

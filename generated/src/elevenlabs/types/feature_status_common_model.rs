@@ -5,17 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FeatureStatusCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FeatureStatusCommonModel {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub used: Option<bool>,
+}
+
+impl Serialize for FeatureStatusCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "FeatureStatusCommonModel",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional("used", &self.used),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for FeatureStatusCommonModel {

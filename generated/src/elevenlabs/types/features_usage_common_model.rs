@@ -8,46 +8,60 @@
 use super::{
     FeatureStatusCommonModel, TestsFeatureUsageCommonModel, WorkflowFeaturesUsageCommonModel,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FeaturesUsageCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FeaturesUsageCommonModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_detection: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_to_agent: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_to_number: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multivoice: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_tones: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_mcp_servers: Option<FeatureStatusCommonModel>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pii_zrm_workspace: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pii_zrm_agent: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_dynamic_variable_updates: Option<FeatureStatusCommonModel>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_livekit: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voicemail_detection: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf_input: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<WorkflowFeaturesUsageCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_testing: Option<TestsFeatureUsageCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub versioning: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file_input: Option<FeatureStatusCommonModel>,
+}
+
+impl Serialize for FeaturesUsageCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "FeaturesUsageCommonModel",
+            &[
+                api_runtime::ser::optional("language_detection", &self.language_detection),
+                api_runtime::ser::optional("transfer_to_agent", &self.transfer_to_agent),
+                api_runtime::ser::optional("transfer_to_number", &self.transfer_to_number),
+                api_runtime::ser::optional("multivoice", &self.multivoice),
+                api_runtime::ser::optional("dtmf_tones", &self.dtmf_tones),
+                api_runtime::ser::optional("external_mcp_servers", &self.external_mcp_servers),
+                api_runtime::ser::optional("pii_zrm_workspace", &self.pii_zrm_workspace),
+                api_runtime::ser::optional("pii_zrm_agent", &self.pii_zrm_agent),
+                api_runtime::ser::optional(
+                    "tool_dynamic_variable_updates",
+                    &self.tool_dynamic_variable_updates,
+                ),
+                api_runtime::ser::optional("is_livekit", &self.is_livekit),
+                api_runtime::ser::optional("voicemail_detection", &self.voicemail_detection),
+                api_runtime::ser::optional("dtmf_input", &self.dtmf_input),
+                api_runtime::ser::optional("workflow", &self.workflow),
+                api_runtime::ser::optional("agent_testing", &self.agent_testing),
+                api_runtime::ser::optional("versioning", &self.versioning),
+                api_runtime::ser::optional("file_input", &self.file_input),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for FeaturesUsageCommonModel {

@@ -6,25 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConflictSection;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/FieldConflict`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldConflict {
     /// Identifier of the conflicting field relative to its section: a dot-path within conversation_config/platform_settings, or a procedure id.
     pub path: String,
     /// Which config section this path belongs to.
     pub section: ConflictSection,
     /// Value at the common ancestor (merge base).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_value: Option<Value>,
     /// Value on the source branch tip.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_value: Option<Value>,
     /// Value on the target branch tip.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_value: Option<Value>,
+}
+
+impl Serialize for FieldConflict {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "FieldConflict",
+            &[
+                api_runtime::ser::field("path", &self.path),
+                api_runtime::ser::field("section", &self.section),
+                api_runtime::ser::optional("base_value", &self.base_value),
+                api_runtime::ser::optional("source_value", &self.source_value),
+                api_runtime::ser::optional("target_value", &self.target_value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for FieldConflict {

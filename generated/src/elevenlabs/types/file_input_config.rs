@@ -5,26 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FileInputConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileInputConfig {
     /// When enabled, users may attach images or PDFs in chat when the LLM supports multimodal input.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Number of most-recent files kept in memory during a conversation. Older files are summarized and their bytes freed.
     ///
     /// Defaults to `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_files_in_memory: Option<i64>,
     /// Total files a user can upload in one conversation. Uploads are billed per file. Use -1 for no limit, or a value >= max_files_in_memory.
     ///
     /// Defaults to `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_files_per_conversation: Option<i64>,
+}
+
+impl Serialize for FileInputConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "FileInputConfig",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional("max_files_in_memory", &self.max_files_in_memory),
+                api_runtime::ser::optional(
+                    "max_files_per_conversation",
+                    &self.max_files_per_conversation,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for FileInputConfig {

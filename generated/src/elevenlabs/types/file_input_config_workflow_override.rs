@@ -6,20 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FileInputConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileInputConfigWorkflowOverride {
     /// When enabled, users may attach images or PDFs in chat when the LLM supports multimodal input.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enabled: Nullable<bool>,
     /// Number of most-recent files kept in memory during a conversation. Older files are summarized and their bytes freed.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_files_in_memory: Nullable<i64>,
     /// Total files a user can upload in one conversation. Uploads are billed per file. Use -1 for no limit, or a value >= max_files_in_memory.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_files_per_conversation: Nullable<i64>,
+}
+
+impl Serialize for FileInputConfigWorkflowOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "FileInputConfigWorkflowOverride",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional("max_files_in_memory", &self.max_files_in_memory),
+                api_runtime::ser::optional(
+                    "max_files_per_conversation",
+                    &self.max_files_per_conversation,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for FileInputConfigWorkflowOverride {

@@ -7,26 +7,37 @@
 
 use super::CrawlStatus;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// In-flight/last refresh state for an externally-synced KB file.
 ///
 /// Schema: `#/components/schemas/FileRefreshStatus`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileRefreshStatus {
     /// Defaults to `"queued"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CrawlStatus>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enqueued_at: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub started_at: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub completed_at: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_synced_at: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
+}
+
+impl Serialize for FileRefreshStatus {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "FileRefreshStatus",
+            &[
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("enqueued_at", &self.enqueued_at),
+                api_runtime::ser::optional("started_at", &self.started_at),
+                api_runtime::ser::optional("completed_at", &self.completed_at),
+                api_runtime::ser::optional("last_synced_at", &self.last_synced_at),
+                api_runtime::ser::optional("error_message", &self.error_message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for FileRefreshStatus {

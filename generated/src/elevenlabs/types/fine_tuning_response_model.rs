@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/FineTuningResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FineTuningResponseModel {
     /// Whether the user is allowed to fine-tune the voice.
     pub is_allowed_to_fine_tune: bool,
@@ -24,32 +24,63 @@ pub struct FineTuningResponseModel {
     /// Whether a manual verification was requested for the fine-tuning process.
     pub manual_verification_requested: bool,
     /// The language of the fine-tuning process.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The progress of the fine-tuning process.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub progress: Nullable<BTreeMap<String, f64>>,
     /// The message of the fine-tuning process.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<BTreeMap<String, String>>,
     /// The duration of the dataset in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dataset_duration_seconds: Nullable<f64>,
     /// The number of verification attempts.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verification_attempts: Nullable<Vec<VerificationAttemptResponseModel>>,
     /// List of slice IDs.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub slice_ids: Nullable<Vec<String>>,
     /// The manual verification of the fine-tuning process.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub manual_verification: Nullable<ManualVerificationResponseModel>,
     /// The maximum number of verification attempts.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_verification_attempts: Nullable<i64>,
     /// The next maximum verification attempts reset time in Unix milliseconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_max_verification_attempts_reset_unix_ms: Nullable<i64>,
+}
+
+impl Serialize for FineTuningResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "FineTuningResponseModel",
+            &[
+                api_runtime::ser::field("is_allowed_to_fine_tune", &self.is_allowed_to_fine_tune),
+                api_runtime::ser::field("state", &self.state),
+                api_runtime::ser::field("verification_failures", &self.verification_failures),
+                api_runtime::ser::field(
+                    "verification_attempts_count",
+                    &self.verification_attempts_count,
+                ),
+                api_runtime::ser::field(
+                    "manual_verification_requested",
+                    &self.manual_verification_requested,
+                ),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("progress", &self.progress),
+                api_runtime::ser::optional("message", &self.message),
+                api_runtime::ser::optional(
+                    "dataset_duration_seconds",
+                    &self.dataset_duration_seconds,
+                ),
+                api_runtime::ser::optional("verification_attempts", &self.verification_attempts),
+                api_runtime::ser::optional("slice_ids", &self.slice_ids),
+                api_runtime::ser::optional("manual_verification", &self.manual_verification),
+                api_runtime::ser::optional(
+                    "max_verification_attempts",
+                    &self.max_verification_attempts,
+                ),
+                api_runtime::ser::optional(
+                    "next_max_verification_attempts_reset_unix_ms",
+                    &self.next_max_verification_attempts_reset_unix_ms,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for FineTuningResponseModel {

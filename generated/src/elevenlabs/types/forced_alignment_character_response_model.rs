@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Model representing a single character with its timing information from the aligner.
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentCharacterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ForcedAlignmentCharacterResponseModel {
     /// The character that was transcribed.
     pub text: String,
@@ -18,6 +18,20 @@ pub struct ForcedAlignmentCharacterResponseModel {
     pub start: f64,
     /// The end time of the character in seconds.
     pub end: f64,
+}
+
+impl Serialize for ForcedAlignmentCharacterResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ForcedAlignmentCharacterResponseModel",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("start", &self.start),
+                api_runtime::ser::field("end", &self.end),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ForcedAlignmentCharacterResponseModel {

@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ForcedAlignmentCharacterResponseModel, ForcedAlignmentWordResponseModel};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Model representing the response from the aligner service.
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ForcedAlignmentResponseModel {
     /// List of characters with their timing information.
     pub characters: Vec<ForcedAlignmentCharacterResponseModel>,
@@ -19,6 +19,20 @@ pub struct ForcedAlignmentResponseModel {
     pub words: Vec<ForcedAlignmentWordResponseModel>,
     /// The average alignment loss/confidence score for the entire transcript, calculated from all characters.
     pub loss: f64,
+}
+
+impl Serialize for ForcedAlignmentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ForcedAlignmentResponseModel",
+            &[
+                api_runtime::ser::field("characters", &self.characters),
+                api_runtime::ser::field("words", &self.words),
+                api_runtime::ser::field("loss", &self.loss),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ForcedAlignmentResponseModel {

@@ -5,12 +5,12 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Model representing a single word with its timing information from the aligner.
 ///
 /// Schema: `#/components/schemas/ForcedAlignmentWordResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ForcedAlignmentWordResponseModel {
     /// The word that was transcribed.
     pub text: String,
@@ -20,6 +20,21 @@ pub struct ForcedAlignmentWordResponseModel {
     pub end: f64,
     /// The average alignment loss/confidence score for this word, calculated from its constituent characters.
     pub loss: f64,
+}
+
+impl Serialize for ForcedAlignmentWordResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ForcedAlignmentWordResponseModel",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("start", &self.start),
+                api_runtime::ser::field("end", &self.end),
+                api_runtime::ser::field("loss", &self.loss),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ForcedAlignmentWordResponseModel {

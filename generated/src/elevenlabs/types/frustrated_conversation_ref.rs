@@ -8,7 +8,7 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/FrustratedConversationRef`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FrustratedConversationRef {
     pub conversation_id: String,
     pub agent_id: String,
@@ -16,6 +16,26 @@ pub struct FrustratedConversationRef {
     pub overall_label: FrustratedConversationRefOverallLabel,
     pub overall_sentiment_score: f64,
     pub overall_frustration_score: f64,
+}
+
+impl Serialize for FrustratedConversationRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "FrustratedConversationRef",
+            &[
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("start_time_unix_secs", &self.start_time_unix_secs),
+                api_runtime::ser::field("overall_label", &self.overall_label),
+                api_runtime::ser::field("overall_sentiment_score", &self.overall_sentiment_score),
+                api_runtime::ser::field(
+                    "overall_frustration_score",
+                    &self.overall_frustration_score,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for FrustratedConversationRef {

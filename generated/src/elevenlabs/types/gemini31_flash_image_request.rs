@@ -12,28 +12,41 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the Google Gemini 3.1 Flash image model.
 ///
 /// Schema: `#/components/schemas/Gemini31FlashImageRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Gemini31FlashImageRequest {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the image to generate.
     pub prompt: String,
     /// The model to use for the generation.
     pub model_id: consts::Gemini3_1FlashImage,
     /// Up to 14 reference images to edit or draw from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageReference>>,
     /// The aspect ratio of the output image. With `auto`, the model picks an aspect ratio based on the inputs.
     ///
     /// Defaults to `"16:9"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<Gemini31FlashImageRequestAspectRatio>,
     /// The resolution of the output image.
     ///
     /// Defaults to `"1K"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Gemini31FlashImageRequestResolution>,
+}
+
+impl Serialize for Gemini31FlashImageRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Gemini31FlashImageRequest",
+            &[
+                api_runtime::ser::optional("webhook", &self.webhook),
+                api_runtime::ser::field("prompt", &self.prompt),
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::optional("images", &self.images),
+                api_runtime::ser::optional("aspect_ratio", &self.aspect_ratio),
+                api_runtime::ser::optional("resolution", &self.resolution),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Gemini31FlashImageRequest {

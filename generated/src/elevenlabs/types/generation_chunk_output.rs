@@ -12,7 +12,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// GenerationChunk
 ///
 /// Schema: `#/components/schemas/GenerationChunk-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GenerationChunkOutput {
     /// The text config to be generated for this chunk. Can contain section name in square brackets, e.g. [Verse 1], lyrics lines, and inline directions in curly braces, e.g. {scratching}.
     pub text: String,
@@ -21,19 +21,33 @@ pub struct GenerationChunkOutput {
     /// The styles and musical directions that should be present in this chunk. Use English language for best results. The styles for the first chunk are the most important as they set the overall tone and genre. Styles for subsequent chunks can be used to add nuance, progression, emphasis, or change the direction of the song. Aim to have at least 6-7 styles in early chunks until the direction is established. Generic styles like 'great production quality' are good default styles to append to the list.
     pub positive_styles: Vec<String>,
     /// The styles and musical directions that should not be present in this chunk. Use English language for best results. Leaving empty is a good default, only use this field if you want to explicitly avoid a particular style or direction.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_styles: Option<Vec<String>>,
     /// How much the model adheres to the context of its surrounding chunks. Low adherence means the model can deviate from the context and be more creative. High adherence means the model will be more consistent with the context.
     ///
     /// Defaults to `"high"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context_adherence: Option<GenerationChunkOutputContextAdherence>,
     /// The audio reference to condition the generation on. The first chunk is the most important as it will influence the generation of all subsequent chunks. Thus, if you want to apply conditioning to the entire song, start conditioning from the first chunk.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conditioning_ref: Nullable<AudioRefChunk>,
     /// How strongly the model adheres to the conditioning reference. Low strength means the model will be more creative and deviate from the reference. High strength means the model will be more consistent with the reference.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub condition_strength: Nullable<GenerationChunkOutputConditionStrength>,
+}
+
+impl Serialize for GenerationChunkOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GenerationChunkOutput",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("duration_ms", &self.duration_ms),
+                api_runtime::ser::field("positive_styles", &self.positive_styles),
+                api_runtime::ser::optional("negative_styles", &self.negative_styles),
+                api_runtime::ser::optional("context_adherence", &self.context_adherence),
+                api_runtime::ser::optional("conditioning_ref", &self.conditioning_ref),
+                api_runtime::ser::optional("condition_strength", &self.condition_strength),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GenerationChunkOutput {

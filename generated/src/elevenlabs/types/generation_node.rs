@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GenerationNode`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GenerationNode {
     /// Model-specific parameters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_parameters: Nullable<Value>,
+}
+
+impl Serialize for GenerationNode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GenerationNode",
+            &[api_runtime::ser::optional(
+                "model_parameters",
+                &self.model_parameters,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GenerationNode {

@@ -6,17 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The output of a prior generation on this API.
 ///
 /// Schema: `#/components/schemas/GenerationReference`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GenerationReference {
-    #[serde(rename = "type")]
     pub type_: consts::Generation,
     /// The ID of the generation whose output to use, as returned when the generation was created.
     pub generation_id: String,
+}
+
+impl Serialize for GenerationReference {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GenerationReference",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("generation_id", &self.generation_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GenerationReference {

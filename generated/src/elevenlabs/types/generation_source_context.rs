@@ -7,28 +7,42 @@
 
 use super::{consts, ReferenceVideo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GenerationSourceContext`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GenerationSourceContext {
     /// Defaults to `"generation"`.
     pub source_type: consts::Generation,
     pub generation_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
     pub model_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_provider: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_session_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub session_iteration_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_parameters: Nullable<Value>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extend_video: Nullable<ReferenceVideo>,
+}
+
+impl Serialize for GenerationSourceContext {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GenerationSourceContext",
+            &[
+                api_runtime::ser::field("source_type", &self.source_type),
+                api_runtime::ser::field("generation_id", &self.generation_id),
+                api_runtime::ser::optional("prompt", &self.prompt),
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::optional("model_provider", &self.model_provider),
+                api_runtime::ser::optional("generation_session_id", &self.generation_session_id),
+                api_runtime::ser::optional("session_iteration_id", &self.session_iteration_id),
+                api_runtime::ser::optional("model_parameters", &self.model_parameters),
+                api_runtime::ser::optional("extend_video", &self.extend_video),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GenerationSourceContext {

@@ -7,15 +7,31 @@
 
 use super::AgentConversationTicketResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentConversationTicketsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAgentConversationTicketsPageResponseModel {
     pub agent_conversation_tickets: Vec<AgentConversationTicketResponseModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl Serialize for GetAgentConversationTicketsPageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAgentConversationTicketsPageResponseModel",
+            &[
+                api_runtime::ser::field(
+                    "agent_conversation_tickets",
+                    &self.agent_conversation_tickets,
+                ),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAgentConversationTicketsPageResponseModel {

@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::WidgetConfigResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentEmbedResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAgentEmbedResponseModel {
     pub agent_id: String,
     pub widget_config: WidgetConfigResponseModel,
+}
+
+impl Serialize for GetAgentEmbedResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAgentEmbedResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("widget_config", &self.widget_config),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAgentEmbedResponseModel {

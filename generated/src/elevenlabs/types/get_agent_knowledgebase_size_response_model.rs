@@ -5,12 +5,25 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentKnowledgebaseSizeResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAgentKnowledgebaseSizeResponseModel {
     pub number_of_pages: f64,
+}
+
+impl Serialize for GetAgentKnowledgebaseSizeResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAgentKnowledgebaseSizeResponseModel",
+            &[api_runtime::ser::field(
+                "number_of_pages",
+                &self.number_of_pages,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAgentKnowledgebaseSizeResponseModel {

@@ -7,16 +7,28 @@
 
 use super::ConversationTokenResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentLinkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAgentLinkResponseModel {
     /// The ID of the agent
     pub agent_id: String,
     /// The token data for the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<ConversationTokenResponseModel>,
+}
+
+impl Serialize for GetAgentLinkResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAgentLinkResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("token", &self.token),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAgentLinkResponseModel {

@@ -12,11 +12,11 @@ use super::{
     GetWhatsAppAccountResponse, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetAgentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAgentResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -27,32 +27,47 @@ pub struct GetAgentResponseModel {
     /// The metadata of the agent
     pub metadata: AgentMetadataResponseModel,
     /// The platform settings of the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_settings: Option<AgentPlatformSettingsResponseModel>,
     /// The phone numbers of the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<GetAgentResponseModelPhoneNumbersItem>>,
     /// WhatsApp accounts assigned to the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub whatsapp_accounts: Option<Vec<GetWhatsAppAccountResponse>>,
     /// The workflow of the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<AgentWorkflowResponseModel>,
     /// The access information of the agent for the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Agent tags used to categorize the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The ID of the version the agent is on
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// The ID of the branch the agent is on
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// The ID of the main branch for this agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_branch_id: Nullable<String>,
+}
+
+impl Serialize for GetAgentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAgentResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("conversation_config", &self.conversation_config),
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::optional("platform_settings", &self.platform_settings),
+                api_runtime::ser::optional("phone_numbers", &self.phone_numbers),
+                api_runtime::ser::optional("whatsapp_accounts", &self.whatsapp_accounts),
+                api_runtime::ser::optional("workflow", &self.workflow),
+                api_runtime::ser::optional("access_info", &self.access_info),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("version_id", &self.version_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("main_branch_id", &self.main_branch_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAgentResponseModel {

@@ -6,21 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::AgentTestFolderPathSegmentResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentTestFolderResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAgentTestFolderResponseModel {
     pub id: String,
     pub name: String,
     /// The path from the root folder to the current folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<AgentTestFolderPathSegmentResponseModel>>,
     /// The number of direct children (tests and subfolders) in this folder
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children_count: Option<i64>,
+}
+
+impl Serialize for GetAgentTestFolderResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAgentTestFolderResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("folder_path", &self.folder_path),
+                api_runtime::ser::optional("children_count", &self.children_count),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAgentTestFolderResponseModel {

@@ -7,10 +7,10 @@
 
 use super::AgentTopicResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentTopicsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAgentTopicsResponseModel {
     pub topics: Vec<AgentTopicResponseModel>,
     pub window_start_unix_secs: i64,
@@ -18,13 +18,27 @@ pub struct GetAgentTopicsResponseModel {
     /// Number of daily topic-discovery runs the returned metrics were summed over.
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aggregated_run_count: Option<i64>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl Serialize for GetAgentTopicsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAgentTopicsResponseModel",
+            &[
+                api_runtime::ser::field("topics", &self.topics),
+                api_runtime::ser::field("window_start_unix_secs", &self.window_start_unix_secs),
+                api_runtime::ser::field("window_end_unix_secs", &self.window_end_unix_secs),
+                api_runtime::ser::optional("aggregated_run_count", &self.aggregated_run_count),
+                api_runtime::ser::optional("has_more", &self.has_more),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAgentTopicsResponseModel {

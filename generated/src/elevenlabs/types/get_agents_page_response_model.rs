@@ -7,18 +7,31 @@
 
 use super::AgentSummaryResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAgentsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAgentsPageResponseModel {
     /// A list of agents and their metadata
     pub agents: Vec<AgentSummaryResponseModel>,
     /// The next cursor to paginate through the agents
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Whether there are more agents to paginate through
     pub has_more: bool,
+}
+
+impl Serialize for GetAgentsPageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAgentsPageResponseModel",
+            &[
+                api_runtime::ser::field("agents", &self.agents),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAgentsPageResponseModel {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Get a summary of key business analytics for a time period.
 ///
 /// Schema: `#/components/schemas/GetAnalyticsSummaryParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAnalyticsSummaryParams {
     /// Defaults to `"get_analytics_summary"`.
     pub smb_tool_type: consts::GetAnalyticsSummary,
+}
+
+impl Serialize for GetAnalyticsSummaryParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAnalyticsSummaryParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAnalyticsSummaryParams {

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Look up an appointment by the booking confirmation number the caller quotes.
 ///
@@ -16,10 +16,23 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// the input and does a prefix match on the stored calendar item id.
 ///
 /// Schema: `#/components/schemas/GetAppointmentByConfirmationNumberParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetAppointmentByConfirmationNumberParams {
     /// Defaults to `"get_appointment_by_confirmation_number"`.
     pub smb_tool_type: consts::GetAppointmentByConfirmationNumber,
+}
+
+impl Serialize for GetAppointmentByConfirmationNumberParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAppointmentByConfirmationNumberParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAppointmentByConfirmationNumberParams {

@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::AudioIsolationHistoryItemResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAudioIsolationHistoryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAudioIsolationHistoryResponseModel {
     pub items: Vec<AudioIsolationHistoryItemResponseModel>,
     pub has_more: bool,
+}
+
+impl Serialize for GetAudioIsolationHistoryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAudioIsolationHistoryResponseModel",
+            &[
+                api_runtime::ser::field("items", &self.items),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAudioIsolationHistoryResponseModel {

@@ -7,19 +7,31 @@
 
 use super::AudioNativeProjectSettingsResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetAudioNativeProjectSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAudioNativeProjectSettingsResponseModel {
     /// Whether the project is enabled.
     pub enabled: bool,
     /// The ID of the latest snapshot of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub snapshot_id: Nullable<String>,
     /// The settings of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<AudioNativeProjectSettingsResponseModel>,
+}
+
+impl Serialize for GetAudioNativeProjectSettingsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetAudioNativeProjectSettingsResponseModel",
+            &[
+                api_runtime::ser::field("enabled", &self.enabled),
+                api_runtime::ser::optional("snapshot_id", &self.snapshot_id),
+                api_runtime::ser::optional("settings", &self.settings),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetAudioNativeProjectSettingsResponseModel {

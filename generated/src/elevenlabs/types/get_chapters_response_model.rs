@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::ChapterResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetChaptersResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetChaptersResponseModel {
     pub chapters: Vec<ChapterResponseModel>,
+}
+
+impl Serialize for GetChaptersResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetChaptersResponseModel",
+            &[api_runtime::ser::field("chapters", &self.chapters)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetChaptersResponseModel {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetClientAppointmentsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetClientAppointmentsParams {
     /// Defaults to `"get_client_appointments"`.
     pub smb_tool_type: consts::GetClientAppointments,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_cancelled: Option<bool>,
+}
+
+impl Serialize for GetClientAppointmentsParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetClientAppointmentsParams",
+            &[
+                api_runtime::ser::field("smb_tool_type", &self.smb_tool_type),
+                api_runtime::ser::optional("include_cancelled", &self.include_cancelled),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetClientAppointmentsParams {

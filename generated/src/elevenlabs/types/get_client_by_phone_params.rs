@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Look up a client by their exact phone number.
 ///
 /// Schema: `#/components/schemas/GetClientByPhoneParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetClientByPhoneParams {
     /// Defaults to `"get_client_by_phone"`.
     pub smb_tool_type: consts::GetClientByPhone,
+}
+
+impl Serialize for GetClientByPhoneParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetClientByPhoneParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetClientByPhoneParams {

@@ -15,31 +15,22 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetConversationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetConversationResponseModel {
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_name: Nullable<String>,
     /// Defaults to `"agent"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_product: Option<String>,
     pub status: GetConversationResponseModelStatus,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// The ID of the agent version used for this conversation
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     pub metadata: ConversationHistoryMetadataCommonModel,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<ConversationHistoryAnalysisCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visited_agents: Option<Vec<VisitedAgentRef>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_initiation_client_data: Option<ConversationInitiationClientDataRequestOutput>,
     /// Defaults to `"production"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub environment: Option<String>,
     pub conversation_id: String,
     pub has_audio: bool,
@@ -48,11 +39,43 @@ pub struct GetConversationResponseModel {
     pub has_auxiliary_audio: bool,
     pub transcript: Vec<ConversationHistoryTranscriptResponseModel>,
     /// Conversation tag ids assigned to this conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag_ids: Option<Vec<String>>,
     /// OpenTelemetry trace payload when the request uses format=opentelemetry; otherwise omitted.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub otlp_traces: Nullable<Value>,
+}
+
+impl Serialize for GetConversationResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetConversationResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("agent_name", &self.agent_name),
+                api_runtime::ser::optional("conversation_product", &self.conversation_product),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("user_id", &self.user_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("version_id", &self.version_id),
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::optional("analysis", &self.analysis),
+                api_runtime::ser::optional("visited_agents", &self.visited_agents),
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data",
+                    &self.conversation_initiation_client_data,
+                ),
+                api_runtime::ser::optional("environment", &self.environment),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("has_audio", &self.has_audio),
+                api_runtime::ser::field("has_user_audio", &self.has_user_audio),
+                api_runtime::ser::field("has_response_audio", &self.has_response_audio),
+                api_runtime::ser::field("has_auxiliary_audio", &self.has_auxiliary_audio),
+                api_runtime::ser::field("transcript", &self.transcript),
+                api_runtime::ser::optional("tag_ids", &self.tag_ids),
+                api_runtime::ser::optional("otlp_traces", &self.otlp_traces),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetConversationResponseModel {

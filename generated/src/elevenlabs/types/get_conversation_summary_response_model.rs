@@ -10,31 +10,47 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetConversationSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetConversationSummaryResponseModel {
     pub conversation_id: String,
     pub agent_id: String,
     pub status: GetConversationSummaryResponseModelStatus,
     /// Short generated title for the conversation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_summary_title: Nullable<String>,
     /// Generated natural-language summary of the call.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcript_summary: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_successful: Nullable<EvaluationSuccessResult>,
     /// Number of plain chat message turns in the conversation.
     pub message_count: i64,
     /// The plain chat messages (role and text only). Included only when message_count does not exceed the requested max_messages; otherwise null and messages_omitted is true.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub messages: Nullable<Vec<ConversationSummaryMessageModel>>,
     /// True when the chat messages were omitted because the conversation was too long. Fetch the full transcript for the messages.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages_omitted: Option<bool>,
     /// Guidance telling the agent how to get the full transcript.
     pub note: String,
+}
+
+impl Serialize for GetConversationSummaryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetConversationSummaryResponseModel",
+            &[
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("call_summary_title", &self.call_summary_title),
+                api_runtime::ser::optional("transcript_summary", &self.transcript_summary),
+                api_runtime::ser::optional("call_successful", &self.call_successful),
+                api_runtime::ser::field("message_count", &self.message_count),
+                api_runtime::ser::optional("messages", &self.messages),
+                api_runtime::ser::optional("messages_omitted", &self.messages_omitted),
+                api_runtime::ser::field("note", &self.note),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetConversationSummaryResponseModel {

@@ -7,15 +7,28 @@
 
 use super::ConversationTagResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetConversationTagsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetConversationTagsPageResponseModel {
     pub conversation_tags: Vec<ConversationTagResponseModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl Serialize for GetConversationTagsPageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetConversationTagsPageResponseModel",
+            &[
+                api_runtime::ser::field("conversation_tags", &self.conversation_tags),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetConversationTagsPageResponseModel {

@@ -7,38 +7,56 @@
 
 use super::{CrawlStatus, CrawlType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetCrawlJobResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetCrawlJobResponseModel {
     /// Defaults to `"discovery"`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<CrawlType>,
     pub seed_url: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pattern: Nullable<String>,
     pub max_depth: i64,
     pub max_pages: i64,
     /// Defaults to `"queued"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CrawlStatus>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_identified: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_scraped: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_skipped: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages_failed: Option<i64>,
     pub root_folder_id: String,
     pub updated_at: i64,
     pub id: String,
     pub created_at: i64,
+}
+
+impl Serialize for GetCrawlJobResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetCrawlJobResponseModel",
+            &[
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::field("seed_url", &self.seed_url),
+                api_runtime::ser::optional("pattern", &self.pattern),
+                api_runtime::ser::field("max_depth", &self.max_depth),
+                api_runtime::ser::field("max_pages", &self.max_pages),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("pages_identified", &self.pages_identified),
+                api_runtime::ser::optional("pages_scraped", &self.pages_scraped),
+                api_runtime::ser::optional("pages_skipped", &self.pages_skipped),
+                api_runtime::ser::optional("pages_failed", &self.pages_failed),
+                api_runtime::ser::field("root_folder_id", &self.root_folder_id),
+                api_runtime::ser::field("updated_at", &self.updated_at),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("created_at", &self.created_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetCrawlJobResponseModel {

@@ -10,16 +10,29 @@ use super::{
     GetKnowledgeBaseSummaryTextResponseModel, GetKnowledgeBaseSummaryUrlResponseModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseListResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetKnowledgeBaseListResponseModel {
     pub documents: Vec<GetKnowledgeBaseListResponseModelDocumentsItem>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl Serialize for GetKnowledgeBaseListResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetKnowledgeBaseListResponseModel",
+            &[
+                api_runtime::ser::field("documents", &self.documents),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseListResponseModel {

@@ -11,11 +11,11 @@ use super::{
     KnowledgeBaseFolderPathSegmentSummaryResponseModel, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseSummaryFolderResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetKnowledgeBaseSummaryFolderResponseModel {
     pub id: String,
     pub name: String,
@@ -23,26 +23,45 @@ pub struct GetKnowledgeBaseSummaryFolderResponseModel {
     pub supported_usages: Vec<DocumentUsageModeEnum>,
     pub access_info: ResourceAccessInfo,
     /// The ID of the parent folder, or null if the document is at the root level.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_parent_id: Nullable<String>,
     /// The folder path segments leading to this entity, from root to parent folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
     /// This field is deprecated and will be removed in the future, use the separate endpoint to get dependent agents instead.
     #[deprecated]
     pub dependent_agents: Vec<GetKnowledgeBaseSummaryFolderResponseModelDependentAgentsItem>,
-    #[serde(rename = "type")]
     pub type_: consts::Folder,
     pub children_count: i64,
     /// Number of non-folder documents anywhere in this folder's subtree (recursive). Counting stops past 1000;
     pub document_count: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auto_sync_info: Nullable<AutoSyncInfo>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub external_sync_info: Nullable<ExternalFolderSyncInfo>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_frozen: Option<bool>,
+}
+
+impl Serialize for GetKnowledgeBaseSummaryFolderResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetKnowledgeBaseSummaryFolderResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::field("supported_usages", &self.supported_usages),
+                api_runtime::ser::field("access_info", &self.access_info),
+                api_runtime::ser::optional("folder_parent_id", &self.folder_parent_id),
+                api_runtime::ser::optional("folder_path", &self.folder_path),
+                api_runtime::ser::field("dependent_agents", &self.dependent_agents),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("children_count", &self.children_count),
+                api_runtime::ser::field("document_count", &self.document_count),
+                api_runtime::ser::optional("auto_sync_info", &self.auto_sync_info),
+                api_runtime::ser::optional("external_sync_info", &self.external_sync_info),
+                api_runtime::ser::optional("is_frozen", &self.is_frozen),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModel {

@@ -11,11 +11,11 @@ use super::{
     KnowledgeBaseFolderPathSegmentSummaryResponseModel, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseSummaryTextResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetKnowledgeBaseSummaryTextResponseModel {
     pub id: String,
     pub name: String,
@@ -23,16 +23,33 @@ pub struct GetKnowledgeBaseSummaryTextResponseModel {
     pub supported_usages: Vec<DocumentUsageModeEnum>,
     pub access_info: ResourceAccessInfo,
     /// The ID of the parent folder, or null if the document is at the root level.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_parent_id: Nullable<String>,
     /// The folder path segments leading to this entity, from root to parent folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentSummaryResponseModel>>,
     /// This field is deprecated and will be removed in the future, use the separate endpoint to get dependent agents instead.
     #[deprecated]
     pub dependent_agents: Vec<GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem>,
-    #[serde(rename = "type")]
     pub type_: consts::Text,
+}
+
+impl Serialize for GetKnowledgeBaseSummaryTextResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetKnowledgeBaseSummaryTextResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::field("supported_usages", &self.supported_usages),
+                api_runtime::ser::field("access_info", &self.access_info),
+                api_runtime::ser::optional("folder_parent_id", &self.folder_parent_id),
+                api_runtime::ser::optional("folder_path", &self.folder_path),
+                api_runtime::ser::field("dependent_agents", &self.dependent_agents),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryTextResponseModel {

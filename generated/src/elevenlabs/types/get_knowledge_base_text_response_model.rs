@@ -10,10 +10,10 @@ use super::{
     KnowledgeBaseFolderPathSegmentResponseModel, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetKnowledgeBaseTextResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetKnowledgeBaseTextResponseModel {
     pub id: String,
     pub name: String,
@@ -21,17 +21,34 @@ pub struct GetKnowledgeBaseTextResponseModel {
     pub supported_usages: Vec<DocumentUsageModeEnum>,
     pub access_info: ResourceAccessInfo,
     /// The ID of the parent folder, or null if the document is at the root level.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_parent_id: Nullable<String>,
     /// The folder path segments leading to this entity, from root to parent folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<KnowledgeBaseFolderPathSegmentResponseModel>>,
-    #[serde(rename = "type")]
     pub type_: consts::Text,
     pub extracted_inner_html: String,
     /// Defaults to `"html"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_format: Option<ContentFormat>,
+}
+
+impl Serialize for GetKnowledgeBaseTextResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetKnowledgeBaseTextResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::field("supported_usages", &self.supported_usages),
+                api_runtime::ser::field("access_info", &self.access_info),
+                api_runtime::ser::optional("folder_parent_id", &self.folder_parent_id),
+                api_runtime::ser::optional("folder_path", &self.folder_path),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("extracted_inner_html", &self.extracted_inner_html),
+                api_runtime::ser::optional("content_format", &self.content_format),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseTextResponseModel {

@@ -7,10 +7,10 @@
 
 use super::LibraryVoiceResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetLibraryVoicesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLibraryVoicesResponseModel {
     /// The list of shared voices
     pub voices: Vec<LibraryVoiceResponseModel>,
@@ -19,10 +19,23 @@ pub struct GetLibraryVoicesResponseModel {
     /// The total number of shared voices matching the query.
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_sort_id: Nullable<String>,
+}
+
+impl Serialize for GetLibraryVoicesResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetLibraryVoicesResponseModel",
+            &[
+                api_runtime::ser::field("voices", &self.voices),
+                api_runtime::ser::field("has_more", &self.has_more),
+                api_runtime::ser::optional("total_count", &self.total_count),
+                api_runtime::ser::optional("last_sort_id", &self.last_sort_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetLibraryVoicesResponseModel {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetLiveCountResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetLiveCountResponse {
     /// The number of active ongoing conversations.
     pub count: i64,
+}
+
+impl Serialize for GetLiveCountResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetLiveCountResponse",
+            &[api_runtime::ser::field("count", &self.count)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetLiveCountResponse {

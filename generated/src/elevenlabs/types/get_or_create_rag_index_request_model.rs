@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::EmbeddingModelEnum;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetOrCreateRAGIndexRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetOrCreateRagIndexRequestModel {
     /// ID of the knowledgebase document for which to retrieve the index
     pub document_id: String,
@@ -17,6 +17,20 @@ pub struct GetOrCreateRagIndexRequestModel {
     pub create_if_missing: bool,
     /// Embedding model to use for the RAG index
     pub model: EmbeddingModelEnum,
+}
+
+impl Serialize for GetOrCreateRagIndexRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetOrCreateRagIndexRequestModel",
+            &[
+                api_runtime::ser::field("document_id", &self.document_id),
+                api_runtime::ser::field("create_if_missing", &self.create_if_missing),
+                api_runtime::ser::field("model", &self.model),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetOrCreateRagIndexRequestModel {

@@ -7,11 +7,11 @@
 
 use super::SipMediaEncryptionEnum;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/GetPhoneNumberInboundSIPTrunkConfigResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPhoneNumberInboundSipTrunkConfigResponseModel {
     /// List of IP addresses that are allowed to use the trunk. Each item in the list can be an individual IP address or a Classless Inter-Domain Routing notation representing a CIDR block.
     pub allowed_addresses: Vec<String>,
@@ -21,14 +21,29 @@ pub struct GetPhoneNumberInboundSipTrunkConfigResponseModel {
     /// Whether authentication credentials are configured
     pub has_auth_credentials: bool,
     /// SIP trunk username (if available)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// Domains of remote SIP servers used to validate TLS certificates.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_domains: Nullable<Vec<String>>,
     /// Map of dynamic variable name to header name for attributes_to_headers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_headers: Option<BTreeMap<String, String>>,
+}
+
+impl Serialize for GetPhoneNumberInboundSipTrunkConfigResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetPhoneNumberInboundSipTrunkConfigResponseModel",
+            &[
+                api_runtime::ser::field("allowed_addresses", &self.allowed_addresses),
+                api_runtime::ser::field("allowed_numbers", &self.allowed_numbers),
+                api_runtime::ser::field("media_encryption", &self.media_encryption),
+                api_runtime::ser::field("has_auth_credentials", &self.has_auth_credentials),
+                api_runtime::ser::optional("username", &self.username),
+                api_runtime::ser::optional("remote_domains", &self.remote_domains),
+                api_runtime::ser::optional("attributes_to_headers", &self.attributes_to_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetPhoneNumberInboundSipTrunkConfigResponseModel {

@@ -7,13 +7,13 @@
 
 use super::{MediaCodec, SipMediaEncryptionEnum, SipTrunkTransportEnum};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// SIP Trunk configuration details for a phone number
 ///
 /// Schema: `#/components/schemas/GetPhoneNumberOutboundSIPTrunkConfigResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPhoneNumberOutboundSipTrunkConfigResponseModel {
     /// Hostname or IP the SIP INVITE is sent to
     pub address: String,
@@ -22,24 +22,39 @@ pub struct GetPhoneNumberOutboundSipTrunkConfigResponseModel {
     /// Whether or not to encrypt media (data layer).
     pub media_encryption: SipMediaEncryptionEnum,
     /// SIP headers for INVITE request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     /// Map of dynamic variable name to header name for attributes_to_headers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_headers: Option<BTreeMap<String, String>>,
     /// Whether authentication credentials are configured
     pub has_auth_credentials: bool,
     /// SIP trunk username (if available)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
     /// Whether a LiveKit SIP outbound trunk is configured
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_outbound_trunk: Option<bool>,
     /// Media codecs that are offered in the SDP for outbound calls. If empty, all supported codecs are offered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_codecs: Option<Vec<MediaCodec>>,
+}
+
+impl Serialize for GetPhoneNumberOutboundSipTrunkConfigResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetPhoneNumberOutboundSipTrunkConfigResponseModel",
+            &[
+                api_runtime::ser::field("address", &self.address),
+                api_runtime::ser::field("transport", &self.transport),
+                api_runtime::ser::field("media_encryption", &self.media_encryption),
+                api_runtime::ser::optional("headers", &self.headers),
+                api_runtime::ser::optional("attributes_to_headers", &self.attributes_to_headers),
+                api_runtime::ser::field("has_auth_credentials", &self.has_auth_credentials),
+                api_runtime::ser::optional("username", &self.username),
+                api_runtime::ser::optional("has_outbound_trunk", &self.has_outbound_trunk),
+                api_runtime::ser::optional("enabled_codecs", &self.enabled_codecs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetPhoneNumberOutboundSipTrunkConfigResponseModel {

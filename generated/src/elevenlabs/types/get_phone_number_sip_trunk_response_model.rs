@@ -10,10 +10,10 @@ use super::{
     GetPhoneNumberOutboundSipTrunkConfigResponseModel, LivekitStackType, PhoneNumberAgentInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPhoneNumberSIPTrunkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPhoneNumberSipTrunkResponseModel {
     /// Phone number
     pub phone_number: String,
@@ -23,39 +23,55 @@ pub struct GetPhoneNumberSipTrunkResponseModel {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// The ID of the phone number
     pub phone_number_id: String,
     /// The agent that is assigned to the phone number
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assigned_agent: Nullable<PhoneNumberAgentInfo>,
     /// Phone provider
     ///
     /// Defaults to `"sip_trunk"`.
     pub provider: consts::SipTrunk,
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_config: Nullable<GetPhoneNumberOutboundSipTrunkConfigResponseModel>,
     /// Configuration of the Outbound SIP trunk - if configured.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outbound_trunk: Nullable<GetPhoneNumberOutboundSipTrunkConfigResponseModel>,
     /// Configuration of the Inbound SIP trunk - if configured.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub inbound_trunk: Nullable<GetPhoneNumberInboundSipTrunkConfigResponseModel>,
     /// Type of Livekit stack used for this number.
     pub livekit_stack: LivekitStackType,
     /// Whether to store SIP messages for this phone number.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub store_sip_messages: Option<bool>,
+}
+
+impl Serialize for GetPhoneNumberSipTrunkResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetPhoneNumberSipTrunkResponseModel",
+            &[
+                api_runtime::ser::field("phone_number", &self.phone_number),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::optional("supports_inbound", &self.supports_inbound),
+                api_runtime::ser::optional("supports_outbound", &self.supports_outbound),
+                api_runtime::ser::field("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::optional("assigned_agent", &self.assigned_agent),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::optional("provider_config", &self.provider_config),
+                api_runtime::ser::optional("outbound_trunk", &self.outbound_trunk),
+                api_runtime::ser::optional("inbound_trunk", &self.inbound_trunk),
+                api_runtime::ser::field("livekit_stack", &self.livekit_stack),
+                api_runtime::ser::optional("store_sip_messages", &self.store_sip_messages),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetPhoneNumberSipTrunkResponseModel {

@@ -7,10 +7,10 @@
 
 use super::{consts, PhoneNumberAgentInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPhoneNumberTwilioResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPhoneNumberTwilioResponseModel {
     /// Phone number
     pub phone_number: String,
@@ -20,23 +20,38 @@ pub struct GetPhoneNumberTwilioResponseModel {
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_inbound: Option<bool>,
     /// This field is deprecated and will be removed in the future. Whether this phone number supports outbound calls
     ///
     /// Defaults to `true`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_outbound: Option<bool>,
     /// The ID of the phone number
     pub phone_number_id: String,
     /// The agent that is assigned to the phone number
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assigned_agent: Nullable<PhoneNumberAgentInfo>,
     /// Phone provider
     ///
     /// Defaults to `"twilio"`.
     pub provider: consts::Twilio,
+}
+
+impl Serialize for GetPhoneNumberTwilioResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetPhoneNumberTwilioResponseModel",
+            &[
+                api_runtime::ser::field("phone_number", &self.phone_number),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::optional("supports_inbound", &self.supports_inbound),
+                api_runtime::ser::optional("supports_outbound", &self.supports_outbound),
+                api_runtime::ser::field("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::optional("assigned_agent", &self.assigned_agent),
+                api_runtime::ser::field("provider", &self.provider),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetPhoneNumberTwilioResponseModel {

@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetProjectsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetProjectsResponseModel {
     /// A list of projects with their metadata.
     pub projects: Vec<ProjectResponseModel>,
+}
+
+impl Serialize for GetProjectsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetProjectsResponseModel",
+            &[api_runtime::ser::field("projects", &self.projects)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetProjectsResponseModel {

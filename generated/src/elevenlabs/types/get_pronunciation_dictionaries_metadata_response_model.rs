@@ -7,18 +7,34 @@
 
 use super::GetPronunciationDictionaryMetadataResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPronunciationDictionariesMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPronunciationDictionariesMetadataResponseModel {
     /// A list of pronunciation dictionaries and their metadata.
     pub pronunciation_dictionaries: Vec<GetPronunciationDictionaryMetadataResponseModel>,
     /// The next cursor to use for pagination.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Whether there are more pronunciation dictionaries to fetch.
     pub has_more: bool,
+}
+
+impl Serialize for GetPronunciationDictionariesMetadataResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetPronunciationDictionariesMetadataResponseModel",
+            &[
+                api_runtime::ser::field(
+                    "pronunciation_dictionaries",
+                    &self.pronunciation_dictionaries,
+                ),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetPronunciationDictionariesMetadataResponseModel {

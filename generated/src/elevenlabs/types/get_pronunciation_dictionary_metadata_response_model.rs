@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPronunciationDictionaryMetadataResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -27,11 +27,29 @@ pub struct GetPronunciationDictionaryMetadataResponseModel {
     /// The creation time of the pronunciation dictionary in Unix timestamp.
     pub creation_time_unix: i64,
     /// The archive time of the pronunciation dictionary in Unix timestamp.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived_time_unix: Nullable<i64>,
     /// The description of the pronunciation dictionary.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+}
+
+impl Serialize for GetPronunciationDictionaryMetadataResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetPronunciationDictionaryMetadataResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("latest_version_id", &self.latest_version_id),
+                api_runtime::ser::field("latest_version_rules_num", &self.latest_version_rules_num),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("permission_on_resource", &self.permission_on_resource),
+                api_runtime::ser::field("created_by", &self.created_by),
+                api_runtime::ser::field("creation_time_unix", &self.creation_time_unix),
+                api_runtime::ser::optional("archived_time_unix", &self.archived_time_unix),
+                api_runtime::ser::optional("description", &self.description),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModel {

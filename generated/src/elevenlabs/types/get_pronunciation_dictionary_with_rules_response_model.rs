@@ -13,7 +13,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetPronunciationDictionaryWithRulesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetPronunciationDictionaryWithRulesResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -31,13 +31,32 @@ pub struct GetPronunciationDictionaryWithRulesResponseModel {
     /// The creation time of the pronunciation dictionary in Unix timestamp.
     pub creation_time_unix: i64,
     /// The archive time of the pronunciation dictionary in Unix timestamp.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived_time_unix: Nullable<i64>,
     /// The description of the pronunciation dictionary.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The rules in the latest version of the pronunciation dictionary.
     pub rules: Vec<GetPronunciationDictionaryWithRulesResponseModelRulesItem>,
+}
+
+impl Serialize for GetPronunciationDictionaryWithRulesResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetPronunciationDictionaryWithRulesResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("latest_version_id", &self.latest_version_id),
+                api_runtime::ser::field("latest_version_rules_num", &self.latest_version_rules_num),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("permission_on_resource", &self.permission_on_resource),
+                api_runtime::ser::field("created_by", &self.created_by),
+                api_runtime::ser::field("creation_time_unix", &self.creation_time_unix),
+                api_runtime::ser::optional("archived_time_unix", &self.archived_time_unix),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::field("rules", &self.rules),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModel {

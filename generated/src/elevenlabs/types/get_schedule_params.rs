@@ -6,16 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetScheduleParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetScheduleParams {
     /// Defaults to `"get_schedule"`.
     pub smb_tool_type: consts::GetSchedule,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_location_filter: Option<bool>,
+}
+
+impl Serialize for GetScheduleParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetScheduleParams",
+            &[
+                api_runtime::ser::field("smb_tool_type", &self.smb_tool_type),
+                api_runtime::ser::optional(
+                    "include_location_filter",
+                    &self.include_location_filter,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetScheduleParams {

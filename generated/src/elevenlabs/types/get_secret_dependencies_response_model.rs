@@ -11,16 +11,28 @@ use super::{
     DependentUnknownToolIdentifier,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetSecretDependenciesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSecretDependenciesResponseModel {
     pub dependencies: GetSecretDependenciesResponseModelDependencies,
     /// Cursor for fetching the next page of dependencies
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl Serialize for GetSecretDependenciesResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetSecretDependenciesResponseModel",
+            &[
+                api_runtime::ser::field("dependencies", &self.dependencies),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModel {

@@ -7,17 +7,29 @@
 
 use super::SipLogMessage;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetSIPLogMessagesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSipLogMessagesResponse {
     pub sip_messages: Vec<SipLogMessage>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
+}
+
+impl Serialize for GetSipLogMessagesResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetSipLogMessagesResponse",
+            &[
+                api_runtime::ser::field("sip_messages", &self.sip_messages),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::optional("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetSipLogMessagesResponse {

@@ -7,21 +7,34 @@
 
 use super::SpeechHistoryItemResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetSpeechHistoryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSpeechHistoryResponseModel {
     /// A list of speech history items.
     pub history: Vec<SpeechHistoryItemResponseModel>,
     /// The ID of the last history item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_history_item_id: Nullable<String>,
     /// Whether there are more history items to fetch.
     pub has_more: bool,
     /// The timestamp of the last history item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scanned_until: Nullable<i64>,
+}
+
+impl Serialize for GetSpeechHistoryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetSpeechHistoryResponseModel",
+            &[
+                api_runtime::ser::field("history", &self.history),
+                api_runtime::ser::optional("last_history_item_id", &self.last_history_item_id),
+                api_runtime::ser::field("has_more", &self.has_more),
+                api_runtime::ser::optional("scanned_until", &self.scanned_until),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetSpeechHistoryResponseModel {

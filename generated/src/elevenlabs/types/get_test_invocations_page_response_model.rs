@@ -7,20 +7,33 @@
 
 use super::{ListResponseMeta, TestInvocationSummaryResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetTestInvocationsPageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetTestInvocationsPageResponseModel {
     /// Defaults to `{}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<ListResponseMeta>,
     pub results: Vec<TestInvocationSummaryResponseModel>,
     /// Cursor for the next page of results
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Whether there are more results available
     pub has_more: bool,
+}
+
+impl Serialize for GetTestInvocationsPageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetTestInvocationsPageResponseModel",
+            &[
+                api_runtime::ser::optional("meta", &self.meta),
+                api_runtime::ser::field("results", &self.results),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetTestInvocationsPageResponseModel {

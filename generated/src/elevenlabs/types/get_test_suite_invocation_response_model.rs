@@ -7,29 +7,42 @@
 
 use super::{BucketingStatus, TestRunResultSummary, UnitTestRunResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetTestSuiteInvocationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetTestSuiteInvocationResponseModel {
     pub id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_id: Nullable<String>,
     /// Defaults to `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_count: Option<i64>,
     /// None when repeat_count==1 (no bucketing). Otherwise tracks bucketing lifecycle.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bucketing_status: Nullable<BucketingStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_groups: Option<Vec<TestRunResultSummary>>,
     pub test_runs: Vec<UnitTestRunResponseModel>,
+}
+
+impl Serialize for GetTestSuiteInvocationResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetTestSuiteInvocationResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("folder_id", &self.folder_id),
+                api_runtime::ser::optional("repeat_count", &self.repeat_count),
+                api_runtime::ser::optional("bucketing_status", &self.bucketing_status),
+                api_runtime::ser::optional("result_groups", &self.result_groups),
+                api_runtime::ser::field("test_runs", &self.test_runs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {

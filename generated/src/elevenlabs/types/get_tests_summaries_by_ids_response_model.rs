@@ -6,14 +6,24 @@
 // `cargo run -p generator -- generate`.
 
 use super::UnitTestSummaryResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/GetTestsSummariesByIdsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetTestsSummariesByIdsResponseModel {
     /// Dictionary mapping test IDs to their summary information
     pub tests: BTreeMap<String, UnitTestSummaryResponseModel>,
+}
+
+impl Serialize for GetTestsSummariesByIdsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetTestsSummariesByIdsResponseModel",
+            &[api_runtime::ser::field("tests", &self.tests)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetTestsSummariesByIdsResponseModel {

@@ -9,18 +9,31 @@ use super::{
     DependentAvailableAgentIdentifier, DependentBranchInfo, DependentUnknownAgentIdentifier,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/GetToolDependentAgentsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetToolDependentAgentsResponseModel {
     pub agents: Vec<GetToolDependentAgentsResponseModelAgentsItem>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub branches: Option<Vec<DependentBranchInfo>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     pub has_more: bool,
+}
+
+impl Serialize for GetToolDependentAgentsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetToolDependentAgentsResponseModel",
+            &[
+                api_runtime::ser::field("agents", &self.agents),
+                api_runtime::ser::optional("branches", &self.branches),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetToolDependentAgentsResponseModel {

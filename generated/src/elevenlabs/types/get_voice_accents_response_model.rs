@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::VoiceAccentResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetVoiceAccentsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetVoiceAccentsResponseModel {
     /// A list of available voice accents.
     pub accents: Vec<VoiceAccentResponseModel>,
+}
+
+impl Serialize for GetVoiceAccentsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetVoiceAccentsResponseModel",
+            &[api_runtime::ser::field("accents", &self.accents)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetVoiceAccentsResponseModel {

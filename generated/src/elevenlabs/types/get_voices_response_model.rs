@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::VoiceResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetVoicesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetVoicesResponseModel {
     /// A list of available voices.
     pub voices: Vec<VoiceResponseModel>,
+}
+
+impl Serialize for GetVoicesResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetVoicesResponseModel",
+            &[api_runtime::ser::field("voices", &self.voices)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetVoicesResponseModel {

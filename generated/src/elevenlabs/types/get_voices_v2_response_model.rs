@@ -7,10 +7,10 @@
 
 use super::VoiceResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetVoicesV2ResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetVoicesV2ResponseModel {
     /// The list of voices matching the query.
     pub voices: Vec<VoiceResponseModel>,
@@ -19,8 +19,22 @@ pub struct GetVoicesV2ResponseModel {
     /// The total count of voices matching the query. This value is a live snapshot that reflects the current state of the database and may change between requests as users create, modify, or delete voices. For reliable pagination, use the has_more flag instead of relying on this value. Only request this field when you actually need the total count (e.g., for display purposes), as calculating it incurs a performance cost.
     pub total_count: i64,
     /// Token to retrieve the next page of results. Pass this value to the next request to continue pagination. Null if there are no more results.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_page_token: Nullable<String>,
+}
+
+impl Serialize for GetVoicesV2ResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetVoicesV2ResponseModel",
+            &[
+                api_runtime::ser::field("voices", &self.voices),
+                api_runtime::ser::field("has_more", &self.has_more),
+                api_runtime::ser::field("total_count", &self.total_count),
+                api_runtime::ser::optional("next_page_token", &self.next_page_token),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetVoicesV2ResponseModel {

@@ -6,31 +6,54 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetWhatsAppAccountResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetWhatsAppAccountResponse {
     pub business_account_id: String,
     pub phone_number_id: String,
     pub business_account_name: String,
     pub phone_number_name: String,
     pub phone_number: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assigned_agent_id: Nullable<String>,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_messaging: Option<bool>,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_audio_message_response: Option<bool>,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_typing_indicator: Option<bool>,
     pub assigned_agent_name: Option<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_token_expired: Option<bool>,
+}
+
+impl Serialize for GetWhatsAppAccountResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetWhatsAppAccountResponse",
+            &[
+                api_runtime::ser::field("business_account_id", &self.business_account_id),
+                api_runtime::ser::field("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::field("business_account_name", &self.business_account_name),
+                api_runtime::ser::field("phone_number_name", &self.phone_number_name),
+                api_runtime::ser::field("phone_number", &self.phone_number),
+                api_runtime::ser::optional("assigned_agent_id", &self.assigned_agent_id),
+                api_runtime::ser::optional("enable_messaging", &self.enable_messaging),
+                api_runtime::ser::optional(
+                    "enable_audio_message_response",
+                    &self.enable_audio_message_response,
+                ),
+                api_runtime::ser::optional(
+                    "enable_typing_indicator",
+                    &self.enable_typing_indicator,
+                ),
+                api_runtime::ser::field("assigned_agent_name", &self.assigned_agent_name),
+                api_runtime::ser::optional("is_token_expired", &self.is_token_expired),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetWhatsAppAccountResponse {

@@ -7,15 +7,27 @@
 
 use super::ConvAiWorkspaceStoredSecretConfig;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GetWorkspaceSecretsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetWorkspaceSecretsResponseModel {
     pub secrets: Vec<ConvAiWorkspaceStoredSecretConfig>,
     /// Cursor for fetching the next page of secrets
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl Serialize for GetWorkspaceSecretsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GetWorkspaceSecretsResponseModel",
+            &[
+                api_runtime::ser::field("secrets", &self.secrets),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GetWorkspaceSecretsResponseModel {

@@ -12,36 +12,49 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the OpenAI GPT Image 1 model.
 ///
 /// Schema: `#/components/schemas/GPTImage1Request`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GptImage1Request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the image to generate.
     pub prompt: String,
     /// Up to 5 reference images to edit or draw from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<ImageReference>>,
     /// An image whose fully transparent areas mark where the first reference image may be edited; requires `images`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mask: Nullable<ImageReference>,
     /// The quality of the output image.
     ///
     /// Defaults to `"medium"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<GptImage1RequestQuality>,
     /// The background of the output image. With `auto`, the model picks the background that suits the image.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background: Option<GptImage1RequestBackground>,
     /// The aspect ratio of the output image.
     ///
     /// Defaults to `"1:1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<GptImage1RequestAspectRatio>,
     /// The model to use for the generation.
     pub model_id: consts::GptImage1,
+}
+
+impl Serialize for GptImage1Request {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GptImage1Request",
+            &[
+                api_runtime::ser::optional("webhook", &self.webhook),
+                api_runtime::ser::field("prompt", &self.prompt),
+                api_runtime::ser::optional("images", &self.images),
+                api_runtime::ser::optional("mask", &self.mask),
+                api_runtime::ser::optional("quality", &self.quality),
+                api_runtime::ser::optional("background", &self.background),
+                api_runtime::ser::optional("aspect_ratio", &self.aspect_ratio),
+                api_runtime::ser::field("model_id", &self.model_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GptImage1Request {

@@ -10,25 +10,37 @@ use super::{
     PromptInjectionGuardrail,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// GuardrailsV1
 ///
 /// Schema: `#/components/schemas/GuardrailsV1-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GuardrailsV1Input {
     /// Defaults to `"1"`.
     pub version: consts::V1,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub focus: Option<FocusGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt_injection: Option<PromptInjectionGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<ContentGuardrailInput>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub moderation: Nullable<ModerationGuardrailInput>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<CustomGuardrailInput>,
+}
+
+impl Serialize for GuardrailsV1Input {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GuardrailsV1Input",
+            &[
+                api_runtime::ser::field("version", &self.version),
+                api_runtime::ser::optional("focus", &self.focus),
+                api_runtime::ser::optional("prompt_injection", &self.prompt_injection),
+                api_runtime::ser::optional("content", &self.content),
+                api_runtime::ser::optional("moderation", &self.moderation),
+                api_runtime::ser::optional("custom", &self.custom),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GuardrailsV1Input {

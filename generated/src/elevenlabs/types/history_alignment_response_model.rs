@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/HistoryAlignmentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HistoryAlignmentResponseModel {
     /// The characters in the alignment.
     pub characters: Vec<String>,
@@ -16,6 +16,26 @@ pub struct HistoryAlignmentResponseModel {
     pub character_start_times_seconds: Vec<f64>,
     /// The end times of the characters in seconds.
     pub character_end_times_seconds: Vec<f64>,
+}
+
+impl Serialize for HistoryAlignmentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "HistoryAlignmentResponseModel",
+            &[
+                api_runtime::ser::field("characters", &self.characters),
+                api_runtime::ser::field(
+                    "character_start_times_seconds",
+                    &self.character_start_times_seconds,
+                ),
+                api_runtime::ser::field(
+                    "character_end_times_seconds",
+                    &self.character_end_times_seconds,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for HistoryAlignmentResponseModel {

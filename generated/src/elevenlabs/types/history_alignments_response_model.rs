@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::HistoryAlignmentResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/HistoryAlignmentsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HistoryAlignmentsResponseModel {
     /// The alignment of the text.
     pub alignment: HistoryAlignmentResponseModel,
     /// The normalized alignment of the text.
     pub normalized_alignment: HistoryAlignmentResponseModel,
+}
+
+impl Serialize for HistoryAlignmentsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "HistoryAlignmentsResponseModel",
+            &[
+                api_runtime::ser::field("alignment", &self.alignment),
+                api_runtime::ser::field("normalized_alignment", &self.normalized_alignment),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for HistoryAlignmentsResponseModel {

@@ -7,25 +7,38 @@
 
 use super::UrlModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// HTTP request details.
 ///
 /// Spec: https://schema.ocsf.io/1.6.0/objects/http_request
 ///
 /// Schema: `#/components/schemas/HttpRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HttpRequestModel {
     /// HTTP method (GET, POST, etc.)
     pub http_method: String,
     /// Request URL object
     pub url: UrlModel,
     /// User agent string
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_agent: Nullable<String>,
     /// X-Forwarded-For header as a list
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub x_forwarded_for: Nullable<Vec<String>>,
+}
+
+impl Serialize for HttpRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "HttpRequestModel",
+            &[
+                api_runtime::ser::field("http_method", &self.http_method),
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::optional("user_agent", &self.user_agent),
+                api_runtime::ser::optional("x_forwarded_for", &self.x_forwarded_for),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for HttpRequestModel {

@@ -6,13 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::ValidationError;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/HTTPValidationError`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HttpValidationError {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
+}
+
+impl Serialize for HttpValidationError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "HttpValidationError",
+            &[api_runtime::ser::optional("detail", &self.detail)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for HttpValidationError {

@@ -9,12 +9,25 @@ use super::ImageAnalysisResult;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ImageAnalysis`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageAnalysis {
     pub status: ImageAnalysisStatus,
     pub data: Option<ImageAnalysisResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at_ms: Option<i64>,
+}
+
+impl Serialize for ImageAnalysis {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ImageAnalysis",
+            &[
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("data", &self.data),
+                api_runtime::ser::optional("updated_at_ms", &self.updated_at_ms),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ImageAnalysis {

@@ -7,24 +7,37 @@
 
 use super::ImageSubject;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ImageAnalysisResult`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageAnalysisResult {
     pub title: String,
     pub description: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mood_and_style: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub composition_notes: Nullable<String>,
     /// Readable text overlaid or shown in the image, if any.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub visible_text: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subjects: Option<Vec<ImageSubject>>,
+}
+
+impl Serialize for ImageAnalysisResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ImageAnalysisResult",
+            &[
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("content_type", &self.content_type),
+                api_runtime::ser::optional("mood_and_style", &self.mood_and_style),
+                api_runtime::ser::optional("composition_notes", &self.composition_notes),
+                api_runtime::ser::optional("visible_text", &self.visible_text),
+                api_runtime::ser::optional("subjects", &self.subjects),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ImageAnalysisResult {

@@ -6,21 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ImageAvatar`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImageAvatar {
     /// The type of the avatar
     ///
     /// Defaults to `"image"`.
-    #[serde(rename = "type")]
     pub type_: consts::Image,
     /// The URL of the avatar
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+}
+
+impl Serialize for ImageAvatar {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ImageAvatar",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("url", &self.url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ImageAvatar {

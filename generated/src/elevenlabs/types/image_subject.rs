@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ImageSubject`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImageSubject {
     pub name: String,
     pub description: String,
+}
+
+impl Serialize for ImageSubject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ImageSubject",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("description", &self.description),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ImageSubject {

@@ -7,32 +7,43 @@
 
 use super::{SipMediaEncryptionEnum, SipTrunkCredentialsRequestModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/InboundSIPTrunkConfigRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InboundSipTrunkConfigRequestModel {
     /// List of IP addresses that are allowed to use the trunk. Each item in the list can be an individual IP address or a Classless Inter-Domain Routing notation representing a CIDR block.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_addresses: Nullable<Vec<String>>,
     /// List of phone numbers that are allowed to use the trunk.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_numbers: Nullable<Vec<String>>,
     /// Whether or not to encrypt media (data layer).
     ///
     /// Defaults to `"allowed"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_encryption: Option<SipMediaEncryptionEnum>,
     /// Optional digest authentication credentials (username/password).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub credentials: Nullable<SipTrunkCredentialsRequestModel>,
     /// Domains of remote SIP servers used to validate TLS certificates.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remote_domains: Nullable<Vec<String>>,
     /// Map of dynamic variable name to header name for attributes_to_headers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_headers: Option<BTreeMap<String, String>>,
+}
+
+impl Serialize for InboundSipTrunkConfigRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "InboundSipTrunkConfigRequestModel",
+            &[
+                api_runtime::ser::optional("allowed_addresses", &self.allowed_addresses),
+                api_runtime::ser::optional("allowed_numbers", &self.allowed_numbers),
+                api_runtime::ser::optional("media_encryption", &self.media_encryption),
+                api_runtime::ser::optional("credentials", &self.credentials),
+                api_runtime::ser::optional("remote_domains", &self.remote_domains),
+                api_runtime::ser::optional("attributes_to_headers", &self.attributes_to_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for InboundSipTrunkConfigRequestModel {

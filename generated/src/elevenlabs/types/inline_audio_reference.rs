@@ -15,14 +15,27 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// an `asset` reference instead.
 ///
 /// Schema: `#/components/schemas/InlineAudioReference`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InlineAudioReference {
-    #[serde(rename = "type")]
     pub type_: consts::InlineBase64,
     /// The media file's bytes, base64-encoded (standard alphabet). Up to 25MB decoded.
     pub content_base64: String,
     /// The MIME type of the encoded audio.
     pub mime_type: InlineAudioReferenceMimeType,
+}
+
+impl Serialize for InlineAudioReference {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "InlineAudioReference",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("content_base64", &self.content_base64),
+                api_runtime::ser::field("mime_type", &self.mime_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for InlineAudioReference {

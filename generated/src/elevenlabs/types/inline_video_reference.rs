@@ -15,14 +15,27 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// an `asset` reference instead.
 ///
 /// Schema: `#/components/schemas/InlineVideoReference`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InlineVideoReference {
-    #[serde(rename = "type")]
     pub type_: consts::InlineBase64,
     /// The media file's bytes, base64-encoded (standard alphabet). Up to 25MB decoded.
     pub content_base64: String,
     /// The MIME type of the encoded video.
     pub mime_type: InlineVideoReferenceMimeType,
+}
+
+impl Serialize for InlineVideoReference {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "InlineVideoReference",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("content_base64", &self.content_base64),
+                api_runtime::ser::field("mime_type", &self.mime_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for InlineVideoReference {

@@ -6,24 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AlertingWebhookHeader, AlertingWebhookMethod};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/InternalAlertingWebhookNotifier`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InternalAlertingWebhookNotifier {
     /// Defaults to `"webhook"`.
-    #[serde(rename = "type")]
     pub type_: consts::Webhook,
     /// The URL to send alert lifecycle notifications to.
     pub url: String,
     /// HTTP method used when calling the webhook URL.
     ///
     /// Defaults to `"POST"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<AlertingWebhookMethod>,
     /// Custom request headers sent with every notification. Secret header values are encrypted at rest and never returned by the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<Vec<AlertingWebhookHeader>>,
+}
+
+impl Serialize for InternalAlertingWebhookNotifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "InternalAlertingWebhookNotifier",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::optional("method", &self.method),
+                api_runtime::ser::optional("headers", &self.headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for InternalAlertingWebhookNotifier {

@@ -10,21 +10,17 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/InvoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceResponseModel {
     /// The amount due in cents.
     pub amount_due_cents: i64,
     /// The subtotal amount in cents before tax (exclusive of tax and discounts).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subtotal_cents: Nullable<i64>,
     /// The tax amount in cents.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tax_cents: Nullable<i64>,
     /// Deprecated. Use [discounts] instead. The discount applied to the invoice. E.g. [20.0f] for 20% off.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discount_percent_off: Nullable<f64>,
     /// Deprecated. Use [discounts] instead. The discount applied to the invoice. E.g. [20.0f] for 20 cents off.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub discount_amount_off: Nullable<f64>,
     /// The discounts applied to the invoice.
     pub discounts: Vec<DiscountResponseModel>,
@@ -34,6 +30,29 @@ pub struct InvoiceResponseModel {
     pub payment_intent_status: Option<InvoiceResponseModelPaymentIntentStatus>,
     /// The statuses of this invoice's payment intents. Empty list when there are no payment intents.
     pub payment_intent_statusses: Vec<InvoiceResponseModelPaymentIntentStatussesItem>,
+}
+
+impl Serialize for InvoiceResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "InvoiceResponseModel",
+            &[
+                api_runtime::ser::field("amount_due_cents", &self.amount_due_cents),
+                api_runtime::ser::optional("subtotal_cents", &self.subtotal_cents),
+                api_runtime::ser::optional("tax_cents", &self.tax_cents),
+                api_runtime::ser::optional("discount_percent_off", &self.discount_percent_off),
+                api_runtime::ser::optional("discount_amount_off", &self.discount_amount_off),
+                api_runtime::ser::field("discounts", &self.discounts),
+                api_runtime::ser::field(
+                    "next_payment_attempt_unix",
+                    &self.next_payment_attempt_unix,
+                ),
+                api_runtime::ser::field("payment_intent_status", &self.payment_intent_status),
+                api_runtime::ser::field("payment_intent_statusses", &self.payment_intent_statusses),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for InvoiceResponseModel {

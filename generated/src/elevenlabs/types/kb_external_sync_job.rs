@@ -7,36 +7,56 @@
 
 use super::{CrawlStatus, ExternalSyncJobTrigger, ExternalSyncJobType, ExternalSyncProvider};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KbExternalSyncJob`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KbExternalSyncJob {
-    #[serde(rename = "type")]
     pub type_: ExternalSyncProvider,
     pub folder_id: String,
     pub integration_connection_id: String,
     pub triggered_by: ExternalSyncJobTrigger,
     /// Defaults to `"queued"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CrawlStatus>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sync_type: Nullable<ExternalSyncJobType>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items_identified: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub items_processed: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub started_at: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub completed_at: Nullable<i64>,
     pub updated_at: i64,
     pub id: String,
     pub created_at: i64,
+}
+
+impl Serialize for KbExternalSyncJob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KbExternalSyncJob",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("folder_id", &self.folder_id),
+                api_runtime::ser::field(
+                    "integration_connection_id",
+                    &self.integration_connection_id,
+                ),
+                api_runtime::ser::field("triggered_by", &self.triggered_by),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("sync_type", &self.sync_type),
+                api_runtime::ser::optional("items_identified", &self.items_identified),
+                api_runtime::ser::optional("items_processed", &self.items_processed),
+                api_runtime::ser::optional("error_message", &self.error_message),
+                api_runtime::ser::optional("started_at", &self.started_at),
+                api_runtime::ser::optional("completed_at", &self.completed_at),
+                api_runtime::ser::field("updated_at", &self.updated_at),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("created_at", &self.created_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KbExternalSyncJob {

@@ -11,16 +11,29 @@ use super::{
     SearchHighlightSegment,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/KnowledgeBaseContentSearchResult`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KnowledgeBaseContentSearchResult {
     pub document: KnowledgeBaseContentSearchResultDocument,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub search_snippet: Nullable<Vec<SearchHighlightSegment>>,
     pub score: f64,
+}
+
+impl Serialize for KnowledgeBaseContentSearchResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseContentSearchResult",
+            &[
+                api_runtime::ser::field("document", &self.document),
+                api_runtime::ser::optional("search_snippet", &self.search_snippet),
+                api_runtime::ser::field("score", &self.score),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResult {

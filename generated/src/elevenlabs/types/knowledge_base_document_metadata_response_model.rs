@@ -5,14 +5,31 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseDocumentMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KnowledgeBaseDocumentMetadataResponseModel {
     pub created_at_unix_secs: i64,
     pub last_updated_at_unix_secs: i64,
     pub size_bytes: i64,
+}
+
+impl Serialize for KnowledgeBaseDocumentMetadataResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseDocumentMetadataResponseModel",
+            &[
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field(
+                    "last_updated_at_unix_secs",
+                    &self.last_updated_at_unix_secs,
+                ),
+                api_runtime::ser::field("size_bytes", &self.size_bytes),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseDocumentMetadataResponseModel {

@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseFolderPathSegmentSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KnowledgeBaseFolderPathSegmentSummaryResponseModel {
     pub id: String,
+}
+
+impl Serialize for KnowledgeBaseFolderPathSegmentSummaryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseFolderPathSegmentSummaryResponseModel",
+            &[api_runtime::ser::field("id", &self.id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseFolderPathSegmentSummaryResponseModel {

@@ -6,13 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::{DocumentUsageModeEnum, KnowledgeBaseDocumentType};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseLocator`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KnowledgeBaseLocator {
     /// The type of the knowledge base
-    #[serde(rename = "type")]
     pub type_: KnowledgeBaseDocumentType,
     /// The name of the knowledge base
     pub name: String,
@@ -21,8 +20,22 @@ pub struct KnowledgeBaseLocator {
     /// The usage mode of the knowledge base
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_mode: Option<DocumentUsageModeEnum>,
+}
+
+impl Serialize for KnowledgeBaseLocator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseLocator",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("usage_mode", &self.usage_mode),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseLocator {

@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseRagToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KnowledgeBaseRagToolConfig {
     /// Defaults to `"knowledge_base_rag"`.
     pub system_tool_type: consts::KnowledgeBaseRag,
+}
+
+impl Serialize for KnowledgeBaseRagToolConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseRagToolConfig",
+            &[api_runtime::ser::field(
+                "system_tool_type",
+                &self.system_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseRagToolConfig {

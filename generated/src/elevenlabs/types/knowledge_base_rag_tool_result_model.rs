@@ -6,29 +6,41 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, KnowledgeBaseRagChunkModel, KnowledgeBaseRagToolStatus};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseRagToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KnowledgeBaseRagToolResultModel {
     /// Defaults to `"knowledge_base_rag_success"`.
     pub result_type: consts::KnowledgeBaseRagSuccess,
     /// Defaults to `"success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<KnowledgeBaseRagToolStatus>,
     /// Number of relevant chunks retrieved
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_count: Option<i64>,
     /// Human-readable status for the LLM about the search results
     ///
     /// Defaults to `"Referenced knowledge base."`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Retrieved chunks; populated only in the rag-result-in-tool-result mode
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunks: Option<Vec<KnowledgeBaseRagChunkModel>>,
+}
+
+impl Serialize for KnowledgeBaseRagToolResultModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseRagToolResultModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("chunk_count", &self.chunk_count),
+                api_runtime::ser::optional("message", &self.message),
+                api_runtime::ser::optional("chunks", &self.chunks),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseRagToolResultModel {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseSourceFileUrlResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KnowledgeBaseSourceFileUrlResponseModel {
     /// Signed URL to download the source file directly
     pub signed_url: String,
+}
+
+impl Serialize for KnowledgeBaseSourceFileUrlResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseSourceFileUrlResponseModel",
+            &[api_runtime::ser::field("signed_url", &self.signed_url)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseSourceFileUrlResponseModel {

@@ -9,15 +9,28 @@ use super::{
     consts, GetKnowledgeBaseSummaryFileResponseModel, GetKnowledgeBaseSummaryFolderResponseModel,
     GetKnowledgeBaseSummaryTextResponseModel, GetKnowledgeBaseSummaryUrlResponseModel,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/KnowledgeBaseSummaryBatchSuccessfulResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KnowledgeBaseSummaryBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
     pub status: consts::Success,
     pub data: KnowledgeBaseSummaryBatchSuccessfulResponseModelData,
+}
+
+impl Serialize for KnowledgeBaseSummaryBatchSuccessfulResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseSummaryBatchSuccessfulResponseModel",
+            &[
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("data", &self.data),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModel {

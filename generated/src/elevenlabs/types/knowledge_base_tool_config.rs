@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, SearchStrategy};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KnowledgeBaseToolConfig {
     /// Defaults to `"knowledge_base"`.
     pub system_tool_type: consts::KnowledgeBase,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_strategies: Option<Vec<SearchStrategy>>,
+}
+
+impl Serialize for KnowledgeBaseToolConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseToolConfig",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::optional("enabled_strategies", &self.enabled_strategies),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseToolConfig {

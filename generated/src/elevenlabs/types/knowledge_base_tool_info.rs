@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::SearchStrategy;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolInfo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KnowledgeBaseToolInfo {
     /// Search strategies exposed to the model. Must be non-empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_strategies: Option<Vec<SearchStrategy>>,
+}
+
+impl Serialize for KnowledgeBaseToolInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseToolInfo",
+            &[api_runtime::ser::optional(
+                "enabled_strategies",
+                &self.enabled_strategies,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseToolInfo {

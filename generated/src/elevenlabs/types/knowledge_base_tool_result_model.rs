@@ -6,22 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, KnowledgeBaseToolStatus};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/KnowledgeBaseToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct KnowledgeBaseToolResultModel {
     /// Defaults to `"knowledge_base_success"`.
     pub result_type: consts::KnowledgeBaseSuccess,
     /// Defaults to `"success"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<KnowledgeBaseToolStatus>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chunk_count: Option<i64>,
     /// Defaults to `"Referenced knowledge base."`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Serialize for KnowledgeBaseToolResultModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "KnowledgeBaseToolResultModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("chunk_count", &self.chunk_count),
+                api_runtime::ser::optional("message", &self.message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for KnowledgeBaseToolResultModel {

@@ -6,18 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguageDetectionToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LanguageDetectionToolConfig {
     /// Defaults to `"language_detection"`.
     pub system_tool_type: consts::LanguageDetection,
     /// If no language switch happens in the first 2 user turns, later attempts fail and the conversation stays in the current language. If the language switches during those turns, later switching stays available. Enable to reduce the possibility of false switching.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub only_at_conversation_start: Option<bool>,
+}
+
+impl Serialize for LanguageDetectionToolConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LanguageDetectionToolConfig",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::optional(
+                    "only_at_conversation_start",
+                    &self.only_at_conversation_start,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LanguageDetectionToolConfig {

@@ -7,19 +7,32 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguageDetectionToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LanguageDetectionToolResultModel {
     /// Defaults to `"language_detection_success"`.
     pub result_type: consts::LanguageDetectionSuccess,
     /// Defaults to `"success"`.
     pub status: consts::Success,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
+}
+
+impl Serialize for LanguageDetectionToolResultModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LanguageDetectionToolResultModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("reason", &self.reason),
+                api_runtime::ser::optional("language", &self.language),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LanguageDetectionToolResultModel {

@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguageInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LanguageInfo {
     /// The language code (e.g. 'en', 'fr', 'es-ES').
     pub code: String,
     /// The human-readable language name (e.g. 'English', 'French', 'Spanish (Spain)').
     pub label: String,
+}
+
+impl Serialize for LanguageInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LanguageInfo",
+            &[
+                api_runtime::ser::field("code", &self.code),
+                api_runtime::ser::field("label", &self.label),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LanguageInfo {

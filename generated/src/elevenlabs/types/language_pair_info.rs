@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::LanguageInfo;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguagePairInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LanguagePairInfo {
     /// The source language.
     pub source_language: LanguageInfo,
     /// The available destination languages for this source language.
     pub destination_languages: Vec<LanguageInfo>,
+}
+
+impl Serialize for LanguagePairInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LanguagePairInfo",
+            &[
+                api_runtime::ser::field("source_language", &self.source_language),
+                api_runtime::ser::field("destination_languages", &self.destination_languages),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LanguagePairInfo {

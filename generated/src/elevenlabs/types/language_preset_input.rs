@@ -7,21 +7,39 @@
 
 use super::{ConversationConfigClientOverrideInput, LanguagePresetTranslation};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// LanguagePreset
 ///
 /// Schema: `#/components/schemas/LanguagePreset-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LanguagePresetInput {
     /// The overrides for the language preset
     pub overrides: ConversationConfigClientOverrideInput,
     /// The translation of the first message
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message_translation: Nullable<LanguagePresetTranslation>,
     /// The translation of the soft timeout message
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub soft_timeout_translation: Nullable<LanguagePresetTranslation>,
+}
+
+impl Serialize for LanguagePresetInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LanguagePresetInput",
+            &[
+                api_runtime::ser::field("overrides", &self.overrides),
+                api_runtime::ser::optional(
+                    "first_message_translation",
+                    &self.first_message_translation,
+                ),
+                api_runtime::ser::optional(
+                    "soft_timeout_translation",
+                    &self.soft_timeout_translation,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LanguagePresetInput {

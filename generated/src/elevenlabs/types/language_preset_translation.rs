@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LanguagePresetTranslation`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LanguagePresetTranslation {
     pub source_hash: String,
     pub text: String,
+}
+
+impl Serialize for LanguagePresetTranslation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LanguagePresetTranslation",
+            &[
+                api_runtime::ser::field("source_hash", &self.source_hash),
+                api_runtime::ser::field("text", &self.text),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LanguagePresetTranslation {

@@ -10,7 +10,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LibraryVoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LibraryVoiceResponseModel {
     /// The public owner id of the voice.
     pub public_owner_id: String,
@@ -33,16 +33,12 @@ pub struct LibraryVoiceResponseModel {
     /// The category of the voice.
     pub category: LibraryVoiceResponseModelCategory,
     /// The language of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The locale of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub locale: Nullable<String>,
     /// The description of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The preview URL of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
     /// The usage character count of the voice in the last year.
     pub usage_character_count_1y: i64,
@@ -53,10 +49,8 @@ pub struct LibraryVoiceResponseModel {
     /// The number of times the voice has been cloned.
     pub cloned_by_count: i64,
     /// The rate multiplier of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rate: Nullable<f64>,
     /// The rate of the voice in USD per 1000 credits. null if default
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiat_rate: Nullable<f64>,
     /// Whether free users are allowed to use the voice.
     pub free_users_allowed: bool,
@@ -65,32 +59,69 @@ pub struct LibraryVoiceResponseModel {
     /// Whether the voice is featured.
     pub featured: bool,
     /// The verified languages of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verified_languages: Nullable<Vec<VerifiedVoiceLanguageResponseModel>>,
     /// The notice period of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub notice_period: Nullable<i64>,
     /// The Instagram username of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instagram_username: Nullable<String>,
     /// The Twitter username of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub twitter_username: Nullable<String>,
     /// The YouTube username of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub youtube_username: Nullable<String>,
     /// The TikTok username of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tiktok_username: Nullable<String>,
     /// The image URL of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image_url: Nullable<String>,
     /// Whether the voice was added by the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_added_by_user: Nullable<bool>,
     /// Whether the voice is bookmarked by the current user. Only relevant when is_added_by_user is True.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_bookmarked: Nullable<bool>,
+}
+
+impl Serialize for LibraryVoiceResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LibraryVoiceResponseModel",
+            &[
+                api_runtime::ser::field("public_owner_id", &self.public_owner_id),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("date_unix", &self.date_unix),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("accent", &self.accent),
+                api_runtime::ser::field("gender", &self.gender),
+                api_runtime::ser::field("age", &self.age),
+                api_runtime::ser::field("descriptive", &self.descriptive),
+                api_runtime::ser::field("use_case", &self.use_case),
+                api_runtime::ser::field("category", &self.category),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("locale", &self.locale),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("preview_url", &self.preview_url),
+                api_runtime::ser::field("usage_character_count_1y", &self.usage_character_count_1y),
+                api_runtime::ser::field("usage_character_count_7d", &self.usage_character_count_7d),
+                api_runtime::ser::field(
+                    "play_api_usage_character_count_1y",
+                    &self.play_api_usage_character_count_1y,
+                ),
+                api_runtime::ser::field("cloned_by_count", &self.cloned_by_count),
+                api_runtime::ser::optional("rate", &self.rate),
+                api_runtime::ser::optional("fiat_rate", &self.fiat_rate),
+                api_runtime::ser::field("free_users_allowed", &self.free_users_allowed),
+                api_runtime::ser::field("live_moderation_enabled", &self.live_moderation_enabled),
+                api_runtime::ser::field("featured", &self.featured),
+                api_runtime::ser::optional("verified_languages", &self.verified_languages),
+                api_runtime::ser::optional("notice_period", &self.notice_period),
+                api_runtime::ser::optional("instagram_username", &self.instagram_username),
+                api_runtime::ser::optional("twitter_username", &self.twitter_username),
+                api_runtime::ser::optional("youtube_username", &self.youtube_username),
+                api_runtime::ser::optional("tiktok_username", &self.tiktok_username),
+                api_runtime::ser::optional("image_url", &self.image_url),
+                api_runtime::ser::optional("is_added_by_user", &self.is_added_by_user),
+                api_runtime::ser::optional("is_bookmarked", &self.is_bookmarked),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LibraryVoiceResponseModel {

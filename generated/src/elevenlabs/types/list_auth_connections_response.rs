@@ -11,13 +11,26 @@ use super::{
     OAuth2JwtResponse, PrivateKeyJwtResponse, RefreshTokenAuthResponse, SlackBotAuthResponse,
     UrlSecretAuthResponse, WhatsAppAuthResponse,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ListAuthConnectionsResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAuthConnectionsResponse {
     pub auth_connections: Vec<ListAuthConnectionsResponseAuthConnectionsItem>,
+}
+
+impl Serialize for ListAuthConnectionsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListAuthConnectionsResponse",
+            &[api_runtime::ser::field(
+                "auth_connections",
+                &self.auth_connections,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListAuthConnectionsResponse {

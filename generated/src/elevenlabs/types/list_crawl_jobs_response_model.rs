@@ -7,14 +7,26 @@
 
 use super::GetCrawlJobResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListCrawlJobsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListCrawlJobsResponseModel {
     pub crawl_jobs: Vec<GetCrawlJobResponseModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
+}
+
+impl Serialize for ListCrawlJobsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListCrawlJobsResponseModel",
+            &[
+                api_runtime::ser::field("crawl_jobs", &self.crawl_jobs),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListCrawlJobsResponseModel {

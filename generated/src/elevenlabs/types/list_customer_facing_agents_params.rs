@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// List every customer-facing agent on the workspace.
 ///
@@ -16,10 +16,23 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// pattern: read once, then mutate by id.
 ///
 /// Schema: `#/components/schemas/ListCustomerFacingAgentsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCustomerFacingAgentsParams {
     /// Defaults to `"list_customer_facing_agents"`.
     pub smb_tool_type: consts::ListCustomerFacingAgents,
+}
+
+impl Serialize for ListCustomerFacingAgentsParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListCustomerFacingAgentsParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListCustomerFacingAgentsParams {

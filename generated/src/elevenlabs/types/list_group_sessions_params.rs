@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// List scheduled group sessions for a group service in a date range.
 ///
@@ -15,10 +15,23 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// use ``check_service_availability`` for appointment / rental services.
 ///
 /// Schema: `#/components/schemas/ListGroupSessionsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGroupSessionsParams {
     /// Defaults to `"list_group_sessions"`.
     pub smb_tool_type: consts::ListGroupSessions,
+}
+
+impl Serialize for ListGroupSessionsParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListGroupSessionsParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListGroupSessionsParams {

@@ -7,20 +7,33 @@
 
 use super::Tool;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Response model for testing tools available on an MCP server.
 ///
 /// Schema: `#/components/schemas/ListMCPToolsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListMcpToolsResponseModel {
     /// Indicates if the operation was successful.
     pub success: bool,
     /// A list of tools available on the MCP server.
     pub tools: Vec<Tool>,
     /// Error message if the operation was not successful.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
+}
+
+impl Serialize for ListMcpToolsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListMcpToolsResponseModel",
+            &[
+                api_runtime::ser::field("success", &self.success),
+                api_runtime::ser::field("tools", &self.tools),
+                api_runtime::ser::optional("error_message", &self.error_message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListMcpToolsResponseModel {

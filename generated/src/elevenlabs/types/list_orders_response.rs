@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::OrderSummary;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListOrdersResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListOrdersResponse {
     /// The list of orders matching the query.
     pub orders: Vec<OrderSummary>,
+}
+
+impl Serialize for ListOrdersResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListOrdersResponse",
+            &[api_runtime::ser::field("orders", &self.orders)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListOrdersResponse {

@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProcedureListItemResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListProceduresResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListProceduresResponseModel {
     /// Procedures on the branch with their draft-aware metadata.
     pub procedures: Vec<ProcedureListItemResponseModel>,
+}
+
+impl Serialize for ListProceduresResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListProceduresResponseModel",
+            &[api_runtime::ser::field("procedures", &self.procedures)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListProceduresResponseModel {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ListProductsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListProductsParams {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub list_kwargs: Option<Value>,
     /// Defaults to `"list_products"`.
     pub smb_tool_type: consts::ListProducts,
+}
+
+impl Serialize for ListProductsParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListProductsParams",
+            &[
+                api_runtime::ser::optional("list_kwargs", &self.list_kwargs),
+                api_runtime::ser::field("smb_tool_type", &self.smb_tool_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListProductsParams {

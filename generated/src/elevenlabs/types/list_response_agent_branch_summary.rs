@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{AgentBranchSummary, ListResponseMeta};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListResponse_AgentBranchSummary_`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResponseAgentBranchSummary {
     /// Defaults to `{}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<ListResponseMeta>,
     pub results: Vec<AgentBranchSummary>,
+}
+
+impl Serialize for ListResponseAgentBranchSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListResponseAgentBranchSummary",
+            &[
+                api_runtime::ser::optional("meta", &self.meta),
+                api_runtime::ser::field("results", &self.results),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListResponseAgentBranchSummary {

@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListResponseMeta`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListResponseMeta {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub total: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub page: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub page_size: Nullable<i64>,
+}
+
+impl Serialize for ListResponseMeta {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListResponseMeta",
+            &[
+                api_runtime::ser::optional("total", &self.total),
+                api_runtime::ser::optional("page", &self.page),
+                api_runtime::ser::optional("page_size", &self.page_size),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListResponseMeta {

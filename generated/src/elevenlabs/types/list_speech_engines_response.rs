@@ -7,18 +7,31 @@
 
 use super::SpeechEngineSummaryResponse;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListSpeechEnginesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListSpeechEnginesResponse {
     /// The speech engines matching the query
     pub speech_engines: Vec<SpeechEngineSummaryResponse>,
     /// Cursor for fetching the next page
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_cursor: Nullable<String>,
     /// Whether there are more results
     pub has_more: bool,
+}
+
+impl Serialize for ListSpeechEnginesResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListSpeechEnginesResponse",
+            &[
+                api_runtime::ser::field("speech_engines", &self.speech_engines),
+                api_runtime::ser::optional("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListSpeechEnginesResponse {

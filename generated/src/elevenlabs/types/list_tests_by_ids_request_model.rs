@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListTestsByIdsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListTestsByIdsRequestModel {
     /// List of test IDs to fetch. No duplicates allowed. Prefer at most 1000 IDs per request.
     pub test_ids: Vec<String>,
+}
+
+impl Serialize for ListTestsByIdsRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListTestsByIdsRequestModel",
+            &[api_runtime::ser::field("test_ids", &self.test_ids)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListTestsByIdsRequestModel {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::GetWhatsAppAccountResponse;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListWhatsAppAccountsResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListWhatsAppAccountsResponse {
     pub items: Vec<GetWhatsAppAccountResponse>,
+}
+
+impl Serialize for ListWhatsAppAccountsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListWhatsAppAccountsResponse",
+            &[api_runtime::ser::field("items", &self.items)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListWhatsAppAccountsResponse {

@@ -6,15 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::LlmUsageOutput;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMCategoryUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LlmCategoryUsage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub irreversible_generation: Option<LlmUsageOutput>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initiated_generation: Option<LlmUsageOutput>,
+}
+
+impl Serialize for LlmCategoryUsage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmCategoryUsage",
+            &[
+                api_runtime::ser::optional(
+                    "irreversible_generation",
+                    &self.irreversible_generation,
+                ),
+                api_runtime::ser::optional("initiated_generation", &self.initiated_generation),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmCategoryUsage {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMDeprecationConfigModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmDeprecationConfigModel {
     /// Number of days before the provider deprecation date when warnings start being shown.
     pub warning_start_days: i64,
@@ -20,6 +20,28 @@ pub struct LlmDeprecationConfigModel {
     pub fallback_start_percentage: i64,
     /// Percentage of traffic routed to the replacement model when fallback is complete.
     pub fallback_complete_percentage: i64,
+}
+
+impl Serialize for LlmDeprecationConfigModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmDeprecationConfigModel",
+            &[
+                api_runtime::ser::field("warning_start_days", &self.warning_start_days),
+                api_runtime::ser::field("fallback_start_days", &self.fallback_start_days),
+                api_runtime::ser::field("fallback_complete_days", &self.fallback_complete_days),
+                api_runtime::ser::field(
+                    "fallback_start_percentage",
+                    &self.fallback_start_percentage,
+                ),
+                api_runtime::ser::field(
+                    "fallback_complete_percentage",
+                    &self.fallback_complete_percentage,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmDeprecationConfigModel {

@@ -7,10 +7,10 @@
 
 use super::{Llm, LlmDeprecationConfigModel};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMDeprecationInfoModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmDeprecationInfoModel {
     /// The identifier of the deprecated LLM model.
     pub llm: Llm,
@@ -19,27 +19,43 @@ pub struct LlmDeprecationInfoModel {
     /// Whether this model is currently in the warning period before deprecation.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_in_warning_period: Option<bool>,
     /// Whether traffic is currently being progressively routed to the replacement model.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_in_fallback_period: Option<bool>,
     /// Current percentage of traffic being routed to the replacement model (0-100).
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_percentage: Option<i64>,
     /// The date when the model provider will deprecate this model. Null for immediately deprecated models.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider_deprecation_date: Nullable<Timestamp>,
     /// The model that replaces this deprecated model. Traffic will be automatically routed to this model.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub replacement_model: Nullable<Llm>,
     /// Custom deprecation timing configuration for this model. Null if using the default configuration.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deprecation_config: Nullable<LlmDeprecationConfigModel>,
+}
+
+impl Serialize for LlmDeprecationInfoModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmDeprecationInfoModel",
+            &[
+                api_runtime::ser::field("llm", &self.llm),
+                api_runtime::ser::field("is_deprecated", &self.is_deprecated),
+                api_runtime::ser::optional("is_in_warning_period", &self.is_in_warning_period),
+                api_runtime::ser::optional("is_in_fallback_period", &self.is_in_fallback_period),
+                api_runtime::ser::optional("fallback_percentage", &self.fallback_percentage),
+                api_runtime::ser::optional(
+                    "provider_deprecation_date",
+                    &self.provider_deprecation_date,
+                ),
+                api_runtime::ser::optional("replacement_model", &self.replacement_model),
+                api_runtime::ser::optional("deprecation_config", &self.deprecation_config),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmDeprecationInfoModel {

@@ -7,12 +7,12 @@
 
 use super::{Llm, LlmDeprecationInfoModel, LlmReasoningEffort, RegionalProcessingSurchargeInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// LLMInfoModel
 ///
 /// Schema: `#/components/schemas/LLMInfoModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmInfoModelOutput {
     /// The model identifier.
     pub llm: Llm,
@@ -29,14 +29,41 @@ pub struct LlmInfoModelOutput {
     /// Whether the model supports calling multiple tools in parallel.
     pub supports_parallel_tool_calls: bool,
     /// Available reasoning effort levels for this model. Null if the model does not support configurable reasoning.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub available_reasoning_efforts: Nullable<Vec<LlmReasoningEffort>>,
     /// Deprecation information if this model is deprecated or scheduled for deprecation. Null if the model is not affected.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub deprecation_info: Nullable<LlmDeprecationInfoModel>,
     /// Regional processing surcharge details if this model has additional costs in the current deployment region. Null if no surcharge applies.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub regional_processing_surcharge: Nullable<RegionalProcessingSurchargeInfo>,
+}
+
+impl Serialize for LlmInfoModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmInfoModelOutput",
+            &[
+                api_runtime::ser::field("llm", &self.llm),
+                api_runtime::ser::field("is_checkpoint", &self.is_checkpoint),
+                api_runtime::ser::field("max_tokens_limit", &self.max_tokens_limit),
+                api_runtime::ser::field("max_context_limit", &self.max_context_limit),
+                api_runtime::ser::field("supports_image_input", &self.supports_image_input),
+                api_runtime::ser::field("supports_document_input", &self.supports_document_input),
+                api_runtime::ser::field(
+                    "supports_parallel_tool_calls",
+                    &self.supports_parallel_tool_calls,
+                ),
+                api_runtime::ser::optional(
+                    "available_reasoning_efforts",
+                    &self.available_reasoning_efforts,
+                ),
+                api_runtime::ser::optional("deprecation_info", &self.deprecation_info),
+                api_runtime::ser::optional(
+                    "regional_processing_surcharge",
+                    &self.regional_processing_surcharge,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmInfoModelOutput {

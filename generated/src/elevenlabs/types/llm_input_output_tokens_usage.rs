@@ -6,19 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::LlmTokensCategoryUsage;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMInputOutputTokensUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LlmInputOutputTokensUsage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<LlmTokensCategoryUsage>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_cache_read: Option<LlmTokensCategoryUsage>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_cache_write: Option<LlmTokensCategoryUsage>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_total: Option<LlmTokensCategoryUsage>,
+}
+
+impl Serialize for LlmInputOutputTokensUsage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmInputOutputTokensUsage",
+            &[
+                api_runtime::ser::optional("input", &self.input),
+                api_runtime::ser::optional("input_cache_read", &self.input_cache_read),
+                api_runtime::ser::optional("input_cache_write", &self.input_cache_write),
+                api_runtime::ser::optional("output_total", &self.output_total),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmInputOutputTokensUsage {

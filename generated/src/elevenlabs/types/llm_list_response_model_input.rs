@@ -6,17 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{LlmDeprecationConfigModel, LlmInfoModelInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// LLMListResponseModel
 ///
 /// Schema: `#/components/schemas/LLMListResponseModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmListResponseModelInput {
     /// List of all available LLM models that can be used with agents.
     pub llms: Vec<LlmInfoModelInput>,
     /// The default deprecation timing configuration used for models without a custom override.
     pub default_deprecation_config: LlmDeprecationConfigModel,
+}
+
+impl Serialize for LlmListResponseModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmListResponseModelInput",
+            &[
+                api_runtime::ser::field("llms", &self.llms),
+                api_runtime::ser::field(
+                    "default_deprecation_config",
+                    &self.default_deprecation_config,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmListResponseModelInput {

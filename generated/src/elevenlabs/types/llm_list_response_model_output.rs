@@ -6,17 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{LlmDeprecationConfigModel, LlmInfoModelOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// LLMListResponseModel
 ///
 /// Schema: `#/components/schemas/LLMListResponseModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmListResponseModelOutput {
     /// List of all available LLM models that can be used with agents.
     pub llms: Vec<LlmInfoModelOutput>,
     /// The default deprecation timing configuration used for models without a custom override.
     pub default_deprecation_config: LlmDeprecationConfigModel,
+}
+
+impl Serialize for LlmListResponseModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmListResponseModelOutput",
+            &[
+                api_runtime::ser::field("llms", &self.llms),
+                api_runtime::ser::field(
+                    "default_deprecation_config",
+                    &self.default_deprecation_config,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmListResponseModelOutput {

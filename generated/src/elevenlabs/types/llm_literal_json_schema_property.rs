@@ -10,14 +10,26 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/LLMLiteralJsonSchemaProperty`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmLiteralJsonSchemaProperty {
-    #[serde(rename = "type")]
     pub type_: LlmLiteralJsonSchemaPropertyType,
     pub description: String,
     /// List of allowed string values for string type parameters
-    #[serde(rename = "enum", skip_serializing_if = "Nullable::is_absent")]
     pub enum_: Nullable<Vec<String>>,
+}
+
+impl Serialize for LlmLiteralJsonSchemaProperty {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmLiteralJsonSchemaProperty",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("enum", &self.enum_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaProperty {

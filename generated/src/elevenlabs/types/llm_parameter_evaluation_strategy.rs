@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMParameterEvaluationStrategy`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmParameterEvaluationStrategy {
-    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// A description of the evaluation strategy to use for the test.
     pub description: String,
+}
+
+impl Serialize for LlmParameterEvaluationStrategy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmParameterEvaluationStrategy",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("description", &self.description),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmParameterEvaluationStrategy {

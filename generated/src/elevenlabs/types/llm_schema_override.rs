@@ -7,16 +7,28 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMSchemaOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LlmSchemaOverride {
     /// Defaults to `"llm"`.
     pub source: consts::Llm2,
     /// Prompt override for the LLM. If not provided, the original schema description is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
+}
+
+impl Serialize for LlmSchemaOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmSchemaOverride",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::optional("prompt", &self.prompt),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmSchemaOverride {

@@ -5,17 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMTokensCategoryUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LlmTokensCategoryUsage {
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<i64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
+}
+
+impl Serialize for LlmTokensCategoryUsage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmTokensCategoryUsage",
+            &[
+                api_runtime::ser::optional("tokens", &self.tokens),
+                api_runtime::ser::optional("price", &self.price),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmTokensCategoryUsage {

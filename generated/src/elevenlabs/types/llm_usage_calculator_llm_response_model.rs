@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::Llm;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorLLMResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmUsageCalculatorLlmResponseModel {
     pub llm: Llm,
     pub price_per_minute: f64,
+}
+
+impl Serialize for LlmUsageCalculatorLlmResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmUsageCalculatorLlmResponseModel",
+            &[
+                api_runtime::ser::field("llm", &self.llm),
+                api_runtime::ser::field("price_per_minute", &self.price_per_minute),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmUsageCalculatorLlmResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorPublicRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmUsageCalculatorPublicRequestModel {
     /// Length of the prompt in characters.
     pub prompt_length: i64,
@@ -16,6 +16,20 @@ pub struct LlmUsageCalculatorPublicRequestModel {
     pub number_of_pages: i64,
     /// Whether RAG is enabled.
     pub rag_enabled: bool,
+}
+
+impl Serialize for LlmUsageCalculatorPublicRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmUsageCalculatorPublicRequestModel",
+            &[
+                api_runtime::ser::field("prompt_length", &self.prompt_length),
+                api_runtime::ser::field("number_of_pages", &self.number_of_pages),
+                api_runtime::ser::field("rag_enabled", &self.rag_enabled),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmUsageCalculatorPublicRequestModel {

@@ -6,20 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LlmUsageCalculatorRequestModel {
     /// Length of the prompt in characters.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt_length: Nullable<i64>,
     /// Pages of content in pdf documents OR urls in agent's Knowledge Base.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub number_of_pages: Nullable<i64>,
     /// Whether RAG is enabled.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rag_enabled: Nullable<bool>,
+}
+
+impl Serialize for LlmUsageCalculatorRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmUsageCalculatorRequestModel",
+            &[
+                api_runtime::ser::optional("prompt_length", &self.prompt_length),
+                api_runtime::ser::optional("number_of_pages", &self.number_of_pages),
+                api_runtime::ser::optional("rag_enabled", &self.rag_enabled),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmUsageCalculatorRequestModel {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::LlmUsageCalculatorLlmResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LLMUsageCalculatorResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LlmUsageCalculatorResponseModel {
     pub llm_prices: Vec<LlmUsageCalculatorLlmResponseModel>,
+}
+
+impl Serialize for LlmUsageCalculatorResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmUsageCalculatorResponseModel",
+            &[api_runtime::ser::field("llm_prices", &self.llm_prices)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmUsageCalculatorResponseModel {

@@ -6,16 +6,25 @@
 // `cargo run -p generator -- generate`.
 
 use super::LlmInputOutputTokensUsage;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// LLMUsage
 ///
 /// Schema: `#/components/schemas/LLMUsage-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LlmUsageInput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_usage: Option<BTreeMap<String, LlmInputOutputTokensUsage>>,
+}
+
+impl Serialize for LlmUsageInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmUsageInput",
+            &[api_runtime::ser::optional("model_usage", &self.model_usage)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmUsageInput {

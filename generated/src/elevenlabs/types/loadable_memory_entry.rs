@@ -5,14 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/LoadableMemoryEntry`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LoadableMemoryEntry {
     pub entry_id: String,
     pub summary: String,
     pub text: String,
+}
+
+impl Serialize for LoadableMemoryEntry {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LoadableMemoryEntry",
+            &[
+                api_runtime::ser::field("entry_id", &self.entry_id),
+                api_runtime::ser::field("summary", &self.summary),
+                api_runtime::ser::field("text", &self.text),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LoadableMemoryEntry {

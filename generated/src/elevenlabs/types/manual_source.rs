@@ -7,17 +7,29 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ManualSource`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManualSource {
     /// Defaults to `"manual"`.
-    #[serde(rename = "type")]
     pub type_: consts::Manual,
     pub created_by_user_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub notes: Nullable<String>,
+}
+
+impl Serialize for ManualSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ManualSource",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("created_by_user_id", &self.created_by_user_id),
+                api_runtime::ser::optional("notes", &self.notes),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ManualSource {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ManualVerificationFileResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManualVerificationFileResponseModel {
     /// The ID of the file.
     pub file_id: String,
@@ -20,6 +20,22 @@ pub struct ManualVerificationFileResponseModel {
     pub size_bytes: i64,
     /// The date of the file in Unix time.
     pub upload_date_unix: i64,
+}
+
+impl Serialize for ManualVerificationFileResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ManualVerificationFileResponseModel",
+            &[
+                api_runtime::ser::field("file_id", &self.file_id),
+                api_runtime::ser::field("file_name", &self.file_name),
+                api_runtime::ser::field("mime_type", &self.mime_type),
+                api_runtime::ser::field("size_bytes", &self.size_bytes),
+                api_runtime::ser::field("upload_date_unix", &self.upload_date_unix),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ManualVerificationFileResponseModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::ManualVerificationFileResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ManualVerificationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ManualVerificationResponseModel {
     /// The extra text of the manual verification.
     pub extra_text: String,
@@ -17,6 +17,20 @@ pub struct ManualVerificationResponseModel {
     pub request_time_unix: i64,
     /// The files of the manual verification.
     pub files: Vec<ManualVerificationFileResponseModel>,
+}
+
+impl Serialize for ManualVerificationResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ManualVerificationResponseModel",
+            &[
+                api_runtime::ser::field("extra_text", &self.extra_text),
+                api_runtime::ser::field("request_time_unix", &self.request_time_unix),
+                api_runtime::ser::field("files", &self.files),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ManualVerificationResponseModel {

@@ -6,13 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MatchAnythingParameterEvaluationStrategy`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MatchAnythingParameterEvaluationStrategy {
-    #[serde(rename = "type")]
     pub type_: consts::Anything,
+}
+
+impl Serialize for MatchAnythingParameterEvaluationStrategy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MatchAnythingParameterEvaluationStrategy",
+            &[api_runtime::ser::field("type", &self.type_)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MatchAnythingParameterEvaluationStrategy {

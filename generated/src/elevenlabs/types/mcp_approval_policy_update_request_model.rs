@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpApprovalPolicy;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request model for updating MCP Server approval mode.
 ///
 /// Schema: `#/components/schemas/MCPApprovalPolicyUpdateRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpApprovalPolicyUpdateRequestModel {
     /// The approval mode to set for the MCP server
     pub approval_policy: McpApprovalPolicy,
+}
+
+impl Serialize for McpApprovalPolicyUpdateRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpApprovalPolicyUpdateRequestModel",
+            &[api_runtime::ser::field(
+                "approval_policy",
+                &self.approval_policy,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpApprovalPolicyUpdateRequestModel {

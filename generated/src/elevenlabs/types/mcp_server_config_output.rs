@@ -12,92 +12,108 @@ use super::{
     ToolCallSoundBehavior, ToolCallSoundType, ToolExecutionMode, ToolInterruptionMode,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// MCPServerConfig
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpServerConfigOutput {
     /// Defaults to `"require_approval_all"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_policy: Option<McpApprovalPolicy>,
     /// List of tool approval hashes for per-tool approval when approval_policy is REQUIRE_APPROVAL_PER_TOOL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_approval_hashes: Option<Vec<McpToolApprovalHash>>,
     /// The transport type used to connect to the MCP server
     ///
     /// Defaults to `"SSE"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transport: Option<McpServerTransport>,
     /// The URL of the MCP server, if this contains a secret please store as a workspace secret, otherwise store as a plain string. Must use https
     pub url: McpServerConfigOutputUrl,
     /// The secret token (Authorization header) stored as a workspace secret or in-place secret
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub secret_token: Nullable<McpServerConfigOutputSecretToken>,
     /// The headers included in the request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<BTreeMap<String, McpServerConfigOutputRequestHeadersValue>>,
     /// Entries sent in the MCP `_meta` field of tools/call requests. Values may be JSON scalars, or references to a workspace secret, dynamic variable, or environment variable resolved per call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_meta: Option<BTreeMap<String, McpServerConfigOutputRequestMetaValue>>,
     /// Optional auth connection to use for authentication with this MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_connection: Nullable<McpServerConfigOutputAuthConnection>,
     pub name: String,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// DEPRECATED: use `pre_tool_speech` instead. If true, all tools from this MCP server will require pre-tool execution speech.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_pre_tool_speech: Option<bool>,
     /// Controls whether the agent speaks before this tool is called. 'auto' (default) decides based on recent tool latency, 'force' always asks the agent to speak, 'off' fully opts out regardless of latency. Applies to every tool from this MCP server unless overridden per tool.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_tool_speech: Option<PreToolSpeechMode>,
     /// DEPRECATED: use `interruption_mode` instead. If true, the user will not be able to interrupt the agent while any tool from this MCP server is running.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_interruptions: Option<bool>,
     /// Controls whether the user can interrupt the agent around this tool call. 'allow' (default) lets the user interrupt at any time, 'disable_during_tool' suppresses interruptions only while the tool is running, 'disable_during_tool_and_turn' suppresses interruptions while the tool runs and for the agent response that follows it. Applies to every tool from this MCP server unless overridden per tool.
     ///
     /// Defaults to `"allow"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_mode: Option<ToolInterruptionMode>,
     /// Predefined tool call sound type to play during tool execution for all tools from this MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play for all tools from this MCP server
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_sound_behavior: Option<ToolCallSoundBehavior>,
     /// Determines when and how all tools from this MCP server execute: 'immediate' executes the tool right away when requested by the LLM, 'post_tool_speech' waits for the agent to finish speaking before executing, 'async' runs the tool in the background without blocking - best for long-running operations.
     ///
     /// Defaults to `"immediate"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<ToolExecutionMode>,
     /// The maximum time in seconds to wait for each MCP tool call to complete. Must be between 5 and 300 seconds (inclusive).
     ///
     /// Defaults to `30`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_timeout_secs: Option<i64>,
     /// List of per-tool configuration overrides that override the server-level defaults for specific tools
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_config_overrides: Option<Vec<McpToolConfigOverrideOutput>>,
     /// Whether to disable HTTP compression for this MCP server. Enable this if the server does not support compressed responses.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_compression: Option<bool>,
+}
+
+impl Serialize for McpServerConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpServerConfigOutput",
+            &[
+                api_runtime::ser::optional("approval_policy", &self.approval_policy),
+                api_runtime::ser::optional("tool_approval_hashes", &self.tool_approval_hashes),
+                api_runtime::ser::optional("transport", &self.transport),
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::optional("secret_token", &self.secret_token),
+                api_runtime::ser::optional("request_headers", &self.request_headers),
+                api_runtime::ser::optional("request_meta", &self.request_meta),
+                api_runtime::ser::optional("auth_connection", &self.auth_connection),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("force_pre_tool_speech", &self.force_pre_tool_speech),
+                api_runtime::ser::optional("pre_tool_speech", &self.pre_tool_speech),
+                api_runtime::ser::optional("disable_interruptions", &self.disable_interruptions),
+                api_runtime::ser::optional("interruption_mode", &self.interruption_mode),
+                api_runtime::ser::optional("tool_call_sound", &self.tool_call_sound),
+                api_runtime::ser::optional(
+                    "tool_call_sound_behavior",
+                    &self.tool_call_sound_behavior,
+                ),
+                api_runtime::ser::optional("execution_mode", &self.execution_mode),
+                api_runtime::ser::optional("response_timeout_secs", &self.response_timeout_secs),
+                api_runtime::ser::optional("tool_config_overrides", &self.tool_config_overrides),
+                api_runtime::ser::optional("disable_compression", &self.disable_compression),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpServerConfigOutput {

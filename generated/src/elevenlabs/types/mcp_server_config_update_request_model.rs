@@ -11,60 +11,74 @@ use super::{
     ToolCallSoundType, ToolExecutionMode, ToolInterruptionMode,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Unified request model for updating MCP Server configuration.
 ///
 /// Schema: `#/components/schemas/MCPServerConfigUpdateRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct McpServerConfigUpdateRequestModel {
     /// The approval mode to set for the MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub approval_policy: Nullable<McpApprovalPolicy>,
     /// DEPRECATED: use `pre_tool_speech` instead. If set, overrides the server's force_pre_tool_speech setting for this tool.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub force_pre_tool_speech: Nullable<bool>,
     /// If set, overrides the server's pre_tool_speech setting for this tool.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pre_tool_speech: Nullable<PreToolSpeechMode>,
     /// DEPRECATED: use `interruption_mode` instead. If set, overrides the server's disable_interruptions setting for this tool.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_interruptions: Nullable<bool>,
     /// If set, overrides the server's interruption_mode setting for this tool.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interruption_mode: Nullable<ToolInterruptionMode>,
     /// Predefined tool call sound type to play during tool execution for all tools from this MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play for all tools from this MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound_behavior: Nullable<ToolCallSoundBehavior>,
     /// If set, overrides the server's execution_mode setting for this tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub execution_mode: Nullable<ToolExecutionMode>,
     /// The maximum time in seconds to wait for each MCP tool call to complete.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_timeout_secs: Nullable<i64>,
     /// The headers to include in requests to the MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_headers:
         Nullable<BTreeMap<String, McpServerConfigUpdateRequestModelRequestHeadersValue>>,
     /// Entries sent in the MCP `_meta` field of tools/call requests. Values may be JSON scalars, or references to a workspace secret, dynamic variable, or environment variable resolved per call.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_meta: Nullable<BTreeMap<String, McpServerConfigUpdateRequestModelRequestMetaValue>>,
     /// Whether to disable HTTP compression for this MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_compression: Nullable<bool>,
     /// Optional secret token for authentication with this MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub secret_token: Nullable<ConvAiSecretLocator>,
     /// Optional auth connection to use for authentication with this MCP server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_connection: Nullable<McpServerConfigUpdateRequestModelAuthConnection>,
+}
+
+impl Serialize for McpServerConfigUpdateRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpServerConfigUpdateRequestModel",
+            &[
+                api_runtime::ser::optional("approval_policy", &self.approval_policy),
+                api_runtime::ser::optional("force_pre_tool_speech", &self.force_pre_tool_speech),
+                api_runtime::ser::optional("pre_tool_speech", &self.pre_tool_speech),
+                api_runtime::ser::optional("disable_interruptions", &self.disable_interruptions),
+                api_runtime::ser::optional("interruption_mode", &self.interruption_mode),
+                api_runtime::ser::optional("tool_call_sound", &self.tool_call_sound),
+                api_runtime::ser::optional(
+                    "tool_call_sound_behavior",
+                    &self.tool_call_sound_behavior,
+                ),
+                api_runtime::ser::optional("execution_mode", &self.execution_mode),
+                api_runtime::ser::optional("response_timeout_secs", &self.response_timeout_secs),
+                api_runtime::ser::optional("request_headers", &self.request_headers),
+                api_runtime::ser::optional("request_meta", &self.request_meta),
+                api_runtime::ser::optional("disable_compression", &self.disable_compression),
+                api_runtime::ser::optional("secret_token", &self.secret_token),
+                api_runtime::ser::optional("auth_connection", &self.auth_connection),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModel {

@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MCPServerMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpServerMetadataResponseModel {
     pub created_at: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub owner_user_id: Nullable<String>,
+}
+
+impl Serialize for McpServerMetadataResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpServerMetadataResponseModel",
+            &[
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::optional("owner_user_id", &self.owner_user_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpServerMetadataResponseModel {

@@ -6,15 +6,25 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpServerConfigInput;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Request model for creating/updating an MCP Server configuration.
 ///
 /// Schema: `#/components/schemas/MCPServerRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpServerRequestModel {
     /// Configuration details for the MCP Server.
     pub config: McpServerConfigInput,
+}
+
+impl Serialize for McpServerRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpServerRequestModel",
+            &[api_runtime::ser::field("config", &self.config)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpServerRequestModel {

@@ -10,24 +10,38 @@ use super::{
     McpServerMetadataResponseModel, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Response model representing an MCP Server configuration.
 ///
 /// Schema: `#/components/schemas/MCPServerResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpServerResponseModel {
     pub id: String,
     pub config: McpServerConfigOutput,
     /// The access information of the MCP Server
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// List of agents that depend on this MCP Server.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dependent_agents: Option<Vec<McpServerResponseModelDependentAgentsItem>>,
     /// The metadata of the MCP Server
     pub metadata: McpServerMetadataResponseModel,
+}
+
+impl Serialize for McpServerResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpServerResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("config", &self.config),
+                api_runtime::ser::optional("access_info", &self.access_info),
+                api_runtime::ser::optional("dependent_agents", &self.dependent_agents),
+                api_runtime::ser::field("metadata", &self.metadata),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpServerResponseModel {

@@ -6,14 +6,24 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpServerResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Response model for a list of MCP Server configurations.
 ///
 /// Schema: `#/components/schemas/MCPServersResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpServersResponseModel {
     pub mcp_servers: Vec<McpServerResponseModel>,
+}
+
+impl Serialize for McpServersResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpServersResponseModel",
+            &[api_runtime::ser::field("mcp_servers", &self.mcp_servers)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpServersResponseModel {

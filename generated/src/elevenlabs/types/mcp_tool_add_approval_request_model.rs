@@ -6,26 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpToolApprovalPolicy;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Request model for adding approval for a single MCP tool.
 ///
 /// Schema: `#/components/schemas/MCPToolAddApprovalRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpToolAddApprovalRequestModel {
     /// The name of the MCP tool
     pub tool_name: String,
     /// The description of the MCP tool
     pub tool_description: String,
     /// The input schema of the MCP tool (the schema defined on the MCP server before ElevenLabs does any extra processing)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input_schema: Option<Value>,
     /// The tool-level approval policy
     ///
     /// Defaults to `"requires_approval"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_policy: Option<McpToolApprovalPolicy>,
+}
+
+impl Serialize for McpToolAddApprovalRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpToolAddApprovalRequestModel",
+            &[
+                api_runtime::ser::field("tool_name", &self.tool_name),
+                api_runtime::ser::field("tool_description", &self.tool_description),
+                api_runtime::ser::optional("input_schema", &self.input_schema),
+                api_runtime::ser::optional("approval_policy", &self.approval_policy),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpToolAddApprovalRequestModel {

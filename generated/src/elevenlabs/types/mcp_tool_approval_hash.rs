@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::McpToolApprovalPolicy;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Model for storing tool approval hashes for per-tool approval.
 ///
 /// Schema: `#/components/schemas/MCPToolApprovalHash`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpToolApprovalHash {
     /// The name of the MCP tool
     pub tool_name: String,
@@ -20,8 +20,21 @@ pub struct McpToolApprovalHash {
     /// The approval policy for this tool
     ///
     /// Defaults to `"requires_approval"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_policy: Option<McpToolApprovalPolicy>,
+}
+
+impl Serialize for McpToolApprovalHash {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpToolApprovalHash",
+            &[
+                api_runtime::ser::field("tool_name", &self.tool_name),
+                api_runtime::ser::field("tool_hash", &self.tool_hash),
+                api_runtime::ser::optional("approval_policy", &self.approval_policy),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpToolApprovalHash {

@@ -12,17 +12,16 @@ use super::{
     ToolErrorHandlingMode, ToolExecutionMode, ToolInterruptionMode,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// An MCP tool configuration that can be used to call MCP servers
 ///
 /// Schema: `#/components/schemas/MCPToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpToolConfigOutput {
     /// Defaults to `"mcp"`.
-    #[serde(rename = "type")]
     pub type_: consts::Mcp,
     pub name: String,
     /// Description of when the tool should be used and what it does.
@@ -30,55 +29,44 @@ pub struct McpToolConfigOutput {
     /// The maximum time in seconds to wait for the MCP tool call to complete. Must be between 5 and 300 seconds (inclusive).
     ///
     /// Defaults to `30`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_timeout_secs: Option<i64>,
     /// DEPRECATED: use `interruption_mode` instead. If true, the user will not be able to interrupt the agent while this tool is running.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_interruptions: Option<bool>,
     /// Controls whether the user can interrupt the agent around this tool call. 'allow' (default) lets the user interrupt at any time, 'disable_during_tool' suppresses interruptions only while the tool is running, 'disable_during_tool_and_turn' suppresses interruptions while the tool runs and for the agent response that follows it.
     ///
     /// Defaults to `"allow"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_mode: Option<ToolInterruptionMode>,
     /// DEPRECATED: use `pre_tool_speech` instead. If true, the agent will speak before the tool call.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_pre_tool_speech: Option<bool>,
     /// Controls whether the agent speaks before this tool is called. 'auto' (default) decides based on recent tool latency, 'force' always asks the agent to speak, 'off' fully opts out regardless of latency.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_tool_speech: Option<PreToolSpeechMode>,
     /// Configuration for extracting values from tool responses and assigning them to dynamic variables
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<DynamicVariableAssignment>>,
     /// Predefined tool call sound type to play during tool execution. If not specified, no tool call sound will be played.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play. 'auto' only plays when there's pre-tool speech, 'always' plays for every tool call.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_sound_behavior: Option<ToolCallSoundBehavior>,
     /// Controls how tool errors are processed before being shared with the agent. 'auto' determines handling based on tool type (summarized for native integrations, hide for others), 'summarized' sends an LLM-generated summary, 'passthrough' sends the raw error, 'hide' does not share the error with the agent.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_error_handling_mode: Option<ToolErrorHandlingMode>,
     /// The type of MCP tool
     pub integration_type: IntegrationType,
     /// Schema for any parameters the LLM needs to provide to the MCP tool.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parameters: Nullable<ObjectJsonSchemaPropertyOutput>,
     /// The approval policy for the MCP tool
     ///
     /// Defaults to `"require_approval_all"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub approval_policy: Option<McpApprovalPolicy>,
     /// The name of the MCP tool to call
     pub mcp_tool_name: String,
@@ -89,16 +77,52 @@ pub struct McpToolConfigOutput {
     /// The name of the MCP server to call
     pub mcp_server_name: String,
     /// Original inputSchema dict for consistent hashing
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mcp_input_schema: Nullable<Value>,
     /// Determines when and how the tool executes: 'immediate' executes the tool right away when requested by the LLM, 'post_tool_speech' waits for the agent to finish speaking before executing, 'async' runs the tool in the background without blocking - best for long-running operations.
     ///
     /// Defaults to `"immediate"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<ToolExecutionMode>,
     /// Input parameter overrides for this tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_overrides: Nullable<BTreeMap<String, McpToolConfigOutputInputOverridesValue>>,
+}
+
+impl Serialize for McpToolConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpToolConfigOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("response_timeout_secs", &self.response_timeout_secs),
+                api_runtime::ser::optional("disable_interruptions", &self.disable_interruptions),
+                api_runtime::ser::optional("interruption_mode", &self.interruption_mode),
+                api_runtime::ser::optional("force_pre_tool_speech", &self.force_pre_tool_speech),
+                api_runtime::ser::optional("pre_tool_speech", &self.pre_tool_speech),
+                api_runtime::ser::optional("assignments", &self.assignments),
+                api_runtime::ser::optional("tool_call_sound", &self.tool_call_sound),
+                api_runtime::ser::optional(
+                    "tool_call_sound_behavior",
+                    &self.tool_call_sound_behavior,
+                ),
+                api_runtime::ser::optional(
+                    "tool_error_handling_mode",
+                    &self.tool_error_handling_mode,
+                ),
+                api_runtime::ser::field("integration_type", &self.integration_type),
+                api_runtime::ser::optional("parameters", &self.parameters),
+                api_runtime::ser::optional("approval_policy", &self.approval_policy),
+                api_runtime::ser::field("mcp_tool_name", &self.mcp_tool_name),
+                api_runtime::ser::field("mcp_tool_description", &self.mcp_tool_description),
+                api_runtime::ser::field("mcp_server_id", &self.mcp_server_id),
+                api_runtime::ser::field("mcp_server_name", &self.mcp_server_name),
+                api_runtime::ser::optional("mcp_input_schema", &self.mcp_input_schema),
+                api_runtime::ser::optional("execution_mode", &self.execution_mode),
+                api_runtime::ser::optional("input_overrides", &self.input_overrides),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpToolConfigOutput {

@@ -11,52 +11,67 @@ use super::{
     ToolCallSoundType, ToolExecutionMode, ToolInterruptionMode, ToolResponseMockConfigInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// MCPToolConfigOverride
 ///
 /// Schema: `#/components/schemas/MCPToolConfigOverride-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct McpToolConfigOverrideInput {
     /// The name of the MCP tool
     pub tool_name: String,
     /// DEPRECATED: use `pre_tool_speech` instead. If set, overrides the server's force_pre_tool_speech setting for this tool.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub force_pre_tool_speech: Nullable<bool>,
     /// If set, overrides the server's pre_tool_speech setting for this tool.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pre_tool_speech: Nullable<PreToolSpeechMode>,
     /// DEPRECATED: use `interruption_mode` instead. If set, overrides the server's disable_interruptions setting for this tool.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_interruptions: Nullable<bool>,
     /// If set, overrides the server's interruption_mode setting for this tool.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interruption_mode: Nullable<ToolInterruptionMode>,
     /// Overrides the server's tool_call_sound setting for this tool. A sound name plays that sound; 'off' overrides to no sound (silence); null means do not override (inherit the server default).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<McpToolConfigOverrideInputToolCallSound>,
     /// If set, overrides the server's tool_call_sound_behavior setting for this tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound_behavior: Nullable<ToolCallSoundBehavior>,
     /// If set, overrides the server's execution_mode setting for this tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub execution_mode: Nullable<ToolExecutionMode>,
     /// If set, overrides the server's response timeout for this MCP tool (seconds).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_timeout_secs: Nullable<i64>,
     /// Dynamic variable assignments for this MCP tool
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<DynamicVariableAssignment>>,
     /// Mapping of json path to input override configuration
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_overrides: Nullable<BTreeMap<String, McpToolConfigOverrideInputInputOverridesValue>>,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigInput>>,
+}
+
+impl Serialize for McpToolConfigOverrideInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "McpToolConfigOverrideInput",
+            &[
+                api_runtime::ser::field("tool_name", &self.tool_name),
+                api_runtime::ser::optional("force_pre_tool_speech", &self.force_pre_tool_speech),
+                api_runtime::ser::optional("pre_tool_speech", &self.pre_tool_speech),
+                api_runtime::ser::optional("disable_interruptions", &self.disable_interruptions),
+                api_runtime::ser::optional("interruption_mode", &self.interruption_mode),
+                api_runtime::ser::optional("tool_call_sound", &self.tool_call_sound),
+                api_runtime::ser::optional(
+                    "tool_call_sound_behavior",
+                    &self.tool_call_sound_behavior,
+                ),
+                api_runtime::ser::optional("execution_mode", &self.execution_mode),
+                api_runtime::ser::optional("response_timeout_secs", &self.response_timeout_secs),
+                api_runtime::ser::optional("assignments", &self.assignments),
+                api_runtime::ser::optional("input_overrides", &self.input_overrides),
+                api_runtime::ser::optional("response_mocks", &self.response_mocks),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for McpToolConfigOverrideInput {

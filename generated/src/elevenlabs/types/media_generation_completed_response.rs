@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A completed media generation and its output.
 ///
 /// Schema: `#/components/schemas/MediaGenerationCompletedResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MediaGenerationCompletedResponse {
     /// The unique identifier of the generation.
     pub id: String,
@@ -21,6 +21,21 @@ pub struct MediaGenerationCompletedResponse {
     pub content_url: String,
     /// The MIME type of the generated media.
     pub content_mime_type: String,
+}
+
+impl Serialize for MediaGenerationCompletedResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MediaGenerationCompletedResponse",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("content_url", &self.content_url),
+                api_runtime::ser::field("content_mime_type", &self.content_mime_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaGenerationCompletedResponse {

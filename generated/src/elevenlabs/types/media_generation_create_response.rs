@@ -6,17 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A newly queued media generation; fetch the GET endpoint for the output.
 ///
 /// Schema: `#/components/schemas/MediaGenerationCreateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MediaGenerationCreateResponse {
     /// The unique identifier of the generation. Pass it to the corresponding GET endpoint to retrieve the output.
     pub id: String,
     /// A newly created generation is always `pending`.
     pub status: consts::Pending,
+}
+
+impl Serialize for MediaGenerationCreateResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MediaGenerationCreateResponse",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("status", &self.status),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaGenerationCreateResponse {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A failed media generation and why it failed.
 ///
 /// Schema: `#/components/schemas/MediaGenerationFailedResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MediaGenerationFailedResponse {
     /// The unique identifier of the generation.
     pub id: String,
@@ -21,6 +21,21 @@ pub struct MediaGenerationFailedResponse {
     pub failure_reason: MediaGenerationFailedResponseFailureReason,
     /// A human-readable description of the failure. Failed generations are not charged.
     pub error_message: String,
+}
+
+impl Serialize for MediaGenerationFailedResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MediaGenerationFailedResponse",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("failure_reason", &self.failure_reason),
+                api_runtime::ser::field("error_message", &self.error_message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaGenerationFailedResponse {

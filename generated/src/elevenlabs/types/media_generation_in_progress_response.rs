@@ -10,12 +10,25 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A media generation that has not finished yet.
 ///
 /// Schema: `#/components/schemas/MediaGenerationInProgressResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MediaGenerationInProgressResponse {
     /// The unique identifier of the generation.
     pub id: String,
     /// The lifecycle status of the generation. It ends at `completed` or `failed`.
     pub status: MediaGenerationInProgressResponseStatus,
+}
+
+impl Serialize for MediaGenerationInProgressResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MediaGenerationInProgressResponse",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("status", &self.status),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaGenerationInProgressResponse {

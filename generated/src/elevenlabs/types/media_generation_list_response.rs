@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::MediaGenerationResponse;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// One page of the caller's generations, newest first.
 ///
 /// Schema: `#/components/schemas/MediaGenerationListResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MediaGenerationListResponse {
     /// The generations on this page, newest first. Each item has the same shape as the corresponding GET endpoint's response.
     pub generations: Vec<MediaGenerationResponse>,
@@ -19,6 +19,20 @@ pub struct MediaGenerationListResponse {
     pub next_cursor: Option<String>,
     /// Whether more generations exist beyond this page.
     pub has_more: bool,
+}
+
+impl Serialize for MediaGenerationListResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MediaGenerationListResponse",
+            &[
+                api_runtime::ser::field("generations", &self.generations),
+                api_runtime::ser::field("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MediaGenerationListResponse {

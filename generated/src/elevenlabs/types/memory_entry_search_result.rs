@@ -7,20 +7,33 @@
 
 use super::{ConversationSource, ManualSource};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/MemoryEntrySearchResult`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemoryEntrySearchResult {
     pub entry_id: String,
     pub version: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub summary: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source: Nullable<MemoryEntrySearchResultSource>,
+}
+
+impl Serialize for MemoryEntrySearchResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MemoryEntrySearchResult",
+            &[
+                api_runtime::ser::field("entry_id", &self.entry_id),
+                api_runtime::ser::field("version", &self.version),
+                api_runtime::ser::optional("summary", &self.summary),
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("source", &self.source),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MemoryEntrySearchResult {

@@ -12,11 +12,11 @@ use super::{
     GetWhatsAppAccountResponse, ResourceAccessInfo,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/MergePreviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergePreviewResponseModel {
     /// The ID of the agent
     pub agent_id: String,
@@ -27,43 +27,61 @@ pub struct MergePreviewResponseModel {
     /// The metadata of the agent
     pub metadata: AgentMetadataResponseModel,
     /// The platform settings of the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_settings: Option<AgentPlatformSettingsResponseModel>,
     /// The phone numbers of the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_numbers: Option<Vec<MergePreviewResponseModelPhoneNumbersItem>>,
     /// WhatsApp accounts assigned to the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub whatsapp_accounts: Option<Vec<GetWhatsAppAccountResponse>>,
     /// The workflow of the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub workflow: Option<AgentWorkflowResponseModel>,
     /// The access information of the agent for the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Agent tags used to categorize the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The ID of the version the agent is on
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// The ID of the branch the agent is on
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// The ID of the main branch for this agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_branch_id: Nullable<String>,
     /// Dot-paths of config fields where both branches modified the same field relative to their common ancestor (conflicts). Present regardless of which side wins the conflict.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub overridden_fields: Option<Vec<String>>,
     /// Structured view of the same conflicts as overridden_fields, each carrying the value on the base (common ancestor), source branch, and target branch so the divergence can be presented and resolved field-by-field.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conflicts: Option<Vec<FieldConflict>>,
     /// True when the merge/rebase would be a no-op, i.e. the merged result is identical to the source branch tip. The rebase endpoint rejects in this case.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source_identical_to_target: Option<bool>,
+}
+
+impl Serialize for MergePreviewResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MergePreviewResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("conversation_config", &self.conversation_config),
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::optional("platform_settings", &self.platform_settings),
+                api_runtime::ser::optional("phone_numbers", &self.phone_numbers),
+                api_runtime::ser::optional("whatsapp_accounts", &self.whatsapp_accounts),
+                api_runtime::ser::optional("workflow", &self.workflow),
+                api_runtime::ser::optional("access_info", &self.access_info),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("version_id", &self.version_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("main_branch_id", &self.main_branch_id),
+                api_runtime::ser::optional("overridden_fields", &self.overridden_fields),
+                api_runtime::ser::optional("conflicts", &self.conflicts),
+                api_runtime::ser::optional(
+                    "source_identical_to_target",
+                    &self.source_identical_to_target,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MergePreviewResponseModel {

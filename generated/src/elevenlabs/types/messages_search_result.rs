@@ -7,7 +7,7 @@
 
 use super::SearchHighlightSegment;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// transcript_index: index of the message in the conversation transcript
 /// chunk_text: text of the transcript; transcript messages if very long could have several chunks.
@@ -16,18 +16,38 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// score: similarity score of the message to the search query
 ///
 /// Schema: `#/components/schemas/MessagesSearchResult`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MessagesSearchResult {
     pub conversation_id: String,
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_name: Nullable<String>,
     pub transcript_index: i64,
     pub chunk_text: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chunk_highlights: Nullable<Vec<SearchHighlightSegment>>,
     pub score: f64,
     pub conversation_start_time_unix_secs: i64,
+}
+
+impl Serialize for MessagesSearchResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MessagesSearchResult",
+            &[
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("agent_name", &self.agent_name),
+                api_runtime::ser::field("transcript_index", &self.transcript_index),
+                api_runtime::ser::field("chunk_text", &self.chunk_text),
+                api_runtime::ser::optional("chunk_highlights", &self.chunk_highlights),
+                api_runtime::ser::field("score", &self.score),
+                api_runtime::ser::field(
+                    "conversation_start_time_unix_secs",
+                    &self.conversation_start_time_unix_secs,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MessagesSearchResult {

@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MetricRecord`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MetricRecord {
     pub elapsed_time: f64,
+}
+
+impl Serialize for MetricRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MetricRecord",
+            &[api_runtime::ser::field("elapsed_time", &self.elapsed_time)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MetricRecord {

@@ -5,18 +5,36 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ModelRatesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelRatesResponseModel {
     /// The cost multiplier for characters.
     pub character_cost_multiplier: f64,
     /// Discount multiplier applied to cost estimates. Defaults to 1.0 (no discount).
     ///
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_discount_multiplier: Option<f64>,
+}
+
+impl Serialize for ModelRatesResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ModelRatesResponseModel",
+            &[
+                api_runtime::ser::field(
+                    "character_cost_multiplier",
+                    &self.character_cost_multiplier,
+                ),
+                api_runtime::ser::optional(
+                    "cost_discount_multiplier",
+                    &self.cost_discount_multiplier,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ModelRatesResponseModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{LanguageResponseModel, ModelRatesResponseModel};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ModelResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModelResponseModel {
     /// The unique identifier of the model.
     pub model_id: String,
@@ -45,6 +45,43 @@ pub struct ModelResponseModel {
     pub model_rates: ModelRatesResponseModel,
     /// The concurrency group for the model.
     pub concurrency_group: String,
+}
+
+impl Serialize for ModelResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ModelResponseModel",
+            &[
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("can_be_finetuned", &self.can_be_finetuned),
+                api_runtime::ser::field("can_do_text_to_speech", &self.can_do_text_to_speech),
+                api_runtime::ser::field("can_do_voice_conversion", &self.can_do_voice_conversion),
+                api_runtime::ser::field("can_use_style", &self.can_use_style),
+                api_runtime::ser::field("can_use_speaker_boost", &self.can_use_speaker_boost),
+                api_runtime::ser::field("serves_pro_voices", &self.serves_pro_voices),
+                api_runtime::ser::field("token_cost_factor", &self.token_cost_factor),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::field("requires_alpha_access", &self.requires_alpha_access),
+                api_runtime::ser::field(
+                    "max_characters_request_free_user",
+                    &self.max_characters_request_free_user,
+                ),
+                api_runtime::ser::field(
+                    "max_characters_request_subscribed_user",
+                    &self.max_characters_request_subscribed_user,
+                ),
+                api_runtime::ser::field(
+                    "maximum_text_length_per_request",
+                    &self.maximum_text_length_per_request,
+                ),
+                api_runtime::ser::field("languages", &self.languages),
+                api_runtime::ser::field("model_rates", &self.model_rates),
+                api_runtime::ser::field("concurrency_group", &self.concurrency_group),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ModelResponseModel {

@@ -6,33 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::ThresholdGuardrail;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ModerationConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sexual: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub violence: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub violence_graphic: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub harassment: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub harassment_threatening: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hate: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hate_threatening: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_harm_instructions: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_harm: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub self_harm_intent: Option<ThresholdGuardrail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sexual_minors: Option<ThresholdGuardrail>,
+}
+
+impl Serialize for ModerationConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ModerationConfig",
+            &[
+                api_runtime::ser::optional("sexual", &self.sexual),
+                api_runtime::ser::optional("violence", &self.violence),
+                api_runtime::ser::optional("violence_graphic", &self.violence_graphic),
+                api_runtime::ser::optional("harassment", &self.harassment),
+                api_runtime::ser::optional("harassment_threatening", &self.harassment_threatening),
+                api_runtime::ser::optional("hate", &self.hate),
+                api_runtime::ser::optional("hate_threatening", &self.hate_threatening),
+                api_runtime::ser::optional("self_harm_instructions", &self.self_harm_instructions),
+                api_runtime::ser::optional("self_harm", &self.self_harm),
+                api_runtime::ser::optional("self_harm_intent", &self.self_harm_intent),
+                api_runtime::ser::optional("sexual_minors", &self.sexual_minors),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ModerationConfig {

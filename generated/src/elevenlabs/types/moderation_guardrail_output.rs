@@ -6,18 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::{GuardrailExecutionMode, ModerationConfig};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ModerationGuardrail
 ///
 /// Schema: `#/components/schemas/ModerationGuardrail-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModerationGuardrailOutput {
     /// Defaults to `"streaming"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<GuardrailExecutionMode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<ModerationConfig>,
+}
+
+impl Serialize for ModerationGuardrailOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ModerationGuardrailOutput",
+            &[
+                api_runtime::ser::optional("execution_mode", &self.execution_mode),
+                api_runtime::ser::optional("config", &self.config),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ModerationGuardrailOutput {

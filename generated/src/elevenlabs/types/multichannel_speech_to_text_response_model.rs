@@ -7,21 +7,33 @@
 
 use super::SpeechToTextChunkResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Response model for multichannel speech-to-text transcription.
 ///
 /// Schema: `#/components/schemas/MultichannelSpeechToTextResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MultichannelSpeechToTextResponseModel {
     /// List of transcripts, one for each audio channel. Each transcript contains the text and word-level details for its respective channel.
     pub transcripts: Vec<SpeechToTextChunkResponseModel>,
     /// The transcription ID of the response.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription_id: Nullable<String>,
     /// The duration of the audio that was transcribed across all channels in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_duration_secs: Nullable<f64>,
+}
+
+impl Serialize for MultichannelSpeechToTextResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MultichannelSpeechToTextResponseModel",
+            &[
+                api_runtime::ser::field("transcripts", &self.transcripts),
+                api_runtime::ser::optional("transcription_id", &self.transcription_id),
+                api_runtime::ser::optional("audio_duration_secs", &self.audio_duration_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MultichannelSpeechToTextResponseModel {

@@ -7,17 +7,30 @@
 
 use super::DetailedMusicResponse;
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Multipart response structure with JSON metadata and binary audio
 ///
 /// Schema: `#/components/schemas/MultipartMusicResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MultipartMusicResponse {
     /// JSON metadata about the generated audio
     pub metadata: DetailedMusicResponse,
     /// Binary audio data in the requested format
     pub audio: File,
+}
+
+impl Serialize for MultipartMusicResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MultipartMusicResponse",
+            &[
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::field("audio", &self.audio),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MultipartMusicResponse {

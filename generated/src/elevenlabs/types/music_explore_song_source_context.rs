@@ -7,24 +7,37 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicExploreSongSourceContext`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MusicExploreSongSourceContext {
     /// Defaults to `"music_explore_song"`.
     pub source_type: consts::MusicExploreSong,
     pub music_explore_song_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bpm: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vocals: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub lyrics: Nullable<String>,
+}
+
+impl Serialize for MusicExploreSongSourceContext {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MusicExploreSongSourceContext",
+            &[
+                api_runtime::ser::field("source_type", &self.source_type),
+                api_runtime::ser::field("music_explore_song_id", &self.music_explore_song_id),
+                api_runtime::ser::optional("title", &self.title),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("bpm", &self.bpm),
+                api_runtime::ser::optional("vocals", &self.vocals),
+                api_runtime::ser::optional("lyrics", &self.lyrics),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MusicExploreSongSourceContext {

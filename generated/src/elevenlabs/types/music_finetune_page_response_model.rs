@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::MusicFinetuneResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicFinetunePageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MusicFinetunePageResponseModel {
     /// The finetunes in this page.
     pub finetunes: Vec<MusicFinetuneResponseModel>,
@@ -17,6 +17,20 @@ pub struct MusicFinetunePageResponseModel {
     pub next_cursor: Option<String>,
     /// Whether more finetunes are available beyond this page.
     pub has_more: bool,
+}
+
+impl Serialize for MusicFinetunePageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MusicFinetunePageResponseModel",
+            &[
+                api_runtime::ser::field("finetunes", &self.finetunes),
+                api_runtime::ser::field("next_cursor", &self.next_cursor),
+                api_runtime::ser::field("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MusicFinetunePageResponseModel {

@@ -9,10 +9,10 @@ use super::{
     FinetuneCreatedBy, FinetuneVisibility, MusicFinetuneFailureReason, MusicFinetuneStatus,
 };
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/MusicFinetuneResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MusicFinetuneResponseModel {
     /// Unique identifier of the finetune.
     pub id: String,
@@ -21,7 +21,6 @@ pub struct MusicFinetuneResponseModel {
     /// Tags associated with the finetune.
     pub tags: Vec<String>,
     /// Primary musical genre of the finetune.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub primary_genre: Nullable<String>,
     /// The base music model the finetune was trained on.
     pub model_id: String,
@@ -36,8 +35,29 @@ pub struct MusicFinetuneResponseModel {
     /// Training progress from 0.0 to 1.0.
     pub training_progress: f64,
     /// Reason the finetune failed or was blocked, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub failure_reason: Nullable<MusicFinetuneFailureReason>,
+}
+
+impl Serialize for MusicFinetuneResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MusicFinetuneResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("tags", &self.tags),
+                api_runtime::ser::optional("primary_genre", &self.primary_genre),
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::field("visibility", &self.visibility),
+                api_runtime::ser::field("created_by", &self.created_by),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("training_progress", &self.training_progress),
+                api_runtime::ser::optional("failure_reason", &self.failure_reason),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MusicFinetuneResponseModel {

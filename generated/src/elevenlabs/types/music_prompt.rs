@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::SongSection;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Composition plan for the `music_v1` model. Using this field with any other model will result in an error.
 ///
 /// Schema: `#/components/schemas/MusicPrompt`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MusicPrompt {
     /// The styles and musical directions that should be present in the entire song. Use English language for best result.
     pub positive_global_styles: Vec<String>,
@@ -19,6 +19,20 @@ pub struct MusicPrompt {
     pub negative_global_styles: Vec<String>,
     /// The sections of the song.
     pub sections: Vec<SongSection>,
+}
+
+impl Serialize for MusicPrompt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MusicPrompt",
+            &[
+                api_runtime::ser::field("positive_global_styles", &self.positive_global_styles),
+                api_runtime::ser::field("negative_global_styles", &self.negative_global_styles),
+                api_runtime::ser::field("sections", &self.sections),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MusicPrompt {

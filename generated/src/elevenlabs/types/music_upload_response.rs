@@ -7,22 +7,34 @@
 
 use super::{CompositionPlan, MusicPrompt, WordTimestamp};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Response model for music upload endpoint.
 ///
 /// Schema: `#/components/schemas/MusicUploadResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MusicUploadResponse {
     /// Unique identifier for the uploaded song
     pub song_id: String,
     /// The composition plan extracted from the uploaded song. Only present if `extract_composition_plan` was provided in the request body.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub composition_plan: Nullable<MusicUploadResponseCompositionPlan>,
     /// Word-level timestamps transcribed from the uploaded song. Only present if `with_timestamps` was True in the request body
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub words_timestamps: Nullable<Vec<WordTimestamp>>,
+}
+
+impl Serialize for MusicUploadResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "MusicUploadResponse",
+            &[
+                api_runtime::ser::field("song_id", &self.song_id),
+                api_runtime::ser::optional("composition_plan", &self.composition_plan),
+                api_runtime::ser::optional("words_timestamps", &self.words_timestamps),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for MusicUploadResponse {

@@ -6,21 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/NumericDistributionAggregate`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumericDistributionAggregate {
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sum: Option<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub min: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max: Nullable<f64>,
+}
+
+impl Serialize for NumericDistributionAggregate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "NumericDistributionAggregate",
+            &[
+                api_runtime::ser::optional("count", &self.count),
+                api_runtime::ser::optional("sum", &self.sum),
+                api_runtime::ser::optional("min", &self.min),
+                api_runtime::ser::optional("max", &self.max),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for NumericDistributionAggregate {

@@ -7,13 +7,13 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Response model for oauth2 client creds
 ///
 /// Schema: `#/components/schemas/OAuth2ClientCredsResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OAuth2ClientCredsResponse {
     pub name: String,
     /// Defaults to `"oauth2_client_credentials"`.
@@ -22,29 +22,46 @@ pub struct OAuth2ClientCredsResponse {
     pub client_id: String,
     pub token_url: String,
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Defaults to `{}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_params: Option<BTreeMap<String, String>>,
     /// If True, send client credentials in Authorization header as Basic Auth instead of request body
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub basic_auth_in_header: Option<bool>,
     pub id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
     /// Custom headers configured for OAuth2 token requests
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_headers: Option<BTreeMap<String, String>>,
+}
+
+impl Serialize for OAuth2ClientCredsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OAuth2ClientCredsResponse",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("client_id", &self.client_id),
+                api_runtime::ser::field("token_url", &self.token_url),
+                api_runtime::ser::optional("scopes", &self.scopes),
+                api_runtime::ser::optional("extra_params", &self.extra_params),
+                api_runtime::ser::optional("basic_auth_in_header", &self.basic_auth_in_header),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("used_by", &self.used_by),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("status_detail", &self.status_detail),
+                api_runtime::ser::optional("status_updated_at", &self.status_updated_at),
+                api_runtime::ser::optional("custom_headers", &self.custom_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OAuth2ClientCredsResponse {

@@ -9,40 +9,51 @@ use super::{
     consts, ArrayJsonSchemaPropertyOutput, LiteralJsonSchemaProperty, RequiredConstraints,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// ObjectJsonSchemaProperty
 ///
 /// Schema: `#/components/schemas/ObjectJsonSchemaProperty-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ObjectJsonSchemaPropertyOutput {
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When set, the entire parameter is populated from this dynamic variable at runtime. Mutually exclusive with description (LLM-provided value), constant_value, and is_omitted.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variable: Option<String>,
     /// When set, the entire object uses this constant JSON value at runtime. Mutually exclusive with description (LLM-provided object), dynamic_variable, and is_omitted.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub constant_value: Nullable<Value>,
     /// If true, this parameter will be completely omitted from the request. Only valid for optional parameters. Mutually exclusive with description, dynamic_variable, and constant_value.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_omitted: Option<bool>,
     /// Defaults to `"object"`.
-    #[serde(rename = "type")]
     pub type_: consts::Object,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<BTreeMap<String, ObjectJsonSchemaPropertyOutputPropertiesValue>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub required_constraints: Nullable<RequiredConstraints>,
+}
+
+impl Serialize for ObjectJsonSchemaPropertyOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ObjectJsonSchemaPropertyOutput",
+            &[
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("dynamic_variable", &self.dynamic_variable),
+                api_runtime::ser::optional("constant_value", &self.constant_value),
+                api_runtime::ser::optional("is_omitted", &self.is_omitted),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("required", &self.required),
+                api_runtime::ser::optional("properties", &self.properties),
+                api_runtime::ser::optional("required_constraints", &self.required_constraints),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutput {

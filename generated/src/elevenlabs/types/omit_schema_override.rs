@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OmitSchemaOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OmitSchemaOverride {
     /// Defaults to `"omit"`.
     pub source: consts::Omit,
+}
+
+impl Serialize for OmitSchemaOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OmitSchemaOverride",
+            &[api_runtime::ser::field("source", &self.source)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OmitSchemaOverride {

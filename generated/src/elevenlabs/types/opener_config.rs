@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::Llm;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OpenerConfig`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpenerConfig {
     /// Model used to speak a fast opener while the main model generates its full reply. Must be a hosted model (not a bring-your-own LLM type).
     pub llm: Llm,
+}
+
+impl Serialize for OpenerConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OpenerConfig",
+            &[api_runtime::ser::field("llm", &self.llm)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OpenerConfig {

@@ -277,12 +277,23 @@ impl<'de> Deserialize<'de> for HistoryListSource {
 }
 
 /// Schema: `#/paths/~1v1~1history~1download/post/responses/400/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HistoryDownloadError400 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl Serialize for HistoryDownloadError400 {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "HistoryDownloadError400",
+            &[
+                api_runtime::ser::optional("error", &self.error),
+                api_runtime::ser::optional("message", &self.message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for HistoryDownloadError400 {

@@ -6,26 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrbAvatar`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrbAvatar {
     /// The type of the avatar
     ///
     /// Defaults to `"orb"`.
-    #[serde(rename = "type")]
     pub type_: consts::Orb,
     /// The first color of the avatar
     ///
     /// Defaults to `"#2792dc"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_1: Option<String>,
     /// The second color of the avatar
     ///
     /// Defaults to `"#9ce6e6"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color_2: Option<String>,
+}
+
+impl Serialize for OrbAvatar {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OrbAvatar",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("color_1", &self.color_1),
+                api_runtime::ser::optional("color_2", &self.color_2),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OrbAvatar {

@@ -6,26 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{MockNoMatchBehavior, MockingStrategy};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Orchestrator-side config: tools are identified by resolved names.
 ///
 /// Schema: `#/components/schemas/OrchestratorToolMockBehaviorConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrchestratorToolMockBehaviorConfig {
     /// Which tools to mock: 'all' mocks every mockable tool, 'selected' mocks only those in mocked_tool_names/mocked_tool_ids, 'none' disables mocking.
     ///
     /// Defaults to `"none"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mocking_strategy: Option<MockingStrategy>,
     /// Behavior when no mock matches a tool call.
     ///
     /// Defaults to `"raise_error"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_strategy: Option<MockNoMatchBehavior>,
     /// Tool names to mock. Only used when mocking_strategy is 'selected'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mocked_tool_names: Option<Vec<String>>,
+}
+
+impl Serialize for OrchestratorToolMockBehaviorConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OrchestratorToolMockBehaviorConfig",
+            &[
+                api_runtime::ser::optional("mocking_strategy", &self.mocking_strategy),
+                api_runtime::ser::optional("fallback_strategy", &self.fallback_strategy),
+                api_runtime::ser::optional("mocked_tool_names", &self.mocked_tool_names),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OrchestratorToolMockBehaviorConfig {

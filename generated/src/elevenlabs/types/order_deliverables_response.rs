@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::DeliverableInfo;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderDeliverablesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderDeliverablesResponse {
     /// The list of delivered files for the order. Empty if the order is not yet completed.
     pub deliverables: Vec<DeliverableInfo>,
+}
+
+impl Serialize for OrderDeliverablesResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OrderDeliverablesResponse",
+            &[api_runtime::ser::field("deliverables", &self.deliverables)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OrderDeliverablesResponse {

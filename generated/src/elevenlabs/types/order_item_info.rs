@@ -7,18 +7,31 @@
 
 use super::{ItemId, OrderItemRequestOutput, QuoteInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderItemInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderItemInfo {
     /// The ID of the order item.
     pub item_id: ItemId,
     /// The item configuration details.
     pub item: OrderItemRequestOutput,
     /// The quoted price for this item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quote: Nullable<QuoteInfo>,
+}
+
+impl Serialize for OrderItemInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OrderItemInfo",
+            &[
+                api_runtime::ser::field("item_id", &self.item_id),
+                api_runtime::ser::field("item", &self.item),
+                api_runtime::ser::optional("quote", &self.quote),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OrderItemInfo {

@@ -7,10 +7,10 @@
 
 use super::MediaId;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderMediaResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderMediaResponse {
     /// The ID of the media file.
     pub media_id: MediaId,
@@ -19,10 +19,25 @@ pub struct OrderMediaResponse {
     /// The MIME type of the media file (e.g. 'video/mp4').
     pub content_type: String,
     /// The detected or declared language of the media, if available.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// A time-limited URL to download the media file.
     pub signed_url: String,
+}
+
+impl Serialize for OrderMediaResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OrderMediaResponse",
+            &[
+                api_runtime::ser::field("media_id", &self.media_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("content_type", &self.content_type),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::field("signed_url", &self.signed_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OrderMediaResponse {

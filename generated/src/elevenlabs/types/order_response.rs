@@ -7,10 +7,10 @@
 
 use super::{OrderId, OrderItemInfo, OrderState};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderResponse {
     /// The ID of the order.
     pub order_id: OrderId,
@@ -21,30 +21,46 @@ pub struct OrderResponse {
     /// The list of items in this order with their quotes.
     pub items: Vec<OrderItemInfo>,
     /// The total price for all items in USD. Excluded from response until quotes are available.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub total_amount_usd: Nullable<f64>,
     /// Whether this is a sandbox order that auto-progresses without producer intervention.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
     /// The timestamp when the order was created.
     pub created_at: Timestamp,
     /// The timestamp when the order was submitted, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub submitted_at: Nullable<Timestamp>,
     /// The timestamp when payment was received, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub paid_at: Nullable<Timestamp>,
     /// The timestamp when the order was accepted for production, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accepted_at: Nullable<Timestamp>,
     /// The timestamp when the order was completed, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub completed_at: Nullable<Timestamp>,
     /// The reason the order was cancelled, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cancel_reason: Nullable<String>,
+}
+
+impl Serialize for OrderResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OrderResponse",
+            &[
+                api_runtime::ser::field("order_id", &self.order_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("state", &self.state),
+                api_runtime::ser::field("items", &self.items),
+                api_runtime::ser::optional("total_amount_usd", &self.total_amount_usd),
+                api_runtime::ser::optional("sandbox", &self.sandbox),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::optional("submitted_at", &self.submitted_at),
+                api_runtime::ser::optional("paid_at", &self.paid_at),
+                api_runtime::ser::optional("accepted_at", &self.accepted_at),
+                api_runtime::ser::optional("completed_at", &self.completed_at),
+                api_runtime::ser::optional("cancel_reason", &self.cancel_reason),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OrderResponse {

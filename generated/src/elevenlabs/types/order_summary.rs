@@ -7,10 +7,10 @@
 
 use super::{OrderId, OrderState};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OrderSummary`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderSummary {
     /// The ID of the order.
     pub order_id: OrderId,
@@ -19,22 +19,36 @@ pub struct OrderSummary {
     /// The current state of the order.
     pub state: OrderState,
     /// The total price for all items in USD. Excluded from response until quotes are available.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub total_amount_usd: Nullable<f64>,
     /// Whether this is a sandbox order that auto-progresses without producer intervention.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sandbox: Option<bool>,
     /// The timestamp when the order was submitted, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub submitted_at: Nullable<Timestamp>,
     /// The timestamp when the order was last modified, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub updated_at: Nullable<Timestamp>,
     /// The reason the order was cancelled, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cancel_reason: Nullable<String>,
+}
+
+impl Serialize for OrderSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OrderSummary",
+            &[
+                api_runtime::ser::field("order_id", &self.order_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("state", &self.state),
+                api_runtime::ser::optional("total_amount_usd", &self.total_amount_usd),
+                api_runtime::ser::optional("sandbox", &self.sandbox),
+                api_runtime::ser::optional("submitted_at", &self.submitted_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+                api_runtime::ser::optional("cancel_reason", &self.cancel_reason),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OrderSummary {

@@ -7,19 +7,33 @@
 
 use super::ConversationInitiationClientDataRequestInput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OutboundCallRecipient`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundCallRecipient {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_user_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataRequestInput>,
+}
+
+impl Serialize for OutboundCallRecipient {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OutboundCallRecipient",
+            &[
+                api_runtime::ser::optional("id", &self.id),
+                api_runtime::ser::optional("phone_number", &self.phone_number),
+                api_runtime::ser::optional("whatsapp_user_id", &self.whatsapp_user_id),
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data",
+                    &self.conversation_initiation_client_data,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OutboundCallRecipient {

@@ -7,22 +7,41 @@
 
 use super::{BatchCallRecipientStatus, ConversationInitiationClientDataInternal};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/OutboundCallRecipientResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutboundCallRecipientResponseModel {
     pub id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_user_id: Nullable<String>,
     pub status: BatchCallRecipientStatus,
     pub created_at_unix: i64,
     pub updated_at_unix: i64,
     pub conversation_id: Option<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data: Nullable<ConversationInitiationClientDataInternal>,
+}
+
+impl Serialize for OutboundCallRecipientResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OutboundCallRecipientResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("phone_number", &self.phone_number),
+                api_runtime::ser::optional("whatsapp_user_id", &self.whatsapp_user_id),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("updated_at_unix", &self.updated_at_unix),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data",
+                    &self.conversation_initiation_client_data,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OutboundCallRecipientResponseModel {

@@ -9,36 +9,48 @@ use super::{
     MediaCodec, SipMediaEncryptionEnum, SipTrunkCredentialsRequestModel, SipTrunkTransportEnum,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/OutboundSIPTrunkConfigRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OutboundSipTrunkConfigRequestModel {
     /// Hostname or IP the SIP INVITE is sent to.
     pub address: String,
     /// Protocol to use for SIP transport (signalling layer).
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transport: Option<SipTrunkTransportEnum>,
     /// Whether or not to encrypt media (data layer).
     ///
     /// Defaults to `"allowed"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_encryption: Option<SipMediaEncryptionEnum>,
     /// SIP X-* headers for INVITE request. These headers are sent as-is and may help identify this call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
     /// Map of dynamic variable name to header name for attributes_to_headers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes_to_headers: Option<BTreeMap<String, String>>,
     /// Optional digest authentication credentials (username/password). If not provided, ACL authentication is assumed.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub credentials: Nullable<SipTrunkCredentialsRequestModel>,
     /// Media codecs that should be offered in the SDP for outbound calls. If empty, all supported codecs are offered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled_codecs: Option<Vec<MediaCodec>>,
+}
+
+impl Serialize for OutboundSipTrunkConfigRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "OutboundSipTrunkConfigRequestModel",
+            &[
+                api_runtime::ser::field("address", &self.address),
+                api_runtime::ser::optional("transport", &self.transport),
+                api_runtime::ser::optional("media_encryption", &self.media_encryption),
+                api_runtime::ser::optional("headers", &self.headers),
+                api_runtime::ser::optional("attributes_to_headers", &self.attributes_to_headers),
+                api_runtime::ser::optional("credentials", &self.credentials),
+                api_runtime::ser::optional("enabled_codecs", &self.enabled_codecs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for OutboundSipTrunkConfigRequestModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, LanguagePairInfo};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PairedLanguagesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PairedLanguagesResponse {
     /// Indicates this response contains source-to-destination language pairs.
     ///
@@ -17,6 +17,19 @@ pub struct PairedLanguagesResponse {
     pub kind: consts::Pair,
     /// The list of available source-to-destination language mappings.
     pub language_pairs: Vec<LanguagePairInfo>,
+}
+
+impl Serialize for PairedLanguagesResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PairedLanguagesResponse",
+            &[
+                api_runtime::ser::field("kind", &self.kind),
+                api_runtime::ser::field("language_pairs", &self.language_pairs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PairedLanguagesResponse {

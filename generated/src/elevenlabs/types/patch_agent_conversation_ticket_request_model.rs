@@ -7,17 +7,28 @@
 
 use super::AgentConversationTicketStatus;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PatchAgentConversationTicketRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchAgentConversationTicketRequestModel {
     /// If provided, updates the ticket status. Omit to leave unchanged.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status: Nullable<AgentConversationTicketStatus>,
     /// If provided, updates who is responsible for resolving this ticket. Must be a workspace member with at least viewer access to the agent. Pass null to unassign. Omit to leave unchanged.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assignee_user_id: Nullable<String>,
+}
+
+impl Serialize for PatchAgentConversationTicketRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PatchAgentConversationTicketRequestModel",
+            &[
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("assignee_user_id", &self.assignee_user_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PatchAgentConversationTicketRequestModel {

@@ -8,14 +8,23 @@
 use super::{
     DashboardCallSuccessChartModel, DashboardCriteriaChartModel, DashboardDataCollectionChartModel,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/PatchConvAIDashboardSettingsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchConvAiDashboardSettingsRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charts: Option<Vec<PatchConvAiDashboardSettingsRequestChartsItem>>,
+}
+
+impl Serialize for PatchConvAiDashboardSettingsRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PatchConvAiDashboardSettingsRequest",
+            &[api_runtime::ser::optional("charts", &self.charts)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PatchConvAiDashboardSettingsRequest {

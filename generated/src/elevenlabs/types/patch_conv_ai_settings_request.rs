@@ -7,30 +7,50 @@
 
 use super::{ConvAiWebhooks, ConversationInitiationClientDataWebhook, LivekitStackType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PatchConvAISettingsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchConvAiSettingsRequest {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_client_data_webhook:
         Nullable<ConversationInitiationClientDataWebhook>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhooks: Option<ConvAiWebhooks>,
     /// Whether the workspace can use MCP servers
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_use_mcp_servers: Option<bool>,
     /// Defaults to `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rag_retention_period_days: Option<i64>,
     /// Days to retain conversation embeddings. None means use the system default (30 days).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_embedding_retention_days: Nullable<i64>,
     /// Defaults to `"standard"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_livekit_stack: Option<LivekitStackType>,
+}
+
+impl Serialize for PatchConvAiSettingsRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PatchConvAiSettingsRequest",
+            &[
+                api_runtime::ser::optional(
+                    "conversation_initiation_client_data_webhook",
+                    &self.conversation_initiation_client_data_webhook,
+                ),
+                api_runtime::ser::optional("webhooks", &self.webhooks),
+                api_runtime::ser::optional("can_use_mcp_servers", &self.can_use_mcp_servers),
+                api_runtime::ser::optional(
+                    "rag_retention_period_days",
+                    &self.rag_retention_period_days,
+                ),
+                api_runtime::ser::optional(
+                    "conversation_embedding_retention_days",
+                    &self.conversation_embedding_retention_days,
+                ),
+                api_runtime::ser::optional("default_livekit_stack", &self.default_livekit_stack),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PatchConvAiSettingsRequest {

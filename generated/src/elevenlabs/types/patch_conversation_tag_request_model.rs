@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PatchConversationTagRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PatchConversationTagRequestModel {
     /// If provided, replaces the tag title. Omit to leave unchanged.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// If provided, replaces the tag description. Omit to leave unchanged.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+}
+
+impl Serialize for PatchConversationTagRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PatchConversationTagRequestModel",
+            &[
+                api_runtime::ser::optional("title", &self.title),
+                api_runtime::ser::optional("description", &self.description),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PatchConversationTagRequestModel {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PatchWorkspaceSecretRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PatchWorkspaceSecretRequest {
-    #[serde(rename = "type")]
     pub type_: consts::Update,
     pub name: String,
     pub value: String,
+}
+
+impl Serialize for PatchWorkspaceSecretRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PatchWorkspaceSecretRequest",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PatchWorkspaceSecretRequest {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PendingCancellationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingCancellationResponseModel {
     /// Defaults to `"cancellation"`.
     pub kind: consts::Cancellation,
     /// The timestamp of the cancellation.
     pub timestamp_seconds: i64,
+}
+
+impl Serialize for PendingCancellationResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PendingCancellationResponseModel",
+            &[
+                api_runtime::ser::field("kind", &self.kind),
+                api_runtime::ser::field("timestamp_seconds", &self.timestamp_seconds),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PendingCancellationResponseModel {

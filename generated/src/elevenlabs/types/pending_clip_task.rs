@@ -9,19 +9,30 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/PendingClipTask`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingClipTask {
-    #[serde(rename = "type")]
     pub type_: PendingClipTaskType,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at_ms: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at_ms: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
+}
+
+impl Serialize for PendingClipTask {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PendingClipTask",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("progress", &self.progress),
+                api_runtime::ser::optional("started_at_ms", &self.started_at_ms),
+                api_runtime::ser::optional("updated_at_ms", &self.updated_at_ms),
+                api_runtime::ser::optional("metadata", &self.metadata),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PendingClipTask {

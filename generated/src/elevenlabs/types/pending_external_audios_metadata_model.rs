@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PendingExternalAudiosMetadataModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingExternalAudiosMetadataModel {
     pub target_global_offset_ms: Option<i64>,
     pub external_audio_ids: Vec<String>,
+}
+
+impl Serialize for PendingExternalAudiosMetadataModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PendingExternalAudiosMetadataModel",
+            &[
+                api_runtime::ser::field("target_global_offset_ms", &self.target_global_offset_ms),
+                api_runtime::ser::field("external_audio_ids", &self.external_audio_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PendingExternalAudiosMetadataModel {

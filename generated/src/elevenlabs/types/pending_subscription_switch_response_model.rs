@@ -9,7 +9,7 @@ use super::{consts, BillingPeriod};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PendingSubscriptionSwitchResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingSubscriptionSwitchResponseModel {
     /// Defaults to `"change"`.
     pub kind: consts::Change,
@@ -19,6 +19,21 @@ pub struct PendingSubscriptionSwitchResponseModel {
     pub next_billing_period: BillingPeriod,
     /// The timestamp of the change.
     pub timestamp_seconds: i64,
+}
+
+impl Serialize for PendingSubscriptionSwitchResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PendingSubscriptionSwitchResponseModel",
+            &[
+                api_runtime::ser::field("kind", &self.kind),
+                api_runtime::ser::field("next_tier", &self.next_tier),
+                api_runtime::ser::field("next_billing_period", &self.next_billing_period),
+                api_runtime::ser::field("timestamp_seconds", &self.timestamp_seconds),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModel {

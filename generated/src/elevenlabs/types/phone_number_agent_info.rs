@@ -6,21 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PhoneNumberAgentInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumberAgentInfo {
     /// The ID of the agent
     pub agent_id: String,
     /// The name of the agent
     pub agent_name: String,
     /// Environment to use for resolving environment variables on calls to this number.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Agent branch to use for calls to this number.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
+}
+
+impl Serialize for PhoneNumberAgentInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PhoneNumberAgentInfo",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("agent_name", &self.agent_name),
+                api_runtime::ser::optional("environment", &self.environment),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PhoneNumberAgentInfo {

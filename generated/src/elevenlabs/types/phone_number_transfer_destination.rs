@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PhoneNumberTransferDestination`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhoneNumberTransferDestination {
     /// Defaults to `"phone"`.
-    #[serde(rename = "type")]
     pub type_: consts::Phone,
     pub phone_number: String,
+}
+
+impl Serialize for PhoneNumberTransferDestination {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PhoneNumberTransferDestination",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("phone_number", &self.phone_number),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PhoneNumberTransferDestination {

@@ -5,22 +5,33 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Accumulated charge for a single :class:`PlatformCategory`.
 ///
 /// Schema: `#/components/schemas/PlatformCategoryUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlatformCategoryUsage {
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<i64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<f64>,
+}
+
+impl Serialize for PlatformCategoryUsage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PlatformCategoryUsage",
+            &[
+                api_runtime::ser::optional("credits", &self.credits),
+                api_runtime::ser::optional("price", &self.price),
+                api_runtime::ser::optional("quantity", &self.quantity),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PlatformCategoryUsage {

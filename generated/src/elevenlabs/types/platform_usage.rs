@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::PlatformCategoryUsage;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Per-category breakdown of ``platform_charge`` (the analogue of ``llm_usage``).
 ///
 /// Schema: `#/components/schemas/PlatformUsage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlatformUsage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_usage: Option<BTreeMap<String, PlatformCategoryUsage>>,
+}
+
+impl Serialize for PlatformUsage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PlatformUsage",
+            &[api_runtime::ser::optional(
+                "category_usage",
+                &self.category_usage,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PlatformUsage {

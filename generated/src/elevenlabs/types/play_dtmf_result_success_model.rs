@@ -7,18 +7,32 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PlayDTMFResultSuccessModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PlayDtmfResultSuccessModel {
     /// Defaults to `"play_dtmf_success"`.
     pub result_type: consts::PlayDtmfSuccess,
     /// Defaults to `"success"`.
     pub status: consts::Success,
     pub dtmf_tones: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
+}
+
+impl Serialize for PlayDtmfResultSuccessModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PlayDtmfResultSuccessModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("dtmf_tones", &self.dtmf_tones),
+                api_runtime::ser::optional("reason", &self.reason),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PlayDtmfResultSuccessModel {

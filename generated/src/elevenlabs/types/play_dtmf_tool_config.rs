@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Allows the agent to play DTMF tones during a phone call.
 ///
@@ -14,20 +14,35 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// navigating phone menus, entering extensions, or inputting numeric codes.
 ///
 /// Schema: `#/components/schemas/PlayDTMFToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlayDtmfToolConfig {
     /// Defaults to `"play_keypad_touch_tone"`.
     pub system_tool_type: consts::PlayKeypadTouchTone,
     /// Send DTMF tones as out-of-band RTP events (RFC 4733) instead of in-band audio. Only effective for SIP trunk imported numbers.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_out_of_band_dtmf: Option<bool>,
     /// If true, the agent will not generate further speech after playing DTMF tones. This prevents the agent's speech from interfering with IVR systems.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suppress_turn_after_dtmf: Option<bool>,
+}
+
+impl Serialize for PlayDtmfToolConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PlayDtmfToolConfig",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::optional("use_out_of_band_dtmf", &self.use_out_of_band_dtmf),
+                api_runtime::ser::optional(
+                    "suppress_turn_after_dtmf",
+                    &self.suppress_turn_after_dtmf,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PlayDtmfToolConfig {

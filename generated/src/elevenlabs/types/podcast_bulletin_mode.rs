@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PodcastBulletinModeData};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastBulletinMode`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PodcastBulletinMode {
     /// The type of podcast to create.
-    #[serde(rename = "type")]
     pub type_: consts::Bulletin,
     /// The voice settings for the bulletin.
     pub bulletin: PodcastBulletinModeData,
+}
+
+impl Serialize for PodcastBulletinMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PodcastBulletinMode",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("bulletin", &self.bulletin),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PodcastBulletinMode {

@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastBulletinModeData`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PodcastBulletinModeData {
     /// The ID of the host voice.
     pub host_voice_id: String,
+}
+
+impl Serialize for PodcastBulletinModeData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PodcastBulletinModeData",
+            &[api_runtime::ser::field(
+                "host_voice_id",
+                &self.host_voice_id,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PodcastBulletinModeData {

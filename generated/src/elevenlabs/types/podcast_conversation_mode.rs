@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PodcastConversationModeData};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastConversationMode`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PodcastConversationMode {
     /// The type of podcast to create.
-    #[serde(rename = "type")]
     pub type_: consts::Conversation,
     /// The voice settings for the conversation.
     pub conversation: PodcastConversationModeData,
+}
+
+impl Serialize for PodcastConversationMode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PodcastConversationMode",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("conversation", &self.conversation),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PodcastConversationMode {

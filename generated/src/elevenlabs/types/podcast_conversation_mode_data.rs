@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastConversationModeData`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PodcastConversationModeData {
     /// The ID of the host voice.
     pub host_voice_id: String,
     /// The ID of the guest voice.
     pub guest_voice_id: String,
+}
+
+impl Serialize for PodcastConversationModeData {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PodcastConversationModeData",
+            &[
+                api_runtime::ser::field("host_voice_id", &self.host_voice_id),
+                api_runtime::ser::field("guest_voice_id", &self.guest_voice_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PodcastConversationModeData {

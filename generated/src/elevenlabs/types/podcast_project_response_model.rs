@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastProjectResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PodcastProjectResponseModel {
     /// The project associated with the created podcast.
     pub project: ProjectResponseModel,
+}
+
+impl Serialize for PodcastProjectResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PodcastProjectResponseModel",
+            &[api_runtime::ser::field("project", &self.project)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PodcastProjectResponseModel {

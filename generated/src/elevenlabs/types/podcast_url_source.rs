@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PodcastURLSource`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PodcastUrlSource {
     /// The type of source to create.
-    #[serde(rename = "type")]
     pub type_: consts::Url,
     /// The URL to create the podcast from.
     pub url: String,
+}
+
+impl Serialize for PodcastUrlSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PodcastUrlSource",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("url", &self.url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PodcastUrlSource {

@@ -5,19 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Position
 ///
 /// Schema: `#/components/schemas/Position-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PositionInput {
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<f64>,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub y: Option<f64>,
+}
+
+impl Serialize for PositionInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PositionInput",
+            &[
+                api_runtime::ser::optional("x", &self.x),
+                api_runtime::ser::optional("y", &self.y),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PositionInput {

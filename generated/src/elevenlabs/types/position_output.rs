@@ -5,17 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Position
 ///
 /// Schema: `#/components/schemas/Position-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PositionOutput {
     /// Defaults to `0.0`.
     pub x: f64,
     /// Defaults to `0.0`.
     pub y: f64,
+}
+
+impl Serialize for PositionOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PositionOutput",
+            &[
+                api_runtime::ser::field("x", &self.x),
+                api_runtime::ser::field("y", &self.y),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PositionOutput {

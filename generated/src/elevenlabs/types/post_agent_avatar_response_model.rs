@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostAgentAvatarResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostAgentAvatarResponseModel {
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub avatar_url: Nullable<String>,
+}
+
+impl Serialize for PostAgentAvatarResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PostAgentAvatarResponseModel",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("avatar_url", &self.avatar_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PostAgentAvatarResponseModel {

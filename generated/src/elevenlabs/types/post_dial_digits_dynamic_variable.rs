@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostDialDigitsDynamicVariable`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostDialDigitsDynamicVariable {
     /// Defaults to `"dynamic"`.
-    #[serde(rename = "type")]
     pub type_: consts::Dynamic,
     /// The dynamic variable name to resolve
     pub value: String,
+}
+
+impl Serialize for PostDialDigitsDynamicVariable {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PostDialDigitsDynamicVariable",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PostDialDigitsDynamicVariable {

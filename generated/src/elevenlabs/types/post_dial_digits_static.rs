@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostDialDigitsStatic`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostDialDigitsStatic {
     /// Defaults to `"static"`.
-    #[serde(rename = "type")]
     pub type_: consts::Static,
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension)
     pub value: String,
+}
+
+impl Serialize for PostDialDigitsStatic {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PostDialDigitsStatic",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PostDialDigitsStatic {

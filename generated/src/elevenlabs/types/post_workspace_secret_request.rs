@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostWorkspaceSecretRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostWorkspaceSecretRequest {
-    #[serde(rename = "type")]
     pub type_: consts::New,
     pub name: String,
     pub value: String,
+}
+
+impl Serialize for PostWorkspaceSecretRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PostWorkspaceSecretRequest",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("value", &self.value),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PostWorkspaceSecretRequest {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PostWorkspaceSecretResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostWorkspaceSecretResponseModel {
-    #[serde(rename = "type")]
     pub type_: consts::Stored,
     pub secret_id: String,
     pub name: String,
+}
+
+impl Serialize for PostWorkspaceSecretResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PostWorkspaceSecretResponseModel",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("secret_id", &self.secret_id),
+                api_runtime::ser::field("name", &self.name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PostWorkspaceSecretResponseModel {

@@ -6,25 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PreviewAudioDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PreviewAudioDbModel {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     pub audio_url: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hls_manifest_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dash_manifest_url: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_auto_generated: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generated_at_unix: Nullable<i64>,
+}
+
+impl Serialize for PreviewAudioDbModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PreviewAudioDbModel",
+            &[
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::field("audio_url", &self.audio_url),
+                api_runtime::ser::optional("hls_manifest_url", &self.hls_manifest_url),
+                api_runtime::ser::optional("dash_manifest_url", &self.dash_manifest_url),
+                api_runtime::ser::optional("is_auto_generated", &self.is_auto_generated),
+                api_runtime::ser::optional("generated_at_unix", &self.generated_at_unix),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PreviewAudioDbModel {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::Currency;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Currency/amount pair.
 ///
 /// Schema: `#/components/schemas/Price`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Price {
     pub amount: String,
     pub currency: Currency,
+}
+
+impl Serialize for Price {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Price",
+            &[
+                api_runtime::ser::field("amount", &self.amount),
+                api_runtime::ser::field("currency", &self.currency),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Price {

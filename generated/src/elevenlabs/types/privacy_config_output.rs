@@ -6,46 +6,66 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConversationHistoryRedactionConfig;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// PrivacyConfig
 ///
 /// Schema: `#/components/schemas/PrivacyConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PrivacyConfigOutput {
     /// Whether to record the conversation
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record_voice: Option<bool>,
     /// The number of days to retain the conversation. -1 indicates there is no retention limit
     ///
     /// Defaults to `-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<i64>,
     /// Whether to delete the transcript and PII
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_transcript_and_pii: Option<bool>,
     /// Whether to delete the audio
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete_audio: Option<bool>,
     /// Whether to apply the privacy settings to existing conversations
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_to_existing_conversations: Option<bool>,
     /// Whether to enable zero retention mode - no PII data is stored
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zero_retention_mode: Option<bool>,
     /// Config for PII redaction in the conversation history
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_history_redaction: Option<ConversationHistoryRedactionConfig>,
+}
+
+impl Serialize for PrivacyConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PrivacyConfigOutput",
+            &[
+                api_runtime::ser::optional("record_voice", &self.record_voice),
+                api_runtime::ser::optional("retention_days", &self.retention_days),
+                api_runtime::ser::optional(
+                    "delete_transcript_and_pii",
+                    &self.delete_transcript_and_pii,
+                ),
+                api_runtime::ser::optional("delete_audio", &self.delete_audio),
+                api_runtime::ser::optional(
+                    "apply_to_existing_conversations",
+                    &self.apply_to_existing_conversations,
+                ),
+                api_runtime::ser::optional("zero_retention_mode", &self.zero_retention_mode),
+                api_runtime::ser::optional(
+                    "conversation_history_redaction",
+                    &self.conversation_history_redaction,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PrivacyConfigOutput {

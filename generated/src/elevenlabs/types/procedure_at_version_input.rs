@@ -7,46 +7,67 @@
 
 use super::{CustomGuardrailConfig, ProcedureType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ProcedureAtVersion
 ///
 /// Schema: `#/components/schemas/ProcedureAtVersion-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcedureAtVersionInput {
     /// Procedure ID
     pub procedure_id: String,
     /// Procedure name
     pub name: String,
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
     /// Tool IDs referenced in the procedure content
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_tool_ids: Option<Vec<String>>,
     /// Knowledge base IDs referenced in the procedure content
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_kb_ids: Option<Vec<String>>,
     /// Procedure IDs referenced in the procedure content
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_procedure_ids: Option<Vec<String>>,
     /// Dynamic variable names used in the procedure content
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub referenced_dynamic_variables: Option<Vec<String>>,
     /// Procedure content
     pub content: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails: Option<Vec<CustomGuardrailConfig>>,
     /// Agent ID of the procedure
     pub agent_id: String,
     /// Version ID of a version of the procedure. None for a procedure never versioned.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
+}
+
+impl Serialize for ProcedureAtVersionInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProcedureAtVersionInput",
+            &[
+                api_runtime::ser::field("procedure_id", &self.procedure_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::optional("trigger", &self.trigger),
+                api_runtime::ser::optional("referenced_tool_ids", &self.referenced_tool_ids),
+                api_runtime::ser::optional("referenced_kb_ids", &self.referenced_kb_ids),
+                api_runtime::ser::optional(
+                    "referenced_procedure_ids",
+                    &self.referenced_procedure_ids,
+                ),
+                api_runtime::ser::optional(
+                    "referenced_dynamic_variables",
+                    &self.referenced_dynamic_variables,
+                ),
+                api_runtime::ser::field("content", &self.content),
+                api_runtime::ser::optional("guardrails", &self.guardrails),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("version_id", &self.version_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProcedureAtVersionInput {

@@ -7,15 +7,14 @@
 
 use super::ProcedureType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureAtVersionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcedureAtVersionResponseModel {
     /// Procedure ID
     pub procedure_id: String,
     /// Version ID of a version of the procedure. None for a procedure never versioned.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// Procedure name
     pub name: String,
@@ -24,13 +23,28 @@ pub struct ProcedureAtVersionResponseModel {
     /// Procedure type
     ///
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
+}
+
+impl Serialize for ProcedureAtVersionResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProcedureAtVersionResponseModel",
+            &[
+                api_runtime::ser::field("procedure_id", &self.procedure_id),
+                api_runtime::ser::optional("version_id", &self.version_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("content", &self.content),
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::optional("trigger", &self.trigger),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProcedureAtVersionResponseModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProcedureType;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureDraftResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcedureDraftResponseModel {
     /// Procedure ID
     pub procedure_id: String,
@@ -20,13 +20,27 @@ pub struct ProcedureDraftResponseModel {
     /// Procedure type
     ///
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
+}
+
+impl Serialize for ProcedureDraftResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProcedureDraftResponseModel",
+            &[
+                api_runtime::ser::field("procedure_id", &self.procedure_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("content", &self.content),
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::optional("trigger", &self.trigger),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProcedureDraftResponseModel {

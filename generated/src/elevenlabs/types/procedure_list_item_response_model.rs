@@ -7,33 +7,46 @@
 
 use super::ProcedureType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureListItemResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcedureListItemResponseModel {
     /// Procedure ID
     pub procedure_id: String,
     /// Version ID of a version of the procedure. None for a procedure never versioned.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
     /// Procedure name
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Procedure type
     ///
     /// Defaults to `"free_form"`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ProcedureType>,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trigger: Option<String>,
     /// True when the procedure has unpublished draft changes on this branch (a newly created or edited procedure not yet published). When true, the name, type, and trigger reflect that draft.
     pub has_draft: bool,
+}
+
+impl Serialize for ProcedureListItemResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProcedureListItemResponseModel",
+            &[
+                api_runtime::ser::field("procedure_id", &self.procedure_id),
+                api_runtime::ser::optional("version_id", &self.version_id),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::optional("trigger", &self.trigger),
+                api_runtime::ser::field("has_draft", &self.has_draft),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProcedureListItemResponseModel {

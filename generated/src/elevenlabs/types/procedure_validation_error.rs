@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureValidationError`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcedureValidationError {
     /// JSON path to the error, e.g. 'trigger', 'steps[0].instruction'
     pub path: String,
     /// Human-readable error message
     pub message: String,
+}
+
+impl Serialize for ProcedureValidationError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProcedureValidationError",
+            &[
+                api_runtime::ser::field("path", &self.path),
+                api_runtime::ser::field("message", &self.message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProcedureValidationError {

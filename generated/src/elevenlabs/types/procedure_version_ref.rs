@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProcedureVersionRef`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcedureVersionRef {
     /// Procedure ID
     pub procedure_id: String,
     /// Version ID of the procedure version.
     pub version_id: String,
+}
+
+impl Serialize for ProcedureVersionRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProcedureVersionRef",
+            &[
+                api_runtime::ser::field("procedure_id", &self.procedure_id),
+                api_runtime::ser::field("version_id", &self.version_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProcedureVersionRef {

@@ -9,15 +9,28 @@ use super::ProjectCreationMetaType;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectCreationMetaResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectCreationMetaResponseModel {
     /// The progress of the project creation.
     pub creation_progress: f64,
     /// The status of the project creation action.
     pub status: ProjectCreationMetaResponseModelStatus,
     /// The type of the project creation action.
-    #[serde(rename = "type")]
     pub type_: ProjectCreationMetaType,
+}
+
+impl Serialize for ProjectCreationMetaResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectCreationMetaResponseModel",
+            &[
+                api_runtime::ser::field("creation_progress", &self.creation_progress),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectCreationMetaResponseModel {

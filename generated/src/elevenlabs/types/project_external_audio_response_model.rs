@@ -11,11 +11,11 @@ use super::{
     SfxSourceContext, SongSourceContext,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ProjectExternalAudioResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectExternalAudioResponseModel {
     pub external_audio_id: String,
     pub filename: String,
@@ -29,46 +29,81 @@ pub struct ProjectExternalAudioResponseModel {
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub volume_gain_db: Option<f64>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub muted: Option<bool>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade_in_ms: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade_out_ms: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_external_audio_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_asset_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_platform_asset_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_blocks_metadata: Nullable<PendingBlocksMetadataModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_external_audios_metadata: Nullable<PendingExternalAudiosMetadataModel>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_imported: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_task: Nullable<PendingClipTask>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub current_snapshot_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_context: Nullable<ProjectExternalAudioResponseModelSourceContext>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<AudioAnalysis>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription: Nullable<AssetTranscription>,
     /// Defaults to `"audio"`.
-    #[serde(rename = "type")]
     pub type_: consts::Audio,
     pub import_speech_progress: Option<f64>,
+}
+
+impl Serialize for ProjectExternalAudioResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectExternalAudioResponseModel",
+            &[
+                api_runtime::ser::field("external_audio_id", &self.external_audio_id),
+                api_runtime::ser::field("filename", &self.filename),
+                api_runtime::ser::field("signed_url", &self.signed_url),
+                api_runtime::ser::field("offset_ms", &self.offset_ms),
+                api_runtime::ser::field("duration_ms", &self.duration_ms),
+                api_runtime::ser::field("start_time_ms", &self.start_time_ms),
+                api_runtime::ser::field("end_time_ms", &self.end_time_ms),
+                api_runtime::ser::field("order", &self.order),
+                api_runtime::ser::field("track_id", &self.track_id),
+                api_runtime::ser::field("created_at_ms", &self.created_at_ms),
+                api_runtime::ser::field("updated_at_ms", &self.updated_at_ms),
+                api_runtime::ser::optional("volume_gain_db", &self.volume_gain_db),
+                api_runtime::ser::optional("muted", &self.muted),
+                api_runtime::ser::optional("fade_in_ms", &self.fade_in_ms),
+                api_runtime::ser::optional("fade_out_ms", &self.fade_out_ms),
+                api_runtime::ser::optional(
+                    "source_external_audio_id",
+                    &self.source_external_audio_id,
+                ),
+                api_runtime::ser::optional("source_asset_id", &self.source_asset_id),
+                api_runtime::ser::optional(
+                    "source_platform_asset_id",
+                    &self.source_platform_asset_id,
+                ),
+                api_runtime::ser::optional(
+                    "pending_blocks_metadata",
+                    &self.pending_blocks_metadata,
+                ),
+                api_runtime::ser::optional(
+                    "pending_external_audios_metadata",
+                    &self.pending_external_audios_metadata,
+                ),
+                api_runtime::ser::optional("speech_imported", &self.speech_imported),
+                api_runtime::ser::optional("pending_task", &self.pending_task),
+                api_runtime::ser::optional("error", &self.error),
+                api_runtime::ser::optional("current_snapshot_id", &self.current_snapshot_id),
+                api_runtime::ser::optional("source_context", &self.source_context),
+                api_runtime::ser::optional("analysis", &self.analysis),
+                api_runtime::ser::optional("transcription", &self.transcription),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("import_speech_progress", &self.import_speech_progress),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModel {

@@ -7,19 +7,16 @@
 
 use super::{consts, CanvasPlacement, ClipAnimation, ImageAnalysis, PendingClipTask};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectImageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectImageResponseModel {
     pub image_id: String,
     pub filename: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub signed_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thumbnail_signed_url: Nullable<String>,
     /// Defaults to `"image"`.
-    #[serde(rename = "type")]
     pub type_: consts::Image,
     /// Defaults to `"upload"`.
     pub source: consts::Upload,
@@ -27,32 +24,61 @@ pub struct ProjectImageResponseModel {
     pub width: i64,
     pub height: i64,
     /// Defaults to `"v0"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_id: Option<String>,
     pub offset_ms: i64,
     pub duration_ms: i64,
     pub order: String,
     pub canvas_placement: CanvasPlacement,
     /// Defaults to `{"enter_effect":"none","enter_duration_ms":0,"exit_effect":"none","exit_duration_ms":0}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<ClipAnimation>,
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub current_snapshot_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_asset_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_platform_asset_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_task: Nullable<PendingClipTask>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<ImageAnalysis>,
+}
+
+impl Serialize for ProjectImageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectImageResponseModel",
+            &[
+                api_runtime::ser::field("image_id", &self.image_id),
+                api_runtime::ser::field("filename", &self.filename),
+                api_runtime::ser::optional("signed_url", &self.signed_url),
+                api_runtime::ser::optional("thumbnail_signed_url", &self.thumbnail_signed_url),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("file_size_bytes", &self.file_size_bytes),
+                api_runtime::ser::field("width", &self.width),
+                api_runtime::ser::field("height", &self.height),
+                api_runtime::ser::optional("track_id", &self.track_id),
+                api_runtime::ser::field("offset_ms", &self.offset_ms),
+                api_runtime::ser::field("duration_ms", &self.duration_ms),
+                api_runtime::ser::field("order", &self.order),
+                api_runtime::ser::field("canvas_placement", &self.canvas_placement),
+                api_runtime::ser::optional("animation", &self.animation),
+                api_runtime::ser::optional("opacity", &self.opacity),
+                api_runtime::ser::field("created_at_ms", &self.created_at_ms),
+                api_runtime::ser::field("updated_at_ms", &self.updated_at_ms),
+                api_runtime::ser::optional("current_snapshot_id", &self.current_snapshot_id),
+                api_runtime::ser::optional("source_asset_id", &self.source_asset_id),
+                api_runtime::ser::optional(
+                    "source_platform_asset_id",
+                    &self.source_platform_asset_id,
+                ),
+                api_runtime::ser::optional("error", &self.error),
+                api_runtime::ser::optional("pending_task", &self.pending_task),
+                api_runtime::ser::optional("analysis", &self.analysis),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectImageResponseModel {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectMutedTracksResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectMutedTracksResponseModel {
     /// List of chapter IDs that have muted tracks.
     pub chapter_ids: Vec<String>,
+}
+
+impl Serialize for ProjectMutedTracksResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectMutedTracksResponseModel",
+            &[api_runtime::ser::field("chapter_ids", &self.chapter_ids)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectMutedTracksResponseModel {

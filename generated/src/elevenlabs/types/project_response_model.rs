@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ProjectResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectResponseModel {
     /// The ID of the project.
     pub project_id: String,
@@ -28,42 +28,30 @@ pub struct ProjectResponseModel {
     /// The default model ID.
     pub default_model_id: String,
     /// The last conversion date of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub last_conversion_date_unix: Nullable<i64>,
     /// Whether the project can be downloaded.
     pub can_be_downloaded: bool,
     /// The title of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
     /// The author of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub author: Nullable<String>,
     /// The description of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// List of genres of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub genres: Nullable<Vec<String>>,
     /// The cover image URL of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cover_image_url: Nullable<String>,
     /// The target audience of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub target_audience: Nullable<ProjectResponseModelTargetAudience>,
     /// Two-letter language code (ISO 639-1) of the language of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// The content type of the project, e.g. 'Novel' or 'Short Story'
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
     /// The original publication date of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub original_publication_date: Nullable<String>,
     /// Whether the project contains mature content.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mature_content: Nullable<bool>,
     /// The ISBN number of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub isbn_number: Nullable<String>,
     /// Whether the project uses volume normalization.
     pub volume_normalization: bool,
@@ -72,7 +60,6 @@ pub struct ProjectResponseModel {
     /// The access level of the project.
     pub access_level: ProjectResponseModelAccessLevel,
     /// Whether the project is fiction.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiction: Nullable<ProjectResponseModelFiction>,
     /// Whether quality check is enabled for this project.
     #[deprecated]
@@ -81,35 +68,26 @@ pub struct ProjectResponseModel {
     #[deprecated]
     pub quality_check_on_when_bulk_convert: bool,
     /// The creation meta of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub creation_meta: Nullable<ProjectCreationMetaResponseModel>,
     /// The source type of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_type: Nullable<ProjectResponseModelSourceType>,
     /// Whether chapters are enabled for the project.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chapters_enabled: Nullable<bool>,
     /// Whether captions are enabled for the project.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub captions_enabled: Nullable<bool>,
     /// Global styling to be applied to all captions
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub caption_style: Nullable<CaptionStyleModel>,
     /// Styling changes that have been made to the provided templates
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub caption_style_template_overrides: Nullable<BTreeMap<String, CaptionStyleModel>>,
     /// The public share ID of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub public_share_id: Nullable<String>,
     /// The aspect ratio of the project.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub aspect_ratio: Nullable<ProjectResponseModelAspectRatio>,
     /// Agent-related settings for the project
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_settings: Nullable<StudioAgentSettingsModel>,
     /// The default title voice ID.
     #[deprecated]
@@ -117,6 +95,75 @@ pub struct ProjectResponseModel {
     /// The default paragraph voice ID.
     #[deprecated]
     pub default_paragraph_voice_id: String,
+}
+
+impl Serialize for ProjectResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectResponseModel",
+            &[
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("create_date_unix", &self.create_date_unix),
+                api_runtime::ser::field("created_by_user_id", &self.created_by_user_id),
+                api_runtime::ser::field(
+                    "default_title_voice_ref_id",
+                    &self.default_title_voice_ref_id,
+                ),
+                api_runtime::ser::field(
+                    "default_paragraph_voice_ref_id",
+                    &self.default_paragraph_voice_ref_id,
+                ),
+                api_runtime::ser::field("default_model_id", &self.default_model_id),
+                api_runtime::ser::optional(
+                    "last_conversion_date_unix",
+                    &self.last_conversion_date_unix,
+                ),
+                api_runtime::ser::field("can_be_downloaded", &self.can_be_downloaded),
+                api_runtime::ser::optional("title", &self.title),
+                api_runtime::ser::optional("author", &self.author),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("genres", &self.genres),
+                api_runtime::ser::optional("cover_image_url", &self.cover_image_url),
+                api_runtime::ser::optional("target_audience", &self.target_audience),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("content_type", &self.content_type),
+                api_runtime::ser::optional(
+                    "original_publication_date",
+                    &self.original_publication_date,
+                ),
+                api_runtime::ser::optional("mature_content", &self.mature_content),
+                api_runtime::ser::optional("isbn_number", &self.isbn_number),
+                api_runtime::ser::field("volume_normalization", &self.volume_normalization),
+                api_runtime::ser::field("state", &self.state),
+                api_runtime::ser::field("access_level", &self.access_level),
+                api_runtime::ser::optional("fiction", &self.fiction),
+                api_runtime::ser::field("quality_check_on", &self.quality_check_on),
+                api_runtime::ser::field(
+                    "quality_check_on_when_bulk_convert",
+                    &self.quality_check_on_when_bulk_convert,
+                ),
+                api_runtime::ser::optional("creation_meta", &self.creation_meta),
+                api_runtime::ser::optional("source_type", &self.source_type),
+                api_runtime::ser::optional("chapters_enabled", &self.chapters_enabled),
+                api_runtime::ser::optional("captions_enabled", &self.captions_enabled),
+                api_runtime::ser::optional("caption_style", &self.caption_style),
+                api_runtime::ser::optional(
+                    "caption_style_template_overrides",
+                    &self.caption_style_template_overrides,
+                ),
+                api_runtime::ser::optional("public_share_id", &self.public_share_id),
+                api_runtime::ser::optional("aspect_ratio", &self.aspect_ratio),
+                api_runtime::ser::optional("agent_settings", &self.agent_settings),
+                api_runtime::ser::field("default_title_voice_id", &self.default_title_voice_id),
+                api_runtime::ser::field(
+                    "default_paragraph_voice_id",
+                    &self.default_paragraph_voice_id,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectResponseModel {

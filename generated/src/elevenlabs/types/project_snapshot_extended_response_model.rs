@@ -7,11 +7,11 @@
 
 use super::CharacterAlignmentModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ProjectSnapshotExtendedResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectSnapshotExtendedResponseModel {
     /// The ID of the project snapshot.
     pub project_snapshot_id: String,
@@ -22,14 +22,31 @@ pub struct ProjectSnapshotExtendedResponseModel {
     /// The name of the project snapshot.
     pub name: String,
     /// (Deprecated)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_upload: Nullable<Value>,
     /// (Deprecated)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub zip_upload: Nullable<Value>,
     pub character_alignments: Vec<CharacterAlignmentModel>,
     /// The total duration of the audio in seconds.
     pub audio_duration_secs: f64,
+}
+
+impl Serialize for ProjectSnapshotExtendedResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectSnapshotExtendedResponseModel",
+            &[
+                api_runtime::ser::field("project_snapshot_id", &self.project_snapshot_id),
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("audio_upload", &self.audio_upload),
+                api_runtime::ser::optional("zip_upload", &self.zip_upload),
+                api_runtime::ser::field("character_alignments", &self.character_alignments),
+                api_runtime::ser::field("audio_duration_secs", &self.audio_duration_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectSnapshotExtendedResponseModel {

@@ -6,11 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ProjectSnapshotResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectSnapshotResponseModel {
     /// The ID of the project snapshot.
     pub project_snapshot_id: String,
@@ -21,11 +21,26 @@ pub struct ProjectSnapshotResponseModel {
     /// The name of the project snapshot.
     pub name: String,
     /// (Deprecated)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_upload: Nullable<Value>,
     /// (Deprecated)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub zip_upload: Nullable<Value>,
+}
+
+impl Serialize for ProjectSnapshotResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectSnapshotResponseModel",
+            &[
+                api_runtime::ser::field("project_snapshot_id", &self.project_snapshot_id),
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("audio_upload", &self.audio_upload),
+                api_runtime::ser::optional("zip_upload", &self.zip_upload),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectSnapshotResponseModel {

@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::ProjectSnapshotResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectSnapshotsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectSnapshotsResponseModel {
     /// List of project snapshots.
     pub snapshots: Vec<ProjectSnapshotResponseModel>,
+}
+
+impl Serialize for ProjectSnapshotsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectSnapshotsResponseModel",
+            &[api_runtime::ser::field("snapshots", &self.snapshots)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectSnapshotsResponseModel {

@@ -11,10 +11,10 @@ use super::{
     ProjectVideoThumbnailSheetResponseModel, VideoAnalysis,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectVideoResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectVideoResponseModel {
     pub video_id: String,
     pub filename: String,
@@ -25,10 +25,8 @@ pub struct ProjectVideoResponseModel {
     pub volume_gain_db: f64,
     pub muted: bool,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade_in_ms: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fade_out_ms: Option<i64>,
     pub width: i64,
     pub height: i64,
@@ -36,62 +34,111 @@ pub struct ProjectVideoResponseModel {
     pub order: String,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error: Nullable<String>,
     pub thumbnail_interval_seconds: f64,
     pub thumbnail_size: Vec<i64>,
     pub thumbnail_sheets: Vec<ProjectVideoThumbnailSheetResponseModel>,
     pub start_time_ms: i64,
     pub end_time_ms: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asset_preview_signed_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_video_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_asset_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_platform_asset_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_blocks_metadata: Nullable<PendingBlocksMetadataModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_external_audios_metadata: Nullable<PendingExternalAudiosMetadataModel>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speech_imported: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pending_task: Nullable<PendingClipTask>,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_track_ready: Option<bool>,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_format_ready: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub current_snapshot_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_context: Nullable<GenerationSourceContext>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub analysis: Nullable<VideoAnalysis>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription: Nullable<AssetTranscription>,
     /// Defaults to `"video"`.
-    #[serde(rename = "type")]
     pub type_: consts::Video,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canvas_placement: Option<CanvasPlacement>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub animation: Option<ClipAnimation>,
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub playback_speed: Option<f64>,
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub opacity: Option<f64>,
     /// Defaults to `"v0"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub track_id: Option<String>,
     pub preview_job_progress: f64,
     pub import_speech_progress: Option<f64>,
+}
+
+impl Serialize for ProjectVideoResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectVideoResponseModel",
+            &[
+                api_runtime::ser::field("video_id", &self.video_id),
+                api_runtime::ser::field("filename", &self.filename),
+                api_runtime::ser::field("signed_url", &self.signed_url),
+                api_runtime::ser::field("signed_preview_url", &self.signed_preview_url),
+                api_runtime::ser::field("offset_ms", &self.offset_ms),
+                api_runtime::ser::field("duration_ms", &self.duration_ms),
+                api_runtime::ser::field("volume_gain_db", &self.volume_gain_db),
+                api_runtime::ser::field("muted", &self.muted),
+                api_runtime::ser::optional("fade_in_ms", &self.fade_in_ms),
+                api_runtime::ser::optional("fade_out_ms", &self.fade_out_ms),
+                api_runtime::ser::field("width", &self.width),
+                api_runtime::ser::field("height", &self.height),
+                api_runtime::ser::field("codec", &self.codec),
+                api_runtime::ser::field("order", &self.order),
+                api_runtime::ser::field("created_at_ms", &self.created_at_ms),
+                api_runtime::ser::field("updated_at_ms", &self.updated_at_ms),
+                api_runtime::ser::optional("error", &self.error),
+                api_runtime::ser::field(
+                    "thumbnail_interval_seconds",
+                    &self.thumbnail_interval_seconds,
+                ),
+                api_runtime::ser::field("thumbnail_size", &self.thumbnail_size),
+                api_runtime::ser::field("thumbnail_sheets", &self.thumbnail_sheets),
+                api_runtime::ser::field("start_time_ms", &self.start_time_ms),
+                api_runtime::ser::field("end_time_ms", &self.end_time_ms),
+                api_runtime::ser::optional(
+                    "asset_preview_signed_url",
+                    &self.asset_preview_signed_url,
+                ),
+                api_runtime::ser::optional("source_video_id", &self.source_video_id),
+                api_runtime::ser::optional("source_asset_id", &self.source_asset_id),
+                api_runtime::ser::optional(
+                    "source_platform_asset_id",
+                    &self.source_platform_asset_id,
+                ),
+                api_runtime::ser::optional(
+                    "pending_blocks_metadata",
+                    &self.pending_blocks_metadata,
+                ),
+                api_runtime::ser::optional(
+                    "pending_external_audios_metadata",
+                    &self.pending_external_audios_metadata,
+                ),
+                api_runtime::ser::optional("speech_imported", &self.speech_imported),
+                api_runtime::ser::optional("pending_task", &self.pending_task),
+                api_runtime::ser::optional("audio_track_ready", &self.audio_track_ready),
+                api_runtime::ser::optional("export_format_ready", &self.export_format_ready),
+                api_runtime::ser::optional("current_snapshot_id", &self.current_snapshot_id),
+                api_runtime::ser::optional("source_context", &self.source_context),
+                api_runtime::ser::optional("analysis", &self.analysis),
+                api_runtime::ser::optional("transcription", &self.transcription),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("canvas_placement", &self.canvas_placement),
+                api_runtime::ser::optional("animation", &self.animation),
+                api_runtime::ser::optional("playback_speed", &self.playback_speed),
+                api_runtime::ser::optional("opacity", &self.opacity),
+                api_runtime::ser::optional("track_id", &self.track_id),
+                api_runtime::ser::field("preview_job_progress", &self.preview_job_progress),
+                api_runtime::ser::field("import_speech_progress", &self.import_speech_progress),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectVideoResponseModel {

@@ -5,14 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectVideoThumbnailSheetResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectVideoThumbnailSheetResponseModel {
     pub start_thumbnail_index: i64,
     pub thumbnail_count: i64,
     pub signed_cloud_url: String,
+}
+
+impl Serialize for ProjectVideoThumbnailSheetResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectVideoThumbnailSheetResponseModel",
+            &[
+                api_runtime::ser::field("start_thumbnail_index", &self.start_thumbnail_index),
+                api_runtime::ser::field("thumbnail_count", &self.thumbnail_count),
+                api_runtime::ser::field("signed_cloud_url", &self.signed_cloud_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectVideoThumbnailSheetResponseModel {

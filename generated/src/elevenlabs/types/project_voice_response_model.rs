@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ProjectVoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProjectVoiceResponseModel {
     pub project_voice_ref_id: String,
     pub voice_id: String,
@@ -20,6 +20,27 @@ pub struct ProjectVoiceResponseModel {
     pub use_speaker_boost: bool,
     pub volume_gain: f64,
     pub speed: f64,
+}
+
+impl Serialize for ProjectVoiceResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ProjectVoiceResponseModel",
+            &[
+                api_runtime::ser::field("project_voice_ref_id", &self.project_voice_ref_id),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("alias", &self.alias),
+                api_runtime::ser::field("stability", &self.stability),
+                api_runtime::ser::field("similarity_boost", &self.similarity_boost),
+                api_runtime::ser::field("style", &self.style),
+                api_runtime::ser::field("is_pinned", &self.is_pinned),
+                api_runtime::ser::field("use_speaker_boost", &self.use_speaker_boost),
+                api_runtime::ser::field("volume_gain", &self.volume_gain),
+                api_runtime::ser::field("speed", &self.speed),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ProjectVoiceResponseModel {

@@ -5,36 +5,47 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PromptAgentAPIModelOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptAgentApiModelOverrideConfig {
     /// Whether to allow overriding the prompt field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<bool>,
     /// Whether to allow overriding the llm field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm: Option<bool>,
     /// Whether to allow overriding the tool_ids field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_ids: Option<bool>,
     /// Whether to allow overriding the native_mcp_server_ids field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub native_mcp_server_ids: Option<bool>,
     /// Whether to allow overriding the knowledge_base field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub knowledge_base: Option<bool>,
+}
+
+impl Serialize for PromptAgentApiModelOverrideConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PromptAgentApiModelOverrideConfig",
+            &[
+                api_runtime::ser::optional("prompt", &self.prompt),
+                api_runtime::ser::optional("llm", &self.llm),
+                api_runtime::ser::optional("tool_ids", &self.tool_ids),
+                api_runtime::ser::optional("native_mcp_server_ids", &self.native_mcp_server_ids),
+                api_runtime::ser::optional("knowledge_base", &self.knowledge_base),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideConfig {

@@ -7,28 +7,39 @@
 
 use super::{KnowledgeBaseLocator, Llm};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// PromptAgentAPIModelOverride
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModelOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptAgentApiModelOverrideOutput {
     /// The prompt for the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
     /// The LLM to query with the prompt and the chat history. If using data residency, the LLM must be supported in the data residency environment
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm: Nullable<Llm>,
     /// A list of IDs of tools used by the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_ids: Nullable<Vec<String>>,
     /// A list of Native MCP server ids to be used by the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub native_mcp_server_ids: Nullable<Vec<String>>,
     /// A list of knowledge bases to be used by the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub knowledge_base: Nullable<Vec<KnowledgeBaseLocator>>,
+}
+
+impl Serialize for PromptAgentApiModelOverrideOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PromptAgentApiModelOverrideOutput",
+            &[
+                api_runtime::ser::optional("prompt", &self.prompt),
+                api_runtime::ser::optional("llm", &self.llm),
+                api_runtime::ser::optional("tool_ids", &self.tool_ids),
+                api_runtime::ser::optional("native_mcp_server_ids", &self.native_mcp_server_ids),
+                api_runtime::ser::optional("knowledge_base", &self.knowledge_base),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideOutput {

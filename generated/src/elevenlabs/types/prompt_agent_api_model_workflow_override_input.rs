@@ -12,71 +12,91 @@ use super::{
     SystemToolConfigInput, WebhookToolConfigInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// PromptAgentAPIModelWorkflowOverride
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModelWorkflowOverride-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PromptAgentApiModelWorkflowOverrideInput {
     /// The prompt for the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt: Nullable<String>,
     /// The LLM to query with the prompt and the chat history. If using data residency, the LLM must be supported in the data residency environment
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm: Nullable<Llm>,
     /// Reasoning effort of the model. Only available for some models.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reasoning_effort: Nullable<LlmReasoningEffort>,
     /// Max number of tokens used for thinking. Use 0 to turn off if supported by the model.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thinking_budget: Nullable<i64>,
     /// Enable model reasoning summaries. When disabled, we do not request summaries from provider if possible for faster TTFB. Not ZRM compatible.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_reasoning_summary: Nullable<bool>,
     /// The temperature for the LLM. Defaults to 0. Set to null to omit the parameter from the LLM request entirely (useful for custom LLMs that reject the temperature field).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub temperature: Nullable<f64>,
     /// If greater than 0, maximum number of tokens the LLM can predict
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_tokens: Nullable<i64>,
     /// A list of IDs of tools used by the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_ids: Nullable<Vec<String>>,
     /// Built-in system tools to be used by the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub built_in_tools: Nullable<BuiltInToolsWorkflowOverrideInput>,
     /// A list of MCP server ids to be used by the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mcp_server_ids: Nullable<Vec<String>>,
     /// A list of Native MCP server ids to be used by the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub native_mcp_server_ids: Nullable<Vec<String>>,
     /// A list of knowledge bases to be used by the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub knowledge_base: Nullable<Vec<KnowledgeBaseLocator>>,
     /// Definition for a custom LLM if LLM field is set to 'CUSTOM_LLM'
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_llm: Nullable<CustomLlm>,
     /// Whether to remove the default personality lines from the system prompt
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ignore_default_personality: Nullable<bool>,
     /// Configuration for RAG
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rag: Nullable<RagConfigWorkflowOverrideInput>,
     /// Timezone for displaying current time in system prompt. If set, the current time will be included in the system prompt using this timezone. Must be a valid timezone name (e.g., 'America/New_York', 'Europe/London', 'UTC'). Recommended for accurate time-aware responses; without this, the agent has no knowledge of the current date/time unless you provide it via dynamic variables or tools, which can lead to incorrect or hallucinated time references.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub timezone: Nullable<String>,
     /// Configuration for backup LLM cascading. Can be disabled, use system defaults, or specify custom order.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backup_llm_config: Nullable<PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig>,
     /// Time in seconds before cascading to backup LLM. Must be between 2 and 15 seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub cascade_timeout_seconds: Nullable<f64>,
     /// A list of tools that the agent can use over the course of the conversation, use tool_ids instead
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tools: Nullable<Vec<PromptAgentApiModelWorkflowOverrideInputToolsItem>>,
+}
+
+impl Serialize for PromptAgentApiModelWorkflowOverrideInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PromptAgentApiModelWorkflowOverrideInput",
+            &[
+                api_runtime::ser::optional("prompt", &self.prompt),
+                api_runtime::ser::optional("llm", &self.llm),
+                api_runtime::ser::optional("reasoning_effort", &self.reasoning_effort),
+                api_runtime::ser::optional("thinking_budget", &self.thinking_budget),
+                api_runtime::ser::optional(
+                    "enable_reasoning_summary",
+                    &self.enable_reasoning_summary,
+                ),
+                api_runtime::ser::optional("temperature", &self.temperature),
+                api_runtime::ser::optional("max_tokens", &self.max_tokens),
+                api_runtime::ser::optional("tool_ids", &self.tool_ids),
+                api_runtime::ser::optional("built_in_tools", &self.built_in_tools),
+                api_runtime::ser::optional("mcp_server_ids", &self.mcp_server_ids),
+                api_runtime::ser::optional("native_mcp_server_ids", &self.native_mcp_server_ids),
+                api_runtime::ser::optional("knowledge_base", &self.knowledge_base),
+                api_runtime::ser::optional("custom_llm", &self.custom_llm),
+                api_runtime::ser::optional(
+                    "ignore_default_personality",
+                    &self.ignore_default_personality,
+                ),
+                api_runtime::ser::optional("rag", &self.rag),
+                api_runtime::ser::optional("timezone", &self.timezone),
+                api_runtime::ser::optional("backup_llm_config", &self.backup_llm_config),
+                api_runtime::ser::optional(
+                    "cascade_timeout_seconds",
+                    &self.cascade_timeout_seconds,
+                ),
+                api_runtime::ser::optional("tools", &self.tools),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInput {

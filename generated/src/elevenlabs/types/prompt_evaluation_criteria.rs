@@ -7,12 +7,12 @@
 
 use super::{consts, AnalysisScope, CriteriaScoringMode, Llm};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An evaluation using the transcript and a prompt for a yes/no achieved answer
 ///
 /// Schema: `#/components/schemas/PromptEvaluationCriteria`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PromptEvaluationCriteria {
     /// The unique identifier for the evaluation criteria
     pub id: String,
@@ -20,36 +20,50 @@ pub struct PromptEvaluationCriteria {
     /// The type of evaluation criteria
     ///
     /// Defaults to `"prompt"`.
-    #[serde(rename = "type")]
     pub type_: consts::Prompt,
     /// The prompt that the agent should use to evaluate the conversation
     pub conversation_goal_prompt: String,
     /// When evaluating the prompt, should the agent's knowledge base be used.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_knowledge_base: Option<bool>,
     /// The scope of transcript context used when evaluating this criterion. 'conversation' uses the full transcript; 'agent' uses only the portion where the defining agent was active.
     ///
     /// Defaults to `"conversation"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
     /// LLM model to use for this evaluation criteria. If not set, uses agent's analysis_llm default.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm: Nullable<Llm>,
     /// How this criterion is scored. 'binary' resolves to success/failure/unknown. 'numeric_uniform' returns a number on the [0, max_score] scale which is normalized into the aggregate conversation success percentage.
     ///
     /// Defaults to `"binary"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoring_mode: Option<CriteriaScoringMode>,
     /// Maximum value of the numeric score scale (minimum is always 0). Only used when scoring_mode is 'numeric_uniform'.
     ///
     /// Defaults to `100`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_score: Option<i64>,
     /// Optional free-text instructions describing how to assign values on the numeric scale. Only used when scoring_mode is 'numeric_uniform'.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub score_instructions: Nullable<String>,
+}
+
+impl Serialize for PromptEvaluationCriteria {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PromptEvaluationCriteria",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("conversation_goal_prompt", &self.conversation_goal_prompt),
+                api_runtime::ser::optional("use_knowledge_base", &self.use_knowledge_base),
+                api_runtime::ser::optional("scope", &self.scope),
+                api_runtime::ser::optional("llm", &self.llm),
+                api_runtime::ser::optional("scoring_mode", &self.scoring_mode),
+                api_runtime::ser::optional("max_score", &self.max_score),
+                api_runtime::ser::optional("score_instructions", &self.score_instructions),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PromptEvaluationCriteria {

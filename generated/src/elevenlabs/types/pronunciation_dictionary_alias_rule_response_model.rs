@@ -6,25 +6,38 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryAliasRuleResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictionaryAliasRuleResponseModel {
     pub string_to_replace: String,
     /// Whether the rule matches case-sensitively.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub case_sensitive: Option<bool>,
     /// Whether the rule only matches at word boundaries.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub word_boundaries: Option<bool>,
-    #[serde(rename = "type")]
     pub type_: consts::Alias,
     pub alias: String,
+}
+
+impl Serialize for PronunciationDictionaryAliasRuleResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PronunciationDictionaryAliasRuleResponseModel",
+            &[
+                api_runtime::ser::field("string_to_replace", &self.string_to_replace),
+                api_runtime::ser::optional("case_sensitive", &self.case_sensitive),
+                api_runtime::ser::optional("word_boundaries", &self.word_boundaries),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("alias", &self.alias),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryAliasRuleResponseModel {

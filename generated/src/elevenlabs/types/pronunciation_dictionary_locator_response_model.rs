@@ -5,13 +5,29 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryLocatorResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictionaryLocatorResponseModel {
     pub pronunciation_dictionary_id: String,
     pub version_id: Option<String>,
+}
+
+impl Serialize for PronunciationDictionaryLocatorResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PronunciationDictionaryLocatorResponseModel",
+            &[
+                api_runtime::ser::field(
+                    "pronunciation_dictionary_id",
+                    &self.pronunciation_dictionary_id,
+                ),
+                api_runtime::ser::field("version_id", &self.version_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryLocatorResponseModel {

@@ -6,30 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryPhonemeRuleRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictionaryPhonemeRuleRequestModel {
     /// The string to replace. Must be a non-empty string.
     pub string_to_replace: String,
     /// Whether the rule should match case-sensitively.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub case_sensitive: Option<bool>,
     /// Whether the rule should only match at word boundaries.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub word_boundaries: Option<bool>,
     /// The type of the rule.
-    #[serde(rename = "type")]
     pub type_: consts::Phoneme,
     /// The phoneme rule.
     pub phoneme: String,
     /// The alphabet to use with the phoneme rule.
     pub alphabet: String,
+}
+
+impl Serialize for PronunciationDictionaryPhonemeRuleRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PronunciationDictionaryPhonemeRuleRequestModel",
+            &[
+                api_runtime::ser::field("string_to_replace", &self.string_to_replace),
+                api_runtime::ser::optional("case_sensitive", &self.case_sensitive),
+                api_runtime::ser::optional("word_boundaries", &self.word_boundaries),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("phoneme", &self.phoneme),
+                api_runtime::ser::field("alphabet", &self.alphabet),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryPhonemeRuleRequestModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryRulesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictionaryRulesResponseModel {
     /// The ID of the pronunciation dictionary.
     pub id: String,
@@ -16,6 +16,20 @@ pub struct PronunciationDictionaryRulesResponseModel {
     pub version_id: String,
     /// The number of rules in the version of the pronunciation dictionary.
     pub version_rules_num: i64,
+}
+
+impl Serialize for PronunciationDictionaryRulesResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PronunciationDictionaryRulesResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("version_id", &self.version_id),
+                api_runtime::ser::field("version_rules_num", &self.version_rules_num),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryRulesResponseModel {

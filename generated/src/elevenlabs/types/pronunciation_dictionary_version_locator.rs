@@ -6,18 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A pronunciation dictionary to apply during speech synthesis.
 ///
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionLocator`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictionaryVersionLocator {
     /// The ID of a pronunciation dictionary created via `POST /v1/pronunciation-dictionaries/add-from-file` or `POST /v1/pronunciation-dictionaries/add-from-rules`.
     pub pronunciation_dictionary_id: String,
     /// The version of the dictionary to use. Omit to use the latest version.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
+}
+
+impl Serialize for PronunciationDictionaryVersionLocator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PronunciationDictionaryVersionLocator",
+            &[
+                api_runtime::ser::field(
+                    "pronunciation_dictionary_id",
+                    &self.pronunciation_dictionary_id,
+                ),
+                api_runtime::ser::optional("version_id", &self.version_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocator {

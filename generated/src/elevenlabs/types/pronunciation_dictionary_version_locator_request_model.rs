@@ -6,16 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionLocatorRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictionaryVersionLocatorRequestModel {
     /// The ID of the pronunciation dictionary.
     pub pronunciation_dictionary_id: String,
     /// The ID of the version of the pronunciation dictionary. If not provided, the latest version will be used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub version_id: Nullable<String>,
+}
+
+impl Serialize for PronunciationDictionaryVersionLocatorRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PronunciationDictionaryVersionLocatorRequestModel",
+            &[
+                api_runtime::ser::field(
+                    "pronunciation_dictionary_id",
+                    &self.pronunciation_dictionary_id,
+                ),
+                api_runtime::ser::optional("version_id", &self.version_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocatorRequestModel {

@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PronunciationDictionaryVersionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PronunciationDictionaryVersionResponseModel {
     pub version_id: String,
     pub version_rules_num: i64,
@@ -20,8 +20,30 @@ pub struct PronunciationDictionaryVersionResponseModel {
         Option<PronunciationDictionaryVersionResponseModelPermissionOnResource>,
     pub created_by: String,
     pub creation_time_unix: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub archived_time_unix: Nullable<i64>,
+}
+
+impl Serialize for PronunciationDictionaryVersionResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PronunciationDictionaryVersionResponseModel",
+            &[
+                api_runtime::ser::field("version_id", &self.version_id),
+                api_runtime::ser::field("version_rules_num", &self.version_rules_num),
+                api_runtime::ser::field(
+                    "pronunciation_dictionary_id",
+                    &self.pronunciation_dictionary_id,
+                ),
+                api_runtime::ser::field("dictionary_name", &self.dictionary_name),
+                api_runtime::ser::field("version_name", &self.version_name),
+                api_runtime::ser::field("permission_on_resource", &self.permission_on_resource),
+                api_runtime::ser::field("created_by", &self.created_by),
+                api_runtime::ser::field("creation_time_unix", &self.creation_time_unix),
+                api_runtime::ser::optional("archived_time_unix", &self.archived_time_unix),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModel {

@@ -5,19 +5,35 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A locator for other documents to be able to reference a specific dictionary and it's version.
 /// This is a pydantic version of PronunciationDictionaryVersionLocatorDBModel.
 /// Required to ensure compat with the rest of the agent data models.
 ///
 /// Schema: `#/components/schemas/PydanticPronunciationDictionaryVersionLocator`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PydanticPronunciationDictionaryVersionLocator {
     /// The ID of the pronunciation dictionary
     pub pronunciation_dictionary_id: String,
     /// The ID of the version of the pronunciation dictionary
     pub version_id: Option<String>,
+}
+
+impl Serialize for PydanticPronunciationDictionaryVersionLocator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PydanticPronunciationDictionaryVersionLocator",
+            &[
+                api_runtime::ser::field(
+                    "pronunciation_dictionary_id",
+                    &self.pronunciation_dictionary_id,
+                ),
+                api_runtime::ser::field("version_id", &self.version_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PydanticPronunciationDictionaryVersionLocator {

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::LiteralJsonSchemaProperty;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/QueryParamsJsonSchema`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueryParamsJsonSchema {
     pub properties: BTreeMap<String, LiteralJsonSchemaProperty>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
+}
+
+impl Serialize for QueryParamsJsonSchema {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "QueryParamsJsonSchema",
+            &[
+                api_runtime::ser::field("properties", &self.properties),
+                api_runtime::ser::optional("required", &self.required),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for QueryParamsJsonSchema {

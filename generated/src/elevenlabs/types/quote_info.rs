@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/QuoteInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QuoteInfo {
     /// The quoted price for this item in USD. Use the order's total_amount_usd for the combined order total.
     pub amount_usd: f64,
+}
+
+impl Serialize for QuoteInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "QuoteInfo",
+            &[api_runtime::ser::field("amount_usd", &self.amount_usd)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for QuoteInfo {

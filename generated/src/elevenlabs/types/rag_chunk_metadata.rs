@@ -5,14 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RagChunkMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagChunkMetadata {
     pub document_id: String,
     pub chunk_id: String,
     pub vector_distance: f64,
+}
+
+impl Serialize for RagChunkMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagChunkMetadata",
+            &[
+                api_runtime::ser::field("document_id", &self.document_id),
+                api_runtime::ser::field("chunk_id", &self.chunk_id),
+                api_runtime::ser::field("vector_distance", &self.vector_distance),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagChunkMetadata {

@@ -7,40 +7,57 @@
 
 use super::EmbeddingModelEnum;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// RagConfig
 ///
 /// Schema: `#/components/schemas/RagConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RagConfigOutput {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Defaults to `"e5_mistral_7b_instruct"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub embedding_model: Option<EmbeddingModelEnum>,
     /// Maximum vector distance of retrieved chunks.
     ///
     /// Defaults to `0.6`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_vector_distance: Option<f64>,
     /// Maximum total length of document chunks retrieved from RAG.
     ///
     /// Defaults to `50000`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_documents_length: Option<i64>,
     /// Maximum number of RAG document chunks to initially retrieve from the vector store. These are then further filtered by vector distance and total length.
     ///
     /// Defaults to `20`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_retrieved_rag_chunks_count: Option<i64>,
     /// Number of candidates evaluated in ANN vector search. Higher number means better results, but higher latency. Minimum recommended value is 100. If disabled, the default value is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub num_candidates: Nullable<i64>,
     /// Custom prompt for rewriting user queries before RAG retrieval. The conversation history will be automatically appended at the end. If not set, the default prompt will be used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub query_rewrite_prompt_override: Nullable<String>,
+}
+
+impl Serialize for RagConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagConfigOutput",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional("embedding_model", &self.embedding_model),
+                api_runtime::ser::optional("max_vector_distance", &self.max_vector_distance),
+                api_runtime::ser::optional("max_documents_length", &self.max_documents_length),
+                api_runtime::ser::optional(
+                    "max_retrieved_rag_chunks_count",
+                    &self.max_retrieved_rag_chunks_count,
+                ),
+                api_runtime::ser::optional("num_candidates", &self.num_candidates),
+                api_runtime::ser::optional(
+                    "query_rewrite_prompt_override",
+                    &self.query_rewrite_prompt_override,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagConfigOutput {

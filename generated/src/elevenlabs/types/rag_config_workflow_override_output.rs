@@ -7,32 +7,49 @@
 
 use super::EmbeddingModelEnum;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// RagConfigWorkflowOverride
 ///
 /// Schema: `#/components/schemas/RagConfigWorkflowOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RagConfigWorkflowOverrideOutput {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enabled: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub embedding_model: Nullable<EmbeddingModelEnum>,
     /// Maximum vector distance of retrieved chunks.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_vector_distance: Nullable<f64>,
     /// Maximum total length of document chunks retrieved from RAG.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_documents_length: Nullable<i64>,
     /// Maximum number of RAG document chunks to initially retrieve from the vector store. These are then further filtered by vector distance and total length.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_retrieved_rag_chunks_count: Nullable<i64>,
     /// Number of candidates evaluated in ANN vector search. Higher number means better results, but higher latency. Minimum recommended value is 100. If disabled, the default value is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub num_candidates: Nullable<i64>,
     /// Custom prompt for rewriting user queries before RAG retrieval. The conversation history will be automatically appended at the end. If not set, the default prompt will be used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub query_rewrite_prompt_override: Nullable<String>,
+}
+
+impl Serialize for RagConfigWorkflowOverrideOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagConfigWorkflowOverrideOutput",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional("embedding_model", &self.embedding_model),
+                api_runtime::ser::optional("max_vector_distance", &self.max_vector_distance),
+                api_runtime::ser::optional("max_documents_length", &self.max_documents_length),
+                api_runtime::ser::optional(
+                    "max_retrieved_rag_chunks_count",
+                    &self.max_retrieved_rag_chunks_count,
+                ),
+                api_runtime::ser::optional("num_candidates", &self.num_candidates),
+                api_runtime::ser::optional(
+                    "query_rewrite_prompt_override",
+                    &self.query_rewrite_prompt_override,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagConfigWorkflowOverrideOutput {

@@ -6,16 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::{EmbeddingModelEnum, RagDocumentIndexUsage, RagIndexStatus};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagDocumentIndexResponseModel {
     pub id: String,
     pub model: EmbeddingModelEnum,
     pub status: RagIndexStatus,
     pub progress_percentage: f64,
     pub document_model_index_usage: RagDocumentIndexUsage,
+}
+
+impl Serialize for RagDocumentIndexResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagDocumentIndexResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("model", &self.model),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("progress_percentage", &self.progress_percentage),
+                api_runtime::ser::field(
+                    "document_model_index_usage",
+                    &self.document_model_index_usage,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagDocumentIndexResponseModel {

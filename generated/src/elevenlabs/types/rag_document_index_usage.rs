@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexUsage`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagDocumentIndexUsage {
     pub used_bytes: i64,
+}
+
+impl Serialize for RagDocumentIndexUsage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagDocumentIndexUsage",
+            &[api_runtime::ser::field("used_bytes", &self.used_bytes)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagDocumentIndexUsage {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::RagDocumentIndexResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGDocumentIndexesResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagDocumentIndexesResponseModel {
     pub indexes: Vec<RagDocumentIndexResponseModel>,
+}
+
+impl Serialize for RagDocumentIndexesResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagDocumentIndexesResponseModel",
+            &[api_runtime::ser::field("indexes", &self.indexes)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagDocumentIndexesResponseModel {

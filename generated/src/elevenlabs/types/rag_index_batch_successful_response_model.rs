@@ -6,14 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, RagDocumentIndexResponseModel};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexBatchSuccessfulResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagIndexBatchSuccessfulResponseModel {
     /// Defaults to `"success"`.
     pub status: consts::Success,
     pub data: RagDocumentIndexResponseModel,
+}
+
+impl Serialize for RagIndexBatchSuccessfulResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagIndexBatchSuccessfulResponseModel",
+            &[
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("data", &self.data),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagIndexBatchSuccessfulResponseModel {

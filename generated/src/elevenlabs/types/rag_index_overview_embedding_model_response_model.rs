@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::EmbeddingModelEnum;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexOverviewEmbeddingModelResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagIndexOverviewEmbeddingModelResponseModel {
     pub model: EmbeddingModelEnum,
     pub used_bytes: i64,
+}
+
+impl Serialize for RagIndexOverviewEmbeddingModelResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagIndexOverviewEmbeddingModelResponseModel",
+            &[
+                api_runtime::ser::field("model", &self.model),
+                api_runtime::ser::field("used_bytes", &self.used_bytes),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagIndexOverviewEmbeddingModelResponseModel {

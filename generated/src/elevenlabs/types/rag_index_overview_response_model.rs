@@ -6,14 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::RagIndexOverviewEmbeddingModelResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexOverviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagIndexOverviewResponseModel {
     pub total_used_bytes: i64,
     pub total_max_bytes: i64,
     pub models: Vec<RagIndexOverviewEmbeddingModelResponseModel>,
+}
+
+impl Serialize for RagIndexOverviewResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagIndexOverviewResponseModel",
+            &[
+                api_runtime::ser::field("total_used_bytes", &self.total_used_bytes),
+                api_runtime::ser::field("total_max_bytes", &self.total_max_bytes),
+                api_runtime::ser::field("models", &self.models),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagIndexOverviewResponseModel {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::EmbeddingModelEnum;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RAGIndexRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagIndexRequestModel {
     pub model: EmbeddingModelEnum,
+}
+
+impl Serialize for RagIndexRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagIndexRequestModel",
+            &[api_runtime::ser::field("model", &self.model)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagIndexRequestModel {

@@ -6,17 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::{EmbeddingModelEnum, RagChunkMetadata};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RagRetrievalInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RagRetrievalInfo {
     pub chunks: Vec<RagChunkMetadata>,
     pub embedding_model: EmbeddingModelEnum,
     pub retrieval_query: String,
     pub rag_latency_secs: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub used_chunk_ids: Option<Vec<String>>,
+}
+
+impl Serialize for RagRetrievalInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RagRetrievalInfo",
+            &[
+                api_runtime::ser::field("chunks", &self.chunks),
+                api_runtime::ser::field("embedding_model", &self.embedding_model),
+                api_runtime::ser::field("retrieval_query", &self.retrieval_query),
+                api_runtime::ser::field("rag_latency_secs", &self.rag_latency_secs),
+                api_runtime::ser::optional("used_chunk_ids", &self.used_chunk_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RagRetrievalInfo {

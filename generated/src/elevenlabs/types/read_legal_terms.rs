@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReadLegalTerms`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReadLegalTerms {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_date: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_date: Nullable<String>,
+}
+
+impl Serialize for ReadLegalTerms {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ReadLegalTerms",
+            &[
+                api_runtime::ser::optional("terms", &self.terms),
+                api_runtime::ser::optional("start_date", &self.start_date),
+                api_runtime::ser::optional("end_date", &self.end_date),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ReadLegalTerms {

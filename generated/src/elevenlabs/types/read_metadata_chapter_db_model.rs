@@ -6,30 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReadMetadataChapterDBModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReadMetadataChapterDbModel {
     pub chapter_name: String,
     pub word_count: i64,
     pub char_count: i64,
     pub starting_char_offset: i64,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_parsed_html: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_summary: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_seconds: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_number: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_fallback_name: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chapter_id: Nullable<String>,
+}
+
+impl Serialize for ReadMetadataChapterDbModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ReadMetadataChapterDbModel",
+            &[
+                api_runtime::ser::field("chapter_name", &self.chapter_name),
+                api_runtime::ser::field("word_count", &self.word_count),
+                api_runtime::ser::field("char_count", &self.char_count),
+                api_runtime::ser::field("starting_char_offset", &self.starting_char_offset),
+                api_runtime::ser::optional("has_parsed_html", &self.has_parsed_html),
+                api_runtime::ser::optional("has_summary", &self.has_summary),
+                api_runtime::ser::optional("duration_seconds", &self.duration_seconds),
+                api_runtime::ser::optional("file_number", &self.file_number),
+                api_runtime::ser::optional("is_fallback_name", &self.is_fallback_name),
+                api_runtime::ser::optional("chapter_id", &self.chapter_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ReadMetadataChapterDbModel {

@@ -8,12 +8,25 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReaderResourceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReaderResourceResponseModel {
     /// The type of resource.
     pub resource_type: ReaderResourceResponseModelResourceType,
     /// The ID of the resource.
     pub resource_id: String,
+}
+
+impl Serialize for ReaderResourceResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ReaderResourceResponseModel",
+            &[
+                api_runtime::ser::field("resource_type", &self.resource_type),
+                api_runtime::ser::field("resource_id", &self.resource_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ReaderResourceResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RecordingResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RecordingResponseModel {
     /// The ID of the recording.
     pub recording_id: String,
@@ -20,6 +20,22 @@ pub struct RecordingResponseModel {
     pub upload_date_unix: i64,
     /// The transcription of the recording.
     pub transcription: String,
+}
+
+impl Serialize for RecordingResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RecordingResponseModel",
+            &[
+                api_runtime::ser::field("recording_id", &self.recording_id),
+                api_runtime::ser::field("mime_type", &self.mime_type),
+                api_runtime::ser::field("size_bytes", &self.size_bytes),
+                api_runtime::ser::field("upload_date_unix", &self.upload_date_unix),
+                api_runtime::ser::field("transcription", &self.transcription),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RecordingResponseModel {

@@ -7,19 +7,30 @@
 
 use super::StudioClipReference;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReferenceVideo`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReferenceVideo {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_asset_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub template_node_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub studio_clip: Nullable<StudioClipReference>,
+}
+
+impl Serialize for ReferenceVideo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ReferenceVideo",
+            &[
+                api_runtime::ser::optional("generation_id", &self.generation_id),
+                api_runtime::ser::optional("content_asset_id", &self.content_asset_id),
+                api_runtime::ser::optional("template_node_id", &self.template_node_id),
+                api_runtime::ser::optional("studio_clip", &self.studio_clip),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ReferenceVideo {

@@ -10,13 +10,25 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Reference to a tool for unit test evaluation.
 ///
 /// Schema: `#/components/schemas/ReferencedToolCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReferencedToolCommonModel {
     /// The ID of the tool
     pub id: String,
     /// The type of the tool
-    #[serde(rename = "type")]
     pub type_: ReferencedToolCommonModelType,
+}
+
+impl Serialize for ReferencedToolCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ReferencedToolCommonModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ReferencedToolCommonModel {

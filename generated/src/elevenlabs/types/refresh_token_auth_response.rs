@@ -7,13 +7,13 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Response model for OAuth2 refresh-token-grant auth connections
 ///
 /// Schema: `#/components/schemas/RefreshTokenAuthResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RefreshTokenAuthResponse {
     pub name: String,
     /// Defaults to `"refresh_token_auth"`.
@@ -22,21 +22,38 @@ pub struct RefreshTokenAuthResponse {
     pub client_id: String,
     pub token_url: String,
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Defaults to `{}`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_params: Option<BTreeMap<String, String>>,
     pub id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
+}
+
+impl Serialize for RefreshTokenAuthResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RefreshTokenAuthResponse",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("client_id", &self.client_id),
+                api_runtime::ser::field("token_url", &self.token_url),
+                api_runtime::ser::optional("scopes", &self.scopes),
+                api_runtime::ser::optional("extra_params", &self.extra_params),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("used_by", &self.used_by),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("status_detail", &self.status_detail),
+                api_runtime::ser::optional("status_updated_at", &self.status_updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RefreshTokenAuthResponse {

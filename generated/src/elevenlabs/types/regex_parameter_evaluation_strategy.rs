@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RegexParameterEvaluationStrategy`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegexParameterEvaluationStrategy {
-    #[serde(rename = "type")]
     pub type_: consts::Regex,
     /// A regex pattern to match the agent's response against.
     pub pattern: String,
+}
+
+impl Serialize for RegexParameterEvaluationStrategy {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RegexParameterEvaluationStrategy",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("pattern", &self.pattern),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RegexParameterEvaluationStrategy {

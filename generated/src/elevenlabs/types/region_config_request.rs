@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{TwilioEdgeLocation, TwilioRegionId};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RegionConfigRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionConfigRequest {
     /// Region ID
     pub region_id: TwilioRegionId,
@@ -17,6 +17,20 @@ pub struct RegionConfigRequest {
     pub token: String,
     /// Edge location for this region
     pub edge_location: TwilioEdgeLocation,
+}
+
+impl Serialize for RegionConfigRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RegionConfigRequest",
+            &[
+                api_runtime::ser::field("region_id", &self.region_id),
+                api_runtime::ser::field("token", &self.token),
+                api_runtime::ser::field("edge_location", &self.edge_location),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RegionConfigRequest {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RegionalProcessingSurchargeInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionalProcessingSurchargeInfo {
     /// The surcharge multiplier applied to this model's pricing (e.g. 1.1 for a 10% surcharge).
     pub multiplier: f64,
+}
+
+impl Serialize for RegionalProcessingSurchargeInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RegionalProcessingSurchargeInfo",
+            &[api_runtime::ser::field("multiplier", &self.multiplier)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RegionalProcessingSurchargeInfo {

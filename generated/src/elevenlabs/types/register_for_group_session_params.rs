@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Register a client for a scheduled group session.
 ///
 /// Schema: `#/components/schemas/RegisterForGroupSessionParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegisterForGroupSessionParams {
     /// Defaults to `"register_for_group_session"`.
     pub smb_tool_type: consts::RegisterForGroupSession,
+}
+
+impl Serialize for RegisterForGroupSessionParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RegisterForGroupSessionParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RegisterForGroupSessionParams {

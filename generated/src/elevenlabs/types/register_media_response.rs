@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::MediaId;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RegisterMediaResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisterMediaResponse {
     /// The ID of the uploaded media file.
     pub media_id: MediaId,
+}
+
+impl Serialize for RegisterMediaResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RegisterMediaResponse",
+            &[api_runtime::ser::field("media_id", &self.media_id)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RegisterMediaResponse {

@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RemoveOrderItemResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RemoveOrderItemResponse {
     /// Whether the item was successfully removed.
     pub success: bool,
+}
+
+impl Serialize for RemoveOrderItemResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RemoveOrderItemResponse",
+            &[api_runtime::ser::field("success", &self.success)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RemoveOrderItemResponse {

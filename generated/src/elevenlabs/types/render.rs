@@ -9,15 +9,31 @@ use super::{DubbingMediaReference, RenderType};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Render`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Render {
     pub id: String,
     pub version: i64,
     pub language: Option<String>,
-    #[serde(rename = "type")]
     pub type_: Option<RenderType>,
     pub media_ref: Option<DubbingMediaReference>,
     pub status: RenderStatus,
+}
+
+impl Serialize for Render {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Render",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("version", &self.version),
+                api_runtime::ser::field("language", &self.language),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("media_ref", &self.media_ref),
+                api_runtime::ser::field("status", &self.status),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Render {

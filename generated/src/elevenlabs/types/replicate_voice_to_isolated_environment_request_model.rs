@@ -5,18 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ReplicateVoiceToIsolatedEnvironmentRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReplicateVoiceToIsolatedEnvironmentRequestModel {
     /// ID of the workspace to replicate the voice into. It must belong to the same consolidated billing group as the calling workspace; the target's data residency is derived from that link.
     pub target_workspace_id: String,
     /// When true (default) the replicated voice keeps the same voice ID in the target residency; set to false to assign a new voice ID.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_voice_id: Option<bool>,
+}
+
+impl Serialize for ReplicateVoiceToIsolatedEnvironmentRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ReplicateVoiceToIsolatedEnvironmentRequestModel",
+            &[
+                api_runtime::ser::field("target_workspace_id", &self.target_workspace_id),
+                api_runtime::ser::optional("preserve_voice_id", &self.preserve_voice_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ReplicateVoiceToIsolatedEnvironmentRequestModel {

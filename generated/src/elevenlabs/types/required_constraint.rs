@@ -5,14 +5,24 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A set of fields that must all be present to satisfy this constraint.
 ///
 /// Schema: `#/components/schemas/RequiredConstraint`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RequiredConstraint {
     pub required: Vec<String>,
+}
+
+impl Serialize for RequiredConstraint {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RequiredConstraint",
+            &[api_runtime::ser::field("required", &self.required)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RequiredConstraint {

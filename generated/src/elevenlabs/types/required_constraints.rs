@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::RequiredConstraint;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Wrapper for anyOf/allOf composition constraints scoped to required fields.
 ///
 /// Schema: `#/components/schemas/RequiredConstraints`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RequiredConstraints {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub any_of: Option<Vec<RequiredConstraint>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub all_of: Option<Vec<RequiredConstraint>>,
+}
+
+impl Serialize for RequiredConstraints {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RequiredConstraints",
+            &[
+                api_runtime::ser::optional("any_of", &self.any_of),
+                api_runtime::ser::optional("all_of", &self.all_of),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RequiredConstraints {

@@ -9,7 +9,7 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ResourceAccessInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceAccessInfo {
     /// Whether the user making the request is the creator of the agent
     pub is_creator: bool,
@@ -20,11 +20,29 @@ pub struct ResourceAccessInfo {
     /// The role of the user making the request
     pub role: ResourceAccessInfoRole,
     /// The access level for anonymous users. If None, the resource is not shared publicly.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub anonymous_access_level_override: Nullable<ResourceAccessInfoAnonymousAccessLevelOverride>,
     /// Why the requesting user has access to this resource. 'creator' = caller is the owner. 'explicit' = caller (or one of their workspace groups) is listed in role_to_group_ids beyond the workspace-wide everyone group. 'workspace_default' = the workspace-wide everyone group is listed in role_to_group_ids (every non-anon workspace member, including admins, sees this resource). 'workspace_admin' = caller is a workspace admin and the admin seat is the *only* path to access; reserved for docs nobody else can see. Lets the UI disclose why an admin-bypass viewer sees a doc that wasn't explicitly shared with them.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_source: Nullable<ResourceAccessInfoAccessSource>,
+}
+
+impl Serialize for ResourceAccessInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ResourceAccessInfo",
+            &[
+                api_runtime::ser::field("is_creator", &self.is_creator),
+                api_runtime::ser::field("creator_name", &self.creator_name),
+                api_runtime::ser::field("creator_email", &self.creator_email),
+                api_runtime::ser::field("role", &self.role),
+                api_runtime::ser::optional(
+                    "anonymous_access_level_override",
+                    &self.anonymous_access_level_override,
+                ),
+                api_runtime::ser::optional("access_source", &self.access_source),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ResourceAccessInfo {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ResourceMetadataResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResourceMetadataResponseModel {
     /// The ID of the resource.
     pub resource_id: String,
@@ -27,6 +27,27 @@ pub struct ResourceMetadataResponseModel {
     pub role_to_group_ids: BTreeMap<String, Vec<String>>,
     /// List of options for sharing the resource further in the workspace. These are users who don't have access to the resource yet.
     pub share_options: Vec<ShareOptionResponseModel>,
+}
+
+impl Serialize for ResourceMetadataResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ResourceMetadataResponseModel",
+            &[
+                api_runtime::ser::field("resource_id", &self.resource_id),
+                api_runtime::ser::field("resource_name", &self.resource_name),
+                api_runtime::ser::field("resource_type", &self.resource_type),
+                api_runtime::ser::field("creator_user_id", &self.creator_user_id),
+                api_runtime::ser::field(
+                    "anonymous_access_level_override",
+                    &self.anonymous_access_level_override,
+                ),
+                api_runtime::ser::field("role_to_group_ids", &self.role_to_group_ids),
+                api_runtime::ser::field("share_options", &self.share_options),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ResourceMetadataResponseModel {

@@ -6,25 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ResponseFilterMode};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Configuration for filtering tool responses before they are visible to the agent.
 ///
 /// Schema: `#/components/schemas/ResponseFilter`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseFilter {
     /// Controls how tool responses are filtered. 'all' returns entire response, 'allow' returns only specified paths, 'hide_all' hides the entire response.
     ///
     /// Defaults to `"all"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<ResponseFilterMode>,
     /// Dot notation paths to include when mode is 'allow' (e.g., ['ticket.id', 'ticket.status']).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<String>>,
     /// Content type for response filtering. Only 'application/json' responses are filtered.
     ///
     /// Defaults to `"application/json"`.
     pub content_type: consts::ApplicationJson,
+}
+
+impl Serialize for ResponseFilter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ResponseFilter",
+            &[
+                api_runtime::ser::optional("mode", &self.mode),
+                api_runtime::ser::optional("filters", &self.filters),
+                api_runtime::ser::field("content_type", &self.content_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ResponseFilter {

@@ -11,40 +11,57 @@ use super::{
     TestFromConversationMetadataOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ResponseUnitTestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResponseUnitTestModel {
     /// Metadata of a conversation this test was created from (if applicable).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_conversation_metadata: Nullable<TestFromConversationMetadataOutput>,
     /// Dynamic variables to replace in the agent config during testing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_history: Option<Vec<ConversationHistoryTranscriptCommonModelOutput>>,
     /// Simulate the test as if the conversation originated from this channel.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
     /// The environment to resolve environment-specific variable values against when running this test (URL, headers, auth connections). If not provided, defaults to 'production'. For simulation tests, simulation_environment takes precedence when set.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Defaults to `"llm"`.
-    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// A prompt that evaluates whether the agent's response is successful. Should return True or False.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_condition: Option<String>,
     /// Non-empty list of example responses that should be considered successful
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_examples: Option<Vec<AgentSuccessfulResponseExample>>,
     /// Non-empty list of example responses that should be considered failures
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_examples: Option<Vec<AgentFailureResponseExample>>,
+}
+
+impl Serialize for ResponseUnitTestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ResponseUnitTestModel",
+            &[
+                api_runtime::ser::optional(
+                    "from_conversation_metadata",
+                    &self.from_conversation_metadata,
+                ),
+                api_runtime::ser::optional("dynamic_variables", &self.dynamic_variables),
+                api_runtime::ser::optional("chat_history", &self.chat_history),
+                api_runtime::ser::optional(
+                    "conversation_initiation_source",
+                    &self.conversation_initiation_source,
+                ),
+                api_runtime::ser::optional("environment", &self.environment),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("success_condition", &self.success_condition),
+                api_runtime::ser::optional("success_examples", &self.success_examples),
+                api_runtime::ser::optional("failure_examples", &self.failure_examples),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ResponseUnitTestModel {

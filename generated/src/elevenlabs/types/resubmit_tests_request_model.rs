@@ -7,21 +7,34 @@
 
 use super::AdhocAgentConfigOverrideForTestRequestModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ResubmitTestsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResubmitTestsRequestModel {
     /// List of test run IDs to resubmit
     pub test_run_ids: Vec<String>,
     /// Configuration overrides to use for testing. If not provided, the agent's default configuration will be used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_config_override: Nullable<AdhocAgentConfigOverrideForTestRequestModel>,
     /// Agent ID to resubmit tests for
     pub agent_id: String,
     /// ID of the branch to run the tests on. If not provided, the tests will be run on the agent's main branch.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
+}
+
+impl Serialize for ResubmitTestsRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ResubmitTestsRequestModel",
+            &[
+                api_runtime::ser::field("test_run_ids", &self.test_run_ids),
+                api_runtime::ser::optional("agent_config_override", &self.agent_config_override),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ResubmitTestsRequestModel {

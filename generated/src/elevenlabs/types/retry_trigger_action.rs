@@ -6,19 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RetryTriggerAction`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RetryTriggerAction {
     /// Defaults to `"retry"`.
-    #[serde(rename = "type")]
     pub type_: consts::Retry,
     /// Custom feedback to inject into the agent when retrying after guardrail trigger.
     ///
     /// Defaults to `"Your response was blocked by a guardrail that blocks content that matches this condition/category: '{{trigger_reason…`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
+}
+
+impl Serialize for RetryTriggerAction {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RetryTriggerAction",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("feedback", &self.feedback),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RetryTriggerAction {

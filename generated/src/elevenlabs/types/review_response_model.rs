@@ -10,20 +10,33 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ReviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReviewResponseModel {
     pub review_status: ReviewResponseModelReviewStatus,
     pub reviewed_at_unix: i64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reviewed_by: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reject_reasons: Nullable<Vec<ReviewResponseModelRejectReasonsItem>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scores_breakdown: Nullable<BTreeMap<String, i64>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rejected_details: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub explanation: Nullable<String>,
+}
+
+impl Serialize for ReviewResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ReviewResponseModel",
+            &[
+                api_runtime::ser::field("review_status", &self.review_status),
+                api_runtime::ser::field("reviewed_at_unix", &self.reviewed_at_unix),
+                api_runtime::ser::optional("reviewed_by", &self.reviewed_by),
+                api_runtime::ser::optional("reject_reasons", &self.reject_reasons),
+                api_runtime::ser::optional("scores_breakdown", &self.scores_breakdown),
+                api_runtime::ser::optional("rejected_details", &self.rejected_details),
+                api_runtime::ser::optional("explanation", &self.explanation),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ReviewResponseModel {

@@ -7,24 +7,36 @@
 
 use super::{AdhocAgentConfigOverrideForTestRequestModel, SingleTestRunRequestModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RunAgentTestsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunAgentTestsRequestModel {
     /// List of tests to run on the agent
     pub tests: Vec<SingleTestRunRequestModel>,
     /// Configuration overrides to use for testing. If not provided, the agent's default configuration will be used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_config_override: Nullable<AdhocAgentConfigOverrideForTestRequestModel>,
     /// ID of the branch to run the tests on. If not provided, the tests will be run on the agent's main branch.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// Number of times to run each test. When greater than 1, results are grouped and summarized.
     ///
     /// Defaults to `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_count: Option<i64>,
+}
+
+impl Serialize for RunAgentTestsRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RunAgentTestsRequestModel",
+            &[
+                api_runtime::ser::field("tests", &self.tests),
+                api_runtime::ser::optional("agent_config_override", &self.agent_config_override),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("repeat_count", &self.repeat_count),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RunAgentTestsRequestModel {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::AnalysisScope;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RunConversationEvaluationsRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunConversationEvaluationsRequest {
     /// ID of the single evaluation criterion to rerun.
     pub evaluation_id: String,
     /// Defaults to `"conversation"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<AnalysisScope>,
+}
+
+impl Serialize for RunConversationEvaluationsRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RunConversationEvaluationsRequest",
+            &[
+                api_runtime::ser::field("evaluation_id", &self.evaluation_id),
+                api_runtime::ser::optional("scope", &self.scope),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RunConversationEvaluationsRequest {

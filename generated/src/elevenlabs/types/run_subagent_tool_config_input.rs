@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, SubAgentInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// RunSubagentToolConfig
 ///
 /// Schema: `#/components/schemas/RunSubagentToolConfig-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunSubagentToolConfigInput {
     /// Defaults to `"run_subagent"`.
     pub system_tool_type: consts::RunSubagent,
     pub agents: Vec<SubAgentInput>,
+}
+
+impl Serialize for RunSubagentToolConfigInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RunSubagentToolConfigInput",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::field("agents", &self.agents),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RunSubagentToolConfigInput {

@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, SubAgentOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// RunSubagentToolConfig
 ///
 /// Schema: `#/components/schemas/RunSubagentToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunSubagentToolConfigOutput {
     /// Defaults to `"run_subagent"`.
     pub system_tool_type: consts::RunSubagent,
     pub agents: Vec<SubAgentOutput>,
+}
+
+impl Serialize for RunSubagentToolConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RunSubagentToolConfigOutput",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::field("agents", &self.agents),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RunSubagentToolConfigOutput {

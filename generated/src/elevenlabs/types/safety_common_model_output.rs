@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::SafetyEvaluation;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Safety object that has the information of safety evaluations based on used voice.
 ///
 /// Schema: `#/components/schemas/SafetyCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SafetyCommonModelOutput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ivc: Option<SafetyEvaluation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub non_ivc: Option<SafetyEvaluation>,
+}
+
+impl Serialize for SafetyCommonModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SafetyCommonModelOutput",
+            &[
+                api_runtime::ser::optional("ivc", &self.ivc),
+                api_runtime::ser::optional("non_ivc", &self.non_ivc),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SafetyCommonModelOutput {

@@ -6,25 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::SafetyRule;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Safety evaluation of the agent. Prompt and first message is taken into account.
 /// The unsafe reason is provided from the evaluation
 ///
 /// Schema: `#/components/schemas/SafetyEvaluation`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SafetyEvaluation {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_unsafe: Option<bool>,
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm_reason: Option<String>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub safety_prompt_version: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matched_rule_id: Option<Vec<SafetyRule>>,
+}
+
+impl Serialize for SafetyEvaluation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SafetyEvaluation",
+            &[
+                api_runtime::ser::optional("is_unsafe", &self.is_unsafe),
+                api_runtime::ser::optional("llm_reason", &self.llm_reason),
+                api_runtime::ser::optional("safety_prompt_version", &self.safety_prompt_version),
+                api_runtime::ser::optional("matched_rule_id", &self.matched_rule_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SafetyEvaluation {

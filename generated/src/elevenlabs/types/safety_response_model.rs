@@ -5,20 +5,34 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SafetyResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SafetyResponseModel {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocked_ivc: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_blocked_non_ivc: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ignore_safety_evaluation: Option<bool>,
+}
+
+impl Serialize for SafetyResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SafetyResponseModel",
+            &[
+                api_runtime::ser::optional("is_blocked_ivc", &self.is_blocked_ivc),
+                api_runtime::ser::optional("is_blocked_non_ivc", &self.is_blocked_non_ivc),
+                api_runtime::ser::optional(
+                    "ignore_safety_evaluation",
+                    &self.ignore_safety_evaluation,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SafetyResponseModel {

@@ -9,17 +9,28 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SampleConfigDBModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SampleConfigDbModel {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_sample: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parent_type: Nullable<SampleConfigDbModelParentType>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chapter_ids: Nullable<Vec<String>>,
+}
+
+impl Serialize for SampleConfigDbModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SampleConfigDbModel",
+            &[
+                api_runtime::ser::optional("is_sample", &self.is_sample),
+                api_runtime::ser::optional("parent_id", &self.parent_id),
+                api_runtime::ser::optional("parent_type", &self.parent_type),
+                api_runtime::ser::optional("chapter_ids", &self.chapter_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SampleConfigDbModel {

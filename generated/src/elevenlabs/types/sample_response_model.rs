@@ -7,10 +7,10 @@
 
 use super::SpeakerSeparationResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SampleResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SampleResponseModel {
     /// The ID of the sample.
     pub sample_id: String,
@@ -22,20 +22,42 @@ pub struct SampleResponseModel {
     pub size_bytes: i64,
     /// The hash of the sample file.
     pub hash: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_secs: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remove_background_noise: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_isolated_audio: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub has_isolated_audio_preview: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaker_separation: Nullable<SpeakerSeparationResponseModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trim_start: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trim_end: Nullable<i64>,
+}
+
+impl Serialize for SampleResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SampleResponseModel",
+            &[
+                api_runtime::ser::field("sample_id", &self.sample_id),
+                api_runtime::ser::field("file_name", &self.file_name),
+                api_runtime::ser::field("mime_type", &self.mime_type),
+                api_runtime::ser::field("size_bytes", &self.size_bytes),
+                api_runtime::ser::field("hash", &self.hash),
+                api_runtime::ser::optional("duration_secs", &self.duration_secs),
+                api_runtime::ser::optional(
+                    "remove_background_noise",
+                    &self.remove_background_noise,
+                ),
+                api_runtime::ser::optional("has_isolated_audio", &self.has_isolated_audio),
+                api_runtime::ser::optional(
+                    "has_isolated_audio_preview",
+                    &self.has_isolated_audio_preview,
+                ),
+                api_runtime::ser::optional("speaker_separation", &self.speaker_separation),
+                api_runtime::ser::optional("trim_start", &self.trim_start),
+                api_runtime::ser::optional("trim_end", &self.trim_end),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SampleResponseModel {

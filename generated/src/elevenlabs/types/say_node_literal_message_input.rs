@@ -6,22 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, TranslatedString};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// SayNodeLiteralMessage
 ///
 /// Schema: `#/components/schemas/SayNodeLiteralMessage-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SayNodeLiteralMessageInput {
     /// Defaults to `"literal"`.
-    #[serde(rename = "type")]
     pub type_: consts::Literal,
     /// Literal text message to be spoken by the agent.
     pub text: String,
     /// Translations for the text field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_translations: Option<BTreeMap<String, TranslatedString>>,
+}
+
+impl Serialize for SayNodeLiteralMessageInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SayNodeLiteralMessageInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::optional("text_translations", &self.text_translations),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SayNodeLiteralMessageInput {

@@ -6,21 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, TranslatedString};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// SayNodeLiteralMessage
 ///
 /// Schema: `#/components/schemas/SayNodeLiteralMessage-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SayNodeLiteralMessageOutput {
     /// Defaults to `"literal"`.
-    #[serde(rename = "type")]
     pub type_: consts::Literal,
     /// Literal text message to be spoken by the agent.
     pub text: String,
     /// Translations for the text field
     pub text_translations: BTreeMap<String, TranslatedString>,
+}
+
+impl Serialize for SayNodeLiteralMessageOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SayNodeLiteralMessageOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("text_translations", &self.text_translations),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SayNodeLiteralMessageOutput {

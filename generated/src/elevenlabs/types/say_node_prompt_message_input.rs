@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// SayNodePromptMessage
 ///
 /// Schema: `#/components/schemas/SayNodePromptMessage-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SayNodePromptMessageInput {
     /// Defaults to `"prompt"`.
-    #[serde(rename = "type")]
     pub type_: consts::Prompt,
     /// LLM prompt describing what message should be generated.
     pub prompt: String,
+}
+
+impl Serialize for SayNodePromptMessageInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SayNodePromptMessageInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("prompt", &self.prompt),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SayNodePromptMessageInput {

@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schedule a single instance of a group service.
 ///
@@ -16,10 +16,23 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// ``register_for_group_session``.
 ///
 /// Schema: `#/components/schemas/ScheduleGroupSessionParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScheduleGroupSessionParams {
     /// Defaults to `"schedule_group_session"`.
     pub smb_tool_type: consts::ScheduleGroupSession,
+}
+
+impl Serialize for ScheduleGroupSessionParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ScheduleGroupSessionParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ScheduleGroupSessionParams {

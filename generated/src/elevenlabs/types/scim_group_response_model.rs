@@ -7,19 +7,32 @@
 
 use super::SeatType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ScimGroupResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScimGroupResponseModel {
     pub scim_external_id: Option<String>,
     pub display_name: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_at_unix: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub updated_at_unix: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seat_type: Nullable<SeatType>,
+}
+
+impl Serialize for ScimGroupResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ScimGroupResponseModel",
+            &[
+                api_runtime::ser::field("scim_external_id", &self.scim_external_id),
+                api_runtime::ser::field("display_name", &self.display_name),
+                api_runtime::ser::optional("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::optional("updated_at_unix", &self.updated_at_unix),
+                api_runtime::ser::optional("seat_type", &self.seat_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ScimGroupResponseModel {

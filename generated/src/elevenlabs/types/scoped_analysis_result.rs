@@ -10,26 +10,46 @@ use super::{
     DataCollectionResultCommonModel, EvaluationSuccessResult,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/ScopedAnalysisResult`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScopedAnalysisResult {
     /// The scope of the analysis. 'conversation' uses the full transcript; 'agent' uses only the portion where the defining agent was active.
     pub scope: AnalysisScope,
     pub source_agent_id: String,
     /// Branch of the agent for this scoped block; disambiguates repeated agent_id.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_branch_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria_results:
         Option<BTreeMap<String, ConversationHistoryEvaluationCriteriaResultCommonModel>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data_collection_results: Option<BTreeMap<String, DataCollectionResultCommonModel>>,
     pub successful: EvaluationSuccessResult,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub success_score: Nullable<f64>,
+}
+
+impl Serialize for ScopedAnalysisResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ScopedAnalysisResult",
+            &[
+                api_runtime::ser::field("scope", &self.scope),
+                api_runtime::ser::field("source_agent_id", &self.source_agent_id),
+                api_runtime::ser::optional("source_branch_id", &self.source_branch_id),
+                api_runtime::ser::optional(
+                    "evaluation_criteria_results",
+                    &self.evaluation_criteria_results,
+                ),
+                api_runtime::ser::optional(
+                    "data_collection_results",
+                    &self.data_collection_results,
+                ),
+                api_runtime::ser::field("successful", &self.successful),
+                api_runtime::ser::optional("success_score", &self.success_score),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ScopedAnalysisResult {

@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SearchHighlightSegment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchHighlightSegment {
     pub value: String,
     pub is_hit: bool,
+}
+
+impl Serialize for SearchHighlightSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SearchHighlightSegment",
+            &[
+                api_runtime::ser::field("value", &self.value),
+                api_runtime::ser::field("is_hit", &self.is_hit),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SearchHighlightSegment {

@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::TimeRange;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SectionSource`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SectionSource {
     /// The ID of the song to source the section from. You can find the song ID in the response headers when you generate a song.
     pub song_id: String,
     /// The range to extract from the source song.
     pub range: TimeRange,
     /// The ranges to exclude from the 'range'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_ranges: Option<Vec<TimeRange>>,
+}
+
+impl Serialize for SectionSource {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SectionSource",
+            &[
+                api_runtime::ser::field("song_id", &self.song_id),
+                api_runtime::ser::field("range", &self.range),
+                api_runtime::ser::optional("negative_ranges", &self.negative_ranges),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SectionSource {

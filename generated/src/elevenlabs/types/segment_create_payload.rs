@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SegmentCreatePayload`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SegmentCreatePayload {
     pub start_time: f64,
     pub end_time: f64,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub translations: Nullable<BTreeMap<String, String>>,
+}
+
+impl Serialize for SegmentCreatePayload {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SegmentCreatePayload",
+            &[
+                api_runtime::ser::field("start_time", &self.start_time),
+                api_runtime::ser::field("end_time", &self.end_time),
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("translations", &self.translations),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SegmentCreatePayload {

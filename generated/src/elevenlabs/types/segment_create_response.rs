@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SegmentCreateResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SegmentCreateResponse {
     pub version: i64,
     pub new_segment: String,
+}
+
+impl Serialize for SegmentCreateResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SegmentCreateResponse",
+            &[
+                api_runtime::ser::field("version", &self.version),
+                api_runtime::ser::field("new_segment", &self.new_segment),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SegmentCreateResponse {

@@ -5,14 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SegmentSubtitleFrame`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SegmentSubtitleFrame {
     pub start_time: f64,
     pub end_time: f64,
     pub lines: Vec<String>,
+}
+
+impl Serialize for SegmentSubtitleFrame {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SegmentSubtitleFrame",
+            &[
+                api_runtime::ser::field("start_time", &self.start_time),
+                api_runtime::ser::field("end_time", &self.end_time),
+                api_runtime::ser::field("lines", &self.lines),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SegmentSubtitleFrame {

@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SegmentTranslationResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SegmentTranslationResponse {
     pub version: i64,
+}
+
+impl Serialize for SegmentTranslationResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SegmentTranslationResponse",
+            &[api_runtime::ser::field("version", &self.version)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SegmentTranslationResponse {

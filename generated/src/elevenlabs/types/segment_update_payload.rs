@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SegmentUpdatePayload`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SegmentUpdatePayload {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_time: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_time: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
+}
+
+impl Serialize for SegmentUpdatePayload {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SegmentUpdatePayload",
+            &[
+                api_runtime::ser::optional("start_time", &self.start_time),
+                api_runtime::ser::optional("end_time", &self.end_time),
+                api_runtime::ser::optional("text", &self.text),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SegmentUpdatePayload {

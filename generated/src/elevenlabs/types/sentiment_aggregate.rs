@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SentimentAggregate`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SentimentAggregate {
     pub scored_conversation_count: i64,
     pub positive_count: i64,
@@ -22,6 +22,44 @@ pub struct SentimentAggregate {
     pub recent_negative_count: i64,
     pub recent_average_sentiment_score: Option<f64>,
     pub recent_average_frustration_score: Option<f64>,
+}
+
+impl Serialize for SentimentAggregate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SentimentAggregate",
+            &[
+                api_runtime::ser::field(
+                    "scored_conversation_count",
+                    &self.scored_conversation_count,
+                ),
+                api_runtime::ser::field("positive_count", &self.positive_count),
+                api_runtime::ser::field("neutral_count", &self.neutral_count),
+                api_runtime::ser::field("negative_count", &self.negative_count),
+                api_runtime::ser::field("average_sentiment_score", &self.average_sentiment_score),
+                api_runtime::ser::field(
+                    "average_frustration_score",
+                    &self.average_frustration_score,
+                ),
+                api_runtime::ser::field(
+                    "recent_scored_conversation_count",
+                    &self.recent_scored_conversation_count,
+                ),
+                api_runtime::ser::field("recent_positive_count", &self.recent_positive_count),
+                api_runtime::ser::field("recent_neutral_count", &self.recent_neutral_count),
+                api_runtime::ser::field("recent_negative_count", &self.recent_negative_count),
+                api_runtime::ser::field(
+                    "recent_average_sentiment_score",
+                    &self.recent_average_sentiment_score,
+                ),
+                api_runtime::ser::field(
+                    "recent_average_frustration_score",
+                    &self.recent_average_frustration_score,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SentimentAggregate {

@@ -7,22 +7,37 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Context for sound effect clips.
 ///
 /// Schema: `#/components/schemas/SfxSourceContext`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SfxSourceContext {
     /// Defaults to `"sfx"`.
     pub source_type: consts::Sfx,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sound_generation_history_item_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_config: Nullable<Value>,
+}
+
+impl Serialize for SfxSourceContext {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SfxSourceContext",
+            &[
+                api_runtime::ser::field("source_type", &self.source_type),
+                api_runtime::ser::optional(
+                    "sound_generation_history_item_id",
+                    &self.sound_generation_history_item_id,
+                ),
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("generation_config", &self.generation_config),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SfxSourceContext {

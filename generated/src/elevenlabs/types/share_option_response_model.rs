@@ -8,15 +8,28 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ShareOptionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ShareOptionResponseModel {
     /// The name of the principal.
     pub name: String,
     /// The ID of the principal.
     pub id: String,
     /// The type of the principal: user, group, or service account (under 'key').
-    #[serde(rename = "type")]
     pub type_: ShareOptionResponseModelType,
+}
+
+impl Serialize for ShareOptionResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ShareOptionResponseModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ShareOptionResponseModel {

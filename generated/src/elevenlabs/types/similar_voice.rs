@@ -7,18 +7,32 @@
 
 use super::VoiceCategory;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SimilarVoice`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimilarVoice {
     pub voice_id: String,
     pub name: String,
     pub category: VoiceCategory,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
+}
+
+impl Serialize for SimilarVoice {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SimilarVoice",
+            &[
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("category", &self.category),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("preview_url", &self.preview_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SimilarVoice {

@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::SimilarVoice;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SimilarVoicesForSpeakerResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SimilarVoicesForSpeakerResponse {
     pub voices: Vec<SimilarVoice>,
+}
+
+impl Serialize for SimilarVoicesForSpeakerResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SimilarVoicesForSpeakerResponse",
+            &[api_runtime::ser::field("voices", &self.voices)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SimilarVoicesForSpeakerResponse {

@@ -11,66 +11,83 @@ use super::{
     ToolResponseMockConfigOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SimulationTestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationTestModel {
     /// Metadata of a conversation this test was created from (if applicable).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub from_conversation_metadata: Nullable<TestFromConversationMetadataOutput>,
     /// Dynamic variables to replace in the agent config during testing
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chat_history: Option<Vec<ConversationHistoryTranscriptCommonModelOutput>>,
     /// Simulate the test as if the conversation originated from this channel.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
     /// The environment to resolve environment-specific variable values against when running this test (URL, headers, auth connections). If not provided, defaults to 'production'. For simulation tests, simulation_environment takes precedence when set.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Defaults to `"simulation"`.
-    #[serde(rename = "type")]
     pub type_: consts::Simulation,
     /// Deprecated legacy single success criterion. Use success_conditions instead. At least one of success_condition or success_conditions is required.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub success_condition: Nullable<String>,
     /// List of prompts that evaluate whether the simulation was successful. If provided, all criteria are evaluated and merged into a final result. Capped at the maximum number of evaluation criteria.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_conditions: Option<Vec<String>>,
     /// Description of the simulation scenario and user persona for simulation tests.
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub simulation_scenario: Option<String>,
     /// Maximum number of conversation turns for simulation tests.
     ///
     /// Defaults to `5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub simulation_max_turns: Option<i64>,
     /// The environment to use when running this simulation test. If not provided, defaults to 'production'.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub simulation_environment: Nullable<String>,
     /// Configuration for which tools to mock and fallback behavior.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_config: Option<SimulationToolMockBehaviorConfig>,
     /// Test-specific response mocks, keyed by tool ID. Applied ahead of the tool's shared mocks and only within this test. Only take effect for tools that are mocked (see tool_mock_config).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_mock_overrides: Option<BTreeMap<String, Vec<ToolResponseMockConfigOutput>>>,
     /// LLM model to use for evaluating simulation results.
     ///
     /// Defaults to `"claude-sonnet-4-6"`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub evaluation_model: Nullable<Llm>,
     /// LLM model for the simulated user.
     ///
     /// Defaults to `"claude-sonnet-4-6"`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub simulated_user_model: Nullable<Llm>,
+}
+
+impl Serialize for SimulationTestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SimulationTestModel",
+            &[
+                api_runtime::ser::optional(
+                    "from_conversation_metadata",
+                    &self.from_conversation_metadata,
+                ),
+                api_runtime::ser::optional("dynamic_variables", &self.dynamic_variables),
+                api_runtime::ser::optional("chat_history", &self.chat_history),
+                api_runtime::ser::optional(
+                    "conversation_initiation_source",
+                    &self.conversation_initiation_source,
+                ),
+                api_runtime::ser::optional("environment", &self.environment),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("success_condition", &self.success_condition),
+                api_runtime::ser::optional("success_conditions", &self.success_conditions),
+                api_runtime::ser::optional("simulation_scenario", &self.simulation_scenario),
+                api_runtime::ser::optional("simulation_max_turns", &self.simulation_max_turns),
+                api_runtime::ser::optional("simulation_environment", &self.simulation_environment),
+                api_runtime::ser::optional("tool_mock_config", &self.tool_mock_config),
+                api_runtime::ser::optional("tool_mock_overrides", &self.tool_mock_overrides),
+                api_runtime::ser::optional("evaluation_model", &self.evaluation_model),
+                api_runtime::ser::optional("simulated_user_model", &self.simulated_user_model),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SimulationTestModel {

@@ -6,26 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use super::{MockNoMatchBehavior, MockingStrategy};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Simulation/preview-side config: tools are identified by IDs, resolved to names at runtime.
 ///
 /// Schema: `#/components/schemas/SimulationToolMockBehaviorConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SimulationToolMockBehaviorConfig {
     /// Which tools to mock: 'all' mocks every mockable tool, 'selected' mocks only those in mocked_tool_names/mocked_tool_ids, 'none' disables mocking.
     ///
     /// Defaults to `"none"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mocking_strategy: Option<MockingStrategy>,
     /// Behavior when no mock matches a tool call.
     ///
     /// Defaults to `"raise_error"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fallback_strategy: Option<MockNoMatchBehavior>,
     /// Tool IDs to mock. Resolved to tool names before being passed to the orchestrator.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mocked_tool_ids: Option<Vec<String>>,
+}
+
+impl Serialize for SimulationToolMockBehaviorConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SimulationToolMockBehaviorConfig",
+            &[
+                api_runtime::ser::optional("mocking_strategy", &self.mocking_strategy),
+                api_runtime::ser::optional("fallback_strategy", &self.fallback_strategy),
+                api_runtime::ser::optional("mocked_tool_ids", &self.mocked_tool_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SimulationToolMockBehaviorConfig {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, LanguageInfo};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SingleLanguagesResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SingleLanguagesResponse {
     /// Indicates this response contains single languages (not source-to-destination pairs).
     ///
@@ -17,6 +17,19 @@ pub struct SingleLanguagesResponse {
     pub kind: consts::Single,
     /// The list of available languages.
     pub languages: Vec<LanguageInfo>,
+}
+
+impl Serialize for SingleLanguagesResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SingleLanguagesResponse",
+            &[
+                api_runtime::ser::field("kind", &self.kind),
+                api_runtime::ser::field("languages", &self.languages),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SingleLanguagesResponse {

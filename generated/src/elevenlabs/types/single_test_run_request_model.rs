@@ -6,22 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SingleTestRunRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SingleTestRunRequestModel {
     /// ID of the test to run
     pub test_id: String,
     /// ID of the workflow node to run the test on. If not provided, the test will be run on the agent's default workflow node.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
     /// ID of the root folder to run the test on. If not provided, the test will be run on the agent's default folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_id: Nullable<String>,
     /// Name of the root folder to run the test on. If not provided, the test will be run on the agent's default folder.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_name: Nullable<String>,
+}
+
+impl Serialize for SingleTestRunRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SingleTestRunRequestModel",
+            &[
+                api_runtime::ser::field("test_id", &self.test_id),
+                api_runtime::ser::optional("workflow_node_id", &self.workflow_node_id),
+                api_runtime::ser::optional("root_folder_id", &self.root_folder_id),
+                api_runtime::ser::optional("root_folder_name", &self.root_folder_name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SingleTestRunRequestModel {

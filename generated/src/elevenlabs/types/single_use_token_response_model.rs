@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SingleUseTokenResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SingleUseTokenResponseModel {
     /// A time bound single use token that expires after 15 minutes. Will be consumed on use.
     pub token: String,
+}
+
+impl Serialize for SingleUseTokenResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SingleUseTokenResponseModel",
+            &[api_runtime::ser::field("token", &self.token)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SingleUseTokenResponseModel {

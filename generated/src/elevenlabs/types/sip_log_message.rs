@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::SipLogMessageDirection;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPLogMessage`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SipLogMessage {
     pub call_id: String,
     pub phone_numbers: Vec<String>,
@@ -20,6 +20,26 @@ pub struct SipLogMessage {
     pub error_message: String,
     pub direction: SipLogMessageDirection,
     pub created_at_unix_micro: i64,
+}
+
+impl Serialize for SipLogMessage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SipLogMessage",
+            &[
+                api_runtime::ser::field("call_id", &self.call_id),
+                api_runtime::ser::field("phone_numbers", &self.phone_numbers),
+                api_runtime::ser::field("local_address", &self.local_address),
+                api_runtime::ser::field("remote_address", &self.remote_address),
+                api_runtime::ser::field("transport", &self.transport),
+                api_runtime::ser::field("raw_message", &self.raw_message),
+                api_runtime::ser::field("error_message", &self.error_message),
+                api_runtime::ser::field("direction", &self.direction),
+                api_runtime::ser::field("created_at_unix_micro", &self.created_at_unix_micro),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SipLogMessage {

@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPTrunkCredentialsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SipTrunkCredentialsRequestModel {
     /// SIP trunk username
     pub username: String,
     /// SIP trunk password - if not specified, then remain unchanged
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
+}
+
+impl Serialize for SipTrunkCredentialsRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SipTrunkCredentialsRequestModel",
+            &[
+                api_runtime::ser::field("username", &self.username),
+                api_runtime::ser::optional("password", &self.password),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SipTrunkCredentialsRequestModel {

@@ -5,15 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPTrunkOutboundCallResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SipTrunkOutboundCallResponse {
     pub success: bool,
     pub message: String,
     pub conversation_id: Option<String>,
     pub sip_call_id: Option<String>,
+}
+
+impl Serialize for SipTrunkOutboundCallResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SipTrunkOutboundCallResponse",
+            &[
+                api_runtime::ser::field("success", &self.success),
+                api_runtime::ser::field("message", &self.message),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("sip_call_id", &self.sip_call_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SipTrunkOutboundCallResponse {

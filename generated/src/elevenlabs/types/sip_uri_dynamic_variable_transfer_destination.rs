@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPUriDynamicVariableTransferDestination`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SipUriDynamicVariableTransferDestination {
     /// Defaults to `"sip_uri_dynamic_variable"`.
-    #[serde(rename = "type")]
     pub type_: consts::SipUriDynamicVariable,
     pub sip_uri: String,
+}
+
+impl Serialize for SipUriDynamicVariableTransferDestination {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SipUriDynamicVariableTransferDestination",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("sip_uri", &self.sip_uri),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SipUriDynamicVariableTransferDestination {

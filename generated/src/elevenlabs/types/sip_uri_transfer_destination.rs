@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SIPUriTransferDestination`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SipUriTransferDestination {
     /// Defaults to `"sip_uri"`.
-    #[serde(rename = "type")]
     pub type_: consts::SipUri,
     pub sip_uri: String,
+}
+
+impl Serialize for SipUriTransferDestination {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SipUriTransferDestination",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("sip_uri", &self.sip_uri),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SipUriTransferDestination {

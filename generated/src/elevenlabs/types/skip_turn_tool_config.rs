@@ -6,7 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Allows the agent to explicitly skip its turn.
 ///
@@ -19,10 +19,23 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// that the current turn generation is complete.
 ///
 /// Schema: `#/components/schemas/SkipTurnToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkipTurnToolConfig {
     /// Defaults to `"skip_turn"`.
     pub system_tool_type: consts::SkipTurn,
+}
+
+impl Serialize for SkipTurnToolConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SkipTurnToolConfig",
+            &[api_runtime::ser::field(
+                "system_tool_type",
+                &self.system_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SkipTurnToolConfig {

@@ -7,17 +7,30 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SkipTurnToolResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SkipTurnToolResponseModel {
     /// Defaults to `"skip_turn_success"`.
     pub result_type: consts::SkipTurnSuccess,
     /// Defaults to `"success"`.
     pub status: consts::Success,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
+}
+
+impl Serialize for SkipTurnToolResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SkipTurnToolResponseModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("reason", &self.reason),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SkipTurnToolResponseModel {

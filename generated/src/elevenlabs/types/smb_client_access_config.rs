@@ -5,23 +5,43 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SMBClientAccessConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SmbClientAccessConfig {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_secure_mode: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_verification_enabled: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_verification_email_enabled: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity_verification_sms_enabled: Option<bool>,
+}
+
+impl Serialize for SmbClientAccessConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SmbClientAccessConfig",
+            &[
+                api_runtime::ser::optional("enable_secure_mode", &self.enable_secure_mode),
+                api_runtime::ser::optional(
+                    "identity_verification_enabled",
+                    &self.identity_verification_enabled,
+                ),
+                api_runtime::ser::optional(
+                    "identity_verification_email_enabled",
+                    &self.identity_verification_email_enabled,
+                ),
+                api_runtime::ser::optional(
+                    "identity_verification_sms_enabled",
+                    &self.identity_verification_sms_enabled,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SmbClientAccessConfig {

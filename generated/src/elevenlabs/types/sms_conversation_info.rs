@@ -9,14 +9,27 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SMSConversationInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SmsConversationInfo {
     pub direction: SmsConversationInfoDirection,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub phone_number_id: Nullable<String>,
     pub sms_user_phone_number: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_phone_number: Nullable<String>,
+}
+
+impl Serialize for SmsConversationInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SmsConversationInfo",
+            &[
+                api_runtime::ser::field("direction", &self.direction),
+                api_runtime::ser::optional("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::field("sms_user_phone_number", &self.sms_user_phone_number),
+                api_runtime::ser::optional("agent_phone_number", &self.agent_phone_number),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SmsConversationInfo {

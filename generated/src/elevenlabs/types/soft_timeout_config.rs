@@ -6,49 +6,75 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Configuration for soft timeout functionality during LLM response generation.
 ///
 /// Schema: `#/components/schemas/SoftTimeoutConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftTimeoutConfig {
     /// Time in seconds before showing the predefined message while waiting for LLM response. Set to -1 to disable.
     ///
     /// Defaults to `-1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<f64>,
     /// Message to show when the first soft timeout is reached while waiting for LLM response. Supports dynamic variables (e.g., {{system__time}}, {{custom_variable}}).
     ///
     /// Defaults to `"Hhmmmm...yeah."`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Extra static filler messages for subsequent soft timeouts in the same LLM generation. The first timeout uses `message`. If fewer messages are configured than `max_soft_timeouts_per_generation`, the last configured message is repeated; otherwise a built-in filler is used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_soft_timeout_messages: Option<Vec<String>>,
     /// If enabled, the soft timeout message will be generated dynamically instead of using the static message.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_llm_generated_message: Option<bool>,
     /// If enabled, shuffle the order of static soft timeout messages once at the start of each turn. Only applies when use_llm_generated_message is false.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub randomize_fillers: Option<bool>,
     /// Maximum filler messages while waiting for a single LLM response. Fires every timeout_seconds until the LLM streams content or this limit is reached.
     ///
     /// Defaults to `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_soft_timeouts_per_generation: Option<i64>,
     /// Custom prompt for generating the soft timeout filler message when use_llm_generated_message is enabled. Recent conversation context is provided as a separate user message. If not set, the default prompt will be used. Supports dynamic variables (e.g., {{system__time}}, {{custom_variable}}).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub llm_generated_message_prompt_override: Nullable<String>,
     /// When true, soft timeout fillers are suppressed until the conversation has at least one real user message. Prevents fillers during the agent's opening turn (e.g. workflow generate-immediately / tool calls before the user speaks).
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_until_first_user_message: Option<bool>,
+}
+
+impl Serialize for SoftTimeoutConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SoftTimeoutConfig",
+            &[
+                api_runtime::ser::optional("timeout_seconds", &self.timeout_seconds),
+                api_runtime::ser::optional("message", &self.message),
+                api_runtime::ser::optional(
+                    "additional_soft_timeout_messages",
+                    &self.additional_soft_timeout_messages,
+                ),
+                api_runtime::ser::optional(
+                    "use_llm_generated_message",
+                    &self.use_llm_generated_message,
+                ),
+                api_runtime::ser::optional("randomize_fillers", &self.randomize_fillers),
+                api_runtime::ser::optional(
+                    "max_soft_timeouts_per_generation",
+                    &self.max_soft_timeouts_per_generation,
+                ),
+                api_runtime::ser::optional(
+                    "llm_generated_message_prompt_override",
+                    &self.llm_generated_message_prompt_override,
+                ),
+                api_runtime::ser::optional(
+                    "disable_until_first_user_message",
+                    &self.disable_until_first_user_message,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SoftTimeoutConfig {

@@ -6,17 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SoftTimeoutConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftTimeoutConfigOverride {
     /// Message to show when the first soft timeout is reached while waiting for LLM response. Supports dynamic variables (e.g., {{system__time}}, {{custom_variable}}).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub message: Nullable<String>,
     /// Extra static filler messages for subsequent soft timeouts in the same LLM generation. The first timeout uses `message`. If fewer messages are configured than `max_soft_timeouts_per_generation`, the last configured message is repeated; otherwise a built-in filler is used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub additional_soft_timeout_messages: Nullable<Vec<String>>,
+}
+
+impl Serialize for SoftTimeoutConfigOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SoftTimeoutConfigOverride",
+            &[
+                api_runtime::ser::optional("message", &self.message),
+                api_runtime::ser::optional(
+                    "additional_soft_timeout_messages",
+                    &self.additional_soft_timeout_messages,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SoftTimeoutConfigOverride {

@@ -5,21 +5,35 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SoftTimeoutConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SoftTimeoutConfigOverrideConfig {
     /// Whether to allow overriding the message field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<bool>,
     /// Whether to allow overriding the additional_soft_timeout_messages field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_soft_timeout_messages: Option<bool>,
+}
+
+impl Serialize for SoftTimeoutConfigOverrideConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SoftTimeoutConfigOverrideConfig",
+            &[
+                api_runtime::ser::optional("message", &self.message),
+                api_runtime::ser::optional(
+                    "additional_soft_timeout_messages",
+                    &self.additional_soft_timeout_messages,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SoftTimeoutConfigOverrideConfig {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SongMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SongMetadata {
     /// The title of the song
     pub title: Option<String>,
@@ -20,6 +20,22 @@ pub struct SongMetadata {
     pub languages: Vec<String>,
     /// Whether the song is explicit
     pub is_explicit: Option<bool>,
+}
+
+impl Serialize for SongMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SongMetadata",
+            &[
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::field("genres", &self.genres),
+                api_runtime::ser::field("languages", &self.languages),
+                api_runtime::ser::field("is_explicit", &self.is_explicit),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SongMetadata {

@@ -7,10 +7,10 @@
 
 use super::SectionSource;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SongSection`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SongSection {
     /// The name of the section. Must be between 1 and 100 characters.
     pub section_name: String,
@@ -23,8 +23,24 @@ pub struct SongSection {
     /// The lyrics of the section. Max 30 lines per section and max 200 characters per line.
     pub lines: Vec<String>,
     /// Optional source to extract the section from. Used for inpainting.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source_from: Nullable<SectionSource>,
+}
+
+impl Serialize for SongSection {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SongSection",
+            &[
+                api_runtime::ser::field("section_name", &self.section_name),
+                api_runtime::ser::field("positive_local_styles", &self.positive_local_styles),
+                api_runtime::ser::field("negative_local_styles", &self.negative_local_styles),
+                api_runtime::ser::field("duration_ms", &self.duration_ms),
+                api_runtime::ser::field("lines", &self.lines),
+                api_runtime::ser::optional("source_from", &self.source_from),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SongSection {

@@ -7,31 +7,44 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/SongSourceContext`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SongSourceContext {
     /// Defaults to `"song"`.
     pub source_type: consts::Song,
     pub song_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chat_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub title: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub genres: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub languages: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_explicit: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bpm: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub generation_settings: Nullable<Value>,
+}
+
+impl Serialize for SongSourceContext {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SongSourceContext",
+            &[
+                api_runtime::ser::field("source_type", &self.source_type),
+                api_runtime::ser::field("song_id", &self.song_id),
+                api_runtime::ser::optional("chat_id", &self.chat_id),
+                api_runtime::ser::optional("title", &self.title),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("genres", &self.genres),
+                api_runtime::ser::optional("languages", &self.languages),
+                api_runtime::ser::optional("is_explicit", &self.is_explicit),
+                api_runtime::ser::optional("bpm", &self.bpm),
+                api_runtime::ser::optional("generation_settings", &self.generation_settings),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SongSourceContext {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeakerAudioResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeakerAudioResponseModel {
     /// The base64 encoded audio.
     pub audio_base_64: String,
@@ -16,6 +16,20 @@ pub struct SpeakerAudioResponseModel {
     pub media_type: String,
     /// The duration of the audio in seconds.
     pub duration_secs: f64,
+}
+
+impl Serialize for SpeakerAudioResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeakerAudioResponseModel",
+            &[
+                api_runtime::ser::field("audio_base_64", &self.audio_base_64),
+                api_runtime::ser::field("media_type", &self.media_type),
+                api_runtime::ser::field("duration_secs", &self.duration_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeakerAudioResponseModel {

@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeakerCreatedResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeakerCreatedResponse {
     pub version: i64,
     pub speaker_id: String,
+}
+
+impl Serialize for SpeakerCreatedResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeakerCreatedResponse",
+            &[
+                api_runtime::ser::field("version", &self.version),
+                api_runtime::ser::field("speaker_id", &self.speaker_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeakerCreatedResponse {

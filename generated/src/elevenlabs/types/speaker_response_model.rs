@@ -7,18 +7,31 @@
 
 use super::UtteranceResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeakerResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeakerResponseModel {
     /// The ID of the speaker.
     pub speaker_id: String,
     /// The duration of the speaker segment in seconds.
     pub duration_secs: f64,
     /// The utterances of the speaker.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub utterances: Nullable<Vec<UtteranceResponseModel>>,
+}
+
+impl Serialize for SpeakerResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeakerResponseModel",
+            &[
+                api_runtime::ser::field("speaker_id", &self.speaker_id),
+                api_runtime::ser::field("duration_secs", &self.duration_secs),
+                api_runtime::ser::optional("utterances", &self.utterances),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeakerResponseModel {

@@ -6,11 +6,11 @@
 // `cargo run -p generator -- generate`.
 
 use super::{DubbedSegment, SegmentSubtitleFrame};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerSegment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeakerSegment {
     pub id: String,
     pub start_time: f64,
@@ -18,6 +18,23 @@ pub struct SpeakerSegment {
     pub text: String,
     pub subtitles: Vec<SegmentSubtitleFrame>,
     pub dubs: BTreeMap<String, DubbedSegment>,
+}
+
+impl Serialize for SpeakerSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeakerSegment",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("start_time", &self.start_time),
+                api_runtime::ser::field("end_time", &self.end_time),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("subtitles", &self.subtitles),
+                api_runtime::ser::field("dubs", &self.dubs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeakerSegment {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerSeparationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeakerSeparationResponseModel {
     /// The ID of the voice.
     pub voice_id: String,
@@ -20,11 +20,25 @@ pub struct SpeakerSeparationResponseModel {
     /// The status of the speaker separation.
     pub status: SpeakerSeparationResponseModelStatus,
     /// The speakers of the sample.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speakers: Nullable<BTreeMap<String, SpeakerResponseModel>>,
     /// The IDs of the selected speakers.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub selected_speaker_ids: Nullable<Vec<String>>,
+}
+
+impl Serialize for SpeakerSeparationResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeakerSeparationResponseModel",
+            &[
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("sample_id", &self.sample_id),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("speakers", &self.speakers),
+                api_runtime::ser::optional("selected_speaker_ids", &self.selected_speaker_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeakerSeparationResponseModel {

@@ -6,17 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::DubbingMediaReference;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeakerTrack`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeakerTrack {
     pub id: String,
     pub media_ref: DubbingMediaReference,
     pub speaker_name: String,
     pub voices: BTreeMap<String, String>,
     pub segments: Vec<String>,
+}
+
+impl Serialize for SpeakerTrack {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeakerTrack",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("media_ref", &self.media_ref),
+                api_runtime::ser::field("speaker_name", &self.speaker_name),
+                api_runtime::ser::field("voices", &self.voices),
+                api_runtime::ser::field("segments", &self.segments),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeakerTrack {

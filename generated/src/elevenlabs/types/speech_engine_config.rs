@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ConvAiDynamicVariable, ConvAiSecretLocator};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/SpeechEngineConfig`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeechEngineConfig {
     /// The WebSocket URL for the transcript server
     pub ws_url: String,
     /// Headers to include in the WebSocket connection request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers: Option<BTreeMap<String, SpeechEngineConfigRequestHeadersValue>>,
+}
+
+impl Serialize for SpeechEngineConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechEngineConfig",
+            &[
+                api_runtime::ser::field("ws_url", &self.ws_url),
+                api_runtime::ser::optional("request_headers", &self.request_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechEngineConfig {

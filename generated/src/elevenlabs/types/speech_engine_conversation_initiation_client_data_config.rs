@@ -5,16 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechEngineConversationInitiationClientDataConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SpeechEngineConversationInitiationClientDataConfig {
     /// Whether the first message can be overridden by the client
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_message: Option<bool>,
+}
+
+impl Serialize for SpeechEngineConversationInitiationClientDataConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechEngineConversationInitiationClientDataConfig",
+            &[api_runtime::ser::optional(
+                "first_message",
+                &self.first_message,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechEngineConversationInitiationClientDataConfig {

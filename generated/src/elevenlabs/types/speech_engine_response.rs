@@ -11,10 +11,10 @@ use super::{
     SpeechEngineConversationInitiationClientDataConfig, TtsConversationalConfigOutput, VadConfig,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechEngineResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeechEngineResponse {
     /// The speech engine resource ID
     pub speech_engine_id: String,
@@ -45,8 +45,33 @@ pub struct SpeechEngineResponse {
     /// Creation and update timestamps with source information
     pub metadata: AgentMetadataDbModel,
     /// The access information of the speech engine for the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
+}
+
+impl Serialize for SpeechEngineResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechEngineResponse",
+            &[
+                api_runtime::ser::field("speech_engine_id", &self.speech_engine_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("speech_engine", &self.speech_engine),
+                api_runtime::ser::field("asr", &self.asr),
+                api_runtime::ser::field("tts", &self.tts),
+                api_runtime::ser::field("turn", &self.turn),
+                api_runtime::ser::field("vad", &self.vad),
+                api_runtime::ser::field("conversation", &self.conversation),
+                api_runtime::ser::field("privacy", &self.privacy),
+                api_runtime::ser::field("call_limits", &self.call_limits),
+                api_runtime::ser::field("language", &self.language),
+                api_runtime::ser::field("tags", &self.tags),
+                api_runtime::ser::field("overrides", &self.overrides),
+                api_runtime::ser::field("metadata", &self.metadata),
+                api_runtime::ser::optional("access_info", &self.access_info),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechEngineResponse {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::ResourceAccessInfo;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechEngineSummaryResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeechEngineSummaryResponse {
     /// The speech engine resource ID
     pub speech_engine_id: String,
@@ -21,6 +21,22 @@ pub struct SpeechEngineSummaryResponse {
     pub tags: Vec<String>,
     /// The access information of the speech engine for the user
     pub access_info: ResourceAccessInfo,
+}
+
+impl Serialize for SpeechEngineSummaryResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechEngineSummaryResponse",
+            &[
+                api_runtime::ser::field("speech_engine_id", &self.speech_engine_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("tags", &self.tags),
+                api_runtime::ser::field("access_info", &self.access_info),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechEngineSummaryResponse {

@@ -11,27 +11,21 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/SpeechHistoryItemResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeechHistoryItemResponseModel {
     /// The ID of the history item.
     pub history_item_id: String,
     /// The ID of the request.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_id: Nullable<String>,
     /// The ID of the voice used.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// The ID of the model.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<String>,
     /// The name of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_name: Nullable<String>,
     /// The category of the voice. Either 'premade', 'cloned', 'generated' or 'professional'.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_category: Nullable<SpeechHistoryItemResponseModelVoiceCategory>,
     /// The text used to generate the audio item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// Unix timestamp of when the item was created.
     pub date_unix: i64,
@@ -44,23 +38,52 @@ pub struct SpeechHistoryItemResponseModel {
     /// The state of the history item.
     pub state: SpeechHistoryItemResponseModelState,
     /// The settings of the history item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<Value>,
     /// The ID of the share link.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub share_link_id: Nullable<String>,
     /// The source of the history item. Either TTS (text to speech), STS (speech to text), AN (audio native), Projects, Dubbing, PlayAPI, PD (pronunciation dictionary) or ConvAI (Agents Platform).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub source: Nullable<SpeechHistoryItemResponseModelSource>,
     /// The alignments of the history item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub alignments: Nullable<HistoryAlignmentsResponseModel>,
     /// The dialogue (voice and text pairs) used to generate the audio item. If this is set then the top level `text` and `voice_id` fields will be empty.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dialogue: Nullable<Vec<DialogueInputResponseModel>>,
     /// The output format the audio was originally generated in.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub output_format: Nullable<String>,
+}
+
+impl Serialize for SpeechHistoryItemResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechHistoryItemResponseModel",
+            &[
+                api_runtime::ser::field("history_item_id", &self.history_item_id),
+                api_runtime::ser::optional("request_id", &self.request_id),
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("voice_name", &self.voice_name),
+                api_runtime::ser::optional("voice_category", &self.voice_category),
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::field("date_unix", &self.date_unix),
+                api_runtime::ser::field(
+                    "character_count_change_from",
+                    &self.character_count_change_from,
+                ),
+                api_runtime::ser::field(
+                    "character_count_change_to",
+                    &self.character_count_change_to,
+                ),
+                api_runtime::ser::field("content_type", &self.content_type),
+                api_runtime::ser::field("state", &self.state),
+                api_runtime::ser::optional("settings", &self.settings),
+                api_runtime::ser::optional("share_link_id", &self.share_link_id),
+                api_runtime::ser::optional("source", &self.source),
+                api_runtime::ser::optional("alignments", &self.alignments),
+                api_runtime::ser::optional("dialogue", &self.dialogue),
+                api_runtime::ser::optional("output_format", &self.output_format),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModel {

@@ -6,19 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechToTextCharacterResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeechToTextCharacterResponseModel {
     /// The character that was transcribed.
     pub text: String,
     /// The start time of the character in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start: Nullable<f64>,
     /// The end time of the character in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end: Nullable<f64>,
+}
+
+impl Serialize for SpeechToTextCharacterResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechToTextCharacterResponseModel",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::optional("start", &self.start),
+                api_runtime::ser::optional("end", &self.end),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechToTextCharacterResponseModel {

@@ -7,12 +7,12 @@
 
 use super::{AdditionalFormatResponseModel, DetectedEntity, SpeechToTextWordResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Chunk-level detail of the transcription with timing information.
 ///
 /// Schema: `#/components/schemas/SpeechToTextChunkResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeechToTextChunkResponseModel {
     /// The detected language code (e.g. 'eng' for English).
     pub language_code: String,
@@ -23,20 +23,35 @@ pub struct SpeechToTextChunkResponseModel {
     /// List of words with their timing information.
     pub words: Vec<SpeechToTextWordResponseModel>,
     /// The channel index this transcript belongs to (for multichannel audio).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub channel_index: Nullable<i64>,
     /// Requested additional formats of the transcript.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub additional_formats: Nullable<Vec<Option<AdditionalFormatResponseModel>>>,
     /// The transcription ID of the response.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription_id: Nullable<String>,
     /// List of detected entities with their text, type, and character positions in the transcript.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub entities: Nullable<Vec<DetectedEntity>>,
     /// The duration of the audio that was transcribed in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audio_duration_secs: Nullable<f64>,
+}
+
+impl Serialize for SpeechToTextChunkResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechToTextChunkResponseModel",
+            &[
+                api_runtime::ser::field("language_code", &self.language_code),
+                api_runtime::ser::field("language_probability", &self.language_probability),
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("words", &self.words),
+                api_runtime::ser::optional("channel_index", &self.channel_index),
+                api_runtime::ser::optional("additional_formats", &self.additional_formats),
+                api_runtime::ser::optional("transcription_id", &self.transcription_id),
+                api_runtime::ser::optional("entities", &self.entities),
+                api_runtime::ser::optional("audio_duration_secs", &self.audio_duration_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechToTextChunkResponseModel {

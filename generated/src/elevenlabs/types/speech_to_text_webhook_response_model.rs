@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SpeechToTextWebhookResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeechToTextWebhookResponseModel {
     /// The message of the webhook response.
     pub message: String,
     /// The request ID of the webhook response.
     pub request_id: String,
     /// The transcription ID of the webhook response.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcription_id: Nullable<String>,
+}
+
+impl Serialize for SpeechToTextWebhookResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechToTextWebhookResponseModel",
+            &[
+                api_runtime::ser::field("message", &self.message),
+                api_runtime::ser::field("request_id", &self.request_id),
+                api_runtime::ser::optional("transcription_id", &self.transcription_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechToTextWebhookResponseModel {

@@ -12,30 +12,43 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Word-level detail of the transcription with timing information.
 ///
 /// Schema: `#/components/schemas/SpeechToTextWordResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SpeechToTextWordResponseModel {
     /// The word or sound that was transcribed.
     pub text: String,
     /// The start time of the word or sound in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start: Nullable<f64>,
     /// The end time of the word or sound in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end: Nullable<f64>,
     /// The type of the word or sound. 'audio_event' is used for non-word sounds like laughter or footsteps.
-    #[serde(rename = "type")]
     pub type_: SpeechToTextWordResponseModelType,
     /// Unique identifier for the speaker of this word.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaker_id: Nullable<String>,
     /// The log of the probability with which this word was predicted. Logprobs are in range [-infinity, 0], higher logprobs indicate a higher confidence the model has in its predictions.
     pub logprob: f64,
     /// The characters that make up the word and their timing information.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub characters: Nullable<Vec<SpeechToTextCharacterResponseModel>>,
     /// The channel this word was spoken on (for multichannel audio). Null for single-channel transcriptions.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub channel_index: Nullable<i64>,
+}
+
+impl Serialize for SpeechToTextWordResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SpeechToTextWordResponseModel",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::optional("start", &self.start),
+                api_runtime::ser::optional("end", &self.end),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("speaker_id", &self.speaker_id),
+                api_runtime::ser::field("logprob", &self.logprob),
+                api_runtime::ser::optional("characters", &self.characters),
+                api_runtime::ser::optional("channel_index", &self.channel_index),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SpeechToTextWordResponseModel {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ProcedureAtVersionInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// StartProcedureToolConfig
 ///
 /// Schema: `#/components/schemas/StartProcedureToolConfig-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartProcedureToolConfigInput {
     /// Defaults to `"start_procedure"`.
     pub system_tool_type: consts::StartProcedure,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub procedures: Option<BTreeMap<String, ProcedureAtVersionInput>>,
+}
+
+impl Serialize for StartProcedureToolConfigInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StartProcedureToolConfigInput",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::optional("procedures", &self.procedures),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StartProcedureToolConfigInput {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, ProcedureAtVersionOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// StartProcedureToolConfig
 ///
 /// Schema: `#/components/schemas/StartProcedureToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartProcedureToolConfigOutput {
     /// Defaults to `"start_procedure"`.
     pub system_tool_type: consts::StartProcedure,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub procedures: Option<BTreeMap<String, ProcedureAtVersionOutput>>,
+}
+
+impl Serialize for StartProcedureToolConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StartProcedureToolConfigOutput",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::optional("procedures", &self.procedures),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StartProcedureToolConfigOutput {

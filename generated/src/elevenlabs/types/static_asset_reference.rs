@@ -6,17 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An asset uploaded via the assets API.
 ///
 /// Schema: `#/components/schemas/StaticAssetReference`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StaticAssetReference {
-    #[serde(rename = "type")]
     pub type_: consts::Asset,
     /// The ID of an asset uploaded via the assets API (`POST /v1/assets`), as returned in that response's `asset_id`.
     pub asset_id: String,
+}
+
+impl Serialize for StaticAssetReference {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StaticAssetReference",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("asset_id", &self.asset_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StaticAssetReference {

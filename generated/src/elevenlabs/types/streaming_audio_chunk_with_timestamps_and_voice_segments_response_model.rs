@@ -7,21 +7,34 @@
 
 use super::{CharacterAlignmentResponseModel, VoiceSegment};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel {
     /// Base64 encoded audio data
     pub audio_base64: String,
     /// Timestamp information for each character in the original text
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub alignment: Nullable<CharacterAlignmentResponseModel>,
     /// Timestamp information for each character in the normalized text
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub normalized_alignment: Nullable<CharacterAlignmentResponseModel>,
     /// Voice segments for the audio
     pub voice_segments: Vec<VoiceSegment>,
+}
+
+impl Serialize for StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel",
+            &[
+                api_runtime::ser::field("audio_base64", &self.audio_base64),
+                api_runtime::ser::optional("alignment", &self.alignment),
+                api_runtime::ser::optional("normalized_alignment", &self.normalized_alignment),
+                api_runtime::ser::field("voice_segments", &self.voice_segments),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel {

@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::StudioAgentToolSettingsModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/StudioAgentSettingsModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StudioAgentSettingsModel {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_settings: Option<BTreeMap<String, StudioAgentToolSettingsModel>>,
+}
+
+impl Serialize for StudioAgentSettingsModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StudioAgentSettingsModel",
+            &[api_runtime::ser::optional(
+                "tool_settings",
+                &self.tool_settings,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StudioAgentSettingsModel {

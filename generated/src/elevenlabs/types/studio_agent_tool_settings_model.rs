@@ -5,14 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioAgentToolSettingsModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StudioAgentToolSettingsModel {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub skip_confirmation: Option<bool>,
+}
+
+impl Serialize for StudioAgentToolSettingsModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StudioAgentToolSettingsModel",
+            &[api_runtime::ser::optional(
+                "skip_confirmation",
+                &self.skip_confirmation,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StudioAgentToolSettingsModel {

@@ -9,16 +9,31 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioClipReference`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StudioClipReference {
     pub project_id: String,
     pub chapter_id: String,
     pub clip_type: StudioClipReferenceClipType,
     pub clip_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub block_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
+}
+
+impl Serialize for StudioClipReference {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StudioClipReference",
+            &[
+                api_runtime::ser::field("project_id", &self.project_id),
+                api_runtime::ser::field("chapter_id", &self.chapter_id),
+                api_runtime::ser::field("clip_type", &self.clip_type),
+                api_runtime::ser::field("clip_id", &self.clip_id),
+                api_runtime::ser::optional("block_id", &self.block_id),
+                api_runtime::ser::optional("preview_url", &self.preview_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StudioClipReference {

@@ -5,15 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioTextStyleOutlineModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StudioTextStyleOutlineModel {
     pub enabled: bool,
     pub color: String,
     pub opacity: f64,
     pub width: f64,
+}
+
+impl Serialize for StudioTextStyleOutlineModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StudioTextStyleOutlineModel",
+            &[
+                api_runtime::ser::field("enabled", &self.enabled),
+                api_runtime::ser::field("color", &self.color),
+                api_runtime::ser::field("opacity", &self.opacity),
+                api_runtime::ser::field("width", &self.width),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StudioTextStyleOutlineModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/StudioTextStyleShadowModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StudioTextStyleShadowModel {
     pub enabled: bool,
     pub color: String,
@@ -16,6 +16,23 @@ pub struct StudioTextStyleShadowModel {
     pub blur: f64,
     pub offset_x: f64,
     pub offset_y: f64,
+}
+
+impl Serialize for StudioTextStyleShadowModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "StudioTextStyleShadowModel",
+            &[
+                api_runtime::ser::field("enabled", &self.enabled),
+                api_runtime::ser::field("color", &self.color),
+                api_runtime::ser::field("opacity", &self.opacity),
+                api_runtime::ser::field("blur", &self.blur),
+                api_runtime::ser::field("offset_x", &self.offset_x),
+                api_runtime::ser::field("offset_y", &self.offset_y),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for StudioTextStyleShadowModel {

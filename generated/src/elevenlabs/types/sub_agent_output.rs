@@ -7,19 +7,32 @@
 
 use super::ObjectJsonSchemaPropertyOutput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// SubAgent
 ///
 /// Schema: `#/components/schemas/SubAgent-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubAgentOutput {
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     pub description: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parameters: Nullable<ObjectJsonSchemaPropertyOutput>,
+}
+
+impl Serialize for SubAgentOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SubAgentOutput",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("parameters", &self.parameters),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SubAgentOutput {

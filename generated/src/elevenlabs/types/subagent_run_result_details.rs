@@ -6,15 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SubagentRunResultDetails`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubagentRunResultDetails {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sub_conversation_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
+}
+
+impl Serialize for SubagentRunResultDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SubagentRunResultDetails",
+            &[
+                api_runtime::ser::optional("sub_conversation_id", &self.sub_conversation_id),
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SubagentRunResultDetails {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Finalize the onboarding interview: create a text knowledge source and mark done.
 ///
 /// Schema: `#/components/schemas/SubmitBusinessInfoParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubmitBusinessInfoParams {
     /// Defaults to `"submit_business_info"`.
     pub smb_tool_type: consts::SubmitBusinessInfo,
+}
+
+impl Serialize for SubmitBusinessInfoParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SubmitBusinessInfoParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SubmitBusinessInfoParams {

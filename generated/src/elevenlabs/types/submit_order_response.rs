@@ -7,10 +7,10 @@
 
 use super::{OrderId, OrderState};
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SubmitOrderResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubmitOrderResponse {
     /// The ID of the submitted order.
     pub order_id: OrderId,
@@ -18,6 +18,20 @@ pub struct SubmitOrderResponse {
     pub state: OrderState,
     /// The timestamp when the order was submitted.
     pub submitted_at: Timestamp,
+}
+
+impl Serialize for SubmitOrderResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SubmitOrderResponse",
+            &[
+                api_runtime::ser::field("order_id", &self.order_id),
+                api_runtime::ser::field("state", &self.state),
+                api_runtime::ser::field("submitted_at", &self.submitted_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SubmitOrderResponse {

@@ -9,11 +9,11 @@ use super::{
     consts, BillingPeriod, CharacterRefreshPeriod, Currency, Price, SubscriptionStatusType,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/SubscriptionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubscriptionResponseModel {
     /// The tier of the user's subscription.
     pub tier: String,
@@ -30,7 +30,6 @@ pub struct SubscriptionResponseModel {
     /// Deprecated: use `max_credit_limit_extension != 0`. Whether the user is allowed to extend their character limit.
     pub allowed_to_extend_character_limit: bool,
     /// The Unix timestamp of the next character count reset.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_character_count_reset_unix: Nullable<i64>,
     /// The number of voice slots used by the user.
     pub voice_slots_used: i64,
@@ -41,7 +40,6 @@ pub struct SubscriptionResponseModel {
     /// The maximum number of voice slots allowed for the user.
     pub voice_limit: i64,
     /// The maximum number of voice add/edits allowed for the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_voice_add_edits: Nullable<i64>,
     /// The number of voice add/edits used by the user.
     pub voice_add_edit_counter: i64,
@@ -54,18 +52,79 @@ pub struct SubscriptionResponseModel {
     /// Whether the user can use professional voice cloning.
     pub can_use_professional_voice_cloning: bool,
     /// The currency of the user's subscription.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub currency: Nullable<Currency>,
     /// The current usage-based overage cost.
     pub current_overage: Price,
     /// The status of the user's subscription.
     pub status: SubscriptionStatusType,
     /// The billing period of the user's subscription.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub billing_period: Nullable<BillingPeriod>,
     /// The character refresh period of the user's subscription.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_refresh_period: Nullable<CharacterRefreshPeriod>,
+}
+
+impl Serialize for SubscriptionResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SubscriptionResponseModel",
+            &[
+                api_runtime::ser::field("tier", &self.tier),
+                api_runtime::ser::field("character_count", &self.character_count),
+                api_runtime::ser::field("character_limit", &self.character_limit),
+                api_runtime::ser::field(
+                    "max_character_limit_extension",
+                    &self.max_character_limit_extension,
+                ),
+                api_runtime::ser::field(
+                    "max_credit_limit_extension",
+                    &self.max_credit_limit_extension,
+                ),
+                api_runtime::ser::field(
+                    "can_extend_character_limit",
+                    &self.can_extend_character_limit,
+                ),
+                api_runtime::ser::field(
+                    "allowed_to_extend_character_limit",
+                    &self.allowed_to_extend_character_limit,
+                ),
+                api_runtime::ser::optional(
+                    "next_character_count_reset_unix",
+                    &self.next_character_count_reset_unix,
+                ),
+                api_runtime::ser::field("voice_slots_used", &self.voice_slots_used),
+                api_runtime::ser::field(
+                    "professional_voice_slots_used",
+                    &self.professional_voice_slots_used,
+                ),
+                api_runtime::ser::field(
+                    "professional_voice_slots_used_in_workspace",
+                    &self.professional_voice_slots_used_in_workspace,
+                ),
+                api_runtime::ser::field("voice_limit", &self.voice_limit),
+                api_runtime::ser::optional("max_voice_add_edits", &self.max_voice_add_edits),
+                api_runtime::ser::field("voice_add_edit_counter", &self.voice_add_edit_counter),
+                api_runtime::ser::field("professional_voice_limit", &self.professional_voice_limit),
+                api_runtime::ser::field("can_extend_voice_limit", &self.can_extend_voice_limit),
+                api_runtime::ser::field(
+                    "can_use_instant_voice_cloning",
+                    &self.can_use_instant_voice_cloning,
+                ),
+                api_runtime::ser::field(
+                    "can_use_professional_voice_cloning",
+                    &self.can_use_professional_voice_cloning,
+                ),
+                api_runtime::ser::optional("currency", &self.currency),
+                api_runtime::ser::field("current_overage", &self.current_overage),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("billing_period", &self.billing_period),
+                api_runtime::ser::optional(
+                    "character_refresh_period",
+                    &self.character_refresh_period,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SubscriptionResponseModel {

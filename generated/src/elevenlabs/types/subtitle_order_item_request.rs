@@ -7,10 +7,10 @@
 
 use super::{consts, CueOptionsRequest, MediaId};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SubtitleOrderItemRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubtitleOrderItemRequest {
     /// The type of order item.
     ///
@@ -23,16 +23,31 @@ pub struct SubtitleOrderItemRequest {
     /// List of target language codes. Subtitles will be generated for each media file in each destination language.
     pub destination_languages: Vec<String>,
     /// Formatting options for subtitle cues such as duration, line count, and character limits.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cue_options: Option<CueOptionsRequest>,
     /// Whether subtitles should use SDH format, which includes descriptions for deaf and hard-of-hearing viewers.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sdh: Option<bool>,
     /// Optional free-text instructions for the subtitling team.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instructions: Nullable<String>,
+}
+
+impl Serialize for SubtitleOrderItemRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SubtitleOrderItemRequest",
+            &[
+                api_runtime::ser::field("kind", &self.kind),
+                api_runtime::ser::field("media_ids", &self.media_ids),
+                api_runtime::ser::field("source_language", &self.source_language),
+                api_runtime::ser::field("destination_languages", &self.destination_languages),
+                api_runtime::ser::optional("cue_options", &self.cue_options),
+                api_runtime::ser::optional("sdh", &self.sdh),
+                api_runtime::ser::optional("instructions", &self.instructions),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SubtitleOrderItemRequest {

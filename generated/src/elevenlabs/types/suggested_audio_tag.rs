@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SuggestedAudioTag`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SuggestedAudioTag {
     /// Audio tag to use (for best performance, 1-2 words, e.g., 'happy', 'excited')
     pub tag: String,
     /// Optional description of when to use this tag
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
+}
+
+impl Serialize for SuggestedAudioTag {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SuggestedAudioTag",
+            &[
+                api_runtime::ser::field("tag", &self.tag),
+                api_runtime::ser::optional("description", &self.description),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SuggestedAudioTag {

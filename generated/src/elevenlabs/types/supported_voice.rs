@@ -7,27 +7,43 @@
 
 use super::{TtsModelFamily, TtsOptimizeStreamingLatency};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SupportedVoice`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SupportedVoice {
     pub label: String,
     pub voice_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_family: Nullable<TtsModelFamily>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub optimize_streaming_latency: Nullable<TtsOptimizeStreamingLatency>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
+}
+
+impl Serialize for SupportedVoice {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SupportedVoice",
+            &[
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("model_family", &self.model_family),
+                api_runtime::ser::optional(
+                    "optimize_streaming_latency",
+                    &self.optimize_streaming_latency,
+                ),
+                api_runtime::ser::optional("stability", &self.stability),
+                api_runtime::ser::optional("speed", &self.speed),
+                api_runtime::ser::optional("similarity_boost", &self.similarity_boost),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SupportedVoice {

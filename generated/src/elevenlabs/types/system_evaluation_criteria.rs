@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SystemEvaluationCriteria`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SystemEvaluationCriteria {
     pub user_sentiment_score: f64,
     pub user_frustration_score: f64,
+}
+
+impl Serialize for SystemEvaluationCriteria {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SystemEvaluationCriteria",
+            &[
+                api_runtime::ser::field("user_sentiment_score", &self.user_sentiment_score),
+                api_runtime::ser::field("user_frustration_score", &self.user_frustration_score),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SystemEvaluationCriteria {

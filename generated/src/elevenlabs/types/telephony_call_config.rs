@@ -5,21 +5,35 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TelephonyCallConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TelephonyCallConfig {
     /// How long to ring the recipient before giving up, in seconds. Note that this will also be limited by the provider's own constraints.
     ///
     /// Defaults to `60`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ringing_timeout_secs: Option<i64>,
     /// Whether to record the call using Twilio call recording. Ignored for non-Twilio providers. Recordings are stored in your Twilio account.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub twilio_call_recording_enabled: Option<bool>,
+}
+
+impl Serialize for TelephonyCallConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TelephonyCallConfig",
+            &[
+                api_runtime::ser::optional("ringing_timeout_secs", &self.ringing_timeout_secs),
+                api_runtime::ser::optional(
+                    "twilio_call_recording_enabled",
+                    &self.twilio_call_recording_enabled,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TelephonyCallConfig {

@@ -5,21 +5,32 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Structured rationale for test condition results containing individual failure/success reasons.
 ///
 /// Schema: `#/components/schemas/TestConditionRationaleCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestConditionRationaleCommonModel {
     /// List of individual parameter evaluation messages or reasons
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<String>>,
     /// High-level summary of the evaluation result
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+}
+
+impl Serialize for TestConditionRationaleCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestConditionRationaleCommonModel",
+            &[
+                api_runtime::ser::optional("messages", &self.messages),
+                api_runtime::ser::optional("summary", &self.summary),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestConditionRationaleCommonModel {

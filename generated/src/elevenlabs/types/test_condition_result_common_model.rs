@@ -7,14 +7,26 @@
 
 use super::{EvaluationSuccessResult, TestConditionRationaleCommonModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestConditionResultCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestConditionResultCommonModel {
     pub result: EvaluationSuccessResult,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rationale: Nullable<TestConditionRationaleCommonModel>,
+}
+
+impl Serialize for TestConditionResultCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestConditionResultCommonModel",
+            &[
+                api_runtime::ser::field("result", &self.result),
+                api_runtime::ser::optional("rationale", &self.rationale),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestConditionResultCommonModel {

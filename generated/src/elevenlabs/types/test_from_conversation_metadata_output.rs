@@ -7,22 +7,35 @@
 
 use super::ConversationHistoryTranscriptCommonModelOutput;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// TestFromConversationMetadata
 ///
 /// Schema: `#/components/schemas/TestFromConversationMetadata-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestFromConversationMetadataOutput {
     pub conversation_id: String,
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub original_agent_reply: Option<Vec<ConversationHistoryTranscriptCommonModelOutput>>,
+}
+
+impl Serialize for TestFromConversationMetadataOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestFromConversationMetadataOutput",
+            &[
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("workflow_node_id", &self.workflow_node_id),
+                api_runtime::ser::optional("original_agent_reply", &self.original_agent_reply),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestFromConversationMetadataOutput {

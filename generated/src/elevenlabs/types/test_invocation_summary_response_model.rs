@@ -7,18 +7,16 @@
 
 use super::ResourceAccessInfo;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestInvocationSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestInvocationSummaryResponseModel {
     /// The ID of the test invocation
     pub id: String,
     /// The ID of the agent this test invocation belongs to
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
     /// The ID of the branch this test invocation was run on
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// Creation time of the test invocation in unix seconds
     pub created_at_unix_secs: i64,
@@ -33,13 +31,33 @@ pub struct TestInvocationSummaryResponseModel {
     /// Title of the test invocation - the folder name for folder runs, otherwise the single test name or count of tests
     pub title: String,
     /// The access information of the test invocation
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Number of times each test was repeated in this invocation
     ///
     /// Defaults to `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repeat_count: Option<i64>,
+}
+
+impl Serialize for TestInvocationSummaryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestInvocationSummaryResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("test_run_count", &self.test_run_count),
+                api_runtime::ser::field("passed_count", &self.passed_count),
+                api_runtime::ser::field("failed_count", &self.failed_count),
+                api_runtime::ser::field("pending_count", &self.pending_count),
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::optional("access_info", &self.access_info),
+                api_runtime::ser::optional("repeat_count", &self.repeat_count),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestInvocationSummaryResponseModel {

@@ -8,14 +8,28 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunMetadata`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestRunMetadata {
     pub workspace_id: String,
     pub test_name: String,
     pub ran_by_user_email: String,
     /// Defaults to `"llm"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_type: Option<TestRunMetadataTestType>,
+}
+
+impl Serialize for TestRunMetadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestRunMetadata",
+            &[
+                api_runtime::ser::field("workspace_id", &self.workspace_id),
+                api_runtime::ser::field("test_name", &self.test_name),
+                api_runtime::ser::field("ran_by_user_email", &self.ran_by_user_email),
+                api_runtime::ser::optional("test_type", &self.test_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestRunMetadata {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::TestRunStatus;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunResultBucket`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestRunResultBucket {
     pub test_run_ids: Vec<String>,
     /// Short one-line title for this bucket
@@ -17,6 +17,21 @@ pub struct TestRunResultBucket {
     /// Short summary of why the test runs in this bucket passed or failed
     pub reason: String,
     pub status: TestRunStatus,
+}
+
+impl Serialize for TestRunResultBucket {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestRunResultBucket",
+            &[
+                api_runtime::ser::field("test_run_ids", &self.test_run_ids),
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::field("reason", &self.reason),
+                api_runtime::ser::field("status", &self.status),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestRunResultBucket {

@@ -7,16 +7,30 @@
 
 use super::TestRunResultBucket;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestRunResultSummary`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TestRunResultSummary {
     pub test_id: String,
     pub test_name: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
     pub buckets: Vec<TestRunResultBucket>,
+}
+
+impl Serialize for TestRunResultSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestRunResultSummary",
+            &[
+                api_runtime::ser::field("test_id", &self.test_id),
+                api_runtime::ser::field("test_name", &self.test_name),
+                api_runtime::ser::optional("workflow_node_id", &self.workflow_node_id),
+                api_runtime::ser::field("buckets", &self.buckets),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestRunResultSummary {

@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestToolResultModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestToolResultModel {
     /// Defaults to `"testing_tool_result"`.
     pub result_type: consts::TestingToolResult,
     /// Defaults to `"success"`.
     pub status: consts::Success,
     /// Defaults to `"Skipping tool call in test mode"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+impl Serialize for TestToolResultModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestToolResultModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("reason", &self.reason),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestToolResultModel {

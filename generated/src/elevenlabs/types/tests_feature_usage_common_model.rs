@@ -5,20 +5,37 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TestsFeatureUsageCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestsFeatureUsageCommonModel {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tests_ran_after_last_modification: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tests_ran_in_last_7_days: Option<bool>,
+}
+
+impl Serialize for TestsFeatureUsageCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TestsFeatureUsageCommonModel",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional(
+                    "tests_ran_after_last_modification",
+                    &self.tests_ran_after_last_modification,
+                ),
+                api_runtime::ser::optional(
+                    "tests_ran_in_last_7_days",
+                    &self.tests_ran_in_last_7_days,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TestsFeatureUsageCommonModel {

@@ -5,17 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ThresholdGuardrail`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ThresholdGuardrail {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
     /// Defaults to `0.3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub threshold: Option<f64>,
+}
+
+impl Serialize for ThresholdGuardrail {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ThresholdGuardrail",
+            &[
+                api_runtime::ser::optional("is_enabled", &self.is_enabled),
+                api_runtime::ser::optional("threshold", &self.threshold),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ThresholdGuardrail {

@@ -5,14 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TicketCommentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TicketCommentResponseModel {
     pub comment: String,
     pub created_at_unix_secs: i64,
     pub owner_user_id: Option<String>,
+}
+
+impl Serialize for TicketCommentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TicketCommentResponseModel",
+            &[
+                api_runtime::ser::field("comment", &self.comment),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("owner_user_id", &self.owner_user_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TicketCommentResponseModel {

@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TimeRange`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeRange {
     pub start_ms: i64,
     pub end_ms: i64,
+}
+
+impl Serialize for TimeRange {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TimeRange",
+            &[
+                api_runtime::ser::field("start_ms", &self.start_ms),
+                api_runtime::ser::field("end_ms", &self.end_ms),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TimeRange {

@@ -5,13 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TokenResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TokenResponseModel {
     pub token: String,
     pub conversation_id: String,
+}
+
+impl Serialize for TokenResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TokenResponseModel",
+            &[
+                api_runtime::ser::field("token", &self.token),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TokenResponseModel {

@@ -12,11 +12,11 @@ use super::{
     ConversationHistoryTranscriptToolCallWebhookDetails,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolExecutionResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToolExecutionResponseModel {
     /// The ID of the tool that was executed
     pub tool_id: String,
@@ -27,7 +27,6 @@ pub struct ToolExecutionResponseModel {
     /// The ID of the agent that ran the tool
     pub agent_id: String,
     /// The branch ID if the agent has branches
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
     /// Unix timestamp when the tool was executed
     pub timestamp: f64,
@@ -36,23 +35,42 @@ pub struct ToolExecutionResponseModel {
     /// Whether the tool execution failed
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_error: Option<bool>,
     /// LLM-extracted parameters sent to the tool (JSON string)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_payload: Nullable<String>,
     /// Response returned by the tool
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_payload: Nullable<String>,
     /// Error message if the tool execution failed
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_message: Nullable<String>,
     /// Error category (internal, customer_config, customer_auth, external_server, external_client, client_timeout, unknown)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_type: Nullable<String>,
     pub id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_details: Nullable<ToolExecutionResponseModelToolCallDetails>,
+}
+
+impl Serialize for ToolExecutionResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ToolExecutionResponseModel",
+            &[
+                api_runtime::ser::field("tool_id", &self.tool_id),
+                api_runtime::ser::field("tool_request_id", &self.tool_request_id),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::field("timestamp", &self.timestamp),
+                api_runtime::ser::field("latency_secs", &self.latency_secs),
+                api_runtime::ser::optional("is_error", &self.is_error),
+                api_runtime::ser::optional("request_payload", &self.request_payload),
+                api_runtime::ser::optional("response_payload", &self.response_payload),
+                api_runtime::ser::optional("error_message", &self.error_message),
+                api_runtime::ser::optional("error_type", &self.error_type),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("tool_call_details", &self.tool_call_details),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ToolExecutionResponseModel {

@@ -5,17 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolMockConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolMockConfig {
     /// Defaults to `"Tool Called."`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_return_value: Option<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_is_error: Option<bool>,
+}
+
+impl Serialize for ToolMockConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ToolMockConfig",
+            &[
+                api_runtime::ser::optional("default_return_value", &self.default_return_value),
+                api_runtime::ser::optional("default_is_error", &self.default_is_error),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ToolMockConfig {

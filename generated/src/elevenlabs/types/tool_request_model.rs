@@ -10,17 +10,29 @@ use super::{
     WebhookToolConfigInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToolRequestModel {
     /// Configuration for the tool
     pub tool_config: ToolRequestModelToolConfig,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigInput>>,
+}
+
+impl Serialize for ToolRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ToolRequestModel",
+            &[
+                api_runtime::ser::field("tool_config", &self.tool_config),
+                api_runtime::ser::optional("response_mocks", &self.response_mocks),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ToolRequestModel {

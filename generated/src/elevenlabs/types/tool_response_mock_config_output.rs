@@ -6,23 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::UnitTestToolCallParameter;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// ToolResponseMockConfig
 ///
 /// Schema: `#/components/schemas/ToolResponseMockConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToolResponseMockConfigOutput {
     /// If the list is empty, the mock will always activate.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter_conditions: Option<Vec<UnitTestToolCallParameter>>,
     /// The return value the LLM sees when this mock is active.
     pub mock_result: String,
     /// If true, the mock result is surfaced to the LLM as a tool error rather than a successful result.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_error: Option<bool>,
+}
+
+impl Serialize for ToolResponseMockConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ToolResponseMockConfigOutput",
+            &[
+                api_runtime::ser::optional("parameter_conditions", &self.parameter_conditions),
+                api_runtime::ser::field("mock_result", &self.mock_result),
+                api_runtime::ser::optional("is_error", &self.is_error),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ToolResponseMockConfigOutput {

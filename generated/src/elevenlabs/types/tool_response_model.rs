@@ -10,11 +10,11 @@ use super::{
     ToolResponseMockConfigOutput, ToolUsageStatsResponseModel, WebhookToolConfigOutput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/ToolResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToolResponseModel {
     pub id: String,
     /// The type of tool
@@ -22,8 +22,23 @@ pub struct ToolResponseModel {
     pub access_info: ResourceAccessInfo,
     pub usage_stats: ToolUsageStatsResponseModel,
     /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_mocks: Nullable<Vec<ToolResponseMockConfigOutput>>,
+}
+
+impl Serialize for ToolResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ToolResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("tool_config", &self.tool_config),
+                api_runtime::ser::field("access_info", &self.access_info),
+                api_runtime::ser::field("usage_stats", &self.usage_stats),
+                api_runtime::ser::optional("response_mocks", &self.response_mocks),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ToolResponseModel {

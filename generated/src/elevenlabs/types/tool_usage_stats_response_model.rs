@@ -5,17 +5,29 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolUsageStatsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ToolUsageStatsResponseModel {
     /// The total number of calls to the tool
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_calls: Option<i64>,
     pub avg_latency_secs: f64,
+}
+
+impl Serialize for ToolUsageStatsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ToolUsageStatsResponseModel",
+            &[
+                api_runtime::ser::optional("total_calls", &self.total_calls),
+                api_runtime::ser::field("avg_latency_secs", &self.avg_latency_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ToolUsageStatsResponseModel {

@@ -5,21 +5,33 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TopicEvaluationCriteriaAggregate`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TopicEvaluationCriteriaAggregate {
     pub criteria_id: String,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub success_count: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_count: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unknown_count: Option<i64>,
+}
+
+impl Serialize for TopicEvaluationCriteriaAggregate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TopicEvaluationCriteriaAggregate",
+            &[
+                api_runtime::ser::field("criteria_id", &self.criteria_id),
+                api_runtime::ser::optional("success_count", &self.success_count),
+                api_runtime::ser::optional("failure_count", &self.failure_count),
+                api_runtime::ser::optional("unknown_count", &self.unknown_count),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TopicEvaluationCriteriaAggregate {

@@ -7,18 +7,29 @@
 
 use super::{TopicEvaluationCriteriaAggregate, TopicSentimentAggregate};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TopicMetricsAggregate`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicMetricsAggregate {
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_count: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sentiment: Nullable<TopicSentimentAggregate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_criteria: Option<Vec<TopicEvaluationCriteriaAggregate>>,
+}
+
+impl Serialize for TopicMetricsAggregate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TopicMetricsAggregate",
+            &[
+                api_runtime::ser::optional("conversation_count", &self.conversation_count),
+                api_runtime::ser::optional("sentiment", &self.sentiment),
+                api_runtime::ser::optional("evaluation_criteria", &self.evaluation_criteria),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TopicMetricsAggregate {

@@ -6,24 +6,35 @@
 // `cargo run -p generator -- generate`.
 
 use super::NumericDistributionAggregate;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TopicSentimentAggregate`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TopicSentimentAggregate {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentiment: Option<NumericDistributionAggregate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frustration: Option<NumericDistributionAggregate>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub positive_count: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub neutral_count: Option<i64>,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_count: Option<i64>,
+}
+
+impl Serialize for TopicSentimentAggregate {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TopicSentimentAggregate",
+            &[
+                api_runtime::ser::optional("sentiment", &self.sentiment),
+                api_runtime::ser::optional("frustration", &self.frustration),
+                api_runtime::ser::optional("positive_count", &self.positive_count),
+                api_runtime::ser::optional("neutral_count", &self.neutral_count),
+                api_runtime::ser::optional("negative_count", &self.negative_count),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TopicSentimentAggregate {

@@ -7,10 +7,10 @@
 
 use super::{consts, MediaId};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TranscriptionOrderItemRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranscriptionOrderItemRequest {
     /// The type of order item.
     ///
@@ -23,11 +23,25 @@ pub struct TranscriptionOrderItemRequest {
     /// Whether to transcribe every word exactly, including filler words.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verbatim: Option<bool>,
     /// Optional free-text instructions for the transcription team.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instructions: Nullable<String>,
+}
+
+impl Serialize for TranscriptionOrderItemRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TranscriptionOrderItemRequest",
+            &[
+                api_runtime::ser::field("kind", &self.kind),
+                api_runtime::ser::field("media_ids", &self.media_ids),
+                api_runtime::ser::field("source_language", &self.source_language),
+                api_runtime::ser::optional("verbatim", &self.verbatim),
+                api_runtime::ser::optional("instructions", &self.instructions),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TranscriptionOrderItemRequest {

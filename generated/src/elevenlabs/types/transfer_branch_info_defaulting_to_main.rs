@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferBranchInfoDefaultingToMain`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferBranchInfoDefaultingToMain {
     pub branch_reason: consts::DefaultingToMain,
     pub branch_id: String,
+}
+
+impl Serialize for TransferBranchInfoDefaultingToMain {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferBranchInfoDefaultingToMain",
+            &[
+                api_runtime::ser::field("branch_reason", &self.branch_reason),
+                api_runtime::ser::field("branch_id", &self.branch_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferBranchInfoDefaultingToMain {

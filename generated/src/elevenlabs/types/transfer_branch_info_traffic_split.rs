@@ -6,14 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferBranchInfoTrafficSplit`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferBranchInfoTrafficSplit {
     pub branch_reason: consts::TrafficSplit,
     pub branch_id: String,
     pub traffic_percentage: f64,
+}
+
+impl Serialize for TransferBranchInfoTrafficSplit {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferBranchInfoTrafficSplit",
+            &[
+                api_runtime::ser::field("branch_reason", &self.branch_reason),
+                api_runtime::ser::field("branch_id", &self.branch_id),
+                api_runtime::ser::field("traffic_percentage", &self.traffic_percentage),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferBranchInfoTrafficSplit {

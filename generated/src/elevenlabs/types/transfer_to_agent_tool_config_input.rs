@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AgentTransferInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// TransferToAgentToolConfig
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolConfig-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferToAgentToolConfigInput {
     /// Defaults to `"transfer_to_agent"`.
     pub system_tool_type: consts::TransferToAgent,
     pub transfers: Vec<AgentTransferInput>,
+}
+
+impl Serialize for TransferToAgentToolConfigInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferToAgentToolConfigInput",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::field("transfers", &self.transfers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferToAgentToolConfigInput {

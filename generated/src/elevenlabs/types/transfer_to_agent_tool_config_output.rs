@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AgentTransferOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// TransferToAgentToolConfig
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferToAgentToolConfigOutput {
     /// Defaults to `"transfer_to_agent"`.
     pub system_tool_type: consts::TransferToAgent,
     pub transfers: Vec<AgentTransferOutput>,
+}
+
+impl Serialize for TransferToAgentToolConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferToAgentToolConfigOutput",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::field("transfers", &self.transfers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferToAgentToolConfigOutput {

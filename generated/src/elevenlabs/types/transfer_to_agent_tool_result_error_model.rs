@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToAgentToolResultErrorModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferToAgentToolResultErrorModel {
     /// Defaults to `"transfer_to_agent_error"`.
     pub result_type: consts::TransferToAgentError,
@@ -17,6 +17,21 @@ pub struct TransferToAgentToolResultErrorModel {
     pub status: consts::Error,
     pub from_agent: String,
     pub error: String,
+}
+
+impl Serialize for TransferToAgentToolResultErrorModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferToAgentToolResultErrorModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("from_agent", &self.from_agent),
+                api_runtime::ser::field("error", &self.error),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferToAgentToolResultErrorModel {

@@ -7,13 +7,13 @@
 
 use super::{consts, TransferBranchInfoDefaultingToMain, TransferBranchInfoTrafficSplit};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// TransferToAgentToolResultSuccessModel
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolResultSuccessModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferToAgentToolResultSuccessModelOutput {
     /// Defaults to `"transfer_to_agent_success"`.
     pub result_type: consts::TransferToAgentSuccess,
@@ -21,22 +21,44 @@ pub struct TransferToAgentToolResultSuccessModelOutput {
     pub status: consts::Success,
     pub from_agent: String,
     pub to_agent: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub to_node: Nullable<String>,
     pub condition: String,
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_message: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transferred_agent_first_message: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_info: Nullable<TransferToAgentToolResultSuccessModelOutputBranchInfo>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_client_tts_overrides: Option<bool>,
+}
+
+impl Serialize for TransferToAgentToolResultSuccessModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferToAgentToolResultSuccessModelOutput",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("from_agent", &self.from_agent),
+                api_runtime::ser::field("to_agent", &self.to_agent),
+                api_runtime::ser::optional("to_node", &self.to_node),
+                api_runtime::ser::field("condition", &self.condition),
+                api_runtime::ser::optional("delay_ms", &self.delay_ms),
+                api_runtime::ser::optional("transfer_message", &self.transfer_message),
+                api_runtime::ser::optional(
+                    "enable_transferred_agent_first_message",
+                    &self.enable_transferred_agent_first_message,
+                ),
+                api_runtime::ser::optional("branch_info", &self.branch_info),
+                api_runtime::ser::optional(
+                    "preserve_client_tts_overrides",
+                    &self.preserve_client_tts_overrides,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelOutput {

@@ -7,18 +7,32 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToNumberResultErrorModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferToNumberResultErrorModel {
     /// Defaults to `"transfer_to_number_error"`.
     pub result_type: consts::TransferToNumberError,
     /// Defaults to `"error"`.
     pub status: consts::Error,
     pub error: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub details: Nullable<String>,
+}
+
+impl Serialize for TransferToNumberResultErrorModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferToNumberResultErrorModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("error", &self.error),
+                api_runtime::ser::optional("details", &self.details),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferToNumberResultErrorModel {

@@ -7,20 +7,34 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToNumberResultSipSuccessModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferToNumberResultSipSuccessModel {
     /// Defaults to `"transfer_to_number_sip_success"`.
     pub result_type: consts::TransferToNumberSipSuccess,
     /// Defaults to `"success"`.
     pub status: consts::Success,
     pub transfer_number: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
+}
+
+impl Serialize for TransferToNumberResultSipSuccessModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferToNumberResultSipSuccessModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("transfer_number", &self.transfer_number),
+                api_runtime::ser::optional("reason", &self.reason),
+                api_runtime::ser::optional("note", &self.note),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferToNumberResultSipSuccessModel {

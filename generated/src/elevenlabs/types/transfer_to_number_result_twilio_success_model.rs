@@ -7,26 +7,42 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TransferToNumberResultTwilioSuccessModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferToNumberResultTwilioSuccessModel {
     /// Defaults to `"transfer_to_number_twilio_success"`.
     pub result_type: consts::TransferToNumberTwilioSuccess,
     /// Defaults to `"success"`.
     pub status: consts::Success,
     pub transfer_number: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_message: Nullable<String>,
     pub agent_message: String,
     pub conference_name: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub post_dial_digits: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub note: Nullable<String>,
+}
+
+impl Serialize for TransferToNumberResultTwilioSuccessModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferToNumberResultTwilioSuccessModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::field("transfer_number", &self.transfer_number),
+                api_runtime::ser::optional("reason", &self.reason),
+                api_runtime::ser::optional("client_message", &self.client_message),
+                api_runtime::ser::field("agent_message", &self.agent_message),
+                api_runtime::ser::field("conference_name", &self.conference_name),
+                api_runtime::ser::optional("post_dial_digits", &self.post_dial_digits),
+                api_runtime::ser::optional("note", &self.note),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferToNumberResultTwilioSuccessModel {

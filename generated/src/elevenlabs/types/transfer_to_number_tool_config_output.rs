@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PhoneNumberTransfer};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// TransferToNumberToolConfig
 ///
 /// Schema: `#/components/schemas/TransferToNumberToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TransferToNumberToolConfigOutput {
     /// Defaults to `"transfer_to_number"`.
     pub system_tool_type: consts::TransferToNumber,
@@ -19,8 +19,21 @@ pub struct TransferToNumberToolConfigOutput {
     /// Whether to play a message to the client while they wait for transfer. Defaults to true for backward compatibility.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_client_message: Option<bool>,
+}
+
+impl Serialize for TransferToNumberToolConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TransferToNumberToolConfigOutput",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::field("transfers", &self.transfers),
+                api_runtime::ser::optional("enable_client_message", &self.enable_client_message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TransferToNumberToolConfigOutput {

@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TranslatedString`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TranslatedString {
     pub value: String,
+}
+
+impl Serialize for TranslatedString {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TranslatedString",
+            &[api_runtime::ser::field("value", &self.value)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TranslatedString {

@@ -7,14 +7,26 @@
 
 use super::GuardrailType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TriggeredGuardrailCommonModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TriggeredGuardrailCommonModel {
     pub guardrail_type: GuardrailType,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub guardrail_name: Nullable<String>,
+}
+
+impl Serialize for TriggeredGuardrailCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TriggeredGuardrailCommonModel",
+            &[
+                api_runtime::ser::field("guardrail_type", &self.guardrail_type),
+                api_runtime::ser::optional("guardrail_name", &self.guardrail_name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TriggeredGuardrailCommonModel {

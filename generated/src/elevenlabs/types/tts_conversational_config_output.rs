@@ -9,74 +9,97 @@ use super::{
     PydanticPronunciationDictionaryVersionLocator, SuggestedAudioTag, SupportedVoice,
     TextNormalisationType, TtsConversationalModel, TtsOptimizeStreamingLatency, TtsOutputFormat,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// TTSConversationalConfig
 ///
 /// Schema: `#/components/schemas/TTSConversationalConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TtsConversationalConfigOutput {
     /// The model to use for TTS
     ///
     /// Defaults to `"eleven_flash_v2"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<TtsConversationalModel>,
     /// The voice ID to use for TTS
     ///
     /// Defaults to `"cjVigY5qzO86Huf0OWal"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<String>,
     /// Additional supported voices for the agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_voices: Option<Vec<SupportedVoice>>,
     /// When enabled, applies expressive audio tags prompt. Automatically disabled for non-v3 models.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expressive_mode: Option<bool>,
     /// Suggested audio tags to boost expressive speech (for eleven_v3 and eleven_v3_conversational models). The agent can still use other tags not listed here.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggested_audio_tags: Option<Vec<SuggestedAudioTag>>,
     /// The audio format to use for TTS
     ///
     /// Defaults to `"pcm_16000"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_output_audio_format: Option<TtsOutputFormat>,
     /// Deprecated: this field is a no-op and is ignored.
     ///
     /// Defaults to `3`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub optimize_streaming_latency: Option<TtsOptimizeStreamingLatency>,
     /// The stability of generated speech
     ///
     /// Defaults to `0.5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stability: Option<f64>,
     /// The speed of generated speech
     ///
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<f64>,
     /// The similarity boost for generated speech
     ///
     /// Defaults to `0.8`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_boost: Option<f64>,
     /// Method for converting numbers to words before converting text to speech. If set to SYSTEM_PROMPT, the system prompt will be updated to include normalization instructions. If set to ELEVENLABS, the text will be normalized after generation, incurring slight additional latency.
     ///
     /// Defaults to `"system_prompt"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_normalisation_type: Option<TextNormalisationType>,
     /// The pronunciation dictionary locators
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators:
         Option<Vec<PydanticPronunciationDictionaryVersionLocator>>,
     /// Opt-in to SSML phoneme tag handling for V3 models. When enabled, phoneme tags (inline and from pronunciation dictionaries) are parsed into inline IPA before being sent to the model.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_phoneme_tags: Option<bool>,
+}
+
+impl Serialize for TtsConversationalConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TtsConversationalConfigOutput",
+            &[
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("supported_voices", &self.supported_voices),
+                api_runtime::ser::optional("expressive_mode", &self.expressive_mode),
+                api_runtime::ser::optional("suggested_audio_tags", &self.suggested_audio_tags),
+                api_runtime::ser::optional(
+                    "agent_output_audio_format",
+                    &self.agent_output_audio_format,
+                ),
+                api_runtime::ser::optional(
+                    "optimize_streaming_latency",
+                    &self.optimize_streaming_latency,
+                ),
+                api_runtime::ser::optional("stability", &self.stability),
+                api_runtime::ser::optional("speed", &self.speed),
+                api_runtime::ser::optional("similarity_boost", &self.similarity_boost),
+                api_runtime::ser::optional(
+                    "text_normalisation_type",
+                    &self.text_normalisation_type,
+                ),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+                api_runtime::ser::optional("enable_phoneme_tags", &self.enable_phoneme_tags),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TtsConversationalConfigOutput {

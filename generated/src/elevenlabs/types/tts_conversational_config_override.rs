@@ -7,30 +7,44 @@
 
 use super::{PydanticPronunciationDictionaryVersionLocator, TtsConversationalModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TTSConversationalConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TtsConversationalConfigOverride {
     /// The model to use for TTS
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<TtsConversationalModel>,
     /// The voice ID to use for TTS
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// The stability of generated speech
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// The speed of generated speech
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
     /// The similarity boost for generated speech
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// The pronunciation dictionary locators
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pronunciation_dictionary_locators:
         Nullable<Vec<PydanticPronunciationDictionaryVersionLocator>>,
+}
+
+impl Serialize for TtsConversationalConfigOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TtsConversationalConfigOverride",
+            &[
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("stability", &self.stability),
+                api_runtime::ser::optional("speed", &self.speed),
+                api_runtime::ser::optional("similarity_boost", &self.similarity_boost),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TtsConversationalConfigOverride {

@@ -5,41 +5,55 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TTSConversationalConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TtsConversationalConfigOverrideConfig {
     /// Whether to allow overriding the model_id field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_id: Option<bool>,
     /// Whether to allow overriding the voice_id field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_id: Option<bool>,
     /// Whether to allow overriding the stability field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stability: Option<bool>,
     /// Whether to allow overriding the speed field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<bool>,
     /// Whether to allow overriding the similarity_boost field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub similarity_boost: Option<bool>,
     /// Whether to allow overriding the pronunciation_dictionary_locators field.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pronunciation_dictionary_locators: Option<bool>,
+}
+
+impl Serialize for TtsConversationalConfigOverrideConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TtsConversationalConfigOverrideConfig",
+            &[
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("stability", &self.stability),
+                api_runtime::ser::optional("speed", &self.speed),
+                api_runtime::ser::optional("similarity_boost", &self.similarity_boost),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TtsConversationalConfigOverrideConfig {

@@ -10,53 +10,76 @@ use super::{
     TextNormalisationType, TtsConversationalModel, TtsOptimizeStreamingLatency, TtsOutputFormat,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// TTSConversationalConfigWorkflowOverride
 ///
 /// Schema: `#/components/schemas/TTSConversationalConfigWorkflowOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TtsConversationalConfigWorkflowOverrideOutput {
     /// The model to use for TTS
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub model_id: Nullable<TtsConversationalModel>,
     /// The voice ID to use for TTS
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_id: Nullable<String>,
     /// Additional supported voices for the agent
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub supported_voices: Nullable<Vec<SupportedVoice>>,
     /// When enabled, applies expressive audio tags prompt. Automatically disabled for non-v3 models.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expressive_mode: Nullable<bool>,
     /// Suggested audio tags to boost expressive speech (for eleven_v3 and eleven_v3_conversational models). The agent can still use other tags not listed here.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub suggested_audio_tags: Nullable<Vec<SuggestedAudioTag>>,
     /// The audio format to use for TTS
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_output_audio_format: Nullable<TtsOutputFormat>,
     /// Deprecated: this field is a no-op and is ignored.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub optimize_streaming_latency: Nullable<TtsOptimizeStreamingLatency>,
     /// The stability of generated speech
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// The speed of generated speech
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
     /// The similarity boost for generated speech
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// Method for converting numbers to words before converting text to speech. If set to SYSTEM_PROMPT, the system prompt will be updated to include normalization instructions. If set to ELEVENLABS, the text will be normalized after generation, incurring slight additional latency.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_normalisation_type: Nullable<TextNormalisationType>,
     /// The pronunciation dictionary locators
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pronunciation_dictionary_locators:
         Nullable<Vec<PydanticPronunciationDictionaryVersionLocator>>,
     /// Opt-in to SSML phoneme tag handling for V3 models. When enabled, phoneme tags (inline and from pronunciation dictionaries) are parsed into inline IPA before being sent to the model.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_phoneme_tags: Nullable<bool>,
+}
+
+impl Serialize for TtsConversationalConfigWorkflowOverrideOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TtsConversationalConfigWorkflowOverrideOutput",
+            &[
+                api_runtime::ser::optional("model_id", &self.model_id),
+                api_runtime::ser::optional("voice_id", &self.voice_id),
+                api_runtime::ser::optional("supported_voices", &self.supported_voices),
+                api_runtime::ser::optional("expressive_mode", &self.expressive_mode),
+                api_runtime::ser::optional("suggested_audio_tags", &self.suggested_audio_tags),
+                api_runtime::ser::optional(
+                    "agent_output_audio_format",
+                    &self.agent_output_audio_format,
+                ),
+                api_runtime::ser::optional(
+                    "optimize_streaming_latency",
+                    &self.optimize_streaming_latency,
+                ),
+                api_runtime::ser::optional("stability", &self.stability),
+                api_runtime::ser::optional("speed", &self.speed),
+                api_runtime::ser::optional("similarity_boost", &self.similarity_boost),
+                api_runtime::ser::optional(
+                    "text_normalisation_type",
+                    &self.text_normalisation_type,
+                ),
+                api_runtime::ser::optional(
+                    "pronunciation_dictionary_locators",
+                    &self.pronunciation_dictionary_locators,
+                ),
+                api_runtime::ser::optional("enable_phoneme_tags", &self.enable_phoneme_tags),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TtsConversationalConfigWorkflowOverrideOutput {

@@ -6,28 +6,39 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Overrides for the voice's saved settings, applied to one generation.
 ///
 /// Schema: `#/components/schemas/TtsVoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TtsVoiceSettings {
     /// How consistent the voice stays across generations. Lower values give more expressive, varied speech.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// How closely the output adheres to the original voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// How strongly the speaking style is exaggerated.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub style: Nullable<f64>,
     /// Whether to boost similarity to the original speaker, at some latency cost.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_speaker_boost: Nullable<bool>,
     /// The speed of the generated speech, where 1.0 is the voice's natural pace.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
+}
+
+impl Serialize for TtsVoiceSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TtsVoiceSettings",
+            &[
+                api_runtime::ser::optional("stability", &self.stability),
+                api_runtime::ser::optional("similarity_boost", &self.similarity_boost),
+                api_runtime::ser::optional("style", &self.style),
+                api_runtime::ser::optional("use_speaker_boost", &self.use_speaker_boost),
+                api_runtime::ser::optional("speed", &self.speed),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TtsVoiceSettings {

@@ -5,15 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnCommentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TurnCommentResponseModel {
     pub turn_index: i64,
     pub comment: String,
     pub created_at_unix_secs: i64,
     pub owner_user_id: Option<String>,
+}
+
+impl Serialize for TurnCommentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TurnCommentResponseModel",
+            &[
+                api_runtime::ser::field("turn_index", &self.turn_index),
+                api_runtime::ser::field("comment", &self.comment),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field("owner_user_id", &self.owner_user_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TurnCommentResponseModel {

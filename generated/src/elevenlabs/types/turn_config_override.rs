@@ -7,14 +7,26 @@
 
 use super::SoftTimeoutConfigOverride;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnConfigOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TurnConfigOverride {
     /// Configuration for soft timeout functionality. Provides immediate feedback during longer LLM responses.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub soft_timeout_config: Nullable<SoftTimeoutConfigOverride>,
+}
+
+impl Serialize for TurnConfigOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TurnConfigOverride",
+            &[api_runtime::ser::optional(
+                "soft_timeout_config",
+                &self.soft_timeout_config,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TurnConfigOverride {

@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::SoftTimeoutConfigOverrideConfig;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnConfigOverrideConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TurnConfigOverrideConfig {
     /// Configures overrides for nested fields.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub soft_timeout_config: Option<SoftTimeoutConfigOverrideConfig>,
+}
+
+impl Serialize for TurnConfigOverrideConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TurnConfigOverrideConfig",
+            &[api_runtime::ser::optional(
+                "soft_timeout_config",
+                &self.soft_timeout_config,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TurnConfigOverrideConfig {

@@ -9,53 +9,82 @@ use super::{
     SoftTimeoutConfigWorkflowOverride, SpellingPatience, TurnEagerness, TurnMode, TurnModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TurnConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TurnConfigWorkflowOverride {
     /// Maximum wait time for the user's reply before re-engaging the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn_timeout: Nullable<f64>,
     /// How long the agent will wait for the user to start the conversation if the first message is empty. If not set, uses the regular turn_timeout.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initial_wait_time: Nullable<f64>,
     /// Maximum wait time since the user last spoke before terminating the call
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub silence_end_call_timeout: Nullable<f64>,
     /// The mode of turn detection
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mode: Nullable<TurnMode>,
     /// Controls how eager the agent is to respond. Low = less eager (waits longer), Standard = default eagerness, High = more eager (responds sooner)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn_eagerness: Nullable<TurnEagerness>,
     /// Controls if the agent should be more patient when user is spelling numbers and named entities. Auto = model based, Off = never wait extra
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub spelling_patience: Nullable<SpellingPatience>,
     /// When enabled, starts generating LLM responses during silence before full turn confidence is reached, reducing perceived latency. May increase LLM costs.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speculative_turn: Nullable<bool>,
     /// When enabled, if VAD detects no speech, attempts to re-transcribe accumulated audio at turn timeout. Disables silence discount billing for affected turns.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub retranscribe_on_turn_timeout: Nullable<bool>,
     /// Version of the turn detection model to use.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn_model: Nullable<TurnModel>,
     /// List of terms that should not trigger an interruption when spoken by the user (e.g. 'gotcha', 'understood'). Uses case-insensitive exact matching.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interruption_ignore_terms: Nullable<Vec<String>>,
     /// Language codes for which preset ignore-term categories have been activated. Stored explicitly so display is not inferred from term overlap.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub interruption_ignore_term_languages: Nullable<Vec<String>>,
     /// When enabled, the curated default terms for interruption_ignore_term_languages are used in addition to interruption_ignore_terms.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub merge_with_default_ignore_terms: Nullable<bool>,
     /// When interruptions are disabled, still transcribe what the user says so it can carry into the next turn. When off, user speech during a non-interruptible turn is ignored and won't trigger a turn.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transcribe_on_disabled_interruptions: Nullable<bool>,
     /// Configuration for soft timeout functionality. Provides immediate feedback during longer LLM responses.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub soft_timeout_config: Nullable<SoftTimeoutConfigWorkflowOverride>,
+}
+
+impl Serialize for TurnConfigWorkflowOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TurnConfigWorkflowOverride",
+            &[
+                api_runtime::ser::optional("turn_timeout", &self.turn_timeout),
+                api_runtime::ser::optional("initial_wait_time", &self.initial_wait_time),
+                api_runtime::ser::optional(
+                    "silence_end_call_timeout",
+                    &self.silence_end_call_timeout,
+                ),
+                api_runtime::ser::optional("mode", &self.mode),
+                api_runtime::ser::optional("turn_eagerness", &self.turn_eagerness),
+                api_runtime::ser::optional("spelling_patience", &self.spelling_patience),
+                api_runtime::ser::optional("speculative_turn", &self.speculative_turn),
+                api_runtime::ser::optional(
+                    "retranscribe_on_turn_timeout",
+                    &self.retranscribe_on_turn_timeout,
+                ),
+                api_runtime::ser::optional("turn_model", &self.turn_model),
+                api_runtime::ser::optional(
+                    "interruption_ignore_terms",
+                    &self.interruption_ignore_terms,
+                ),
+                api_runtime::ser::optional(
+                    "interruption_ignore_term_languages",
+                    &self.interruption_ignore_term_languages,
+                ),
+                api_runtime::ser::optional(
+                    "merge_with_default_ignore_terms",
+                    &self.merge_with_default_ignore_terms,
+                ),
+                api_runtime::ser::optional(
+                    "transcribe_on_disabled_interruptions",
+                    &self.transcribe_on_disabled_interruptions,
+                ),
+                api_runtime::ser::optional("soft_timeout_config", &self.soft_timeout_config),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TurnConfigWorkflowOverride {

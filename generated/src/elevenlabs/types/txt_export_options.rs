@@ -7,27 +7,45 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TxtExportOptions`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TxtExportOptions {
     /// Defaults to `100`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_characters_per_line: Nullable<i64>,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_speakers: Option<bool>,
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub include_timestamps: Option<bool>,
     pub format: consts::Txt,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub segment_on_silence_longer_than_s: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_segment_duration_s: Nullable<f64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub max_segment_chars: Nullable<i64>,
+}
+
+impl Serialize for TxtExportOptions {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TxtExportOptions",
+            &[
+                api_runtime::ser::optional(
+                    "max_characters_per_line",
+                    &self.max_characters_per_line,
+                ),
+                api_runtime::ser::optional("include_speakers", &self.include_speakers),
+                api_runtime::ser::optional("include_timestamps", &self.include_timestamps),
+                api_runtime::ser::field("format", &self.format),
+                api_runtime::ser::optional(
+                    "segment_on_silence_longer_than_s",
+                    &self.segment_on_silence_longer_than_s,
+                ),
+                api_runtime::ser::optional("max_segment_duration_s", &self.max_segment_duration_s),
+                api_runtime::ser::optional("max_segment_chars", &self.max_segment_chars),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TxtExportOptions {

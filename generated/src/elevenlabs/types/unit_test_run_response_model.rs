@@ -10,40 +10,56 @@ use super::{
     TestConditionResultCommonModel, TestRunMetadata, TestRunStatus, ToolCallUnitTestModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/UnitTestRunResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitTestRunResponseModel {
     pub test_run_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub test_info: Nullable<UnitTestRunResponseModelTestInfo>,
     pub test_invocation_id: String,
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_id: Nullable<String>,
     pub status: TestRunStatus,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_responses: Nullable<Vec<ConversationHistoryTranscriptCommonModelOutput>>,
     pub test_id: String,
     /// Defaults to `"Unknown Test"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub test_name: Option<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub condition_result: Nullable<TestConditionResultCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_updated_at_unix: Option<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub metadata: Nullable<TestRunMetadata>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub root_folder_name: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
+}
+
+impl Serialize for UnitTestRunResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UnitTestRunResponseModel",
+            &[
+                api_runtime::ser::field("test_run_id", &self.test_run_id),
+                api_runtime::ser::optional("test_info", &self.test_info),
+                api_runtime::ser::field("test_invocation_id", &self.test_invocation_id),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+                api_runtime::ser::optional("workflow_node_id", &self.workflow_node_id),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("agent_responses", &self.agent_responses),
+                api_runtime::ser::field("test_id", &self.test_id),
+                api_runtime::ser::optional("test_name", &self.test_name),
+                api_runtime::ser::optional("condition_result", &self.condition_result),
+                api_runtime::ser::optional("last_updated_at_unix", &self.last_updated_at_unix),
+                api_runtime::ser::optional("metadata", &self.metadata),
+                api_runtime::ser::optional("root_folder_id", &self.root_folder_id),
+                api_runtime::ser::optional("root_folder_name", &self.root_folder_name),
+                api_runtime::ser::optional("environment", &self.environment),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UnitTestRunResponseModel {

@@ -10,42 +10,63 @@ use super::{
     ResourceAccessInfo, TestType,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UnitTestSummaryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitTestSummaryResponseModel {
     /// The ID of the test
     pub id: String,
     /// Name of the test
     pub name: String,
     /// The access information of the test
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub access_info: Nullable<ResourceAccessInfo>,
     /// Creation time of the test in unix seconds
     pub created_at_unix_secs: i64,
     /// Last update time of the test in unix seconds
     pub last_updated_at_unix_secs: i64,
     /// Type of the test or entity
-    #[serde(rename = "type")]
     pub type_: TestType,
     /// The type of entity (test or folder)
     ///
     /// Defaults to `"test"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_type: Option<AgentTestEntityType>,
     /// The ID of the parent folder
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub folder_parent_id: Nullable<String>,
     /// The folder path segments from root to this entity
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_path: Option<Vec<AgentTestFolderPathSegmentResponseModel>>,
     /// Number of direct children (tests and subfolders) for folders only
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub children_count: Nullable<i64>,
     /// Channel the test simulates the conversation as. Null for folders or default behavior.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_initiation_source: Nullable<ConversationInitiationSource>,
+}
+
+impl Serialize for UnitTestSummaryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UnitTestSummaryResponseModel",
+            &[
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("access_info", &self.access_info),
+                api_runtime::ser::field("created_at_unix_secs", &self.created_at_unix_secs),
+                api_runtime::ser::field(
+                    "last_updated_at_unix_secs",
+                    &self.last_updated_at_unix_secs,
+                ),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("entity_type", &self.entity_type),
+                api_runtime::ser::optional("folder_parent_id", &self.folder_parent_id),
+                api_runtime::ser::optional("folder_path", &self.folder_path),
+                api_runtime::ser::optional("children_count", &self.children_count),
+                api_runtime::ser::optional(
+                    "conversation_initiation_source",
+                    &self.conversation_initiation_source,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UnitTestSummaryResponseModel {

@@ -10,27 +10,41 @@ use super::{
     UnitTestWorkflowNodeTransitionEvaluationNodeId,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// UnitTestToolCallEvaluationModel
 ///
 /// Schema: `#/components/schemas/UnitTestToolCallEvaluationModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UnitTestToolCallEvaluationModelInput {
     /// Parameters to evaluate for the agent's tool call. If empty, the tool call parameters are not evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<UnitTestToolCallParameter>>,
     /// The tool to evaluate a call against.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub referenced_tool: Nullable<ReferencedToolCommonModel>,
     /// Whether to verify that the tool was NOT called.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verify_absence: Option<bool>,
     /// Configuration for testing workflow node transitions. When set, the test will verify the agent transitions to the specified workflow node.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub workflow_node_transition: Nullable<UnitTestWorkflowNodeTransitionEvaluationNodeId>,
+}
+
+impl Serialize for UnitTestToolCallEvaluationModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UnitTestToolCallEvaluationModelInput",
+            &[
+                api_runtime::ser::optional("parameters", &self.parameters),
+                api_runtime::ser::optional("referenced_tool", &self.referenced_tool),
+                api_runtime::ser::optional("verify_absence", &self.verify_absence),
+                api_runtime::ser::optional(
+                    "workflow_node_transition",
+                    &self.workflow_node_transition,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UnitTestToolCallEvaluationModelInput {

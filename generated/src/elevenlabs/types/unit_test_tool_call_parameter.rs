@@ -9,14 +9,27 @@ use super::{
     ExactParameterEvaluationStrategy, LlmParameterEvaluationStrategy,
     MatchAnythingParameterEvaluationStrategy, RegexParameterEvaluationStrategy,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/UnitTestToolCallParameter`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitTestToolCallParameter {
     pub eval: UnitTestToolCallParameterEval,
     pub path: String,
+}
+
+impl Serialize for UnitTestToolCallParameter {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UnitTestToolCallParameter",
+            &[
+                api_runtime::ser::field("eval", &self.eval),
+                api_runtime::ser::field("path", &self.path),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UnitTestToolCallParameter {

@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UnitTestWorkflowNodeTransitionEvaluationNodeId`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UnitTestWorkflowNodeTransitionEvaluationNodeId {
     /// Defaults to `"node_id"`.
-    #[serde(rename = "type")]
     pub type_: consts::NodeId,
     /// The ID of the agent whose workflow contains the target node.
     pub agent_id: String,
     /// The ID of the workflow node that the agent should transition to.
     pub target_node_id: String,
+}
+
+impl Serialize for UnitTestWorkflowNodeTransitionEvaluationNodeId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UnitTestWorkflowNodeTransitionEvaluationNodeId",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("target_node_id", &self.target_node_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UnitTestWorkflowNodeTransitionEvaluationNodeId {

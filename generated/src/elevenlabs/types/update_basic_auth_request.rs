@@ -7,19 +7,31 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateBasicAuthRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateBasicAuthRequest {
     /// Defaults to `"basic_auth"`.
     pub auth_type: consts::BasicAuth,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub username: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
+}
+
+impl Serialize for UpdateBasicAuthRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateBasicAuthRequest",
+            &[
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::optional("provider", &self.provider),
+                api_runtime::ser::optional("username", &self.username),
+                api_runtime::ser::optional("password", &self.password),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateBasicAuthRequest {

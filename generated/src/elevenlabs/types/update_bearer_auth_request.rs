@@ -7,17 +7,29 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateBearerAuthRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateBearerAuthRequest {
     /// Defaults to `"bearer_auth"`.
     pub auth_type: consts::BearerAuth,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token: Nullable<String>,
+}
+
+impl Serialize for UpdateBearerAuthRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateBearerAuthRequest",
+            &[
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::optional("provider", &self.provider),
+                api_runtime::ser::optional("token", &self.token),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateBearerAuthRequest {

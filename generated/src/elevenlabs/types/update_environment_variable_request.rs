@@ -6,15 +6,25 @@
 // `cargo run -p generator -- generate`.
 
 use super::{EnvironmentVariableAuthConnectionValueRequest, EnvironmentVariableSecretValueRequest};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateEnvironmentVariableRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateEnvironmentVariableRequest {
     /// Values to replace. Set to null to remove an environment (except 'production').
     pub values: BTreeMap<String, Option<UpdateEnvironmentVariableRequestValuesValue>>,
+}
+
+impl Serialize for UpdateEnvironmentVariableRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateEnvironmentVariableRequest",
+            &[api_runtime::ser::field("values", &self.values)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequest {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Change the seat count of an existing group session registration.
 ///
 /// Schema: `#/components/schemas/UpdateGroupSessionSeatsParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateGroupSessionSeatsParams {
     /// Defaults to `"update_group_session_seats"`.
     pub smb_tool_type: consts::UpdateGroupSessionSeats,
+}
+
+impl Serialize for UpdateGroupSessionSeatsParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateGroupSessionSeatsParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateGroupSessionSeatsParams {

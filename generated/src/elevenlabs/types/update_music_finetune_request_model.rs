@@ -9,20 +9,31 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateMusicFinetuneRequestModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateMusicFinetuneRequestModel {
     /// Updated name for the finetune.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Replacement set of tags.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
     /// Updated primary musical genre.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub primary_genre: Nullable<String>,
     /// Finetune visibility. Only 'private' and 'workspace' can be set.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub visibility: Nullable<UpdateMusicFinetuneRequestModelVisibility>,
+}
+
+impl Serialize for UpdateMusicFinetuneRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateMusicFinetuneRequestModel",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("primary_genre", &self.primary_genre),
+                api_runtime::ser::optional("visibility", &self.visibility),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateMusicFinetuneRequestModel {

@@ -7,28 +7,40 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateOAuth2ClientCredsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOAuth2ClientCredsRequest {
     /// Defaults to `"oauth2_client_credentials"`.
     pub auth_type: consts::Oauth2ClientCredentials,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scopes: Nullable<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_params: Nullable<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub basic_auth_in_header: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub client_secret: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_headers: Nullable<BTreeMap<String, String>>,
+}
+
+impl Serialize for UpdateOAuth2ClientCredsRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateOAuth2ClientCredsRequest",
+            &[
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::optional("provider", &self.provider),
+                api_runtime::ser::optional("client_id", &self.client_id),
+                api_runtime::ser::optional("scopes", &self.scopes),
+                api_runtime::ser::optional("extra_params", &self.extra_params),
+                api_runtime::ser::optional("basic_auth_in_header", &self.basic_auth_in_header),
+                api_runtime::ser::optional("client_secret", &self.client_secret),
+                api_runtime::ser::optional("custom_headers", &self.custom_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateOAuth2ClientCredsRequest {

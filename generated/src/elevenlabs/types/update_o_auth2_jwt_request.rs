@@ -11,32 +11,44 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UpdateOAuth2JWTRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOAuth2JwtRequest {
     /// Defaults to `"oauth2_jwt"`.
     pub auth_type: consts::Oauth2Jwt,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub provider: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub algorithm: Nullable<UpdateOAuth2JwtRequestAlgorithm>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub key_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub issuer: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub audience: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub subject: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expiration_seconds: Nullable<i64>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub extra_params: Nullable<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scopes: Nullable<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub token_response_field: Nullable<UpdateOAuth2JwtRequestTokenResponseField>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub secret_key: Nullable<String>,
+}
+
+impl Serialize for UpdateOAuth2JwtRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateOAuth2JwtRequest",
+            &[
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::optional("provider", &self.provider),
+                api_runtime::ser::optional("algorithm", &self.algorithm),
+                api_runtime::ser::optional("key_id", &self.key_id),
+                api_runtime::ser::optional("issuer", &self.issuer),
+                api_runtime::ser::optional("audience", &self.audience),
+                api_runtime::ser::optional("subject", &self.subject),
+                api_runtime::ser::optional("expiration_seconds", &self.expiration_seconds),
+                api_runtime::ser::optional("extra_params", &self.extra_params),
+                api_runtime::ser::optional("scopes", &self.scopes),
+                api_runtime::ser::optional("token_response_field", &self.token_response_field),
+                api_runtime::ser::optional("secret_key", &self.secret_key),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequest {

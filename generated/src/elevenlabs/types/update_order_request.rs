@@ -5,13 +5,23 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateOrderRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateOrderRequest {
     /// The new name for the order.
     pub name: String,
+}
+
+impl Serialize for UpdateOrderRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateOrderRequest",
+            &[api_runtime::ser::field("name", &self.name)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateOrderRequest {

@@ -9,29 +9,40 @@ use super::{
     InboundSipTrunkConfigRequestModel, LivekitStackType, OutboundSipTrunkConfigRequestModel,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdatePhoneNumberRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdatePhoneNumberRequest {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub inbound_trunk_config: Nullable<InboundSipTrunkConfigRequestModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub outbound_trunk_config: Nullable<OutboundSipTrunkConfigRequestModel>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub livekit_stack: Nullable<LivekitStackType>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub store_sip_messages: Nullable<bool>,
     /// Environment to use for resolving environment variables on calls to this number.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub environment: Nullable<String>,
     /// Agent branch to use for calls to this number.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
+}
+
+impl Serialize for UpdatePhoneNumberRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdatePhoneNumberRequest",
+            &[
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+                api_runtime::ser::optional("label", &self.label),
+                api_runtime::ser::optional("inbound_trunk_config", &self.inbound_trunk_config),
+                api_runtime::ser::optional("outbound_trunk_config", &self.outbound_trunk_config),
+                api_runtime::ser::optional("livekit_stack", &self.livekit_stack),
+                api_runtime::ser::optional("store_sip_messages", &self.store_sip_messages),
+                api_runtime::ser::optional("environment", &self.environment),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdatePhoneNumberRequest {

@@ -7,21 +7,34 @@
 
 use super::ProcedureType;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateProcedureDraftRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateProcedureDraftRequestModel {
     /// Procedure name
     pub name: String,
     /// Procedure content
     pub content: String,
     /// Procedure type
-    #[serde(rename = "type")]
     pub type_: ProcedureType,
     /// When the agent should use this procedure. Empty string means this is a sub-procedure that should only start when another procedure references it. If omitted or null, the trigger is derived from the content instead. Also accepts `description` as an alias.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub trigger: Nullable<String>,
+}
+
+impl Serialize for UpdateProcedureDraftRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateProcedureDraftRequestModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("content", &self.content),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("trigger", &self.trigger),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateProcedureDraftRequestModel {

@@ -11,35 +11,46 @@ use super::{
     TtsConversationalConfigInput, VadConfig,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateSpeechEngineRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateSpeechEngineRequest {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speech_engine: Nullable<SpeechEngineConfig>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub asr: Nullable<AsrConversationalConfig>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tts: Nullable<TtsConversationalConfigInput>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub turn: Nullable<BaseTurnConfig>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub vad: Nullable<VadConfig>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation: Nullable<ConversationConfigInput>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub privacy: Nullable<PrivacyConfigInput>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub call_limits: Nullable<AgentCallLimits>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tags: Nullable<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overrides: Nullable<SpeechEngineConversationInitiationClientDataConfig>,
+}
+
+impl Serialize for UpdateSpeechEngineRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateSpeechEngineRequest",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("speech_engine", &self.speech_engine),
+                api_runtime::ser::optional("asr", &self.asr),
+                api_runtime::ser::optional("tts", &self.tts),
+                api_runtime::ser::optional("turn", &self.turn),
+                api_runtime::ser::optional("vad", &self.vad),
+                api_runtime::ser::optional("conversation", &self.conversation),
+                api_runtime::ser::optional("privacy", &self.privacy),
+                api_runtime::ser::optional("call_limits", &self.call_limits),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("overrides", &self.overrides),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateSpeechEngineRequest {

@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Update an existing staff member's information.
 ///
 /// Schema: `#/components/schemas/UpdateStaffParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateStaffParams {
     /// Defaults to `"update_staff"`.
     pub smb_tool_type: consts::UpdateStaff,
+}
+
+impl Serialize for UpdateStaffParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateStaffParams",
+            &[api_runtime::ser::field(
+                "smb_tool_type",
+                &self.smb_tool_type,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateStaffParams {

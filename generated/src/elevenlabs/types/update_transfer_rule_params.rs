@@ -6,18 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateTransferRuleParams`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTransferRuleParams {
     /// Defaults to `"update_transfer_rule"`.
     pub smb_tool_type: consts::UpdateTransferRule,
     /// Whether to offer the post_dial_digits parameter, set from the receptionists' enable_play_keypad_touch_tone_tool config. Digits saved while that is off are dropped when the receptionist is built, so the parameter is hidden rather than accepted and ignored.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub post_dial_digits_enabled: Option<bool>,
+}
+
+impl Serialize for UpdateTransferRuleParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateTransferRuleParams",
+            &[
+                api_runtime::ser::field("smb_tool_type", &self.smb_tool_type),
+                api_runtime::ser::optional(
+                    "post_dial_digits_enabled",
+                    &self.post_dial_digits_enabled,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateTransferRuleParams {

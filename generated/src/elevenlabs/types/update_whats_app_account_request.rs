@@ -6,19 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpdateWhatsAppAccountRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateWhatsAppAccountRequest {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub assigned_agent_id: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_messaging: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_audio_message_response: Nullable<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub enable_typing_indicator: Nullable<bool>,
+}
+
+impl Serialize for UpdateWhatsAppAccountRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpdateWhatsAppAccountRequest",
+            &[
+                api_runtime::ser::optional("assigned_agent_id", &self.assigned_agent_id),
+                api_runtime::ser::optional("enable_messaging", &self.enable_messaging),
+                api_runtime::ser::optional(
+                    "enable_audio_message_response",
+                    &self.enable_audio_message_response,
+                ),
+                api_runtime::ser::optional(
+                    "enable_typing_indicator",
+                    &self.enable_typing_indicator,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpdateWhatsAppAccountRequest {

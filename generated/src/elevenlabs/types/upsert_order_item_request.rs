@@ -7,16 +7,28 @@
 
 use super::{ItemId, OrderItemRequestInput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpsertOrderItemRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpsertOrderItemRequest {
     /// The order item to add or update.
     pub item: OrderItemRequestInput,
     /// The ID of an existing item to update. Omit to create a new item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub item_id: Nullable<ItemId>,
+}
+
+impl Serialize for UpsertOrderItemRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpsertOrderItemRequest",
+            &[
+                api_runtime::ser::field("item", &self.item),
+                api_runtime::ser::optional("item_id", &self.item_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpsertOrderItemRequest {

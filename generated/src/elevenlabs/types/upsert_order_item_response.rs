@@ -7,16 +7,28 @@
 
 use super::{ItemId, QuoteInfo};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UpsertOrderItemResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpsertOrderItemResponse {
     /// The ID of the upserted order item.
     pub item_id: ItemId,
     /// The quoted price for this item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub quote: Nullable<QuoteInfo>,
+}
+
+impl Serialize for UpsertOrderItemResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UpsertOrderItemResponse",
+            &[
+                api_runtime::ser::field("item_id", &self.item_id),
+                api_runtime::ser::optional("quote", &self.quote),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UpsertOrderItemResponse {

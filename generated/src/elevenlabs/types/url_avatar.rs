@@ -6,21 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/URLAvatar`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlAvatar {
     /// The type of the avatar
     ///
     /// Defaults to `"url"`.
-    #[serde(rename = "type")]
     pub type_: consts::Url,
     /// The custom URL of the avatar
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
+}
+
+impl Serialize for UrlAvatar {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UrlAvatar",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("custom_url", &self.custom_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UrlAvatar {

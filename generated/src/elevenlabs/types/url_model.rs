@@ -6,33 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// OCSF URL object.
 ///
 /// Spec: https://schema.ocsf.io/1.6.0/objects/url
 ///
 /// Schema: `#/components/schemas/UrlModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UrlModel {
     /// Full URL string
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub url_string: Nullable<String>,
     /// URL scheme (e.g., https)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scheme: Nullable<String>,
     /// URL hostname
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub hostname: Nullable<String>,
     /// URL port
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub port: Nullable<i64>,
     /// URL path
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub path: Nullable<String>,
     /// URL query string
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub query_string: Nullable<String>,
+}
+
+impl Serialize for UrlModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UrlModel",
+            &[
+                api_runtime::ser::optional("url_string", &self.url_string),
+                api_runtime::ser::optional("scheme", &self.scheme),
+                api_runtime::ser::optional("hostname", &self.hostname),
+                api_runtime::ser::optional("port", &self.port),
+                api_runtime::ser::optional("path", &self.path),
+                api_runtime::ser::optional("query_string", &self.query_string),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UrlModel {

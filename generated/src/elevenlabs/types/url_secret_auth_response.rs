@@ -7,25 +7,40 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UrlSecretAuthResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UrlSecretAuthResponse {
     pub name: String,
     /// Defaults to `"url_secret"`.
     pub auth_type: consts::UrlSecret,
     pub provider: String,
     pub id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
+}
+
+impl Serialize for UrlSecretAuthResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UrlSecretAuthResponse",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("used_by", &self.used_by),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("status_detail", &self.status_detail),
+                api_runtime::ser::optional("status_updated_at", &self.status_updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UrlSecretAuthResponse {

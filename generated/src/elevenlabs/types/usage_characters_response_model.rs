@@ -5,16 +5,29 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/UsageCharactersResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsageCharactersResponseModel {
     /// The time axis with unix timestamps for each day.
     pub time: Vec<i64>,
     /// The usage of each breakdown type along the time axis.
     pub usage: BTreeMap<String, Vec<f64>>,
+}
+
+impl Serialize for UsageCharactersResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UsageCharactersResponseModel",
+            &[
+                api_runtime::ser::field("time", &self.time),
+                api_runtime::ser::field("usage", &self.usage),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UsageCharactersResponseModel {

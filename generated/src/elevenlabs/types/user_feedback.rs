@@ -6,13 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use super::UserFeedbackScore;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UserFeedback`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserFeedback {
     pub score: UserFeedbackScore,
     pub time_in_call_secs: i64,
+}
+
+impl Serialize for UserFeedback {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UserFeedback",
+            &[
+                api_runtime::ser::field("score", &self.score),
+                api_runtime::ser::field("time_in_call_secs", &self.time_in_call_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UserFeedback {

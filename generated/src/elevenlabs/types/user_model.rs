@@ -7,38 +7,49 @@
 
 use super::UserTypeId;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// OCSF User object.
 ///
 /// Spec: https://schema.ocsf.io/1.6.0/objects/user
 ///
 /// Schema: `#/components/schemas/UserModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserModel {
     /// Username
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name: Nullable<String>,
     /// Unique user identifier
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub uid: Nullable<String>,
     /// Account type identifier
     ///
     /// Defaults to `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_id: Option<UserTypeId>,
     /// Account type description
-    #[serde(rename = "type", skip_serializing_if = "Nullable::is_absent")]
     pub type_: Nullable<String>,
     /// User email address
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub email_addr: Nullable<String>,
     /// Full name of the user
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub full_name: Nullable<String>,
     /// User's domain
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub domain: Nullable<String>,
+}
+
+impl Serialize for UserModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UserModel",
+            &[
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("uid", &self.uid),
+                api_runtime::ser::optional("type_id", &self.type_id),
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::optional("email_addr", &self.email_addr),
+                api_runtime::ser::optional("full_name", &self.full_name),
+                api_runtime::ser::optional("domain", &self.domain),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UserModel {

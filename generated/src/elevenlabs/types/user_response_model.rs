@@ -7,10 +7,10 @@
 
 use super::{SeatType, SubscriptionResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UserResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResponseModel {
     /// The unique identifier of the user.
     pub user_id: String,
@@ -29,29 +29,57 @@ pub struct UserResponseModel {
     /// Whether to show compliance terms (ToS, Privacy Policy, biometric consent) during onboarding. Set for users signing up from the marketing site.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_compliance_terms: Option<bool>,
     /// First name of the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_name: Nullable<String>,
     /// Whether the user's API key is hashed.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_api_key_hashed: Option<bool>,
     /// The preview of the user's API key.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub xi_api_key_preview: Nullable<String>,
     /// The referral link code of the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub referral_link_code: Nullable<String>,
     /// The Partnerstack partner default link of the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub partnerstack_partner_default_link: Nullable<String>,
     /// The unix timestamp of the user's creation. 0 if the user was created before the unix timestamp was added.
     pub created_at: i64,
     /// The seat type of the user.
     pub seat_type: SeatType,
+}
+
+impl Serialize for UserResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UserResponseModel",
+            &[
+                api_runtime::ser::field("user_id", &self.user_id),
+                api_runtime::ser::field("subscription", &self.subscription),
+                api_runtime::ser::field("is_new_user", &self.is_new_user),
+                api_runtime::ser::field(
+                    "can_use_delayed_payment_methods",
+                    &self.can_use_delayed_payment_methods,
+                ),
+                api_runtime::ser::field("is_onboarding_completed", &self.is_onboarding_completed),
+                api_runtime::ser::field(
+                    "is_onboarding_checklist_completed",
+                    &self.is_onboarding_checklist_completed,
+                ),
+                api_runtime::ser::optional("show_compliance_terms", &self.show_compliance_terms),
+                api_runtime::ser::optional("first_name", &self.first_name),
+                api_runtime::ser::optional("is_api_key_hashed", &self.is_api_key_hashed),
+                api_runtime::ser::optional("xi_api_key_preview", &self.xi_api_key_preview),
+                api_runtime::ser::optional("referral_link_code", &self.referral_link_code),
+                api_runtime::ser::optional(
+                    "partnerstack_partner_default_link",
+                    &self.partnerstack_partner_default_link,
+                ),
+                api_runtime::ser::field("created_at", &self.created_at),
+                api_runtime::ser::field("seat_type", &self.seat_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UserResponseModel {

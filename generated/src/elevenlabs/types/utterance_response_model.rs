@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/UtteranceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UtteranceResponseModel {
     /// The start time of the utterance in seconds.
     pub start: f64,
     /// The end time of the utterance in seconds.
     pub end: f64,
+}
+
+impl Serialize for UtteranceResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UtteranceResponseModel",
+            &[
+                api_runtime::ser::field("start", &self.start),
+                api_runtime::ser::field("end", &self.end),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UtteranceResponseModel {

@@ -17,18 +17,33 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// here without touching the transfer model.
 ///
 /// Schema: `#/components/schemas/UUITransferConfig`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UuiTransferConfig {
     /// UUI payload to send on SIP REFER transfers. Supports inline dynamic variables and is hex-encoded at transfer time.
     pub data: String,
     /// Optional one-octet protocol discriminator (two hex digits, e.g. '00'). Required by platforms such as Genesys Cloud, which otherwise strip the first octet of the payload. Leave unset for platforms like Talkdesk that expect a bare hex payload.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub protocol_discriminator: Nullable<String>,
     /// How to attach protocol_discriminator. 'prefix' prepends the octet to the hex payload (User-to-User=XX<hex>;encoding=hex). 'pd_parameter' sends it as a separate parameter (User-to-User=<hex>;pd=XX;encoding=hex). Ignored when protocol_discriminator is unset.
     ///
     /// Defaults to `"prefix"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol_discriminator_mode: Option<UuiTransferConfigProtocolDiscriminatorMode>,
+}
+
+impl Serialize for UuiTransferConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "UuiTransferConfig",
+            &[
+                api_runtime::ser::field("data", &self.data),
+                api_runtime::ser::optional("protocol_discriminator", &self.protocol_discriminator),
+                api_runtime::ser::optional(
+                    "protocol_discriminator_mode",
+                    &self.protocol_discriminator_mode,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for UuiTransferConfig {

@@ -5,16 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VADConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VadConfig {
     /// Whether to use background voice filtering
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_voice_detection: Option<bool>,
+}
+
+impl Serialize for VadConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VadConfig",
+            &[api_runtime::ser::optional(
+                "background_voice_detection",
+                &self.background_voice_detection,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VadConfig {

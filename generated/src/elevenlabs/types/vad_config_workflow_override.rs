@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VADConfigWorkflowOverride`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VadConfigWorkflowOverride {
     /// Whether to use background voice filtering
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub background_voice_detection: Nullable<bool>,
+}
+
+impl Serialize for VadConfigWorkflowOverride {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VadConfigWorkflowOverride",
+            &[api_runtime::ser::optional(
+                "background_voice_detection",
+                &self.background_voice_detection,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VadConfigWorkflowOverride {

@@ -12,55 +12,68 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Request body for the Google Veo 3.1 video model.
 ///
 /// Schema: `#/components/schemas/Veo3_1Request`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Veo3_1request {
     /// Include to send the generation's result to the workspace's configured flows webhooks once it completes or fails. The webhook payload matches the terminal response of the corresponding GET endpoint.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook: Nullable<WebhookTarget>,
     /// A text description of the video to generate.
     pub prompt: String,
     /// A text description of what the video should avoid.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub negative_prompt: Nullable<String>,
     /// A seed for reproducible generation: the same seed and inputs give similar output across generations. Omit for random.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Whether the model may rewrite the prompt to improve results.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhance_prompt: Option<bool>,
     /// The duration of the output video in seconds.
     ///
     /// Defaults to `8`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration_secs: Option<i64>,
     /// The aspect ratio of the output video.
     ///
     /// Defaults to `"16:9"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect_ratio: Option<Veo3_1requestAspectRatio>,
     /// The resolution of the output video.
     ///
     /// Defaults to `"720p"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<Veo3_1requestResolution>,
     /// Whether to generate audio with the video.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub generate_audio: Option<bool>,
     /// The image to use as the video's first frame.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_frame: Nullable<ImageReference>,
     /// The image to use as the video's last frame.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_frame: Nullable<ImageReference>,
     /// Up to 3 reference images to draw subjects or style from. Cannot be combined with `start_frame`/`end_frame`, and requires the 8-second duration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub images: Option<Vec<VeoImageReference>>,
     /// The model to use for the generation.
     pub model_id: consts::Veo3_1Generate001,
+}
+
+impl Serialize for Veo3_1request {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Veo3_1request",
+            &[
+                api_runtime::ser::optional("webhook", &self.webhook),
+                api_runtime::ser::field("prompt", &self.prompt),
+                api_runtime::ser::optional("negative_prompt", &self.negative_prompt),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional("enhance_prompt", &self.enhance_prompt),
+                api_runtime::ser::optional("duration_secs", &self.duration_secs),
+                api_runtime::ser::optional("aspect_ratio", &self.aspect_ratio),
+                api_runtime::ser::optional("resolution", &self.resolution),
+                api_runtime::ser::optional("generate_audio", &self.generate_audio),
+                api_runtime::ser::optional("start_frame", &self.start_frame),
+                api_runtime::ser::optional("end_frame", &self.end_frame),
+                api_runtime::ser::optional("images", &self.images),
+                api_runtime::ser::field("model_id", &self.model_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Veo3_1request {

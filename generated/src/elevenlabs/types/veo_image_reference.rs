@@ -11,12 +11,25 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A reference image guiding a Veo generation, with its role.
 ///
 /// Schema: `#/components/schemas/VeoImageReference`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VeoImageReference {
     /// The reference image.
     pub image: ImageReference,
     /// How the model uses the image: `subject` places its subject or scene elements into the video; `style` transfers its visual style.
     pub role: VeoImageReferenceRole,
+}
+
+impl Serialize for VeoImageReference {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VeoImageReference",
+            &[
+                api_runtime::ser::field("image", &self.image),
+                api_runtime::ser::field("role", &self.role),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VeoImageReference {

@@ -7,10 +7,10 @@
 
 use super::RecordingResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VerificationAttemptResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerificationAttemptResponseModel {
     /// The text of the verification attempt.
     pub text: String,
@@ -23,8 +23,24 @@ pub struct VerificationAttemptResponseModel {
     /// The Levenshtein distance of the verification attempt.
     pub levenshtein_distance: f64,
     /// The recording of the verification attempt.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub recording: Nullable<RecordingResponseModel>,
+}
+
+impl Serialize for VerificationAttemptResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VerificationAttemptResponseModel",
+            &[
+                api_runtime::ser::field("text", &self.text),
+                api_runtime::ser::field("date_unix", &self.date_unix),
+                api_runtime::ser::field("accepted", &self.accepted),
+                api_runtime::ser::field("similarity", &self.similarity),
+                api_runtime::ser::field("levenshtein_distance", &self.levenshtein_distance),
+                api_runtime::ser::optional("recording", &self.recording),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VerificationAttemptResponseModel {

@@ -6,24 +6,37 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VerifiedVoiceLanguageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VerifiedVoiceLanguageResponseModel {
     /// The language of the voice.
     pub language: String,
     /// The voice's model ID.
     pub model_id: String,
     /// The voice's accent, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent: Nullable<String>,
     /// The voice's locale, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub locale: Nullable<String>,
     /// The voice's preview URL, if applicable.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
+}
+
+impl Serialize for VerifiedVoiceLanguageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VerifiedVoiceLanguageResponseModel",
+            &[
+                api_runtime::ser::field("language", &self.language),
+                api_runtime::ser::field("model_id", &self.model_id),
+                api_runtime::ser::optional("accent", &self.accent),
+                api_runtime::ser::optional("locale", &self.locale),
+                api_runtime::ser::optional("preview_url", &self.preview_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VerifiedVoiceLanguageResponseModel {

@@ -7,23 +7,36 @@
 
 use super::{VideoKeyMoment, VideoSegment, VideoSubject};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoAnalysisResult`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoAnalysisResult {
     pub title: String,
     pub description: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub content_type: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overall_pacing: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subjects: Option<Vec<VideoSubject>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub segments: Option<Vec<VideoSegment>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key_moments: Option<Vec<VideoKeyMoment>>,
+}
+
+impl Serialize for VideoAnalysisResult {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VideoAnalysisResult",
+            &[
+                api_runtime::ser::field("title", &self.title),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("content_type", &self.content_type),
+                api_runtime::ser::optional("overall_pacing", &self.overall_pacing),
+                api_runtime::ser::optional("subjects", &self.subjects),
+                api_runtime::ser::optional("segments", &self.segments),
+                api_runtime::ser::optional("key_moments", &self.key_moments),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VideoAnalysisResult {

@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoKeyMoment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoKeyMoment {
     pub timestamp_ms: i64,
-    #[serde(rename = "type")]
     pub type_: String,
     pub description: String,
+}
+
+impl Serialize for VideoKeyMoment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VideoKeyMoment",
+            &[
+                api_runtime::ser::field("timestamp_ms", &self.timestamp_ms),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("description", &self.description),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VideoKeyMoment {

@@ -6,30 +6,44 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoSegment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VideoSegment {
     pub start_ms: i64,
     pub end_ms: i64,
     pub description: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subjects: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shot_type: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub camera_movement: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transition_in: Nullable<String>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_speech: Option<bool>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_music: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub pacing: Nullable<String>,
+}
+
+impl Serialize for VideoSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VideoSegment",
+            &[
+                api_runtime::ser::field("start_ms", &self.start_ms),
+                api_runtime::ser::field("end_ms", &self.end_ms),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("subjects", &self.subjects),
+                api_runtime::ser::optional("shot_type", &self.shot_type),
+                api_runtime::ser::optional("camera_movement", &self.camera_movement),
+                api_runtime::ser::optional("transition_in", &self.transition_in),
+                api_runtime::ser::optional("has_speech", &self.has_speech),
+                api_runtime::ser::optional("has_music", &self.has_music),
+                api_runtime::ser::optional("pacing", &self.pacing),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VideoSegment {

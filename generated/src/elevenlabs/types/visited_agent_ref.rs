@@ -6,16 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// An agent (and optional branch) that participated in the call, in first-seen transcript order.
 ///
 /// Schema: `#/components/schemas/VisitedAgentRef`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VisitedAgentRef {
     pub agent_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub branch_id: Nullable<String>,
+}
+
+impl Serialize for VisitedAgentRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VisitedAgentRef",
+            &[
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::optional("branch_id", &self.branch_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VisitedAgentRef {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceAccentResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceAccentResponseModel {
     /// The accent value used for filtering shared voices via the `accent` query parameter on `GET /v1/shared-voices`.
     pub accent: String,
@@ -18,6 +18,21 @@ pub struct VoiceAccentResponseModel {
     pub code: String,
     /// The human-readable accent name, e.g. `American`.
     pub name: String,
+}
+
+impl Serialize for VoiceAccentResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceAccentResponseModel",
+            &[
+                api_runtime::ser::field("accent", &self.accent),
+                api_runtime::ser::field("language", &self.language),
+                api_runtime::ser::field("code", &self.code),
+                api_runtime::ser::field("name", &self.name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceAccentResponseModel {

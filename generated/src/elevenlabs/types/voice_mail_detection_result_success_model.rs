@@ -7,19 +7,32 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceMailDetectionResultSuccessModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceMailDetectionResultSuccessModel {
     /// Defaults to `"voicemail_detection_success"`.
     pub result_type: consts::VoicemailDetectionSuccess,
     /// Defaults to `"success"`.
     pub status: consts::Success,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voicemail_message: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reason: Nullable<String>,
+}
+
+impl Serialize for VoiceMailDetectionResultSuccessModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceMailDetectionResultSuccessModel",
+            &[
+                api_runtime::ser::field("result_type", &self.result_type),
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("voicemail_message", &self.voicemail_message),
+                api_runtime::ser::optional("reason", &self.reason),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceMailDetectionResultSuccessModel {

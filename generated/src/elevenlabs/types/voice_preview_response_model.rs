@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoicePreviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoicePreviewResponseModel {
     /// The base64 encoded audio of the preview.
     pub audio_base_64: String,
@@ -20,6 +20,22 @@ pub struct VoicePreviewResponseModel {
     pub duration_secs: f64,
     /// The language of the preview.
     pub language: Option<String>,
+}
+
+impl Serialize for VoicePreviewResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoicePreviewResponseModel",
+            &[
+                api_runtime::ser::field("audio_base_64", &self.audio_base_64),
+                api_runtime::ser::field("generated_voice_id", &self.generated_voice_id),
+                api_runtime::ser::field("media_type", &self.media_type),
+                api_runtime::ser::field("duration_secs", &self.duration_secs),
+                api_runtime::ser::field("language", &self.language),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoicePreviewResponseModel {

@@ -6,44 +6,56 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoicePreviewsRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoicePreviewsRequestModel {
     /// Description to use for the created voice.
     pub voice_description: String,
     /// Text to generate, text length has to be between 100 and 1000.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// Whether to automatically generate a text suitable for the voice description.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_generate_text: Option<bool>,
     /// Controls the volume level of the generated voice. -1 is quietest, 1 is loudest, 0 corresponds to roughly -24 LUFS.
     ///
     /// Defaults to `0.5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub loudness: Option<f64>,
     /// Higher quality results in better voice output but less variety.
     ///
     /// Defaults to `0.9`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<f64>,
     /// Random number that controls the voice generation. Same seed with same inputs produces same voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Controls how closely the AI follows the prompt. Lower numbers give the AI more freedom to be creative, while higher numbers force it to stick more to the prompt. High numbers can cause voice to sound artificial or robotic. We recommend to use longer, more detailed prompts at lower Guidance Scale.
     ///
     /// Defaults to `5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<f64>,
     /// Whether to enhance the voice description using AI to add more detail and improve voice generation quality. When enabled, the system will automatically expand simple prompts into more detailed voice descriptions. Defaults to False
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub should_enhance: Option<bool>,
+}
+
+impl Serialize for VoicePreviewsRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoicePreviewsRequestModel",
+            &[
+                api_runtime::ser::field("voice_description", &self.voice_description),
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("auto_generate_text", &self.auto_generate_text),
+                api_runtime::ser::optional("loudness", &self.loudness),
+                api_runtime::ser::optional("quality", &self.quality),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional("guidance_scale", &self.guidance_scale),
+                api_runtime::ser::optional("should_enhance", &self.should_enhance),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoicePreviewsRequestModel {

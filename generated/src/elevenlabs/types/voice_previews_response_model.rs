@@ -6,15 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use super::VoicePreviewResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoicePreviewsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoicePreviewsResponseModel {
     /// The previews of the generated voices.
     pub previews: Vec<VoicePreviewResponseModel>,
     /// The text used to preview the voices.
     pub text: String,
+}
+
+impl Serialize for VoicePreviewsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoicePreviewsResponseModel",
+            &[
+                api_runtime::ser::field("previews", &self.previews),
+                api_runtime::ser::field("text", &self.text),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoicePreviewsResponseModel {

@@ -6,48 +6,63 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceRemixRequestModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceRemixRequestModel {
     /// Description of the changes to make to the voice.
     pub voice_description: String,
     /// Text to generate, text length has to be between 100 and 1000.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text: Nullable<String>,
     /// Whether to automatically generate a text suitable for the voice description.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_generate_text: Option<bool>,
     /// Controls the volume level of the generated voice. -1 is quietest, 1 is loudest, 0 corresponds to roughly -24 LUFS.
     ///
     /// Defaults to `0.5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub loudness: Option<f64>,
     /// Random number that controls the voice generation. Same seed with same inputs produces same voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub seed: Nullable<i64>,
     /// Controls how closely the AI follows the prompt. Lower numbers give the AI more freedom to be creative, while higher numbers force it to stick more to the prompt. High numbers can cause voice to sound artificial or robotic. We recommend to use longer, more detailed prompts at lower Guidance Scale.
     ///
     /// Defaults to `2`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guidance_scale: Option<f64>,
     /// Determines whether the Text to Voice previews should be included in the response. If true, only the generated IDs will be returned which can then be streamed via the /v1/text-to-voice/:generated_voice_id/stream endpoint.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_previews: Option<bool>,
     /// The remixing session id.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remixing_session_id: Nullable<String>,
     /// The id of the remixing session iteration where these generations should be attached to. If not provided, a new iteration will be created.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remixing_session_iteration_id: Nullable<String>,
     /// Controls the balance of prompt versus reference audio when generating voice samples. 0 means almost no prompt influence, 1 means almost no reference audio influence. Only supported when using the eleven_ttv_v3 model.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub prompt_strength: Nullable<f64>,
+}
+
+impl Serialize for VoiceRemixRequestModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceRemixRequestModel",
+            &[
+                api_runtime::ser::field("voice_description", &self.voice_description),
+                api_runtime::ser::optional("text", &self.text),
+                api_runtime::ser::optional("auto_generate_text", &self.auto_generate_text),
+                api_runtime::ser::optional("loudness", &self.loudness),
+                api_runtime::ser::optional("seed", &self.seed),
+                api_runtime::ser::optional("guidance_scale", &self.guidance_scale),
+                api_runtime::ser::optional("stream_previews", &self.stream_previews),
+                api_runtime::ser::optional("remixing_session_id", &self.remixing_session_id),
+                api_runtime::ser::optional(
+                    "remixing_session_iteration_id",
+                    &self.remixing_session_iteration_id,
+                ),
+                api_runtime::ser::optional("prompt_strength", &self.prompt_strength),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceRemixRequestModel {

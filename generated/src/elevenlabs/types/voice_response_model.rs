@@ -14,84 +14,107 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/VoiceResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceResponseModel {
     /// The ID of the voice.
     pub voice_id: String,
     /// The name of the voice.
     pub name: String,
     /// List of samples associated with the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub samples: Nullable<Vec<SampleResponseModel>>,
     /// The category of the voice.
     pub category: VoiceResponseModelCategory,
     /// Fine-tuning information for the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fine_tuning: Nullable<FineTuningResponseModel>,
     /// Labels associated with the voice.
     pub labels: BTreeMap<String, String>,
     /// The description of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The preview URL of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub preview_url: Nullable<String>,
     /// The tiers the voice is available for.
     pub available_for_tiers: Vec<String>,
     /// The settings of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub settings: Nullable<VoiceSettingsResponseModel>,
     /// The sharing information of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sharing: Nullable<VoiceSharingResponseModel>,
     /// The base model IDs for high-quality voices.
     pub high_quality_base_model_ids: Vec<String>,
     /// The verified languages of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verified_languages: Nullable<Vec<VerifiedVoiceLanguageResponseModel>>,
     /// The IDs of collections this voice belongs to.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub collection_ids: Nullable<Vec<String>>,
     /// The safety controls of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub safety_control: Nullable<VoiceResponseModelSafetyControl>,
     /// The voice verification of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_verification: Nullable<VoiceVerificationResponseModel>,
     /// The permission on the resource of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub permission_on_resource: Nullable<String>,
     /// Whether the voice is owned by the user.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_owner: Nullable<bool>,
     /// Whether the voice is legacy.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_legacy: Option<bool>,
     /// Whether the voice is mixed.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_mixed: Option<bool>,
     /// Timestamp when the voice was marked as favorite in Unix time.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub favorited_at_unix: Nullable<i64>,
     /// The creation time of the voice in Unix time.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_at_unix: Nullable<i64>,
     /// Whether the voice is bookmarked by the current user. Only relevant for community (library-copied) voices.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub is_bookmarked: Nullable<bool>,
     /// The recording quality of the voice as determined by the review pipeline.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub recording_quality: Nullable<VoiceResponseModelRecordingQuality>,
     /// The review pipeline status of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub labelling_status: Nullable<VoiceResponseModelLabellingStatus>,
     /// The reason for the recording quality assessment, as determined by the review pipeline.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub recording_quality_reason: Nullable<String>,
+}
+
+impl Serialize for VoiceResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceResponseModel",
+            &[
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("samples", &self.samples),
+                api_runtime::ser::field("category", &self.category),
+                api_runtime::ser::optional("fine_tuning", &self.fine_tuning),
+                api_runtime::ser::field("labels", &self.labels),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::optional("preview_url", &self.preview_url),
+                api_runtime::ser::field("available_for_tiers", &self.available_for_tiers),
+                api_runtime::ser::optional("settings", &self.settings),
+                api_runtime::ser::optional("sharing", &self.sharing),
+                api_runtime::ser::field(
+                    "high_quality_base_model_ids",
+                    &self.high_quality_base_model_ids,
+                ),
+                api_runtime::ser::optional("verified_languages", &self.verified_languages),
+                api_runtime::ser::optional("collection_ids", &self.collection_ids),
+                api_runtime::ser::optional("safety_control", &self.safety_control),
+                api_runtime::ser::optional("voice_verification", &self.voice_verification),
+                api_runtime::ser::optional("permission_on_resource", &self.permission_on_resource),
+                api_runtime::ser::optional("is_owner", &self.is_owner),
+                api_runtime::ser::optional("is_legacy", &self.is_legacy),
+                api_runtime::ser::optional("is_mixed", &self.is_mixed),
+                api_runtime::ser::optional("favorited_at_unix", &self.favorited_at_unix),
+                api_runtime::ser::optional("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::optional("is_bookmarked", &self.is_bookmarked),
+                api_runtime::ser::optional("recording_quality", &self.recording_quality),
+                api_runtime::ser::optional("labelling_status", &self.labelling_status),
+                api_runtime::ser::optional(
+                    "recording_quality_reason",
+                    &self.recording_quality_reason,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceResponseModel {

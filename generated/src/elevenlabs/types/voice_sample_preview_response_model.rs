@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSamplePreviewResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceSamplePreviewResponseModel {
     /// The base64 encoded audio.
     pub audio_base_64: String,
@@ -20,8 +20,23 @@ pub struct VoiceSamplePreviewResponseModel {
     /// The media type of the audio.
     pub media_type: String,
     /// The duration of the audio in seconds.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub duration_secs: Nullable<f64>,
+}
+
+impl Serialize for VoiceSamplePreviewResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceSamplePreviewResponseModel",
+            &[
+                api_runtime::ser::field("audio_base_64", &self.audio_base_64),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("sample_id", &self.sample_id),
+                api_runtime::ser::field("media_type", &self.media_type),
+                api_runtime::ser::optional("duration_secs", &self.duration_secs),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceSamplePreviewResponseModel {

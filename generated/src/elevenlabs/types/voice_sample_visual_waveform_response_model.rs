@@ -5,15 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSampleVisualWaveformResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceSampleVisualWaveformResponseModel {
     /// The ID of the sample.
     pub sample_id: String,
     /// The visual waveform of the sample, represented as a list of floats.
     pub visual_waveform: Vec<f64>,
+}
+
+impl Serialize for VoiceSampleVisualWaveformResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceSampleVisualWaveformResponseModel",
+            &[
+                api_runtime::ser::field("sample_id", &self.sample_id),
+                api_runtime::ser::field("visual_waveform", &self.visual_waveform),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceSampleVisualWaveformResponseModel {

@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSegment`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceSegment {
     /// The voice ID used for this segment
     pub voice_id: String,
@@ -22,6 +22,23 @@ pub struct VoiceSegment {
     pub character_end_index: i64,
     /// Line of the dialogue (script) that this segment is a part of.
     pub dialogue_input_index: i64,
+}
+
+impl Serialize for VoiceSegment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceSegment",
+            &[
+                api_runtime::ser::field("voice_id", &self.voice_id),
+                api_runtime::ser::field("start_time_seconds", &self.start_time_seconds),
+                api_runtime::ser::field("end_time_seconds", &self.end_time_seconds),
+                api_runtime::ser::field("character_start_index", &self.character_start_index),
+                api_runtime::ser::field("character_end_index", &self.character_end_index),
+                api_runtime::ser::field("dialogue_input_index", &self.dialogue_input_index),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceSegment {

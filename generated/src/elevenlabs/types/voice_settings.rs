@@ -5,16 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceSettings {
     /// How strongly the dubbed speakers clone the source voices, 0 to 10.
     ///
     /// Defaults to `7`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cloning_strength: Option<i64>,
+}
+
+impl Serialize for VoiceSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceSettings",
+            &[api_runtime::ser::optional(
+                "cloning_strength",
+                &self.cloning_strength,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceSettings {

@@ -6,36 +6,47 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSettingsResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceSettingsResponseModel {
     /// Determines how stable the voice is and the randomness between each generation. Lower values introduce broader emotional range for the voice. Higher values can result in a monotonous voice with limited emotion.
     ///
     /// Defaults to `0.5`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub stability: Nullable<f64>,
     /// This setting boosts the similarity to the original speaker. Using this setting requires a slightly higher computational load, which in turn increases latency.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub use_speaker_boost: Nullable<bool>,
     /// Determines how closely the AI should adhere to the original voice when attempting to replicate it.
     ///
     /// Defaults to `0.75`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub similarity_boost: Nullable<f64>,
     /// Determines the style exaggeration of the voice. This setting attempts to amplify the style of the original speaker. It does consume additional computational resources and might increase latency if set to anything other than 0.
     ///
     /// Defaults to `0.0`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub style: Nullable<f64>,
     /// Adjusts the speed of the voice. A value of 1.0 is the default speed, while values less than 1.0 slow down the speech, and values greater than 1.0 speed it up.
     ///
     /// Defaults to `1.0`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speed: Nullable<f64>,
+}
+
+impl Serialize for VoiceSettingsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceSettingsResponseModel",
+            &[
+                api_runtime::ser::optional("stability", &self.stability),
+                api_runtime::ser::optional("use_speaker_boost", &self.use_speaker_boost),
+                api_runtime::ser::optional("similarity_boost", &self.similarity_boost),
+                api_runtime::ser::optional("style", &self.style),
+                api_runtime::ser::optional("speed", &self.speed),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceSettingsResponseModel {

@@ -6,38 +6,49 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSharingModerationCheckResponseModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceSharingModerationCheckResponseModel {
     /// The date the moderation check was made in Unix time.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub date_checked_unix: Nullable<i64>,
     /// The name value of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name_value: Nullable<String>,
     /// Whether the name check was successful.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub name_check: Nullable<bool>,
     /// The description value of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description_value: Nullable<String>,
     /// Whether the description check was successful.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description_check: Nullable<bool>,
     /// A list of sample IDs.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sample_ids: Nullable<Vec<String>>,
     /// A list of sample checks.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sample_checks: Nullable<Vec<f64>>,
     /// A list of captcha IDs.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub captcha_ids: Nullable<Vec<String>>,
     /// A list of CAPTCHA check values.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub captcha_checks: Nullable<Vec<f64>>,
+}
+
+impl Serialize for VoiceSharingModerationCheckResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceSharingModerationCheckResponseModel",
+            &[
+                api_runtime::ser::optional("date_checked_unix", &self.date_checked_unix),
+                api_runtime::ser::optional("name_value", &self.name_value),
+                api_runtime::ser::optional("name_check", &self.name_check),
+                api_runtime::ser::optional("description_value", &self.description_value),
+                api_runtime::ser::optional("description_check", &self.description_check),
+                api_runtime::ser::optional("sample_ids", &self.sample_ids),
+                api_runtime::ser::optional("sample_checks", &self.sample_checks),
+                api_runtime::ser::optional("captcha_ids", &self.captcha_ids),
+                api_runtime::ser::optional("captcha_checks", &self.captcha_checks),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceSharingModerationCheckResponseModel {

@@ -11,12 +11,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/VoiceSharingResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceSharingResponseModel {
     /// The status of the voice sharing.
     pub status: VoiceSharingResponseModelStatus,
     /// The sample ID of the history item.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub history_item_sample_id: Nullable<String>,
     /// The date of the voice sharing in Unix time.
     pub date_unix: i64,
@@ -33,15 +32,12 @@ pub struct VoiceSharingResponseModel {
     /// Whether live moderation is enabled.
     pub live_moderation_enabled: bool,
     /// The rate of the voice sharing.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub rate: Nullable<f64>,
     /// The rate of the voice sharing in USD per 1000 credits.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub fiat_rate: Nullable<f64>,
     /// The notice period of the voice sharing.
     pub notice_period: i64,
     /// The date of the voice sharing in Unix time.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_at_unix: Nullable<i64>,
     /// Whether voice mixing is allowed.
     pub voice_mixing_allowed: bool,
@@ -50,13 +46,10 @@ pub struct VoiceSharingResponseModel {
     /// The category of the voice.
     pub category: VoiceSharingResponseModelCategory,
     /// Whether the reader app is enabled.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reader_app_enabled: Nullable<bool>,
     /// The image URL of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub image_url: Nullable<String>,
     /// The ban reason of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub ban_reason: Nullable<String>,
     /// The number of likes on the voice.
     pub liked_by_count: i64,
@@ -65,35 +58,74 @@ pub struct VoiceSharingResponseModel {
     /// The name of the voice.
     pub name: String,
     /// The description of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub description: Nullable<String>,
     /// The labels of the voice.
     pub labels: BTreeMap<String, String>,
     /// The review status of the voice.
     pub review_status: VoiceSharingResponseModelReviewStatus,
     /// The review message of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub review_message: Nullable<String>,
     /// Whether the voice is enabled in the library.
     pub enabled_in_library: bool,
     /// The Instagram username of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub instagram_username: Nullable<String>,
     /// The Twitter/X username of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub twitter_username: Nullable<String>,
     /// The YouTube username of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub youtube_username: Nullable<String>,
     /// The TikTok username of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tiktok_username: Nullable<String>,
     /// The moderation check of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub moderation_check: Nullable<VoiceSharingModerationCheckResponseModel>,
     /// The reader restricted on of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub reader_restricted_on: Nullable<Vec<ReaderResourceResponseModel>>,
+}
+
+impl Serialize for VoiceSharingResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceSharingResponseModel",
+            &[
+                api_runtime::ser::field("status", &self.status),
+                api_runtime::ser::optional("history_item_sample_id", &self.history_item_sample_id),
+                api_runtime::ser::field("date_unix", &self.date_unix),
+                api_runtime::ser::field("whitelisted_emails", &self.whitelisted_emails),
+                api_runtime::ser::field("public_owner_id", &self.public_owner_id),
+                api_runtime::ser::field("original_voice_id", &self.original_voice_id),
+                api_runtime::ser::field(
+                    "financial_rewards_enabled",
+                    &self.financial_rewards_enabled,
+                ),
+                api_runtime::ser::field("free_users_allowed", &self.free_users_allowed),
+                api_runtime::ser::field("live_moderation_enabled", &self.live_moderation_enabled),
+                api_runtime::ser::optional("rate", &self.rate),
+                api_runtime::ser::optional("fiat_rate", &self.fiat_rate),
+                api_runtime::ser::field("notice_period", &self.notice_period),
+                api_runtime::ser::optional("disable_at_unix", &self.disable_at_unix),
+                api_runtime::ser::field("voice_mixing_allowed", &self.voice_mixing_allowed),
+                api_runtime::ser::field("featured", &self.featured),
+                api_runtime::ser::field("category", &self.category),
+                api_runtime::ser::optional("reader_app_enabled", &self.reader_app_enabled),
+                api_runtime::ser::optional("image_url", &self.image_url),
+                api_runtime::ser::optional("ban_reason", &self.ban_reason),
+                api_runtime::ser::field("liked_by_count", &self.liked_by_count),
+                api_runtime::ser::field("cloned_by_count", &self.cloned_by_count),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("description", &self.description),
+                api_runtime::ser::field("labels", &self.labels),
+                api_runtime::ser::field("review_status", &self.review_status),
+                api_runtime::ser::optional("review_message", &self.review_message),
+                api_runtime::ser::field("enabled_in_library", &self.enabled_in_library),
+                api_runtime::ser::optional("instagram_username", &self.instagram_username),
+                api_runtime::ser::optional("twitter_username", &self.twitter_username),
+                api_runtime::ser::optional("youtube_username", &self.youtube_username),
+                api_runtime::ser::optional("tiktok_username", &self.tiktok_username),
+                api_runtime::ser::optional("moderation_check", &self.moderation_check),
+                api_runtime::ser::optional("reader_restricted_on", &self.reader_restricted_on),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceSharingResponseModel {

@@ -6,10 +6,10 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceStatisticsResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceStatisticsResponseModel {
     /// The project voice reference ID.
     pub project_voice_ref_id: String,
@@ -18,11 +18,29 @@ pub struct VoiceStatisticsResponseModel {
     /// The number of converted characters for this voice.
     pub characters_converted: i64,
     /// The number of credits needed to convert the remaining audio for this voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub credits_needed_to_convert: Nullable<i64>,
     /// The voice ID.
     #[deprecated]
     pub voice_id: String,
+}
+
+impl Serialize for VoiceStatisticsResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceStatisticsResponseModel",
+            &[
+                api_runtime::ser::field("project_voice_ref_id", &self.project_voice_ref_id),
+                api_runtime::ser::field("characters_unconverted", &self.characters_unconverted),
+                api_runtime::ser::field("characters_converted", &self.characters_converted),
+                api_runtime::ser::optional(
+                    "credits_needed_to_convert",
+                    &self.credits_needed_to_convert,
+                ),
+                api_runtime::ser::field("voice_id", &self.voice_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceStatisticsResponseModel {

@@ -7,10 +7,10 @@
 
 use super::VerificationAttemptResponseModel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceVerificationResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceVerificationResponseModel {
     /// Whether the voice requires verification.
     pub requires_verification: bool,
@@ -21,11 +21,29 @@ pub struct VoiceVerificationResponseModel {
     /// The number of verification attempts.
     pub verification_attempts_count: i64,
     /// The language of the voice.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub language: Nullable<String>,
     /// Number of times a verification was attempted.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub verification_attempts: Nullable<Vec<VerificationAttemptResponseModel>>,
+}
+
+impl Serialize for VoiceVerificationResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceVerificationResponseModel",
+            &[
+                api_runtime::ser::field("requires_verification", &self.requires_verification),
+                api_runtime::ser::field("is_verified", &self.is_verified),
+                api_runtime::ser::field("verification_failures", &self.verification_failures),
+                api_runtime::ser::field(
+                    "verification_attempts_count",
+                    &self.verification_attempts_count,
+                ),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("verification_attempts", &self.verification_attempts),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceVerificationResponseModel {

@@ -7,7 +7,7 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Allows the agent to detect when a voicemail system is encountered.
 ///
@@ -16,13 +16,25 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// is configured, it will be played; otherwise the call will end immediately.
 ///
 /// Schema: `#/components/schemas/VoicemailDetectionToolConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoicemailDetectionToolConfig {
     /// Defaults to `"voicemail_detection"`.
     pub system_tool_type: consts::VoicemailDetection,
     /// Optional message to leave on voicemail when detected. If not provided, the call will end immediately when voicemail is detected. Supports dynamic variables (e.g., {{system__time}}, {{system__call_duration_secs}}, {{custom_variable}}).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voicemail_message: Nullable<String>,
+}
+
+impl Serialize for VoicemailDetectionToolConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoicemailDetectionToolConfig",
+            &[
+                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
+                api_runtime::ser::optional("voicemail_message", &self.voicemail_message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoicemailDetectionToolConfig {

@@ -6,18 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoicesNotPermittedWarning`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoicesNotPermittedWarning {
     /// Identifies this warning; branch on it to read the fields below.
-    #[serde(rename = "type")]
     pub type_: consts::VoicesNotPermitted,
     /// Speakers whose voices were not permitted for cloning. The dub used a replacement voice for each of them; the rest of the speakers are unaffected.
     pub speaker_ids: Vec<String>,
     /// Human-readable description of the warning, for display. The wording may change at any time; branch on `type` instead.
     pub message: String,
+}
+
+impl Serialize for VoicesNotPermittedWarning {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoicesNotPermittedWarning",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("speaker_ids", &self.speaker_ids),
+                api_runtime::ser::field("message", &self.message),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoicesNotPermittedWarning {

@@ -7,13 +7,13 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Settings for creating an HMAC-authenticated webhook
 ///
 /// Schema: `#/components/schemas/WebhookHMACSettings`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookHmacSettings {
     /// The authentication type for this webhook
     pub auth_type: consts::Hmac,
@@ -22,8 +22,22 @@ pub struct WebhookHmacSettings {
     /// The HTTPS callback URL that will be called when this webhook is triggered
     pub webhook_url: String,
     /// Optional custom request headers to include with each webhook delivery
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_headers: Nullable<BTreeMap<String, String>>,
+}
+
+impl Serialize for WebhookHmacSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WebhookHmacSettings",
+            &[
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("webhook_url", &self.webhook_url),
+                api_runtime::ser::optional("request_headers", &self.request_headers),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WebhookHmacSettings {

@@ -6,18 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Deliver the result to all of the workspace's configured flows webhooks.
 ///
 /// Schema: `#/components/schemas/WebhookTargetAll`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookTargetAll {
     /// Send the result to all of the workspace's configured flows webhooks.
     ///
     /// Defaults to `"all"`.
-    #[serde(rename = "type")]
     pub type_: consts::All,
+}
+
+impl Serialize for WebhookTargetAll {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WebhookTargetAll",
+            &[api_runtime::ser::field("type", &self.type_)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WebhookTargetAll {

@@ -6,20 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Deliver the result to specific configured flows webhooks.
 ///
 /// Schema: `#/components/schemas/WebhookTargetIds`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookTargetIds {
     /// Send the result to the listed flows webhooks.
     ///
     /// Defaults to `"ids"`.
-    #[serde(rename = "type")]
     pub type_: consts::Ids,
     /// The IDs of the workspace flows webhooks to deliver the result to. Each must be one of the workspace's configured flows webhooks.
     pub ids: Vec<String>,
+}
+
+impl Serialize for WebhookTargetIds {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WebhookTargetIds",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("ids", &self.ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WebhookTargetIds {

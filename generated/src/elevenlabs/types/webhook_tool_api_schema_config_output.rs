@@ -18,10 +18,9 @@ use std::collections::BTreeMap;
 /// WebhookToolApiSchemaConfig
 ///
 /// Schema: `#/components/schemas/WebhookToolApiSchemaConfig-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookToolApiSchemaConfigOutput {
     /// Headers that should be included in the request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub request_headers:
         Option<BTreeMap<String, WebhookToolApiSchemaConfigOutputRequestHeadersValue>>,
     /// The URL that the webhook will be sent to. May include path parameters, e.g. https://example.com/agents/{agent_id}
@@ -29,34 +28,47 @@ pub struct WebhookToolApiSchemaConfigOutput {
     /// The HTTP method to use for the webhook
     ///
     /// Defaults to `"GET"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<WebhookToolApiSchemaConfigOutputMethod>,
     /// Schema for path parameters, if any. The keys should match the placeholders in the URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path_params_schema: Option<BTreeMap<String, LiteralJsonSchemaProperty>>,
     /// Schema for any query params, if any. These will be added to end of the URL as query params. Note: properties in a query param must all be literal types
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub query_params_schema: Nullable<QueryParamsJsonSchema>,
     /// Schema for the body parameters, if any. Used for POST/PATCH/PUT requests. The schema should be an object which will be sent as the json body
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_body_schema: Nullable<ObjectJsonSchemaPropertyOutput>,
     /// Schema describing the expected response body structure. For documentation only; not surfaced to the LLM.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_body_schema: Nullable<ObjectJsonSchemaPropertyOutput>,
     /// Optional allow-list filter applied to the response before the LLM sees it, so large responses don't pollute the context. Defaults to the full response.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub response_filter: Nullable<ResponseFilter>,
     /// Content type for the request body. Only applies to POST/PUT/PATCH requests.
     ///
     /// Defaults to `"application/json"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<WebhookToolApiSchemaConfigOutputContentType>,
     /// URL placeholders resolved from the auth connection (e.g. secrets injected via UrlSecretAuthConnection) rather than from path_params_schema.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_resolved_params: Option<Vec<String>>,
     /// Optional auth connection to use for authentication with this webhook
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub auth_connection: Nullable<WebhookToolApiSchemaConfigOutputAuthConnection>,
+}
+
+impl Serialize for WebhookToolApiSchemaConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WebhookToolApiSchemaConfigOutput",
+            &[
+                api_runtime::ser::optional("request_headers", &self.request_headers),
+                api_runtime::ser::field("url", &self.url),
+                api_runtime::ser::optional("method", &self.method),
+                api_runtime::ser::optional("path_params_schema", &self.path_params_schema),
+                api_runtime::ser::optional("query_params_schema", &self.query_params_schema),
+                api_runtime::ser::optional("request_body_schema", &self.request_body_schema),
+                api_runtime::ser::optional("response_body_schema", &self.response_body_schema),
+                api_runtime::ser::optional("response_filter", &self.response_filter),
+                api_runtime::ser::optional("content_type", &self.content_type),
+                api_runtime::ser::optional("auth_resolved_params", &self.auth_resolved_params),
+                api_runtime::ser::optional("auth_connection", &self.auth_connection),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutput {

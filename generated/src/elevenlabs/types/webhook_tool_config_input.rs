@@ -11,17 +11,16 @@ use super::{
     ToolInterruptionMode, WebhookToolApiSchemaConfigInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A webhook tool is a tool that calls an external webhook from our server
 ///
 /// Schema: `#/components/schemas/WebhookToolConfig-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookToolConfigInput {
     /// The type of tool
     ///
     /// Defaults to `"webhook"`.
-    #[serde(rename = "type")]
     pub type_: consts::Webhook,
     pub name: String,
     /// Description of when the tool should be used and what it does.
@@ -29,56 +28,77 @@ pub struct WebhookToolConfigInput {
     /// The maximum time in seconds to wait for the tool call to complete. Must be between 5 and 300 seconds (inclusive).
     ///
     /// Defaults to `20`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_timeout_secs: Option<i64>,
     /// DEPRECATED: use `interruption_mode` instead. If true, the user will not be able to interrupt the agent while this tool is running.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_interruptions: Option<bool>,
     /// Controls whether the user can interrupt the agent around this tool call. 'allow' (default) lets the user interrupt at any time, 'disable_during_tool' suppresses interruptions only while the tool is running, 'disable_during_tool_and_turn' suppresses interruptions while the tool runs and for the agent response that follows it.
     ///
     /// Defaults to `"allow"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interruption_mode: Option<ToolInterruptionMode>,
     /// DEPRECATED: use `pre_tool_speech` instead. If true, the agent will speak before the tool call.
     ///
     /// Defaults to `false`.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_pre_tool_speech: Option<bool>,
     /// Controls whether the agent speaks before this tool is called. 'auto' (default) decides based on recent tool latency, 'force' always asks the agent to speak, 'off' fully opts out regardless of latency.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pre_tool_speech: Option<PreToolSpeechMode>,
     /// Configuration for extracting values from tool responses and assigning them to dynamic variables
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub assignments: Option<Vec<DynamicVariableAssignment>>,
     /// Predefined tool call sound type to play during tool execution. If not specified, no tool call sound will be played.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub tool_call_sound: Nullable<ToolCallSoundType>,
     /// Determines when the tool call sound should play. 'auto' only plays when there's pre-tool speech, 'always' plays for every tool call.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_call_sound_behavior: Option<ToolCallSoundBehavior>,
     /// Controls how tool errors are processed before being shared with the agent. 'auto' determines handling based on tool type (summarized for native integrations, hide for others), 'summarized' sends an LLM-generated summary, 'passthrough' sends the raw error, 'hide' does not share the error with the agent.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_error_handling_mode: Option<ToolErrorHandlingMode>,
     /// Configuration for dynamic variables
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<DynamicVariablesConfig>,
     /// Determines when and how the tool executes: 'immediate' executes the tool right away when requested by the LLM, 'post_tool_speech' waits for the agent to finish speaking before executing, 'async' runs the tool in the background without blocking - best for long-running operations.
     ///
     /// Defaults to `"immediate"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub execution_mode: Option<ToolExecutionMode>,
     /// The schema for the outgoing webhoook, including parameters and URL specification
     pub api_schema: WebhookToolApiSchemaConfigInput,
+}
+
+impl Serialize for WebhookToolConfigInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WebhookToolConfigInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("description", &self.description),
+                api_runtime::ser::optional("response_timeout_secs", &self.response_timeout_secs),
+                api_runtime::ser::optional("disable_interruptions", &self.disable_interruptions),
+                api_runtime::ser::optional("interruption_mode", &self.interruption_mode),
+                api_runtime::ser::optional("force_pre_tool_speech", &self.force_pre_tool_speech),
+                api_runtime::ser::optional("pre_tool_speech", &self.pre_tool_speech),
+                api_runtime::ser::optional("assignments", &self.assignments),
+                api_runtime::ser::optional("tool_call_sound", &self.tool_call_sound),
+                api_runtime::ser::optional(
+                    "tool_call_sound_behavior",
+                    &self.tool_call_sound_behavior,
+                ),
+                api_runtime::ser::optional(
+                    "tool_error_handling_mode",
+                    &self.tool_error_handling_mode,
+                ),
+                api_runtime::ser::optional("dynamic_variables", &self.dynamic_variables),
+                api_runtime::ser::optional("execution_mode", &self.execution_mode),
+                api_runtime::ser::field("api_schema", &self.api_schema),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WebhookToolConfigInput {

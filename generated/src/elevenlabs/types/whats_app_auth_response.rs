@@ -7,10 +7,10 @@
 
 use super::{consts, AuthConnectionDependencies, AuthConnectionStatus};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppAuthResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppAuthResponse {
     pub name: String,
     /// Defaults to `"whatsapp_auth"`.
@@ -19,15 +19,31 @@ pub struct WhatsAppAuthResponse {
     pub provider: consts::Whatsapp,
     pub phone_number_id: String,
     pub id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub used_by: Nullable<AuthConnectionDependencies>,
     /// Defaults to `"active"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<AuthConnectionStatus>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_detail: Nullable<String>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub status_updated_at: Nullable<String>,
+}
+
+impl Serialize for WhatsAppAuthResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppAuthResponse",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::field("provider", &self.provider),
+                api_runtime::ser::field("phone_number_id", &self.phone_number_id),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::optional("used_by", &self.used_by),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("status_detail", &self.status_detail),
+                api_runtime::ser::optional("status_updated_at", &self.status_updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppAuthResponse {

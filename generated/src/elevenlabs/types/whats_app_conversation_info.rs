@@ -9,16 +9,34 @@ use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppConversationInfo`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppConversationInfo {
     /// Defaults to `"unknown"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<WhatsAppConversationInfoDirection>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub whatsapp_phone_number_id: Nullable<String>,
     pub whatsapp_user_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub awaiting_first_user_message: Nullable<bool>,
+}
+
+impl Serialize for WhatsAppConversationInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppConversationInfo",
+            &[
+                api_runtime::ser::optional("direction", &self.direction),
+                api_runtime::ser::optional(
+                    "whatsapp_phone_number_id",
+                    &self.whatsapp_phone_number_id,
+                ),
+                api_runtime::ser::field("whatsapp_user_id", &self.whatsapp_user_id),
+                api_runtime::ser::optional(
+                    "awaiting_first_user_message",
+                    &self.awaiting_first_user_message,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppConversationInfo {

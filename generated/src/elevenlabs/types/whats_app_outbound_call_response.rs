@@ -5,14 +5,28 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppOutboundCallResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppOutboundCallResponse {
     pub success: bool,
     pub message: String,
     pub conversation_id: Option<String>,
+}
+
+impl Serialize for WhatsAppOutboundCallResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppOutboundCallResponse",
+            &[
+                api_runtime::ser::field("success", &self.success),
+                api_runtime::ser::field("message", &self.message),
+                api_runtime::ser::field("conversation_id", &self.conversation_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppOutboundCallResponse {

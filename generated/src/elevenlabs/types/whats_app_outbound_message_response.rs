@@ -5,12 +5,25 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppOutboundMessageResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppOutboundMessageResponse {
     pub conversation_id: String,
+}
+
+impl Serialize for WhatsAppOutboundMessageResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppOutboundMessageResponse",
+            &[api_runtime::ser::field(
+                "conversation_id",
+                &self.conversation_id,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppOutboundMessageResponse {

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateTextParam};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateBodyComponentParams`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateBodyComponentParams {
     /// Defaults to `"body"`.
-    #[serde(rename = "type")]
     pub type_: consts::Body,
     pub parameters: Vec<WhatsAppTemplateTextParam>,
+}
+
+impl Serialize for WhatsAppTemplateBodyComponentParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateBodyComponentParams",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("parameters", &self.parameters),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateBodyComponentParams {

@@ -6,17 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateTextParam};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateButtonComponentParams`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateButtonComponentParams {
     /// Defaults to `"button"`.
-    #[serde(rename = "type")]
     pub type_: consts::Button,
     pub parameters: Vec<WhatsAppTemplateTextParam>,
     pub index: i64,
     pub sub_type: String,
+}
+
+impl Serialize for WhatsAppTemplateButtonComponentParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateButtonComponentParams",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("parameters", &self.parameters),
+                api_runtime::ser::field("index", &self.index),
+                api_runtime::ser::field("sub_type", &self.sub_type),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateButtonComponentParams {

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateDocumentParamDetails};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateDocumentParam`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateDocumentParam {
     /// Defaults to `"document"`.
-    #[serde(rename = "type")]
     pub type_: consts::Document,
     pub document: WhatsAppTemplateDocumentParamDetails,
+}
+
+impl Serialize for WhatsAppTemplateDocumentParam {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateDocumentParam",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("document", &self.document),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParam {

@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateDocumentParamDetails`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateDocumentParamDetails {
     pub link: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub filename: Nullable<String>,
+}
+
+impl Serialize for WhatsAppTemplateDocumentParamDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateDocumentParamDetails",
+            &[
+                api_runtime::ser::field("link", &self.link),
+                api_runtime::ser::optional("filename", &self.filename),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParamDetails {

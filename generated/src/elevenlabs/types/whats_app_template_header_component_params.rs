@@ -9,16 +9,28 @@ use super::{
     consts, WhatsAppTemplateDocumentParam, WhatsAppTemplateImageParam,
     WhatsAppTemplateLocationParam, WhatsAppTemplateTextParam,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/WhatsAppTemplateHeaderComponentParams`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateHeaderComponentParams {
     /// Defaults to `"header"`.
-    #[serde(rename = "type")]
     pub type_: consts::Header,
     pub parameters: Vec<WhatsAppTemplateHeaderComponentParamsParametersItem>,
+}
+
+impl Serialize for WhatsAppTemplateHeaderComponentParams {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateHeaderComponentParams",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("parameters", &self.parameters),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParams {

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateImageParamDetails};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateImageParam`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateImageParam {
     /// Defaults to `"image"`.
-    #[serde(rename = "type")]
     pub type_: consts::Image,
     pub image: WhatsAppTemplateImageParamDetails,
+}
+
+impl Serialize for WhatsAppTemplateImageParam {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateImageParam",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("image", &self.image),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateImageParam {

@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateImageParamDetails`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateImageParamDetails {
     pub link: String,
+}
+
+impl Serialize for WhatsAppTemplateImageParamDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateImageParamDetails",
+            &[api_runtime::ser::field("link", &self.link)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateImageParamDetails {

@@ -6,15 +6,27 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, WhatsAppTemplateLocationParamDetails};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateLocationParam`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateLocationParam {
     /// Defaults to `"location"`.
-    #[serde(rename = "type")]
     pub type_: consts::Location,
     pub location: WhatsAppTemplateLocationParamDetails,
+}
+
+impl Serialize for WhatsAppTemplateLocationParam {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateLocationParam",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("location", &self.location),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParam {

@@ -5,15 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateLocationParamDetails`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateLocationParamDetails {
     pub latitude: String,
     pub longitude: String,
     pub name: String,
     pub address: String,
+}
+
+impl Serialize for WhatsAppTemplateLocationParamDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateLocationParamDetails",
+            &[
+                api_runtime::ser::field("latitude", &self.latitude),
+                api_runtime::ser::field("longitude", &self.longitude),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("address", &self.address),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParamDetails {

@@ -7,17 +7,29 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WhatsAppTemplateTextParam`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsAppTemplateTextParam {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub parameter_name: Nullable<String>,
     /// Defaults to `"text"`.
-    #[serde(rename = "type")]
     pub type_: consts::Text,
     pub text: String,
+}
+
+impl Serialize for WhatsAppTemplateTextParam {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WhatsAppTemplateTextParam",
+            &[
+                api_runtime::ser::optional("parameter_name", &self.parameter_name),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("text", &self.text),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateTextParam {

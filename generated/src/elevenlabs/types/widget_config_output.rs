@@ -18,211 +18,240 @@ use std::collections::BTreeMap;
 /// WidgetConfig
 ///
 /// Schema: `#/components/schemas/WidgetConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetConfigOutput {
     /// The variant of the widget
     ///
     /// Defaults to `"full"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variant: Option<EmbedVariant>,
     /// The placement of the widget on the screen
     ///
     /// Defaults to `"bottom-right"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub placement: Option<WidgetPlacement>,
     /// Whether the widget is expandable
     ///
     /// Defaults to `"never"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expandable: Option<WidgetExpandable>,
     /// The avatar of the widget
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar: Option<WidgetConfigOutputAvatar>,
     /// The feedback mode of the widget
     ///
     /// Defaults to `"none"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub feedback_mode: Option<WidgetFeedbackMode>,
     /// Configuration for feedback collected at the end of the conversation
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_feedback: Nullable<WidgetEndFeedbackConfig>,
     /// The background color of the widget
     ///
     /// Defaults to `"#ffffff"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bg_color: Option<String>,
     /// The text color of the widget
     ///
     /// Defaults to `"#000000"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_color: Option<String>,
     /// The button color of the widget
     ///
     /// Defaults to `"#000000"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub btn_color: Option<String>,
     /// The button text color of the widget
     ///
     /// Defaults to `"#ffffff"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub btn_text_color: Option<String>,
     /// The border color of the widget
     ///
     /// Defaults to `"#e1e1e1"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub border_color: Option<String>,
     /// The focus color of the widget
     ///
     /// Defaults to `"#000000"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub focus_color: Option<String>,
     /// The border radius of the widget
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub border_radius: Nullable<i64>,
     /// The button radius of the widget
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub btn_radius: Nullable<i64>,
     /// The action text of the widget
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub action_text: Nullable<String>,
     /// The start call text of the widget
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_call_text: Nullable<String>,
     /// The end call text of the widget
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_call_text: Nullable<String>,
     /// The expand text of the widget
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expand_text: Nullable<String>,
     /// The text to display when the agent is listening
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub listening_text: Nullable<String>,
     /// The text to display when the agent is speaking
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaking_text: Nullable<String>,
     /// The text to display when sharing
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub shareable_page_text: Nullable<String>,
     /// Whether to show terms and conditions on the shareable page
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shareable_page_show_terms: Option<bool>,
     /// The text to display for terms and conditions
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_text: Nullable<String>,
     /// The HTML to display for terms and conditions
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_html: Nullable<String>,
     /// The key to display for terms and conditions
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_key: Nullable<String>,
     /// Whether to show the avatar when the widget is collapsed
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub show_avatar_when_collapsed: Nullable<bool>,
     /// Whether to disable the banner
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_banner: Option<bool>,
     /// The override link for the widget
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub override_link: Nullable<String>,
     /// List of allowed hostnames for clickable markdown links. Use { hostname: '*' } to allow any domain. Empty means no links are allowed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_link_allowed_hosts: Option<Vec<AllowlistItem>>,
     /// Whether to automatically include www. variants of allowed hosts
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_link_include_www: Option<bool>,
     /// Whether to allow http:// in addition to https:// for allowed hosts
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown_link_allow_http: Option<bool>,
     /// Whether to enable mic muting
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mic_muting_enabled: Option<bool>,
     /// Whether the widget should show the conversation transcript as it goes on
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript_enabled: Option<bool>,
     /// Whether the user should be able to send text messages
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_input_enabled: Option<bool>,
     /// Whether to enable the conversation mode toggle in the widget
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_mode_toggle_enabled: Option<bool>,
     /// Whether the widget should be expanded by default
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_expanded: Option<bool>,
     /// Whether the widget should always be expanded
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub always_expanded: Option<bool>,
     /// Whether the widget can be dismissed by the user
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dismissible: Option<bool>,
     /// Whether to show agent working/done/error status during tool use
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_agent_status: Option<bool>,
     /// Whether to show the conversation ID after disconnection.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_conversation_id: Option<bool>,
     /// Whether to strip audio markup from messages.
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strip_audio_tags: Option<bool>,
     /// Theme for code block syntax highlighting. Defaults to auto-detection by the widget when not set.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub syntax_highlight_theme: Nullable<WidgetConfigOutputSyntaxHighlightTheme>,
     /// Text contents of the widget
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text_contents: Option<WidgetTextContents>,
     /// Styles for the widget
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub styles: Option<WidgetStyles>,
     /// Whether to show the resize button
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub show_resize_button: Option<bool>,
     /// Whether to show the language selector
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_selector: Option<bool>,
     /// Whether the widget can switch to text only mode
     ///
     /// Defaults to `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supports_text_only: Option<bool>,
     /// The custom avatar path
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub custom_avatar_path: Nullable<String>,
     /// Language presets for the widget
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language_presets: Option<BTreeMap<String, WidgetLanguagePreset>>,
+}
+
+impl Serialize for WidgetConfigOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WidgetConfigOutput",
+            &[
+                api_runtime::ser::optional("variant", &self.variant),
+                api_runtime::ser::optional("placement", &self.placement),
+                api_runtime::ser::optional("expandable", &self.expandable),
+                api_runtime::ser::optional("avatar", &self.avatar),
+                api_runtime::ser::optional("feedback_mode", &self.feedback_mode),
+                api_runtime::ser::optional("end_feedback", &self.end_feedback),
+                api_runtime::ser::optional("bg_color", &self.bg_color),
+                api_runtime::ser::optional("text_color", &self.text_color),
+                api_runtime::ser::optional("btn_color", &self.btn_color),
+                api_runtime::ser::optional("btn_text_color", &self.btn_text_color),
+                api_runtime::ser::optional("border_color", &self.border_color),
+                api_runtime::ser::optional("focus_color", &self.focus_color),
+                api_runtime::ser::optional("border_radius", &self.border_radius),
+                api_runtime::ser::optional("btn_radius", &self.btn_radius),
+                api_runtime::ser::optional("action_text", &self.action_text),
+                api_runtime::ser::optional("start_call_text", &self.start_call_text),
+                api_runtime::ser::optional("end_call_text", &self.end_call_text),
+                api_runtime::ser::optional("expand_text", &self.expand_text),
+                api_runtime::ser::optional("listening_text", &self.listening_text),
+                api_runtime::ser::optional("speaking_text", &self.speaking_text),
+                api_runtime::ser::optional("shareable_page_text", &self.shareable_page_text),
+                api_runtime::ser::optional(
+                    "shareable_page_show_terms",
+                    &self.shareable_page_show_terms,
+                ),
+                api_runtime::ser::optional("terms_text", &self.terms_text),
+                api_runtime::ser::optional("terms_html", &self.terms_html),
+                api_runtime::ser::optional("terms_key", &self.terms_key),
+                api_runtime::ser::optional(
+                    "show_avatar_when_collapsed",
+                    &self.show_avatar_when_collapsed,
+                ),
+                api_runtime::ser::optional("disable_banner", &self.disable_banner),
+                api_runtime::ser::optional("override_link", &self.override_link),
+                api_runtime::ser::optional(
+                    "markdown_link_allowed_hosts",
+                    &self.markdown_link_allowed_hosts,
+                ),
+                api_runtime::ser::optional(
+                    "markdown_link_include_www",
+                    &self.markdown_link_include_www,
+                ),
+                api_runtime::ser::optional(
+                    "markdown_link_allow_http",
+                    &self.markdown_link_allow_http,
+                ),
+                api_runtime::ser::optional("mic_muting_enabled", &self.mic_muting_enabled),
+                api_runtime::ser::optional("transcript_enabled", &self.transcript_enabled),
+                api_runtime::ser::optional("text_input_enabled", &self.text_input_enabled),
+                api_runtime::ser::optional(
+                    "conversation_mode_toggle_enabled",
+                    &self.conversation_mode_toggle_enabled,
+                ),
+                api_runtime::ser::optional("default_expanded", &self.default_expanded),
+                api_runtime::ser::optional("always_expanded", &self.always_expanded),
+                api_runtime::ser::optional("dismissible", &self.dismissible),
+                api_runtime::ser::optional("show_agent_status", &self.show_agent_status),
+                api_runtime::ser::optional("show_conversation_id", &self.show_conversation_id),
+                api_runtime::ser::optional("strip_audio_tags", &self.strip_audio_tags),
+                api_runtime::ser::optional("syntax_highlight_theme", &self.syntax_highlight_theme),
+                api_runtime::ser::optional("text_contents", &self.text_contents),
+                api_runtime::ser::optional("styles", &self.styles),
+                api_runtime::ser::optional("show_resize_button", &self.show_resize_button),
+                api_runtime::ser::optional("language_selector", &self.language_selector),
+                api_runtime::ser::optional("supports_text_only", &self.supports_text_only),
+                api_runtime::ser::optional("custom_avatar_path", &self.custom_avatar_path),
+                api_runtime::ser::optional("language_presets", &self.language_presets),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WidgetConfigOutput {

@@ -6,16 +6,25 @@
 // `cargo run -p generator -- generate`.
 
 use super::WidgetEndFeedbackType;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetEndFeedbackConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetEndFeedbackConfig {
     /// The type of feedback to collect at the end of the conversation
     ///
     /// Defaults to `"rating"`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<WidgetEndFeedbackType>,
+}
+
+impl Serialize for WidgetEndFeedbackConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WidgetEndFeedbackConfig",
+            &[api_runtime::ser::optional("type", &self.type_)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WidgetEndFeedbackConfig {

@@ -7,29 +7,43 @@
 
 use super::{WidgetTermsTranslation, WidgetTextContents, WidgetTextContentsTranslation};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetLanguagePreset`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetLanguagePreset {
     /// The text contents for the selected language
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_contents: Nullable<WidgetTextContents>,
     /// The translation cache for the text contents
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_contents_translation: Nullable<WidgetTextContentsTranslation>,
     /// The text to display for terms and conditions in this language
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_text: Nullable<String>,
     /// The HTML to display for terms and conditions in this language
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_html: Nullable<String>,
     /// The key to display for terms and conditions in this language
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_key: Nullable<String>,
     /// The translation cache for the terms
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_translation: Nullable<WidgetTermsTranslation>,
+}
+
+impl Serialize for WidgetLanguagePreset {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WidgetLanguagePreset",
+            &[
+                api_runtime::ser::optional("text_contents", &self.text_contents),
+                api_runtime::ser::optional(
+                    "text_contents_translation",
+                    &self.text_contents_translation,
+                ),
+                api_runtime::ser::optional("terms_text", &self.terms_text),
+                api_runtime::ser::optional("terms_html", &self.terms_html),
+                api_runtime::ser::optional("terms_key", &self.terms_key),
+                api_runtime::ser::optional("terms_translation", &self.terms_translation),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WidgetLanguagePreset {

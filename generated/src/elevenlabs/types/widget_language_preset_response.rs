@@ -7,25 +7,36 @@
 
 use super::WidgetTextContents;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetLanguagePresetResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetLanguagePresetResponse {
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub first_message: Nullable<String>,
     /// The text contents for the selected language
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_contents: Nullable<WidgetTextContents>,
     /// The text to display for terms and conditions in this language
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_text: Nullable<String>,
     /// The HTML to display for terms and conditions in this language
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_html: Nullable<String>,
     /// The key to display for terms and conditions in this language
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub terms_key: Nullable<String>,
+}
+
+impl Serialize for WidgetLanguagePresetResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WidgetLanguagePresetResponse",
+            &[
+                api_runtime::ser::optional("first_message", &self.first_message),
+                api_runtime::ser::optional("text_contents", &self.text_contents),
+                api_runtime::ser::optional("terms_text", &self.terms_text),
+                api_runtime::ser::optional("terms_html", &self.terms_html),
+                api_runtime::ser::optional("terms_key", &self.terms_key),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WidgetLanguagePresetResponse {

@@ -6,71 +6,82 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetStyles`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetStyles {
     /// The base background color.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base: Nullable<String>,
     /// The color of the base background when hovered.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_hover: Nullable<String>,
     /// The color of the base background when active (clicked).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_active: Nullable<String>,
     /// The color of the border against the base background.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_border: Nullable<String>,
     /// The color of subtle text against the base background.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_subtle: Nullable<String>,
     /// The color of primary text against the base background.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_primary: Nullable<String>,
     /// The color of error text against the base background.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub base_error: Nullable<String>,
     /// The accent background color.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent: Nullable<String>,
     /// The color of the accent background when hovered.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_hover: Nullable<String>,
     /// The color of the accent background when active (clicked).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_active: Nullable<String>,
     /// The color of the border against the accent background.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_border: Nullable<String>,
     /// The color of subtle text against the accent background.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_subtle: Nullable<String>,
     /// The color of primary text against the accent background.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accent_primary: Nullable<String>,
     /// The padding around the edges of the viewport.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub overlay_padding: Nullable<f64>,
     /// The radius of the buttons.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub button_radius: Nullable<f64>,
     /// The radius of the input fields.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_radius: Nullable<f64>,
     /// The radius of the chat bubbles.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub bubble_radius: Nullable<f64>,
     /// The default radius of sheets.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub sheet_radius: Nullable<f64>,
     /// The radius of the sheet in compact mode.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub compact_sheet_radius: Nullable<f64>,
     /// The radius of the dropdown sheet.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dropdown_sheet_radius: Nullable<f64>,
+}
+
+impl Serialize for WidgetStyles {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WidgetStyles",
+            &[
+                api_runtime::ser::optional("base", &self.base),
+                api_runtime::ser::optional("base_hover", &self.base_hover),
+                api_runtime::ser::optional("base_active", &self.base_active),
+                api_runtime::ser::optional("base_border", &self.base_border),
+                api_runtime::ser::optional("base_subtle", &self.base_subtle),
+                api_runtime::ser::optional("base_primary", &self.base_primary),
+                api_runtime::ser::optional("base_error", &self.base_error),
+                api_runtime::ser::optional("accent", &self.accent),
+                api_runtime::ser::optional("accent_hover", &self.accent_hover),
+                api_runtime::ser::optional("accent_active", &self.accent_active),
+                api_runtime::ser::optional("accent_border", &self.accent_border),
+                api_runtime::ser::optional("accent_subtle", &self.accent_subtle),
+                api_runtime::ser::optional("accent_primary", &self.accent_primary),
+                api_runtime::ser::optional("overlay_padding", &self.overlay_padding),
+                api_runtime::ser::optional("button_radius", &self.button_radius),
+                api_runtime::ser::optional("input_radius", &self.input_radius),
+                api_runtime::ser::optional("bubble_radius", &self.bubble_radius),
+                api_runtime::ser::optional("sheet_radius", &self.sheet_radius),
+                api_runtime::ser::optional("compact_sheet_radius", &self.compact_sheet_radius),
+                api_runtime::ser::optional("dropdown_sheet_radius", &self.dropdown_sheet_radius),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WidgetStyles {

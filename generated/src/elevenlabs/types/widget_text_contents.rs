@@ -6,161 +6,193 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WidgetTextContents`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetTextContents {
     /// Call to action displayed inside the compact and full variants.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub main_label: Nullable<String>,
     /// Text and ARIA label for the start call button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_call: Nullable<String>,
     /// Text and ARIA label for the start chat button (text only)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub start_chat: Nullable<String>,
     /// Text and ARIA label for the new call button. Displayed when the caller already finished at least one call in order ot start the next one.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub new_call: Nullable<String>,
     /// Text and ARIA label for the end call button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub end_call: Nullable<String>,
     /// ARIA label for the mute microphone button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub mute_microphone: Nullable<String>,
     /// ARIA label for the change language dropdown.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub change_language: Nullable<String>,
     /// ARIA label for the collapse button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub collapse: Nullable<String>,
     /// ARIA label for the expand button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub expand: Nullable<String>,
     /// Text displayed when the user copies a value using the copy button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copied: Nullable<String>,
     /// Text and ARIA label for the accept terms button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub accept_terms: Nullable<String>,
     /// Text and ARIA label for the cancel terms button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub dismiss_terms: Nullable<String>,
     /// Status displayed when the agent is listening.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub listening_status: Nullable<String>,
     /// Status displayed when the agent is speaking.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub speaking_status: Nullable<String>,
     /// Status displayed when the agent is connecting.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub connecting_status: Nullable<String>,
     /// Status displayed when the agent is chatting (text only)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub chatting_status: Nullable<String>,
     /// ARIA label for the text message input.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_label: Nullable<String>,
     /// Placeholder text for the text message input.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_placeholder: Nullable<String>,
     /// Placeholder text for the text message input (text only)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_placeholder_text_only: Nullable<String>,
     /// Placeholder text for the text message input when starting a new conversation (text only)
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub input_placeholder_new_conversation: Nullable<String>,
     /// Information message displayed when the user ends the conversation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub user_ended_conversation: Nullable<String>,
     /// Information message displayed when the agent ends the conversation.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_ended_conversation: Nullable<String>,
     /// Text label used next to the conversation ID.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub conversation_id: Nullable<String>,
     /// Text label used when an error occurs.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub error_occurred: Nullable<String>,
     /// Text and ARIA label used for the copy ID button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy_id: Nullable<String>,
     /// Text displayed to prompt the user for feedback.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub initiate_feedback: Nullable<String>,
     /// Text displayed to request additional feedback details.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub request_follow_up_feedback: Nullable<String>,
     /// Text displayed to thank the user for providing feedback.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thanks_for_feedback: Nullable<String>,
     /// Additional text displayed explaining the value of user feedback.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thanks_for_feedback_details: Nullable<String>,
     /// Placeholder text for the follow-up feedback input field.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub follow_up_feedback_placeholder: Nullable<String>,
     /// Text and ARIA label for the submit button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub submit: Nullable<String>,
     /// Text and ARIA label for the go back button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub go_back: Nullable<String>,
     /// Text and ARIA label for the send message button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub send_message: Nullable<String>,
     /// Text and ARIA label for the switch to text mode button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub text_mode: Nullable<String>,
     /// Text and ARIA label for the switch to voice mode button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub voice_mode: Nullable<String>,
     /// Toast notification displayed when switching to text mode.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub switched_to_text_mode: Nullable<String>,
     /// Toast notification displayed when switching to voice mode.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub switched_to_voice_mode: Nullable<String>,
     /// Text and ARIA label for the copy button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub copy: Nullable<String>,
     /// Text and ARIA label for the download button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub download: Nullable<String>,
     /// Text and ARIA label for the wrap toggle button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub wrap: Nullable<String>,
     /// Status text displayed when the agent is processing a tool call.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_working: Nullable<String>,
     /// Status text displayed when the agent finishes processing a tool call.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_done: Nullable<String>,
     /// Status text displayed when the agent encounters an error during a tool call.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_error: Nullable<String>,
     /// Text and ARIA label for the attach file button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub attach_file: Nullable<String>,
     /// ARIA label for the remove file button.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub remove_file: Nullable<String>,
     /// Error message displayed when a file fails to upload.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_upload_error: Nullable<String>,
     /// Error message displayed when an unsupported file type is selected. Followed by the list of accepted types.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_type_unsupported: Nullable<String>,
     /// Error message displayed when a file exceeds the maximum size limit.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_too_large: Nullable<String>,
     /// Error message displayed when the maximum number of files for a conversation is reached.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub file_limit_reached: Nullable<String>,
     /// Status text displayed while the agent is typing.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub typing_indicator: Nullable<String>,
+}
+
+impl Serialize for WidgetTextContents {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WidgetTextContents",
+            &[
+                api_runtime::ser::optional("main_label", &self.main_label),
+                api_runtime::ser::optional("start_call", &self.start_call),
+                api_runtime::ser::optional("start_chat", &self.start_chat),
+                api_runtime::ser::optional("new_call", &self.new_call),
+                api_runtime::ser::optional("end_call", &self.end_call),
+                api_runtime::ser::optional("mute_microphone", &self.mute_microphone),
+                api_runtime::ser::optional("change_language", &self.change_language),
+                api_runtime::ser::optional("collapse", &self.collapse),
+                api_runtime::ser::optional("expand", &self.expand),
+                api_runtime::ser::optional("copied", &self.copied),
+                api_runtime::ser::optional("accept_terms", &self.accept_terms),
+                api_runtime::ser::optional("dismiss_terms", &self.dismiss_terms),
+                api_runtime::ser::optional("listening_status", &self.listening_status),
+                api_runtime::ser::optional("speaking_status", &self.speaking_status),
+                api_runtime::ser::optional("connecting_status", &self.connecting_status),
+                api_runtime::ser::optional("chatting_status", &self.chatting_status),
+                api_runtime::ser::optional("input_label", &self.input_label),
+                api_runtime::ser::optional("input_placeholder", &self.input_placeholder),
+                api_runtime::ser::optional(
+                    "input_placeholder_text_only",
+                    &self.input_placeholder_text_only,
+                ),
+                api_runtime::ser::optional(
+                    "input_placeholder_new_conversation",
+                    &self.input_placeholder_new_conversation,
+                ),
+                api_runtime::ser::optional(
+                    "user_ended_conversation",
+                    &self.user_ended_conversation,
+                ),
+                api_runtime::ser::optional(
+                    "agent_ended_conversation",
+                    &self.agent_ended_conversation,
+                ),
+                api_runtime::ser::optional("conversation_id", &self.conversation_id),
+                api_runtime::ser::optional("error_occurred", &self.error_occurred),
+                api_runtime::ser::optional("copy_id", &self.copy_id),
+                api_runtime::ser::optional("initiate_feedback", &self.initiate_feedback),
+                api_runtime::ser::optional(
+                    "request_follow_up_feedback",
+                    &self.request_follow_up_feedback,
+                ),
+                api_runtime::ser::optional("thanks_for_feedback", &self.thanks_for_feedback),
+                api_runtime::ser::optional(
+                    "thanks_for_feedback_details",
+                    &self.thanks_for_feedback_details,
+                ),
+                api_runtime::ser::optional(
+                    "follow_up_feedback_placeholder",
+                    &self.follow_up_feedback_placeholder,
+                ),
+                api_runtime::ser::optional("submit", &self.submit),
+                api_runtime::ser::optional("go_back", &self.go_back),
+                api_runtime::ser::optional("send_message", &self.send_message),
+                api_runtime::ser::optional("text_mode", &self.text_mode),
+                api_runtime::ser::optional("voice_mode", &self.voice_mode),
+                api_runtime::ser::optional("switched_to_text_mode", &self.switched_to_text_mode),
+                api_runtime::ser::optional("switched_to_voice_mode", &self.switched_to_voice_mode),
+                api_runtime::ser::optional("copy", &self.copy),
+                api_runtime::ser::optional("download", &self.download),
+                api_runtime::ser::optional("wrap", &self.wrap),
+                api_runtime::ser::optional("agent_working", &self.agent_working),
+                api_runtime::ser::optional("agent_done", &self.agent_done),
+                api_runtime::ser::optional("agent_error", &self.agent_error),
+                api_runtime::ser::optional("attach_file", &self.attach_file),
+                api_runtime::ser::optional("remove_file", &self.remove_file),
+                api_runtime::ser::optional("file_upload_error", &self.file_upload_error),
+                api_runtime::ser::optional("file_type_unsupported", &self.file_type_unsupported),
+                api_runtime::ser::optional("file_too_large", &self.file_too_large),
+                api_runtime::ser::optional("file_limit_reached", &self.file_limit_reached),
+                api_runtime::ser::optional("typing_indicator", &self.typing_indicator),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WidgetTextContents {

@@ -5,18 +5,29 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WidgetTextContentsTranslation`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WidgetTextContentsTranslation {
     /// The source text each translated field was derived from
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<BTreeMap<String, String>>,
     /// The last auto-translated output for each translated field
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<BTreeMap<String, String>>,
+}
+
+impl Serialize for WidgetTextContentsTranslation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WidgetTextContentsTranslation",
+            &[
+                api_runtime::ser::optional("source", &self.source),
+                api_runtime::ser::optional("text", &self.text),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WidgetTextContentsTranslation {

@@ -10,24 +10,37 @@ use super::{
     WorkflowResultConditionModelInput, WorkflowUnconditionalModelInput,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// WorkflowEdgeModel
 ///
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowEdgeModelInput {
     /// ID of the source node.
     pub source: String,
     /// ID of the target node.
     pub target: String,
     /// Condition that must be met for the edge to be traversed in the forward direction (source to target).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub forward_condition: Nullable<WorkflowEdgeModelInputForwardCondition>,
     /// Condition that must be met for the edge to be traversed in the backward direction (target to source).
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub backward_condition: Nullable<WorkflowEdgeModelInputBackwardCondition>,
+}
+
+impl Serialize for WorkflowEdgeModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowEdgeModelInput",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("target", &self.target),
+                api_runtime::ser::optional("forward_condition", &self.forward_condition),
+                api_runtime::ser::optional("backward_condition", &self.backward_condition),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowEdgeModelInput {

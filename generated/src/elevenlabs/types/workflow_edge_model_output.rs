@@ -9,13 +9,13 @@ use super::{
     WorkflowExpressionConditionModelOutput, WorkflowLlmConditionModelOutput,
     WorkflowResultConditionModelOutput, WorkflowUnconditionalModelOutput,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// WorkflowEdgeModel
 ///
 /// Schema: `#/components/schemas/WorkflowEdgeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowEdgeModelOutput {
     /// ID of the source node.
     pub source: String,
@@ -25,6 +25,21 @@ pub struct WorkflowEdgeModelOutput {
     pub forward_condition: Option<WorkflowEdgeModelOutputForwardCondition>,
     /// Condition that must be met for the edge to be traversed in the backward direction (target to source).
     pub backward_condition: Option<WorkflowEdgeModelOutputBackwardCondition>,
+}
+
+impl Serialize for WorkflowEdgeModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowEdgeModelOutput",
+            &[
+                api_runtime::ser::field("source", &self.source),
+                api_runtime::ser::field("target", &self.target),
+                api_runtime::ser::field("forward_condition", &self.forward_condition),
+                api_runtime::ser::field("backward_condition", &self.backward_condition),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowEdgeModelOutput {

@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowEndNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowEndNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowEndNodeModelOutput {
     /// Defaults to `"end"`.
-    #[serde(rename = "type")]
     pub type_: consts::End,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
     /// The ids of outgoing edges in the order they should be evaluated.
     pub edge_order: Vec<String>,
+}
+
+impl Serialize for WorkflowEndNodeModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowEndNodeModelOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("position", &self.position),
+                api_runtime::ser::field("edge_order", &self.edge_order),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowEndNodeModelOutput {

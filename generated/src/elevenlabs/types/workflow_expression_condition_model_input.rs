@@ -7,21 +7,33 @@
 
 use super::{consts, AstNodeInput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowExpressionConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowExpressionConditionModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowExpressionConditionModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
     /// Defaults to `"expression"`.
-    #[serde(rename = "type")]
     pub type_: consts::Expression,
     /// Expression to evaluate.
     pub expression: AstNodeInput,
+}
+
+impl Serialize for WorkflowExpressionConditionModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowExpressionConditionModelInput",
+            &[
+                api_runtime::ser::optional("label", &self.label),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("expression", &self.expression),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelInput {

@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, AstNodeOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowExpressionConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowExpressionConditionModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowExpressionConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
     /// Defaults to `"expression"`.
-    #[serde(rename = "type")]
     pub type_: consts::Expression,
     /// Expression to evaluate.
     pub expression: AstNodeOutput,
+}
+
+impl Serialize for WorkflowExpressionConditionModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowExpressionConditionModelOutput",
+            &[
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("expression", &self.expression),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelOutput {

@@ -6,22 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::FeatureStatusCommonModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkflowFeaturesUsageCommonModel`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowFeaturesUsageCommonModel {
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_node: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub standalone_agent_node: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_node: Option<FeatureStatusCommonModel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_node: Option<FeatureStatusCommonModel>,
+}
+
+impl Serialize for WorkflowFeaturesUsageCommonModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowFeaturesUsageCommonModel",
+            &[
+                api_runtime::ser::optional("enabled", &self.enabled),
+                api_runtime::ser::optional("tool_node", &self.tool_node),
+                api_runtime::ser::optional("standalone_agent_node", &self.standalone_agent_node),
+                api_runtime::ser::optional("phone_number_node", &self.phone_number_node),
+                api_runtime::ser::optional("end_node", &self.end_node),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowFeaturesUsageCommonModel {

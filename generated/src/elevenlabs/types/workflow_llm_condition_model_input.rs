@@ -7,21 +7,33 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowLLMConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowLLMConditionModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowLlmConditionModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
     /// Defaults to `"llm"`.
-    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// Condition to evaluate
     pub condition: String,
+}
+
+impl Serialize for WorkflowLlmConditionModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowLlmConditionModelInput",
+            &[
+                api_runtime::ser::optional("label", &self.label),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("condition", &self.condition),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowLlmConditionModelInput {

@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowLLMConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowLLMConditionModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowLlmConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
     /// Defaults to `"llm"`.
-    #[serde(rename = "type")]
     pub type_: consts::Llm2,
     /// Condition to evaluate
     pub condition: String,
+}
+
+impl Serialize for WorkflowLlmConditionModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowLlmConditionModelOutput",
+            &[
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("condition", &self.condition),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowLlmConditionModelOutput {

@@ -9,41 +9,56 @@ use super::{
     consts, ConversationalConfigApiModelWorkflowOverrideInput, EntryBehavior, KnowledgeBaseLocator,
     PositionInput,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowOverrideAgentNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowOverrideAgentNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowOverrideAgentNodeModelInput {
     /// Defaults to `"override_agent"`.
-    #[serde(rename = "type")]
     pub type_: consts::OverrideAgent,
     /// Position of the node in the workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
     /// Configuration overrides applied while the subagent is conducting the conversation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_config: Option<ConversationalConfigApiModelWorkflowOverrideInput>,
     /// Specific goal for this subagent. It will be added to the system prompt and can be used to further refine the agent's behavior in this specific context.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_prompt: Option<String>,
     /// Additional knowledge base documents that the subagent has access to. These will be used in addition to the main agent's documents.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_knowledge_base: Option<Vec<KnowledgeBaseLocator>>,
     /// IDs of additional tools that the subagent has access to. These will be used in addition to the main agent's tools.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_tool_ids: Option<Vec<String>>,
     /// Human-readable label for the node used throughout the UI.
     pub label: String,
     /// Dictates whether this node should immediately generate a response upon entry or wait for the user input. When set to "auto", the behavior will be decided based on the type of the preceding node: "wait_for_user" after the "say" and "start" nodes and "generate_immediately" otherwise.
     ///
     /// Defaults to `"auto"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entry_behavior: Option<EntryBehavior>,
+}
+
+impl Serialize for WorkflowOverrideAgentNodeModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowOverrideAgentNodeModelInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("position", &self.position),
+                api_runtime::ser::optional("edge_order", &self.edge_order),
+                api_runtime::ser::optional("conversation_config", &self.conversation_config),
+                api_runtime::ser::optional("additional_prompt", &self.additional_prompt),
+                api_runtime::ser::optional(
+                    "additional_knowledge_base",
+                    &self.additional_knowledge_base,
+                ),
+                api_runtime::ser::optional("additional_tool_ids", &self.additional_tool_ids),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::optional("entry_behavior", &self.entry_behavior),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelInput {

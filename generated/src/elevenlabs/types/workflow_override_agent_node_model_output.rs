@@ -9,15 +9,14 @@ use super::{
     consts, ConversationalConfigApiModelWorkflowOverrideOutput, EntryBehavior,
     KnowledgeBaseLocator, PositionOutput,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowOverrideAgentNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowOverrideAgentNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowOverrideAgentNodeModelOutput {
     /// Defaults to `"override_agent"`.
-    #[serde(rename = "type")]
     pub type_: consts::OverrideAgent,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
@@ -37,6 +36,29 @@ pub struct WorkflowOverrideAgentNodeModelOutput {
     ///
     /// Defaults to `"auto"`.
     pub entry_behavior: EntryBehavior,
+}
+
+impl Serialize for WorkflowOverrideAgentNodeModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowOverrideAgentNodeModelOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("position", &self.position),
+                api_runtime::ser::field("edge_order", &self.edge_order),
+                api_runtime::ser::field("conversation_config", &self.conversation_config),
+                api_runtime::ser::field("additional_prompt", &self.additional_prompt),
+                api_runtime::ser::field(
+                    "additional_knowledge_base",
+                    &self.additional_knowledge_base,
+                ),
+                api_runtime::ser::field("additional_tool_ids", &self.additional_tool_ids),
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("entry_behavior", &self.entry_behavior),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelOutput {

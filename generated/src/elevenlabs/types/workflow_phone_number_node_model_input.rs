@@ -12,36 +12,48 @@ use super::{
     SipUriTransferDestination, TransferTypeEnum, UuiTransferConfig,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// WorkflowPhoneNumberNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowPhoneNumberNodeModelInput {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_sip_headers: Option<Vec<WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem>>,
     pub transfer_destination: WorkflowPhoneNumberNodeModelInputTransferDestination,
     /// Defaults to `"conference"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transfer_type: Option<TransferTypeEnum>,
     /// User-to-User Information (RFC 7433) to attach to SIP REFER transfers. Carries call context such as CRM identifiers or escalation reason across the transfer boundary.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub uui: Nullable<UuiTransferConfig>,
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension). Can be either a static value or a dynamic variable reference. Use 'w' for 0.5s pause. Only supported for Twilio transfers.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub post_dial_digits: Nullable<WorkflowPhoneNumberNodeModelInputPostDialDigits>,
     /// Defaults to `"phone_number"`.
-    #[serde(rename = "type")]
     pub type_: consts::PhoneNumber,
     /// Position of the node in the workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
+}
+
+impl Serialize for WorkflowPhoneNumberNodeModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowPhoneNumberNodeModelInput",
+            &[
+                api_runtime::ser::optional("custom_sip_headers", &self.custom_sip_headers),
+                api_runtime::ser::field("transfer_destination", &self.transfer_destination),
+                api_runtime::ser::optional("transfer_type", &self.transfer_type),
+                api_runtime::ser::optional("uui", &self.uui),
+                api_runtime::ser::optional("post_dial_digits", &self.post_dial_digits),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("position", &self.position),
+                api_runtime::ser::optional("edge_order", &self.edge_order),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInput {

@@ -11,13 +11,13 @@ use super::{
     PostDialDigitsDynamicVariable, PostDialDigitsStatic, SipUriDynamicVariableTransferDestination,
     SipUriTransferDestination, TransferTypeEnum, UuiTransferConfig,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// WorkflowPhoneNumberNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowPhoneNumberNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowPhoneNumberNodeModelOutput {
     /// Custom SIP headers to include when transferring the call. Each header can be either a static value or a dynamic variable reference.
     pub custom_sip_headers: Vec<WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem>,
@@ -29,12 +29,30 @@ pub struct WorkflowPhoneNumberNodeModelOutput {
     /// DTMF digits to send after call connects (e.g., 'ww1234' for extension). Can be either a static value or a dynamic variable reference. Use 'w' for 0.5s pause. Only supported for Twilio transfers.
     pub post_dial_digits: Option<WorkflowPhoneNumberNodeModelOutputPostDialDigits>,
     /// Defaults to `"phone_number"`.
-    #[serde(rename = "type")]
     pub type_: consts::PhoneNumber,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
     /// The ids of outgoing edges in the order they should be evaluated.
     pub edge_order: Vec<String>,
+}
+
+impl Serialize for WorkflowPhoneNumberNodeModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowPhoneNumberNodeModelOutput",
+            &[
+                api_runtime::ser::field("custom_sip_headers", &self.custom_sip_headers),
+                api_runtime::ser::field("transfer_destination", &self.transfer_destination),
+                api_runtime::ser::field("transfer_type", &self.transfer_type),
+                api_runtime::ser::field("uui", &self.uui),
+                api_runtime::ser::field("post_dial_digits", &self.post_dial_digits),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("position", &self.position),
+                api_runtime::ser::field("edge_order", &self.edge_order),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutput {

@@ -7,21 +7,33 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowResultConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowResultConditionModel-Input`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowResultConditionModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
     /// Defaults to `"result"`.
-    #[serde(rename = "type")]
     pub type_: consts::Result2,
     /// Whether all tools in the previously executed tool node were executed successfully.
     pub successful: bool,
+}
+
+impl Serialize for WorkflowResultConditionModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowResultConditionModelInput",
+            &[
+                api_runtime::ser::optional("label", &self.label),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("successful", &self.successful),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowResultConditionModelInput {

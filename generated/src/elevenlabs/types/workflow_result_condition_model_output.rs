@@ -6,20 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowResultConditionModel
 ///
 /// Schema: `#/components/schemas/WorkflowResultConditionModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowResultConditionModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
     /// Defaults to `"result"`.
-    #[serde(rename = "type")]
     pub type_: consts::Result2,
     /// Whether all tools in the previously executed tool node were executed successfully.
     pub successful: bool,
+}
+
+impl Serialize for WorkflowResultConditionModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowResultConditionModelOutput",
+            &[
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("successful", &self.successful),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowResultConditionModelOutput {

@@ -7,46 +7,63 @@
 
 use super::{consts, PositionInput};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowStandaloneAgentNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowStandaloneAgentNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowStandaloneAgentNodeModelInput {
     /// Defaults to `"standalone_agent"`.
-    #[serde(rename = "type")]
     pub type_: consts::StandaloneAgent,
     /// Position of the node in the workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
     /// The ID of the agent to transfer the conversation to. None means transfer within the current agent.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub agent_id: Nullable<String>,
     /// Optional target node ID in the destination agent's workflow. When set, the transfer starts at this node instead of the default entry node.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub node_id: Nullable<String>,
     /// Artificial delay in milliseconds applied before transferring the conversation.
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<i64>,
     /// Optional message sent to the user before the transfer is initiated.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub transfer_message: Nullable<String>,
     /// Whether to enable the transferred agent to send its configured first message after the transfer.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_transferred_agent_first_message: Option<bool>,
     /// Defines whether TTS client overrides should be carried over to the transferred agent.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub preserve_client_tts_overrides: Option<bool>,
+}
+
+impl Serialize for WorkflowStandaloneAgentNodeModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowStandaloneAgentNodeModelInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("position", &self.position),
+                api_runtime::ser::optional("edge_order", &self.edge_order),
+                api_runtime::ser::optional("agent_id", &self.agent_id),
+                api_runtime::ser::optional("node_id", &self.node_id),
+                api_runtime::ser::optional("delay_ms", &self.delay_ms),
+                api_runtime::ser::optional("transfer_message", &self.transfer_message),
+                api_runtime::ser::optional(
+                    "enable_transferred_agent_first_message",
+                    &self.enable_transferred_agent_first_message,
+                ),
+                api_runtime::ser::optional(
+                    "preserve_client_tts_overrides",
+                    &self.preserve_client_tts_overrides,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelInput {

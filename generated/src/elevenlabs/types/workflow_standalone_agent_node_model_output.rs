@@ -6,15 +6,14 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionOutput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowStandaloneAgentNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowStandaloneAgentNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowStandaloneAgentNodeModelOutput {
     /// Defaults to `"standalone_agent"`.
-    #[serde(rename = "type")]
     pub type_: consts::StandaloneAgent,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
@@ -38,6 +37,32 @@ pub struct WorkflowStandaloneAgentNodeModelOutput {
     ///
     /// Defaults to `false`.
     pub preserve_client_tts_overrides: bool,
+}
+
+impl Serialize for WorkflowStandaloneAgentNodeModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowStandaloneAgentNodeModelOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("position", &self.position),
+                api_runtime::ser::field("edge_order", &self.edge_order),
+                api_runtime::ser::field("agent_id", &self.agent_id),
+                api_runtime::ser::field("node_id", &self.node_id),
+                api_runtime::ser::field("delay_ms", &self.delay_ms),
+                api_runtime::ser::field("transfer_message", &self.transfer_message),
+                api_runtime::ser::field(
+                    "enable_transferred_agent_first_message",
+                    &self.enable_transferred_agent_first_message,
+                ),
+                api_runtime::ser::field(
+                    "preserve_client_tts_overrides",
+                    &self.preserve_client_tts_overrides,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelOutput {

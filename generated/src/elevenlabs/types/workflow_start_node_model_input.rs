@@ -6,22 +6,33 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionInput};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowStartNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowStartNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowStartNodeModelInput {
     /// Defaults to `"start"`.
-    #[serde(rename = "type")]
     pub type_: consts::Start,
     /// Position of the node in the workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
+}
+
+impl Serialize for WorkflowStartNodeModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowStartNodeModelInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("position", &self.position),
+                api_runtime::ser::optional("edge_order", &self.edge_order),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowStartNodeModelInput {

@@ -6,17 +6,31 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkflowToolEdgeStepModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowToolEdgeStepModel {
     pub step_latency_secs: f64,
     /// Defaults to `"edge"`.
-    #[serde(rename = "type")]
     pub type_: consts::Edge,
     pub edge_id: String,
     pub target_node_id: String,
+}
+
+impl Serialize for WorkflowToolEdgeStepModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowToolEdgeStepModel",
+            &[
+                api_runtime::ser::field("step_latency_secs", &self.step_latency_secs),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("edge_id", &self.edge_id),
+                api_runtime::ser::field("target_node_id", &self.target_node_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowToolEdgeStepModel {

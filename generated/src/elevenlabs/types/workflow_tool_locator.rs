@@ -9,17 +9,29 @@ use super::{
     ConstantSchemaOverride, DynamicVariableSchemaOverride, LlmSchemaOverride, OmitSchemaOverride,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/WorkflowToolLocator`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowToolLocator {
     pub tool_id: String,
     /// Per-node parameter overrides applied on top of the tool's own configuration. Keys are dotted parameter paths (webhook tools prefix keys with path_params./query_params./request_body.). These take precedence over any overrides already defined on the tool itself.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub schema_overrides: Nullable<BTreeMap<String, WorkflowToolLocatorSchemaOverridesValue>>,
+}
+
+impl Serialize for WorkflowToolLocator {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowToolLocator",
+            &[
+                api_runtime::ser::field("tool_id", &self.tool_id),
+                api_runtime::ser::optional("schema_overrides", &self.schema_overrides),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowToolLocator {

@@ -6,16 +6,29 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkflowToolMaxIterationsExceededStepModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowToolMaxIterationsExceededStepModel {
     pub step_latency_secs: f64,
     /// Defaults to `"max_iterations_exceeded"`.
-    #[serde(rename = "type")]
     pub type_: consts::MaxIterationsExceeded,
     pub max_iterations: i64,
+}
+
+impl Serialize for WorkflowToolMaxIterationsExceededStepModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowToolMaxIterationsExceededStepModel",
+            &[
+                api_runtime::ser::field("step_latency_secs", &self.step_latency_secs),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("max_iterations", &self.max_iterations),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowToolMaxIterationsExceededStepModel {

@@ -12,22 +12,38 @@ use super::{
     ConversationHistoryTranscriptToolCallCommonModelOutput,
     ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// WorkflowToolNestedToolsStepModel
 ///
 /// Schema: `#/components/schemas/WorkflowToolNestedToolsStepModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowToolNestedToolsStepModelOutput {
     pub step_latency_secs: f64,
     /// Defaults to `"nested_tools"`.
-    #[serde(rename = "type")]
     pub type_: consts::NestedTools,
     pub node_id: String,
     pub requests: Vec<ConversationHistoryTranscriptToolCallCommonModelOutput>,
     pub results: Vec<WorkflowToolNestedToolsStepModelOutputResultsItem>,
     pub is_successful: bool,
+}
+
+impl Serialize for WorkflowToolNestedToolsStepModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowToolNestedToolsStepModelOutput",
+            &[
+                api_runtime::ser::field("step_latency_secs", &self.step_latency_secs),
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("node_id", &self.node_id),
+                api_runtime::ser::field("requests", &self.requests),
+                api_runtime::ser::field("results", &self.results),
+                api_runtime::ser::field("is_successful", &self.is_successful),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelOutput {

@@ -6,25 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionInput, WorkflowToolLocator};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowToolNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowToolNodeModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowToolNodeModelInput {
     /// Defaults to `"tool"`.
-    #[serde(rename = "type")]
     pub type_: consts::Tool2,
     /// Position of the node in the workflow.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<PositionInput>,
     /// The ids of outgoing edges in the order they should be evaluated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub edge_order: Option<Vec<String>>,
     /// List of tools to execute in parallel. The entire node is considered successful if all tools are executed successfully.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<WorkflowToolLocator>>,
+}
+
+impl Serialize for WorkflowToolNodeModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowToolNodeModelInput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::optional("position", &self.position),
+                api_runtime::ser::optional("edge_order", &self.edge_order),
+                api_runtime::ser::optional("tools", &self.tools),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowToolNodeModelInput {

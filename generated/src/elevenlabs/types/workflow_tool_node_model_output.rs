@@ -6,15 +6,14 @@
 // `cargo run -p generator -- generate`.
 
 use super::{consts, PositionOutput, WorkflowToolLocator};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowToolNodeModel
 ///
 /// Schema: `#/components/schemas/WorkflowToolNodeModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowToolNodeModelOutput {
     /// Defaults to `"tool"`.
-    #[serde(rename = "type")]
     pub type_: consts::Tool2,
     /// Position of the node in the workflow.
     pub position: PositionOutput,
@@ -22,6 +21,21 @@ pub struct WorkflowToolNodeModelOutput {
     pub edge_order: Vec<String>,
     /// List of tools to execute in parallel. The entire node is considered successful if all tools are executed successfully.
     pub tools: Vec<WorkflowToolLocator>,
+}
+
+impl Serialize for WorkflowToolNodeModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowToolNodeModelOutput",
+            &[
+                api_runtime::ser::field("type", &self.type_),
+                api_runtime::ser::field("position", &self.position),
+                api_runtime::ser::field("edge_order", &self.edge_order),
+                api_runtime::ser::field("tools", &self.tools),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowToolNodeModelOutput {

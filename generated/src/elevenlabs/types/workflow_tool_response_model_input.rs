@@ -9,16 +9,25 @@ use super::{
     WorkflowToolEdgeStepModel, WorkflowToolMaxIterationsExceededStepModel,
     WorkflowToolNestedToolsStepModelInput,
 };
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// A common model for workflow tool responses.
 ///
 /// Schema: `#/components/schemas/WorkflowToolResponseModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowToolResponseModelInput {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub steps: Option<Vec<WorkflowToolResponseModelInputStepsItem>>,
+}
+
+impl Serialize for WorkflowToolResponseModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowToolResponseModelInput",
+            &[api_runtime::ser::optional("steps", &self.steps)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowToolResponseModelInput {

@@ -7,19 +7,30 @@
 
 use super::consts;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowUnconditionalModel
 ///
 /// Schema: `#/components/schemas/WorkflowUnconditionalModel-Input`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowUnconditionalModelInput {
     /// Optional human-readable label for the condition used throughout the UI.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub label: Nullable<String>,
     /// Defaults to `"unconditional"`.
-    #[serde(rename = "type")]
     pub type_: consts::Unconditional,
+}
+
+impl Serialize for WorkflowUnconditionalModelInput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowUnconditionalModelInput",
+            &[
+                api_runtime::ser::optional("label", &self.label),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowUnconditionalModelInput {

@@ -6,18 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::consts;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// WorkflowUnconditionalModel
 ///
 /// Schema: `#/components/schemas/WorkflowUnconditionalModel-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowUnconditionalModelOutput {
     /// Optional human-readable label for the condition used throughout the UI.
     pub label: Option<String>,
     /// Defaults to `"unconditional"`.
-    #[serde(rename = "type")]
     pub type_: consts::Unconditional,
+}
+
+impl Serialize for WorkflowUnconditionalModelOutput {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkflowUnconditionalModelOutput",
+            &[
+                api_runtime::ser::field("label", &self.label),
+                api_runtime::ser::field("type", &self.type_),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkflowUnconditionalModelOutput {

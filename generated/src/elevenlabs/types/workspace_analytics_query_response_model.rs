@@ -11,12 +11,27 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/WorkspaceAnalyticsQueryResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceAnalyticsQueryResponseModel {
     pub columns: Vec<String>,
     pub column_types: Vec<WorkspaceAnalyticsQueryResponseModelColumnTypesItem>,
     pub rows: Vec<Vec<Option<WorkspaceAnalyticsQueryResponseModelRowsItemItem>>>,
     pub column_units: Vec<Option<ColumnUnit>>,
+}
+
+impl Serialize for WorkspaceAnalyticsQueryResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceAnalyticsQueryResponseModel",
+            &[
+                api_runtime::ser::field("columns", &self.columns),
+                api_runtime::ser::field("column_types", &self.column_types),
+                api_runtime::ser::field("rows", &self.rows),
+                api_runtime::ser::field("column_units", &self.column_units),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModel {

@@ -6,13 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::WorkspaceApiKeyResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceApiKeyListResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceApiKeyListResponseModel {
-    #[serde(rename = "api-keys")]
     pub api_keys: Vec<WorkspaceApiKeyResponseModel>,
+}
+
+impl Serialize for WorkspaceApiKeyListResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceApiKeyListResponseModel",
+            &[api_runtime::ser::field("api-keys", &self.api_keys)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceApiKeyListResponseModel {

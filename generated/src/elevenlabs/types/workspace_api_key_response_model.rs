@@ -7,35 +7,54 @@
 
 use super::{LockReason, PermissionType};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceApiKeyResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceApiKeyResponseModel {
     pub name: String,
     pub hint: String,
     pub key_id: String,
     pub service_account_user_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_at_unix: Nullable<i64>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_disabled: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub permissions: Nullable<Vec<PermissionType>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub disable_reason: Nullable<LockReason>,
     /// Maximum number of credits allowed in the current billing period.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_limit: Nullable<i64>,
     /// Credits already used in the current billing period.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_count: Nullable<i64>,
     pub hashed_xi_api_key: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub allowed_ips: Nullable<Vec<String>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub third_party_disable_allowed: Nullable<bool>,
+}
+
+impl Serialize for WorkspaceApiKeyResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceApiKeyResponseModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("hint", &self.hint),
+                api_runtime::ser::field("key_id", &self.key_id),
+                api_runtime::ser::field("service_account_user_id", &self.service_account_user_id),
+                api_runtime::ser::optional("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::optional("is_disabled", &self.is_disabled),
+                api_runtime::ser::optional("permissions", &self.permissions),
+                api_runtime::ser::optional("disable_reason", &self.disable_reason),
+                api_runtime::ser::optional("character_limit", &self.character_limit),
+                api_runtime::ser::optional("character_count", &self.character_count),
+                api_runtime::ser::field("hashed_xi_api_key", &self.hashed_xi_api_key),
+                api_runtime::ser::optional("allowed_ips", &self.allowed_ips),
+                api_runtime::ser::optional(
+                    "third_party_disable_allowed",
+                    &self.third_party_disable_allowed,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceApiKeyResponseModel {

@@ -11,19 +11,17 @@ use super::{
     UserAccessManagementActivityId,
 };
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Audit log entry with Firestore document ID for API responses.
 ///
 /// Schema: `#/components/schemas/WorkspaceAuditLogEntryResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceAuditLogEntryResponse {
     /// Event metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Event time in milliseconds since epoch
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<i64>,
     /// Activity ID
     pub activity_id: WorkspaceAuditLogEntryResponseActivityId,
@@ -32,42 +30,34 @@ pub struct WorkspaceAuditLogEntryResponse {
     /// Event category
     ///
     /// Defaults to `"Identity & Access Management"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_name: Option<String>,
     /// Category UID for IAM
     ///
     /// Defaults to `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category_uid: Option<i64>,
     /// Event class name
     ///
     /// Defaults to `""`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
     /// Event class UID
     ///
     /// Defaults to `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub class_uid: Option<i64>,
     /// Severity level
     ///
     /// Defaults to `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub severity_id: Option<SeverityId>,
     /// Status of the action
     pub status_id: StatusId,
     /// Actor performing the action
     pub actor: ActorModel,
     /// Device information
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub device: Nullable<DeviceModel>,
     /// HTTP request details
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub http_request: Nullable<HttpRequestModel>,
     /// Human-readable event description
     pub message: String,
     /// Attributes not mapped to OCSF
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unmapped: Option<Value>,
     /// Firestore document ID
     pub id: String,
@@ -77,6 +67,36 @@ pub struct WorkspaceAuditLogEntryResponse {
     pub type_uid: i64,
     /// OCSF type_name combines class_name and activity_name.
     pub type_name: String,
+}
+
+impl Serialize for WorkspaceAuditLogEntryResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceAuditLogEntryResponse",
+            &[
+                api_runtime::ser::optional("metadata", &self.metadata),
+                api_runtime::ser::optional("time", &self.time),
+                api_runtime::ser::field("activity_id", &self.activity_id),
+                api_runtime::ser::field("activity_name", &self.activity_name),
+                api_runtime::ser::optional("category_name", &self.category_name),
+                api_runtime::ser::optional("category_uid", &self.category_uid),
+                api_runtime::ser::optional("class_name", &self.class_name),
+                api_runtime::ser::optional("class_uid", &self.class_uid),
+                api_runtime::ser::optional("severity_id", &self.severity_id),
+                api_runtime::ser::field("status_id", &self.status_id),
+                api_runtime::ser::field("actor", &self.actor),
+                api_runtime::ser::optional("device", &self.device),
+                api_runtime::ser::optional("http_request", &self.http_request),
+                api_runtime::ser::field("message", &self.message),
+                api_runtime::ser::optional("unmapped", &self.unmapped),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("time_dt", &self.time_dt),
+                api_runtime::ser::field("type_uid", &self.type_uid),
+                api_runtime::ser::field("type_name", &self.type_name),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {

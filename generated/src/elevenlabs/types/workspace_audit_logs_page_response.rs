@@ -6,16 +6,30 @@
 // `cargo run -p generator -- generate`.
 
 use super::WorkspaceAuditLogEntryResponse;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Paginated workspace audit log response.
 ///
 /// Schema: `#/components/schemas/WorkspaceAuditLogsPageResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceAuditLogsPageResponse {
     pub entries: Vec<WorkspaceAuditLogEntryResponse>,
     pub has_more: bool,
     pub next_cursor: Option<String>,
+}
+
+impl Serialize for WorkspaceAuditLogsPageResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceAuditLogsPageResponse",
+            &[
+                api_runtime::ser::field("entries", &self.entries),
+                api_runtime::ser::field("has_more", &self.has_more),
+                api_runtime::ser::field("next_cursor", &self.next_cursor),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceAuditLogsPageResponse {

@@ -7,20 +7,32 @@
 
 use super::BatchCallResponse;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceBatchCallsResponse`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceBatchCallsResponse {
     pub batch_calls: Vec<BatchCallResponse>,
     /// The next document, used to paginate through the batch calls
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub next_doc: Nullable<String>,
     /// Whether there are more batch calls to paginate through
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_more: Option<bool>,
+}
+
+impl Serialize for WorkspaceBatchCallsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceBatchCallsResponse",
+            &[
+                api_runtime::ser::field("batch_calls", &self.batch_calls),
+                api_runtime::ser::optional("next_doc", &self.next_doc),
+                api_runtime::ser::optional("has_more", &self.has_more),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceBatchCallsResponse {

@@ -5,14 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceCreateApiKeyResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceCreateApiKeyResponseModel {
-    #[serde(rename = "xi-api-key")]
     pub xi_api_key: String,
     pub key_id: String,
+}
+
+impl Serialize for WorkspaceCreateApiKeyResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceCreateApiKeyResponseModel",
+            &[
+                api_runtime::ser::field("xi-api-key", &self.xi_api_key),
+                api_runtime::ser::field("key_id", &self.key_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceCreateApiKeyResponseModel {

@@ -5,13 +5,25 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceCreateServiceAccountResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceCreateServiceAccountResponseModel {
-    #[serde(rename = "service-account-user-id")]
     pub service_account_user_id: String,
+}
+
+impl Serialize for WorkspaceCreateServiceAccountResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceCreateServiceAccountResponseModel",
+            &[api_runtime::ser::field(
+                "service-account-user-id",
+                &self.service_account_user_id,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceCreateServiceAccountResponseModel {

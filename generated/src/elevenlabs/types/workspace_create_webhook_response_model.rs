@@ -6,14 +6,26 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceCreateWebhookResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceCreateWebhookResponseModel {
     pub webhook_id: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub webhook_secret: Nullable<String>,
+}
+
+impl Serialize for WorkspaceCreateWebhookResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceCreateWebhookResponseModel",
+            &[
+                api_runtime::ser::field("webhook_id", &self.webhook_id),
+                api_runtime::ser::optional("webhook_secret", &self.webhook_secret),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceCreateWebhookResponseModel {

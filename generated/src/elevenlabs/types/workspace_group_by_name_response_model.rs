@@ -5,10 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceGroupByNameResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceGroupByNameResponseModel {
     /// The name of the workspace group.
     pub name: String,
@@ -16,6 +16,20 @@ pub struct WorkspaceGroupByNameResponseModel {
     pub id: String,
     /// The emails of the members of the workspace group.
     pub members_emails: Vec<String>,
+}
+
+impl Serialize for WorkspaceGroupByNameResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceGroupByNameResponseModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("members_emails", &self.members_emails),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceGroupByNameResponseModel {

@@ -7,30 +7,45 @@
 
 use super::{consts, ScimGroupResponseModel, WorkspaceGroupPermission};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/WorkspaceGroupResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceGroupResponseModel {
     pub name: String,
     pub id: String,
     pub members: Vec<String>,
     pub permissions: Option<Vec<WorkspaceGroupPermission>>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_usage_limit: Nullable<WorkspaceGroupResponseModelGroupUsageLimit>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub group_pvc_limit: Nullable<WorkspaceGroupResponseModelGroupPvcLimit>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub character_count: Nullable<i64>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_scim_synced: Option<bool>,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub scim_group: Nullable<ScimGroupResponseModel>,
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_frozen: Option<bool>,
+}
+
+impl Serialize for WorkspaceGroupResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceGroupResponseModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("id", &self.id),
+                api_runtime::ser::field("members", &self.members),
+                api_runtime::ser::field("permissions", &self.permissions),
+                api_runtime::ser::optional("group_usage_limit", &self.group_usage_limit),
+                api_runtime::ser::optional("group_pvc_limit", &self.group_pvc_limit),
+                api_runtime::ser::optional("character_count", &self.character_count),
+                api_runtime::ser::optional("is_scim_synced", &self.is_scim_synced),
+                api_runtime::ser::optional("scim_group", &self.scim_group),
+                api_runtime::ser::optional("scim_frozen", &self.scim_frozen),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceGroupResponseModel {

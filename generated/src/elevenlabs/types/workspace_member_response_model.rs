@@ -6,12 +6,12 @@
 // `cargo run -p generator -- generate`.
 
 use super::SeatType;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Public workspace member fields exposed via GET /v1/workspace/members.
 ///
 /// Schema: `#/components/schemas/WorkspaceMemberResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceMemberResponseModel {
     /// The user ID of the workspace member.
     pub user_id: String,
@@ -25,6 +25,23 @@ pub struct WorkspaceMemberResponseModel {
     pub is_owner: bool,
     /// Whether the member's account is locked in this workspace.
     pub is_locked: bool,
+}
+
+impl Serialize for WorkspaceMemberResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceMemberResponseModel",
+            &[
+                api_runtime::ser::field("user_id", &self.user_id),
+                api_runtime::ser::field("email", &self.email),
+                api_runtime::ser::field("first_name", &self.first_name),
+                api_runtime::ser::field("seat_type", &self.seat_type),
+                api_runtime::ser::field("is_owner", &self.is_owner),
+                api_runtime::ser::field("is_locked", &self.is_locked),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceMemberResponseModel {

@@ -6,13 +6,25 @@
 // `cargo run -p generator -- generate`.
 
 use super::WorkspaceServiceAccountResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceServiceAccountListResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceServiceAccountListResponseModel {
-    #[serde(rename = "service-accounts")]
     pub service_accounts: Vec<WorkspaceServiceAccountResponseModel>,
+}
+
+impl Serialize for WorkspaceServiceAccountListResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceServiceAccountListResponseModel",
+            &[api_runtime::ser::field(
+                "service-accounts",
+                &self.service_accounts,
+            )],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceServiceAccountListResponseModel {

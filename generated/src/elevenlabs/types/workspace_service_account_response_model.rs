@@ -7,20 +7,33 @@
 
 use super::{DefaultSharingGroupResponseModel, WorkspaceApiKeyResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceServiceAccountResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceServiceAccountResponseModel {
     pub service_account_user_id: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub created_at_unix: Nullable<i64>,
-    #[serde(rename = "api-keys")]
     pub api_keys: Vec<WorkspaceApiKeyResponseModel>,
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sharing_groups: Option<Vec<DefaultSharingGroupResponseModel>>,
+}
+
+impl Serialize for WorkspaceServiceAccountResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceServiceAccountResponseModel",
+            &[
+                api_runtime::ser::field("service_account_user_id", &self.service_account_user_id),
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::optional("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("api-keys", &self.api_keys),
+                api_runtime::ser::optional("default_sharing_groups", &self.default_sharing_groups),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceServiceAccountResponseModel {

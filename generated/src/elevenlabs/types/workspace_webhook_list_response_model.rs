@@ -6,13 +6,23 @@
 // `cargo run -p generator -- generate`.
 
 use super::WorkspaceWebhookResponseModel;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookListResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceWebhookListResponseModel {
     /// List of webhooks currently configured for the workspace
     pub webhooks: Vec<WorkspaceWebhookResponseModel>,
+}
+
+impl Serialize for WorkspaceWebhookListResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceWebhookListResponseModel",
+            &[api_runtime::ser::field("webhooks", &self.webhooks)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceWebhookListResponseModel {

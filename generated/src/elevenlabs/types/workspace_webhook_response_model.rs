@@ -7,10 +7,10 @@
 
 use super::{WebhookAuthMethodType, WorkspaceWebhookEventType, WorkspaceWebhookUsageResponseModel};
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceWebhookResponseModel {
     /// The display name for this webhook.
     pub name: String,
@@ -27,17 +27,41 @@ pub struct WorkspaceWebhookResponseModel {
     /// The authentication mode used to secure the webhook.
     pub auth_type: WebhookAuthMethodType,
     /// The list of products that are currently configured to trigger this webhook.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub usage: Nullable<Vec<WorkspaceWebhookUsageResponseModel>>,
     /// The workspace-level events this webhook is currently subscribed to. Only populated when usages are requested.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub events: Nullable<Vec<WorkspaceWebhookEventType>>,
     /// The most recent error code returned from the callback URL.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub most_recent_failure_error_code: Nullable<i64>,
     /// The most recent time the webhook failed, failures are any non-200 codes returned by the callback URL.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub most_recent_failure_timestamp: Nullable<i64>,
+}
+
+impl Serialize for WorkspaceWebhookResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceWebhookResponseModel",
+            &[
+                api_runtime::ser::field("name", &self.name),
+                api_runtime::ser::field("webhook_id", &self.webhook_id),
+                api_runtime::ser::field("webhook_url", &self.webhook_url),
+                api_runtime::ser::field("is_disabled", &self.is_disabled),
+                api_runtime::ser::field("is_auto_disabled", &self.is_auto_disabled),
+                api_runtime::ser::field("created_at_unix", &self.created_at_unix),
+                api_runtime::ser::field("auth_type", &self.auth_type),
+                api_runtime::ser::optional("usage", &self.usage),
+                api_runtime::ser::optional("events", &self.events),
+                api_runtime::ser::optional(
+                    "most_recent_failure_error_code",
+                    &self.most_recent_failure_error_code,
+                ),
+                api_runtime::ser::optional(
+                    "most_recent_failure_timestamp",
+                    &self.most_recent_failure_timestamp,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceWebhookResponseModel {

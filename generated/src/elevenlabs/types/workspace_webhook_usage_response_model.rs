@@ -6,12 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::WebhookUsageType;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/WorkspaceWebhookUsageResponseModel`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceWebhookUsageResponseModel {
     pub usage_type: WebhookUsageType,
+}
+
+impl Serialize for WorkspaceWebhookUsageResponseModel {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "WorkspaceWebhookUsageResponseModel",
+            &[api_runtime::ser::field("usage_type", &self.usage_type)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for WorkspaceWebhookUsageResponseModel {

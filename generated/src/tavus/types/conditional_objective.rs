@@ -5,15 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConditionalObjective`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConditionalObjective {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_id: Option<String>,
+}
+
+impl Serialize for ConditionalObjective {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConditionalObjective",
+            &[
+                api_runtime::ser::optional("condition", &self.condition),
+                api_runtime::ser::optional("objective_id", &self.objective_id),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConditionalObjective {

@@ -7,35 +7,46 @@
 
 use super::TranscriptMessage;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Conversation`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shutdown_reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transcript: Option<Vec<TranscriptMessage>>,
+}
+
+impl Serialize for Conversation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Conversation",
+            &[
+                api_runtime::ser::optional("conversation_id", &self.conversation_id),
+                api_runtime::ser::optional("conversation_url", &self.conversation_url),
+                api_runtime::ser::optional("conversation_name", &self.conversation_name),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("replica_id", &self.replica_id),
+                api_runtime::ser::optional("persona_id", &self.persona_id),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+                api_runtime::ser::optional("ended_at", &self.ended_at),
+                api_runtime::ser::optional("shutdown_reason", &self.shutdown_reason),
+                api_runtime::ser::optional("transcript", &self.transcript),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Conversation {

@@ -5,29 +5,52 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationProperties`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationProperties {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_call_duration: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_left_timeout: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_absent_timeout: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_recording: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_closed_captions: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_greenscreen: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_s3_bucket_region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_s3_bucket_name: Option<String>,
+}
+
+impl Serialize for ConversationProperties {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationProperties",
+            &[
+                api_runtime::ser::optional("max_call_duration", &self.max_call_duration),
+                api_runtime::ser::optional(
+                    "participant_left_timeout",
+                    &self.participant_left_timeout,
+                ),
+                api_runtime::ser::optional(
+                    "participant_absent_timeout",
+                    &self.participant_absent_timeout,
+                ),
+                api_runtime::ser::optional("enable_recording", &self.enable_recording),
+                api_runtime::ser::optional("enable_closed_captions", &self.enable_closed_captions),
+                api_runtime::ser::optional("apply_greenscreen", &self.apply_greenscreen),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional(
+                    "recording_s3_bucket_region",
+                    &self.recording_s3_bucket_region,
+                ),
+                api_runtime::ser::optional(
+                    "recording_s3_bucket_name",
+                    &self.recording_s3_bucket_name,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationProperties {

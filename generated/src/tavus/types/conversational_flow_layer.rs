@@ -8,14 +8,28 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ConversationalFlowLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationalFlowLayer {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_detection_model: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub turn_taking_patience: Option<ConversationalFlowLayerTurnTakingPatience>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_interruptibility: Option<ConversationalFlowLayerReplicaInterruptibility>,
+}
+
+impl Serialize for ConversationalFlowLayer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ConversationalFlowLayer",
+            &[
+                api_runtime::ser::optional("turn_detection_model", &self.turn_detection_model),
+                api_runtime::ser::optional("turn_taking_patience", &self.turn_taking_patience),
+                api_runtime::ser::optional(
+                    "replica_interruptibility",
+                    &self.replica_interruptibility,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ConversationalFlowLayer {

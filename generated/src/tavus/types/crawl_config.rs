@@ -5,15 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CrawlConfig`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CrawlConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub depth: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<i64>,
+}
+
+impl Serialize for CrawlConfig {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CrawlConfig",
+            &[
+                api_runtime::ser::optional("depth", &self.depth),
+                api_runtime::ser::optional("max_pages", &self.max_pages),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CrawlConfig {

@@ -6,76 +6,96 @@
 // `cargo run -p generator -- generate`.
 
 use super::ConversationProperties;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateConversationRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateConversationRequest {
     /// The identifier of the persona to use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_id: Option<String>,
     /// The identifier of the replica. Required if persona has no default replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_id: Option<String>,
     /// URL to receive webhook callbacks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Additional context for the LLM.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversational_context: Option<String>,
     /// Custom greeting message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_greeting: Option<String>,
     /// Conversation language or "multilingual" for auto-detection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Start in audio-only mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_only: Option<bool>,
     /// Maximum call length in seconds (max 3600).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_call_duration: Option<i64>,
     /// Timeout if no participant joins.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_timeout: Option<i64>,
     /// Timeout after last participant leaves.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub participant_left_timeout: Option<i64>,
     /// Enable closed captions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_closed_captions: Option<bool>,
     /// Create a private conversation requiring a meeting token.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_private: Option<bool>,
     /// Maximum number of participants.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_participant_count: Option<i64>,
     /// Apply green screen effect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub apply_greenscreen: Option<bool>,
     /// Website URL for background.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_url: Option<String>,
     /// Image URL for background.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_image_url: Option<String>,
     /// Memory store identifiers for cross-conversation memory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory_stores: Option<Vec<String>>,
     /// Enable conversation recording.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enable_recording: Option<bool>,
     /// AWS S3 bucket region for recordings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_s3_bucket_region: Option<String>,
     /// AWS S3 bucket name for recordings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recording_s3_bucket_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<ConversationProperties>,
     /// Knowledge base document IDs to make available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_ids: Option<Vec<String>>,
+}
+
+impl Serialize for CreateConversationRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateConversationRequest",
+            &[
+                api_runtime::ser::optional("persona_id", &self.persona_id),
+                api_runtime::ser::optional("replica_id", &self.replica_id),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("conversational_context", &self.conversational_context),
+                api_runtime::ser::optional("custom_greeting", &self.custom_greeting),
+                api_runtime::ser::optional("language", &self.language),
+                api_runtime::ser::optional("audio_only", &self.audio_only),
+                api_runtime::ser::optional("max_call_duration", &self.max_call_duration),
+                api_runtime::ser::optional("idle_timeout", &self.idle_timeout),
+                api_runtime::ser::optional(
+                    "participant_left_timeout",
+                    &self.participant_left_timeout,
+                ),
+                api_runtime::ser::optional("enable_closed_captions", &self.enable_closed_captions),
+                api_runtime::ser::optional("is_private", &self.is_private),
+                api_runtime::ser::optional("max_participant_count", &self.max_participant_count),
+                api_runtime::ser::optional("apply_greenscreen", &self.apply_greenscreen),
+                api_runtime::ser::optional("background_url", &self.background_url),
+                api_runtime::ser::optional("background_image_url", &self.background_image_url),
+                api_runtime::ser::optional("memory_stores", &self.memory_stores),
+                api_runtime::ser::optional("enable_recording", &self.enable_recording),
+                api_runtime::ser::optional(
+                    "recording_s3_bucket_region",
+                    &self.recording_s3_bucket_region,
+                ),
+                api_runtime::ser::optional(
+                    "recording_s3_bucket_name",
+                    &self.recording_s3_bucket_name,
+                ),
+                api_runtime::ser::optional("properties", &self.properties),
+                api_runtime::ser::optional("document_ids", &self.document_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateConversationRequest {

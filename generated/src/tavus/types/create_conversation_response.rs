@@ -6,25 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateConversationResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateConversationResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversation_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meeting_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
+}
+
+impl Serialize for CreateConversationResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateConversationResponse",
+            &[
+                api_runtime::ser::optional("conversation_id", &self.conversation_id),
+                api_runtime::ser::optional("conversation_url", &self.conversation_url),
+                api_runtime::ser::optional("conversation_name", &self.conversation_name),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("meeting_token", &self.meeting_token),
+                api_runtime::ser::optional("created_at", &self.created_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateConversationResponse {

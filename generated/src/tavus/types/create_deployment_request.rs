@@ -7,30 +7,43 @@
 
 use super::DeploymentChannel;
 use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/CreateDeploymentRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDeploymentRequest {
     /// PAL that powers the deployment.
     pub pal_id: String,
     pub channel: DeploymentChannel,
     /// Display name in the Platform.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Optional password visitors must enter before starting.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub password: Nullable<String>,
     /// Visual and conversation settings. Configure in the Platform or via JSON Patch on update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customization: Option<Value>,
     /// Call limits and max duration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<Value>,
     /// Origins allowed to load widget/embed deployments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
+}
+
+impl Serialize for CreateDeploymentRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateDeploymentRequest",
+            &[
+                api_runtime::ser::field("pal_id", &self.pal_id),
+                api_runtime::ser::field("channel", &self.channel),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("password", &self.password),
+                api_runtime::ser::optional("customization", &self.customization),
+                api_runtime::ser::optional("limits", &self.limits),
+                api_runtime::ser::optional("allowed_origins", &self.allowed_origins),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateDeploymentRequest {

@@ -7,23 +7,34 @@
 
 use super::CrawlConfig;
 use api_runtime::File;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateDocumentRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDocumentRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<File>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<CrawlConfig>,
+}
+
+impl Serialize for CreateDocumentRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateDocumentRequest",
+            &[
+                api_runtime::ser::optional("document_name", &self.document_name),
+                api_runtime::ser::optional("file", &self.file),
+                api_runtime::ser::optional("document_url", &self.document_url),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("crawl", &self.crawl),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateDocumentRequest {

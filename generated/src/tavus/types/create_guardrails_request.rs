@@ -5,19 +5,30 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateGuardrailsRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateGuardrailsRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
+}
+
+impl Serialize for CreateGuardrailsRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateGuardrailsRequest",
+            &[
+                api_runtime::ser::optional("guardrails_name", &self.guardrails_name),
+                api_runtime::ser::optional("guardrails_prompt", &self.guardrails_prompt),
+                api_runtime::ser::optional("modality", &self.modality),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateGuardrailsRequest {

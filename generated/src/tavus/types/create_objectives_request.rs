@@ -9,24 +9,41 @@ use super::ConditionalObjective;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateObjectivesRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateObjectivesRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmation_mode: Option<CreateObjectivesRequestConfirmationMode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_variables: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_conditional_objectives: Option<Vec<ConditionalObjective>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_required_objective: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
+}
+
+impl Serialize for CreateObjectivesRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateObjectivesRequest",
+            &[
+                api_runtime::ser::optional("objective_name", &self.objective_name),
+                api_runtime::ser::optional("objective_prompt", &self.objective_prompt),
+                api_runtime::ser::optional("confirmation_mode", &self.confirmation_mode),
+                api_runtime::ser::optional("output_variables", &self.output_variables),
+                api_runtime::ser::optional("modality", &self.modality),
+                api_runtime::ser::optional(
+                    "next_conditional_objectives",
+                    &self.next_conditional_objectives,
+                ),
+                api_runtime::ser::optional(
+                    "next_required_objective",
+                    &self.next_required_objective,
+                ),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateObjectivesRequest {

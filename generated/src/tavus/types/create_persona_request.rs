@@ -9,27 +9,38 @@ use super::PersonaLayers;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreatePersonaRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreatePersonaRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_name: Option<String>,
     /// System prompt defining persona behavior. Required for full pipeline mode.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_replica_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_mode: Option<CreatePersonaRequestPipelineMode>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layers: Option<PersonaLayers>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objectives_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_ids: Option<Vec<String>>,
+}
+
+impl Serialize for CreatePersonaRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreatePersonaRequest",
+            &[
+                api_runtime::ser::optional("persona_name", &self.persona_name),
+                api_runtime::ser::optional("system_prompt", &self.system_prompt),
+                api_runtime::ser::optional("context", &self.context),
+                api_runtime::ser::optional("default_replica_id", &self.default_replica_id),
+                api_runtime::ser::optional("pipeline_mode", &self.pipeline_mode),
+                api_runtime::ser::optional("layers", &self.layers),
+                api_runtime::ser::optional("guardrails_id", &self.guardrails_id),
+                api_runtime::ser::optional("objectives_id", &self.objectives_id),
+                api_runtime::ser::optional("document_ids", &self.document_ids),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreatePersonaRequest {

@@ -8,29 +8,41 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/CreateReplicaRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateReplicaRequest {
     /// Publicly accessible download link to the training video.
     pub train_video_url: String,
     /// Publicly accessible download link to the consent video. Required for personal replicas.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub consent_video_url: Option<String>,
     /// Name for the replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_name: Option<String>,
     /// URL to receive training status callbacks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Model to use (defaults to phoenix-4).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<CreateReplicaRequestModelName>,
     /// The type of replica.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_type: Option<CreateReplicaRequestReplicaType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub train_audio_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_video_url: Option<String>,
+}
+
+impl Serialize for CreateReplicaRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "CreateReplicaRequest",
+            &[
+                api_runtime::ser::field("train_video_url", &self.train_video_url),
+                api_runtime::ser::optional("consent_video_url", &self.consent_video_url),
+                api_runtime::ser::optional("replica_name", &self.replica_name),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("model_name", &self.model_name),
+                api_runtime::ser::optional("replica_type", &self.replica_type),
+                api_runtime::ser::optional("train_audio_url", &self.train_audio_url),
+                api_runtime::ser::optional("thumbnail_video_url", &self.thumbnail_video_url),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for CreateReplicaRequest {

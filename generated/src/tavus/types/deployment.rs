@@ -7,51 +7,65 @@
 
 use super::{DeploymentChannel, DeploymentStatus};
 use api_runtime::{Nullable, Timestamp};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// A managed deployment. See Deployments overview.
 ///
 /// Schema: `#/components/schemas/Deployment`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Deployment {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deployment_id: Option<String>,
     /// PAL that powers the deployment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pal_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<DeploymentChannel>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<DeploymentStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_password: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customization: Option<Value>,
     /// Removed. Use thumbnail_video_url and thumbnail_image_url instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub replica_thumbnail_video_url: Nullable<String>,
     /// URL for the face preview video thumbnail.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thumbnail_video_url: Nullable<String>,
     /// URL for the face preview image thumbnail.
-    #[serde(skip_serializing_if = "Nullable::is_absent")]
     pub thumbnail_image_url: Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_total: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_today: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl Serialize for Deployment {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Deployment",
+            &[
+                api_runtime::ser::optional("deployment_id", &self.deployment_id),
+                api_runtime::ser::optional("pal_id", &self.pal_id),
+                api_runtime::ser::optional("channel", &self.channel),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("name", &self.name),
+                api_runtime::ser::optional("has_password", &self.has_password),
+                api_runtime::ser::optional("customization", &self.customization),
+                api_runtime::ser::optional(
+                    "replica_thumbnail_video_url",
+                    &self.replica_thumbnail_video_url,
+                ),
+                api_runtime::ser::optional("thumbnail_video_url", &self.thumbnail_video_url),
+                api_runtime::ser::optional("thumbnail_image_url", &self.thumbnail_image_url),
+                api_runtime::ser::optional("limits", &self.limits),
+                api_runtime::ser::optional("allowed_origins", &self.allowed_origins),
+                api_runtime::ser::optional("usage_total", &self.usage_total),
+                api_runtime::ser::optional("usage_today", &self.usage_today),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Deployment {

@@ -7,31 +7,42 @@
 
 use super::CrawlConfig;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Document`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<CrawlConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_crawled_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl Serialize for Document {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Document",
+            &[
+                api_runtime::ser::optional("document_id", &self.document_id),
+                api_runtime::ser::optional("document_name", &self.document_name),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("document_url", &self.document_url),
+                api_runtime::ser::optional("tags", &self.tags),
+                api_runtime::ser::optional("crawl", &self.crawl),
+                api_runtime::ser::optional("crawl_count", &self.crawl_count),
+                api_runtime::ser::optional("last_crawled_at", &self.last_crawled_at),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Document {

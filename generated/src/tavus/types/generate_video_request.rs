@@ -6,33 +6,45 @@
 // `cargo run -p generator -- generate`.
 
 use super::VideoProperties;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/GenerateVideoRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GenerateVideoRequest {
     /// The replica to use for the video.
     pub replica_id: String,
     /// Text for the replica to speak.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
     /// Audio file URL (.wav or .mp3) for lip-sync.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
     /// Website URL for background.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_url: Option<String>,
     /// Direct download link for video background.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_source_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub transparent_background: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<VideoProperties>,
+}
+
+impl Serialize for GenerateVideoRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "GenerateVideoRequest",
+            &[
+                api_runtime::ser::field("replica_id", &self.replica_id),
+                api_runtime::ser::optional("script", &self.script),
+                api_runtime::ser::optional("audio_url", &self.audio_url),
+                api_runtime::ser::optional("video_name", &self.video_name),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("background_url", &self.background_url),
+                api_runtime::ser::optional("background_source_url", &self.background_source_url),
+                api_runtime::ser::optional("transparent_background", &self.transparent_background),
+                api_runtime::ser::optional("properties", &self.properties),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for GenerateVideoRequest {

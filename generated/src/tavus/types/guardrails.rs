@@ -6,25 +6,36 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Guardrails`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Guardrails {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl Serialize for Guardrails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Guardrails",
+            &[
+                api_runtime::ser::optional("guardrails_id", &self.guardrails_id),
+                api_runtime::ser::optional("guardrails_name", &self.guardrails_name),
+                api_runtime::ser::optional("guardrails_prompt", &self.guardrails_prompt),
+                api_runtime::ser::optional("modality", &self.modality),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Guardrails {

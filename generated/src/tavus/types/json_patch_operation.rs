@@ -9,14 +9,27 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// Schema: `#/components/schemas/JsonPatchOperation`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JsonPatchOperation {
     pub op: JsonPatchOperationOp,
     pub path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+}
+
+impl Serialize for JsonPatchOperation {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "JsonPatchOperation",
+            &[
+                api_runtime::ser::field("op", &self.op),
+                api_runtime::ser::field("path", &self.path),
+                api_runtime::ser::optional("value", &self.value),
+                api_runtime::ser::optional("from", &self.from),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for JsonPatchOperation {

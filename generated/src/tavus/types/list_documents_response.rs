@@ -6,13 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::Document;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListDocumentsResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListDocumentsResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Document>>,
+}
+
+impl Serialize for ListDocumentsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListDocumentsResponse",
+            &[api_runtime::ser::optional("data", &self.data)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListDocumentsResponse {

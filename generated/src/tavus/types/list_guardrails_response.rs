@@ -6,13 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::Guardrails;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListGuardrailsResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListGuardrailsResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Guardrails>>,
+}
+
+impl Serialize for ListGuardrailsResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListGuardrailsResponse",
+            &[api_runtime::ser::optional("data", &self.data)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListGuardrailsResponse {

@@ -6,13 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::Persona;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListPersonasResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListPersonasResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Persona>>,
+}
+
+impl Serialize for ListPersonasResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListPersonasResponse",
+            &[api_runtime::ser::optional("data", &self.data)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListPersonasResponse {

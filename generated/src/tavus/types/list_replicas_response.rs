@@ -6,13 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::Replica;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ListReplicasResponse`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListReplicasResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Replica>>,
+}
+
+impl Serialize for ListReplicasResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ListReplicasResponse",
+            &[api_runtime::ser::optional("data", &self.data)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ListReplicasResponse {

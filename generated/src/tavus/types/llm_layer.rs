@@ -6,29 +6,40 @@
 // `cargo run -p generator -- generate`.
 
 use super::ToolDefinition;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Schema: `#/components/schemas/LlmLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LlmLayer {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tools: Option<Vec<ToolDefinition>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speculative_inference: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub extra_body: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_query: Option<BTreeMap<String, String>>,
+}
+
+impl Serialize for LlmLayer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "LlmLayer",
+            &[
+                api_runtime::ser::optional("model", &self.model),
+                api_runtime::ser::optional("base_url", &self.base_url),
+                api_runtime::ser::optional("api_key", &self.api_key),
+                api_runtime::ser::optional("tools", &self.tools),
+                api_runtime::ser::optional("speculative_inference", &self.speculative_inference),
+                api_runtime::ser::optional("headers", &self.headers),
+                api_runtime::ser::optional("extra_body", &self.extra_body),
+                api_runtime::ser::optional("default_query", &self.default_query),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for LlmLayer {

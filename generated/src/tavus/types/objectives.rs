@@ -7,33 +7,50 @@
 
 use super::ConditionalObjective;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Objectives`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Objectives {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objectives_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objective_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub confirmation_mode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub output_variables: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modality: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_conditional_objectives: Option<Vec<ConditionalObjective>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_required_objective: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub callback_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl Serialize for Objectives {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Objectives",
+            &[
+                api_runtime::ser::optional("objectives_id", &self.objectives_id),
+                api_runtime::ser::optional("objective_name", &self.objective_name),
+                api_runtime::ser::optional("objective_prompt", &self.objective_prompt),
+                api_runtime::ser::optional("confirmation_mode", &self.confirmation_mode),
+                api_runtime::ser::optional("output_variables", &self.output_variables),
+                api_runtime::ser::optional("modality", &self.modality),
+                api_runtime::ser::optional(
+                    "next_conditional_objectives",
+                    &self.next_conditional_objectives,
+                ),
+                api_runtime::ser::optional(
+                    "next_required_objective",
+                    &self.next_required_objective,
+                ),
+                api_runtime::ser::optional("callback_url", &self.callback_url),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Objectives {

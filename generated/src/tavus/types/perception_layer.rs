@@ -6,29 +6,52 @@
 // `cargo run -p generator -- generate`.
 
 use super::ToolDefinition;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PerceptionLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PerceptionLayer {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub perception_model: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ambient_awareness_queries: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_awareness_queries: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub perception_analysis_queries: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_awareness_queries: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_tool_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visual_tools: Option<Vec<ToolDefinition>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_tool_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio_tools: Option<Vec<ToolDefinition>>,
+}
+
+impl Serialize for PerceptionLayer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PerceptionLayer",
+            &[
+                api_runtime::ser::optional("perception_model", &self.perception_model),
+                api_runtime::ser::optional(
+                    "ambient_awareness_queries",
+                    &self.ambient_awareness_queries,
+                ),
+                api_runtime::ser::optional(
+                    "visual_awareness_queries",
+                    &self.visual_awareness_queries,
+                ),
+                api_runtime::ser::optional(
+                    "perception_analysis_queries",
+                    &self.perception_analysis_queries,
+                ),
+                api_runtime::ser::optional(
+                    "audio_awareness_queries",
+                    &self.audio_awareness_queries,
+                ),
+                api_runtime::ser::optional("visual_tool_prompt", &self.visual_tool_prompt),
+                api_runtime::ser::optional("visual_tools", &self.visual_tools),
+                api_runtime::ser::optional("audio_tool_prompt", &self.audio_tool_prompt),
+                api_runtime::ser::optional("audio_tools", &self.audio_tools),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PerceptionLayer {

@@ -7,33 +7,44 @@
 
 use super::PersonaLayers;
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Persona`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Persona {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub persona_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub system_prompt: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_replica_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pipeline_mode: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub layers: Option<PersonaLayers>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guardrails_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub objectives_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl Serialize for Persona {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Persona",
+            &[
+                api_runtime::ser::optional("persona_id", &self.persona_id),
+                api_runtime::ser::optional("persona_name", &self.persona_name),
+                api_runtime::ser::optional("system_prompt", &self.system_prompt),
+                api_runtime::ser::optional("context", &self.context),
+                api_runtime::ser::optional("default_replica_id", &self.default_replica_id),
+                api_runtime::ser::optional("pipeline_mode", &self.pipeline_mode),
+                api_runtime::ser::optional("layers", &self.layers),
+                api_runtime::ser::optional("guardrails_id", &self.guardrails_id),
+                api_runtime::ser::optional("objectives_id", &self.objectives_id),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Persona {

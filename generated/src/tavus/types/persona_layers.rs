@@ -6,21 +6,32 @@
 // `cargo run -p generator -- generate`.
 
 use super::{ConversationalFlowLayer, LlmLayer, PerceptionLayer, SttLayer, TtsLayer};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/PersonaLayers`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PersonaLayers {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub perception: Option<PerceptionLayer>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stt: Option<SttLayer>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conversational_flow: Option<ConversationalFlowLayer>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub llm: Option<LlmLayer>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts: Option<TtsLayer>,
+}
+
+impl Serialize for PersonaLayers {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "PersonaLayers",
+            &[
+                api_runtime::ser::optional("perception", &self.perception),
+                api_runtime::ser::optional("stt", &self.stt),
+                api_runtime::ser::optional("conversational_flow", &self.conversational_flow),
+                api_runtime::ser::optional("llm", &self.llm),
+                api_runtime::ser::optional("tts", &self.tts),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for PersonaLayers {

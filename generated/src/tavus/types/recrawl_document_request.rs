@@ -6,13 +6,22 @@
 // `cargo run -p generator -- generate`.
 
 use super::CrawlConfig;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RecrawlDocumentRequest`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RecrawlDocumentRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crawl: Option<CrawlConfig>,
+}
+
+impl Serialize for RecrawlDocumentRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RecrawlDocumentRequest",
+            &[api_runtime::ser::optional("crawl", &self.crawl)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RecrawlDocumentRequest {

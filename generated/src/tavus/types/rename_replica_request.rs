@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RenameReplicaRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenameReplicaRequest {
     pub replica_name: String,
+}
+
+impl Serialize for RenameReplicaRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RenameReplicaRequest",
+            &[api_runtime::ser::field("replica_name", &self.replica_name)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RenameReplicaRequest {

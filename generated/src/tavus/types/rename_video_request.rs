@@ -5,12 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/RenameVideoRequest`
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenameVideoRequest {
     pub video_name: String,
+}
+
+impl Serialize for RenameVideoRequest {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "RenameVideoRequest",
+            &[api_runtime::ser::field("video_name", &self.video_name)],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for RenameVideoRequest {

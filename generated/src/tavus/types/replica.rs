@@ -6,31 +6,42 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Replica`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Replica {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub model_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub training_progress: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_video_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl Serialize for Replica {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Replica",
+            &[
+                api_runtime::ser::optional("replica_id", &self.replica_id),
+                api_runtime::ser::optional("replica_name", &self.replica_name),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("model_name", &self.model_name),
+                api_runtime::ser::optional("replica_type", &self.replica_type),
+                api_runtime::ser::optional("training_progress", &self.training_progress),
+                api_runtime::ser::optional("thumbnail_video_url", &self.thumbnail_video_url),
+                api_runtime::ser::optional("error_message", &self.error_message),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Replica {

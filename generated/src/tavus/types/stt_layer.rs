@@ -5,15 +5,26 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/SttLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SttLayer {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stt_engine: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hotwords: Option<Vec<String>>,
+}
+
+impl Serialize for SttLayer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "SttLayer",
+            &[
+                api_runtime::ser::optional("stt_engine", &self.stt_engine),
+                api_runtime::ser::optional("hotwords", &self.hotwords),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for SttLayer {

@@ -9,12 +9,23 @@ use super::ToolFunction;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/ToolDefinition`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ToolDefinition {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<ToolDefinitionType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub function: Option<ToolFunction>,
+}
+
+impl Serialize for ToolDefinition {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "ToolDefinition",
+            &[
+                api_runtime::ser::optional("type", &self.type_),
+                api_runtime::ser::optional("function", &self.function),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for ToolDefinition {

@@ -6,17 +6,28 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TranscriptMessage`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TranscriptMessage {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<Timestamp>,
+}
+
+impl Serialize for TranscriptMessage {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TranscriptMessage",
+            &[
+                api_runtime::ser::optional("role", &self.role),
+                api_runtime::ser::optional("content", &self.content),
+                api_runtime::ser::optional("timestamp", &self.timestamp),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TranscriptMessage {

@@ -6,23 +6,34 @@
 // `cargo run -p generator -- generate`.
 
 use super::VoiceSettings;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/TtsLayer`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TtsLayer {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts_engine: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_voice_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts_model_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tts_emotion_control: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub voice_settings: Option<VoiceSettings>,
+}
+
+impl Serialize for TtsLayer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "TtsLayer",
+            &[
+                api_runtime::ser::optional("tts_engine", &self.tts_engine),
+                api_runtime::ser::optional("api_key", &self.api_key),
+                api_runtime::ser::optional("external_voice_id", &self.external_voice_id),
+                api_runtime::ser::optional("tts_model_name", &self.tts_model_name),
+                api_runtime::ser::optional("tts_emotion_control", &self.tts_emotion_control),
+                api_runtime::ser::optional("voice_settings", &self.voice_settings),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for TtsLayer {

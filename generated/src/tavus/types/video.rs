@@ -6,35 +6,46 @@
 // `cargo run -p generator -- generate`.
 
 use api_runtime::Timestamp;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/Video`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Video {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub video_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub script: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub download_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub stream_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosted_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_details: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+}
+
+impl Serialize for Video {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "Video",
+            &[
+                api_runtime::ser::optional("video_id", &self.video_id),
+                api_runtime::ser::optional("video_name", &self.video_name),
+                api_runtime::ser::optional("status", &self.status),
+                api_runtime::ser::optional("replica_id", &self.replica_id),
+                api_runtime::ser::optional("script", &self.script),
+                api_runtime::ser::optional("download_url", &self.download_url),
+                api_runtime::ser::optional("stream_url", &self.stream_url),
+                api_runtime::ser::optional("hosted_url", &self.hosted_url),
+                api_runtime::ser::optional("error_message", &self.error_message),
+                api_runtime::ser::optional("status_details", &self.status_details),
+                api_runtime::ser::optional("created_at", &self.created_at),
+                api_runtime::ser::optional("updated_at", &self.updated_at),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for Video {

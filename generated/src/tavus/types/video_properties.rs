@@ -8,16 +8,33 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VideoProperties`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VideoProperties {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_scroll: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_scroll_type: Option<VideoPropertiesBackgroundScrollType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_scroll_depth: Option<VideoPropertiesBackgroundScrollDepth>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub background_scroll_return: Option<VideoPropertiesBackgroundScrollReturn>,
+}
+
+impl Serialize for VideoProperties {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VideoProperties",
+            &[
+                api_runtime::ser::optional("background_scroll", &self.background_scroll),
+                api_runtime::ser::optional("background_scroll_type", &self.background_scroll_type),
+                api_runtime::ser::optional(
+                    "background_scroll_depth",
+                    &self.background_scroll_depth,
+                ),
+                api_runtime::ser::optional(
+                    "background_scroll_return",
+                    &self.background_scroll_return,
+                ),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VideoProperties {

@@ -8,12 +8,23 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Schema: `#/components/schemas/VoiceSettings`
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VoiceSettings {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub speed: Option<VoiceSettingsSpeed>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emotion: Option<Vec<String>>,
+}
+
+impl Serialize for VoiceSettings {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        api_runtime::ser::object(
+            serializer,
+            "VoiceSettings",
+            &[
+                api_runtime::ser::optional("speed", &self.speed),
+                api_runtime::ser::optional("emotion", &self.emotion),
+            ],
+        )
+    }
 }
 
 impl<'de> Deserialize<'de> for VoiceSettings {
