@@ -33,6 +33,7 @@ pub mod parallel;
 pub mod recursion;
 pub mod spec;
 pub mod stack;
+pub mod unify;
 pub mod update;
 pub mod write;
 
@@ -269,7 +270,8 @@ pub struct GeneratedApi {
     pub features: features::Features,
 }
 
-/// Load -> model -> names -> features -> emit -> format for one API.
+/// Load -> model (identical pairs unified) -> names -> features -> emit ->
+/// format for one API.
 /// `krate` is the generated crate's name as Rust spells it.
 pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
     let overlays = api
@@ -278,7 +280,8 @@ pub fn generate_api(api: &ApiInput, krate: &str) -> Result<GeneratedApi> {
         .map(|(path, _)| overlay::load_overlay(path))
         .collect::<Result<Vec<_>>>()?;
     let loaded = load::load_with_overlays(&api.spec, &overlays)?;
-    let model = lower::build_model(&loaded)?;
+    let mut model = lower::build_model(&loaded)?;
+    unify::alias_identical_pairs(&mut model, &loaded.path)?;
     let names = naming::assign_names(&model);
     let features = features::assign_features(&model, &names, &api.module);
     let overlay_lines: Vec<(&str, &str)> = api

@@ -1473,3 +1473,95 @@ fn an_inline_all_of_that_contains_itself_is_an_error_not_an_endless_type() {
         "{message}"
     );
 }
+
+// ---------------------------------------------------------------------------
+// 12. Schemas declared twice (`X-Input` / `X-Output`)
+// ---------------------------------------------------------------------------
+
+const PAIRS: &str = r#"    Node-Input:
+      type: object
+      required: [kind]
+      properties:
+        kind: {type: string, const: node}
+        mode: {type: string, enum: [a, b]}
+        children: {type: array, items: {$ref: '#/components/schemas/Node-Input'}}
+        tag: {$ref: '#/components/schemas/Tag-Input'}
+    Node-Output:
+      type: object
+      properties:
+        kind: {type: string, const: node}
+        mode: {type: string, enum: [a, b]}
+        children: {type: array, items: {$ref: '#/components/schemas/Node-Output'}}
+        tag: {$ref: '#/components/schemas/Tag-Output'}
+    Tag-Input:
+      type: object
+      properties:
+        name: {type: string, description: The name.}
+    Tag-Output:
+      type: object
+      properties:
+        name: {type: string, description: The name.}
+    Page-Input:
+      type: object
+      properties:
+        node: {$ref: '#/components/schemas/Node-Input'}
+    Page-Output:
+      type: object
+      properties:
+        node: {$ref: '#/components/schemas/Node-Output'}
+        total: {type: integer}
+    Book-Input:
+      type: object
+      properties:
+        page: {$ref: '#/components/schemas/Page-Input'}
+    Book-Output:
+      type: object
+      properties:
+        page: {$ref: '#/components/schemas/Page-Output'}
+    Label-Input:
+      type: object
+      properties:
+        name: {type: string, description: Shown to users.}
+    Label-Output:
+      type: object
+      properties:
+        name: {type: string, description: Shown in lists.}
+"#;
+
+#[test]
+fn identical_input_and_output_schemas_become_one_type() {
+    let (mut model, names) = model(&doc31(PAIRS));
+    generator::unify::alias_identical_pairs(&mut model, Path::new("demo.yaml")).unwrap();
+    let alias_of = |name: &str| match &model.types[type_id(&names, name).0].kind {
+        TypeKind::Alias(TypeRef::Named(target)) => Some(names.types[target.0].clone()),
+        _ => None,
+    };
+    assert_eq!(
+        alias_of("NodeOutput").as_deref(),
+        Some("NodeInput"),
+        "recursive, with a constant required on one side only"
+    );
+    assert_eq!(alias_of("TagOutput").as_deref(), Some("TagInput"));
+    assert_eq!(
+        alias_of("NodeOutputMode").as_deref(),
+        Some("NodeInputMode"),
+        "inline types follow their schema"
+    );
+    assert_eq!(alias_of("PageOutput"), None, "an extra field");
+    assert_eq!(
+        alias_of("BookOutput"),
+        None,
+        "refers to a pair that differs"
+    );
+    assert_eq!(alias_of("LabelOutput"), None, "documented differently");
+    for input in ["NodeInput", "TagInput", "PageInput", "BookInput"] {
+        assert_eq!(alias_of(input), None, "{input} stays a type");
+    }
+
+    let text = generated_types(&doc31(PAIRS));
+    assert!(
+        squash(&item(&text, "pub type NodeOutput")).ends_with("pub type NodeOutput = NodeInput;"),
+        "{text}"
+    );
+    assert!(item(&text, "pub struct PageOutput").contains("pub total: Option<i64>,"));
+}

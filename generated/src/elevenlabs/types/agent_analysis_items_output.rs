@@ -5,98 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
+#[allow(unused_imports)]
 use super::{
-    AttachedSystemDataCollectionRef, AttachedSystemEvaluationRef, AttachedUserDataCollectionRef,
-    AttachedUserEvaluationRef,
+    AgentAnalysisItemsInput, AgentAnalysisItemsInputDataCollectionItem,
+    AgentAnalysisItemsInputEvaluationCriteriaItem,
 };
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
 
 /// AgentAnalysisItems
 ///
 /// Schema: `#/components/schemas/AgentAnalysisItems-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentAnalysisItemsOutput {
-    pub evaluation_criteria: Option<Vec<AgentAnalysisItemsOutputEvaluationCriteriaItem>>,
-    pub data_collection: Option<Vec<AgentAnalysisItemsOutputDataCollectionItem>>,
-}
+pub type AgentAnalysisItemsOutput = AgentAnalysisItemsInput;
 
-impl Serialize for AgentAnalysisItemsOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "AgentAnalysisItemsOutput",
-            &[
-                api_runtime::ser::optional("evaluation_criteria", &self.evaluation_criteria),
-                api_runtime::ser::optional("data_collection", &self.data_collection),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for AgentAnalysisItemsOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut evaluation_criteria_ = None;
-        let mut data_collection_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentAnalysisItemsOutput",
-            &[],
-            &mut |key, field| match key {
-                "evaluation_criteria" => field.read(&mut evaluation_criteria_),
-                "data_collection" => field.read(&mut data_collection_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            evaluation_criteria: evaluation_criteria_.unwrap_or_default(),
-            data_collection: data_collection_.unwrap_or_default(),
-        })
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/AgentAnalysisItems-Output/properties/evaluation_criteria/items`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum AgentAnalysisItemsOutputEvaluationCriteriaItem {
-    AttachedUserEvaluationRef(AttachedUserEvaluationRef),
-    AttachedSystemEvaluationRef(AttachedSystemEvaluationRef),
-    /// Objects whose `source` is none of the known values; kept as they came.
-    Unknown(Value),
-}
+pub type AgentAnalysisItemsOutputEvaluationCriteriaItem =
+    AgentAnalysisItemsInputEvaluationCriteriaItem;
 
-impl<'de> Deserialize<'de> for AgentAnalysisItemsOutputEvaluationCriteriaItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
-        let (tag, value) = read_tagged(deserializer, "source")?;
-        match tag.as_deref() {
-            Some("user") => decode_member::<_, D>(value).map(Self::AttachedUserEvaluationRef),
-            Some("system") => decode_member::<_, D>(value).map(Self::AttachedSystemEvaluationRef),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/AgentAnalysisItems-Output/properties/data_collection/items`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum AgentAnalysisItemsOutputDataCollectionItem {
-    AttachedUserDataCollectionRef(AttachedUserDataCollectionRef),
-    AttachedSystemDataCollectionRef(AttachedSystemDataCollectionRef),
-    /// Objects whose `source` is none of the known values; kept as they came.
-    Unknown(Value),
-}
-
-impl<'de> Deserialize<'de> for AgentAnalysisItemsOutputDataCollectionItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
-        let (tag, value) = read_tagged(deserializer, "source")?;
-        match tag.as_deref() {
-            Some("user") => decode_member::<_, D>(value).map(Self::AttachedUserDataCollectionRef),
-            Some("system") => {
-                decode_member::<_, D>(value).map(Self::AttachedSystemDataCollectionRef)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+pub type AgentAnalysisItemsOutputDataCollectionItem = AgentAnalysisItemsInputDataCollectionItem;

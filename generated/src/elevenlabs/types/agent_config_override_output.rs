@@ -5,69 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::PromptAgentApiModelOverrideOutput;
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::AgentConfigOverrideInput;
 
 /// AgentConfigOverride
 ///
 /// Schema: `#/components/schemas/AgentConfigOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentConfigOverrideOutput {
-    /// If non-empty, the first message the agent will say. If empty, the agent waits for the user to start the discussion.
-    pub first_message: Nullable<String>,
-    /// Language of the agent - used for ASR and TTS
-    pub language: Nullable<String>,
-    /// If non-empty, the message the agent will send when max conversation duration is reached.
-    pub max_conversation_duration_message: Nullable<String>,
-    /// The prompt for the agent
-    pub prompt: Nullable<PromptAgentApiModelOverrideOutput>,
-}
-
-impl Serialize for AgentConfigOverrideOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "AgentConfigOverrideOutput",
-            &[
-                api_runtime::ser::optional("first_message", &self.first_message),
-                api_runtime::ser::optional("language", &self.language),
-                api_runtime::ser::optional(
-                    "max_conversation_duration_message",
-                    &self.max_conversation_duration_message,
-                ),
-                api_runtime::ser::optional("prompt", &self.prompt),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for AgentConfigOverrideOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut first_message_ = None;
-        let mut language_ = None;
-        let mut max_conversation_duration_message_ = None;
-        let mut prompt_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentConfigOverrideOutput",
-            &[],
-            &mut |key, field| match key {
-                "first_message" => field.read(&mut first_message_),
-                "language" => field.read(&mut language_),
-                "max_conversation_duration_message" => {
-                    field.read(&mut max_conversation_duration_message_)
-                }
-                "prompt" => field.read(&mut prompt_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            first_message: first_message_.unwrap_or_default(),
-            language: language_.unwrap_or_default(),
-            max_conversation_duration_message: max_conversation_duration_message_
-                .unwrap_or_default(),
-            prompt: prompt_.unwrap_or_default(),
-        })
-    }
-}
+pub type AgentConfigOverrideOutput = AgentConfigOverrideInput;

@@ -5,57 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{ConvAiWebhooks, ConversationInitiationClientDataWebhook};
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::AgentWorkspaceOverridesInput;
 
 /// AgentWorkspaceOverrides
 ///
 /// Schema: `#/components/schemas/AgentWorkspaceOverrides-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AgentWorkspaceOverridesOutput {
-    /// The webhook to send conversation initiation client data to
-    pub conversation_initiation_client_data_webhook:
-        Nullable<ConversationInitiationClientDataWebhook>,
-    pub webhooks: Option<ConvAiWebhooks>,
-}
-
-impl Serialize for AgentWorkspaceOverridesOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "AgentWorkspaceOverridesOutput",
-            &[
-                api_runtime::ser::optional(
-                    "conversation_initiation_client_data_webhook",
-                    &self.conversation_initiation_client_data_webhook,
-                ),
-                api_runtime::ser::optional("webhooks", &self.webhooks),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for AgentWorkspaceOverridesOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut conversation_initiation_client_data_webhook_ = None;
-        let mut webhooks_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AgentWorkspaceOverridesOutput",
-            &[],
-            &mut |key, field| match key {
-                "conversation_initiation_client_data_webhook" => {
-                    field.read(&mut conversation_initiation_client_data_webhook_)
-                }
-                "webhooks" => field.read(&mut webhooks_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            conversation_initiation_client_data_webhook:
-                conversation_initiation_client_data_webhook_.unwrap_or_default(),
-            webhooks: webhooks_.unwrap_or_default(),
-        })
-    }
-}
+pub type AgentWorkspaceOverridesOutput = AgentWorkspaceOverridesInput;

@@ -5,60 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::consts;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::AstBooleanNodeInput;
 
 /// ASTBooleanNode
 ///
 /// Schema: `#/components/schemas/ASTBooleanNode-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct AstBooleanNodeOutput {
-    /// Defaults to `"boolean_literal"`.
-    pub type_: consts::BooleanLiteral,
-    /// Value of this literal.
-    pub value: bool,
-}
-
-impl Serialize for AstBooleanNodeOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "AstBooleanNodeOutput",
-            &[
-                api_runtime::ser::field("type", &self.type_),
-                api_runtime::ser::field("value", &self.value),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for AstBooleanNodeOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut type__ = None;
-        let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AstBooleanNodeOutput",
-            &["value"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "value" => field.read(&mut value_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            type_: type__.unwrap_or_default(),
-            value: object.required(value_, "value")?,
-        })
-    }
-}
-
-impl AstBooleanNodeOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(value: bool) -> Self {
-        Self {
-            type_: Default::default(),
-            value,
-        }
-    }
-}
+pub type AstBooleanNodeOutput = AstBooleanNodeInput;

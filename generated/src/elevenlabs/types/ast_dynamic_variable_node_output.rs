@@ -5,60 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::consts;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::AstDynamicVariableNodeInput;
 
 /// ASTDynamicVariableNode
 ///
 /// Schema: `#/components/schemas/ASTDynamicVariableNode-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct AstDynamicVariableNodeOutput {
-    /// Defaults to `"dynamic_variable"`.
-    pub type_: consts::DynamicVariable,
-    /// The name of the dynamic variable.
-    pub name: String,
-}
-
-impl Serialize for AstDynamicVariableNodeOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "AstDynamicVariableNodeOutput",
-            &[
-                api_runtime::ser::field("type", &self.type_),
-                api_runtime::ser::field("name", &self.name),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for AstDynamicVariableNodeOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut type__ = None;
-        let mut name_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AstDynamicVariableNodeOutput",
-            &["name"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "name" => field.read(&mut name_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-        })
-    }
-}
-
-impl AstDynamicVariableNodeOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            type_: Default::default(),
-            name: name.into(),
-        }
-    }
-}
+pub type AstDynamicVariableNodeOutput = AstDynamicVariableNodeInput;

@@ -5,42 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::consts;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::AstNullNodeInput;
 
 /// ASTNullNode
 ///
 /// Schema: `#/components/schemas/ASTNullNode-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct AstNullNodeOutput {
-    /// Defaults to `"null_literal"`.
-    pub type_: consts::NullLiteral,
-}
-
-impl Serialize for AstNullNodeOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "AstNullNodeOutput",
-            &[api_runtime::ser::field("type", &self.type_)],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for AstNullNodeOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut type__ = None;
-        api_runtime::de::object(
-            deserializer,
-            "AstNullNodeOutput",
-            &[],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            type_: type__.unwrap_or_default(),
-        })
-    }
-}
+pub type AstNullNodeOutput = AstNullNodeInput;

@@ -5,85 +5,16 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::consts;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+#[allow(unused_imports)]
+use super::{AstNumberNodeInput, AstNumberNodeInputValue};
 
 /// ASTNumberNode
 ///
 /// Schema: `#/components/schemas/ASTNumberNode-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct AstNumberNodeOutput {
-    /// Defaults to `"number_literal"`.
-    pub type_: consts::NumberLiteral,
-    /// Value of this literal.
-    pub value: AstNumberNodeOutputValue,
-}
+pub type AstNumberNodeOutput = AstNumberNodeInput;
 
-impl Serialize for AstNumberNodeOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "AstNumberNodeOutput",
-            &[
-                api_runtime::ser::field("type", &self.type_),
-                api_runtime::ser::field("value", &self.value),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for AstNumberNodeOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut type__ = None;
-        let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AstNumberNodeOutput",
-            &["value"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "value" => field.read(&mut value_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            type_: type__.unwrap_or_default(),
-            value: object.required(value_, "value")?,
-        })
-    }
-}
-
-impl AstNumberNodeOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(value: AstNumberNodeOutputValue) -> Self {
-        Self {
-            type_: Default::default(),
-            value,
-        }
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// Value of this literal.
 ///
 /// Schema: `#/components/schemas/ASTNumberNode-Output/properties/value`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum AstNumberNodeOutputValue {
-    Number(f64),
-    Integer(i64),
-}
-
-impl<'de> Deserialize<'de> for AstNumberNodeOutputValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
-        let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Number(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        Err(no_match("AstNumberNodeOutputValue"))
-    }
-}
+pub type AstNumberNodeOutputValue = AstNumberNodeInputValue;

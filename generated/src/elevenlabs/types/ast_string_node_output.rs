@@ -5,60 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::consts;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::AstStringNodeInput;
 
 /// ASTStringNode
 ///
 /// Schema: `#/components/schemas/ASTStringNode-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct AstStringNodeOutput {
-    /// Defaults to `"string_literal"`.
-    pub type_: consts::StringLiteral,
-    /// Value of this literal.
-    pub value: String,
-}
-
-impl Serialize for AstStringNodeOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "AstStringNodeOutput",
-            &[
-                api_runtime::ser::field("type", &self.type_),
-                api_runtime::ser::field("value", &self.value),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for AstStringNodeOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut type__ = None;
-        let mut value_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "AstStringNodeOutput",
-            &["value"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "value" => field.read(&mut value_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            type_: type__.unwrap_or_default(),
-            value: object.required(value_, "value")?,
-        })
-    }
-}
-
-impl AstStringNodeOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(value: impl Into<String>) -> Self {
-        Self {
-            type_: Default::default(),
-            value: value.into(),
-        }
-    }
-}
+pub type AstStringNodeOutput = AstStringNodeInput;

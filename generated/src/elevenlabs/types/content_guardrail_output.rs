@@ -5,79 +5,14 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{ContentConfig, EndCallTriggerAction, GuardrailExecutionMode, RetryTriggerAction};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+use super::{ContentGuardrailInput, ContentGuardrailInputTriggerAction};
 
 /// ContentGuardrail
 ///
 /// Schema: `#/components/schemas/ContentGuardrail-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ContentGuardrailOutput {
-    /// Defaults to `"streaming"`.
-    pub execution_mode: Option<GuardrailExecutionMode>,
-    pub config: Option<ContentConfig>,
-    pub trigger_action: Option<ContentGuardrailOutputTriggerAction>,
-}
-
-impl Serialize for ContentGuardrailOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "ContentGuardrailOutput",
-            &[
-                api_runtime::ser::optional("execution_mode", &self.execution_mode),
-                api_runtime::ser::optional("config", &self.config),
-                api_runtime::ser::optional("trigger_action", &self.trigger_action),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for ContentGuardrailOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut execution_mode_ = None;
-        let mut config_ = None;
-        let mut trigger_action_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ContentGuardrailOutput",
-            &[],
-            &mut |key, field| match key {
-                "execution_mode" => field.read(&mut execution_mode_),
-                "config" => field.read(&mut config_),
-                "trigger_action" => field.read(&mut trigger_action_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            execution_mode: execution_mode_.unwrap_or_default(),
-            config: config_.unwrap_or_default(),
-            trigger_action: trigger_action_.unwrap_or_default(),
-        })
-    }
-}
+pub type ContentGuardrailOutput = ContentGuardrailInput;
 
 /// Trigger Action
 ///
 /// Schema: `#/components/schemas/ContentGuardrail-Output/properties/trigger_action`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum ContentGuardrailOutputTriggerAction {
-    EndCallTriggerAction(EndCallTriggerAction),
-    RetryTriggerAction(RetryTriggerAction),
-    /// Objects whose `type` is none of the known values; kept as they came.
-    Unknown(Value),
-}
-
-impl<'de> Deserialize<'de> for ContentGuardrailOutputTriggerAction {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
-        let (tag, value) = read_tagged(deserializer, "type")?;
-        match tag.as_deref() {
-            Some("end_call") => decode_member::<_, D>(value).map(Self::EndCallTriggerAction),
-            Some("retry") => decode_member::<_, D>(value).map(Self::RetryTriggerAction),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+pub type ContentGuardrailOutputTriggerAction = ContentGuardrailInputTriggerAction;

@@ -5,72 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{
-    AgentConfigOverrideOutput, AsrConversationalConfigOverride, ConversationConfigOverride,
-    TtsConversationalConfigOverride, TurnConfigOverride,
-};
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::ConversationConfigClientOverrideInput;
 
 /// ConversationConfigClientOverride
 ///
 /// Schema: `#/components/schemas/ConversationConfigClientOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationConfigClientOverrideOutput {
-    /// Configuration for conversational transcription
-    pub asr: Nullable<AsrConversationalConfigOverride>,
-    /// Configuration for turn detection
-    pub turn: Nullable<TurnConfigOverride>,
-    /// Configuration for conversational text to speech
-    pub tts: Nullable<TtsConversationalConfigOverride>,
-    /// Configuration for conversational events
-    pub conversation: Nullable<ConversationConfigOverride>,
-    /// Agent specific configuration
-    pub agent: Nullable<AgentConfigOverrideOutput>,
-}
-
-impl Serialize for ConversationConfigClientOverrideOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "ConversationConfigClientOverrideOutput",
-            &[
-                api_runtime::ser::optional("asr", &self.asr),
-                api_runtime::ser::optional("turn", &self.turn),
-                api_runtime::ser::optional("tts", &self.tts),
-                api_runtime::ser::optional("conversation", &self.conversation),
-                api_runtime::ser::optional("agent", &self.agent),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for ConversationConfigClientOverrideOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut asr_ = None;
-        let mut turn_ = None;
-        let mut tts_ = None;
-        let mut conversation_ = None;
-        let mut agent_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ConversationConfigClientOverrideOutput",
-            &[],
-            &mut |key, field| match key {
-                "asr" => field.read(&mut asr_),
-                "turn" => field.read(&mut turn_),
-                "tts" => field.read(&mut tts_),
-                "conversation" => field.read(&mut conversation_),
-                "agent" => field.read(&mut agent_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            asr: asr_.unwrap_or_default(),
-            turn: turn_.unwrap_or_default(),
-            tts: tts_.unwrap_or_default(),
-            conversation: conversation_.unwrap_or_default(),
-            agent: agent_.unwrap_or_default(),
-        })
-    }
-}
+pub type ConversationConfigClientOverrideOutput = ConversationConfigClientOverrideInput;

@@ -5,94 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{BackgroundSoundConfig, ClientEvent, FileInputConfig};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::ConversationConfigInput;
 
 /// ConversationConfig
 ///
 /// Schema: `#/components/schemas/ConversationConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationConfigOutput {
-    /// If enabled audio will not be processed and only text will be used, use to avoid audio pricing.
-    ///
-    /// Defaults to `false`.
-    pub text_only: Option<bool>,
-    /// The maximum duration of a conversation in seconds
-    ///
-    /// Defaults to `600`.
-    pub max_duration_seconds: Option<i64>,
-    /// The events that will be sent to the client
-    pub client_events: Option<Vec<ClientEvent>>,
-    /// Configuration for file input (image/PDF uploads) during conversations.
-    pub file_input: Option<FileInputConfig>,
-    /// Enable real-time monitoring of conversations via WebSocket
-    ///
-    /// Defaults to `false`.
-    pub monitoring_enabled: Option<bool>,
-    /// The events that will be sent to monitoring connections.
-    pub monitoring_events: Option<Vec<ClientEvent>>,
-    /// Configuration for background sound during conversations.
-    pub background_sound: Option<BackgroundSoundConfig>,
-    /// When enabled and knowledge base content is present, the LLM is instructed to report which sources it used.
-    ///
-    /// Defaults to `false`.
-    pub source_attribution: Option<bool>,
-}
-
-impl Serialize for ConversationConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "ConversationConfigOutput",
-            &[
-                api_runtime::ser::optional("text_only", &self.text_only),
-                api_runtime::ser::optional("max_duration_seconds", &self.max_duration_seconds),
-                api_runtime::ser::optional("client_events", &self.client_events),
-                api_runtime::ser::optional("file_input", &self.file_input),
-                api_runtime::ser::optional("monitoring_enabled", &self.monitoring_enabled),
-                api_runtime::ser::optional("monitoring_events", &self.monitoring_events),
-                api_runtime::ser::optional("background_sound", &self.background_sound),
-                api_runtime::ser::optional("source_attribution", &self.source_attribution),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for ConversationConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut text_only_ = None;
-        let mut max_duration_seconds_ = None;
-        let mut client_events_ = None;
-        let mut file_input_ = None;
-        let mut monitoring_enabled_ = None;
-        let mut monitoring_events_ = None;
-        let mut background_sound_ = None;
-        let mut source_attribution_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ConversationConfigOutput",
-            &[],
-            &mut |key, field| match key {
-                "text_only" => field.read(&mut text_only_),
-                "max_duration_seconds" => field.read(&mut max_duration_seconds_),
-                "client_events" => field.read(&mut client_events_),
-                "file_input" => field.read(&mut file_input_),
-                "monitoring_enabled" => field.read(&mut monitoring_enabled_),
-                "monitoring_events" => field.read(&mut monitoring_events_),
-                "background_sound" => field.read(&mut background_sound_),
-                "source_attribution" => field.read(&mut source_attribution_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            text_only: text_only_.unwrap_or_default(),
-            max_duration_seconds: max_duration_seconds_.unwrap_or_default(),
-            client_events: client_events_.unwrap_or_default(),
-            file_input: file_input_.unwrap_or_default(),
-            monitoring_enabled: monitoring_enabled_.unwrap_or_default(),
-            monitoring_events: monitoring_events_.unwrap_or_default(),
-            background_sound: background_sound_.unwrap_or_default(),
-            source_attribution: source_attribution_.unwrap_or_default(),
-        })
-    }
-}
+pub type ConversationConfigOutput = ConversationConfigInput;

@@ -5,96 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::ConversationConfigClientOverrideConfigOutput;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::ConversationInitiationClientDataConfigInput;
 
 /// ConversationInitiationClientDataConfig
 ///
 /// Schema: `#/components/schemas/ConversationInitiationClientDataConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationInitiationClientDataConfigOutput {
-    /// Overrides for the conversation configuration
-    pub conversation_config_override: Option<ConversationConfigClientOverrideConfigOutput>,
-    /// Whether to include custom LLM extra body
-    ///
-    /// Defaults to `false`.
-    pub custom_llm_extra_body: Option<bool>,
-    /// Whether to enable conversation initiation client data from webhooks
-    ///
-    /// Defaults to `false`.
-    pub enable_conversation_initiation_client_data_from_webhook: Option<bool>,
-    /// Whether clients may pass starting_workflow_node_id in initiation client data; if false, sending it fails conversation start.
-    ///
-    /// Defaults to `false`.
-    pub enable_starting_workflow_node_id_from_client: Option<bool>,
-    /// Whether clients may pass procedure_ids in initiation client data to select which of the agent's procedures are available for the conversation; if false, sending it fails conversation start.
-    ///
-    /// Defaults to `false`.
-    pub enable_procedure_ids_from_client: Option<bool>,
-}
-
-impl Serialize for ConversationInitiationClientDataConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "ConversationInitiationClientDataConfigOutput",
-            &[
-                api_runtime::ser::optional(
-                    "conversation_config_override",
-                    &self.conversation_config_override,
-                ),
-                api_runtime::ser::optional("custom_llm_extra_body", &self.custom_llm_extra_body),
-                api_runtime::ser::optional(
-                    "enable_conversation_initiation_client_data_from_webhook",
-                    &self.enable_conversation_initiation_client_data_from_webhook,
-                ),
-                api_runtime::ser::optional(
-                    "enable_starting_workflow_node_id_from_client",
-                    &self.enable_starting_workflow_node_id_from_client,
-                ),
-                api_runtime::ser::optional(
-                    "enable_procedure_ids_from_client",
-                    &self.enable_procedure_ids_from_client,
-                ),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for ConversationInitiationClientDataConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut conversation_config_override_ = None;
-        let mut custom_llm_extra_body_ = None;
-        let mut enable_conversation_initiation_client_data_from_webhook_ = None;
-        let mut enable_starting_workflow_node_id_from_client_ = None;
-        let mut enable_procedure_ids_from_client_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ConversationInitiationClientDataConfigOutput",
-            &[],
-            &mut |key, field| match key {
-                "conversation_config_override" => field.read(&mut conversation_config_override_),
-                "custom_llm_extra_body" => field.read(&mut custom_llm_extra_body_),
-                "enable_conversation_initiation_client_data_from_webhook" => {
-                    field.read(&mut enable_conversation_initiation_client_data_from_webhook_)
-                }
-                "enable_starting_workflow_node_id_from_client" => {
-                    field.read(&mut enable_starting_workflow_node_id_from_client_)
-                }
-                "enable_procedure_ids_from_client" => {
-                    field.read(&mut enable_procedure_ids_from_client_)
-                }
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            conversation_config_override: conversation_config_override_.unwrap_or_default(),
-            custom_llm_extra_body: custom_llm_extra_body_.unwrap_or_default(),
-            enable_conversation_initiation_client_data_from_webhook:
-                enable_conversation_initiation_client_data_from_webhook_.unwrap_or_default(),
-            enable_starting_workflow_node_id_from_client:
-                enable_starting_workflow_node_id_from_client_.unwrap_or_default(),
-            enable_procedure_ids_from_client: enable_procedure_ids_from_client_.unwrap_or_default(),
-        })
-    }
-}
+pub type ConversationInitiationClientDataConfigOutput = ConversationInitiationClientDataConfigInput;

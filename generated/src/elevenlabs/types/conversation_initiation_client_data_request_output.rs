@@ -5,96 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{ConversationConfigClientOverrideOutput, ConversationInitiationSourceInfo};
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+use super::ConversationInitiationClientDataRequestInput;
 
 /// ConversationInitiationClientDataRequest
 ///
 /// Schema: `#/components/schemas/ConversationInitiationClientDataRequest-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ConversationInitiationClientDataRequestOutput {
-    pub conversation_config_override: Option<ConversationConfigClientOverrideOutput>,
-    pub custom_llm_extra_body: Option<Value>,
-    /// ID of the end user participating in this conversation (for agent owner's user identification)
-    pub user_id: Nullable<String>,
-    pub source_info: Option<ConversationInitiationSourceInfo>,
-    /// ID of the agent branch to use for this conversation
-    pub branch_id: Nullable<String>,
-    /// Environment to use for resolving environment variables
-    pub environment: Nullable<String>,
-    /// If set, start the workflow at this node id instead of the default entry
-    pub starting_workflow_node_id: Nullable<String>,
-    /// If set, only these procedures are available to the starting agent. Each ID must be attached to that agent; unknown IDs fail conversation start. An empty list disables all of that agent's procedures. Not applied after an agent transfer. Requires enable_procedure_ids_from_client.
-    pub procedure_ids: Nullable<Vec<String>>,
-    pub dynamic_variables: Option<Value>,
-}
-
-impl Serialize for ConversationInitiationClientDataRequestOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "ConversationInitiationClientDataRequestOutput",
-            &[
-                api_runtime::ser::optional(
-                    "conversation_config_override",
-                    &self.conversation_config_override,
-                ),
-                api_runtime::ser::optional("custom_llm_extra_body", &self.custom_llm_extra_body),
-                api_runtime::ser::optional("user_id", &self.user_id),
-                api_runtime::ser::optional("source_info", &self.source_info),
-                api_runtime::ser::optional("branch_id", &self.branch_id),
-                api_runtime::ser::optional("environment", &self.environment),
-                api_runtime::ser::optional(
-                    "starting_workflow_node_id",
-                    &self.starting_workflow_node_id,
-                ),
-                api_runtime::ser::optional("procedure_ids", &self.procedure_ids),
-                api_runtime::ser::optional("dynamic_variables", &self.dynamic_variables),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for ConversationInitiationClientDataRequestOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut conversation_config_override_ = None;
-        let mut custom_llm_extra_body_ = None;
-        let mut user_id_ = None;
-        let mut source_info_ = None;
-        let mut branch_id_ = None;
-        let mut environment_ = None;
-        let mut starting_workflow_node_id_ = None;
-        let mut procedure_ids_ = None;
-        let mut dynamic_variables_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ConversationInitiationClientDataRequestOutput",
-            &[],
-            &mut |key, field| match key {
-                "conversation_config_override" => field.read(&mut conversation_config_override_),
-                "custom_llm_extra_body" => field.read(&mut custom_llm_extra_body_),
-                "user_id" => field.read(&mut user_id_),
-                "source_info" => field.read(&mut source_info_),
-                "branch_id" => field.read(&mut branch_id_),
-                "environment" => field.read(&mut environment_),
-                "starting_workflow_node_id" => field.read(&mut starting_workflow_node_id_),
-                "procedure_ids" => field.read(&mut procedure_ids_),
-                "dynamic_variables" => field.read(&mut dynamic_variables_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            conversation_config_override: conversation_config_override_.unwrap_or_default(),
-            custom_llm_extra_body: custom_llm_extra_body_.unwrap_or_default(),
-            user_id: user_id_.unwrap_or_default(),
-            source_info: source_info_.unwrap_or_default(),
-            branch_id: branch_id_.unwrap_or_default(),
-            environment: environment_.unwrap_or_default(),
-            starting_workflow_node_id: starting_workflow_node_id_.unwrap_or_default(),
-            procedure_ids: procedure_ids_.unwrap_or_default(),
-            dynamic_variables: dynamic_variables_.unwrap_or_default(),
-        })
-    }
-}
+pub type ConversationInitiationClientDataRequestOutput =
+    ConversationInitiationClientDataRequestInput;

@@ -5,41 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::CustomGuardrailsConfigOutput;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::CustomGuardrailInput;
 
 /// Container for custom guardrails, matching ModerationGuardrail pattern
 ///
 /// Schema: `#/components/schemas/CustomGuardrail-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomGuardrailOutput {
-    pub config: Option<CustomGuardrailsConfigOutput>,
-}
-
-impl Serialize for CustomGuardrailOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "CustomGuardrailOutput",
-            &[api_runtime::ser::optional("config", &self.config)],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomGuardrailOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut config_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CustomGuardrailOutput",
-            &[],
-            &mut |key, field| match key {
-                "config" => field.read(&mut config_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            config: config_.unwrap_or_default(),
-        })
-    }
-}
+pub type CustomGuardrailOutput = CustomGuardrailInput;

@@ -5,41 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::CustomGuardrailConfig;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::CustomGuardrailsConfigInput;
 
 /// Config container for custom guardrails list
 ///
 /// Schema: `#/components/schemas/CustomGuardrailsConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CustomGuardrailsConfigOutput {
-    pub configs: Option<Vec<CustomGuardrailConfig>>,
-}
-
-impl Serialize for CustomGuardrailsConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "CustomGuardrailsConfigOutput",
-            &[api_runtime::ser::optional("configs", &self.configs)],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for CustomGuardrailsConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut configs_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "CustomGuardrailsConfigOutput",
-            &[],
-            &mut |key, field| match key {
-                "configs" => field.read(&mut configs_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            configs: configs_.unwrap_or_default(),
-        })
-    }
-}
+pub type CustomGuardrailsConfigOutput = CustomGuardrailsConfigInput;

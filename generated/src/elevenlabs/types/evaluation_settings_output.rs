@@ -5,43 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::PromptEvaluationCriteria;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::EvaluationSettingsInput;
 
 /// Settings to evaluate an agent's performance.
 /// Agents are evaluated against a set of criteria, with success being defined as meeting some combination of those criteria.
 ///
 /// Schema: `#/components/schemas/EvaluationSettings-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EvaluationSettingsOutput {
-    /// Individual criteria that the agent should be evaluated against
-    pub criteria: Option<Vec<PromptEvaluationCriteria>>,
-}
-
-impl Serialize for EvaluationSettingsOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "EvaluationSettingsOutput",
-            &[api_runtime::ser::optional("criteria", &self.criteria)],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for EvaluationSettingsOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut criteria_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "EvaluationSettingsOutput",
-            &[],
-            &mut |key, field| match key {
-                "criteria" => field.read(&mut criteria_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            criteria: criteria_.unwrap_or_default(),
-        })
-    }
-}
+pub type EvaluationSettingsOutput = EvaluationSettingsInput;

@@ -5,200 +5,22 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::AudioRefChunk;
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::{
+    GenerationChunkInput, GenerationChunkInputConditionStrength,
+    GenerationChunkInputContextAdherence,
+};
 
 /// GenerationChunk
 ///
 /// Schema: `#/components/schemas/GenerationChunk-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct GenerationChunkOutput {
-    /// The text config to be generated for this chunk. Can contain section name in square brackets, e.g. [Verse 1], lyrics lines, and inline directions in curly braces, e.g. {scratching}.
-    pub text: String,
-    /// The duration of the chunk in milliseconds. Must be between 3000ms and 120000ms.
-    pub duration_ms: i64,
-    /// The styles and musical directions that should be present in this chunk. Use English language for best results. The styles for the first chunk are the most important as they set the overall tone and genre. Styles for subsequent chunks can be used to add nuance, progression, emphasis, or change the direction of the song. Aim to have at least 6-7 styles in early chunks until the direction is established. Generic styles like 'great production quality' are good default styles to append to the list.
-    pub positive_styles: Vec<String>,
-    /// The styles and musical directions that should not be present in this chunk. Use English language for best results. Leaving empty is a good default, only use this field if you want to explicitly avoid a particular style or direction.
-    pub negative_styles: Option<Vec<String>>,
-    /// How much the model adheres to the context of its surrounding chunks. Low adherence means the model can deviate from the context and be more creative. High adherence means the model will be more consistent with the context.
-    ///
-    /// Defaults to `"high"`.
-    pub context_adherence: Option<GenerationChunkOutputContextAdherence>,
-    /// The audio reference to condition the generation on. The first chunk is the most important as it will influence the generation of all subsequent chunks. Thus, if you want to apply conditioning to the entire song, start conditioning from the first chunk.
-    pub conditioning_ref: Nullable<AudioRefChunk>,
-    /// How strongly the model adheres to the conditioning reference. Low strength means the model will be more creative and deviate from the reference. High strength means the model will be more consistent with the reference.
-    pub condition_strength: Nullable<GenerationChunkOutputConditionStrength>,
-}
-
-impl Serialize for GenerationChunkOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "GenerationChunkOutput",
-            &[
-                api_runtime::ser::field("text", &self.text),
-                api_runtime::ser::field("duration_ms", &self.duration_ms),
-                api_runtime::ser::field("positive_styles", &self.positive_styles),
-                api_runtime::ser::optional("negative_styles", &self.negative_styles),
-                api_runtime::ser::optional("context_adherence", &self.context_adherence),
-                api_runtime::ser::optional("conditioning_ref", &self.conditioning_ref),
-                api_runtime::ser::optional("condition_strength", &self.condition_strength),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for GenerationChunkOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut text_ = None;
-        let mut duration_ms_ = None;
-        let mut positive_styles_ = None;
-        let mut negative_styles_ = None;
-        let mut context_adherence_ = None;
-        let mut conditioning_ref_ = None;
-        let mut condition_strength_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "GenerationChunkOutput",
-            &["text", "duration_ms", "positive_styles"],
-            &mut |key, field| match key {
-                "text" => field.read(&mut text_),
-                "duration_ms" => field.read(&mut duration_ms_),
-                "positive_styles" => field.read(&mut positive_styles_),
-                "negative_styles" => field.read(&mut negative_styles_),
-                "context_adherence" => field.read(&mut context_adherence_),
-                "conditioning_ref" => field.read(&mut conditioning_ref_),
-                "condition_strength" => field.read(&mut condition_strength_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            text: object.required(text_, "text")?,
-            duration_ms: object.required(duration_ms_, "duration_ms")?,
-            positive_styles: object.required(positive_styles_, "positive_styles")?,
-            negative_styles: negative_styles_.unwrap_or_default(),
-            context_adherence: context_adherence_.unwrap_or_default(),
-            conditioning_ref: conditioning_ref_.unwrap_or_default(),
-            condition_strength: condition_strength_.unwrap_or_default(),
-        })
-    }
-}
-
-impl GenerationChunkOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(text: impl Into<String>, duration_ms: i64, positive_styles: Vec<String>) -> Self {
-        Self {
-            text: text.into(),
-            duration_ms,
-            positive_styles,
-            negative_styles: Default::default(),
-            context_adherence: Default::default(),
-            conditioning_ref: Default::default(),
-            condition_strength: Default::default(),
-        }
-    }
-}
+pub type GenerationChunkOutput = GenerationChunkInput;
 
 /// How much the model adheres to the context of its surrounding chunks. Low adherence means the model can deviate from the context and be more creative. High adherence means the model will be more consistent with the context.
 ///
 /// Defaults to `"high"`.
 ///
 /// Schema: `#/components/schemas/GenerationChunk-Output/properties/context_adherence`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GenerationChunkOutputContextAdherence {
-    /// `"low"`
-    Low,
-    /// `"medium"`
-    Medium,
-    /// `"high"`
-    High,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl GenerationChunkOutputContextAdherence {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for GenerationChunkOutputContextAdherence {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GenerationChunkOutputContextAdherence {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
-    }
-}
+pub type GenerationChunkOutputContextAdherence = GenerationChunkInputContextAdherence;
 
 /// Schema: `#/components/schemas/GenerationChunk-Output/properties/condition_strength/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GenerationChunkOutputConditionStrength {
-    /// `"low"`
-    Low,
-    /// `"medium"`
-    Medium,
-    /// `"high"`
-    High,
-    /// `"xhigh"`
-    Xhigh,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl GenerationChunkOutputConditionStrength {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Xhigh => "xhigh",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "low" => Self::Low,
-            "medium" => Self::Medium,
-            "high" => Self::High,
-            "xhigh" => Self::Xhigh,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for GenerationChunkOutputConditionStrength {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for GenerationChunkOutputConditionStrength {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
-    }
-}
+pub type GenerationChunkOutputConditionStrength = GenerationChunkInputConditionStrength;

@@ -5,73 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{
-    consts, ContentGuardrailOutput, CustomGuardrailOutput, FocusGuardrail,
-    ModerationGuardrailOutput, PromptInjectionGuardrail,
-};
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::GuardrailsV1Input;
 
 /// GuardrailsV1
 ///
 /// Schema: `#/components/schemas/GuardrailsV1-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GuardrailsV1Output {
-    /// Defaults to `"1"`.
-    pub version: consts::V1,
-    pub focus: Option<FocusGuardrail>,
-    pub prompt_injection: Option<PromptInjectionGuardrail>,
-    pub content: Option<ContentGuardrailOutput>,
-    pub moderation: Nullable<ModerationGuardrailOutput>,
-    pub custom: Option<CustomGuardrailOutput>,
-}
-
-impl Serialize for GuardrailsV1Output {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "GuardrailsV1Output",
-            &[
-                api_runtime::ser::field("version", &self.version),
-                api_runtime::ser::optional("focus", &self.focus),
-                api_runtime::ser::optional("prompt_injection", &self.prompt_injection),
-                api_runtime::ser::optional("content", &self.content),
-                api_runtime::ser::optional("moderation", &self.moderation),
-                api_runtime::ser::optional("custom", &self.custom),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for GuardrailsV1Output {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut version_ = None;
-        let mut focus_ = None;
-        let mut prompt_injection_ = None;
-        let mut content_ = None;
-        let mut moderation_ = None;
-        let mut custom_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "GuardrailsV1Output",
-            &[],
-            &mut |key, field| match key {
-                "version" => field.read(&mut version_),
-                "focus" => field.read(&mut focus_),
-                "prompt_injection" => field.read(&mut prompt_injection_),
-                "content" => field.read(&mut content_),
-                "moderation" => field.read(&mut moderation_),
-                "custom" => field.read(&mut custom_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            version: version_.unwrap_or_default(),
-            focus: focus_.unwrap_or_default(),
-            prompt_injection: prompt_injection_.unwrap_or_default(),
-            content: content_.unwrap_or_default(),
-            moderation: moderation_.unwrap_or_default(),
-            custom: custom_.unwrap_or_default(),
-        })
-    }
-}
+pub type GuardrailsV1Output = GuardrailsV1Input;

@@ -5,74 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{ConversationConfigClientOverrideOutput, LanguagePresetTranslation};
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::LanguagePresetInput;
 
 /// LanguagePreset
 ///
 /// Schema: `#/components/schemas/LanguagePreset-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct LanguagePresetOutput {
-    /// The overrides for the language preset
-    pub overrides: ConversationConfigClientOverrideOutput,
-    /// The translation of the first message
-    pub first_message_translation: Nullable<LanguagePresetTranslation>,
-    /// The translation of the soft timeout message
-    pub soft_timeout_translation: Nullable<LanguagePresetTranslation>,
-}
-
-impl Serialize for LanguagePresetOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "LanguagePresetOutput",
-            &[
-                api_runtime::ser::field("overrides", &self.overrides),
-                api_runtime::ser::optional(
-                    "first_message_translation",
-                    &self.first_message_translation,
-                ),
-                api_runtime::ser::optional(
-                    "soft_timeout_translation",
-                    &self.soft_timeout_translation,
-                ),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for LanguagePresetOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut overrides_ = None;
-        let mut first_message_translation_ = None;
-        let mut soft_timeout_translation_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "LanguagePresetOutput",
-            &["overrides"],
-            &mut |key, field| match key {
-                "overrides" => field.read(&mut overrides_),
-                "first_message_translation" => field.read(&mut first_message_translation_),
-                "soft_timeout_translation" => field.read(&mut soft_timeout_translation_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            overrides: object.required(overrides_, "overrides")?,
-            first_message_translation: first_message_translation_.unwrap_or_default(),
-            soft_timeout_translation: soft_timeout_translation_.unwrap_or_default(),
-        })
-    }
-}
-
-impl LanguagePresetOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(overrides: ConversationConfigClientOverrideOutput) -> Self {
-        Self {
-            overrides,
-            first_message_translation: Default::default(),
-            soft_timeout_translation: Default::default(),
-        }
-    }
-}
+pub type LanguagePresetOutput = LanguagePresetInput;

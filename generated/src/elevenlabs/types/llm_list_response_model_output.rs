@@ -5,67 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{LlmDeprecationConfigModel, LlmInfoModelOutput};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::LlmListResponseModelInput;
 
 /// LLMListResponseModel
 ///
 /// Schema: `#/components/schemas/LLMListResponseModel-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct LlmListResponseModelOutput {
-    /// List of all available LLM models that can be used with agents.
-    pub llms: Vec<LlmInfoModelOutput>,
-    /// The default deprecation timing configuration used for models without a custom override.
-    pub default_deprecation_config: LlmDeprecationConfigModel,
-}
-
-impl Serialize for LlmListResponseModelOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "LlmListResponseModelOutput",
-            &[
-                api_runtime::ser::field("llms", &self.llms),
-                api_runtime::ser::field(
-                    "default_deprecation_config",
-                    &self.default_deprecation_config,
-                ),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for LlmListResponseModelOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut llms_ = None;
-        let mut default_deprecation_config_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "LlmListResponseModelOutput",
-            &["llms", "default_deprecation_config"],
-            &mut |key, field| match key {
-                "llms" => field.read(&mut llms_),
-                "default_deprecation_config" => field.read(&mut default_deprecation_config_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            llms: object.required(llms_, "llms")?,
-            default_deprecation_config: object
-                .required(default_deprecation_config_, "default_deprecation_config")?,
-        })
-    }
-}
-
-impl LlmListResponseModelOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(
-        llms: Vec<LlmInfoModelOutput>,
-        default_deprecation_config: LlmDeprecationConfigModel,
-    ) -> Self {
-        Self {
-            llms,
-            default_deprecation_config,
-        }
-    }
-}
+pub type LlmListResponseModelOutput = LlmListResponseModelInput;

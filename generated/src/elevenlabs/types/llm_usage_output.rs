@@ -5,42 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::LlmInputOutputTokensUsage;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
+use super::LlmUsageInput;
 
 /// LLMUsage
 ///
 /// Schema: `#/components/schemas/LLMUsage-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct LlmUsageOutput {
-    pub model_usage: Option<BTreeMap<String, LlmInputOutputTokensUsage>>,
-}
-
-impl Serialize for LlmUsageOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "LlmUsageOutput",
-            &[api_runtime::ser::optional("model_usage", &self.model_usage)],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for LlmUsageOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut model_usage_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "LlmUsageOutput",
-            &[],
-            &mut |key, field| match key {
-                "model_usage" => field.read(&mut model_usage_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            model_usage: model_usage_.unwrap_or_default(),
-        })
-    }
-}
+pub type LlmUsageOutput = LlmUsageInput;

@@ -5,360 +5,40 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
+#[allow(unused_imports)]
 use super::{
-    AuthConnectionLocator, ConvAiDynamicVariable, ConvAiEnvVarLocator, ConvAiSecretLocator,
-    ConvAiUserSecretDbModel, EnvironmentAuthConnectionLocator, McpApprovalPolicy,
-    McpServerTransport, McpToolApprovalHash, McpToolConfigOverrideOutput, PreToolSpeechMode,
-    ToolCallSoundBehavior, ToolCallSoundType, ToolExecutionMode, ToolInterruptionMode,
+    McpServerConfigInput, McpServerConfigInputAuthConnection,
+    McpServerConfigInputRequestHeadersValue, McpServerConfigInputRequestMetaValue,
+    McpServerConfigInputSecretToken, McpServerConfigInputUrl,
 };
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// MCPServerConfig
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct McpServerConfigOutput {
-    /// Defaults to `"require_approval_all"`.
-    pub approval_policy: Option<McpApprovalPolicy>,
-    /// List of tool approval hashes for per-tool approval when approval_policy is REQUIRE_APPROVAL_PER_TOOL
-    pub tool_approval_hashes: Option<Vec<McpToolApprovalHash>>,
-    /// The transport type used to connect to the MCP server
-    ///
-    /// Defaults to `"SSE"`.
-    pub transport: Option<McpServerTransport>,
-    /// The URL of the MCP server, if this contains a secret please store as a workspace secret, otherwise store as a plain string. Must use https
-    pub url: McpServerConfigOutputUrl,
-    /// The secret token (Authorization header) stored as a workspace secret or in-place secret
-    pub secret_token: Nullable<McpServerConfigOutputSecretToken>,
-    /// The headers included in the request
-    pub request_headers: Option<BTreeMap<String, McpServerConfigOutputRequestHeadersValue>>,
-    /// Entries sent in the MCP `_meta` field of tools/call requests. Values may be JSON scalars, or references to a workspace secret, dynamic variable, or environment variable resolved per call.
-    pub request_meta: Option<BTreeMap<String, McpServerConfigOutputRequestMetaValue>>,
-    /// Optional auth connection to use for authentication with this MCP server
-    pub auth_connection: Nullable<McpServerConfigOutputAuthConnection>,
-    pub name: String,
-    /// Defaults to `""`.
-    pub description: Option<String>,
-    /// DEPRECATED: use `pre_tool_speech` instead. If true, all tools from this MCP server will require pre-tool execution speech.
-    ///
-    /// Defaults to `false`.
-    #[deprecated]
-    pub force_pre_tool_speech: Option<bool>,
-    /// Controls whether the agent speaks before this tool is called. 'auto' (default) decides based on recent tool latency, 'force' always asks the agent to speak, 'off' fully opts out regardless of latency. Applies to every tool from this MCP server unless overridden per tool.
-    ///
-    /// Defaults to `"auto"`.
-    pub pre_tool_speech: Option<PreToolSpeechMode>,
-    /// DEPRECATED: use `interruption_mode` instead. If true, the user will not be able to interrupt the agent while any tool from this MCP server is running.
-    ///
-    /// Defaults to `false`.
-    #[deprecated]
-    pub disable_interruptions: Option<bool>,
-    /// Controls whether the user can interrupt the agent around this tool call. 'allow' (default) lets the user interrupt at any time, 'disable_during_tool' suppresses interruptions only while the tool is running, 'disable_during_tool_and_turn' suppresses interruptions while the tool runs and for the agent response that follows it. Applies to every tool from this MCP server unless overridden per tool.
-    ///
-    /// Defaults to `"allow"`.
-    pub interruption_mode: Option<ToolInterruptionMode>,
-    /// Predefined tool call sound type to play during tool execution for all tools from this MCP server
-    pub tool_call_sound: Nullable<ToolCallSoundType>,
-    /// Determines when the tool call sound should play for all tools from this MCP server
-    ///
-    /// Defaults to `"auto"`.
-    pub tool_call_sound_behavior: Option<ToolCallSoundBehavior>,
-    /// Determines when and how all tools from this MCP server execute: 'immediate' executes the tool right away when requested by the LLM, 'post_tool_speech' waits for the agent to finish speaking before executing, 'async' runs the tool in the background without blocking - best for long-running operations.
-    ///
-    /// Defaults to `"immediate"`.
-    pub execution_mode: Option<ToolExecutionMode>,
-    /// The maximum time in seconds to wait for each MCP tool call to complete. Must be between 5 and 300 seconds (inclusive).
-    ///
-    /// Defaults to `30`.
-    pub response_timeout_secs: Option<i64>,
-    /// List of per-tool configuration overrides that override the server-level defaults for specific tools
-    pub tool_config_overrides: Option<Vec<McpToolConfigOverrideOutput>>,
-    /// Whether to disable HTTP compression for this MCP server. Enable this if the server does not support compressed responses.
-    ///
-    /// Defaults to `false`.
-    pub disable_compression: Option<bool>,
-}
+pub type McpServerConfigOutput = McpServerConfigInput;
 
-impl Serialize for McpServerConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "McpServerConfigOutput",
-            &[
-                api_runtime::ser::optional("approval_policy", &self.approval_policy),
-                api_runtime::ser::optional("tool_approval_hashes", &self.tool_approval_hashes),
-                api_runtime::ser::optional("transport", &self.transport),
-                api_runtime::ser::field("url", &self.url),
-                api_runtime::ser::optional("secret_token", &self.secret_token),
-                api_runtime::ser::optional("request_headers", &self.request_headers),
-                api_runtime::ser::optional("request_meta", &self.request_meta),
-                api_runtime::ser::optional("auth_connection", &self.auth_connection),
-                api_runtime::ser::field("name", &self.name),
-                api_runtime::ser::optional("description", &self.description),
-                api_runtime::ser::optional("force_pre_tool_speech", &self.force_pre_tool_speech),
-                api_runtime::ser::optional("pre_tool_speech", &self.pre_tool_speech),
-                api_runtime::ser::optional("disable_interruptions", &self.disable_interruptions),
-                api_runtime::ser::optional("interruption_mode", &self.interruption_mode),
-                api_runtime::ser::optional("tool_call_sound", &self.tool_call_sound),
-                api_runtime::ser::optional(
-                    "tool_call_sound_behavior",
-                    &self.tool_call_sound_behavior,
-                ),
-                api_runtime::ser::optional("execution_mode", &self.execution_mode),
-                api_runtime::ser::optional("response_timeout_secs", &self.response_timeout_secs),
-                api_runtime::ser::optional("tool_config_overrides", &self.tool_config_overrides),
-                api_runtime::ser::optional("disable_compression", &self.disable_compression),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for McpServerConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut approval_policy_ = None;
-        let mut tool_approval_hashes_ = None;
-        let mut transport_ = None;
-        let mut url_ = None;
-        let mut secret_token_ = None;
-        let mut request_headers_ = None;
-        let mut request_meta_ = None;
-        let mut auth_connection_ = None;
-        let mut name_ = None;
-        let mut description_ = None;
-        let mut force_pre_tool_speech_ = None;
-        let mut pre_tool_speech_ = None;
-        let mut disable_interruptions_ = None;
-        let mut interruption_mode_ = None;
-        let mut tool_call_sound_ = None;
-        let mut tool_call_sound_behavior_ = None;
-        let mut execution_mode_ = None;
-        let mut response_timeout_secs_ = None;
-        let mut tool_config_overrides_ = None;
-        let mut disable_compression_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "McpServerConfigOutput",
-            &["url", "name"],
-            &mut |key, field| match key {
-                "approval_policy" => field.read(&mut approval_policy_),
-                "tool_approval_hashes" => field.read(&mut tool_approval_hashes_),
-                "transport" => field.read(&mut transport_),
-                "url" => field.read(&mut url_),
-                "secret_token" => field.read(&mut secret_token_),
-                "request_headers" => field.read(&mut request_headers_),
-                "request_meta" => field.read(&mut request_meta_),
-                "auth_connection" => field.read(&mut auth_connection_),
-                "name" => field.read(&mut name_),
-                "description" => field.read(&mut description_),
-                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
-                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
-                "disable_interruptions" => field.read(&mut disable_interruptions_),
-                "interruption_mode" => field.read(&mut interruption_mode_),
-                "tool_call_sound" => field.read(&mut tool_call_sound_),
-                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
-                "execution_mode" => field.read(&mut execution_mode_),
-                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
-                "tool_config_overrides" => field.read(&mut tool_config_overrides_),
-                "disable_compression" => field.read(&mut disable_compression_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            approval_policy: approval_policy_.unwrap_or_default(),
-            tool_approval_hashes: tool_approval_hashes_.unwrap_or_default(),
-            transport: transport_.unwrap_or_default(),
-            url: object.required(url_, "url")?,
-            secret_token: secret_token_.unwrap_or_default(),
-            request_headers: request_headers_.unwrap_or_default(),
-            request_meta: request_meta_.unwrap_or_default(),
-            auth_connection: auth_connection_.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            description: description_.unwrap_or_default(),
-            force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
-            pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
-            disable_interruptions: disable_interruptions_.unwrap_or_default(),
-            interruption_mode: interruption_mode_.unwrap_or_default(),
-            tool_call_sound: tool_call_sound_.unwrap_or_default(),
-            tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
-            execution_mode: execution_mode_.unwrap_or_default(),
-            response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
-            tool_config_overrides: tool_config_overrides_.unwrap_or_default(),
-            disable_compression: disable_compression_.unwrap_or_default(),
-        })
-    }
-}
-
-impl McpServerConfigOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(url: McpServerConfigOutputUrl, name: impl Into<String>) -> Self {
-        Self {
-            approval_policy: Default::default(),
-            tool_approval_hashes: Default::default(),
-            transport: Default::default(),
-            url,
-            secret_token: Default::default(),
-            request_headers: Default::default(),
-            request_meta: Default::default(),
-            auth_connection: Default::default(),
-            name: name.into(),
-            description: Default::default(),
-            force_pre_tool_speech: Default::default(),
-            pre_tool_speech: Default::default(),
-            disable_interruptions: Default::default(),
-            interruption_mode: Default::default(),
-            tool_call_sound: Default::default(),
-            tool_call_sound_behavior: Default::default(),
-            execution_mode: Default::default(),
-            response_timeout_secs: Default::default(),
-            tool_config_overrides: Default::default(),
-            disable_compression: Default::default(),
-        }
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// The URL of the MCP server, if this contains a secret please store as a workspace secret, otherwise store as a plain string. Must use https
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Output/properties/url`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum McpServerConfigOutputUrl {
-    String(String),
-    ConvAiSecretLocator(ConvAiSecretLocator),
-}
+pub type McpServerConfigOutputUrl = McpServerConfigInputUrl;
 
-impl<'de> Deserialize<'de> for McpServerConfigOutputUrl {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
-        let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        Err(no_match("McpServerConfigOutputUrl"))
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// The secret token (Authorization header) stored as a workspace secret or in-place secret
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Output/properties/secret_token`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum McpServerConfigOutputSecretToken {
-    ConvAiSecretLocator(ConvAiSecretLocator),
-    ConvAiUserSecretDbModel(ConvAiUserSecretDbModel),
-}
+pub type McpServerConfigOutputSecretToken = McpServerConfigInputSecretToken;
 
-impl<'de> Deserialize<'de> for McpServerConfigOutputSecretToken {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
-        let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiUserSecretDbModel(member));
-        }
-        Err(no_match("McpServerConfigOutputSecretToken"))
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/MCPServerConfig-Output/properties/request_headers/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum McpServerConfigOutputRequestHeadersValue {
-    String(String),
-    ConvAiSecretLocator(ConvAiSecretLocator),
-    ConvAiDynamicVariable(ConvAiDynamicVariable),
-    ConvAiEnvVarLocator(ConvAiEnvVarLocator),
-}
+pub type McpServerConfigOutputRequestHeadersValue = McpServerConfigInputRequestHeadersValue;
 
-impl<'de> Deserialize<'de> for McpServerConfigOutputRequestHeadersValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
-        let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match("McpServerConfigOutputRequestHeadersValue"))
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/MCPServerConfig-Output/properties/request_meta/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum McpServerConfigOutputRequestMetaValue {
-    String(String),
-    Integer(i64),
-    Number(f64),
-    Boolean(bool),
-    ConvAiSecretLocator(ConvAiSecretLocator),
-    ConvAiDynamicVariable(ConvAiDynamicVariable),
-    ConvAiEnvVarLocator(ConvAiEnvVarLocator),
-}
+pub type McpServerConfigOutputRequestMetaValue = McpServerConfigInputRequestMetaValue;
 
-impl<'de> Deserialize<'de> for McpServerConfigOutputRequestMetaValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
-        let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Number(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match("McpServerConfigOutputRequestMetaValue"))
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// Optional auth connection to use for authentication with this MCP server
 ///
 /// Schema: `#/components/schemas/MCPServerConfig-Output/properties/auth_connection`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum McpServerConfigOutputAuthConnection {
-    AuthConnectionLocator(AuthConnectionLocator),
-    EnvironmentAuthConnectionLocator(EnvironmentAuthConnectionLocator),
-}
-
-impl<'de> Deserialize<'de> for McpServerConfigOutputAuthConnection {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
-        let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AuthConnectionLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentAuthConnectionLocator(member));
-        }
-        Err(no_match("McpServerConfigOutputAuthConnection"))
-    }
-}
+pub type McpServerConfigOutputAuthConnection = McpServerConfigInputAuthConnection;

@@ -5,194 +5,24 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
+#[allow(unused_imports)]
 use super::{
-    consts, ConstantSchemaOverride, DynamicVariableAssignment, DynamicVariableSchemaOverride,
-    LlmSchemaOverride, OmitSchemaOverride, PreToolSpeechMode, ToolCallSoundBehavior,
-    ToolCallSoundType, ToolExecutionMode, ToolInterruptionMode, ToolResponseMockConfigOutput,
+    McpToolConfigOverrideInput, McpToolConfigOverrideInputInputOverridesValue,
+    McpToolConfigOverrideInputToolCallSound,
 };
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// MCPToolConfigOverride
 ///
 /// Schema: `#/components/schemas/MCPToolConfigOverride-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct McpToolConfigOverrideOutput {
-    /// The name of the MCP tool
-    pub tool_name: String,
-    /// DEPRECATED: use `pre_tool_speech` instead. If set, overrides the server's force_pre_tool_speech setting for this tool.
-    #[deprecated]
-    pub force_pre_tool_speech: Nullable<bool>,
-    /// If set, overrides the server's pre_tool_speech setting for this tool.
-    pub pre_tool_speech: Nullable<PreToolSpeechMode>,
-    /// DEPRECATED: use `interruption_mode` instead. If set, overrides the server's disable_interruptions setting for this tool.
-    #[deprecated]
-    pub disable_interruptions: Nullable<bool>,
-    /// If set, overrides the server's interruption_mode setting for this tool.
-    pub interruption_mode: Nullable<ToolInterruptionMode>,
-    /// Overrides the server's tool_call_sound setting for this tool. A sound name plays that sound; 'off' overrides to no sound (silence); null means do not override (inherit the server default).
-    pub tool_call_sound: Nullable<McpToolConfigOverrideOutputToolCallSound>,
-    /// If set, overrides the server's tool_call_sound_behavior setting for this tool
-    pub tool_call_sound_behavior: Nullable<ToolCallSoundBehavior>,
-    /// If set, overrides the server's execution_mode setting for this tool
-    pub execution_mode: Nullable<ToolExecutionMode>,
-    /// If set, overrides the server's response timeout for this MCP tool (seconds).
-    pub response_timeout_secs: Nullable<i64>,
-    /// Dynamic variable assignments for this MCP tool
-    pub assignments: Option<Vec<DynamicVariableAssignment>>,
-    /// Mapping of json path to input override configuration
-    pub input_overrides: Nullable<BTreeMap<String, McpToolConfigOverrideOutputInputOverridesValue>>,
-    /// Mock responses with optional parameter conditions. Evaluated top-to-bottom; first match wins.
-    pub response_mocks: Nullable<Vec<ToolResponseMockConfigOutput>>,
-}
+pub type McpToolConfigOverrideOutput = McpToolConfigOverrideInput;
 
-impl Serialize for McpToolConfigOverrideOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "McpToolConfigOverrideOutput",
-            &[
-                api_runtime::ser::field("tool_name", &self.tool_name),
-                api_runtime::ser::optional("force_pre_tool_speech", &self.force_pre_tool_speech),
-                api_runtime::ser::optional("pre_tool_speech", &self.pre_tool_speech),
-                api_runtime::ser::optional("disable_interruptions", &self.disable_interruptions),
-                api_runtime::ser::optional("interruption_mode", &self.interruption_mode),
-                api_runtime::ser::optional("tool_call_sound", &self.tool_call_sound),
-                api_runtime::ser::optional(
-                    "tool_call_sound_behavior",
-                    &self.tool_call_sound_behavior,
-                ),
-                api_runtime::ser::optional("execution_mode", &self.execution_mode),
-                api_runtime::ser::optional("response_timeout_secs", &self.response_timeout_secs),
-                api_runtime::ser::optional("assignments", &self.assignments),
-                api_runtime::ser::optional("input_overrides", &self.input_overrides),
-                api_runtime::ser::optional("response_mocks", &self.response_mocks),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for McpToolConfigOverrideOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut tool_name_ = None;
-        let mut force_pre_tool_speech_ = None;
-        let mut pre_tool_speech_ = None;
-        let mut disable_interruptions_ = None;
-        let mut interruption_mode_ = None;
-        let mut tool_call_sound_ = None;
-        let mut tool_call_sound_behavior_ = None;
-        let mut execution_mode_ = None;
-        let mut response_timeout_secs_ = None;
-        let mut assignments_ = None;
-        let mut input_overrides_ = None;
-        let mut response_mocks_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "McpToolConfigOverrideOutput",
-            &["tool_name"],
-            &mut |key, field| match key {
-                "tool_name" => field.read(&mut tool_name_),
-                "force_pre_tool_speech" => field.read(&mut force_pre_tool_speech_),
-                "pre_tool_speech" => field.read(&mut pre_tool_speech_),
-                "disable_interruptions" => field.read(&mut disable_interruptions_),
-                "interruption_mode" => field.read(&mut interruption_mode_),
-                "tool_call_sound" => field.read(&mut tool_call_sound_),
-                "tool_call_sound_behavior" => field.read(&mut tool_call_sound_behavior_),
-                "execution_mode" => field.read(&mut execution_mode_),
-                "response_timeout_secs" => field.read(&mut response_timeout_secs_),
-                "assignments" => field.read(&mut assignments_),
-                "input_overrides" => field.read(&mut input_overrides_),
-                "response_mocks" => field.read(&mut response_mocks_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            tool_name: object.required(tool_name_, "tool_name")?,
-            force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
-            pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
-            disable_interruptions: disable_interruptions_.unwrap_or_default(),
-            interruption_mode: interruption_mode_.unwrap_or_default(),
-            tool_call_sound: tool_call_sound_.unwrap_or_default(),
-            tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
-            execution_mode: execution_mode_.unwrap_or_default(),
-            response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
-            assignments: assignments_.unwrap_or_default(),
-            input_overrides: input_overrides_.unwrap_or_default(),
-            response_mocks: response_mocks_.unwrap_or_default(),
-        })
-    }
-}
-
-impl McpToolConfigOverrideOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(tool_name: impl Into<String>) -> Self {
-        Self {
-            tool_name: tool_name.into(),
-            force_pre_tool_speech: Default::default(),
-            pre_tool_speech: Default::default(),
-            disable_interruptions: Default::default(),
-            interruption_mode: Default::default(),
-            tool_call_sound: Default::default(),
-            tool_call_sound_behavior: Default::default(),
-            execution_mode: Default::default(),
-            response_timeout_secs: Default::default(),
-            assignments: Default::default(),
-            input_overrides: Default::default(),
-            response_mocks: Default::default(),
-        }
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// Overrides the server's tool_call_sound setting for this tool. A sound name plays that sound; 'off' overrides to no sound (silence); null means do not override (inherit the server default).
 ///
 /// Schema: `#/components/schemas/MCPToolConfigOverride-Output/properties/tool_call_sound`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum McpToolConfigOverrideOutputToolCallSound {
-    ToolCallSoundType(ToolCallSoundType),
-    Off(consts::Off),
-}
+pub type McpToolConfigOverrideOutputToolCallSound = McpToolConfigOverrideInputToolCallSound;
 
-impl<'de> Deserialize<'de> for McpToolConfigOverrideOutputToolCallSound {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
-        let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ToolCallSoundType(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Off(member));
-        }
-        Err(no_match("McpToolConfigOverrideOutputToolCallSound"))
-    }
-}
-
+#[cfg(feature = "elevenlabs")]
 /// Schema: `#/components/schemas/MCPToolConfigOverride-Output/properties/input_overrides/anyOf/0/additionalProperties`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum McpToolConfigOverrideOutputInputOverridesValue {
-    ConstantSchemaOverride(ConstantSchemaOverride),
-    DynamicVariableSchemaOverride(DynamicVariableSchemaOverride),
-    LlmSchemaOverride(LlmSchemaOverride),
-    OmitSchemaOverride(OmitSchemaOverride),
-    /// Objects whose `source` is none of the known values; kept as they came.
-    Unknown(Value),
-}
-
-impl<'de> Deserialize<'de> for McpToolConfigOverrideOutputInputOverridesValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
-        let (tag, value) = read_tagged(deserializer, "source")?;
-        match tag.as_deref() {
-            Some("constant") => decode_member::<_, D>(value).map(Self::ConstantSchemaOverride),
-            Some("dynamic_variable") => {
-                decode_member::<_, D>(value).map(Self::DynamicVariableSchemaOverride)
-            }
-            Some("llm") => decode_member::<_, D>(value).map(Self::LlmSchemaOverride),
-            Some("omit") => decode_member::<_, D>(value).map(Self::OmitSchemaOverride),
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+pub type McpToolConfigOverrideOutputInputOverridesValue =
+    McpToolConfigOverrideInputInputOverridesValue;

@@ -277,11 +277,13 @@ mod ast_number_node_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use ast_number_node_input::{AstNumberNodeInput, AstNumberNodeInputValue};
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 mod ast_number_node_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use ast_number_node_output::{AstNumberNodeOutput, AstNumberNodeOutputValue};
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
+pub use ast_number_node_output::AstNumberNodeOutput;
+#[cfg(feature = "elevenlabs")]
+pub use ast_number_node_output::AstNumberNodeOutputValue;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod ast_or_operator_node_input;
@@ -417,14 +419,15 @@ pub use agent_analysis_items_input::{
     AgentAnalysisItemsInputEvaluationCriteriaItem,
 };
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 mod agent_analysis_items_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use agent_analysis_items_output::{
-    AgentAnalysisItemsOutput, AgentAnalysisItemsOutputDataCollectionItem,
-    AgentAnalysisItemsOutputEvaluationCriteriaItem,
-};
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
+pub use agent_analysis_items_output::AgentAnalysisItemsOutput;
+#[cfg(feature = "elevenlabs")]
+pub use agent_analysis_items_output::AgentAnalysisItemsOutputDataCollectionItem;
+#[cfg(feature = "elevenlabs")]
+pub use agent_analysis_items_output::AgentAnalysisItemsOutputEvaluationCriteriaItem;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod agent_branch_basic_info;
@@ -486,10 +489,10 @@ mod agent_config_override_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_config_override_input::AgentConfigOverrideInput;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod agent_config_override_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use agent_config_override_output::AgentConfigOverrideOutput;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -676,10 +679,10 @@ mod agent_transfer_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use agent_transfer_input::AgentTransferInput;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod agent_transfer_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use agent_transfer_output::AgentTransferOutput;
 
 #[cfg(feature = "elevenlabs")]
@@ -2533,10 +2536,10 @@ mod content_guardrail_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use content_guardrail_input::{ContentGuardrailInput, ContentGuardrailInputTriggerAction};
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod content_guardrail_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use content_guardrail_output::{ContentGuardrailOutput, ContentGuardrailOutputTriggerAction};
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2677,10 +2680,10 @@ mod conversation_config_client_override_config_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use conversation_config_client_override_config_input::ConversationConfigClientOverrideConfigInput;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod conversation_config_client_override_config_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use conversation_config_client_override_config_output::ConversationConfigClientOverrideConfigOutput;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -2876,14 +2879,13 @@ pub use conversation_history_transcript_system_tool_result_common_model_input::{
     ConversationHistoryTranscriptSystemToolResultCommonModelInputResult,
 };
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 mod conversation_history_transcript_system_tool_result_common_model_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use conversation_history_transcript_system_tool_result_common_model_output::{
-    ConversationHistoryTranscriptSystemToolResultCommonModelOutput,
-    ConversationHistoryTranscriptSystemToolResultCommonModelOutputResult,
-};
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
+pub use conversation_history_transcript_system_tool_result_common_model_output::ConversationHistoryTranscriptSystemToolResultCommonModelOutput;
+#[cfg(feature = "elevenlabs")]
+pub use conversation_history_transcript_system_tool_result_common_model_output::ConversationHistoryTranscriptSystemToolResultCommonModelOutputResult;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod conversation_history_transcript_tool_call_api_integration_webhook_details_input;
@@ -3447,10 +3449,10 @@ mod custom_guardrail_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_guardrail_input::CustomGuardrailInput;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod custom_guardrail_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use custom_guardrail_output::CustomGuardrailOutput;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -3467,10 +3469,10 @@ mod custom_guardrails_config_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use custom_guardrails_config_input::CustomGuardrailsConfigInput;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod custom_guardrails_config_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use custom_guardrails_config_output::CustomGuardrailsConfigOutput;
 
 #[cfg(feature = "elevenlabs-workspace")]
@@ -5686,15 +5688,21 @@ pub use mcp_server_config_input::{
     McpServerConfigInputSecretToken, McpServerConfigInputUrl,
 };
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 mod mcp_server_config_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use mcp_server_config_output::{
-    McpServerConfigOutput, McpServerConfigOutputAuthConnection,
-    McpServerConfigOutputRequestHeadersValue, McpServerConfigOutputRequestMetaValue,
-    McpServerConfigOutputSecretToken, McpServerConfigOutputUrl,
-};
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
+pub use mcp_server_config_output::McpServerConfigOutput;
+#[cfg(feature = "elevenlabs")]
+pub use mcp_server_config_output::McpServerConfigOutputAuthConnection;
+#[cfg(feature = "elevenlabs")]
+pub use mcp_server_config_output::McpServerConfigOutputRequestHeadersValue;
+#[cfg(feature = "elevenlabs")]
+pub use mcp_server_config_output::McpServerConfigOutputRequestMetaValue;
+#[cfg(feature = "elevenlabs")]
+pub use mcp_server_config_output::McpServerConfigOutputSecretToken;
+#[cfg(feature = "elevenlabs")]
+pub use mcp_server_config_output::McpServerConfigOutputUrl;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_server_config_update_request_model;
@@ -5777,14 +5785,15 @@ pub use mcp_tool_config_override_input::{
     McpToolConfigOverrideInputToolCallSound,
 };
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 mod mcp_tool_config_override_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use mcp_tool_config_override_output::{
-    McpToolConfigOverrideOutput, McpToolConfigOverrideOutputInputOverridesValue,
-    McpToolConfigOverrideOutputToolCallSound,
-};
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
+pub use mcp_tool_config_override_output::McpToolConfigOverrideOutput;
+#[cfg(feature = "elevenlabs")]
+pub use mcp_tool_config_override_output::McpToolConfigOverrideOutputInputOverridesValue;
+#[cfg(feature = "elevenlabs")]
+pub use mcp_tool_config_override_output::McpToolConfigOverrideOutputToolCallSound;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod mcp_tool_config_override_create_request_model;
@@ -5990,10 +5999,10 @@ mod moderation_guardrail_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use moderation_guardrail_input::ModerationGuardrailInput;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod moderation_guardrail_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use moderation_guardrail_output::ModerationGuardrailOutput;
 
 #[cfg(feature = "elevenlabs-speech-to-text")]
@@ -6530,10 +6539,10 @@ mod procedure_at_version_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use procedure_at_version_input::ProcedureAtVersionInput;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod procedure_at_version_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use procedure_at_version_output::ProcedureAtVersionOutput;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -6692,10 +6701,10 @@ mod prompt_agent_api_model_override_input;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use prompt_agent_api_model_override_input::PromptAgentApiModelOverrideInput;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod prompt_agent_api_model_override_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use prompt_agent_api_model_override_output::PromptAgentApiModelOverrideOutput;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -8356,10 +8365,10 @@ pub use transfer_to_agent_tool_result_success_model_input::{
     TransferToAgentToolResultSuccessModelInputBranchInfo,
 };
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 mod transfer_to_agent_tool_result_success_model_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(feature = "elevenlabs")]
 pub use transfer_to_agent_tool_result_success_model_output::{
     TransferToAgentToolResultSuccessModelOutput,
     TransferToAgentToolResultSuccessModelOutputBranchInfo,
@@ -9344,13 +9353,15 @@ pub use widget_config_input::{
     WidgetConfigInput, WidgetConfigInputAvatar, WidgetConfigInputSyntaxHighlightTheme,
 };
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
 mod widget_config_output;
 
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use widget_config_output::{
-    WidgetConfigOutput, WidgetConfigOutputAvatar, WidgetConfigOutputSyntaxHighlightTheme,
-};
+#[cfg(any(feature = "elevenlabs", feature = "elevenlabs-conversational-ai"))]
+pub use widget_config_output::WidgetConfigOutput;
+#[cfg(feature = "elevenlabs")]
+pub use widget_config_output::WidgetConfigOutputAvatar;
+#[cfg(feature = "elevenlabs")]
+pub use widget_config_output::WidgetConfigOutputSyntaxHighlightTheme;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod widget_config_response_model;

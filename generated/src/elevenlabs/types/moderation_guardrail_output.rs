@@ -5,49 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{GuardrailExecutionMode, ModerationConfig};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::ModerationGuardrailInput;
 
 /// ModerationGuardrail
 ///
 /// Schema: `#/components/schemas/ModerationGuardrail-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ModerationGuardrailOutput {
-    /// Defaults to `"streaming"`.
-    pub execution_mode: Option<GuardrailExecutionMode>,
-    pub config: Option<ModerationConfig>,
-}
-
-impl Serialize for ModerationGuardrailOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "ModerationGuardrailOutput",
-            &[
-                api_runtime::ser::optional("execution_mode", &self.execution_mode),
-                api_runtime::ser::optional("config", &self.config),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for ModerationGuardrailOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut execution_mode_ = None;
-        let mut config_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "ModerationGuardrailOutput",
-            &[],
-            &mut |key, field| match key {
-                "execution_mode" => field.read(&mut execution_mode_),
-                "config" => field.read(&mut config_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            execution_mode: execution_mode_.unwrap_or_default(),
-            config: config_.unwrap_or_default(),
-        })
-    }
-}
+pub type ModerationGuardrailOutput = ModerationGuardrailInput;

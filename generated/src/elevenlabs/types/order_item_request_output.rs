@@ -5,32 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{DubOrderItemRequest, SubtitleOrderItemRequest, TranscriptionOrderItemRequest};
-use serde::{Deserialize, Deserializer, Serialize};
-use serde_json::Value;
+use super::OrderItemRequestInput;
 
 /// Schema: `#/components/schemas/OrderItemRequest-Output`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum OrderItemRequestOutput {
-    DubOrderItemRequest(DubOrderItemRequest),
-    SubtitleOrderItemRequest(SubtitleOrderItemRequest),
-    TranscriptionOrderItemRequest(TranscriptionOrderItemRequest),
-    /// Objects whose `kind` is none of the known values; kept as they came.
-    Unknown(Value),
-}
-
-impl<'de> Deserialize<'de> for OrderItemRequestOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
-        let (tag, value) = read_tagged(deserializer, "kind")?;
-        match tag.as_deref() {
-            Some("dub") => decode_member::<_, D>(value).map(Self::DubOrderItemRequest),
-            Some("subtitles") => decode_member::<_, D>(value).map(Self::SubtitleOrderItemRequest),
-            Some("transcription") => {
-                decode_member::<_, D>(value).map(Self::TranscriptionOrderItemRequest)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+pub type OrderItemRequestOutput = OrderItemRequestInput;

@@ -5,69 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{KnowledgeBaseLocator, Llm};
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::PromptAgentApiModelOverrideInput;
 
 /// PromptAgentAPIModelOverride
 ///
 /// Schema: `#/components/schemas/PromptAgentAPIModelOverride-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct PromptAgentApiModelOverrideOutput {
-    /// The prompt for the agent
-    pub prompt: Nullable<String>,
-    /// The LLM to query with the prompt and the chat history. If using data residency, the LLM must be supported in the data residency environment
-    pub llm: Nullable<Llm>,
-    /// A list of IDs of tools used by the agent
-    pub tool_ids: Nullable<Vec<String>>,
-    /// A list of Native MCP server ids to be used by the agent
-    pub native_mcp_server_ids: Nullable<Vec<String>>,
-    /// A list of knowledge bases to be used by the agent
-    pub knowledge_base: Nullable<Vec<KnowledgeBaseLocator>>,
-}
-
-impl Serialize for PromptAgentApiModelOverrideOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "PromptAgentApiModelOverrideOutput",
-            &[
-                api_runtime::ser::optional("prompt", &self.prompt),
-                api_runtime::ser::optional("llm", &self.llm),
-                api_runtime::ser::optional("tool_ids", &self.tool_ids),
-                api_runtime::ser::optional("native_mcp_server_ids", &self.native_mcp_server_ids),
-                api_runtime::ser::optional("knowledge_base", &self.knowledge_base),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for PromptAgentApiModelOverrideOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut prompt_ = None;
-        let mut llm_ = None;
-        let mut tool_ids_ = None;
-        let mut native_mcp_server_ids_ = None;
-        let mut knowledge_base_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "PromptAgentApiModelOverrideOutput",
-            &[],
-            &mut |key, field| match key {
-                "prompt" => field.read(&mut prompt_),
-                "llm" => field.read(&mut llm_),
-                "tool_ids" => field.read(&mut tool_ids_),
-                "native_mcp_server_ids" => field.read(&mut native_mcp_server_ids_),
-                "knowledge_base" => field.read(&mut knowledge_base_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            prompt: prompt_.unwrap_or_default(),
-            llm: llm_.unwrap_or_default(),
-            tool_ids: tool_ids_.unwrap_or_default(),
-            native_mcp_server_ids: native_mcp_server_ids_.unwrap_or_default(),
-            knowledge_base: knowledge_base_.unwrap_or_default(),
-        })
-    }
-}
+pub type PromptAgentApiModelOverrideOutput = PromptAgentApiModelOverrideInput;

@@ -5,95 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::EmbeddingModelEnum;
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::RagConfigInput;
 
 /// RagConfig
 ///
 /// Schema: `#/components/schemas/RagConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RagConfigOutput {
-    /// Defaults to `false`.
-    pub enabled: Option<bool>,
-    /// Defaults to `"e5_mistral_7b_instruct"`.
-    pub embedding_model: Option<EmbeddingModelEnum>,
-    /// Maximum vector distance of retrieved chunks.
-    ///
-    /// Defaults to `0.6`.
-    pub max_vector_distance: Option<f64>,
-    /// Maximum total length of document chunks retrieved from RAG.
-    ///
-    /// Defaults to `50000`.
-    pub max_documents_length: Option<i64>,
-    /// Maximum number of RAG document chunks to initially retrieve from the vector store. These are then further filtered by vector distance and total length.
-    ///
-    /// Defaults to `20`.
-    pub max_retrieved_rag_chunks_count: Option<i64>,
-    /// Number of candidates evaluated in ANN vector search. Higher number means better results, but higher latency. Minimum recommended value is 100. If disabled, the default value is used.
-    pub num_candidates: Nullable<i64>,
-    /// Custom prompt for rewriting user queries before RAG retrieval. The conversation history will be automatically appended at the end. If not set, the default prompt will be used.
-    pub query_rewrite_prompt_override: Nullable<String>,
-}
-
-impl Serialize for RagConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "RagConfigOutput",
-            &[
-                api_runtime::ser::optional("enabled", &self.enabled),
-                api_runtime::ser::optional("embedding_model", &self.embedding_model),
-                api_runtime::ser::optional("max_vector_distance", &self.max_vector_distance),
-                api_runtime::ser::optional("max_documents_length", &self.max_documents_length),
-                api_runtime::ser::optional(
-                    "max_retrieved_rag_chunks_count",
-                    &self.max_retrieved_rag_chunks_count,
-                ),
-                api_runtime::ser::optional("num_candidates", &self.num_candidates),
-                api_runtime::ser::optional(
-                    "query_rewrite_prompt_override",
-                    &self.query_rewrite_prompt_override,
-                ),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for RagConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut enabled_ = None;
-        let mut embedding_model_ = None;
-        let mut max_vector_distance_ = None;
-        let mut max_documents_length_ = None;
-        let mut max_retrieved_rag_chunks_count_ = None;
-        let mut num_candidates_ = None;
-        let mut query_rewrite_prompt_override_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "RagConfigOutput",
-            &[],
-            &mut |key, field| match key {
-                "enabled" => field.read(&mut enabled_),
-                "embedding_model" => field.read(&mut embedding_model_),
-                "max_vector_distance" => field.read(&mut max_vector_distance_),
-                "max_documents_length" => field.read(&mut max_documents_length_),
-                "max_retrieved_rag_chunks_count" => {
-                    field.read(&mut max_retrieved_rag_chunks_count_)
-                }
-                "num_candidates" => field.read(&mut num_candidates_),
-                "query_rewrite_prompt_override" => field.read(&mut query_rewrite_prompt_override_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            enabled: enabled_.unwrap_or_default(),
-            embedding_model: embedding_model_.unwrap_or_default(),
-            max_vector_distance: max_vector_distance_.unwrap_or_default(),
-            max_documents_length: max_documents_length_.unwrap_or_default(),
-            max_retrieved_rag_chunks_count: max_retrieved_rag_chunks_count_.unwrap_or_default(),
-            num_candidates: num_candidates_.unwrap_or_default(),
-            query_rewrite_prompt_override: query_rewrite_prompt_override_.unwrap_or_default(),
-        })
-    }
-}
+pub type RagConfigOutput = RagConfigInput;

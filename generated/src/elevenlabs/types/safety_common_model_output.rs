@@ -5,48 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::SafetyEvaluation;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::SafetyCommonModelInput;
 
 /// Safety object that has the information of safety evaluations based on used voice.
 ///
 /// Schema: `#/components/schemas/SafetyCommonModel-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SafetyCommonModelOutput {
-    pub ivc: Option<SafetyEvaluation>,
-    pub non_ivc: Option<SafetyEvaluation>,
-}
-
-impl Serialize for SafetyCommonModelOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "SafetyCommonModelOutput",
-            &[
-                api_runtime::ser::optional("ivc", &self.ivc),
-                api_runtime::ser::optional("non_ivc", &self.non_ivc),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for SafetyCommonModelOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut ivc_ = None;
-        let mut non_ivc_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "SafetyCommonModelOutput",
-            &[],
-            &mut |key, field| match key {
-                "ivc" => field.read(&mut ivc_),
-                "non_ivc" => field.read(&mut non_ivc_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            ivc: ivc_.unwrap_or_default(),
-            non_ivc: non_ivc_.unwrap_or_default(),
-        })
-    }
-}
+pub type SafetyCommonModelOutput = SafetyCommonModelInput;

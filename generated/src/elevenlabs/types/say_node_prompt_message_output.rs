@@ -5,60 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::consts;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::SayNodePromptMessageInput;
 
 /// SayNodePromptMessage
 ///
 /// Schema: `#/components/schemas/SayNodePromptMessage-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct SayNodePromptMessageOutput {
-    /// Defaults to `"prompt"`.
-    pub type_: consts::Prompt,
-    /// LLM prompt describing what message should be generated.
-    pub prompt: String,
-}
-
-impl Serialize for SayNodePromptMessageOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "SayNodePromptMessageOutput",
-            &[
-                api_runtime::ser::field("type", &self.type_),
-                api_runtime::ser::field("prompt", &self.prompt),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for SayNodePromptMessageOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut type__ = None;
-        let mut prompt_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "SayNodePromptMessageOutput",
-            &["prompt"],
-            &mut |key, field| match key {
-                "type" => field.read(&mut type__),
-                "prompt" => field.read(&mut prompt_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            type_: type__.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
-        })
-    }
-}
-
-impl SayNodePromptMessageOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(prompt: impl Into<String>) -> Self {
-        Self {
-            type_: Default::default(),
-            prompt: prompt.into(),
-        }
-    }
-}
+pub type SayNodePromptMessageOutput = SayNodePromptMessageInput;

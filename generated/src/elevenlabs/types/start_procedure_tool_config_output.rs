@@ -5,50 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{consts, ProcedureAtVersionOutput};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
+use super::StartProcedureToolConfigInput;
 
 /// StartProcedureToolConfig
 ///
 /// Schema: `#/components/schemas/StartProcedureToolConfig-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StartProcedureToolConfigOutput {
-    /// Defaults to `"start_procedure"`.
-    pub system_tool_type: consts::StartProcedure,
-    pub procedures: Option<BTreeMap<String, ProcedureAtVersionOutput>>,
-}
-
-impl Serialize for StartProcedureToolConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "StartProcedureToolConfigOutput",
-            &[
-                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
-                api_runtime::ser::optional("procedures", &self.procedures),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for StartProcedureToolConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut system_tool_type_ = None;
-        let mut procedures_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "StartProcedureToolConfigOutput",
-            &[],
-            &mut |key, field| match key {
-                "system_tool_type" => field.read(&mut system_tool_type_),
-                "procedures" => field.read(&mut procedures_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            system_tool_type: system_tool_type_.unwrap_or_default(),
-            procedures: procedures_.unwrap_or_default(),
-        })
-    }
-}
+pub type StartProcedureToolConfigOutput = StartProcedureToolConfigInput;

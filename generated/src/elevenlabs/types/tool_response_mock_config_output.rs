@@ -5,69 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::UnitTestToolCallParameter;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::ToolResponseMockConfigInput;
 
 /// ToolResponseMockConfig
 ///
 /// Schema: `#/components/schemas/ToolResponseMockConfig-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct ToolResponseMockConfigOutput {
-    /// If the list is empty, the mock will always activate.
-    pub parameter_conditions: Option<Vec<UnitTestToolCallParameter>>,
-    /// The return value the LLM sees when this mock is active.
-    pub mock_result: String,
-    /// If true, the mock result is surfaced to the LLM as a tool error rather than a successful result.
-    ///
-    /// Defaults to `false`.
-    pub is_error: Option<bool>,
-}
-
-impl Serialize for ToolResponseMockConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "ToolResponseMockConfigOutput",
-            &[
-                api_runtime::ser::optional("parameter_conditions", &self.parameter_conditions),
-                api_runtime::ser::field("mock_result", &self.mock_result),
-                api_runtime::ser::optional("is_error", &self.is_error),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for ToolResponseMockConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut parameter_conditions_ = None;
-        let mut mock_result_ = None;
-        let mut is_error_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "ToolResponseMockConfigOutput",
-            &["mock_result"],
-            &mut |key, field| match key {
-                "parameter_conditions" => field.read(&mut parameter_conditions_),
-                "mock_result" => field.read(&mut mock_result_),
-                "is_error" => field.read(&mut is_error_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            parameter_conditions: parameter_conditions_.unwrap_or_default(),
-            mock_result: object.required(mock_result_, "mock_result")?,
-            is_error: is_error_.unwrap_or_default(),
-        })
-    }
-}
-
-impl ToolResponseMockConfigOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(mock_result: impl Into<String>) -> Self {
-        Self {
-            parameter_conditions: Default::default(),
-            mock_result: mock_result.into(),
-            is_error: Default::default(),
-        }
-    }
-}
+pub type ToolResponseMockConfigOutput = ToolResponseMockConfigInput;

@@ -5,59 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{consts, AgentTransferOutput};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::TransferToAgentToolConfigInput;
 
 /// TransferToAgentToolConfig
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolConfig-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct TransferToAgentToolConfigOutput {
-    /// Defaults to `"transfer_to_agent"`.
-    pub system_tool_type: consts::TransferToAgent,
-    pub transfers: Vec<AgentTransferOutput>,
-}
-
-impl Serialize for TransferToAgentToolConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "TransferToAgentToolConfigOutput",
-            &[
-                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
-                api_runtime::ser::field("transfers", &self.transfers),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for TransferToAgentToolConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut system_tool_type_ = None;
-        let mut transfers_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "TransferToAgentToolConfigOutput",
-            &["transfers"],
-            &mut |key, field| match key {
-                "system_tool_type" => field.read(&mut system_tool_type_),
-                "transfers" => field.read(&mut transfers_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            system_tool_type: system_tool_type_.unwrap_or_default(),
-            transfers: object.required(transfers_, "transfers")?,
-        })
-    }
-}
-
-impl TransferToAgentToolConfigOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(transfers: Vec<AgentTransferOutput>) -> Self {
-        Self {
-            system_tool_type: Default::default(),
-            transfers,
-        }
-    }
-}
+pub type TransferToAgentToolConfigOutput = TransferToAgentToolConfigInput;

@@ -5,158 +5,16 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{consts, TransferBranchInfoDefaultingToMain, TransferBranchInfoTrafficSplit};
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::Value;
+use super::{
+    TransferToAgentToolResultSuccessModelInput,
+    TransferToAgentToolResultSuccessModelInputBranchInfo,
+};
 
 /// TransferToAgentToolResultSuccessModel
 ///
 /// Schema: `#/components/schemas/TransferToAgentToolResultSuccessModel-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct TransferToAgentToolResultSuccessModelOutput {
-    /// Defaults to `"transfer_to_agent_success"`.
-    pub result_type: consts::TransferToAgentSuccess,
-    /// Defaults to `"success"`.
-    pub status: consts::Success,
-    pub from_agent: String,
-    pub to_agent: String,
-    pub to_node: Nullable<String>,
-    pub condition: String,
-    /// Defaults to `0`.
-    pub delay_ms: Option<i64>,
-    pub transfer_message: Nullable<String>,
-    /// Defaults to `false`.
-    pub enable_transferred_agent_first_message: Option<bool>,
-    pub branch_info: Nullable<TransferToAgentToolResultSuccessModelOutputBranchInfo>,
-    /// Defaults to `false`.
-    pub preserve_client_tts_overrides: Option<bool>,
-}
-
-impl Serialize for TransferToAgentToolResultSuccessModelOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "TransferToAgentToolResultSuccessModelOutput",
-            &[
-                api_runtime::ser::field("result_type", &self.result_type),
-                api_runtime::ser::field("status", &self.status),
-                api_runtime::ser::field("from_agent", &self.from_agent),
-                api_runtime::ser::field("to_agent", &self.to_agent),
-                api_runtime::ser::optional("to_node", &self.to_node),
-                api_runtime::ser::field("condition", &self.condition),
-                api_runtime::ser::optional("delay_ms", &self.delay_ms),
-                api_runtime::ser::optional("transfer_message", &self.transfer_message),
-                api_runtime::ser::optional(
-                    "enable_transferred_agent_first_message",
-                    &self.enable_transferred_agent_first_message,
-                ),
-                api_runtime::ser::optional("branch_info", &self.branch_info),
-                api_runtime::ser::optional(
-                    "preserve_client_tts_overrides",
-                    &self.preserve_client_tts_overrides,
-                ),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut result_type_ = None;
-        let mut status_ = None;
-        let mut from_agent_ = None;
-        let mut to_agent_ = None;
-        let mut to_node_ = None;
-        let mut condition_ = None;
-        let mut delay_ms_ = None;
-        let mut transfer_message_ = None;
-        let mut enable_transferred_agent_first_message_ = None;
-        let mut branch_info_ = None;
-        let mut preserve_client_tts_overrides_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "TransferToAgentToolResultSuccessModelOutput",
-            &["from_agent", "to_agent", "condition"],
-            &mut |key, field| match key {
-                "result_type" => field.read(&mut result_type_),
-                "status" => field.read(&mut status_),
-                "from_agent" => field.read(&mut from_agent_),
-                "to_agent" => field.read(&mut to_agent_),
-                "to_node" => field.read(&mut to_node_),
-                "condition" => field.read(&mut condition_),
-                "delay_ms" => field.read(&mut delay_ms_),
-                "transfer_message" => field.read(&mut transfer_message_),
-                "enable_transferred_agent_first_message" => {
-                    field.read(&mut enable_transferred_agent_first_message_)
-                }
-                "branch_info" => field.read(&mut branch_info_),
-                "preserve_client_tts_overrides" => field.read(&mut preserve_client_tts_overrides_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            result_type: result_type_.unwrap_or_default(),
-            status: status_.unwrap_or_default(),
-            from_agent: object.required(from_agent_, "from_agent")?,
-            to_agent: object.required(to_agent_, "to_agent")?,
-            to_node: to_node_.unwrap_or_default(),
-            condition: object.required(condition_, "condition")?,
-            delay_ms: delay_ms_.unwrap_or_default(),
-            transfer_message: transfer_message_.unwrap_or_default(),
-            enable_transferred_agent_first_message: enable_transferred_agent_first_message_
-                .unwrap_or_default(),
-            branch_info: branch_info_.unwrap_or_default(),
-            preserve_client_tts_overrides: preserve_client_tts_overrides_.unwrap_or_default(),
-        })
-    }
-}
-
-impl TransferToAgentToolResultSuccessModelOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(
-        from_agent: impl Into<String>,
-        to_agent: impl Into<String>,
-        condition: impl Into<String>,
-    ) -> Self {
-        Self {
-            result_type: Default::default(),
-            status: Default::default(),
-            from_agent: from_agent.into(),
-            to_agent: to_agent.into(),
-            to_node: Default::default(),
-            condition: condition.into(),
-            delay_ms: Default::default(),
-            transfer_message: Default::default(),
-            enable_transferred_agent_first_message: Default::default(),
-            branch_info: Default::default(),
-            preserve_client_tts_overrides: Default::default(),
-        }
-    }
-}
+pub type TransferToAgentToolResultSuccessModelOutput = TransferToAgentToolResultSuccessModelInput;
 
 /// Schema: `#/components/schemas/TransferToAgentToolResultSuccessModel-Output/properties/branch_info/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum TransferToAgentToolResultSuccessModelOutputBranchInfo {
-    TransferBranchInfoTrafficSplit(TransferBranchInfoTrafficSplit),
-    TransferBranchInfoDefaultingToMain(TransferBranchInfoDefaultingToMain),
-    /// Objects whose `branch_reason` is none of the known values; kept as they came.
-    Unknown(Value),
-}
-
-impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelOutputBranchInfo {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
-        let (tag, value) = read_tagged(deserializer, "branch_reason")?;
-        match tag.as_deref() {
-            Some("traffic_split") => {
-                decode_member::<_, D>(value).map(Self::TransferBranchInfoTrafficSplit)
-            }
-            Some("defaulting_to_main") => {
-                decode_member::<_, D>(value).map(Self::TransferBranchInfoDefaultingToMain)
-            }
-            _ => Ok(Self::Unknown(value)),
-        }
-    }
-}
+pub type TransferToAgentToolResultSuccessModelOutputBranchInfo =
+    TransferToAgentToolResultSuccessModelInputBranchInfo;

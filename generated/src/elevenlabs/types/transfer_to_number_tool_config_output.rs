@@ -5,68 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{consts, PhoneNumberTransfer};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::TransferToNumberToolConfigInput;
 
 /// TransferToNumberToolConfig
 ///
 /// Schema: `#/components/schemas/TransferToNumberToolConfig-Output`
-#[derive(Debug, Clone, PartialEq)]
-pub struct TransferToNumberToolConfigOutput {
-    /// Defaults to `"transfer_to_number"`.
-    pub system_tool_type: consts::TransferToNumber,
-    pub transfers: Vec<PhoneNumberTransfer>,
-    /// Whether to play a message to the client while they wait for transfer. Defaults to true for backward compatibility.
-    ///
-    /// Defaults to `true`.
-    pub enable_client_message: Option<bool>,
-}
-
-impl Serialize for TransferToNumberToolConfigOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "TransferToNumberToolConfigOutput",
-            &[
-                api_runtime::ser::field("system_tool_type", &self.system_tool_type),
-                api_runtime::ser::field("transfers", &self.transfers),
-                api_runtime::ser::optional("enable_client_message", &self.enable_client_message),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for TransferToNumberToolConfigOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut system_tool_type_ = None;
-        let mut transfers_ = None;
-        let mut enable_client_message_ = None;
-        let object = api_runtime::de::object(
-            deserializer,
-            "TransferToNumberToolConfigOutput",
-            &["transfers"],
-            &mut |key, field| match key {
-                "system_tool_type" => field.read(&mut system_tool_type_),
-                "transfers" => field.read(&mut transfers_),
-                "enable_client_message" => field.read(&mut enable_client_message_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            system_tool_type: system_tool_type_.unwrap_or_default(),
-            transfers: object.required(transfers_, "transfers")?,
-            enable_client_message: enable_client_message_.unwrap_or_default(),
-        })
-    }
-}
-
-impl TransferToNumberToolConfigOutput {
-    /// A value with the required fields given and the optional ones unset.
-    pub fn new(transfers: Vec<PhoneNumberTransfer>) -> Self {
-        Self {
-            system_tool_type: Default::default(),
-            transfers,
-            enable_client_message: Default::default(),
-        }
-    }
-}
+pub type TransferToNumberToolConfigOutput = TransferToNumberToolConfigInput;

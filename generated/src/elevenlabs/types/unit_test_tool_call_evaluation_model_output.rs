@@ -5,71 +5,9 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{
-    ReferencedToolCommonModel, UnitTestToolCallParameter,
-    UnitTestWorkflowNodeTransitionEvaluationNodeId,
-};
-use api_runtime::Nullable;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use super::UnitTestToolCallEvaluationModelInput;
 
 /// UnitTestToolCallEvaluationModel
 ///
 /// Schema: `#/components/schemas/UnitTestToolCallEvaluationModel-Output`
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct UnitTestToolCallEvaluationModelOutput {
-    /// Parameters to evaluate for the agent's tool call. If empty, the tool call parameters are not evaluated.
-    pub parameters: Option<Vec<UnitTestToolCallParameter>>,
-    /// The tool to evaluate a call against.
-    pub referenced_tool: Nullable<ReferencedToolCommonModel>,
-    /// Whether to verify that the tool was NOT called.
-    ///
-    /// Defaults to `false`.
-    pub verify_absence: Option<bool>,
-    /// Configuration for testing workflow node transitions. When set, the test will verify the agent transitions to the specified workflow node.
-    pub workflow_node_transition: Nullable<UnitTestWorkflowNodeTransitionEvaluationNodeId>,
-}
-
-impl Serialize for UnitTestToolCallEvaluationModelOutput {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        api_runtime::ser::object(
-            serializer,
-            "UnitTestToolCallEvaluationModelOutput",
-            &[
-                api_runtime::ser::optional("parameters", &self.parameters),
-                api_runtime::ser::optional("referenced_tool", &self.referenced_tool),
-                api_runtime::ser::optional("verify_absence", &self.verify_absence),
-                api_runtime::ser::optional(
-                    "workflow_node_transition",
-                    &self.workflow_node_transition,
-                ),
-            ],
-        )
-    }
-}
-
-impl<'de> Deserialize<'de> for UnitTestToolCallEvaluationModelOutput {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut parameters_ = None;
-        let mut referenced_tool_ = None;
-        let mut verify_absence_ = None;
-        let mut workflow_node_transition_ = None;
-        api_runtime::de::object(
-            deserializer,
-            "UnitTestToolCallEvaluationModelOutput",
-            &[],
-            &mut |key, field| match key {
-                "parameters" => field.read(&mut parameters_),
-                "referenced_tool" => field.read(&mut referenced_tool_),
-                "verify_absence" => field.read(&mut verify_absence_),
-                "workflow_node_transition" => field.read(&mut workflow_node_transition_),
-                _ => field.skip(),
-            },
-        )?;
-        Ok(Self {
-            parameters: parameters_.unwrap_or_default(),
-            referenced_tool: referenced_tool_.unwrap_or_default(),
-            verify_absence: verify_absence_.unwrap_or_default(),
-            workflow_node_transition: workflow_node_transition_.unwrap_or_default(),
-        })
-    }
-}
+pub type UnitTestToolCallEvaluationModelOutput = UnitTestToolCallEvaluationModelInput;
