@@ -257,6 +257,7 @@ fn consts_file(model: &ApiModel, names: &Names) -> EmittedFile {
 
             impl #name {
                 /// The value as it is sent on the wire.
+                #[inline]
                 pub fn as_str(&self) -> &'static str {
                     #value
                 }
@@ -658,7 +659,11 @@ impl<'a> FileEmitter<'a> {
             let ident = format_ident!("{}", ident);
             let is_input = field.required && !matches!(field.ty, TypeRef::Const(_));
             if !is_input {
-                inits.push(quote!(#ident: Default::default()));
+                inits.push(match (&field.ty, field.nullable) {
+                    (TypeRef::Const(_), _) => quote!(#ident: Default::default()),
+                    (_, false) => quote!(#ident: None),
+                    (_, true) => quote!(#ident: Nullable::Absent),
+                });
                 continue;
             }
             if field.ty == TypeRef::String && !field.nullable {
@@ -688,6 +693,7 @@ impl<'a> FileEmitter<'a> {
             impl #name {
                 /// A value with the required fields given and the optional ones unset.
                 #allow
+                #[inline]
                 pub fn new(#(#args),*) -> Self {
                     Self { #(#inits),* }
                 }
@@ -730,6 +736,7 @@ impl<'a> FileEmitter<'a> {
         quote! {
             impl #name {
                 /// The `multipart/form-data` form this body is sent as.
+                #[inline]
                 pub fn to_form(&self) -> api_runtime::Form {
                     let mut form = api_runtime::Form::new();
                     #(#parts)*
@@ -796,6 +803,7 @@ impl<'a> FileEmitter<'a> {
 
             impl #name {
                 /// The value as it is sent on the wire.
+                #[inline]
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(Self::#known => #values,)*
@@ -804,6 +812,7 @@ impl<'a> FileEmitter<'a> {
                 }
 
                 /// The variant for a value from the wire; unknown values are kept.
+                #[inline]
                 pub fn from_wire(value: String) -> Self {
                     match value.as_str() {
                         #(#values => Self::#known,)*

@@ -69,12 +69,13 @@ impl<'de> Deserialize<'de> for ActorModel {
 
 impl ActorModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(user: UserModel) -> Self {
         Self {
             user,
-            app_name: Default::default(),
-            app_uid: Default::default(),
-            session: Default::default(),
+            app_name: Nullable::Absent,
+            app_uid: Nullable::Absent,
+            session: Nullable::Absent,
         }
     }
 }

@@ -57,11 +57,12 @@ impl<'de> Deserialize<'de> for AddKnowledgeBaseResponseModel {
 
 impl AddKnowledgeBaseResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
-            folder_path: Default::default(),
+            folder_path: None,
         }
     }
 }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for AddProjectResponseModel {
 
 impl AddProjectResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(project: ProjectResponseModel) -> Self {
         Self { project }
     }

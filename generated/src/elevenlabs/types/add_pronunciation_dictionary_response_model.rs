@@ -96,6 +96,7 @@ impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModel {
 
 impl AddPronunciationDictionaryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -112,7 +113,7 @@ impl AddPronunciationDictionaryResponseModel {
             creation_time_unix,
             version_id: version_id.into(),
             version_rules_num,
-            description: Default::default(),
+            description: Nullable::Absent,
             permission_on_resource,
         }
     }
@@ -135,6 +136,7 @@ pub enum AddPronunciationDictionaryResponseModelPermissionOnResource {
 
 impl AddPronunciationDictionaryResponseModelPermissionOnResource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -146,6 +148,7 @@ impl AddPronunciationDictionaryResponseModelPermissionOnResource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

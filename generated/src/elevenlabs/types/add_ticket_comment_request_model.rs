@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for AddTicketCommentRequestModel {
 
 impl AddTicketCommentRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(comment: impl Into<String>) -> Self {
         Self {
             comment: comment.into(),

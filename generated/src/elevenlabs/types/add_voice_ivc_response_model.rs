@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for AddVoiceIvcResponseModel {
 
 impl AddVoiceIvcResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voice_id: impl Into<String>, requires_verification: bool) -> Self {
         Self {
             voice_id: voice_id.into(),

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for AddVoiceResponseModel {
 
 impl AddVoiceResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voice_id: impl Into<String>) -> Self {
         Self {
             voice_id: voice_id.into(),

@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de> for AdditionalFormatResponseModel {
 
 impl AdditionalFormatResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         requested_format: impl Into<String>,
         file_extension: impl Into<String>,

@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for AdhocAgentConfigOverrideForTestRequestModel {
 
 impl AdhocAgentConfigOverrideForTestRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         conversation_config: ConversationalConfigApiModelInput,
         platform_settings: AgentPlatformSettingsRequestModel,
@@ -66,7 +67,7 @@ impl AdhocAgentConfigOverrideForTestRequestModel {
         Self {
             conversation_config,
             platform_settings,
-            workflow: Default::default(),
+            workflow: Nullable::Absent,
         }
     }
 }

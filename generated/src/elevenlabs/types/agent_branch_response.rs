@@ -122,6 +122,7 @@ impl<'de> Deserialize<'de> for AgentBranchResponse {
 
 impl AgentBranchResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -139,11 +140,11 @@ impl AgentBranchResponse {
             created_at,
             last_committed_at,
             is_archived,
-            protection_status: Default::default(),
-            access_info: Default::default(),
-            current_live_percentage: Default::default(),
-            parent_branch: Default::default(),
-            most_recent_versions: Default::default(),
+            protection_status: None,
+            access_info: Nullable::Absent,
+            current_live_percentage: None,
+            parent_branch: Nullable::Absent,
+            most_recent_versions: None,
         }
     }
 }

@@ -148,6 +148,7 @@ impl<'de> Deserialize<'de> for AgentBranchSummary {
 
 impl AgentBranchSummary {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -165,15 +166,15 @@ impl AgentBranchSummary {
             created_at,
             last_committed_at,
             is_archived,
-            protection_status: Default::default(),
-            access_info: Default::default(),
-            current_live_percentage: Default::default(),
-            parent_branch_id: Default::default(),
-            draft_exists: Default::default(),
-            calls_7d: Default::default(),
-            commits_ahead: Default::default(),
-            commits_behind: Default::default(),
-            merged_into_branch_id: Default::default(),
+            protection_status: None,
+            access_info: Nullable::Absent,
+            current_live_percentage: None,
+            parent_branch_id: Nullable::Absent,
+            draft_exists: None,
+            calls_7d: None,
+            commits_ahead: Nullable::Absent,
+            commits_behind: Nullable::Absent,
+            merged_into_branch_id: Nullable::Absent,
         }
     }
 }

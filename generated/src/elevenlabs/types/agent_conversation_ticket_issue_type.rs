@@ -26,6 +26,7 @@ pub enum AgentConversationTicketIssueType {
 
 impl AgentConversationTicketIssueType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::KnowledgeGap => "knowledge_gap",
@@ -38,6 +39,7 @@ impl AgentConversationTicketIssueType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "knowledge_gap" => Self::KnowledgeGap,

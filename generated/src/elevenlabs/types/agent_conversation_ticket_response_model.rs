@@ -149,6 +149,7 @@ impl<'de> Deserialize<'de> for AgentConversationTicketResponseModel {
 impl AgentConversationTicketResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         agentqa_ticket_id: impl Into<String>,
         workspace_id: impl Into<String>,

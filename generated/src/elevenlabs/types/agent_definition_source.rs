@@ -28,6 +28,7 @@ pub enum AgentDefinitionSource {
 
 impl AgentDefinitionSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Cli => "cli",
@@ -40,6 +41,7 @@ impl AgentDefinitionSource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "cli" => Self::Cli,

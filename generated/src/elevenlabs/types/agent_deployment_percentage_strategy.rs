@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for AgentDeploymentPercentageStrategy {
 
 impl AgentDeploymentPercentageStrategy {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(traffic_percentage: f64) -> Self {
         Self {
             type_: Default::default(),

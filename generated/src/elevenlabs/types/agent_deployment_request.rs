@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for AgentDeploymentRequest {
 
 impl AgentDeploymentRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(requests: Vec<AgentDeploymentRequestItem>) -> Self {
         Self { requests }
     }

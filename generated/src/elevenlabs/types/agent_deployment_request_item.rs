@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for AgentDeploymentRequestItem {
 
 impl AgentDeploymentRequestItem {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         branch_id: impl Into<String>,
         deployment_strategy: AgentDeploymentPercentageStrategy,

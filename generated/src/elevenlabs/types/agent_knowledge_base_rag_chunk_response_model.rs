@@ -90,6 +90,7 @@ impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagChunkResponseModel {
 
 impl AgentKnowledgeBaseRagChunkResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         document_id: impl Into<String>,
         document_name: impl Into<String>,

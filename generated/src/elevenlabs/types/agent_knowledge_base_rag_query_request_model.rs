@@ -54,10 +54,11 @@ impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryRequestModel {
 
 impl AgentKnowledgeBaseRagQueryRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(query: impl Into<String>) -> Self {
         Self {
             query: query.into(),
-            use_agent_defaults: Default::default(),
+            use_agent_defaults: None,
         }
     }
 }

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryResponseModel {
 
 impl AgentKnowledgeBaseRagQueryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         retrieval_query: impl Into<String>,
         chunks: Vec<AgentKnowledgeBaseRagChunkResponseModel>,

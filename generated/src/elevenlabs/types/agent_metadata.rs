@@ -61,12 +61,13 @@ impl<'de> Deserialize<'de> for AgentMetadata {
 
 impl AgentMetadata {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>) -> Self {
         Self {
             agent_id: agent_id.into(),
-            branch_id: Default::default(),
-            workflow_node_id: Default::default(),
-            version_id: Default::default(),
+            branch_id: Nullable::Absent,
+            workflow_node_id: Nullable::Absent,
+            version_id: Nullable::Absent,
         }
     }
 }

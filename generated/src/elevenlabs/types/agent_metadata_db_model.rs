@@ -63,12 +63,13 @@ impl<'de> Deserialize<'de> for AgentMetadataDbModel {
 
 impl AgentMetadataDbModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(created_at_unix_secs: i64, updated_at_unix_secs: i64) -> Self {
         Self {
             created_at_unix_secs,
             updated_at_unix_secs,
-            created_from: Default::default(),
-            last_updated_from: Default::default(),
+            created_from: None,
+            last_updated_from: None,
         }
     }
 }

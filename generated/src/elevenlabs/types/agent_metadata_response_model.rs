@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for AgentMetadataResponseModel {
 
 impl AgentMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(created_at_unix_secs: i64, updated_at_unix_secs: i64) -> Self {
         Self {
             created_at_unix_secs,

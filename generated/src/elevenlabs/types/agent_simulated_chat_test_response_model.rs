@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for AgentSimulatedChatTestResponseModel {
 
 impl AgentSimulatedChatTestResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         simulated_conversation: Vec<ConversationHistoryTranscriptResponseModel>,
         analysis: ConversationHistoryAnalysisCommonModel,

@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for AgentSuccessfulResponseExample {
 
 impl AgentSuccessfulResponseExample {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(response: impl Into<String>) -> Self {
         Self {
             response: response.into(),

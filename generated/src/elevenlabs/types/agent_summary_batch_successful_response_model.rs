@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for AgentSummaryBatchSuccessfulResponseModel {
 
 impl AgentSummaryBatchSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(data: AgentSummaryResponseModel) -> Self {
         Self {
             status: Default::default(),

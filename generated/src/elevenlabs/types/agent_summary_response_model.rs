@@ -95,6 +95,7 @@ impl<'de> Deserialize<'de> for AgentSummaryResponseModel {
 
 impl AgentSummaryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         name: impl Into<String>,
@@ -108,8 +109,8 @@ impl AgentSummaryResponseModel {
             tags,
             created_at_unix_secs,
             access_info,
-            last_call_time_unix_secs: Default::default(),
-            archived: Default::default(),
+            last_call_time_unix_secs: Nullable::Absent,
+            archived: None,
         }
     }
 }

@@ -51,10 +51,11 @@ impl<'de> Deserialize<'de> for AgentTestFolderPathSegmentResponseModel {
 
 impl AgentTestFolderPathSegmentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
-            name: Default::default(),
+            name: None,
         }
     }
 }

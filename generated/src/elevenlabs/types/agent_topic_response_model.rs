@@ -88,6 +88,7 @@ impl<'de> Deserialize<'de> for AgentTopicResponseModel {
 
 impl AgentTopicResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         topic_id: impl Into<String>,
         label: impl Into<String>,
@@ -99,11 +100,11 @@ impl AgentTopicResponseModel {
             label: label.into(),
             description: description.into(),
             conversation_count,
-            parent_topic_id: Default::default(),
-            x_2d: Default::default(),
-            y_2d: Default::default(),
-            metrics: Default::default(),
-            success_rate: Default::default(),
+            parent_topic_id: Nullable::Absent,
+            x_2d: Nullable::Absent,
+            y_2d: Nullable::Absent,
+            metrics: Nullable::Absent,
+            success_rate: Nullable::Absent,
         }
     }
 }

@@ -101,16 +101,17 @@ impl<'de> Deserialize<'de> for AgentTransferInput {
 
 impl AgentTransferInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(condition: impl Into<String>) -> Self {
         Self {
-            agent_id: Default::default(),
-            node_id: Default::default(),
+            agent_id: Nullable::Absent,
+            node_id: Nullable::Absent,
             condition: condition.into(),
-            delay_ms: Default::default(),
-            transfer_message: Default::default(),
-            enable_transferred_agent_first_message: Default::default(),
-            is_workflow_node_transfer: Default::default(),
-            preserve_client_tts_overrides: Default::default(),
+            delay_ms: None,
+            transfer_message: Nullable::Absent,
+            enable_transferred_agent_first_message: None,
+            is_workflow_node_transfer: None,
+            preserve_client_tts_overrides: None,
         }
     }
 }

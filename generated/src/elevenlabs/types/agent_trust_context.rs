@@ -31,6 +31,7 @@ pub enum AgentTrustContext {
 
 impl AgentTrustContext {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -41,6 +42,7 @@ impl AgentTrustContext {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "unknown" => Self::Unknown,

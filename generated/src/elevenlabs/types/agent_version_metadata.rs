@@ -90,6 +90,7 @@ impl<'de> Deserialize<'de> for AgentVersionMetadata {
 
 impl AgentVersionMetadata {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         agent_id: impl Into<String>,
@@ -107,7 +108,7 @@ impl AgentVersionMetadata {
             seq_no_in_branch,
             time_committed_secs,
             parents,
-            access_info: Default::default(),
+            access_info: Nullable::Absent,
         }
     }
 }

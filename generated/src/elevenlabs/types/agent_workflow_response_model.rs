@@ -66,6 +66,7 @@ impl<'de> Deserialize<'de> for AgentWorkflowResponseModel {
 
 impl AgentWorkflowResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         edges: BTreeMap<String, WorkflowEdgeModelOutput>,
         nodes: BTreeMap<String, AgentWorkflowResponseModelNodesValue>,

@@ -58,11 +58,12 @@ impl<'de> Deserialize<'de> for AlertingWebhookHeader {
 
 impl AlertingWebhookHeader {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            is_secret: Default::default(),
-            value: Default::default(),
+            is_secret: None,
+            value: Nullable::Absent,
         }
     }
 }

@@ -22,6 +22,7 @@ pub enum AlertingWebhookMethod {
 
 impl AlertingWebhookMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Post => "POST",
@@ -31,6 +32,7 @@ impl AlertingWebhookMethod {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "POST" => Self::Post,

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for AlertingWebhookNotifier {
 
 impl AlertingWebhookNotifier {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(webhook_id: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

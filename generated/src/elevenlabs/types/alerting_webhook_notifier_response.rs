@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for AlertingWebhookNotifierResponse {
 
 impl AlertingWebhookNotifierResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(webhook_id: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -58,6 +58,7 @@ pub enum AllowedOutputFormats {
 
 impl AllowedOutputFormats {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mp3_22050_32 => "mp3_22050_32",
@@ -86,6 +87,7 @@ impl AllowedOutputFormats {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mp3_22050_32" => Self::Mp3_22050_32,

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for AllowlistItem {
 
 impl AllowlistItem {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(hostname: impl Into<String>) -> Self {
         Self {
             hostname: hostname.into(),

@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for AnalysisCharging {
 
 impl AnalysisCharging {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(total: AnalysisRunningTotal, last_run: AnalysisRunSnapshot) -> Self {
         Self { total, last_run }
     }

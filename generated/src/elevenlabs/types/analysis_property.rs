@@ -118,17 +118,18 @@ impl<'de> Deserialize<'de> for AnalysisProperty {
 
 impl AnalysisProperty {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(type_: AnalysisPropertyType) -> Self {
         Self {
             type_,
-            description: Default::default(),
-            enum_: Default::default(),
-            is_system_provided: Default::default(),
-            dynamic_variable: Default::default(),
-            allowed_values_dynamic_variable: Default::default(),
-            constant_value: Default::default(),
-            is_omitted: Default::default(),
-            llm: Default::default(),
+            description: None,
+            enum_: Nullable::Absent,
+            is_system_provided: None,
+            dynamic_variable: None,
+            allowed_values_dynamic_variable: None,
+            constant_value: Nullable::Absent,
+            is_omitted: None,
+            llm: Nullable::Absent,
         }
     }
 }
@@ -152,6 +153,7 @@ pub enum AnalysisPropertyType {
 
 impl AnalysisPropertyType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Boolean => "boolean",
@@ -163,6 +165,7 @@ impl AnalysisPropertyType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "boolean" => Self::Boolean,

@@ -20,6 +20,7 @@ pub enum AnalysisType {
 
 impl AnalysisType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::EvaluationCriteria => "evaluation_criteria",
@@ -29,6 +30,7 @@ impl AnalysisType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "evaluation_criteria" => Self::EvaluationCriteria,

@@ -128,6 +128,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2AuthCodeResponse {
 
 impl ApiIntegrationOAuth2AuthCodeResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -142,16 +143,16 @@ impl ApiIntegrationOAuth2AuthCodeResponse {
             auth_type: Default::default(),
             provider: provider.into(),
             token_url: token_url.into(),
-            scopes: Default::default(),
-            scope_separator: Default::default(),
+            scopes: None,
+            scope_separator: None,
             expires_at: expires_at.into(),
             integration_id: integration_id.into(),
             credential_id: credential_id.into(),
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }
@@ -173,6 +174,7 @@ pub enum ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
 
 impl ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => " ",
@@ -182,6 +184,7 @@ impl ApiIntegrationOAuth2AuthCodeResponseScopeSeparator {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             " " => Self::Empty,

@@ -136,6 +136,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2CustomAppResponse {
 impl ApiIntegrationOAuth2CustomAppResponse {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -151,17 +152,17 @@ impl ApiIntegrationOAuth2CustomAppResponse {
             auth_type: Default::default(),
             provider: provider.into(),
             token_url: token_url.into(),
-            scopes: Default::default(),
-            scope_separator: Default::default(),
+            scopes: None,
+            scope_separator: None,
             expires_at: expires_at.into(),
             integration_id: integration_id.into(),
             credential_id: credential_id.into(),
             client_id: client_id.into(),
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }
@@ -183,6 +184,7 @@ pub enum ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
 
 impl ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Empty => " ",
@@ -192,6 +194,7 @@ impl ApiIntegrationOAuth2CustomAppResponseScopeSeparator {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             " " => Self::Empty,

@@ -190,6 +190,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigInput {
 
 impl ApiIntegrationWebhookToolConfigInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
@@ -200,21 +201,21 @@ impl ApiIntegrationWebhookToolConfigInput {
             type_: Default::default(),
             name: name.into(),
             description: description.into(),
-            response_timeout_secs: Default::default(),
-            disable_interruptions: Default::default(),
-            interruption_mode: Default::default(),
-            force_pre_tool_speech: Default::default(),
-            pre_tool_speech: Default::default(),
-            assignments: Default::default(),
-            tool_call_sound: Default::default(),
-            tool_call_sound_behavior: Default::default(),
-            tool_error_handling_mode: Default::default(),
-            dynamic_variables: Default::default(),
-            execution_mode: Default::default(),
-            tool_version: Default::default(),
+            response_timeout_secs: None,
+            disable_interruptions: None,
+            interruption_mode: None,
+            force_pre_tool_speech: None,
+            pre_tool_speech: None,
+            assignments: None,
+            tool_call_sound: Nullable::Absent,
+            tool_call_sound_behavior: None,
+            tool_error_handling_mode: None,
+            dynamic_variables: None,
+            execution_mode: None,
+            tool_version: None,
             api_integration_id: api_integration_id.into(),
             api_integration_connection_id: api_integration_connection_id.into(),
-            api_schema_overrides: Default::default(),
+            api_schema_overrides: Nullable::Absent,
         }
     }
 }

@@ -200,6 +200,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigOutput {
 impl ApiIntegrationWebhookToolConfigOutput {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,

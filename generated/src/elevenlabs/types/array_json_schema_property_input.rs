@@ -108,6 +108,7 @@ pub enum ArrayJsonSchemaPropertyInputPropertyKind {
 
 impl ArrayJsonSchemaPropertyInputPropertyKind {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Array => "array",
@@ -117,6 +118,7 @@ impl ArrayJsonSchemaPropertyInputPropertyKind {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "array" => Self::Array,

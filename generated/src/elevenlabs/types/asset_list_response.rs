@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for AssetListResponse {
 
 impl AssetListResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(assets: Vec<AssetResponse>, next_cursor: Option<String>, has_more: bool) -> Self {
         Self {
             assets,

@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for AssetResponse {
 
 impl AssetResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         asset_id: impl Into<String>,
         name: impl Into<String>,

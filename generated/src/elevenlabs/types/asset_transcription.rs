@@ -56,11 +56,12 @@ impl<'de> Deserialize<'de> for AssetTranscription {
 
 impl AssetTranscription {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(status: AssetTranscriptionStatus, data: Option<AssetTranscriptionData>) -> Self {
         Self {
             status,
             data,
-            updated_at_ms: Default::default(),
+            updated_at_ms: None,
         }
     }
 }
@@ -82,6 +83,7 @@ pub enum AssetTranscriptionStatus {
 
 impl AssetTranscriptionStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Processing => "processing",
@@ -92,6 +94,7 @@ impl AssetTranscriptionStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "processing" => Self::Processing,

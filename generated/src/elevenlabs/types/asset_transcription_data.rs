@@ -77,6 +77,7 @@ impl<'de> Deserialize<'de> for AssetTranscriptionData {
 
 impl AssetTranscriptionData {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         language_code: impl Into<String>,
         text: impl Into<String>,

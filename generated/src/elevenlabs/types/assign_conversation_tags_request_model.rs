@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for AssignConversationTagsRequestModel {
 
 impl AssignConversationTagsRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tag_ids: Vec<String>) -> Self {
         Self { tag_ids }
     }

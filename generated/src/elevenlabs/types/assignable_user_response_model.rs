@@ -66,6 +66,7 @@ impl<'de> Deserialize<'de> for AssignableUserResponseModel {
 
 impl AssignableUserResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         user_id: impl Into<String>,
         email: impl Into<String>,

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for AstAndOperatorNodeOutput {
 
 impl AstAndOperatorNodeOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(children: Vec<AstNodeOutput>) -> Self {
         Self {
             type_: Default::default(),

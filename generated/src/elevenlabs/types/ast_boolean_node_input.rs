@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for AstBooleanNodeInput {
 
 impl AstBooleanNodeInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(value: bool) -> Self {
         Self {
             type_: Default::default(),

@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for AstConditionalOperatorNodeInput {
 
 impl AstConditionalOperatorNodeInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         condition: AstNodeInput,
         true_expression: AstNodeInput,

@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for AstConditionalOperatorNodeOutput {
 
 impl AstConditionalOperatorNodeOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         condition: AstNodeOutput,
         true_expression: AstNodeOutput,

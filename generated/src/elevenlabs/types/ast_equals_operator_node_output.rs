@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for AstEqualsOperatorNodeOutput {
 
 impl AstEqualsOperatorNodeOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(left: AstNodeOutput, right: AstNodeOutput) -> Self {
         Self {
             type_: Default::default(),

@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for AstGreaterThanOrEqualsOperatorNodeInput {
 
 impl AstGreaterThanOrEqualsOperatorNodeInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(left: AstNodeInput, right: AstNodeInput) -> Self {
         Self {
             type_: Default::default(),

@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for AstNumberNodeInput {
 
 impl AstNumberNodeInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(value: AstNumberNodeInputValue) -> Self {
         Self {
             type_: Default::default(),

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for AstOrOperatorNodeInput {
 
 impl AstOrOperatorNodeInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(children: Vec<AstNodeInput>) -> Self {
         Self {
             type_: Default::default(),

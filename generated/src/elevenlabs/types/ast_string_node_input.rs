@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for AstStringNodeInput {
 
 impl AstStringNodeInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -80,6 +80,7 @@ impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode {
 
 impl AstllmNodeInputAstllmNode {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(value_schema: LlmLiteralJsonSchemaProperty) -> Self {
         Self {
             type_: Default::default(),
@@ -136,6 +137,7 @@ impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode2 {
 
 impl AstllmNodeInputAstllmNode2 {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

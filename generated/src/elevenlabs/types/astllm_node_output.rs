@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for AstllmNodeOutput {
 
 impl AstllmNodeOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(value_schema: LlmLiteralJsonSchemaProperty, prompt: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -100,6 +100,7 @@ impl<'de> Deserialize<'de> for AsyncConversationMetadata {
 
 impl AsyncConversationMetadata {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         delivery_status: AsyncConversationMetadataDeliveryStatus,
         delivery_timestamp: i64,
@@ -109,13 +110,13 @@ impl AsyncConversationMetadata {
         Self {
             delivery_status,
             delivery_timestamp,
-            delivery_error: Default::default(),
+            delivery_error: Nullable::Absent,
             external_system: external_system.into(),
             external_id: external_id.into(),
-            external_link: Default::default(),
-            retry_count: Default::default(),
-            last_retry_timestamp: Default::default(),
-            last_processed_external_message_id: Default::default(),
+            external_link: Nullable::Absent,
+            retry_count: None,
+            last_retry_timestamp: Nullable::Absent,
+            last_processed_external_message_id: Nullable::Absent,
         }
     }
 }
@@ -137,6 +138,7 @@ pub enum AsyncConversationMetadataDeliveryStatus {
 
 impl AsyncConversationMetadataDeliveryStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -147,6 +149,7 @@ impl AsyncConversationMetadataDeliveryStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,

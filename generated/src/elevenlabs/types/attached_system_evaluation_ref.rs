@@ -67,12 +67,13 @@ impl<'de> Deserialize<'de> for AttachedSystemEvaluationRef {
 
 impl AttachedSystemEvaluationRef {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(analysis_item_id: AttachedSystemEvaluationRefAnalysisItemId) -> Self {
         Self {
             source: Default::default(),
             analysis_item_id,
-            scope: Default::default(),
-            weight: Default::default(),
+            scope: None,
+            weight: Nullable::Absent,
         }
     }
 }
@@ -92,6 +93,7 @@ pub enum AttachedSystemEvaluationRefAnalysisItemId {
 
 impl AttachedSystemEvaluationRefAnalysisItemId {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SystemEvalCriteriaSentiment => "__system_eval_criteria_sentiment",
@@ -101,6 +103,7 @@ impl AttachedSystemEvaluationRefAnalysisItemId {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "__system_eval_criteria_sentiment" => Self::SystemEvalCriteriaSentiment,

@@ -51,10 +51,11 @@ impl<'de> Deserialize<'de> for AttachedTestModel {
 
 impl AttachedTestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(test_id: impl Into<String>) -> Self {
         Self {
             test_id: test_id.into(),
-            workflow_node_id: Default::default(),
+            workflow_node_id: Nullable::Absent,
         }
     }
 }

@@ -67,12 +67,13 @@ impl<'de> Deserialize<'de> for AttachedUserDataCollectionRef {
 
 impl AttachedUserDataCollectionRef {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(analysis_item_id: impl Into<String>) -> Self {
         Self {
             source: Default::default(),
             analysis_item_id: analysis_item_id.into(),
-            version_id: Default::default(),
-            scope: Default::default(),
+            version_id: Nullable::Absent,
+            scope: None,
         }
     }
 }

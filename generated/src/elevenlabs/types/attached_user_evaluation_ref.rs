@@ -79,14 +79,15 @@ impl<'de> Deserialize<'de> for AttachedUserEvaluationRef {
 
 impl AttachedUserEvaluationRef {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(analysis_item_id: impl Into<String>) -> Self {
         Self {
             source: Default::default(),
             analysis_item_id: analysis_item_id.into(),
-            version_id: Default::default(),
-            additional_version_ids: Default::default(),
-            scope: Default::default(),
-            weight: Default::default(),
+            version_id: Nullable::Absent,
+            additional_version_ids: None,
+            scope: None,
+            weight: Nullable::Absent,
         }
     }
 }

@@ -72,14 +72,15 @@ impl<'de> Deserialize<'de> for AudioAnalysisResult {
 
 impl AudioAnalysisResult {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(title: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             title: title.into(),
             description: description.into(),
-            content_type: Default::default(),
-            overall_pacing: Default::default(),
-            segments: Default::default(),
-            key_moments: Default::default(),
+            content_type: Nullable::Absent,
+            overall_pacing: Nullable::Absent,
+            segments: None,
+            key_moments: None,
         }
     }
 }

@@ -109,6 +109,7 @@ impl<'de> Deserialize<'de> for AudioIsolationHistoryItemResponseModel {
 impl AudioIsolationHistoryItemResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         title: Option<String>,

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for AudioKeyMoment {
 
 impl AudioKeyMoment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         timestamp_ms: i64,
         type_: impl Into<String>,

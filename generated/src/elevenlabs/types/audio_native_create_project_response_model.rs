@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for AudioNativeCreateProjectResponseModel {
 
 impl AudioNativeCreateProjectResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         project_id: impl Into<String>,
         converting: bool,

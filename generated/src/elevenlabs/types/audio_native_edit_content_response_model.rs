@@ -64,6 +64,7 @@ impl<'de> Deserialize<'de> for AudioNativeEditContentResponseModel {
 
 impl AudioNativeEditContentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         project_id: impl Into<String>,
         converting: bool,

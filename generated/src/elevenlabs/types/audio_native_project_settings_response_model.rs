@@ -111,6 +111,7 @@ impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModel {
 
 impl AudioNativeProjectSettingsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         title: impl Into<String>,
         image: impl Into<String>,
@@ -128,9 +129,9 @@ impl AudioNativeProjectSettingsResponseModel {
             text_color: text_color.into(),
             background_color: background_color.into(),
             sessionization,
-            audio_path: Default::default(),
-            audio_url: Default::default(),
-            status: Default::default(),
+            audio_path: Nullable::Absent,
+            audio_url: Nullable::Absent,
+            status: None,
         }
     }
 }
@@ -152,6 +153,7 @@ pub enum AudioNativeProjectSettingsResponseModelStatus {
 
 impl AudioNativeProjectSettingsResponseModelStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Processing => "processing",
@@ -161,6 +163,7 @@ impl AudioNativeProjectSettingsResponseModelStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "processing" => Self::Processing,

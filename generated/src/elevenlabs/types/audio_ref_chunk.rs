@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for AudioRefChunk {
 
 impl AudioRefChunk {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(song_id: impl Into<String>, range: TimeRange) -> Self {
         Self {
             song_id: song_id.into(),

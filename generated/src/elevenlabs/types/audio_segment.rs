@@ -78,15 +78,16 @@ impl<'de> Deserialize<'de> for AudioSegment {
 
 impl AudioSegment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(start_ms: i64, end_ms: i64, description: impl Into<String>) -> Self {
         Self {
             start_ms,
             end_ms,
             description: description.into(),
-            segment_type: Default::default(),
-            has_speech: Default::default(),
-            has_music: Default::default(),
-            pacing: Default::default(),
+            segment_type: Nullable::Absent,
+            has_speech: None,
+            has_music: None,
+            pacing: Nullable::Absent,
         }
     }
 }

@@ -33,6 +33,7 @@ pub enum AuthConnectionStatus {
 
 impl AuthConnectionStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Active => "active",
@@ -44,6 +45,7 @@ impl AuthConnectionStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "active" => Self::Active,

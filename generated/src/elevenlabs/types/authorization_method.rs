@@ -42,6 +42,7 @@ pub enum AuthorizationMethod {
 
 impl AuthorizationMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Invalid => "invalid",
@@ -61,6 +62,7 @@ impl AuthorizationMethod {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "invalid" => Self::Invalid,

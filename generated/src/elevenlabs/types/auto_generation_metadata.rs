@@ -90,6 +90,7 @@ impl<'de> Deserialize<'de> for AutoGenerationMetadata {
 
 impl AutoGenerationMetadata {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         stable_topic_id: impl Into<String>,

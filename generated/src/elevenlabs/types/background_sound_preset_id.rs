@@ -36,6 +36,7 @@ pub enum BackgroundSoundPresetId {
 
 impl BackgroundSoundPresetId {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Office2 => "office2",
@@ -52,6 +53,7 @@ impl BackgroundSoundPresetId {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "office2" => Self::Office2,

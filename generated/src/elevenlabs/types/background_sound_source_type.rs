@@ -20,6 +20,7 @@ pub enum BackgroundSoundSourceType {
 
 impl BackgroundSoundSourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Preset => "preset",
@@ -28,6 +29,7 @@ impl BackgroundSoundSourceType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "preset" => Self::Preset,

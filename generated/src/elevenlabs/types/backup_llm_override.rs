@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for BackupLlmOverride {
 
 impl BackupLlmOverride {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(order: Vec<Llm>) -> Self {
         Self {
             preference: Default::default(),

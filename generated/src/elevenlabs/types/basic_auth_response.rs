@@ -91,6 +91,7 @@ impl<'de> Deserialize<'de> for BasicAuthResponse {
 
 impl BasicAuthResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -103,10 +104,10 @@ impl BasicAuthResponse {
             provider: provider.into(),
             username: username.into(),
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }

@@ -180,6 +180,7 @@ impl<'de> Deserialize<'de> for BatchCallDetailedResponse {
 impl BatchCallDetailedResponse {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         phone_number_id: Option<String>,

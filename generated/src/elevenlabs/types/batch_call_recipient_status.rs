@@ -32,6 +32,7 @@ pub enum BatchCallRecipientStatus {
 
 impl BatchCallRecipientStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -47,6 +48,7 @@ impl BatchCallRecipientStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,

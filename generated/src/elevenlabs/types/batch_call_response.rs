@@ -169,6 +169,7 @@ impl<'de> Deserialize<'de> for BatchCallResponse {
 impl BatchCallResponse {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         phone_number_id: Option<String>,

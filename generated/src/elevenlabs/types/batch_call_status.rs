@@ -26,6 +26,7 @@ pub enum BatchCallStatus {
 
 impl BatchCallStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -38,6 +39,7 @@ impl BatchCallStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,

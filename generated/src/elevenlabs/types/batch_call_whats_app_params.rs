@@ -78,12 +78,13 @@ impl<'de> Deserialize<'de> for BatchCallWhatsAppParams {
 
 impl BatchCallWhatsAppParams {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         whatsapp_call_permission_request_template_name: impl Into<String>,
         whatsapp_call_permission_request_template_language_code: impl Into<String>,
     ) -> Self {
         Self {
-            whatsapp_phone_number_id: Default::default(),
+            whatsapp_phone_number_id: Nullable::Absent,
             whatsapp_call_permission_request_template_name:
                 whatsapp_call_permission_request_template_name.into(),
             whatsapp_call_permission_request_template_language_code:

@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for BatchFailureResponseModel {
 
 impl BatchFailureResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         error_code: i64,
         error_status: impl Into<String>,

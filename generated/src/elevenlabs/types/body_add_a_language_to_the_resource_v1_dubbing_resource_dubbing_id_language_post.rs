@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for BodyAddALanguageToTheResourceV1DubbingResourceDub
 
 impl BodyAddALanguageToTheResourceV1DubbingResourceDubbingIdLanguagePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(language: Option<String>) -> Self {
         Self { language }
     }

@@ -69,18 +69,20 @@ impl<'de> Deserialize<'de>
 
 impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            file: Default::default(),
-            description: Default::default(),
-            workspace_access: Default::default(),
+            file: Nullable::Absent,
+            description: Nullable::Absent,
+            workspace_access: Nullable::Absent,
         }
     }
 }
 
 impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("name", &self.name);
@@ -110,6 +112,7 @@ pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePo
 
 impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -121,6 +124,7 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWo
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de>
 
 impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         rules: Vec<
             BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
@@ -85,8 +86,8 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost 
         Self {
             rules,
             name: name.into(),
-            description: Default::default(),
-            workspace_access: Default::default(),
+            description: Nullable::Absent,
+            workspace_access: Nullable::Absent,
         }
     }
 }
@@ -134,6 +135,7 @@ pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesP
 
 impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -145,6 +147,7 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostW
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdM
 
 impl BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdMembersPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),

@@ -54,6 +54,7 @@ for BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronuncia
 
 impl BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         rules: Vec<
             BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,

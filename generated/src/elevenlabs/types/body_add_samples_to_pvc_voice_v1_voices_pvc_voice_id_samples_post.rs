@@ -58,16 +58,18 @@ impl<'de> Deserialize<'de> for BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamples
 
 impl BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(files: Vec<File>) -> Self {
         Self {
             files,
-            remove_background_noise: Default::default(),
+            remove_background_noise: None,
         }
     }
 }
 
 impl BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamplesPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.files("files", &self.files);

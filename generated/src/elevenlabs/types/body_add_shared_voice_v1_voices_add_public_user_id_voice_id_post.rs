@@ -52,10 +52,11 @@ impl<'de> Deserialize<'de> for BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdP
 
 impl BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(new_name: impl Into<String>) -> Self {
         Self {
             new_name: new_name.into(),
-            bookmarked: Default::default(),
+            bookmarked: None,
         }
     }
 }

@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
 
 impl BodyAddToKnowledgeBaseV1ConvaiKnowledgeBasePost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("name", &self.name);

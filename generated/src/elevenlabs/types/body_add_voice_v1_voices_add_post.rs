@@ -78,19 +78,21 @@ impl<'de> Deserialize<'de> for BodyAddVoiceV1VoicesAddPost {
 
 impl BodyAddVoiceV1VoicesAddPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, files: Vec<File>) -> Self {
         Self {
             name: name.into(),
             files,
-            remove_background_noise: Default::default(),
-            description: Default::default(),
-            labels: Default::default(),
+            remove_background_noise: None,
+            description: Nullable::Absent,
+            labels: Nullable::Absent,
         }
     }
 }
 
 impl BodyAddVoiceV1VoicesAddPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("name", &self.name);

@@ -55,16 +55,18 @@ impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPos
 
 impl BodyAudioIsolationStreamV1AudioIsolationStreamPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(audio: File) -> Self {
         Self {
             audio,
-            file_format: Default::default(),
+            file_format: Nullable::Absent,
         }
     }
 }
 
 impl BodyAudioIsolationStreamV1AudioIsolationStreamPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("audio", &self.audio);
@@ -86,6 +88,7 @@ pub enum BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
 
 impl BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PcmS16le16 => "pcm_s16le_16",
@@ -95,6 +98,7 @@ impl BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pcm_s16le_16" => Self::PcmS16le16,

@@ -61,17 +61,19 @@ impl<'de> Deserialize<'de> for BodyAudioIsolationV1AudioIsolationPost {
 
 impl BodyAudioIsolationV1AudioIsolationPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(audio: File) -> Self {
         Self {
             audio,
-            file_format: Default::default(),
-            preview_b64: Default::default(),
+            file_format: Nullable::Absent,
+            preview_b64: Nullable::Absent,
         }
     }
 }
 
 impl BodyAudioIsolationV1AudioIsolationPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("audio", &self.audio);
@@ -94,6 +96,7 @@ pub enum BodyAudioIsolationV1AudioIsolationPostFileFormat {
 
 impl BodyAudioIsolationV1AudioIsolationPostFileFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PcmS16le16 => "pcm_s16le_16",
@@ -103,6 +106,7 @@ impl BodyAudioIsolationV1AudioIsolationPostFileFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pcm_s16le_16" => Self::PcmS16le16,

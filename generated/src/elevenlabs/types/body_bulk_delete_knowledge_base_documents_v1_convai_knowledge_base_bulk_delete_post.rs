@@ -56,10 +56,11 @@ impl<'de> Deserialize<'de>
 
 impl BodyBulkDeleteKnowledgeBaseDocumentsV1ConvaiKnowledgeBaseBulkDeletePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(document_ids: Vec<String>) -> Self {
         Self {
             document_ids,
-            force: Default::default(),
+            force: None,
         }
     }
 }

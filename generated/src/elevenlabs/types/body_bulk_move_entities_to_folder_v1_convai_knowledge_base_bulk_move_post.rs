@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBase
 
 impl BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBaseBulkMovePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(document_ids: Vec<String>) -> Self {
         Self {
             document_ids,
-            move_to: Default::default(),
+            move_to: Nullable::Absent,
         }
     }
 }

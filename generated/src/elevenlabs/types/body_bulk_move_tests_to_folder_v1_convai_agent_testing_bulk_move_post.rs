@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulk
 
 impl BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulkMovePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(entity_ids: Vec<String>) -> Self {
         Self {
             entity_ids,
-            move_to: Default::default(),
+            move_to: Nullable::Absent,
         }
     }
 }

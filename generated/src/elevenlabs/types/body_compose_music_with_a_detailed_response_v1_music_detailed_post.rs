@@ -208,6 +208,7 @@ pub enum BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefi
 
 impl BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Music => "music",
@@ -217,6 +218,7 @@ impl BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "music" => Self::Music,

@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBase
 
 impl BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBaseRagIndexPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(items: Vec<GetOrCreateRagIndexRequestModel>) -> Self {
         Self { items }
     }

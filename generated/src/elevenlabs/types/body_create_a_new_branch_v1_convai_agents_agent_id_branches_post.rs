@@ -79,6 +79,7 @@ impl<'de> Deserialize<'de> for BodyCreateANewBranchV1ConvaiAgentsAgentIdBranches
 
 impl BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         parent_version_id: impl Into<String>,
         name: impl Into<String>,
@@ -88,9 +89,9 @@ impl BodyCreateANewBranchV1ConvaiAgentsAgentIdBranchesPost {
             parent_version_id: parent_version_id.into(),
             name: name.into(),
             description: description.into(),
-            conversation_config: Default::default(),
-            platform_settings: Default::default(),
-            workflow: Default::default(),
+            conversation_config: Nullable::Absent,
+            platform_settings: Nullable::Absent,
+            workflow: Nullable::Absent,
         }
     }
 }

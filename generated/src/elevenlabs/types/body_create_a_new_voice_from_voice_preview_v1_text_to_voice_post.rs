@@ -75,6 +75,7 @@ impl<'de> Deserialize<'de> for BodyCreateANewVoiceFromVoicePreviewV1TextToVoiceP
 
 impl BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         voice_name: impl Into<String>,
         voice_description: impl Into<String>,
@@ -84,8 +85,8 @@ impl BodyCreateANewVoiceFromVoicePreviewV1TextToVoicePost {
             voice_name: voice_name.into(),
             voice_description: voice_description.into(),
             generated_voice_id: generated_voice_id.into(),
-            labels: Default::default(),
-            played_not_selected_voice_ids: Default::default(),
+            labels: Nullable::Absent,
+            played_not_selected_voice_ids: Nullable::Absent,
         }
     }
 }

@@ -78,6 +78,7 @@ impl<'de> Deserialize<'de> for BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPo
 
 impl BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         conversation_config: Value,
         platform_settings: Value,
@@ -89,7 +90,7 @@ impl BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPost {
             platform_settings,
             workflow,
             name: name.into(),
-            tags: Default::default(),
+            tags: Nullable::Absent,
         }
     }
 }

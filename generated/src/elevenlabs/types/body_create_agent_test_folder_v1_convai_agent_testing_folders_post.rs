@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for BodyCreateAgentTestFolderV1ConvaiAgentTestingFold
 
 impl BodyCreateAgentTestFolderV1ConvaiAgentTestingFoldersPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            parent_folder_id: Default::default(),
+            parent_folder_id: Nullable::Absent,
         }
     }
 }

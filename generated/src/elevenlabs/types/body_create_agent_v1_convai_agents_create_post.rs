@@ -74,13 +74,14 @@ impl<'de> Deserialize<'de> for BodyCreateAgentV1ConvaiAgentsCreatePost {
 
 impl BodyCreateAgentV1ConvaiAgentsCreatePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(conversation_config: ConversationalConfigApiModelInput) -> Self {
         Self {
             conversation_config,
-            platform_settings: Default::default(),
-            workflow: Default::default(),
-            name: Default::default(),
-            tags: Default::default(),
+            platform_settings: Nullable::Absent,
+            workflow: None,
+            name: Nullable::Absent,
+            tags: Nullable::Absent,
         }
     }
 }

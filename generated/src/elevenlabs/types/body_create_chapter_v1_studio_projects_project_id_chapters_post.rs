@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for BodyCreateChapterV1StudioProjectsProjectIdChapter
 
 impl BodyCreateChapterV1StudioProjectsProjectIdChaptersPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            from_url: Default::default(),
+            from_url: Nullable::Absent,
         }
     }
 }

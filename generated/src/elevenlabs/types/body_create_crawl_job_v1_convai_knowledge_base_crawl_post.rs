@@ -103,17 +103,18 @@ impl<'de> Deserialize<'de> for BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost 
 
 impl BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
-            max_depth: Default::default(),
-            max_pages: Default::default(),
-            pattern: Default::default(),
-            sitemap_urls: Default::default(),
-            parent_folder_id: Default::default(),
-            enable_auto_sync: Default::default(),
-            auto_remove: Default::default(),
-            minimum_frequency_days: Default::default(),
+            max_depth: None,
+            max_pages: None,
+            pattern: Nullable::Absent,
+            sitemap_urls: Nullable::Absent,
+            parent_folder_id: Nullable::Absent,
+            enable_auto_sync: None,
+            auto_remove: None,
+            minimum_frequency_days: Nullable::Absent,
         }
     }
 }

@@ -63,11 +63,12 @@ impl<'de> Deserialize<'de>
 
 impl BodyCreateDubbingLanguageTargetV1DubbingProjectProjectIdLanguagePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(target_language: impl Into<String>) -> Self {
         Self {
             target_language: target_language.into(),
-            voice_settings: Default::default(),
-            translations: Default::default(),
+            voice_settings: Nullable::Absent,
+            translations: Nullable::Absent,
         }
     }
 }

@@ -96,6 +96,7 @@ impl<'de> Deserialize<'de> for BodyCreateDubbingProjectV1DubbingProjectPost {
 
 impl BodyCreateDubbingProjectV1DubbingProjectPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         if let api_runtime::Nullable::Value(value) = &self.file {
@@ -154,6 +155,7 @@ pub enum BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0 {
 
 impl BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DubbingV1 => "dubbing_v1",
@@ -163,6 +165,7 @@ impl BodyCreateDubbingProjectV1DubbingProjectPostModelIdVariant0 {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "dubbing_v1" => Self::DubbingV1,

@@ -59,17 +59,19 @@ impl<'de> Deserialize<'de> for BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePo
 
 impl BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(file: File) -> Self {
         Self {
             file,
-            name: Default::default(),
-            parent_folder_id: Default::default(),
+            name: Nullable::Absent,
+            parent_folder_id: Nullable::Absent,
         }
     }
 }
 
 impl BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("file", &self.file);

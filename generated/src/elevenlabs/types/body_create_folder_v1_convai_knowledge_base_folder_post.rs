@@ -75,13 +75,14 @@ impl<'de> Deserialize<'de> for BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
 
 impl BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            parent_folder_id: Default::default(),
-            enable_auto_sync: Default::default(),
-            auto_remove: Default::default(),
-            minimum_frequency_days: Default::default(),
+            parent_folder_id: Nullable::Absent,
+            enable_auto_sync: None,
+            auto_remove: None,
+            minimum_frequency_days: Nullable::Absent,
         }
     }
 }

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for BodyCreateForcedAlignmentV1ForcedAlignmentPost {
 
 impl BodyCreateForcedAlignmentV1ForcedAlignmentPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(file: File, text: impl Into<String>) -> Self {
         Self {
             file,
@@ -63,6 +64,7 @@ impl BodyCreateForcedAlignmentV1ForcedAlignmentPost {
 
 impl BodyCreateForcedAlignmentV1ForcedAlignmentPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("file", &self.file);

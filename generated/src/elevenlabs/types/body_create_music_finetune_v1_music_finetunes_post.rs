@@ -84,20 +84,22 @@ impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPost {
 
 impl BodyCreateMusicFinetuneV1MusicFinetunesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, primary_genre: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             primary_genre: primary_genre.into(),
-            files: Default::default(),
-            tags: Default::default(),
-            visibility: Default::default(),
-            model_id: Default::default(),
+            files: None,
+            tags: None,
+            visibility: Nullable::Absent,
+            model_id: None,
         }
     }
 }
 
 impl BodyCreateMusicFinetuneV1MusicFinetunesPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("name", &self.name);
@@ -125,6 +127,7 @@ pub enum BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
 
 impl BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Private => "private",
@@ -134,6 +137,7 @@ impl BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "private" => Self::Private,

@@ -48,6 +48,7 @@ impl<'de> Deserialize<'de> for BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentI
 
 impl BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(deployment_request: AgentDeploymentRequest) -> Self {
         Self { deployment_request }
     }

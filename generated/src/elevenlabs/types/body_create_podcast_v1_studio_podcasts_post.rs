@@ -188,6 +188,7 @@ impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPost {
 
 impl BodyCreatePodcastV1StudioPodcastsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         model_id: impl Into<String>,
         mode: BodyCreatePodcastV1StudioPodcastsPostMode,
@@ -197,15 +198,15 @@ impl BodyCreatePodcastV1StudioPodcastsPost {
             model_id: model_id.into(),
             mode,
             source,
-            quality_preset: Default::default(),
-            duration_scale: Default::default(),
-            language: Default::default(),
-            intro: Default::default(),
-            outro: Default::default(),
-            instructions_prompt: Default::default(),
-            highlights: Default::default(),
-            callback_url: Default::default(),
-            apply_text_normalization: Default::default(),
+            quality_preset: None,
+            duration_scale: None,
+            language: Nullable::Absent,
+            intro: Nullable::Absent,
+            outro: Nullable::Absent,
+            instructions_prompt: Nullable::Absent,
+            highlights: Nullable::Absent,
+            callback_url: Nullable::Absent,
+            apply_text_normalization: Nullable::Absent,
         }
     }
 }
@@ -308,6 +309,7 @@ pub enum BodyCreatePodcastV1StudioPodcastsPostDurationScale {
 
 impl BodyCreatePodcastV1StudioPodcastsPostDurationScale {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Short => "short",
@@ -318,6 +320,7 @@ impl BodyCreatePodcastV1StudioPodcastsPostDurationScale {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "short" => Self::Short,
@@ -357,6 +360,7 @@ pub enum BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
 
 impl BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -368,6 +372,7 @@ impl BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

@@ -71,12 +71,13 @@ impl<'de> Deserialize<'de>
 
 impl BodyCreatePronunciationDictionariesV1StudioProjectsProjectIdPronunciationDictionariesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         pronunciation_dictionary_locators: Vec<PronunciationDictionaryVersionLocatorDbModel>,
     ) -> Self {
         Self {
             pronunciation_dictionary_locators,
-            invalidate_affected_text: Default::default(),
+            invalidate_affected_text: None,
         }
     }
 }

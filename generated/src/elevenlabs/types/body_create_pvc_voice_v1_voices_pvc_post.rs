@@ -66,12 +66,13 @@ impl<'de> Deserialize<'de> for BodyCreatePvcVoiceV1VoicesPvcPost {
 
 impl BodyCreatePvcVoiceV1VoicesPvcPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, language: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             language: language.into(),
-            description: Default::default(),
-            labels: Default::default(),
+            description: Nullable::Absent,
+            labels: Nullable::Absent,
         }
     }
 }

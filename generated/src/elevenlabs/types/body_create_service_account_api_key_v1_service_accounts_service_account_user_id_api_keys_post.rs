@@ -78,6 +78,7 @@ impl<'de> Deserialize<'de>
 
 impl BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         permissions: BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions,
@@ -85,9 +86,9 @@ impl BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysP
         Self {
             name: name.into(),
             permissions,
-            character_limit: Default::default(),
-            allowed_ips: Default::default(),
-            third_party_disable_allowed: Default::default(),
+            character_limit: Nullable::Absent,
+            allowed_ips: Nullable::Absent,
+            third_party_disable_allowed: Nullable::Absent,
         }
     }
 }

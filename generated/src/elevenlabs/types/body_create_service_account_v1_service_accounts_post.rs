@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for BodyCreateServiceAccountV1ServiceAccountsPost {
 
 impl BodyCreateServiceAccountV1ServiceAccountsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            default_sharing_groups: Default::default(),
+            default_sharing_groups: Nullable::Absent,
         }
     }
 }

@@ -314,43 +314,45 @@ impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPost {
 
 impl BodyCreateStudioProjectV1StudioProjectsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            default_title_voice_id: Default::default(),
-            default_paragraph_voice_id: Default::default(),
-            default_model_id: Default::default(),
-            from_url: Default::default(),
-            from_document: Default::default(),
-            from_content_json: Default::default(),
-            quality_preset: Default::default(),
-            title: Default::default(),
-            author: Default::default(),
-            description: Default::default(),
-            genres: Default::default(),
-            target_audience: Default::default(),
-            language: Default::default(),
-            content_type: Default::default(),
-            original_publication_date: Default::default(),
-            mature_content: Default::default(),
-            isbn_number: Default::default(),
-            acx_volume_normalization: Default::default(),
-            volume_normalization: Default::default(),
-            pronunciation_dictionary_locators: Default::default(),
-            callback_url: Default::default(),
-            fiction: Default::default(),
-            apply_text_normalization: Default::default(),
-            auto_convert: Default::default(),
-            auto_assign_voices: Default::default(),
-            source_type: Default::default(),
-            voice_settings: Default::default(),
-            create_publishing_read: Default::default(),
+            default_title_voice_id: Nullable::Absent,
+            default_paragraph_voice_id: Nullable::Absent,
+            default_model_id: Nullable::Absent,
+            from_url: Nullable::Absent,
+            from_document: Nullable::Absent,
+            from_content_json: None,
+            quality_preset: None,
+            title: Nullable::Absent,
+            author: Nullable::Absent,
+            description: Nullable::Absent,
+            genres: None,
+            target_audience: Nullable::Absent,
+            language: Nullable::Absent,
+            content_type: Nullable::Absent,
+            original_publication_date: Nullable::Absent,
+            mature_content: Nullable::Absent,
+            isbn_number: Nullable::Absent,
+            acx_volume_normalization: None,
+            volume_normalization: None,
+            pronunciation_dictionary_locators: None,
+            callback_url: Nullable::Absent,
+            fiction: Nullable::Absent,
+            apply_text_normalization: Nullable::Absent,
+            auto_convert: None,
+            auto_assign_voices: Nullable::Absent,
+            source_type: Nullable::Absent,
+            voice_settings: None,
+            create_publishing_read: Nullable::Absent,
         }
     }
 }
 
 impl BodyCreateStudioProjectV1StudioProjectsPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("name", &self.name);
@@ -411,6 +413,7 @@ pub enum BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
 
 impl BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Children => "children",
@@ -422,6 +425,7 @@ impl BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "children" => Self::Children,
@@ -458,6 +462,7 @@ pub enum BodyCreateStudioProjectV1StudioProjectsPostFiction {
 
 impl BodyCreateStudioProjectV1StudioProjectsPostFiction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fiction => "fiction",
@@ -467,6 +472,7 @@ impl BodyCreateStudioProjectV1StudioProjectsPostFiction {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "fiction" => Self::Fiction,
@@ -505,6 +511,7 @@ pub enum BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
 
 impl BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -516,6 +523,7 @@ impl BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -560,6 +568,7 @@ pub enum BodyCreateStudioProjectV1StudioProjectsPostSourceType {
 
 impl BodyCreateStudioProjectV1StudioProjectsPostSourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blank => "blank",
@@ -573,6 +582,7 @@ impl BodyCreateStudioProjectV1StudioProjectsPostSourceType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "blank" => Self::Blank,

@@ -59,11 +59,12 @@ impl<'de> Deserialize<'de> for BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPo
 
 impl BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
-            name: Default::default(),
-            parent_folder_id: Default::default(),
+            name: Nullable::Absent,
+            parent_folder_id: Nullable::Absent,
         }
     }
 }

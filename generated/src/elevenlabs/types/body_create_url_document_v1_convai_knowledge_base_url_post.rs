@@ -81,14 +81,15 @@ impl<'de> Deserialize<'de> for BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost
 
 impl BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
-            name: Default::default(),
-            parent_folder_id: Default::default(),
-            enable_auto_sync: Default::default(),
-            auto_remove: Default::default(),
-            minimum_frequency_days: Default::default(),
+            name: Nullable::Absent,
+            parent_folder_id: Nullable::Absent,
+            enable_auto_sync: None,
+            auto_remove: None,
+            minimum_frequency_days: Nullable::Absent,
         }
     }
 }

@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost
 
 impl BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(settings: WebhookHmacSettings) -> Self {
         Self { settings }
     }

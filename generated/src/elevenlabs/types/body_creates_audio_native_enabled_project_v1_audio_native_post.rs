@@ -147,28 +147,30 @@ impl<'de> Deserialize<'de> for BodyCreatesAudioNativeEnabledProjectV1AudioNative
 
 impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            image: Default::default(),
-            author: Default::default(),
-            title: Default::default(),
-            small: Default::default(),
-            text_color: Default::default(),
-            background_color: Default::default(),
-            sessionization: Default::default(),
-            voice_id: Default::default(),
-            model_id: Default::default(),
-            file: Default::default(),
-            auto_convert: Default::default(),
-            apply_text_normalization: Default::default(),
-            pronunciation_dictionary_locators: Default::default(),
+            image: Nullable::Absent,
+            author: Nullable::Absent,
+            title: Nullable::Absent,
+            small: None,
+            text_color: Nullable::Absent,
+            background_color: Nullable::Absent,
+            sessionization: None,
+            voice_id: Nullable::Absent,
+            model_id: Nullable::Absent,
+            file: None,
+            auto_convert: None,
+            apply_text_normalization: Nullable::Absent,
+            pronunciation_dictionary_locators: None,
         }
     }
 }
 
 impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("name", &self.name);
@@ -211,6 +213,7 @@ pub enum BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormaliza
 
 impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -222,6 +225,7 @@ impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de>
 
 impl BodyDeleteMemberFromUserGroupV1WorkspaceGroupsGroupIdMembersRemovePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),

@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for BodyDownloadHistoryItemsV1HistoryDownloadPost {
 
 impl BodyDownloadHistoryItemsV1HistoryDownloadPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(history_item_ids: Vec<String>) -> Self {
         Self {
             history_item_ids,
-            output_format: Default::default(),
+            output_format: Nullable::Absent,
         }
     }
 }

@@ -177,6 +177,7 @@ impl<'de> Deserialize<'de> for BodyDubAVideoOrAnAudioFileV1DubbingPost {
 
 impl BodyDubAVideoOrAnAudioFileV1DubbingPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         if let api_runtime::Nullable::Value(value) = &self.file {
@@ -228,6 +229,7 @@ pub enum BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
 
 impl BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Automatic => "automatic",
@@ -237,6 +239,7 @@ impl BodyDubAVideoOrAnAudioFileV1DubbingPostMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "automatic" => Self::Automatic,

@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de>
 
 impl BodyDubsAllOrSomeSegmentsAndLanguagesV1DubbingResourceDubbingIdDubPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(segments: Vec<String>, languages: Option<Vec<String>>) -> Self {
         Self {
             segments,

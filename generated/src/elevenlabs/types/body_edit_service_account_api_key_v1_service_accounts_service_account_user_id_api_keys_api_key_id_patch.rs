@@ -184,6 +184,7 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 
 impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::All => "all",
@@ -193,6 +194,7 @@ impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApi
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "all" => Self::All,
@@ -264,6 +266,7 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 
 impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Clear => "clear",
@@ -273,6 +276,7 @@ impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApi
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "clear" => Self::Clear,
@@ -344,6 +348,7 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 
 impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Clear => "clear",
@@ -353,6 +358,7 @@ impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApi
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "clear" => Self::Clear,
@@ -424,6 +430,7 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 
 impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Clear => "clear",
@@ -433,6 +440,7 @@ impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApi
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "clear" => Self::Clear,

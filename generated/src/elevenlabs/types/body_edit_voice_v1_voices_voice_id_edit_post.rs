@@ -86,20 +86,22 @@ impl<'de> Deserialize<'de> for BodyEditVoiceV1VoicesVoiceIdEditPost {
 
 impl BodyEditVoiceV1VoicesVoiceIdEditPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            files: Default::default(),
-            remove_background_noise: Default::default(),
-            description: Default::default(),
-            labels: Default::default(),
-            moderate_metadata: Default::default(),
+            files: None,
+            remove_background_noise: None,
+            description: Nullable::Absent,
+            labels: Nullable::Absent,
+            moderate_metadata: None,
         }
     }
 }
 
 impl BodyEditVoiceV1VoicesVoiceIdEditPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("name", &self.name);

@@ -73,12 +73,13 @@ impl<'de> Deserialize<'de> for BodyGenerateCompositionPlanV1MusicPlanPost {
 
 impl BodyGenerateCompositionPlanV1MusicPlanPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
             prompt: prompt.into(),
-            music_length_ms: Default::default(),
-            source_composition_plan: Default::default(),
-            model_id: Default::default(),
+            music_length_ms: Nullable::Absent,
+            source_composition_plan: Nullable::Absent,
+            model_id: None,
         }
     }
 }

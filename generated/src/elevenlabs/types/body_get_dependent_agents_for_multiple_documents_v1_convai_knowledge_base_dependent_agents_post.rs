@@ -48,6 +48,7 @@ impl<'de> Deserialize<'de>
 
 impl BodyGetDependentAgentsForMultipleDocumentsV1ConvaiKnowledgeBaseDependentAgentsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(document_ids: Vec<String>) -> Self {
         Self { document_ids }
     }

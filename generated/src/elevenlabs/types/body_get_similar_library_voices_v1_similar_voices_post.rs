@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
 
 impl BodyGetSimilarLibraryVoicesV1SimilarVoicesPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         if let Some(value) = &self.audio_file {

@@ -84,14 +84,15 @@ impl<'de> Deserialize<'de>
 
 impl BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(start_time: i64, end_time: i64) -> Self {
         Self {
             start_time,
             end_time,
-            interval_seconds: Default::default(),
-            group_by: Default::default(),
-            filters: Default::default(),
-            time_zone: Default::default(),
+            interval_seconds: None,
+            group_by: Nullable::Absent,
+            filters: Nullable::Absent,
+            time_zone: None,
         }
     }
 }
@@ -139,6 +140,7 @@ pub enum BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePos
 
 impl BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGroupByItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ProductType => "product_type",
@@ -163,6 +165,7 @@ impl BodyGetWorkspaceUsageV1WorkspaceAnalyticsQueryUsageByProductOverTimePostGro
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "product_type" => Self::ProductType,

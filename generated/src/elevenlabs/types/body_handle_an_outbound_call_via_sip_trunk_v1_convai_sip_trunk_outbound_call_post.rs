@@ -75,6 +75,7 @@ impl<'de> Deserialize<'de> for BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTru
 
 impl BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         agent_phone_number_id: impl Into<String>,
@@ -84,8 +85,8 @@ impl BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTrunkOutboundCallPost {
             agent_id: agent_id.into(),
             agent_phone_number_id: agent_phone_number_id.into(),
             to_number: to_number.into(),
-            conversation_initiation_client_data: Default::default(),
-            telephony_call_config: Default::default(),
+            conversation_initiation_client_data: Nullable::Absent,
+            telephony_call_config: None,
         }
     }
 }

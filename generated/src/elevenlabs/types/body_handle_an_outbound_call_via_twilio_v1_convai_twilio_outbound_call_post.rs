@@ -81,6 +81,7 @@ impl<'de> Deserialize<'de> for BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOu
 
 impl BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         agent_phone_number_id: impl Into<String>,
@@ -90,9 +91,9 @@ impl BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOutboundCallPost {
             agent_id: agent_id.into(),
             agent_phone_number_id: agent_phone_number_id.into(),
             to_number: to_number.into(),
-            conversation_initiation_client_data: Default::default(),
-            call_recording_enabled: Default::default(),
-            telephony_call_config: Default::default(),
+            conversation_initiation_client_data: Nullable::Absent,
+            call_recording_enabled: Nullable::Absent,
+            telephony_call_config: None,
         }
     }
 }

@@ -66,12 +66,13 @@ impl<'de> Deserialize<'de> for BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkP
 
 impl BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(emails: Vec<String>) -> Self {
         Self {
             emails,
-            seat_type: Default::default(),
-            group_ids: Default::default(),
-            usage_limit: Default::default(),
+            seat_type: Nullable::Absent,
+            group_ids: Nullable::Absent,
+            usage_limit: Nullable::Absent,
         }
     }
 }

@@ -73,13 +73,14 @@ impl<'de> Deserialize<'de> for BodyInviteUserV1WorkspaceInvitesAddPost {
 
 impl BodyInviteUserV1WorkspaceInvitesAddPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),
-            workspace_permission: Default::default(),
-            seat_type: Default::default(),
-            group_ids: Default::default(),
-            usage_limit: Default::default(),
+            workspace_permission: Nullable::Absent,
+            seat_type: Nullable::Absent,
+            group_ids: Nullable::Absent,
+            usage_limit: Nullable::Absent,
         }
     }
 }

@@ -87,6 +87,7 @@ pub enum BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort {
 
 impl BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "asc",
@@ -96,6 +97,7 @@ impl BodyListApiRequestsV1WorkspaceAnalyticsRequestsPostSort {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "asc" => Self::Asc,

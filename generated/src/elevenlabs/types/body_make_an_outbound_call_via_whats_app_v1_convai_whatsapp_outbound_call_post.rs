@@ -101,6 +101,7 @@ impl<'de> Deserialize<'de> for BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsapp
 
 impl BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         whatsapp_phone_number_id: impl Into<String>,
         whatsapp_user_id: impl Into<String>,
@@ -116,7 +117,7 @@ impl BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsappOutboundCallPost {
             whatsapp_call_permission_request_template_language_code:
                 whatsapp_call_permission_request_template_language_code.into(),
             agent_id: agent_id.into(),
-            conversation_initiation_client_data: Default::default(),
+            conversation_initiation_client_data: Nullable::Absent,
         }
     }
 }

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de>
 
 impl BodyMoveSegmentsBetweenSpeakersV1DubbingResourceDubbingIdMigrateSegmentsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(segment_ids: Vec<String>, speaker_id: impl Into<String>) -> Self {
         Self {
             segment_ids,

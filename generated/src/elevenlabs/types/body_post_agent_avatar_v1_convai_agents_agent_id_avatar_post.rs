@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPos
 
 impl BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(avatar_file: File) -> Self {
         Self { avatar_file }
     }
@@ -52,6 +53,7 @@ impl BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
 
 impl BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("avatar_file", &self.avatar_file);

@@ -74,6 +74,7 @@ impl<'de> Deserialize<'de> for BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwil
 
 impl BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         from_number: impl Into<String>,
@@ -83,8 +84,8 @@ impl BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwilioRegisterCallPost {
             agent_id: agent_id.into(),
             from_number: from_number.into(),
             to_number: to_number.into(),
-            direction: Default::default(),
-            conversation_initiation_client_data: Default::default(),
+            direction: None,
+            conversation_initiation_client_data: Nullable::Absent,
         }
     }
 }

@@ -71,19 +71,21 @@ impl<'de> Deserialize<'de> for BodyRegisterMediaV1ProductionsOrdersOrderIdMediaP
 
 impl BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(declared_language: impl Into<String>) -> Self {
         Self {
             declared_language: declared_language.into(),
-            media: Default::default(),
-            media_url: Default::default(),
-            media_url_filename: Default::default(),
-            media_url_content_type: Default::default(),
+            media: Nullable::Absent,
+            media_url: Nullable::Absent,
+            media_url_filename: Nullable::Absent,
+            media_url_content_type: Nullable::Absent,
         }
     }
 }
 
 impl BodyRegisterMediaV1ProductionsOrdersOrderIdMediaPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("declared_language", &self.declared_language);

@@ -47,6 +47,7 @@ for BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPron
 
 impl BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdRemoveRulesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(rule_strings: Vec<String>) -> Self {
         Self { rule_strings }
     }

@@ -60,10 +60,11 @@ impl<'de> Deserialize<'de>
 
 impl BodyRenderAudioOrVideoForTheGivenLanguageV1DubbingResourceDubbingIdRenderLanguagePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(render_type: RenderType) -> Self {
         Self {
             render_type,
-            normalize_volume: Default::default(),
+            normalize_volume: Nullable::Absent,
         }
     }
 }

@@ -53,16 +53,18 @@ impl<'de> Deserialize<'de> for BodyRequestManualVerificationV1VoicesPvcVoiceIdVe
 
 impl BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(files: Vec<File>) -> Self {
         Self {
             files,
-            extra_text: Default::default(),
+            extra_text: Nullable::Absent,
         }
     }
 }
 
 impl BodyRequestManualVerificationV1VoicesPvcVoiceIdVerificationPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.files("files", &self.files);

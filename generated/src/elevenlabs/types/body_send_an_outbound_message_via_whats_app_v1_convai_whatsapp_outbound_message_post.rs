@@ -100,6 +100,7 @@ impl<'de> Deserialize<'de>
 
 impl BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         whatsapp_phone_number_id: impl Into<String>,
         whatsapp_user_id: impl Into<String>,
@@ -117,7 +118,7 @@ impl BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePost {
             template_language_code: template_language_code.into(),
             template_params,
             agent_id: agent_id.into(),
-            conversation_initiation_client_data: Default::default(),
+            conversation_initiation_client_data: Nullable::Absent,
         }
     }
 }

@@ -54,6 +54,7 @@ for BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronuncia
 
 impl BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         rules: Vec<
             BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,

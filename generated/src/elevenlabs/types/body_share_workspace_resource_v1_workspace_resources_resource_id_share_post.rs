@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for BodyShareWorkspaceResourceV1WorkspaceResourcesRes
 
 impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         role: BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole,
         resource_type: WorkspaceResourceType,
@@ -79,9 +80,9 @@ impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePost {
         Self {
             role,
             resource_type,
-            user_email: Default::default(),
-            group_id: Default::default(),
-            workspace_api_key_id: Default::default(),
+            user_email: Nullable::Absent,
+            group_id: Nullable::Absent,
+            workspace_api_key_id: Nullable::Absent,
         }
     }
 }
@@ -105,6 +106,7 @@ pub enum BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole {
 
 impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -116,6 +118,7 @@ impl BodyShareWorkspaceResourceV1WorkspaceResourcesResourceIdSharePostRole {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

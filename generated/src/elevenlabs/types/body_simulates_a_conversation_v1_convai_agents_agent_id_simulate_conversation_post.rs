@@ -68,11 +68,12 @@ impl<'de> Deserialize<'de>
 
 impl BodySimulatesAConversationV1ConvaiAgentsAgentIdSimulateConversationPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(simulation_specification: ConversationSimulationSpecification) -> Self {
         Self {
             simulation_specification,
-            extra_evaluation_criteria: Default::default(),
-            new_turns_limit: Default::default(),
+            extra_evaluation_criteria: Nullable::Absent,
+            new_turns_limit: None,
         }
     }
 }

@@ -78,13 +78,14 @@ impl<'de> Deserialize<'de> for BodySoundGenerationV1SoundGenerationPost {
 
 impl BodySoundGenerationV1SoundGenerationPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
-            loop_: Default::default(),
-            duration_seconds: Default::default(),
-            prompt_influence: Default::default(),
-            model_id: Default::default(),
+            loop_: None,
+            duration_seconds: Nullable::Absent,
+            prompt_influence: Nullable::Absent,
+            model_id: None,
         }
     }
 }

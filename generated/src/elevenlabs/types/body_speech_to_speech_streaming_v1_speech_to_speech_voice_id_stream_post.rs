@@ -87,20 +87,22 @@ impl<'de> Deserialize<'de> for BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceI
 
 impl BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(audio: File) -> Self {
         Self {
             audio,
-            model_id: Default::default(),
-            voice_settings: Default::default(),
-            seed: Default::default(),
-            remove_background_noise: Default::default(),
-            file_format: Default::default(),
+            model_id: None,
+            voice_settings: Nullable::Absent,
+            seed: Nullable::Absent,
+            remove_background_noise: None,
+            file_format: Nullable::Absent,
         }
     }
 }
 
 impl BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("audio", &self.audio);
@@ -126,6 +128,7 @@ pub enum BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat 
 
 impl BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PcmS16le16 => "pcm_s16le_16",
@@ -135,6 +138,7 @@ impl BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pcm_s16le_16" => Self::PcmS16le16,

@@ -86,20 +86,22 @@ impl<'de> Deserialize<'de> for BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {
 
 impl BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(audio: File) -> Self {
         Self {
             audio,
-            model_id: Default::default(),
-            voice_settings: Default::default(),
-            seed: Default::default(),
-            remove_background_noise: Default::default(),
-            file_format: Default::default(),
+            model_id: None,
+            voice_settings: Nullable::Absent,
+            seed: Nullable::Absent,
+            remove_background_noise: None,
+            file_format: Nullable::Absent,
         }
     }
 }
 
 impl BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("audio", &self.audio);
@@ -125,6 +127,7 @@ pub enum BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat {
 
 impl BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PcmS16le16 => "pcm_s16le_16",
@@ -134,6 +137,7 @@ impl BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pcm_s16le_16" => Self::PcmS16le16,

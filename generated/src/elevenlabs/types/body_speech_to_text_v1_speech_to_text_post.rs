@@ -228,40 +228,42 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPost {
 
 impl BodySpeechToTextV1SpeechToTextPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(model_id: BodySpeechToTextV1SpeechToTextPostModelId) -> Self {
         Self {
             model_id,
-            file: Default::default(),
-            language_code: Default::default(),
-            tag_audio_events: Default::default(),
-            num_speakers: Default::default(),
-            timestamps_granularity: Default::default(),
-            diarize: Default::default(),
-            diarization_threshold: Default::default(),
-            additional_formats: Default::default(),
-            file_format: Default::default(),
-            cloud_storage_url: Default::default(),
-            source_url: Default::default(),
-            webhook: Default::default(),
-            webhook_id: Default::default(),
-            temperature: Default::default(),
-            seed: Default::default(),
-            use_multi_channel: Default::default(),
-            multichannel_output_style: Default::default(),
-            webhook_metadata: Default::default(),
-            entity_detection: Default::default(),
-            no_verbatim: Default::default(),
-            use_speaker_library: Default::default(),
-            detect_speaker_roles: Default::default(),
-            entity_redaction: Default::default(),
-            entity_redaction_mode: Default::default(),
-            keyterms: Default::default(),
+            file: Nullable::Absent,
+            language_code: Nullable::Absent,
+            tag_audio_events: None,
+            num_speakers: Nullable::Absent,
+            timestamps_granularity: None,
+            diarize: None,
+            diarization_threshold: Nullable::Absent,
+            additional_formats: None,
+            file_format: None,
+            cloud_storage_url: Nullable::Absent,
+            source_url: Nullable::Absent,
+            webhook: None,
+            webhook_id: Nullable::Absent,
+            temperature: Nullable::Absent,
+            seed: Nullable::Absent,
+            use_multi_channel: None,
+            multichannel_output_style: None,
+            webhook_metadata: Nullable::Absent,
+            entity_detection: Nullable::Absent,
+            no_verbatim: None,
+            use_speaker_library: None,
+            detect_speaker_roles: None,
+            entity_redaction: Nullable::Absent,
+            entity_redaction_mode: None,
+            keyterms: None,
         }
     }
 }
 
 impl BodySpeechToTextV1SpeechToTextPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("model_id", &self.model_id);
@@ -311,6 +313,7 @@ pub enum BodySpeechToTextV1SpeechToTextPostModelId {
 
 impl BodySpeechToTextV1SpeechToTextPostModelId {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ScribeV1 => "scribe_v1",
@@ -320,6 +323,7 @@ impl BodySpeechToTextV1SpeechToTextPostModelId {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "scribe_v1" => Self::ScribeV1,
@@ -360,6 +364,7 @@ pub enum BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
 
 impl BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -370,6 +375,7 @@ impl BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,
@@ -409,6 +415,7 @@ pub enum BodySpeechToTextV1SpeechToTextPostFileFormat {
 
 impl BodySpeechToTextV1SpeechToTextPostFileFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PcmS16le16 => "pcm_s16le_16",
@@ -418,6 +425,7 @@ impl BodySpeechToTextV1SpeechToTextPostFileFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pcm_s16le_16" => Self::PcmS16le16,
@@ -456,6 +464,7 @@ pub enum BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
 
 impl BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Separate => "separate",
@@ -465,6 +474,7 @@ impl BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "separate" => Self::Separate,

@@ -63,17 +63,19 @@ impl<'de> Deserialize<'de> for BodyStemSeparationV1MusicStemSeparationPost {
 
 impl BodyStemSeparationV1MusicStemSeparationPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(file: File) -> Self {
         Self {
             file,
-            stem_variation_id: Default::default(),
-            sign_with_c2pa: Default::default(),
+            stem_variation_id: None,
+            sign_with_c2pa: None,
         }
     }
 }
 
 impl BodyStemSeparationV1MusicStemSeparationPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("file", &self.file);
@@ -100,6 +102,7 @@ pub enum BodyStemSeparationV1MusicStemSeparationPostStemVariationId {
 
 impl BodyStemSeparationV1MusicStemSeparationPostStemVariationId {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TwoStemsV1 => "two_stems_v1",
@@ -109,6 +112,7 @@ impl BodyStemSeparationV1MusicStemSeparationPostStemVariationId {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "two_stems_v1" => Self::TwoStemsV1,

@@ -102,6 +102,7 @@ impl<'de> Deserialize<'de> for BodySubmitABatchCallRequestV1ConvaiBatchCallingSu
 
 impl BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         call_name: impl Into<String>,
         agent_id: impl Into<String>,
@@ -111,14 +112,14 @@ impl BodySubmitABatchCallRequestV1ConvaiBatchCallingSubmitPost {
             call_name: call_name.into(),
             agent_id: agent_id.into(),
             recipients,
-            scheduled_time_unix: Default::default(),
-            agent_phone_number_id: Default::default(),
-            whatsapp_params: Default::default(),
-            timezone: Default::default(),
-            branch_id: Default::default(),
-            environment: Default::default(),
-            telephony_call_config: Default::default(),
-            target_concurrency_limit: Default::default(),
+            scheduled_time_unix: Nullable::Absent,
+            agent_phone_number_id: Nullable::Absent,
+            whatsapp_params: Nullable::Absent,
+            timezone: Nullable::Absent,
+            branch_id: Nullable::Absent,
+            environment: Nullable::Absent,
+            telephony_call_config: None,
+            target_concurrency_limit: Nullable::Absent,
         }
     }
 }

@@ -101,15 +101,16 @@ impl<'de> Deserialize<'de> for BodyTextToDialogueFullWithTimestamps {
 
 impl BodyTextToDialogueFullWithTimestamps {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(inputs: Vec<DialogueInput>) -> Self {
         Self {
             inputs,
-            model_id: Default::default(),
-            language_code: Default::default(),
-            settings: Default::default(),
-            pronunciation_dictionary_locators: Default::default(),
-            seed: Default::default(),
-            apply_text_normalization: Default::default(),
+            model_id: None,
+            language_code: Nullable::Absent,
+            settings: Nullable::Absent,
+            pronunciation_dictionary_locators: Nullable::Absent,
+            seed: Nullable::Absent,
+            apply_text_normalization: None,
         }
     }
 }
@@ -133,6 +134,7 @@ pub enum BodyTextToDialogueFullWithTimestampsApplyTextNormalization {
 
 impl BodyTextToDialogueFullWithTimestampsApplyTextNormalization {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -143,6 +145,7 @@ impl BodyTextToDialogueFullWithTimestampsApplyTextNormalization {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

@@ -102,15 +102,16 @@ impl<'de> Deserialize<'de> for BodyTextToDialogueMultiVoiceStreamingV1TextToDial
 
 impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(inputs: Vec<DialogueInput>) -> Self {
         Self {
             inputs,
-            model_id: Default::default(),
-            language_code: Default::default(),
-            settings: Default::default(),
-            pronunciation_dictionary_locators: Default::default(),
-            seed: Default::default(),
-            apply_text_normalization: Default::default(),
+            model_id: None,
+            language_code: Nullable::Absent,
+            settings: Nullable::Absent,
+            pronunciation_dictionary_locators: Nullable::Absent,
+            seed: Nullable::Absent,
+            apply_text_normalization: None,
         }
     }
 }
@@ -134,6 +135,7 @@ pub enum BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTex
 
 impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -144,6 +146,7 @@ impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNor
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

@@ -145,21 +145,22 @@ impl<'de> Deserialize<'de> for BodyTextToSpeechFull {
 
 impl BodyTextToSpeechFull {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
-            model_id: Default::default(),
-            language_code: Default::default(),
-            voice_settings: Default::default(),
-            pronunciation_dictionary_locators: Default::default(),
-            seed: Default::default(),
-            previous_text: Default::default(),
-            next_text: Default::default(),
-            previous_request_ids: Default::default(),
-            next_request_ids: Default::default(),
-            use_pvc_as_ivc: Default::default(),
-            apply_text_normalization: Default::default(),
-            apply_language_text_normalization: Default::default(),
+            model_id: None,
+            language_code: Nullable::Absent,
+            voice_settings: Nullable::Absent,
+            pronunciation_dictionary_locators: Nullable::Absent,
+            seed: Nullable::Absent,
+            previous_text: Nullable::Absent,
+            next_text: Nullable::Absent,
+            previous_request_ids: Nullable::Absent,
+            next_request_ids: Nullable::Absent,
+            use_pvc_as_ivc: None,
+            apply_text_normalization: None,
+            apply_language_text_normalization: None,
         }
     }
 }
@@ -183,6 +184,7 @@ pub enum BodyTextToSpeechFullApplyTextNormalization {
 
 impl BodyTextToSpeechFullApplyTextNormalization {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -193,6 +195,7 @@ impl BodyTextToSpeechFullApplyTextNormalization {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

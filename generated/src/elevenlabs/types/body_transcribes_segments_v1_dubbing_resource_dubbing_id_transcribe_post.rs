@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for BodyTranscribesSegmentsV1DubbingResourceDubbingId
 
 impl BodyTranscribesSegmentsV1DubbingResourceDubbingIdTranscribePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(segments: Vec<String>) -> Self {
         Self { segments }
     }

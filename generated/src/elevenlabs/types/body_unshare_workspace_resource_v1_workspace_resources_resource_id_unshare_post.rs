@@ -68,12 +68,13 @@ impl<'de> Deserialize<'de>
 
 impl BodyUnshareWorkspaceResourceV1WorkspaceResourcesResourceIdUnsharePost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(resource_type: WorkspaceResourceType) -> Self {
         Self {
             resource_type,
-            user_email: Default::default(),
-            group_id: Default::default(),
-            workspace_api_key_id: Default::default(),
+            user_email: Nullable::Absent,
+            group_id: Nullable::Absent,
+            workspace_api_key_id: Nullable::Absent,
         }
     }
 }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for BodyUpdateAgentTestFolderV1ConvaiAgentTestingFold
 
 impl BodyUpdateAgentTestFolderV1ConvaiAgentTestingFoldersFolderIdPatch {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self { name: name.into() }
     }

@@ -59,11 +59,12 @@ impl<'de> Deserialize<'de> for BodyUpdateAudioNativeContentFromUrlV1AudioNativeC
 
 impl BodyUpdateAudioNativeContentFromUrlV1AudioNativeContentPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
-            author: Default::default(),
-            title: Default::default(),
+            author: Nullable::Absent,
+            title: Nullable::Absent,
         }
     }
 }

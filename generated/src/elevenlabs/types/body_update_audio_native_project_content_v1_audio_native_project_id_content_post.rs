@@ -65,6 +65,7 @@ impl<'de> Deserialize<'de>
 
 impl BodyUpdateAudioNativeProjectContentV1AudioNativeProjectIdContentPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         if let Some(value) = &self.file {

@@ -47,6 +47,7 @@ impl<'de> Deserialize<'de>
 
 impl BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(file: File) -> Self {
         Self { file }
     }
@@ -54,6 +55,7 @@ impl BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch {
 
 impl BodyUpdateFileDocumentV1ConvaiKnowledgeBaseDocumentationIdUpdateFilePatch {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("file", &self.file);

@@ -67,12 +67,13 @@ impl<'de> Deserialize<'de> for BodyUpdateMemberV1WorkspaceMembersPost {
 
 impl BodyUpdateMemberV1WorkspaceMembersPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(email: impl Into<String>) -> Self {
         Self {
             email: email.into(),
-            is_locked: Default::default(),
-            workspace_role: Default::default(),
-            workspace_seat_type: Default::default(),
+            is_locked: Nullable::Absent,
+            workspace_role: Nullable::Absent,
+            workspace_seat_type: Nullable::Absent,
         }
     }
 }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
 
 impl BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(request: UpdateOrderRequest) -> Self {
         Self { request }
     }

@@ -70,6 +70,7 @@ impl<'de> Deserialize<'de> for BodyUpdateStudioProjectContentV1StudioProjectsPro
 
 impl BodyUpdateStudioProjectContentV1StudioProjectsProjectIdContentPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.text("from_url", &self.from_url);

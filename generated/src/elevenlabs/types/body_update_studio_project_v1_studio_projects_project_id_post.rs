@@ -94,6 +94,7 @@ impl<'de> Deserialize<'de> for BodyUpdateStudioProjectV1StudioProjectsProjectIdP
 
 impl BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         default_title_voice_id: impl Into<String>,
@@ -103,10 +104,10 @@ impl BodyUpdateStudioProjectV1StudioProjectsProjectIdPost {
             name: name.into(),
             default_title_voice_id: default_title_voice_id.into(),
             default_paragraph_voice_id: default_paragraph_voice_id.into(),
-            title: Default::default(),
-            author: Default::default(),
-            isbn_number: Default::default(),
-            volume_normalization: Default::default(),
+            title: Nullable::Absent,
+            author: Nullable::Absent,
+            isbn_number: Nullable::Absent,
+            volume_normalization: None,
         }
     }
 }

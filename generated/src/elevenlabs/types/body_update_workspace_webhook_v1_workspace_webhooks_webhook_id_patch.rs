@@ -73,13 +73,14 @@ impl<'de> Deserialize<'de> for BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebh
 
 impl BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebhookIdPatch {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(is_disabled: bool, name: impl Into<String>) -> Self {
         Self {
             is_disabled,
             name: name.into(),
-            retry_enabled: Default::default(),
-            request_headers: Default::default(),
-            events: Default::default(),
+            retry_enabled: Nullable::Absent,
+            request_headers: Nullable::Absent,
+            events: Nullable::Absent,
         }
     }
 }

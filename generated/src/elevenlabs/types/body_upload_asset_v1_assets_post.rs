@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for BodyUploadAssetV1AssetsPost {
 
 impl BodyUploadAssetV1AssetsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(asset: File, name: impl Into<String>) -> Self {
         Self {
             asset,
@@ -63,6 +64,7 @@ impl BodyUploadAssetV1AssetsPost {
 
 impl BodyUploadAssetV1AssetsPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("asset", &self.asset);

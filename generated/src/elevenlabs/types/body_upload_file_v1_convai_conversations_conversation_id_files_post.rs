@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for BodyUploadFileV1ConvaiConversationsConversationId
 
 impl BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(file: File) -> Self {
         Self { file }
     }
@@ -52,6 +53,7 @@ impl BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
 
 impl BodyUploadFileV1ConvaiConversationsConversationIdFilesPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("file", &self.file);

@@ -68,17 +68,19 @@ impl<'de> Deserialize<'de> for BodyUploadMusicV1MusicUploadPost {
 
 impl BodyUploadMusicV1MusicUploadPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(file: File) -> Self {
         Self {
             file,
-            extract_composition_plan: Default::default(),
-            with_timestamps: Default::default(),
+            extract_composition_plan: None,
+            with_timestamps: None,
         }
     }
 }
 
 impl BodyUploadMusicV1MusicUploadPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("file", &self.file);

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for BodyUpsertOrderItemV1ProductionsOrdersOrderIdItem
 
 impl BodyUpsertOrderItemV1ProductionsOrdersOrderIdItemsPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(request: UpsertOrderItemRequest) -> Self {
         Self { request }
     }

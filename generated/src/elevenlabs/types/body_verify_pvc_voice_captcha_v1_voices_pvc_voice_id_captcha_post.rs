@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptch
 
 impl BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(recording: File) -> Self {
         Self { recording }
     }
@@ -52,6 +53,7 @@ impl BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
 
 impl BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptchaPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.file("recording", &self.recording);

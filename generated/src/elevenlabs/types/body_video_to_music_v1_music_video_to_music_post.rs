@@ -80,19 +80,21 @@ impl<'de> Deserialize<'de> for BodyVideoToMusicV1MusicVideoToMusicPost {
 
 impl BodyVideoToMusicV1MusicVideoToMusicPost {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(videos: Vec<File>) -> Self {
         Self {
             videos,
-            description: Default::default(),
-            tags: Default::default(),
-            model_id: Default::default(),
-            sign_with_c2pa: Default::default(),
+            description: Nullable::Absent,
+            tags: None,
+            model_id: None,
+            sign_with_c2pa: None,
         }
     }
 }
 
 impl BodyVideoToMusicV1MusicVideoToMusicPost {
     /// The `multipart/form-data` form this body is sent as.
+    #[inline]
     pub fn to_form(&self) -> api_runtime::Form {
         let mut form = api_runtime::Form::new();
         form.files("videos", &self.videos);

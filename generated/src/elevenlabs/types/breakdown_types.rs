@@ -50,6 +50,7 @@ pub enum BreakdownTypes {
 
 impl BreakdownTypes {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -73,6 +74,7 @@ impl BreakdownTypes {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,

@@ -131,20 +131,21 @@ impl<'de> Deserialize<'de> for BytedanceSeedance25Request {
 
 impl BytedanceSeedance25Request {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             model_id: Default::default(),
             prompt: prompt.into(),
-            aspect_ratio: Default::default(),
-            resolution: Default::default(),
-            duration_secs: Default::default(),
-            generate_audio: Default::default(),
-            start_frame: Default::default(),
-            end_frame: Default::default(),
-            images: Default::default(),
-            videos: Default::default(),
-            audios: Default::default(),
+            aspect_ratio: None,
+            resolution: None,
+            duration_secs: None,
+            generate_audio: None,
+            start_frame: Nullable::Absent,
+            end_frame: Nullable::Absent,
+            images: None,
+            videos: None,
+            audios: None,
         }
     }
 }
@@ -176,6 +177,7 @@ pub enum BytedanceSeedance25RequestAspectRatio {
 
 impl BytedanceSeedance25RequestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -190,6 +192,7 @@ impl BytedanceSeedance25RequestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -235,6 +238,7 @@ pub enum BytedanceSeedance25RequestResolution {
 
 impl BytedanceSeedance25RequestResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V480p => "480p",
@@ -245,6 +249,7 @@ impl BytedanceSeedance25RequestResolution {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "480p" => Self::V480p,

@@ -133,21 +133,22 @@ impl<'de> Deserialize<'de> for BytedanceSeedance2MiniRequest {
 
 impl BytedanceSeedance2MiniRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
-            aspect_ratio: Default::default(),
-            duration_secs: Default::default(),
-            seed: Default::default(),
-            generate_audio: Default::default(),
-            start_frame: Default::default(),
-            end_frame: Default::default(),
-            images: Default::default(),
-            videos: Default::default(),
-            audios: Default::default(),
+            aspect_ratio: None,
+            duration_secs: None,
+            seed: Nullable::Absent,
+            generate_audio: None,
+            start_frame: Nullable::Absent,
+            end_frame: Nullable::Absent,
+            images: None,
+            videos: None,
+            audios: None,
             model_id: Default::default(),
-            resolution: Default::default(),
+            resolution: None,
         }
     }
 }
@@ -179,6 +180,7 @@ pub enum BytedanceSeedance2MiniRequestAspectRatio {
 
 impl BytedanceSeedance2MiniRequestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -193,6 +195,7 @@ impl BytedanceSeedance2MiniRequestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -236,6 +239,7 @@ pub enum BytedanceSeedance2MiniRequestResolution {
 
 impl BytedanceSeedance2MiniRequestResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V480p => "480p",
@@ -245,6 +249,7 @@ impl BytedanceSeedance2MiniRequestResolution {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "480p" => Self::V480p,

@@ -93,15 +93,16 @@ impl<'de> Deserialize<'de> for BytedanceSeedream5ProRequest {
 
 impl BytedanceSeedream5ProRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
-            images: Default::default(),
-            aspect_ratio: Default::default(),
-            seed: Default::default(),
+            images: None,
+            aspect_ratio: None,
+            seed: Nullable::Absent,
             model_id: Default::default(),
-            resolution: Default::default(),
+            resolution: None,
         }
     }
 }
@@ -131,6 +132,7 @@ pub enum BytedanceSeedream5ProRequestAspectRatio {
 
 impl BytedanceSeedream5ProRequestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -144,6 +146,7 @@ impl BytedanceSeedream5ProRequestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -186,6 +189,7 @@ pub enum BytedanceSeedream5ProRequestResolution {
 
 impl BytedanceSeedream5ProRequestResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1k => "1K",
@@ -195,6 +199,7 @@ impl BytedanceSeedream5ProRequestResolution {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "1K" => Self::V1k,

@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModel {
 
 impl CaptionStyleCharacterAnimationModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         enter_type: CaptionStyleCharacterAnimationModelEnterType,
         exit_type: CaptionStyleCharacterAnimationModelExitType,
@@ -78,6 +79,7 @@ pub enum CaptionStyleCharacterAnimationModelEnterType {
 
 impl CaptionStyleCharacterAnimationModelEnterType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -88,6 +90,7 @@ impl CaptionStyleCharacterAnimationModelEnterType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,
@@ -125,6 +128,7 @@ pub enum CaptionStyleCharacterAnimationModelExitType {
 
 impl CaptionStyleCharacterAnimationModelExitType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -134,6 +138,7 @@ impl CaptionStyleCharacterAnimationModelExitType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,

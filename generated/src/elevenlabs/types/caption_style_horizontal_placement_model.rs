@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModel {
 
 impl CaptionStyleHorizontalPlacementModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(align: CaptionStyleHorizontalPlacementModelAlign, translate_pct: f64) -> Self {
         Self {
             align,
@@ -75,6 +76,7 @@ pub enum CaptionStyleHorizontalPlacementModelAlign {
 
 impl CaptionStyleHorizontalPlacementModelAlign {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Left => "left",
@@ -85,6 +87,7 @@ impl CaptionStyleHorizontalPlacementModelAlign {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "left" => Self::Left,

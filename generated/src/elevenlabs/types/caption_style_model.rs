@@ -237,6 +237,7 @@ pub enum CaptionStyleModelTextAlign {
 
 impl CaptionStyleModelTextAlign {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Start => "start",
@@ -247,6 +248,7 @@ impl CaptionStyleModelTextAlign {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "start" => Self::Start,
@@ -282,6 +284,7 @@ pub enum CaptionStyleModelTextStyle {
 
 impl CaptionStyleModelTextStyle {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -291,6 +294,7 @@ impl CaptionStyleModelTextStyle {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "normal" => Self::Normal,
@@ -327,6 +331,7 @@ pub enum CaptionStyleModelTextWeight {
 
 impl CaptionStyleModelTextWeight {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -337,6 +342,7 @@ impl CaptionStyleModelTextWeight {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "normal" => Self::Normal,
@@ -372,6 +378,7 @@ pub enum CaptionStyleModelTextTransform {
 
 impl CaptionStyleModelTextTransform {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -381,6 +388,7 @@ impl CaptionStyleModelTextTransform {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,
@@ -417,6 +425,7 @@ pub enum CaptionStyleModelTextBlendMode {
 
 impl CaptionStyleModelTextBlendMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Normal => "normal",
@@ -427,6 +436,7 @@ impl CaptionStyleModelTextBlendMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "normal" => Self::Normal,

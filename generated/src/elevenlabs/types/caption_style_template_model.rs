@@ -56,11 +56,12 @@ impl<'de> Deserialize<'de> for CaptionStyleTemplateModel {
 
 impl CaptionStyleTemplateModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(key: impl Into<String>, label: impl Into<String>) -> Self {
         Self {
             key: key.into(),
             label: label.into(),
-            requires_high_fps: Default::default(),
+            requires_high_fps: None,
         }
     }
 }

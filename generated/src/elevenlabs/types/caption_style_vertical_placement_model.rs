@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for CaptionStyleVerticalPlacementModel {
 
 impl CaptionStyleVerticalPlacementModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(align: CaptionStyleVerticalPlacementModelAlign, translate_pct: f64) -> Self {
         Self {
             align,
@@ -75,6 +76,7 @@ pub enum CaptionStyleVerticalPlacementModelAlign {
 
 impl CaptionStyleVerticalPlacementModelAlign {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Top => "top",
@@ -85,6 +87,7 @@ impl CaptionStyleVerticalPlacementModelAlign {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "top" => Self::Top,

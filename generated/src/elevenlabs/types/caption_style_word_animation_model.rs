@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for CaptionStyleWordAnimationModel {
 
 impl CaptionStyleWordAnimationModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         enter_type: CaptionStyleWordAnimationModelEnterType,
         exit_type: CaptionStyleWordAnimationModelExitType,
@@ -90,6 +91,7 @@ pub enum CaptionStyleWordAnimationModelEnterType {
 
 impl CaptionStyleWordAnimationModelEnterType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -106,6 +108,7 @@ impl CaptionStyleWordAnimationModelEnterType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,
@@ -163,6 +166,7 @@ pub enum CaptionStyleWordAnimationModelExitType {
 
 impl CaptionStyleWordAnimationModelExitType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -179,6 +183,7 @@ impl CaptionStyleWordAnimationModelExitType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,

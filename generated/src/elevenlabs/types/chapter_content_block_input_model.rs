@@ -57,11 +57,12 @@ impl<'de> Deserialize<'de> for ChapterContentBlockInputModel {
 
 impl ChapterContentBlockInputModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(nodes: Vec<ChapterContentParagraphTtsNodeInputModel>) -> Self {
         Self {
-            sub_type: Default::default(),
+            sub_type: Nullable::Absent,
             nodes,
-            block_id: Default::default(),
+            block_id: Nullable::Absent,
         }
     }
 }
@@ -83,6 +84,7 @@ pub enum ChapterContentBlockInputModelSubType {
 
 impl ChapterContentBlockInputModelSubType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::P => "p",
@@ -94,6 +96,7 @@ impl ChapterContentBlockInputModelSubType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "p" => Self::P,

@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for ChapterContentBlockResponseModel {
 
 impl ChapterContentBlockResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         block_id: impl Into<String>,
         nodes: Vec<ChapterContentBlockResponseModelNodesItem>,

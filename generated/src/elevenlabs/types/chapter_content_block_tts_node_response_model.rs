@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for ChapterContentBlockTtsNodeResponseModel {
 
 impl ChapterContentBlockTtsNodeResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         project_voice_ref_id: impl Into<String>,
         text: impl Into<String>,

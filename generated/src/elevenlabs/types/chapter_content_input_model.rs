@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for ChapterContentInputModel {
 
 impl ChapterContentInputModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(blocks: Vec<ChapterContentBlockInputModel>) -> Self {
         Self { blocks }
     }

@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for ChapterContentParagraphTtsNodeInputModel {
 
 impl ChapterContentParagraphTtsNodeInputModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>, voice_id: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

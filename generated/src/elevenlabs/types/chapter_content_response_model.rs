@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for ChapterContentResponseModel {
 
 impl ChapterContentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(blocks: Vec<ChapterContentBlockResponseModel>) -> Self {
         Self { blocks }
     }

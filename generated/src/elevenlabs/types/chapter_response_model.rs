@@ -111,6 +111,7 @@ impl<'de> Deserialize<'de> for ChapterResponseModel {
 
 impl ChapterResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         chapter_id: impl Into<String>,
         name: impl Into<String>,
@@ -120,15 +121,15 @@ impl ChapterResponseModel {
         Self {
             chapter_id: chapter_id.into(),
             name: name.into(),
-            last_conversion_date_unix: Default::default(),
-            conversion_progress: Default::default(),
+            last_conversion_date_unix: Nullable::Absent,
+            conversion_progress: Nullable::Absent,
             can_be_downloaded,
             state,
-            has_video: Default::default(),
-            has_visual_content: Default::default(),
-            voice_ids: Default::default(),
-            statistics: Default::default(),
-            last_conversion_error: Default::default(),
+            has_video: Nullable::Absent,
+            has_visual_content: Nullable::Absent,
+            voice_ids: Nullable::Absent,
+            statistics: Nullable::Absent,
+            last_conversion_error: Nullable::Absent,
         }
     }
 }
@@ -148,6 +149,7 @@ pub enum ChapterResponseModelState {
 
 impl ChapterResponseModelState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -157,6 +159,7 @@ impl ChapterResponseModelState {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "default" => Self::Default,

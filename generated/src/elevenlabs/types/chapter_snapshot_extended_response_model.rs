@@ -83,6 +83,7 @@ impl<'de> Deserialize<'de> for ChapterSnapshotExtendedResponseModel {
 
 impl ChapterSnapshotExtendedResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         chapter_snapshot_id: impl Into<String>,
         project_id: impl Into<String>,

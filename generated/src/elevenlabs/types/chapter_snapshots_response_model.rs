@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for ChapterSnapshotsResponseModel {
 
 impl ChapterSnapshotsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(snapshots: Vec<ChapterSnapshotResponseModel>) -> Self {
         Self { snapshots }
     }

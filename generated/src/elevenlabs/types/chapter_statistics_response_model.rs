@@ -88,6 +88,7 @@ impl<'de> Deserialize<'de> for ChapterStatisticsResponseModel {
 
 impl ChapterStatisticsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         characters_unconverted: i64,
         characters_converted: i64,
@@ -99,8 +100,8 @@ impl ChapterStatisticsResponseModel {
             characters_converted,
             paragraphs_converted,
             paragraphs_unconverted,
-            credits_needed_to_convert: Default::default(),
-            voice_statistics: Default::default(),
+            credits_needed_to_convert: Nullable::Absent,
+            voice_statistics: Nullable::Absent,
         }
     }
 }

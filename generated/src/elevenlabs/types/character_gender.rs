@@ -22,6 +22,7 @@ pub enum CharacterGender {
 
 impl CharacterGender {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Male => "male",
@@ -32,6 +33,7 @@ impl CharacterGender {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "male" => Self::Male,

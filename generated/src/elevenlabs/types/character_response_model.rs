@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for CharacterResponseModel {
 
 impl CharacterResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         character_id: impl Into<String>,
         name: impl Into<String>,
@@ -71,7 +72,7 @@ impl CharacterResponseModel {
             character_id: character_id.into(),
             name: name.into(),
             metadata,
-            recommended_voice_ids: Default::default(),
+            recommended_voice_ids: None,
         }
     }
 }

@@ -66,6 +66,7 @@ pub enum ClientEvent {
 
 impl ClientEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConversationInitiationMetadata => "conversation_initiation_metadata",
@@ -98,6 +99,7 @@ impl ClientEvent {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "conversation_initiation_metadata" => Self::ConversationInitiationMetadata,

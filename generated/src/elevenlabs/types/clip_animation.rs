@@ -103,6 +103,7 @@ pub enum ClipAnimationEnterEffect {
 
 impl ClipAnimationEnterEffect {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -124,6 +125,7 @@ impl ClipAnimationEnterEffect {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,
@@ -198,6 +200,7 @@ pub enum ClipAnimationExitEffect {
 
 impl ClipAnimationExitEffect {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -219,6 +222,7 @@ impl ClipAnimationExitEffect {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,

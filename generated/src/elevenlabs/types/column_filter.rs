@@ -57,6 +57,7 @@ impl<'de> Deserialize<'de> for ColumnFilter {
 
 impl ColumnFilter {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         column: impl Into<String>,
         operation: ColumnFilterOperation,
@@ -97,6 +98,7 @@ pub enum ColumnFilterOperation {
 
 impl ColumnFilterOperation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::In => "in",
@@ -112,6 +114,7 @@ impl ColumnFilterOperation {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "in" => Self::In,

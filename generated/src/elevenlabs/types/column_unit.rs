@@ -38,6 +38,7 @@ pub enum ColumnUnit {
 
 impl ColumnUnit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ms => "ms",
@@ -56,6 +57,7 @@ impl ColumnUnit {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "ms" => Self::Ms,

@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for CompileProceduresResponseModel {
 
 impl CompileProceduresResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(workflow: AgentWorkflowResponseModel) -> Self {
         Self { workflow }
     }

@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de> for CompileProceduresValidationErrorResponseModel {
 
 impl CompileProceduresValidationErrorResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(errors: BTreeMap<String, Vec<ProcedureValidationError>>) -> Self {
         Self { errors }
     }

@@ -48,6 +48,7 @@ impl<'de> Deserialize<'de> for CompositionPlan {
 
 impl CompositionPlan {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(chunks: Vec<CompositionPlanChunksItem>) -> Self {
         Self { chunks }
     }

@@ -135,6 +135,7 @@ pub enum ConfigEntityType {
 
 impl ConfigEntityType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Name => "name",
@@ -211,6 +212,7 @@ impl ConfigEntityType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "name" => Self::Name,

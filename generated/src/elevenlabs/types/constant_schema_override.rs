@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for ConstantSchemaOverride {
 
 impl ConstantSchemaOverride {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(constant_value: Option<ConstantSchemaOverrideConstantValue>) -> Self {
         Self {
             source: Default::default(),

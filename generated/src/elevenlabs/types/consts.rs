@@ -20,6 +20,7 @@ pub enum V1 {
 
 impl V1 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "1"
     }
@@ -47,6 +48,7 @@ pub enum V1k {
 
 impl V1k {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "1K"
     }
@@ -74,6 +76,7 @@ pub enum Slack {
 
 impl Slack {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "Slack"
     }
@@ -101,6 +104,7 @@ pub enum SystemDataCollectionTopic {
 
 impl SystemDataCollectionTopic {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "__system_data_collection_topic"
     }
@@ -129,6 +133,7 @@ pub enum Other {
 
 impl Other {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "_other"
     }
@@ -156,6 +161,7 @@ pub enum AddOperator {
 
 impl AddOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "add_operator"
     }
@@ -184,6 +190,7 @@ pub enum Alias {
 
 impl Alias {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "alias"
     }
@@ -211,6 +218,7 @@ pub enum All {
 
 impl All {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "all"
     }
@@ -238,6 +246,7 @@ pub enum AndOperator {
 
 impl AndOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "and_operator"
     }
@@ -266,6 +275,7 @@ pub enum Anything {
 
 impl Anything {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "anything"
     }
@@ -293,6 +303,7 @@ pub enum ApiIntegrationOauth2AuthCode {
 
 impl ApiIntegrationOauth2AuthCode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "api_integration_oauth2_auth_code"
     }
@@ -321,6 +332,7 @@ pub enum ApiIntegrationOauth2CustomApp {
 
 impl ApiIntegrationOauth2CustomApp {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "api_integration_oauth2_custom_app"
     }
@@ -349,6 +361,7 @@ pub enum ApiIntegrationWebhook {
 
 impl ApiIntegrationWebhook {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "api_integration_webhook"
     }
@@ -377,6 +390,7 @@ pub enum ApplicationJson {
 
 impl ApplicationJson {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "application/json"
     }
@@ -405,6 +419,7 @@ pub enum Array {
 
 impl Array {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "array"
     }
@@ -432,6 +447,7 @@ pub enum Asset {
 
 impl Asset {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "asset"
     }
@@ -459,6 +475,7 @@ pub enum Audio {
 
 impl Audio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "audio"
     }
@@ -486,6 +503,7 @@ pub enum AuthConnection {
 
 impl AuthConnection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "auth_connection"
     }
@@ -514,6 +532,7 @@ pub enum Auto {
 
 impl Auto {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "auto"
     }
@@ -541,6 +560,7 @@ pub enum Available {
 
 impl Available {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "available"
     }
@@ -568,6 +588,7 @@ pub enum BasicAuth {
 
 impl BasicAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "basic_auth"
     }
@@ -596,6 +617,7 @@ pub enum BearerAuth {
 
 impl BearerAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "bearer_auth"
     }
@@ -624,6 +646,7 @@ pub enum Body {
 
 impl Body {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "body"
     }
@@ -651,6 +674,7 @@ pub enum BooleanLiteral {
 
 impl BooleanLiteral {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "boolean_literal"
     }
@@ -679,6 +703,7 @@ pub enum Bulletin {
 
 impl Bulletin {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "bulletin"
     }
@@ -706,6 +731,7 @@ pub enum Button {
 
 impl Button {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "button"
     }
@@ -733,6 +759,7 @@ pub enum BytedanceSeedanceV2 {
 
 impl BytedanceSeedanceV2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "bytedance-seedance-v2"
     }
@@ -761,6 +788,7 @@ pub enum BytedanceSeedanceV2Fast {
 
 impl BytedanceSeedanceV2Fast {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "bytedance-seedance-v2-fast"
     }
@@ -789,6 +817,7 @@ pub enum BytedanceSeedanceV2Mini {
 
 impl BytedanceSeedanceV2Mini {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "bytedance-seedance-v2-mini"
     }
@@ -817,6 +846,7 @@ pub enum BytedanceSeedanceV2_5 {
 
 impl BytedanceSeedanceV2_5 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "bytedance-seedance-v2.5"
     }
@@ -845,6 +875,7 @@ pub enum BytedanceSeedream5Lite {
 
 impl BytedanceSeedream5Lite {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "bytedance-seedream-5-lite"
     }
@@ -873,6 +904,7 @@ pub enum BytedanceSeedream5Pro {
 
 impl BytedanceSeedream5Pro {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "bytedance-seedream-5-pro"
     }
@@ -901,6 +933,7 @@ pub enum CallSuccess {
 
 impl CallSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "call_success"
     }
@@ -929,6 +962,7 @@ pub enum CancelCalendarEvent {
 
 impl CancelCalendarEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "cancel_calendar_event"
     }
@@ -957,6 +991,7 @@ pub enum CancelGroupSessionForAll {
 
 impl CancelGroupSessionForAll {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "cancel_group_session_for_all"
     }
@@ -985,6 +1020,7 @@ pub enum CancelGroupSessionRegistration {
 
 impl CancelGroupSessionRegistration {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "cancel_group_session_registration"
     }
@@ -1013,6 +1049,7 @@ pub enum Cancellation {
 
 impl Cancellation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "cancellation"
     }
@@ -1041,6 +1078,7 @@ pub enum Change {
 
 impl Change {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "change"
     }
@@ -1068,6 +1106,7 @@ pub enum CheckServiceAvailability {
 
 impl CheckServiceAvailability {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "check_service_availability"
     }
@@ -1096,6 +1135,7 @@ pub enum Client {
 
 impl Client {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "client"
     }
@@ -1123,6 +1163,7 @@ pub enum Completed {
 
 impl Completed {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "completed"
     }
@@ -1150,6 +1191,7 @@ pub enum ConditionalOperator {
 
 impl ConditionalOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "conditional_operator"
     }
@@ -1178,6 +1220,7 @@ pub enum Constant {
 
 impl Constant {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "constant"
     }
@@ -1205,6 +1248,7 @@ pub enum Conversation {
 
 impl Conversation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "conversation"
     }
@@ -1233,6 +1277,7 @@ pub enum CreateAgentProcedure {
 
 impl CreateAgentProcedure {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_agent_procedure"
     }
@@ -1261,6 +1306,7 @@ pub enum CreateAgentRule {
 
 impl CreateAgentRule {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_agent_rule"
     }
@@ -1289,6 +1335,7 @@ pub enum CreateAsset {
 
 impl CreateAsset {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_asset"
     }
@@ -1317,6 +1364,7 @@ pub enum CreateClient {
 
 impl CreateClient {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_client"
     }
@@ -1345,6 +1393,7 @@ pub enum CreateClientAppointment {
 
 impl CreateClientAppointment {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_client_appointment"
     }
@@ -1373,6 +1422,7 @@ pub enum CreateClientInteraction {
 
 impl CreateClientInteraction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_client_interaction"
     }
@@ -1401,6 +1451,7 @@ pub enum CreateHoliday {
 
 impl CreateHoliday {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_holiday"
     }
@@ -1429,6 +1480,7 @@ pub enum CreateLocation {
 
 impl CreateLocation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_location"
     }
@@ -1457,6 +1509,7 @@ pub enum CreateProduct {
 
 impl CreateProduct {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_product"
     }
@@ -1485,6 +1538,7 @@ pub enum CreateService {
 
 impl CreateService {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_service"
     }
@@ -1513,6 +1567,7 @@ pub enum CreateStaff {
 
 impl CreateStaff {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_staff"
     }
@@ -1541,6 +1596,7 @@ pub enum CreateTransferRule {
 
 impl CreateTransferRule {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "create_transfer_rule"
     }
@@ -1569,6 +1625,7 @@ pub enum CreatifyAurora {
 
 impl CreatifyAurora {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "creatify-aurora"
     }
@@ -1597,6 +1654,7 @@ pub enum Criteria {
 
 impl Criteria {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "criteria"
     }
@@ -1624,6 +1682,7 @@ pub enum CustomHeaderAuth {
 
 impl CustomHeaderAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "custom_header_auth"
     }
@@ -1652,6 +1711,7 @@ pub enum DataCollection {
 
 impl DataCollection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "data_collection"
     }
@@ -1680,6 +1740,7 @@ pub enum Default2 {
 
 impl Default2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "default"
     }
@@ -1707,6 +1768,7 @@ pub enum DefaultingToMain {
 
 impl DefaultingToMain {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "defaulting_to_main"
     }
@@ -1735,6 +1797,7 @@ pub enum DeleteAgentProcedure {
 
 impl DeleteAgentProcedure {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_agent_procedure"
     }
@@ -1763,6 +1826,7 @@ pub enum DeleteAgentRule {
 
 impl DeleteAgentRule {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_agent_rule"
     }
@@ -1791,6 +1855,7 @@ pub enum DeleteAsset {
 
 impl DeleteAsset {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_asset"
     }
@@ -1819,6 +1884,7 @@ pub enum DeleteCalendarEvent {
 
 impl DeleteCalendarEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_calendar_event"
     }
@@ -1847,6 +1913,7 @@ pub enum DeleteClient {
 
 impl DeleteClient {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_client"
     }
@@ -1875,6 +1942,7 @@ pub enum DeleteClientInteraction {
 
 impl DeleteClientInteraction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_client_interaction"
     }
@@ -1903,6 +1971,7 @@ pub enum DeleteGroupSession {
 
 impl DeleteGroupSession {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_group_session"
     }
@@ -1931,6 +2000,7 @@ pub enum DeleteHoliday {
 
 impl DeleteHoliday {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_holiday"
     }
@@ -1959,6 +2029,7 @@ pub enum DeleteLocation {
 
 impl DeleteLocation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_location"
     }
@@ -1987,6 +2058,7 @@ pub enum DeleteProduct {
 
 impl DeleteProduct {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_product"
     }
@@ -2015,6 +2087,7 @@ pub enum DeleteService {
 
 impl DeleteService {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_service"
     }
@@ -2043,6 +2116,7 @@ pub enum DeleteStaff {
 
 impl DeleteStaff {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_staff"
     }
@@ -2071,6 +2145,7 @@ pub enum DeleteTransferRule {
 
 impl DeleteTransferRule {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "delete_transfer_rule"
     }
@@ -2099,6 +2174,7 @@ pub enum Disabled {
 
 impl Disabled {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "disabled"
     }
@@ -2126,6 +2202,7 @@ pub enum DivOperator {
 
 impl DivOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "div_operator"
     }
@@ -2154,6 +2231,7 @@ pub enum Document {
 
 impl Document {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "document"
     }
@@ -2181,6 +2259,7 @@ pub enum Docx {
 
 impl Docx {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "docx"
     }
@@ -2208,6 +2287,7 @@ pub enum Dub {
 
 impl Dub {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "dub"
     }
@@ -2235,6 +2315,7 @@ pub enum Dummy {
 
 impl Dummy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "dummy"
     }
@@ -2262,6 +2343,7 @@ pub enum Dynamic {
 
 impl Dynamic {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "dynamic"
     }
@@ -2289,6 +2371,7 @@ pub enum DynamicVariable {
 
 impl DynamicVariable {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "dynamic_variable"
     }
@@ -2317,6 +2400,7 @@ pub enum Edge {
 
 impl Edge {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "edge"
     }
@@ -2344,6 +2428,7 @@ pub enum ElevenFlashV2_5 {
 
 impl ElevenFlashV2_5 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "eleven_flash_v2_5"
     }
@@ -2372,6 +2457,7 @@ pub enum ElevenMultilingualV2 {
 
 impl ElevenMultilingualV2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "eleven_multilingual_v2"
     }
@@ -2400,6 +2486,7 @@ pub enum ElevenV3 {
 
 impl ElevenV3 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "eleven_v3"
     }
@@ -2427,6 +2514,7 @@ pub enum End {
 
 impl End {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "end"
     }
@@ -2454,6 +2542,7 @@ pub enum EndCall {
 
 impl EndCall {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "end_call"
     }
@@ -2481,6 +2570,7 @@ pub enum EndCallSuccess {
 
 impl EndCallSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "end_call_success"
     }
@@ -2509,6 +2599,7 @@ pub enum EndProcedure {
 
 impl EndProcedure {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "end_procedure"
     }
@@ -2537,6 +2628,7 @@ pub enum EqOperator {
 
 impl EqOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "eq_operator"
     }
@@ -2565,6 +2657,7 @@ pub enum Error {
 
 impl Error {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "error"
     }
@@ -2592,6 +2685,7 @@ pub enum Exact {
 
 impl Exact {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "exact"
     }
@@ -2619,6 +2713,7 @@ pub enum Exotel {
 
 impl Exotel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "exotel"
     }
@@ -2646,6 +2741,7 @@ pub enum Expression {
 
 impl Expression {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "expression"
     }
@@ -2674,6 +2770,7 @@ pub enum Failed {
 
 impl Failed {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "failed"
     }
@@ -2701,6 +2798,7 @@ pub enum Failure {
 
 impl Failure {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "failure"
     }
@@ -2728,6 +2826,7 @@ pub enum File2 {
 
 impl File2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "file"
     }
@@ -2755,6 +2854,7 @@ pub enum Folder {
 
 impl Folder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "folder"
     }
@@ -2782,6 +2882,7 @@ pub enum Gemini2_5FlashImage {
 
 impl Gemini2_5FlashImage {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gemini-2.5-flash-image"
     }
@@ -2810,6 +2911,7 @@ pub enum Gemini3ProImage {
 
 impl Gemini3ProImage {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gemini-3-pro-image"
     }
@@ -2838,6 +2940,7 @@ pub enum Gemini3_1FlashImage {
 
 impl Gemini3_1FlashImage {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gemini-3.1-flash-image"
     }
@@ -2866,6 +2969,7 @@ pub enum Gemini3_1FlashLiteImage {
 
 impl Gemini3_1FlashLiteImage {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gemini-3.1-flash-lite-image"
     }
@@ -2894,6 +2998,7 @@ pub enum Generation {
 
 impl Generation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "generation"
     }
@@ -2922,6 +3027,7 @@ pub enum GetAnalyticsSummary {
 
 impl GetAnalyticsSummary {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "get_analytics_summary"
     }
@@ -2950,6 +3056,7 @@ pub enum GetAppointmentByConfirmationNumber {
 
 impl GetAppointmentByConfirmationNumber {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "get_appointment_by_confirmation_number"
     }
@@ -2981,6 +3088,7 @@ pub enum GetBookingPageSettings {
 
 impl GetBookingPageSettings {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "get_booking_page_settings"
     }
@@ -3009,6 +3117,7 @@ pub enum GetBookingSlugStatus {
 
 impl GetBookingSlugStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "get_booking_slug_status"
     }
@@ -3037,6 +3146,7 @@ pub enum GetClientAppointments {
 
 impl GetClientAppointments {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "get_client_appointments"
     }
@@ -3065,6 +3175,7 @@ pub enum GetClientByPhone {
 
 impl GetClientByPhone {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "get_client_by_phone"
     }
@@ -3093,6 +3204,7 @@ pub enum GetSchedule {
 
 impl GetSchedule {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "get_schedule"
     }
@@ -3121,6 +3233,7 @@ pub enum GptImage1 {
 
 impl GptImage1 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gpt-image-1"
     }
@@ -3149,6 +3262,7 @@ pub enum GptImage1_5 {
 
 impl GptImage1_5 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gpt-image-1.5"
     }
@@ -3177,6 +3291,7 @@ pub enum GptImage2 {
 
 impl GptImage2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gpt-image-2"
     }
@@ -3205,6 +3320,7 @@ pub enum GtOperator {
 
 impl GtOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gt_operator"
     }
@@ -3233,6 +3349,7 @@ pub enum GteOperator {
 
 impl GteOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "gte_operator"
     }
@@ -3261,6 +3378,7 @@ pub enum Header {
 
 impl Header {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "header"
     }
@@ -3288,6 +3406,7 @@ pub enum Hmac {
 
 impl Hmac {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "hmac"
     }
@@ -3315,6 +3434,7 @@ pub enum Html {
 
 impl Html {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "html"
     }
@@ -3342,6 +3462,7 @@ pub enum Ids {
 
 impl Ids {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "ids"
     }
@@ -3369,6 +3490,7 @@ pub enum Image {
 
 impl Image {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "image"
     }
@@ -3396,6 +3518,7 @@ pub enum InlineBase64 {
 
 impl InlineBase64 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "inline_base64"
     }
@@ -3424,6 +3547,7 @@ pub enum Integration {
 
 impl Integration {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "integration"
     }
@@ -3452,6 +3576,7 @@ pub enum KnowledgeBase {
 
 impl KnowledgeBase {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "knowledge_base"
     }
@@ -3480,6 +3605,7 @@ pub enum KnowledgeBaseRag {
 
 impl KnowledgeBaseRag {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "knowledge_base_rag"
     }
@@ -3508,6 +3634,7 @@ pub enum KnowledgeBaseRagSuccess {
 
 impl KnowledgeBaseRagSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "knowledge_base_rag_success"
     }
@@ -3536,6 +3663,7 @@ pub enum KnowledgeBaseSuccess {
 
 impl KnowledgeBaseSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "knowledge_base_success"
     }
@@ -3564,6 +3692,7 @@ pub enum LanguageDetection {
 
 impl LanguageDetection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "language_detection"
     }
@@ -3592,6 +3721,7 @@ pub enum LanguageDetectionSuccess {
 
 impl LanguageDetectionSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "language_detection_success"
     }
@@ -3620,6 +3750,7 @@ pub enum LeaveMessage {
 
 impl LeaveMessage {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "leave_message"
     }
@@ -3648,6 +3779,7 @@ pub enum ListAgentProcedures {
 
 impl ListAgentProcedures {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_agent_procedures"
     }
@@ -3676,6 +3808,7 @@ pub enum ListAgentReferences {
 
 impl ListAgentReferences {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_agent_references"
     }
@@ -3704,6 +3837,7 @@ pub enum ListAgentRules {
 
 impl ListAgentRules {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_agent_rules"
     }
@@ -3732,6 +3866,7 @@ pub enum ListAssets {
 
 impl ListAssets {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_assets"
     }
@@ -3760,6 +3895,7 @@ pub enum ListCalendarEvents {
 
 impl ListCalendarEvents {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_calendar_events"
     }
@@ -3788,6 +3924,7 @@ pub enum ListClientInteractions {
 
 impl ListClientInteractions {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_client_interactions"
     }
@@ -3816,6 +3953,7 @@ pub enum ListClients {
 
 impl ListClients {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_clients"
     }
@@ -3844,6 +3982,7 @@ pub enum ListCustomerFacingAgents {
 
 impl ListCustomerFacingAgents {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_customer_facing_agents"
     }
@@ -3872,6 +4011,7 @@ pub enum ListGroupSessions {
 
 impl ListGroupSessions {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_group_sessions"
     }
@@ -3900,6 +4040,7 @@ pub enum ListHolidays {
 
 impl ListHolidays {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_holidays"
     }
@@ -3928,6 +4069,7 @@ pub enum ListLocations {
 
 impl ListLocations {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_locations"
     }
@@ -3956,6 +4098,7 @@ pub enum ListProducts {
 
 impl ListProducts {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_products"
     }
@@ -3984,6 +4127,7 @@ pub enum ListServices {
 
 impl ListServices {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_services"
     }
@@ -4012,6 +4156,7 @@ pub enum ListStaff {
 
 impl ListStaff {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_staff"
     }
@@ -4040,6 +4185,7 @@ pub enum ListTransferRules {
 
 impl ListTransferRules {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "list_transfer_rules"
     }
@@ -4068,6 +4214,7 @@ pub enum Literal {
 
 impl Literal {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "literal"
     }
@@ -4095,6 +4242,7 @@ pub enum Llm2 {
 
 impl Llm2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "llm"
     }
@@ -4122,6 +4270,7 @@ pub enum Location {
 
 impl Location {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "location"
     }
@@ -4149,6 +4298,7 @@ pub enum LtOperator {
 
 impl LtOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "lt_operator"
     }
@@ -4177,6 +4327,7 @@ pub enum LteOperator {
 
 impl LteOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "lte_operator"
     }
@@ -4205,6 +4356,7 @@ pub enum Manual {
 
 impl Manual {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "manual"
     }
@@ -4232,6 +4384,7 @@ pub enum MaxIterationsExceeded {
 
 impl MaxIterationsExceeded {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "max_iterations_exceeded"
     }
@@ -4260,6 +4413,7 @@ pub enum Mcp {
 
 impl Mcp {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "mcp"
     }
@@ -4287,6 +4441,7 @@ pub enum Mtls {
 
 impl Mtls {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "mtls"
     }
@@ -4314,6 +4469,7 @@ pub enum MulOperator {
 
 impl MulOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "mul_operator"
     }
@@ -4342,6 +4498,7 @@ pub enum MusicExploreSong {
 
 impl MusicExploreSong {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "music_explore_song"
     }
@@ -4370,6 +4527,7 @@ pub enum NeqOperator {
 
 impl NeqOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "neq_operator"
     }
@@ -4398,6 +4556,7 @@ pub enum NestedTools {
 
 impl NestedTools {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "nested_tools"
     }
@@ -4426,6 +4585,7 @@ pub enum New {
 
 impl New {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "new"
     }
@@ -4453,6 +4613,7 @@ pub enum NoUpdate {
 
 impl NoUpdate {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "no_update"
     }
@@ -4480,6 +4641,7 @@ pub enum NodeId {
 
 impl NodeId {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "node_id"
     }
@@ -4507,6 +4669,7 @@ pub enum NullLiteral {
 
 impl NullLiteral {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "null_literal"
     }
@@ -4535,6 +4698,7 @@ pub enum NumberLiteral {
 
 impl NumberLiteral {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "number_literal"
     }
@@ -4563,6 +4727,7 @@ pub enum Oauth2ClientCredentials {
 
 impl Oauth2ClientCredentials {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "oauth2_client_credentials"
     }
@@ -4591,6 +4756,7 @@ pub enum Oauth2Jwt {
 
 impl Oauth2Jwt {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "oauth2_jwt"
     }
@@ -4619,6 +4785,7 @@ pub enum Object {
 
 impl Object {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "object"
     }
@@ -4646,6 +4813,7 @@ pub enum Off {
 
 impl Off {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "off"
     }
@@ -4673,6 +4841,7 @@ pub enum Omit {
 
 impl Omit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "omit"
     }
@@ -4700,6 +4869,7 @@ pub enum OptInSmsReminder {
 
 impl OptInSmsReminder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "opt_in_sms_reminder"
     }
@@ -4728,6 +4898,7 @@ pub enum OptOutSmsReminder {
 
 impl OptOutSmsReminder {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "opt_out_sms_reminder"
     }
@@ -4756,6 +4927,7 @@ pub enum OrOperator {
 
 impl OrOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "or_operator"
     }
@@ -4784,6 +4956,7 @@ pub enum Orb {
 
 impl Orb {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "orb"
     }
@@ -4811,6 +4984,7 @@ pub enum Override {
 
 impl Override {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "override"
     }
@@ -4838,6 +5012,7 @@ pub enum OverrideAgent {
 
 impl OverrideAgent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "override_agent"
     }
@@ -4866,6 +5041,7 @@ pub enum Pair {
 
 impl Pair {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "pair"
     }
@@ -4893,6 +5069,7 @@ pub enum Pdf {
 
 impl Pdf {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "pdf"
     }
@@ -4920,6 +5097,7 @@ pub enum Pending {
 
 impl Pending {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "pending"
     }
@@ -4947,6 +5125,7 @@ pub enum Percentage {
 
 impl Percentage {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "percentage"
     }
@@ -4975,6 +5154,7 @@ pub enum Phone {
 
 impl Phone {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "phone"
     }
@@ -5002,6 +5182,7 @@ pub enum PhoneDynamicVariable {
 
 impl PhoneDynamicVariable {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "phone_dynamic_variable"
     }
@@ -5030,6 +5211,7 @@ pub enum PhoneNumber {
 
 impl PhoneNumber {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "phone_number"
     }
@@ -5058,6 +5240,7 @@ pub enum Phoneme {
 
 impl Phoneme {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "phoneme"
     }
@@ -5085,6 +5268,7 @@ pub enum PlayDtmfError {
 
 impl PlayDtmfError {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "play_dtmf_error"
     }
@@ -5113,6 +5297,7 @@ pub enum PlayDtmfSuccess {
 
 impl PlayDtmfSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "play_dtmf_success"
     }
@@ -5141,6 +5326,7 @@ pub enum PlayKeypadTouchTone {
 
 impl PlayKeypadTouchTone {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "play_keypad_touch_tone"
     }
@@ -5169,6 +5355,7 @@ pub enum Pop {
 
 impl Pop {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "pop"
     }
@@ -5196,6 +5383,7 @@ pub enum PrivateKeyJwt {
 
 impl PrivateKeyJwt {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "private_key_jwt"
     }
@@ -5224,6 +5412,7 @@ pub enum Prompt {
 
 impl Prompt {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "prompt"
     }
@@ -5251,6 +5440,7 @@ pub enum Push {
 
 impl Push {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "push"
     }
@@ -5278,6 +5468,7 @@ pub enum RefreshTokenAuth {
 
 impl RefreshTokenAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "refresh_token_auth"
     }
@@ -5306,6 +5497,7 @@ pub enum Regex {
 
 impl Regex {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "regex"
     }
@@ -5333,6 +5525,7 @@ pub enum RegisterForGroupSession {
 
 impl RegisterForGroupSession {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "register_for_group_session"
     }
@@ -5361,6 +5554,7 @@ pub enum Replace {
 
 impl Replace {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "replace"
     }
@@ -5388,6 +5582,7 @@ pub enum ReportKnowledgeGap {
 
 impl ReportKnowledgeGap {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "report_knowledge_gap"
     }
@@ -5416,6 +5611,7 @@ pub enum Response {
 
 impl Response {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "response"
     }
@@ -5443,6 +5639,7 @@ pub enum RestoreCalendarEvent {
 
 impl RestoreCalendarEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "restore_calendar_event"
     }
@@ -5471,6 +5668,7 @@ pub enum Result2 {
 
 impl Result2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "result"
     }
@@ -5498,6 +5696,7 @@ pub enum Retry {
 
 impl Retry {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "retry"
     }
@@ -5525,6 +5724,7 @@ pub enum RunSubagent {
 
 impl RunSubagent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "run_subagent"
     }
@@ -5553,6 +5753,7 @@ pub enum ScheduleGroupSession {
 
 impl ScheduleGroupSession {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "schedule_group_session"
     }
@@ -5581,6 +5782,7 @@ pub enum SearchClients {
 
 impl SearchClients {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "search_clients"
     }
@@ -5609,6 +5811,7 @@ pub enum Secret {
 
 impl Secret {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "secret"
     }
@@ -5636,6 +5839,7 @@ pub enum SegmentedJson {
 
 impl SegmentedJson {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "segmented_json"
     }
@@ -5664,6 +5868,7 @@ pub enum SetBookingSlug {
 
 impl SetBookingSlug {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "set_booking_slug"
     }
@@ -5692,6 +5897,7 @@ pub enum Sfx {
 
 impl Sfx {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "sfx"
     }
@@ -5719,6 +5925,7 @@ pub enum Simulation {
 
 impl Simulation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "simulation"
     }
@@ -5747,6 +5954,7 @@ pub enum Single {
 
 impl Single {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "single"
     }
@@ -5774,6 +5982,7 @@ pub enum SipTrunk {
 
 impl SipTrunk {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "sip_trunk"
     }
@@ -5801,6 +6010,7 @@ pub enum SipTrunking {
 
 impl SipTrunking {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "sip_trunking"
     }
@@ -5829,6 +6039,7 @@ pub enum SipUri {
 
 impl SipUri {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "sip_uri"
     }
@@ -5856,6 +6067,7 @@ pub enum SipUriDynamicVariable {
 
 impl SipUriDynamicVariable {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "sip_uri_dynamic_variable"
     }
@@ -5884,6 +6096,7 @@ pub enum SkipTurn {
 
 impl SkipTurn {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "skip_turn"
     }
@@ -5911,6 +6124,7 @@ pub enum SkipTurnSuccess {
 
 impl SkipTurnSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "skip_turn_success"
     }
@@ -5939,6 +6153,7 @@ pub enum SlackBotAuth {
 
 impl SlackBotAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "slack_bot_auth"
     }
@@ -5967,6 +6182,7 @@ pub enum Smb {
 
 impl Smb {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "smb"
     }
@@ -5994,6 +6210,7 @@ pub enum Song {
 
 impl Song {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "song"
     }
@@ -6021,6 +6238,7 @@ pub enum Srt {
 
 impl Srt {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "srt"
     }
@@ -6048,6 +6266,7 @@ pub enum StandaloneAgent {
 
 impl StandaloneAgent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "standalone_agent"
     }
@@ -6076,6 +6295,7 @@ pub enum Start {
 
 impl Start {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "start"
     }
@@ -6103,6 +6323,7 @@ pub enum StartProcedure {
 
 impl StartProcedure {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "start_procedure"
     }
@@ -6131,6 +6352,7 @@ pub enum Static {
 
 impl Static {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "static"
     }
@@ -6158,6 +6380,7 @@ pub enum Stored {
 
 impl Stored {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "stored"
     }
@@ -6185,6 +6408,7 @@ pub enum String2 {
 
 impl String2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "string"
     }
@@ -6212,6 +6436,7 @@ pub enum StringLiteral {
 
 impl StringLiteral {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "string_literal"
     }
@@ -6240,6 +6465,7 @@ pub enum SubOperator {
 
 impl SubOperator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "sub_operator"
     }
@@ -6268,6 +6494,7 @@ pub enum SubmitBusinessInfo {
 
 impl SubmitBusinessInfo {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "submit_business_info"
     }
@@ -6296,6 +6523,7 @@ pub enum Subtitles {
 
 impl Subtitles {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "subtitles"
     }
@@ -6323,6 +6551,7 @@ pub enum Success {
 
 impl Success {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "success"
     }
@@ -6350,6 +6579,7 @@ pub enum System {
 
 impl System {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "system"
     }
@@ -6377,6 +6607,7 @@ pub enum TestingToolResult {
 
 impl TestingToolResult {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "testing_tool_result"
     }
@@ -6405,6 +6636,7 @@ pub enum Text {
 
 impl Text {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "text"
     }
@@ -6432,6 +6664,7 @@ pub enum Tool2 {
 
 impl Tool2 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "tool"
     }
@@ -6459,6 +6692,7 @@ pub enum TrafficSplit {
 
 impl TrafficSplit {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "traffic_split"
     }
@@ -6487,6 +6721,7 @@ pub enum Transcription {
 
 impl Transcription {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transcription"
     }
@@ -6515,6 +6750,7 @@ pub enum TransferToAgent {
 
 impl TransferToAgent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transfer_to_agent"
     }
@@ -6543,6 +6779,7 @@ pub enum TransferToAgentError {
 
 impl TransferToAgentError {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transfer_to_agent_error"
     }
@@ -6571,6 +6808,7 @@ pub enum TransferToAgentSuccess {
 
 impl TransferToAgentSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transfer_to_agent_success"
     }
@@ -6599,6 +6837,7 @@ pub enum TransferToNumber {
 
 impl TransferToNumber {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transfer_to_number"
     }
@@ -6627,6 +6866,7 @@ pub enum TransferToNumberError {
 
 impl TransferToNumberError {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transfer_to_number_error"
     }
@@ -6655,6 +6895,7 @@ pub enum TransferToNumberExotelSuccess {
 
 impl TransferToNumberExotelSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transfer_to_number_exotel_success"
     }
@@ -6683,6 +6924,7 @@ pub enum TransferToNumberSipSuccess {
 
 impl TransferToNumberSipSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transfer_to_number_sip_success"
     }
@@ -6711,6 +6953,7 @@ pub enum TransferToNumberTwilioSuccess {
 
 impl TransferToNumberTwilioSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "transfer_to_number_twilio_success"
     }
@@ -6739,6 +6982,7 @@ pub enum TriggerUserVerification {
 
 impl TriggerUserVerification {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "trigger_user_verification"
     }
@@ -6767,6 +7011,7 @@ pub enum TtsNode {
 
 impl TtsNode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "tts_node"
     }
@@ -6794,6 +7039,7 @@ pub enum Twilio {
 
 impl Twilio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "twilio"
     }
@@ -6821,6 +7067,7 @@ pub enum Txt {
 
 impl Txt {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "txt"
     }
@@ -6848,6 +7095,7 @@ pub enum Unconditional {
 
 impl Unconditional {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "unconditional"
     }
@@ -6876,6 +7124,7 @@ pub enum Unknown {
 
 impl Unknown {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "unknown"
     }
@@ -6903,6 +7152,7 @@ pub enum Unlimited {
 
 impl Unlimited {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "unlimited"
     }
@@ -6930,6 +7180,7 @@ pub enum Update {
 
 impl Update {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update"
     }
@@ -6957,6 +7208,7 @@ pub enum UpdateAgentProcedure {
 
 impl UpdateAgentProcedure {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_agent_procedure"
     }
@@ -6985,6 +7237,7 @@ pub enum UpdateAgentRule {
 
 impl UpdateAgentRule {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_agent_rule"
     }
@@ -7013,6 +7266,7 @@ pub enum UpdateAsset {
 
 impl UpdateAsset {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_asset"
     }
@@ -7041,6 +7295,7 @@ pub enum UpdateBookingPageAppearance {
 
 impl UpdateBookingPageAppearance {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_booking_page_appearance"
     }
@@ -7069,6 +7324,7 @@ pub enum UpdateBookingPageSettings {
 
 impl UpdateBookingPageSettings {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_booking_page_settings"
     }
@@ -7097,6 +7353,7 @@ pub enum UpdateBusinessInfo {
 
 impl UpdateBusinessInfo {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_business_info"
     }
@@ -7125,6 +7382,7 @@ pub enum UpdateCalendarEvent {
 
 impl UpdateCalendarEvent {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_calendar_event"
     }
@@ -7153,6 +7411,7 @@ pub enum UpdateClient {
 
 impl UpdateClient {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_client"
     }
@@ -7181,6 +7440,7 @@ pub enum UpdateCustomerFacingConfig {
 
 impl UpdateCustomerFacingConfig {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_customer_facing_config"
     }
@@ -7209,6 +7469,7 @@ pub enum UpdateGroupSessionSeats {
 
 impl UpdateGroupSessionSeats {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_group_session_seats"
     }
@@ -7237,6 +7498,7 @@ pub enum UpdateHoliday {
 
 impl UpdateHoliday {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_holiday"
     }
@@ -7265,6 +7527,7 @@ pub enum UpdateLocation {
 
 impl UpdateLocation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_location"
     }
@@ -7293,6 +7556,7 @@ pub enum UpdateProduct {
 
 impl UpdateProduct {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_product"
     }
@@ -7321,6 +7585,7 @@ pub enum UpdateService {
 
 impl UpdateService {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_service"
     }
@@ -7349,6 +7614,7 @@ pub enum UpdateStaff {
 
 impl UpdateStaff {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_staff"
     }
@@ -7377,6 +7643,7 @@ pub enum UpdateTransferRule {
 
 impl UpdateTransferRule {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "update_transfer_rule"
     }
@@ -7405,6 +7672,7 @@ pub enum Upload {
 
 impl Upload {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "upload"
     }
@@ -7432,6 +7700,7 @@ pub enum Url {
 
 impl Url {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "url"
     }
@@ -7459,6 +7728,7 @@ pub enum UrlSecret {
 
 impl UrlSecret {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "url_secret"
     }
@@ -7487,6 +7757,7 @@ pub enum Usd {
 
 impl Usd {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "usd"
     }
@@ -7514,6 +7785,7 @@ pub enum User {
 
 impl User {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "user"
     }
@@ -7541,6 +7813,7 @@ pub enum ValidateUserVerificationCode {
 
 impl ValidateUserVerificationCode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "validate_user_verification_code"
     }
@@ -7569,6 +7842,7 @@ pub enum Veo3_1FastGenerate001 {
 
 impl Veo3_1FastGenerate001 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "veo-3.1-fast-generate-001"
     }
@@ -7597,6 +7871,7 @@ pub enum Veo3_1Generate001 {
 
 impl Veo3_1Generate001 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "veo-3.1-generate-001"
     }
@@ -7625,6 +7900,7 @@ pub enum Video {
 
 impl Video {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "video"
     }
@@ -7652,6 +7928,7 @@ pub enum VoicemailDetection {
 
 impl VoicemailDetection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "voicemail_detection"
     }
@@ -7680,6 +7957,7 @@ pub enum VoicemailDetectionSuccess {
 
 impl VoicemailDetectionSuccess {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "voicemail_detection_success"
     }
@@ -7708,6 +7986,7 @@ pub enum VoicesNotPermitted {
 
 impl VoicesNotPermitted {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "voices_not_permitted"
     }
@@ -7736,6 +8015,7 @@ pub enum Webhook {
 
 impl Webhook {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "webhook"
     }
@@ -7763,6 +8043,7 @@ pub enum Whatsapp {
 
 impl Whatsapp {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "whatsapp"
     }
@@ -7790,6 +8071,7 @@ pub enum WhatsappAuth {
 
 impl WhatsappAuth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "whatsapp_auth"
     }
@@ -7818,6 +8100,7 @@ pub enum Workflow {
 
 impl Workflow {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &'static str {
         "workflow"
     }

@@ -27,6 +27,7 @@ pub enum ContentFormat {
 
 impl ContentFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Html => "html",
@@ -36,6 +37,7 @@ impl ContentFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "html" => Self::Html,

@@ -92,6 +92,7 @@ pub enum ContentThresholdGuardrailThresholdVariant1 {
 
 impl ContentThresholdGuardrailThresholdVariant1 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -102,6 +103,7 @@ impl ContentThresholdGuardrailThresholdVariant1 {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "low" => Self::Low,

@@ -54,10 +54,11 @@ impl<'de> Deserialize<'de> for ContextualUpdateInfo {
 
 impl ContextualUpdateInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(context_id: impl Into<String>) -> Self {
         Self {
             context_id: context_id.into(),
-            is_superseded: Default::default(),
+            is_superseded: None,
         }
     }
 }

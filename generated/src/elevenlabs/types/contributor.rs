@@ -61,12 +61,13 @@ impl<'de> Deserialize<'de> for Contributor {
 
 impl Contributor {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, role: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             role: role.into(),
-            bio: Default::default(),
-            profile_id: Default::default(),
+            bio: Nullable::Absent,
+            profile_id: Nullable::Absent,
         }
     }
 }

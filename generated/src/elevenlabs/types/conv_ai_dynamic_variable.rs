@@ -48,6 +48,7 @@ impl<'de> Deserialize<'de> for ConvAiDynamicVariable {
 
 impl ConvAiDynamicVariable {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(variable_name: impl Into<String>) -> Self {
         Self {
             variable_name: variable_name.into(),

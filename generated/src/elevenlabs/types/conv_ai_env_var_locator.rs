@@ -48,6 +48,7 @@ impl<'de> Deserialize<'de> for ConvAiEnvVarLocator {
 
 impl ConvAiEnvVarLocator {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(env_var_label: impl Into<String>) -> Self {
         Self {
             env_var_label: env_var_label.into(),

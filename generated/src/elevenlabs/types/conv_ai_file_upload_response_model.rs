@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for ConvAiFileUploadResponseModel {
 
 impl ConvAiFileUploadResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(file_id: impl Into<String>) -> Self {
         Self {
             file_id: file_id.into(),

@@ -96,6 +96,7 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependencies {
 
 impl ConvAiStoredSecretDependencies {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         tools: Vec<ConvAiStoredSecretDependenciesToolsItem>,
         agents: Vec<ConvAiStoredSecretDependenciesAgentsItem>,
@@ -103,12 +104,12 @@ impl ConvAiStoredSecretDependencies {
     ) -> Self {
         Self {
             tools,
-            tools_has_more: Default::default(),
+            tools_has_more: None,
             agents,
-            agents_has_more: Default::default(),
-            phone_numbers: Default::default(),
-            phone_numbers_has_more: Default::default(),
-            mcp_servers: Default::default(),
+            agents_has_more: None,
+            phone_numbers: None,
+            phone_numbers_has_more: None,
+            mcp_servers: None,
             others,
         }
     }

@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for ConvAiUserSecretDbModel {
 
 impl ConvAiUserSecretDbModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         encrypted_value: impl Into<String>,

@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for ConvAiWorkspaceStoredSecretConfig {
 
 impl ConvAiWorkspaceStoredSecretConfig {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         secret_id: impl Into<String>,
         name: impl Into<String>,

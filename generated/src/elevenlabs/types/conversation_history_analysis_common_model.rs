@@ -107,20 +107,21 @@ impl<'de> Deserialize<'de> for ConversationHistoryAnalysisCommonModel {
 
 impl ConversationHistoryAnalysisCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         call_successful: EvaluationSuccessResult,
         transcript_summary: impl Into<String>,
     ) -> Self {
         Self {
-            evaluation_criteria_results: Default::default(),
-            data_collection_results: Default::default(),
-            evaluation_criteria_results_list: Default::default(),
-            data_collection_results_list: Default::default(),
+            evaluation_criteria_results: None,
+            data_collection_results: None,
+            evaluation_criteria_results_list: None,
+            data_collection_results_list: None,
             call_successful,
-            call_success_score: Default::default(),
+            call_success_score: Nullable::Absent,
             transcript_summary: transcript_summary.into(),
-            call_summary_title: Default::default(),
-            scoped: Default::default(),
+            call_summary_title: Nullable::Absent,
+            scoped: None,
         }
     }
 }

@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryBatchCallModel {
 
 impl ConversationHistoryBatchCallModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         batch_call_id: impl Into<String>,
         batch_call_recipient_id: impl Into<String>,

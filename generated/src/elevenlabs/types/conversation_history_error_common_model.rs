@@ -51,10 +51,11 @@ impl<'de> Deserialize<'de> for ConversationHistoryErrorCommonModel {
 
 impl ConversationHistoryErrorCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(code: i64) -> Self {
         Self {
             code,
-            reason: Default::default(),
+            reason: Nullable::Absent,
         }
     }
 }

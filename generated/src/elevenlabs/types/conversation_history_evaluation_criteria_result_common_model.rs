@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryEvaluationCriteriaResultCommon
 
 impl ConversationHistoryEvaluationCriteriaResultCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         criteria_id: impl Into<String>,
         result: EvaluationSuccessResult,
@@ -81,9 +82,9 @@ impl ConversationHistoryEvaluationCriteriaResultCommonModel {
             criteria_id: criteria_id.into(),
             result,
             rationale: rationale.into(),
-            scoring_mode: Default::default(),
-            score: Default::default(),
-            max_score: Default::default(),
+            scoring_mode: Nullable::Absent,
+            score: Nullable::Absent,
+            max_score: Nullable::Absent,
         }
     }
 }

@@ -84,6 +84,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryExotelPhoneCallModel {
 
 impl ConversationHistoryExotelPhoneCallModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         direction: TelephonyDirection,
         phone_number_id: impl Into<String>,

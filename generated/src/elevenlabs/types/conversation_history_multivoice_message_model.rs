@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessageModel {
 
 impl ConversationHistoryMultivoiceMessageModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(parts: Vec<ConversationHistoryMultivoiceMessagePartModel>) -> Self {
         Self { parts }
     }

@@ -57,6 +57,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessagePartModel {
 
 impl ConversationHistoryMultivoiceMessagePartModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         text: impl Into<String>,
         voice_label: Option<String>,

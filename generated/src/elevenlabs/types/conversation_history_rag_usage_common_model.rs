@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryRagUsageCommonModel {
 
 impl ConversationHistoryRagUsageCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(usage_count: i64, embedding_model: impl Into<String>) -> Self {
         Self {
             usage_count,

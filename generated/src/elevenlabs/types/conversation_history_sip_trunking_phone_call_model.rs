@@ -92,6 +92,7 @@ impl<'de> Deserialize<'de> for ConversationHistorySipTrunkingPhoneCallModel {
 
 impl ConversationHistorySipTrunkingPhoneCallModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         direction: TelephonyDirection,
         phone_number_id: impl Into<String>,
@@ -105,9 +106,9 @@ impl ConversationHistorySipTrunkingPhoneCallModel {
             agent_number: agent_number.into(),
             external_number: external_number.into(),
             type_: Default::default(),
-            call_id: Default::default(),
+            call_id: Nullable::Absent,
             call_sid: call_sid.into(),
-            sip_header_dynamic_variables: Default::default(),
+            sip_header_dynamic_variables: None,
         }
     }
 }

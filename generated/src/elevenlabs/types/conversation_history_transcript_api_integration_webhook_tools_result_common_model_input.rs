@@ -134,6 +134,7 @@ impl<'de> Deserialize<'de>
 
 impl ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         request_id: impl Into<String>,
         tool_name: impl Into<String>,
@@ -146,16 +147,16 @@ impl ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInp
             tool_name: tool_name.into(),
             result_value: result_value.into(),
             is_error,
-            is_blocked: Default::default(),
+            is_blocked: None,
             tool_has_been_called,
-            tool_latency_secs: Default::default(),
-            error_type: Default::default(),
-            raw_error_message: Default::default(),
-            dynamic_variable_updates: Default::default(),
+            tool_latency_secs: None,
+            error_type: None,
+            raw_error_message: None,
+            dynamic_variable_updates: None,
             type_: Default::default(),
-            integration_id: Default::default(),
-            credential_id: Default::default(),
-            integration_connection_id: Default::default(),
+            integration_id: None,
+            credential_id: None,
+            integration_connection_id: None,
         }
     }
 }

@@ -142,6 +142,7 @@ impl<'de> Deserialize<'de>
 impl ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         request_id: impl Into<String>,
         tool_name: impl Into<String>,

@@ -177,34 +177,35 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInput {
 
 impl ConversationHistoryTranscriptCommonModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         role: ConversationHistoryTranscriptCommonModelInputRole,
         time_in_call_secs: i64,
     ) -> Self {
         Self {
             role,
-            agent_metadata: Default::default(),
-            message: Default::default(),
-            multivoice_message: Default::default(),
-            tool_calls: Default::default(),
-            tool_results: Default::default(),
-            feedback: Default::default(),
-            llm_override: Default::default(),
-            producing_llm: Default::default(),
+            agent_metadata: Nullable::Absent,
+            message: Nullable::Absent,
+            multivoice_message: Nullable::Absent,
+            tool_calls: None,
+            tool_results: None,
+            feedback: Nullable::Absent,
+            llm_override: Nullable::Absent,
+            producing_llm: Nullable::Absent,
             time_in_call_secs,
-            conversation_turn_metrics: Default::default(),
-            rag_retrieval_info: Default::default(),
-            llm_usage: Default::default(),
-            interrupted: Default::default(),
-            ignored_as_backchannel: Default::default(),
-            original_message: Default::default(),
-            reasoning: Default::default(),
-            source_medium: Default::default(),
-            source_event_id: Default::default(),
-            used_static_kb_document_ids: Default::default(),
-            user_identifier: Default::default(),
-            id: Default::default(),
-            triggered_guardrails: Default::default(),
+            conversation_turn_metrics: Nullable::Absent,
+            rag_retrieval_info: Nullable::Absent,
+            llm_usage: Nullable::Absent,
+            interrupted: None,
+            ignored_as_backchannel: None,
+            original_message: Nullable::Absent,
+            reasoning: None,
+            source_medium: Nullable::Absent,
+            source_event_id: Nullable::Absent,
+            used_static_kb_document_ids: None,
+            user_identifier: Nullable::Absent,
+            id: Nullable::Absent,
+            triggered_guardrails: None,
         }
     }
 }
@@ -224,6 +225,7 @@ pub enum ConversationHistoryTranscriptCommonModelInputRole {
 
 impl ConversationHistoryTranscriptCommonModelInputRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -233,6 +235,7 @@ impl ConversationHistoryTranscriptCommonModelInputRole {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "user" => Self::User,

@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptFileInputResponseMod
 
 impl ConversationHistoryTranscriptFileInputResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         file_id: impl Into<String>,
         original_filename: impl Into<String>,

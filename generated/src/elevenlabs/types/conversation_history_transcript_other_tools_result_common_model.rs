@@ -110,6 +110,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptOtherToolsResultComm
 
 impl ConversationHistoryTranscriptOtherToolsResultCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         request_id: impl Into<String>,
         tool_name: impl Into<String>,
@@ -122,13 +123,13 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModel {
             tool_name: tool_name.into(),
             result_value: result_value.into(),
             is_error,
-            is_blocked: Default::default(),
+            is_blocked: None,
             tool_has_been_called,
-            tool_latency_secs: Default::default(),
-            error_type: Default::default(),
-            raw_error_message: Default::default(),
-            dynamic_variable_updates: Default::default(),
-            type_: Default::default(),
+            tool_latency_secs: None,
+            error_type: None,
+            raw_error_message: None,
+            dynamic_variable_updates: None,
+            type_: Nullable::Absent,
         }
     }
 }
@@ -150,6 +151,7 @@ pub enum ConversationHistoryTranscriptOtherToolsResultCommonModelType {
 
 impl ConversationHistoryTranscriptOtherToolsResultCommonModelType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Client => "client",
@@ -161,6 +163,7 @@ impl ConversationHistoryTranscriptOtherToolsResultCommonModelType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "client" => Self::Client,

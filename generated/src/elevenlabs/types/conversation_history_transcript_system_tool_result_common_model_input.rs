@@ -126,6 +126,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultComm
 
 impl ConversationHistoryTranscriptSystemToolResultCommonModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         request_id: impl Into<String>,
         tool_name: impl Into<String>,
@@ -138,14 +139,14 @@ impl ConversationHistoryTranscriptSystemToolResultCommonModelInput {
             tool_name: tool_name.into(),
             result_value: result_value.into(),
             is_error,
-            is_blocked: Default::default(),
+            is_blocked: None,
             tool_has_been_called,
-            tool_latency_secs: Default::default(),
-            error_type: Default::default(),
-            raw_error_message: Default::default(),
-            dynamic_variable_updates: Default::default(),
+            tool_latency_secs: None,
+            error_type: None,
+            raw_error_message: None,
+            dynamic_variable_updates: None,
             type_: Default::default(),
-            result: Default::default(),
+            result: Nullable::Absent,
         }
     }
 }

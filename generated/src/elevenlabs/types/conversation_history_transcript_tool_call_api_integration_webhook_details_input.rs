@@ -77,12 +77,13 @@ impl<'de> Deserialize<'de>
 
 impl ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(webhook_details: ConversationHistoryTranscriptToolCallWebhookDetails) -> Self {
         Self {
             type_: Default::default(),
-            integration_id: Default::default(),
-            credential_id: Default::default(),
-            integration_connection_id: Default::default(),
+            integration_id: None,
+            credential_id: None,
+            integration_connection_id: None,
             webhook_details,
         }
     }

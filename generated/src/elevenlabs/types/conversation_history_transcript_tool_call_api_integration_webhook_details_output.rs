@@ -83,6 +83,7 @@ impl<'de> Deserialize<'de>
 
 impl ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         integration_id: impl Into<String>,
         credential_id: impl Into<String>,

@@ -85,6 +85,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelI
 
 impl ConversationHistoryTranscriptToolCallCommonModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         request_id: impl Into<String>,
         tool_name: impl Into<String>,
@@ -92,12 +93,12 @@ impl ConversationHistoryTranscriptToolCallCommonModelInput {
         tool_has_been_called: bool,
     ) -> Self {
         Self {
-            type_: Default::default(),
+            type_: Nullable::Absent,
             request_id: request_id.into(),
             tool_name: tool_name.into(),
             params_as_json: params_as_json.into(),
             tool_has_been_called,
-            tool_details: Default::default(),
+            tool_details: Nullable::Absent,
         }
     }
 }

@@ -96,6 +96,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallMcpDetails {
 
 impl ConversationHistoryTranscriptToolCallMcpDetails {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         mcp_server_id: impl Into<String>,
         mcp_server_name: impl Into<String>,
@@ -107,11 +108,11 @@ impl ConversationHistoryTranscriptToolCallMcpDetails {
             mcp_server_id: mcp_server_id.into(),
             mcp_server_name: mcp_server_name.into(),
             integration_type: integration_type.into(),
-            parameters: Default::default(),
+            parameters: None,
             approval_policy: approval_policy.into(),
-            requires_approval: Default::default(),
-            mcp_tool_name: Default::default(),
-            mcp_tool_description: Default::default(),
+            requires_approval: None,
+            mcp_tool_name: None,
+            mcp_tool_description: None,
         }
     }
 }

@@ -79,15 +79,16 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallWebhookDetai
 
 impl ConversationHistoryTranscriptToolCallWebhookDetails {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(method: impl Into<String>, url: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),
             method: method.into(),
             url: url.into(),
-            headers: Default::default(),
-            path_params: Default::default(),
-            query_params: Default::default(),
-            body: Default::default(),
+            headers: None,
+            path_params: None,
+            query_params: None,
+            body: Nullable::Absent,
         }
     }
 }

@@ -117,6 +117,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptWorkflowToolsResultC
 
 impl ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         request_id: impl Into<String>,
         tool_name: impl Into<String>,
@@ -129,14 +130,14 @@ impl ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput {
             tool_name: tool_name.into(),
             result_value: result_value.into(),
             is_error,
-            is_blocked: Default::default(),
+            is_blocked: None,
             tool_has_been_called,
-            tool_latency_secs: Default::default(),
-            error_type: Default::default(),
-            raw_error_message: Default::default(),
-            dynamic_variable_updates: Default::default(),
+            tool_latency_secs: None,
+            error_type: None,
+            raw_error_message: None,
+            dynamic_variable_updates: None,
             type_: Default::default(),
-            result: Default::default(),
+            result: Nullable::Absent,
         }
     }
 }

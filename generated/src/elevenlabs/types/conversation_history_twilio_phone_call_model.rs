@@ -83,6 +83,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTwilioPhoneCallModel {
 
 impl ConversationHistoryTwilioPhoneCallModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         direction: TelephonyDirection,
         phone_number_id: impl Into<String>,

@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhook {
 
 impl ConversationInitiationClientDataWebhook {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         url: impl Into<String>,
         request_headers: BTreeMap<

@@ -74,6 +74,7 @@ pub enum ConversationInitiationSource {
 
 impl ConversationInitiationSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Unknown => "unknown",
@@ -108,6 +109,7 @@ impl ConversationInitiationSource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "unknown" => Self::Unknown,

@@ -22,6 +22,7 @@ pub enum ConversationProduct {
 
 impl ConversationProduct {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Agents => "agents",
@@ -31,6 +32,7 @@ impl ConversationProduct {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "agents" => Self::Agents,

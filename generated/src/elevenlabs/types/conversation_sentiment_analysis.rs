@@ -88,6 +88,7 @@ impl<'de> Deserialize<'de> for ConversationSentimentAnalysis {
 
 impl ConversationSentimentAnalysis {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         overall_label: ConversationSentimentAnalysisOverallLabel,
         overall_sentiment_score: f64,
@@ -124,6 +125,7 @@ pub enum ConversationSentimentAnalysisOverallLabel {
 
 impl ConversationSentimentAnalysisOverallLabel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Positive => "positive",
@@ -134,6 +136,7 @@ impl ConversationSentimentAnalysisOverallLabel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "positive" => Self::Positive,

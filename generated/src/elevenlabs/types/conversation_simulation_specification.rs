@@ -72,12 +72,13 @@ impl<'de> Deserialize<'de> for ConversationSimulationSpecification {
 
 impl ConversationSimulationSpecification {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(simulated_user_config: AgentConfigApiModelInput) -> Self {
         Self {
             simulated_user_config,
-            tool_mock_config: Default::default(),
-            partial_conversation_history: Default::default(),
-            dynamic_variables: Default::default(),
+            tool_mock_config: None,
+            partial_conversation_history: None,
+            dynamic_variables: None,
         }
     }
 }

@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for ConversationSummaryMessageModel {
 
 impl ConversationSummaryMessageModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(role: ConversationSummaryMessageModelRole, message: impl Into<String>) -> Self {
         Self {
             role,
@@ -73,6 +74,7 @@ pub enum ConversationSummaryMessageModelRole {
 
 impl ConversationSummaryMessageModelRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -82,6 +84,7 @@ impl ConversationSummaryMessageModelRole {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "user" => Self::User,

@@ -183,6 +183,7 @@ impl<'de> Deserialize<'de> for ConversationSummaryResponseModel {
 
 impl ConversationSummaryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         conversation_id: impl Into<String>,
@@ -194,28 +195,28 @@ impl ConversationSummaryResponseModel {
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
-            branch_id: Default::default(),
-            version_id: Default::default(),
-            agent_name: Default::default(),
+            branch_id: Nullable::Absent,
+            version_id: Nullable::Absent,
+            agent_name: Nullable::Absent,
             conversation_id: conversation_id.into(),
             start_time_unix_secs,
             call_duration_secs,
             message_count,
             status,
-            termination_reason: Default::default(),
+            termination_reason: None,
             call_successful,
-            call_success_score: Default::default(),
-            transcript_summary: Default::default(),
-            call_summary_title: Default::default(),
-            main_language: Default::default(),
-            conversation_initiation_source: Default::default(),
-            tool_names: Default::default(),
-            direction: Default::default(),
-            rating: Default::default(),
-            sentiment_analysis: Default::default(),
-            data_collection_results: Default::default(),
-            evaluation_criteria_results: Default::default(),
-            tag_ids: Default::default(),
+            call_success_score: Nullable::Absent,
+            transcript_summary: Nullable::Absent,
+            call_summary_title: Nullable::Absent,
+            main_language: Nullable::Absent,
+            conversation_initiation_source: Nullable::Absent,
+            tool_names: Nullable::Absent,
+            direction: Nullable::Absent,
+            rating: Nullable::Absent,
+            sentiment_analysis: Nullable::Absent,
+            data_collection_results: Nullable::Absent,
+            evaluation_criteria_results: Nullable::Absent,
+            tag_ids: None,
         }
     }
 }
@@ -241,6 +242,7 @@ pub enum ConversationSummaryResponseModelStatus {
 
 impl ConversationSummaryResponseModelStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiated => "initiated",
@@ -253,6 +255,7 @@ impl ConversationSummaryResponseModelStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "initiated" => Self::Initiated,

@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de> for ConversationTagResponseModel {
 
 impl ConversationTagResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         tag_id: impl Into<String>,
         workspace_id: impl Into<String>,

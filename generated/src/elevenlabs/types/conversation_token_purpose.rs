@@ -20,6 +20,7 @@ pub enum ConversationTokenPurpose {
 
 impl ConversationTokenPurpose {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SignedUrl => "signed_url",
@@ -29,6 +30,7 @@ impl ConversationTokenPurpose {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "signed_url" => Self::SignedUrl,

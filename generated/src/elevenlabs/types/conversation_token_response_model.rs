@@ -84,6 +84,7 @@ impl<'de> Deserialize<'de> for ConversationTokenResponseModel {
 
 impl ConversationTokenResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         conversation_token: impl Into<String>,
@@ -92,10 +93,10 @@ impl ConversationTokenResponseModel {
         Self {
             agent_id: agent_id.into(),
             conversation_token: conversation_token.into(),
-            expiration_time_unix_secs: Default::default(),
-            conversation_id: Default::default(),
+            expiration_time_unix_secs: Nullable::Absent,
+            conversation_id: Nullable::Absent,
             purpose,
-            token_requester_user_id: Default::default(),
+            token_requester_user_id: Nullable::Absent,
         }
     }
 }

@@ -108,6 +108,7 @@ impl<'de> Deserialize<'de> for ConversationUserResponseModel {
 
 impl ConversationUserResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         user_id: impl Into<String>,
         last_contact_unix_secs: i64,
@@ -121,11 +122,11 @@ impl ConversationUserResponseModel {
             last_contact_unix_secs,
             first_contact_unix_secs,
             conversation_count,
-            last_contact_agent_id: Default::default(),
+            last_contact_agent_id: Nullable::Absent,
             last_contact_conversation_id: last_contact_conversation_id.into(),
-            last_contact_agent_name: Default::default(),
+            last_contact_agent_name: Nullable::Absent,
             sentiment,
-            most_frustrated_conversations: Default::default(),
+            most_frustrated_conversations: None,
         }
     }
 }

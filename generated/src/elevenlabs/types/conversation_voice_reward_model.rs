@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for ConversationVoiceRewardModel {
 
 impl ConversationVoiceRewardModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voice_id: impl Into<String>, reward_usd_cents: f64) -> Self {
         Self {
             voice_id: voice_id.into(),

@@ -51,10 +51,11 @@ impl<'de> Deserialize<'de> for ConversationVoiceUsageModel {
 
 impl ConversationVoiceUsageModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voice_id: impl Into<String>) -> Self {
         Self {
             voice_id: voice_id.into(),
-            audio_output_seconds: Default::default(),
+            audio_output_seconds: None,
         }
     }
 }

@@ -30,6 +30,7 @@ pub enum CrawlStatus {
 
 impl CrawlStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Queued => "queued",
@@ -43,6 +44,7 @@ impl CrawlStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "queued" => Self::Queued,

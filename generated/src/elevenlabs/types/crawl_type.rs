@@ -22,6 +22,7 @@ pub enum CrawlType {
 
 impl CrawlType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Discovery => "discovery",
@@ -31,6 +32,7 @@ impl CrawlType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "discovery" => Self::Discovery,

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for CreateAgentBranchResponseModel {
 
 impl CreateAgentBranchResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         created_branch_id: impl Into<String>,
         created_version_id: impl Into<String>,

@@ -60,11 +60,12 @@ impl<'de> Deserialize<'de> for CreateAgentConversationTicketRequestModel {
 
 impl CreateAgentConversationTicketRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
-            qa_comment: Default::default(),
-            turn_comments: Default::default(),
+            qa_comment: Nullable::Absent,
+            turn_comments: None,
         }
     }
 }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for CreateAgentResponseModel {
 
 impl CreateAgentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>) -> Self {
         Self {
             agent_id: agent_id.into(),

@@ -69,6 +69,7 @@ impl<'de> Deserialize<'de> for CreateBasicAuthRequest {
 
 impl CreateBasicAuthRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,

@@ -64,6 +64,7 @@ impl<'de> Deserialize<'de> for CreateBearerAuthRequest {
 
 impl CreateBearerAuthRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,

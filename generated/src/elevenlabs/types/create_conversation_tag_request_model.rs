@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for CreateConversationTagRequestModel {
 
 impl CreateConversationTagRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
-            description: Default::default(),
+            description: Nullable::Absent,
         }
     }
 }

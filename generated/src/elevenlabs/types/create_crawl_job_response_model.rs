@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for CreateCrawlJobResponseModel {
 
 impl CreateCrawlJobResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         type_: CrawlType,
@@ -85,7 +86,7 @@ impl CreateCrawlJobResponseModel {
             root_folder_id: root_folder_id.into(),
             status: status.into(),
             created_at,
-            folder_path: Default::default(),
+            folder_path: None,
         }
     }
 }

@@ -68,6 +68,7 @@ impl<'de> Deserialize<'de> for CreateCustomHeaderAuthRequest {
 
 impl CreateCustomHeaderAuthRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,

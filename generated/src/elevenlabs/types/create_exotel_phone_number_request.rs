@@ -128,6 +128,7 @@ impl<'de> Deserialize<'de> for CreateExotelPhoneNumberRequest {
 
 impl CreateExotelPhoneNumberRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         phone_number: impl Into<String>,
         label: impl Into<String>,
@@ -140,16 +141,16 @@ impl CreateExotelPhoneNumberRequest {
         Self {
             phone_number: phone_number.into(),
             label: label.into(),
-            supports_inbound: Default::default(),
-            supports_outbound: Default::default(),
+            supports_inbound: None,
+            supports_outbound: None,
             provider: Default::default(),
-            agent_id: Default::default(),
+            agent_id: Nullable::Absent,
             account_sid: account_sid.into(),
             api_key: api_key.into(),
             api_token: api_token.into(),
             api_subdomain,
             app_id: app_id.into(),
-            applet_url: Default::default(),
+            applet_url: Nullable::Absent,
         }
     }
 }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for CreateManualTicketRequestModel {
 
 impl CreateManualTicketRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(qa_comment: impl Into<String>) -> Self {
         Self {
             qa_comment: qa_comment.into(),

@@ -80,6 +80,7 @@ impl<'de> Deserialize<'de> for CreateMtlsAuthRequest {
 
 impl CreateMtlsAuthRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -92,8 +93,8 @@ impl CreateMtlsAuthRequest {
             provider: provider.into(),
             client_certificate: client_certificate.into(),
             client_key: client_key.into(),
-            ca_certificate: Default::default(),
-            key_passphrase: Default::default(),
+            ca_certificate: Nullable::Absent,
+            key_passphrase: Nullable::Absent,
         }
     }
 }

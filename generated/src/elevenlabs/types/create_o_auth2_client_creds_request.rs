@@ -107,6 +107,7 @@ impl<'de> Deserialize<'de> for CreateOAuth2ClientCredsRequest {
 
 impl CreateOAuth2ClientCredsRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -120,11 +121,11 @@ impl CreateOAuth2ClientCredsRequest {
             provider: provider.into(),
             client_id: client_id.into(),
             token_url: token_url.into(),
-            scopes: Default::default(),
-            extra_params: Default::default(),
-            basic_auth_in_header: Default::default(),
+            scopes: None,
+            extra_params: None,
+            basic_auth_in_header: None,
             client_secret: client_secret.into(),
-            custom_headers: Default::default(),
+            custom_headers: None,
         }
     }
 }

@@ -140,6 +140,7 @@ impl<'de> Deserialize<'de> for CreateOAuth2JwtRequest {
 
 impl CreateOAuth2JwtRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -153,16 +154,16 @@ impl CreateOAuth2JwtRequest {
             name: name.into(),
             auth_type: Default::default(),
             provider: provider.into(),
-            algorithm: Default::default(),
-            key_id: Default::default(),
+            algorithm: None,
+            key_id: Nullable::Absent,
             issuer: issuer.into(),
             audience: audience.into(),
             subject: subject.into(),
-            expiration_seconds: Default::default(),
-            extra_params: Default::default(),
+            expiration_seconds: None,
+            extra_params: None,
             token_url: token_url.into(),
-            scopes: Default::default(),
-            token_response_field: Default::default(),
+            scopes: None,
+            token_response_field: None,
             secret_key: secret_key.into(),
         }
     }
@@ -193,6 +194,7 @@ pub enum CreateOAuth2JwtRequestAlgorithm {
 
 impl CreateOAuth2JwtRequestAlgorithm {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hs256 => "HS256",
@@ -206,6 +208,7 @@ impl CreateOAuth2JwtRequestAlgorithm {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "HS256" => Self::Hs256,
@@ -248,6 +251,7 @@ pub enum CreateOAuth2JwtRequestTokenResponseField {
 
 impl CreateOAuth2JwtRequestTokenResponseField {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -257,6 +261,7 @@ impl CreateOAuth2JwtRequestTokenResponseField {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "access_token" => Self::AccessToken,

@@ -55,10 +55,11 @@ impl<'de> Deserialize<'de> for CreateOrderResponse {
 
 impl CreateOrderResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(order_id: OrderId) -> Self {
         Self {
             order_id,
-            sandbox: Default::default(),
+            sandbox: None,
         }
     }
 }

@@ -47,6 +47,7 @@ impl<'de> Deserialize<'de> for CreatePhoneNumberResponseModel {
 
 impl CreatePhoneNumberResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(phone_number_id: impl Into<String>) -> Self {
         Self {
             phone_number_id: phone_number_id.into(),

@@ -119,6 +119,7 @@ impl<'de> Deserialize<'de> for CreatePrivateKeyJwtRequest {
 
 impl CreatePrivateKeyJwtRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -131,13 +132,13 @@ impl CreatePrivateKeyJwtRequest {
             name: name.into(),
             auth_type: Default::default(),
             provider: provider.into(),
-            algorithm: Default::default(),
-            key_id: Default::default(),
+            algorithm: None,
+            key_id: Nullable::Absent,
             issuer: issuer.into(),
             audience: audience.into(),
             subject: subject.into(),
-            expiration_seconds: Default::default(),
-            extra_params: Default::default(),
+            expiration_seconds: None,
+            extra_params: None,
             secret_key: secret_key.into(),
         }
     }
@@ -168,6 +169,7 @@ pub enum CreatePrivateKeyJwtRequestAlgorithm {
 
 impl CreatePrivateKeyJwtRequestAlgorithm {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hs256 => "HS256",
@@ -181,6 +183,7 @@ impl CreatePrivateKeyJwtRequestAlgorithm {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "HS256" => Self::Hs256,

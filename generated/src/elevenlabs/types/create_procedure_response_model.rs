@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for CreateProcedureResponseModel {
 
 impl CreateProcedureResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(procedure_id: impl Into<String>) -> Self {
         Self {
             procedure_id: procedure_id.into(),

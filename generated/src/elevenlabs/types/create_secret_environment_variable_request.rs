@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for CreateSecretEnvironmentVariableRequest {
 
 impl CreateSecretEnvironmentVariableRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         label: impl Into<String>,
         values: BTreeMap<String, EnvironmentVariableSecretValueRequest>,

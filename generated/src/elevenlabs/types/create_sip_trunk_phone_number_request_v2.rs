@@ -94,16 +94,17 @@ impl<'de> Deserialize<'de> for CreateSipTrunkPhoneNumberRequestV2 {
 
 impl CreateSipTrunkPhoneNumberRequestV2 {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>, label: impl Into<String>) -> Self {
         Self {
             phone_number: phone_number.into(),
             label: label.into(),
-            supports_inbound: Default::default(),
-            supports_outbound: Default::default(),
+            supports_inbound: None,
+            supports_outbound: None,
             provider: Default::default(),
-            agent_id: Default::default(),
-            inbound_trunk_config: Default::default(),
-            outbound_trunk_config: Default::default(),
+            agent_id: Nullable::Absent,
+            inbound_trunk_config: Nullable::Absent,
+            outbound_trunk_config: Nullable::Absent,
         }
     }
 }

@@ -121,20 +121,21 @@ impl<'de> Deserialize<'de> for CreateSpeechEngineRequest {
 
 impl CreateSpeechEngineRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(speech_engine: SpeechEngineConfig) -> Self {
         Self {
-            name: Default::default(),
+            name: None,
             speech_engine,
-            asr: Default::default(),
-            tts: Default::default(),
-            turn: Default::default(),
-            vad: Default::default(),
-            conversation: Default::default(),
-            privacy: Default::default(),
-            call_limits: Default::default(),
-            language: Default::default(),
-            tags: Default::default(),
-            overrides: Default::default(),
+            asr: None,
+            tts: None,
+            turn: None,
+            vad: None,
+            conversation: None,
+            privacy: None,
+            call_limits: None,
+            language: None,
+            tags: None,
+            overrides: None,
         }
     }
 }

@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for CreateStringEnvironmentVariableRequest {
 
 impl CreateStringEnvironmentVariableRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(label: impl Into<String>, values: BTreeMap<String, String>) -> Self {
         Self {
             type_: Default::default(),

@@ -110,6 +110,7 @@ impl<'de> Deserialize<'de> for CreateTwilioPhoneNumberRequest {
 
 impl CreateTwilioPhoneNumberRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         phone_number: impl Into<String>,
         label: impl Into<String>,
@@ -119,14 +120,14 @@ impl CreateTwilioPhoneNumberRequest {
         Self {
             phone_number: phone_number.into(),
             label: label.into(),
-            supports_inbound: Default::default(),
-            supports_outbound: Default::default(),
+            supports_inbound: None,
+            supports_outbound: None,
             provider: Default::default(),
-            agent_id: Default::default(),
+            agent_id: Nullable::Absent,
             sid: sid.into(),
             token: token.into(),
-            region_config: Default::default(),
-            enable_sms: Default::default(),
+            region_config: Nullable::Absent,
+            enable_sms: None,
         }
     }
 }

@@ -88,15 +88,16 @@ impl<'de> Deserialize<'de> for CreatifyAuroraRequest {
 
 impl CreatifyAuroraRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(image: ImageReference, audio: AudioReference) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             model_id: Default::default(),
             image,
             audio,
-            resolution: Default::default(),
-            guidance_scale: Default::default(),
-            audio_guidance_scale: Default::default(),
+            resolution: None,
+            guidance_scale: Nullable::Absent,
+            audio_guidance_scale: Nullable::Absent,
         }
     }
 }
@@ -118,6 +119,7 @@ pub enum CreatifyAuroraRequestResolution {
 
 impl CreatifyAuroraRequestResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V480p => "480p",
@@ -127,6 +129,7 @@ impl CreatifyAuroraRequestResolution {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "480p" => Self::V480p,

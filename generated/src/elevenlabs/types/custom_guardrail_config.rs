@@ -111,17 +111,18 @@ impl<'de> Deserialize<'de> for CustomGuardrailConfig {
 
 impl CustomGuardrailConfig {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, prompt: impl Into<String>) -> Self {
         Self {
-            is_enabled: Default::default(),
+            is_enabled: None,
             name: name.into(),
             prompt: prompt.into(),
-            execution_mode: Default::default(),
-            model: Default::default(),
-            history_message_count: Default::default(),
-            history_include_tool_calls: Default::default(),
-            trigger_action: Default::default(),
-            evaluate_full_response_only: Default::default(),
+            execution_mode: None,
+            model: None,
+            history_message_count: None,
+            history_include_tool_calls: None,
+            trigger_action: None,
+            evaluate_full_response_only: None,
         }
     }
 }
@@ -155,6 +156,7 @@ pub enum CustomGuardrailConfigModel {
 
 impl CustomGuardrailConfigModel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gemini2_5FlashLite => "gemini-2.5-flash-lite",
@@ -170,6 +172,7 @@ impl CustomGuardrailConfigModel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "gemini-2.5-flash-lite" => Self::Gemini2_5FlashLite,

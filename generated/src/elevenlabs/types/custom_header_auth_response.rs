@@ -92,6 +92,7 @@ impl<'de> Deserialize<'de> for CustomHeaderAuthResponse {
 
 impl CustomHeaderAuthResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -104,10 +105,10 @@ impl CustomHeaderAuthResponse {
             provider: provider.into(),
             header_name: header_name.into(),
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }

@@ -91,15 +91,16 @@ impl<'de> Deserialize<'de> for CustomLlm {
 
 impl CustomLlm {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             url: url.into(),
-            model_id: Default::default(),
-            api_key: Default::default(),
-            auth_connection: Default::default(),
-            request_headers: Default::default(),
-            api_version: Default::default(),
-            api_type: Default::default(),
+            model_id: Nullable::Absent,
+            api_key: Nullable::Absent,
+            auth_connection: Nullable::Absent,
+            request_headers: None,
+            api_version: Nullable::Absent,
+            api_type: None,
         }
     }
 }

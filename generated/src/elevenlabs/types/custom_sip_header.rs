@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for CustomSipHeader {
 
 impl CustomSipHeader {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

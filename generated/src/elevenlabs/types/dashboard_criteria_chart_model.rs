@@ -57,6 +57,7 @@ impl<'de> Deserialize<'de> for DashboardCriteriaChartModel {
 
 impl DashboardCriteriaChartModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, criteria_id: impl Into<String>) -> Self {
         Self {
             name: name.into(),

@@ -63,11 +63,12 @@ impl<'de> Deserialize<'de> for DataCollectionResultCommonModel {
 
 impl DataCollectionResultCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(data_collection_id: impl Into<String>, rationale: impl Into<String>) -> Self {
         Self {
             data_collection_id: data_collection_id.into(),
-            value: Default::default(),
-            json_schema: Default::default(),
+            value: None,
+            json_schema: Nullable::Absent,
             rationale: rationale.into(),
         }
     }

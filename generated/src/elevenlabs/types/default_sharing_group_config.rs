@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for DefaultSharingGroupConfig {
 
 impl DefaultSharingGroupConfig {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         group_id: impl Into<String>,
         permission_level: DefaultSharingGroupConfigPermissionLevel,
@@ -80,6 +81,7 @@ pub enum DefaultSharingGroupConfigPermissionLevel {
 
 impl DefaultSharingGroupConfigPermissionLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -90,6 +92,7 @@ impl DefaultSharingGroupConfigPermissionLevel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for DefaultSharingGroupResponseModel {
 
 impl DefaultSharingGroupResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         group: WorkspaceGroupResponseModel,
         permission_level: DefaultSharingGroupResponseModelPermissionLevel,
@@ -81,6 +82,7 @@ pub enum DefaultSharingGroupResponseModelPermissionLevel {
 
 impl DefaultSharingGroupResponseModelPermissionLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -91,6 +93,7 @@ impl DefaultSharingGroupResponseModelPermissionLevel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

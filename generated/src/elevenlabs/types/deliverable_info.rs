@@ -66,6 +66,7 @@ impl<'de> Deserialize<'de> for DeliverableInfo {
 
 impl DeliverableInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         signed_url: impl Into<String>,
         content_type: impl Into<String>,
@@ -75,7 +76,7 @@ impl DeliverableInfo {
             signed_url: signed_url.into(),
             content_type: content_type.into(),
             name: name.into(),
-            version: Default::default(),
+            version: None,
         }
     }
 }

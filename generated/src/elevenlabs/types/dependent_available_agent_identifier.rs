@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de> for DependentAvailableAgentIdentifier {
 
 impl DependentAvailableAgentIdentifier {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -83,7 +84,7 @@ impl DependentAvailableAgentIdentifier {
         access_level: DependentAvailableAgentIdentifierAccessLevel,
     ) -> Self {
         Self {
-            referenced_resource_ids: Default::default(),
+            referenced_resource_ids: None,
             id: id.into(),
             name: name.into(),
             type_: Default::default(),
@@ -112,6 +113,7 @@ pub enum DependentAvailableAgentIdentifierAccessLevel {
 
 impl DependentAvailableAgentIdentifierAccessLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -123,6 +125,7 @@ impl DependentAvailableAgentIdentifierAccessLevel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

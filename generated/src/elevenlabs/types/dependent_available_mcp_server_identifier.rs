@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for DependentAvailableMcpServerIdentifier {
 
 impl DependentAvailableMcpServerIdentifier {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -102,6 +103,7 @@ pub enum DependentAvailableMcpServerIdentifierAccessLevel {
 
 impl DependentAvailableMcpServerIdentifierAccessLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -113,6 +115,7 @@ impl DependentAvailableMcpServerIdentifierAccessLevel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for DependentBranchInfo {
 
 impl DependentBranchInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         agent_name: impl Into<String>,

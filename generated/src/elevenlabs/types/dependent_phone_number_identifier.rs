@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for DependentPhoneNumberIdentifier {
 
 impl DependentPhoneNumberIdentifier {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         phone_number_id: impl Into<String>,
         phone_number: impl Into<String>,

@@ -64,9 +64,10 @@ impl<'de> Deserialize<'de> for DependentUnknownAgentIdentifier {
 
 impl DependentUnknownAgentIdentifier {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
-            referenced_resource_ids: Default::default(),
+            referenced_resource_ids: None,
             id: id.into(),
             type_: Default::default(),
         }

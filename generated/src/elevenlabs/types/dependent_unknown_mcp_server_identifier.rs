@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for DependentUnknownMcpServerIdentifier {
 
 impl DependentUnknownMcpServerIdentifier {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for DependentUnknownToolIdentifier {
 
 impl DependentUnknownToolIdentifier {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

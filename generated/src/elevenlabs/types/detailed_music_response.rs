@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for DetailedMusicResponse {
 
 impl DetailedMusicResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         composition_plan: DetailedMusicResponseCompositionPlan,
         song_metadata: SongMetadata,

@@ -64,6 +64,7 @@ impl<'de> Deserialize<'de> for DetectedEntity {
 
 impl DetectedEntity {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         text: impl Into<String>,
         entity_type: impl Into<String>,

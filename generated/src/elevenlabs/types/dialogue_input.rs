@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for DialogueInput {
 
 impl DialogueInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>, voice_id: impl Into<String>) -> Self {
         Self {
             text: text.into(),

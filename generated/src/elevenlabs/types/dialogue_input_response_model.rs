@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for DialogueInputResponseModel {
 
 impl DialogueInputResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         text: impl Into<String>,
         voice_id: impl Into<String>,

@@ -344,6 +344,7 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
 
 impl DirectPublishingReadResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         read_id: impl Into<String>,
         created_at_unix: i64,
@@ -359,53 +360,53 @@ impl DirectPublishingReadResponseModel {
             word_count,
             char_count,
             chapters,
-            title: Default::default(),
-            author: Default::default(),
-            description: Default::default(),
-            article_image_url: Default::default(),
-            language: Default::default(),
-            locale: Default::default(),
-            display_mode: Default::default(),
-            genre: Default::default(),
-            fiction: Default::default(),
-            content_type: Default::default(),
-            original_file_type: Default::default(),
-            target_audience: Default::default(),
-            mature_content: Default::default(),
-            safesearch_adult: Default::default(),
-            origin: Default::default(),
-            publication_date: Default::default(),
-            isbn: Default::default(),
-            ean: Default::default(),
-            legal_terms: Default::default(),
-            content_guidelines_terms: Default::default(),
-            last_updated_from_project_unix: Default::default(),
-            publishing_project_id: Default::default(),
-            publishing_state: Default::default(),
-            publisher_profile_id: Default::default(),
-            quality_score: Default::default(),
-            publisher: Default::default(),
-            copyright: Default::default(),
-            subtitle: Default::default(),
-            distribution_territories: Default::default(),
-            edition: Default::default(),
-            contributors: Default::default(),
-            payout_type: Default::default(),
-            list_price: Default::default(),
+            title: Nullable::Absent,
+            author: Nullable::Absent,
+            description: Nullable::Absent,
+            article_image_url: Nullable::Absent,
+            language: Nullable::Absent,
+            locale: Nullable::Absent,
+            display_mode: Nullable::Absent,
+            genre: Nullable::Absent,
+            fiction: Nullable::Absent,
+            content_type: Nullable::Absent,
+            original_file_type: Nullable::Absent,
+            target_audience: Nullable::Absent,
+            mature_content: Nullable::Absent,
+            safesearch_adult: Nullable::Absent,
+            origin: Nullable::Absent,
+            publication_date: Nullable::Absent,
+            isbn: Nullable::Absent,
+            ean: Nullable::Absent,
+            legal_terms: Nullable::Absent,
+            content_guidelines_terms: Nullable::Absent,
+            last_updated_from_project_unix: Nullable::Absent,
+            publishing_project_id: Nullable::Absent,
+            publishing_state: None,
+            publisher_profile_id: Nullable::Absent,
+            quality_score: Nullable::Absent,
+            publisher: Nullable::Absent,
+            copyright: Nullable::Absent,
+            subtitle: Nullable::Absent,
+            distribution_territories: Nullable::Absent,
+            edition: Nullable::Absent,
+            contributors: Nullable::Absent,
+            payout_type: Nullable::Absent,
+            list_price: Nullable::Absent,
             currency: Default::default(),
-            original_audio_project_export_id: Default::default(),
-            original_audio_document_id: Default::default(),
-            series_id: Default::default(),
-            volume: Default::default(),
-            published_at_unix: Default::default(),
-            read_slug: Default::default(),
-            preview_audio_object: Default::default(),
-            sample_config: Default::default(),
-            review: Default::default(),
-            voice_id: Default::default(),
-            can_use_assistant: Default::default(),
-            is_voice_changer_on: Default::default(),
-            restricted_to_user_email_domains: Default::default(),
+            original_audio_project_export_id: Nullable::Absent,
+            original_audio_document_id: Nullable::Absent,
+            series_id: Nullable::Absent,
+            volume: Nullable::Absent,
+            published_at_unix: Nullable::Absent,
+            read_slug: Nullable::Absent,
+            preview_audio_object: Nullable::Absent,
+            sample_config: Nullable::Absent,
+            review: Nullable::Absent,
+            voice_id: Nullable::Absent,
+            can_use_assistant: None,
+            is_voice_changer_on: None,
+            restricted_to_user_email_domains: Nullable::Absent,
         }
     }
 }
@@ -425,6 +426,7 @@ pub enum DirectPublishingReadResponseModelDisplayMode {
 
 impl DirectPublishingReadResponseModelDisplayMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Text => "text",
@@ -435,6 +437,7 @@ impl DirectPublishingReadResponseModelDisplayMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "text" => Self::Text,
@@ -530,6 +533,7 @@ pub enum DirectPublishingReadResponseModelGenreItem {
 
 impl DirectPublishingReadResponseModelGenreItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fantasy => "Fantasy",
@@ -569,6 +573,7 @@ impl DirectPublishingReadResponseModelGenreItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "Fantasy" => Self::Fantasy,
@@ -637,6 +642,7 @@ pub enum DirectPublishingReadResponseModelTargetAudience {
 
 impl DirectPublishingReadResponseModelTargetAudience {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Children => "children",
@@ -648,6 +654,7 @@ impl DirectPublishingReadResponseModelTargetAudience {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "children" => Self::Children,
@@ -686,6 +693,7 @@ pub enum DirectPublishingReadResponseModelPayoutType {
 
 impl DirectPublishingReadResponseModelPayoutType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -696,6 +704,7 @@ impl DirectPublishingReadResponseModelPayoutType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,

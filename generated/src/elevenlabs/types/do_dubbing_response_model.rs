@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for DoDubbingResponseModel {
 
 impl DoDubbingResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(dubbing_id: impl Into<String>, expected_duration_sec: f64) -> Self {
         Self {
             dubbing_id: dubbing_id.into(),

@@ -100,6 +100,7 @@ impl<'de> Deserialize<'de> for DubOrderItemRequest {
 
 impl DubOrderItemRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         media_id: MediaId,
         source_language: impl Into<String>,
@@ -114,8 +115,8 @@ impl DubOrderItemRequest {
             destination_languages,
             include_captions,
             include_source_captions,
-            instructions: Default::default(),
-            captions_sdh: Default::default(),
+            instructions: Nullable::Absent,
+            captions_sdh: Nullable::Absent,
         }
     }
 }

@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for DubbedSegment {
 
 impl DubbedSegment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         start_time: f64,
         end_time: f64,

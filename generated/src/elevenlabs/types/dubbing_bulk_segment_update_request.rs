@@ -48,6 +48,7 @@ impl<'de> Deserialize<'de> for DubbingBulkSegmentUpdateRequest {
 
 impl DubbingBulkSegmentUpdateRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(segments: BTreeMap<String, DubbingSegmentUpdateRequest>) -> Self {
         Self { segments }
     }

@@ -48,6 +48,7 @@ impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateRequest {
 
 impl DubbingBulkTargetSegmentUpdateRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(segments: BTreeMap<String, DubbingTargetSegmentUpdateRequest>) -> Self {
         Self { segments }
     }

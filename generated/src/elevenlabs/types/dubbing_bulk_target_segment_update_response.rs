@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateResponse {
 
 impl DubbingBulkTargetSegmentUpdateResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(segments: Vec<DubbingTargetTranscriptSegment>, revision: i64) -> Self {
         Self { segments, revision }
     }

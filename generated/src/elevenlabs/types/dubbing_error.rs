@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for DubbingError {
 
 impl DubbingError {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(code: impl Into<String>, message: impl Into<String>, retryable: bool) -> Self {
         Self {
             code: code.into(),

@@ -54,10 +54,11 @@ impl<'de> Deserialize<'de> for DubbingLanguageListResponse {
 
 impl DubbingLanguageListResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(languages: Vec<DubbingLanguageResponse>) -> Self {
         Self {
             languages,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
         }
     }
 }

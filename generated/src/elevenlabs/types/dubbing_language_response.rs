@@ -128,6 +128,7 @@ impl<'de> Deserialize<'de> for DubbingLanguageResponse {
 
 impl DubbingLanguageResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         language_id: impl Into<String>,
         project_id: impl Into<String>,
@@ -142,13 +143,13 @@ impl DubbingLanguageResponse {
             project_id: project_id.into(),
             target_language: target_language.into(),
             status,
-            model_id: Default::default(),
-            voice_settings: Default::default(),
-            outputs: Default::default(),
+            model_id: Nullable::Absent,
+            voice_settings: Nullable::Absent,
+            outputs: Nullable::Absent,
             revision,
-            output_revision: Default::default(),
-            error: Default::default(),
-            warnings: Default::default(),
+            output_revision: Nullable::Absent,
+            error: Nullable::Absent,
+            warnings: None,
             created_at,
             updated_at,
         }
@@ -176,6 +177,7 @@ pub enum DubbingLanguageResponseStatus {
 
 impl DubbingLanguageResponseStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Queued => "queued",
@@ -188,6 +190,7 @@ impl DubbingLanguageResponseStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "queued" => Self::Queued,

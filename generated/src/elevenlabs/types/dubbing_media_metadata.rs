@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for DubbingMediaMetadata {
 
 impl DubbingMediaMetadata {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(content_type: impl Into<String>, duration: f64) -> Self {
         Self {
             content_type: content_type.into(),

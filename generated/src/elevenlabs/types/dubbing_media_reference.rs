@@ -83,6 +83,7 @@ impl<'de> Deserialize<'de> for DubbingMediaReference {
 
 impl DubbingMediaReference {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         src: impl Into<String>,
         content_type: impl Into<String>,

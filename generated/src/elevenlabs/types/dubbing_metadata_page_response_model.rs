@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for DubbingMetadataPageResponseModel {
 
 impl DubbingMetadataPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         dubs: Vec<DubbingMetadataResponse>,
         next_cursor: Option<String>,

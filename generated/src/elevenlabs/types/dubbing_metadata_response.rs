@@ -104,6 +104,7 @@ impl<'de> Deserialize<'de> for DubbingMetadataResponse {
 
 impl DubbingMetadataResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         dubbing_id: impl Into<String>,
         name: impl Into<String>,
@@ -118,10 +119,10 @@ impl DubbingMetadataResponse {
             status: status.into(),
             source_language,
             target_languages,
-            editable: Default::default(),
+            editable: None,
             created_at,
-            media_metadata: Default::default(),
-            error: Default::default(),
+            media_metadata: Nullable::Absent,
+            error: Nullable::Absent,
         }
     }
 }

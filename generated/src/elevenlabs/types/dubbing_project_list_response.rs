@@ -54,10 +54,11 @@ impl<'de> Deserialize<'de> for DubbingProjectListResponse {
 
 impl DubbingProjectListResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(projects: Vec<DubbingProjectResponse>) -> Self {
         Self {
             projects,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
         }
     }
 }

@@ -130,6 +130,7 @@ impl<'de> Deserialize<'de> for DubbingProjectResponse {
 
 impl DubbingProjectResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         project_id: impl Into<String>,
         status: DubbingProjectResponseStatus,
@@ -140,15 +141,15 @@ impl DubbingProjectResponse {
         Self {
             project_id: project_id.into(),
             status,
-            reference: Default::default(),
-            source_language: Default::default(),
-            model_id: Default::default(),
-            media: Default::default(),
-            language_ids: Default::default(),
-            webhook_ids: Default::default(),
+            reference: Nullable::Absent,
+            source_language: Nullable::Absent,
+            model_id: Nullable::Absent,
+            media: Nullable::Absent,
+            language_ids: None,
+            webhook_ids: None,
             revision,
-            error: Default::default(),
-            warnings: Default::default(),
+            error: Nullable::Absent,
+            warnings: None,
             created_at,
             updated_at,
         }
@@ -176,6 +177,7 @@ pub enum DubbingProjectResponseStatus {
 
 impl DubbingProjectResponseStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Queued => "queued",
@@ -188,6 +190,7 @@ impl DubbingProjectResponseStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "queued" => Self::Queued,

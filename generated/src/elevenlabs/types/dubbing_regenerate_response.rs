@@ -80,6 +80,7 @@ impl<'de> Deserialize<'de> for DubbingRegenerateResponse {
 
 impl DubbingRegenerateResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         regenerated_segment_ids: Vec<String>,
         regenerated_seconds: f64,

@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for DubbingRenderResponseModel {
 
 impl DubbingRenderResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(version: i64, render_id: impl Into<String>) -> Self {
         Self {
             version,

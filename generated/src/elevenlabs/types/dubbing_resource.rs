@@ -102,6 +102,7 @@ impl<'de> Deserialize<'de> for DubbingResource {
 impl DubbingResource {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         version: i64,

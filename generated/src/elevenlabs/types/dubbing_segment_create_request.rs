@@ -66,6 +66,7 @@ impl<'de> Deserialize<'de> for DubbingSegmentCreateRequest {
 
 impl DubbingSegmentCreateRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         text: impl Into<String>,
         speaker_id: impl Into<String>,

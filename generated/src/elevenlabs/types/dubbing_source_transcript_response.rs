@@ -60,9 +60,10 @@ impl<'de> Deserialize<'de> for DubbingSourceTranscriptResponse {
 
 impl DubbingSourceTranscriptResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(segments: Vec<DubbingTranscriptSegment>, revision: i64) -> Self {
         Self {
-            language: Default::default(),
+            language: Nullable::Absent,
             segments,
             revision,
         }

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for DubbingTargetSegmentUpdateResponse {
 
 impl DubbingTargetSegmentUpdateResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(segment: DubbingTargetTranscriptSegment, revision: i64) -> Self {
         Self { segment, revision }
     }

@@ -66,13 +66,14 @@ impl<'de> Deserialize<'de> for DubbingTargetTranscriptResponse {
 
 impl DubbingTargetTranscriptResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         target_language: impl Into<String>,
         segments: Vec<DubbingTargetTranscriptSegment>,
         revision: i64,
     ) -> Self {
         Self {
-            source_language: Default::default(),
+            source_language: Nullable::Absent,
             target_language: target_language.into(),
             segments,
             revision,

@@ -79,6 +79,7 @@ impl<'de> Deserialize<'de> for DubbingTargetTranscriptSegment {
 
 impl DubbingTargetTranscriptSegment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         speaker_id: impl Into<String>,
@@ -92,7 +93,7 @@ impl DubbingTargetTranscriptSegment {
             start_s,
             end_s,
             source_text: source_text.into(),
-            translation: Default::default(),
+            translation: Nullable::Absent,
         }
     }
 }

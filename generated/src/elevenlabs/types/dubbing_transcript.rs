@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for DubbingTranscript {
 
 impl DubbingTranscript {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(language: impl Into<String>, utterances: Vec<DubbingTranscriptUtterance>) -> Self {
         Self {
             language: language.into(),

@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de> for DubbingTranscriptRevisionResponse {
 
 impl DubbingTranscriptRevisionResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(revision: i64) -> Self {
         Self { revision }
     }

@@ -79,6 +79,7 @@ impl<'de> Deserialize<'de> for DubbingTranscriptSegment {
 
 impl DubbingTranscriptSegment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         text: impl Into<String>,
@@ -92,7 +93,7 @@ impl DubbingTranscriptSegment {
             speaker_id: speaker_id.into(),
             start_s,
             end_s,
-            external_id: Default::default(),
+            external_id: Nullable::Absent,
         }
     }
 }

@@ -62,12 +62,13 @@ impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModel {
 
 impl DubbingTranscriptsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(transcript_format: DubbingTranscriptsResponseModelTranscriptFormat) -> Self {
         Self {
             transcript_format,
-            srt: Default::default(),
-            webvtt: Default::default(),
-            json: Default::default(),
+            srt: Nullable::Absent,
+            webvtt: Nullable::Absent,
+            json: Nullable::Absent,
         }
     }
 }
@@ -89,6 +90,7 @@ pub enum DubbingTranscriptsResponseModelTranscriptFormat {
 
 impl DubbingTranscriptsResponseModelTranscriptFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Srt => "srt",
@@ -99,6 +101,7 @@ impl DubbingTranscriptsResponseModelTranscriptFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "srt" => Self::Srt,

@@ -79,13 +79,14 @@ impl<'de> Deserialize<'de> for DynamicVariableAssignment {
 
 impl DynamicVariableAssignment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(dynamic_variable: impl Into<String>, value_path: impl Into<String>) -> Self {
         Self {
             source: Default::default(),
             dynamic_variable: dynamic_variable.into(),
             value_path: value_path.into(),
-            sanitize: Default::default(),
-            preserve_native_type: Default::default(),
+            sanitize: None,
+            preserve_native_type: None,
         }
     }
 }

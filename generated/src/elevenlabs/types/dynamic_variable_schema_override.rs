@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for DynamicVariableSchemaOverride {
 
 impl DynamicVariableSchemaOverride {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(dynamic_variable: impl Into<String>) -> Self {
         Self {
             source: Default::default(),

@@ -78,6 +78,7 @@ impl<'de> Deserialize<'de> for DynamicVariableUpdateCommonModel {
 
 impl DynamicVariableUpdateCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         variable_name: impl Into<String>,
         old_value: Option<String>,

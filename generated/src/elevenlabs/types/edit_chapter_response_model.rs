@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for EditChapterResponseModel {
 
 impl EditChapterResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(chapter: ChapterWithContentResponseModel) -> Self {
         Self { chapter }
     }

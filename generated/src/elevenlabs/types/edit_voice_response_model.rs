@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for EditVoiceResponseModel {
 
 impl EditVoiceResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(status: impl Into<String>) -> Self {
         Self {
             status: status.into(),

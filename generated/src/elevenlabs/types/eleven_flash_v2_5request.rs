@@ -102,16 +102,17 @@ impl<'de> Deserialize<'de> for ElevenFlashV2_5request {
 
 impl ElevenFlashV2_5request {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>, voice: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             text: text.into(),
             voice: voice.into(),
-            output_format: Default::default(),
-            pronunciation_dictionary_locators: Default::default(),
+            output_format: None,
+            pronunciation_dictionary_locators: None,
             model_id: Default::default(),
-            language_code: Default::default(),
-            voice_settings: Default::default(),
+            language_code: Nullable::Absent,
+            voice_settings: Nullable::Absent,
         }
     }
 }
@@ -143,6 +144,7 @@ pub enum ElevenFlashV2_5requestOutputFormat {
 
 impl ElevenFlashV2_5requestOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mp3_22050_32 => "mp3_22050_32",
@@ -157,6 +159,7 @@ impl ElevenFlashV2_5requestOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mp3_22050_32" => Self::Mp3_22050_32,

@@ -94,15 +94,16 @@ impl<'de> Deserialize<'de> for ElevenMultilingualV2Request {
 
 impl ElevenMultilingualV2Request {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>, voice: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             text: text.into(),
             voice: voice.into(),
-            output_format: Default::default(),
-            pronunciation_dictionary_locators: Default::default(),
+            output_format: None,
+            pronunciation_dictionary_locators: None,
             model_id: Default::default(),
-            voice_settings: Default::default(),
+            voice_settings: Nullable::Absent,
         }
     }
 }
@@ -134,6 +135,7 @@ pub enum ElevenMultilingualV2RequestOutputFormat {
 
 impl ElevenMultilingualV2RequestOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mp3_22050_32 => "mp3_22050_32",
@@ -148,6 +150,7 @@ impl ElevenMultilingualV2RequestOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mp3_22050_32" => Self::Mp3_22050_32,

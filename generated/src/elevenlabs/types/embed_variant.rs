@@ -26,6 +26,7 @@ pub enum EmbedVariant {
 
 impl EmbedVariant {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tiny => "tiny",
@@ -37,6 +38,7 @@ impl EmbedVariant {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "tiny" => Self::Tiny,

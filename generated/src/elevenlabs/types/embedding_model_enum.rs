@@ -22,6 +22,7 @@ pub enum EmbeddingModelEnum {
 
 impl EmbeddingModelEnum {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::E5Mistral7bInstruct => "e5_mistral_7b_instruct",
@@ -31,6 +32,7 @@ impl EmbeddingModelEnum {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "e5_mistral_7b_instruct" => Self::E5Mistral7bInstruct,

@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for EnvironmentAuthConnectionLocator {
 
 impl EnvironmentAuthConnectionLocator {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(env_var_label: impl Into<String>) -> Self {
         Self {
             env_var_label: env_var_label.into(),

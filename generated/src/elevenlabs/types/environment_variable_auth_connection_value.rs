@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de> for EnvironmentVariableAuthConnectionValue {
 
 impl EnvironmentVariableAuthConnectionValue {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(auth_connection_id: impl Into<String>) -> Self {
         Self {
             auth_connection_id: auth_connection_id.into(),

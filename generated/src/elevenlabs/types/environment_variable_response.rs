@@ -92,6 +92,7 @@ impl<'de> Deserialize<'de> for EnvironmentVariableResponse {
 
 impl EnvironmentVariableResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         label: impl Into<String>,
         created_at_unix_secs: i64,
@@ -105,7 +106,7 @@ impl EnvironmentVariableResponse {
             label: label.into(),
             created_at_unix_secs,
             updated_at_unix_secs,
-            created_by_user_id: Default::default(),
+            created_by_user_id: Nullable::Absent,
             type_,
             id: id.into(),
             workspace_id: workspace_id.into(),
@@ -131,6 +132,7 @@ pub enum EnvironmentVariableResponseType {
 
 impl EnvironmentVariableResponseType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "string",
@@ -141,6 +143,7 @@ impl EnvironmentVariableResponseType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "string" => Self::String,

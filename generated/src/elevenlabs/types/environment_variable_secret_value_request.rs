@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for EnvironmentVariableSecretValueRequest {
 
 impl EnvironmentVariableSecretValueRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(secret_id: impl Into<String>) -> Self {
         Self {
             secret_id: secret_id.into(),

@@ -58,10 +58,11 @@ impl<'de> Deserialize<'de> for EnvironmentVariablesListResponse {
 
 impl EnvironmentVariablesListResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(environment_variables: Vec<EnvironmentVariableResponse>, has_more: bool) -> Self {
         Self {
             environment_variables,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

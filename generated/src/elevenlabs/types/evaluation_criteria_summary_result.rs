@@ -57,11 +57,12 @@ impl<'de> Deserialize<'de> for EvaluationCriteriaSummaryResult {
 
 impl EvaluationCriteriaSummaryResult {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(result: EvaluationSuccessResult) -> Self {
         Self {
             result,
-            score: Default::default(),
-            max_score: Default::default(),
+            score: Nullable::Absent,
+            max_score: Nullable::Absent,
         }
     }
 }

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for ExactParameterEvaluationStrategy {
 
 impl ExactParameterEvaluationStrategy {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(expected_value: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

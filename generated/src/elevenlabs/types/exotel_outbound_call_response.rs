@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for ExotelOutboundCallResponse {
 
 impl ExotelOutboundCallResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         success: bool,
         message: impl Into<String>,

@@ -98,6 +98,7 @@ impl<'de> Deserialize<'de> for ExternalFileSyncInfo {
 
 impl ExternalFileSyncInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         type_: ExternalSyncProvider,
         source_entity_id: impl Into<String>,
@@ -113,7 +114,7 @@ impl ExternalFileSyncInfo {
             source_parent_entity_id: source_parent_entity_id.into(),
             source_mime_type: source_mime_type.into(),
             source_modified_time,
-            root_folder_id: Default::default(),
+            root_folder_id: Nullable::Absent,
         }
     }
 }

@@ -84,6 +84,7 @@ impl<'de> Deserialize<'de> for ExternalFolderSyncInfo {
 
 impl ExternalFolderSyncInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         type_: ExternalSyncProvider,
         source_entity_id: impl Into<String>,
@@ -93,9 +94,9 @@ impl ExternalFolderSyncInfo {
             type_,
             source_entity_id: source_entity_id.into(),
             integration_connection_id: integration_connection_id.into(),
-            root_folder_id: Default::default(),
-            sync_cursor: Default::default(),
-            last_sync_at: Default::default(),
+            root_folder_id: Nullable::Absent,
+            sync_cursor: Nullable::Absent,
+            last_sync_at: Nullable::Absent,
         }
     }
 }

@@ -18,6 +18,7 @@ pub enum ExternalSyncProvider {
 
 impl ExternalSyncProvider {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::GoogleDrive => "google_drive",
@@ -26,6 +27,7 @@ impl ExternalSyncProvider {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "google_drive" => Self::GoogleDrive,

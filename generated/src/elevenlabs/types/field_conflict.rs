@@ -72,13 +72,14 @@ impl<'de> Deserialize<'de> for FieldConflict {
 
 impl FieldConflict {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(path: impl Into<String>, section: ConflictSection) -> Self {
         Self {
             path: path.into(),
             section,
-            base_value: Default::default(),
-            source_value: Default::default(),
-            target_value: Default::default(),
+            base_value: None,
+            source_value: None,
+            target_value: None,
         }
     }
 }

@@ -157,6 +157,7 @@ impl<'de> Deserialize<'de> for FineTuningResponseModel {
 
 impl FineTuningResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         is_allowed_to_fine_tune: bool,
         state: BTreeMap<String, FineTuningResponseModelStateValue>,
@@ -170,15 +171,15 @@ impl FineTuningResponseModel {
             verification_failures,
             verification_attempts_count,
             manual_verification_requested,
-            language: Default::default(),
-            progress: Default::default(),
-            message: Default::default(),
-            dataset_duration_seconds: Default::default(),
-            verification_attempts: Default::default(),
-            slice_ids: Default::default(),
-            manual_verification: Default::default(),
-            max_verification_attempts: Default::default(),
-            next_max_verification_attempts_reset_unix_ms: Default::default(),
+            language: Nullable::Absent,
+            progress: Nullable::Absent,
+            message: Nullable::Absent,
+            dataset_duration_seconds: Nullable::Absent,
+            verification_attempts: Nullable::Absent,
+            slice_ids: Nullable::Absent,
+            manual_verification: Nullable::Absent,
+            max_verification_attempts: Nullable::Absent,
+            next_max_verification_attempts_reset_unix_ms: Nullable::Absent,
         }
     }
 }
@@ -204,6 +205,7 @@ pub enum FineTuningResponseModelStateValue {
 
 impl FineTuningResponseModelStateValue {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotStarted => "not_started",
@@ -217,6 +219,7 @@ impl FineTuningResponseModelStateValue {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "not_started" => Self::NotStarted,

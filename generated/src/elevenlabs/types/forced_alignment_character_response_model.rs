@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for ForcedAlignmentCharacterResponseModel {
 
 impl ForcedAlignmentCharacterResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>, start: f64, end: f64) -> Self {
         Self {
             text: text.into(),

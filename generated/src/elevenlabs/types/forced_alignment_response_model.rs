@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for ForcedAlignmentResponseModel {
 
 impl ForcedAlignmentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         characters: Vec<ForcedAlignmentCharacterResponseModel>,
         words: Vec<ForcedAlignmentWordResponseModel>,

@@ -66,6 +66,7 @@ impl<'de> Deserialize<'de> for ForcedAlignmentWordResponseModel {
 
 impl ForcedAlignmentWordResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>, start: f64, end: f64, loss: f64) -> Self {
         Self {
             text: text.into(),

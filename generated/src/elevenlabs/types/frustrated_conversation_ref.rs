@@ -82,6 +82,7 @@ impl<'de> Deserialize<'de> for FrustratedConversationRef {
 
 impl FrustratedConversationRef {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         conversation_id: impl Into<String>,
         agent_id: impl Into<String>,
@@ -118,6 +119,7 @@ pub enum FrustratedConversationRefOverallLabel {
 
 impl FrustratedConversationRefOverallLabel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Positive => "positive",
@@ -128,6 +130,7 @@ impl FrustratedConversationRefOverallLabel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "positive" => Self::Positive,

@@ -76,13 +76,14 @@ impl<'de> Deserialize<'de> for Gemini25FlashImageRequest {
 
 impl Gemini25FlashImageRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
             model_id: Default::default(),
-            images: Default::default(),
-            aspect_ratio: Default::default(),
+            images: None,
+            aspect_ratio: None,
         }
     }
 }
@@ -122,6 +123,7 @@ pub enum Gemini25FlashImageRequestAspectRatio {
 
 impl Gemini25FlashImageRequestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -140,6 +142,7 @@ impl Gemini25FlashImageRequestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

@@ -84,14 +84,15 @@ impl<'de> Deserialize<'de> for Gemini31FlashImageRequest {
 
 impl Gemini31FlashImageRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
             model_id: Default::default(),
-            images: Default::default(),
-            aspect_ratio: Default::default(),
-            resolution: Default::default(),
+            images: None,
+            aspect_ratio: None,
+            resolution: None,
         }
     }
 }
@@ -139,6 +140,7 @@ pub enum Gemini31FlashImageRequestAspectRatio {
 
 impl Gemini31FlashImageRequestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -161,6 +163,7 @@ impl Gemini31FlashImageRequestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -216,6 +219,7 @@ pub enum Gemini31FlashImageRequestResolution {
 
 impl Gemini31FlashImageRequestResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V512 => "512",
@@ -227,6 +231,7 @@ impl Gemini31FlashImageRequestResolution {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "512" => Self::V512,

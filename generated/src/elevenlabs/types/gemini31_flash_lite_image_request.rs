@@ -84,13 +84,14 @@ impl<'de> Deserialize<'de> for Gemini31FlashLiteImageRequest {
 
 impl Gemini31FlashLiteImageRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
             model_id: Default::default(),
-            images: Default::default(),
-            aspect_ratio: Default::default(),
+            images: None,
+            aspect_ratio: None,
             resolution: Default::default(),
         }
     }
@@ -131,6 +132,7 @@ pub enum Gemini31FlashLiteImageRequestAspectRatio {
 
 impl Gemini31FlashLiteImageRequestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -149,6 +151,7 @@ impl Gemini31FlashLiteImageRequestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

@@ -84,14 +84,15 @@ impl<'de> Deserialize<'de> for Gemini3ProImageRequest {
 
 impl Gemini3ProImageRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
             model_id: Default::default(),
-            images: Default::default(),
-            aspect_ratio: Default::default(),
-            resolution: Default::default(),
+            images: None,
+            aspect_ratio: None,
+            resolution: None,
         }
     }
 }
@@ -131,6 +132,7 @@ pub enum Gemini3ProImageRequestAspectRatio {
 
 impl Gemini3ProImageRequestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -149,6 +151,7 @@ impl Gemini3ProImageRequestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -198,6 +201,7 @@ pub enum Gemini3ProImageRequestResolution {
 
 impl Gemini3ProImageRequestResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1k => "1K",
@@ -208,6 +212,7 @@ impl Gemini3ProImageRequestResolution {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "1K" => Self::V1k,

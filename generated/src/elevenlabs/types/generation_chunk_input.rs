@@ -88,15 +88,16 @@ impl<'de> Deserialize<'de> for GenerationChunkInput {
 
 impl GenerationChunkInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>, duration_ms: i64, positive_styles: Vec<String>) -> Self {
         Self {
             text: text.into(),
             duration_ms,
             positive_styles,
-            negative_styles: Default::default(),
-            context_adherence: Default::default(),
-            conditioning_ref: Default::default(),
-            condition_strength: Default::default(),
+            negative_styles: None,
+            context_adherence: None,
+            conditioning_ref: Nullable::Absent,
+            condition_strength: Nullable::Absent,
         }
     }
 }
@@ -120,6 +121,7 @@ pub enum GenerationChunkInputContextAdherence {
 
 impl GenerationChunkInputContextAdherence {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -130,6 +132,7 @@ impl GenerationChunkInputContextAdherence {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "low" => Self::Low,
@@ -169,6 +172,7 @@ pub enum GenerationChunkInputConditionStrength {
 
 impl GenerationChunkInputConditionStrength {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -180,6 +184,7 @@ impl GenerationChunkInputConditionStrength {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "low" => Self::Low,

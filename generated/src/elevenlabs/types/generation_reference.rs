@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for GenerationReference {
 
 impl GenerationReference {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(generation_id: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -89,17 +89,18 @@ impl<'de> Deserialize<'de> for GenerationSourceContext {
 
 impl GenerationSourceContext {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(generation_id: impl Into<String>, model_id: impl Into<String>) -> Self {
         Self {
             source_type: Default::default(),
             generation_id: generation_id.into(),
-            prompt: Default::default(),
+            prompt: Nullable::Absent,
             model_id: model_id.into(),
-            model_provider: Default::default(),
-            generation_session_id: Default::default(),
-            session_iteration_id: Default::default(),
-            model_parameters: Default::default(),
-            extend_video: Default::default(),
+            model_provider: Nullable::Absent,
+            generation_session_id: Nullable::Absent,
+            session_iteration_id: Nullable::Absent,
+            model_parameters: Nullable::Absent,
+            extend_video: Nullable::Absent,
         }
     }
 }

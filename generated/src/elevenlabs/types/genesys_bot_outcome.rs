@@ -26,6 +26,7 @@ pub enum GenesysBotOutcome {
 
 impl GenesysBotOutcome {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Success => "success",
@@ -35,6 +36,7 @@ impl GenesysBotOutcome {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "success" => Self::Success,

@@ -50,6 +50,7 @@ pub enum GenesysRegion {
 
 impl GenesysRegion {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::UsEast1 => "us_east_1",
@@ -74,6 +75,7 @@ impl GenesysRegion {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "us_east_1" => Self::UsEast1,

@@ -61,13 +61,14 @@ impl<'de> Deserialize<'de> for GetAgentConversationTicketsPageResponseModel {
 
 impl GetAgentConversationTicketsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_conversation_tickets: Vec<AgentConversationTicketResponseModel>,
         has_more: bool,
     ) -> Self {
         Self {
             agent_conversation_tickets,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for GetAgentEmbedResponseModel {
 
 impl GetAgentEmbedResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>, widget_config: WidgetConfigResponseModel) -> Self {
         Self {
             agent_id: agent_id.into(),

@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de> for GetAgentKnowledgebaseSizeResponseModel {
 
 impl GetAgentKnowledgebaseSizeResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(number_of_pages: f64) -> Self {
         Self { number_of_pages }
     }

@@ -54,10 +54,11 @@ impl<'de> Deserialize<'de> for GetAgentLinkResponseModel {
 
 impl GetAgentLinkResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>) -> Self {
         Self {
             agent_id: agent_id.into(),
-            token: Default::default(),
+            token: Nullable::Absent,
         }
     }
 }

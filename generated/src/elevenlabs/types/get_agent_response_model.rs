@@ -126,6 +126,7 @@ impl<'de> Deserialize<'de> for GetAgentResponseModel {
 
 impl GetAgentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         name: impl Into<String>,
@@ -137,15 +138,15 @@ impl GetAgentResponseModel {
             name: name.into(),
             conversation_config,
             metadata,
-            platform_settings: Default::default(),
-            phone_numbers: Default::default(),
-            whatsapp_accounts: Default::default(),
-            workflow: Default::default(),
-            access_info: Default::default(),
-            tags: Default::default(),
-            version_id: Default::default(),
-            branch_id: Default::default(),
-            main_branch_id: Default::default(),
+            platform_settings: None,
+            phone_numbers: None,
+            whatsapp_accounts: None,
+            workflow: None,
+            access_info: Nullable::Absent,
+            tags: None,
+            version_id: Nullable::Absent,
+            branch_id: Nullable::Absent,
+            main_branch_id: Nullable::Absent,
         }
     }
 }

@@ -65,12 +65,13 @@ impl<'de> Deserialize<'de> for GetAgentTestFolderResponseModel {
 
 impl GetAgentTestFolderResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             name: name.into(),
-            folder_path: Default::default(),
-            children_count: Default::default(),
+            folder_path: None,
+            children_count: None,
         }
     }
 }

@@ -77,6 +77,7 @@ impl<'de> Deserialize<'de> for GetAgentTopicsResponseModel {
 
 impl GetAgentTopicsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         topics: Vec<AgentTopicResponseModel>,
         window_start_unix_secs: i64,
@@ -86,9 +87,9 @@ impl GetAgentTopicsResponseModel {
             topics,
             window_start_unix_secs,
             window_end_unix_secs,
-            aggregated_run_count: Default::default(),
-            has_more: Default::default(),
-            next_cursor: Default::default(),
+            aggregated_run_count: None,
+            has_more: None,
+            next_cursor: Nullable::Absent,
         }
     }
 }

@@ -60,10 +60,11 @@ impl<'de> Deserialize<'de> for GetAgentsPageResponseModel {
 
 impl GetAgentsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agents: Vec<AgentSummaryResponseModel>, has_more: bool) -> Self {
         Self {
             agents,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for GetAudioIsolationHistoryResponseModel {
 
 impl GetAudioIsolationHistoryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(items: Vec<AudioIsolationHistoryItemResponseModel>, has_more: bool) -> Self {
         Self { items, has_more }
     }

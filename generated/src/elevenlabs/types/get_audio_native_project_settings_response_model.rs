@@ -60,11 +60,12 @@ impl<'de> Deserialize<'de> for GetAudioNativeProjectSettingsResponseModel {
 
 impl GetAudioNativeProjectSettingsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(enabled: bool) -> Self {
         Self {
             enabled,
-            snapshot_id: Default::default(),
-            settings: Default::default(),
+            snapshot_id: Nullable::Absent,
+            settings: Nullable::Absent,
         }
     }
 }

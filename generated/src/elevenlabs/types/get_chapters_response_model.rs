@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for GetChaptersResponseModel {
 
 impl GetChaptersResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(chapters: Vec<ChapterResponseModel>) -> Self {
         Self { chapters }
     }

@@ -169,6 +169,7 @@ impl<'de> Deserialize<'de> for GetConversationResponseModel {
 impl GetConversationResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         status: GetConversationResponseModelStatus,
@@ -182,25 +183,25 @@ impl GetConversationResponseModel {
     ) -> Self {
         Self {
             agent_id: agent_id.into(),
-            agent_name: Default::default(),
-            conversation_product: Default::default(),
+            agent_name: Nullable::Absent,
+            conversation_product: None,
             status,
-            user_id: Default::default(),
-            branch_id: Default::default(),
-            version_id: Default::default(),
+            user_id: Nullable::Absent,
+            branch_id: Nullable::Absent,
+            version_id: Nullable::Absent,
             metadata,
-            analysis: Default::default(),
-            visited_agents: Default::default(),
-            conversation_initiation_client_data: Default::default(),
-            environment: Default::default(),
+            analysis: Nullable::Absent,
+            visited_agents: None,
+            conversation_initiation_client_data: None,
+            environment: None,
             conversation_id: conversation_id.into(),
             has_audio,
             has_user_audio,
             has_response_audio,
             has_auxiliary_audio,
             transcript,
-            tag_ids: Default::default(),
-            otlp_traces: Default::default(),
+            tag_ids: None,
+            otlp_traces: Nullable::Absent,
         }
     }
 }
@@ -226,6 +227,7 @@ pub enum GetConversationResponseModelStatus {
 
 impl GetConversationResponseModelStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiated => "initiated",
@@ -238,6 +240,7 @@ impl GetConversationResponseModelStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "initiated" => Self::Initiated,

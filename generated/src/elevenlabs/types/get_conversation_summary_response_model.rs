@@ -106,6 +106,7 @@ impl<'de> Deserialize<'de> for GetConversationSummaryResponseModel {
 
 impl GetConversationSummaryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         conversation_id: impl Into<String>,
         agent_id: impl Into<String>,
@@ -117,12 +118,12 @@ impl GetConversationSummaryResponseModel {
             conversation_id: conversation_id.into(),
             agent_id: agent_id.into(),
             status,
-            call_summary_title: Default::default(),
-            transcript_summary: Default::default(),
-            call_successful: Default::default(),
+            call_summary_title: Nullable::Absent,
+            transcript_summary: Nullable::Absent,
+            call_successful: Nullable::Absent,
             message_count,
-            messages: Default::default(),
-            messages_omitted: Default::default(),
+            messages: Nullable::Absent,
+            messages_omitted: None,
             note: note.into(),
         }
     }
@@ -149,6 +150,7 @@ pub enum GetConversationSummaryResponseModelStatus {
 
 impl GetConversationSummaryResponseModelStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiated => "initiated",
@@ -161,6 +163,7 @@ impl GetConversationSummaryResponseModelStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "initiated" => Self::Initiated,

@@ -57,10 +57,11 @@ impl<'de> Deserialize<'de> for GetConversationTagsPageResponseModel {
 
 impl GetConversationTagsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(conversation_tags: Vec<ConversationTagResponseModel>, has_more: bool) -> Self {
         Self {
             conversation_tags,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

@@ -57,10 +57,11 @@ impl<'de> Deserialize<'de> for GetConversationUsersPageResponseModel {
 
 impl GetConversationUsersPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(users: Vec<ConversationUserResponseModel>, has_more: bool) -> Self {
         Self {
             users,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

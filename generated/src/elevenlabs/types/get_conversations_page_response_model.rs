@@ -57,10 +57,11 @@ impl<'de> Deserialize<'de> for GetConversationsPageResponseModel {
 
 impl GetConversationsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(conversations: Vec<ConversationSummaryResponseModel>, has_more: bool) -> Self {
         Self {
             conversations,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

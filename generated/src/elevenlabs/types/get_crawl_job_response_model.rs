@@ -126,6 +126,7 @@ impl<'de> Deserialize<'de> for GetCrawlJobResponseModel {
 
 impl GetCrawlJobResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         seed_url: impl Into<String>,
         max_depth: i64,
@@ -136,16 +137,16 @@ impl GetCrawlJobResponseModel {
         created_at: i64,
     ) -> Self {
         Self {
-            type_: Default::default(),
+            type_: None,
             seed_url: seed_url.into(),
-            pattern: Default::default(),
+            pattern: Nullable::Absent,
             max_depth,
             max_pages,
-            status: Default::default(),
-            pages_identified: Default::default(),
-            pages_scraped: Default::default(),
-            pages_skipped: Default::default(),
-            pages_failed: Default::default(),
+            status: None,
+            pages_identified: None,
+            pages_scraped: None,
+            pages_skipped: None,
+            pages_failed: None,
             root_folder_id: root_folder_id.into(),
             updated_at,
             id: id.into(),

@@ -65,14 +65,15 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseDependentAgentsResponseModel {
 
 impl GetKnowledgeBaseDependentAgentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agents: Vec<GetKnowledgeBaseDependentAgentsResponseModelAgentsItem>,
         has_more: bool,
     ) -> Self {
         Self {
             agents,
-            branches: Default::default(),
-            next_cursor: Default::default(),
+            branches: None,
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

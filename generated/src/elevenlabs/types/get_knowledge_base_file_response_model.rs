@@ -134,6 +134,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseFileResponseModel {
 
 impl GetKnowledgeBaseFileResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -149,16 +150,16 @@ impl GetKnowledgeBaseFileResponseModel {
             metadata,
             supported_usages,
             access_info,
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
             type_: Default::default(),
             extracted_inner_html: extracted_inner_html.into(),
-            content_format: Default::default(),
+            content_format: None,
             filename: filename.into(),
-            external_sync_info: Default::default(),
-            auto_sync_info: Default::default(),
-            refresh_status: Default::default(),
-            is_frozen: Default::default(),
+            external_sync_info: Nullable::Absent,
+            auto_sync_info: Nullable::Absent,
+            refresh_status: Nullable::Absent,
+            is_frozen: None,
         }
     }
 }

@@ -129,6 +129,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseFolderResponseModel {
 
 impl GetKnowledgeBaseFolderResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -144,15 +145,15 @@ impl GetKnowledgeBaseFolderResponseModel {
             metadata,
             supported_usages,
             access_info,
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
             type_: Default::default(),
             children_count,
             document_count,
-            auto_sync_info: Default::default(),
-            external_sync_info: Default::default(),
-            is_frozen: Default::default(),
-            active_sync_job: Default::default(),
+            auto_sync_info: Nullable::Absent,
+            external_sync_info: Nullable::Absent,
+            is_frozen: None,
+            active_sync_job: Nullable::Absent,
         }
     }
 }

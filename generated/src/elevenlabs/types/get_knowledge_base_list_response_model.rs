@@ -61,13 +61,14 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseListResponseModel {
 
 impl GetKnowledgeBaseListResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         documents: Vec<GetKnowledgeBaseListResponseModelDocumentsItem>,
         has_more: bool,
     ) -> Self {
         Self {
             documents,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

@@ -125,6 +125,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFileResponseModel {
 
 impl GetKnowledgeBaseSummaryFileResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -139,14 +140,14 @@ impl GetKnowledgeBaseSummaryFileResponseModel {
             metadata,
             supported_usages,
             access_info,
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
             dependent_agents,
             type_: Default::default(),
-            external_sync_info: Default::default(),
-            auto_sync_info: Default::default(),
-            refresh_status: Default::default(),
-            is_frozen: Default::default(),
+            external_sync_info: Nullable::Absent,
+            auto_sync_info: Nullable::Absent,
+            refresh_status: Nullable::Absent,
+            is_frozen: None,
         }
     }
 }

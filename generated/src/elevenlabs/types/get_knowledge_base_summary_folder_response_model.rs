@@ -133,6 +133,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModel {
 impl GetKnowledgeBaseSummaryFolderResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -149,15 +150,15 @@ impl GetKnowledgeBaseSummaryFolderResponseModel {
             metadata,
             supported_usages,
             access_info,
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
             dependent_agents,
             type_: Default::default(),
             children_count,
             document_count,
-            auto_sync_info: Default::default(),
-            external_sync_info: Default::default(),
-            is_frozen: Default::default(),
+            auto_sync_info: Nullable::Absent,
+            external_sync_info: Nullable::Absent,
+            is_frozen: None,
         }
     }
 }

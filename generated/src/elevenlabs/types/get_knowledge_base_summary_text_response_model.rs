@@ -103,6 +103,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryTextResponseModel {
 
 impl GetKnowledgeBaseSummaryTextResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -117,8 +118,8 @@ impl GetKnowledgeBaseSummaryTextResponseModel {
             metadata,
             supported_usages,
             access_info,
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
             dependent_agents,
             type_: Default::default(),
         }

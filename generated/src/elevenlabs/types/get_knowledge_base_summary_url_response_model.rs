@@ -114,6 +114,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryUrlResponseModel {
 
 impl GetKnowledgeBaseSummaryUrlResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -129,12 +130,12 @@ impl GetKnowledgeBaseSummaryUrlResponseModel {
             metadata,
             supported_usages,
             access_info,
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
             dependent_agents,
             type_: Default::default(),
             url: url.into(),
-            auto_sync_info: Default::default(),
+            auto_sync_info: Nullable::Absent,
         }
     }
 }

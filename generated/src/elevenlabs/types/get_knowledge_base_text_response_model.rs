@@ -105,6 +105,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseTextResponseModel {
 
 impl GetKnowledgeBaseTextResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -119,11 +120,11 @@ impl GetKnowledgeBaseTextResponseModel {
             metadata,
             supported_usages,
             access_info,
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
             type_: Default::default(),
             extracted_inner_html: extracted_inner_html.into(),
-            content_format: Default::default(),
+            content_format: None,
         }
     }
 }

@@ -117,6 +117,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseUrlResponseModel {
 
 impl GetKnowledgeBaseUrlResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -132,13 +133,13 @@ impl GetKnowledgeBaseUrlResponseModel {
             metadata,
             supported_usages,
             access_info,
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
             type_: Default::default(),
             url: url.into(),
             extracted_inner_html: extracted_inner_html.into(),
-            content_format: Default::default(),
-            auto_sync_info: Default::default(),
+            content_format: None,
+            auto_sync_info: Nullable::Absent,
         }
     }
 }

@@ -67,12 +67,13 @@ impl<'de> Deserialize<'de> for GetLibraryVoicesResponseModel {
 
 impl GetLibraryVoicesResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voices: Vec<LibraryVoiceResponseModel>, has_more: bool) -> Self {
         Self {
             voices,
             has_more,
-            total_count: Default::default(),
-            last_sort_id: Default::default(),
+            total_count: None,
+            last_sort_id: Nullable::Absent,
         }
     }
 }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for GetLiveCountResponse {
 
 impl GetLiveCountResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(count: i64) -> Self {
         Self { count }
     }

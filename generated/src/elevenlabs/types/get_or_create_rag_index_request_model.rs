@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for GetOrCreateRagIndexRequestModel {
 
 impl GetOrCreateRagIndexRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         document_id: impl Into<String>,
         create_if_missing: bool,

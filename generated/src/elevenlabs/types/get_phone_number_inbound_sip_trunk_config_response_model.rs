@@ -88,6 +88,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberInboundSipTrunkConfigResponseModel 
 
 impl GetPhoneNumberInboundSipTrunkConfigResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         allowed_addresses: Vec<String>,
         allowed_numbers: Option<Vec<String>>,
@@ -99,9 +100,9 @@ impl GetPhoneNumberInboundSipTrunkConfigResponseModel {
             allowed_numbers,
             media_encryption,
             has_auth_credentials,
-            username: Default::default(),
-            remote_domains: Default::default(),
-            attributes_to_headers: Default::default(),
+            username: Nullable::Absent,
+            remote_domains: Nullable::Absent,
+            attributes_to_headers: None,
         }
     }
 }

@@ -106,6 +106,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberOutboundSipTrunkConfigResponseModel
 
 impl GetPhoneNumberOutboundSipTrunkConfigResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         address: impl Into<String>,
         transport: SipTrunkTransportEnum,
@@ -116,12 +117,12 @@ impl GetPhoneNumberOutboundSipTrunkConfigResponseModel {
             address: address.into(),
             transport,
             media_encryption,
-            headers: Default::default(),
-            attributes_to_headers: Default::default(),
+            headers: None,
+            attributes_to_headers: None,
             has_auth_credentials,
-            username: Default::default(),
-            has_outbound_trunk: Default::default(),
-            enabled_codecs: Default::default(),
+            username: Nullable::Absent,
+            has_outbound_trunk: None,
+            enabled_codecs: None,
         }
     }
 }

@@ -127,6 +127,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberSipTrunkResponseModel {
 
 impl GetPhoneNumberSipTrunkResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         phone_number: impl Into<String>,
         label: impl Into<String>,
@@ -136,16 +137,16 @@ impl GetPhoneNumberSipTrunkResponseModel {
         Self {
             phone_number: phone_number.into(),
             label: label.into(),
-            supports_inbound: Default::default(),
-            supports_outbound: Default::default(),
+            supports_inbound: None,
+            supports_outbound: None,
             phone_number_id: phone_number_id.into(),
-            assigned_agent: Default::default(),
+            assigned_agent: Nullable::Absent,
             provider: Default::default(),
-            provider_config: Default::default(),
-            outbound_trunk: Default::default(),
-            inbound_trunk: Default::default(),
+            provider_config: Nullable::Absent,
+            outbound_trunk: Nullable::Absent,
+            inbound_trunk: Nullable::Absent,
             livekit_stack,
-            store_sip_messages: Default::default(),
+            store_sip_messages: None,
         }
     }
 }

@@ -92,6 +92,7 @@ impl<'de> Deserialize<'de> for GetPhoneNumberTwilioResponseModel {
 
 impl GetPhoneNumberTwilioResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         phone_number: impl Into<String>,
         label: impl Into<String>,
@@ -100,10 +101,10 @@ impl GetPhoneNumberTwilioResponseModel {
         Self {
             phone_number: phone_number.into(),
             label: label.into(),
-            supports_inbound: Default::default(),
-            supports_outbound: Default::default(),
+            supports_inbound: None,
+            supports_outbound: None,
             phone_number_id: phone_number_id.into(),
-            assigned_agent: Default::default(),
+            assigned_agent: Nullable::Absent,
             provider: Default::default(),
         }
     }

@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for GetProjectsResponseModel {
 
 impl GetProjectsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(projects: Vec<ProjectResponseModel>) -> Self {
         Self { projects }
     }

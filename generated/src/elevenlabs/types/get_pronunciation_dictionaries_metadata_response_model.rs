@@ -64,13 +64,14 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionariesMetadataResponseModel
 
 impl GetPronunciationDictionariesMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         pronunciation_dictionaries: Vec<GetPronunciationDictionaryMetadataResponseModel>,
         has_more: bool,
     ) -> Self {
         Self {
             pronunciation_dictionaries,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

@@ -104,6 +104,7 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModel {
 
 impl GetPronunciationDictionaryMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         latest_version_id: impl Into<String>,
@@ -123,8 +124,8 @@ impl GetPronunciationDictionaryMetadataResponseModel {
             permission_on_resource,
             created_by: created_by.into(),
             creation_time_unix,
-            archived_time_unix: Default::default(),
-            description: Default::default(),
+            archived_time_unix: Nullable::Absent,
+            description: Nullable::Absent,
         }
     }
 }
@@ -146,6 +147,7 @@ pub enum GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
 
 impl GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -157,6 +159,7 @@ impl GetPronunciationDictionaryMetadataResponseModelPermissionOnResource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

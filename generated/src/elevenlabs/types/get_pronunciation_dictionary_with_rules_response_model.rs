@@ -116,6 +116,7 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModel 
 impl GetPronunciationDictionaryWithRulesResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         latest_version_id: impl Into<String>,
@@ -136,8 +137,8 @@ impl GetPronunciationDictionaryWithRulesResponseModel {
             permission_on_resource,
             created_by: created_by.into(),
             creation_time_unix,
-            archived_time_unix: Default::default(),
-            description: Default::default(),
+            archived_time_unix: Nullable::Absent,
+            description: Nullable::Absent,
             rules,
         }
     }
@@ -160,6 +161,7 @@ pub enum GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
 
 impl GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -171,6 +173,7 @@ impl GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

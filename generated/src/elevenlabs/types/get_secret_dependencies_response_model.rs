@@ -58,10 +58,11 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModel {
 
 impl GetSecretDependenciesResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(dependencies: GetSecretDependenciesResponseModelDependencies) -> Self {
         Self {
             dependencies,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
         }
     }
 }

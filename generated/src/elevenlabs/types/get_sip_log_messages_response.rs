@@ -58,11 +58,12 @@ impl<'de> Deserialize<'de> for GetSipLogMessagesResponse {
 
 impl GetSipLogMessagesResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(sip_messages: Vec<SipLogMessage>) -> Self {
         Self {
             sip_messages,
-            next_cursor: Default::default(),
-            has_more: Default::default(),
+            next_cursor: Nullable::Absent,
+            has_more: None,
         }
     }
 }

@@ -66,12 +66,13 @@ impl<'de> Deserialize<'de> for GetSpeechHistoryResponseModel {
 
 impl GetSpeechHistoryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(history: Vec<SpeechHistoryItemResponseModel>, has_more: bool) -> Self {
         Self {
             history,
-            last_history_item_id: Default::default(),
+            last_history_item_id: Nullable::Absent,
             has_more,
-            scanned_until: Default::default(),
+            scanned_until: Nullable::Absent,
         }
     }
 }

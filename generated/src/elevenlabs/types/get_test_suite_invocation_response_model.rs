@@ -89,16 +89,17 @@ impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {
 
 impl GetTestSuiteInvocationResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>, test_runs: Vec<UnitTestRunResponseModel>) -> Self {
         Self {
             id: id.into(),
-            agent_id: Default::default(),
-            branch_id: Default::default(),
-            created_at: Default::default(),
-            folder_id: Default::default(),
-            repeat_count: Default::default(),
-            bucketing_status: Default::default(),
-            result_groups: Default::default(),
+            agent_id: Nullable::Absent,
+            branch_id: Nullable::Absent,
+            created_at: None,
+            folder_id: Nullable::Absent,
+            repeat_count: None,
+            bucketing_status: Nullable::Absent,
+            result_groups: None,
             test_runs,
         }
     }

@@ -57,10 +57,11 @@ impl<'de> Deserialize<'de> for GetTestsPageResponseModel {
 
 impl GetTestsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tests: Vec<UnitTestSummaryResponseModel>, has_more: bool) -> Self {
         Self {
             tests,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

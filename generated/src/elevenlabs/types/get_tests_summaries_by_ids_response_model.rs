@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de> for GetTestsSummariesByIdsResponseModel {
 
 impl GetTestsSummariesByIdsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tests: BTreeMap<String, UnitTestSummaryResponseModel>) -> Self {
         Self { tests }
     }

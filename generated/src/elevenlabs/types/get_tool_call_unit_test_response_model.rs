@@ -111,16 +111,17 @@ impl<'de> Deserialize<'de> for GetToolCallUnitTestResponseModel {
 
 impl GetToolCallUnitTestResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
-            from_conversation_metadata: Default::default(),
-            dynamic_variables: Default::default(),
-            chat_history: Default::default(),
-            conversation_initiation_source: Default::default(),
-            environment: Default::default(),
+            from_conversation_metadata: Nullable::Absent,
+            dynamic_variables: None,
+            chat_history: None,
+            conversation_initiation_source: Nullable::Absent,
+            environment: Nullable::Absent,
             type_: Default::default(),
-            tool_call_parameters: Default::default(),
-            check_any_tool_matches: Default::default(),
+            tool_call_parameters: Nullable::Absent,
+            check_any_tool_matches: Nullable::Absent,
             id: id.into(),
             name: name.into(),
         }

@@ -65,11 +65,12 @@ impl<'de> Deserialize<'de> for GetToolDependentAgentsResponseModel {
 
 impl GetToolDependentAgentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agents: Vec<GetToolDependentAgentsResponseModelAgentsItem>, has_more: bool) -> Self {
         Self {
             agents,
-            branches: Default::default(),
-            next_cursor: Default::default(),
+            branches: None,
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

@@ -57,10 +57,11 @@ impl<'de> Deserialize<'de> for GetToolExecutionsPageResponseModel {
 
 impl GetToolExecutionsPageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(executions: Vec<ToolExecutionResponseModel>, has_more: bool) -> Self {
         Self {
             executions,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

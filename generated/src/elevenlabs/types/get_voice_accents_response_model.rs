@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for GetVoiceAccentsResponseModel {
 
 impl GetVoiceAccentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(accents: Vec<VoiceAccentResponseModel>) -> Self {
         Self { accents }
     }

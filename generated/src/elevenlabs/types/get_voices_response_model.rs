@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for GetVoicesResponseModel {
 
 impl GetVoicesResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voices: Vec<VoiceResponseModel>) -> Self {
         Self { voices }
     }

@@ -66,12 +66,13 @@ impl<'de> Deserialize<'de> for GetVoicesV2ResponseModel {
 
 impl GetVoicesV2ResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voices: Vec<VoiceResponseModel>, has_more: bool, total_count: i64) -> Self {
         Self {
             voices,
             has_more,
             total_count,
-            next_page_token: Default::default(),
+            next_page_token: Nullable::Absent,
         }
     }
 }

@@ -113,6 +113,7 @@ impl<'de> Deserialize<'de> for GetWhatsAppAccountResponse {
 
 impl GetWhatsAppAccountResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         business_account_id: impl Into<String>,
         phone_number_id: impl Into<String>,
@@ -127,12 +128,12 @@ impl GetWhatsAppAccountResponse {
             business_account_name: business_account_name.into(),
             phone_number_name: phone_number_name.into(),
             phone_number: phone_number.into(),
-            assigned_agent_id: Default::default(),
-            enable_messaging: Default::default(),
-            enable_audio_message_response: Default::default(),
-            enable_typing_indicator: Default::default(),
+            assigned_agent_id: Nullable::Absent,
+            enable_messaging: None,
+            enable_audio_message_response: None,
+            enable_typing_indicator: None,
             assigned_agent_name,
-            is_token_expired: Default::default(),
+            is_token_expired: None,
         }
     }
 }

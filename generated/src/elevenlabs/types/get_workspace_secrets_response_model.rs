@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for GetWorkspaceSecretsResponseModel {
 
 impl GetWorkspaceSecretsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(secrets: Vec<ConvAiWorkspaceStoredSecretConfig>) -> Self {
         Self {
             secrets,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
         }
     }
 }

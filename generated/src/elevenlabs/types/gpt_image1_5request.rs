@@ -98,15 +98,16 @@ impl<'de> Deserialize<'de> for GptImage1_5request {
 
 impl GptImage1_5request {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
-            images: Default::default(),
-            mask: Default::default(),
-            quality: Default::default(),
-            background: Default::default(),
-            aspect_ratio: Default::default(),
+            images: None,
+            mask: Nullable::Absent,
+            quality: None,
+            background: None,
+            aspect_ratio: None,
             model_id: Default::default(),
         }
     }
@@ -131,6 +132,7 @@ pub enum GptImage1_5requestQuality {
 
 impl GptImage1_5requestQuality {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -141,6 +143,7 @@ impl GptImage1_5requestQuality {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "low" => Self::Low,
@@ -182,6 +185,7 @@ pub enum GptImage1_5requestBackground {
 
 impl GptImage1_5requestBackground {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Transparent => "transparent",
@@ -192,6 +196,7 @@ impl GptImage1_5requestBackground {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "transparent" => Self::Transparent,
@@ -233,6 +238,7 @@ pub enum GptImage1_5requestAspectRatio {
 
 impl GptImage1_5requestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1_1 => "1:1",
@@ -243,6 +249,7 @@ impl GptImage1_5requestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "1:1" => Self::V1_1,

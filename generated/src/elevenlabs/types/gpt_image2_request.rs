@@ -98,16 +98,17 @@ impl<'de> Deserialize<'de> for GptImage2Request {
 
 impl GptImage2Request {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
-            images: Default::default(),
-            mask: Default::default(),
-            quality: Default::default(),
+            images: None,
+            mask: Nullable::Absent,
+            quality: None,
             model_id: Default::default(),
-            aspect_ratio: Default::default(),
-            resolution: Default::default(),
+            aspect_ratio: None,
+            resolution: None,
         }
     }
 }
@@ -131,6 +132,7 @@ pub enum GptImage2RequestQuality {
 
 impl GptImage2RequestQuality {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -141,6 +143,7 @@ impl GptImage2RequestQuality {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "low" => Self::Low,
@@ -206,6 +209,7 @@ pub enum GptImage2RequestAspectRatio {
 
 impl GptImage2RequestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -228,6 +232,7 @@ impl GptImage2RequestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -281,6 +286,7 @@ pub enum GptImage2RequestResolution {
 
 impl GptImage2RequestResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V1k => "1K",
@@ -291,6 +297,7 @@ impl GptImage2RequestResolution {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "1K" => Self::V1k,

@@ -50,6 +50,7 @@ pub enum GuardrailType {
 
 impl GuardrailType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Custom => "custom",
@@ -74,6 +75,7 @@ impl GuardrailType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "custom" => Self::Custom,

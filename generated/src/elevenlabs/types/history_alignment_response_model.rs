@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for HistoryAlignmentResponseModel {
 
 impl HistoryAlignmentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         characters: Vec<String>,
         character_start_times_seconds: Vec<f64>,

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for HistoryAlignmentsResponseModel {
 
 impl HistoryAlignmentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         alignment: HistoryAlignmentResponseModel,
         normalized_alignment: HistoryAlignmentResponseModel,

@@ -70,12 +70,13 @@ impl<'de> Deserialize<'de> for HttpRequestModel {
 
 impl HttpRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(http_method: impl Into<String>, url: UrlModel) -> Self {
         Self {
             http_method: http_method.into(),
             url,
-            user_agent: Default::default(),
-            x_forwarded_for: Default::default(),
+            user_agent: Nullable::Absent,
+            x_forwarded_for: Nullable::Absent,
         }
     }
 }

@@ -31,11 +31,12 @@ pub struct Icon {
 
 impl Icon {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(src: impl Into<String>) -> Self {
         Self {
             src: src.into(),
-            mime_type: Default::default(),
-            sizes: Default::default(),
+            mime_type: Nullable::Absent,
+            sizes: Nullable::Absent,
             additional_properties: Default::default(),
         }
     }

@@ -78,15 +78,16 @@ impl<'de> Deserialize<'de> for ImageAnalysisResult {
 
 impl ImageAnalysisResult {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(title: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             title: title.into(),
             description: description.into(),
-            content_type: Default::default(),
-            mood_and_style: Default::default(),
-            composition_notes: Default::default(),
-            visible_text: Default::default(),
-            subjects: Default::default(),
+            content_type: Nullable::Absent,
+            mood_and_style: Nullable::Absent,
+            composition_notes: Nullable::Absent,
+            visible_text: Nullable::Absent,
+            subjects: None,
         }
     }
 }

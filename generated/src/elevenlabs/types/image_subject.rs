@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for ImageSubject {
 
 impl ImageSubject {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             name: name.into(),

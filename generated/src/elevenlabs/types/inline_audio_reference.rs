@@ -64,6 +64,7 @@ impl<'de> Deserialize<'de> for InlineAudioReference {
 
 impl InlineAudioReference {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(content_base64: impl Into<String>, mime_type: InlineAudioReferenceMimeType) -> Self {
         Self {
             type_: Default::default(),
@@ -88,6 +89,7 @@ pub enum InlineAudioReferenceMimeType {
 
 impl InlineAudioReferenceMimeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AudioMpeg => "audio/mpeg",
@@ -97,6 +99,7 @@ impl InlineAudioReferenceMimeType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "audio/mpeg" => Self::AudioMpeg,

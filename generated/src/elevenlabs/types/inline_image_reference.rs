@@ -64,6 +64,7 @@ impl<'de> Deserialize<'de> for InlineImageReference {
 
 impl InlineImageReference {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(content_base64: impl Into<String>, mime_type: InlineImageReferenceMimeType) -> Self {
         Self {
             type_: Default::default(),
@@ -94,6 +95,7 @@ pub enum InlineImageReferenceMimeType {
 
 impl InlineImageReferenceMimeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ImageJpeg => "image/jpeg",
@@ -106,6 +108,7 @@ impl InlineImageReferenceMimeType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "image/jpeg" => Self::ImageJpeg,

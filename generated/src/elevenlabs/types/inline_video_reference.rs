@@ -64,6 +64,7 @@ impl<'de> Deserialize<'de> for InlineVideoReference {
 
 impl InlineVideoReference {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(content_base64: impl Into<String>, mime_type: InlineVideoReferenceMimeType) -> Self {
         Self {
             type_: Default::default(),
@@ -90,6 +91,7 @@ pub enum InlineVideoReferenceMimeType {
 
 impl InlineVideoReferenceMimeType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VideoMp4 => "video/mp4",
@@ -100,6 +102,7 @@ impl InlineVideoReferenceMimeType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "video/mp4" => Self::VideoMp4,

@@ -20,6 +20,7 @@ pub enum IntegrationType {
 
 impl IntegrationType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::McpServer => "mcp_server",
@@ -29,6 +30,7 @@ impl IntegrationType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mcp_server" => Self::McpServer,

@@ -67,12 +67,13 @@ impl<'de> Deserialize<'de> for InternalAlertingWebhookNotifier {
 
 impl InternalAlertingWebhookNotifier {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),
             url: url.into(),
-            method: Default::default(),
-            headers: Default::default(),
+            method: None,
+            headers: None,
         }
     }
 }

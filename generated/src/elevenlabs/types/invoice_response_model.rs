@@ -106,6 +106,7 @@ impl<'de> Deserialize<'de> for InvoiceResponseModel {
 
 impl InvoiceResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         amount_due_cents: i64,
         discounts: Vec<DiscountResponseModel>,
@@ -115,10 +116,10 @@ impl InvoiceResponseModel {
     ) -> Self {
         Self {
             amount_due_cents,
-            subtotal_cents: Default::default(),
-            tax_cents: Default::default(),
-            discount_percent_off: Default::default(),
-            discount_amount_off: Default::default(),
+            subtotal_cents: Nullable::Absent,
+            tax_cents: Nullable::Absent,
+            discount_percent_off: Nullable::Absent,
+            discount_amount_off: Nullable::Absent,
             discounts,
             next_payment_attempt_unix,
             payment_intent_status,
@@ -150,6 +151,7 @@ pub enum InvoiceResponseModelPaymentIntentStatus {
 
 impl InvoiceResponseModelPaymentIntentStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Canceled => "canceled",
@@ -164,6 +166,7 @@ impl InvoiceResponseModelPaymentIntentStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "canceled" => Self::Canceled,
@@ -213,6 +216,7 @@ pub enum InvoiceResponseModelPaymentIntentStatussesItem {
 
 impl InvoiceResponseModelPaymentIntentStatussesItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Canceled => "canceled",
@@ -227,6 +231,7 @@ impl InvoiceResponseModelPaymentIntentStatussesItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "canceled" => Self::Canceled,

@@ -127,6 +127,7 @@ impl<'de> Deserialize<'de> for KbExternalSyncJob {
 
 impl KbExternalSyncJob {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         type_: ExternalSyncProvider,
         folder_id: impl Into<String>,
@@ -141,13 +142,13 @@ impl KbExternalSyncJob {
             folder_id: folder_id.into(),
             integration_connection_id: integration_connection_id.into(),
             triggered_by,
-            status: Default::default(),
-            sync_type: Default::default(),
-            items_identified: Default::default(),
-            items_processed: Default::default(),
-            error_message: Default::default(),
-            started_at: Default::default(),
-            completed_at: Default::default(),
+            status: None,
+            sync_type: Nullable::Absent,
+            items_identified: None,
+            items_processed: None,
+            error_message: Nullable::Absent,
+            started_at: Nullable::Absent,
+            completed_at: Nullable::Absent,
             updated_at,
             id: id.into(),
             created_at,

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseBulkDeleteSuccessfulResponseModel {
 
 impl KnowledgeBaseBulkDeleteSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(data: KnowledgeBaseDeletedResponseModel) -> Self {
         Self {
             status: Default::default(),

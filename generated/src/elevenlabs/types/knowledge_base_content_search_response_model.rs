@@ -52,10 +52,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResponseModel {
 
 impl KnowledgeBaseContentSearchResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(results: Vec<KnowledgeBaseContentSearchResult>) -> Self {
         Self {
             results,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
         }
     }
 }

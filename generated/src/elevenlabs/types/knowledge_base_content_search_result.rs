@@ -62,10 +62,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResult {
 
 impl KnowledgeBaseContentSearchResult {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(document: KnowledgeBaseContentSearchResultDocument, score: f64) -> Self {
         Self {
             document,
-            search_snippet: Default::default(),
+            search_snippet: Nullable::Absent,
             score,
         }
     }

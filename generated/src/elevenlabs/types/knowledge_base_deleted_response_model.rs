@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDeletedResponseModel {
 
 impl KnowledgeBaseDeletedResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>) -> Self {
         Self { id: id.into() }
     }

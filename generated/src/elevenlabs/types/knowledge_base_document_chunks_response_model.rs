@@ -52,10 +52,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDocumentChunksResponseModel {
 
 impl KnowledgeBaseDocumentChunksResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(chunks: Vec<KnowledgeBaseDocumentChunkResponseModel>) -> Self {
         Self {
             chunks,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
         }
     }
 }

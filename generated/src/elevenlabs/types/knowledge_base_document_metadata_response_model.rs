@@ -63,6 +63,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDocumentMetadataResponseModel {
 
 impl KnowledgeBaseDocumentMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(created_at_unix_secs: i64, last_updated_at_unix_secs: i64, size_bytes: i64) -> Self {
         Self {
             created_at_unix_secs,

@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseFolderPathSegmentResponseModel {
 
 impl KnowledgeBaseFolderPathSegmentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>, name: Option<String>) -> Self {
         Self {
             id: id.into(),

@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseLocator {
 
 impl KnowledgeBaseLocator {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         type_: KnowledgeBaseDocumentType,
         name: impl Into<String>,
@@ -76,7 +77,7 @@ impl KnowledgeBaseLocator {
             type_,
             name: name.into(),
             id: id.into(),
-            usage_mode: Default::default(),
+            usage_mode: None,
         }
     }
 }

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseRagChunkModel {
 
 impl KnowledgeBaseRagChunkModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         chunk_id: impl Into<String>,
         document_id: impl Into<String>,

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseSourceFileUrlResponseModel {
 
 impl KnowledgeBaseSourceFileUrlResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(signed_url: impl Into<String>) -> Self {
         Self {
             signed_url: signed_url.into(),

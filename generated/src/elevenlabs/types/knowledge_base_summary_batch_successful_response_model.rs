@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for KnowledgeBaseSummaryBatchSuccessfulResponseModel 
 
 impl KnowledgeBaseSummaryBatchSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(data: KnowledgeBaseSummaryBatchSuccessfulResponseModelData) -> Self {
         Self {
             status: Default::default(),

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for LanguageInfo {
 
 impl LanguageInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(code: impl Into<String>, label: impl Into<String>) -> Self {
         Self {
             code: code.into(),

@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for LanguagePairInfo {
 
 impl LanguagePairInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(source_language: LanguageInfo, destination_languages: Vec<LanguageInfo>) -> Self {
         Self {
             source_language,

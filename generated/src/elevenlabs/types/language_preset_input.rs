@@ -68,11 +68,12 @@ impl<'de> Deserialize<'de> for LanguagePresetInput {
 
 impl LanguagePresetInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(overrides: ConversationConfigClientOverrideInput) -> Self {
         Self {
             overrides,
-            first_message_translation: Default::default(),
-            soft_timeout_translation: Default::default(),
+            first_message_translation: Nullable::Absent,
+            soft_timeout_translation: Nullable::Absent,
         }
     }
 }

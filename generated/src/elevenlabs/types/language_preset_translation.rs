@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for LanguagePresetTranslation {
 
 impl LanguagePresetTranslation {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(source_hash: impl Into<String>, text: impl Into<String>) -> Self {
         Self {
             source_hash: source_hash.into(),

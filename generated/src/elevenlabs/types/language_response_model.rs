@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for LanguageResponseModel {
 
 impl LanguageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(language_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             language_id: language_id.into(),

@@ -264,6 +264,7 @@ impl<'de> Deserialize<'de> for LibraryVoiceResponseModel {
 impl LibraryVoiceResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         public_owner_id: impl Into<String>,
         voice_id: impl Into<String>,
@@ -294,28 +295,28 @@ impl LibraryVoiceResponseModel {
             descriptive: descriptive.into(),
             use_case: use_case.into(),
             category,
-            language: Default::default(),
-            locale: Default::default(),
-            description: Default::default(),
-            preview_url: Default::default(),
+            language: Nullable::Absent,
+            locale: Nullable::Absent,
+            description: Nullable::Absent,
+            preview_url: Nullable::Absent,
             usage_character_count_1y,
             usage_character_count_7d,
             play_api_usage_character_count_1y,
             cloned_by_count,
-            rate: Default::default(),
-            fiat_rate: Default::default(),
+            rate: Nullable::Absent,
+            fiat_rate: Nullable::Absent,
             free_users_allowed,
             live_moderation_enabled,
             featured,
-            verified_languages: Default::default(),
-            notice_period: Default::default(),
-            instagram_username: Default::default(),
-            twitter_username: Default::default(),
-            youtube_username: Default::default(),
-            tiktok_username: Default::default(),
-            image_url: Default::default(),
-            is_added_by_user: Default::default(),
-            is_bookmarked: Default::default(),
+            verified_languages: Nullable::Absent,
+            notice_period: Nullable::Absent,
+            instagram_username: Nullable::Absent,
+            twitter_username: Nullable::Absent,
+            youtube_username: Nullable::Absent,
+            tiktok_username: Nullable::Absent,
+            image_url: Nullable::Absent,
+            is_added_by_user: Nullable::Absent,
+            is_bookmarked: Nullable::Absent,
         }
     }
 }
@@ -343,6 +344,7 @@ pub enum LibraryVoiceResponseModelCategory {
 
 impl LibraryVoiceResponseModelCategory {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Generated => "generated",
@@ -356,6 +358,7 @@ impl LibraryVoiceResponseModelCategory {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "generated" => Self::Generated,

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for ListAuthConnectionsResponse {
 
 impl ListAuthConnectionsResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(auth_connections: Vec<ListAuthConnectionsResponseAuthConnectionsItem>) -> Self {
         Self { auth_connections }
     }

@@ -52,10 +52,11 @@ impl<'de> Deserialize<'de> for ListCrawlJobsResponseModel {
 
 impl ListCrawlJobsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(crawl_jobs: Vec<GetCrawlJobResponseModel>) -> Self {
         Self {
             crawl_jobs,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
         }
     }
 }

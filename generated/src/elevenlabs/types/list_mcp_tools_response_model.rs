@@ -62,11 +62,12 @@ impl<'de> Deserialize<'de> for ListMcpToolsResponseModel {
 
 impl ListMcpToolsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(success: bool, tools: Vec<Tool>) -> Self {
         Self {
             success,
             tools,
-            error_message: Default::default(),
+            error_message: Nullable::Absent,
         }
     }
 }

@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for ListOrdersResponse {
 
 impl ListOrdersResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(orders: Vec<OrderSummary>) -> Self {
         Self { orders }
     }

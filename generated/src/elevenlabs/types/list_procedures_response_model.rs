@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for ListProceduresResponseModel {
 
 impl ListProceduresResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(procedures: Vec<ProcedureListItemResponseModel>) -> Self {
         Self { procedures }
     }

@@ -52,9 +52,10 @@ impl<'de> Deserialize<'de> for ListResponseAgentBranchSummary {
 
 impl ListResponseAgentBranchSummary {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(results: Vec<AgentBranchSummary>) -> Self {
         Self {
-            meta: Default::default(),
+            meta: None,
             results,
         }
     }

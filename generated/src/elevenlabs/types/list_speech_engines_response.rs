@@ -60,10 +60,11 @@ impl<'de> Deserialize<'de> for ListSpeechEnginesResponse {
 
 impl ListSpeechEnginesResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(speech_engines: Vec<SpeechEngineSummaryResponse>, has_more: bool) -> Self {
         Self {
             speech_engines,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

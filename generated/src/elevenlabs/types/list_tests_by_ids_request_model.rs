@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for ListTestsByIdsRequestModel {
 
 impl ListTestsByIdsRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(test_ids: Vec<String>) -> Self {
         Self { test_ids }
     }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for ListWhatsAppAccountsResponse {
 
 impl ListWhatsAppAccountsResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(items: Vec<GetWhatsAppAccountResponse>) -> Self {
         Self { items }
     }

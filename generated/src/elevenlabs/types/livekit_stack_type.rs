@@ -22,6 +22,7 @@ pub enum LivekitStackType {
 
 impl LivekitStackType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "standard",
@@ -31,6 +32,7 @@ impl LivekitStackType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "standard" => Self::Standard,

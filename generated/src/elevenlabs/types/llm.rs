@@ -210,6 +210,7 @@ pub enum Llm {
 
 impl Llm {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Gpt4oMini => "gpt-4o-mini",
@@ -314,6 +315,7 @@ impl Llm {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "gpt-4o-mini" => Self::Gpt4oMini,

@@ -87,6 +87,7 @@ impl<'de> Deserialize<'de> for LlmDeprecationConfigModel {
 
 impl LlmDeprecationConfigModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         warning_start_days: i64,
         fallback_start_days: i64,

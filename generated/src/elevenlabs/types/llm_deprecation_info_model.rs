@@ -99,16 +99,17 @@ impl<'de> Deserialize<'de> for LlmDeprecationInfoModel {
 
 impl LlmDeprecationInfoModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(llm: Llm, is_deprecated: bool) -> Self {
         Self {
             llm,
             is_deprecated,
-            is_in_warning_period: Default::default(),
-            is_in_fallback_period: Default::default(),
-            fallback_percentage: Default::default(),
-            provider_deprecation_date: Default::default(),
-            replacement_model: Default::default(),
-            deprecation_config: Default::default(),
+            is_in_warning_period: None,
+            is_in_fallback_period: None,
+            fallback_percentage: None,
+            provider_deprecation_date: Nullable::Absent,
+            replacement_model: Nullable::Absent,
+            deprecation_config: Nullable::Absent,
         }
     }
 }

@@ -125,6 +125,7 @@ impl<'de> Deserialize<'de> for LlmInfoModelInput {
 
 impl LlmInfoModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         llm: Llm,
         is_checkpoint: bool,
@@ -142,9 +143,9 @@ impl LlmInfoModelInput {
             supports_image_input,
             supports_document_input,
             supports_parallel_tool_calls,
-            available_reasoning_efforts: Default::default(),
-            deprecation_info: Default::default(),
-            regional_processing_surcharge: Default::default(),
+            available_reasoning_efforts: Nullable::Absent,
+            deprecation_info: Nullable::Absent,
+            regional_processing_surcharge: Nullable::Absent,
         }
     }
 }

@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for LlmListResponseModelInput {
 
 impl LlmListResponseModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         llms: Vec<LlmInfoModelInput>,
         default_deprecation_config: LlmDeprecationConfigModel,

@@ -58,11 +58,12 @@ impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaProperty {
 
 impl LlmLiteralJsonSchemaProperty {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(type_: LlmLiteralJsonSchemaPropertyType, description: impl Into<String>) -> Self {
         Self {
             type_,
             description: description.into(),
-            enum_: Default::default(),
+            enum_: Nullable::Absent,
         }
     }
 }
@@ -108,6 +109,7 @@ pub enum LlmLiteralJsonSchemaPropertyTypeVariant0 {
 
 impl LlmLiteralJsonSchemaPropertyTypeVariant0 {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Boolean => "boolean",
@@ -119,6 +121,7 @@ impl LlmLiteralJsonSchemaPropertyTypeVariant0 {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "boolean" => Self::Boolean,

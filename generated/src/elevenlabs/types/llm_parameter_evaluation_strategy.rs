@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for LlmParameterEvaluationStrategy {
 
 impl LlmParameterEvaluationStrategy {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(description: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -30,6 +30,7 @@ pub enum LlmReasoningEffort {
 
 impl LlmReasoningEffort {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "none",
@@ -44,6 +45,7 @@ impl LlmReasoningEffort {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "none" => Self::None,

@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorLlmResponseModel {
 
 impl LlmUsageCalculatorLlmResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(llm: Llm, price_per_minute: f64) -> Self {
         Self {
             llm,

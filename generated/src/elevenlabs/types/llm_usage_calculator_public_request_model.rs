@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorPublicRequestModel {
 
 impl LlmUsageCalculatorPublicRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt_length: i64, number_of_pages: i64, rag_enabled: bool) -> Self {
         Self {
             prompt_length,

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorResponseModel {
 
 impl LlmUsageCalculatorResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(llm_prices: Vec<LlmUsageCalculatorLlmResponseModel>) -> Self {
         Self { llm_prices }
     }

@@ -20,6 +20,7 @@ pub enum LoadMemoryEntryToolErrorStatus {
 
 impl LoadMemoryEntryToolErrorStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotFound => "not_found",
@@ -29,6 +30,7 @@ impl LoadMemoryEntryToolErrorStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "not_found" => Self::NotFound,

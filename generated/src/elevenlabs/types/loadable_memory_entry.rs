@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for LoadableMemoryEntry {
 
 impl LoadableMemoryEntry {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         entry_id: impl Into<String>,
         summary: impl Into<String>,

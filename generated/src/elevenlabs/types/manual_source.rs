@@ -58,11 +58,12 @@ impl<'de> Deserialize<'de> for ManualSource {
 
 impl ManualSource {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(created_by_user_id: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),
             created_by_user_id: created_by_user_id.into(),
-            notes: Default::default(),
+            notes: Nullable::Absent,
         }
     }
 }

@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de> for ManualVerificationFileResponseModel {
 
 impl ManualVerificationFileResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         file_id: impl Into<String>,
         file_name: impl Into<String>,

@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for ManualVerificationResponseModel {
 
 impl ManualVerificationResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         extra_text: impl Into<String>,
         request_time_unix: i64,

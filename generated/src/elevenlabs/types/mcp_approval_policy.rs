@@ -26,6 +26,7 @@ pub enum McpApprovalPolicy {
 
 impl McpApprovalPolicy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AutoApproveAll => "auto_approve_all",
@@ -36,6 +37,7 @@ impl McpApprovalPolicy {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto_approve_all" => Self::AutoApproveAll,

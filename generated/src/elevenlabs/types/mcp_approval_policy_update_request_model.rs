@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for McpApprovalPolicyUpdateRequestModel {
 
 impl McpApprovalPolicyUpdateRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(approval_policy: McpApprovalPolicy) -> Self {
         Self { approval_policy }
     }

@@ -193,28 +193,29 @@ impl<'de> Deserialize<'de> for McpServerConfigInput {
 
 impl McpServerConfigInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(url: McpServerConfigInputUrl, name: impl Into<String>) -> Self {
         Self {
-            approval_policy: Default::default(),
-            tool_approval_hashes: Default::default(),
-            transport: Default::default(),
+            approval_policy: None,
+            tool_approval_hashes: None,
+            transport: None,
             url,
-            secret_token: Default::default(),
-            request_headers: Default::default(),
-            request_meta: Default::default(),
-            auth_connection: Default::default(),
+            secret_token: Nullable::Absent,
+            request_headers: None,
+            request_meta: None,
+            auth_connection: Nullable::Absent,
             name: name.into(),
-            description: Default::default(),
-            force_pre_tool_speech: Default::default(),
-            pre_tool_speech: Default::default(),
-            disable_interruptions: Default::default(),
-            interruption_mode: Default::default(),
-            tool_call_sound: Default::default(),
-            tool_call_sound_behavior: Default::default(),
-            execution_mode: Default::default(),
-            response_timeout_secs: Default::default(),
-            tool_config_overrides: Default::default(),
-            disable_compression: Default::default(),
+            description: None,
+            force_pre_tool_speech: None,
+            pre_tool_speech: None,
+            disable_interruptions: None,
+            interruption_mode: None,
+            tool_call_sound: Nullable::Absent,
+            tool_call_sound_behavior: None,
+            execution_mode: None,
+            response_timeout_secs: None,
+            tool_config_overrides: None,
+            disable_compression: None,
         }
     }
 }

@@ -51,10 +51,11 @@ impl<'de> Deserialize<'de> for McpServerMetadataResponseModel {
 
 impl McpServerMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(created_at: i64) -> Self {
         Self {
             created_at,
-            owner_user_id: Default::default(),
+            owner_user_id: Nullable::Absent,
         }
     }
 }

@@ -47,6 +47,7 @@ impl<'de> Deserialize<'de> for McpServerRequestModel {
 
 impl McpServerRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(config: McpServerConfigInput) -> Self {
         Self { config }
     }

@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de> for McpServerResponseModel {
 
 impl McpServerResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         config: McpServerConfigOutput,
@@ -84,8 +85,8 @@ impl McpServerResponseModel {
         Self {
             id: id.into(),
             config,
-            access_info: Default::default(),
-            dependent_agents: Default::default(),
+            access_info: Nullable::Absent,
+            dependent_agents: None,
             metadata,
         }
     }

@@ -24,6 +24,7 @@ pub enum McpServerTransport {
 
 impl McpServerTransport {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Sse => "SSE",
@@ -33,6 +34,7 @@ impl McpServerTransport {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "SSE" => Self::Sse,

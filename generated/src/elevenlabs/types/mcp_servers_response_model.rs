@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de> for McpServersResponseModel {
 
 impl McpServersResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(mcp_servers: Vec<McpServerResponseModel>) -> Self {
         Self { mcp_servers }
     }

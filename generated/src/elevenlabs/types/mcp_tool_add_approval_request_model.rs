@@ -70,12 +70,13 @@ impl<'de> Deserialize<'de> for McpToolAddApprovalRequestModel {
 
 impl McpToolAddApprovalRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tool_name: impl Into<String>, tool_description: impl Into<String>) -> Self {
         Self {
             tool_name: tool_name.into(),
             tool_description: tool_description.into(),
-            input_schema: Default::default(),
-            approval_policy: Default::default(),
+            input_schema: None,
+            approval_policy: None,
         }
     }
 }

@@ -63,11 +63,12 @@ impl<'de> Deserialize<'de> for McpToolApprovalHash {
 
 impl McpToolApprovalHash {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tool_name: impl Into<String>, tool_hash: impl Into<String>) -> Self {
         Self {
             tool_name: tool_name.into(),
             tool_hash: tool_hash.into(),
-            approval_policy: Default::default(),
+            approval_policy: None,
         }
     }
 }

@@ -24,6 +24,7 @@ pub enum McpToolApprovalPolicy {
 
 impl McpToolApprovalPolicy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AutoApproved => "auto_approved",
@@ -33,6 +34,7 @@ impl McpToolApprovalPolicy {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto_approved" => Self::AutoApproved,

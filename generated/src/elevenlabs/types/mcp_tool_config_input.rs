@@ -216,6 +216,7 @@ impl<'de> Deserialize<'de> for McpToolConfigInput {
 
 impl McpToolConfigInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
@@ -229,25 +230,25 @@ impl McpToolConfigInput {
             type_: Default::default(),
             name: name.into(),
             description: description.into(),
-            response_timeout_secs: Default::default(),
-            disable_interruptions: Default::default(),
-            interruption_mode: Default::default(),
-            force_pre_tool_speech: Default::default(),
-            pre_tool_speech: Default::default(),
-            assignments: Default::default(),
-            tool_call_sound: Default::default(),
-            tool_call_sound_behavior: Default::default(),
-            tool_error_handling_mode: Default::default(),
+            response_timeout_secs: None,
+            disable_interruptions: None,
+            interruption_mode: None,
+            force_pre_tool_speech: None,
+            pre_tool_speech: None,
+            assignments: None,
+            tool_call_sound: Nullable::Absent,
+            tool_call_sound_behavior: None,
+            tool_error_handling_mode: None,
             integration_type,
-            parameters: Default::default(),
-            approval_policy: Default::default(),
+            parameters: Nullable::Absent,
+            approval_policy: None,
             mcp_tool_name: mcp_tool_name.into(),
             mcp_tool_description: mcp_tool_description.into(),
             mcp_server_id: mcp_server_id.into(),
             mcp_server_name: mcp_server_name.into(),
-            mcp_input_schema: Default::default(),
-            execution_mode: Default::default(),
-            input_overrides: Default::default(),
+            mcp_input_schema: Nullable::Absent,
+            execution_mode: None,
+            input_overrides: Nullable::Absent,
         }
     }
 }

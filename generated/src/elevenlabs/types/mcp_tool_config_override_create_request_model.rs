@@ -126,19 +126,20 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModel {
 
 impl McpToolConfigOverrideCreateRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tool_name: impl Into<String>) -> Self {
         Self {
-            force_pre_tool_speech: Default::default(),
-            pre_tool_speech: Default::default(),
-            disable_interruptions: Default::default(),
-            interruption_mode: Default::default(),
-            tool_call_sound: Default::default(),
-            tool_call_sound_behavior: Default::default(),
-            execution_mode: Default::default(),
-            response_timeout_secs: Default::default(),
-            assignments: Default::default(),
-            input_overrides: Default::default(),
-            response_mocks: Default::default(),
+            force_pre_tool_speech: Nullable::Absent,
+            pre_tool_speech: Nullable::Absent,
+            disable_interruptions: Nullable::Absent,
+            interruption_mode: Nullable::Absent,
+            tool_call_sound: Nullable::Absent,
+            tool_call_sound_behavior: Nullable::Absent,
+            execution_mode: Nullable::Absent,
+            response_timeout_secs: Nullable::Absent,
+            assignments: Nullable::Absent,
+            input_overrides: Nullable::Absent,
+            response_mocks: Nullable::Absent,
             tool_name: tool_name.into(),
         }
     }

@@ -22,6 +22,7 @@ pub enum MediaCodec {
 
 impl MediaCodec {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::G722_8000 => "G722/8000",
@@ -32,6 +33,7 @@ impl MediaCodec {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "G722/8000" => Self::G722_8000,

@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for MediaGenerationCompletedResponse {
 
 impl MediaGenerationCompletedResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         content_url: impl Into<String>,

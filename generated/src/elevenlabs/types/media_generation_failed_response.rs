@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for MediaGenerationFailedResponse {
 
 impl MediaGenerationFailedResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         failure_reason: MediaGenerationFailedResponseFailureReason,
@@ -106,6 +107,7 @@ pub enum MediaGenerationFailedResponseFailureReason {
 
 impl MediaGenerationFailedResponseFailureReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Timeout => "timeout",
@@ -120,6 +122,7 @@ impl MediaGenerationFailedResponseFailureReason {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "timeout" => Self::Timeout,

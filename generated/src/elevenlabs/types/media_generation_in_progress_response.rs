@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for MediaGenerationInProgressResponse {
 
 impl MediaGenerationInProgressResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>, status: MediaGenerationInProgressResponseStatus) -> Self {
         Self {
             id: id.into(),
@@ -77,6 +78,7 @@ pub enum MediaGenerationInProgressResponseStatus {
 
 impl MediaGenerationInProgressResponseStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -86,6 +88,7 @@ impl MediaGenerationInProgressResponseStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,

@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for MediaGenerationListResponse {
 
 impl MediaGenerationListResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         generations: Vec<MediaGenerationResponse>,
         next_cursor: Option<String>,

@@ -68,13 +68,14 @@ impl<'de> Deserialize<'de> for MemoryEntrySearchResult {
 
 impl MemoryEntrySearchResult {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(entry_id: impl Into<String>, version: i64) -> Self {
         Self {
             entry_id: entry_id.into(),
             version,
-            summary: Default::default(),
-            text: Default::default(),
-            source: Default::default(),
+            summary: Nullable::Absent,
+            text: Nullable::Absent,
+            source: Nullable::Absent,
         }
     }
 }

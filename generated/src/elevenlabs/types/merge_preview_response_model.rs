@@ -149,6 +149,7 @@ impl<'de> Deserialize<'de> for MergePreviewResponseModel {
 
 impl MergePreviewResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         agent_id: impl Into<String>,
         name: impl Into<String>,
@@ -160,18 +161,18 @@ impl MergePreviewResponseModel {
             name: name.into(),
             conversation_config,
             metadata,
-            platform_settings: Default::default(),
-            phone_numbers: Default::default(),
-            whatsapp_accounts: Default::default(),
-            workflow: Default::default(),
-            access_info: Default::default(),
-            tags: Default::default(),
-            version_id: Default::default(),
-            branch_id: Default::default(),
-            main_branch_id: Default::default(),
-            overridden_fields: Default::default(),
-            conflicts: Default::default(),
-            source_identical_to_target: Default::default(),
+            platform_settings: None,
+            phone_numbers: None,
+            whatsapp_accounts: None,
+            workflow: None,
+            access_info: Nullable::Absent,
+            tags: None,
+            version_id: Nullable::Absent,
+            branch_id: Nullable::Absent,
+            main_branch_id: Nullable::Absent,
+            overridden_fields: None,
+            conflicts: None,
+            source_identical_to_target: None,
         }
     }
 }

@@ -20,6 +20,7 @@ pub enum MessageSearchSortBy {
 
 impl MessageSearchSortBy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SearchScore => "search_score",
@@ -29,6 +30,7 @@ impl MessageSearchSortBy {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "search_score" => Self::SearchScore,

@@ -65,11 +65,12 @@ impl<'de> Deserialize<'de> for MessagesSearchResponse {
 
 impl MessagesSearchResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(results: Vec<MessagesSearchResult>, has_more: bool) -> Self {
         Self {
-            meta: Default::default(),
+            meta: None,
             results,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

@@ -103,6 +103,7 @@ impl<'de> Deserialize<'de> for MessagesSearchResult {
 
 impl MessagesSearchResult {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         conversation_id: impl Into<String>,
         agent_id: impl Into<String>,
@@ -114,10 +115,10 @@ impl MessagesSearchResult {
         Self {
             conversation_id: conversation_id.into(),
             agent_id: agent_id.into(),
-            agent_name: Default::default(),
+            agent_name: Nullable::Absent,
             transcript_index,
             chunk_text: chunk_text.into(),
-            chunk_highlights: Default::default(),
+            chunk_highlights: Nullable::Absent,
             score,
             conversation_start_time_unix_secs,
         }

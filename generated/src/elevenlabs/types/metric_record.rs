@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for MetricRecord {
 
 impl MetricRecord {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(elapsed_time: f64) -> Self {
         Self { elapsed_time }
     }

@@ -34,6 +34,7 @@ pub enum MetricType {
 
 impl MetricType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Credits => "credits",
@@ -50,6 +51,7 @@ impl MetricType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "credits" => Self::Credits,

@@ -22,6 +22,7 @@ pub enum MockNoMatchBehavior {
 
 impl MockNoMatchBehavior {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CallRealTool => "call_real_tool",
@@ -31,6 +32,7 @@ impl MockNoMatchBehavior {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "call_real_tool" => Self::CallRealTool,

@@ -61,10 +61,11 @@ impl<'de> Deserialize<'de> for ModelRatesResponseModel {
 
 impl ModelRatesResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(character_cost_multiplier: f64) -> Self {
         Self {
             character_cost_multiplier,
-            cost_discount_multiplier: Default::default(),
+            cost_discount_multiplier: None,
         }
     }
 }

@@ -190,6 +190,7 @@ impl<'de> Deserialize<'de> for ModelResponseModel {
 impl ModelResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         model_id: impl Into<String>,
         name: impl Into<String>,

@@ -86,6 +86,7 @@ impl<'de> Deserialize<'de> for MtlsAuthResponse {
 
 impl MtlsAuthResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -96,10 +97,10 @@ impl MtlsAuthResponse {
             auth_type: Default::default(),
             provider: provider.into(),
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }

@@ -62,11 +62,12 @@ impl<'de> Deserialize<'de> for MultichannelSpeechToTextResponseModel {
 
 impl MultichannelSpeechToTextResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(transcripts: Vec<SpeechToTextChunkResponseModel>) -> Self {
         Self {
             transcripts,
-            transcription_id: Default::default(),
-            audio_duration_secs: Default::default(),
+            transcription_id: Nullable::Absent,
+            audio_duration_secs: Nullable::Absent,
         }
     }
 }

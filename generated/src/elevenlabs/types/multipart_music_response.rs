@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for MultipartMusicResponse {
 
 impl MultipartMusicResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(metadata: DetailedMusicResponse, audio: File) -> Self {
         Self { metadata, audio }
     }

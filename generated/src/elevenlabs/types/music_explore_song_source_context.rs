@@ -79,15 +79,16 @@ impl<'de> Deserialize<'de> for MusicExploreSongSourceContext {
 
 impl MusicExploreSongSourceContext {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(music_explore_song_id: impl Into<String>) -> Self {
         Self {
             source_type: Default::default(),
             music_explore_song_id: music_explore_song_id.into(),
-            title: Default::default(),
-            description: Default::default(),
-            bpm: Default::default(),
-            vocals: Default::default(),
-            lyrics: Default::default(),
+            title: Nullable::Absent,
+            description: Nullable::Absent,
+            bpm: Nullable::Absent,
+            vocals: Nullable::Absent,
+            lyrics: Nullable::Absent,
         }
     }
 }

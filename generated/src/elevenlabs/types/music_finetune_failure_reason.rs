@@ -22,6 +22,7 @@ pub enum MusicFinetuneFailureReason {
 
 impl MusicFinetuneFailureReason {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AudioProcessingFailed => "audio_processing_failed",
@@ -32,6 +33,7 @@ impl MusicFinetuneFailureReason {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "audio_processing_failed" => Self::AudioProcessingFailed,

@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for MusicFinetunePageResponseModel {
 
 impl MusicFinetunePageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         finetunes: Vec<MusicFinetuneResponseModel>,
         next_cursor: Option<String>,

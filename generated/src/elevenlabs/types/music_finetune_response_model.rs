@@ -121,6 +121,7 @@ impl<'de> Deserialize<'de> for MusicFinetuneResponseModel {
 impl MusicFinetuneResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -136,14 +137,14 @@ impl MusicFinetuneResponseModel {
             id: id.into(),
             name: name.into(),
             tags,
-            primary_genre: Default::default(),
+            primary_genre: Nullable::Absent,
             model_id: model_id.into(),
             created_at,
             visibility,
             created_by,
             status,
             training_progress,
-            failure_reason: Default::default(),
+            failure_reason: Nullable::Absent,
         }
     }
 }

@@ -22,6 +22,7 @@ pub enum MusicModelId {
 
 impl MusicModelId {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::MusicV1 => "music_v1",
@@ -31,6 +32,7 @@ impl MusicModelId {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "music_v1" => Self::MusicV1,

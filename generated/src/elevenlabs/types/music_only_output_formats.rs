@@ -24,6 +24,7 @@ pub enum MusicOnlyOutputFormats {
 
 impl MusicOnlyOutputFormats {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mp3_48000_128 => "mp3_48000_128",
@@ -35,6 +36,7 @@ impl MusicOnlyOutputFormats {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mp3_48000_128" => Self::Mp3_48000_128,

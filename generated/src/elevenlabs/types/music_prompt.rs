@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for MusicPrompt {
 
 impl MusicPrompt {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         positive_global_styles: Vec<String>,
         negative_global_styles: Vec<String>,

@@ -63,11 +63,12 @@ impl<'de> Deserialize<'de> for MusicUploadResponse {
 
 impl MusicUploadResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(song_id: impl Into<String>) -> Self {
         Self {
             song_id: song_id.into(),
-            composition_plan: Default::default(),
-            words_timestamps: Default::default(),
+            composition_plan: Nullable::Absent,
+            words_timestamps: Nullable::Absent,
         }
     }
 }

@@ -30,6 +30,7 @@ pub enum NonStreamingOutputFormats {
 
 impl NonStreamingOutputFormats {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Wav8000 => "wav_8000",
@@ -44,6 +45,7 @@ impl NonStreamingOutputFormats {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "wav_8000" => Self::Wav8000,

@@ -123,6 +123,7 @@ impl<'de> Deserialize<'de> for OAuth2ClientCredsResponse {
 
 impl OAuth2ClientCredsResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -136,15 +137,15 @@ impl OAuth2ClientCredsResponse {
             provider: provider.into(),
             client_id: client_id.into(),
             token_url: token_url.into(),
-            scopes: Default::default(),
-            extra_params: Default::default(),
-            basic_auth_in_header: Default::default(),
+            scopes: None,
+            extra_params: None,
+            basic_auth_in_header: None,
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
-            custom_headers: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
+            custom_headers: None,
         }
     }
 }

@@ -161,6 +161,7 @@ impl<'de> Deserialize<'de> for OAuth2JwtResponse {
 
 impl OAuth2JwtResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -174,21 +175,21 @@ impl OAuth2JwtResponse {
             name: name.into(),
             auth_type: Default::default(),
             provider: provider.into(),
-            algorithm: Default::default(),
-            key_id: Default::default(),
+            algorithm: None,
+            key_id: Nullable::Absent,
             issuer: issuer.into(),
             audience: audience.into(),
             subject: subject.into(),
-            expiration_seconds: Default::default(),
-            extra_params: Default::default(),
+            expiration_seconds: None,
+            extra_params: None,
             token_url: token_url.into(),
-            scopes: Default::default(),
-            token_response_field: Default::default(),
+            scopes: None,
+            token_response_field: None,
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }
@@ -218,6 +219,7 @@ pub enum OAuth2JwtResponseAlgorithm {
 
 impl OAuth2JwtResponseAlgorithm {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hs256 => "HS256",
@@ -231,6 +233,7 @@ impl OAuth2JwtResponseAlgorithm {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "HS256" => Self::Hs256,
@@ -273,6 +276,7 @@ pub enum OAuth2JwtResponseTokenResponseField {
 
 impl OAuth2JwtResponseTokenResponseField {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -282,6 +286,7 @@ impl OAuth2JwtResponseTokenResponseField {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "access_token" => Self::AccessToken,

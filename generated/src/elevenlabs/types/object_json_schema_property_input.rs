@@ -116,6 +116,7 @@ pub enum ObjectJsonSchemaPropertyInputPropertyKind {
 
 impl ObjectJsonSchemaPropertyInputPropertyKind {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Array => "array",
@@ -125,6 +126,7 @@ impl ObjectJsonSchemaPropertyInputPropertyKind {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "array" => Self::Array,

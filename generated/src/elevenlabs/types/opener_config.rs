@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for OpenerConfig {
 
 impl OpenerConfig {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(llm: Llm) -> Self {
         Self { llm }
     }

@@ -193,6 +193,7 @@ pub enum HistoryListSortDirection {
 #[cfg(feature = "elevenlabs-history")]
 impl HistoryListSortDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "asc",
@@ -202,6 +203,7 @@ impl HistoryListSortDirection {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "asc" => Self::Asc,
@@ -242,6 +244,7 @@ pub enum HistoryListSource {
 #[cfg(feature = "elevenlabs-history")]
 impl HistoryListSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tts => "TTS",
@@ -252,6 +255,7 @@ impl HistoryListSource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "TTS" => Self::Tts,
@@ -388,6 +392,7 @@ pub enum TextToSpeechConvertOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl TextToSpeechConvertOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Alaw8000 => "alaw_8000",
@@ -423,6 +428,7 @@ impl TextToSpeechConvertOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "alaw_8000" => Self::Alaw8000,
@@ -543,6 +549,7 @@ pub enum TextToSpeechConvertWithTimestampsOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl TextToSpeechConvertWithTimestampsOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Alaw8000 => "alaw_8000",
@@ -578,6 +585,7 @@ impl TextToSpeechConvertWithTimestampsOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "alaw_8000" => Self::Alaw8000,
@@ -684,6 +692,7 @@ pub enum TextToSpeechStreamOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl TextToSpeechStreamOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mp3_22050_32 => "mp3_22050_32",
@@ -712,6 +721,7 @@ impl TextToSpeechStreamOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mp3_22050_32" => Self::Mp3_22050_32,
@@ -811,6 +821,7 @@ pub enum TextToSpeechStreamWithTimestampsOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl TextToSpeechStreamWithTimestampsOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mp3_22050_32 => "mp3_22050_32",
@@ -839,6 +850,7 @@ impl TextToSpeechStreamWithTimestampsOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mp3_22050_32" => Self::Mp3_22050_32,
@@ -952,6 +964,7 @@ pub enum TextToDialogueConvertOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
 impl TextToDialogueConvertOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Alaw8000 => "alaw_8000",
@@ -987,6 +1000,7 @@ impl TextToDialogueConvertOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "alaw_8000" => Self::Alaw8000,
@@ -1107,6 +1121,7 @@ pub enum TextToDialogueConvertWithTimestampsOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
 impl TextToDialogueConvertWithTimestampsOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Alaw8000 => "alaw_8000",
@@ -1142,6 +1157,7 @@ impl TextToDialogueConvertWithTimestampsOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "alaw_8000" => Self::Alaw8000,
@@ -1262,6 +1278,7 @@ pub enum SpeechToSpeechConvertOutputFormat {
 #[cfg(feature = "elevenlabs-speech-to-speech")]
 impl SpeechToSpeechConvertOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Alaw8000 => "alaw_8000",
@@ -1297,6 +1314,7 @@ impl SpeechToSpeechConvertOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "alaw_8000" => Self::Alaw8000,
@@ -1403,6 +1421,7 @@ pub enum SpeechToSpeechStreamOutputFormat {
 #[cfg(feature = "elevenlabs-speech-to-speech")]
 impl SpeechToSpeechStreamOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mp3_22050_32 => "mp3_22050_32",
@@ -1431,6 +1450,7 @@ impl SpeechToSpeechStreamOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mp3_22050_32" => Self::Mp3_22050_32,
@@ -1492,6 +1512,7 @@ pub enum DubbingProjectListSortDirection {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingProjectListSortDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ascending => "ASCENDING",
@@ -1501,6 +1522,7 @@ impl DubbingProjectListSortDirection {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "ASCENDING" => Self::Ascending,
@@ -1543,6 +1565,7 @@ pub enum DubbingListDubbingStatus {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListDubbingStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Dubbing => "dubbing",
@@ -1553,6 +1576,7 @@ impl DubbingListDubbingStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "dubbing" => Self::Dubbing,
@@ -1598,6 +1622,7 @@ pub enum DubbingListDubbingStatusesItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListDubbingStatusesItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Queued => "queued",
@@ -1610,6 +1635,7 @@ impl DubbingListDubbingStatusesItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "queued" => Self::Queued,
@@ -1651,6 +1677,7 @@ pub enum DubbingListDubbingModelsItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListDubbingModelsItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::DubbingV1 => "dubbing_v1",
@@ -1660,6 +1687,7 @@ impl DubbingListDubbingModelsItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "dubbing_v1" => Self::DubbingV1,
@@ -1700,6 +1728,7 @@ pub enum DubbingListCreationSourcesItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListCreationSourcesItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FlowNode => "flow_node",
@@ -1710,6 +1739,7 @@ impl DubbingListCreationSourcesItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "flow_node" => Self::FlowNode,
@@ -1755,6 +1785,7 @@ pub enum DubbingListFilterByCreator {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListFilterByCreator {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Personal => "personal",
@@ -1765,6 +1796,7 @@ impl DubbingListFilterByCreator {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "personal" => Self::Personal,
@@ -1808,6 +1840,7 @@ pub enum DubbingListOrderBy {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListOrderBy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -1817,6 +1850,7 @@ impl DubbingListOrderBy {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "created_at" => Self::CreatedAt,
@@ -1859,6 +1893,7 @@ pub enum DubbingListOrderDirection {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingListOrderDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Descending => "DESCENDING",
@@ -1868,6 +1903,7 @@ impl DubbingListOrderDirection {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "DESCENDING" => Self::Descending,
@@ -1912,6 +1948,7 @@ pub enum DubbingTranscriptGetFormatType {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingTranscriptGetFormatType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Srt => "srt",
@@ -1922,6 +1959,7 @@ impl DubbingTranscriptGetFormatType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "srt" => Self::Srt,
@@ -1991,6 +2029,7 @@ pub enum DubbingTranscriptsGetFormatType {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl DubbingTranscriptsGetFormatType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Srt => "srt",
@@ -2001,6 +2040,7 @@ impl DubbingTranscriptsGetFormatType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "srt" => Self::Srt,
@@ -2040,6 +2080,7 @@ pub enum PronunciationDictionariesListSort {
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 impl PronunciationDictionariesListSort {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreationTimeUnix => "creation_time_unix",
@@ -2049,6 +2090,7 @@ impl PronunciationDictionariesListSort {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "creation_time_unix" => Self::CreationTimeUnix,
@@ -2493,6 +2535,7 @@ pub enum ConversationalAiTestsListSortMode {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiTestsListSortMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Default => "default",
@@ -2502,6 +2545,7 @@ impl ConversationalAiTestsListSortMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "default" => Self::Default,
@@ -2544,6 +2588,7 @@ pub enum ConversationalAiConversationsListSummaryMode {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsListSummaryMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "exclude",
@@ -2553,6 +2598,7 @@ impl ConversationalAiConversationsListSummaryMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "exclude" => Self::Exclude,
@@ -2597,6 +2643,7 @@ pub enum ConversationalAiConversationsListExcludeStatusesItem {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsListExcludeStatusesItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiated => "initiated",
@@ -2609,6 +2656,7 @@ impl ConversationalAiConversationsListExcludeStatusesItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "initiated" => Self::Initiated,
@@ -2654,6 +2702,7 @@ pub enum ConversationalAiConversationsGetFormat {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsGetFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Json => "json",
@@ -2663,6 +2712,7 @@ impl ConversationalAiConversationsGetFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "json" => Self::Json,
@@ -2707,6 +2757,7 @@ pub enum ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Initiated => "initiated",
@@ -2719,6 +2770,7 @@ impl ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "initiated" => Self::Initiated,
@@ -2764,6 +2816,7 @@ pub enum ConversationalAiConversationsMessagesTextSearchSummaryMode {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl ConversationalAiConversationsMessagesTextSearchSummaryMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Exclude => "exclude",
@@ -2773,6 +2826,7 @@ impl ConversationalAiConversationsMessagesTextSearchSummaryMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "exclude" => Self::Exclude,
@@ -3165,6 +3219,7 @@ pub enum EnvironmentVariablesListType {
 #[cfg(feature = "elevenlabs-environment-variables")]
 impl EnvironmentVariablesListType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "string",
@@ -3175,6 +3230,7 @@ impl EnvironmentVariablesListType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "string" => Self::String,
@@ -3325,6 +3381,7 @@ pub enum MusicComposeOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl MusicComposeOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -3358,6 +3415,7 @@ impl MusicComposeOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -3472,6 +3530,7 @@ pub enum MusicComposeDetailedOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl MusicComposeDetailedOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -3505,6 +3564,7 @@ impl MusicComposeDetailedOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -3619,6 +3679,7 @@ pub enum MusicComposeDetailedStreamOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl MusicComposeDetailedStreamOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -3652,6 +3713,7 @@ impl MusicComposeDetailedStreamOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -3766,6 +3828,7 @@ pub enum MusicStreamOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl MusicStreamOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -3799,6 +3862,7 @@ impl MusicStreamOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,
@@ -3865,6 +3929,7 @@ pub enum MusicFinetunesListSort {
 #[cfg(feature = "elevenlabs-music")]
 impl MusicFinetunesListSort {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
@@ -3874,6 +3939,7 @@ impl MusicFinetunesListSort {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "created_at" => Self::CreatedAt,
@@ -3916,6 +3982,7 @@ pub enum MusicFinetunesListSortDirection {
 #[cfg(feature = "elevenlabs-music")]
 impl MusicFinetunesListSortDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Asc => "asc",
@@ -3925,6 +3992,7 @@ impl MusicFinetunesListSortDirection {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "asc" => Self::Asc,
@@ -3967,6 +4035,7 @@ pub enum FlowsVideoListStatus {
 #[cfg(feature = "elevenlabs-flows")]
 impl FlowsVideoListStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -3978,6 +4047,7 @@ impl FlowsVideoListStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -4022,6 +4092,7 @@ pub enum FlowsImageListStatus {
 #[cfg(feature = "elevenlabs-flows")]
 impl FlowsImageListStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -4033,6 +4104,7 @@ impl FlowsImageListStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,
@@ -4077,6 +4149,7 @@ pub enum FlowsTextToSpeechListStatus {
 #[cfg(feature = "elevenlabs-flows")]
 impl FlowsTextToSpeechListStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pending => "pending",
@@ -4088,6 +4161,7 @@ impl FlowsTextToSpeechListStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pending" => Self::Pending,

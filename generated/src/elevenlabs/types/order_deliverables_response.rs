@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for OrderDeliverablesResponse {
 
 impl OrderDeliverablesResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(deliverables: Vec<DeliverableInfo>) -> Self {
         Self { deliverables }
     }

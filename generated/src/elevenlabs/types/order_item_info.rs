@@ -60,11 +60,12 @@ impl<'de> Deserialize<'de> for OrderItemInfo {
 
 impl OrderItemInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(item_id: ItemId, item: OrderItemRequestOutput) -> Self {
         Self {
             item_id,
             item,
-            quote: Default::default(),
+            quote: Nullable::Absent,
         }
     }
 }

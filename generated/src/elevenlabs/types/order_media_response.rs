@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for OrderMediaResponse {
 
 impl OrderMediaResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         media_id: MediaId,
         name: impl Into<String>,
@@ -82,7 +83,7 @@ impl OrderMediaResponse {
             media_id,
             name: name.into(),
             content_type: content_type.into(),
-            language: Default::default(),
+            language: Nullable::Absent,
             signed_url: signed_url.into(),
         }
     }

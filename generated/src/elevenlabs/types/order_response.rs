@@ -116,6 +116,7 @@ impl<'de> Deserialize<'de> for OrderResponse {
 
 impl OrderResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         order_id: OrderId,
         name: impl Into<String>,
@@ -128,14 +129,14 @@ impl OrderResponse {
             name: name.into(),
             state,
             items,
-            total_amount_usd: Default::default(),
-            sandbox: Default::default(),
+            total_amount_usd: Nullable::Absent,
+            sandbox: None,
             created_at,
-            submitted_at: Default::default(),
-            paid_at: Default::default(),
-            accepted_at: Default::default(),
-            completed_at: Default::default(),
-            cancel_reason: Default::default(),
+            submitted_at: Nullable::Absent,
+            paid_at: Nullable::Absent,
+            accepted_at: Nullable::Absent,
+            completed_at: Nullable::Absent,
+            cancel_reason: Nullable::Absent,
         }
     }
 }

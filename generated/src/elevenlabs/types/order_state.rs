@@ -34,6 +34,7 @@ pub enum OrderState {
 
 impl OrderState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Open => "open",
@@ -50,6 +51,7 @@ impl OrderState {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "open" => Self::Open,

@@ -92,16 +92,17 @@ impl<'de> Deserialize<'de> for OrderSummary {
 
 impl OrderSummary {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(order_id: OrderId, name: impl Into<String>, state: OrderState) -> Self {
         Self {
             order_id,
             name: name.into(),
             state,
-            total_amount_usd: Default::default(),
-            sandbox: Default::default(),
-            submitted_at: Default::default(),
-            updated_at: Default::default(),
-            cancel_reason: Default::default(),
+            total_amount_usd: Nullable::Absent,
+            sandbox: None,
+            submitted_at: Nullable::Absent,
+            updated_at: Nullable::Absent,
+            cancel_reason: Nullable::Absent,
         }
     }
 }

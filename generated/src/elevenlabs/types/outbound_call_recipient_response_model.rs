@@ -88,6 +88,7 @@ impl<'de> Deserialize<'de> for OutboundCallRecipientResponseModel {
 
 impl OutboundCallRecipientResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         status: BatchCallRecipientStatus,
@@ -97,13 +98,13 @@ impl OutboundCallRecipientResponseModel {
     ) -> Self {
         Self {
             id: id.into(),
-            phone_number: Default::default(),
-            whatsapp_user_id: Default::default(),
+            phone_number: Nullable::Absent,
+            whatsapp_user_id: Nullable::Absent,
             status,
             created_at_unix,
             updated_at_unix,
             conversation_id,
-            conversation_initiation_client_data: Default::default(),
+            conversation_initiation_client_data: Nullable::Absent,
         }
     }
 }

@@ -91,15 +91,16 @@ impl<'de> Deserialize<'de> for OutboundSipTrunkConfigRequestModel {
 
 impl OutboundSipTrunkConfigRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(address: impl Into<String>) -> Self {
         Self {
             address: address.into(),
-            transport: Default::default(),
-            media_encryption: Default::default(),
-            headers: Default::default(),
-            attributes_to_headers: Default::default(),
-            credentials: Default::default(),
-            enabled_codecs: Default::default(),
+            transport: None,
+            media_encryption: None,
+            headers: None,
+            attributes_to_headers: None,
+            credentials: Nullable::Absent,
+            enabled_codecs: None,
         }
     }
 }

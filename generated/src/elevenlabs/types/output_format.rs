@@ -20,6 +20,7 @@ pub enum OutputFormat {
 
 impl OutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::PlainText => "plain_text",
@@ -29,6 +30,7 @@ impl OutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "plain_text" => Self::PlainText,

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for PairedLanguagesResponse {
 
 impl PairedLanguagesResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(language_pairs: Vec<LanguagePairInfo>) -> Self {
         Self {
             kind: Default::default(),

@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for PatchWorkspaceSecretRequest {
 
 impl PatchWorkspaceSecretRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

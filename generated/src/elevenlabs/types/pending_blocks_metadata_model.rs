@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for PendingBlocksMetadataModel {
 
 impl PendingBlocksMetadataModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(target_global_offset_ms: Option<i64>, block_ids: Vec<String>) -> Self {
         Self {
             target_global_offset_ms,

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for PendingCancellationResponseModel {
 
 impl PendingCancellationResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(timestamp_seconds: i64) -> Self {
         Self {
             kind: Default::default(),

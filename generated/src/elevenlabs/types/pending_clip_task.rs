@@ -67,13 +67,14 @@ impl<'de> Deserialize<'de> for PendingClipTask {
 
 impl PendingClipTask {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(type_: PendingClipTaskType) -> Self {
         Self {
             type_,
-            progress: Default::default(),
-            started_at_ms: Default::default(),
-            updated_at_ms: Default::default(),
-            metadata: Default::default(),
+            progress: None,
+            started_at_ms: None,
+            updated_at_ms: None,
+            metadata: None,
         }
     }
 }
@@ -99,6 +100,7 @@ pub enum PendingClipTaskType {
 
 impl PendingClipTaskType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Preprocessing => "preprocessing",
@@ -111,6 +113,7 @@ impl PendingClipTaskType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "preprocessing" => Self::Preprocessing,

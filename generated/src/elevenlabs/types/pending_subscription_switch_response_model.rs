@@ -65,6 +65,7 @@ impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModel {
 
 impl PendingSubscriptionSwitchResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         next_tier: PendingSubscriptionSwitchResponseModelNextTier,
         next_billing_period: BillingPeriod,
@@ -112,6 +113,7 @@ pub enum PendingSubscriptionSwitchResponseModelNextTier {
 
 impl PendingSubscriptionSwitchResponseModelNextTier {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Free => "free",
@@ -130,6 +132,7 @@ impl PendingSubscriptionSwitchResponseModelNextTier {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "free" => Self::Free,

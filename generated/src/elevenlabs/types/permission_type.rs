@@ -114,6 +114,7 @@ pub enum PermissionType {
 
 impl PermissionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextToSpeech => "text_to_speech",
@@ -170,6 +171,7 @@ impl PermissionType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "text_to_speech" => Self::TextToSpeech,

@@ -65,12 +65,13 @@ impl<'de> Deserialize<'de> for PhoneNumberAgentInfo {
 
 impl PhoneNumberAgentInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>, agent_name: impl Into<String>) -> Self {
         Self {
             agent_id: agent_id.into(),
             agent_name: agent_name.into(),
-            environment: Default::default(),
-            branch_id: Default::default(),
+            environment: Nullable::Absent,
+            branch_id: Nullable::Absent,
         }
     }
 }

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for PhoneNumberDynamicVariableTransferDestination {
 
 impl PhoneNumberDynamicVariableTransferDestination {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(phone_number: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

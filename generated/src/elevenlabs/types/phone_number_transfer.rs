@@ -88,17 +88,18 @@ impl<'de> Deserialize<'de> for PhoneNumberTransfer {
 
 impl PhoneNumberTransfer {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         transfer_destination: PhoneNumberTransferTransferDestination,
         condition: impl Into<String>,
     ) -> Self {
         Self {
-            custom_sip_headers: Default::default(),
+            custom_sip_headers: None,
             transfer_destination,
-            transfer_type: Default::default(),
-            uui: Default::default(),
-            post_dial_digits: Default::default(),
-            phone_number: Default::default(),
+            transfer_type: None,
+            uui: Nullable::Absent,
+            post_dial_digits: Nullable::Absent,
+            phone_number: Nullable::Absent,
             condition: condition.into(),
         }
     }

@@ -32,6 +32,7 @@ pub enum PlatformCategory {
 
 impl PlatformCategory {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Voice => "voice",
@@ -46,6 +47,7 @@ impl PlatformCategory {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "voice" => Self::Voice,

@@ -64,12 +64,13 @@ impl<'de> Deserialize<'de> for PlayDtmfResultSuccessModel {
 
 impl PlayDtmfResultSuccessModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(dtmf_tones: impl Into<String>) -> Self {
         Self {
             result_type: Default::default(),
             status: Default::default(),
             dtmf_tones: dtmf_tones.into(),
-            reason: Default::default(),
+            reason: Nullable::Absent,
         }
     }
 }

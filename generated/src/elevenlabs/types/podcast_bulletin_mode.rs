@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for PodcastBulletinMode {
 
 impl PodcastBulletinMode {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(bulletin: PodcastBulletinModeData) -> Self {
         Self {
             type_: Default::default(),

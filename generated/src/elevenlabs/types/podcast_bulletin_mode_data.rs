@@ -47,6 +47,7 @@ impl<'de> Deserialize<'de> for PodcastBulletinModeData {
 
 impl PodcastBulletinModeData {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(host_voice_id: impl Into<String>) -> Self {
         Self {
             host_voice_id: host_voice_id.into(),

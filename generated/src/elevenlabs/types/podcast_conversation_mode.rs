@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for PodcastConversationMode {
 
 impl PodcastConversationMode {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(conversation: PodcastConversationModeData) -> Self {
         Self {
             type_: Default::default(),

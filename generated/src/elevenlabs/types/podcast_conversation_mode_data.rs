@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for PodcastConversationModeData {
 
 impl PodcastConversationModeData {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(host_voice_id: impl Into<String>, guest_voice_id: impl Into<String>) -> Self {
         Self {
             host_voice_id: host_voice_id.into(),

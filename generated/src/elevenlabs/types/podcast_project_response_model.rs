@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for PodcastProjectResponseModel {
 
 impl PodcastProjectResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(project: ProjectResponseModel) -> Self {
         Self { project }
     }

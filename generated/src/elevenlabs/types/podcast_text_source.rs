@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for PodcastTextSource {
 
 impl PodcastTextSource {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for PodcastUrlSource {
 
 impl PodcastUrlSource {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

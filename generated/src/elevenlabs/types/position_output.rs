@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for PositionOutput {
 
 impl PositionOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(x: f64, y: f64) -> Self {
         Self { x, y }
     }

@@ -51,10 +51,11 @@ impl<'de> Deserialize<'de> for PostAgentAvatarResponseModel {
 
 impl PostAgentAvatarResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>) -> Self {
         Self {
             agent_id: agent_id.into(),
-            avatar_url: Default::default(),
+            avatar_url: Nullable::Absent,
         }
     }
 }

@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for PostWorkspaceSecretResponseModel {
 
 impl PostWorkspaceSecretResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(secret_id: impl Into<String>, name: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

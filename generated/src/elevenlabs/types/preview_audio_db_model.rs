@@ -77,15 +77,16 @@ impl<'de> Deserialize<'de> for PreviewAudioDbModel {
 
 impl PreviewAudioDbModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(audio_url: impl Into<String>) -> Self {
         Self {
-            voice_id: Default::default(),
-            text: Default::default(),
+            voice_id: Nullable::Absent,
+            text: Nullable::Absent,
             audio_url: audio_url.into(),
-            hls_manifest_url: Default::default(),
-            dash_manifest_url: Default::default(),
-            is_auto_generated: Default::default(),
-            generated_at_unix: Default::default(),
+            hls_manifest_url: Nullable::Absent,
+            dash_manifest_url: Nullable::Absent,
+            is_auto_generated: Nullable::Absent,
+            generated_at_unix: Nullable::Absent,
         }
     }
 }

@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for Price {
 
 impl Price {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(amount: impl Into<String>, currency: Currency) -> Self {
         Self {
             amount: amount.into(),

@@ -133,6 +133,7 @@ impl<'de> Deserialize<'de> for PrivateKeyJwtResponse {
 
 impl PrivateKeyJwtResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -145,18 +146,18 @@ impl PrivateKeyJwtResponse {
             name: name.into(),
             auth_type: Default::default(),
             provider: provider.into(),
-            algorithm: Default::default(),
-            key_id: Default::default(),
+            algorithm: None,
+            key_id: Nullable::Absent,
             issuer: issuer.into(),
             audience: audience.into(),
             subject: subject.into(),
-            expiration_seconds: Default::default(),
-            extra_params: Default::default(),
+            expiration_seconds: None,
+            extra_params: None,
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }
@@ -186,6 +187,7 @@ pub enum PrivateKeyJwtResponseAlgorithm {
 
 impl PrivateKeyJwtResponseAlgorithm {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hs256 => "HS256",
@@ -199,6 +201,7 @@ impl PrivateKeyJwtResponseAlgorithm {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "HS256" => Self::Hs256,

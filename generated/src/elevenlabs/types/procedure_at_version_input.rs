@@ -123,6 +123,7 @@ impl<'de> Deserialize<'de> for ProcedureAtVersionInput {
 
 impl ProcedureAtVersionInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         procedure_id: impl Into<String>,
         name: impl Into<String>,
@@ -132,16 +133,16 @@ impl ProcedureAtVersionInput {
         Self {
             procedure_id: procedure_id.into(),
             name: name.into(),
-            type_: Default::default(),
-            trigger: Default::default(),
-            referenced_tool_ids: Default::default(),
-            referenced_kb_ids: Default::default(),
-            referenced_procedure_ids: Default::default(),
-            referenced_dynamic_variables: Default::default(),
+            type_: None,
+            trigger: None,
+            referenced_tool_ids: None,
+            referenced_kb_ids: None,
+            referenced_procedure_ids: None,
+            referenced_dynamic_variables: None,
             content: content.into(),
-            guardrails: Default::default(),
+            guardrails: None,
             agent_id: agent_id.into(),
-            version_id: Default::default(),
+            version_id: Nullable::Absent,
         }
     }
 }

@@ -82,6 +82,7 @@ impl<'de> Deserialize<'de> for ProcedureAtVersionResponseModel {
 
 impl ProcedureAtVersionResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         procedure_id: impl Into<String>,
         name: impl Into<String>,
@@ -89,11 +90,11 @@ impl ProcedureAtVersionResponseModel {
     ) -> Self {
         Self {
             procedure_id: procedure_id.into(),
-            version_id: Default::default(),
+            version_id: Nullable::Absent,
             name: name.into(),
             content: content.into(),
-            type_: Default::default(),
-            trigger: Default::default(),
+            type_: None,
+            trigger: None,
         }
     }
 }

@@ -75,6 +75,7 @@ impl<'de> Deserialize<'de> for ProcedureDraftResponseModel {
 
 impl ProcedureDraftResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         procedure_id: impl Into<String>,
         name: impl Into<String>,
@@ -84,8 +85,8 @@ impl ProcedureDraftResponseModel {
             procedure_id: procedure_id.into(),
             name: name.into(),
             content: content.into(),
-            type_: Default::default(),
-            trigger: Default::default(),
+            type_: None,
+            trigger: None,
         }
     }
 }

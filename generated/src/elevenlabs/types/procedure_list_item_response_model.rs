@@ -84,13 +84,14 @@ impl<'de> Deserialize<'de> for ProcedureListItemResponseModel {
 
 impl ProcedureListItemResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(procedure_id: impl Into<String>, has_draft: bool) -> Self {
         Self {
             procedure_id: procedure_id.into(),
-            version_id: Default::default(),
-            name: Default::default(),
-            type_: Default::default(),
-            trigger: Default::default(),
+            version_id: Nullable::Absent,
+            name: None,
+            type_: None,
+            trigger: None,
             has_draft,
         }
     }

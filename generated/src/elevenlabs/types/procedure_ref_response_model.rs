@@ -108,17 +108,18 @@ impl<'de> Deserialize<'de> for ProcedureRefResponseModel {
 
 impl ProcedureRefResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(procedure_id: impl Into<String>) -> Self {
         Self {
             procedure_id: procedure_id.into(),
-            version_id: Default::default(),
-            name: Default::default(),
-            type_: Default::default(),
-            trigger: Default::default(),
-            referenced_tool_ids: Default::default(),
-            referenced_kb_ids: Default::default(),
-            referenced_procedure_ids: Default::default(),
-            referenced_dynamic_variables: Default::default(),
+            version_id: Nullable::Absent,
+            name: None,
+            type_: None,
+            trigger: None,
+            referenced_tool_ids: None,
+            referenced_kb_ids: None,
+            referenced_procedure_ids: None,
+            referenced_dynamic_variables: None,
         }
     }
 }

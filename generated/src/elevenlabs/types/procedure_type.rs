@@ -22,6 +22,7 @@ pub enum ProcedureType {
 
 impl ProcedureType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::FreeForm => "free_form",
@@ -31,6 +32,7 @@ impl ProcedureType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "free_form" => Self::FreeForm,

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for ProcedureValidationError {
 
 impl ProcedureValidationError {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),

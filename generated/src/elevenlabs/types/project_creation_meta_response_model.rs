@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for ProjectCreationMetaResponseModel {
 
 impl ProjectCreationMetaResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         creation_progress: f64,
         status: ProjectCreationMetaResponseModelStatus,
@@ -93,6 +94,7 @@ pub enum ProjectCreationMetaResponseModelStatus {
 
 impl ProjectCreationMetaResponseModelStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Draft => "draft",
@@ -105,6 +107,7 @@ impl ProjectCreationMetaResponseModelStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "draft" => Self::Draft,

@@ -416,6 +416,7 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModel {
 impl ProjectExtendedResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         project_id: impl Into<String>,
         name: impl Into<String>,
@@ -448,44 +449,44 @@ impl ProjectExtendedResponseModel {
             default_title_voice_ref_id: default_title_voice_ref_id.into(),
             default_paragraph_voice_ref_id: default_paragraph_voice_ref_id.into(),
             default_model_id: default_model_id.into(),
-            last_conversion_date_unix: Default::default(),
+            last_conversion_date_unix: Nullable::Absent,
             can_be_downloaded,
-            title: Default::default(),
-            author: Default::default(),
-            description: Default::default(),
-            genres: Default::default(),
-            cover_image_url: Default::default(),
-            target_audience: Default::default(),
-            language: Default::default(),
-            content_type: Default::default(),
-            original_publication_date: Default::default(),
-            mature_content: Default::default(),
-            isbn_number: Default::default(),
+            title: Nullable::Absent,
+            author: Nullable::Absent,
+            description: Nullable::Absent,
+            genres: Nullable::Absent,
+            cover_image_url: Nullable::Absent,
+            target_audience: Nullable::Absent,
+            language: Nullable::Absent,
+            content_type: Nullable::Absent,
+            original_publication_date: Nullable::Absent,
+            mature_content: Nullable::Absent,
+            isbn_number: Nullable::Absent,
             volume_normalization,
             state,
             access_level,
-            fiction: Default::default(),
+            fiction: Nullable::Absent,
             quality_check_on,
             quality_check_on_when_bulk_convert,
-            creation_meta: Default::default(),
-            source_type: Default::default(),
-            chapters_enabled: Default::default(),
-            captions_enabled: Default::default(),
-            caption_style: Default::default(),
-            caption_style_template_overrides: Default::default(),
-            public_share_id: Default::default(),
-            aspect_ratio: Default::default(),
-            agent_settings: Default::default(),
+            creation_meta: Nullable::Absent,
+            source_type: Nullable::Absent,
+            chapters_enabled: Nullable::Absent,
+            captions_enabled: Nullable::Absent,
+            caption_style: Nullable::Absent,
+            caption_style_template_overrides: Nullable::Absent,
+            public_share_id: Nullable::Absent,
+            aspect_ratio: Nullable::Absent,
+            agent_settings: Nullable::Absent,
             quality_preset,
             chapters,
             pronunciation_dictionary_versions,
             pronunciation_dictionary_locators,
             apply_text_normalization,
-            experimental: Default::default(),
+            experimental: None,
             assets,
             voices,
-            base_voices: Default::default(),
-            publishing_read: Default::default(),
+            base_voices: Nullable::Absent,
+            publishing_read: Nullable::Absent,
             default_title_voice_id: default_title_voice_id.into(),
             default_paragraph_voice_id: default_paragraph_voice_id.into(),
         }
@@ -509,6 +510,7 @@ pub enum ProjectExtendedResponseModelTargetAudience {
 
 impl ProjectExtendedResponseModelTargetAudience {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Children => "children",
@@ -520,6 +522,7 @@ impl ProjectExtendedResponseModelTargetAudience {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "children" => Self::Children,
@@ -562,6 +565,7 @@ pub enum ProjectExtendedResponseModelState {
 
 impl ProjectExtendedResponseModelState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creating => "creating",
@@ -573,6 +577,7 @@ impl ProjectExtendedResponseModelState {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "creating" => Self::Creating,
@@ -615,6 +620,7 @@ pub enum ProjectExtendedResponseModelAccessLevel {
 
 impl ProjectExtendedResponseModelAccessLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -626,6 +632,7 @@ impl ProjectExtendedResponseModelAccessLevel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,
@@ -662,6 +669,7 @@ pub enum ProjectExtendedResponseModelFiction {
 
 impl ProjectExtendedResponseModelFiction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fiction => "fiction",
@@ -671,6 +679,7 @@ impl ProjectExtendedResponseModelFiction {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "fiction" => Self::Fiction,
@@ -713,6 +722,7 @@ pub enum ProjectExtendedResponseModelSourceType {
 
 impl ProjectExtendedResponseModelSourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blank => "blank",
@@ -726,6 +736,7 @@ impl ProjectExtendedResponseModelSourceType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "blank" => Self::Blank,
@@ -768,6 +779,7 @@ pub enum ProjectExtendedResponseModelAspectRatio {
 
 impl ProjectExtendedResponseModelAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V16_9 => "16:9",
@@ -779,6 +791,7 @@ impl ProjectExtendedResponseModelAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "16:9" => Self::V16_9,
@@ -821,6 +834,7 @@ pub enum ProjectExtendedResponseModelApplyTextNormalization {
 
 impl ProjectExtendedResponseModelApplyTextNormalization {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -832,6 +846,7 @@ impl ProjectExtendedResponseModelApplyTextNormalization {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

@@ -183,6 +183,7 @@ impl<'de> Deserialize<'de> for ProjectImageResponseModel {
 impl ProjectImageResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         image_id: impl Into<String>,
         filename: impl Into<String>,
@@ -199,28 +200,28 @@ impl ProjectImageResponseModel {
         Self {
             image_id: image_id.into(),
             filename: filename.into(),
-            signed_url: Default::default(),
-            thumbnail_signed_url: Default::default(),
+            signed_url: Nullable::Absent,
+            thumbnail_signed_url: Nullable::Absent,
             type_: Default::default(),
             source: Default::default(),
             file_size_bytes,
             width,
             height,
-            track_id: Default::default(),
+            track_id: None,
             offset_ms,
             duration_ms,
             order: order.into(),
             canvas_placement,
-            animation: Default::default(),
-            opacity: Default::default(),
+            animation: None,
+            opacity: None,
             created_at_ms,
             updated_at_ms,
-            current_snapshot_id: Default::default(),
-            source_asset_id: Default::default(),
-            source_platform_asset_id: Default::default(),
-            error: Default::default(),
-            pending_task: Default::default(),
-            analysis: Default::default(),
+            current_snapshot_id: Nullable::Absent,
+            source_asset_id: Nullable::Absent,
+            source_platform_asset_id: Nullable::Absent,
+            error: Nullable::Absent,
+            pending_task: Nullable::Absent,
+            analysis: Nullable::Absent,
         }
     }
 }

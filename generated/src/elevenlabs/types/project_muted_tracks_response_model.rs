@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for ProjectMutedTracksResponseModel {
 
 impl ProjectMutedTracksResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(chapter_ids: Vec<String>) -> Self {
         Self { chapter_ids }
     }

@@ -325,6 +325,7 @@ impl<'de> Deserialize<'de> for ProjectResponseModel {
 impl ProjectResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         project_id: impl Into<String>,
         name: impl Into<String>,
@@ -350,34 +351,34 @@ impl ProjectResponseModel {
             default_title_voice_ref_id: default_title_voice_ref_id.into(),
             default_paragraph_voice_ref_id: default_paragraph_voice_ref_id.into(),
             default_model_id: default_model_id.into(),
-            last_conversion_date_unix: Default::default(),
+            last_conversion_date_unix: Nullable::Absent,
             can_be_downloaded,
-            title: Default::default(),
-            author: Default::default(),
-            description: Default::default(),
-            genres: Default::default(),
-            cover_image_url: Default::default(),
-            target_audience: Default::default(),
-            language: Default::default(),
-            content_type: Default::default(),
-            original_publication_date: Default::default(),
-            mature_content: Default::default(),
-            isbn_number: Default::default(),
+            title: Nullable::Absent,
+            author: Nullable::Absent,
+            description: Nullable::Absent,
+            genres: Nullable::Absent,
+            cover_image_url: Nullable::Absent,
+            target_audience: Nullable::Absent,
+            language: Nullable::Absent,
+            content_type: Nullable::Absent,
+            original_publication_date: Nullable::Absent,
+            mature_content: Nullable::Absent,
+            isbn_number: Nullable::Absent,
             volume_normalization,
             state,
             access_level,
-            fiction: Default::default(),
+            fiction: Nullable::Absent,
             quality_check_on,
             quality_check_on_when_bulk_convert,
-            creation_meta: Default::default(),
-            source_type: Default::default(),
-            chapters_enabled: Default::default(),
-            captions_enabled: Default::default(),
-            caption_style: Default::default(),
-            caption_style_template_overrides: Default::default(),
-            public_share_id: Default::default(),
-            aspect_ratio: Default::default(),
-            agent_settings: Default::default(),
+            creation_meta: Nullable::Absent,
+            source_type: Nullable::Absent,
+            chapters_enabled: Nullable::Absent,
+            captions_enabled: Nullable::Absent,
+            caption_style: Nullable::Absent,
+            caption_style_template_overrides: Nullable::Absent,
+            public_share_id: Nullable::Absent,
+            aspect_ratio: Nullable::Absent,
+            agent_settings: Nullable::Absent,
             default_title_voice_id: default_title_voice_id.into(),
             default_paragraph_voice_id: default_paragraph_voice_id.into(),
         }
@@ -401,6 +402,7 @@ pub enum ProjectResponseModelTargetAudience {
 
 impl ProjectResponseModelTargetAudience {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Children => "children",
@@ -412,6 +414,7 @@ impl ProjectResponseModelTargetAudience {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "children" => Self::Children,
@@ -454,6 +457,7 @@ pub enum ProjectResponseModelState {
 
 impl ProjectResponseModelState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creating => "creating",
@@ -465,6 +469,7 @@ impl ProjectResponseModelState {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "creating" => Self::Creating,
@@ -507,6 +512,7 @@ pub enum ProjectResponseModelAccessLevel {
 
 impl ProjectResponseModelAccessLevel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -518,6 +524,7 @@ impl ProjectResponseModelAccessLevel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,
@@ -554,6 +561,7 @@ pub enum ProjectResponseModelFiction {
 
 impl ProjectResponseModelFiction {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Fiction => "fiction",
@@ -563,6 +571,7 @@ impl ProjectResponseModelFiction {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "fiction" => Self::Fiction,
@@ -605,6 +614,7 @@ pub enum ProjectResponseModelSourceType {
 
 impl ProjectResponseModelSourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Blank => "blank",
@@ -618,6 +628,7 @@ impl ProjectResponseModelSourceType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "blank" => Self::Blank,
@@ -660,6 +671,7 @@ pub enum ProjectResponseModelAspectRatio {
 
 impl ProjectResponseModelAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V16_9 => "16:9",
@@ -671,6 +683,7 @@ impl ProjectResponseModelAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "16:9" => Self::V16_9,

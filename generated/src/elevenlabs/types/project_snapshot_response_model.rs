@@ -83,6 +83,7 @@ impl<'de> Deserialize<'de> for ProjectSnapshotResponseModel {
 
 impl ProjectSnapshotResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         project_snapshot_id: impl Into<String>,
         project_id: impl Into<String>,
@@ -94,8 +95,8 @@ impl ProjectSnapshotResponseModel {
             project_id: project_id.into(),
             created_at_unix,
             name: name.into(),
-            audio_upload: Default::default(),
-            zip_upload: Default::default(),
+            audio_upload: Nullable::Absent,
+            zip_upload: Nullable::Absent,
         }
     }
 }

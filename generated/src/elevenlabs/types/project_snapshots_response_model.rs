@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for ProjectSnapshotsResponseModel {
 
 impl ProjectSnapshotsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(snapshots: Vec<ProjectSnapshotResponseModel>) -> Self {
         Self { snapshots }
     }

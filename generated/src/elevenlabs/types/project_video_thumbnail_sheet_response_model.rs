@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for ProjectVideoThumbnailSheetResponseModel {
 
 impl ProjectVideoThumbnailSheetResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         start_thumbnail_index: i64,
         thumbnail_count: i64,

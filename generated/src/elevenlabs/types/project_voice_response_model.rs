@@ -102,6 +102,7 @@ impl<'de> Deserialize<'de> for ProjectVoiceResponseModel {
 impl ProjectVoiceResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         project_voice_ref_id: impl Into<String>,
         voice_id: impl Into<String>,

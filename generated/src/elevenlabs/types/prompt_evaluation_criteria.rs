@@ -114,6 +114,7 @@ impl<'de> Deserialize<'de> for PromptEvaluationCriteria {
 
 impl PromptEvaluationCriteria {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -124,12 +125,12 @@ impl PromptEvaluationCriteria {
             name: name.into(),
             type_: Default::default(),
             conversation_goal_prompt: conversation_goal_prompt.into(),
-            use_knowledge_base: Default::default(),
-            scope: Default::default(),
-            llm: Default::default(),
-            scoring_mode: Default::default(),
-            max_score: Default::default(),
-            score_instructions: Default::default(),
+            use_knowledge_base: None,
+            scope: None,
+            llm: Nullable::Absent,
+            scoring_mode: None,
+            max_score: None,
+            score_instructions: Nullable::Absent,
         }
     }
 }

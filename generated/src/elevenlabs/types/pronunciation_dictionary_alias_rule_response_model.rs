@@ -72,11 +72,12 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryAliasRuleResponseModel {
 
 impl PronunciationDictionaryAliasRuleResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(string_to_replace: impl Into<String>, alias: impl Into<String>) -> Self {
         Self {
             string_to_replace: string_to_replace.into(),
-            case_sensitive: Default::default(),
-            word_boundaries: Default::default(),
+            case_sensitive: None,
+            word_boundaries: None,
             type_: Default::default(),
             alias: alias.into(),
         }

@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryLocatorResponseModel {
 
 impl PronunciationDictionaryLocatorResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(pronunciation_dictionary_id: impl Into<String>, version_id: Option<String>) -> Self {
         Self {
             pronunciation_dictionary_id: pronunciation_dictionary_id.into(),

@@ -77,6 +77,7 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryPhonemeRuleResponseModel {
 
 impl PronunciationDictionaryPhonemeRuleResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         string_to_replace: impl Into<String>,
         phoneme: impl Into<String>,
@@ -84,8 +85,8 @@ impl PronunciationDictionaryPhonemeRuleResponseModel {
     ) -> Self {
         Self {
             string_to_replace: string_to_replace.into(),
-            case_sensitive: Default::default(),
-            word_boundaries: Default::default(),
+            case_sensitive: None,
+            word_boundaries: None,
             type_: Default::default(),
             phoneme: phoneme.into(),
             alphabet: alphabet.into(),

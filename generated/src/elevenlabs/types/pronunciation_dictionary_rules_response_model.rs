@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryRulesResponseModel {
 
 impl PronunciationDictionaryRulesResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         version_id: impl Into<String>,

@@ -59,10 +59,11 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocator {
 
 impl PronunciationDictionaryVersionLocator {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(pronunciation_dictionary_id: impl Into<String>) -> Self {
         Self {
             pronunciation_dictionary_id: pronunciation_dictionary_id.into(),
-            version_id: Default::default(),
+            version_id: Nullable::Absent,
         }
     }
 }

@@ -100,6 +100,7 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModel {
 impl PronunciationDictionaryVersionResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         version_id: impl Into<String>,
         version_rules_num: i64,
@@ -121,7 +122,7 @@ impl PronunciationDictionaryVersionResponseModel {
             permission_on_resource,
             created_by: created_by.into(),
             creation_time_unix,
-            archived_time_unix: Default::default(),
+            archived_time_unix: Nullable::Absent,
         }
     }
 }
@@ -143,6 +144,7 @@ pub enum PronunciationDictionaryVersionResponseModelPermissionOnResource {
 
 impl PronunciationDictionaryVersionResponseModelPermissionOnResource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -154,6 +156,7 @@ impl PronunciationDictionaryVersionResponseModelPermissionOnResource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

@@ -26,6 +26,7 @@ pub enum QualityPresetType {
 
 impl QualityPresetType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Standard => "standard",
@@ -37,6 +38,7 @@ impl QualityPresetType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "standard" => Self::Standard,

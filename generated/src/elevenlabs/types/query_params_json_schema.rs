@@ -52,10 +52,11 @@ impl<'de> Deserialize<'de> for QueryParamsJsonSchema {
 
 impl QueryParamsJsonSchema {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(properties: BTreeMap<String, LiteralJsonSchemaProperty>) -> Self {
         Self {
             properties,
-            required: Default::default(),
+            required: None,
         }
     }
 }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for QuoteInfo {
 
 impl QuoteInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(amount_usd: f64) -> Self {
         Self { amount_usd }
     }

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for RagChunkMetadata {
 
 impl RagChunkMetadata {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         document_id: impl Into<String>,
         chunk_id: impl Into<String>,

@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de> for RagDocumentIndexResponseModel {
 
 impl RagDocumentIndexResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         model: EmbeddingModelEnum,

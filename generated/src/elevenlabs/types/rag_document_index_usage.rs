@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for RagDocumentIndexUsage {
 
 impl RagDocumentIndexUsage {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(used_bytes: i64) -> Self {
         Self { used_bytes }
     }

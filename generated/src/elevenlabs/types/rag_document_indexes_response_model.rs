@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for RagDocumentIndexesResponseModel {
 
 impl RagDocumentIndexesResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(indexes: Vec<RagDocumentIndexResponseModel>) -> Self {
         Self { indexes }
     }

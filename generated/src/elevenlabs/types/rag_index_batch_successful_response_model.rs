@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for RagIndexBatchSuccessfulResponseModel {
 
 impl RagIndexBatchSuccessfulResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(data: RagDocumentIndexResponseModel) -> Self {
         Self {
             status: Default::default(),

@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for RagIndexOverviewEmbeddingModelResponseModel {
 
 impl RagIndexOverviewEmbeddingModelResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(model: EmbeddingModelEnum, used_bytes: i64) -> Self {
         Self { model, used_bytes }
     }

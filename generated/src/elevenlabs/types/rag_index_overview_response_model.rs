@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for RagIndexOverviewResponseModel {
 
 impl RagIndexOverviewResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         total_used_bytes: i64,
         total_max_bytes: i64,

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for RagIndexRequestModel {
 
 impl RagIndexRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(model: EmbeddingModelEnum) -> Self {
         Self { model }
     }

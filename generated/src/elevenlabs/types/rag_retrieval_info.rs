@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for RagRetrievalInfo {
 
 impl RagRetrievalInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         chunks: Vec<RagChunkMetadata>,
         embedding_model: EmbeddingModelEnum,
@@ -82,7 +83,7 @@ impl RagRetrievalInfo {
             embedding_model,
             retrieval_query: retrieval_query.into(),
             rag_latency_secs,
-            used_chunk_ids: Default::default(),
+            used_chunk_ids: None,
         }
     }
 }

@@ -99,6 +99,7 @@ impl<'de> Deserialize<'de> for ReadMetadataChapterDbModel {
 
 impl ReadMetadataChapterDbModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         chapter_name: impl Into<String>,
         word_count: i64,
@@ -110,12 +111,12 @@ impl ReadMetadataChapterDbModel {
             word_count,
             char_count,
             starting_char_offset,
-            has_parsed_html: Default::default(),
-            has_summary: Default::default(),
-            duration_seconds: Default::default(),
-            file_number: Default::default(),
-            is_fallback_name: Default::default(),
-            chapter_id: Default::default(),
+            has_parsed_html: None,
+            has_summary: None,
+            duration_seconds: Nullable::Absent,
+            file_number: Nullable::Absent,
+            is_fallback_name: None,
+            chapter_id: Nullable::Absent,
         }
     }
 }

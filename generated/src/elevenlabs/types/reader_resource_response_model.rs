@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for ReaderResourceResponseModel {
 
 impl ReaderResourceResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         resource_type: ReaderResourceResponseModelResourceType,
         resource_id: impl Into<String>,
@@ -78,6 +79,7 @@ pub enum ReaderResourceResponseModelResourceType {
 
 impl ReaderResourceResponseModelResourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Read => "read",
@@ -87,6 +89,7 @@ impl ReaderResourceResponseModelResourceType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "read" => Self::Read,

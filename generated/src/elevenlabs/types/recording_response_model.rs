@@ -76,6 +76,7 @@ impl<'de> Deserialize<'de> for RecordingResponseModel {
 
 impl RecordingResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         recording_id: impl Into<String>,
         mime_type: impl Into<String>,

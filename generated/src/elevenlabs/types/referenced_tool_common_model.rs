@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for ReferencedToolCommonModel {
 
 impl ReferencedToolCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(id: impl Into<String>, type_: ReferencedToolCommonModelType) -> Self {
         Self {
             id: id.into(),
@@ -87,6 +88,7 @@ pub enum ReferencedToolCommonModelType {
 
 impl ReferencedToolCommonModelType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::System => "system",
@@ -101,6 +103,7 @@ impl ReferencedToolCommonModelType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "system" => Self::System,

@@ -109,6 +109,7 @@ impl<'de> Deserialize<'de> for RefreshTokenAuthResponse {
 
 impl RefreshTokenAuthResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<String>,
@@ -122,13 +123,13 @@ impl RefreshTokenAuthResponse {
             provider: provider.into(),
             client_id: client_id.into(),
             token_url: token_url.into(),
-            scopes: Default::default(),
-            extra_params: Default::default(),
+            scopes: None,
+            extra_params: None,
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for RegexParameterEvaluationStrategy {
 
 impl RegexParameterEvaluationStrategy {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(pattern: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

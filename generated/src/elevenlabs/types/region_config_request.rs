@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for RegionConfigRequest {
 
 impl RegionConfigRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         region_id: TwilioRegionId,
         token: impl Into<String>,

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for RegionalProcessingSurchargeInfo {
 
 impl RegionalProcessingSurchargeInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(multiplier: f64) -> Self {
         Self { multiplier }
     }

@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for RegisterMediaResponse {
 
 impl RegisterMediaResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(media_id: MediaId) -> Self {
         Self { media_id }
     }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for RemoveOrderItemResponse {
 
 impl RemoveOrderItemResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(success: bool) -> Self {
         Self { success }
     }

@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for Render {
 
 impl Render {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         version: i64,
@@ -107,6 +108,7 @@ pub enum RenderStatus {
 
 impl RenderStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Complete => "complete",
@@ -117,6 +119,7 @@ impl RenderStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "complete" => Self::Complete,

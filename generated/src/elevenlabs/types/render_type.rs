@@ -32,6 +32,7 @@ pub enum RenderType {
 
 impl RenderType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Mp4 => "mp4",
@@ -47,6 +48,7 @@ impl RenderType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "mp4" => Self::Mp4,

@@ -54,10 +54,11 @@ impl<'de> Deserialize<'de> for ReplicateVoiceToIsolatedEnvironmentRequestModel {
 
 impl ReplicateVoiceToIsolatedEnvironmentRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(target_workspace_id: impl Into<String>) -> Self {
         Self {
             target_workspace_id: target_workspace_id.into(),
-            preserve_voice_id: Default::default(),
+            preserve_voice_id: None,
         }
     }
 }

@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for RequiredConstraint {
 
 impl RequiredConstraint {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(required: Vec<String>) -> Self {
         Self { required }
     }

@@ -82,6 +82,7 @@ impl<'de> Deserialize<'de> for ResourceAccessInfo {
 
 impl ResourceAccessInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         is_creator: bool,
         creator_name: impl Into<String>,
@@ -93,8 +94,8 @@ impl ResourceAccessInfo {
             creator_name: creator_name.into(),
             creator_email: creator_email.into(),
             role,
-            anonymous_access_level_override: Default::default(),
-            access_source: Default::default(),
+            anonymous_access_level_override: Nullable::Absent,
+            access_source: Nullable::Absent,
         }
     }
 }
@@ -118,6 +119,7 @@ pub enum ResourceAccessInfoRole {
 
 impl ResourceAccessInfoRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -129,6 +131,7 @@ impl ResourceAccessInfoRole {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,
@@ -169,6 +172,7 @@ pub enum ResourceAccessInfoAnonymousAccessLevelOverride {
 
 impl ResourceAccessInfoAnonymousAccessLevelOverride {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -180,6 +184,7 @@ impl ResourceAccessInfoAnonymousAccessLevelOverride {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,
@@ -220,6 +225,7 @@ pub enum ResourceAccessInfoAccessSource {
 
 impl ResourceAccessInfoAccessSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Creator => "creator",
@@ -231,6 +237,7 @@ impl ResourceAccessInfoAccessSource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "creator" => Self::Creator,

@@ -95,6 +95,7 @@ impl<'de> Deserialize<'de> for ResourceMetadataResponseModel {
 
 impl ResourceMetadataResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         resource_id: impl Into<String>,
         resource_name: Option<String>,
@@ -135,6 +136,7 @@ pub enum ResourceMetadataResponseModelAnonymousAccessLevelOverride {
 
 impl ResourceMetadataResponseModelAnonymousAccessLevelOverride {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Admin => "admin",
@@ -146,6 +148,7 @@ impl ResourceMetadataResponseModelAnonymousAccessLevelOverride {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "admin" => Self::Admin,

@@ -56,6 +56,7 @@ pub enum ResponseConversationErrorType {
 
 impl ResponseConversationErrorType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SystemError => "system_error",
@@ -82,6 +83,7 @@ impl ResponseConversationErrorType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "system_error" => Self::SystemError,

@@ -66,12 +66,13 @@ impl<'de> Deserialize<'de> for ResubmitTestsRequestModel {
 
 impl ResubmitTestsRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(test_run_ids: Vec<String>, agent_id: impl Into<String>) -> Self {
         Self {
             test_run_ids,
-            agent_config_override: Default::default(),
+            agent_config_override: Nullable::Absent,
             agent_id: agent_id.into(),
-            branch_id: Default::default(),
+            branch_id: Nullable::Absent,
         }
     }
 }

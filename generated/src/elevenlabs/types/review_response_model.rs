@@ -77,15 +77,16 @@ impl<'de> Deserialize<'de> for ReviewResponseModel {
 
 impl ReviewResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(review_status: ReviewResponseModelReviewStatus, reviewed_at_unix: i64) -> Self {
         Self {
             review_status,
             reviewed_at_unix,
-            reviewed_by: Default::default(),
-            reject_reasons: Default::default(),
-            scores_breakdown: Default::default(),
-            rejected_details: Default::default(),
-            explanation: Default::default(),
+            reviewed_by: Nullable::Absent,
+            reject_reasons: Nullable::Absent,
+            scores_breakdown: Nullable::Absent,
+            rejected_details: Nullable::Absent,
+            explanation: Nullable::Absent,
         }
     }
 }
@@ -107,6 +108,7 @@ pub enum ReviewResponseModelReviewStatus {
 
 impl ReviewResponseModelReviewStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Approved => "approved",
@@ -117,6 +119,7 @@ impl ReviewResponseModelReviewStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "approved" => Self::Approved,
@@ -184,6 +187,7 @@ pub enum ReviewResponseModelRejectReasonsItem {
 
 impl ReviewResponseModelRejectReasonsItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LacksStructure => "lacks_structure",
@@ -209,6 +213,7 @@ impl ReviewResponseModelRejectReasonsItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "lacks_structure" => Self::LacksStructure,

@@ -68,12 +68,13 @@ impl<'de> Deserialize<'de> for RunAgentTestsRequestModel {
 
 impl RunAgentTestsRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tests: Vec<SingleTestRunRequestModel>) -> Self {
         Self {
             tests,
-            agent_config_override: Default::default(),
-            branch_id: Default::default(),
-            repeat_count: Default::default(),
+            agent_config_override: Nullable::Absent,
+            branch_id: Nullable::Absent,
+            repeat_count: None,
         }
     }
 }

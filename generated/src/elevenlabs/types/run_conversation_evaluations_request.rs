@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for RunConversationEvaluationsRequest {
 
 impl RunConversationEvaluationsRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(evaluation_id: impl Into<String>) -> Self {
         Self {
             evaluation_id: evaluation_id.into(),
-            scope: Default::default(),
+            scope: None,
         }
     }
 }

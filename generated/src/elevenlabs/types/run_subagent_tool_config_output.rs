@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for RunSubagentToolConfigOutput {
 
 impl RunSubagentToolConfigOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agents: Vec<SubAgentOutput>) -> Self {
         Self {
             system_tool_type: Default::default(),

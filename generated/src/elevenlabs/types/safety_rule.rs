@@ -34,6 +34,7 @@ pub enum SafetyRule {
 
 impl SafetyRule {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::SexualMinors => "sexual_minors",
@@ -50,6 +51,7 @@ impl SafetyRule {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "sexual_minors" => Self::SexualMinors,

@@ -73,6 +73,7 @@ pub enum SampleConfigDbModelParentType {
 
 impl SampleConfigDbModelParentType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Read => "read",
@@ -82,6 +83,7 @@ impl SampleConfigDbModelParentType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "read" => Self::Read,

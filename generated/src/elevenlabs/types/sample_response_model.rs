@@ -113,6 +113,7 @@ impl<'de> Deserialize<'de> for SampleResponseModel {
 
 impl SampleResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         sample_id: impl Into<String>,
         file_name: impl Into<String>,
@@ -126,13 +127,13 @@ impl SampleResponseModel {
             mime_type: mime_type.into(),
             size_bytes,
             hash: hash.into(),
-            duration_secs: Default::default(),
-            remove_background_noise: Default::default(),
-            has_isolated_audio: Default::default(),
-            has_isolated_audio_preview: Default::default(),
-            speaker_separation: Default::default(),
-            trim_start: Default::default(),
-            trim_end: Default::default(),
+            duration_secs: Nullable::Absent,
+            remove_background_noise: Nullable::Absent,
+            has_isolated_audio: Nullable::Absent,
+            has_isolated_audio_preview: Nullable::Absent,
+            speaker_separation: Nullable::Absent,
+            trim_start: Nullable::Absent,
+            trim_end: Nullable::Absent,
         }
     }
 }

@@ -62,11 +62,12 @@ impl<'de> Deserialize<'de> for SayNodeLiteralMessageInput {
 
 impl SayNodeLiteralMessageInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),
             text: text.into(),
-            text_translations: Default::default(),
+            text_translations: None,
         }
     }
 }

@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for SayNodeLiteralMessageOutput {
 
 impl SayNodeLiteralMessageOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         text: impl Into<String>,
         text_translations: BTreeMap<String, TranslatedString>,

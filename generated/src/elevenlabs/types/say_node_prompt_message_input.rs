@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for SayNodePromptMessageInput {
 
 impl SayNodePromptMessageInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -67,13 +67,14 @@ impl<'de> Deserialize<'de> for ScimGroupResponseModel {
 
 impl ScimGroupResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(scim_external_id: Option<String>, display_name: impl Into<String>) -> Self {
         Self {
             scim_external_id,
             display_name: display_name.into(),
-            created_at_unix: Default::default(),
-            updated_at_unix: Default::default(),
-            seat_type: Default::default(),
+            created_at_unix: Nullable::Absent,
+            updated_at_unix: Nullable::Absent,
+            seat_type: Nullable::Absent,
         }
     }
 }

@@ -90,6 +90,7 @@ impl<'de> Deserialize<'de> for ScopedAnalysisResult {
 
 impl ScopedAnalysisResult {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         scope: AnalysisScope,
         source_agent_id: impl Into<String>,
@@ -98,11 +99,11 @@ impl ScopedAnalysisResult {
         Self {
             scope,
             source_agent_id: source_agent_id.into(),
-            source_branch_id: Default::default(),
-            evaluation_criteria_results: Default::default(),
-            data_collection_results: Default::default(),
+            source_branch_id: Nullable::Absent,
+            evaluation_criteria_results: None,
+            data_collection_results: None,
             successful,
-            success_score: Default::default(),
+            success_score: Nullable::Absent,
         }
     }
 }

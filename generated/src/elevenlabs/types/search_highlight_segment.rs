@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for SearchHighlightSegment {
 
 impl SearchHighlightSegment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(value: impl Into<String>, is_hit: bool) -> Self {
         Self {
             value: value.into(),

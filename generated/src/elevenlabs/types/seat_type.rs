@@ -24,6 +24,7 @@ pub enum SeatType {
 
 impl SeatType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::WorkspaceAdmin => "workspace_admin",
@@ -34,6 +35,7 @@ impl SeatType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "workspace_admin" => Self::WorkspaceAdmin,

@@ -18,6 +18,7 @@ pub enum SecretDependencyType {
 
 impl SecretDependencyType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConversationInitiationWebhook => "conversation_initiation_webhook",
@@ -26,6 +27,7 @@ impl SecretDependencyType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "conversation_initiation_webhook" => Self::ConversationInitiationWebhook,

@@ -59,11 +59,12 @@ impl<'de> Deserialize<'de> for SectionSource {
 
 impl SectionSource {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(song_id: impl Into<String>, range: TimeRange) -> Self {
         Self {
             song_id: song_id.into(),
             range,
-            negative_ranges: Default::default(),
+            negative_ranges: None,
         }
     }
 }

@@ -62,12 +62,13 @@ impl<'de> Deserialize<'de> for SegmentCreatePayload {
 
 impl SegmentCreatePayload {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(start_time: f64, end_time: f64) -> Self {
         Self {
             start_time,
             end_time,
-            text: Default::default(),
-            translations: Default::default(),
+            text: Nullable::Absent,
+            translations: Nullable::Absent,
         }
     }
 }

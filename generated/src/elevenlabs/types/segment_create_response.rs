@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for SegmentCreateResponse {
 
 impl SegmentCreateResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(version: i64, new_segment: impl Into<String>) -> Self {
         Self {
             version,

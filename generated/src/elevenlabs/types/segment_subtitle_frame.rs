@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for SegmentSubtitleFrame {
 
 impl SegmentSubtitleFrame {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(start_time: f64, end_time: f64, lines: Vec<String>) -> Self {
         Self {
             start_time,

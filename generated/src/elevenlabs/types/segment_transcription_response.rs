@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for SegmentTranscriptionResponse {
 
 impl SegmentTranscriptionResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(version: i64) -> Self {
         Self { version }
     }

@@ -137,6 +137,7 @@ impl<'de> Deserialize<'de> for SentimentAggregate {
 impl SentimentAggregate {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         scored_conversation_count: i64,
         positive_count: i64,

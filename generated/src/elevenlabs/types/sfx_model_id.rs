@@ -20,6 +20,7 @@ pub enum SfxModelId {
 
 impl SfxModelId {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ElevenTextToSoundV2 => "eleven_text_to_sound_v2",
@@ -28,6 +29,7 @@ impl SfxModelId {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "eleven_text_to_sound_v2" => Self::ElevenTextToSoundV2,

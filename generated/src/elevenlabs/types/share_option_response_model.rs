@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for ShareOptionResponseModel {
 
 impl ShareOptionResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         id: impl Into<String>,
@@ -88,6 +89,7 @@ pub enum ShareOptionResponseModelType {
 
 impl ShareOptionResponseModelType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::User => "user",
@@ -98,6 +100,7 @@ impl ShareOptionResponseModelType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "user" => Self::User,

@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for SimilarVoice {
 
 impl SimilarVoice {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         voice_id: impl Into<String>,
         name: impl Into<String>,
@@ -76,8 +77,8 @@ impl SimilarVoice {
             voice_id: voice_id.into(),
             name: name.into(),
             category,
-            description: Default::default(),
-            preview_url: Default::default(),
+            description: Nullable::Absent,
+            preview_url: Nullable::Absent,
         }
     }
 }

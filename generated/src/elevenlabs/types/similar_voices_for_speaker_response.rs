@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for SimilarVoicesForSpeakerResponse {
 
 impl SimilarVoicesForSpeakerResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voices: Vec<SimilarVoice>) -> Self {
         Self { voices }
     }

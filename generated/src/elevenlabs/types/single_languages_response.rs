@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for SingleLanguagesResponse {
 
 impl SingleLanguagesResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(languages: Vec<LanguageInfo>) -> Self {
         Self {
             kind: Default::default(),

@@ -65,12 +65,13 @@ impl<'de> Deserialize<'de> for SingleTestRunRequestModel {
 
 impl SingleTestRunRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(test_id: impl Into<String>) -> Self {
         Self {
             test_id: test_id.into(),
-            workflow_node_id: Default::default(),
-            root_folder_id: Default::default(),
-            root_folder_name: Default::default(),
+            workflow_node_id: Nullable::Absent,
+            root_folder_id: Nullable::Absent,
+            root_folder_name: Nullable::Absent,
         }
     }
 }

@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for SingleUseTokenResponseModel {
 
 impl SingleUseTokenResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(token: impl Into<String>) -> Self {
         Self {
             token: token.into(),

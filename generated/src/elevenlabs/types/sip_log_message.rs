@@ -98,6 +98,7 @@ impl<'de> Deserialize<'de> for SipLogMessage {
 impl SipLogMessage {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         call_id: impl Into<String>,
         phone_numbers: Vec<String>,

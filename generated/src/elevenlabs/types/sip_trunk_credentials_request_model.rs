@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for SipTrunkCredentialsRequestModel {
 
 impl SipTrunkCredentialsRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(username: impl Into<String>) -> Self {
         Self {
             username: username.into(),
-            password: Default::default(),
+            password: Nullable::Absent,
         }
     }
 }

@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for SipTrunkOutboundCallResponse {
 
 impl SipTrunkOutboundCallResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         success: bool,
         message: impl Into<String>,

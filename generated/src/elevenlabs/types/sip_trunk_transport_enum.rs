@@ -26,6 +26,7 @@ pub enum SipTrunkTransportEnum {
 
 impl SipTrunkTransportEnum {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -37,6 +38,7 @@ impl SipTrunkTransportEnum {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

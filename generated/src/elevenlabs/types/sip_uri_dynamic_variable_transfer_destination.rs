@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for SipUriDynamicVariableTransferDestination {
 
 impl SipUriDynamicVariableTransferDestination {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(sip_uri: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

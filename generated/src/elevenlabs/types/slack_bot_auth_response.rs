@@ -87,16 +87,17 @@ impl<'de> Deserialize<'de> for SlackBotAuthResponse {
 
 impl SlackBotAuthResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, id: impl Into<String>) -> Self {
         Self {
             name: name.into(),
             auth_type: Default::default(),
             provider: Default::default(),
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }

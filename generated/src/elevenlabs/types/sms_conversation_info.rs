@@ -62,15 +62,16 @@ impl<'de> Deserialize<'de> for SmsConversationInfo {
 
 impl SmsConversationInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         direction: SmsConversationInfoDirection,
         sms_user_phone_number: impl Into<String>,
     ) -> Self {
         Self {
             direction,
-            phone_number_id: Default::default(),
+            phone_number_id: Nullable::Absent,
             sms_user_phone_number: sms_user_phone_number.into(),
-            agent_phone_number: Default::default(),
+            agent_phone_number: Nullable::Absent,
         }
     }
 }
@@ -90,6 +91,7 @@ pub enum SmsConversationInfoDirection {
 
 impl SmsConversationInfoDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Inbound => "inbound",
@@ -99,6 +101,7 @@ impl SmsConversationInfoDirection {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "inbound" => Self::Inbound,

@@ -70,6 +70,7 @@ impl<'de> Deserialize<'de> for SongMetadata {
 
 impl SongMetadata {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         title: Option<String>,
         description: Option<String>,

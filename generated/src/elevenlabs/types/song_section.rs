@@ -86,6 +86,7 @@ impl<'de> Deserialize<'de> for SongSection {
 
 impl SongSection {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         section_name: impl Into<String>,
         positive_local_styles: Vec<String>,
@@ -99,7 +100,7 @@ impl SongSection {
             negative_local_styles,
             duration_ms,
             lines,
-            source_from: Default::default(),
+            source_from: Nullable::Absent,
         }
     }
 }

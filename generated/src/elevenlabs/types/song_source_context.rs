@@ -94,18 +94,19 @@ impl<'de> Deserialize<'de> for SongSourceContext {
 
 impl SongSourceContext {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(song_id: impl Into<String>) -> Self {
         Self {
             source_type: Default::default(),
             song_id: song_id.into(),
-            chat_id: Default::default(),
-            title: Default::default(),
-            description: Default::default(),
-            genres: Default::default(),
-            languages: Default::default(),
-            is_explicit: Default::default(),
-            bpm: Default::default(),
-            generation_settings: Default::default(),
+            chat_id: Nullable::Absent,
+            title: Nullable::Absent,
+            description: Nullable::Absent,
+            genres: None,
+            languages: None,
+            is_explicit: Nullable::Absent,
+            bpm: Nullable::Absent,
+            generation_settings: Nullable::Absent,
         }
     }
 }

@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for SpeakerAudioResponseModel {
 
 impl SpeakerAudioResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         audio_base_64: impl Into<String>,
         media_type: impl Into<String>,

@@ -60,11 +60,12 @@ impl<'de> Deserialize<'de> for SpeakerResponseModel {
 
 impl SpeakerResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(speaker_id: impl Into<String>, duration_secs: f64) -> Self {
         Self {
             speaker_id: speaker_id.into(),
             duration_secs,
-            utterances: Default::default(),
+            utterances: Nullable::Absent,
         }
     }
 }

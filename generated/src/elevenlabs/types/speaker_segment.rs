@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for SpeakerSegment {
 
 impl SpeakerSegment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         start_time: f64,

@@ -73,6 +73,7 @@ impl<'de> Deserialize<'de> for SpeakerSeparationResponseModel {
 
 impl SpeakerSeparationResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         voice_id: impl Into<String>,
         sample_id: impl Into<String>,
@@ -82,8 +83,8 @@ impl SpeakerSeparationResponseModel {
             voice_id: voice_id.into(),
             sample_id: sample_id.into(),
             status,
-            speakers: Default::default(),
-            selected_speaker_ids: Default::default(),
+            speakers: Nullable::Absent,
+            selected_speaker_ids: Nullable::Absent,
         }
     }
 }
@@ -107,6 +108,7 @@ pub enum SpeakerSeparationResponseModelStatus {
 
 impl SpeakerSeparationResponseModelStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotStarted => "not_started",
@@ -118,6 +120,7 @@ impl SpeakerSeparationResponseModelStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "not_started" => Self::NotStarted,

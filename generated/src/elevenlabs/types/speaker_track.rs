@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for SpeakerTrack {
 
 impl SpeakerTrack {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         media_ref: DubbingMediaReference,

@@ -55,10 +55,11 @@ impl<'de> Deserialize<'de> for SpeechEngineConfig {
 
 impl SpeechEngineConfig {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(ws_url: impl Into<String>) -> Self {
         Self {
             ws_url: ws_url.into(),
-            request_headers: Default::default(),
+            request_headers: None,
         }
     }
 }

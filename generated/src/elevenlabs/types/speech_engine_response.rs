@@ -152,6 +152,7 @@ impl<'de> Deserialize<'de> for SpeechEngineResponse {
 impl SpeechEngineResponse {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         speech_engine_id: impl Into<String>,
         name: impl Into<String>,
@@ -183,7 +184,7 @@ impl SpeechEngineResponse {
             tags,
             overrides,
             metadata,
-            access_info: Default::default(),
+            access_info: Nullable::Absent,
         }
     }
 }

@@ -77,6 +77,7 @@ impl<'de> Deserialize<'de> for SpeechEngineSummaryResponse {
 
 impl SpeechEngineSummaryResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         speech_engine_id: impl Into<String>,
         name: impl Into<String>,

@@ -166,6 +166,7 @@ impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModel {
 
 impl SpeechHistoryItemResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         history_item_id: impl Into<String>,
         date_unix: i64,
@@ -176,23 +177,23 @@ impl SpeechHistoryItemResponseModel {
     ) -> Self {
         Self {
             history_item_id: history_item_id.into(),
-            request_id: Default::default(),
-            voice_id: Default::default(),
-            model_id: Default::default(),
-            voice_name: Default::default(),
-            voice_category: Default::default(),
-            text: Default::default(),
+            request_id: Nullable::Absent,
+            voice_id: Nullable::Absent,
+            model_id: Nullable::Absent,
+            voice_name: Nullable::Absent,
+            voice_category: Nullable::Absent,
+            text: Nullable::Absent,
             date_unix,
             character_count_change_from,
             character_count_change_to,
             content_type: content_type.into(),
             state,
-            settings: Default::default(),
-            share_link_id: Default::default(),
-            source: Default::default(),
-            alignments: Default::default(),
-            dialogue: Default::default(),
-            output_format: Default::default(),
+            settings: Nullable::Absent,
+            share_link_id: Nullable::Absent,
+            source: Nullable::Absent,
+            alignments: Nullable::Absent,
+            dialogue: Nullable::Absent,
+            output_format: Nullable::Absent,
         }
     }
 }
@@ -214,6 +215,7 @@ pub enum SpeechHistoryItemResponseModelVoiceCategory {
 
 impl SpeechHistoryItemResponseModelVoiceCategory {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Premade => "premade",
@@ -225,6 +227,7 @@ impl SpeechHistoryItemResponseModelVoiceCategory {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "premade" => Self::Premade,
@@ -265,6 +268,7 @@ pub enum SpeechHistoryItemResponseModelState {
 
 impl SpeechHistoryItemResponseModelState {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Created => "created",
@@ -275,6 +279,7 @@ impl SpeechHistoryItemResponseModelState {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "created" => Self::Created,
@@ -328,6 +333,7 @@ pub enum SpeechHistoryItemResponseModelSource {
 
 impl SpeechHistoryItemResponseModelSource {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Tts => "TTS",
@@ -346,6 +352,7 @@ impl SpeechHistoryItemResponseModelSource {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "TTS" => Self::Tts,

@@ -59,11 +59,12 @@ impl<'de> Deserialize<'de> for SpeechToTextCharacterResponseModel {
 
 impl SpeechToTextCharacterResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
             text: text.into(),
-            start: Default::default(),
-            end: Default::default(),
+            start: Nullable::Absent,
+            end: Nullable::Absent,
         }
     }
 }

@@ -98,6 +98,7 @@ impl<'de> Deserialize<'de> for SpeechToTextChunkResponseModel {
 
 impl SpeechToTextChunkResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         language_code: impl Into<String>,
         language_probability: f64,
@@ -109,11 +110,11 @@ impl SpeechToTextChunkResponseModel {
             language_probability,
             text: text.into(),
             words,
-            channel_index: Default::default(),
-            additional_formats: Default::default(),
-            transcription_id: Default::default(),
-            entities: Default::default(),
-            audio_duration_secs: Default::default(),
+            channel_index: Nullable::Absent,
+            additional_formats: Nullable::Absent,
+            transcription_id: Nullable::Absent,
+            entities: Nullable::Absent,
+            audio_duration_secs: Nullable::Absent,
         }
     }
 }

@@ -59,11 +59,12 @@ impl<'de> Deserialize<'de> for SpeechToTextWebhookResponseModel {
 
 impl SpeechToTextWebhookResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(message: impl Into<String>, request_id: impl Into<String>) -> Self {
         Self {
             message: message.into(),
             request_id: request_id.into(),
-            transcription_id: Default::default(),
+            transcription_id: Nullable::Absent,
         }
     }
 }

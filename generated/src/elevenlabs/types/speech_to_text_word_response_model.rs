@@ -92,6 +92,7 @@ impl<'de> Deserialize<'de> for SpeechToTextWordResponseModel {
 
 impl SpeechToTextWordResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         text: impl Into<String>,
         type_: SpeechToTextWordResponseModelType,
@@ -99,13 +100,13 @@ impl SpeechToTextWordResponseModel {
     ) -> Self {
         Self {
             text: text.into(),
-            start: Default::default(),
-            end: Default::default(),
+            start: Nullable::Absent,
+            end: Nullable::Absent,
             type_,
-            speaker_id: Default::default(),
+            speaker_id: Nullable::Absent,
             logprob,
-            characters: Default::default(),
-            channel_index: Default::default(),
+            characters: Nullable::Absent,
+            channel_index: Nullable::Absent,
         }
     }
 }
@@ -127,6 +128,7 @@ pub enum SpeechToTextWordResponseModelType {
 
 impl SpeechToTextWordResponseModelType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Word => "word",
@@ -137,6 +139,7 @@ impl SpeechToTextWordResponseModelType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "word" => Self::Word,

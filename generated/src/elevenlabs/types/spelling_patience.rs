@@ -24,6 +24,7 @@ pub enum SpellingPatience {
 
 impl SpellingPatience {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -33,6 +34,7 @@ impl SpellingPatience {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

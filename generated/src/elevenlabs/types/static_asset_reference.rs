@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for StaticAssetReference {
 
 impl StaticAssetReference {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(asset_id: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

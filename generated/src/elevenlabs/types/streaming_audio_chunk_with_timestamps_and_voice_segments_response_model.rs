@@ -66,11 +66,12 @@ impl<'de> Deserialize<'de> for StreamingAudioChunkWithTimestampsAndVoiceSegments
 
 impl StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(audio_base64: impl Into<String>, voice_segments: Vec<VoiceSegment>) -> Self {
         Self {
             audio_base64: audio_base64.into(),
-            alignment: Default::default(),
-            normalized_alignment: Default::default(),
+            alignment: Nullable::Absent,
+            normalized_alignment: Nullable::Absent,
             voice_segments,
         }
     }

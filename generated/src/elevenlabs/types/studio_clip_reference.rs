@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for StudioClipReference {
 
 impl StudioClipReference {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         project_id: impl Into<String>,
         chapter_id: impl Into<String>,
@@ -82,8 +83,8 @@ impl StudioClipReference {
             chapter_id: chapter_id.into(),
             clip_type,
             clip_id: clip_id.into(),
-            block_id: Default::default(),
-            preview_url: Default::default(),
+            block_id: Nullable::Absent,
+            preview_url: Nullable::Absent,
         }
     }
 }
@@ -107,6 +108,7 @@ pub enum StudioClipReferenceClipType {
 
 impl StudioClipReferenceClipType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Video => "video",
@@ -118,6 +120,7 @@ impl StudioClipReferenceClipType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "video" => Self::Video,

@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for StudioTextStyleOutlineModel {
 
 impl StudioTextStyleOutlineModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(enabled: bool, color: impl Into<String>, opacity: f64, width: f64) -> Self {
         Self {
             enabled,

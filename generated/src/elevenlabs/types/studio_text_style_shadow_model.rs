@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for StudioTextStyleShadowModel {
 
 impl StudioTextStyleShadowModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         enabled: bool,
         color: impl Into<String>,

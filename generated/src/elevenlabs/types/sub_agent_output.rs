@@ -64,12 +64,13 @@ impl<'de> Deserialize<'de> for SubAgentOutput {
 
 impl SubAgentOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             agent_id: agent_id.into(),
-            branch_id: Default::default(),
+            branch_id: Nullable::Absent,
             description: description.into(),
-            parameters: Default::default(),
+            parameters: Nullable::Absent,
         }
     }
 }

@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for SubmitOrderResponse {
 
 impl SubmitOrderResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(order_id: OrderId, state: OrderState, submitted_at: Timestamp) -> Self {
         Self {
             order_id,

@@ -260,6 +260,7 @@ impl<'de> Deserialize<'de> for SubscriptionResponseModel {
 impl SubscriptionResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         tier: impl Into<String>,
         character_count: i64,
@@ -288,22 +289,22 @@ impl SubscriptionResponseModel {
             max_credit_limit_extension,
             can_extend_character_limit,
             allowed_to_extend_character_limit,
-            next_character_count_reset_unix: Default::default(),
+            next_character_count_reset_unix: Nullable::Absent,
             voice_slots_used,
             professional_voice_slots_used,
             professional_voice_slots_used_in_workspace,
             voice_limit,
-            max_voice_add_edits: Default::default(),
+            max_voice_add_edits: Nullable::Absent,
             voice_add_edit_counter,
             professional_voice_limit,
             can_extend_voice_limit,
             can_use_instant_voice_cloning,
             can_use_professional_voice_cloning,
-            currency: Default::default(),
+            currency: Nullable::Absent,
             current_overage,
             status,
-            billing_period: Default::default(),
-            character_refresh_period: Default::default(),
+            billing_period: Nullable::Absent,
+            character_refresh_period: Nullable::Absent,
         }
     }
 }

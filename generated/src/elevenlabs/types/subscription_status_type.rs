@@ -28,6 +28,7 @@ pub enum SubscriptionStatusType {
 
 impl SubscriptionStatusType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Trialing => "trialing",
@@ -41,6 +42,7 @@ impl SubscriptionStatusType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "trialing" => Self::Trialing,

@@ -89,6 +89,7 @@ impl<'de> Deserialize<'de> for SubtitleOrderItemRequest {
 
 impl SubtitleOrderItemRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         media_ids: Vec<MediaId>,
         source_language: impl Into<String>,
@@ -99,9 +100,9 @@ impl SubtitleOrderItemRequest {
             media_ids,
             source_language: source_language.into(),
             destination_languages,
-            cue_options: Default::default(),
-            sdh: Default::default(),
-            instructions: Default::default(),
+            cue_options: None,
+            sdh: None,
+            instructions: Nullable::Absent,
         }
     }
 }

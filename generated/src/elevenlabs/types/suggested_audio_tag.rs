@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for SuggestedAudioTag {
 
 impl SuggestedAudioTag {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tag: impl Into<String>) -> Self {
         Self {
             tag: tag.into(),
-            description: Default::default(),
+            description: Nullable::Absent,
         }
     }
 }

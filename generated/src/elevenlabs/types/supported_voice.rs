@@ -90,17 +90,18 @@ impl<'de> Deserialize<'de> for SupportedVoice {
 
 impl SupportedVoice {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(label: impl Into<String>, voice_id: impl Into<String>) -> Self {
         Self {
             label: label.into(),
             voice_id: voice_id.into(),
-            description: Default::default(),
-            language: Default::default(),
-            model_family: Default::default(),
-            optimize_streaming_latency: Default::default(),
-            stability: Default::default(),
-            speed: Default::default(),
-            similarity_boost: Default::default(),
+            description: Nullable::Absent,
+            language: Nullable::Absent,
+            model_family: Nullable::Absent,
+            optimize_streaming_latency: Nullable::Absent,
+            stability: Nullable::Absent,
+            speed: Nullable::Absent,
+            similarity_boost: Nullable::Absent,
         }
     }
 }

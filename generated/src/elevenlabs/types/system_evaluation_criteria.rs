@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for SystemEvaluationCriteria {
 
 impl SystemEvaluationCriteria {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(user_sentiment_score: f64, user_frustration_score: f64) -> Self {
         Self {
             user_sentiment_score,

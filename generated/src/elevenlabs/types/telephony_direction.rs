@@ -22,6 +22,7 @@ pub enum TelephonyDirection {
 
 impl TelephonyDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Inbound => "inbound",
@@ -31,6 +32,7 @@ impl TelephonyDirection {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "inbound" => Self::Inbound,

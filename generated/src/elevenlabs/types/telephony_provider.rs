@@ -22,6 +22,7 @@ pub enum TelephonyProvider {
 
 impl TelephonyProvider {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Twilio => "twilio",
@@ -32,6 +33,7 @@ impl TelephonyProvider {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "twilio" => Self::Twilio,

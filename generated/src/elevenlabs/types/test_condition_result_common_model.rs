@@ -52,10 +52,11 @@ impl<'de> Deserialize<'de> for TestConditionResultCommonModel {
 
 impl TestConditionResultCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(result: EvaluationSuccessResult) -> Self {
         Self {
             result,
-            rationale: Default::default(),
+            rationale: Nullable::Absent,
         }
     }
 }

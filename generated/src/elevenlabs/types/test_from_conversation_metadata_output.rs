@@ -70,13 +70,14 @@ impl<'de> Deserialize<'de> for TestFromConversationMetadataOutput {
 
 impl TestFromConversationMetadataOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(conversation_id: impl Into<String>, agent_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),
             agent_id: agent_id.into(),
-            branch_id: Default::default(),
-            workflow_node_id: Default::default(),
-            original_agent_reply: Default::default(),
+            branch_id: Nullable::Absent,
+            workflow_node_id: Nullable::Absent,
+            original_agent_reply: None,
         }
     }
 }

@@ -118,6 +118,7 @@ impl<'de> Deserialize<'de> for TestInvocationSummaryResponseModel {
 
 impl TestInvocationSummaryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         created_at_unix_secs: i64,
@@ -129,16 +130,16 @@ impl TestInvocationSummaryResponseModel {
     ) -> Self {
         Self {
             id: id.into(),
-            agent_id: Default::default(),
-            branch_id: Default::default(),
+            agent_id: Nullable::Absent,
+            branch_id: Nullable::Absent,
             created_at_unix_secs,
             test_run_count,
             passed_count,
             failed_count,
             pending_count,
             title: title.into(),
-            access_info: Default::default(),
-            repeat_count: Default::default(),
+            access_info: Nullable::Absent,
+            repeat_count: None,
         }
     }
 }

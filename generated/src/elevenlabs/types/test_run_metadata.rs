@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for TestRunMetadata {
 
 impl TestRunMetadata {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         workspace_id: impl Into<String>,
         test_name: impl Into<String>,
@@ -70,7 +71,7 @@ impl TestRunMetadata {
             workspace_id: workspace_id.into(),
             test_name: test_name.into(),
             ran_by_user_email: ran_by_user_email.into(),
-            test_type: Default::default(),
+            test_type: None,
         }
     }
 }
@@ -94,6 +95,7 @@ pub enum TestRunMetadataTestType {
 
 impl TestRunMetadataTestType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Llm => "llm",
@@ -104,6 +106,7 @@ impl TestRunMetadataTestType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "llm" => Self::Llm,

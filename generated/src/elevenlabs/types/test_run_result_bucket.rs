@@ -63,6 +63,7 @@ impl<'de> Deserialize<'de> for TestRunResultBucket {
 
 impl TestRunResultBucket {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         test_run_ids: Vec<String>,
         title: impl Into<String>,

@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for TestRunResultSummary {
 
 impl TestRunResultSummary {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         test_id: impl Into<String>,
         test_name: impl Into<String>,
@@ -70,7 +71,7 @@ impl TestRunResultSummary {
         Self {
             test_id: test_id.into(),
             test_name: test_name.into(),
-            workflow_node_id: Default::default(),
+            workflow_node_id: Nullable::Absent,
             buckets,
         }
     }

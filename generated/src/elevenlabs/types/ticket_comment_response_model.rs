@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for TicketCommentResponseModel {
 
 impl TicketCommentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         comment: impl Into<String>,
         created_at_unix_secs: i64,

@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for TimeRange {
 
 impl TimeRange {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(start_ms: i64, end_ms: i64) -> Self {
         Self { start_ms, end_ms }
     }

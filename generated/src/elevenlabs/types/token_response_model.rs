@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for TokenResponseModel {
 
 impl TokenResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(token: impl Into<String>, conversation_id: impl Into<String>) -> Self {
         Self {
             token: token.into(),

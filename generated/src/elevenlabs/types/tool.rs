@@ -44,17 +44,18 @@ pub struct Tool {
 
 impl Tool {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, input_schema: Value) -> Self {
         Self {
             name: name.into(),
-            title: Default::default(),
-            description: Default::default(),
+            title: Nullable::Absent,
+            description: Nullable::Absent,
             input_schema,
-            output_schema: Default::default(),
-            icons: Default::default(),
-            annotations: Default::default(),
-            meta: Default::default(),
-            execution: Default::default(),
+            output_schema: Nullable::Absent,
+            icons: Nullable::Absent,
+            annotations: Nullable::Absent,
+            meta: Nullable::Absent,
+            execution: Nullable::Absent,
             additional_properties: Default::default(),
         }
     }

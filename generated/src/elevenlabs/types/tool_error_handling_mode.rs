@@ -28,6 +28,7 @@ pub enum ToolErrorHandlingMode {
 
 impl ToolErrorHandlingMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -39,6 +40,7 @@ impl ToolErrorHandlingMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

@@ -41,6 +41,7 @@ pub enum ToolExecutionTaskSupport {
 
 impl ToolExecutionTaskSupport {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Forbidden => "forbidden",
@@ -51,6 +52,7 @@ impl ToolExecutionTaskSupport {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "forbidden" => Self::Forbidden,

@@ -140,6 +140,7 @@ impl<'de> Deserialize<'de> for ToolExecutionResponseModel {
 
 impl ToolExecutionResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         tool_id: impl Into<String>,
         tool_request_id: impl Into<String>,
@@ -154,16 +155,16 @@ impl ToolExecutionResponseModel {
             tool_request_id: tool_request_id.into(),
             conversation_id: conversation_id.into(),
             agent_id: agent_id.into(),
-            branch_id: Default::default(),
+            branch_id: Nullable::Absent,
             timestamp,
             latency_secs,
-            is_error: Default::default(),
-            request_payload: Default::default(),
-            response_payload: Default::default(),
-            error_message: Default::default(),
-            error_type: Default::default(),
+            is_error: None,
+            request_payload: Nullable::Absent,
+            response_payload: Nullable::Absent,
+            error_message: Nullable::Absent,
+            error_type: Nullable::Absent,
             id: id.into(),
-            tool_call_details: Default::default(),
+            tool_call_details: Nullable::Absent,
         }
     }
 }

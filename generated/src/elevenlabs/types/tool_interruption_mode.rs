@@ -24,6 +24,7 @@ pub enum ToolInterruptionMode {
 
 impl ToolInterruptionMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Allow => "allow",
@@ -34,6 +35,7 @@ impl ToolInterruptionMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "allow" => Self::Allow,

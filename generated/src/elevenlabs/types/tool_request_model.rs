@@ -58,10 +58,11 @@ impl<'de> Deserialize<'de> for ToolRequestModel {
 
 impl ToolRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tool_config: ToolRequestModelToolConfig) -> Self {
         Self {
             tool_config,
-            response_mocks: Default::default(),
+            response_mocks: Nullable::Absent,
         }
     }
 }

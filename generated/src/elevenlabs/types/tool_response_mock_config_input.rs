@@ -63,11 +63,12 @@ impl<'de> Deserialize<'de> for ToolResponseMockConfigInput {
 
 impl ToolResponseMockConfigInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(mock_result: impl Into<String>) -> Self {
         Self {
-            parameter_conditions: Default::default(),
+            parameter_conditions: None,
             mock_result: mock_result.into(),
-            is_error: Default::default(),
+            is_error: None,
         }
     }
 }

@@ -73,6 +73,7 @@ impl<'de> Deserialize<'de> for ToolResponseModel {
 
 impl ToolResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         tool_config: ToolResponseModelToolConfig,
@@ -84,7 +85,7 @@ impl ToolResponseModel {
             tool_config,
             access_info,
             usage_stats,
-            response_mocks: Default::default(),
+            response_mocks: Nullable::Absent,
         }
     }
 }

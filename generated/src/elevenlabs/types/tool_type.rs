@@ -32,6 +32,7 @@ pub enum ToolType {
 
 impl ToolType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::System => "system",
@@ -47,6 +48,7 @@ impl ToolType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "system" => Self::System,

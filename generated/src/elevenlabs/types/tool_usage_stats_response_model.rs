@@ -53,9 +53,10 @@ impl<'de> Deserialize<'de> for ToolUsageStatsResponseModel {
 
 impl ToolUsageStatsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(avg_latency_secs: f64) -> Self {
         Self {
-            total_calls: Default::default(),
+            total_calls: None,
             avg_latency_secs,
         }
     }

@@ -57,10 +57,11 @@ impl<'de> Deserialize<'de> for ToolsResponseModel {
 
 impl ToolsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tools: Vec<ToolResponseModel>, has_more: bool) -> Self {
         Self {
             tools,
-            next_cursor: Default::default(),
+            next_cursor: Nullable::Absent,
             has_more,
         }
     }

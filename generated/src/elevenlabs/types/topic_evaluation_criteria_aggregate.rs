@@ -63,12 +63,13 @@ impl<'de> Deserialize<'de> for TopicEvaluationCriteriaAggregate {
 
 impl TopicEvaluationCriteriaAggregate {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(criteria_id: impl Into<String>) -> Self {
         Self {
             criteria_id: criteria_id.into(),
-            success_count: Default::default(),
-            failure_count: Default::default(),
-            unknown_count: Default::default(),
+            success_count: None,
+            failure_count: None,
+            unknown_count: None,
         }
     }
 }

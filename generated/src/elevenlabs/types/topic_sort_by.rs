@@ -24,6 +24,7 @@ pub enum TopicSortBy {
 
 impl TopicSortBy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Conversations => "conversations",
@@ -35,6 +36,7 @@ impl TopicSortBy {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "conversations" => Self::Conversations,

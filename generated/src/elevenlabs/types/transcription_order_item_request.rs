@@ -76,13 +76,14 @@ impl<'de> Deserialize<'de> for TranscriptionOrderItemRequest {
 
 impl TranscriptionOrderItemRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(media_ids: Vec<MediaId>, source_language: impl Into<String>) -> Self {
         Self {
             kind: Default::default(),
             media_ids,
             source_language: source_language.into(),
-            verbatim: Default::default(),
-            instructions: Default::default(),
+            verbatim: None,
+            instructions: Nullable::Absent,
         }
     }
 }

@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for TransferBranchInfoDefaultingToMain {
 
 impl TransferBranchInfoDefaultingToMain {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(branch_id: impl Into<String>) -> Self {
         Self {
             branch_reason: Default::default(),

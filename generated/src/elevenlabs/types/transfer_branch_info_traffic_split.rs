@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for TransferBranchInfoTrafficSplit {
 
 impl TransferBranchInfoTrafficSplit {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(branch_id: impl Into<String>, traffic_percentage: f64) -> Self {
         Self {
             branch_reason: Default::default(),

@@ -54,6 +54,7 @@ impl<'de> Deserialize<'de> for TransferToAgentToolConfigInput {
 
 impl TransferToAgentToolConfigInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(transfers: Vec<AgentTransferInput>) -> Self {
         Self {
             system_tool_type: Default::default(),

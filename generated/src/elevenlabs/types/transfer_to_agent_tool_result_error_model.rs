@@ -63,6 +63,7 @@ impl<'de> Deserialize<'de> for TransferToAgentToolResultErrorModel {
 
 impl TransferToAgentToolResultErrorModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(from_agent: impl Into<String>, error: impl Into<String>) -> Self {
         Self {
             result_type: Default::default(),

@@ -114,6 +114,7 @@ impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInput {
 
 impl TransferToAgentToolResultSuccessModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         from_agent: impl Into<String>,
         to_agent: impl Into<String>,
@@ -124,13 +125,13 @@ impl TransferToAgentToolResultSuccessModelInput {
             status: Default::default(),
             from_agent: from_agent.into(),
             to_agent: to_agent.into(),
-            to_node: Default::default(),
+            to_node: Nullable::Absent,
             condition: condition.into(),
-            delay_ms: Default::default(),
-            transfer_message: Default::default(),
-            enable_transferred_agent_first_message: Default::default(),
-            branch_info: Default::default(),
-            preserve_client_tts_overrides: Default::default(),
+            delay_ms: None,
+            transfer_message: Nullable::Absent,
+            enable_transferred_agent_first_message: None,
+            branch_info: Nullable::Absent,
+            preserve_client_tts_overrides: None,
         }
     }
 }

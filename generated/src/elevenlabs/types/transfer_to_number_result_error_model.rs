@@ -64,12 +64,13 @@ impl<'de> Deserialize<'de> for TransferToNumberResultErrorModel {
 
 impl TransferToNumberResultErrorModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(error: impl Into<String>) -> Self {
         Self {
             result_type: Default::default(),
             status: Default::default(),
             error: error.into(),
-            details: Default::default(),
+            details: Nullable::Absent,
         }
     }
 }

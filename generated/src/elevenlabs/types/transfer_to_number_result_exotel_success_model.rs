@@ -74,14 +74,15 @@ impl<'de> Deserialize<'de> for TransferToNumberResultExotelSuccessModel {
 
 impl TransferToNumberResultExotelSuccessModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(transfer_number: impl Into<String>) -> Self {
         Self {
             result_type: Default::default(),
             status: Default::default(),
             transfer_number: transfer_number.into(),
-            reason: Default::default(),
-            agent_message: Default::default(),
-            note: Default::default(),
+            reason: Nullable::Absent,
+            agent_message: Nullable::Absent,
+            note: Nullable::Absent,
         }
     }
 }

@@ -69,13 +69,14 @@ impl<'de> Deserialize<'de> for TransferToNumberResultSipSuccessModel {
 
 impl TransferToNumberResultSipSuccessModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(transfer_number: impl Into<String>) -> Self {
         Self {
             result_type: Default::default(),
             status: Default::default(),
             transfer_number: transfer_number.into(),
-            reason: Default::default(),
-            note: Default::default(),
+            reason: Nullable::Absent,
+            note: Nullable::Absent,
         }
     }
 }

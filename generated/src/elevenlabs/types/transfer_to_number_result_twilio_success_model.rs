@@ -89,6 +89,7 @@ impl<'de> Deserialize<'de> for TransferToNumberResultTwilioSuccessModel {
 
 impl TransferToNumberResultTwilioSuccessModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         transfer_number: impl Into<String>,
         agent_message: impl Into<String>,
@@ -98,12 +99,12 @@ impl TransferToNumberResultTwilioSuccessModel {
             result_type: Default::default(),
             status: Default::default(),
             transfer_number: transfer_number.into(),
-            reason: Default::default(),
-            client_message: Default::default(),
+            reason: Nullable::Absent,
+            client_message: Nullable::Absent,
             agent_message: agent_message.into(),
             conference_name: conference_name.into(),
-            post_dial_digits: Default::default(),
-            note: Default::default(),
+            post_dial_digits: Nullable::Absent,
+            note: Nullable::Absent,
         }
     }
 }

@@ -62,11 +62,12 @@ impl<'de> Deserialize<'de> for TransferToNumberToolConfigInput {
 
 impl TransferToNumberToolConfigInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(transfers: Vec<PhoneNumberTransfer>) -> Self {
         Self {
             system_tool_type: Default::default(),
             transfers,
-            enable_client_message: Default::default(),
+            enable_client_message: None,
         }
     }
 }

@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for TranslatedString {
 
 impl TranslatedString {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(value: impl Into<String>) -> Self {
         Self {
             value: value.into(),

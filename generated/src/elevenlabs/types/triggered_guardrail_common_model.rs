@@ -52,10 +52,11 @@ impl<'de> Deserialize<'de> for TriggeredGuardrailCommonModel {
 
 impl TriggeredGuardrailCommonModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(guardrail_type: GuardrailType) -> Self {
         Self {
             guardrail_type,
-            guardrail_name: Default::default(),
+            guardrail_name: Nullable::Absent,
         }
     }
 }

@@ -30,6 +30,7 @@ pub enum TtsConversationalModel {
 
 impl TtsConversationalModel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ElevenTurboV2 => "eleven_turbo_v2",
@@ -43,6 +44,7 @@ impl TtsConversationalModel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "eleven_turbo_v2" => Self::ElevenTurboV2,

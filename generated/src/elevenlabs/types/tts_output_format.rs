@@ -32,6 +32,7 @@ pub enum TtsOutputFormat {
 
 impl TtsOutputFormat {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Pcm8000 => "pcm_8000",
@@ -46,6 +47,7 @@ impl TtsOutputFormat {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "pcm_8000" => Self::Pcm8000,

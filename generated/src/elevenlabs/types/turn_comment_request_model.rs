@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for TurnCommentRequestModel {
 
 impl TurnCommentRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(turn_index: i64, comment: impl Into<String>) -> Self {
         Self {
             turn_index,

@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for TurnCommentResponseModel {
 
 impl TurnCommentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         turn_index: i64,
         comment: impl Into<String>,

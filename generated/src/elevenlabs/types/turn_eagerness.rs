@@ -26,6 +26,7 @@ pub enum TurnEagerness {
 
 impl TurnEagerness {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Patient => "patient",
@@ -36,6 +37,7 @@ impl TurnEagerness {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "patient" => Self::Patient,

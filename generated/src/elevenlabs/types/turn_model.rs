@@ -24,6 +24,7 @@ pub enum TurnModel {
 
 impl TurnModel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TurnV2 => "turn_v2",
@@ -33,6 +34,7 @@ impl TurnModel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "turn_v2" => Self::TurnV2,

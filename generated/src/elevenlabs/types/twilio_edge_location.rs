@@ -36,6 +36,7 @@ pub enum TwilioEdgeLocation {
 
 impl TwilioEdgeLocation {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Ashburn => "ashburn",
@@ -52,6 +53,7 @@ impl TwilioEdgeLocation {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "ashburn" => Self::Ashburn,

@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for TwilioOutboundCallResponse {
 
 impl TwilioOutboundCallResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         success: bool,
         message: impl Into<String>,

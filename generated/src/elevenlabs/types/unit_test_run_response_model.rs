@@ -133,6 +133,7 @@ impl<'de> Deserialize<'de> for UnitTestRunResponseModel {
 
 impl UnitTestRunResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         test_run_id: impl Into<String>,
         test_invocation_id: impl Into<String>,
@@ -142,21 +143,21 @@ impl UnitTestRunResponseModel {
     ) -> Self {
         Self {
             test_run_id: test_run_id.into(),
-            test_info: Default::default(),
+            test_info: Nullable::Absent,
             test_invocation_id: test_invocation_id.into(),
             agent_id: agent_id.into(),
-            branch_id: Default::default(),
-            workflow_node_id: Default::default(),
+            branch_id: Nullable::Absent,
+            workflow_node_id: Nullable::Absent,
             status,
-            agent_responses: Default::default(),
+            agent_responses: Nullable::Absent,
             test_id: test_id.into(),
-            test_name: Default::default(),
-            condition_result: Default::default(),
-            last_updated_at_unix: Default::default(),
-            metadata: Default::default(),
-            root_folder_id: Default::default(),
-            root_folder_name: Default::default(),
-            environment: Default::default(),
+            test_name: None,
+            condition_result: Nullable::Absent,
+            last_updated_at_unix: None,
+            metadata: Nullable::Absent,
+            root_folder_id: Nullable::Absent,
+            root_folder_name: Nullable::Absent,
+            environment: Nullable::Absent,
         }
     }
 }

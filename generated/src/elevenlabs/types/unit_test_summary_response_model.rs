@@ -128,6 +128,7 @@ impl<'de> Deserialize<'de> for UnitTestSummaryResponseModel {
 
 impl UnitTestSummaryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
@@ -138,15 +139,15 @@ impl UnitTestSummaryResponseModel {
         Self {
             id: id.into(),
             name: name.into(),
-            access_info: Default::default(),
+            access_info: Nullable::Absent,
             created_at_unix_secs,
             last_updated_at_unix_secs,
             type_,
-            entity_type: Default::default(),
-            folder_parent_id: Default::default(),
-            folder_path: Default::default(),
-            children_count: Default::default(),
-            conversation_initiation_source: Default::default(),
+            entity_type: None,
+            folder_parent_id: Nullable::Absent,
+            folder_path: None,
+            children_count: Nullable::Absent,
+            conversation_initiation_source: Nullable::Absent,
         }
     }
 }

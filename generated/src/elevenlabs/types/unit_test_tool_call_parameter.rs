@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for UnitTestToolCallParameter {
 
 impl UnitTestToolCallParameter {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(eval: UnitTestToolCallParameterEval, path: impl Into<String>) -> Self {
         Self {
             eval,

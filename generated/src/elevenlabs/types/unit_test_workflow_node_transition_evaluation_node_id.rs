@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for UnitTestWorkflowNodeTransitionEvaluationNodeId {
 
 impl UnitTestWorkflowNodeTransitionEvaluationNodeId {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>, target_node_id: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -47,6 +47,7 @@ impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequest {
 
 impl UpdateEnvironmentVariableRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         values: BTreeMap<String, Option<UpdateEnvironmentVariableRequestValuesValue>>,
     ) -> Self {

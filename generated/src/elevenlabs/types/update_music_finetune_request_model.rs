@@ -76,6 +76,7 @@ pub enum UpdateMusicFinetuneRequestModelVisibility {
 
 impl UpdateMusicFinetuneRequestModelVisibility {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Private => "private",
@@ -85,6 +86,7 @@ impl UpdateMusicFinetuneRequestModelVisibility {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "private" => Self::Private,

@@ -123,6 +123,7 @@ pub enum UpdateOAuth2JwtRequestAlgorithm {
 
 impl UpdateOAuth2JwtRequestAlgorithm {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Hs256 => "HS256",
@@ -136,6 +137,7 @@ impl UpdateOAuth2JwtRequestAlgorithm {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "HS256" => Self::Hs256,
@@ -174,6 +176,7 @@ pub enum UpdateOAuth2JwtRequestTokenResponseField {
 
 impl UpdateOAuth2JwtRequestTokenResponseField {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::AccessToken => "access_token",
@@ -183,6 +186,7 @@ impl UpdateOAuth2JwtRequestTokenResponseField {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "access_token" => Self::AccessToken,

@@ -66,12 +66,13 @@ impl<'de> Deserialize<'de> for UpdateProcedureDraftRequestModel {
 
 impl UpdateProcedureDraftRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, content: impl Into<String>, type_: ProcedureType) -> Self {
         Self {
             name: name.into(),
             content: content.into(),
             type_,
-            trigger: Default::default(),
+            trigger: Nullable::Absent,
         }
     }
 }

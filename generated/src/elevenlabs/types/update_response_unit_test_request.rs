@@ -121,19 +121,20 @@ impl<'de> Deserialize<'de> for UpdateResponseUnitTestRequest {
 
 impl UpdateResponseUnitTestRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            from_conversation_metadata: Default::default(),
-            dynamic_variables: Default::default(),
-            chat_history: Default::default(),
-            conversation_initiation_source: Default::default(),
-            environment: Default::default(),
+            from_conversation_metadata: Nullable::Absent,
+            dynamic_variables: None,
+            chat_history: None,
+            conversation_initiation_source: Nullable::Absent,
+            environment: Nullable::Absent,
             type_: Default::default(),
-            success_condition: Default::default(),
-            success_examples: Default::default(),
-            failure_examples: Default::default(),
+            success_condition: None,
+            success_examples: None,
+            failure_examples: None,
             name: name.into(),
-            parent_folder_id: Default::default(),
+            parent_folder_id: Nullable::Absent,
         }
     }
 }

@@ -165,25 +165,26 @@ impl<'de> Deserialize<'de> for UpdateSimulationTestRequest {
 
 impl UpdateSimulationTestRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
-            from_conversation_metadata: Default::default(),
-            dynamic_variables: Default::default(),
-            chat_history: Default::default(),
-            conversation_initiation_source: Default::default(),
-            environment: Default::default(),
+            from_conversation_metadata: Nullable::Absent,
+            dynamic_variables: None,
+            chat_history: None,
+            conversation_initiation_source: Nullable::Absent,
+            environment: Nullable::Absent,
             type_: Default::default(),
-            success_condition: Default::default(),
-            success_conditions: Default::default(),
-            simulation_scenario: Default::default(),
-            simulation_max_turns: Default::default(),
-            simulation_environment: Default::default(),
-            tool_mock_config: Default::default(),
-            tool_mock_overrides: Default::default(),
-            evaluation_model: Default::default(),
-            simulated_user_model: Default::default(),
+            success_condition: Nullable::Absent,
+            success_conditions: None,
+            simulation_scenario: None,
+            simulation_max_turns: None,
+            simulation_environment: Nullable::Absent,
+            tool_mock_config: None,
+            tool_mock_overrides: None,
+            evaluation_model: Nullable::Absent,
+            simulated_user_model: Nullable::Absent,
             name: name.into(),
-            parent_folder_id: Default::default(),
+            parent_folder_id: Nullable::Absent,
         }
     }
 }

@@ -54,10 +54,11 @@ impl<'de> Deserialize<'de> for UpsertOrderItemRequest {
 
 impl UpsertOrderItemRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(item: OrderItemRequestInput) -> Self {
         Self {
             item,
-            item_id: Default::default(),
+            item_id: Nullable::Absent,
         }
     }
 }

@@ -54,10 +54,11 @@ impl<'de> Deserialize<'de> for UpsertOrderItemResponse {
 
 impl UpsertOrderItemResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(item_id: ItemId) -> Self {
         Self {
             item_id,
-            quote: Default::default(),
+            quote: Nullable::Absent,
         }
     }
 }

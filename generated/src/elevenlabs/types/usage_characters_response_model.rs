@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for UsageCharactersResponseModel {
 
 impl UsageCharactersResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(time: Vec<i64>, usage: BTreeMap<String, Vec<f64>>) -> Self {
         Self { time, usage }
     }

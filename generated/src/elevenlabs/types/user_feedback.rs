@@ -51,6 +51,7 @@ impl<'de> Deserialize<'de> for UserFeedback {
 
 impl UserFeedback {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(score: UserFeedbackScore, time_in_call_secs: i64) -> Self {
         Self {
             score,

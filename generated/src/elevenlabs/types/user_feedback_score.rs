@@ -20,6 +20,7 @@ pub enum UserFeedbackScore {
 
 impl UserFeedbackScore {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Like => "like",
@@ -29,6 +30,7 @@ impl UserFeedbackScore {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "like" => Self::Like,

@@ -165,6 +165,7 @@ impl<'de> Deserialize<'de> for UserResponseModel {
 impl UserResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         user_id: impl Into<String>,
         subscription: SubscriptionResponseModel,
@@ -182,12 +183,12 @@ impl UserResponseModel {
             can_use_delayed_payment_methods,
             is_onboarding_completed,
             is_onboarding_checklist_completed,
-            show_compliance_terms: Default::default(),
-            first_name: Default::default(),
-            is_api_key_hashed: Default::default(),
-            xi_api_key_preview: Default::default(),
-            referral_link_code: Default::default(),
-            partnerstack_partner_default_link: Default::default(),
+            show_compliance_terms: None,
+            first_name: Nullable::Absent,
+            is_api_key_hashed: None,
+            xi_api_key_preview: Nullable::Absent,
+            referral_link_code: Nullable::Absent,
+            partnerstack_partner_default_link: Nullable::Absent,
             created_at,
             seat_type,
         }

@@ -22,6 +22,7 @@ pub enum UsersSortBy {
 
 impl UsersSortBy {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::LastContactUnixSecs => "last_contact_unix_secs",
@@ -32,6 +33,7 @@ impl UsersSortBy {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "last_contact_unix_secs" => Self::LastContactUnixSecs,

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for UtteranceResponseModel {
 
 impl UtteranceResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(start: f64, end: f64) -> Self {
         Self { start, end }
     }

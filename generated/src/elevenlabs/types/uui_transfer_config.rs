@@ -72,11 +72,12 @@ impl<'de> Deserialize<'de> for UuiTransferConfig {
 
 impl UuiTransferConfig {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(data: impl Into<String>) -> Self {
         Self {
             data: data.into(),
-            protocol_discriminator: Default::default(),
-            protocol_discriminator_mode: Default::default(),
+            protocol_discriminator: Nullable::Absent,
+            protocol_discriminator_mode: None,
         }
     }
 }
@@ -98,6 +99,7 @@ pub enum UuiTransferConfigProtocolDiscriminatorMode {
 
 impl UuiTransferConfigProtocolDiscriminatorMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Prefix => "prefix",
@@ -107,6 +109,7 @@ impl UuiTransferConfigProtocolDiscriminatorMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "prefix" => Self::Prefix,

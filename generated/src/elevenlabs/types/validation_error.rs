@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for ValidationError {
 
 impl ValidationError {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         loc: Vec<ValidationErrorLocItem>,
         msg: impl Into<String>,

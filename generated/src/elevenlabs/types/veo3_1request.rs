@@ -132,20 +132,21 @@ impl<'de> Deserialize<'de> for Veo3_1request {
 
 impl Veo3_1request {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(prompt: impl Into<String>) -> Self {
         Self {
-            webhook: Default::default(),
+            webhook: Nullable::Absent,
             prompt: prompt.into(),
-            negative_prompt: Default::default(),
-            seed: Default::default(),
-            enhance_prompt: Default::default(),
-            duration_secs: Default::default(),
-            aspect_ratio: Default::default(),
-            resolution: Default::default(),
-            generate_audio: Default::default(),
-            start_frame: Default::default(),
-            end_frame: Default::default(),
-            images: Default::default(),
+            negative_prompt: Nullable::Absent,
+            seed: Nullable::Absent,
+            enhance_prompt: None,
+            duration_secs: None,
+            aspect_ratio: None,
+            resolution: None,
+            generate_audio: None,
+            start_frame: Nullable::Absent,
+            end_frame: Nullable::Absent,
+            images: None,
             model_id: Default::default(),
         }
     }
@@ -168,6 +169,7 @@ pub enum Veo3_1requestAspectRatio {
 
 impl Veo3_1requestAspectRatio {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V16_9 => "16:9",
@@ -177,6 +179,7 @@ impl Veo3_1requestAspectRatio {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "16:9" => Self::V16_9,
@@ -217,6 +220,7 @@ pub enum Veo3_1requestResolution {
 
 impl Veo3_1requestResolution {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::V720p => "720p",
@@ -227,6 +231,7 @@ impl Veo3_1requestResolution {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "720p" => Self::V720p,

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for VeoImageReference {
 
 impl VeoImageReference {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(image: ImageReference, role: VeoImageReferenceRole) -> Self {
         Self { image, role }
     }
@@ -75,6 +76,7 @@ pub enum VeoImageReferenceRole {
 
 impl VeoImageReferenceRole {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Subject => "subject",
@@ -84,6 +86,7 @@ impl VeoImageReferenceRole {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "subject" => Self::Subject,

@@ -84,6 +84,7 @@ impl<'de> Deserialize<'de> for VerificationAttemptResponseModel {
 
 impl VerificationAttemptResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         text: impl Into<String>,
         date_unix: i64,
@@ -97,7 +98,7 @@ impl VerificationAttemptResponseModel {
             accepted,
             similarity,
             levenshtein_distance,
-            recording: Default::default(),
+            recording: Nullable::Absent,
         }
     }
 }

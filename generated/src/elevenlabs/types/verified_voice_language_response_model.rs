@@ -71,13 +71,14 @@ impl<'de> Deserialize<'de> for VerifiedVoiceLanguageResponseModel {
 
 impl VerifiedVoiceLanguageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(language: impl Into<String>, model_id: impl Into<String>) -> Self {
         Self {
             language: language.into(),
             model_id: model_id.into(),
-            accent: Default::default(),
-            locale: Default::default(),
-            preview_url: Default::default(),
+            accent: Nullable::Absent,
+            locale: Nullable::Absent,
+            preview_url: Nullable::Absent,
         }
     }
 }

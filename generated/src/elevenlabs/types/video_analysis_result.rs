@@ -77,15 +77,16 @@ impl<'de> Deserialize<'de> for VideoAnalysisResult {
 
 impl VideoAnalysisResult {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(title: impl Into<String>, description: impl Into<String>) -> Self {
         Self {
             title: title.into(),
             description: description.into(),
-            content_type: Default::default(),
-            overall_pacing: Default::default(),
-            subjects: Default::default(),
-            segments: Default::default(),
-            key_moments: Default::default(),
+            content_type: Nullable::Absent,
+            overall_pacing: Nullable::Absent,
+            subjects: None,
+            segments: None,
+            key_moments: None,
         }
     }
 }

@@ -93,18 +93,19 @@ impl<'de> Deserialize<'de> for VideoSegment {
 
 impl VideoSegment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(start_ms: i64, end_ms: i64, description: impl Into<String>) -> Self {
         Self {
             start_ms,
             end_ms,
             description: description.into(),
-            subjects: Default::default(),
-            shot_type: Default::default(),
-            camera_movement: Default::default(),
-            transition_in: Default::default(),
-            has_speech: Default::default(),
-            has_music: Default::default(),
-            pacing: Default::default(),
+            subjects: None,
+            shot_type: Nullable::Absent,
+            camera_movement: Nullable::Absent,
+            transition_in: Nullable::Absent,
+            has_speech: None,
+            has_music: None,
+            pacing: Nullable::Absent,
         }
     }
 }

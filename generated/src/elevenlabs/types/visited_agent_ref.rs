@@ -53,10 +53,11 @@ impl<'de> Deserialize<'de> for VisitedAgentRef {
 
 impl VisitedAgentRef {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(agent_id: impl Into<String>) -> Self {
         Self {
             agent_id: agent_id.into(),
-            branch_id: Default::default(),
+            branch_id: Nullable::Absent,
         }
     }
 }

@@ -64,6 +64,7 @@ impl<'de> Deserialize<'de> for VoiceAccentResponseModel {
 
 impl VoiceAccentResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         accent: impl Into<String>,
         language: impl Into<String>,

@@ -26,6 +26,7 @@ pub enum VoiceCategory {
 
 impl VoiceCategory {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Premade => "premade",
@@ -38,6 +39,7 @@ impl VoiceCategory {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "premade" => Self::Premade,

@@ -140,22 +140,23 @@ impl<'de> Deserialize<'de> for VoiceDesignRequestModel {
 
 impl VoiceDesignRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voice_description: impl Into<String>) -> Self {
         Self {
             voice_description: voice_description.into(),
-            model_id: Default::default(),
-            text: Default::default(),
-            auto_generate_text: Default::default(),
-            loudness: Default::default(),
-            seed: Default::default(),
-            guidance_scale: Default::default(),
-            stream_previews: Default::default(),
-            should_enhance: Default::default(),
-            remixing_session_id: Default::default(),
-            remixing_session_iteration_id: Default::default(),
-            quality: Default::default(),
-            reference_audio_base64: Default::default(),
-            prompt_strength: Default::default(),
+            model_id: None,
+            text: Nullable::Absent,
+            auto_generate_text: None,
+            loudness: None,
+            seed: Nullable::Absent,
+            guidance_scale: None,
+            stream_previews: None,
+            should_enhance: None,
+            remixing_session_id: Nullable::Absent,
+            remixing_session_iteration_id: Nullable::Absent,
+            quality: Nullable::Absent,
+            reference_audio_base64: Nullable::Absent,
+            prompt_strength: Nullable::Absent,
         }
     }
 }
@@ -177,6 +178,7 @@ pub enum VoiceDesignRequestModelModelId {
 
 impl VoiceDesignRequestModelModelId {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ElevenMultilingualTtvV2 => "eleven_multilingual_ttv_v2",
@@ -186,6 +188,7 @@ impl VoiceDesignRequestModelModelId {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "eleven_multilingual_ttv_v2" => Self::ElevenMultilingualTtvV2,

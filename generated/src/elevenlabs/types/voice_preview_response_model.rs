@@ -75,6 +75,7 @@ impl<'de> Deserialize<'de> for VoicePreviewResponseModel {
 
 impl VoicePreviewResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         audio_base_64: impl Into<String>,
         generated_voice_id: impl Into<String>,

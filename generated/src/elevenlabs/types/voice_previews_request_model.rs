@@ -99,16 +99,17 @@ impl<'de> Deserialize<'de> for VoicePreviewsRequestModel {
 
 impl VoicePreviewsRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voice_description: impl Into<String>) -> Self {
         Self {
             voice_description: voice_description.into(),
-            text: Default::default(),
-            auto_generate_text: Default::default(),
-            loudness: Default::default(),
-            quality: Default::default(),
-            seed: Default::default(),
-            guidance_scale: Default::default(),
-            should_enhance: Default::default(),
+            text: Nullable::Absent,
+            auto_generate_text: None,
+            loudness: None,
+            quality: None,
+            seed: Nullable::Absent,
+            guidance_scale: None,
+            should_enhance: None,
         }
     }
 }

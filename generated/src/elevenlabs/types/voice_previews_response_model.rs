@@ -53,6 +53,7 @@ impl<'de> Deserialize<'de> for VoicePreviewsResponseModel {
 
 impl VoicePreviewsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(previews: Vec<VoicePreviewResponseModel>, text: impl Into<String>) -> Self {
         Self {
             previews,

@@ -112,18 +112,19 @@ impl<'de> Deserialize<'de> for VoiceRemixRequestModel {
 
 impl VoiceRemixRequestModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(voice_description: impl Into<String>) -> Self {
         Self {
             voice_description: voice_description.into(),
-            text: Default::default(),
-            auto_generate_text: Default::default(),
-            loudness: Default::default(),
-            seed: Default::default(),
-            guidance_scale: Default::default(),
-            stream_previews: Default::default(),
-            remixing_session_id: Default::default(),
-            remixing_session_iteration_id: Default::default(),
-            prompt_strength: Default::default(),
+            text: Nullable::Absent,
+            auto_generate_text: None,
+            loudness: None,
+            seed: Nullable::Absent,
+            guidance_scale: None,
+            stream_previews: None,
+            remixing_session_id: Nullable::Absent,
+            remixing_session_iteration_id: Nullable::Absent,
+            prompt_strength: Nullable::Absent,
         }
     }
 }

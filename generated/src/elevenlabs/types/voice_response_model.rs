@@ -220,6 +220,7 @@ impl<'de> Deserialize<'de> for VoiceResponseModel {
 
 impl VoiceResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         voice_id: impl Into<String>,
         name: impl Into<String>,
@@ -231,30 +232,30 @@ impl VoiceResponseModel {
         Self {
             voice_id: voice_id.into(),
             name: name.into(),
-            samples: Default::default(),
+            samples: Nullable::Absent,
             category,
-            fine_tuning: Default::default(),
+            fine_tuning: Nullable::Absent,
             labels,
-            description: Default::default(),
-            preview_url: Default::default(),
+            description: Nullable::Absent,
+            preview_url: Nullable::Absent,
             available_for_tiers,
-            settings: Default::default(),
-            sharing: Default::default(),
+            settings: Nullable::Absent,
+            sharing: Nullable::Absent,
             high_quality_base_model_ids,
-            verified_languages: Default::default(),
-            collection_ids: Default::default(),
-            safety_control: Default::default(),
-            voice_verification: Default::default(),
-            permission_on_resource: Default::default(),
-            is_owner: Default::default(),
-            is_legacy: Default::default(),
-            is_mixed: Default::default(),
-            favorited_at_unix: Default::default(),
-            created_at_unix: Default::default(),
-            is_bookmarked: Default::default(),
-            recording_quality: Default::default(),
-            labelling_status: Default::default(),
-            recording_quality_reason: Default::default(),
+            verified_languages: Nullable::Absent,
+            collection_ids: Nullable::Absent,
+            safety_control: Nullable::Absent,
+            voice_verification: Nullable::Absent,
+            permission_on_resource: Nullable::Absent,
+            is_owner: Nullable::Absent,
+            is_legacy: None,
+            is_mixed: None,
+            favorited_at_unix: Nullable::Absent,
+            created_at_unix: Nullable::Absent,
+            is_bookmarked: Nullable::Absent,
+            recording_quality: Nullable::Absent,
+            labelling_status: Nullable::Absent,
+            recording_quality_reason: Nullable::Absent,
         }
     }
 }
@@ -282,6 +283,7 @@ pub enum VoiceResponseModelCategory {
 
 impl VoiceResponseModelCategory {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Generated => "generated",
@@ -295,6 +297,7 @@ impl VoiceResponseModelCategory {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "generated" => Self::Generated,
@@ -339,6 +342,7 @@ pub enum VoiceResponseModelSafetyControl {
 
 impl VoiceResponseModelSafetyControl {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::None => "NONE",
@@ -351,6 +355,7 @@ impl VoiceResponseModelSafetyControl {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "NONE" => Self::None,
@@ -394,6 +399,7 @@ pub enum VoiceResponseModelRecordingQuality {
 
 impl VoiceResponseModelRecordingQuality {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Studio => "studio",
@@ -406,6 +412,7 @@ impl VoiceResponseModelRecordingQuality {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "studio" => Self::Studio,
@@ -443,6 +450,7 @@ pub enum VoiceResponseModelLabellingStatus {
 
 impl VoiceResponseModelLabellingStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::InReview => "in_review",
@@ -452,6 +460,7 @@ impl VoiceResponseModelLabellingStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "in_review" => Self::InReview,

@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for VoiceSamplePreviewResponseModel {
 
 impl VoiceSamplePreviewResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         audio_base_64: impl Into<String>,
         voice_id: impl Into<String>,
@@ -82,7 +83,7 @@ impl VoiceSamplePreviewResponseModel {
             voice_id: voice_id.into(),
             sample_id: sample_id.into(),
             media_type: media_type.into(),
-            duration_secs: Default::default(),
+            duration_secs: Nullable::Absent,
         }
     }
 }

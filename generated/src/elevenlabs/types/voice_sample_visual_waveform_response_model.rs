@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for VoiceSampleVisualWaveformResponseModel {
 
 impl VoiceSampleVisualWaveformResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(sample_id: impl Into<String>, visual_waveform: Vec<f64>) -> Self {
         Self {
             sample_id: sample_id.into(),

@@ -84,6 +84,7 @@ impl<'de> Deserialize<'de> for VoiceSegment {
 
 impl VoiceSegment {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         voice_id: impl Into<String>,
         start_time_seconds: f64,

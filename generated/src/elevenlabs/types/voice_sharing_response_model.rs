@@ -266,6 +266,7 @@ impl<'de> Deserialize<'de> for VoiceSharingResponseModel {
 impl VoiceSharingResponseModel {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         status: VoiceSharingResponseModelStatus,
         date_unix: i64,
@@ -288,7 +289,7 @@ impl VoiceSharingResponseModel {
     ) -> Self {
         Self {
             status,
-            history_item_sample_id: Default::default(),
+            history_item_sample_id: Nullable::Absent,
             date_unix,
             whitelisted_emails,
             public_owner_id: public_owner_id.into(),
@@ -296,30 +297,30 @@ impl VoiceSharingResponseModel {
             financial_rewards_enabled,
             free_users_allowed,
             live_moderation_enabled,
-            rate: Default::default(),
-            fiat_rate: Default::default(),
+            rate: Nullable::Absent,
+            fiat_rate: Nullable::Absent,
             notice_period,
-            disable_at_unix: Default::default(),
+            disable_at_unix: Nullable::Absent,
             voice_mixing_allowed,
             featured,
             category,
-            reader_app_enabled: Default::default(),
-            image_url: Default::default(),
-            ban_reason: Default::default(),
+            reader_app_enabled: Nullable::Absent,
+            image_url: Nullable::Absent,
+            ban_reason: Nullable::Absent,
             liked_by_count,
             cloned_by_count,
             name: name.into(),
-            description: Default::default(),
+            description: Nullable::Absent,
             labels,
             review_status,
-            review_message: Default::default(),
+            review_message: Nullable::Absent,
             enabled_in_library,
-            instagram_username: Default::default(),
-            twitter_username: Default::default(),
-            youtube_username: Default::default(),
-            tiktok_username: Default::default(),
-            moderation_check: Default::default(),
-            reader_restricted_on: Default::default(),
+            instagram_username: Nullable::Absent,
+            twitter_username: Nullable::Absent,
+            youtube_username: Nullable::Absent,
+            tiktok_username: Nullable::Absent,
+            moderation_check: Nullable::Absent,
+            reader_restricted_on: Nullable::Absent,
         }
     }
 }
@@ -343,6 +344,7 @@ pub enum VoiceSharingResponseModelStatus {
 
 impl VoiceSharingResponseModelStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Enabled => "enabled",
@@ -354,6 +356,7 @@ impl VoiceSharingResponseModelStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "enabled" => Self::Enabled,
@@ -400,6 +403,7 @@ pub enum VoiceSharingResponseModelCategory {
 
 impl VoiceSharingResponseModelCategory {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Generated => "generated",
@@ -413,6 +417,7 @@ impl VoiceSharingResponseModelCategory {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "generated" => Self::Generated,
@@ -459,6 +464,7 @@ pub enum VoiceSharingResponseModelReviewStatus {
 
 impl VoiceSharingResponseModelReviewStatus {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::NotRequested => "not_requested",
@@ -471,6 +477,7 @@ impl VoiceSharingResponseModelReviewStatus {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "not_requested" => Self::NotRequested,

@@ -81,6 +81,7 @@ impl<'de> Deserialize<'de> for VoiceStatisticsResponseModel {
 
 impl VoiceStatisticsResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         project_voice_ref_id: impl Into<String>,
         characters_unconverted: i64,
@@ -91,7 +92,7 @@ impl VoiceStatisticsResponseModel {
             project_voice_ref_id: project_voice_ref_id.into(),
             characters_unconverted,
             characters_converted,
-            credits_needed_to_convert: Default::default(),
+            credits_needed_to_convert: Nullable::Absent,
             voice_id: voice_id.into(),
         }
     }

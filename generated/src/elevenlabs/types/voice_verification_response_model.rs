@@ -89,6 +89,7 @@ impl<'de> Deserialize<'de> for VoiceVerificationResponseModel {
 
 impl VoiceVerificationResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         requires_verification: bool,
         is_verified: bool,
@@ -100,8 +101,8 @@ impl VoiceVerificationResponseModel {
             is_verified,
             verification_failures,
             verification_attempts_count,
-            language: Default::default(),
-            verification_attempts: Default::default(),
+            language: Nullable::Absent,
+            verification_attempts: Nullable::Absent,
         }
     }
 }

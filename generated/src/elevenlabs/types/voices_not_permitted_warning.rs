@@ -59,6 +59,7 @@ impl<'de> Deserialize<'de> for VoicesNotPermittedWarning {
 
 impl VoicesNotPermittedWarning {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(speaker_ids: Vec<String>, message: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),

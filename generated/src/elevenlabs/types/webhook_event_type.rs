@@ -26,6 +26,7 @@ pub enum WebhookEventType {
 
 impl WebhookEventType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Transcript => "transcript",
@@ -38,6 +39,7 @@ impl WebhookEventType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "transcript" => Self::Transcript,

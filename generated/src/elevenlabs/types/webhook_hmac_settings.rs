@@ -69,12 +69,13 @@ impl<'de> Deserialize<'de> for WebhookHmacSettings {
 
 impl WebhookHmacSettings {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(name: impl Into<String>, webhook_url: impl Into<String>) -> Self {
         Self {
             auth_type: Default::default(),
             name: name.into(),
             webhook_url: webhook_url.into(),
-            request_headers: Default::default(),
+            request_headers: Nullable::Absent,
         }
     }
 }

@@ -57,6 +57,7 @@ impl<'de> Deserialize<'de> for WebhookTargetIds {
 
 impl WebhookTargetIds {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(ids: Vec<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -121,19 +121,20 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigOutput {
 
 impl WebhookToolApiSchemaConfigOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(url: impl Into<String>) -> Self {
         Self {
-            request_headers: Default::default(),
+            request_headers: None,
             url: url.into(),
-            method: Default::default(),
-            path_params_schema: Default::default(),
-            query_params_schema: Default::default(),
-            request_body_schema: Default::default(),
-            response_body_schema: Default::default(),
-            response_filter: Default::default(),
-            content_type: Default::default(),
-            auth_resolved_params: Default::default(),
-            auth_connection: Default::default(),
+            method: None,
+            path_params_schema: None,
+            query_params_schema: Nullable::Absent,
+            request_body_schema: Nullable::Absent,
+            response_body_schema: Nullable::Absent,
+            response_filter: Nullable::Absent,
+            content_type: None,
+            auth_resolved_params: None,
+            auth_connection: Nullable::Absent,
         }
     }
 }
@@ -193,6 +194,7 @@ pub enum WebhookToolApiSchemaConfigOutputMethod {
 
 impl WebhookToolApiSchemaConfigOutputMethod {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Get => "GET",
@@ -205,6 +207,7 @@ impl WebhookToolApiSchemaConfigOutputMethod {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "GET" => Self::Get,
@@ -246,6 +249,7 @@ pub enum WebhookToolApiSchemaConfigOutputContentType {
 
 impl WebhookToolApiSchemaConfigOutputContentType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ApplicationJson => "application/json",
@@ -255,6 +259,7 @@ impl WebhookToolApiSchemaConfigOutputContentType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "application/json" => Self::ApplicationJson,

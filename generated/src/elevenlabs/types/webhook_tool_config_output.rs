@@ -163,6 +163,7 @@ impl<'de> Deserialize<'de> for WebhookToolConfigOutput {
 
 impl WebhookToolConfigOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         description: impl Into<String>,
@@ -172,17 +173,17 @@ impl WebhookToolConfigOutput {
             type_: Default::default(),
             name: name.into(),
             description: description.into(),
-            response_timeout_secs: Default::default(),
-            disable_interruptions: Default::default(),
-            interruption_mode: Default::default(),
-            force_pre_tool_speech: Default::default(),
-            pre_tool_speech: Default::default(),
-            assignments: Default::default(),
-            tool_call_sound: Default::default(),
-            tool_call_sound_behavior: Default::default(),
-            tool_error_handling_mode: Default::default(),
-            dynamic_variables: Default::default(),
-            execution_mode: Default::default(),
+            response_timeout_secs: None,
+            disable_interruptions: None,
+            interruption_mode: None,
+            force_pre_tool_speech: None,
+            pre_tool_speech: None,
+            assignments: None,
+            tool_call_sound: Nullable::Absent,
+            tool_call_sound_behavior: None,
+            tool_error_handling_mode: None,
+            dynamic_variables: None,
+            execution_mode: None,
             api_schema,
         }
     }

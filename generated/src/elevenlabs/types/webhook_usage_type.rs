@@ -32,6 +32,7 @@ pub enum WebhookUsageType {
 
 impl WebhookUsageType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::ConvAiAgentSettings => "ConvAI Agent Settings",
@@ -47,6 +48,7 @@ impl WebhookUsageType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "ConvAI Agent Settings" => Self::ConvAiAgentSettings,

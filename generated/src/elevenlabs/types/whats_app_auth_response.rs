@@ -90,6 +90,7 @@ impl<'de> Deserialize<'de> for WhatsAppAuthResponse {
 
 impl WhatsAppAuthResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         phone_number_id: impl Into<String>,
@@ -101,10 +102,10 @@ impl WhatsAppAuthResponse {
             provider: Default::default(),
             phone_number_id: phone_number_id.into(),
             id: id.into(),
-            used_by: Default::default(),
-            status: Default::default(),
-            status_detail: Default::default(),
-            status_updated_at: Default::default(),
+            used_by: Nullable::Absent,
+            status: None,
+            status_detail: Nullable::Absent,
+            status_updated_at: Nullable::Absent,
         }
     }
 }

@@ -68,12 +68,13 @@ impl<'de> Deserialize<'de> for WhatsAppConversationInfo {
 
 impl WhatsAppConversationInfo {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(whatsapp_user_id: impl Into<String>) -> Self {
         Self {
-            direction: Default::default(),
-            whatsapp_phone_number_id: Default::default(),
+            direction: None,
+            whatsapp_phone_number_id: Nullable::Absent,
             whatsapp_user_id: whatsapp_user_id.into(),
-            awaiting_first_user_message: Default::default(),
+            awaiting_first_user_message: Nullable::Absent,
         }
     }
 }
@@ -97,6 +98,7 @@ pub enum WhatsAppConversationInfoDirection {
 
 impl WhatsAppConversationInfoDirection {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Inbound => "inbound",
@@ -107,6 +109,7 @@ impl WhatsAppConversationInfoDirection {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "inbound" => Self::Inbound,

@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for WhatsAppOutboundCallResponse {
 
 impl WhatsAppOutboundCallResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(success: bool, message: impl Into<String>, conversation_id: Option<String>) -> Self {
         Self {
             success,

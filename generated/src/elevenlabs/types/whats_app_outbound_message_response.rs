@@ -46,6 +46,7 @@ impl<'de> Deserialize<'de> for WhatsAppOutboundMessageResponse {
 
 impl WhatsAppOutboundMessageResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(conversation_id: impl Into<String>) -> Self {
         Self {
             conversation_id: conversation_id.into(),

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateBodyComponentParams {
 
 impl WhatsAppTemplateBodyComponentParams {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(parameters: Vec<WhatsAppTemplateTextParam>) -> Self {
         Self {
             type_: Default::default(),

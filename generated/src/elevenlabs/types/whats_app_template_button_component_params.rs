@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateButtonComponentParams {
 
 impl WhatsAppTemplateButtonComponentParams {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         parameters: Vec<WhatsAppTemplateTextParam>,
         index: i64,

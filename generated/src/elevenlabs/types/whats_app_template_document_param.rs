@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParam {
 
 impl WhatsAppTemplateDocumentParam {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(document: WhatsAppTemplateDocumentParamDetails) -> Self {
         Self {
             type_: Default::default(),

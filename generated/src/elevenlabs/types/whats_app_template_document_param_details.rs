@@ -51,10 +51,11 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParamDetails {
 
 impl WhatsAppTemplateDocumentParamDetails {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(link: impl Into<String>) -> Self {
         Self {
             link: link.into(),
-            filename: Default::default(),
+            filename: Nullable::Absent,
         }
     }
 }

@@ -56,6 +56,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParams {
 
 impl WhatsAppTemplateHeaderComponentParams {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(parameters: Vec<WhatsAppTemplateHeaderComponentParamsParametersItem>) -> Self {
         Self {
             type_: Default::default(),

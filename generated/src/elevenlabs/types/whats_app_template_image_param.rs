@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateImageParam {
 
 impl WhatsAppTemplateImageParam {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(image: WhatsAppTemplateImageParamDetails) -> Self {
         Self {
             type_: Default::default(),

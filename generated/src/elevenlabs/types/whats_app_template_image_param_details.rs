@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateImageParamDetails {
 
 impl WhatsAppTemplateImageParamDetails {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(link: impl Into<String>) -> Self {
         Self { link: link.into() }
     }

@@ -52,6 +52,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParam {
 
 impl WhatsAppTemplateLocationParam {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(location: WhatsAppTemplateLocationParamDetails) -> Self {
         Self {
             type_: Default::default(),

@@ -60,6 +60,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParamDetails {
 
 impl WhatsAppTemplateLocationParamDetails {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         latitude: impl Into<String>,
         longitude: impl Into<String>,

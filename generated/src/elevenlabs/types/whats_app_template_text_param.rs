@@ -58,9 +58,10 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateTextParam {
 
 impl WhatsAppTemplateTextParam {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(text: impl Into<String>) -> Self {
         Self {
-            parameter_name: Default::default(),
+            parameter_name: Nullable::Absent,
             type_: Default::default(),
             text: text.into(),
         }

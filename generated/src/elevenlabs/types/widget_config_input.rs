@@ -459,6 +459,7 @@ pub enum WidgetConfigInputSyntaxHighlightTheme {
 
 impl WidgetConfigInputSyntaxHighlightTheme {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Light => "light",
@@ -468,6 +469,7 @@ impl WidgetConfigInputSyntaxHighlightTheme {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "light" => Self::Light,

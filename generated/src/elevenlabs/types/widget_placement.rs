@@ -30,6 +30,7 @@ pub enum WidgetPlacement {
 
 impl WidgetPlacement {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TopLeft => "top-left",
@@ -43,6 +44,7 @@ impl WidgetPlacement {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "top-left" => Self::TopLeft,

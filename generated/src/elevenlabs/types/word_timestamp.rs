@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for WordTimestamp {
 
 impl WordTimestamp {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(word: impl Into<String>, start_ms: i64, end_ms: i64) -> Self {
         Self {
             word: word.into(),

@@ -72,12 +72,13 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelInput {
 
 impl WorkflowEdgeModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(source: impl Into<String>, target: impl Into<String>) -> Self {
         Self {
             source: source.into(),
             target: target.into(),
-            forward_condition: Default::default(),
-            backward_condition: Default::default(),
+            forward_condition: Nullable::Absent,
+            backward_condition: Nullable::Absent,
         }
     }
 }

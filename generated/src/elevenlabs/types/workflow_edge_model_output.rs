@@ -71,6 +71,7 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelOutput {
 
 impl WorkflowEdgeModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         source: impl Into<String>,
         target: impl Into<String>,

@@ -62,9 +62,10 @@ impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelInput {
 
 impl WorkflowExpressionConditionModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(expression: AstNodeInput) -> Self {
         Self {
-            label: Default::default(),
+            label: Nullable::Absent,
             type_: Default::default(),
             expression,
         }

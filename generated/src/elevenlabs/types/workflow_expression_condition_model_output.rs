@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelOutput {
 
 impl WorkflowExpressionConditionModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(label: Option<String>, expression: AstNodeOutput) -> Self {
         Self {
             label,

@@ -62,9 +62,10 @@ impl<'de> Deserialize<'de> for WorkflowLlmConditionModelInput {
 
 impl WorkflowLlmConditionModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(condition: impl Into<String>) -> Self {
         Self {
-            label: Default::default(),
+            label: Nullable::Absent,
             type_: Default::default(),
             condition: condition.into(),
         }

@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for WorkflowLlmConditionModelOutput {
 
 impl WorkflowLlmConditionModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(label: Option<String>, condition: impl Into<String>) -> Self {
         Self {
             label,

@@ -105,17 +105,18 @@ impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelInput {
 
 impl WorkflowOverrideAgentNodeModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(label: impl Into<String>) -> Self {
         Self {
             type_: Default::default(),
-            position: Default::default(),
-            edge_order: Default::default(),
-            conversation_config: Default::default(),
-            additional_prompt: Default::default(),
-            additional_knowledge_base: Default::default(),
-            additional_tool_ids: Default::default(),
+            position: None,
+            edge_order: None,
+            conversation_config: None,
+            additional_prompt: None,
+            additional_knowledge_base: None,
+            additional_tool_ids: None,
             label: label.into(),
-            entry_behavior: Default::default(),
+            entry_behavior: None,
         }
     }
 }

@@ -116,6 +116,7 @@ impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelOutput {
 impl WorkflowOverrideAgentNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         position: PositionOutput,
         edge_order: Vec<String>,

@@ -97,16 +97,17 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInput {
 
 impl WorkflowPhoneNumberNodeModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(transfer_destination: WorkflowPhoneNumberNodeModelInputTransferDestination) -> Self {
         Self {
-            custom_sip_headers: Default::default(),
+            custom_sip_headers: None,
             transfer_destination,
-            transfer_type: Default::default(),
-            uui: Default::default(),
-            post_dial_digits: Default::default(),
+            transfer_type: None,
+            uui: Nullable::Absent,
+            post_dial_digits: Nullable::Absent,
             type_: Default::default(),
-            position: Default::default(),
-            edge_order: Default::default(),
+            position: None,
+            edge_order: None,
         }
     }
 }

@@ -102,6 +102,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutput {
 
 impl WorkflowPhoneNumberNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         custom_sip_headers: Vec<WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem>,
         transfer_destination: WorkflowPhoneNumberNodeModelOutputTransferDestination,

@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for WorkflowResultConditionModelOutput {
 
 impl WorkflowResultConditionModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(label: Option<String>, successful: bool) -> Self {
         Self {
             label,

@@ -124,6 +124,7 @@ impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelOutput {
 impl WorkflowStandaloneAgentNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         position: PositionOutput,
         edge_order: Vec<String>,

@@ -61,6 +61,7 @@ impl<'de> Deserialize<'de> for WorkflowStartNodeModelOutput {
 
 impl WorkflowStartNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(position: PositionOutput, edge_order: Vec<String>) -> Self {
         Self {
             type_: Default::default(),

@@ -62,6 +62,7 @@ impl<'de> Deserialize<'de> for WorkflowToolEdgeStepModel {
 
 impl WorkflowToolEdgeStepModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         step_latency_secs: f64,
         edge_id: impl Into<String>,

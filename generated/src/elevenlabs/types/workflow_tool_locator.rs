@@ -57,10 +57,11 @@ impl<'de> Deserialize<'de> for WorkflowToolLocator {
 
 impl WorkflowToolLocator {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(tool_id: impl Into<String>) -> Self {
         Self {
             tool_id: tool_id.into(),
-            schema_overrides: Default::default(),
+            schema_overrides: Nullable::Absent,
         }
     }
 }

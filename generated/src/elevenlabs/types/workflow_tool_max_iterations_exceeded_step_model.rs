@@ -57,6 +57,7 @@ impl<'de> Deserialize<'de> for WorkflowToolMaxIterationsExceededStepModel {
 
 impl WorkflowToolMaxIterationsExceededStepModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(step_latency_secs: f64, max_iterations: i64) -> Self {
         Self {
             step_latency_secs,

@@ -87,6 +87,7 @@ impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInput {
 
 impl WorkflowToolNestedToolsStepModelInput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         step_latency_secs: f64,
         node_id: impl Into<String>,

@@ -67,6 +67,7 @@ impl<'de> Deserialize<'de> for WorkflowToolNodeModelOutput {
 
 impl WorkflowToolNodeModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         position: PositionOutput,
         edge_order: Vec<String>,

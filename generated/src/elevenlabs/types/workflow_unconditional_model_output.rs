@@ -55,6 +55,7 @@ impl<'de> Deserialize<'de> for WorkflowUnconditionalModelOutput {
 
 impl WorkflowUnconditionalModelOutput {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(label: Option<String>) -> Self {
         Self {
             label,

@@ -63,6 +63,7 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModel {
 
 impl WorkspaceAnalyticsQueryResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         columns: Vec<String>,
         column_types: Vec<WorkspaceAnalyticsQueryResponseModelColumnTypesItem>,
@@ -103,6 +104,7 @@ pub enum WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
 
 impl WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::String => "String",
@@ -118,6 +120,7 @@ impl WorkspaceAnalyticsQueryResponseModelColumnTypesItem {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "String" => Self::String,

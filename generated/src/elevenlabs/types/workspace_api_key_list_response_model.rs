@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for WorkspaceApiKeyListResponseModel {
 
 impl WorkspaceApiKeyListResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(api_keys: Vec<WorkspaceApiKeyResponseModel>) -> Self {
         Self { api_keys }
     }

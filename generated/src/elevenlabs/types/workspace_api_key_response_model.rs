@@ -120,6 +120,7 @@ impl<'de> Deserialize<'de> for WorkspaceApiKeyResponseModel {
 
 impl WorkspaceApiKeyResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         hint: impl Into<String>,
@@ -132,15 +133,15 @@ impl WorkspaceApiKeyResponseModel {
             hint: hint.into(),
             key_id: key_id.into(),
             service_account_user_id: service_account_user_id.into(),
-            created_at_unix: Default::default(),
-            is_disabled: Default::default(),
-            permissions: Default::default(),
-            disable_reason: Default::default(),
-            character_limit: Default::default(),
-            character_count: Default::default(),
+            created_at_unix: Nullable::Absent,
+            is_disabled: None,
+            permissions: Nullable::Absent,
+            disable_reason: Nullable::Absent,
+            character_limit: Nullable::Absent,
+            character_count: Nullable::Absent,
             hashed_xi_api_key: hashed_xi_api_key.into(),
-            allowed_ips: Default::default(),
-            third_party_disable_allowed: Default::default(),
+            allowed_ips: Nullable::Absent,
+            third_party_disable_allowed: Nullable::Absent,
         }
     }
 }

@@ -184,6 +184,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {
 impl WorkspaceAuditLogEntryResponse {
     /// A value with the required fields given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
+    #[inline]
     pub fn new(
         activity_id: WorkspaceAuditLogEntryResponseActivityId,
         activity_name: impl Into<String>,
@@ -196,21 +197,21 @@ impl WorkspaceAuditLogEntryResponse {
         type_name: impl Into<String>,
     ) -> Self {
         Self {
-            metadata: Default::default(),
-            time: Default::default(),
+            metadata: None,
+            time: None,
             activity_id,
             activity_name: activity_name.into(),
-            category_name: Default::default(),
-            category_uid: Default::default(),
-            class_name: Default::default(),
-            class_uid: Default::default(),
-            severity_id: Default::default(),
+            category_name: None,
+            category_uid: None,
+            class_name: None,
+            class_uid: None,
+            severity_id: None,
             status_id,
             actor,
-            device: Default::default(),
-            http_request: Default::default(),
+            device: Nullable::Absent,
+            http_request: Nullable::Absent,
             message: message.into(),
-            unmapped: Default::default(),
+            unmapped: None,
             id: id.into(),
             time_dt: time_dt.into(),
             type_uid,

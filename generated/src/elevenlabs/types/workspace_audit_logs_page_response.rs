@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuditLogsPageResponse {
 
 impl WorkspaceAuditLogsPageResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         entries: Vec<WorkspaceAuditLogEntryResponse>,
         has_more: bool,

@@ -61,11 +61,12 @@ impl<'de> Deserialize<'de> for WorkspaceBatchCallsResponse {
 
 impl WorkspaceBatchCallsResponse {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(batch_calls: Vec<BatchCallResponse>) -> Self {
         Self {
             batch_calls,
-            next_doc: Default::default(),
-            has_more: Default::default(),
+            next_doc: Nullable::Absent,
+            has_more: None,
         }
     }
 }

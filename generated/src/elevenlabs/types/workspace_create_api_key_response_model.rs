@@ -50,6 +50,7 @@ impl<'de> Deserialize<'de> for WorkspaceCreateApiKeyResponseModel {
 
 impl WorkspaceCreateApiKeyResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(xi_api_key: impl Into<String>, key_id: impl Into<String>) -> Self {
         Self {
             xi_api_key: xi_api_key.into(),

@@ -47,6 +47,7 @@ impl<'de> Deserialize<'de> for WorkspaceCreateServiceAccountResponseModel {
 
 impl WorkspaceCreateServiceAccountResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(service_account_user_id: impl Into<String>) -> Self {
         Self {
             service_account_user_id: service_account_user_id.into(),

@@ -51,10 +51,11 @@ impl<'de> Deserialize<'de> for WorkspaceCreateWebhookResponseModel {
 
 impl WorkspaceCreateWebhookResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(webhook_id: impl Into<String>) -> Self {
         Self {
             webhook_id: webhook_id.into(),
-            webhook_secret: Default::default(),
+            webhook_secret: Nullable::Absent,
         }
     }
 }

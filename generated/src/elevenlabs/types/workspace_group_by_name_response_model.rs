@@ -58,6 +58,7 @@ impl<'de> Deserialize<'de> for WorkspaceGroupByNameResponseModel {
 
 impl WorkspaceGroupByNameResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         id: impl Into<String>,

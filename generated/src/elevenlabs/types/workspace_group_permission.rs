@@ -90,6 +90,7 @@ pub enum WorkspaceGroupPermission {
 
 impl WorkspaceGroupPermission {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::TextToSpeech => "text_to_speech",
@@ -134,6 +135,7 @@ impl WorkspaceGroupPermission {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "text_to_speech" => Self::TextToSpeech,

@@ -95,6 +95,7 @@ impl<'de> Deserialize<'de> for WorkspaceGroupResponseModel {
 
 impl WorkspaceGroupResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         id: impl Into<String>,
@@ -106,12 +107,12 @@ impl WorkspaceGroupResponseModel {
             id: id.into(),
             members,
             permissions,
-            group_usage_limit: Default::default(),
-            group_pvc_limit: Default::default(),
-            character_count: Default::default(),
-            is_scim_synced: Default::default(),
-            scim_group: Default::default(),
-            scim_frozen: Default::default(),
+            group_usage_limit: Nullable::Absent,
+            group_pvc_limit: Nullable::Absent,
+            character_count: Nullable::Absent,
+            is_scim_synced: None,
+            scim_group: Nullable::Absent,
+            scim_frozen: None,
         }
     }
 }

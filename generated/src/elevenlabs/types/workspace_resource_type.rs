@@ -106,6 +106,7 @@ pub enum WorkspaceResourceType {
 
 impl WorkspaceResourceType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Voice => "voice",
@@ -159,6 +160,7 @@ impl WorkspaceResourceType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "voice" => Self::Voice,

@@ -47,6 +47,7 @@ impl<'de> Deserialize<'de> for WorkspaceServiceAccountListResponseModel {
 
 impl WorkspaceServiceAccountListResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(service_accounts: Vec<WorkspaceServiceAccountResponseModel>) -> Self {
         Self { service_accounts }
     }

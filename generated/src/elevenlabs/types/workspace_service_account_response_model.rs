@@ -69,6 +69,7 @@ impl<'de> Deserialize<'de> for WorkspaceServiceAccountResponseModel {
 
 impl WorkspaceServiceAccountResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         service_account_user_id: impl Into<String>,
         name: impl Into<String>,
@@ -77,9 +78,9 @@ impl WorkspaceServiceAccountResponseModel {
         Self {
             service_account_user_id: service_account_user_id.into(),
             name: name.into(),
-            created_at_unix: Default::default(),
+            created_at_unix: Nullable::Absent,
             api_keys,
-            default_sharing_groups: Default::default(),
+            default_sharing_groups: None,
         }
     }
 }

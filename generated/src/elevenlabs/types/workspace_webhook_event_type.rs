@@ -24,6 +24,7 @@ pub enum WorkspaceWebhookEventType {
 
 impl WorkspaceWebhookEventType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::VoiceLibraryRemovalNotice => "voice_library_removal_notice",
@@ -35,6 +36,7 @@ impl WorkspaceWebhookEventType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "voice_library_removal_notice" => Self::VoiceLibraryRemovalNotice,

@@ -45,6 +45,7 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookListResponseModel {
 
 impl WorkspaceWebhookListResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(webhooks: Vec<WorkspaceWebhookResponseModel>) -> Self {
         Self { webhooks }
     }

@@ -124,6 +124,7 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookResponseModel {
 
 impl WorkspaceWebhookResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(
         name: impl Into<String>,
         webhook_id: impl Into<String>,
@@ -141,10 +142,10 @@ impl WorkspaceWebhookResponseModel {
             is_auto_disabled,
             created_at_unix,
             auth_type,
-            usage: Default::default(),
-            events: Default::default(),
-            most_recent_failure_error_code: Default::default(),
-            most_recent_failure_timestamp: Default::default(),
+            usage: Nullable::Absent,
+            events: Nullable::Absent,
+            most_recent_failure_error_code: Nullable::Absent,
+            most_recent_failure_timestamp: Nullable::Absent,
         }
     }
 }

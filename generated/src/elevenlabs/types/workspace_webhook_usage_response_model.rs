@@ -44,6 +44,7 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookUsageResponseModel {
 
 impl WorkspaceWebhookUsageResponseModel {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(usage_type: WebhookUsageType) -> Self {
         Self { usage_type }
     }

@@ -71,6 +71,7 @@ pub enum ConversationalFlowLayerTurnTakingPatience {
 
 impl ConversationalFlowLayerTurnTakingPatience {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -81,6 +82,7 @@ impl ConversationalFlowLayerTurnTakingPatience {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "low" => Self::Low,
@@ -118,6 +120,7 @@ pub enum ConversationalFlowLayerReplicaInterruptibility {
 
 impl ConversationalFlowLayerReplicaInterruptibility {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Low => "low",
@@ -128,6 +131,7 @@ impl ConversationalFlowLayerReplicaInterruptibility {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "low" => Self::Low,

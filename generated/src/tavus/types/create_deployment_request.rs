@@ -84,15 +84,16 @@ impl<'de> Deserialize<'de> for CreateDeploymentRequest {
 
 impl CreateDeploymentRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(pal_id: impl Into<String>, channel: DeploymentChannel) -> Self {
         Self {
             pal_id: pal_id.into(),
             channel,
-            name: Default::default(),
-            password: Default::default(),
-            customization: Default::default(),
-            limits: Default::default(),
-            allowed_origins: Default::default(),
+            name: None,
+            password: Nullable::Absent,
+            customization: None,
+            limits: None,
+            allowed_origins: None,
         }
     }
 }

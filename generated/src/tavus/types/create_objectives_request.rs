@@ -98,6 +98,7 @@ pub enum CreateObjectivesRequestConfirmationMode {
 
 impl CreateObjectivesRequestConfirmationMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Auto => "auto",
@@ -107,6 +108,7 @@ impl CreateObjectivesRequestConfirmationMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "auto" => Self::Auto,

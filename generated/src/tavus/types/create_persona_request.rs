@@ -98,6 +98,7 @@ pub enum CreatePersonaRequestPipelineMode {
 
 impl CreatePersonaRequestPipelineMode {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Full => "full",
@@ -107,6 +108,7 @@ impl CreatePersonaRequestPipelineMode {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "full" => Self::Full,

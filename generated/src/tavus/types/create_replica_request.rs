@@ -86,16 +86,17 @@ impl<'de> Deserialize<'de> for CreateReplicaRequest {
 
 impl CreateReplicaRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(train_video_url: impl Into<String>) -> Self {
         Self {
             train_video_url: train_video_url.into(),
-            consent_video_url: Default::default(),
-            replica_name: Default::default(),
-            callback_url: Default::default(),
-            model_name: Default::default(),
-            replica_type: Default::default(),
-            train_audio_url: Default::default(),
-            thumbnail_video_url: Default::default(),
+            consent_video_url: None,
+            replica_name: None,
+            callback_url: None,
+            model_name: None,
+            replica_type: None,
+            train_audio_url: None,
+            thumbnail_video_url: None,
         }
     }
 }
@@ -115,6 +116,7 @@ pub enum CreateReplicaRequestModelName {
 
 impl CreateReplicaRequestModelName {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Phoenix3 => "phoenix-3",
@@ -124,6 +126,7 @@ impl CreateReplicaRequestModelName {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "phoenix-3" => Self::Phoenix3,
@@ -160,6 +163,7 @@ pub enum CreateReplicaRequestReplicaType {
 
 impl CreateReplicaRequestReplicaType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Personal => "personal",
@@ -169,6 +173,7 @@ impl CreateReplicaRequestReplicaType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "personal" => Self::Personal,

@@ -24,6 +24,7 @@ pub enum DeploymentChannel {
 
 impl DeploymentChannel {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Widget => "widget",
@@ -34,6 +35,7 @@ impl DeploymentChannel {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "widget" => Self::Widget,

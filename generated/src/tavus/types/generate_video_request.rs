@@ -91,17 +91,18 @@ impl<'de> Deserialize<'de> for GenerateVideoRequest {
 
 impl GenerateVideoRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(replica_id: impl Into<String>) -> Self {
         Self {
             replica_id: replica_id.into(),
-            script: Default::default(),
-            audio_url: Default::default(),
-            video_name: Default::default(),
-            callback_url: Default::default(),
-            background_url: Default::default(),
-            background_source_url: Default::default(),
-            transparent_background: Default::default(),
-            properties: Default::default(),
+            script: None,
+            audio_url: None,
+            video_name: None,
+            callback_url: None,
+            background_url: None,
+            background_source_url: None,
+            transparent_background: None,
+            properties: None,
         }
     }
 }

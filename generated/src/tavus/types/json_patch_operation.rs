@@ -61,12 +61,13 @@ impl<'de> Deserialize<'de> for JsonPatchOperation {
 
 impl JsonPatchOperation {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(op: JsonPatchOperationOp, path: impl Into<String>) -> Self {
         Self {
             op,
             path: path.into(),
-            value: Default::default(),
-            from: Default::default(),
+            value: None,
+            from: None,
         }
     }
 }
@@ -92,6 +93,7 @@ pub enum JsonPatchOperationOp {
 
 impl JsonPatchOperationOp {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Add => "add",
@@ -105,6 +107,7 @@ impl JsonPatchOperationOp {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "add" => Self::Add,

@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for RenameReplicaRequest {
 
 impl RenameReplicaRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(replica_name: impl Into<String>) -> Self {
         Self {
             replica_name: replica_name.into(),

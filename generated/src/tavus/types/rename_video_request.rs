@@ -43,6 +43,7 @@ impl<'de> Deserialize<'de> for RenameVideoRequest {
 
 impl RenameVideoRequest {
     /// A value with the required fields given and the optional ones unset.
+    #[inline]
     pub fn new(video_name: impl Into<String>) -> Self {
         Self {
             video_name: video_name.into(),

@@ -60,6 +60,7 @@ pub enum ToolDefinitionType {
 
 impl ToolDefinitionType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Function => "function",
@@ -68,6 +69,7 @@ impl ToolDefinitionType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "function" => Self::Function,

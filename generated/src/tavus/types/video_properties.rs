@@ -77,6 +77,7 @@ pub enum VideoPropertiesBackgroundScrollType {
 
 impl VideoPropertiesBackgroundScrollType {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Human => "human",
@@ -86,6 +87,7 @@ impl VideoPropertiesBackgroundScrollType {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "human" => Self::Human,
@@ -120,6 +122,7 @@ pub enum VideoPropertiesBackgroundScrollDepth {
 
 impl VideoPropertiesBackgroundScrollDepth {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Middle => "middle",
@@ -129,6 +132,7 @@ impl VideoPropertiesBackgroundScrollDepth {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "middle" => Self::Middle,
@@ -163,6 +167,7 @@ pub enum VideoPropertiesBackgroundScrollReturn {
 
 impl VideoPropertiesBackgroundScrollReturn {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Return => "return",
@@ -172,6 +177,7 @@ impl VideoPropertiesBackgroundScrollReturn {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "return" => Self::Return,

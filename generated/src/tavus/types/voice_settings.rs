@@ -67,6 +67,7 @@ pub enum VoiceSettingsSpeed {
 
 impl VoiceSettingsSpeed {
     /// The value as it is sent on the wire.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Self::Slowest => "slowest",
@@ -79,6 +80,7 @@ impl VoiceSettingsSpeed {
     }
 
     /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
     pub fn from_wire(value: String) -> Self {
         match value.as_str() {
             "slowest" => Self::Slowest,
