@@ -298,7 +298,8 @@ fn object_becomes_struct_with_plain_required_and_optional_fields() {
         "let mut id_ = None; let mut name_ = None;",
         r#"api_runtime::de::object(deserializer, "Pet", &["id"],"#,
         r#""id" => field.read(&mut id_), "name" => field.read(&mut name_), _ => field.skip(),"#,
-        r#"Ok(Self { id: object.required(id_, "id")?, name: name_.unwrap_or_default(), })"#,
+        r#"let Some(id_) = id_ else { return Err(object.incomplete()); };"#,
+        r#"Ok(Self { id: id_, name: name_.unwrap_or_default(), })"#,
     ] {
         assert!(decode.contains(part), "no `{part}` in:\n{decode}");
     }

@@ -50,8 +50,11 @@ impl<'de> Deserialize<'de> for Settings {
                 _ => field.skip(),
             },
         )?;
+        let Some(stability_) = stability_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            stability: object.required(stability_, "stability")?,
+            stability: stability_,
             speed: speed_.unwrap_or_default(),
         })
     }
@@ -89,13 +92,16 @@ impl<'de> Deserialize<'de> for Voice {
                 _ => field.skip(),
             },
         )?;
+        let (Some(voice_id_), Some(name_), Some(settings_)) = (voice_id_, name_, settings_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
-            name: object.required(name_, "name")?,
+            voice_id: voice_id_,
+            name: name_,
             category: category_.unwrap_or_default(),
             description: description_.unwrap_or_default(),
             labels: labels_.unwrap_or_default(),
-            settings: object.required(settings_, "settings")?,
+            settings: settings_,
         })
     }
 }

@@ -22,8 +22,11 @@
 //!                 _ => field.skip(),
 //!             }
 //!         })?;
+//!         let Some(voice_id_) = voice_id_ else {
+//!             return Err(object.incomplete());
+//!         };
 //!         Ok(Voice {
-//!             voice_id: object.required(voice_id_, "voice_id")?,
+//!             voice_id: voice_id_,
 //!             name: name_.unwrap_or_default(),
 //!         })
 //!     }
@@ -76,18 +79,23 @@ impl fmt::Debug for Field<'_, '_> {
     }
 }
 
-/// What [`object`] returns once every key is read: hands out the values of
-/// required fields.
+/// What [`object`] returns once every key is read. Every required key was
+/// present (a missing one is reported with the input's position), so the
+/// slots of required fields are filled; [`Object::incomplete`] is the error
+/// for a struct whose slots disagree with its list of required keys.
 pub struct Object<E> {
+    name: &'static str,
     error: PhantomData<E>,
 }
 
 impl<E: de::Error> Object<E> {
-    /// The value of a required field. [`object`] has already reported a
-    /// missing one (with the input's position), so the error here is only
-    /// for a `fields` closure that did not fill its slot.
-    pub fn required<T>(&self, slot: Option<T>, name: &'static str) -> Result<T, E> {
-        slot.ok_or_else(|| E::missing_field(name))
+    /// The error for a required slot left empty although its key was
+    /// required: a mistake in the struct's `Deserialize`, not in the input.
+    pub fn incomplete(&self) -> E {
+        E::custom(format_args!(
+            "struct {}: a required field was not stored",
+            self.name
+        ))
     }
 }
 
@@ -112,7 +120,10 @@ pub fn object<'de, D: Deserializer<'de>>(
         required,
         fields,
     })?;
-    Ok(Object { error: PhantomData })
+    Ok(Object {
+        name,
+        error: PhantomData,
+    })
 }
 
 struct ObjectVisitor<'f, 'g, 'de> {
@@ -238,8 +249,11 @@ mod tests {
                     _ => field.skip(),
                 },
             )?;
+            let Some(voice_id_) = voice_id_ else {
+                return Err(object.incomplete());
+            };
             Ok(Voice {
-                voice_id: object.required(voice_id_, "voice_id")?,
+                voice_id: voice_id_,
                 name: name_.unwrap_or_default(),
                 labels: labels_.unwrap_or_default(),
                 description: description_.unwrap_or_default(),
@@ -318,5 +332,38 @@ mod tests {
         let value = json!({"voice_id": "a", "inner": {"voice_id": "b"}});
         let decoded: Voice = serde_json::from_value(value).unwrap();
         assert_eq!(decoded.inner.unwrap().voice_id, "b");
+    }
+
+    /// A struct whose required slot is not among the keys it declares
+    /// required gets an error naming it, not a panic.
+    #[test]
+    fn a_slot_left_empty_is_an_error_naming_the_struct() {
+        struct Mismatched;
+        impl<'de> Deserialize<'de> for Mismatched {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut id_: Option<String> = None;
+                let object = object(
+                    deserializer,
+                    "Mismatched",
+                    &[],
+                    &mut |key, field| match key {
+                        "id" => field.read(&mut id_),
+                        _ => field.skip(),
+                    },
+                )?;
+                let Some(_) = id_ else {
+                    return Err(object.incomplete());
+                };
+                Ok(Mismatched)
+            }
+        }
+        let error = serde_json::from_str::<Mismatched>("{}").err().unwrap();
+        assert!(
+            error
+                .to_string()
+                .starts_with("struct Mismatched: a required field was not stored"),
+            "{error}"
+        );
+        assert!(serde_json::from_str::<Mismatched>(r#"{"id": "x"}"#).is_ok());
     }
 }

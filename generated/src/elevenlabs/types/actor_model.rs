@@ -58,8 +58,11 @@ impl<'de> Deserialize<'de> for ActorModel {
                     _ => field.skip(),
                 }
             })?;
+        let Some(user_) = user_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            user: object.required(user_, "user")?,
+            user: user_,
             app_name: app_name_.unwrap_or_default(),
             app_uid: app_uid_.unwrap_or_default(),
             session: session_.unwrap_or_default(),

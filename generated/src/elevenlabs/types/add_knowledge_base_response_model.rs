@@ -47,9 +47,12 @@ impl<'de> Deserialize<'de> for AddKnowledgeBaseResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(name_)) = (id_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            name: name_,
             folder_path: folder_path_.unwrap_or_default(),
         })
     }

@@ -81,13 +81,31 @@ impl<'de> Deserialize<'de> for AddPronunciationDictionaryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(name_),
+            Some(created_by_),
+            Some(creation_time_unix_),
+            Some(version_id_),
+            Some(version_rules_num_),
+        ) = (
+            id_,
+            name_,
+            created_by_,
+            creation_time_unix_,
+            version_id_,
+            version_rules_num_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
-            created_by: object.required(created_by_, "created_by")?,
-            creation_time_unix: object.required(creation_time_unix_, "creation_time_unix")?,
-            version_id: object.required(version_id_, "version_id")?,
-            version_rules_num: object.required(version_rules_num_, "version_rules_num")?,
+            id: id_,
+            name: name_,
+            created_by: created_by_,
+            creation_time_unix: creation_time_unix_,
+            version_id: version_id_,
+            version_rules_num: version_rules_num_,
             description: description_.unwrap_or_default(),
             permission_on_resource: permission_on_resource_.unwrap_or_default(),
         })

@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for AddTicketCommentRequestModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            comment: object.required(comment_, "comment")?,
-        })
+        let Some(comment_) = comment_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { comment: comment_ })
     }
 }
 

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for AddTurnCommentRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(turn_index_), Some(comment_)) = (turn_index_, comment_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            turn_index: object.required(turn_index_, "turn_index")?,
-            comment: object.required(comment_, "comment")?,
+            turn_index: turn_index_,
+            comment: comment_,
         })
     }
 }

@@ -43,10 +43,13 @@ impl<'de> Deserialize<'de> for AddVoiceIvcResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(voice_id_), Some(requires_verification_)) = (voice_id_, requires_verification_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
-            requires_verification: object
-                .required(requires_verification_, "requires_verification")?,
+            voice_id: voice_id_,
+            requires_verification: requires_verification_,
         })
     }
 }

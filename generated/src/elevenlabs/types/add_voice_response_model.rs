@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for AddVoiceResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(voice_id_) = voice_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
+            voice_id: voice_id_,
         })
     }
 }

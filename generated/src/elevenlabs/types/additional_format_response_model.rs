@@ -64,12 +64,28 @@ impl<'de> Deserialize<'de> for AdditionalFormatResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(requested_format_),
+            Some(file_extension_),
+            Some(content_type_),
+            Some(is_base64_encoded_),
+            Some(content_),
+        ) = (
+            requested_format_,
+            file_extension_,
+            content_type_,
+            is_base64_encoded_,
+            content_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            requested_format: object.required(requested_format_, "requested_format")?,
-            file_extension: object.required(file_extension_, "file_extension")?,
-            content_type: object.required(content_type_, "content_type")?,
-            is_base64_encoded: object.required(is_base64_encoded_, "is_base64_encoded")?,
-            content: object.required(content_, "content")?,
+            requested_format: requested_format_,
+            file_extension: file_extension_,
+            content_type: content_type_,
+            is_base64_encoded: is_base64_encoded_,
+            content: content_,
         })
     }
 }

@@ -49,9 +49,14 @@ impl<'de> Deserialize<'de> for AdhocAgentConfigOverrideForTestRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(conversation_config_), Some(platform_settings_)) =
+            (conversation_config_, platform_settings_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_config: object.required(conversation_config_, "conversation_config")?,
-            platform_settings: object.required(platform_settings_, "platform_settings")?,
+            conversation_config: conversation_config_,
+            platform_settings: platform_settings_,
             workflow: workflow_.unwrap_or_default(),
         })
     }

@@ -103,14 +103,34 @@ impl<'de> Deserialize<'de> for AgentBranchResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(name_),
+            Some(agent_id_),
+            Some(description_),
+            Some(created_at_),
+            Some(last_committed_at_),
+            Some(is_archived_),
+        ) = (
+            id_,
+            name_,
+            agent_id_,
+            description_,
+            created_at_,
+            last_committed_at_,
+            is_archived_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
-            description: object.required(description_, "description")?,
-            created_at: object.required(created_at_, "created_at")?,
-            last_committed_at: object.required(last_committed_at_, "last_committed_at")?,
-            is_archived: object.required(is_archived_, "is_archived")?,
+            id: id_,
+            name: name_,
+            agent_id: agent_id_,
+            description: description_,
+            created_at: created_at_,
+            last_committed_at: last_committed_at_,
+            is_archived: is_archived_,
             protection_status: protection_status_.unwrap_or_default(),
             access_info: access_info_.unwrap_or_default(),
             current_live_percentage: current_live_percentage_.unwrap_or_default(),

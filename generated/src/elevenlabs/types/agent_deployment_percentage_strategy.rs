@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for AgentDeploymentPercentageStrategy {
                 _ => field.skip(),
             },
         )?;
+        let Some(traffic_percentage_) = traffic_percentage_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            traffic_percentage: object.required(traffic_percentage_, "traffic_percentage")?,
+            traffic_percentage: traffic_percentage_,
         })
     }
 }

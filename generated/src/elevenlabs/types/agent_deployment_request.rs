@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for AgentDeploymentRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(requests_) = requests_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            requests: object.required(requests_, "requests")?,
+            requests: requests_,
         })
     }
 }

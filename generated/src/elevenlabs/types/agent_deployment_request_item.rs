@@ -43,9 +43,13 @@ impl<'de> Deserialize<'de> for AgentDeploymentRequestItem {
                 _ => field.skip(),
             },
         )?;
+        let (Some(branch_id_), Some(deployment_strategy_)) = (branch_id_, deployment_strategy_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            branch_id: object.required(branch_id_, "branch_id")?,
-            deployment_strategy: object.required(deployment_strategy_, "deployment_strategy")?,
+            branch_id: branch_id_,
+            deployment_strategy: deployment_strategy_,
         })
     }
 }

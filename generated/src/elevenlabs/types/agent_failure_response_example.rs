@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for AgentFailureResponseExample {
                 _ => field.skip(),
             },
         )?;
+        let Some(response_) = response_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            response: object.required(response_, "response")?,
+            response: response_,
             type_: type__.unwrap_or_default(),
         })
     }

@@ -76,14 +76,32 @@ impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagChunkResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(document_id_),
+            Some(document_name_),
+            Some(chunk_id_),
+            Some(text_),
+            Some(content_format_),
+            Some(document_type_),
+        ) = (
+            document_id_,
+            document_name_,
+            chunk_id_,
+            text_,
+            content_format_,
+            document_type_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            document_id: object.required(document_id_, "document_id")?,
-            document_name: object.required(document_name_, "document_name")?,
-            chunk_id: object.required(chunk_id_, "chunk_id")?,
-            text: object.required(text_, "text")?,
+            document_id: document_id_,
+            document_name: document_name_,
+            chunk_id: chunk_id_,
+            text: text_,
             vector_distance: vector_distance_.unwrap_or_default(),
-            content_format: object.required(content_format_, "content_format")?,
-            document_type: object.required(document_type_, "document_type")?,
+            content_format: content_format_,
+            document_type: document_type_,
         })
     }
 }

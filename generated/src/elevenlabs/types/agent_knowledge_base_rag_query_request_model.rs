@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(query_) = query_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            query: object.required(query_, "query")?,
+            query: query_,
             use_agent_defaults: use_agent_defaults_.unwrap_or_default(),
         })
     }

@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for AgentKnowledgeBaseRagQueryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(retrieval_query_), Some(chunks_)) = (retrieval_query_, chunks_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            retrieval_query: object.required(retrieval_query_, "retrieval_query")?,
-            chunks: object.required(chunks_, "chunks")?,
+            retrieval_query: retrieval_query_,
+            chunks: chunks_,
         })
     }
 }

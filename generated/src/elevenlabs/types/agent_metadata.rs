@@ -50,8 +50,11 @@ impl<'de> Deserialize<'de> for AgentMetadata {
                 _ => field.skip(),
             },
         )?;
+        let Some(agent_id_) = agent_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             branch_id: branch_id_.unwrap_or_default(),
             workflow_node_id: workflow_node_id_.unwrap_or_default(),
             version_id: version_id_.unwrap_or_default(),

@@ -52,9 +52,14 @@ impl<'de> Deserialize<'de> for AgentMetadataDbModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(created_at_unix_secs_), Some(updated_at_unix_secs_)) =
+            (created_at_unix_secs_, updated_at_unix_secs_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            updated_at_unix_secs: object.required(updated_at_unix_secs_, "updated_at_unix_secs")?,
+            created_at_unix_secs: created_at_unix_secs_,
+            updated_at_unix_secs: updated_at_unix_secs_,
             created_from: created_from_.unwrap_or_default(),
             last_updated_from: last_updated_from_.unwrap_or_default(),
         })

@@ -43,9 +43,14 @@ impl<'de> Deserialize<'de> for AgentMetadataResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(created_at_unix_secs_), Some(updated_at_unix_secs_)) =
+            (created_at_unix_secs_, updated_at_unix_secs_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            updated_at_unix_secs: object.required(updated_at_unix_secs_, "updated_at_unix_secs")?,
+            created_at_unix_secs: created_at_unix_secs_,
+            updated_at_unix_secs: updated_at_unix_secs_,
         })
     }
 }

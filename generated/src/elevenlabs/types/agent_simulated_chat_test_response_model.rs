@@ -42,10 +42,13 @@ impl<'de> Deserialize<'de> for AgentSimulatedChatTestResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(simulated_conversation_), Some(analysis_)) = (simulated_conversation_, analysis_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            simulated_conversation: object
-                .required(simulated_conversation_, "simulated_conversation")?,
-            analysis: object.required(analysis_, "analysis")?,
+            simulated_conversation: simulated_conversation_,
+            analysis: analysis_,
         })
     }
 }

@@ -81,12 +81,22 @@ impl<'de> Deserialize<'de> for AgentSummaryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(agent_id_),
+            Some(name_),
+            Some(tags_),
+            Some(created_at_unix_secs_),
+            Some(access_info_),
+        ) = (agent_id_, name_, tags_, created_at_unix_secs_, access_info_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            name: object.required(name_, "name")?,
-            tags: object.required(tags_, "tags")?,
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            access_info: object.required(access_info_, "access_info")?,
+            agent_id: agent_id_,
+            name: name_,
+            tags: tags_,
+            created_at_unix_secs: created_at_unix_secs_,
+            access_info: access_info_,
             last_call_time_unix_secs: last_call_time_unix_secs_.unwrap_or_default(),
             archived: archived_.unwrap_or_default(),
         })

@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for AgentTestFolderPathSegmentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(id_) = id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             name: name_.unwrap_or_default(),
         })
     }

@@ -72,11 +72,16 @@ impl<'de> Deserialize<'de> for AgentTopicResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(topic_id_), Some(label_), Some(description_), Some(conversation_count_)) =
+            (topic_id_, label_, description_, conversation_count_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            topic_id: object.required(topic_id_, "topic_id")?,
-            label: object.required(label_, "label")?,
-            description: object.required(description_, "description")?,
-            conversation_count: object.required(conversation_count_, "conversation_count")?,
+            topic_id: topic_id_,
+            label: label_,
+            description: description_,
+            conversation_count: conversation_count_,
             parent_topic_id: parent_topic_id_.unwrap_or_default(),
             x_2d: x_2d_.unwrap_or_default(),
             y_2d: y_2d_.unwrap_or_default(),

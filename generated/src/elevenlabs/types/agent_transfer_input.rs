@@ -85,10 +85,13 @@ impl<'de> Deserialize<'de> for AgentTransferInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(condition_) = condition_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             agent_id: agent_id_.unwrap_or_default(),
             node_id: node_id_.unwrap_or_default(),
-            condition: object.required(condition_, "condition")?,
+            condition: condition_,
             delay_ms: delay_ms_.unwrap_or_default(),
             transfer_message: transfer_message_.unwrap_or_default(),
             enable_transferred_agent_first_message: enable_transferred_agent_first_message_

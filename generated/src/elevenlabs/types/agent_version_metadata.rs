@@ -75,14 +75,34 @@ impl<'de> Deserialize<'de> for AgentVersionMetadata {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(agent_id_),
+            Some(branch_id_),
+            Some(version_description_),
+            Some(seq_no_in_branch_),
+            Some(time_committed_secs_),
+            Some(parents_),
+        ) = (
+            id_,
+            agent_id_,
+            branch_id_,
+            version_description_,
+            seq_no_in_branch_,
+            time_committed_secs_,
+            parents_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
-            branch_id: object.required(branch_id_, "branch_id")?,
-            version_description: object.required(version_description_, "version_description")?,
-            seq_no_in_branch: object.required(seq_no_in_branch_, "seq_no_in_branch")?,
-            time_committed_secs: object.required(time_committed_secs_, "time_committed_secs")?,
-            parents: object.required(parents_, "parents")?,
+            id: id_,
+            agent_id: agent_id_,
+            branch_id: branch_id_,
+            version_description: version_description_,
+            seq_no_in_branch: seq_no_in_branch_,
+            time_committed_secs: time_committed_secs_,
+            parents: parents_,
             access_info: access_info_.unwrap_or_default(),
         })
     }

@@ -55,11 +55,15 @@ impl<'de> Deserialize<'de> for AgentWorkflowResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(edges_), Some(nodes_), Some(prevent_subagent_loops_)) =
+            (edges_, nodes_, prevent_subagent_loops_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            edges: object.required(edges_, "edges")?,
-            nodes: object.required(nodes_, "nodes")?,
-            prevent_subagent_loops: object
-                .required(prevent_subagent_loops_, "prevent_subagent_loops")?,
+            edges: edges_,
+            nodes: nodes_,
+            prevent_subagent_loops: prevent_subagent_loops_,
         })
     }
 }

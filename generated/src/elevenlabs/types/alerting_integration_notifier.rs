@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for AlertingIntegrationNotifier {
                 _ => field.skip(),
             },
         )?;
+        let Some(connection_id_) = connection_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            connection_id: object.required(connection_id_, "connection_id")?,
+            connection_id: connection_id_,
         })
     }
 }

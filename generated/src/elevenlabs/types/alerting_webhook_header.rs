@@ -48,8 +48,11 @@ impl<'de> Deserialize<'de> for AlertingWebhookHeader {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             is_secret: is_secret_.unwrap_or_default(),
             value: value_.unwrap_or_default(),
         })

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for AlertingWebhookNotifierResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(webhook_id_) = webhook_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            webhook_id: object.required(webhook_id_, "webhook_id")?,
+            webhook_id: webhook_id_,
         })
     }
 }

@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for AllowlistItem {
                 _ => field.skip(),
             },
         )?;
+        let Some(hostname_) = hostname_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            hostname: object.required(hostname_, "hostname")?,
+            hostname: hostname_,
         })
     }
 }

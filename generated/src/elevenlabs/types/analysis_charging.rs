@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for AnalysisCharging {
                 _ => field.skip(),
             },
         )?;
+        let (Some(total_), Some(last_run_)) = (total_, last_run_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            total: object.required(total_, "total")?,
-            last_run: object.required(last_run_, "last_run")?,
+            total: total_,
+            last_run: last_run_,
         })
     }
 }

@@ -102,8 +102,11 @@ impl<'de> Deserialize<'de> for AnalysisProperty {
                 _ => field.skip(),
             },
         )?;
+        let Some(type__) = type__ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            type_: object.required(type__, "type")?,
+            type_: type__,
             description: description_.unwrap_or_default(),
             enum_: enum__.unwrap_or_default(),
             is_system_provided: is_system_provided_.unwrap_or_default(),

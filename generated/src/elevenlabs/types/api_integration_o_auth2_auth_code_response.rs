@@ -107,17 +107,37 @@ impl<'de> Deserialize<'de> for ApiIntegrationOAuth2AuthCodeResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(name_),
+            Some(provider_),
+            Some(token_url_),
+            Some(expires_at_),
+            Some(integration_id_),
+            Some(credential_id_),
+            Some(id_),
+        ) = (
+            name_,
+            provider_,
+            token_url_,
+            expires_at_,
+            integration_id_,
+            credential_id_,
+            id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            token_url: object.required(token_url_, "token_url")?,
+            provider: provider_,
+            token_url: token_url_,
             scopes: scopes_.unwrap_or_default(),
             scope_separator: scope_separator_.unwrap_or_default(),
-            expires_at: object.required(expires_at_, "expires_at")?,
-            integration_id: object.required(integration_id_, "integration_id")?,
-            credential_id: object.required(credential_id_, "credential_id")?,
-            id: object.required(id_, "id")?,
+            expires_at: expires_at_,
+            integration_id: integration_id_,
+            credential_id: credential_id_,
+            id: id_,
             used_by: used_by_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
             status_detail: status_detail_.unwrap_or_default(),

@@ -162,10 +162,24 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigInput {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(name_),
+            Some(description_),
+            Some(api_integration_id_),
+            Some(api_integration_connection_id_),
+        ) = (
+            name_,
+            description_,
+            api_integration_id_,
+            api_integration_connection_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            description: object.required(description_, "description")?,
+            name: name_,
+            description: description_,
             response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
             disable_interruptions: disable_interruptions_.unwrap_or_default(),
             interruption_mode: interruption_mode_.unwrap_or_default(),
@@ -178,11 +192,8 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigInput {
             dynamic_variables: dynamic_variables_.unwrap_or_default(),
             execution_mode: execution_mode_.unwrap_or_default(),
             tool_version: tool_version_.unwrap_or_default(),
-            api_integration_id: object.required(api_integration_id_, "api_integration_id")?,
-            api_integration_connection_id: object.required(
-                api_integration_connection_id_,
-                "api_integration_connection_id",
-            )?,
+            api_integration_id: api_integration_id_,
+            api_integration_connection_id: api_integration_connection_id_,
             api_schema_overrides: api_schema_overrides_.unwrap_or_default(),
         })
     }

@@ -166,32 +166,60 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookToolConfigOutput {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(name_),
+            Some(description_),
+            Some(response_timeout_secs_),
+            Some(disable_interruptions_),
+            Some(interruption_mode_),
+            Some(force_pre_tool_speech_),
+            Some(pre_tool_speech_),
+            Some(assignments_),
+            Some(tool_call_sound_behavior_),
+            Some(tool_error_handling_mode_),
+            Some(dynamic_variables_),
+            Some(execution_mode_),
+            Some(tool_version_),
+            Some(api_integration_id_),
+            Some(api_integration_connection_id_),
+        ) = (
+            name_,
+            description_,
+            response_timeout_secs_,
+            disable_interruptions_,
+            interruption_mode_,
+            force_pre_tool_speech_,
+            pre_tool_speech_,
+            assignments_,
+            tool_call_sound_behavior_,
+            tool_error_handling_mode_,
+            dynamic_variables_,
+            execution_mode_,
+            tool_version_,
+            api_integration_id_,
+            api_integration_connection_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            description: object.required(description_, "description")?,
-            response_timeout_secs: object
-                .required(response_timeout_secs_, "response_timeout_secs")?,
-            disable_interruptions: object
-                .required(disable_interruptions_, "disable_interruptions")?,
-            interruption_mode: object.required(interruption_mode_, "interruption_mode")?,
-            force_pre_tool_speech: object
-                .required(force_pre_tool_speech_, "force_pre_tool_speech")?,
-            pre_tool_speech: object.required(pre_tool_speech_, "pre_tool_speech")?,
-            assignments: object.required(assignments_, "assignments")?,
+            name: name_,
+            description: description_,
+            response_timeout_secs: response_timeout_secs_,
+            disable_interruptions: disable_interruptions_,
+            interruption_mode: interruption_mode_,
+            force_pre_tool_speech: force_pre_tool_speech_,
+            pre_tool_speech: pre_tool_speech_,
+            assignments: assignments_,
             tool_call_sound: tool_call_sound_.unwrap_or_default(),
-            tool_call_sound_behavior: object
-                .required(tool_call_sound_behavior_, "tool_call_sound_behavior")?,
-            tool_error_handling_mode: object
-                .required(tool_error_handling_mode_, "tool_error_handling_mode")?,
-            dynamic_variables: object.required(dynamic_variables_, "dynamic_variables")?,
-            execution_mode: object.required(execution_mode_, "execution_mode")?,
-            tool_version: object.required(tool_version_, "tool_version")?,
-            api_integration_id: object.required(api_integration_id_, "api_integration_id")?,
-            api_integration_connection_id: object.required(
-                api_integration_connection_id_,
-                "api_integration_connection_id",
-            )?,
+            tool_call_sound_behavior: tool_call_sound_behavior_,
+            tool_error_handling_mode: tool_error_handling_mode_,
+            dynamic_variables: dynamic_variables_,
+            execution_mode: execution_mode_,
+            tool_version: tool_version_,
+            api_integration_id: api_integration_id_,
+            api_integration_connection_id: api_integration_connection_id_,
             api_schema_overrides: api_schema_overrides_.unwrap_or_default(),
         })
     }

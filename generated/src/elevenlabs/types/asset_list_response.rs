@@ -51,10 +51,13 @@ impl<'de> Deserialize<'de> for AssetListResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(assets_), Some(has_more_)) = (assets_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            assets: object.required(assets_, "assets")?,
+            assets: assets_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -60,11 +60,16 @@ impl<'de> Deserialize<'de> for AssetResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(asset_id_), Some(name_), Some(mime_type_), Some(created_at_unix_)) =
+            (asset_id_, name_, mime_type_, created_at_unix_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            asset_id: object.required(asset_id_, "asset_id")?,
-            name: object.required(name_, "name")?,
-            mime_type: object.required(mime_type_, "mime_type")?,
-            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
+            asset_id: asset_id_,
+            name: name_,
+            mime_type: mime_type_,
+            created_at_unix: created_at_unix_,
             content_url: content_url_.unwrap_or_default(),
         })
     }

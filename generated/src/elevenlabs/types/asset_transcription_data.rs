@@ -64,13 +64,31 @@ impl<'de> Deserialize<'de> for AssetTranscriptionData {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(language_code_),
+            Some(text_),
+            Some(words_),
+            Some(word_start_times_ms_),
+            Some(word_end_times_ms_),
+            Some(word_speaker_ids_),
+        ) = (
+            language_code_,
+            text_,
+            words_,
+            word_start_times_ms_,
+            word_end_times_ms_,
+            word_speaker_ids_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            language_code: object.required(language_code_, "language_code")?,
-            text: object.required(text_, "text")?,
-            words: object.required(words_, "words")?,
-            word_start_times_ms: object.required(word_start_times_ms_, "word_start_times_ms")?,
-            word_end_times_ms: object.required(word_end_times_ms_, "word_end_times_ms")?,
-            word_speaker_ids: object.required(word_speaker_ids_, "word_speaker_ids")?,
+            language_code: language_code_,
+            text: text_,
+            words: words_,
+            word_start_times_ms: word_start_times_ms_,
+            word_end_times_ms: word_end_times_ms_,
+            word_speaker_ids: word_speaker_ids_,
         })
     }
 }

@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for AssignConversationTagsRequestModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            tag_ids: object.required(tag_ids_, "tag_ids")?,
-        })
+        let Some(tag_ids_) = tag_ids_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { tag_ids: tag_ids_ })
     }
 }
 

@@ -54,12 +54,17 @@ impl<'de> Deserialize<'de> for AssignableUserResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(user_id_), Some(email_), Some(is_service_account_), Some(has_access_)) =
+            (user_id_, email_, is_service_account_, has_access_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            user_id: object.required(user_id_, "user_id")?,
-            email: object.required(email_, "email")?,
+            user_id: user_id_,
+            email: email_,
             first_name: first_name_.unwrap_or_default(),
-            is_service_account: object.required(is_service_account_, "is_service_account")?,
-            has_access: object.required(has_access_, "has_access")?,
+            is_service_account: is_service_account_,
+            has_access: has_access_,
         })
     }
 }

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for AstAndOperatorNodeOutput {
                 _ => field.skip(),
             },
         )?;
+        let Some(children_) = children_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            children: object.required(children_, "children")?,
+            children: children_,
         })
     }
 }

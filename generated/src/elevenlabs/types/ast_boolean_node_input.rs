@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for AstBooleanNodeInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(value_) = value_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            value: object.required(value_, "value")?,
+            value: value_,
         })
     }
 }

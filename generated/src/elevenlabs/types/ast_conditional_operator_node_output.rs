@@ -56,11 +56,16 @@ impl<'de> Deserialize<'de> for AstConditionalOperatorNodeOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(condition_), Some(true_expression_), Some(false_expression_)) =
+            (condition_, true_expression_, false_expression_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            condition: object.required(condition_, "condition")?,
-            true_expression: object.required(true_expression_, "trueExpression")?,
-            false_expression: object.required(false_expression_, "falseExpression")?,
+            condition: condition_,
+            true_expression: true_expression_,
+            false_expression: false_expression_,
         })
     }
 }

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for AstDynamicVariableNodeInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
+            name: name_,
         })
     }
 }

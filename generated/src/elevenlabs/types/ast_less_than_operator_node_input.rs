@@ -51,10 +51,13 @@ impl<'de> Deserialize<'de> for AstLessThanOperatorNodeInput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(left_), Some(right_)) = (left_, right_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            left: object.required(left_, "left")?,
-            right: object.required(right_, "right")?,
+            left: left_,
+            right: right_,
         })
     }
 }

@@ -47,9 +47,12 @@ impl<'de> Deserialize<'de> for AstNumberNodeInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(value_) = value_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            value: object.required(value_, "value")?,
+            value: value_,
         })
     }
 }

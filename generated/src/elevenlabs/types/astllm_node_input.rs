@@ -71,9 +71,12 @@ impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode {
                 _ => field.skip(),
             },
         )?;
+        let Some(value_schema_) = value_schema_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            value_schema: object.required(value_schema_, "value_schema")?,
+            value_schema: value_schema_,
         })
     }
 }
@@ -128,9 +131,12 @@ impl<'de> Deserialize<'de> for AstllmNodeInputAstllmNode2 {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
         })
     }
 }

@@ -52,10 +52,13 @@ impl<'de> Deserialize<'de> for AstllmNodeOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(value_schema_), Some(prompt_)) = (value_schema_, prompt_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            value_schema: object.required(value_schema_, "value_schema")?,
-            prompt: object.required(prompt_, "prompt")?,
+            value_schema: value_schema_,
+            prompt: prompt_,
         })
     }
 }

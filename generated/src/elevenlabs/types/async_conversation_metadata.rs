@@ -83,12 +83,26 @@ impl<'de> Deserialize<'de> for AsyncConversationMetadata {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(delivery_status_),
+            Some(delivery_timestamp_),
+            Some(external_system_),
+            Some(external_id_),
+        ) = (
+            delivery_status_,
+            delivery_timestamp_,
+            external_system_,
+            external_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            delivery_status: object.required(delivery_status_, "delivery_status")?,
-            delivery_timestamp: object.required(delivery_timestamp_, "delivery_timestamp")?,
+            delivery_status: delivery_status_,
+            delivery_timestamp: delivery_timestamp_,
             delivery_error: delivery_error_.unwrap_or_default(),
-            external_system: object.required(external_system_, "external_system")?,
-            external_id: object.required(external_id_, "external_id")?,
+            external_system: external_system_,
+            external_id: external_id_,
             external_link: external_link_.unwrap_or_default(),
             retry_count: retry_count_.unwrap_or_default(),
             last_retry_timestamp: last_retry_timestamp_.unwrap_or_default(),

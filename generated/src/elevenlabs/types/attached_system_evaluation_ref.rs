@@ -56,9 +56,12 @@ impl<'de> Deserialize<'de> for AttachedSystemEvaluationRef {
                 _ => field.skip(),
             },
         )?;
+        let Some(analysis_item_id_) = analysis_item_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             source: source_.unwrap_or_default(),
-            analysis_item_id: object.required(analysis_item_id_, "analysis_item_id")?,
+            analysis_item_id: analysis_item_id_,
             scope: scope_.unwrap_or_default(),
             weight: weight_.unwrap_or_default(),
         })

@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for AttachedTestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(test_id_) = test_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            test_id: object.required(test_id_, "test_id")?,
+            test_id: test_id_,
             workflow_node_id: workflow_node_id_.unwrap_or_default(),
         })
     }

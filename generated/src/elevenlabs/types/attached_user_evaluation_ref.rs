@@ -66,9 +66,12 @@ impl<'de> Deserialize<'de> for AttachedUserEvaluationRef {
                 _ => field.skip(),
             },
         )?;
+        let Some(analysis_item_id_) = analysis_item_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             source: source_.unwrap_or_default(),
-            analysis_item_id: object.required(analysis_item_id_, "analysis_item_id")?,
+            analysis_item_id: analysis_item_id_,
             version_id: version_id_.unwrap_or_default(),
             additional_version_ids: additional_version_ids_.unwrap_or_default(),
             scope: scope_.unwrap_or_default(),

@@ -88,19 +88,36 @@ impl<'de> Deserialize<'de> for AudioIsolationHistoryItemResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(created_at_unix_),
+            Some(format_),
+            Some(supports_video_),
+            Some(processing_),
+            Some(video_processing_failed_),
+        ) = (
+            id_,
+            created_at_unix_,
+            format_,
+            supports_video_,
+            processing_,
+            video_processing_failed_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             title: title_.unwrap_or_default(),
-            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
-            format: object.required(format_, "format")?,
+            created_at_unix: created_at_unix_,
+            format: format_,
             duration_seconds: duration_seconds_.unwrap_or_default(),
             download_url: download_url_.unwrap_or_default(),
             icon_url: icon_url_.unwrap_or_default(),
             source_video_url: source_video_url_.unwrap_or_default(),
-            supports_video: object.required(supports_video_, "supports_video")?,
-            processing: object.required(processing_, "processing")?,
-            video_processing_failed: object
-                .required(video_processing_failed_, "video_processing_failed")?,
+            supports_video: supports_video_,
+            processing: processing_,
+            video_processing_failed: video_processing_failed_,
             preview_b64: preview_b64_.unwrap_or_default(),
         })
     }

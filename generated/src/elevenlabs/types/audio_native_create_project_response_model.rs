@@ -48,10 +48,15 @@ impl<'de> Deserialize<'de> for AudioNativeCreateProjectResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(project_id_), Some(converting_), Some(html_snippet_)) =
+            (project_id_, converting_, html_snippet_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_id: object.required(project_id_, "project_id")?,
-            converting: object.required(converting_, "converting")?,
-            html_snippet: object.required(html_snippet_, "html_snippet")?,
+            project_id: project_id_,
+            converting: converting_,
+            html_snippet: html_snippet_,
         })
     }
 }

@@ -53,11 +53,16 @@ impl<'de> Deserialize<'de> for AudioNativeEditContentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(project_id_), Some(converting_), Some(publishing_), Some(html_snippet_)) =
+            (project_id_, converting_, publishing_, html_snippet_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_id: object.required(project_id_, "project_id")?,
-            converting: object.required(converting_, "converting")?,
-            publishing: object.required(publishing_, "publishing")?,
-            html_snippet: object.required(html_snippet_, "html_snippet")?,
+            project_id: project_id_,
+            converting: converting_,
+            publishing: publishing_,
+            html_snippet: html_snippet_,
         })
     }
 }

@@ -94,14 +94,34 @@ impl<'de> Deserialize<'de> for AudioNativeProjectSettingsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(title_),
+            Some(image_),
+            Some(author_),
+            Some(small_),
+            Some(text_color_),
+            Some(background_color_),
+            Some(sessionization_),
+        ) = (
+            title_,
+            image_,
+            author_,
+            small_,
+            text_color_,
+            background_color_,
+            sessionization_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            title: object.required(title_, "title")?,
-            image: object.required(image_, "image")?,
-            author: object.required(author_, "author")?,
-            small: object.required(small_, "small")?,
-            text_color: object.required(text_color_, "text_color")?,
-            background_color: object.required(background_color_, "background_color")?,
-            sessionization: object.required(sessionization_, "sessionization")?,
+            title: title_,
+            image: image_,
+            author: author_,
+            small: small_,
+            text_color: text_color_,
+            background_color: background_color_,
+            sessionization: sessionization_,
             audio_path: audio_path_.unwrap_or_default(),
             audio_url: audio_url_.unwrap_or_default(),
             status: status_.unwrap_or_default(),

@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for AudioRefChunk {
                 _ => field.skip(),
             },
         )?;
+        let (Some(song_id_), Some(range_)) = (song_id_, range_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            song_id: object.required(song_id_, "song_id")?,
-            range: object.required(range_, "range")?,
+            song_id: song_id_,
+            range: range_,
         })
     }
 }

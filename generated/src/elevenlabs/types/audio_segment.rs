@@ -64,10 +64,15 @@ impl<'de> Deserialize<'de> for AudioSegment {
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_ms_), Some(end_ms_), Some(description_)) =
+            (start_ms_, end_ms_, description_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start_ms: object.required(start_ms_, "start_ms")?,
-            end_ms: object.required(end_ms_, "end_ms")?,
-            description: object.required(description_, "description")?,
+            start_ms: start_ms_,
+            end_ms: end_ms_,
+            description: description_,
             segment_type: segment_type_.unwrap_or_default(),
             has_speech: has_speech_.unwrap_or_default(),
             has_music: has_music_.unwrap_or_default(),

@@ -76,14 +76,31 @@ impl<'de> Deserialize<'de> for AutoGenerationMetadata {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(agent_id_),
+            Some(stable_topic_id_),
+            Some(criteria_id_),
+            Some(topic_label_),
+            Some(source_conversation_id_),
+            Some(generated_at_unix_),
+        ) = (
+            agent_id_,
+            stable_topic_id_,
+            criteria_id_,
+            topic_label_,
+            source_conversation_id_,
+            generated_at_unix_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            stable_topic_id: object.required(stable_topic_id_, "stable_topic_id")?,
-            criteria_id: object.required(criteria_id_, "criteria_id")?,
-            topic_label: object.required(topic_label_, "topic_label")?,
-            source_conversation_id: object
-                .required(source_conversation_id_, "source_conversation_id")?,
-            generated_at_unix: object.required(generated_at_unix_, "generated_at_unix")?,
+            agent_id: agent_id_,
+            stable_topic_id: stable_topic_id_,
+            criteria_id: criteria_id_,
+            topic_label: topic_label_,
+            source_conversation_id: source_conversation_id_,
+            generated_at_unix: generated_at_unix_,
         })
     }
 }

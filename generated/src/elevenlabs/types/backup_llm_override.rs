@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for BackupLlmOverride {
                 _ => field.skip(),
             },
         )?;
+        let Some(order_) = order_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             preference: preference_.unwrap_or_default(),
-            order: object.required(order_, "order")?,
+            order: order_,
         })
     }
 }

@@ -75,12 +75,17 @@ impl<'de> Deserialize<'de> for BasicAuthResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(provider_), Some(username_), Some(id_)) =
+            (name_, provider_, username_, id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            username: object.required(username_, "username")?,
-            id: object.required(id_, "id")?,
+            provider: provider_,
+            username: username_,
+            id: id_,
             used_by: used_by_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
             status_detail: status_detail_.unwrap_or_default(),

@@ -62,16 +62,22 @@ impl<'de> Deserialize<'de> for BatchCallWhatsAppParams {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(whatsapp_call_permission_request_template_name_),
+            Some(whatsapp_call_permission_request_template_language_code_),
+        ) = (
+            whatsapp_call_permission_request_template_name_,
+            whatsapp_call_permission_request_template_language_code_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             whatsapp_phone_number_id: whatsapp_phone_number_id_.unwrap_or_default(),
-            whatsapp_call_permission_request_template_name: object.required(
+            whatsapp_call_permission_request_template_name:
                 whatsapp_call_permission_request_template_name_,
-                "whatsapp_call_permission_request_template_name",
-            )?,
-            whatsapp_call_permission_request_template_language_code: object.required(
+            whatsapp_call_permission_request_template_language_code:
                 whatsapp_call_permission_request_template_language_code_,
-                "whatsapp_call_permission_request_template_language_code",
-            )?,
         })
     }
 }

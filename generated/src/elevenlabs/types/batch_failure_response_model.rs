@@ -51,11 +51,16 @@ impl<'de> Deserialize<'de> for BatchFailureResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(error_code_), Some(error_status_), Some(error_message_)) =
+            (error_code_, error_status_, error_message_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             status: status_.unwrap_or_default(),
-            error_code: object.required(error_code_, "error_code")?,
-            error_status: object.required(error_status_, "error_status")?,
-            error_message: object.required(error_message_, "error_message")?,
+            error_code: error_code_,
+            error_status: error_status_,
+            error_message: error_message_,
         })
     }
 }

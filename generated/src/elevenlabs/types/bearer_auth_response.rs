@@ -71,11 +71,14 @@ impl<'de> Deserialize<'de> for BearerAuthResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(provider_), Some(id_)) = (name_, provider_, id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            id: object.required(id_, "id")?,
+            provider: provider_,
+            id: id_,
             used_by: used_by_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
             status_detail: status_detail_.unwrap_or_default(),

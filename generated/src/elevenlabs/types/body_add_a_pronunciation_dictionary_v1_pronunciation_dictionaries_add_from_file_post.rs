@@ -58,8 +58,11 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             file: file_.unwrap_or_default(),
             description: description_.unwrap_or_default(),
             workspace_access: workspace_access_.unwrap_or_default(),

@@ -65,9 +65,12 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let (Some(rules_), Some(name_)) = (rules_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            rules: object.required(rules_, "rules")?,
-            name: object.required(name_, "name")?,
+            rules: rules_,
+            name: name_,
             description: description_.unwrap_or_default(),
             workspace_access: workspace_access_.unwrap_or_default(),
         })

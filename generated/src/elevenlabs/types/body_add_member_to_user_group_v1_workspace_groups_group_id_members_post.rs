@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for BodyAddMemberToUserGroupV1WorkspaceGroupsGroupIdM
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            email: object.required(email_, "email")?,
-        })
+        let Some(email_) = email_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { email: email_ })
     }
 }
 

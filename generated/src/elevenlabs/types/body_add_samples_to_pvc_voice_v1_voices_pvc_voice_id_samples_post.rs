@@ -49,8 +49,11 @@ impl<'de> Deserialize<'de> for BodyAddSamplesToPvcVoiceV1VoicesPvcVoiceIdSamples
                 _ => field.skip(),
             },
         )?;
+        let Some(files_) = files_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            files: object.required(files_, "files")?,
+            files: files_,
             remove_background_noise: remove_background_noise_.unwrap_or_default(),
         })
     }

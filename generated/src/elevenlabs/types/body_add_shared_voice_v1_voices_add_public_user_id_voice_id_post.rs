@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for BodyAddSharedVoiceV1VoicesAddPublicUserIdVoiceIdP
                 _ => field.skip(),
             },
         )?;
+        let Some(new_name_) = new_name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            new_name: object.required(new_name_, "new_name")?,
+            new_name: new_name_,
             bookmarked: bookmarked_.unwrap_or_default(),
         })
     }

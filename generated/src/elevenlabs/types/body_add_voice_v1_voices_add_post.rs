@@ -66,9 +66,12 @@ impl<'de> Deserialize<'de> for BodyAddVoiceV1VoicesAddPost {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(files_)) = (name_, files_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            files: object.required(files_, "files")?,
+            name: name_,
+            files: files_,
             remove_background_noise: remove_background_noise_.unwrap_or_default(),
             description: description_.unwrap_or_default(),
             labels: labels_.unwrap_or_default(),

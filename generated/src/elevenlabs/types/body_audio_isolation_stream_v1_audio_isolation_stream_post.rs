@@ -46,8 +46,11 @@ impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPos
                 _ => field.skip(),
             },
         )?;
+        let Some(audio_) = audio_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            audio: object.required(audio_, "audio")?,
+            audio: audio_,
             file_format: file_format_.unwrap_or_default(),
         })
     }

@@ -51,8 +51,11 @@ impl<'de> Deserialize<'de> for BodyAudioIsolationV1AudioIsolationPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(audio_) = audio_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            audio: object.required(audio_, "audio")?,
+            audio: audio_,
             file_format: file_format_.unwrap_or_default(),
             preview_b64: preview_b64_.unwrap_or_default(),
         })

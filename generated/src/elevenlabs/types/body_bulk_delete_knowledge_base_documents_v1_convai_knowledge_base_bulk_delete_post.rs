@@ -47,8 +47,11 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(document_ids_) = document_ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            document_ids: object.required(document_ids_, "document_ids")?,
+            document_ids: document_ids_,
             force: force_.unwrap_or_default(),
         })
     }

@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for BodyBulkMoveEntitiesToFolderV1ConvaiKnowledgeBase
                 _ => field.skip(),
             },
         )?;
+        let Some(document_ids_) = document_ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            document_ids: object.required(document_ids_, "document_ids")?,
+            document_ids: document_ids_,
             move_to: move_to_.unwrap_or_default(),
         })
     }

@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for BodyBulkMoveTestsToFolderV1ConvaiAgentTestingBulk
                 _ => field.skip(),
             },
         )?;
+        let Some(entity_ids_) = entity_ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            entity_ids: object.required(entity_ids_, "entity_ids")?,
+            entity_ids: entity_ids_,
             move_to: move_to_.unwrap_or_default(),
         })
     }

@@ -37,9 +37,10 @@ impl<'de> Deserialize<'de> for BodyComputeRagIndexesInBatchV1ConvaiKnowledgeBase
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            items: object.required(items_, "items")?,
-        })
+        let Some(items_) = items_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { items: items_ })
     }
 }
 

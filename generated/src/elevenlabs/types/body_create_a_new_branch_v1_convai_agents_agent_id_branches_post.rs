@@ -66,10 +66,15 @@ impl<'de> Deserialize<'de> for BodyCreateANewBranchV1ConvaiAgentsAgentIdBranches
                 _ => field.skip(),
             },
         )?;
+        let (Some(parent_version_id_), Some(name_), Some(description_)) =
+            (parent_version_id_, name_, description_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            parent_version_id: object.required(parent_version_id_, "parent_version_id")?,
-            name: object.required(name_, "name")?,
-            description: object.required(description_, "description")?,
+            parent_version_id: parent_version_id_,
+            name: name_,
+            description: description_,
             conversation_config: conversation_config_.unwrap_or_default(),
             platform_settings: platform_settings_.unwrap_or_default(),
             workflow: workflow_.unwrap_or_default(),

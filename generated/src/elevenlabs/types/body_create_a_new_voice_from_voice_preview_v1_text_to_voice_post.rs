@@ -63,10 +63,15 @@ impl<'de> Deserialize<'de> for BodyCreateANewVoiceFromVoicePreviewV1TextToVoiceP
                 _ => field.skip(),
             },
         )?;
+        let (Some(voice_name_), Some(voice_description_), Some(generated_voice_id_)) =
+            (voice_name_, voice_description_, generated_voice_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_name: object.required(voice_name_, "voice_name")?,
-            voice_description: object.required(voice_description_, "voice_description")?,
-            generated_voice_id: object.required(generated_voice_id_, "generated_voice_id")?,
+            voice_name: voice_name_,
+            voice_description: voice_description_,
+            generated_voice_id: generated_voice_id_,
             labels: labels_.unwrap_or_default(),
             played_not_selected_voice_ids: played_not_selected_voice_ids_.unwrap_or_default(),
         })

@@ -66,11 +66,16 @@ impl<'de> Deserialize<'de> for BodyCreateAgentDraftV1ConvaiAgentsAgentIdDraftsPo
                 _ => field.skip(),
             },
         )?;
+        let (Some(conversation_config_), Some(platform_settings_), Some(workflow_), Some(name_)) =
+            (conversation_config_, platform_settings_, workflow_, name_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_config: object.required(conversation_config_, "conversation_config")?,
-            platform_settings: object.required(platform_settings_, "platform_settings")?,
-            workflow: object.required(workflow_, "workflow")?,
-            name: object.required(name_, "name")?,
+            conversation_config: conversation_config_,
+            platform_settings: platform_settings_,
+            workflow: workflow_,
+            name: name_,
             tags: tags_.unwrap_or_default(),
         })
     }

@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for BodyCreateAgentTestFolderV1ConvaiAgentTestingFold
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             parent_folder_id: parent_folder_id_.unwrap_or_default(),
         })
     }

@@ -62,8 +62,11 @@ impl<'de> Deserialize<'de> for BodyCreateAgentV1ConvaiAgentsCreatePost {
                 _ => field.skip(),
             },
         )?;
+        let Some(conversation_config_) = conversation_config_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_config: object.required(conversation_config_, "conversation_config")?,
+            conversation_config: conversation_config_,
             platform_settings: platform_settings_.unwrap_or_default(),
             workflow: workflow_.unwrap_or_default(),
             name: name_.unwrap_or_default(),

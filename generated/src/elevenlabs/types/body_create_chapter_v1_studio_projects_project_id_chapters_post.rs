@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for BodyCreateChapterV1StudioProjectsProjectIdChapter
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             from_url: from_url_.unwrap_or_default(),
         })
     }

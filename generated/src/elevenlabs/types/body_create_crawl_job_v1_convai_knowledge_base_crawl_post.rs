@@ -87,8 +87,11 @@ impl<'de> Deserialize<'de> for BodyCreateCrawlJobV1ConvaiKnowledgeBaseCrawlPost 
                 _ => field.skip(),
             },
         )?;
+        let Some(url_) = url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            url: object.required(url_, "url")?,
+            url: url_,
             max_depth: max_depth_.unwrap_or_default(),
             max_pages: max_pages_.unwrap_or_default(),
             pattern: pattern_.unwrap_or_default(),

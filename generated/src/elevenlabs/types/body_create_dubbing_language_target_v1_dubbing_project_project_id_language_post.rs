@@ -53,8 +53,11 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(target_language_) = target_language_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            target_language: object.required(target_language_, "target_language")?,
+            target_language: target_language_,
             voice_settings: voice_settings_.unwrap_or_default(),
             translations: translations_.unwrap_or_default(),
         })

@@ -49,8 +49,11 @@ impl<'de> Deserialize<'de> for BodyCreateFileDocumentV1ConvaiKnowledgeBaseFilePo
                 _ => field.skip(),
             },
         )?;
+        let Some(file_) = file_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            file: object.required(file_, "file")?,
+            file: file_,
             name: name_.unwrap_or_default(),
             parent_folder_id: parent_folder_id_.unwrap_or_default(),
         })

@@ -63,8 +63,11 @@ impl<'de> Deserialize<'de> for BodyCreateFolderV1ConvaiKnowledgeBaseFolderPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             parent_folder_id: parent_folder_id_.unwrap_or_default(),
             enable_auto_sync: enable_auto_sync_.unwrap_or_default(),
             auto_remove: auto_remove_.unwrap_or_default(),

@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for BodyCreateForcedAlignmentV1ForcedAlignmentPost {
                 _ => field.skip(),
             },
         )?;
+        let (Some(file_), Some(text_)) = (file_, text_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            file: object.required(file_, "file")?,
-            text: object.required(text_, "text")?,
+            file: file_,
+            text: text_,
         })
     }
 }

@@ -71,9 +71,12 @@ impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPost {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(primary_genre_)) = (name_, primary_genre_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            primary_genre: object.required(primary_genre_, "primary_genre")?,
+            name: name_,
+            primary_genre: primary_genre_,
             files: files_.unwrap_or_default(),
             tags: tags_.unwrap_or_default(),
             visibility: visibility_.unwrap_or_default(),

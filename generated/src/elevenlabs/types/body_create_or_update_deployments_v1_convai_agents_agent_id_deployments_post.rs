@@ -40,8 +40,11 @@ impl<'de> Deserialize<'de> for BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentI
                 _ => field.skip(),
             },
         )?;
+        let Some(deployment_request_) = deployment_request_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            deployment_request: object.required(deployment_request_, "deployment_request")?,
+            deployment_request: deployment_request_,
         })
     }
 }

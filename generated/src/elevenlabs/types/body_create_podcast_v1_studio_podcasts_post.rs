@@ -169,10 +169,13 @@ impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPost {
                 _ => field.skip(),
             },
         )?;
+        let (Some(model_id_), Some(mode_), Some(source_)) = (model_id_, mode_, source_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            model_id: object.required(model_id_, "model_id")?,
-            mode: object.required(mode_, "mode")?,
-            source: object.required(source_, "source")?,
+            model_id: model_id_,
+            mode: mode_,
+            source: source_,
             quality_preset: quality_preset_.unwrap_or_default(),
             duration_scale: duration_scale_.unwrap_or_default(),
             language: language_.unwrap_or_default(),

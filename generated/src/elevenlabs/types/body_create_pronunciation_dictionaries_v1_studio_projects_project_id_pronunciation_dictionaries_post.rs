@@ -59,11 +59,11 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(pronunciation_dictionary_locators_) = pronunciation_dictionary_locators_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            pronunciation_dictionary_locators: object.required(
-                pronunciation_dictionary_locators_,
-                "pronunciation_dictionary_locators",
-            )?,
+            pronunciation_dictionary_locators: pronunciation_dictionary_locators_,
             invalidate_affected_text: invalidate_affected_text_.unwrap_or_default(),
         })
     }

@@ -55,9 +55,12 @@ impl<'de> Deserialize<'de> for BodyCreatePvcVoiceV1VoicesPvcPost {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(language_)) = (name_, language_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            language: object.required(language_, "language")?,
+            name: name_,
+            language: language_,
             description: description_.unwrap_or_default(),
             labels: labels_.unwrap_or_default(),
         })

@@ -66,9 +66,12 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(permissions_)) = (name_, permissions_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            permissions: object.required(permissions_, "permissions")?,
+            name: name_,
+            permissions: permissions_,
             character_limit: character_limit_.unwrap_or_default(),
             allowed_ips: allowed_ips_.unwrap_or_default(),
             third_party_disable_allowed: third_party_disable_allowed_.unwrap_or_default(),

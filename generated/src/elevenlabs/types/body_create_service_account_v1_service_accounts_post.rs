@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for BodyCreateServiceAccountV1ServiceAccountsPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             default_sharing_groups: default_sharing_groups_.unwrap_or_default(),
         })
     }

@@ -277,8 +277,11 @@ impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             default_title_voice_id: default_title_voice_id_.unwrap_or_default(),
             default_paragraph_voice_id: default_paragraph_voice_id_.unwrap_or_default(),
             default_model_id: default_model_id_.unwrap_or_default(),

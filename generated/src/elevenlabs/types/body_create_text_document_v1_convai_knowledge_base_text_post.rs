@@ -49,8 +49,11 @@ impl<'de> Deserialize<'de> for BodyCreateTextDocumentV1ConvaiKnowledgeBaseTextPo
                 _ => field.skip(),
             },
         )?;
+        let Some(text_) = text_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
+            text: text_,
             name: name_.unwrap_or_default(),
             parent_folder_id: parent_folder_id_.unwrap_or_default(),
         })

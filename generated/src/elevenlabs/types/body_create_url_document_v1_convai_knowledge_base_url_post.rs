@@ -68,8 +68,11 @@ impl<'de> Deserialize<'de> for BodyCreateUrlDocumentV1ConvaiKnowledgeBaseUrlPost
                 _ => field.skip(),
             },
         )?;
+        let Some(url_) = url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            url: object.required(url_, "url")?,
+            url: url_,
             name: name_.unwrap_or_default(),
             parent_folder_id: parent_folder_id_.unwrap_or_default(),
             enable_auto_sync: enable_auto_sync_.unwrap_or_default(),

@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for BodyCreateWorkspaceWebhookV1WorkspaceWebhooksPost
                 _ => field.skip(),
             },
         )?;
+        let Some(settings_) = settings_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            settings: object.required(settings_, "settings")?,
+            settings: settings_,
         })
     }
 }

@@ -125,8 +125,11 @@ impl<'de> Deserialize<'de> for BodyCreatesAudioNativeEnabledProjectV1AudioNative
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             image: image_.unwrap_or_default(),
             author: author_.unwrap_or_default(),
             title: title_.unwrap_or_default(),

@@ -38,9 +38,10 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            email: object.required(email_, "email")?,
-        })
+        let Some(email_) = email_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { email: email_ })
     }
 }
 

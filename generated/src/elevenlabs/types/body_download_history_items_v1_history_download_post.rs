@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for BodyDownloadHistoryItemsV1HistoryDownloadPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(history_item_ids_) = history_item_ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            history_item_ids: object.required(history_item_ids_, "history_item_ids")?,
+            history_item_ids: history_item_ids_,
             output_format: output_format_.unwrap_or_default(),
         })
     }

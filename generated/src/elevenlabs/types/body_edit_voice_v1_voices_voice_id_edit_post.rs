@@ -73,8 +73,11 @@ impl<'de> Deserialize<'de> for BodyEditVoiceV1VoicesVoiceIdEditPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             files: files_.unwrap_or_default(),
             remove_background_noise: remove_background_noise_.unwrap_or_default(),
             description: description_.unwrap_or_default(),

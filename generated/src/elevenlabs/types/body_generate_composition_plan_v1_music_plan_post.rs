@@ -62,8 +62,11 @@ impl<'de> Deserialize<'de> for BodyGenerateCompositionPlanV1MusicPlanPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
             music_length_ms: music_length_ms_.unwrap_or_default(),
             source_composition_plan: source_composition_plan_.unwrap_or_default(),
             model_id: model_id_.unwrap_or_default(),

@@ -71,9 +71,12 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_time_), Some(end_time_)) = (start_time_, end_time_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start_time: object.required(start_time_, "start_time")?,
-            end_time: object.required(end_time_, "end_time")?,
+            start_time: start_time_,
+            end_time: end_time_,
             interval_seconds: interval_seconds_.unwrap_or_default(),
             group_by: group_by_.unwrap_or_default(),
             filters: filters_.unwrap_or_default(),

@@ -61,11 +61,15 @@ impl<'de> Deserialize<'de> for BodyHandleAnOutboundCallViaSipTrunkV1ConvaiSipTru
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(agent_phone_number_id_), Some(to_number_)) =
+            (agent_id_, agent_phone_number_id_, to_number_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            agent_phone_number_id: object
-                .required(agent_phone_number_id_, "agent_phone_number_id")?,
-            to_number: object.required(to_number_, "to_number")?,
+            agent_id: agent_id_,
+            agent_phone_number_id: agent_phone_number_id_,
+            to_number: to_number_,
             conversation_initiation_client_data: conversation_initiation_client_data_
                 .unwrap_or_default(),
             telephony_call_config: telephony_call_config_.unwrap_or_default(),

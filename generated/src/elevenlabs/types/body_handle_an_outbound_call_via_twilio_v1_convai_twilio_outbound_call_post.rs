@@ -66,11 +66,15 @@ impl<'de> Deserialize<'de> for BodyHandleAnOutboundCallViaTwilioV1ConvaiTwilioOu
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(agent_phone_number_id_), Some(to_number_)) =
+            (agent_id_, agent_phone_number_id_, to_number_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            agent_phone_number_id: object
-                .required(agent_phone_number_id_, "agent_phone_number_id")?,
-            to_number: object.required(to_number_, "to_number")?,
+            agent_id: agent_id_,
+            agent_phone_number_id: agent_phone_number_id_,
+            to_number: to_number_,
             conversation_initiation_client_data: conversation_initiation_client_data_
                 .unwrap_or_default(),
             call_recording_enabled: call_recording_enabled_.unwrap_or_default(),

@@ -55,8 +55,11 @@ impl<'de> Deserialize<'de> for BodyInviteMultipleUsersV1WorkspaceInvitesAddBulkP
                 _ => field.skip(),
             },
         )?;
+        let Some(emails_) = emails_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            emails: object.required(emails_, "emails")?,
+            emails: emails_,
             seat_type: seat_type_.unwrap_or_default(),
             group_ids: group_ids_.unwrap_or_default(),
             usage_limit: usage_limit_.unwrap_or_default(),

@@ -61,8 +61,11 @@ impl<'de> Deserialize<'de> for BodyInviteUserV1WorkspaceInvitesAddPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(email_) = email_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            email: object.required(email_, "email")?,
+            email: email_,
             workspace_permission: workspace_permission_.unwrap_or_default(),
             seat_type: seat_type_.unwrap_or_default(),
             group_ids: group_ids_.unwrap_or_default(),

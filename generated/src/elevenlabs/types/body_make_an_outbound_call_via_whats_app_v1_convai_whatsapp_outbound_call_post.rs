@@ -80,19 +80,30 @@ impl<'de> Deserialize<'de> for BodyMakeAnOutboundCallViaWhatsAppV1ConvaiWhatsapp
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(whatsapp_phone_number_id_),
+            Some(whatsapp_user_id_),
+            Some(whatsapp_call_permission_request_template_name_),
+            Some(whatsapp_call_permission_request_template_language_code_),
+            Some(agent_id_),
+        ) = (
+            whatsapp_phone_number_id_,
+            whatsapp_user_id_,
+            whatsapp_call_permission_request_template_name_,
+            whatsapp_call_permission_request_template_language_code_,
+            agent_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            whatsapp_phone_number_id: object
-                .required(whatsapp_phone_number_id_, "whatsapp_phone_number_id")?,
-            whatsapp_user_id: object.required(whatsapp_user_id_, "whatsapp_user_id")?,
-            whatsapp_call_permission_request_template_name: object.required(
+            whatsapp_phone_number_id: whatsapp_phone_number_id_,
+            whatsapp_user_id: whatsapp_user_id_,
+            whatsapp_call_permission_request_template_name:
                 whatsapp_call_permission_request_template_name_,
-                "whatsapp_call_permission_request_template_name",
-            )?,
-            whatsapp_call_permission_request_template_language_code: object.required(
+            whatsapp_call_permission_request_template_language_code:
                 whatsapp_call_permission_request_template_language_code_,
-                "whatsapp_call_permission_request_template_language_code",
-            )?,
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             conversation_initiation_client_data: conversation_initiation_client_data_
                 .unwrap_or_default(),
         })

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let (Some(segment_ids_), Some(speaker_id_)) = (segment_ids_, speaker_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            segment_ids: object.required(segment_ids_, "segment_ids")?,
-            speaker_id: object.required(speaker_id_, "speaker_id")?,
+            segment_ids: segment_ids_,
+            speaker_id: speaker_id_,
         })
     }
 }

@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for BodyPostAgentAvatarV1ConvaiAgentsAgentIdAvatarPos
                 _ => field.skip(),
             },
         )?;
+        let Some(avatar_file_) = avatar_file_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            avatar_file: object.required(avatar_file_, "avatar_file")?,
+            avatar_file: avatar_file_,
         })
     }
 }

@@ -61,10 +61,15 @@ impl<'de> Deserialize<'de> for BodyRegisterATwilioCallAndReturnTwiMlV1ConvaiTwil
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(from_number_), Some(to_number_)) =
+            (agent_id_, from_number_, to_number_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            from_number: object.required(from_number_, "from_number")?,
-            to_number: object.required(to_number_, "to_number")?,
+            agent_id: agent_id_,
+            from_number: from_number_,
+            to_number: to_number_,
             direction: direction_.unwrap_or_default(),
             conversation_initiation_client_data: conversation_initiation_client_data_
                 .unwrap_or_default(),

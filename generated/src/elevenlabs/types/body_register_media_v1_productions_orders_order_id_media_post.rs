@@ -59,8 +59,11 @@ impl<'de> Deserialize<'de> for BodyRegisterMediaV1ProductionsOrdersOrderIdMediaP
                 _ => field.skip(),
             },
         )?;
+        let Some(declared_language_) = declared_language_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            declared_language: object.required(declared_language_, "declared_language")?,
+            declared_language: declared_language_,
             media: media_.unwrap_or_default(),
             media_url: media_url_.unwrap_or_default(),
             media_url_filename: media_url_filename_.unwrap_or_default(),

@@ -39,8 +39,11 @@ for BodyRemoveRulesFromThePronunciationDictionaryV1PronunciationDictionariesPron
                 _ => field.skip(),
             },
         )?;
+        let Some(rule_strings_) = rule_strings_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            rule_strings: object.required(rule_strings_, "rule_strings")?,
+            rule_strings: rule_strings_,
         })
     }
 }

@@ -51,8 +51,11 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(render_type_) = render_type_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            render_type: object.required(render_type_, "render_type")?,
+            render_type: render_type_,
             normalize_volume: normalize_volume_.unwrap_or_default(),
         })
     }

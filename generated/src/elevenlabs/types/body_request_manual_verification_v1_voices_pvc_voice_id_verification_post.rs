@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for BodyRequestManualVerificationV1VoicesPvcVoiceIdVe
                 _ => field.skip(),
             },
         )?;
+        let Some(files_) = files_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            files: object.required(files_, "files")?,
+            files: files_,
             extra_text: extra_text_.unwrap_or_default(),
         })
     }

@@ -83,15 +83,31 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(whatsapp_phone_number_id_),
+            Some(whatsapp_user_id_),
+            Some(template_name_),
+            Some(template_language_code_),
+            Some(template_params_),
+            Some(agent_id_),
+        ) = (
+            whatsapp_phone_number_id_,
+            whatsapp_user_id_,
+            template_name_,
+            template_language_code_,
+            template_params_,
+            agent_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            whatsapp_phone_number_id: object
-                .required(whatsapp_phone_number_id_, "whatsapp_phone_number_id")?,
-            whatsapp_user_id: object.required(whatsapp_user_id_, "whatsapp_user_id")?,
-            template_name: object.required(template_name_, "template_name")?,
-            template_language_code: object
-                .required(template_language_code_, "template_language_code")?,
-            template_params: object.required(template_params_, "template_params")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
+            whatsapp_phone_number_id: whatsapp_phone_number_id_,
+            whatsapp_user_id: whatsapp_user_id_,
+            template_name: template_name_,
+            template_language_code: template_language_code_,
+            template_params: template_params_,
+            agent_id: agent_id_,
             conversation_initiation_client_data: conversation_initiation_client_data_
                 .unwrap_or_default(),
         })

@@ -46,9 +46,10 @@ for BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronuncia
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            rules: object.required(rules_, "rules")?,
-        })
+        let Some(rules_) = rules_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { rules: rules_ })
     }
 }
 

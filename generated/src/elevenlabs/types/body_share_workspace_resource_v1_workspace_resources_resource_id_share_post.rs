@@ -60,9 +60,12 @@ impl<'de> Deserialize<'de> for BodyShareWorkspaceResourceV1WorkspaceResourcesRes
                 _ => field.skip(),
             },
         )?;
+        let (Some(role_), Some(resource_type_)) = (role_, resource_type_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            role: object.required(role_, "role")?,
-            resource_type: object.required(resource_type_, "resource_type")?,
+            role: role_,
+            resource_type: resource_type_,
             user_email: user_email_.unwrap_or_default(),
             group_id: group_id_.unwrap_or_default(),
             workspace_api_key_id: workspace_api_key_id_.unwrap_or_default(),

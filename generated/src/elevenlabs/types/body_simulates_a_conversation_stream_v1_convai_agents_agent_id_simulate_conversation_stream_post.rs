@@ -59,9 +59,11 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(simulation_specification_) = simulation_specification_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            simulation_specification: object
-                .required(simulation_specification_, "simulation_specification")?,
+            simulation_specification: simulation_specification_,
             extra_evaluation_criteria: extra_evaluation_criteria_.unwrap_or_default(),
             new_turns_limit: new_turns_limit_.unwrap_or_default(),
         })

@@ -66,8 +66,11 @@ impl<'de> Deserialize<'de> for BodySoundGenerationV1SoundGenerationPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(text_) = text_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
+            text: text_,
             loop_: loop__.unwrap_or_default(),
             duration_seconds: duration_seconds_.unwrap_or_default(),
             prompt_influence: prompt_influence_.unwrap_or_default(),

@@ -73,8 +73,11 @@ impl<'de> Deserialize<'de> for BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(audio_) = audio_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            audio: object.required(audio_, "audio")?,
+            audio: audio_,
             model_id: model_id_.unwrap_or_default(),
             voice_settings: voice_settings_.unwrap_or_default(),
             seed: seed_.unwrap_or_default(),

@@ -195,8 +195,11 @@ impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(model_id_) = model_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            model_id: object.required(model_id_, "model_id")?,
+            model_id: model_id_,
             file: file_.unwrap_or_default(),
             language_code: language_code_.unwrap_or_default(),
             tag_audio_events: tag_audio_events_.unwrap_or_default(),

@@ -53,8 +53,11 @@ impl<'de> Deserialize<'de> for BodyStemSeparationV1MusicStemSeparationPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(file_) = file_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            file: object.required(file_, "file")?,
+            file: file_,
             stem_variation_id: stem_variation_id_.unwrap_or_default(),
             sign_with_c2pa: sign_with_c2pa_.unwrap_or_default(),
         })

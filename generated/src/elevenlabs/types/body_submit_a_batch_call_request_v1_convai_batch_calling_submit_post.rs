@@ -84,10 +84,15 @@ impl<'de> Deserialize<'de> for BodySubmitABatchCallRequestV1ConvaiBatchCallingSu
                 _ => field.skip(),
             },
         )?;
+        let (Some(call_name_), Some(agent_id_), Some(recipients_)) =
+            (call_name_, agent_id_, recipients_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            call_name: object.required(call_name_, "call_name")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
-            recipients: object.required(recipients_, "recipients")?,
+            call_name: call_name_,
+            agent_id: agent_id_,
+            recipients: recipients_,
             scheduled_time_unix: scheduled_time_unix_.unwrap_or_default(),
             agent_phone_number_id: agent_phone_number_id_.unwrap_or_default(),
             whatsapp_params: whatsapp_params_.unwrap_or_default(),

@@ -87,8 +87,11 @@ impl<'de> Deserialize<'de> for BodyTextToDialogueMultiVoiceStreamingV1TextToDial
                 _ => field.skip(),
             },
         )?;
+        let Some(inputs_) = inputs_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            inputs: object.required(inputs_, "inputs")?,
+            inputs: inputs_,
             model_id: model_id_.unwrap_or_default(),
             language_code: language_code_.unwrap_or_default(),
             settings: settings_.unwrap_or_default(),

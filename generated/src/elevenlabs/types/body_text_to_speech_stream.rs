@@ -123,8 +123,11 @@ impl<'de> Deserialize<'de> for BodyTextToSpeechStream {
                 _ => field.skip(),
             },
         )?;
+        let Some(text_) = text_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
+            text: text_,
             model_id: model_id_.unwrap_or_default(),
             language_code: language_code_.unwrap_or_default(),
             voice_settings: voice_settings_.unwrap_or_default(),

@@ -47,8 +47,11 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(segments_) = segments_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            segments: object.required(segments_, "segments")?,
+            segments: segments_,
             languages: languages_.unwrap_or_default(),
         })
     }

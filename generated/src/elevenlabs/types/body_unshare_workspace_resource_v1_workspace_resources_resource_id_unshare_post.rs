@@ -57,8 +57,11 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(resource_type_) = resource_type_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            resource_type: object.required(resource_type_, "resource_type")?,
+            resource_type: resource_type_,
             user_email: user_email_.unwrap_or_default(),
             group_id: group_id_.unwrap_or_default(),
             workspace_api_key_id: workspace_api_key_id_.unwrap_or_default(),

@@ -49,8 +49,11 @@ impl<'de> Deserialize<'de> for BodyUpdateAudioNativeContentFromUrlV1AudioNativeC
                 _ => field.skip(),
             },
         )?;
+        let Some(url_) = url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            url: object.required(url_, "url")?,
+            url: url_,
             author: author_.unwrap_or_default(),
             title: title_.unwrap_or_default(),
         })

@@ -39,9 +39,10 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            file: object.required(file_, "file")?,
-        })
+        let Some(file_) = file_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { file: file_ })
     }
 }
 

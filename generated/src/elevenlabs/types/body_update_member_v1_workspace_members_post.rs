@@ -56,8 +56,11 @@ impl<'de> Deserialize<'de> for BodyUpdateMemberV1WorkspaceMembersPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(email_) = email_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            email: object.required(email_, "email")?,
+            email: email_,
             is_locked: is_locked_.unwrap_or_default(),
             workspace_role: workspace_role_.unwrap_or_default(),
             workspace_seat_type: workspace_seat_type_.unwrap_or_default(),

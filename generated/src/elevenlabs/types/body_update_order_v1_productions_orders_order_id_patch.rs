@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for BodyUpdateOrderV1ProductionsOrdersOrderIdPatch {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            request: object.required(request_, "request")?,
-        })
+        let Some(request_) = request_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { request: request_ })
     }
 }
 

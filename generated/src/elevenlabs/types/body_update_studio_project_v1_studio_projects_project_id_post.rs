@@ -78,12 +78,15 @@ impl<'de> Deserialize<'de> for BodyUpdateStudioProjectV1StudioProjectsProjectIdP
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(default_title_voice_id_), Some(default_paragraph_voice_id_)) =
+            (name_, default_title_voice_id_, default_paragraph_voice_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            default_title_voice_id: object
-                .required(default_title_voice_id_, "default_title_voice_id")?,
-            default_paragraph_voice_id: object
-                .required(default_paragraph_voice_id_, "default_paragraph_voice_id")?,
+            name: name_,
+            default_title_voice_id: default_title_voice_id_,
+            default_paragraph_voice_id: default_paragraph_voice_id_,
             title: title_.unwrap_or_default(),
             author: author_.unwrap_or_default(),
             isbn_number: isbn_number_.unwrap_or_default(),

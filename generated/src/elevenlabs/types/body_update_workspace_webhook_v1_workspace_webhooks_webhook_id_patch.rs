@@ -61,9 +61,12 @@ impl<'de> Deserialize<'de> for BodyUpdateWorkspaceWebhookV1WorkspaceWebhooksWebh
                 _ => field.skip(),
             },
         )?;
+        let (Some(is_disabled_), Some(name_)) = (is_disabled_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            is_disabled: object.required(is_disabled_, "is_disabled")?,
-            name: object.required(name_, "name")?,
+            is_disabled: is_disabled_,
+            name: name_,
             retry_enabled: retry_enabled_.unwrap_or_default(),
             request_headers: request_headers_.unwrap_or_default(),
             events: events_.unwrap_or_default(),

@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for BodyUploadAssetV1AssetsPost {
                 _ => field.skip(),
             },
         )?;
+        let (Some(asset_), Some(name_)) = (asset_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            asset: object.required(asset_, "asset")?,
-            name: object.required(name_, "name")?,
+            asset: asset_,
+            name: name_,
         })
     }
 }

@@ -37,9 +37,10 @@ impl<'de> Deserialize<'de> for BodyUploadFileV1ConvaiConversationsConversationId
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            file: object.required(file_, "file")?,
-        })
+        let Some(file_) = file_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { file: file_ })
     }
 }
 

@@ -58,8 +58,11 @@ impl<'de> Deserialize<'de> for BodyUploadMusicV1MusicUploadPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(file_) = file_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            file: object.required(file_, "file")?,
+            file: file_,
             extract_composition_plan: extract_composition_plan_.unwrap_or_default(),
             with_timestamps: with_timestamps_.unwrap_or_default(),
         })

@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for BodyVerifyPvcVoiceCaptchaV1VoicesPvcVoiceIdCaptch
                 _ => field.skip(),
             },
         )?;
+        let Some(recording_) = recording_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            recording: object.required(recording_, "recording")?,
+            recording: recording_,
         })
     }
 }

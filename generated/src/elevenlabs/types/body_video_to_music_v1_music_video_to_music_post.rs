@@ -68,8 +68,11 @@ impl<'de> Deserialize<'de> for BodyVideoToMusicV1MusicVideoToMusicPost {
                 _ => field.skip(),
             },
         )?;
+        let Some(videos_) = videos_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            videos: object.required(videos_, "videos")?,
+            videos: videos_,
             description: description_.unwrap_or_default(),
             tags: tags_.unwrap_or_default(),
             model_id: model_id_.unwrap_or_default(),

@@ -112,10 +112,13 @@ impl<'de> Deserialize<'de> for BytedanceSeedance25Request {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             webhook: webhook_.unwrap_or_default(),
             model_id: model_id_.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
             aspect_ratio: aspect_ratio_.unwrap_or_default(),
             resolution: resolution_.unwrap_or_default(),
             duration_secs: duration_secs_.unwrap_or_default(),

@@ -113,9 +113,12 @@ impl<'de> Deserialize<'de> for BytedanceSeedance2FastRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             webhook: webhook_.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
             aspect_ratio: aspect_ratio_.unwrap_or_default(),
             duration_secs: duration_secs_.unwrap_or_default(),
             seed: seed_.unwrap_or_default(),

@@ -79,9 +79,12 @@ impl<'de> Deserialize<'de> for BytedanceSeedream5ProRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             webhook: webhook_.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
             images: images_.unwrap_or_default(),
             aspect_ratio: aspect_ratio_.unwrap_or_default(),
             seed: seed_.unwrap_or_default(),

@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for CaptionStyleHorizontalPlacementModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(align_), Some(translate_pct_)) = (align_, translate_pct_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            align: object.required(align_, "align")?,
-            translate_pct: object.required(translate_pct_, "translate_pct")?,
+            align: align_,
+            translate_pct: translate_pct_,
         })
     }
 }

@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for CaptionStyleSectionAnimationModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(enter_type_), Some(exit_type_)) = (enter_type_, exit_type_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            enter_type: object.required(enter_type_, "enter_type")?,
-            exit_type: object.required(exit_type_, "exit_type")?,
+            enter_type: enter_type_,
+            exit_type: exit_type_,
         })
     }
 }

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for CaptionStyleTemplateModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(key_), Some(label_)) = (key_, label_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            key: object.required(key_, "key")?,
-            label: object.required(label_, "label")?,
+            key: key_,
+            label: label_,
             requires_high_fps: requires_high_fps_.unwrap_or_default(),
         })
     }

@@ -47,9 +47,12 @@ impl<'de> Deserialize<'de> for ChapterContentBlockInputModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(nodes_) = nodes_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             sub_type: sub_type_.unwrap_or_default(),
-            nodes: object.required(nodes_, "nodes")?,
+            nodes: nodes_,
             block_id: block_id_.unwrap_or_default(),
         })
     }

@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for ChapterContentBlockResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(block_id_), Some(nodes_)) = (block_id_, nodes_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            block_id: object.required(block_id_, "block_id")?,
-            nodes: object.required(nodes_, "nodes")?,
+            block_id: block_id_,
+            nodes: nodes_,
         })
     }
 }

@@ -51,11 +51,16 @@ impl<'de> Deserialize<'de> for ChapterContentBlockTtsNodeResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(project_voice_ref_id_), Some(text_), Some(voice_id_)) =
+            (project_voice_ref_id_, text_, voice_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            project_voice_ref_id: object.required(project_voice_ref_id_, "project_voice_ref_id")?,
-            text: object.required(text_, "text")?,
-            voice_id: object.required(voice_id_, "voice_id")?,
+            project_voice_ref_id: project_voice_ref_id_,
+            text: text_,
+            voice_id: voice_id_,
         })
     }
 }

@@ -46,10 +46,13 @@ impl<'de> Deserialize<'de> for ChapterContentParagraphTtsNodeInputModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(voice_id_)) = (text_, voice_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            text: object.required(text_, "text")?,
-            voice_id: object.required(voice_id_, "voice_id")?,
+            text: text_,
+            voice_id: voice_id_,
         })
     }
 }

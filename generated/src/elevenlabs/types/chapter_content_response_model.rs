@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for ChapterContentResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            blocks: object.required(blocks_, "blocks")?,
-        })
+        let Some(blocks_) = blocks_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { blocks: blocks_ })
     }
 }
 

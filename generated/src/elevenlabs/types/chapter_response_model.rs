@@ -93,13 +93,18 @@ impl<'de> Deserialize<'de> for ChapterResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(chapter_id_), Some(name_), Some(can_be_downloaded_), Some(state_)) =
+            (chapter_id_, name_, can_be_downloaded_, state_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            chapter_id: object.required(chapter_id_, "chapter_id")?,
-            name: object.required(name_, "name")?,
+            chapter_id: chapter_id_,
+            name: name_,
             last_conversion_date_unix: last_conversion_date_unix_.unwrap_or_default(),
             conversion_progress: conversion_progress_.unwrap_or_default(),
-            can_be_downloaded: object.required(can_be_downloaded_, "can_be_downloaded")?,
-            state: object.required(state_, "state")?,
+            can_be_downloaded: can_be_downloaded_,
+            state: state_,
             has_video: has_video_.unwrap_or_default(),
             has_visual_content: has_visual_content_.unwrap_or_default(),
             voice_ids: voice_ids_.unwrap_or_default(),

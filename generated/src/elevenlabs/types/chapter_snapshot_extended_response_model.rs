@@ -70,13 +70,31 @@ impl<'de> Deserialize<'de> for ChapterSnapshotExtendedResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(chapter_snapshot_id_),
+            Some(project_id_),
+            Some(chapter_id_),
+            Some(created_at_unix_),
+            Some(name_),
+            Some(character_alignments_),
+        ) = (
+            chapter_snapshot_id_,
+            project_id_,
+            chapter_id_,
+            created_at_unix_,
+            name_,
+            character_alignments_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            chapter_snapshot_id: object.required(chapter_snapshot_id_, "chapter_snapshot_id")?,
-            project_id: object.required(project_id_, "project_id")?,
-            chapter_id: object.required(chapter_id_, "chapter_id")?,
-            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
-            name: object.required(name_, "name")?,
-            character_alignments: object.required(character_alignments_, "character_alignments")?,
+            chapter_snapshot_id: chapter_snapshot_id_,
+            project_id: project_id_,
+            chapter_id: chapter_id_,
+            created_at_unix: created_at_unix_,
+            name: name_,
+            character_alignments: character_alignments_,
         })
     }
 }

@@ -73,13 +73,25 @@ impl<'de> Deserialize<'de> for ChapterStatisticsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(characters_unconverted_),
+            Some(characters_converted_),
+            Some(paragraphs_converted_),
+            Some(paragraphs_unconverted_),
+        ) = (
+            characters_unconverted_,
+            characters_converted_,
+            paragraphs_converted_,
+            paragraphs_unconverted_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            characters_unconverted: object
-                .required(characters_unconverted_, "characters_unconverted")?,
-            characters_converted: object.required(characters_converted_, "characters_converted")?,
-            paragraphs_converted: object.required(paragraphs_converted_, "paragraphs_converted")?,
-            paragraphs_unconverted: object
-                .required(paragraphs_unconverted_, "paragraphs_unconverted")?,
+            characters_unconverted: characters_unconverted_,
+            characters_converted: characters_converted_,
+            paragraphs_converted: paragraphs_converted_,
+            paragraphs_unconverted: paragraphs_unconverted_,
             credits_needed_to_convert: credits_needed_to_convert_.unwrap_or_default(),
             voice_statistics: voice_statistics_.unwrap_or_default(),
         })

@@ -51,9 +51,12 @@ impl<'de> Deserialize<'de> for CharacterResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(character_id_), Some(name_)) = (character_id_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            character_id: object.required(character_id_, "character_id")?,
-            name: object.required(name_, "name")?,
+            character_id: character_id_,
+            name: name_,
             metadata: metadata_.unwrap_or_default(),
             recommended_voice_ids: recommended_voice_ids_.unwrap_or_default(),
         })

@@ -148,10 +148,13 @@ impl<'de> Deserialize<'de> for ClientToolConfigOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(description_)) = (name_, description_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            description: object.required(description_, "description")?,
+            name: name_,
+            description: description_,
             response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
             disable_interruptions: disable_interruptions_.unwrap_or_default(),
             interruption_mode: interruption_mode_.unwrap_or_default(),

@@ -47,10 +47,14 @@ impl<'de> Deserialize<'de> for ColumnFilter {
                 _ => field.skip(),
             },
         )?;
+        let (Some(column_), Some(operation_), Some(values_)) = (column_, operation_, values_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            column: object.required(column_, "column")?,
-            operation: object.required(operation_, "operation")?,
-            values: object.required(values_, "values")?,
+            column: column_,
+            operation: operation_,
+            values: values_,
         })
     }
 }

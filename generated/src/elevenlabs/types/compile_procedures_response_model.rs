@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for CompileProceduresResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(workflow_) = workflow_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            workflow: object.required(workflow_, "workflow")?,
+            workflow: workflow_,
         })
     }
 }

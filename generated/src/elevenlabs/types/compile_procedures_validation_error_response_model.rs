@@ -38,9 +38,10 @@ impl<'de> Deserialize<'de> for CompileProceduresValidationErrorResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            errors: object.required(errors_, "errors")?,
-        })
+        let Some(errors_) = errors_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { errors: errors_ })
     }
 }
 

@@ -40,9 +40,10 @@ impl<'de> Deserialize<'de> for CompositionPlan {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            chunks: object.required(chunks_, "chunks")?,
-        })
+        let Some(chunks_) = chunks_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { chunks: chunks_ })
     }
 }
 

@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for ContextualUpdateInfo {
                 _ => field.skip(),
             },
         )?;
+        let Some(context_id_) = context_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            context_id: object.required(context_id_, "context_id")?,
+            context_id: context_id_,
             is_superseded: is_superseded_.unwrap_or_default(),
         })
     }

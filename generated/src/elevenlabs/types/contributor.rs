@@ -50,9 +50,12 @@ impl<'de> Deserialize<'de> for Contributor {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(role_)) = (name_, role_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            role: object.required(role_, "role")?,
+            name: name_,
+            role: role_,
             bio: bio_.unwrap_or_default(),
             profile_id: profile_id_.unwrap_or_default(),
         })

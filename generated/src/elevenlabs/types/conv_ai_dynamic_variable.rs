@@ -40,8 +40,11 @@ impl<'de> Deserialize<'de> for ConvAiDynamicVariable {
                 _ => field.skip(),
             },
         )?;
+        let Some(variable_name_) = variable_name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            variable_name: object.required(variable_name_, "variable_name")?,
+            variable_name: variable_name_,
         })
     }
 }

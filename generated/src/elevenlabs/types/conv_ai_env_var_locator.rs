@@ -40,8 +40,11 @@ impl<'de> Deserialize<'de> for ConvAiEnvVarLocator {
                 _ => field.skip(),
             },
         )?;
+        let Some(env_var_label_) = env_var_label_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            env_var_label: object.required(env_var_label_, "env_var_label")?,
+            env_var_label: env_var_label_,
         })
     }
 }

@@ -35,9 +35,10 @@ impl<'de> Deserialize<'de> for ConvAiFileUploadResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            file_id: object.required(file_id_, "file_id")?,
-        })
+        let Some(file_id_) = file_id_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { file_id: file_id_ })
     }
 }
 

@@ -81,15 +81,18 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependencies {
                 _ => field.skip(),
             },
         )?;
+        let (Some(tools_), Some(agents_), Some(others_)) = (tools_, agents_, others_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tools: object.required(tools_, "tools")?,
+            tools: tools_,
             tools_has_more: tools_has_more_.unwrap_or_default(),
-            agents: object.required(agents_, "agents")?,
+            agents: agents_,
             agents_has_more: agents_has_more_.unwrap_or_default(),
             phone_numbers: phone_numbers_.unwrap_or_default(),
             phone_numbers_has_more: phone_numbers_has_more_.unwrap_or_default(),
             mcp_servers: mcp_servers_.unwrap_or_default(),
-            others: object.required(others_, "others")?,
+            others: others_,
         })
     }
 }

@@ -51,11 +51,16 @@ impl<'de> Deserialize<'de> for ConvAiUserSecretDbModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(encrypted_value_), Some(nonce_), Some(id_)) =
+            (name_, encrypted_value_, nonce_, id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            encrypted_value: object.required(encrypted_value_, "encrypted_value")?,
-            nonce: object.required(nonce_, "nonce")?,
-            id: object.required(id_, "id")?,
+            name: name_,
+            encrypted_value: encrypted_value_,
+            nonce: nonce_,
+            id: id_,
         })
     }
 }

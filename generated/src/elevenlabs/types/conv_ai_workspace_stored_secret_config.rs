@@ -50,11 +50,14 @@ impl<'de> Deserialize<'de> for ConvAiWorkspaceStoredSecretConfig {
                 _ => field.skip(),
             },
         )?;
+        let (Some(secret_id_), Some(name_), Some(used_by_)) = (secret_id_, name_, used_by_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            secret_id: object.required(secret_id_, "secret_id")?,
-            name: object.required(name_, "name")?,
-            used_by: object.required(used_by_, "used_by")?,
+            secret_id: secret_id_,
+            name: name_,
+            used_by: used_by_,
         })
     }
 }

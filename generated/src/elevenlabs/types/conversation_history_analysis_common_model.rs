@@ -91,14 +91,19 @@ impl<'de> Deserialize<'de> for ConversationHistoryAnalysisCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(call_successful_), Some(transcript_summary_)) =
+            (call_successful_, transcript_summary_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             evaluation_criteria_results: evaluation_criteria_results_.unwrap_or_default(),
             data_collection_results: data_collection_results_.unwrap_or_default(),
             evaluation_criteria_results_list: evaluation_criteria_results_list_.unwrap_or_default(),
             data_collection_results_list: data_collection_results_list_.unwrap_or_default(),
-            call_successful: object.required(call_successful_, "call_successful")?,
+            call_successful: call_successful_,
             call_success_score: call_success_score_.unwrap_or_default(),
-            transcript_summary: object.required(transcript_summary_, "transcript_summary")?,
+            transcript_summary: transcript_summary_,
             call_summary_title: call_summary_title_.unwrap_or_default(),
             scoped: scoped_.unwrap_or_default(),
         })

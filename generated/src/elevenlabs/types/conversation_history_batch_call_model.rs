@@ -41,10 +41,14 @@ impl<'de> Deserialize<'de> for ConversationHistoryBatchCallModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(batch_call_id_), Some(batch_call_recipient_id_)) =
+            (batch_call_id_, batch_call_recipient_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            batch_call_id: object.required(batch_call_id_, "batch_call_id")?,
-            batch_call_recipient_id: object
-                .required(batch_call_recipient_id_, "batch_call_recipient_id")?,
+            batch_call_id: batch_call_id_,
+            batch_call_recipient_id: batch_call_recipient_id_,
         })
     }
 }

@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for ConversationHistoryErrorCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(code_) = code_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            code: object.required(code_, "code")?,
+            code: code_,
             reason: reason_.unwrap_or_default(),
         })
     }

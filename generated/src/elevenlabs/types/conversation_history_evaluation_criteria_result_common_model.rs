@@ -59,10 +59,15 @@ impl<'de> Deserialize<'de> for ConversationHistoryEvaluationCriteriaResultCommon
                 _ => field.skip(),
             },
         )?;
+        let (Some(criteria_id_), Some(result_), Some(rationale_)) =
+            (criteria_id_, result_, rationale_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            criteria_id: object.required(criteria_id_, "criteria_id")?,
-            result: object.required(result_, "result")?,
-            rationale: object.required(rationale_, "rationale")?,
+            criteria_id: criteria_id_,
+            result: result_,
+            rationale: rationale_,
             scoring_mode: scoring_mode_.unwrap_or_default(),
             score: score_.unwrap_or_default(),
             max_score: max_score_.unwrap_or_default(),

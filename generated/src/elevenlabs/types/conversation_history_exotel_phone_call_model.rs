@@ -70,14 +70,32 @@ impl<'de> Deserialize<'de> for ConversationHistoryExotelPhoneCallModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(direction_),
+            Some(phone_number_id_),
+            Some(agent_number_),
+            Some(external_number_),
+            Some(stream_sid_),
+            Some(call_sid_),
+        ) = (
+            direction_,
+            phone_number_id_,
+            agent_number_,
+            external_number_,
+            stream_sid_,
+            call_sid_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            direction: object.required(direction_, "direction")?,
-            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
-            agent_number: object.required(agent_number_, "agent_number")?,
-            external_number: object.required(external_number_, "external_number")?,
+            direction: direction_,
+            phone_number_id: phone_number_id_,
+            agent_number: agent_number_,
+            external_number: external_number_,
             type_: type__.unwrap_or_default(),
-            stream_sid: object.required(stream_sid_, "stream_sid")?,
-            call_sid: object.required(call_sid_, "call_sid")?,
+            stream_sid: stream_sid_,
+            call_sid: call_sid_,
         })
     }
 }

@@ -184,10 +184,15 @@ impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_time_unix_secs_), Some(call_duration_secs_)) =
+            (start_time_unix_secs_, call_duration_secs_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start_time_unix_secs: object.required(start_time_unix_secs_, "start_time_unix_secs")?,
+            start_time_unix_secs: start_time_unix_secs_,
             accepted_time_unix_secs: accepted_time_unix_secs_.unwrap_or_default(),
-            call_duration_secs: object.required(call_duration_secs_, "call_duration_secs")?,
+            call_duration_secs: call_duration_secs_,
             cost: cost_.unwrap_or_default(),
             deletion_settings: deletion_settings_.unwrap_or_default(),
             feedback: feedback_.unwrap_or_default(),

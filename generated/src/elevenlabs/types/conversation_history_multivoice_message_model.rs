@@ -38,9 +38,10 @@ impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessageModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            parts: object.required(parts_, "parts")?,
-        })
+        let Some(parts_) = parts_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { parts: parts_ })
     }
 }
 

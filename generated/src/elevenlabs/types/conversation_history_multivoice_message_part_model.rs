@@ -47,8 +47,11 @@ impl<'de> Deserialize<'de> for ConversationHistoryMultivoiceMessagePartModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(text_) = text_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
+            text: text_,
             voice_label: voice_label_.unwrap_or_default(),
             time_in_call_secs: time_in_call_secs_.unwrap_or_default(),
         })

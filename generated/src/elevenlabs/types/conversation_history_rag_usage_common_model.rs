@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for ConversationHistoryRagUsageCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(usage_count_), Some(embedding_model_)) = (usage_count_, embedding_model_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            usage_count: object.required(usage_count_, "usage_count")?,
-            embedding_model: object.required(embedding_model_, "embedding_model")?,
+            usage_count: usage_count_,
+            embedding_model: embedding_model_,
         })
     }
 }

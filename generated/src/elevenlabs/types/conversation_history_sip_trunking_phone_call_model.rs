@@ -77,14 +77,30 @@ impl<'de> Deserialize<'de> for ConversationHistorySipTrunkingPhoneCallModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(direction_),
+            Some(phone_number_id_),
+            Some(agent_number_),
+            Some(external_number_),
+            Some(call_sid_),
+        ) = (
+            direction_,
+            phone_number_id_,
+            agent_number_,
+            external_number_,
+            call_sid_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            direction: object.required(direction_, "direction")?,
-            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
-            agent_number: object.required(agent_number_, "agent_number")?,
-            external_number: object.required(external_number_, "external_number")?,
+            direction: direction_,
+            phone_number_id: phone_number_id_,
+            agent_number: agent_number_,
+            external_number: external_number_,
             type_: type__.unwrap_or_default(),
             call_id: call_id_.unwrap_or_default(),
-            call_sid: object.required(call_sid_, "call_sid")?,
+            call_sid: call_sid_,
             sip_header_dynamic_variables: sip_header_dynamic_variables_.unwrap_or_default(),
         })
     }

@@ -118,23 +118,53 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(request_id_),
+            Some(tool_name_),
+            Some(result_value_),
+            Some(is_error_),
+            Some(is_blocked_),
+            Some(tool_has_been_called_),
+            Some(tool_latency_secs_),
+            Some(error_type_),
+            Some(raw_error_message_),
+            Some(dynamic_variable_updates_),
+            Some(integration_id_),
+            Some(credential_id_),
+            Some(integration_connection_id_),
+        ) = (
+            request_id_,
+            tool_name_,
+            result_value_,
+            is_error_,
+            is_blocked_,
+            tool_has_been_called_,
+            tool_latency_secs_,
+            error_type_,
+            raw_error_message_,
+            dynamic_variable_updates_,
+            integration_id_,
+            credential_id_,
+            integration_connection_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            request_id: object.required(request_id_, "request_id")?,
-            tool_name: object.required(tool_name_, "tool_name")?,
-            result_value: object.required(result_value_, "result_value")?,
-            is_error: object.required(is_error_, "is_error")?,
-            is_blocked: object.required(is_blocked_, "is_blocked")?,
-            tool_has_been_called: object.required(tool_has_been_called_, "tool_has_been_called")?,
-            tool_latency_secs: object.required(tool_latency_secs_, "tool_latency_secs")?,
-            error_type: object.required(error_type_, "error_type")?,
-            raw_error_message: object.required(raw_error_message_, "raw_error_message")?,
-            dynamic_variable_updates: object
-                .required(dynamic_variable_updates_, "dynamic_variable_updates")?,
+            request_id: request_id_,
+            tool_name: tool_name_,
+            result_value: result_value_,
+            is_error: is_error_,
+            is_blocked: is_blocked_,
+            tool_has_been_called: tool_has_been_called_,
+            tool_latency_secs: tool_latency_secs_,
+            error_type: error_type_,
+            raw_error_message: raw_error_message_,
+            dynamic_variable_updates: dynamic_variable_updates_,
             type_: type__.unwrap_or_default(),
-            integration_id: object.required(integration_id_, "integration_id")?,
-            credential_id: object.required(credential_id_, "credential_id")?,
-            integration_connection_id: object
-                .required(integration_connection_id_, "integration_connection_id")?,
+            integration_id: integration_id_,
+            credential_id: credential_id_,
+            integration_connection_id: integration_connection_id_,
         })
     }
 }

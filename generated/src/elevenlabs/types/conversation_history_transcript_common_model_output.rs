@@ -147,8 +147,11 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(role_), Some(time_in_call_secs_)) = (role_, time_in_call_secs_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            role: object.required(role_, "role")?,
+            role: role_,
             agent_metadata: agent_metadata_.unwrap_or_default(),
             message: message_.unwrap_or_default(),
             multivoice_message: multivoice_message_.unwrap_or_default(),
@@ -157,7 +160,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelOutput {
             feedback: feedback_.unwrap_or_default(),
             llm_override: llm_override_.unwrap_or_default(),
             producing_llm: producing_llm_.unwrap_or_default(),
-            time_in_call_secs: object.required(time_in_call_secs_, "time_in_call_secs")?,
+            time_in_call_secs: time_in_call_secs_,
             conversation_turn_metrics: conversation_turn_metrics_.unwrap_or_default(),
             rag_retrieval_info: rag_retrieval_info_.unwrap_or_default(),
             llm_usage: llm_usage_.unwrap_or_default(),

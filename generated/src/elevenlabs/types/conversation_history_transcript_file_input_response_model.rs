@@ -49,11 +49,16 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptFileInputResponseMod
                 _ => field.skip(),
             },
         )?;
+        let (Some(file_id_), Some(original_filename_), Some(mime_type_), Some(file_url_)) =
+            (file_id_, original_filename_, mime_type_, file_url_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            file_id: object.required(file_id_, "file_id")?,
-            original_filename: object.required(original_filename_, "original_filename")?,
-            mime_type: object.required(mime_type_, "mime_type")?,
-            file_url: object.required(file_url_, "file_url")?,
+            file_id: file_id_,
+            original_filename: original_filename_,
+            mime_type: mime_type_,
+            file_url: file_url_,
         })
     }
 }

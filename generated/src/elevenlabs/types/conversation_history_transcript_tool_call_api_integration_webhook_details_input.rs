@@ -65,12 +65,15 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let Some(webhook_details_) = webhook_details_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
             integration_id: integration_id_.unwrap_or_default(),
             credential_id: credential_id_.unwrap_or_default(),
             integration_connection_id: integration_connection_id_.unwrap_or_default(),
-            webhook_details: object.required(webhook_details_, "webhook_details")?,
+            webhook_details: webhook_details_,
         })
     }
 }

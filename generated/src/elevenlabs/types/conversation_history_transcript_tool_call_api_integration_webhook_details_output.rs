@@ -70,13 +70,26 @@ impl<'de> Deserialize<'de>
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(integration_id_),
+            Some(credential_id_),
+            Some(integration_connection_id_),
+            Some(webhook_details_),
+        ) = (
+            integration_id_,
+            credential_id_,
+            integration_connection_id_,
+            webhook_details_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            integration_id: object.required(integration_id_, "integration_id")?,
-            credential_id: object.required(credential_id_, "credential_id")?,
-            integration_connection_id: object
-                .required(integration_connection_id_, "integration_connection_id")?,
-            webhook_details: object.required(webhook_details_, "webhook_details")?,
+            integration_id: integration_id_,
+            credential_id: credential_id_,
+            integration_connection_id: integration_connection_id_,
+            webhook_details: webhook_details_,
         })
     }
 }

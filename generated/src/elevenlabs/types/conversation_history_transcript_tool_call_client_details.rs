@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallClientDetail
                 _ => field.skip(),
             },
         )?;
+        let Some(parameters_) = parameters_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            parameters: object.required(parameters_, "parameters")?,
+            parameters: parameters_,
         })
     }
 }

@@ -72,12 +72,26 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelO
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(request_id_),
+            Some(tool_name_),
+            Some(params_as_json_),
+            Some(tool_has_been_called_),
+        ) = (
+            request_id_,
+            tool_name_,
+            params_as_json_,
+            tool_has_been_called_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            request_id: object.required(request_id_, "request_id")?,
-            tool_name: object.required(tool_name_, "tool_name")?,
-            params_as_json: object.required(params_as_json_, "params_as_json")?,
-            tool_has_been_called: object.required(tool_has_been_called_, "tool_has_been_called")?,
+            request_id: request_id_,
+            tool_name: tool_name_,
+            params_as_json: params_as_json_,
+            tool_has_been_called: tool_has_been_called_,
             tool_details: tool_details_.unwrap_or_default(),
         })
     }

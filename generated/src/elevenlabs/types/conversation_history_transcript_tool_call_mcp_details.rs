@@ -80,13 +80,27 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallMcpDetails {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(mcp_server_id_),
+            Some(mcp_server_name_),
+            Some(integration_type_),
+            Some(approval_policy_),
+        ) = (
+            mcp_server_id_,
+            mcp_server_name_,
+            integration_type_,
+            approval_policy_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            mcp_server_id: object.required(mcp_server_id_, "mcp_server_id")?,
-            mcp_server_name: object.required(mcp_server_name_, "mcp_server_name")?,
-            integration_type: object.required(integration_type_, "integration_type")?,
+            mcp_server_id: mcp_server_id_,
+            mcp_server_name: mcp_server_name_,
+            integration_type: integration_type_,
             parameters: parameters_.unwrap_or_default(),
-            approval_policy: object.required(approval_policy_, "approval_policy")?,
+            approval_policy: approval_policy_,
             requires_approval: requires_approval_.unwrap_or_default(),
             mcp_tool_name: mcp_tool_name_.unwrap_or_default(),
             mcp_tool_description: mcp_tool_description_.unwrap_or_default(),

@@ -65,10 +65,13 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallWebhookDetai
                 _ => field.skip(),
             },
         )?;
+        let (Some(method_), Some(url_)) = (method_, url_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            method: object.required(method_, "method")?,
-            url: object.required(url_, "url")?,
+            method: method_,
+            url: url_,
             headers: headers_.unwrap_or_default(),
             path_params: path_params_.unwrap_or_default(),
             query_params: query_params_.unwrap_or_default(),

@@ -98,13 +98,29 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptWorkflowToolsResultC
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(request_id_),
+            Some(tool_name_),
+            Some(result_value_),
+            Some(is_error_),
+            Some(tool_has_been_called_),
+        ) = (
+            request_id_,
+            tool_name_,
+            result_value_,
+            is_error_,
+            tool_has_been_called_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            request_id: object.required(request_id_, "request_id")?,
-            tool_name: object.required(tool_name_, "tool_name")?,
-            result_value: object.required(result_value_, "result_value")?,
-            is_error: object.required(is_error_, "is_error")?,
+            request_id: request_id_,
+            tool_name: tool_name_,
+            result_value: result_value_,
+            is_error: is_error_,
             is_blocked: is_blocked_.unwrap_or_default(),
-            tool_has_been_called: object.required(tool_has_been_called_, "tool_has_been_called")?,
+            tool_has_been_called: tool_has_been_called_,
             tool_latency_secs: tool_latency_secs_.unwrap_or_default(),
             error_type: error_type_.unwrap_or_default(),
             raw_error_message: raw_error_message_.unwrap_or_default(),

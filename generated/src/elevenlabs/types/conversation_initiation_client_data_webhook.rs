@@ -47,9 +47,12 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhook {
                 _ => field.skip(),
             },
         )?;
+        let (Some(url_), Some(request_headers_)) = (url_, request_headers_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            url: object.required(url_, "url")?,
-            request_headers: object.required(request_headers_, "request_headers")?,
+            url: url_,
+            request_headers: request_headers_,
         })
     }
 }

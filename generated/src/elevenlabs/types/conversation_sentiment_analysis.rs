@@ -70,18 +70,31 @@ impl<'de> Deserialize<'de> for ConversationSentimentAnalysis {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(overall_label_),
+            Some(overall_sentiment_score_),
+            Some(overall_frustration_score_),
+            Some(min_user_sentiment_score_),
+            Some(max_user_frustration_score_),
+            Some(num_scored_user_turns_),
+        ) = (
+            overall_label_,
+            overall_sentiment_score_,
+            overall_frustration_score_,
+            min_user_sentiment_score_,
+            max_user_frustration_score_,
+            num_scored_user_turns_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            overall_label: object.required(overall_label_, "overall_label")?,
-            overall_sentiment_score: object
-                .required(overall_sentiment_score_, "overall_sentiment_score")?,
-            overall_frustration_score: object
-                .required(overall_frustration_score_, "overall_frustration_score")?,
-            min_user_sentiment_score: object
-                .required(min_user_sentiment_score_, "min_user_sentiment_score")?,
-            max_user_frustration_score: object
-                .required(max_user_frustration_score_, "max_user_frustration_score")?,
-            num_scored_user_turns: object
-                .required(num_scored_user_turns_, "num_scored_user_turns")?,
+            overall_label: overall_label_,
+            overall_sentiment_score: overall_sentiment_score_,
+            overall_frustration_score: overall_frustration_score_,
+            min_user_sentiment_score: min_user_sentiment_score_,
+            max_user_frustration_score: max_user_frustration_score_,
+            num_scored_user_turns: num_scored_user_turns_,
         })
     }
 }

@@ -35,8 +35,11 @@ impl<'de> Deserialize<'de> for ConversationSignedUrlResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(signed_url_) = signed_url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            signed_url: object.required(signed_url_, "signed_url")?,
+            signed_url: signed_url_,
         })
     }
 }

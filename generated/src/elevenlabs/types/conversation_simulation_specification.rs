@@ -60,9 +60,11 @@ impl<'de> Deserialize<'de> for ConversationSimulationSpecification {
                 _ => field.skip(),
             },
         )?;
+        let Some(simulated_user_config_) = simulated_user_config_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            simulated_user_config: object
-                .required(simulated_user_config_, "simulated_user_config")?,
+            simulated_user_config: simulated_user_config_,
             tool_mock_config: tool_mock_config_.unwrap_or_default(),
             partial_conversation_history: partial_conversation_history_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for ConversationSource {
                 _ => field.skip(),
             },
         )?;
+        let Some(conversation_id_) = conversation_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            conversation_id: conversation_id_,
         })
     }
 }

@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for ConversationSummaryMessageModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(role_), Some(message_)) = (role_, message_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            role: object.required(role_, "role")?,
-            message: object.required(message_, "message")?,
+            role: role_,
+            message: message_,
         })
     }
 }

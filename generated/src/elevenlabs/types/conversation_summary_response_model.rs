@@ -153,18 +153,38 @@ impl<'de> Deserialize<'de> for ConversationSummaryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(agent_id_),
+            Some(conversation_id_),
+            Some(start_time_unix_secs_),
+            Some(call_duration_secs_),
+            Some(message_count_),
+            Some(status_),
+            Some(call_successful_),
+        ) = (
+            agent_id_,
+            conversation_id_,
+            start_time_unix_secs_,
+            call_duration_secs_,
+            message_count_,
+            status_,
+            call_successful_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             branch_id: branch_id_.unwrap_or_default(),
             version_id: version_id_.unwrap_or_default(),
             agent_name: agent_name_.unwrap_or_default(),
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
-            start_time_unix_secs: object.required(start_time_unix_secs_, "start_time_unix_secs")?,
-            call_duration_secs: object.required(call_duration_secs_, "call_duration_secs")?,
-            message_count: object.required(message_count_, "message_count")?,
-            status: object.required(status_, "status")?,
+            conversation_id: conversation_id_,
+            start_time_unix_secs: start_time_unix_secs_,
+            call_duration_secs: call_duration_secs_,
+            message_count: message_count_,
+            status: status_,
             termination_reason: termination_reason_.unwrap_or_default(),
-            call_successful: object.required(call_successful_, "call_successful")?,
+            call_successful: call_successful_,
             call_success_score: call_success_score_.unwrap_or_default(),
             transcript_summary: transcript_summary_.unwrap_or_default(),
             call_summary_title: call_summary_title_.unwrap_or_default(),

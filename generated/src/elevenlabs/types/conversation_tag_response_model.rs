@@ -63,13 +63,29 @@ impl<'de> Deserialize<'de> for ConversationTagResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(tag_id_),
+            Some(workspace_id_),
+            Some(owner_user_id_),
+            Some(title_),
+            Some(created_at_unix_secs_),
+        ) = (
+            tag_id_,
+            workspace_id_,
+            owner_user_id_,
+            title_,
+            created_at_unix_secs_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tag_id: object.required(tag_id_, "tag_id")?,
-            workspace_id: object.required(workspace_id_, "workspace_id")?,
-            owner_user_id: object.required(owner_user_id_, "owner_user_id")?,
-            title: object.required(title_, "title")?,
+            tag_id: tag_id_,
+            workspace_id: workspace_id_,
+            owner_user_id: owner_user_id_,
+            title: title_,
             description: description_.unwrap_or_default(),
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            created_at_unix_secs: created_at_unix_secs_,
         })
     }
 }

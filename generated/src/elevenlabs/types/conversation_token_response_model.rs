@@ -71,12 +71,17 @@ impl<'de> Deserialize<'de> for ConversationTokenResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(conversation_token_), Some(purpose_)) =
+            (agent_id_, conversation_token_, purpose_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            conversation_token: object.required(conversation_token_, "conversation_token")?,
+            agent_id: agent_id_,
+            conversation_token: conversation_token_,
             expiration_time_unix_secs: expiration_time_unix_secs_.unwrap_or_default(),
             conversation_id: conversation_id_.unwrap_or_default(),
-            purpose: object.required(purpose_, "purpose")?,
+            purpose: purpose_,
             token_requester_user_id: token_requester_user_id_.unwrap_or_default(),
         })
     }

@@ -87,20 +87,33 @@ impl<'de> Deserialize<'de> for ConversationUserResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(user_id_),
+            Some(last_contact_unix_secs_),
+            Some(first_contact_unix_secs_),
+            Some(conversation_count_),
+            Some(last_contact_conversation_id_),
+            Some(sentiment_),
+        ) = (
+            user_id_,
+            last_contact_unix_secs_,
+            first_contact_unix_secs_,
+            conversation_count_,
+            last_contact_conversation_id_,
+            sentiment_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            user_id: object.required(user_id_, "user_id")?,
-            last_contact_unix_secs: object
-                .required(last_contact_unix_secs_, "last_contact_unix_secs")?,
-            first_contact_unix_secs: object
-                .required(first_contact_unix_secs_, "first_contact_unix_secs")?,
-            conversation_count: object.required(conversation_count_, "conversation_count")?,
+            user_id: user_id_,
+            last_contact_unix_secs: last_contact_unix_secs_,
+            first_contact_unix_secs: first_contact_unix_secs_,
+            conversation_count: conversation_count_,
             last_contact_agent_id: last_contact_agent_id_.unwrap_or_default(),
-            last_contact_conversation_id: object.required(
-                last_contact_conversation_id_,
-                "last_contact_conversation_id",
-            )?,
+            last_contact_conversation_id: last_contact_conversation_id_,
             last_contact_agent_name: last_contact_agent_name_.unwrap_or_default(),
-            sentiment: object.required(sentiment_, "sentiment")?,
+            sentiment: sentiment_,
             most_frustrated_conversations: most_frustrated_conversations_.unwrap_or_default(),
         })
     }

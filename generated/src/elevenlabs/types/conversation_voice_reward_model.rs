@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for ConversationVoiceRewardModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(voice_id_), Some(reward_usd_cents_)) = (voice_id_, reward_usd_cents_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
-            reward_usd_cents: object.required(reward_usd_cents_, "reward_usd_cents")?,
+            voice_id: voice_id_,
+            reward_usd_cents: reward_usd_cents_,
         })
     }
 }

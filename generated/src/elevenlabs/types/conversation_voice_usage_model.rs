@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for ConversationVoiceUsageModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(voice_id_) = voice_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
+            voice_id: voice_id_,
             audio_output_seconds: audio_output_seconds_.unwrap_or_default(),
         })
     }

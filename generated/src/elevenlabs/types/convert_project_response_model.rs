@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for ConvertProjectResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            status: object.required(status_, "status")?,
-        })
+        let Some(status_) = status_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { status: status_ })
     }
 }
 

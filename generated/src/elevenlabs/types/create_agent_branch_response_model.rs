@@ -43,9 +43,14 @@ impl<'de> Deserialize<'de> for CreateAgentBranchResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(created_branch_id_), Some(created_version_id_)) =
+            (created_branch_id_, created_version_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            created_branch_id: object.required(created_branch_id_, "created_branch_id")?,
-            created_version_id: object.required(created_version_id_, "created_version_id")?,
+            created_branch_id: created_branch_id_,
+            created_version_id: created_version_id_,
         })
     }
 }

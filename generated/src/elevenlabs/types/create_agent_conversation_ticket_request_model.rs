@@ -50,8 +50,11 @@ impl<'de> Deserialize<'de> for CreateAgentConversationTicketRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(conversation_id_) = conversation_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            conversation_id: conversation_id_,
             qa_comment: qa_comment_.unwrap_or_default(),
             turn_comments: turn_comments_.unwrap_or_default(),
         })

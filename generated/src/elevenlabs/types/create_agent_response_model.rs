@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for CreateAgentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(agent_id_) = agent_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
         })
     }
 }

@@ -49,10 +49,13 @@ impl<'de> Deserialize<'de> for CreateAuthConnectionEnvironmentVariableRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(label_), Some(values_)) = (label_, values_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            label: object.required(label_, "label")?,
-            values: object.required(values_, "values")?,
+            label: label_,
+            values: values_,
         })
     }
 }

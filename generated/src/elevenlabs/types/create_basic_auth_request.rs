@@ -57,12 +57,17 @@ impl<'de> Deserialize<'de> for CreateBasicAuthRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(provider_), Some(username_), Some(password_)) =
+            (name_, provider_, username_, password_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            username: object.required(username_, "username")?,
-            password: object.required(password_, "password")?,
+            provider: provider_,
+            username: username_,
+            password: password_,
         })
     }
 }

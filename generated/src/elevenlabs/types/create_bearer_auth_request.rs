@@ -53,11 +53,14 @@ impl<'de> Deserialize<'de> for CreateBearerAuthRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(provider_), Some(token_)) = (name_, provider_, token_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            token: object.required(token_, "token")?,
+            provider: provider_,
+            token: token_,
         })
     }
 }

@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for CreateConversationTagRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(title_) = title_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            title: object.required(title_, "title")?,
+            title: title_,
             description: description_.unwrap_or_default(),
         })
     }

@@ -59,12 +59,17 @@ impl<'de> Deserialize<'de> for CreateCrawlJobResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(type__), Some(root_folder_id_), Some(status_), Some(created_at_)) =
+            (id_, type__, root_folder_id_, status_, created_at_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            type_: object.required(type__, "type")?,
-            root_folder_id: object.required(root_folder_id_, "root_folder_id")?,
-            status: object.required(status_, "status")?,
-            created_at: object.required(created_at_, "created_at")?,
+            id: id_,
+            type_: type__,
+            root_folder_id: root_folder_id_,
+            status: status_,
+            created_at: created_at_,
             folder_path: folder_path_.unwrap_or_default(),
         })
     }

@@ -56,12 +56,17 @@ impl<'de> Deserialize<'de> for CreateCustomHeaderAuthRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(provider_), Some(header_name_), Some(token_)) =
+            (name_, provider_, header_name_, token_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            header_name: object.required(header_name_, "header_name")?,
-            token: object.required(token_, "token")?,
+            provider: provider_,
+            header_name: header_name_,
+            token: token_,
         })
     }
 }

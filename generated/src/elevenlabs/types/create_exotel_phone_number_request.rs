@@ -109,18 +109,38 @@ impl<'de> Deserialize<'de> for CreateExotelPhoneNumberRequest {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(phone_number_),
+            Some(label_),
+            Some(account_sid_),
+            Some(api_key_),
+            Some(api_token_),
+            Some(api_subdomain_),
+            Some(app_id_),
+        ) = (
+            phone_number_,
+            label_,
+            account_sid_,
+            api_key_,
+            api_token_,
+            api_subdomain_,
+            app_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            phone_number: object.required(phone_number_, "phone_number")?,
-            label: object.required(label_, "label")?,
+            phone_number: phone_number_,
+            label: label_,
             supports_inbound: supports_inbound_.unwrap_or_default(),
             supports_outbound: supports_outbound_.unwrap_or_default(),
             provider: provider_.unwrap_or_default(),
             agent_id: agent_id_.unwrap_or_default(),
-            account_sid: object.required(account_sid_, "account_sid")?,
-            api_key: object.required(api_key_, "api_key")?,
-            api_token: object.required(api_token_, "api_token")?,
-            api_subdomain: object.required(api_subdomain_, "api_subdomain")?,
-            app_id: object.required(app_id_, "app_id")?,
+            account_sid: account_sid_,
+            api_key: api_key_,
+            api_token: api_token_,
+            api_subdomain: api_subdomain_,
+            app_id: app_id_,
             applet_url: applet_url_.unwrap_or_default(),
         })
     }

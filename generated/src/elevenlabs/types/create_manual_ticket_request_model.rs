@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for CreateManualTicketRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(qa_comment_) = qa_comment_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            qa_comment: object.required(qa_comment_, "qa_comment")?,
+            qa_comment: qa_comment_,
         })
     }
 }

@@ -66,12 +66,17 @@ impl<'de> Deserialize<'de> for CreateMtlsAuthRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(provider_), Some(client_certificate_), Some(client_key_)) =
+            (name_, provider_, client_certificate_, client_key_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            client_certificate: object.required(client_certificate_, "client_certificate")?,
-            client_key: object.required(client_key_, "client_key")?,
+            provider: provider_,
+            client_certificate: client_certificate_,
+            client_key: client_key_,
             ca_certificate: ca_certificate_.unwrap_or_default(),
             key_passphrase: key_passphrase_.unwrap_or_default(),
         })

@@ -90,16 +90,26 @@ impl<'de> Deserialize<'de> for CreateOAuth2ClientCredsRequest {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(name_),
+            Some(provider_),
+            Some(client_id_),
+            Some(token_url_),
+            Some(client_secret_),
+        ) = (name_, provider_, client_id_, token_url_, client_secret_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            client_id: object.required(client_id_, "client_id")?,
-            token_url: object.required(token_url_, "token_url")?,
+            provider: provider_,
+            client_id: client_id_,
+            token_url: token_url_,
             scopes: scopes_.unwrap_or_default(),
             extra_params: extra_params_.unwrap_or_default(),
             basic_auth_in_header: basic_auth_in_header_.unwrap_or_default(),
-            client_secret: object.required(client_secret_, "client_secret")?,
+            client_secret: client_secret_,
             custom_headers: custom_headers_.unwrap_or_default(),
         })
     }

@@ -119,21 +119,41 @@ impl<'de> Deserialize<'de> for CreateOAuth2JwtRequest {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(name_),
+            Some(provider_),
+            Some(issuer_),
+            Some(audience_),
+            Some(subject_),
+            Some(token_url_),
+            Some(secret_key_),
+        ) = (
+            name_,
+            provider_,
+            issuer_,
+            audience_,
+            subject_,
+            token_url_,
+            secret_key_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
+            provider: provider_,
             algorithm: algorithm_.unwrap_or_default(),
             key_id: key_id_.unwrap_or_default(),
-            issuer: object.required(issuer_, "issuer")?,
-            audience: object.required(audience_, "audience")?,
-            subject: object.required(subject_, "subject")?,
+            issuer: issuer_,
+            audience: audience_,
+            subject: subject_,
             expiration_seconds: expiration_seconds_.unwrap_or_default(),
             extra_params: extra_params_.unwrap_or_default(),
-            token_url: object.required(token_url_, "token_url")?,
+            token_url: token_url_,
             scopes: scopes_.unwrap_or_default(),
             token_response_field: token_response_field_.unwrap_or_default(),
-            secret_key: object.required(secret_key_, "secret_key")?,
+            secret_key: secret_key_,
         })
     }
 }

@@ -46,8 +46,11 @@ impl<'de> Deserialize<'de> for CreateOrderResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(order_id_) = order_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            order_id: object.required(order_id_, "order_id")?,
+            order_id: order_id_,
             sandbox: sandbox_.unwrap_or_default(),
         })
     }

@@ -39,8 +39,11 @@ impl<'de> Deserialize<'de> for CreatePhoneNumberResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(phone_number_id_) = phone_number_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            phone_number_id: phone_number_id_,
         })
     }
 }

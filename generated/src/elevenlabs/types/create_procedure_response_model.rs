@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for CreateProcedureResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(procedure_id_) = procedure_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            procedure_id: object.required(procedure_id_, "procedure_id")?,
+            procedure_id: procedure_id_,
         })
     }
 }

@@ -79,9 +79,12 @@ impl<'de> Deserialize<'de> for CreateSipTrunkPhoneNumberRequestV2 {
                 _ => field.skip(),
             },
         )?;
+        let (Some(phone_number_), Some(label_)) = (phone_number_, label_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            phone_number: object.required(phone_number_, "phone_number")?,
-            label: object.required(label_, "label")?,
+            phone_number: phone_number_,
+            label: label_,
             supports_inbound: supports_inbound_.unwrap_or_default(),
             supports_outbound: supports_outbound_.unwrap_or_default(),
             provider: provider_.unwrap_or_default(),

@@ -102,9 +102,12 @@ impl<'de> Deserialize<'de> for CreateSpeechEngineRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(speech_engine_) = speech_engine_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             name: name_.unwrap_or_default(),
-            speech_engine: object.required(speech_engine_, "speech_engine")?,
+            speech_engine: speech_engine_,
             asr: asr_.unwrap_or_default(),
             tts: tts_.unwrap_or_default(),
             turn: turn_.unwrap_or_default(),

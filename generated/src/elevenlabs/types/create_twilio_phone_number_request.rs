@@ -93,15 +93,20 @@ impl<'de> Deserialize<'de> for CreateTwilioPhoneNumberRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(phone_number_), Some(label_), Some(sid_), Some(token_)) =
+            (phone_number_, label_, sid_, token_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            phone_number: object.required(phone_number_, "phone_number")?,
-            label: object.required(label_, "label")?,
+            phone_number: phone_number_,
+            label: label_,
             supports_inbound: supports_inbound_.unwrap_or_default(),
             supports_outbound: supports_outbound_.unwrap_or_default(),
             provider: provider_.unwrap_or_default(),
             agent_id: agent_id_.unwrap_or_default(),
-            sid: object.required(sid_, "sid")?,
-            token: object.required(token_, "token")?,
+            sid: sid_,
+            token: token_,
             region_config: region_config_.unwrap_or_default(),
             enable_sms: enable_sms_.unwrap_or_default(),
         })

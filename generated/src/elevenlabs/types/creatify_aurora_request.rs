@@ -74,11 +74,14 @@ impl<'de> Deserialize<'de> for CreatifyAuroraRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(image_), Some(audio_)) = (image_, audio_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             webhook: webhook_.unwrap_or_default(),
             model_id: model_id_.unwrap_or_default(),
-            image: object.required(image_, "image")?,
-            audio: object.required(audio_, "audio")?,
+            image: image_,
+            audio: audio_,
             resolution: resolution_.unwrap_or_default(),
             guidance_scale: guidance_scale_.unwrap_or_default(),
             audio_guidance_scale: audio_guidance_scale_.unwrap_or_default(),

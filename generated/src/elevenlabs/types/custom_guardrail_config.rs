@@ -95,10 +95,13 @@ impl<'de> Deserialize<'de> for CustomGuardrailConfig {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(prompt_)) = (name_, prompt_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             is_enabled: is_enabled_.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            prompt: object.required(prompt_, "prompt")?,
+            name: name_,
+            prompt: prompt_,
             execution_mode: execution_mode_.unwrap_or_default(),
             model: model_.unwrap_or_default(),
             history_message_count: history_message_count_.unwrap_or_default(),

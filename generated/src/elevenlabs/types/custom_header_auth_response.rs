@@ -76,12 +76,17 @@ impl<'de> Deserialize<'de> for CustomHeaderAuthResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(provider_), Some(header_name_), Some(id_)) =
+            (name_, provider_, header_name_, id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            header_name: object.required(header_name_, "header_name")?,
-            id: object.required(id_, "id")?,
+            provider: provider_,
+            header_name: header_name_,
+            id: id_,
             used_by: used_by_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
             status_detail: status_detail_.unwrap_or_default(),

@@ -77,8 +77,11 @@ impl<'de> Deserialize<'de> for CustomLlm {
                 _ => field.skip(),
             },
         )?;
+        let Some(url_) = url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            url: object.required(url_, "url")?,
+            url: url_,
             model_id: model_id_.unwrap_or_default(),
             api_key: api_key_.unwrap_or_default(),
             auth_connection: auth_connection_.unwrap_or_default(),

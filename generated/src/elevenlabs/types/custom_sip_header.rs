@@ -51,10 +51,13 @@ impl<'de> Deserialize<'de> for CustomSipHeader {
                 _ => field.skip(),
             },
         )?;
+        let (Some(key_), Some(value_)) = (key_, value_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            key: object.required(key_, "key")?,
-            value: object.required(value_, "value")?,
+            key: key_,
+            value: value_,
         })
     }
 }

@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for DashboardCallSuccessChartModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             type_: type__.unwrap_or_default(),
         })
     }

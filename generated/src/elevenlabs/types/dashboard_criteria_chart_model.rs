@@ -47,10 +47,13 @@ impl<'de> Deserialize<'de> for DashboardCriteriaChartModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(criteria_id_)) = (name_, criteria_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             type_: type__.unwrap_or_default(),
-            criteria_id: object.required(criteria_id_, "criteria_id")?,
+            criteria_id: criteria_id_,
         })
     }
 }

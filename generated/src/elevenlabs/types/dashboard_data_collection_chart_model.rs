@@ -47,10 +47,13 @@ impl<'de> Deserialize<'de> for DashboardDataCollectionChartModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(data_collection_id_)) = (name_, data_collection_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             type_: type__.unwrap_or_default(),
-            data_collection_id: object.required(data_collection_id_, "data_collection_id")?,
+            data_collection_id: data_collection_id_,
         })
     }
 }

@@ -52,11 +52,15 @@ impl<'de> Deserialize<'de> for DataCollectionResultCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(data_collection_id_), Some(rationale_)) = (data_collection_id_, rationale_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            data_collection_id: object.required(data_collection_id_, "data_collection_id")?,
+            data_collection_id: data_collection_id_,
             value: value_.unwrap_or_default(),
             json_schema: json_schema_.unwrap_or_default(),
-            rationale: object.required(rationale_, "rationale")?,
+            rationale: rationale_,
         })
     }
 }

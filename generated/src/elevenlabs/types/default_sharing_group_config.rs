@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for DefaultSharingGroupConfig {
                 _ => field.skip(),
             },
         )?;
+        let (Some(group_id_), Some(permission_level_)) = (group_id_, permission_level_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            group_id: object.required(group_id_, "group_id")?,
-            permission_level: object.required(permission_level_, "permission_level")?,
+            group_id: group_id_,
+            permission_level: permission_level_,
         })
     }
 }

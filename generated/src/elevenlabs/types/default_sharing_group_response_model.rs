@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for DefaultSharingGroupResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(group_), Some(permission_level_)) = (group_, permission_level_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            group: object.required(group_, "group")?,
-            permission_level: object.required(permission_level_, "permission_level")?,
+            group: group_,
+            permission_level: permission_level_,
         })
     }
 }

@@ -55,10 +55,15 @@ impl<'de> Deserialize<'de> for DeliverableInfo {
                 _ => field.skip(),
             },
         )?;
+        let (Some(signed_url_), Some(content_type_), Some(name_)) =
+            (signed_url_, content_type_, name_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            signed_url: object.required(signed_url_, "signed_url")?,
-            content_type: object.required(content_type_, "content_type")?,
-            name: object.required(name_, "name")?,
+            signed_url: signed_url_,
+            content_type: content_type_,
+            name: name_,
             version: version_.unwrap_or_default(),
         })
     }

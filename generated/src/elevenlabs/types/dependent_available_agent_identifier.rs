@@ -63,13 +63,18 @@ impl<'de> Deserialize<'de> for DependentAvailableAgentIdentifier {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(name_), Some(created_at_unix_secs_), Some(access_level_)) =
+            (id_, name_, created_at_unix_secs_, access_level_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             referenced_resource_ids: referenced_resource_ids_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            name: name_,
             type_: type__.unwrap_or_default(),
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            access_level: object.required(access_level_, "access_level")?,
+            created_at_unix_secs: created_at_unix_secs_,
+            access_level: access_level_,
         })
     }
 }

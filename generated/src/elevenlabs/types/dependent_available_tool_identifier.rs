@@ -55,12 +55,17 @@ impl<'de> Deserialize<'de> for DependentAvailableToolIdentifier {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(name_), Some(created_at_unix_secs_), Some(access_level_)) =
+            (id_, name_, created_at_unix_secs_, access_level_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            name: name_,
             type_: type__.unwrap_or_default(),
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            access_level: object.required(access_level_, "access_level")?,
+            created_at_unix_secs: created_at_unix_secs_,
+            access_level: access_level_,
         })
     }
 }

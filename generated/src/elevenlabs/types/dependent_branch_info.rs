@@ -59,12 +59,22 @@ impl<'de> Deserialize<'de> for DependentBranchInfo {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(agent_id_),
+            Some(agent_name_),
+            Some(branch_id_),
+            Some(branch_name_),
+            Some(is_main_),
+        ) = (agent_id_, agent_name_, branch_id_, branch_name_, is_main_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            agent_name: object.required(agent_name_, "agent_name")?,
-            branch_id: object.required(branch_id_, "branch_id")?,
-            branch_name: object.required(branch_name_, "branch_name")?,
-            is_main: object.required(is_main_, "is_main")?,
+            agent_id: agent_id_,
+            agent_name: agent_name_,
+            branch_id: branch_id_,
+            branch_name: branch_name_,
+            is_main: is_main_,
         })
     }
 }

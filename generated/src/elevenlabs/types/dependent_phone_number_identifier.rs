@@ -50,11 +50,16 @@ impl<'de> Deserialize<'de> for DependentPhoneNumberIdentifier {
                 _ => field.skip(),
             },
         )?;
+        let (Some(phone_number_id_), Some(phone_number_), Some(label_), Some(provider_)) =
+            (phone_number_id_, phone_number_, label_, provider_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
-            phone_number: object.required(phone_number_, "phone_number")?,
-            label: object.required(label_, "label")?,
-            provider: object.required(provider_, "provider")?,
+            phone_number_id: phone_number_id_,
+            phone_number: phone_number_,
+            label: label_,
+            provider: provider_,
         })
     }
 }

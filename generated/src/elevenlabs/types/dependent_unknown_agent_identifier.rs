@@ -54,9 +54,12 @@ impl<'de> Deserialize<'de> for DependentUnknownAgentIdentifier {
                 _ => field.skip(),
             },
         )?;
+        let Some(id_) = id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             referenced_resource_ids: referenced_resource_ids_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
+            id: id_,
             type_: type__.unwrap_or_default(),
         })
     }

@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for DependentUnknownMcpServerIdentifier {
                 _ => field.skip(),
             },
         )?;
+        let Some(id_) = id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             type_: type__.unwrap_or_default(),
         })
     }

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for DependentUnknownToolIdentifier {
                 _ => field.skip(),
             },
         )?;
+        let Some(id_) = id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            id: object.required(id_, "id")?,
+            id: id_,
         })
     }
 }

@@ -52,9 +52,13 @@ impl<'de> Deserialize<'de> for DetailedMusicResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(composition_plan_), Some(song_metadata_)) = (composition_plan_, song_metadata_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            composition_plan: object.required(composition_plan_, "composition_plan")?,
-            song_metadata: object.required(song_metadata_, "song_metadata")?,
+            composition_plan: composition_plan_,
+            song_metadata: song_metadata_,
             words_timestamps: words_timestamps_.unwrap_or_default(),
         })
     }

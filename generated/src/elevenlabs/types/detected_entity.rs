@@ -53,11 +53,16 @@ impl<'de> Deserialize<'de> for DetectedEntity {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(entity_type_), Some(start_char_), Some(end_char_)) =
+            (text_, entity_type_, start_char_, end_char_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
-            entity_type: object.required(entity_type_, "entity_type")?,
-            start_char: object.required(start_char_, "start_char")?,
-            end_char: object.required(end_char_, "end_char")?,
+            text: text_,
+            entity_type: entity_type_,
+            start_char: start_char_,
+            end_char: end_char_,
         })
     }
 }

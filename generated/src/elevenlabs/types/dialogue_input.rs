@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for DialogueInput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(voice_id_)) = (text_, voice_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
-            voice_id: object.required(voice_id_, "voice_id")?,
+            text: text_,
+            voice_id: voice_id_,
         })
     }
 }

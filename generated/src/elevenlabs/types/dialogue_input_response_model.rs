@@ -48,10 +48,14 @@ impl<'de> Deserialize<'de> for DialogueInputResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(voice_id_), Some(voice_name_)) = (text_, voice_id_, voice_name_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
-            voice_id: object.required(voice_id_, "voice_id")?,
-            voice_name: object.required(voice_name_, "voice_name")?,
+            text: text_,
+            voice_id: voice_id_,
+            voice_name: voice_name_,
         })
     }
 }

@@ -284,13 +284,31 @@ impl<'de> Deserialize<'de> for DirectPublishingReadResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(read_id_),
+            Some(created_at_unix_),
+            Some(updated_at_unix_),
+            Some(word_count_),
+            Some(char_count_),
+            Some(chapters_),
+        ) = (
+            read_id_,
+            created_at_unix_,
+            updated_at_unix_,
+            word_count_,
+            char_count_,
+            chapters_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            read_id: object.required(read_id_, "read_id")?,
-            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
-            updated_at_unix: object.required(updated_at_unix_, "updated_at_unix")?,
-            word_count: object.required(word_count_, "word_count")?,
-            char_count: object.required(char_count_, "char_count")?,
-            chapters: object.required(chapters_, "chapters")?,
+            read_id: read_id_,
+            created_at_unix: created_at_unix_,
+            updated_at_unix: updated_at_unix_,
+            word_count: word_count_,
+            char_count: char_count_,
+            chapters: chapters_,
             title: title_.unwrap_or_default(),
             author: author_.unwrap_or_default(),
             description: description_.unwrap_or_default(),

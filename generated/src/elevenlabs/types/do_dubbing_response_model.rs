@@ -43,10 +43,14 @@ impl<'de> Deserialize<'de> for DoDubbingResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(dubbing_id_), Some(expected_duration_sec_)) =
+            (dubbing_id_, expected_duration_sec_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            dubbing_id: object.required(dubbing_id_, "dubbing_id")?,
-            expected_duration_sec: object
-                .required(expected_duration_sec_, "expected_duration_sec")?,
+            dubbing_id: dubbing_id_,
+            expected_duration_sec: expected_duration_sec_,
         })
     }
 }

@@ -83,15 +83,29 @@ impl<'de> Deserialize<'de> for DubOrderItemRequest {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(media_id_),
+            Some(source_language_),
+            Some(destination_languages_),
+            Some(include_captions_),
+            Some(include_source_captions_),
+        ) = (
+            media_id_,
+            source_language_,
+            destination_languages_,
+            include_captions_,
+            include_source_captions_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             kind: kind_.unwrap_or_default(),
-            media_id: object.required(media_id_, "media_id")?,
-            source_language: object.required(source_language_, "source_language")?,
-            destination_languages: object
-                .required(destination_languages_, "destination_languages")?,
-            include_captions: object.required(include_captions_, "include_captions")?,
-            include_source_captions: object
-                .required(include_source_captions_, "include_source_captions")?,
+            media_id: media_id_,
+            source_language: source_language_,
+            destination_languages: destination_languages_,
+            include_captions: include_captions_,
+            include_source_captions: include_source_captions_,
             instructions: instructions_.unwrap_or_default(),
             captions_sdh: captions_sdh_.unwrap_or_default(),
         })

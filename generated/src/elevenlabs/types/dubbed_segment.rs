@@ -58,12 +58,17 @@ impl<'de> Deserialize<'de> for DubbedSegment {
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_time_), Some(end_time_), Some(subtitles_), Some(audio_stale_)) =
+            (start_time_, end_time_, subtitles_, audio_stale_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start_time: object.required(start_time_, "start_time")?,
-            end_time: object.required(end_time_, "end_time")?,
+            start_time: start_time_,
+            end_time: end_time_,
             text: text_.unwrap_or_default(),
-            subtitles: object.required(subtitles_, "subtitles")?,
-            audio_stale: object.required(audio_stale_, "audio_stale")?,
+            subtitles: subtitles_,
+            audio_stale: audio_stale_,
             media_ref: media_ref_.unwrap_or_default(),
         })
     }

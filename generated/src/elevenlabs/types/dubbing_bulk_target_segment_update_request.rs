@@ -40,8 +40,11 @@ impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(segments_) = segments_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            segments: object.required(segments_, "segments")?,
+            segments: segments_,
         })
     }
 }

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for DubbingBulkTargetSegmentUpdateResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(segments_), Some(revision_)) = (segments_, revision_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            segments: object.required(segments_, "segments")?,
-            revision: object.required(revision_, "revision")?,
+            segments: segments_,
+            revision: revision_,
         })
     }
 }

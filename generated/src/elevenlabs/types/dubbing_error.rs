@@ -48,10 +48,13 @@ impl<'de> Deserialize<'de> for DubbingError {
                 _ => field.skip(),
             },
         )?;
+        let (Some(code_), Some(message_), Some(retryable_)) = (code_, message_, retryable_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            code: object.required(code_, "code")?,
-            message: object.required(message_, "message")?,
-            retryable: object.required(retryable_, "retryable")?,
+            code: code_,
+            message: message_,
+            retryable: retryable_,
         })
     }
 }

@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for DubbingLanguageListResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(languages_) = languages_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            languages: object.required(languages_, "languages")?,
+            languages: languages_,
             next_cursor: next_cursor_.unwrap_or_default(),
         })
     }

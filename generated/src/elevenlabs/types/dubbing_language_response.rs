@@ -108,20 +108,40 @@ impl<'de> Deserialize<'de> for DubbingLanguageResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(language_id_),
+            Some(project_id_),
+            Some(target_language_),
+            Some(status_),
+            Some(revision_),
+            Some(created_at_),
+            Some(updated_at_),
+        ) = (
+            language_id_,
+            project_id_,
+            target_language_,
+            status_,
+            revision_,
+            created_at_,
+            updated_at_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            language_id: object.required(language_id_, "language_id")?,
-            project_id: object.required(project_id_, "project_id")?,
-            target_language: object.required(target_language_, "target_language")?,
-            status: object.required(status_, "status")?,
+            language_id: language_id_,
+            project_id: project_id_,
+            target_language: target_language_,
+            status: status_,
             model_id: model_id_.unwrap_or_default(),
             voice_settings: voice_settings_.unwrap_or_default(),
             outputs: outputs_.unwrap_or_default(),
-            revision: object.required(revision_, "revision")?,
+            revision: revision_,
             output_revision: output_revision_.unwrap_or_default(),
             error: error_.unwrap_or_default(),
             warnings: warnings_.unwrap_or_default(),
-            created_at: object.required(created_at_, "created_at")?,
-            updated_at: object.required(updated_at_, "updated_at")?,
+            created_at: created_at_,
+            updated_at: updated_at_,
         })
     }
 }

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for DubbingMediaMetadata {
                 _ => field.skip(),
             },
         )?;
+        let (Some(content_type_), Some(duration_)) = (content_type_, duration_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            content_type: object.required(content_type_, "content_type")?,
-            duration: object.required(duration_, "duration")?,
+            content_type: content_type_,
+            duration: duration_,
         })
     }
 }

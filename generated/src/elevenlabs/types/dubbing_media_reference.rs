@@ -69,14 +69,34 @@ impl<'de> Deserialize<'de> for DubbingMediaReference {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(src_),
+            Some(content_type_),
+            Some(bucket_name_),
+            Some(random_path_slug_),
+            Some(duration_secs_),
+            Some(is_audio_),
+            Some(url_),
+        ) = (
+            src_,
+            content_type_,
+            bucket_name_,
+            random_path_slug_,
+            duration_secs_,
+            is_audio_,
+            url_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            src: object.required(src_, "src")?,
-            content_type: object.required(content_type_, "content_type")?,
-            bucket_name: object.required(bucket_name_, "bucket_name")?,
-            random_path_slug: object.required(random_path_slug_, "random_path_slug")?,
-            duration_secs: object.required(duration_secs_, "duration_secs")?,
-            is_audio: object.required(is_audio_, "is_audio")?,
-            url: object.required(url_, "url")?,
+            src: src_,
+            content_type: content_type_,
+            bucket_name: bucket_name_,
+            random_path_slug: random_path_slug_,
+            duration_secs: duration_secs_,
+            is_audio: is_audio_,
+            url: url_,
         })
     }
 }

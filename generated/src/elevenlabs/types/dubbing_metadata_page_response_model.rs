@@ -46,10 +46,13 @@ impl<'de> Deserialize<'de> for DubbingMetadataPageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(dubs_), Some(has_more_)) = (dubs_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            dubs: object.required(dubs_, "dubs")?,
+            dubs: dubs_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

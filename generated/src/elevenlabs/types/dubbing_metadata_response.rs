@@ -88,14 +88,24 @@ impl<'de> Deserialize<'de> for DubbingMetadataResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(dubbing_id_),
+            Some(name_),
+            Some(status_),
+            Some(target_languages_),
+            Some(created_at_),
+        ) = (dubbing_id_, name_, status_, target_languages_, created_at_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            dubbing_id: object.required(dubbing_id_, "dubbing_id")?,
-            name: object.required(name_, "name")?,
-            status: object.required(status_, "status")?,
+            dubbing_id: dubbing_id_,
+            name: name_,
+            status: status_,
             source_language: source_language_.unwrap_or_default(),
-            target_languages: object.required(target_languages_, "target_languages")?,
+            target_languages: target_languages_,
             editable: editable_.unwrap_or_default(),
-            created_at: object.required(created_at_, "created_at")?,
+            created_at: created_at_,
             media_metadata: media_metadata_.unwrap_or_default(),
             error: error_.unwrap_or_default(),
         })

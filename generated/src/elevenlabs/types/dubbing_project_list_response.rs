@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for DubbingProjectListResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(projects_) = projects_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            projects: object.required(projects_, "projects")?,
+            projects: projects_,
             next_cursor: next_cursor_.unwrap_or_default(),
         })
     }

@@ -110,20 +110,30 @@ impl<'de> Deserialize<'de> for DubbingProjectResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(project_id_),
+            Some(status_),
+            Some(revision_),
+            Some(created_at_),
+            Some(updated_at_),
+        ) = (project_id_, status_, revision_, created_at_, updated_at_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_id: object.required(project_id_, "project_id")?,
-            status: object.required(status_, "status")?,
+            project_id: project_id_,
+            status: status_,
             reference: reference_.unwrap_or_default(),
             source_language: source_language_.unwrap_or_default(),
             model_id: model_id_.unwrap_or_default(),
             media: media_.unwrap_or_default(),
             language_ids: language_ids_.unwrap_or_default(),
             webhook_ids: webhook_ids_.unwrap_or_default(),
-            revision: object.required(revision_, "revision")?,
+            revision: revision_,
             error: error_.unwrap_or_default(),
             warnings: warnings_.unwrap_or_default(),
-            created_at: object.required(created_at_, "created_at")?,
-            updated_at: object.required(updated_at_, "updated_at")?,
+            created_at: created_at_,
+            updated_at: updated_at_,
         })
     }
 }

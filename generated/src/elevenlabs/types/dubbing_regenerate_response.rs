@@ -65,15 +65,25 @@ impl<'de> Deserialize<'de> for DubbingRegenerateResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(regenerated_segment_ids_),
+            Some(regenerated_seconds_),
+            Some(charged_seconds_),
+            Some(free_regeneration_seconds_remaining_),
+        ) = (
+            regenerated_segment_ids_,
+            regenerated_seconds_,
+            charged_seconds_,
+            free_regeneration_seconds_remaining_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            regenerated_segment_ids: object
-                .required(regenerated_segment_ids_, "regenerated_segment_ids")?,
-            regenerated_seconds: object.required(regenerated_seconds_, "regenerated_seconds")?,
-            charged_seconds: object.required(charged_seconds_, "charged_seconds")?,
-            free_regeneration_seconds_remaining: object.required(
-                free_regeneration_seconds_remaining_,
-                "free_regeneration_seconds_remaining",
-            )?,
+            regenerated_segment_ids: regenerated_segment_ids_,
+            regenerated_seconds: regenerated_seconds_,
+            charged_seconds: charged_seconds_,
+            free_regeneration_seconds_remaining: free_regeneration_seconds_remaining_,
         })
     }
 }

@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for DubbingRenderResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(version_), Some(render_id_)) = (version_, render_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            version: object.required(version_, "version")?,
-            render_id: object.required(render_id_, "render_id")?,
+            version: version_,
+            render_id: render_id_,
         })
     }
 }

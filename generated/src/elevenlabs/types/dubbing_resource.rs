@@ -84,17 +84,39 @@ impl<'de> Deserialize<'de> for DubbingResource {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(version_),
+            Some(source_language_),
+            Some(target_languages_),
+            Some(input_),
+            Some(speaker_tracks_),
+            Some(speaker_segments_),
+            Some(renders_),
+        ) = (
+            id_,
+            version_,
+            source_language_,
+            target_languages_,
+            input_,
+            speaker_tracks_,
+            speaker_segments_,
+            renders_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            version: object.required(version_, "version")?,
-            source_language: object.required(source_language_, "source_language")?,
-            target_languages: object.required(target_languages_, "target_languages")?,
-            input: object.required(input_, "input")?,
+            id: id_,
+            version: version_,
+            source_language: source_language_,
+            target_languages: target_languages_,
+            input: input_,
             background: background_.unwrap_or_default(),
             foreground: foreground_.unwrap_or_default(),
-            speaker_tracks: object.required(speaker_tracks_, "speaker_tracks")?,
-            speaker_segments: object.required(speaker_segments_, "speaker_segments")?,
-            renders: object.required(renders_, "renders")?,
+            speaker_tracks: speaker_tracks_,
+            speaker_segments: speaker_segments_,
+            renders: renders_,
         })
     }
 }

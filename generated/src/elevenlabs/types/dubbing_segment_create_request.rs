@@ -55,11 +55,16 @@ impl<'de> Deserialize<'de> for DubbingSegmentCreateRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(speaker_id_), Some(start_s_), Some(end_s_)) =
+            (text_, speaker_id_, start_s_, end_s_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
-            speaker_id: object.required(speaker_id_, "speaker_id")?,
-            start_s: object.required(start_s_, "start_s")?,
-            end_s: object.required(end_s_, "end_s")?,
+            text: text_,
+            speaker_id: speaker_id_,
+            start_s: start_s_,
+            end_s: end_s_,
         })
     }
 }

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for DubbingSourceSegmentUpdateResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(segment_), Some(revision_)) = (segment_, revision_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            segment: object.required(segment_, "segment")?,
-            revision: object.required(revision_, "revision")?,
+            segment: segment_,
+            revision: revision_,
         })
     }
 }

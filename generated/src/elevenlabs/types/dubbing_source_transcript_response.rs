@@ -50,10 +50,13 @@ impl<'de> Deserialize<'de> for DubbingSourceTranscriptResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(segments_), Some(revision_)) = (segments_, revision_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             language: language_.unwrap_or_default(),
-            segments: object.required(segments_, "segments")?,
-            revision: object.required(revision_, "revision")?,
+            segments: segments_,
+            revision: revision_,
         })
     }
 }

@@ -55,11 +55,16 @@ impl<'de> Deserialize<'de> for DubbingTargetTranscriptResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(target_language_), Some(segments_), Some(revision_)) =
+            (target_language_, segments_, revision_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             source_language: source_language_.unwrap_or_default(),
-            target_language: object.required(target_language_, "target_language")?,
-            segments: object.required(segments_, "segments")?,
-            revision: object.required(revision_, "revision")?,
+            target_language: target_language_,
+            segments: segments_,
+            revision: revision_,
         })
     }
 }

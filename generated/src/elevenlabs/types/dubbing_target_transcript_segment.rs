@@ -66,12 +66,17 @@ impl<'de> Deserialize<'de> for DubbingTargetTranscriptSegment {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(speaker_id_), Some(start_s_), Some(end_s_), Some(source_text_)) =
+            (id_, speaker_id_, start_s_, end_s_, source_text_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            speaker_id: object.required(speaker_id_, "speaker_id")?,
-            start_s: object.required(start_s_, "start_s")?,
-            end_s: object.required(end_s_, "end_s")?,
-            source_text: object.required(source_text_, "source_text")?,
+            id: id_,
+            speaker_id: speaker_id_,
+            start_s: start_s_,
+            end_s: end_s_,
+            source_text: source_text_,
             translation: translation_.unwrap_or_default(),
         })
     }

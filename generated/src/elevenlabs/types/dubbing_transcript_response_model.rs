@@ -42,9 +42,12 @@ impl<'de> Deserialize<'de> for DubbingTranscriptResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(language_), Some(utterances_)) = (language_, utterances_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            language: object.required(language_, "language")?,
-            utterances: object.required(utterances_, "utterances")?,
+            language: language_,
+            utterances: utterances_,
         })
     }
 }

@@ -38,8 +38,11 @@ impl<'de> Deserialize<'de> for DubbingTranscriptRevisionResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(revision_) = revision_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            revision: object.required(revision_, "revision")?,
+            revision: revision_,
         })
     }
 }

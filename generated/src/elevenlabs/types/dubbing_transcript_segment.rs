@@ -66,12 +66,17 @@ impl<'de> Deserialize<'de> for DubbingTranscriptSegment {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(text_), Some(speaker_id_), Some(start_s_), Some(end_s_)) =
+            (id_, text_, speaker_id_, start_s_, end_s_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            text: object.required(text_, "text")?,
-            speaker_id: object.required(speaker_id_, "speaker_id")?,
-            start_s: object.required(start_s_, "start_s")?,
-            end_s: object.required(end_s_, "end_s")?,
+            id: id_,
+            text: text_,
+            speaker_id: speaker_id_,
+            start_s: start_s_,
+            end_s: end_s_,
             external_id: external_id_.unwrap_or_default(),
         })
     }

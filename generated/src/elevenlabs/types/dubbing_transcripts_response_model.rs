@@ -51,8 +51,11 @@ impl<'de> Deserialize<'de> for DubbingTranscriptsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(transcript_format_) = transcript_format_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            transcript_format: object.required(transcript_format_, "transcript_format")?,
+            transcript_format: transcript_format_,
             srt: srt_.unwrap_or_default(),
             webvtt: webvtt_.unwrap_or_default(),
             json: json_.unwrap_or_default(),

@@ -67,10 +67,13 @@ impl<'de> Deserialize<'de> for DynamicVariableAssignment {
                 _ => field.skip(),
             },
         )?;
+        let (Some(dynamic_variable_), Some(value_path_)) = (dynamic_variable_, value_path_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             source: source_.unwrap_or_default(),
-            dynamic_variable: object.required(dynamic_variable_, "dynamic_variable")?,
-            value_path: object.required(value_path_, "value_path")?,
+            dynamic_variable: dynamic_variable_,
+            value_path: value_path_,
             sanitize: sanitize_.unwrap_or_default(),
             preserve_native_type: preserve_native_type_.unwrap_or_default(),
         })

@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for DynamicVariableSchemaOverride {
                 _ => field.skip(),
             },
         )?;
+        let Some(dynamic_variable_) = dynamic_variable_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             source: source_.unwrap_or_default(),
-            dynamic_variable: object.required(dynamic_variable_, "dynamic_variable")?,
+            dynamic_variable: dynamic_variable_,
         })
     }
 }

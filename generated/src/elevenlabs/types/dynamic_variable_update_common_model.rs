@@ -65,13 +65,29 @@ impl<'de> Deserialize<'de> for DynamicVariableUpdateCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(variable_name_),
+            Some(new_value_),
+            Some(updated_at_),
+            Some(tool_name_),
+            Some(tool_request_id_),
+        ) = (
+            variable_name_,
+            new_value_,
+            updated_at_,
+            tool_name_,
+            tool_request_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            variable_name: object.required(variable_name_, "variable_name")?,
+            variable_name: variable_name_,
             old_value: old_value_.unwrap_or_default(),
-            new_value: object.required(new_value_, "new_value")?,
-            updated_at: object.required(updated_at_, "updated_at")?,
-            tool_name: object.required(tool_name_, "tool_name")?,
-            tool_request_id: object.required(tool_request_id_, "tool_request_id")?,
+            new_value: new_value_,
+            updated_at: updated_at_,
+            tool_name: tool_name_,
+            tool_request_id: tool_request_id_,
         })
     }
 }

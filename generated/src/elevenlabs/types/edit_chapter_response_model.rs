@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for EditChapterResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            chapter: object.required(chapter_, "chapter")?,
-        })
+        let Some(chapter_) = chapter_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { chapter: chapter_ })
     }
 }
 

@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for EditProjectResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            project: object.required(project_, "project")?,
-        })
+        let Some(project_) = project_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { project: project_ })
     }
 }
 

@@ -84,10 +84,13 @@ impl<'de> Deserialize<'de> for ElevenV3Request {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(voice_)) = (text_, voice_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             webhook: webhook_.unwrap_or_default(),
-            text: object.required(text_, "text")?,
-            voice: object.required(voice_, "voice")?,
+            text: text_,
+            voice: voice_,
             output_format: output_format_.unwrap_or_default(),
             pronunciation_dictionary_locators: pronunciation_dictionary_locators_
                 .unwrap_or_default(),

@@ -38,8 +38,11 @@ impl<'de> Deserialize<'de> for EnvironmentVariableAuthConnectionValue {
                 _ => field.skip(),
             },
         )?;
+        let Some(auth_connection_id_) = auth_connection_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            auth_connection_id: object.required(auth_connection_id_, "auth_connection_id")?,
+            auth_connection_id: auth_connection_id_,
         })
     }
 }

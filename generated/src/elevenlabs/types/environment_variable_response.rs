@@ -77,15 +77,35 @@ impl<'de> Deserialize<'de> for EnvironmentVariableResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(label_),
+            Some(created_at_unix_secs_),
+            Some(updated_at_unix_secs_),
+            Some(type__),
+            Some(id_),
+            Some(workspace_id_),
+            Some(values_),
+        ) = (
+            label_,
+            created_at_unix_secs_,
+            updated_at_unix_secs_,
+            type__,
+            id_,
+            workspace_id_,
+            values_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            label: object.required(label_, "label")?,
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            updated_at_unix_secs: object.required(updated_at_unix_secs_, "updated_at_unix_secs")?,
+            label: label_,
+            created_at_unix_secs: created_at_unix_secs_,
+            updated_at_unix_secs: updated_at_unix_secs_,
             created_by_user_id: created_by_user_id_.unwrap_or_default(),
-            type_: object.required(type__, "type")?,
-            id: object.required(id_, "id")?,
-            workspace_id: object.required(workspace_id_, "workspace_id")?,
-            values: object.required(values_, "values")?,
+            type_: type__,
+            id: id_,
+            workspace_id: workspace_id_,
+            values: values_,
         })
     }
 }

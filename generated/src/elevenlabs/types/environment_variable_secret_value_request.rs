@@ -35,8 +35,11 @@ impl<'de> Deserialize<'de> for EnvironmentVariableSecretValueRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(secret_id_) = secret_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            secret_id: object.required(secret_id_, "secret_id")?,
+            secret_id: secret_id_,
         })
     }
 }

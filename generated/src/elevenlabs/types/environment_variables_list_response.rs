@@ -47,11 +47,14 @@ impl<'de> Deserialize<'de> for EnvironmentVariablesListResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(environment_variables_), Some(has_more_)) = (environment_variables_, has_more_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            environment_variables: object
-                .required(environment_variables_, "environment_variables")?,
+            environment_variables: environment_variables_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

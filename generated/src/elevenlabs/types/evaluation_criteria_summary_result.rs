@@ -47,8 +47,11 @@ impl<'de> Deserialize<'de> for EvaluationCriteriaSummaryResult {
                 _ => field.skip(),
             },
         )?;
+        let Some(result_) = result_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            result: object.required(result_, "result")?,
+            result: result_,
             score: score_.unwrap_or_default(),
             max_score: max_score_.unwrap_or_default(),
         })

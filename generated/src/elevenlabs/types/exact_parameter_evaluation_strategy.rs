@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for ExactParameterEvaluationStrategy {
                 _ => field.skip(),
             },
         )?;
+        let Some(expected_value_) = expected_value_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            expected_value: object.required(expected_value_, "expected_value")?,
+            expected_value: expected_value_,
         })
     }
 }

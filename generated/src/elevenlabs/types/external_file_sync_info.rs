@@ -82,15 +82,31 @@ impl<'de> Deserialize<'de> for ExternalFileSyncInfo {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(type__),
+            Some(source_entity_id_),
+            Some(integration_connection_id_),
+            Some(source_parent_entity_id_),
+            Some(source_mime_type_),
+            Some(source_modified_time_),
+        ) = (
+            type__,
+            source_entity_id_,
+            integration_connection_id_,
+            source_parent_entity_id_,
+            source_mime_type_,
+            source_modified_time_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            type_: object.required(type__, "type")?,
-            source_entity_id: object.required(source_entity_id_, "source_entity_id")?,
-            integration_connection_id: object
-                .required(integration_connection_id_, "integration_connection_id")?,
-            source_parent_entity_id: object
-                .required(source_parent_entity_id_, "source_parent_entity_id")?,
-            source_mime_type: object.required(source_mime_type_, "source_mime_type")?,
-            source_modified_time: object.required(source_modified_time_, "source_modified_time")?,
+            type_: type__,
+            source_entity_id: source_entity_id_,
+            integration_connection_id: integration_connection_id_,
+            source_parent_entity_id: source_parent_entity_id_,
+            source_mime_type: source_mime_type_,
+            source_modified_time: source_modified_time_,
             root_folder_id: root_folder_id_.unwrap_or_default(),
         })
     }

@@ -70,11 +70,15 @@ impl<'de> Deserialize<'de> for ExternalFolderSyncInfo {
                 _ => field.skip(),
             },
         )?;
+        let (Some(type__), Some(source_entity_id_), Some(integration_connection_id_)) =
+            (type__, source_entity_id_, integration_connection_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            type_: object.required(type__, "type")?,
-            source_entity_id: object.required(source_entity_id_, "source_entity_id")?,
-            integration_connection_id: object
-                .required(integration_connection_id_, "integration_connection_id")?,
+            type_: type__,
+            source_entity_id: source_entity_id_,
+            integration_connection_id: integration_connection_id_,
             root_folder_id: root_folder_id_.unwrap_or_default(),
             sync_cursor: sync_cursor_.unwrap_or_default(),
             last_sync_at: last_sync_at_.unwrap_or_default(),

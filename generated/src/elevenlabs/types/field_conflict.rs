@@ -60,9 +60,12 @@ impl<'de> Deserialize<'de> for FieldConflict {
                 _ => field.skip(),
             },
         )?;
+        let (Some(path_), Some(section_)) = (path_, section_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            path: object.required(path_, "path")?,
-            section: object.required(section_, "section")?,
+            path: path_,
+            section: section_,
             base_value: base_value_.unwrap_or_default(),
             source_value: source_value_.unwrap_or_default(),
             target_value: target_value_.unwrap_or_default(),

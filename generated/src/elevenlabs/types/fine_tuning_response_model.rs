@@ -129,18 +129,28 @@ impl<'de> Deserialize<'de> for FineTuningResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(is_allowed_to_fine_tune_),
+            Some(state_),
+            Some(verification_failures_),
+            Some(verification_attempts_count_),
+            Some(manual_verification_requested_),
+        ) = (
+            is_allowed_to_fine_tune_,
+            state_,
+            verification_failures_,
+            verification_attempts_count_,
+            manual_verification_requested_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            is_allowed_to_fine_tune: object
-                .required(is_allowed_to_fine_tune_, "is_allowed_to_fine_tune")?,
-            state: object.required(state_, "state")?,
-            verification_failures: object
-                .required(verification_failures_, "verification_failures")?,
-            verification_attempts_count: object
-                .required(verification_attempts_count_, "verification_attempts_count")?,
-            manual_verification_requested: object.required(
-                manual_verification_requested_,
-                "manual_verification_requested",
-            )?,
+            is_allowed_to_fine_tune: is_allowed_to_fine_tune_,
+            state: state_,
+            verification_failures: verification_failures_,
+            verification_attempts_count: verification_attempts_count_,
+            manual_verification_requested: manual_verification_requested_,
             language: language_.unwrap_or_default(),
             progress: progress_.unwrap_or_default(),
             message: message_.unwrap_or_default(),

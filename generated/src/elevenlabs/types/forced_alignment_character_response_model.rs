@@ -50,10 +50,13 @@ impl<'de> Deserialize<'de> for ForcedAlignmentCharacterResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(start_), Some(end_)) = (text_, start_, end_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
-            start: object.required(start_, "start")?,
-            end: object.required(end_, "end")?,
+            text: text_,
+            start: start_,
+            end: end_,
         })
     }
 }

@@ -51,10 +51,13 @@ impl<'de> Deserialize<'de> for ForcedAlignmentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(characters_), Some(words_), Some(loss_)) = (characters_, words_, loss_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            characters: object.required(characters_, "characters")?,
-            words: object.required(words_, "words")?,
-            loss: object.required(loss_, "loss")?,
+            characters: characters_,
+            words: words_,
+            loss: loss_,
         })
     }
 }

@@ -55,11 +55,15 @@ impl<'de> Deserialize<'de> for ForcedAlignmentWordResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(start_), Some(end_), Some(loss_)) = (text_, start_, end_, loss_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
-            start: object.required(start_, "start")?,
-            end: object.required(end_, "end")?,
-            loss: object.required(loss_, "loss")?,
+            text: text_,
+            start: start_,
+            end: end_,
+            loss: loss_,
         })
     }
 }

@@ -67,15 +67,31 @@ impl<'de> Deserialize<'de> for FrustratedConversationRef {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(conversation_id_),
+            Some(agent_id_),
+            Some(start_time_unix_secs_),
+            Some(overall_label_),
+            Some(overall_sentiment_score_),
+            Some(overall_frustration_score_),
+        ) = (
+            conversation_id_,
+            agent_id_,
+            start_time_unix_secs_,
+            overall_label_,
+            overall_sentiment_score_,
+            overall_frustration_score_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
-            start_time_unix_secs: object.required(start_time_unix_secs_, "start_time_unix_secs")?,
-            overall_label: object.required(overall_label_, "overall_label")?,
-            overall_sentiment_score: object
-                .required(overall_sentiment_score_, "overall_sentiment_score")?,
-            overall_frustration_score: object
-                .required(overall_frustration_score_, "overall_frustration_score")?,
+            conversation_id: conversation_id_,
+            agent_id: agent_id_,
+            start_time_unix_secs: start_time_unix_secs_,
+            overall_label: overall_label_,
+            overall_sentiment_score: overall_sentiment_score_,
+            overall_frustration_score: overall_frustration_score_,
         })
     }
 }

@@ -64,9 +64,12 @@ impl<'de> Deserialize<'de> for Gemini25FlashImageRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             webhook: webhook_.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
             model_id: model_id_.unwrap_or_default(),
             images: images_.unwrap_or_default(),
             aspect_ratio: aspect_ratio_.unwrap_or_default(),

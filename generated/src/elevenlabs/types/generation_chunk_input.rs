@@ -74,10 +74,15 @@ impl<'de> Deserialize<'de> for GenerationChunkInput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(duration_ms_), Some(positive_styles_)) =
+            (text_, duration_ms_, positive_styles_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
-            duration_ms: object.required(duration_ms_, "duration_ms")?,
-            positive_styles: object.required(positive_styles_, "positive_styles")?,
+            text: text_,
+            duration_ms: duration_ms_,
+            positive_styles: positive_styles_,
             negative_styles: negative_styles_.unwrap_or_default(),
             context_adherence: context_adherence_.unwrap_or_default(),
             conditioning_ref: conditioning_ref_.unwrap_or_default(),

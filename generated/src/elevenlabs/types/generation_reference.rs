@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for GenerationReference {
                 _ => field.skip(),
             },
         )?;
+        let Some(generation_id_) = generation_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            generation_id: object.required(generation_id_, "generation_id")?,
+            generation_id: generation_id_,
         })
     }
 }

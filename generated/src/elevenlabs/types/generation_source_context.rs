@@ -73,11 +73,14 @@ impl<'de> Deserialize<'de> for GenerationSourceContext {
                 _ => field.skip(),
             },
         )?;
+        let (Some(generation_id_), Some(model_id_)) = (generation_id_, model_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             source_type: source_type_.unwrap_or_default(),
-            generation_id: object.required(generation_id_, "generation_id")?,
+            generation_id: generation_id_,
             prompt: prompt_.unwrap_or_default(),
-            model_id: object.required(model_id_, "model_id")?,
+            model_id: model_id_,
             model_provider: model_provider_.unwrap_or_default(),
             generation_session_id: generation_session_id_.unwrap_or_default(),
             session_iteration_id: session_iteration_id_.unwrap_or_default(),

@@ -50,11 +50,15 @@ impl<'de> Deserialize<'de> for GetAgentConversationTicketsPageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_conversation_tickets_), Some(has_more_)) =
+            (agent_conversation_tickets_, has_more_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_conversation_tickets: object
-                .required(agent_conversation_tickets_, "agent_conversation_tickets")?,
+            agent_conversation_tickets: agent_conversation_tickets_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -42,9 +42,12 @@ impl<'de> Deserialize<'de> for GetAgentEmbedResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(widget_config_)) = (agent_id_, widget_config_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            widget_config: object.required(widget_config_, "widget_config")?,
+            agent_id: agent_id_,
+            widget_config: widget_config_,
         })
     }
 }

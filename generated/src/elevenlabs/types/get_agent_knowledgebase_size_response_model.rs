@@ -38,8 +38,11 @@ impl<'de> Deserialize<'de> for GetAgentKnowledgebaseSizeResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(number_of_pages_) = number_of_pages_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            number_of_pages: object.required(number_of_pages_, "number_of_pages")?,
+            number_of_pages: number_of_pages_,
         })
     }
 }

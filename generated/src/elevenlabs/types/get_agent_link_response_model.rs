@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for GetAgentLinkResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(agent_id_) = agent_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             token: token_.unwrap_or_default(),
         })
     }

@@ -63,11 +63,15 @@ impl<'de> Deserialize<'de> for GetAgentTopicsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(topics_), Some(window_start_unix_secs_), Some(window_end_unix_secs_)) =
+            (topics_, window_start_unix_secs_, window_end_unix_secs_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            topics: object.required(topics_, "topics")?,
-            window_start_unix_secs: object
-                .required(window_start_unix_secs_, "window_start_unix_secs")?,
-            window_end_unix_secs: object.required(window_end_unix_secs_, "window_end_unix_secs")?,
+            topics: topics_,
+            window_start_unix_secs: window_start_unix_secs_,
+            window_end_unix_secs: window_end_unix_secs_,
             aggregated_run_count: aggregated_run_count_.unwrap_or_default(),
             has_more: has_more_.unwrap_or_default(),
             next_cursor: next_cursor_.unwrap_or_default(),

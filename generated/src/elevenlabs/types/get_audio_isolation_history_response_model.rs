@@ -42,9 +42,12 @@ impl<'de> Deserialize<'de> for GetAudioIsolationHistoryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(items_), Some(has_more_)) = (items_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            items: object.required(items_, "items")?,
-            has_more: object.required(has_more_, "has_more")?,
+            items: items_,
+            has_more: has_more_,
         })
     }
 }

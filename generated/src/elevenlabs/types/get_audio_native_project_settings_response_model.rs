@@ -50,8 +50,11 @@ impl<'de> Deserialize<'de> for GetAudioNativeProjectSettingsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(enabled_) = enabled_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            enabled: object.required(enabled_, "enabled")?,
+            enabled: enabled_,
             snapshot_id: snapshot_id_.unwrap_or_default(),
             settings: settings_.unwrap_or_default(),
         })

@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for GetChaptersResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(chapters_) = chapters_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            chapters: object.required(chapters_, "chapters")?,
+            chapters: chapters_,
         })
     }
 }

@@ -89,17 +89,27 @@ impl<'de> Deserialize<'de> for GetConversationSummaryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(conversation_id_),
+            Some(agent_id_),
+            Some(status_),
+            Some(message_count_),
+            Some(note_),
+        ) = (conversation_id_, agent_id_, status_, message_count_, note_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
-            status: object.required(status_, "status")?,
+            conversation_id: conversation_id_,
+            agent_id: agent_id_,
+            status: status_,
             call_summary_title: call_summary_title_.unwrap_or_default(),
             transcript_summary: transcript_summary_.unwrap_or_default(),
             call_successful: call_successful_.unwrap_or_default(),
-            message_count: object.required(message_count_, "message_count")?,
+            message_count: message_count_,
             messages: messages_.unwrap_or_default(),
             messages_omitted: messages_omitted_.unwrap_or_default(),
-            note: object.required(note_, "note")?,
+            note: note_,
         })
     }
 }

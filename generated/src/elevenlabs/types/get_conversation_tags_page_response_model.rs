@@ -47,10 +47,13 @@ impl<'de> Deserialize<'de> for GetConversationTagsPageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(conversation_tags_), Some(has_more_)) = (conversation_tags_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_tags: object.required(conversation_tags_, "conversation_tags")?,
+            conversation_tags: conversation_tags_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -47,10 +47,13 @@ impl<'de> Deserialize<'de> for GetConversationUsersPageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(users_), Some(has_more_)) = (users_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            users: object.required(users_, "users")?,
+            users: users_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

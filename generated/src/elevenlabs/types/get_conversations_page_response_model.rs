@@ -47,10 +47,13 @@ impl<'de> Deserialize<'de> for GetConversationsPageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(conversations_), Some(has_more_)) = (conversations_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversations: object.required(conversations_, "conversations")?,
+            conversations: conversations_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

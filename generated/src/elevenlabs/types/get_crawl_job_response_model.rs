@@ -105,21 +105,41 @@ impl<'de> Deserialize<'de> for GetCrawlJobResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(seed_url_),
+            Some(max_depth_),
+            Some(max_pages_),
+            Some(root_folder_id_),
+            Some(updated_at_),
+            Some(id_),
+            Some(created_at_),
+        ) = (
+            seed_url_,
+            max_depth_,
+            max_pages_,
+            root_folder_id_,
+            updated_at_,
+            id_,
+            created_at_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            seed_url: object.required(seed_url_, "seed_url")?,
+            seed_url: seed_url_,
             pattern: pattern_.unwrap_or_default(),
-            max_depth: object.required(max_depth_, "max_depth")?,
-            max_pages: object.required(max_pages_, "max_pages")?,
+            max_depth: max_depth_,
+            max_pages: max_pages_,
             status: status_.unwrap_or_default(),
             pages_identified: pages_identified_.unwrap_or_default(),
             pages_scraped: pages_scraped_.unwrap_or_default(),
             pages_skipped: pages_skipped_.unwrap_or_default(),
             pages_failed: pages_failed_.unwrap_or_default(),
-            root_folder_id: object.required(root_folder_id_, "root_folder_id")?,
-            updated_at: object.required(updated_at_, "updated_at")?,
-            id: object.required(id_, "id")?,
-            created_at: object.required(created_at_, "created_at")?,
+            root_folder_id: root_folder_id_,
+            updated_at: updated_at_,
+            id: id_,
+            created_at: created_at_,
         })
     }
 }

@@ -54,11 +54,14 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseDependentAgentsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(agents_), Some(has_more_)) = (agents_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agents: object.required(agents_, "agents")?,
+            agents: agents_,
             branches: branches_.unwrap_or_default(),
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -51,10 +51,13 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseListResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(documents_), Some(has_more_)) = (documents_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            documents: object.required(documents_, "documents")?,
+            documents: documents_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -111,18 +111,40 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryFolderResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(name_),
+            Some(metadata_),
+            Some(supported_usages_),
+            Some(access_info_),
+            Some(dependent_agents_),
+            Some(children_count_),
+            Some(document_count_),
+        ) = (
+            id_,
+            name_,
+            metadata_,
+            supported_usages_,
+            access_info_,
+            dependent_agents_,
+            children_count_,
+            document_count_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
-            metadata: object.required(metadata_, "metadata")?,
-            supported_usages: object.required(supported_usages_, "supported_usages")?,
-            access_info: object.required(access_info_, "access_info")?,
+            id: id_,
+            name: name_,
+            metadata: metadata_,
+            supported_usages: supported_usages_,
+            access_info: access_info_,
             folder_parent_id: folder_parent_id_.unwrap_or_default(),
             folder_path: folder_path_.unwrap_or_default(),
-            dependent_agents: object.required(dependent_agents_, "dependent_agents")?,
+            dependent_agents: dependent_agents_,
             type_: type__.unwrap_or_default(),
-            children_count: object.required(children_count_, "children_count")?,
-            document_count: object.required(document_count_, "document_count")?,
+            children_count: children_count_,
+            document_count: document_count_,
             auto_sync_info: auto_sync_info_.unwrap_or_default(),
             external_sync_info: external_sync_info_.unwrap_or_default(),
             is_frozen: is_frozen_.unwrap_or_default(),

@@ -87,15 +87,33 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryTextResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(name_),
+            Some(metadata_),
+            Some(supported_usages_),
+            Some(access_info_),
+            Some(dependent_agents_),
+        ) = (
+            id_,
+            name_,
+            metadata_,
+            supported_usages_,
+            access_info_,
+            dependent_agents_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
-            metadata: object.required(metadata_, "metadata")?,
-            supported_usages: object.required(supported_usages_, "supported_usages")?,
-            access_info: object.required(access_info_, "access_info")?,
+            id: id_,
+            name: name_,
+            metadata: metadata_,
+            supported_usages: supported_usages_,
+            access_info: access_info_,
             folder_parent_id: folder_parent_id_.unwrap_or_default(),
             folder_path: folder_path_.unwrap_or_default(),
-            dependent_agents: object.required(dependent_agents_, "dependent_agents")?,
+            dependent_agents: dependent_agents_,
             type_: type__.unwrap_or_default(),
         })
     }

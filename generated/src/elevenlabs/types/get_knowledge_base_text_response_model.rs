@@ -88,16 +88,34 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseTextResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(name_),
+            Some(metadata_),
+            Some(supported_usages_),
+            Some(access_info_),
+            Some(extracted_inner_html_),
+        ) = (
+            id_,
+            name_,
+            metadata_,
+            supported_usages_,
+            access_info_,
+            extracted_inner_html_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
-            metadata: object.required(metadata_, "metadata")?,
-            supported_usages: object.required(supported_usages_, "supported_usages")?,
-            access_info: object.required(access_info_, "access_info")?,
+            id: id_,
+            name: name_,
+            metadata: metadata_,
+            supported_usages: supported_usages_,
+            access_info: access_info_,
             folder_parent_id: folder_parent_id_.unwrap_or_default(),
             folder_path: folder_path_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            extracted_inner_html: object.required(extracted_inner_html_, "extracted_inner_html")?,
+            extracted_inner_html: extracted_inner_html_,
             content_format: content_format_.unwrap_or_default(),
         })
     }

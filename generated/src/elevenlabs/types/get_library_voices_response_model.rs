@@ -56,9 +56,12 @@ impl<'de> Deserialize<'de> for GetLibraryVoicesResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(voices_), Some(has_more_)) = (voices_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voices: object.required(voices_, "voices")?,
-            has_more: object.required(has_more_, "has_more")?,
+            voices: voices_,
+            has_more: has_more_,
             total_count: total_count_.unwrap_or_default(),
             last_sort_id: last_sort_id_.unwrap_or_default(),
         })

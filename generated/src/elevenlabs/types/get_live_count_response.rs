@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for GetLiveCountResponse {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            count: object.required(count_, "count")?,
-        })
+        let Some(count_) = count_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { count: count_ })
     }
 }
 

@@ -49,10 +49,15 @@ impl<'de> Deserialize<'de> for GetOrCreateRagIndexRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(document_id_), Some(create_if_missing_), Some(model_)) =
+            (document_id_, create_if_missing_, model_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            document_id: object.required(document_id_, "document_id")?,
-            create_if_missing: object.required(create_if_missing_, "create_if_missing")?,
-            model: object.required(model_, "model")?,
+            document_id: document_id_,
+            create_if_missing: create_if_missing_,
+            model: model_,
         })
     }
 }

@@ -74,11 +74,16 @@ impl<'de> Deserialize<'de> for GetPhoneNumberInboundSipTrunkConfigResponseModel 
                 _ => field.skip(),
             },
         )?;
+        let (Some(allowed_addresses_), Some(media_encryption_), Some(has_auth_credentials_)) =
+            (allowed_addresses_, media_encryption_, has_auth_credentials_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            allowed_addresses: object.required(allowed_addresses_, "allowed_addresses")?,
+            allowed_addresses: allowed_addresses_,
             allowed_numbers: allowed_numbers_.unwrap_or_default(),
-            media_encryption: object.required(media_encryption_, "media_encryption")?,
-            has_auth_credentials: object.required(has_auth_credentials_, "has_auth_credentials")?,
+            media_encryption: media_encryption_,
+            has_auth_credentials: has_auth_credentials_,
             username: username_.unwrap_or_default(),
             remote_domains: remote_domains_.unwrap_or_default(),
             attributes_to_headers: attributes_to_headers_.unwrap_or_default(),

@@ -90,13 +90,27 @@ impl<'de> Deserialize<'de> for GetPhoneNumberOutboundSipTrunkConfigResponseModel
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(address_),
+            Some(transport_),
+            Some(media_encryption_),
+            Some(has_auth_credentials_),
+        ) = (
+            address_,
+            transport_,
+            media_encryption_,
+            has_auth_credentials_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            address: object.required(address_, "address")?,
-            transport: object.required(transport_, "transport")?,
-            media_encryption: object.required(media_encryption_, "media_encryption")?,
+            address: address_,
+            transport: transport_,
+            media_encryption: media_encryption_,
             headers: headers_.unwrap_or_default(),
             attributes_to_headers: attributes_to_headers_.unwrap_or_default(),
-            has_auth_credentials: object.required(has_auth_credentials_, "has_auth_credentials")?,
+            has_auth_credentials: has_auth_credentials_,
             username: username_.unwrap_or_default(),
             has_outbound_trunk: has_outbound_trunk_.unwrap_or_default(),
             enabled_codecs: enabled_codecs_.unwrap_or_default(),

@@ -108,18 +108,23 @@ impl<'de> Deserialize<'de> for GetPhoneNumberSipTrunkResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(phone_number_), Some(label_), Some(phone_number_id_), Some(livekit_stack_)) =
+            (phone_number_, label_, phone_number_id_, livekit_stack_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            phone_number: object.required(phone_number_, "phone_number")?,
-            label: object.required(label_, "label")?,
+            phone_number: phone_number_,
+            label: label_,
             supports_inbound: supports_inbound_.unwrap_or_default(),
             supports_outbound: supports_outbound_.unwrap_or_default(),
-            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
+            phone_number_id: phone_number_id_,
             assigned_agent: assigned_agent_.unwrap_or_default(),
             provider: provider_.unwrap_or_default(),
             provider_config: provider_config_.unwrap_or_default(),
             outbound_trunk: outbound_trunk_.unwrap_or_default(),
             inbound_trunk: inbound_trunk_.unwrap_or_default(),
-            livekit_stack: object.required(livekit_stack_, "livekit_stack")?,
+            livekit_stack: livekit_stack_,
             store_sip_messages: store_sip_messages_.unwrap_or_default(),
         })
     }

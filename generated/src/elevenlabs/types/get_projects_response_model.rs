@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for GetProjectsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(projects_) = projects_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            projects: object.required(projects_, "projects")?,
+            projects: projects_,
         })
     }
 }

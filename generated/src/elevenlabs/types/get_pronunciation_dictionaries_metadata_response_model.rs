@@ -53,11 +53,15 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionariesMetadataResponseModel
                 _ => field.skip(),
             },
         )?;
+        let (Some(pronunciation_dictionaries_), Some(has_more_)) =
+            (pronunciation_dictionaries_, has_more_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            pronunciation_dictionaries: object
-                .required(pronunciation_dictionaries_, "pronunciation_dictionaries")?,
+            pronunciation_dictionaries: pronunciation_dictionaries_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -87,15 +87,32 @@ impl<'de> Deserialize<'de> for GetPronunciationDictionaryMetadataResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(latest_version_id_),
+            Some(latest_version_rules_num_),
+            Some(name_),
+            Some(created_by_),
+            Some(creation_time_unix_),
+        ) = (
+            id_,
+            latest_version_id_,
+            latest_version_rules_num_,
+            name_,
+            created_by_,
+            creation_time_unix_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            latest_version_id: object.required(latest_version_id_, "latest_version_id")?,
-            latest_version_rules_num: object
-                .required(latest_version_rules_num_, "latest_version_rules_num")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            latest_version_id: latest_version_id_,
+            latest_version_rules_num: latest_version_rules_num_,
+            name: name_,
             permission_on_resource: permission_on_resource_.unwrap_or_default(),
-            created_by: object.required(created_by_, "created_by")?,
-            creation_time_unix: object.required(creation_time_unix_, "creation_time_unix")?,
+            created_by: created_by_,
+            creation_time_unix: creation_time_unix_,
             archived_time_unix: archived_time_unix_.unwrap_or_default(),
             description: description_.unwrap_or_default(),
         })

@@ -102,6 +102,9 @@ impl<'de> Deserialize<'de> for GetResponseUnitTestResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(name_)) = (id_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),
@@ -112,8 +115,8 @@ impl<'de> Deserialize<'de> for GetResponseUnitTestResponseModel {
             success_condition: success_condition_.unwrap_or_default(),
             success_examples: success_examples_.unwrap_or_default(),
             failure_examples: failure_examples_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            name: name_,
         })
     }
 }

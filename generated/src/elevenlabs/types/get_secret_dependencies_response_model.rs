@@ -49,8 +49,11 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(dependencies_) = dependencies_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            dependencies: object.required(dependencies_, "dependencies")?,
+            dependencies: dependencies_,
             next_cursor: next_cursor_.unwrap_or_default(),
         })
     }

@@ -140,6 +140,9 @@ impl<'de> Deserialize<'de> for GetSimulationTestResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(name_)) = (id_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),
@@ -156,8 +159,8 @@ impl<'de> Deserialize<'de> for GetSimulationTestResponseModel {
             tool_mock_overrides: tool_mock_overrides_.unwrap_or_default(),
             evaluation_model: evaluation_model_.unwrap_or_default(),
             simulated_user_model: simulated_user_model_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            name: name_,
         })
     }
 }

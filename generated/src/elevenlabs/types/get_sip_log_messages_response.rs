@@ -48,8 +48,11 @@ impl<'de> Deserialize<'de> for GetSipLogMessagesResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(sip_messages_) = sip_messages_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            sip_messages: object.required(sip_messages_, "sip_messages")?,
+            sip_messages: sip_messages_,
             next_cursor: next_cursor_.unwrap_or_default(),
             has_more: has_more_.unwrap_or_default(),
         })

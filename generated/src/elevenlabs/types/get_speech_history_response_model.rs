@@ -55,10 +55,13 @@ impl<'de> Deserialize<'de> for GetSpeechHistoryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(history_), Some(has_more_)) = (history_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            history: object.required(history_, "history")?,
+            history: history_,
             last_history_item_id: last_history_item_id_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
             scanned_until: scanned_until_.unwrap_or_default(),
         })
     }

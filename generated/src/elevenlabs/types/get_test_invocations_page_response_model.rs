@@ -54,11 +54,14 @@ impl<'de> Deserialize<'de> for GetTestInvocationsPageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(results_), Some(has_more_)) = (results_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             meta: meta_.unwrap_or_default(),
-            results: object.required(results_, "results")?,
+            results: results_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

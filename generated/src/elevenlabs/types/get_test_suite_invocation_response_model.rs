@@ -73,8 +73,11 @@ impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(test_runs_)) = (id_, test_runs_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             agent_id: agent_id_.unwrap_or_default(),
             branch_id: branch_id_.unwrap_or_default(),
             created_at: created_at_.unwrap_or_default(),
@@ -82,7 +85,7 @@ impl<'de> Deserialize<'de> for GetTestSuiteInvocationResponseModel {
             repeat_count: repeat_count_.unwrap_or_default(),
             bucketing_status: bucketing_status_.unwrap_or_default(),
             result_groups: result_groups_.unwrap_or_default(),
-            test_runs: object.required(test_runs_, "test_runs")?,
+            test_runs: test_runs_,
         })
     }
 }

@@ -47,10 +47,13 @@ impl<'de> Deserialize<'de> for GetTestsPageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(tests_), Some(has_more_)) = (tests_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tests: object.required(tests_, "tests")?,
+            tests: tests_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -38,9 +38,10 @@ impl<'de> Deserialize<'de> for GetTestsSummariesByIdsResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            tests: object.required(tests_, "tests")?,
-        })
+        let Some(tests_) = tests_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { tests: tests_ })
     }
 }
 

@@ -94,6 +94,9 @@ impl<'de> Deserialize<'de> for GetToolCallUnitTestResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(name_)) = (id_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),
@@ -103,8 +106,8 @@ impl<'de> Deserialize<'de> for GetToolCallUnitTestResponseModel {
             type_: type__.unwrap_or_default(),
             tool_call_parameters: tool_call_parameters_.unwrap_or_default(),
             check_any_tool_matches: check_any_tool_matches_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            name: name_,
         })
     }
 }

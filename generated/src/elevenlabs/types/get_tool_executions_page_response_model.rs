@@ -47,10 +47,13 @@ impl<'de> Deserialize<'de> for GetToolExecutionsPageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(executions_), Some(has_more_)) = (executions_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            executions: object.required(executions_, "executions")?,
+            executions: executions_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -37,9 +37,10 @@ impl<'de> Deserialize<'de> for GetVoiceAccentsResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            accents: object.required(accents_, "accents")?,
-        })
+        let Some(accents_) = accents_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { accents: accents_ })
     }
 }
 

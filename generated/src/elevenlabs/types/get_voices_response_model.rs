@@ -37,9 +37,10 @@ impl<'de> Deserialize<'de> for GetVoicesResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            voices: object.required(voices_, "voices")?,
-        })
+        let Some(voices_) = voices_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { voices: voices_ })
     }
 }
 

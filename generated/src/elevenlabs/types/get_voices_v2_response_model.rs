@@ -55,10 +55,15 @@ impl<'de> Deserialize<'de> for GetVoicesV2ResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(voices_), Some(has_more_), Some(total_count_)) =
+            (voices_, has_more_, total_count_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voices: object.required(voices_, "voices")?,
-            has_more: object.required(has_more_, "has_more")?,
-            total_count: object.required(total_count_, "total_count")?,
+            voices: voices_,
+            has_more: has_more_,
+            total_count: total_count_,
             next_page_token: next_page_token_.unwrap_or_default(),
         })
     }

@@ -94,13 +94,28 @@ impl<'de> Deserialize<'de> for GetWhatsAppAccountResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(business_account_id_),
+            Some(phone_number_id_),
+            Some(business_account_name_),
+            Some(phone_number_name_),
+            Some(phone_number_),
+        ) = (
+            business_account_id_,
+            phone_number_id_,
+            business_account_name_,
+            phone_number_name_,
+            phone_number_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            business_account_id: object.required(business_account_id_, "business_account_id")?,
-            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
-            business_account_name: object
-                .required(business_account_name_, "business_account_name")?,
-            phone_number_name: object.required(phone_number_name_, "phone_number_name")?,
-            phone_number: object.required(phone_number_, "phone_number")?,
+            business_account_id: business_account_id_,
+            phone_number_id: phone_number_id_,
+            business_account_name: business_account_name_,
+            phone_number_name: phone_number_name_,
+            phone_number: phone_number_,
             assigned_agent_id: assigned_agent_id_.unwrap_or_default(),
             enable_messaging: enable_messaging_.unwrap_or_default(),
             enable_audio_message_response: enable_audio_message_response_.unwrap_or_default(),

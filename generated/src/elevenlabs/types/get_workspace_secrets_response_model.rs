@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for GetWorkspaceSecretsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(secrets_) = secrets_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            secrets: object.required(secrets_, "secrets")?,
+            secrets: secrets_,
             next_cursor: next_cursor_.unwrap_or_default(),
         })
     }

@@ -83,9 +83,12 @@ impl<'de> Deserialize<'de> for GptImage1Request {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             webhook: webhook_.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
             images: images_.unwrap_or_default(),
             mask: mask_.unwrap_or_default(),
             quality: quality_.unwrap_or_default(),

@@ -58,14 +58,22 @@ impl<'de> Deserialize<'de> for HistoryAlignmentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(characters_),
+            Some(character_start_times_seconds_),
+            Some(character_end_times_seconds_),
+        ) = (
+            characters_,
+            character_start_times_seconds_,
+            character_end_times_seconds_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            characters: object.required(characters_, "characters")?,
-            character_start_times_seconds: object.required(
-                character_start_times_seconds_,
-                "character_start_times_seconds",
-            )?,
-            character_end_times_seconds: object
-                .required(character_end_times_seconds_, "character_end_times_seconds")?,
+            characters: characters_,
+            character_start_times_seconds: character_start_times_seconds_,
+            character_end_times_seconds: character_end_times_seconds_,
         })
     }
 }

@@ -44,9 +44,13 @@ impl<'de> Deserialize<'de> for HistoryAlignmentsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(alignment_), Some(normalized_alignment_)) = (alignment_, normalized_alignment_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            alignment: object.required(alignment_, "alignment")?,
-            normalized_alignment: object.required(normalized_alignment_, "normalized_alignment")?,
+            alignment: alignment_,
+            normalized_alignment: normalized_alignment_,
         })
     }
 }

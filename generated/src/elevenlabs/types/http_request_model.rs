@@ -59,9 +59,12 @@ impl<'de> Deserialize<'de> for HttpRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(http_method_), Some(url_)) = (http_method_, url_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            http_method: object.required(http_method_, "http_method")?,
-            url: object.required(url_, "url")?,
+            http_method: http_method_,
+            url: url_,
             user_agent: user_agent_.unwrap_or_default(),
             x_forwarded_for: x_forwarded_for_.unwrap_or_default(),
         })

@@ -64,9 +64,12 @@ impl<'de> Deserialize<'de> for ImageAnalysisResult {
                 _ => field.skip(),
             },
         )?;
+        let (Some(title_), Some(description_)) = (title_, description_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            title: object.required(title_, "title")?,
-            description: object.required(description_, "description")?,
+            title: title_,
+            description: description_,
             content_type: content_type_.unwrap_or_default(),
             mood_and_style: mood_and_style_.unwrap_or_default(),
             composition_notes: composition_notes_.unwrap_or_default(),

@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for ImageSubject {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(description_)) = (name_, description_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            description: object.required(description_, "description")?,
+            name: name_,
+            description: description_,
         })
     }
 }

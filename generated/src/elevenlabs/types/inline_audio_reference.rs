@@ -54,10 +54,13 @@ impl<'de> Deserialize<'de> for InlineAudioReference {
                 _ => field.skip(),
             },
         )?;
+        let (Some(content_base64_), Some(mime_type_)) = (content_base64_, mime_type_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            content_base64: object.required(content_base64_, "content_base64")?,
-            mime_type: object.required(mime_type_, "mime_type")?,
+            content_base64: content_base64_,
+            mime_type: mime_type_,
         })
     }
 }

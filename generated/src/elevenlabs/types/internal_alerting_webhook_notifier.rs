@@ -56,9 +56,12 @@ impl<'de> Deserialize<'de> for InternalAlertingWebhookNotifier {
                 _ => field.skip(),
             },
         )?;
+        let Some(url_) = url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            url: object.required(url_, "url")?,
+            url: url_,
             method: method_.unwrap_or_default(),
             headers: headers_.unwrap_or_default(),
         })

@@ -88,18 +88,30 @@ impl<'de> Deserialize<'de> for InvoiceResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(amount_due_cents_),
+            Some(discounts_),
+            Some(next_payment_attempt_unix_),
+            Some(payment_intent_statusses_),
+        ) = (
+            amount_due_cents_,
+            discounts_,
+            next_payment_attempt_unix_,
+            payment_intent_statusses_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            amount_due_cents: object.required(amount_due_cents_, "amount_due_cents")?,
+            amount_due_cents: amount_due_cents_,
             subtotal_cents: subtotal_cents_.unwrap_or_default(),
             tax_cents: tax_cents_.unwrap_or_default(),
             discount_percent_off: discount_percent_off_.unwrap_or_default(),
             discount_amount_off: discount_amount_off_.unwrap_or_default(),
-            discounts: object.required(discounts_, "discounts")?,
-            next_payment_attempt_unix: object
-                .required(next_payment_attempt_unix_, "next_payment_attempt_unix")?,
+            discounts: discounts_,
+            next_payment_attempt_unix: next_payment_attempt_unix_,
             payment_intent_status: payment_intent_status_.unwrap_or_default(),
-            payment_intent_statusses: object
-                .required(payment_intent_statusses_, "payment_intent_statusses")?,
+            payment_intent_statusses: payment_intent_statusses_,
         })
     }
 }

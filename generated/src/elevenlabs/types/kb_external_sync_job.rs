@@ -105,12 +105,31 @@ impl<'de> Deserialize<'de> for KbExternalSyncJob {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(type__),
+            Some(folder_id_),
+            Some(integration_connection_id_),
+            Some(triggered_by_),
+            Some(updated_at_),
+            Some(id_),
+            Some(created_at_),
+        ) = (
+            type__,
+            folder_id_,
+            integration_connection_id_,
+            triggered_by_,
+            updated_at_,
+            id_,
+            created_at_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            type_: object.required(type__, "type")?,
-            folder_id: object.required(folder_id_, "folder_id")?,
-            integration_connection_id: object
-                .required(integration_connection_id_, "integration_connection_id")?,
-            triggered_by: object.required(triggered_by_, "triggered_by")?,
+            type_: type__,
+            folder_id: folder_id_,
+            integration_connection_id: integration_connection_id_,
+            triggered_by: triggered_by_,
             status: status_.unwrap_or_default(),
             sync_type: sync_type_.unwrap_or_default(),
             items_identified: items_identified_.unwrap_or_default(),
@@ -118,9 +137,9 @@ impl<'de> Deserialize<'de> for KbExternalSyncJob {
             error_message: error_message_.unwrap_or_default(),
             started_at: started_at_.unwrap_or_default(),
             completed_at: completed_at_.unwrap_or_default(),
-            updated_at: object.required(updated_at_, "updated_at")?,
-            id: object.required(id_, "id")?,
-            created_at: object.required(created_at_, "created_at")?,
+            updated_at: updated_at_,
+            id: id_,
+            created_at: created_at_,
         })
     }
 }

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for KnowledgeBaseBulkDeleteSuccessfulResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(data_) = data_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             status: status_.unwrap_or_default(),
-            data: object.required(data_, "data")?,
+            data: data_,
         })
     }
 }

@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(results_) = results_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            results: object.required(results_, "results")?,
+            results: results_,
             next_cursor: next_cursor_.unwrap_or_default(),
         })
     }

@@ -52,10 +52,13 @@ impl<'de> Deserialize<'de> for KnowledgeBaseContentSearchResult {
                 _ => field.skip(),
             },
         )?;
+        let (Some(document_), Some(score_)) = (document_, score_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            document: object.required(document_, "document")?,
+            document: document_,
             search_snippet: search_snippet_.unwrap_or_default(),
-            score: object.required(score_, "score")?,
+            score: score_,
         })
     }
 }

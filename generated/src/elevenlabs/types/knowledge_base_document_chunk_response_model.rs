@@ -45,10 +45,13 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDocumentChunkResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(name_), Some(content_)) = (id_, name_, content_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
-            content: object.required(content_, "content")?,
+            id: id_,
+            name: name_,
+            content: content_,
         })
     }
 }

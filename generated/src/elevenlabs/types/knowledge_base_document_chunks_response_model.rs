@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDocumentChunksResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(chunks_) = chunks_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            chunks: object.required(chunks_, "chunks")?,
+            chunks: chunks_,
             next_cursor: next_cursor_.unwrap_or_default(),
         })
     }

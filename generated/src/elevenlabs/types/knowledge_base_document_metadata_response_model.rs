@@ -52,11 +52,17 @@ impl<'de> Deserialize<'de> for KnowledgeBaseDocumentMetadataResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(created_at_unix_secs_), Some(last_updated_at_unix_secs_), Some(size_bytes_)) = (
+            created_at_unix_secs_,
+            last_updated_at_unix_secs_,
+            size_bytes_,
+        ) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            last_updated_at_unix_secs: object
-                .required(last_updated_at_unix_secs_, "last_updated_at_unix_secs")?,
-            size_bytes: object.required(size_bytes_, "size_bytes")?,
+            created_at_unix_secs: created_at_unix_secs_,
+            last_updated_at_unix_secs: last_updated_at_unix_secs_,
+            size_bytes: size_bytes_,
         })
     }
 }

@@ -41,8 +41,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseFolderPathSegmentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(id_) = id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             name: name_.unwrap_or_default(),
         })
     }

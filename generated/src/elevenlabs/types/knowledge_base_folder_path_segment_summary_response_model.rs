@@ -35,9 +35,10 @@ impl<'de> Deserialize<'de> for KnowledgeBaseFolderPathSegmentSummaryResponseMode
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            id: object.required(id_, "id")?,
-        })
+        let Some(id_) = id_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { id: id_ })
     }
 }
 

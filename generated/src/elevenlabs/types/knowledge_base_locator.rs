@@ -56,10 +56,13 @@ impl<'de> Deserialize<'de> for KnowledgeBaseLocator {
                 _ => field.skip(),
             },
         )?;
+        let (Some(type__), Some(name_), Some(id_)) = (type__, name_, id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            type_: object.required(type__, "type")?,
-            name: object.required(name_, "name")?,
-            id: object.required(id_, "id")?,
+            type_: type__,
+            name: name_,
+            id: id_,
             usage_mode: usage_mode_.unwrap_or_default(),
         })
     }

@@ -45,10 +45,15 @@ impl<'de> Deserialize<'de> for KnowledgeBaseRagChunkModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(chunk_id_), Some(document_id_), Some(content_)) =
+            (chunk_id_, document_id_, content_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            chunk_id: object.required(chunk_id_, "chunk_id")?,
-            document_id: object.required(document_id_, "document_id")?,
-            content: object.required(content_, "content")?,
+            chunk_id: chunk_id_,
+            document_id: document_id_,
+            content: content_,
         })
     }
 }

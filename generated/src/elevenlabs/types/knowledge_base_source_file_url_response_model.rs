@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for KnowledgeBaseSourceFileUrlResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(signed_url_) = signed_url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            signed_url: object.required(signed_url_, "signed_url")?,
+            signed_url: signed_url_,
         })
     }
 }

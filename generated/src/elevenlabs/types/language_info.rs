@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for LanguageInfo {
                 _ => field.skip(),
             },
         )?;
+        let (Some(code_), Some(label_)) = (code_, label_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            code: object.required(code_, "code")?,
-            label: object.required(label_, "label")?,
+            code: code_,
+            label: label_,
         })
     }
 }

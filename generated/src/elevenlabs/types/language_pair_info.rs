@@ -44,10 +44,14 @@ impl<'de> Deserialize<'de> for LanguagePairInfo {
                 _ => field.skip(),
             },
         )?;
+        let (Some(source_language_), Some(destination_languages_)) =
+            (source_language_, destination_languages_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            source_language: object.required(source_language_, "source_language")?,
-            destination_languages: object
-                .required(destination_languages_, "destination_languages")?,
+            source_language: source_language_,
+            destination_languages: destination_languages_,
         })
     }
 }

@@ -58,8 +58,11 @@ impl<'de> Deserialize<'de> for LanguagePresetInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(overrides_) = overrides_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            overrides: object.required(overrides_, "overrides")?,
+            overrides: overrides_,
             first_message_translation: first_message_translation_.unwrap_or_default(),
             soft_timeout_translation: soft_timeout_translation_.unwrap_or_default(),
         })

@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for LanguagePresetTranslation {
                 _ => field.skip(),
             },
         )?;
+        let (Some(source_hash_), Some(text_)) = (source_hash_, text_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            source_hash: object.required(source_hash_, "source_hash")?,
-            text: object.required(text_, "text")?,
+            source_hash: source_hash_,
+            text: text_,
         })
     }
 }

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for LanguageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(language_id_), Some(name_)) = (language_id_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            language_id: object.required(language_id_, "language_id")?,
-            name: object.required(name_, "name")?,
+            language_id: language_id_,
+            name: name_,
         })
     }
 }

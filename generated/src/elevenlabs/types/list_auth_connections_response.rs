@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for ListAuthConnectionsResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(auth_connections_) = auth_connections_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            auth_connections: object.required(auth_connections_, "auth_connections")?,
+            auth_connections: auth_connections_,
         })
     }
 }

@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for ListCrawlJobsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(crawl_jobs_) = crawl_jobs_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            crawl_jobs: object.required(crawl_jobs_, "crawl_jobs")?,
+            crawl_jobs: crawl_jobs_,
             next_cursor: next_cursor_.unwrap_or_default(),
         })
     }

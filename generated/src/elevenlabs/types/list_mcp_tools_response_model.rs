@@ -52,9 +52,12 @@ impl<'de> Deserialize<'de> for ListMcpToolsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(success_), Some(tools_)) = (success_, tools_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            success: object.required(success_, "success")?,
-            tools: object.required(tools_, "tools")?,
+            success: success_,
+            tools: tools_,
             error_message: error_message_.unwrap_or_default(),
         })
     }

@@ -37,9 +37,10 @@ impl<'de> Deserialize<'de> for ListOrdersResponse {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            orders: object.required(orders_, "orders")?,
-        })
+        let Some(orders_) = orders_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { orders: orders_ })
     }
 }
 

@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for ListProceduresResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(procedures_) = procedures_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            procedures: object.required(procedures_, "procedures")?,
+            procedures: procedures_,
         })
     }
 }

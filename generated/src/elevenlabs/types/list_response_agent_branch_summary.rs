@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for ListResponseAgentBranchSummary {
                 _ => field.skip(),
             },
         )?;
+        let Some(results_) = results_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             meta: meta_.unwrap_or_default(),
-            results: object.required(results_, "results")?,
+            results: results_,
         })
     }
 }

@@ -50,10 +50,13 @@ impl<'de> Deserialize<'de> for ListSpeechEnginesResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(speech_engines_), Some(has_more_)) = (speech_engines_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            speech_engines: object.required(speech_engines_, "speech_engines")?,
+            speech_engines: speech_engines_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for ListTestsByIdsRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(test_ids_) = test_ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            test_ids: object.required(test_ids_, "test_ids")?,
+            test_ids: test_ids_,
         })
     }
 }

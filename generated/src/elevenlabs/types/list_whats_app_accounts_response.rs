@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for ListWhatsAppAccountsResponse {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            items: object.required(items_, "items")?,
-        })
+        let Some(items_) = items_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { items: items_ })
     }
 }
 

@@ -70,17 +70,28 @@ impl<'de> Deserialize<'de> for LlmDeprecationConfigModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(warning_start_days_),
+            Some(fallback_start_days_),
+            Some(fallback_complete_days_),
+            Some(fallback_start_percentage_),
+            Some(fallback_complete_percentage_),
+        ) = (
+            warning_start_days_,
+            fallback_start_days_,
+            fallback_complete_days_,
+            fallback_start_percentage_,
+            fallback_complete_percentage_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            warning_start_days: object.required(warning_start_days_, "warning_start_days")?,
-            fallback_start_days: object.required(fallback_start_days_, "fallback_start_days")?,
-            fallback_complete_days: object
-                .required(fallback_complete_days_, "fallback_complete_days")?,
-            fallback_start_percentage: object
-                .required(fallback_start_percentage_, "fallback_start_percentage")?,
-            fallback_complete_percentage: object.required(
-                fallback_complete_percentage_,
-                "fallback_complete_percentage",
-            )?,
+            warning_start_days: warning_start_days_,
+            fallback_start_days: fallback_start_days_,
+            fallback_complete_days: fallback_complete_days_,
+            fallback_start_percentage: fallback_start_percentage_,
+            fallback_complete_percentage: fallback_complete_percentage_,
         })
     }
 }

@@ -84,9 +84,12 @@ impl<'de> Deserialize<'de> for LlmDeprecationInfoModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(llm_), Some(is_deprecated_)) = (llm_, is_deprecated_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            llm: object.required(llm_, "llm")?,
-            is_deprecated: object.required(is_deprecated_, "is_deprecated")?,
+            llm: llm_,
+            is_deprecated: is_deprecated_,
             is_in_warning_period: is_in_warning_period_.unwrap_or_default(),
             is_in_fallback_period: is_in_fallback_period_.unwrap_or_default(),
             fallback_percentage: fallback_percentage_.unwrap_or_default(),

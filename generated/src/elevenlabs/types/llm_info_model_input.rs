@@ -104,18 +104,34 @@ impl<'de> Deserialize<'de> for LlmInfoModelInput {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(llm_),
+            Some(is_checkpoint_),
+            Some(max_tokens_limit_),
+            Some(max_context_limit_),
+            Some(supports_image_input_),
+            Some(supports_document_input_),
+            Some(supports_parallel_tool_calls_),
+        ) = (
+            llm_,
+            is_checkpoint_,
+            max_tokens_limit_,
+            max_context_limit_,
+            supports_image_input_,
+            supports_document_input_,
+            supports_parallel_tool_calls_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            llm: object.required(llm_, "llm")?,
-            is_checkpoint: object.required(is_checkpoint_, "is_checkpoint")?,
-            max_tokens_limit: object.required(max_tokens_limit_, "max_tokens_limit")?,
-            max_context_limit: object.required(max_context_limit_, "max_context_limit")?,
-            supports_image_input: object.required(supports_image_input_, "supports_image_input")?,
-            supports_document_input: object
-                .required(supports_document_input_, "supports_document_input")?,
-            supports_parallel_tool_calls: object.required(
-                supports_parallel_tool_calls_,
-                "supports_parallel_tool_calls",
-            )?,
+            llm: llm_,
+            is_checkpoint: is_checkpoint_,
+            max_tokens_limit: max_tokens_limit_,
+            max_context_limit: max_context_limit_,
+            supports_image_input: supports_image_input_,
+            supports_document_input: supports_document_input_,
+            supports_parallel_tool_calls: supports_parallel_tool_calls_,
             available_reasoning_efforts: available_reasoning_efforts_.unwrap_or_default(),
             deprecation_info: deprecation_info_.unwrap_or_default(),
             regional_processing_surcharge: regional_processing_surcharge_.unwrap_or_default(),

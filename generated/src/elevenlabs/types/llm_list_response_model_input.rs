@@ -49,10 +49,13 @@ impl<'de> Deserialize<'de> for LlmListResponseModelInput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(llms_), Some(default_deprecation_config_)) = (llms_, default_deprecation_config_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            llms: object.required(llms_, "llms")?,
-            default_deprecation_config: object
-                .required(default_deprecation_config_, "default_deprecation_config")?,
+            llms: llms_,
+            default_deprecation_config: default_deprecation_config_,
         })
     }
 }

@@ -48,9 +48,12 @@ impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaProperty {
                 _ => field.skip(),
             },
         )?;
+        let (Some(type__), Some(description_)) = (type__, description_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            type_: object.required(type__, "type")?,
-            description: object.required(description_, "description")?,
+            type_: type__,
+            description: description_,
             enum_: enum__.unwrap_or_default(),
         })
     }

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for LlmParameterEvaluationStrategy {
                 _ => field.skip(),
             },
         )?;
+        let Some(description_) = description_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            description: object.required(description_, "description")?,
+            description: description_,
         })
     }
 }

@@ -42,9 +42,12 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorLlmResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(llm_), Some(price_per_minute_)) = (llm_, price_per_minute_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            llm: object.required(llm_, "llm")?,
-            price_per_minute: object.required(price_per_minute_, "price_per_minute")?,
+            llm: llm_,
+            price_per_minute: price_per_minute_,
         })
     }
 }

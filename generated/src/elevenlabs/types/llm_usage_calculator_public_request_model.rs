@@ -48,10 +48,15 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorPublicRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(prompt_length_), Some(number_of_pages_), Some(rag_enabled_)) =
+            (prompt_length_, number_of_pages_, rag_enabled_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            prompt_length: object.required(prompt_length_, "prompt_length")?,
-            number_of_pages: object.required(number_of_pages_, "number_of_pages")?,
-            rag_enabled: object.required(rag_enabled_, "rag_enabled")?,
+            prompt_length: prompt_length_,
+            number_of_pages: number_of_pages_,
+            rag_enabled: rag_enabled_,
         })
     }
 }

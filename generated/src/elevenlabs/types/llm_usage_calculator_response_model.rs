@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for LlmUsageCalculatorResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(llm_prices_) = llm_prices_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            llm_prices: object.required(llm_prices_, "llm_prices")?,
+            llm_prices: llm_prices_,
         })
     }
 }

@@ -45,10 +45,13 @@ impl<'de> Deserialize<'de> for LoadableMemoryEntry {
                 _ => field.skip(),
             },
         )?;
+        let (Some(entry_id_), Some(summary_), Some(text_)) = (entry_id_, summary_, text_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            entry_id: object.required(entry_id_, "entry_id")?,
-            summary: object.required(summary_, "summary")?,
-            text: object.required(text_, "text")?,
+            entry_id: entry_id_,
+            summary: summary_,
+            text: text_,
         })
     }
 }

@@ -48,9 +48,12 @@ impl<'de> Deserialize<'de> for ManualSource {
                 _ => field.skip(),
             },
         )?;
+        let Some(created_by_user_id_) = created_by_user_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            created_by_user_id: object.required(created_by_user_id_, "created_by_user_id")?,
+            created_by_user_id: created_by_user_id_,
             notes: notes_.unwrap_or_default(),
         })
     }

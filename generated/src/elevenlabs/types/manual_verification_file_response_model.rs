@@ -64,12 +64,28 @@ impl<'de> Deserialize<'de> for ManualVerificationFileResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(file_id_),
+            Some(file_name_),
+            Some(mime_type_),
+            Some(size_bytes_),
+            Some(upload_date_unix_),
+        ) = (
+            file_id_,
+            file_name_,
+            mime_type_,
+            size_bytes_,
+            upload_date_unix_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            file_id: object.required(file_id_, "file_id")?,
-            file_name: object.required(file_name_, "file_name")?,
-            mime_type: object.required(mime_type_, "mime_type")?,
-            size_bytes: object.required(size_bytes_, "size_bytes")?,
-            upload_date_unix: object.required(upload_date_unix_, "upload_date_unix")?,
+            file_id: file_id_,
+            file_name: file_name_,
+            mime_type: mime_type_,
+            size_bytes: size_bytes_,
+            upload_date_unix: upload_date_unix_,
         })
     }
 }

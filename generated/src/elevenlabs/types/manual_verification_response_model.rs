@@ -49,10 +49,15 @@ impl<'de> Deserialize<'de> for ManualVerificationResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(extra_text_), Some(request_time_unix_), Some(files_)) =
+            (extra_text_, request_time_unix_, files_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            extra_text: object.required(extra_text_, "extra_text")?,
-            request_time_unix: object.required(request_time_unix_, "request_time_unix")?,
-            files: object.required(files_, "files")?,
+            extra_text: extra_text_,
+            request_time_unix: request_time_unix_,
+            files: files_,
         })
     }
 }

@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for McpApprovalPolicyUpdateRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(approval_policy_) = approval_policy_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            approval_policy: object.required(approval_policy_, "approval_policy")?,
+            approval_policy: approval_policy_,
         })
     }
 }

@@ -166,16 +166,19 @@ impl<'de> Deserialize<'de> for McpServerConfigInput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(url_), Some(name_)) = (url_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             approval_policy: approval_policy_.unwrap_or_default(),
             tool_approval_hashes: tool_approval_hashes_.unwrap_or_default(),
             transport: transport_.unwrap_or_default(),
-            url: object.required(url_, "url")?,
+            url: url_,
             secret_token: secret_token_.unwrap_or_default(),
             request_headers: request_headers_.unwrap_or_default(),
             request_meta: request_meta_.unwrap_or_default(),
             auth_connection: auth_connection_.unwrap_or_default(),
-            name: object.required(name_, "name")?,
+            name: name_,
             description: description_.unwrap_or_default(),
             force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
             pre_tool_speech: pre_tool_speech_.unwrap_or_default(),

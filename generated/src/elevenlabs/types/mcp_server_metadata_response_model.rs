@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for McpServerMetadataResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(created_at_) = created_at_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            created_at: object.required(created_at_, "created_at")?,
+            created_at: created_at_,
             owner_user_id: owner_user_id_.unwrap_or_default(),
         })
     }

@@ -39,9 +39,10 @@ impl<'de> Deserialize<'de> for McpServerRequestModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            config: object.required(config_, "config")?,
-        })
+        let Some(config_) = config_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { config: config_ })
     }
 }
 

@@ -64,12 +64,15 @@ impl<'de> Deserialize<'de> for McpServerResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(config_), Some(metadata_)) = (id_, config_, metadata_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            config: object.required(config_, "config")?,
+            id: id_,
+            config: config_,
             access_info: access_info_.unwrap_or_default(),
             dependent_agents: dependent_agents_.unwrap_or_default(),
-            metadata: object.required(metadata_, "metadata")?,
+            metadata: metadata_,
         })
     }
 }

@@ -38,8 +38,11 @@ impl<'de> Deserialize<'de> for McpServersResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(mcp_servers_) = mcp_servers_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            mcp_servers: object.required(mcp_servers_, "mcp_servers")?,
+            mcp_servers: mcp_servers_,
         })
     }
 }

@@ -59,9 +59,12 @@ impl<'de> Deserialize<'de> for McpToolAddApprovalRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(tool_name_), Some(tool_description_)) = (tool_name_, tool_description_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tool_name: object.required(tool_name_, "tool_name")?,
-            tool_description: object.required(tool_description_, "tool_description")?,
+            tool_name: tool_name_,
+            tool_description: tool_description_,
             input_schema: input_schema_.unwrap_or_default(),
             approval_policy: approval_policy_.unwrap_or_default(),
         })

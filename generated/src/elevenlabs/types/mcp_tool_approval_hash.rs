@@ -53,9 +53,12 @@ impl<'de> Deserialize<'de> for McpToolApprovalHash {
                 _ => field.skip(),
             },
         )?;
+        let (Some(tool_name_), Some(tool_hash_)) = (tool_name_, tool_hash_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tool_name: object.required(tool_name_, "tool_name")?,
-            tool_hash: object.required(tool_hash_, "tool_hash")?,
+            tool_name: tool_name_,
+            tool_hash: tool_hash_,
             approval_policy: approval_policy_.unwrap_or_default(),
         })
     }

@@ -187,10 +187,30 @@ impl<'de> Deserialize<'de> for McpToolConfigOutput {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(name_),
+            Some(description_),
+            Some(integration_type_),
+            Some(mcp_tool_name_),
+            Some(mcp_tool_description_),
+            Some(mcp_server_id_),
+            Some(mcp_server_name_),
+        ) = (
+            name_,
+            description_,
+            integration_type_,
+            mcp_tool_name_,
+            mcp_tool_description_,
+            mcp_server_id_,
+            mcp_server_name_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            description: object.required(description_, "description")?,
+            name: name_,
+            description: description_,
             response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
             disable_interruptions: disable_interruptions_.unwrap_or_default(),
             interruption_mode: interruption_mode_.unwrap_or_default(),
@@ -200,13 +220,13 @@ impl<'de> Deserialize<'de> for McpToolConfigOutput {
             tool_call_sound: tool_call_sound_.unwrap_or_default(),
             tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
             tool_error_handling_mode: tool_error_handling_mode_.unwrap_or_default(),
-            integration_type: object.required(integration_type_, "integration_type")?,
+            integration_type: integration_type_,
             parameters: parameters_.unwrap_or_default(),
             approval_policy: approval_policy_.unwrap_or_default(),
-            mcp_tool_name: object.required(mcp_tool_name_, "mcp_tool_name")?,
-            mcp_tool_description: object.required(mcp_tool_description_, "mcp_tool_description")?,
-            mcp_server_id: object.required(mcp_server_id_, "mcp_server_id")?,
-            mcp_server_name: object.required(mcp_server_name_, "mcp_server_name")?,
+            mcp_tool_name: mcp_tool_name_,
+            mcp_tool_description: mcp_tool_description_,
+            mcp_server_id: mcp_server_id_,
+            mcp_server_name: mcp_server_name_,
             mcp_input_schema: mcp_input_schema_.unwrap_or_default(),
             execution_mode: execution_mode_.unwrap_or_default(),
             input_overrides: input_overrides_.unwrap_or_default(),

@@ -107,6 +107,9 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(tool_name_) = tool_name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
             pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
@@ -119,7 +122,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModel {
             assignments: assignments_.unwrap_or_default(),
             input_overrides: input_overrides_.unwrap_or_default(),
             response_mocks: response_mocks_.unwrap_or_default(),
-            tool_name: object.required(tool_name_, "tool_name")?,
+            tool_name: tool_name_,
         })
     }
 }

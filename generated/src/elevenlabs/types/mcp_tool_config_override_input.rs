@@ -108,8 +108,11 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(tool_name_) = tool_name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tool_name: object.required(tool_name_, "tool_name")?,
+            tool_name: tool_name_,
             force_pre_tool_speech: force_pre_tool_speech_.unwrap_or_default(),
             pre_tool_speech: pre_tool_speech_.unwrap_or_default(),
             disable_interruptions: disable_interruptions_.unwrap_or_default(),

@@ -56,11 +56,16 @@ impl<'de> Deserialize<'de> for MediaGenerationCompletedResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(content_url_), Some(content_mime_type_)) =
+            (id_, content_url_, content_mime_type_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             status: status_.unwrap_or_default(),
-            content_url: object.required(content_url_, "content_url")?,
-            content_mime_type: object.required(content_mime_type_, "content_mime_type")?,
+            content_url: content_url_,
+            content_mime_type: content_mime_type_,
         })
     }
 }

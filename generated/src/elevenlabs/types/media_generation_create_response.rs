@@ -46,8 +46,11 @@ impl<'de> Deserialize<'de> for MediaGenerationCreateResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(id_) = id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             status: status_.unwrap_or_default(),
         })
     }

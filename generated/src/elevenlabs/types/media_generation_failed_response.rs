@@ -56,11 +56,16 @@ impl<'de> Deserialize<'de> for MediaGenerationFailedResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(failure_reason_), Some(error_message_)) =
+            (id_, failure_reason_, error_message_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             status: status_.unwrap_or_default(),
-            failure_reason: object.required(failure_reason_, "failure_reason")?,
-            error_message: object.required(error_message_, "error_message")?,
+            failure_reason: failure_reason_,
+            error_message: error_message_,
         })
     }
 }

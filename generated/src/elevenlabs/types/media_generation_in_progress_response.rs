@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for MediaGenerationInProgressResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(status_)) = (id_, status_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            status: object.required(status_, "status")?,
+            id: id_,
+            status: status_,
         })
     }
 }

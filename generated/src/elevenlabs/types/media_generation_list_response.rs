@@ -51,10 +51,13 @@ impl<'de> Deserialize<'de> for MediaGenerationListResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(generations_), Some(has_more_)) = (generations_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            generations: object.required(generations_, "generations")?,
+            generations: generations_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

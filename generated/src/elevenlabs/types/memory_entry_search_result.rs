@@ -56,9 +56,12 @@ impl<'de> Deserialize<'de> for MemoryEntrySearchResult {
                 _ => field.skip(),
             },
         )?;
+        let (Some(entry_id_), Some(version_)) = (entry_id_, version_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            entry_id: object.required(entry_id_, "entry_id")?,
-            version: object.required(version_, "version")?,
+            entry_id: entry_id_,
+            version: version_,
             summary: summary_.unwrap_or_default(),
             text: text_.unwrap_or_default(),
             source: source_.unwrap_or_default(),

@@ -126,11 +126,16 @@ impl<'de> Deserialize<'de> for MergePreviewResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(name_), Some(conversation_config_), Some(metadata_)) =
+            (agent_id_, name_, conversation_config_, metadata_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            name: object.required(name_, "name")?,
-            conversation_config: object.required(conversation_config_, "conversation_config")?,
-            metadata: object.required(metadata_, "metadata")?,
+            agent_id: agent_id_,
+            name: name_,
+            conversation_config: conversation_config_,
+            metadata: metadata_,
             platform_settings: platform_settings_.unwrap_or_default(),
             phone_numbers: phone_numbers_.unwrap_or_default(),
             whatsapp_accounts: whatsapp_accounts_.unwrap_or_default(),

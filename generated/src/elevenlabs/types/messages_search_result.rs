@@ -85,18 +85,33 @@ impl<'de> Deserialize<'de> for MessagesSearchResult {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(conversation_id_),
+            Some(agent_id_),
+            Some(transcript_index_),
+            Some(chunk_text_),
+            Some(score_),
+            Some(conversation_start_time_unix_secs_),
+        ) = (
+            conversation_id_,
+            agent_id_,
+            transcript_index_,
+            chunk_text_,
+            score_,
+            conversation_start_time_unix_secs_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
+            conversation_id: conversation_id_,
+            agent_id: agent_id_,
             agent_name: agent_name_.unwrap_or_default(),
-            transcript_index: object.required(transcript_index_, "transcript_index")?,
-            chunk_text: object.required(chunk_text_, "chunk_text")?,
+            transcript_index: transcript_index_,
+            chunk_text: chunk_text_,
             chunk_highlights: chunk_highlights_.unwrap_or_default(),
-            score: object.required(score_, "score")?,
-            conversation_start_time_unix_secs: object.required(
-                conversation_start_time_unix_secs_,
-                "conversation_start_time_unix_secs",
-            )?,
+            score: score_,
+            conversation_start_time_unix_secs: conversation_start_time_unix_secs_,
         })
     }
 }

@@ -35,8 +35,11 @@ impl<'de> Deserialize<'de> for MetricRecord {
                 _ => field.skip(),
             },
         )?;
+        let Some(elapsed_time_) = elapsed_time_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            elapsed_time: object.required(elapsed_time_, "elapsed_time")?,
+            elapsed_time: elapsed_time_,
         })
     }
 }

@@ -51,9 +51,11 @@ impl<'de> Deserialize<'de> for ModelRatesResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(character_cost_multiplier_) = character_cost_multiplier_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            character_cost_multiplier: object
-                .required(character_cost_multiplier_, "character_cost_multiplier")?,
+            character_cost_multiplier: character_cost_multiplier_,
             cost_discount_multiplier: cost_discount_multiplier_.unwrap_or_default(),
         })
     }

@@ -152,37 +152,64 @@ impl<'de> Deserialize<'de> for ModelResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(model_id_),
+            Some(name_),
+            Some(can_be_finetuned_),
+            Some(can_do_text_to_speech_),
+            Some(can_do_voice_conversion_),
+            Some(can_use_style_),
+            Some(can_use_speaker_boost_),
+            Some(serves_pro_voices_),
+            Some(token_cost_factor_),
+            Some(description_),
+            Some(requires_alpha_access_),
+            Some(max_characters_request_free_user_),
+            Some(max_characters_request_subscribed_user_),
+            Some(maximum_text_length_per_request_),
+            Some(languages_),
+            Some(model_rates_),
+            Some(concurrency_group_),
+        ) = (
+            model_id_,
+            name_,
+            can_be_finetuned_,
+            can_do_text_to_speech_,
+            can_do_voice_conversion_,
+            can_use_style_,
+            can_use_speaker_boost_,
+            serves_pro_voices_,
+            token_cost_factor_,
+            description_,
+            requires_alpha_access_,
+            max_characters_request_free_user_,
+            max_characters_request_subscribed_user_,
+            maximum_text_length_per_request_,
+            languages_,
+            model_rates_,
+            concurrency_group_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            model_id: object.required(model_id_, "model_id")?,
-            name: object.required(name_, "name")?,
-            can_be_finetuned: object.required(can_be_finetuned_, "can_be_finetuned")?,
-            can_do_text_to_speech: object
-                .required(can_do_text_to_speech_, "can_do_text_to_speech")?,
-            can_do_voice_conversion: object
-                .required(can_do_voice_conversion_, "can_do_voice_conversion")?,
-            can_use_style: object.required(can_use_style_, "can_use_style")?,
-            can_use_speaker_boost: object
-                .required(can_use_speaker_boost_, "can_use_speaker_boost")?,
-            serves_pro_voices: object.required(serves_pro_voices_, "serves_pro_voices")?,
-            token_cost_factor: object.required(token_cost_factor_, "token_cost_factor")?,
-            description: object.required(description_, "description")?,
-            requires_alpha_access: object
-                .required(requires_alpha_access_, "requires_alpha_access")?,
-            max_characters_request_free_user: object.required(
-                max_characters_request_free_user_,
-                "max_characters_request_free_user",
-            )?,
-            max_characters_request_subscribed_user: object.required(
-                max_characters_request_subscribed_user_,
-                "max_characters_request_subscribed_user",
-            )?,
-            maximum_text_length_per_request: object.required(
-                maximum_text_length_per_request_,
-                "maximum_text_length_per_request",
-            )?,
-            languages: object.required(languages_, "languages")?,
-            model_rates: object.required(model_rates_, "model_rates")?,
-            concurrency_group: object.required(concurrency_group_, "concurrency_group")?,
+            model_id: model_id_,
+            name: name_,
+            can_be_finetuned: can_be_finetuned_,
+            can_do_text_to_speech: can_do_text_to_speech_,
+            can_do_voice_conversion: can_do_voice_conversion_,
+            can_use_style: can_use_style_,
+            can_use_speaker_boost: can_use_speaker_boost_,
+            serves_pro_voices: serves_pro_voices_,
+            token_cost_factor: token_cost_factor_,
+            description: description_,
+            requires_alpha_access: requires_alpha_access_,
+            max_characters_request_free_user: max_characters_request_free_user_,
+            max_characters_request_subscribed_user: max_characters_request_subscribed_user_,
+            maximum_text_length_per_request: maximum_text_length_per_request_,
+            languages: languages_,
+            model_rates: model_rates_,
+            concurrency_group: concurrency_group_,
         })
     }
 }

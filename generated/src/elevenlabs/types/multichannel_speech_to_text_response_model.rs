@@ -52,8 +52,11 @@ impl<'de> Deserialize<'de> for MultichannelSpeechToTextResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(transcripts_) = transcripts_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            transcripts: object.required(transcripts_, "transcripts")?,
+            transcripts: transcripts_,
             transcription_id: transcription_id_.unwrap_or_default(),
             audio_duration_secs: audio_duration_secs_.unwrap_or_default(),
         })

@@ -47,9 +47,12 @@ impl<'de> Deserialize<'de> for MultipartMusicResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(metadata_), Some(audio_)) = (metadata_, audio_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            metadata: object.required(metadata_, "metadata")?,
-            audio: object.required(audio_, "audio")?,
+            metadata: metadata_,
+            audio: audio_,
         })
     }
 }

@@ -64,10 +64,12 @@ impl<'de> Deserialize<'de> for MusicExploreSongSourceContext {
                 _ => field.skip(),
             },
         )?;
+        let Some(music_explore_song_id_) = music_explore_song_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             source_type: source_type_.unwrap_or_default(),
-            music_explore_song_id: object
-                .required(music_explore_song_id_, "music_explore_song_id")?,
+            music_explore_song_id: music_explore_song_id_,
             title: title_.unwrap_or_default(),
             description: description_.unwrap_or_default(),
             bpm: bpm_.unwrap_or_default(),

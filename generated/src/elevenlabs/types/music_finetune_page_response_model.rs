@@ -49,10 +49,13 @@ impl<'de> Deserialize<'de> for MusicFinetunePageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(finetunes_), Some(has_more_)) = (finetunes_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            finetunes: object.required(finetunes_, "finetunes")?,
+            finetunes: finetunes_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

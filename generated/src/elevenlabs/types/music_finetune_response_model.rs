@@ -102,17 +102,41 @@ impl<'de> Deserialize<'de> for MusicFinetuneResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(name_),
+            Some(tags_),
+            Some(model_id_),
+            Some(created_at_),
+            Some(visibility_),
+            Some(created_by_),
+            Some(status_),
+            Some(training_progress_),
+        ) = (
+            id_,
+            name_,
+            tags_,
+            model_id_,
+            created_at_,
+            visibility_,
+            created_by_,
+            status_,
+            training_progress_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
-            tags: object.required(tags_, "tags")?,
+            id: id_,
+            name: name_,
+            tags: tags_,
             primary_genre: primary_genre_.unwrap_or_default(),
-            model_id: object.required(model_id_, "model_id")?,
-            created_at: object.required(created_at_, "created_at")?,
-            visibility: object.required(visibility_, "visibility")?,
-            created_by: object.required(created_by_, "created_by")?,
-            status: object.required(status_, "status")?,
-            training_progress: object.required(training_progress_, "training_progress")?,
+            model_id: model_id_,
+            created_at: created_at_,
+            visibility: visibility_,
+            created_by: created_by_,
+            status: status_,
+            training_progress: training_progress_,
             failure_reason: failure_reason_.unwrap_or_default(),
         })
     }

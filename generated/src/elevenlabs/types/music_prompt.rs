@@ -55,12 +55,15 @@ impl<'de> Deserialize<'de> for MusicPrompt {
                 _ => field.skip(),
             },
         )?;
+        let (Some(positive_global_styles_), Some(negative_global_styles_), Some(sections_)) =
+            (positive_global_styles_, negative_global_styles_, sections_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            positive_global_styles: object
-                .required(positive_global_styles_, "positive_global_styles")?,
-            negative_global_styles: object
-                .required(negative_global_styles_, "negative_global_styles")?,
-            sections: object.required(sections_, "sections")?,
+            positive_global_styles: positive_global_styles_,
+            negative_global_styles: negative_global_styles_,
+            sections: sections_,
         })
     }
 }

@@ -53,8 +53,11 @@ impl<'de> Deserialize<'de> for MusicUploadResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(song_id_) = song_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            song_id: object.required(song_id_, "song_id")?,
+            song_id: song_id_,
             composition_plan: composition_plan_.unwrap_or_default(),
             words_timestamps: words_timestamps_.unwrap_or_default(),
         })

@@ -102,16 +102,21 @@ impl<'de> Deserialize<'de> for OAuth2ClientCredsResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(provider_), Some(client_id_), Some(token_url_), Some(id_)) =
+            (name_, provider_, client_id_, token_url_, id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
-            provider: object.required(provider_, "provider")?,
-            client_id: object.required(client_id_, "client_id")?,
-            token_url: object.required(token_url_, "token_url")?,
+            provider: provider_,
+            client_id: client_id_,
+            token_url: token_url_,
             scopes: scopes_.unwrap_or_default(),
             extra_params: extra_params_.unwrap_or_default(),
             basic_auth_in_header: basic_auth_in_header_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
+            id: id_,
             used_by: used_by_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
             status_detail: status_detail_.unwrap_or_default(),

@@ -35,9 +35,10 @@ impl<'de> Deserialize<'de> for OpenerConfig {
                     _ => field.skip(),
                 }
             })?;
-        Ok(Self {
-            llm: object.required(llm_, "llm")?,
-        })
+        let Some(llm_) = llm_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { llm: llm_ })
     }
 }
 

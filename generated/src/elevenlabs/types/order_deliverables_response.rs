@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for OrderDeliverablesResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(deliverables_) = deliverables_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            deliverables: object.required(deliverables_, "deliverables")?,
+            deliverables: deliverables_,
         })
     }
 }

@@ -50,9 +50,12 @@ impl<'de> Deserialize<'de> for OrderItemInfo {
                 _ => field.skip(),
             },
         )?;
+        let (Some(item_id_), Some(item_)) = (item_id_, item_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            item_id: object.required(item_id_, "item_id")?,
-            item: object.required(item_, "item")?,
+            item_id: item_id_,
+            item: item_,
             quote: quote_.unwrap_or_default(),
         })
     }

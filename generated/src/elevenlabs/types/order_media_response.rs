@@ -60,12 +60,17 @@ impl<'de> Deserialize<'de> for OrderMediaResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(media_id_), Some(name_), Some(content_type_), Some(signed_url_)) =
+            (media_id_, name_, content_type_, signed_url_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            media_id: object.required(media_id_, "media_id")?,
-            name: object.required(name_, "name")?,
-            content_type: object.required(content_type_, "content_type")?,
+            media_id: media_id_,
+            name: name_,
+            content_type: content_type_,
             language: language_.unwrap_or_default(),
-            signed_url: object.required(signed_url_, "signed_url")?,
+            signed_url: signed_url_,
         })
     }
 }

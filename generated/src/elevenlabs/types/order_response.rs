@@ -97,14 +97,19 @@ impl<'de> Deserialize<'de> for OrderResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(order_id_), Some(name_), Some(state_), Some(items_), Some(created_at_)) =
+            (order_id_, name_, state_, items_, created_at_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            order_id: object.required(order_id_, "order_id")?,
-            name: object.required(name_, "name")?,
-            state: object.required(state_, "state")?,
-            items: object.required(items_, "items")?,
+            order_id: order_id_,
+            name: name_,
+            state: state_,
+            items: items_,
             total_amount_usd: total_amount_usd_.unwrap_or_default(),
             sandbox: sandbox_.unwrap_or_default(),
-            created_at: object.required(created_at_, "created_at")?,
+            created_at: created_at_,
             submitted_at: submitted_at_.unwrap_or_default(),
             paid_at: paid_at_.unwrap_or_default(),
             accepted_at: accepted_at_.unwrap_or_default(),

@@ -77,10 +77,13 @@ impl<'de> Deserialize<'de> for OrderSummary {
                 _ => field.skip(),
             },
         )?;
+        let (Some(order_id_), Some(name_), Some(state_)) = (order_id_, name_, state_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            order_id: object.required(order_id_, "order_id")?,
-            name: object.required(name_, "name")?,
-            state: object.required(state_, "state")?,
+            order_id: order_id_,
+            name: name_,
+            state: state_,
             total_amount_usd: total_amount_usd_.unwrap_or_default(),
             sandbox: sandbox_.unwrap_or_default(),
             submitted_at: submitted_at_.unwrap_or_default(),

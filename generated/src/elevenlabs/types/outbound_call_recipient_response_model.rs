@@ -72,13 +72,18 @@ impl<'de> Deserialize<'de> for OutboundCallRecipientResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(status_), Some(created_at_unix_), Some(updated_at_unix_)) =
+            (id_, status_, created_at_unix_, updated_at_unix_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             phone_number: phone_number_.unwrap_or_default(),
             whatsapp_user_id: whatsapp_user_id_.unwrap_or_default(),
-            status: object.required(status_, "status")?,
-            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
-            updated_at_unix: object.required(updated_at_unix_, "updated_at_unix")?,
+            status: status_,
+            created_at_unix: created_at_unix_,
+            updated_at_unix: updated_at_unix_,
             conversation_id: conversation_id_.unwrap_or_default(),
             conversation_initiation_client_data: conversation_initiation_client_data_
                 .unwrap_or_default(),

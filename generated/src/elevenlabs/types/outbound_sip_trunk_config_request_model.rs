@@ -77,8 +77,11 @@ impl<'de> Deserialize<'de> for OutboundSipTrunkConfigRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(address_) = address_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            address: object.required(address_, "address")?,
+            address: address_,
             transport: transport_.unwrap_or_default(),
             media_encryption: media_encryption_.unwrap_or_default(),
             headers: headers_.unwrap_or_default(),

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for PairedLanguagesResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(language_pairs_) = language_pairs_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             kind: kind_.unwrap_or_default(),
-            language_pairs: object.required(language_pairs_, "language_pairs")?,
+            language_pairs: language_pairs_,
         })
     }
 }

@@ -46,10 +46,13 @@ impl<'de> Deserialize<'de> for PatchWorkspaceSecretRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(value_)) = (name_, value_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            value: object.required(value_, "value")?,
+            name: name_,
+            value: value_,
         })
     }
 }

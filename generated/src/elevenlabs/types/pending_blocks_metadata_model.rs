@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for PendingBlocksMetadataModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(block_ids_) = block_ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             target_global_offset_ms: target_global_offset_ms_.unwrap_or_default(),
-            block_ids: object.required(block_ids_, "block_ids")?,
+            block_ids: block_ids_,
         })
     }
 }

@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for PendingCancellationResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(timestamp_seconds_) = timestamp_seconds_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             kind: kind_.unwrap_or_default(),
-            timestamp_seconds: object.required(timestamp_seconds_, "timestamp_seconds")?,
+            timestamp_seconds: timestamp_seconds_,
         })
     }
 }

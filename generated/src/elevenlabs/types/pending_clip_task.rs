@@ -55,8 +55,11 @@ impl<'de> Deserialize<'de> for PendingClipTask {
                 _ => field.skip(),
             },
         )?;
+        let Some(type__) = type__ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            type_: object.required(type__, "type")?,
+            type_: type__,
             progress: progress_.unwrap_or_default(),
             started_at_ms: started_at_ms_.unwrap_or_default(),
             updated_at_ms: updated_at_ms_.unwrap_or_default(),

@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for PendingExternalAudiosMetadataModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(external_audio_ids_) = external_audio_ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             target_global_offset_ms: target_global_offset_ms_.unwrap_or_default(),
-            external_audio_ids: object.required(external_audio_ids_, "external_audio_ids")?,
+            external_audio_ids: external_audio_ids_,
         })
     }
 }

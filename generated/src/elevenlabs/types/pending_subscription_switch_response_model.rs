@@ -54,11 +54,16 @@ impl<'de> Deserialize<'de> for PendingSubscriptionSwitchResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(next_tier_), Some(next_billing_period_), Some(timestamp_seconds_)) =
+            (next_tier_, next_billing_period_, timestamp_seconds_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             kind: kind_.unwrap_or_default(),
-            next_tier: object.required(next_tier_, "next_tier")?,
-            next_billing_period: object.required(next_billing_period_, "next_billing_period")?,
-            timestamp_seconds: object.required(timestamp_seconds_, "timestamp_seconds")?,
+            next_tier: next_tier_,
+            next_billing_period: next_billing_period_,
+            timestamp_seconds: timestamp_seconds_,
         })
     }
 }

@@ -54,9 +54,12 @@ impl<'de> Deserialize<'de> for PhoneNumberAgentInfo {
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(agent_name_)) = (agent_id_, agent_name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
-            agent_name: object.required(agent_name_, "agent_name")?,
+            agent_id: agent_id_,
+            agent_name: agent_name_,
             environment: environment_.unwrap_or_default(),
             branch_id: branch_id_.unwrap_or_default(),
         })

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for PhoneNumberDynamicVariableTransferDestination {
                 _ => field.skip(),
             },
         )?;
+        let Some(phone_number_) = phone_number_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            phone_number: object.required(phone_number_, "phone_number")?,
+            phone_number: phone_number_,
         })
     }
 }

@@ -53,10 +53,13 @@ impl<'de> Deserialize<'de> for PlayDtmfResultErrorModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(error_) = error_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             result_type: result_type_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
-            error: object.required(error_, "error")?,
+            error: error_,
             details: details_.unwrap_or_default(),
         })
     }

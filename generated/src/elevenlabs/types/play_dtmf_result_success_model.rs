@@ -53,10 +53,13 @@ impl<'de> Deserialize<'de> for PlayDtmfResultSuccessModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(dtmf_tones_) = dtmf_tones_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             result_type: result_type_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
-            dtmf_tones: object.required(dtmf_tones_, "dtmf_tones")?,
+            dtmf_tones: dtmf_tones_,
             reason: reason_.unwrap_or_default(),
         })
     }

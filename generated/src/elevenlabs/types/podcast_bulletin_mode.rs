@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for PodcastBulletinMode {
                 _ => field.skip(),
             },
         )?;
+        let Some(bulletin_) = bulletin_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            bulletin: object.required(bulletin_, "bulletin")?,
+            bulletin: bulletin_,
         })
     }
 }

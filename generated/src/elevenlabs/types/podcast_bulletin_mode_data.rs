@@ -39,8 +39,11 @@ impl<'de> Deserialize<'de> for PodcastBulletinModeData {
                 _ => field.skip(),
             },
         )?;
+        let Some(host_voice_id_) = host_voice_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            host_voice_id: object.required(host_voice_id_, "host_voice_id")?,
+            host_voice_id: host_voice_id_,
         })
     }
 }

@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for PodcastConversationMode {
                 _ => field.skip(),
             },
         )?;
+        let Some(conversation_) = conversation_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            conversation: object.required(conversation_, "conversation")?,
+            conversation: conversation_,
         })
     }
 }

@@ -43,9 +43,13 @@ impl<'de> Deserialize<'de> for PodcastConversationModeData {
                 _ => field.skip(),
             },
         )?;
+        let (Some(host_voice_id_), Some(guest_voice_id_)) = (host_voice_id_, guest_voice_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            host_voice_id: object.required(host_voice_id_, "host_voice_id")?,
-            guest_voice_id: object.required(guest_voice_id_, "guest_voice_id")?,
+            host_voice_id: host_voice_id_,
+            guest_voice_id: guest_voice_id_,
         })
     }
 }

@@ -37,9 +37,10 @@ impl<'de> Deserialize<'de> for PodcastProjectResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            project: object.required(project_, "project")?,
-        })
+        let Some(project_) = project_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { project: project_ })
     }
 }
 

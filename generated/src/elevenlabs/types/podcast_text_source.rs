@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for PodcastTextSource {
                 _ => field.skip(),
             },
         )?;
+        let Some(text_) = text_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            text: object.required(text_, "text")?,
+            text: text_,
         })
     }
 }

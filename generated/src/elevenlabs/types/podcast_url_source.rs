@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for PodcastUrlSource {
                 _ => field.skip(),
             },
         )?;
+        let Some(url_) = url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            url: object.required(url_, "url")?,
+            url: url_,
         })
     }
 }

@@ -45,10 +45,10 @@ impl<'de> Deserialize<'de> for PositionOutput {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            x: object.required(x_, "x")?,
-            y: object.required(y_, "y")?,
-        })
+        let (Some(x_), Some(y_)) = (x_, y_) else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { x: x_, y: y_ })
     }
 }
 

@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for PostAgentAvatarResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(agent_id_) = agent_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             avatar_url: avatar_url_.unwrap_or_default(),
         })
     }

@@ -46,10 +46,13 @@ impl<'de> Deserialize<'de> for PostWorkspaceSecretResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(secret_id_), Some(name_)) = (secret_id_, name_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            secret_id: object.required(secret_id_, "secret_id")?,
-            name: object.required(name_, "name")?,
+            secret_id: secret_id_,
+            name: name_,
         })
     }
 }

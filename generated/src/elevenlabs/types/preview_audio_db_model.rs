@@ -63,10 +63,13 @@ impl<'de> Deserialize<'de> for PreviewAudioDbModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(audio_url_) = audio_url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             voice_id: voice_id_.unwrap_or_default(),
             text: text_.unwrap_or_default(),
-            audio_url: object.required(audio_url_, "audio_url")?,
+            audio_url: audio_url_,
             hls_manifest_url: hls_manifest_url_.unwrap_or_default(),
             dash_manifest_url: dash_manifest_url_.unwrap_or_default(),
             is_auto_generated: is_auto_generated_.unwrap_or_default(),

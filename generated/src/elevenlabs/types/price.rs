@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for Price {
                 _ => field.skip(),
             },
         )?;
+        let (Some(amount_), Some(currency_)) = (amount_, currency_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            amount: object.required(amount_, "amount")?,
-            currency: object.required(currency_, "currency")?,
+            amount: amount_,
+            currency: currency_,
         })
     }
 }

@@ -104,18 +104,23 @@ impl<'de> Deserialize<'de> for ProcedureAtVersionInput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(procedure_id_), Some(name_), Some(content_), Some(agent_id_)) =
+            (procedure_id_, name_, content_, agent_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            procedure_id: object.required(procedure_id_, "procedure_id")?,
-            name: object.required(name_, "name")?,
+            procedure_id: procedure_id_,
+            name: name_,
             type_: type__.unwrap_or_default(),
             trigger: trigger_.unwrap_or_default(),
             referenced_tool_ids: referenced_tool_ids_.unwrap_or_default(),
             referenced_kb_ids: referenced_kb_ids_.unwrap_or_default(),
             referenced_procedure_ids: referenced_procedure_ids_.unwrap_or_default(),
             referenced_dynamic_variables: referenced_dynamic_variables_.unwrap_or_default(),
-            content: object.required(content_, "content")?,
+            content: content_,
             guardrails: guardrails_.unwrap_or_default(),
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             version_id: version_id_.unwrap_or_default(),
         })
     }

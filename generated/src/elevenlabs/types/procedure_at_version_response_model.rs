@@ -69,11 +69,15 @@ impl<'de> Deserialize<'de> for ProcedureAtVersionResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(procedure_id_), Some(name_), Some(content_)) = (procedure_id_, name_, content_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            procedure_id: object.required(procedure_id_, "procedure_id")?,
+            procedure_id: procedure_id_,
             version_id: version_id_.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            content: object.required(content_, "content")?,
+            name: name_,
+            content: content_,
             type_: type__.unwrap_or_default(),
             trigger: trigger_.unwrap_or_default(),
         })

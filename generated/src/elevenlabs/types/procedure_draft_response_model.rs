@@ -63,10 +63,14 @@ impl<'de> Deserialize<'de> for ProcedureDraftResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(procedure_id_), Some(name_), Some(content_)) = (procedure_id_, name_, content_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            procedure_id: object.required(procedure_id_, "procedure_id")?,
-            name: object.required(name_, "name")?,
-            content: object.required(content_, "content")?,
+            procedure_id: procedure_id_,
+            name: name_,
+            content: content_,
             type_: type__.unwrap_or_default(),
             trigger: trigger_.unwrap_or_default(),
         })

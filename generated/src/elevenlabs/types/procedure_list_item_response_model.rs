@@ -71,13 +71,16 @@ impl<'de> Deserialize<'de> for ProcedureListItemResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(procedure_id_), Some(has_draft_)) = (procedure_id_, has_draft_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            procedure_id: object.required(procedure_id_, "procedure_id")?,
+            procedure_id: procedure_id_,
             version_id: version_id_.unwrap_or_default(),
             name: name_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
             trigger: trigger_.unwrap_or_default(),
-            has_draft: object.required(has_draft_, "has_draft")?,
+            has_draft: has_draft_,
         })
     }
 }

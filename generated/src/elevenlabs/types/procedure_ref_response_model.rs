@@ -92,8 +92,11 @@ impl<'de> Deserialize<'de> for ProcedureRefResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(procedure_id_) = procedure_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            procedure_id: object.required(procedure_id_, "procedure_id")?,
+            procedure_id: procedure_id_,
             version_id: version_id_.unwrap_or_default(),
             name: name_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),

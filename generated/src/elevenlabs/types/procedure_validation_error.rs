@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for ProcedureValidationError {
                 _ => field.skip(),
             },
         )?;
+        let (Some(path_), Some(message_)) = (path_, message_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            path: object.required(path_, "path")?,
-            message: object.required(message_, "message")?,
+            path: path_,
+            message: message_,
         })
     }
 }

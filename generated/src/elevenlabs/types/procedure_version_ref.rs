@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for ProcedureVersionRef {
                 _ => field.skip(),
             },
         )?;
+        let (Some(procedure_id_), Some(version_id_)) = (procedure_id_, version_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            procedure_id: object.required(procedure_id_, "procedure_id")?,
-            version_id: object.required(version_id_, "version_id")?,
+            procedure_id: procedure_id_,
+            version_id: version_id_,
         })
     }
 }

@@ -49,10 +49,15 @@ impl<'de> Deserialize<'de> for ProjectCreationMetaResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(creation_progress_), Some(status_), Some(type__)) =
+            (creation_progress_, status_, type__)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            creation_progress: object.required(creation_progress_, "creation_progress")?,
-            status: object.required(status_, "status")?,
-            type_: object.required(type__, "type")?,
+            creation_progress: creation_progress_,
+            status: status_,
+            type_: type__,
         })
     }
 }

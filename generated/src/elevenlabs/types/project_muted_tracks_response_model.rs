@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for ProjectMutedTracksResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(chapter_ids_) = chapter_ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            chapter_ids: object.required(chapter_ids_, "chapter_ids")?,
+            chapter_ids: chapter_ids_,
         })
     }
 }

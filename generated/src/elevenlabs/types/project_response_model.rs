@@ -271,20 +271,50 @@ impl<'de> Deserialize<'de> for ProjectResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(project_id_),
+            Some(name_),
+            Some(create_date_unix_),
+            Some(default_title_voice_ref_id_),
+            Some(default_paragraph_voice_ref_id_),
+            Some(default_model_id_),
+            Some(can_be_downloaded_),
+            Some(volume_normalization_),
+            Some(state_),
+            Some(access_level_),
+            Some(quality_check_on_),
+            Some(quality_check_on_when_bulk_convert_),
+            Some(default_title_voice_id_),
+            Some(default_paragraph_voice_id_),
+        ) = (
+            project_id_,
+            name_,
+            create_date_unix_,
+            default_title_voice_ref_id_,
+            default_paragraph_voice_ref_id_,
+            default_model_id_,
+            can_be_downloaded_,
+            volume_normalization_,
+            state_,
+            access_level_,
+            quality_check_on_,
+            quality_check_on_when_bulk_convert_,
+            default_title_voice_id_,
+            default_paragraph_voice_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_id: object.required(project_id_, "project_id")?,
-            name: object.required(name_, "name")?,
-            create_date_unix: object.required(create_date_unix_, "create_date_unix")?,
+            project_id: project_id_,
+            name: name_,
+            create_date_unix: create_date_unix_,
             created_by_user_id: created_by_user_id_.unwrap_or_default(),
-            default_title_voice_ref_id: object
-                .required(default_title_voice_ref_id_, "default_title_voice_ref_id")?,
-            default_paragraph_voice_ref_id: object.required(
-                default_paragraph_voice_ref_id_,
-                "default_paragraph_voice_ref_id",
-            )?,
-            default_model_id: object.required(default_model_id_, "default_model_id")?,
+            default_title_voice_ref_id: default_title_voice_ref_id_,
+            default_paragraph_voice_ref_id: default_paragraph_voice_ref_id_,
+            default_model_id: default_model_id_,
             last_conversion_date_unix: last_conversion_date_unix_.unwrap_or_default(),
-            can_be_downloaded: object.required(can_be_downloaded_, "can_be_downloaded")?,
+            can_be_downloaded: can_be_downloaded_,
             title: title_.unwrap_or_default(),
             author: author_.unwrap_or_default(),
             description: description_.unwrap_or_default(),
@@ -296,15 +326,12 @@ impl<'de> Deserialize<'de> for ProjectResponseModel {
             original_publication_date: original_publication_date_.unwrap_or_default(),
             mature_content: mature_content_.unwrap_or_default(),
             isbn_number: isbn_number_.unwrap_or_default(),
-            volume_normalization: object.required(volume_normalization_, "volume_normalization")?,
-            state: object.required(state_, "state")?,
-            access_level: object.required(access_level_, "access_level")?,
+            volume_normalization: volume_normalization_,
+            state: state_,
+            access_level: access_level_,
             fiction: fiction_.unwrap_or_default(),
-            quality_check_on: object.required(quality_check_on_, "quality_check_on")?,
-            quality_check_on_when_bulk_convert: object.required(
-                quality_check_on_when_bulk_convert_,
-                "quality_check_on_when_bulk_convert",
-            )?,
+            quality_check_on: quality_check_on_,
+            quality_check_on_when_bulk_convert: quality_check_on_when_bulk_convert_,
             creation_meta: creation_meta_.unwrap_or_default(),
             source_type: source_type_.unwrap_or_default(),
             chapters_enabled: chapters_enabled_.unwrap_or_default(),
@@ -314,10 +341,8 @@ impl<'de> Deserialize<'de> for ProjectResponseModel {
             public_share_id: public_share_id_.unwrap_or_default(),
             aspect_ratio: aspect_ratio_.unwrap_or_default(),
             agent_settings: agent_settings_.unwrap_or_default(),
-            default_title_voice_id: object
-                .required(default_title_voice_id_, "default_title_voice_id")?,
-            default_paragraph_voice_id: object
-                .required(default_paragraph_voice_id_, "default_paragraph_voice_id")?,
+            default_title_voice_id: default_title_voice_id_,
+            default_paragraph_voice_id: default_paragraph_voice_id_,
         })
     }
 }

@@ -82,15 +82,33 @@ impl<'de> Deserialize<'de> for ProjectSnapshotExtendedResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(project_snapshot_id_),
+            Some(project_id_),
+            Some(created_at_unix_),
+            Some(name_),
+            Some(character_alignments_),
+            Some(audio_duration_secs_),
+        ) = (
+            project_snapshot_id_,
+            project_id_,
+            created_at_unix_,
+            name_,
+            character_alignments_,
+            audio_duration_secs_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_snapshot_id: object.required(project_snapshot_id_, "project_snapshot_id")?,
-            project_id: object.required(project_id_, "project_id")?,
-            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
-            name: object.required(name_, "name")?,
+            project_snapshot_id: project_snapshot_id_,
+            project_id: project_id_,
+            created_at_unix: created_at_unix_,
+            name: name_,
             audio_upload: audio_upload_.unwrap_or_default(),
             zip_upload: zip_upload_.unwrap_or_default(),
-            character_alignments: object.required(character_alignments_, "character_alignments")?,
-            audio_duration_secs: object.required(audio_duration_secs_, "audio_duration_secs")?,
+            character_alignments: character_alignments_,
+            audio_duration_secs: audio_duration_secs_,
         })
     }
 }

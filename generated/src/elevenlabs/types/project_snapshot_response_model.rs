@@ -70,11 +70,16 @@ impl<'de> Deserialize<'de> for ProjectSnapshotResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(project_snapshot_id_), Some(project_id_), Some(created_at_unix_), Some(name_)) =
+            (project_snapshot_id_, project_id_, created_at_unix_, name_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_snapshot_id: object.required(project_snapshot_id_, "project_snapshot_id")?,
-            project_id: object.required(project_id_, "project_id")?,
-            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
-            name: object.required(name_, "name")?,
+            project_snapshot_id: project_snapshot_id_,
+            project_id: project_id_,
+            created_at_unix: created_at_unix_,
+            name: name_,
             audio_upload: audio_upload_.unwrap_or_default(),
             zip_upload: zip_upload_.unwrap_or_default(),
         })

@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for ProjectSnapshotsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(snapshots_) = snapshots_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            snapshots: object.required(snapshots_, "snapshots")?,
+            snapshots: snapshots_,
         })
     }
 }

@@ -49,11 +49,15 @@ impl<'de> Deserialize<'de> for ProjectVideoThumbnailSheetResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_thumbnail_index_), Some(thumbnail_count_), Some(signed_cloud_url_)) =
+            (start_thumbnail_index_, thumbnail_count_, signed_cloud_url_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start_thumbnail_index: object
-                .required(start_thumbnail_index_, "start_thumbnail_index")?,
-            thumbnail_count: object.required(thumbnail_count_, "thumbnail_count")?,
-            signed_cloud_url: object.required(signed_cloud_url_, "signed_cloud_url")?,
+            start_thumbnail_index: start_thumbnail_index_,
+            thumbnail_count: thumbnail_count_,
+            signed_cloud_url: signed_cloud_url_,
         })
     }
 }

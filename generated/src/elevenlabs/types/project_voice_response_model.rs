@@ -84,17 +84,43 @@ impl<'de> Deserialize<'de> for ProjectVoiceResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(project_voice_ref_id_),
+            Some(voice_id_),
+            Some(alias_),
+            Some(stability_),
+            Some(similarity_boost_),
+            Some(style_),
+            Some(is_pinned_),
+            Some(use_speaker_boost_),
+            Some(volume_gain_),
+            Some(speed_),
+        ) = (
+            project_voice_ref_id_,
+            voice_id_,
+            alias_,
+            stability_,
+            similarity_boost_,
+            style_,
+            is_pinned_,
+            use_speaker_boost_,
+            volume_gain_,
+            speed_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_voice_ref_id: object.required(project_voice_ref_id_, "project_voice_ref_id")?,
-            voice_id: object.required(voice_id_, "voice_id")?,
-            alias: object.required(alias_, "alias")?,
-            stability: object.required(stability_, "stability")?,
-            similarity_boost: object.required(similarity_boost_, "similarity_boost")?,
-            style: object.required(style_, "style")?,
-            is_pinned: object.required(is_pinned_, "is_pinned")?,
-            use_speaker_boost: object.required(use_speaker_boost_, "use_speaker_boost")?,
-            volume_gain: object.required(volume_gain_, "volume_gain")?,
-            speed: object.required(speed_, "speed")?,
+            project_voice_ref_id: project_voice_ref_id_,
+            voice_id: voice_id_,
+            alias: alias_,
+            stability: stability_,
+            similarity_boost: similarity_boost_,
+            style: style_,
+            is_pinned: is_pinned_,
+            use_speaker_boost: use_speaker_boost_,
+            volume_gain: volume_gain_,
+            speed: speed_,
         })
     }
 }

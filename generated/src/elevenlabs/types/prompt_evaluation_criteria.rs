@@ -96,12 +96,16 @@ impl<'de> Deserialize<'de> for PromptEvaluationCriteria {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(name_), Some(conversation_goal_prompt_)) =
+            (id_, name_, conversation_goal_prompt_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            name: name_,
             type_: type__.unwrap_or_default(),
-            conversation_goal_prompt: object
-                .required(conversation_goal_prompt_, "conversation_goal_prompt")?,
+            conversation_goal_prompt: conversation_goal_prompt_,
             use_knowledge_base: use_knowledge_base_.unwrap_or_default(),
             scope: scope_.unwrap_or_default(),
             llm: llm_.unwrap_or_default(),

@@ -63,12 +63,15 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryAliasRuleRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(string_to_replace_), Some(alias_)) = (string_to_replace_, alias_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            string_to_replace: object.required(string_to_replace_, "string_to_replace")?,
+            string_to_replace: string_to_replace_,
             case_sensitive: case_sensitive_.unwrap_or_default(),
             word_boundaries: word_boundaries_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            alias: object.required(alias_, "alias")?,
+            alias: alias_,
         })
     }
 }

@@ -64,13 +64,18 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryPhonemeRuleResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(string_to_replace_), Some(phoneme_), Some(alphabet_)) =
+            (string_to_replace_, phoneme_, alphabet_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            string_to_replace: object.required(string_to_replace_, "string_to_replace")?,
+            string_to_replace: string_to_replace_,
             case_sensitive: case_sensitive_.unwrap_or_default(),
             word_boundaries: word_boundaries_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            phoneme: object.required(phoneme_, "phoneme")?,
-            alphabet: object.required(alphabet_, "alphabet")?,
+            phoneme: phoneme_,
+            alphabet: alphabet_,
         })
     }
 }

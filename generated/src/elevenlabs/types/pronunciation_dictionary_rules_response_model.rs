@@ -48,10 +48,15 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryRulesResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(version_id_), Some(version_rules_num_)) =
+            (id_, version_id_, version_rules_num_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            version_id: object.required(version_id_, "version_id")?,
-            version_rules_num: object.required(version_rules_num_, "version_rules_num")?,
+            id: id_,
+            version_id: version_id_,
+            version_rules_num: version_rules_num_,
         })
     }
 }

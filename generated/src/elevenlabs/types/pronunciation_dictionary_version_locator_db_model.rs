@@ -44,9 +44,11 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocatorDbModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(pronunciation_dictionary_id_) = pronunciation_dictionary_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            pronunciation_dictionary_id: object
-                .required(pronunciation_dictionary_id_, "pronunciation_dictionary_id")?,
+            pronunciation_dictionary_id: pronunciation_dictionary_id_,
             version_id: version_id_.unwrap_or_default(),
         })
     }

@@ -82,16 +82,35 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(version_id_),
+            Some(version_rules_num_),
+            Some(pronunciation_dictionary_id_),
+            Some(dictionary_name_),
+            Some(version_name_),
+            Some(created_by_),
+            Some(creation_time_unix_),
+        ) = (
+            version_id_,
+            version_rules_num_,
+            pronunciation_dictionary_id_,
+            dictionary_name_,
+            version_name_,
+            created_by_,
+            creation_time_unix_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            version_id: object.required(version_id_, "version_id")?,
-            version_rules_num: object.required(version_rules_num_, "version_rules_num")?,
-            pronunciation_dictionary_id: object
-                .required(pronunciation_dictionary_id_, "pronunciation_dictionary_id")?,
-            dictionary_name: object.required(dictionary_name_, "dictionary_name")?,
-            version_name: object.required(version_name_, "version_name")?,
+            version_id: version_id_,
+            version_rules_num: version_rules_num_,
+            pronunciation_dictionary_id: pronunciation_dictionary_id_,
+            dictionary_name: dictionary_name_,
+            version_name: version_name_,
             permission_on_resource: permission_on_resource_.unwrap_or_default(),
-            created_by: object.required(created_by_, "created_by")?,
-            creation_time_unix: object.required(creation_time_unix_, "creation_time_unix")?,
+            created_by: created_by_,
+            creation_time_unix: creation_time_unix_,
             archived_time_unix: archived_time_unix_.unwrap_or_default(),
         })
     }

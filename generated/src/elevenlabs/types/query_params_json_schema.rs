@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for QueryParamsJsonSchema {
                 _ => field.skip(),
             },
         )?;
+        let Some(properties_) = properties_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            properties: object.required(properties_, "properties")?,
+            properties: properties_,
             required: required_.unwrap_or_default(),
         })
     }

@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for QuoteInfo {
                 _ => field.skip(),
             },
         )?;
+        let Some(amount_usd_) = amount_usd_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            amount_usd: object.required(amount_usd_, "amount_usd")?,
+            amount_usd: amount_usd_,
         })
     }
 }

@@ -45,10 +45,15 @@ impl<'de> Deserialize<'de> for RagChunkMetadata {
                 _ => field.skip(),
             },
         )?;
+        let (Some(document_id_), Some(chunk_id_), Some(vector_distance_)) =
+            (document_id_, chunk_id_, vector_distance_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            document_id: object.required(document_id_, "document_id")?,
-            chunk_id: object.required(chunk_id_, "chunk_id")?,
-            vector_distance: object.required(vector_distance_, "vector_distance")?,
+            document_id: document_id_,
+            chunk_id: chunk_id_,
+            vector_distance: vector_distance_,
         })
     }
 }

@@ -63,13 +63,28 @@ impl<'de> Deserialize<'de> for RagDocumentIndexResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(model_),
+            Some(status_),
+            Some(progress_percentage_),
+            Some(document_model_index_usage_),
+        ) = (
+            id_,
+            model_,
+            status_,
+            progress_percentage_,
+            document_model_index_usage_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            model: object.required(model_, "model")?,
-            status: object.required(status_, "status")?,
-            progress_percentage: object.required(progress_percentage_, "progress_percentage")?,
-            document_model_index_usage: object
-                .required(document_model_index_usage_, "document_model_index_usage")?,
+            id: id_,
+            model: model_,
+            status: status_,
+            progress_percentage: progress_percentage_,
+            document_model_index_usage: document_model_index_usage_,
         })
     }
 }

@@ -35,8 +35,11 @@ impl<'de> Deserialize<'de> for RagDocumentIndexUsage {
                 _ => field.skip(),
             },
         )?;
+        let Some(used_bytes_) = used_bytes_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            used_bytes: object.required(used_bytes_, "used_bytes")?,
+            used_bytes: used_bytes_,
         })
     }
 }

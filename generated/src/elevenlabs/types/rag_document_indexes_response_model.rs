@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for RagDocumentIndexesResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            indexes: object.required(indexes_, "indexes")?,
-        })
+        let Some(indexes_) = indexes_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { indexes: indexes_ })
     }
 }
 

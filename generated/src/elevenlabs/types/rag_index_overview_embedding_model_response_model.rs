@@ -42,9 +42,12 @@ impl<'de> Deserialize<'de> for RagIndexOverviewEmbeddingModelResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(model_), Some(used_bytes_)) = (model_, used_bytes_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            model: object.required(model_, "model")?,
-            used_bytes: object.required(used_bytes_, "used_bytes")?,
+            model: model_,
+            used_bytes: used_bytes_,
         })
     }
 }

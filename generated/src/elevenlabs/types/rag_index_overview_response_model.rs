@@ -46,10 +46,15 @@ impl<'de> Deserialize<'de> for RagIndexOverviewResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(total_used_bytes_), Some(total_max_bytes_), Some(models_)) =
+            (total_used_bytes_, total_max_bytes_, models_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            total_used_bytes: object.required(total_used_bytes_, "total_used_bytes")?,
-            total_max_bytes: object.required(total_max_bytes_, "total_max_bytes")?,
-            models: object.required(models_, "models")?,
+            total_used_bytes: total_used_bytes_,
+            total_max_bytes: total_max_bytes_,
+            models: models_,
         })
     }
 }

@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for RagIndexRequestModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            model: object.required(model_, "model")?,
-        })
+        let Some(model_) = model_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { model: model_ })
     }
 }
 

@@ -59,11 +59,25 @@ impl<'de> Deserialize<'de> for RagRetrievalInfo {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(chunks_),
+            Some(embedding_model_),
+            Some(retrieval_query_),
+            Some(rag_latency_secs_),
+        ) = (
+            chunks_,
+            embedding_model_,
+            retrieval_query_,
+            rag_latency_secs_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            chunks: object.required(chunks_, "chunks")?,
-            embedding_model: object.required(embedding_model_, "embedding_model")?,
-            retrieval_query: object.required(retrieval_query_, "retrieval_query")?,
-            rag_latency_secs: object.required(rag_latency_secs_, "rag_latency_secs")?,
+            chunks: chunks_,
+            embedding_model: embedding_model_,
+            retrieval_query: retrieval_query_,
+            rag_latency_secs: rag_latency_secs_,
             used_chunk_ids: used_chunk_ids_.unwrap_or_default(),
         })
     }

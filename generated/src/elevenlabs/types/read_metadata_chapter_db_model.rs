@@ -82,11 +82,25 @@ impl<'de> Deserialize<'de> for ReadMetadataChapterDbModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(chapter_name_),
+            Some(word_count_),
+            Some(char_count_),
+            Some(starting_char_offset_),
+        ) = (
+            chapter_name_,
+            word_count_,
+            char_count_,
+            starting_char_offset_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            chapter_name: object.required(chapter_name_, "chapter_name")?,
-            word_count: object.required(word_count_, "word_count")?,
-            char_count: object.required(char_count_, "char_count")?,
-            starting_char_offset: object.required(starting_char_offset_, "starting_char_offset")?,
+            chapter_name: chapter_name_,
+            word_count: word_count_,
+            char_count: char_count_,
+            starting_char_offset: starting_char_offset_,
             has_parsed_html: has_parsed_html_.unwrap_or_default(),
             has_summary: has_summary_.unwrap_or_default(),
             duration_seconds: duration_seconds_.unwrap_or_default(),

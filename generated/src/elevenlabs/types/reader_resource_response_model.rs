@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for ReaderResourceResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(resource_type_), Some(resource_id_)) = (resource_type_, resource_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            resource_type: object.required(resource_type_, "resource_type")?,
-            resource_id: object.required(resource_id_, "resource_id")?,
+            resource_type: resource_type_,
+            resource_id: resource_id_,
         })
     }
 }

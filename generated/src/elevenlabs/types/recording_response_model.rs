@@ -64,12 +64,28 @@ impl<'de> Deserialize<'de> for RecordingResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(recording_id_),
+            Some(mime_type_),
+            Some(size_bytes_),
+            Some(upload_date_unix_),
+            Some(transcription_),
+        ) = (
+            recording_id_,
+            mime_type_,
+            size_bytes_,
+            upload_date_unix_,
+            transcription_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            recording_id: object.required(recording_id_, "recording_id")?,
-            mime_type: object.required(mime_type_, "mime_type")?,
-            size_bytes: object.required(size_bytes_, "size_bytes")?,
-            upload_date_unix: object.required(upload_date_unix_, "upload_date_unix")?,
-            transcription: object.required(transcription_, "transcription")?,
+            recording_id: recording_id_,
+            mime_type: mime_type_,
+            size_bytes: size_bytes_,
+            upload_date_unix: upload_date_unix_,
+            transcription: transcription_,
         })
     }
 }

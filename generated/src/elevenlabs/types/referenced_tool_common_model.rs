@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for ReferencedToolCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(type__)) = (id_, type__) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            type_: object.required(type__, "type")?,
+            id: id_,
+            type_: type__,
         })
     }
 }

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for RegexParameterEvaluationStrategy {
                 _ => field.skip(),
             },
         )?;
+        let Some(pattern_) = pattern_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            pattern: object.required(pattern_, "pattern")?,
+            pattern: pattern_,
         })
     }
 }

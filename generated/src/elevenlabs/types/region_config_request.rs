@@ -49,10 +49,15 @@ impl<'de> Deserialize<'de> for RegionConfigRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(region_id_), Some(token_), Some(edge_location_)) =
+            (region_id_, token_, edge_location_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            region_id: object.required(region_id_, "region_id")?,
-            token: object.required(token_, "token")?,
-            edge_location: object.required(edge_location_, "edge_location")?,
+            region_id: region_id_,
+            token: token_,
+            edge_location: edge_location_,
         })
     }
 }

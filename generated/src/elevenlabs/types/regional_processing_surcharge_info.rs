@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for RegionalProcessingSurchargeInfo {
                 _ => field.skip(),
             },
         )?;
+        let Some(multiplier_) = multiplier_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            multiplier: object.required(multiplier_, "multiplier")?,
+            multiplier: multiplier_,
         })
     }
 }

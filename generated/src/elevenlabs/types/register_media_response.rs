@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for RegisterMediaResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(media_id_) = media_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            media_id: object.required(media_id_, "media_id")?,
+            media_id: media_id_,
         })
     }
 }

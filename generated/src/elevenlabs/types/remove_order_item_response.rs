@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for RemoveOrderItemResponse {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            success: object.required(success_, "success")?,
-        })
+        let Some(success_) = success_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { success: success_ })
     }
 }
 

@@ -58,13 +58,16 @@ impl<'de> Deserialize<'de> for Render {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(version_), Some(status_)) = (id_, version_, status_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            version: object.required(version_, "version")?,
+            id: id_,
+            version: version_,
             language: language_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
             media_ref: media_ref_.unwrap_or_default(),
-            status: object.required(status_, "status")?,
+            status: status_,
         })
     }
 }

@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for ReplicateVoiceToIsolatedEnvironmentRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(target_workspace_id_) = target_workspace_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            target_workspace_id: object.required(target_workspace_id_, "target_workspace_id")?,
+            target_workspace_id: target_workspace_id_,
             preserve_voice_id: preserve_voice_id_.unwrap_or_default(),
         })
     }

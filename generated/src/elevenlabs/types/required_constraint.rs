@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for RequiredConstraint {
                 _ => field.skip(),
             },
         )?;
+        let Some(required_) = required_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            required: object.required(required_, "required")?,
+            required: required_,
         })
     }
 }

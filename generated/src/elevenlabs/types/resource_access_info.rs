@@ -69,11 +69,16 @@ impl<'de> Deserialize<'de> for ResourceAccessInfo {
                 _ => field.skip(),
             },
         )?;
+        let (Some(is_creator_), Some(creator_name_), Some(creator_email_), Some(role_)) =
+            (is_creator_, creator_name_, creator_email_, role_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            is_creator: object.required(is_creator_, "is_creator")?,
-            creator_name: object.required(creator_name_, "creator_name")?,
-            creator_email: object.required(creator_email_, "creator_email")?,
-            role: object.required(role_, "role")?,
+            is_creator: is_creator_,
+            creator_name: creator_name_,
+            creator_email: creator_email_,
+            role: role_,
             anonymous_access_level_override: anonymous_access_level_override_.unwrap_or_default(),
             access_source: access_source_.unwrap_or_default(),
         })

@@ -81,14 +81,28 @@ impl<'de> Deserialize<'de> for ResourceMetadataResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(resource_id_),
+            Some(resource_type_),
+            Some(role_to_group_ids_),
+            Some(share_options_),
+        ) = (
+            resource_id_,
+            resource_type_,
+            role_to_group_ids_,
+            share_options_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            resource_id: object.required(resource_id_, "resource_id")?,
+            resource_id: resource_id_,
             resource_name: resource_name_.unwrap_or_default(),
-            resource_type: object.required(resource_type_, "resource_type")?,
+            resource_type: resource_type_,
             creator_user_id: creator_user_id_.unwrap_or_default(),
             anonymous_access_level_override: anonymous_access_level_override_.unwrap_or_default(),
-            role_to_group_ids: object.required(role_to_group_ids_, "role_to_group_ids")?,
-            share_options: object.required(share_options_, "share_options")?,
+            role_to_group_ids: role_to_group_ids_,
+            share_options: share_options_,
         })
     }
 }

@@ -55,10 +55,13 @@ impl<'de> Deserialize<'de> for ResubmitTestsRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(test_run_ids_), Some(agent_id_)) = (test_run_ids_, agent_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            test_run_ids: object.required(test_run_ids_, "test_run_ids")?,
+            test_run_ids: test_run_ids_,
             agent_config_override: agent_config_override_.unwrap_or_default(),
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             branch_id: branch_id_.unwrap_or_default(),
         })
     }

@@ -63,9 +63,13 @@ impl<'de> Deserialize<'de> for ReviewResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(review_status_), Some(reviewed_at_unix_)) = (review_status_, reviewed_at_unix_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            review_status: object.required(review_status_, "review_status")?,
-            reviewed_at_unix: object.required(reviewed_at_unix_, "reviewed_at_unix")?,
+            review_status: review_status_,
+            reviewed_at_unix: reviewed_at_unix_,
             reviewed_by: reviewed_by_.unwrap_or_default(),
             reject_reasons: reject_reasons_.unwrap_or_default(),
             scores_breakdown: scores_breakdown_.unwrap_or_default(),

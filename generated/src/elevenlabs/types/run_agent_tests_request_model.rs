@@ -57,8 +57,11 @@ impl<'de> Deserialize<'de> for RunAgentTestsRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(tests_) = tests_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tests: object.required(tests_, "tests")?,
+            tests: tests_,
             agent_config_override: agent_config_override_.unwrap_or_default(),
             branch_id: branch_id_.unwrap_or_default(),
             repeat_count: repeat_count_.unwrap_or_default(),

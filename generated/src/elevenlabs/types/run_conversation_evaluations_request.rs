@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for RunConversationEvaluationsRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(evaluation_id_) = evaluation_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            evaluation_id: object.required(evaluation_id_, "evaluation_id")?,
+            evaluation_id: evaluation_id_,
             scope: scope_.unwrap_or_default(),
         })
     }

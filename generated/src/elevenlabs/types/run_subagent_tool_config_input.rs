@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for RunSubagentToolConfigInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(agents_) = agents_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             system_tool_type: system_tool_type_.unwrap_or_default(),
-            agents: object.required(agents_, "agents")?,
+            agents: agents_,
         })
     }
 }

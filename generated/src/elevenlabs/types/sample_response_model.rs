@@ -94,12 +94,17 @@ impl<'de> Deserialize<'de> for SampleResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(sample_id_), Some(file_name_), Some(mime_type_), Some(size_bytes_), Some(hash_)) =
+            (sample_id_, file_name_, mime_type_, size_bytes_, hash_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            sample_id: object.required(sample_id_, "sample_id")?,
-            file_name: object.required(file_name_, "file_name")?,
-            mime_type: object.required(mime_type_, "mime_type")?,
-            size_bytes: object.required(size_bytes_, "size_bytes")?,
-            hash: object.required(hash_, "hash")?,
+            sample_id: sample_id_,
+            file_name: file_name_,
+            mime_type: mime_type_,
+            size_bytes: size_bytes_,
+            hash: hash_,
             duration_secs: duration_secs_.unwrap_or_default(),
             remove_background_noise: remove_background_noise_.unwrap_or_default(),
             has_isolated_audio: has_isolated_audio_.unwrap_or_default(),

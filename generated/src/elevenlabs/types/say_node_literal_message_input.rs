@@ -52,9 +52,12 @@ impl<'de> Deserialize<'de> for SayNodeLiteralMessageInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(text_) = text_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            text: object.required(text_, "text")?,
+            text: text_,
             text_translations: text_translations_.unwrap_or_default(),
         })
     }

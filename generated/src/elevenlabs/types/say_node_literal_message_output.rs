@@ -52,10 +52,13 @@ impl<'de> Deserialize<'de> for SayNodeLiteralMessageOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(text_translations_)) = (text_, text_translations_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            text: object.required(text_, "text")?,
-            text_translations: object.required(text_translations_, "text_translations")?,
+            text: text_,
+            text_translations: text_translations_,
         })
     }
 }

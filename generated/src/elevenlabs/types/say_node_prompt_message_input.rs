@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for SayNodePromptMessageInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
         })
     }
 }

@@ -55,9 +55,12 @@ impl<'de> Deserialize<'de> for ScimGroupResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(display_name_) = display_name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             scim_external_id: scim_external_id_.unwrap_or_default(),
-            display_name: object.required(display_name_, "display_name")?,
+            display_name: display_name_,
             created_at_unix: created_at_unix_.unwrap_or_default(),
             updated_at_unix: updated_at_unix_.unwrap_or_default(),
             seat_type: seat_type_.unwrap_or_default(),

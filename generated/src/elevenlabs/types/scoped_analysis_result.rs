@@ -76,13 +76,18 @@ impl<'de> Deserialize<'de> for ScopedAnalysisResult {
                 _ => field.skip(),
             },
         )?;
+        let (Some(scope_), Some(source_agent_id_), Some(successful_)) =
+            (scope_, source_agent_id_, successful_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            scope: object.required(scope_, "scope")?,
-            source_agent_id: object.required(source_agent_id_, "source_agent_id")?,
+            scope: scope_,
+            source_agent_id: source_agent_id_,
             source_branch_id: source_branch_id_.unwrap_or_default(),
             evaluation_criteria_results: evaluation_criteria_results_.unwrap_or_default(),
             data_collection_results: data_collection_results_.unwrap_or_default(),
-            successful: object.required(successful_, "successful")?,
+            successful: successful_,
             success_score: success_score_.unwrap_or_default(),
         })
     }

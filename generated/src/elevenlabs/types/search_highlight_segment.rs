@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for SearchHighlightSegment {
                 _ => field.skip(),
             },
         )?;
+        let (Some(value_), Some(is_hit_)) = (value_, is_hit_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            value: object.required(value_, "value")?,
-            is_hit: object.required(is_hit_, "is_hit")?,
+            value: value_,
+            is_hit: is_hit_,
         })
     }
 }

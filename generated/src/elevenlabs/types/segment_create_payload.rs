@@ -51,9 +51,12 @@ impl<'de> Deserialize<'de> for SegmentCreatePayload {
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_time_), Some(end_time_)) = (start_time_, end_time_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start_time: object.required(start_time_, "start_time")?,
-            end_time: object.required(end_time_, "end_time")?,
+            start_time: start_time_,
+            end_time: end_time_,
             text: text_.unwrap_or_default(),
             translations: translations_.unwrap_or_default(),
         })

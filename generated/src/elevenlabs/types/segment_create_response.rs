@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for SegmentCreateResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(version_), Some(new_segment_)) = (version_, new_segment_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            version: object.required(version_, "version")?,
-            new_segment: object.required(new_segment_, "new_segment")?,
+            version: version_,
+            new_segment: new_segment_,
         })
     }
 }

@@ -35,9 +35,10 @@ impl<'de> Deserialize<'de> for SegmentMigrationResponse {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            version: object.required(version_, "version")?,
-        })
+        let Some(version_) = version_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { version: version_ })
     }
 }
 

@@ -45,10 +45,14 @@ impl<'de> Deserialize<'de> for SegmentSubtitleFrame {
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_time_), Some(end_time_), Some(lines_)) = (start_time_, end_time_, lines_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start_time: object.required(start_time_, "start_time")?,
-            end_time: object.required(end_time_, "end_time")?,
-            lines: object.required(lines_, "lines")?,
+            start_time: start_time_,
+            end_time: end_time_,
+            lines: lines_,
         })
     }
 }

@@ -111,23 +111,39 @@ impl<'de> Deserialize<'de> for SentimentAggregate {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(scored_conversation_count_),
+            Some(positive_count_),
+            Some(neutral_count_),
+            Some(negative_count_),
+            Some(recent_scored_conversation_count_),
+            Some(recent_positive_count_),
+            Some(recent_neutral_count_),
+            Some(recent_negative_count_),
+        ) = (
+            scored_conversation_count_,
+            positive_count_,
+            neutral_count_,
+            negative_count_,
+            recent_scored_conversation_count_,
+            recent_positive_count_,
+            recent_neutral_count_,
+            recent_negative_count_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            scored_conversation_count: object
-                .required(scored_conversation_count_, "scored_conversation_count")?,
-            positive_count: object.required(positive_count_, "positive_count")?,
-            neutral_count: object.required(neutral_count_, "neutral_count")?,
-            negative_count: object.required(negative_count_, "negative_count")?,
+            scored_conversation_count: scored_conversation_count_,
+            positive_count: positive_count_,
+            neutral_count: neutral_count_,
+            negative_count: negative_count_,
             average_sentiment_score: average_sentiment_score_.unwrap_or_default(),
             average_frustration_score: average_frustration_score_.unwrap_or_default(),
-            recent_scored_conversation_count: object.required(
-                recent_scored_conversation_count_,
-                "recent_scored_conversation_count",
-            )?,
-            recent_positive_count: object
-                .required(recent_positive_count_, "recent_positive_count")?,
-            recent_neutral_count: object.required(recent_neutral_count_, "recent_neutral_count")?,
-            recent_negative_count: object
-                .required(recent_negative_count_, "recent_negative_count")?,
+            recent_scored_conversation_count: recent_scored_conversation_count_,
+            recent_positive_count: recent_positive_count_,
+            recent_neutral_count: recent_neutral_count_,
+            recent_negative_count: recent_negative_count_,
             recent_average_sentiment_score: recent_average_sentiment_score_.unwrap_or_default(),
             recent_average_frustration_score: recent_average_frustration_score_.unwrap_or_default(),
         })

@@ -48,10 +48,13 @@ impl<'de> Deserialize<'de> for ShareOptionResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(id_), Some(type__)) = (name_, id_, type__) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            id: object.required(id_, "id")?,
-            type_: object.required(type__, "type")?,
+            name: name_,
+            id: id_,
+            type_: type__,
         })
     }
 }

@@ -55,10 +55,13 @@ impl<'de> Deserialize<'de> for SimilarVoice {
                 _ => field.skip(),
             },
         )?;
+        let (Some(voice_id_), Some(name_), Some(category_)) = (voice_id_, name_, category_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
-            name: object.required(name_, "name")?,
-            category: object.required(category_, "category")?,
+            voice_id: voice_id_,
+            name: name_,
+            category: category_,
             description: description_.unwrap_or_default(),
             preview_url: preview_url_.unwrap_or_default(),
         })

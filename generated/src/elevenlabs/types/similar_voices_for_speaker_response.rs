@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for SimilarVoicesForSpeakerResponse {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            voices: object.required(voices_, "voices")?,
-        })
+        let Some(voices_) = voices_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { voices: voices_ })
     }
 }
 

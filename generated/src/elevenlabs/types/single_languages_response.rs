@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for SingleLanguagesResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(languages_) = languages_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             kind: kind_.unwrap_or_default(),
-            languages: object.required(languages_, "languages")?,
+            languages: languages_,
         })
     }
 }

@@ -54,8 +54,11 @@ impl<'de> Deserialize<'de> for SingleTestRunRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(test_id_) = test_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            test_id: object.required(test_id_, "test_id")?,
+            test_id: test_id_,
             workflow_node_id: workflow_node_id_.unwrap_or_default(),
             root_folder_id: root_folder_id_.unwrap_or_default(),
             root_folder_name: root_folder_name_.unwrap_or_default(),

@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for SingleUseTokenResponseModel {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            token: object.required(token_, "token")?,
-        })
+        let Some(token_) = token_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { token: token_ })
     }
 }
 

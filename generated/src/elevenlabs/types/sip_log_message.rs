@@ -80,17 +80,40 @@ impl<'de> Deserialize<'de> for SipLogMessage {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(call_id_),
+            Some(phone_numbers_),
+            Some(local_address_),
+            Some(remote_address_),
+            Some(transport_),
+            Some(raw_message_),
+            Some(error_message_),
+            Some(direction_),
+            Some(created_at_unix_micro_),
+        ) = (
+            call_id_,
+            phone_numbers_,
+            local_address_,
+            remote_address_,
+            transport_,
+            raw_message_,
+            error_message_,
+            direction_,
+            created_at_unix_micro_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            call_id: object.required(call_id_, "call_id")?,
-            phone_numbers: object.required(phone_numbers_, "phone_numbers")?,
-            local_address: object.required(local_address_, "local_address")?,
-            remote_address: object.required(remote_address_, "remote_address")?,
-            transport: object.required(transport_, "transport")?,
-            raw_message: object.required(raw_message_, "raw_message")?,
-            error_message: object.required(error_message_, "error_message")?,
-            direction: object.required(direction_, "direction")?,
-            created_at_unix_micro: object
-                .required(created_at_unix_micro_, "created_at_unix_micro")?,
+            call_id: call_id_,
+            phone_numbers: phone_numbers_,
+            local_address: local_address_,
+            remote_address: remote_address_,
+            transport: transport_,
+            raw_message: raw_message_,
+            error_message: error_message_,
+            direction: direction_,
+            created_at_unix_micro: created_at_unix_micro_,
         })
     }
 }

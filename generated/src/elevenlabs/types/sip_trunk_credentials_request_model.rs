@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for SipTrunkCredentialsRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(username_) = username_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            username: object.required(username_, "username")?,
+            username: username_,
             password: password_.unwrap_or_default(),
         })
     }

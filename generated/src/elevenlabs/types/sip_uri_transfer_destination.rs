@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for SipUriTransferDestination {
                 _ => field.skip(),
             },
         )?;
+        let Some(sip_uri_) = sip_uri_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            sip_uri: object.required(sip_uri_, "sip_uri")?,
+            sip_uri: sip_uri_,
         })
     }
 }

@@ -72,11 +72,14 @@ impl<'de> Deserialize<'de> for SlackBotAuthResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(id_)) = (name_, id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
             provider: provider_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
+            id: id_,
             used_by: used_by_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
             status_detail: status_detail_.unwrap_or_default(),

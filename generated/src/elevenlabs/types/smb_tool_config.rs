@@ -168,9 +168,12 @@ impl<'de> Deserialize<'de> for SmbToolConfig {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(params_)) = (name_, params_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
+            name: name_,
             description: description_.unwrap_or_default(),
             response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
             disable_interruptions: disable_interruptions_.unwrap_or_default(),
@@ -183,7 +186,7 @@ impl<'de> Deserialize<'de> for SmbToolConfig {
             tool_error_handling_mode: tool_error_handling_mode_.unwrap_or_default(),
             human_description: human_description_.unwrap_or_default(),
             enabled: enabled_.unwrap_or_default(),
-            params: object.required(params_, "params")?,
+            params: params_,
         })
     }
 }

@@ -50,11 +50,14 @@ impl<'de> Deserialize<'de> for SmsConversationInfo {
                 _ => field.skip(),
             },
         )?;
+        let (Some(direction_), Some(sms_user_phone_number_)) = (direction_, sms_user_phone_number_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            direction: object.required(direction_, "direction")?,
+            direction: direction_,
             phone_number_id: phone_number_id_.unwrap_or_default(),
-            sms_user_phone_number: object
-                .required(sms_user_phone_number_, "sms_user_phone_number")?,
+            sms_user_phone_number: sms_user_phone_number_,
             agent_phone_number: agent_phone_number_.unwrap_or_default(),
         })
     }

@@ -58,11 +58,14 @@ impl<'de> Deserialize<'de> for SongMetadata {
                 _ => field.skip(),
             },
         )?;
+        let (Some(genres_), Some(languages_)) = (genres_, languages_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             title: title_.unwrap_or_default(),
             description: description_.unwrap_or_default(),
-            genres: object.required(genres_, "genres")?,
-            languages: object.required(languages_, "languages")?,
+            genres: genres_,
+            languages: languages_,
             is_explicit: is_explicit_.unwrap_or_default(),
         })
     }

@@ -71,14 +71,28 @@ impl<'de> Deserialize<'de> for SongSection {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(section_name_),
+            Some(positive_local_styles_),
+            Some(negative_local_styles_),
+            Some(duration_ms_),
+            Some(lines_),
+        ) = (
+            section_name_,
+            positive_local_styles_,
+            negative_local_styles_,
+            duration_ms_,
+            lines_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            section_name: object.required(section_name_, "section_name")?,
-            positive_local_styles: object
-                .required(positive_local_styles_, "positive_local_styles")?,
-            negative_local_styles: object
-                .required(negative_local_styles_, "negative_local_styles")?,
-            duration_ms: object.required(duration_ms_, "duration_ms")?,
-            lines: object.required(lines_, "lines")?,
+            section_name: section_name_,
+            positive_local_styles: positive_local_styles_,
+            negative_local_styles: negative_local_styles_,
+            duration_ms: duration_ms_,
+            lines: lines_,
             source_from: source_from_.unwrap_or_default(),
         })
     }

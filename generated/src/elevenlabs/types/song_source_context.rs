@@ -77,9 +77,12 @@ impl<'de> Deserialize<'de> for SongSourceContext {
                 _ => field.skip(),
             },
         )?;
+        let Some(song_id_) = song_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             source_type: source_type_.unwrap_or_default(),
-            song_id: object.required(song_id_, "song_id")?,
+            song_id: song_id_,
             chat_id: chat_id_.unwrap_or_default(),
             title: title_.unwrap_or_default(),
             description: description_.unwrap_or_default(),

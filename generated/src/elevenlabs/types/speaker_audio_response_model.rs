@@ -48,10 +48,15 @@ impl<'de> Deserialize<'de> for SpeakerAudioResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(audio_base_64_), Some(media_type_), Some(duration_secs_)) =
+            (audio_base_64_, media_type_, duration_secs_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            audio_base_64: object.required(audio_base_64_, "audio_base_64")?,
-            media_type: object.required(media_type_, "media_type")?,
-            duration_secs: object.required(duration_secs_, "duration_secs")?,
+            audio_base_64: audio_base_64_,
+            media_type: media_type_,
+            duration_secs: duration_secs_,
         })
     }
 }

@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for SpeakerCreatedResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(version_), Some(speaker_id_)) = (version_, speaker_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            version: object.required(version_, "version")?,
-            speaker_id: object.required(speaker_id_, "speaker_id")?,
+            version: version_,
+            speaker_id: speaker_id_,
         })
     }
 }

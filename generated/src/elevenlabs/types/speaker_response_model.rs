@@ -50,9 +50,12 @@ impl<'de> Deserialize<'de> for SpeakerResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(speaker_id_), Some(duration_secs_)) = (speaker_id_, duration_secs_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            speaker_id: object.required(speaker_id_, "speaker_id")?,
-            duration_secs: object.required(duration_secs_, "duration_secs")?,
+            speaker_id: speaker_id_,
+            duration_secs: duration_secs_,
             utterances: utterances_.unwrap_or_default(),
         })
     }

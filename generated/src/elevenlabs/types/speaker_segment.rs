@@ -59,13 +59,24 @@ impl<'de> Deserialize<'de> for SpeakerSegment {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(start_time_),
+            Some(end_time_),
+            Some(text_),
+            Some(subtitles_),
+            Some(dubs_),
+        ) = (id_, start_time_, end_time_, text_, subtitles_, dubs_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            start_time: object.required(start_time_, "start_time")?,
-            end_time: object.required(end_time_, "end_time")?,
-            text: object.required(text_, "text")?,
-            subtitles: object.required(subtitles_, "subtitles")?,
-            dubs: object.required(dubs_, "dubs")?,
+            id: id_,
+            start_time: start_time_,
+            end_time: end_time_,
+            text: text_,
+            subtitles: subtitles_,
+            dubs: dubs_,
         })
     }
 }

@@ -61,10 +61,14 @@ impl<'de> Deserialize<'de> for SpeakerSeparationResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(voice_id_), Some(sample_id_), Some(status_)) = (voice_id_, sample_id_, status_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
-            sample_id: object.required(sample_id_, "sample_id")?,
-            status: object.required(status_, "status")?,
+            voice_id: voice_id_,
+            sample_id: sample_id_,
+            status: status_,
             speakers: speakers_.unwrap_or_default(),
             selected_speaker_ids: selected_speaker_ids_.unwrap_or_default(),
         })

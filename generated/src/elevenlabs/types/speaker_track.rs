@@ -55,12 +55,17 @@ impl<'de> Deserialize<'de> for SpeakerTrack {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(media_ref_), Some(speaker_name_), Some(voices_), Some(segments_)) =
+            (id_, media_ref_, speaker_name_, voices_, segments_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            media_ref: object.required(media_ref_, "media_ref")?,
-            speaker_name: object.required(speaker_name_, "speaker_name")?,
-            voices: object.required(voices_, "voices")?,
-            segments: object.required(segments_, "segments")?,
+            id: id_,
+            media_ref: media_ref_,
+            speaker_name: speaker_name_,
+            voices: voices_,
+            segments: segments_,
         })
     }
 }

@@ -46,8 +46,11 @@ impl<'de> Deserialize<'de> for SpeechEngineConfig {
                 _ => field.skip(),
             },
         )?;
+        let Some(ws_url_) = ws_url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            ws_url: object.required(ws_url_, "ws_url")?,
+            ws_url: ws_url_,
             request_headers: request_headers_.unwrap_or_default(),
         })
     }

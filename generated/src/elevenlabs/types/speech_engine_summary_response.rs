@@ -65,12 +65,28 @@ impl<'de> Deserialize<'de> for SpeechEngineSummaryResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(speech_engine_id_),
+            Some(name_),
+            Some(created_at_unix_secs_),
+            Some(tags_),
+            Some(access_info_),
+        ) = (
+            speech_engine_id_,
+            name_,
+            created_at_unix_secs_,
+            tags_,
+            access_info_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            speech_engine_id: object.required(speech_engine_id_, "speech_engine_id")?,
-            name: object.required(name_, "name")?,
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            tags: object.required(tags_, "tags")?,
-            access_info: object.required(access_info_, "access_info")?,
+            speech_engine_id: speech_engine_id_,
+            name: name_,
+            created_at_unix_secs: created_at_unix_secs_,
+            tags: tags_,
+            access_info: access_info_,
         })
     }
 }

@@ -139,21 +139,37 @@ impl<'de> Deserialize<'de> for SpeechHistoryItemResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(history_item_id_),
+            Some(date_unix_),
+            Some(character_count_change_from_),
+            Some(character_count_change_to_),
+            Some(content_type_),
+            Some(state_),
+        ) = (
+            history_item_id_,
+            date_unix_,
+            character_count_change_from_,
+            character_count_change_to_,
+            content_type_,
+            state_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            history_item_id: object.required(history_item_id_, "history_item_id")?,
+            history_item_id: history_item_id_,
             request_id: request_id_.unwrap_or_default(),
             voice_id: voice_id_.unwrap_or_default(),
             model_id: model_id_.unwrap_or_default(),
             voice_name: voice_name_.unwrap_or_default(),
             voice_category: voice_category_.unwrap_or_default(),
             text: text_.unwrap_or_default(),
-            date_unix: object.required(date_unix_, "date_unix")?,
-            character_count_change_from: object
-                .required(character_count_change_from_, "character_count_change_from")?,
-            character_count_change_to: object
-                .required(character_count_change_to_, "character_count_change_to")?,
-            content_type: object.required(content_type_, "content_type")?,
-            state: object.required(state_, "state")?,
+            date_unix: date_unix_,
+            character_count_change_from: character_count_change_from_,
+            character_count_change_to: character_count_change_to_,
+            content_type: content_type_,
+            state: state_,
             settings: settings_.unwrap_or_default(),
             share_link_id: share_link_id_.unwrap_or_default(),
             source: source_.unwrap_or_default(),

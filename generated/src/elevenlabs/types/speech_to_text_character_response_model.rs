@@ -49,8 +49,11 @@ impl<'de> Deserialize<'de> for SpeechToTextCharacterResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(text_) = text_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
+            text: text_,
             start: start_.unwrap_or_default(),
             end: end_.unwrap_or_default(),
         })

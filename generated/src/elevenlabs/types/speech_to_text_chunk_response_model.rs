@@ -82,11 +82,16 @@ impl<'de> Deserialize<'de> for SpeechToTextChunkResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(language_code_), Some(language_probability_), Some(text_), Some(words_)) =
+            (language_code_, language_probability_, text_, words_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            language_code: object.required(language_code_, "language_code")?,
-            language_probability: object.required(language_probability_, "language_probability")?,
-            text: object.required(text_, "text")?,
-            words: object.required(words_, "words")?,
+            language_code: language_code_,
+            language_probability: language_probability_,
+            text: text_,
+            words: words_,
             channel_index: channel_index_.unwrap_or_default(),
             additional_formats: additional_formats_.unwrap_or_default(),
             transcription_id: transcription_id_.unwrap_or_default(),

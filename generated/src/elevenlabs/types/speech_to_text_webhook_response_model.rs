@@ -49,9 +49,12 @@ impl<'de> Deserialize<'de> for SpeechToTextWebhookResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(message_), Some(request_id_)) = (message_, request_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            message: object.required(message_, "message")?,
-            request_id: object.required(request_id_, "request_id")?,
+            message: message_,
+            request_id: request_id_,
             transcription_id: transcription_id_.unwrap_or_default(),
         })
     }

@@ -77,13 +77,16 @@ impl<'de> Deserialize<'de> for SpeechToTextWordResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(text_), Some(type__), Some(logprob_)) = (text_, type__, logprob_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
+            text: text_,
             start: start_.unwrap_or_default(),
             end: end_.unwrap_or_default(),
-            type_: object.required(type__, "type")?,
+            type_: type__,
             speaker_id: speaker_id_.unwrap_or_default(),
-            logprob: object.required(logprob_, "logprob")?,
+            logprob: logprob_,
             characters: characters_.unwrap_or_default(),
             channel_index: channel_index_.unwrap_or_default(),
         })

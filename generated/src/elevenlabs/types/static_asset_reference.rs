@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for StaticAssetReference {
                 _ => field.skip(),
             },
         )?;
+        let Some(asset_id_) = asset_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            asset_id: object.required(asset_id_, "asset_id")?,
+            asset_id: asset_id_,
         })
     }
 }

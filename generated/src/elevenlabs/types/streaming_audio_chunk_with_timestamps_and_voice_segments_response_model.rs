@@ -55,11 +55,14 @@ impl<'de> Deserialize<'de> for StreamingAudioChunkWithTimestampsAndVoiceSegments
                 _ => field.skip(),
             },
         )?;
+        let (Some(audio_base64_), Some(voice_segments_)) = (audio_base64_, voice_segments_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            audio_base64: object.required(audio_base64_, "audio_base64")?,
+            audio_base64: audio_base64_,
             alignment: alignment_.unwrap_or_default(),
             normalized_alignment: normalized_alignment_.unwrap_or_default(),
-            voice_segments: object.required(voice_segments_, "voice_segments")?,
+            voice_segments: voice_segments_,
         })
     }
 }

@@ -50,8 +50,11 @@ impl<'de> Deserialize<'de> for StreamingAudioChunkWithTimestampsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(audio_base64_) = audio_base64_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            audio_base64: object.required(audio_base64_, "audio_base64")?,
+            audio_base64: audio_base64_,
             alignment: alignment_.unwrap_or_default(),
             normalized_alignment: normalized_alignment_.unwrap_or_default(),
         })

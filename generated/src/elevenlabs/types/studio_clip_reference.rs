@@ -58,11 +58,16 @@ impl<'de> Deserialize<'de> for StudioClipReference {
                 _ => field.skip(),
             },
         )?;
+        let (Some(project_id_), Some(chapter_id_), Some(clip_type_), Some(clip_id_)) =
+            (project_id_, chapter_id_, clip_type_, clip_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_id: object.required(project_id_, "project_id")?,
-            chapter_id: object.required(chapter_id_, "chapter_id")?,
-            clip_type: object.required(clip_type_, "clip_type")?,
-            clip_id: object.required(clip_id_, "clip_id")?,
+            project_id: project_id_,
+            chapter_id: chapter_id_,
+            clip_type: clip_type_,
+            clip_id: clip_id_,
             block_id: block_id_.unwrap_or_default(),
             preview_url: preview_url_.unwrap_or_default(),
         })

@@ -49,11 +49,16 @@ impl<'de> Deserialize<'de> for StudioTextStyleOutlineModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(enabled_), Some(color_), Some(opacity_), Some(width_)) =
+            (enabled_, color_, opacity_, width_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            enabled: object.required(enabled_, "enabled")?,
-            color: object.required(color_, "color")?,
-            opacity: object.required(opacity_, "opacity")?,
-            width: object.required(width_, "width")?,
+            enabled: enabled_,
+            color: color_,
+            opacity: opacity_,
+            width: width_,
         })
     }
 }

@@ -59,13 +59,24 @@ impl<'de> Deserialize<'de> for StudioTextStyleShadowModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(enabled_),
+            Some(color_),
+            Some(opacity_),
+            Some(blur_),
+            Some(offset_x_),
+            Some(offset_y_),
+        ) = (enabled_, color_, opacity_, blur_, offset_x_, offset_y_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            enabled: object.required(enabled_, "enabled")?,
-            color: object.required(color_, "color")?,
-            opacity: object.required(opacity_, "opacity")?,
-            blur: object.required(blur_, "blur")?,
-            offset_x: object.required(offset_x_, "offset_x")?,
-            offset_y: object.required(offset_y_, "offset_y")?,
+            enabled: enabled_,
+            color: color_,
+            opacity: opacity_,
+            blur: blur_,
+            offset_x: offset_x_,
+            offset_y: offset_y_,
         })
     }
 }

@@ -53,10 +53,13 @@ impl<'de> Deserialize<'de> for SubAgentOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(description_)) = (agent_id_, description_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             branch_id: branch_id_.unwrap_or_default(),
-            description: object.required(description_, "description")?,
+            description: description_,
             parameters: parameters_.unwrap_or_default(),
         })
     }

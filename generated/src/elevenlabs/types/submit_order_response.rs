@@ -50,10 +50,15 @@ impl<'de> Deserialize<'de> for SubmitOrderResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(order_id_), Some(state_), Some(submitted_at_)) =
+            (order_id_, state_, submitted_at_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            order_id: object.required(order_id_, "order_id")?,
-            state: object.required(state_, "state")?,
-            submitted_at: object.required(submitted_at_, "submitted_at")?,
+            order_id: order_id_,
+            state: state_,
+            submitted_at: submitted_at_,
         })
     }
 }

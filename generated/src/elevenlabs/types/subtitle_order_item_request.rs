@@ -74,12 +74,16 @@ impl<'de> Deserialize<'de> for SubtitleOrderItemRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(media_ids_), Some(source_language_), Some(destination_languages_)) =
+            (media_ids_, source_language_, destination_languages_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             kind: kind_.unwrap_or_default(),
-            media_ids: object.required(media_ids_, "media_ids")?,
-            source_language: object.required(source_language_, "source_language")?,
-            destination_languages: object
-                .required(destination_languages_, "destination_languages")?,
+            media_ids: media_ids_,
+            source_language: source_language_,
+            destination_languages: destination_languages_,
             cue_options: cue_options_.unwrap_or_default(),
             sdh: sdh_.unwrap_or_default(),
             instructions: instructions_.unwrap_or_default(),

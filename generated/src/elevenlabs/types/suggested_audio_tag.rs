@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for SuggestedAudioTag {
                 _ => field.skip(),
             },
         )?;
+        let Some(tag_) = tag_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tag: object.required(tag_, "tag")?,
+            tag: tag_,
             description: description_.unwrap_or_default(),
         })
     }

@@ -74,9 +74,12 @@ impl<'de> Deserialize<'de> for SupportedVoice {
                 _ => field.skip(),
             },
         )?;
+        let (Some(label_), Some(voice_id_)) = (label_, voice_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            label: object.required(label_, "label")?,
-            voice_id: object.required(voice_id_, "voice_id")?,
+            label: label_,
+            voice_id: voice_id_,
             description: description_.unwrap_or_default(),
             language: language_.unwrap_or_default(),
             model_family: model_family_.unwrap_or_default(),

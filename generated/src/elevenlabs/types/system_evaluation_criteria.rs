@@ -41,10 +41,14 @@ impl<'de> Deserialize<'de> for SystemEvaluationCriteria {
                 _ => field.skip(),
             },
         )?;
+        let (Some(user_sentiment_score_), Some(user_frustration_score_)) =
+            (user_sentiment_score_, user_frustration_score_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            user_sentiment_score: object.required(user_sentiment_score_, "user_sentiment_score")?,
-            user_frustration_score: object
-                .required(user_frustration_score_, "user_frustration_score")?,
+            user_sentiment_score: user_sentiment_score_,
+            user_frustration_score: user_frustration_score_,
         })
     }
 }

@@ -134,9 +134,12 @@ impl<'de> Deserialize<'de> for SystemToolConfigOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(params_)) = (name_, params_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
+            name: name_,
             description: description_.unwrap_or_default(),
             response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
             disable_interruptions: disable_interruptions_.unwrap_or_default(),
@@ -147,7 +150,7 @@ impl<'de> Deserialize<'de> for SystemToolConfigOutput {
             tool_call_sound: tool_call_sound_.unwrap_or_default(),
             tool_call_sound_behavior: tool_call_sound_behavior_.unwrap_or_default(),
             tool_error_handling_mode: tool_error_handling_mode_.unwrap_or_default(),
-            params: object.required(params_, "params")?,
+            params: params_,
         })
     }
 }

@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for TestConditionResultCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(result_) = result_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            result: object.required(result_, "result")?,
+            result: result_,
             rationale: rationale_.unwrap_or_default(),
         })
     }

@@ -58,9 +58,12 @@ impl<'de> Deserialize<'de> for TestFromConversationMetadataInput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(conversation_id_), Some(agent_id_)) = (conversation_id_, agent_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
+            conversation_id: conversation_id_,
+            agent_id: agent_id_,
             branch_id: branch_id_.unwrap_or_default(),
             workflow_node_id: workflow_node_id_.unwrap_or_default(),
             original_agent_reply: original_agent_reply_.unwrap_or_default(),

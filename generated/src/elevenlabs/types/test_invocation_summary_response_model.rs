@@ -100,16 +100,36 @@ impl<'de> Deserialize<'de> for TestInvocationSummaryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(created_at_unix_secs_),
+            Some(test_run_count_),
+            Some(passed_count_),
+            Some(failed_count_),
+            Some(pending_count_),
+            Some(title_),
+        ) = (
+            id_,
+            created_at_unix_secs_,
+            test_run_count_,
+            passed_count_,
+            failed_count_,
+            pending_count_,
+            title_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
+            id: id_,
             agent_id: agent_id_.unwrap_or_default(),
             branch_id: branch_id_.unwrap_or_default(),
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            test_run_count: object.required(test_run_count_, "test_run_count")?,
-            passed_count: object.required(passed_count_, "passed_count")?,
-            failed_count: object.required(failed_count_, "failed_count")?,
-            pending_count: object.required(pending_count_, "pending_count")?,
-            title: object.required(title_, "title")?,
+            created_at_unix_secs: created_at_unix_secs_,
+            test_run_count: test_run_count_,
+            passed_count: passed_count_,
+            failed_count: failed_count_,
+            pending_count: pending_count_,
+            title: title_,
             access_info: access_info_.unwrap_or_default(),
             repeat_count: repeat_count_.unwrap_or_default(),
         })

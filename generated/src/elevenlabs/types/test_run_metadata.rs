@@ -50,10 +50,15 @@ impl<'de> Deserialize<'de> for TestRunMetadata {
                 _ => field.skip(),
             },
         )?;
+        let (Some(workspace_id_), Some(test_name_), Some(ran_by_user_email_)) =
+            (workspace_id_, test_name_, ran_by_user_email_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            workspace_id: object.required(workspace_id_, "workspace_id")?,
-            test_name: object.required(test_name_, "test_name")?,
-            ran_by_user_email: object.required(ran_by_user_email_, "ran_by_user_email")?,
+            workspace_id: workspace_id_,
+            test_name: test_name_,
+            ran_by_user_email: ran_by_user_email_,
             test_type: test_type_.unwrap_or_default(),
         })
     }

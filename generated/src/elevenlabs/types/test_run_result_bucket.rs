@@ -52,11 +52,16 @@ impl<'de> Deserialize<'de> for TestRunResultBucket {
                 _ => field.skip(),
             },
         )?;
+        let (Some(test_run_ids_), Some(title_), Some(reason_), Some(status_)) =
+            (test_run_ids_, title_, reason_, status_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            test_run_ids: object.required(test_run_ids_, "test_run_ids")?,
-            title: object.required(title_, "title")?,
-            reason: object.required(reason_, "reason")?,
-            status: object.required(status_, "status")?,
+            test_run_ids: test_run_ids_,
+            title: title_,
+            reason: reason_,
+            status: status_,
         })
     }
 }

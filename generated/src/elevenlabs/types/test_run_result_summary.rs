@@ -51,11 +51,15 @@ impl<'de> Deserialize<'de> for TestRunResultSummary {
                 _ => field.skip(),
             },
         )?;
+        let (Some(test_id_), Some(test_name_), Some(buckets_)) = (test_id_, test_name_, buckets_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            test_id: object.required(test_id_, "test_id")?,
-            test_name: object.required(test_name_, "test_name")?,
+            test_id: test_id_,
+            test_name: test_name_,
             workflow_node_id: workflow_node_id_.unwrap_or_default(),
-            buckets: object.required(buckets_, "buckets")?,
+            buckets: buckets_,
         })
     }
 }

@@ -45,9 +45,13 @@ impl<'de> Deserialize<'de> for TicketCommentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(comment_), Some(created_at_unix_secs_)) = (comment_, created_at_unix_secs_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            comment: object.required(comment_, "comment")?,
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            comment: comment_,
+            created_at_unix_secs: created_at_unix_secs_,
             owner_user_id: owner_user_id_.unwrap_or_default(),
         })
     }

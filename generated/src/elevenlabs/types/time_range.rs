@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for TimeRange {
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_ms_), Some(end_ms_)) = (start_ms_, end_ms_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start_ms: object.required(start_ms_, "start_ms")?,
-            end_ms: object.required(end_ms_, "end_ms")?,
+            start_ms: start_ms_,
+            end_ms: end_ms_,
         })
     }
 }

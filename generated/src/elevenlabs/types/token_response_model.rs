@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for TokenResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(token_), Some(conversation_id_)) = (token_, conversation_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            token: object.required(token_, "token")?,
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            token: token_,
+            conversation_id: conversation_id_,
         })
     }
 }

@@ -119,20 +119,40 @@ impl<'de> Deserialize<'de> for ToolExecutionResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(tool_id_),
+            Some(tool_request_id_),
+            Some(conversation_id_),
+            Some(agent_id_),
+            Some(timestamp_),
+            Some(latency_secs_),
+            Some(id_),
+        ) = (
+            tool_id_,
+            tool_request_id_,
+            conversation_id_,
+            agent_id_,
+            timestamp_,
+            latency_secs_,
+            id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tool_id: object.required(tool_id_, "tool_id")?,
-            tool_request_id: object.required(tool_request_id_, "tool_request_id")?,
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
+            tool_id: tool_id_,
+            tool_request_id: tool_request_id_,
+            conversation_id: conversation_id_,
+            agent_id: agent_id_,
             branch_id: branch_id_.unwrap_or_default(),
-            timestamp: object.required(timestamp_, "timestamp")?,
-            latency_secs: object.required(latency_secs_, "latency_secs")?,
+            timestamp: timestamp_,
+            latency_secs: latency_secs_,
             is_error: is_error_.unwrap_or_default(),
             request_payload: request_payload_.unwrap_or_default(),
             response_payload: response_payload_.unwrap_or_default(),
             error_message: error_message_.unwrap_or_default(),
             error_type: error_type_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
+            id: id_,
             tool_call_details: tool_call_details_.unwrap_or_default(),
         })
     }

@@ -49,8 +49,11 @@ impl<'de> Deserialize<'de> for ToolRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(tool_config_) = tool_config_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tool_config: object.required(tool_config_, "tool_config")?,
+            tool_config: tool_config_,
             response_mocks: response_mocks_.unwrap_or_default(),
         })
     }

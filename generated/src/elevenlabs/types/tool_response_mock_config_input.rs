@@ -53,9 +53,12 @@ impl<'de> Deserialize<'de> for ToolResponseMockConfigInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(mock_result_) = mock_result_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             parameter_conditions: parameter_conditions_.unwrap_or_default(),
-            mock_result: object.required(mock_result_, "mock_result")?,
+            mock_result: mock_result_,
             is_error: is_error_.unwrap_or_default(),
         })
     }

@@ -61,11 +61,16 @@ impl<'de> Deserialize<'de> for ToolResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(id_), Some(tool_config_), Some(access_info_), Some(usage_stats_)) =
+            (id_, tool_config_, access_info_, usage_stats_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            tool_config: object.required(tool_config_, "tool_config")?,
-            access_info: object.required(access_info_, "access_info")?,
-            usage_stats: object.required(usage_stats_, "usage_stats")?,
+            id: id_,
+            tool_config: tool_config_,
+            access_info: access_info_,
+            usage_stats: usage_stats_,
             response_mocks: response_mocks_.unwrap_or_default(),
         })
     }

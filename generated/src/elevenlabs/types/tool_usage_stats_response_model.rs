@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for ToolUsageStatsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(avg_latency_secs_) = avg_latency_secs_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             total_calls: total_calls_.unwrap_or_default(),
-            avg_latency_secs: object.required(avg_latency_secs_, "avg_latency_secs")?,
+            avg_latency_secs: avg_latency_secs_,
         })
     }
 }

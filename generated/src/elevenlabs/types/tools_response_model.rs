@@ -47,10 +47,13 @@ impl<'de> Deserialize<'de> for ToolsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(tools_), Some(has_more_)) = (tools_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tools: object.required(tools_, "tools")?,
+            tools: tools_,
             next_cursor: next_cursor_.unwrap_or_default(),
-            has_more: object.required(has_more_, "has_more")?,
+            has_more: has_more_,
         })
     }
 }

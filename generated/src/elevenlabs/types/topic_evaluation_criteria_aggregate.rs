@@ -52,8 +52,11 @@ impl<'de> Deserialize<'de> for TopicEvaluationCriteriaAggregate {
                 _ => field.skip(),
             },
         )?;
+        let Some(criteria_id_) = criteria_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            criteria_id: object.required(criteria_id_, "criteria_id")?,
+            criteria_id: criteria_id_,
             success_count: success_count_.unwrap_or_default(),
             failure_count: failure_count_.unwrap_or_default(),
             unknown_count: unknown_count_.unwrap_or_default(),

@@ -64,10 +64,13 @@ impl<'de> Deserialize<'de> for TranscriptionOrderItemRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(media_ids_), Some(source_language_)) = (media_ids_, source_language_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             kind: kind_.unwrap_or_default(),
-            media_ids: object.required(media_ids_, "media_ids")?,
-            source_language: object.required(source_language_, "source_language")?,
+            media_ids: media_ids_,
+            source_language: source_language_,
             verbatim: verbatim_.unwrap_or_default(),
             instructions: instructions_.unwrap_or_default(),
         })

@@ -42,9 +42,12 @@ impl<'de> Deserialize<'de> for TransferBranchInfoDefaultingToMain {
                 _ => field.skip(),
             },
         )?;
+        let Some(branch_id_) = branch_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             branch_reason: branch_reason_.unwrap_or_default(),
-            branch_id: object.required(branch_id_, "branch_id")?,
+            branch_id: branch_id_,
         })
     }
 }

@@ -46,10 +46,14 @@ impl<'de> Deserialize<'de> for TransferBranchInfoTrafficSplit {
                 _ => field.skip(),
             },
         )?;
+        let (Some(branch_id_), Some(traffic_percentage_)) = (branch_id_, traffic_percentage_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             branch_reason: branch_reason_.unwrap_or_default(),
-            branch_id: object.required(branch_id_, "branch_id")?,
-            traffic_percentage: object.required(traffic_percentage_, "traffic_percentage")?,
+            branch_id: branch_id_,
+            traffic_percentage: traffic_percentage_,
         })
     }
 }

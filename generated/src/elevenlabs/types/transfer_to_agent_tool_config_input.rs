@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for TransferToAgentToolConfigInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(transfers_) = transfers_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             system_tool_type: system_tool_type_.unwrap_or_default(),
-            transfers: object.required(transfers_, "transfers")?,
+            transfers: transfers_,
         })
     }
 }

@@ -52,11 +52,14 @@ impl<'de> Deserialize<'de> for TransferToAgentToolResultErrorModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(from_agent_), Some(error_)) = (from_agent_, error_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             result_type: result_type_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
-            from_agent: object.required(from_agent_, "from_agent")?,
-            error: object.required(error_, "error")?,
+            from_agent: from_agent_,
+            error: error_,
         })
     }
 }

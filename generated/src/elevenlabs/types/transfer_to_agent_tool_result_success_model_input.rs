@@ -95,13 +95,18 @@ impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(from_agent_), Some(to_agent_), Some(condition_)) =
+            (from_agent_, to_agent_, condition_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             result_type: result_type_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
-            from_agent: object.required(from_agent_, "from_agent")?,
-            to_agent: object.required(to_agent_, "to_agent")?,
+            from_agent: from_agent_,
+            to_agent: to_agent_,
             to_node: to_node_.unwrap_or_default(),
-            condition: object.required(condition_, "condition")?,
+            condition: condition_,
             delay_ms: delay_ms_.unwrap_or_default(),
             transfer_message: transfer_message_.unwrap_or_default(),
             enable_transferred_agent_first_message: enable_transferred_agent_first_message_

@@ -57,10 +57,13 @@ impl<'de> Deserialize<'de> for TransferToNumberResultSipSuccessModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(transfer_number_) = transfer_number_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             result_type: result_type_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
-            transfer_number: object.required(transfer_number_, "transfer_number")?,
+            transfer_number: transfer_number_,
             reason: reason_.unwrap_or_default(),
             note: note_.unwrap_or_default(),
         })

@@ -73,14 +73,19 @@ impl<'de> Deserialize<'de> for TransferToNumberResultTwilioSuccessModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(transfer_number_), Some(agent_message_), Some(conference_name_)) =
+            (transfer_number_, agent_message_, conference_name_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             result_type: result_type_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
-            transfer_number: object.required(transfer_number_, "transfer_number")?,
+            transfer_number: transfer_number_,
             reason: reason_.unwrap_or_default(),
             client_message: client_message_.unwrap_or_default(),
-            agent_message: object.required(agent_message_, "agent_message")?,
-            conference_name: object.required(conference_name_, "conference_name")?,
+            agent_message: agent_message_,
+            conference_name: conference_name_,
             post_dial_digits: post_dial_digits_.unwrap_or_default(),
             note: note_.unwrap_or_default(),
         })

@@ -52,9 +52,12 @@ impl<'de> Deserialize<'de> for TransferToNumberToolConfigInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(transfers_) = transfers_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             system_tool_type: system_tool_type_.unwrap_or_default(),
-            transfers: object.required(transfers_, "transfers")?,
+            transfers: transfers_,
             enable_client_message: enable_client_message_.unwrap_or_default(),
         })
     }

@@ -35,9 +35,10 @@ impl<'de> Deserialize<'de> for TranslatedString {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            value: object.required(value_, "value")?,
-        })
+        let Some(value_) = value_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { value: value_ })
     }
 }
 

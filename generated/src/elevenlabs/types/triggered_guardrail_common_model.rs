@@ -43,8 +43,11 @@ impl<'de> Deserialize<'de> for TriggeredGuardrailCommonModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(guardrail_type_) = guardrail_type_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            guardrail_type: object.required(guardrail_type_, "guardrail_type")?,
+            guardrail_type: guardrail_type_,
             guardrail_name: guardrail_name_.unwrap_or_default(),
         })
     }

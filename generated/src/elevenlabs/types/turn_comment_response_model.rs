@@ -49,10 +49,15 @@ impl<'de> Deserialize<'de> for TurnCommentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(turn_index_), Some(comment_), Some(created_at_unix_secs_)) =
+            (turn_index_, comment_, created_at_unix_secs_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            turn_index: object.required(turn_index_, "turn_index")?,
-            comment: object.required(comment_, "comment")?,
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
+            turn_index: turn_index_,
+            comment: comment_,
+            created_at_unix_secs: created_at_unix_secs_,
             owner_user_id: owner_user_id_.unwrap_or_default(),
         })
     }

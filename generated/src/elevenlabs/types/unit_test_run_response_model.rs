@@ -110,16 +110,32 @@ impl<'de> Deserialize<'de> for UnitTestRunResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(test_run_id_),
+            Some(test_invocation_id_),
+            Some(agent_id_),
+            Some(status_),
+            Some(test_id_),
+        ) = (
+            test_run_id_,
+            test_invocation_id_,
+            agent_id_,
+            status_,
+            test_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            test_run_id: object.required(test_run_id_, "test_run_id")?,
+            test_run_id: test_run_id_,
             test_info: test_info_.unwrap_or_default(),
-            test_invocation_id: object.required(test_invocation_id_, "test_invocation_id")?,
-            agent_id: object.required(agent_id_, "agent_id")?,
+            test_invocation_id: test_invocation_id_,
+            agent_id: agent_id_,
             branch_id: branch_id_.unwrap_or_default(),
             workflow_node_id: workflow_node_id_.unwrap_or_default(),
-            status: object.required(status_, "status")?,
+            status: status_,
             agent_responses: agent_responses_.unwrap_or_default(),
-            test_id: object.required(test_id_, "test_id")?,
+            test_id: test_id_,
             test_name: test_name_.unwrap_or_default(),
             condition_result: condition_result_.unwrap_or_default(),
             last_updated_at_unix: last_updated_at_unix_.unwrap_or_default(),

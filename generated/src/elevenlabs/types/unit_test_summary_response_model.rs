@@ -109,14 +109,29 @@ impl<'de> Deserialize<'de> for UnitTestSummaryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(id_),
+            Some(name_),
+            Some(created_at_unix_secs_),
+            Some(last_updated_at_unix_secs_),
+            Some(type__),
+        ) = (
+            id_,
+            name_,
+            created_at_unix_secs_,
+            last_updated_at_unix_secs_,
+            type__,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            id: object.required(id_, "id")?,
-            name: object.required(name_, "name")?,
+            id: id_,
+            name: name_,
             access_info: access_info_.unwrap_or_default(),
-            created_at_unix_secs: object.required(created_at_unix_secs_, "created_at_unix_secs")?,
-            last_updated_at_unix_secs: object
-                .required(last_updated_at_unix_secs_, "last_updated_at_unix_secs")?,
-            type_: object.required(type__, "type")?,
+            created_at_unix_secs: created_at_unix_secs_,
+            last_updated_at_unix_secs: last_updated_at_unix_secs_,
+            type_: type__,
             entity_type: entity_type_.unwrap_or_default(),
             folder_parent_id: folder_parent_id_.unwrap_or_default(),
             folder_path: folder_path_.unwrap_or_default(),

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for UnitTestToolCallParameter {
                 _ => field.skip(),
             },
         )?;
+        let (Some(eval_), Some(path_)) = (eval_, path_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            eval: object.required(eval_, "eval")?,
-            path: object.required(path_, "path")?,
+            eval: eval_,
+            path: path_,
         })
     }
 }

@@ -49,10 +49,13 @@ impl<'de> Deserialize<'de> for UnitTestWorkflowNodeTransitionEvaluationNodeId {
                 _ => field.skip(),
             },
         )?;
+        let (Some(agent_id_), Some(target_node_id_)) = (agent_id_, target_node_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            agent_id: object.required(agent_id_, "agent_id")?,
-            target_node_id: object.required(target_node_id_, "target_node_id")?,
+            agent_id: agent_id_,
+            target_node_id: target_node_id_,
         })
     }
 }

@@ -39,9 +39,10 @@ impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequest {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            values: object.required(values_, "values")?,
-        })
+        let Some(values_) = values_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { values: values_ })
     }
 }
 

@@ -36,9 +36,10 @@ impl<'de> Deserialize<'de> for UpdateOrderResponse {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            name: object.required(name_, "name")?,
-        })
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { name: name_ })
     }
 }
 

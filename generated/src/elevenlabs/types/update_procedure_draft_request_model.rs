@@ -55,10 +55,13 @@ impl<'de> Deserialize<'de> for UpdateProcedureDraftRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(content_), Some(type__)) = (name_, content_, type__) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            content: object.required(content_, "content")?,
-            type_: object.required(type__, "type")?,
+            name: name_,
+            content: content_,
+            type_: type__,
             trigger: trigger_.unwrap_or_default(),
         })
     }

@@ -103,6 +103,9 @@ impl<'de> Deserialize<'de> for UpdateResponseUnitTestRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),
@@ -113,7 +116,7 @@ impl<'de> Deserialize<'de> for UpdateResponseUnitTestRequest {
             success_condition: success_condition_.unwrap_or_default(),
             success_examples: success_examples_.unwrap_or_default(),
             failure_examples: failure_examples_.unwrap_or_default(),
-            name: object.required(name_, "name")?,
+            name: name_,
             parent_folder_id: parent_folder_id_.unwrap_or_default(),
         })
     }

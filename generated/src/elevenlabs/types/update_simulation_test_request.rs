@@ -141,6 +141,9 @@ impl<'de> Deserialize<'de> for UpdateSimulationTestRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),
@@ -157,7 +160,7 @@ impl<'de> Deserialize<'de> for UpdateSimulationTestRequest {
             tool_mock_overrides: tool_mock_overrides_.unwrap_or_default(),
             evaluation_model: evaluation_model_.unwrap_or_default(),
             simulated_user_model: simulated_user_model_.unwrap_or_default(),
-            name: object.required(name_, "name")?,
+            name: name_,
             parent_folder_id: parent_folder_id_.unwrap_or_default(),
         })
     }

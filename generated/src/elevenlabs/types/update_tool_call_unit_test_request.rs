@@ -95,6 +95,9 @@ impl<'de> Deserialize<'de> for UpdateToolCallUnitTestRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(name_) = name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             from_conversation_metadata: from_conversation_metadata_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),
@@ -104,7 +107,7 @@ impl<'de> Deserialize<'de> for UpdateToolCallUnitTestRequest {
             type_: type__.unwrap_or_default(),
             tool_call_parameters: tool_call_parameters_.unwrap_or_default(),
             check_any_tool_matches: check_any_tool_matches_.unwrap_or_default(),
-            name: object.required(name_, "name")?,
+            name: name_,
             parent_folder_id: parent_folder_id_.unwrap_or_default(),
         })
     }

@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for UpsertOrderItemRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(item_) = item_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            item: object.required(item_, "item")?,
+            item: item_,
             item_id: item_id_.unwrap_or_default(),
         })
     }

@@ -45,8 +45,11 @@ impl<'de> Deserialize<'de> for UpsertOrderItemResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(item_id_) = item_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            item_id: object.required(item_id_, "item_id")?,
+            item_id: item_id_,
             quote: quote_.unwrap_or_default(),
         })
     }

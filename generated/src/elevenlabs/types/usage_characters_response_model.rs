@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for UsageCharactersResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(time_), Some(usage_)) = (time_, usage_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            time: object.required(time_, "time")?,
-            usage: object.required(usage_, "usage")?,
+            time: time_,
+            usage: usage_,
         })
     }
 }

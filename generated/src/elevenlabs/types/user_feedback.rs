@@ -42,9 +42,12 @@ impl<'de> Deserialize<'de> for UserFeedback {
                 _ => field.skip(),
             },
         )?;
+        let (Some(score_), Some(time_in_call_secs_)) = (score_, time_in_call_secs_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            score: object.required(score_, "score")?,
-            time_in_call_secs: object.required(time_in_call_secs_, "time_in_call_secs")?,
+            score: score_,
+            time_in_call_secs: time_in_call_secs_,
         })
     }
 }

@@ -135,20 +135,35 @@ impl<'de> Deserialize<'de> for UserResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(user_id_),
+            Some(subscription_),
+            Some(is_new_user_),
+            Some(can_use_delayed_payment_methods_),
+            Some(is_onboarding_completed_),
+            Some(is_onboarding_checklist_completed_),
+            Some(created_at_),
+            Some(seat_type_),
+        ) = (
+            user_id_,
+            subscription_,
+            is_new_user_,
+            can_use_delayed_payment_methods_,
+            is_onboarding_completed_,
+            is_onboarding_checklist_completed_,
+            created_at_,
+            seat_type_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            user_id: object.required(user_id_, "user_id")?,
-            subscription: object.required(subscription_, "subscription")?,
-            is_new_user: object.required(is_new_user_, "is_new_user")?,
-            can_use_delayed_payment_methods: object.required(
-                can_use_delayed_payment_methods_,
-                "can_use_delayed_payment_methods",
-            )?,
-            is_onboarding_completed: object
-                .required(is_onboarding_completed_, "is_onboarding_completed")?,
-            is_onboarding_checklist_completed: object.required(
-                is_onboarding_checklist_completed_,
-                "is_onboarding_checklist_completed",
-            )?,
+            user_id: user_id_,
+            subscription: subscription_,
+            is_new_user: is_new_user_,
+            can_use_delayed_payment_methods: can_use_delayed_payment_methods_,
+            is_onboarding_completed: is_onboarding_completed_,
+            is_onboarding_checklist_completed: is_onboarding_checklist_completed_,
             show_compliance_terms: show_compliance_terms_.unwrap_or_default(),
             first_name: first_name_.unwrap_or_default(),
             is_api_key_hashed: is_api_key_hashed_.unwrap_or_default(),
@@ -156,8 +171,8 @@ impl<'de> Deserialize<'de> for UserResponseModel {
             referral_link_code: referral_link_code_.unwrap_or_default(),
             partnerstack_partner_default_link: partnerstack_partner_default_link_
                 .unwrap_or_default(),
-            created_at: object.required(created_at_, "created_at")?,
-            seat_type: object.required(seat_type_, "seat_type")?,
+            created_at: created_at_,
+            seat_type: seat_type_,
         })
     }
 }

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for UtteranceResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(start_), Some(end_)) = (start_, end_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            start: object.required(start_, "start")?,
-            end: object.required(end_, "end")?,
+            start: start_,
+            end: end_,
         })
     }
 }

@@ -62,8 +62,11 @@ impl<'de> Deserialize<'de> for UuiTransferConfig {
                 _ => field.skip(),
             },
         )?;
+        let Some(data_) = data_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            data: object.required(data_, "data")?,
+            data: data_,
             protocol_discriminator: protocol_discriminator_.unwrap_or_default(),
             protocol_discriminator_mode: protocol_discriminator_mode_.unwrap_or_default(),
         })

@@ -46,10 +46,13 @@ impl<'de> Deserialize<'de> for ValidationError {
                 _ => field.skip(),
             },
         )?;
+        let (Some(loc_), Some(msg_), Some(type__)) = (loc_, msg_, type__) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            loc: object.required(loc_, "loc")?,
-            msg: object.required(msg_, "msg")?,
-            type_: object.required(type__, "type")?,
+            loc: loc_,
+            msg: msg_,
+            type_: type__,
         })
     }
 }

@@ -112,9 +112,12 @@ impl<'de> Deserialize<'de> for Veo3_1fastRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(prompt_) = prompt_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             webhook: webhook_.unwrap_or_default(),
-            prompt: object.required(prompt_, "prompt")?,
+            prompt: prompt_,
             negative_prompt: negative_prompt_.unwrap_or_default(),
             seed: seed_.unwrap_or_default(),
             enhance_prompt: enhance_prompt_.unwrap_or_default(),

@@ -46,9 +46,12 @@ impl<'de> Deserialize<'de> for VeoImageReference {
                 _ => field.skip(),
             },
         )?;
+        let (Some(image_), Some(role_)) = (image_, role_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            image: object.required(image_, "image")?,
-            role: object.required(role_, "role")?,
+            image: image_,
+            role: role_,
         })
     }
 }

@@ -71,12 +71,28 @@ impl<'de> Deserialize<'de> for VerificationAttemptResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(text_),
+            Some(date_unix_),
+            Some(accepted_),
+            Some(similarity_),
+            Some(levenshtein_distance_),
+        ) = (
+            text_,
+            date_unix_,
+            accepted_,
+            similarity_,
+            levenshtein_distance_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            text: object.required(text_, "text")?,
-            date_unix: object.required(date_unix_, "date_unix")?,
-            accepted: object.required(accepted_, "accepted")?,
-            similarity: object.required(similarity_, "similarity")?,
-            levenshtein_distance: object.required(levenshtein_distance_, "levenshtein_distance")?,
+            text: text_,
+            date_unix: date_unix_,
+            accepted: accepted_,
+            similarity: similarity_,
+            levenshtein_distance: levenshtein_distance_,
             recording: recording_.unwrap_or_default(),
         })
     }

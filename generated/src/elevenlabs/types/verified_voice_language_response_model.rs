@@ -59,9 +59,12 @@ impl<'de> Deserialize<'de> for VerifiedVoiceLanguageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(language_), Some(model_id_)) = (language_, model_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            language: object.required(language_, "language")?,
-            model_id: object.required(model_id_, "model_id")?,
+            language: language_,
+            model_id: model_id_,
             accent: accent_.unwrap_or_default(),
             locale: locale_.unwrap_or_default(),
             preview_url: preview_url_.unwrap_or_default(),

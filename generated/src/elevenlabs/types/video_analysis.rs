@@ -46,8 +46,11 @@ impl<'de> Deserialize<'de> for VideoAnalysis {
                 _ => field.skip(),
             },
         )?;
+        let Some(status_) = status_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            status: object.required(status_, "status")?,
+            status: status_,
             data: data_.unwrap_or_default(),
             updated_at_ms: updated_at_ms_.unwrap_or_default(),
         })

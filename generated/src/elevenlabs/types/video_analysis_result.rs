@@ -63,9 +63,12 @@ impl<'de> Deserialize<'de> for VideoAnalysisResult {
                 _ => field.skip(),
             },
         )?;
+        let (Some(title_), Some(description_)) = (title_, description_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            title: object.required(title_, "title")?,
-            description: object.required(description_, "description")?,
+            title: title_,
+            description: description_,
             content_type: content_type_.unwrap_or_default(),
             overall_pacing: overall_pacing_.unwrap_or_default(),
             subjects: subjects_.unwrap_or_default(),

@@ -45,10 +45,15 @@ impl<'de> Deserialize<'de> for VideoKeyMoment {
                 _ => field.skip(),
             },
         )?;
+        let (Some(timestamp_ms_), Some(type__), Some(description_)) =
+            (timestamp_ms_, type__, description_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            timestamp_ms: object.required(timestamp_ms_, "timestamp_ms")?,
-            type_: object.required(type__, "type")?,
-            description: object.required(description_, "description")?,
+            timestamp_ms: timestamp_ms_,
+            type_: type__,
+            description: description_,
         })
     }
 }

@@ -44,8 +44,11 @@ impl<'de> Deserialize<'de> for VisitedAgentRef {
                 _ => field.skip(),
             },
         )?;
+        let Some(agent_id_) = agent_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            agent_id: object.required(agent_id_, "agent_id")?,
+            agent_id: agent_id_,
             branch_id: branch_id_.unwrap_or_default(),
         })
     }

@@ -53,11 +53,16 @@ impl<'de> Deserialize<'de> for VoiceAccentResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(accent_), Some(language_), Some(code_), Some(name_)) =
+            (accent_, language_, code_, name_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            accent: object.required(accent_, "accent")?,
-            language: object.required(language_, "language")?,
-            code: object.required(code_, "code")?,
-            name: object.required(name_, "name")?,
+            accent: accent_,
+            language: language_,
+            code: code_,
+            name: name_,
         })
     }
 }

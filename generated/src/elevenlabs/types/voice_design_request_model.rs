@@ -119,8 +119,11 @@ impl<'de> Deserialize<'de> for VoiceDesignRequestModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(voice_description_) = voice_description_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_description: object.required(voice_description_, "voice_description")?,
+            voice_description: voice_description_,
             model_id: model_id_.unwrap_or_default(),
             text: text_.unwrap_or_default(),
             auto_generate_text: auto_generate_text_.unwrap_or_default(),

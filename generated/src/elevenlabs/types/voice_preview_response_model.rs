@@ -63,11 +63,25 @@ impl<'de> Deserialize<'de> for VoicePreviewResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(audio_base_64_),
+            Some(generated_voice_id_),
+            Some(media_type_),
+            Some(duration_secs_),
+        ) = (
+            audio_base_64_,
+            generated_voice_id_,
+            media_type_,
+            duration_secs_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            audio_base_64: object.required(audio_base_64_, "audio_base_64")?,
-            generated_voice_id: object.required(generated_voice_id_, "generated_voice_id")?,
-            media_type: object.required(media_type_, "media_type")?,
-            duration_secs: object.required(duration_secs_, "duration_secs")?,
+            audio_base_64: audio_base_64_,
+            generated_voice_id: generated_voice_id_,
+            media_type: media_type_,
+            duration_secs: duration_secs_,
             language: language_.unwrap_or_default(),
         })
     }

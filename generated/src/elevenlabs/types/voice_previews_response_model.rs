@@ -44,9 +44,12 @@ impl<'de> Deserialize<'de> for VoicePreviewsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(previews_), Some(text_)) = (previews_, text_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            previews: object.required(previews_, "previews")?,
-            text: object.required(text_, "text")?,
+            previews: previews_,
+            text: text_,
         })
     }
 }

@@ -186,20 +186,37 @@ impl<'de> Deserialize<'de> for VoiceResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(voice_id_),
+            Some(name_),
+            Some(category_),
+            Some(labels_),
+            Some(available_for_tiers_),
+            Some(high_quality_base_model_ids_),
+        ) = (
+            voice_id_,
+            name_,
+            category_,
+            labels_,
+            available_for_tiers_,
+            high_quality_base_model_ids_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
-            name: object.required(name_, "name")?,
+            voice_id: voice_id_,
+            name: name_,
             samples: samples_.unwrap_or_default(),
-            category: object.required(category_, "category")?,
+            category: category_,
             fine_tuning: fine_tuning_.unwrap_or_default(),
-            labels: object.required(labels_, "labels")?,
+            labels: labels_,
             description: description_.unwrap_or_default(),
             preview_url: preview_url_.unwrap_or_default(),
-            available_for_tiers: object.required(available_for_tiers_, "available_for_tiers")?,
+            available_for_tiers: available_for_tiers_,
             settings: settings_.unwrap_or_default(),
             sharing: sharing_.unwrap_or_default(),
-            high_quality_base_model_ids: object
-                .required(high_quality_base_model_ids_, "high_quality_base_model_ids")?,
+            high_quality_base_model_ids: high_quality_base_model_ids_,
             verified_languages: verified_languages_.unwrap_or_default(),
             collection_ids: collection_ids_.unwrap_or_default(),
             safety_control: safety_control_.unwrap_or_default(),

@@ -59,11 +59,16 @@ impl<'de> Deserialize<'de> for VoiceSamplePreviewResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(audio_base_64_), Some(voice_id_), Some(sample_id_), Some(media_type_)) =
+            (audio_base_64_, voice_id_, sample_id_, media_type_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            audio_base_64: object.required(audio_base_64_, "audio_base_64")?,
-            voice_id: object.required(voice_id_, "voice_id")?,
-            sample_id: object.required(sample_id_, "sample_id")?,
-            media_type: object.required(media_type_, "media_type")?,
+            audio_base_64: audio_base_64_,
+            voice_id: voice_id_,
+            sample_id: sample_id_,
+            media_type: media_type_,
             duration_secs: duration_secs_.unwrap_or_default(),
         })
     }

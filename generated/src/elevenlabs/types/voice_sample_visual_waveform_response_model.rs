@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for VoiceSampleVisualWaveformResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(sample_id_), Some(visual_waveform_)) = (sample_id_, visual_waveform_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            sample_id: object.required(sample_id_, "sample_id")?,
-            visual_waveform: object.required(visual_waveform_, "visual_waveform")?,
+            sample_id: sample_id_,
+            visual_waveform: visual_waveform_,
         })
     }
 }

@@ -70,14 +70,31 @@ impl<'de> Deserialize<'de> for VoiceSegment {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(voice_id_),
+            Some(start_time_seconds_),
+            Some(end_time_seconds_),
+            Some(character_start_index_),
+            Some(character_end_index_),
+            Some(dialogue_input_index_),
+        ) = (
+            voice_id_,
+            start_time_seconds_,
+            end_time_seconds_,
+            character_start_index_,
+            character_end_index_,
+            dialogue_input_index_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            voice_id: object.required(voice_id_, "voice_id")?,
-            start_time_seconds: object.required(start_time_seconds_, "start_time_seconds")?,
-            end_time_seconds: object.required(end_time_seconds_, "end_time_seconds")?,
-            character_start_index: object
-                .required(character_start_index_, "character_start_index")?,
-            character_end_index: object.required(character_end_index_, "character_end_index")?,
-            dialogue_input_index: object.required(dialogue_input_index_, "dialogue_input_index")?,
+            voice_id: voice_id_,
+            start_time_seconds: start_time_seconds_,
+            end_time_seconds: end_time_seconds_,
+            character_start_index: character_start_index_,
+            character_end_index: character_end_index_,
+            dialogue_input_index: dialogue_input_index_,
         })
     }
 }

@@ -68,13 +68,26 @@ impl<'de> Deserialize<'de> for VoiceStatisticsResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(project_voice_ref_id_),
+            Some(characters_unconverted_),
+            Some(characters_converted_),
+            Some(voice_id_),
+        ) = (
+            project_voice_ref_id_,
+            characters_unconverted_,
+            characters_converted_,
+            voice_id_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            project_voice_ref_id: object.required(project_voice_ref_id_, "project_voice_ref_id")?,
-            characters_unconverted: object
-                .required(characters_unconverted_, "characters_unconverted")?,
-            characters_converted: object.required(characters_converted_, "characters_converted")?,
+            project_voice_ref_id: project_voice_ref_id_,
+            characters_unconverted: characters_unconverted_,
+            characters_converted: characters_converted_,
             credits_needed_to_convert: credits_needed_to_convert_.unwrap_or_default(),
-            voice_id: object.required(voice_id_, "voice_id")?,
+            voice_id: voice_id_,
         })
     }
 }

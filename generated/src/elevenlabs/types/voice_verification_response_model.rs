@@ -73,14 +73,25 @@ impl<'de> Deserialize<'de> for VoiceVerificationResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(requires_verification_),
+            Some(is_verified_),
+            Some(verification_failures_),
+            Some(verification_attempts_count_),
+        ) = (
+            requires_verification_,
+            is_verified_,
+            verification_failures_,
+            verification_attempts_count_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            requires_verification: object
-                .required(requires_verification_, "requires_verification")?,
-            is_verified: object.required(is_verified_, "is_verified")?,
-            verification_failures: object
-                .required(verification_failures_, "verification_failures")?,
-            verification_attempts_count: object
-                .required(verification_attempts_count_, "verification_attempts_count")?,
+            requires_verification: requires_verification_,
+            is_verified: is_verified_,
+            verification_failures: verification_failures_,
+            verification_attempts_count: verification_attempts_count_,
             language: language_.unwrap_or_default(),
             verification_attempts: verification_attempts_.unwrap_or_default(),
         })

@@ -49,10 +49,13 @@ impl<'de> Deserialize<'de> for VoicesNotPermittedWarning {
                 _ => field.skip(),
             },
         )?;
+        let (Some(speaker_ids_), Some(message_)) = (speaker_ids_, message_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            speaker_ids: object.required(speaker_ids_, "speaker_ids")?,
-            message: object.required(message_, "message")?,
+            speaker_ids: speaker_ids_,
+            message: message_,
         })
     }
 }

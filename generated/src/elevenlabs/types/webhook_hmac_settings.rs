@@ -58,10 +58,13 @@ impl<'de> Deserialize<'de> for WebhookHmacSettings {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(webhook_url_)) = (name_, webhook_url_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             auth_type: auth_type_.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            webhook_url: object.required(webhook_url_, "webhook_url")?,
+            name: name_,
+            webhook_url: webhook_url_,
             request_headers: request_headers_.unwrap_or_default(),
         })
     }

@@ -48,9 +48,12 @@ impl<'de> Deserialize<'de> for WebhookTargetIds {
                 _ => field.skip(),
             },
         )?;
+        let Some(ids_) = ids_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            ids: object.required(ids_, "ids")?,
+            ids: ids_,
         })
     }
 }

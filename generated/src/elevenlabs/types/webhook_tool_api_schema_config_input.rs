@@ -103,9 +103,12 @@ impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(url_) = url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             request_headers: request_headers_.unwrap_or_default(),
-            url: object.required(url_, "url")?,
+            url: url_,
             method: method_.unwrap_or_default(),
             path_params_schema: path_params_schema_.unwrap_or_default(),
             query_params_schema: query_params_schema_.unwrap_or_default(),

@@ -141,10 +141,15 @@ impl<'de> Deserialize<'de> for WebhookToolConfigOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(description_), Some(api_schema_)) =
+            (name_, description_, api_schema_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            name: object.required(name_, "name")?,
-            description: object.required(description_, "description")?,
+            name: name_,
+            description: description_,
             response_timeout_secs: response_timeout_secs_.unwrap_or_default(),
             disable_interruptions: disable_interruptions_.unwrap_or_default(),
             interruption_mode: interruption_mode_.unwrap_or_default(),
@@ -156,7 +161,7 @@ impl<'de> Deserialize<'de> for WebhookToolConfigOutput {
             tool_error_handling_mode: tool_error_handling_mode_.unwrap_or_default(),
             dynamic_variables: dynamic_variables_.unwrap_or_default(),
             execution_mode: execution_mode_.unwrap_or_default(),
-            api_schema: object.required(api_schema_, "api_schema")?,
+            api_schema: api_schema_,
         })
     }
 }

@@ -74,12 +74,16 @@ impl<'de> Deserialize<'de> for WhatsAppAuthResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(phone_number_id_), Some(id_)) = (name_, phone_number_id_, id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
+            name: name_,
             auth_type: auth_type_.unwrap_or_default(),
             provider: provider_.unwrap_or_default(),
-            phone_number_id: object.required(phone_number_id_, "phone_number_id")?,
-            id: object.required(id_, "id")?,
+            phone_number_id: phone_number_id_,
+            id: id_,
             used_by: used_by_.unwrap_or_default(),
             status: status_.unwrap_or_default(),
             status_detail: status_detail_.unwrap_or_default(),

@@ -57,10 +57,13 @@ impl<'de> Deserialize<'de> for WhatsAppConversationInfo {
                 _ => field.skip(),
             },
         )?;
+        let Some(whatsapp_user_id_) = whatsapp_user_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             direction: direction_.unwrap_or_default(),
             whatsapp_phone_number_id: whatsapp_phone_number_id_.unwrap_or_default(),
-            whatsapp_user_id: object.required(whatsapp_user_id_, "whatsapp_user_id")?,
+            whatsapp_user_id: whatsapp_user_id_,
             awaiting_first_user_message: awaiting_first_user_message_.unwrap_or_default(),
         })
     }

@@ -45,9 +45,12 @@ impl<'de> Deserialize<'de> for WhatsAppOutboundCallResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(success_), Some(message_)) = (success_, message_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            success: object.required(success_, "success")?,
-            message: object.required(message_, "message")?,
+            success: success_,
+            message: message_,
             conversation_id: conversation_id_.unwrap_or_default(),
         })
     }

@@ -38,8 +38,11 @@ impl<'de> Deserialize<'de> for WhatsAppOutboundMessageResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(conversation_id_) = conversation_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            conversation_id: object.required(conversation_id_, "conversation_id")?,
+            conversation_id: conversation_id_,
         })
     }
 }

@@ -51,11 +51,15 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateButtonComponentParams {
                 _ => field.skip(),
             },
         )?;
+        let (Some(parameters_), Some(index_), Some(sub_type_)) = (parameters_, index_, sub_type_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            parameters: object.required(parameters_, "parameters")?,
-            index: object.required(index_, "index")?,
-            sub_type: object.required(sub_type_, "sub_type")?,
+            parameters: parameters_,
+            index: index_,
+            sub_type: sub_type_,
         })
     }
 }

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParam {
                 _ => field.skip(),
             },
         )?;
+        let Some(document_) = document_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            document: object.required(document_, "document")?,
+            document: document_,
         })
     }
 }

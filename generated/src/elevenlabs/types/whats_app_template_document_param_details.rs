@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateDocumentParamDetails {
                 _ => field.skip(),
             },
         )?;
+        let Some(link_) = link_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            link: object.required(link_, "link")?,
+            link: link_,
             filename: filename_.unwrap_or_default(),
         })
     }

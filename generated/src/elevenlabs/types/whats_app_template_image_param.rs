@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateImageParam {
                 _ => field.skip(),
             },
         )?;
+        let Some(image_) = image_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            image: object.required(image_, "image")?,
+            image: image_,
         })
     }
 }

@@ -35,9 +35,10 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateImageParamDetails {
                 _ => field.skip(),
             },
         )?;
-        Ok(Self {
-            link: object.required(link_, "link")?,
-        })
+        let Some(link_) = link_ else {
+            return Err(object.incomplete());
+        };
+        Ok(Self { link: link_ })
     }
 }
 

@@ -43,9 +43,12 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParam {
                 _ => field.skip(),
             },
         )?;
+        let Some(location_) = location_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            location: object.required(location_, "location")?,
+            location: location_,
         })
     }
 }

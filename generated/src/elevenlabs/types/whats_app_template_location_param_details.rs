@@ -49,11 +49,16 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateLocationParamDetails {
                 _ => field.skip(),
             },
         )?;
+        let (Some(latitude_), Some(longitude_), Some(name_), Some(address_)) =
+            (latitude_, longitude_, name_, address_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            latitude: object.required(latitude_, "latitude")?,
-            longitude: object.required(longitude_, "longitude")?,
-            name: object.required(name_, "name")?,
-            address: object.required(address_, "address")?,
+            latitude: latitude_,
+            longitude: longitude_,
+            name: name_,
+            address: address_,
         })
     }
 }

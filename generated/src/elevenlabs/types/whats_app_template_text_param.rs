@@ -48,10 +48,13 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateTextParam {
                 _ => field.skip(),
             },
         )?;
+        let Some(text_) = text_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             parameter_name: parameter_name_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            text: object.required(text_, "text")?,
+            text: text_,
         })
     }
 }

@@ -382,6 +382,9 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(language_) = language_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             variant: variant_.unwrap_or_default(),
             placement: placement_.unwrap_or_default(),
@@ -428,7 +431,7 @@ impl<'de> Deserialize<'de> for WidgetConfigResponseModel {
             text_contents: text_contents_.unwrap_or_default(),
             styles: styles_.unwrap_or_default(),
             show_resize_button: show_resize_button_.unwrap_or_default(),
-            language: object.required(language_, "language")?,
+            language: language_,
             supported_language_overrides: supported_language_overrides_.unwrap_or_default(),
             language_presets: language_presets_.unwrap_or_default(),
             text_only: text_only_.unwrap_or_default(),

@@ -45,10 +45,13 @@ impl<'de> Deserialize<'de> for WordTimestamp {
                 _ => field.skip(),
             },
         )?;
+        let (Some(word_), Some(start_ms_), Some(end_ms_)) = (word_, start_ms_, end_ms_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            word: object.required(word_, "word")?,
-            start_ms: object.required(start_ms_, "start_ms")?,
-            end_ms: object.required(end_ms_, "end_ms")?,
+            word: word_,
+            start_ms: start_ms_,
+            end_ms: end_ms_,
         })
     }
 }

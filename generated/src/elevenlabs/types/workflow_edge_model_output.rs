@@ -60,9 +60,12 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(source_), Some(target_)) = (source_, target_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            source: object.required(source_, "source")?,
-            target: object.required(target_, "target")?,
+            source: source_,
+            target: target_,
             forward_condition: forward_condition_.unwrap_or_default(),
             backward_condition: backward_condition_.unwrap_or_default(),
         })

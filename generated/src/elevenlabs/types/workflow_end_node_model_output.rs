@@ -51,10 +51,13 @@ impl<'de> Deserialize<'de> for WorkflowEndNodeModelOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(position_), Some(edge_order_)) = (position_, edge_order_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            position: object.required(position_, "position")?,
-            edge_order: object.required(edge_order_, "edge_order")?,
+            position: position_,
+            edge_order: edge_order_,
         })
     }
 }

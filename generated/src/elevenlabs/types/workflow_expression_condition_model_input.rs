@@ -52,10 +52,13 @@ impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(expression_) = expression_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             label: label_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            expression: object.required(expression_, "expression")?,
+            expression: expression_,
         })
     }
 }

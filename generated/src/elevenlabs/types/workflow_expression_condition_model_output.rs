@@ -51,10 +51,13 @@ impl<'de> Deserialize<'de> for WorkflowExpressionConditionModelOutput {
                 _ => field.skip(),
             },
         )?;
+        let Some(expression_) = expression_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             label: label_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            expression: object.required(expression_, "expression")?,
+            expression: expression_,
         })
     }
 }

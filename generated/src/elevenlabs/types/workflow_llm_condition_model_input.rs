@@ -52,10 +52,13 @@ impl<'de> Deserialize<'de> for WorkflowLlmConditionModelInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(condition_) = condition_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             label: label_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            condition: object.required(condition_, "condition")?,
+            condition: condition_,
         })
     }
 }

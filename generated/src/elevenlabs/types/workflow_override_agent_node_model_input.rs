@@ -89,6 +89,9 @@ impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(label_) = label_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
             position: position_.unwrap_or_default(),
@@ -97,7 +100,7 @@ impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelInput {
             additional_prompt: additional_prompt_.unwrap_or_default(),
             additional_knowledge_base: additional_knowledge_base_.unwrap_or_default(),
             additional_tool_ids: additional_tool_ids_.unwrap_or_default(),
-            label: object.required(label_, "label")?,
+            label: label_,
             entry_behavior: entry_behavior_.unwrap_or_default(),
         })
     }

@@ -98,17 +98,38 @@ impl<'de> Deserialize<'de> for WorkflowOverrideAgentNodeModelOutput {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(position_),
+            Some(edge_order_),
+            Some(conversation_config_),
+            Some(additional_prompt_),
+            Some(additional_knowledge_base_),
+            Some(additional_tool_ids_),
+            Some(label_),
+            Some(entry_behavior_),
+        ) = (
+            position_,
+            edge_order_,
+            conversation_config_,
+            additional_prompt_,
+            additional_knowledge_base_,
+            additional_tool_ids_,
+            label_,
+            entry_behavior_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            position: object.required(position_, "position")?,
-            edge_order: object.required(edge_order_, "edge_order")?,
-            conversation_config: object.required(conversation_config_, "conversation_config")?,
-            additional_prompt: object.required(additional_prompt_, "additional_prompt")?,
-            additional_knowledge_base: object
-                .required(additional_knowledge_base_, "additional_knowledge_base")?,
-            additional_tool_ids: object.required(additional_tool_ids_, "additional_tool_ids")?,
-            label: object.required(label_, "label")?,
-            entry_behavior: object.required(entry_behavior_, "entry_behavior")?,
+            position: position_,
+            edge_order: edge_order_,
+            conversation_config: conversation_config_,
+            additional_prompt: additional_prompt_,
+            additional_knowledge_base: additional_knowledge_base_,
+            additional_tool_ids: additional_tool_ids_,
+            label: label_,
+            entry_behavior: entry_behavior_,
         })
     }
 }

@@ -82,9 +82,12 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(transfer_destination_) = transfer_destination_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             custom_sip_headers: custom_sip_headers_.unwrap_or_default(),
-            transfer_destination: object.required(transfer_destination_, "transfer_destination")?,
+            transfer_destination: transfer_destination_,
             transfer_type: transfer_type_.unwrap_or_default(),
             uui: uui_.unwrap_or_default(),
             post_dial_digits: post_dial_digits_.unwrap_or_default(),

@@ -87,15 +87,31 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutput {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(custom_sip_headers_),
+            Some(transfer_destination_),
+            Some(transfer_type_),
+            Some(position_),
+            Some(edge_order_),
+        ) = (
+            custom_sip_headers_,
+            transfer_destination_,
+            transfer_type_,
+            position_,
+            edge_order_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            custom_sip_headers: object.required(custom_sip_headers_, "custom_sip_headers")?,
-            transfer_destination: object.required(transfer_destination_, "transfer_destination")?,
-            transfer_type: object.required(transfer_type_, "transfer_type")?,
+            custom_sip_headers: custom_sip_headers_,
+            transfer_destination: transfer_destination_,
+            transfer_type: transfer_type_,
             uui: uui_.unwrap_or_default(),
             post_dial_digits: post_dial_digits_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            position: object.required(position_, "position")?,
-            edge_order: object.required(edge_order_, "edge_order")?,
+            position: position_,
+            edge_order: edge_order_,
         })
     }
 }

@@ -52,10 +52,13 @@ impl<'de> Deserialize<'de> for WorkflowResultConditionModelInput {
                 _ => field.skip(),
             },
         )?;
+        let Some(successful_) = successful_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             label: label_.unwrap_or_default(),
             type_: type__.unwrap_or_default(),
-            successful: object.required(successful_, "successful")?,
+            successful: successful_,
         })
     }
 }

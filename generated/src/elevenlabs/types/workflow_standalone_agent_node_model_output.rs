@@ -101,22 +101,32 @@ impl<'de> Deserialize<'de> for WorkflowStandaloneAgentNodeModelOutput {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(position_),
+            Some(edge_order_),
+            Some(delay_ms_),
+            Some(enable_transferred_agent_first_message_),
+            Some(preserve_client_tts_overrides_),
+        ) = (
+            position_,
+            edge_order_,
+            delay_ms_,
+            enable_transferred_agent_first_message_,
+            preserve_client_tts_overrides_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            position: object.required(position_, "position")?,
-            edge_order: object.required(edge_order_, "edge_order")?,
+            position: position_,
+            edge_order: edge_order_,
             agent_id: agent_id_.unwrap_or_default(),
             node_id: node_id_.unwrap_or_default(),
-            delay_ms: object.required(delay_ms_, "delay_ms")?,
+            delay_ms: delay_ms_,
             transfer_message: transfer_message_.unwrap_or_default(),
-            enable_transferred_agent_first_message: object.required(
-                enable_transferred_agent_first_message_,
-                "enable_transferred_agent_first_message",
-            )?,
-            preserve_client_tts_overrides: object.required(
-                preserve_client_tts_overrides_,
-                "preserve_client_tts_overrides",
-            )?,
+            enable_transferred_agent_first_message: enable_transferred_agent_first_message_,
+            preserve_client_tts_overrides: preserve_client_tts_overrides_,
         })
     }
 }

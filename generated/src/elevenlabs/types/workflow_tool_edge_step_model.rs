@@ -51,11 +51,16 @@ impl<'de> Deserialize<'de> for WorkflowToolEdgeStepModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(step_latency_secs_), Some(edge_id_), Some(target_node_id_)) =
+            (step_latency_secs_, edge_id_, target_node_id_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            step_latency_secs: object.required(step_latency_secs_, "step_latency_secs")?,
+            step_latency_secs: step_latency_secs_,
             type_: type__.unwrap_or_default(),
-            edge_id: object.required(edge_id_, "edge_id")?,
-            target_node_id: object.required(target_node_id_, "target_node_id")?,
+            edge_id: edge_id_,
+            target_node_id: target_node_id_,
         })
     }
 }

@@ -48,8 +48,11 @@ impl<'de> Deserialize<'de> for WorkflowToolLocator {
                 _ => field.skip(),
             },
         )?;
+        let Some(tool_id_) = tool_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            tool_id: object.required(tool_id_, "tool_id")?,
+            tool_id: tool_id_,
             schema_overrides: schema_overrides_.unwrap_or_default(),
         })
     }

@@ -47,10 +47,15 @@ impl<'de> Deserialize<'de> for WorkflowToolMaxIterationsExceededStepModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(step_latency_secs_), Some(max_iterations_)) =
+            (step_latency_secs_, max_iterations_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            step_latency_secs: object.required(step_latency_secs_, "step_latency_secs")?,
+            step_latency_secs: step_latency_secs_,
             type_: type__.unwrap_or_default(),
-            max_iterations: object.required(max_iterations_, "max_iterations")?,
+            max_iterations: max_iterations_,
         })
     }
 }

@@ -74,13 +74,29 @@ impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInput {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(step_latency_secs_),
+            Some(node_id_),
+            Some(requests_),
+            Some(results_),
+            Some(is_successful_),
+        ) = (
+            step_latency_secs_,
+            node_id_,
+            requests_,
+            results_,
+            is_successful_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            step_latency_secs: object.required(step_latency_secs_, "step_latency_secs")?,
+            step_latency_secs: step_latency_secs_,
             type_: type__.unwrap_or_default(),
-            node_id: object.required(node_id_, "node_id")?,
-            requests: object.required(requests_, "requests")?,
-            results: object.required(results_, "results")?,
-            is_successful: object.required(is_successful_, "is_successful")?,
+            node_id: node_id_,
+            requests: requests_,
+            results: results_,
+            is_successful: is_successful_,
         })
     }
 }

@@ -56,11 +56,15 @@ impl<'de> Deserialize<'de> for WorkflowToolNodeModelOutput {
                 _ => field.skip(),
             },
         )?;
+        let (Some(position_), Some(edge_order_), Some(tools_)) = (position_, edge_order_, tools_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             type_: type__.unwrap_or_default(),
-            position: object.required(position_, "position")?,
-            edge_order: object.required(edge_order_, "edge_order")?,
-            tools: object.required(tools_, "tools")?,
+            position: position_,
+            edge_order: edge_order_,
+            tools: tools_,
         })
     }
 }

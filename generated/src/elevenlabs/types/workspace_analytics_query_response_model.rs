@@ -52,11 +52,16 @@ impl<'de> Deserialize<'de> for WorkspaceAnalyticsQueryResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(columns_), Some(column_types_), Some(rows_), Some(column_units_)) =
+            (columns_, column_types_, rows_, column_units_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            columns: object.required(columns_, "columns")?,
-            column_types: object.required(column_types_, "column_types")?,
-            rows: object.required(rows_, "rows")?,
-            column_units: object.required(column_units_, "column_units")?,
+            columns: columns_,
+            column_types: column_types_,
+            rows: rows_,
+            column_units: column_units_,
         })
     }
 }

@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for WorkspaceApiKeyListResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(api_keys_) = api_keys_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            api_keys: object.required(api_keys_, "api-keys")?,
+            api_keys: api_keys_,
         })
     }
 }

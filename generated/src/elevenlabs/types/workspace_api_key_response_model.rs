@@ -99,19 +99,34 @@ impl<'de> Deserialize<'de> for WorkspaceApiKeyResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(name_),
+            Some(hint_),
+            Some(key_id_),
+            Some(service_account_user_id_),
+            Some(hashed_xi_api_key_),
+        ) = (
+            name_,
+            hint_,
+            key_id_,
+            service_account_user_id_,
+            hashed_xi_api_key_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            hint: object.required(hint_, "hint")?,
-            key_id: object.required(key_id_, "key_id")?,
-            service_account_user_id: object
-                .required(service_account_user_id_, "service_account_user_id")?,
+            name: name_,
+            hint: hint_,
+            key_id: key_id_,
+            service_account_user_id: service_account_user_id_,
             created_at_unix: created_at_unix_.unwrap_or_default(),
             is_disabled: is_disabled_.unwrap_or_default(),
             permissions: permissions_.unwrap_or_default(),
             disable_reason: disable_reason_.unwrap_or_default(),
             character_limit: character_limit_.unwrap_or_default(),
             character_count: character_count_.unwrap_or_default(),
-            hashed_xi_api_key: object.required(hashed_xi_api_key_, "hashed_xi_api_key")?,
+            hashed_xi_api_key: hashed_xi_api_key_,
             allowed_ips: allowed_ips_.unwrap_or_default(),
             third_party_disable_allowed: third_party_disable_allowed_.unwrap_or_default(),
         })

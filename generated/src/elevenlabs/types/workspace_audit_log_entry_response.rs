@@ -157,26 +157,50 @@ impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(activity_id_),
+            Some(activity_name_),
+            Some(status_id_),
+            Some(actor_),
+            Some(message_),
+            Some(id_),
+            Some(time_dt_),
+            Some(type_uid_),
+            Some(type_name_),
+        ) = (
+            activity_id_,
+            activity_name_,
+            status_id_,
+            actor_,
+            message_,
+            id_,
+            time_dt_,
+            type_uid_,
+            type_name_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
             metadata: metadata_.unwrap_or_default(),
             time: time_.unwrap_or_default(),
-            activity_id: object.required(activity_id_, "activity_id")?,
-            activity_name: object.required(activity_name_, "activity_name")?,
+            activity_id: activity_id_,
+            activity_name: activity_name_,
             category_name: category_name_.unwrap_or_default(),
             category_uid: category_uid_.unwrap_or_default(),
             class_name: class_name_.unwrap_or_default(),
             class_uid: class_uid_.unwrap_or_default(),
             severity_id: severity_id_.unwrap_or_default(),
-            status_id: object.required(status_id_, "status_id")?,
-            actor: object.required(actor_, "actor")?,
+            status_id: status_id_,
+            actor: actor_,
             device: device_.unwrap_or_default(),
             http_request: http_request_.unwrap_or_default(),
-            message: object.required(message_, "message")?,
+            message: message_,
             unmapped: unmapped_.unwrap_or_default(),
-            id: object.required(id_, "id")?,
-            time_dt: object.required(time_dt_, "time_dt")?,
-            type_uid: object.required(type_uid_, "type_uid")?,
-            type_name: object.required(type_name_, "type_name")?,
+            id: id_,
+            time_dt: time_dt_,
+            type_uid: type_uid_,
+            type_name: type_name_,
         })
     }
 }

@@ -48,9 +48,12 @@ impl<'de> Deserialize<'de> for WorkspaceAuditLogsPageResponse {
                 _ => field.skip(),
             },
         )?;
+        let (Some(entries_), Some(has_more_)) = (entries_, has_more_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            entries: object.required(entries_, "entries")?,
-            has_more: object.required(has_more_, "has_more")?,
+            entries: entries_,
+            has_more: has_more_,
             next_cursor: next_cursor_.unwrap_or_default(),
         })
     }

@@ -51,8 +51,11 @@ impl<'de> Deserialize<'de> for WorkspaceBatchCallsResponse {
                 _ => field.skip(),
             },
         )?;
+        let Some(batch_calls_) = batch_calls_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            batch_calls: object.required(batch_calls_, "batch_calls")?,
+            batch_calls: batch_calls_,
             next_doc: next_doc_.unwrap_or_default(),
             has_more: has_more_.unwrap_or_default(),
         })

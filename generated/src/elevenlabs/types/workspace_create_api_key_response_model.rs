@@ -41,9 +41,12 @@ impl<'de> Deserialize<'de> for WorkspaceCreateApiKeyResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(xi_api_key_), Some(key_id_)) = (xi_api_key_, key_id_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            xi_api_key: object.required(xi_api_key_, "xi-api-key")?,
-            key_id: object.required(key_id_, "key_id")?,
+            xi_api_key: xi_api_key_,
+            key_id: key_id_,
         })
     }
 }

@@ -38,9 +38,11 @@ impl<'de> Deserialize<'de> for WorkspaceCreateServiceAccountResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(service_account_user_id_) = service_account_user_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            service_account_user_id: object
-                .required(service_account_user_id_, "service-account-user-id")?,
+            service_account_user_id: service_account_user_id_,
         })
     }
 }

@@ -42,8 +42,11 @@ impl<'de> Deserialize<'de> for WorkspaceCreateWebhookResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(webhook_id_) = webhook_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            webhook_id: object.required(webhook_id_, "webhook_id")?,
+            webhook_id: webhook_id_,
             webhook_secret: webhook_secret_.unwrap_or_default(),
         })
     }

@@ -48,10 +48,13 @@ impl<'de> Deserialize<'de> for WorkspaceGroupByNameResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(id_), Some(members_emails_)) = (name_, id_, members_emails_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            id: object.required(id_, "id")?,
-            members_emails: object.required(members_emails_, "members_emails")?,
+            name: name_,
+            id: id_,
+            members_emails: members_emails_,
         })
     }
 }

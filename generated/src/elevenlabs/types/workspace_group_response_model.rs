@@ -78,10 +78,13 @@ impl<'de> Deserialize<'de> for WorkspaceGroupResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(name_), Some(id_), Some(members_)) = (name_, id_, members_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            id: object.required(id_, "id")?,
-            members: object.required(members_, "members")?,
+            name: name_,
+            id: id_,
+            members: members_,
             permissions: permissions_.unwrap_or_default(),
             group_usage_limit: group_usage_limit_.unwrap_or_default(),
             group_pvc_limit: group_pvc_limit_.unwrap_or_default(),

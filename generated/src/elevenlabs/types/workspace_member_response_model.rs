@@ -66,13 +66,18 @@ impl<'de> Deserialize<'de> for WorkspaceMemberResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(user_id_), Some(email_), Some(is_owner_), Some(is_locked_)) =
+            (user_id_, email_, is_owner_, is_locked_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            user_id: object.required(user_id_, "user_id")?,
-            email: object.required(email_, "email")?,
+            user_id: user_id_,
+            email: email_,
             first_name: first_name_.unwrap_or_default(),
             seat_type: seat_type_.unwrap_or_default(),
-            is_owner: object.required(is_owner_, "is_owner")?,
-            is_locked: object.required(is_locked_, "is_locked")?,
+            is_owner: is_owner_,
+            is_locked: is_locked_,
         })
     }
 }

@@ -39,8 +39,11 @@ impl<'de> Deserialize<'de> for WorkspaceServiceAccountListResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(service_accounts_) = service_accounts_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            service_accounts: object.required(service_accounts_, "service-accounts")?,
+            service_accounts: service_accounts_,
         })
     }
 }

@@ -56,12 +56,16 @@ impl<'de> Deserialize<'de> for WorkspaceServiceAccountResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (Some(service_account_user_id_), Some(name_), Some(api_keys_)) =
+            (service_account_user_id_, name_, api_keys_)
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            service_account_user_id: object
-                .required(service_account_user_id_, "service_account_user_id")?,
-            name: object.required(name_, "name")?,
+            service_account_user_id: service_account_user_id_,
+            name: name_,
             created_at_unix: created_at_unix_.unwrap_or_default(),
-            api_keys: object.required(api_keys_, "api-keys")?,
+            api_keys: api_keys_,
             default_sharing_groups: default_sharing_groups_.unwrap_or_default(),
         })
     }

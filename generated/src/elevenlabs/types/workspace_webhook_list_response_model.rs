@@ -37,8 +37,11 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookListResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(webhooks_) = webhooks_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            webhooks: object.required(webhooks_, "webhooks")?,
+            webhooks: webhooks_,
         })
     }
 }

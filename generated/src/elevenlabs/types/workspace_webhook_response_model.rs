@@ -106,14 +106,34 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let (
+            Some(name_),
+            Some(webhook_id_),
+            Some(webhook_url_),
+            Some(is_disabled_),
+            Some(is_auto_disabled_),
+            Some(created_at_unix_),
+            Some(auth_type_),
+        ) = (
+            name_,
+            webhook_id_,
+            webhook_url_,
+            is_disabled_,
+            is_auto_disabled_,
+            created_at_unix_,
+            auth_type_,
+        )
+        else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            name: object.required(name_, "name")?,
-            webhook_id: object.required(webhook_id_, "webhook_id")?,
-            webhook_url: object.required(webhook_url_, "webhook_url")?,
-            is_disabled: object.required(is_disabled_, "is_disabled")?,
-            is_auto_disabled: object.required(is_auto_disabled_, "is_auto_disabled")?,
-            created_at_unix: object.required(created_at_unix_, "created_at_unix")?,
-            auth_type: object.required(auth_type_, "auth_type")?,
+            name: name_,
+            webhook_id: webhook_id_,
+            webhook_url: webhook_url_,
+            is_disabled: is_disabled_,
+            is_auto_disabled: is_auto_disabled_,
+            created_at_unix: created_at_unix_,
+            auth_type: auth_type_,
             usage: usage_.unwrap_or_default(),
             events: events_.unwrap_or_default(),
             most_recent_failure_error_code: most_recent_failure_error_code_.unwrap_or_default(),

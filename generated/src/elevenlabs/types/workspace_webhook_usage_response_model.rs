@@ -36,8 +36,11 @@ impl<'de> Deserialize<'de> for WorkspaceWebhookUsageResponseModel {
                 _ => field.skip(),
             },
         )?;
+        let Some(usage_type_) = usage_type_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            usage_type: object.required(usage_type_, "usage_type")?,
+            usage_type: usage_type_,
         })
     }
 }

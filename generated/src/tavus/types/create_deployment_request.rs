@@ -70,9 +70,12 @@ impl<'de> Deserialize<'de> for CreateDeploymentRequest {
                 _ => field.skip(),
             },
         )?;
+        let (Some(pal_id_), Some(channel_)) = (pal_id_, channel_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            pal_id: object.required(pal_id_, "pal_id")?,
-            channel: object.required(channel_, "channel")?,
+            pal_id: pal_id_,
+            channel: channel_,
             name: name_.unwrap_or_default(),
             password: password_.unwrap_or_default(),
             customization: customization_.unwrap_or_default(),

@@ -71,8 +71,11 @@ impl<'de> Deserialize<'de> for CreateReplicaRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(train_video_url_) = train_video_url_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            train_video_url: object.required(train_video_url_, "train_video_url")?,
+            train_video_url: train_video_url_,
             consent_video_url: consent_video_url_.unwrap_or_default(),
             replica_name: replica_name_.unwrap_or_default(),
             callback_url: callback_url_.unwrap_or_default(),

@@ -75,8 +75,11 @@ impl<'de> Deserialize<'de> for GenerateVideoRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(replica_id_) = replica_id_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            replica_id: object.required(replica_id_, "replica_id")?,
+            replica_id: replica_id_,
             script: script_.unwrap_or_default(),
             audio_url: audio_url_.unwrap_or_default(),
             video_name: video_name_.unwrap_or_default(),

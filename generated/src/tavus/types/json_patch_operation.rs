@@ -50,9 +50,12 @@ impl<'de> Deserialize<'de> for JsonPatchOperation {
                 _ => field.skip(),
             },
         )?;
+        let (Some(op_), Some(path_)) = (op_, path_) else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            op: object.required(op_, "op")?,
-            path: object.required(path_, "path")?,
+            op: op_,
+            path: path_,
             value: value_.unwrap_or_default(),
             from: from_.unwrap_or_default(),
         })

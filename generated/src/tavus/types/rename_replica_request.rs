@@ -35,8 +35,11 @@ impl<'de> Deserialize<'de> for RenameReplicaRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(replica_name_) = replica_name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            replica_name: object.required(replica_name_, "replica_name")?,
+            replica_name: replica_name_,
         })
     }
 }

@@ -35,8 +35,11 @@ impl<'de> Deserialize<'de> for RenameVideoRequest {
                 _ => field.skip(),
             },
         )?;
+        let Some(video_name_) = video_name_ else {
+            return Err(object.incomplete());
+        };
         Ok(Self {
-            video_name: object.required(video_name_, "video_name")?,
+            video_name: video_name_,
         })
     }
 }
