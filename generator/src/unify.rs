@@ -27,8 +27,7 @@ pub fn alias_identical_pairs(model: &mut ApiModel, file: &Path) -> Result<()> {
         return Ok(());
     }
     for (&output, &input) in &aliases {
-        let def = &mut model.types[output.0];
-        def.kind = TypeKind::Alias(TypeRef::Named(input));
+        model.types[output.0].kind = TypeKind::Alias(TypeRef::Named(input));
     }
     crate::recursion::box_recursive_fields(&mut model.types, file)
 }
@@ -45,7 +44,6 @@ fn identical_pairs(model: &ApiModel) -> BTreeMap<TypeId, TypeId> {
     let excluded: BTreeSet<TypeId> = model.multipart_bodies.iter().map(|b| b.ty).collect();
     let comparison = Comparison {
         types: &model.types,
-        components: &components,
         excluded: &excluded,
     };
     let mut aliases = BTreeMap::new();
@@ -66,7 +64,6 @@ fn identical_pairs(model: &ApiModel) -> BTreeMap<TypeId, TypeId> {
 
 struct Comparison<'m> {
     types: &'m [TypeDef],
-    components: &'m HashMap<&'m str, TypeId>,
     excluded: &'m BTreeSet<TypeId>,
 }
 
@@ -98,11 +95,9 @@ impl Comparison<'_> {
         }
         let (a, b) = (&self.types[input.0], &self.types[output.0]);
         match (&a.component_name, &b.component_name) {
-            (Some(a), Some(b)) => {
-                a.strip_suffix(INPUT)
-                    .is_some_and(|base| b.strip_suffix(OUTPUT) == Some(base))
-                    && self.components.contains_key(a.as_str())
-            }
+            (Some(a), Some(b)) => a
+                .strip_suffix(INPUT)
+                .is_some_and(|base| b.strip_suffix(OUTPUT) == Some(base)),
             (None, None) => {
                 a.home != input
                     && b.home != output

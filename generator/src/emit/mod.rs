@@ -513,8 +513,9 @@ impl<'a> FileEmitter<'a> {
         self.uses.insert("Serialize");
         self.uses.insert("Deserialize");
         let idents = &self.names.fields[&id];
-        // Flattened maps need serde's buffering of unknown keys; the rest
-        // decode through the runtime's shared object reader.
+        // Flattened maps need serde's buffering of unknown keys, so those
+        // structs derive both impls; the rest encode and decode through the
+        // runtime's shared object writer and reader.
         let derived = def.additional.is_some();
         let mut fields: Vec<TokenStream> = def
             .fields
@@ -1014,14 +1015,10 @@ fn serde_field_attrs(field: &FieldDef, ident: &Ident) -> Option<TokenStream> {
 /// that disagree with the list of required keys. One pattern for all of
 /// them: a `?` per field costs rustc about a tenth of a large group's build.
 fn unwrap_required_slots(slots: &[&Ident]) -> Option<TokenStream> {
-    let pattern = match slots {
+    let (pattern, value) = match slots {
         [] => return None,
-        [slot] => quote!(Some(#slot)),
-        slots => quote!((#(Some(#slots)),*)),
-    };
-    let value = match slots {
-        [slot] => quote!(#slot),
-        slots => quote!((#(#slots),*)),
+        [slot] => (quote!(Some(#slot)), quote!(#slot)),
+        slots => (quote!((#(Some(#slots)),*)), quote!((#(#slots),*))),
     };
     Some(quote! {
         let #pattern = #value else {
