@@ -7,6 +7,13 @@ cd "$(dirname "$0")/.."
 # Any warning anywhere in the workspace (generated code included) fails.
 export RUSTFLAGS="${RUSTFLAGS:-} -D warnings"
 
+echo "== tools the tests need (Prism, the contract tests' mock server)"
+# npm ci only when the installed tree is not the one the lock file names.
+if ! cmp -s tools/package-lock.json tools/node_modules/.installed-from-lock 2>/dev/null; then
+    npm ci --prefix tools --no-audit --no-fund
+    cp tools/package-lock.json tools/node_modules/.installed-from-lock
+fi
+
 echo "== rustfmt (hand-written crates)"
 cargo fmt --check -p generator -p api-runtime -p openapi-sdks
 

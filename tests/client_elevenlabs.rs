@@ -528,7 +528,7 @@ async fn a_retried_multipart_request_resends_the_whole_form() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/speech-to-text"))
-        .respond_with(ResponseTemplate::new(500))
+        .respond_with(ResponseTemplate::new(503))
         .up_to_n_times(1)
         .mount(&server)
         .await;

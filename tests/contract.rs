@@ -16,7 +16,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use api_clients::runtime::reqwest::{self, Method};
@@ -24,11 +23,9 @@ use api_clients::runtime::{BoxFuture, ClientBuilder, FromTransport};
 use api_clients::{elevenlabs, tavus};
 use api_clients_testing as indexes;
 use futures_util::stream::{self, StreamExt};
-use generator::load::load_with_overlays;
-use generator::manifest::Manifest;
-use generator::overlay::load_overlay;
 use serde_json::{json, Value};
-use support::minimal::{minimal_args, MinimalArgs};
+use support::documents::{client_args, overlaid_document};
+use support::minimal::minimal_args;
 use support::prism::PrismServer;
 use support::relay::Relay;
 
@@ -40,8 +37,6 @@ const METHODS: &[&str] = &[
 ];
 /// Sent as the API key: Prism checks that the header is present, not its value.
 const API_KEY: &str = "contract-test-key";
-/// The content of every file argument, as `File` deserializes it (bytes).
-const FILE_BYTES: &[u8] = b"RIFF";
 
 /// `operation_index::call` of one API.
 type Call<C> = for<'a> fn(&'a C, &str, &'a Value) -> Option<BoxFuture<'a, Result<(), String>>>;
@@ -250,12 +245,7 @@ fn check_api<C: FromTransport>(api: &Api<C>) {
     std::fs::write(&spec, json).expect("the overlaid document is written");
     let prism = PrismServer::start(&spec);
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    let http = reqwest::Client::builder()
-        .no_proxy()
-        // One connection per request, so the relay can tell them apart.
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("an HTTP client");
+    let http = http_client().build().expect("an HTTP client");
     runtime.block_on(assert_prism_checks_requests(
         &http,
         &doc,
@@ -264,27 +254,13 @@ fn check_api<C: FromTransport>(api: &Api<C>) {
         &operations,
     ));
     let started = Instant::now();
-    let outcomes = runtime.block_on(call_all(api, &http, &doc, prism.port(), &operations));
+    let outcomes = runtime.block_on(call_all(api, &doc, prism.port(), &operations));
     print_report(api, &outcomes, prism.started_in(), started.elapsed());
     assert_only_known_failures(api, &outcomes);
 }
 
 /// The vendored document with the project's overlays applied, exactly as
 /// the generator reads it.
-fn overlaid_document(name: &str) -> Value {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let manifest = Manifest::load(&root.join("specs/apis.toml")).expect("the manifest loads");
-    let api = manifest.api(name).expect("the API is in the manifest");
-    let overlays: Vec<_> = api
-        .overlays
-        .iter()
-        .map(|path| load_overlay(&manifest.resolve(path)).expect("the overlay loads"))
-        .collect();
-    let spec = manifest.resolve(&api.spec);
-    let loaded = load_with_overlays(&spec, &overlays).expect("the overlaid document loads");
-    loaded.raw
-}
-
 fn operations(doc: &Value) -> Vec<Operation> {
     let paths = doc["paths"].as_object().expect("the document has paths");
     paths
@@ -378,7 +354,6 @@ async fn assert_prism_checks_requests(
 
 async fn call_all<C: FromTransport>(
     api: &Api<C>,
-    http: &reqwest::Client,
     doc: &Value,
     prism_port: u16,
     operations: &[Operation],
@@ -386,7 +361,7 @@ async fn call_all<C: FromTransport>(
     let relay = Relay::start(prism_port).await;
     let base = relay.base_url();
     let mut outcomes: Vec<Outcome> = stream::iter(operations)
-        .map(|operation| call(api, http, &base, doc, operation))
+        .map(|operation| call(api, &base, doc, operation))
         .buffered(CONCURRENCY)
         .collect()
         .await;
@@ -400,9 +375,16 @@ async fn call_all<C: FromTransport>(
     outcomes
 }
 
+/// The HTTP client of every call: one connection per request, so the relay
+/// can tell them apart.
+fn http_client() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .no_proxy()
+        .pool_max_idle_per_host(0)
+}
+
 async fn call<C: FromTransport>(
     api: &Api<C>,
-    http: &reqwest::Client,
     base: &str,
     doc: &Value,
     operation: &Operation,
@@ -415,7 +397,7 @@ async fn call<C: FromTransport>(
         .user_agent(user_agent(&label))
         .no_retries()
         .timeout(Duration::from_secs(60))
-        .http_client(http.clone())
+        .http_client(http_client())
         .build()
         .expect("a client");
     let result = match (api.call)(&client, &label, &args) {
@@ -438,21 +420,6 @@ fn user_agent(operation: &str) -> String {
 
 /// The minimal arguments as `call` takes them: files (sampled as strings)
 /// become byte arrays.
-fn client_args(args: &MinimalArgs) -> Value {
-    let mut body = args.body.clone();
-    let file = || json!(FILE_BYTES);
-    for name in &args.files {
-        if let Some(value) = body.get_mut(name.as_str()) {
-            *value = match value {
-                Value::Null => Value::Null,
-                Value::Array(items) => items.iter().map(|_| file()).collect(),
-                _ => file(),
-            };
-        }
-    }
-    json!({"path": args.path, "query": args.query, "header": args.header, "body": body})
-}
-
 fn header_text(response: &reqwest::Response, name: &str) -> String {
     response
         .headers()

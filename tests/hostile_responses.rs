@@ -474,7 +474,10 @@ async fn a_server_that_stalls_before_answering_times_out() {
     let error = create_deployment_at(&url).await.unwrap_err();
     println!("{error:?} after {:?}", started.elapsed());
     assert!(error.is_timeout(), "{error:?}");
-    assert_eq!(error.to_string(), "the request timed out");
+    assert_eq!(
+        error.to_string(),
+        "the request timed out: the server sent nothing for longer than the read timeout"
+    );
 }
 
 #[tokio::test]

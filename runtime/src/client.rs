@@ -1,15 +1,17 @@
 use std::fmt;
 use std::marker::PhantomData;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use reqwest::{redirect, Url};
 
+use crate::body::{before, deadline_after, read_error_body, DEFAULT_MAX_RESPONSE_SIZE, FOREVER};
 use crate::error::{ConfigError, Error, ErrorBody, Failure, RawStatus, RequestError, StatusError};
 use crate::request::{Body, Request};
-use crate::response::Response;
-use crate::retry::{is_retryable_status, retry_after, RetryPolicy};
+use crate::response::{Limits, Response};
+use crate::retry::{retry_after, status_replay, Replay, RetryPolicy};
 
 /// A boxed future that can move between threads; generated operations
 /// return these.
@@ -17,6 +19,8 @@ pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// As the official ElevenLabs SDKs.
+const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(240);
 const MAX_REDIRECTS: usize = 10;
 
 /// Per-API constants emitted by the generator.
@@ -57,17 +61,35 @@ enum ApiKey {
 /// Configures and builds a client of type `C`.
 ///
 /// By default requests go to the API's default base URL without an API
-/// key, with a 10 s connect timeout, a 60 s read timeout (the longest wait
-/// for the next piece of the answer, so a stalled server fails while a long
-/// audio stream that keeps coming does not), no total timeout, and the
-/// default [`RetryPolicy`].
+/// key, with
+/// - a 10 s connect timeout;
+/// - a 60 s read timeout: the longest wait for the next piece of the
+///   answer, so a stalled server fails while a long audio stream that keeps
+///   coming does not;
+/// - a 240 s total timeout for calls that read their whole answer (JSON,
+///   text, no body); streamed answers are bounded by the read timeout once
+///   they have started;
+/// - at most 32 MiB of answer read into memory
+///   ([`max_response_size`](Self::max_response_size));
+/// - the default [`RetryPolicy`], which only sends a request again when
+///   that cannot make the server do the work twice.
+///
+/// Every duration may be as long as `Duration::MAX` (meaning no limit): none
+/// overflows.
+///
+/// The API key goes only to the base URL's origin: redirects are followed
+/// within that origin (same scheme, host and port) and never elsewhere, and
+/// the base URL must be `https` unless it is a loopback address or
+/// [`allow_insecure_http`](Self::allow_insecure_http) says otherwise.
 pub struct ClientBuilder<C> {
     api_key: ApiKey,
     base_url: String,
-    total_timeout: Option<Duration>,
+    total_timeout: Duration,
     connect_timeout: Duration,
     read_timeout: Duration,
-    http_client: Option<reqwest::Client>,
+    max_response_size: usize,
+    allow_insecure_http: bool,
+    http_client: Option<reqwest::ClientBuilder>,
     user_agent: String,
     retry: RetryPolicy,
     client: PhantomData<fn() -> C>,
@@ -79,9 +101,11 @@ impl<C: FromTransport> ClientBuilder<C> {
         ClientBuilder {
             api_key: ApiKey::None,
             base_url: C::CONFIG.default_base_url.to_owned(),
-            total_timeout: None,
+            total_timeout: DEFAULT_TOTAL_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            allow_insecure_http: false,
             http_client: None,
             user_agent: C::CONFIG.user_agent.to_owned(),
             retry: RetryPolicy::default(),
@@ -106,19 +130,44 @@ impl<C: FromTransport> ClientBuilder<C> {
     /// Sends requests to `url` instead of the API's default. A trailing
     /// slash is ignored and a path is kept: with `http://127.0.0.1:9/prefix`
     /// a request for `/v1/x` goes to `http://127.0.0.1:9/prefix/v1/x`.
-    /// Checked by [`build`](Self::build).
+    /// Checked by [`build`](Self::build): it must be an absolute `https`
+    /// URL (or `http` to a loopback address, or anywhere with
+    /// [`allow_insecure_http`](Self::allow_insecure_http)) without
+    /// credentials, query or fragment.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self
     }
 
-    /// Limits a whole call to `total`: every attempt and the waits between
-    /// them, from sending to the last byte of the body. A retry that could
+    /// Accepts a plain `http://` base URL for a host that is not a loopback
+    /// address. The API key then travels unencrypted: meant for a proxy on
+    /// a trusted network.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
+    /// Limits a call to `total` (default 240 s): every attempt and the
+    /// waits between them, and for answers read whole (JSON, text, no body)
+    /// the reading of the body too. A streamed answer (audio bytes, events)
+    /// must start within `total`; from then on the
+    /// [`read_timeout`](Self::read_timeout) bounds it. A retry that could
     /// not start before the limit is not made; the last failure is
-    /// returned. Off by default so long audio streams are not cut; applies
-    /// to a client from [`http_client`](Self::http_client) too.
+    /// returned. `Duration::MAX` means no limit.
     pub fn timeout(mut self, total: Duration) -> Self {
-        self.total_timeout = Some(total);
+        self.total_timeout = total;
+        self
+    }
+
+    /// The most bytes of an answer read into memory (default 32 MiB): a
+    /// JSON or text body, [`ByteStream::bytes`](crate::ByteStream::bytes),
+    /// one line or event of an event stream. A larger one fails with
+    /// [`Error::TooLarge`] as soon as the limit is passed, without reading
+    /// the rest; compressed bodies count once inflated. Streams read chunk
+    /// by chunk are not limited. Error bodies keep at most
+    /// [`ERROR_BODY_LIMIT`](crate::ERROR_BODY_LIMIT) bytes.
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
         self
     }
 
@@ -136,13 +185,18 @@ impl<C: FromTransport> ClientBuilder<C> {
         self
     }
 
-    /// Sends through `client` instead of a client built here. The connect
-    /// and read timeouts, redirect policy, proxies and TLS settings are then
-    /// `client`'s own, and [`connect_timeout`](Self::connect_timeout) and
-    /// [`read_timeout`](Self::read_timeout) are ignored; the API key, user
-    /// agent, [`timeout`](Self::timeout) and retries still apply.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
+    /// Builds the HTTP client from `builder` instead of a fresh
+    /// `reqwest::ClientBuilder`, keeping its proxies, TLS settings, default
+    /// headers and pool settings. [`build`](Self::build) then sets on it the
+    /// connect and read timeouts of this builder and the redirect policy
+    /// that keeps the API key on its origin.
+    ///
+    /// It takes a builder rather than a built `reqwest::Client` because a
+    /// built client's redirect policy can be neither read nor changed: one
+    /// that follows a redirect to another host would hand that host the API
+    /// key (reqwest strips `authorization`, not an API's own key header).
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http_client = Some(builder);
         self
     }
 
@@ -173,7 +227,7 @@ impl<C: FromTransport> ClientBuilder<C> {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, ConfigError> {
         let config = C::CONFIG;
-        let base_url = checked_base_url(&self.base_url)?;
+        let base_url = checked_base_url(&self.base_url, self.allow_insecure_http)?;
         let mut default_headers = HeaderMap::new();
         if let Some((name, value)) = self.api_key_header(config)? {
             default_headers.insert(name, value);
@@ -181,10 +235,14 @@ impl<C: FromTransport> ClientBuilder<C> {
         let user_agent =
             HeaderValue::from_str(&self.user_agent).map_err(|_| ConfigError::InvalidUserAgent)?;
         default_headers.insert(USER_AGENT, user_agent);
-        let http = match self.http_client {
-            Some(client) => client,
-            None => default_http_client(self.connect_timeout, self.read_timeout)?,
-        };
+        let http = self
+            .http_client
+            .unwrap_or_default()
+            .connect_timeout(self.connect_timeout.min(FOREVER))
+            .read_timeout(self.read_timeout.min(FOREVER))
+            .redirect(same_origin_redirects())
+            .build()
+            .map_err(ConfigError::HttpClient)?;
         Ok(C::from_transport(Transport {
             shared: Arc::new(Shared {
                 api: config.name,
@@ -193,6 +251,7 @@ impl<C: FromTransport> ClientBuilder<C> {
                 default_headers,
                 key_header: key_header_name(config)?,
                 total_timeout: self.total_timeout,
+                max_response_size: self.max_response_size,
                 retry: self.retry,
             }),
         }))
@@ -238,6 +297,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.total_timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("max_response_size", &self.max_response_size)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("custom_http_client", &self.http_client.is_some())
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
@@ -266,41 +327,60 @@ fn key_header_name(config: &'static ApiConfig) -> Result<Option<HeaderName>, Con
 }
 
 /// The base URL without its trailing slashes, once it is known to be an
-/// absolute `http(s)` URL that a path can be appended to.
-fn checked_base_url(url: &str) -> Result<String, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        url: url.to_owned(),
+/// absolute `http(s)` URL that a path can be appended to, which carries no
+/// credentials and is encrypted unless it stays on this machine or
+/// `allow_insecure_http`.
+fn checked_base_url(url: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+    // The URL is not repeated when it holds a password.
+    let invalid = |shown: &str, reason: &str| ConfigError::InvalidBaseUrl {
+        url: shown.to_owned(),
         reason: reason.to_owned(),
     };
     let trimmed = url.trim().trim_end_matches('/');
-    let parsed = Url::parse(trimmed).map_err(|error| invalid(&error.to_string()))?;
+    let parsed = Url::parse(trimmed).map_err(|error| invalid(url, &error.to_string()))?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid(
+            "<hidden: it has credentials>",
+            "it must not carry a user name or password; the client sends the API key itself",
+        ));
+    }
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid("the scheme must be http or https"));
+        return Err(invalid(url, "the scheme must be http or https"));
     }
     if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("it has no host"));
+        return Err(invalid(url, "it has no host"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(invalid("it must not have a query or fragment"));
+        return Err(invalid(url, "it must not have a query or fragment"));
+    }
+    if parsed.scheme() == "http" && !is_loopback(&parsed) && !allow_insecure_http {
+        return Err(invalid(
+            url,
+            "plain http would send the API key unencrypted; use https, or call \
+             `allow_insecure_http()` for a trusted network",
+        ));
     }
     Ok(trimmed.to_owned())
 }
 
-fn default_http_client(
-    connect_timeout: Duration,
-    read_timeout: Duration,
-) -> Result<reqwest::Client, ConfigError> {
-    reqwest::Client::builder()
-        .connect_timeout(connect_timeout)
-        .read_timeout(read_timeout)
-        .redirect(same_origin_redirects())
-        .build()
-        .map_err(ConfigError::HttpClient)
+/// True for `localhost` and loopback addresses (127.0.0.0/8, `[::1]`).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name.to_ascii_lowercase().ends_with(".localhost")
+        }
+        Some(url::Host::Ipv4(address)) => IpAddr::V4(address).is_loopback(),
+        Some(url::Host::Ipv6(address)) => IpAddr::V6(address).is_loopback(),
+        None => false,
+    }
 }
 
-/// Follows redirects within the original origin only: the API key travels
-/// in a custom header that `reqwest` would not strip when a redirect leaves
-/// for another host.
+/// Follows redirects within the original origin only (scheme, host and
+/// port): the API key travels in a custom header that `reqwest` would not
+/// strip when a redirect leaves for another host, and `https` to `http`
+/// would send it in clear text. A redirect elsewhere is not followed and
+/// its 3xx answer is returned as [`Error::Status`].
 fn same_origin_redirects() -> redirect::Policy {
     redirect::Policy::custom(|attempt| {
         let same_origin = attempt
@@ -330,7 +410,8 @@ struct Shared {
     /// The API key (marked sensitive) and the user agent.
     default_headers: HeaderMap,
     key_header: Option<HeaderName>,
-    total_timeout: Option<Duration>,
+    total_timeout: Duration,
+    max_response_size: usize,
     retry: RetryPolicy,
 }
 
@@ -362,8 +443,12 @@ impl Transport {
     /// is returned unread; any other becomes [`Error::Status`] with the body
     /// decoded by `E`.
     pub async fn send<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
-        match self.send_with_retries(request).await {
-            Ok(response) => Ok(Response::new(response)),
+        let limits = Limits {
+            max_size: self.shared.max_response_size,
+            deadline: deadline_after(Instant::now(), self.shared.total_timeout),
+        };
+        match self.send_with_retries(request, limits.deadline).await {
+            Ok(response) => Ok(Response::new(response, limits)),
             Err(SendFailure::Status(raw)) => Err(Error::Status(Box::new(StatusError::decode(raw)))),
             Err(SendFailure::Other(failure)) => Err(failure.into()),
         }
@@ -374,6 +459,7 @@ impl Transport {
     async fn send_with_retries(
         &self,
         mut request: Request,
+        deadline: Option<Instant>,
     ) -> Result<reqwest::Response, SendFailure> {
         if let Some(error) = request.take_error() {
             return Err(error.into());
@@ -382,20 +468,16 @@ impl Transport {
         let headers = self.headers_for(&request);
         let policy = &self.shared.retry;
         let mut backoffs = policy.backoffs();
-        let deadline = self
-            .shared
-            .total_timeout
-            .map(|total| Instant::now() + total);
         loop {
             let failure = match self.attempt(&request, &url, &headers, deadline).await {
                 Ok(response) => return Ok(response),
                 Err(failure) => failure,
             };
-            let wait = match retry_hint(&failure) {
-                Some(retry_after) if request.is_replayable() => {
-                    policy.next_wait(&mut backoffs, retry_after)
-                }
-                _ => None,
+            let (replay, retry_after) = replay_of(&failure);
+            let wait = if policy.allows(replay, &request.method) && request.is_replayable() {
+                policy.next_wait(&mut backoffs, retry_after)
+            } else {
+                None
             };
             match wait {
                 Some(wait) if !outlasts(deadline, wait) => tokio::time::sleep(wait).await,
@@ -404,7 +486,8 @@ impl Transport {
         }
     }
 
-    /// Sends once; a non-2xx answer is read whole into the failure.
+    /// Sends once, before the deadline; of a non-2xx answer the start of
+    /// the body is read into the failure.
     async fn attempt(
         &self,
         request: &Request,
@@ -412,30 +495,30 @@ impl Transport {
         headers: &HeaderMap,
         deadline: Option<Instant>,
     ) -> Result<reqwest::Response, SendFailure> {
-        let mut builder = self
+        let builder = self
             .shared
             .http
             .request(request.method.clone(), url.clone())
             .headers(headers.clone());
-        if let Some(deadline) = deadline {
-            builder = builder.timeout(deadline.saturating_duration_since(Instant::now()));
-        }
-        builder = match &request.body {
+        let builder = match &request.body {
             Body::Empty => builder,
             Body::Bytes { content, .. } => builder.body(content.clone()),
             Body::Multipart(form) => builder.multipart(form.build().await?),
         };
-        let response = builder.send().await.map_err(Failure::from_send)?;
+        let mut response = before(deadline, builder.send())
+            .await?
+            .map_err(Failure::from_send)?;
         if response.status().is_success() {
             return Ok(response);
         }
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Failure::from_body)?;
+        let (body, truncated) = before(deadline, read_error_body(&mut response)).await??;
         Err(SendFailure::Status(RawStatus {
             status,
             headers,
             body,
+            truncated,
         }))
     }
 
@@ -482,19 +565,28 @@ impl Transport {
 /// True when waiting `wait` would reach the deadline, so a retry could not
 /// finish in time.
 fn outlasts(deadline: Option<Instant>, wait: Duration) -> bool {
-    deadline.is_some_and(|deadline| Instant::now() + wait >= deadline)
+    deadline.is_some_and(|deadline| {
+        deadline_after(Instant::now(), wait).is_none_or(|end| end >= deadline)
+    })
 }
 
-/// `Some(retry_after)` when the failure is worth retrying, with the wait
-/// the server asked for, if any.
-fn retry_hint(failure: &SendFailure) -> Option<Option<Duration>> {
+/// Whether the failure may be sent again (see [`RetryPolicy`]), with the
+/// wait the server asked for, if any.
+fn replay_of(failure: &SendFailure) -> (Replay, Option<Duration>) {
     match failure {
-        SendFailure::Status(raw) if is_retryable_status(raw.status) => {
-            Some(retry_after(&raw.headers, SystemTime::now()))
-        }
+        SendFailure::Status(raw) => (
+            status_replay(raw.status),
+            retry_after(&raw.headers, SystemTime::now()),
+        ),
         // The connection was never made, so the server cannot have acted.
-        SendFailure::Other(Failure::Transport(error)) if error.is_connect() => Some(None),
-        _ => None,
+        SendFailure::Other(Failure::Transport(error)) if error.is_connect() => {
+            (Replay::Always, None)
+        }
+        // The request went out and no answer came back (a keep-alive
+        // connection the server had just closed, a reset): the server may
+        // or may not have acted.
+        SendFailure::Other(Failure::Transport(_)) => (Replay::IfIdempotent, None),
+        SendFailure::Other(_) => (Replay::Never, None),
     }
 }
 
@@ -511,6 +603,7 @@ impl fmt::Debug for Transport {
             .field("api_key", &if has_key { "<redacted>" } else { "none" })
             .field("user_agent", &self.shared.default_headers.get(USER_AGENT))
             .field("timeout", &self.shared.total_timeout)
+            .field("max_response_size", &self.shared.max_response_size)
             .field("retry", &self.shared.retry)
             .finish()
     }
@@ -523,13 +616,75 @@ mod tests {
     #[test]
     fn base_urls_lose_trailing_slashes_and_keep_paths() {
         assert_eq!(
-            checked_base_url("https://api.elevenlabs.io/").unwrap(),
+            checked_base_url("https://api.elevenlabs.io/", false).unwrap(),
             "https://api.elevenlabs.io"
         );
         assert_eq!(
-            checked_base_url("http://127.0.0.1:9/prefix/").unwrap(),
+            checked_base_url("http://127.0.0.1:9/prefix/", false).unwrap(),
             "http://127.0.0.1:9/prefix"
         );
+    }
+
+    #[test]
+    fn base_urls_with_credentials_are_refused_without_repeating_them() {
+        for url in [
+            "https://user:s3cret@host",
+            "https://user@host",
+            "https://:s3cret@host",
+        ] {
+            let error = checked_base_url(url, true).unwrap_err();
+            let text = error.to_string();
+            assert!(text.contains("user name or password"), "{text}");
+            assert!(!text.contains("s3cret"), "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_http_is_for_loopback_unless_allowed() {
+        for url in [
+            "http://127.0.0.1:9",
+            "http://127.8.9.1",
+            "http://localhost:8080",
+            "http://api.localhost",
+            "http://[::1]:9",
+        ] {
+            assert!(checked_base_url(url, false).is_ok(), "{url}");
+        }
+        for url in [
+            "http://api.elevenlabs.io",
+            "http://10.0.0.2",
+            "http://[2001:db8::1]",
+        ] {
+            let error = checked_base_url(url, false).unwrap_err();
+            assert!(error.to_string().contains("unencrypted"), "{url}: {error}");
+            assert!(checked_base_url(url, true).is_ok(), "{url}");
+        }
+    }
+
+    #[test]
+    fn a_redirect_to_http_or_another_host_or_port_leaves_the_origin() {
+        let base = Url::parse("https://api.elevenlabs.io/v1/x").unwrap();
+        let same = Url::parse("https://api.elevenlabs.io/v1/y").unwrap();
+        assert_eq!(base.origin(), same.origin());
+        for other in [
+            "http://api.elevenlabs.io/v1/x",
+            "https://api.elevenlabs.io:8443/v1/x",
+            "https://evil.example/v1/x",
+        ] {
+            assert_ne!(
+                base.origin(),
+                Url::parse(other).unwrap().origin(),
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn waits_and_deadlines_of_any_length_do_not_overflow() {
+        let now = Instant::now();
+        assert!(!outlasts(None, Duration::MAX));
+        assert!(outlasts(Some(now + Duration::from_secs(1)), Duration::MAX));
+        assert!(outlasts(deadline_after(now, Duration::MAX), Duration::MAX));
     }
 
     #[test]
@@ -541,7 +696,7 @@ mod tests {
             "https://host/?a=1",
             "https://host/#x",
         ] {
-            let error = checked_base_url(url).unwrap_err();
+            let error = checked_base_url(url, false).unwrap_err();
             assert!(
                 matches!(error, ConfigError::InvalidBaseUrl { .. }),
                 "{url}: {error}"

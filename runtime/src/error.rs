@@ -41,14 +41,19 @@ pub enum Error<E> {
     Request(RequestError),
     /// The connection failed: refused, reset, DNS, TLS and the like.
     Transport(reqwest::Error),
-    /// The total timeout or the read timeout fired.
-    Timeout(reqwest::Error),
+    /// A time limit ran out: the call's total timeout, the read timeout
+    /// (nothing arrived for that long) or the connect timeout.
+    Timeout(TimeoutError),
     /// The server answered with a status other than 2xx.
     Status(Box<StatusError<E>>),
     /// A 2xx body did not decode into the expected type.
     Decode(Box<DecodeError>),
     /// The body broke off while it was being read.
     Body(reqwest::Error),
+    /// A 2xx body (or one line of a stream) was larger than the client
+    /// reads into memory (see
+    /// [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)).
+    TooLarge(TooLargeError),
 }
 
 impl<E> Error<E> {
@@ -86,10 +91,11 @@ impl<E> fmt::Display for Error<E> {
         match self {
             Error::Request(error) => write!(f, "could not build the request: {error}"),
             Error::Transport(_) => f.write_str("could not reach the API"),
-            Error::Timeout(_) => f.write_str("the request timed out"),
+            Error::Timeout(error) => write!(f, "the request timed out: {error}"),
             Error::Status(error) => fmt::Display::fmt(error, f),
             Error::Decode(error) => fmt::Display::fmt(error, f),
             Error::Body(_) => f.write_str("the response body broke off"),
+            Error::TooLarge(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -98,8 +104,9 @@ impl<E: fmt::Debug> StdError for Error<E> {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         match self {
             Error::Request(error) => error.source(),
-            Error::Transport(error) | Error::Timeout(error) | Error::Body(error) => Some(error),
-            Error::Status(_) | Error::Decode(_) => None,
+            Error::Transport(error) | Error::Body(error) => Some(error),
+            Error::Timeout(error) => error.source(),
+            Error::Status(_) | Error::Decode(_) | Error::TooLarge(_) => None,
         }
     }
 }
@@ -149,6 +156,93 @@ impl StdError for RequestError {
     }
 }
 
+/// Which time limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// The call's total timeout
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    Total,
+    /// Nothing arrived for longer than the read timeout
+    /// ([`ClientBuilder::read_timeout`](crate::ClientBuilder::read_timeout)).
+    Read,
+    /// The connection was not established within the connect timeout.
+    Connect,
+}
+
+/// A time limit ran out.
+#[derive(Debug)]
+pub struct TimeoutError {
+    kind: TimeoutKind,
+    source: Option<reqwest::Error>,
+}
+
+impl TimeoutError {
+    pub(crate) fn total() -> Self {
+        TimeoutError {
+            kind: TimeoutKind::Total,
+            source: None,
+        }
+    }
+
+    pub(crate) fn from_reqwest(error: reqwest::Error) -> Self {
+        let kind = if error.is_connect() {
+            TimeoutKind::Connect
+        } else {
+            TimeoutKind::Read
+        };
+        TimeoutError {
+            kind,
+            source: Some(error),
+        }
+    }
+
+    /// Which limit ran out.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            TimeoutKind::Total => "the call's total timeout ran out",
+            TimeoutKind::Read => "the server sent nothing for longer than the read timeout",
+            TimeoutKind::Connect => "the connection was not made within the connect timeout",
+        })
+    }
+}
+
+impl StdError for TimeoutError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source.as_ref().map(|source| source as _)
+    }
+}
+
+/// A body larger than the client reads into memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TooLargeError {
+    /// The HTTP status of the answer.
+    pub status: u16,
+    /// The limit, in bytes.
+    pub limit: usize,
+    /// What was too large: `"the response body"`, `"an event"`, ….
+    pub what: &'static str,
+}
+
+impl fmt::Display for TooLargeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is larger than the limit of {} bytes (HTTP {})",
+            self.what, self.limit, self.status
+        )
+    }
+}
+
+impl StdError for TooLargeError {}
+
 /// A non-2xx answer.
 #[non_exhaustive]
 pub struct StatusError<E> {
@@ -156,8 +250,12 @@ pub struct StatusError<E> {
     pub status: u16,
     /// The response headers.
     pub headers: HeaderMap,
-    /// The body exactly as received.
+    /// The body as received, up to the first
+    /// [`ERROR_BODY_LIMIT`](crate::ERROR_BODY_LIMIT) bytes.
     pub raw_body: Bytes,
+    /// True when the body was longer than `raw_body` and the rest was not
+    /// read.
+    pub truncated: bool,
     /// The body decoded by the API's [`ErrorBody`], if it matched.
     pub body: Option<E>,
 }
@@ -176,6 +274,7 @@ impl<E: ErrorBody> StatusError<E> {
             status: raw.status,
             headers: raw.headers,
             raw_body: raw.body,
+            truncated: raw.truncated,
             body,
         }
     }
@@ -333,16 +432,17 @@ impl StdError for ConfigError {
 pub(crate) enum Failure {
     Request(RequestError),
     Transport(reqwest::Error),
-    Timeout(reqwest::Error),
+    Timeout(TimeoutError),
     Decode(Box<DecodeError>),
     Body(reqwest::Error),
+    TooLarge(TooLargeError),
 }
 
 impl Failure {
     /// Classifies an error of sending a request and waiting for its answer.
     pub(crate) fn from_send(error: reqwest::Error) -> Self {
         if error.is_timeout() {
-            Failure::Timeout(error)
+            Failure::Timeout(TimeoutError::from_reqwest(error))
         } else if error.is_builder() {
             Failure::Request(RequestError::caused_by("invalid request", error))
         } else {
@@ -353,7 +453,7 @@ impl Failure {
     /// Classifies an error of reading a response body.
     pub(crate) fn from_body(error: reqwest::Error) -> Self {
         if error.is_timeout() {
-            Failure::Timeout(error)
+            Failure::Timeout(TimeoutError::from_reqwest(error))
         } else {
             Failure::Body(error)
         }
@@ -368,6 +468,7 @@ impl<E> From<Failure> for Error<E> {
             Failure::Timeout(error) => Error::Timeout(error),
             Failure::Decode(error) => Error::Decode(error),
             Failure::Body(error) => Error::Body(error),
+            Failure::TooLarge(error) => Error::TooLarge(error),
         }
     }
 }
@@ -384,6 +485,7 @@ pub(crate) struct RawStatus {
     pub(crate) status: u16,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    pub(crate) truncated: bool,
 }
 
 /// The start of a body as text, for error messages.
@@ -414,6 +516,7 @@ mod tests {
             status: 404,
             headers: HeaderMap::new(),
             raw_body: Bytes::from_static(b"{\"detail\":\"voice not found\"}"),
+            truncated: false,
             body: None,
         }));
         assert_eq!(

@@ -7,7 +7,8 @@
 //! # How a generated operation uses this crate
 //!
 //! ```ignore
-//! let request = Request::new(Method::GET, format!("/v1/voices/{}", path_param(&voice_id)))
+//! let request = Request::new(Method::GET, "/v1/voices/{voice_id}")
+//!     .path_param("voice_id", &voice_id)
 //!     .query("show_legacy", &params.show_legacy);
 //! let response = self.transport.send::<ErrorBody>(request).await?;
 //! response.json().await
@@ -22,6 +23,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod body;
 mod call;
 mod client;
 #[doc(hidden)]
@@ -36,6 +38,7 @@ mod request;
 mod response;
 mod retry;
 pub mod ser;
+mod sse;
 pub mod strings;
 mod timestamp;
 pub mod union;
@@ -44,15 +47,17 @@ mod value;
 pub use bytes::Bytes;
 pub use reqwest;
 
+pub use body::ERROR_BODY_LIMIT;
 pub use call::Call;
 pub use client::{ApiConfig, BoxFuture, ClientBuilder, FromTransport, Transport};
 pub use error::{
     ConfigError, DecodeError, Error, ErrorBody, NoErrorBody, RequestError, StatusError,
+    TimeoutError, TimeoutKind, TooLargeError,
 };
 pub use file::File;
 pub use form::Form;
 pub use nullable::Nullable;
-pub use request::{path_param, Request};
+pub use request::{encode_path_segment, Request};
 pub use response::{ByteStream, EventStream, Response};
 pub use retry::RetryPolicy;
 pub use timestamp::Timestamp;

@@ -46,9 +46,11 @@ pub(crate) enum Body {
 }
 
 impl Request {
-    /// A request for `path`, which must already be percent-encoded (see
-    /// [`path_param`]) and is appended to the base URL, keeping any path
-    /// the base URL has.
+    /// A request for `path`, appended to the base URL (keeping any path the
+    /// base URL has). `path` is a template: each `{name}` in it is filled by
+    /// [`path_param`](Self::path_param), and a request whose template still
+    /// has one when it is sent fails with
+    /// [`Error::Request`](crate::Error::Request).
     pub fn new(method: Method, path: impl Into<String>) -> Self {
         Request {
             method,
@@ -66,9 +68,36 @@ impl Request {
         &self.method
     }
 
-    /// The path, as given to [`Request::new`].
+    /// The path, with the path parameters given so far filled in.
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// Fills `{name}` in the path with `value`, percent-encoded as one
+    /// segment (see [`encode_path_segment`]).
+    ///
+    /// A value must stay inside its segment: an empty value (after
+    /// serialization), `.` and `..` would make the URL name another
+    /// resource (`DELETE /v1/history/..` is `DELETE /v1/`), so they are
+    /// refused with [`Error::Request`](crate::Error::Request) naming the
+    /// parameter, and nothing is sent.
+    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let Some(value) = self.serialize("path parameter", name, value) else {
+            return self;
+        };
+        let segment = encode_path_segment(&value);
+        if let Some(problem) = segment_problem(&segment) {
+            return self.fail(RequestError::new(format!(
+                "path parameter `{name}` {problem}, which would send the request to another path"
+            )));
+        }
+        let placeholder = format!("{{{name}}}");
+        if !self.path.contains(&placeholder) {
+            let message = format!("the path `{}` has no parameter `{name}`", self.path);
+            return self.fail(RequestError::new(message));
+        }
+        self.path = self.path.replace(&placeholder, &segment);
+        self
     }
 
     /// Adds a query parameter (OpenAPI `style: form, explode: true`, the
@@ -193,9 +222,18 @@ impl Request {
         }
     }
 
-    /// The first error met while building, if any.
+    /// The first error met while building, if any; a path parameter that
+    /// was never filled in is one.
     pub(crate) fn take_error(&mut self) -> Option<RequestError> {
-        self.error.take()
+        self.error.take().or_else(|| self.unfilled_path_error())
+    }
+
+    fn unfilled_path_error(&self) -> Option<RequestError> {
+        let start = self.path.find('{')?;
+        let name = self.path[start + 1..].split('}').next().unwrap_or_default();
+        Some(RequestError::new(format!(
+            "path parameter `{name}` was not given"
+        )))
     }
 
     /// True when the body can be built again for a retry.
@@ -263,20 +301,15 @@ impl fmt::Debug for Body {
     }
 }
 
-/// Percent-encodes one path segment. The value follows the query rules
+/// One path segment, percent-encoded. The value follows the query rules
 /// (strings as is, numbers as written, booleans as `true`/`false`, enums as
 /// their serde string); array elements are joined by commas (OpenAPI
 /// `style: simple`). Everything but letters, digits and `-._~` is
-/// encoded, so `a b/c` becomes `a%20b%2Fc`.
-///
-/// A value that does not serialize, or `null`, gives an empty segment.
-pub fn path_param<T: Serialize + ?Sized>(value: &T) -> String {
-    let Ok(value) = to_value(value) else {
-        return String::new();
-    };
+/// encoded, so `a b/c` becomes `a%20b%2Fc`; `null` gives an empty segment.
+pub fn encode_path_segment(value: &Value) -> String {
     let encode = |text: &str| utf8_percent_encode(text, PATH_SEGMENT).to_string();
-    match &value {
-        Value::Array(_) => exploded_texts(&value)
+    match value {
+        Value::Array(_) => exploded_texts(value)
             .iter()
             .map(|text| encode(text))
             .collect::<Vec<_>>()
@@ -284,6 +317,19 @@ pub fn path_param<T: Serialize + ?Sized>(value: &T) -> String {
         other => joined_text(other, ",")
             .map(|text| encode(&text))
             .unwrap_or_default(),
+    }
+}
+
+/// Why an encoded segment would not stay a segment of its own: URL parsing
+/// drops `.` and resolves `..` against the segment before, and an empty
+/// segment makes `/a/{id}/b` into `/a//b` or `/a/{id}` into `/a/`.
+/// (`%2E` is not a risk: a `%` in the value is itself encoded.)
+fn segment_problem(segment: &str) -> Option<&'static str> {
+    match segment {
+        "" => Some("is empty"),
+        "." => Some("is `.`"),
+        ".." => Some("is `..`"),
+        _ => None,
     }
 }
 
@@ -298,16 +344,58 @@ mod tests {
         Mp3_44100_128,
     }
 
+    fn segment<T: Serialize + ?Sized>(value: &T) -> String {
+        encode_path_segment(&to_value(value).unwrap())
+    }
+
     #[test]
     fn path_params_are_percent_encoded_segments() {
-        assert_eq!(path_param("a b/c"), "a%20b%2Fc");
-        assert_eq!(path_param("?#%"), "%3F%23%25");
-        assert_eq!(path_param("ünï"), "%C3%BCn%C3%AF");
-        assert_eq!(path_param("safe-._~"), "safe-._~");
-        assert_eq!(path_param(&42), "42");
-        assert_eq!(path_param(&false), "false");
-        assert_eq!(path_param(&OutputFormat::Mp3_44100_128), "mp3_44100_128");
-        assert_eq!(path_param(&["a,b", "c"]), "a%2Cb,c");
+        assert_eq!(segment("a b/c"), "a%20b%2Fc");
+        assert_eq!(segment("?#%"), "%3F%23%25");
+        assert_eq!(segment("ünï"), "%C3%BCn%C3%AF");
+        assert_eq!(segment("safe-._~"), "safe-._~");
+        assert_eq!(segment(&42), "42");
+        assert_eq!(segment(&false), "false");
+        assert_eq!(segment(&OutputFormat::Mp3_44100_128), "mp3_44100_128");
+        assert_eq!(segment(&["a,b", "c"]), "a%2Cb,c");
+        assert_eq!(segment("%2e%2E"), "%252e%252E");
+    }
+
+    #[test]
+    fn path_params_fill_the_template() {
+        let mut request = Request::new(Method::DELETE, "/v1/voices/{voice_id}/samples/{id}")
+            .path_param("voice_id", "V 1")
+            .path_param("id", &7);
+        assert!(request.take_error().is_none());
+        assert_eq!(request.path(), "/v1/voices/V%201/samples/7");
+    }
+
+    #[test]
+    fn path_params_that_would_leave_their_segment_are_refused() {
+        for value in ["", ".", ".."] {
+            let mut request = Request::new(Method::DELETE, "/v1/history/{history_item_id}")
+                .path_param("history_item_id", value);
+            let error = request.take_error().expect("refused");
+            assert!(error.to_string().contains("`history_item_id`"), "{error}");
+        }
+        let mut request = Request::new(Method::GET, "/v1/x/{id}").path_param("id", &None::<u8>);
+        assert!(
+            request.take_error().is_some(),
+            "null gives an empty segment"
+        );
+        for value in ["...", ".a", "a..", "%2e%2e"] {
+            let mut request = Request::new(Method::GET, "/v1/x/{id}").path_param("id", value);
+            assert!(request.take_error().is_none(), "{value}");
+        }
+    }
+
+    #[test]
+    fn a_path_parameter_left_unfilled_or_unknown_is_an_error() {
+        let mut request = Request::new(Method::GET, "/v1/x/{id}");
+        let error = request.take_error().expect("unfilled");
+        assert!(error.to_string().contains("`id` was not given"), "{error}");
+        let mut request = Request::new(Method::GET, "/v1/x").path_param("id", "a");
+        assert!(request.take_error().is_some());
     }
 
     #[test]

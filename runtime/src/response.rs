@@ -3,31 +3,44 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
-use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures_core::Stream;
 use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
-use crate::error::{DecodeError, Error, Failure};
+use crate::body::{before, read_limited};
+use crate::error::{DecodeError, Error, Failure, TooLargeError};
+use crate::sse::{SseError, SseParser};
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
-type SseStream =
-    Pin<Box<dyn Stream<Item = Result<Event, EventStreamError<reqwest::Error>>> + Send>>;
+
+/// How much of an answer may be buffered, and until when a non-streaming
+/// call may read it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_size: usize,
+    pub(crate) deadline: Option<Instant>,
+}
 
 /// A successful (2xx) answer whose body has not been read yet.
 ///
 /// The body is read by exactly one of the consuming methods, chosen by
-/// generated code from the operation's declared response.
+/// generated code from the operation's declared response. Whatever is read
+/// into memory is capped by
+/// [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size);
+/// [`json`](Self::json), [`text`](Self::text) and [`empty`](Self::empty)
+/// also stop at the call's total timeout.
 pub struct Response {
     inner: reqwest::Response,
+    limits: Limits,
 }
 
 impl Response {
-    pub(crate) fn new(inner: reqwest::Response) -> Self {
-        Response { inner }
+    pub(crate) fn new(inner: reqwest::Response, limits: Limits) -> Self {
+        Response { inner, limits }
     }
 
     /// The HTTP status code.
@@ -87,9 +100,13 @@ impl Response {
     }
 
     /// The body as a stream of chunks, yielded as they arrive.
+    /// The stream has no total timeout (long audio keeps coming); the read
+    /// timeout bounds each wait for the next chunk.
     pub fn byte_stream<E>(self) -> ByteStream<E> {
         let headers = self.inner.headers().clone();
         ByteStream {
+            status: self.status(),
+            max_size: self.limits.max_size,
             chunks: Box::pin(self.inner.bytes_stream()),
             headers,
             finished: false,
@@ -100,28 +117,37 @@ impl Response {
     /// The body as a stream of server-sent events (`text/event-stream`),
     /// each event's data decoded as `T` (see [`EventStream`]).
     pub fn event_stream<T: DeserializeOwned + 'static, E>(self) -> EventStream<T, E> {
-        let status = self.status();
         EventStream {
-            events: Box::pin(self.inner.bytes_stream().eventsource()),
-            status,
+            status: self.status(),
+            parser: SseParser::new(self.limits.max_size),
+            chunks: Box::pin(self.inner.bytes_stream()),
             finished: false,
             item: PhantomData,
         }
     }
 
-    async fn read_body(self) -> Result<Bytes, Failure> {
-        self.inner.bytes().await.map_err(Failure::from_body)
+    async fn read_body(mut self) -> Result<Bytes, Failure> {
+        let limits = self.limits;
+        before(
+            limits.deadline,
+            read_limited(&mut self.inner, limits.max_size),
+        )
+        .await?
     }
 
     async fn drain(mut self) -> Result<(), Failure> {
-        while self
-            .inner
-            .chunk()
-            .await
-            .map_err(Failure::from_body)?
-            .is_some()
-        {}
-        Ok(())
+        let deadline = self.limits.deadline;
+        before(deadline, async move {
+            while self
+                .inner
+                .chunk()
+                .await
+                .map_err(Failure::from_body)?
+                .is_some()
+            {}
+            Ok(())
+        })
+        .await?
     }
 }
 
@@ -165,6 +191,8 @@ fn decode_text_as_json_string<T: DeserializeOwned>(status: u16, body: &[u8]) -> 
 ///
 /// The stream ends after the first error.
 pub struct ByteStream<E> {
+    status: u16,
+    max_size: usize,
     chunks: BodyStream,
     headers: HeaderMap,
     finished: bool,
@@ -182,16 +210,26 @@ impl<E> ByteStream<E> {
         &self.headers
     }
 
-    /// Reads the rest of the body into one buffer.
+    /// Reads the rest of the body into one buffer, up to
+    /// [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)
+    /// ([`Error::TooLarge`] past it).
     pub async fn bytes(self) -> Result<Bytes, Error<E>> {
-        Ok(collect(self.chunks).await?)
+        Ok(collect(self.chunks, self.status, self.max_size).await?)
     }
 }
 
-async fn collect(mut chunks: BodyStream) -> Result<Bytes, Failure> {
+async fn collect(mut chunks: BodyStream, status: u16, limit: usize) -> Result<Bytes, Failure> {
     let mut body = BytesMut::new();
     while let Some(chunk) = chunks.next().await {
-        body.extend_from_slice(&chunk.map_err(Failure::from_body)?);
+        let chunk = chunk.map_err(Failure::from_body)?;
+        if body.len() + chunk.len() > limit {
+            return Err(Failure::TooLarge(TooLargeError {
+                status,
+                limit,
+                what: "the response body",
+            }));
+        }
+        body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
 }
@@ -228,13 +266,53 @@ impl<E> fmt::Debug for ByteStream<E> {
 /// Event names, ids and comments are not exposed; events without data are
 /// skipped, as the SSE standard says.
 ///
-/// A `data` that does not decode gives [`Error::Decode`]; the stream ends
-/// after the first error.
+/// Parsing is linear in the body's length, and one line or one event's data
+/// longer than
+/// [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size)
+/// gives [`Error::TooLarge`]. A `data` that does not decode gives
+/// [`Error::Decode`]; the stream ends after the first error.
 pub struct EventStream<T, E> {
-    events: SseStream,
     status: u16,
+    parser: SseParser,
+    chunks: BodyStream,
     finished: bool,
     item: PhantomData<fn() -> (T, E)>,
+}
+
+impl<T, E> EventStream<T, E> {
+    /// The next event's data, reading chunks until one is complete.
+    fn poll_event(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<String, Failure>>> {
+        loop {
+            if let Some(event) = self.parser.next_event() {
+                return Poll::Ready(Some(Ok(event)));
+            }
+            let Some(chunk) = std::task::ready!(self.chunks.as_mut().poll_next(cx)) else {
+                return Poll::Ready(None);
+            };
+            let pushed = chunk
+                .map_err(Failure::from_body)
+                .and_then(|chunk| self.parser.push(&chunk).map_err(|e| self.sse_failure(e)));
+            if let Err(failure) = pushed {
+                return Poll::Ready(Some(Err(failure)));
+            }
+        }
+    }
+
+    fn sse_failure(&self, error: SseError) -> Failure {
+        match error {
+            SseError::TooLarge => Failure::TooLarge(TooLargeError {
+                status: self.status,
+                limit: self.parser.limit(),
+                what: "a line or an event of the event stream",
+            }),
+            SseError::NotUtf8 => Failure::Decode(DecodeError::new(
+                self.status,
+                ".".to_owned(),
+                "the event stream is not valid UTF-8".to_owned(),
+                b"",
+            )),
+        }
+    }
 }
 
 impl<T: DeserializeOwned + 'static, E> Stream for EventStream<T, E> {
@@ -245,10 +323,8 @@ impl<T: DeserializeOwned + 'static, E> Stream for EventStream<T, E> {
             return Poll::Ready(None);
         }
         let status = self.status;
-        let item = std::task::ready!(self.events.as_mut().poll_next(cx)).map(|event| {
-            event
-                .map_err(|error| sse_failure(status, error))
-                .and_then(|event| decode_event_data::<T>(status, event.data))
+        let item = std::task::ready!(self.poll_event(cx)).map(|data| {
+            data.and_then(|data| decode_event_data::<T>(status, data))
                 .map_err(Error::from)
         });
         self.finished = !matches!(item, Some(Ok(_)));
@@ -279,24 +355,6 @@ fn decode_event_data<T: DeserializeOwned + 'static>(
     }
     let data = raw.unwrap_or_default();
     decode_json(status, data.as_bytes()).map_err(Failure::Decode)
-}
-
-fn sse_failure(status: u16, error: EventStreamError<reqwest::Error>) -> Failure {
-    match error {
-        EventStreamError::Transport(error) => Failure::from_body(error),
-        EventStreamError::Utf8(error) => Failure::Decode(DecodeError::new(
-            status,
-            ".".to_owned(),
-            format!("the event stream is not valid UTF-8: {error}"),
-            error.as_bytes(),
-        )),
-        EventStreamError::Parser(error) => Failure::Decode(DecodeError::new(
-            status,
-            ".".to_owned(),
-            format!("the event stream is malformed: {error}"),
-            error.input.as_bytes(),
-        )),
-    }
 }
 
 #[cfg(test)]

@@ -4,19 +4,30 @@ use std::time::{Duration, SystemTime};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::Method;
+
+use crate::body::FOREVER;
 
 /// How the transport retries a failed request.
 ///
-/// A request is sent again when
-/// - the connection could not be established (so the server cannot have
-///   seen the request), or
-/// - the server answered 408, 429, 500, 502, 503 or 504: overload and
-///   gateway trouble that tends to pass. Other 5xx codes (501 Not
-///   Implemented, 505, …) describe something a retry cannot fix.
+/// Most of these APIs charge for the work a request starts (speech
+/// synthesis, video generation), so a request is only sent again when the
+/// server cannot have done that work, or when doing it twice changes
+/// nothing (an idempotent method: `GET`, `HEAD`, `PUT`, `DELETE`,
+/// `OPTIONS`, `TRACE`):
 ///
-/// It is not sent again after a timeout, or when the connection broke after
-/// the request went out: the server may already be working on it, and most
-/// of these APIs charge for the work (speech synthesis, video generation).
+/// | what happened | `GET`, `PUT`, `DELETE`, … | `POST`, `PATCH` |
+/// |---|---|---|
+/// | the connection could not be made | retried | retried |
+/// | 408, 429, 503 (with or without `Retry-After`) | retried | retried |
+/// | 500, 502, 504 | retried | only with `retry_non_idempotent` |
+/// | the connection closed or broke before any answer (such as a keep-alive connection the server had just closed) | retried | only with `retry_non_idempotent` |
+/// | a timeout | not retried | not retried |
+/// | any other status (400, 401, 404, 422, 501, 505, …) | not retried | not retried |
+///
+/// 408, 429 and 503 say the request was refused or not processed; other
+/// 5xx codes than 500, 502 and 504 describe something a retry cannot fix.
+/// After a timeout the server may still be working, so the call fails.
 /// A request whose multipart form holds a [`File::from_stream`] is not sent
 /// again either, since the stream is used up by the first attempt; the
 /// first failure is returned instead.
@@ -42,6 +53,11 @@ pub struct RetryPolicy {
     pub jitter: bool,
     /// The longest `Retry-After` that is waited for.
     pub max_retry_after: Duration,
+    /// Whether `POST` and `PATCH` requests are sent again after a 500, 502
+    /// or 504, or a connection lost before the answer, when the server may
+    /// have acted on them already. Off by default: turn it on only for
+    /// operations that are safe to repeat.
+    pub retry_non_idempotent: bool,
 }
 
 impl Default for RetryPolicy {
@@ -52,6 +68,7 @@ impl Default for RetryPolicy {
             max_backoff: Duration::from_secs(8),
             jitter: true,
             max_retry_after: Duration::from_secs(60),
+            retry_non_idempotent: false,
         }
     }
 }
@@ -67,16 +84,28 @@ impl RetryPolicy {
 
     /// The waits before each retry, one per allowed retry.
     pub(crate) fn backoffs(&self) -> impl Iterator<Item = Duration> + Send {
+        // Long durations are cut so that jitter (a multiplication) cannot
+        // overflow.
         let mut builder = ExponentialBuilder::new()
             .with_factor(2.0)
-            .with_min_delay(self.initial_backoff)
-            .with_max_delay(self.max_backoff)
+            .with_min_delay(self.initial_backoff.min(FOREVER))
+            .with_max_delay(self.max_backoff.min(FOREVER))
             .with_max_times(usize::try_from(self.max_retries).unwrap_or(usize::MAX));
         if self.jitter {
             builder = builder.with_jitter();
         }
-        let cap = self.max_backoff;
+        let cap = self.max_backoff.min(FOREVER);
         builder.build().map(move |delay| delay.min(cap))
+    }
+
+    /// True when a failure of `replay`'s kind may be sent again with
+    /// `method`.
+    pub(crate) fn allows(&self, replay: Replay, method: &Method) -> bool {
+        match replay {
+            Replay::Always => true,
+            Replay::IfIdempotent => self.retry_non_idempotent || is_idempotent(method),
+            Replay::Never => false,
+        }
     }
 
     /// How long to wait before the next attempt, given what the server asked
@@ -95,9 +124,37 @@ impl RetryPolicy {
     }
 }
 
-/// True for the statuses worth retrying (see [`RetryPolicy`]).
-pub(crate) fn is_retryable_status(status: u16) -> bool {
-    matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
+/// When a failure may be sent again (see [`RetryPolicy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Replay {
+    /// The server cannot have acted on the request.
+    Always,
+    /// It may have: only a method that is idempotent (or the user's opt-in).
+    IfIdempotent,
+    Never,
+}
+
+/// How an answer with `status` may be retried (see [`RetryPolicy`]).
+pub(crate) fn status_replay(status: u16) -> Replay {
+    match status {
+        408 | 429 | 503 => Replay::Always,
+        500 | 502 | 504 => Replay::IfIdempotent,
+        _ => Replay::Never,
+    }
+}
+
+/// RFC 9110's idempotent methods: sending one twice has the effect of
+/// sending it once.
+fn is_idempotent(method: &Method) -> bool {
+    [
+        Method::GET,
+        Method::HEAD,
+        Method::PUT,
+        Method::DELETE,
+        Method::OPTIONS,
+        Method::TRACE,
+    ]
+    .contains(method)
 }
 
 /// The wait a `Retry-After` header asks for: whole seconds or an HTTP date
@@ -206,12 +263,60 @@ mod tests {
     }
 
     #[test]
-    fn only_transient_statuses_are_retried() {
-        for status in [408, 429, 500, 502, 503, 504] {
-            assert!(is_retryable_status(status), "{status}");
+    fn statuses_follow_the_table() {
+        let policy = RetryPolicy::default();
+        for status in [408, 429, 503] {
+            assert!(
+                policy.allows(status_replay(status), &Method::POST),
+                "{status}"
+            );
+        }
+        for status in [500, 502, 504] {
+            assert!(
+                policy.allows(status_replay(status), &Method::GET),
+                "{status}"
+            );
+            assert!(
+                policy.allows(status_replay(status), &Method::DELETE),
+                "{status}"
+            );
+            assert!(
+                !policy.allows(status_replay(status), &Method::POST),
+                "{status}"
+            );
+            assert!(
+                !policy.allows(status_replay(status), &Method::PATCH),
+                "{status}"
+            );
         }
         for status in [400, 401, 404, 422, 501, 505] {
-            assert!(!is_retryable_status(status), "{status}");
+            assert!(
+                !policy.allows(status_replay(status), &Method::GET),
+                "{status}"
+            );
+        }
+        let opted_in = RetryPolicy {
+            retry_non_idempotent: true,
+            ..RetryPolicy::default()
+        };
+        assert!(opted_in.allows(status_replay(500), &Method::POST));
+        assert!(!opted_in.allows(status_replay(400), &Method::POST));
+    }
+
+    #[test]
+    fn backoffs_of_any_length_do_not_overflow() {
+        for jitter in [false, true] {
+            let policy = RetryPolicy {
+                max_retries: 100,
+                initial_backoff: Duration::MAX,
+                max_backoff: Duration::MAX,
+                jitter,
+                max_retry_after: Duration::MAX,
+                retry_non_idempotent: false,
+            };
+            assert_eq!(policy.backoffs().count(), 100);
+            let mut waits = policy.backoffs();
+            assert!(policy.next_wait(&mut waits, Some(Duration::MAX)).is_some());
         }
     }
 }

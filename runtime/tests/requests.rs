@@ -3,7 +3,7 @@
 mod common;
 
 use api_runtime::reqwest::Method;
-use api_runtime::{path_param, Error, File, Form, Nullable, Request};
+use api_runtime::{Error, File, Form, Nullable, Request};
 use common::{client, parse_multipart, ApiError, Part, API_KEY, USER_AGENT};
 use serde::Serialize;
 use wiremock::matchers::{header, method, path};
@@ -28,10 +28,8 @@ async fn sends_the_method_the_encoded_path_and_the_default_headers() {
         .mount(&server)
         .await;
 
-    let request = Request::new(
-        Method::DELETE,
-        format!("/v1/voices/{}", path_param("a b/c")),
-    );
+    let request =
+        Request::new(Method::DELETE, "/v1/voices/{voice_id}").path_param("voice_id", "a b/c");
     let response = client(&server.uri())
         .transport
         .send::<ApiError>(request)

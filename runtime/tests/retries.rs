@@ -34,7 +34,7 @@ async fn failing_once(first: ResponseTemplate) -> MockServer {
 /// A server that always answers `status`.
 async fn always(status: u16) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
+    Mock::given(wiremock::matchers::any())
         .respond_with(ResponseTemplate::new(status))
         .mount(&server)
         .await;
@@ -110,7 +110,7 @@ async fn a_retry_after_longer_than_the_limit_returns_the_error_at_once() {
 
 #[tokio::test]
 async fn retries_stop_after_max_retries() {
-    let server = always(502).await;
+    let server = always(503).await;
 
     let error = client(&server.uri())
         .transport
@@ -118,7 +118,7 @@ async fn retries_stop_after_max_retries() {
         .await
         .unwrap_err();
 
-    assert_eq!(error.status(), Some(502));
+    assert_eq!(error.status(), Some(503));
     assert_eq!(
         request_count(&server).await,
         3,
@@ -128,7 +128,7 @@ async fn retries_stop_after_max_retries() {
 
 #[tokio::test]
 async fn max_retries_sets_the_number_of_retries() {
-    let server = always(500).await;
+    let server = always(503).await;
     let client = builder(&server.uri()).max_retries(1).build().unwrap();
 
     client.transport.send::<ApiError>(post()).await.unwrap_err();
@@ -163,7 +163,7 @@ async fn client_errors_and_other_server_errors_are_not_retried() {
 
 #[tokio::test]
 async fn a_multipart_request_is_resent_in_full() {
-    let server = failing_once(ResponseTemplate::new(500)).await;
+    let server = failing_once(ResponseTemplate::new(503)).await;
     let on_disk =
         std::env::temp_dir().join(format!("api-runtime-{}-retry.wav", std::process::id()));
     std::fs::write(&on_disk, b"RIFF on disk").unwrap();
@@ -282,4 +282,117 @@ async fn a_connection_dropped_after_the_request_is_not_retried() {
         1,
         "the server may have acted on it"
     );
+}
+
+#[tokio::test]
+async fn a_post_is_not_replayed_after_an_error_the_server_may_have_acted_on() {
+    for status in [500, 502, 504] {
+        let server = always(status).await;
+        let error = client(&server.uri())
+            .transport
+            .send::<ApiError>(post())
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(status));
+        assert_eq!(request_count(&server).await, 1, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn idempotent_methods_are_retried_after_500_502_and_504() {
+    for (verb, status) in [
+        (Method::GET, 500),
+        (Method::DELETE, 502),
+        (Method::PUT, 504),
+    ] {
+        let server = always(status).await;
+        client(&server.uri())
+            .transport
+            .send::<ApiError>(Request::new(verb.clone(), "/v1/item"))
+            .await
+            .unwrap_err();
+        assert_eq!(request_count(&server).await, 3, "{verb} {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_post_is_replayed_after_a_500_when_the_user_opts_in() {
+    let server = always(500).await;
+    let policy = RetryPolicy {
+        retry_non_idempotent: true,
+        ..common::fast_retries()
+    };
+    let client = builder(&server.uri()).retry(policy).build().unwrap();
+
+    client.transport.send::<ApiError>(post()).await.unwrap_err();
+
+    assert_eq!(request_count(&server).await, 3);
+}
+
+/// A server that answers the first request of a connection with 200 and
+/// keeps it open, then reads the next request on it and closes the
+/// connection without answering, as a server does when its keep-alive
+/// timeout ends just as a request arrives. Counts the requests it reads.
+async fn closing_idle_connections() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counted = requests.clone();
+    tokio::spawn(async move {
+        for _ in 0..8 {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let counted = counted.clone();
+            tokio::spawn(async move {
+                use tokio::io::AsyncWriteExt;
+                let mut buffer = vec![0u8; 65536];
+                if socket.read(&mut buffer).await.unwrap_or(0) == 0 {
+                    return;
+                }
+                counted.fetch_add(1, Ordering::SeqCst);
+                let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}";
+                if socket.write_all(answer).await.is_err() {
+                    return;
+                }
+                if socket.read(&mut buffer).await.unwrap_or(0) > 0 {
+                    counted.fetch_add(1, Ordering::SeqCst);
+                }
+                // Dropped: closed without an answer to the second request.
+            });
+        }
+    });
+    (format!("http://{address}"), requests)
+}
+
+#[tokio::test]
+async fn a_get_lost_to_a_closed_keep_alive_connection_is_sent_again() {
+    let (base_url, requests) = closing_idle_connections().await;
+    let client = client(&base_url);
+    for _ in 0..3 {
+        let response = client
+            .transport
+            .send::<ApiError>(Request::new(Method::GET, "/v1/item"))
+            .await
+            .expect("a lost GET is sent again on a new connection");
+        assert_eq!(response.status(), 200);
+    }
+    // Each GET after the first is lost once and then sent again.
+    assert_eq!(requests.load(Ordering::SeqCst), 5);
+}
+
+#[tokio::test]
+async fn a_post_lost_to_a_closed_keep_alive_connection_is_not_sent_again() {
+    let (base_url, requests) = closing_idle_connections().await;
+    let client = client(&base_url);
+    client
+        .transport
+        .send::<ApiError>(post())
+        .await
+        .expect("the first POST is answered");
+
+    let error = client.transport.send::<ApiError>(post()).await.unwrap_err();
+
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(requests.load(Ordering::SeqCst), 2);
 }

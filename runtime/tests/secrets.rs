@@ -171,3 +171,40 @@ async fn the_key_does_not_follow_a_redirect_to_another_host() {
     assert_eq!(error.status(), Some(302));
     assert!(elsewhere.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_key_does_not_follow_a_redirect_to_another_origin_with_a_user_supplied_client() {
+    for status in [302, 307] {
+        let elsewhere = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&elsewhere)
+            .await;
+        let api = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(
+                ResponseTemplate::new(status)
+                    .insert_header("location", format!("{}/steal", elsewhere.uri())),
+            )
+            .mount(&api)
+            .await;
+        // The user's builder would follow any redirect on its own.
+        let http = api_runtime::reqwest::Client::builder()
+            .redirect(api_runtime::reqwest::redirect::Policy::limited(10));
+        let client = common::builder(&api.uri())
+            .http_client(http)
+            .build()
+            .unwrap();
+
+        let request = Request::new(Method::POST, "/v2/deployments").json(&"{}");
+        let error = client
+            .transport
+            .send::<ApiError>(request)
+            .await
+            .unwrap_err();
+
+        assert_eq!(error.status(), Some(status));
+        let stolen = elsewhere.received_requests().await.unwrap();
+        assert!(stolen.is_empty(), "{status}: {stolen:?}");
+    }
+}

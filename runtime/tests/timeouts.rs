@@ -72,7 +72,7 @@ async fn the_total_timeout_fires() {
 async fn the_total_timeout_applies_to_a_user_supplied_client() {
     let server = stalled_server().await;
     let client = builder(&server.uri())
-        .http_client(api_runtime::reqwest::Client::new())
+        .http_client(api_runtime::reqwest::Client::builder())
         .timeout(SHORT)
         .build()
         .unwrap();

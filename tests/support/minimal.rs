@@ -18,7 +18,7 @@ const PLAIN_PATH_VALUE: &str = "id123";
 /// Deeper than this, schemas are treated as cyclic.
 const MAX_DEPTH: usize = 48;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct MinimalArgs {
     pub path: Map<String, Value>,
     pub query: Map<String, Value>,

@@ -351,11 +351,9 @@ impl Client {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/triage-tickets",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/triage-tickets",
+        )
+        .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -373,11 +371,9 @@ impl Client {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/triage-tickets/assignable-users",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/triage-tickets/assignable-users",
+        )
+        .path_param("agent_id", &agent_id);
         client.transport().call_json(request)
     }
 
@@ -394,11 +390,9 @@ impl Client {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/triage-tickets/{}",
-                api_runtime::path_param(&agentqa_ticket_id)
-            ),
-        );
+            "/v1/convai/triage-tickets/{agentqa_ticket_id}",
+        )
+        .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         client.transport().call_json(request)
     }
 
@@ -412,11 +406,9 @@ impl Client {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/triage-tickets/{}",
-                api_runtime::path_param(&agentqa_ticket_id)
-            ),
-        );
+            "/v1/convai/triage-tickets/{agentqa_ticket_id}",
+        )
+        .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         client.transport().call_empty(request)
     }
 
@@ -434,11 +426,9 @@ impl Client {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/triage-tickets/{}",
-                api_runtime::path_param(&agentqa_ticket_id)
-            ),
-        );
+            "/v1/convai/triage-tickets/{agentqa_ticket_id}",
+        )
+        .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -476,11 +466,9 @@ impl Client {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/triage-tickets/{}/comments",
-                api_runtime::path_param(&agentqa_ticket_id)
-            ),
-        );
+            "/v1/convai/triage-tickets/{agentqa_ticket_id}/comments",
+        )
+        .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -499,11 +487,9 @@ impl Client {
         let client = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/triage-tickets/{}/turn-comments",
-                api_runtime::path_param(&agentqa_ticket_id)
-            ),
-        );
+            "/v1/convai/triage-tickets/{agentqa_ticket_id}/turn-comments",
+        )
+        .path_param("agentqa_ticket_id", &agentqa_ticket_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -614,11 +600,9 @@ impl<'a> ListAgentConversationTicketsRoute<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/triage-tickets",
-                api_runtime::path_param(&agent_id)
-            ),
+            "/v1/convai/agents/{agent_id}/triage-tickets",
         )
+        .path_param("agent_id", &agent_id)
         .query("page_size", &page_size)
         .query("conversation_id", &conversation_id)
         .query("status", &status)

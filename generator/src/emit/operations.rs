@@ -758,7 +758,8 @@ impl<'a> Call<'a> {
     /// parameter by its identifier, `body`), sends it and decodes the answer.
     fn send_body(&self) -> TokenStream {
         let method = format_ident!("{}", self.op.method);
-        let path = self.path_expression();
+        let path = &self.op.path;
+        let path_params = self.path_params();
         let params = self
             .op
             .params
@@ -788,6 +789,7 @@ impl<'a> Call<'a> {
         };
         quote! {
             let request = api_runtime::Request::new(api_runtime::reqwest::Method::#method, #path)
+                #(#path_params)*
                 #(#params)*
                 #accept;
             #body
@@ -795,34 +797,25 @@ impl<'a> Call<'a> {
         }
     }
 
-    fn path_expression(&self) -> TokenStream {
-        let names = crate::lower::template_names(&self.op.path);
-        if names.is_empty() {
-            let path = &self.op.path;
-            return quote!(#path);
-        }
-        let mut template = String::new();
-        let mut rest = self.op.path.as_str();
-        while let Some(start) = rest.find('{') {
-            template.push_str(&rest[..start].replace('}', "}}"));
-            template.push_str("{}");
-            let end = rest[start..]
-                .find('}')
-                .map_or(rest.len(), |e| start + e + 1);
-            rest = &rest[end..];
-        }
-        template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-        let args = names.iter().map(|name| {
-            let index = self
-                .op
-                .params
-                .iter()
-                .position(|p| p.location == ParamLocation::Path && p.wire_name == *name)
-                .expect("the model checked every template name");
-            let ident = self.param_ident(index);
-            quote!(api_runtime::path_param(&#ident))
-        });
-        quote!(format!(#template, #(#args),*))
+    /// `.path_param(name, value)` for each `{name}` of the path, in the
+    /// order the path names them: the runtime fills the template and refuses
+    /// values that would leave their segment.
+    fn path_params(&self) -> Vec<TokenStream> {
+        let mut seen = std::collections::BTreeSet::new();
+        crate::lower::template_names(&self.op.path)
+            .into_iter()
+            .filter(|name| seen.insert(*name))
+            .map(|name| {
+                let index = self
+                    .op
+                    .params
+                    .iter()
+                    .position(|p| p.location == ParamLocation::Path && p.wire_name == name)
+                    .expect("the model checked every template name");
+                let ident = self.param_ident(index);
+                quote!(.path_param(#name, &#ident))
+            })
+            .collect()
     }
 
     fn accept(&self) -> Option<TokenStream> {

@@ -41,6 +41,7 @@ pub fn fast_retries() -> RetryPolicy {
         max_backoff: Duration::from_millis(50),
         jitter: false,
         max_retry_after: Duration::from_secs(5),
+        retry_non_idempotent: false,
     }
 }
 

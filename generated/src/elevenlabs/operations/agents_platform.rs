@@ -162,11 +162,9 @@ impl<'a> AgentsPlatformQueryKnowledgeBaseRag<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/knowledge-base/rag-query",
-                api_runtime::path_param(&agent_id)
-            ),
+            "/v1/convai/agents/{agent_id}/knowledge-base/rag-query",
         )
+        .path_param("agent_id", &agent_id)
         .query("branch_id", &branch_id);
         let request = request.json(body);
         client.transport().call_json(request)

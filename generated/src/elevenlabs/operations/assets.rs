@@ -57,10 +57,9 @@ impl<'a> Assets<'a> {
     #[inline]
     pub fn get(self, asset_id: &str) -> Call<'a, types::AssetResponse> {
         let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::GET,
-            format!("/v1/assets/{}", api_runtime::path_param(&asset_id)),
-        );
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/assets/{asset_id}")
+                .path_param("asset_id", &asset_id);
         client.transport().call_json(request)
     }
 
@@ -74,8 +73,9 @@ impl<'a> Assets<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v1/assets/{}", api_runtime::path_param(&asset_id)),
-        );
+            "/v1/assets/{asset_id}",
+        )
+        .path_param("asset_id", &asset_id);
         client.transport().call_empty(request)
     }
 }

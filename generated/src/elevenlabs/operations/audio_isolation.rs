@@ -61,11 +61,9 @@ impl<'a> AudioIsolation<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/audio-isolation/history/{}",
-                api_runtime::path_param(&history_item_id)
-            ),
-        );
+            "/v1/audio-isolation/history/{history_item_id}",
+        )
+        .path_param("history_item_id", &history_item_id);
         client.transport().call_empty(request)
     }
 

@@ -47,11 +47,9 @@ impl<'a> AudioNative<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/audio-native/{}/settings",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/audio-native/{project_id}/settings",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
 
@@ -119,11 +117,9 @@ impl<'a> AudioNativeUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/audio-native/{}/content",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/audio-native/{project_id}/content",
+        )
+        .path_param("project_id", &project_id);
         let request = match body {
             Some(body) => request.multipart(body.to_form()),
             None => request,

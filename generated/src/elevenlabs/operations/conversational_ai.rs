@@ -201,11 +201,9 @@ impl<'a> ConversationalAi<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/knowledge-base/{}/rag-index",
-                api_runtime::path_param(&documentation_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/{documentation_id}/rag-index",
+        )
+        .path_param("documentation_id", &documentation_id);
         client.transport().call_json(request)
     }
 
@@ -223,12 +221,10 @@ impl<'a> ConversationalAi<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/knowledge-base/{}/rag-index/{}",
-                api_runtime::path_param(&documentation_id),
-                api_runtime::path_param(&rag_index_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/{documentation_id}/rag-index/{rag_index_id}",
+        )
+        .path_param("documentation_id", &documentation_id)
+        .path_param("rag_index_id", &rag_index_id);
         client.transport().call_json(request)
     }
 }
@@ -409,8 +405,9 @@ impl<'a> ConversationalAiAgents<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v1/convai/agents/{}", api_runtime::path_param(&agent_id)),
-        );
+            "/v1/convai/agents/{agent_id}",
+        )
+        .path_param("agent_id", &agent_id);
         client.transport().call_empty(request)
     }
 
@@ -482,11 +479,9 @@ impl<'a> ConversationalAiAgents<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/simulate-conversation",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/simulate-conversation",
+        )
+        .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -506,11 +501,9 @@ impl<'a> ConversationalAiAgents<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/simulate-conversation/stream",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/simulate-conversation/stream",
+        )
+        .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_empty(request)
     }
@@ -529,11 +522,9 @@ impl<'a> ConversationalAiAgents<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/run-tests",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/run-tests",
+        )
+        .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -619,8 +610,9 @@ impl<'a> ConversationalAiAgentsGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v1/convai/agents/{}", api_runtime::path_param(&agent_id)),
+            "/v1/convai/agents/{agent_id}",
         )
+        .path_param("agent_id", &agent_id)
         .query("version_id", &version_id)
         .query("branch_id", &branch_id);
         client.transport().call_json(request)
@@ -684,8 +676,9 @@ impl<'a> ConversationalAiAgentsUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v1/convai/agents/{}", api_runtime::path_param(&agent_id)),
+            "/v1/convai/agents/{agent_id}",
         )
+        .path_param("agent_id", &agent_id)
         .query(
             "enable_versioning_if_not_enabled",
             &enable_versioning_if_not_enabled,
@@ -847,11 +840,9 @@ impl<'a> ConversationalAiAgentsDuplicate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/duplicate",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/duplicate",
+        )
+        .path_param("agent_id", &agent_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -907,11 +898,9 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/branches",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches",
+        )
+        .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -926,12 +915,10 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/branches/{}",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id);
         client.transport().call_json(request)
     }
 
@@ -1013,12 +1000,10 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/rebase-preview",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/rebase-preview",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id);
         client.transport().call_json(request)
     }
 
@@ -1032,12 +1017,10 @@ impl<'a> ConversationalAiAgentsBranches<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/rebase",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/rebase",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id);
         client.transport().call_json(request)
     }
 }
@@ -1090,11 +1073,9 @@ impl<'a> ConversationalAiAgentsBranchesList<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/branches",
-                api_runtime::path_param(&agent_id)
-            ),
+            "/v1/convai/agents/{agent_id}/branches",
         )
+        .path_param("agent_id", &agent_id)
         .query("include_archived", &include_archived)
         .query("limit", &limit)
         .query("include_commit_status", &include_commit_status);
@@ -1142,12 +1123,10 @@ impl<'a> ConversationalAiAgentsBranchesUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/agents/{}/branches/{}",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -1197,12 +1176,10 @@ impl<'a> ConversationalAiAgentsBranchesPreviewMerge<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/merge-preview",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&source_branch_id)
-            ),
+            "/v1/convai/agents/{agent_id}/branches/{source_branch_id}/merge-preview",
         )
+        .path_param("agent_id", &agent_id)
+        .path_param("source_branch_id", &source_branch_id)
         .query("target_branch_id", &target_branch_id)
         .query("force", &force);
         client.transport().call_json(request)
@@ -1253,12 +1230,10 @@ impl<'a> ConversationalAiAgentsBranchesMerge<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/merge",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&source_branch_id)
-            ),
+            "/v1/convai/agents/{agent_id}/branches/{source_branch_id}/merge",
         )
+        .path_param("agent_id", &agent_id)
+        .path_param("source_branch_id", &source_branch_id)
         .query("target_branch_id", &target_branch_id);
         let request = match body {
             Some(body) => request.json(body),
@@ -1298,11 +1273,9 @@ impl<'a> ConversationalAiAgentsDeployments<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/deployments",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/deployments",
+        )
+        .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1330,11 +1303,9 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/drafts",
-                api_runtime::path_param(&agent_id)
-            ),
+            "/v1/convai/agents/{agent_id}/drafts",
         )
+        .path_param("agent_id", &agent_id)
         .query("branch_id", &branch_id);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -1350,11 +1321,9 @@ impl<'a> ConversationalAiAgentsDrafts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/agents/{}/drafts",
-                api_runtime::path_param(&agent_id)
-            ),
+            "/v1/convai/agents/{agent_id}/drafts",
         )
+        .path_param("agent_id", &agent_id)
         .query("branch_id", &branch_id);
         client.transport().call_json(request)
     }
@@ -1377,11 +1346,9 @@ impl<'a> ConversationalAiAgentsKnowledgeBase<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agent/{}/knowledge-base/size",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agent/{agent_id}/knowledge-base/size",
+        )
+        .path_param("agent_id", &agent_id);
         client.transport().call_json(request)
     }
 }
@@ -1403,11 +1370,9 @@ impl<'a> ConversationalAiAgentsLink<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/link",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/link",
+        )
+        .path_param("agent_id", &agent_id);
         client.transport().call_json(request)
     }
 }
@@ -1433,11 +1398,9 @@ impl<'a> ConversationalAiAgentsLlmUsage<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agent/{}/llm-usage/calculate",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agent/{agent_id}/llm-usage/calculate",
+        )
+        .path_param("agent_id", &agent_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1511,12 +1474,10 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/procedures/compile",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/compile",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id);
         client.transport().call_json(request)
     }
 
@@ -1558,13 +1519,11 @@ impl<'a> ConversationalAiAgentsProcedures<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/procedures/{}",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id),
-                api_runtime::path_param(&procedure_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id)
+        .path_param("procedure_id", &procedure_id);
         client.transport().call_json(request)
     }
 }
@@ -1597,12 +1556,10 @@ impl<'a> ConversationalAiAgentsProceduresList<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/procedures",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id)
-            ),
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures",
         )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id)
         .query("agent_version_id", &agent_version_id);
         client.transport().call_json(request)
     }
@@ -1645,12 +1602,10 @@ impl<'a> ConversationalAiAgentsProceduresCreate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/procedures",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -1706,13 +1661,11 @@ impl<'a> ConversationalAiAgentsProceduresGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/procedures/{}",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id),
-                api_runtime::path_param(&procedure_id)
-            ),
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}",
         )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id)
+        .path_param("procedure_id", &procedure_id)
         .query("version_id", &version_id)
         .query("agent_version_id", &agent_version_id);
         client.transport().call_json(request)
@@ -1750,13 +1703,11 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/procedures/{}/draft",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id),
-                api_runtime::path_param(&procedure_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id)
+        .path_param("procedure_id", &procedure_id);
         client.transport().call_json(request)
     }
 
@@ -1775,13 +1726,11 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/procedures/{}/draft",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id),
-                api_runtime::path_param(&procedure_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id)
+        .path_param("procedure_id", &procedure_id);
         client.transport().call_json(request)
     }
 
@@ -1801,13 +1750,11 @@ impl<'a> ConversationalAiAgentsProceduresDrafts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/agents/{}/branches/{}/procedures/{}/draft",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&branch_id),
-                api_runtime::path_param(&procedure_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/branches/{branch_id}/procedures/{procedure_id}/draft",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("branch_id", &branch_id)
+        .path_param("procedure_id", &procedure_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1860,12 +1807,10 @@ impl<'a> ConversationalAiAgentsVersions<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/versions/{}",
-                api_runtime::path_param(&agent_id),
-                api_runtime::path_param(&version_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/versions/{version_id}",
+        )
+        .path_param("agent_id", &agent_id)
+        .path_param("version_id", &version_id);
         client.transport().call_json(request)
     }
 }
@@ -1926,11 +1871,9 @@ impl<'a> ConversationalAiAgentsWidgetGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/widget",
-                api_runtime::path_param(&agent_id)
-            ),
+            "/v1/convai/agents/{agent_id}/widget",
         )
+        .path_param("agent_id", &agent_id)
         .query("conversation_signature", &conversation_signature);
         client.transport().call_json(request)
     }
@@ -1966,11 +1909,9 @@ impl<'a> ConversationalAiAgentsWidgetAvatar<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/agents/{}/avatar",
-                api_runtime::path_param(&agent_id)
-            ),
-        );
+            "/v1/convai/agents/{agent_id}/avatar",
+        )
+        .path_param("agent_id", &agent_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -2115,11 +2056,9 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/batch-calling/{}",
-                api_runtime::path_param(&batch_id)
-            ),
-        );
+            "/v1/convai/batch-calling/{batch_id}",
+        )
+        .path_param("batch_id", &batch_id);
         client.transport().call_json(request)
     }
 
@@ -2133,11 +2072,9 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/batch-calling/{}",
-                api_runtime::path_param(&batch_id)
-            ),
-        );
+            "/v1/convai/batch-calling/{batch_id}",
+        )
+        .path_param("batch_id", &batch_id);
         client.transport().call_empty(request)
     }
 
@@ -2151,11 +2088,9 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/batch-calling/{}/cancel",
-                api_runtime::path_param(&batch_id)
-            ),
-        );
+            "/v1/convai/batch-calling/{batch_id}/cancel",
+        )
+        .path_param("batch_id", &batch_id);
         client.transport().call_json(request)
     }
 
@@ -2169,11 +2104,9 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/batch-calling/{}/retry",
-                api_runtime::path_param(&batch_id)
-            ),
-        );
+            "/v1/convai/batch-calling/{batch_id}/retry",
+        )
+        .path_param("batch_id", &batch_id);
         client.transport().call_json(request)
     }
 
@@ -2187,11 +2120,9 @@ impl<'a> ConversationalAiBatchCalls<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/batch-calling/{}/export",
-                api_runtime::path_param(&batch_id)
-            ),
+            "/v1/convai/batch-calling/{batch_id}/export",
         )
+        .path_param("batch_id", &batch_id)
         .accept("text/csv");
         client.transport().call_bytes(request)
     }
@@ -2451,11 +2382,9 @@ impl<'a> ConversationalAiConversations<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/conversations/{}",
-                api_runtime::path_param(&conversation_id)
-            ),
-        );
+            "/v1/convai/conversations/{conversation_id}",
+        )
+        .path_param("conversation_id", &conversation_id);
         client.transport().call_json(request)
     }
 
@@ -3117,11 +3046,9 @@ impl<'a> ConversationalAiConversationsGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/conversations/{}",
-                api_runtime::path_param(&conversation_id)
-            ),
+            "/v1/convai/conversations/{conversation_id}",
         )
+        .path_param("conversation_id", &conversation_id)
         .query("format", &format);
         client.transport().call_json(request)
     }
@@ -3164,11 +3091,9 @@ impl<'a> ConversationalAiConversationsGetSummary<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/conversations/{}/summary",
-                api_runtime::path_param(&conversation_id)
-            ),
+            "/v1/convai/conversations/{conversation_id}/summary",
         )
+        .path_param("conversation_id", &conversation_id)
         .query("max_messages", &max_messages);
         client.transport().call_json(request)
     }
@@ -3217,11 +3142,9 @@ impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/conversations/{}/sip-messages",
-                api_runtime::path_param(&conversation_id)
-            ),
+            "/v1/convai/conversations/{conversation_id}/sip-messages",
         )
+        .path_param("conversation_id", &conversation_id)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
         client.transport().call_json(request)
@@ -3254,11 +3177,9 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/conversations/{}/analysis/run",
-                api_runtime::path_param(&conversation_id)
-            ),
-        );
+            "/v1/convai/conversations/{conversation_id}/analysis/run",
+        )
+        .path_param("conversation_id", &conversation_id);
         client.transport().call_json(request)
     }
 
@@ -3276,11 +3197,9 @@ impl<'a> ConversationalAiConversationsAnalysis<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/conversations/{}/analysis/evaluations/run",
-                api_runtime::path_param(&conversation_id)
-            ),
-        );
+            "/v1/convai/conversations/{conversation_id}/analysis/evaluations/run",
+        )
+        .path_param("conversation_id", &conversation_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -3303,11 +3222,9 @@ impl<'a> ConversationalAiConversationsAudio<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/conversations/{}/audio",
-                api_runtime::path_param(&conversation_id)
-            ),
+            "/v1/convai/conversations/{conversation_id}/audio",
         )
+        .path_param("conversation_id", &conversation_id)
         .accept("audio/mpeg");
         client.transport().call_bytes(request)
     }
@@ -3334,11 +3251,9 @@ impl<'a> ConversationalAiConversationsFeedback<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/conversations/{}/feedback",
-                api_runtime::path_param(&conversation_id)
-            ),
-        );
+            "/v1/convai/conversations/{conversation_id}/feedback",
+        )
+        .path_param("conversation_id", &conversation_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -3365,11 +3280,9 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/conversations/{}/files",
-                api_runtime::path_param(&conversation_id)
-            ),
-        );
+            "/v1/convai/conversations/{conversation_id}/files",
+        )
+        .path_param("conversation_id", &conversation_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -3388,12 +3301,10 @@ impl<'a> ConversationalAiConversationsFiles<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/conversations/{}/files/{}",
-                api_runtime::path_param(&conversation_id),
-                api_runtime::path_param(&file_id)
-            ),
-        );
+            "/v1/convai/conversations/{conversation_id}/files/{file_id}",
+        )
+        .path_param("conversation_id", &conversation_id)
+        .path_param("file_id", &file_id);
         client.transport().call_json(request)
     }
 }
@@ -3923,11 +3834,9 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/conversations/{}/tags",
-                api_runtime::path_param(&conversation_id)
-            ),
-        );
+            "/v1/convai/conversations/{conversation_id}/tags",
+        )
+        .path_param("conversation_id", &conversation_id);
         let request = request.json(body);
         client.transport().call_empty(request)
     }
@@ -3942,12 +3851,10 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/conversations/{}/tags/{}",
-                api_runtime::path_param(&conversation_id),
-                api_runtime::path_param(&tag_id)
-            ),
-        );
+            "/v1/convai/conversations/{conversation_id}/tags/{tag_id}",
+        )
+        .path_param("conversation_id", &conversation_id)
+        .path_param("tag_id", &tag_id);
         client.transport().call_empty(request)
     }
 
@@ -3993,8 +3900,9 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v1/convai/tags/{}", api_runtime::path_param(&tag_id)),
-        );
+            "/v1/convai/tags/{tag_id}",
+        )
+        .path_param("tag_id", &tag_id);
         client.transport().call_json(request)
     }
 
@@ -4008,8 +3916,9 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v1/convai/tags/{}", api_runtime::path_param(&tag_id)),
-        );
+            "/v1/convai/tags/{tag_id}",
+        )
+        .path_param("tag_id", &tag_id);
         client.transport().call_empty(request)
     }
 
@@ -4027,8 +3936,9 @@ impl<'a> ConversationalAiConversationsTags<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v1/convai/tags/{}", api_runtime::path_param(&tag_id)),
-        );
+            "/v1/convai/tags/{tag_id}",
+        )
+        .path_param("tag_id", &tag_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -4192,11 +4102,9 @@ impl<'a> ConversationalAiConversationsTopicsGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agents/{}/topics",
-                api_runtime::path_param(&agent_id)
-            ),
+            "/v1/convai/agents/{agent_id}/topics",
         )
+        .path_param("agent_id", &agent_id)
         .query("page_size", &page_size)
         .query("sort_by", &sort_by)
         .query("sort_direction", &sort_direction)
@@ -4656,11 +4564,9 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/knowledge-base/crawl/{}",
-                api_runtime::path_param(&crawl_job_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/crawl/{crawl_job_id}",
+        )
+        .path_param("crawl_job_id", &crawl_job_id);
         client.transport().call_json(request)
     }
 
@@ -4674,11 +4580,9 @@ impl<'a> ConversationalAiKnowledgeBaseCrawlJobs<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/knowledge-base/crawl/{}/cancel",
-                api_runtime::path_param(&crawl_job_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/crawl/{crawl_job_id}/cancel",
+        )
+        .path_param("crawl_job_id", &crawl_job_id);
         client.transport().call_json(request)
     }
 }
@@ -4764,11 +4668,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/knowledge-base/{}/update-file",
-                api_runtime::path_param(&documentation_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/{documentation_id}/update-file",
+        )
+        .path_param("documentation_id", &documentation_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -4786,11 +4688,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/knowledge-base/{}/refresh",
-                api_runtime::path_param(&documentation_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/{documentation_id}/refresh",
+        )
+        .path_param("documentation_id", &documentation_id);
         client.transport().call_json(request)
     }
 
@@ -4808,11 +4708,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocument<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/knowledge-base/{}/rag-index",
-                api_runtime::path_param(&documentation_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/{documentation_id}/rag-index",
+        )
+        .path_param("documentation_id", &documentation_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5023,11 +4921,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/knowledge-base/{}/content",
-                api_runtime::path_param(&documentation_id)
-            ),
+            "/v1/convai/knowledge-base/{documentation_id}/content",
         )
+        .path_param("documentation_id", &documentation_id)
         .accept("text/html");
         client.transport().call_text(request)
     }
@@ -5045,11 +4941,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocuments<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/knowledge-base/{}/source-file-url",
-                api_runtime::path_param(&documentation_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/{documentation_id}/source-file-url",
+        )
+        .path_param("documentation_id", &documentation_id);
         client.transport().call_json(request)
     }
 
@@ -5139,11 +5033,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/knowledge-base/{}",
-                api_runtime::path_param(&documentation_id)
-            ),
+            "/v1/convai/knowledge-base/{documentation_id}",
         )
+        .path_param("documentation_id", &documentation_id)
         .query("agent_id", &agent_id);
         client.transport().call_json(request)
     }
@@ -5186,11 +5078,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsDelete<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/knowledge-base/{}",
-                api_runtime::path_param(&documentation_id)
-            ),
+            "/v1/convai/knowledge-base/{documentation_id}",
         )
+        .path_param("documentation_id", &documentation_id)
         .query("force", &force);
         client.transport().call_json(request)
     }
@@ -5234,11 +5124,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/knowledge-base/{}",
-                api_runtime::path_param(&documentation_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/{documentation_id}",
+        )
+        .path_param("documentation_id", &documentation_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -5302,11 +5190,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/knowledge-base/{}/dependent-agents",
-                api_runtime::path_param(&documentation_id)
-            ),
+            "/v1/convai/knowledge-base/{documentation_id}/dependent-agents",
         )
+        .path_param("documentation_id", &documentation_id)
         .query("dependent_type", &dependent_type)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
@@ -5417,11 +5303,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsMove<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/knowledge-base/{}/move",
-                api_runtime::path_param(&document_id)
-            ),
-        );
+            "/v1/convai/knowledge-base/{document_id}/move",
+        )
+        .path_param("document_id", &document_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -5495,12 +5379,10 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunkGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/knowledge-base/{}/chunk/{}",
-                api_runtime::path_param(&documentation_id),
-                api_runtime::path_param(&chunk_id)
-            ),
+            "/v1/convai/knowledge-base/{documentation_id}/chunk/{chunk_id}",
         )
+        .path_param("documentation_id", &documentation_id)
+        .path_param("chunk_id", &chunk_id)
         .query("embedding_model", &embedding_model);
         client.transport().call_json(request)
     }
@@ -5582,11 +5464,9 @@ impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/knowledge-base/{}/chunks",
-                api_runtime::path_param(&documentation_id)
-            ),
+            "/v1/convai/knowledge-base/{documentation_id}/chunks",
         )
+        .path_param("documentation_id", &documentation_id)
         .query("embedding_model", &embedding_model)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
@@ -5759,11 +5639,9 @@ impl<'a> ConversationalAiMcpServers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/mcp-servers/{}",
-                api_runtime::path_param(&mcp_server_id)
-            ),
-        );
+            "/v1/convai/mcp-servers/{mcp_server_id}",
+        )
+        .path_param("mcp_server_id", &mcp_server_id);
         client.transport().call_json(request)
     }
 
@@ -5777,11 +5655,9 @@ impl<'a> ConversationalAiMcpServers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/mcp-servers/{}",
-                api_runtime::path_param(&mcp_server_id)
-            ),
-        );
+            "/v1/convai/mcp-servers/{mcp_server_id}",
+        )
+        .path_param("mcp_server_id", &mcp_server_id);
         client.transport().call_json(request)
     }
 
@@ -5799,11 +5675,9 @@ impl<'a> ConversationalAiMcpServers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/mcp-servers/{}",
-                api_runtime::path_param(&mcp_server_id)
-            ),
-        );
+            "/v1/convai/mcp-servers/{mcp_server_id}",
+        )
+        .path_param("mcp_server_id", &mcp_server_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5831,11 +5705,9 @@ impl<'a> ConversationalAiMcpServersApprovalPolicy<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/mcp-servers/{}/approval-policy",
-                api_runtime::path_param(&mcp_server_id)
-            ),
-        );
+            "/v1/convai/mcp-servers/{mcp_server_id}/approval-policy",
+        )
+        .path_param("mcp_server_id", &mcp_server_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5862,11 +5734,9 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/mcp-servers/{}/tool-approvals",
-                api_runtime::path_param(&mcp_server_id)
-            ),
-        );
+            "/v1/convai/mcp-servers/{mcp_server_id}/tool-approvals",
+        )
+        .path_param("mcp_server_id", &mcp_server_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -5885,12 +5755,10 @@ impl<'a> ConversationalAiMcpServersToolApprovals<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/mcp-servers/{}/tool-approvals/{}",
-                api_runtime::path_param(&mcp_server_id),
-                api_runtime::path_param(&tool_name)
-            ),
-        );
+            "/v1/convai/mcp-servers/{mcp_server_id}/tool-approvals/{tool_name}",
+        )
+        .path_param("mcp_server_id", &mcp_server_id)
+        .path_param("tool_name", &tool_name);
         client.transport().call_json(request)
     }
 }
@@ -5936,12 +5804,10 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/mcp-servers/{}/tool-configs/{}",
-                api_runtime::path_param(&mcp_server_id),
-                api_runtime::path_param(&tool_name)
-            ),
-        );
+            "/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}",
+        )
+        .path_param("mcp_server_id", &mcp_server_id)
+        .path_param("tool_name", &tool_name);
         client.transport().call_json(request)
     }
 
@@ -5959,12 +5825,10 @@ impl<'a> ConversationalAiMcpServersToolConfigs<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/mcp-servers/{}/tool-configs/{}",
-                api_runtime::path_param(&mcp_server_id),
-                api_runtime::path_param(&tool_name)
-            ),
-        );
+            "/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}",
+        )
+        .path_param("mcp_server_id", &mcp_server_id)
+        .path_param("tool_name", &tool_name);
         client.transport().call_json(request)
     }
 
@@ -6021,11 +5885,9 @@ impl<'a> ConversationalAiMcpServersToolConfigsCreate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/mcp-servers/{}/tool-configs",
-                api_runtime::path_param(&mcp_server_id)
-            ),
+            "/v1/convai/mcp-servers/{mcp_server_id}/tool-configs",
         )
+        .path_param("mcp_server_id", &mcp_server_id)
         .query("environment", &environment);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -6073,12 +5935,10 @@ impl<'a> ConversationalAiMcpServersToolConfigsUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/mcp-servers/{}/tool-configs/{}",
-                api_runtime::path_param(&mcp_server_id),
-                api_runtime::path_param(&tool_name)
-            ),
+            "/v1/convai/mcp-servers/{mcp_server_id}/tool-configs/{tool_name}",
         )
+        .path_param("mcp_server_id", &mcp_server_id)
+        .path_param("tool_name", &tool_name)
         .query("environment", &environment);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -6145,11 +6005,9 @@ impl<'a> ConversationalAiMcpServersToolsList<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/mcp-servers/{}/tools",
-                api_runtime::path_param(&mcp_server_id)
-            ),
+            "/v1/convai/mcp-servers/{mcp_server_id}/tools",
         )
+        .path_param("mcp_server_id", &mcp_server_id)
         .query("environment", &environment);
         client.transport().call_json(request)
     }
@@ -6219,11 +6077,9 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/phone-numbers/{}",
-                api_runtime::path_param(&phone_number_id)
-            ),
-        );
+            "/v1/convai/phone-numbers/{phone_number_id}",
+        )
+        .path_param("phone_number_id", &phone_number_id);
         client.transport().call_json(request)
     }
 
@@ -6237,11 +6093,9 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/phone-numbers/{}",
-                api_runtime::path_param(&phone_number_id)
-            ),
-        );
+            "/v1/convai/phone-numbers/{phone_number_id}",
+        )
+        .path_param("phone_number_id", &phone_number_id);
         client.transport().call_json(request)
     }
 
@@ -6259,11 +6113,9 @@ impl<'a> ConversationalAiPhoneNumbers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/phone-numbers/{}",
-                api_runtime::path_param(&phone_number_id)
-            ),
-        );
+            "/v1/convai/phone-numbers/{phone_number_id}",
+        )
+        .path_param("phone_number_id", &phone_number_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -6380,11 +6232,9 @@ impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/phone-numbers/{}/sip-messages",
-                api_runtime::path_param(&phone_number_id)
-            ),
+            "/v1/convai/phone-numbers/{phone_number_id}/sip-messages",
         )
+        .path_param("phone_number_id", &phone_number_id)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
         client.transport().call_json(request)
@@ -6451,8 +6301,9 @@ impl<'a> ConversationalAiSecrets<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v1/convai/secrets/{}", api_runtime::path_param(&secret_id)),
-        );
+            "/v1/convai/secrets/{secret_id}",
+        )
+        .path_param("secret_id", &secret_id);
         client.transport().call_json(request)
     }
 
@@ -6466,8 +6317,9 @@ impl<'a> ConversationalAiSecrets<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v1/convai/secrets/{}", api_runtime::path_param(&secret_id)),
-        );
+            "/v1/convai/secrets/{secret_id}",
+        )
+        .path_param("secret_id", &secret_id);
         client.transport().call_empty(request)
     }
 
@@ -6485,8 +6337,9 @@ impl<'a> ConversationalAiSecrets<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v1/convai/secrets/{}", api_runtime::path_param(&secret_id)),
-        );
+            "/v1/convai/secrets/{secret_id}",
+        )
+        .path_param("secret_id", &secret_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -6616,12 +6469,10 @@ impl<'a> ConversationalAiSecretsGetDependencies<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/secrets/{}/dependencies/{}",
-                api_runtime::path_param(&secret_id),
-                api_runtime::path_param(&resource_type)
-            ),
+            "/v1/convai/secrets/{secret_id}/dependencies/{resource_type}",
         )
+        .path_param("secret_id", &secret_id)
+        .path_param("resource_type", &resource_type)
         .query("page_size", &page_size)
         .query("cursor", &cursor);
         client.transport().call_json(request)
@@ -6771,11 +6622,9 @@ impl<'a> ConversationalAiTests<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agent-testing/{}",
-                api_runtime::path_param(&test_id)
-            ),
-        );
+            "/v1/convai/agent-testing/{test_id}",
+        )
+        .path_param("test_id", &test_id);
         client.transport().call_json(request)
     }
 
@@ -6793,11 +6642,9 @@ impl<'a> ConversationalAiTests<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PUT,
-            format!(
-                "/v1/convai/agent-testing/{}",
-                api_runtime::path_param(&test_id)
-            ),
-        );
+            "/v1/convai/agent-testing/{test_id}",
+        )
+        .path_param("test_id", &test_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -6812,11 +6659,9 @@ impl<'a> ConversationalAiTests<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/agent-testing/{}",
-                api_runtime::path_param(&test_id)
-            ),
-        );
+            "/v1/convai/agent-testing/{test_id}",
+        )
+        .path_param("test_id", &test_id);
         client.transport().call_json(request)
     }
 
@@ -7007,11 +6852,9 @@ impl<'a> ConversationalAiTestsFolders<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/agent-testing/folders/{}",
-                api_runtime::path_param(&folder_id)
-            ),
-        );
+            "/v1/convai/agent-testing/folders/{folder_id}",
+        )
+        .path_param("folder_id", &folder_id);
         client.transport().call_json(request)
     }
 
@@ -7044,11 +6887,9 @@ impl<'a> ConversationalAiTestsFolders<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/agent-testing/folders/{}",
-                api_runtime::path_param(&folder_id)
-            ),
-        );
+            "/v1/convai/agent-testing/folders/{folder_id}",
+        )
+        .path_param("folder_id", &folder_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7082,11 +6923,9 @@ impl<'a> ConversationalAiTestsFoldersDelete<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/agent-testing/folders/{}",
-                api_runtime::path_param(&folder_id)
-            ),
+            "/v1/convai/agent-testing/folders/{folder_id}",
         )
+        .path_param("folder_id", &folder_id)
         .query("force", &force);
         client.transport().call_empty(request)
     }
@@ -7137,11 +6976,9 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/test-invocations/{}",
-                api_runtime::path_param(&test_invocation_id)
-            ),
-        );
+            "/v1/convai/test-invocations/{test_invocation_id}",
+        )
+        .path_param("test_invocation_id", &test_invocation_id);
         client.transport().call_json(request)
     }
 
@@ -7159,11 +6996,9 @@ impl<'a> ConversationalAiTestsInvocations<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/convai/test-invocations/{}/resubmit",
-                api_runtime::path_param(&test_invocation_id)
-            ),
-        );
+            "/v1/convai/test-invocations/{test_invocation_id}/resubmit",
+        )
+        .path_param("test_invocation_id", &test_invocation_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7322,8 +7157,9 @@ impl<'a> ConversationalAiTools<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v1/convai/tools/{}", api_runtime::path_param(&tool_id)),
-        );
+            "/v1/convai/tools/{tool_id}",
+        )
+        .path_param("tool_id", &tool_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -7482,8 +7318,9 @@ impl<'a> ConversationalAiToolsGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v1/convai/tools/{}", api_runtime::path_param(&tool_id)),
+            "/v1/convai/tools/{tool_id}",
         )
+        .path_param("tool_id", &tool_id)
         .query("environment", &environment);
         client.transport().call_json(request)
     }
@@ -7526,8 +7363,9 @@ impl<'a> ConversationalAiToolsDelete<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v1/convai/tools/{}", api_runtime::path_param(&tool_id)),
+            "/v1/convai/tools/{tool_id}",
         )
+        .path_param("tool_id", &tool_id)
         .query("force", &force);
         client.transport().call_json(request)
     }
@@ -7578,11 +7416,9 @@ impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/tools/{}/dependent-agents",
-                api_runtime::path_param(&tool_id)
-            ),
+            "/v1/convai/tools/{tool_id}/dependent-agents",
         )
+        .path_param("tool_id", &tool_id)
         .query("cursor", &cursor)
         .query("page_size", &page_size);
         client.transport().call_json(request)
@@ -7703,11 +7539,9 @@ impl<'a> ConversationalAiToolsExecutionsGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/tools/{}/executions",
-                api_runtime::path_param(&tool_id)
-            ),
+            "/v1/convai/tools/{tool_id}/executions",
         )
+        .path_param("tool_id", &tool_id)
         .query("cursor", &cursor)
         .query("page_size", &page_size)
         .query("is_error", &is_error)
@@ -7984,11 +7818,9 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/whatsapp-accounts/{}",
-                api_runtime::path_param(&phone_number_id)
-            ),
-        );
+            "/v1/convai/whatsapp-accounts/{phone_number_id}",
+        )
+        .path_param("phone_number_id", &phone_number_id);
         client.transport().call_json(request)
     }
 
@@ -8002,11 +7834,9 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/convai/whatsapp-accounts/{}",
-                api_runtime::path_param(&phone_number_id)
-            ),
-        );
+            "/v1/convai/whatsapp-accounts/{phone_number_id}",
+        )
+        .path_param("phone_number_id", &phone_number_id);
         client.transport().call_json(request)
     }
 
@@ -8024,11 +7854,9 @@ impl<'a> ConversationalAiWhatsappAccounts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/whatsapp-accounts/{}",
-                api_runtime::path_param(&phone_number_id)
-            ),
-        );
+            "/v1/convai/whatsapp-accounts/{phone_number_id}",
+        )
+        .path_param("phone_number_id", &phone_number_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

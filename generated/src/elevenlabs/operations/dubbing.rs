@@ -99,8 +99,9 @@ impl<'a> Dubbing<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v1/dubbing/{}", api_runtime::path_param(&dubbing_id)),
-        );
+            "/v1/dubbing/{dubbing_id}",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         client.transport().call_json(request)
     }
 
@@ -114,8 +115,9 @@ impl<'a> Dubbing<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v1/dubbing/{}", api_runtime::path_param(&dubbing_id)),
-        );
+            "/v1/dubbing/{dubbing_id}",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         client.transport().call_json(request)
     }
 }
@@ -312,12 +314,10 @@ impl<'a> DubbingAudio<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/{}/audio/{}",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&language_code)
-            ),
+            "/v1/dubbing/{dubbing_id}/audio/{language_code}",
         )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("language_code", &language_code)
         .accept("audio/mpeg, video/mp4");
         client.transport().call_bytes(request)
     }
@@ -385,11 +385,9 @@ impl<'a> DubbingProject<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/project/{}",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
 
@@ -403,11 +401,9 @@ impl<'a> DubbingProject<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/dubbing/project/{}",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_empty(request)
     }
 }
@@ -564,11 +560,9 @@ impl<'a> DubbingProjectLanguage<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/project/{}/language",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/language",
+        )
+        .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -587,12 +581,10 @@ impl<'a> DubbingProjectLanguage<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/project/{}/language/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&language_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/language/{language_id}",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("language_id", &language_id);
         client.transport().call_json(request)
     }
 
@@ -606,12 +598,10 @@ impl<'a> DubbingProjectLanguage<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/dubbing/project/{}/language/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&language_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/language/{language_id}",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("language_id", &language_id);
         client.transport().call_empty(request)
     }
 }
@@ -660,11 +650,9 @@ impl<'a> DubbingProjectLanguageList<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/project/{}/language",
-                api_runtime::path_param(&project_id)
-            ),
+            "/v1/dubbing/project/{project_id}/language",
         )
+        .path_param("project_id", &project_id)
         .query("cursor", &cursor)
         .query("page_size", &page_size)
         .query("status", &status);
@@ -702,12 +690,10 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/project/{}/language/{}/transcript",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&language_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/language/{language_id}/transcript",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("language_id", &language_id);
         client.transport().call_json(request)
     }
 
@@ -726,14 +712,12 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
     ) -> Call<'a, types::DubbingTargetSegmentUpdateResponse> {
         let client = self.client;
         let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/dubbing/project/{}/language/{}/transcript/segment/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&language_id),
-                api_runtime::path_param(&segment_id)
-            ),
-        );
+                api_runtime::reqwest::Method::PATCH,
+                "/v1/dubbing/project/{project_id}/language/{language_id}/transcript/segment/{segment_id}",
+            )
+            .path_param("project_id", &project_id)
+            .path_param("language_id", &language_id)
+            .path_param("segment_id", &segment_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -753,12 +737,10 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/dubbing/project/{}/language/{}/transcript/segments",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&language_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/language/{language_id}/transcript/segments",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("language_id", &language_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -777,12 +759,10 @@ impl<'a> DubbingProjectLanguageTranscript<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/project/{}/language/{}/transcript/regenerate",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&language_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/language/{language_id}/transcript/regenerate",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("language_id", &language_id);
         client.transport().call_json(request)
     }
 }
@@ -804,11 +784,9 @@ impl<'a> DubbingProjectTranscript<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/project/{}/transcript",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/transcript",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
 
@@ -826,12 +804,10 @@ impl<'a> DubbingProjectTranscript<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/dubbing/project/{}/transcript/segment/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&segment_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/transcript/segment/{segment_id}",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("segment_id", &segment_id);
         client.transport().call_json(request)
     }
 
@@ -850,12 +826,10 @@ impl<'a> DubbingProjectTranscript<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/dubbing/project/{}/transcript/segment/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&segment_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/transcript/segment/{segment_id}",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("segment_id", &segment_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -874,11 +848,9 @@ impl<'a> DubbingProjectTranscript<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/dubbing/project/{}/transcript/segments",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/transcript/segments",
+        )
+        .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -897,11 +869,9 @@ impl<'a> DubbingProjectTranscript<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/project/{}/transcript/segment",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/dubbing/project/{project_id}/transcript/segment",
+        )
+        .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -946,11 +916,9 @@ impl<'a> DubbingResource<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/resource/{}",
-                api_runtime::path_param(&dubbing_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         client.transport().call_json(request)
     }
 
@@ -969,11 +937,9 @@ impl<'a> DubbingResource<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/resource/{}/migrate-segments",
-                api_runtime::path_param(&dubbing_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/migrate-segments",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -993,11 +959,9 @@ impl<'a> DubbingResource<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/resource/{}/transcribe",
-                api_runtime::path_param(&dubbing_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/transcribe",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1017,11 +981,9 @@ impl<'a> DubbingResource<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/resource/{}/translate",
-                api_runtime::path_param(&dubbing_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/translate",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1041,11 +1003,9 @@ impl<'a> DubbingResource<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/resource/{}/dub",
-                api_runtime::path_param(&dubbing_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/dub",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1066,12 +1026,10 @@ impl<'a> DubbingResource<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/resource/{}/render/{}",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&language)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/render/{language}",
+        )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("language", &language);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1099,11 +1057,9 @@ impl<'a> DubbingResourceLanguage<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/resource/{}/language",
-                api_runtime::path_param(&dubbing_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/language",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1133,13 +1089,11 @@ impl<'a> DubbingResourceSegment<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/dubbing/resource/{}/segment/{}/{}",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&segment_id),
-                api_runtime::path_param(&language)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/segment/{segment_id}/{language}",
+        )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("segment_id", &segment_id)
+        .path_param("language", &language);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1159,12 +1113,10 @@ impl<'a> DubbingResourceSegment<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/dubbing/resource/{}/segment/{}",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&segment_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/segment/{segment_id}",
+        )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("segment_id", &segment_id);
         client.transport().call_json(request)
     }
 }
@@ -1235,12 +1187,10 @@ impl<'a> DubbingResourceSpeaker<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/resource/{}/speaker/{}/similar-voices",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&speaker_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/similar-voices",
+        )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("speaker_id", &speaker_id);
         client.transport().call_json(request)
     }
 }
@@ -1278,12 +1228,10 @@ impl<'a> DubbingResourceSpeakerUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/dubbing/resource/{}/speaker/{}",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&speaker_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}",
+        )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("speaker_id", &speaker_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -1330,11 +1278,9 @@ impl<'a> DubbingResourceSpeakerCreate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/resource/{}/speaker",
-                api_runtime::path_param(&dubbing_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/speaker",
+        )
+        .path_param("dubbing_id", &dubbing_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -1375,12 +1321,10 @@ impl<'a> DubbingResourceSpeakerSegment<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/dubbing/resource/{}/speaker/{}/segment",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&speaker_id)
-            ),
-        );
+            "/v1/dubbing/resource/{dubbing_id}/speaker/{speaker_id}/segment",
+        )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("speaker_id", &speaker_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -1441,12 +1385,10 @@ impl<'a> DubbingTranscriptGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/{}/transcript/{}",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&language_code)
-            ),
+            "/v1/dubbing/{dubbing_id}/transcript/{language_code}",
         )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("language_code", &language_code)
         .query("format_type", &format_type);
         client.transport().call_json(request)
     }
@@ -1483,13 +1425,11 @@ impl<'a> DubbingTranscripts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/dubbing/{}/transcripts/{}/format/{}",
-                api_runtime::path_param(&dubbing_id),
-                api_runtime::path_param(&language_code),
-                api_runtime::path_param(&format_type)
-            ),
-        );
+            "/v1/dubbing/{dubbing_id}/transcripts/{language_code}/format/{format_type}",
+        )
+        .path_param("dubbing_id", &dubbing_id)
+        .path_param("language_code", &language_code)
+        .path_param("format_type", &format_type);
         client.transport().call_json(request)
     }
 }

@@ -64,11 +64,9 @@ impl<'a> EnvironmentVariables<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/convai/environment-variables/{}",
-                api_runtime::path_param(&env_var_id)
-            ),
-        );
+            "/v1/convai/environment-variables/{env_var_id}",
+        )
+        .path_param("env_var_id", &env_var_id);
         client.transport().call_json(request)
     }
 
@@ -86,11 +84,9 @@ impl<'a> EnvironmentVariables<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/convai/environment-variables/{}",
-                api_runtime::path_param(&env_var_id)
-            ),
-        );
+            "/v1/convai/environment-variables/{env_var_id}",
+        )
+        .path_param("env_var_id", &env_var_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -90,11 +90,9 @@ impl<'a> FlowsImage<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/flows/image/{}",
-                api_runtime::path_param(&generation_id)
-            ),
-        );
+            "/v1/flows/image/{generation_id}",
+        )
+        .path_param("generation_id", &generation_id);
         client.transport().call_json(request)
     }
 }
@@ -219,11 +217,9 @@ impl<'a> FlowsTextToSpeech<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/flows/text-to-speech/{}",
-                api_runtime::path_param(&generation_id)
-            ),
-        );
+            "/v1/flows/text-to-speech/{generation_id}",
+        )
+        .path_param("generation_id", &generation_id);
         client.transport().call_json(request)
     }
 }
@@ -348,11 +344,9 @@ impl<'a> FlowsVideo<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/flows/video/{}",
-                api_runtime::path_param(&generation_id)
-            ),
-        );
+            "/v1/flows/video/{generation_id}",
+        )
+        .path_param("generation_id", &generation_id);
         client.transport().call_json(request)
     }
 }

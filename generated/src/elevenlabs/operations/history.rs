@@ -49,8 +49,9 @@ impl<'a> History<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v1/history/{}", api_runtime::path_param(&history_item_id)),
-        );
+            "/v1/history/{history_item_id}",
+        )
+        .path_param("history_item_id", &history_item_id);
         client.transport().call_json(request)
     }
 
@@ -64,8 +65,9 @@ impl<'a> History<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v1/history/{}", api_runtime::path_param(&history_item_id)),
-        );
+            "/v1/history/{history_item_id}",
+        )
+        .path_param("history_item_id", &history_item_id);
         client.transport().call_json(request)
     }
 
@@ -79,11 +81,9 @@ impl<'a> History<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/history/{}/audio",
-                api_runtime::path_param(&history_item_id)
-            ),
+            "/v1/history/{history_item_id}/audio",
         )
+        .path_param("history_item_id", &history_item_id)
         .accept("audio/mpeg");
         client.transport().call_bytes(request)
     }

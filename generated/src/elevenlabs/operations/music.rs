@@ -534,11 +534,9 @@ impl<'a> MusicFinetunes<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/music/finetunes/{}",
-                api_runtime::path_param(&finetune_id)
-            ),
-        );
+            "/v1/music/finetunes/{finetune_id}",
+        )
+        .path_param("finetune_id", &finetune_id);
         client.transport().call_json(request)
     }
 
@@ -552,11 +550,9 @@ impl<'a> MusicFinetunes<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/music/finetunes/{}",
-                api_runtime::path_param(&finetune_id)
-            ),
-        );
+            "/v1/music/finetunes/{finetune_id}",
+        )
+        .path_param("finetune_id", &finetune_id);
         client.transport().call_json(request)
     }
 
@@ -574,11 +570,9 @@ impl<'a> MusicFinetunes<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/music/finetunes/{}",
-                api_runtime::path_param(&finetune_id)
-            ),
-        );
+            "/v1/music/finetunes/{finetune_id}",
+        )
+        .path_param("finetune_id", &finetune_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -104,11 +104,9 @@ impl<'a> ProductionsOrders<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/productions/orders/{}",
-                api_runtime::path_param(&order_id)
-            ),
-        );
+            "/v1/productions/orders/{order_id}",
+        )
+        .path_param("order_id", &order_id);
         client.transport().call_json(request)
     }
 
@@ -126,11 +124,9 @@ impl<'a> ProductionsOrders<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/productions/orders/{}",
-                api_runtime::path_param(&order_id)
-            ),
-        );
+            "/v1/productions/orders/{order_id}",
+        )
+        .path_param("order_id", &order_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -147,11 +143,9 @@ impl<'a> ProductionsOrders<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/productions/orders/{}/submit",
-                api_runtime::path_param(&order_id)
-            ),
-        );
+            "/v1/productions/orders/{order_id}/submit",
+        )
+        .path_param("order_id", &order_id);
         client.transport().call_json(request)
     }
 }
@@ -289,11 +283,9 @@ impl<'a> ProductionsOrdersDeliverables<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/productions/orders/{}/deliverables",
-                api_runtime::path_param(&order_id)
-            ),
-        );
+            "/v1/productions/orders/{order_id}/deliverables",
+        )
+        .path_param("order_id", &order_id);
         client.transport().call_json(request)
     }
 }
@@ -319,11 +311,9 @@ impl<'a> ProductionsOrdersItems<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/productions/orders/{}/items",
-                api_runtime::path_param(&order_id)
-            ),
-        );
+            "/v1/productions/orders/{order_id}/items",
+        )
+        .path_param("order_id", &order_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -342,12 +332,10 @@ impl<'a> ProductionsOrdersItems<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/productions/orders/{}/items/{}",
-                api_runtime::path_param(&order_id),
-                api_runtime::path_param(&item_id)
-            ),
-        );
+            "/v1/productions/orders/{order_id}/items/{item_id}",
+        )
+        .path_param("order_id", &order_id)
+        .path_param("item_id", &item_id);
         client.transport().call_json(request)
     }
 }
@@ -372,11 +360,9 @@ impl<'a> ProductionsOrdersLanguages<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/productions/orders/languages/{}",
-                api_runtime::path_param(&order_item_kind)
-            ),
-        );
+            "/v1/productions/orders/languages/{order_item_kind}",
+        )
+        .path_param("order_item_kind", &order_item_kind);
         client.transport().call_json(request)
     }
 }
@@ -402,11 +388,9 @@ impl<'a> ProductionsOrdersMedia<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/productions/orders/{}/media",
-                api_runtime::path_param(&order_id)
-            ),
-        );
+            "/v1/productions/orders/{order_id}/media",
+        )
+        .path_param("order_id", &order_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -425,12 +409,10 @@ impl<'a> ProductionsOrdersMedia<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/productions/orders/{}/media/{}",
-                api_runtime::path_param(&order_id),
-                api_runtime::path_param(&media_id)
-            ),
-        );
+            "/v1/productions/orders/{order_id}/media/{media_id}",
+        )
+        .path_param("order_id", &order_id)
+        .path_param("media_id", &media_id);
         client.transport().call_json(request)
     }
 }

@@ -75,11 +75,9 @@ impl<'a> PronunciationDictionaries<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/pronunciation-dictionaries/{}",
-                api_runtime::path_param(&pronunciation_dictionary_id)
-            ),
-        );
+            "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}",
+        )
+        .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         client.transport().call_json(request)
     }
 
@@ -111,12 +109,10 @@ impl<'a> PronunciationDictionaries<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/pronunciation-dictionaries/{}/{}/download",
-                api_runtime::path_param(&dictionary_id),
-                api_runtime::path_param(&version_id)
-            ),
+            "/v1/pronunciation-dictionaries/{dictionary_id}/{version_id}/download",
         )
+        .path_param("dictionary_id", &dictionary_id)
+        .path_param("version_id", &version_id)
         .accept("text/plain");
         client.transport().call_bytes(request)
     }
@@ -171,11 +167,9 @@ impl<'a> PronunciationDictionariesUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/pronunciation-dictionaries/{}",
-                api_runtime::path_param(&pronunciation_dictionary_id)
-            ),
-        );
+            "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}",
+        )
+        .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -298,11 +292,9 @@ impl<'a> PronunciationDictionariesRules<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/pronunciation-dictionaries/{}/set-rules",
-                api_runtime::path_param(&pronunciation_dictionary_id)
-            ),
-        );
+            "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/set-rules",
+        )
+        .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -321,11 +313,9 @@ impl<'a> PronunciationDictionariesRules<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/pronunciation-dictionaries/{}/add-rules",
-                api_runtime::path_param(&pronunciation_dictionary_id)
-            ),
-        );
+            "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/add-rules",
+        )
+        .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -344,11 +334,9 @@ impl<'a> PronunciationDictionariesRules<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/pronunciation-dictionaries/{}/remove-rules",
-                api_runtime::path_param(&pronunciation_dictionary_id)
-            ),
-        );
+            "/v1/pronunciation-dictionaries/{pronunciation_dictionary_id}/remove-rules",
+        )
+        .path_param("pronunciation_dictionary_id", &pronunciation_dictionary_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

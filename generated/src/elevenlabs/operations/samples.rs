@@ -31,12 +31,10 @@ impl<'a> Samples<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/voices/{}/samples/{}",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id)
-            ),
-        );
+            "/v1/voices/{voice_id}/samples/{sample_id}",
+        )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
     }
 }

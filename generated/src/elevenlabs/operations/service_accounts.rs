@@ -75,11 +75,9 @@ impl<'a> ServiceAccountsApiKeys<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/service-accounts/{}/api-keys",
-                api_runtime::path_param(&service_account_user_id)
-            ),
-        );
+            "/v1/service-accounts/{service_account_user_id}/api-keys",
+        )
+        .path_param("service_account_user_id", &service_account_user_id);
         client.transport().call_json(request)
     }
 
@@ -97,11 +95,9 @@ impl<'a> ServiceAccountsApiKeys<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/service-accounts/{}/api-keys",
-                api_runtime::path_param(&service_account_user_id)
-            ),
-        );
+            "/v1/service-accounts/{service_account_user_id}/api-keys",
+        )
+        .path_param("service_account_user_id", &service_account_user_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -120,12 +116,10 @@ impl<'a> ServiceAccountsApiKeys<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/service-accounts/{}/api-keys/{}",
-                api_runtime::path_param(&service_account_user_id),
-                api_runtime::path_param(&api_key_id)
-            ),
-        );
+            "/v1/service-accounts/{service_account_user_id}/api-keys/{api_key_id}",
+        )
+        .path_param("service_account_user_id", &service_account_user_id)
+        .path_param("api_key_id", &api_key_id);
         client.transport().call_json(request)
     }
 
@@ -183,12 +177,10 @@ impl<'a> ServiceAccountsApiKeysUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/service-accounts/{}/api-keys/{}",
-                api_runtime::path_param(&service_account_user_id),
-                api_runtime::path_param(&api_key_id)
-            ),
-        );
+            "/v1/service-accounts/{service_account_user_id}/api-keys/{api_key_id}",
+        )
+        .path_param("service_account_user_id", &service_account_user_id)
+        .path_param("api_key_id", &api_key_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,

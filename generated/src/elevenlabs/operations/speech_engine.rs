@@ -62,11 +62,9 @@ impl<'a> SpeechEngine<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/speech-engine/{}",
-                api_runtime::path_param(&speech_engine_id)
-            ),
-        );
+            "/v1/speech-engine/{speech_engine_id}",
+        )
+        .path_param("speech_engine_id", &speech_engine_id);
         client.transport().call_json(request)
     }
 
@@ -80,11 +78,9 @@ impl<'a> SpeechEngine<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/speech-engine/{}",
-                api_runtime::path_param(&speech_engine_id)
-            ),
-        );
+            "/v1/speech-engine/{speech_engine_id}",
+        )
+        .path_param("speech_engine_id", &speech_engine_id);
         client.transport().call_empty(request)
     }
 
@@ -102,11 +98,9 @@ impl<'a> SpeechEngine<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/speech-engine/{}",
-                api_runtime::path_param(&speech_engine_id)
-            ),
-        );
+            "/v1/speech-engine/{speech_engine_id}",
+        )
+        .path_param("speech_engine_id", &speech_engine_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -118,11 +118,9 @@ impl<'a> SpeechToSpeechConvert<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/speech-to-speech/{}",
-                api_runtime::path_param(&voice_id)
-            ),
+            "/v1/speech-to-speech/{voice_id}",
         )
+        .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format)
@@ -197,11 +195,9 @@ impl<'a> SpeechToSpeechStream<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/speech-to-speech/{}/stream",
-                api_runtime::path_param(&voice_id)
-            ),
+            "/v1/speech-to-speech/{voice_id}/stream",
         )
+        .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format)

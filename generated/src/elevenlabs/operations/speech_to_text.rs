@@ -116,11 +116,9 @@ impl<'a> SpeechToTextTranscripts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/speech-to-text/transcripts/{}",
-                api_runtime::path_param(&transcription_id)
-            ),
-        );
+            "/v1/speech-to-text/transcripts/{transcription_id}",
+        )
+        .path_param("transcription_id", &transcription_id);
         client.transport().call_json(request)
     }
 
@@ -134,11 +132,9 @@ impl<'a> SpeechToTextTranscripts<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/speech-to-text/transcripts/{}",
-                api_runtime::path_param(&transcription_id)
-            ),
-        );
+            "/v1/speech-to-text/transcripts/{transcription_id}",
+        )
+        .path_param("transcription_id", &transcription_id);
         client.transport().call_json(request)
     }
 }

@@ -178,11 +178,9 @@ impl<'a> StudioProjects<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}",
+        )
+        .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -197,11 +195,9 @@ impl<'a> StudioProjects<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/studio/projects/{}",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
 
@@ -215,11 +211,9 @@ impl<'a> StudioProjects<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/convert",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/convert",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
 
@@ -236,11 +230,9 @@ impl<'a> StudioProjects<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/studio/projects/{}/muted-tracks",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/muted-tracks",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
 }
@@ -271,11 +263,9 @@ impl<'a> StudioProjectsGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/studio/projects/{}",
-                api_runtime::path_param(&project_id)
-            ),
+            "/v1/studio/projects/{project_id}",
         )
+        .path_param("project_id", &project_id)
         .query("share_id", &share_id);
         client.transport().call_json(request)
     }
@@ -314,11 +304,9 @@ impl<'a> StudioProjectsChapters<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/studio/projects/{}/chapters",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/chapters",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
 
@@ -336,11 +324,9 @@ impl<'a> StudioProjectsChapters<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/chapters",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/chapters",
+        )
+        .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -359,12 +345,10 @@ impl<'a> StudioProjectsChapters<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/studio/projects/{}/chapters/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&chapter_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/chapters/{chapter_id}",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
     }
 
@@ -402,12 +386,10 @@ impl<'a> StudioProjectsChapters<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/studio/projects/{}/chapters/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&chapter_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/chapters/{chapter_id}",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
     }
 
@@ -425,12 +407,10 @@ impl<'a> StudioProjectsChapters<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/chapters/{}/convert",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&chapter_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/chapters/{chapter_id}/convert",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
     }
 }
@@ -466,12 +446,10 @@ impl<'a> StudioProjectsChaptersUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/chapters/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&chapter_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/chapters/{chapter_id}",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("chapter_id", &chapter_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -510,12 +488,10 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/studio/projects/{}/chapters/{}/snapshots",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&chapter_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("chapter_id", &chapter_id);
         client.transport().call_json(request)
     }
 
@@ -533,14 +509,12 @@ impl<'a> StudioProjectsChaptersSnapshots<'a> {
     ) -> Call<'a, types::ChapterSnapshotExtendedResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/studio/projects/{}/chapters/{}/snapshots/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&chapter_id),
-                api_runtime::path_param(&chapter_snapshot_id)
-            ),
-        );
+                api_runtime::reqwest::Method::GET,
+                "/v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots/{chapter_snapshot_id}",
+            )
+            .path_param("project_id", &project_id)
+            .path_param("chapter_id", &chapter_id)
+            .path_param("chapter_snapshot_id", &chapter_snapshot_id);
         client.transport().call_json(request)
     }
 
@@ -601,15 +575,13 @@ impl<'a> StudioProjectsChaptersSnapshotsStream<'a> {
             body,
         } = self;
         let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/chapters/{}/snapshots/{}/stream",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&chapter_id),
-                api_runtime::path_param(&chapter_snapshot_id)
-            ),
-        )
-        .accept("audio/mpeg");
+                api_runtime::reqwest::Method::POST,
+                "/v1/studio/projects/{project_id}/chapters/{chapter_id}/snapshots/{chapter_snapshot_id}/stream",
+            )
+            .path_param("project_id", &project_id)
+            .path_param("chapter_id", &chapter_id)
+            .path_param("chapter_snapshot_id", &chapter_snapshot_id)
+            .accept("audio/mpeg");
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -679,11 +651,9 @@ impl<'a> StudioProjectsContentUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/content",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/content",
+        )
+        .path_param("project_id", &project_id);
         let request = match body {
             Some(body) => request.multipart(body.to_form()),
             None => request,
@@ -722,11 +692,9 @@ impl<'a> StudioProjectsPronunciationDictionaries<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/pronunciation-dictionaries",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/pronunciation-dictionaries",
+        )
+        .path_param("project_id", &project_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -749,11 +717,9 @@ impl<'a> StudioProjectsSnapshots<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/studio/projects/{}/snapshots",
-                api_runtime::path_param(&project_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/snapshots",
+        )
+        .path_param("project_id", &project_id);
         client.transport().call_json(request)
     }
 
@@ -771,12 +737,10 @@ impl<'a> StudioProjectsSnapshots<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/studio/projects/{}/snapshots/{}",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&project_snapshot_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("project_snapshot_id", &project_snapshot_id);
         client.transport().call_json(request)
     }
 
@@ -814,12 +778,10 @@ impl<'a> StudioProjectsSnapshots<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/snapshots/{}/archive",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&project_snapshot_id)
-            ),
+            "/v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}/archive",
         )
+        .path_param("project_id", &project_id)
+        .path_param("project_snapshot_id", &project_snapshot_id)
         .accept("application/x-zip");
         client.transport().call_bytes(request)
     }
@@ -858,12 +820,10 @@ impl<'a> StudioProjectsSnapshotsStream<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/studio/projects/{}/snapshots/{}/stream",
-                api_runtime::path_param(&project_id),
-                api_runtime::path_param(&project_snapshot_id)
-            ),
-        );
+            "/v1/studio/projects/{project_id}/snapshots/{project_snapshot_id}/stream",
+        )
+        .path_param("project_id", &project_id)
+        .path_param("project_snapshot_id", &project_snapshot_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,

@@ -162,8 +162,9 @@ impl<'a> TextToSpeechConvert<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!("/v1/text-to-speech/{}", api_runtime::path_param(&voice_id)),
+            "/v1/text-to-speech/{voice_id}",
         )
+        .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format)
@@ -241,11 +242,9 @@ impl<'a> TextToSpeechConvertWithTimestamps<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/text-to-speech/{}/with-timestamps",
-                api_runtime::path_param(&voice_id)
-            ),
+            "/v1/text-to-speech/{voice_id}/with-timestamps",
         )
+        .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format);
@@ -319,11 +318,9 @@ impl<'a> TextToSpeechStream<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/text-to-speech/{}/stream",
-                api_runtime::path_param(&voice_id)
-            ),
+            "/v1/text-to-speech/{voice_id}/stream",
         )
+        .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format)
@@ -401,11 +398,9 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/text-to-speech/{}/stream/with-timestamps",
-                api_runtime::path_param(&voice_id)
-            ),
+            "/v1/text-to-speech/{voice_id}/stream/with-timestamps",
         )
+        .path_param("voice_id", &voice_id)
         .query("enable_logging", &enable_logging)
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format);

@@ -216,11 +216,9 @@ impl<'a> TextToVoiceRemix<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/text-to-voice/{}/remix",
-                api_runtime::path_param(&voice_id)
-            ),
+            "/v1/text-to-voice/{voice_id}/remix",
         )
+        .path_param("voice_id", &voice_id)
         .query("output_format", &output_format);
         let request = request.json(body);
         client.transport().call_json(request)
@@ -253,11 +251,9 @@ impl<'a> TextToVoicePreview<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/text-to-voice/{}/stream",
-                api_runtime::path_param(&generated_voice_id)
-            ),
+            "/v1/text-to-voice/{generated_voice_id}/stream",
         )
+        .path_param("generated_voice_id", &generated_voice_id)
         .accept("audio/mpeg");
         client.transport().call_bytes(request)
     }

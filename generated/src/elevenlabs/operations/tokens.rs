@@ -45,11 +45,9 @@ impl<'a> TokensSingleUse<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/single-use-token/{}",
-                api_runtime::path_param(&token_type)
-            ),
-        );
+            "/v1/single-use-token/{token_type}",
+        )
+        .path_param("token_type", &token_type);
         client.transport().call_json(request)
     }
 }

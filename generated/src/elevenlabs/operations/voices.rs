@@ -91,8 +91,9 @@ impl<'a> Voices<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v1/voices/{}", api_runtime::path_param(&voice_id)),
-        );
+            "/v1/voices/{voice_id}",
+        )
+        .path_param("voice_id", &voice_id);
         client.transport().call_json(request)
     }
 
@@ -110,8 +111,9 @@ impl<'a> Voices<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!("/v1/voices/{}/edit", api_runtime::path_param(&voice_id)),
-        );
+            "/v1/voices/{voice_id}/edit",
+        )
+        .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -163,11 +165,9 @@ impl<'a> Voices<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/{}/replicate-to-isolated-environment",
-                api_runtime::path_param(&voice_id)
-            ),
-        );
+            "/v1/voices/{voice_id}/replicate-to-isolated-environment",
+        )
+        .path_param("voice_id", &voice_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -187,12 +187,10 @@ impl<'a> Voices<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/add/{}/{}",
-                api_runtime::path_param(&public_user_id),
-                api_runtime::path_param(&voice_id)
-            ),
-        );
+            "/v1/voices/add/{public_user_id}/{voice_id}",
+        )
+        .path_param("public_user_id", &public_user_id)
+        .path_param("voice_id", &voice_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -309,11 +307,10 @@ impl<'a> VoicesGet<'a> {
             voice_id,
             with_settings,
         } = self;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::GET,
-            format!("/v1/voices/{}", api_runtime::path_param(&voice_id)),
-        )
-        .query("with_settings", &with_settings);
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v1/voices/{voice_id}")
+                .path_param("voice_id", &voice_id)
+                .query("with_settings", &with_settings);
         client.transport().call_json(request)
     }
 }
@@ -966,8 +963,9 @@ impl<'a> VoicesPvcUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!("/v1/voices/pvc/{}", api_runtime::path_param(&voice_id)),
-        );
+            "/v1/voices/pvc/{voice_id}",
+        )
+        .path_param("voice_id", &voice_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -1011,11 +1009,9 @@ impl<'a> VoicesPvcTrain<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/pvc/{}/train",
-                api_runtime::path_param(&voice_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/train",
+        )
+        .path_param("voice_id", &voice_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -1075,11 +1071,9 @@ impl<'a> VoicesPvcSamples<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/pvc/{}/samples",
-                api_runtime::path_param(&voice_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/samples",
+        )
+        .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -1114,12 +1108,10 @@ impl<'a> VoicesPvcSamples<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/voices/pvc/{}/samples/{}",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/samples/{sample_id}",
+        )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
     }
 }
@@ -1155,12 +1147,10 @@ impl<'a> VoicesPvcSamplesUpdate<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/pvc/{}/samples/{}",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/samples/{sample_id}",
+        )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -1232,12 +1222,10 @@ impl<'a> VoicesPvcSamplesAudioGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/voices/pvc/{}/samples/{}/audio",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id)
-            ),
+            "/v1/voices/pvc/{voice_id}/samples/{sample_id}/audio",
         )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id)
         .query("remove_background_noise", &remove_background_noise);
         client.transport().call_json(request)
     }
@@ -1280,12 +1268,10 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/voices/pvc/{}/samples/{}/speakers",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers",
+        )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
     }
 
@@ -1303,12 +1289,10 @@ impl<'a> VoicesPvcSamplesSpeakers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/pvc/{}/samples/{}/separate-speakers",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/samples/{sample_id}/separate-speakers",
+        )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
     }
 }
@@ -1335,13 +1319,11 @@ impl<'a> VoicesPvcSamplesSpeakersAudio<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/voices/pvc/{}/samples/{}/speakers/{}/audio",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id),
-                api_runtime::path_param(&speaker_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/samples/{sample_id}/speakers/{speaker_id}/audio",
+        )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id)
+        .path_param("speaker_id", &speaker_id);
         client.transport().call_json(request)
     }
 }
@@ -1367,12 +1349,10 @@ impl<'a> VoicesPvcSamplesWaveform<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/voices/pvc/{}/samples/{}/waveform",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/samples/{sample_id}/waveform",
+        )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id);
         client.transport().call_json(request)
     }
 }
@@ -1405,11 +1385,9 @@ impl<'a> VoicesPvcVerification<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/pvc/{}/verification",
-                api_runtime::path_param(&voice_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/verification",
+        )
+        .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -1432,11 +1410,9 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/voices/pvc/{}/captcha",
-                api_runtime::path_param(&voice_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/captcha",
+        )
+        .path_param("voice_id", &voice_id);
         client.transport().call_empty(request)
     }
 
@@ -1454,11 +1430,9 @@ impl<'a> VoicesPvcVerificationCaptcha<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/pvc/{}/captcha",
-                api_runtime::path_param(&voice_id)
-            ),
-        );
+            "/v1/voices/pvc/{voice_id}/captcha",
+        )
+        .path_param("voice_id", &voice_id);
         let request = request.multipart(body.to_form());
         client.transport().call_json(request)
     }
@@ -1496,12 +1470,10 @@ impl<'a> VoicesSamplesAudio<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/voices/{}/samples/{}/audio",
-                api_runtime::path_param(&voice_id),
-                api_runtime::path_param(&sample_id)
-            ),
+            "/v1/voices/{voice_id}/samples/{sample_id}/audio",
         )
+        .path_param("voice_id", &voice_id)
+        .path_param("sample_id", &sample_id)
         .accept("audio/*");
         client.transport().call_bytes(request)
     }
@@ -1539,8 +1511,9 @@ impl<'a> VoicesSettings<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v1/voices/{}/settings", api_runtime::path_param(&voice_id)),
-        );
+            "/v1/voices/{voice_id}/settings",
+        )
+        .path_param("voice_id", &voice_id);
         client.transport().call_json(request)
     }
 
@@ -1558,11 +1531,9 @@ impl<'a> VoicesSettings<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/voices/{}/settings/edit",
-                api_runtime::path_param(&voice_id)
-            ),
-        );
+            "/v1/voices/{voice_id}/settings/edit",
+        )
+        .path_param("voice_id", &voice_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -58,11 +58,9 @@ impl<'a> Webhooks<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/workspace/webhooks/{}",
-                api_runtime::path_param(&webhook_id)
-            ),
-        );
+            "/v1/workspace/webhooks/{webhook_id}",
+        )
+        .path_param("webhook_id", &webhook_id);
         client.transport().call_json(request)
     }
 
@@ -80,11 +78,9 @@ impl<'a> Webhooks<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/workspace/webhooks/{}",
-                api_runtime::path_param(&webhook_id)
-            ),
-        );
+            "/v1/workspace/webhooks/{webhook_id}",
+        )
+        .path_param("webhook_id", &webhook_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

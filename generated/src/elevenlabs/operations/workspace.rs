@@ -388,11 +388,9 @@ impl<'a> WorkspaceAuthConnections<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v1/workspace/auth-connections/{}",
-                api_runtime::path_param(&auth_connection_id)
-            ),
-        );
+            "/v1/workspace/auth-connections/{auth_connection_id}",
+        )
+        .path_param("auth_connection_id", &auth_connection_id);
         client.transport().call_json(request)
     }
 
@@ -410,11 +408,9 @@ impl<'a> WorkspaceAuthConnections<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!(
-                "/v1/workspace/auth-connections/{}",
-                api_runtime::path_param(&auth_connection_id)
-            ),
-        );
+            "/v1/workspace/auth-connections/{auth_connection_id}",
+        )
+        .path_param("auth_connection_id", &auth_connection_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -487,11 +483,9 @@ impl<'a> WorkspaceGroupsMembers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/workspace/groups/{}/members/remove",
-                api_runtime::path_param(&group_id)
-            ),
-        );
+            "/v1/workspace/groups/{group_id}/members/remove",
+        )
+        .path_param("group_id", &group_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -510,11 +504,9 @@ impl<'a> WorkspaceGroupsMembers<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/workspace/groups/{}/members",
-                api_runtime::path_param(&group_id)
-            ),
-        );
+            "/v1/workspace/groups/{group_id}/members",
+        )
+        .path_param("group_id", &group_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -644,11 +636,9 @@ impl<'a> WorkspaceResources<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v1/workspace/resources/{}",
-                api_runtime::path_param(&resource_id)
-            ),
+            "/v1/workspace/resources/{resource_id}",
         )
+        .path_param("resource_id", &resource_id)
         .query("resource_type", &resource_type);
         client.transport().call_json(request)
     }
@@ -667,11 +657,9 @@ impl<'a> WorkspaceResources<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/workspace/resources/{}/share",
-                api_runtime::path_param(&resource_id)
-            ),
-        );
+            "/v1/workspace/resources/{resource_id}/share",
+        )
+        .path_param("resource_id", &resource_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -690,11 +678,9 @@ impl<'a> WorkspaceResources<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v1/workspace/resources/{}/unshare",
-                api_runtime::path_param(&resource_id)
-            ),
-        );
+            "/v1/workspace/resources/{resource_id}/unshare",
+        )
+        .path_param("resource_id", &resource_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -72,11 +72,9 @@ impl<'a> Conversations<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v2/conversations/{}",
-                api_runtime::path_param(&conversation_id)
-            ),
-        );
+            "/v2/conversations/{conversation_id}",
+        )
+        .path_param("conversation_id", &conversation_id);
         client.transport().call_empty(request)
     }
 
@@ -90,11 +88,9 @@ impl<'a> Conversations<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v2/conversations/{}/end",
-                api_runtime::path_param(&conversation_id)
-            ),
-        );
+            "/v2/conversations/{conversation_id}/end",
+        )
+        .path_param("conversation_id", &conversation_id);
         client.transport().call_empty(request)
     }
 }
@@ -125,11 +121,9 @@ impl<'a> ConversationsGet<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!(
-                "/v2/conversations/{}",
-                api_runtime::path_param(&conversation_id)
-            ),
+            "/v2/conversations/{conversation_id}",
         )
+        .path_param("conversation_id", &conversation_id)
         .query("verbose", &verbose);
         client.transport().call_json(request)
     }

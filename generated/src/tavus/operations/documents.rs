@@ -57,8 +57,9 @@ impl<'a> Documents<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v2/documents/{}", api_runtime::path_param(&document_id)),
-        );
+            "/v2/documents/{document_id}",
+        )
+        .path_param("document_id", &document_id);
         client.transport().call_json(request)
     }
 
@@ -72,8 +73,9 @@ impl<'a> Documents<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v2/documents/{}", api_runtime::path_param(&document_id)),
-        );
+            "/v2/documents/{document_id}",
+        )
+        .path_param("document_id", &document_id);
         client.transport().call_empty(request)
     }
 
@@ -91,8 +93,9 @@ impl<'a> Documents<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v2/documents/{}", api_runtime::path_param(&document_id)),
-        );
+            "/v2/documents/{document_id}",
+        )
+        .path_param("document_id", &document_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
@@ -191,11 +194,9 @@ impl<'a> DocumentsRecrawl<'a> {
         } = self;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::POST,
-            format!(
-                "/v2/documents/{}/recrawl",
-                api_runtime::path_param(&document_id)
-            ),
-        );
+            "/v2/documents/{document_id}/recrawl",
+        )
+        .path_param("document_id", &document_id);
         let request = match body {
             Some(body) => request.json(body),
             None => request,

@@ -54,8 +54,9 @@ impl<'a> Guardrails<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v2/guardrails/{}", api_runtime::path_param(&guardrails_id)),
-        );
+            "/v2/guardrails/{guardrails_id}",
+        )
+        .path_param("guardrails_id", &guardrails_id);
         client.transport().call_json(request)
     }
 
@@ -69,8 +70,9 @@ impl<'a> Guardrails<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v2/guardrails/{}", api_runtime::path_param(&guardrails_id)),
-        );
+            "/v2/guardrails/{guardrails_id}",
+        )
+        .path_param("guardrails_id", &guardrails_id);
         client.transport().call_empty(request)
     }
 
@@ -88,8 +90,9 @@ impl<'a> Guardrails<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v2/guardrails/{}", api_runtime::path_param(&guardrails_id)),
-        );
+            "/v2/guardrails/{guardrails_id}",
+        )
+        .path_param("guardrails_id", &guardrails_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -27,12 +27,10 @@ impl<'a> Memories<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!(
-                "/v2/memories/{}/{}",
-                api_runtime::path_param(&memory_store),
-                api_runtime::path_param(&memory_id)
-            ),
-        );
+            "/v2/memories/{memory_store}/{memory_id}",
+        )
+        .path_param("memory_store", &memory_store)
+        .path_param("memory_id", &memory_id);
         client.transport().call_empty(request)
     }
 }

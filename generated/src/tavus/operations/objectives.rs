@@ -54,8 +54,9 @@ impl<'a> Objectives<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v2/objectives/{}", api_runtime::path_param(&objectives_id)),
-        );
+            "/v2/objectives/{objectives_id}",
+        )
+        .path_param("objectives_id", &objectives_id);
         client.transport().call_json(request)
     }
 
@@ -69,8 +70,9 @@ impl<'a> Objectives<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v2/objectives/{}", api_runtime::path_param(&objectives_id)),
-        );
+            "/v2/objectives/{objectives_id}",
+        )
+        .path_param("objectives_id", &objectives_id);
         client.transport().call_empty(request)
     }
 
@@ -88,8 +90,9 @@ impl<'a> Objectives<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v2/objectives/{}", api_runtime::path_param(&objectives_id)),
-        );
+            "/v2/objectives/{objectives_id}",
+        )
+        .path_param("objectives_id", &objectives_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

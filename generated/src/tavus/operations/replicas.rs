@@ -52,8 +52,9 @@ impl<'a> Replicas<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::GET,
-            format!("/v2/replicas/{}", api_runtime::path_param(&replica_id)),
-        );
+            "/v2/replicas/{replica_id}",
+        )
+        .path_param("replica_id", &replica_id);
         client.transport().call_json(request)
     }
 
@@ -67,8 +68,9 @@ impl<'a> Replicas<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v2/replicas/{}", api_runtime::path_param(&replica_id)),
-        );
+            "/v2/replicas/{replica_id}",
+        )
+        .path_param("replica_id", &replica_id);
         client.transport().call_empty(request)
     }
 
@@ -86,8 +88,9 @@ impl<'a> Replicas<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v2/replicas/{}/name", api_runtime::path_param(&replica_id)),
-        );
+            "/v2/replicas/{replica_id}/name",
+        )
+        .path_param("replica_id", &replica_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }

@@ -50,10 +50,9 @@ impl<'a> Videos<'a> {
     #[inline]
     pub fn get(self, video_id: &str) -> Call<'a, types::Video> {
         let client = self.client;
-        let request = api_runtime::Request::new(
-            api_runtime::reqwest::Method::GET,
-            format!("/v2/videos/{}", api_runtime::path_param(&video_id)),
-        );
+        let request =
+            api_runtime::Request::new(api_runtime::reqwest::Method::GET, "/v2/videos/{video_id}")
+                .path_param("video_id", &video_id);
         client.transport().call_json(request)
     }
 
@@ -67,8 +66,9 @@ impl<'a> Videos<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::DELETE,
-            format!("/v2/videos/{}", api_runtime::path_param(&video_id)),
-        );
+            "/v2/videos/{video_id}",
+        )
+        .path_param("video_id", &video_id);
         client.transport().call_empty(request)
     }
 
@@ -86,8 +86,9 @@ impl<'a> Videos<'a> {
         let client = self.client;
         let request = api_runtime::Request::new(
             api_runtime::reqwest::Method::PATCH,
-            format!("/v2/videos/{}/name", api_runtime::path_param(&video_id)),
-        );
+            "/v2/videos/{video_id}/name",
+        )
+        .path_param("video_id", &video_id);
         let request = request.json(body);
         client.transport().call_json(request)
     }
