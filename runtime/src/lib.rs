@@ -38,7 +38,8 @@ mod request;
 mod response;
 mod retry;
 pub mod ser;
-mod sse;
+#[doc(hidden)]
+pub mod sse;
 pub mod strings;
 mod timestamp;
 pub mod union;

@@ -150,3 +150,31 @@ async fn a_user_supplied_http_client_is_used_with_the_key() {
         .await
         .expect("the custom client's default header matches");
 }
+
+#[tokio::test]
+async fn a_base_url_with_credentials_is_refused_and_nothing_is_sent() {
+    let server = MockServer::start().await;
+    let address = server.address();
+    let with_credentials = format!("http://user:pa55word@{address}");
+
+    let error = builder(&with_credentials).build().unwrap_err();
+
+    assert!(
+        matches!(error, ConfigError::InvalidBaseUrl { .. }),
+        "{error:?}"
+    );
+    assert!(!format!("{error} {error:?}").contains("pa55word"), "{error:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[test]
+fn plain_http_to_a_remote_host_needs_an_explicit_opt_in() {
+    let error = builder("http://api.elevenlabs.io").build().unwrap_err();
+    assert!(error.to_string().contains("unencrypted"), "{error}");
+
+    let client = builder("http://api.elevenlabs.io")
+        .allow_insecure_http()
+        .build()
+        .expect("allowed when asked for");
+    assert_eq!(client.transport.base_url(), "http://api.elevenlabs.io");
+}
