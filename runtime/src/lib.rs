@@ -44,6 +44,7 @@ pub mod strings;
 mod timestamp;
 pub mod union;
 mod value;
+pub mod webhook;
 
 pub use bytes::Bytes;
 pub use reqwest;

@@ -163,7 +163,10 @@ async fn a_base_url_with_credentials_is_refused_and_nothing_is_sent() {
         matches!(error, ConfigError::InvalidBaseUrl { .. }),
         "{error:?}"
     );
-    assert!(!format!("{error} {error:?}").contains("pa55word"), "{error:?}");
+    assert!(
+        !format!("{error} {error:?}").contains("pa55word"),
+        "{error:?}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 
