@@ -72,6 +72,10 @@ pub struct StructDef {
     pub fields: Vec<FieldDef>,
     /// Type of undeclared properties, when the schema keeps them.
     pub additional: Option<TypeRef>,
+    /// `additionalProperties: false`: undeclared keys are read past, but a
+    /// union trying its members strictly takes them as a sign that the
+    /// value is another member's.
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +88,16 @@ pub struct FieldDef {
     /// Set by the recursion pass where the field would make its type infinite.
     pub boxed: bool,
     pub docs: Docs,
+}
+
+impl FieldDef {
+    /// A string constant that cannot be `null`: its one value is always
+    /// written and an absent field takes it, so it is never an input. A
+    /// nullable constant is an ordinary optional value (`Option`,
+    /// `Nullable`), so `null` and absence survive.
+    pub fn is_fixed_const(&self) -> bool {
+        matches!(self.ty, TypeRef::Const(_)) && !self.nullable
+    }
 }
 
 #[derive(Debug, Clone)]

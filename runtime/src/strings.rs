@@ -15,6 +15,14 @@ pub fn deserialize_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     String::deserialize(deserializer)
 }
 
+/// The catch-all of a string enum: keeps a value the enum does not know,
+/// except while a union tries its members strictly
+/// ([`crate::union::first_fit`]).
+pub fn unknown_value<E: serde::de::Error>(value: String) -> Result<String, E> {
+    crate::union::catch_all(format_args!("unknown value {value:?}"))?;
+    Ok(value)
+}
+
 /// Reads a string that must equal `expected`, the one value of a `const`.
 pub fn deserialize_const<'de, D: Deserializer<'de>>(
     deserializer: D,

@@ -6,12 +6,78 @@
 //! and outside the union, and tags the generator has never seen are kept as
 //! raw JSON instead of failing.
 //!
-//! Unions without one buffer the value and try their members in order
-//! ([`try_member`]), as serde's `untagged` derive does.
+//! Unions without one buffer the value and try their members ([`first_fit`])
+//! in two passes: first strictly, where a catch-all refuses (an unknown enum
+//! value, an unknown tag, a key that a closed struct does not declare), then
+//! leniently, member by member in order, as serde's `untagged` derive does.
+//! So a member that fits exactly wins over an earlier one that would only
+//! take the value through a catch-all and lose what it cannot hold.
+
+use std::cell::Cell;
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+thread_local! {
+    /// Set while [`first_fit`] tries members strictly. Decoding is
+    /// synchronous and a union decodes from a buffered value, so the flag
+    /// covers exactly the nested values of the member being tried.
+    static STRICT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the value being decoded is tried strictly by an enclosing union:
+/// catch-alls must refuse rather than take it.
+pub fn strict() -> bool {
+    STRICT.with(Cell::get)
+}
+
+/// Runs `decode` strictly, restoring the previous mode afterwards (also
+/// when `decode` panics).
+fn strictly<T>(decode: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STRICT.with(|strict| strict.set(self.0));
+        }
+    }
+    let _restore = Restore(STRICT.with(|strict| strict.replace(true)));
+    decode()
+}
+
+/// Whether a catch-all may take a value: yes, except while a union tries
+/// its members strictly, where it is the error `what`.
+pub fn catch_all<E: serde::de::Error>(what: std::fmt::Arguments<'_>) -> Result<(), E> {
+    if strict() {
+        Err(E::custom(format_args!(
+            "{what} (refused while a union looks for a member that fits exactly)"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// One member of a union without a discriminator: decodes the value as that
+/// member and wraps it in the union's variant, or `None`.
+pub type Member<U> = fn(&Value) -> Option<U>;
+
+/// The member a union without a discriminator decodes `value` to: the first
+/// that fits strictly, else the first that fits at all; `None` when none
+/// does. Inside a strict pass of an enclosing union only strict fits count.
+pub fn first_fit<U>(value: &Value, members: &[Member<U>]) -> Option<U> {
+    let fit = strictly(|| members.iter().find_map(|member| member(value)));
+    if fit.is_some() || strict() {
+        return fit;
+    }
+    members.iter().find_map(|member| member(value))
+}
+
+/// The catch-all of a union with a discriminator: keeps an object whose tag
+/// is unknown (or missing), except in a strict pass.
+pub fn unknown_tag<E: serde::de::Error>(value: Value, property: &str) -> Result<Value, E> {
+    catch_all(format_args!("unknown or missing `{property}` tag"))?;
+    Ok(value)
+}
 
 /// Reads a JSON object and its discriminator value.
 ///
@@ -40,8 +106,8 @@ where
     serde_json::from_value(value).map_err(D::Error::custom)
 }
 
-/// Decodes `value` as `T` if it fits. Unions without a discriminator try
-/// their members in order, the first that fits wins.
+/// Decodes `value` as `T` if it fits (in the current mode, see
+/// [`first_fit`]).
 pub fn try_member<T: serde::de::DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(value).ok()
 }
@@ -78,7 +144,7 @@ mod tests {
             let (tag, value) = read_tagged(deserializer, "type")?;
             match tag.as_deref() {
                 Some("push") => decode_member::<_, D>(value).map(Op::Push),
-                _ => Ok(Op::Unknown(value)),
+                _ => unknown_tag(value, "type").map(Op::Unknown),
             }
         }
     }
@@ -92,14 +158,158 @@ mod tests {
     impl<'de> Deserialize<'de> for Either {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let value = Value::deserialize(deserializer)?;
-            if let Some(member) = try_member(&value) {
-                return Ok(Either::Number(member));
-            }
-            if let Some(member) = try_member(&value) {
-                return Ok(Either::Push(member));
-            }
-            Err(no_match("Either"))
+            let members: [Member<Self>; 2] = [
+                |value| try_member(value).map(Self::Number),
+                |value| try_member(value).map(Self::Push),
+            ];
+            first_fit(&value, &members).ok_or_else(|| no_match("Either"))
         }
+    }
+
+    /// An open string enum, as generated: unknown values are kept.
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        Tool,
+        Unknown(String),
+    }
+
+    impl<'de> Deserialize<'de> for Kind {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match crate::strings::deserialize_string(deserializer)?.as_str() {
+                "tool" => Ok(Kind::Tool),
+                other => crate::strings::unknown_value(other.to_owned()).map(Kind::Unknown),
+            }
+        }
+    }
+
+    /// A struct with an open `kind`; `closed` says whether it refuses
+    /// undeclared keys (`additionalProperties: false`).
+    #[derive(Debug, PartialEq)]
+    struct Tool<const CLOSED: bool> {
+        kind: Kind,
+    }
+
+    impl<'de, const CLOSED: bool> Deserialize<'de> for Tool<CLOSED> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut kind_ = None;
+            let object =
+                crate::de::object(
+                    deserializer,
+                    "Tool",
+                    &["kind"],
+                    &mut |key, field| match key {
+                        "kind" => field.read(&mut kind_),
+                        _ if CLOSED => field.undeclared(),
+                        _ => field.skip(),
+                    },
+                )?;
+            let Some(kind) = kind_ else {
+                return Err(object.incomplete());
+            };
+            Ok(Tool { kind })
+        }
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Workflow {
+        kind: String,
+        result: String,
+    }
+
+    /// A union whose first member takes the second's values through its
+    /// catch-alls.
+    #[derive(Debug, PartialEq)]
+    enum ToolResult<const CLOSED: bool> {
+        Tool(Tool<CLOSED>),
+        Workflow(Workflow),
+    }
+
+    impl<'de, const CLOSED: bool> Deserialize<'de> for ToolResult<CLOSED> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(deserializer)?;
+            let members: [Member<Self>; 2] = [
+                |value| try_member(value).map(Self::Tool),
+                |value| try_member(value).map(Self::Workflow),
+            ];
+            first_fit(&value, &members).ok_or_else(|| no_match("ToolResult"))
+        }
+    }
+
+    /// A union whose first member is a tagged union.
+    #[derive(Debug, PartialEq)]
+    enum Step {
+        Op(Op),
+        Workflow(Workflow),
+    }
+
+    impl<'de> Deserialize<'de> for Step {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(deserializer)?;
+            let members: [Member<Self>; 2] = [
+                |value| try_member(value).map(Self::Op),
+                |value| try_member(value).map(Self::Workflow),
+            ];
+            first_fit(&value, &members).ok_or_else(|| no_match("Step"))
+        }
+    }
+
+    fn workflow(kind: &str) -> Workflow {
+        Workflow {
+            kind: kind.into(),
+            result: "done".into(),
+        }
+    }
+
+    #[test]
+    fn an_unknown_enum_value_loses_to_a_member_that_knows_it() {
+        let body = json!({"kind": "workflow", "result": "done"});
+        let decoded: ToolResult<false> = serde_json::from_value(body).unwrap();
+        assert_eq!(decoded, ToolResult::Workflow(workflow("workflow")));
+        assert!(!strict(), "the strict pass leaves the mode as it was");
+    }
+
+    #[test]
+    fn an_undeclared_key_of_a_closed_struct_loses_to_a_member_that_declares_it() {
+        let body = json!({"kind": "tool", "result": "done"});
+        let closed: ToolResult<true> = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(closed, ToolResult::Workflow(workflow("tool")));
+        let open: ToolResult<false> = serde_json::from_value(body).unwrap();
+        assert_eq!(open, ToolResult::Tool(Tool { kind: Kind::Tool }));
+    }
+
+    #[test]
+    fn an_unknown_tag_loses_to_a_member_that_fits_exactly() {
+        let body = json!({"kind": "k", "result": "done"});
+        let decoded: Step = serde_json::from_value(body).unwrap();
+        assert_eq!(decoded, Step::Workflow(workflow("k")));
+        let untyped: Step = serde_json::from_value(json!({"kind": "k"})).unwrap();
+        assert_eq!(untyped, Step::Op(Op::Unknown(json!({"kind": "k"}))));
+    }
+
+    #[test]
+    fn without_an_exact_fit_the_first_lenient_one_wins() {
+        let decoded: ToolResult<true> = serde_json::from_value(json!({"kind": "new"})).unwrap();
+        let kind = Kind::Unknown("new".into());
+        assert_eq!(decoded, ToolResult::Tool(Tool { kind }));
+    }
+
+    #[test]
+    fn catch_alls_keep_values_outside_unions() {
+        let tool: Tool<true> = serde_json::from_value(json!({"kind": "new", "x": 1})).unwrap();
+        assert_eq!(tool.kind, Kind::Unknown("new".into()));
+    }
+
+    #[test]
+    fn inside_a_strict_pass_a_nested_union_fits_strictly_or_not_at_all() {
+        let nested =
+            strictly(|| serde_json::from_value::<ToolResult<true>>(json!({"kind": "new"})));
+        assert!(nested.is_err());
+        let error = strictly(|| serde_json::from_value::<Kind>(json!("new"))).unwrap_err();
+        let message = error.to_string();
+        assert!(
+            message.starts_with("unknown value \"new\" (refused while a union"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -533,10 +533,7 @@ impl<'a> FileEmitter<'a> {
                 pub #ident: BTreeMap<String, #value>,
             });
         }
-        let all_optional = def
-            .fields
-            .iter()
-            .all(|f| !f.required || matches!(f.ty, TypeRef::Const(_)));
+        let all_optional = def.fields.iter().all(|f| !f.required || f.is_fixed_const());
         let default = all_optional.then(|| quote!(Default,));
         let constructor = (!all_optional).then(|| self.constructor(name, def, idents));
         let form = self
@@ -608,7 +605,14 @@ impl<'a> FileEmitter<'a> {
             .take(def.fields.len())
             .map(|ident| format_ident!("{}_", ident.trim_start_matches("r#")))
             .collect();
-        let wires = def.fields.iter().map(|field| &field.wire_name);
+        let reads = def.fields.iter().zip(&slots).map(|(field, slot)| {
+            let wire = &field.wire_name;
+            if keeps_null_as_json(field) {
+                quote!(#wire => field.read_json(&mut #slot),)
+            } else {
+                quote!(#wire => field.read(&mut #slot),)
+            }
+        });
         let (required, required_slots): (Vec<&String>, Vec<&Ident>) = def
             .fields
             .iter()
@@ -629,13 +633,18 @@ impl<'a> FileEmitter<'a> {
                     quote!(#ident: #slot.unwrap_or_default())
                 }
             });
+        let other = if def.closed {
+            quote!(field.undeclared())
+        } else {
+            quote!(field.skip())
+        };
         let visit = if slots.is_empty() {
-            quote!(&mut |_, field| field.skip())
+            quote!(&mut |_, field| #other)
         } else {
             quote! {
                 &mut |key, field| match key {
-                    #(#wires => field.read(&mut #slots),)*
-                    _ => field.skip(),
+                    #(#reads)*
+                    _ => #other,
                 }
             }
         };
@@ -660,12 +669,12 @@ impl<'a> FileEmitter<'a> {
         let mut inits = Vec::new();
         for (field, ident) in def.fields.iter().zip(idents) {
             let ident = format_ident!("{}", ident);
-            let is_input = field.required && !matches!(field.ty, TypeRef::Const(_));
+            let is_input = field.required && !field.is_fixed_const();
             if !is_input {
-                inits.push(match (&field.ty, field.nullable) {
-                    (TypeRef::Const(_), _) => quote!(#ident: Default::default()),
-                    (_, false) => quote!(#ident: None),
-                    (_, true) => quote!(#ident: Nullable::Absent),
+                inits.push(match field.nullable {
+                    _ if field.is_fixed_const() => quote!(#ident: Default::default()),
+                    false => quote!(#ident: None),
+                    true => quote!(#ident: Nullable::Absent),
                 });
                 continue;
             }
@@ -770,7 +779,7 @@ impl<'a> FileEmitter<'a> {
         if field.boxed {
             ty = quote!(Box<#ty>);
         }
-        if matches!(field.ty, TypeRef::Const(_)) {
+        if field.is_fixed_const() {
             return ty;
         }
         match (field.required, field.nullable) {
@@ -832,7 +841,12 @@ impl<'a> FileEmitter<'a> {
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+                    match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+                        Self::#catch_all(value) => {
+                            api_runtime::strings::unknown_value(value).map(Self::#catch_all)
+                        }
+                        known => Ok(known),
+                    }
                 }
             }
         }
@@ -863,9 +877,10 @@ impl<'a> FileEmitter<'a> {
         }
     }
 
-    /// A union without a discriminator: the first member that fits wins,
-    /// as with serde's `untagged`, tried on the buffered value by the
-    /// runtime rather than through a derive per union.
+    /// A union without a discriminator: the first member that fits exactly
+    /// wins, else the first that fits at all (as with serde's `untagged`),
+    /// tried on the buffered value by the runtime's `first_fit` rather than
+    /// through a derive per union.
     fn untagged_union(
         &mut self,
         name: &Ident,
@@ -874,6 +889,7 @@ impl<'a> FileEmitter<'a> {
     ) -> TokenStream {
         self.uses.extend(["Deserialize", "Deserializer", "Value"]);
         let title = name.to_string();
+        let count = proc_macro2::Literal::usize_unsuffixed(idents.len());
         quote! {
             #[derive(Debug, Clone, PartialEq, Serialize)]
             #[serde(untagged)]
@@ -883,14 +899,12 @@ impl<'a> FileEmitter<'a> {
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use api_runtime::union::{no_match, try_member};
+                    use api_runtime::union::{first_fit, no_match, try_member, Member};
                     let value = Value::deserialize(deserializer)?;
-                    #(
-                        if let Some(member) = try_member(&value) {
-                            return Ok(Self::#idents(member));
-                        }
-                    )*
-                    Err(no_match(#title))
+                    let members: [Member<Self>; #count] = [
+                        #(|value| try_member(value).map(Self::#idents),)*
+                    ];
+                    first_fit(&value, &members).ok_or_else(|| no_match(#title))
                 }
             }
         }
@@ -927,11 +941,11 @@ impl<'a> FileEmitter<'a> {
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use api_runtime::union::{decode_member, read_tagged};
+                    use api_runtime::union::{decode_member, read_tagged, unknown_tag};
                     let (tag, value) = read_tagged(deserializer, #property)?;
                     match tag.as_deref() {
                         #(#arms)*
-                        _ => Ok(Self::#catch_all(value)),
+                        _ => unknown_tag(value, #property).map(Self::#catch_all),
                     }
                 }
             }
@@ -988,7 +1002,7 @@ impl<'a> FileEmitter<'a> {
 /// Whether an optional field is left out of the encoded object when unset
 /// (constants are always written).
 fn omitted_when_unset(field: &FieldDef) -> bool {
-    !field.required && !matches!(field.ty, TypeRef::Const(_))
+    !field.required && !field.is_fixed_const()
 }
 
 /// The `#[serde(...)]` attribute of a field of a struct that derives its
@@ -999,6 +1013,8 @@ fn serde_field_attrs(field: &FieldDef, ident: &Ident) -> Option<TokenStream> {
         quote!(rename = #wire,)
     });
     let default = (!decodes_as_required(field)).then(|| quote!(default,));
+    let any_json = keeps_null_as_json(field)
+        .then(|| quote!(deserialize_with = "api_runtime::de::json_or_null",));
     let skip = omitted_when_unset(field).then(|| {
         if field.nullable {
             quote!(skip_serializing_if = "Nullable::is_absent",)
@@ -1007,7 +1023,7 @@ fn serde_field_attrs(field: &FieldDef, ident: &Ident) -> Option<TokenStream> {
         }
     });
     (rename.is_some() || default.is_some() || skip.is_some())
-        .then(|| quote!(#[serde(#rename #default #skip)]))
+        .then(|| quote!(#[serde(#rename #default #any_json #skip)]))
 }
 
 /// Takes the values of required fields out of their slots. The runtime has
@@ -1025,6 +1041,13 @@ fn unwrap_required_slots(slots: &[&Ident]) -> Option<TokenStream> {
             return Err(object.incomplete());
         };
     })
+}
+
+/// An optional field of any JSON value (`Option<Value>`, not nullable),
+/// where a present `null` is kept as `Some(Value::Null)` rather than read
+/// as absence: the schema admits `null` as one of its values.
+fn keeps_null_as_json(field: &FieldDef) -> bool {
+    field.ty == TypeRef::Json && !field.required && !field.nullable && !field.boxed
 }
 
 /// Whether a missing field is an error when decoding. Like serde's derive,
