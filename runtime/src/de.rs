@@ -40,6 +40,8 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use crate::union::{catch_all, Fit};
+
 /// The error a field's decoding fails with; converted into the outer
 /// deserializer's error by [`object`].
 pub type FieldError = erased_serde::Error;
@@ -76,17 +78,23 @@ impl<'de> Field<'_, 'de> {
         Ok(())
     }
 
-    /// Reads past a value the struct has no field for.
+    /// Reads past a value the struct has no field for; an error while a
+    /// union looks for a member that holds the whole value
+    /// ([`crate::union::first_fit`]).
     pub fn skip(self) -> Result<(), FieldError> {
-        IgnoredAny::deserialize(self.value).map(drop)
+        self.skip_unless(Fit::Exact)
     }
 
     /// A key that a closed struct (`additionalProperties: false`) does not
-    /// declare: read past, except while a union tries its members strictly
-    /// ([`crate::union::first_fit`]), where it is an error.
+    /// declare: read past, but an error already while a union looks for a
+    /// valid member.
     pub fn undeclared(self) -> Result<(), FieldError> {
-        crate::union::catch_all(format_args!("unknown field `{}`", self.key))?;
-        self.skip()
+        self.skip_unless(Fit::Valid)
+    }
+
+    fn skip_unless(self, refused_from: Fit) -> Result<(), FieldError> {
+        catch_all(refused_from, format_args!("unknown field `{}`", self.key))?;
+        IgnoredAny::deserialize(self.value).map(drop)
     }
 }
 

@@ -7,11 +7,13 @@
 //! raw JSON instead of failing.
 //!
 //! Unions without one buffer the value and try their members ([`first_fit`])
-//! in two passes: first strictly, where a catch-all refuses (an unknown enum
-//! value, an unknown tag, a key that a closed struct does not declare), then
-//! leniently, member by member in order, as serde's `untagged` derive does.
-//! So a member that fits exactly wins over an earlier one that would only
-//! take the value through a catch-all and lose what it cannot hold.
+//! in up to three passes, each member by member in order, from the closest
+//! [`Fit`] to the loosest: first a member that holds the whole value (no
+//! catch-all takes anything, no key is skipped), then one that is valid by
+//! the schema's own rules (unknown keys only where the struct is open), then
+//! any that decodes, as serde's `untagged` derive does. So a member that
+//! fits exactly wins over an earlier one that would take the value only
+//! through a catch-all and lose what it cannot hold.
 
 use std::cell::Cell;
 
@@ -19,38 +21,56 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+/// How closely a value must fit the type it decodes into while a union
+/// tries its members; catch-alls refuse values from some fit on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fit {
+    /// Anything that decodes (outside unions, and their last pass).
+    Lenient,
+    /// Valid by the schema: an unknown enum value or tag, or a key that a
+    /// closed struct (`additionalProperties: false`) does not declare, is
+    /// refused.
+    Valid,
+    /// The type holds the whole value: also a key an open struct skips is
+    /// refused.
+    Exact,
+}
+
 thread_local! {
-    /// Set while [`first_fit`] tries members strictly. Decoding is
-    /// synchronous and a union decodes from a buffered value, so the flag
-    /// covers exactly the nested values of the member being tried.
-    static STRICT: Cell<bool> = const { Cell::new(false) };
+    /// The fit required while [`first_fit`] tries a member. Decoding is
+    /// synchronous and a union decodes from a buffered value, so it covers
+    /// exactly the nested values of the member being tried.
+    static REQUIRED: Cell<Fit> = const { Cell::new(Fit::Lenient) };
 }
 
-/// Whether the value being decoded is tried strictly by an enclosing union:
-/// catch-alls must refuse rather than take it.
-pub fn strict() -> bool {
-    STRICT.with(Cell::get)
+/// The fit the value being decoded must have: [`Fit::Lenient`] unless an
+/// enclosing union is trying its members more strictly.
+pub fn required_fit() -> Fit {
+    REQUIRED.with(Cell::get)
 }
 
-/// Runs `decode` strictly, restoring the previous mode afterwards (also
-/// when `decode` panics).
-fn strictly<T>(decode: impl FnOnce() -> T) -> T {
-    struct Restore(bool);
+/// Runs `decode` requiring `fit`, restoring the previous requirement
+/// afterwards (also when `decode` panics).
+fn requiring<T>(fit: Fit, decode: impl FnOnce() -> T) -> T {
+    struct Restore(Fit);
     impl Drop for Restore {
         fn drop(&mut self) {
-            STRICT.with(|strict| strict.set(self.0));
+            REQUIRED.with(|required| required.set(self.0));
         }
     }
-    let _restore = Restore(STRICT.with(|strict| strict.replace(true)));
+    let _restore = Restore(REQUIRED.with(|required| required.replace(fit)));
     decode()
 }
 
-/// Whether a catch-all may take a value: yes, except while a union tries
-/// its members strictly, where it is the error `what`.
-pub fn catch_all<E: serde::de::Error>(what: std::fmt::Arguments<'_>) -> Result<(), E> {
-    if strict() {
+/// Whether a catch-all may take a value: yes, unless a union requires at
+/// least `refused_from`, where it is the error `what`.
+pub fn catch_all<E: serde::de::Error>(
+    refused_from: Fit,
+    what: std::fmt::Arguments<'_>,
+) -> Result<(), E> {
+    if required_fit() >= refused_from {
         Err(E::custom(format_args!(
-            "{what} (refused while a union looks for a member that fits exactly)"
+            "{what} (refused while a union looks for a member that fits closer)"
         )))
     } else {
         Ok(())
@@ -62,20 +82,24 @@ pub fn catch_all<E: serde::de::Error>(what: std::fmt::Arguments<'_>) -> Result<(
 pub type Member<U> = fn(&Value) -> Option<U>;
 
 /// The member a union without a discriminator decodes `value` to: the first
-/// that fits strictly, else the first that fits at all; `None` when none
-/// does. Inside a strict pass of an enclosing union only strict fits count.
+/// that fits exactly, else the first that is valid, else the first that
+/// decodes at all; `None` when none does. Inside a pass of an enclosing
+/// union, only fits at least as close as that pass requires count.
 pub fn first_fit<U>(value: &Value, members: &[Member<U>]) -> Option<U> {
-    let fit = strictly(|| members.iter().find_map(|member| member(value)));
-    if fit.is_some() || strict() {
-        return fit;
-    }
-    members.iter().find_map(|member| member(value))
+    let floor = required_fit();
+    [Fit::Exact, Fit::Valid, Fit::Lenient]
+        .into_iter()
+        .take_while(|fit| *fit >= floor)
+        .find_map(|fit| requiring(fit, || members.iter().find_map(|member| member(value))))
 }
 
 /// The catch-all of a union with a discriminator: keeps an object whose tag
-/// is unknown (or missing), except in a strict pass.
+/// is unknown (or missing), unless a union requires a [`Fit::Valid`] one.
 pub fn unknown_tag<E: serde::de::Error>(value: Value, property: &str) -> Result<Value, E> {
-    catch_all(format_args!("unknown or missing `{property}` tag"))?;
+    catch_all(
+        Fit::Valid,
+        format_args!("unknown or missing `{property}` tag"),
+    )?;
     Ok(value)
 }
 
@@ -210,10 +234,32 @@ mod tests {
         }
     }
 
-    #[derive(Debug, PartialEq, Deserialize)]
+    /// An open struct (undeclared keys are skipped).
+    #[derive(Debug, PartialEq)]
     struct Workflow {
         kind: String,
         result: String,
+    }
+
+    impl<'de> Deserialize<'de> for Workflow {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let (mut kind_, mut result_) = (None, None);
+            let required = &["kind", "result"];
+            let object = crate::de::object(
+                deserializer,
+                "Workflow",
+                required,
+                &mut |key, field| match key {
+                    "kind" => field.read(&mut kind_),
+                    "result" => field.read(&mut result_),
+                    _ => field.skip(),
+                },
+            )?;
+            let (Some(kind), Some(result)) = (kind_, result_) else {
+                return Err(object.incomplete());
+            };
+            Ok(Workflow { kind, result })
+        }
     }
 
     /// A union whose first member takes the second's values through its
@@ -265,12 +311,24 @@ mod tests {
         let body = json!({"kind": "workflow", "result": "done"});
         let decoded: ToolResult<false> = serde_json::from_value(body).unwrap();
         assert_eq!(decoded, ToolResult::Workflow(workflow("workflow")));
-        assert!(!strict(), "the strict pass leaves the mode as it was");
+        assert_eq!(
+            required_fit(),
+            Fit::Lenient,
+            "the passes leave it as it was"
+        );
     }
 
     #[test]
-    fn an_undeclared_key_of_a_closed_struct_loses_to_a_member_that_declares_it() {
+    fn a_member_that_skips_a_key_loses_to_one_that_holds_it() {
         let body = json!({"kind": "tool", "result": "done"});
+        let open: ToolResult<false> = serde_json::from_value(body).unwrap();
+        assert_eq!(open, ToolResult::Workflow(workflow("tool")));
+    }
+
+    #[test]
+    fn an_undeclared_key_of_a_closed_struct_makes_it_invalid() {
+        // No member holds `extra`; the closed one is not valid with it.
+        let body = json!({"kind": "tool", "result": "done", "extra": 1});
         let closed: ToolResult<true> = serde_json::from_value(body.clone()).unwrap();
         assert_eq!(closed, ToolResult::Workflow(workflow("tool")));
         let open: ToolResult<false> = serde_json::from_value(body).unwrap();
@@ -278,7 +336,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_tag_loses_to_a_member_that_fits_exactly() {
+    fn an_unknown_tag_loses_to_a_member_that_fits() {
         let body = json!({"kind": "k", "result": "done"});
         let decoded: Step = serde_json::from_value(body).unwrap();
         assert_eq!(decoded, Step::Workflow(workflow("k")));
@@ -287,7 +345,7 @@ mod tests {
     }
 
     #[test]
-    fn without_an_exact_fit_the_first_lenient_one_wins() {
+    fn without_a_closer_fit_the_first_lenient_one_wins() {
         let decoded: ToolResult<true> = serde_json::from_value(json!({"kind": "new"})).unwrap();
         let kind = Kind::Unknown("new".into());
         assert_eq!(decoded, ToolResult::Tool(Tool { kind }));
@@ -300,12 +358,14 @@ mod tests {
     }
 
     #[test]
-    fn inside_a_strict_pass_a_nested_union_fits_strictly_or_not_at_all() {
-        let nested =
-            strictly(|| serde_json::from_value::<ToolResult<true>>(json!({"kind": "new"})));
+    fn inside_a_pass_a_nested_union_fits_as_closely_or_not_at_all() {
+        let body = json!({"kind": "new"});
+        let nested = requiring(Fit::Valid, || {
+            serde_json::from_value::<ToolResult<true>>(body)
+        });
         assert!(nested.is_err());
-        let error = strictly(|| serde_json::from_value::<Kind>(json!("new"))).unwrap_err();
-        let message = error.to_string();
+        let error = requiring(Fit::Valid, || serde_json::from_value::<Kind>(json!("new")));
+        let message = error.unwrap_err().to_string();
         assert!(
             message.starts_with("unknown value \"new\" (refused while a union"),
             "{message}"
