@@ -19,5 +19,11 @@ RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p api-clients -p api-runtime
 echo "== each feature of the generated crate builds on its own"
 bash scripts/check-features.sh
 
+echo "== test tools (tools/package.json: Prism, json-schema-faker, Ajv)"
+# Installed when missing or older than the lock file; CI installs them first.
+if [[ ! -f tools/node_modules/.package-lock.json || tools/package-lock.json -nt tools/node_modules/.package-lock.json ]]; then
+    npm ci --prefix tools --no-audit --no-fund
+fi
+
 echo "== tests"
 cargo test --workspace

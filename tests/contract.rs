@@ -16,7 +16,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use api_clients::runtime::reqwest::{self, Method};
@@ -24,10 +23,8 @@ use api_clients::runtime::{BoxFuture, ClientBuilder, FromTransport};
 use api_clients::{elevenlabs, tavus};
 use api_clients_testing as indexes;
 use futures_util::stream::{self, StreamExt};
-use generator::load::load_with_overlays;
-use generator::manifest::Manifest;
-use generator::overlay::load_overlay;
 use serde_json::{json, Value};
+use support::document::overlaid_document;
 use support::minimal::{minimal_args, MinimalArgs};
 use support::prism::PrismServer;
 use support::relay::Relay;
@@ -267,22 +264,6 @@ fn check_api<C: FromTransport>(api: &Api<C>) {
     let outcomes = runtime.block_on(call_all(api, &http, &doc, prism.port(), &operations));
     print_report(api, &outcomes, prism.started_in(), started.elapsed());
     assert_only_known_failures(api, &outcomes);
-}
-
-/// The vendored document with the project's overlays applied, exactly as
-/// the generator reads it.
-fn overlaid_document(name: &str) -> Value {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let manifest = Manifest::load(&root.join("specs/apis.toml")).expect("the manifest loads");
-    let api = manifest.api(name).expect("the API is in the manifest");
-    let overlays: Vec<_> = api
-        .overlays
-        .iter()
-        .map(|path| load_overlay(&manifest.resolve(path)).expect("the overlay loads"))
-        .collect();
-    let spec = manifest.resolve(&api.spec);
-    let loaded = load_with_overlays(&spec, &overlays).expect("the overlaid document loads");
-    loaded.raw
 }
 
 fn operations(doc: &Value) -> Vec<Operation> {

@@ -24,6 +24,9 @@ pub struct ApiModel {
     pub consts: Vec<String>,
     /// Schemas that carry `example`/`examples`, with the type that holds them.
     pub example_sites: Vec<ExampleSite>,
+    /// The JSON response bodies the client decodes (each operation's success
+    /// body and its error bodies), with their types.
+    pub response_sites: Vec<ExampleSite>,
     pub fallbacks: Vec<Fallback>,
     pub counts: DocumentCounts,
 }
@@ -281,7 +284,8 @@ pub enum ResponseDef {
     EventStream(TypeRef),
 }
 
-/// A schema that carries examples, and the type its values must decode into.
+/// A schema (one with examples, or a response body), and the type its values
+/// must decode into.
 #[derive(Debug, Clone)]
 pub struct ExampleSite {
     pub pointer: String,

@@ -296,12 +296,53 @@ fn consts_file(model: &ApiModel, names: &Names) -> EmittedFile {
 }
 
 fn schema_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> EmittedFile {
-    let mut seen = BTreeSet::new();
     let mut emitter = FileEmitter::new(model, names, None, TypeId(usize::MAX));
     emitter.types_path = api.types_path();
     emitter.uses.insert("Value");
-    let arms: Vec<TokenStream> = model
-        .example_sites
+    let examples = round_trip_fn(
+        &mut emitter,
+        &model.example_sites,
+        quote!(round_trip_example),
+        "has no examples",
+    );
+    let responses = round_trip_fn(
+        &mut emitter,
+        &model.response_sites,
+        quote!(round_trip_response),
+        "is not a response body the client decodes",
+    );
+    let imports = emitter.imports();
+    let some_sites = !model.example_sites.is_empty() || !model.response_sites.is_empty();
+    let runtime_import = some_sites.then(|| {
+        quote!(
+            use api_runtime::examples::round_trip;
+        )
+    });
+    EmittedFile {
+        path: "schema_index.rs".to_owned(),
+        tokens: quote! {
+            #imports
+            #runtime_import
+            #examples
+            #responses
+        },
+        inner_doc: vec![
+            "For tests: the generated type of every schema that carries `example` or".to_owned(),
+            "`examples`, and of every JSON response body, by the schema's JSON pointer.".to_owned(),
+        ],
+    }
+}
+
+/// `pub fn NAME(pointer, value)`: decodes `value` as the type of the site
+/// at `pointer` and encodes it again; `None` for any other pointer.
+fn round_trip_fn(
+    emitter: &mut FileEmitter,
+    sites: &[ExampleSite],
+    name: TokenStream,
+    other_pointers: &str,
+) -> TokenStream {
+    let mut seen = BTreeSet::new();
+    let arms: Vec<TokenStream> = sites
         .iter()
         .filter(|site| seen.insert(site.pointer.clone()))
         .map(|site| {
@@ -310,7 +351,6 @@ fn schema_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Emit
             quote! { #pointer => round_trip::<#ty>, }
         })
         .collect();
-    let imports = emitter.imports();
     let body = if arms.is_empty() {
         quote! {
             let _ = (pointer, value);
@@ -325,28 +365,14 @@ fn schema_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Emit
             Some(round_trip_as(value))
         }
     };
-    let runtime_import = (!arms.is_empty()).then(|| {
-        quote!(
-            use api_runtime::examples::round_trip;
-        )
-    });
-    EmittedFile {
-        path: "schema_index.rs".to_owned(),
-        tokens: quote! {
-            #imports
-            #runtime_import
-
-            /// Decodes `value` as the type generated for the schema at
-            /// `pointer` and encodes it again; `None` for a pointer that has
-            /// no examples.
-            pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, String>> {
-                #body
-            }
-        },
-        inner_doc: vec![
-            "For tests: the generated type of every schema that carries `example` or".to_owned(),
-            "`examples`, by the schema's JSON pointer.".to_owned(),
-        ],
+    let doc = format!(
+        " Decodes `value` as the type generated for the schema at `pointer` and encodes it again; `None` for a pointer that {other_pointers}."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #name(pointer: &str, value: Value) -> Option<Result<Value, String>> {
+            #body
+        }
     }
 }
 

@@ -65,6 +65,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
         multipart_bodies: lowerer.multipart_bodies,
         consts: lowerer.consts.into_iter().collect(),
         example_sites: lowerer.example_sites,
+        response_sites: lowerer.response_sites,
         fallbacks: lowerer.fallbacks,
         counts: DocumentCounts {
             operations: doc
@@ -85,6 +86,7 @@ struct Lowerer<'a> {
     types: Vec<Option<TypeDef>>,
     consts: BTreeSet<String>,
     example_sites: Vec<ExampleSite>,
+    response_sites: Vec<ExampleSite>,
     fallbacks: Vec<Fallback>,
     /// Lowered non-component local references, by pointer.
     foreign_refs: HashMap<String, TypeRef>,
@@ -142,6 +144,7 @@ impl<'a> Lowerer<'a> {
             types: vec![None; schemas.len()],
             consts: BTreeSet::new(),
             example_sites: Vec::new(),
+            response_sites: Vec::new(),
             fallbacks: Vec::new(),
             foreign_refs: HashMap::new(),
             foreign_in_progress: HashSet::new(),
