@@ -20,13 +20,14 @@
 
 #[path = "support/document.rs"]
 mod document;
+#[path = "support/normalized.rs"]
+mod normalized;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use api_clients::runtime::Timestamp;
 use api_clients_testing::{elevenlabs, tavus};
 use serde::Deserialize;
 use serde_json::Value;
@@ -180,26 +181,14 @@ fn draw_instances(name: &str) -> Vec<Drawn> {
         .collect()
 }
 
-/// Equality up to the normalizations in the module docs; the error names
+/// Equality up to the normalizations in the module docs
+/// (`support/normalized.rs`); the error names
 /// the JSON pointer of the first difference.
 fn same(original: &Value, encoded: &Value, at: &str) -> Result<(), String> {
+    if let Some(result) = normalized::compare_scalars(original, encoded, at) {
+        return result;
+    }
     match (original, encoded) {
-        (Value::Number(a), Value::Number(b)) => {
-            let (a, b) = (
-                a.as_f64().unwrap_or(f64::NAN),
-                b.as_f64().unwrap_or(f64::NAN),
-            );
-            let close = a == b || (a - b).abs() <= 1e-6 * a.abs().max(b.abs());
-            close
-                .then_some(())
-                .ok_or_else(|| format!("at {at:?}: {a} became {b}"))
-        }
-        (Value::String(a), Value::String(b)) if a != b => {
-            match (Timestamp::parse(a), Timestamp::parse(b)) {
-                (Some(x), Some(y)) if x == y => Ok(()),
-                _ => Err(format!("at {at:?}: {a:?} became {b:?}")),
-            }
-        }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
             .iter()
             .zip(b)
