@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # Any warning anywhere in the workspace (generated code included) fails.
 export RUSTFLAGS="${RUSTFLAGS:-} -D warnings"
 
-echo "== tools the tests need (Prism, the contract tests' mock server)"
+echo "== tools the tests need (tools/package.json: Prism, json-schema-faker, Ajv)"
 # npm ci only when the installed tree is not the one the lock file names.
 if ! cmp -s tools/package-lock.json tools/node_modules/.installed-from-lock 2>/dev/null; then
     npm ci --prefix tools --no-audit --no-fund

@@ -24,8 +24,8 @@ use api_clients::{elevenlabs, tavus};
 use api_clients_testing as indexes;
 use futures_util::stream::{self, StreamExt};
 use serde_json::{json, Value};
-use support::documents::{client_args, overlaid_document};
-use support::minimal::minimal_args;
+use support::document::overlaid_document;
+use support::minimal::{client_args, minimal_args};
 use support::prism::PrismServer;
 use support::relay::Relay;
 
@@ -259,8 +259,6 @@ fn check_api<C: FromTransport>(api: &Api<C>) {
     assert_only_known_failures(api, &outcomes);
 }
 
-/// The vendored document with the project's overlays applied, exactly as
-/// the generator reads it.
 fn operations(doc: &Value) -> Vec<Operation> {
     let paths = doc["paths"].as_object().expect("the document has paths");
     paths

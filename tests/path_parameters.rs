@@ -6,16 +6,16 @@
 //! path: the template's segments, and each parameter as one segment that
 //! decodes back to the value.
 
-#[path = "support/documents.rs"]
-mod documents;
+#[path = "support/document.rs"]
+mod document;
 #[path = "support/minimal.rs"]
 mod minimal;
 
 use api_clients::runtime::{BoxFuture, ClientBuilder, FromTransport};
 use api_clients::{elevenlabs, tavus};
 use api_clients_testing as indexes;
-use documents::{client_args, overlaid_document};
-use minimal::minimal_args;
+use document::overlaid_document;
+use minimal::{client_args, minimal_args};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 use wiremock::matchers::any;

@@ -1203,7 +1203,7 @@ impl<'a> Differ<'a> {
             let constructor = |def: &StructDef| -> Vec<String> {
                 def.fields
                     .iter()
-                    .filter(|f| f.required && !matches!(f.ty, TypeRef::Const(_)))
+                    .filter(|f| f.required && !f.is_fixed_const())
                     .map(|f| f.wire_name.clone())
                     .collect()
             };
@@ -1254,8 +1254,7 @@ impl<'a> Differ<'a> {
 
     fn field_added(&self, field: &FieldDef, at: &Place, usage: Usage, sink: &mut Sink) {
         let ty = describe_type(self.new, &field.ty);
-        let is_const = matches!(field.ty, TypeRef::Const(_));
-        let (breaking, reason) = if is_const {
+        let (breaking, reason) = if field.is_fixed_const() {
             (
                 false,
                 "a constant field: `new(...)` and `Default` fill it in".to_owned(),
@@ -1307,7 +1306,7 @@ impl<'a> Differ<'a> {
             "code using the field compiles, with a deprecation warning",
         );
         self.compare_ty(&old.ty, &new.ty, at, usage, sink);
-        let constant = matches!(old.ty, TypeRef::Const(_)) && matches!(new.ty, TypeRef::Const(_));
+        let constant = old.is_fixed_const() && new.is_fixed_const();
         if constant || (old.required == new.required && old.nullable == new.nullable) {
             return;
         }

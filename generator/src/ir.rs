@@ -24,6 +24,9 @@ pub struct ApiModel {
     pub consts: Vec<String>,
     /// Schemas that carry `example`/`examples`, with the type that holds them.
     pub example_sites: Vec<ExampleSite>,
+    /// The JSON response bodies the client decodes (each operation's success
+    /// body and its error bodies), with their types.
+    pub response_sites: Vec<ExampleSite>,
     pub fallbacks: Vec<Fallback>,
     pub counts: DocumentCounts,
 }
@@ -72,6 +75,10 @@ pub struct StructDef {
     pub fields: Vec<FieldDef>,
     /// Type of undeclared properties, when the schema keeps them.
     pub additional: Option<TypeRef>,
+    /// `additionalProperties: false`: undeclared keys are read past, but a
+    /// union trying its members strictly takes them as a sign that the
+    /// value is another member's.
+    pub closed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +91,16 @@ pub struct FieldDef {
     /// Set by the recursion pass where the field would make its type infinite.
     pub boxed: bool,
     pub docs: Docs,
+}
+
+impl FieldDef {
+    /// A string constant that cannot be `null`: its one value is always
+    /// written and an absent field takes it, so it is never an input. A
+    /// nullable constant is an ordinary optional value (`Option`,
+    /// `Nullable`), so `null` and absence survive.
+    pub fn is_fixed_const(&self) -> bool {
+        matches!(self.ty, TypeRef::Const(_)) && !self.nullable
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -267,7 +284,8 @@ pub enum ResponseDef {
     EventStream(TypeRef),
 }
 
-/// A schema that carries examples, and the type its values must decode into.
+/// A schema (one with examples, or a response body), and the type its values
+/// must decode into.
 #[derive(Debug, Clone)]
 pub struct ExampleSite {
     pub pointer: String,

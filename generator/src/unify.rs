@@ -116,7 +116,8 @@ impl Comparison<'_> {
     ) -> bool {
         match (a, b) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-                a.fields.len() == b.fields.len()
+                a.closed == b.closed
+                    && a.fields.len() == b.fields.len()
                     && a.fields
                         .iter()
                         .zip(&b.fields)
@@ -148,7 +149,7 @@ impl Comparison<'_> {
     ) -> bool {
         // A constant is always written and defaults when absent, so
         // whether it is required changes nothing in Rust.
-        let constant = matches!(a.ty, TypeRef::Const(_));
+        let constant = a.is_fixed_const();
         a.wire_name == b.wire_name
             && (a.required == b.required || constant)
             && a.nullable == b.nullable

@@ -502,7 +502,9 @@ fn string_enum_becomes_enum_with_renames_and_catch_all() {
     let deserialize = squash(&item(&text, "impl<'de> Deserialize<'de> for VoiceCategory"));
     assert!(
         deserialize.contains(
-            "api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)"
+            "match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) { \
+             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown), \
+             known => Ok(known), }"
         ),
         "{deserialize}"
     );
@@ -624,7 +626,7 @@ fn one_of_with_discriminator_becomes_tagged_enum() {
         r#"read_tagged(deserializer, "type")?"#,
         r#"Some("push") => decode_member::<_, D>(value).map(Self::PushEvent),"#,
         r#"Some("pull") => decode_member::<_, D>(value).map(Self::PullEvent),"#,
-        "_ => Ok(Self::Unknown(value)),",
+        r#"_ => unknown_tag(value, "type").map(Self::Unknown),"#,
     ] {
         assert!(
             deserialize.contains(expected),
@@ -710,12 +712,12 @@ fn one_of_without_discriminator_becomes_untagged_enum() {
             }"
         )
     );
-    // Members are tried in document order; the first that fits wins.
+    // Members are listed in document order for the runtime's `first_fit`.
     let decode = squash(&item(&text, "impl<'de> Deserialize<'de> for Value2"));
     let tries: Vec<usize> = ["String", "Integer", "Thing", "Gadget"]
         .iter()
         .map(|member| {
-            let arm = format!("return Ok(Self::{member}(member));");
+            let arm = format!("|value| try_member(value).map(Self::{member}),");
             decode
                 .find(&arm)
                 .unwrap_or_else(|| panic!("no `{arm}` in:\n{decode}"))
@@ -723,7 +725,7 @@ fn one_of_without_discriminator_becomes_untagged_enum() {
         .collect();
     assert!(tries.is_sorted(), "{decode}");
     assert!(
-        decode.ends_with(r#"Err(no_match("Value2")) } }"#),
+        decode.ends_with(r#"first_fit(&value, &members).ok_or_else(|| no_match("Value2")) } }"#),
         "{decode}"
     );
 }
@@ -1565,4 +1567,119 @@ fn identical_input_and_output_schemas_become_one_type() {
         "{text}"
     );
     assert!(item(&text, "pub struct PageOutput").contains("pub total: Option<i64>,"));
+}
+
+#[test]
+fn a_closed_struct_reads_past_undeclared_keys_through_the_runtime() {
+    let yaml = doc31(
+        r#"    Closed:
+      type: object
+      additionalProperties: false
+      properties:
+        a: {type: string}
+    Open:
+      type: object
+      properties:
+        a: {type: string}
+"#,
+    );
+    let (model, names) = model(&yaml);
+    assert!(struct_of(&model, &names, "Closed").closed);
+    assert!(!struct_of(&model, &names, "Open").closed);
+    let text = generated_types(&yaml);
+    let closed = squash(&item(&text, "impl<'de> Deserialize<'de> for Closed"));
+    assert!(closed.contains("_ => field.undeclared(),"), "{closed}");
+    let open = squash(&item(&text, "impl<'de> Deserialize<'de> for Open"));
+    assert!(open.contains("_ => field.skip(),"), "{open}");
+}
+
+#[test]
+fn a_nullable_const_is_an_optional_value_that_keeps_null_and_absence() {
+    let yaml = doc31(
+        r#"    Price:
+      type: object
+      required: [fixed]
+      properties:
+        fixed: {type: string, const: usd}
+        currency:
+          anyOf:
+            - {type: string, const: usd}
+            - {type: 'null'}
+"#,
+    );
+    let text = generated_types(&yaml);
+    let price = squash(&item(&text, "pub struct Price"));
+    assert!(price.contains("pub fixed: consts::Usd,"), "{price}");
+    assert!(
+        price.contains("pub currency: Nullable<consts::Usd>,"),
+        "{price}"
+    );
+    let serialize = squash(&item(&text, "impl Serialize for Price"));
+    assert!(
+        serialize.contains(r#"api_runtime::ser::optional("currency", &self.currency)"#),
+        "{serialize}"
+    );
+    assert!(
+        serialize.contains(r#"api_runtime::ser::field("fixed", &self.fixed)"#),
+        "{serialize}"
+    );
+}
+
+#[test]
+fn an_optional_untyped_property_reads_null_as_a_value() {
+    let yaml = doc31(
+        r#"    Holder:
+      type: object
+      properties:
+        anything: {}
+        name: {type: string}
+"#,
+    );
+    let text = generated_types(&yaml);
+    let decode = squash(&item(&text, "impl<'de> Deserialize<'de> for Holder"));
+    assert!(
+        decode.contains(r#""anything" => field.read_json(&mut anything_),"#),
+        "{decode}"
+    );
+    assert!(
+        decode.contains(r#""name" => field.read(&mut name_),"#),
+        "{decode}"
+    );
+}
+
+#[test]
+fn one_of_beside_any_of_takes_the_members_of_both_once() {
+    let yaml = doc31(
+        r#"    Transcript:
+      oneOf:
+        - $ref: '#/components/schemas/Chunk'
+        - $ref: '#/components/schemas/Multichannel'
+      anyOf:
+        - $ref: '#/components/schemas/Chunk'
+        - $ref: '#/components/schemas/Multichannel'
+        - $ref: '#/components/schemas/Webhook'
+    Chunk:
+      type: object
+      properties:
+        text: {type: string}
+    Multichannel:
+      type: object
+      properties:
+        transcripts: {type: array, items: {type: string}}
+    Webhook:
+      type: object
+      properties:
+        request_id: {type: string}
+"#,
+    );
+    let (model, names) = model(&yaml);
+    let union = union_of(&model, &names, "Transcript");
+    let types: Vec<&TypeRef> = union.variants.iter().map(|v| &v.ty).collect();
+    assert_eq!(
+        types,
+        ["Chunk", "Multichannel", "Webhook"]
+            .map(|name| TypeRef::Named(type_id(&names, name)))
+            .iter()
+            .collect::<Vec<_>>()
+    );
 }

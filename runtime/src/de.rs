@@ -40,6 +40,8 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use crate::union::{catch_all, Fit};
+
 /// The error a field's decoding fails with; converted into the outer
 /// deserializer's error by [`object`].
 pub type FieldError = erased_serde::Error;
@@ -58,19 +60,55 @@ impl<'de> Field<'_, 'de> {
     /// derived implementations.
     pub fn read<T: Deserialize<'de>>(self, slot: &mut Option<T>) -> Result<(), FieldError> {
         if slot.is_some() {
-            return Err(de::Error::custom(format_args!(
-                "duplicate field `{}`",
-                self.key
-            )));
+            return Err(duplicate(self.key));
         }
         *slot = Some(erased_serde::deserialize(self.value)?);
         Ok(())
     }
 
-    /// Reads past a value the struct has no field for.
+    /// Decodes the value of an optional field that holds any JSON value
+    /// (`Option<serde_json::Value>`): a present `null` is a value,
+    /// `Some(Value::Null)`, written back as `null`, where [`Field::read`]
+    /// would make it `None`, the field absent.
+    pub fn read_json(self, slot: &mut Option<Option<serde_json::Value>>) -> Result<(), FieldError> {
+        if slot.is_some() {
+            return Err(duplicate(self.key));
+        }
+        *slot = Some(Some(erased_serde::deserialize(self.value)?));
+        Ok(())
+    }
+
+    /// Reads past a value the struct has no field for; an error while a
+    /// union looks for a member that holds the whole value
+    /// ([`crate::union::first_fit`]).
     pub fn skip(self) -> Result<(), FieldError> {
+        self.skip_unless(Fit::Exact)
+    }
+
+    /// A key that a closed struct (`additionalProperties: false`) does not
+    /// declare: read past, but an error already while a union looks for a
+    /// valid member.
+    pub fn undeclared(self) -> Result<(), FieldError> {
+        self.skip_unless(Fit::Valid)
+    }
+
+    fn skip_unless(self, refused_from: Fit) -> Result<(), FieldError> {
+        catch_all(refused_from, format_args!("unknown field `{}`", self.key))?;
         IgnoredAny::deserialize(self.value).map(drop)
     }
+}
+
+fn duplicate(key: &str) -> FieldError {
+    de::Error::custom(format_args!("duplicate field `{key}`"))
+}
+
+/// `deserialize_with` for an optional any-JSON field of a struct that
+/// derives `Deserialize` (with `default`): like [`Field::read_json`], a
+/// present `null` is `Some(Value::Null)`.
+pub fn json_or_null<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<serde_json::Value>, D::Error> {
+    serde_json::Value::deserialize(deserializer).map(Some)
 }
 
 impl fmt::Debug for Field<'_, '_> {
@@ -227,6 +265,7 @@ mod tests {
         labels: Vec<String>,
         description: Nullable<String>,
         inner: Option<Box<Voice>>,
+        extra: Option<serde_json::Value>,
     }
 
     impl<'de> Deserialize<'de> for Voice {
@@ -236,6 +275,7 @@ mod tests {
             let mut labels_ = None;
             let mut description_ = None;
             let mut inner_ = None;
+            let mut extra_ = None;
             let object = object(
                 deserializer,
                 "Voice",
@@ -246,6 +286,7 @@ mod tests {
                     "labels" => field.read(&mut labels_),
                     "description" => field.read(&mut description_),
                     "inner" => field.read(&mut inner_),
+                    "any" => field.read_json(&mut extra_),
                     _ => field.skip(),
                 },
             )?;
@@ -258,6 +299,7 @@ mod tests {
                 labels: labels_.unwrap_or_default(),
                 description: description_.unwrap_or_default(),
                 inner: inner_.unwrap_or_default(),
+                extra: extra_.unwrap_or_default(),
             })
         }
     }
@@ -269,6 +311,7 @@ mod tests {
             labels: Vec::new(),
             description: Nullable::Absent,
             inner: None,
+            extra: None,
         }
     }
 
@@ -298,6 +341,29 @@ mod tests {
     fn an_absent_nullable_field_stays_absent() {
         let decoded: Voice = serde_json::from_value(json!({"voice_id": "v1"})).unwrap();
         assert_eq!(decoded, voice("v1"));
+    }
+
+    #[test]
+    fn a_null_in_an_optional_any_json_field_is_kept_as_a_value() {
+        let null: Voice = serde_json::from_value(json!({"voice_id": "v1", "any": null})).unwrap();
+        assert_eq!(null.extra, Some(serde_json::Value::Null));
+        let absent: Voice = serde_json::from_value(json!({"voice_id": "v1"})).unwrap();
+        assert_eq!(absent.extra, None);
+        let error = decode(r#"{"voice_id": "v", "any": 1, "any": 2}"#).unwrap_err();
+        assert!(error.contains("duplicate field `any`"), "{error}");
+    }
+
+    #[test]
+    fn json_or_null_keeps_a_present_null() {
+        #[derive(Deserialize)]
+        struct Derived {
+            #[serde(default, deserialize_with = "json_or_null")]
+            any: Option<serde_json::Value>,
+        }
+        let null: Derived = serde_json::from_value(json!({"any": null})).unwrap();
+        assert_eq!(null.any, Some(serde_json::Value::Null));
+        let absent: Derived = serde_json::from_value(json!({})).unwrap();
+        assert_eq!(absent.any, None);
     }
 
     #[test]

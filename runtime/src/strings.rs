@@ -15,6 +15,14 @@ pub fn deserialize_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     String::deserialize(deserializer)
 }
 
+/// The catch-all of a string enum: keeps a value the enum does not know,
+/// unless a union requires a valid fit ([`crate::union::first_fit`]).
+pub fn unknown_value<E: serde::de::Error>(value: String) -> Result<String, E> {
+    use crate::union::{catch_all, Fit};
+    catch_all(Fit::Valid, format_args!("unknown value {value:?}"))?;
+    Ok(value)
+}
+
 /// Reads a string that must equal `expected`, the one value of a `const`.
 pub fn deserialize_const<'de, D: Deserializer<'de>>(
     deserializer: D,

@@ -6,12 +6,102 @@
 //! and outside the union, and tags the generator has never seen are kept as
 //! raw JSON instead of failing.
 //!
-//! Unions without one buffer the value and try their members in order
-//! ([`try_member`]), as serde's `untagged` derive does.
+//! Unions without one buffer the value and try their members ([`first_fit`])
+//! in up to three passes, each member by member in order, from the closest
+//! [`Fit`] to the loosest: first a member that holds the whole value (no
+//! catch-all takes anything, no key is skipped), then one that is valid by
+//! the schema's own rules (unknown keys only where the struct is open), then
+//! any that decodes, as serde's `untagged` derive does. So a member that
+//! fits exactly wins over an earlier one that would take the value only
+//! through a catch-all and lose what it cannot hold.
+
+use std::cell::Cell;
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+
+/// How closely a value must fit the type it decodes into while a union
+/// tries its members; catch-alls refuse values from some fit on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fit {
+    /// Anything that decodes (outside unions, and their last pass).
+    Lenient,
+    /// Valid by the schema: an unknown enum value or tag, or a key that a
+    /// closed struct (`additionalProperties: false`) does not declare, is
+    /// refused.
+    Valid,
+    /// The type holds the whole value: also a key an open struct skips is
+    /// refused.
+    Exact,
+}
+
+thread_local! {
+    /// The fit required while [`first_fit`] tries a member. Decoding is
+    /// synchronous and a union decodes from a buffered value, so it covers
+    /// exactly the nested values of the member being tried.
+    static REQUIRED: Cell<Fit> = const { Cell::new(Fit::Lenient) };
+}
+
+/// The fit the value being decoded must have: [`Fit::Lenient`] unless an
+/// enclosing union is trying its members more strictly.
+pub fn required_fit() -> Fit {
+    REQUIRED.with(Cell::get)
+}
+
+/// Runs `decode` requiring `fit`, restoring the previous requirement
+/// afterwards (also when `decode` panics).
+fn requiring<T>(fit: Fit, decode: impl FnOnce() -> T) -> T {
+    struct Restore(Fit);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            REQUIRED.with(|required| required.set(self.0));
+        }
+    }
+    let _restore = Restore(REQUIRED.with(|required| required.replace(fit)));
+    decode()
+}
+
+/// Whether a catch-all may take a value: yes, unless a union requires at
+/// least `refused_from`, where it is the error `what`.
+pub fn catch_all<E: serde::de::Error>(
+    refused_from: Fit,
+    what: std::fmt::Arguments<'_>,
+) -> Result<(), E> {
+    if required_fit() >= refused_from {
+        Err(E::custom(format_args!(
+            "{what} (refused while a union looks for a member that fits closer)"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// One member of a union without a discriminator: decodes the value as that
+/// member and wraps it in the union's variant, or `None`.
+pub type Member<U> = fn(&Value) -> Option<U>;
+
+/// The member a union without a discriminator decodes `value` to: the first
+/// that fits exactly, else the first that is valid, else the first that
+/// decodes at all; `None` when none does. Inside a pass of an enclosing
+/// union, only fits at least as close as that pass requires count.
+pub fn first_fit<U>(value: &Value, members: &[Member<U>]) -> Option<U> {
+    let floor = required_fit();
+    [Fit::Exact, Fit::Valid, Fit::Lenient]
+        .into_iter()
+        .take_while(|fit| *fit >= floor)
+        .find_map(|fit| requiring(fit, || members.iter().find_map(|member| member(value))))
+}
+
+/// The catch-all of a union with a discriminator: keeps an object whose tag
+/// is unknown (or missing), unless a union requires a [`Fit::Valid`] one.
+pub fn unknown_tag<E: serde::de::Error>(value: Value, property: &str) -> Result<Value, E> {
+    catch_all(
+        Fit::Valid,
+        format_args!("unknown or missing `{property}` tag"),
+    )?;
+    Ok(value)
+}
 
 /// Reads a JSON object and its discriminator value.
 ///
@@ -40,8 +130,8 @@ where
     serde_json::from_value(value).map_err(D::Error::custom)
 }
 
-/// Decodes `value` as `T` if it fits. Unions without a discriminator try
-/// their members in order, the first that fits wins.
+/// Decodes `value` as `T` if it fits (in the current mode, see
+/// [`first_fit`]).
 pub fn try_member<T: serde::de::DeserializeOwned>(value: &Value) -> Option<T> {
     T::deserialize(value).ok()
 }
@@ -78,7 +168,7 @@ mod tests {
             let (tag, value) = read_tagged(deserializer, "type")?;
             match tag.as_deref() {
                 Some("push") => decode_member::<_, D>(value).map(Op::Push),
-                _ => Ok(Op::Unknown(value)),
+                _ => unknown_tag(value, "type").map(Op::Unknown),
             }
         }
     }
@@ -92,14 +182,194 @@ mod tests {
     impl<'de> Deserialize<'de> for Either {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let value = Value::deserialize(deserializer)?;
-            if let Some(member) = try_member(&value) {
-                return Ok(Either::Number(member));
-            }
-            if let Some(member) = try_member(&value) {
-                return Ok(Either::Push(member));
-            }
-            Err(no_match("Either"))
+            let members: [Member<Self>; 2] = [
+                |value| try_member(value).map(Self::Number),
+                |value| try_member(value).map(Self::Push),
+            ];
+            first_fit(&value, &members).ok_or_else(|| no_match("Either"))
         }
+    }
+
+    /// An open string enum, as generated: unknown values are kept.
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        Tool,
+        Unknown(String),
+    }
+
+    impl<'de> Deserialize<'de> for Kind {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match crate::strings::deserialize_string(deserializer)?.as_str() {
+                "tool" => Ok(Kind::Tool),
+                other => crate::strings::unknown_value(other.to_owned()).map(Kind::Unknown),
+            }
+        }
+    }
+
+    /// A struct with an open `kind`; `closed` says whether it refuses
+    /// undeclared keys (`additionalProperties: false`).
+    #[derive(Debug, PartialEq)]
+    struct Tool<const CLOSED: bool> {
+        kind: Kind,
+    }
+
+    impl<'de, const CLOSED: bool> Deserialize<'de> for Tool<CLOSED> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut kind_ = None;
+            let object =
+                crate::de::object(
+                    deserializer,
+                    "Tool",
+                    &["kind"],
+                    &mut |key, field| match key {
+                        "kind" => field.read(&mut kind_),
+                        _ if CLOSED => field.undeclared(),
+                        _ => field.skip(),
+                    },
+                )?;
+            let Some(kind) = kind_ else {
+                return Err(object.incomplete());
+            };
+            Ok(Tool { kind })
+        }
+    }
+
+    /// An open struct (undeclared keys are skipped).
+    #[derive(Debug, PartialEq)]
+    struct Workflow {
+        kind: String,
+        result: String,
+    }
+
+    impl<'de> Deserialize<'de> for Workflow {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let (mut kind_, mut result_) = (None, None);
+            let required = &["kind", "result"];
+            let object = crate::de::object(
+                deserializer,
+                "Workflow",
+                required,
+                &mut |key, field| match key {
+                    "kind" => field.read(&mut kind_),
+                    "result" => field.read(&mut result_),
+                    _ => field.skip(),
+                },
+            )?;
+            let (Some(kind), Some(result)) = (kind_, result_) else {
+                return Err(object.incomplete());
+            };
+            Ok(Workflow { kind, result })
+        }
+    }
+
+    /// A union whose first member takes the second's values through its
+    /// catch-alls.
+    #[derive(Debug, PartialEq)]
+    enum ToolResult<const CLOSED: bool> {
+        Tool(Tool<CLOSED>),
+        Workflow(Workflow),
+    }
+
+    impl<'de, const CLOSED: bool> Deserialize<'de> for ToolResult<CLOSED> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(deserializer)?;
+            let members: [Member<Self>; 2] = [
+                |value| try_member(value).map(Self::Tool),
+                |value| try_member(value).map(Self::Workflow),
+            ];
+            first_fit(&value, &members).ok_or_else(|| no_match("ToolResult"))
+        }
+    }
+
+    /// A union whose first member is a tagged union.
+    #[derive(Debug, PartialEq)]
+    enum Step {
+        Op(Op),
+        Workflow(Workflow),
+    }
+
+    impl<'de> Deserialize<'de> for Step {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let value = Value::deserialize(deserializer)?;
+            let members: [Member<Self>; 2] = [
+                |value| try_member(value).map(Self::Op),
+                |value| try_member(value).map(Self::Workflow),
+            ];
+            first_fit(&value, &members).ok_or_else(|| no_match("Step"))
+        }
+    }
+
+    fn workflow(kind: &str) -> Workflow {
+        Workflow {
+            kind: kind.into(),
+            result: "done".into(),
+        }
+    }
+
+    #[test]
+    fn an_unknown_enum_value_loses_to_a_member_that_knows_it() {
+        let body = json!({"kind": "workflow", "result": "done"});
+        let decoded: ToolResult<false> = serde_json::from_value(body).unwrap();
+        assert_eq!(decoded, ToolResult::Workflow(workflow("workflow")));
+        assert_eq!(
+            required_fit(),
+            Fit::Lenient,
+            "the passes leave it as it was"
+        );
+    }
+
+    #[test]
+    fn a_member_that_skips_a_key_loses_to_one_that_holds_it() {
+        let body = json!({"kind": "tool", "result": "done"});
+        let open: ToolResult<false> = serde_json::from_value(body).unwrap();
+        assert_eq!(open, ToolResult::Workflow(workflow("tool")));
+    }
+
+    #[test]
+    fn an_undeclared_key_of_a_closed_struct_makes_it_invalid() {
+        // No member holds `extra`; the closed one is not valid with it.
+        let body = json!({"kind": "tool", "result": "done", "extra": 1});
+        let closed: ToolResult<true> = serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(closed, ToolResult::Workflow(workflow("tool")));
+        let open: ToolResult<false> = serde_json::from_value(body).unwrap();
+        assert_eq!(open, ToolResult::Tool(Tool { kind: Kind::Tool }));
+    }
+
+    #[test]
+    fn an_unknown_tag_loses_to_a_member_that_fits() {
+        let body = json!({"kind": "k", "result": "done"});
+        let decoded: Step = serde_json::from_value(body).unwrap();
+        assert_eq!(decoded, Step::Workflow(workflow("k")));
+        let untyped: Step = serde_json::from_value(json!({"kind": "k"})).unwrap();
+        assert_eq!(untyped, Step::Op(Op::Unknown(json!({"kind": "k"}))));
+    }
+
+    #[test]
+    fn without_a_closer_fit_the_first_lenient_one_wins() {
+        let decoded: ToolResult<true> = serde_json::from_value(json!({"kind": "new"})).unwrap();
+        let kind = Kind::Unknown("new".into());
+        assert_eq!(decoded, ToolResult::Tool(Tool { kind }));
+    }
+
+    #[test]
+    fn catch_alls_keep_values_outside_unions() {
+        let tool: Tool<true> = serde_json::from_value(json!({"kind": "new", "x": 1})).unwrap();
+        assert_eq!(tool.kind, Kind::Unknown("new".into()));
+    }
+
+    #[test]
+    fn inside_a_pass_a_nested_union_fits_as_closely_or_not_at_all() {
+        let body = json!({"kind": "new"});
+        let nested = requiring(Fit::Valid, || {
+            serde_json::from_value::<ToolResult<true>>(body)
+        });
+        assert!(nested.is_err());
+        let error = requiring(Fit::Valid, || serde_json::from_value::<Kind>(json!("new")));
+        let message = error.unwrap_err().to_string();
+        assert!(
+            message.starts_with("unknown value \"new\" (refused while a union"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -296,12 +296,53 @@ fn consts_file(model: &ApiModel, names: &Names) -> EmittedFile {
 }
 
 fn schema_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> EmittedFile {
-    let mut seen = BTreeSet::new();
     let mut emitter = FileEmitter::new(model, names, None, TypeId(usize::MAX));
     emitter.types_path = api.types_path();
     emitter.uses.insert("Value");
-    let arms: Vec<TokenStream> = model
-        .example_sites
+    let examples = round_trip_fn(
+        &mut emitter,
+        &model.example_sites,
+        quote!(round_trip_example),
+        "has no examples",
+    );
+    let responses = round_trip_fn(
+        &mut emitter,
+        &model.response_sites,
+        quote!(round_trip_response),
+        "is not a response body the client decodes",
+    );
+    let imports = emitter.imports();
+    let some_sites = !model.example_sites.is_empty() || !model.response_sites.is_empty();
+    let runtime_import = some_sites.then(|| {
+        quote!(
+            use api_runtime::examples::round_trip;
+        )
+    });
+    EmittedFile {
+        path: "schema_index.rs".to_owned(),
+        tokens: quote! {
+            #imports
+            #runtime_import
+            #examples
+            #responses
+        },
+        inner_doc: vec![
+            "For tests: the generated type of every schema that carries `example` or".to_owned(),
+            "`examples`, and of every JSON response body, by the schema's JSON pointer.".to_owned(),
+        ],
+    }
+}
+
+/// `pub fn NAME(pointer, value)`: decodes `value` as the type of the site
+/// at `pointer` and encodes it again; `None` for any other pointer.
+fn round_trip_fn(
+    emitter: &mut FileEmitter,
+    sites: &[ExampleSite],
+    name: TokenStream,
+    other_pointers: &str,
+) -> TokenStream {
+    let mut seen = BTreeSet::new();
+    let arms: Vec<TokenStream> = sites
         .iter()
         .filter(|site| seen.insert(site.pointer.clone()))
         .map(|site| {
@@ -310,7 +351,6 @@ fn schema_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Emit
             quote! { #pointer => round_trip::<#ty>, }
         })
         .collect();
-    let imports = emitter.imports();
     let body = if arms.is_empty() {
         quote! {
             let _ = (pointer, value);
@@ -325,28 +365,14 @@ fn schema_index_file(model: &ApiModel, names: &Names, api: &ApiIdentity) -> Emit
             Some(round_trip_as(value))
         }
     };
-    let runtime_import = (!arms.is_empty()).then(|| {
-        quote!(
-            use api_runtime::examples::round_trip;
-        )
-    });
-    EmittedFile {
-        path: "schema_index.rs".to_owned(),
-        tokens: quote! {
-            #imports
-            #runtime_import
-
-            /// Decodes `value` as the type generated for the schema at
-            /// `pointer` and encodes it again; `None` for a pointer that has
-            /// no examples.
-            pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, String>> {
-                #body
-            }
-        },
-        inner_doc: vec![
-            "For tests: the generated type of every schema that carries `example` or".to_owned(),
-            "`examples`, by the schema's JSON pointer.".to_owned(),
-        ],
+    let doc = format!(
+        " Decodes `value` as the type generated for the schema at `pointer` and encodes it again; `None` for a pointer that {other_pointers}."
+    );
+    quote! {
+        #[doc = #doc]
+        pub fn #name(pointer: &str, value: Value) -> Option<Result<Value, String>> {
+            #body
+        }
     }
 }
 
@@ -533,10 +559,7 @@ impl<'a> FileEmitter<'a> {
                 pub #ident: BTreeMap<String, #value>,
             });
         }
-        let all_optional = def
-            .fields
-            .iter()
-            .all(|f| !f.required || matches!(f.ty, TypeRef::Const(_)));
+        let all_optional = def.fields.iter().all(|f| !f.required || f.is_fixed_const());
         let default = all_optional.then(|| quote!(Default,));
         let constructor = (!all_optional).then(|| self.constructor(name, def, idents));
         let form = self
@@ -608,7 +631,14 @@ impl<'a> FileEmitter<'a> {
             .take(def.fields.len())
             .map(|ident| format_ident!("{}_", ident.trim_start_matches("r#")))
             .collect();
-        let wires = def.fields.iter().map(|field| &field.wire_name);
+        let reads = def.fields.iter().zip(&slots).map(|(field, slot)| {
+            let wire = &field.wire_name;
+            if keeps_null_as_json(field) {
+                quote!(#wire => field.read_json(&mut #slot),)
+            } else {
+                quote!(#wire => field.read(&mut #slot),)
+            }
+        });
         let (required, required_slots): (Vec<&String>, Vec<&Ident>) = def
             .fields
             .iter()
@@ -629,13 +659,18 @@ impl<'a> FileEmitter<'a> {
                     quote!(#ident: #slot.unwrap_or_default())
                 }
             });
+        let other = if def.closed {
+            quote!(field.undeclared())
+        } else {
+            quote!(field.skip())
+        };
         let visit = if slots.is_empty() {
-            quote!(&mut |_, field| field.skip())
+            quote!(&mut |_, field| #other)
         } else {
             quote! {
                 &mut |key, field| match key {
-                    #(#wires => field.read(&mut #slots),)*
-                    _ => field.skip(),
+                    #(#reads)*
+                    _ => #other,
                 }
             }
         };
@@ -660,12 +695,12 @@ impl<'a> FileEmitter<'a> {
         let mut inits = Vec::new();
         for (field, ident) in def.fields.iter().zip(idents) {
             let ident = format_ident!("{}", ident);
-            let is_input = field.required && !matches!(field.ty, TypeRef::Const(_));
+            let is_input = field.required && !field.is_fixed_const();
             if !is_input {
-                inits.push(match (&field.ty, field.nullable) {
-                    (TypeRef::Const(_), _) => quote!(#ident: Default::default()),
-                    (_, false) => quote!(#ident: None),
-                    (_, true) => quote!(#ident: Nullable::Absent),
+                inits.push(match field.nullable {
+                    _ if field.is_fixed_const() => quote!(#ident: Default::default()),
+                    false => quote!(#ident: None),
+                    true => quote!(#ident: Nullable::Absent),
                 });
                 continue;
             }
@@ -770,7 +805,7 @@ impl<'a> FileEmitter<'a> {
         if field.boxed {
             ty = quote!(Box<#ty>);
         }
-        if matches!(field.ty, TypeRef::Const(_)) {
+        if field.is_fixed_const() {
             return ty;
         }
         match (field.required, field.nullable) {
@@ -832,7 +867,12 @@ impl<'a> FileEmitter<'a> {
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+                    match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+                        Self::#catch_all(value) => {
+                            api_runtime::strings::unknown_value(value).map(Self::#catch_all)
+                        }
+                        known => Ok(known),
+                    }
                 }
             }
         }
@@ -863,9 +903,10 @@ impl<'a> FileEmitter<'a> {
         }
     }
 
-    /// A union without a discriminator: the first member that fits wins,
-    /// as with serde's `untagged`, tried on the buffered value by the
-    /// runtime rather than through a derive per union.
+    /// A union without a discriminator: the first member that fits exactly
+    /// wins, else the first that fits at all (as with serde's `untagged`),
+    /// tried on the buffered value by the runtime's `first_fit` rather than
+    /// through a derive per union.
     fn untagged_union(
         &mut self,
         name: &Ident,
@@ -874,6 +915,7 @@ impl<'a> FileEmitter<'a> {
     ) -> TokenStream {
         self.uses.extend(["Deserialize", "Deserializer", "Value"]);
         let title = name.to_string();
+        let count = proc_macro2::Literal::usize_unsuffixed(idents.len());
         quote! {
             #[derive(Debug, Clone, PartialEq, Serialize)]
             #[serde(untagged)]
@@ -883,14 +925,12 @@ impl<'a> FileEmitter<'a> {
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use api_runtime::union::{no_match, try_member};
+                    use api_runtime::union::{first_fit, no_match, try_member, Member};
                     let value = Value::deserialize(deserializer)?;
-                    #(
-                        if let Some(member) = try_member(&value) {
-                            return Ok(Self::#idents(member));
-                        }
-                    )*
-                    Err(no_match(#title))
+                    let members: [Member<Self>; #count] = [
+                        #(|value| try_member(value).map(Self::#idents),)*
+                    ];
+                    first_fit(&value, &members).ok_or_else(|| no_match(#title))
                 }
             }
         }
@@ -927,11 +967,11 @@ impl<'a> FileEmitter<'a> {
 
             impl<'de> Deserialize<'de> for #name {
                 fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    use api_runtime::union::{decode_member, read_tagged};
+                    use api_runtime::union::{decode_member, read_tagged, unknown_tag};
                     let (tag, value) = read_tagged(deserializer, #property)?;
                     match tag.as_deref() {
                         #(#arms)*
-                        _ => Ok(Self::#catch_all(value)),
+                        _ => unknown_tag(value, #property).map(Self::#catch_all),
                     }
                 }
             }
@@ -988,7 +1028,7 @@ impl<'a> FileEmitter<'a> {
 /// Whether an optional field is left out of the encoded object when unset
 /// (constants are always written).
 fn omitted_when_unset(field: &FieldDef) -> bool {
-    !field.required && !matches!(field.ty, TypeRef::Const(_))
+    !field.required && !field.is_fixed_const()
 }
 
 /// The `#[serde(...)]` attribute of a field of a struct that derives its
@@ -999,6 +1039,8 @@ fn serde_field_attrs(field: &FieldDef, ident: &Ident) -> Option<TokenStream> {
         quote!(rename = #wire,)
     });
     let default = (!decodes_as_required(field)).then(|| quote!(default,));
+    let any_json = keeps_null_as_json(field)
+        .then(|| quote!(deserialize_with = "api_runtime::de::json_or_null",));
     let skip = omitted_when_unset(field).then(|| {
         if field.nullable {
             quote!(skip_serializing_if = "Nullable::is_absent",)
@@ -1007,7 +1049,7 @@ fn serde_field_attrs(field: &FieldDef, ident: &Ident) -> Option<TokenStream> {
         }
     });
     (rename.is_some() || default.is_some() || skip.is_some())
-        .then(|| quote!(#[serde(#rename #default #skip)]))
+        .then(|| quote!(#[serde(#rename #default #any_json #skip)]))
 }
 
 /// Takes the values of required fields out of their slots. The runtime has
@@ -1025,6 +1067,13 @@ fn unwrap_required_slots(slots: &[&Ident]) -> Option<TokenStream> {
             return Err(object.incomplete());
         };
     })
+}
+
+/// An optional field of any JSON value (`Option<Value>`, not nullable),
+/// where a present `null` is kept as `Some(Value::Null)` rather than read
+/// as absence: the schema admits `null` as one of its values.
+fn keeps_null_as_json(field: &FieldDef) -> bool {
+    field.ty == TypeRef::Json && !field.required && !field.nullable && !field.boxed
 }
 
 /// Whether a missing field is an error when decoding. Like serde's derive,

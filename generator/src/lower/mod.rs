@@ -65,6 +65,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
         multipart_bodies: lowerer.multipart_bodies,
         consts: lowerer.consts.into_iter().collect(),
         example_sites: lowerer.example_sites,
+        response_sites: lowerer.response_sites,
         fallbacks: lowerer.fallbacks,
         counts: DocumentCounts {
             operations: doc
@@ -85,6 +86,7 @@ struct Lowerer<'a> {
     types: Vec<Option<TypeDef>>,
     consts: BTreeSet<String>,
     example_sites: Vec<ExampleSite>,
+    response_sites: Vec<ExampleSite>,
     fallbacks: Vec<Fallback>,
     /// Lowered non-component local references, by pointer.
     foreign_refs: HashMap<String, TypeRef>,
@@ -142,6 +144,7 @@ impl<'a> Lowerer<'a> {
             types: vec![None; schemas.len()],
             consts: BTreeSet::new(),
             example_sites: Vec::new(),
+            response_sites: Vec::new(),
             fallbacks: Vec::new(),
             foreign_refs: HashMap::new(),
             foreign_in_progress: HashSet::new(),
@@ -426,6 +429,7 @@ impl<'a> Lowerer<'a> {
         }
         Ok(StructDef {
             fields,
+            closed: merged.closed && merged.additional.is_none(),
             additional: merged.additional,
         })
     }
@@ -492,7 +496,8 @@ impl<'a> Lowerer<'a> {
             Some(AdditionalProperties::Schema(_)) | Some(AdditionalProperties::Allowed(true)) => {
                 merged.additional = Some(TypeRef::Json);
             }
-            _ => {}
+            Some(AdditionalProperties::Allowed(false)) => merged.closed = true,
+            None => {}
         }
         if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
             self.fallbacks.push(Fallback {
@@ -554,6 +559,7 @@ impl<'a> Lowerer<'a> {
                 merged.properties.insert(name, (property, property_site));
             }
             merged.required.extend(copied.required);
+            merged.closed |= copied.closed;
             if copied.additional.is_some() {
                 merged.additional = copied.additional;
             }
@@ -636,6 +642,8 @@ struct MergedObject<'s> {
     properties: IndexMap<String, (Cow<'s, Schema>, Site)>,
     required: BTreeSet<String>,
     additional: Option<TypeRef>,
+    /// Some merged schema says `additionalProperties: false`.
+    closed: bool,
 }
 
 fn discriminator_tags(schema: &Schema) -> HashMap<String, Vec<String>> {
@@ -682,19 +690,34 @@ fn int_format(format: Option<&str>) -> IntFormat {
 }
 
 /// `oneOf`/`anyOf` members other than `{type: 'null'}`, with their index
-/// and keyword.
+/// and keyword. A schema with both lists takes the members of both: first
+/// `oneOf`'s, then those of `anyOf` that are not a `$ref` already listed.
+/// JSON Schema would require a value to fit both lists, but documents write
+/// them side by side for answers that fit either (ElevenLabs'
+/// speech-to-text: `oneOf` the two transcripts, `anyOf` those and the
+/// webhook acknowledgement), and a client must hold whatever is sent.
 fn non_null_members(schema: &Schema) -> Vec<(usize, &'static str, &Schema)> {
-    let (key, members) = if schema.one_of.is_empty() {
-        ("anyOf", &schema.any_of)
-    } else {
-        ("oneOf", &schema.one_of)
-    };
-    members
+    let one_of = schema
+        .one_of
         .iter()
         .enumerate()
-        .filter(|(_, member)| !member.is_null_type())
-        .map(|(index, member)| (index, key, member))
-        .collect()
+        .map(|(i, m)| (i, "oneOf", m));
+    let any_of = schema
+        .any_of
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (i, "anyOf", m));
+    let mut members: Vec<(usize, &'static str, &Schema)> = Vec::new();
+    for (index, key, member) in one_of.chain(any_of) {
+        let listed = member.reference.is_some()
+            && members
+                .iter()
+                .any(|(_, _, seen)| seen.reference == member.reference);
+        if !member.is_null_type() && !listed {
+            members.push((index, key, member));
+        }
+    }
+    members
 }
 
 fn has_null_member(schema: &Schema) -> bool {

@@ -247,7 +247,9 @@ impl Lowerer<'_> {
                     pointer: push_pointer(&push_pointer(&content_pointer, media_type), "schema"),
                     hint: vec![site.hint[0].clone(), format!("Error{status}")],
                 };
-                errors.push((status.clone(), self.type_ref(schema, &error_site)?));
+                let ty = self.type_ref(schema, &error_site)?;
+                self.record_response(&error_site, &ty);
+                errors.push((status.clone(), ty));
             }
         }
         Ok((success.unwrap_or(ResponseDef::Empty), errors))
@@ -269,7 +271,9 @@ impl Lowerer<'_> {
         if let Some((media_type, schema)) = json_media(content) {
             let any = Schema::default();
             let schema = schema.unwrap_or(&any);
-            let ty = self.type_ref(schema, &schema_site(media_type, "Response"))?;
+            let json_site = schema_site(media_type, "Response");
+            let ty = self.type_ref(schema, &json_site)?;
+            self.record_response(&json_site, &ty);
             return Ok(ResponseDef::Json(ty));
         }
         if let Some(media) = content.get("text/event-stream") {
@@ -289,6 +293,13 @@ impl Lowerer<'_> {
             }
         }
         Ok(ResponseDef::Binary(content.keys().cloned().collect()))
+    }
+
+    fn record_response(&mut self, site: &Site, ty: &TypeRef) {
+        self.response_sites.push(ExampleSite {
+            pointer: site.pointer.clone(),
+            ty: ty.clone(),
+        });
     }
 
     /// Follows a `$ref` (to `components/parameters`, `requestBodies`,

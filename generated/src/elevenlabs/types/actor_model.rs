@@ -55,7 +55,7 @@ impl<'de> Deserialize<'de> for ActorModel {
                     "app_name" => field.read(&mut app_name_),
                     "app_uid" => field.read(&mut app_uid_),
                     "session" => field.read(&mut session_),
-                    _ => field.skip(),
+                    _ => field.undeclared(),
                 }
             })?;
         let Some(user_) = user_ else {

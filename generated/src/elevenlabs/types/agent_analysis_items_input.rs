@@ -67,12 +67,12 @@ pub enum AgentAnalysisItemsInputEvaluationCriteriaItem {
 
 impl<'de> Deserialize<'de> for AgentAnalysisItemsInputEvaluationCriteriaItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
         match tag.as_deref() {
             Some("user") => decode_member::<_, D>(value).map(Self::AttachedUserEvaluationRef),
             Some("system") => decode_member::<_, D>(value).map(Self::AttachedSystemEvaluationRef),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "source").map(Self::Unknown),
         }
     }
 }
@@ -89,14 +89,14 @@ pub enum AgentAnalysisItemsInputDataCollectionItem {
 
 impl<'de> Deserialize<'de> for AgentAnalysisItemsInputDataCollectionItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
         match tag.as_deref() {
             Some("user") => decode_member::<_, D>(value).map(Self::AttachedUserDataCollectionRef),
             Some("system") => {
                 decode_member::<_, D>(value).map(Self::AttachedSystemDataCollectionRef)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "source").map(Self::Unknown),
         }
     }
 }

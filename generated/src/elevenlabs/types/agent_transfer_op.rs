@@ -22,13 +22,13 @@ pub enum AgentTransferOp {
 
 impl<'de> Deserialize<'de> for AgentTransferOp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("replace") => decode_member::<_, D>(value).map(Self::Replace),
             Some("push") => decode_member::<_, D>(value).map(Self::Push),
             Some("pop") => decode_member::<_, D>(value).map(Self::Pop),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -85,7 +85,7 @@ pub enum AgentWorkflowRequestModelNodesValue {
 
 impl<'de> Deserialize<'de> for AgentWorkflowRequestModelNodesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("start") => decode_member::<_, D>(value).map(Self::WorkflowStartNodeModelInput),
@@ -100,7 +100,7 @@ impl<'de> Deserialize<'de> for AgentWorkflowRequestModelNodesValue {
                 decode_member::<_, D>(value).map(Self::WorkflowStandaloneAgentNodeModelInput)
             }
             Some("tool") => decode_member::<_, D>(value).map(Self::WorkflowToolNodeModelInput),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

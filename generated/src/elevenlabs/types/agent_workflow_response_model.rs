@@ -106,7 +106,7 @@ pub enum AgentWorkflowResponseModelNodesValue {
 
 impl<'de> Deserialize<'de> for AgentWorkflowResponseModelNodesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("start") => decode_member::<_, D>(value).map(Self::WorkflowStartNodeModelOutput),
@@ -121,7 +121,7 @@ impl<'de> Deserialize<'de> for AgentWorkflowResponseModelNodesValue {
                 decode_member::<_, D>(value).map(Self::WorkflowStandaloneAgentNodeModelOutput)
             }
             Some("tool") => decode_member::<_, D>(value).map(Self::WorkflowToolNodeModelOutput),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -87,14 +87,14 @@ pub enum AlertingSettingsNotifiersItem {
 
 impl<'de> Deserialize<'de> for AlertingSettingsNotifiersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("webhook") => decode_member::<_, D>(value).map(Self::AlertingWebhookNotifier),
             Some("integration") => {
                 decode_member::<_, D>(value).map(Self::AlertingIntegrationNotifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

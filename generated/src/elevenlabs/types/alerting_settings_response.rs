@@ -81,7 +81,7 @@ pub enum AlertingSettingsResponseNotifiersItem {
 
 impl<'de> Deserialize<'de> for AlertingSettingsResponseNotifiersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("webhook") => {
@@ -90,7 +90,7 @@ impl<'de> Deserialize<'de> for AlertingSettingsResponseNotifiersItem {
             Some("integration") => {
                 decode_member::<_, D>(value).map(Self::AlertingIntegrationNotifierResponse)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -188,7 +188,10 @@ impl Serialize for AnalysisPropertyType {
 
 impl<'de> Deserialize<'de> for AnalysisPropertyType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -208,20 +211,14 @@ pub enum AnalysisPropertyConstantValue {
 
 impl<'de> Deserialize<'de> for AnalysisPropertyConstantValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Number(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        Err(no_match("AnalysisPropertyConstantValue"))
+        let members: [Member<Self>; 4] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::Integer),
+            |value| try_member(value).map(Self::Number),
+            |value| try_member(value).map(Self::Boolean),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("AnalysisPropertyConstantValue"))
     }
 }

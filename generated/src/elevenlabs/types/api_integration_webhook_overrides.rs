@@ -81,7 +81,7 @@ pub enum ApiIntegrationWebhookOverridesSchemaOverridesValue {
 
 impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesSchemaOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
         match tag.as_deref() {
             Some("constant") => decode_member::<_, D>(value).map(Self::ConstantSchemaOverride),
@@ -90,7 +90,7 @@ impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesSchemaOverridesValu
             }
             Some("llm") => decode_member::<_, D>(value).map(Self::LlmSchemaOverride),
             Some("omit") => decode_member::<_, D>(value).map(Self::OmitSchemaOverride),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "source").map(Self::Unknown),
         }
     }
 }
@@ -105,16 +105,13 @@ pub enum ApiIntegrationWebhookOverridesRequestHeadersValue {
 
 impl<'de> Deserialize<'de> for ApiIntegrationWebhookOverridesRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        Err(no_match(
-            "ApiIntegrationWebhookOverridesRequestHeadersValue",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::ConvAiDynamicVariable),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ApiIntegrationWebhookOverridesRequestHeadersValue"))
     }
 }

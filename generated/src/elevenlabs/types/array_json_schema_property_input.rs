@@ -76,7 +76,7 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInput {
                 "is_omitted" => field.read(&mut is_omitted_),
                 "type" => field.read(&mut type__),
                 "items" => field.read(&mut items_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {
@@ -136,7 +136,10 @@ impl Serialize for ArrayJsonSchemaPropertyInputPropertyKind {
 
 impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInputPropertyKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -155,17 +158,13 @@ pub enum ArrayJsonSchemaPropertyInputItems {
 
 impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyInputItems {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::LiteralJsonSchemaProperty(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ObjectJsonSchemaPropertyInput(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ArrayJsonSchemaPropertyInput(member));
-        }
-        Err(no_match("ArrayJsonSchemaPropertyInputItems"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::LiteralJsonSchemaProperty),
+            |value| try_member(value).map(Self::ObjectJsonSchemaPropertyInput),
+            |value| try_member(value).map(Self::ArrayJsonSchemaPropertyInput),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("ArrayJsonSchemaPropertyInputItems"))
     }
 }

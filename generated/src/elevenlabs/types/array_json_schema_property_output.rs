@@ -71,7 +71,7 @@ impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutput {
                 "is_omitted" => field.read(&mut is_omitted_),
                 "type" => field.read(&mut type__),
                 "items" => field.read(&mut items_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {
@@ -100,17 +100,13 @@ pub enum ArrayJsonSchemaPropertyOutputItems {
 
 impl<'de> Deserialize<'de> for ArrayJsonSchemaPropertyOutputItems {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::LiteralJsonSchemaProperty(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ObjectJsonSchemaPropertyOutput(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ArrayJsonSchemaPropertyOutput(member));
-        }
-        Err(no_match("ArrayJsonSchemaPropertyOutputItems"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::LiteralJsonSchemaProperty),
+            |value| try_member(value).map(Self::ObjectJsonSchemaPropertyOutput),
+            |value| try_member(value).map(Self::ArrayJsonSchemaPropertyOutput),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("ArrayJsonSchemaPropertyOutputItems"))
     }
 }

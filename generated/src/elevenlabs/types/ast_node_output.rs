@@ -66,7 +66,7 @@ pub enum AstNodeOutput {
 
 impl<'de> Deserialize<'de> for AstNodeOutput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("string_literal") => decode_member::<_, D>(value).map(Self::AstStringNodeOutput),
@@ -114,7 +114,7 @@ impl<'de> Deserialize<'de> for AstNodeOutput {
             Some("conditional_operator") => {
                 decode_member::<_, D>(value).map(Self::AstConditionalOperatorNodeOutput)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -21,15 +21,13 @@ pub enum AstllmNodeInput {
 
 impl<'de> Deserialize<'de> for AstllmNodeInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AstllmNode(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AstllmNode2(member));
-        }
-        Err(no_match("AstllmNodeInput"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::AstllmNode),
+            |value| try_member(value).map(Self::AstllmNode2),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("AstllmNodeInput"))
     }
 }
 

@@ -79,7 +79,7 @@ pub enum AuthConnectionDependenciesToolsItem {
 
 impl<'de> Deserialize<'de> for AuthConnectionDependenciesToolsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("available") => {
@@ -88,7 +88,7 @@ impl<'de> Deserialize<'de> for AuthConnectionDependenciesToolsItem {
             Some("unknown") => {
                 decode_member::<_, D>(value).map(Self::DependentUnknownToolIdentifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -105,7 +105,7 @@ pub enum AuthConnectionDependenciesMcpServersItem {
 
 impl<'de> Deserialize<'de> for AuthConnectionDependenciesMcpServersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("available") => {
@@ -114,7 +114,7 @@ impl<'de> Deserialize<'de> for AuthConnectionDependenciesMcpServersItem {
             Some("unknown") => {
                 decode_member::<_, D>(value).map(Self::DependentUnknownMcpServerIdentifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

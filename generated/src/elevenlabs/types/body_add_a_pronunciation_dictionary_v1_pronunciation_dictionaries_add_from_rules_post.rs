@@ -107,17 +107,16 @@ impl<'de> Deserialize<'de>
     for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PronunciationDictionaryAliasRuleRequestModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PronunciationDictionaryPhonemeRuleRequestModel(member));
-        }
-        Err(no_match(
-            "BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::PronunciationDictionaryAliasRuleRequestModel),
+            |value| try_member(value).map(Self::PronunciationDictionaryPhonemeRuleRequestModel),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match(
+                "BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem",
+            ))
     }
 }
 
@@ -174,6 +173,9 @@ impl<'de> Deserialize<'de>
     for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -77,18 +77,20 @@ pub enum BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPron
 impl<'de> Deserialize<'de>
 for BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PronunciationDictionaryAliasRuleRequestModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PronunciationDictionaryPhonemeRuleRequestModel(member));
-        }
-        Err(
-            no_match(
+        let members: [Member<Self>; 2] = [
+            |value| {
+                try_member(value).map(Self::PronunciationDictionaryAliasRuleRequestModel)
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::PronunciationDictionaryPhonemeRuleRequestModel)
+            },
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match(
                 "BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem",
-            ),
-        )
+            ))
     }
 }

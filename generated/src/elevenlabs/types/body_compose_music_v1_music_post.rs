@@ -159,14 +159,13 @@ pub enum BodyComposeMusicV1MusicPostCompositionPlan {
 
 impl<'de> Deserialize<'de> for BodyComposeMusicV1MusicPostCompositionPlan {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::MusicPrompt(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CompositionPlan(member));
-        }
-        Err(no_match("BodyComposeMusicV1MusicPostCompositionPlan"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::MusicPrompt),
+            |value| try_member(value).map(Self::CompositionPlan),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodyComposeMusicV1MusicPostCompositionPlan"))
     }
 }

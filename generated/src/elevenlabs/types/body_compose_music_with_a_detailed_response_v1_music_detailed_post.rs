@@ -177,17 +177,15 @@ impl<'de> Deserialize<'de>
     for BodyComposeMusicWithADetailedResponseV1MusicDetailedPostCompositionPlan
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::MusicPrompt(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CompositionPlan(member));
-        }
-        Err(no_match(
-            "BodyComposeMusicWithADetailedResponseV1MusicDetailedPostCompositionPlan",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::MusicPrompt),
+            |value| try_member(value).map(Self::CompositionPlan),
+        ];
+        first_fit(&value, &members).ok_or_else(|| {
+            no_match("BodyComposeMusicWithADetailedResponseV1MusicDetailedPostCompositionPlan")
+        })
     }
 }
 
@@ -238,6 +236,9 @@ impl<'de> Deserialize<'de>
     for BodyComposeMusicWithADetailedResponseV1MusicDetailedPostModelStylePrefix
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -158,6 +158,9 @@ impl Serialize for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
 
 impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

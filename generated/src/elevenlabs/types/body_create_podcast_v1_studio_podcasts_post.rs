@@ -226,15 +226,14 @@ pub enum BodyCreatePodcastV1StudioPodcastsPostMode {
 
 impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PodcastConversationMode(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PodcastBulletinMode(member));
-        }
-        Err(no_match("BodyCreatePodcastV1StudioPodcastsPostMode"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::PodcastConversationMode),
+            |value| try_member(value).map(Self::PodcastBulletinMode),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodyCreatePodcastV1StudioPodcastsPostMode"))
     }
 }
 
@@ -251,18 +250,15 @@ pub enum BodyCreatePodcastV1StudioPodcastsPostSource {
 
 impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PodcastTextSource(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PodcastUrlSource(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant2ItemList(member));
-        }
-        Err(no_match("BodyCreatePodcastV1StudioPodcastsPostSource"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::PodcastTextSource),
+            |value| try_member(value).map(Self::PodcastUrlSource),
+            |value| try_member(value).map(Self::Variant2ItemList),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodyCreatePodcastV1StudioPodcastsPostSource"))
     }
 }
 
@@ -276,17 +272,14 @@ pub enum BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item {
 
 impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PodcastTextSource(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PodcastUrlSource(member));
-        }
-        Err(no_match(
-            "BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::PodcastTextSource),
+            |value| try_member(value).map(Self::PodcastUrlSource),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item"))
     }
 }
 
@@ -342,7 +335,10 @@ impl Serialize for BodyCreatePodcastV1StudioPodcastsPostDurationScale {
 
 impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostDurationScale {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -395,6 +391,9 @@ impl Serialize for BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
 
 impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

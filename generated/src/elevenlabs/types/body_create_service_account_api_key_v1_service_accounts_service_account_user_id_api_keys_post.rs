@@ -110,18 +110,15 @@ impl<'de> Deserialize<'de>
     for BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PermissionTypeList(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::All(member));
-        }
-        Err(
-            no_match(
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::PermissionTypeList),
+            |value| try_member(value).map(Self::All),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match(
                 "BodyCreateServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysPostPermissions",
-            ),
-        )
+            ))
     }
 }

@@ -448,7 +448,10 @@ impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
 
 impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -493,7 +496,10 @@ impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostFiction {
 
 impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostFiction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -546,7 +552,10 @@ impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormaliza
 
 impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -607,6 +616,9 @@ impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostSourceType {
 
 impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostSourceType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

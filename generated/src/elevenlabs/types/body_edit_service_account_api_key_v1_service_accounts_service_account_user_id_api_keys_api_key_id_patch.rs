@@ -120,19 +120,16 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::NoUpdate(member));
-        }
-        Err(
-            no_match(
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Boolean),
+            |value| try_member(value).map(Self::NoUpdate),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match(
                 "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchIsEnabled",
-            ),
-        )
+            ))
     }
 }
 
@@ -154,19 +151,16 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PermissionTypeList(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant1(member));
-        }
-        Err(
-            no_match(
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::PermissionTypeList),
+            |value| try_member(value).map(Self::Variant1),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match(
                 "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissions",
-            ),
-        )
+            ))
     }
 }
 
@@ -214,7 +208,12 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchPermissionsVariant1 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => {
+                api_runtime::strings::unknown_value(value).map(Self::Unknown)
+            }
+            known => Ok(known),
+        }
     }
 }
 
@@ -236,19 +235,16 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant1(member));
-        }
-        Err(
-            no_match(
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Integer),
+            |value| try_member(value).map(Self::Variant1),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match(
                 "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit",
-            ),
-        )
+            ))
     }
 }
 
@@ -296,7 +292,12 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => {
+                api_runtime::strings::unknown_value(value).map(Self::Unknown)
+            }
+            known => Ok(known),
+        }
     }
 }
 
@@ -318,19 +319,16 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::StringList(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant1(member));
-        }
-        Err(
-            no_match(
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::StringList),
+            |value| try_member(value).map(Self::Variant1),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match(
                 "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps",
-            ),
-        )
+            ))
     }
 }
 
@@ -378,7 +376,12 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => {
+                api_runtime::strings::unknown_value(value).map(Self::Unknown)
+            }
+            known => Ok(known),
+        }
     }
 }
 
@@ -400,19 +403,16 @@ pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKey
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant1(member));
-        }
-        Err(
-            no_match(
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Boolean),
+            |value| try_member(value).map(Self::Variant1),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match(
                 "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed",
-            ),
-        )
+            ))
     }
 }
 
@@ -460,6 +460,11 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 impl<'de> Deserialize<'de>
 for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => {
+                api_runtime::strings::unknown_value(value).map(Self::Unknown)
+            }
+            known => Ok(known),
+        }
     }
 }

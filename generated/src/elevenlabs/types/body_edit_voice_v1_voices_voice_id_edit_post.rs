@@ -131,14 +131,13 @@ pub enum BodyEditVoiceV1VoicesVoiceIdEditPostLabels {
 
 impl<'de> Deserialize<'de> for BodyEditVoiceV1VoicesVoiceIdEditPostLabels {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::StringMap(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        Err(no_match("BodyEditVoiceV1VoicesVoiceIdEditPostLabels"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::StringMap),
+            |value| try_member(value).map(Self::String),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodyEditVoiceV1VoicesVoiceIdEditPostLabels"))
     }
 }

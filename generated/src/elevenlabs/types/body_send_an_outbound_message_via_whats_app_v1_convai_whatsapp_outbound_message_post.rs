@@ -154,7 +154,7 @@ impl<'de> Deserialize<'de>
     for BodySendAnOutboundMessageViaWhatsAppV1ConvaiWhatsappOutboundMessagePostTemplateParamsItem
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("header") => {
@@ -166,7 +166,7 @@ impl<'de> Deserialize<'de>
             Some("button") => {
                 decode_member::<_, D>(value).map(Self::WhatsAppTemplateButtonComponentParams)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

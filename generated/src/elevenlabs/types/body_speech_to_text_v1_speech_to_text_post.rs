@@ -344,7 +344,10 @@ impl Serialize for BodySpeechToTextV1SpeechToTextPostModelId {
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostModelId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -397,7 +400,10 @@ impl Serialize for BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -446,7 +452,10 @@ impl Serialize for BodySpeechToTextV1SpeechToTextPostFileFormat {
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostFileFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -495,7 +504,10 @@ impl Serialize for BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -511,17 +523,14 @@ pub enum BodySpeechToTextV1SpeechToTextPostWebhookMetadata {
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostWebhookMetadata {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Json(member));
-        }
-        Err(no_match(
-            "BodySpeechToTextV1SpeechToTextPostWebhookMetadata",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::Json),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodySpeechToTextV1SpeechToTextPostWebhookMetadata"))
     }
 }
 
@@ -537,17 +546,14 @@ pub enum BodySpeechToTextV1SpeechToTextPostEntityDetection {
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostEntityDetection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::StringList(member));
-        }
-        Err(no_match(
-            "BodySpeechToTextV1SpeechToTextPostEntityDetection",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::StringList),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodySpeechToTextV1SpeechToTextPostEntityDetection"))
     }
 }
 
@@ -563,16 +569,13 @@ pub enum BodySpeechToTextV1SpeechToTextPostEntityRedaction {
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostEntityRedaction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::StringList(member));
-        }
-        Err(no_match(
-            "BodySpeechToTextV1SpeechToTextPostEntityRedaction",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::StringList),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodySpeechToTextV1SpeechToTextPostEntityRedaction"))
     }
 }

@@ -107,16 +107,13 @@ pub enum BodyUploadMusicV1MusicUploadPostExtractCompositionPlan {
 
 impl<'de> Deserialize<'de> for BodyUploadMusicV1MusicUploadPostExtractCompositionPlan {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::MusicModelId(member));
-        }
-        Err(no_match(
-            "BodyUploadMusicV1MusicUploadPostExtractCompositionPlan",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Boolean),
+            |value| try_member(value).map(Self::MusicModelId),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("BodyUploadMusicV1MusicUploadPostExtractCompositionPlan"))
     }
 }

@@ -109,7 +109,7 @@ impl<'de> Deserialize<'de> for BytedanceSeedance25Request {
                 "images" => field.read(&mut images_),
                 "videos" => field.read(&mut videos_),
                 "audios" => field.read(&mut audios_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -218,7 +218,10 @@ impl Serialize for BytedanceSeedance25RequestAspectRatio {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance25RequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -271,6 +274,9 @@ impl Serialize for BytedanceSeedance25RequestResolution {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance25RequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -110,7 +110,7 @@ impl<'de> Deserialize<'de> for BytedanceSeedance2Request {
                 "audios" => field.read(&mut audios_),
                 "model_id" => field.read(&mut model_id_),
                 "resolution" => field.read(&mut resolution_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -221,7 +221,10 @@ impl Serialize for BytedanceSeedance2RequestAspectRatio {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance2RequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -278,6 +281,9 @@ impl Serialize for BytedanceSeedance2RequestResolution {
 
 impl<'de> Deserialize<'de> for BytedanceSeedance2RequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -76,7 +76,7 @@ impl<'de> Deserialize<'de> for BytedanceSeedream5LiteRequest {
                 "seed" => field.read(&mut seed_),
                 "model_id" => field.read(&mut model_id_),
                 "resolution" => field.read(&mut resolution_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -171,7 +171,10 @@ impl Serialize for BytedanceSeedream5LiteRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for BytedanceSeedream5LiteRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -220,6 +223,9 @@ impl Serialize for BytedanceSeedream5LiteRequestResolution {
 
 impl<'de> Deserialize<'de> for BytedanceSeedream5LiteRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -112,7 +112,10 @@ impl Serialize for CaptionStyleCharacterAnimationModelEnterType {
 
 impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelEnterType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -159,6 +162,9 @@ impl Serialize for CaptionStyleCharacterAnimationModelExitType {
 
 impl<'de> Deserialize<'de> for CaptionStyleCharacterAnimationModelExitType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

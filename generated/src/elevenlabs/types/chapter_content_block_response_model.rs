@@ -79,14 +79,13 @@ pub enum ChapterContentBlockResponseModelNodesItem {
 
 impl<'de> Deserialize<'de> for ChapterContentBlockResponseModelNodesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ChapterContentBlockTtsNodeResponseModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ChapterContentBlockExtendableNodeResponseModel(member));
-        }
-        Err(no_match("ChapterContentBlockResponseModelNodesItem"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::ChapterContentBlockTtsNodeResponseModel),
+            |value| try_member(value).map(Self::ChapterContentBlockExtendableNodeResponseModel),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ChapterContentBlockResponseModelNodesItem"))
     }
 }

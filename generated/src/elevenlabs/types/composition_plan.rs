@@ -65,14 +65,12 @@ pub enum CompositionPlanChunksItem {
 
 impl<'de> Deserialize<'de> for CompositionPlanChunksItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::GenerationChunkInput(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AudioRefChunk(member));
-        }
-        Err(no_match("CompositionPlanChunksItem"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::GenerationChunkInput),
+            |value| try_member(value).map(Self::AudioRefChunk),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("CompositionPlanChunksItem"))
     }
 }

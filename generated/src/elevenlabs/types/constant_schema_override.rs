@@ -79,26 +79,16 @@ pub enum ConstantSchemaOverrideConstantValue {
 
 impl<'de> Deserialize<'de> for ConstantSchemaOverrideConstantValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Number(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::JsonList(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Json(member));
-        }
-        Err(no_match("ConstantSchemaOverrideConstantValue"))
+        let members: [Member<Self>; 6] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::Integer),
+            |value| try_member(value).map(Self::Number),
+            |value| try_member(value).map(Self::Boolean),
+            |value| try_member(value).map(Self::JsonList),
+            |value| try_member(value).map(Self::Json),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("ConstantSchemaOverrideConstantValue"))
     }
 }

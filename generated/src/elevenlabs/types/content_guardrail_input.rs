@@ -72,12 +72,12 @@ pub enum ContentGuardrailInputTriggerAction {
 
 impl<'de> Deserialize<'de> for ContentGuardrailInputTriggerAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("end_call") => decode_member::<_, D>(value).map(Self::EndCallTriggerAction),
             Some("retry") => decode_member::<_, D>(value).map(Self::RetryTriggerAction),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -65,15 +65,13 @@ pub enum ContentThresholdGuardrailThreshold {
 
 impl<'de> Deserialize<'de> for ContentThresholdGuardrailThreshold {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Number(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant1(member));
-        }
-        Err(no_match("ContentThresholdGuardrailThreshold"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Number),
+            |value| try_member(value).map(Self::Variant1),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("ContentThresholdGuardrailThreshold"))
     }
 }
 
@@ -122,6 +120,9 @@ impl Serialize for ContentThresholdGuardrailThresholdVariant1 {
 
 impl<'de> Deserialize<'de> for ContentThresholdGuardrailThresholdVariant1 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -130,7 +130,7 @@ pub enum ConvAiStoredSecretDependenciesToolsItem {
 
 impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesToolsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("available") => {
@@ -139,7 +139,7 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesToolsItem {
             Some("unknown") => {
                 decode_member::<_, D>(value).map(Self::DependentUnknownToolIdentifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -156,7 +156,7 @@ pub enum ConvAiStoredSecretDependenciesAgentsItem {
 
 impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("available") => {
@@ -165,7 +165,7 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesAgentsItem {
             Some("unknown") => {
                 decode_member::<_, D>(value).map(Self::DependentUnknownAgentIdentifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -182,7 +182,7 @@ pub enum ConvAiStoredSecretDependenciesMcpServersItem {
 
 impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesMcpServersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("available") => {
@@ -191,7 +191,7 @@ impl<'de> Deserialize<'de> for ConvAiStoredSecretDependenciesMcpServersItem {
             Some("unknown") => {
                 decode_member::<_, D>(value).map(Self::DependentUnknownMcpServerIdentifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -275,7 +275,7 @@ pub enum ConversationHistoryMetadataCommonModelPhoneCall {
 
 impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModelPhoneCall {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("twilio") => {
@@ -287,7 +287,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryMetadataCommonModelPhoneCall {
             Some("sip_trunking") => {
                 decode_member::<_, D>(value).map(Self::ConversationHistorySipTrunkingPhoneCallModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

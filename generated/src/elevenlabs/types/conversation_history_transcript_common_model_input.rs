@@ -256,7 +256,10 @@ impl Serialize for ConversationHistoryTranscriptCommonModelInputRole {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInputRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -280,28 +283,29 @@ pub enum ConversationHistoryTranscriptCommonModelInputToolResultsItem {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptCommonModelInputToolResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConversationHistoryTranscriptSystemToolResultCommonModelInput(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput(
-                    member,
-                ),
-            );
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput(member),
-            );
-        }
-        Err(no_match(
-            "ConversationHistoryTranscriptCommonModelInputToolResultsItem",
-        ))
+        let members: [Member<Self>; 4] = [
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel)
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptSystemToolResultCommonModelInput)
+            },
+            |value| {
+                try_member(value)
+                    .map(
+                        Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput,
+                    )
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput)
+            },
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ConversationHistoryTranscriptCommonModelInputToolResultsItem"))
     }
 }

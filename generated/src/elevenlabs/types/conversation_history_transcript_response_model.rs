@@ -275,7 +275,10 @@ impl Serialize for ConversationHistoryTranscriptResponseModelRole {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModelRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -299,30 +302,29 @@ pub enum ConversationHistoryTranscriptResponseModelToolResultsItem {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptResponseModelToolResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptSystemToolResultCommonModelOutput(member),
-            );
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput(
-                    member,
-                ),
-            );
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput(member),
-            );
-        }
-        Err(no_match(
-            "ConversationHistoryTranscriptResponseModelToolResultsItem",
-        ))
+        let members: [Member<Self>; 4] = [
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel)
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptSystemToolResultCommonModelOutput)
+            },
+            |value| {
+                try_member(value)
+                    .map(
+                        Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput,
+                    )
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput)
+            },
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ConversationHistoryTranscriptResponseModelToolResultsItem"))
     }
 }

@@ -193,7 +193,7 @@ pub enum ConversationHistoryTranscriptSystemToolResultCommonModelInputResult {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultCommonModelInputResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "result_type")?;
         match tag.as_deref() {
             Some("end_call_success") => {
@@ -242,7 +242,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptSystemToolResultComm
                 decode_member::<_, D>(value).map(Self::KnowledgeBaseToolResultModel)
             }
             Some("dummy") => decode_member::<_, D>(value).map(Self::DummyToolResultModel),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "result_type").map(Self::Unknown),
         }
     }
 }

@@ -139,7 +139,7 @@ pub enum ConversationHistoryTranscriptToolCallCommonModelInputToolDetails {
 
 impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelInputToolDetails {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("webhook") => decode_member::<_, D>(value)
@@ -150,7 +150,7 @@ impl<'de> Deserialize<'de> for ConversationHistoryTranscriptToolCallCommonModelI
                 .map(Self::ConversationHistoryTranscriptToolCallMcpDetails),
             Some("api_integration_webhook") => decode_member::<_, D>(value)
                 .map(Self::ConversationHistoryTranscriptToolCallApiIntegrationWebhookDetailsInput),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

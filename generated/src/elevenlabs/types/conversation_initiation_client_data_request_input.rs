@@ -74,14 +74,14 @@ impl<'de> Deserialize<'de> for ConversationInitiationClientDataRequestInput {
             &[],
             &mut |key, field| match key {
                 "conversation_config_override" => field.read(&mut conversation_config_override_),
-                "custom_llm_extra_body" => field.read(&mut custom_llm_extra_body_),
+                "custom_llm_extra_body" => field.read_json(&mut custom_llm_extra_body_),
                 "user_id" => field.read(&mut user_id_),
                 "source_info" => field.read(&mut source_info_),
                 "branch_id" => field.read(&mut branch_id_),
                 "environment" => field.read(&mut environment_),
                 "starting_workflow_node_id" => field.read(&mut starting_workflow_node_id_),
                 "procedure_ids" => field.read(&mut procedure_ids_),
-                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "dynamic_variables" => field.read_json(&mut dynamic_variables_),
                 _ => field.skip(),
             },
         )?;

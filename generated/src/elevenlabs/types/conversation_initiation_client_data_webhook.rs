@@ -84,16 +84,13 @@ pub enum ConversationInitiationClientDataWebhookRequestHeadersValue {
 
 impl<'de> Deserialize<'de> for ConversationInitiationClientDataWebhookRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        Err(no_match(
-            "ConversationInitiationClientDataWebhookRequestHeadersValue",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ConversationInitiationClientDataWebhookRequestHeadersValue"))
     }
 }

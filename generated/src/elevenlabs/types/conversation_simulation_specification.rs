@@ -56,7 +56,7 @@ impl<'de> Deserialize<'de> for ConversationSimulationSpecification {
                 "simulated_user_config" => field.read(&mut simulated_user_config_),
                 "tool_mock_config" => field.read(&mut tool_mock_config_),
                 "partial_conversation_history" => field.read(&mut partial_conversation_history_),
-                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "dynamic_variables" => field.read_json(&mut dynamic_variables_),
                 _ => field.skip(),
             },
         )?;

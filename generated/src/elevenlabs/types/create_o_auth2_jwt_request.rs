@@ -250,7 +250,10 @@ impl Serialize for CreateOAuth2JwtRequestAlgorithm {
 
 impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestAlgorithm {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -299,6 +302,9 @@ impl Serialize for CreateOAuth2JwtRequestTokenResponseField {
 
 impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestTokenResponseField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -71,7 +71,7 @@ impl<'de> Deserialize<'de> for CreatifyAuroraRequest {
                 "resolution" => field.read(&mut resolution_),
                 "guidance_scale" => field.read(&mut guidance_scale_),
                 "audio_guidance_scale" => field.read(&mut audio_guidance_scale_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let (Some(image_), Some(audio_)) = (image_, audio_) else {
@@ -150,6 +150,9 @@ impl Serialize for CreatifyAuroraRequestResolution {
 
 impl<'de> Deserialize<'de> for CreatifyAuroraRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

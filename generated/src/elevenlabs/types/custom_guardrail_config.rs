@@ -199,7 +199,10 @@ impl Serialize for CustomGuardrailConfigModel {
 
 impl<'de> Deserialize<'de> for CustomGuardrailConfigModel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -217,12 +220,12 @@ pub enum CustomGuardrailConfigTriggerAction {
 
 impl<'de> Deserialize<'de> for CustomGuardrailConfigTriggerAction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("end_call") => decode_member::<_, D>(value).map(Self::EndCallTriggerAction),
             Some("retry") => decode_member::<_, D>(value).map(Self::RetryTriggerAction),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -120,15 +120,13 @@ pub enum CustomLlmApiKey {
 
 impl<'de> Deserialize<'de> for CustomLlmApiKey {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match("CustomLlmApiKey"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+            |value| try_member(value).map(Self::ConvAiEnvVarLocator),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("CustomLlmApiKey"))
     }
 }
 
@@ -144,15 +142,13 @@ pub enum CustomLlmAuthConnection {
 
 impl<'de> Deserialize<'de> for CustomLlmAuthConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AuthConnectionLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentAuthConnectionLocator(member));
-        }
-        Err(no_match("CustomLlmAuthConnection"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::AuthConnectionLocator),
+            |value| try_member(value).map(Self::EnvironmentAuthConnectionLocator),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("CustomLlmAuthConnection"))
     }
 }
 
@@ -168,20 +164,14 @@ pub enum CustomLlmRequestHeadersValue {
 
 impl<'de> Deserialize<'de> for CustomLlmRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match("CustomLlmRequestHeadersValue"))
+        let members: [Member<Self>; 4] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+            |value| try_member(value).map(Self::ConvAiDynamicVariable),
+            |value| try_member(value).map(Self::ConvAiEnvVarLocator),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("CustomLlmRequestHeadersValue"))
     }
 }

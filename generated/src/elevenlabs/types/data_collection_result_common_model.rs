@@ -46,7 +46,7 @@ impl<'de> Deserialize<'de> for DataCollectionResultCommonModel {
             &["data_collection_id", "rationale"],
             &mut |key, field| match key {
                 "data_collection_id" => field.read(&mut data_collection_id_),
-                "value" => field.read(&mut value_),
+                "value" => field.read_json(&mut value_),
                 "json_schema" => field.read(&mut json_schema_),
                 "rationale" => field.read(&mut rationale_),
                 _ => field.skip(),

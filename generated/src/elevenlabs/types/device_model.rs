@@ -52,7 +52,7 @@ impl<'de> Deserialize<'de> for DeviceModel {
                 "ip" => field.read(&mut ip_),
                 "hostname" => field.read(&mut hostname_),
                 "type_id" => field.read(&mut type_id_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {

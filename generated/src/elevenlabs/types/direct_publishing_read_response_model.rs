@@ -55,7 +55,7 @@ pub struct DirectPublishingReadResponseModel {
     pub contributors: Nullable<Vec<Contributor>>,
     pub payout_type: Nullable<DirectPublishingReadResponseModelPayoutType>,
     pub list_price: Nullable<f64>,
-    pub currency: consts::Usd,
+    pub currency: Nullable<consts::Usd>,
     pub original_audio_project_export_id: Nullable<String>,
     pub original_audio_document_id: Nullable<String>,
     pub series_id: Nullable<String>,
@@ -127,7 +127,7 @@ impl Serialize for DirectPublishingReadResponseModel {
                 api_runtime::ser::optional("contributors", &self.contributors),
                 api_runtime::ser::optional("payout_type", &self.payout_type),
                 api_runtime::ser::optional("list_price", &self.list_price),
-                api_runtime::ser::field("currency", &self.currency),
+                api_runtime::ser::optional("currency", &self.currency),
                 api_runtime::ser::optional(
                     "original_audio_project_export_id",
                     &self.original_audio_project_export_id,
@@ -411,7 +411,7 @@ impl DirectPublishingReadResponseModel {
             contributors: Nullable::Absent,
             payout_type: Nullable::Absent,
             list_price: Nullable::Absent,
-            currency: Default::default(),
+            currency: Nullable::Absent,
             original_audio_project_export_id: Nullable::Absent,
             original_audio_document_id: Nullable::Absent,
             series_id: Nullable::Absent,
@@ -474,7 +474,10 @@ impl Serialize for DirectPublishingReadResponseModelDisplayMode {
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelDisplayMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -639,7 +642,10 @@ impl Serialize for DirectPublishingReadResponseModelGenreItem {
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelGenreItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -692,7 +698,10 @@ impl Serialize for DirectPublishingReadResponseModelTargetAudience {
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -741,6 +750,9 @@ impl Serialize for DirectPublishingReadResponseModelPayoutType {
 
 impl<'de> Deserialize<'de> for DirectPublishingReadResponseModelPayoutType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -36,7 +36,9 @@ impl<'de> Deserialize<'de> for DynamicVariablesConfig {
             "DynamicVariablesConfig",
             &[],
             &mut |key, field| match key {
-                "dynamic_variable_placeholders" => field.read(&mut dynamic_variable_placeholders_),
+                "dynamic_variable_placeholders" => {
+                    field.read_json(&mut dynamic_variable_placeholders_)
+                }
                 _ => field.skip(),
             },
         )?;

@@ -83,7 +83,7 @@ impl<'de> Deserialize<'de> for ElevenFlashV2_5request {
                 "model_id" => field.read(&mut model_id_),
                 "language_code" => field.read(&mut language_code_),
                 "voice_settings" => field.read(&mut voice_settings_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let (Some(text_), Some(voice_)) = (text_, voice_) else {
@@ -185,6 +185,9 @@ impl Serialize for ElevenFlashV2_5requestOutputFormat {
 
 impl<'de> Deserialize<'de> for ElevenFlashV2_5requestOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

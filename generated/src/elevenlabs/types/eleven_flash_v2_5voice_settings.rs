@@ -48,7 +48,7 @@ impl<'de> Deserialize<'de> for ElevenFlashV2_5voiceSettings {
                 "stability" => field.read(&mut stability_),
                 "similarity_boost" => field.read(&mut similarity_boost_),
                 "speed" => field.read(&mut speed_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {

@@ -36,7 +36,7 @@ impl<'de> Deserialize<'de> for ElevenV3VoiceSettings {
             &[],
             &mut |key, field| match key {
                 "stability" => field.read(&mut stability_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {

@@ -182,7 +182,10 @@ impl Serialize for EnvironmentVariableResponseType {
 
 impl<'de> Deserialize<'de> for EnvironmentVariableResponseType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -201,17 +204,13 @@ pub enum EnvironmentVariableResponseValues {
 
 impl<'de> Deserialize<'de> for EnvironmentVariableResponseValues {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::StringMap(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentVariableSecretValueMap(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentVariableAuthConnectionValueMap(member));
-        }
-        Err(no_match("EnvironmentVariableResponseValues"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::StringMap),
+            |value| try_member(value).map(Self::EnvironmentVariableSecretValueMap),
+            |value| try_member(value).map(Self::EnvironmentVariableAuthConnectionValueMap),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("EnvironmentVariableResponseValues"))
     }
 }

@@ -52,6 +52,9 @@ impl Serialize for EvaluationSuccessResult {
 
 impl<'de> Deserialize<'de> for EvaluationSuccessResult {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Other(value) => api_runtime::strings::unknown_value(value).map(Self::Other),
+            known => Ok(known),
+        }
     }
 }

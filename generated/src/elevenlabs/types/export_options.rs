@@ -28,7 +28,7 @@ pub enum ExportOptions {
 
 impl<'de> Deserialize<'de> for ExportOptions {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "format")?;
         match tag.as_deref() {
             Some("segmented_json") => {
@@ -39,7 +39,7 @@ impl<'de> Deserialize<'de> for ExportOptions {
             Some("txt") => decode_member::<_, D>(value).map(Self::TxtExportOptions),
             Some("html") => decode_member::<_, D>(value).map(Self::HtmlExportOptions),
             Some("srt") => decode_member::<_, D>(value).map(Self::SrtExportOptions),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "format").map(Self::Unknown),
         }
     }
 }

@@ -409,17 +409,14 @@ pub enum ExtendedSubscriptionResponseModelMaxCreditLimitExtension {
 
 impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelMaxCreditLimitExtension {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Unlimited(member));
-        }
-        Err(no_match(
-            "ExtendedSubscriptionResponseModelMaxCreditLimitExtension",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Integer),
+            |value| try_member(value).map(Self::Unlimited),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ExtendedSubscriptionResponseModelMaxCreditLimitExtension"))
     }
 }
 
@@ -435,14 +432,13 @@ pub enum ExtendedSubscriptionResponseModelPendingChange {
 
 impl<'de> Deserialize<'de> for ExtendedSubscriptionResponseModelPendingChange {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PendingSubscriptionSwitchResponseModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PendingCancellationResponseModel(member));
-        }
-        Err(no_match("ExtendedSubscriptionResponseModelPendingChange"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::PendingSubscriptionSwitchResponseModel),
+            |value| try_member(value).map(Self::PendingCancellationResponseModel),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ExtendedSubscriptionResponseModelPendingChange"))
     }
 }

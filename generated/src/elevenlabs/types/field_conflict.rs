@@ -54,9 +54,9 @@ impl<'de> Deserialize<'de> for FieldConflict {
             &mut |key, field| match key {
                 "path" => field.read(&mut path_),
                 "section" => field.read(&mut section_),
-                "base_value" => field.read(&mut base_value_),
-                "source_value" => field.read(&mut source_value_),
-                "target_value" => field.read(&mut target_value_),
+                "base_value" => field.read_json(&mut base_value_),
+                "source_value" => field.read_json(&mut source_value_),
+                "target_value" => field.read_json(&mut target_value_),
                 _ => field.skip(),
             },
         )?;

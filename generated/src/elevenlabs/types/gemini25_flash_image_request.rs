@@ -61,7 +61,7 @@ impl<'de> Deserialize<'de> for Gemini25FlashImageRequest {
                 "model_id" => field.read(&mut model_id_),
                 "images" => field.read(&mut images_),
                 "aspect_ratio" => field.read(&mut aspect_ratio_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -172,6 +172,9 @@ impl Serialize for Gemini25FlashImageRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for Gemini25FlashImageRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

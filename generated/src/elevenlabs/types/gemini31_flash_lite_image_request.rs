@@ -68,7 +68,7 @@ impl<'de> Deserialize<'de> for Gemini31FlashLiteImageRequest {
                 "images" => field.read(&mut images_),
                 "aspect_ratio" => field.read(&mut aspect_ratio_),
                 "resolution" => field.read(&mut resolution_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -181,6 +181,9 @@ impl Serialize for Gemini31FlashLiteImageRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for Gemini31FlashLiteImageRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

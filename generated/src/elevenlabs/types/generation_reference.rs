@@ -42,7 +42,7 @@ impl<'de> Deserialize<'de> for GenerationReference {
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "generation_id" => field.read(&mut generation_id_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(generation_id_) = generation_id_ else {

@@ -58,7 +58,7 @@ pub enum GetConvAiDashboardSettingsResponseModelChartsItem {
 
 impl<'de> Deserialize<'de> for GetConvAiDashboardSettingsResponseModelChartsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("call_success") => {
@@ -68,7 +68,7 @@ impl<'de> Deserialize<'de> for GetConvAiDashboardSettingsResponseModelChartsItem
             Some("data_collection") => {
                 decode_member::<_, D>(value).map(Self::DashboardDataCollectionChartModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

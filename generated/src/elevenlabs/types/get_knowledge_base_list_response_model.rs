@@ -91,7 +91,7 @@ pub enum GetKnowledgeBaseListResponseModelDocumentsItem {
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseListResponseModelDocumentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("url") => {
@@ -106,7 +106,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseListResponseModelDocumentsItem {
             Some("folder") => {
                 decode_member::<_, D>(value).map(Self::GetKnowledgeBaseSummaryFolderResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -156,7 +156,7 @@ pub enum GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem {
 
 impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryTextResponseModelDependentAgentsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("available") => {
@@ -165,7 +165,7 @@ impl<'de> Deserialize<'de> for GetKnowledgeBaseSummaryTextResponseModelDependent
             Some("unknown") => {
                 decode_member::<_, D>(value).map(Self::DependentUnknownAgentIdentifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

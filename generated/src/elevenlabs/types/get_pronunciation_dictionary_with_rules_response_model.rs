@@ -214,7 +214,10 @@ impl<'de> Deserialize<'de>
     for GetPronunciationDictionaryWithRulesResponseModelPermissionOnResource
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -230,18 +233,13 @@ pub enum GetPronunciationDictionaryWithRulesResponseModelRulesItem {
 
 impl<'de> Deserialize<'de> for GetPronunciationDictionaryWithRulesResponseModelRulesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PronunciationDictionaryAliasRuleResponseModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::PronunciationDictionaryPhonemeRuleResponseModel(
-                member,
-            ));
-        }
-        Err(no_match(
-            "GetPronunciationDictionaryWithRulesResponseModelRulesItem",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::PronunciationDictionaryAliasRuleResponseModel),
+            |value| try_member(value).map(Self::PronunciationDictionaryPhonemeRuleResponseModel),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("GetPronunciationDictionaryWithRulesResponseModelRulesItem"))
     }
 }

@@ -83,18 +83,15 @@ pub enum GetSecretDependenciesResponseModelDependencies {
 
 impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependencies {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant0ItemList(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant1ItemList(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::DependentPhoneNumberIdentifierList(member));
-        }
-        Err(no_match("GetSecretDependenciesResponseModelDependencies"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::Variant0ItemList),
+            |value| try_member(value).map(Self::Variant1ItemList),
+            |value| try_member(value).map(Self::DependentPhoneNumberIdentifierList),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("GetSecretDependenciesResponseModelDependencies"))
     }
 }
 
@@ -110,7 +107,7 @@ pub enum GetSecretDependenciesResponseModelDependenciesVariant0Item {
 
 impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVariant0Item {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("available") => {
@@ -119,7 +116,7 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVar
             Some("unknown") => {
                 decode_member::<_, D>(value).map(Self::DependentUnknownToolIdentifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -136,7 +133,7 @@ pub enum GetSecretDependenciesResponseModelDependenciesVariant1Item {
 
 impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVariant1Item {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("available") => {
@@ -145,7 +142,7 @@ impl<'de> Deserialize<'de> for GetSecretDependenciesResponseModelDependenciesVar
             Some("unknown") => {
                 decode_member::<_, D>(value).map(Self::DependentUnknownAgentIdentifier)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -80,7 +80,7 @@ impl<'de> Deserialize<'de> for GptImage1_5request {
                 "background" => field.read(&mut background_),
                 "aspect_ratio" => field.read(&mut aspect_ratio_),
                 "model_id" => field.read(&mut model_id_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -165,7 +165,10 @@ impl Serialize for GptImage1_5requestQuality {
 
 impl<'de> Deserialize<'de> for GptImage1_5requestQuality {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -218,7 +221,10 @@ impl Serialize for GptImage1_5requestBackground {
 
 impl<'de> Deserialize<'de> for GptImage1_5requestBackground {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -271,6 +277,9 @@ impl Serialize for GptImage1_5requestAspectRatio {
 
 impl<'de> Deserialize<'de> for GptImage1_5requestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

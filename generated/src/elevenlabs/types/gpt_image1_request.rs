@@ -80,7 +80,7 @@ impl<'de> Deserialize<'de> for GptImage1Request {
                 "background" => field.read(&mut background_),
                 "aspect_ratio" => field.read(&mut aspect_ratio_),
                 "model_id" => field.read(&mut model_id_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -165,7 +165,10 @@ impl Serialize for GptImage1RequestQuality {
 
 impl<'de> Deserialize<'de> for GptImage1RequestQuality {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -218,7 +221,10 @@ impl Serialize for GptImage1RequestBackground {
 
 impl<'de> Deserialize<'de> for GptImage1RequestBackground {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -271,6 +277,9 @@ impl Serialize for GptImage1RequestAspectRatio {
 
 impl<'de> Deserialize<'de> for GptImage1RequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -80,7 +80,7 @@ impl<'de> Deserialize<'de> for GptImage2Request {
                 "model_id" => field.read(&mut model_id_),
                 "aspect_ratio" => field.read(&mut aspect_ratio_),
                 "resolution" => field.read(&mut resolution_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -165,7 +165,10 @@ impl Serialize for GptImage2RequestQuality {
 
 impl<'de> Deserialize<'de> for GptImage2RequestQuality {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -266,7 +269,10 @@ impl Serialize for GptImage2RequestAspectRatio {
 
 impl<'de> Deserialize<'de> for GptImage2RequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -319,6 +325,9 @@ impl Serialize for GptImage2RequestResolution {
 
 impl<'de> Deserialize<'de> for GptImage2RequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -56,7 +56,7 @@ impl<'de> Deserialize<'de> for HttpRequestModel {
                 "url" => field.read(&mut url_),
                 "user_agent" => field.read(&mut user_agent_),
                 "x_forwarded_for" => field.read(&mut x_forwarded_for_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let (Some(http_method_), Some(url_)) = (http_method_, url_) else {

@@ -32,7 +32,7 @@ pub enum ImageGenerationRequest {
 
 impl<'de> Deserialize<'de> for ImageGenerationRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "model_id")?;
         match tag.as_deref() {
             Some("gpt-image-1") => decode_member::<_, D>(value).map(Self::GptImage1Request),
@@ -56,7 +56,7 @@ impl<'de> Deserialize<'de> for ImageGenerationRequest {
             Some("bytedance-seedream-5-pro") => {
                 decode_member::<_, D>(value).map(Self::BytedanceSeedream5ProRequest)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "model_id").map(Self::Unknown),
         }
     }
 }

@@ -22,13 +22,13 @@ pub enum ImageReference {
 
 impl<'de> Deserialize<'de> for ImageReference {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("generation") => decode_member::<_, D>(value).map(Self::GenerationReference),
             Some("asset") => decode_member::<_, D>(value).map(Self::StaticAssetReference),
             Some("inline_base64") => decode_member::<_, D>(value).map(Self::InlineImageReference),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -51,7 +51,7 @@ impl<'de> Deserialize<'de> for InlineImageReference {
                 "type" => field.read(&mut type__),
                 "content_base64" => field.read(&mut content_base64_),
                 "mime_type" => field.read(&mut mime_type_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let (Some(content_base64_), Some(mime_type_)) = (content_base64_, mime_type_) else {
@@ -132,6 +132,9 @@ impl Serialize for InlineImageReferenceMimeType {
 
 impl<'de> Deserialize<'de> for InlineImageReferenceMimeType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

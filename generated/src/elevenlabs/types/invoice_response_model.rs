@@ -201,7 +201,10 @@ impl Serialize for InvoiceResponseModelPaymentIntentStatus {
 
 impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -266,6 +269,9 @@ impl Serialize for InvoiceResponseModelPaymentIntentStatussesItem {
 
 impl<'de> Deserialize<'de> for InvoiceResponseModelPaymentIntentStatussesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -21,12 +21,12 @@ pub enum LanguagesResponse {
 
 impl<'de> Deserialize<'de> for LanguagesResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "kind")?;
         match tag.as_deref() {
             Some("pair") => decode_member::<_, D>(value).map(Self::PairedLanguagesResponse),
             Some("single") => decode_member::<_, D>(value).map(Self::SingleLanguagesResponse),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "kind").map(Self::Unknown),
         }
     }
 }

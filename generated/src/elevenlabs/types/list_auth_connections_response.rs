@@ -87,7 +87,7 @@ pub enum ListAuthConnectionsResponseAuthConnectionsItem {
 
 impl<'de> Deserialize<'de> for ListAuthConnectionsResponseAuthConnectionsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "auth_type")?;
         match tag.as_deref() {
             Some("oauth2_client_credentials") => {
@@ -115,7 +115,7 @@ impl<'de> Deserialize<'de> for ListAuthConnectionsResponseAuthConnectionsItem {
             Some("whatsapp_auth") => decode_member::<_, D>(value).map(Self::WhatsAppAuthResponse),
             Some("slack_bot_auth") => decode_member::<_, D>(value).map(Self::SlackBotAuthResponse),
             Some("url_secret") => decode_member::<_, D>(value).map(Self::UrlSecretAuthResponse),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "auth_type").map(Self::Unknown),
         }
     }
 }

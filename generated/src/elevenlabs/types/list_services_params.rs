@@ -39,7 +39,7 @@ impl<'de> Deserialize<'de> for ListServicesParams {
             "ListServicesParams",
             &[],
             &mut |key, field| match key {
-                "list_kwargs" => field.read(&mut list_kwargs_),
+                "list_kwargs" => field.read_json(&mut list_kwargs_),
                 "smb_tool_type" => field.read(&mut smb_tool_type_),
                 _ => field.skip(),
             },

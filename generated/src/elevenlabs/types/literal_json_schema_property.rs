@@ -138,15 +138,13 @@ pub enum LiteralJsonSchemaPropertyType {
 
 impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant0(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::StringList(member));
-        }
-        Err(no_match("LiteralJsonSchemaPropertyType"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Variant0),
+            |value| try_member(value).map(Self::StringList),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("LiteralJsonSchemaPropertyType"))
     }
 }
 
@@ -199,7 +197,10 @@ impl Serialize for LiteralJsonSchemaPropertyTypeVariant0 {
 
 impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyTypeVariant0 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -219,20 +220,15 @@ pub enum LiteralJsonSchemaPropertyConstantValue {
 
 impl<'de> Deserialize<'de> for LiteralJsonSchemaPropertyConstantValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Number(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        Err(no_match("LiteralJsonSchemaPropertyConstantValue"))
+        let members: [Member<Self>; 4] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::Integer),
+            |value| try_member(value).map(Self::Number),
+            |value| try_member(value).map(Self::Boolean),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("LiteralJsonSchemaPropertyConstantValue"))
     }
 }

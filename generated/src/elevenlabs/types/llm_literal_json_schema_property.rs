@@ -83,15 +83,13 @@ pub enum LlmLiteralJsonSchemaPropertyType {
 
 impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Variant0(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::StringList(member));
-        }
-        Err(no_match("LlmLiteralJsonSchemaPropertyType"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Variant0),
+            |value| try_member(value).map(Self::StringList),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("LlmLiteralJsonSchemaPropertyType"))
     }
 }
 
@@ -144,6 +142,9 @@ impl Serialize for LlmLiteralJsonSchemaPropertyTypeVariant0 {
 
 impl<'de> Deserialize<'de> for LlmLiteralJsonSchemaPropertyTypeVariant0 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

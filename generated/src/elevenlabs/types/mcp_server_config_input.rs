@@ -235,15 +235,13 @@ pub enum McpServerConfigInputUrl {
 
 impl<'de> Deserialize<'de> for McpServerConfigInputUrl {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        Err(no_match("McpServerConfigInputUrl"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("McpServerConfigInputUrl"))
     }
 }
 
@@ -259,15 +257,13 @@ pub enum McpServerConfigInputSecretToken {
 
 impl<'de> Deserialize<'de> for McpServerConfigInputSecretToken {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiUserSecretDbModel(member));
-        }
-        Err(no_match("McpServerConfigInputSecretToken"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+            |value| try_member(value).map(Self::ConvAiUserSecretDbModel),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("McpServerConfigInputSecretToken"))
     }
 }
 
@@ -283,21 +279,16 @@ pub enum McpServerConfigInputRequestHeadersValue {
 
 impl<'de> Deserialize<'de> for McpServerConfigInputRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match("McpServerConfigInputRequestHeadersValue"))
+        let members: [Member<Self>; 4] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+            |value| try_member(value).map(Self::ConvAiDynamicVariable),
+            |value| try_member(value).map(Self::ConvAiEnvVarLocator),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("McpServerConfigInputRequestHeadersValue"))
     }
 }
 
@@ -316,30 +307,18 @@ pub enum McpServerConfigInputRequestMetaValue {
 
 impl<'de> Deserialize<'de> for McpServerConfigInputRequestMetaValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Number(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match("McpServerConfigInputRequestMetaValue"))
+        let members: [Member<Self>; 7] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::Integer),
+            |value| try_member(value).map(Self::Number),
+            |value| try_member(value).map(Self::Boolean),
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+            |value| try_member(value).map(Self::ConvAiDynamicVariable),
+            |value| try_member(value).map(Self::ConvAiEnvVarLocator),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("McpServerConfigInputRequestMetaValue"))
     }
 }
 
@@ -355,14 +334,12 @@ pub enum McpServerConfigInputAuthConnection {
 
 impl<'de> Deserialize<'de> for McpServerConfigInputAuthConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AuthConnectionLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentAuthConnectionLocator(member));
-        }
-        Err(no_match("McpServerConfigInputAuthConnection"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::AuthConnectionLocator),
+            |value| try_member(value).map(Self::EnvironmentAuthConnectionLocator),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("McpServerConfigInputAuthConnection"))
     }
 }

@@ -150,23 +150,16 @@ pub enum McpServerConfigUpdateRequestModelRequestHeadersValue {
 
 impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match(
-            "McpServerConfigUpdateRequestModelRequestHeadersValue",
-        ))
+        let members: [Member<Self>; 4] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+            |value| try_member(value).map(Self::ConvAiDynamicVariable),
+            |value| try_member(value).map(Self::ConvAiEnvVarLocator),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("McpServerConfigUpdateRequestModelRequestHeadersValue"))
     }
 }
 
@@ -185,32 +178,19 @@ pub enum McpServerConfigUpdateRequestModelRequestMetaValue {
 
 impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelRequestMetaValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Number(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Boolean(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match(
-            "McpServerConfigUpdateRequestModelRequestMetaValue",
-        ))
+        let members: [Member<Self>; 7] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::Integer),
+            |value| try_member(value).map(Self::Number),
+            |value| try_member(value).map(Self::Boolean),
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+            |value| try_member(value).map(Self::ConvAiDynamicVariable),
+            |value| try_member(value).map(Self::ConvAiEnvVarLocator),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("McpServerConfigUpdateRequestModelRequestMetaValue"))
     }
 }
 
@@ -226,14 +206,13 @@ pub enum McpServerConfigUpdateRequestModelAuthConnection {
 
 impl<'de> Deserialize<'de> for McpServerConfigUpdateRequestModelAuthConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AuthConnectionLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentAuthConnectionLocator(member));
-        }
-        Err(no_match("McpServerConfigUpdateRequestModelAuthConnection"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::AuthConnectionLocator),
+            |value| try_member(value).map(Self::EnvironmentAuthConnectionLocator),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("McpServerConfigUpdateRequestModelAuthConnection"))
     }
 }

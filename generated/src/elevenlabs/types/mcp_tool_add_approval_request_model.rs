@@ -54,7 +54,7 @@ impl<'de> Deserialize<'de> for McpToolAddApprovalRequestModel {
             &mut |key, field| match key {
                 "tool_name" => field.read(&mut tool_name_),
                 "tool_description" => field.read(&mut tool_description_),
-                "input_schema" => field.read(&mut input_schema_),
+                "input_schema" => field.read_json(&mut input_schema_),
                 "approval_policy" => field.read(&mut approval_policy_),
                 _ => field.skip(),
             },

@@ -160,17 +160,14 @@ pub enum McpToolConfigOverrideCreateRequestModelToolCallSound {
 
 impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModelToolCallSound {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ToolCallSoundType(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Off(member));
-        }
-        Err(no_match(
-            "McpToolConfigOverrideCreateRequestModelToolCallSound",
-        ))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::ToolCallSoundType),
+            |value| try_member(value).map(Self::Off),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("McpToolConfigOverrideCreateRequestModelToolCallSound"))
     }
 }
 
@@ -188,7 +185,7 @@ pub enum McpToolConfigOverrideCreateRequestModelInputOverridesValue {
 
 impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModelInputOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
         match tag.as_deref() {
             Some("constant") => decode_member::<_, D>(value).map(Self::ConstantSchemaOverride),
@@ -197,7 +194,7 @@ impl<'de> Deserialize<'de> for McpToolConfigOverrideCreateRequestModelInputOverr
             }
             Some("llm") => decode_member::<_, D>(value).map(Self::LlmSchemaOverride),
             Some("omit") => decode_member::<_, D>(value).map(Self::OmitSchemaOverride),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "source").map(Self::Unknown),
         }
     }
 }

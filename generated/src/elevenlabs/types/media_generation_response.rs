@@ -25,7 +25,7 @@ pub enum MediaGenerationResponse {
 
 impl<'de> Deserialize<'de> for MediaGenerationResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
         match tag.as_deref() {
             Some("generating" | "pending") => {
@@ -35,7 +35,7 @@ impl<'de> Deserialize<'de> for MediaGenerationResponse {
                 decode_member::<_, D>(value).map(Self::MediaGenerationCompletedResponse)
             }
             Some("failed") => decode_member::<_, D>(value).map(Self::MediaGenerationFailedResponse),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "status").map(Self::Unknown),
         }
     }
 }

@@ -95,14 +95,12 @@ pub enum MemoryEntrySearchResultSource {
 
 impl<'de> Deserialize<'de> for MemoryEntrySearchResultSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConversationSource(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ManualSource(member));
-        }
-        Err(no_match("MemoryEntrySearchResultSource"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::ConversationSource),
+            |value| try_member(value).map(Self::ManualSource),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("MemoryEntrySearchResultSource"))
     }
 }

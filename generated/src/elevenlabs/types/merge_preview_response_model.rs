@@ -195,7 +195,7 @@ pub enum MergePreviewResponseModelPhoneNumbersItem {
 
 impl<'de> Deserialize<'de> for MergePreviewResponseModelPhoneNumbersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "provider")?;
         match tag.as_deref() {
             Some("twilio") => {
@@ -207,7 +207,7 @@ impl<'de> Deserialize<'de> for MergePreviewResponseModelPhoneNumbersItem {
             Some("sip_trunk") => {
                 decode_member::<_, D>(value).map(Self::GetPhoneNumberSipTrunkResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "provider").map(Self::Unknown),
         }
     }
 }

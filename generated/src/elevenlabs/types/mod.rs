@@ -7722,10 +7722,10 @@ mod speech_to_text_chunk_response_model;
 #[cfg(feature = "elevenlabs-speech-to-text")]
 pub use speech_to_text_chunk_response_model::SpeechToTextChunkResponseModel;
 
-#[cfg(feature = "elevenlabs")]
+#[cfg(feature = "elevenlabs-speech-to-text")]
 mod speech_to_text_webhook_response_model;
 
-#[cfg(feature = "elevenlabs")]
+#[cfg(feature = "elevenlabs-speech-to-text")]
 pub use speech_to_text_webhook_response_model::SpeechToTextWebhookResponseModel;
 
 #[cfg(feature = "elevenlabs-speech-to-text")]

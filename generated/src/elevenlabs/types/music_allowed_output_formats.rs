@@ -19,14 +19,12 @@ pub enum MusicAllowedOutputFormats {
 
 impl<'de> Deserialize<'de> for MusicAllowedOutputFormats {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AllowedOutputFormats(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::MusicOnlyOutputFormats(member));
-        }
-        Err(no_match("MusicAllowedOutputFormats"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::AllowedOutputFormats),
+            |value| try_member(value).map(Self::MusicOnlyOutputFormats),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("MusicAllowedOutputFormats"))
     }
 }

@@ -19,14 +19,12 @@ pub enum MusicOutputFormat {
 
 impl<'de> Deserialize<'de> for MusicOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::MusicAllowedOutputFormats(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Auto(member));
-        }
-        Err(no_match("MusicOutputFormat"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::MusicAllowedOutputFormats),
+            |value| try_member(value).map(Self::Auto),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("MusicOutputFormat"))
     }
 }

@@ -82,7 +82,7 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInput {
                 "required" => field.read(&mut required_),
                 "properties" => field.read(&mut properties_),
                 "required_constraints" => field.read(&mut required_constraints_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {
@@ -144,7 +144,10 @@ impl Serialize for ObjectJsonSchemaPropertyInputPropertyKind {
 
 impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInputPropertyKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -159,17 +162,14 @@ pub enum ObjectJsonSchemaPropertyInputPropertiesValue {
 
 impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyInputPropertiesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::LiteralJsonSchemaProperty(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ObjectJsonSchemaPropertyInput(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ArrayJsonSchemaPropertyInput(member));
-        }
-        Err(no_match("ObjectJsonSchemaPropertyInputPropertiesValue"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::LiteralJsonSchemaProperty),
+            |value| try_member(value).map(Self::ObjectJsonSchemaPropertyInput),
+            |value| try_member(value).map(Self::ArrayJsonSchemaPropertyInput),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ObjectJsonSchemaPropertyInputPropertiesValue"))
     }
 }

@@ -79,7 +79,7 @@ impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutput {
                 "required" => field.read(&mut required_),
                 "properties" => field.read(&mut properties_),
                 "required_constraints" => field.read(&mut required_constraints_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {
@@ -106,17 +106,14 @@ pub enum ObjectJsonSchemaPropertyOutputPropertiesValue {
 
 impl<'de> Deserialize<'de> for ObjectJsonSchemaPropertyOutputPropertiesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::LiteralJsonSchemaProperty(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ObjectJsonSchemaPropertyOutput(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ArrayJsonSchemaPropertyOutput(member));
-        }
-        Err(no_match("ObjectJsonSchemaPropertyOutputPropertiesValue"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::LiteralJsonSchemaProperty),
+            |value| try_member(value).map(Self::ObjectJsonSchemaPropertyOutput),
+            |value| try_member(value).map(Self::ArrayJsonSchemaPropertyOutput),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ObjectJsonSchemaPropertyOutputPropertiesValue"))
     }
 }

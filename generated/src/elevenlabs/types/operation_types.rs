@@ -146,6 +146,9 @@ use super::SlackBotAuthResponse;
 #[cfg(feature = "elevenlabs-speech-to-text")]
 #[allow(unused_imports)]
 use super::SpeechToTextChunkResponseModel;
+#[cfg(feature = "elevenlabs-speech-to-text")]
+#[allow(unused_imports)]
+use super::SpeechToTextWebhookResponseModel;
 #[cfg(feature = "elevenlabs-workspace")]
 #[allow(unused_imports)]
 use super::UpdateBasicAuthRequest;
@@ -223,7 +226,10 @@ impl Serialize for HistoryListSortDirection {
 #[cfg(feature = "elevenlabs-history")]
 impl<'de> Deserialize<'de> for HistoryListSortDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -276,7 +282,10 @@ impl Serialize for HistoryListSource {
 #[cfg(feature = "elevenlabs-history")]
 impl<'de> Deserialize<'de> for HistoryListSource {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -474,7 +483,10 @@ impl Serialize for TextToSpeechConvertOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl<'de> Deserialize<'de> for TextToSpeechConvertOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -631,7 +643,10 @@ impl Serialize for TextToSpeechConvertWithTimestampsOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl<'de> Deserialize<'de> for TextToSpeechConvertWithTimestampsOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -760,7 +775,10 @@ impl Serialize for TextToSpeechStreamOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl<'de> Deserialize<'de> for TextToSpeechStreamOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -889,7 +907,10 @@ impl Serialize for TextToSpeechStreamWithTimestampsOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-speech")]
 impl<'de> Deserialize<'de> for TextToSpeechStreamWithTimestampsOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1046,7 +1067,10 @@ impl Serialize for TextToDialogueConvertOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
 impl<'de> Deserialize<'de> for TextToDialogueConvertOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1203,7 +1227,10 @@ impl Serialize for TextToDialogueConvertWithTimestampsOutputFormat {
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
 impl<'de> Deserialize<'de> for TextToDialogueConvertWithTimestampsOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1360,7 +1387,10 @@ impl Serialize for SpeechToSpeechConvertOutputFormat {
 #[cfg(feature = "elevenlabs-speech-to-speech")]
 impl<'de> Deserialize<'de> for SpeechToSpeechConvertOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1489,7 +1519,10 @@ impl Serialize for SpeechToSpeechStreamOutputFormat {
 #[cfg(feature = "elevenlabs-speech-to-speech")]
 impl<'de> Deserialize<'de> for SpeechToSpeechStreamOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1542,7 +1575,10 @@ impl Serialize for DubbingProjectListSortDirection {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingProjectListSortDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1597,7 +1633,10 @@ impl Serialize for DubbingListDubbingStatus {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListDubbingStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1658,7 +1697,10 @@ impl Serialize for DubbingListDubbingStatusesItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListDubbingStatusesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1707,7 +1749,10 @@ impl Serialize for DubbingListDubbingModelsItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListDubbingModelsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1760,7 +1805,10 @@ impl Serialize for DubbingListCreationSourcesItem {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListCreationSourcesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1817,7 +1865,10 @@ impl Serialize for DubbingListFilterByCreator {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListFilterByCreator {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1870,7 +1921,10 @@ impl Serialize for DubbingListOrderBy {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListOrderBy {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1923,7 +1977,10 @@ impl Serialize for DubbingListOrderDirection {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingListOrderDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1980,7 +2037,10 @@ impl Serialize for DubbingTranscriptGetFormatType {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingTranscriptGetFormatType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -1998,15 +2058,13 @@ pub enum DubbingTranscriptGetResponse {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingTranscriptGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::DubbingTranscriptResponseModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        Err(no_match("DubbingTranscriptGetResponse"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::DubbingTranscriptResponseModel),
+            |value| try_member(value).map(Self::String),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("DubbingTranscriptGetResponse"))
     }
 }
 
@@ -2061,7 +2119,10 @@ impl Serialize for DubbingTranscriptsGetFormatType {
 #[cfg(feature = "elevenlabs-dubbing")]
 impl<'de> Deserialize<'de> for DubbingTranscriptsGetFormatType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -2110,7 +2171,10 @@ impl Serialize for PronunciationDictionariesListSort {
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 impl<'de> Deserialize<'de> for PronunciationDictionariesListSort {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -2133,30 +2197,18 @@ pub enum WorkspaceAuthConnectionsCreateRequest {
 #[cfg(feature = "elevenlabs-workspace")]
 impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateOAuth2ClientCredsRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateCustomHeaderAuthRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateBasicAuthRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateBearerAuthRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateOAuth2JwtRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreatePrivateKeyJwtRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateMtlsAuthRequest(member));
-        }
-        Err(no_match("WorkspaceAuthConnectionsCreateRequest"))
+        let members: [Member<Self>; 7] = [
+            |value| try_member(value).map(Self::CreateOAuth2ClientCredsRequest),
+            |value| try_member(value).map(Self::CreateCustomHeaderAuthRequest),
+            |value| try_member(value).map(Self::CreateBasicAuthRequest),
+            |value| try_member(value).map(Self::CreateBearerAuthRequest),
+            |value| try_member(value).map(Self::CreateOAuth2JwtRequest),
+            |value| try_member(value).map(Self::CreatePrivateKeyJwtRequest),
+            |value| try_member(value).map(Self::CreateMtlsAuthRequest),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("WorkspaceAuthConnectionsCreateRequest"))
     }
 }
 
@@ -2187,7 +2239,7 @@ pub enum WorkspaceAuthConnectionsCreateResponse {
 #[cfg(feature = "elevenlabs-workspace")]
 impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "auth_type")?;
         match tag.as_deref() {
             Some("oauth2_client_credentials") => {
@@ -2215,7 +2267,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsCreateResponse {
             Some("whatsapp_auth") => decode_member::<_, D>(value).map(Self::WhatsAppAuthResponse),
             Some("slack_bot_auth") => decode_member::<_, D>(value).map(Self::SlackBotAuthResponse),
             Some("url_secret") => decode_member::<_, D>(value).map(Self::UrlSecretAuthResponse),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "auth_type").map(Self::Unknown),
         }
     }
 }
@@ -2236,21 +2288,15 @@ pub enum WorkspaceAuthConnectionsUpdateRequest {
 #[cfg(feature = "elevenlabs-workspace")]
 impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UpdateOAuth2ClientCredsRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UpdateBasicAuthRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UpdateBearerAuthRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UpdateOAuth2JwtRequest(member));
-        }
-        Err(no_match("WorkspaceAuthConnectionsUpdateRequest"))
+        let members: [Member<Self>; 4] = [
+            |value| try_member(value).map(Self::UpdateOAuth2ClientCredsRequest),
+            |value| try_member(value).map(Self::UpdateBasicAuthRequest),
+            |value| try_member(value).map(Self::UpdateBearerAuthRequest),
+            |value| try_member(value).map(Self::UpdateOAuth2JwtRequest),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("WorkspaceAuthConnectionsUpdateRequest"))
     }
 }
 
@@ -2281,7 +2327,7 @@ pub enum WorkspaceAuthConnectionsUpdateResponse {
 #[cfg(feature = "elevenlabs-workspace")]
 impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "auth_type")?;
         match tag.as_deref() {
             Some("oauth2_client_credentials") => {
@@ -2309,7 +2355,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateResponse {
             Some("whatsapp_auth") => decode_member::<_, D>(value).map(Self::WhatsAppAuthResponse),
             Some("slack_bot_auth") => decode_member::<_, D>(value).map(Self::SlackBotAuthResponse),
             Some("url_secret") => decode_member::<_, D>(value).map(Self::UrlSecretAuthResponse),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "auth_type").map(Self::Unknown),
         }
     }
 }
@@ -2323,20 +2369,20 @@ impl<'de> Deserialize<'de> for WorkspaceAuthConnectionsUpdateResponse {
 pub enum SpeechToTextConvertResponse {
     SpeechToTextChunkResponseModel(SpeechToTextChunkResponseModel),
     MultichannelSpeechToTextResponseModel(MultichannelSpeechToTextResponseModel),
+    SpeechToTextWebhookResponseModel(SpeechToTextWebhookResponseModel),
 }
 
 #[cfg(feature = "elevenlabs-speech-to-text")]
 impl<'de> Deserialize<'de> for SpeechToTextConvertResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::SpeechToTextChunkResponseModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::MultichannelSpeechToTextResponseModel(member));
-        }
-        Err(no_match("SpeechToTextConvertResponse"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::SpeechToTextChunkResponseModel),
+            |value| try_member(value).map(Self::MultichannelSpeechToTextResponseModel),
+            |value| try_member(value).map(Self::SpeechToTextWebhookResponseModel),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("SpeechToTextConvertResponse"))
     }
 }
 
@@ -2354,15 +2400,13 @@ pub enum SpeechToTextTranscriptsGetResponse {
 #[cfg(feature = "elevenlabs-speech-to-text")]
 impl<'de> Deserialize<'de> for SpeechToTextTranscriptsGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::SpeechToTextChunkResponseModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::MultichannelSpeechToTextResponseModel(member));
-        }
-        Err(no_match("SpeechToTextTranscriptsGetResponse"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::SpeechToTextChunkResponseModel),
+            |value| try_member(value).map(Self::MultichannelSpeechToTextResponseModel),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("SpeechToTextTranscriptsGetResponse"))
     }
 }
 
@@ -2380,14 +2424,14 @@ pub enum ConversationalAiAgentsSummariesGetResponseValue {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiAgentsSummariesGetResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
         match tag.as_deref() {
             Some("success") => {
                 decode_member::<_, D>(value).map(Self::AgentSummaryBatchSuccessfulResponseModel)
             }
             Some("failure") => decode_member::<_, D>(value).map(Self::BatchFailureResponseModel),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "status").map(Self::Unknown),
         }
     }
 }
@@ -2407,18 +2451,14 @@ pub enum ConversationalAiTestsCreateRequest {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiTestsCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateResponseUnitTestRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateToolCallUnitTestRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateSimulationTestRequest(member));
-        }
-        Err(no_match("ConversationalAiTestsCreateRequest"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::CreateResponseUnitTestRequest),
+            |value| try_member(value).map(Self::CreateToolCallUnitTestRequest),
+            |value| try_member(value).map(Self::CreateSimulationTestRequest),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("ConversationalAiTestsCreateRequest"))
     }
 }
 
@@ -2439,7 +2479,7 @@ pub enum ConversationalAiTestsGetResponse {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiTestsGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("llm") => decode_member::<_, D>(value).map(Self::GetResponseUnitTestResponseModel),
@@ -2449,7 +2489,7 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsGetResponse {
             Some("simulation") => {
                 decode_member::<_, D>(value).map(Self::GetSimulationTestResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -2469,18 +2509,14 @@ pub enum ConversationalAiTestsUpdateRequest {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiTestsUpdateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UpdateResponseUnitTestRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UpdateToolCallUnitTestRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UpdateSimulationTestRequest(member));
-        }
-        Err(no_match("ConversationalAiTestsUpdateRequest"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::UpdateResponseUnitTestRequest),
+            |value| try_member(value).map(Self::UpdateToolCallUnitTestRequest),
+            |value| try_member(value).map(Self::UpdateSimulationTestRequest),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("ConversationalAiTestsUpdateRequest"))
     }
 }
 
@@ -2501,7 +2537,7 @@ pub enum ConversationalAiTestsUpdateResponse {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiTestsUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("llm") => decode_member::<_, D>(value).map(Self::GetResponseUnitTestResponseModel),
@@ -2511,7 +2547,7 @@ impl<'de> Deserialize<'de> for ConversationalAiTestsUpdateResponse {
             Some("simulation") => {
                 decode_member::<_, D>(value).map(Self::GetSimulationTestResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -2565,7 +2601,10 @@ impl Serialize for ConversationalAiTestsListSortMode {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiTestsListSortMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -2618,7 +2657,10 @@ impl Serialize for ConversationalAiConversationsListSummaryMode {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiConversationsListSummaryMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -2679,7 +2721,10 @@ impl Serialize for ConversationalAiConversationsListExcludeStatusesItem {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiConversationsListExcludeStatusesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -2732,7 +2777,10 @@ impl Serialize for ConversationalAiConversationsGetFormat {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiConversationsGetFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -2793,7 +2841,10 @@ impl Serialize for ConversationalAiConversationsMessagesTextSearchExcludeStatuse
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -2846,7 +2897,10 @@ impl Serialize for ConversationalAiConversationsMessagesTextSearchSummaryMode {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiConversationsMessagesTextSearchSummaryMode {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -2865,7 +2919,7 @@ pub enum ConversationalAiPhoneNumbersListResponseItem {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersListResponseItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "provider")?;
         match tag.as_deref() {
             Some("twilio") => {
@@ -2877,7 +2931,7 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersListResponseItem {
             Some("sip_trunk") => {
                 decode_member::<_, D>(value).map(Self::GetPhoneNumberSipTrunkResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "provider").map(Self::Unknown),
         }
     }
 }
@@ -2897,18 +2951,15 @@ pub enum ConversationalAiPhoneNumbersCreateRequest {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateTwilioPhoneNumberRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateExotelPhoneNumberRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CreateSipTrunkPhoneNumberRequestV2(member));
-        }
-        Err(no_match("ConversationalAiPhoneNumbersCreateRequest"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::CreateTwilioPhoneNumberRequest),
+            |value| try_member(value).map(Self::CreateExotelPhoneNumberRequest),
+            |value| try_member(value).map(Self::CreateSipTrunkPhoneNumberRequestV2),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ConversationalAiPhoneNumbersCreateRequest"))
     }
 }
 
@@ -2929,7 +2980,7 @@ pub enum ConversationalAiPhoneNumbersGetResponse {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "provider")?;
         match tag.as_deref() {
             Some("twilio") => {
@@ -2941,7 +2992,7 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersGetResponse {
             Some("sip_trunk") => {
                 decode_member::<_, D>(value).map(Self::GetPhoneNumberSipTrunkResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "provider").map(Self::Unknown),
         }
     }
 }
@@ -2963,7 +3014,7 @@ pub enum ConversationalAiPhoneNumbersUpdateResponse {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "provider")?;
         match tag.as_deref() {
             Some("twilio") => {
@@ -2975,7 +3026,7 @@ impl<'de> Deserialize<'de> for ConversationalAiPhoneNumbersUpdateResponse {
             Some("sip_trunk") => {
                 decode_member::<_, D>(value).map(Self::GetPhoneNumberSipTrunkResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "provider").map(Self::Unknown),
         }
     }
 }
@@ -2996,13 +3047,13 @@ pub enum ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
         match tag.as_deref() {
             Some("success") => decode_member::<_, D>(value)
                 .map(Self::KnowledgeBaseSummaryBatchSuccessfulResponseModel),
             Some("failure") => decode_member::<_, D>(value).map(Self::BatchFailureResponseModel),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "status").map(Self::Unknown),
         }
     }
 }
@@ -3025,7 +3076,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsGetResponse {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsGetResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("url") => decode_member::<_, D>(value).map(Self::GetKnowledgeBaseUrlResponseModel),
@@ -3038,7 +3089,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsGetResponse
             Some("folder") => {
                 decode_member::<_, D>(value).map(Self::GetKnowledgeBaseFolderResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -3061,7 +3112,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentsUpdateResponse {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsUpdateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("url") => decode_member::<_, D>(value).map(Self::GetKnowledgeBaseUrlResponseModel),
@@ -3074,7 +3125,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsUpdateRespo
             Some("folder") => {
                 decode_member::<_, D>(value).map(Self::GetKnowledgeBaseFolderResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -3097,7 +3148,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentUpdateFileResponse {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentUpdateFileResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("url") => decode_member::<_, D>(value).map(Self::GetKnowledgeBaseUrlResponseModel),
@@ -3110,7 +3161,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentUpdateFileRe
             Some("folder") => {
                 decode_member::<_, D>(value).map(Self::GetKnowledgeBaseFolderResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -3129,14 +3180,14 @@ pub enum ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
         match tag.as_deref() {
             Some("success") => {
                 decode_member::<_, D>(value).map(Self::RagIndexBatchSuccessfulResponseModel)
             }
             Some("failure") => decode_member::<_, D>(value).map(Self::BatchFailureResponseModel),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "status").map(Self::Unknown),
         }
     }
 }
@@ -3159,7 +3210,7 @@ pub enum ConversationalAiKnowledgeBaseDocumentRefreshResponse {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentRefreshResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("url") => decode_member::<_, D>(value).map(Self::GetKnowledgeBaseUrlResponseModel),
@@ -3172,7 +3223,7 @@ impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentRefreshRespo
             Some("folder") => {
                 decode_member::<_, D>(value).map(Self::GetKnowledgeBaseFolderResponseModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -3191,13 +3242,13 @@ pub enum ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue {
 #[cfg(feature = "elevenlabs-conversational-ai")]
 impl<'de> Deserialize<'de> for ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "status")?;
         match tag.as_deref() {
             Some("success") => decode_member::<_, D>(value)
                 .map(Self::KnowledgeBaseBulkDeleteSuccessfulResponseModel),
             Some("failure") => decode_member::<_, D>(value).map(Self::BatchFailureResponseModel),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "status").map(Self::Unknown),
         }
     }
 }
@@ -3251,7 +3302,10 @@ impl Serialize for EnvironmentVariablesListType {
 #[cfg(feature = "elevenlabs-environment-variables")]
 impl<'de> Deserialize<'de> for EnvironmentVariablesListType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -3272,7 +3326,7 @@ pub enum EnvironmentVariablesCreateRequest {
 #[cfg(feature = "elevenlabs-environment-variables")]
 impl<'de> Deserialize<'de> for EnvironmentVariablesCreateRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("string") => {
@@ -3283,7 +3337,7 @@ impl<'de> Deserialize<'de> for EnvironmentVariablesCreateRequest {
             }
             Some("auth_connection") => decode_member::<_, D>(value)
                 .map(Self::CreateAuthConnectionEnvironmentVariableRequest),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -3302,15 +3356,13 @@ pub enum MusicCompositionPlanCreateResponse {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicCompositionPlanCreateResponse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::MusicPrompt(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::CompositionPlan(member));
-        }
-        Err(no_match("MusicCompositionPlanCreateResponse"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::MusicPrompt),
+            |value| try_member(value).map(Self::CompositionPlan),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("MusicCompositionPlanCreateResponse"))
     }
 }
 
@@ -3459,7 +3511,10 @@ impl Serialize for MusicComposeOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicComposeOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -3608,7 +3663,10 @@ impl Serialize for MusicComposeDetailedOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicComposeDetailedOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -3757,7 +3815,10 @@ impl Serialize for MusicComposeDetailedStreamOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicComposeDetailedStreamOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -3906,7 +3967,10 @@ impl Serialize for MusicStreamOutputFormat {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicStreamOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -3959,7 +4023,10 @@ impl Serialize for MusicFinetunesListSort {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicFinetunesListSort {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -4012,7 +4079,10 @@ impl Serialize for MusicFinetunesListSortDirection {
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicFinetunesListSortDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -4069,7 +4139,10 @@ impl Serialize for FlowsVideoListStatus {
 #[cfg(feature = "elevenlabs-flows")]
 impl<'de> Deserialize<'de> for FlowsVideoListStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -4126,7 +4199,10 @@ impl Serialize for FlowsImageListStatus {
 #[cfg(feature = "elevenlabs-flows")]
 impl<'de> Deserialize<'de> for FlowsImageListStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -4183,6 +4259,9 @@ impl Serialize for FlowsTextToSpeechListStatus {
 #[cfg(feature = "elevenlabs-flows")]
 impl<'de> Deserialize<'de> for FlowsTextToSpeechListStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -22,7 +22,7 @@ pub enum OrderItemRequestInput {
 
 impl<'de> Deserialize<'de> for OrderItemRequestInput {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "kind")?;
         match tag.as_deref() {
             Some("dub") => decode_member::<_, D>(value).map(Self::DubOrderItemRequest),
@@ -30,7 +30,7 @@ impl<'de> Deserialize<'de> for OrderItemRequestInput {
             Some("transcription") => {
                 decode_member::<_, D>(value).map(Self::TranscriptionOrderItemRequest)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "kind").map(Self::Unknown),
         }
     }
 }

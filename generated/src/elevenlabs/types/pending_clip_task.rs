@@ -51,7 +51,7 @@ impl<'de> Deserialize<'de> for PendingClipTask {
                 "progress" => field.read(&mut progress_),
                 "started_at_ms" => field.read(&mut started_at_ms_),
                 "updated_at_ms" => field.read(&mut updated_at_ms_),
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.read_json(&mut metadata_),
                 _ => field.skip(),
             },
         )?;
@@ -137,6 +137,9 @@ impl Serialize for PendingClipTaskType {
 
 impl<'de> Deserialize<'de> for PendingClipTaskType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

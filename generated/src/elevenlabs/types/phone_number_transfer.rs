@@ -121,14 +121,14 @@ pub enum PhoneNumberTransferCustomSipHeadersItem {
 
 impl<'de> Deserialize<'de> for PhoneNumberTransferCustomSipHeadersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("static") => decode_member::<_, D>(value).map(Self::CustomSipHeader),
             Some("dynamic") => {
                 decode_member::<_, D>(value).map(Self::CustomSipHeaderWithDynamicVariable)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -149,7 +149,7 @@ pub enum PhoneNumberTransferTransferDestination {
 
 impl<'de> Deserialize<'de> for PhoneNumberTransferTransferDestination {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("phone") => decode_member::<_, D>(value).map(Self::PhoneNumberTransferDestination),
@@ -159,7 +159,7 @@ impl<'de> Deserialize<'de> for PhoneNumberTransferTransferDestination {
             Some("sip_uri_dynamic_variable") => {
                 decode_member::<_, D>(value).map(Self::SipUriDynamicVariableTransferDestination)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -176,14 +176,14 @@ pub enum PhoneNumberTransferPostDialDigits {
 
 impl<'de> Deserialize<'de> for PhoneNumberTransferPostDialDigits {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("static") => decode_member::<_, D>(value).map(Self::PostDialDigitsStatic),
             Some("dynamic") => {
                 decode_member::<_, D>(value).map(Self::PostDialDigitsDynamicVariable)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

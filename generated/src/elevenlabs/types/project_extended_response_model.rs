@@ -335,7 +335,7 @@ impl<'de> Deserialize<'de> for ProjectExtendedResponseModel {
                     field.read(&mut pronunciation_dictionary_locators_)
                 }
                 "apply_text_normalization" => field.read(&mut apply_text_normalization_),
-                "experimental" => field.read(&mut experimental_),
+                "experimental" => field.read_json(&mut experimental_),
                 "assets" => field.read(&mut assets_),
                 "voices" => field.read(&mut voices_),
                 "base_voices" => field.read(&mut base_voices_),
@@ -574,7 +574,10 @@ impl Serialize for ProjectExtendedResponseModelTargetAudience {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelTargetAudience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -629,7 +632,10 @@ impl Serialize for ProjectExtendedResponseModelState {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelState {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -684,7 +690,10 @@ impl Serialize for ProjectExtendedResponseModelAccessLevel {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAccessLevel {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -729,7 +738,10 @@ impl Serialize for ProjectExtendedResponseModelFiction {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelFiction {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -790,7 +802,10 @@ impl Serialize for ProjectExtendedResponseModelSourceType {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelSourceType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -843,7 +858,10 @@ impl Serialize for ProjectExtendedResponseModelAspectRatio {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -898,7 +916,10 @@ impl Serialize for ProjectExtendedResponseModelApplyTextNormalization {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -913,17 +934,14 @@ pub enum ProjectExtendedResponseModelAssetsItem {
 
 impl<'de> Deserialize<'de> for ProjectExtendedResponseModelAssetsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ProjectVideoResponseModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ProjectExternalAudioResponseModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ProjectImageResponseModel(member));
-        }
-        Err(no_match("ProjectExtendedResponseModelAssetsItem"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::ProjectVideoResponseModel),
+            |value| try_member(value).map(Self::ProjectExternalAudioResponseModel),
+            |value| try_member(value).map(Self::ProjectImageResponseModel),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("ProjectExtendedResponseModelAssetsItem"))
     }
 }

@@ -309,7 +309,7 @@ pub enum ProjectExternalAudioResponseModelSourceContext {
 
 impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModelSourceContext {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source_type")?;
         match tag.as_deref() {
             Some("song") => decode_member::<_, D>(value).map(Self::SongSourceContext),
@@ -317,7 +317,7 @@ impl<'de> Deserialize<'de> for ProjectExternalAudioResponseModelSourceContext {
                 decode_member::<_, D>(value).map(Self::MusicExploreSongSourceContext)
             }
             Some("sfx") => decode_member::<_, D>(value).map(Self::SfxSourceContext),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "source_type").map(Self::Unknown),
         }
     }
 }

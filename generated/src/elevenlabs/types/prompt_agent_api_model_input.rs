@@ -201,13 +201,13 @@ pub enum PromptAgentApiModelInputBackupLlmConfig {
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelInputBackupLlmConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "preference")?;
         match tag.as_deref() {
             Some("default") => decode_member::<_, D>(value).map(Self::BackupLlmDefault),
             Some("disabled") => decode_member::<_, D>(value).map(Self::BackupLlmDisabled),
             Some("override") => decode_member::<_, D>(value).map(Self::BackupLlmOverride),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "preference").map(Self::Unknown),
         }
     }
 }
@@ -230,7 +230,7 @@ pub enum PromptAgentApiModelInputToolsItem {
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelInputToolsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("webhook") => decode_member::<_, D>(value).map(Self::WebhookToolConfigInput),
@@ -241,7 +241,7 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelInputToolsItem {
                 decode_member::<_, D>(value).map(Self::ApiIntegrationWebhookToolConfigInput)
             }
             Some("smb") => decode_member::<_, D>(value).map(Self::SmbToolConfig),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

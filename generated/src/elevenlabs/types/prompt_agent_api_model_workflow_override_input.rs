@@ -184,20 +184,15 @@ pub enum PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig {
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::BackupLlmDefault(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::BackupLlmDisabled(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::BackupLlmOverride(member));
-        }
-        Err(no_match(
-            "PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig",
-        ))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::BackupLlmDefault),
+            |value| try_member(value).map(Self::BackupLlmDisabled),
+            |value| try_member(value).map(Self::BackupLlmOverride),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("PromptAgentApiModelWorkflowOverrideInputBackupLlmConfig"))
     }
 }
 
@@ -219,7 +214,7 @@ pub enum PromptAgentApiModelWorkflowOverrideInputToolsItem {
 
 impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputToolsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("webhook") => decode_member::<_, D>(value).map(Self::WebhookToolConfigInput),
@@ -230,7 +225,7 @@ impl<'de> Deserialize<'de> for PromptAgentApiModelWorkflowOverrideInputToolsItem
                 decode_member::<_, D>(value).map(Self::ApiIntegrationWebhookToolConfigInput)
             }
             Some("smb") => decode_member::<_, D>(value).map(Self::SmbToolConfig),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -46,7 +46,7 @@ impl<'de> Deserialize<'de> for PronunciationDictionaryVersionLocator {
             &mut |key, field| match key {
                 "pronunciation_dictionary_id" => field.read(&mut pronunciation_dictionary_id_),
                 "version_id" => field.read(&mut version_id_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(pronunciation_dictionary_id_) = pronunciation_dictionary_id_ else {

@@ -40,7 +40,7 @@ impl<'de> Deserialize<'de> for QueryParamsJsonSchema {
             &mut |key, field| match key {
                 "properties" => field.read(&mut properties_),
                 "required" => field.read(&mut required_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(properties_) = properties_ else {

@@ -142,7 +142,10 @@ impl Serialize for ReviewResponseModelReviewStatus {
 
 impl<'de> Deserialize<'de> for ReviewResponseModelReviewStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -251,6 +254,9 @@ impl Serialize for ReviewResponseModelRejectReasonsItem {
 
 impl<'de> Deserialize<'de> for ReviewResponseModelRejectReasonsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -113,7 +113,7 @@ impl<'de> Deserialize<'de> for SimulationTestModel {
             &[],
             &mut |key, field| match key {
                 "from_conversation_metadata" => field.read(&mut from_conversation_metadata_),
-                "dynamic_variables" => field.read(&mut dynamic_variables_),
+                "dynamic_variables" => field.read_json(&mut dynamic_variables_),
                 "chat_history" => field.read(&mut chat_history_),
                 "conversation_initiation_source" => {
                     field.read(&mut conversation_initiation_source_)

@@ -306,7 +306,7 @@ pub enum SmbToolConfigParams {
 
 impl<'de> Deserialize<'de> for SmbToolConfigParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "smb_tool_type")?;
         match tag.as_deref() {
             Some("search_clients") => decode_member::<_, D>(value).map(Self::SearchClientsParams),
@@ -484,7 +484,7 @@ impl<'de> Deserialize<'de> for SmbToolConfigParams {
             Some("validate_user_verification_code") => {
                 decode_member::<_, D>(value).map(Self::ValidateUserVerificationCodeParams)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "smb_tool_type").map(Self::Unknown),
         }
     }
 }

@@ -42,7 +42,7 @@ impl<'de> Deserialize<'de> for StaticAssetReference {
             &mut |key, field| match key {
                 "type" => field.read(&mut type__),
                 "asset_id" => field.read(&mut asset_id_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(asset_id_) = asset_id_ else {

@@ -341,14 +341,13 @@ pub enum SubscriptionResponseModelMaxCreditLimitExtension {
 
 impl<'de> Deserialize<'de> for SubscriptionResponseModelMaxCreditLimitExtension {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Unlimited(member));
-        }
-        Err(no_match("SubscriptionResponseModelMaxCreditLimitExtension"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::Integer),
+            |value| try_member(value).map(Self::Unlimited),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("SubscriptionResponseModelMaxCreditLimitExtension"))
     }
 }

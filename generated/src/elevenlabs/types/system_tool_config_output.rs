@@ -201,7 +201,7 @@ pub enum SystemToolConfigOutputParams {
 
 impl<'de> Deserialize<'de> for SystemToolConfigOutputParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "system_tool_type")?;
         match tag.as_deref() {
             Some("end_call") => decode_member::<_, D>(value).map(Self::EndCallToolConfig),
@@ -236,7 +236,7 @@ impl<'de> Deserialize<'de> for SystemToolConfigOutputParams {
             Some("run_subagent") => {
                 decode_member::<_, D>(value).map(Self::RunSubagentToolConfigOutput)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "system_tool_type").map(Self::Unknown),
         }
     }
 }

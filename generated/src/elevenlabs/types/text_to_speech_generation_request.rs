@@ -22,7 +22,7 @@ pub enum TextToSpeechGenerationRequest {
 
 impl<'de> Deserialize<'de> for TextToSpeechGenerationRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "model_id")?;
         match tag.as_deref() {
             Some("eleven_flash_v2_5") => {
@@ -32,7 +32,7 @@ impl<'de> Deserialize<'de> for TextToSpeechGenerationRequest {
                 decode_member::<_, D>(value).map(Self::ElevenMultilingualV2Request)
             }
             Some("eleven_v3") => decode_member::<_, D>(value).map(Self::ElevenV3Request),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "model_id").map(Self::Unknown),
         }
     }
 }

@@ -86,14 +86,14 @@ pub enum ToolRequestModelToolConfig {
 
 impl<'de> Deserialize<'de> for ToolRequestModelToolConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("webhook") => decode_member::<_, D>(value).map(Self::WebhookToolConfigInput),
             Some("client") => decode_member::<_, D>(value).map(Self::ClientToolConfigInput),
             Some("system") => decode_member::<_, D>(value).map(Self::SystemToolConfigInput),
             Some("mcp") => decode_member::<_, D>(value).map(Self::McpToolConfigInput),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

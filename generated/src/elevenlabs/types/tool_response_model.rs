@@ -111,14 +111,14 @@ pub enum ToolResponseModelToolConfig {
 
 impl<'de> Deserialize<'de> for ToolResponseModelToolConfig {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("webhook") => decode_member::<_, D>(value).map(Self::WebhookToolConfigOutput),
             Some("client") => decode_member::<_, D>(value).map(Self::ClientToolConfigOutput),
             Some("system") => decode_member::<_, D>(value).map(Self::SystemToolConfigOutput),
             Some("mcp") => decode_member::<_, D>(value).map(Self::McpToolConfigOutput),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

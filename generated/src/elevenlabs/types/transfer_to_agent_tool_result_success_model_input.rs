@@ -153,7 +153,7 @@ pub enum TransferToAgentToolResultSuccessModelInputBranchInfo {
 
 impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInputBranchInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "branch_reason")?;
         match tag.as_deref() {
             Some("traffic_split") => {
@@ -162,7 +162,7 @@ impl<'de> Deserialize<'de> for TransferToAgentToolResultSuccessModelInputBranchI
             Some("defaulting_to_main") => {
                 decode_member::<_, D>(value).map(Self::TransferBranchInfoDefaultingToMain)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "branch_reason").map(Self::Unknown),
         }
     }
 }

@@ -58,7 +58,7 @@ impl<'de> Deserialize<'de> for TtsVoiceSettings {
                 "style" => field.read(&mut style_),
                 "use_speaker_boost" => field.read(&mut use_speaker_boost_),
                 "speed" => field.read(&mut speed_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {

@@ -191,13 +191,13 @@ pub enum UnitTestRunResponseModelTestInfo {
 
 impl<'de> Deserialize<'de> for UnitTestRunResponseModelTestInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("llm") => decode_member::<_, D>(value).map(Self::ResponseUnitTestModel),
             Some("tool") => decode_member::<_, D>(value).map(Self::ToolCallUnitTestModel),
             Some("simulation") => decode_member::<_, D>(value).map(Self::SimulationTestModel),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -83,7 +83,7 @@ pub enum UnitTestToolCallParameterEval {
 
 impl<'de> Deserialize<'de> for UnitTestToolCallParameterEval {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("llm") => decode_member::<_, D>(value).map(Self::LlmParameterEvaluationStrategy),
@@ -96,7 +96,7 @@ impl<'de> Deserialize<'de> for UnitTestToolCallParameterEval {
             Some("anything") => {
                 decode_member::<_, D>(value).map(Self::MatchAnythingParameterEvaluationStrategy)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

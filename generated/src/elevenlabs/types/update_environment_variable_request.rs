@@ -67,17 +67,14 @@ pub enum UpdateEnvironmentVariableRequestValuesValue {
 
 impl<'de> Deserialize<'de> for UpdateEnvironmentVariableRequestValuesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentVariableSecretValueRequest(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentVariableAuthConnectionValueRequest(member));
-        }
-        Err(no_match("UpdateEnvironmentVariableRequestValuesValue"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::EnvironmentVariableSecretValueRequest),
+            |value| try_member(value).map(Self::EnvironmentVariableAuthConnectionValueRequest),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("UpdateEnvironmentVariableRequestValuesValue"))
     }
 }

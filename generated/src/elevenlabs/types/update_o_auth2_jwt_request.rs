@@ -159,7 +159,10 @@ impl Serialize for UpdateOAuth2JwtRequestAlgorithm {
 
 impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequestAlgorithm {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -204,6 +207,9 @@ impl Serialize for UpdateOAuth2JwtRequestTokenResponseField {
 
 impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequestTokenResponseField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -61,7 +61,7 @@ impl<'de> Deserialize<'de> for UrlModel {
             "port" => field.read(&mut port_),
             "path" => field.read(&mut path_),
             "query_string" => field.read(&mut query_string_),
-            _ => field.skip(),
+            _ => field.undeclared(),
         })?;
         Ok(Self {
             url_string: url_string_.unwrap_or_default(),

@@ -73,7 +73,7 @@ impl<'de> Deserialize<'de> for UserModel {
                 "email_addr" => field.read(&mut email_addr_),
                 "full_name" => field.read(&mut full_name_),
                 "domain" => field.read(&mut domain_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         Ok(Self {

@@ -83,14 +83,12 @@ pub enum ValidationErrorLocItem {
 
 impl<'de> Deserialize<'de> for ValidationErrorLocItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::Integer(member));
-        }
-        Err(no_match("ValidationErrorLocItem"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::Integer),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("ValidationErrorLocItem"))
     }
 }

@@ -109,7 +109,7 @@ impl<'de> Deserialize<'de> for Veo3_1fastRequest {
                 "end_frame" => field.read(&mut end_frame_),
                 "images" => field.read(&mut images_),
                 "model_id" => field.read(&mut model_id_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let Some(prompt_) = prompt_ else {
@@ -200,7 +200,10 @@ impl Serialize for Veo3_1fastRequestAspectRatio {
 
 impl<'de> Deserialize<'de> for Veo3_1fastRequestAspectRatio {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -253,6 +256,9 @@ impl Serialize for Veo3_1fastRequestResolution {
 
 impl<'de> Deserialize<'de> for Veo3_1fastRequestResolution {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

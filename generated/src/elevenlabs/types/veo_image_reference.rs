@@ -43,7 +43,7 @@ impl<'de> Deserialize<'de> for VeoImageReference {
             &mut |key, field| match key {
                 "image" => field.read(&mut image_),
                 "role" => field.read(&mut role_),
-                _ => field.skip(),
+                _ => field.undeclared(),
             },
         )?;
         let (Some(image_), Some(role_)) = (image_, role_) else {
@@ -107,6 +107,9 @@ impl Serialize for VeoImageReferenceRole {
 
 impl<'de> Deserialize<'de> for VeoImageReferenceRole {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -29,7 +29,7 @@ pub enum VideoGenerationRequest {
 
 impl<'de> Deserialize<'de> for VideoGenerationRequest {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "model_id")?;
         match tag.as_deref() {
             Some("creatify-aurora") => {
@@ -51,7 +51,7 @@ impl<'de> Deserialize<'de> for VideoGenerationRequest {
             Some("bytedance-seedance-v2.5") => {
                 decode_member::<_, D>(value).map(Self::BytedanceSeedance25Request)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "model_id").map(Self::Unknown),
         }
     }
 }

@@ -21,12 +21,12 @@ pub enum WebhookTarget {
 
 impl<'de> Deserialize<'de> for WebhookTarget {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("all") => decode_member::<_, D>(value).map(Self::All),
             Some("ids") => decode_member::<_, D>(value).map(Self::Ids),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -154,23 +154,16 @@ pub enum WebhookToolApiSchemaConfigInputRequestHeadersValue {
 
 impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputRequestHeadersValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::String(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiSecretLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiDynamicVariable(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConvAiEnvVarLocator(member));
-        }
-        Err(no_match(
-            "WebhookToolApiSchemaConfigInputRequestHeadersValue",
-        ))
+        let members: [Member<Self>; 4] = [
+            |value| try_member(value).map(Self::String),
+            |value| try_member(value).map(Self::ConvAiSecretLocator),
+            |value| try_member(value).map(Self::ConvAiDynamicVariable),
+            |value| try_member(value).map(Self::ConvAiEnvVarLocator),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("WebhookToolApiSchemaConfigInputRequestHeadersValue"))
     }
 }
 
@@ -231,7 +224,10 @@ impl Serialize for WebhookToolApiSchemaConfigInputMethod {
 
 impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputMethod {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -280,7 +276,10 @@ impl Serialize for WebhookToolApiSchemaConfigInputContentType {
 
 impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputContentType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -296,14 +295,13 @@ pub enum WebhookToolApiSchemaConfigInputAuthConnection {
 
 impl<'de> Deserialize<'de> for WebhookToolApiSchemaConfigInputAuthConnection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AuthConnectionLocator(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EnvironmentAuthConnectionLocator(member));
-        }
-        Err(no_match("WebhookToolApiSchemaConfigInputAuthConnection"))
+        let members: [Member<Self>; 2] = [
+            |value| try_member(value).map(Self::AuthConnectionLocator),
+            |value| try_member(value).map(Self::EnvironmentAuthConnectionLocator),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("WebhookToolApiSchemaConfigInputAuthConnection"))
     }
 }

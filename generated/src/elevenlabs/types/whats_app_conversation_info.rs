@@ -131,6 +131,9 @@ impl Serialize for WhatsAppConversationInfoDirection {
 
 impl<'de> Deserialize<'de> for WhatsAppConversationInfoDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Other(value) => api_runtime::strings::unknown_value(value).map(Self::Other),
+            known => Ok(known),
+        }
     }
 }

@@ -82,7 +82,7 @@ pub enum WhatsAppTemplateHeaderComponentParamsParametersItem {
 
 impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParamsParametersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("text") => decode_member::<_, D>(value).map(Self::WhatsAppTemplateTextParam),
@@ -93,7 +93,7 @@ impl<'de> Deserialize<'de> for WhatsAppTemplateHeaderComponentParamsParametersIt
             Some("location") => {
                 decode_member::<_, D>(value).map(Self::WhatsAppTemplateLocationParam)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -518,18 +518,14 @@ pub enum WidgetConfigResponseModelAvatar {
 
 impl<'de> Deserialize<'de> for WidgetConfigResponseModelAvatar {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::OrbAvatar(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UrlAvatar(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ImageAvatar(member));
-        }
-        Err(no_match("WidgetConfigResponseModelAvatar"))
+        let members: [Member<Self>; 3] = [
+            |value| try_member(value).map(Self::OrbAvatar),
+            |value| try_member(value).map(Self::UrlAvatar),
+            |value| try_member(value).map(Self::ImageAvatar),
+        ];
+        first_fit(&value, &members).ok_or_else(|| no_match("WidgetConfigResponseModelAvatar"))
     }
 }
 
@@ -574,6 +570,9 @@ impl Serialize for WidgetConfigResponseModelSyntaxHighlightTheme {
 
 impl<'de> Deserialize<'de> for WidgetConfigResponseModelSyntaxHighlightTheme {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

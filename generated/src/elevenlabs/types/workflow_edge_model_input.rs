@@ -104,7 +104,7 @@ pub enum WorkflowEdgeModelInputForwardCondition {
 
 impl<'de> Deserialize<'de> for WorkflowEdgeModelInputForwardCondition {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("unconditional") => {
@@ -117,7 +117,7 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelInputForwardCondition {
             Some("expression") => {
                 decode_member::<_, D>(value).map(Self::WorkflowExpressionConditionModelInput)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -140,7 +140,7 @@ pub enum WorkflowEdgeModelInputBackwardCondition {
 
 impl<'de> Deserialize<'de> for WorkflowEdgeModelInputBackwardCondition {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("unconditional") => {
@@ -153,7 +153,7 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelInputBackwardCondition {
             Some("expression") => {
                 decode_member::<_, D>(value).map(Self::WorkflowExpressionConditionModelInput)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -108,7 +108,7 @@ pub enum WorkflowEdgeModelOutputForwardCondition {
 
 impl<'de> Deserialize<'de> for WorkflowEdgeModelOutputForwardCondition {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("unconditional") => {
@@ -121,7 +121,7 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelOutputForwardCondition {
             Some("expression") => {
                 decode_member::<_, D>(value).map(Self::WorkflowExpressionConditionModelOutput)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -144,7 +144,7 @@ pub enum WorkflowEdgeModelOutputBackwardCondition {
 
 impl<'de> Deserialize<'de> for WorkflowEdgeModelOutputBackwardCondition {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("unconditional") => {
@@ -157,7 +157,7 @@ impl<'de> Deserialize<'de> for WorkflowEdgeModelOutputBackwardCondition {
             Some("expression") => {
                 decode_member::<_, D>(value).map(Self::WorkflowExpressionConditionModelOutput)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -127,14 +127,14 @@ pub enum WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem {
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputCustomSipHeadersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("static") => decode_member::<_, D>(value).map(Self::CustomSipHeader),
             Some("dynamic") => {
                 decode_member::<_, D>(value).map(Self::CustomSipHeaderWithDynamicVariable)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -155,7 +155,7 @@ pub enum WorkflowPhoneNumberNodeModelInputTransferDestination {
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputTransferDestination {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("phone") => decode_member::<_, D>(value).map(Self::PhoneNumberTransferDestination),
@@ -165,7 +165,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputTransferDestinat
             Some("sip_uri_dynamic_variable") => {
                 decode_member::<_, D>(value).map(Self::SipUriDynamicVariableTransferDestination)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -182,14 +182,14 @@ pub enum WorkflowPhoneNumberNodeModelInputPostDialDigits {
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelInputPostDialDigits {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("static") => decode_member::<_, D>(value).map(Self::PostDialDigitsStatic),
             Some("dynamic") => {
                 decode_member::<_, D>(value).map(Self::PostDialDigitsDynamicVariable)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -153,14 +153,14 @@ pub enum WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem {
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputCustomSipHeadersItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("static") => decode_member::<_, D>(value).map(Self::CustomSipHeader),
             Some("dynamic") => {
                 decode_member::<_, D>(value).map(Self::CustomSipHeaderWithDynamicVariable)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -181,7 +181,7 @@ pub enum WorkflowPhoneNumberNodeModelOutputTransferDestination {
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputTransferDestination {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("phone") => decode_member::<_, D>(value).map(Self::PhoneNumberTransferDestination),
@@ -191,7 +191,7 @@ impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputTransferDestina
             Some("sip_uri_dynamic_variable") => {
                 decode_member::<_, D>(value).map(Self::SipUriDynamicVariableTransferDestination)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }
@@ -208,14 +208,14 @@ pub enum WorkflowPhoneNumberNodeModelOutputPostDialDigits {
 
 impl<'de> Deserialize<'de> for WorkflowPhoneNumberNodeModelOutputPostDialDigits {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("static") => decode_member::<_, D>(value).map(Self::PostDialDigitsStatic),
             Some("dynamic") => {
                 decode_member::<_, D>(value).map(Self::PostDialDigitsDynamicVariable)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -83,7 +83,7 @@ pub enum WorkflowToolLocatorSchemaOverridesValue {
 
 impl<'de> Deserialize<'de> for WorkflowToolLocatorSchemaOverridesValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "source")?;
         match tag.as_deref() {
             Some("constant") => decode_member::<_, D>(value).map(Self::ConstantSchemaOverride),
@@ -92,7 +92,7 @@ impl<'de> Deserialize<'de> for WorkflowToolLocatorSchemaOverridesValue {
             }
             Some("llm") => decode_member::<_, D>(value).map(Self::LlmSchemaOverride),
             Some("omit") => decode_member::<_, D>(value).map(Self::OmitSchemaOverride),
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "source").map(Self::Unknown),
         }
     }
 }

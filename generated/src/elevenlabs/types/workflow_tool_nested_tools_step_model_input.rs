@@ -142,26 +142,29 @@ pub enum WorkflowToolNestedToolsStepModelInputResultsItem {
 
 impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelInputResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConversationHistoryTranscriptSystemToolResultCommonModelInput(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput(
-                    member,
-                ),
-            );
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput(member),
-            );
-        }
-        Err(no_match("WorkflowToolNestedToolsStepModelInputResultsItem"))
+        let members: [Member<Self>; 4] = [
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel)
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptSystemToolResultCommonModelInput)
+            },
+            |value| {
+                try_member(value)
+                    .map(
+                        Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelInput,
+                    )
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelInput)
+            },
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("WorkflowToolNestedToolsStepModelInputResultsItem"))
     }
 }

@@ -142,30 +142,29 @@ pub enum WorkflowToolNestedToolsStepModelOutputResultsItem {
 
 impl<'de> Deserialize<'de> for WorkflowToolNestedToolsStepModelOutputResultsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptSystemToolResultCommonModelOutput(member),
-            );
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput(
-                    member,
-                ),
-            );
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(
-                Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput(member),
-            );
-        }
-        Err(no_match(
-            "WorkflowToolNestedToolsStepModelOutputResultsItem",
-        ))
+        let members: [Member<Self>; 4] = [
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptOtherToolsResultCommonModel)
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptSystemToolResultCommonModelOutput)
+            },
+            |value| {
+                try_member(value)
+                    .map(
+                        Self::ConversationHistoryTranscriptApiIntegrationWebhookToolsResultCommonModelOutput,
+                    )
+            },
+            |value| {
+                try_member(value)
+                    .map(Self::ConversationHistoryTranscriptWorkflowToolsResultCommonModelOutput)
+            },
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("WorkflowToolNestedToolsStepModelOutputResultsItem"))
     }
 }

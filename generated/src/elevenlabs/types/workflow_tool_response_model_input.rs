@@ -61,7 +61,7 @@ pub enum WorkflowToolResponseModelInputStepsItem {
 
 impl<'de> Deserialize<'de> for WorkflowToolResponseModelInputStepsItem {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{decode_member, read_tagged};
+        use api_runtime::union::{decode_member, read_tagged, unknown_tag};
         let (tag, value) = read_tagged(deserializer, "type")?;
         match tag.as_deref() {
             Some("edge") => decode_member::<_, D>(value).map(Self::WorkflowToolEdgeStepModel),
@@ -71,7 +71,7 @@ impl<'de> Deserialize<'de> for WorkflowToolResponseModelInputStepsItem {
             Some("max_iterations_exceeded") => {
                 decode_member::<_, D>(value).map(Self::WorkflowToolMaxIterationsExceededStepModel)
             }
-            _ => Ok(Self::Unknown(value)),
+            _ => unknown_tag(value, "type").map(Self::Unknown),
         }
     }
 }

@@ -135,7 +135,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {
                 "type_name",
             ],
             &mut |key, field| match key {
-                "metadata" => field.read(&mut metadata_),
+                "metadata" => field.read_json(&mut metadata_),
                 "time" => field.read(&mut time_),
                 "activity_id" => field.read(&mut activity_id_),
                 "activity_name" => field.read(&mut activity_name_),
@@ -149,7 +149,7 @@ impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponse {
                 "device" => field.read(&mut device_),
                 "http_request" => field.read(&mut http_request_),
                 "message" => field.read(&mut message_),
-                "unmapped" => field.read(&mut unmapped_),
+                "unmapped" => field.read_json(&mut unmapped_),
                 "id" => field.read(&mut id_),
                 "time_dt" => field.read(&mut time_dt_),
                 "type_uid" => field.read(&mut type_uid_),
@@ -259,23 +259,16 @@ pub enum WorkspaceAuditLogEntryResponseActivityId {
 
 impl<'de> Deserialize<'de> for WorkspaceAuditLogEntryResponseActivityId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use api_runtime::union::{no_match, try_member};
+        use api_runtime::union::{first_fit, no_match, try_member, Member};
         let value = Value::deserialize(deserializer)?;
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AccountChangeActivityId(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::AuthenticationActivityId(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::EntityManagementActivityId(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::UserAccessManagementActivityId(member));
-        }
-        if let Some(member) = try_member(&value) {
-            return Ok(Self::GroupManagementActivityId(member));
-        }
-        Err(no_match("WorkspaceAuditLogEntryResponseActivityId"))
+        let members: [Member<Self>; 5] = [
+            |value| try_member(value).map(Self::AccountChangeActivityId),
+            |value| try_member(value).map(Self::AuthenticationActivityId),
+            |value| try_member(value).map(Self::EntityManagementActivityId),
+            |value| try_member(value).map(Self::UserAccessManagementActivityId),
+            |value| try_member(value).map(Self::GroupManagementActivityId),
+        ];
+        first_fit(&value, &members)
+            .ok_or_else(|| no_match("WorkspaceAuditLogEntryResponseActivityId"))
     }
 }

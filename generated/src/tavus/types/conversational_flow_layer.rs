@@ -101,7 +101,10 @@ impl Serialize for ConversationalFlowLayerTurnTakingPatience {
 
 impl<'de> Deserialize<'de> for ConversationalFlowLayerTurnTakingPatience {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }
 
@@ -150,6 +153,9 @@ impl Serialize for ConversationalFlowLayerReplicaInterruptibility {
 
 impl<'de> Deserialize<'de> for ConversationalFlowLayerReplicaInterruptibility {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

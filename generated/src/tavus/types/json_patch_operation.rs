@@ -45,7 +45,7 @@ impl<'de> Deserialize<'de> for JsonPatchOperation {
             &mut |key, field| match key {
                 "op" => field.read(&mut op_),
                 "path" => field.read(&mut path_),
-                "value" => field.read(&mut value_),
+                "value" => field.read_json(&mut value_),
                 "from" => field.read(&mut from_),
                 _ => field.skip(),
             },
@@ -132,6 +132,9 @@ impl Serialize for JsonPatchOperationOp {
 
 impl<'de> Deserialize<'de> for JsonPatchOperationOp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        api_runtime::strings::deserialize_string(deserializer).map(Self::from_wire)
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
     }
 }

@@ -59,7 +59,7 @@ impl<'de> Deserialize<'de> for LlmLayer {
             "tools" => field.read(&mut tools_),
             "speculative_inference" => field.read(&mut speculative_inference_),
             "headers" => field.read(&mut headers_),
-            "extra_body" => field.read(&mut extra_body_),
+            "extra_body" => field.read_json(&mut extra_body_),
             "default_query" => field.read(&mut default_query_),
             _ => field.skip(),
         })?;

@@ -42,7 +42,7 @@ impl<'de> Deserialize<'de> for ToolFunction {
             &mut |key, field| match key {
                 "name" => field.read(&mut name_),
                 "description" => field.read(&mut description_),
-                "parameters" => field.read(&mut parameters_),
+                "parameters" => field.read_json(&mut parameters_),
                 _ => field.skip(),
             },
         )?;

@@ -6,21 +6,24 @@
 // `cargo run -p generator -- generate`.
 
 //! For tests: the generated type of every schema that carries `example` or
-//! `examples`, by the schema's JSON pointer.
+//! `examples`, and of every JSON response body, by the schema's JSON pointer.
 
 use api_clients::elevenlabs::types::{
-    consts, AddPronunciationDictionaryResponseModel, AddVoiceIvcResponseModel,
-    AddVoiceResponseModel, AddWorkspaceGroupMemberResponseModel, AddWorkspaceInviteResponseModel,
-    AdditionalFormats, AgentCallLimits, AgentConfigApiModelInput, AgentConfigApiModelOutput,
+    consts, AddChapterResponseModel, AddKnowledgeBaseResponseModel, AddProjectResponseModel,
+    AddPronunciationDictionaryResponseModel, AddVoiceIvcResponseModel, AddVoiceResponseModel,
+    AddWorkspaceGroupMemberResponseModel, AddWorkspaceInviteResponseModel, AdditionalFormats,
+    AgentBranchResponse, AgentCallLimits, AgentConfigApiModelInput, AgentConfigApiModelOutput,
     AgentConfigApiModelWorkflowOverrideInput, AgentConfigApiModelWorkflowOverrideOutput,
-    AgentConfigOverrideInput, AgentConfigOverrideOutput, AgentDeploymentRequestItem,
-    AgentKnowledgeBaseRagQueryResponseModel, AgentSummaryResponseModel, AgentTestingSettings,
-    AgentWorkflowRequestModel, AgentWorkflowResponseModel, AnalysisProperty,
+    AgentConfigOverrideInput, AgentConfigOverrideOutput, AgentConversationTicketResponseModel,
+    AgentDeploymentRequestItem, AgentDeploymentResponse, AgentKnowledgeBaseRagQueryResponseModel,
+    AgentSimulatedChatTestResponseModel, AgentSummaryResponseModel, AgentTestingSettings,
+    AgentVersionMetadata, AgentWorkflowRequestModel, AgentWorkflowResponseModel, AnalysisProperty,
     AsrConversationalConfig, AsrConversationalConfigOverride,
     AsrConversationalConfigWorkflowOverride, AssetListResponse, AssetResponse,
-    AudioNativeCreateProjectResponseModel, AudioNativeEditContentResponseModel,
-    AudioNativeProjectSettingsResponseModel, AudioWithTimestampsAndVoiceSegmentsResponseModel,
-    AudioWithTimestampsResponseModel, AuthSettings, BaseTurnConfig,
+    AssignableUserResponseModel, AudioNativeCreateProjectResponseModel,
+    AudioNativeEditContentResponseModel, AudioNativeProjectSettingsResponseModel,
+    AudioWithTimestampsAndVoiceSegmentsResponseModel, AudioWithTimestampsResponseModel,
+    AuthSettings, BaseTurnConfig, BatchCallDetailedResponse, BatchCallResponse,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess,
@@ -50,52 +53,93 @@ use api_clients::elevenlabs::types::{
     ChapterSnapshotExtendedResponseModel, ChapterSnapshotResponseModel,
     ChapterSnapshotsResponseModel, ChapterStatisticsResponseModel, ChapterWithContentResponseModel,
     ClientToolConfigInput, ClientToolConfigOutput, CompileProceduresResponseModel,
-    CompileProceduresValidationErrorResponseModel, CompositionPlan,
-    ConversationConfigClientOverrideInput, ConversationConfigClientOverrideOutput,
-    ConversationConfigInput, ConversationConfigOutput, ConversationConfigOverride,
-    ConversationConfigWorkflowOverrideInput, ConversationConfigWorkflowOverrideOutput,
-    ConversationFeedbackRequestModel, ConversationInitiationClientDataConfigInput,
-    ConversationInitiationClientDataConfigOutput, ConversationInitiationClientDataWebhook,
-    ConversationalConfigApiModelWorkflowOverrideInput,
+    CompileProceduresValidationErrorResponseModel, CompositionPlan, ConvAiFileUploadResponseModel,
+    ConvAiWorkspaceStoredSecretConfig, ConversationConfigClientOverrideInput,
+    ConversationConfigClientOverrideOutput, ConversationConfigInput, ConversationConfigOutput,
+    ConversationConfigOverride, ConversationConfigWorkflowOverrideInput,
+    ConversationConfigWorkflowOverrideOutput, ConversationFeedbackRequestModel,
+    ConversationInitiationClientDataConfigInput, ConversationInitiationClientDataConfigOutput,
+    ConversationInitiationClientDataWebhook, ConversationSignedUrlResponseModel,
+    ConversationTagResponseModel, ConversationalAiAgentsSummariesGetResponseValue,
+    ConversationalAiKnowledgeBaseDocumentRefreshResponse,
+    ConversationalAiKnowledgeBaseDocumentUpdateFileResponse,
+    ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
+    ConversationalAiKnowledgeBaseDocumentsGetResponse,
+    ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
+    ConversationalAiKnowledgeBaseDocumentsUpdateResponse,
+    ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
+    ConversationalAiPhoneNumbersGetResponse, ConversationalAiPhoneNumbersListResponseItem,
+    ConversationalAiPhoneNumbersUpdateResponse, ConversationalAiTestsGetResponse,
+    ConversationalAiTestsUpdateResponse, ConversationalConfigApiModelWorkflowOverrideInput,
     ConversationalConfigApiModelWorkflowOverrideOutput, ConvertChapterResponseModel,
-    ConvertProjectResponseModel, CreateAgentResponseModel, CreateExotelPhoneNumberRequest,
-    CreateOrderRequest, CreateOrderResponse, CreateProcedureResponseModel,
+    ConvertProjectResponseModel, CreateAgentBranchResponseModel, CreateAgentResponseModel,
+    CreateAgentTestFolderResponseModel, CreateAgentTestResponseModel, CreateCrawlJobResponseModel,
+    CreateExotelPhoneNumberRequest, CreateOrderRequest, CreateOrderResponse,
+    CreatePhoneNumberResponseModel, CreateProcedureResponseModel,
     CreatePronunciationDictionaryResponseModel, CueOptionsRequest, DeleteChapterResponseModel,
     DeleteDubbingResponseModel, DeleteHistoryItemResponse, DeleteProjectResponseModel,
     DeleteSampleResponseModel, DeleteVoiceResponseModel, DeleteVoiceSampleResponseModel,
     DeleteWorkspaceGroupMemberResponseModel, DeleteWorkspaceInviteResponseModel,
     DeleteWorkspaceWebhookResponseModel, DeliverableInfo, DetailedMusicResponse, DialogueInput,
-    DoDubbingResponseModel, DubOrderItemRequest, DubbingListFilterByCreator,
-    DubbingMetadataResponse, DubbingTranscriptsGetFormatType, DynamicVariableAssignment,
-    DynamicVariablesConfig, DynamicVariablesConfigWorkflowOverride, EditVoiceResponseModel,
-    EditVoiceSettingsResponseModel, EmbeddingModelEnum, EvaluationSuccessResult,
-    ExtendedSubscriptionResponseModel, FineTuningResponseModel,
-    ForcedAlignmentCharacterResponseModel, ForcedAlignmentWordResponseModel,
-    GetAgentLinkResponseModel, GetAgentResponseModel, GetAgentsPageResponseModel,
-    GetAudioNativeProjectSettingsResponseModel, GetConversationResponseModel,
+    DoDubbingResponseModel, DubOrderItemRequest, DubbingBulkSourceSegmentUpdateResponse,
+    DubbingBulkTargetSegmentUpdateResponse, DubbingLanguageListResponse, DubbingLanguageResponse,
+    DubbingListFilterByCreator, DubbingMetadataPageResponseModel, DubbingMetadataResponse,
+    DubbingProjectListResponse, DubbingProjectResponse, DubbingRegenerateResponse,
+    DubbingRenderResponseModel, DubbingResource, DubbingSourceSegmentUpdateResponse,
+    DubbingSourceTranscriptResponse, DubbingTargetSegmentUpdateResponse,
+    DubbingTargetTranscriptResponse, DubbingTranscriptGetResponse,
+    DubbingTranscriptRevisionResponse, DubbingTranscriptsGetFormatType,
+    DubbingTranscriptsResponseModel, DynamicVariableAssignment, DynamicVariablesConfig,
+    DynamicVariablesConfigWorkflowOverride, EditChapterResponseModel, EditProjectResponseModel,
+    EditVoiceResponseModel, EditVoiceSettingsResponseModel, EmbeddingModelEnum,
+    EnvironmentVariableResponse, EnvironmentVariablesListResponse, EvaluationSuccessResult,
+    ExotelOutboundCallResponse, ExtendedSubscriptionResponseModel, FineTuningResponseModel,
+    ForcedAlignmentCharacterResponseModel, ForcedAlignmentResponseModel,
+    ForcedAlignmentWordResponseModel, GetAgentConversationTicketsPageResponseModel,
+    GetAgentEmbedResponseModel, GetAgentKnowledgebaseSizeResponseModel, GetAgentLinkResponseModel,
+    GetAgentResponseModel, GetAgentTestFolderResponseModel, GetAgentTopicsResponseModel,
+    GetAgentsPageResponseModel, GetAudioIsolationHistoryResponseModel,
+    GetAudioNativeProjectSettingsResponseModel, GetChaptersResponseModel,
+    GetConvAiDashboardSettingsResponseModel, GetConvAiSettingsResponseModel,
+    GetConversationResponseModel, GetConversationSummaryResponseModel,
+    GetConversationTagsPageResponseModel, GetConversationUsersPageResponseModel,
+    GetConversationsPageResponseModel, GetCrawlJobResponseModel,
+    GetKnowledgeBaseDependentAgentsResponseModel, GetKnowledgeBaseListResponseModel,
     GetLibraryVoicesResponseModel, GetLiveCountResponse, GetPhoneNumberExotelResponseModel,
     GetPhoneNumberSipTrunkResponseModel, GetPhoneNumberTwilioResponseModel,
     GetProjectsResponseModel, GetPronunciationDictionariesMetadataResponseModel,
     GetPronunciationDictionaryMetadataResponseModel,
-    GetPronunciationDictionaryWithRulesResponseModel, GetSpeechHistoryResponseModel,
-    GetVoiceAccentsResponseModel, GetVoicesResponseModel, HistoryListSortDirection,
-    HistoryListSource, InvoiceResponseModel, KnowledgeBaseLocator, LanguageInfo, LanguagePairInfo,
-    LanguageResponseModel, LibraryVoiceResponseModel, ListMcpToolsResponseModel,
-    ListOrdersResponse, ListProceduresResponseModel, ListSpeechEnginesResponse,
+    GetPronunciationDictionaryWithRulesResponseModel, GetSecretDependenciesResponseModel,
+    GetSipLogMessagesResponse, GetSpeechHistoryResponseModel, GetTestInvocationsPageResponseModel,
+    GetTestSuiteInvocationResponseModel, GetTestsPageResponseModel,
+    GetTestsSummariesByIdsResponseModel, GetToolDependentAgentsResponseModel,
+    GetToolExecutionsPageResponseModel, GetVoiceAccentsResponseModel, GetVoicesResponseModel,
+    GetVoicesV2ResponseModel, GetWhatsAppAccountResponse, GetWorkspaceSecretsResponseModel,
+    HistoryDownloadError400, HistoryListSortDirection, HistoryListSource, HttpValidationError,
+    InvoiceResponseModel, KnowledgeBaseContentSearchResponseModel,
+    KnowledgeBaseDocumentChunkResponseModel, KnowledgeBaseDocumentChunksResponseModel,
+    KnowledgeBaseLocator, KnowledgeBaseSourceFileUrlResponseModel, LanguageAddedResponse,
+    LanguageInfo, LanguagePairInfo, LanguageResponseModel, LanguagesResponse,
+    LibraryVoiceResponseModel, ListAuthConnectionsResponse, ListCrawlJobsResponseModel,
+    ListMcpToolsResponseModel, ListOrdersResponse, ListProceduresResponseModel,
+    ListResponseAgentBranchSummary, ListSpeechEnginesResponse, ListWhatsAppAccountsResponse,
     LiteralJsonSchemaProperty, LlmDeprecationConfigModel, LlmDeprecationInfoModel,
     LlmInfoModelInput, LlmInfoModelOutput, LlmListResponseModelInput, LlmListResponseModelOutput,
-    LlmLiteralJsonSchemaProperty, ManualVerificationFileResponseModel,
-    ManualVerificationResponseModel, MediaGenerationCompletedResponse,
+    LlmLiteralJsonSchemaProperty, LlmUsageCalculatorResponseModel,
+    ManualVerificationFileResponseModel, ManualVerificationResponseModel, McpServerResponseModel,
+    McpServersResponseModel, McpToolConfigOverrideOutput, MediaGenerationCompletedResponse,
     MediaGenerationCreateResponse, MediaGenerationFailedResponse,
     MediaGenerationFailedResponseFailureReason, MediaGenerationInProgressResponse,
-    MediaGenerationInProgressResponseStatus, MediaGenerationListResponse,
-    MergePreviewResponseModel, ModelRatesResponseModel, ModelResponseModel,
+    MediaGenerationInProgressResponseStatus, MediaGenerationListResponse, MediaGenerationResponse,
+    MergePreviewResponseModel, MessagesSearchResponse, ModelRatesResponseModel, ModelResponseModel,
     ModelSettingsResponseModel, MultichannelSpeechToTextResponseModel, MultipartMusicResponse,
+    MusicCompositionPlanCreateResponse, MusicFinetunePageResponseModel, MusicFinetuneResponseModel,
     MusicPrompt, MusicUploadResponse, OrbAvatar, OrderDeliverablesResponse, OrderItemInfo,
     OrderMediaResponse, OrderResponse, OrderSummary, PairedLanguagesResponse,
     PatchWorkspaceWebhookResponseModel, PhoneNumberAgentInfo, PodcastBulletinMode,
     PodcastBulletinModeData, PodcastConversationMode, PodcastConversationModeData,
-    PodcastTextSource, PodcastUrlSource, PrivacyConfigInput, PrivacyConfigOutput,
+    PodcastProjectResponseModel, PodcastTextSource, PodcastUrlSource, PostAgentAvatarResponseModel,
+    PostWorkspaceSecretResponseModel, PrivacyConfigInput, PrivacyConfigOutput,
     ProcedureAtVersionResponseModel, ProcedureDraftResponseModel, ProcedureListItemResponseModel,
     ProcedureRefResponseModel, ProjectCreationMetaResponseModel, ProjectExtendedResponseModel,
     ProjectMutedTracksResponseModel, ProjectResponseModel, ProjectSnapshotExtendedResponseModel,
@@ -106,44 +150,56 @@ use api_clients::elevenlabs::types::{
     PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
     PronunciationDictionaryRulesResponseModel, PronunciationDictionaryVersionLocatorDbModel,
     PronunciationDictionaryVersionLocatorRequestModel, QualityPresetType, QuoteInfo,
+    RagDocumentIndexResponseModel, RagDocumentIndexesResponseModel, RagIndexOverviewResponseModel,
     ReaderResourceResponseModel, RecordingResponseModel, RegionalProcessingSurchargeInfo,
     RegisterMediaResponse, RemoveOrderItemResponse,
     ReplicateVoiceToIsolatedEnvironmentResponseModel, RequestPvcManualVerificationResponseModel,
-    ResourceAccessInfo, ResourceMetadataResponseModel, SampleResponseModel, SeatType, SfxModelId,
-    SingleLanguagesResponse, SingleUseTokenResponseModel, SmbToolConfig, SoftTimeoutConfig,
-    SoftTimeoutConfigOverride, SoftTimeoutConfigWorkflowOverride, SongMetadata,
-    SpeakerAudioResponseModel, SpeakerResponseModel, SpeakerSeparationResponseModel,
-    SpeechEngineResponse, SpeechEngineSummaryResponse, SpeechHistoryItemResponseModel,
-    SpeechToTextCharacterResponseModel, SpeechToTextChunkResponseModel,
-    SpeechToTextWebhookResponseModel, SpeechToTextWordResponseModel,
-    StartPvcVoiceTrainingResponseModel, StartSpeakerSeparationResponseModel,
+    ResourceAccessInfo, ResourceMetadataResponseModel, SampleResponseModel, SeatType,
+    SegmentCreateResponse, SegmentDeleteResponse, SegmentDubResponse, SegmentMigrationResponse,
+    SegmentTranscriptionResponse, SegmentTranslationResponse, SegmentUpdateResponse, SfxModelId,
+    SimilarVoicesForSpeakerResponse, SingleLanguagesResponse, SingleUseTokenResponseModel,
+    SipTrunkOutboundCallResponse, SmbToolConfig, SoftTimeoutConfig, SoftTimeoutConfigOverride,
+    SoftTimeoutConfigWorkflowOverride, SongMetadata, SpeakerAudioResponseModel,
+    SpeakerCreatedResponse, SpeakerResponseModel, SpeakerSeparationResponseModel,
+    SpeakerUpdatedResponse, SpeechEngineResponse, SpeechEngineSummaryResponse,
+    SpeechHistoryItemResponseModel, SpeechToTextCharacterResponseModel,
+    SpeechToTextChunkResponseModel, SpeechToTextConvertResponse,
+    SpeechToTextTranscriptsGetResponse, SpeechToTextWebhookResponseModel,
+    SpeechToTextWordResponseModel, StartPvcVoiceTrainingResponseModel,
+    StartSpeakerSeparationResponseModel,
     StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel,
     StreamingAudioChunkWithTimestampsResponseModel, SubmitOrderResponse, SubscriptionResponseModel,
     SubtitleOrderItemRequest, SystemToolConfigInput, SystemToolConfigOutput,
-    ToDialogueSettingsResponseModel, TranscriptionOrderItemRequest, TtsConversationalConfigInput,
-    TtsConversationalConfigOutput, TtsConversationalConfigOverride,
-    TtsConversationalConfigWorkflowOverrideInput, TtsConversationalConfigWorkflowOverrideOutput,
-    TurnConfig, TurnConfigOverride, TurnConfigWorkflowOverride, UpdateOrderRequest,
+    ToDialogueSettingsResponseModel, TokenResponseModel, ToolResponseModel, ToolsResponseModel,
+    TranscriptionOrderItemRequest, TtsConversationalConfigInput, TtsConversationalConfigOutput,
+    TtsConversationalConfigOverride, TtsConversationalConfigWorkflowOverrideInput,
+    TtsConversationalConfigWorkflowOverrideOutput, TurnConfig, TurnConfigOverride,
+    TurnConfigWorkflowOverride, TwilioOutboundCallResponse, UpdateOrderRequest,
     UpdateOrderResponse, UpdateWorkspaceMemberResponseModel, UpsertOrderItemRequest,
     UpsertOrderItemResponse, UsageCharactersResponseModel, UserFeedbackScore, UserResponseModel,
     UtteranceResponseModel, VadConfig, VadConfigWorkflowOverride, VerificationAttemptResponseModel,
     VerifiedVoiceLanguageResponseModel, VerifyPvcVoiceCaptchaResponseModel,
-    VoiceAccentResponseModel, VoiceDesignRequestModelModelId, VoiceResponseModel,
-    VoiceSamplePreviewResponseModel, VoiceSampleVisualWaveformResponseModel,
+    VoiceAccentResponseModel, VoiceDesignRequestModelModelId, VoicePreviewsResponseModel,
+    VoiceResponseModel, VoiceSamplePreviewResponseModel, VoiceSampleVisualWaveformResponseModel,
     VoiceSettingsResponseModel, VoiceSharingModerationCheckResponseModel,
     VoiceSharingResponseModel, VoiceVerificationResponseModel, WebhookTarget,
     WebhookToolApiSchemaConfigInput, WebhookToolApiSchemaConfigOutput, WebhookToolConfigInput,
-    WebhookToolConfigOutput, WidgetConfigInput, WidgetConfigOutput, WidgetConfigResponseModel,
-    WorkspaceGroupByNameResponseModel, WorkspaceWebhookEventType,
+    WebhookToolConfigOutput, WhatsAppOutboundCallResponse, WhatsAppOutboundMessageResponse,
+    WidgetConfigInput, WidgetConfigOutput, WidgetConfigResponseModel,
+    WorkspaceAnalyticsQueryResponseModel, WorkspaceApiKeyListResponseModel,
+    WorkspaceAuditLogsPageResponse, WorkspaceAuthConnectionsCreateResponse,
+    WorkspaceAuthConnectionsUpdateResponse, WorkspaceBatchCallsResponse,
+    WorkspaceCreateApiKeyResponseModel, WorkspaceCreateServiceAccountResponseModel,
+    WorkspaceCreateWebhookResponseModel, WorkspaceGroupByNameResponseModel,
+    WorkspaceGroupResponseModel, WorkspaceMemberResponseModel,
+    WorkspaceServiceAccountListResponseModel, WorkspaceWebhookEventType,
     WorkspaceWebhookListResponseModel,
 };
 use api_runtime::examples::round_trip;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// Decodes `value` as the type generated for the schema at
-/// `pointer` and encodes it again; `None` for a pointer that has
-/// no examples.
+/// Decodes `value` as the type generated for the schema at `pointer` and encodes it again; `None` for a pointer that has no examples.
 pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, String>> {
     let round_trip_as: fn(Value) -> Result<Value, String> = match pointer {
         "/components/schemas/ASRConversationalConfig" => {
@@ -2485,6 +2541,2215 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
         "/paths/~1v1~1assets~1{asset_id}/get/parameters/0/schema" => round_trip::<String>,
         "/paths/~1v1~1assets~1{asset_id}/delete/parameters/0/schema" => {
             round_trip::<String>
+        }
+        _ => return None,
+    };
+    Some(round_trip_as(value))
+}
+
+/// Decodes `value` as the type generated for the schema at `pointer` and encodes it again; `None` for a pointer that is not a response body the client decodes.
+pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, String>> {
+    let round_trip_as: fn(Value) -> Result<Value, String> = match pointer {
+        "/paths/~1v1~1history/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetSpeechHistoryResponseModel>
+        }
+        "/paths/~1v1~1history/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1history~1{history_item_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeechHistoryItemResponseModel>
+        }
+        "/paths/~1v1~1history~1{history_item_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1history~1{history_item_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteHistoryItemResponse>
+        }
+        "/paths/~1v1~1history~1{history_item_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1history~1{history_item_id}~1audio/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1history~1download/post/responses/400/content/application~1json/schema" => {
+            round_trip::<HistoryDownloadError400>
+        }
+        "/paths/~1v1~1history~1download/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1sound-generation/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1audio-isolation/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1audio-isolation~1history/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAudioIsolationHistoryResponseModel>
+        }
+        "/paths/~1v1~1audio-isolation~1history/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1audio-isolation~1history~1{history_item_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1audio-isolation~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1samples~1{sample_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteSampleResponseModel>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1samples~1{sample_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1samples~1{sample_id}~1audio/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-speech~1{voice_id}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-speech~1{voice_id}~1with-timestamps/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AudioWithTimestampsResponseModel>
+        }
+        "/paths/~1v1~1text-to-speech~1{voice_id}~1with-timestamps/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-speech~1{voice_id}~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-speech~1{voice_id}~1stream~1with-timestamps/post/responses/200/content/application~1json/schema" => {
+            round_trip::<StreamingAudioChunkWithTimestampsResponseModel>
+        }
+        "/paths/~1v1~1text-to-speech~1{voice_id}~1stream~1with-timestamps/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-dialogue/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-dialogue~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-dialogue~1stream~1with-timestamps/post/responses/200/content/application~1json/schema" => {
+            round_trip::<StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel>
+        }
+        "/paths/~1v1~1text-to-dialogue~1stream~1with-timestamps/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-dialogue~1with-timestamps/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AudioWithTimestampsAndVoiceSegmentsResponseModel>
+        }
+        "/paths/~1v1~1text-to-dialogue~1with-timestamps/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-to-speech~1{voice_id}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-to-speech~1{voice_id}~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-voice~1create-previews/post/responses/200/content/application~1json/schema" => {
+            round_trip::<VoicePreviewsResponseModel>
+        }
+        "/paths/~1v1~1text-to-voice~1create-previews/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-voice/post/responses/200/content/application~1json/schema" => {
+            round_trip::<VoiceResponseModel>
+        }
+        "/paths/~1v1~1text-to-voice/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-voice~1design/post/responses/200/content/application~1json/schema" => {
+            round_trip::<VoicePreviewsResponseModel>
+        }
+        "/paths/~1v1~1text-to-voice~1design/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-voice~1{voice_id}~1remix/post/responses/200/content/application~1json/schema" => {
+            round_trip::<VoicePreviewsResponseModel>
+        }
+        "/paths/~1v1~1text-to-voice~1{voice_id}~1remix/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1text-to-voice~1{generated_voice_id}~1stream/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1user/get/responses/200/content/application~1json/schema" => {
+            round_trip::<UserResponseModel>
+        }
+        "/paths/~1v1~1user/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1user~1subscription/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ExtendedSubscriptionResponseModel>
+        }
+        "/paths/~1v1~1user~1subscription/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1settings~1default/get/responses/200/content/application~1json/schema" => {
+            round_trip::<VoiceSettingsResponseModel>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1settings/get/responses/200/content/application~1json/schema" => {
+            round_trip::<VoiceSettingsResponseModel>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1settings/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1settings~1edit/post/responses/200/content/application~1json/schema" => {
+            round_trip::<EditVoiceSettingsResponseModel>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1settings~1edit/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1accents/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetVoiceAccentsResponseModel>
+        }
+        "/paths/~1v1~1voices~1accents/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetVoicesResponseModel>
+        }
+        "/paths/~1v1~1voices/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1{voice_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<VoiceResponseModel>
+        }
+        "/paths/~1v1~1voices~1{voice_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1{voice_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteVoiceResponseModel>
+        }
+        "/paths/~1v1~1voices~1{voice_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1edit/post/responses/200/content/application~1json/schema" => {
+            round_trip::<EditVoiceResponseModel>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1edit/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v2~1voices/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetVoicesV2ResponseModel>
+        }
+        "/paths/~1v2~1voices/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1replicate-to-isolated-environment/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ReplicateVoiceToIsolatedEnvironmentResponseModel>
+        }
+        "/paths/~1v1~1voices~1{voice_id}~1replicate-to-isolated-environment/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1add/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddVoiceIvcResponseModel>
+        }
+        "/paths/~1v1~1voices~1add/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1add~1{public_user_id}~1{voice_id}/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddVoiceResponseModel>
+        }
+        "/paths/~1v1~1voices~1add~1{public_user_id}~1{voice_id}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1podcasts/post/responses/200/content/application~1json/schema" => {
+            round_trip::<PodcastProjectResponseModel>
+        }
+        "/paths/~1v1~1studio~1podcasts/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1pronunciation-dictionaries/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreatePronunciationDictionaryResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1pronunciation-dictionaries/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetProjectsResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddProjectResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ProjectExtendedResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}/post/responses/200/content/application~1json/schema" => {
+            round_trip::<EditProjectResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteProjectResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1content/post/responses/200/content/application~1json/schema" => {
+            round_trip::<EditProjectResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1content/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1convert/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ConvertProjectResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1convert/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1snapshots/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ProjectSnapshotsResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1snapshots/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1snapshots~1{project_snapshot_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ProjectSnapshotExtendedResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1snapshots~1{project_snapshot_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1snapshots~1{project_snapshot_id}~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1snapshots~1{project_snapshot_id}~1archive/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetChaptersResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddChapterResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ChapterWithContentResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}/post/responses/200/content/application~1json/schema" => {
+            round_trip::<EditChapterResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteChapterResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}~1convert/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ConvertChapterResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}~1convert/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}~1snapshots/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ChapterSnapshotsResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}~1snapshots/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}~1snapshots~1{chapter_snapshot_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ChapterSnapshotExtendedResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}~1snapshots~1{chapter_snapshot_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1chapters~1{chapter_id}~1snapshots~1{chapter_snapshot_id}~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1muted-tracks/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ProjectMutedTracksResponseModel>
+        }
+        "/paths/~1v1~1studio~1projects~1{project_id}~1muted-tracks/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingProjectListResponse>
+        }
+        "/paths/~1v1~1dubbing~1project/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project/post/responses/201/content/application~1json/schema" => {
+            round_trip::<DubbingProjectResponse>
+        }
+        "/paths/~1v1~1dubbing~1project/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingProjectResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingLanguageListResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language/post/responses/201/content/application~1json/schema" => {
+            round_trip::<DubbingLanguageResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingLanguageResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingSourceTranscriptResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript~1segment~1{segment_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingTranscriptRevisionResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript~1segment~1{segment_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript~1segment~1{segment_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingSourceSegmentUpdateResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript~1segment~1{segment_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript~1segments/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingBulkSourceSegmentUpdateResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript~1segments/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript~1segment/post/responses/201/content/application~1json/schema" => {
+            round_trip::<DubbingSourceSegmentUpdateResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1transcript~1segment/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}~1transcript/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingTargetTranscriptResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}~1transcript/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}~1transcript~1segment~1{segment_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingTargetSegmentUpdateResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}~1transcript~1segment~1{segment_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}~1transcript~1segments/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingBulkTargetSegmentUpdateResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}~1transcript~1segments/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}~1transcript~1regenerate/post/responses/202/content/application~1json/schema" => {
+            round_trip::<DubbingRegenerateResponse>
+        }
+        "/paths/~1v1~1dubbing~1project~1{project_id}~1language~1{language_id}~1transcript~1regenerate/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingResource>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1language/post/responses/201/content/application~1json/schema" => {
+            round_trip::<LanguageAddedResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1language/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1speaker~1{speaker_id}~1segment/post/responses/201/content/application~1json/schema" => {
+            round_trip::<SegmentCreateResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1speaker~1{speaker_id}~1segment/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1segment~1{segment_id}~1{language}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<SegmentUpdateResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1segment~1{segment_id}~1{language}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1migrate-segments/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SegmentMigrationResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1migrate-segments/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1segment~1{segment_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<SegmentDeleteResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1segment~1{segment_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1transcribe/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SegmentTranscriptionResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1transcribe/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1translate/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SegmentTranslationResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1translate/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1dub/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SegmentDubResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1dub/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1speaker~1{speaker_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeakerUpdatedResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1speaker~1{speaker_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1speaker/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeakerCreatedResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1speaker/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1speaker~1{speaker_id}~1similar-voices/get/responses/200/content/application~1json/schema" => {
+            round_trip::<SimilarVoicesForSpeakerResponse>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1speaker~1{speaker_id}~1similar-voices/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1render~1{language}/post/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingRenderResponseModel>
+        }
+        "/paths/~1v1~1dubbing~1resource~1{dubbing_id}~1render~1{language}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingMetadataPageResponseModel>
+        }
+        "/paths/~1v1~1dubbing/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing/post/responses/200/content/application~1json/schema" => {
+            round_trip::<DoDubbingResponseModel>
+        }
+        "/paths/~1v1~1dubbing/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingMetadataResponse>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteDubbingResponseModel>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}~1audio~1{language_code}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingTranscriptGetResponse>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}~1transcripts~1{language_code}~1format~1{format_type}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<DubbingTranscriptsResponseModel>
+        }
+        "/paths/~1v1~1dubbing~1{dubbing_id}~1transcripts~1{language_code}~1format~1{format_type}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1models/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Vec<ModelResponseModel>>
+        }
+        "/paths/~1v1~1models/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1audio-native/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AudioNativeCreateProjectResponseModel>
+        }
+        "/paths/~1v1~1audio-native/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1audio-native~1{project_id}~1settings/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAudioNativeProjectSettingsResponseModel>
+        }
+        "/paths/~1v1~1audio-native~1{project_id}~1settings/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1audio-native~1{project_id}~1content/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AudioNativeEditContentResponseModel>
+        }
+        "/paths/~1v1~1audio-native~1{project_id}~1content/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1audio-native~1content/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AudioNativeEditContentResponseModel>
+        }
+        "/paths/~1v1~1audio-native~1content/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1similar-voices/post/responses/200/content/application~1json/schema" => {
+            round_trip::<GetLibraryVoicesResponseModel>
+        }
+        "/paths/~1v1~1similar-voices/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1shared-voices/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetLibraryVoicesResponseModel>
+        }
+        "/paths/~1v1~1shared-voices/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1usage~1character-stats/get/responses/200/content/application~1json/schema" => {
+            round_trip::<UsageCharactersResponseModel>
+        }
+        "/paths/~1v1~1usage~1character-stats/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1add-from-file/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddPronunciationDictionaryResponseModel>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1add-from-file/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1add-from-rules/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddPronunciationDictionaryResponseModel>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1add-from-rules/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetPronunciationDictionaryWithRulesResponseModel>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<GetPronunciationDictionaryMetadataResponseModel>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}~1set-rules/post/responses/200/content/application~1json/schema" => {
+            round_trip::<PronunciationDictionaryRulesResponseModel>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}~1set-rules/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}~1add-rules/post/responses/200/content/application~1json/schema" => {
+            round_trip::<PronunciationDictionaryRulesResponseModel>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}~1add-rules/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}~1remove-rules/post/responses/200/content/application~1json/schema" => {
+            round_trip::<PronunciationDictionaryRulesResponseModel>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{pronunciation_dictionary_id}~1remove-rules/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries~1{dictionary_id}~1{version_id}~1download/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetPronunciationDictionariesMetadataResponseModel>
+        }
+        "/paths/~1v1~1pronunciation-dictionaries/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspaces~1api-keys~1disable/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1workspaces~1api-keys~1disable/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspaces~1api-keys~1third-party-disabling/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1workspaces~1api-keys~1third-party-disabling/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1service-accounts~1{service_account_user_id}~1api-keys/get/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceApiKeyListResponseModel>
+        }
+        "/paths/~1v1~1service-accounts~1{service_account_user_id}~1api-keys/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1service-accounts~1{service_account_user_id}~1api-keys/post/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceCreateApiKeyResponseModel>
+        }
+        "/paths/~1v1~1service-accounts~1{service_account_user_id}~1api-keys/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1service-accounts~1{service_account_user_id}~1api-keys~1{api_key_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1service-accounts~1{service_account_user_id}~1api-keys~1{api_key_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1service-accounts~1{service_account_user_id}~1api-keys~1{api_key_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1service-accounts~1{service_account_user_id}~1api-keys~1{api_key_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1audit-logs/get/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceAuditLogsPageResponse>
+        }
+        "/paths/~1v1~1workspace~1audit-logs/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1auth-connections/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListAuthConnectionsResponse>
+        }
+        "/paths/~1v1~1workspace~1auth-connections/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1auth-connections/post/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceAuthConnectionsCreateResponse>
+        }
+        "/paths/~1v1~1workspace~1auth-connections/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceAuthConnectionsUpdateResponse>
+        }
+        "/paths/~1v1~1workspace~1auth-connections~1{auth_connection_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1service-accounts/get/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceServiceAccountListResponseModel>
+        }
+        "/paths/~1v1~1service-accounts/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1service-accounts/post/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceCreateServiceAccountResponseModel>
+        }
+        "/paths/~1v1~1service-accounts/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1groups/get/responses/200/content/application~1json/schema" => {
+            round_trip::<BTreeMap<String, WorkspaceGroupResponseModel>>
+        }
+        "/paths/~1v1~1workspace~1groups/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1groups~1search/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Vec<WorkspaceGroupByNameResponseModel>>
+        }
+        "/paths/~1v1~1workspace~1groups~1search/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1groups~1{group_id}~1members~1remove/post/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteWorkspaceGroupMemberResponseModel>
+        }
+        "/paths/~1v1~1workspace~1groups~1{group_id}~1members~1remove/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1groups~1{group_id}~1members/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddWorkspaceGroupMemberResponseModel>
+        }
+        "/paths/~1v1~1workspace~1groups~1{group_id}~1members/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1invites~1add/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddWorkspaceInviteResponseModel>
+        }
+        "/paths/~1v1~1workspace~1invites~1add/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1invites~1add-bulk/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddWorkspaceInviteResponseModel>
+        }
+        "/paths/~1v1~1workspace~1invites~1add-bulk/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1invites/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteWorkspaceInviteResponseModel>
+        }
+        "/paths/~1v1~1workspace~1invites/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1members/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Vec<WorkspaceMemberResponseModel>>
+        }
+        "/paths/~1v1~1workspace~1members/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1members/post/responses/200/content/application~1json/schema" => {
+            round_trip::<UpdateWorkspaceMemberResponseModel>
+        }
+        "/paths/~1v1~1workspace~1members/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1resources~1{resource_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ResourceMetadataResponseModel>
+        }
+        "/paths/~1v1~1workspace~1resources~1{resource_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1resources~1{resource_id}~1share/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1workspace~1resources~1{resource_id}~1share/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1resources~1{resource_id}~1unshare/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1workspace~1resources~1{resource_id}~1unshare/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1webhooks/get/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceWebhookListResponseModel>
+        }
+        "/paths/~1v1~1workspace~1webhooks/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1webhooks/post/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceCreateWebhookResponseModel>
+        }
+        "/paths/~1v1~1workspace~1webhooks/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1webhooks~1{webhook_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteWorkspaceWebhookResponseModel>
+        }
+        "/paths/~1v1~1workspace~1webhooks~1{webhook_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1webhooks~1{webhook_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<PatchWorkspaceWebhookResponseModel>
+        }
+        "/paths/~1v1~1workspace~1webhooks~1{webhook_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-to-text/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeechToTextConvertResponse>
+        }
+        "/paths/~1v1~1speech-to-text/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-to-text~1transcripts~1{transcription_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeechToTextTranscriptsGetResponse>
+        }
+        "/paths/~1v1~1speech-to-text~1transcripts~1{transcription_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-to-text~1transcripts~1{transcription_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1speech-to-text~1transcripts~1{transcription_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1single-use-token~1{token_type}/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SingleUseTokenResponseModel>
+        }
+        "/paths/~1v1~1single-use-token~1{token_type}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1forced-alignment/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ForcedAlignmentResponseModel>
+        }
+        "/paths/~1v1~1forced-alignment/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversation~1get-signed-url/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationSignedUrlResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversation~1get-signed-url/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversation~1get_signed_url/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationSignedUrlResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversation~1get_signed_url/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversation~1token/get/responses/200/content/application~1json/schema" => {
+            round_trip::<TokenResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversation~1token/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1twilio~1outbound-call/post/responses/200/content/application~1json/schema" => {
+            round_trip::<TwilioOutboundCallResponse>
+        }
+        "/paths/~1v1~1convai~1twilio~1outbound-call/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1twilio~1register-call/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1exotel~1outbound-call/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ExotelOutboundCallResponse>
+        }
+        "/paths/~1v1~1convai~1exotel~1outbound-call/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1whatsapp~1outbound-call/post/responses/200/content/application~1json/schema" => {
+            round_trip::<WhatsAppOutboundCallResponse>
+        }
+        "/paths/~1v1~1convai~1whatsapp~1outbound-call/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1whatsapp~1outbound-message/post/responses/200/content/application~1json/schema" => {
+            round_trip::<WhatsAppOutboundMessageResponse>
+        }
+        "/paths/~1v1~1convai~1whatsapp~1outbound-message/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1create/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateAgentResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1create/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1summaries/get/responses/200/content/application~1json/schema" => {
+            round_trip::<
+                BTreeMap<String, ConversationalAiAgentsSummariesGetResponseValue>,
+            >
+        }
+        "/paths/~1v1~1convai~1agents~1summaries/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1widget/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentEmbedResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1widget/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1link/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentLinkResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1link/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1avatar/post/responses/200/content/application~1json/schema" => {
+            round_trip::<PostAgentAvatarResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1avatar/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentsPageResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent~1{agent_id}~1knowledge-base~1size/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentKnowledgebaseSizeResponseModel>
+        }
+        "/paths/~1v1~1convai~1agent~1{agent_id}~1knowledge-base~1size/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent~1{agent_id}~1llm-usage~1calculate/post/responses/200/content/application~1json/schema" => {
+            round_trip::<LlmUsageCalculatorResponseModel>
+        }
+        "/paths/~1v1~1convai~1agent~1{agent_id}~1llm-usage~1calculate/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1duplicate/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateAgentResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1duplicate/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1simulate-conversation/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentSimulatedChatTestResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1simulate-conversation/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1simulate-conversation~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1create/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateAgentTestResponseModel>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1create/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1folders/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateAgentTestFolderResponseModel>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1folders/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1folders~1{folder_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentTestFolderResponseModel>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1folders~1{folder_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1folders~1{folder_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1folders~1{folder_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentTestFolderResponseModel>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1folders~1{folder_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1bulk-move/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1bulk-move/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1{test_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationalAiTestsGetResponse>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1{test_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1{test_id}/put/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationalAiTestsUpdateResponse>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1{test_id}/put/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1{test_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1{test_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1summaries/post/responses/200/content/application~1json/schema" => {
+            round_trip::<GetTestsSummariesByIdsResponseModel>
+        }
+        "/paths/~1v1~1convai~1agent-testing~1summaries/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agent-testing/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetTestsPageResponseModel>
+        }
+        "/paths/~1v1~1convai~1agent-testing/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1test-invocations/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetTestInvocationsPageResponseModel>
+        }
+        "/paths/~1v1~1convai~1test-invocations/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1run-tests/post/responses/200/content/application~1json/schema" => {
+            round_trip::<GetTestSuiteInvocationResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1run-tests/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1test-invocations~1{test_invocation_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetTestSuiteInvocationResponseModel>
+        }
+        "/paths/~1v1~1convai~1test-invocations~1{test_invocation_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1test-invocations~1{test_invocation_id}~1resubmit/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1test-invocations~1{test_invocation_id}~1resubmit/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConversationsPageResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversations/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1users/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConversationUsersPageResponseModel>
+        }
+        "/paths/~1v1~1convai~1users/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1resolve/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConversationResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversations~1resolve/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConversationResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1summary/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConversationSummaryResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1summary/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1sip-messages/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetSipLogMessagesResponse>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1sip-messages/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1audio/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1feedback/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1feedback/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1messages~1text-search/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MessagesSearchResponse>
+        }
+        "/paths/~1v1~1convai~1conversations~1messages~1text-search/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1messages~1smart-search/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MessagesSearchResponse>
+        }
+        "/paths/~1v1~1convai~1conversations~1messages~1smart-search/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1tags/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1tags~1{tag_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tags/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConversationTagsPageResponseModel>
+        }
+        "/paths/~1v1~1convai~1tags/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tags/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationTagResponseModel>
+        }
+        "/paths/~1v1~1convai~1tags/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tags~1{tag_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationTagResponseModel>
+        }
+        "/paths/~1v1~1convai~1tags~1{tag_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tags~1{tag_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tags~1{tag_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationTagResponseModel>
+        }
+        "/paths/~1v1~1convai~1tags~1{tag_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1triage-tickets/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentConversationTicketsPageResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1triage-tickets/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1triage-tickets/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentConversationTicketResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1triage-tickets/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1triage-tickets~1assignable-users/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Vec<AssignableUserResponseModel>>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1triage-tickets~1assignable-users/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentConversationTicketResponseModel>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentConversationTicketResponseModel>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1triage-tickets/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentConversationTicketResponseModel>
+        }
+        "/paths/~1v1~1convai~1triage-tickets/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}~1comments/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentConversationTicketResponseModel>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}~1comments/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}~1turn-comments/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentConversationTicketResponseModel>
+        }
+        "/paths/~1v1~1convai~1triage-tickets~1{agentqa_ticket_id}~1turn-comments/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1phone-numbers/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Vec<ConversationalAiPhoneNumbersListResponseItem>>
+        }
+        "/paths/~1v1~1convai~1phone-numbers/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1phone-numbers/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreatePhoneNumberResponseModel>
+        }
+        "/paths/~1v1~1convai~1phone-numbers/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationalAiPhoneNumbersGetResponse>
+        }
+        "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationalAiPhoneNumbersUpdateResponse>
+        }
+        "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}~1sip-messages/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetSipLogMessagesResponse>
+        }
+        "/paths/~1v1~1convai~1phone-numbers~1{phone_number_id}~1sip-messages/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1llm-usage~1calculate/post/responses/200/content/application~1json/schema" => {
+            round_trip::<LlmUsageCalculatorResponseModel>
+        }
+        "/paths/~1v1~1convai~1llm-usage~1calculate/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1llm~1list/get/responses/200/content/application~1json/schema" => {
+            round_trip::<LlmListResponseModelInput>
+        }
+        "/paths/~1v1~1convai~1llm~1list/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1files/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ConvAiFileUploadResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1files/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1files~1{file_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<ConvAiFileUploadResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1files~1{file_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1analytics~1live-count/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetLiveCountResponse>
+        }
+        "/paths/~1v1~1convai~1analytics~1live-count/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1summaries/get/responses/200/content/application~1json/schema" => {
+            round_trip::<
+                BTreeMap<
+                    String,
+                    ConversationalAiKnowledgeBaseDocumentsSummariesGetResponseValue,
+                >,
+            >
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1summaries/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetKnowledgeBaseListResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddKnowledgeBaseResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1url/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddKnowledgeBaseResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1url/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1crawl/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListCrawlJobsResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1crawl/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1crawl/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateCrawlJobResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1crawl/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1crawl~1{crawl_job_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetCrawlJobResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1crawl~1{crawl_job_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1crawl~1{crawl_job_id}~1cancel/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1crawl~1{crawl_job_id}~1cancel/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1file/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddKnowledgeBaseResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1file/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1text/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddKnowledgeBaseResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1text/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1folder/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddKnowledgeBaseResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1folder/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationalAiKnowledgeBaseDocumentsGetResponse>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationalAiKnowledgeBaseDocumentsUpdateResponse>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1update-file/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationalAiKnowledgeBaseDocumentUpdateFileResponse>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1update-file/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1rag-index/get/responses/200/content/application~1json/schema" => {
+            round_trip::<RagIndexOverviewResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1rag-index/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1rag-index/post/responses/200/content/application~1json/schema" => {
+            round_trip::<
+                BTreeMap<
+                    String,
+                    ConversationalAiKnowledgeBaseGetOrCreateRagIndexesResponseValue,
+                >,
+            >
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1rag-index/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1refresh/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ConversationalAiKnowledgeBaseDocumentRefreshResponse>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1refresh/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1rag-index/get/responses/200/content/application~1json/schema" => {
+            round_trip::<RagDocumentIndexesResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1rag-index/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1rag-index/post/responses/200/content/application~1json/schema" => {
+            round_trip::<RagDocumentIndexResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1rag-index/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1rag-index~1{rag_index_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<RagDocumentIndexResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1rag-index~1{rag_index_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1search/get/responses/200/content/application~1json/schema" => {
+            round_trip::<KnowledgeBaseContentSearchResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1search/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1knowledge-base~1rag-query/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentKnowledgeBaseRagQueryResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1knowledge-base~1rag-query/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1dependent-agents/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetKnowledgeBaseDependentAgentsResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1dependent-agents/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1dependent-agents/post/responses/200/content/application~1json/schema" => {
+            round_trip::<GetKnowledgeBaseDependentAgentsResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1dependent-agents/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1content/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1source-file-url/get/responses/200/content/application~1json/schema" => {
+            round_trip::<KnowledgeBaseSourceFileUrlResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1source-file-url/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1chunk~1{chunk_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<KnowledgeBaseDocumentChunkResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1chunk~1{chunk_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1chunks/get/responses/200/content/application~1json/schema" => {
+            round_trip::<KnowledgeBaseDocumentChunksResponseModel>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{documentation_id}~1chunks/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1{document_id}~1move/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1bulk-move/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1bulk-delete/post/responses/200/content/application~1json/schema" => {
+            round_trip::<
+                BTreeMap<
+                    String,
+                    ConversationalAiKnowledgeBaseDocumentsBulkDeleteResponseValue,
+                >,
+            >
+        }
+        "/paths/~1v1~1convai~1knowledge-base~1bulk-delete/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1topics/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetAgentTopicsResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1topics/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tools/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ToolsResponseModel>
+        }
+        "/paths/~1v1~1convai~1tools/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tools/post/responses/200/content/application~1json/schema" => {
+            round_trip::<ToolResponseModel>
+        }
+        "/paths/~1v1~1convai~1tools/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ToolResponseModel>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<ToolResponseModel>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}~1dependent-agents/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetToolDependentAgentsResponseModel>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}~1dependent-agents/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}~1executions/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetToolExecutionsPageResponseModel>
+        }
+        "/paths/~1v1~1convai~1tools~1{tool_id}~1executions/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1settings/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConvAiSettingsResponseModel>
+        }
+        "/paths/~1v1~1convai~1settings/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1settings/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConvAiSettingsResponseModel>
+        }
+        "/paths/~1v1~1convai~1settings/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1settings~1dashboard/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConvAiDashboardSettingsResponseModel>
+        }
+        "/paths/~1v1~1convai~1settings~1dashboard/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1settings~1dashboard/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConvAiDashboardSettingsResponseModel>
+        }
+        "/paths/~1v1~1convai~1settings~1dashboard/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1secrets/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetWorkspaceSecretsResponseModel>
+        }
+        "/paths/~1v1~1convai~1secrets/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1secrets/post/responses/200/content/application~1json/schema" => {
+            round_trip::<PostWorkspaceSecretResponseModel>
+        }
+        "/paths/~1v1~1convai~1secrets/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1secrets~1{secret_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ConvAiWorkspaceStoredSecretConfig>
+        }
+        "/paths/~1v1~1convai~1secrets~1{secret_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1secrets~1{secret_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1secrets~1{secret_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<PostWorkspaceSecretResponseModel>
+        }
+        "/paths/~1v1~1convai~1secrets~1{secret_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1secrets~1{secret_id}~1dependencies~1{resource_type}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetSecretDependenciesResponseModel>
+        }
+        "/paths/~1v1~1convai~1secrets~1{secret_id}~1dependencies~1{resource_type}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1submit/post/responses/200/content/application~1json/schema" => {
+            round_trip::<BatchCallResponse>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1submit/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1workspace/get/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceBatchCallsResponse>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1workspace/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1{batch_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<BatchCallDetailedResponse>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1{batch_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1{batch_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1{batch_id}~1cancel/post/responses/200/content/application~1json/schema" => {
+            round_trip::<BatchCallResponse>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1{batch_id}~1cancel/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1{batch_id}~1retry/post/responses/200/content/application~1json/schema" => {
+            round_trip::<BatchCallResponse>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1{batch_id}~1retry/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1batch-calling~1{batch_id}~1export/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1sip-trunk~1outbound-call/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SipTrunkOutboundCallResponse>
+        }
+        "/paths/~1v1~1convai~1sip-trunk~1outbound-call/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers/get/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServersResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers/post/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tools/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListMcpToolsResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tools/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1approval-policy/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1approval-policy/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-approvals/post/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-approvals/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-approvals~1{tool_name}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-approvals~1{tool_name}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-configs/post/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-configs/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-configs~1{tool_name}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<McpToolConfigOverrideOutput>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-configs~1{tool_name}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-configs~1{tool_name}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-configs~1{tool_name}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-configs~1{tool_name}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<McpServerResponseModel>
+        }
+        "/paths/~1v1~1convai~1mcp-servers~1{mcp_server_id}~1tool-configs~1{tool_name}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1whatsapp-accounts~1{phone_number_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<GetWhatsAppAccountResponse>
+        }
+        "/paths/~1v1~1convai~1whatsapp-accounts~1{phone_number_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1whatsapp-accounts~1{phone_number_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1whatsapp-accounts~1{phone_number_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1whatsapp-accounts~1{phone_number_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1whatsapp-accounts~1{phone_number_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1whatsapp-accounts/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListWhatsAppAccountsResponse>
+        }
+        "/paths/~1v1~1convai~1whatsapp-accounts/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListResponseAgentBranchSummary>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateAgentBranchResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentBranchResponse>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentBranchResponse>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1versions~1{version_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentVersionMetadata>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1versions~1{version_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{source_branch_id}~1merge-preview/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MergePreviewResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{source_branch_id}~1merge-preview/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{source_branch_id}~1merge/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{source_branch_id}~1merge/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1rebase-preview/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MergePreviewResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1rebase-preview/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1rebase/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1rebase/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1deployments/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AgentDeploymentResponse>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1deployments/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1drafts/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1drafts/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1drafts/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1drafts/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-engine/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListSpeechEnginesResponse>
+        }
+        "/paths/~1v1~1speech-engine/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-engine/post/responses/201/content/application~1json/schema" => {
+            round_trip::<SpeechEngineResponse>
+        }
+        "/paths/~1v1~1speech-engine/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-engine~1{speech_engine_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeechEngineResponse>
+        }
+        "/paths/~1v1~1speech-engine~1{speech_engine_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-engine~1{speech_engine_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1speech-engine~1{speech_engine_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeechEngineResponse>
+        }
+        "/paths/~1v1~1speech-engine~1{speech_engine_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListProceduresResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateProcedureResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1compile/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CompileProceduresResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1compile/post/responses/400/content/application~1json/schema" => {
+            round_trip::<CompileProceduresValidationErrorResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1compile/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ProcedureAtVersionResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}~1draft/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ProcedureDraftResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}~1draft/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}~1draft/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}~1draft/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}~1draft/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<ProcedureDraftResponseModel>
+        }
+        "/paths/~1v1~1convai~1agents~1{agent_id}~1branches~1{branch_id}~1procedures~1{procedure_id}~1draft/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1analysis~1run/post/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConversationResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1analysis~1run/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1analysis~1evaluations~1run/post/responses/200/content/application~1json/schema" => {
+            round_trip::<GetConversationResponseModel>
+        }
+        "/paths/~1v1~1convai~1conversations~1{conversation_id}~1analysis~1evaluations~1run/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1environment-variables/get/responses/200/content/application~1json/schema" => {
+            round_trip::<EnvironmentVariablesListResponse>
+        }
+        "/paths/~1v1~1convai~1environment-variables/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1environment-variables/post/responses/200/content/application~1json/schema" => {
+            round_trip::<EnvironmentVariableResponse>
+        }
+        "/paths/~1v1~1convai~1environment-variables/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1environment-variables~1{env_var_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<EnvironmentVariableResponse>
+        }
+        "/paths/~1v1~1convai~1environment-variables~1{env_var_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1convai~1environment-variables~1{env_var_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<EnvironmentVariableResponse>
+        }
+        "/paths/~1v1~1convai~1environment-variables~1{env_var_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1plan/post/responses/200/content/application~1json/schema" => {
+            round_trip::<MusicCompositionPlanCreateResponse>
+        }
+        "/paths/~1v1~1music~1plan/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1detailed/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1detailed~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1stream/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1upload/post/responses/200/content/application~1json/schema" => {
+            round_trip::<MusicUploadResponse>
+        }
+        "/paths/~1v1~1music~1upload/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1stem-separation/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1finetunes/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MusicFinetunePageResponseModel>
+        }
+        "/paths/~1v1~1music~1finetunes/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1finetunes/post/responses/201/content/application~1json/schema" => {
+            round_trip::<MusicFinetuneResponseModel>
+        }
+        "/paths/~1v1~1music~1finetunes/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1finetunes~1{finetune_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MusicFinetuneResponseModel>
+        }
+        "/paths/~1v1~1music~1finetunes~1{finetune_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1finetunes~1{finetune_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<MusicFinetuneResponseModel>
+        }
+        "/paths/~1v1~1music~1finetunes~1{finetune_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1music~1finetunes~1{finetune_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<MusicFinetuneResponseModel>
+        }
+        "/paths/~1v1~1music~1finetunes~1{finetune_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListOrdersResponse>
+        }
+        "/paths/~1v1~1productions~1orders/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateOrderResponse>
+        }
+        "/paths/~1v1~1productions~1orders/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<OrderResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<UpdateOrderResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}/patch/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1media/post/responses/200/content/application~1json/schema" => {
+            round_trip::<RegisterMediaResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1media/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1media~1{media_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<OrderMediaResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1media~1{media_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1items/post/responses/200/content/application~1json/schema" => {
+            round_trip::<UpsertOrderItemResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1items/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1items~1{item_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<RemoveOrderItemResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1items~1{item_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1submit/post/responses/200/content/application~1json/schema" => {
+            round_trip::<SubmitOrderResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1submit/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1deliverables/get/responses/200/content/application~1json/schema" => {
+            round_trip::<OrderDeliverablesResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1{order_id}~1deliverables/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1productions~1orders~1languages~1{order_item_kind}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<LanguagesResponse>
+        }
+        "/paths/~1v1~1productions~1orders~1languages~1{order_item_kind}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddVoiceResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddVoiceResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Vec<SampleResponseModel>>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AddVoiceResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}/delete/responses/200/content/application~1json/schema" => {
+            round_trip::<DeleteVoiceSampleResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1audio/get/responses/200/content/application~1json/schema" => {
+            round_trip::<VoiceSamplePreviewResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1audio/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1waveform/get/responses/200/content/application~1json/schema" => {
+            round_trip::<VoiceSampleVisualWaveformResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1waveform/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1speakers/get/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeakerSeparationResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1speakers/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1separate-speakers/post/responses/200/content/application~1json/schema" => {
+            round_trip::<StartSpeakerSeparationResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1separate-speakers/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1speakers~1{speaker_id}~1audio/get/responses/200/content/application~1json/schema" => {
+            round_trip::<SpeakerAudioResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1samples~1{sample_id}~1speakers~1{speaker_id}~1audio/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1captcha/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1captcha/post/responses/200/content/application~1json/schema" => {
+            round_trip::<VerifyPvcVoiceCaptchaResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1captcha/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1train/post/responses/200/content/application~1json/schema" => {
+            round_trip::<StartPvcVoiceTrainingResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1train/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1verification/post/responses/200/content/application~1json/schema" => {
+            round_trip::<RequestPvcManualVerificationResponseModel>
+        }
+        "/paths/~1v1~1voices~1pvc~1{voice_id}~1verification/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1video/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationListResponse>
+        }
+        "/paths/~1v1~1flows~1video/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1video/post/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationCreateResponse>
+        }
+        "/paths/~1v1~1flows~1video/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1video~1{generation_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationResponse>
+        }
+        "/paths/~1v1~1flows~1video~1{generation_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1image/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationListResponse>
+        }
+        "/paths/~1v1~1flows~1image/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1image/post/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationCreateResponse>
+        }
+        "/paths/~1v1~1flows~1image/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1image~1{generation_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationResponse>
+        }
+        "/paths/~1v1~1flows~1image~1{generation_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1text-to-speech/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationListResponse>
+        }
+        "/paths/~1v1~1flows~1text-to-speech/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1text-to-speech/post/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationCreateResponse>
+        }
+        "/paths/~1v1~1flows~1text-to-speech/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1flows~1text-to-speech~1{generation_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<MediaGenerationResponse>
+        }
+        "/paths/~1v1~1flows~1text-to-speech~1{generation_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1assets/get/responses/200/content/application~1json/schema" => {
+            round_trip::<AssetListResponse>
+        }
+        "/paths/~1v1~1assets/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1assets/post/responses/200/content/application~1json/schema" => {
+            round_trip::<AssetResponse>
+        }
+        "/paths/~1v1~1assets/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1assets~1{asset_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<AssetResponse>
+        }
+        "/paths/~1v1~1assets~1{asset_id}/get/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1assets~1{asset_id}/delete/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1analytics~1query~1usage-by-product-over-time/post/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceAnalyticsQueryResponseModel>
+        }
+        "/paths/~1v1~1workspace~1analytics~1query~1usage-by-product-over-time/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1v1~1workspace~1analytics~1requests/post/responses/200/content/application~1json/schema" => {
+            round_trip::<WorkspaceAnalyticsQueryResponseModel>
+        }
+        "/paths/~1v1~1workspace~1analytics~1requests/post/responses/422/content/application~1json/schema" => {
+            round_trip::<HttpValidationError>
+        }
+        "/paths/~1docs/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Value>
         }
         _ => return None,
     };

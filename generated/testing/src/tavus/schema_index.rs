@@ -6,19 +6,118 @@
 // `cargo run -p generator -- generate`.
 
 //! For tests: the generated type of every schema that carries `example` or
-//! `examples`, by the schema's JSON pointer.
+//! `examples`, and of every JSON response body, by the schema's JSON pointer.
 
+use api_clients::tavus::types::{
+    Conversation, CreateConversationResponse, Deployment, Document, Guardrails,
+    ListConversationsResponse, ListDocumentsResponse, ListGuardrailsResponse,
+    ListObjectivesResponse, ListPersonasResponse, ListReplicasResponse, ListVideosResponse,
+    Objectives, Persona, Replica, Video,
+};
 use api_runtime::examples::round_trip;
 use serde_json::Value;
 
-/// Decodes `value` as the type generated for the schema at
-/// `pointer` and encodes it again; `None` for a pointer that has
-/// no examples.
+/// Decodes `value` as the type generated for the schema at `pointer` and encodes it again; `None` for a pointer that has no examples.
 pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, String>> {
     let round_trip_as: fn(Value) -> Result<Value, String> = match pointer {
         "/components/schemas/CreateDeploymentRequest/properties/pal_id" => round_trip::<String>,
         "/components/schemas/Deployment/properties/deployment_id" => round_trip::<String>,
         "/components/schemas/Deployment/properties/pal_id" => round_trip::<String>,
+        _ => return None,
+    };
+    Some(round_trip_as(value))
+}
+
+/// Decodes `value` as the type generated for the schema at `pointer` and encodes it again; `None` for a pointer that is not a response body the client decodes.
+pub fn round_trip_response(pointer: &str, value: Value) -> Option<Result<Value, String>> {
+    let round_trip_as: fn(Value) -> Result<Value, String> = match pointer {
+        "/paths/~1v2~1conversations/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListConversationsResponse>
+        }
+        "/paths/~1v2~1conversations/post/responses/200/content/application~1json/schema" => {
+            round_trip::<CreateConversationResponse>
+        }
+        "/paths/~1v2~1conversations~1{conversation_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Conversation>
+        }
+        "/paths/~1v2~1replicas/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListReplicasResponse>
+        }
+        "/paths/~1v2~1replicas/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Replica>
+        }
+        "/paths/~1v2~1replicas~1{replica_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Replica>
+        }
+        "/paths/~1v2~1replicas~1{replica_id}~1name/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<Replica>
+        }
+        "/paths/~1v2~1personas/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListPersonasResponse>
+        }
+        "/paths/~1v2~1personas/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Persona>
+        }
+        "/paths/~1v2~1personas~1{persona_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Persona>
+        }
+        "/paths/~1v2~1personas~1{persona_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<Persona>
+        }
+        "/paths/~1v2~1videos/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListVideosResponse>
+        }
+        "/paths/~1v2~1videos/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Video>
+        }
+        "/paths/~1v2~1videos~1{video_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Video>
+        }
+        "/paths/~1v2~1videos~1{video_id}~1name/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<Video>
+        }
+        "/paths/~1v2~1documents/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListDocumentsResponse>
+        }
+        "/paths/~1v2~1documents/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Document>
+        }
+        "/paths/~1v2~1documents~1{document_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Document>
+        }
+        "/paths/~1v2~1documents~1{document_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<Document>
+        }
+        "/paths/~1v2~1documents~1{document_id}~1recrawl/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Document>
+        }
+        "/paths/~1v2~1guardrails/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListGuardrailsResponse>
+        }
+        "/paths/~1v2~1guardrails/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Guardrails>
+        }
+        "/paths/~1v2~1guardrails~1{guardrails_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Guardrails>
+        }
+        "/paths/~1v2~1guardrails~1{guardrails_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<Guardrails>
+        }
+        "/paths/~1v2~1objectives/get/responses/200/content/application~1json/schema" => {
+            round_trip::<ListObjectivesResponse>
+        }
+        "/paths/~1v2~1objectives/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Objectives>
+        }
+        "/paths/~1v2~1objectives~1{objectives_id}/get/responses/200/content/application~1json/schema" => {
+            round_trip::<Objectives>
+        }
+        "/paths/~1v2~1objectives~1{objectives_id}/patch/responses/200/content/application~1json/schema" => {
+            round_trip::<Objectives>
+        }
+        "/paths/~1v2~1deployments/post/responses/200/content/application~1json/schema" => {
+            round_trip::<Deployment>
+        }
         _ => return None,
     };
     Some(round_trip_as(value))
