@@ -10,12 +10,12 @@ use std::io::Write;
 use std::time::Duration;
 
 use api_runtime::reqwest::Method;
-use api_runtime::{Error, Request, RetryPolicy, TimeoutKind, ERROR_BODY_LIMIT};
-use common::{builder, ApiError};
+use api_runtime::{ClientBuilder, Error, Request, RetryPolicy, TimeoutKind, ERROR_BODY_LIMIT};
+use common::{builder, ApiError, TestClient};
 use futures_util::StreamExt;
 use proptest::prelude::*;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::any as any_request;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -41,18 +41,31 @@ fn get() -> Request {
     Request::new(Method::GET, "/v1/history")
 }
 
+/// The error of a `GET` through a client built by `builder`.
+async fn get_error(builder: ClientBuilder<TestClient>) -> Error<ApiError> {
+    let client = builder.build().unwrap();
+    bounded(client.transport.send::<ApiError>(get()))
+        .await
+        .unwrap_err()
+}
+
+/// The error of reading `server`'s answer as JSON with at most `limit`
+/// bytes in memory.
+async fn json_error(server: &MockServer, limit: usize) -> Error<ApiError> {
+    let client = builder(&server.uri())
+        .max_response_size(limit)
+        .build()
+        .unwrap();
+    let response = client.transport.send::<ApiError>(get()).await.unwrap();
+    bounded(response.json::<serde_json::Value, ApiError>())
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn a_json_body_over_the_limit_fails_without_being_buffered() {
     let server = answering(ResponseTemplate::new(200).set_body_bytes(vec![b' '; 3 * MIB])).await;
-    let client = builder(&server.uri())
-        .max_response_size(MIB)
-        .build()
-        .unwrap();
-
-    let response = client.transport.send::<ApiError>(get()).await.unwrap();
-    let error = bounded(response.json::<serde_json::Value, ApiError>())
-        .await
-        .unwrap_err();
+    let error = json_error(&server, MIB).await;
 
     let Error::TooLarge(too_large) = &error else {
         panic!("{error:?}");
@@ -61,19 +74,32 @@ async fn a_json_body_over_the_limit_fails_without_being_buffered() {
     assert!(error.to_string().contains("1048576 bytes"), "{error}");
 }
 
-/// Answers with a `content-length` of 500 MiB and sends a few bytes of it.
-async fn announcing_a_huge_body() -> String {
+/// A server on 127.0.0.1 that reads one request and leaves the connection
+/// to `answer`.
+async fn one_connection<F, A>(answer: F) -> String
+where
+    F: FnOnce(TcpStream) -> A + Send + 'static,
+    A: std::future::Future<Output = ()> + Send,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move {
         let (mut socket, _) = listener.accept().await.unwrap();
         let mut buffer = [0u8; 4096];
         let _ = socket.read(&mut buffer).await;
+        answer(socket).await;
+    });
+    format!("http://{address}")
+}
+
+/// Answers with a `content-length` of 500 MiB and sends a few bytes of it.
+async fn announcing_a_huge_body() -> String {
+    one_connection(|mut socket| async move {
         let head = format!("HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n[", 500 * MIB);
         let _ = socket.write_all(head.as_bytes()).await;
         tokio::time::sleep(Duration::from_secs(30)).await;
-    });
-    format!("http://{address}")
+    })
+    .await
 }
 
 #[tokio::test]
@@ -140,15 +166,7 @@ async fn an_inflated_body_counts_against_the_limit() {
             .set_body_bytes(bomb),
     )
     .await;
-    let client = builder(&server.uri())
-        .max_response_size(4 * MIB)
-        .build()
-        .unwrap();
-
-    let response = client.transport.send::<ApiError>(get()).await.unwrap();
-    let error = bounded(response.json::<serde_json::Value, ApiError>())
-        .await
-        .unwrap_err();
+    let error = json_error(&server, 4 * MIB).await;
 
     assert!(matches!(error, Error::TooLarge(_)), "{error:?}");
 }
@@ -202,12 +220,7 @@ async fn a_long_event_under_the_limit_is_decoded_whole() {
 /// Sends the headers at once and then one byte of the body every
 /// `interval`, forever.
 async fn trickling(interval: Duration) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut buffer = [0u8; 4096];
-        let _ = socket.read(&mut buffer).await;
+    one_connection(move |mut socket| async move {
         let head = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
         if socket.write_all(head).await.is_err() {
             return;
@@ -218,8 +231,8 @@ async fn trickling(interval: Duration) -> String {
                 return;
             }
         }
-    });
-    format!("http://{address}")
+    })
+    .await
 }
 
 /// The clock is paused: tokio moves it on whenever every task waits, so the
@@ -250,15 +263,12 @@ async fn a_body_that_trickles_in_ends_at_the_default_total_timeout() {
 #[tokio::test]
 async fn a_user_supplied_client_gets_the_builders_read_timeout() {
     let server = answering(ResponseTemplate::new(200).set_delay(Duration::from_secs(30))).await;
-    let client = builder(&server.uri())
-        .http_client(api_runtime::reqwest::Client::builder())
-        .read_timeout(Duration::from_millis(300))
-        .build()
-        .unwrap();
-
-    let error = bounded(client.transport.send::<ApiError>(get()))
-        .await
-        .unwrap_err();
+    let error = get_error(
+        builder(&server.uri())
+            .http_client(api_runtime::reqwest::Client::builder())
+            .read_timeout(Duration::from_millis(300)),
+    )
+    .await;
 
     let Error::Timeout(timeout) = &error else {
         panic!("{error:?}");
@@ -275,28 +285,17 @@ async fn the_longest_durations_do_not_panic_when_a_call_retries() {
         initial_backoff: Duration::MAX,
         ..RetryPolicy::default()
     };
-    let client = builder(&server.uri())
+    let retried = builder(&server.uri())
         .retry(policy)
-        .timeout(Duration::from_millis(200))
-        .build()
-        .unwrap();
+        .timeout(Duration::from_millis(200));
+    assert_eq!(get_error(retried).await.status(), Some(429));
 
-    let error = bounded(client.transport.send::<ApiError>(get()))
-        .await
-        .unwrap_err();
-    assert_eq!(error.status(), Some(429));
-
-    let client = builder(&server.uri())
+    let unlimited = builder(&server.uri())
         .timeout(Duration::MAX)
         .read_timeout(Duration::MAX)
         .connect_timeout(Duration::MAX)
-        .no_retries()
-        .build()
-        .unwrap();
-    let error = bounded(client.transport.send::<ApiError>(get()))
-        .await
-        .unwrap_err();
-    assert_eq!(error.status(), Some(429));
+        .no_retries();
+    assert_eq!(get_error(unlimited).await.status(), Some(429));
 }
 
 fn any_duration() -> impl Strategy<Value = Duration> {
