@@ -2,16 +2,16 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{redirect, Url};
 
-use crate::body::{before, deadline_after, read_error_body, DEFAULT_MAX_RESPONSE_SIZE, FOREVER};
-use crate::error::{ConfigError, Error, ErrorBody, Failure, RawStatus, RequestError, StatusError};
-use crate::request::{Body, Request};
-use crate::response::{Limits, Response};
-use crate::retry::{retry_after, status_replay, Replay, RetryPolicy};
+use crate::body::{DEFAULT_MAX_RESPONSE_SIZE, FOREVER};
+use crate::error::ConfigError;
+use crate::hook::Hook;
+use crate::retry::RetryPolicy;
+use crate::transport::{Settings, Transport};
 
 /// A boxed future that can move between threads; generated operations
 /// return these.
@@ -92,6 +92,7 @@ pub struct ClientBuilder<C> {
     http_client: Option<reqwest::ClientBuilder>,
     user_agent: String,
     retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -109,6 +110,7 @@ impl<C: FromTransport> ClientBuilder<C> {
             http_client: None,
             user_agent: C::CONFIG.user_agent.to_owned(),
             retry: RetryPolicy::default(),
+            hooks: Vec::new(),
             client: PhantomData,
         }
     }
@@ -162,7 +164,7 @@ impl<C: FromTransport> ClientBuilder<C> {
     /// The most bytes of an answer read into memory (default 32 MiB): a
     /// JSON or text body, [`ByteStream::bytes`](crate::ByteStream::bytes),
     /// one line or event of an event stream. A larger one fails with
-    /// [`Error::TooLarge`] as soon as the limit is passed, without reading
+    /// [`Error::TooLarge`](crate::Error::TooLarge) as soon as the limit is passed, without reading
     /// the rest; compressed bodies count once inflated. Streams read chunk
     /// by chunk are not limited. Error bodies keep at most
     /// [`ERROR_BODY_LIMIT`](crate::ERROR_BODY_LIMIT) bytes.
@@ -179,7 +181,7 @@ impl<C: FromTransport> ClientBuilder<C> {
 
     /// Limits the wait for each read of the answer, headers and body
     /// (default 60 s), so a stalled server fails with
-    /// [`Error::Timeout`].
+    /// [`Error::Timeout`](crate::Error::Timeout).
     pub fn read_timeout(mut self, timeout: Duration) -> Self {
         self.read_timeout = timeout;
         self
@@ -203,6 +205,13 @@ impl<C: FromTransport> ClientBuilder<C> {
     /// Replaces the API's default `user-agent`.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Adds `hook`, called around every attempt of every call (see
+    /// [`Hook`]).
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
         self
     }
 
@@ -243,18 +252,17 @@ impl<C: FromTransport> ClientBuilder<C> {
             .redirect(same_origin_redirects())
             .build()
             .map_err(ConfigError::HttpClient)?;
-        Ok(C::from_transport(Transport {
-            shared: Arc::new(Shared {
-                api: config.name,
-                http,
-                base_url,
-                default_headers,
-                key_header: key_header_name(config)?,
-                total_timeout: self.total_timeout,
-                max_response_size: self.max_response_size,
-                retry: self.retry,
-            }),
-        }))
+        Ok(C::from_transport(Transport::new(Settings {
+            api: config.name,
+            http,
+            base_url,
+            default_headers,
+            key_header: key_header_name(config)?,
+            total_timeout: self.total_timeout,
+            max_response_size: self.max_response_size,
+            retry: self.retry,
+            hooks: self.hooks,
+        })))
     }
 
     /// The key header with the key marked sensitive, if a key was given.
@@ -302,6 +310,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("custom_http_client", &self.http_client.is_some())
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
             .finish()
     }
 }
@@ -380,7 +389,7 @@ fn is_loopback(url: &Url) -> bool {
 /// port): the API key travels in a custom header that `reqwest` would not
 /// strip when a redirect leaves for another host, and `https` to `http`
 /// would send it in clear text. A redirect elsewhere is not followed and
-/// its 3xx answer is returned as [`Error::Status`].
+/// its 3xx answer is returned as [`Error::Status`](crate::Error::Status).
 fn same_origin_redirects() -> redirect::Policy {
     redirect::Policy::custom(|attempt| {
         let same_origin = attempt
@@ -393,220 +402,6 @@ fn same_origin_redirects() -> redirect::Policy {
             attempt.follow()
         }
     })
-}
-
-/// Sends requests for a generated client: adds the API key, user agent and
-/// default `accept`, retries, and turns non-2xx answers into
-/// [`Error::Status`]. Cloning is cheap and clones share connections.
-#[derive(Clone)]
-pub struct Transport {
-    shared: Arc<Shared>,
-}
-
-struct Shared {
-    api: &'static str,
-    http: reqwest::Client,
-    base_url: String,
-    /// The API key (marked sensitive) and the user agent.
-    default_headers: HeaderMap,
-    key_header: Option<HeaderName>,
-    total_timeout: Duration,
-    max_response_size: usize,
-    retry: RetryPolicy,
-}
-
-/// Why an attempt did not produce a usable answer.
-enum SendFailure {
-    Status(RawStatus),
-    Other(Failure),
-}
-
-impl From<Failure> for SendFailure {
-    fn from(failure: Failure) -> Self {
-        SendFailure::Other(failure)
-    }
-}
-
-impl From<RequestError> for SendFailure {
-    fn from(error: RequestError) -> Self {
-        SendFailure::Other(Failure::Request(error))
-    }
-}
-
-impl Transport {
-    /// The base URL requests go to, without a trailing slash.
-    pub fn base_url(&self) -> &str {
-        &self.shared.base_url
-    }
-
-    /// Sends `request`, retrying as the [`RetryPolicy`] says. A 2xx answer
-    /// is returned unread; any other becomes [`Error::Status`] with the body
-    /// decoded by `E`.
-    pub async fn send<E: ErrorBody>(&self, request: Request) -> Result<Response, Error<E>> {
-        let limits = Limits {
-            max_size: self.shared.max_response_size,
-            deadline: deadline_after(Instant::now(), self.shared.total_timeout),
-        };
-        match self.send_with_retries(request, limits.deadline).await {
-            Ok(response) => Ok(Response::new(response, limits)),
-            Err(SendFailure::Status(raw)) => Err(Error::Status(Box::new(StatusError::decode(raw)))),
-            Err(SendFailure::Other(failure)) => Err(failure.into()),
-        }
-    }
-
-    /// The real work of [`send`](Self::send), kept free of the error body
-    /// type so it is compiled once rather than once per API error type.
-    async fn send_with_retries(
-        &self,
-        mut request: Request,
-        deadline: Option<Instant>,
-    ) -> Result<reqwest::Response, SendFailure> {
-        if let Some(error) = request.take_error() {
-            return Err(error.into());
-        }
-        let url = self.url_for(&request)?;
-        let headers = self.headers_for(&request);
-        let policy = &self.shared.retry;
-        let mut backoffs = policy.backoffs();
-        loop {
-            let failure = match self.attempt(&request, &url, &headers, deadline).await {
-                Ok(response) => return Ok(response),
-                Err(failure) => failure,
-            };
-            let (replay, retry_after) = replay_of(&failure);
-            let wait = if policy.allows(replay, &request.method) && request.is_replayable() {
-                policy.next_wait(&mut backoffs, retry_after)
-            } else {
-                None
-            };
-            match wait {
-                Some(wait) if !outlasts(deadline, wait) => tokio::time::sleep(wait).await,
-                _ => return Err(failure),
-            }
-        }
-    }
-
-    /// Sends once, before the deadline; of a non-2xx answer the start of
-    /// the body is read into the failure.
-    async fn attempt(
-        &self,
-        request: &Request,
-        url: &Url,
-        headers: &HeaderMap,
-        deadline: Option<Instant>,
-    ) -> Result<reqwest::Response, SendFailure> {
-        let builder = self
-            .shared
-            .http
-            .request(request.method.clone(), url.clone())
-            .headers(headers.clone());
-        let builder = match &request.body {
-            Body::Empty => builder,
-            Body::Bytes { content, .. } => builder.body(content.clone()),
-            Body::Multipart(form) => builder.multipart(form.build().await?),
-        };
-        let mut response = before(deadline, builder.send())
-            .await?
-            .map_err(Failure::from_send)?;
-        if response.status().is_success() {
-            return Ok(response);
-        }
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let (body, truncated) = before(deadline, read_error_body(&mut response)).await??;
-        Err(SendFailure::Status(RawStatus {
-            status,
-            headers,
-            body,
-            truncated,
-        }))
-    }
-
-    fn url_for(&self, request: &Request) -> Result<Url, RequestError> {
-        let separator = if request.path.starts_with('/') {
-            ""
-        } else {
-            "/"
-        };
-        let text = format!("{}{separator}{}", self.shared.base_url, request.path);
-        let mut url = Url::parse(&text)
-            .map_err(|error| RequestError::caused_by(format!("invalid URL `{text}`"), error))?;
-        if !request.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &request.query {
-                pairs.append_pair(name, value);
-            }
-        }
-        Ok(url)
-    }
-
-    fn headers_for(&self, request: &Request) -> HeaderMap {
-        let mut headers = self.shared.default_headers.clone();
-        let accept = request
-            .accept
-            .clone()
-            .unwrap_or_else(|| HeaderValue::from_static("application/json"));
-        headers.insert(ACCEPT, accept);
-        if let Body::Bytes { content_type, .. } = &request.body {
-            headers.insert(CONTENT_TYPE, content_type.clone());
-        }
-        for (name, value) in &request.headers {
-            let mut value = value.clone();
-            // A key passed as an operation parameter is as secret as ours.
-            if self.shared.key_header.as_ref() == Some(name) {
-                value.set_sensitive(true);
-            }
-            headers.insert(name.clone(), value);
-        }
-        headers
-    }
-}
-
-/// True when waiting `wait` would reach the deadline, so a retry could not
-/// finish in time.
-fn outlasts(deadline: Option<Instant>, wait: Duration) -> bool {
-    deadline.is_some_and(|deadline| {
-        deadline_after(Instant::now(), wait).is_none_or(|end| end >= deadline)
-    })
-}
-
-/// Whether the failure may be sent again (see [`RetryPolicy`]), with the
-/// wait the server asked for, if any.
-fn replay_of(failure: &SendFailure) -> (Replay, Option<Duration>) {
-    match failure {
-        SendFailure::Status(raw) => (
-            status_replay(raw.status),
-            retry_after(&raw.headers, SystemTime::now()),
-        ),
-        // The connection was never made, so the server cannot have acted.
-        SendFailure::Other(Failure::Transport(error)) if error.is_connect() => {
-            (Replay::Always, None)
-        }
-        // The request went out and no answer came back (a keep-alive
-        // connection the server had just closed, a reset): the server may
-        // or may not have acted.
-        SendFailure::Other(Failure::Transport(_)) => (Replay::IfIdempotent, None),
-        SendFailure::Other(_) => (Replay::Never, None),
-    }
-}
-
-impl fmt::Debug for Transport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let has_key = self
-            .shared
-            .key_header
-            .as_ref()
-            .is_some_and(|name| self.shared.default_headers.contains_key(name));
-        f.debug_struct("Transport")
-            .field("api", &self.shared.api)
-            .field("base_url", &self.shared.base_url)
-            .field("api_key", &if has_key { "<redacted>" } else { "none" })
-            .field("user_agent", &self.shared.default_headers.get(USER_AGENT))
-            .field("timeout", &self.shared.total_timeout)
-            .field("max_response_size", &self.shared.max_response_size)
-            .field("retry", &self.shared.retry)
-            .finish()
-    }
 }
 
 #[cfg(test)]
@@ -677,14 +472,6 @@ mod tests {
                 "{other}"
             );
         }
-    }
-
-    #[test]
-    fn waits_and_deadlines_of_any_length_do_not_overflow() {
-        let now = Instant::now();
-        assert!(!outlasts(None, Duration::MAX));
-        assert!(outlasts(Some(now + Duration::from_secs(1)), Duration::MAX));
-        assert!(outlasts(deadline_after(now, Duration::MAX), Duration::MAX));
     }
 
     #[test]

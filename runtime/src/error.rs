@@ -439,6 +439,19 @@ pub(crate) enum Failure {
 }
 
 impl Failure {
+    /// A short name for traces (never the message, which may quote a URL).
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Failure::Request(_) => "request",
+            Failure::Transport(error) if error.is_connect() => "connect",
+            Failure::Transport(_) => "connection lost",
+            Failure::Timeout(_) => "timeout",
+            Failure::Decode(_) => "decode",
+            Failure::Body(_) => "body",
+            Failure::TooLarge(_) => "too large",
+        }
+    }
+
     /// Classifies an error of sending a request and waiting for its answer.
     pub(crate) fn from_send(error: reqwest::Error) -> Self {
         if error.is_timeout() {

@@ -33,6 +33,7 @@ mod error;
 pub mod examples;
 mod file;
 mod form;
+mod hook;
 mod nullable;
 mod request;
 mod response;
@@ -42,6 +43,8 @@ pub mod ser;
 pub mod sse;
 pub mod strings;
 mod timestamp;
+mod trace;
+mod transport;
 pub mod union;
 mod value;
 pub mod webhook;
@@ -51,15 +54,17 @@ pub use reqwest;
 
 pub use body::ERROR_BODY_LIMIT;
 pub use call::Call;
-pub use client::{ApiConfig, BoxFuture, ClientBuilder, FromTransport, Transport};
+pub use client::{ApiConfig, BoxFuture, ClientBuilder, FromTransport};
 pub use error::{
     ConfigError, DecodeError, Error, ErrorBody, NoErrorBody, RequestError, StatusError,
     TimeoutError, TimeoutKind, TooLargeError,
 };
 pub use file::File;
 pub use form::Form;
+pub use hook::Hook;
 pub use nullable::Nullable;
 pub use request::{encode_path_segment, Request};
 pub use response::{ByteStream, EventStream, Response};
 pub use retry::RetryPolicy;
 pub use timestamp::Timestamp;
+pub use transport::Transport;

@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
@@ -27,6 +28,9 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// [`Error::Request`](crate::Error::Request), before anything is sent.
 pub struct Request {
     pub(crate) method: Method,
+    /// The path as the document writes it, `{name}`s included: what logs
+    /// and traces show.
+    pub(crate) template: Cow<'static, str>,
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
@@ -51,10 +55,12 @@ impl Request {
     /// [`path_param`](Self::path_param), and a request whose template still
     /// has one when it is sent fails with
     /// [`Error::Request`](crate::Error::Request).
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
+    pub fn new(method: Method, path: impl Into<Cow<'static, str>>) -> Self {
+        let template = path.into();
         Request {
             method,
-            path: path.into(),
+            path: template.clone().into_owned(),
+            template,
             query: Vec::new(),
             headers: Vec::new(),
             accept: None,
@@ -71,6 +77,11 @@ impl Request {
     /// The path, with the path parameters given so far filled in.
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// The path as given to [`Request::new`], before any parameter.
+    pub fn path_template(&self) -> &str {
+        &self.template
     }
 
     /// Fills `{name}` in the path with `value`, percent-encoded as one
