@@ -10,10 +10,10 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
-use generator::check::drift_of;
 use generator::generate_from_manifest;
 use generator::manifest::Manifest;
-use generator::update::update;
+use generator::workflows::check::drift_of;
+use generator::workflows::update::update;
 use generator::write::{write_crate, WriteOutcome};
 use serde_json::{json, Value};
 

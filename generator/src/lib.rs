@@ -16,33 +16,25 @@
 //! thousands of levels deep need [`stack::on_large_stack`], which the
 //! command line always uses.
 
-pub mod check;
-pub mod coverage;
-pub mod diff;
 pub mod emit;
-pub mod error;
-pub mod features;
-pub mod format_cache;
-pub mod ir;
 pub mod load;
-pub mod lower;
 pub mod manifest;
+pub mod model;
 pub mod naming;
-pub mod overlay;
-pub mod parallel;
-pub mod recursion;
-pub mod spec;
-pub mod stack;
-pub mod unify;
-pub mod update;
+pub mod support;
+pub mod workflows;
 pub mod write;
 
 use std::path::{Path, PathBuf};
 
-pub use coverage::Coverage;
-pub use error::{Error, Result};
+use load::overlay;
 use manifest::Manifest;
-use write::FileSet;
+pub use model::coverage::Coverage;
+use model::{lower, unify};
+use naming::features;
+pub use support::error::{Error, Result};
+use support::{parallel, stack};
+use write::{format_cache, FileSet};
 
 /// One API to generate.
 #[derive(Debug, Clone)]

@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::error::{Error, Location};
-use generator::overlay::{apply_all, load_overlay, parse_overlay, Overlay};
+use generator::load::overlay::{apply_all, load_overlay, parse_overlay, Overlay};
+use generator::support::error::{Error, Location};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------
@@ -594,7 +594,7 @@ fn manifest_dir() -> PathBuf {
 
 /// Loads a vendored document, applies the project's overlay for it, checks
 /// that the typed view still builds, and returns the tree and typed view.
-fn overlaid(api: &str) -> (Value, generator::spec::Document) {
+fn overlaid(api: &str) -> (Value, generator::load::spec::Document) {
     let spec = manifest_dir().join(format!("../../shared/specs/{api}.yaml"));
     let bytes = std::fs::read(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
     let mut raw = generator::load::parse_tree(&spec, &bytes).unwrap();

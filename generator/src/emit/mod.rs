@@ -9,8 +9,8 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::features::{Features, Gate};
-use crate::ir::*;
+use crate::model::ir::*;
+use crate::naming::features::{Features, Gate};
 use crate::naming::Names;
 
 mod operations;

@@ -12,8 +12,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{cfg_attr, doc_attrs, doc_lines, push_paragraph, scalar_tokens, EmittedFile};
-use crate::features::Features;
-use crate::ir::*;
+use crate::model::ir::*;
+use crate::naming::features::Features;
 use crate::naming::{dedupe, union_variant_name, Names, OperationNames};
 
 /// What the emitted code needs to know about the API beside its model.
@@ -504,7 +504,7 @@ impl<'a> Call<'a> {
     /// The required parameters, in path-template order for path
     /// parameters, then the others as declared.
     fn required_params(&self) -> Vec<usize> {
-        let path_order = crate::lower::template_names(&self.op.path);
+        let path_order = crate::model::lower::template_names(&self.op.path);
         let mut required: Vec<usize> = path_order
             .iter()
             .filter_map(|name| {
@@ -802,7 +802,7 @@ impl<'a> Call<'a> {
     /// values that would leave their segment.
     fn path_params(&self) -> Vec<TokenStream> {
         let mut seen = std::collections::BTreeSet::new();
-        crate::lower::template_names(&self.op.path)
+        crate::model::lower::template_names(&self.op.path)
             .into_iter()
             .filter(|name| seen.insert(*name))
             .map(|name| {

@@ -3,11 +3,13 @@
 //! schemas claim names before inline types, in document order, and a
 //! colliding name gets the smallest free numeric suffix.
 
+pub mod features;
+
 use std::collections::{BTreeMap, HashSet};
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
-use crate::ir::{ApiModel, Operation, TypeId, TypeKind, TypeRef, OPERATIONS_HOME};
+use crate::model::ir::{ApiModel, Operation, TypeId, TypeKind, TypeRef, OPERATIONS_HOME};
 
 /// Names every part of a model needs in Rust.
 #[derive(Debug, Clone)]

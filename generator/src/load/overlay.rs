@@ -34,8 +34,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use serde_json_path::{JsonPath, PathElement};
 
-use crate::error::{push_pointer, Error, Location, Result};
 use crate::load;
+use crate::support::error::{push_pointer, Error, Location, Result};
 
 /// A loaded and checked overlay document.
 #[derive(Debug, Clone)]

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToKebabCase;
 
-use crate::ir::{ApiModel, Operation, ResponseDef, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::ir::{ApiModel, Operation, ResponseDef, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::Names;
 
 /// Under which features an item is compiled, inside its API's module (which

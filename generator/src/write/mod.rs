@@ -3,6 +3,8 @@
 //! written beside the old one and swapped in only when complete, so a failed
 //! run leaves the existing code as it was.
 
+pub mod format_cache;
+
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
 use std::fs;
@@ -10,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::emit::EmittedFile;
-use crate::error::{Error, Result};
-use crate::format_cache::FormatCache;
+use crate::support::error::{Error, Result};
+use crate::write::format_cache::FormatCache;
 
 /// A complete crate: relative path -> file content.
 pub type FileSet = BTreeMap<PathBuf, String>;
@@ -331,7 +333,7 @@ fn rustfmt_in(
 ) -> Result<Option<Vec<(PathBuf, String)>>> {
     let config = scratch.join("rustfmt.toml");
     fs::write(&config, "").map_err(|e| Error::io(&config, e))?;
-    let jobs: Vec<(usize, RustfmtJob)> = rustfmt_jobs(files, crate::parallel::workers())
+    let jobs: Vec<(usize, RustfmtJob)> = rustfmt_jobs(files, crate::support::parallel::workers())
         .into_iter()
         .enumerate()
         .collect();
@@ -339,7 +341,7 @@ fn rustfmt_in(
         program,
         config: &config,
     };
-    let outcomes = crate::parallel::map(jobs, |(index, job)| {
+    let outcomes = crate::support::parallel::map(jobs, |(index, job)| {
         rustfmt.run(&scratch.join(index.to_string()), job)
     });
     let mut formatted = Vec::new();

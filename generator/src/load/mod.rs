@@ -3,15 +3,18 @@
 //! version and builds the typed view, reporting failures with the file and
 //! a line:column or JSON pointer.
 
+pub mod overlay;
+pub mod spec;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Location, Result};
-use crate::overlay::{self, Overlay};
-use crate::spec::Document;
+use crate::support::error::{Error, Location, Result};
+use overlay::Overlay;
+use spec::Document;
 
 /// A parsed document with what the later stages need to know about it.
 #[derive(Debug, Clone)]
@@ -69,7 +72,7 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
 /// How deeply arrays and objects may nest in a JSON document: enough for
 /// 10,000 schemas nested through `properties` (two levels each) with room
 /// to spare. Parsing and every later stage recurse once per level, on the
-/// stack that [`crate::stack`] sizes for this; deeper documents are refused
+/// stack that [`crate::support::stack`] sizes for this; deeper documents are refused
 /// before parsing.
 pub const MAX_JSON_NESTING: usize = 25_000;
 
@@ -253,8 +256,8 @@ fn serde_path_to_pointer(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .fold(String::new(), |pointer, segment| match segment {
             Segment::Seq { index } => format!("{pointer}/{index}"),
-            Segment::Map { key } => crate::error::push_pointer(&pointer, key),
-            Segment::Enum { variant } => crate::error::push_pointer(&pointer, variant),
+            Segment::Map { key } => crate::support::error::push_pointer(&pointer, key),
+            Segment::Enum { variant } => crate::support::error::push_pointer(&pointer, variant),
             Segment::Unknown => pointer,
         })
 }

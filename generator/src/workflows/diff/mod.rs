@@ -1,5 +1,5 @@
 //! `generator diff OLD NEW`: a semantic changelog between two versions of an
-//! API description, computed on the intermediate model ([`crate::ir`]), not
+//! API description, computed on the intermediate model ([`crate::model::ir`]), not
 //! on the raw documents, so that JSON/YAML, 3.0/3.1 and the spellings of
 //! nullability make no difference.
 //!
@@ -79,7 +79,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::ir::*;
+use crate::model::ir::*;
 
 /// What changed between two versions of an API description.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -663,7 +663,7 @@ fn param_label(param: &ParamDef) -> String {
 
 /// The positional arguments of an operation's method, in order.
 fn arguments(op: &Operation) -> Vec<String> {
-    let mut args: Vec<String> = crate::lower::template_names(&op.path)
+    let mut args: Vec<String> = crate::model::lower::template_names(&op.path)
         .into_iter()
         .filter_map(|name| {
             op.params
