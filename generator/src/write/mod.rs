@@ -15,6 +15,9 @@ use crate::emit::EmittedFile;
 use crate::support::error::{Error, Result};
 use crate::write::format_cache::FormatCache;
 
+/// The test-support crate's directory inside the generated one.
+pub const TESTING_DIR: &str = "testing";
+
 /// A complete crate: relative path -> file content.
 pub type FileSet = BTreeMap<PathBuf, String>;
 
@@ -125,7 +128,7 @@ pub enum WriteOutcome {
 /// the same of the test-support crate inside it.
 pub fn read_existing(dir: &Path) -> Result<FileSet> {
     let mut files = FileSet::new();
-    for krate in [Path::new(""), Path::new(crate::TESTING_DIR)] {
+    for krate in [Path::new(""), Path::new(TESTING_DIR)] {
         let manifest = krate.join("Cargo.toml");
         if dir.join(&manifest).exists() {
             files.insert(manifest.clone(), read(&dir.join(&manifest))?);
