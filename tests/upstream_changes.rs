@@ -146,7 +146,10 @@ fn update_from_a_loopback_server_reports_the_changelog_and_regenerates() {
     );
     let client = fs::read_to_string(tavus.join("client.rs")).unwrap();
     assert!(
-        client.contains(&format!("// sha256 {}", generator::load::hex_sha256(&body))),
+        client.contains(&format!(
+            "// sha256 {}",
+            generator::load::parse::hex_sha256(&body)
+        )),
         "the header names the new document's checksum"
     );
     assert!(!tmp.path().join("shared/specs/.tavus.yaml.update").exists());

@@ -10,8 +10,8 @@ use super::{Lowerer, Site};
 use crate::load;
 use crate::load::spec::{self, Document, MediaType, Schema};
 use crate::model::ir::*;
-use crate::naming::type_ident;
 use crate::support::error::{push_pointer, Error, Result};
+use crate::support::ident::type_ident;
 
 impl Lowerer<'_> {
     pub(super) fn lower_operations(&mut self, doc: &Document) -> Result<Vec<Operation>> {
