@@ -2,6 +2,12 @@
 //! per component schema (its inline types beside it), plus the module files
 //! that tie them together. Only what differs per API is emitted; shared
 //! behaviour comes from the `api-runtime` crate.
+//!
+//! In: the model, its names and features. Out: [`EmittedFile`]s of token
+//! streams, formatted later by `write`. Here: the module files, the
+//! constants and the schema index; `types.rs`: the types of one file;
+//! `operations/`: the client, its groups and calls, and the operation
+//! index.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,6 +2,10 @@
 //! group of its client; each type is compiled only under the features whose
 //! operations reach it, so a service that uses one group compiles that
 //! group's types and no others.
+//!
+//! In: the model and its [`Names`]. Out:
+//! [`Features`]. It belongs after naming because the features are named
+//! after the API's module and the groups' module names.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -2,6 +2,10 @@
 //! Rust identifiers, resolving collisions deterministically: component
 //! schemas claim names before inline types, in document order, and a
 //! colliding name gets the smallest free numeric suffix.
+//!
+//! In: the model. Out: [`Names`]. Then [`features`], which needs the names
+//! (a group's feature is named after its module), so it runs after naming
+//! and before emit.
 
 pub mod features;
 

@@ -2,6 +2,10 @@
 //! replaces the output crate's files all at once: the new file set is
 //! written beside the old one and swapped in only when complete, so a failed
 //! run leaves the existing code as it was.
+//!
+//! In: [`EmittedFile`]s. Out: the text of each file (prettyplease, then
+//! rustfmt when installed, through [`format_cache`]), and the crate on
+//! disk.
 
 pub mod format_cache;
 
