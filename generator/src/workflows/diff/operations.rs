@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::changelog::*;
-use super::compare::*;
-use super::describe::*;
+use super::changelog::{ChangeKind, OperationChange, OperationEntry, Section};
+use super::compare::{deprecation, location_name, Differ, Place, Sink, REQUEST, RESPONSE};
+use super::describe::{describe_type, presence};
 use crate::model::ir::*;
 
 impl Differ<'_> {

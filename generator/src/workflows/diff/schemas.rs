@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::changelog::*;
-use super::compare::*;
-use super::describe::*;
+use super::changelog::{ChangeKind, SchemaChange, SchemaEntry, Section};
+use super::compare::{deprecation, Differ, Place, Sink, Usage};
+use super::describe::{describe_type, kind_name, presence, signature, wrapper};
 use crate::model::ir::*;
 
 impl Differ<'_> {
