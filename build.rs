@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use generator::check::drift_of;
 use generator::manifest::Manifest;
+use generator::workflows::check::drift_of;
 use generator::write::{write_crate, WriteOutcome};
 
 fn main() {

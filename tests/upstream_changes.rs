@@ -10,10 +10,10 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
-use generator::check::drift_of;
 use generator::generate_from_manifest;
 use generator::manifest::Manifest;
-use generator::update::update;
+use generator::workflows::check::drift_of;
+use generator::workflows::update::update;
 use generator::write::{write_crate, WriteOutcome};
 use serde_json::{json, Value};
 
@@ -146,7 +146,10 @@ fn update_from_a_loopback_server_reports_the_changelog_and_regenerates() {
     );
     let client = fs::read_to_string(tavus.join("client.rs")).unwrap();
     assert!(
-        client.contains(&format!("// sha256 {}", generator::load::hex_sha256(&body))),
+        client.contains(&format!(
+            "// sha256 {}",
+            generator::load::parse::hex_sha256(&body)
+        )),
         "the header names the new document's checksum"
     );
     assert!(!tmp.path().join("shared/specs/.tavus.yaml.update").exists());

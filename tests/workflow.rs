@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use generator::check::drift_of;
 use generator::manifest::Manifest;
+use generator::workflows::check::drift_of;
 use generator::write::{read_existing, write_crate, WriteOutcome};
 use generator::{
     generate_crate, generate_from_manifest, standalone_input, Coverage, GeneratedCrate,

@@ -16,10 +16,10 @@ fn spec(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn model(path: &Path) -> generator::ir::ApiModel {
+fn model(path: &Path) -> generator::model::ir::ApiModel {
     let loaded =
         generator::load::load_file(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    generator::lower::build_model(&loaded).unwrap_or_else(|e| panic!("{e}"))
+    generator::model::lower::build_model(&loaded).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn bench(c: &mut Criterion) {
@@ -34,19 +34,19 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("elevenlabs 2026-07-18 -> current");
     group.sample_size(20);
     group.bench_function("diff of the models", |b| {
-        b.iter(|| generator::diff::diff(black_box(&old), black_box(&new)))
+        b.iter(|| generator::workflows::diff::diff(black_box(&old), black_box(&new)))
     });
     group.bench_function("diff + render text", |b| {
         b.iter(|| {
-            let log = generator::diff::diff(black_box(&old), black_box(&new));
-            generator::diff::render::text(&log, false)
+            let log = generator::workflows::diff::diff(black_box(&old), black_box(&new));
+            generator::workflows::diff::render::text(&log, false)
         })
     });
     group.bench_function("load + lower + diff (end to end)", |b| {
         b.iter(|| {
             let old = model(black_box(&old_path));
             let new = model(black_box(&new_path));
-            generator::diff::diff(&old, &new)
+            generator::workflows::diff::diff(&old, &new)
         })
     });
     group.finish();

@@ -35,7 +35,7 @@ fn load(api: &ApiInput) -> generator::load::LoadedDocument {
     let overlays = api
         .overlays
         .iter()
-        .map(|(path, _)| generator::overlay::load_overlay(path))
+        .map(|(path, _)| generator::load::overlay::load_overlay(path))
         .collect::<generator::Result<Vec<_>>>()
         .unwrap_or_else(|e| panic!("{e}"));
     generator::load::load_with_overlays(&api.spec, &overlays).unwrap_or_else(|e| panic!("{e}"))
@@ -79,7 +79,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let generated =
                 generator::generate_crate(black_box(&input)).unwrap_or_else(|e| panic!("{e}"));
-            generator::check::drift_of(&output, &generated.files).unwrap_or_else(|e| panic!("{e}"))
+            generator::workflows::check::drift_of(&output, &generated.files)
+                .unwrap_or_else(|e| panic!("{e}"))
         })
     });
     group.finish();

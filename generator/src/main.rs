@@ -131,8 +131,8 @@ fn write_stdout(text: &str) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Documents may nest thousands of levels deep (see generator::stack).
-    generator::stack::on_large_stack(|| run_command(cli))
+    // Documents may nest thousands of levels deep (see generator::support::stack).
+    generator::support::stack::on_large_stack(|| run_command(cli))
 }
 
 fn run_command(cli: Cli) -> ExitCode {
@@ -214,7 +214,7 @@ fn check(manifest: &std::path::Path) -> Result<(), String> {
     let (generated, on_disk) =
         while_reading(read_existing, &output, || generate_from_manifest(&manifest));
     let generated = generated?;
-    let drift = generator::check::compare(&on_disk?, &generated.files);
+    let drift = generator::workflows::check::compare(&on_disk?, &generated.files);
     if drift.is_clean() {
         outln!(
             "{}: up to date ({} files)",
@@ -237,10 +237,11 @@ fn update(
     format: DiffFormat,
 ) -> Result<(), String> {
     let manifest = Manifest::load(manifest).map_err(|e| e.to_string())?;
-    let report = generator::update::update(&manifest, api, from).map_err(|e| e.to_string())?;
+    let report =
+        generator::workflows::update::update(&manifest, api, from).map_err(|e| e.to_string())?;
     out!(
         "{}",
-        generator::diff::render::render(&report.changelog, format.into(), use_color())
+        generator::workflows::diff::render::render(&report.changelog, format.into(), use_color())
     );
     for coverage in &report.coverage {
         out!("{coverage}");
@@ -263,9 +264,9 @@ fn use_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-impl From<DiffFormat> for generator::diff::render::Format {
+impl From<DiffFormat> for generator::workflows::diff::render::Format {
     fn from(format: DiffFormat) -> Self {
-        use generator::diff::render::Format;
+        use generator::workflows::diff::render::Format;
         match format {
             DiffFormat::Text => Format::Text,
             DiffFormat::Markdown => Format::Markdown,
@@ -310,7 +311,7 @@ fn diff(
     fail_on: Option<FailOn>,
     manifest: &std::path::Path,
 ) -> ExitCode {
-    use generator::diff::render::{render, Format};
+    use generator::workflows::diff::render::{render, Format};
     use std::io::Write;
 
     let models = model_of(old, manifest).and_then(|o| Ok((o, model_of(new, manifest)?)));
@@ -321,7 +322,7 @@ fn diff(
             return ExitCode::from(2);
         }
     };
-    let mut changelog = generator::diff::diff(&old_model, &new_model);
+    let mut changelog = generator::workflows::diff::diff(&old_model, &new_model);
     changelog.old.source = old.to_owned();
     changelog.new.source = new.to_owned();
     let format: Format = format.into();
@@ -350,11 +351,14 @@ fn diff(
 
 /// The model of one side: an existing file is a document; anything else is
 /// the name of an API in the manifest, whose overlays are applied.
-fn model_of(arg: &str, manifest_path: &std::path::Path) -> Result<generator::ir::ApiModel, String> {
+fn model_of(
+    arg: &str,
+    manifest_path: &std::path::Path,
+) -> Result<generator::model::ir::ApiModel, String> {
     let path = std::path::Path::new(arg);
     if path.is_file() {
         let loaded = generator::load::load_file(path).map_err(|e| e.to_string())?;
-        return generator::lower::build_model(&loaded).map_err(|e| e.to_string());
+        return generator::model::lower::build_model(&loaded).map_err(|e| e.to_string());
     }
     let manifest = Manifest::load(manifest_path).map_err(|e| {
         format!("{arg} is not a file, and it cannot be looked up as an API name: {e}")
@@ -367,6 +371,6 @@ fn model_of(arg: &str, manifest_path: &std::path::Path) -> Result<generator::ir:
             names.join(", ")
         ));
     };
-    generator::update::api_model(&manifest, api, &manifest.resolve(&api.spec))
+    generator::workflows::update::api_model(&manifest, api, &manifest.resolve(&api.spec))
         .map_err(|e| e.to_string())
 }

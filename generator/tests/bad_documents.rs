@@ -573,7 +573,7 @@ fn yaml_nested_within_its_reader_limit_generates() {
 fn json_nested_to_the_limit_generates_and_one_level_deeper_is_refused() {
     // The document, `components` and `schemas` are three levels, every
     // `items` schema one more, and the leaf three.
-    let limit = generator::load::MAX_JSON_NESTING;
+    let limit = generator::load::parse::MAX_JSON_NESTING;
     assert_eq!(limit, 25_000, "docs/ROBUSTNESS.md names the limit");
     let (open, close) = ITEMS;
     let text = nested_json(limit - 6, open, close);
@@ -909,7 +909,7 @@ fn hashes(dir: &Path) -> BTreeMap<PathBuf, String> {
                 let bytes = std::fs::read(&path).unwrap();
                 out.insert(
                     path.strip_prefix(root).unwrap().to_path_buf(),
-                    generator::load::hex_sha256(&bytes),
+                    generator::load::parse::hex_sha256(&bytes),
                 );
             }
         }

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use generator::diff::render::{self, Format};
-use generator::diff::{diff, Change, ChangeKind, Changelog};
-use generator::ir::ApiModel;
+use generator::model::ir::ApiModel;
+use generator::workflows::diff::render::{self, Format};
+use generator::workflows::diff::{diff, Change, ChangeKind, Changelog};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -32,7 +32,8 @@ fn doc(paths: &str, schemas: &str) -> String {
 fn model(name: &str, text: &str) -> ApiModel {
     let loaded = generator::load::load_bytes(Path::new(name), text.as_bytes())
         .unwrap_or_else(|e| panic!("{name} does not load: {e}\n{text}"));
-    generator::lower::build_model(&loaded).unwrap_or_else(|e| panic!("{name}: no model: {e}"))
+    generator::model::lower::build_model(&loaded)
+        .unwrap_or_else(|e| panic!("{name}: no model: {e}"))
 }
 
 fn changelog(old: &str, new: &str) -> Changelog {
@@ -1017,7 +1018,7 @@ fn real_model(index: usize) -> &'static ApiModel {
         let path = spec_path(VERSIONS[index]);
         let loaded =
             generator::load::load_file(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        generator::lower::build_model(&loaded).unwrap_or_else(|e| panic!("{e}"))
+        generator::model::lower::build_model(&loaded).unwrap_or_else(|e| panic!("{e}"))
     })
 }
 
@@ -1067,7 +1068,7 @@ fn real_history_operations_added_and_removed_match_an_independent_count() {
         let added: BTreeSet<String> = new.difference(old).cloned().collect();
         let removed: BTreeSet<String> = old.difference(new).cloned().collect();
         let log = real_diff(from);
-        let listed = |entries: &[generator::diff::OperationEntry]| -> BTreeSet<String> {
+        let listed = |entries: &[generator::workflows::diff::OperationEntry]| -> BTreeSet<String> {
             entries
                 .iter()
                 .map(|e| format!("{} {}", e.method, e.path))

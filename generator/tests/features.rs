@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::features::{assign_features, Features, Gate};
-use generator::ir::ApiModel;
+use generator::model::ir::ApiModel;
+use generator::naming::features::{assign_features, Features, Gate};
 use generator::naming::{assign_names, Names};
 
 /// Two groups (`voices`, `speech`) sharing `Voice`; `Settings` reached from
@@ -51,7 +51,7 @@ components:
 fn features_of(yaml: &str) -> (ApiModel, Names, Features) {
     let loaded = generator::load::load_bytes(Path::new("demo.yaml"), yaml.as_bytes())
         .unwrap_or_else(|e| panic!("{e}"));
-    let model = generator::lower::build_model(&loaded).unwrap_or_else(|e| panic!("{e}"));
+    let model = generator::model::lower::build_model(&loaded).unwrap_or_else(|e| panic!("{e}"));
     let names = assign_names(&model);
     let features = assign_features(&model, &names, "demo");
     (model, names, features)

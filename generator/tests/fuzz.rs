@@ -213,9 +213,9 @@ fn document() -> impl Strategy<Value = Value> {
 fn run_pipeline(document: &Value) -> Result<usize, generator::Error> {
     let bytes = serde_json::to_vec(document).expect("JSON");
     let loaded = generator::load::load_bytes(Path::new("fuzz.json"), &bytes)?;
-    let model = generator::lower::build_model(&loaded)?;
+    let model = generator::model::lower::build_model(&loaded)?;
     let names = generator::naming::assign_names(&model);
-    let features = generator::features::assign_features(&model, &names, "fuzz");
+    let features = generator::naming::features::assign_features(&model, &names, "fuzz");
     let identity = generator::emit::ApiIdentity {
         name: "fuzz",
         module: "fuzz",

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::error::Error;
-use generator::ir::{ApiModel, BodyEncoding, ParamLocation, ResponseDef, TypeRef};
+use generator::model::ir::{ApiModel, BodyEncoding, ParamLocation, ResponseDef, TypeRef};
 use generator::naming::{assign_names, Names};
+use generator::support::error::Error;
 
 fn document(paths: &str, components: &str) -> String {
     format!(
@@ -15,7 +15,7 @@ fn document(paths: &str, components: &str) -> String {
 
 fn try_model(yaml: &str) -> Result<(ApiModel, Names), Error> {
     let loaded = generator::load::load_bytes(Path::new("demo.yaml"), yaml.as_bytes())?;
-    let model = generator::lower::build_model(&loaded)?;
+    let model = generator::model::lower::build_model(&loaded)?;
     let names = assign_names(&model);
     Ok((model, names))
 }

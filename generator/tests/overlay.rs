@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::error::{Error, Location};
-use generator::overlay::{apply_all, load_overlay, parse_overlay, Overlay};
+use generator::load::overlay::{apply_all, load_overlay, parse_overlay, Overlay};
+use generator::support::error::{Error, Location};
 use serde_json::{json, Value};
 
 // ---------------------------------------------------------------------------
@@ -575,7 +575,10 @@ fn load_overlay_reads_the_file_and_records_its_hash() {
     std::fs::write(&path, text).unwrap();
     let loaded = load_overlay(&path).unwrap();
     assert_eq!(loaded.path, path);
-    assert_eq!(loaded.sha256, generator::load::hex_sha256(text.as_bytes()));
+    assert_eq!(
+        loaded.sha256,
+        generator::load::parse::hex_sha256(text.as_bytes())
+    );
     assert_eq!(loaded.title, "T");
     assert_eq!(loaded.version, "2");
     assert_eq!(loaded.len(), 1);
@@ -594,10 +597,10 @@ fn manifest_dir() -> PathBuf {
 
 /// Loads a vendored document, applies the project's overlay for it, checks
 /// that the typed view still builds, and returns the tree and typed view.
-fn overlaid(api: &str) -> (Value, generator::spec::Document) {
+fn overlaid(api: &str) -> (Value, generator::load::spec::Document) {
     let spec = manifest_dir().join(format!("../../shared/specs/{api}.yaml"));
     let bytes = std::fs::read(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-    let mut raw = generator::load::parse_tree(&spec, &bytes).unwrap();
+    let mut raw = generator::load::parse::parse_tree(&spec, &bytes).unwrap();
     let before = raw.clone();
     let overlay = load_overlay(&manifest_dir().join(format!("../specs/overlays/{api}.yaml")))
         .unwrap_or_else(|e| panic!("{e}"));

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::error::{Error, Location};
-use generator::ir::{
+use generator::model::ir::{
     ApiModel, FieldDef, IntFormat, NumFormat, StructDef, TypeId, TypeKind, TypeRef, UnionDef,
 };
 use generator::naming::{assign_names, Names};
+use generator::support::error::{Error, Location};
 use generator::GeneratedCrate;
 
 // ---------------------------------------------------------------------------
@@ -32,7 +32,8 @@ fn doc31(schemas: &str) -> String {
 fn model(yaml: &str) -> (ApiModel, Names) {
     let loaded = generator::load::load_bytes(Path::new("demo.yaml"), yaml.as_bytes())
         .unwrap_or_else(|e| panic!("the fragment does not load: {e}"));
-    let model = generator::lower::build_model(&loaded).unwrap_or_else(|e| panic!("no model: {e}"));
+    let model =
+        generator::model::lower::build_model(&loaded).unwrap_or_else(|e| panic!("no model: {e}"));
     let names = assign_names(&model);
     (model, names)
 }
@@ -1343,7 +1344,7 @@ fn dangling_ref_names_file_and_pointer() {
     );
     let loaded = generator::load::load_bytes(Path::new("specs/demo.yaml"), yaml.as_bytes())
         .expect("it parses");
-    let error = generator::lower::build_model(&loaded).expect_err("the reference dangles");
+    let error = generator::model::lower::build_model(&loaded).expect_err("the reference dangles");
     match &error {
         Error::Invalid { file, location, .. } => {
             assert_eq!(file, Path::new("specs/demo.yaml"));
@@ -1438,7 +1439,7 @@ fn local_refs_resolve_at_any_depth_and_cycles_are_refused() {
 fn load_error_model(yaml: &str) -> String {
     let loaded =
         generator::load::load_bytes(Path::new("demo.yaml"), yaml.as_bytes()).expect("loads");
-    generator::lower::build_model(&loaded)
+    generator::model::lower::build_model(&loaded)
         .unwrap_err()
         .to_string()
 }
@@ -1468,7 +1469,7 @@ fn an_inline_all_of_that_contains_itself_is_an_error_not_an_endless_type() {
         "    Node:\n      type: object\n      properties:\n        child:\n          allOf:\n            - $ref: '#/components/schemas/Node'\n            - {type: object, properties: {depth: {type: integer}}}\n",
     );
     let loaded = generator::load::load_bytes(Path::new("demo.yaml"), yaml.as_bytes()).unwrap();
-    let message = generator::lower::build_model(&loaded)
+    let message = generator::model::lower::build_model(&loaded)
         .unwrap_err()
         .to_string();
     assert!(
@@ -1534,7 +1535,7 @@ const PAIRS: &str = r#"    Node-Input:
 #[test]
 fn identical_input_and_output_schemas_become_one_type() {
     let (mut model, names) = model(&doc31(PAIRS));
-    generator::unify::alias_identical_pairs(&mut model, Path::new("demo.yaml")).unwrap();
+    generator::model::unify::alias_identical_pairs(&mut model, Path::new("demo.yaml")).unwrap();
     let alias_of = |name: &str| match &model.types[type_id(&names, name).0].kind {
         TypeKind::Alias(TypeRef::Named(target)) => Some(names.types[target.0].clone()),
         _ => None,

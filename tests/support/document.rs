@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use generator::load::load_with_overlays;
+use generator::load::overlay::load_overlay;
 use generator::manifest::Manifest;
-use generator::overlay::load_overlay;
 use serde_json::Value;
 
 /// The vendored document of the API `name` with the project's overlays

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::ir::{ApiModel, Fallback};
+use crate::model::ir::{ApiModel, Fallback};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {

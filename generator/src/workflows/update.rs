@@ -11,12 +11,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::diff::{self, Changelog};
-use crate::error::{Error, Result};
-use crate::ir::ApiModel;
+use crate::load::{self, overlay};
 use crate::manifest::{ApiEntry, Manifest};
+use crate::model::ir::ApiModel;
+use crate::model::lower;
+use crate::support::error::{Error, Result};
+use crate::workflows::diff::{self, Changelog};
 use crate::write::{write_crate, WriteOutcome};
-use crate::{crate_input, generate_crate, load, lower, overlay, Coverage};
+use crate::{crate_input, generate_crate, Coverage};
 
 /// Documents larger than this are refused rather than read into memory.
 const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;

@@ -1,12 +1,10 @@
 //! A stack for deeply nested documents. Parsing, the typed view of the
 //! document and dropping the trees recurse once per level of nesting (the
 //! model stops at 32 nested schemas, see `lower`): a JSON document may nest
-//! [`MAX_JSON_NESTING`] levels, which takes up to about 16 KiB of stack per
-//! level in a debug build (the typed view of a schema nested directly in
-//! another). The command line runs on a thread with [`STACK_SIZE`]; only
-//! the pages a document needs are ever touched.
-//!
-//! [`MAX_JSON_NESTING`]: crate::load::MAX_JSON_NESTING
+//! `MAX_JSON_NESTING` levels (in `load::parse`), which takes up to about
+//! 16 KiB of stack per level in a debug build (the typed view of a schema
+//! nested directly in another). The command line runs on a thread with
+//! [`STACK_SIZE`]; only the pages a document needs are ever touched.
 
 /// The stack of the thread that runs the command line: twice what the
 /// deepest accepted document needs in a debug build.

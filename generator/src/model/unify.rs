@@ -13,8 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use crate::error::Result;
-use crate::ir::{ApiModel, FieldDef, TypeDef, TypeId, TypeKind, TypeRef, VariantDef};
+use crate::model::ir::{ApiModel, FieldDef, TypeDef, TypeId, TypeKind, TypeRef, VariantDef};
+use crate::support::error::Result;
 
 const INPUT: &str = "-Input";
 const OUTPUT: &str = "-Output";
@@ -29,7 +29,7 @@ pub fn alias_identical_pairs(model: &mut ApiModel, file: &Path) -> Result<()> {
     for (&output, &input) in &aliases {
         model.types[output.0].kind = TypeKind::Alias(TypeRef::Named(input));
     }
-    crate::recursion::box_recursive_fields(&mut model.types, file)
+    crate::model::recursion::box_recursive_fields(&mut model.types, file)
 }
 
 /// Each `-Output` type (inline ones included) that can be replaced by its

@@ -34,8 +34,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use serde_json_path::{JsonPath, PathElement};
 
-use crate::error::{push_pointer, Error, Location, Result};
-use crate::load;
+use super::parse;
+use crate::support::error::{push_pointer, Error, Location, Result};
 
 /// A loaded and checked overlay document.
 #[derive(Debug, Clone)]
@@ -77,8 +77,8 @@ pub fn load_overlay(path: &Path) -> Result<Overlay> {
 /// Checks the `overlay` version, `info`, and every action, including that
 /// each `target` is a valid RFC 9535 JSONPath query.
 pub fn parse_overlay(path: &Path, bytes: &[u8]) -> Result<Overlay> {
-    let sha256 = load::hex_sha256(bytes);
-    let raw = load::parse_tree(path, bytes).map_err(|e| match e {
+    let sha256 = parse::hex_sha256(bytes);
+    let raw = parse::parse_tree(path, bytes).map_err(|e| match e {
         // parse_tree speaks of OpenAPI documents; say what an overlay must be.
         Error::Invalid {
             file,

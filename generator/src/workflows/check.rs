@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use similar::TextDiff;
 
-use crate::error::Result;
+use crate::support::error::Result;
 use crate::write::{read_existing, FileSet};
 
 /// Compares the crate in `dir` with a fresh generation of it.

@@ -2,12 +2,16 @@
 //! group of its client; each type is compiled only under the features whose
 //! operations reach it, so a service that uses one group compiles that
 //! group's types and no others.
+//!
+//! In: the model and its [`Names`]. Out:
+//! [`Features`]. It belongs after naming because the features are named
+//! after the API's module and the groups' module names.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToKebabCase;
 
-use crate::ir::{ApiModel, Operation, ResponseDef, TypeDef, TypeId, TypeKind, TypeRef};
+use crate::model::ir::{ApiModel, Operation, ResponseDef, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::naming::Names;
 
 /// Under which features an item is compiled, inside its API's module (which

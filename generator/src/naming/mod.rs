@@ -2,12 +2,19 @@
 //! Rust identifiers, resolving collisions deterministically: component
 //! schemas claim names before inline types, in document order, and a
 //! colliding name gets the smallest free numeric suffix.
+//!
+//! In: the model. Out: [`Names`]. Then [`features`], which needs the names
+//! (a group's feature is named after its module), so it runs after naming
+//! and before emit.
+
+pub mod features;
 
 use std::collections::{BTreeMap, HashSet};
 
-use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase};
 
-use crate::ir::{ApiModel, Operation, TypeId, TypeKind, TypeRef, OPERATIONS_HOME};
+use crate::model::ir::{ApiModel, Operation, TypeId, TypeKind, TypeRef, OPERATIONS_HOME};
+use crate::support::ident::{type_ident, variant_ident};
 
 /// Names every part of a model needs in Rust.
 #[derive(Debug, Clone)]
@@ -376,59 +383,6 @@ fn catch_all_name(variants: &[String]) -> String {
         .unwrap_or_else(|| format!("Unknown{}", variants.len()))
 }
 
-/// `["voice_settings", "stability"]` -> `VoiceSettingsStability`.
-pub fn type_ident(hint: &[String]) -> String {
-    let joined = hint
-        .iter()
-        .map(|part| camel_words(part))
-        .collect::<String>();
-    let name = if joined.is_empty() {
-        "Schema".to_owned()
-    } else {
-        joined
-    };
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("T{name}")
-    } else {
-        name
-    }
-}
-
-/// An enum variant or const type name for a wire value: `mp3_44100_128`
-/// -> `Mp3_44100_128` (digits stay apart), `""` -> `Empty`.
-pub fn variant_ident(value: &str) -> String {
-    let name = camel_words(value);
-    if name.is_empty() {
-        return "Empty".to_owned();
-    }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("V{name}")
-    } else if name == "Self" {
-        "SelfValue".to_owned()
-    } else {
-        name
-    }
-}
-
-/// UpperCamelCase of the alphanumeric words in `text`, keeping an
-/// underscore between two words that would otherwise run digits together.
-fn camel_words(text: &str) -> String {
-    let mut out = String::new();
-    for word in text
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let camel = word.to_upper_camel_case();
-        let digits_meet = out.ends_with(|c: char| c.is_ascii_digit())
-            && camel.starts_with(|c: char| c.is_ascii_digit());
-        if digits_meet {
-            out.push('_');
-        }
-        out.push_str(&camel);
-    }
-    out
-}
-
 /// A snake_case field identifier for a wire name; keywords get a trailing
 /// underscore (`type` -> `type_`).
 pub fn field_ident(wire_name: &str) -> String {
@@ -494,19 +448,6 @@ mod tests {
         assert_eq!(field_ident("$schema"), "schema");
         assert_eq!(field_ident("2fa"), "n2fa");
         assert_eq!(field_ident(""), "field");
-    }
-
-    #[test]
-    fn wire_values_become_camel_variants() {
-        assert_eq!(variant_ident("mp3_44100_128"), "Mp3_44100_128");
-        assert_eq!(variant_ident("landing-page"), "LandingPage");
-        assert_eq!(variant_ident("16000"), "V16000");
-        assert_eq!(variant_ident(""), "Empty");
-        assert_eq!(type_ident(&["ASTNode-Input".into()]), "AstNodeInput");
-        assert_eq!(
-            type_ident(&["Voice".into(), "settings".into(), "Item".into()]),
-            "VoiceSettingsItem"
-        );
     }
 
     #[test]

@@ -2,6 +2,12 @@
 //! replaces the output crate's files all at once: the new file set is
 //! written beside the old one and swapped in only when complete, so a failed
 //! run leaves the existing code as it was.
+//!
+//! In: [`EmittedFile`]s. Out: the text of each file (prettyplease, then
+//! rustfmt when installed, through [`format_cache`]), and the crate on
+//! disk.
+
+pub mod format_cache;
 
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
@@ -10,8 +16,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::emit::EmittedFile;
-use crate::error::{Error, Result};
-use crate::format_cache::FormatCache;
+use crate::support::error::{Error, Result};
+use crate::write::format_cache::FormatCache;
+
+/// The test-support crate's directory inside the generated one.
+pub const TESTING_DIR: &str = "testing";
 
 /// A complete crate: relative path -> file content.
 pub type FileSet = BTreeMap<PathBuf, String>;
@@ -123,7 +132,7 @@ pub enum WriteOutcome {
 /// the same of the test-support crate inside it.
 pub fn read_existing(dir: &Path) -> Result<FileSet> {
     let mut files = FileSet::new();
-    for krate in [Path::new(""), Path::new(crate::TESTING_DIR)] {
+    for krate in [Path::new(""), Path::new(TESTING_DIR)] {
         let manifest = krate.join("Cargo.toml");
         if dir.join(&manifest).exists() {
             files.insert(manifest.clone(), read(&dir.join(&manifest))?);
@@ -331,7 +340,7 @@ fn rustfmt_in(
 ) -> Result<Option<Vec<(PathBuf, String)>>> {
     let config = scratch.join("rustfmt.toml");
     fs::write(&config, "").map_err(|e| Error::io(&config, e))?;
-    let jobs: Vec<(usize, RustfmtJob)> = rustfmt_jobs(files, crate::parallel::workers())
+    let jobs: Vec<(usize, RustfmtJob)> = rustfmt_jobs(files, crate::support::parallel::workers())
         .into_iter()
         .enumerate()
         .collect();
@@ -339,7 +348,7 @@ fn rustfmt_in(
         program,
         config: &config,
     };
-    let outcomes = crate::parallel::map(jobs, |(index, job)| {
+    let outcomes = crate::support::parallel::map(jobs, |(index, job)| {
         rustfmt.run(&scratch.join(index.to_string()), job)
     });
     let mut formatted = Vec::new();

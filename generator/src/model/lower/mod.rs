@@ -10,10 +10,10 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::error::{push_pointer, Error, Result};
-use crate::ir::*;
+use crate::load::spec::{AdditionalProperties, Schema};
 use crate::load::{self, LoadedDocument};
-use crate::spec::{AdditionalProperties, Schema};
+use crate::model::ir::*;
+use crate::support::error::{push_pointer, Error, Result};
 
 mod operations;
 
@@ -46,7 +46,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
         .into_iter()
         .map(|t| t.expect("every reserved type is filled"))
         .collect();
-    crate::recursion::box_recursive_fields(&mut types, &loaded.path)?;
+    crate::model::recursion::box_recursive_fields(&mut types, &loaded.path)?;
     Ok(ApiModel {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),

@@ -25,9 +25,9 @@ pub fn map<T: Send, R: Send>(items: Vec<T>, f: impl Fn(T) -> R + Sync) -> Vec<R>
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 // Deep documents need the large stack on every thread
-                // (`crate::stack`); only the pages used are touched.
+                // (`crate::support::stack`); only the pages used are touched.
                 std::thread::Builder::new()
-                    .stack_size(crate::stack::STACK_SIZE)
+                    .stack_size(crate::support::stack::STACK_SIZE)
                     .spawn_scoped(scope, || {
                         let mut done = Vec::new();
                         while let Some((index, item)) = next() {

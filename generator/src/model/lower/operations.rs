@@ -7,11 +7,11 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Lowerer, Site};
-use crate::error::{push_pointer, Error, Result};
-use crate::ir::*;
 use crate::load;
-use crate::naming::type_ident;
-use crate::spec::{self, Document, MediaType, Schema};
+use crate::load::spec::{self, Document, MediaType, Schema};
+use crate::model::ir::*;
+use crate::support::error::{push_pointer, Error, Result};
+use crate::support::ident::type_ident;
 
 impl Lowerer<'_> {
     pub(super) fn lower_operations(&mut self, doc: &Document) -> Result<Vec<Operation>> {

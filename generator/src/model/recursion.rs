@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
-use crate::ir::{TypeDef, TypeId, TypeKind};
+use crate::model::ir::{TypeDef, TypeId, TypeKind};
+use crate::support::error::{Error, Result};
 
 /// Marks `boxed` on every by-value edge that closes a cycle.
 pub fn box_recursive_fields(types: &mut [TypeDef], file: &Path) -> Result<()> {

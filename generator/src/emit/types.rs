@@ -1,0 +1,723 @@
+//! The types of one file: structs with their serde impls, string enums,
+//! unions and aliases, with the imports and feature gates they need.
+
+use super::*;
+
+/// Emits the types of one file and remembers what they use.
+pub(super) struct FileEmitter<'a> {
+    pub(super) model: &'a ApiModel,
+    pub(super) names: &'a Names,
+    /// Gates for a file of the crate; `None` for files that exist only with
+    /// every feature on.
+    pub(super) features: Option<&'a Features>,
+    pub(super) home: TypeId,
+    /// The file's own gate, set once its types are known.
+    pub(super) file_gate: Gate,
+    /// Whether some types of the file have a gate of their own.
+    pub(super) some_items_gated: bool,
+    /// Where the types this file imports live.
+    pub(super) types_path: TokenStream,
+    pub(super) imported_types: BTreeMap<String, TypeId>,
+    pub(super) uses: BTreeSet<&'static str>,
+}
+
+impl<'a> FileEmitter<'a> {
+    pub(super) fn new(
+        model: &'a ApiModel,
+        names: &'a Names,
+        features: Option<&'a Features>,
+        home: TypeId,
+    ) -> Self {
+        FileEmitter {
+            model,
+            names,
+            features,
+            home,
+            file_gate: Gate::Always,
+            some_items_gated: false,
+            types_path: quote!(super),
+            imported_types: BTreeMap::new(),
+            uses: BTreeSet::new(),
+        }
+    }
+
+    pub(super) fn home_file(&mut self) -> TokenStream {
+        let model = self.model;
+        let home = self.home;
+        let in_home: Vec<TypeId> = (0..model.types.len())
+            .map(TypeId)
+            .filter(|id| model.types[id.0].home == home)
+            .collect();
+        if let Some(features) = self.features {
+            self.file_gate = features.union_of(in_home.iter().copied());
+        }
+        let items: Vec<TokenStream> = in_home
+            .into_iter()
+            .map(|id| {
+                let tokens = self.type_def(id, &model.types[id.0]);
+                match self.own_gate(id) {
+                    Some(cfg) => {
+                        self.some_items_gated = true;
+                        gate_items(tokens, &cfg)
+                    }
+                    None => tokens,
+                }
+            })
+            .collect();
+        let imports = self.imports();
+        quote! {
+            #imports
+            #(#items)*
+        }
+    }
+
+    /// The `cfg` a type needs beside its file's, if the file may be compiled
+    /// without it.
+    pub(super) fn own_gate(&self, id: TypeId) -> Option<TokenStream> {
+        let features = self.features?;
+        let gate = &features.types[id.0];
+        (!features.covers(gate, &self.file_gate)).then(|| cfg_attr(gate))
+    }
+
+    /// The candidates this file uses, in the order given.
+    pub(super) fn used_idents(&self, candidates: &[&str]) -> Vec<Ident> {
+        candidates
+            .iter()
+            .filter(|name| self.uses.contains(*name))
+            .map(|name| format_ident!("{}", name))
+            .collect()
+    }
+
+    pub(super) fn imports(&self) -> TokenStream {
+        let mut out = TokenStream::new();
+        // With some items compiled out, what they alone use goes unused.
+        let allow = self
+            .some_items_gated
+            .then(|| quote!(#[allow(unused_imports)]));
+        let serde = self.used_idents(&["Deserialize", "Deserializer", "Serialize", "Serializer"]);
+        if !serde.is_empty() {
+            out.extend(quote! { #allow use serde::{#(#serde),*}; });
+        }
+        if self.uses.contains("Value") {
+            out.extend(quote! { #allow use serde_json::Value; });
+        }
+        if self.uses.contains("BTreeMap") {
+            out.extend(quote! { #allow use std::collections::BTreeMap; });
+        }
+        let runtime = self.used_idents(&["File", "Nullable", "Timestamp"]);
+        if !runtime.is_empty() {
+            out.extend(quote! { #allow use api_runtime::{#(#runtime),*}; });
+        }
+        type Imported<'n> = Vec<(&'n String, &'n TypeId)>;
+        let (always, gated): (Imported, Imported) = self
+            .imported_types
+            .iter()
+            .partition(|(_, id)| self.own_gate(**id).is_none());
+        let in_module: Vec<Ident> = self
+            .uses
+            .contains("consts")
+            .then(|| format_ident!("consts"))
+            .into_iter()
+            .chain(always.iter().map(|(name, _)| format_ident!("{}", name)))
+            .collect();
+        let path = &self.types_path;
+        if !in_module.is_empty() {
+            out.extend(quote! { #allow use #path::{#(#in_module),*}; });
+        }
+        for (name, id) in gated {
+            let cfg = self.own_gate(*id);
+            let name = format_ident!("{}", name);
+            out.extend(quote! {
+                #cfg
+                #[allow(unused_imports)]
+                use #path::#name;
+            });
+        }
+        out
+    }
+
+    pub(super) fn type_def(&mut self, id: TypeId, def: &TypeDef) -> TokenStream {
+        let name = format_ident!("{}", self.names.types[id.0]);
+        let mut docs = def.docs.clone();
+        if docs
+            .title
+            .as_deref()
+            .is_some_and(|t| same_words(t, &self.names.types[id.0]))
+        {
+            docs.title = None;
+        }
+        let docs = doc_attrs(&docs, Some(&def.pointer));
+        let body = match &def.kind {
+            TypeKind::Struct(s) => self.struct_def(id, &name, s),
+            TypeKind::StringEnum(values) => self.string_enum(id, &name, values),
+            TypeKind::Union(u) => self.union_def(id, &name, u),
+            TypeKind::Alias(target) => {
+                let target = self.type_tokens(target);
+                quote! { pub type #name = #target; }
+            }
+        };
+        quote! {
+            #docs
+            #body
+        }
+    }
+
+    pub(super) fn struct_def(&mut self, id: TypeId, name: &Ident, def: &StructDef) -> TokenStream {
+        self.uses.insert("Serialize");
+        self.uses.insert("Deserialize");
+        let idents = &self.names.fields[&id];
+        // Flattened maps need serde's buffering of unknown keys, so those
+        // structs derive both impls; the rest encode and decode through the
+        // runtime's shared object writer and reader.
+        let derived = def.additional.is_some();
+        let mut fields: Vec<TokenStream> = def
+            .fields
+            .iter()
+            .zip(idents)
+            .map(|(field, ident)| self.field(field, ident, derived))
+            .collect();
+        if let Some(additional) = &def.additional {
+            let ident = format_ident!("{}", idents.last().expect("named additional field"));
+            self.uses.insert("BTreeMap");
+            let value = self.type_tokens(additional);
+            fields.push(quote! {
+                /// Properties the schema does not declare.
+                #[serde(flatten)]
+                pub #ident: BTreeMap<String, #value>,
+            });
+        }
+        let all_optional = def.fields.iter().all(|f| !f.required || f.is_fixed_const());
+        let default = all_optional.then(|| quote!(Default,));
+        let constructor = (!all_optional).then(|| self.constructor(name, def, idents));
+        let form = self
+            .model
+            .multipart_bodies
+            .iter()
+            .find(|body| body.ty == id)
+            .map(|body| self.to_form(name, def, idents, &body.json_fields));
+        let (derive_serde, serde_impls) = if derived {
+            (Some(quote!(Serialize, Deserialize)), None)
+        } else {
+            let serialize = self.struct_serialize(name, def, idents);
+            let deserialize = self.struct_deserialize(name, def, idents);
+            (None, Some(quote!(#serialize #deserialize)))
+        };
+        quote! {
+            #[derive(Debug, Clone, PartialEq, #default #derive_serde)]
+            pub struct #name {
+                #(#fields)*
+            }
+
+            #serde_impls
+            #constructor
+            #form
+        }
+    }
+
+    /// `Serialize` through `api_runtime::ser::object`: the fields in order,
+    /// optional ones left out when unset, as the derive writes them.
+    pub(super) fn struct_serialize(
+        &mut self,
+        name: &Ident,
+        def: &StructDef,
+        idents: &[String],
+    ) -> TokenStream {
+        self.uses.insert("Serializer");
+        let title = name.to_string();
+        let fields = def.fields.iter().zip(idents).map(|(field, ident)| {
+            let ident = format_ident!("{}", ident);
+            let wire = &field.wire_name;
+            if omitted_when_unset(field) {
+                quote!(api_runtime::ser::optional(#wire, &self.#ident))
+            } else {
+                quote!(api_runtime::ser::field(#wire, &self.#ident))
+            }
+        });
+        quote! {
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    api_runtime::ser::object(serializer, #title, &[#(#fields),*])
+                }
+            }
+        }
+    }
+
+    /// `Deserialize` through `api_runtime::de::object`: one slot per field,
+    /// filled by wire name, then required fields checked and the others
+    /// defaulted. A fraction of the code `#[derive(Deserialize)]` writes.
+    pub(super) fn struct_deserialize(
+        &mut self,
+        name: &Ident,
+        def: &StructDef,
+        idents: &[String],
+    ) -> TokenStream {
+        self.uses.insert("Deserializer");
+        let title = name.to_string();
+        let slots: Vec<Ident> = idents
+            .iter()
+            .take(def.fields.len())
+            .map(|ident| format_ident!("{}_", ident.trim_start_matches("r#")))
+            .collect();
+        let reads = def.fields.iter().zip(&slots).map(|(field, slot)| {
+            let wire = &field.wire_name;
+            if keeps_null_as_json(field) {
+                quote!(#wire => field.read_json(&mut #slot),)
+            } else {
+                quote!(#wire => field.read(&mut #slot),)
+            }
+        });
+        let (required, required_slots): (Vec<&String>, Vec<&Ident>) = def
+            .fields
+            .iter()
+            .zip(&slots)
+            .filter(|(field, _)| decodes_as_required(field))
+            .map(|(field, slot)| (&field.wire_name, slot))
+            .unzip();
+        let inits = def
+            .fields
+            .iter()
+            .zip(idents)
+            .zip(&slots)
+            .map(|((field, ident), slot)| {
+                let ident = format_ident!("{}", ident);
+                if decodes_as_required(field) {
+                    quote!(#ident: #slot)
+                } else {
+                    quote!(#ident: #slot.unwrap_or_default())
+                }
+            });
+        let other = if def.closed {
+            quote!(field.undeclared())
+        } else {
+            quote!(field.skip())
+        };
+        let visit = if slots.is_empty() {
+            quote!(&mut |_, field| #other)
+        } else {
+            quote! {
+                &mut |key, field| match key {
+                    #(#reads)*
+                    _ => #other,
+                }
+            }
+        };
+        let object = (!required.is_empty()).then(|| quote!(let object =));
+        let unwrap_required = unwrap_required_slots(&required_slots);
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    #(let mut #slots = None;)*
+                    #object api_runtime::de::object(deserializer, #title, &[#(#required),*], #visit)?;
+                    #unwrap_required
+                    Ok(Self { #(#inits),* })
+                }
+            }
+        }
+    }
+
+    /// `new` with the required fields as arguments; the optional ones (and
+    /// constants) start at their defaults.
+    pub(super) fn constructor(
+        &mut self,
+        name: &Ident,
+        def: &StructDef,
+        idents: &[String],
+    ) -> TokenStream {
+        let mut args = Vec::new();
+        let mut inits = Vec::new();
+        for (field, ident) in def.fields.iter().zip(idents) {
+            let ident = format_ident!("{}", ident);
+            let is_input = field.required && !field.is_fixed_const();
+            if !is_input {
+                inits.push(match field.nullable {
+                    _ if field.is_fixed_const() => quote!(#ident: Default::default()),
+                    false => quote!(#ident: None),
+                    true => quote!(#ident: Nullable::Absent),
+                });
+                continue;
+            }
+            if field.ty == TypeRef::String && !field.nullable {
+                args.push(quote!(#ident: impl Into<String>));
+                inits.push(quote!(#ident: #ident.into()));
+                continue;
+            }
+            let mut ty = self.type_tokens(&field.ty);
+            if field.nullable {
+                ty = quote!(Option<#ty>);
+            }
+            args.push(quote!(#ident: #ty));
+            inits.push(if field.boxed && !field.nullable {
+                quote!(#ident: Box::new(#ident))
+            } else if field.boxed {
+                quote!(#ident: #ident.map(Box::new))
+            } else {
+                quote!(#ident)
+            });
+        }
+        if def.additional.is_some() {
+            let ident = format_ident!("{}", idents.last().expect("named additional field"));
+            inits.push(quote!(#ident: Default::default()));
+        }
+        let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+        quote! {
+            impl #name {
+                /// A value with the required fields given and the optional ones unset.
+                #allow
+                #[inline]
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+            }
+        }
+    }
+
+    /// How a multipart body becomes a form: files as file parts, every
+    /// other field as text (the runtime writes objects as JSON).
+    pub(super) fn to_form(
+        &self,
+        name: &Ident,
+        def: &StructDef,
+        idents: &[String],
+        json_fields: &[String],
+    ) -> TokenStream {
+        let parts = def.fields.iter().zip(idents).map(|(field, ident)| {
+            let ident = format_ident!("{}", ident);
+            let wire = &field.wire_name;
+            let call = match &field.ty {
+                TypeRef::Binary => quote!(file),
+                TypeRef::Array(item) if **item == TypeRef::Binary => quote!(files),
+                _ if json_fields.contains(wire) => return quote!(form.json(#wire, &self.#ident);),
+                _ => return quote!(form.text(#wire, &self.#ident);),
+            };
+            match (field.required, field.nullable) {
+                (true, false) => quote!(form.#call(#wire, &self.#ident);),
+                (false, true) => quote! {
+                    if let api_runtime::Nullable::Value(value) = &self.#ident {
+                        form.#call(#wire, value);
+                    }
+                },
+                _ => quote! {
+                    if let Some(value) = &self.#ident {
+                        form.#call(#wire, value);
+                    }
+                },
+            }
+        });
+        quote! {
+            impl #name {
+                /// The `multipart/form-data` form this body is sent as.
+                #[inline]
+                pub fn to_form(&self) -> api_runtime::Form {
+                    let mut form = api_runtime::Form::new();
+                    #(#parts)*
+                    form
+                }
+            }
+        }
+    }
+
+    /// A field of a struct. `derived` says whether the struct's serde impls
+    /// are serde's derives, which read their instructions from attributes.
+    pub(super) fn field(&mut self, field: &FieldDef, ident: &str, derived: bool) -> TokenStream {
+        let docs = doc_attrs(&field.docs, None);
+        let ident = format_ident!("{}", ident);
+        let ty = self.field_type(field);
+        let serde = derived.then(|| serde_field_attrs(field, &ident)).flatten();
+        quote! {
+            #docs
+            #serde
+            pub #ident: #ty,
+        }
+    }
+
+    /// The Rust type of a field: optional fields are `Option`, optional
+    /// nullable ones `Nullable`, required nullable ones `Option`.
+    pub(super) fn field_type(&mut self, field: &FieldDef) -> TokenStream {
+        let mut ty = self.type_tokens(&field.ty);
+        if field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        if field.is_fixed_const() {
+            return ty;
+        }
+        match (field.required, field.nullable) {
+            (true, false) => ty,
+            (true, true) | (false, false) => quote!(Option<#ty>),
+            (false, true) => {
+                self.uses.insert("Nullable");
+                quote!(Nullable<#ty>)
+            }
+        }
+    }
+
+    pub(super) fn string_enum(
+        &mut self,
+        id: TypeId,
+        name: &Ident,
+        values: &[String],
+    ) -> TokenStream {
+        self.uses
+            .extend(["Serialize", "Serializer", "Deserialize", "Deserializer"]);
+        let idents: Vec<Ident> = self.names.variants[&id]
+            .iter()
+            .map(|v| format_ident!("{}", v))
+            .collect();
+        let (known, catch_all) = idents.split_at(values.len());
+        let catch_all = &catch_all[0];
+        let value_docs = values.iter().map(|value| format!(" `{value:?}`"));
+        quote! {
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #name {
+                #(
+                    #[doc = #value_docs]
+                    #known,
+                )*
+                /// A value this version of the client does not know yet.
+                #catch_all(String),
+            }
+
+            impl #name {
+                /// The value as it is sent on the wire.
+                #[inline]
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#known => #values,)*
+                        Self::#catch_all(value) => value,
+                    }
+                }
+
+                /// The variant for a value from the wire; unknown values are kept.
+                #[inline]
+                pub fn from_wire(value: String) -> Self {
+                    match value.as_str() {
+                        #(#values => Self::#known,)*
+                        _ => Self::#catch_all(value),
+                    }
+                }
+            }
+
+            impl Serialize for #name {
+                fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+                        Self::#catch_all(value) => {
+                            api_runtime::strings::unknown_value(value).map(Self::#catch_all)
+                        }
+                        known => Ok(known),
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn union_def(&mut self, id: TypeId, name: &Ident, def: &UnionDef) -> TokenStream {
+        let idents: Vec<Ident> = self.names.variants[&id]
+            .iter()
+            .map(|v| format_ident!("{}", v))
+            .collect();
+        let variants: Vec<TokenStream> = def
+            .variants
+            .iter()
+            .zip(&idents)
+            .map(|(variant, ident)| {
+                let docs = doc_attrs(&variant.docs, None);
+                let mut ty = self.type_tokens(&variant.ty);
+                if variant.boxed {
+                    ty = quote!(Box<#ty>);
+                }
+                quote! { #docs #ident(#ty), }
+            })
+            .collect();
+        self.uses.insert("Serialize");
+        match &def.discriminator {
+            None => self.untagged_union(name, &idents, &variants),
+            Some(property) => self.tagged_union(name, property, def, &idents, &variants),
+        }
+    }
+
+    /// A union without a discriminator: the first member that fits exactly
+    /// wins, else the first that fits at all (as with serde's `untagged`),
+    /// tried on the buffered value by the runtime's `first_fit` rather than
+    /// through a derive per union.
+    pub(super) fn untagged_union(
+        &mut self,
+        name: &Ident,
+        idents: &[Ident],
+        variants: &[TokenStream],
+    ) -> TokenStream {
+        self.uses.extend(["Deserialize", "Deserializer", "Value"]);
+        let title = name.to_string();
+        let count = proc_macro2::Literal::usize_unsuffixed(idents.len());
+        quote! {
+            #[derive(Debug, Clone, PartialEq, Serialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use api_runtime::union::{first_fit, no_match, try_member, Member};
+                    let value = Value::deserialize(deserializer)?;
+                    let members: [Member<Self>; #count] = [
+                        #(|value| try_member(value).map(Self::#idents),)*
+                    ];
+                    first_fit(&value, &members).ok_or_else(|| no_match(#title))
+                }
+            }
+        }
+    }
+
+    pub(super) fn tagged_union(
+        &mut self,
+        name: &Ident,
+        property: &str,
+        def: &UnionDef,
+        idents: &[Ident],
+        variants: &[TokenStream],
+    ) -> TokenStream {
+        self.uses.insert("Deserialize");
+        self.uses.insert("Deserializer");
+        self.uses.insert("Value");
+        let catch_all = idents.last().expect("tagged unions have a catch-all");
+        let arms = def.variants.iter().zip(idents).map(|(variant, ident)| {
+            let tags = &variant.tags;
+            quote! {
+                Some(#(#tags)|*) => decode_member::<_, D>(value).map(Self::#ident),
+            }
+        });
+        let doc =
+            format!(" Objects whose `{property}` is none of the known values; kept as they came.");
+        quote! {
+            #[derive(Debug, Clone, PartialEq, Serialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                #[doc = #doc]
+                #catch_all(Value),
+            }
+
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    use api_runtime::union::{decode_member, read_tagged, unknown_tag};
+                    let (tag, value) = read_tagged(deserializer, #property)?;
+                    match tag.as_deref() {
+                        #(#arms)*
+                        _ => unknown_tag(value, #property).map(Self::#catch_all),
+                    }
+                }
+            }
+        }
+    }
+
+    pub(super) fn type_tokens(&mut self, ty: &TypeRef) -> TokenStream {
+        match ty {
+            TypeRef::Named(id) => {
+                let name = &self.names.types[id.0];
+                if self.model.types[id.0].home != self.home {
+                    self.imported_types.insert(name.clone(), *id);
+                }
+                let ident = format_ident!("{}", name);
+                quote!(#ident)
+            }
+            TypeRef::Const(value) => {
+                self.uses.insert("consts");
+                let ident = format_ident!("{}", self.names.consts[value]);
+                quote!(consts::#ident)
+            }
+            TypeRef::String | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean => {
+                scalar_tokens(ty)
+            }
+            TypeRef::DateTime => {
+                self.uses.insert("Timestamp");
+                quote!(Timestamp)
+            }
+            TypeRef::Binary => {
+                self.uses.insert("File");
+                quote!(File)
+            }
+            TypeRef::Json => {
+                self.uses.insert("Value");
+                quote!(Value)
+            }
+            TypeRef::Array(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(Vec<#inner>)
+            }
+            TypeRef::Map(inner) => {
+                self.uses.insert("BTreeMap");
+                let inner = self.type_tokens(inner);
+                quote!(BTreeMap<String, #inner>)
+            }
+            TypeRef::Nullable(inner) => {
+                let inner = self.type_tokens(inner);
+                quote!(Option<#inner>)
+            }
+        }
+    }
+}
+
+/// Whether an optional field is left out of the encoded object when unset
+/// (constants are always written).
+fn omitted_when_unset(field: &FieldDef) -> bool {
+    !field.required && !field.is_fixed_const()
+}
+
+/// The `#[serde(...)]` attribute of a field of a struct that derives its
+/// serde impls, if it needs one.
+fn serde_field_attrs(field: &FieldDef, ident: &Ident) -> Option<TokenStream> {
+    let rename = (*ident != field.wire_name).then(|| {
+        let wire = &field.wire_name;
+        quote!(rename = #wire,)
+    });
+    let default = (!decodes_as_required(field)).then(|| quote!(default,));
+    let any_json = keeps_null_as_json(field)
+        .then(|| quote!(deserialize_with = "api_runtime::de::json_or_null",));
+    let skip = omitted_when_unset(field).then(|| {
+        if field.nullable {
+            quote!(skip_serializing_if = "Nullable::is_absent",)
+        } else {
+            quote!(skip_serializing_if = "Option::is_none",)
+        }
+    });
+    (rename.is_some() || default.is_some() || skip.is_some())
+        .then(|| quote!(#[serde(#rename #default #any_json #skip)]))
+}
+
+/// Takes the values of required fields out of their slots. The runtime has
+/// already reported a missing key, so the `else` only guards against slots
+/// that disagree with the list of required keys. One pattern for all of
+/// them: a `?` per field costs rustc about a tenth of a large group's build.
+fn unwrap_required_slots(slots: &[&Ident]) -> Option<TokenStream> {
+    let (pattern, value) = match slots {
+        [] => return None,
+        [slot] => (quote!(Some(#slot)), quote!(#slot)),
+        slots => (quote!((#(Some(#slots)),*)), quote!((#(#slots),*))),
+    };
+    Some(quote! {
+        let #pattern = #value else {
+            return Err(object.incomplete());
+        };
+    })
+}
+
+/// An optional field of any JSON value (`Option<Value>`, not nullable),
+/// where a present `null` is kept as `Some(Value::Null)` rather than read
+/// as absence: the schema admits `null` as one of its values.
+fn keeps_null_as_json(field: &FieldDef) -> bool {
+    field.ty == TypeRef::Json && !field.required && !field.nullable && !field.boxed
+}
+
+/// Whether a missing field is an error when decoding. Like serde's derive,
+/// a missing `Option` field is `None`, and defaulted fields (optional ones,
+/// constants) take their default.
+fn decodes_as_required(field: &FieldDef) -> bool {
+    field.required
+        && !field.nullable
+        && !matches!(field.ty, TypeRef::Const(_) | TypeRef::Nullable(_))
+}

@@ -1,0 +1,11 @@
+//! The workflows around the pipeline. In: the manifest and the generated
+//! crate in memory ([`crate::generate_crate`]). Out: what changed.
+//!
+//! - [`check`]: is the committed crate what the generator writes now?
+//! - [`diff`]: the changelog between two models of an API;
+//! - [`update`]: fetch an API's document, diff it against the vendored one,
+//!   regenerate and write both.
+
+pub mod check;
+pub mod diff;
+pub mod update;
