@@ -50,25 +50,37 @@ pub(crate) async fn read_limited(
     limit: usize,
 ) -> Result<Bytes, Failure> {
     let status = response.status().as_u16();
-    let too_large = || {
-        Failure::TooLarge(TooLargeError {
-            status,
-            limit,
-            what: "the response body",
-        })
-    };
     let declared = response.content_length().unwrap_or(0);
     if declared > limit as u64 {
-        return Err(too_large());
+        return Err(too_large(status, limit));
     }
     let mut body = BytesMut::with_capacity(declared as usize);
     while let Some(chunk) = response.chunk().await.map_err(Failure::from_body)? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
+        append_limited(&mut body, &chunk, limit, status)?;
     }
     Ok(body.freeze())
+}
+
+/// Appends `chunk` to a body that may hold at most `limit` bytes.
+pub(crate) fn append_limited(
+    body: &mut BytesMut,
+    chunk: &[u8],
+    limit: usize,
+    status: u16,
+) -> Result<(), Failure> {
+    if body.len() + chunk.len() > limit {
+        return Err(too_large(status, limit));
+    }
+    body.extend_from_slice(chunk);
+    Ok(())
+}
+
+fn too_large(status: u16, limit: usize) -> Failure {
+    Failure::TooLarge(TooLargeError {
+        status,
+        limit,
+        what: "the response body",
+    })
 }
 
 /// Reads up to [`ERROR_BODY_LIMIT`] bytes of a non-2xx body, and whether

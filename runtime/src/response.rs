@@ -11,7 +11,7 @@ use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
-use crate::body::{before, read_limited};
+use crate::body::{append_limited, before, read_limited};
 use crate::error::{DecodeError, Error, Failure, TooLargeError};
 use crate::sse::{SseError, SseParser};
 
@@ -221,15 +221,12 @@ impl<E> ByteStream<E> {
 async fn collect(mut chunks: BodyStream, status: u16, limit: usize) -> Result<Bytes, Failure> {
     let mut body = BytesMut::new();
     while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.map_err(Failure::from_body)?;
-        if body.len() + chunk.len() > limit {
-            return Err(Failure::TooLarge(TooLargeError {
-                status,
-                limit,
-                what: "the response body",
-            }));
-        }
-        body.extend_from_slice(&chunk);
+        append_limited(
+            &mut body,
+            &chunk.map_err(Failure::from_body)?,
+            limit,
+            status,
+        )?;
     }
     Ok(body.freeze())
 }
