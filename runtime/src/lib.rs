@@ -23,48 +23,36 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod body;
-mod call;
-mod client;
 #[doc(hidden)]
 pub mod contract;
-pub mod de;
 mod error;
 pub mod examples;
-mod file;
-mod form;
-mod hook;
-mod nullable;
+mod http;
 mod request;
 mod response;
-mod retry;
-pub mod ser;
-#[doc(hidden)]
-pub mod sse;
-pub mod strings;
-mod timestamp;
-mod trace;
-mod transport;
-pub mod union;
-mod value;
+mod types;
 pub mod webhook;
+
+#[doc(hidden)]
+pub use response::sse;
+pub use types::{de, ser, strings, union};
 
 pub use bytes::Bytes;
 pub use reqwest;
 
-pub use body::ERROR_BODY_LIMIT;
-pub use call::Call;
-pub use client::{ApiConfig, BoxFuture, ClientBuilder, FromTransport};
 pub use error::{
     ConfigError, DecodeError, Error, ErrorBody, NoErrorBody, RequestError, StatusError,
     TimeoutError, TimeoutKind, TooLargeError,
 };
-pub use file::File;
-pub use form::Form;
-pub use hook::Hook;
-pub use nullable::Nullable;
+pub use http::call::Call;
+pub use http::client::{ApiConfig, BoxFuture, ClientBuilder, FromTransport};
+pub use http::hook::Hook;
+pub use http::retry::RetryPolicy;
+pub use http::transport::Transport;
+pub use request::file::File;
+pub use request::form::Form;
 pub use request::{encode_path_segment, Request};
+pub use response::body::ERROR_BODY_LIMIT;
 pub use response::{ByteStream, EventStream, Response};
-pub use retry::RetryPolicy;
-pub use timestamp::Timestamp;
-pub use transport::Transport;
+pub use types::nullable::Nullable;
+pub use types::timestamp::Timestamp;

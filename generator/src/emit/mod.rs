@@ -9,29 +9,25 @@
 //! `operations/`: the client, its groups and calls, and the operation
 //! index.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use crate::model::ir::*;
-use crate::naming::features::{Features, Gate};
+use crate::naming::features::Features;
 use crate::naming::Names;
 
+mod docs;
 mod operations;
+mod tokens;
 mod types;
 
-pub use operations::{operation_index_file, type_path, ApiIdentity, OperationFile};
+pub use docs::doc_lines;
+pub use operations::{operation_index_file, OperationFile};
+use tokens::cfg_attr;
+pub use tokens::{type_path, ApiIdentity, EmittedFile};
 use types::FileEmitter;
-
-/// A file to write: its path relative to the API module directory and its
-/// tokens (formatting happens in the next stage).
-pub struct EmittedFile {
-    pub path: String,
-    pub tokens: TokenStream,
-    pub inner_doc: Vec<String>,
-}
 
 /// Emits every file of one API's module.
 pub fn emit_api(
@@ -212,44 +208,6 @@ fn types_module_file(model: &ApiModel, names: &Names, features: &Features) -> Em
     }
 }
 
-/// `#[cfg(...)]` for a gate; nothing for [`Gate::Always`].
-pub(crate) fn cfg_attr(gate: &Gate) -> TokenStream {
-    match gate {
-        Gate::Always => TokenStream::new(),
-        Gate::Any(list) if list.len() == 1 => {
-            let feature = &list[0];
-            quote!(#[cfg(feature = #feature)])
-        }
-        Gate::Any(list) => quote!(#[cfg(any(#(feature = #list),*))]),
-    }
-}
-
-/// Puts `cfg` on every item of `tokens`.
-fn gate_items(tokens: TokenStream, cfg: &TokenStream) -> TokenStream {
-    let file: syn::File = syn::parse2(tokens).expect("emitted items parse as a file");
-    let items = file.items.into_iter().map(|mut item| {
-        if let Some(attrs) = item_attrs(&mut item) {
-            attrs.insert(0, syn::parse_quote!(#cfg));
-        }
-        item
-    });
-    quote! { #(#items)* }
-}
-
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    match item {
-        syn::Item::Struct(i) => Some(&mut i.attrs),
-        syn::Item::Enum(i) => Some(&mut i.attrs),
-        syn::Item::Impl(i) => Some(&mut i.attrs),
-        syn::Item::Type(i) => Some(&mut i.attrs),
-        syn::Item::Fn(i) => Some(&mut i.attrs),
-        syn::Item::Const(i) => Some(&mut i.attrs),
-        syn::Item::Use(i) => Some(&mut i.attrs),
-        syn::Item::Mod(i) => Some(&mut i.attrs),
-        _ => None,
-    }
-}
-
 fn consts_file(model: &ApiModel, names: &Names) -> EmittedFile {
     let items = model.consts.iter().map(|value| {
         let name = format_ident!("{}", names.consts[value]);
@@ -382,102 +340,4 @@ fn round_trip_fn(
             #body
         }
     }
-}
-
-/// The Rust spelling of a scalar type, the same in every file.
-fn scalar_tokens(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Integer(IntFormat::I32) => quote!(i32),
-        TypeRef::Integer(IntFormat::I64) => quote!(i64),
-        TypeRef::Integer(IntFormat::U32) => quote!(u32),
-        TypeRef::Integer(IntFormat::U64) => quote!(u64),
-        TypeRef::Number(NumFormat::F32) => quote!(f32),
-        TypeRef::Number(NumFormat::F64) => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        other => unreachable!("{other:?} is not a scalar"),
-    }
-}
-
-/// `#[doc]` attributes from a schema's description (or title), its default
-/// and, for named types, the JSON pointer it was generated from; plus
-/// `#[deprecated]`.
-fn doc_attrs(docs: &Docs, pointer: Option<&str>) -> TokenStream {
-    let mut lines = Vec::new();
-    if let Some(text) = docs.description.as_deref().or(docs.title.as_deref()) {
-        lines.extend(doc_lines(text));
-    }
-    if let Some(default) = &docs.default {
-        if !default.is_null() {
-            push_paragraph(
-                &mut lines,
-                format!("Defaults to `{}`.", compact_json(default)),
-            );
-        }
-    }
-    if let Some(pointer) = pointer {
-        push_paragraph(&mut lines, format!("Schema: `#{pointer}`"));
-    }
-    let attrs = lines.iter().map(|line| {
-        let text = if line.is_empty() {
-            String::new()
-        } else {
-            format!(" {line}")
-        };
-        let literal = Literal::string(&text);
-        quote!(#[doc = #literal])
-    });
-    let deprecated = docs.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        #(#attrs)*
-        #deprecated
-    }
-}
-
-/// True when a title only repeats the type name (`AgentTransferOp`,
-/// `Agent Transfer Op`).
-fn same_words(title: &str, name: &str) -> bool {
-    let letters = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    letters(title) == letters(name)
-}
-
-fn push_paragraph(lines: &mut Vec<String>, text: String) {
-    if !lines.is_empty() {
-        lines.push(String::new());
-    }
-    lines.push(text);
-}
-
-fn compact_json(value: &Value) -> String {
-    let text = value.to_string();
-    if text.len() > 120 {
-        format!("{}…", text.chars().take(117).collect::<String>())
-    } else {
-        text
-    }
-}
-
-/// Description text as doc lines: trailing spaces trimmed, code fences
-/// marked as `text` so rustdoc never compiles them.
-pub fn doc_lines(text: &str) -> Vec<String> {
-    let mut lines: Vec<String> = text
-        .trim()
-        .lines()
-        .map(|line| {
-            let line = line.trim_end();
-            match line.trim_start().strip_prefix("```") {
-                Some(lang) if !lang.is_empty() && lang.chars().all(|c| c.is_alphanumeric()) => {
-                    format!("{}```text", &line[..line.len() - line.trim_start().len()])
-                }
-                _ => line.to_owned(),
-            }
-        })
-        .collect();
-    lines.dedup_by(|a, b| a.is_empty() && b.is_empty());
-    lines
 }

@@ -1,7 +1,16 @@
 //! The types of one file: structs with their serde impls, string enums,
 //! unions and aliases, with the imports and feature gates they need.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::{doc_attrs, same_words};
+use super::tokens::{cfg_attr, gate_items, scalar_tokens};
+use crate::model::ir::*;
+use crate::naming::features::{Features, Gate};
+use crate::naming::Names;
 
 /// Emits the types of one file and remembers what they use.
 pub(super) struct FileEmitter<'a> {

@@ -2,7 +2,13 @@
 //! builder with a setter per optional input, and the types of its
 //! arguments.
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::docs::{doc_attrs, doc_lines, push_paragraph};
+use crate::emit::tokens::type_path;
+use crate::model::ir::*;
+use crate::naming::{Names, OperationNames};
 
 /// One operation's pieces of code.
 pub(super) struct Call<'a> {
@@ -439,38 +445,6 @@ pub(super) fn argument_type(
         other => {
             let ty = type_path(other, names);
             quote!(&#lifetime #ty)
-        }
-    }
-}
-
-/// A type written with full paths, for files outside `types/`.
-pub fn type_path(ty: &TypeRef, names: &Names) -> TokenStream {
-    match ty {
-        TypeRef::Named(id) => {
-            let ident = format_ident!("{}", names.types[id.0]);
-            quote!(types::#ident)
-        }
-        TypeRef::Const(value) => {
-            let ident = format_ident!("{}", names.consts[value]);
-            quote!(types::consts::#ident)
-        }
-        TypeRef::String | TypeRef::Integer(_) | TypeRef::Number(_) | TypeRef::Boolean => {
-            scalar_tokens(ty)
-        }
-        TypeRef::DateTime => quote!(api_runtime::Timestamp),
-        TypeRef::Binary => quote!(api_runtime::File),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Array(inner) => {
-            let inner = type_path(inner, names);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = type_path(inner, names);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = type_path(inner, names);
-            quote!(Option<#inner>)
         }
     }
 }

@@ -2,7 +2,13 @@
 //! by method and path with JSON arguments.
 
 use super::call::body_type;
-use super::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::call::Call;
+use crate::emit::tokens::{type_path, ApiIdentity, EmittedFile};
+use crate::model::ir::*;
+use crate::naming::Names;
 
 /// `operation_index.rs`: every operation callable by `"METHOD /path"` with
 /// its required arguments as JSON, for contract tests (feature

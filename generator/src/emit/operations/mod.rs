@@ -14,34 +14,13 @@ use quote::{format_ident, quote};
 mod call;
 mod index;
 
-pub use call::type_path;
 use call::Call;
 pub use index::operation_index_file;
 
-use super::{cfg_attr, doc_attrs, doc_lines, push_paragraph, scalar_tokens, EmittedFile};
+use crate::emit::tokens::{cfg_attr, type_path, ApiIdentity, EmittedFile};
 use crate::model::ir::*;
 use crate::naming::features::Features;
-use crate::naming::{dedupe, union_variant_name, Names, OperationNames};
-
-/// What the emitted code needs to know about the API beside its model.
-pub struct ApiIdentity<'a> {
-    /// The API's name in the manifest (`elevenlabs`).
-    pub name: &'a str,
-    /// Its module in the generated crate.
-    pub module: &'a str,
-    /// The generated crate's name as Rust spells it (`api_clients`), for the
-    /// test-support files outside it.
-    pub krate: &'a str,
-}
-
-impl ApiIdentity<'_> {
-    /// The API's types module, as the test-support crate names it.
-    pub fn types_path(&self) -> TokenStream {
-        let krate = format_ident!("{}", self.krate);
-        let module = format_ident!("{}", self.module);
-        quote!(#krate::#module::types)
-    }
-}
+use crate::naming::{dedupe, union_variant_name, Names};
 
 /// One of the operation files.
 #[derive(Debug, Clone, Copy)]

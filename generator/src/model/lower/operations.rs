@@ -6,7 +6,7 @@ use heck::ToSnakeCase;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Lowerer, Site};
+use super::schemas::{docs_of, Lowerer, Site};
 use crate::load;
 use crate::load::spec::{self, Document, MediaType, Schema};
 use crate::model::ir::*;
@@ -129,11 +129,7 @@ impl Lowerer<'_> {
             Some(schema) => strip_nullable(self.type_ref(schema, &schema_site)?),
             None => TypeRef::String,
         };
-        let schema_docs = param
-            .schema
-            .as_ref()
-            .map(super::docs_of)
-            .unwrap_or_default();
+        let schema_docs = param.schema.as_ref().map(docs_of).unwrap_or_default();
         Ok(ParamDef {
             wire_name: param.name,
             location,

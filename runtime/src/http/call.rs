@@ -14,11 +14,11 @@ use std::task::{Context, Poll};
 
 use serde::de::DeserializeOwned;
 
-use crate::client::BoxFuture;
 use crate::error::{Error, ErrorBody};
+use crate::http::client::BoxFuture;
+use crate::http::transport::Transport;
 use crate::request::Request;
 use crate::response::{ByteStream, EventStream};
-use crate::transport::Transport;
 
 /// A request on its way: `.await` it for the decoded answer.
 ///

@@ -9,13 +9,13 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use reqwest::Url;
 
-use crate::body::{before, deadline_after, read_error_body};
 use crate::error::{Error, ErrorBody, Failure, RawStatus, RequestError, StatusError};
-use crate::hook::Hook;
+use crate::http::hook::Hook;
+use crate::http::retry::{retry_after, status_replay, Replay, RetryPolicy};
+use crate::http::trace;
 use crate::request::{Body, Request};
+use crate::response::body::{before, deadline_after, read_error_body};
 use crate::response::{Limits, Response};
-use crate::retry::{retry_after, status_replay, Replay, RetryPolicy};
-use crate::trace;
 use tracing::Instrument;
 
 /// Sends requests for a generated client: adds the API key, user agent and

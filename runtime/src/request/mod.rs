@@ -1,3 +1,14 @@
+//! Building requests: the path template filled one checked segment at a
+//! time, query and header parameters in their text forms, and the body as
+//! JSON, a form or multipart parts.
+//!
+//! In: what a generated operation was given. Out: a [`Request`] that
+//! [`Transport`](crate::Transport) sends.
+
+pub(crate) mod file;
+pub(crate) mod form;
+pub(crate) mod value;
+
 use std::borrow::Cow;
 use std::fmt;
 
@@ -9,8 +20,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::RequestError;
-use crate::form::Form;
-use crate::value::{exploded_texts, joined_text, to_value};
+use crate::request::form::Form;
+use crate::request::value::{exploded_texts, joined_text, to_value};
 
 /// Everything but RFC 3986's unreserved characters is encoded, so a value
 /// can never add a path segment or start a query.

@@ -6,7 +6,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::Method;
 
-use crate::body::FOREVER;
+use crate::response::body::FOREVER;
 
 /// How the transport retries a failed request.
 ///

@@ -1,3 +1,5 @@
+//! Multipart bodies: one part per field, files as file parts.
+
 use std::fmt;
 
 use reqwest::multipart::{self, Part};
@@ -5,8 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::RequestError;
-use crate::file::File;
-use crate::value::{scalar_text, to_value};
+use crate::request::file::File;
+use crate::request::value::{scalar_text, to_value};
 
 /// A `multipart/form-data` body.
 ///

@@ -1,3 +1,5 @@
+//! Fields that can be absent, `null` or a value.
+
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A field that is both optional and nullable: it can be absent, explicitly
@@ -12,8 +14,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// pub name: Nullable<String>,
 /// ```
 ///
-/// (generated structs get the same from [`crate::ser::optional`] and
-/// [`crate::de::object`]), so an absent field stays absent on the wire, `Null` is sent as `null`,
+/// (generated structs get the same from [`crate::types::ser::optional`] and
+/// [`crate::types::de::object`]), so an absent field stays absent on the wire, `Null` is sent as `null`,
 /// and deserializing distinguishes the three cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum Nullable<T> {

@@ -16,9 +16,9 @@ pub fn deserialize_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
 }
 
 /// The catch-all of a string enum: keeps a value the enum does not know,
-/// unless a union requires a valid fit ([`crate::union::first_fit`]).
+/// unless a union requires a valid fit ([`crate::types::union::first_fit`]).
 pub fn unknown_value<E: serde::de::Error>(value: String) -> Result<String, E> {
-    use crate::union::{catch_all, Fit};
+    use crate::types::union::{catch_all, Fit};
     catch_all(Fit::Valid, format_args!("unknown value {value:?}"))?;
     Ok(value)
 }

@@ -1,3 +1,6 @@
+//! `date-time` values: RFC 3339 in UTC, and the offset-less forms real
+//! servers send.
+
 use std::fmt;
 
 use chrono::{DateTime, NaiveDateTime, SecondsFormat, Utc};

@@ -1,3 +1,6 @@
+//! Files to upload: from a path, bytes or a stream, with a name and a
+//! content type.
+
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};

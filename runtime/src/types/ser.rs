@@ -22,7 +22,7 @@
 use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
-use crate::Nullable;
+use crate::types::nullable::Nullable;
 
 /// One field of a struct being encoded: its wire name, and its value unless
 /// the field is left out.

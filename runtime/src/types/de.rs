@@ -40,7 +40,7 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use crate::union::{catch_all, Fit};
+use crate::types::union::{catch_all, Fit};
 
 /// The error a field's decoding fails with; converted into the outer
 /// deserializer's error by [`object`].
@@ -80,7 +80,7 @@ impl<'de> Field<'_, 'de> {
 
     /// Reads past a value the struct has no field for; an error while a
     /// union looks for a member that holds the whole value
-    /// ([`crate::union::first_fit`]).
+    /// ([`crate::types::union::first_fit`]).
     pub fn skip(self) -> Result<(), FieldError> {
         self.skip_unless(Fit::Exact)
     }

@@ -1,3 +1,6 @@
+//! The client's configuration and its builder: base URL, key, timeouts,
+//! retries, redirects, size caps and hooks.
+
 use std::fmt;
 use std::marker::PhantomData;
 use std::net::IpAddr;
@@ -7,11 +10,11 @@ use std::time::Duration;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{redirect, Url};
 
-use crate::body::{DEFAULT_MAX_RESPONSE_SIZE, FOREVER};
 use crate::error::ConfigError;
-use crate::hook::Hook;
-use crate::retry::RetryPolicy;
-use crate::transport::{Settings, Transport};
+use crate::http::hook::Hook;
+use crate::http::retry::RetryPolicy;
+use crate::http::transport::{Settings, Transport};
+use crate::response::body::{DEFAULT_MAX_RESPONSE_SIZE, FOREVER};
 
 /// A boxed future that can move between threads; generated operations
 /// return these.

@@ -1,3 +1,10 @@
+//! Reading answers: a successful body as JSON, text, bytes, a byte stream
+//! or server-sent events, always within the size cap and the deadline.
+
+pub(crate) mod body;
+#[doc(hidden)]
+pub mod sse;
+
 use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
@@ -11,9 +18,9 @@ use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
-use crate::body::{append_limited, before, read_limited};
 use crate::error::{DecodeError, Error, Failure, TooLargeError};
-use crate::sse::{SseError, SseParser};
+use crate::response::body::{append_limited, before, read_limited};
+use crate::response::sse::{SseError, SseParser};
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 

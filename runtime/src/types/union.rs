@@ -199,9 +199,9 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Kind {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            match crate::strings::deserialize_string(deserializer)?.as_str() {
+            match crate::types::strings::deserialize_string(deserializer)?.as_str() {
                 "tool" => Ok(Kind::Tool),
-                other => crate::strings::unknown_value(other.to_owned()).map(Kind::Unknown),
+                other => crate::types::strings::unknown_value(other.to_owned()).map(Kind::Unknown),
             }
         }
     }
@@ -217,16 +217,13 @@ mod tests {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut kind_ = None;
             let object =
-                crate::de::object(
-                    deserializer,
-                    "Tool",
-                    &["kind"],
-                    &mut |key, field| match key {
+                crate::types::de::object(deserializer, "Tool", &["kind"], &mut |key, field| {
+                    match key {
                         "kind" => field.read(&mut kind_),
                         _ if CLOSED => field.undeclared(),
                         _ => field.skip(),
-                    },
-                )?;
+                    }
+                })?;
             let Some(kind) = kind_ else {
                 return Err(object.incomplete());
             };
@@ -245,16 +242,14 @@ mod tests {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let (mut kind_, mut result_) = (None, None);
             let required = &["kind", "result"];
-            let object = crate::de::object(
-                deserializer,
-                "Workflow",
-                required,
-                &mut |key, field| match key {
-                    "kind" => field.read(&mut kind_),
-                    "result" => field.read(&mut result_),
-                    _ => field.skip(),
-                },
-            )?;
+            let object =
+                crate::types::de::object(deserializer, "Workflow", required, &mut |key, field| {
+                    match key {
+                        "kind" => field.read(&mut kind_),
+                        "result" => field.read(&mut result_),
+                        _ => field.skip(),
+                    }
+                })?;
             let (Some(kind), Some(result)) = (kind_, result_) else {
                 return Err(object.incomplete());
             };

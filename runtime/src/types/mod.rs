@@ -1,0 +1,10 @@
+//! What generated types are built on: fields that can be absent or null,
+//! timestamps, and the serde impls of structs, string enums and unions,
+//! written once here instead of once per type.
+
+pub mod de;
+pub(crate) mod nullable;
+pub mod ser;
+pub mod strings;
+pub(crate) mod timestamp;
+pub mod union;
