@@ -3409,11 +3409,10 @@ pub struct ConversationalAiConversationsMessagesTextSearch<'a> {
     tool_names_errored: Option<Vec<String>>,
     include_invalid_tool_calls: Option<bool>,
     main_languages: Option<Vec<String>>,
-    exclude_statuses:
-        Option<Vec<types::ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem>>,
+    exclude_statuses: Option<Vec<types::ConversationalAiConversationsListExcludeStatusesItem>>,
     termination_reasons: Option<Vec<String>>,
     page_size: Option<i64>,
-    summary_mode: Option<types::ConversationalAiConversationsMessagesTextSearchSummaryMode>,
+    summary_mode: Option<types::ConversationalAiConversationsListSummaryMode>,
     conversation_initiation_source: Option<types::ConversationInitiationSource>,
     text_only: Option<bool>,
     conversation_product_type: Option<types::ConversationProduct>,
@@ -3571,9 +3570,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Exclude conversations with the given statuses. Useful for hiding in-progress / processing conversations from list views.
     pub fn exclude_statuses(
         mut self,
-        values: impl IntoIterator<
-            Item = types::ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem,
-        >,
+        values: impl IntoIterator<Item = types::ConversationalAiConversationsListExcludeStatusesItem>,
     ) -> Self {
         self.exclude_statuses = Some(values.into_iter().collect());
         self
@@ -3601,7 +3598,7 @@ impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Defaults to `"exclude"`.
     pub fn summary_mode(
         mut self,
-        value: types::ConversationalAiConversationsMessagesTextSearchSummaryMode,
+        value: types::ConversationalAiConversationsListSummaryMode,
     ) -> Self {
         self.summary_mode = Some(value);
         self

@@ -1420,7 +1420,7 @@ impl<'a> DubbingTranscripts<'a> {
         self,
         dubbing_id: &str,
         language_code: &str,
-        format_type: &types::DubbingTranscriptsGetFormatType,
+        format_type: &types::DubbingTranscriptGetFormatType,
     ) -> Call<'a, types::DubbingTranscriptsResponseModel> {
         let client = self.client;
         let request = api_runtime::Request::new(

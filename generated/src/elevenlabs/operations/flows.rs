@@ -104,7 +104,7 @@ pub struct FlowsImageList<'a> {
     client: &'a Client,
     cursor: Option<String>,
     page_size: Option<i64>,
-    status: Option<types::FlowsImageListStatus>,
+    status: Option<types::FlowsVideoListStatus>,
     model_id: Option<String>,
 }
 
@@ -124,7 +124,7 @@ impl<'a> FlowsImageList<'a> {
     }
 
     /// Only return generations with this lifecycle status.
-    pub fn status(mut self, value: types::FlowsImageListStatus) -> Self {
+    pub fn status(mut self, value: types::FlowsVideoListStatus) -> Self {
         self.status = Some(value);
         self
     }
@@ -231,7 +231,7 @@ pub struct FlowsTextToSpeechList<'a> {
     client: &'a Client,
     cursor: Option<String>,
     page_size: Option<i64>,
-    status: Option<types::FlowsTextToSpeechListStatus>,
+    status: Option<types::FlowsVideoListStatus>,
     model_id: Option<String>,
 }
 
@@ -251,7 +251,7 @@ impl<'a> FlowsTextToSpeechList<'a> {
     }
 
     /// Only return generations with this lifecycle status.
-    pub fn status(mut self, value: types::FlowsTextToSpeechListStatus) -> Self {
+    pub fn status(mut self, value: types::FlowsVideoListStatus) -> Self {
         self.status = Some(value);
         self
     }

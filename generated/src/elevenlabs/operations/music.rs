@@ -248,7 +248,7 @@ impl<'a> std::future::IntoFuture for MusicCompose<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MusicComposeDetailed<'a> {
     client: &'a Client,
-    output_format: Option<types::MusicComposeDetailedOutputFormat>,
+    output_format: Option<types::MusicComposeOutputFormat>,
     body: Option<&'a types::BodyComposeMusicWithADetailedResponseV1MusicDetailedPost>,
 }
 
@@ -256,7 +256,7 @@ impl<'a> MusicComposeDetailed<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. Use "auto" (the default) to let the API pick the best format for the selected model: mp3_44100_128 for v1 models and mp3_48000_192 for v2 models.
     ///
     /// Defaults to `"auto"`.
-    pub fn output_format(mut self, value: types::MusicComposeDetailedOutputFormat) -> Self {
+    pub fn output_format(mut self, value: types::MusicComposeOutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }
@@ -304,7 +304,7 @@ impl<'a> std::future::IntoFuture for MusicComposeDetailed<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MusicComposeDetailedStream<'a> {
     client: &'a Client,
-    output_format: Option<types::MusicComposeDetailedStreamOutputFormat>,
+    output_format: Option<types::MusicComposeOutputFormat>,
     body: Option<&'a types::BodyStreamComposedMusicWithADetailedResponseV1MusicDetailedStreamPost>,
 }
 
@@ -312,7 +312,7 @@ impl<'a> MusicComposeDetailedStream<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. Use "auto" (the default) to let the API pick the best format for the selected model: mp3_44100_128 for v1 models and mp3_48000_192 for v2 models.
     ///
     /// Defaults to `"auto"`.
-    pub fn output_format(mut self, value: types::MusicComposeDetailedStreamOutputFormat) -> Self {
+    pub fn output_format(mut self, value: types::MusicComposeOutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }
@@ -362,7 +362,7 @@ impl<'a> std::future::IntoFuture for MusicComposeDetailedStream<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct MusicStream<'a> {
     client: &'a Client,
-    output_format: Option<types::MusicStreamOutputFormat>,
+    output_format: Option<types::MusicComposeOutputFormat>,
     body: Option<&'a types::BodyStreamComposedMusicV1MusicStreamPost>,
 }
 
@@ -370,7 +370,7 @@ impl<'a> MusicStream<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. Use "auto" (the default) to let the API pick the best format for the selected model: mp3_44100_128 for v1 models and mp3_48000_192 for v2 models.
     ///
     /// Defaults to `"auto"`.
-    pub fn output_format(mut self, value: types::MusicStreamOutputFormat) -> Self {
+    pub fn output_format(mut self, value: types::MusicComposeOutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }
@@ -588,7 +588,7 @@ pub struct MusicFinetunesList<'a> {
     visibility: Option<types::FinetuneVisibility>,
     created_by: Option<types::FinetuneCreatedBy>,
     sort: Option<types::MusicFinetunesListSort>,
-    sort_direction: Option<types::MusicFinetunesListSortDirection>,
+    sort_direction: Option<types::HistoryListSortDirection>,
 }
 
 impl<'a> MusicFinetunesList<'a> {
@@ -629,7 +629,7 @@ impl<'a> MusicFinetunesList<'a> {
     /// Sort direction (asc or desc)
     ///
     /// Defaults to `"desc"`.
-    pub fn sort_direction(mut self, value: types::MusicFinetunesListSortDirection) -> Self {
+    pub fn sort_direction(mut self, value: types::HistoryListSortDirection) -> Self {
         self.sort_direction = Some(value);
         self
     }

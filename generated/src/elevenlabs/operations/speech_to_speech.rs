@@ -70,7 +70,7 @@ pub struct SpeechToSpeechConvert<'a> {
     voice_id: &'a str,
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
-    output_format: Option<types::SpeechToSpeechConvertOutputFormat>,
+    output_format: Option<types::TextToSpeechConvertOutputFormat>,
     body: &'a types::BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost,
 }
 
@@ -100,7 +100,7 @@ impl<'a> SpeechToSpeechConvert<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(mut self, value: types::SpeechToSpeechConvertOutputFormat) -> Self {
+    pub fn output_format(mut self, value: types::TextToSpeechConvertOutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }
@@ -147,7 +147,7 @@ pub struct SpeechToSpeechStream<'a> {
     voice_id: &'a str,
     enable_logging: Option<bool>,
     optimize_streaming_latency: Option<i64>,
-    output_format: Option<types::SpeechToSpeechStreamOutputFormat>,
+    output_format: Option<types::TextToSpeechStreamOutputFormat>,
     body: &'a types::BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost,
 }
 
@@ -177,7 +177,7 @@ impl<'a> SpeechToSpeechStream<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(mut self, value: types::SpeechToSpeechStreamOutputFormat) -> Self {
+    pub fn output_format(mut self, value: types::TextToSpeechStreamOutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }

@@ -99,7 +99,7 @@ impl<'a> TextToDialogue<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct TextToDialogueConvert<'a> {
     client: &'a Client,
-    output_format: Option<types::TextToDialogueConvertOutputFormat>,
+    output_format: Option<types::TextToSpeechConvertOutputFormat>,
     enable_logging: Option<bool>,
     body: &'a types::BodyTextToDialogueMultiVoiceV1TextToDialoguePost,
 }
@@ -108,7 +108,7 @@ impl<'a> TextToDialogueConvert<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(mut self, value: types::TextToDialogueConvertOutputFormat) -> Self {
+    pub fn output_format(mut self, value: types::TextToSpeechConvertOutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }
@@ -271,7 +271,7 @@ impl<'a> std::future::IntoFuture for TextToDialogueStreamWithTimestamps<'a> {
 #[must_use = "a request does nothing until it is awaited"]
 pub struct TextToDialogueConvertWithTimestamps<'a> {
     client: &'a Client,
-    output_format: Option<types::TextToDialogueConvertWithTimestampsOutputFormat>,
+    output_format: Option<types::TextToSpeechConvertOutputFormat>,
     enable_logging: Option<bool>,
     body: &'a types::BodyTextToDialogueFullWithTimestamps,
 }
@@ -280,10 +280,7 @@ impl<'a> TextToDialogueConvertWithTimestamps<'a> {
     /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
     ///
     /// Defaults to `"mp3_44100_128"`.
-    pub fn output_format(
-        mut self,
-        value: types::TextToDialogueConvertWithTimestampsOutputFormat,
-    ) -> Self {
+    pub fn output_format(mut self, value: types::TextToSpeechConvertOutputFormat) -> Self {
         self.output_format = Some(value);
         self
     }

@@ -5,6 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
+use super::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess;
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -95,65 +96,5 @@ impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost {
         form.text("description", &self.description);
         form.text("workspace_access", &self.workspace_access);
         form
-    }
-}
-
-/// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post/properties/workspace_access/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
-    /// `"admin"`
-    Admin,
-    /// `"editor"`
-    Editor,
-    /// `"commenter"`
-    Commenter,
-    /// `"viewer"`
-    Viewer,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Editor => "editor",
-            Self::Commenter => "commenter",
-            Self::Viewer => "viewer",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "admin" => Self::Admin,
-            "editor" => Self::Editor,
-            "commenter" => Self::Commenter,
-            "viewer" => Self::Viewer,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize
-    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }

@@ -6,6 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::{
+    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
     PronunciationDictionaryAliasRuleRequestModel, PronunciationDictionaryPhonemeRuleRequestModel,
 };
 use api_runtime::Nullable;
@@ -26,7 +27,7 @@ pub struct BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRule
     pub description: Nullable<String>,
     /// Should be one of 'admin', 'editor' or 'viewer'. If not provided, defaults to no access.
     pub workspace_access: Nullable<
-        BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess,
+        BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
     >,
 }
 
@@ -117,65 +118,5 @@ impl<'de> Deserialize<'de>
             .ok_or_else(|| no_match(
                 "BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem",
             ))
-    }
-}
-
-/// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/workspace_access/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess {
-    /// `"admin"`
-    Admin,
-    /// `"editor"`
-    Editor,
-    /// `"commenter"`
-    Commenter,
-    /// `"viewer"`
-    Viewer,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Editor => "editor",
-            Self::Commenter => "commenter",
-            Self::Viewer => "viewer",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "admin" => Self::Admin,
-            "editor" => Self::Editor,
-            "commenter" => Self::Commenter,
-            "viewer" => Self::Viewer,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize
-    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }

@@ -5,6 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
+use super::BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat;
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -75,53 +76,5 @@ impl BodyAudioIsolationStreamV1AudioIsolationStreamPost {
         form.file("audio", &self.audio);
         form.text("file_format", &self.file_format);
         form
-    }
-}
-
-/// Schema: `#/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post/properties/file_format/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
-    /// `"pcm_s16le_16"`
-    PcmS16le16,
-    /// `"other"`
-    Other,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PcmS16le16 => "pcm_s16le_16",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "pcm_s16le_16" => Self::PcmS16le16,
-            "other" => Self::Other,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::MusicModelId;
+use super::{BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility, MusicModelId};
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -114,53 +114,5 @@ impl BodyCreateMusicFinetuneV1MusicFinetunesPost {
         form.text("visibility", &self.visibility);
         form.text("model_id", &self.model_id);
         form
-    }
-}
-
-/// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post/properties/visibility/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
-    /// `"private"`
-    Private,
-    /// `"workspace"`
-    Workspace,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::Workspace => "workspace",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "private" => Self::Private,
-            "workspace" => Self::Workspace,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }

@@ -6,8 +6,8 @@
 // `cargo run -p generator -- generate`.
 
 use super::{
-    PodcastBulletinMode, PodcastConversationMode, PodcastTextSource, PodcastUrlSource,
-    QualityPresetType,
+    BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization, PodcastBulletinMode,
+    PodcastConversationMode, PodcastTextSource, PodcastUrlSource, QualityPresetType,
 };
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -106,7 +106,7 @@ pub struct BodyCreatePodcastV1StudioPodcastsPost {
     ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
     pub apply_text_normalization:
-        Nullable<BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization>,
+        Nullable<BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization>,
 }
 
 impl Serialize for BodyCreatePodcastV1StudioPodcastsPost {
@@ -334,62 +334,6 @@ impl Serialize for BodyCreatePodcastV1StudioPodcastsPostDurationScale {
 }
 
 impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostDurationScale {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-/// Schema: `#/components/schemas/Body_Create_podcast_v1_studio_podcasts_post/properties/apply_text_normalization/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
-    /// `"auto"`
-    Auto,
-    /// `"on"`
-    On,
-    /// `"off"`
-    Off,
-    /// `"apply_english"`
-    ApplyEnglish,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::ApplyEnglish => "apply_english",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "on" => Self::On,
-            "off" => Self::Off,
-            "apply_english" => Self::ApplyEnglish,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),

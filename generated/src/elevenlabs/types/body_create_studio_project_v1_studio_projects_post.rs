@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::QualityPresetType;
+use super::{BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization, QualityPresetType};
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -495,62 +495,6 @@ impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostFiction {
 }
 
 impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostFiction {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-/// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/apply_text_normalization/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
-    /// `"auto"`
-    Auto,
-    /// `"on"`
-    On,
-    /// `"off"`
-    Off,
-    /// `"apply_english"`
-    ApplyEnglish,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::ApplyEnglish => "apply_english",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "on" => Self::On,
-            "off" => Self::Off,
-            "apply_english" => Self::ApplyEnglish,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),

@@ -5,6 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
+use super::BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization;
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -49,7 +50,7 @@ pub struct BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
     ///     (e.g., spelling out numbers). With 'on', text normalization will always be applied, while
     ///     with 'off', it will be skipped. 'apply_english' is the same as 'on' but will assume that text is in English.
     pub apply_text_normalization:
-        Nullable<BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization>,
+        Nullable<BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization>,
     /// A list of pronunciation dictionary locators (pronunciation_dictionary_id, version_id) encoded as a list of JSON strings for pronunciation dictionaries to be applied to the text. A list of json encoded strings is required as adding projects may occur through formData as opposed to jsonBody. To specify multiple dictionaries use multiple --form lines in your curl, such as --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"Vmd4Zor6fplcA7WrINey\",\"version_id\":\"hRPaxjlTdR7wFMhV4w0b\"}"' --form 'pronunciation_dictionary_locators="{\"pronunciation_dictionary_id\":\"JzWtcGQMJ6bnlWwyMo7e\",\"version_id\":\"lbmwxiLu4q6txYxgdZqn\"}"'.
     pub pronunciation_dictionary_locators: Option<Vec<String>>,
 }
@@ -196,63 +197,5 @@ impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePost {
             &self.pronunciation_dictionary_locators,
         );
         form
-    }
-}
-
-/// Schema: `#/components/schemas/Body_Creates_Audio_Native_enabled_project__v1_audio_native_post/properties/apply_text_normalization/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization {
-    /// `"auto"`
-    Auto,
-    /// `"on"`
-    On,
-    /// `"off"`
-    Off,
-    /// `"apply_english"`
-    ApplyEnglish,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::ApplyEnglish => "apply_english",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "on" => Self::On,
-            "off" => Self::Off,
-            "apply_english" => Self::ApplyEnglish,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-    for BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }

@@ -311,8 +311,8 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps
 {
     StringList(Vec<String>),
-    Variant1(
-        BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1,
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1(
+        BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1,
     ),
 }
 
@@ -323,65 +323,17 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 2] = [
             |value| try_member(value).map(Self::StringList),
-            |value| try_member(value).map(Self::Variant1),
+            |value| {
+                try_member(value)
+                    .map(
+                        Self::BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1,
+                    )
+            },
         ];
         first_fit(&value, &members)
             .ok_or_else(|| no_match(
                 "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps",
             ))
-    }
-}
-
-/// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/allowed_ips/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1
-{
-    /// `"clear"`
-    Clear,
-    /// `"no_update"`
-    NoUpdate,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1 {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Clear => "clear",
-            Self::NoUpdate => "no_update",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "clear" => Self::Clear,
-            "no_update" => Self::NoUpdate,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize
-for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1 {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => {
-                api_runtime::strings::unknown_value(value).map(Self::Unknown)
-            }
-            known => Ok(known),
-        }
     }
 }
 
@@ -395,8 +347,8 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
 pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed
 {
     Boolean(bool),
-    Variant1(
-        BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1,
+    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1(
+        BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1,
     ),
 }
 
@@ -407,64 +359,16 @@ for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiK
         let value = Value::deserialize(deserializer)?;
         let members: [Member<Self>; 2] = [
             |value| try_member(value).map(Self::Boolean),
-            |value| try_member(value).map(Self::Variant1),
+            |value| {
+                try_member(value)
+                    .map(
+                        Self::BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1,
+                    )
+            },
         ];
         first_fit(&value, &members)
             .ok_or_else(|| no_match(
                 "BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed",
             ))
-    }
-}
-
-/// Schema: `#/components/schemas/Body_edit_service_account_api_key_v1_service_accounts__service_account_user_id__api_keys__api_key_id__patch/properties/third_party_disable_allowed/anyOf/1`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1
-{
-    /// `"clear"`
-    Clear,
-    /// `"no_update"`
-    NoUpdate,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1 {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Clear => "clear",
-            Self::NoUpdate => "no_update",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "clear" => Self::Clear,
-            "no_update" => Self::NoUpdate,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize
-for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1 {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-for BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => {
-                api_runtime::strings::unknown_value(value).map(Self::Unknown)
-            }
-            known => Ok(known),
-        }
     }
 }

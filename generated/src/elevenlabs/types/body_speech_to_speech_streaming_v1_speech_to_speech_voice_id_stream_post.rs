@@ -5,6 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
+use super::BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat;
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -28,8 +29,7 @@ pub struct BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost {
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    pub file_format:
-        Nullable<BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat>,
+    pub file_format: Nullable<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
 }
 
 impl Serialize for BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost {
@@ -115,55 +115,5 @@ impl BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost {
         form.text("remove_background_noise", &self.remove_background_noise);
         form.text("file_format", &self.file_format);
         form
-    }
-}
-
-/// Schema: `#/components/schemas/Body_Speech_to_Speech_Streaming_v1_speech_to_speech__voice_id__stream_post/properties/file_format/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat {
-    /// `"pcm_s16le_16"`
-    PcmS16le16,
-    /// `"other"`
-    Other,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PcmS16le16 => "pcm_s16le_16",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "pcm_s16le_16" => Self::PcmS16le16,
-            "other" => Self::Other,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-    for BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }

@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::AdditionalFormats;
+use super::{AdditionalFormats, BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat};
 use api_runtime::{File, Nullable};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -40,7 +40,7 @@ pub struct BodySpeechToTextV1SpeechToTextPost {
     /// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
     ///
     /// Defaults to `"other"`.
-    pub file_format: Option<BodySpeechToTextV1SpeechToTextPostFileFormat>,
+    pub file_format: Option<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
     /// [Deprecated] This parameter is deprecated and will be removed in the future. Use 'source_url' instead.The HTTPS URL of the file to transcribe. Exactly one of the file or cloud_storage_url parameters must be provided. The file must be accessible via HTTPS and the file size must be less than 2GB. Any valid HTTPS URL is accepted, including URLs from cloud storage providers (AWS S3, Google Cloud Storage, Cloudflare R2, etc.), CDNs, or any other HTTPS source. URLs can be pre-signed or include authentication tokens in query parameters.
     #[deprecated]
     pub cloud_storage_url: Nullable<String>,
@@ -399,58 +399,6 @@ impl Serialize for BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
 }
 
 impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostTimestampsGranularity {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-/// The format of input audio. Options are 'pcm_s16le_16' or 'other' For `pcm_s16le_16`, the input audio must be 16-bit PCM at a 16kHz sample rate, single channel (mono), and little-endian byte order. Latency will be lower than with passing an encoded waveform.
-///
-/// Defaults to `"other"`.
-///
-/// Schema: `#/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/file_format`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodySpeechToTextV1SpeechToTextPostFileFormat {
-    /// `"pcm_s16le_16"`
-    PcmS16le16,
-    /// `"other"`
-    Other,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodySpeechToTextV1SpeechToTextPostFileFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PcmS16le16 => "pcm_s16le_16",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "pcm_s16le_16" => Self::PcmS16le16,
-            "other" => Self::Other,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for BodySpeechToTextV1SpeechToTextPostFileFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BodySpeechToTextV1SpeechToTextPostFileFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),

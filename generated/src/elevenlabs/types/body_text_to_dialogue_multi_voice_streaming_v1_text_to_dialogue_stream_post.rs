@@ -6,6 +6,7 @@
 // `cargo run -p generator -- generate`.
 
 use super::{
+    BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
     DialogueInput, ModelSettingsResponseModel, PronunciationDictionaryVersionLocatorRequestModel,
 };
 use api_runtime::Nullable;
@@ -115,66 +116,6 @@ impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost {
             pronunciation_dictionary_locators: Nullable::Absent,
             seed: Nullable::Absent,
             apply_text_normalization: None,
-        }
-    }
-}
-
-/// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
-///
-/// Defaults to `"auto"`.
-///
-/// Schema: `#/components/schemas/Body_Text_to_dialogue__multi_voice__streaming_v1_text_to_dialogue_stream_post/properties/apply_text_normalization`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization {
-    /// `"auto"`
-    Auto,
-    /// `"on"`
-    On,
-    /// `"off"`
-    Off,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "on" => Self::On,
-            "off" => Self::Off,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize
-    for BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de>
-    for BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
         }
     }
 }

@@ -5,7 +5,10 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::{PronunciationDictionaryVersionLocatorRequestModel, VoiceSettingsResponseModel};
+use super::{
+    BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+    PronunciationDictionaryVersionLocatorRequestModel, VoiceSettingsResponseModel,
+};
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -43,7 +46,9 @@ pub struct BodyTextToSpeechStream {
     /// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
     ///
     /// Defaults to `"auto"`.
-    pub apply_text_normalization: Option<BodyTextToSpeechStreamApplyTextNormalization>,
+    pub apply_text_normalization: Option<
+        BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+    >,
     /// This parameter controls language text normalization. This helps with proper pronunciation of text in some supported languages. WARNING: This parameter can heavily increase the latency of the request. Currently only supported for Japanese.
     ///
     /// Defaults to `false`.
@@ -164,62 +169,6 @@ impl BodyTextToSpeechStream {
             use_pvc_as_ivc: None,
             apply_text_normalization: None,
             apply_language_text_normalization: None,
-        }
-    }
-}
-
-/// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
-///
-/// Defaults to `"auto"`.
-///
-/// Schema: `#/components/schemas/Body_text_to_speech_stream/properties/apply_text_normalization`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum BodyTextToSpeechStreamApplyTextNormalization {
-    /// `"auto"`
-    Auto,
-    /// `"on"`
-    On,
-    /// `"off"`
-    Off,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl BodyTextToSpeechStreamApplyTextNormalization {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::On => "on",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "on" => Self::On,
-            "off" => Self::Off,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for BodyTextToSpeechStreamApplyTextNormalization {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for BodyTextToSpeechStreamApplyTextNormalization {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
         }
     }
 }

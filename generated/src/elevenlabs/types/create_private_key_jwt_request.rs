@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::consts;
+use super::{consts, CreateOAuth2JwtRequestAlgorithm};
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -22,7 +22,7 @@ pub struct CreatePrivateKeyJwtRequest {
     /// JWT signing algorithm
     ///
     /// Defaults to `"HS256"`.
-    pub algorithm: Option<CreatePrivateKeyJwtRequestAlgorithm>,
+    pub algorithm: Option<CreateOAuth2JwtRequestAlgorithm>,
     /// Key ID (kid) for JWT header - useful for key rotation
     pub key_id: Nullable<String>,
     /// JWT issuer (iss claim)
@@ -151,74 +151,6 @@ impl CreatePrivateKeyJwtRequest {
             expiration_seconds: None,
             extra_params: None,
             secret_key: secret_key.into(),
-        }
-    }
-}
-
-/// JWT signing algorithm
-///
-/// Defaults to `"HS256"`.
-///
-/// Schema: `#/components/schemas/CreatePrivateKeyJWTRequest/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CreatePrivateKeyJwtRequestAlgorithm {
-    /// `"HS256"`
-    Hs256,
-    /// `"HS384"`
-    Hs384,
-    /// `"HS512"`
-    Hs512,
-    /// `"RS256"`
-    Rs256,
-    /// `"RS384"`
-    Rs384,
-    /// `"RS512"`
-    Rs512,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl CreatePrivateKeyJwtRequestAlgorithm {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hs256 => "HS256",
-            Self::Hs384 => "HS384",
-            Self::Hs512 => "HS512",
-            Self::Rs256 => "RS256",
-            Self::Rs384 => "RS384",
-            Self::Rs512 => "RS512",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "HS256" => Self::Hs256,
-            "HS384" => Self::Hs384,
-            "HS512" => Self::Hs512,
-            "RS256" => Self::Rs256,
-            "RS384" => Self::Rs384,
-            "RS512" => Self::Rs512,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for CreatePrivateKeyJwtRequestAlgorithm {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for CreatePrivateKeyJwtRequestAlgorithm {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
         }
     }
 }

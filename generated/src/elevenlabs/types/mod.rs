@@ -1260,10 +1260,7 @@ pub use body_add_a_language_to_the_resource_v1_dubbing_resource_dubbing_id_langu
 mod body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
-pub use body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post::{
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost,
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
-};
+pub use body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePost;
 
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 mod body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post;
@@ -1272,7 +1269,6 @@ mod body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_r
 pub use body_add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post::{
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPost,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess,
 };
 
 #[cfg(feature = "elevenlabs-workspace")]
@@ -1320,18 +1316,13 @@ pub use body_add_voice_v1_voices_add_post::{
 mod body_audio_isolation_stream_v1_audio_isolation_stream_post;
 
 #[cfg(feature = "elevenlabs-audio-isolation")]
-pub use body_audio_isolation_stream_v1_audio_isolation_stream_post::{
-    BodyAudioIsolationStreamV1AudioIsolationStreamPost,
-    BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat,
-};
+pub use body_audio_isolation_stream_v1_audio_isolation_stream_post::BodyAudioIsolationStreamV1AudioIsolationStreamPost;
 
 #[cfg(feature = "elevenlabs-audio-isolation")]
 mod body_audio_isolation_v1_audio_isolation_post;
 
 #[cfg(feature = "elevenlabs-audio-isolation")]
-pub use body_audio_isolation_v1_audio_isolation_post::{
-    BodyAudioIsolationV1AudioIsolationPost, BodyAudioIsolationV1AudioIsolationPostFileFormat,
-};
+pub use body_audio_isolation_v1_audio_isolation_post::BodyAudioIsolationV1AudioIsolationPost;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod body_bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post;
@@ -1401,10 +1392,7 @@ pub use body_create_dubbing_project_v1_dubbing_project_post::{
 mod body_create_music_finetune_v1_music_finetunes_post;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use body_create_music_finetune_v1_music_finetunes_post::{
-    BodyCreateMusicFinetuneV1MusicFinetunesPost,
-    BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility,
-};
+pub use body_create_music_finetune_v1_music_finetunes_post::BodyCreateMusicFinetuneV1MusicFinetunesPost;
 
 #[cfg(feature = "elevenlabs-voices")]
 mod body_create_pvc_voice_v1_voices_pvc_post;
@@ -1424,7 +1412,6 @@ mod body_create_studio_project_v1_studio_projects_post;
 #[cfg(feature = "elevenlabs-studio")]
 pub use body_create_studio_project_v1_studio_projects_post::{
     BodyCreateStudioProjectV1StudioProjectsPost,
-    BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization,
     BodyCreateStudioProjectV1StudioProjectsPostFiction,
     BodyCreateStudioProjectV1StudioProjectsPostSourceType,
     BodyCreateStudioProjectV1StudioProjectsPostTargetAudience,
@@ -1507,10 +1494,8 @@ mod body_create_podcast_v1_studio_podcasts_post;
 
 #[cfg(feature = "elevenlabs-studio")]
 pub use body_create_podcast_v1_studio_podcasts_post::{
-    BodyCreatePodcastV1StudioPodcastsPost,
-    BodyCreatePodcastV1StudioPodcastsPostApplyTextNormalization,
-    BodyCreatePodcastV1StudioPodcastsPostDurationScale, BodyCreatePodcastV1StudioPodcastsPostMode,
-    BodyCreatePodcastV1StudioPodcastsPostSource,
+    BodyCreatePodcastV1StudioPodcastsPost, BodyCreatePodcastV1StudioPodcastsPostDurationScale,
+    BodyCreatePodcastV1StudioPodcastsPostMode, BodyCreatePodcastV1StudioPodcastsPostSource,
     BodyCreatePodcastV1StudioPodcastsPostSourceVariant2Item,
 };
 
@@ -1530,10 +1515,7 @@ pub use body_create_workspace_webhook_v1_workspace_webhooks_post::BodyCreateWork
 mod body_creates_audio_native_enabled_project_v1_audio_native_post;
 
 #[cfg(feature = "elevenlabs-audio-native")]
-pub use body_creates_audio_native_enabled_project_v1_audio_native_post::{
-    BodyCreatesAudioNativeEnabledProjectV1AudioNativePost,
-    BodyCreatesAudioNativeEnabledProjectV1AudioNativePostApplyTextNormalization,
-};
+pub use body_creates_audio_native_enabled_project_v1_audio_native_post::BodyCreatesAudioNativeEnabledProjectV1AudioNativePost;
 
 #[cfg(feature = "elevenlabs-workspace")]
 mod body_delete_existing_invitation_v1_workspace_invites_delete;
@@ -1783,19 +1765,13 @@ pub use body_sound_generation_v1_sound_generation_post::BodySoundGenerationV1Sou
 mod body_speech_to_speech_streaming_v1_speech_to_speech_voice_id_stream_post;
 
 #[cfg(feature = "elevenlabs-speech-to-speech")]
-pub use body_speech_to_speech_streaming_v1_speech_to_speech_voice_id_stream_post::{
-    BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost,
-    BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat,
-};
+pub use body_speech_to_speech_streaming_v1_speech_to_speech_voice_id_stream_post::BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPost;
 
 #[cfg(feature = "elevenlabs-speech-to-speech")]
 mod body_speech_to_speech_v1_speech_to_speech_voice_id_post;
 
 #[cfg(feature = "elevenlabs-speech-to-speech")]
-pub use body_speech_to_speech_v1_speech_to_speech_voice_id_post::{
-    BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost,
-    BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat,
-};
+pub use body_speech_to_speech_v1_speech_to_speech_voice_id_post::BodySpeechToSpeechV1SpeechToSpeechVoiceIdPost;
 
 #[cfg(feature = "elevenlabs-speech-to-text")]
 mod body_speech_to_text_v1_speech_to_text_post;
@@ -1803,8 +1779,7 @@ mod body_speech_to_text_v1_speech_to_text_post;
 #[cfg(feature = "elevenlabs-speech-to-text")]
 pub use body_speech_to_text_v1_speech_to_text_post::{
     BodySpeechToTextV1SpeechToTextPost, BodySpeechToTextV1SpeechToTextPostEntityDetection,
-    BodySpeechToTextV1SpeechToTextPostEntityRedaction,
-    BodySpeechToTextV1SpeechToTextPostFileFormat, BodySpeechToTextV1SpeechToTextPostModelId,
+    BodySpeechToTextV1SpeechToTextPostEntityRedaction, BodySpeechToTextV1SpeechToTextPostModelId,
     BodySpeechToTextV1SpeechToTextPostMultichannelOutputStyle,
     BodySpeechToTextV1SpeechToTextPostTimestampsGranularity,
     BodySpeechToTextV1SpeechToTextPostWebhookMetadata,
@@ -1859,19 +1834,13 @@ pub use body_submit_a_batch_call_request_v1_convai_batch_calling_submit_post::Bo
 mod body_text_to_dialogue_multi_voice_streaming_v1_text_to_dialogue_stream_post;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use body_text_to_dialogue_multi_voice_streaming_v1_text_to_dialogue_stream_post::{
-    BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost,
-    BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-};
+pub use body_text_to_dialogue_multi_voice_streaming_v1_text_to_dialogue_stream_post::BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPost;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod body_text_to_dialogue_multi_voice_v1_text_to_dialogue_post;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use body_text_to_dialogue_multi_voice_v1_text_to_dialogue_post::{
-    BodyTextToDialogueMultiVoiceV1TextToDialoguePost,
-    BodyTextToDialogueMultiVoiceV1TextToDialoguePostApplyTextNormalization,
-};
+pub use body_text_to_dialogue_multi_voice_v1_text_to_dialogue_post::BodyTextToDialogueMultiVoiceV1TextToDialoguePost;
 
 #[cfg(feature = "elevenlabs-dubbing")]
 mod body_transcribes_segments_v1_dubbing_resource_dubbing_id_transcribe_post;
@@ -2046,61 +2015,44 @@ pub use body_edit_service_account_api_key_v1_service_accounts_service_account_us
     BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimit,
     BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchCharacterLimitVariant1,
     BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIps,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchAllowedIpsVariant1,
     BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowed,
-    BodyEditServiceAccountApiKeyV1ServiceAccountsServiceAccountUserIdApiKeysApiKeyIdPatchThirdPartyDisableAllowedVariant1,
 };
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod body_text_to_dialogue_full_with_timestamps;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use body_text_to_dialogue_full_with_timestamps::{
-    BodyTextToDialogueFullWithTimestamps,
-    BodyTextToDialogueFullWithTimestampsApplyTextNormalization,
-};
+pub use body_text_to_dialogue_full_with_timestamps::BodyTextToDialogueFullWithTimestamps;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
 mod body_text_to_dialogue_stream_with_timestamps;
 
 #[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use body_text_to_dialogue_stream_with_timestamps::{
-    BodyTextToDialogueStreamWithTimestamps,
-    BodyTextToDialogueStreamWithTimestampsApplyTextNormalization,
-};
+pub use body_text_to_dialogue_stream_with_timestamps::BodyTextToDialogueStreamWithTimestamps;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
 mod body_text_to_speech_full;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-pub use body_text_to_speech_full::{
-    BodyTextToSpeechFull, BodyTextToSpeechFullApplyTextNormalization,
-};
+pub use body_text_to_speech_full::BodyTextToSpeechFull;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
 mod body_text_to_speech_full_with_timestamps;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-pub use body_text_to_speech_full_with_timestamps::{
-    BodyTextToSpeechFullWithTimestamps, BodyTextToSpeechFullWithTimestampsApplyTextNormalization,
-};
+pub use body_text_to_speech_full_with_timestamps::BodyTextToSpeechFullWithTimestamps;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
 mod body_text_to_speech_stream;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-pub use body_text_to_speech_stream::{
-    BodyTextToSpeechStream, BodyTextToSpeechStreamApplyTextNormalization,
-};
+pub use body_text_to_speech_stream::BodyTextToSpeechStream;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
 mod body_text_to_speech_stream_with_timestamps;
 
 #[cfg(feature = "elevenlabs-text-to-speech")]
-pub use body_text_to_speech_stream_with_timestamps::{
-    BodyTextToSpeechStreamWithTimestamps,
-    BodyTextToSpeechStreamWithTimestampsApplyTextNormalization,
-};
+pub use body_text_to_speech_stream_with_timestamps::BodyTextToSpeechStreamWithTimestamps;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod branch_protection_status;
@@ -3298,10 +3250,7 @@ pub use create_o_auth2_client_creds_request::CreateOAuth2ClientCredsRequest;
 mod create_o_auth2_jwt_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use create_o_auth2_jwt_request::{
-    CreateOAuth2JwtRequest, CreateOAuth2JwtRequestAlgorithm,
-    CreateOAuth2JwtRequestTokenResponseField,
-};
+pub use create_o_auth2_jwt_request::CreateOAuth2JwtRequest;
 
 #[cfg(feature = "elevenlabs-productions")]
 mod create_order_request;
@@ -3325,9 +3274,7 @@ pub use create_phone_number_response_model::CreatePhoneNumberResponseModel;
 mod create_private_key_jwt_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use create_private_key_jwt_request::{
-    CreatePrivateKeyJwtRequest, CreatePrivateKeyJwtRequestAlgorithm,
-};
+pub use create_private_key_jwt_request::CreatePrivateKeyJwtRequest;
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
 mod create_procedure_request_model;
@@ -8678,9 +8625,7 @@ pub use update_location_params::UpdateLocationParams;
 mod update_music_finetune_request_model;
 
 #[cfg(feature = "elevenlabs-music")]
-pub use update_music_finetune_request_model::{
-    UpdateMusicFinetuneRequestModel, UpdateMusicFinetuneRequestModelVisibility,
-};
+pub use update_music_finetune_request_model::UpdateMusicFinetuneRequestModel;
 
 #[cfg(feature = "elevenlabs-workspace")]
 mod update_o_auth2_client_creds_request;
@@ -8692,10 +8637,7 @@ pub use update_o_auth2_client_creds_request::UpdateOAuth2ClientCredsRequest;
 mod update_o_auth2_jwt_request;
 
 #[cfg(feature = "elevenlabs-workspace")]
-pub use update_o_auth2_jwt_request::{
-    UpdateOAuth2JwtRequest, UpdateOAuth2JwtRequestAlgorithm,
-    UpdateOAuth2JwtRequestTokenResponseField,
-};
+pub use update_o_auth2_jwt_request::UpdateOAuth2JwtRequest;
 
 #[cfg(feature = "elevenlabs-productions")]
 mod update_order_request;
@@ -9794,6 +9736,23 @@ pub use generation_node::GenerationNode;
 
 mod operation_types;
 
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+pub use operation_types::BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess;
+#[cfg(any(
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text"
+))]
+pub use operation_types::BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat;
+#[cfg(feature = "elevenlabs-music")]
+pub use operation_types::BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility;
+#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
+pub use operation_types::BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization;
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+pub use operation_types::BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiAgentsSummariesGetResponseValue;
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9802,10 +9761,6 @@ pub use operation_types::ConversationalAiConversationsGetFormat;
 pub use operation_types::ConversationalAiConversationsListExcludeStatusesItem;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiConversationsListSummaryMode;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem;
-#[cfg(feature = "elevenlabs-conversational-ai")]
-pub use operation_types::ConversationalAiConversationsMessagesTextSearchSummaryMode;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiKnowledgeBaseDocumentRefreshResponse;
 #[cfg(feature = "elevenlabs-conversational-ai")]
@@ -9838,6 +9793,10 @@ pub use operation_types::ConversationalAiTestsListSortMode;
 pub use operation_types::ConversationalAiTestsUpdateRequest;
 #[cfg(feature = "elevenlabs-conversational-ai")]
 pub use operation_types::ConversationalAiTestsUpdateResponse;
+#[cfg(feature = "elevenlabs-workspace")]
+pub use operation_types::CreateOAuth2JwtRequestAlgorithm;
+#[cfg(feature = "elevenlabs-workspace")]
+pub use operation_types::CreateOAuth2JwtRequestTokenResponseField;
 #[cfg(feature = "elevenlabs-dubbing")]
 pub use operation_types::DubbingListCreationSourcesItem;
 #[cfg(feature = "elevenlabs-dubbing")]
@@ -9858,59 +9817,40 @@ pub use operation_types::DubbingProjectListSortDirection;
 pub use operation_types::DubbingTranscriptGetFormatType;
 #[cfg(feature = "elevenlabs-dubbing")]
 pub use operation_types::DubbingTranscriptGetResponse;
-#[cfg(feature = "elevenlabs-dubbing")]
-pub use operation_types::DubbingTranscriptsGetFormatType;
 #[cfg(feature = "elevenlabs-environment-variables")]
 pub use operation_types::EnvironmentVariablesCreateRequest;
 #[cfg(feature = "elevenlabs-environment-variables")]
 pub use operation_types::EnvironmentVariablesListType;
 #[cfg(feature = "elevenlabs-flows")]
-pub use operation_types::FlowsImageListStatus;
-#[cfg(feature = "elevenlabs-flows")]
-pub use operation_types::FlowsTextToSpeechListStatus;
-#[cfg(feature = "elevenlabs-flows")]
 pub use operation_types::FlowsVideoListStatus;
 pub use operation_types::HistoryDownloadError400;
-#[cfg(feature = "elevenlabs-history")]
+#[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
 pub use operation_types::HistoryListSortDirection;
 #[cfg(feature = "elevenlabs-history")]
 pub use operation_types::HistoryListSource;
-#[cfg(feature = "elevenlabs-music")]
-pub use operation_types::MusicComposeDetailedOutputFormat;
-#[cfg(feature = "elevenlabs-music")]
-pub use operation_types::MusicComposeDetailedStreamOutputFormat;
 #[cfg(feature = "elevenlabs-music")]
 pub use operation_types::MusicComposeOutputFormat;
 #[cfg(feature = "elevenlabs-music")]
 pub use operation_types::MusicCompositionPlanCreateResponse;
 #[cfg(feature = "elevenlabs-music")]
 pub use operation_types::MusicFinetunesListSort;
-#[cfg(feature = "elevenlabs-music")]
-pub use operation_types::MusicFinetunesListSortDirection;
-#[cfg(feature = "elevenlabs-music")]
-pub use operation_types::MusicStreamOutputFormat;
 #[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
 pub use operation_types::PronunciationDictionariesListSort;
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-pub use operation_types::SpeechToSpeechConvertOutputFormat;
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-pub use operation_types::SpeechToSpeechStreamOutputFormat;
 #[cfg(feature = "elevenlabs-speech-to-text")]
 pub use operation_types::SpeechToTextConvertResponse;
 #[cfg(feature = "elevenlabs-speech-to-text")]
 pub use operation_types::SpeechToTextTranscriptsGetResponse;
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use operation_types::TextToDialogueConvertOutputFormat;
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-pub use operation_types::TextToDialogueConvertWithTimestampsOutputFormat;
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 pub use operation_types::TextToSpeechConvertOutputFormat;
-#[cfg(feature = "elevenlabs-text-to-speech")]
-pub use operation_types::TextToSpeechConvertWithTimestampsOutputFormat;
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-speech"
+))]
 pub use operation_types::TextToSpeechStreamOutputFormat;
-#[cfg(feature = "elevenlabs-text-to-speech")]
-pub use operation_types::TextToSpeechStreamWithTimestampsOutputFormat;
 #[cfg(feature = "elevenlabs-workspace")]
 pub use operation_types::WorkspaceAuthConnectionsCreateRequest;
 #[cfg(feature = "elevenlabs-workspace")]

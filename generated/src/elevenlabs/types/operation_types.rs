@@ -181,7 +181,455 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[allow(unused_imports)]
 use serde_json::Value;
 
-#[cfg(feature = "elevenlabs-history")]
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+/// Schema: `#/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_file_post/properties/workspace_access/anyOf/0`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
+    /// `"admin"`
+    Admin,
+    /// `"editor"`
+    Editor,
+    /// `"commenter"`
+    Commenter,
+    /// `"viewer"`
+    Viewer,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+impl BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Editor => "editor",
+            Self::Commenter => "commenter",
+            Self::Viewer => "viewer",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "admin" => Self::Admin,
+            "editor" => Self::Editor,
+            "commenter" => Self::Commenter,
+            "viewer" => Self::Viewer,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+impl Serialize
+    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-pronunciation-dictionaries")]
+impl<'de> Deserialize<'de>
+    for BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text"
+))]
+/// The values of `file_format`.
+///
+/// Schema: `#/components/schemas/Body_Audio_Isolation_Stream_v1_audio_isolation_stream_post/properties/file_format/anyOf/0`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
+    /// `"pcm_s16le_16"`
+    PcmS16le16,
+    /// `"other"`
+    Other,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+
+#[cfg(any(
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text"
+))]
+impl BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PcmS16le16 => "pcm_s16le_16",
+            Self::Other => "other",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "pcm_s16le_16" => Self::PcmS16le16,
+            "other" => Self::Other,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text"
+))]
+impl Serialize for BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-audio-isolation",
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-speech-to-text"
+))]
+impl<'de> Deserialize<'de> for BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+/// Schema: `#/components/schemas/Body_Create_Music_Finetune_v1_music_finetunes_post/properties/visibility/anyOf/0`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+    /// `"private"`
+    Private,
+    /// `"workspace"`
+    Workspace,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Private => "private",
+            Self::Workspace => "workspace",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "private" => Self::Private,
+            "workspace" => Self::Workspace,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl Serialize for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-music")]
+impl<'de> Deserialize<'de> for BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
+    }
+}
+
+#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
+/// Schema: `#/components/schemas/Body_Create_Studio_project_v1_studio_projects_post/properties/apply_text_normalization/anyOf/0`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+    /// `"auto"`
+    Auto,
+    /// `"on"`
+    On,
+    /// `"off"`
+    Off,
+    /// `"apply_english"`
+    ApplyEnglish,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+
+#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
+impl BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::On => "on",
+            Self::Off => "off",
+            Self::ApplyEnglish => "apply_english",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "on" => Self::On,
+            "off" => Self::Off,
+            "apply_english" => Self::ApplyEnglish,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
+impl Serialize for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(feature = "elevenlabs-audio-native", feature = "elevenlabs-studio"))]
+impl<'de> Deserialize<'de> for BodyCreateStudioProjectV1StudioProjectsPostApplyTextNormalization {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+/// This parameter controls text normalization with three modes: 'auto', 'on', and 'off'. When set to 'auto', the system will automatically decide whether to apply text normalization (e.g., spelling out numbers). With 'on', text normalization will always be applied, while with 'off', it will be skipped.
+///
+/// Defaults to `"auto"`.
+///
+/// Schema: `#/components/schemas/Body_Text_to_dialogue__multi_voice__streaming_v1_text_to_dialogue_stream_post/properties/apply_text_normalization`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization {
+    /// `"auto"`
+    Auto,
+    /// `"on"`
+    On,
+    /// `"off"`
+    Off,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+impl BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::On => "on",
+            Self::Off => "off",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "auto" => Self::Auto,
+            "on" => Self::On,
+            "off" => Self::Off,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+impl Serialize
+    for BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(any(
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
+impl<'de> Deserialize<'de>
+    for BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+/// The values of `algorithm`.
+///
+/// Schema: `#/components/schemas/CreateOAuth2JWTRequest/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateOAuth2JwtRequestAlgorithm {
+    /// `"HS256"`
+    Hs256,
+    /// `"HS384"`
+    Hs384,
+    /// `"HS512"`
+    Hs512,
+    /// `"RS256"`
+    Rs256,
+    /// `"RS384"`
+    Rs384,
+    /// `"RS512"`
+    Rs512,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl CreateOAuth2JwtRequestAlgorithm {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hs256 => "HS256",
+            Self::Hs384 => "HS384",
+            Self::Hs512 => "HS512",
+            Self::Rs256 => "RS256",
+            Self::Rs384 => "RS384",
+            Self::Rs512 => "RS512",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "HS256" => Self::Hs256,
+            "HS384" => Self::Hs384,
+            "HS512" => Self::Hs512,
+            "RS256" => Self::Rs256,
+            "RS384" => Self::Rs384,
+            "RS512" => Self::Rs512,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl Serialize for CreateOAuth2JwtRequestAlgorithm {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestAlgorithm {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+/// The values of `token_response_field`.
+///
+/// Schema: `#/components/schemas/CreateOAuth2JWTRequest/properties/token_response_field`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CreateOAuth2JwtRequestTokenResponseField {
+    /// `"access_token"`
+    AccessToken,
+    /// `"id_token"`
+    IdToken,
+    /// A value this version of the client does not know yet.
+    Unknown(String),
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl CreateOAuth2JwtRequestTokenResponseField {
+    /// The value as it is sent on the wire.
+    #[inline]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AccessToken => "access_token",
+            Self::IdToken => "id_token",
+            Self::Unknown(value) => value,
+        }
+    }
+
+    /// The variant for a value from the wire; unknown values are kept.
+    #[inline]
+    pub fn from_wire(value: String) -> Self {
+        match value.as_str() {
+            "access_token" => Self::AccessToken,
+            "id_token" => Self::IdToken,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl Serialize for CreateOAuth2JwtRequestTokenResponseField {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "elevenlabs-workspace")]
+impl<'de> Deserialize<'de> for CreateOAuth2JwtRequestTokenResponseField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
+            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
+            known => Ok(known),
+        }
+    }
+}
+
+#[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
+/// The values of `sort_direction`.
+///
 /// Schema: `#/paths/~1v1~1history/get/parameters/6/schema/anyOf/0`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum HistoryListSortDirection {
@@ -193,7 +641,7 @@ pub enum HistoryListSortDirection {
     Unknown(String),
 }
 
-#[cfg(feature = "elevenlabs-history")]
+#[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
 impl HistoryListSortDirection {
     /// The value as it is sent on the wire.
     #[inline]
@@ -216,14 +664,14 @@ impl HistoryListSortDirection {
     }
 }
 
-#[cfg(feature = "elevenlabs-history")]
+#[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
 impl Serialize for HistoryListSortDirection {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "elevenlabs-history")]
+#[cfg(any(feature = "elevenlabs-history", feature = "elevenlabs-music"))]
 impl<'de> Deserialize<'de> for HistoryListSortDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
@@ -330,7 +778,11 @@ impl<'de> Deserialize<'de> for HistoryDownloadError400 {
     }
 }
 
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
@@ -398,7 +850,11 @@ pub enum TextToSpeechConvertOutputFormat {
     Unknown(String),
 }
 
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 impl TextToSpeechConvertOutputFormat {
     /// The value as it is sent on the wire.
     #[inline]
@@ -473,14 +929,22 @@ impl TextToSpeechConvertOutputFormat {
     }
 }
 
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 impl Serialize for TextToSpeechConvertOutputFormat {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-dialogue",
+    feature = "elevenlabs-text-to-speech"
+))]
 impl<'de> Deserialize<'de> for TextToSpeechConvertOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
@@ -490,167 +954,10 @@ impl<'de> Deserialize<'de> for TextToSpeechConvertOutputFormat {
     }
 }
 
-#[cfg(feature = "elevenlabs-text-to-speech")]
-/// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
-///
-/// Defaults to `"mp3_44100_128"`.
-///
-/// Schema: `#/paths/~1v1~1text-to-speech~1{voice_id}~1with-timestamps/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextToSpeechConvertWithTimestampsOutputFormat {
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"wav_16000"`
-    Wav16000,
-    /// `"wav_22050"`
-    Wav22050,
-    /// `"wav_24000"`
-    Wav24000,
-    /// `"wav_32000"`
-    Wav32000,
-    /// `"wav_44100"`
-    Wav44100,
-    /// `"wav_48000"`
-    Wav48000,
-    /// `"wav_8000"`
-    Wav8000,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-text-to-speech")]
-impl TextToSpeechConvertWithTimestampsOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alaw8000 => "alaw_8000",
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Wav16000 => "wav_16000",
-            Self::Wav22050 => "wav_22050",
-            Self::Wav24000 => "wav_24000",
-            Self::Wav32000 => "wav_32000",
-            Self::Wav44100 => "wav_44100",
-            Self::Wav48000 => "wav_48000",
-            Self::Wav8000 => "wav_8000",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "alaw_8000" => Self::Alaw8000,
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "pcm_8000" => Self::Pcm8000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "wav_16000" => Self::Wav16000,
-            "wav_22050" => Self::Wav22050,
-            "wav_24000" => Self::Wav24000,
-            "wav_32000" => Self::Wav32000,
-            "wav_44100" => Self::Wav44100,
-            "wav_48000" => Self::Wav48000,
-            "wav_8000" => Self::Wav8000,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-speech")]
-impl Serialize for TextToSpeechConvertWithTimestampsOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-speech")]
-impl<'de> Deserialize<'de> for TextToSpeechConvertWithTimestampsOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-speech"
+))]
 /// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
 ///
 /// Defaults to `"mp3_44100_128"`.
@@ -704,7 +1011,10 @@ pub enum TextToSpeechStreamOutputFormat {
     Unknown(String),
 }
 
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-speech"
+))]
 impl TextToSpeechStreamOutputFormat {
     /// The value as it is sent on the wire.
     #[inline]
@@ -765,759 +1075,21 @@ impl TextToSpeechStreamOutputFormat {
     }
 }
 
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-speech"
+))]
 impl Serialize for TextToSpeechStreamOutputFormat {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-#[cfg(feature = "elevenlabs-text-to-speech")]
+#[cfg(any(
+    feature = "elevenlabs-speech-to-speech",
+    feature = "elevenlabs-text-to-speech"
+))]
 impl<'de> Deserialize<'de> for TextToSpeechStreamOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-speech")]
-/// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
-///
-/// Defaults to `"mp3_44100_128"`.
-///
-/// Schema: `#/paths/~1v1~1text-to-speech~1{voice_id}~1stream~1with-timestamps/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextToSpeechStreamWithTimestampsOutputFormat {
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-text-to-speech")]
-impl TextToSpeechStreamWithTimestampsOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Alaw8000 => "alaw_8000",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "pcm_8000" => Self::Pcm8000,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "alaw_8000" => Self::Alaw8000,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-speech")]
-impl Serialize for TextToSpeechStreamWithTimestampsOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-speech")]
-impl<'de> Deserialize<'de> for TextToSpeechStreamWithTimestampsOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-/// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
-///
-/// Defaults to `"mp3_44100_128"`.
-///
-/// Schema: `#/paths/~1v1~1text-to-dialogue/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextToDialogueConvertOutputFormat {
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"wav_16000"`
-    Wav16000,
-    /// `"wav_22050"`
-    Wav22050,
-    /// `"wav_24000"`
-    Wav24000,
-    /// `"wav_32000"`
-    Wav32000,
-    /// `"wav_44100"`
-    Wav44100,
-    /// `"wav_48000"`
-    Wav48000,
-    /// `"wav_8000"`
-    Wav8000,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-impl TextToDialogueConvertOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alaw8000 => "alaw_8000",
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Wav16000 => "wav_16000",
-            Self::Wav22050 => "wav_22050",
-            Self::Wav24000 => "wav_24000",
-            Self::Wav32000 => "wav_32000",
-            Self::Wav44100 => "wav_44100",
-            Self::Wav48000 => "wav_48000",
-            Self::Wav8000 => "wav_8000",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "alaw_8000" => Self::Alaw8000,
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "pcm_8000" => Self::Pcm8000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "wav_16000" => Self::Wav16000,
-            "wav_22050" => Self::Wav22050,
-            "wav_24000" => Self::Wav24000,
-            "wav_32000" => Self::Wav32000,
-            "wav_44100" => Self::Wav44100,
-            "wav_48000" => Self::Wav48000,
-            "wav_8000" => Self::Wav8000,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-impl Serialize for TextToDialogueConvertOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-impl<'de> Deserialize<'de> for TextToDialogueConvertOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-/// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
-///
-/// Defaults to `"mp3_44100_128"`.
-///
-/// Schema: `#/paths/~1v1~1text-to-dialogue~1with-timestamps/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum TextToDialogueConvertWithTimestampsOutputFormat {
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"wav_16000"`
-    Wav16000,
-    /// `"wav_22050"`
-    Wav22050,
-    /// `"wav_24000"`
-    Wav24000,
-    /// `"wav_32000"`
-    Wav32000,
-    /// `"wav_44100"`
-    Wav44100,
-    /// `"wav_48000"`
-    Wav48000,
-    /// `"wav_8000"`
-    Wav8000,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-impl TextToDialogueConvertWithTimestampsOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alaw8000 => "alaw_8000",
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Wav16000 => "wav_16000",
-            Self::Wav22050 => "wav_22050",
-            Self::Wav24000 => "wav_24000",
-            Self::Wav32000 => "wav_32000",
-            Self::Wav44100 => "wav_44100",
-            Self::Wav48000 => "wav_48000",
-            Self::Wav8000 => "wav_8000",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "alaw_8000" => Self::Alaw8000,
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "pcm_8000" => Self::Pcm8000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "wav_16000" => Self::Wav16000,
-            "wav_22050" => Self::Wav22050,
-            "wav_24000" => Self::Wav24000,
-            "wav_32000" => Self::Wav32000,
-            "wav_44100" => Self::Wav44100,
-            "wav_48000" => Self::Wav48000,
-            "wav_8000" => Self::Wav8000,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-impl Serialize for TextToDialogueConvertWithTimestampsOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-text-to-dialogue")]
-impl<'de> Deserialize<'de> for TextToDialogueConvertWithTimestampsOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-/// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM and WAV formats with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
-///
-/// Defaults to `"mp3_44100_128"`.
-///
-/// Schema: `#/paths/~1v1~1speech-to-speech~1{voice_id}/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SpeechToSpeechConvertOutputFormat {
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"wav_16000"`
-    Wav16000,
-    /// `"wav_22050"`
-    Wav22050,
-    /// `"wav_24000"`
-    Wav24000,
-    /// `"wav_32000"`
-    Wav32000,
-    /// `"wav_44100"`
-    Wav44100,
-    /// `"wav_48000"`
-    Wav48000,
-    /// `"wav_8000"`
-    Wav8000,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-impl SpeechToSpeechConvertOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alaw8000 => "alaw_8000",
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Wav16000 => "wav_16000",
-            Self::Wav22050 => "wav_22050",
-            Self::Wav24000 => "wav_24000",
-            Self::Wav32000 => "wav_32000",
-            Self::Wav44100 => "wav_44100",
-            Self::Wav48000 => "wav_48000",
-            Self::Wav8000 => "wav_8000",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "alaw_8000" => Self::Alaw8000,
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "pcm_8000" => Self::Pcm8000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "wav_16000" => Self::Wav16000,
-            "wav_22050" => Self::Wav22050,
-            "wav_24000" => Self::Wav24000,
-            "wav_32000" => Self::Wav32000,
-            "wav_44100" => Self::Wav44100,
-            "wav_48000" => Self::Wav48000,
-            "wav_8000" => Self::Wav8000,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-impl Serialize for SpeechToSpeechConvertOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-impl<'de> Deserialize<'de> for SpeechToSpeechConvertOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-/// Output format of the generated audio. Formatted as codec_sample_rate_bitrate. So an mp3 with 22.05kHz sample rate at 32kbs is represented as mp3_22050_32. MP3 with 192kbps bitrate requires you to be subscribed to Creator tier or above. PCM with 44.1kHz sample rate requires you to be subscribed to Pro tier or above. Note that the μ-law format (sometimes written mu-law, often approximated as u-law) is commonly used for Twilio audio inputs.
-///
-/// Defaults to `"mp3_44100_128"`.
-///
-/// Schema: `#/paths/~1v1~1speech-to-speech~1{voice_id}~1stream/post/parameters/3/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum SpeechToSpeechStreamOutputFormat {
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-impl SpeechToSpeechStreamOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Alaw8000 => "alaw_8000",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "pcm_8000" => Self::Pcm8000,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "alaw_8000" => Self::Alaw8000,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-impl Serialize for SpeechToSpeechStreamOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-speech-to-speech")]
-impl<'de> Deserialize<'de> for SpeechToSpeechStreamOutputFormat {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -1987,8 +1559,6 @@ impl<'de> Deserialize<'de> for DubbingListOrderDirection {
 #[cfg(feature = "elevenlabs-dubbing")]
 /// Format to return transcript in. For subtitles use either 'srt' or 'webvtt', and for a full transcript use 'json'. The 'json' format is not yet supported for Dubbing Studio.
 ///
-/// Defaults to `"srt"`.
-///
 /// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcript~1{language_code}/get/parameters/2/schema`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DubbingTranscriptGetFormatType {
@@ -2065,64 +1635,6 @@ impl<'de> Deserialize<'de> for DubbingTranscriptGetResponse {
             |value| try_member(value).map(Self::String),
         ];
         first_fit(&value, &members).ok_or_else(|| no_match("DubbingTranscriptGetResponse"))
-    }
-}
-
-#[cfg(feature = "elevenlabs-dubbing")]
-/// Format to return transcript in. For subtitles use either 'srt' or 'webvtt', and for a full transcript use 'json'. The 'json' format is not yet supported for Dubbing Studio.
-///
-/// Schema: `#/paths/~1v1~1dubbing~1{dubbing_id}~1transcripts~1{language_code}~1format~1{format_type}/get/parameters/2/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum DubbingTranscriptsGetFormatType {
-    /// `"srt"`
-    Srt,
-    /// `"webvtt"`
-    Webvtt,
-    /// `"json"`
-    Json,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-dubbing")]
-impl DubbingTranscriptsGetFormatType {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Srt => "srt",
-            Self::Webvtt => "webvtt",
-            Self::Json => "json",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "srt" => Self::Srt,
-            "webvtt" => Self::Webvtt,
-            "json" => Self::Json,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-dubbing")]
-impl Serialize for DubbingTranscriptsGetFormatType {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-dubbing")]
-impl<'de> Deserialize<'de> for DubbingTranscriptsGetFormatType {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }
 
@@ -2785,126 +2297,6 @@ impl<'de> Deserialize<'de> for ConversationalAiConversationsGetFormat {
 }
 
 #[cfg(feature = "elevenlabs-conversational-ai")]
-/// Schema: `#/paths/~1v1~1convai~1conversations~1messages~1text-search/get/parameters/21/schema/anyOf/0/items`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
-    /// `"initiated"`
-    Initiated,
-    /// `"in-progress"`
-    InProgress,
-    /// `"processing"`
-    Processing,
-    /// `"done"`
-    Done,
-    /// `"failed"`
-    Failed,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-conversational-ai")]
-impl ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initiated => "initiated",
-            Self::InProgress => "in-progress",
-            Self::Processing => "processing",
-            Self::Done => "done",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "initiated" => Self::Initiated,
-            "in-progress" => Self::InProgress,
-            "processing" => Self::Processing,
-            "done" => Self::Done,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-conversational-ai")]
-impl Serialize for ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiConversationsMessagesTextSearchExcludeStatusesItem {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-conversational-ai")]
-/// Whether to include transcript summaries in the response.
-///
-/// Defaults to `"exclude"`.
-///
-/// Schema: `#/paths/~1v1~1convai~1conversations~1messages~1text-search/get/parameters/24/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ConversationalAiConversationsMessagesTextSearchSummaryMode {
-    /// `"exclude"`
-    Exclude,
-    /// `"include"`
-    Include,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-conversational-ai")]
-impl ConversationalAiConversationsMessagesTextSearchSummaryMode {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exclude => "exclude",
-            Self::Include => "include",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "exclude" => Self::Exclude,
-            "include" => Self::Include,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-conversational-ai")]
-impl Serialize for ConversationalAiConversationsMessagesTextSearchSummaryMode {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-conversational-ai")]
-impl<'de> Deserialize<'de> for ConversationalAiConversationsMessagesTextSearchSummaryMode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-conversational-ai")]
 /// Schema: `#/paths/~1v1~1convai~1phone-numbers/get/responses/200/content/application~1json/schema/items`
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -3519,462 +2911,6 @@ impl<'de> Deserialize<'de> for MusicComposeOutputFormat {
 }
 
 #[cfg(feature = "elevenlabs-music")]
-/// Output format of the generated audio.
-///
-/// Defaults to `"auto"`.
-///
-/// Schema: `#/paths/~1v1~1music~1detailed/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MusicComposeDetailedOutputFormat {
-    /// `"auto"`
-    Auto,
-    /// `"mp3_48000_128"`
-    Mp3_48000_128,
-    /// `"mp3_48000_192"`
-    Mp3_48000_192,
-    /// `"mp3_48000_240"`
-    Mp3_48000_240,
-    /// `"mp3_48000_320"`
-    Mp3_48000_320,
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl MusicComposeDetailedOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Mp3_48000_128 => "mp3_48000_128",
-            Self::Mp3_48000_192 => "mp3_48000_192",
-            Self::Mp3_48000_240 => "mp3_48000_240",
-            Self::Mp3_48000_320 => "mp3_48000_320",
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Alaw8000 => "alaw_8000",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "mp3_48000_128" => Self::Mp3_48000_128,
-            "mp3_48000_192" => Self::Mp3_48000_192,
-            "mp3_48000_240" => Self::Mp3_48000_240,
-            "mp3_48000_320" => Self::Mp3_48000_320,
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "pcm_8000" => Self::Pcm8000,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "alaw_8000" => Self::Alaw8000,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl Serialize for MusicComposeDetailedOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl<'de> Deserialize<'de> for MusicComposeDetailedOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-/// Output format of the generated audio.
-///
-/// Defaults to `"auto"`.
-///
-/// Schema: `#/paths/~1v1~1music~1detailed~1stream/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MusicComposeDetailedStreamOutputFormat {
-    /// `"auto"`
-    Auto,
-    /// `"mp3_48000_128"`
-    Mp3_48000_128,
-    /// `"mp3_48000_192"`
-    Mp3_48000_192,
-    /// `"mp3_48000_240"`
-    Mp3_48000_240,
-    /// `"mp3_48000_320"`
-    Mp3_48000_320,
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl MusicComposeDetailedStreamOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Mp3_48000_128 => "mp3_48000_128",
-            Self::Mp3_48000_192 => "mp3_48000_192",
-            Self::Mp3_48000_240 => "mp3_48000_240",
-            Self::Mp3_48000_320 => "mp3_48000_320",
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Alaw8000 => "alaw_8000",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "mp3_48000_128" => Self::Mp3_48000_128,
-            "mp3_48000_192" => Self::Mp3_48000_192,
-            "mp3_48000_240" => Self::Mp3_48000_240,
-            "mp3_48000_320" => Self::Mp3_48000_320,
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "pcm_8000" => Self::Pcm8000,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "alaw_8000" => Self::Alaw8000,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl Serialize for MusicComposeDetailedStreamOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl<'de> Deserialize<'de> for MusicComposeDetailedStreamOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-/// Output format of the generated audio.
-///
-/// Defaults to `"auto"`.
-///
-/// Schema: `#/paths/~1v1~1music~1stream/post/parameters/0/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MusicStreamOutputFormat {
-    /// `"auto"`
-    Auto,
-    /// `"mp3_48000_128"`
-    Mp3_48000_128,
-    /// `"mp3_48000_192"`
-    Mp3_48000_192,
-    /// `"mp3_48000_240"`
-    Mp3_48000_240,
-    /// `"mp3_48000_320"`
-    Mp3_48000_320,
-    /// `"mp3_22050_32"`
-    Mp3_22050_32,
-    /// `"mp3_24000_48"`
-    Mp3_24000_48,
-    /// `"mp3_44100_32"`
-    Mp3_44100_32,
-    /// `"mp3_44100_64"`
-    Mp3_44100_64,
-    /// `"mp3_44100_96"`
-    Mp3_44100_96,
-    /// `"mp3_44100_128"`
-    Mp3_44100_128,
-    /// `"mp3_44100_192"`
-    Mp3_44100_192,
-    /// `"pcm_8000"`
-    Pcm8000,
-    /// `"pcm_16000"`
-    Pcm16000,
-    /// `"pcm_22050"`
-    Pcm22050,
-    /// `"pcm_24000"`
-    Pcm24000,
-    /// `"pcm_32000"`
-    Pcm32000,
-    /// `"pcm_44100"`
-    Pcm44100,
-    /// `"pcm_48000"`
-    Pcm48000,
-    /// `"ulaw_8000"`
-    Ulaw8000,
-    /// `"alaw_8000"`
-    Alaw8000,
-    /// `"opus_48000_32"`
-    Opus48000_32,
-    /// `"opus_48000_64"`
-    Opus48000_64,
-    /// `"opus_48000_96"`
-    Opus48000_96,
-    /// `"opus_48000_128"`
-    Opus48000_128,
-    /// `"opus_48000_192"`
-    Opus48000_192,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl MusicStreamOutputFormat {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Mp3_48000_128 => "mp3_48000_128",
-            Self::Mp3_48000_192 => "mp3_48000_192",
-            Self::Mp3_48000_240 => "mp3_48000_240",
-            Self::Mp3_48000_320 => "mp3_48000_320",
-            Self::Mp3_22050_32 => "mp3_22050_32",
-            Self::Mp3_24000_48 => "mp3_24000_48",
-            Self::Mp3_44100_32 => "mp3_44100_32",
-            Self::Mp3_44100_64 => "mp3_44100_64",
-            Self::Mp3_44100_96 => "mp3_44100_96",
-            Self::Mp3_44100_128 => "mp3_44100_128",
-            Self::Mp3_44100_192 => "mp3_44100_192",
-            Self::Pcm8000 => "pcm_8000",
-            Self::Pcm16000 => "pcm_16000",
-            Self::Pcm22050 => "pcm_22050",
-            Self::Pcm24000 => "pcm_24000",
-            Self::Pcm32000 => "pcm_32000",
-            Self::Pcm44100 => "pcm_44100",
-            Self::Pcm48000 => "pcm_48000",
-            Self::Ulaw8000 => "ulaw_8000",
-            Self::Alaw8000 => "alaw_8000",
-            Self::Opus48000_32 => "opus_48000_32",
-            Self::Opus48000_64 => "opus_48000_64",
-            Self::Opus48000_96 => "opus_48000_96",
-            Self::Opus48000_128 => "opus_48000_128",
-            Self::Opus48000_192 => "opus_48000_192",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "auto" => Self::Auto,
-            "mp3_48000_128" => Self::Mp3_48000_128,
-            "mp3_48000_192" => Self::Mp3_48000_192,
-            "mp3_48000_240" => Self::Mp3_48000_240,
-            "mp3_48000_320" => Self::Mp3_48000_320,
-            "mp3_22050_32" => Self::Mp3_22050_32,
-            "mp3_24000_48" => Self::Mp3_24000_48,
-            "mp3_44100_32" => Self::Mp3_44100_32,
-            "mp3_44100_64" => Self::Mp3_44100_64,
-            "mp3_44100_96" => Self::Mp3_44100_96,
-            "mp3_44100_128" => Self::Mp3_44100_128,
-            "mp3_44100_192" => Self::Mp3_44100_192,
-            "pcm_8000" => Self::Pcm8000,
-            "pcm_16000" => Self::Pcm16000,
-            "pcm_22050" => Self::Pcm22050,
-            "pcm_24000" => Self::Pcm24000,
-            "pcm_32000" => Self::Pcm32000,
-            "pcm_44100" => Self::Pcm44100,
-            "pcm_48000" => Self::Pcm48000,
-            "ulaw_8000" => Self::Ulaw8000,
-            "alaw_8000" => Self::Alaw8000,
-            "opus_48000_32" => Self::Opus48000_32,
-            "opus_48000_64" => Self::Opus48000_64,
-            "opus_48000_96" => Self::Opus48000_96,
-            "opus_48000_128" => Self::Opus48000_128,
-            "opus_48000_192" => Self::Opus48000_192,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl Serialize for MusicStreamOutputFormat {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl<'de> Deserialize<'de> for MusicStreamOutputFormat {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
 /// Sort by field (created_at or name)
 ///
 /// Defaults to `"created_at"`.
@@ -4022,62 +2958,6 @@ impl Serialize for MusicFinetunesListSort {
 
 #[cfg(feature = "elevenlabs-music")]
 impl<'de> Deserialize<'de> for MusicFinetunesListSort {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-/// Sort direction (asc or desc)
-///
-/// Defaults to `"desc"`.
-///
-/// Schema: `#/paths/~1v1~1music~1finetunes/get/parameters/5/schema`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MusicFinetunesListSortDirection {
-    /// `"asc"`
-    Asc,
-    /// `"desc"`
-    Desc,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl MusicFinetunesListSortDirection {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl Serialize for MusicFinetunesListSortDirection {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-music")]
-impl<'de> Deserialize<'de> for MusicFinetunesListSortDirection {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
@@ -4138,126 +3018,6 @@ impl Serialize for FlowsVideoListStatus {
 
 #[cfg(feature = "elevenlabs-flows")]
 impl<'de> Deserialize<'de> for FlowsVideoListStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-flows")]
-/// Schema: `#/paths/~1v1~1flows~1image/get/parameters/2/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlowsImageListStatus {
-    /// `"pending"`
-    Pending,
-    /// `"generating"`
-    Generating,
-    /// `"completed"`
-    Completed,
-    /// `"failed"`
-    Failed,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-flows")]
-impl FlowsImageListStatus {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Generating => "generating",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "generating" => Self::Generating,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-flows")]
-impl Serialize for FlowsImageListStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-flows")]
-impl<'de> Deserialize<'de> for FlowsImageListStatus {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-flows")]
-/// Schema: `#/paths/~1v1~1flows~1text-to-speech/get/parameters/2/schema/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FlowsTextToSpeechListStatus {
-    /// `"pending"`
-    Pending,
-    /// `"generating"`
-    Generating,
-    /// `"completed"`
-    Completed,
-    /// `"failed"`
-    Failed,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-#[cfg(feature = "elevenlabs-flows")]
-impl FlowsTextToSpeechListStatus {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Generating => "generating",
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "pending" => Self::Pending,
-            "generating" => Self::Generating,
-            "completed" => Self::Completed,
-            "failed" => Self::Failed,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-#[cfg(feature = "elevenlabs-flows")]
-impl Serialize for FlowsTextToSpeechListStatus {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "elevenlabs-flows")]
-impl<'de> Deserialize<'de> for FlowsTextToSpeechListStatus {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
             Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),

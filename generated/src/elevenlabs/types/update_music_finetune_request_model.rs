@@ -5,6 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
+use super::BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility;
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -18,7 +19,7 @@ pub struct UpdateMusicFinetuneRequestModel {
     /// Updated primary musical genre.
     pub primary_genre: Nullable<String>,
     /// Finetune visibility. Only 'private' and 'workspace' can be set.
-    pub visibility: Nullable<UpdateMusicFinetuneRequestModelVisibility>,
+    pub visibility: Nullable<BodyCreateMusicFinetuneV1MusicFinetunesPostVisibility>,
 }
 
 impl Serialize for UpdateMusicFinetuneRequestModel {
@@ -60,53 +61,5 @@ impl<'de> Deserialize<'de> for UpdateMusicFinetuneRequestModel {
             primary_genre: primary_genre_.unwrap_or_default(),
             visibility: visibility_.unwrap_or_default(),
         })
-    }
-}
-
-/// Schema: `#/components/schemas/UpdateMusicFinetuneRequestModel/properties/visibility/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateMusicFinetuneRequestModelVisibility {
-    /// `"private"`
-    Private,
-    /// `"workspace"`
-    Workspace,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl UpdateMusicFinetuneRequestModelVisibility {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::Workspace => "workspace",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "private" => Self::Private,
-            "workspace" => Self::Workspace,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for UpdateMusicFinetuneRequestModelVisibility {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateMusicFinetuneRequestModelVisibility {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }

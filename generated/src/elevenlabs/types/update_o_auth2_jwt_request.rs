@@ -5,7 +5,7 @@
 // Do not edit by hand: change the spec, an overlay or the generator, then run
 // `cargo run -p generator -- generate`.
 
-use super::consts;
+use super::{consts, CreateOAuth2JwtRequestAlgorithm, CreateOAuth2JwtRequestTokenResponseField};
 use api_runtime::Nullable;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -16,7 +16,7 @@ pub struct UpdateOAuth2JwtRequest {
     /// Defaults to `"oauth2_jwt"`.
     pub auth_type: consts::Oauth2Jwt,
     pub provider: Nullable<String>,
-    pub algorithm: Nullable<UpdateOAuth2JwtRequestAlgorithm>,
+    pub algorithm: Nullable<CreateOAuth2JwtRequestAlgorithm>,
     pub key_id: Nullable<String>,
     pub issuer: Nullable<String>,
     pub audience: Nullable<String>,
@@ -24,7 +24,7 @@ pub struct UpdateOAuth2JwtRequest {
     pub expiration_seconds: Nullable<i64>,
     pub extra_params: Nullable<BTreeMap<String, String>>,
     pub scopes: Nullable<Vec<String>>,
-    pub token_response_field: Nullable<UpdateOAuth2JwtRequestTokenResponseField>,
+    pub token_response_field: Nullable<CreateOAuth2JwtRequestTokenResponseField>,
     pub secret_key: Nullable<String>,
 }
 
@@ -99,117 +99,5 @@ impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequest {
             token_response_field: token_response_field_.unwrap_or_default(),
             secret_key: secret_key_.unwrap_or_default(),
         })
-    }
-}
-
-/// Schema: `#/components/schemas/UpdateOAuth2JWTRequest/properties/algorithm/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateOAuth2JwtRequestAlgorithm {
-    /// `"HS256"`
-    Hs256,
-    /// `"HS384"`
-    Hs384,
-    /// `"HS512"`
-    Hs512,
-    /// `"RS256"`
-    Rs256,
-    /// `"RS384"`
-    Rs384,
-    /// `"RS512"`
-    Rs512,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl UpdateOAuth2JwtRequestAlgorithm {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hs256 => "HS256",
-            Self::Hs384 => "HS384",
-            Self::Hs512 => "HS512",
-            Self::Rs256 => "RS256",
-            Self::Rs384 => "RS384",
-            Self::Rs512 => "RS512",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "HS256" => Self::Hs256,
-            "HS384" => Self::Hs384,
-            "HS512" => Self::Hs512,
-            "RS256" => Self::Rs256,
-            "RS384" => Self::Rs384,
-            "RS512" => Self::Rs512,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for UpdateOAuth2JwtRequestAlgorithm {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequestAlgorithm {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
-    }
-}
-
-/// Schema: `#/components/schemas/UpdateOAuth2JWTRequest/properties/token_response_field/anyOf/0`
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum UpdateOAuth2JwtRequestTokenResponseField {
-    /// `"access_token"`
-    AccessToken,
-    /// `"id_token"`
-    IdToken,
-    /// A value this version of the client does not know yet.
-    Unknown(String),
-}
-
-impl UpdateOAuth2JwtRequestTokenResponseField {
-    /// The value as it is sent on the wire.
-    #[inline]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::IdToken => "id_token",
-            Self::Unknown(value) => value,
-        }
-    }
-
-    /// The variant for a value from the wire; unknown values are kept.
-    #[inline]
-    pub fn from_wire(value: String) -> Self {
-        match value.as_str() {
-            "access_token" => Self::AccessToken,
-            "id_token" => Self::IdToken,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl Serialize for UpdateOAuth2JwtRequestTokenResponseField {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for UpdateOAuth2JwtRequestTokenResponseField {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        match Self::from_wire(api_runtime::strings::deserialize_string(deserializer)?) {
-            Self::Unknown(value) => api_runtime::strings::unknown_value(value).map(Self::Unknown),
-            known => Ok(known),
-        }
     }
 }

@@ -1634,7 +1634,7 @@ pub fn call<'a>(
                         "path",
                         "language_code",
                     )?;
-                    let format_type: types::DubbingTranscriptsGetFormatType = contract::arg(
+                    let format_type: types::DubbingTranscriptGetFormatType = contract::arg(
                         args,
                         "path",
                         "format_type",

@@ -26,11 +26,9 @@ use api_clients::elevenlabs::types::{
     AuthSettings, BaseTurnConfig, BatchCallDetailedResponse, BatchCallResponse,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
     BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostRulesItem,
-    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess,
     BodyAddRulesToThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdAddRulesPostRulesItem,
     BodyAddVoiceV1VoicesAddPostLabels,
     BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat,
-    BodyAudioIsolationV1AudioIsolationPostFileFormat,
     BodyCreatePodcastV1StudioPodcastsPostDurationScale, BodyCreatePodcastV1StudioPodcastsPostMode,
     BodyCreatePodcastV1StudioPodcastsPostSource,
     BodyCreateStudioProjectV1StudioProjectsPostFiction,
@@ -38,19 +36,9 @@ use api_clients::elevenlabs::types::{
     BodyCreateStudioProjectV1StudioProjectsPostTargetAudience,
     BodyEditVoiceV1VoicesVoiceIdEditPostLabels,
     BodySetRulesOnThePronunciationDictionaryV1PronunciationDictionariesPronunciationDictionaryIdSetRulesPostRulesItem,
-    BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat,
-    BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat,
-    BodySpeechToTextV1SpeechToTextPostFileFormat,
     BodySpeechToTextV1SpeechToTextPostWebhookMetadata,
-    BodyTextToDialogueFullWithTimestampsApplyTextNormalization,
     BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
-    BodyTextToDialogueMultiVoiceV1TextToDialoguePostApplyTextNormalization,
-    BodyTextToDialogueStreamWithTimestampsApplyTextNormalization,
-    BodyTextToSpeechFullApplyTextNormalization,
-    BodyTextToSpeechFullWithTimestampsApplyTextNormalization,
-    BodyTextToSpeechStreamApplyTextNormalization,
-    BodyTextToSpeechStreamWithTimestampsApplyTextNormalization, ChapterResponseModel,
-    ChapterSnapshotExtendedResponseModel, ChapterSnapshotResponseModel,
+    ChapterResponseModel, ChapterSnapshotExtendedResponseModel, ChapterSnapshotResponseModel,
     ChapterSnapshotsResponseModel, ChapterStatisticsResponseModel, ChapterWithContentResponseModel,
     ClientToolConfigInput, ClientToolConfigOutput, CompileProceduresResponseModel,
     CompileProceduresValidationErrorResponseModel, CompositionPlan, ConvAiFileUploadResponseModel,
@@ -87,14 +75,13 @@ use api_clients::elevenlabs::types::{
     DubbingProjectListResponse, DubbingProjectResponse, DubbingRegenerateResponse,
     DubbingRenderResponseModel, DubbingResource, DubbingSourceSegmentUpdateResponse,
     DubbingSourceTranscriptResponse, DubbingTargetSegmentUpdateResponse,
-    DubbingTargetTranscriptResponse, DubbingTranscriptGetResponse,
-    DubbingTranscriptRevisionResponse, DubbingTranscriptsGetFormatType,
-    DubbingTranscriptsResponseModel, DynamicVariableAssignment, DynamicVariablesConfig,
-    DynamicVariablesConfigWorkflowOverride, EditChapterResponseModel, EditProjectResponseModel,
-    EditVoiceResponseModel, EditVoiceSettingsResponseModel, EmbeddingModelEnum,
-    EnvironmentVariableResponse, EnvironmentVariablesListResponse, EvaluationSuccessResult,
-    ExotelOutboundCallResponse, ExtendedSubscriptionResponseModel, FineTuningResponseModel,
-    ForcedAlignmentCharacterResponseModel, ForcedAlignmentResponseModel,
+    DubbingTargetTranscriptResponse, DubbingTranscriptGetFormatType, DubbingTranscriptGetResponse,
+    DubbingTranscriptRevisionResponse, DubbingTranscriptsResponseModel, DynamicVariableAssignment,
+    DynamicVariablesConfig, DynamicVariablesConfigWorkflowOverride, EditChapterResponseModel,
+    EditProjectResponseModel, EditVoiceResponseModel, EditVoiceSettingsResponseModel,
+    EmbeddingModelEnum, EnvironmentVariableResponse, EnvironmentVariablesListResponse,
+    EvaluationSuccessResult, ExotelOutboundCallResponse, ExtendedSubscriptionResponseModel,
+    FineTuningResponseModel, ForcedAlignmentCharacterResponseModel, ForcedAlignmentResponseModel,
     ForcedAlignmentWordResponseModel, GetAgentConversationTicketsPageResponseModel,
     GetAgentEmbedResponseModel, GetAgentKnowledgebaseSizeResponseModel, GetAgentLinkResponseModel,
     GetAgentResponseModel, GetAgentTestFolderResponseModel, GetAgentTopicsResponseModel,
@@ -328,7 +315,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
         "/components/schemas/Body_Add_a_pronunciation_dictionary_v1_pronunciation_dictionaries_add_from_rules_post/properties/workspace_access" => {
             round_trip::<
                 Option<
-                    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromRulesPostWorkspaceAccess,
+                    BodyAddAPronunciationDictionaryV1PronunciationDictionariesAddFromFilePostWorkspaceAccess,
                 >,
             >
         }
@@ -363,7 +350,9 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             >
         }
         "/components/schemas/Body_Audio_Isolation_v1_audio_isolation_post/properties/file_format" => {
-            round_trip::<Option<BodyAudioIsolationV1AudioIsolationPostFileFormat>>
+            round_trip::<
+                Option<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
+            >
         }
         "/components/schemas/Body_Bulk_delete_knowledge_base_documents_v1_convai_knowledge_base_bulk_delete_post/properties/document_ids" => {
             round_trip::<Vec<String>>
@@ -625,9 +614,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
         }
         "/components/schemas/Body_Speech_to_Speech_Streaming_v1_speech_to_speech__voice_id__stream_post/properties/file_format" => {
             round_trip::<
-                Option<
-                    BodySpeechToSpeechStreamingV1SpeechToSpeechVoiceIdStreamPostFileFormat,
-                >,
+                Option<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
             >
         }
         "/components/schemas/Body_Speech_to_Speech_v1_speech_to_speech__voice_id__post/properties/seed" => {
@@ -637,13 +624,15 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_Speech_to_Speech_v1_speech_to_speech__voice_id__post/properties/file_format" => {
-            round_trip::<Option<BodySpeechToSpeechV1SpeechToSpeechVoiceIdPostFileFormat>>
+            round_trip::<
+                Option<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>,
+            >
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/additional_formats" => {
             round_trip::<AdditionalFormats>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/file_format" => {
-            round_trip::<BodySpeechToTextV1SpeechToTextPostFileFormat>
+            round_trip::<BodyAudioIsolationStreamV1AudioIsolationStreamPostFileFormat>
         }
         "/components/schemas/Body_Speech_to_Text_v1_speech_to_text_post/properties/cloud_storage_url" => {
             round_trip::<Option<String>>
@@ -688,7 +677,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
         }
         "/components/schemas/Body_Text_to_dialogue__multi_voice__v1_text_to_dialogue_post/properties/apply_text_normalization" => {
             round_trip::<
-                BodyTextToDialogueMultiVoiceV1TextToDialoguePostApplyTextNormalization,
+                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
             >
         }
         "/components/schemas/Body_Update_PVC_voice_sample_v1_voices_pvc__voice_id__samples__sample_id__post/properties/remove_background_noise" => {
@@ -779,7 +768,9 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<i64>>
         }
         "/components/schemas/Body_text_to_dialogue_full_with_timestamps/properties/apply_text_normalization" => {
-            round_trip::<BodyTextToDialogueFullWithTimestampsApplyTextNormalization>
+            round_trip::<
+                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+            >
         }
         "/components/schemas/Body_text_to_dialogue_stream_with_timestamps/properties/inputs" => {
             round_trip::<Vec<DialogueInput>>
@@ -794,7 +785,9 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<Option<i64>>
         }
         "/components/schemas/Body_text_to_dialogue_stream_with_timestamps/properties/apply_text_normalization" => {
-            round_trip::<BodyTextToDialogueStreamWithTimestampsApplyTextNormalization>
+            round_trip::<
+                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+            >
         }
         "/components/schemas/Body_text_to_speech_full/properties/text" => {
             round_trip::<String>
@@ -821,7 +814,9 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_text_to_speech_full/properties/apply_text_normalization" => {
-            round_trip::<BodyTextToSpeechFullApplyTextNormalization>
+            round_trip::<
+                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+            >
         }
         "/components/schemas/Body_text_to_speech_full/properties/apply_language_text_normalization" => {
             round_trip::<bool>
@@ -851,7 +846,9 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_text_to_speech_full_with_timestamps/properties/apply_text_normalization" => {
-            round_trip::<BodyTextToSpeechFullWithTimestampsApplyTextNormalization>
+            round_trip::<
+                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+            >
         }
         "/components/schemas/Body_text_to_speech_full_with_timestamps/properties/apply_language_text_normalization" => {
             round_trip::<bool>
@@ -881,7 +878,9 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_text_to_speech_stream/properties/apply_text_normalization" => {
-            round_trip::<BodyTextToSpeechStreamApplyTextNormalization>
+            round_trip::<
+                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+            >
         }
         "/components/schemas/Body_text_to_speech_stream/properties/apply_language_text_normalization" => {
             round_trip::<bool>
@@ -911,7 +910,9 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<bool>
         }
         "/components/schemas/Body_text_to_speech_stream_with_timestamps/properties/apply_text_normalization" => {
-            round_trip::<BodyTextToSpeechStreamWithTimestampsApplyTextNormalization>
+            round_trip::<
+                BodyTextToDialogueMultiVoiceStreamingV1TextToDialogueStreamPostApplyTextNormalization,
+            >
         }
         "/components/schemas/Body_text_to_speech_stream_with_timestamps/properties/apply_language_text_normalization" => {
             round_trip::<bool>
@@ -2032,7 +2033,7 @@ pub fn round_trip_example(pointer: &str, value: Value) -> Option<Result<Value, S
             round_trip::<String>
         }
         "/paths/~1v1~1dubbing~1{dubbing_id}~1transcripts~1{language_code}~1format~1{format_type}/get/parameters/2/schema" => {
-            round_trip::<DubbingTranscriptsGetFormatType>
+            round_trip::<DubbingTranscriptGetFormatType>
         }
         "/paths/~1v1~1audio-native~1{project_id}~1settings/get/parameters/0/schema" => {
             round_trip::<String>

@@ -5,7 +5,7 @@
 //!
 //! `schemas.rs` lowers schemas (the [`Lowerer`](schemas) and its state);
 //! `operations.rs` lowers operations, using it for their parameters, bodies
-//! and responses.
+//! and responses; `shared.rs` keeps one type per repeated enum.
 
 use crate::load::LoadedDocument;
 use crate::model::ir::*;
@@ -13,6 +13,7 @@ use crate::support::error::Result;
 
 mod operations;
 mod schemas;
+mod shared;
 
 pub use operations::template_names;
 use schemas::Lowerer;

@@ -14,6 +14,8 @@ use crate::load::spec::{AdditionalProperties, Schema};
 use crate::model::ir::*;
 use crate::support::error::{push_pointer, Error, Result};
 
+use super::shared::{self, SharedEnums};
+
 /// How many schemas an `allOf` may pull in through nested references
 /// (real documents use a handful).
 const MAX_ALL_OF_DEPTH: usize = 64;
@@ -51,6 +53,7 @@ pub(super) struct Lowerer<'a> {
     /// The component whose types are being lowered (their file).
     pub(super) home: TypeId,
     pub(super) multipart_bodies: Vec<MultipartBody>,
+    pub(super) shared_enums: SharedEnums,
 }
 
 /// Where a schema stands: its pointer and the name hint for inline types.
@@ -87,11 +90,12 @@ impl<'a> Lowerer<'a> {
         raw: &'a Value,
         schemas: &'a IndexMap<String, Schema>,
     ) -> Self {
-        let component_ids = schemas
+        let component_ids: HashMap<&str, TypeId> = schemas
             .keys()
             .enumerate()
             .map(|(i, name)| (name.as_str(), TypeId(i)))
             .collect();
+        let shared_enums = SharedEnums::new(raw, &component_ids);
         Lowerer {
             file,
             raw,
@@ -108,6 +112,7 @@ impl<'a> Lowerer<'a> {
             nesting: 0,
             home: TypeId(0),
             multipart_bodies: Vec::new(),
+            shared_enums,
         }
     }
 
@@ -155,6 +160,30 @@ impl<'a> Lowerer<'a> {
             return Ok(TypeKind::Union(self.union_def(schema, site)?));
         }
         unreachable!("needs_own_type admitted a schema that is no struct, enum or union")
+    }
+
+    /// The enum already lowered for the same values under the same name
+    /// stem, if this place shares enums ([`SharedEnums`]).
+    fn shared_enum(&mut self, schema: &Schema, site: &Site) -> Option<TypeId> {
+        let values = string_enum_values(schema)?;
+        if !self.shared_enums.shares_in(self.home) {
+            return None;
+        }
+        let id = self
+            .shared_enums
+            .get(&SharedEnums::key(&site.hint, &values))?;
+        let shared = self.types[id.0].as_mut().expect("shared enums are lowered");
+        shared::join(shared, self.home, &docs_of(schema));
+        Some(id)
+    }
+
+    fn share_enum(&mut self, schema: &Schema, site: &Site, id: TypeId) {
+        if let Some(values) = string_enum_values(schema) {
+            if self.shared_enums.shares_in(self.home) {
+                let key = SharedEnums::key(&site.hint, &values);
+                self.shared_enums.insert(key, id);
+            }
+        }
     }
 
     fn reserve_inline(&mut self, site: &Site, docs: Docs) -> TypeId {
@@ -216,8 +245,12 @@ impl<'a> Lowerer<'a> {
                     "this schema contains itself through `allOf` with no named schema in between, so its type would be infinite; make the repeated part a component schema and refer to it",
                 ));
             }
+            if let Some(id) = self.shared_enum(schema, site) {
+                return Ok(wrap_nullable(TypeRef::Named(id), nullable));
+            }
             self.inline_in_progress.push(site.pointer.clone());
             let id = self.reserve_inline(site, docs_of(schema));
+            self.share_enum(schema, site, id);
             let kind = self.own_type_kind(schema, site);
             self.inline_in_progress.pop();
             self.types[id.0].as_mut().expect("reserved").kind = kind?;
