@@ -1,12 +1,13 @@
 //! The generated crate's type names: one type per value set.
 
-mod support;
+#[path = "support/document.rs"]
+mod document;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use document::overlaid_document;
 use serde_json::Value;
-use support::document::overlaid_document;
 
 const METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
 

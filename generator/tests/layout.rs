@@ -326,33 +326,34 @@ fn runtime_files_do_not_import_each_other_in_a_cycle() {
     assert_no_cycles("runtime");
 }
 
+/// Every `from uses target` where `allowed(from, target)` is false.
+fn violations(tree: &Tree, allowed: impl Fn(&[String], &[String]) -> bool) -> Vec<String> {
+    let mut wrong = Vec::new();
+    for (from, targets) in tree.edges() {
+        for target in targets.iter().filter(|target| !allowed(&from, target)) {
+            wrong.push(format!(
+                "{} uses {}",
+                tree.display(&from),
+                tree.display(target)
+            ));
+        }
+    }
+    wrong
+}
+
+fn top(module: &[String]) -> &str {
+    module.first().map(String::as_str).unwrap_or_default()
+}
+
 #[test]
 fn each_stage_uses_only_the_stages_before_it() {
     let tree = Tree::read(&source_root("generator"));
-    let rank = |module: &[String]| {
-        STAGES
-            .iter()
-            .position(|stage| module.first().map(String::as_str) == Some(stage))
-    };
-    let mut wrong = Vec::new();
-    for (from, targets) in tree.edges() {
-        let Some(from_rank) = rank(&from) else {
-            continue;
-        };
-        for target in targets {
-            let allowed = match rank(&target) {
-                Some(target_rank) => target_rank <= from_rank,
-                None => target.first().map(String::as_str) == Some("support"),
-            };
-            if !allowed {
-                wrong.push(format!(
-                    "{} uses {}",
-                    tree.display(&from),
-                    tree.display(&target)
-                ));
-            }
-        }
-    }
+    let rank = |module: &[String]| STAGES.iter().position(|stage| top(module) == *stage);
+    let wrong = violations(&tree, |from, target| match (rank(from), rank(target)) {
+        (None, _) => true,
+        (Some(from_rank), Some(target_rank)) => target_rank <= from_rank,
+        (Some(_), None) => top(target) == "support",
+    });
     assert!(
         wrong.is_empty(),
         "a stage uses a later one:\n{}",
@@ -373,26 +374,13 @@ const RUNTIME_LAYERS: [(&str, &[&str]); 4] = [
 #[test]
 fn runtime_layers_use_only_the_layers_below() {
     let tree = Tree::read(&source_root("runtime"));
-    let top = |module: &[String]| module.first().cloned().unwrap_or_default();
-    let mut wrong = Vec::new();
-    for (from, targets) in tree.edges() {
-        let Some((_, allowed)) = RUNTIME_LAYERS
-            .iter()
-            .find(|(layer, _)| *layer == top(&from))
-        else {
-            continue;
-        };
-        for target in targets {
-            let layer = top(&target);
-            if layer != top(&from) && !allowed.contains(&layer.as_str()) {
-                wrong.push(format!(
-                    "{} uses {}",
-                    tree.display(&from),
-                    tree.display(&target)
-                ));
-            }
+    let wrong = violations(&tree, |from, target| {
+        let layer = RUNTIME_LAYERS.iter().find(|(layer, _)| *layer == top(from));
+        match layer {
+            None => true,
+            Some((_, allowed)) => top(target) == top(from) || allowed.contains(&top(target)),
         }
-    }
+    });
     assert!(
         wrong.is_empty(),
         "a runtime layer uses one above it:\n{}",
