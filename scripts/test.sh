@@ -6,6 +6,10 @@ cd "$(dirname "$0")/.."
 
 # Any warning anywhere in the workspace (generated code included) fails.
 export RUSTFLAGS="${RUSTFLAGS:-} -D warnings"
+# Every build here starts from what the generator just wrote: incremental
+# state would only be written, never reused, and is most of the disk a
+# per-feature check leaves behind.
+export CARGO_INCREMENTAL=0
 
 echo "== tools the tests need (tools/package.json: Prism, json-schema-faker, Ajv)"
 # npm ci only when the installed tree is not the one the lock file names.

@@ -9,7 +9,8 @@ use api_clients::elevenlabs::types::{
     BodyAddVoiceV1VoicesAddPost, BodyCreateOrUpdateDeploymentsV1ConvaiAgentsAgentIdDeploymentsPost,
     BodySpeechToTextV1SpeechToTextPost, BodySpeechToTextV1SpeechToTextPostModelId,
     BodyTextToSpeechFull, BodyTextToSpeechStream, DubbingListDubbingStatusesItem,
-    DubbingListOrderDirection, TextToSpeechConvertOutputFormat,
+    DubbingListOrderDirection, ExportOptions, SrtExportOptions, TextToSpeechConvertOutputFormat,
+    TxtExportOptions,
 };
 use api_clients::elevenlabs::{Client, Error, ErrorBody};
 use api_clients::runtime::{File, Nullable, RetryPolicy};
@@ -402,6 +403,48 @@ async fn multipart_body_sends_text_fields_and_the_file_with_name_and_type() {
 }
 
 #[tokio::test]
+async fn an_array_of_objects_is_one_json_part() {
+    let server = MockServer::start().await;
+    mount_transcription(&server).await;
+    let mut body = speech_to_text_body();
+    let mut srt = SrtExportOptions::default();
+    srt.max_characters_per_line = Nullable::Value(42);
+    body.additional_formats = Some(vec![
+        ExportOptions::SrtExportOptions(srt),
+        ExportOptions::TxtExportOptions(TxtExportOptions::default()),
+    ]);
+
+    client(&server)
+        .speech_to_text()
+        .convert(&body)
+        .await
+        .unwrap();
+
+    let request = only_request(&server).await;
+    let parts = multipart_parts(&request);
+    let formats: Vec<_> = parts
+        .iter()
+        .filter(|(headers, _)| headers.contains("name=\"additional_formats\""))
+        .collect();
+    assert_eq!(formats.len(), 1, "one part for the whole array");
+    let (headers, content) = formats[0];
+    assert!(
+        headers
+            .to_ascii_lowercase()
+            .contains("content-type: application/json"),
+        "{headers}"
+    );
+    let sent: serde_json::Value = serde_json::from_slice(content).unwrap();
+    assert_eq!(
+        sent,
+        json!([
+            {"format": "srt", "max_characters_per_line": 42},
+            {"format": "txt"}
+        ])
+    );
+}
+
+#[tokio::test]
 async fn multipart_repeated_file_fields() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
@@ -431,6 +474,13 @@ async fn multipart_repeated_file_fields() {
         .map(|(_, content)| content)
         .collect();
     assert_eq!(files, [&b"one".to_vec(), &b"two".to_vec()]);
+    let file_headers = &part(&parts, "files").0;
+    assert!(
+        file_headers
+            .to_ascii_lowercase()
+            .contains("content-type: audio/mpeg"),
+        "a named file takes the type its extension implies: {file_headers}"
+    );
     assert_eq!(part(&parts, "name").1, b"Narrator");
 }
 

@@ -26,7 +26,8 @@ type BoxByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, io::Error>> + Send>
 /// The content comes from memory ([`File::from_bytes`]), from a file on
 /// disk ([`File::from_path`], opened and streamed when the request is sent,
 /// again on every retry) or from a stream ([`File::from_stream`], which can
-/// be sent once only).
+/// be sent once only). A file with a name and no media type of its own is
+/// sent with the type the name's extension implies.
 ///
 /// JSON has no binary type, so inside a JSON document an in-memory `File` is
 /// written as the list of its byte values; the HTTP layer sends it as raw
@@ -161,6 +162,19 @@ impl File {
         matches!(self.content, Content::Stream(_))
     }
 
+    /// The media type the file is sent with: its own, else the one its
+    /// file name's extension implies (`voice.mp3` is `audio/mpeg`, as the
+    /// official SDKs send it), else `application/octet-stream`.
+    fn part_content_type(&self) -> &str {
+        self.content_type
+            .as_deref()
+            .or_else(|| {
+                let name = self.file_name.as_deref()?;
+                mime_guess::from_path(name).first_raw()
+            })
+            .unwrap_or(DEFAULT_CONTENT_TYPE)
+    }
+
     /// A multipart part with this file's content, opened now. A part
     /// without a file name is sent under `field`, since many servers only
     /// take a part with a file name as a file.
@@ -180,7 +194,7 @@ impl File {
             }
         };
         let file_name = self.file_name.clone().unwrap_or_else(|| field.to_owned());
-        let content_type = self.content_type.as_deref().unwrap_or(DEFAULT_CONTENT_TYPE);
+        let content_type = self.part_content_type();
         part.file_name(file_name)
             .mime_str(content_type)
             .map_err(|error| {
@@ -277,6 +291,24 @@ mod tests {
             Some("video/mp4")
         );
         assert_eq!(File::from_path("README").content_type, None);
+    }
+
+    #[test]
+    fn a_named_file_without_a_type_is_sent_with_the_type_its_name_implies() {
+        let named = |name: &str| File::from_bytes(*b"x").with_file_name(name);
+        assert_eq!(named("voice.mp3").part_content_type(), "audio/mpeg");
+        assert_eq!(named("take.WAV").part_content_type(), "audio/wav");
+        assert_eq!(named("notes").part_content_type(), DEFAULT_CONTENT_TYPE);
+        assert_eq!(
+            File::from_bytes(*b"x").part_content_type(),
+            DEFAULT_CONTENT_TYPE
+        );
+        assert_eq!(
+            named("voice.mp3")
+                .with_content_type("audio/ogg")
+                .part_content_type(),
+            "audio/ogg"
+        );
     }
 
     #[test]

@@ -279,7 +279,7 @@ impl BodySpeechToTextV1SpeechToTextPost {
         form.text("timestamps_granularity", &self.timestamps_granularity);
         form.text("diarize", &self.diarize);
         form.text("diarization_threshold", &self.diarization_threshold);
-        form.text("additional_formats", &self.additional_formats);
+        form.json("additional_formats", &self.additional_formats);
         form.text("file_format", &self.file_format);
         form.text("cloud_storage_url", &self.cloud_storage_url);
         form.text("source_url", &self.source_url);

@@ -170,12 +170,17 @@ impl Lowerer<'_> {
         };
         if encoding == BodyEncoding::Multipart {
             let id = self.multipart_struct(&ty, &body_site.pointer)?;
-            let json_fields = content
+            let mut json_fields: Vec<String> = content
                 .encoding
                 .iter()
                 .filter(|(_, encoding)| encoding.content_type.as_deref().is_some_and(is_json))
                 .map(|(field, _)| field.clone())
                 .collect();
+            for field in self.object_array_fields(id) {
+                if !json_fields.contains(&field) {
+                    json_fields.push(field);
+                }
+            }
             let body = MultipartBody {
                 ty: id,
                 json_fields,
@@ -207,6 +212,57 @@ impl Lowerer<'_> {
             pointer,
             "a multipart/form-data body must be an object schema with properties",
         ))
+    }
+
+    /// Fields of a multipart struct holding arrays of objects. A form has
+    /// no way to spell an object per item, so such an array travels as one
+    /// JSON part, as the server and the official SDKs expect
+    /// (speech-to-text's `additional_formats`).
+    fn object_array_fields(&self, id: TypeId) -> Vec<String> {
+        let TypeKind::Struct(def) = &self.type_def(id).kind else {
+            return Vec::new();
+        };
+        def.fields
+            .iter()
+            .filter(|field| match self.through_aliases(&field.ty) {
+                TypeRef::Array(item) => self.is_object_like(item),
+                _ => false,
+            })
+            .map(|field| field.wire_name.clone())
+            .collect()
+    }
+
+    /// Whether values of `ty` are JSON objects (or may be): structs, maps,
+    /// any JSON, and unions with such a member.
+    fn is_object_like(&self, ty: &TypeRef) -> bool {
+        match self.through_aliases(ty) {
+            TypeRef::Map(_) | TypeRef::Json => true,
+            TypeRef::Named(id) => match &self.type_def(*id).kind {
+                TypeKind::Struct(_) => true,
+                TypeKind::Union(union) => union
+                    .variants
+                    .iter()
+                    .any(|variant| self.is_object_like(&variant.ty)),
+                TypeKind::StringEnum(_) | TypeKind::Alias(_) => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `ty` without nullability and aliases (bounded: an alias cycle
+    /// stops at the last alias seen).
+    fn through_aliases<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
+        for _ in 0..=self.types.len() {
+            match ty {
+                TypeRef::Nullable(inner) => ty = inner,
+                TypeRef::Named(id) => match &self.type_def(*id).kind {
+                    TypeKind::Alias(target) => ty = target,
+                    _ => return ty,
+                },
+                _ => return ty,
+            }
+        }
+        ty
     }
 
     fn type_def(&self, id: TypeId) -> &TypeDef {
