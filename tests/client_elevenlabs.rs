@@ -407,8 +407,10 @@ async fn an_array_of_objects_is_one_json_part() {
     let server = MockServer::start().await;
     mount_transcription(&server).await;
     let mut body = speech_to_text_body();
-    let mut srt = SrtExportOptions::default();
-    srt.max_characters_per_line = Nullable::Value(42);
+    let srt = SrtExportOptions {
+        max_characters_per_line: Nullable::Value(42),
+        ..SrtExportOptions::default()
+    };
     body.additional_formats = Some(vec![
         ExportOptions::SrtExportOptions(srt),
         ExportOptions::TxtExportOptions(TxtExportOptions::default()),

@@ -329,6 +329,30 @@ fn a_dangling_parameter_ref_names_its_pointer() {
 }
 
 #[test]
+fn a_webhook_event_that_is_no_component_names_its_pointer() {
+    let message = failure(&generate(
+        "hooks.yaml",
+        format!("{HEAD}paths: {{}}\nx-webhooks:\n  signature-header: X-Signature\n  event: '#/components/schemas/Missing'\n"),
+    ));
+    assert_eq!(
+        message,
+        "hooks.yaml:#/x-webhooks/event: `#/components/schemas/Missing` is not a component schema: give `#/components/schemas/<name>`"
+    );
+}
+
+#[test]
+fn a_webhook_signature_header_must_be_a_header_name() {
+    let message = failure(&generate(
+        "header.yaml",
+        format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    Event: {{type: object}}\nx-webhooks:\n  signature-header: 'not a header'\n  event: '#/components/schemas/Event'\n"),
+    ));
+    assert_eq!(
+        message,
+        "header.yaml:#/x-webhooks/signature-header: `not a header` is not a header name (letters, digits and `-`)"
+    );
+}
+
+#[test]
 fn a_ref_to_another_file_is_refused_clearly() {
     let (dir, _) = generate("unused.yaml", "");
     std::fs::write(

@@ -20,6 +20,8 @@ use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use ring::hmac;
+
+use crate::types::union::join_member_path;
 use serde::de::DeserializeOwned;
 
 /// How far the signing time may be from now, either way, by default: 30
@@ -100,9 +102,10 @@ impl WebhookVerifier {
         self.verify_at(body, signature, now)?;
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|error| WebhookError::Decode {
-                path: error.path().to_string(),
-                message: error.inner().to_string(),
+            .map_err(|error| {
+                let (path, message) =
+                    join_member_path(error.path().to_string(), error.inner().to_string());
+                WebhookError::Decode { path, message }
             })
             .and_then(|event| {
                 deserializer

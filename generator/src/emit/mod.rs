@@ -22,6 +22,7 @@ mod docs;
 mod operations;
 mod tokens;
 mod types;
+mod webhook;
 
 pub use docs::doc_lines;
 pub use operations::{operation_index_file, OperationFile};
@@ -69,6 +70,8 @@ pub enum ApiFile<'a> {
     SchemaIndex,
     /// `operation_index.rs`, in the test-support crate.
     OperationIndex,
+    /// `webhook.rs`, for an API that signs its webhooks.
+    Webhook(&'a WebhookDef),
 }
 
 /// What [`emit_api`] needs, to emit its files one at a time.
@@ -108,6 +111,7 @@ impl<'a> ApiEmitter<'a> {
             .map(ApiFile::Operations)
             .collect();
         files.extend([ApiFile::Types, ApiFile::Consts, ApiFile::Module]);
+        files.extend(self.model.webhooks.as_ref().map(ApiFile::Webhook));
         files.extend(
             self.names
                 .modules
@@ -125,7 +129,7 @@ impl<'a> ApiEmitter<'a> {
     pub fn emit(&self, file: ApiFile) -> EmittedFile {
         let (model, names, features) = (self.model, self.names, self.features);
         match file {
-            ApiFile::Module => api_module_file(model),
+            ApiFile::Module => api_module_file(model, features),
             ApiFile::Operations(file) => {
                 operations::operation_file(model, names, features, self.api, file)
             }
@@ -138,16 +142,25 @@ impl<'a> ApiEmitter<'a> {
             },
             ApiFile::SchemaIndex => schema_index_file(model, names, self.api),
             ApiFile::OperationIndex => operation_index_file(model, names, self.api),
+            ApiFile::Webhook(webhooks) => webhook::webhook_file(webhooks, names),
         }
     }
 }
 
-fn api_module_file(model: &ApiModel) -> EmittedFile {
+fn api_module_file(model: &ApiModel, features: &Features) -> EmittedFile {
     let mut inner_doc = vec![format!("{} (version {})", model.title, model.version)];
     if let Some(description) = &model.description {
         inner_doc.push(String::new());
         inner_doc.extend(doc_lines(description));
     }
+    let webhook = model.webhooks.as_ref().map(|webhooks| {
+        let cfg = cfg_attr(&features.union_of([webhooks.event]));
+        let module = format_ident!("{}", webhook::WEBHOOK_MODULE);
+        quote! {
+            #cfg
+            pub mod #module;
+        }
+    });
     EmittedFile {
         path: "mod.rs".to_owned(),
         tokens: quote! {
@@ -158,6 +171,7 @@ fn api_module_file(model: &ApiModel) -> EmittedFile {
             #[allow(deprecated)]
             mod client;
             pub use client::{servers, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+            #webhook
         },
         inner_doc,
     }

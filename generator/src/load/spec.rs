@@ -17,6 +17,23 @@ pub struct Document {
     pub components: Components,
     /// Security requirements that apply to every operation.
     pub security: Vec<IndexMap<String, Vec<String>>>,
+    /// `x-webhooks`: the webhooks the API signs (this project's extension,
+    /// which the overlays add where an API documents its signing scheme).
+    #[serde(rename = "x-webhooks")]
+    pub webhooks: Option<WebhooksExtension>,
+}
+
+/// The webhooks an API signs: with which header, and the schema of the
+/// events (a union selected by their `type`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct WebhooksExtension {
+    pub signature_header: String,
+    /// `#/components/schemas/<name>`.
+    pub event: String,
+    /// The client group whose Cargo feature compiles the webhook module.
+    #[serde(rename = "x-fern-sdk-group-name")]
+    pub sdk_group_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

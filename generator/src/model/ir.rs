@@ -29,6 +29,19 @@ pub struct ApiModel {
     pub response_sites: Vec<ExampleSite>,
     pub fallbacks: Vec<Fallback>,
     pub counts: DocumentCounts,
+    /// The webhooks the API signs, when the document says how.
+    pub webhooks: Option<WebhookDef>,
+}
+
+/// How an API signs its webhooks, and what they carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookDef {
+    /// The header carrying the signature (`ElevenLabs-Signature`).
+    pub signature_header: String,
+    /// The type of a verified event.
+    pub event: TypeId,
+    /// The client group under whose feature the webhook module is compiled.
+    pub group: Option<String>,
 }
 
 /// What the document declares, for the coverage report.

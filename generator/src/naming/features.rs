@@ -11,8 +11,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::ToKebabCase;
 
-use crate::model::ir::{ApiModel, Operation, ResponseDef, TypeDef, TypeId, TypeKind, TypeRef};
-use crate::naming::Names;
+use crate::model::ir::{
+    ApiModel, Operation, ResponseDef, TypeDef, TypeId, TypeKind, TypeRef, WebhookDef,
+};
+use crate::naming::{field_ident, Names};
 
 /// Under which features an item is compiled, inside its API's module (which
 /// itself exists under any of the API's features).
@@ -119,6 +121,15 @@ pub fn assign_features(model: &ApiModel, names: &Names, api_module: &str) -> Fea
             }
         }
     }
+    // Webhook events are reached by their group's feature; without one they
+    // are compiled under the API's own feature, as unused schemas are.
+    if let Some(webhooks) = &model.webhooks {
+        if let Some(feature) = webhook_feature(webhooks, &groups) {
+            mark_reachable(model, vec![webhooks.event], &mut |id| {
+                reached_by[id.0].insert(feature.clone());
+            });
+        }
+    }
     let mut features = Features {
         api,
         groups,
@@ -134,6 +145,13 @@ pub fn assign_features(model: &ApiModel, names: &Names, api_module: &str) -> Fea
         })
         .collect();
     features
+}
+
+/// The feature of the group the webhooks belong to; `None` when they name
+/// no group of the client.
+pub fn webhook_feature(webhooks: &WebhookDef, groups: &BTreeMap<String, String>) -> Option<String> {
+    let group = field_ident(webhooks.group.as_deref()?);
+    groups.get(&group).cloned()
 }
 
 /// The named types an operation's inputs and outputs mention directly.

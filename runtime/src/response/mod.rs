@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{DecodeError, Error, Failure, TooLargeError};
 use crate::response::body::{append_limited, before, read_limited};
 use crate::response::sse::{SseError, SseParser};
+use crate::types::union::join_member_path;
 
 type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
@@ -174,12 +175,8 @@ pub(crate) fn decode_json<T: DeserializeOwned>(
 ) -> Result<T, Box<DecodeError>> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        DecodeError::new(
-            status,
-            error.path().to_string(),
-            error.inner().to_string(),
-            body,
-        )
+        let (path, message) = join_member_path(error.path().to_string(), error.inner().to_string());
+        DecodeError::new(status, path, message, body)
     })?;
     deserializer
         .end()

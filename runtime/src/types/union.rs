@@ -121,13 +121,46 @@ pub fn read_tagged<'de, D: Deserializer<'de>>(
 }
 
 /// Decodes a union member from the object that [`read_tagged`] returned,
-/// converting the error into the outer deserializer's error type.
+/// converting the error into the outer deserializer's error type. The
+/// member was buffered, so the outer decoder's path stops at the union: the
+/// error carries the path inside the member, for [`join_member_path`].
 pub fn decode_member<'de, T, D>(value: Value) -> Result<T, D::Error>
 where
     T: serde::de::DeserializeOwned,
     D: Deserializer<'de>,
 {
-    serde_json::from_value(value).map_err(D::Error::custom)
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let (path, message) = join_member_path(error.path().to_string(), error.inner().to_string());
+        D::Error::custom(format_args!(
+            "{MEMBER_PATH}{path}{MEMBER_PATH_END}{message}"
+        ))
+    })
+}
+
+/// Around the path inside a union member, at the start of an error's
+/// message: `at `data.id`: invalid type…` (readable as it is where no
+/// decoder joins it to its own path).
+const MEMBER_PATH: &str = "at `";
+const MEMBER_PATH_END: &str = "`: ";
+
+/// The path and message of a decoding error at `path` (as
+/// `serde_path_to_error` writes it, `.` for the root) whose message may
+/// start with the path inside a union member: the two paths joined, and
+/// the message without it.
+pub fn join_member_path(path: String, message: String) -> (String, String) {
+    let Some(rest) = message.strip_prefix(MEMBER_PATH) else {
+        return (path, message);
+    };
+    let Some((inner, message)) = rest.split_once(MEMBER_PATH_END) else {
+        return (path, message);
+    };
+    let joined = match (path.as_str(), inner) {
+        (_, ".") => path.clone(),
+        (".", inner) => inner.to_owned(),
+        (outer, inner) if inner.starts_with('[') => format!("{outer}{inner}"),
+        (outer, inner) => format!("{outer}.{inner}"),
+    };
+    (joined, message.to_owned())
 }
 
 /// Decodes `value` as `T` if it fits (in the current mode, see
@@ -148,6 +181,23 @@ pub fn no_match<E: serde::de::Error>(union: &str) -> E {
 mod tests {
     use super::*;
     use serde::Serialize;
+
+    #[test]
+    fn a_member_error_joins_its_path_to_the_union_path() {
+        let marked = |inner: &str| format!("{MEMBER_PATH}{inner}{MEMBER_PATH_END}bad value");
+        let join = |outer: &str, message: String| join_member_path(outer.to_owned(), message);
+        assert_eq!(
+            join("tools[2]", marked("config.url")),
+            ("tools[2].config.url".to_owned(), "bad value".to_owned())
+        );
+        assert_eq!(join(".", marked("data.id")).0, "data.id");
+        assert_eq!(join("items", marked("[0].id")).0, "items[0].id");
+        assert_eq!(join("items[0]", marked(".")).0, "items[0]");
+        assert_eq!(
+            join("a.b", "plain".to_owned()),
+            ("a.b".to_owned(), "plain".to_owned())
+        );
+    }
     use serde_json::json;
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]

@@ -5,7 +5,8 @@
 //!
 //! `schemas.rs` lowers schemas (the [`Lowerer`](schemas) and its state);
 //! `operations.rs` lowers operations, using it for their parameters, bodies
-//! and responses; `shared.rs` keeps one type per repeated enum.
+//! and responses; `shared.rs` keeps one type per repeated enum;
+//! `webhooks.rs` reads how the API signs its webhooks.
 
 use crate::load::LoadedDocument;
 use crate::model::ir::*;
@@ -14,6 +15,7 @@ use crate::support::error::Result;
 mod operations;
 mod schemas;
 mod shared;
+mod webhooks;
 
 pub use operations::template_names;
 use schemas::Lowerer;
@@ -24,6 +26,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
     let mut lowerer = Lowerer::new(&loaded.path, &loaded.raw, &doc.components.schemas);
     lowerer.lower_components()?;
     let operations = lowerer.lower_operations(doc)?;
+    let webhooks = webhooks::webhook_def(doc, &lowerer.component_ids, &loaded.path)?;
     let mut types: Vec<TypeDef> = lowerer
         .types
         .into_iter()
@@ -58,5 +61,6 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
                 .sum(),
             component_schemas: doc.components.schemas.len(),
         },
+        webhooks,
     })
 }
