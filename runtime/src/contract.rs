@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{ByteStream, EventStream};
+use crate::{ByteStream, EventStream, JsonStream};
 
 /// Decodes the argument `name` from `args[location]`.
 pub fn arg<T: DeserializeOwned>(args: &Value, location: &str, name: &str) -> Result<T, String> {
@@ -54,6 +54,17 @@ pub async fn drain_events<T: DeserializeOwned + 'static, E>(
 ) -> Result<(), String> {
     while let Some(event) = stream.next().await {
         event.map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Reads every value of a JSON stream, failing on the first that does not
+/// decode.
+pub async fn drain_json_stream<T: DeserializeOwned, E>(
+    mut stream: JsonStream<T, E>,
+) -> Result<(), String> {
+    while let Some(value) = stream.next().await {
+        value.map_err(|e| e.to_string())?;
     }
     Ok(())
 }

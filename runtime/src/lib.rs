@@ -34,7 +34,7 @@ mod types;
 pub mod webhook;
 
 #[doc(hidden)]
-pub use response::sse;
+pub use response::{json_stream, sse};
 pub use types::{de, ser, strings, union};
 
 pub use bytes::Bytes;
@@ -53,6 +53,6 @@ pub use request::file::File;
 pub use request::form::Form;
 pub use request::{encode_path_segment, Request};
 pub use response::body::ERROR_BODY_LIMIT;
-pub use response::{ByteStream, EventStream, Response};
+pub use response::{ByteStream, EventStream, JsonStream, Response};
 pub use types::nullable::Nullable;
 pub use types::timestamp::Timestamp;

@@ -39,6 +39,9 @@ pub type ByteStream = api_runtime::ByteStream<ErrorBody>;
 /// A `text/event-stream` response, as a stream of decoded events.
 pub type EventStream<T> = api_runtime::EventStream<T, ErrorBody>;
 
+/// A streamed JSON response, as a stream of values decoded as they arrive.
+pub type JsonStream<T> = api_runtime::JsonStream<T, ErrorBody>;
+
 /// A call on its way: `.await` it for the decoded answer.
 pub type Call<'a, T> = api_runtime::Call<'a, T, ErrorBody>;
 

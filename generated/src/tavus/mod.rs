@@ -18,4 +18,4 @@ pub mod operations;
 #[allow(deprecated)]
 mod client;
 
-pub use client::{servers, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+pub use client::{servers, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};

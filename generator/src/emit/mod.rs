@@ -170,7 +170,7 @@ fn api_module_file(model: &ApiModel, features: &Features) -> EmittedFile {
             pub mod operations;
             #[allow(deprecated)]
             mod client;
-            pub use client::{servers, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+            pub use client::{servers, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
             #webhook
         },
         inner_doc,

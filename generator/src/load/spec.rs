@@ -255,6 +255,10 @@ pub struct Operation {
     pub sdk_group_name: Option<OneOrMany>,
     #[serde(rename = "x-fern-sdk-method-name")]
     pub sdk_method_name: Option<String>,
+    /// Fern's `x-fern-streaming`: `true`, or an object saying how (its
+    /// `format`); the answer arrives in parts.
+    #[serde(rename = "x-fern-streaming")]
+    pub streaming: Option<serde_json::Value>,
 }
 
 /// A string or a list of strings.

@@ -295,6 +295,9 @@ pub enum ResponseDef {
     Binary(Vec<String>),
     /// `text/event-stream`: events whose data decode as this type.
     EventStream(TypeRef),
+    /// JSON marked as streamed (`x-fern-streaming`): JSON values one after
+    /// another, each of this type.
+    JsonStream(TypeRef),
 }
 
 /// A schema (one with examples, or a response body), and the type its values

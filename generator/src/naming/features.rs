@@ -159,7 +159,9 @@ fn operation_roots(op: &Operation) -> Vec<TypeId> {
     let mut refs: Vec<&TypeRef> = op.params.iter().map(|p| &p.ty).collect();
     refs.extend(op.body.iter().map(|b| &b.ty));
     match &op.response {
-        ResponseDef::Json(ty) | ResponseDef::EventStream(ty) => refs.push(ty),
+        ResponseDef::Json(ty) | ResponseDef::EventStream(ty) | ResponseDef::JsonStream(ty) => {
+            refs.push(ty)
+        }
         ResponseDef::Empty | ResponseDef::Text(_) | ResponseDef::Binary(_) => {}
     }
     refs.into_iter().flat_map(mentioned).collect()

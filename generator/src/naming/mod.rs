@@ -229,10 +229,17 @@ fn operation_names(model: &ApiModel) -> (Vec<OperationNames>, BTreeMap<Vec<Strin
             .or_default()
             .insert(name.clone());
     }
-    types_in_file
-        .entry(String::new())
-        .or_default()
-        .extend(["Client", "ErrorBody", "Error", "ByteStream", "EventStream"].map(String::from));
+    types_in_file.entry(String::new()).or_default().extend(
+        [
+            "Client",
+            "ErrorBody",
+            "Error",
+            "ByteStream",
+            "EventStream",
+            "JsonStream",
+        ]
+        .map(String::from),
+    );
     let mut operations = Vec::with_capacity(model.operations.len());
     for (op, group) in model.operations.iter().zip(paths) {
         let taken = members.entry(group.clone()).or_default();

@@ -18,7 +18,7 @@ use crate::error::{Error, ErrorBody};
 use crate::http::client::BoxFuture;
 use crate::http::transport::Transport;
 use crate::request::Request;
-use crate::response::{ByteStream, EventStream};
+use crate::response::{ByteStream, EventStream, JsonStream};
 
 /// A request on its way: `.await` it for the decoded answer.
 ///
@@ -85,5 +85,15 @@ impl Transport {
         E: ErrorBody,
     {
         Call::new(async move { Ok(self.send::<E>(request).await?.event_stream()) })
+    }
+
+    /// Sends `request` and reads the answer as a stream of JSON values,
+    /// each decoded as `T` as it arrives.
+    pub fn call_json_stream<T, E>(&self, request: Request) -> Call<'_, JsonStream<T, E>, E>
+    where
+        T: DeserializeOwned + Send + 'static,
+        E: ErrorBody,
+    {
+        Call::new(async move { Ok(self.send::<E>(request).await?.json_stream()) })
     }
 }

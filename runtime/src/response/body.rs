@@ -1,12 +1,21 @@
 //! Reading answers within bounds: a size cap on everything buffered, a
-//! smaller one on error bodies, and the call's deadline.
+//! smaller one on error bodies, and the call's deadline; decoding a
+//! whole JSON body with the path of the first failing field.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use bytes::{Bytes, BytesMut};
+use std::pin::Pin;
 
-use crate::error::{Failure, TimeoutError, TooLargeError};
+use bytes::{Bytes, BytesMut};
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+
+use crate::error::{DecodeError, Failure, TimeoutError, TooLargeError};
+use crate::types::union::join_member_path;
+
+/// A response body as reqwest streams it.
+pub(crate) type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// How much of a non-2xx body is kept in
 /// [`StatusError::raw_body`](crate::StatusError::raw_body); the rest is not
@@ -98,6 +107,22 @@ pub(crate) async fn read_error_body(
         body.extend_from_slice(&chunk);
     }
     Ok((body.freeze(), false))
+}
+
+/// Decodes a JSON document, naming the path of the first field that fails.
+pub(crate) fn decode_json<T: DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+) -> Result<T, Box<DecodeError>> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let (path, message) = join_member_path(error.path().to_string(), error.inner().to_string());
+        DecodeError::new(status, path, message, body)
+    })?;
+    deserializer
+        .end()
+        .map_err(|error| DecodeError::new(status, ".".to_owned(), error.to_string(), body))?;
+    Ok(value)
 }
 
 #[cfg(test)]

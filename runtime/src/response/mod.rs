@@ -1,7 +1,10 @@
-//! Reading answers: a successful body as JSON, text, bytes, a byte stream
-//! or server-sent events, always within the size cap and the deadline.
+//! Reading answers: a successful body as JSON, text, bytes, a byte stream,
+//! server-sent events or a stream of JSON values, always within the size
+//! cap and the deadline.
 
 pub(crate) mod body;
+#[doc(hidden)]
+pub mod json_stream;
 #[doc(hidden)]
 pub mod sse;
 
@@ -19,11 +22,9 @@ use reqwest::header::{HeaderMap, CONTENT_TYPE};
 use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error, Failure, TooLargeError};
-use crate::response::body::{append_limited, before, read_limited};
+use crate::response::body::{append_limited, before, decode_json, read_limited, BodyStream};
+pub use crate::response::json_stream::JsonStream;
 use crate::response::sse::{SseError, SseParser};
-use crate::types::union::join_member_path;
-
-type BodyStream = Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
 /// How much of an answer may be buffered, and until when a non-streaming
 /// call may read it.
@@ -134,6 +135,17 @@ impl Response {
         }
     }
 
+    /// The body as a stream of JSON values (newline-delimited or
+    /// concatenated), each decoded as `T` as it arrives (see
+    /// [`JsonStream`]).
+    pub fn json_stream<T: DeserializeOwned, E>(self) -> JsonStream<T, E> {
+        JsonStream::new(
+            self.status(),
+            self.limits.max_size,
+            Box::pin(self.inner.bytes_stream()),
+        )
+    }
+
     async fn read_body(mut self) -> Result<Bytes, Failure> {
         let limits = self.limits;
         before(
@@ -166,22 +178,6 @@ impl fmt::Debug for Response {
             .field("headers", self.headers())
             .finish()
     }
-}
-
-/// Decodes a JSON document, naming the path of the first field that fails.
-pub(crate) fn decode_json<T: DeserializeOwned>(
-    status: u16,
-    body: &[u8],
-) -> Result<T, Box<DecodeError>> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let (path, message) = join_member_path(error.path().to_string(), error.inner().to_string());
-        DecodeError::new(status, path, message, body)
-    })?;
-    deserializer
-        .end()
-        .map_err(|error| DecodeError::new(status, ".".to_owned(), error.to_string(), body))?;
-    Ok(value)
 }
 
 fn decode_text_as_json_string<T: DeserializeOwned>(status: u16, body: &[u8]) -> Option<T> {

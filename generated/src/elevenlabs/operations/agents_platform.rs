@@ -8,7 +8,9 @@
 //! The `agents_platform` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `agents_platform` operations.
 #[derive(Debug, Clone, Copy)]

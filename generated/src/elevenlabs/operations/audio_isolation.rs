@@ -8,7 +8,9 @@
 //! The `audio_isolation` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `audio_isolation` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,9 @@
 //! The `audio_native` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `audio_native` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,9 @@
 //! The `conversational_ai` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `conversational_ai` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,9 @@
 //! The `environment_variables` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `environment_variables` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,9 @@
 //! The `forced_alignment` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `forced_alignment` operations.
 #[derive(Debug, Clone, Copy)]

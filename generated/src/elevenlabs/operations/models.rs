@@ -8,7 +8,9 @@
 //! The `models` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `models` operations.
 #[derive(Debug, Clone, Copy)]

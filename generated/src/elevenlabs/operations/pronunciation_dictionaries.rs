@@ -8,7 +8,9 @@
 //! The `pronunciation_dictionaries` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `pronunciation_dictionaries` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,9 @@
 //! The `service_accounts` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `service_accounts` operations.
 #[derive(Debug, Clone, Copy)]

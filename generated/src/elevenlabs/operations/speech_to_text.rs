@@ -8,7 +8,9 @@
 //! The `speech_to_text` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `speech_to_text` operations.
 #[derive(Debug, Clone, Copy)]

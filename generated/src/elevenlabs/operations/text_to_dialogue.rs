@@ -8,7 +8,9 @@
 //! The `text_to_dialogue` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `text_to_dialogue` operations.
 #[derive(Debug, Clone, Copy)]
@@ -237,7 +239,8 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
     #[inline]
     pub fn send(
         self,
-    ) -> Call<'a, types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel> {
+    ) -> Call<'a, JsonStream<types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel>>
+    {
         let Self {
             client,
             output_format,
@@ -251,15 +254,17 @@ impl<'a> TextToDialogueStreamWithTimestamps<'a> {
         .query("output_format", &output_format)
         .query("enable_logging", &enable_logging);
         let request = request.json(body);
-        client.transport().call_json(request)
+        client.transport().call_json_stream(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToDialogueStreamWithTimestamps<'a> {
-    type Output =
-        Result<types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel, Error>;
+    type Output = Result<
+        JsonStream<types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel>,
+        Error,
+    >;
     type IntoFuture =
-        Call<'a, types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel>;
+        Call<'a, JsonStream<types::StreamingAudioChunkWithTimestampsAndVoiceSegmentsResponseModel>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()

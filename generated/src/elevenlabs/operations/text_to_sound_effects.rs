@@ -8,7 +8,9 @@
 //! The `text_to_sound_effects` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `text_to_sound_effects` operations.
 #[derive(Debug, Clone, Copy)]

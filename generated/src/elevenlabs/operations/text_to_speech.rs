@@ -8,7 +8,9 @@
 //! The `text_to_speech` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `text_to_speech` operations.
 #[derive(Debug, Clone, Copy)]
@@ -381,7 +383,9 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
 
     /// Sends the request.
     #[inline]
-    pub fn send(self) -> Call<'a, types::StreamingAudioChunkWithTimestampsResponseModel> {
+    pub fn send(
+        self,
+    ) -> Call<'a, JsonStream<types::StreamingAudioChunkWithTimestampsResponseModel>> {
         let Self {
             client,
             voice_id,
@@ -399,13 +403,13 @@ impl<'a> TextToSpeechStreamWithTimestamps<'a> {
         .query("optimize_streaming_latency", &optimize_streaming_latency)
         .query("output_format", &output_format);
         let request = request.json(body);
-        client.transport().call_json(request)
+        client.transport().call_json_stream(request)
     }
 }
 
 impl<'a> std::future::IntoFuture for TextToSpeechStreamWithTimestamps<'a> {
-    type Output = Result<types::StreamingAudioChunkWithTimestampsResponseModel, Error>;
-    type IntoFuture = Call<'a, types::StreamingAudioChunkWithTimestampsResponseModel>;
+    type Output = Result<JsonStream<types::StreamingAudioChunkWithTimestampsResponseModel>, Error>;
+    type IntoFuture = Call<'a, JsonStream<types::StreamingAudioChunkWithTimestampsResponseModel>>;
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()

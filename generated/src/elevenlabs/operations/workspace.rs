@@ -8,7 +8,9 @@
 //! The `workspace` operations.
 
 #[allow(unused_imports)]
-use crate::elevenlabs::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::elevenlabs::{
+    types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream,
+};
 
 /// The `workspace` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,7 @@
 //! The `conversations` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
 
 /// The `conversations` operations.
 #[derive(Debug, Clone, Copy)]

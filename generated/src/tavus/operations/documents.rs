@@ -8,7 +8,7 @@
 //! The `documents` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
 
 /// The `documents` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,7 @@
 //! The `guardrails` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
 
 /// The `guardrails` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,7 @@
 //! The `memories` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
 
 /// The `memories` operations.
 #[derive(Debug, Clone, Copy)]

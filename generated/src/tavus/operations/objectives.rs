@@ -8,7 +8,7 @@
 //! The `objectives` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
 
 /// The `objectives` operations.
 #[derive(Debug, Clone, Copy)]

@@ -8,7 +8,7 @@
 //! The `replicas` operations.
 
 #[allow(unused_imports)]
-use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+use crate::tavus::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
 
 /// The `replicas` operations.
 #[derive(Debug, Clone, Copy)]

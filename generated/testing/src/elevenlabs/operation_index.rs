@@ -568,7 +568,7 @@ pub fn call<'a>(
                         .text_to_speech()
                         .stream_with_timestamps(&voice_id, &body)
                         .await;
-                    output.map(drop).map_err(|e| e.to_string())
+                    contract::drain_json_stream(output.map_err(|e| e.to_string())?).await
                 })
             }
             "POST /v1/text-to-dialogue" => {
@@ -598,7 +598,7 @@ pub fn call<'a>(
                         .text_to_dialogue()
                         .stream_with_timestamps(&body)
                         .await;
-                    output.map(drop).map_err(|e| e.to_string())
+                    contract::drain_json_stream(output.map_err(|e| e.to_string())?).await
                 })
             }
             "POST /v1/text-to-dialogue/with-timestamps" => {

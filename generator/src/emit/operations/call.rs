@@ -90,6 +90,10 @@ impl<'a> Call<'a> {
                 let ty = type_path(ty, self.all_names);
                 quote!(EventStream<#ty>)
             }
+            ResponseDef::JsonStream(ty) => {
+                let ty = type_path(ty, self.all_names);
+                quote!(JsonStream<#ty>)
+            }
         }
     }
 
@@ -315,6 +319,7 @@ impl<'a> Call<'a> {
             ResponseDef::Text(_) => quote!(call_text),
             ResponseDef::Binary(_) => quote!(call_bytes),
             ResponseDef::EventStream(_) => quote!(call_events),
+            ResponseDef::JsonStream(_) => quote!(call_json_stream),
         };
         quote! {
             let request = api_runtime::Request::new(api_runtime::reqwest::Method::#method, #path)
@@ -352,7 +357,7 @@ impl<'a> Call<'a> {
             ResponseDef::Binary(types) => types.join(", "),
             ResponseDef::Text(media_type) => media_type.clone(),
             ResponseDef::EventStream(_) => "text/event-stream".to_owned(),
-            ResponseDef::Empty | ResponseDef::Json(_) => return None,
+            ResponseDef::Empty | ResponseDef::Json(_) | ResponseDef::JsonStream(_) => return None,
         };
         Some(quote!(.accept(#media_types)))
     }

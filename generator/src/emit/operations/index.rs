@@ -109,6 +109,9 @@ fn index_arm(call: &Call) -> TokenStream {
         ResponseDef::EventStream(_) => {
             quote!(contract::drain_events(output.map_err(|e| e.to_string())?).await)
         }
+        ResponseDef::JsonStream(_) => {
+            quote!(contract::drain_json_stream(output.map_err(|e| e.to_string())?).await)
+        }
         _ => quote!(output.map(drop).map_err(|e| e.to_string())),
     };
     quote! {

@@ -126,6 +126,9 @@ impl OperationEmitter<'_> {
             /// A `text/event-stream` response, as a stream of decoded events.
             pub type EventStream<T> = api_runtime::EventStream<T, ErrorBody>;
 
+            /// A streamed JSON response, as a stream of values decoded as they arrive.
+            pub type JsonStream<T> = api_runtime::JsonStream<T, ErrorBody>;
+
             /// A call on its way: `.await` it for the decoded answer.
             pub type Call<'a, T> = api_runtime::Call<'a, T, ErrorBody>;
 
@@ -397,7 +400,7 @@ impl OperationEmitter<'_> {
             path: format!("operations/{top}.rs"),
             tokens: quote! {
                 #[allow(unused_imports)]
-                use #api::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream};
+                use #api::{types, ByteStream, Call, Client, Error, ErrorBody, EventStream, JsonStream};
                 #(#groups)*
             },
             inner_doc: vec![format!("The `{top}` operations.")],

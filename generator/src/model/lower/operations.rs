@@ -291,7 +291,9 @@ impl Lowerer<'_> {
             let content_pointer = push_pointer(&response_pointer, "content");
             if status.starts_with('2') {
                 if success.is_none() {
-                    success = Some(self.success_response(&content, &content_pointer, site)?);
+                    let streamed = op.streaming.as_ref().is_some_and(is_streaming);
+                    success =
+                        Some(self.success_response(&content, &content_pointer, site, streamed)?);
                 }
             } else if let Some((media_type, Some(schema))) = json_media(&content) {
                 // An error response without a schema keeps its raw body.
@@ -312,6 +314,7 @@ impl Lowerer<'_> {
         content: &indexmap::IndexMap<String, MediaType>,
         content_pointer: &str,
         site: &Site,
+        streamed: bool,
     ) -> Result<ResponseDef> {
         let schema_site = |media_type: &str, suffix: &str| Site {
             pointer: push_pointer(&push_pointer(content_pointer, media_type), "schema"),
@@ -326,7 +329,10 @@ impl Lowerer<'_> {
             let json_site = schema_site(media_type, "Response");
             let ty = self.type_ref(schema, &json_site)?;
             self.record_response(&json_site, &ty);
-            return Ok(ResponseDef::Json(ty));
+            return Ok(match streamed {
+                true => ResponseDef::JsonStream(ty),
+                false => ResponseDef::Json(ty),
+            });
         }
         if let Some(media) = content.get("text/event-stream") {
             let ty = match &media.schema {
@@ -492,6 +498,12 @@ fn same_noun(word: &str, group_word: &str) -> bool {
         None => format!("{w}s"),
     };
     word == group_word || plural(word) == group_word || plural(group_word) == word
+}
+
+/// `x-fern-streaming: true`, or an object (Fern's long form, `{format:
+/// ...}`); `false` and anything else are not streaming.
+fn is_streaming(value: &Value) -> bool {
+    value.as_bool().unwrap_or(value.is_object())
 }
 
 fn pick_request_media_type(body: &spec::RequestBody) -> Option<(&str, &MediaType)> {

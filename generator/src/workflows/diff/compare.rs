@@ -69,7 +69,9 @@ pub(super) fn usages(model: &ApiModel) -> Vec<Usage> {
         if let Some(body) = &op.body {
             seed(&body.ty, REQUEST, &mut stack);
         }
-        if let ResponseDef::Json(ty) | ResponseDef::EventStream(ty) = &op.response {
+        if let ResponseDef::Json(ty) | ResponseDef::EventStream(ty) | ResponseDef::JsonStream(ty) =
+            &op.response
+        {
             seed(ty, RESPONSE, &mut stack);
         }
         for (_, ty) in &op.errors {

@@ -318,6 +318,9 @@ impl Differ<'_> {
             (ResponseDef::EventStream(a), ResponseDef::EventStream(b)) => {
                 self.compare_ty(a, b, &Place::root("response events"), RESPONSE, sink)
             }
+            (ResponseDef::JsonStream(a), ResponseDef::JsonStream(b)) => {
+                self.compare_ty(a, b, &Place::root("response items"), RESPONSE, sink)
+            }
             (ResponseDef::Empty, ResponseDef::Empty) => {}
             (ResponseDef::Binary(a), ResponseDef::Binary(b)) => {
                 if a != b {
@@ -431,6 +434,9 @@ pub(super) fn describe_response(model: &ApiModel, response: &ResponseDef) -> Str
         ResponseDef::Binary(media) => format!("bytes ({})", media.join(", ")),
         ResponseDef::EventStream(ty) => {
             format!("event stream of {}", describe_type(model, ty))
+        }
+        ResponseDef::JsonStream(ty) => {
+            format!("JSON stream of {}", describe_type(model, ty))
         }
     }
 }
