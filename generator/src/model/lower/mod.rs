@@ -30,7 +30,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
         .map(|t| t.expect("every reserved type is filled"))
         .collect();
     crate::model::recursion::box_recursive_fields(&mut types, &loaded.path)?;
-    Ok(ApiModel {
+    let mut model = ApiModel {
         title: doc.info.title.clone(),
         version: doc.info.version.clone(),
         description: doc.info.description.clone(),
@@ -50,6 +50,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
         example_sites: lowerer.example_sites,
         response_sites: lowerer.response_sites,
         fallbacks: lowerer.fallbacks,
+        unclassified_lists: Vec::new(),
         counts: DocumentCounts {
             operations: doc
                 .paths
@@ -58,5 +59,7 @@ pub fn build_model(loaded: &LoadedDocument) -> Result<ApiModel> {
                 .sum(),
             component_schemas: doc.components.schemas.len(),
         },
-    })
+    };
+    crate::model::paging::detect_paging(&mut model);
+    Ok(model)
 }
