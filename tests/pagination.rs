@@ -354,3 +354,55 @@ async fn the_same_page_again_ends_a_page_number_listing_with_a_paging_error() {
     assert!(matches!(pages[1], Err(Error::Paging(_))));
     assert_eq!(requests(&server).await.len(), 2);
 }
+
+fn coverage(api: &str) -> generator::Coverage {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let overlay = root.join(format!("specs/overlays/{api}.yaml"));
+    let overlays = [generator::load::overlay::load_overlay(&overlay).expect("overlay loads")];
+    let spec = root.join(format!("../shared/specs/{api}.yaml"));
+    let loaded = generator::load::load_with_overlays(&spec, &overlays).expect("document loads");
+    let model = generator::model::lower::build_model(&loaded).expect("model builds");
+    generator::Coverage::of(api, &model)
+}
+
+#[test]
+fn the_coverage_report_counts_the_paging_operations_of_both_documents() {
+    use generator::model::ir::PagingKind::*;
+    let elevenlabs = coverage("elevenlabs");
+    // The issue counted 34 cursor listings: the 34 GET operations that take
+    // `cursor`. Two more page by cursor: POST
+    // /v1/convai/knowledge-base/dependent-agents takes `cursor` too, and GET
+    // /v1/convai/batch-calling/workspace sends `last_doc` and reads
+    // `next_doc`, the same pattern under other names.
+    assert_eq!(elevenlabs.paging_count(Cursor), 34 + 1 + 1);
+    assert_eq!(elevenlabs.paging_count(AfterItem), 1, "GET /v1/history");
+    assert_eq!(elevenlabs.paging_count(Token), 1, "GET /v2/voices");
+    // GET /v1/audio-isolation/history and GET /v1/shared-voices.
+    assert_eq!(elevenlabs.paging_count(Number), 2);
+    assert_eq!(
+        elevenlabs.paging_count(Offset),
+        1,
+        "GET /v1/productions/orders"
+    );
+    assert_eq!(elevenlabs.paging.len(), 41);
+    // The four without `.items()`: the three dependent-agents listings
+    // answer two lists (`agents` and `branches`), and the secret
+    // dependencies are a union of lists of different item types.
+    assert_eq!(elevenlabs.paging.iter().filter(|p| p.items).count(), 37);
+    let unclassified: Vec<String> = elevenlabs
+        .unclassified_lists
+        .iter()
+        .map(|list| format!("{} {}", list.method, list.path))
+        .collect();
+    // It says `has_more` and `last_sort_id`, but takes no position at all.
+    assert_eq!(unclassified, ["POST /v1/similar-voices"]);
+
+    // Tavus: only GET /v2/documents declares `page` (and `page_size`); the
+    // other lists declare no parameters. Its `page` has no default or
+    // minimum, so the first page is assumed to be 1.
+    let tavus = coverage("tavus");
+    assert_eq!(tavus.paging.len(), 1);
+    assert_eq!(tavus.paging[0].path, "/v2/documents");
+    assert_eq!(tavus.paging[0].kind, Number);
+    assert!(tavus.unclassified_lists.is_empty());
+}
