@@ -188,12 +188,14 @@ impl<'a> api_runtime::Listed<'a> for AudioIsolationList<'a> {
 
 impl<'a> AudioIsolationList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `page` counted up by one, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let first = self.page.unwrap_or(1i64);
         api_runtime::Pages::by_number(self, first)
     }
 
     /// The `items` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }

@@ -843,12 +843,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiAgentsList<'a> {
 
 impl<'a> ConversationalAiAgentsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `agents` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -2260,12 +2262,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiBatchCallsList<'a> {
 
 impl<'a> ConversationalAiBatchCallsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `last_doc` set to each page's `next_doc`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.last_doc.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `batch_calls` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -3136,12 +3140,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsList<'a> {
 
 impl<'a> ConversationalAiConversationsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `conversations` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -3321,12 +3327,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsGetSipMessages
 
 impl<'a> ConversationalAiConversationsGetSipMessages<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `sip_messages` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -3951,12 +3959,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsMessagesTextSe
 
 impl<'a> ConversationalAiConversationsMessagesTextSearch<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `results` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -4057,12 +4067,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsMessagesSearch
 
 impl<'a> ConversationalAiConversationsMessagesSearch<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `results` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -4280,12 +4292,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsTagsList<'a> {
 
 impl<'a> ConversationalAiConversationsTagsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `conversation_tags` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -4455,12 +4469,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiConversationsTopicsGet<'a> 
 
 impl<'a> ConversationalAiConversationsTopicsGet<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `topics` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -4819,12 +4835,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseList<'a> {
 
 impl<'a> ConversationalAiKnowledgeBaseList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `documents` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -4927,12 +4945,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseSearch<'a> {
 
 impl<'a> ConversationalAiKnowledgeBaseSearch<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `results` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -5104,12 +5124,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseCrawlJobsList<
 
 impl<'a> ConversationalAiKnowledgeBaseCrawlJobsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `crawl_jobs` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -5700,6 +5722,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsGetAge
 
 impl<'a> ConversationalAiKnowledgeBaseDocumentsGetAgents<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
@@ -5794,6 +5817,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiKnowledgeBaseDocumentsGetBul
 
 impl<'a> ConversationalAiKnowledgeBaseDocumentsGetBulkAgents<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
@@ -6040,12 +6064,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiKnowledgeBaseDocumentsChunk
 
 impl<'a> ConversationalAiKnowledgeBaseDocumentsChunksList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `chunks` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -6850,12 +6876,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiPhoneNumbersGetSipMessages<
 
 impl<'a> ConversationalAiPhoneNumbersGetSipMessages<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `sip_messages` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -7073,12 +7101,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiSecretsList<'a> {
 
 impl<'a> ConversationalAiSecretsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `secrets` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -7162,6 +7192,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiSecretsGetDependencies<'a> {
 
 impl<'a> ConversationalAiSecretsGetDependencies<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
@@ -7528,12 +7559,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiTestsList<'a> {
 
 impl<'a> ConversationalAiTestsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `tests` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -7819,12 +7852,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiTestsInvocationsList<'a> {
 
 impl<'a> ConversationalAiTestsInvocationsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `results` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -8088,12 +8123,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiToolsList<'a> {
 
 impl<'a> ConversationalAiToolsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `tools` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -8266,6 +8303,7 @@ impl<'a> api_runtime::Paged<'a> for ConversationalAiToolsGetDependentAgents<'a> 
 
 impl<'a> ConversationalAiToolsGetDependentAgents<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
@@ -8432,12 +8470,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiToolsExecutionsGet<'a> {
 
 impl<'a> ConversationalAiToolsExecutionsGet<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `executions` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -8668,12 +8708,14 @@ impl<'a> api_runtime::Listed<'a> for ConversationalAiUsersList<'a> {
 
 impl<'a> ConversationalAiUsersList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `users` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }

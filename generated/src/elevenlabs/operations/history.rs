@@ -252,12 +252,14 @@ impl<'a> api_runtime::Listed<'a> for HistoryList<'a> {
 
 impl<'a> HistoryList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `start_after_history_item_id` set to each page's `last_history_item_id`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.start_after_history_item_id.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `history` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }

@@ -264,12 +264,14 @@ impl<'a> api_runtime::Listed<'a> for ProductionsOrdersList<'a> {
 
 impl<'a> ProductionsOrdersList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `offset` advanced by each page's items, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let first = self.offset.unwrap_or(0i64);
         api_runtime::Pages::by_offset(self, first)
     }
 
     /// The `orders` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }

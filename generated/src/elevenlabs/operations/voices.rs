@@ -569,12 +569,14 @@ impl<'a> api_runtime::Listed<'a> for VoicesSearch<'a> {
 
 impl<'a> VoicesSearch<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `next_page_token` set to each page's `next_page_token`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.next_page_token.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `voices` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }
@@ -856,12 +858,14 @@ impl<'a> api_runtime::Listed<'a> for VoicesGetShared<'a> {
 
 impl<'a> VoicesGetShared<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `page` counted up by one, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let first = self.page.unwrap_or(0i64);
         api_runtime::Pages::by_number(self, first)
     }
 
     /// The `voices` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }

@@ -369,12 +369,14 @@ impl<'a> api_runtime::Listed<'a> for WorkspaceAuditLogsList<'a> {
 
 impl<'a> WorkspaceAuditLogsList<'a> {
     /// Every page of this listing, fetched as the stream is polled: the request is sent again with `cursor` set to each page's `next_cursor`, everything else unchanged, until the server says there is no more. An error ends the stream.
+    #[inline]
     pub fn pages(self) -> api_runtime::Pages<'a, Self> {
         let start = self.cursor.clone();
         api_runtime::Pages::by_cursor(self, start.as_deref())
     }
 
     /// The `entries` of every page, one by one (see [`pages`](Self::pages)).
+    #[inline]
     pub fn items(self) -> api_runtime::Items<'a, Self> {
         api_runtime::Items::new(self.pages())
     }

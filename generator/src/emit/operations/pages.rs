@@ -78,6 +78,7 @@ impl PagingGlue<'_> {
 
             impl<'a> #builder<'a> {
                 #[doc = #pages_doc]
+                #[inline]
                 pub fn pages(self) -> api_runtime::Pages<'a, Self> {
                     #start
                 }
@@ -178,6 +179,7 @@ impl PagingGlue<'_> {
         );
         let items = quote! {
             #[doc = #doc]
+            #[inline]
             pub fn items(self) -> api_runtime::Items<'a, Self> {
                 api_runtime::Items::new(self.pages())
             }
